@@ -1,0 +1,45 @@
+//! [`SimError`]: what can go wrong when driving the simulator from a test or tool.
+//!
+//! Errors the simulated Twilio API returns to its HTTP clients are not `SimError`s: they are
+//! Twilio error JSON ([`twilio_wire::ApiError`]) on the wire.
+
+/// Why a simulator operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The [`crate::SimConfig`] is unusable (malformed account SID, empty auth token).
+    #[error("invalid simulator configuration: {0}")]
+    InvalidConfig(String),
+    /// The listening socket could not be bound (port in use, permission denied).
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The port asked for (0 = any).
+        port: u16,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The HTTP client for webhooks could not be built (TLS backend initialisation failed).
+    #[error("cannot build the webhook HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
+    /// A handset texted the account, but no SMS URL (messaging webhook) is configured; set one
+    /// with [`crate::Simulator::set_sms_url`] or [`crate::SimConfig::sms_url`].
+    #[error("no SMS URL is configured for the account's numbers; call set_sms_url first")]
+    NoSmsUrl,
+    /// A handset texted a number the account does not own; add it with
+    /// [`crate::Simulator::add_number`] or [`crate::SimConfig::numbers`].
+    #[error("{0} is not one of the account's numbers; add it with add_number first")]
+    NotAccountNumber(String),
+    /// A re-delivery named a SID that is not an inbound message of this simulator.
+    #[error("{0} is not an inbound message of this simulator")]
+    UnknownInbound(String),
+    /// The webhook could not be delivered: connection refused, timeout (10 s to connect, 15 s in
+    /// all, §4.1) or a broken answer. The inbound message stays recorded.
+    #[error("webhook POST to {url} failed: {source}")]
+    Webhook {
+        /// The URL that was called.
+        url: String,
+        /// The HTTP client's reason.
+        #[source]
+        source: reqwest::Error,
+    },
+}

@@ -1,0 +1,280 @@
+//! A simulated Twilio Programmable Messaging provider (2010-04-01 Messages API) served over real
+//! HTTP on `127.0.0.1`, for offline tests of an app that talks to Twilio.
+//!
+//! Section numbers (§) refer to `shared/reference/twilio-messaging.md`. Start one with
+//! [`Simulator::start`]; point a Twilio client at [`Simulator::base_url`]; play handsets with
+//! [`Simulator::send_inbound`] and look at what they received with [`Simulator::messages_to`].
+//!
+//! A tour of the modules:
+//!
+//! * `state`: everything the simulated account holds ([`SimState`]-like records of messages,
+//!   media and inbound deliveries, the owned numbers, the SID counters), behind one
+//!   `std::sync::Mutex` that is never held across an `.await`.
+//! * `api`: the Twilio REST surface: HTTP Basic auth, `POST …/Messages.json` (create),
+//!   `GET …/Messages/{Sid}.json` (fetch), Twilio-shaped 404s for anything else.
+//! * `validate`: the synchronous 400 checks of a create request (§2.2), in a fixed order.
+//! * `numbers`: phone-number validity through libphonenumber (`rlibphonenumber`).
+//! * `segments`: GSM-7 / UCS-2 detection and a simple `num_segments` (§8).
+//! * `handsets`: messages from handsets to the account (inbound, §4.1).
+//! * `webhook`: signed form POSTs from "Twilio" to the app (`X-Twilio-Signature`, §6).
+//! * `control`: a small JSON control API under `/_sim/` for tools outside the process.
+//! * [`error`]: [`SimError`].
+//!
+//! Everything is deterministic: message SIDs are `SM`/`MM` + a per-simulator counter shared by
+//! inbound and outbound messages, media SIDs `ME` + their own counter, and every timestamp comes
+//! from the injected [`SimClock`].
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use twilio_wire::message::Message;
+use twilio_wire::sid::{AccountSid, MessageSid};
+
+mod api;
+mod control;
+pub mod error;
+mod handsets;
+mod numbers;
+mod segments;
+mod state;
+mod validate;
+mod webhook;
+
+#[cfg(test)]
+mod test_support;
+
+pub use error::SimError;
+
+/// Where the simulator's timestamps come from (`date_created`, `date_updated`, `date_sent`).
+pub trait SimClock: Send + Sync {
+    /// The current instant, in UTC.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// How to start a [`Simulator`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimConfig {
+    /// TCP port on 127.0.0.1 to listen on; 0 lets the OS choose (read it back with
+    /// [`Simulator::base_url`]).
+    pub port: u16,
+    /// The simulated account's SID, `AC` + 32 hex; the Basic-auth username and the
+    /// `{AccountSid}` in every API path.
+    pub account_sid: String,
+    /// The account's Auth Token: the Basic-auth password and the webhook signing key. Not empty.
+    pub auth_token: String,
+    /// E.164 numbers the account owns (`+14155552671`): the only valid `From` of a send and the
+    /// only numbers handsets can text.
+    pub numbers: Vec<String>,
+    /// The owned numbers' messaging webhook ("A message comes in" URL), if configured.
+    pub sms_url: Option<String>,
+}
+
+impl SimConfig {
+    /// The deterministic test configuration: port 0, account `AC00000000000000000000000000000001`,
+    /// auth token `0123456789abcdef0123456789abcdef`, no numbers, no webhook.
+    pub fn for_tests() -> Self {
+        SimConfig {
+            port: 0,
+            account_sid: AccountSid::from_counter(1).to_string(),
+            auth_token: "0123456789abcdef0123456789abcdef".to_owned(),
+            numbers: Vec::new(),
+            sms_url: None,
+        }
+    }
+}
+
+/// What the app answered to an inbound webhook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboundDelivery {
+    /// The inbound message's SID (`SM…`, or `MM…` with media).
+    pub sid: MessageSid,
+    /// The HTTP status the app answered with (200 expected).
+    pub http_status: u16,
+    /// The body the app answered with (TwiML, or empty), as text.
+    pub body: String,
+}
+
+/// What the HTTP handlers and the [`Simulator`] handle share.
+pub(crate) struct Core {
+    pub(crate) account_sid: AccountSid,
+    pub(crate) auth_token: String,
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub(crate) base_url: String,
+    pub(crate) clock: Arc<dyn SimClock>,
+    /// HTTP client for webhooks to the app.
+    pub(crate) http: reqwest::Client,
+    state: Mutex<state::SimState>,
+}
+
+impl Core {
+    /// Locks the state. Never hold the guard across an `.await`.
+    pub(crate) fn state(&self) -> MutexGuard<'_, state::SimState> {
+        // A panic while holding the lock leaves plain data behind; keep serving it.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running simulated Twilio on `127.0.0.1`. Dropping it stops the server too; prefer
+/// [`Simulator::shutdown`], which waits until it has stopped.
+pub struct Simulator {
+    core: Arc<Core>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl Simulator {
+    /// Binds `127.0.0.1:{config.port}` and starts serving the Twilio API and the `/_sim` control
+    /// API. Timestamps come from `clock`.
+    ///
+    /// # Errors
+    /// [`SimError::InvalidConfig`] when `account_sid` is not `AC` + 32 hex or `auth_token` is
+    /// empty; [`SimError::Bind`] when the port cannot be bound; [`SimError::Http`] when the
+    /// webhook HTTP client cannot be built.
+    pub async fn start(config: SimConfig, clock: Arc<dyn SimClock>) -> Result<Simulator, SimError> {
+        let account_sid = AccountSid::parse(&config.account_sid)
+            .map_err(|e| SimError::InvalidConfig(e.to_string()))?;
+        if config.auth_token.is_empty() {
+            return Err(SimError::InvalidConfig(
+                "the auth token is empty; expected a secret such as 32 hex digits".to_owned(),
+            ));
+        }
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| SimError::Bind {
+                port: config.port,
+                source,
+            })?;
+        let local = listener.local_addr().map_err(|source| SimError::Bind {
+            port: config.port,
+            source,
+        })?;
+        let core = Arc::new(Core {
+            account_sid,
+            auth_token: config.auth_token,
+            base_url: format!("http://{local}"),
+            clock,
+            http: webhook::client()?,
+            state: Mutex::new(state::SimState::new(config.numbers, config.sms_url)),
+        });
+        let app = api::router().merge(control::router()).with_state(core.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let serving = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serving.await {
+                tracing::error!(error = %e, "simulated Twilio server stopped with an error");
+            }
+        });
+        Ok(Simulator {
+            core,
+            stop: Some(stop),
+            server: Some(server),
+        })
+    }
+
+    /// The server's base URL, `http://127.0.0.1:PORT` (no trailing slash); the Twilio API lives
+    /// under `{base_url}/2010-04-01/`.
+    pub fn base_url(&self) -> String {
+        self.core.base_url.clone()
+    }
+
+    /// The account SID, `AC` + 32 hex.
+    pub fn account_sid(&self) -> &str {
+        self.core.account_sid.as_str()
+    }
+
+    /// The account's Auth Token.
+    pub fn auth_token(&self) -> &str {
+        &self.core.auth_token
+    }
+
+    /// Gives the account the number `e164` (for example `+14155552671`), so it can send from it and
+    /// handsets can text it. Adding a number twice is harmless.
+    pub fn add_number(&self, e164: &str) {
+        self.core.state().add_number(e164);
+    }
+
+    /// Sets the account numbers' messaging webhook to `url` (absolute http(s) URL), replacing any
+    /// earlier one.
+    pub fn set_sms_url(&self, url: &str) {
+        self.core.state().set_sms_url(url);
+    }
+
+    /// A handset `from` texts the account number `to` with `body` and, optionally, media (absolute
+    /// URLs of the original files). The simulator records the inbound Message (direction
+    /// `inbound`, status `received`, `MM` SID when there is media), POSTs the signed webhook of
+    /// §4.1 to the SMS URL (all parameters, including the empty geo fields; headers
+    /// `X-Twilio-Signature`, `I-Twilio-Idempotency-Token`, `User-Agent: TwilioProxy/1.1`) and
+    /// returns what the app answered. The webhook's `MediaUrlN` point at the simulator's media
+    /// URLs `{base_url}/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…`, as Twilio's do.
+    ///
+    /// # Errors
+    /// [`SimError::NoSmsUrl`] when no SMS URL is set, [`SimError::NotAccountNumber`] when `to` is
+    /// not one of the account's numbers (nothing is recorded in either case);
+    /// [`SimError::Webhook`] when the app cannot be reached or does not answer within 15 s (the
+    /// message stays recorded and can be re-delivered).
+    pub async fn send_inbound(
+        &self,
+        from: &str,
+        to: &str,
+        body: &str,
+        media_urls: &[String],
+    ) -> Result<InboundDelivery, SimError> {
+        handsets::send_inbound(&self.core, from, to, body, media_urls).await
+    }
+
+    /// Re-delivers the webhook of the earlier inbound message `sid` exactly as before (same URL,
+    /// same parameters, same `I-Twilio-Idempotency-Token`, freshly signed), as Twilio does on a
+    /// retry.
+    ///
+    /// # Errors
+    /// [`SimError::UnknownInbound`] when `sid` is not an inbound message of this simulator;
+    /// [`SimError::Webhook`] as for [`Simulator::send_inbound`].
+    pub async fn redeliver_inbound(&self, sid: &MessageSid) -> Result<InboundDelivery, SimError> {
+        handsets::redeliver_inbound(&self.core, sid).await
+    }
+
+    /// Every message sent to `to` (what that handset received, or for an account number what
+    /// handsets sent it), oldest first.
+    pub fn messages_to(&self, to: &str) -> Vec<Message> {
+        self.core.state().messages_to(to)
+    }
+
+    /// Every message, inbound and outbound, oldest first.
+    pub fn messages(&self) -> Vec<Message> {
+        self.core.state().messages()
+    }
+
+    /// Stops the server and waits until it has stopped (in-flight requests finish first).
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("base_url", &self.core.base_url)
+            .field("account_sid", &self.core.account_sid)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,42 @@
+//! Phone-number checks with libphonenumber's metadata (`rlibphonenumber` 2.x), as Twilio's
+//! 21211/21212 validation needs them.
+
+use rlibphonenumber::{PhoneNumber, PhoneNumberFormat};
+
+/// The number in `text`, when it carries a country calling code (`+…`) and libphonenumber finds it
+/// valid for that country.
+fn parse_valid(text: &str) -> Option<PhoneNumber> {
+    PhoneNumber::parse(text, None)
+        .ok()
+        .filter(PhoneNumber::is_valid)
+}
+
+/// True when `text` is a valid phone number in international form, for example `+14155552671`
+/// or `+1 (415) 555-2671`; false for national numbers, short codes, sender IDs, fictional
+/// `+1 555 …` numbers and garbage.
+pub(crate) fn is_valid(text: &str) -> bool {
+    parse_valid(text).is_some()
+}
+
+/// `text` in E.164 (`+14155552671`) when it is a valid number, otherwise `text` unchanged.
+pub(crate) fn normalise(text: &str) -> String {
+    parse_valid(text)
+        .map(|n| n.format_as(PhoneNumberFormat::E164).into_owned())
+        .unwrap_or_else(|| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_and_normalisation() {
+        assert!(is_valid("+14155552671"));
+        assert!(is_valid("+447700900123"));
+        assert_eq!(normalise("+1 (415) 555-2671"), "+14155552671");
+        for bad in ["", "Apple", "4155552671", "+1", "+6598219019", "+15558675310"] {
+            assert!(!is_valid(bad), "{bad}");
+            assert_eq!(normalise(bad), bad);
+        }
+    }
+}

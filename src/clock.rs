@@ -1,0 +1,72 @@
+//! Time as data: the [`Clock`] port and its two adapters.
+//!
+//! Nothing in the engine reads wall time directly; every timestamp comes from the clock it was
+//! given. Scenarios use a [`ManualClock`] that only moves when a step moves it, so they can jump days
+//! in microseconds and stay deterministic.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+
+/// What the engine needs to know about time: the current instant, in UTC.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// Wall time, for `convsms sim` and real runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that stands still until told to move; cheap to clone (clones share one instant).
+#[derive(Clone, Debug)]
+pub struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl ManualClock {
+    /// A clock stopped at `start`.
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        ManualClock(Arc::new(Mutex::new(start)))
+    }
+
+    /// Moves the clock forward by `by` (negative durations are ignored: time never runs backwards).
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.0.lock().expect("clock poisoned");
+        if by > Duration::zero() {
+            *now += by;
+        }
+    }
+
+    /// Sets the clock to `to` if that is not in its past.
+    pub fn set(&self, to: DateTime<Utc>) {
+        let mut now = self.0.lock().expect("clock poisoned");
+        if to > *now {
+            *now = to;
+        }
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock poisoned")
+    }
+}
+
+#[cfg(any())]
+impl convsms_sim::SimClock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        Clock::now(self)
+    }
+}
+
+#[cfg(any())]
+impl convsms_sim::SimClock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}

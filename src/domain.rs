@@ -1,0 +1,262 @@
+//! Pure decisions of Conversational SMS: no IO, no clock, no store.
+//!
+//! Each function takes what the engine loaded for one event and returns what must change; the
+//! engine ([`crate::engine`]) applies the decision in one transaction.
+
+use crate::model::{ChannelUserProfile, Handler, Interaction, Party, PartyTable, SysId};
+
+/// Who an inbound SMS is opened for, and what happens to the messaging profile (PROFILE-1..4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProfileDecision {
+    /// Use the number's active profile as it is; the interaction is opened for the record it links,
+    /// or for the guest user when it links nobody (PROFILE-2, PROFILE-4).
+    UseProfile {
+        /// The active profile.
+        profile: SysId,
+        /// The record it links.
+        opened_for: Option<(PartyTable, SysId)>,
+    },
+    /// A guest profile (linked to nobody) gets linked to the sys_user that now has the number.
+    LinkGuestProfile {
+        /// The active guest profile.
+        profile: SysId,
+        /// The sys_user with the number.
+        user: Party,
+    },
+    /// No profile yet: create one linked to `user`, or to nobody (guest) when `None`
+    /// (PROFILE-1, PROFILE-3).
+    CreateProfile {
+        /// The sys_user with the number, if any.
+        user: Option<Party>,
+    },
+}
+
+/// Matches an inbound number to a requester (seed 002, "Messaging profiles").
+///
+/// `user` is the sys_user whose mobile phone is the number; `profile` the number's active
+/// messaging profile. When both exist and disagree, the profile wins (PROFILE-4): the sys_user
+/// record is left as it is and an agent can re-link later.
+pub fn match_profile(user: Option<Party>, profile: Option<&ChannelUserProfile>) -> ProfileDecision {
+    match (user, profile) {
+        (Some(user), Some(p)) if p.user.is_none() => ProfileDecision::LinkGuestProfile {
+            profile: p.sys_id.clone(),
+            user,
+        },
+        (_, Some(p)) => ProfileDecision::UseProfile {
+            profile: p.sys_id.clone(),
+            opened_for: p.user.clone(),
+        },
+        (user, None) => ProfileDecision::CreateProfile { user },
+    }
+}
+
+/// What an inbound SMS does to the conversation (REQ-1..3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InboundRoute {
+    /// The pair has an active interaction: the message joins it, whoever handles it (REQ-2, REQ-3).
+    Join(Interaction),
+    /// No active interaction: open one, handled by `handler` (REQ-1).
+    Open {
+        /// The virtual agent when it is enabled, else a live agent (or the queue when none is free).
+        handler: Handler,
+    },
+}
+
+/// Routes an inbound SMS. `free_agent` is the least busy available live agent, if any.
+pub fn route_inbound(
+    active: Option<Interaction>,
+    virtual_agent_enabled: bool,
+    free_agent: Option<SysId>,
+) -> InboundRoute {
+    match active {
+        Some(i) => InboundRoute::Join(i),
+        None if virtual_agent_enabled => InboundRoute::Open {
+            handler: Handler::VirtualAgent,
+        },
+        None => InboundRoute::Open {
+            handler: free_agent.map_or(Handler::Queue, Handler::Agent),
+        },
+    }
+}
+
+/// What an agent's outbound SMS does to the conversation (AGENT-1..4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ComposeAction {
+    /// No active interaction: open one assigned to the agent, who joins the live group (AGENT-1).
+    Open,
+    /// Append to the active interaction; assignment does not change; `join` when the agent is
+    /// not yet in its live group (AGENT-2). An interaction waiting in the queue is assigned to the
+    /// composing agent (nobody had it).
+    Append {
+        /// The active interaction.
+        interaction: SysId,
+        /// Whether the interaction has no assignee and takes the composing agent.
+        assign: bool,
+    },
+    /// Close the virtual agent's interaction and open a new one for the agent (AGENT-3).
+    ReplaceVirtualAgent {
+        /// The VA interaction to close.
+        close: SysId,
+    },
+    /// The active interaction is with another requester record: close it, deactivate its profile,
+    /// create a profile for the current requester and open a new interaction (AGENT-4).
+    ReplaceRequester {
+        /// The interaction to close.
+        close: SysId,
+        /// Its channel user profile, to deactivate.
+        deactivate_profile: Option<SysId>,
+    },
+}
+
+/// Decides an agent-initiated send to `requester` on a pair whose active interaction is `active`.
+///
+/// A guest requester (nobody known) never counts as "a different user": the agent then joins the
+/// conversation as it is.
+pub fn decide_compose(active: Option<&Interaction>, requester: &Party) -> ComposeAction {
+    let Some(i) = active else {
+        return ComposeAction::Open;
+    };
+    let same_requester =
+        requester.is_guest() || (i.opened_for.0 == requester.table && i.opened_for.1 == requester.sys_id);
+    if !same_requester {
+        return ComposeAction::ReplaceRequester {
+            close: i.sys_id.clone(),
+            deactivate_profile: i.profile.clone(),
+        };
+    }
+    match &i.handler {
+        Handler::VirtualAgent => ComposeAction::ReplaceVirtualAgent {
+            close: i.sys_id.clone(),
+        },
+        Handler::Agent(_) => ComposeAction::Append {
+            interaction: i.sys_id.clone(),
+            assign: false,
+        },
+        Handler::Queue => ComposeAction::Append {
+            interaction: i.sys_id.clone(),
+            assign: true,
+        },
+    }
+}
+
+/// What a profile check finds for a number about to be used for `requester` (VALIDATE-1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProfileCheck {
+    /// The number has no profile, or its profile links `requester` (or nobody).
+    Ok,
+    /// The number's active profile links another record: warn, and re-link on send.
+    LinkedToOther {
+        /// The profile.
+        profile: SysId,
+        /// The record it links now.
+        linked: (PartyTable, SysId),
+    },
+}
+
+/// Checks the number's active profile against the requester an agent writes to.
+pub fn check_profile(profile: Option<&ChannelUserProfile>, requester: &Party) -> ProfileCheck {
+    match profile.and_then(|p| p.user.clone().map(|u| (p, u))) {
+        Some((p, linked))
+            if !requester.is_guest()
+                && !(linked.0 == requester.table && linked.1 == requester.sys_id) =>
+        {
+            ProfileCheck::LinkedToOther {
+                profile: p.sys_id.clone(),
+                linked,
+            }
+        }
+        _ => ProfileCheck::Ok,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{InteractionNumber, InteractionState, InteractionType, GUEST_SYS_ID};
+    use crate::phone::E164;
+
+    fn party(table: PartyTable, id: &str) -> Party {
+        Party {
+            table,
+            sys_id: id.into(),
+            name: id.into(),
+            phone: None,
+            country: None,
+        }
+    }
+
+    fn interaction(handler: Handler, opened_for: (PartyTable, &str)) -> Interaction {
+        Interaction {
+            sys_id: "i1".into(),
+            number: InteractionNumber::from_counter(1001),
+            kind: InteractionType::Messaging,
+            state: InteractionState::New,
+            active: true,
+            handler,
+            opened_for: (opened_for.0, opened_for.1.into()),
+            profile: Some("p1".into()),
+            requester_phone: E164::parse("+14155552671", None).ok(),
+            provider_phone: None,
+            va_node: None,
+            opened_at: Default::default(),
+        }
+    }
+
+    fn profile(user: Option<(PartyTable, &str)>) -> ChannelUserProfile {
+        ChannelUserProfile {
+            sys_id: "p1".into(),
+            phone: E164::parse("+14155552671", None).unwrap(),
+            user: user.map(|(t, s)| (t, s.into())),
+            active: true,
+        }
+    }
+
+    #[test]
+    fn profile_rows() {
+        let u = party(PartyTable::SysUser, "u1");
+        assert_eq!(
+            match_profile(Some(u.clone()), None),
+            ProfileDecision::CreateProfile { user: Some(u.clone()) }
+        );
+        assert_eq!(match_profile(None, None), ProfileDecision::CreateProfile { user: None });
+        let other = profile(Some((PartyTable::SysUser, "u2")));
+        assert_eq!(
+            match_profile(Some(u.clone()), Some(&other)),
+            ProfileDecision::UseProfile {
+                profile: "p1".into(),
+                opened_for: Some((PartyTable::SysUser, "u2".into()))
+            }
+        );
+        assert!(matches!(
+            match_profile(Some(u), Some(&profile(None))),
+            ProfileDecision::LinkGuestProfile { .. }
+        ));
+    }
+
+    #[test]
+    fn compose_rows() {
+        let b = party(PartyTable::CsmConsumer, "b");
+        assert_eq!(decide_compose(None, &b), ComposeAction::Open);
+        let with_agent = interaction(Handler::Agent("a1".into()), (PartyTable::CsmConsumer, "b"));
+        assert!(matches!(decide_compose(Some(&with_agent), &b), ComposeAction::Append { assign: false, .. }));
+        let with_va = interaction(Handler::VirtualAgent, (PartyTable::CsmConsumer, "b"));
+        assert!(matches!(decide_compose(Some(&with_va), &b), ComposeAction::ReplaceVirtualAgent { .. }));
+        let other = interaction(Handler::Agent("a1".into()), (PartyTable::CsmConsumer, "a"));
+        assert!(matches!(decide_compose(Some(&other), &b), ComposeAction::ReplaceRequester { .. }));
+        let guest = party(PartyTable::SysUser, GUEST_SYS_ID);
+        assert!(matches!(decide_compose(Some(&other), &guest), ComposeAction::Append { .. }));
+    }
+
+    #[test]
+    fn inbound_rows() {
+        assert_eq!(
+            route_inbound(None, true, Some("a".into())),
+            InboundRoute::Open { handler: Handler::VirtualAgent }
+        );
+        assert_eq!(
+            route_inbound(None, false, Some("a".into())),
+            InboundRoute::Open { handler: Handler::Agent("a".into()) }
+        );
+        assert_eq!(route_inbound(None, false, None), InboundRoute::Open { handler: Handler::Queue });
+    }
+}

@@ -1,0 +1,33 @@
+//! convsms: ServiceNow's Conversational SMS engine, offline, against a simulated Twilio.
+//!
+//! A tour of the modules, from the edge inwards:
+//!
+//! - [`web`]: the engine's HTTP side (axum): Twilio's inbound webhook with X-Twilio-Signature
+//!   checks, and ServiceNow's `/api/now/initiate_message/*` endpoints.
+//! - [`twilio`]: [`twilio::TwilioClient`], the Twilio REST adapter of the [`provider::SmsProvider`]
+//!   port.
+//! - [`engine`]: [`engine::Engine`], which loads, decides and writes each event in one transaction
+//!   and sends what must be sent.
+//! - [`domain`] and [`va`]: pure decisions (profile matching, routing, compose rows, the
+//!   virtual-agent stub). No IO.
+//! - [`store`]: [`store::SqliteStore`], the embedded SQLite database with ServiceNow's table names.
+//! - [`model`], [`phone`], [`clock`], [`extension`], [`transcript`], [`error`]: the vocabulary.
+//!
+//! The step library and the `convsms` CLI live in the binary (`src/main.rs`, `src/check/`), not
+//! here: see ARCHITECTURE.md.
+
+pub mod clock;
+pub mod domain;
+pub mod engine;
+pub mod error;
+pub mod extension;
+pub mod model;
+pub mod phone;
+pub mod provider;
+pub mod store;
+pub mod transcript;
+//TMP pub mod twilio;
+pub mod va;
+pub mod web;
+
+pub use error::Error;

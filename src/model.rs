@@ -1,0 +1,315 @@
+//! The records of Conversational SMS, as the engine reads them from the store.
+//!
+//! Names follow ServiceNow's tables (`interaction`, `sys_cs_channel_user_profile`,
+//! `live_group_profile`, `sys_cs_message`) and states.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::phone::{E164, Region};
+
+/// A ServiceNow record id: 32 lower-case hex digits.
+pub type SysId = String;
+
+/// The sys_id of the built-in guest user (PROFILE-3).
+pub const GUEST_SYS_ID: &str = "00000000000000000000000000000001";
+/// The sys_id of the sys_user that stands for the virtual agent.
+pub const VIRTUAL_AGENT_SYS_ID: &str = "00000000000000000000000000000002";
+/// The role an agent needs to compose SMS (COMPOSE-7).
+pub const AGENT_ROLE: &str = "agent_workspace_user";
+
+/// An interaction number: `IMS` and seven digits, from `IMS0001001` up.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct InteractionNumber(String);
+
+/// The text is not an interaction number.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not an interaction number; expected IMS and seven digits, such as IMS0001001")]
+pub struct BadInteractionNumber(pub String);
+
+impl InteractionNumber {
+    /// Parses `IMS` + 7 digits.
+    ///
+    /// # Errors
+    /// [`BadInteractionNumber`] for anything else.
+    pub fn parse(text: &str) -> Result<Self, BadInteractionNumber> {
+        let t = text.trim();
+        match t.strip_prefix("IMS") {
+            Some(d) if d.len() == 7 && d.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(InteractionNumber(t.to_owned()))
+            }
+            _ => Err(BadInteractionNumber(text.to_owned())),
+        }
+    }
+
+    /// The number built from a counter value (`1001` → `IMS0001001`).
+    pub fn from_counter(n: i64) -> Self {
+        InteractionNumber(format!("IMS{n:07}"))
+    }
+
+    /// The number as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for InteractionNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for InteractionNumber {
+    type Err = BadInteractionNumber;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// The table a requester record lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyTable {
+    /// `sys_user`: a registered user (or the guest user).
+    SysUser,
+    /// `csm_consumer`: a B2C consumer.
+    CsmConsumer,
+    /// `customer_contact`: a B2B contact.
+    CustomerContact,
+}
+
+impl PartyTable {
+    /// ServiceNow's table name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyTable::SysUser => "sys_user",
+            PartyTable::CsmConsumer => "csm_consumer",
+            PartyTable::CustomerContact => "customer_contact",
+        }
+    }
+
+    /// The table of a ServiceNow table name; `None` for other tables.
+    pub fn from_table(name: &str) -> Option<Self> {
+        match name {
+            "sys_user" => Some(PartyTable::SysUser),
+            "csm_consumer" => Some(PartyTable::CsmConsumer),
+            "customer_contact" => Some(PartyTable::CustomerContact),
+            _ => None,
+        }
+    }
+
+    /// How the table is named in sentences ("user", "consumer", "contact").
+    pub fn noun(self) -> &'static str {
+        match self {
+            PartyTable::SysUser => "user",
+            PartyTable::CsmConsumer => "consumer",
+            PartyTable::CustomerContact => "contact",
+        }
+    }
+}
+
+/// A requester record: a row of `sys_user`, `csm_consumer` or `customer_contact`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Party {
+    /// Which table.
+    pub table: PartyTable,
+    /// Its sys_id.
+    pub sys_id: SysId,
+    /// Display name.
+    pub name: String,
+    /// Mobile phone in E.164, if known.
+    pub phone: Option<E164>,
+    /// Location (ISO 3166-1 alpha-2), if known: used to read national numbers (PHONE-2).
+    pub country: Option<Region>,
+}
+
+impl Party {
+    /// Whether this is the built-in guest user.
+    pub fn is_guest(&self) -> bool {
+        self.table == PartyTable::SysUser && self.sys_id == GUEST_SYS_ID
+    }
+
+    /// Same record (table and sys_id).
+    pub fn same_record(&self, other: &Party) -> bool {
+        self.table == other.table && self.sys_id == other.sys_id
+    }
+
+    /// "consumer Ada Lovelace".
+    pub fn describe(&self) -> String {
+        format!("{} {}", self.table.noun(), self.name)
+    }
+}
+
+/// A `sys_cs_channel_user_profile` row: a requester phone linked to a record, or to nobody.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelUserProfile {
+    /// Its sys_id.
+    pub sys_id: SysId,
+    /// The requester phone.
+    pub phone: E164,
+    /// The linked record (`user_table`, `user_document`), `None` for a guest profile.
+    pub user: Option<(PartyTable, SysId)>,
+    /// Whether it is the number's current profile.
+    pub active: bool,
+}
+
+/// Interaction types used here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InteractionType {
+    /// A messaging interaction (channel `sms`).
+    Messaging,
+    /// A phone call interaction (VALIDATE-2).
+    Phone,
+}
+
+impl InteractionType {
+    /// ServiceNow's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InteractionType::Messaging => "messaging",
+            InteractionType::Phone => "phone",
+        }
+    }
+}
+
+/// `interaction.state` values used here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InteractionState {
+    /// Opened, not yet with a live agent (with the virtual agent or waiting in the queue).
+    New,
+    /// A live agent works it.
+    WorkInProgress,
+    /// Closed normally (also when a newer interaction replaces it, AGENT-3/4).
+    ClosedComplete,
+    /// Closed because the requester went silent.
+    ClosedAbandoned,
+}
+
+impl InteractionState {
+    /// ServiceNow's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InteractionState::New => "new",
+            InteractionState::WorkInProgress => "work_in_progress",
+            InteractionState::ClosedComplete => "closed_complete",
+            InteractionState::ClosedAbandoned => "closed_abandoned",
+        }
+    }
+
+    /// Parses ServiceNow's value (also `on_hold`-free subset used here).
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "new" => InteractionState::New,
+            "work_in_progress" => InteractionState::WorkInProgress,
+            "closed_complete" => InteractionState::ClosedComplete,
+            "closed_abandoned" => InteractionState::ClosedAbandoned,
+            _ => return None,
+        })
+    }
+}
+
+/// Who handles an active interaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Handler {
+    /// The virtual agent (REQ-3, AGENT-3).
+    VirtualAgent,
+    /// A live agent, by sys_id (REQ-2, AGENT-2).
+    Agent(SysId),
+    /// Nobody yet: waiting for a live agent.
+    Queue,
+}
+
+/// An `interaction` row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interaction {
+    /// Its sys_id.
+    pub sys_id: SysId,
+    /// `IMS…`.
+    pub number: InteractionNumber,
+    /// messaging or phone.
+    pub kind: InteractionType,
+    /// Current state.
+    pub state: InteractionState,
+    /// Open or closed.
+    pub active: bool,
+    /// Who handles it.
+    pub handler: Handler,
+    /// `opened_for`: the requester record.
+    pub opened_for: (PartyTable, SysId),
+    /// The channel user profile it was opened with.
+    pub profile: Option<SysId>,
+    /// Requester phone (E.164).
+    pub requester_phone: Option<E164>,
+    /// Provider number (E.164), for SMS.
+    pub provider_phone: Option<E164>,
+    /// Current virtual-agent node, while the VA handles it.
+    pub va_node: Option<String>,
+    /// When it was opened.
+    pub opened_at: DateTime<Utc>,
+}
+
+/// Who wrote a transcript message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthorKind {
+    /// The person texting.
+    Requester,
+    /// The virtual agent.
+    VirtualAgent,
+    /// A live agent.
+    Agent,
+    /// The system (agent joined, closed, ...).
+    System,
+}
+
+impl AuthorKind {
+    /// Stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthorKind::Requester => "requester",
+            AuthorKind::VirtualAgent => "virtual_agent",
+            AuthorKind::Agent => "agent",
+            AuthorKind::System => "system",
+        }
+    }
+}
+
+/// One media item of a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Media {
+    /// Absolute URL.
+    pub url: String,
+    /// MIME type, for example `image/png`.
+    pub content_type: String,
+}
+
+/// A `sys_cs_message` row, as transcripts show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// Position in the interaction, from 1.
+    pub seq: i64,
+    /// `inbound`, `outbound` or `internal`.
+    pub direction: String,
+    /// Who wrote it.
+    pub author_kind: String,
+    /// The agent's user_name, for agent messages.
+    pub author: Option<String>,
+    /// Text.
+    pub body: String,
+    /// Media.
+    pub media: Vec<Media>,
+    /// Twilio MessageSid, once the provider has one.
+    pub provider_sid: Option<String>,
+    /// pending, queued, ..., received.
+    pub status: String,
+    /// Provider error code of a failed send.
+    pub error_code: Option<i64>,
+    /// Provider error text of a failed send.
+    pub error_message: Option<String>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}

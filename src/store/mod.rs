@@ -1,0 +1,863 @@
+//! The embedded SQLite store: [`SqliteStore`] and the queries the engine runs inside one transaction.
+//!
+//! - Versioned migrations run at open (`PRAGMA user_version`); migration 1 is `schema.sql`.
+//! - File databases use WAL; scenarios use a fresh in-memory database each.
+//! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
+//!   across an `.await`.
+//! - Every engine operation runs in one transaction ([`SqliteStore::write`]), so a refused request
+//!   leaves nothing half-written.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use crate::model::*;
+use crate::phone::{Region, E164};
+
+/// The schema versions, in order; index + 1 is the version number.
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+
+/// A store failure: a bug or a broken database file, never bad user input.
+pub type StoreError = rusqlite::Error;
+
+/// SQLite, behind a mutex.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) a database file in WAL mode and migrates it.
+    ///
+    /// # Errors
+    /// The file cannot be opened, or a migration fails.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Self::init(conn)
+    }
+
+    /// A fresh private in-memory database (one per scenario).
+    ///
+    /// # Errors
+    /// A migration fails (a bug).
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self, StoreError> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i + 1)?;
+            tx.commit()?;
+        }
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// The schema version after migration.
+    ///
+    /// # Errors
+    /// SQLite fails.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.lock()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` in one transaction, committed only when `f` returns `Ok`.
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or a store error converted into `E`.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.lock();
+        let tx = Tx(conn.transaction()?);
+        let out = f(&tx)?;
+        tx.0.commit()?;
+        Ok(out)
+    }
+
+    /// Runs read-only `f` in a transaction (a consistent snapshot).
+    ///
+    /// # Errors
+    /// Whatever `f` returns.
+    pub fn read<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self.lock();
+        let tx = Tx(conn.transaction()?);
+        f(&tx)
+    }
+}
+
+/// An open transaction with the engine's queries.
+pub struct Tx<'c>(Transaction<'c>);
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_ts(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+fn e164_col(v: Option<String>) -> Option<E164> {
+    v.and_then(|s| E164::parse(&s, None).ok())
+}
+
+impl Tx<'_> {
+    fn next(&self, prefix: &str) -> Result<i64, StoreError> {
+        self.0.query_row(
+            "UPDATE sys_number SET next_value = next_value + 1 WHERE prefix = ?1 RETURNING next_value - 1",
+            [prefix],
+            |r| r.get(0),
+        )
+    }
+
+    /// A new sys_id (32 hex digits, counter-based).
+    pub fn new_sys_id(&self) -> Result<SysId, StoreError> {
+        Ok(format!("{:032x}", self.next("sys_id")?))
+    }
+
+    // ----- properties -------------------------------------------------------------------------
+
+    /// A `sys_properties` value.
+    pub fn property(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT value FROM sys_properties WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+
+    /// Sets a `sys_properties` value.
+    pub fn set_property(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT INTO sys_properties (name, value) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            [name, value],
+        )?;
+        Ok(())
+    }
+
+    // ----- people -----------------------------------------------------------------------------
+
+    /// Inserts a requester or agent record and returns it.
+    pub fn insert_party(
+        &self,
+        table: PartyTable,
+        name: &str,
+        user_name: Option<&str>,
+        phone: Option<&E164>,
+        country: Option<Region>,
+    ) -> Result<Party, StoreError> {
+        let sys_id = self.new_sys_id()?;
+        let phone_s = phone.map(|p| p.as_str().to_owned());
+        let country_s = country.map(|c| c.to_string());
+        match table {
+            PartyTable::SysUser => self.0.execute(
+                "INSERT INTO sys_user (sys_id, user_name, name, mobile_phone, country) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![sys_id, user_name.unwrap_or(name), name, phone_s, country_s],
+            )?,
+            _ => self.0.execute(
+                &format!(
+                    "INSERT INTO {} (sys_id, name, mobile_phone, country) VALUES (?1, ?2, ?3, ?4)",
+                    table.as_str()
+                ),
+                params![sys_id, name, phone_s, country_s],
+            )?,
+        };
+        Ok(Party {
+            table,
+            sys_id,
+            name: name.to_owned(),
+            phone: phone.cloned(),
+            country,
+        })
+    }
+
+    fn party_from_row(table: PartyTable, r: &Row<'_>) -> rusqlite::Result<Party> {
+        Ok(Party {
+            table,
+            sys_id: r.get(0)?,
+            name: r.get(1)?,
+            phone: e164_col(r.get(2)?),
+            country: r
+                .get::<_, Option<String>>(3)?
+                .and_then(|c| Region::parse(&c).ok()),
+        })
+    }
+
+    /// A record by table and sys_id.
+    pub fn party(&self, table: PartyTable, sys_id: &str) -> Result<Option<Party>, StoreError> {
+        self.0
+            .query_row(
+                &format!(
+                    "SELECT sys_id, name, mobile_phone, country FROM {} WHERE sys_id = ?1",
+                    table.as_str()
+                ),
+                [sys_id],
+                |r| Self::party_from_row(table, r),
+            )
+            .optional()
+    }
+
+    /// A record by display name (for `sys_user`, also by user_name).
+    pub fn party_by_name(&self, table: PartyTable, name: &str) -> Result<Option<Party>, StoreError> {
+        let extra = if table == PartyTable::SysUser {
+            " OR user_name = ?1"
+        } else {
+            ""
+        };
+        self.0
+            .query_row(
+                &format!(
+                    "SELECT sys_id, name, mobile_phone, country FROM {} WHERE name = ?1{extra}",
+                    table.as_str()
+                ),
+                [name],
+                |r| Self::party_from_row(table, r),
+            )
+            .optional()
+    }
+
+    /// The `sys_user` whose mobile phone is `phone` (the first by sys_id if several).
+    pub fn user_by_phone(&self, phone: &E164) -> Result<Option<Party>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT 1",
+                [phone.as_str()],
+                |r| Self::party_from_row(PartyTable::SysUser, r),
+            )
+            .optional()
+    }
+
+    /// Sets a record's mobile phone.
+    pub fn set_party_phone(&self, party: &Party, phone: &E164) -> Result<(), StoreError> {
+        self.0.execute(
+            &format!(
+                "UPDATE {} SET mobile_phone = ?1 WHERE sys_id = ?2",
+                party.table.as_str()
+            ),
+            params![phone.as_str(), party.sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// Grants a role to a sys_user.
+    pub fn grant_role(&self, user: &str, role: &str) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT OR IGNORE INTO sys_user_has_role (user, role) VALUES (?1, ?2)",
+            [user, role],
+        )?;
+        Ok(())
+    }
+
+    /// Whether a sys_user has a role.
+    pub fn has_role(&self, user: &str, role: &str) -> Result<bool, StoreError> {
+        self.0
+            .query_row(
+                "SELECT 1 FROM sys_user_has_role WHERE user = ?1 AND role = ?2",
+                [user, role],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|o| o.is_some())
+    }
+
+    /// A sys_user's user_name.
+    pub fn user_name(&self, sys_id: &str) -> Result<Option<String>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT user_name FROM sys_user WHERE sys_id = ?1",
+                [sys_id],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+
+    // ----- agents queue -----------------------------------------------------------------------
+
+    /// Marks an agent available (or not) for SMS conversations.
+    pub fn set_agent_available(&self, agent: &str, available: bool) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT INTO sms_agent_queue (agent, available) VALUES (?1, ?2)
+             ON CONFLICT (agent) DO UPDATE SET available = excluded.available",
+            params![agent, available],
+        )?;
+        Ok(())
+    }
+
+    /// Available agents with their number of active SMS interactions, least busy first, then by
+    /// user_name.
+    pub fn available_agents(&self) -> Result<Vec<(SysId, i64)>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT q.agent,
+                    (SELECT COUNT(*) FROM interaction i WHERE i.assigned_to = q.agent AND i.active = 1) AS load
+             FROM sms_agent_queue q JOIN sys_user u ON u.sys_id = q.agent
+             WHERE q.available = 1
+             ORDER BY load, u.user_name",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    }
+
+    // ----- profiles ---------------------------------------------------------------------------
+
+    fn profile_from_row(r: &Row<'_>) -> rusqlite::Result<ChannelUserProfile> {
+        let table: Option<String> = r.get(2)?;
+        let doc: Option<String> = r.get(3)?;
+        Ok(ChannelUserProfile {
+            sys_id: r.get(0)?,
+            phone: e164_col(Some(r.get(1)?)).expect("profiles store E.164"),
+            user: table
+                .and_then(|t| PartyTable::from_table(&t))
+                .zip(doc),
+            active: r.get(4)?,
+        })
+    }
+
+    /// The active messaging profile of a phone.
+    pub fn active_profile(&self, phone: &E164) -> Result<Option<ChannelUserProfile>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT sys_id, channel_user_id, user_table, user_document, active
+                 FROM sys_cs_channel_user_profile WHERE channel_user_id = ?1 AND active = 1",
+                [phone.as_str()],
+                Self::profile_from_row,
+            )
+            .optional()
+    }
+
+    /// Every profile of a phone, oldest first.
+    pub fn profiles(&self, phone: &E164) -> Result<Vec<ChannelUserProfile>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT sys_id, channel_user_id, user_table, user_document, active
+             FROM sys_cs_channel_user_profile WHERE channel_user_id = ?1 ORDER BY sys_id",
+        )?;
+        let rows = st.query_map([phone.as_str()], Self::profile_from_row)?;
+        rows.collect()
+    }
+
+    /// Creates an active profile (the caller has deactivated any previous one).
+    pub fn insert_profile(
+        &self,
+        phone: &E164,
+        user: Option<&Party>,
+        now: DateTime<Utc>,
+    ) -> Result<SysId, StoreError> {
+        let sys_id = self.new_sys_id()?;
+        self.0.execute(
+            "INSERT INTO sys_cs_channel_user_profile
+                 (sys_id, channel_user_id, user_table, user_document, active, sys_created_on)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+            params![
+                sys_id,
+                phone.as_str(),
+                user.map(|u| u.table.as_str()),
+                user.map(|u| u.sys_id.as_str()),
+                ts(now)
+            ],
+        )?;
+        Ok(sys_id)
+    }
+
+    /// Deactivates a profile.
+    pub fn deactivate_profile(&self, sys_id: &str) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_channel_user_profile SET active = 0 WHERE sys_id = ?1",
+            [sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// Links a profile to a record (re-linking, PROFILE-4).
+    pub fn relink_profile(&self, sys_id: &str, user: &Party) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_channel_user_profile SET user_table = ?1, user_document = ?2 WHERE sys_id = ?3",
+            params![user.table.as_str(), user.sys_id, sys_id],
+        )?;
+        Ok(())
+    }
+
+    // ----- providers --------------------------------------------------------------------------
+
+    /// The provider application a number belongs to, with its integration.
+    pub fn provider_number_owner(
+        &self,
+        number: &E164,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT a.name, a.integration FROM sys_cs_provider_number n
+                 JOIN sys_cs_provider_application a ON a.sys_id = n.provider_application
+                 WHERE n.number = ?1",
+                [number.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+    }
+
+    /// Adds a number to a provider application, creating the application if needed.
+    pub fn insert_provider_number(
+        &self,
+        application: &str,
+        integration: &str,
+        number: &E164,
+    ) -> Result<(), StoreError> {
+        let app: Option<String> = self
+            .0
+            .query_row(
+                "SELECT sys_id FROM sys_cs_provider_application WHERE name = ?1",
+                [application],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let app = match app {
+            Some(a) => a,
+            None => {
+                let id = self.new_sys_id()?;
+                self.0.execute(
+                    "INSERT INTO sys_cs_provider_application (sys_id, name, integration) VALUES (?1, ?2, ?3)",
+                    [&id, application, integration],
+                )?;
+                id
+            }
+        };
+        self.0.execute(
+            "INSERT INTO sys_cs_provider_number (number, provider_application) VALUES (?1, ?2)",
+            [number.as_str(), &app],
+        )?;
+        Ok(())
+    }
+
+    /// The provider numbers of an integration, sorted.
+    pub fn provider_numbers(&self, integration: &str) -> Result<Vec<E164>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT n.number FROM sys_cs_provider_number n
+             JOIN sys_cs_provider_application a ON a.sys_id = n.provider_application
+             WHERE a.integration = ?1 ORDER BY n.number",
+        )?;
+        let rows = st.query_map([integration], |r| r.get::<_, String>(0))?;
+        Ok(rows
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter_map(|s| E164::parse(&s, None).ok())
+            .collect())
+    }
+
+    // ----- interactions -----------------------------------------------------------------------
+
+    fn interaction_from_row(r: &Row<'_>) -> rusqlite::Result<Interaction> {
+        let kind: String = r.get(2)?;
+        let state: String = r.get(3)?;
+        let assigned: Option<String> = r.get(5)?;
+        let table: String = r.get(6)?;
+        Ok(Interaction {
+            sys_id: r.get(0)?,
+            number: InteractionNumber::parse(&r.get::<_, String>(1)?).expect("stored numbers are valid"),
+            kind: if kind == "phone" {
+                InteractionType::Phone
+            } else {
+                InteractionType::Messaging
+            },
+            state: InteractionState::parse(&state).unwrap_or(InteractionState::New),
+            active: r.get(4)?,
+            handler: match assigned {
+                None => Handler::Queue,
+                Some(a) if a == VIRTUAL_AGENT_SYS_ID => Handler::VirtualAgent,
+                Some(a) => Handler::Agent(a),
+            },
+            opened_for: (
+                PartyTable::from_table(&table).unwrap_or(PartyTable::SysUser),
+                r.get(7)?,
+            ),
+            profile: r.get(8)?,
+            requester_phone: e164_col(r.get(9)?),
+            provider_phone: e164_col(r.get(10)?),
+            va_node: r.get(11)?,
+            opened_at: parse_ts(&r.get::<_, String>(12)?),
+        })
+    }
+
+    const INTERACTION_COLS: &'static str = "sys_id, number, type, state, active, assigned_to, opened_for_table, opened_for, channel_user_profile, requester_phone, provider_phone, va_node, opened_at";
+
+    /// The active SMS interaction of a (requester phone, provider number) pair.
+    pub fn active_sms_interaction(
+        &self,
+        requester: &E164,
+        provider: &E164,
+    ) -> Result<Option<Interaction>, StoreError> {
+        self.0
+            .query_row(
+                &format!(
+                    "SELECT {} FROM interaction WHERE requester_phone = ?1 AND provider_phone = ?2 AND active = 1 AND channel = 'sms'",
+                    Self::INTERACTION_COLS
+                ),
+                [requester.as_str(), provider.as_str()],
+                Self::interaction_from_row,
+            )
+            .optional()
+    }
+
+    /// An interaction by number.
+    pub fn interaction(&self, number: &InteractionNumber) -> Result<Option<Interaction>, StoreError> {
+        self.0
+            .query_row(
+                &format!(
+                    "SELECT {} FROM interaction WHERE number = ?1",
+                    Self::INTERACTION_COLS
+                ),
+                [number.as_str()],
+                Self::interaction_from_row,
+            )
+            .optional()
+    }
+
+    /// Every interaction, by number.
+    pub fn interactions(&self) -> Result<Vec<Interaction>, StoreError> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {} FROM interaction ORDER BY number",
+            Self::INTERACTION_COLS
+        ))?;
+        let rows = st.query_map([], Self::interaction_from_row)?;
+        rows.collect()
+    }
+
+    /// Opens a new interaction and returns it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_interaction(
+        &self,
+        kind: InteractionType,
+        handler: &Handler,
+        opened_for: &Party,
+        profile: Option<&str>,
+        requester_phone: Option<&E164>,
+        provider_phone: Option<&E164>,
+        va_node: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Interaction, StoreError> {
+        let sys_id = self.new_sys_id()?;
+        let number = InteractionNumber::from_counter(self.next("IMS")?);
+        let (assigned, state) = match handler {
+            Handler::VirtualAgent => (Some(VIRTUAL_AGENT_SYS_ID.to_owned()), InteractionState::New),
+            Handler::Agent(a) => (Some(a.clone()), InteractionState::WorkInProgress),
+            Handler::Queue => (None, InteractionState::New),
+        };
+        self.0.execute(
+            "INSERT INTO interaction (sys_id, number, type, channel, state, active, assigned_to,
+                 opened_for_table, opened_for, channel_user_profile, requester_phone, provider_phone,
+                 va_topic, va_node, opened_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                sys_id,
+                number.as_str(),
+                kind.as_str(),
+                (kind == InteractionType::Messaging).then_some("sms"),
+                state.as_str(),
+                assigned,
+                opened_for.table.as_str(),
+                opened_for.sys_id,
+                profile,
+                requester_phone.map(E164::as_str),
+                provider_phone.map(E164::as_str),
+                va_node.map(|_| "greeting"),
+                va_node,
+                ts(now)
+            ],
+        )?;
+        Ok(self
+            .interaction(&number)?
+            .expect("the interaction was just inserted"))
+    }
+
+    /// Closes an interaction with a closed state.
+    pub fn close_interaction(
+        &self,
+        sys_id: &str,
+        state: InteractionState,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE interaction SET active = 0, state = ?1, closed_at = ?2 WHERE sys_id = ?3",
+            params![state.as_str(), ts(now), sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// Assigns an interaction to a live agent (state work_in_progress) or the VA.
+    pub fn assign(&self, sys_id: &str, handler: &Handler) -> Result<(), StoreError> {
+        let (assigned, state) = match handler {
+            Handler::VirtualAgent => (Some(VIRTUAL_AGENT_SYS_ID), InteractionState::New),
+            Handler::Agent(a) => (Some(a.as_str()), InteractionState::WorkInProgress),
+            Handler::Queue => (None, InteractionState::New),
+        };
+        self.0.execute(
+            "UPDATE interaction SET assigned_to = ?1, state = ?2 WHERE sys_id = ?3",
+            params![assigned, state.as_str(), sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// Moves the virtual agent to another node (or none).
+    pub fn set_va_node(&self, sys_id: &str, node: Option<&str>) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE interaction SET va_node = ?1 WHERE sys_id = ?2",
+            params![node, sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// Re-links an interaction to another requester record.
+    pub fn relink_interaction(&self, sys_id: &str, to: &Party) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE interaction SET opened_for_table = ?1, opened_for = ?2 WHERE sys_id = ?3",
+            params![to.table.as_str(), to.sys_id, sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// Adds an agent to an interaction's live group profile; `false` if already there.
+    pub fn join_live_group(
+        &self,
+        interaction: &str,
+        agent: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = self.0.execute(
+            "INSERT OR IGNORE INTO live_group_profile (interaction, agent, joined_at) VALUES (?1, ?2, ?3)",
+            params![interaction, agent, ts(now)],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// The user_names in an interaction's live group profile, in joining order.
+    pub fn live_group(&self, interaction: &str) -> Result<Vec<String>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT u.user_name FROM live_group_profile l JOIN sys_user u ON u.sys_id = l.agent
+             WHERE l.interaction = ?1 ORDER BY l.joined_at, u.user_name",
+        )?;
+        let rows = st.query_map([interaction], |r| r.get(0))?;
+        rows.collect()
+    }
+
+    // ----- attachments ------------------------------------------------------------------------
+
+    /// Stores a file and returns its sys_id.
+    pub fn insert_attachment(&self, file_name: &str, content_type: &str, data: &[u8]) -> Result<SysId, StoreError> {
+        let sys_id = self.new_sys_id()?;
+        self.0.execute(
+            "INSERT INTO sys_attachment (sys_id, file_name, content_type, data) VALUES (?1, ?2, ?3, ?4)",
+            params![sys_id, file_name, content_type, data],
+        )?;
+        Ok(sys_id)
+    }
+
+    /// A stored file: (content type, bytes).
+    pub fn attachment(&self, sys_id: &str) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT content_type, data FROM sys_attachment WHERE sys_id = ?1",
+                [sys_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+    }
+
+    // ----- transcript -------------------------------------------------------------------------
+
+    /// Whether a message with this provider SID is already stored (webhook idempotency).
+    pub fn has_provider_sid(&self, sid: &str) -> Result<bool, StoreError> {
+        self.0
+            .query_row(
+                "SELECT 1 FROM sys_cs_message WHERE provider_sid = ?1",
+                [sid],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|o| o.is_some())
+    }
+
+    /// Appends a message to an interaction's transcript and returns its sys_id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_message(
+        &self,
+        interaction: &str,
+        direction: &str,
+        author_kind: AuthorKind,
+        author: Option<&str>,
+        body: &str,
+        media: &[Media],
+        provider_sid: Option<&str>,
+        status: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SysId, StoreError> {
+        let sys_id = self.new_sys_id()?;
+        let seq: i64 = self.0.query_row(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM sys_cs_message WHERE interaction = ?1",
+            [interaction],
+            |r| r.get(0),
+        )?;
+        self.0.execute(
+            "INSERT INTO sys_cs_message (sys_id, interaction, seq, direction, author_kind, author, body,
+                 media, provider_sid, status, sys_created_on, sys_updated_on)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+            params![
+                sys_id,
+                interaction,
+                seq,
+                direction,
+                author_kind.as_str(),
+                author,
+                body,
+                serde_json::to_string(media).expect("media serializes"),
+                provider_sid,
+                status,
+                ts(now)
+            ],
+        )?;
+        Ok(sys_id)
+    }
+
+    /// Records the provider's answer to a send: its SID and status, or the failure.
+    pub fn record_send(
+        &self,
+        message: &str,
+        sid: Option<&str>,
+        status: &str,
+        error: Option<(i64, &str)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
+                 sys_updated_on = ?5 WHERE sys_id = ?6",
+            params![
+                sid,
+                status,
+                error.map(|e| e.0),
+                error.map(|e| e.1),
+                ts(now),
+                message
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// An interaction's transcript, in order.
+    pub fn transcript(&self, interaction: &str) -> Result<Vec<Message>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT m.seq, m.direction, m.author_kind, u.user_name, m.body, m.media, m.provider_sid,
+                    m.status, m.error_code, m.error_message, m.sys_created_on
+             FROM sys_cs_message m LEFT JOIN sys_user u ON u.sys_id = m.author
+             WHERE m.interaction = ?1 ORDER BY m.seq",
+        )?;
+        let rows = st.query_map([interaction], |r| {
+            Ok(Message {
+                seq: r.get(0)?,
+                direction: r.get(1)?,
+                author_kind: r.get(2)?,
+                author: r.get(3)?,
+                body: r.get(4)?,
+                media: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+                provider_sid: r.get(6)?,
+                status: r.get(7)?,
+                error_code: r.get(8)?,
+                error_message: r.get(9)?,
+                created_at: parse_ts(&r.get::<_, String>(10)?),
+            })
+        })?;
+        rows.collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_a_file_database_once_in_wal_mode() {
+        let dir = std::env::temp_dir().join(format!("convsms-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.sqlite");
+        let _ = std::fs::remove_file(&path);
+        {
+            let s = SqliteStore::open(&path).unwrap();
+            assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+            s.write(|tx| tx.set_property("x", "1")).unwrap();
+        }
+        let s = SqliteStore::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let mode: String = s
+            .lock()
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(
+            s.read(|tx| tx.property("x")).unwrap().as_deref(),
+            Some("1")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        let r: Result<(), StoreError> = s.write(|tx| {
+            tx.set_property("half", "written")?;
+            Err(rusqlite::Error::QueryReturnedNoRows)
+        });
+        assert!(r.is_err());
+        assert_eq!(s.read(|tx| tx.property("half")).unwrap(), None);
+    }
+
+    #[test]
+    fn one_active_sms_interaction_per_pair() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        let now = Utc::now();
+        let p = E164::parse("+14155552671", None).unwrap();
+        let q = E164::parse("+14155550000", None).ok();
+        let q = q.unwrap_or_else(|| E164::parse("+12025550123", None).unwrap());
+        let r: Result<(), StoreError> = s.write(|tx| {
+            let guest = tx.party(PartyTable::SysUser, GUEST_SYS_ID)?.unwrap();
+            let i = tx.insert_interaction(
+                InteractionType::Messaging,
+                &Handler::Queue,
+                &guest,
+                None,
+                Some(&p),
+                Some(&q),
+                None,
+                now,
+            )?;
+            assert_eq!(i.number.as_str(), "IMS0001001");
+            tx.insert_interaction(
+                InteractionType::Messaging,
+                &Handler::Queue,
+                &guest,
+                None,
+                Some(&p),
+                Some(&q),
+                None,
+                now,
+            )?;
+            Ok(())
+        });
+        assert!(r.is_err(), "a second active interaction for one pair must be refused");
+    }
+}

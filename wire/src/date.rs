@@ -1,0 +1,54 @@
+//! RFC 2822 timestamps exactly as Twilio writes them in resource JSON (§2.3, §12 item 3):
+//! English day and month abbreviations, a two-digit day, GMT and the literal `+0000`, for example
+//! `Thu, 24 Aug 2023 05:01:45 +0000`.
+
+use chrono::{DateTime, Utc};
+
+use crate::WireError;
+
+/// Formats `t` (whole seconds; sub-second precision is dropped) as Twilio does:
+/// `Thu, 24 Aug 2023 05:01:45 +0000`.
+pub fn rfc2822(t: DateTime<Utc>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S +0000").to_string()
+}
+
+/// Parses an RFC 2822 date-time (any offset) into UTC, the inverse of [`rfc2822`].
+///
+/// # Errors
+/// [`WireError::InvalidDate`] when `s` is not RFC 2822.
+pub fn parse_rfc2822(s: &str) -> Result<DateTime<Utc>, WireError> {
+    DateTime::parse_from_rfc2822(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| WireError::InvalidDate {
+            value: s.to_owned(),
+            reason: e.to_string(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn formats_the_oai_example() {
+        let t = Utc.with_ymd_and_hms(2023, 8, 24, 5, 1, 45).unwrap();
+        assert_eq!(rfc2822(t), "Thu, 24 Aug 2023 05:01:45 +0000");
+    }
+
+    #[test]
+    fn pads_single_digit_days_and_drops_subseconds() {
+        let t = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap() + chrono::Duration::milliseconds(999);
+        assert_eq!(rfc2822(t), "Tue, 02 Jan 2024 03:04:05 +0000");
+    }
+
+    #[test]
+    fn parses_what_it_formats_and_refuses_garbage() {
+        let t = Utc.with_ymd_and_hms(2023, 11, 14, 22, 13, 20).unwrap();
+        assert_eq!(parse_rfc2822(&rfc2822(t)).unwrap(), t);
+        assert!(matches!(
+            parse_rfc2822("2023-11-14T22:13:20Z"),
+            Err(WireError::InvalidDate { .. })
+        ));
+    }
+}

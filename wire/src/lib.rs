@@ -1,0 +1,24 @@
+//! Twilio's wire formats, shared by the engine and the simulator (`convsms_sim`); this crate depends
+//! on neither of them.
+//!
+//! Section numbers (§) refer to `shared/reference/twilio-messaging.md`.
+//!
+//! A tour of the modules:
+//!
+//! * [`sid`]: validated identifier newtypes, [`sid::AccountSid`] (`AC` + 32 hex),
+//!   [`sid::MessageSid`] (`SM`/`MM` + 32 hex) and [`sid::MediaSid`] (`ME` + 32 hex), with
+//!   deterministic counter-based constructors for simulations.
+//! * [`signature`]: the `X-Twilio-Signature` webhook signature (§6): [`signature::sign`] and the
+//!   lenient, constant-time [`signature::validate`].
+//! * [`date`]: RFC 2822 timestamps as Twilio writes them (`Thu, 24 Aug 2023 05:01:45 +0000`).
+//! * [`error`]: Twilio's REST error JSON ([`error::ApiError`], §5.1) and this crate's own error
+//!   type, [`error::WireError`].
+//! * [`message`]: the Message resource JSON ([`message::Message`], §2.3).
+
+pub mod date;
+pub mod error;
+pub mod message;
+pub mod sid;
+pub mod signature;
+
+pub use error::{ApiError, WireError};

@@ -1,0 +1,229 @@
+//! Twilio resource identifiers (SIDs) as validated newtypes (§2.1 path patterns).
+//!
+//! A SID is a two-letter prefix naming the resource kind followed by exactly 32 hexadecimal digits
+//! (either case is accepted, as in the OAI patterns; the counter constructors write lower case):
+//!
+//! | type | pattern | example |
+//! |---|---|---|
+//! | [`AccountSid`] | `^AC[0-9a-fA-F]{32}$` | `AC00000000000000000000000000000001` |
+//! | [`MessageSid`] | `^(SM\|MM)[0-9a-fA-F]{32}$` | `SM0000000000000000000000000000002a` |
+//! | [`MediaSid`] | `^ME[0-9a-fA-F]{32}$` | `ME00000000000000000000000000000001` |
+//!
+//! Each type serializes as a plain JSON string and checks the pattern when deserialized. The
+//! `from_counter`-style constructors give deterministic SIDs: prefix + `format!("{:032x}", n)`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::WireError;
+
+/// True when `s` is `prefix` followed by exactly 32 ASCII hexadecimal digits.
+fn has_shape(s: &str, prefix: &str) -> bool {
+    s.len() == 34 && s.starts_with(prefix) && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+macro_rules! sid_common {
+    ($ty:ident) => {
+        impl $ty {
+            /// The SID as text (34 characters).
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = WireError;
+            /// Same as `parse`.
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $ty::parse(s)
+            }
+        }
+
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            /// Reads a JSON string and validates it with `parse`; a malformed SID is a
+            /// deserialization error carrying the [`WireError`] text.
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(deserializer)?;
+                $ty::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+/// An Account SID: `AC` + 32 hexadecimal digits, for example `ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountSid(String);
+
+impl AccountSid {
+    /// Validates `s` against `^AC[0-9a-fA-F]{32}$`.
+    ///
+    /// # Errors
+    /// [`WireError::InvalidSid`] when it does not match.
+    pub fn parse(s: &str) -> Result<AccountSid, WireError> {
+        if has_shape(s, "AC") {
+            Ok(AccountSid(s.to_owned()))
+        } else {
+            Err(WireError::InvalidSid {
+                kind: "Account SID",
+                expected: "AC followed by 32 hexadecimal digits",
+                value: s.to_owned(),
+            })
+        }
+    }
+
+    /// The deterministic account SID number `n`: `AC` + `format!("{:032x}", n)`.
+    pub fn from_counter(n: u64) -> AccountSid {
+        AccountSid(format!("AC{n:032x}"))
+    }
+}
+sid_common!(AccountSid);
+
+/// A Message SID: `SM` + 32 hexadecimal digits for a text-only message, `MM` + 32 hexadecimal
+/// digits for a message with media (§2.3, §9), for example `SMded05904ccb347238880ca9264e8fe1c`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MessageSid(String);
+
+impl MessageSid {
+    /// Validates `s` against `^(SM|MM)[0-9a-fA-F]{32}$`.
+    ///
+    /// # Errors
+    /// [`WireError::InvalidSid`] when it does not match.
+    pub fn parse(s: &str) -> Result<MessageSid, WireError> {
+        if has_shape(s, "SM") || has_shape(s, "MM") {
+            Ok(MessageSid(s.to_owned()))
+        } else {
+            Err(WireError::InvalidSid {
+                kind: "Message SID",
+                expected: "SM or MM followed by 32 hexadecimal digits",
+                value: s.to_owned(),
+            })
+        }
+    }
+
+    /// The deterministic SMS SID number `n`: `SM` + `format!("{:032x}", n)`.
+    pub fn sms(n: u64) -> MessageSid {
+        MessageSid(format!("SM{n:032x}"))
+    }
+
+    /// The deterministic MMS SID number `n`: `MM` + `format!("{:032x}", n)`.
+    pub fn mms(n: u64) -> MessageSid {
+        MessageSid(format!("MM{n:032x}"))
+    }
+
+    /// True for an `MM…` SID (a message that carries media).
+    pub fn is_mms(&self) -> bool {
+        self.0.starts_with("MM")
+    }
+}
+sid_common!(MessageSid);
+
+/// A Media SID: `ME` + 32 hexadecimal digits (§2.5), for example `MEfb1d0000000000000000000000000000`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MediaSid(String);
+
+impl MediaSid {
+    /// Validates `s` against `^ME[0-9a-fA-F]{32}$`.
+    ///
+    /// # Errors
+    /// [`WireError::InvalidSid`] when it does not match.
+    pub fn parse(s: &str) -> Result<MediaSid, WireError> {
+        if has_shape(s, "ME") {
+            Ok(MediaSid(s.to_owned()))
+        } else {
+            Err(WireError::InvalidSid {
+                kind: "Media SID",
+                expected: "ME followed by 32 hexadecimal digits",
+                value: s.to_owned(),
+            })
+        }
+    }
+
+    /// The deterministic media SID number `n`: `ME` + `format!("{:032x}", n)`.
+    pub fn from_counter(n: u64) -> MediaSid {
+        MediaSid(format!("ME{n:032x}"))
+    }
+}
+sid_common!(MediaSid);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counter_constructors_are_deterministic_and_valid() {
+        assert_eq!(
+            MessageSid::sms(42).as_str(),
+            "SM0000000000000000000000000000002a"
+        );
+        assert_eq!(
+            MessageSid::mms(1).as_str(),
+            "MM00000000000000000000000000000001"
+        );
+        assert!(MessageSid::mms(1).is_mms() && !MessageSid::sms(1).is_mms());
+        assert_eq!(
+            MediaSid::from_counter(u64::MAX).as_str(),
+            "ME0000000000000000ffffffffffffffff"
+        );
+        assert_eq!(
+            AccountSid::from_counter(1).to_string(),
+            "AC00000000000000000000000000000001"
+        );
+        for s in [MessageSid::sms(7).as_str(), MessageSid::mms(7).as_str()] {
+            assert_eq!(MessageSid::parse(s).unwrap().as_str(), s);
+        }
+    }
+
+    #[test]
+    fn parse_accepts_either_case_and_refuses_bad_shapes() {
+        assert!(MessageSid::parse("SMded05904ccb347238880ca9264e8fe1c").is_ok());
+        assert!(MessageSid::parse("SMDED05904CCB347238880CA9264E8FE1C").is_ok());
+        assert!(AccountSid::parse("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").is_ok());
+        for bad in [
+            "",
+            "SM",
+            "MEded05904ccb347238880ca9264e8fe1c",
+            "SMded05904ccb347238880ca9264e8fe1",
+            "SMded05904ccb347238880ca9264e8fe1cc",
+            "SMded05904ccb347238880ca9264e8fe1g",
+            "smded05904ccb347238880ca9264e8fe1c",
+        ] {
+            let err = MessageSid::parse(bad).unwrap_err();
+            assert!(matches!(err, WireError::InvalidSid { kind: "Message SID", .. }));
+        }
+        assert!(AccountSid::parse("SMded05904ccb347238880ca9264e8fe1c").is_err());
+        assert!(MediaSid::parse("ACded05904ccb347238880ca9264e8fe1c").is_err());
+        // Multi-byte text of the right byte length must not panic on slicing.
+        assert!(MessageSid::parse("SMé0000000000000000000000000000000").is_err());
+    }
+
+    #[test]
+    fn serde_is_a_validated_string() {
+        let sid = MessageSid::sms(3);
+        let json = serde_json::to_string(&sid).unwrap();
+        assert_eq!(json, "\"SM00000000000000000000000000000003\"");
+        assert_eq!(serde_json::from_str::<MessageSid>(&json).unwrap(), sid);
+        let err = serde_json::from_str::<MessageSid>("\"SMnope\"").unwrap_err();
+        assert!(err.to_string().contains("not a valid Message SID"), "{err}");
+        assert!(serde_json::from_str::<AccountSid>("42").is_err());
+    }
+}
