@@ -57,14 +57,12 @@ impl Clock for ManualClock {
     }
 }
 
-#[cfg(any())]
 impl convsms_sim::SimClock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         Clock::now(self)
     }
 }
 
-#[cfg(any())]
 impl convsms_sim::SimClock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()

@@ -116,8 +116,8 @@ pub fn decide_compose(active: Option<&Interaction>, requester: &Party) -> Compos
     let Some(i) = active else {
         return ComposeAction::Open;
     };
-    let same_requester =
-        requester.is_guest() || (i.opened_for.0 == requester.table && i.opened_for.1 == requester.sys_id);
+    let same_requester = requester.is_guest()
+        || (i.opened_for.0 == requester.table && i.opened_for.1 == requester.sys_id);
     if !same_requester {
         return ComposeAction::ReplaceRequester {
             close: i.sys_id.clone(),
@@ -216,9 +216,14 @@ mod tests {
         let u = party(PartyTable::SysUser, "u1");
         assert_eq!(
             match_profile(Some(u.clone()), None),
-            ProfileDecision::CreateProfile { user: Some(u.clone()) }
+            ProfileDecision::CreateProfile {
+                user: Some(u.clone())
+            }
         );
-        assert_eq!(match_profile(None, None), ProfileDecision::CreateProfile { user: None });
+        assert_eq!(
+            match_profile(None, None),
+            ProfileDecision::CreateProfile { user: None }
+        );
         let other = profile(Some((PartyTable::SysUser, "u2")));
         assert_eq!(
             match_profile(Some(u.clone()), Some(&other)),
@@ -238,25 +243,46 @@ mod tests {
         let b = party(PartyTable::CsmConsumer, "b");
         assert_eq!(decide_compose(None, &b), ComposeAction::Open);
         let with_agent = interaction(Handler::Agent("a1".into()), (PartyTable::CsmConsumer, "b"));
-        assert!(matches!(decide_compose(Some(&with_agent), &b), ComposeAction::Append { assign: false, .. }));
+        assert!(matches!(
+            decide_compose(Some(&with_agent), &b),
+            ComposeAction::Append { assign: false, .. }
+        ));
         let with_va = interaction(Handler::VirtualAgent, (PartyTable::CsmConsumer, "b"));
-        assert!(matches!(decide_compose(Some(&with_va), &b), ComposeAction::ReplaceVirtualAgent { .. }));
+        assert!(matches!(
+            decide_compose(Some(&with_va), &b),
+            ComposeAction::ReplaceVirtualAgent { .. }
+        ));
         let other = interaction(Handler::Agent("a1".into()), (PartyTable::CsmConsumer, "a"));
-        assert!(matches!(decide_compose(Some(&other), &b), ComposeAction::ReplaceRequester { .. }));
+        assert!(matches!(
+            decide_compose(Some(&other), &b),
+            ComposeAction::ReplaceRequester { .. }
+        ));
         let guest = party(PartyTable::SysUser, GUEST_SYS_ID);
-        assert!(matches!(decide_compose(Some(&other), &guest), ComposeAction::Append { .. }));
+        assert!(matches!(
+            decide_compose(Some(&other), &guest),
+            ComposeAction::Append { .. }
+        ));
     }
 
     #[test]
     fn inbound_rows() {
         assert_eq!(
             route_inbound(None, true, Some("a".into())),
-            InboundRoute::Open { handler: Handler::VirtualAgent }
+            InboundRoute::Open {
+                handler: Handler::VirtualAgent
+            }
         );
         assert_eq!(
             route_inbound(None, false, Some("a".into())),
-            InboundRoute::Open { handler: Handler::Agent("a".into()) }
+            InboundRoute::Open {
+                handler: Handler::Agent("a".into())
+            }
         );
-        assert_eq!(route_inbound(None, false, None), InboundRoute::Open { handler: Handler::Queue });
+        assert_eq!(
+            route_inbound(None, false, None),
+            InboundRoute::Open {
+                handler: Handler::Queue
+            }
+        );
     }
 }

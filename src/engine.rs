@@ -490,8 +490,11 @@ impl Engine {
         let config = self.config.read().expect("config").clone();
         let (outcome, pending) = self.store.write(|tx| {
             let agent = authorized_agent(tx, &req.agent)?;
-            let (context, requester) =
-                load_context(tx, req.interaction.as_ref(), req.requester.as_ref().map(|(t, n)| (*t, n.as_str())))?;
+            let (context, requester) = load_context(
+                tx,
+                req.interaction.as_ref(),
+                req.requester.as_ref().map(|(t, n)| (*t, n.as_str())),
+            )?;
             let providers = tx.provider_numbers(CONVERSATIONAL_SMS)?;
             let ctx = ComposeContext {
                 agent: &agent,
@@ -518,7 +521,9 @@ impl Engine {
             };
             let to = match &req.to {
                 ToField::Default => ext.send_to(&ctx).ok_or(Error::NoRecipient)?,
-                ToField::Other(text) => E164::parse(text, Some(party_region(tx, requester.as_ref())?))?,
+                ToField::Other(text) => {
+                    E164::parse(text, Some(party_region(tx, requester.as_ref())?))?
+                }
             };
             if req.body.trim().is_empty() && req.attachment.is_none() {
                 return Err(Error::EmptyMessage);
@@ -540,7 +545,9 @@ impl Engine {
             let requester = match requester {
                 Some(r) => r,
                 None => match profile.as_ref().and_then(|p| p.user.clone()) {
-                    Some((t, id)) => tx.party(t, &id)?.ok_or(Error::Store(rusqlite::Error::QueryReturnedNoRows))?,
+                    Some((t, id)) => tx
+                        .party(t, &id)?
+                        .ok_or(Error::Store(rusqlite::Error::QueryReturnedNoRows))?,
                     None => guest(tx)?,
                 },
             };
@@ -548,7 +555,10 @@ impl Engine {
             let active = tx.active_sms_interaction(&to, &from)?;
             let action = domain::decide_compose(active.as_ref(), &requester);
             let interaction = match action {
-                ComposeAction::Append { interaction, assign } => {
+                ComposeAction::Append {
+                    interaction,
+                    assign,
+                } => {
                     let i = active.expect("append implies an active interaction");
                     debug_assert_eq!(i.sys_id, interaction);
                     if assign {
@@ -630,13 +640,18 @@ impl Engine {
     }
 
     /// Sends pending messages one by one and records each answer; returns each refusal.
-    async fn dispatch(&self, pending: Vec<PendingSend>) -> Result<Vec<Option<ProviderError>>, Error> {
+    async fn dispatch(
+        &self,
+        pending: Vec<PendingSend>,
+    ) -> Result<Vec<Option<ProviderError>>, Error> {
         let mut out = Vec::with_capacity(pending.len());
         for p in pending {
             let result = self.provider.send(&p.sms).await;
             let now = self.clock.now();
             self.store.write(|tx| match &result {
-                Ok(sent) => tx.record_send(&p.message, Some(sent.sid.as_str()), &sent.status, None, now),
+                Ok(sent) => {
+                    tx.record_send(&p.message, Some(sent.sid.as_str()), &sent.status, None, now)
+                }
                 Err(e) => tx.record_send(
                     &p.message,
                     None,
@@ -737,7 +752,9 @@ fn load_context(
     };
     let party = match (requester, &context) {
         (Some((t, name)), _) => Some(find_party(tx, t, name)?),
-        (None, Some(i)) => tx.party(i.opened_for.0, &i.opened_for.1)?.filter(|p| !p.is_guest()),
+        (None, Some(i)) => tx
+            .party(i.opened_for.0, &i.opened_for.1)?
+            .filter(|p| !p.is_guest()),
         (None, None) => None,
     };
     Ok((context, party))
@@ -750,9 +767,12 @@ fn check_attachment_type(tx: &Tx<'_>, content_type: &str) -> Result<(), Error> {
     let ok = allowed.split(',').map(str::trim).any(|pat| {
         pat == "*/*"
             || pat.eq_ignore_ascii_case(content_type)
-            || pat
-                .strip_suffix("/*")
-                .is_some_and(|top| content_type.split('/').next().is_some_and(|t| t.eq_ignore_ascii_case(top)))
+            || pat.strip_suffix("/*").is_some_and(|top| {
+                content_type
+                    .split('/')
+                    .next()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(top))
+            })
     });
     if ok {
         Ok(())
@@ -834,7 +854,9 @@ fn queue_outbound(
     let (Some(to), Some(from)) = (i.requester_phone.clone(), i.provider_phone.clone()) else {
         unreachable!("SMS interactions always have both phones");
     };
-    let message = tx.insert_message(&i.sys_id, "outbound", kind, author, body, media, None, "pending", now)?;
+    let message = tx.insert_message(
+        &i.sys_id, "outbound", kind, author, body, media, None, "pending", now,
+    )?;
     Ok(PendingSend {
         message,
         sms: OutboundSms {

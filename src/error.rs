@@ -16,7 +16,9 @@ pub enum Error {
     #[error(transparent)]
     InvalidPhoneNumber(#[from] PhoneError),
     /// No interaction has this number.
-    #[error("no interaction {0}; expected the number of an existing interaction, such as IMS0001001")]
+    #[error(
+        "no interaction {0}; expected the number of an existing interaction, such as IMS0001001"
+    )]
     UnknownInteraction(String),
     /// No record of that kind has this name.
     #[error("no {table} named '{name}'")]

@@ -26,7 +26,7 @@ pub mod phone;
 pub mod provider;
 pub mod store;
 pub mod transcript;
-//TMP pub mod twilio;
+pub mod twilio;
 pub mod va;
 pub mod web;
 

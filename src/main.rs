@@ -1,1 +1,122 @@
-fn main(){}
+//! The `convsms` command: `check` runs Gherkin features against the engine and a simulated
+//! Twilio, `steps` prints the step library, `validate-number` checks phone numbers.
+
+mod check;
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use convsms::phone::{self, Region};
+
+/// Offline simulator and conformance harness for ServiceNow Conversational SMS over Twilio.
+#[derive(Debug, Parser)]
+#[command(name = "convsms", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs .feature files (default: features/) and prints a cucumber report.
+    Check {
+        /// Feature files or folders.
+        #[arg(default_value = "features")]
+        paths: Vec<PathBuf>,
+        /// Cucumber tag expression, for example '@row:AGENT-1 or @row:AGENT-2'.
+        #[arg(long)]
+        tags: Option<String>,
+        /// Write a JUnit XML report to FILE.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Print the row-coverage table (every row of features/rows.tsv) after the report.
+        #[arg(long)]
+        coverage: bool,
+        /// How many scenarios run at once.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Folder of transcript snapshots.
+        #[arg(long, default_value = "snapshots")]
+        snapshots: PathBuf,
+    },
+    /// Prints every step of the step library with an example.
+    Steps,
+    /// Validates a phone number (or one per line from stdin with '-') and prints JSON.
+    ValidateNumber {
+        /// ISO 3166-1 alpha-2 region for national numbers, for example GB.
+        #[arg(long)]
+        region: Option<String>,
+        /// The number, or '-' to read one number per line from stdin.
+        number: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check {
+            paths,
+            tags,
+            junit,
+            coverage,
+            concurrency,
+            snapshots,
+        } => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            let opts = check::CheckOptions {
+                paths,
+                tags,
+                junit,
+                coverage,
+                concurrency,
+                snapshots,
+            };
+            match rt.block_on(check::run(opts)) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("convsms check: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Steps => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            match check::print_steps(&mut out).and_then(|()| out.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("convsms steps: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::ValidateNumber { region, number } => {
+            let region = match region.as_deref().map(Region::parse).transpose() {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("convsms validate-number: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let stdout = io::stdout().lock();
+            let result = if number == "-" {
+                phone::validate_lines(io::stdin().lock(), stdout, region).map(|_| ())
+            } else {
+                let mut out = stdout;
+                writeln!(out, "{}", phone::validation_json(&number, region))
+            };
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("convsms validate-number: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

@@ -34,7 +34,8 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
         };
         let group = tx.live_group(&i.sys_id)?;
         let mut out = String::new();
-        let phone = |p: &Option<crate::phone::E164>| p.as_ref().map_or("-".to_owned(), |p| p.to_string());
+        let phone =
+            |p: &Option<crate::phone::E164>| p.as_ref().map_or("-".to_owned(), |p| p.to_string());
         let _ = writeln!(
             out,
             "{} · {} · requester {} ⇄ provider {} · opened for {} {}",
@@ -51,7 +52,11 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
             i.state.as_str(),
             if i.active { "active" } else { "closed" },
             handler,
-            if group.is_empty() { "(none)".to_owned() } else { group.join(", ") }
+            if group.is_empty() {
+                "(none)".to_owned()
+            } else {
+                group.join(", ")
+            }
         );
         for m in tx.transcript(&i.sys_id)? {
             let who = match (m.author_kind.as_str(), &m.author) {
@@ -69,7 +74,10 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
                 status = format!("{status} {sid}");
             }
             if let Some(code) = m.error_code {
-                status = format!("{status} error {code}: {}", m.error_message.as_deref().unwrap_or(""));
+                status = format!(
+                    "{status} error {code}: {}",
+                    m.error_message.as_deref().unwrap_or("")
+                );
             }
             let _ = write!(
                 out,

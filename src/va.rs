@@ -49,14 +49,14 @@ pub fn continue_at(node: &str, text: &str) -> VaStep {
     match node {
         START_NODE => VaStep {
             replies: vec![format!(
-                "Thanks, I have noted: \"{captured}\". Reply AGENT to talk to a live agent."
+                "Thanks, I have noted: '{captured}'. Reply AGENT to talk to a live agent."
             )],
             next_node: Some("noted".to_owned()),
             transfer: false,
         },
         _ => VaStep {
             replies: vec![format!(
-                "I have added: \"{captured}\". Reply AGENT to talk to a live agent."
+                "I have added: '{captured}'. Reply AGENT to talk to a live agent."
             )],
             next_node: Some("noted".to_owned()),
             transfer: false,

@@ -169,10 +169,11 @@ async fn validate_phone_number(
     State(st): State<WebState>,
     Json(b): Json<ValidatePhoneBody>,
 ) -> Response {
-    match st
-        .engine
-        .validate_phone_number(&b.phone_number, b.consumer.as_deref(), b.region.as_deref())
-    {
+    match st.engine.validate_phone_number(
+        &b.phone_number,
+        b.consumer.as_deref(),
+        b.region.as_deref(),
+    ) {
         Ok(e164) => Json(json!({"result": {
             "phone_number": b.phone_number,
             "valid": true,

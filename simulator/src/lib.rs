@@ -7,8 +7,8 @@
 //!
 //! A tour of the modules:
 //!
-//! * `state`: everything the simulated account holds ([`SimState`]-like records of messages,
-//!   media and inbound deliveries, the owned numbers, the SID counters), behind one
+//! * `state`: everything the simulated account holds (records of messages, their media and
+//!   inbound deliveries, the owned numbers, the SMS URL, the SID counters), behind one
 //!   `std::sync::Mutex` that is never held across an `.await`.
 //! * `api`: the Twilio REST surface: HTTP Basic auth, `POST …/Messages.json` (create),
 //!   `GET …/Messages/{Sid}.json` (fetch), Twilio-shaped 404s for anything else.
@@ -18,7 +18,7 @@
 //! * `handsets`: messages from handsets to the account (inbound, §4.1).
 //! * `webhook`: signed form POSTs from "Twilio" to the app (`X-Twilio-Signature`, §6).
 //! * `control`: a small JSON control API under `/_sim/` for tools outside the process.
-//! * [`error`]: [`SimError`].
+//! * [`error`]: the error type [`SimError`], what driving the simulator can fail with.
 //!
 //! Everything is deterministic: message SIDs are `SM`/`MM` + a per-simulator counter shared by
 //! inbound and outbound messages, media SIDs `ME` + their own counter, and every timestamp comes
@@ -161,7 +161,9 @@ impl Simulator {
             http: webhook::client()?,
             state: Mutex::new(state::SimState::new(config.numbers, config.sms_url)),
         });
-        let app = api::router().merge(control::router()).with_state(core.clone());
+        let app = api::router()
+            .merge(control::router())
+            .with_state(core.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let serving = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -276,5 +278,65 @@ impl std::fmt::Debug for Simulator {
             .field("base_url", &self.core.base_url)
             .field("account_sid", &self.core.account_sid)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{start_sim, t0, FixedClock};
+
+    #[test]
+    fn test_config_is_deterministic() {
+        let c = SimConfig::for_tests();
+        assert_eq!(c.port, 0);
+        assert_eq!(c.account_sid, "AC00000000000000000000000000000001");
+        assert_eq!(c.auth_token, "0123456789abcdef0123456789abcdef");
+        assert!(c.numbers.is_empty() && c.sms_url.is_none());
+        assert_eq!(c, SimConfig::for_tests());
+    }
+
+    #[tokio::test]
+    async fn start_refuses_bad_config() {
+        let clock: Arc<dyn SimClock> = Arc::new(FixedClock(t0()));
+        let bad_sid = SimConfig {
+            account_sid: "SM00000000000000000000000000000001".into(),
+            ..SimConfig::for_tests()
+        };
+        let err = Simulator::start(bad_sid, clock.clone()).await.unwrap_err();
+        assert!(matches!(err, SimError::InvalidConfig(_)), "{err}");
+        let no_token = SimConfig {
+            auth_token: String::new(),
+            ..SimConfig::for_tests()
+        };
+        let err = Simulator::start(no_token, clock.clone()).await.unwrap_err();
+        assert!(matches!(err, SimError::InvalidConfig(_)), "{err}");
+
+        let first = start_sim(&[]).await;
+        let port: u16 = first
+            .base_url()
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let taken = SimConfig {
+            port,
+            ..SimConfig::for_tests()
+        };
+        let err = Simulator::start(taken, clock).await.unwrap_err();
+        assert!(matches!(err, SimError::Bind { .. }), "{err}");
+    }
+
+    #[tokio::test]
+    async fn serves_on_loopback_until_shut_down() {
+        let sim = start_sim(&["+1 415 555 0100"]).await;
+        let base = sim.base_url();
+        assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+        assert_eq!(sim.account_sid(), "AC00000000000000000000000000000001");
+        let url = format!("{base}/_sim/messages");
+        assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
+        sim.shutdown().await;
+        assert!(reqwest::get(&url).await.is_err());
     }
 }

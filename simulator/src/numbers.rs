@@ -13,7 +13,7 @@ fn parse_valid(text: &str) -> Option<PhoneNumber> {
 
 /// True when `text` is a valid phone number in international form, for example `+14155552671`
 /// or `+1 (415) 555-2671`; false for national numbers, short codes, sender IDs, fictional
-/// `+1 555 …` numbers and garbage.
+/// `+1 555 …` numbers, Ofcom's drama range `+44 7700 900…` and garbage.
 pub(crate) fn is_valid(text: &str) -> bool {
     parse_valid(text).is_some()
 }
@@ -32,9 +32,18 @@ mod tests {
     #[test]
     fn validity_and_normalisation() {
         assert!(is_valid("+14155552671"));
-        assert!(is_valid("+447700900123"));
+        assert!(is_valid("+447911123456"));
+        assert!(is_valid("+15005550006")); // Twilio's magic test sender
         assert_eq!(normalise("+1 (415) 555-2671"), "+14155552671");
-        for bad in ["", "Apple", "4155552671", "+1", "+6598219019", "+15558675310"] {
+        for bad in [
+            "",
+            "Apple",
+            "4155552671",
+            "+1",
+            "+6512",
+            "+15558675310",
+            "+447700900123",
+        ] {
             assert!(!is_valid(bad), "{bad}");
             assert_eq!(normalise(bad), bad);
         }

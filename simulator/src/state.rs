@@ -165,6 +165,7 @@ impl SimState {
             to: m.to.to_owned(),
             uri: Message::uri_for(account, &m.sid),
             sid: m.sid,
+            status: m.status,
         }
     }
 

@@ -127,7 +127,9 @@ pub(crate) fn create_request(
 /// True for an absolute `http://` or `https://` URL with a host.
 fn is_http_url(s: &str) -> bool {
     url::Url::parse(s)
-        .map(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
+        .map(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        })
         .unwrap_or(false)
 }
 
@@ -154,7 +156,10 @@ mod tests {
         assert_eq!(code(&[("To", "+14155552671")]), 21603);
         assert_eq!(code(&[("From", "+14155550100")]), 21604);
         assert_eq!(code(&[("From", "+14155550100"), ("To", "x")]), 21602);
-        assert_eq!(code(&[("From", "Apple"), ("To", "x"), ("Body", "hi")]), 21212);
+        assert_eq!(
+            code(&[("From", "Apple"), ("To", "x"), ("Body", "hi")]),
+            21212
+        );
         assert_eq!(
             code(&[("From", "+14155552671"), ("To", "x"), ("Body", "hi")]),
             21606
@@ -181,14 +186,23 @@ mod tests {
         .unwrap();
         assert_eq!(ok.to, "+14155552671");
         assert_eq!(ok.media_urls, ["https://x.test/a.png"]);
-        assert_eq!(ok.status_callback.as_deref(), Some("http://127.0.0.1:1/status"));
+        assert_eq!(
+            ok.status_callback.as_deref(),
+            Some("http://127.0.0.1:1/status")
+        );
     }
 
     #[test]
     fn media_url_shapes() {
         assert!(is_http_url("https://example.com/a.jpg"));
         assert!(is_http_url("http://127.0.0.1:8080/a"));
-        for bad in ["ftp://example.com/a.jpg", "/a.jpg", "example.com/a.jpg", "", "https://"] {
+        for bad in [
+            "ftp://example.com/a.jpg",
+            "/a.jpg",
+            "example.com/a.jpg",
+            "",
+            "https://",
+        ] {
             assert!(!is_http_url(bad), "{bad}");
         }
     }

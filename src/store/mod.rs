@@ -69,6 +69,34 @@ impl SqliteStore {
             .pragma_query_value(None, "user_version", |r| r.get(0))
     }
 
+    /// A digest of every row of every table: equal digests mean nothing was written in between
+    /// (scenarios use it to check that a refused request left the store as it was).
+    ///
+    /// # Errors
+    /// SQLite fails.
+    pub fn content_digest(&self) -> Result<u64, StoreError> {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let conn = self.lock();
+        let mut tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        tables.sort();
+        let mut h = DefaultHasher::new();
+        for t in tables {
+            t.hash(&mut h);
+            let mut st = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))?;
+            let n = st.column_count();
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                for c in 0..n {
+                    format!("{:?}", r.get_ref(c)?).hash(&mut h);
+                }
+            }
+        }
+        Ok(h.finish())
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -219,7 +247,11 @@ impl Tx<'_> {
     }
 
     /// A record by display name (for `sys_user`, also by user_name).
-    pub fn party_by_name(&self, table: PartyTable, name: &str) -> Result<Option<Party>, StoreError> {
+    pub fn party_by_name(
+        &self,
+        table: PartyTable,
+        name: &str,
+    ) -> Result<Option<Party>, StoreError> {
         let extra = if table == PartyTable::SysUser {
             " OR user_name = ?1"
         } else {
@@ -326,9 +358,7 @@ impl Tx<'_> {
         Ok(ChannelUserProfile {
             sys_id: r.get(0)?,
             phone: e164_col(Some(r.get(1)?)).expect("profiles store E.164"),
-            user: table
-                .and_then(|t| PartyTable::from_table(&t))
-                .zip(doc),
+            user: table.and_then(|t| PartyTable::from_table(&t)).zip(doc),
             active: r.get(4)?,
         })
     }
@@ -471,7 +501,8 @@ impl Tx<'_> {
         let table: String = r.get(6)?;
         Ok(Interaction {
             sys_id: r.get(0)?,
-            number: InteractionNumber::parse(&r.get::<_, String>(1)?).expect("stored numbers are valid"),
+            number: InteractionNumber::parse(&r.get::<_, String>(1)?)
+                .expect("stored numbers are valid"),
             kind: if kind == "phone" {
                 InteractionType::Phone
             } else {
@@ -517,7 +548,10 @@ impl Tx<'_> {
     }
 
     /// An interaction by number.
-    pub fn interaction(&self, number: &InteractionNumber) -> Result<Option<Interaction>, StoreError> {
+    pub fn interaction(
+        &self,
+        number: &InteractionNumber,
+    ) -> Result<Option<Interaction>, StoreError> {
         self.0
             .query_row(
                 &format!(
@@ -660,7 +694,12 @@ impl Tx<'_> {
     // ----- attachments ------------------------------------------------------------------------
 
     /// Stores a file and returns its sys_id.
-    pub fn insert_attachment(&self, file_name: &str, content_type: &str, data: &[u8]) -> Result<SysId, StoreError> {
+    pub fn insert_attachment(
+        &self,
+        file_name: &str,
+        content_type: &str,
+        data: &[u8],
+    ) -> Result<SysId, StoreError> {
         let sys_id = self.new_sys_id()?;
         self.0.execute(
             "INSERT INTO sys_attachment (sys_id, file_name, content_type, data) VALUES (?1, ?2, ?3, ?4)",
@@ -808,10 +847,7 @@ mod tests {
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
-        assert_eq!(
-            s.read(|tx| tx.property("x")).unwrap().as_deref(),
-            Some("1")
-        );
+        assert_eq!(s.read(|tx| tx.property("x")).unwrap().as_deref(), Some("1"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -858,6 +894,9 @@ mod tests {
             )?;
             Ok(())
         });
-        assert!(r.is_err(), "a second active interaction for one pair must be refused");
+        assert!(
+            r.is_err(),
+            "a second active interaction for one pair must be refused"
+        );
     }
 }

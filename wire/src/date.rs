@@ -38,7 +38,8 @@ mod tests {
 
     #[test]
     fn pads_single_digit_days_and_drops_subseconds() {
-        let t = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap() + chrono::Duration::milliseconds(999);
+        let t = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap()
+            + chrono::Duration::milliseconds(999);
         assert_eq!(rfc2822(t), "Tue, 02 Jan 2024 03:04:05 +0000");
     }
 

@@ -82,7 +82,11 @@ mod tests {
 
     #[test]
     fn serializes_exactly_the_v2010_shape() {
-        let e = ApiError::new(21211, 400, "The 'To' number +1 is not a valid phone number.");
+        let e = ApiError::new(
+            21211,
+            400,
+            "The 'To' number +1 is not a valid phone number.",
+        );
         let v = serde_json::to_value(&e).unwrap();
         let obj = v.as_object().unwrap();
         let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();

@@ -211,7 +211,10 @@ mod tests {
         assert_eq!(m.body, "Hello! 👍");
         let sid = MessageSid::parse("SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").unwrap();
         assert_eq!(m.uri, Message::uri_for(&m.account_sid, &sid));
-        assert_eq!(m.subresource_uris.media, Message::media_uri_for(&m.account_sid, &sid));
+        assert_eq!(
+            m.subresource_uris.media,
+            Message::media_uri_for(&m.account_sid, &sid)
+        );
 
         let back = serde_json::to_value(&m).unwrap();
         let original: serde_json::Value = serde_json::from_str(OAI_CREATE).unwrap();

@@ -208,7 +208,13 @@ mod tests {
             "smded05904ccb347238880ca9264e8fe1c",
         ] {
             let err = MessageSid::parse(bad).unwrap_err();
-            assert!(matches!(err, WireError::InvalidSid { kind: "Message SID", .. }));
+            assert!(matches!(
+                err,
+                WireError::InvalidSid {
+                    kind: "Message SID",
+                    ..
+                }
+            ));
         }
         assert!(AccountSid::parse("SMded05904ccb347238880ca9264e8fe1c").is_err());
         assert!(MediaSid::parse("ACded05904ccb347238880ca9264e8fe1c").is_err());

@@ -54,12 +54,7 @@ pub fn sign(auth_token: &str, url: &str, params: &[(String, String)]) -> String 
 ///
 /// The HMAC comparison is constant-time. Returns false for a signature that is not base64, for
 /// one computed with another token or over other parameters, and for an empty signature.
-pub fn validate(
-    auth_token: &str,
-    url: &str,
-    params: &[(String, String)],
-    signature: &str,
-) -> bool {
+pub fn validate(auth_token: &str, url: &str, params: &[(String, String)], signature: &str) -> bool {
     let Ok(expected) = STANDARD.decode(signature.trim()) else {
         return false;
     };
@@ -173,8 +168,18 @@ mod tests {
         check(url, &params(), "kvajT1Ptam85bY51eRf/AJRuM3w=");
         // Leniency: the validator also accepts it for the URL without the port, and the plain
         // signature for the URL with the port.
-        assert!(validate(TOKEN, BASE, &params(), "kvajT1Ptam85bY51eRf/AJRuM3w="));
-        assert!(validate(TOKEN, url, &params(), "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        assert!(validate(
+            TOKEN,
+            BASE,
+            &params(),
+            "kvajT1Ptam85bY51eRf/AJRuM3w="
+        ));
+        assert!(validate(
+            TOKEN,
+            url,
+            &params(),
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        ));
     }
 
     #[test]
@@ -336,7 +341,12 @@ mod tests {
         assert!(!validate(TOKEN, BASE, &ps, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
         let mut extra = params();
         extra.push(("Body".to_owned(), "x".to_owned()));
-        assert!(!validate(TOKEN, BASE, &extra, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        assert!(!validate(
+            TOKEN,
+            BASE,
+            &extra,
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        ));
         assert!(!validate(
             TOKEN,
             "https://mycompany.com/myapp.php?foo=1&bar=3",
@@ -347,7 +357,12 @@ mod tests {
 
     #[test]
     fn wrong_token_is_refused() {
-        assert!(!validate("12346", BASE, &params(), "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        assert!(!validate(
+            "12346",
+            BASE,
+            &params(),
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        ));
     }
 
     #[test]

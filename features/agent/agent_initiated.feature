@@ -1,0 +1,92 @@
+Feature: Agent-initiated SMS conversations
+  Seeds 000, 001, 002 and 004: what an agent's SMS does to the pair's active interaction.
+
+  Background:
+    Given the Conversational SMS provider number "+14155550100"
+    And an agent "alice"
+    And an agent "bob"
+    And a consumer "Bea Brown" with mobile phone "+14155552671"
+
+  @row:AGENT-1
+  Scenario: With no active interaction, a new one is opened and assigned to the agent
+    When agent "alice" composes "Hello Bea, about your case" for consumer "Bea Brown"
+    Then the message went into interaction IMS0001001
+    And interaction IMS0001001 is an active messaging interaction on the SMS channel
+    And interaction IMS0001001 is opened for consumer "Bea Brown"
+    And interaction IMS0001001 is assigned to agent "alice"
+    And the live group profile of IMS0001001 is "alice"
+    And "+14155552671" receives "Hello Bea, about your case" from "+14155550100"
+    And the transcript matches the snapshot
+
+  @row:AGENT-2
+  Scenario: With a live agent on the conversation, the message is appended and a new agent joins
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And agent "bob" composes "Bob here, alice's colleague" on interaction IMS0001001
+    Then the message went into interaction IMS0001001
+    And there is 1 interaction
+    And interaction IMS0001001 is assigned to agent "alice"
+    And the live group profile of IMS0001001 is "alice, bob"
+    And "+14155552671" has received 2 messages
+    And the transcript matches the snapshot
+
+  @row:AGENT-2
+  Scenario: The assigned agent writing again does not join twice
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And agent "alice" composes "One more thing" on interaction IMS0001001
+    Then there is 1 interaction
+    And interaction IMS0001001 is assigned to agent "alice"
+    And the live group profile of IMS0001001 is "alice"
+
+  @row:AGENT-3
+  Scenario: With the virtual agent on the conversation, it is closed and a new one opened for the agent
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then interaction IMS0001001 is assigned to the virtual agent
+    When agent "alice" composes "Alice here, I'll take it from here" for consumer "Bea Brown"
+    Then interaction IMS0001001 is closed
+    And the message went into interaction IMS0001002
+    And interaction IMS0001002 is an active messaging interaction on the SMS channel
+    And interaction IMS0001002 is assigned to agent "alice"
+    And the live group profile of IMS0001002 is "alice"
+    And the transcript matches the snapshot
+
+  @row:AGENT-4
+  Scenario: With another consumer on the conversation, it is closed and the profile replaced
+    Given a consumer "Ann Archer" with mobile phone "+14155552672"
+    When agent "alice" composes "Hello Ann" for consumer "Ann Archer"
+    And agent "alice" composes "Hello Bea, this is your new number" to "+14155552672" for consumer "Bea Brown"
+    Then interaction IMS0001001 is closed
+    And "+14155552672" has an inactive messaging profile linked to consumer "Ann Archer"
+    And "+14155552672" has an active messaging profile linked to consumer "Bea Brown"
+    And "+14155552672" has 2 messaging profiles
+    And the message went into interaction IMS0001002
+    And interaction IMS0001002 is opened for consumer "Bea Brown"
+    And interaction IMS0001002 is assigned to agent "alice"
+    And the live group profile of IMS0001002 is "alice"
+
+  # Pinned reading: composing again from the closed interaction of the earlier consumer is the same
+  # row the other way round: the newer interaction closes and the earlier consumer is linked again.
+  Scenario: Composing from an interaction whose profile was deactivated re-links the number
+    Given a consumer "Ann Archer" with mobile phone "+14155552672"
+    When agent "alice" composes "Hello Ann" for consumer "Ann Archer"
+    And agent "alice" composes "Hello Bea" to "+14155552672" for consumer "Bea Brown"
+    And agent "alice" composes "Ann, one more thing" on interaction IMS0001001
+    Then the message went into interaction IMS0001003
+    And interaction IMS0001002 is closed
+    And interaction IMS0001003 is opened for consumer "Ann Archer"
+    And "+14155552672" has an active messaging profile linked to consumer "Ann Archer"
+    And "+14155552672" has 3 messaging profiles
+
+  @row:AGENT-5
+  Scenario: Compose SMS shows the ongoing conversation with the number
+    Given the virtual agent is off
+    And an agent "carol" who is available for SMS
+    When "+14155552671" texts "Are you there?" to "+14155550100"
+    And agent "alice" opens Compose SMS for consumer "Bea Brown"
+    Then the Compose SMS form shows the ongoing interaction IMS0001001
+    When agent "alice" opens Compose SMS on interaction IMS0001001
+    Then the Compose SMS form shows the ongoing interaction IMS0001001
+
+  @row:AGENT-5
+  Scenario: Compose SMS shows no ongoing conversation when there is none
+    When agent "alice" opens Compose SMS for consumer "Bea Brown"
+    Then the Compose SMS form shows no ongoing interaction

@@ -1,0 +1,100 @@
+Feature: The Compose SMS form
+  Seed 004, "Compose SMS form", and seed 000 (extension point).
+
+  Background:
+    Given an agent "alice"
+    And a consumer "Bea Brown" with mobile phone "+14155552671"
+
+  @row:COMPOSE-1
+  Scenario: Without a messaging provider Compose SMS is not offered
+    When agent "alice" opens Compose SMS for consumer "Bea Brown"
+    Then the request is refused with "no messaging provider number is configured"
+    When agent "alice" composes "Hello" for consumer "Bea Brown"
+    Then the request is refused with "Compose SMS is not available"
+    And nothing was written and nothing was sent
+
+  @row:COMPOSE-2
+  Scenario: With one provider number, From is set to it
+    Given the Conversational SMS provider number "+14155550100"
+    When agent "alice" opens Compose SMS for consumer "Bea Brown"
+    Then the Compose SMS form preselects From "+14155550100"
+    When agent "alice" composes "Hello" for consumer "Bea Brown"
+    Then "+14155552671" receives "Hello" from "+14155550100"
+
+  @row:COMPOSE-3
+  Scenario: With several provider numbers the agent chooses From among them
+    Given the Conversational SMS provider numbers "+14155550100" and "+14155550101"
+    When agent "alice" opens Compose SMS for consumer "Bea Brown"
+    Then the Compose SMS form offers From "+14155550100" and "+14155550101" with none preselected
+    When agent "alice" composes "Hello" for consumer "Bea Brown"
+    Then the request is refused with "choose a From number"
+    And nothing was written and nothing was sent
+    When agent "alice" composes "Hello" from "+14155550199" for consumer "Bea Brown"
+    Then the request is refused with "+14155550199 is not a provider number you can send from"
+    And nothing was written and nothing was sent
+    When agent "alice" composes "Hello" from "+14155550101" for consumer "Bea Brown"
+    Then "+14155552671" receives "Hello" from "+14155550101"
+
+  @row:COMPOSE-4
+  Scenario: To defaults to the interaction's consumer or contact number in E.164
+    Given the Conversational SMS provider number "+14155550100"
+    And a consumer "Ian Isles" with mobile phone "07400 123456" located in "GB"
+    And a customer contact "Cy Chen" with mobile phone "(415) 555-2672"
+    And a phone interaction for consumer "Ian Isles"
+    And a phone interaction for customer contact "Cy Chen"
+    When agent "alice" opens Compose SMS on interaction IMS0001001
+    Then the Compose SMS form fills To with "+447400123456"
+    When agent "alice" opens Compose SMS on interaction IMS0001002
+    Then the Compose SMS form fills To with "+14155552672"
+
+  @row:COMPOSE-5
+  Scenario: A number typed under Other is converted to E.164, or refused
+    Given the Conversational SMS provider number "+14155550100"
+    When agent "alice" composes "Hello" to "(415) 555-2672" for consumer "Bea Brown"
+    Then "+14155552672" receives "Hello" from "+14155550100"
+    When agent "alice" composes "Hello" to "call me maybe" for consumer "Bea Brown"
+    Then the request is refused with "is not a phone number"
+    And nothing was written and nothing was sent
+
+  @row:COMPOSE-6
+  Scenario: Images are accepted, other files only when an administrator allows them
+    Given the Conversational SMS provider number "+14155550100"
+    When agent "alice" composes "Your invoice" with the attachment "invoice.pdf" of type "application/pdf" for consumer "Bea Brown"
+    Then the request is refused with "attachments of type application/pdf are not allowed"
+    And nothing was written and nothing was sent
+    When agent "alice" composes "" with the attachment "photo.png" of type "image/png" for consumer "Bea Brown"
+    Then "+14155552671" receives a message with 1 image from "+14155550100"
+    Given the property "com.glide.cs.sms.attachment.allowed_types" is "image/*, application/pdf"
+    When agent "alice" composes "Your invoice" with the attachment "invoice.pdf" of type "application/pdf" for consumer "Bea Brown"
+    Then "+14155552671" has received 2 messages
+
+  @row:COMPOSE-7
+  Scenario: A user without the agent_workspace_user role cannot compose
+    Given the Conversational SMS provider number "+14155550100"
+    And a user "eve" without the agent_workspace_user role
+    When agent "eve" opens Compose SMS for consumer "Bea Brown"
+    Then the request is refused with "eve lacks the agent_workspace_user role"
+    When agent "eve" composes "Hello" for consumer "Bea Brown"
+    Then the request is refused with "eve lacks the agent_workspace_user role"
+    And nothing was written and nothing was sent
+
+  @row:COMPOSE-8
+  Scenario: A customer's send-from/send-to extension replaces the default numbers
+    Given the Conversational SMS provider numbers "+14155550100" and "+14155550101"
+    And a send-from/send-to extension that sends from "+14155550101" to "+14155552672"
+    When agent "alice" opens Compose SMS for consumer "Bea Brown"
+    Then the Compose SMS form preselects From "+14155550101"
+    And the Compose SMS form fills To with "+14155552672"
+    When agent "alice" composes "Hello" for consumer "Bea Brown"
+    Then "+14155552672" receives "Hello" from "+14155550101"
+    And "+14155552671" has received no messages
+
+  @row:COMPOSE-9
+  Scenario: An empty message with no attachment is refused
+    Given the Conversational SMS provider number "+14155550100"
+    When agent "alice" composes "" for consumer "Bea Brown"
+    Then the request is refused with "the message is empty"
+    And nothing was written and nothing was sent
+    When agent "alice" composes "   " for consumer "Bea Brown"
+    Then the request is refused with "the message is empty"
+    And nothing was written and nothing was sent

@@ -1,0 +1,68 @@
+//! Provider numbers and the provider's webhooks.
+
+use cucumber::{given, then, when};
+
+use super::{ensure, quoted};
+use crate::check::world::ConvWorld;
+
+pub const EXAMPLES: &[&str] = &[
+    r#"Given the Conversational SMS provider number "+14155550100""#,
+    r#"Given the Conversational SMS provider numbers "+14155550100" and "+14155550101""#,
+    r#"Given "+14155550199" is a ServiceNowTwilioDirect number"#,
+    r#"When an administrator adds "+14155550199" as a Conversational SMS provider number"#,
+    r#"When a webhook with the signature "bm90IGEgc2lnbmF0dXJl" posts "Hi" from "+14155552671" to "+14155550100""#,
+    r#"When a webhook with no signature posts "Hi" from "+14155552671" to "+14155550100""#,
+    r#"When Twilio delivers the same inbound webhook again"#,
+    r#"Then the webhook is answered with status 403"#,
+    r#"Then "+14155550100" is a Conversational SMS provider number"#,
+];
+
+#[given(regex = r#"^the Conversational SMS provider numbers? (".+")$"#)]
+fn provider_numbers(w: &mut ConvWorld, list: String) -> Result<(), String> {
+    w.given_provider_numbers(&quoted(&list))
+}
+
+#[given(regex = r#"^"([^"]+)" is a (ServiceNowTwilioDirect|Twilio Notify) number$"#)]
+fn other_integration(w: &mut ConvWorld, number: String, integration: String) -> Result<(), String> {
+    w.given_other_integration_number(&integration, &number)
+}
+
+#[when(regex = r#"^an administrator adds "([^"]+)" as a Conversational SMS provider number$"#)]
+fn admin_adds(w: &mut ConvWorld, number: String) -> Result<(), String> {
+    w.admin_adds_provider_number(&number)
+}
+
+#[when(
+    regex = r#"^a webhook with (?:the signature "([^"]*)"|no signature) posts "([^"]*)" from "([^"]+)" to "([^"]+)"$"#
+)]
+async fn forged(
+    w: &mut ConvWorld,
+    sig: String,
+    body: String,
+    from: String,
+    to: String,
+) -> Result<(), String> {
+    let sig = (!sig.is_empty()).then_some(sig.as_str());
+    w.forged_webhook(&from, &body, &to, sig).await
+}
+
+#[when("Twilio delivers the same inbound webhook again")]
+async fn redeliver(w: &mut ConvWorld) -> Result<(), String> {
+    w.redeliver().await
+}
+
+#[then(regex = r"^the webhook is answered with status (\d{3})$")]
+fn webhook_status(w: &mut ConvWorld, status: u16) -> Result<(), String> {
+    let got = w.last_http.as_ref().ok_or("no webhook was posted")?;
+    ensure(got.status == status, || {
+        format!("expected status {status}, got {}: {}", got.status, got.body)
+    })
+}
+
+#[then(regex = r#"^"([^"]+)" is a Conversational SMS provider number$"#)]
+fn is_provider_number(w: &mut ConvWorld, number: String) -> Result<(), String> {
+    let all = w.provider_numbers()?;
+    ensure(all.contains(&number), || {
+        format!("{number} is not among the provider numbers {all:?}")
+    })
+}

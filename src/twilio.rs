@@ -1,0 +1,490 @@
+//! [`TwilioClient`]: the Twilio REST adapter of the [`SmsProvider`] port.
+//!
+//! It sends each [`OutboundSms`] as Twilio's "Send a message" call (§2.1-2.2 of
+//! `shared/reference/twilio-messaging.md`):
+//!
+//! ```text
+//! POST {base_url}/2010-04-01/Accounts/{AccountSid}/Messages.json
+//! Authorization: Basic base64(AccountSid:AuthToken)
+//! Content-Type: application/x-www-form-urlencoded
+//! Accept: application/json
+//!
+//! To=%2B14155552671&From=%2B14155550100&Body=hello+there&MediaUrl=…&MediaUrl=…&StatusCallback=…
+//! ```
+//!
+//! and reads the answer: any 2xx (normally 201) with a Message JSON becomes a [`SentSms`]; a 4xx
+//! with Twilio's error JSON (§5.1) becomes [`ProviderError::Rejected`]; everything else (no
+//! connection, timeout, 5xx, a body that is not Twilio's JSON) becomes
+//! [`ProviderError::Unavailable`].
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+use twilio_wire::sid::MessageSid;
+use twilio_wire::ApiError;
+
+use crate::provider::{OutboundSms, ProviderError, SentSms, SmsProvider};
+
+/// How long one send may take, connection included, before it counts as unavailable.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// At most this many characters of an unexpected answer are quoted in an error.
+const SNIPPET_CHARS: usize = 200;
+
+/// A Twilio REST client for one account: sends SMS/MMS through the 2010-04-01 Messages API.
+///
+/// Cheap to clone (the HTTP connection pool is shared). `Debug` does not show the token.
+#[derive(Clone)]
+pub struct TwilioClient {
+    http: reqwest::Client,
+    /// Base URL without a trailing slash: `https://api.twilio.com`, or a simulator's
+    /// `http://127.0.0.1:PORT`.
+    base_url: String,
+    account_sid: String,
+    auth_token: String,
+}
+
+impl TwilioClient {
+    /// A client for the account `account_sid` (`AC` + 32 hex) with its `auth_token`, talking to
+    /// `base_url` (`https://api.twilio.com` in production, [`convsms_sim::Simulator::base_url`] in
+    /// tests; a trailing `/` is ignored). Requests time out after 30 s.
+    ///
+    /// Nothing is checked or sent here: bad credentials surface on the first send as
+    /// [`ProviderError::Rejected`] with code 20003.
+    ///
+    /// # Panics
+    /// Only if the TLS backend cannot be initialised, as [`reqwest::Client::new`].
+    pub fn new(base_url: &str, account_sid: &str, auth_token: &str) -> TwilioClient {
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        TwilioClient {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            account_sid: account_sid.to_owned(),
+            auth_token: auth_token.to_owned(),
+        }
+    }
+
+    /// The create URL, `{base_url}/2010-04-01/Accounts/{AccountSid}/Messages.json`.
+    pub fn messages_url(&self) -> String {
+        format!(
+            "{}/2010-04-01/Accounts/{}/Messages.json",
+            self.base_url, self.account_sid
+        )
+    }
+
+    /// The form of a send: `To`, `From`, `Body` (left out when empty), one `MediaUrl` per media
+    /// URL, `StatusCallback` when set.
+    fn form(sms: &OutboundSms) -> Vec<(&'static str, &str)> {
+        let mut form = vec![("To", sms.to.as_str()), ("From", sms.from.as_str())];
+        if !sms.body.is_empty() {
+            form.push(("Body", sms.body.as_str()));
+        }
+        form.extend(sms.media_urls.iter().map(|u| ("MediaUrl", u.as_str())));
+        if let Some(cb) = &sms.status_callback {
+            form.push(("StatusCallback", cb.as_str()));
+        }
+        form
+    }
+}
+
+impl std::fmt::Debug for TwilioClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwilioClient")
+            .field("base_url", &self.base_url)
+            .field("account_sid", &self.account_sid)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The parts of Twilio's Message JSON (§2.3) a send needs; other fields are ignored.
+#[derive(Deserialize)]
+struct CreatedMessage {
+    sid: MessageSid,
+    status: String,
+    /// A decimal string; `"0"` while Twilio has not counted (Messaging Service sends).
+    #[serde(default)]
+    num_segments: Option<String>,
+}
+
+/// Twilio's error JSON (§5.1), read leniently: `more_info` may be missing, extra keys are ignored.
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: u32,
+    message: String,
+    #[serde(default)]
+    more_info: Option<String>,
+}
+
+/// The first [`SNIPPET_CHARS`] characters of `body`, for error messages.
+fn snippet(body: &str) -> String {
+    let mut s: String = body.chars().take(SNIPPET_CHARS).collect();
+    if body.chars().count() > SNIPPET_CHARS {
+        s.push('…');
+    }
+    s
+}
+
+#[async_trait]
+impl SmsProvider for TwilioClient {
+    /// Sends `sms` with one POST to [`TwilioClient::messages_url`].
+    ///
+    /// # Errors
+    /// * [`ProviderError::Rejected`] for a 4xx answer with Twilio's error JSON: `http_status` is
+    ///   the HTTP status, `code`/`message`/`more_info` come from the JSON (`more_info` defaults to
+    ///   `https://www.twilio.com/docs/errors/<code>`). For example 400/21211 (invalid To),
+    ///   400/21610 (opted out), 401/20003 (bad credentials), 429/20429.
+    /// * [`ProviderError::Unavailable`] when Twilio cannot be reached or does not answer within
+    ///   30 s, for any 5xx, and for an answer that is not the expected JSON (a 2xx without a
+    ///   Message SID, an HTML error page).
+    async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
+        let url = self.messages_url();
+        let response = self
+            .http
+            .post(&url)
+            .basic_auth(&self.account_sid, Some(&self.auth_token))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&Self::form(sms))
+            .send()
+            .await
+            .map_err(|e| {
+                ProviderError::Unavailable(format!("cannot reach Twilio at {url}: {e}"))
+            })?;
+        let status = response.status();
+        let body = response.text().await.map_err(|e| {
+            ProviderError::Unavailable(format!(
+                "Twilio answered HTTP {} at {url} but the body could not be read: {e}",
+                status.as_u16()
+            ))
+        })?;
+
+        if status.is_success() {
+            let created: CreatedMessage = serde_json::from_str(&body).map_err(|e| {
+                ProviderError::Unavailable(format!(
+                    "Twilio answered HTTP {} at {url} without a Message JSON ({e}): {}",
+                    status.as_u16(),
+                    snippet(&body)
+                ))
+            })?;
+            let num_segments = created
+                .num_segments
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or(0);
+            return Ok(SentSms {
+                sid: created.sid,
+                status: created.status,
+                num_segments,
+            });
+        }
+
+        if status.is_client_error() {
+            if let Ok(err) = serde_json::from_str::<ErrorBody>(&body) {
+                return Err(ProviderError::Rejected {
+                    http_status: status.as_u16(),
+                    code: err.code,
+                    more_info: err
+                        .more_info
+                        .unwrap_or_else(|| ApiError::more_info_for(err.code)),
+                    message: err.message,
+                });
+            }
+        }
+        Err(ProviderError::Unavailable(format!(
+            "Twilio answered HTTP {} at {url}: {}",
+            status.as_u16(),
+            snippet(&body)
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+    use serde_json::json;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+    use crate::phone::E164;
+
+    const AC: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const TOKEN: &str = "s3cr3t-token";
+    const FROM: &str = "+14155550100";
+    const TO: &str = "+14155552671";
+
+    fn sms(body: &str, media: &[&str], status_callback: Option<&str>) -> OutboundSms {
+        OutboundSms {
+            from: E164::parse(FROM, None).unwrap(),
+            to: E164::parse(TO, None).unwrap(),
+            body: body.to_owned(),
+            media_urls: media.iter().map(|m| (*m).to_owned()).collect(),
+            status_callback: status_callback.map(str::to_owned),
+        }
+    }
+
+    fn created_json(sid: &str, num_segments: &str) -> serde_json::Value {
+        json!({
+            "account_sid": AC, "api_version": "2010-04-01", "body": "hello there",
+            "date_created": "Thu, 24 Aug 2023 05:01:45 +0000", "date_sent": null,
+            "date_updated": "Thu, 24 Aug 2023 05:01:45 +0000", "direction": "outbound-api",
+            "error_code": null, "error_message": null, "from": FROM, "messaging_service_sid": null,
+            "num_media": "2", "num_segments": num_segments, "price": null, "price_unit": "USD",
+            "sid": sid, "status": "queued",
+            "subresource_uris": {"media": format!("/2010-04-01/Accounts/{AC}/Messages/{sid}/Media.json")},
+            "to": TO, "uri": format!("/2010-04-01/Accounts/{AC}/Messages/{sid}.json"),
+        })
+    }
+
+    async fn server_answering(response: ResponseTemplate) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(format!("/2010-04-01/Accounts/{AC}/Messages.json")))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    #[tokio::test]
+    async fn posts_the_form_with_basic_auth_and_maps_201() {
+        let sid = "MM0123456789abcdef0123456789abcdef";
+        let server =
+            server_answering(ResponseTemplate::new(201).set_body_json(created_json(sid, "1")))
+                .await;
+        let client = TwilioClient::new(&format!("{}/", server.uri()), AC, TOKEN);
+        let sent = client
+            .send(&sms(
+                "hello there",
+                &["https://cdn.test/a.jpg", "https://cdn.test/b.png"],
+                Some("https://engine.test/status?x=1"),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            sent,
+            SentSms {
+                sid: MessageSid::parse(sid).unwrap(),
+                status: "queued".into(),
+                num_segments: 1
+            }
+        );
+
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 1);
+        let req = &requests[0];
+        assert_eq!(req.method.as_str(), "POST");
+        assert_eq!(
+            req.url.path(),
+            format!("/2010-04-01/Accounts/{AC}/Messages.json")
+        );
+        // base64("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:s3cr3t-token")
+        assert_eq!(
+            req.headers.get("authorization").unwrap().to_str().unwrap(),
+            "Basic QUNhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYTpzM2NyM3QtdG9rZW4="
+        );
+        assert_eq!(
+            req.headers.get("content-type").unwrap().to_str().unwrap(),
+            "application/x-www-form-urlencoded"
+        );
+        let form: Vec<(String, String)> = form_urlencoded::parse(&req.body).into_owned().collect();
+        let expected: Vec<(String, String)> = [
+            ("To", TO),
+            ("From", FROM),
+            ("Body", "hello there"),
+            ("MediaUrl", "https://cdn.test/a.jpg"),
+            ("MediaUrl", "https://cdn.test/b.png"),
+            ("StatusCallback", "https://engine.test/status?x=1"),
+        ]
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect();
+        assert_eq!(form, expected);
+        let raw = String::from_utf8(req.body.clone()).unwrap();
+        assert!(raw.contains("To=%2B14155552671"), "{raw}");
+        assert!(raw.contains("Body=hello+there"), "{raw}");
+    }
+
+    #[tokio::test]
+    async fn media_only_sends_no_body_param() {
+        let server = server_answering(
+            ResponseTemplate::new(201)
+                .set_body_json(created_json("MM0123456789abcdef0123456789abcdef", "1")),
+        )
+        .await;
+        let client = TwilioClient::new(&server.uri(), AC, TOKEN);
+        client
+            .send(&sms("", &["https://cdn.test/a.jpg"], None))
+            .await
+            .unwrap();
+        let req = &server.received_requests().await.unwrap()[0];
+        let names: Vec<String> = form_urlencoded::parse(&req.body)
+            .map(|(n, _)| n.into_owned())
+            .collect();
+        assert_eq!(names, ["To", "From", "MediaUrl"]);
+        assert_eq!(
+            req.headers.get("accept").unwrap().to_str().unwrap(),
+            "application/json"
+        );
+    }
+
+    #[tokio::test]
+    async fn maps_400_21211_to_rejected() {
+        let message = "The 'To' number +14155552671 is not a valid phone number.";
+        let server = server_answering(ResponseTemplate::new(400).set_body_json(json!({
+            "code": 21211, "message": message,
+            "more_info": "https://www.twilio.com/docs/errors/21211", "status": 400
+        })))
+        .await;
+        let err = TwilioClient::new(&server.uri(), AC, TOKEN)
+            .send(&sms("hi", &[], None))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ProviderError::Rejected {
+                http_status: 400,
+                code: 21211,
+                message: message.into(),
+                more_info: "https://www.twilio.com/docs/errors/21211".into(),
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn maps_401_20003_to_rejected() {
+        let server = server_answering(ResponseTemplate::new(401).set_body_json(json!({
+            "code": 20003, "detail": "Your AccountSid or AuthToken was incorrect.",
+            "message": "Authentication Error - No credentials provided", "status": 401
+        })))
+        .await;
+        let err = TwilioClient::new(&server.uri(), AC, "wrong")
+            .send(&sms("hi", &[], None))
+            .await
+            .unwrap_err();
+        match err {
+            ProviderError::Rejected {
+                http_status,
+                code,
+                more_info,
+                ..
+            } => {
+                assert_eq!((http_status, code), (401, 20003));
+                // more_info was missing: it defaults to the code's documentation page.
+                assert_eq!(more_info, "https://www.twilio.com/docs/errors/20003");
+            }
+            other => panic!("expected Rejected, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn html_500_is_unavailable() {
+        let server = server_answering(ResponseTemplate::new(500).set_body_raw(
+            "<html><body>Internal Server Error</body></html>",
+            "text/html",
+        ))
+        .await;
+        let err = TwilioClient::new(&server.uri(), AC, TOKEN)
+            .send(&sms("hi", &[], None))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ProviderError::Unavailable(m) if m.contains("HTTP 500") && m.contains("Internal Server Error")),
+            "{err:?}"
+        );
+        assert_eq!(err.code(), None);
+    }
+
+    #[tokio::test]
+    async fn non_json_answers_and_dead_servers_are_unavailable() {
+        let server = server_answering(ResponseTemplate::new(201).set_body_string("OK")).await;
+        let err = TwilioClient::new(&server.uri(), AC, TOKEN)
+            .send(&sms("hi", &[], None))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ProviderError::Unavailable(_)), "{err:?}");
+
+        let server =
+            server_answering(ResponseTemplate::new(404).set_body_string("Not Found")).await;
+        let err = TwilioClient::new(&server.uri(), AC, TOKEN)
+            .send(&sms("hi", &[], None))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ProviderError::Unavailable(_)), "{err:?}");
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        drop(listener);
+        let err = TwilioClient::new(&format!("http://{addr}"), AC, TOKEN)
+            .send(&sms("hi", &[], None))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ProviderError::Unavailable(m) if m.contains("cannot reach Twilio")),
+            "{err:?}"
+        );
+    }
+
+    struct FixedClock;
+    impl convsms_sim::SimClock for FixedClock {
+        fn now(&self) -> chrono::DateTime<chrono::Utc> {
+            chrono::Utc.with_ymd_and_hms(2023, 8, 24, 5, 1, 45).unwrap()
+        }
+    }
+
+    #[tokio::test]
+    async fn sends_through_the_real_simulator() {
+        let sim = convsms_sim::Simulator::start(
+            convsms_sim::SimConfig::for_tests(),
+            Arc::new(FixedClock),
+        )
+        .await
+        .unwrap();
+        sim.add_number(FROM);
+        let client = TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token());
+
+        let sent = client
+            .send(&sms(&"1".repeat(161), &[], None))
+            .await
+            .unwrap();
+        assert_eq!(sent.sid, MessageSid::sms(1));
+        assert_eq!((sent.status.as_str(), sent.num_segments), ("queued", 2));
+        let received = sim.messages_to(TO);
+        assert_eq!(received.len(), 1);
+        assert_eq!(received[0].from.as_deref(), Some(FROM));
+
+        let mms = client
+            .send(&sms(
+                "look",
+                &["https://cdn.test/a.jpg", "https://cdn.test/b.jpg"],
+                None,
+            ))
+            .await
+            .unwrap();
+        assert!(mms.sid.is_mms());
+        assert_eq!(sim.messages_to(TO)[1].num_media, "2");
+
+        let mut bad = sms("hi", &[], None);
+        bad.from = E164::parse("+14155552672", None).unwrap();
+        let err = client.send(&bad).await.unwrap_err();
+        assert_eq!(err.code(), Some(21606));
+
+        let wrong = TwilioClient::new(&sim.base_url(), sim.account_sid(), "wrong");
+        let err = wrong.send(&sms("hi", &[], None)).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ProviderError::Rejected {
+                    http_status: 401,
+                    code: 20003,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        sim.shutdown().await;
+    }
+}

@@ -1,0 +1,161 @@
+//! Runs the `convsms` binary as a user would: the features with coverage, the step catalogue and
+//! `validate-number`. (One test binary on purpose: each `tests/*.rs` is linked separately.)
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn convsms() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_convsms"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env("CI", "true"); // insta: never write snapshots from tests, fail on drift
+    c
+}
+
+/// The rows the first issue covers; each must be covered by a passing scenario.
+const ROWS: &[&str] = &[
+    "PROFILE-1",
+    "PROFILE-2",
+    "PROFILE-3",
+    "PROFILE-4",
+    "REQ-1",
+    "REQ-2",
+    "REQ-3",
+    "AGENT-1",
+    "AGENT-2",
+    "AGENT-3",
+    "AGENT-4",
+    "AGENT-5",
+    "PHONE-1",
+    "PHONE-2",
+    "PHONE-3",
+    "PHONE-4",
+    "VALIDATE-1",
+    "VALIDATE-2",
+    "COMPOSE-1",
+    "COMPOSE-2",
+    "COMPOSE-3",
+    "COMPOSE-4",
+    "COMPOSE-5",
+    "COMPOSE-6",
+    "COMPOSE-7",
+    "COMPOSE-8",
+    "COMPOSE-9",
+    "PROVIDER-1",
+    "PROVIDER-4",
+];
+
+#[test]
+fn every_feature_passes_and_the_rows_are_covered() {
+    let junit = std::env::temp_dir().join(format!("convsms-junit-{}.xml", std::process::id()));
+    let out = convsms()
+        .args(["check", "--coverage", "--junit"])
+        .arg(&junit)
+        .output()
+        .expect("run convsms check");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "convsms check failed:\n{stdout}\n{stderr}"
+    );
+    for row in ROWS {
+        let line = stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(row))
+            .unwrap_or_else(|| panic!("{row} is missing from the coverage table:\n{stdout}"));
+        assert!(line.contains(" passing "), "{row} is not passing: {line}");
+    }
+    let xml = std::fs::read_to_string(&junit).expect("JUnit report written");
+    assert!(xml.contains("<testsuites"), "not JUnit XML: {xml}");
+    assert!(!xml.contains("<failure"), "JUnit reports failures");
+    let _ = std::fs::remove_file(junit);
+}
+
+#[test]
+fn a_failing_scenario_fails_the_run() {
+    let dir = std::env::temp_dir().join(format!("convsms-failing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("failing.feature"),
+        "Feature: A deliberate failure\n  Scenario: No interaction exists\n    Then there are 3 interactions\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("undefined.feature"),
+        "Feature: An undefined step\n  Scenario: Nobody wrote this step\n    Given a step nobody wrote\n",
+    )
+    .unwrap();
+    for f in ["failing.feature", "undefined.feature"] {
+        let out = convsms().args(["check"]).arg(dir.join(f)).output().unwrap();
+        assert!(
+            !out.status.success(),
+            "{f} passed:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn steps_lists_every_step_with_an_example() {
+    let out = convsms().arg("steps").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(!stdout.contains("steps without an example"), "{stdout}");
+    let examples = stdout.lines().filter(|l| l.starts_with("  ")).count();
+    let total: usize = stdout
+        .lines()
+        .last()
+        .and_then(|l| l.strip_suffix(" steps"))
+        .and_then(|n| n.parse().ok())
+        .expect("a closing 'N steps' line");
+    assert!(
+        total >= 40 && examples >= total,
+        "{examples} examples for {total} steps"
+    );
+}
+
+#[test]
+fn validate_number_prints_json_for_one_and_for_stdin() {
+    let out = convsms()
+        .args(["validate-number", "--region", "GB", "07400 123456"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["e164"], "+447400123456");
+    assert_eq!(v["region"], "GB");
+    assert_eq!(v["valid"], true);
+
+    let mut child = convsms()
+        .args(["validate-number", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"+14155552671\ncall me maybe\n+55 11 96123-4567\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["e164"], "+14155552671");
+    assert_eq!(lines[1]["valid"], false);
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("not a phone number"));
+    assert_eq!(lines[2]["e164"], "+5511961234567");
+
+    let bad = convsms()
+        .args(["validate-number", "--region", "XX", "1"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a region code"));
+}
