@@ -116,8 +116,7 @@ pub fn decide_compose(active: Option<&Interaction>, requester: &Party) -> Compos
     let Some(i) = active else {
         return ComposeAction::Open;
     };
-    let same_requester = requester.is_guest()
-        || (i.opened_for.0 == requester.table && i.opened_for.1 == requester.sys_id);
+    let same_requester = requester.is_guest() || requester.is(&i.opened_for);
     if !same_requester {
         return ComposeAction::ReplaceRequester {
             close: i.sys_id.clone(),
@@ -156,9 +155,7 @@ pub enum ProfileCheck {
 /// Checks the number's active profile against the requester an agent writes to.
 pub fn check_profile(profile: Option<&ChannelUserProfile>, requester: &Party) -> ProfileCheck {
     match profile.and_then(|p| p.user.clone().map(|u| (p, u))) {
-        Some((p, linked))
-            if !requester.is_guest()
-                && !(linked.0 == requester.table && linked.1 == requester.sys_id) =>
+        Some((p, linked)) if !requester.is_guest() && !requester.is(&linked) =>
         {
             ProfileCheck::LinkedToOther {
                 profile: p.sys_id.clone(),

@@ -133,9 +133,9 @@ impl Party {
         self.table == PartyTable::SysUser && self.sys_id == GUEST_SYS_ID
     }
 
-    /// Same record (table and sys_id).
-    pub fn same_record(&self, other: &Party) -> bool {
-        self.table == other.table && self.sys_id == other.sys_id
+    /// Whether this is the record `(table, sys_id)`.
+    pub fn is(&self, record: &(PartyTable, SysId)) -> bool {
+        self.table == record.0 && self.sys_id == record.1
     }
 
     /// "consumer Ada Lovelace".

@@ -98,3 +98,17 @@ Feature: The Compose SMS form
     When agent "alice" composes "   " for consumer "Bea Brown"
     Then the request is refused with "the message is empty"
     And nothing was written and nothing was sent
+
+  Scenario: Composing on an interaction that does not exist is refused
+    Given the Conversational SMS provider number "+14155550100"
+    When agent "alice" composes "Hello" on interaction IMS0009999
+    Then the request is refused with "no interaction IMS0009999"
+    And nothing was written and nothing was sent
+    When agent "alice" opens Compose SMS on interaction IMS0009999
+    Then the request is refused with "no interaction IMS0009999"
+
+  Scenario: An agent who does not exist cannot compose
+    Given the Conversational SMS provider number "+14155550100"
+    When agent "mallory" composes "Hello" for consumer "Bea Brown"
+    Then the request is refused with "no sys_user named 'mallory'"
+    And nothing was written and nothing was sent

@@ -224,12 +224,31 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         eprintln!("convsms check: no scenario found under {:?}", opts.paths);
         ok = false;
     }
+    print_setup_times();
     if opts.coverage {
         // The table informs; the exit status follows the scenarios (a failing row is a failing
         // scenario already).
         print_coverage(&coverage(&st.scenarios));
     }
     Ok(ok)
+}
+
+/// Prints how long the scenario worlds took to build.
+fn print_setup_times() {
+    let mut times = world::SETUP_TIMES.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if times.is_empty() {
+        return;
+    }
+    times.sort();
+    let total: std::time::Duration = times.iter().sum();
+    let mean = total / times.len() as u32;
+    println!(
+        "World setup (SQLite + simulated Twilio + engine server): {} worlds, mean {:.2} ms, median {:.2} ms, max {:.2} ms",
+        times.len(),
+        mean.as_secs_f64() * 1e3,
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3
+    );
 }
 
 fn coverage(
@@ -312,11 +331,9 @@ pub struct StepDef {
 
 /// Every registered step, sorted by keyword then regex.
 pub fn registered_steps() -> Vec<StepDef> {
-    fn collect<T: StepConstructor<ConvWorld> + 'static>(
-        keyword: &'static str,
-        out: &mut Vec<StepDef>,
-    ) where
-        T: cucumber::codegen::inventory::Collect,
+    fn collect<T>(keyword: &'static str, out: &mut Vec<StepDef>)
+    where
+        T: StepConstructor<ConvWorld> + cucumber::codegen::inventory::Collect + 'static,
     {
         for s in cucumber::codegen::inventory::iter::<T> {
             let (loc, regex, _) = s.inner();

@@ -30,6 +30,9 @@ pub fn epoch() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()
 }
 
+/// How long each world took to build (database, simulator, engine server), for the run summary.
+pub static SETUP_TIMES: std::sync::Mutex<Vec<std::time::Duration>> = std::sync::Mutex::new(Vec::new());
+
 /// The per-scenario stack.
 struct Stack {
     clock: ManualClock,
@@ -106,6 +109,9 @@ impl AgentInitiatedConversationUtil for FixedNumbers {
 
 type StepResult = Result<(), String>;
 
+/// A messaging profile as steps compare it: (active, linked record's table and name).
+pub type ProfileView = (bool, Option<(PartyTable, String)>);
+
 fn e164(text: &str) -> Result<E164, String> {
     E164::parse(text, None).map_err(|e| e.to_string())
 }
@@ -116,6 +122,16 @@ impl ConvWorld {
     /// # Errors
     /// A port cannot be bound or the database cannot be created.
     pub async fn start() -> anyhow::Result<Self> {
+        let started = std::time::Instant::now();
+        let world = Self::build().await?;
+        SETUP_TIMES
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(started.elapsed());
+        Ok(world)
+    }
+
+    async fn build() -> anyhow::Result<Self> {
         let clock = ManualClock::starting_at(epoch());
         let store = Arc::new(SqliteStore::open_in_memory()?);
         let sim = Simulator::start(SimConfig::for_tests(), Arc::new(clock.clone())).await?;
@@ -581,7 +597,7 @@ impl ConvWorld {
     pub fn profiles(
         &self,
         phone: &str,
-    ) -> Result<Vec<(bool, Option<(PartyTable, String)>)>, String> {
+    ) -> Result<Vec<ProfileView>, String> {
         let phone = e164(phone)?;
         self.store()
             .read(|tx| {
