@@ -155,8 +155,7 @@ pub enum ProfileCheck {
 /// Checks the number's active profile against the requester an agent writes to.
 pub fn check_profile(profile: Option<&ChannelUserProfile>, requester: &Party) -> ProfileCheck {
     match profile.and_then(|p| p.user.clone().map(|u| (p, u))) {
-        Some((p, linked)) if !requester.is_guest() && !requester.is(&linked) =>
-        {
+        Some((p, linked)) if !requester.is_guest() && !requester.is(&linked) => {
             ProfileCheck::LinkedToOther {
                 profile: p.sys_id.clone(),
                 linked,

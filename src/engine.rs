@@ -319,17 +319,7 @@ impl Engine {
             let mut pending = vec![];
             let interaction = match route {
                 InboundRoute::Join(i) => {
-                    tx.insert_message(
-                        &i.sys_id,
-                        "inbound",
-                        AuthorKind::Requester,
-                        None,
-                        &sms.body,
-                        &sms.media,
-                        Some(&sms.sid),
-                        "received",
-                        now,
-                    )?;
+                    store_inbound(tx, &i, &sms, now)?;
                     if let (Handler::VirtualAgent, Some(node)) = (&i.handler, &i.va_node) {
                         let step = va::continue_at(node, &sms.body);
                         self.apply_va_step(tx, &i, step, &public, now, &mut pending)?;
@@ -348,17 +338,7 @@ impl Engine {
                         va_start.as_ref().and(Some(va::START_NODE)),
                         now,
                     )?;
-                    tx.insert_message(
-                        &i.sys_id,
-                        "inbound",
-                        AuthorKind::Requester,
-                        None,
-                        &sms.body,
-                        &sms.media,
-                        Some(&sms.sid),
-                        "received",
-                        now,
-                    )?;
+                    store_inbound(tx, &i, &sms, now)?;
                     if let Handler::Agent(agent) = &handler {
                         self.agent_joins(tx, &i, agent, now)?;
                     }
@@ -823,6 +803,26 @@ fn ensure_profile(
         },
         None => Ok(tx.insert_profile(phone, link, now)?),
     }
+}
+
+fn store_inbound(
+    tx: &Tx<'_>,
+    i: &Interaction,
+    sms: &InboundSms,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    tx.insert_message(
+        &i.sys_id,
+        "inbound",
+        AuthorKind::Requester,
+        None,
+        &sms.body,
+        &sms.media,
+        Some(&sms.sid),
+        "received",
+        now,
+    )?;
+    Ok(())
 }
 
 fn system_note(tx: &Tx<'_>, i: &Interaction, text: &str, now: DateTime<Utc>) -> Result<(), Error> {

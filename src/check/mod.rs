@@ -235,7 +235,10 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
 
 /// Prints how long the scenario worlds took to build.
 fn print_setup_times() {
-    let mut times = world::SETUP_TIMES.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let mut times = world::SETUP_TIMES
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     if times.is_empty() {
         return;
     }

@@ -31,7 +31,8 @@ pub fn epoch() -> DateTime<Utc> {
 }
 
 /// How long each world took to build (database, simulator, engine server), for the run summary.
-pub static SETUP_TIMES: std::sync::Mutex<Vec<std::time::Duration>> = std::sync::Mutex::new(Vec::new());
+pub static SETUP_TIMES: std::sync::Mutex<Vec<std::time::Duration>> =
+    std::sync::Mutex::new(Vec::new());
 
 /// The per-scenario stack.
 struct Stack {
@@ -594,10 +595,7 @@ impl ConvWorld {
     }
 
     /// Every profile of a phone, oldest first, as (active, linked record name or None).
-    pub fn profiles(
-        &self,
-        phone: &str,
-    ) -> Result<Vec<ProfileView>, String> {
+    pub fn profiles(&self, phone: &str) -> Result<Vec<ProfileView>, String> {
         let phone = e164(phone)?;
         self.store()
             .read(|tx| {

@@ -867,8 +867,7 @@ mod tests {
         let s = SqliteStore::open_in_memory().unwrap();
         let now = Utc::now();
         let p = E164::parse("+14155552671", None).unwrap();
-        let q = E164::parse("+14155550000", None).ok();
-        let q = q.unwrap_or_else(|| E164::parse("+12025550123", None).unwrap());
+        let q = E164::parse("+14155550100", None).unwrap();
         let r: Result<(), StoreError> = s.write(|tx| {
             let guest = tx.party(PartyTable::SysUser, GUEST_SYS_ID)?.unwrap();
             let i = tx.insert_interaction(
@@ -883,6 +882,7 @@ mod tests {
             )?;
             assert_eq!(i.number.as_str(), "IMS0001001");
             tx.insert_interaction(
+                // the same pair again
                 InteractionType::Messaging,
                 &Handler::Queue,
                 &guest,
