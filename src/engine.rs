@@ -61,6 +61,19 @@ pub enum InboundOutcome {
     Duplicate,
 }
 
+/// A delivery status callback, as the provider posted it (Twilio §3.1), already authenticated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusReport {
+    /// The MessageSid (`SM`/`MM` + 32 hex).
+    pub sid: String,
+    /// `MessageStatus`: queued, sending, sent, delivered, undelivered or failed.
+    pub status: String,
+    /// `ErrorCode` on failed and undelivered messages (30003, 30005, ...).
+    pub error_code: Option<i64>,
+    /// `ErrorMessage`, when the provider sends one.
+    pub error_message: Option<String>,
+}
+
 /// A file attached in Compose SMS.
 #[derive(Clone, Debug)]
 pub struct Attachment {
@@ -632,17 +645,50 @@ impl Engine {
                 Ok(sent) => {
                     tx.record_send(&p.message, Some(sent.sid.as_str()), &sent.status, None, now)
                 }
-                Err(e) => tx.record_send(
-                    &p.message,
-                    None,
-                    "failed",
-                    Some((e.code().map_or(0, i64::from), &e.to_string())),
-                    now,
-                ),
+                Err(e) => {
+                    let text = match e {
+                        ProviderError::Rejected { message, .. } => message.clone(),
+                        ProviderError::Unavailable(_) => e.to_string(),
+                    };
+                    tx.record_send(
+                        &p.message,
+                        None,
+                        "failed",
+                        Some((e.code().map_or(0, i64::from), &text)),
+                        now,
+                    )
+                }
             })?;
             out.push(result.err());
         }
         Ok(out)
+    }
+
+    // ----- provider callbacks -----------------------------------------------------------------
+
+    /// Applies a delivery status callback (PROVIDER-3): the message with this MessageSid takes the
+    /// reported status if it moves forward ([`domain::status_advances`]); a late, duplicated or
+    /// out-of-order report changes nothing. Returns whether the status changed.
+    ///
+    /// A MessageSid the engine does not know is ignored (`Ok(false)`): it is not one of ours.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn handle_status(&self, report: StatusReport) -> Result<bool, Error> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let Some((message, current)) = tx.message_by_sid(&report.sid)? else {
+                return Ok(false);
+            };
+            if !domain::status_advances(&current, &report.status) {
+                return Ok(false);
+            }
+            let error = report
+                .error_code
+                .map(|c| (c, report.error_message.as_deref().unwrap_or("")));
+            tx.set_message_status(&message, &report.status, error, now)?;
+            Ok(true)
+        })
     }
 
     // ----- agent tools ------------------------------------------------------------------------

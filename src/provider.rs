@@ -39,7 +39,7 @@ pub struct SentSms {
 pub enum ProviderError {
     /// The provider refused the message (Twilio's error JSON, §5.1): show `message` to the agent and
     /// record `code` on the message; retrying the same request will fail the same way.
-    #[error("the SMS provider refused the message: {message} (error {code}, HTTP {http_status}, see {more_info})")]
+    #[error("the SMS provider refused the message: {message} (Twilio error {code}, HTTP {http_status}).{} See {more_info}", advice(*.code).map(|a| format!(" {a}")).unwrap_or_default())]
     Rejected {
         /// HTTP status of the answer (400, 401, 404, 429, ...).
         http_status: u16,
@@ -54,6 +54,28 @@ pub enum ProviderError {
     /// message may be retried later.
     #[error("the SMS provider is unavailable: {0}")]
     Unavailable(String),
+}
+
+/// What a Twilio error code means for the agent, in plain words (Twilio §2.2, §5.2, §7).
+pub fn advice(code: u32) -> Option<&'static str> {
+    Some(match code {
+        21610 => "The recipient replied STOP to this number: they must text START before you can message them again.",
+        21211 => "The To number is not a valid phone number.",
+        21214 | 21614 => "The To number cannot receive SMS (a landline or not a mobile number).",
+        21408 => "The account may not send SMS to the To number's country.",
+        21606 | 21212 => "The From number is not an SMS-capable number of this Twilio account.",
+        21612 => "The To number cannot be reached by SMS from this number.",
+        21617 => "The message is longer than 1,600 characters.",
+        21620 | 21623 => "An attachment could not be used: check its URL and that there are at most 10.",
+        20003 => "Twilio refused the account's credentials: an administrator must check the provider settings.",
+        20429 => "Twilio is rate-limiting this account: try again shortly.",
+        30003 => "The handset is switched off or out of coverage.",
+        30005 => "The number does not exist or is no longer in service.",
+        30006 => "The number is a landline or its carrier does not take SMS.",
+        30007 => "The carrier filtered the message as spam or unwanted.",
+        30008 => "The carrier reported an unknown error.",
+        _ => return None,
+    })
 }
 
 impl ProviderError {

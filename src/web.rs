@@ -4,6 +4,8 @@
 //!   `X-Twilio-Signature` is checked against the engine's public URL and the account's Auth Token;
 //!   a bad or missing signature gets 403 and nothing is stored (PROVIDER-4). Answers TwiML
 //!   `<Response/>`: replies go out through the REST API.
+//! - `POST /sms/status`: Twilio's StatusCallback (§3.1), signed like the webhook; moves the
+//!   message's delivery status forward in the transcript (PROVIDER-3) and answers 204.
 //! - `POST /api/now/initiate_message/validate_phone_number` (PHONE-1..4) and
 //!   `POST /api/now/initiate_message/validate_profile` (VALIDATE-1): ServiceNow's endpoints,
 //!   answering `{"result": {...}}`, or `{"error": {"message", "detail"}, "status": "failure"}` with
@@ -23,13 +25,15 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::engine::{Engine, InboundOutcome, InboundSms};
+use crate::engine::{Engine, InboundOutcome, InboundSms, StatusReport};
 use crate::error::Error;
 use crate::model::{Media, PartyTable};
 use crate::phone::E164;
 
 /// The path of the inbound webhook.
 pub const INBOUND_PATH: &str = "/sms/inbound";
+/// The path of the delivery status callback (Twilio's `StatusCallback`).
+pub const STATUS_PATH: &str = "/sms/status";
 
 /// What the handlers share.
 #[derive(Clone)]
@@ -47,6 +51,7 @@ pub struct WebState {
 pub fn router(state: WebState) -> Router {
     Router::new()
         .route(INBOUND_PATH, post(inbound))
+        .route(STATUS_PATH, post(status))
         .route(
             "/api/now/initiate_message/validate_phone_number",
             post(validate_phone_number),
@@ -81,26 +86,44 @@ fn refuse(status: StatusCode, err: &Error) -> Response {
     (status, err.to_string()).into_response()
 }
 
-async fn inbound(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
-    let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let url = format!("{}{}", st.public_url, INBOUND_PATH);
-    let signature = headers
+/// Checks `X-Twilio-Signature` over `public_url + path` and the posted form; returns the form, or
+/// [`Error::BadWebhook`] (answered 403) when the signature is missing or wrong.
+fn verified_form(
+    st: &WebState,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Vec<(String, String)>, Error> {
+    let params: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    let url = format!("{}{path}", st.public_url);
+    let Some(signature) = headers
         .get("x-twilio-signature")
-        .and_then(|v| v.to_str().ok());
-    let Some(signature) = signature else {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            &Error::BadWebhook("missing X-Twilio-Signature header".into()),
-        );
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err(Error::BadWebhook(
+            "missing X-Twilio-Signature header".into(),
+        ));
     };
     if !twilio_wire::signature::validate(&st.auth_token, &url, &params, signature) {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            &Error::BadWebhook(format!(
-                "X-Twilio-Signature does not match {url} and the posted parameters"
-            )),
-        );
+        return Err(Error::BadWebhook(format!(
+            "X-Twilio-Signature does not match {url} and the posted parameters"
+        )));
     }
+    Ok(params)
+}
+
+fn param<'p>(params: &'p [(String, String)], name: &str) -> Option<&'p str> {
+    params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+async fn inbound(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
+    let params = match verified_form(&st, INBOUND_PATH, &headers, &body) {
+        Ok(p) => p,
+        Err(e) => return refuse(StatusCode::FORBIDDEN, &e),
+    };
     let sms = match inbound_sms(&params) {
         Ok(sms) => sms,
         Err(e) => return refuse(StatusCode::BAD_REQUEST, &e),
@@ -114,8 +137,34 @@ async fn inbound(State(st): State<WebState>, headers: HeaderMap, body: Bytes) ->
     }
 }
 
+async fn status(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
+    let params = match verified_form(&st, STATUS_PATH, &headers, &body) {
+        Ok(p) => p,
+        Err(e) => return refuse(StatusCode::FORBIDDEN, &e),
+    };
+    let (Some(sid), Some(status)) = (
+        param(&params, "MessageSid"),
+        param(&params, "MessageStatus").or_else(|| param(&params, "SmsStatus")),
+    ) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            &Error::BadWebhook("a status callback needs MessageSid and MessageStatus".into()),
+        );
+    };
+    let report = StatusReport {
+        sid: sid.to_owned(),
+        status: status.to_owned(),
+        error_code: param(&params, "ErrorCode").and_then(|c| c.parse().ok()),
+        error_message: param(&params, "ErrorMessage").map(str::to_owned),
+    };
+    match st.engine.handle_status(report) {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
 fn inbound_sms(params: &[(String, String)]) -> Result<InboundSms, Error> {
-    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let get = |k: &str| param(params, k);
     let need = |k: &str| get(k).ok_or_else(|| Error::BadWebhook(format!("missing parameter {k}")));
     let num_media: usize = get("NumMedia").and_then(|n| n.parse().ok()).unwrap_or(0);
     let media = (0..num_media)

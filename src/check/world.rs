@@ -19,7 +19,7 @@ use convsms::model::*;
 use convsms::phone::{Region, E164};
 use convsms::store::SqliteStore;
 use convsms::twilio::TwilioClient;
-use convsms::web::{self, WebState, INBOUND_PATH};
+use convsms::web::{self, WebState, INBOUND_PATH, STATUS_PATH};
 use convsms_sim::{SimConfig, Simulator};
 use fake::Fake;
 use rand::SeedableRng;
@@ -145,7 +145,7 @@ impl ConvWorld {
             Arc::new(clock.clone()),
         ));
         engine.configure(EngineConfig {
-            status_callback: None,
+            status_callback: Some(format!("{engine_url}{STATUS_PATH}")),
             public_url: engine_url.clone(),
         });
         let app = web::router(WebState {
@@ -534,6 +534,89 @@ impl ConvWorld {
             self.refused(&text);
         }
         self.last_http = Some(HttpAnswer { status, body: text });
+        Ok(())
+    }
+
+    /// The MessageSid of message `seq` (from 1) of an interaction's transcript.
+    pub fn message_sid(&self, interaction: &str, seq: i64) -> Result<String, String> {
+        let i = self.interaction(interaction)?;
+        let t = self
+            .store()
+            .read(|tx| tx.transcript(&i.sys_id))
+            .map_err(|e| e.to_string())?;
+        t.into_iter()
+            .find(|m| m.seq == seq)
+            .ok_or_else(|| format!("{interaction} has no message #{seq}"))?
+            .provider_sid
+            .ok_or_else(|| format!("message #{seq} of {interaction} has no MessageSid"))
+    }
+
+    /// A message's (status, error code) in the transcript.
+    pub fn message_status(
+        &self,
+        interaction: &str,
+        seq: i64,
+    ) -> Result<(String, Option<i64>), String> {
+        let i = self.interaction(interaction)?;
+        let t = self
+            .store()
+            .read(|tx| tx.transcript(&i.sys_id))
+            .map_err(|e| e.to_string())?;
+        let m = t
+            .into_iter()
+            .find(|m| m.seq == seq)
+            .ok_or_else(|| format!("{interaction} has no message #{seq}"))?;
+        Ok((m.status, m.error_code))
+    }
+
+    /// Posts a signed status callback for message `seq` of an interaction, as Twilio would (used to
+    /// replay late, duplicated or out-of-order reports).
+    pub async fn post_status_callback(
+        &mut self,
+        interaction: &str,
+        seq: i64,
+        status: &str,
+        error: Option<u32>,
+    ) -> StepResult {
+        let sid = self.message_sid(interaction, seq)?;
+        let i = self.interaction(interaction)?;
+        let mut params = vec![
+            (
+                "AccountSid".to_owned(),
+                self.stack.sim.account_sid().to_owned(),
+            ),
+            ("ApiVersion".to_owned(), "2010-04-01".to_owned()),
+            (
+                "From".to_owned(),
+                i.provider_phone.map(|p| p.to_string()).unwrap_or_default(),
+            ),
+            ("MessageSid".to_owned(), sid.clone()),
+            ("MessageStatus".to_owned(), status.to_owned()),
+            ("SmsSid".to_owned(), sid),
+            ("SmsStatus".to_owned(), status.to_owned()),
+            (
+                "To".to_owned(),
+                i.requester_phone.map(|p| p.to_string()).unwrap_or_default(),
+            ),
+        ];
+        if let Some(code) = error {
+            params.push(("ErrorCode".to_owned(), code.to_string()));
+        }
+        let url = format!("{}{STATUS_PATH}", self.stack.engine_url);
+        let signature = twilio_wire::signature::sign(self.stack.sim.auth_token(), &url, &params);
+        self.mark();
+        let resp = self
+            .stack
+            .http
+            .post(&url)
+            .header("X-Twilio-Signature", signature)
+            .form(&params)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = resp.status().as_u16();
+        let body = resp.text().await.map_err(|e| e.to_string())?;
+        self.last_http = Some(HttpAnswer { status, body });
         Ok(())
     }
 

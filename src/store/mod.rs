@@ -798,6 +798,40 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The sys_id and status of the message with this provider SID.
+    pub fn message_by_sid(&self, sid: &str) -> Result<Option<(SysId, String)>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT sys_id, status FROM sys_cs_message WHERE provider_sid = ?1",
+                [sid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+    }
+
+    /// Sets a message's delivery status (and the provider's error, when it failed).
+    pub fn set_message_status(
+        &self,
+        message: &str,
+        status: &str,
+        error: Option<(i64, &str)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_message SET status = ?1,
+                 error_code = COALESCE(?2, error_code), error_message = COALESCE(?3, error_message),
+                 sys_updated_on = ?4 WHERE sys_id = ?5",
+            params![
+                status,
+                error.map(|e| e.0),
+                error.map(|e| e.1),
+                ts(now),
+                message
+            ],
+        )?;
+        Ok(())
+    }
+
     /// An interaction's transcript, in order.
     pub fn transcript(&self, interaction: &str) -> Result<Vec<Message>, StoreError> {
         let mut st = self.0.prepare(

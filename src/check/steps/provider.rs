@@ -15,6 +15,10 @@ pub const EXAMPLES: &[&str] = &[
     r#"When Twilio delivers the same inbound webhook again"#,
     r#"Then the webhook is answered with status 403"#,
     r#"Then "+14155550100" is a Conversational SMS provider number"#,
+    r#"When Twilio reports message #2 of IMS0001001 as "sent""#,
+    r#"When Twilio reports message #2 of IMS0001001 as "undelivered" with error 30003"#,
+    r#"Then message #2 of IMS0001001 has status "delivered""#,
+    r#"Then message #2 of IMS0001001 has status "undelivered" with error 30003"#,
 ];
 
 #[given(regex = r#"^the Conversational SMS provider numbers? (".+")$"#)]
@@ -65,4 +69,34 @@ fn is_provider_number(w: &mut ConvWorld, number: String) -> Result<(), String> {
     ensure(all.contains(&number), || {
         format!("{number} is not among the provider numbers {all:?}")
     })
+}
+
+#[when(regex = r#"^Twilio reports message #(\d+) of (\S+) as "([a-z_]+)"(?: with error (\d+))?$"#)]
+async fn report_status(
+    w: &mut ConvWorld,
+    seq: i64,
+    number: String,
+    status: String,
+    code: String,
+) -> Result<(), String> {
+    let code = code.parse().ok();
+    w.post_status_callback(&number, seq, &status, code).await
+}
+
+#[then(regex = r#"^message #(\d+) of (\S+) has status "([a-z_]+)"(?: with error (\d+))?$"#)]
+fn message_status(
+    w: &mut ConvWorld,
+    seq: i64,
+    number: String,
+    status: String,
+    code: String,
+) -> Result<(), String> {
+    let got = w.message_status(&number, seq)?;
+    let want_code: Option<i64> = code.parse().ok();
+    ensure(
+        got.0 == status && (want_code.is_none() || got.1 == want_code),
+        || {
+            format!("message #{seq} of {number} is {:?} with error {:?}; expected {status:?} with error {want_code:?}", got.0, got.1)
+        },
+    )
 }

@@ -1,0 +1,37 @@
+Feature: Delivery status callbacks
+  Twilio posts StatusCallback reports (§3.1 of the Twilio reference) to the engine's /sms/status,
+  signed with X-Twilio-Signature. The transcript shows each message's latest status; a late,
+  duplicated or out-of-order report never moves a message back.
+
+  Background:
+    Given the Conversational SMS provider number "+14155550100"
+    And an agent "alice"
+    And a consumer "Bea Brown" with mobile phone "+14155552671"
+    When agent "alice" composes "Your parcel is on its way" for consumer "Bea Brown"
+    Then message #2 of IMS0001001 has status "queued"
+
+  @row:PROVIDER-3
+  Scenario: Reports move the message forward and never back
+    When Twilio reports message #2 of IMS0001001 as "sending"
+    Then message #2 of IMS0001001 has status "sending"
+    When Twilio reports message #2 of IMS0001001 as "sent"
+    Then message #2 of IMS0001001 has status "sent"
+    When Twilio reports message #2 of IMS0001001 as "delivered"
+    Then message #2 of IMS0001001 has status "delivered"
+    When Twilio reports message #2 of IMS0001001 as "sent"
+    Then message #2 of IMS0001001 has status "delivered"
+    When Twilio reports message #2 of IMS0001001 as "delivered"
+    Then message #2 of IMS0001001 has status "delivered"
+    And the transcript matches the snapshot
+
+  @row:PROVIDER-3
+  Scenario: An undelivered report records the carrier's error
+    When Twilio reports message #2 of IMS0001001 as "undelivered" with error 30003
+    Then message #2 of IMS0001001 has status "undelivered" with error 30003
+    When Twilio reports message #2 of IMS0001001 as "delivered"
+    Then message #2 of IMS0001001 has status "undelivered" with error 30003
+
+  @row:PROVIDER-3
+  Scenario: A failed report records the error
+    When Twilio reports message #2 of IMS0001001 as "failed" with error 30008
+    Then message #2 of IMS0001001 has status "failed" with error 30008
