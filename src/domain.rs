@@ -171,7 +171,7 @@ pub fn check_profile(profile: Option<&ChannelUserProfile>, requester: &Party) ->
 /// is the engine's own status before the provider answered.
 fn status_rank(status: &str) -> Option<u8> {
     Some(match status {
-        "pending" => 0,
+        "pending" | "retrying" => 0,
         "accepted" | "scheduled" => 1,
         "queued" => 2,
         "sending" => 3,

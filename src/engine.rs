@@ -8,7 +8,8 @@
 
 use std::sync::{Arc, RwLock};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use twilio_wire::sid::MessageSid;
 
 use crate::clock::Clock;
 use crate::domain::{self, ComposeAction, InboundRoute, ProfileCheck, ProfileDecision};
@@ -149,7 +150,26 @@ pub struct EngineConfig {
 
 struct PendingSend {
     message: SysId,
+    /// Attempts already made.
+    attempts: i64,
     sms: OutboundSms,
+}
+
+/// At most this many attempts are made to hand a message to the provider.
+pub const MAX_SEND_ATTEMPTS: i64 = 5;
+/// The wait before the first retry, in seconds; it doubles for each further attempt.
+pub const RETRY_BACKOFF_SECS: i64 = 30;
+/// How long, in seconds, a message may sit in queued/sending/sent before the engine asks the
+/// provider for its status.
+pub const RECONCILE_AFTER_SECS: i64 = 600;
+
+/// What [`Engine::tick`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Sends attempted again.
+    pub retried: usize,
+    /// Messages whose status the provider's answer moved forward.
+    pub reconciled: usize,
 }
 
 /// The Conversational SMS engine.
@@ -633,6 +653,11 @@ impl Engine {
     }
 
     /// Sends pending messages one by one and records each answer; returns each refusal.
+    ///
+    /// A retryable refusal ([`ProviderError::is_retryable`]: unreachable, 5xx, 429) leaves the
+    /// message `retrying` with its next attempt [`RETRY_BACKOFF_SECS`] × 2^(attempt − 1) later, up to
+    /// [`MAX_SEND_ATTEMPTS`] attempts; [`Engine::tick`] makes the attempt. Any other refusal, or the
+    /// last attempt's, leaves it `failed` with the provider's code (PROVIDER-2). Nothing is dropped.
     async fn dispatch(
         &self,
         pending: Vec<PendingSend>,
@@ -641,27 +666,110 @@ impl Engine {
         for p in pending {
             let result = self.provider.send(&p.sms).await;
             let now = self.clock.now();
-            self.store.write(|tx| match &result {
-                Ok(sent) => {
-                    tx.record_send(&p.message, Some(sent.sid.as_str()), &sent.status, None, now)
+            self.store.write(|tx| -> Result<(), Error> {
+                match &result {
+                    Ok(sent) => {
+                        tx.record_send(
+                            &p.message,
+                            Some(sent.sid.as_str()),
+                            &sent.status,
+                            None,
+                            now,
+                        )?;
+                        tx.count_attempt(&p.message)?;
+                    }
+                    Err(e) => {
+                        let text = match e {
+                            ProviderError::Rejected { message, .. } => message.clone(),
+                            ProviderError::Unavailable(_) => e.to_string(),
+                        };
+                        let error = (e.code().map_or(0, i64::from), text.as_str());
+                        let attempt = p.attempts + 1;
+                        if e.is_retryable() && attempt < MAX_SEND_ATTEMPTS {
+                            let wait = RETRY_BACKOFF_SECS << (attempt - 1);
+                            tx.schedule_retry(
+                                &p.message,
+                                error,
+                                now + Duration::seconds(wait),
+                                now,
+                            )?;
+                        } else {
+                            tx.record_send(&p.message, None, "failed", Some(error), now)?;
+                            tx.count_attempt(&p.message)?;
+                        }
+                    }
                 }
-                Err(e) => {
-                    let text = match e {
-                        ProviderError::Rejected { message, .. } => message.clone(),
-                        ProviderError::Unavailable(_) => e.to_string(),
-                    };
-                    tx.record_send(
-                        &p.message,
-                        None,
-                        "failed",
-                        Some((e.code().map_or(0, i64::from), &text)),
-                        now,
-                    )
-                }
+                Ok(())
             })?;
             out.push(result.err());
         }
         Ok(out)
+    }
+
+    /// Runs what is due at the clock's now (call it whenever time moves): retries sends waiting in
+    /// `retrying`, then asks the provider about messages whose status has not moved for
+    /// [`RECONCILE_AFTER_SECS`] (a StatusCallback may have been dropped) and applies what it says
+    /// as a status report would.
+    ///
+    /// # Errors
+    /// [`Error::Store`]. Provider failures while reconciling are skipped and tried again at a later
+    /// tick.
+    pub async fn tick(&self) -> Result<TickReport, Error> {
+        let now = self.clock.now();
+        let config = self.config.read().expect("config").clone();
+        let pending = self.store.read(|tx| -> Result<Vec<PendingSend>, Error> {
+            let mut pending = vec![];
+            for row in tx.due_retries(now)? {
+                let Some(i) = tx.interaction_by_sys_id(&row.interaction)? else {
+                    continue;
+                };
+                let (Some(to), Some(from)) = (i.requester_phone, i.provider_phone) else {
+                    continue;
+                };
+                pending.push(PendingSend {
+                    message: row.message,
+                    attempts: row.attempts,
+                    sms: OutboundSms {
+                        from,
+                        to,
+                        body: row.body,
+                        media_urls: row.media.into_iter().map(|m| m.url).collect(),
+                        status_callback: config.status_callback.clone(),
+                    },
+                });
+            }
+            Ok(pending)
+        })?;
+        let retried = pending.len();
+        self.dispatch(pending).await?;
+
+        let stale = self
+            .store
+            .read(|tx| tx.stale_in_flight(now - Duration::seconds(RECONCILE_AFTER_SECS)))?;
+        let mut reconciled = 0;
+        for sid in stale {
+            let Ok(parsed) = MessageSid::parse(&sid) else {
+                continue;
+            };
+            let Ok(state) = self.provider.fetch_state(&parsed).await else {
+                continue;
+            };
+            let changed = self.handle_status(StatusReport {
+                sid: sid.clone(),
+                status: state.status,
+                error_code: state.error_code.map(i64::from),
+                error_message: state.error_message,
+            })?;
+            if changed {
+                reconciled += 1;
+            } else {
+                self.store.write(|tx| tx.touch_message(&sid, now))?;
+            }
+        }
+        Ok(TickReport {
+            retried,
+            reconciled,
+        })
     }
 
     // ----- provider callbacks -----------------------------------------------------------------
@@ -905,6 +1013,7 @@ fn queue_outbound(
     )?;
     Ok(PendingSend {
         message,
+        attempts: 0,
         sms: OutboundSms {
             from,
             to,

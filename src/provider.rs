@@ -34,6 +34,18 @@ pub struct SentSms {
     pub num_segments: u32,
 }
 
+/// A message's delivery state as the provider knows it (Twilio §2.3 `status`, `error_code`,
+/// `error_message`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryState {
+    /// queued, sending, sent, delivered, undelivered, failed, ...
+    pub status: String,
+    /// The error code of a failed or undelivered message (30003, ...).
+    pub error_code: Option<u32>,
+    /// The provider's text for it.
+    pub error_message: Option<String>,
+}
+
 /// Why a send did not go out.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ProviderError {
@@ -79,6 +91,17 @@ pub fn advice(code: u32) -> Option<&'static str> {
 }
 
 impl ProviderError {
+    /// Whether the same request may succeed later: the provider was unreachable, answered 5xx, or
+    /// rate-limited the account (HTTP 429, Twilio 20429).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ProviderError::Unavailable(_) => true,
+            ProviderError::Rejected { http_status, .. } => {
+                *http_status == 429 || *http_status >= 500
+            }
+        }
+    }
+
     /// The provider's error code, if it gave one.
     pub fn code(&self) -> Option<u32> {
         match self {
@@ -97,4 +120,11 @@ pub trait SmsProvider: Send + Sync {
     /// [`ProviderError::Rejected`] when the provider refuses it, [`ProviderError::Unavailable`]
     /// when it cannot be reached.
     async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError>;
+
+    /// Asks the provider for a message's current delivery state (used when a status callback may
+    /// have been lost).
+    ///
+    /// # Errors
+    /// As [`SmsProvider::send`]; an unknown SID is [`ProviderError::Rejected`] (Twilio 20404).
+    async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError>;
 }

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use twilio_wire::sid::MessageSid;
 use twilio_wire::ApiError;
 
-use crate::provider::{OutboundSms, ProviderError, SentSms, SmsProvider};
+use crate::provider::{DeliveryState, OutboundSms, ProviderError, SentSms, SmsProvider};
 
 /// How long one send may take, connection included, before it counts as unavailable.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -109,6 +109,16 @@ struct CreatedMessage {
     num_segments: Option<String>,
 }
 
+/// The parts of a fetched Message JSON (§2.3) the engine reads.
+#[derive(Deserialize)]
+struct FetchedMessage {
+    status: String,
+    #[serde(default)]
+    error_code: Option<u32>,
+    #[serde(default)]
+    error_message: Option<String>,
+}
+
 /// Twilio's error JSON (§5.1), read leniently: `more_info` may be missing, extra keys are ignored.
 #[derive(Deserialize)]
 struct ErrorBody {
@@ -141,12 +151,48 @@ impl SmsProvider for TwilioClient {
     ///   Message SID, an HTML error page).
     async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
         let url = self.messages_url();
-        let response = self
-            .http
-            .post(&url)
+        let request = self.http.post(&url).form(&Self::form(sms));
+        let created: CreatedMessage = self.call(request, &url).await?;
+        let num_segments = created
+            .num_segments
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
+        Ok(SentSms {
+            sid: created.sid,
+            status: created.status,
+            num_segments,
+        })
+    }
+
+    /// Fetches `GET …/Messages/{Sid}.json` and reads `status`, `error_code`, `error_message`.
+    ///
+    /// # Errors
+    /// As [`TwilioClient::send`]; an unknown SID is `Rejected` with 404/20404.
+    async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError> {
+        let url = format!(
+            "{}/2010-04-01/Accounts/{}/Messages/{sid}.json",
+            self.base_url, self.account_sid
+        );
+        let fetched: FetchedMessage = self.call(self.http.get(&url), &url).await?;
+        Ok(DeliveryState {
+            status: fetched.status,
+            error_code: fetched.error_code,
+            error_message: fetched.error_message,
+        })
+    }
+}
+
+impl TwilioClient {
+    /// Sends `request` with Basic auth and maps Twilio's answer: 2xx JSON → `T`, 4xx with Twilio's
+    /// error JSON → [`ProviderError::Rejected`], anything else → [`ProviderError::Unavailable`].
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        url: &str,
+    ) -> Result<T, ProviderError> {
+        let response = request
             .basic_auth(&self.account_sid, Some(&self.auth_token))
             .header(reqwest::header::ACCEPT, "application/json")
-            .form(&Self::form(sms))
             .send()
             .await
             .map_err(|e| {
@@ -161,21 +207,12 @@ impl SmsProvider for TwilioClient {
         })?;
 
         if status.is_success() {
-            let created: CreatedMessage = serde_json::from_str(&body).map_err(|e| {
+            return serde_json::from_str(&body).map_err(|e| {
                 ProviderError::Unavailable(format!(
                     "Twilio answered HTTP {} at {url} without a Message JSON ({e}): {}",
                     status.as_u16(),
                     snippet(&body)
                 ))
-            })?;
-            let num_segments = created
-                .num_segments
-                .and_then(|n| n.trim().parse().ok())
-                .unwrap_or(0);
-            return Ok(SentSms {
-                sid: created.sid,
-                status: created.status,
-                num_segments,
             });
         }
 

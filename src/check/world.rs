@@ -620,9 +620,16 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Moves the scenario clock.
-    pub fn advance(&mut self, by: Duration) {
+    /// Moves the scenario clock and runs what became due: the engine's retries and status
+    /// reconciliation ([`Engine::tick`]).
+    pub async fn pass_time(&mut self, by: Duration) -> StepResult {
         self.stack.clock.advance(by);
+        self.stack
+            .engine
+            .tick()
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     // ----- Then -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 //! The embedded SQLite store: [`SqliteStore`] and the queries the engine runs inside one transaction.
 //!
-//! - Versioned migrations run at open (`PRAGMA user_version`); migration 1 is `schema.sql`.
+//! - Versioned migrations run at open (`PRAGMA user_version`): 1 is `schema.sql`, 2 is
+//!   `migration2.sql` (send retries).
 //! - File databases use WAL; scenarios use a fresh in-memory database each.
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
@@ -17,7 +18,7 @@ use crate::model::*;
 use crate::phone::{Region, E164};
 
 /// The schema versions, in order; index + 1 is the version number.
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("migration2.sql")];
 
 /// A store failure: a bug or a broken database file, never bad user input.
 pub type StoreError = rusqlite::Error;
@@ -128,6 +129,21 @@ impl SqliteStore {
         let tx = Tx(conn.transaction()?);
         f(&tx)
     }
+}
+
+/// A send waiting for another attempt.
+#[derive(Clone, Debug)]
+pub struct RetryRow {
+    /// The message's sys_id.
+    pub message: SysId,
+    /// Its interaction's sys_id.
+    pub interaction: SysId,
+    /// Text.
+    pub body: String,
+    /// Media.
+    pub media: Vec<Media>,
+    /// Attempts made so far.
+    pub attempts: i64,
 }
 
 /// An open transaction with the engine's queries.
@@ -794,6 +810,88 @@ impl Tx<'_> {
                 ts(now),
                 message
             ],
+        )?;
+        Ok(())
+    }
+
+    /// Puts a send the provider could not take back in line for `at`, counting the attempt.
+    pub fn schedule_retry(
+        &self,
+        message: &str,
+        error: (i64, &str),
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_message SET status = 'retrying', attempts = attempts + 1, next_attempt_at = ?1,
+                 error_code = ?2, error_message = ?3, sys_updated_on = ?4 WHERE sys_id = ?5",
+            params![ts(at), error.0, error.1, ts(now), message],
+        )?;
+        Ok(())
+    }
+
+    /// Counts a send attempt that got an answer (accepted or refused for good).
+    pub fn count_attempt(&self, message: &str) -> Result<i64, StoreError> {
+        self.0.query_row(
+            "UPDATE sys_cs_message SET attempts = attempts + 1, next_attempt_at = NULL WHERE sys_id = ?1
+             RETURNING attempts",
+            [message],
+            |r| r.get(0),
+        )
+    }
+
+    /// Sends due for another attempt at `now`: (message sys_id, interaction sys_id, body, media,
+    /// attempts so far), oldest due first.
+    pub fn due_retries(&self, now: DateTime<Utc>) -> Result<Vec<RetryRow>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT m.sys_id, m.interaction, m.body, m.media, m.attempts FROM sys_cs_message m
+             WHERE m.status = 'retrying' AND m.next_attempt_at <= ?1
+             ORDER BY m.next_attempt_at, m.sys_id",
+        )?;
+        let rows = st.query_map([ts(now)], |r| {
+            Ok(RetryRow {
+                message: r.get(0)?,
+                interaction: r.get(1)?,
+                body: r.get(2)?,
+                media: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+                attempts: r.get(4)?,
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// Outbound messages still on their way (queued, sending, sent, accepted) whose status has not
+    /// changed since `before`: candidates for asking the provider (a callback may have been lost).
+    pub fn stale_in_flight(&self, before: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT provider_sid FROM sys_cs_message
+             WHERE direction = 'outbound' AND provider_sid IS NOT NULL
+               AND status IN ('accepted', 'queued', 'sending', 'sent') AND sys_updated_on <= ?1
+             ORDER BY sys_updated_on, sys_id",
+        )?;
+        let rows = st.query_map([ts(before)], |r| r.get(0))?;
+        rows.collect()
+    }
+
+    /// The interaction sys_id → its row.
+    pub fn interaction_by_sys_id(&self, sys_id: &str) -> Result<Option<Interaction>, StoreError> {
+        self.0
+            .query_row(
+                &format!(
+                    "SELECT {} FROM interaction WHERE sys_id = ?1",
+                    Self::INTERACTION_COLS
+                ),
+                [sys_id],
+                Self::interaction_from_row,
+            )
+            .optional()
+    }
+
+    /// Records that the provider was asked about a message just now (its status did not move).
+    pub fn touch_message(&self, provider_sid: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_message SET sys_updated_on = ?1 WHERE provider_sid = ?2",
+            params![ts(now), provider_sid],
         )?;
         Ok(())
     }

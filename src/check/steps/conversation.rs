@@ -64,15 +64,14 @@ fn close(w: &mut ConvWorld, number: String) -> Result<(), String> {
 }
 
 #[when(regex = r"^(\d+) (seconds?|minutes?|hours?|days?) pass(?:es)?$")]
-fn time_passes(w: &mut ConvWorld, n: i64, unit: String) -> Result<(), String> {
+async fn time_passes(w: &mut ConvWorld, n: i64, unit: String) -> Result<(), String> {
     let by = match unit.trim_end_matches('s') {
         "second" => chrono::Duration::seconds(n),
         "minute" => chrono::Duration::minutes(n),
         "hour" => chrono::Duration::hours(n),
         _ => chrono::Duration::days(n),
     };
-    w.advance(by);
-    Ok(())
+    w.pass_time(by).await
 }
 
 #[then(
