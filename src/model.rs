@@ -312,4 +312,8 @@ pub struct Message {
     pub error_message: Option<String>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
+    /// When its status last changed.
+    pub updated_at: DateTime<Utc>,
+    /// How many times it was handed to the provider (0 for messages that are not sent).
+    pub attempts: i64,
 }

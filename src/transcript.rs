@@ -7,6 +7,7 @@
 //! state new · assigned to virtual agent · live group: (none)
 //!   #1 09:00:00 requester → "Hi"                                   [received SM…0001]
 //!   #2 09:00:00 virtual agent → "Hi, this is the virtual agent…"   [queued SM…0002]
+//!   #3 09:00:05 agent alice → "Hello"            [delivered at 09:03:05 after 2 attempts SM…0003]
 //! ```
 
 use std::fmt::Write;
@@ -70,6 +71,12 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
                 _ => "(internal)",
             };
             let mut status = m.status.clone();
+            if m.updated_at != m.created_at && m.direction == "outbound" {
+                status = format!("{status} at {}", m.updated_at.format("%H:%M:%S"));
+            }
+            if m.attempts > 1 {
+                status = format!("{status} after {} attempts", m.attempts);
+            }
             if let Some(sid) = &m.provider_sid {
                 status = format!("{status} {sid}");
             }

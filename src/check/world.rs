@@ -20,7 +20,7 @@ use convsms::phone::{Region, E164};
 use convsms::store::SqliteStore;
 use convsms::twilio::TwilioClient;
 use convsms::web::{self, WebState, INBOUND_PATH, STATUS_PATH};
-use convsms_sim::{SimConfig, Simulator};
+use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimConfig, Simulator};
 use fake::Fake;
 use rand::SeedableRng;
 use twilio_wire::sid::MessageSid;
@@ -620,16 +620,42 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Moves the scenario clock and runs what became due: the engine's retries and status
-    /// reconciliation ([`Engine::tick`]).
+    /// Moves the scenario clock and runs what became due: first Twilio's side (status
+    /// transitions and their callbacks), then the engine's ([`Engine::tick`]: retries, status
+    /// reconciliation).
     pub async fn pass_time(&mut self, by: Duration) -> StepResult {
         self.stack.clock.advance(by);
+        self.stack.sim.run_due().await;
         self.stack
             .engine
             .tick()
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+
+    /// Gives a handset a carrier profile in the simulated Twilio.
+    pub fn given_carrier(&mut self, phone: &str, profile: CarrierProfile) -> StepResult {
+        let phone = e164(phone)?;
+        self.stack.sim.set_carrier(phone.as_str(), profile);
+        Ok(())
+    }
+
+    /// Makes Twilio's Messages API fail every create (or stop failing with `None`).
+    pub fn given_api_fault(&mut self, fault: Option<ApiFault>) {
+        self.stack.sim.set_api_fault(FaultScope::Global, fault, 1.0);
+    }
+
+    /// Makes every status callback suffer `fault` (or none).
+    pub fn given_callback_fault(&mut self, fault: Option<CallbackFault>) {
+        self.stack
+            .sim
+            .set_callback_fault(FaultScope::Global, fault, 1.0);
+    }
+
+    /// Turns Twilio's own STOP/START/HELP handling on or off (Advanced Opt-Out off/on).
+    pub fn given_opt_out_handling(&mut self, enabled: bool) {
+        self.stack.sim.set_opt_out_handling(enabled);
     }
 
     // ----- Then -------------------------------------------------------------------------------

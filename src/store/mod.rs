@@ -934,7 +934,8 @@ impl Tx<'_> {
     pub fn transcript(&self, interaction: &str) -> Result<Vec<Message>, StoreError> {
         let mut st = self.0.prepare(
             "SELECT m.seq, m.direction, m.author_kind, u.user_name, m.body, m.media, m.provider_sid,
-                    m.status, m.error_code, m.error_message, m.sys_created_on
+                    m.status, m.error_code, m.error_message, m.sys_created_on, m.sys_updated_on,
+                    m.attempts
              FROM sys_cs_message m LEFT JOIN sys_user u ON u.sys_id = m.author
              WHERE m.interaction = ?1 ORDER BY m.seq",
         )?;
@@ -951,6 +952,8 @@ impl Tx<'_> {
                 error_code: r.get(8)?,
                 error_message: r.get(9)?,
                 created_at: parse_ts(&r.get::<_, String>(10)?),
+                updated_at: parse_ts(&r.get::<_, String>(11)?),
+                attempts: r.get(12)?,
             })
         })?;
         rows.collect()

@@ -4,6 +4,7 @@ use cucumber::{given, then, when};
 
 use super::{ensure, quoted};
 use crate::check::world::ConvWorld;
+use convsms_sim::{ApiFault, CallbackFault, CarrierProfile};
 
 pub const EXAMPLES: &[&str] = &[
     r#"Given the Conversational SMS provider number "+14155550100""#,
@@ -15,6 +16,16 @@ pub const EXAMPLES: &[&str] = &[
     r#"When Twilio delivers the same inbound webhook again"#,
     r#"Then the webhook is answered with status 403"#,
     r#"Then "+14155550100" is a Conversational SMS provider number"#,
+    r#"Given the handset "+14155552671" is unreachable"#,
+    r#"Given the handset "+14155552671" is not a mobile number"#,
+    r#"Given Twilio answers every send with HTTP 500"#,
+    r#"Given Twilio answers every send with HTTP 429"#,
+    r#"Given Twilio answers sends normally again"#,
+    r#"Given Twilio drops every status callback"#,
+    r#"Given Twilio duplicates every status callback"#,
+    r#"Given Twilio reorders status callbacks"#,
+    r#"Given Twilio delays every status callback by 120 seconds"#,
+    r#"Given Twilio's own opt-out handling is off"#,
     r#"When Twilio reports message #2 of IMS0001001 as "sent""#,
     r#"When Twilio reports message #2 of IMS0001001 as "undelivered" with error 30003"#,
     r#"Then message #2 of IMS0001001 has status "delivered""#,
@@ -99,4 +110,50 @@ fn message_status(
             format!("message #{seq} of {number} is {:?} with error {:?}; expected {status:?} with error {want_code:?}", got.0, got.1)
         },
     )
+}
+
+#[given(
+    regex = r#"^the handset "([^"]+)" is (reachable|unreachable|an unknown handset|a landline|filtered by its carrier|failing with an unknown error|not a mobile number)$"#
+)]
+fn carrier(w: &mut ConvWorld, phone: String, profile: String) -> Result<(), String> {
+    let profile = match profile.as_str() {
+        "unreachable" => CarrierProfile::Unreachable,
+        "an unknown handset" => CarrierProfile::UnknownHandset,
+        "a landline" => CarrierProfile::Landline,
+        "filtered by its carrier" => CarrierProfile::Filtered,
+        "failing with an unknown error" => CarrierProfile::UnknownError,
+        "not a mobile number" => CarrierProfile::NotMobile,
+        _ => CarrierProfile::Delivers,
+    };
+    w.given_carrier(&phone, profile)
+}
+
+#[given(regex = r"^Twilio answers (?:every send with HTTP (500|429)|sends normally again)$")]
+fn api_fault(w: &mut ConvWorld, status: String) {
+    let fault = match status.as_str() {
+        "500" => Some(ApiFault::ServerError),
+        "429" => Some(ApiFault::RateLimit),
+        _ => None,
+    };
+    w.given_api_fault(fault);
+}
+
+#[given(
+    regex = r"^Twilio (drops every|duplicates every|reorders) status callbacks?(?: by (\d+) seconds)?$|^Twilio delays every status callback by (\d+) seconds$"
+)]
+fn callback_fault(w: &mut ConvWorld, kind: String, _unused: String, delay: String) {
+    let fault = match kind.as_str() {
+        "drops every" => CallbackFault::Drop,
+        "duplicates every" => CallbackFault::Duplicate,
+        "reorders" => CallbackFault::Reorder,
+        _ => CallbackFault::Delay {
+            seconds: delay.parse().unwrap_or(0),
+        },
+    };
+    w.given_callback_fault(Some(fault));
+}
+
+#[given("Twilio's own opt-out handling is off")]
+fn opt_out_off(w: &mut ConvWorld) {
+    w.given_opt_out_handling(false);
 }

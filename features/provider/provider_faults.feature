@@ -1,0 +1,111 @@
+Feature: The provider refuses, fails and loses things; the engine loses nothing
+  Twilio's behaviour (the Twilio reference, §3, §5, §7) simulated with its faults. Whatever Twilio
+  does, no message is lost, none is sent twice, and no status moves backwards.
+
+  Background:
+    Given the Conversational SMS provider number "+14155550100"
+    And the virtual agent is off
+    And an agent "alice" who is available for SMS
+    And a consumer "Bea Brown" with mobile phone "+14155552671"
+
+  @row:PROVIDER-2
+  Scenario: An opted-out requester: the agent sees Twilio's error, the failed message stays, START lifts the block
+    When "+14155552671" texts "Hi, I need help" to "+14155550100"
+    And "+14155552671" texts "STOP" to "+14155550100"
+    Then "+14155552671" receives "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe." from "+14155550100"
+    And the transcript of IMS0001001 has 3 messages
+    When agent "alice" composes "Are you still there?" on interaction IMS0001001
+    Then the request is refused with "Attempt to send to unsubscribed recipient"
+    And the request is refused with "they must text START before you can message them again"
+    And the transcript of IMS0001001 ends with a failed message with error 21610
+    When "+14155552671" texts "START" to "+14155550100"
+    And agent "alice" composes "Welcome back" on interaction IMS0001001
+    Then "+14155552671" receives "Welcome back" from "+14155550100"
+    And there is 1 interaction
+    And the transcript matches the snapshot
+
+  @row:PROVIDER-2
+  Scenario: A number that cannot take SMS: the agent sees why and the failed message stays
+    Given the handset "+14155552671" is not a mobile number
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the request is refused with "is not a mobile number"
+    And the request is refused with "cannot receive SMS"
+    And the transcript of IMS0001001 ends with a failed message with error 21614
+    And "+14155552671" has received no messages
+
+  @row:PROVIDER-3
+  Scenario: The simulated Twilio's callbacks take the message to delivered
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then message #2 of IMS0001001 has status "queued"
+    When 1 minute passes
+    Then message #2 of IMS0001001 has status "delivered"
+    And the transcript matches the snapshot
+
+  @row:PROVIDER-3
+  Scenario: An unreachable handset ends undelivered with the carrier's error
+    Given the handset "+14155552671" is unreachable
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 1 minute passes
+    Then message #2 of IMS0001001 has status "undelivered" with error 30003
+
+  Scenario: A failed carrier ends failed with its error
+    Given the handset "+14155552671" is failing with an unknown error
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 1 minute passes
+    Then message #2 of IMS0001001 has status "failed" with error 30008
+
+  Scenario: Duplicated callbacks change nothing twice
+    Given Twilio duplicates every status callback
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 1 minute passes
+    Then message #2 of IMS0001001 has status "delivered"
+    And "+14155552671" has received 1 message
+
+  Scenario: Reordered callbacks never move a status back
+    Given Twilio reorders status callbacks
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 1 minute passes
+    Then message #2 of IMS0001001 has status "delivered"
+
+  Scenario: Delayed callbacks arrive when their time comes
+    Given Twilio delays every status callback by 120 seconds
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 1 minute passes
+    Then message #2 of IMS0001001 has status "queued"
+    When 3 minutes pass
+    Then message #2 of IMS0001001 has status "delivered"
+
+  Scenario: Dropped callbacks: after 10 minutes the engine asks Twilio
+    Given Twilio drops every status callback
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 5 minutes pass
+    Then message #2 of IMS0001001 has status "queued"
+    When 6 minutes pass
+    Then message #2 of IMS0001001 has status "delivered"
+
+  Scenario: Twilio answering 500 delays the message; it goes out once when Twilio recovers
+    Given Twilio answers every send with HTTP 500
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the request is refused with "the SMS provider is unavailable"
+    And message #2 of IMS0001001 has status "retrying"
+    When 1 minute passes
+    Then message #2 of IMS0001001 has status "retrying"
+    Given Twilio answers sends normally again
+    When 2 minutes pass
+    Then message #2 of IMS0001001 has status "queued"
+    When 1 minute passes
+    Then message #2 of IMS0001001 has status "delivered"
+    And "+14155552671" has received 1 message
+    And the transcript matches the snapshot
+
+  Scenario: Twilio rate-limiting (429) is retried too, and given up after five attempts
+    Given Twilio answers every send with HTTP 429
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the request is refused with "Twilio is rate-limiting this account"
+    And message #2 of IMS0001001 has status "retrying" with error 20429
+    When 30 minutes pass
+    And 30 minutes pass
+    And 30 minutes pass
+    And 30 minutes pass
+    Then message #2 of IMS0001001 has status "failed" with error 20429
+    And "+14155552671" has received no messages
