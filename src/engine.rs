@@ -21,7 +21,7 @@ use crate::model::*;
 use crate::phone::{Region, E164};
 use crate::provider::{OutboundSms, ProviderError, SmsProvider};
 use crate::store::{SqliteStore, Tx};
-use crate::va;
+use crate::{notif, va};
 
 /// The integration name of Conversational SMS provider numbers.
 pub const CONVERSATIONAL_SMS: &str = "conversational_sms";
@@ -51,6 +51,9 @@ pub struct InboundSms {
     pub body: String,
     /// Media the requester sent.
     pub media: Vec<Media>,
+    /// Twilio's `OptOutType` (`STOP`, `START`, `HELP`) when Twilio's own opt-out handling acted on
+    /// the message (Twilio reference §7).
+    pub opt_out_type: Option<String>,
 }
 
 /// What happened to an inbound SMS.
@@ -344,6 +347,7 @@ impl Engine {
                 .property(properties::VIRTUAL_AGENT_ENABLED)?
                 .is_none_or(|v| v != "false");
             let free_agent = tx.available_agents()?.into_iter().next().map(|a| a.0);
+            let keyword = notif::keyword(&sms.body);
             let route = domain::route_inbound(
                 tx.active_sms_interaction(&sms.from, &sms.to)?,
                 va_enabled,
@@ -353,14 +357,18 @@ impl Engine {
             let interaction = match route {
                 InboundRoute::Join(i) => {
                     store_inbound(tx, &i, &sms, now)?;
-                    if let (Handler::VirtualAgent, Some(node)) = (&i.handler, &i.va_node) {
-                        let step = va::continue_at(node, &sms.body);
+                    if keyword.is_none() && i.handler == Handler::VirtualAgent {
+                        let step = match &i.va_node {
+                            Some(node) => va::continue_at(node, &sms.body),
+                            None => va::start(&sms.body),
+                        };
                         self.apply_va_step(tx, &i, step, &public, now, &mut pending)?;
                     }
                     i
                 }
                 InboundRoute::Open { handler } => {
-                    let va_start = (handler == Handler::VirtualAgent).then(|| va::start(&sms.body));
+                    let va_start = (handler == Handler::VirtualAgent && keyword.is_none())
+                        .then(|| va::start(&sms.body));
                     let i = tx.insert_interaction(
                         InteractionType::Messaging,
                         &handler,
@@ -381,6 +389,31 @@ impl Engine {
                     i
                 }
             };
+            if let Some(kw) = keyword {
+                // START / STOP / Notification (NOTIF-1..5): the system answers, not the VA.
+                let registered = opened_for.table == PartyTable::SysUser && !opened_for.is_guest();
+                let current = if registered {
+                    tx.subscription(&opened_for.sys_id)?
+                } else {
+                    None
+                };
+                let d = notif::decide(kw, Some(&opened_for), current, sms.opt_out_type.is_some());
+                if let Some(enabled) = d.set {
+                    tx.set_subscription(&opened_for.sys_id, enabled, now)?;
+                }
+                if let Some(reply) = d.reply {
+                    pending.push(queue_outbound(
+                        tx,
+                        &interaction,
+                        AuthorKind::System,
+                        None,
+                        reply,
+                        &[],
+                        &public,
+                        now,
+                    )?);
+                }
+            }
             Ok((InboundOutcome::Stored(interaction.number), pending))
         })?;
         self.dispatch(pending).await?;

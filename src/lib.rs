@@ -8,8 +8,8 @@
 //!   port.
 //! - [`engine`]: [`engine::Engine`], which loads, decides and writes each event in one transaction
 //!   and sends what must be sent.
-//! - [`domain`] and [`va`]: pure decisions (profile matching, routing, compose rows, the
-//!   virtual-agent stub). No IO.
+//! - [`domain`], [`va`] and [`notif`]: pure decisions (profile matching, routing, compose rows, the
+//!   virtual-agent stub, the START/STOP/Notification keywords). No IO.
 //! - [`store`]: [`store::SqliteStore`], the embedded SQLite database with ServiceNow's table names.
 //! - [`model`], [`phone`], [`clock`], [`extension`], [`transcript`], [`error`]: the vocabulary.
 //!
@@ -22,6 +22,7 @@ pub mod engine;
 pub mod error;
 pub mod extension;
 pub mod model;
+pub mod notif;
 pub mod phone;
 pub mod provider;
 pub mod store;

@@ -1,7 +1,10 @@
 //! The `convsms` command: `check` runs Gherkin features against the engine and a simulated
-//! Twilio, `steps` prints the step library, `validate-number` checks phone numbers.
+//! Twilio, `steps` prints the step library, `validate-number` checks phone numbers, `sim` serves
+//! the simulated Twilio on its own and `bench-sim` measures it.
 
+mod bench_sim;
 mod check;
+mod sim_cmd;
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -51,6 +54,10 @@ enum Command {
         /// The number, or '-' to read one number per line from stdin.
         number: String,
     },
+    /// Serves the simulated Twilio on 127.0.0.1 until Ctrl-C; prints its base URL first.
+    Sim(sim_cmd::SimArgs),
+    /// Measures the simulated Twilio's POST Messages.json in-process (req/s, latency, memory).
+    BenchSim(bench_sim::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -118,5 +125,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Sim(args) => sim_cmd::run(args),
+        Command::BenchSim(args) => bench_sim::run(args),
     }
 }

@@ -183,6 +183,7 @@ fn inbound_sms(params: &[(String, String)]) -> Result<InboundSms, Error> {
         to: E164::parse(need("To")?, None)?,
         body: get("Body").unwrap_or("").to_owned(),
         media,
+        opt_out_type: get("OptOutType").map(str::to_owned),
     })
 }
 

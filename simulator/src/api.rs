@@ -1,14 +1,41 @@
 //! The simulated Twilio REST API (2010-04-01, §2.1):
 //!
-//! * `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`: create; 201 + Message JSON, or a
-//!   400 error of [`crate::validate`];
-//! * `GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`: fetch; 200 + Message JSON, or
-//!   404 / 20404;
-//! * anything else: 404 / 20404 (unknown path) or 405 / 20004 (known path, other method).
+//! | method | path under `/2010-04-01/Accounts/{AccountSid}` | answer |
+//! |---|---|---|
+//! | POST | `/Messages.json` | create: 201 + Message, or a 400 of [`crate::validate`] |
+//! | GET | `/Messages.json` | list: 200 + page (`messages`, newest first; [`crate::list`]) |
+//! | GET | `/Messages/{Sid}.json` | fetch: 200 + Message |
+//! | POST | `/Messages/{Sid}.json` | update: `Body=` redacts, `Status=canceled` cancels; 200 + Message |
+//! | DELETE | `/Messages/{Sid}.json` | delete: 204, empty body |
+//! | GET | `/Messages/{Sid}/Media.json`, `/Messages/{Sid}/Media/{Sid}[.json]` | [`crate::media`] |
+//! | DELETE | `/Messages/{Sid}/Media/{Sid}.json` | [`crate::media`] |
 //!
-//! Every API request needs HTTP Basic auth `AccountSid:AuthToken` with the account of the path;
-//! otherwise 401 / 20003. POST bodies are `application/x-www-form-urlencoded` whatever the
-//! `Content-Type` header says; `+` and `%20` both decode to a space and `MediaUrl` may repeat.
+//! Anything else: 404 / 20404 (unknown path) or 405 / 20004 (known path, other method). An
+//! unknown or malformed message SID gives 404 / 20404 on every verb.
+//!
+//! Every API request needs HTTP Basic auth: `AccountSid:AuthToken` of the live account, or the
+//! test credentials of [`crate::testcreds`] (create only; 403 / 20008 elsewhere), with the same
+//! account in the path; otherwise 401 / 20003. POST bodies are
+//! `application/x-www-form-urlencoded` whatever the `Content-Type` header says; `+` and `%20`
+//! both decode to a space and `MediaUrl` may repeat.
+//!
+//! Create, with live credentials: the API faults of [`crate::api_faults`] first, then the checks
+//! of [`crate::validate`], then the media fetch of [`crate::media`]; the message is recorded with
+//! status `queued` (`accepted` with a Messaging Service, `scheduled` with `ScheduleType=fixed`).
+//!
+//! Fetch, list and update answers carry `subresource_uris.feedback` besides `media`, as the OAI
+//! fetch and list examples do; create answers carry `media` only (§2.3).
+//!
+//! Update (UNCONFIRMED details): `Body` may only be set to the empty string (redaction, allowed
+//! in any status); another value gives 400 / 20001. `Status` may only be `canceled` (else
+//! 400 / 20001) and only a `scheduled` message can be canceled: otherwise 400 / 30409. A
+//! canceled message keeps `date_sent` null.
+//!
+//! Delete: only a message in a final status can be deleted: `delivered`, `undelivered`,
+//! `failed`, `received`, `canceled`, `read` or `partially_delivered`. In `queued`, `sending`,
+//! `sent`, `accepted`, `scheduled` or `receiving` the answer is **400** / 20009 "Cannot delete
+//! this resource before it is complete" (the HTTP status is UNCONFIRMED; §5.2 says "probably
+//! 400"). Deleting a message deletes its media.
 
 use std::sync::Arc;
 
@@ -20,23 +47,36 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use twilio_wire::message::{Direction, MessageStatus, API_VERSION};
+use twilio_wire::message::{Direction, Message, MessageStatus, API_VERSION};
+use twilio_wire::page::MessagePage;
 use twilio_wire::sid::MessageSid;
 use twilio_wire::ApiError;
 
+use crate::list::{paginate, DateFilter, ListQuery};
 use crate::state::{NewMessage, Record, SimState};
-use crate::{validate, Core};
+use crate::validate::Credentials;
+use crate::{media, validate, Core};
 
 /// The API routes, with Twilio-shaped 404 and 405 answers.
 pub(crate) fn router() -> Router<Arc<Core>> {
     Router::new()
         .route(
             "/2010-04-01/Accounts/{account}/Messages.json",
-            post(create_message),
+            post(create_message).get(list_messages),
         )
         .route(
             "/2010-04-01/Accounts/{account}/Messages/{file}",
-            get(fetch_message),
+            get(fetch_message)
+                .post(update_message)
+                .delete(delete_message),
+        )
+        .route(
+            "/2010-04-01/Accounts/{account}/Messages/{message}/Media.json",
+            get(media::list),
+        )
+        .route(
+            "/2010-04-01/Accounts/{account}/Messages/{message}/Media/{file}",
+            get(media::fetch_one).delete(media::delete),
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
@@ -79,13 +119,26 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     Some((user.to_owned(), password.to_owned()))
 }
 
-/// Checks Basic auth: the username must be the account SID, the password its token, and the
-/// path's `{AccountSid}` the same account.
+/// Who made an authenticated request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Caller {
+    /// The live account's SID and Auth Token.
+    Live,
+    /// The test credentials (§10).
+    Test,
+}
+
+/// Checks Basic auth: the username must be the live (or test) account SID, the password its
+/// token, and the path's `{AccountSid}` the same account.
 ///
 /// # Errors
 /// 401 / 20003 "Authentication Error - No credentials provided" without usable credentials,
 /// 401 / 20003 "Authenticate" for wrong ones or another account in the path.
-fn authenticate(core: &Core, headers: &HeaderMap, path_account: &str) -> Result<(), ApiError> {
+pub(crate) fn authenticate(
+    core: &Core,
+    headers: &HeaderMap,
+    path_account: &str,
+) -> Result<Caller, ApiError> {
     let Some((user, password)) = basic_credentials(headers) else {
         return Err(ApiError::new(
             20003,
@@ -93,11 +146,45 @@ fn authenticate(core: &Core, headers: &HeaderMap, path_account: &str) -> Result<
             "Authentication Error - No credentials provided",
         ));
     };
-    let account = core.account_sid.as_str();
-    if user != account || password != core.auth_token || path_account != account {
-        return Err(ApiError::new(20003, 401, "Authenticate"));
+    let live = core.account_sid.as_str();
+    let test = &core.test_credentials;
+    if user == live && password == core.auth_token && path_account == live {
+        Ok(Caller::Live)
+    } else if user == test.account_sid.as_str()
+        && password == test.auth_token
+        && path_account == test.account_sid.as_str()
+    {
+        Ok(Caller::Test)
+    } else {
+        Err(ApiError::new(20003, 401, "Authenticate"))
     }
-    Ok(())
+}
+
+/// [`authenticate`] for a resource test credentials may not use.
+///
+/// # Errors
+/// As [`authenticate`]; 403 / 20008 for test credentials.
+pub(crate) fn live_only(
+    core: &Core,
+    headers: &HeaderMap,
+    path_account: &str,
+) -> Result<(), ApiError> {
+    match authenticate(core, headers, path_account)? {
+        Caller::Live => Ok(()),
+        Caller::Test => Err(ApiError::new(
+            20008,
+            403,
+            "Resource not accessible with Test Account Credentials",
+        )),
+    }
+}
+
+/// The first non-empty value of `name`, or `""`.
+fn param<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
+    params
+        .iter()
+        .find(|(n, v)| n == name && !v.is_empty())
+        .map_or("", |(_, v)| v.as_str())
 }
 
 /// `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`.
@@ -106,21 +193,46 @@ async fn create_message(
     Path(account): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<(StatusCode, Json<twilio_wire::message::Message>), ApiReply> {
-    authenticate(&core, &headers, &account)?;
+) -> Result<(StatusCode, Json<Message>), ApiReply> {
+    let caller = authenticate(&core, &headers, &account)?;
     let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    if caller == Caller::Test {
+        return create_test_message(&core, &params);
+    }
+    let fault = core
+        .api_faults
+        .decide(param(&params, "To"), param(&params, "From"));
+    if !fault.delay.is_zero() {
+        core.api_faults.sleep(fault.delay).await;
+    }
+    if let Some(error) = fault.error {
+        return Err(error.into());
+    }
+    let request = {
+        let state = core.state();
+        let request = validate::create_request(&params, Credentials::Live(&|n| state.owns(n)))?;
+        crate::delivery::admit(&state, request.from.as_deref().unwrap_or(""), &request.to)?;
+        request
+    };
+    let (fetched, media_failure) = media::fetch_all(&core, &request.media_urls).await;
     let now = core.clock.now();
     let mut state = core.state();
-    let request = validate::create_request(&params, |n| state.owns(n))?;
-    let (sid, _) = state.next_message_sid(!request.media_urls.is_empty());
-    let media = state.new_media(&request.media_urls);
-    let message = SimState::new_message(
+    let (sid, _) = state.next_message_sid(!fetched.is_empty());
+    let media = state.new_fetched_media(fetched);
+    let status = if request.send_at.is_some() {
+        MessageStatus::Scheduled
+    } else if request.messaging_service_sid.is_some() {
+        MessageStatus::Accepted
+    } else {
+        MessageStatus::Queued
+    };
+    let mut message = SimState::new_message(
         &core.account_sid,
         NewMessage {
-            sid,
+            sid: sid.clone(),
             direction: Direction::OutboundApi,
-            status: MessageStatus::Queued,
-            from: &request.from,
+            status,
+            from: request.from.as_deref().unwrap_or(""),
             to: &request.to,
             body: &request.body,
             num_media: media.len(),
@@ -128,22 +240,127 @@ async fn create_message(
             sent: None,
         },
     );
+    message.from = request.from.clone();
+    message.messaging_service_sid = request.messaging_service_sid.clone();
+    if status == MessageStatus::Scheduled && media.is_empty() {
+        // Segments are counted when a scheduled message is sent (OAI scheduled SMS example).
+        message.num_segments = "0".to_owned();
+    }
     state.push(Record {
         message: message.clone(),
         status_callback: request.status_callback,
         media,
         inbound: None,
     });
+    if let Some(at) = request.send_at {
+        state.schedule(sid.clone(), at);
+    }
+    if let Some(failure) = media_failure {
+        // The answer says `queued`; the stored message fails at once (see `media`).
+        if let Some(record) = state.find_mut(&sid) {
+            let m = &mut record.message;
+            m.status = MessageStatus::Failed;
+            m.error_code = Some(failure.code);
+            m.error_message = Some(failure.message);
+            m.date_updated = twilio_wire::date::rfc2822(now);
+        }
+    }
+    crate::delivery::schedule(&mut state, &sid, now);
+    Ok((StatusCode::CREATED, Json(message)))
+}
+
+/// Create with the test credentials (§10): validated, answered, never recorded.
+fn create_test_message(
+    core: &Core,
+    params: &[(String, String)],
+) -> Result<(StatusCode, Json<Message>), ApiReply> {
+    let request = validate::create_request(params, Credentials::Test)?;
+    let with_media = !request.media_urls.is_empty();
+    let message = SimState::new_message(
+        &core.test_credentials.account_sid,
+        NewMessage {
+            sid: core.test_credentials.next_sid(with_media),
+            direction: Direction::OutboundApi,
+            status: MessageStatus::Queued,
+            from: request.from.as_deref().unwrap_or(""),
+            to: &request.to,
+            body: &request.body,
+            num_media: request.media_urls.len(),
+            now: core.clock.now(),
+            sent: None,
+        },
+    );
     Ok((StatusCode::CREATED, Json(message)))
 }
 
 /// 404 / 20404 for `uri`, with Twilio's wording.
-fn resource_not_found(uri: &Uri) -> ApiError {
+pub(crate) fn resource_not_found(uri: &Uri) -> ApiError {
     ApiError::new(
         20404,
         404,
         format!("The requested resource {} was not found", uri.path()),
     )
+}
+
+/// A stored message as fetch, list and update show it: with `subresource_uris.feedback`.
+fn shown(core: &Core, record: &Record) -> Message {
+    let mut m = record.message.clone();
+    m.subresource_uris.feedback = Some(Message::feedback_uri_for(&core.account_sid, &m.sid));
+    m
+}
+
+/// The message SID of a `{Sid}.json` path segment.
+fn message_sid(file: &str, uri: &Uri) -> Result<MessageSid, ApiError> {
+    file.strip_suffix(".json")
+        .and_then(|s| MessageSid::parse(s).ok())
+        .ok_or_else(|| resource_not_found(uri))
+}
+
+/// `GET /2010-04-01/Accounts/{AccountSid}/Messages.json`: filters `To`, `From`, `DateSent`,
+/// `DateSent<`, `DateSent>`; newest first; paged as in [`crate::list`].
+async fn list_messages(
+    State(core): State<Arc<Core>>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Json<MessagePage>, ApiReply> {
+    live_only(&core, &headers, &account)?;
+    let query = ListQuery::parse(
+        uri.query(),
+        &["To", "From", "DateSent", "DateSent<", "DateSent>"],
+    );
+    let dates = DateFilter::from_query(&query, "DateSent")?;
+    let number = |name: &str| {
+        query
+            .filter(name)
+            .map(|n| (n.to_owned(), crate::numbers::normalise(n)))
+    };
+    let (to, from) = (number("To"), number("From"));
+    let matches = |value: Option<&str>, wanted: &Option<(String, String)>| match wanted {
+        None => true,
+        Some((given, normal)) => value.is_some_and(|v| v == given || v == normal),
+    };
+    let items: Vec<Message> = {
+        let state = core.state();
+        state
+            .records()
+            .iter()
+            .rev()
+            .filter(|r| {
+                let m = &r.message;
+                matches(Some(&m.to), &to)
+                    && matches(m.from.as_deref(), &from)
+                    && dates.matches(m.date_sent.as_deref())
+            })
+            .map(|r| shown(&core, r))
+            .collect()
+    };
+    let path = format!("/{API_VERSION}/Accounts/{}/Messages.json", core.account_sid);
+    let page = paginate(&items, |m| m.sid.as_str(), true, &path, &query);
+    Ok(Json(MessagePage {
+        meta: page.meta,
+        messages: page.items,
+    }))
 }
 
 /// `GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`.
@@ -152,15 +369,109 @@ async fn fetch_message(
     Path((account, file)): Path<(String, String)>,
     headers: HeaderMap,
     uri: Uri,
-) -> Result<Json<twilio_wire::message::Message>, ApiReply> {
-    authenticate(&core, &headers, &account)?;
-    let sid = file
-        .strip_suffix(".json")
-        .and_then(|s| MessageSid::parse(s).ok())
-        .ok_or_else(|| resource_not_found(&uri))?;
+) -> Result<Json<Message>, ApiReply> {
+    live_only(&core, &headers, &account)?;
+    let sid = message_sid(&file, &uri)?;
     let state = core.state();
     let record = state.find(&sid).ok_or_else(|| resource_not_found(&uri))?;
-    Ok(Json(record.message.clone()))
+    Ok(Json(shown(&core, record)))
+}
+
+/// `POST /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`: redact or cancel.
+async fn update_message(
+    State(core): State<Arc<Core>>,
+    Path((account, file)): Path<(String, String)>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Bytes,
+) -> Result<Json<Message>, ApiReply> {
+    live_only(&core, &headers, &account)?;
+    let sid = message_sid(&file, &uri)?;
+    let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let value = |name: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let now = twilio_wire::date::rfc2822(core.clock.now());
+    let mut state = core.state();
+    let record = state
+        .find_mut(&sid)
+        .ok_or_else(|| resource_not_found(&uri))?;
+    let redact = match value("Body") {
+        None => false,
+        Some("") => true,
+        Some(_) => return Err(ApiError::new(
+            20001,
+            400,
+            "Invalid Body: a message body can only be redacted, by setting it to the empty string",
+        )
+        .into()),
+    };
+    let cancel = match value("Status") {
+        None => false,
+        Some("canceled") => true,
+        Some(other) => {
+            return Err(ApiError::new(
+                20001,
+                400,
+                format!("Invalid Status: '{other}' is not canceled"),
+            )
+            .into())
+        }
+    };
+    if cancel && record.message.status != MessageStatus::Scheduled {
+        return Err(ApiError::new(30409, 400, "This message cannot be canceled").into());
+    }
+    if cancel {
+        record.message.status = MessageStatus::Canceled;
+        record.message.date_updated = now.clone();
+    }
+    if redact {
+        record.message.body = String::new();
+        record.message.date_updated = now;
+    }
+    Ok(Json(shown(&core, record)))
+}
+
+/// True for the statuses a message can be deleted in.
+fn is_final(status: MessageStatus) -> bool {
+    !matches!(
+        status,
+        MessageStatus::Queued
+            | MessageStatus::Sending
+            | MessageStatus::Sent
+            | MessageStatus::Accepted
+            | MessageStatus::Scheduled
+            | MessageStatus::Receiving
+    )
+}
+
+/// `DELETE /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`: 204 with an empty body.
+async fn delete_message(
+    State(core): State<Arc<Core>>,
+    Path((account, file)): Path<(String, String)>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<StatusCode, ApiReply> {
+    live_only(&core, &headers, &account)?;
+    let sid = message_sid(&file, &uri)?;
+    let mut state = core.state();
+    let record = state.find(&sid).ok_or_else(|| resource_not_found(&uri))?;
+    if !is_final(record.message.status) {
+        return Err(ApiError::new(
+            20009,
+            400,
+            format!(
+                "Cannot delete this resource before it is complete: message {sid} is {}",
+                record.message.status
+            ),
+        )
+        .into());
+    }
+    state.remove(&sid);
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Any path the simulator does not serve.
@@ -392,7 +703,15 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(resp.status(), 200);
-        assert_eq!(resp.json::<Value>().await.unwrap(), created);
+        // Fetch adds the feedback subresource URI, as the OAI fetch example does.
+        let mut expected = created.clone();
+        expected["subresource_uris"]["feedback"] = Value::String(
+            created["uri"]
+                .as_str()
+                .unwrap()
+                .replace(".json", "/Feedback.json"),
+        );
+        assert_eq!(resp.json::<Value>().await.unwrap(), expected);
 
         let ac = sim.account_sid().to_owned();
         for path in [
@@ -432,5 +751,353 @@ mod tests {
             .unwrap();
         assert_eq!(resp.status(), 405);
         assert_error_shape(&resp.json().await.unwrap(), 20004, 405);
+    }
+
+    /// A clock the test moves, by whole days.
+    struct StepClock(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+    impl crate::SimClock for StepClock {
+        fn now(&self) -> chrono::DateTime<chrono::Utc> {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    impl StepClock {
+        fn next_day(&self) {
+            *self.0.lock().unwrap() += chrono::Duration::days(1);
+        }
+    }
+
+    async fn sim_with_clock() -> (crate::Simulator, Arc<StepClock>) {
+        let clock = Arc::new(StepClock(std::sync::Mutex::new(t0())));
+        let config = crate::SimConfig {
+            numbers: vec![FROM.to_owned()],
+            ..crate::SimConfig::for_tests()
+        };
+        let sim = crate::Simulator::start(config, clock.clone())
+            .await
+            .unwrap();
+        (sim, clock)
+    }
+
+    fn authed(
+        sim: &crate::Simulator,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        reqwest::Client::new()
+            .request(method, format!("{}{path}", sim.base_url()))
+            .basic_auth(sim.account_sid(), Some(sim.auth_token()))
+    }
+
+    async fn get_json(sim: &crate::Simulator, path: &str) -> Value {
+        let resp = authed(sim, reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        resp.json().await.unwrap()
+    }
+
+    fn sids(page: &Value) -> Vec<String> {
+        page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["sid"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn list_pages_newest_first_with_filters() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = sim_with_clock().await;
+        sim.set_sms_url(&format!("{}/sms", app.base));
+        const OTHER: &str = "+14155552672";
+        // Day 0 (2023-08-24): 3 inbound from TO; day 1: 2 from OTHER; day 2: 2 from TO.
+        // Outbound sends in between have no date_sent yet.
+        for (day, handset, n) in [(0, TO, 3), (1, OTHER, 2), (2, TO, 2)] {
+            if day > 0 {
+                clock.next_day();
+            }
+            for i in 0..n {
+                sim.send_inbound(handset, FROM, &format!("d{day} m{i}"), &[])
+                    .await
+                    .unwrap();
+            }
+            post_form(
+                &sim,
+                &format!("To=%2B{}&From=%2B14155550100&Body=out{day}", &handset[1..]),
+            )
+            .await;
+        }
+        let all: Vec<String> = sim
+            .messages()
+            .iter()
+            .rev()
+            .map(|m| m.sid.to_string())
+            .collect();
+        assert_eq!(all.len(), 10);
+        let ac = sim.account_sid().to_owned();
+        let base = format!("/2010-04-01/Accounts/{ac}/Messages.json");
+
+        // Default page: everything, newest first, exactly the nine keys.
+        let page = get_json(&sim, &base).await;
+        let mut keys: Vec<&str> = page
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "end",
+                "first_page_uri",
+                "messages",
+                "next_page_uri",
+                "page",
+                "page_size",
+                "previous_page_uri",
+                "start",
+                "uri"
+            ]
+        );
+        assert_eq!(sids(&page), all);
+        assert_eq!(page["uri"], format!("{base}?PageSize=50&Page=0"));
+        assert_eq!(page["first_page_uri"], page["uri"]);
+        assert_eq!(
+            (page["page"].as_u64(), page["page_size"].as_u64()),
+            (Some(0), Some(50))
+        );
+        assert_eq!(
+            (page["start"].as_u64(), page["end"].as_u64()),
+            (Some(0), Some(9))
+        );
+        assert!(page["next_page_uri"].is_null() && page["previous_page_uri"].is_null());
+        assert!(page["messages"][0]["subresource_uris"]["feedback"].is_string());
+
+        // Walk PageSize=3 pages by next_page_uri, as the SDKs do.
+        let mut walked = Vec::new();
+        let mut next = Some(format!("{base}?PageSize=3"));
+        let mut pages = 0;
+        while let Some(uri) = next {
+            let page = get_json(&sim, &uri).await;
+            assert_eq!(page["page"], pages);
+            assert_eq!(page["start"], pages * 3);
+            walked.extend(sids(&page));
+            next = page["next_page_uri"].as_str().map(str::to_owned);
+            if let Some(n) = &next {
+                let last = walked.last().unwrap();
+                assert!(
+                    n.starts_with(&format!("{base}?PageSize=3&Page={}", pages + 1)),
+                    "{n}"
+                );
+                assert!(n.ends_with(&format!("&PageToken=PA{last}")), "{n}");
+            }
+            pages += 1;
+        }
+        assert_eq!((walked, pages), (all.clone(), 4));
+
+        // Filters: To / From (encoded or not), DateSent with literal and encoded comparisons.
+        let from_to = get_json(&sim, &format!("{base}?From=%2B14155552671")).await;
+        assert_eq!(sids(&from_to).len(), 5);
+        let to_other = get_json(&sim, &format!("{base}?To=+14155552672")).await;
+        assert_eq!(sids(&to_other).len(), 1);
+        assert_eq!(
+            to_other["uri"],
+            format!("{base}?To=%2B14155552672&PageSize=50&Page=0")
+        );
+        let day1 = get_json(&sim, &format!("{base}?DateSent=2023-08-25")).await;
+        assert_eq!(sids(&day1), all[4..6]);
+        let upto = get_json(&sim, &format!("{base}?DateSent<=2023-08-25")).await;
+        assert_eq!(sids(&upto).len(), 5);
+        let after = get_json(
+            &sim,
+            &format!("{base}?DateSent%3E=2023-08-25T05%3A01%3A45Z"),
+        )
+        .await;
+        assert_eq!(sids(&after).len(), 4);
+        assert!(sids(&after).iter().all(|s| !s.is_empty()));
+        // Paging across pages keeps the filters.
+        let p0 = get_json(
+            &sim,
+            &format!("{base}?From=%2B14155552671&DateSent%3E=2023-08-24&PageSize=2"),
+        )
+        .await;
+        let next = p0["next_page_uri"].as_str().unwrap().to_owned();
+        assert!(
+            next.starts_with(&format!(
+                "{base}?From=%2B14155552671&DateSent%3E=2023-08-24&PageSize=2&Page=1&PageToken=PA"
+            )),
+            "{next}"
+        );
+        let p1 = get_json(&sim, &next).await;
+        let p2 = get_json(&sim, p1["next_page_uri"].as_str().unwrap()).await;
+        assert!(p2["next_page_uri"].is_null());
+        let filtered: Vec<String> = [sids(&p0), sids(&p1), sids(&p2)].concat();
+        let expected: Vec<String> = sim
+            .messages()
+            .iter()
+            .rev()
+            .filter(|m| m.from.as_deref() == Some(TO))
+            .map(|m| m.sid.to_string())
+            .collect();
+        assert_eq!(filtered, expected);
+        let back = get_json(&sim, p1["previous_page_uri"].as_str().unwrap()).await;
+        assert_eq!(sids(&back), sids(&p0));
+        // An empty result.
+        let none = get_json(&sim, &format!("{base}?To=%2B14155559999")).await;
+        assert!(sids(&none).is_empty());
+        assert_eq!(
+            (none["start"].as_u64(), none["end"].as_u64()),
+            (Some(0), Some(0))
+        );
+        // A bad date is a Twilio-shaped 400.
+        let resp = authed(&sim, reqwest::Method::GET, &format!("{base}?DateSent=soon"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400);
+        assert_error_shape(&resp.json().await.unwrap(), 20001, 400);
+    }
+
+    #[tokio::test]
+    async fn documented_parameters_messaging_services_and_scheduling() {
+        let sim = sim().await;
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("To", TO)
+            .append_pair("MessagingServiceSid", "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+            .append_pair("Body", "“Curly” — and…")
+            .append_pair("SmartEncoded", "true")
+            .append_pair("ProvideFeedback", "false")
+            .append_pair("Attempt", "1")
+            .append_pair("ValidityPeriod", "600")
+            .append_pair("ContentRetention", "retain")
+            .append_pair("AddressRetention", "retain")
+            .append_pair("PersistentAction", "mailto:a@example.com")
+            .append_pair("PersistentAction", "mailto:b@example.com")
+            .append_pair("RiskCheck", "enable")
+            .append_pair("Unknown", "ignored")
+            .finish();
+        let resp = post_form(&sim, &form).await;
+        assert_eq!(resp.status(), 201);
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["status"], "accepted");
+        assert_eq!(v["from"], Value::Null);
+        assert_eq!(
+            v["messaging_service_sid"],
+            "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        );
+        assert_eq!(v["body"], "\"Curly\" - and...");
+        assert_eq!(v["num_segments"], "1");
+
+        let scheduled: Value = post_form(
+            &sim,
+            "To=%2B14155552671&From=%2B14155550100&Body=later&ScheduleType=fixed&SendAt=2023-08-25T05%3A01%3A45Z",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(scheduled["status"], "scheduled");
+        assert_eq!(scheduled["num_segments"], "0");
+        assert_eq!(scheduled["date_sent"], Value::Null);
+        let resp = post_form(
+            &sim,
+            "To=%2B14155552671&From=%2B14155550100&Body=x&SmartEncoded=maybe",
+        )
+        .await;
+        assert_error_shape(&resp.json().await.unwrap(), 20001, 400);
+    }
+
+    #[tokio::test]
+    async fn update_redacts_and_cancels_and_delete_needs_a_final_status() {
+        let app = start_receiver(200, "").await;
+        let sim = sim().await;
+        sim.set_sms_url(&format!("{}/sms", app.base));
+        let queued: Value = post_form(&sim, "To=%2B14155552671&From=%2B14155550100&Body=secret")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let scheduled: Value = post_form(
+            &sim,
+            "To=%2B14155552671&From=%2B14155550100&Body=later&ScheduleType=fixed&SendAt=2030-01-01T00%3A00%3A00Z",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let inbound = sim.send_inbound(TO, FROM, "hello", &[]).await.unwrap();
+        let ac = sim.account_sid().to_owned();
+        let path = |sid: &str| format!("/2010-04-01/Accounts/{ac}/Messages/{sid}.json");
+        let update = |sid: String, form: &'static str| {
+            authed(&sim, reqwest::Method::POST, &path(&sid))
+                .body(form)
+                .send()
+        };
+        let q = queued["sid"].as_str().unwrap().to_owned();
+        let s = scheduled["sid"].as_str().unwrap().to_owned();
+
+        // Redaction.
+        let resp = update(q.clone(), "Body=").await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["body"], "");
+        assert_eq!(v["sid"], q.as_str());
+        assert_eq!(sim.messages()[0].body, "");
+        // Only redaction and cancellation are updates.
+        for form in ["Body=new", "Status=sent"] {
+            let resp = update(q.clone(), form).await.unwrap();
+            assert_eq!(resp.status(), 400, "{form}");
+            assert_error_shape(&resp.json().await.unwrap(), 20001, 400);
+        }
+        // Only a scheduled message can be canceled.
+        let resp = update(q.clone(), "Status=canceled").await.unwrap();
+        assert_eq!(resp.status(), 400);
+        assert_error_shape(&resp.json().await.unwrap(), 30409, 400);
+        let resp = update(s.clone(), "Status=canceled").await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["status"], "canceled");
+        assert_eq!(v["date_sent"], Value::Null);
+
+        // Delete: not while queued; a received or canceled message goes, with an empty 204.
+        let resp = authed(&sim, reqwest::Method::DELETE, &path(&q))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400);
+        assert_error_shape(&resp.json().await.unwrap(), 20009, 400);
+        for sid in [inbound.sid.to_string(), s.clone()] {
+            let resp = authed(&sim, reqwest::Method::DELETE, &path(&sid))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 204);
+            assert!(resp.headers().get(header::CONTENT_TYPE).is_none());
+            assert!(resp.bytes().await.unwrap().is_empty());
+        }
+        assert_eq!(sim.messages().len(), 1);
+
+        // 20404 for unknown SIDs on every verb.
+        let gone = inbound.sid.to_string();
+        for method in [
+            reqwest::Method::GET,
+            reqwest::Method::POST,
+            reqwest::Method::DELETE,
+        ] {
+            for sid in [gone.as_str(), "SM000000000000000000000000000000ff", "nope"] {
+                let resp = authed(&sim, method.clone(), &path(sid))
+                    .body("Body=")
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(resp.status(), 404, "{method} {sid}");
+                assert_error_shape(&resp.json().await.unwrap(), 20404, 404);
+            }
+        }
     }
 }

@@ -42,4 +42,12 @@ pub enum SimError {
         #[source]
         source: reqwest::Error,
     },
+    /// An injected [`crate::WebhookFault::Timeout`] swallowed the app's answer (the app did get
+    /// the request), and no retry asked for by connection overrides succeeded. The inbound
+    /// message stays recorded, with error 11200.
+    #[error("webhook POST to {url} timed out (injected fault)")]
+    WebhookTimeout {
+        /// The URL that was called, as configured.
+        url: String,
+    },
 }

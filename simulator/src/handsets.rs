@@ -1,19 +1,45 @@
 //! Handsets texting the account (§4.1): record the inbound Message, then POST the signed
-//! "A message comes in" webhook to the SMS URL; and re-deliver it as Twilio does on retries.
+//! "A message comes in" webhook to the SMS URL, carry out the app's TwiML answer (§4.2); and
+//! re-deliver it as Twilio does on retries.
 //!
 //! The webhook parameters follow the order of a captured Twilio MMS webhook: `ToCountry`,
 //! `MediaContentType{N}`…, `ToState`, `SmsMessageSid`, `NumMedia`, `ToCity`, `FromZip`, `SmsSid`,
 //! `FromState`, `SmsStatus` (`received`), `FromCity`, `Body`, `FromCountry`, `To`, `ToZip`,
-//! `NumSegments`, `MessageSid`, `AccountSid`, `From`, `MediaUrl{N}`…, `ApiVersion`. The eight geo
-//! fields are sent empty (the simulator does no geo lookup). `MediaUrl{N}` is the simulator's own
-//! media URL `{base_url}/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…` (no `.json`), and
+//! `NumSegments`, `MessageSid`, `AccountSid`, `From`, `MediaUrl{N}`…, `ApiVersion`, and
+//! `OptOutType` for a keyword Twilio handled (see `optout`). The eight geo fields are sent empty
+//! (the simulator does no geo lookup). `MediaUrl{N}` is the simulator's own media URL
+//! `{base_url}/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…` (no `.json`), and
 //! `MediaContentType{N}` is guessed from the handset's file name.
+//!
+//! After the delivery (see [`crate::webhook`] for retries and injected faults):
+//!
+//! * a 2xx answer is read as TwiML (see `twiml`): each `<Message>` becomes an `outbound-reply`
+//!   Message, by default from the texted number to the handset, created `queued` at the clock's
+//!   `now` and following the normal lifecycle (see `delivery`), with `action` as its status
+//!   callback. A reply whose `to` is not a valid number (14101), whose `from` is not the
+//!   account's (14102), or without text and media, over 1,600 UTF-16 units, over 10 media or with
+//!   a media URL that is not absolute http(s) (14103) is skipped and logged. A reply to a handset
+//!   that opted out (21610) or is not mobile (21614) is recorded as `failed` with that error and
+//!   no callback. A document that cannot be read is logged as 12100, and the inbound message gets
+//!   `error_code` 12100;
+//! * a non-2xx answer, a timeout or a failed connection leaves the inbound message with
+//!   `error_code` 11200 (its status stays `received`); every failed attempt is in the debugger
+//!   log.
+//!
+//! Choice: the inbound message's `error_code`/`error_message` is set when its final delivery
+//! attempt fails or its TwiML is unreadable; a later successful re-delivery does not clear it.
 
+use chrono::{DateTime, Utc};
 use twilio_wire::message::{Direction, MessageStatus, API_VERSION};
 use twilio_wire::sid::MessageSid;
 
+use crate::faults::WebhookFault;
+use crate::optout::{self, OptOutType};
 use crate::state::{InboundRecord, MediaRecord, NewMessage, Record, SimState};
-use crate::{numbers, segments, webhook, Core, InboundDelivery, SimError};
+use crate::twiml::{self, TwimlMessage};
+use crate::validate::{MAX_BODY_UNITS, MAX_MEDIA};
+use crate::webhook::{self, Outcome};
+use crate::{delivery, numbers, segments, Core, InboundDelivery, SimError};
 
 /// The `I-Twilio-Idempotency-Token` of message number `n`: UUID-shaped and deterministic.
 fn idempotency_token(n: u64) -> String {
@@ -28,8 +54,9 @@ fn webhook_params(
     to: &str,
     body: &str,
     media: &[MediaRecord],
+    opt_out: Option<OptOutType>,
 ) -> Vec<(String, String)> {
-    let mut p: Vec<(String, String)> = Vec::with_capacity(24 + 2 * media.len());
+    let mut p: Vec<(String, String)> = Vec::with_capacity(25 + 2 * media.len());
     let mut put = |name: &str, value: &str| p.push((name.to_owned(), value.to_owned()));
     let sid = sid.as_str();
     put("ToCountry", "");
@@ -61,6 +88,9 @@ fn webhook_params(
         put(&format!("MediaUrl{i}"), &url);
     }
     put("ApiVersion", API_VERSION);
+    if let Some(kind) = opt_out {
+        put("OptOutType", kind.as_str());
+    }
     p
 }
 
@@ -73,7 +103,7 @@ pub(crate) async fn send_inbound(
     media_urls: &[String],
 ) -> Result<InboundDelivery, SimError> {
     let now = core.clock.now();
-    let (sid, inbound) = {
+    let (sid, inbound, fault) = {
         let mut state = core.state();
         let url = state.sms_url().ok_or(SimError::NoSmsUrl)?.to_owned();
         if !state.owns(to) {
@@ -83,9 +113,10 @@ pub(crate) async fn send_inbound(
         let to = numbers::normalise(to);
         let (sid, n) = state.next_message_sid(!media_urls.is_empty());
         let media = state.new_media(media_urls);
+        let opt_out = optout::on_inbound(&mut state, &core.account_sid, &to, &from, body, now);
         let inbound = InboundRecord {
             url,
-            params: webhook_params(core, &sid, &from, &to, body, &media),
+            params: webhook_params(core, &sid, &from, &to, body, &media, opt_out),
             idempotency_token: idempotency_token(n),
         };
         let message = SimState::new_message(
@@ -108,9 +139,10 @@ pub(crate) async fn send_inbound(
             media,
             inbound: Some(inbound.clone()),
         });
-        (sid, inbound)
+        let fault = state.faults.pick_webhook(&[&from, &to]);
+        (sid, inbound, fault)
     };
-    deliver(core, sid, &inbound).await
+    deliver(core, sid, &inbound, fault).await
 }
 
 /// See [`crate::Simulator::redeliver_inbound`].
@@ -118,37 +150,228 @@ pub(crate) async fn redeliver_inbound(
     core: &Core,
     sid: &MessageSid,
 ) -> Result<InboundDelivery, SimError> {
-    let (sid, inbound) = {
-        let state = core.state();
-        match state.find(sid) {
+    let (sid, inbound, fault) = {
+        let mut state = core.state();
+        let (sid, inbound, numbers) = match state.find(sid) {
             Some(Record {
                 message,
                 inbound: Some(inbound),
                 ..
-            }) => (message.sid.clone(), inbound.clone()),
+            }) => (
+                message.sid.clone(),
+                inbound.clone(),
+                [message.from.clone().unwrap_or_default(), message.to.clone()],
+            ),
             _ => return Err(SimError::UnknownInbound(sid.to_string())),
-        }
+        };
+        let fault = state
+            .faults
+            .pick_webhook(&[numbers[0].as_str(), numbers[1].as_str()]);
+        (sid, inbound, fault)
     };
-    deliver(core, sid, &inbound).await
+    deliver(core, sid, &inbound, fault).await
 }
 
 async fn deliver(
     core: &Core,
     sid: MessageSid,
     inbound: &InboundRecord,
+    fault: Option<WebhookFault>,
 ) -> Result<InboundDelivery, SimError> {
-    let answer = webhook::post_form(
+    let outcome = webhook::deliver(
         core,
         &inbound.url,
         &inbound.params,
         &inbound.idempotency_token,
+        fault,
+        &sid,
     )
-    .await?;
-    Ok(InboundDelivery {
-        sid,
-        http_status: answer.status,
-        body: answer.body,
+    .await;
+    let retrieval_failed = |detail: &str| {
+        let mut state = core.state();
+        mark_inbound(&mut state, &sid, webhook::HTTP_RETRIEVAL_FAILURE, detail);
+    };
+    match outcome {
+        Outcome::Answered(answer) => {
+            if (200..300).contains(&answer.status) {
+                let mut state = core.state();
+                apply_twiml(
+                    &mut state,
+                    core,
+                    &sid,
+                    &inbound.url,
+                    &answer.body,
+                    core.clock.now(),
+                );
+            } else {
+                retrieval_failed(&format!("the app answered HTTP {}", answer.status));
+            }
+            Ok(InboundDelivery {
+                sid,
+                http_status: answer.status,
+                body: answer.body,
+            })
+        }
+        Outcome::TimedOut => {
+            retrieval_failed("the app did not answer in time");
+            Err(SimError::WebhookTimeout {
+                url: inbound.url.clone(),
+            })
+        }
+        Outcome::Failed(source) => {
+            retrieval_failed(&source.to_string());
+            Err(SimError::Webhook {
+                url: inbound.url.clone(),
+                source,
+            })
+        }
+    }
+}
+
+/// Sets `error_code` / `error_message` on inbound message `sid`.
+fn mark_inbound(state: &mut SimState, sid: &MessageSid, code: u32, detail: &str) {
+    if let Some(record) = state.find_mut(sid) {
+        record.message.error_code = Some(code);
+        record.message.error_message = Some(detail.to_owned());
+    }
+}
+
+/// Carries out the TwiML `doc` the app answered to inbound message `sid` (webhook `url`).
+fn apply_twiml(
+    state: &mut SimState,
+    core: &Core,
+    sid: &MessageSid,
+    url: &str,
+    doc: &str,
+    now: DateTime<Utc>,
+) {
+    let Some(inbound) = state.find(sid).map(|r| r.message.clone()) else {
+        return;
+    };
+    let parsed = match twiml::parse(doc) {
+        Ok(parsed) => parsed,
+        Err(detail) => {
+            webhook::log(
+                state,
+                now,
+                webhook::DOCUMENT_PARSE_FAILURE,
+                &detail,
+                Some(sid),
+                Some(url),
+            );
+            mark_inbound(state, sid, webhook::DOCUMENT_PARSE_FAILURE, &detail);
+            return;
+        }
+    };
+    for warning in &parsed.warnings {
+        webhook::log(
+            state,
+            now,
+            webhook::SCHEMA_VALIDATION_WARNING,
+            warning,
+            Some(sid),
+            Some(url),
+        );
+    }
+    let handset = inbound.from.unwrap_or_default();
+    for reply in parsed.messages {
+        if let Err((code, detail)) = send_reply(state, core, &inbound.to, &handset, url, reply, now)
+        {
+            webhook::log(state, now, code, &detail, Some(sid), Some(url));
+        }
+    }
+}
+
+/// True for an absolute `http://` or `https://` URL with a host.
+fn is_http_url(s: &str) -> bool {
+    url::Url::parse(s).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
     })
+}
+
+/// Records one `<Message>` reply from `number` (the texted number) to `handset`, unless its
+/// attributes or body are unusable.
+///
+/// # Errors
+/// The debugger code and detail when it is skipped (14101, 14102, 14103).
+fn send_reply(
+    state: &mut SimState,
+    core: &Core,
+    number: &str,
+    handset: &str,
+    webhook_url: &str,
+    reply: TwimlMessage,
+    now: DateTime<Utc>,
+) -> Result<(), (u32, String)> {
+    let to = reply.to.as_deref().unwrap_or(handset);
+    if !numbers::is_valid(to) {
+        return Err((
+            webhook::TO_ATTRIBUTE_INVALID,
+            format!("'{to}' is not a valid phone number"),
+        ));
+    }
+    let from = reply.from.as_deref().unwrap_or(number);
+    if !state.owns(from) {
+        return Err((
+            webhook::FROM_ATTRIBUTE_INVALID,
+            format!("'{from}' is not one of the account's numbers"),
+        ));
+    }
+    let invalid_body = |detail: String| Err((webhook::INVALID_BODY, detail));
+    if reply.body.is_empty() && reply.media.is_empty() {
+        return invalid_body("a <Message> needs text or <Media>".to_owned());
+    }
+    if reply.body.encode_utf16().count() > MAX_BODY_UNITS {
+        return invalid_body(format!(
+            "the text is longer than {MAX_BODY_UNITS} characters"
+        ));
+    }
+    if reply.media.len() > MAX_MEDIA {
+        return invalid_body(format!("more than {MAX_MEDIA} <Media>"));
+    }
+    if let Some(bad) = reply.media.iter().find(|u| !is_http_url(u)) {
+        return invalid_body(format!("'{bad}' is not an absolute http(s) URL"));
+    }
+    let to = numbers::normalise(to);
+    let from = numbers::normalise(from);
+    // Relative `action` URLs resolve against the webhook URL, as TwiML URLs do.
+    let status_callback = reply.status_callback.map(|cb| {
+        let base = webhook::split_overrides(webhook_url).0;
+        url::Url::parse(base)
+            .and_then(|b| b.join(&cb))
+            .map(String::from)
+            .unwrap_or(cb)
+    });
+    let refused = delivery::admit(state, &from, &to).err();
+    let (sid, _) = state.next_message_sid(!reply.media.is_empty());
+    let media = state.new_media(&reply.media);
+    let mut message = SimState::new_message(
+        &core.account_sid,
+        NewMessage {
+            sid: sid.clone(),
+            direction: Direction::OutboundReply,
+            status: MessageStatus::Queued,
+            from: &from,
+            to: &to,
+            body: &reply.body,
+            num_media: media.len(),
+            now,
+            sent: None,
+        },
+    );
+    if let Some(e) = &refused {
+        message.status = MessageStatus::Failed;
+        message.error_code = Some(e.code);
+        message.error_message = Some(e.message.clone());
+    }
+    state.push(Record {
+        message,
+        status_callback,
+        media,
+        inbound: None,
+    });
+    delivery::schedule(state, &sid, now);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -427,5 +650,383 @@ mod tests {
         let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
         assert_eq!(d.http_status, 500);
         assert_eq!(d.body, "<html>oops</html>");
+    }
+
+    // ----- opt-out (§7) ---------------------------------------------------------------------
+
+    mod opt_out {
+        use crate::delivery::testing::{send, start, HANDSET, SHOP};
+        use crate::optout::{HELP_REPLY, START_REPLY, STOP_REPLY};
+        use crate::test_support::*;
+        use twilio_wire::message::{Direction, MessageStatus};
+
+        const OTHER: &str = "+14155550101";
+
+        async fn send_from(sim: &crate::Simulator, from: &str) -> u16 {
+            let form = format!(
+                "To=%2B14155552671&From={}&Body=hi",
+                from.replace('+', "%2B")
+            );
+            post_form(sim, &form).await.status().as_u16()
+        }
+
+        #[tokio::test]
+        async fn stop_blocks_the_pair_with_21610_until_start() {
+            let app = start_receiver(200, "<Response/>").await;
+            let (sim, _clock) = start().await;
+            let url = format!("{}/sms", app.base);
+            sim.set_sms_url(&url);
+            assert_eq!(send(&sim, HANDSET, "before", None).await.status(), 201);
+
+            sim.send_inbound(HANDSET, SHOP, "  Stop \n", &[])
+                .await
+                .unwrap();
+            let hit = &app.hits()[0];
+            assert_eq!(hit.param("OptOutType"), "STOP");
+            assert_eq!(hit.param("Body"), "  Stop \n");
+            assert_eq!(hit.params.last().unwrap().0, "OptOutType");
+            assert!(twilio_wire::signature::validate(
+                sim.auth_token(),
+                &url,
+                &hit.params,
+                hit.header("X-Twilio-Signature")
+            ));
+            assert!(sim.is_opted_out(SHOP, HANDSET));
+            assert!(!sim.is_opted_out(OTHER, HANDSET));
+
+            // Twilio's auto-reply reaches the handset but is not one of the account's messages.
+            let got = sim.messages_to(HANDSET);
+            let bodies: Vec<&str> = got.iter().map(|m| m.body.as_str()).collect();
+            assert_eq!(bodies, ["before", STOP_REPLY]);
+            let reply = &got[1];
+            assert_eq!(reply.sid.as_str(), "SM00000000000000000000000000000003");
+            assert_eq!(reply.direction, Direction::OutboundReply);
+            assert_eq!(reply.status, MessageStatus::Delivered);
+            assert_eq!(reply.from.as_deref(), Some(SHOP));
+            assert!(sim.messages().iter().all(|m| m.body != STOP_REPLY));
+            assert_eq!(sim.messages().len(), 2);
+
+            let resp = send(&sim, HANDSET, "after", None).await;
+            assert_eq!(resp.status(), 400);
+            let v: serde_json::Value = resp.json().await.unwrap();
+            assert_error_shape(&v, 21610, 400);
+            assert_eq!(v["message"], "Attempt to send to unsubscribed recipient");
+            assert_eq!(sim.messages().len(), 2, "a refused create records nothing");
+            assert_eq!(send_from(&sim, OTHER).await, 201, "the block is per pair");
+
+            sim.send_inbound(HANDSET, SHOP, "unstop", &[])
+                .await
+                .unwrap();
+            assert_eq!(app.hits()[1].param("OptOutType"), "START");
+            assert!(!sim.is_opted_out(SHOP, HANDSET));
+            assert_eq!(sim.messages_to(HANDSET).last().unwrap().body, START_REPLY);
+            assert_eq!(
+                send(&sim, HANDSET, "welcome back", None).await.status(),
+                201
+            );
+        }
+
+        #[tokio::test]
+        async fn help_is_answered_unless_opted_out_and_plain_messages_are_not_keywords() {
+            let app = start_receiver(200, "").await;
+            let (sim, _clock) = start().await;
+            sim.set_sms_url(&format!("{}/sms", app.base));
+            sim.send_inbound(HANDSET, SHOP, "info", &[]).await.unwrap();
+            assert_eq!(app.hits()[0].param("OptOutType"), "HELP");
+            assert_eq!(sim.messages_to(HANDSET).last().unwrap().body, HELP_REPLY);
+            assert!(!sim.is_opted_out(SHOP, HANDSET));
+
+            sim.send_inbound(HANDSET, SHOP, "please stop", &[])
+                .await
+                .unwrap();
+            assert!(app.hits()[1].params.iter().all(|(n, _)| n != "OptOutType"));
+            assert!(!sim.is_opted_out(SHOP, HANDSET));
+
+            sim.send_inbound(HANDSET, SHOP, "QUIT", &[]).await.unwrap();
+            sim.send_inbound(HANDSET, SHOP, "HELP", &[]).await.unwrap();
+            assert_eq!(app.hits()[3].param("OptOutType"), "HELP");
+            let replies: Vec<String> = sim
+                .messages_to(HANDSET)
+                .into_iter()
+                .map(|m| m.body)
+                .collect();
+            assert_eq!(
+                replies,
+                [HELP_REPLY, STOP_REPLY],
+                "no help reply while opted out"
+            );
+        }
+
+        #[tokio::test]
+        async fn with_handling_off_keywords_are_plain_messages() {
+            let app = start_receiver(200, "").await;
+            let (sim, _clock) = start().await;
+            sim.set_sms_url(&format!("{}/sms", app.base));
+            sim.set_opt_out_handling(false);
+            sim.send_inbound(HANDSET, SHOP, "STOP", &[]).await.unwrap();
+            assert!(app.hits()[0].params.iter().all(|(n, _)| n != "OptOutType"));
+            assert!(sim.messages_to(HANDSET).is_empty(), "no auto-reply");
+            assert!(!sim.is_opted_out(SHOP, HANDSET));
+            assert_eq!(send(&sim, HANDSET, "still here", None).await.status(), 201);
+            // Turning handling on again does not invent a block for the earlier STOP.
+            sim.set_opt_out_handling(true);
+            assert!(!sim.is_opted_out(SHOP, HANDSET));
+        }
+
+        #[tokio::test]
+        async fn a_twiml_reply_to_stop_is_recorded_as_failed_21610() {
+            let app = start_receiver(200, "<Response><Message>Bye!</Message></Response>").await;
+            let (sim, clock) = start().await;
+            sim.set_sms_url(&format!("{}/sms", app.base));
+            sim.send_inbound(HANDSET, SHOP, "stop", &[]).await.unwrap();
+            let reply = sim
+                .messages()
+                .into_iter()
+                .find(|m| m.body == "Bye!")
+                .unwrap();
+            assert_eq!(reply.status, MessageStatus::Failed);
+            assert_eq!(reply.error_code, Some(21610));
+            clock.advance(60);
+            assert_eq!(sim.run_due().await, 0);
+            assert_eq!(sim.messages().len(), 2);
+        }
+    }
+
+    // ----- TwiML answers (§4.2) ---------------------------------------------------------------
+
+    mod twiml_answers {
+        use crate::delivery::testing::{start, HANDSET, SHOP};
+        use crate::test_support::*;
+        use twilio_wire::message::{Direction, MessageStatus};
+
+        #[tokio::test]
+        async fn each_message_verb_becomes_an_outbound_reply_with_the_lifecycle() {
+            let app = start_receiver(
+                200,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>\
+                 <Message>First</Message>\
+                 <Message action=\"/status\"><Body>Second</Body><Media>https://cdn.test/a.jpg</Media></Message>\
+                 </Response>",
+            )
+            .await;
+            let (sim, clock) = start().await;
+            sim.set_sms_url(&format!("{}/sms#rc=0", app.base));
+            let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+            assert_eq!(d.http_status, 200);
+
+            let replies = sim.messages_to(HANDSET);
+            assert_eq!(replies.len(), 2);
+            assert_eq!(
+                replies[0].sid.as_str(),
+                "SM00000000000000000000000000000002"
+            );
+            assert_eq!(replies[0].body, "First");
+            assert_eq!(
+                replies[1].sid.as_str(),
+                "MM00000000000000000000000000000003"
+            );
+            assert_eq!(
+                (replies[1].body.as_str(), replies[1].num_media.as_str()),
+                ("Second", "1")
+            );
+            for r in &replies {
+                assert_eq!(r.direction, Direction::OutboundReply);
+                assert_eq!(r.status, MessageStatus::Queued);
+                assert_eq!(r.from.as_deref(), Some(SHOP));
+                assert_eq!(r.date_sent, None);
+            }
+            clock.advance(5);
+            assert_eq!(
+                sim.run_due().await,
+                2,
+                "sent + delivered of the second reply"
+            );
+            let statuses: Vec<MessageStatus> =
+                sim.messages_to(HANDSET).iter().map(|m| m.status).collect();
+            assert_eq!(
+                statuses,
+                [MessageStatus::Delivered, MessageStatus::Delivered]
+            );
+            let callbacks: Vec<Hit> = app
+                .hits()
+                .into_iter()
+                .filter(|h| h.uri.path() == "/status")
+                .collect();
+            assert_eq!(callbacks.len(), 2);
+            assert_eq!(callbacks[1].param("MessageSid"), replies[1].sid.as_str());
+            assert!(twilio_wire::signature::validate(
+                sim.auth_token(),
+                &format!("{}/status", app.base),
+                &callbacks[1].params,
+                callbacks[1].header("X-Twilio-Signature")
+            ));
+            assert!(sim.errors().is_empty(), "{:?}", sim.errors());
+        }
+
+        #[tokio::test]
+        async fn an_empty_response_sends_nothing() {
+            for body in ["<Response/>", ""] {
+                let app = start_receiver(200, body).await;
+                let (sim, _clock) = start().await;
+                sim.set_sms_url(&format!("{}/sms", app.base));
+                sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+                assert!(sim.messages_to(HANDSET).is_empty(), "{body:?}");
+                assert!(sim.errors().is_empty(), "{body:?}");
+                assert_eq!(sim.messages()[0].error_code, None);
+            }
+        }
+
+        #[tokio::test]
+        async fn a_broken_document_is_12100_not_a_crash() {
+            let app = start_receiver(200, "<Response><Message>Hi</Response>").await;
+            let (sim, _clock) = start().await;
+            let url = format!("{}/sms", app.base);
+            sim.set_sms_url(&url);
+            let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+            assert_eq!(d.http_status, 200);
+            assert!(sim.messages_to(HANDSET).is_empty());
+            let errors = sim.errors();
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].code, 12100);
+            assert!(
+                errors[0].message.starts_with("Document parse failure: "),
+                "{}",
+                errors[0].message
+            );
+            assert_eq!(errors[0].sid, Some(d.sid.clone()));
+            assert_eq!(errors[0].url.as_deref(), Some(url.as_str()));
+            let inbound = &sim.messages()[0];
+            assert_eq!(inbound.error_code, Some(12100));
+            assert_eq!(inbound.status, MessageStatus::Received);
+        }
+
+        #[tokio::test]
+        async fn unusable_message_verbs_are_skipped_and_logged() {
+            let app = start_receiver(
+                200,
+                "<Response><Message to=\"nope\">a</Message><Message from=\"+14155550199\">b</Message>\
+                 <Message>  </Message><Message><Media>ftp://x/a.jpg</Media></Message>\
+                 <Message to=\"+14155550123\" from=\"+14155550101\">ok</Message><Redirect>/x</Redirect></Response>",
+            )
+            .await;
+            let (sim, _clock) = start().await;
+            sim.set_sms_url(&format!("{}/sms", app.base));
+            sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+            let codes: Vec<u32> = sim.errors().iter().map(|e| e.code).collect();
+            assert_eq!(codes, [12200, 14101, 14102, 14103, 14103]);
+            assert!(sim.messages_to(HANDSET).is_empty());
+            let sent = sim.messages_to("+14155550123");
+            assert_eq!(sent.len(), 1);
+            assert_eq!(sent[0].from.as_deref(), Some("+14155550101"));
+        }
+
+        #[tokio::test]
+        async fn a_500_answer_is_11200_on_the_inbound_message() {
+            let app = start_receiver(500, "<Response><Message>ignored</Message></Response>").await;
+            let (sim, _clock) = start().await;
+            sim.set_sms_url(&format!("{}/sms", app.base));
+            let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+            assert_eq!(d.http_status, 500);
+            assert!(
+                sim.messages_to(HANDSET).is_empty(),
+                "TwiML of a 500 is not run"
+            );
+            let errors = sim.errors();
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].code, 11200);
+            assert_eq!(
+                errors[0].message,
+                "HTTP retrieval failure: the app answered HTTP 500"
+            );
+            assert_eq!(sim.messages()[0].error_code, Some(11200));
+            assert_eq!(app.hits().len(), 1, "no retry without connection overrides");
+        }
+    }
+
+    // ----- webhook faults ------------------------------------------------------------------------
+
+    mod webhook_faults {
+        use crate::delivery::testing::{start, HANDSET, SHOP};
+        use crate::test_support::*;
+        use crate::{FaultScope, SimError, WebhookFault};
+
+        #[tokio::test]
+        async fn a_server_error_never_reaches_the_app_unless_retried() {
+            let app = start_receiver(200, "").await;
+            let (sim, _clock) = start().await;
+            sim.set_sms_url(&format!("{}/sms", app.base));
+            sim.set_webhook_fault(FaultScope::Global, Some(WebhookFault::ServerError), 1.0);
+            let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+            assert_eq!((d.http_status, d.body.as_str()), (500, ""));
+            assert!(app.hits().is_empty());
+            assert_eq!(sim.errors()[0].code, 11200);
+            assert_eq!(sim.messages()[0].error_code, Some(11200));
+
+            // The URL asks for one retry on 5xx: the retry gets through.
+            sim.set_sms_url(&format!("{}/sms#rc=1&rp=5xx", app.base));
+            let d = sim.send_inbound(HANDSET, SHOP, "again", &[]).await.unwrap();
+            assert_eq!(d.http_status, 200);
+            assert_eq!(app.hits().len(), 1);
+            assert_eq!(app.hits()[0].uri.to_string(), "/sms");
+            assert_eq!(sim.errors().len(), 2);
+            assert_eq!(sim.messages()[1].error_code, None);
+        }
+
+        #[tokio::test]
+        async fn a_timeout_delivers_but_loses_the_answer_and_a_retry_repeats_the_request() {
+            let app = start_receiver(200, "<Response/>").await;
+            let (sim, _clock) = start().await;
+            sim.set_sms_url(&format!("{}/sms", app.base));
+            sim.set_webhook_fault(
+                FaultScope::Number(HANDSET.to_owned()),
+                Some(WebhookFault::Timeout),
+                1.0,
+            );
+            let err = sim
+                .send_inbound(HANDSET, SHOP, "hi", &[])
+                .await
+                .unwrap_err();
+            assert!(matches!(err, SimError::WebhookTimeout { .. }), "{err}");
+            assert_eq!(app.hits().len(), 1, "the app got the request");
+            assert_eq!(sim.messages()[0].error_code, Some(11200));
+            assert_eq!(sim.errors()[0].code, 11200);
+
+            // Another handset is not affected.
+            let d = sim
+                .send_inbound("+14155550123", SHOP, "hi", &[])
+                .await
+                .unwrap();
+            assert_eq!(d.http_status, 200);
+
+            sim.set_sms_url(&format!("{}/sms#rc=1&rp=rt", app.base));
+            let d = sim
+                .send_inbound(HANDSET, SHOP, "retried", &[])
+                .await
+                .unwrap();
+            assert_eq!(d.http_status, 200);
+            let hits = app.hits();
+            assert_eq!(
+                hits.len(),
+                4,
+                "the timed-out attempt and its retry both reached the app"
+            );
+            assert_eq!(hits[2].raw, hits[3].raw);
+            assert_eq!(
+                hits[2].header("I-Twilio-Idempotency-Token"),
+                hits[3].header("I-Twilio-Idempotency-Token")
+            );
+            assert_eq!(hits[3].param("MessageSid"), d.sid.as_str());
+
+            // A re-delivery (to the URL of the first delivery, without overrides) draws the
+            // fault again.
+            let first = twilio_wire::sid::MessageSid::sms(1);
+            let err = sim.redeliver_inbound(&first).await.unwrap_err();
+            assert!(matches!(err, SimError::WebhookTimeout { .. }), "{err}");
+            sim.clear_faults();
+            assert_eq!(
+                sim.redeliver_inbound(&first).await.unwrap().http_status,
+                200
+            );
+        }
     }
 }

@@ -10,13 +10,26 @@
 //! * `state`: everything the simulated account holds (records of messages, their media and
 //!   inbound deliveries, the owned numbers, the SMS URL, the SID counters), behind one
 //!   `std::sync::Mutex` that is never held across an `.await`.
-//! * `api`: the Twilio REST surface: HTTP Basic auth, `POST …/Messages.json` (create),
-//!   `GET …/Messages/{Sid}.json` (fetch), Twilio-shaped 404s for anything else.
+//! * `api`: the Twilio REST surface: HTTP Basic auth; create, list, fetch, update (redact,
+//!   cancel) and delete of Messages (§2.1); Twilio-shaped 404s and 405s for anything else.
 //! * `validate`: the synchronous 400 checks of a create request (§2.2), in a fixed order.
+//! * `list`: list queries, date filters and paging (§2.4).
+//! * `media`: fetching `MediaUrl` files at create time and the Media subresource (§2.5, §9).
+//! * `testcreds`: the test credentials and their magic numbers (§10).
+//! * `api_faults`: injected 429 / 500 / latency faults of the create API ([`ApiFault`]).
 //! * `numbers`: phone-number validity through libphonenumber (`rlibphonenumber`).
-//! * `segments`: GSM-7 / UCS-2 detection and a simple `num_segments` (§8).
+//! * `segments`: GSM-7 / UCS-2 encoding, segment counting and Smart Encoding (§8).
 //! * `handsets`: messages from handsets to the account (inbound, §4.1).
-//! * `webhook`: signed form POSTs from "Twilio" to the app (`X-Twilio-Signature`, §6).
+//! * `webhook`: signed form POSTs from "Twilio" to the app (`X-Twilio-Signature`, §6),
+//!   connection-override retries, and the debugger log ([`DebuggerEvent`]).
+//! * `delivery`: carrier profiles ([`CarrierProfile`]), the outbound status lifecycle driven by
+//!   [`Simulator::run_due`], and status callbacks (§3, §3.1).
+//! * `optout`: Twilio's STOP/START/HELP keyword handling and the 21610 block (§7).
+//! * `twiml`: reading the app's TwiML answer to the inbound webhook (§4.2).
+//! * `faults`: seeded, injected webhook and status-callback faults ([`WebhookFault`],
+//!   [`CallbackFault`], [`FaultScope`]).
+//! * `sim_routes`: the `/_sim/` control routes for the above (flush, carrier, optout, faults,
+//!   errors).
 //! * `control`: a small JSON control API under `/_sim/` for tools outside the process.
 //! * [`error`]: the error type [`SimError`], what driving the simulator can fail with.
 //!
@@ -35,19 +48,33 @@ use twilio_wire::message::Message;
 use twilio_wire::sid::{AccountSid, MessageSid};
 
 mod api;
+mod api_faults;
 mod control;
+mod delivery;
 pub mod error;
+mod faults;
 mod handsets;
+mod list;
+mod media;
 mod numbers;
+mod optout;
 mod segments;
+mod sim_routes;
 mod state;
+mod testcreds;
+mod twiml;
 mod validate;
 mod webhook;
 
 #[cfg(test)]
 mod test_support;
 
+pub use api_faults::ApiFault;
+pub use delivery::CarrierProfile;
 pub use error::SimError;
+pub use faults::{CallbackFault, FaultScope, WebhookFault};
+pub use testcreds::{DEFAULT_TEST_ACCOUNT_SID, DEFAULT_TEST_AUTH_TOKEN};
+pub use webhook::DebuggerEvent;
 
 /// Where the simulator's timestamps come from (`date_created`, `date_updated`, `date_sent`).
 pub trait SimClock: Send + Sync {
@@ -71,11 +98,19 @@ pub struct SimConfig {
     pub numbers: Vec<String>,
     /// The owned numbers' messaging webhook ("A message comes in" URL), if configured.
     pub sms_url: Option<String>,
+    /// The test credentials' Account SID (§10), `AC` + 32 hex, different from `account_sid`:
+    /// with it and `test_auth_token` the API only creates messages against the magic numbers
+    /// and records nothing (see `testcreds`).
+    pub test_account_sid: String,
+    /// The test credentials' Auth Token. Not empty.
+    pub test_auth_token: String,
 }
 
 impl SimConfig {
     /// The deterministic test configuration: port 0, account `AC00000000000000000000000000000001`,
-    /// auth token `0123456789abcdef0123456789abcdef`, no numbers, no webhook.
+    /// auth token `0123456789abcdef0123456789abcdef`, no numbers, no webhook; test credentials
+    /// [`DEFAULT_TEST_ACCOUNT_SID`] (`AC00000000000000000000000000007e57`) /
+    /// [`DEFAULT_TEST_AUTH_TOKEN`] (`7e577e577e577e577e577e577e577e57`).
     pub fn for_tests() -> Self {
         SimConfig {
             port: 0,
@@ -83,6 +118,8 @@ impl SimConfig {
             auth_token: "0123456789abcdef0123456789abcdef".to_owned(),
             numbers: Vec::new(),
             sms_url: None,
+            test_account_sid: DEFAULT_TEST_ACCOUNT_SID.to_owned(),
+            test_auth_token: DEFAULT_TEST_AUTH_TOKEN.to_owned(),
         }
     }
 }
@@ -107,6 +144,12 @@ pub(crate) struct Core {
     pub(crate) clock: Arc<dyn SimClock>,
     /// HTTP client for webhooks to the app.
     pub(crate) http: reqwest::Client,
+    /// HTTP client for fetching `MediaUrl` files (`media`).
+    pub(crate) media_http: reqwest::Client,
+    /// The test credentials (`testcreds`).
+    pub(crate) test_credentials: testcreds::TestCredentials,
+    /// Injected create-API faults (`api_faults`).
+    pub(crate) api_faults: api_faults::ApiFaultState,
     state: Mutex<state::SimState>,
 }
 
@@ -142,6 +185,17 @@ impl Simulator {
                 "the auth token is empty; expected a secret such as 32 hex digits".to_owned(),
             ));
         }
+        let test_account_sid = AccountSid::parse(&config.test_account_sid)
+            .map_err(|e| SimError::InvalidConfig(format!("test_account_sid: {e}")))?;
+        if test_account_sid
+            .as_str()
+            .eq_ignore_ascii_case(account_sid.as_str())
+            || config.test_auth_token.is_empty()
+        {
+            return Err(SimError::InvalidConfig(
+                "the test credentials need their own account SID and a non-empty token".to_owned(),
+            ));
+        }
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -159,10 +213,17 @@ impl Simulator {
             base_url: format!("http://{local}"),
             clock,
             http: webhook::client()?,
+            media_http: media::client()?,
+            test_credentials: testcreds::TestCredentials::new(
+                test_account_sid,
+                config.test_auth_token,
+            ),
+            api_faults: api_faults::ApiFaultState::default(),
             state: Mutex::new(state::SimState::new(config.numbers, config.sms_url)),
         });
         let app = api::router()
             .merge(control::router())
+            .merge(sim_routes::router())
             .with_state(core.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -196,6 +257,16 @@ impl Simulator {
         &self.core.auth_token
     }
 
+    /// The test credentials' Account SID (§10, [`SimConfig::test_account_sid`]).
+    pub fn test_account_sid(&self) -> &str {
+        self.core.test_credentials.account_sid.as_str()
+    }
+
+    /// The test credentials' Auth Token ([`SimConfig::test_auth_token`]).
+    pub fn test_auth_token(&self) -> &str {
+        &self.core.test_credentials.auth_token
+    }
+
     /// Gives the account the number `e164` (for example `+14155552671`), so it can send from it and
     /// handsets can text it. Adding a number twice is harmless.
     pub fn add_number(&self, e164: &str) {
@@ -214,12 +285,15 @@ impl Simulator {
     /// §4.1 to the SMS URL (all parameters, including the empty geo fields; headers
     /// `X-Twilio-Signature`, `I-Twilio-Idempotency-Token`, `User-Agent: TwilioProxy/1.1`) and
     /// returns what the app answered. The webhook's `MediaUrlN` point at the simulator's media
-    /// URLs `{base_url}/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…`, as Twilio's do.
+    /// URLs `{base_url}/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…`, as Twilio's do. An
+    /// opt-out keyword is handled first (§7, see `optout`), and a 2xx TwiML answer is carried out
+    /// (replies, §4.2, see `handsets`); a non-2xx answer is reported here and logged as 11200.
     ///
     /// # Errors
     /// [`SimError::NoSmsUrl`] when no SMS URL is set, [`SimError::NotAccountNumber`] when `to` is
     /// not one of the account's numbers (nothing is recorded in either case);
-    /// [`SimError::Webhook`] when the app cannot be reached or does not answer within 15 s (the
+    /// [`SimError::Webhook`] when the app cannot be reached or does not answer within 15 s,
+    /// [`SimError::WebhookTimeout`] when an injected timeout fault swallowed the answer (the
     /// message stays recorded and can be re-delivered).
     pub async fn send_inbound(
         &self,

@@ -21,6 +21,16 @@ pub(crate) struct SimState {
     last_media: u64,
     /// Every message, oldest first.
     records: Vec<Record>,
+    /// `SendAt` of scheduled messages (`ScheduleType=fixed`), by SID.
+    send_at: std::collections::BTreeMap<MessageSid, DateTime<Utc>>,
+    /// Carrier profiles, outbound lifecycles, status callbacks not yet sent (`delivery`).
+    pub(crate) delivery: crate::delivery::DeliveryState,
+    /// Opt-out blocks and Twilio's keyword auto-replies (`optout`).
+    pub(crate) optout: crate::optout::OptOutState,
+    /// Injected webhook and status-callback faults with their seeded generator (`faults`).
+    pub(crate) faults: crate::faults::Faults,
+    /// The debugger log, oldest first (`webhook`).
+    pub(crate) debugger: Vec<crate::webhook::DebuggerEvent>,
 }
 
 /// One message and its simulator-side details.
@@ -28,8 +38,8 @@ pub(crate) struct SimState {
 pub(crate) struct Record {
     /// The resource as the API shows it.
     pub(crate) message: Message,
-    /// The create request's `StatusCallback`, for status callbacks (a later feature).
-    #[allow(dead_code)]
+    /// The create request's `StatusCallback` (or a TwiML reply's `action`), for status
+    /// callbacks (`delivery`).
     pub(crate) status_callback: Option<String>,
     /// The message's media, in `MediaUrl` order.
     #[allow(dead_code)]
@@ -46,8 +56,24 @@ pub(crate) struct MediaRecord {
     /// Where the file really is (the `MediaUrl` given to the API or by the handset).
     #[allow(dead_code)]
     pub(crate) source_url: String,
-    /// MIME type, guessed from the URL's extension (`image/jpeg`, ...).
+    /// MIME type: the fetched file's `Content-Type` or, without one, guessed from the URL's
+    /// extension (`image/jpeg`, ...).
     pub(crate) content_type: String,
+    /// The file's bytes once fetched (outbound media at create time, inbound media through
+    /// [`SimState::store_media_bytes`]); `None` until then. Served at the media URL without
+    /// `.json`.
+    pub(crate) bytes: Option<axum::body::Bytes>,
+}
+
+/// A media file as fetched (or not) from its `MediaUrl`, ready to become a [`MediaRecord`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FetchedMedia {
+    /// The `MediaUrl` as given.
+    pub(crate) source_url: String,
+    /// The MIME type to report.
+    pub(crate) content_type: String,
+    /// The bytes, `None` when the fetch failed.
+    pub(crate) bytes: Option<axum::body::Bytes>,
 }
 
 /// An inbound webhook as first delivered, kept to re-deliver it identically.
@@ -133,9 +159,49 @@ impl SimState {
                     sid: MediaSid::from_counter(self.last_media),
                     source_url: url.clone(),
                     content_type: guess_content_type(url).to_owned(),
+                    bytes: None,
                 }
             })
             .collect()
+    }
+
+    /// Media records for files fetched already, each with the next `ME…` SID, in order.
+    pub(crate) fn new_fetched_media(&mut self, fetched: Vec<FetchedMedia>) -> Vec<MediaRecord> {
+        fetched
+            .into_iter()
+            .map(|f| {
+                self.last_media += 1;
+                MediaRecord {
+                    sid: MediaSid::from_counter(self.last_media),
+                    source_url: f.source_url,
+                    content_type: f.content_type,
+                    bytes: f.bytes,
+                }
+            })
+            .collect()
+    }
+
+    /// Stores the bytes (and MIME type) of media `sid` of any message, for example an inbound
+    /// MMS's file, so that its media URL serves them. False when no message has that media.
+    pub(crate) fn store_media_bytes(
+        &mut self,
+        sid: &MediaSid,
+        content_type: &str,
+        bytes: axum::body::Bytes,
+    ) -> bool {
+        let media = self
+            .records
+            .iter_mut()
+            .flat_map(|r| r.media.iter_mut())
+            .find(|m| m.sid.as_str().eq_ignore_ascii_case(sid.as_str()));
+        match media {
+            Some(m) => {
+                m.content_type = content_type.to_owned();
+                m.bytes = Some(bytes);
+                true
+            }
+            None => false,
+        }
     }
 
     /// A Message resource of this account with every §2.3 field set: counts as strings, price
@@ -155,7 +221,12 @@ impl SimState {
             from: Some(m.from.to_owned()),
             messaging_service_sid: None,
             num_media: m.num_media.to_string(),
-            num_segments: crate::segments::num_segments(m.body).to_string(),
+            // A message with media counts as one segment (§8.1, OAI MMS example).
+            num_segments: if m.num_media > 0 {
+                "1".to_owned()
+            } else {
+                crate::segments::num_segments(m.body).to_string()
+            },
             price: None,
             price_unit: Some("USD".to_owned()),
             subresource_uris: SubresourceUris {
@@ -182,19 +253,72 @@ impl SimState {
             .find(|r| r.message.sid.as_str().eq_ignore_ascii_case(sid.as_str()))
     }
 
+    /// The record of message `sid`, for changing it, if any.
+    pub(crate) fn find_mut(&mut self, sid: &MessageSid) -> Option<&mut Record> {
+        self.records
+            .iter_mut()
+            .find(|r| r.message.sid.as_str().eq_ignore_ascii_case(sid.as_str()))
+    }
+
+    /// Removes message `sid` (and its media) and returns it, if it exists.
+    pub(crate) fn remove(&mut self, sid: &MessageSid) -> Option<Record> {
+        let at = self
+            .records
+            .iter()
+            .position(|r| r.message.sid.as_str().eq_ignore_ascii_case(sid.as_str()))?;
+        let record = self.records.remove(at);
+        self.send_at.remove(&record.message.sid);
+        Some(record)
+    }
+
+    /// Every record, oldest first.
+    pub(crate) fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Remembers when scheduled message `sid` is to be sent (`SendAt`).
+    pub(crate) fn schedule(&mut self, sid: MessageSid, at: DateTime<Utc>) {
+        self.send_at.insert(sid, at);
+    }
+
+    /// When scheduled message `sid` is to be sent, if it was scheduled.
+    pub(crate) fn send_at(&self, sid: &MessageSid) -> Option<DateTime<Utc>> {
+        self.send_at.get(sid).copied()
+    }
+
+    /// Forgets every message, media item and schedule and restarts the SID counters, keeping the
+    /// configuration (owned numbers, SMS URL). Everything else in the state returns to its
+    /// default.
+    pub(crate) fn reset(&mut self) {
+        let numbers = std::mem::take(&mut self.numbers);
+        let sms_url = self.sms_url.take();
+        *self = SimState {
+            numbers,
+            sms_url,
+            ..SimState::default()
+        };
+    }
+
     /// Every message, oldest first.
     pub(crate) fn messages(&self) -> Vec<Message> {
         self.records.iter().map(|r| r.message.clone()).collect()
     }
 
     /// Every message whose `to` is `to` (compared as given and in E.164), oldest first.
+    /// Twilio's opt-out auto-replies to `to` (not account messages) are merged in by SID counter.
     pub(crate) fn messages_to(&self, to: &str) -> Vec<Message> {
         let normal = numbers::normalise(to);
-        self.records
+        let mut found: Vec<Message> = self
+            .records
             .iter()
-            .filter(|r| r.message.to == normal || r.message.to == to)
-            .map(|r| r.message.clone())
-            .collect()
+            .map(|r| &r.message)
+            .chain(&self.optout.auto_replies)
+            .filter(|m| m.to == normal || m.to == to)
+            .cloned()
+            .collect();
+        // SIDs share one counter; order by it (the hex digits), whatever the SM/MM prefix.
+        found.sort_by(|a, b| a.sid.as_str()[2..].cmp(&b.sid.as_str()[2..]));
+        found
     }
 }
 

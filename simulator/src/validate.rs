@@ -1,44 +1,86 @@
 //! The synchronous checks of `POST …/Messages.json` (§2.2), each answered with HTTP 400 and
 //! Twilio's error JSON.
 //!
+//! Every parameter of §2.2 is accepted (`To`, `StatusCallback`, `ApplicationSid`, `MaxPrice`,
+//! `ProvideFeedback`, `Attempt`, `ValidityPeriod`, `ForceDelivery`, `ContentRetention`,
+//! `AddressRetention`, `SmartEncoded`, `PersistentAction`, `TrafficType`, `ShortenUrls`,
+//! `ScheduleType`, `SendAt`, `SendAsMms`, `ContentVariables`, `RiskCheck`, `From`,
+//! `FallbackFrom`, `MessagingServiceSid`, `Body`, `MediaUrl`, `ContentSid`); unknown parameters
+//! are ignored. Booleans are `true` / `false` (any letter case). What the simulator models:
+//!
+//! * `SmartEncoded=true`: the §8.3 substitutions ([`crate::segments::smart_encode`]) are applied
+//!   to the body before it is counted, stored and sent (off by default: UNCONFIRMED);
+//! * `MessagingServiceSid`: echoed as `messaging_service_sid`; `From` may then be omitted
+//!   (`from` is null) and the initial status is `accepted` (§3);
+//! * `ScheduleType=fixed` with `SendAt` (ISO 8601): the initial status is `scheduled`,
+//!   `num_segments` is `"0"` (`"1"` with media, OAI scheduled examples) and the message can be
+//!   canceled. The simulator does not require a Messaging Service for scheduling, nor enforce
+//!   Twilio's 15-minute..35-day window (UNCONFIRMED);
+//! * `StatusCallback`: kept for status callbacks.
+//!
 //! Twilio does not document its checking order beyond "an empty POST gives 21603" (UNCONFIRMED);
 //! the simulator checks, first failure wins:
 //!
-//! 1. 21603 `From` missing or empty (so an empty POST gives 21603);
+//! 1. 21603 `From` missing or empty and no `MessagingServiceSid` (so an empty POST gives 21603);
 //! 2. 21604 `To` missing or empty;
-//! 3. 21602 no `Body` text and no `MediaUrl`;
-//! 4. 21212 `From` is not a valid phone number (unless the account owns it exactly as given);
-//! 5. 21606 `From` is not one of the account's numbers;
-//! 6. 21211 `To` is not a valid phone number;
-//! 7. 21617 `Body` longer than 1,600 UTF-16 code units;
-//! 8. 21620 a `MediaUrl` that is not an absolute http(s) URL with a host;
-//! 9. 21623 more than 10 `MediaUrl`.
+//! 3. 21602 no `Body` text, no `MediaUrl` and no `ContentSid`;
+//! 4. with live credentials: 21212 `From` is not a valid phone number (unless the account owns
+//!    it exactly as given), then 21606 `From` is not one of the account's numbers; with test
+//!    credentials the magic `From` table of [`crate::testcreds`] (21212, 21606, 21611);
+//! 5. with test credentials the magic `To` table (21211, 21612, 21408, 21610, 21614); then 21211
+//!    `To` is not a valid phone number;
+//! 6. 21617 `Body` longer than 1,600 UTF-16 code units (as given, before Smart Encoding);
+//! 7. 21620 a `MediaUrl` that is not an absolute http(s) URL with a host;
+//! 8. 21623 more than 10 `MediaUrl`;
+//! 9. 21609 a `StatusCallback` that is not an absolute http(s) URL with a host free of
+//!    underscores, or longer than 4,000 characters;
+//! 10. 21624 a `ValidityPeriod` that is not an integer in 1..=36000 (OAI 2026 range);
+//! 11. 20001 any other malformed value (UNCONFIRMED code): a boolean that is not true/false,
+//!     `Attempt` not an integer, `MaxPrice` not a number, a value outside its enum
+//!     (`ContentRetention`, `AddressRetention`, `TrafficType`, `ScheduleType`, `RiskCheck`), a
+//!     malformed `MessagingServiceSid` (`MG`…), `ApplicationSid` (`AP`…) or `ContentSid`
+//!     (`HX`…), `ScheduleType=fixed` without a valid ISO 8601 `SendAt`.
 //!
-//! Parameters the simulator does not model (`MessagingServiceSid`, `ContentSid`, `SendAt`, …) are
-//! ignored.
+//! Checks of other modules come after these, in the create handler (`api`).
 
+use chrono::{DateTime, Utc};
 use twilio_wire::ApiError;
 
-use crate::numbers;
+use crate::{numbers, segments, testcreds};
 
 /// Most characters (UTF-16 code units) a body may have.
 pub(crate) const MAX_BODY_UNITS: usize = 1600;
 /// Most `MediaUrl` values one message may carry.
 pub(crate) const MAX_MEDIA: usize = 10;
+/// Longest `StatusCallback` Twilio accepts (ERR 21609).
+pub(crate) const MAX_CALLBACK_CHARS: usize = 4000;
+
+/// Whose credentials the request came with, and so how senders are checked.
+pub(crate) enum Credentials<'a> {
+    /// The live account: `owns` tells whether it owns a sender.
+    Live(&'a dyn Fn(&str) -> bool),
+    /// The test credentials: the magic numbers of §10.
+    Test,
+}
 
 /// A create request that passed every check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct OutboundRequest {
-    /// Sender, in E.164 when it is a valid number, otherwise exactly as owned.
-    pub(crate) from: String,
+    /// Sender, in E.164 when it is a valid number, otherwise exactly as given; `None` for a
+    /// Messaging Service send without `From`.
+    pub(crate) from: Option<String>,
     /// Recipient, in E.164.
     pub(crate) to: String,
-    /// Text, possibly empty when there is media.
+    /// Text to send (after Smart Encoding when asked), possibly empty when there is media.
     pub(crate) body: String,
     /// Media URLs in the order given.
     pub(crate) media_urls: Vec<String>,
     /// `StatusCallback`, if given and not empty.
     pub(crate) status_callback: Option<String>,
+    /// `MessagingServiceSid` (`MG` + 32 hex), if given.
+    pub(crate) messaging_service_sid: Option<String>,
+    /// `SendAt` of a `ScheduleType=fixed` send.
+    pub(crate) send_at: Option<DateTime<Utc>>,
 }
 
 /// The first non-empty value of `name`.
@@ -53,17 +95,45 @@ fn bad_request(code: u32, message: impl Into<String>) -> ApiError {
     ApiError::new(code, 400, message)
 }
 
-/// Checks the decoded form `params` of a create request; `owns` tells whether the account owns a
-/// sender.
+fn invalid(name: &str, value: &str, expected: &str) -> ApiError {
+    bad_request(
+        20001,
+        format!("Invalid {name}: '{value}' is not {expected}"),
+    )
+}
+
+/// The value of boolean parameter `name` (`None` when absent).
+///
+/// # Errors
+/// 20001 when it is neither `true` nor `false`.
+fn boolean(params: &[(String, String)], name: &str) -> Result<Option<bool>, ApiError> {
+    match first(params, name) {
+        None => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(v) => Err(invalid(name, v, "true or false")),
+    }
+}
+
+/// True when `s` is `prefix` + 32 hex digits.
+fn is_sid(s: &str, prefix: &str) -> bool {
+    s.len() == 34 && s.starts_with(prefix) && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Checks the decoded form `params` of a create request made with `credentials`.
 ///
 /// # Errors
 /// The [`ApiError`] (HTTP 400) of the first failed check, in the order of the module docs.
 pub(crate) fn create_request(
     params: &[(String, String)],
-    owns: impl Fn(&str) -> bool,
+    credentials: Credentials<'_>,
 ) -> Result<OutboundRequest, ApiError> {
-    let from = first(params, "From")
-        .ok_or_else(|| bad_request(21603, "A 'From' phone number is required."))?;
+    let test = matches!(credentials, Credentials::Test);
+    let service = first(params, "MessagingServiceSid").filter(|_| !test);
+    let from = first(params, "From");
+    if from.is_none() && service.is_none() {
+        return Err(bad_request(21603, "A 'From' phone number is required."));
+    }
     let to = first(params, "To")
         .ok_or_else(|| bad_request(21604, "A 'To' phone number is required."))?;
     let body = first(params, "Body").unwrap_or("");
@@ -72,21 +142,33 @@ pub(crate) fn create_request(
         .filter(|(n, _)| n == "MediaUrl")
         .map(|(_, v)| v.clone())
         .collect();
-    if body.is_empty() && media_urls.is_empty() {
+    if body.is_empty() && media_urls.is_empty() && first(params, "ContentSid").is_none() {
         return Err(bad_request(21602, "Message body is required."));
     }
-    let from_owned_as_given = owns(from);
-    if !from_owned_as_given && !numbers::is_valid(from) {
-        return Err(bad_request(
-            21212,
-            format!("The 'From' number {from} is not a valid phone number, shortcode, or alphanumeric sender ID."),
-        ));
+    if let Some(from) = from {
+        match &credentials {
+            Credentials::Test => testcreds::check_from(from)?,
+            Credentials::Live(owns) => {
+                let owned_as_given = owns(from);
+                if !owned_as_given && !numbers::is_valid(from) {
+                    return Err(bad_request(
+                        21212,
+                        format!("The 'From' number {from} is not a valid phone number, shortcode, or alphanumeric sender ID."),
+                    ));
+                }
+                if !owned_as_given {
+                    return Err(bad_request(
+                        21606,
+                        format!("The From phone number {from} is not a valid, SMS-capable inbound phone number or short code for your account."),
+                    ));
+                }
+            }
+        }
     }
-    if !from_owned_as_given {
-        return Err(bad_request(
-            21606,
-            format!("The From phone number {from} is not a valid, SMS-capable inbound phone number or short code for your account."),
-        ));
+    if test {
+        if let Some(e) = testcreds::check_to(to) {
+            return Err(e);
+        }
     }
     if !numbers::is_valid(to) {
         return Err(bad_request(
@@ -115,17 +197,105 @@ pub(crate) fn create_request(
             ),
         ));
     }
+    let status_callback = first(params, "StatusCallback");
+    if let Some(cb) = status_callback {
+        let host_ok = url::Url::parse(cb)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| !h.contains('_')))
+            .unwrap_or(false);
+        if !is_http_url(cb) || !host_ok || cb.chars().count() > MAX_CALLBACK_CHARS {
+            return Err(bad_request(
+                21609,
+                format!("Invalid 'StatusCallback': '{cb}' is not an http or https URL with a valid hostname."),
+            ));
+        }
+    }
+    if let Some(v) = first(params, "ValidityPeriod") {
+        if !v.parse::<u32>().is_ok_and(|n| (1..=36000).contains(&n)) {
+            return Err(bad_request(
+                21624,
+                format!(
+                    "Invalid validity period value: '{v}' is not an integer between 1 and 36000."
+                ),
+            ));
+        }
+    }
+    let smart = boolean(params, "SmartEncoded")?.unwrap_or(false);
+    for name in [
+        "ProvideFeedback",
+        "ForceDelivery",
+        "ShortenUrls",
+        "SendAsMms",
+    ] {
+        boolean(params, name)?;
+    }
+    if let Some(v) = first(params, "Attempt") {
+        v.parse::<u32>()
+            .map_err(|_| invalid("Attempt", v, "an integer"))?;
+    }
+    if let Some(v) = first(params, "MaxPrice") {
+        v.parse::<f64>()
+            .map_err(|_| invalid("MaxPrice", v, "a number"))?;
+    }
+    for (name, allowed) in [
+        ("ContentRetention", &["retain", "discard"][..]),
+        ("AddressRetention", &["retain", "obfuscate"]),
+        ("TrafficType", &["free"]),
+        ("ScheduleType", &["fixed"]),
+        ("RiskCheck", &["enable", "disable"]),
+    ] {
+        if let Some(v) = first(params, name) {
+            if !allowed.contains(&v) {
+                return Err(invalid(name, v, &format!("one of {}", allowed.join(", "))));
+            }
+        }
+    }
+    for (name, prefix) in [
+        ("MessagingServiceSid", "MG"),
+        ("ApplicationSid", "AP"),
+        ("ContentSid", "HX"),
+    ] {
+        if let Some(v) = first(params, name) {
+            if !is_sid(v, prefix) {
+                return Err(invalid(
+                    name,
+                    v,
+                    &format!("{prefix} followed by 32 hexadecimal digits"),
+                ));
+            }
+        }
+    }
+    let send_at = match first(params, "ScheduleType").filter(|_| !test) {
+        Some(_) => {
+            let raw = first(params, "SendAt").unwrap_or("");
+            let at = DateTime::parse_from_rfc3339(raw).map_err(|_| {
+                invalid(
+                    "SendAt",
+                    raw,
+                    "an ISO 8601 date-time such as 2024-01-02T15:04:05Z",
+                )
+            })?;
+            Some(at.with_timezone(&Utc))
+        }
+        None => None,
+    };
     Ok(OutboundRequest {
-        from: numbers::normalise(from),
+        from: from.map(numbers::normalise),
         to: numbers::normalise(to),
-        body: body.to_owned(),
+        body: if smart {
+            segments::smart_encode(body)
+        } else {
+            body.to_owned()
+        },
         media_urls,
-        status_callback: first(params, "StatusCallback").map(str::to_owned),
+        status_callback: status_callback.map(str::to_owned),
+        messaging_service_sid: service.map(str::to_owned),
+        send_at,
     })
 }
 
 /// True for an absolute `http://` or `https://` URL with a host.
-fn is_http_url(s: &str) -> bool {
+pub(crate) fn is_http_url(s: &str) -> bool {
     url::Url::parse(s)
         .map(|u| {
             matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
@@ -144,10 +314,12 @@ mod tests {
             .collect()
     }
 
+    fn live(params: &[(&str, &str)]) -> Result<OutboundRequest, ApiError> {
+        create_request(&p(params), Credentials::Live(&|n| n == "+14155550100"))
+    }
+
     fn code(params: &[(&str, &str)]) -> u32 {
-        create_request(&p(params), |n| n == "+14155550100")
-            .unwrap_err()
-            .code
+        live(params).unwrap_err().code
     }
 
     #[test]
@@ -170,19 +342,136 @@ mod tests {
         );
     }
 
+    const OK: [(&str, &str); 3] = [
+        ("From", "+14155550100"),
+        ("To", "+14155552671"),
+        ("Body", "hi"),
+    ];
+
+    fn with<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        let mut pairs: Vec<(&str, &str)> = OK.to_vec();
+        pairs.extend_from_slice(extra);
+        pairs
+    }
+
+    fn code_with(extra: &[(&str, &str)]) -> Option<u32> {
+        live(&with(extra)).err().map(|e| e.code)
+    }
+
+    #[test]
+    fn every_documented_parameter_is_accepted() {
+        let all = [
+            ("StatusCallback", "https://example.com/status?x=1"),
+            ("ApplicationSid", "APaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            ("MaxPrice", "0.05"),
+            ("ProvideFeedback", "true"),
+            ("Attempt", "2"),
+            ("ValidityPeriod", "36000"),
+            ("ForceDelivery", "False"),
+            ("ContentRetention", "discard"),
+            ("AddressRetention", "obfuscate"),
+            ("SmartEncoded", "false"),
+            ("PersistentAction", "mailto:test@example.com"),
+            ("PersistentAction", "geo:37.7,-122.4"),
+            ("TrafficType", "free"),
+            ("ShortenUrls", "true"),
+            ("ScheduleType", "fixed"),
+            ("SendAt", "2023-08-25T05:01:45Z"),
+            ("SendAsMms", "true"),
+            ("ContentVariables", "{\"1\":\"x\"}"),
+            ("RiskCheck", "disable"),
+            ("FallbackFrom", "+14155550100"),
+            ("MessagingServiceSid", "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            ("MediaUrl", "https://x.test/a.png"),
+            ("ContentSid", "HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            ("Tags", "{\"campaign\": \"x\"}"),
+            ("SomethingNew", "whatever"),
+        ];
+        let ok = live(&with(&all)).unwrap();
+        assert_eq!(
+            ok.send_at.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2023-08-25T05:01:45+00:00")
+        );
+        assert_eq!(
+            ok.messaging_service_sid.as_deref(),
+            Some("MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        );
+        assert_eq!(ok.from.as_deref(), Some("+14155550100"));
+    }
+
+    #[test]
+    fn malformed_values_are_refused() {
+        let cases: [(&[(&str, &str)], u32); 17] = [
+            (&[("StatusCallback", "ftp://example.com/s")], 21609),
+            (
+                &[("StatusCallback", "https://my_host.example.com/s")],
+                21609,
+            ),
+            (&[("StatusCallback", "/relative")], 21609),
+            (&[("ValidityPeriod", "0")], 21624),
+            (&[("ValidityPeriod", "36001")], 21624),
+            (&[("ValidityPeriod", "ten")], 21624),
+            (&[("SmartEncoded", "yes")], 20001),
+            (&[("ShortenUrls", "1")], 20001),
+            (&[("Attempt", "two")], 20001),
+            (&[("MaxPrice", "cheap")], 20001),
+            (&[("ContentRetention", "keep")], 20001),
+            (&[("TrafficType", "paid")], 20001),
+            (&[("RiskCheck", "maybe")], 20001),
+            (&[("ScheduleType", "later")], 20001),
+            (&[("ScheduleType", "fixed")], 20001),
+            (&[("ScheduleType", "fixed"), ("SendAt", "tomorrow")], 20001),
+            (&[("MessagingServiceSid", "MG123")], 20001),
+        ];
+        for (extra, expected) in cases {
+            assert_eq!(code_with(extra), Some(expected), "{extra:?}");
+        }
+        let long = format!("https://example.com/{}", "a".repeat(4000));
+        assert_eq!(code_with(&[("StatusCallback", &long)]), Some(21609));
+        assert_eq!(code_with(&[("SendAt", "garbage")]), None); // ignored without ScheduleType
+    }
+
+    #[test]
+    fn messaging_service_makes_from_optional_and_smart_encoding_applies() {
+        let ok = live(&[
+            ("MessagingServiceSid", "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            ("To", "+14155552671"),
+            ("Body", "“smart” — quotes…"),
+            ("SmartEncoded", "TRUE"),
+        ])
+        .unwrap();
+        assert_eq!(ok.from, None);
+        assert_eq!(ok.body, "\"smart\" - quotes...");
+        let plain = live(&[
+            ("From", "+14155550100"),
+            ("To", "+14155552671"),
+            ("Body", "“smart”"),
+        ])
+        .unwrap();
+        assert_eq!(plain.body, "“smart”");
+        // Test credentials ignore MessagingServiceSid.
+        let err = create_request(
+            &p(&[
+                ("MessagingServiceSid", "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+                ("To", "+14155552671"),
+                ("Body", "hi"),
+            ]),
+            Credentials::Test,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, 21603);
+    }
+
     #[test]
     fn accepted_request_is_normalised() {
-        let ok = create_request(
-            &p(&[
-                ("From", "+14155550100"),
-                ("To", "+1 (415) 555-2671"),
-                ("Body", "hi"),
-                ("MediaUrl", "https://x.test/a.png"),
-                ("StatusCallback", "http://127.0.0.1:1/status"),
-                ("SmartEncoded", "true"),
-            ]),
-            |n| n == "+14155550100",
-        )
+        let ok = live(&[
+            ("From", "+14155550100"),
+            ("To", "+1 (415) 555-2671"),
+            ("Body", "hi"),
+            ("MediaUrl", "https://x.test/a.png"),
+            ("StatusCallback", "http://127.0.0.1:1/status"),
+            ("SmartEncoded", "true"),
+        ])
         .unwrap();
         assert_eq!(ok.to, "+14155552671");
         assert_eq!(ok.media_urls, ["https://x.test/a.png"]);

@@ -1,16 +1,40 @@
-//! Signed form POSTs from the simulated Twilio to the app (§4.1, §6): the inbound message webhook
-//! now, status callbacks later.
+//! Signed form POSTs from the simulated Twilio to the app (§4.1, §3.1, §6): the inbound message
+//! webhook and status callbacks; and the debugger log of what went wrong with them.
 //!
 //! Each request is `application/x-www-form-urlencoded` (spaces as `+`, as Twilio sends them),
 //! signed over the exact URL string and the decoded parameters with the account's Auth Token
 //! (`X-Twilio-Signature`), and carries `I-Twilio-Idempotency-Token` and
 //! `User-Agent: TwilioProxy/1.1`. Redirects are not followed; the app's answer is returned as is.
+//!
+//! Connection overrides (<https://twilio.com/docs/usage/webhooks/webhooks-connection-overrides>):
+//! a URL may end in a fragment such as `#rc=2&rp=5xx,rt&rt=2000`. The fragment is never sent
+//! (HTTP does not send fragments), and the signature is computed over the URL **without** it,
+//! the URL the app can rebuild from its request (UNCONFIRMED: Twilio does not say). Read:
+//!
+//! * `rc`: retries after a failed attempt, 0–5 (clamped); 1 when the fragment omits it;
+//! * `rp`: which failures are retried, a comma list of `ct` (cannot connect), `rt` (no answer in
+//!   time: a read timeout or an injected [`crate::WebhookFault::Timeout`]), `4xx`, `5xx`, `all`;
+//!   `ct` when the fragment omits it;
+//! * `rt`: the per-attempt timeout in milliseconds, 100–15000 (clamped), instead of 15 s;
+//! * `ct`, `tt`, `e`, `sni`: accepted and ignored.
+//!
+//! A URL without a fragment is tried once: the simulator retries only when the URL asks (Twilio
+//! documents a default of one retry on connection timeouts; the simulator leaves it out so that
+//! an unreachable app fails fast). Retries follow at once, without waiting.
+//!
+//! Every failed attempt (no connection, timeout, or an answer other than 2xx) is logged as
+//! debugger error 11200 "HTTP retrieval failure" ([`crate::Simulator::errors`],
+//! `GET /_sim/errors`).
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use twilio_wire::sid::MessageSid;
 use twilio_wire::signature;
 
-use crate::{Core, SimError};
+use crate::state::SimState;
+use crate::{Core, SimError, WebhookFault};
 
 /// Twilio's webhook `User-Agent`.
 pub(crate) const USER_AGENT: &str = "TwilioProxy/1.1";
@@ -18,6 +42,70 @@ pub(crate) const USER_AGENT: &str = "TwilioProxy/1.1";
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long Twilio waits for the whole answer (§4.1).
 const TOTAL_TIMEOUT: Duration = Duration::from_secs(15);
+/// Most retries a connection override may ask for.
+const MAX_RETRIES: u32 = 5;
+
+/// Debugger code: the app could not be reached, did not answer in time, or answered non-2xx.
+pub(crate) const HTTP_RETRIEVAL_FAILURE: u32 = 11200;
+/// Debugger code: the answer is not a TwiML document.
+pub(crate) const DOCUMENT_PARSE_FAILURE: u32 = 12100;
+/// Debugger code: part of the TwiML was skipped.
+pub(crate) const SCHEMA_VALIDATION_WARNING: u32 = 12200;
+/// Debugger code: a `<Message to>` that is not a valid phone number.
+pub(crate) const TO_ATTRIBUTE_INVALID: u32 = 14101;
+/// Debugger code: a `<Message from>` that is not one of the account's numbers.
+pub(crate) const FROM_ATTRIBUTE_INVALID: u32 = 14102;
+/// Debugger code: a `<Message>` with no text and no media, or too much of either.
+pub(crate) const INVALID_BODY: u32 = 14103;
+
+/// Twilio's title for a debugger `code` (ERR).
+fn title(code: u32) -> &'static str {
+    match code {
+        HTTP_RETRIEVAL_FAILURE => "HTTP retrieval failure",
+        DOCUMENT_PARSE_FAILURE => "Document parse failure",
+        SCHEMA_VALIDATION_WARNING => "Schema validation warning",
+        TO_ATTRIBUTE_INVALID => "\"To\" Attribute is Invalid",
+        FROM_ATTRIBUTE_INVALID => "Message \"From\" Attribute is Invalid",
+        INVALID_BODY => "Message Invalid Body",
+        _ => "Error",
+    }
+}
+
+/// One entry of the simulator's debugger log, Twilio's Console "Debugger" in miniature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DebuggerEvent {
+    /// Twilio's error code: 11200 (HTTP retrieval failure), 12100 (document parse failure),
+    /// 12200 (schema validation warning), 14101/14102/14103 (bad `<Message>` to/from/body).
+    pub code: u32,
+    /// Twilio's title for the code, a colon, and what exactly happened, for example
+    /// `HTTP retrieval failure: the app answered HTTP 500`.
+    pub message: String,
+    /// The message concerned: the inbound message for webhook and TwiML errors, the outbound one
+    /// for status callbacks.
+    pub sid: Option<MessageSid>,
+    /// The URL requested, as configured (with any connection-override fragment), if any.
+    pub url: Option<String>,
+    /// When, by the simulator's clock (RFC 3339 in JSON).
+    pub at: DateTime<Utc>,
+}
+
+/// Appends a debugger event for `code` with `detail`.
+pub(crate) fn log(
+    state: &mut SimState,
+    at: DateTime<Utc>,
+    code: u32,
+    detail: &str,
+    sid: Option<&MessageSid>,
+    url: Option<&str>,
+) {
+    state.debugger.push(DebuggerEvent {
+        code,
+        message: format!("{}: {detail}", title(code)),
+        sid: sid.cloned(),
+        url: url.map(str::to_owned),
+        at,
+    });
+}
 
 /// The HTTP client for webhooks: Twilio's timeouts and user agent, no proxy, no redirects.
 ///
@@ -43,34 +131,253 @@ pub(crate) struct Answer {
     pub(crate) body: String,
 }
 
-/// POSTs `params` to `url`, signed, with `idempotency_token`.
-///
-/// # Errors
-/// [`SimError::Webhook`] when the request cannot be sent or its answer read.
-pub(crate) async fn post_form(
+/// The connection overrides of a URL's fragment (see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Overrides {
+    /// Retries after the first attempt.
+    pub(crate) retries: u32,
+    /// Failure kinds that are retried: `ct`, `rt`, `4xx`, `5xx`, `all`.
+    pub(crate) policy: Vec<String>,
+    /// Per-attempt timeout, when given.
+    pub(crate) read_timeout: Option<Duration>,
+}
+
+/// `url` without its fragment, and the connection overrides the fragment asks for.
+pub(crate) fn split_overrides(url: &str) -> (&str, Overrides) {
+    let Some((base, fragment)) = url.split_once('#') else {
+        return (
+            url,
+            Overrides {
+                retries: 0,
+                policy: Vec::new(),
+                read_timeout: None,
+            },
+        );
+    };
+    let mut o = Overrides {
+        retries: 1,
+        policy: vec!["ct".to_owned()],
+        read_timeout: None,
+    };
+    for (key, value) in form_urlencoded::parse(fragment.as_bytes()) {
+        match key.as_ref() {
+            "rc" => {
+                if let Ok(n) = value.trim().parse::<u32>() {
+                    o.retries = n.min(MAX_RETRIES);
+                }
+            }
+            "rp" => {
+                o.policy = value
+                    .split(',')
+                    .map(|p| p.trim().to_ascii_lowercase())
+                    .filter(|p| !p.is_empty())
+                    .collect();
+            }
+            "rt" => {
+                if let Ok(ms) = value.trim().parse::<u64>() {
+                    o.read_timeout = Some(Duration::from_millis(ms.clamp(100, 15_000)));
+                }
+            }
+            _ => {}
+        }
+    }
+    (base, o)
+}
+
+/// How one attempt failed, for the retry policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Failure {
+    /// No TCP connection (`ct`).
+    Connect,
+    /// No (complete) answer in time, or a broken answer (`rt`).
+    Read,
+    /// A 4xx answer.
+    Client,
+    /// A 5xx answer.
+    Server,
+    /// Another non-2xx answer (1xx, 3xx): never retried.
+    Other,
+}
+
+impl Failure {
+    fn retried_by(self, policy: &[String]) -> bool {
+        let key = match self {
+            Failure::Connect => "ct",
+            Failure::Read => "rt",
+            Failure::Client => "4xx",
+            Failure::Server => "5xx",
+            Failure::Other => return false,
+        };
+        policy.iter().any(|p| p == key || p == "all")
+    }
+}
+
+/// How a delivery ended: its last attempt's result.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// The app answered (any status; an injected server error answers 500).
+    Answered(Answer),
+    /// An injected [`WebhookFault::Timeout`] swallowed the answer.
+    TimedOut,
+    /// The request could not be sent or its answer read.
+    Failed(reqwest::Error),
+}
+
+/// One signed POST of `params` to `url` (no fragment).
+async fn post_once(
     core: &Core,
     url: &str,
     params: &[(String, String)],
     idempotency_token: &str,
-) -> Result<Answer, SimError> {
-    let fail = |source| SimError::Webhook {
-        url: url.to_owned(),
-        source,
-    };
-    let signature = signature::sign(&core.auth_token, url, params);
-    let response = core
+    signature: &str,
+    timeout: Option<Duration>,
+) -> Result<Answer, reqwest::Error> {
+    let mut request = core
         .http
         .post(url)
         .header("X-Twilio-Signature", signature)
         .header("I-Twilio-Idempotency-Token", idempotency_token)
-        .form(params)
-        .send()
-        .await
-        .map_err(fail)?;
+        .form(params);
+    if let Some(t) = timeout {
+        request = request.timeout(t);
+    }
+    let response = request.send().await?;
     let status = response.status().as_u16();
-    let bytes = response.bytes().await.map_err(fail)?;
+    let bytes = response.bytes().await?;
     Ok(Answer {
         status,
         body: String::from_utf8_lossy(&bytes).into_owned(),
     })
+}
+
+/// POSTs `params` to `url` (which may carry connection overrides), signed, with
+/// `idempotency_token`, retrying as the overrides ask. `fault` strikes the first attempt only.
+/// Each failed attempt is logged as 11200 against `sid`. Never holds the state lock across a
+/// request.
+pub(crate) async fn deliver(
+    core: &Core,
+    url: &str,
+    params: &[(String, String)],
+    idempotency_token: &str,
+    fault: Option<WebhookFault>,
+    sid: &MessageSid,
+) -> Outcome {
+    let (target, overrides) = split_overrides(url);
+    let signature = signature::sign(&core.auth_token, target, params);
+    let mut attempt = 0;
+    loop {
+        let outcome = match (attempt, fault) {
+            (0, Some(WebhookFault::ServerError)) => Outcome::Answered(Answer {
+                status: 500,
+                body: String::new(),
+            }),
+            (0, Some(WebhookFault::Timeout)) => {
+                // The app gets the request; its answer is too late to count.
+                let _ = post_once(
+                    core,
+                    target,
+                    params,
+                    idempotency_token,
+                    &signature,
+                    overrides.read_timeout,
+                )
+                .await;
+                Outcome::TimedOut
+            }
+            _ => match post_once(
+                core,
+                target,
+                params,
+                idempotency_token,
+                &signature,
+                overrides.read_timeout,
+            )
+            .await
+            {
+                Ok(answer) => Outcome::Answered(answer),
+                Err(e) => Outcome::Failed(e),
+            },
+        };
+        let (failure, detail) = match &outcome {
+            Outcome::Answered(a) if (200..300).contains(&a.status) => return outcome,
+            Outcome::Answered(a) => (
+                match a.status {
+                    400..=499 => Failure::Client,
+                    500..=599 => Failure::Server,
+                    _ => Failure::Other,
+                },
+                format!("the app answered HTTP {}", a.status),
+            ),
+            Outcome::TimedOut => (
+                Failure::Read,
+                "the app did not answer in time (injected timeout)".to_owned(),
+            ),
+            Outcome::Failed(e) if e.is_connect() => {
+                (Failure::Connect, format!("cannot connect: {e}"))
+            }
+            Outcome::Failed(e) => (Failure::Read, format!("no usable answer: {e}")),
+        };
+        {
+            let mut state = core.state();
+            log(
+                &mut state,
+                core.clock.now(),
+                HTTP_RETRIEVAL_FAILURE,
+                &detail,
+                Some(sid),
+                Some(url),
+            );
+        }
+        if attempt < overrides.retries && failure.retried_by(&overrides.policy) {
+            attempt += 1;
+        } else {
+            return outcome;
+        }
+    }
+}
+
+impl crate::Simulator {
+    /// The debugger log, oldest first: every failed webhook or status-callback attempt (11200),
+    /// every TwiML answer that could not be read (12100) or was partly skipped (12200), and every
+    /// `<Message>` reply refused for its `to` (14101), `from` (14102) or body (14103).
+    pub fn errors(&self) -> Vec<DebuggerEvent> {
+        self.core.state().debugger.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_come_from_the_fragment_only() {
+        let (url, o) = split_overrides("http://127.0.0.1:9/sms?x=1");
+        assert_eq!(url, "http://127.0.0.1:9/sms?x=1");
+        assert_eq!(o.retries, 0);
+
+        let (url, o) = split_overrides("http://127.0.0.1:9/sms?x=1#rc=3&rp=5xx,RT&rt=50&ct=100");
+        assert_eq!(url, "http://127.0.0.1:9/sms?x=1");
+        assert_eq!(o.retries, 3);
+        assert_eq!(o.policy, ["5xx", "rt"]);
+        assert_eq!(o.read_timeout, Some(Duration::from_millis(100)));
+
+        let (_, o) = split_overrides("http://h/s#rc=9");
+        assert_eq!(
+            (o.retries, o.policy.as_slice()),
+            (5, ["ct".to_owned()].as_slice())
+        );
+        let (_, o) = split_overrides("http://h/s#tt=1000");
+        assert_eq!(o.retries, 1);
+    }
+
+    #[test]
+    fn retry_policy() {
+        let p = |s: &[&str]| s.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+        assert!(Failure::Server.retried_by(&p(&["5xx"])));
+        assert!(!Failure::Server.retried_by(&p(&["ct", "4xx"])));
+        assert!(Failure::Read.retried_by(&p(&["all"])));
+        assert!(Failure::Connect.retried_by(&p(&["ct"])));
+        assert!(!Failure::Other.retried_by(&p(&["all"])));
+        assert_eq!(title(12100), "Document parse failure");
+    }
 }

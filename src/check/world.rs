@@ -710,6 +710,21 @@ impl ConvWorld {
             .map_err(|e| e.to_string())
     }
 
+    /// A sys_user's SMS update setting (`None` when never set).
+    pub fn subscription(&self, user: &str) -> Result<Option<bool>, String> {
+        let u = self.party(PartyTable::SysUser, user)?;
+        self.store()
+            .read(|tx| tx.subscription(&u.sys_id))
+            .map_err(|e| e.to_string())
+    }
+
+    /// How many SMS update subscriptions are stored.
+    pub fn subscription_count(&self) -> Result<i64, String> {
+        self.store()
+            .read(|tx| tx.subscription_count())
+            .map_err(|e| e.to_string())
+    }
+
     /// Every profile of a phone, oldest first, as (active, linked record name or None).
     pub fn profiles(&self, phone: &str) -> Result<Vec<ProfileView>, String> {
         let phone = e164(phone)?;

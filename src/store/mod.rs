@@ -1,7 +1,7 @@
 //! The embedded SQLite store: [`SqliteStore`] and the queries the engine runs inside one transaction.
 //!
 //! - Versioned migrations run at open (`PRAGMA user_version`): 1 is `schema.sql`, 2 is
-//!   `migration2.sql` (send retries).
+//!   `migration2.sql` (send retries), 3 is `migration3.sql` (SMS update subscriptions).
 //! - File databases use WAL; scenarios use a fresh in-memory database each.
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
@@ -18,7 +18,11 @@ use crate::model::*;
 use crate::phone::{Region, E164};
 
 /// The schema versions, in order; index + 1 is the version number.
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("migration2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("migration2.sql"),
+    include_str!("migration3.sql"),
+];
 
 /// A store failure: a bug or a broken database file, never bad user input.
 pub type StoreError = rusqlite::Error;
@@ -364,6 +368,42 @@ impl Tx<'_> {
         )?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect()
+    }
+
+    // ----- SMS update subscriptions -----------------------------------------------------------
+
+    /// A user's SMS update setting; `None` when never set (which means off).
+    pub fn subscription(&self, user: &str) -> Result<Option<bool>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT enabled FROM sys_cs_sms_subscription WHERE user = ?1",
+                [user],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+
+    /// Sets a user's SMS update setting.
+    pub fn set_subscription(
+        &self,
+        user: &str,
+        enabled: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT INTO sys_cs_sms_subscription (user, enabled, sys_updated_on) VALUES (?1, ?2, ?3)
+             ON CONFLICT (user) DO UPDATE SET enabled = excluded.enabled, sys_updated_on = excluded.sys_updated_on",
+            params![user, enabled, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    /// How many subscription rows exist (scenarios check that guests create none).
+    pub fn subscription_count(&self) -> Result<i64, StoreError> {
+        self.0
+            .query_row("SELECT COUNT(*) FROM sys_cs_sms_subscription", [], |r| {
+                r.get(0)
+            })
     }
 
     // ----- profiles ---------------------------------------------------------------------------

@@ -13,11 +13,15 @@
 //! * [`date`]: RFC 2822 timestamps as Twilio writes them (`Thu, 24 Aug 2023 05:01:45 +0000`).
 //! * [`error`]: Twilio's REST error JSON ([`error::ApiError`], §5.1) and this crate's own error
 //!   type, [`error::WireError`].
-//! * [`message`]: the Message resource JSON ([`message::Message`], §2.3).
+//! * [`message`]: the Message resource JSON ([`message::Message`], §2.3) and its Media
+//!   subresource ([`message::Media`], §2.5).
+//! * [`page`]: list pages (§2.4): the eight meta keys ([`page::PageMeta`]) with host-relative
+//!   paging URIs, [`page::MessagePage`] (`messages`) and [`page::MediaPage`] (`media_list`).
 
 pub mod date;
 pub mod error;
 pub mod message;
+pub mod page;
 pub mod sid;
 pub mod signature;
 

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sid::{AccountSid, MessageSid};
+use crate::sid::{AccountSid, MediaSid, MessageSid};
 
 /// The API version every v2010 resource reports: `"2010-04-01"`.
 pub const API_VERSION: &str = "2010-04-01";
@@ -68,6 +68,49 @@ impl Message {
     /// `/2010-04-01/Accounts/{account}/Messages/{sid}/Media.json`.
     pub fn media_uri_for(account: &AccountSid, sid: &MessageSid) -> String {
         format!("/{API_VERSION}/Accounts/{account}/Messages/{sid}/Media.json")
+    }
+}
+
+impl Message {
+    /// The host-relative feedback URI
+    /// `/2010-04-01/Accounts/{account}/Messages/{sid}/Feedback.json` (present in
+    /// `subresource_uris` of fetch, list and update answers, §2.3).
+    pub fn feedback_uri_for(account: &AccountSid, sid: &MessageSid) -> String {
+        format!("/{API_VERSION}/Accounts/{account}/Messages/{sid}/Feedback.json")
+    }
+}
+
+/// One Media subresource of a message (§2.5; OAI `api.v2010.account.message.media`), as
+/// `GET …/Messages/{MessageSid}/Media/{Sid}.json` returns it and as the items of `media_list`.
+///
+/// Example: `{"account_sid": "AC…", "content_type": "image/jpeg", "date_created":
+/// "Sun, 16 Aug 2015 15:53:54 +0000", "date_updated": "Sun, 16 Aug 2015 15:53:55 +0000",
+/// "parent_sid": "MM…", "sid": "ME…", "uri": "/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME….json"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Media {
+    /// The account that owns the message, `AC` + 32 hex.
+    pub account_sid: AccountSid,
+    /// The MIME type of the file, for example `image/jpeg`.
+    pub content_type: String,
+    /// When the resource was created, RFC 2822 (`Thu, 24 Aug 2023 05:01:45 +0000`).
+    pub date_created: String,
+    /// When it last changed, RFC 2822.
+    pub date_updated: String,
+    /// The message the media belongs to, `SM`/`MM` + 32 hex.
+    pub parent_sid: MessageSid,
+    /// `ME` + 32 hex.
+    pub sid: MediaSid,
+    /// Host-relative URI of this resource:
+    /// `/2010-04-01/Accounts/{AC}/Messages/{MM}/Media/{ME}.json`. The file itself is served at the
+    /// same URI without `.json`.
+    pub uri: String,
+}
+
+impl Media {
+    /// The host-relative resource URI
+    /// `/2010-04-01/Accounts/{account}/Messages/{message}/Media/{sid}.json`.
+    pub fn uri_for(account: &AccountSid, message: &MessageSid, sid: &MediaSid) -> String {
+        format!("/{API_VERSION}/Accounts/{account}/Messages/{message}/Media/{sid}.json")
     }
 }
 
@@ -236,6 +279,28 @@ mod tests {
         assert_eq!(v["error_code"], serde_json::json!(30007));
         assert_eq!(v["status"], "partially_delivered");
         assert_eq!(v["subresource_uris"]["feedback"], "/x/Feedback.json");
+    }
+
+    #[test]
+    fn media_round_trips_the_oai_fetch_example() {
+        let json = r#"{
+          "account_sid": "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+          "content_type": "image/jpeg",
+          "date_created": "Sun, 16 Aug 2015 15:53:54 +0000",
+          "date_updated": "Sun, 16 Aug 2015 15:53:55 +0000",
+          "parent_sid": "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+          "sid": "MEaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+          "uri": "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages/SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Media/MEaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"
+        }"#;
+        let m: Media = serde_json::from_str(json).unwrap();
+        assert_eq!(m.uri, Media::uri_for(&m.account_sid, &m.parent_sid, &m.sid));
+        let original: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::to_value(&m).unwrap(), original);
+        let sid = MessageSid::sms(1);
+        assert_eq!(
+            Message::feedback_uri_for(&m.account_sid, &sid),
+            "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages/SM00000000000000000000000000000001/Feedback.json"
+        );
     }
 
     #[test]

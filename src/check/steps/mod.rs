@@ -6,6 +6,7 @@
 
 pub mod compose;
 pub mod conversation;
+pub mod notifications;
 pub mod people;
 pub mod phone;
 pub mod profiles;
@@ -21,6 +22,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("conversation", conversation::EXAMPLES),
     ("compose", compose::EXAMPLES),
     ("phone", phone::EXAMPLES),
+    ("notifications", notifications::EXAMPLES),
 ];
 
 /// The words a step may use for a requester table.

@@ -1,0 +1,74 @@
+Feature: SMS update notifications (START, STOP, Notification)
+  Seed 003, "User SMS Notification Management". Registered users (sys_user) opt in and out of SMS
+  updates by texting a keyword alone (any case, surrounding spaces ignored). The system answers,
+  not the virtual agent. Twilio's own opt-out handling (the simulator's default, as on Twilio long
+  codes) also acts on STOP and START: Twilio blocks or unblocks the pair and sends its own
+  confirmation, so after STOP the engine records the change and sends nothing (Twilio would refuse it
+  with 21610). With Twilio's handling off (Advanced Opt-Out), the engine answers every keyword.
+
+  Background:
+    Given the Conversational SMS provider number "+14155550100"
+    And a sys_user "Ada Lovelace" with mobile phone "+14155552671"
+
+  @row:NOTIF-1
+  Scenario: A user who never opted in has notifications off
+    When "+14155552671" texts "Notification" to "+14155550100"
+    Then sys_user "Ada Lovelace" never set SMS update notifications
+    And sys_user "Ada Lovelace" has SMS update notifications off
+    And "+14155552671" receives "SMS update notifications are OFF. Reply START to turn them on." from "+14155550100"
+
+  @row:NOTIF-2
+  Scenario: START turns notifications on
+    When "+14155552671" texts "  start " to "+14155550100"
+    Then sys_user "Ada Lovelace" has SMS update notifications on
+    And "+14155552671" receives "You will receive SMS updates about your conversations. Reply STOP to stop them." from "+14155550100"
+
+  @row:NOTIF-3
+  Scenario: STOP turns notifications off; Twilio confirms the opt-out itself
+    When "+14155552671" texts "START" to "+14155550100"
+    And "+14155552671" texts "Stop" to "+14155550100"
+    Then sys_user "Ada Lovelace" has SMS update notifications off
+    And "+14155552671" receives "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe." from "+14155550100"
+    And "+14155552671" receives "You will receive SMS updates about your conversations. Reply STOP to stop them." from "+14155550100"
+    And "+14155552671" has received 3 messages
+
+  @row:NOTIF-3
+  Scenario: With Twilio's opt-out handling off, the engine confirms STOP itself
+    Given Twilio's own opt-out handling is off
+    When "+14155552671" texts "START" to "+14155550100"
+    And "+14155552671" texts "STOP" to "+14155550100"
+    Then sys_user "Ada Lovelace" has SMS update notifications off
+    And "+14155552671" receives "You will no longer receive SMS updates. Reply START to receive them again." from "+14155550100"
+
+  @row:NOTIF-4
+  Scenario: Notification replies the current setting
+    When "+14155552671" texts "START" to "+14155550100"
+    And "+14155552671" texts "NOTIFICATION" to "+14155550100"
+    Then "+14155552671" receives "SMS update notifications are ON. Reply STOP to turn them off." from "+14155550100"
+    And sys_user "Ada Lovelace" has SMS update notifications on
+
+  @row:NOTIF-5
+  Scenario: Guests, consumers and customer contacts cannot subscribe
+    Given a consumer "Bea Brown" with mobile phone "+14155552672"
+    And a messaging profile links "+14155552672" to consumer "Bea Brown"
+    And a customer contact "Cy Chen" with mobile phone "+14155552673"
+    And a messaging profile links "+14155552673" to customer contact "Cy Chen"
+    When "+14155552674" texts "START" to "+14155550100"
+    And "+14155552672" texts "START" to "+14155550100"
+    And "+14155552673" texts "Notification" to "+14155550100"
+    Then no SMS update subscription is stored
+    And "+14155552674" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
+    And "+14155552672" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
+    And "+14155552673" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
+
+  Scenario: A keyword inside a sentence is just text for the virtual agent
+    When "+14155552671" texts "please stop calling me" to "+14155550100"
+    Then sys_user "Ada Lovelace" never set SMS update notifications
+    And "+14155552671" receives "Hi, this is the virtual agent. What can I help you with today?" from "+14155550100"
+
+  Scenario: A keyword does not wake the virtual agent; the next message does
+    When "+14155552671" texts "Notification" to "+14155550100"
+    And "+14155552671" texts "Hello" to "+14155550100"
+    Then there is 1 interaction
+    And "+14155552671" receives "Hi, this is the virtual agent. What can I help you with today?" from "+14155550100"
+    And the transcript matches the snapshot

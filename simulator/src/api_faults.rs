@@ -1,0 +1,313 @@
+//! Injected faults of the create API (`POST …/Messages.json`): rate limiting (429 / 20429),
+//! server errors (500 / 20500) and added latency, globally or per number, seeded and
+//! deterministic. The model is the one of the webhook and callback faults (`faults`):
+//!
+//! * one rule per [`FaultScope`]: a [`FaultScope::Number`] rule applies when the request's `To`
+//!   or `From` is that number (compared in E.164) and wins over the [`FaultScope::Global`] rule;
+//! * each rule has a `probability` in `[0, 1]` (clamped, NaN counts as 0); at 1 it strikes every
+//!   request and draws nothing, strictly between 0 and 1 each candidate request draws from one
+//!   ChaCha8 generator of its own, seeded with 0 until [`ApiFaultState::reseed`], so the same
+//!   seed and the same sequence of requests strike the same requests.
+//!
+//! What a striking fault does, after authentication (live credentials only: test credentials
+//! never see faults) and before any validation:
+//!
+//! * [`ApiFault::RateLimit`]: 429 + `{"code": 20429, "message": "Too Many Requests",
+//!   "more_info": "https://www.twilio.com/docs/errors/20429", "status": 429}` (§5.1); nothing is
+//!   recorded;
+//! * [`ApiFault::ServerError`]: 500 + `{"code": 20500, "message": "Internal Server Error", …,
+//!   "status": 500}` (20500 is Twilio's internal-error code; a real 500's body is UNCONFIRMED);
+//!   nothing is recorded;
+//! * [`ApiFault::Latency`]: the server waits `ms` milliseconds (`tokio::time::sleep`, real time)
+//!   and then handles the request normally.
+//!
+//! JSON of a fault: `{"kind": "rate_limit"}`, `{"kind": "server_error"}`,
+//! `{"kind": "latency", "ms": 1500}`: the `"api"` key of `POST /_sim/faults` (see `control`).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use twilio_wire::ApiError;
+
+use crate::faults::Rule;
+use crate::{numbers, FaultScope};
+
+/// A fault of the create API. See the module docs of `api_faults`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ApiFault {
+    /// Answer 429 / 20429 "Too Many Requests" (JSON `{"kind": "rate_limit"}`).
+    RateLimit,
+    /// Answer 500 / 20500 "Internal Server Error" (JSON `{"kind": "server_error"}`).
+    ServerError,
+    /// Wait `ms` milliseconds, then answer normally (JSON `{"kind": "latency", "ms": 1500}`).
+    Latency {
+        /// The added delay, in milliseconds of real time.
+        ms: u64,
+    },
+}
+
+/// What the faults decided for one create request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Decision {
+    /// Wait this long first.
+    pub(crate) delay: Duration,
+    /// Then answer this error instead of handling the request.
+    pub(crate) error: Option<ApiError>,
+}
+
+/// How the server waits; tests replace it to observe delays without waiting.
+pub(crate) type Sleep =
+    Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// The rules and their generator.
+struct Rules {
+    rng: ChaCha8Rng,
+    rules: Vec<Rule<ApiFault>>,
+}
+
+/// The API faults in force on a running simulator (a field of [`crate::Core`]).
+pub(crate) struct ApiFaultState {
+    rules: Mutex<Rules>,
+    sleep: Mutex<Sleep>,
+}
+
+impl Default for ApiFaultState {
+    fn default() -> Self {
+        ApiFaultState {
+            rules: Mutex::new(Rules {
+                rng: ChaCha8Rng::seed_from_u64(0),
+                rules: Vec::new(),
+            }),
+            sleep: Mutex::new(Arc::new(|d| Box::pin(tokio::time::sleep(d)))),
+        }
+    }
+}
+
+impl std::fmt::Debug for ApiFaultState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiFaultState").finish_non_exhaustive()
+    }
+}
+
+impl ApiFaultState {
+    fn lock(&self) -> MutexGuard<'_, Rules> {
+        self.rules.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Sets (or with `fault: None` removes) the rule of `scope`, striking with `probability`.
+    pub(crate) fn set(&self, scope: FaultScope, fault: Option<ApiFault>, probability: f64) {
+        Rule::set(&mut self.lock().rules, scope, fault, probability);
+    }
+
+    /// Restarts the generator from `seed`.
+    pub(crate) fn reseed(&self, seed: u64) {
+        self.lock().rng = ChaCha8Rng::seed_from_u64(seed);
+    }
+
+    /// Removes every rule (the generator keeps its position).
+    pub(crate) fn clear(&self) {
+        self.lock().rules.clear();
+    }
+
+    /// The fault striking a create request with `To` `to` and `From` `from` (empty when absent):
+    /// the first number rule matching either, else the global rule, then a draw when its
+    /// probability is strictly between 0 and 1.
+    pub(crate) fn decide(&self, to: &str, from: &str) -> Decision {
+        let normal = [numbers::normalise(to), numbers::normalise(from)];
+        let mut guard = self.lock();
+        let Rules { rng, rules } = &mut *guard;
+        let rule = rules
+            .iter()
+            .find(|r| matches!(&r.scope, FaultScope::Number(n) if normal.contains(n)))
+            .or_else(|| rules.iter().find(|r| r.scope == FaultScope::Global));
+        let Some(rule) = rule else {
+            return Decision::default();
+        };
+        let strikes = if rule.probability >= 1.0 {
+            true
+        } else if rule.probability <= 0.0 {
+            false
+        } else {
+            rng.random_bool(rule.probability)
+        };
+        if !strikes {
+            return Decision::default();
+        }
+        match rule.kind {
+            ApiFault::Latency { ms } => Decision {
+                delay: Duration::from_millis(ms),
+                error: None,
+            },
+            ApiFault::RateLimit => Decision {
+                delay: Duration::ZERO,
+                error: Some(ApiError::new(20429, 429, "Too Many Requests")),
+            },
+            ApiFault::ServerError => Decision {
+                delay: Duration::ZERO,
+                error: Some(ApiError::new(20500, 500, "Internal Server Error")),
+            },
+        }
+    }
+
+    /// Waits `delay` with the sleep function in force.
+    pub(crate) async fn sleep(&self, delay: Duration) {
+        let sleep = self.sleep.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        sleep(delay).await;
+    }
+
+    /// Replaces the sleep function (tests observe delays with it instead of waiting).
+    #[cfg(test)]
+    pub(crate) fn set_sleep(&self, sleep: Sleep) {
+        *self.sleep.lock().unwrap_or_else(|e| e.into_inner()) = sleep;
+    }
+}
+
+impl crate::Simulator {
+    /// Sets (or with `fault: None` removes) the create-API fault of `scope` (a number matches a
+    /// request whose `To` or `From` it is), striking with `probability` in `[0, 1]` (clamped;
+    /// 1 = every request). See [`ApiFault`] for what each does.
+    pub fn set_api_fault(&self, scope: FaultScope, fault: Option<ApiFault>, probability: f64) {
+        self.core.api_faults.set(scope, fault, probability);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::*;
+
+    const FROM: &str = "+14155550100";
+    const TO: &str = "+14155552671";
+    const OTHER: &str = "+14155552672";
+
+    fn codes(state: &ApiFaultState, to: &str, n: usize) -> Vec<Option<u32>> {
+        (0..n)
+            .map(|_| state.decide(to, FROM).error.map(|e| e.code))
+            .collect()
+    }
+
+    #[test]
+    fn number_rules_win_and_draws_follow_the_seed() {
+        let pattern = |seed: u64| {
+            let s = ApiFaultState::default();
+            s.reseed(seed);
+            s.set(
+                FaultScope::Number("+1 (415) 555-2671".into()),
+                Some(ApiFault::RateLimit),
+                0.5,
+            );
+            codes(&s, TO, 64)
+        };
+        assert_eq!(pattern(7), pattern(7));
+        assert_ne!(pattern(7), pattern(8));
+        let hits = pattern(7).iter().filter(|c| c.is_some()).count();
+        assert!((10..54).contains(&hits), "{hits} of 64");
+
+        let s = ApiFaultState::default();
+        s.set(FaultScope::Global, Some(ApiFault::ServerError), 1.0);
+        s.set(
+            FaultScope::Number(TO.into()),
+            Some(ApiFault::Latency { ms: 250 }),
+            1.0,
+        );
+        let d = s.decide(TO, FROM);
+        assert_eq!((d.delay, d.error), (Duration::from_millis(250), None));
+        // A number rule also matches the sender.
+        assert_eq!(s.decide(OTHER, TO).delay, Duration::from_millis(250));
+        let d = s.decide(OTHER, FROM);
+        assert_eq!(d.error.map(|e| (e.code, e.status)), Some((20500, 500)));
+        s.set(FaultScope::Global, None, 1.0);
+        assert_eq!(s.decide(OTHER, FROM), Decision::default());
+        s.set(FaultScope::Global, Some(ApiFault::RateLimit), 0.0);
+        assert_eq!(s.decide(OTHER, FROM), Decision::default());
+        s.clear();
+        assert_eq!(s.decide(TO, FROM), Decision::default());
+    }
+
+    #[test]
+    fn json_shapes() {
+        for (json, fault) in [
+            (r#"{"kind":"rate_limit"}"#, ApiFault::RateLimit),
+            (r#"{"kind":"server_error"}"#, ApiFault::ServerError),
+            (
+                r#"{"kind":"latency","ms":1500}"#,
+                ApiFault::Latency { ms: 1500 },
+            ),
+        ] {
+            assert_eq!(serde_json::from_str::<ApiFault>(json).unwrap(), fault);
+            assert_eq!(serde_json::to_string(&fault).unwrap(), json);
+        }
+        assert!(serde_json::from_str::<ApiFault>(r#"{"kind":"boom"}"#).is_err());
+    }
+
+    #[tokio::test]
+    async fn faults_over_http_write_nothing_and_latency_is_applied() {
+        let sim = start_sim(&[FROM]).await;
+        let slept = Arc::new(Mutex::new(Vec::<Duration>::new()));
+        let log = slept.clone();
+        sim.core.api_faults.set_sleep(Arc::new(move |d| {
+            log.lock().unwrap().push(d);
+            Box::pin(async {})
+        }));
+        let send = |to: &'static str| {
+            let form = form_urlencoded::Serializer::new(String::new())
+                .append_pair("To", to)
+                .append_pair("From", FROM)
+                .append_pair("Body", "hi")
+                .finish();
+            let sim = &sim;
+            async move { post_form(sim, &form).await }
+        };
+        sim.set_api_fault(
+            FaultScope::Number(TO.into()),
+            Some(ApiFault::RateLimit),
+            1.0,
+        );
+        sim.set_api_fault(
+            FaultScope::Number(OTHER.into()),
+            Some(ApiFault::Latency { ms: 250 }),
+            1.0,
+        );
+        let resp = send(TO).await;
+        assert_eq!(resp.status(), 429);
+        assert_error_shape(&resp.json().await.unwrap(), 20429, 429);
+        sim.set_api_fault(
+            FaultScope::Number(TO.into()),
+            Some(ApiFault::ServerError),
+            1.0,
+        );
+        let resp = send(TO).await;
+        assert_eq!(resp.status(), 500);
+        assert_error_shape(&resp.json().await.unwrap(), 20500, 500);
+        assert!(sim.messages().is_empty());
+        assert!(slept.lock().unwrap().is_empty());
+
+        assert_eq!(send(OTHER).await.status(), 201);
+        assert_eq!(*slept.lock().unwrap(), [Duration::from_millis(250)]);
+        sim.set_api_fault(FaultScope::Number(TO.into()), None, 1.0);
+        assert_eq!(send(TO).await.status(), 201);
+        let sids: Vec<String> = sim.messages().iter().map(|m| m.sid.to_string()).collect();
+        assert_eq!(
+            sids,
+            [
+                "SM00000000000000000000000000000001",
+                "SM00000000000000000000000000000002"
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_server_s_sleep_waits_the_latency() {
+        let start = tokio::time::Instant::now();
+        ApiFaultState::default()
+            .sleep(Duration::from_millis(1500))
+            .await;
+        assert_eq!(start.elapsed(), Duration::from_millis(1500));
+    }
+}

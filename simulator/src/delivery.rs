@@ -1,0 +1,1038 @@
+//! Outbound delivery (§3): carrier profiles per handset, the status lifecycle of every outbound
+//! message, and status callbacks (§3.1), all driven by the simulator's clock.
+//!
+//! **Lifecycle.** A message the app creates (`outbound-api`) or a TwiML reply
+//! (`outbound-reply`) starts `queued` with `date_sent` null. Its later statuses are due at fixed
+//! offsets from the instant it was created (the simulator's choice; Twilio's timing varies):
+//!
+//! | profile of the `To` handset | +1 s | +2 s | +5 s | error |
+//! |---|---|---|---|---|
+//! | [`CarrierProfile::Delivers`] (default) | `sending` | `sent` | `delivered` | — |
+//! | [`CarrierProfile::Unreachable`] | `sending` | `sent` | `undelivered` | 30003 Unreachable destination handset |
+//! | [`CarrierProfile::UnknownHandset`] | `sending` | `sent` | `undelivered` | 30005 Unknown destination handset |
+//! | [`CarrierProfile::Landline`] | `sending` | `sent` | `undelivered` | 30006 Landline or unreachable carrier |
+//! | [`CarrierProfile::Filtered`] | `sending` | `sent` | `undelivered` | 30007 Carrier violation |
+//! | [`CarrierProfile::UnknownError`] | `sending` | — | `failed` | 30008 Unknown error |
+//! | [`CarrierProfile::NotMobile`] | the create is refused: HTTP 400 / 21614 "To number: +…, is not a mobile number" |
+//!
+//! A message created `accepted` (Messaging Service) becomes `queued` at once, then follows the
+//! table from that instant; one created `scheduled` becomes `queued` at its `SendAt` and follows
+//! the table from there; a scheduled message canceled before then goes no further. The profile
+//! is read when the message is created; changing it later does not affect messages already
+//! created. 30008 is modelled as `failed` from `sending` (never `sent`, so `date_sent`
+//! stays null); §3 allows either status for it. The error texts are the short OAI-example style
+//! (30007 "Carrier violation").
+//!
+//! Nothing moves on its own: [`crate::Simulator::run_due`] (or `POST /_sim/flush`) applies every
+//! transition due at or before `clock.now()`, in time order, ties broken by SID counter, and sets
+//! `status`, `date_updated` (the transition's due instant, not the instant of the call),
+//! `date_sent` (when it becomes `sent`) and `error_code`/`error_message`.
+//!
+//! **Create-time checks** (run by the API's create handler after the §2.2 checks, first failure
+//! wins): 21614 when the `To` handset's profile is [`CarrierProfile::NotMobile`], then 21610 when
+//! the handset opted out from the `From` number (see `optout`).
+//!
+//! **Status callbacks.** When the create request carried `StatusCallback` (or a TwiML
+//! `<Message action>`), the transitions to `sent`, `delivered`, `undelivered` and `failed` each
+//! POST a signed form to it (see [`crate::webhook`]), and so does `queued` when it is not the
+//! initial status (after `accepted` or `scheduled`). The initial status never gets a callback,
+//! per §3; `sending` gets none either: whether Twilio reports it is UNCONFIRMED, and §3 suggests
+//! `sent` + final as the safe set. Parameters, in this order: `ErrorCode` and
+//! `ErrorMessage` (failed/undelivered only), `SmsSid`, `SmsStatus`, `MessageStatus`, `To`,
+//! `MessageSid`, `AccountSid`, `From`, `ApiVersion`, then `RawDlrDoneDate` (delivered/undelivered
+//! only, `YYMMDDhhmm` in UTC of the final transition). `Body` is not sent. Each callback has its
+//! own `I-Twilio-Idempotency-Token` `00000000-0000-4000-9000-{n:012x}` (n counts callbacks from
+//! 1; a duplicate or retry repeats its token). Callbacks are not retried unless the URL asks with
+//! connection overrides; a failed one is logged as 11200. Faults
+//! ([`crate::Simulator::set_callback_fault`]) may drop, duplicate, reorder or delay them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use twilio_wire::date::rfc2822;
+use twilio_wire::message::{Message, MessageStatus, API_VERSION};
+use twilio_wire::sid::MessageSid;
+use twilio_wire::ApiError;
+
+use crate::faults::CallbackFault;
+use crate::state::SimState;
+use crate::{numbers, webhook, Core};
+
+/// How a handset's carrier treats messages to it; set with [`crate::Simulator::set_carrier`].
+/// See the `delivery` module docs for each profile's lifecycle. In JSON, snake case
+/// (`"unknown_handset"`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CarrierProfile {
+    /// Every message is delivered (`delivered`).
+    #[default]
+    Delivers,
+    /// `undelivered`, 30003 "Unreachable destination handset".
+    Unreachable,
+    /// `undelivered`, 30005 "Unknown destination handset".
+    UnknownHandset,
+    /// `undelivered`, 30006 "Landline or unreachable carrier".
+    Landline,
+    /// `undelivered`, 30007 "Carrier violation" (message filtered).
+    Filtered,
+    /// `failed`, 30008 "Unknown error".
+    UnknownError,
+    /// Creates are refused synchronously: HTTP 400 / 21614.
+    NotMobile,
+}
+
+/// One scheduled status change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Step {
+    /// Seconds after creation.
+    after: i64,
+    status: MessageStatus,
+    /// `(error_code, error_message)` set with this status.
+    error: Option<(u32, &'static str)>,
+}
+
+const fn step(after: i64, status: MessageStatus) -> Step {
+    Step {
+        after,
+        status,
+        error: None,
+    }
+}
+
+/// Seconds from creation to `sending`.
+pub(crate) const SENDING_AFTER: i64 = 1;
+/// Seconds from creation to `sent`.
+pub(crate) const SENT_AFTER: i64 = 2;
+/// Seconds from creation to the final status.
+pub(crate) const FINAL_AFTER: i64 = 5;
+
+impl CarrierProfile {
+    /// The status changes after `queued`, in order.
+    fn steps(self) -> Vec<Step> {
+        let undelivered = |code: u32, text: &'static str| {
+            vec![
+                step(SENDING_AFTER, MessageStatus::Sending),
+                step(SENT_AFTER, MessageStatus::Sent),
+                Step {
+                    after: FINAL_AFTER,
+                    status: MessageStatus::Undelivered,
+                    error: Some((code, text)),
+                },
+            ]
+        };
+        match self {
+            CarrierProfile::Delivers => vec![
+                step(SENDING_AFTER, MessageStatus::Sending),
+                step(SENT_AFTER, MessageStatus::Sent),
+                step(FINAL_AFTER, MessageStatus::Delivered),
+            ],
+            CarrierProfile::Unreachable => undelivered(30003, "Unreachable destination handset"),
+            CarrierProfile::UnknownHandset => undelivered(30005, "Unknown destination handset"),
+            // A NotMobile handset is refused at create time and never gets here; should a message
+            // reach it anyway, it ends as a landline would.
+            CarrierProfile::Landline | CarrierProfile::NotMobile => {
+                undelivered(30006, "Landline or unreachable carrier")
+            }
+            CarrierProfile::Filtered => undelivered(30007, "Carrier violation"),
+            CarrierProfile::UnknownError => vec![
+                step(SENDING_AFTER, MessageStatus::Sending),
+                Step {
+                    after: FINAL_AFTER,
+                    status: MessageStatus::Failed,
+                    error: Some((30008, "Unknown error")),
+                },
+            ],
+        }
+    }
+}
+
+/// A message still on its way.
+#[derive(Clone, Debug)]
+struct Lifecycle {
+    sid: MessageSid,
+    created: DateTime<Utc>,
+    steps: Vec<Step>,
+    /// Index of the next step in `steps`.
+    next: usize,
+}
+
+impl Lifecycle {
+    fn due(&self) -> DateTime<Utc> {
+        self.created + TimeDelta::seconds(self.steps[self.next].after)
+    }
+}
+
+/// A status callback ready to POST.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Callback {
+    /// The message it reports on.
+    pub(crate) sid: MessageSid,
+    /// The `StatusCallback` URL as given (it may carry connection overrides).
+    pub(crate) url: String,
+    /// The form, in sending order.
+    pub(crate) params: Vec<(String, String)>,
+    /// `I-Twilio-Idempotency-Token`.
+    pub(crate) token: String,
+    /// True for a final status (`delivered`, `undelivered`, `failed`).
+    pub(crate) is_final: bool,
+    /// Its number among all callbacks, from 1.
+    seq: u64,
+}
+
+/// A callback held back by a [`CallbackFault::Delay`].
+#[derive(Clone, Debug)]
+struct Delayed {
+    due: DateTime<Utc>,
+    callback: Callback,
+}
+
+/// Carrier profiles, lifecycles and callbacks not yet sent.
+#[derive(Debug, Default)]
+pub(crate) struct DeliveryState {
+    /// Profiles by normalised number; absent means [`CarrierProfile::Delivers`].
+    carriers: BTreeMap<String, CarrierProfile>,
+    /// Messages that have steps left, in creation order.
+    lifecycles: Vec<Lifecycle>,
+    /// Delayed callbacks.
+    delayed: Vec<Delayed>,
+    /// Callbacks held back by [`CallbackFault::Reorder`], at most one per message.
+    held: Vec<Callback>,
+    /// The last callback number handed out.
+    last_callback: u64,
+}
+
+impl DeliveryState {
+    /// The carrier profile of `number`.
+    pub(crate) fn carrier(&self, number: &str) -> CarrierProfile {
+        self.carriers
+            .get(&numbers::normalise(number))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Gives `number` the carrier `profile` ([`CarrierProfile::Delivers`] removes the entry).
+    pub(crate) fn set_carrier(&mut self, number: &str, profile: CarrierProfile) {
+        let key = numbers::normalise(number);
+        if profile == CarrierProfile::Delivers {
+            self.carriers.remove(&key);
+        } else {
+            self.carriers.insert(key, profile);
+        }
+    }
+}
+
+/// The counter behind a message SID (its 32 hex digits), for ordering ties.
+fn counter(sid: &MessageSid) -> u128 {
+    u128::from_str_radix(&sid.as_str()[2..], 16).unwrap_or(u128::MAX)
+}
+
+/// The create-time checks of the module docs, for a send from `from` to `to` (both normalised).
+///
+/// # Errors
+/// HTTP 400 / 21614 for a [`CarrierProfile::NotMobile`] handset; 400 / 21610 when `to` opted out
+/// from `from`.
+pub(crate) fn admit(state: &SimState, from: &str, to: &str) -> Result<(), ApiError> {
+    if state.delivery.carrier(to) == CarrierProfile::NotMobile {
+        return Err(ApiError::new(
+            21614,
+            400,
+            format!("To number: {to}, is not a mobile number"),
+        ));
+    }
+    if state.optout.is_blocked(from, to) {
+        return Err(ApiError::new(
+            21610,
+            400,
+            "Attempt to send to unsubscribed recipient",
+        ));
+    }
+    Ok(())
+}
+
+/// Starts the lifecycle of the just-recorded outbound message `sid`, created at `now`, with the
+/// profile its `To` handset has now. A message created `queued` starts at `now`; one created
+/// `accepted` (Messaging Service) first becomes `queued` at `now`; one created `scheduled` first
+/// becomes `queued` at its `SendAt`, and the rest of the timetable counts from there. Unknown
+/// SIDs are ignored.
+pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc>) {
+    let Some(record) = state.find(sid) else {
+        return;
+    };
+    let profile = state.delivery.carrier(&record.message.to);
+    let sid = record.message.sid.clone();
+    let mut steps = profile.steps();
+    let mut created = now;
+    match record.message.status {
+        MessageStatus::Queued => {}
+        MessageStatus::Accepted => steps.insert(0, step(0, MessageStatus::Queued)),
+        MessageStatus::Scheduled => {
+            created = state.send_at(&sid).unwrap_or(now);
+            steps.insert(0, step(0, MessageStatus::Queued));
+        }
+        // Anything else (a refused reply recorded as failed, say) has no lifecycle.
+        _ => return,
+    }
+    state.delivery.lifecycles.push(Lifecycle {
+        sid,
+        created,
+        steps,
+        next: 0,
+    });
+}
+
+/// The §3.1 form for `m`, which has just changed to its current status at `at`.
+fn callback_params(m: &Message, at: DateTime<Utc>) -> Vec<(String, String)> {
+    let mut p: Vec<(String, String)> = Vec::with_capacity(11);
+    let mut put = |name: &str, value: &str| p.push((name.to_owned(), value.to_owned()));
+    let status = m.status.as_str();
+    let sid = m.sid.as_str();
+    if let Some(code) = m.error_code {
+        put("ErrorCode", &code.to_string());
+        if let Some(text) = &m.error_message {
+            put("ErrorMessage", text);
+        }
+    }
+    put("SmsSid", sid);
+    put("SmsStatus", status);
+    put("MessageStatus", status);
+    put("To", &m.to);
+    put("MessageSid", sid);
+    put("AccountSid", m.account_sid.as_str());
+    put("From", m.from.as_deref().unwrap_or(""));
+    put("ApiVersion", API_VERSION);
+    if matches!(
+        m.status,
+        MessageStatus::Delivered | MessageStatus::Undelivered
+    ) {
+        put("RawDlrDoneDate", &at.format("%y%m%d%H%M").to_string());
+    }
+    p
+}
+
+/// Statuses that get a status callback.
+fn reported(status: MessageStatus) -> bool {
+    matches!(
+        status,
+        MessageStatus::Queued
+            | MessageStatus::Sent
+            | MessageStatus::Delivered
+            | MessageStatus::Undelivered
+            | MessageStatus::Failed
+    )
+}
+
+/// Which kind of event is due next.
+enum Due {
+    Transition(usize),
+    Delayed(usize),
+}
+
+/// Applies the earliest event due at or before `now` and returns the callbacks to POST now (maybe
+/// none); `None` when nothing is due.
+fn apply_next(state: &mut SimState, now: DateTime<Utc>) -> Option<Vec<Callback>> {
+    let d = &state.delivery;
+    let transition = d
+        .lifecycles
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.due() <= now)
+        .map(|(i, l)| ((l.due(), counter(&l.sid), 0u8, 0u64), Due::Transition(i)));
+    let delayed = d
+        .delayed
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.due <= now)
+        .map(|(i, x)| {
+            (
+                (x.due, counter(&x.callback.sid), 1u8, x.callback.seq),
+                Due::Delayed(i),
+            )
+        });
+    let (_, next) = transition.chain(delayed).min_by_key(|(key, _)| *key)?;
+    match next {
+        Due::Delayed(i) => Some(vec![state.delivery.delayed.remove(i).callback]),
+        Due::Transition(i) => Some(transition_at(state, i)),
+    }
+}
+
+/// Applies the next step of lifecycle `i` and returns the callbacks to POST now.
+fn transition_at(state: &mut SimState, i: usize) -> Vec<Callback> {
+    let lifecycle = &mut state.delivery.lifecycles[i];
+    let at = lifecycle.due();
+    let step = lifecycle.steps[lifecycle.next];
+    let sid = lifecycle.sid.clone();
+    lifecycle.next += 1;
+    if lifecycle.next == lifecycle.steps.len() {
+        state.delivery.lifecycles.remove(i);
+    }
+    let Some(record) = state.find_mut(&sid) else {
+        // The message is gone (deleted): nothing to update or report.
+        return Vec::new();
+    };
+    if record.message.status == MessageStatus::Canceled {
+        // A scheduled message canceled through the API: it goes no further.
+        state.delivery.lifecycles.retain(|l| l.sid != sid);
+        return Vec::new();
+    }
+    let m = &mut record.message;
+    m.status = step.status;
+    m.date_updated = rfc2822(at);
+    if step.status == MessageStatus::Sent {
+        m.date_sent = Some(rfc2822(at));
+    }
+    if let Some((code, text)) = step.error {
+        m.error_code = Some(code);
+        m.error_message = Some(text.to_owned());
+    }
+    let Some(url) = record
+        .status_callback
+        .clone()
+        .filter(|_| reported(step.status))
+    else {
+        return Vec::new();
+    };
+    let params = callback_params(&record.message, at);
+    let numbers = [
+        record.message.from.clone().unwrap_or_default(),
+        record.message.to.clone(),
+    ];
+    state.delivery.last_callback += 1;
+    let seq = state.delivery.last_callback;
+    let callback = Callback {
+        sid,
+        url,
+        params,
+        token: format!("00000000-0000-4000-9000-{seq:012x}"),
+        is_final: !matches!(step.status, MessageStatus::Queued | MessageStatus::Sent),
+        seq,
+    };
+    let fault = state
+        .faults
+        .pick_callback(&[numbers[0].as_str(), numbers[1].as_str()]);
+    with_fault(&mut state.delivery, callback, fault, at)
+}
+
+/// The callbacks to POST now for `callback` struck by `fault`, updating the held and delayed
+/// ones. A callback held for reordering goes out right after the same message's next one.
+fn with_fault(
+    d: &mut DeliveryState,
+    callback: Callback,
+    fault: Option<CallbackFault>,
+    at: DateTime<Utc>,
+) -> Vec<Callback> {
+    let sid = callback.sid.clone();
+    let mut out = Vec::new();
+    match fault {
+        None => out.push(callback),
+        Some(CallbackFault::Drop) => {}
+        Some(CallbackFault::Duplicate) => {
+            out.push(callback.clone());
+            out.push(callback);
+        }
+        Some(CallbackFault::Delay { seconds }) => d.delayed.push(Delayed {
+            due: at + TimeDelta::seconds(i64::from(seconds)),
+            callback,
+        }),
+        Some(CallbackFault::Reorder) if !callback.is_final => {
+            if !d.held.iter().any(|h| h.sid == sid) {
+                d.held.push(callback);
+                return out;
+            }
+            out.push(callback);
+        }
+        Some(CallbackFault::Reorder) => out.push(callback),
+    }
+    if let Some(pos) = d.held.iter().position(|h| h.sid == sid) {
+        out.push(d.held.remove(pos));
+    }
+    out
+}
+
+/// See [`crate::Simulator::run_due`].
+pub(crate) async fn run_due(core: &Core) -> usize {
+    let mut posted = 0;
+    loop {
+        let batch = {
+            let mut state = core.state();
+            match apply_next(&mut state, core.clock.now()) {
+                Some(batch) => batch,
+                None => break,
+            }
+        };
+        for callback in batch {
+            posted += 1;
+            // The answer does not matter; failures are logged as 11200 by `deliver`.
+            let _ = webhook::deliver(
+                core,
+                &callback.url,
+                &callback.params,
+                &callback.token,
+                None,
+                &callback.sid,
+            )
+            .await;
+        }
+    }
+    posted
+}
+
+impl crate::Simulator {
+    /// Applies every status transition (and delayed status callback) due at or before the
+    /// clock's `now()`, in time order (ties by message SID), and POSTs the resulting status
+    /// callbacks one after another. Returns how many status callbacks it sent: a duplicated
+    /// callback counts twice, a dropped or still-delayed one not at all, and one whose request
+    /// failed still counts (it is logged as 11200). Nothing else ever advances a message; see
+    /// the `delivery` module docs for the timetable.
+    pub async fn run_due(&self) -> usize {
+        run_due(&self.core).await
+    }
+
+    /// Gives the handset `number` (E.164) the carrier `profile`, for messages created from now
+    /// on. [`CarrierProfile::Delivers`] restores the default.
+    pub fn set_carrier(&self, number: &str, profile: CarrierProfile) {
+        self.core.state().delivery.set_carrier(number, profile);
+    }
+
+    /// The carrier profile of `number` ([`CarrierProfile::Delivers`] unless set).
+    pub fn carrier(&self, number: &str) -> CarrierProfile {
+        self.core.state().delivery.carrier(number)
+    }
+}
+
+/// Fixtures for tests of the lifecycle, opt-out, TwiML and faults: a clock the test moves.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::{Arc, Mutex};
+
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    use crate::{SimClock, SimConfig, Simulator};
+
+    /// The account number the fixtures own.
+    pub(crate) const SHOP: &str = "+14155550100";
+    /// A handset.
+    pub(crate) const HANDSET: &str = "+14155552671";
+
+    /// 2023-08-24 05:01:45 UTC.
+    pub(crate) fn t0() -> DateTime<Utc> {
+        crate::test_support::t0()
+    }
+
+    /// A clock that moves only when the test says so.
+    #[derive(Debug)]
+    pub(crate) struct TestClock(Mutex<DateTime<Utc>>);
+
+    impl TestClock {
+        /// Moves the clock forward by `seconds`.
+        pub(crate) fn advance(&self, seconds: i64) {
+            *self.0.lock().unwrap() += TimeDelta::seconds(seconds);
+        }
+    }
+
+    impl SimClock for TestClock {
+        fn now(&self) -> DateTime<Utc> {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    /// A simulator owning [`SHOP`] and `+14155550101`, on a [`TestClock`] at [`t0`].
+    pub(crate) async fn start() -> (Simulator, Arc<TestClock>) {
+        let clock = Arc::new(TestClock(Mutex::new(t0())));
+        let config = SimConfig {
+            numbers: vec![SHOP.to_owned(), "+14155550101".to_owned()],
+            ..SimConfig::for_tests()
+        };
+        let sim = Simulator::start(config, clock.clone())
+            .await
+            .expect("simulator starts");
+        (sim, clock)
+    }
+
+    /// Creates a message from [`SHOP`] to `to` through the REST API, with `StatusCallback` when
+    /// given.
+    pub(crate) async fn send(
+        sim: &Simulator,
+        to: &str,
+        body: &str,
+        status_callback: Option<&str>,
+    ) -> reqwest::Response {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("To", to)
+            .append_pair("From", SHOP)
+            .append_pair("Body", body);
+        if let Some(url) = status_callback {
+            form.append_pair("StatusCallback", url);
+        }
+        crate::test_support::post_form(sim, &form.finish()).await
+    }
+
+    /// Like [`send`], returning the new message's SID; panics unless it is 201.
+    pub(crate) async fn send_ok(
+        sim: &Simulator,
+        to: &str,
+        body: &str,
+        status_callback: Option<&str>,
+    ) -> String {
+        let resp = send(sim, to, body, status_callback).await;
+        assert_eq!(resp.status(), 201);
+        let v: serde_json::Value = resp.json().await.unwrap();
+        v["sid"].as_str().unwrap().to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use crate::test_support::{assert_error_shape, dead_url, start_receiver, Hit};
+    use crate::{FaultScope, Simulator};
+
+    fn statuses(hits: &[Hit]) -> Vec<String> {
+        hits.iter()
+            .map(|h| {
+                format!(
+                    "{}:{}",
+                    &h.param("MessageSid")[32..],
+                    h.param("MessageStatus")
+                )
+            })
+            .collect()
+    }
+
+    fn message(sim: &Simulator, sid: &str) -> Message {
+        sim.messages()
+            .into_iter()
+            .find(|m| m.sid.as_str() == sid)
+            .unwrap()
+    }
+
+    fn at(seconds: i64) -> String {
+        rfc2822(t0() + TimeDelta::seconds(seconds))
+    }
+
+    #[tokio::test]
+    async fn lifecycle_moves_only_with_the_clock_and_skips_the_initial_callback() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        let url = format!("{}/status?tenant=acme", app.base);
+        let sid = send_ok(&sim, HANDSET, "hi", Some(&url)).await;
+
+        assert_eq!(sim.run_due().await, 0);
+        let m = message(&sim, &sid);
+        assert_eq!(
+            (m.status, m.date_sent.as_deref()),
+            (MessageStatus::Queued, None)
+        );
+
+        clock.advance(1);
+        assert_eq!(sim.run_due().await, 0);
+        let m = message(&sim, &sid);
+        assert_eq!(m.status, MessageStatus::Sending);
+        assert_eq!((m.date_updated, m.date_sent), (at(1), None));
+        assert!(app.hits().is_empty(), "no callback for queued or sending");
+
+        clock.advance(1);
+        assert_eq!(sim.run_due().await, 1);
+        let m = message(&sim, &sid);
+        assert_eq!(m.status, MessageStatus::Sent);
+        assert_eq!(m.date_sent.as_deref(), Some(at(2).as_str()));
+
+        clock.advance(2);
+        assert_eq!(sim.run_due().await, 0);
+        assert_eq!(message(&sim, &sid).status, MessageStatus::Sent);
+        clock.advance(1);
+        assert_eq!(sim.run_due().await, 1);
+        let m = message(&sim, &sid);
+        assert_eq!(m.status, MessageStatus::Delivered);
+        assert_eq!((m.date_updated, m.date_sent), (at(5), Some(at(2))));
+        assert_eq!((m.error_code, m.error_message), (None, None));
+
+        clock.advance(3600);
+        assert_eq!(sim.run_due().await, 0);
+        assert_eq!(statuses(&app.hits()), ["01:sent", "01:delivered"]);
+        assert!(sim.errors().is_empty());
+    }
+
+    #[tokio::test]
+    async fn callbacks_carry_the_3_1_params_and_a_valid_signature() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        let url = format!("{}/status?tenant=acme", app.base);
+        let sid = send_ok(&sim, HANDSET, "hi", Some(&url)).await;
+        clock.advance(10);
+        assert_eq!(sim.run_due().await, 2);
+
+        let hits = app.hits();
+        let names = |h: &Hit| h.params.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        let base = [
+            "SmsSid",
+            "SmsStatus",
+            "MessageStatus",
+            "To",
+            "MessageSid",
+            "AccountSid",
+            "From",
+            "ApiVersion",
+        ];
+        assert_eq!(names(&hits[0]), base);
+        let mut delivered = base.to_vec();
+        delivered.push("RawDlrDoneDate");
+        assert_eq!(names(&hits[1]), delivered);
+        for (name, value) in [
+            ("SmsSid", sid.as_str()),
+            ("MessageSid", sid.as_str()),
+            ("SmsStatus", "delivered"),
+            ("MessageStatus", "delivered"),
+            ("To", HANDSET),
+            ("From", SHOP),
+            ("AccountSid", sim.account_sid()),
+            ("ApiVersion", "2010-04-01"),
+            ("RawDlrDoneDate", "2308240501"),
+        ] {
+            assert_eq!(hits[1].param(name), value, "{name}");
+        }
+        for hit in &hits {
+            assert_eq!(hit.uri.to_string(), "/status?tenant=acme");
+            assert_eq!(hit.header("User-Agent"), "TwilioProxy/1.1");
+            assert_eq!(
+                hit.header("Content-Type"),
+                "application/x-www-form-urlencoded"
+            );
+            assert!(twilio_wire::signature::validate(
+                sim.auth_token(),
+                &url,
+                &hit.params,
+                hit.header("X-Twilio-Signature")
+            ));
+            assert!(!twilio_wire::signature::validate(
+                "another-token",
+                &url,
+                &hit.params,
+                hit.header("X-Twilio-Signature")
+            ));
+        }
+        assert_eq!(
+            hits[0].header("I-Twilio-Idempotency-Token"),
+            "00000000-0000-4000-9000-000000000001"
+        );
+        assert_eq!(
+            hits[1].header("I-Twilio-Idempotency-Token"),
+            "00000000-0000-4000-9000-000000000002"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_late_run_applies_everything_in_time_order_with_ties_by_sid() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        let url = format!("{}/s", app.base);
+        sim.set_carrier("+14155550199", CarrierProfile::Unreachable);
+        let first = send_ok(&sim, HANDSET, "one", Some(&url)).await;
+        let second = send_ok(&sim, "+14155550199", "two", Some(&url)).await;
+        clock.advance(1);
+        let third = send_ok(&sim, HANDSET, "three", Some(&url)).await;
+        let silent = send_ok(&sim, HANDSET, "no callback", None).await;
+
+        clock.advance(100);
+        assert_eq!(sim.run_due().await, 6);
+        assert_eq!(
+            statuses(&app.hits()),
+            [
+                "01:sent",
+                "02:sent",
+                "03:sent",
+                "01:delivered",
+                "02:undelivered",
+                "03:delivered"
+            ]
+        );
+        // Timestamps are the transitions' own instants, not the instant of the late run.
+        assert_eq!(message(&sim, &first).date_updated, at(5));
+        assert_eq!(message(&sim, &second).date_updated, at(5));
+        assert_eq!(message(&sim, &third).date_sent, Some(at(3)));
+        let m = message(&sim, &silent);
+        assert_eq!(
+            (m.status, m.date_updated),
+            (MessageStatus::Delivered, at(6))
+        );
+    }
+
+    #[tokio::test]
+    async fn each_carrier_profile_ends_as_documented() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        let url = format!("{}/s", app.base);
+        let cases = [
+            (
+                "+14155550111",
+                CarrierProfile::Delivers,
+                MessageStatus::Delivered,
+                None,
+            ),
+            (
+                "+14155550112",
+                CarrierProfile::Unreachable,
+                MessageStatus::Undelivered,
+                Some((30003, "Unreachable destination handset")),
+            ),
+            (
+                "+14155550113",
+                CarrierProfile::UnknownHandset,
+                MessageStatus::Undelivered,
+                Some((30005, "Unknown destination handset")),
+            ),
+            (
+                "+14155550114",
+                CarrierProfile::Landline,
+                MessageStatus::Undelivered,
+                Some((30006, "Landline or unreachable carrier")),
+            ),
+            (
+                "+14155550115",
+                CarrierProfile::Filtered,
+                MessageStatus::Undelivered,
+                Some((30007, "Carrier violation")),
+            ),
+            (
+                "+14155550116",
+                CarrierProfile::UnknownError,
+                MessageStatus::Failed,
+                Some((30008, "Unknown error")),
+            ),
+        ];
+        let mut sids = Vec::new();
+        for (number, profile, _, _) in &cases {
+            sim.set_carrier(number, *profile);
+            assert_eq!(sim.carrier(number), *profile);
+            sids.push(send_ok(&sim, number, "hi", Some(&url)).await);
+        }
+        clock.advance(FINAL_AFTER);
+        sim.run_due().await;
+        for ((number, _, status, error), sid) in cases.iter().zip(&sids) {
+            let m = message(&sim, sid);
+            assert_eq!(m.status, *status, "{number}");
+            assert_eq!(m.error_code, error.map(|e| e.0), "{number}");
+            assert_eq!(m.error_message.as_deref(), error.map(|e| e.1), "{number}");
+            let sent = *status != MessageStatus::Failed;
+            assert_eq!(m.date_sent.is_some(), sent, "{number}");
+            let finals: Vec<Hit> = app
+                .hits()
+                .into_iter()
+                .filter(|h| h.param("MessageSid") == sid && h.param("MessageStatus") != "sent")
+                .collect();
+            assert_eq!(finals.len(), 1, "{number}");
+            let f = &finals[0];
+            assert_eq!(f.param("MessageStatus"), status.as_str());
+            let names: Vec<&str> = f.params.iter().map(|(n, _)| n.as_str()).collect();
+            match error {
+                Some((code, text)) => {
+                    assert_eq!(&names[..2], ["ErrorCode", "ErrorMessage"]);
+                    assert_eq!(f.param("ErrorCode"), code.to_string());
+                    assert_eq!(f.param("ErrorMessage"), *text);
+                }
+                None => assert!(!names.contains(&"ErrorCode")),
+            }
+            assert_eq!(names.contains(&"RawDlrDoneDate"), sent, "{number}");
+        }
+        // The failed message was never `sent`: one callback only.
+        let failed_hits = app
+            .hits()
+            .iter()
+            .filter(|h| h.param("MessageSid") == sids[5])
+            .count();
+        assert_eq!(failed_hits, 1);
+
+        // Not a mobile number: refused at create time, nothing recorded.
+        let before = sim.messages().len();
+        sim.set_carrier("+14155550117", CarrierProfile::NotMobile);
+        let resp = send(&sim, "+1 415 555 0117", "hi", None).await;
+        assert_eq!(resp.status(), 400);
+        let v: serde_json::Value = resp.json().await.unwrap();
+        assert_error_shape(&v, 21614, 400);
+        assert_eq!(
+            v["message"],
+            "To number: +14155550117, is not a mobile number"
+        );
+        assert_eq!(sim.messages().len(), before);
+        // Back to the default.
+        sim.set_carrier("+14155550117", CarrierProfile::Delivers);
+        assert_eq!(send(&sim, "+14155550117", "hi", None).await.status(), 201);
+    }
+
+    #[tokio::test]
+    async fn the_profile_is_read_at_create_time() {
+        let (sim, clock) = start().await;
+        let sid = send_ok(&sim, HANDSET, "hi", None).await;
+        sim.set_carrier(HANDSET, CarrierProfile::Unreachable);
+        clock.advance(FINAL_AFTER);
+        assert_eq!(sim.run_due().await, 0);
+        assert_eq!(message(&sim, &sid).status, MessageStatus::Delivered);
+    }
+
+    #[tokio::test]
+    async fn dropped_callbacks_are_never_sent() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        sim.set_callback_fault(FaultScope::Global, Some(CallbackFault::Drop), 1.0);
+        let sid = send_ok(&sim, HANDSET, "hi", Some(&format!("{}/s", app.base))).await;
+        clock.advance(FINAL_AFTER);
+        assert_eq!(sim.run_due().await, 0);
+        assert!(app.hits().is_empty());
+        assert_eq!(message(&sim, &sid).status, MessageStatus::Delivered);
+    }
+
+    #[tokio::test]
+    async fn duplicated_callbacks_repeat_params_and_token() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        sim.set_callback_fault(FaultScope::Global, Some(CallbackFault::Duplicate), 1.0);
+        send_ok(&sim, HANDSET, "hi", Some(&format!("{}/s", app.base))).await;
+        clock.advance(FINAL_AFTER);
+        assert_eq!(sim.run_due().await, 4);
+        let hits = app.hits();
+        assert_eq!(
+            statuses(&hits),
+            ["01:sent", "01:sent", "01:delivered", "01:delivered"]
+        );
+        assert_eq!(hits[0].raw, hits[1].raw);
+        assert_eq!(
+            hits[0].header("I-Twilio-Idempotency-Token"),
+            hits[1].header("I-Twilio-Idempotency-Token")
+        );
+        assert_ne!(
+            hits[1].header("I-Twilio-Idempotency-Token"),
+            hits[2].header("I-Twilio-Idempotency-Token")
+        );
+    }
+
+    #[tokio::test]
+    async fn reordered_callbacks_deliver_the_final_status_first() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        sim.set_callback_fault(FaultScope::Global, Some(CallbackFault::Reorder), 1.0);
+        let url = format!("{}/s", app.base);
+        send_ok(&sim, HANDSET, "hi", Some(&url)).await;
+        sim.set_carrier("+14155550116", CarrierProfile::UnknownError);
+        send_ok(&sim, "+14155550116", "hi", Some(&url)).await;
+        clock.advance(SENT_AFTER);
+        assert_eq!(sim.run_due().await, 0, "sent is held back");
+        clock.advance(FINAL_AFTER);
+        assert_eq!(sim.run_due().await, 3);
+        assert_eq!(
+            statuses(&app.hits()),
+            ["01:delivered", "01:sent", "02:failed"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_delayed_callback_arrives_after_the_final_one() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        sim.set_callback_fault(
+            FaultScope::Global,
+            Some(CallbackFault::Delay { seconds: 10 }),
+            1.0,
+        );
+        let sid = send_ok(&sim, HANDSET, "hi", Some(&format!("{}/s", app.base))).await;
+        clock.advance(FINAL_AFTER);
+        assert_eq!(sim.run_due().await, 0);
+        assert_eq!(message(&sim, &sid).status, MessageStatus::Delivered);
+        // Stop delaying: only callbacks struck later are affected.
+        sim.set_callback_fault(FaultScope::Global, None, 1.0);
+        let late = send_ok(&sim, HANDSET, "later", Some(&format!("{}/s", app.base))).await;
+        clock.advance(SENT_AFTER); // t0+7: `sent` of the first is due at t0+12
+        assert_eq!(sim.run_due().await, 1);
+        clock.advance(5); // t0+12: the second's `delivered` (t0+10), then the delayed `sent`
+        assert_eq!(sim.run_due().await, 2);
+        clock.advance(3); // t0+15: the delayed `delivered` of the first
+        assert_eq!(sim.run_due().await, 1);
+        assert_eq!(
+            statuses(&app.hits()),
+            ["02:sent", "02:delivered", "01:sent", "01:delivered"]
+        );
+        assert_eq!(message(&sim, &late).status, MessageStatus::Delivered);
+        // The late `sent` still says `sent`, although the message has long been delivered.
+        assert_eq!(app.hits()[2].param("SmsStatus"), "sent");
+    }
+
+    #[tokio::test]
+    async fn faults_apply_per_number_and_follow_the_seed() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        let url = format!("{}/s", app.base);
+        sim.set_callback_fault(
+            FaultScope::Number("+14155550199".into()),
+            Some(CallbackFault::Drop),
+            1.0,
+        );
+        send_ok(&sim, "+14155550199", "dropped", Some(&url)).await;
+        send_ok(&sim, HANDSET, "kept", Some(&url)).await;
+        clock.advance(FINAL_AFTER);
+        assert_eq!(sim.run_due().await, 2);
+        assert_eq!(statuses(&app.hits()), ["02:sent", "02:delivered"]);
+
+        // A 50 % duplicate rule strikes the same callbacks for the same seed.
+        let pattern = |seed: u64| async move {
+            let app = start_receiver(200, "").await;
+            let (sim, clock) = start().await;
+            sim.set_fault_seed(seed);
+            sim.set_callback_fault(FaultScope::Global, Some(CallbackFault::Duplicate), 0.5);
+            for i in 0..8 {
+                send_ok(
+                    &sim,
+                    HANDSET,
+                    &format!("m{i}"),
+                    Some(&format!("{}/s", app.base)),
+                )
+                .await;
+            }
+            clock.advance(FINAL_AFTER);
+            sim.run_due().await;
+            statuses(&app.hits())
+        };
+        let a = pattern(42).await;
+        assert_eq!(a, pattern(42).await);
+        assert!(a.len() > 16 && a.len() < 32, "{a:?}");
+    }
+
+    #[tokio::test]
+    async fn failed_callbacks_are_logged_and_retried_only_on_request() {
+        let (sim, clock) = start().await;
+        let dead = dead_url().await;
+        let sid = send_ok(&sim, HANDSET, "hi", Some(&dead)).await;
+        clock.advance(FINAL_AFTER);
+        assert_eq!(sim.run_due().await, 2);
+        let errors = sim.errors();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].code, 11200);
+        assert_eq!(
+            errors[0].sid.as_ref().map(MessageSid::as_str),
+            Some(sid.as_str())
+        );
+        assert_eq!(errors[0].url.as_deref(), Some(dead.as_str()));
+        assert!(errors[0]
+            .message
+            .starts_with("HTTP retrieval failure: cannot connect"));
+        assert_eq!(errors[0].at, t0() + TimeDelta::seconds(FINAL_AFTER));
+
+        let app = start_receiver(503, "busy").await;
+        let url = format!("{}/s#rc=2&rp=5xx", app.base);
+        send_ok(&sim, HANDSET, "again", Some(&url)).await;
+        clock.advance(SENT_AFTER);
+        assert_eq!(sim.run_due().await, 1);
+        let hits = app.hits();
+        assert_eq!(hits.len(), 3, "one attempt and two retries");
+        assert_eq!(hits[0].raw, hits[2].raw);
+        assert_eq!(hits[0].uri.to_string(), "/s");
+        // Signed over the URL without its fragment.
+        assert!(twilio_wire::signature::validate(
+            sim.auth_token(),
+            &format!("{}/s", app.base),
+            &hits[0].params,
+            hits[0].header("X-Twilio-Signature")
+        ));
+        assert_eq!(sim.errors().len(), 5);
+        assert!(sim.errors()[4].message.ends_with("HTTP 503"));
+    }
+}

@@ -1,0 +1,326 @@
+//! Injected faults on the simulator's HTTP requests to the app, deterministic and seeded.
+//!
+//! Two families exist, each set globally or for one number (a rule for a number applies when the
+//! message's `From` or `To` is that number; it wins over the global rule):
+//!
+//! * [`WebhookFault`], on the inbound "A message comes in" webhook (§4.1):
+//!   * [`WebhookFault::ServerError`]: the app is **not** contacted; the attempt ends as if it had
+//!     answered HTTP 500 with an empty body.
+//!   * [`WebhookFault::Timeout`]: the request **is** delivered (the app sees it and may act on
+//!     it), but its answer is thrown away, as when it arrives after Twilio's 15 s deadline. No
+//!     time passes: the simulator never sleeps.
+//!
+//!   A webhook fault strikes the *first* attempt of a delivery only. Retries, which happen only
+//!   when the URL asks for them with connection overrides (`#rc=`, `#rp=`, see
+//!   [`crate::webhook`]), go through unfaulted, so a test can watch the app get the same
+//!   `MessageSid` and `I-Twilio-Idempotency-Token` twice. Every failed attempt is logged as
+//!   debugger error 11200 ([`crate::Simulator::errors`]).
+//! * [`CallbackFault`], on status callbacks (§3.1):
+//!   * [`CallbackFault::Drop`]: never sent;
+//!   * [`CallbackFault::Duplicate`]: sent twice in a row, identical (same parameters, same
+//!     `I-Twilio-Idempotency-Token`);
+//!   * [`CallbackFault::Delay`]: held for `seconds` of the simulator's clock after its transition
+//!     and sent by the first [`crate::Simulator::run_due`] at or after that instant, so it can
+//!     arrive after a later status's callback;
+//!   * [`CallbackFault::Reorder`]: a non-final callback (`sent`) is held back and sent right after
+//!     the same message's next callback (so `delivered` arrives before `sent`); a final callback
+//!     struck by it is sent normally, as there is nothing left to swap it with.
+//!
+//! Each rule has a `probability` in `[0, 1]` (values outside are clamped, NaN counts as 0): at 1
+//! (the usual case) it strikes every time and draws nothing; below 1 each candidate request draws
+//! from one ChaCha8 generator seeded with [`crate::Simulator::set_fault_seed`] (seed 0 until
+//! set), so a run with the same seed and the same sequence of events strikes the same requests.
+//!
+//! Adding another family (for example create-time API faults: 429 / 20429, 500, latency) means
+//! one more `Vec<Rule<Kind>>` field in [`Faults`], a `set_*` method that calls [`Rule::set`] on
+//! it, and a `pick_*` method that calls [`Faults::pick`]; `POST /_sim/faults` then takes one more
+//! optional key next to `callback` and `webhook`.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::numbers;
+
+/// Where a fault applies.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultScope {
+    /// Every message.
+    Global,
+    /// Messages whose `From` or `To` is this number (E.164, for example `+14155552671`; other
+    /// spellings are normalised when libphonenumber can read them).
+    Number(String),
+}
+
+/// A fault on the inbound message webhook (§4.1). See the module docs of `faults`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WebhookFault {
+    /// The attempt fails with HTTP 500 without reaching the app (JSON `{"kind": "server_error"}`).
+    ServerError,
+    /// The app gets the request but its answer is lost to a timeout (JSON `{"kind": "timeout"}`).
+    Timeout,
+}
+
+/// A fault on status callbacks (§3.1). See the module docs of `faults`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CallbackFault {
+    /// Not sent at all (JSON `{"kind": "drop"}`).
+    Drop,
+    /// Sent twice, identically (JSON `{"kind": "duplicate"}`).
+    Duplicate,
+    /// Non-final callbacks are sent after the next one (JSON `{"kind": "reorder"}`).
+    Reorder,
+    /// Sent `seconds` of simulated time after its transition (JSON
+    /// `{"kind": "delay", "seconds": 10}`).
+    Delay {
+        /// Whole seconds of the simulator's clock.
+        seconds: u32,
+    },
+}
+
+/// One fault rule of a family.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Rule<K> {
+    /// Where it applies; a [`FaultScope::Number`] is stored normalised.
+    pub(crate) scope: FaultScope,
+    /// What happens.
+    pub(crate) kind: K,
+    /// Chance in `[0, 1]` that it strikes each candidate request.
+    pub(crate) probability: f64,
+}
+
+impl<K> Rule<K> {
+    /// Replaces the rule of `scope` in `rules` with `kind` at `probability`, or removes it when
+    /// `kind` is `None`.
+    pub(crate) fn set(
+        rules: &mut Vec<Rule<K>>,
+        scope: FaultScope,
+        kind: Option<K>,
+        probability: f64,
+    ) {
+        let scope = normalise_scope(scope);
+        rules.retain(|r| r.scope != scope);
+        if let Some(kind) = kind {
+            rules.push(Rule {
+                scope,
+                kind,
+                probability: clamp_probability(probability),
+            });
+        }
+    }
+}
+
+/// `p` clamped to `[0, 1]`; NaN becomes 0.
+pub(crate) fn clamp_probability(p: f64) -> f64 {
+    if p.is_nan() {
+        0.0
+    } else {
+        p.clamp(0.0, 1.0)
+    }
+}
+
+fn normalise_scope(scope: FaultScope) -> FaultScope {
+    match scope {
+        FaultScope::Number(n) => FaultScope::Number(numbers::normalise(&n)),
+        global => global,
+    }
+}
+
+/// Every fault rule and the seeded generator that decides the probabilistic ones.
+#[derive(Debug)]
+pub(crate) struct Faults {
+    seed: u64,
+    rng: ChaCha8Rng,
+    /// Rules for status callbacks.
+    pub(crate) callback: Vec<Rule<CallbackFault>>,
+    /// Rules for the inbound webhook.
+    pub(crate) webhook: Vec<Rule<WebhookFault>>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            seed: 0,
+            rng: ChaCha8Rng::seed_from_u64(0),
+            callback: Vec::new(),
+            webhook: Vec::new(),
+        }
+    }
+}
+
+impl Faults {
+    /// Restarts the generator from `seed`.
+    pub(crate) fn reseed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.rng = ChaCha8Rng::seed_from_u64(seed);
+    }
+
+    /// The seed the generator last started from.
+    #[cfg(test)]
+    pub(crate) fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Removes every rule (the generator keeps its position).
+    pub(crate) fn clear(&mut self) {
+        self.callback.clear();
+        self.webhook.clear();
+    }
+
+    /// The fault, if any, striking a request about a message between `parties` (its `From` and
+    /// `To`): the first number rule matching one of them, else the global rule; then a draw when
+    /// its probability is strictly between 0 and 1.
+    fn pick<K: Copy>(rules: &[Rule<K>], rng: &mut ChaCha8Rng, parties: &[&str]) -> Option<K> {
+        let normal: Vec<String> = parties.iter().map(|n| numbers::normalise(n)).collect();
+        let rule = rules
+            .iter()
+            .find(|r| matches!(&r.scope, FaultScope::Number(n) if normal.contains(n)))
+            .or_else(|| rules.iter().find(|r| r.scope == FaultScope::Global))?;
+        let strikes = if rule.probability >= 1.0 {
+            true
+        } else if rule.probability <= 0.0 {
+            false
+        } else {
+            rng.random_bool(rule.probability)
+        };
+        strikes.then_some(rule.kind)
+    }
+
+    /// The callback fault for a message between `parties` (its `From` and `To`), if one strikes.
+    pub(crate) fn pick_callback(&mut self, parties: &[&str]) -> Option<CallbackFault> {
+        Self::pick(&self.callback, &mut self.rng, parties)
+    }
+
+    /// The webhook fault for an inbound message between `parties`, if one strikes.
+    pub(crate) fn pick_webhook(&mut self, parties: &[&str]) -> Option<WebhookFault> {
+        Self::pick(&self.webhook, &mut self.rng, parties)
+    }
+}
+
+impl crate::Simulator {
+    /// Sets (or with `fault: None` removes) the status-callback fault of `scope`, striking with
+    /// `probability` in `[0, 1]` (clamped; 1 = every callback). See the `faults` module docs for
+    /// what each [`CallbackFault`] does.
+    pub fn set_callback_fault(
+        &self,
+        scope: FaultScope,
+        fault: Option<CallbackFault>,
+        probability: f64,
+    ) {
+        let mut state = self.core.state();
+        Rule::set(&mut state.faults.callback, scope, fault, probability);
+    }
+
+    /// Sets (or with `fault: None` removes) the inbound-webhook fault of `scope`, striking the
+    /// first attempt of a delivery with `probability` in `[0, 1]` (clamped; 1 = every delivery).
+    pub fn set_webhook_fault(
+        &self,
+        scope: FaultScope,
+        fault: Option<WebhookFault>,
+        probability: f64,
+    ) {
+        let mut state = self.core.state();
+        Rule::set(&mut state.faults.webhook, scope, fault, probability);
+    }
+
+    /// Restarts the fault generator from `seed` (it starts from 0 otherwise). Only rules with a
+    /// probability strictly between 0 and 1 draw from it.
+    pub fn set_fault_seed(&self, seed: u64) {
+        self.core.state().faults.reseed(seed);
+        self.core.api_faults.reseed(seed);
+    }
+
+    /// Removes every fault rule, callback and webhook, global and per number.
+    pub fn clear_faults(&self) {
+        self.core.state().faults.clear();
+        self.core.api_faults.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "+14155550100";
+    const B: &str = "+14155552671";
+
+    #[test]
+    fn number_rules_win_over_the_global_rule_and_none_removes() {
+        let mut f = Faults::default();
+        Rule::set(
+            &mut f.callback,
+            FaultScope::Global,
+            Some(CallbackFault::Drop),
+            1.0,
+        );
+        Rule::set(
+            &mut f.callback,
+            FaultScope::Number("+1 415-555-2671".into()),
+            Some(CallbackFault::Delay { seconds: 3 }),
+            1.0,
+        );
+        assert_eq!(
+            f.pick_callback(&[A, B]),
+            Some(CallbackFault::Delay { seconds: 3 })
+        );
+        assert_eq!(
+            f.pick_callback(&[A, "+14155550199"]),
+            Some(CallbackFault::Drop)
+        );
+        Rule::set(&mut f.callback, FaultScope::Global, None, 1.0);
+        assert_eq!(f.pick_callback(&[A, "+14155550199"]), None);
+        assert_eq!(f.callback.len(), 1);
+        f.clear();
+        assert_eq!(f.pick_callback(&[A, B]), None);
+    }
+
+    #[test]
+    fn probabilities_are_clamped_and_draws_follow_the_seed() {
+        assert_eq!(clamp_probability(2.0), 1.0);
+        assert_eq!(clamp_probability(-1.0), 0.0);
+        assert_eq!(clamp_probability(f64::NAN), 0.0);
+
+        let pattern = |seed: u64| {
+            let mut f = Faults::default();
+            f.reseed(seed);
+            Rule::set(
+                &mut f.webhook,
+                FaultScope::Global,
+                Some(WebhookFault::Timeout),
+                0.5,
+            );
+            (0..64)
+                .map(|_| f.pick_webhook(&[A, B]).is_some())
+                .collect::<Vec<bool>>()
+        };
+        assert_eq!(pattern(7), pattern(7));
+        assert_ne!(pattern(7), pattern(8));
+        let hits = pattern(7).iter().filter(|b| **b).count();
+        assert!((10..54).contains(&hits), "{hits} of 64");
+
+        let mut never = Faults::default();
+        Rule::set(
+            &mut never.webhook,
+            FaultScope::Global,
+            Some(WebhookFault::ServerError),
+            0.0,
+        );
+        assert_eq!(never.pick_webhook(&[A, B]), None);
+        assert_eq!(never.seed(), 0);
+    }
+
+    #[test]
+    fn json_shapes() {
+        let f: CallbackFault = serde_json::from_str(r#"{"kind":"delay","seconds":10}"#).unwrap();
+        assert_eq!(f, CallbackFault::Delay { seconds: 10 });
+        let w: WebhookFault = serde_json::from_str(r#"{"kind":"server_error"}"#).unwrap();
+        assert_eq!(w, WebhookFault::ServerError);
+        assert_eq!(
+            serde_json::to_string(&CallbackFault::Reorder).unwrap(),
+            r#"{"kind":"reorder"}"#
+        );
+    }
+}

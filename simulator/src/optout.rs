@@ -1,0 +1,253 @@
+//! Twilio's default opt-out handling on long codes (§7): STOP-family keywords block the
+//! (account number, handset) pair, START-family keywords lift the block, HELP-family keywords are
+//! answered, and every keyword still reaches the app's webhook, marked with `OptOutType`.
+//!
+//! * Keywords: opt-out `STOP`, `UNSUBSCRIBE`, `END`, `QUIT`, `STOPALL`, `REVOKE`, `OPTOUT`,
+//!   `CANCEL`; opt-in `START`, `YES`, `UNSTOP`; help `HELP`, `INFO`. A keyword triggers only when
+//!   it is the whole message: case-insensitive, surrounding whitespace (Unicode) ignored; any
+//!   other character, punctuation included, makes it an ordinary message (`STOP.` and
+//!   `STOP PLEASE` are not keywords). The exact trimming and punctuation rules are UNCONFIRMED
+//!   (§7); this is the simulator's choice.
+//! * Effect (with handling on, the default): after an opt-out keyword, creating a message from
+//!   that account number to that handset answers HTTP 400 / 21610 "Attempt to send to
+//!   unsubscribed recipient" and records nothing; a TwiML `<Message>` reply to it is recorded
+//!   as `failed` with error 21610. An opt-in keyword lifts the block. The block is per pair:
+//!   other numbers of the account can still text the handset.
+//! * Auto-replies: Twilio answers each keyword from the texted number (opt-out: the
+//!   "successfully been unsubscribed" text; opt-in: the "re-subscribed" text; help: [`HELP_REPLY`]
+//!   — its wording is UNCONFIRMED, §7 — except that a blocked handset gets no help reply, as §7
+//!   says). An auto-reply is delivered to the handset at once (status `delivered`, direction
+//!   `outbound-reply`, `date_sent` = now) and shows in [`crate::Simulator::messages_to`] for the
+//!   handset, but it is not one of the account's messages: it is absent from
+//!   [`crate::Simulator::messages`], the REST API and status callbacks, and has no lifecycle.
+//!   It takes the next SID of the shared message counter (`SM…`), so later SIDs move on by one.
+//! * The keyword message itself is recorded and POSTed to the SMS URL as any inbound message,
+//!   with one extra parameter, `OptOutType` = `STOP`, `START` or `HELP`, after `ApiVersion`
+//!   (Twilio documents it for Advanced Opt-Out; the simulator sends it whenever it handles the
+//!   keyword). As with any inbound message, nothing happens without an SMS URL
+//!   ([`crate::SimError::NoSmsUrl`]), although Twilio's block does not need one.
+//! * [`crate::Simulator::set_opt_out_handling`]`(false)` turns all of this off, as when the app
+//!   manages consent itself (Advanced Opt-Out with the app in charge): no block is checked, no
+//!   auto-reply is sent, no `OptOutType` is added; keywords are plain inbound messages. Blocks
+//!   recorded earlier are kept and apply again when handling is turned back on.
+//!
+//! ServiceNow's own keywords: Conversational SMS handles `START`/`STOP` (and its notification
+//! keywords) in the app. With Twilio's handling on, a `STOP` both blocks the pair at the provider
+//! (the app's later sends fail with 21610) **and** reaches the app, which should record the
+//! opt-out too; a `START` lifts the provider block and reaches the app. Keywords that are not in
+//! Twilio's lists reach the app as ordinary messages and never block. With Twilio's handling
+//! off, only the app decides.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use twilio_wire::message::{Direction, Message, MessageStatus};
+use twilio_wire::sid::AccountSid;
+
+use crate::numbers;
+use crate::state::{NewMessage, SimState};
+
+/// Opt-out keywords (§7).
+pub(crate) const STOP_WORDS: [&str; 8] = [
+    "STOP",
+    "UNSUBSCRIBE",
+    "END",
+    "QUIT",
+    "STOPALL",
+    "REVOKE",
+    "OPTOUT",
+    "CANCEL",
+];
+/// Opt-in keywords (§7).
+pub(crate) const START_WORDS: [&str; 3] = ["START", "YES", "UNSTOP"];
+/// Help keywords (§7).
+pub(crate) const HELP_WORDS: [&str; 2] = ["HELP", "INFO"];
+
+/// Twilio's reply to an opt-out keyword (§7, observed wording).
+pub(crate) const STOP_REPLY: &str = "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe.";
+/// Twilio's reply to an opt-in keyword (§7, observed wording).
+pub(crate) const START_REPLY: &str = "You have successfully been re-subscribed to messages from this number. Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.";
+/// The simulator's reply to a help keyword; Twilio's wording is UNCONFIRMED (§7).
+pub(crate) const HELP_REPLY: &str =
+    "Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.";
+
+/// The kind of keyword an inbound message is, as sent in `OptOutType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OptOutType {
+    /// An opt-out keyword.
+    Stop,
+    /// An opt-in keyword.
+    Start,
+    /// A help keyword.
+    Help,
+}
+
+impl OptOutType {
+    /// The `OptOutType` value: `STOP`, `START` or `HELP`.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            OptOutType::Stop => "STOP",
+            OptOutType::Start => "START",
+            OptOutType::Help => "HELP",
+        }
+    }
+}
+
+/// The keyword kind of `body`, when the whole trimmed body is one keyword (any case).
+pub(crate) fn classify(body: &str) -> Option<OptOutType> {
+    let word = body.trim().to_uppercase();
+    if STOP_WORDS.contains(&word.as_str()) {
+        Some(OptOutType::Stop)
+    } else if START_WORDS.contains(&word.as_str()) {
+        Some(OptOutType::Start)
+    } else if HELP_WORDS.contains(&word.as_str()) {
+        Some(OptOutType::Help)
+    } else {
+        None
+    }
+}
+
+/// Opt-out blocks and the auto-replies sent to handsets.
+#[derive(Debug, Default)]
+pub(crate) struct OptOutState {
+    /// True when the app manages consent (handling off).
+    disabled: bool,
+    /// Blocked `(account number, handset)` pairs, both normalised.
+    blocked: BTreeSet<(String, String)>,
+    /// Auto-replies delivered to handsets, oldest first; not account messages.
+    pub(crate) auto_replies: Vec<Message>,
+}
+
+impl OptOutState {
+    /// Turns Twilio's handling on or off.
+    pub(crate) fn set_handling(&mut self, enabled: bool) {
+        self.disabled = !enabled;
+    }
+
+    /// True when a send from `number` to `handset` must be refused with 21610.
+    pub(crate) fn is_blocked(&self, number: &str, handset: &str) -> bool {
+        !self.disabled
+            && self
+                .blocked
+                .contains(&(numbers::normalise(number), numbers::normalise(handset)))
+    }
+}
+
+/// Handles an inbound message from `handset` to the account's `number` (both normalised) before
+/// it is recorded: when handling is on and `body` is a keyword, updates the block and delivers
+/// the auto-reply (taking the next message SID). Returns the `OptOutType` to add to the webhook.
+pub(crate) fn on_inbound(
+    state: &mut SimState,
+    account: &AccountSid,
+    number: &str,
+    handset: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Option<OptOutType> {
+    if state.optout.disabled {
+        return None;
+    }
+    let kind = classify(body)?;
+    let pair = (number.to_owned(), handset.to_owned());
+    let reply = match kind {
+        OptOutType::Stop => {
+            state.optout.blocked.insert(pair);
+            Some(STOP_REPLY)
+        }
+        OptOutType::Start => {
+            state.optout.blocked.remove(&pair);
+            Some(START_REPLY)
+        }
+        OptOutType::Help => (!state.optout.blocked.contains(&pair)).then_some(HELP_REPLY),
+    };
+    if let Some(text) = reply {
+        let (sid, _) = state.next_message_sid(false);
+        let message = SimState::new_message(
+            account,
+            NewMessage {
+                sid,
+                direction: Direction::OutboundReply,
+                status: MessageStatus::Delivered,
+                from: number,
+                to: handset,
+                body: text,
+                num_media: 0,
+                now,
+                sent: Some(now),
+            },
+        );
+        state.optout.auto_replies.push(message);
+    }
+    Some(kind)
+}
+
+impl crate::Simulator {
+    /// Turns Twilio's default opt-out handling on (the default) or off. Off is what Advanced
+    /// Opt-Out with app-managed consent looks like: no 21610 block, no auto-replies, no
+    /// `OptOutType` parameter. Blocks recorded while on are kept and apply again once it is back
+    /// on. See the `optout` module docs.
+    pub fn set_opt_out_handling(&self, enabled: bool) {
+        self.core.state().optout.set_handling(enabled);
+    }
+
+    /// True when sends from the account's `number` to `handset` are currently refused with 21610
+    /// (the handset opted out and handling is on).
+    pub fn is_opted_out(&self, number: &str, handset: &str) -> bool {
+        self.core.state().optout.is_blocked(number, handset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_whole_trimmed_words_in_any_case() {
+        for w in STOP_WORDS {
+            assert_eq!(classify(w), Some(OptOutType::Stop), "{w}");
+            assert_eq!(classify(&w.to_lowercase()), Some(OptOutType::Stop), "{w}");
+        }
+        assert_eq!(classify("  sToP \n"), Some(OptOutType::Stop));
+        assert_eq!(classify("\u{a0}Unstop\t"), Some(OptOutType::Start));
+        assert_eq!(classify("yes"), Some(OptOutType::Start));
+        assert_eq!(classify("info"), Some(OptOutType::Help));
+        for not in [
+            "STOP PLEASE",
+            "please cancel",
+            "STOP.",
+            "",
+            "stop!",
+            "S TOP",
+        ] {
+            assert_eq!(classify(not), None, "{not}");
+        }
+        assert_eq!(OptOutType::Help.as_str(), "HELP");
+    }
+
+    #[test]
+    fn blocks_are_per_pair_and_ignored_while_disabled() {
+        let account = AccountSid::from_counter(1);
+        let mut s = SimState::new(vec![], None);
+        let t = crate::delivery::testing::t0();
+        assert_eq!(
+            on_inbound(&mut s, &account, "+14155550100", "+14155552671", "stop", t),
+            Some(OptOutType::Stop)
+        );
+        assert!(s.optout.is_blocked("+14155550100", "+1 415 555 2671"));
+        assert!(!s.optout.is_blocked("+14155550101", "+14155552671"));
+        // HELP while blocked: forwarded, not answered.
+        assert_eq!(
+            on_inbound(&mut s, &account, "+14155550100", "+14155552671", "HELP", t),
+            Some(OptOutType::Help)
+        );
+        assert_eq!(s.optout.auto_replies.len(), 1);
+        s.optout.disabled = true;
+        assert!(!s.optout.is_blocked("+14155550100", "+14155552671"));
+        assert_eq!(
+            on_inbound(&mut s, &account, "+14155550100", "+14155552671", "START", t),
+            None
+        );
+        s.optout.disabled = false;
+        assert!(s.optout.is_blocked("+14155550100", "+14155552671"));
+    }
+}

@@ -1,0 +1,294 @@
+//! The `/_sim/` control routes for delivery, carriers, opt-out, faults and the debugger log
+//! (JSON, no authentication, loopback only), for tools outside the process such as
+//! `convsms sim`:
+//!
+//! * `POST /_sim/flush`: runs [`crate::Simulator::run_due`]; 200 + `{"callbacks": n}`. The
+//!   simulator cannot move a clock it does not own: it applies what is due by the clock it was
+//!   started with. A standalone server runs on wall time, so a flush there delivers whatever has
+//!   become due since the messages were created (nothing runs on its own: no background timer).
+//! * `POST /_sim/carrier` with `{"number": "+1…", "profile": "unreachable"}` (profiles in snake
+//!   case: `delivers`, `unreachable`, `unknown_handset`, `landline`, `filtered`,
+//!   `unknown_error`, `not_mobile`): as [`crate::Simulator::set_carrier`]; 200 + the same object
+//!   with the number normalised.
+//! * `POST /_sim/optout` with `{"enabled": false}`: as
+//!   [`crate::Simulator::set_opt_out_handling`]; 200 + `{"enabled": …}`.
+//! * `POST /_sim/faults` with any of `{"seed": 7, "clear": true, "number": "+1…",
+//!   "probability": 0.5, "callback": {"kind": "delay", "seconds": 10}, "webhook": {"kind":
+//!   "timeout"}}`, applied in that order: `seed` restarts the generator, `clear` removes every
+//!   rule, then `callback` / `webhook` set the rule of the scope (`number`, or global without
+//!   it) with `probability` (default 1); `null` removes that scope's rule. 200 + `{}`; 400 +
+//!   `{"error"}` when `probability` is outside `[0, 1]`.
+//! * `GET /_sim/errors`: 200 + the debugger log, a JSON array of
+//!   `{"code", "message", "sid", "url", "at"}`, oldest first (see
+//!   [`crate::Simulator::errors`]).
+//!
+//! Malformed JSON bodies get axum's JSON rejection (HTTP 400/415/422 with a text body).
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::json;
+
+use crate::faults::{Rule, WebhookFault};
+use crate::{delivery, numbers, CallbackFault, CarrierProfile, Core, DebuggerEvent, FaultScope};
+
+/// The routes of this module.
+pub(crate) fn router() -> Router<Arc<Core>> {
+    Router::new()
+        .route("/_sim/flush", post(flush))
+        .route("/_sim/carrier", post(carrier))
+        .route("/_sim/optout", post(optout))
+        .route("/_sim/faults", post(faults))
+        .route("/_sim/errors", get(errors))
+}
+
+async fn flush(State(core): State<Arc<Core>>) -> Json<serde_json::Value> {
+    let callbacks = delivery::run_due(&core).await;
+    Json(json!({ "callbacks": callbacks }))
+}
+
+/// The body of `POST /_sim/carrier` (and its answer).
+#[derive(Debug, Deserialize, Serialize)]
+struct CarrierRequest {
+    number: String,
+    profile: CarrierProfile,
+}
+
+async fn carrier(
+    State(core): State<Arc<Core>>,
+    Json(req): Json<CarrierRequest>,
+) -> Json<CarrierRequest> {
+    let number = numbers::normalise(&req.number);
+    {
+        let mut state = core.state();
+        state.delivery.set_carrier(&number, req.profile);
+    }
+    Json(CarrierRequest {
+        number,
+        profile: req.profile,
+    })
+}
+
+/// The body of `POST /_sim/optout`.
+#[derive(Debug, Deserialize)]
+struct OptOutRequest {
+    enabled: bool,
+}
+
+async fn optout(
+    State(core): State<Arc<Core>>,
+    Json(req): Json<OptOutRequest>,
+) -> Json<serde_json::Value> {
+    core.state().optout.set_handling(req.enabled);
+    Json(json!({ "enabled": req.enabled }))
+}
+
+/// `Some(value)` for a present key, even when its value is `null` (then `Some(None)`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// The body of `POST /_sim/faults`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultsRequest {
+    seed: Option<u64>,
+    #[serde(default)]
+    clear: bool,
+    number: Option<String>,
+    probability: Option<f64>,
+    #[serde(default, deserialize_with = "present")]
+    callback: Option<Option<CallbackFault>>,
+    #[serde(default, deserialize_with = "present")]
+    webhook: Option<Option<WebhookFault>>,
+    #[serde(default, deserialize_with = "present")]
+    api: Option<Option<crate::ApiFault>>,
+}
+
+async fn faults(State(core): State<Arc<Core>>, Json(req): Json<FaultsRequest>) -> Response {
+    let probability = req.probability.unwrap_or(1.0);
+    if !(0.0..=1.0).contains(&probability) {
+        let error = format!("probability must be between 0 and 1, got {probability}");
+        return (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response();
+    }
+    let scope = match req.number {
+        Some(n) => FaultScope::Number(n),
+        None => FaultScope::Global,
+    };
+    if let Some(seed) = req.seed {
+        core.api_faults.reseed(seed);
+    }
+    if req.clear {
+        core.api_faults.clear();
+    }
+    if let Some(fault) = req.api {
+        core.api_faults.set(scope.clone(), fault, probability);
+    }
+    let mut state = core.state();
+    if let Some(seed) = req.seed {
+        state.faults.reseed(seed);
+    }
+    if req.clear {
+        state.faults.clear();
+    }
+    if let Some(fault) = req.callback {
+        Rule::set(
+            &mut state.faults.callback,
+            scope.clone(),
+            fault,
+            probability,
+        );
+    }
+    if let Some(fault) = req.webhook {
+        Rule::set(&mut state.faults.webhook, scope, fault, probability);
+    }
+    Json(json!({})).into_response()
+}
+
+async fn errors(State(core): State<Arc<Core>>) -> Json<Vec<DebuggerEvent>> {
+    Json(core.state().debugger.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::delivery::testing::{send, send_ok, start, HANDSET, SHOP};
+    use crate::test_support::*;
+    use crate::{CarrierProfile, DebuggerEvent};
+
+    async fn post(sim: &crate::Simulator, path: &str, body: Value) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(format!("{}{path}", sim.base_url()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn flush_runs_what_is_due_by_the_simulator_clock() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        send_ok(&sim, HANDSET, "hi", Some(&format!("{}/s", app.base))).await;
+        let flush = || async {
+            let resp = post(&sim, "/_sim/flush", json!({})).await;
+            assert_eq!(resp.status(), 200);
+            resp.json::<Value>().await.unwrap()
+        };
+        assert_eq!(flush().await, json!({"callbacks": 0}));
+        clock.advance(5);
+        assert_eq!(flush().await, json!({"callbacks": 2}));
+        assert_eq!(app.hits().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn carrier_and_optout_over_http() {
+        let (sim, _clock) = start().await;
+        let resp = post(
+            &sim,
+            "/_sim/carrier",
+            json!({"number": "+1 415 555 2671", "profile": "not_mobile"}),
+        )
+        .await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(
+            resp.json::<Value>().await.unwrap(),
+            json!({"number": HANDSET, "profile": "not_mobile"})
+        );
+        assert_eq!(sim.carrier(HANDSET), CarrierProfile::NotMobile);
+        assert_eq!(send(&sim, HANDSET, "hi", None).await.status(), 400);
+        let bad = post(
+            &sim,
+            "/_sim/carrier",
+            json!({"number": HANDSET, "profile": "lost"}),
+        )
+        .await;
+        assert!(bad.status().is_client_error());
+
+        let app = start_receiver(200, "").await;
+        sim.set_sms_url(&format!("{}/sms", app.base));
+        let resp = post(&sim, "/_sim/optout", json!({"enabled": false})).await;
+        assert_eq!(
+            resp.json::<Value>().await.unwrap(),
+            json!({"enabled": false})
+        );
+        sim.send_inbound("+14155550123", SHOP, "STOP", &[])
+            .await
+            .unwrap();
+        assert!(!sim.is_opted_out(SHOP, "+14155550123"));
+        post(&sim, "/_sim/optout", json!({"enabled": true})).await;
+        sim.send_inbound("+14155550123", SHOP, "STOP", &[])
+            .await
+            .unwrap();
+        assert!(sim.is_opted_out(SHOP, "+14155550123"));
+    }
+
+    #[tokio::test]
+    async fn faults_and_errors_over_http() {
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        sim.set_sms_url(&format!("{}/sms", app.base));
+        let ok = post(
+            &sim,
+            "/_sim/faults",
+            json!({"seed": 3, "number": HANDSET, "callback": {"kind": "drop"},
+                   "webhook": {"kind": "server_error"}}),
+        )
+        .await;
+        assert_eq!(ok.status(), 200);
+        let bad = post(
+            &sim,
+            "/_sim/faults",
+            json!({"probability": 2.0, "callback": null}),
+        )
+        .await;
+        assert_eq!(bad.status(), 400);
+        assert!(bad.json::<Value>().await.unwrap()["error"].is_string());
+
+        send_ok(&sim, HANDSET, "hi", Some(&format!("{}/s", app.base))).await;
+        clock.advance(5);
+        assert_eq!(sim.run_due().await, 0, "dropped");
+        let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+        assert_eq!(d.http_status, 500);
+
+        let errors: Vec<DebuggerEvent> = reqwest::get(format!("{}/_sim/errors", sim.base_url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(errors, sim.errors());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, 11200);
+        assert_eq!(errors[0].sid, Some(d.sid));
+
+        // `null` removes the rule of the scope; `clear` removes them all.
+        post(
+            &sim,
+            "/_sim/faults",
+            json!({"number": HANDSET, "callback": null}),
+        )
+        .await;
+        send_ok(&sim, HANDSET, "again", Some(&format!("{}/s", app.base))).await;
+        clock.advance(5);
+        assert_eq!(sim.run_due().await, 2);
+        post(&sim, "/_sim/faults", json!({"clear": true})).await;
+        assert_eq!(
+            sim.send_inbound(HANDSET, SHOP, "x", &[])
+                .await
+                .unwrap()
+                .http_status,
+            200
+        );
+    }
+}

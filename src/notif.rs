@@ -1,0 +1,168 @@
+//! SMS update notifications: the START, STOP and Notification keywords (seed 003, NOTIF-1..5).
+//!
+//! A registered user (a `sys_user` other than the guest) manages whether they receive SMS updates
+//! of their conversations by texting a keyword alone: `START` turns them on, `STOP` off, and
+//! `Notification` replies the current setting. They are off until the user opts in (NOTIF-1).
+//! Guests, consumers and customer contacts get a reply saying only registered users can subscribe,
+//! and nothing is stored (NOTIF-5). Matching ignores case and surrounding white space; a keyword
+//! inside a longer message is just text.
+//!
+//! **With Twilio's opt-out handling** (the default on long codes, Twilio reference §7), `STOP` and
+//! `START` are also Twilio's keywords: Twilio blocks (or unblocks) the pair, sends its own
+//! confirmation and forwards the keyword with `OptOutType`. The engine then records the
+//! subscription change but sends no reply of its own after `STOP` (Twilio would refuse it with
+//! 21610); after `START` it confirms the subscription. With Twilio's handling off (Advanced Opt-Out
+//! managed by the application), the engine replies to every keyword itself.
+
+use crate::model::{Party, PartyTable};
+
+/// A notification keyword.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keyword {
+    /// `START`: turn SMS updates on (NOTIF-2).
+    Start,
+    /// `STOP`: turn SMS updates off (NOTIF-3).
+    Stop,
+    /// `Notification`: reply the current setting (NOTIF-4).
+    Notification,
+}
+
+/// The keyword a message consists of, if it is one (any case, surrounding white space ignored).
+pub fn keyword(body: &str) -> Option<Keyword> {
+    let word = body.trim();
+    if word.eq_ignore_ascii_case("start") {
+        Some(Keyword::Start)
+    } else if word.eq_ignore_ascii_case("stop") {
+        Some(Keyword::Stop)
+    } else if word.eq_ignore_ascii_case("notification") {
+        Some(Keyword::Notification)
+    } else {
+        None
+    }
+}
+
+/// Reply to START.
+pub const SUBSCRIBED: &str =
+    "You will receive SMS updates about your conversations. Reply STOP to stop them.";
+/// Reply to STOP (when the application, not Twilio, handles opt-out).
+pub const UNSUBSCRIBED: &str =
+    "You will no longer receive SMS updates. Reply START to receive them again.";
+/// Reply to Notification when updates are on.
+pub const STATUS_ON: &str = "SMS update notifications are ON. Reply STOP to turn them off.";
+/// Reply to Notification when updates are off.
+pub const STATUS_OFF: &str = "SMS update notifications are OFF. Reply START to turn them on.";
+/// Reply to guests, consumers and customer contacts.
+pub const REGISTERED_ONLY: &str =
+    "Only registered users can subscribe to SMS update notifications.";
+
+/// What to do with a keyword.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The new setting to store for the user, if it changes or is set.
+    pub set: Option<bool>,
+    /// The reply to send, if any.
+    pub reply: Option<&'static str>,
+}
+
+/// Decides a keyword from `requester` (`None` = guest), whose setting is `current` (`None` = never
+/// set, which means off), given whether Twilio already handled it (`OptOutType` present).
+pub fn decide(
+    keyword: Keyword,
+    requester: Option<&Party>,
+    current: Option<bool>,
+    handled_by_provider: bool,
+) -> Decision {
+    let registered = requester.is_some_and(|p| p.table == PartyTable::SysUser && !p.is_guest());
+    if !registered {
+        return Decision {
+            set: None,
+            reply: match keyword {
+                // Twilio confirmed the opt-out itself and would refuse our reply.
+                Keyword::Stop if handled_by_provider => None,
+                _ => Some(REGISTERED_ONLY),
+            },
+        };
+    }
+    match keyword {
+        Keyword::Start => Decision {
+            set: Some(true),
+            reply: Some(SUBSCRIBED),
+        },
+        Keyword::Stop => Decision {
+            set: Some(false),
+            reply: (!handled_by_provider).then_some(UNSUBSCRIBED),
+        },
+        Keyword::Notification => Decision {
+            set: None,
+            reply: Some(if current.unwrap_or(false) {
+                STATUS_ON
+            } else {
+                STATUS_OFF
+            }),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::GUEST_SYS_ID;
+
+    fn party(table: PartyTable, id: &str) -> Party {
+        Party {
+            table,
+            sys_id: id.into(),
+            name: id.into(),
+            phone: None,
+            country: None,
+        }
+    }
+
+    #[test]
+    fn keywords_ignore_case_and_spaces_but_not_other_words() {
+        assert_eq!(keyword("  start "), Some(Keyword::Start));
+        assert_eq!(keyword("STOP"), Some(Keyword::Stop));
+        assert_eq!(keyword("notification\n"), Some(Keyword::Notification));
+        assert_eq!(keyword("please stop"), None);
+        assert_eq!(keyword("notifications"), None);
+    }
+
+    #[test]
+    fn only_registered_users_subscribe() {
+        let user = party(PartyTable::SysUser, "u");
+        assert_eq!(
+            decide(Keyword::Start, Some(&user), None, false).set,
+            Some(true)
+        );
+        assert_eq!(
+            decide(Keyword::Stop, Some(&user), Some(true), true).reply,
+            None
+        );
+        assert_eq!(
+            decide(Keyword::Stop, Some(&user), Some(true), false).reply,
+            Some(UNSUBSCRIBED)
+        );
+        assert_eq!(
+            decide(Keyword::Notification, Some(&user), None, false).reply,
+            Some(STATUS_OFF)
+        );
+        for other in [
+            party(PartyTable::SysUser, GUEST_SYS_ID),
+            party(PartyTable::CsmConsumer, "c"),
+            party(PartyTable::CustomerContact, "k"),
+        ] {
+            let d = decide(Keyword::Start, Some(&other), None, false);
+            assert_eq!(
+                d,
+                Decision {
+                    set: None,
+                    reply: Some(REGISTERED_ONLY)
+                }
+            );
+        }
+        assert_eq!(
+            decide(Keyword::Notification, None, None, false).reply,
+            Some(REGISTERED_ONLY)
+        );
+    }
+}

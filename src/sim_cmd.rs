@@ -1,0 +1,265 @@
+//! `convsms sim`: the simulated Twilio (`convsms_sim`) as a standalone server on 127.0.0.1, for
+//! the official SDKs, twilio-cli-like tools, curl, or an app under development.
+//!
+//! The first line printed on stdout is the base URL alone (`http://127.0.0.1:4010`), so a script
+//! that started it with `--port 0` can read the port the OS chose; the lines after it give the
+//! credentials, the numbers and how to point the SDKs at it. It serves until Ctrl-C (SIGINT) or
+//! SIGTERM, then stops gracefully.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Args;
+use convsms::clock::SystemClock;
+use convsms_sim::{SimConfig, Simulator};
+use twilio_wire::sid::AccountSid;
+
+/// The account SID when neither `--account-sid` nor `TWILIO_ACCOUNT_SID` is given.
+pub const DEFAULT_ACCOUNT_SID: &str = "AC00000000000000000000000000000001";
+/// The Auth Token when neither `--auth-token` nor `TWILIO_AUTH_TOKEN` is given.
+pub const DEFAULT_AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
+/// The account's number when no `--number` is given.
+pub const DEFAULT_NUMBER: &str = "+14155550100";
+/// How often due status transitions are flushed (delivery lifecycle).
+const FLUSH_EVERY: Duration = Duration::from_millis(200);
+
+/// The options of `convsms sim`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// TCP port on 127.0.0.1; 0 lets the OS choose (the first stdout line tells which).
+    #[arg(long, default_value_t = 4010)]
+    pub port: u16,
+    /// The simulated account's SID: AC followed by 32 hex digits.
+    #[arg(
+        long,
+        env = "TWILIO_ACCOUNT_SID",
+        default_value = DEFAULT_ACCOUNT_SID,
+        value_parser = parse_account_sid
+    )]
+    pub account_sid: String,
+    /// The account's Auth Token (Basic-auth password and webhook signing key).
+    #[arg(
+        long,
+        env = "TWILIO_AUTH_TOKEN",
+        default_value = DEFAULT_AUTH_TOKEN,
+        hide_env_values = true,
+        value_parser = parse_auth_token
+    )]
+    pub auth_token: String,
+    /// A number the account owns, in E.164 (+14155550100); repeat for several.
+    /// Default: +14155550100.
+    #[arg(long = "number", value_name = "E164", value_parser = parse_e164)]
+    pub numbers: Vec<String>,
+    /// The numbers' messaging webhook ("A message comes in"), an absolute http(s) URL.
+    #[arg(long, value_name = "URL", value_parser = parse_sms_url)]
+    pub sms_url: Option<String>,
+}
+
+/// `AC` + 32 hex digits.
+fn parse_account_sid(s: &str) -> Result<String, String> {
+    AccountSid::parse(s)
+        .map(|sid| sid.as_str().to_owned())
+        .map_err(|_| {
+            format!(
+                "'{s}' is not an Account SID; expected AC followed by 32 hexadecimal digits, \
+                 for example {DEFAULT_ACCOUNT_SID}"
+            )
+        })
+}
+
+/// Not empty, no whitespace (it goes into a Basic-auth header).
+fn parse_auth_token(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        Err(format!(
+            "the auth token is empty; expected a secret such as {DEFAULT_AUTH_TOKEN}"
+        ))
+    } else if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Err("the auth token contains whitespace or control characters".to_owned())
+    } else {
+        Ok(s.to_owned())
+    }
+}
+
+/// Strict E.164 (`+`, then 2 to 15 digits, no leading 0) and valid for libphonenumber.
+fn parse_e164(s: &str) -> Result<String, String> {
+    let digits = s.strip_prefix('+').unwrap_or("");
+    let shaped = (2..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0');
+    if !shaped {
+        let hint = match convsms::phone::E164::parse(s, None) {
+            Ok(e164) => format!(" (did you mean {}?)", e164.as_str()),
+            Err(_) => String::new(),
+        };
+        return Err(format!(
+            "'{s}' is not an E.164 number; expected '+', the country code and the number, \
+             digits only, for example {DEFAULT_NUMBER}{hint}"
+        ));
+    }
+    match convsms::phone::E164::parse(s, None) {
+        Ok(_) => Ok(s.to_owned()),
+        Err(e) => Err(format!("'{s}' is not a valid phone number: {e}")),
+    }
+}
+
+/// An absolute http(s) URL with a host.
+fn parse_sms_url(s: &str) -> Result<String, String> {
+    match url::Url::parse(s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(s.to_owned()),
+        Ok(_) => Err(format!(
+            "'{s}' is not an http(s) URL; expected for example http://127.0.0.1:8080/sms/inbound"
+        )),
+        Err(e) => Err(format!("'{s}' is not a URL ({e})")),
+    }
+}
+
+impl SimArgs {
+    /// The simulator configuration these options describe.
+    pub fn config(&self) -> SimConfig {
+        let numbers = if self.numbers.is_empty() {
+            vec![DEFAULT_NUMBER.to_owned()]
+        } else {
+            self.numbers.clone()
+        };
+        SimConfig {
+            port: self.port,
+            account_sid: self.account_sid.clone(),
+            auth_token: self.auth_token.clone(),
+            numbers,
+            sms_url: self.sms_url.clone(),
+            ..SimConfig::for_tests()
+        }
+    }
+}
+
+/// Runs `convsms sim` to completion: 0 after Ctrl-C, 1 when the server cannot start.
+pub fn run(args: SimArgs) -> ExitCode {
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("convsms sim: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(serve(args.config())) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("convsms sim: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Starts the simulator, prints how to reach it, runs due transitions every 200 ms and stops
+/// on Ctrl-C / SIGTERM.
+async fn serve(config: SimConfig) -> Result<(), convsms_sim::SimError> {
+    let numbers = config.numbers.clone();
+    let sms_url = config.sms_url.clone();
+    let sim = Simulator::start(config, Arc::new(SystemClock)).await?;
+    println!("{}", banner(&sim, &numbers, sms_url.as_deref()));
+
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    let mut tick = tokio::time::interval(FLUSH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            () = &mut stop => break,
+            _ = tick.tick() => flush_due(&sim).await,
+        }
+    }
+    eprintln!("convsms sim: stopping");
+    sim.shutdown().await;
+    Ok(())
+}
+
+/// Applies the status transitions (and posts their status callbacks) that are due by now: on
+/// its own the simulator moves nothing (see `convsms_sim`'s `delivery` module).
+async fn flush_due(sim: &Simulator) {
+    sim.run_due().await;
+}
+
+/// What `convsms sim` prints at start: the base URL alone on the first line, then the details.
+fn banner(sim: &Simulator, numbers: &[String], sms_url: Option<&str>) -> String {
+    let base = sim.base_url();
+    let ac = sim.account_sid();
+    format!(
+        "{base}\n\
+         Simulated Twilio (2010-04-01 Messages API) listening on {base}\n  \
+         account SID  {ac}\n  \
+         auth token   {token}\n  \
+         test creds   {test_ac} / {test_token} (magic numbers only)\n  \
+         numbers      {numbers}\n  \
+         SMS URL      {sms_url}\n  \
+         Messages     {base}/2010-04-01/Accounts/{ac}/Messages.json\n  \
+         control      {base}/_sim/messages\n  \
+         Python SDK   client.api.base_url = \"{base}\"\n  \
+         Node SDK     client.api.baseUrl = \"{base}\"\n\
+         (leave TWILIO_EDGE and TWILIO_REGION unset) Ctrl-C to stop.",
+        token = sim.auth_token(),
+        test_ac = sim.test_account_sid(),
+        test_token = sim.test_auth_token(),
+        numbers = numbers.join(", "),
+        sms_url = sms_url.unwrap_or("(none: inbound messages need --sms-url)"),
+    )
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_account_sid_numbers_token_and_url() {
+        assert!(parse_account_sid(DEFAULT_ACCOUNT_SID).is_ok());
+        let e = parse_account_sid("AC123").unwrap_err();
+        assert!(e.contains("32 hexadecimal"), "{e}");
+        assert!(parse_account_sid("SM00000000000000000000000000000001").is_err());
+
+        assert_eq!(parse_e164("+14155550100").unwrap(), "+14155550100");
+        let e = parse_e164("+1 415 555 0100").unwrap_err();
+        assert!(e.contains("did you mean +14155550100?"), "{e}");
+        let e = parse_e164("4155550100").unwrap_err();
+        assert!(e.contains("not an E.164 number"), "{e}");
+        let e = parse_e164("+6512").unwrap_err();
+        assert!(e.contains("not a valid phone number"), "{e}");
+
+        assert!(parse_auth_token("").is_err());
+        assert!(parse_auth_token("a b").is_err());
+        assert!(parse_sms_url("http://127.0.0.1:8080/sms").is_ok());
+        assert!(parse_sms_url("ftp://x.test/sms").is_err());
+        assert!(parse_sms_url("/sms").is_err());
+    }
+}

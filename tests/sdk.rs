@@ -1,0 +1,337 @@
+//! `convsms sim` as a user runs it, and the simulated Twilio driven by the REAL official SDKs:
+//! twilio-python and twilio-node, pinned in `tests/sdk/requirements.txt` and
+//! `tests/sdk/package-lock.json` and installed by `.ci/run` (a venv at `target/sdk-venv`, `npm ci`
+//! in `tests/sdk/`). Each SDK script gets its own `convsms sim --port 0`, prints one line per check
+//! and exits 0 only when every check passed.
+//!
+//! Without the SDKs installed these tests fail and say how to install them; set
+//! `CONVSMS_SKIP_SDK_TESTS=1` to skip the two SDK tests instead. `CONVSMS_SDK_PYTHON` overrides the
+//! Python interpreter (default `<target dir>/sdk-venv/bin/python`).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+const AUTH_TOKEN: &str = "sdk-conformance-token";
+const NUMBERS: [&str; 2] = ["+14155550100", "+14155550101"];
+/// How long one SDK script may run (its own waits are bounded; this catches a hang).
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(240);
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `convsms` with none of the Twilio variables of the caller's environment.
+fn convsms() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_convsms"));
+    c.current_dir(manifest_dir());
+    for var in [
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_EDGE",
+        "TWILIO_REGION",
+    ] {
+        c.env_remove(var);
+    }
+    c
+}
+
+/// Reads `from` to its end on a thread, into a shared string.
+fn drain(mut from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let out = Arc::new(Mutex::new(String::new()));
+    let sink = out.clone();
+    thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = from.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    out
+}
+
+/// A running `convsms sim`; killed when dropped.
+struct Sim {
+    child: Child,
+    base_url: String,
+    /// Everything it printed: the banner (after its first line) and stderr.
+    output: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Sim {
+    /// Starts `convsms sim <args>` and reads the base URL from its first stdout line.
+    fn start(mut cmd: Command) -> Sim {
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start convsms sim");
+        let stderr = drain(child.stderr.take().unwrap());
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).expect("read the first line");
+        let base_url = first.trim().to_owned();
+        if !base_url.starts_with("http://127.0.0.1:") {
+            let _ = child.kill();
+            let _ = child.wait();
+            thread::sleep(Duration::from_millis(100));
+            panic!(
+                "convsms sim did not print its base URL first: {first:?}\nstderr: {}",
+                stderr.lock().unwrap()
+            );
+        }
+        let output = drain(stdout);
+        Sim {
+            child,
+            base_url,
+            output,
+            stderr,
+        }
+    }
+
+    /// Starts the simulator the SDK scripts expect.
+    fn for_sdks() -> Sim {
+        let mut cmd = convsms();
+        cmd.args([
+            "sim",
+            "--port",
+            "0",
+            "--account-sid",
+            ACCOUNT_SID,
+            "--auth-token",
+            AUTH_TOKEN,
+        ]);
+        for n in NUMBERS {
+            cmd.args(["--number", n]);
+        }
+        Sim::start(cmd)
+    }
+
+    /// Waits (up to 10 s) until the banner's text contains `what`.
+    fn wait_output(&self, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let out = self.output.lock().unwrap().clone();
+            if out.contains(what) || Instant::now() > deadline {
+                return out;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `cmd` to completion (killed after `timeout`); its exit status, stdout and stderr.
+fn run_with_timeout(mut cmd: Command, timeout: Duration) -> (Option<ExitStatus>, String, String) {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let out = drain(child.stdout.take().unwrap());
+    let err = drain(child.stderr.take().unwrap());
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        thread::sleep(Duration::from_millis(50));
+    };
+    thread::sleep(Duration::from_millis(50)); // let the drains finish
+    let stdout = out.lock().unwrap().clone();
+    let stderr = err.lock().unwrap().clone();
+    (status, stdout, stderr)
+}
+
+/// Runs one SDK script (`program script`) against a fresh simulator and asserts every check
+/// passed.
+fn run_sdk_script(name: &str, program: &Path, script: &str) {
+    let sim = Sim::for_sdks();
+    let mut cmd = Command::new(program);
+    cmd.arg(manifest_dir().join("tests/sdk").join(script))
+        .current_dir(manifest_dir().join("tests/sdk"))
+        .env("SIM_BASE_URL", &sim.base_url)
+        .env("SIM_ACCOUNT_SID", ACCOUNT_SID)
+        .env("SIM_AUTH_TOKEN", AUTH_TOKEN)
+        .env("SIM_NUMBERS", NUMBERS.join(","))
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost");
+    for var in [
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_EDGE",
+        "TWILIO_REGION",
+        "HTTP_PROXY",
+        "http_proxy",
+    ] {
+        cmd.env_remove(var);
+    }
+    let (status, stdout, stderr) = run_with_timeout(cmd, SCRIPT_TIMEOUT);
+    // The check lines show with `cargo test -- --nocapture`, and in full on failure.
+    println!("{stdout}");
+    let failed: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert!(
+        status.is_some_and(|s| s.success()) && failed.is_empty(),
+        "{name} SDK checks failed ({}):\n{}\n\n--- {name} stdout ---\n{stdout}\n--- {name} stderr ---\n{stderr}\n--- convsms sim stderr ---\n{}",
+        status.map_or("timed out".to_owned(), |s| s.to_string()),
+        failed.join("\n"),
+        sim.stderr.lock().unwrap(),
+    );
+    assert!(
+        stdout.lines().any(|l| l.starts_with("ok ")),
+        "{name}: no check ran:\n{stdout}"
+    );
+}
+
+fn skip_sdk_tests() -> bool {
+    let skip = std::env::var_os("CONVSMS_SKIP_SDK_TESTS").is_some_and(|v| v == "1");
+    if skip {
+        eprintln!("CONVSMS_SKIP_SDK_TESTS=1: SDK conformance tests skipped");
+    }
+    skip
+}
+
+/// The venv `.ci/run` makes: `$CARGO_TARGET_DIR/sdk-venv`, i.e. beside the binary's profile dir.
+fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("CONVSMS_SDK_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let exe = Path::new(env!("CARGO_BIN_EXE_convsms"));
+    let target = exe.parent().and_then(Path::parent).expect("target dir");
+    target.join("sdk-venv/bin/python")
+}
+
+#[test]
+fn python_sdk_conformance() {
+    if skip_sdk_tests() {
+        return;
+    }
+    let python = python();
+    let probe = Command::new(&python)
+        .args(["-c", "import twilio; print(twilio.__version__)"])
+        .output();
+    let installed = probe.as_ref().is_ok_and(|o| o.status.success());
+    assert!(
+        installed,
+        "twilio-python is not installed for {}: run\n  python3 -m venv target/sdk-venv && \
+         target/sdk-venv/bin/pip install -r tests/sdk/requirements.txt\n\
+         (as .ci/run does), or set CONVSMS_SKIP_SDK_TESTS=1 ({probe:?})",
+        python.display()
+    );
+    run_sdk_script("python", &python, "sdk_python.py");
+}
+
+#[test]
+fn node_sdk_conformance() {
+    if skip_sdk_tests() {
+        return;
+    }
+    let installed = manifest_dir()
+        .join("tests/sdk/node_modules/twilio/package.json")
+        .exists();
+    assert!(
+        installed,
+        "twilio-node is not installed: run\n  (cd tests/sdk && npm ci)\n\
+         (as .ci/run does), or set CONVSMS_SKIP_SDK_TESTS=1"
+    );
+    run_sdk_script("node", Path::new("node"), "sdk_node.js");
+}
+
+#[test]
+fn sim_validates_its_options_reads_the_environment_and_stops_on_ctrl_c() {
+    let refused = |args: &[&str], what: &str| {
+        let out = convsms().arg("sim").args(args).output().expect("run sim");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(what), "{args:?}: {stderr}");
+    };
+    refused(
+        &["--account-sid", "AC123"],
+        "AC followed by 32 hexadecimal digits",
+    );
+    refused(&["--number", "4155550100"], "not an E.164 number");
+    refused(
+        &["--number", "+1 415 555 0100"],
+        "did you mean +14155550100?",
+    );
+    refused(&["--number", "+6512"], "not a valid phone number");
+    refused(&["--sms-url", "ftp://x.test/sms"], "not an http(s) URL");
+    refused(&["--auth-token", ""], "auth token is empty");
+
+    // The credentials come from the environment when the flags are absent.
+    let mut cmd = convsms();
+    cmd.args(["sim", "--port", "0"])
+        .env("TWILIO_ACCOUNT_SID", "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .env("TWILIO_AUTH_TOKEN", "from-the-environment");
+    let sim = Sim::start(cmd);
+    let banner = sim.wait_output("Ctrl-C");
+    assert!(
+        banner.contains("account SID  ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        "{banner}"
+    );
+    assert!(
+        banner.contains("auth token   from-the-environment"),
+        "{banner}"
+    );
+    assert!(banner.contains("numbers      +14155550100"), "{banner}");
+    assert!(
+        banner.contains(&format!(
+            "{}/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json",
+            sim.base_url
+        )),
+        "{banner}"
+    );
+
+    // A taken port is a clear error, exit status 1.
+    let port = sim.base_url.rsplit(':').next().unwrap().to_owned();
+    let out = convsms()
+        .args(["sim", "--port", &port])
+        .output()
+        .expect("run sim");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+
+    // Ctrl-C (SIGINT) stops it gracefully with status 0.
+    let mut sim = sim;
+    let pid = sim.child.id().to_string();
+    let kill = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = sim.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "convsms sim ignored SIGINT");
+        thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+}
