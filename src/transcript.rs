@@ -6,7 +6,7 @@
 //! IMS0001001 · messaging/sms · +14155552671 ⇄ +14155550100 · opened for sys_user Ada Lovelace
 //! state new · assigned to virtual agent · live group: (none)
 //!   #1 09:00:00 requester → "Hi"                                   [received SM…0001]
-//!   #2 09:00:00 virtual agent → "Hi, this is the virtual agent…"   [queued SM…0002]
+//!   #2 09:00:00 virtual agent → "Hi, this is the virtual agent…" (1 segment, GSM-7) [queued SM…0002]
 //!   #3 09:00:05 agent alice → "Hello"            [delivered at 09:03:05 after 2 attempts SM…0003]
 //! ```
 
@@ -98,8 +98,25 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
             for media in &m.media {
                 let _ = write!(out, " +media({} {})", media.content_type, media.url);
             }
+            if m.direction == "outbound" {
+                let _ = write!(out, " ({})", cost(&m.body, !m.media.is_empty()));
+            }
             let _ = writeln!(out, " [{status}]");
         }
         Ok(out)
     })
+}
+
+/// What an outbound message costs on the air (Twilio §8): `MMS`, or `N segment(s), GSM-7|UCS-2`.
+fn cost(body: &str, has_media: bool) -> String {
+    use twilio_wire::segments::{encoding, num_segments, Encoding};
+    if has_media {
+        return "MMS".to_owned();
+    }
+    let n = num_segments(body);
+    let enc = match encoding(body) {
+        Encoding::Gsm7 => "GSM-7",
+        Encoding::Ucs2 => "UCS-2",
+    };
+    format!("{n} segment{}, {enc}", if n == 1 { "" } else { "s" })
 }

@@ -39,7 +39,8 @@ use crate::state::{InboundRecord, MediaRecord, NewMessage, Record, SimState};
 use crate::twiml::{self, TwimlMessage};
 use crate::validate::{MAX_BODY_UNITS, MAX_MEDIA};
 use crate::webhook::{self, Outcome};
-use crate::{delivery, numbers, segments, Core, InboundDelivery, SimError};
+use crate::{delivery, numbers, Core, InboundDelivery, SimError};
+use twilio_wire::segments;
 
 /// The `I-Twilio-Idempotency-Token` of message number `n`: UUID-shaped and deterministic.
 fn idempotency_token(n: u64) -> String {

@@ -18,7 +18,7 @@
 //! * `testcreds`: the test credentials and their magic numbers (§10).
 //! * `api_faults`: injected 429 / 500 / latency faults of the create API ([`ApiFault`]).
 //! * `numbers`: phone-number validity through libphonenumber (`rlibphonenumber`).
-//! * `segments`: GSM-7 / UCS-2 encoding, segment counting and Smart Encoding (§8).
+//! * segment counting lives in `twilio_wire::segments` (§8), shared with the engine.
 //! * `handsets`: messages from handsets to the account (inbound, §4.1).
 //! * `webhook`: signed form POSTs from "Twilio" to the app (`X-Twilio-Signature`, §6),
 //!   connection-override retries, and the debugger log ([`DebuggerEvent`]).
@@ -58,7 +58,6 @@ mod list;
 mod media;
 mod numbers;
 mod optout;
-mod segments;
 mod sim_routes;
 mod state;
 mod testcreds;

@@ -225,7 +225,7 @@ impl SimState {
             num_segments: if m.num_media > 0 {
                 "1".to_owned()
             } else {
-                crate::segments::num_segments(m.body).to_string()
+                twilio_wire::segments::num_segments(m.body).to_string()
             },
             price: None,
             price_unit: Some("USD".to_owned()),

@@ -8,7 +8,7 @@
 //! `FallbackFrom`, `MessagingServiceSid`, `Body`, `MediaUrl`, `ContentSid`); unknown parameters
 //! are ignored. Booleans are `true` / `false` (any letter case). What the simulator models:
 //!
-//! * `SmartEncoded=true`: the §8.3 substitutions ([`crate::segments::smart_encode`]) are applied
+//! * `SmartEncoded=true`: the §8.3 substitutions ([`twilio_wire::segments::smart_encode`]) are applied
 //!   to the body before it is counted, stored and sent (off by default: UNCONFIRMED);
 //! * `MessagingServiceSid`: echoed as `messaging_service_sid`; `From` may then be omitted
 //!   (`from` is null) and the initial status is `accepted` (§3);
@@ -46,7 +46,8 @@
 use chrono::{DateTime, Utc};
 use twilio_wire::ApiError;
 
-use crate::{numbers, segments, testcreds};
+use crate::{numbers, testcreds};
+use twilio_wire::segments;
 
 /// Most characters (UTF-16 code units) a body may have.
 pub(crate) const MAX_BODY_UNITS: usize = 1600;

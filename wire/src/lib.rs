@@ -15,6 +15,8 @@
 //!   type, [`error::WireError`].
 //! * [`message`]: the Message resource JSON ([`message::Message`], §2.3) and its Media
 //!   subresource ([`message::Media`], §2.5).
+//! * [`segments`]: GSM-7 / UCS-2 encoding, `num_segments` and Smart Encoding (§8), used by the
+//!   simulator to count and by the engine to show what an SMS costs.
 //! * [`page`]: list pages (§2.4): the eight meta keys ([`page::PageMeta`]) with host-relative
 //!   paging URIs, [`page::MessagePage`] (`messages`) and [`page::MediaPage`] (`media_list`).
 
@@ -22,6 +24,7 @@ pub mod date;
 pub mod error;
 pub mod message;
 pub mod page;
+pub mod segments;
 pub mod sid;
 pub mod signature;
 

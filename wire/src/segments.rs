@@ -42,7 +42,7 @@ const GSM7_EXTENSION: &str = "\u{c}[\\]^{|}~€";
 
 /// How a message is encoded on the air interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Encoding {
+pub enum Encoding {
     /// GSM 03.38 7-bit default alphabet: 160 / 153 septets per segment.
     Gsm7,
     /// UCS-2 (UTF-16 code units): 70 / 67 per segment.
@@ -76,7 +76,7 @@ fn graphemes(body: &str) -> Vec<&str> {
 
 /// The encoding Twilio picks for `body`: GSM-7 when every grapheme cluster is a single GSM-7
 /// character (basic or extension), otherwise UCS-2.
-pub(crate) fn encoding(body: &str) -> Encoding {
+pub fn encoding(body: &str) -> Encoding {
     let gsm = graphemes(body).iter().all(|g| {
         let mut chars = g.chars();
         matches!((chars.next(), chars.next()), (Some(c), None) if gsm7_septets(c).is_some())
@@ -116,7 +116,7 @@ fn unit_costs(body: &str, encoding: Encoding) -> Vec<usize> {
 }
 
 /// The number of SMS segments `body` takes as it is (no Smart Encoding), at least 1.
-pub(crate) fn num_segments(body: &str) -> usize {
+pub fn num_segments(body: &str) -> usize {
     let costs = unit_costs(body, encoding(body));
     if costs.iter().sum::<usize>() <= SEGMENT_BITS {
         return 1;
@@ -137,7 +137,7 @@ pub(crate) fn num_segments(body: &str) -> usize {
 /// Smart Encoding substitutions (§8.3, SEG `SmartEncodingMap.ts`): each character on the left
 /// is replaced by the text on the right (possibly empty, which removes it). Full-width ASCII
 /// U+FF01–U+FF5E is handled by [`smart_encode`] directly (each becomes its ASCII twin).
-pub(crate) const SMART_ENCODING: &[(char, &str)] = &[
+pub const SMART_ENCODING: &[(char, &str)] = &[
     // Double quotation marks.
     ('\u{00AB}', "\""),
     ('\u{00BB}', "\""),
@@ -271,7 +271,7 @@ fn smart_replacement(c: char) -> Option<std::borrow::Cow<'static, str>> {
 }
 
 /// `body` with the Smart Encoding substitutions of §8.3 applied, character by character.
-pub(crate) fn smart_encode(body: &str) -> String {
+pub fn smart_encode(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
     for c in body.chars() {
         match smart_replacement(c) {
