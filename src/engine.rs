@@ -177,11 +177,11 @@ pub struct TickReport {
 
 /// The Conversational SMS engine.
 pub struct Engine {
-    store: Arc<SqliteStore>,
-    provider: Arc<dyn SmsProvider>,
-    clock: Arc<dyn Clock>,
+    pub(crate) store: Arc<SqliteStore>,
+    pub(crate) provider: Arc<dyn SmsProvider>,
+    pub(crate) clock: Arc<dyn Clock>,
     extension: RwLock<Arc<dyn AgentInitiatedConversationUtil>>,
-    config: RwLock<EngineConfig>,
+    pub(crate) config: RwLock<EngineConfig>,
 }
 
 impl Engine {

@@ -151,13 +151,13 @@ pub struct RetryRow {
 }
 
 /// An open transaction with the engine's queries.
-pub struct Tx<'c>(Transaction<'c>);
+pub struct Tx<'c>(pub(crate) Transaction<'c>);
 
-fn ts(t: DateTime<Utc>) -> String {
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn parse_ts(s: &str) -> DateTime<Utc> {
+pub(crate) fn parse_ts(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_default()
