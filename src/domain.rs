@@ -223,6 +223,7 @@ mod tests {
             provider_phone: None,
             va_node: None,
             opened_at: Default::default(),
+            va_state: None,
         }
     }
 

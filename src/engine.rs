@@ -21,6 +21,7 @@ use crate::model::*;
 use crate::phone::{Region, E164};
 use crate::provider::{OutboundSms, ProviderError, SmsProvider};
 use crate::store::{SqliteStore, Tx};
+use crate::topic::{Input as TopicInput, TopicSet, TopicState, Turn};
 use crate::{notif, va};
 
 /// The integration name of Conversational SMS provider numbers.
@@ -182,6 +183,7 @@ pub struct Engine {
     pub(crate) clock: Arc<dyn Clock>,
     extension: RwLock<Arc<dyn AgentInitiatedConversationUtil>>,
     pub(crate) config: RwLock<EngineConfig>,
+    topics: RwLock<Arc<TopicSet>>,
 }
 
 impl Engine {
@@ -197,6 +199,7 @@ impl Engine {
             clock,
             extension: RwLock::new(Arc::new(AgentInitiatedMessagingUtilExtPointImpl)),
             config: RwLock::new(EngineConfig::default()),
+            topics: RwLock::new(Arc::new(TopicSet::default())),
         }
     }
 
@@ -218,6 +221,17 @@ impl Engine {
     /// Installs a customer's send-from/send-to implementation (COMPOSE-8).
     pub fn install_extension(&self, ext: Arc<dyn AgentInitiatedConversationUtil>) {
         *self.extension.write().expect("extension lock") = ext;
+    }
+
+    /// Replaces the virtual agent's topics (VA-1..10). Load them with [`TopicSet::load_dir`], which
+    /// refuses what SMS cannot carry (VA-9).
+    pub fn set_topics(&self, topics: Arc<TopicSet>) {
+        *self.topics.write().expect("topics lock") = topics;
+    }
+
+    /// The virtual agent's topics.
+    pub fn topics(&self) -> Arc<TopicSet> {
+        self.topics.read().expect("topics lock").clone()
     }
 
     fn extension(&self) -> Arc<dyn AgentInitiatedConversationUtil> {
@@ -310,6 +324,7 @@ impl Engine {
     pub async fn handle_inbound(&self, sms: InboundSms) -> Result<InboundOutcome, Error> {
         let now = self.clock.now();
         let public = self.config.read().expect("config").clone();
+        let topics = self.topics();
         let (outcome, pending) = self.store.write(|tx| {
             if tx.has_provider_sid(&sms.sid)? {
                 return Ok((InboundOutcome::Duplicate, vec![]));
@@ -358,17 +373,26 @@ impl Engine {
                 InboundRoute::Join(i) => {
                     store_inbound(tx, &i, &sms, now)?;
                     if keyword.is_none() && i.handler == Handler::VirtualAgent {
-                        let step = match &i.va_node {
-                            Some(node) => va::continue_at(node, &sms.body),
-                            None => va::start(&sms.body),
+                        let requester = tx
+                            .party(i.opened_for.0, &i.opened_for.1)?
+                            .unwrap_or_else(|| opened_for.clone());
+                        let src = va::StoreChoices {
+                            tx,
+                            requester: &requester,
                         };
-                        self.apply_va_step(tx, &i, step, &public, now, &mut pending)?;
+                        let state = i
+                            .va_state
+                            .as_deref()
+                            .and_then(|j| serde_json::from_str::<TopicState>(j).ok());
+                        let turn = match state {
+                            Some(state) => topics.resume(&state, &topic_input(&sms), &src),
+                            None => topics.start(&sms.body, &src),
+                        };
+                        self.apply_turn(tx, &i, turn, &public, now, &mut pending)?;
                     }
                     i
                 }
                 InboundRoute::Open { handler } => {
-                    let va_start = (handler == Handler::VirtualAgent && keyword.is_none())
-                        .then(|| va::start(&sms.body));
                     let i = tx.insert_interaction(
                         InteractionType::Messaging,
                         &handler,
@@ -376,15 +400,20 @@ impl Engine {
                         Some(&profile_id),
                         Some(&sms.from),
                         Some(&sms.to),
-                        va_start.as_ref().and(Some(va::START_NODE)),
+                        None,
                         now,
                     )?;
                     store_inbound(tx, &i, &sms, now)?;
                     if let Handler::Agent(agent) = &handler {
                         self.agent_joins(tx, &i, agent, now)?;
                     }
-                    if let Some(step) = va_start {
-                        self.apply_va_step(tx, &i, step, &public, now, &mut pending)?;
+                    if handler == Handler::VirtualAgent && keyword.is_none() {
+                        let src = va::StoreChoices {
+                            tx,
+                            requester: &opened_for,
+                        };
+                        let turn = topics.start(&sms.body, &src);
+                        self.apply_turn(tx, &i, turn, &public, now, &mut pending)?;
                     }
                     i
                 }
@@ -420,29 +449,47 @@ impl Engine {
         Ok(outcome)
     }
 
-    fn apply_va_step(
+    /// Sends a topic turn's messages (images as MMS, relative media URLs served by the engine),
+    /// stores where the topic waits, and hands the conversation to a live agent on transfer.
+    fn apply_turn(
         &self,
         tx: &Tx<'_>,
         i: &Interaction,
-        step: va::VaStep,
+        turn: Turn,
         config: &EngineConfig,
         now: DateTime<Utc>,
         pending: &mut Vec<PendingSend>,
     ) -> Result<(), Error> {
-        for reply in &step.replies {
+        for out in &turn.outbound {
+            let media: Vec<Media> = out
+                .media
+                .iter()
+                .map(|url| Media {
+                    url: absolute_media_url(&config.public_url, url),
+                    content_type: content_type_of(url).to_owned(),
+                })
+                .collect();
             pending.push(queue_outbound(
                 tx,
                 i,
                 AuthorKind::VirtualAgent,
                 None,
-                reply,
-                &[],
+                &out.body,
+                &media,
                 config,
                 now,
             )?);
         }
-        tx.set_va_node(&i.sys_id, step.next_node.as_deref())?;
-        if step.transfer {
+        match &turn.state {
+            Some(state) => tx.set_va_state(
+                &i.sys_id,
+                Some(&state.topic),
+                Some(&state.node),
+                Some(&serde_json::to_string(state).expect("topic state serializes")),
+            )?,
+            None => tx.set_va_state(&i.sys_id, None, None, None)?,
+        }
+        if turn.transfer {
             match tx.available_agents()?.into_iter().next() {
                 Some((agent, _)) => {
                     tx.assign(&i.sys_id, &Handler::Agent(agent.clone()))?;
@@ -989,6 +1036,39 @@ fn ensure_profile(
             }
         },
         None => Ok(tx.insert_profile(phone, link, now)?),
+    }
+}
+
+/// A requester's SMS as a topic input: its text and its media (URL, content type).
+fn topic_input(sms: &InboundSms) -> TopicInput {
+    TopicInput {
+        text: sms.body.clone(),
+        media: sms
+            .media
+            .iter()
+            .map(|m| (m.url.clone(), m.content_type.clone()))
+            .collect(),
+    }
+}
+
+/// A topic's media URL made absolute: `http(s)://…` as is; a path relative to the topics folder
+/// (`media/photo.png`) is served by the engine at `{public_url}/topics/media/photo.png`.
+fn absolute_media_url(public_url: &str, url: &str) -> String {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        url.to_owned()
+    } else {
+        format!("{public_url}/topics/{}", url.trim_start_matches('/'))
+    }
+}
+
+/// The MIME type of an image URL, by extension (the topic layer only allows images).
+pub(crate) fn content_type_of(url: &str) -> &'static str {
+    let ext = url.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        _ => "image/jpeg",
     }
 }
 

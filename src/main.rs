@@ -43,6 +43,9 @@ enum Command {
         /// Folder of transcript snapshots.
         #[arg(long, default_value = "snapshots")]
         snapshots: PathBuf,
+        /// Folder of virtual-agent topics (*.toml) every scenario starts with.
+        #[arg(long, default_value = "topics")]
+        topics: PathBuf,
     },
     /// Prints every step of the step library with an example.
     Steps,
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
             coverage,
             concurrency,
             snapshots,
+            topics,
         } => {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
                 coverage,
                 concurrency,
                 snapshots,
+                topics,
             };
             match rt.block_on(check::run(opts)) {
                 Ok(true) => ExitCode::SUCCESS,

@@ -251,6 +251,8 @@ pub struct Interaction {
     pub va_node: Option<String>,
     /// When it was opened.
     pub opened_at: DateTime<Utc>,
+    /// The virtual agent's topic state (JSON of `topic::TopicState`), while it waits for input.
+    pub va_state: Option<String>,
 }
 
 /// Who wrote a transcript message.

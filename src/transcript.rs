@@ -96,7 +96,12 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
                 m.body
             );
             for media in &m.media {
-                let _ = write!(out, " +media({} {})", media.content_type, media.url);
+                let _ = write!(
+                    out,
+                    " +media({} {})",
+                    media.content_type,
+                    stable_url(&media.url)
+                );
             }
             if m.direction == "outbound" {
                 let _ = write!(out, " ({})", cost(&m.body, !m.media.is_empty()));
@@ -119,4 +124,13 @@ fn cost(body: &str, has_media: bool) -> String {
         Encoding::Ucs2 => "UCS-2",
     };
     format!("{n} segment{}, {enc}", if n == 1 { "" } else { "s" })
+}
+
+/// A media URL without a loopback host and port (`http://127.0.0.1:41234/topics/a.png` →
+/// `/topics/a.png`), so transcripts do not depend on the ports a run happened to get.
+fn stable_url(url: &str) -> &str {
+    match url.strip_prefix("http://127.0.0.1:") {
+        Some(rest) => rest.find('/').map_or(url, |i| &rest[i..]),
+        None => url,
+    }
 }

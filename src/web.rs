@@ -12,6 +12,7 @@
 //!   400 as ServiceNow's REST API does.
 //! - `GET /api/now/attachment/{sys_id}/file`: the bytes of a Compose SMS attachment, for the
 //!   provider to fetch.
+//! - `GET /topics/{path}`: an image a topic sends by MMS (`media/guide.png` in the topics folder).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -61,6 +62,7 @@ pub fn router(state: WebState) -> Router {
             post(validate_profile),
         )
         .route("/api/now/attachment/{sys_id}/file", get(attachment))
+        .route("/topics/{*path}", get(topic_media))
         .with_state(state)
 }
 
@@ -279,5 +281,25 @@ async fn attachment(State(st): State<WebState>, Path(sys_id): Path<String>) -> R
         Ok(Some((ct, data))) => ([("content-type", ct)], data).into_response(),
         Ok(None) => (StatusCode::NOT_FOUND, format!("no attachment {sys_id}")).into_response(),
         Err(e) => now_error(Error::Store(e)),
+    }
+}
+
+/// The image file behind a topic's relative media URL (`/topics/media/guide.png`), for the provider
+/// to fetch when it sends the MMS (VA-6).
+async fn topic_media(State(st): State<WebState>, Path(path): Path<String>) -> Response {
+    let Some(file) = st.engine.topics().media_file(&path) else {
+        return (
+            StatusCode::NOT_FOUND,
+            format!("no topic uses the image {path}"),
+        )
+            .into_response();
+    };
+    match tokio::fs::read(&file).await {
+        Ok(bytes) => (
+            [("content-type", crate::engine::content_type_of(&path))],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => (StatusCode::NOT_FOUND, format!("{}: {e}", file.display())).into_response(),
     }
 }

@@ -24,6 +24,36 @@ use futures::stream::{self, StreamExt as _};
 
 use world::ConvWorld;
 
+/// The topics folder every world starts with, and its `*.toml` files as (file name, text), read
+/// once per run by [`run`] (or on first use, from `topics/`).
+static TOPIC_SOURCES: std::sync::OnceLock<(PathBuf, Vec<(String, String)>)> =
+    std::sync::OnceLock::new();
+
+/// The base topics: the folder and its files' (name, text), sorted by name.
+pub fn topic_sources() -> &'static (PathBuf, Vec<(String, String)>) {
+    TOPIC_SOURCES.get_or_init(|| {
+        let dir = PathBuf::from("topics");
+        let files = read_topic_files(&dir).unwrap_or_default();
+        (dir, files)
+    })
+}
+
+fn read_topic_files(dir: &std::path::Path) -> io::Result<Vec<(String, String)>> {
+    let mut files = vec![];
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            files.push((name, std::fs::read_to_string(&path)?));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// The row catalogue: `ID<TAB>statement`, `#` comments.
 pub const ROWS: &str = include_str!("../../features/rows.tsv");
 
@@ -42,6 +72,8 @@ pub struct CheckOptions {
     pub concurrency: usize,
     /// The folder of snapshot files.
     pub snapshots: PathBuf,
+    /// The folder of virtual-agent topics every scenario starts with.
+    pub topics: PathBuf,
 }
 
 /// Reads features from several files or folders, in the order given.
@@ -160,6 +192,12 @@ pub fn rows() -> Vec<(&'static str, &'static str)> {
 /// # Errors
 /// The JUnit file cannot be created or written.
 pub async fn run(opts: CheckOptions) -> io::Result<bool> {
+    // Refuse a broken topics folder before any scenario runs (VA-9), naming file and node.
+    if let Err(e) = convsms::topic::TopicSet::load_dir(&opts.topics) {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string()));
+    }
+    let files = read_topic_files(&opts.topics)?;
+    let _ = TOPIC_SOURCES.set((opts.topics.clone(), files));
     let collector = Collector::default();
     let junit_out: Box<dyn Write> = match &opts.junit {
         Some(p) => Box::new(std::fs::File::create(p)?),

@@ -18,6 +18,7 @@ use convsms::extension::{AgentInitiatedConversationUtil, ComposeContext};
 use convsms::model::*;
 use convsms::phone::{Region, E164};
 use convsms::store::SqliteStore;
+use convsms::topic::TopicSet;
 use convsms::twilio::TwilioClient;
 use convsms::web::{self, WebState, INBOUND_PATH, STATUS_PATH};
 use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimConfig, Simulator};
@@ -81,6 +82,8 @@ pub struct ConvWorld {
     pub last_inbound: Option<MessageSid>,
     before: Option<(u64, usize)>,
     faker: rand::rngs::StdRng,
+    /// Topic files a scenario added or replaced: (file name, text).
+    extra_topics: Vec<(String, String)>,
 }
 
 impl fmt::Debug for ConvWorld {
@@ -157,6 +160,11 @@ impl ConvWorld {
             let _ = axum::serve(listener, app).await;
         });
         sim.set_sms_url(&format!("{engine_url}{INBOUND_PATH}"));
+        let (topic_dir, topic_files) = super::topic_sources();
+        let topics =
+            TopicSet::from_sources(topic_files.iter().map(|(f, t)| (f.as_str(), t.as_str())))?
+                .with_media_root(topic_dir.clone());
+        engine.set_topics(Arc::new(topics));
         Ok(ConvWorld {
             stack: Stack {
                 clock,
@@ -176,6 +184,7 @@ impl ConvWorld {
             last_inbound: None,
             before: None,
             faker: rand::rngs::StdRng::seed_from_u64(2026),
+            extra_topics: vec![],
         })
     }
 
@@ -335,6 +344,92 @@ impl ConvWorld {
         self.engine()
             .install_extension(Arc::new(FixedNumbers { from, to }));
         Ok(())
+    }
+
+    /// Adds a topic file (or replaces the folder's file of that name) and reloads the topics.
+    ///
+    /// # Errors
+    /// The topic set does not load (VA-9): the error names the file and the node.
+    pub fn load_topic_file(&mut self, file: &str, text: &str) -> Result<(), String> {
+        let mut extra = self.extra_topics.clone();
+        extra.retain(|(f, _)| f != file);
+        extra.push((file.to_owned(), text.to_owned()));
+        let (dir, base) = super::topic_sources();
+        let sources = base
+            .iter()
+            .filter(|(f, _)| !extra.iter().any(|(e, _)| e == f))
+            .chain(extra.iter());
+        let set = TopicSet::from_sources(sources.map(|(f, t)| (f.as_str(), t.as_str())))
+            .map_err(|e| e.to_string())?
+            .with_media_root(dir.clone());
+        self.engine().set_topics(Arc::new(set));
+        self.extra_topics = extra;
+        Ok(())
+    }
+
+    /// Tries to load a topic file as an administrator would; a refusal is kept for "Then".
+    pub fn try_load_topic_file(&mut self, file: &str, text: &str) {
+        self.mark();
+        if let Err(e) = self.load_topic_file(file, text) {
+            self.refused(e);
+        }
+    }
+
+    /// Gives a requester a customer service case.
+    pub fn given_case(
+        &mut self,
+        table: PartyTable,
+        name: &str,
+        number: &str,
+        text: &str,
+        state: &str,
+    ) -> StepResult {
+        let party = self.party(table, name)?;
+        self.store()
+            .write(|tx| tx.insert_case(number, text, state, &party))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Creates an order record.
+    pub fn given_order(
+        &mut self,
+        number: &str,
+        state: &str,
+        carrier: &str,
+        eta: &str,
+    ) -> StepResult {
+        self.store()
+            .write(|tx| tx.insert_order(number, state, carrier, eta))
+            .map_err(|e| e.to_string())
+    }
+
+    /// A live agent sends a card of a record into an interaction (VA-8).
+    pub async fn send_card(
+        &mut self,
+        agent: &str,
+        interaction: &str,
+        table: &str,
+        number: &str,
+    ) -> StepResult {
+        let fields: Vec<String> = ["number", "short_description", "state"]
+            .map(str::to_owned)
+            .to_vec();
+        let values = self
+            .store()
+            .read(|tx| tx.card_values(table, number, &fields))
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no {table} record {number}"))?;
+        let labels = ["Case", "Subject", "State"];
+        let pairs: Vec<(String, String)> =
+            labels.iter().map(|l| l.to_string()).zip(values).collect();
+        let body = convsms::topic::render::card(None, &pairs).body;
+        self.compose(ComposeRequest {
+            agent: agent.to_owned(),
+            interaction: Some(InteractionNumber::parse(interaction).map_err(|e| e.to_string())?),
+            body,
+            ..Default::default()
+        })
+        .await
     }
 
     // ----- When: handsets and webhooks --------------------------------------------------------

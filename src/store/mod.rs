@@ -1,7 +1,8 @@
 //! The embedded SQLite store: [`SqliteStore`] and the queries the engine runs inside one transaction.
 //!
 //! - Versioned migrations run at open (`PRAGMA user_version`): 1 is `schema.sql`, 2 is
-//!   `migration2.sql` (send retries), 3 is `migration3.sql` (SMS update subscriptions).
+//!   `migration2.sql` (send retries), 3 is `migration3.sql` (SMS update subscriptions), 4 is `migration4.sql` (topic state, cases,
+//!   orders).
 //! - File databases use WAL; scenarios use a fresh in-memory database each.
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
@@ -22,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("migration2.sql"),
     include_str!("migration3.sql"),
+    include_str!("migration4.sql"),
 ];
 
 /// A store failure: a bug or a broken database file, never bad user input.
@@ -370,6 +372,105 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    // ----- the virtual agent's records --------------------------------------------------------
+
+    /// Stores (or clears) the virtual agent's topic state of an interaction: `node` for display,
+    /// `state` as JSON.
+    pub fn set_va_state(
+        &self,
+        interaction: &str,
+        topic: Option<&str>,
+        node: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE interaction SET va_topic = ?1, va_node = ?2, va_state = ?3 WHERE sys_id = ?4",
+            params![topic, node, state, interaction],
+        )?;
+        Ok(())
+    }
+
+    /// Creates a customer service case for a requester.
+    pub fn insert_case(
+        &self,
+        number: &str,
+        short_description: &str,
+        state: &str,
+        contact: &Party,
+    ) -> Result<(), StoreError> {
+        let sys_id = self.new_sys_id()?;
+        self.0.execute(
+            "INSERT INTO sn_customerservice_case (sys_id, number, short_description, state, contact_table, contact)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![sys_id, number, short_description, state, contact.table.as_str(), contact.sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// A requester's cases that are not resolved or closed, by number: (number, short description).
+    pub fn open_cases(&self, contact: &Party) -> Result<Vec<(String, String)>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT number, short_description FROM sn_customerservice_case
+             WHERE contact_table = ?1 AND contact = ?2 AND state NOT IN ('resolved', 'closed')
+             ORDER BY number",
+        )?;
+        let rows = st.query_map(params![contact.table.as_str(), contact.sys_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        rows.collect()
+    }
+
+    /// Creates an order record (for the order_status topic's card).
+    pub fn insert_order(
+        &self,
+        number: &str,
+        state: &str,
+        carrier: &str,
+        expected_delivery: &str,
+    ) -> Result<(), StoreError> {
+        let sys_id = self.new_sys_id()?;
+        self.0.execute(
+            "INSERT INTO x_convsms_order (sys_id, number, state, carrier, expected_delivery) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![sys_id, number, state, carrier, expected_delivery],
+        )?;
+        Ok(())
+    }
+
+    /// The values of `fields` of the record `number` of `table`, in field order, for a card.
+    /// `None` when the table is not one cards may read, a field is not a column, or there is no
+    /// such record.
+    pub fn card_values(
+        &self,
+        table: &str,
+        number: &str,
+        fields: &[String],
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        const CARD_TABLES: &[&str] = &["sn_customerservice_case", "x_convsms_order"];
+        if !CARD_TABLES.contains(&table) {
+            return Ok(None);
+        }
+        let columns: Vec<String> = self
+            .0
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if fields.iter().any(|f| !columns.contains(f)) {
+            return Ok(None);
+        }
+        let list = fields
+            .iter()
+            .map(|f| format!("COALESCE(CAST(\"{f}\" AS TEXT), '')"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.0
+            .query_row(
+                &format!("SELECT {list} FROM {table} WHERE number = ?1"),
+                [number],
+                |r| (0..fields.len()).map(|i| r.get::<_, String>(i)).collect(),
+            )
+            .optional()
+    }
+
     // ----- SMS update subscriptions -----------------------------------------------------------
 
     /// A user's SMS update setting; `None` when never set (which means off).
@@ -580,10 +681,11 @@ impl Tx<'_> {
             provider_phone: e164_col(r.get(10)?),
             va_node: r.get(11)?,
             opened_at: parse_ts(&r.get::<_, String>(12)?),
+            va_state: r.get(13)?,
         })
     }
 
-    const INTERACTION_COLS: &'static str = "sys_id, number, type, state, active, assigned_to, opened_for_table, opened_for, channel_user_profile, requester_phone, provider_phone, va_node, opened_at";
+    const INTERACTION_COLS: &'static str = "sys_id, number, type, state, active, assigned_to, opened_for_table, opened_for, channel_user_profile, requester_phone, provider_phone, va_node, opened_at, va_state";
 
     /// The active SMS interaction of a (requester phone, provider number) pair.
     pub fn active_sms_interaction(

@@ -10,6 +10,7 @@ use convsms::model::InteractionState;
 pub const EXAMPLES: &[&str] = &[
     r#"When "+14155552671" texts "Hello" to "+14155550100""#,
     r#"When "+14155552671" texts "Look" with the image "https://example.com/a.png" to "+14155550100""#,
+    r#"When "+14155552671" texts "Here" with the file "https://example.com/a.pdf" to "+14155550100""#,
     r#"When "+14155552671" and "+14155552672" text "Hi" to "+14155550100" at the same time"#,
     r#"When interaction IMS0001001 is closed"#,
     r#"When 30 minutes pass"#,
@@ -26,6 +27,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then the live group profile of IMS0001001 is "alice, bob""#,
     r#"Then the live group profile of IMS0001001 is empty"#,
     r#"Then "+14155552671" receives "Hi, this is the virtual agent. What can I help you with today?" from "+14155550100""#,
+    r#"Then "+14155552671" receives "Cancel order 4471? This cannot be undone.\nReply YES or NO." from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 1 image from "+14155550100""#,
     r#"Then "+14155552671" has received 2 messages"#,
     r#"Then the transcript of IMS0001001 has 3 messages"#,
@@ -35,7 +37,9 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then nothing was written and nothing was sent"#,
 ];
 
-#[when(regex = r#"^"([^"]+)" texts "([^"]*)"(?: with the image "([^"]+)")? to "([^"]+)"$"#)]
+#[when(
+    regex = r#"^"([^"]+)" texts "([^"]*)"(?: with the (?:image|file) "([^"]+)")? to "([^"]+)"$"#
+)]
 async fn texts(
     w: &mut ConvWorld,
     from: String,
@@ -192,6 +196,8 @@ fn live_group(w: &mut ConvWorld, number: String, list: String) -> Result<(), Str
 
 #[then(regex = r#"^"([^"]+)" receives "([^"]*)" from "([^"]+)"$"#)]
 fn receives(w: &mut ConvWorld, phone: String, body: String, from: String) -> Result<(), String> {
+    // `\n` in the step stands for a line break of the SMS.
+    let body = body.replace("\\n", "\n");
     let got = w.received(&phone);
     ensure(got.iter().any(|(f, b, _)| *f == from && *b == body), || {
         format!("{phone} did not receive {body:?} from {from}; it received (from, body, media): {got:?}")

@@ -11,6 +11,7 @@ pub mod people;
 pub mod phone;
 pub mod profiles;
 pub mod provider;
+pub mod virtual_agent;
 
 use convsms::model::PartyTable;
 
@@ -23,6 +24,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("compose", compose::EXAMPLES),
     ("phone", phone::EXAMPLES),
     ("notifications", notifications::EXAMPLES),
+    ("virtual_agent", virtual_agent::EXAMPLES),
 ];
 
 /// The words a step may use for a requester table.
