@@ -62,19 +62,16 @@ pub enum InboundRoute {
     },
 }
 
-/// Routes an inbound SMS. `free_agent` is the least busy available live agent, if any.
-pub fn route_inbound(
-    active: Option<Interaction>,
-    virtual_agent_enabled: bool,
-    free_agent: Option<SysId>,
-) -> InboundRoute {
+/// Routes an inbound SMS. A new interaction goes to the virtual agent when it is enabled, else
+/// to the queue, from where live-agent routing takes it.
+pub fn route_inbound(active: Option<Interaction>, virtual_agent_enabled: bool) -> InboundRoute {
     match active {
         Some(i) => InboundRoute::Join(i),
         None if virtual_agent_enabled => InboundRoute::Open {
             handler: Handler::VirtualAgent,
         },
         None => InboundRoute::Open {
-            handler: free_agent.map_or(Handler::Queue, Handler::Agent),
+            handler: Handler::Queue,
         },
     }
 }

@@ -361,13 +361,9 @@ impl Engine {
             let va_enabled = tx
                 .property(properties::VIRTUAL_AGENT_ENABLED)?
                 .is_none_or(|v| v != "false");
-            let free_agent = tx.available_agents()?.into_iter().next().map(|a| a.0);
             let keyword = notif::keyword(&sms.body);
-            let route = domain::route_inbound(
-                tx.active_sms_interaction(&sms.from, &sms.to)?,
-                va_enabled,
-                free_agent,
-            );
+            let route =
+                domain::route_inbound(tx.active_sms_interaction(&sms.from, &sms.to)?, va_enabled);
             let mut pending = vec![];
             let interaction = match route {
                 InboundRoute::Join(i) => {
@@ -404,8 +400,8 @@ impl Engine {
                         now,
                     )?;
                     store_inbound(tx, &i, &sms, now)?;
-                    if let Handler::Agent(agent) = &handler {
-                        self.agent_joins(tx, &i, agent, now)?;
+                    if handler == Handler::Queue {
+                        self.route_to_live_agent(tx, &i, now)?;
                     }
                     if handler == Handler::VirtualAgent && keyword.is_none() {
                         let src = va::StoreChoices {
@@ -490,15 +486,28 @@ impl Engine {
             None => tx.set_va_state(&i.sys_id, None, None, None)?,
         }
         if turn.transfer {
-            match tx.available_agents()?.into_iter().next() {
-                Some((agent, _)) => {
-                    tx.assign(&i.sys_id, &Handler::Agent(agent.clone()))?;
-                    self.agent_joins(tx, i, &agent, now)?;
-                }
-                None => {
-                    tx.assign(&i.sys_id, &Handler::Queue)?;
-                    system_note(tx, i, "Waiting for an available agent.", now)?;
-                }
+            self.route_to_live_agent(tx, i, now)?;
+        }
+        Ok(())
+    }
+
+    /// Hands an interaction to live agents (REQ-1 without the virtual agent, VA-7, ROUTE-1): the
+    /// least busy available agent takes it and joins the live group profile; with none available
+    /// it waits in the queue, unassigned.
+    pub(crate) fn route_to_live_agent(
+        &self,
+        tx: &Tx<'_>,
+        i: &Interaction,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        match tx.available_agents()?.into_iter().next() {
+            Some((agent, _)) => {
+                tx.assign(&i.sys_id, &Handler::Agent(agent.clone()))?;
+                self.agent_joins(tx, i, &agent, now)?;
+            }
+            None => {
+                tx.assign(&i.sys_id, &Handler::Queue)?;
+                system_note(tx, i, "Waiting for an available agent.", now)?;
             }
         }
         Ok(())
