@@ -54,7 +54,7 @@ pub fn match_profile(user: Option<Party>, profile: Option<&ChannelUserProfile>) 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InboundRoute {
     /// The pair has an active interaction: the message joins it, whoever handles it (REQ-2, REQ-3).
-    Join(Interaction),
+    Join(Box<Interaction>),
     /// No active interaction: open one, handled by `handler` (REQ-1).
     Open {
         /// The virtual agent when it is enabled, else a live agent (or the queue when none is free).
@@ -66,7 +66,7 @@ pub enum InboundRoute {
 /// to the queue, from where live-agent routing takes it.
 pub fn route_inbound(active: Option<Interaction>, virtual_agent_enabled: bool) -> InboundRoute {
     match active {
-        Some(i) => InboundRoute::Join(i),
+        Some(i) => InboundRoute::Join(Box::new(i)),
         None if virtual_agent_enabled => InboundRoute::Open {
             handler: Handler::VirtualAgent,
         },
@@ -301,19 +301,13 @@ mod tests {
     #[test]
     fn inbound_rows() {
         assert_eq!(
-            route_inbound(None, true, Some("a".into())),
+            route_inbound(None, true),
             InboundRoute::Open {
                 handler: Handler::VirtualAgent
             }
         );
         assert_eq!(
-            route_inbound(None, false, Some("a".into())),
-            InboundRoute::Open {
-                handler: Handler::Agent("a".into())
-            }
-        );
-        assert_eq!(
-            route_inbound(None, false, None),
+            route_inbound(None, false),
             InboundRoute::Open {
                 handler: Handler::Queue
             }

@@ -11,6 +11,7 @@ use std::sync::{Arc, RwLock};
 use chrono::{DateTime, Duration, Utc};
 use twilio_wire::sid::MessageSid;
 
+use crate::actions::Side;
 use crate::clock::Clock;
 use crate::domain::{self, ComposeAction, InboundRoute, ProfileCheck, ProfileDecision};
 use crate::error::Error;
@@ -152,7 +153,7 @@ pub struct EngineConfig {
     pub public_url: String,
 }
 
-struct PendingSend {
+pub(crate) struct PendingSend {
     message: SysId,
     /// Attempts already made.
     attempts: i64,
@@ -168,8 +169,10 @@ pub const RETRY_BACKOFF_SECS: i64 = 30;
 pub const RECONCILE_AFTER_SECS: i64 = 600;
 
 /// What [`Engine::tick`] did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TickReport {
+    /// Messaging actions fired and idle conversations closed.
+    pub actions: crate::engine_actions::ActionReport,
     /// Sends attempted again.
     pub retried: usize,
     /// Messages whose status the provider's answer moved forward.
@@ -367,6 +370,7 @@ impl Engine {
             let mut pending = vec![];
             let interaction = match route {
                 InboundRoute::Join(i) => {
+                    let i = *i;
                     store_inbound(tx, &i, &sms, now)?;
                     if keyword.is_none() && i.handler == Handler::VirtualAgent {
                         let requester = tx
@@ -414,6 +418,8 @@ impl Engine {
                     i
                 }
             };
+            self.actions_on_message(tx, &interaction, Side::Requester, now)?;
+            self.awa_requester_message(tx, &interaction, now)?;
             if let Some(kw) = keyword {
                 // START / STOP / Notification (NOTIF-1..5): the system answers, not the VA.
                 let registered = opened_for.table == PartyTable::SysUser && !opened_for.is_guest();
@@ -442,6 +448,7 @@ impl Engine {
             Ok((InboundOutcome::Stored(interaction.number), pending))
         })?;
         self.dispatch(pending).await?;
+        self.awa_flush().await?;
         Ok(outcome)
     }
 
@@ -491,26 +498,17 @@ impl Engine {
         Ok(())
     }
 
-    /// Hands an interaction to live agents (REQ-1 without the virtual agent, VA-7, ROUTE-1): the
-    /// least busy available agent takes it and joins the live group profile; with none available
-    /// it waits in the queue, unassigned.
+    /// Hands an interaction to live agents (REQ-1 without the virtual agent, VA-7, ROUTE-1): it
+    /// waits unassigned in its Advanced Work Assignment queue and is offered to an available agent
+    /// with free SMS capacity, who takes it by accepting in the Workspace Inbox (see
+    /// [`crate::engine_awa`]).
     pub(crate) fn route_to_live_agent(
         &self,
         tx: &Tx<'_>,
         i: &Interaction,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
-        match tx.available_agents()?.into_iter().next() {
-            Some((agent, _)) => {
-                tx.assign(&i.sys_id, &Handler::Agent(agent.clone()))?;
-                self.agent_joins(tx, i, &agent, now)?;
-            }
-            None => {
-                tx.assign(&i.sys_id, &Handler::Queue)?;
-                system_note(tx, i, "Waiting for an available agent.", now)?;
-            }
-        }
-        Ok(())
+        self.awa_route(tx, i, now)
     }
 
     fn agent_joins(
@@ -690,6 +688,8 @@ impl Engine {
                     self.open_for_agent(tx, &agent, &requester, &profile, &to, &from, now)?
                 }
             };
+            self.actions_on_message(tx, &interaction, Side::Agent, now)?;
+            self.awa_agent_message(tx, &interaction, &agent.sys_id, now)?;
             let send = queue_outbound(
                 tx,
                 &interaction,
@@ -795,7 +795,13 @@ impl Engine {
         Ok(out)
     }
 
-    /// Runs what is due at the clock's now (call it whenever time moves): retries sends waiting in
+    /// Sends messages queued inside a transaction that has committed.
+    pub(crate) async fn send_pending(&self, pending: Vec<PendingSend>) -> Result<(), Error> {
+        self.dispatch(pending).await.map(|_| ())
+    }
+
+    /// Runs what is due at the clock's now (call it whenever time moves): fires due messaging
+    /// actions and the virtual agent's idle timeout ([`Engine::run_due_actions`]), retries sends waiting in
     /// `retrying`, then asks the provider about messages whose status has not moved for
     /// [`RECONCILE_AFTER_SECS`] (a StatusCallback may have been dropped) and applies what it says
     /// as a status report would.
@@ -805,6 +811,8 @@ impl Engine {
     /// tick.
     pub async fn tick(&self) -> Result<TickReport, Error> {
         let now = self.clock.now();
+        let actions = self.run_due_actions(now).await?;
+        self.awa_tick(now).await?;
         let config = self.config.read().expect("config").clone();
         let pending = self.store.read(|tx| -> Result<Vec<PendingSend>, Error> {
             let mut pending = vec![];
@@ -858,6 +866,7 @@ impl Engine {
         Ok(TickReport {
             retried,
             reconciled,
+            actions,
         })
     }
 
@@ -920,6 +929,7 @@ impl Engine {
                 .interaction(number)?
                 .ok_or_else(|| Error::UnknownInteraction(number.to_string()))?;
             tx.close_interaction(&i.sys_id, InteractionState::ClosedComplete, now)?;
+            self.awa_closed(tx, &i, now)?;
             Ok(())
         })
     }
@@ -1101,7 +1111,12 @@ fn store_inbound(
     Ok(())
 }
 
-fn system_note(tx: &Tx<'_>, i: &Interaction, text: &str, now: DateTime<Utc>) -> Result<(), Error> {
+pub(crate) fn system_note(
+    tx: &Tx<'_>,
+    i: &Interaction,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
     tx.insert_message(
         &i.sys_id,
         "internal",
@@ -1117,7 +1132,7 @@ fn system_note(tx: &Tx<'_>, i: &Interaction, text: &str, now: DateTime<Utc>) -> 
 }
 
 #[allow(clippy::too_many_arguments)]
-fn queue_outbound(
+pub(crate) fn queue_outbound(
     tx: &Tx<'_>,
     i: &Interaction,
     kind: AuthorKind,

@@ -71,6 +71,15 @@ pub enum Error {
     /// (PROVIDER-4).
     #[error("refused webhook: {0}")]
     BadWebhook(String),
+    /// A messaging action cannot be saved: empty name, bad duration or text, or a filter that is
+    /// not a valid encoded query (with the position of the error) (ACTION-4).
+    #[error("messaging action refused: {0}")]
+    InvalidAction(crate::actions::ActionError),
+    /// A Workspace Inbox answer or an AWA setting was refused: nothing (or not that) is offered to
+    /// the agent, the offer expired, or a queue's condition is not a valid encoded query (ROUTE-1,
+    /// INBOX-3).
+    #[error("{0}")]
+    WorkAssignment(String),
     /// No Conversational SMS provider is configured: Compose SMS is not offered (COMPOSE-1).
     #[error("Compose SMS is not available: no messaging provider number is configured for Conversational SMS")]
     NoProvider,

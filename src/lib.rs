@@ -30,6 +30,8 @@ pub mod clock;
 pub mod domain;
 pub mod encoded_query;
 pub mod engine;
+pub mod engine_actions;
+pub mod engine_awa;
 pub mod error;
 pub mod extension;
 pub mod model;

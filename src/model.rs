@@ -184,6 +184,8 @@ pub enum InteractionState {
     New,
     /// A live agent works it.
     WorkInProgress,
+    /// Waiting on something outside the conversation (set by agents or messaging actions).
+    OnHold,
     /// Closed normally (also when a newer interaction replaces it, AGENT-3/4).
     ClosedComplete,
     /// Closed because the requester went silent.
@@ -196,16 +198,18 @@ impl InteractionState {
         match self {
             InteractionState::New => "new",
             InteractionState::WorkInProgress => "work_in_progress",
+            InteractionState::OnHold => "on_hold",
             InteractionState::ClosedComplete => "closed_complete",
             InteractionState::ClosedAbandoned => "closed_abandoned",
         }
     }
 
-    /// Parses ServiceNow's value (also `on_hold`-free subset used here).
+    /// Parses ServiceNow's value; `None` for states this engine does not use.
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "new" => InteractionState::New,
             "work_in_progress" => InteractionState::WorkInProgress,
+            "on_hold" => InteractionState::OnHold,
             "closed_complete" => InteractionState::ClosedComplete,
             "closed_abandoned" => InteractionState::ClosedAbandoned,
             _ => return None,

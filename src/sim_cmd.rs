@@ -23,6 +23,8 @@ pub const DEFAULT_AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 pub const DEFAULT_NUMBER: &str = "+14155550100";
 /// How often due status transitions are flushed (delivery lifecycle).
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
+/// How long Ctrl-C waits for in-flight requests before the process exits.
+const STOP_WITHIN: Duration = Duration::from_secs(2);
 
 /// The options of `convsms sim`.
 #[derive(Debug, Args)]
@@ -152,7 +154,10 @@ pub fn run(args: SimArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match rt.block_on(serve(args.config())) {
+    let result = rt.block_on(serve(args.config()));
+    // Do not wait for a task that is still busy (a flush in progress).
+    rt.shutdown_timeout(STOP_WITHIN);
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("convsms sim: {e}");
@@ -169,18 +174,29 @@ async fn serve(config: SimConfig) -> Result<(), convsms_sim::SimError> {
     let sim = Simulator::start(config, Arc::new(SystemClock)).await?;
     println!("{}", banner(&sim, &numbers, sms_url.as_deref()));
 
-    let stop = shutdown_signal();
-    tokio::pin!(stop);
-    let mut tick = tokio::time::interval(FLUSH_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    loop {
-        tokio::select! {
-            () = &mut stop => break,
-            _ = tick.tick() => flush_due(&sim).await,
+    // Due transitions run on their own task, so that a long flush (many messages in flight)
+    // never delays Ctrl-C.
+    let sim = Arc::new(sim);
+    let flusher = tokio::spawn({
+        let sim = sim.clone();
+        async move {
+            let mut tick = tokio::time::interval(FLUSH_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tick.tick().await;
+                flush_due(&sim).await;
+            }
         }
-    }
+    });
+    shutdown_signal().await;
     eprintln!("convsms sim: stopping");
-    sim.shutdown().await;
+    flusher.abort();
+    let _ = flusher.await;
+    // The flusher has let go of its handle unless it is stuck inside one long flush; then the
+    // process exits without waiting for it (see `run`).
+    if let Ok(sim) = Arc::try_unwrap(sim) {
+        let _ = tokio::time::timeout(STOP_WITHIN, sim.shutdown()).await;
+    }
     Ok(())
 }
 

@@ -11,9 +11,10 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
   @row:PROVIDER-2
   Scenario: An opted-out requester: the agent sees Twilio's error, the failed message stays, START lifts the block
     When "+14155552671" texts "Hi, I need help" to "+14155550100"
+    And agent "alice" accepts the offered work item
     And "+14155552671" texts "STOP" to "+14155550100"
     Then "+14155552671" receives "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe." from "+14155550100"
-    And the transcript of IMS0001001 has 3 messages
+    And the transcript of IMS0001001 has 6 messages
     When agent "alice" composes "Are you still there?" on interaction IMS0001001
     Then the request is refused with "Attempt to send to unsubscribed recipient"
     And the request is refused with "they must text START before you can message them again"

@@ -20,21 +20,26 @@ Feature: Requester-initiated SMS conversations
     Given the virtual agent is off
     When "+14155552671" texts "Hi" to "+14155550100"
     Then interaction IMS0001001 is an active messaging interaction on the SMS channel
-    And interaction IMS0001001 is assigned to agent "alice"
+    And agent "alice"'s Workspace Inbox offers IMS0001001
+    When agent "alice" accepts the offered work item
+    Then interaction IMS0001001 is assigned to agent "alice"
     And interaction IMS0001001 is in state "work_in_progress"
     And the live group profile of IMS0001001 is "alice"
-    And "+14155552671" has received no messages
+    And "+14155552671" receives "An agent will be with you shortly." from "+14155550100"
+    And "+14155552671" receives "You are now chatting with alice." from "+14155550100"
+    And "+14155552671" has received 2 messages
 
   @row:REQ-2
   Scenario: An SMS on a conversation with a live agent joins it
     Given the virtual agent is off
     And an agent "bob" who is available for SMS
     When "+14155552671" texts "My order is late" to "+14155550100"
+    And agent "alice" accepts the offered work item
     And "+14155552671" texts "Order 4471, by the way" to "+14155550100"
     Then there is 1 interaction
     And interaction IMS0001001 is assigned to agent "alice"
     And the live group profile of IMS0001001 is "alice"
-    And the transcript of IMS0001001 has 3 messages
+    And the transcript of IMS0001001 has 6 messages
     And the transcript matches the snapshot
 
   @row:REQ-3
@@ -51,7 +56,9 @@ Feature: Requester-initiated SMS conversations
     When "+14155552671" texts "Hi" to "+14155550100"
     And "+14155552671" texts "agent please" to "+14155550100"
     Then there is 1 interaction
-    And interaction IMS0001001 is assigned to agent "alice"
+    And interaction IMS0001001 is assigned to nobody
+    When agent "alice" accepts the offered work item
+    Then interaction IMS0001001 is assigned to agent "alice"
     And the live group profile of IMS0001001 is "alice"
     And "+14155552671" receives "Transferring you to a live agent." from "+14155550100"
 

@@ -61,19 +61,22 @@ Feature: Virtual-agent responses, transfer to live agents, and what SMS cannot c
     And "+14155552671" texts "1" to "+14155550100"
     And "+14155552671" texts "y" to "+14155550100"
     Then "+14155552671" receives "Transferring you to a live agent about CS0001001 Router broken." from "+14155550100"
-    And interaction IMS0001001 is assigned to agent "alice"
+    And agent "alice"'s Workspace Inbox offers IMS0001001
+    When agent "alice" accepts the offered work item
+    Then interaction IMS0001001 is assigned to agent "alice"
     And the live group profile of IMS0001001 is "alice"
     And interaction IMS0001001 waits in no topic
     When agent "alice" composes "Hi Bea, Alice here. Let me look at CS0001001." on interaction IMS0001001
     Then "+14155552671" receives "Hi Bea, Alice here. Let me look at CS0001001." from "+14155550100"
     And there is 1 interaction
     When "+14155552671" texts "thanks!" to "+14155550100"
-    Then the transcript of IMS0001001 has 10 messages
+    Then the transcript of IMS0001001 has 13 messages
     And the transcript matches the snapshot
 
   @row:VA-8
   Scenario: A live agent replies with Text, Card and Image
     When "+14155552671" texts "agent please" to "+14155550100"
+    And agent "alice" accepts the offered work item
     Then interaction IMS0001001 is assigned to agent "alice"
     When agent "alice" composes "Here is your case:" on interaction IMS0001001
     And agent "alice" sends the card of case "CS0001001" on interaction IMS0001001

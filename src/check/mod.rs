@@ -10,6 +10,8 @@
 
 pub mod steps;
 pub mod world;
+mod world_actions;
+mod world_awa;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -36,13 +36,13 @@ pub static SETUP_TIMES: std::sync::Mutex<Vec<std::time::Duration>> =
     std::sync::Mutex::new(Vec::new());
 
 /// The per-scenario stack.
-struct Stack {
-    clock: ManualClock,
-    store: Arc<SqliteStore>,
-    engine: Arc<Engine>,
-    sim: Simulator,
-    engine_url: String,
-    http: reqwest::Client,
+pub(crate) struct Stack {
+    pub(crate) clock: ManualClock,
+    pub(crate) store: Arc<SqliteStore>,
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) sim: Simulator,
+    pub(crate) engine_url: String,
+    pub(crate) http: reqwest::Client,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -65,7 +65,7 @@ pub struct HttpAnswer {
 #[derive(cucumber::World)]
 #[world(init = Self::start)]
 pub struct ConvWorld {
-    stack: Stack,
+    pub(crate) stack: Stack,
     /// `<feature file stem>__<scenario name>`, for snapshots.
     pub snapshot_name: String,
     /// Where snapshots live.
@@ -188,16 +188,16 @@ impl ConvWorld {
         })
     }
 
-    fn engine(&self) -> &Engine {
+    pub(crate) fn engine(&self) -> &Engine {
         &self.stack.engine
     }
 
-    fn store(&self) -> &SqliteStore {
+    pub(crate) fn store(&self) -> &SqliteStore {
         &self.stack.store
     }
 
     /// Remembers the state before an action, for "nothing was written".
-    fn mark(&mut self) {
+    pub(crate) fn mark(&mut self) {
         self.last_error = None;
         self.last_form = None;
         self.last_send = None;
@@ -208,7 +208,7 @@ impl ConvWorld {
         ));
     }
 
-    fn refused(&mut self, e: impl ToString) {
+    pub(crate) fn refused(&mut self, e: impl ToString) {
         self.last_error = Some(e.to_string());
     }
 
@@ -279,7 +279,8 @@ impl ConvWorld {
             .map_err(|e| e.to_string())
     }
 
-    /// Creates an agent: a sys_user with (or without) the agent_workspace_user role.
+    /// Creates an agent: a sys_user with (or without) the agent_workspace_user role; `available`:
+    /// Available on the SMS channel with the default SMS capacity (AWA).
     pub fn given_agent(&mut self, user_name: &str, with_role: bool, available: bool) -> StepResult {
         self.store()
             .write(|tx| {
@@ -288,15 +289,16 @@ impl ConvWorld {
                 if with_role {
                     tx.grant_role(&u.sys_id, AGENT_ROLE)?;
                 }
-                if available {
-                    tx.set_agent_available(&u.sys_id, true)?;
-                }
                 Ok::<_, rusqlite::Error>(())
             })
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string())?;
+        if available {
+            self.given_presence(user_name, convsms::awa::Presence::Available)?;
+        }
+        Ok(())
     }
 
-    fn party(&self, table: PartyTable, name: &str) -> Result<Party, String> {
+    pub(crate) fn party(&self, table: PartyTable, name: &str) -> Result<Party, String> {
         self.store()
             .read(|tx| tx.party_by_name(table, name))
             .map_err(|e| e.to_string())?

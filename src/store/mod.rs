@@ -2,7 +2,8 @@
 //!
 //! - Versioned migrations run at open (`PRAGMA user_version`): 1 is `schema.sql`, 2 is
 //!   `migration2.sql` (send retries), 3 is `migration3.sql` (SMS update subscriptions), 4 is `migration4.sql` (topic state, cases,
-//!   orders).
+//!   orders), 5 is `migration5.sql` (messaging actions, timers, workspace notifications), 6 is
+//!   `migration6.sql` (Advanced Work Assignment: queues, presence, work items, the Ongoing tab).
 //! - File databases use WAL; scenarios use a fresh in-memory database each.
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
@@ -18,12 +19,19 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use crate::model::*;
 use crate::phone::{Region, E164};
 
+mod actions;
+mod awa;
+
+pub use awa::DEFAULT_QUEUE_SYS_ID;
+
 /// The schema versions, in order; index + 1 is the version number.
 const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("migration2.sql"),
     include_str!("migration3.sql"),
     include_str!("migration4.sql"),
+    include_str!("migration5.sql"),
+    include_str!("migration6.sql"),
 ];
 
 /// A store failure: a bug or a broken database file, never bad user input.
@@ -346,31 +354,7 @@ impl Tx<'_> {
             .optional()
     }
 
-    // ----- agents queue -----------------------------------------------------------------------
-
-    /// Marks an agent available (or not) for SMS conversations.
-    pub fn set_agent_available(&self, agent: &str, available: bool) -> Result<(), StoreError> {
-        self.0.execute(
-            "INSERT INTO sms_agent_queue (agent, available) VALUES (?1, ?2)
-             ON CONFLICT (agent) DO UPDATE SET available = excluded.available",
-            params![agent, available],
-        )?;
-        Ok(())
-    }
-
-    /// Available agents with their number of active SMS interactions, least busy first, then by
-    /// user_name.
-    pub fn available_agents(&self) -> Result<Vec<(SysId, i64)>, StoreError> {
-        let mut st = self.0.prepare(
-            "SELECT q.agent,
-                    (SELECT COUNT(*) FROM interaction i WHERE i.assigned_to = q.agent AND i.active = 1) AS load
-             FROM sms_agent_queue q JOIN sys_user u ON u.sys_id = q.agent
-             WHERE q.available = 1
-             ORDER BY load, u.user_name",
-        )?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect()
-    }
+    // Agents' SMS presence and capacity, queues and work items: `awa.rs` (migration 6).
 
     // ----- the virtual agent's records --------------------------------------------------------
 
@@ -779,7 +763,7 @@ impl Tx<'_> {
             .expect("the interaction was just inserted"))
     }
 
-    /// Closes an interaction with a closed state.
+    /// Closes an interaction with a closed state, and cancels its pending messaging-action timers.
     pub fn close_interaction(
         &self,
         sys_id: &str,
@@ -789,6 +773,11 @@ impl Tx<'_> {
         self.0.execute(
             "UPDATE interaction SET active = 0, state = ?1, closed_at = ?2 WHERE sys_id = ?3",
             params![state.as_str(), ts(now), sys_id],
+        )?;
+        // A closed interaction's messaging-action timers will never fire.
+        self.0.execute(
+            "UPDATE sys_cs_action_timer SET state = 'cancelled' WHERE interaction = ?1 AND state = 'pending'",
+            [sys_id],
         )?;
         Ok(())
     }

@@ -4,13 +4,16 @@
 //! file lists an example sentence for each of its steps in `EXAMPLES`: `convsms steps` prints them,
 //! and a test checks that every step has an example and every example matches exactly one step.
 
+pub mod actions;
 pub mod compose;
 pub mod conversation;
+pub mod inbox;
 pub mod notifications;
 pub mod people;
 pub mod phone;
 pub mod profiles;
 pub mod provider;
+pub mod routing;
 pub mod virtual_agent;
 
 use convsms::model::PartyTable;
@@ -25,6 +28,9 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("phone", phone::EXAMPLES),
     ("notifications", notifications::EXAMPLES),
     ("virtual_agent", virtual_agent::EXAMPLES),
+    ("actions", actions::EXAMPLES),
+    ("routing", routing::EXAMPLES),
+    ("inbox", inbox::EXAMPLES),
 ];
 
 /// The words a step may use for a requester table.

@@ -1,0 +1,93 @@
+Feature: Messaging actions: timers on conversations
+  Seed 002, "Messaging actions". A message from one side starts that side's timers and cancels the
+  other side's; a timer fires exactly once, at its due time and not a second earlier, if its filter
+  still matches the interaction then. Every timer is a row in the store.
+
+  Background:
+    Given the Conversational SMS provider number "+14155550100"
+    And an agent "alice"
+    And a consumer "Bea Brown" with mobile phone "+14155552671"
+    And no messaging actions are active
+    When agent "alice" composes "Hello Bea, about your parcel" for consumer "Bea Brown"
+
+  @row:ACTION-1 @row:ACTION-5
+  Scenario: "Requester message without agent response" fires once when its duration passes; Prompt agent notifies the agent
+    Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    When "+14155552671" texts "Where is it?" to "+14155550100"
+    Then interaction IMS0001001 has a pending timer "Nudge" due at "09:10:00"
+    When 599 seconds pass
+    Then no messaging action has fired
+    And agent "alice" has no workspace notification
+    When 1 second passes
+    Then messaging action "Nudge" has fired once for IMS0001001
+    And agent "alice" has the workspace notification "Bea is waiting" for IMS0001001
+    When 3 hours pass
+    Then messaging action "Nudge" has fired once for IMS0001001
+
+  @row:ACTION-2 @row:ACTION-6
+  Scenario: "Agent message without requester response" fires once; Prompt requester sends a system message by SMS
+    Given a messaging action "Ping" on "agent message without requester response" after 1 hour that prompts the requester "Are you still there? Reply to continue."
+    When agent "alice" composes "Any news?" on interaction IMS0001001
+    Then interaction IMS0001001 has a pending timer "Ping" due at "10:00:00"
+    When time advances to the next timer
+    Then messaging action "Ping" has fired once for IMS0001001
+    And "+14155552671" receives "Are you still there? Reply to continue." from "+14155550100"
+    When 1 day passes
+    Then messaging action "Ping" has fired once for IMS0001001
+    And the transcript matches the snapshot
+
+  @row:ACTION-3
+  Scenario: An answer from the other side before the duration cancels the timer
+    Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    When "+14155552671" texts "Where is it?" to "+14155550100"
+    And 5 minutes pass
+    And agent "alice" composes "It arrives tomorrow" on interaction IMS0001001
+    Then interaction IMS0001001 has no pending timer
+    When 1 hour passes
+    Then no messaging action has fired
+    And agent "alice" has no workspace notification
+
+  @row:ACTION-4
+  Scenario: A filter condition that does not match stops the action
+    Given a messaging action "Hold reminder" on "requester message without agent response" after 10 minutes that prompts the agent "Still on hold" where "state=on_hold"
+    When "+14155552671" texts "Where is it?" to "+14155550100"
+    And 11 minutes pass
+    Then no messaging action has fired
+    And agent "alice" has no workspace notification
+    And interaction IMS0001001 has no pending timer
+
+  @row:ACTION-4
+  Scenario: An invalid filter is refused when the action is saved, with the position of the error
+    When an administrator saves a messaging action "Broken" on "agent message without requester response" after 5 minutes that reassigns where "state=new^^active=true"
+    Then the request is refused with "at byte 10"
+    And the request is refused with "expected a condition"
+    And nothing was written and nothing was sent
+
+  @row:ACTION-7
+  Scenario: Reassign removes the assigned agent and routes the interaction again
+    Given a messaging action "Hand back" on "requester message without agent response" after 15 minutes that reassigns
+    When "+14155552671" texts "Hello?" to "+14155550100"
+    And 15 minutes pass
+    Then messaging action "Hand back" has fired once for IMS0001001
+    And interaction IMS0001001 is assigned to nobody
+    And interaction IMS0001001 is in state "new"
+
+  @row:ACTION-8
+  Scenario: Set state puts the interaction in the configured state
+    Given a messaging action "Hold" on "agent message without requester response" after 2 days that sets state "on_hold"
+    When agent "alice" composes "I have asked the carrier" on interaction IMS0001001
+    And 2 days pass
+    Then messaging action "Hold" has fired once for IMS0001001
+    And interaction IMS0001001 is in state "on_hold"
+
+  Scenario: ServiceNow's defaults remind the agent after 30 minutes and close after 2 days
+    Given the property "com.glide.cs.conversation_idle_timeout" is "7200"
+    And a messaging action "Remind agent" on "requester message without agent response" after 30 minutes that prompts the agent "The requester has been waiting 30 minutes for your response." where "state=work_in_progress"
+    And a messaging action "Close abandoned conversation" on "agent message without requester response" after 2 days that sets state "closed_abandoned" where "state=work_in_progress"
+    When "+14155552671" texts "Hello?" to "+14155550100"
+    And 30 minutes pass
+    Then agent "alice" has the workspace notification "The requester has been waiting 30 minutes for your response." for IMS0001001
+    When agent "alice" composes "Sorry for the wait" on interaction IMS0001001
+    And 2 days pass
+    Then interaction IMS0001001 is closed
+    And interaction IMS0001001 is in state "closed_abandoned"

@@ -1,0 +1,135 @@
+Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
+  Seed 002, "Conversational SMS service channel": workspace agents accept SMS work items from the
+  Workspace Inbox and find their assigned SMS conversations in the Ongoing tab, where the tab
+  indicator and record highlight show a new message; completed SMS conversations do not display
+  there. Requesters in SMS conversations see a limited subset of system messages.
+
+  System messages: agents see every one as an internal line of the transcript; the requester
+  receives by SMS only the subset meant for SMS (awa::SystemMessage::sms_text):
+
+    | system message                  | agents see                                                  | requester gets by SMS                 |
+    | waiting in a queue              | Waiting for an agent in <queue>.                            | An agent will be with you shortly.    |
+    | an agent accepted               | <agent> joined the conversation.                            | You are now chatting with <agent>.    |
+    | a messaging action's prompt     | Prompt sent to requester: <text>                            | <text>                                |
+    | closed                          | The conversation was closed.                                | This conversation is closed.          |
+    | an agent left                   | <agent> left the conversation.                              | (nothing)                             |
+    | transferred                     | <from> transferred the conversation to <to>.                | (nothing)                             |
+    | an offer rejected               | <agent> rejected the conversation.                          | (nothing)                             |
+    | an offer timed out              | The offer to <agent> timed out.                             | (nothing)                             |
+    | reassigned by a messaging action| <agent> was removed; the conversation is back in the queue. | (nothing)                             |
+    | state changed                   | State changed to <state>.                                   | (nothing)                             |
+
+  Choices where the seed is silent: "waiting in a queue" is posted once, when the conversation is
+  handed to live agents; an agent joining by Compose SMS gets the internal line only (their own SMS
+  introduces them); the assigned agent's own reply clears the new-message indicator too; a
+  conversation an agent starts with Compose SMS shows in their Ongoing tab.
+
+  Background:
+    Given the Conversational SMS provider number "+14155550100"
+    And the virtual agent is off
+
+  @row:INBOX-3
+  Scenario: A routed SMS work item appears in the agent's Workspace Inbox, to accept or reject
+    Given an agent "alice" who is available for SMS
+    And an agent "bob" who is available for SMS
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then agent "alice"'s Workspace Inbox offers IMS0001001
+    And the work item for IMS0001001 is offered to agent "alice"
+    And interaction IMS0001001 is assigned to nobody
+    And agent "alice"'s Ongoing tab is empty
+    When agent "alice" rejects the offered work item
+    Then agent "alice"'s Workspace Inbox is empty
+    And agent "bob"'s Workspace Inbox offers IMS0001001
+    When agent "bob" accepts the offered work item
+    Then the work item for IMS0001001 is "accepted"
+    And agent "bob"'s Workspace Inbox is empty
+    And interaction IMS0001001 is assigned to agent "bob"
+    And interaction IMS0001001 is in state "work_in_progress"
+    And the live group profile of IMS0001001 is "bob"
+    And agent "bob"'s Ongoing tab shows IMS0001001 without a new message
+    And the transcript matches the snapshot
+
+  @row:INBOX-1
+  Scenario: A new SMS on an agent's conversation shows in the Ongoing tab with a new-message indicator until the agent reads it
+    Given an agent "alice" who is available for SMS
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    Then agent "alice"'s Ongoing tab shows IMS0001001 without a new message
+    And agent "alice"'s Ongoing tab indicator shows no new messages
+    When "+14155552671" texts "Any news on my order?" to "+14155550100"
+    Then agent "alice"'s Ongoing tab shows IMS0001001 with a new message
+    And agent "alice"'s Ongoing tab indicator shows 1 new message
+    When agent "alice" reads IMS0001001
+    Then agent "alice"'s Ongoing tab shows IMS0001001 without a new message
+    And agent "alice"'s Ongoing tab indicator shows no new messages
+
+  Scenario: The assigned agent's reply clears the new-message indicator; another agent's read does not
+    Given an agent "alice" who is available for SMS
+    And an agent "bob" who is available for SMS
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And "+14155552671" texts "Hello?" to "+14155550100"
+    And agent "bob" reads IMS0001001
+    Then agent "alice"'s Ongoing tab shows IMS0001001 with a new message
+    And agent "bob"'s Ongoing tab is empty
+    When agent "alice" composes "Sorry, I'm here" on interaction IMS0001001
+    Then agent "alice"'s Ongoing tab shows IMS0001001 without a new message
+
+  @row:INBOX-2
+  Scenario: A completed SMS conversation no longer shows in the Ongoing tab
+    Given an agent "alice" who is available for SMS
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And "+14155552672" texts "Hello" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And "+14155552671" texts "Thanks, all sorted" to "+14155550100"
+    Then agent "alice"'s Ongoing tab shows IMS0001001 with a new message
+    And agent "alice"'s Ongoing tab shows IMS0001002 without a new message
+    When interaction IMS0001001 is closed
+    Then agent "alice"'s Ongoing tab does not show IMS0001001
+    And agent "alice"'s Ongoing tab shows IMS0001002 without a new message
+    And agent "alice"'s Ongoing tab indicator shows no new messages
+    When interaction IMS0001002 is closed
+    Then agent "alice"'s Ongoing tab is empty
+
+  Scenario: A conversation the agent starts shows in their Ongoing tab
+    Given an agent "alice"
+    And a consumer "Bea Brown" with mobile phone "+14155552671"
+    When agent "alice" composes "Hello Bea, about your case" for consumer "Bea Brown"
+    Then agent "alice"'s Ongoing tab shows IMS0001001 without a new message
+    When "+14155552671" texts "Thanks!" to "+14155550100"
+    Then agent "alice"'s Ongoing tab shows IMS0001001 with a new message
+
+  Scenario: An agent who composes into a conversation waiting in the queue takes it
+    Given an agent "alice" who is available for SMS
+    And an agent "bob"
+    And agent "alice" is away
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then the work item for IMS0001001 is "pending"
+    When agent "bob" composes "Bob here, how can I help?" on interaction IMS0001001
+    Then interaction IMS0001001 is assigned to agent "bob"
+    And the work item for IMS0001001 is "cancelled"
+    And agent "bob"'s Ongoing tab shows IMS0001001 without a new message
+    When agent "alice" becomes available
+    Then agent "alice"'s Workspace Inbox is empty
+
+  @row:SYSMSG-1
+  Scenario: The requester receives only the system messages meant for SMS; agents see them all
+    Given an agent "alice" who is available for SMS
+    And an agent "bob" who is available for SMS
+    And an agent "carol" who is available for SMS
+    When "+14155552671" texts "Hi, I need help" to "+14155550100"
+    And agent "alice" rejects the offered work item
+    And 60 seconds pass
+    And agent "carol" accepts the offered work item
+    Then agents see "Waiting for an agent in Conversational SMS." in IMS0001001
+    And agents see "alice rejected the conversation." in IMS0001001
+    And agents see "The offer to bob timed out." in IMS0001001
+    And agents see "carol joined the conversation." in IMS0001001
+    And the requester of IMS0001001 receives "An agent will be with you shortly."
+    And the requester of IMS0001001 receives "You are now chatting with carol."
+    And the requester of IMS0001001 does not receive "alice rejected the conversation."
+    And the requester of IMS0001001 does not receive "The offer to bob timed out."
+    And the requester of IMS0001001 does not receive "carol joined the conversation."
+    And "+14155552671" has received 2 messages
+    And the transcript matches the snapshot

@@ -1,0 +1,207 @@
+//! Messaging actions on the engine (seed 002, ACTION-1..8) and the virtual agent's idle timeout.
+//!
+//! A message from one side starts that side's timers and cancels the other side's
+//! ([`crate::actions::on_message`]); [`Engine::tick`] fires what is due at the clock's now, checking
+//! each action's filter against the interaction at that moment ([`crate::actions::fire_due`]). Every
+//! timer is a row of `sys_cs_action_timer`, so a restart loses none. Where the idle timeout
+//! (`com.glide.cs.conversation_idle_timeout`) and a closing messaging action both apply, the lower
+//! timeout wins ([`crate::actions::plan_closing`]).
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::actions::{
+    self, Action, ActionError, MessagingAction, Outcome, Side, TimerState,
+    DEFAULT_IDLE_TIMEOUT_SECS, IDLE_TIMEOUT_PROPERTY,
+};
+use crate::engine::{Engine, EngineConfig};
+use crate::error::Error;
+use crate::model::{AuthorKind, Handler, Interaction, InteractionState};
+use crate::store::Tx;
+
+/// What [`Engine::run_due_actions`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActionReport {
+    /// (interaction number, action name) of every action that ran, in firing order.
+    pub fired: Vec<(String, String)>,
+    /// Interactions the idle timeout closed as abandoned.
+    pub idle_closed: Vec<String>,
+}
+
+impl Engine {
+    /// Saves (creates or replaces) a messaging action after checking it (ACTION-4: an invalid
+    /// filter is refused with the position of the error).
+    ///
+    /// # Errors
+    /// [`Error::InvalidAction`] naming what is wrong; nothing is saved.
+    pub fn save_messaging_action(&self, action: &MessagingAction) -> Result<(), Error> {
+        action.validate().map_err(Error::InvalidAction)?;
+        self.store.write(|tx| Ok(tx.save_messaging_action(action)?))
+    }
+
+    /// Turns every messaging action, the two defaults included, on or off.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn set_all_actions_active(&self, active: bool) -> Result<(), Error> {
+        self.store
+            .write(|tx| Ok(tx.set_all_actions_active(active)?))
+    }
+
+    /// Starts and cancels timers for a message from `side` in `interaction` (call it in the
+    /// transaction that stores the message).
+    pub(crate) fn actions_on_message(
+        &self,
+        tx: &Tx<'_>,
+        interaction: &Interaction,
+        side: Side,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let all = tx.messaging_actions()?;
+        let record = |f: &str| tx.interaction_field(&interaction.sys_id, f).ok().flatten();
+        let idle = idle_timeout(tx, interaction)?;
+        let plan = actions::plan_closing(idle, &all, &record);
+        let pending = tx.pending_timers(&interaction.sys_id)?;
+        let changes = actions::on_message(&interaction.sys_id, &plan.actions, &pending, side, now);
+        for (action, event) in changes.cancel {
+            tx.set_timer_state(&interaction.sys_id, &action, event, TimerState::Cancelled)?;
+        }
+        for timer in &changes.schedule {
+            tx.insert_timer(timer)?;
+        }
+        Ok(())
+    }
+
+    /// Fires every messaging-action timer due at `now` and closes idle virtual-agent conversations;
+    /// returns what ran. Called by [`Engine::tick`].
+    ///
+    /// # Errors
+    /// [`Error::Store`], or a failure to send a Prompt requester message.
+    pub async fn run_due_actions(&self, now: DateTime<Utc>) -> Result<ActionReport, Error> {
+        let config = self.config.read().expect("config").clone();
+        let (report, pending) = self.store.write(|tx| {
+            let mut report = ActionReport::default();
+            let mut pending = vec![];
+            let all = tx.messaging_actions()?;
+            let due: Vec<_> = tx
+                .timers(Some(TimerState::Pending))?
+                .into_iter()
+                .filter(|t| t.due_at <= now)
+                .collect();
+            let record = |i: &str, f: &str| tx.interaction_field(i, f).ok().flatten();
+            for firing in actions::fire_due(&due, &all, now, &record) {
+                let t = &firing.timer;
+                tx.set_timer_state(&t.interaction, &t.action, t.event, t.state)?;
+                let Outcome::Run(action) = firing.outcome else {
+                    continue;
+                };
+                let Some(i) = tx.interaction_by_sys_id(&t.interaction)? else {
+                    continue;
+                };
+                if !i.active {
+                    continue;
+                }
+                self.run_action(tx, &i, &action, &config, now, &mut pending)?;
+                report.fired.push((i.number.to_string(), t.action.clone()));
+            }
+            for sys_id in idle_candidates(tx, now)? {
+                let Some(i) = tx.interaction_by_sys_id(&sys_id)? else {
+                    continue;
+                };
+                let record = |f: &str| tx.interaction_field(&i.sys_id, f).ok().flatten();
+                let plan = actions::plan_closing(idle_timeout(tx, &i)?, &all, &record);
+                if plan.idle_close {
+                    crate::engine::system_note(
+                        tx,
+                        &i,
+                        "The virtual agent closed the conversation after no reply (idle timeout).",
+                        now,
+                    )?;
+                    tx.close_interaction(&i.sys_id, InteractionState::ClosedAbandoned, now)?;
+                    report.idle_closed.push(i.number.to_string());
+                }
+            }
+            Ok::<_, Error>((report, pending))
+        })?;
+        self.send_pending(pending).await?;
+        Ok(report)
+    }
+
+    fn run_action(
+        &self,
+        tx: &Tx<'_>,
+        i: &Interaction,
+        action: &Action,
+        config: &EngineConfig,
+        now: DateTime<Utc>,
+        pending: &mut Vec<crate::engine::PendingSend>,
+    ) -> Result<(), Error> {
+        match action {
+            Action::PromptAgent { text } => {
+                if let Handler::Agent(agent) = &i.handler {
+                    tx.notify_agent(agent, Some(&i.sys_id), text, now)?;
+                }
+            }
+            Action::PromptRequester { text } => {
+                pending.push(crate::engine::queue_outbound(
+                    tx,
+                    i,
+                    AuthorKind::System,
+                    None,
+                    text,
+                    &[],
+                    config,
+                    now,
+                )?);
+            }
+            Action::Reassign => {
+                crate::engine::system_note(
+                    tx,
+                    i,
+                    "The assigned agent was removed by a messaging action.",
+                    now,
+                )?;
+                tx.assign(&i.sys_id, &Handler::Queue)?;
+                self.route_to_live_agent(tx, i, now)?;
+            }
+            Action::SetState { state } => match InteractionState::parse(state) {
+                Some(
+                    s @ (InteractionState::ClosedComplete | InteractionState::ClosedAbandoned),
+                ) => {
+                    tx.close_interaction(&i.sys_id, s, now)?;
+                }
+                _ => tx.set_interaction_state(&i.sys_id, state)?,
+            },
+        }
+        Ok(())
+    }
+}
+
+/// The idle timeout that applies to an interaction: only while the virtual agent handles it.
+fn idle_timeout(tx: &Tx<'_>, i: &Interaction) -> Result<Option<i64>, Error> {
+    if i.handler != Handler::VirtualAgent {
+        return Ok(None);
+    }
+    let secs = tx
+        .property(IDLE_TIMEOUT_PROPERTY)?
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS);
+    Ok(Some(secs))
+}
+
+/// Virtual-agent interactions silent for at least the idle timeout.
+fn idle_candidates(tx: &Tx<'_>, now: DateTime<Utc>) -> Result<Vec<String>, Error> {
+    let secs = tx
+        .property(IDLE_TIMEOUT_PROPERTY)?
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS);
+    if secs <= 0 {
+        return Ok(vec![]);
+    }
+    Ok(tx.idle_va_interactions(now - Duration::seconds(secs))?)
+}
+
+impl From<ActionError> for Error {
+    fn from(e: ActionError) -> Self {
+        Error::InvalidAction(e)
+    }
+}

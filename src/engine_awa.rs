@@ -1,0 +1,668 @@
+//! Advanced Work Assignment on the engine (seed 002; ROUTE-1..2, INBOX-1..3, SYSMSG-1): queues,
+//! presence and capacity, work items offered in the Workspace Inbox, the Ongoing tab, and the
+//! system messages posted into conversations.
+//!
+//! The decisions are [`crate::awa`]'s; this module loads the rows, calls it at the clock's now and
+//! writes back what changed, in the caller's transaction.
+//!
+//! # How a conversation reaches a live agent
+//!
+//! 1. [`Engine::route_to_live_agent`] (virtual agent off, or the virtual agent transfers; a
+//!    messaging action's Reassign) leaves the interaction unassigned (state new) and creates a
+//!    work item in the first queue whose condition matches the interaction. The default queue
+//!    [`DEFAULT_QUEUE`] comes last and takes everything; its members are every agent with SMS
+//!    presence. The requester is told "An agent will be with you shortly." ([`SystemMessage::QueueWaiting`]).
+//! 2. A routing pass ([`awa::step`]) offers waiting items, oldest first, to available members with
+//!    free SMS capacity. It runs whenever something may have changed: a new item, an answer, a
+//!    close, a presence or capacity change, and every [`Engine::tick`] (offers time out after
+//!    [`awa::DEFAULT_OFFER_TIMEOUT_SECS`] on the engine's clock).
+//! 3. The agent accepts in the Workspace Inbox ([`Engine::accept_work_item`]): the interaction is
+//!    assigned to them (work_in_progress), they join the live group profile, it shows in their
+//!    Ongoing tab, and [`SystemMessage::AgentJoined`] is posted ("You are now chatting with alice."
+//!    by SMS). A rejection ([`Engine::reject_work_item`]) or a timeout sends it to the next agent,
+//!    never back to the one who declined.
+//! 4. Closing the interaction completes the work item: the slot frees and the oldest waiting item
+//!    is offered.
+//!
+//! # Choices where the seed is silent
+//!
+//! - An agent's SMS capacity defaults to [`DEFAULT_SMS_CAPACITY`] (3): SMS conversations are
+//!   long-running, so an agent holds several at once.
+//! - Only work items take capacity: a conversation the agent started themselves (Compose SMS) is
+//!   not a work item. An agent who composes into a conversation waiting in the queue takes it: its
+//!   work item is cancelled.
+//! - Every system message is an internal transcript line with [`SystemMessage::agent_text`];
+//!   those with a [`SystemMessage::sms_text`] also go to the requester by SMS, sent once the
+//!   transaction that posted them has committed (`awa_sms_outbox`).
+//! - A Reassign routes the conversation again without the agent it was taken from.
+
+use chrono::{DateTime, Utc};
+
+use crate::awa::{
+    self, Agent, Ongoing, Presence, SystemMessage, WorkItem, WorkItemState,
+    DEFAULT_OFFER_TIMEOUT_SECS,
+};
+use crate::encoded_query::EncodedQuery;
+use crate::engine::{find_party, queue_outbound, system_note, Engine};
+use crate::error::Error;
+use crate::model::{AuthorKind, Handler, Interaction, InteractionNumber, Party, PartyTable, SysId};
+use crate::store::{Tx, DEFAULT_QUEUE_SYS_ID};
+
+/// An agent's capacity on the SMS service channel unless set otherwise.
+pub const DEFAULT_SMS_CAPACITY: u32 = 3;
+/// The name of the default SMS queue (last in order, takes every interaction).
+pub const DEFAULT_QUEUE: &str = "Conversational SMS";
+
+/// One conversation of an agent's Ongoing tab, as the workspace shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OngoingRow {
+    /// The interaction.
+    pub interaction: InteractionNumber,
+    /// The new-message indicator.
+    pub unread: bool,
+    /// The last message either way, or the assignment.
+    pub last_activity_at: DateTime<Utc>,
+}
+
+/// A work item as the workspace shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkItemView {
+    /// The interaction it routes.
+    pub interaction: InteractionNumber,
+    /// Its queue's name.
+    pub queue: String,
+    /// Its state.
+    pub state: WorkItemState,
+    /// False once cancelled or completed.
+    pub active: bool,
+    /// The user_name of the agent it is offered to or accepted by.
+    pub agent: Option<String>,
+    /// The user_names of the agents who rejected it or let an offer time out.
+    pub declined_by: Vec<String>,
+}
+
+fn refused(text: String) -> Error {
+    Error::WorkAssignment(text)
+}
+
+fn user_name(tx: &Tx<'_>, sys_id: &str) -> Result<String, Error> {
+    Ok(tx.user_name(sys_id)?.unwrap_or_else(|| sys_id.to_owned()))
+}
+
+fn agent_party(tx: &Tx<'_>, user_name: &str) -> Result<Party, Error> {
+    find_party(tx, PartyTable::SysUser, user_name)
+}
+
+impl Engine {
+    // ----- configuration ----------------------------------------------------------------------
+
+    /// Creates or replaces (by name) an SMS queue: evaluated by `order` (lowest first), taking the
+    /// interactions `condition` matches (a ServiceNow encoded query on the interaction; `None`
+    /// takes all), offered to `agents` (user_names, in preference order). Waiting items are routed
+    /// again at once.
+    ///
+    /// # Errors
+    /// [`Error::WorkAssignment`] for an invalid condition or the default queue's name;
+    /// [`Error::UnknownRecord`] for an unknown agent. Nothing is saved.
+    pub fn save_sms_queue(
+        &self,
+        name: &str,
+        order: i32,
+        condition: Option<&str>,
+        agents: &[&str],
+    ) -> Result<(), Error> {
+        let now = self.clock.now();
+        if name == DEFAULT_QUEUE {
+            return Err(refused(format!(
+                "\"{DEFAULT_QUEUE}\" is the default queue: it takes what no other queue takes; name your queue otherwise"
+            )));
+        }
+        let condition = condition
+            .map(|c| {
+                EncodedQuery::parse(c)
+                    .map_err(|e| refused(format!("the condition of queue \"{name}\": {e}")))
+            })
+            .transpose()?;
+        self.store.write(|tx| {
+            let members = agents
+                .iter()
+                .map(|a| agent_party(tx, a).map(|p| p.sys_id))
+                .collect::<Result<Vec<SysId>, Error>>()?;
+            tx.save_awa_queue(name, order, condition.as_ref(), &members)?;
+            self.awa_pass(tx, now)?;
+            Ok(())
+        })
+    }
+
+    /// Sets an agent's presence on the SMS channel (creating their SMS row with
+    /// [`DEFAULT_SMS_CAPACITY`] if they have none). Leaving Available withdraws their outstanding
+    /// offers (to be offered again); becoming Available routes waiting items to them.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecord`].
+    pub fn set_sms_presence(&self, agent: &str, presence: Presence) -> Result<(), Error> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let party = agent_party(tx, agent)?;
+            let mut row = tx.awa_agent(&party.sys_id)?.unwrap_or(Agent {
+                sys_id: party.sys_id.clone(),
+                presence,
+                sms_capacity: DEFAULT_SMS_CAPACITY,
+            });
+            let mut items = tx.awa_active_items()?;
+            let withdrawn = awa::set_presence(&mut row, presence, &mut items);
+            for item in items.iter().filter(|i| withdrawn.contains(&i.sys_id)) {
+                tx.save_awa_item(item)?;
+            }
+            tx.save_awa_agent(&row)?;
+            self.awa_pass(tx, now)?;
+            Ok(())
+        })
+    }
+
+    /// Sets an agent's SMS capacity (creating their SMS row, offline, if they have none). Lowering
+    /// it below their load revokes nothing; raising it routes waiting items to them.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecord`].
+    pub fn set_sms_capacity(&self, agent: &str, capacity: u32) -> Result<(), Error> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let party = agent_party(tx, agent)?;
+            let mut row = tx.awa_agent(&party.sys_id)?.unwrap_or(Agent {
+                sys_id: party.sys_id.clone(),
+                presence: Presence::Offline,
+                sms_capacity: capacity,
+            });
+            row.sms_capacity = capacity;
+            tx.save_awa_agent(&row)?;
+            self.awa_pass(tx, now)?;
+            Ok(())
+        })
+    }
+
+    // ----- the workspace ----------------------------------------------------------------------
+
+    /// The interactions offered to `agent` in their Workspace Inbox now, oldest first (INBOX-3).
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecord`].
+    pub fn workspace_inbox(&self, agent: &str) -> Result<Vec<InteractionNumber>, Error> {
+        let now = self.clock.now();
+        self.store.read(|tx| {
+            let party = agent_party(tx, agent)?;
+            let items = tx.awa_active_items()?;
+            let mut out = vec![];
+            for item in awa::inbox(&party.sys_id, &items, now) {
+                if let Some(i) = tx.interaction_by_sys_id(&item.interaction)? {
+                    out.push(i.number);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// `agent` accepts a work item offered to them (INBOX-3): the one for `interaction`, or the
+    /// only one in their Workspace Inbox. The interaction is assigned to them (work_in_progress),
+    /// they join its live group profile, it shows in their Ongoing tab, and "alice joined the
+    /// conversation." is posted (the requester gets "You are now chatting with alice.").
+    ///
+    /// # Errors
+    /// [`Error::WorkAssignment`] when nothing (or not that) is offered to them, or the offer
+    /// expired; [`Error::UnknownRecord`], [`Error::UnknownInteraction`]. Nothing is written.
+    pub async fn accept_work_item(
+        &self,
+        agent: &str,
+        interaction: Option<&InteractionNumber>,
+    ) -> Result<InteractionNumber, Error> {
+        let now = self.clock.now();
+        let number = self.store.write(|tx| {
+            let party = agent_party(tx, agent)?;
+            self.awa_pass(tx, now)?;
+            let mut item = self.answered_item(tx, &party, interaction, now)?;
+            let number = self.item_number(tx, &item)?;
+            if let Err(e) = awa::accept(&mut item, &party.sys_id, now) {
+                return Err(self.answer_refused(tx, &number, agent, e)?);
+            }
+            tx.save_awa_item(&item)?;
+            let i = tx
+                .interaction_by_sys_id(&item.interaction)?
+                .ok_or_else(|| Error::UnknownInteraction(number.to_string()))?;
+            tx.assign(&i.sys_id, &Handler::Agent(party.sys_id.clone()))?;
+            tx.join_live_group(&i.sys_id, &party.sys_id, now)?;
+            let name = user_name(tx, &party.sys_id)?;
+            self.post_system_message(tx, &i, &SystemMessage::AgentJoined { agent: name }, now)?;
+            let mut tab = Ongoing {
+                entries: tx.ongoing_entry(&i.sys_id)?.into_iter().collect(),
+            };
+            tab.assign(&i.sys_id, &party.sys_id, now);
+            tx.save_ongoing(&i.sys_id, tab.entries.first())?;
+            Ok::<_, Error>(number)
+        })?;
+        self.awa_flush().await?;
+        Ok(number)
+    }
+
+    /// `agent` rejects a work item offered to them (INBOX-3): the one for `interaction`, or the
+    /// only one in their Workspace Inbox. It goes to the next agent who can take it (never back to
+    /// them), or waits, first in line.
+    ///
+    /// # Errors
+    /// As [`Engine::accept_work_item`]. Nothing is written.
+    pub async fn reject_work_item(
+        &self,
+        agent: &str,
+        interaction: Option<&InteractionNumber>,
+    ) -> Result<InteractionNumber, Error> {
+        let now = self.clock.now();
+        let number = self.store.write(|tx| {
+            let party = agent_party(tx, agent)?;
+            self.awa_pass(tx, now)?;
+            let mut item = self.answered_item(tx, &party, interaction, now)?;
+            let number = self.item_number(tx, &item)?;
+            if let Err(e) = awa::reject(&mut item, &party.sys_id) {
+                return Err(self.answer_refused(tx, &number, agent, e)?);
+            }
+            tx.save_awa_item(&item)?;
+            if let Some(i) = tx.interaction_by_sys_id(&item.interaction)? {
+                let name = user_name(tx, &party.sys_id)?;
+                self.post_system_message(
+                    tx,
+                    &i,
+                    &SystemMessage::OfferRejected { agent: name },
+                    now,
+                )?;
+            }
+            self.awa_pass(tx, now)?;
+            Ok::<_, Error>(number)
+        })?;
+        self.awa_flush().await?;
+        Ok(number)
+    }
+
+    /// `agent`'s Ongoing tab (INBOX-1, INBOX-2): their active SMS conversations, the most recent
+    /// activity first, each with its new-message indicator.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecord`].
+    pub fn ongoing_tab(&self, agent: &str) -> Result<Vec<OngoingRow>, Error> {
+        self.store.read(|tx| {
+            let party = agent_party(tx, agent)?;
+            let tab = Ongoing {
+                entries: tx.ongoing_entries()?,
+            };
+            let mut rows = vec![];
+            for e in tab.for_agent(&party.sys_id) {
+                let Some(i) = tx.interaction_by_sys_id(&e.interaction)? else {
+                    continue;
+                };
+                if i.active && i.handler == Handler::Agent(party.sys_id.clone()) {
+                    rows.push(OngoingRow {
+                        interaction: i.number,
+                        unread: e.unread,
+                        last_activity_at: e.last_activity_at,
+                    });
+                }
+            }
+            Ok(rows)
+        })
+    }
+
+    /// `agent` opens a conversation in the workspace (INBOX-1): its new-message indicator clears
+    /// if it is theirs. Returns whether it was set.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecord`], [`Error::UnknownInteraction`].
+    pub fn read_conversation(
+        &self,
+        agent: &str,
+        interaction: &InteractionNumber,
+    ) -> Result<bool, Error> {
+        self.store.write(|tx| {
+            let party = agent_party(tx, agent)?;
+            let i = tx
+                .interaction(interaction)?
+                .ok_or_else(|| Error::UnknownInteraction(interaction.to_string()))?;
+            let mut tab = Ongoing {
+                entries: tx.ongoing_entry(&i.sys_id)?.into_iter().collect(),
+            };
+            let cleared = tab.read(&i.sys_id, &party.sys_id);
+            if cleared {
+                tx.save_ongoing(&i.sys_id, tab.entries.first())?;
+            }
+            Ok(cleared)
+        })
+    }
+
+    /// The latest work item of an interaction (`None` if it was never handed to live agents).
+    ///
+    /// # Errors
+    /// [`Error::UnknownInteraction`].
+    pub fn work_item(&self, interaction: &InteractionNumber) -> Result<Option<WorkItemView>, Error> {
+        self.store.read(|tx| {
+            let i = tx
+                .interaction(interaction)?
+                .ok_or_else(|| Error::UnknownInteraction(interaction.to_string()))?;
+            let Some(item) = tx.awa_item_for(&i.sys_id)? else {
+                return Ok(None);
+            };
+            Ok(Some(WorkItemView {
+                interaction: i.number,
+                queue: tx
+                    .awa_queue_name(&item.queue)?
+                    .unwrap_or_else(|| item.queue.clone()),
+                state: item.state,
+                active: item.active,
+                agent: item.agent.as_deref().map(|a| user_name(tx, a)).transpose()?,
+                declined_by: item
+                    .declined_by
+                    .iter()
+                    .map(|a| user_name(tx, a))
+                    .collect::<Result<_, _>>()?,
+            }))
+        })
+    }
+
+    // ----- hooks the engine calls -------------------------------------------------------------
+
+    /// The body of [`Engine::route_to_live_agent`] (ROUTE-1): the interaction waits unassigned in
+    /// the first matching queue, the requester is told, and a routing pass offers it if an agent
+    /// can take it. An interaction already waiting or offered is left as it is.
+    pub(crate) fn awa_route(
+        &self,
+        tx: &Tx<'_>,
+        i: &Interaction,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let previous = tx.awa_item_for(&i.sys_id)?;
+        if previous
+            .as_ref()
+            .is_some_and(|p| p.active && p.state != WorkItemState::Accepted)
+        {
+            return Ok(());
+        }
+        tx.assign(&i.sys_id, &Handler::Queue)?;
+        let queues = tx.awa_queues()?;
+        let record = |f: &str| tx.interaction_field(&i.sys_id, f).ok().flatten();
+        let queue = awa::queue_for(&queues, &record)
+            .map_or_else(|| DEFAULT_QUEUE_SYS_ID.to_owned(), |q| q.sys_id.clone());
+        let mut item = WorkItem::new(&tx.new_sys_id()?, &i.sys_id, &queue, now);
+        // Routed again after a Reassign: not back to the agent it was taken from.
+        if let Some(p) = previous.filter(|p| p.active && p.state == WorkItemState::Accepted) {
+            item.declined_by.extend(p.agent);
+        }
+        tx.save_awa_item(&item)?;
+        let name = tx
+            .awa_queue_name(&queue)?
+            .unwrap_or_else(|| DEFAULT_QUEUE.to_owned());
+        self.post_system_message(tx, i, &SystemMessage::QueueWaiting { queue: name }, now)?;
+        self.awa_pass(tx, now)?;
+        Ok(())
+    }
+
+    /// Runs what AWA has due at `now` (offer timeouts, then offers) and sends the system messages
+    /// waiting for requesters. Called by [`Engine::tick`].
+    ///
+    /// # Errors
+    /// [`Error::Store`]; a send failure is recorded on the message, not returned.
+    pub(crate) async fn awa_tick(&self, now: DateTime<Utc>) -> Result<(), Error> {
+        self.store
+            .write(|tx| self.awa_pass(tx, now).map(|_| ()))?;
+        self.awa_flush().await
+    }
+
+    /// A requester's SMS was stored in `i` (INBOX-1): the new-message indicator of its Ongoing tab
+    /// entry is set.
+    pub(crate) fn awa_requester_message(
+        &self,
+        tx: &Tx<'_>,
+        i: &Interaction,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut tab = Ongoing {
+            entries: tx.ongoing_entry(&i.sys_id)?.into_iter().collect(),
+        };
+        if tab.entries.is_empty() {
+            return Ok(());
+        }
+        tab.requester_message(&i.sys_id, now);
+        tx.save_ongoing(&i.sys_id, tab.entries.first())?;
+        Ok(())
+    }
+
+    /// An agent (`author`, sys_id) sent an SMS in `i`: the conversation shows in its assigned
+    /// agent's Ongoing tab (an agent-initiated one appears there), and the assigned agent's own
+    /// reply clears the indicator. A conversation an agent took from the queue this way leaves AWA,
+    /// and one the message closed frees its slot.
+    pub(crate) fn awa_agent_message(
+        &self,
+        tx: &Tx<'_>,
+        i: &Interaction,
+        author: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let Some(i) = tx.interaction_by_sys_id(&i.sys_id)? else {
+            return Ok(());
+        };
+        if let (true, Handler::Agent(assigned)) = (i.active, &i.handler) {
+            let mut tab = Ongoing {
+                entries: tx.ongoing_entry(&i.sys_id)?.into_iter().collect(),
+            };
+            tab.assign(&i.sys_id, assigned, now);
+            if author == assigned {
+                tab.agent_message(&i.sys_id, now);
+            }
+            tx.save_ongoing(&i.sys_id, tab.entries.first())?;
+        }
+        // A conversation this message closed (AGENT-3, AGENT-4) or took from the queue.
+        self.awa_pass(tx, now)?;
+        Ok(())
+    }
+
+    /// Interaction `i` was closed (INBOX-2, ROUTE-2): its work item completes (or is cancelled if
+    /// nobody had accepted it), it leaves the Ongoing tab, and the freed slot goes to the oldest
+    /// waiting item.
+    pub(crate) fn awa_closed(
+        &self,
+        tx: &Tx<'_>,
+        _i: &Interaction,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.awa_pass(tx, now).map(|_| ())
+    }
+
+    /// Posts a system message into a conversation (SYSMSG-1): an internal line with the text
+    /// agents see, and, for the subset meant for SMS, the requester's text, sent by
+    /// [`Engine::awa_flush`] once the transaction commits.
+    pub(crate) fn post_system_message(
+        &self,
+        tx: &Tx<'_>,
+        i: &Interaction,
+        message: &SystemMessage,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        system_note(tx, i, &message.agent_text(), now)?;
+        if let Some(text) = message.sms_text() {
+            tx.push_system_sms(&i.sys_id, &text)?;
+        }
+        Ok(())
+    }
+
+    /// Sends the system messages waiting for requesters (call it after the transaction that
+    /// posted them has committed).
+    ///
+    /// # Errors
+    /// [`Error::Store`]; a provider refusal is recorded on the message.
+    pub(crate) async fn awa_flush(&self) -> Result<(), Error> {
+        let now = self.clock.now();
+        let config = self.config.read().expect("config").clone();
+        let pending = self.store.write(|tx| {
+            let mut pending = vec![];
+            for (interaction, body) in tx.take_system_sms()? {
+                let Some(i) = tx.interaction_by_sys_id(&interaction)? else {
+                    continue;
+                };
+                if i.requester_phone.is_none() || i.provider_phone.is_none() {
+                    continue;
+                }
+                pending.push(queue_outbound(
+                    tx,
+                    &i,
+                    AuthorKind::System,
+                    None,
+                    &body,
+                    &[],
+                    &config,
+                    now,
+                )?);
+            }
+            Ok::<_, Error>(pending)
+        })?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        self.send_pending(pending).await
+    }
+
+    // ----- internals --------------------------------------------------------------------------
+
+    /// One routing pass at `now`: work items and Ongoing entries catch up with their interactions
+    /// (closed: completed or cancelled and out of the tab; taken by an agent directly: cancelled;
+    /// reassigned away: completed), then [`awa::step`] times out due offers and makes new ones.
+    /// Each timeout is posted as [`SystemMessage::OfferTimedOut`] (agents only).
+    fn awa_pass(&self, tx: &Tx<'_>, now: DateTime<Utc>) -> Result<awa::Step, Error> {
+        let queues = tx.awa_queues()?;
+        let agents = tx.awa_agents()?;
+        let mut items = tx.awa_active_items()?;
+        let before = items.clone();
+        for item in items.iter_mut() {
+            let (active, handler) = match tx.interaction_by_sys_id(&item.interaction)? {
+                Some(i) => (i.active, i.handler),
+                None => (false, Handler::Queue),
+            };
+            if item.state == WorkItemState::Accepted {
+                let theirs = item.agent.clone().map(Handler::Agent);
+                if !active || theirs.as_ref() != Some(&handler) {
+                    let _ = awa::complete(item);
+                }
+            } else if !active || handler != Handler::Queue {
+                let _ = awa::cancel(item);
+            }
+        }
+        for e in tx.ongoing_entries()? {
+            let keep = tx
+                .interaction_by_sys_id(&e.interaction)?
+                .is_some_and(|i| i.active && i.handler == Handler::Agent(e.agent.clone()));
+            if !keep {
+                let mut tab = Ongoing {
+                    entries: vec![e.clone()],
+                };
+                tab.complete(&e.interaction);
+                tx.save_ongoing(&e.interaction, tab.entries.first())?;
+            }
+        }
+        let step = awa::step(&queues, &agents, &mut items, now, DEFAULT_OFFER_TIMEOUT_SECS);
+        for (item, old) in items.iter().zip(&before) {
+            if item != old {
+                tx.save_awa_item(item)?;
+            }
+        }
+        for id in &step.timed_out {
+            let (Some(old), Some(item)) = (
+                before.iter().find(|o| &o.sys_id == id),
+                items.iter().find(|o| &o.sys_id == id),
+            ) else {
+                continue;
+            };
+            let Some(agent) = &old.agent else { continue };
+            if let Some(i) = tx.interaction_by_sys_id(&item.interaction)? {
+                let name = user_name(tx, agent)?;
+                self.post_system_message(tx, &i, &SystemMessage::OfferTimedOut { agent: name }, now)?;
+            }
+        }
+        Ok(step)
+    }
+
+    /// The work item an answer is about: the interaction's, or the only one in the agent's inbox.
+    fn answered_item(
+        &self,
+        tx: &Tx<'_>,
+        agent: &Party,
+        interaction: Option<&InteractionNumber>,
+        now: DateTime<Utc>,
+    ) -> Result<WorkItem, Error> {
+        let name = &agent.name;
+        match interaction {
+            Some(n) => {
+                let i = tx
+                    .interaction(n)?
+                    .ok_or_else(|| Error::UnknownInteraction(n.to_string()))?;
+                tx.awa_item_for(&i.sys_id)?.ok_or_else(|| {
+                    refused(format!(
+                        "{n} has no work item: it was never handed to live agents"
+                    ))
+                })
+            }
+            None => {
+                let items = tx.awa_active_items()?;
+                let offered = awa::inbox(&agent.sys_id, &items, now);
+                match offered.as_slice() {
+                    [one] => Ok((*one).clone()),
+                    [] => Err(refused(format!(
+                        "{name}'s Workspace Inbox offers no work item"
+                    ))),
+                    several => {
+                        let mut numbers = vec![];
+                        for w in several {
+                            numbers.push(self.item_number(tx, w)?.to_string());
+                        }
+                        Err(refused(format!(
+                            "{name}'s Workspace Inbox offers several work items ({}): say which",
+                            numbers.join(", ")
+                        )))
+                    }
+                }
+            }
+        }
+    }
+
+    fn item_number(&self, tx: &Tx<'_>, item: &WorkItem) -> Result<InteractionNumber, Error> {
+        tx.interaction_by_sys_id(&item.interaction)?
+            .map(|i| i.number)
+            .ok_or_else(|| Error::UnknownInteraction(item.interaction.clone()))
+    }
+
+    /// An AWA refusal in the agent's words.
+    fn answer_refused(
+        &self,
+        tx: &Tx<'_>,
+        number: &InteractionNumber,
+        agent: &str,
+        e: awa::AwaError,
+    ) -> Result<Error, Error> {
+        Ok(refused(match e {
+            awa::AwaError::NotOffered { state, .. } => format!(
+                "the work item for {number} is {}, not offered to {agent}",
+                state.as_str()
+            ),
+            awa::AwaError::OfferedToAnother { .. } => {
+                let item = tx.interaction(number)?.map(|i| i.sys_id);
+                let other = match item {
+                    Some(i) => tx.awa_item_for(&i)?.and_then(|w| w.agent),
+                    None => None,
+                };
+                let other = other.map(|a| user_name(tx, &a)).transpose()?;
+                format!(
+                    "the work item for {number} is offered to {}, not to {agent}",
+                    other.unwrap_or_else(|| "another agent".to_owned())
+                )
+            }
+            awa::AwaError::OfferExpired { expired_at, .. } => format!(
+                "the offer of {number} to {agent} expired at {}",
+                expired_at.format("%H:%M:%S")
+            ),
+            other => other.to_string(),
+        }))
+    }
+}
+

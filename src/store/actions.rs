@@ -1,0 +1,273 @@
+//! Queries for messaging actions, their timers and workspace notifications (migration 5).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+
+use super::{parse_ts, ts, StoreError, Tx};
+use crate::actions::{Action, Event, MessagingAction, Timer, TimerState};
+use crate::encoded_query::EncodedQuery;
+
+fn action_columns(a: &Action) -> (&'static str, Option<&str>) {
+    match a {
+        Action::PromptAgent { text } => ("prompt_agent", Some(text)),
+        Action::PromptRequester { text } => ("prompt_requester", Some(text)),
+        Action::Reassign => ("reassign", None),
+        Action::SetState { state } => ("set_state", Some(state)),
+    }
+}
+
+fn action_from(kind: &str, value: Option<String>) -> Option<Action> {
+    let value = value.unwrap_or_default();
+    Some(match kind {
+        "prompt_agent" => Action::PromptAgent { text: value },
+        "prompt_requester" => Action::PromptRequester { text: value },
+        "reassign" => Action::Reassign,
+        "set_state" => Action::SetState { state: value },
+        _ => return None,
+    })
+}
+
+impl Tx<'_> {
+    /// Every messaging action, by name. Rows that no longer parse are left out.
+    pub fn messaging_actions(&self) -> Result<Vec<MessagingAction>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT name, event, duration_secs, active, filter, action, action_value
+             FROM sys_cs_messaging_action ORDER BY name",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut out = vec![];
+        for row in rows {
+            let (name, event, duration_secs, active, filter, kind, value) = row?;
+            let (Some(event), Some(action)) = (Event::parse(&event), action_from(&kind, value))
+            else {
+                continue;
+            };
+            let filter = match filter.as_deref().map(EncodedQuery::parse).transpose() {
+                Ok(f) => f,
+                Err(_) => continue,
+            };
+            out.push(MessagingAction {
+                name,
+                event,
+                duration_secs,
+                active,
+                filter,
+                action,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Creates or replaces a messaging action (validate it first).
+    pub fn save_messaging_action(&self, a: &MessagingAction) -> Result<(), StoreError> {
+        let (kind, value) = action_columns(&a.action);
+        self.0.execute(
+            "INSERT INTO sys_cs_messaging_action (name, event, duration_secs, active, filter, action, action_value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (name) DO UPDATE SET event = excluded.event, duration_secs = excluded.duration_secs,
+                 active = excluded.active, filter = excluded.filter, action = excluded.action,
+                 action_value = excluded.action_value",
+            params![
+                a.name,
+                a.event.as_str(),
+                a.duration_secs,
+                a.active,
+                a.filter.as_ref().map(|f| f.to_string()),
+                kind,
+                value
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Turns every messaging action on or off.
+    pub fn set_all_actions_active(&self, active: bool) -> Result<(), StoreError> {
+        self.0
+            .execute("UPDATE sys_cs_messaging_action SET active = ?1", [active])?;
+        Ok(())
+    }
+
+    fn timer_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Timer> {
+        Ok(Timer {
+            interaction: r.get(0)?,
+            action: r.get(1)?,
+            event: Event::parse(&r.get::<_, String>(2)?)
+                .unwrap_or(Event::RequesterWithoutAgentResponse),
+            due_at: parse_ts(&r.get::<_, String>(3)?),
+            state: TimerState::parse(&r.get::<_, String>(4)?).unwrap_or(TimerState::Cancelled),
+        })
+    }
+
+    /// The pending timers of an interaction.
+    pub fn pending_timers(&self, interaction: &str) -> Result<Vec<Timer>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT interaction, action, event, due_at, state FROM sys_cs_action_timer
+             WHERE interaction = ?1 AND state = 'pending' ORDER BY due_at, action",
+        )?;
+        let rows = st.query_map([interaction], Self::timer_from_row)?;
+        rows.collect()
+    }
+
+    /// Every timer of every interaction, by due time (scenarios and the tick read them).
+    pub fn timers(&self, state: Option<TimerState>) -> Result<Vec<Timer>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT interaction, action, event, due_at, state FROM sys_cs_action_timer
+             WHERE ?1 IS NULL OR state = ?1 ORDER BY due_at, interaction, action",
+        )?;
+        let rows = st.query_map([state.map(TimerState::as_str)], Self::timer_from_row)?;
+        rows.collect()
+    }
+
+    /// The earliest pending timer's due time.
+    pub fn next_timer_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let due: Option<String> = self
+            .0
+            .query_row(
+                "SELECT MIN(due_at) FROM sys_cs_action_timer WHERE state = 'pending'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        Ok(due.map(|d| parse_ts(&d)))
+    }
+
+    /// Adds a pending timer.
+    pub fn insert_timer(&self, t: &Timer) -> Result<(), StoreError> {
+        let sys_id = self.new_sys_id()?;
+        self.0.execute(
+            "INSERT INTO sys_cs_action_timer (sys_id, interaction, action, event, due_at, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                sys_id,
+                t.interaction,
+                t.action,
+                t.event.as_str(),
+                ts(t.due_at),
+                t.state.as_str()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Sets the state of an interaction's pending timers of `action` and `event`.
+    pub fn set_timer_state(
+        &self,
+        interaction: &str,
+        action: &str,
+        event: Event,
+        state: TimerState,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_action_timer SET state = ?1
+             WHERE interaction = ?2 AND action = ?3 AND event = ?4 AND state = 'pending'",
+            params![state.as_str(), interaction, action, event.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// Adds a workspace notification for an agent.
+    pub fn notify_agent(
+        &self,
+        agent: &str,
+        interaction: Option<&str>,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let sys_id = self.new_sys_id()?;
+        self.0.execute(
+            "INSERT INTO workspace_notification (sys_id, agent, interaction, text, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![sys_id, agent, interaction, text, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    /// An agent's workspace notifications, oldest first: (interaction number, text).
+    pub fn notifications(&self, agent: &str) -> Result<Vec<(Option<String>, String)>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT i.number, n.text FROM workspace_notification n
+             LEFT JOIN interaction i ON i.sys_id = n.interaction
+             WHERE n.agent = ?1 ORDER BY n.created_at, n.sys_id",
+        )?;
+        let rows = st.query_map([agent], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    }
+
+    /// A field of an interaction as messaging-action filters read it: its columns, with
+    /// `assigned_to` as the agent's user_name.
+    pub fn interaction_field(
+        &self,
+        interaction: &str,
+        field: &str,
+    ) -> Result<Option<String>, StoreError> {
+        const FIELDS: &[&str] = &[
+            "number",
+            "type",
+            "channel",
+            "state",
+            "active",
+            "opened_for_table",
+            "requester_phone",
+            "provider_phone",
+            "va_topic",
+        ];
+        if field == "assigned_to" {
+            return self
+                .0
+                .query_row(
+                    "SELECT u.user_name FROM interaction i JOIN sys_user u ON u.sys_id = i.assigned_to
+                     WHERE i.sys_id = ?1",
+                    [interaction],
+                    |r| r.get(0),
+                )
+                .optional();
+        }
+        if !FIELDS.contains(&field) {
+            return Ok(None);
+        }
+        self.0
+            .query_row(
+                &format!("SELECT CAST({field} AS TEXT) FROM interaction WHERE sys_id = ?1"),
+                [interaction],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()
+            .map(Option::flatten)
+    }
+
+    /// Sets an interaction's state without closing it (on_hold, work_in_progress, ...).
+    pub fn set_interaction_state(&self, interaction: &str, state: &str) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE interaction SET state = ?1 WHERE sys_id = ?2",
+            params![state, interaction],
+        )?;
+        Ok(())
+    }
+
+    /// Active interactions the virtual agent handles whose last message is at or before `before`.
+    pub fn idle_va_interactions(&self, before: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT i.sys_id FROM interaction i
+             WHERE i.active = 1 AND i.assigned_to = ?1
+               AND COALESCE((SELECT MAX(m.sys_created_on) FROM sys_cs_message m WHERE m.interaction = i.sys_id),
+                            i.opened_at) <= ?2
+             ORDER BY i.number",
+        )?;
+        let rows = st.query_map(
+            params![crate::model::VIRTUAL_AGENT_SYS_ID, ts(before)],
+            |r| r.get(0),
+        )?;
+        rows.collect()
+    }
+}

@@ -1,0 +1,306 @@
+//! Queries for Advanced Work Assignment on the SMS service channel, the Ongoing tab and the system
+//! messages waiting to be sent to requesters (migration 6; seed 002, ROUTE, INBOX, SYSMSG).
+//!
+//! Rows map one to one onto the plain data of [`crate::awa`]: the engine loads them, lets the pure
+//! module decide, and writes back what changed.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{parse_ts, ts, StoreError, Tx};
+use crate::awa::{Agent, OngoingEntry, Presence, Queue, WorkItem, WorkItemState};
+use crate::encoded_query::EncodedQuery;
+use crate::model::SysId;
+
+/// The sys_id of the default SMS queue (migration 6): last in order, takes every interaction, and
+/// every agent with an SMS presence row is a member.
+pub const DEFAULT_QUEUE_SYS_ID: &str = "000000000000000000000000000000a1";
+
+const ITEM_COLS: &str = "sys_id, interaction, queue, state, active, agent, offered_at, offer_expires_at, declined_by, created_at";
+
+fn item_from_row(r: &Row<'_>) -> rusqlite::Result<WorkItem> {
+    let state: String = r.get(3)?;
+    let declined: String = r.get(8)?;
+    Ok(WorkItem {
+        sys_id: r.get(0)?,
+        interaction: r.get(1)?,
+        queue: r.get(2)?,
+        state: WorkItemState::parse(&state).unwrap_or(WorkItemState::Cancelled),
+        active: r.get(4)?,
+        agent: r.get(5)?,
+        offered_at: r.get::<_, Option<String>>(6)?.map(|s| parse_ts(&s)),
+        offer_expires_at: r.get::<_, Option<String>>(7)?.map(|s| parse_ts(&s)),
+        declined_by: declined
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        created_at: parse_ts(&r.get::<_, String>(9)?),
+    })
+}
+
+fn agent_from_row(r: &Row<'_>) -> rusqlite::Result<Agent> {
+    let presence: String = r.get(1)?;
+    Ok(Agent {
+        sys_id: r.get(0)?,
+        presence: Presence::parse(&presence).unwrap_or(Presence::Offline),
+        sms_capacity: r.get(2)?,
+    })
+}
+
+fn ongoing_from_row(r: &Row<'_>) -> rusqlite::Result<OngoingEntry> {
+    Ok(OngoingEntry {
+        interaction: r.get(0)?,
+        agent: r.get(1)?,
+        unread: r.get(2)?,
+        last_activity_at: parse_ts(&r.get::<_, String>(3)?),
+    })
+}
+
+impl Tx<'_> {
+    // ----- queues -----------------------------------------------------------------------------
+
+    /// Every SMS queue with its members. The default queue's members are every agent with an SMS
+    /// presence row, by user_name; a configured queue's, in the order they were given. A stored
+    /// condition that no longer parses leaves its queue out (it takes nothing).
+    pub fn awa_queues(&self) -> Result<Vec<Queue>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT sys_id, name, \"order\", condition, is_default FROM awa_queue ORDER BY \"order\", sys_id",
+        )?;
+        let rows: Vec<(SysId, String, i32, Option<String>, bool)> = st
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut queues = Vec::with_capacity(rows.len());
+        for (sys_id, name, order, condition, is_default) in rows {
+            let condition = match condition {
+                None => None,
+                Some(text) => match EncodedQuery::parse(&text) {
+                    Ok(q) => Some(q),
+                    Err(_) => continue,
+                },
+            };
+            let agents = if is_default {
+                let mut st = self.0.prepare(
+                    "SELECT p.agent FROM awa_agent_presence p JOIN sys_user u ON u.sys_id = p.agent
+                     ORDER BY u.user_name",
+                )?;
+                let rows = st.query_map([], |r| r.get(0))?;
+                rows.collect::<Result<Vec<SysId>, _>>()?
+            } else {
+                let mut st = self.0.prepare(
+                    "SELECT agent FROM awa_queue_member WHERE queue = ?1 ORDER BY position, agent",
+                )?;
+                let rows = st.query_map([&sys_id], |r| r.get(0))?;
+                rows.collect::<Result<Vec<SysId>, _>>()?
+            };
+            queues.push(Queue {
+                sys_id,
+                name,
+                order,
+                condition,
+                agents,
+            });
+        }
+        Ok(queues)
+    }
+
+    /// A queue's name.
+    pub fn awa_queue_name(&self, sys_id: &str) -> Result<Option<String>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT name FROM awa_queue WHERE sys_id = ?1",
+                [sys_id],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+
+    /// Creates or replaces (by name) a configured SMS queue and its members, in preference order.
+    /// `condition` must already be a valid encoded query.
+    pub fn save_awa_queue(
+        &self,
+        name: &str,
+        order: i32,
+        condition: Option<&EncodedQuery>,
+        members: &[SysId],
+    ) -> Result<SysId, StoreError> {
+        let existing: Option<SysId> = self
+            .0
+            .query_row(
+                "SELECT sys_id FROM awa_queue WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let sys_id = match existing {
+            Some(id) => id,
+            None => self.new_sys_id()?,
+        };
+        self.0.execute(
+            "INSERT INTO awa_queue (sys_id, name, \"order\", condition, is_default)
+             VALUES (?1, ?2, ?3, ?4, 0)
+             ON CONFLICT (sys_id) DO UPDATE SET \"order\" = excluded.\"order\",
+                 condition = excluded.condition",
+            params![sys_id, name, order, condition.map(|c| c.to_string())],
+        )?;
+        self.0
+            .execute("DELETE FROM awa_queue_member WHERE queue = ?1", [&sys_id])?;
+        for (position, agent) in members.iter().enumerate() {
+            self.0.execute(
+                "INSERT OR IGNORE INTO awa_queue_member (queue, agent, position) VALUES (?1, ?2, ?3)",
+                params![sys_id, agent, position as i64],
+            )?;
+        }
+        Ok(sys_id)
+    }
+
+    // ----- presence and capacity --------------------------------------------------------------
+
+    /// Every agent with an SMS presence row.
+    pub fn awa_agents(&self) -> Result<Vec<Agent>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT agent, presence, sms_capacity FROM awa_agent_presence ORDER BY agent",
+        )?;
+        let rows = st.query_map([], agent_from_row)?;
+        rows.collect()
+    }
+
+    /// An agent's SMS presence row, if any.
+    pub fn awa_agent(&self, agent: &str) -> Result<Option<Agent>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT agent, presence, sms_capacity FROM awa_agent_presence WHERE agent = ?1",
+                [agent],
+                agent_from_row,
+            )
+            .optional()
+    }
+
+    /// Creates or replaces an agent's SMS presence and capacity.
+    pub fn save_awa_agent(&self, agent: &Agent) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT INTO awa_agent_presence (agent, presence, sms_capacity) VALUES (?1, ?2, ?3)
+             ON CONFLICT (agent) DO UPDATE SET presence = excluded.presence,
+                 sms_capacity = excluded.sms_capacity",
+            params![agent.sys_id, agent.presence.as_str(), agent.sms_capacity],
+        )?;
+        Ok(())
+    }
+
+    // ----- work items -------------------------------------------------------------------------
+
+    /// Every active work item, oldest first.
+    pub fn awa_active_items(&self) -> Result<Vec<WorkItem>, StoreError> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {ITEM_COLS} FROM awa_work_item WHERE active = 1 ORDER BY created_at, sys_id"
+        ))?;
+        let rows = st.query_map([], item_from_row)?;
+        rows.collect()
+    }
+
+    /// The latest work item of an interaction, whatever its state.
+    pub fn awa_item_for(&self, interaction: &str) -> Result<Option<WorkItem>, StoreError> {
+        self.0
+            .query_row(
+                &format!(
+                    "SELECT {ITEM_COLS} FROM awa_work_item WHERE interaction = ?1
+                     ORDER BY active DESC, created_at DESC, rowid DESC LIMIT 1"
+                ),
+                [interaction],
+                item_from_row,
+            )
+            .optional()
+    }
+
+    /// Inserts or updates a work item.
+    pub fn save_awa_item(&self, item: &WorkItem) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT INTO awa_work_item (sys_id, interaction, queue, state, active, agent, offered_at,
+                 offer_expires_at, declined_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (sys_id) DO UPDATE SET queue = excluded.queue, state = excluded.state,
+                 active = excluded.active, agent = excluded.agent, offered_at = excluded.offered_at,
+                 offer_expires_at = excluded.offer_expires_at, declined_by = excluded.declined_by",
+            params![
+                item.sys_id,
+                item.interaction,
+                item.queue,
+                item.state.as_str(),
+                item.active,
+                item.agent,
+                item.offered_at.map(ts),
+                item.offer_expires_at.map(ts),
+                item.declined_by.join(","),
+                ts(item.created_at)
+            ],
+        )?;
+        Ok(())
+    }
+
+    // ----- the Ongoing tab --------------------------------------------------------------------
+
+    /// The Ongoing tab entry of an interaction, if it is in an agent's tab.
+    pub fn ongoing_entry(&self, interaction: &str) -> Result<Option<OngoingEntry>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT interaction, agent, unread, last_activity_at FROM awa_ongoing
+                 WHERE interaction = ?1",
+                [interaction],
+                ongoing_from_row,
+            )
+            .optional()
+    }
+
+    /// Every Ongoing tab entry (of every agent).
+    pub fn ongoing_entries(&self) -> Result<Vec<OngoingEntry>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT interaction, agent, unread, last_activity_at FROM awa_ongoing ORDER BY interaction",
+        )?;
+        let rows = st.query_map([], ongoing_from_row)?;
+        rows.collect()
+    }
+
+    /// Writes an interaction's Ongoing tab entry, or removes it (`None`).
+    pub fn save_ongoing(
+        &self,
+        interaction: &str,
+        entry: Option<&OngoingEntry>,
+    ) -> Result<(), StoreError> {
+        self.0
+            .execute("DELETE FROM awa_ongoing WHERE interaction = ?1", [interaction])?;
+        if let Some(e) = entry {
+            self.0.execute(
+                "INSERT INTO awa_ongoing (interaction, agent, unread, last_activity_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![e.interaction, e.agent, e.unread, ts(e.last_activity_at)],
+            )?;
+        }
+        Ok(())
+    }
+
+    // ----- system messages for the requester --------------------------------------------------
+
+    /// Queues a system message's SMS text for the requester of `interaction`.
+    pub fn push_system_sms(&self, interaction: &str, body: &str) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT INTO awa_sms_outbox (interaction, body) VALUES (?1, ?2)",
+            [interaction, body],
+        )?;
+        Ok(())
+    }
+
+    /// Takes every queued system SMS, in the order queued: (interaction sys_id, body). Taking
+    /// removes them, so two concurrent takers never get the same one.
+    pub fn take_system_sms(&self) -> Result<Vec<(SysId, String)>, StoreError> {
+        let mut st = self
+            .0
+            .prepare("SELECT interaction, body FROM awa_sms_outbox ORDER BY seq")?;
+        let rows: Vec<(SysId, String)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        self.0.execute("DELETE FROM awa_sms_outbox", [])?;
+        Ok(rows)
+    }
+
+}
