@@ -338,7 +338,10 @@ impl Engine {
     ///
     /// # Errors
     /// [`Error::UnknownInteraction`].
-    pub fn work_item(&self, interaction: &InteractionNumber) -> Result<Option<WorkItemView>, Error> {
+    pub fn work_item(
+        &self,
+        interaction: &InteractionNumber,
+    ) -> Result<Option<WorkItemView>, Error> {
         self.store.read(|tx| {
             let i = tx
                 .interaction(interaction)?
@@ -353,7 +356,11 @@ impl Engine {
                     .unwrap_or_else(|| item.queue.clone()),
                 state: item.state,
                 active: item.active,
-                agent: item.agent.as_deref().map(|a| user_name(tx, a)).transpose()?,
+                agent: item
+                    .agent
+                    .as_deref()
+                    .map(|a| user_name(tx, a))
+                    .transpose()?,
                 declined_by: item
                     .declined_by
                     .iter()
@@ -387,10 +394,15 @@ impl Engine {
         let queue = awa::queue_for(&queues, &record)
             .map_or_else(|| DEFAULT_QUEUE_SYS_ID.to_owned(), |q| q.sys_id.clone());
         let mut item = WorkItem::new(&tx.new_sys_id()?, &i.sys_id, &queue, now);
-        // Routed again after a Reassign: not back to the agent it was taken from.
-        if let Some(p) = previous.filter(|p| p.active && p.state == WorkItemState::Accepted) {
-            item.declined_by.extend(p.agent);
-        }
+        // Routed again after a Reassign: not back to the agent it was taken from (the handler the
+        // caller saw, or the agent who had accepted its last work item).
+        let taken_from = match &i.handler {
+            Handler::Agent(a) => Some(a.clone()),
+            _ => previous
+                .filter(|p| p.active && p.state == WorkItemState::Accepted)
+                .and_then(|p| p.agent),
+        };
+        item.declined_by.extend(taken_from);
         tx.save_awa_item(&item)?;
         let name = tx
             .awa_queue_name(&queue)?
@@ -406,8 +418,7 @@ impl Engine {
     /// # Errors
     /// [`Error::Store`]; a send failure is recorded on the message, not returned.
     pub(crate) async fn awa_tick(&self, now: DateTime<Utc>) -> Result<(), Error> {
-        self.store
-            .write(|tx| self.awa_pass(tx, now).map(|_| ()))?;
+        self.store.write(|tx| self.awa_pass(tx, now).map(|_| ()))?;
         self.awa_flush().await
     }
 
@@ -561,7 +572,13 @@ impl Engine {
                 tx.save_ongoing(&e.interaction, tab.entries.first())?;
             }
         }
-        let step = awa::step(&queues, &agents, &mut items, now, DEFAULT_OFFER_TIMEOUT_SECS);
+        let step = awa::step(
+            &queues,
+            &agents,
+            &mut items,
+            now,
+            DEFAULT_OFFER_TIMEOUT_SECS,
+        );
         for (item, old) in items.iter().zip(&before) {
             if item != old {
                 tx.save_awa_item(item)?;
@@ -577,7 +594,12 @@ impl Engine {
             let Some(agent) = &old.agent else { continue };
             if let Some(i) = tx.interaction_by_sys_id(&item.interaction)? {
                 let name = user_name(tx, agent)?;
-                self.post_system_message(tx, &i, &SystemMessage::OfferTimedOut { agent: name }, now)?;
+                self.post_system_message(
+                    tx,
+                    &i,
+                    &SystemMessage::OfferTimedOut { agent: name },
+                    now,
+                )?;
             }
         }
         Ok(step)
@@ -665,4 +687,3 @@ impl Engine {
         }))
     }
 }
-

@@ -25,6 +25,8 @@ pub const DEFAULT_NUMBER: &str = "+14155550100";
 const FLUSH_EVERY: Duration = Duration::from_millis(200);
 /// How long Ctrl-C waits for in-flight requests before the process exits.
 const STOP_WITHIN: Duration = Duration::from_secs(2);
+/// How long Ctrl-C waits for a flush in progress before leaving it behind.
+const ABANDON_AFTER: Duration = Duration::from_millis(300);
 
 /// The options of `convsms sim`.
 #[derive(Debug, Args)]
@@ -156,7 +158,7 @@ pub fn run(args: SimArgs) -> ExitCode {
     };
     let result = rt.block_on(serve(args.config()));
     // Do not wait for a task that is still busy (a flush in progress).
-    rt.shutdown_timeout(STOP_WITHIN);
+    rt.shutdown_timeout(ABANDON_AFTER);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -191,7 +193,7 @@ async fn serve(config: SimConfig) -> Result<(), convsms_sim::SimError> {
     shutdown_signal().await;
     eprintln!("convsms sim: stopping");
     flusher.abort();
-    let _ = flusher.await;
+    let _ = tokio::time::timeout(ABANDON_AFTER, flusher).await;
     // The flusher has let go of its handle unless it is stuck inside one long flush; then the
     // process exits without waiting for it (see `run`).
     if let Ok(sim) = Arc::try_unwrap(sim) {

@@ -66,6 +66,7 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
     Then agent "alice"'s Workspace Inbox offers IMS0001003
     And the transcript matches the snapshot
 
+  @row:ROUTE-2
   Scenario: An agent coming back from away is offered the oldest waiting conversation first
     Given an agent "alice" who is available for SMS
     And agent "alice" has SMS capacity 1
@@ -192,3 +193,16 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
     And the work item for IMS0001001 is offered to agent "carol"
     And the work item for IMS0001002 is in queue "Billing"
     And the work item for IMS0001002 is offered to agent "bob"
+
+  Scenario: A messaging action's Reassign routes the conversation again, not back to the agent it was taken from
+    Given an agent "alice" who is available for SMS
+    And an agent "bob" who is available for SMS
+    And no messaging actions are active
+    And a messaging action "Hand back" on "requester message without agent response" after 15 minutes that reassigns
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And 15 minutes pass
+    Then interaction IMS0001001 is assigned to nobody
+    And the work item for IMS0001001 is offered to agent "bob"
+    And agent "alice"'s Ongoing tab is empty
+    And agent "alice"'s Workspace Inbox is empty

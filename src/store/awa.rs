@@ -267,8 +267,10 @@ impl Tx<'_> {
         interaction: &str,
         entry: Option<&OngoingEntry>,
     ) -> Result<(), StoreError> {
-        self.0
-            .execute("DELETE FROM awa_ongoing WHERE interaction = ?1", [interaction])?;
+        self.0.execute(
+            "DELETE FROM awa_ongoing WHERE interaction = ?1",
+            [interaction],
+        )?;
         if let Some(e) = entry {
             self.0.execute(
                 "INSERT INTO awa_ongoing (interaction, agent, unread, last_activity_at)
@@ -302,5 +304,104 @@ impl Tx<'_> {
         self.0.execute("DELETE FROM awa_sms_outbox", [])?;
         Ok(rows)
     }
+}
 
+#[cfg(test)]
+mod tests {
+    use super::super::{SqliteStore, MIGRATIONS};
+    use super::*;
+    use rusqlite::Connection;
+
+    /// A database from before migration 6, with the old `sms_agent_queue`, migrates cleanly: the
+    /// agents keep their availability with the default capacity, conversations agents work count
+    /// against it and show in their Ongoing tab, waiting ones wait in the default queue.
+    #[test]
+    fn the_old_agent_queue_migrates_to_awa() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sys_user (sys_id, user_name, name) VALUES
+                 ('a1', 'alice', 'alice'), ('b1', 'bob', 'bob');
+             INSERT INTO sms_agent_queue (agent, available) VALUES ('a1', 1), ('b1', 0);
+             INSERT INTO interaction (sys_id, number, type, channel, state, active, assigned_to,
+                 opened_for_table, opened_for, requester_phone, provider_phone, opened_at) VALUES
+               ('i1', 'IMS0000001', 'messaging', 'sms', 'work_in_progress', 1, 'a1', 'sys_user',
+                '00000000000000000000000000000001', '+14155552671', '+14155550100', '2026-01-05T09:00:00.000Z'),
+               ('i2', 'IMS0000002', 'messaging', 'sms', 'new', 1, NULL, 'sys_user',
+                '00000000000000000000000000000001', '+14155552672', '+14155550100', '2026-01-05T09:01:00.000Z'),
+               ('i3', 'IMS0000003', 'messaging', 'sms', 'new', 1, '00000000000000000000000000000002',
+                'sys_user', '00000000000000000000000000000001', '+14155552673', '+14155550100',
+                '2026-01-05T09:02:00.000Z'),
+               ('i4', 'IMS0000004', 'messaging', 'sms', 'closed_complete', 0, 'a1', 'sys_user',
+                '00000000000000000000000000000001', '+14155552674', '+14155550100', '2026-01-05T09:03:00.000Z');",
+        )
+        .unwrap();
+        let store = SqliteStore::init(conn).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        store
+            .read(|tx| {
+                let agents = tx.awa_agents()?;
+                assert_eq!(
+                    agents,
+                    [
+                        Agent {
+                            sys_id: "a1".into(),
+                            presence: Presence::Available,
+                            sms_capacity: 3
+                        },
+                        Agent {
+                            sys_id: "b1".into(),
+                            presence: Presence::Offline,
+                            sms_capacity: 3
+                        }
+                    ]
+                );
+                let items = tx.awa_active_items()?;
+                let got: Vec<_> = items
+                    .iter()
+                    .map(|w| {
+                        (
+                            w.interaction.as_str(),
+                            w.state,
+                            w.agent.as_deref(),
+                            w.queue.as_str(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(
+                    got,
+                    [
+                        (
+                            "i1",
+                            WorkItemState::Accepted,
+                            Some("a1"),
+                            DEFAULT_QUEUE_SYS_ID
+                        ),
+                        ("i2", WorkItemState::Pending, None, DEFAULT_QUEUE_SYS_ID),
+                    ]
+                );
+                let tab: Vec<_> = tx
+                    .ongoing_entries()?
+                    .into_iter()
+                    .map(|e| (e.interaction, e.agent, e.unread))
+                    .collect();
+                assert_eq!(tab, [("i1".to_owned(), "a1".to_owned(), false)]);
+                let queues = tx.awa_queues()?;
+                assert_eq!(queues.len(), 1);
+                assert_eq!(queues[0].agents, ["a1", "b1"]);
+                let old: Option<String> =
+                    tx.0.query_row(
+                        "SELECT name FROM sqlite_master WHERE name = 'sms_agent_queue'",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                assert_eq!(old, None);
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
 }

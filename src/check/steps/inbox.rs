@@ -24,7 +24,12 @@ fn reads(w: &mut ConvWorld, agent: String, interaction: String) -> Result<(), St
 }
 
 #[then(regex = r#"^agent "([^"]+)"'s Ongoing tab shows (\S+) (with|without) a new message$"#)]
-fn shows(w: &mut ConvWorld, agent: String, interaction: String, with: String) -> Result<(), String> {
+fn shows(
+    w: &mut ConvWorld,
+    agent: String,
+    interaction: String,
+    with: String,
+) -> Result<(), String> {
     let tab = w.ongoing(&agent)?;
     let want = with == "with";
     let row = tab
