@@ -918,20 +918,27 @@ impl Engine {
         })
     }
 
-    /// Closes an interaction as completed (the agent ends the conversation).
+    /// Closes an interaction as completed (the agent ends the conversation); the requester is
+    /// told by SMS. Closing a closed interaction changes nothing.
     ///
     /// # Errors
     /// [`Error::UnknownInteraction`].
-    pub fn close(&self, number: &InteractionNumber) -> Result<(), Error> {
+    pub async fn close(&self, number: &InteractionNumber) -> Result<(), Error> {
         let now = self.clock.now();
         self.store.write(|tx| {
             let i = tx
                 .interaction(number)?
                 .ok_or_else(|| Error::UnknownInteraction(number.to_string()))?;
+            if !i.active {
+                return Ok(());
+            }
+            // Agents see the line; the requester gets "This conversation is closed." (SYSMSG-1).
+            self.post_system_message(tx, &i, &crate::awa::SystemMessage::Closed, now)?;
             tx.close_interaction(&i.sys_id, InteractionState::ClosedComplete, now)?;
             self.awa_closed(tx, &i, now)?;
-            Ok(())
-        })
+            Ok::<_, Error>(())
+        })?;
+        self.awa_flush().await
     }
 }
 

@@ -11,38 +11,15 @@ fn convsms() -> Command {
     c
 }
 
-/// The rows the first issue covers; each must be covered by a passing scenario.
-const ROWS: &[&str] = &[
-    "PROFILE-1",
-    "PROFILE-2",
-    "PROFILE-3",
-    "PROFILE-4",
-    "REQ-1",
-    "REQ-2",
-    "REQ-3",
-    "AGENT-1",
-    "AGENT-2",
-    "AGENT-3",
-    "AGENT-4",
-    "AGENT-5",
-    "PHONE-1",
-    "PHONE-2",
-    "PHONE-3",
-    "PHONE-4",
-    "VALIDATE-1",
-    "VALIDATE-2",
-    "COMPOSE-1",
-    "COMPOSE-2",
-    "COMPOSE-3",
-    "COMPOSE-4",
-    "COMPOSE-5",
-    "COMPOSE-6",
-    "COMPOSE-7",
-    "COMPOSE-8",
-    "COMPOSE-9",
-    "PROVIDER-1",
-    "PROVIDER-4",
-];
+/// Every row ID of the catalogue (`features/rows.tsv`): each must be covered by a passing scenario.
+fn rows() -> Vec<String> {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/features/rows.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split('\t').next().map(str::to_owned))
+        .collect()
+}
 
 #[test]
 fn every_feature_passes_and_the_rows_are_covered() {
@@ -58,10 +35,12 @@ fn every_feature_passes_and_the_rows_are_covered() {
         out.status.success(),
         "convsms check failed:\n{stdout}\n{stderr}"
     );
-    for row in ROWS {
+    let rows = rows();
+    assert_eq!(rows.len(), 60, "the catalogue has 60 rows");
+    for row in &rows {
         let line = stdout
             .lines()
-            .find(|l| l.split_whitespace().next() == Some(row))
+            .find(|l| l.split_whitespace().next() == Some(row.as_str()))
             .unwrap_or_else(|| panic!("{row} is missing from the coverage table:\n{stdout}"));
         assert!(line.contains(" passing "), "{row} is not passing: {line}");
     }
@@ -112,6 +91,18 @@ fn steps_lists_every_step_with_an_example() {
     assert!(
         total >= 40 && examples >= total,
         "{examples} examples for {total} steps"
+    );
+}
+
+#[test]
+fn the_documented_step_catalogue_is_current() {
+    let out = convsms().arg("steps").output().unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/steps.md")).unwrap();
+    assert!(
+        doc.contains(listing.as_ref()),
+        "docs/steps.md is out of date: regenerate it (see its header) from `convsms steps`"
     );
 }
 

@@ -132,4 +132,8 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     And the requester of IMS0001001 does not receive "The offer to bob timed out."
     And the requester of IMS0001001 does not receive "carol joined the conversation."
     And "+14155552671" has received 2 messages
+    When interaction IMS0001001 is closed
+    Then agents see "The conversation was closed." in IMS0001001
+    And the requester of IMS0001001 receives "This conversation is closed."
+    And "+14155552671" has received 3 messages
     And the transcript matches the snapshot

@@ -86,6 +86,15 @@ Feature: Virtual-agent input controls over SMS
       | NO     | OK, order 4471 stays as it is.                                   |
       | n      | OK, order 4471 stays as it is.                                   |
 
+  @row:VA-4
+  Scenario: The Boolean question as SMS, and a yes that branches
+    When "+14155552671" texts "my order" to "+14155550100"
+    And "+14155552671" texts "4471" to "+14155550100"
+    And "+14155552671" texts "Cancel it" to "+14155550100"
+    And "+14155552671" texts "Yes" to "+14155550100"
+    Then "+14155552671" receives "An agent will cancel order 4471 for you. Transferring you now." from "+14155550100"
+    And the transcript matches the snapshot
+
   @row:VA-5
   Scenario: File Picker accepts an image by MMS and re-prompts on other files or text
     When "+14155552671" texts "I got a damaged lamp" to "+14155550100"

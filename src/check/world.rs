@@ -606,9 +606,9 @@ impl ConvWorld {
     }
 
     /// Closes an interaction.
-    pub fn close(&mut self, interaction: &str) -> StepResult {
+    pub async fn close(&mut self, interaction: &str) -> StepResult {
         let n = InteractionNumber::parse(interaction).map_err(|e| e.to_string())?;
-        self.engine().close(&n).map_err(|e| e.to_string())
+        self.stack.engine.close(&n).await.map_err(|e| e.to_string())
     }
 
     /// Calls one of ServiceNow's `initiate_message` endpoints with a JSON body.

@@ -63,8 +63,8 @@ async fn text_at_once(
 }
 
 #[when(regex = r"^interaction (\S+) is closed$")]
-fn close(w: &mut ConvWorld, number: String) -> Result<(), String> {
-    w.close(&number)
+async fn close(w: &mut ConvWorld, number: String) -> Result<(), String> {
+    w.close(&number).await
 }
 
 #[when(regex = r"^(\d+) (seconds?|minutes?|hours?|days?) pass(?:es)?$")]
