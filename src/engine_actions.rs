@@ -205,3 +205,108 @@ impl From<ActionError> for Error {
         Error::InvalidAction(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::actions::{Event, Timer};
+    use crate::clock::ManualClock;
+    use crate::model::{InteractionType, PartyTable, AGENT_ROLE};
+    use crate::phone::E164;
+    use crate::store::SqliteStore;
+    use crate::twilio::TwilioClient;
+
+    fn engine(store: Arc<SqliteStore>, clock: &ManualClock) -> Engine {
+        // Prompt agent sends nothing, so the provider is never called.
+        let provider = TwilioClient::new(
+            "http://127.0.0.1:9",
+            "AC00000000000000000000000000000001",
+            "t",
+        );
+        Engine::new(store, Arc::new(provider), Arc::new(clock.clone()))
+    }
+
+    #[tokio::test]
+    async fn a_restart_loses_no_timer() {
+        let dir = std::env::temp_dir().join(format!("convsms-timers-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("engine.sqlite");
+        let _ = std::fs::remove_file(&path);
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        let clock = ManualClock::starting_at(t0);
+        {
+            let store = Arc::new(SqliteStore::open(&path).unwrap());
+            let e = engine(store.clone(), &clock);
+            e.save_messaging_action(&MessagingAction {
+                name: "Nudge".into(),
+                event: Event::RequesterWithoutAgentResponse,
+                duration_secs: 600,
+                active: true,
+                filter: None,
+                action: Action::PromptAgent {
+                    text: "Bea is waiting".into(),
+                },
+            })
+            .unwrap();
+            store
+                .write(|tx| {
+                    let agent =
+                        tx.insert_party(PartyTable::SysUser, "alice", Some("alice"), None, None)?;
+                    tx.grant_role(&agent.sys_id, AGENT_ROLE)?;
+                    let bea = tx.insert_party(PartyTable::CsmConsumer, "Bea", None, None, None)?;
+                    let i = tx.insert_interaction(
+                        InteractionType::Messaging,
+                        &Handler::Agent(agent.sys_id.clone()),
+                        &bea,
+                        None,
+                        E164::parse("+14155552671", None).ok().as_ref(),
+                        E164::parse("+14155550100", None).ok().as_ref(),
+                        None,
+                        t0,
+                    )?;
+                    tx.insert_timer(&Timer {
+                        interaction: i.sys_id,
+                        action: "Nudge".into(),
+                        event: Event::RequesterWithoutAgentResponse,
+                        due_at: t0 + Duration::seconds(600),
+                        state: TimerState::Pending,
+                    })
+                })
+                .unwrap();
+        } // the engine and its connection are gone
+        let store = Arc::new(SqliteStore::open(&path).unwrap());
+        let e = engine(store.clone(), &clock);
+        let early = e
+            .run_due_actions(t0 + Duration::seconds(599))
+            .await
+            .unwrap();
+        assert!(early.fired.is_empty(), "not a second early: {early:?}");
+        let due = e
+            .run_due_actions(t0 + Duration::seconds(600))
+            .await
+            .unwrap();
+        assert_eq!(
+            due.fired,
+            vec![("IMS0001001".to_owned(), "Nudge".to_owned())]
+        );
+        let again = e
+            .run_due_actions(t0 + Duration::seconds(6000))
+            .await
+            .unwrap();
+        assert!(again.fired.is_empty(), "fires once: {again:?}");
+        let alice = store
+            .read(|tx| tx.party_by_name(PartyTable::SysUser, "alice"))
+            .unwrap()
+            .unwrap();
+        let notes = store.read(|tx| tx.notifications(&alice.sys_id)).unwrap();
+        assert_eq!(
+            notes,
+            vec![(Some("IMS0001001".to_owned()), "Bea is waiting".to_owned())]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
