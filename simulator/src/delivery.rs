@@ -192,8 +192,9 @@ struct Delayed {
 pub(crate) struct DeliveryState {
     /// Profiles by normalised number; absent means [`CarrierProfile::Delivers`].
     carriers: BTreeMap<String, CarrierProfile>,
-    /// Messages that have steps left, in creation order.
-    lifecycles: Vec<Lifecycle>,
+    /// Messages that have steps left, keyed by (due time of their next step, SID counter), so the
+    /// next transition is the first entry: `run_due` costs O(log n) per transition.
+    lifecycles: BTreeMap<(DateTime<Utc>, u128), Lifecycle>,
     /// Delayed callbacks.
     delayed: Vec<Delayed>,
     /// Callbacks held back by [`CallbackFault::Reorder`], at most one per message.
@@ -205,8 +206,13 @@ pub(crate) struct DeliveryState {
 impl DeliveryState {
     /// The carrier profile of `number`.
     pub(crate) fn carrier(&self, number: &str) -> CarrierProfile {
+        // The common case (no profile set, or the number already in E.164) costs no parsing.
+        if self.carriers.is_empty() {
+            return CarrierProfile::default();
+        }
         self.carriers
-            .get(&numbers::normalise(number))
+            .get(number)
+            .or_else(|| self.carriers.get(&numbers::normalise(number)))
             .copied()
             .unwrap_or_default()
     }
@@ -273,12 +279,14 @@ pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc
         // Anything else (a refused reply recorded as failed, say) has no lifecycle.
         _ => return,
     }
-    state.delivery.lifecycles.push(Lifecycle {
+    let lifecycle = Lifecycle {
         sid,
         created,
         steps,
         next: 0,
-    });
+    };
+    let key = (lifecycle.due(), counter(&lifecycle.sid));
+    state.delivery.lifecycles.insert(key, lifecycle);
 }
 
 /// The §3.1 form for `m`, which has just changed to its current status at `at`.
@@ -324,7 +332,7 @@ fn reported(status: MessageStatus) -> bool {
 
 /// Which kind of event is due next.
 enum Due {
-    Transition(usize),
+    Transition((DateTime<Utc>, u128)),
     Delayed(usize),
 }
 
@@ -334,10 +342,10 @@ fn apply_next(state: &mut SimState, now: DateTime<Utc>) -> Option<Vec<Callback>>
     let d = &state.delivery;
     let transition = d
         .lifecycles
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.due() <= now)
-        .map(|(i, l)| ((l.due(), counter(&l.sid), 0u8, 0u64), Due::Transition(i)));
+        .keys()
+        .next()
+        .filter(|(due, _)| *due <= now)
+        .map(|&(due, c)| ((due, c, 0u8, 0u64), Due::Transition((due, c))));
     let delayed = d
         .delayed
         .iter()
@@ -349,22 +357,28 @@ fn apply_next(state: &mut SimState, now: DateTime<Utc>) -> Option<Vec<Callback>>
                 Due::Delayed(i),
             )
         });
-    let (_, next) = transition.chain(delayed).min_by_key(|(key, _)| *key)?;
+    let (_, next) = transition
+        .into_iter()
+        .chain(delayed)
+        .min_by_key(|(key, _)| *key)?;
     match next {
         Due::Delayed(i) => Some(vec![state.delivery.delayed.remove(i).callback]),
-        Due::Transition(i) => Some(transition_at(state, i)),
+        Due::Transition(key) => Some(transition_at(state, key)),
     }
 }
 
-/// Applies the next step of lifecycle `i` and returns the callbacks to POST now.
-fn transition_at(state: &mut SimState, i: usize) -> Vec<Callback> {
-    let lifecycle = &mut state.delivery.lifecycles[i];
+/// Applies the next step of the lifecycle under `key` and returns the callbacks to POST now.
+fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u128)) -> Vec<Callback> {
+    let Some(mut lifecycle) = state.delivery.lifecycles.remove(&key) else {
+        return Vec::new();
+    };
     let at = lifecycle.due();
     let step = lifecycle.steps[lifecycle.next];
     let sid = lifecycle.sid.clone();
     lifecycle.next += 1;
-    if lifecycle.next == lifecycle.steps.len() {
-        state.delivery.lifecycles.remove(i);
+    if lifecycle.next < lifecycle.steps.len() {
+        let next_key = (lifecycle.due(), key.1);
+        state.delivery.lifecycles.insert(next_key, lifecycle);
     }
     let Some(record) = state.find_mut(&sid) else {
         // The message is gone (deleted): nothing to update or report.
@@ -372,7 +386,7 @@ fn transition_at(state: &mut SimState, i: usize) -> Vec<Callback> {
     };
     if record.message.status == MessageStatus::Canceled {
         // A scheduled message canceled through the API: it goes no further.
-        state.delivery.lifecycles.retain(|l| l.sid != sid);
+        state.delivery.lifecycles.retain(|_, l| l.sid != sid);
         return Vec::new();
     }
     let m = &mut record.message;

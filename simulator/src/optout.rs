@@ -126,7 +126,9 @@ impl OptOutState {
 
     /// True when a send from `number` to `handset` must be refused with 21610.
     pub(crate) fn is_blocked(&self, number: &str, handset: &str) -> bool {
+        // No block, no parsing: creates stay cheap while nobody has opted out.
         !self.disabled
+            && !self.blocked.is_empty()
             && self
                 .blocked
                 .contains(&(numbers::normalise(number), numbers::normalise(handset)))

@@ -21,6 +21,9 @@ pub(crate) struct SimState {
     last_media: u64,
     /// Every message, oldest first.
     records: Vec<Record>,
+    /// Position in `records` of each message, by lower-case SID: finding a message is O(1), so a
+    /// create costs the same with a million stored messages as with none.
+    index: std::collections::HashMap<String, usize>,
     /// `SendAt` of scheduled messages (`ScheduleType=fixed`), by SID.
     send_at: std::collections::BTreeMap<MessageSid, DateTime<Utc>>,
     /// Carrier profiles, outbound lifecycles, status callbacks not yet sent (`delivery`).
@@ -242,32 +245,40 @@ impl SimState {
 
     /// Appends a record (messages are kept oldest first).
     pub(crate) fn push(&mut self, record: Record) {
+        self.index.insert(
+            record.message.sid.as_str().to_ascii_lowercase(),
+            self.records.len(),
+        );
         self.records.push(record);
+    }
+
+    fn position(&self, sid: &MessageSid) -> Option<usize> {
+        // SIDs compare case-insensitively on the hex part; ours are lower case.
+        self.index.get(&sid.as_str().to_ascii_lowercase()).copied()
     }
 
     /// The record of message `sid`, if any.
     pub(crate) fn find(&self, sid: &MessageSid) -> Option<&Record> {
-        // SIDs compare case-insensitively on the hex part; ours are lower case.
-        self.records
-            .iter()
-            .find(|r| r.message.sid.as_str().eq_ignore_ascii_case(sid.as_str()))
+        self.position(sid).map(|i| &self.records[i])
     }
 
     /// The record of message `sid`, for changing it, if any.
     pub(crate) fn find_mut(&mut self, sid: &MessageSid) -> Option<&mut Record> {
-        self.records
-            .iter_mut()
-            .find(|r| r.message.sid.as_str().eq_ignore_ascii_case(sid.as_str()))
+        self.position(sid).map(|i| &mut self.records[i])
     }
 
-    /// Removes message `sid` (and its media) and returns it, if it exists.
+    /// Removes message `sid` (and its media) and returns it, if it exists. O(n): deletes are rare.
     pub(crate) fn remove(&mut self, sid: &MessageSid) -> Option<Record> {
-        let at = self
-            .records
-            .iter()
-            .position(|r| r.message.sid.as_str().eq_ignore_ascii_case(sid.as_str()))?;
+        let at = self.position(sid)?;
         let record = self.records.remove(at);
         self.send_at.remove(&record.message.sid);
+        self.index
+            .remove(&record.message.sid.as_str().to_ascii_lowercase());
+        for i in self.index.values_mut() {
+            if *i > at {
+                *i -= 1;
+            }
+        }
         Some(record)
     }
 

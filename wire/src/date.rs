@@ -9,7 +9,14 @@ use crate::WireError;
 /// Formats `t` (whole seconds; sub-second precision is dropped) as Twilio does:
 /// `Thu, 24 Aug 2023 05:01:45 +0000`.
 pub fn rfc2822(t: DateTime<Utc>) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S +0000").to_string()
+    // The format string is parsed once (chrono's `to_rfc2822` would not pad the day).
+    static ITEMS: std::sync::LazyLock<Vec<chrono::format::Item<'static>>> =
+        std::sync::LazyLock::new(|| {
+            chrono::format::StrftimeItems::new("%a, %d %b %Y %H:%M:%S +0000")
+                .parse()
+                .expect("a valid format")
+        });
+    t.format_with_items(ITEMS.iter()).to_string()
 }
 
 /// Parses an RFC 2822 date-time (any offset) into UTC, the inverse of [`rfc2822`].
