@@ -4,7 +4,8 @@
 //! in `tests/sdk/`). Each SDK script gets its own `convsms sim --port 0`, prints one line per check
 //! and exits 0 only when every check passed.
 //!
-//! Without the SDKs installed these tests fail and say how to install them; set
+//! On a clean clone the tests install the pinned SDKs themselves, as `.ci/run` does (registries
+//! reachable); if that fails they fail and say how to install them by hand; set
 //! `CONVSMS_SKIP_SDK_TESTS=1` to skip the two SDK tests instead. `CONVSMS_SDK_PYTHON` overrides the
 //! Python interpreter (default `<target dir>/sdk-venv/bin/python`).
 
@@ -205,6 +206,19 @@ fn run_sdk_script(name: &str, program: &Path, script: &str) {
     );
 }
 
+/// Runs an install step of a pinned SDK (from the package registries); its failure is reported by
+/// the "installed" check that follows, with the manual commands.
+fn bootstrap(cmd: &mut Command) {
+    match cmd.output() {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => eprintln!(
+            "SDK install step {cmd:?} failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(e) => eprintln!("SDK install step {cmd:?} could not start: {e}"),
+    }
+}
+
 fn skip_sdk_tests() -> bool {
     let skip = std::env::var_os("CONVSMS_SKIP_SDK_TESTS").is_some_and(|v| v == "1");
     if skip {
@@ -229,9 +243,25 @@ fn python_sdk_conformance() {
         return;
     }
     let python = python();
-    let probe = Command::new(&python)
-        .args(["-c", "import twilio; print(twilio.__version__)"])
-        .output();
+    let probe_sdk = || {
+        Command::new(&python)
+            .args(["-c", "import twilio; print(twilio.__version__)"])
+            .output()
+    };
+    let mut probe = probe_sdk();
+    if !probe.as_ref().is_ok_and(|o| o.status.success())
+        && std::env::var_os("CONVSMS_SDK_PYTHON").is_none()
+    {
+        // A clean clone: install the pinned SDK exactly as .ci/run does, into target/.
+        let venv = python.parent().and_then(Path::parent).expect("venv dir");
+        bootstrap(Command::new("python3").arg("-m").arg("venv").arg(venv));
+        bootstrap(
+            Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+                .arg(manifest_dir().join("tests/sdk/requirements.txt")),
+        );
+        probe = probe_sdk();
+    }
     let installed = probe.as_ref().is_ok_and(|o| o.status.success());
     assert!(
         installed,
@@ -248,9 +278,16 @@ fn node_sdk_conformance() {
     if skip_sdk_tests() {
         return;
     }
-    let installed = manifest_dir()
-        .join("tests/sdk/node_modules/twilio/package.json")
-        .exists();
+    let marker = manifest_dir().join("tests/sdk/node_modules/twilio/package.json");
+    if !marker.exists() {
+        // A clean clone: install the locked SDK exactly as .ci/run does.
+        bootstrap(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(manifest_dir().join("tests/sdk")),
+        );
+    }
+    let installed = marker.exists();
     assert!(
         installed,
         "twilio-node is not installed: run\n  (cd tests/sdk && npm ci)\n\
