@@ -197,13 +197,7 @@ mod tests {
     use crate::phone::E164;
 
     fn party(table: PartyTable, id: &str) -> Party {
-        Party {
-            table,
-            sys_id: id.into(),
-            name: id.into(),
-            phone: None,
-            country: None,
-        }
+        Party::fixture(table, id)
     }
 
     fn interaction(handler: Handler, opened_for: (PartyTable, &str)) -> Interaction {

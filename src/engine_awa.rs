@@ -215,32 +215,27 @@ impl Engine {
         agent: &str,
         interaction: Option<&InteractionNumber>,
     ) -> Result<InteractionNumber, Error> {
-        let now = self.clock.now();
-        let number = self.store.write(|tx| {
-            let party = agent_party(tx, agent)?;
-            self.awa_pass(tx, now)?;
-            let mut item = self.answered_item(tx, &party, interaction, now)?;
-            let number = self.item_number(tx, &item)?;
-            if let Err(e) = awa::accept(&mut item, &party.sys_id, now) {
-                return Err(self.answer_refused(tx, &number, agent, e)?);
-            }
-            tx.save_awa_item(&item)?;
-            let i = tx
-                .interaction_by_sys_id(&item.interaction)?
-                .ok_or_else(|| Error::UnknownInteraction(number.to_string()))?;
-            tx.assign(&i.sys_id, &Handler::Agent(party.sys_id.clone()))?;
-            tx.join_live_group(&i.sys_id, &party.sys_id, now)?;
-            let name = user_name(tx, &party.sys_id)?;
-            self.post_system_message(tx, &i, &SystemMessage::AgentJoined { agent: name }, now)?;
-            let mut tab = Ongoing {
-                entries: tx.ongoing_entry(&i.sys_id)?.into_iter().collect(),
-            };
-            tab.assign(&i.sys_id, &party.sys_id, now);
-            tx.save_ongoing(&i.sys_id, tab.entries.first())?;
-            Ok::<_, Error>(number)
-        })?;
-        self.awa_flush().await?;
-        Ok(number)
+        self.answer_offer(
+            agent,
+            interaction,
+            awa::accept,
+            |tx, item, party, number, now| {
+                let i = tx
+                    .interaction_by_sys_id(&item.interaction)?
+                    .ok_or_else(|| Error::UnknownInteraction(number.to_string()))?;
+                tx.assign(&i.sys_id, &Handler::Agent(party.sys_id.clone()))?;
+                tx.join_live_group(&i.sys_id, &party.sys_id, now)?;
+                let name = user_name(tx, &party.sys_id)?;
+                self.post_system_message(tx, &i, &SystemMessage::AgentJoined { agent: name }, now)?;
+                let mut tab = Ongoing {
+                    entries: tx.ongoing_entry(&i.sys_id)?.into_iter().collect(),
+                };
+                tab.assign(&i.sys_id, &party.sys_id, now);
+                tx.save_ongoing(&i.sys_id, tab.entries.first())?;
+                Ok(())
+            },
+        )
+        .await
     }
 
     /// `agent` rejects a work item offered to them (INBOX-3): the one for `interaction`, or the
@@ -254,26 +249,53 @@ impl Engine {
         agent: &str,
         interaction: Option<&InteractionNumber>,
     ) -> Result<InteractionNumber, Error> {
+        self.answer_offer(
+            agent,
+            interaction,
+            |item, agent, _now| awa::reject(item, agent),
+            |tx, item, party, _number, now| {
+                if let Some(i) = tx.interaction_by_sys_id(&item.interaction)? {
+                    let name = user_name(tx, &party.sys_id)?;
+                    self.post_system_message(
+                        tx,
+                        &i,
+                        &SystemMessage::OfferRejected { agent: name },
+                        now,
+                    )?;
+                }
+                self.awa_pass(tx, now).map(|_| ())
+            },
+        )
+        .await
+    }
+
+    /// Answers the offer of a work item in one transaction: finds the item offered to `agent`
+    /// (for `interaction`, or the only one), applies `answer` (accept or reject, pure), stores it,
+    /// runs `then`, and sends the system SMS it posted. A refused answer writes nothing.
+    async fn answer_offer(
+        &self,
+        agent: &str,
+        interaction: Option<&InteractionNumber>,
+        answer: impl FnOnce(&mut WorkItem, &str, DateTime<Utc>) -> Result<(), awa::AwaError>,
+        then: impl FnOnce(
+            &Tx<'_>,
+            &WorkItem,
+            &Party,
+            &InteractionNumber,
+            DateTime<Utc>,
+        ) -> Result<(), Error>,
+    ) -> Result<InteractionNumber, Error> {
         let now = self.clock.now();
         let number = self.store.write(|tx| {
             let party = agent_party(tx, agent)?;
             self.awa_pass(tx, now)?;
             let mut item = self.answered_item(tx, &party, interaction, now)?;
             let number = self.item_number(tx, &item)?;
-            if let Err(e) = awa::reject(&mut item, &party.sys_id) {
+            if let Err(e) = answer(&mut item, &party.sys_id, now) {
                 return Err(self.answer_refused(tx, &number, agent, e)?);
             }
             tx.save_awa_item(&item)?;
-            if let Some(i) = tx.interaction_by_sys_id(&item.interaction)? {
-                let name = user_name(tx, &party.sys_id)?;
-                self.post_system_message(
-                    tx,
-                    &i,
-                    &SystemMessage::OfferRejected { agent: name },
-                    now,
-                )?;
-            }
-            self.awa_pass(tx, now)?;
+            then(tx, &item, &party, &number, now)?;
             Ok::<_, Error>(number)
         })?;
         self.awa_flush().await?;

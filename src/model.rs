@@ -138,6 +138,18 @@ impl Party {
         self.table == record.0 && self.sys_id == record.1
     }
 
+    /// A bare record for unit tests: its sys_id and name are `id`, no phone, no country.
+    #[cfg(test)]
+    pub(crate) fn fixture(table: PartyTable, id: &str) -> Party {
+        Party {
+            table,
+            sys_id: id.into(),
+            name: id.into(),
+            phone: None,
+            country: None,
+        }
+    }
+
     /// "consumer Ada Lovelace".
     pub fn describe(&self) -> String {
         format!("{} {}", self.table.noun(), self.name)

@@ -109,13 +109,7 @@ mod tests {
     use crate::model::GUEST_SYS_ID;
 
     fn party(table: PartyTable, id: &str) -> Party {
-        Party {
-            table,
-            sys_id: id.into(),
-            name: id.into(),
-            phone: None,
-            country: None,
-        }
+        Party::fixture(table, id)
     }
 
     #[test]
