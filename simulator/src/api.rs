@@ -208,12 +208,17 @@ async fn create_message(
     if let Some(error) = fault.error {
         return Err(error.into());
     }
-    let request = {
-        let state = core.state();
-        let request = validate::create_request(&params, Credentials::Live(&|n| state.owns(n)))?;
-        crate::delivery::admit(&state, request.from.as_deref().unwrap_or(""), &request.to)?;
-        request
-    };
+    // The state lock is taken only for the sender lookup and the opt-out check, never across
+    // number parsing.
+    let request = validate::create_request(
+        &params,
+        Credentials::Live(&|n| core.state().owned(n).map(str::to_owned)),
+    )?;
+    crate::delivery::admit(
+        &core.state(),
+        request.from.as_deref().unwrap_or(""),
+        &request.to,
+    )?;
     let (fetched, media_failure) = media::fetch_all(&core, &request.media_urls).await;
     let now = core.clock.now();
     let mut state = core.state();
@@ -713,8 +718,25 @@ mod tests {
         );
         assert_eq!(resp.json::<Value>().await.unwrap(), expected);
 
+        // The hex digits compare case-insensitively (the 10th message's SID ends in `a`); the
+        // SM/MM prefix does not.
         let ac = sim.account_sid().to_owned();
+        for _ in 0..9 {
+            post_form(&sim, "To=%2B14155552671&From=%2B14155550100&Body=hi").await;
+        }
+        let tenth = "SM0000000000000000000000000000000a";
+        let resp = get(format!(
+            "/2010-04-01/Accounts/{ac}/Messages/{}.json",
+            tenth.to_ascii_uppercase()
+        ))
+        .await
+        .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.json::<Value>().await.unwrap()["sid"], tenth);
+        let sid = created["sid"].as_str().unwrap();
+        let as_mms = format!("MM{}", &sid[2..]);
         for path in [
+            format!("/2010-04-01/Accounts/{ac}/Messages/{as_mms}.json"),
             format!("/2010-04-01/Accounts/{ac}/Messages/SM000000000000000000000000000000ff.json"),
             format!("/2010-04-01/Accounts/{ac}/Messages/nope.json"),
             format!("/2010-04-01/Accounts/{ac}/Messages/SM00000000000000000000000000000001"),

@@ -119,9 +119,13 @@ impl ApiFaultState {
     /// the first number rule matching either, else the global rule, then a draw when its
     /// probability is strictly between 0 and 1.
     pub(crate) fn decide(&self, to: &str, from: &str) -> Decision {
-        let normal = [numbers::normalise(to), numbers::normalise(from)];
         let mut guard = self.lock();
         let Rules { rng, rules } = &mut *guard;
+        if rules.is_empty() {
+            // No fault set (the common case): no number parsing.
+            return Decision::default();
+        }
+        let normal = [numbers::normalise(to), numbers::normalise(from)];
         let rule = rules
             .iter()
             .find(|r| matches!(&r.scope, FaultScope::Number(n) if normal.contains(n)))

@@ -18,11 +18,15 @@ pub(crate) fn is_valid(text: &str) -> bool {
     parse_valid(text).is_some()
 }
 
+/// `text` in E.164 (`+14155552671`) when it is a valid number in international form, `None`
+/// otherwise: [`is_valid`] and [`normalise`] in one parse.
+pub(crate) fn to_e164(text: &str) -> Option<String> {
+    parse_valid(text).map(|n| n.format_as(PhoneNumberFormat::E164).into_owned())
+}
+
 /// `text` in E.164 (`+14155552671`) when it is a valid number, otherwise `text` unchanged.
 pub(crate) fn normalise(text: &str) -> String {
-    parse_valid(text)
-        .map(|n| n.format_as(PhoneNumberFormat::E164).into_owned())
-        .unwrap_or_else(|| text.to_owned())
+    to_e164(text).unwrap_or_else(|| text.to_owned())
 }
 
 #[cfg(test)]
@@ -35,6 +39,10 @@ mod tests {
         assert!(is_valid("+447911123456"));
         assert!(is_valid("+15005550006")); // Twilio's magic test sender
         assert_eq!(normalise("+1 (415) 555-2671"), "+14155552671");
+        assert_eq!(
+            to_e164("+1 (415) 555-2671").as_deref(),
+            Some("+14155552671")
+        );
         for bad in [
             "",
             "Apple",
@@ -46,6 +54,7 @@ mod tests {
         ] {
             assert!(!is_valid(bad), "{bad}");
             assert_eq!(normalise(bad), bad);
+            assert_eq!(to_e164(bad), None);
         }
     }
 }

@@ -21,9 +21,9 @@ pub(crate) struct SimState {
     last_media: u64,
     /// Every message, oldest first.
     records: Vec<Record>,
-    /// Position in `records` of each message, by lower-case SID: finding a message is O(1), so a
+    /// Position in `records` of each message, by [`sid_key`]: finding a message is O(1), so a
     /// create costs the same with a million stored messages as with none.
-    index: std::collections::HashMap<String, usize>,
+    index: std::collections::HashMap<(bool, u128), usize>,
     /// `SendAt` of scheduled messages (`ScheduleType=fixed`), by SID.
     send_at: std::collections::BTreeMap<MessageSid, DateTime<Utc>>,
     /// Carrier profiles, outbound lifecycles, status callbacks not yet sent (`delivery`).
@@ -34,6 +34,12 @@ pub(crate) struct SimState {
     pub(crate) faults: crate::faults::Faults,
     /// The debugger log, oldest first (`webhook`).
     pub(crate) debugger: Vec<crate::webhook::DebuggerEvent>,
+}
+
+/// A message's identity in the index: `MM` or `SM`, and the number its hex digits spell (so the
+/// hex part compares case-insensitively, as Twilio's does).
+fn sid_key(sid: &MessageSid) -> (bool, u128) {
+    (sid.is_mms(), sid.number())
 }
 
 /// One message and its simulator-side details.
@@ -127,8 +133,21 @@ impl SimState {
 
     /// True when the account owns `number` (compared as given and in E.164).
     pub(crate) fn owns(&self, number: &str) -> bool {
+        self.owned(number).is_some()
+    }
+
+    /// The owned number `number` is, as the account holds it (E.164 when libphonenumber can read
+    /// it, else as configured); `None` when the account does not own it.
+    pub(crate) fn owned(&self, number: &str) -> Option<&str> {
+        // The common case (the number given exactly as held) costs no parsing.
+        if let Some(n) = self.numbers.iter().find(|n| *n == number) {
+            return Some(n);
+        }
         let normal = numbers::normalise(number);
-        self.numbers.iter().any(|n| *n == normal || n == number)
+        self.numbers
+            .iter()
+            .find(|n| **n == normal)
+            .map(String::as_str)
     }
 
     /// Sets the SMS URL.
@@ -245,16 +264,13 @@ impl SimState {
 
     /// Appends a record (messages are kept oldest first).
     pub(crate) fn push(&mut self, record: Record) {
-        self.index.insert(
-            record.message.sid.as_str().to_ascii_lowercase(),
-            self.records.len(),
-        );
+        self.index
+            .insert(sid_key(&record.message.sid), self.records.len());
         self.records.push(record);
     }
 
     fn position(&self, sid: &MessageSid) -> Option<usize> {
-        // SIDs compare case-insensitively on the hex part; ours are lower case.
-        self.index.get(&sid.as_str().to_ascii_lowercase()).copied()
+        self.index.get(&sid_key(sid)).copied()
     }
 
     /// The record of message `sid`, if any.
@@ -272,8 +288,7 @@ impl SimState {
         let at = self.position(sid)?;
         let record = self.records.remove(at);
         self.send_at.remove(&record.message.sid);
-        self.index
-            .remove(&record.message.sid.as_str().to_ascii_lowercase());
+        self.index.remove(&sid_key(&record.message.sid));
         for i in self.index.values_mut() {
             if *i > at {
                 *i -= 1;
@@ -376,5 +391,8 @@ mod tests {
         assert!(s.owns("+1 (415) 555-2671"));
         assert!(s.owns("12345"));
         assert!(!s.owns("+14155552672"));
+        assert_eq!(s.owned("+1 (415) 555-2671"), Some("+14155552671"));
+        assert_eq!(s.owned("12345"), Some("12345"));
+        assert_eq!(s.owned("+14155552672"), None);
     }
 }

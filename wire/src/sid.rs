@@ -134,6 +134,14 @@ impl MessageSid {
     pub fn is_mms(&self) -> bool {
         self.0.starts_with("MM")
     }
+
+    /// The number its 32 hexadecimal digits spell, read case-insensitively: `n` for
+    /// [`MessageSid::sms`]`(n)` and [`MessageSid::mms`]`(n)`. Two SIDs name the same message when
+    /// [`MessageSid::is_mms`] and `number` agree (Twilio treats the hex digits case-insensitively).
+    pub fn number(&self) -> u128 {
+        // `parse` and the constructors guarantee 32 hex digits after the prefix.
+        u128::from_str_radix(&self.0[2..], 16).unwrap_or(u128::MAX)
+    }
 }
 sid_common!(MessageSid);
 
@@ -191,6 +199,11 @@ mod tests {
         for s in [MessageSid::sms(7).as_str(), MessageSid::mms(7).as_str()] {
             assert_eq!(MessageSid::parse(s).unwrap().as_str(), s);
         }
+        assert_eq!(MessageSid::sms(42).number(), 42);
+        let upper = MessageSid::parse("SMDED05904CCB347238880CA9264E8FE1C").unwrap();
+        let lower = MessageSid::parse("SMded05904ccb347238880ca9264e8fe1c").unwrap();
+        assert_eq!(upper.number(), lower.number());
+        assert_eq!(upper.number(), 0xded05904ccb347238880ca9264e8fe1c);
     }
 
     #[test]
