@@ -485,10 +485,7 @@ fn apply_until_callback(core: &Core) -> Option<Vec<Callback>> {
 /// See [`crate::Simulator::run_due`].
 pub(crate) async fn run_due(core: &Core) -> usize {
     let mut posted = 0;
-    loop {
-        let Some(batch) = apply_until_callback(core) else {
-            break;
-        };
+    while let Some(batch) = apply_until_callback(core) {
         if batch.is_empty() {
             // A long flush shares its worker thread with the requests queued there.
             tokio::task::yield_now().await;
