@@ -5,16 +5,24 @@
 //! For each connection count it prints requests per second and the p50 / p99 / max latency (one
 //! HTTP/1.1 keep-alive connection per worker, each worker sending its next request when the last
 //! answer is read), then the resident memory growth per stored message from `/proc/self/statm`.
-//! Client and server share this process and its cores: the figures are for the pair.
+//! Client and server share this process and its cores: the figures are for the pair. The client
+//! is hyper's bare HTTP/1.1 connection (no pool, no per-request URL parsing), so that as much of
+//! the two cores as possible goes to the simulator, as with wrk in its own process.
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use base64::Engine as _;
 use clap::Args;
 use convsms::clock::SystemClock;
 use convsms_sim::{SimConfig, Simulator};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, HOST};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
 
 use crate::sim_cmd::{DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, DEFAULT_NUMBER};
 
@@ -94,11 +102,8 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
         ..SimConfig::for_tests()
     };
     let sim = Simulator::start(config, Arc::new(SystemClock)).await?;
-    let url = Arc::new(format!(
-        "{}/2010-04-01/Accounts/{}/Messages.json",
-        sim.base_url(),
-        sim.account_sid()
-    ));
+    let target = Arc::new(Target::new(&sim)?);
+    let url = format!("{}{}", sim.base_url(), target.path);
     let counter = Arc::new(AtomicUsize::new(0));
     println!(
         "convsms bench-sim: POST {url} (Basic auth, form body, state kept), {} requests per run, {} worker threads",
@@ -106,7 +111,7 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
         tokio::runtime::Handle::current().metrics().num_workers(),
     );
 
-    let warm = load(&url, &counter, WARM_UP, 1).await?;
+    let warm = load(&target, &counter, WARM_UP, 1).await?;
     let page = page_size();
     let rss_start = resident_bytes(page);
     let stored_start = sim.messages().len();
@@ -118,7 +123,7 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
     let mut all_ok = warm.errors == 0;
     let mut first_run_rss: Option<(u64, usize)> = None;
     for &c in &args.connections {
-        let stats = load(&url, &counter, args.requests, c).await?;
+        let stats = load(&target, &counter, args.requests, c).await?;
         all_ok &= stats.errors == 0;
         println!(
             "{:>11} {:>9} {:>6} {:>8.2} {:>10.0} {:>8.3} {:>8.3} {:>8.3}",
@@ -167,9 +172,36 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
     Ok(all_ok)
 }
 
+/// Where and how the load is sent: the address, the request path and the fixed headers.
+struct Target {
+    addr: std::net::SocketAddr,
+    path: String,
+    host: HeaderValue,
+    authorization: HeaderValue,
+}
+
+impl Target {
+    fn new(sim: &Simulator) -> Result<Target, Box<dyn std::error::Error>> {
+        let base = url::Url::parse(&sim.base_url())?;
+        let addr = base
+            .socket_addrs(|| None)?
+            .into_iter()
+            .next()
+            .ok_or("the simulator's base URL has no address")?;
+        let credentials = format!("{DEFAULT_ACCOUNT_SID}:{DEFAULT_AUTH_TOKEN}");
+        let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
+        Ok(Target {
+            addr,
+            path: format!("/2010-04-01/Accounts/{}/Messages.json", sim.account_sid()),
+            host: HeaderValue::from_str(&addr.to_string())?,
+            authorization: HeaderValue::from_str(&format!("Basic {basic}"))?,
+        })
+    }
+}
+
 /// Sends `requests` creates over `connections` keep-alive connections and times each one.
 async fn load(
-    url: &Arc<String>,
+    target: &Arc<Target>,
     counter: &Arc<AtomicUsize>,
     requests: usize,
     connections: usize,
@@ -178,11 +210,12 @@ async fn load(
     let started = Instant::now();
     let mut workers = Vec::with_capacity(connections);
     for _ in 0..connections {
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .pool_max_idle_per_host(1)
-            .build()?;
-        let url = url.clone();
+        let stream = tokio::net::TcpStream::connect(target.addr).await?;
+        stream.set_nodelay(true)?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake::<_, Full<Bytes>>(TokioIo::new(stream)).await?;
+        tokio::spawn(connection);
+        let target = target.clone();
         let counter = counter.clone();
         let remaining = remaining.clone();
         workers.push(tokio::spawn(async move {
@@ -198,18 +231,17 @@ async fn load(
                     &TO[1..],
                     &DEFAULT_NUMBER[1..]
                 );
+                let request = Request::post(target.path.as_str())
+                    .header(HOST, target.host.clone())
+                    .header(AUTHORIZATION, target.authorization.clone())
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Full::new(Bytes::from(body)))
+                    .expect("a request built from valid parts");
                 let t = Instant::now();
-                let sent = http
-                    .post(url.as_str())
-                    .basic_auth(DEFAULT_ACCOUNT_SID, Some(DEFAULT_AUTH_TOKEN))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .body(body)
-                    .send()
-                    .await;
-                let ok = match sent {
+                let ok = match sender.send_request(request).await {
                     Ok(resp) => {
-                        let status = resp.status().as_u16();
-                        resp.bytes().await.is_ok() && status == 201
+                        let created = resp.status().as_u16() == 201;
+                        resp.into_body().collect().await.is_ok() && created
                     }
                     Err(_) => false,
                 };
@@ -217,6 +249,10 @@ async fn load(
                     latencies.push(t.elapsed());
                 } else {
                     errors += 1;
+                    if sender.is_closed() {
+                        // The connection is gone: the rest of this worker's share is lost.
+                        break;
+                    }
                 }
             }
             (latencies, errors)
