@@ -16,7 +16,20 @@ pub fn rfc2822(t: DateTime<Utc>) -> String {
                 .parse()
                 .expect("a valid format")
         });
-    t.format_with_items(ITEMS.iter()).to_string()
+    // A busy simulator formats the same second many times over (every create and status
+    // change stamps its instant): each thread keeps its last answer.
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(i64, String)>> = const { std::cell::RefCell::new(None) };
+    }
+    let second = t.timestamp();
+    LAST.with_borrow_mut(|last| match last {
+        Some((s, text)) if *s == second => text.clone(),
+        _ => {
+            let text = t.format_with_items(ITEMS.iter()).to_string();
+            *last = Some((second, text.clone()));
+            text
+        }
+    })
 }
 
 /// Parses an RFC 2822 date-time (any offset) into UTC, the inverse of [`rfc2822`].
@@ -40,6 +53,17 @@ mod tests {
     #[test]
     fn formats_the_oai_example() {
         let t = Utc.with_ymd_and_hms(2023, 8, 24, 5, 1, 45).unwrap();
+        assert_eq!(rfc2822(t), "Thu, 24 Aug 2023 05:01:45 +0000");
+    }
+
+    #[test]
+    fn the_same_second_twice_and_then_another_one() {
+        let t = Utc.with_ymd_and_hms(2023, 8, 24, 5, 1, 45).unwrap();
+        assert_eq!(rfc2822(t), rfc2822(t + chrono::Duration::milliseconds(500)));
+        assert_eq!(
+            rfc2822(t + chrono::Duration::seconds(1)),
+            "Thu, 24 Aug 2023 05:01:46 +0000"
+        );
         assert_eq!(rfc2822(t), "Thu, 24 Aug 2023 05:01:45 +0000");
     }
 

@@ -49,8 +49,25 @@ pub enum Encoding {
     Ucs2,
 }
 
+/// Septets each ASCII character takes in GSM-7 (0: GSM-7 cannot carry it), from the two tables.
+static ASCII_SEPTETS: std::sync::LazyLock<[u8; 128]> = std::sync::LazyLock::new(|| {
+    let mut table = [0u8; 128];
+    for (chars, septets) in [(GSM7_BASIC, 1), (GSM7_EXTENSION, 2)] {
+        for c in chars.chars().filter(char::is_ascii) {
+            table[c as usize] = septets;
+        }
+    }
+    table
+});
+
 /// Septets one character takes in GSM-7, or `None` when GSM-7 cannot carry it.
 fn gsm7_septets(c: char) -> Option<usize> {
+    if c.is_ascii() {
+        return match ASCII_SEPTETS[c as usize] {
+            0 => None,
+            n => Some(usize::from(n)),
+        };
+    }
     if GSM7_BASIC.contains(c) {
         Some(1)
     } else if GSM7_EXTENSION.contains(c) {
@@ -62,6 +79,10 @@ fn gsm7_septets(c: char) -> Option<usize> {
 
 /// The characters SEG counts: grapheme clusters, with `\r\n` as two.
 fn graphemes(body: &str) -> Vec<&str> {
+    if body.is_ascii() {
+        // Every ASCII cluster is one character but `\r\n`, which counts as two anyway.
+        return (0..body.len()).map(|i| &body[i..=i]).collect();
+    }
     let mut out = Vec::new();
     for g in body.graphemes(true) {
         if g == "\r\n" {
@@ -288,6 +309,38 @@ mod tests {
 
     fn digits(n: usize) -> String {
         "1".repeat(n)
+    }
+
+    #[test]
+    fn ascii_fast_paths_agree_with_the_tables_and_uax29() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let slow = if GSM7_BASIC.contains(c) {
+                Some(1)
+            } else if GSM7_EXTENSION.contains(c) {
+                Some(2)
+            } else {
+                None
+            };
+            assert_eq!(gsm7_septets(c), slow, "{c:?}");
+        }
+        // Every pair of ASCII characters: the same clusters as UAX #29 with `\r\n` split.
+        for a in 0u8..128 {
+            for b in 0u8..128 {
+                let text = String::from_utf8(vec![a, b, b'x']).unwrap();
+                let uax29: Vec<&str> = text
+                    .graphemes(true)
+                    .flat_map(|g| {
+                        if g == "\r\n" {
+                            vec!["\r", "\n"]
+                        } else {
+                            vec![g]
+                        }
+                    })
+                    .collect();
+                assert_eq!(graphemes(&text), uax29, "{text:?}");
+            }
+        }
     }
 
     #[test]
