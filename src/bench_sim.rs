@@ -238,6 +238,11 @@ async fn load(
                     .body(Full::new(Bytes::from(body)))
                     .expect("a request built from valid parts");
                 let t = Instant::now();
+                if sender.ready().await.is_err() {
+                    // The connection is gone: the rest of this worker's share is lost.
+                    errors += 1;
+                    break;
+                }
                 let ok = match sender.send_request(request).await {
                     Ok(resp) => {
                         let created = resp.status().as_u16() == 201;
