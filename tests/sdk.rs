@@ -12,9 +12,11 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use wait_timeout::ChildExt;
 
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 const AUTH_TOKEN: &str = "sdk-conformance-token";
@@ -41,22 +43,54 @@ fn convsms() -> Command {
     c
 }
 
-/// Reads `from` to its end on a thread, into a shared string.
-fn drain(mut from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
-    let out = Arc::new(Mutex::new(String::new()));
-    let sink = out.clone();
-    thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = from.read(&mut buf) {
-            if n == 0 {
-                break;
+/// A pipe read to its end on a thread, into a string other threads can watch.
+struct Drain {
+    text: Arc<(Mutex<String>, Condvar)>,
+    reader: JoinHandle<()>,
+}
+
+impl Drain {
+    fn new(mut from: impl Read + Send + 'static) -> Drain {
+        let text = Arc::new((Mutex::new(String::new()), Condvar::new()));
+        let sink = text.clone();
+        let reader = thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = from.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let (text, grew) = &*sink;
+                text.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+                grew.notify_all();
             }
-            sink.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    out
+        });
+        Drain { text, reader }
+    }
+
+    /// What was read so far.
+    fn so_far(&self) -> String {
+        self.text.0.lock().unwrap().clone()
+    }
+
+    /// Waits (up to `timeout`) until the text contains `what`; the text then (or at the timeout).
+    fn wait_for(&self, what: &str, timeout: Duration) -> String {
+        let (text, grew) = &*self.text;
+        let guard = text.lock().unwrap();
+        let (guard, _) = grew
+            .wait_timeout_while(guard, timeout, |t| !t.contains(what))
+            .unwrap();
+        guard.clone()
+    }
+
+    /// Everything, once the pipe is closed (the process exited or was killed).
+    fn finish(self) -> String {
+        self.reader.join().expect("the pipe reader");
+        Arc::try_unwrap(self.text)
+            .map(|(text, _)| text.into_inner().unwrap())
+            .unwrap_or_else(|shared| shared.0.lock().unwrap().clone())
+    }
 }
 
 /// A running `convsms sim`; killed when dropped.
@@ -64,8 +98,8 @@ struct Sim {
     child: Child,
     base_url: String,
     /// Everything it printed: the banner (after its first line) and stderr.
-    output: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
+    output: Drain,
+    stderr: Drain,
 }
 
 impl Sim {
@@ -77,7 +111,7 @@ impl Sim {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start convsms sim");
-        let stderr = drain(child.stderr.take().unwrap());
+        let stderr = Drain::new(child.stderr.take().unwrap());
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut first = String::new();
         stdout.read_line(&mut first).expect("read the first line");
@@ -85,13 +119,12 @@ impl Sim {
         if !base_url.starts_with("http://127.0.0.1:") {
             let _ = child.kill();
             let _ = child.wait();
-            thread::sleep(Duration::from_millis(100));
             panic!(
                 "convsms sim did not print its base URL first: {first:?}\nstderr: {}",
-                stderr.lock().unwrap()
+                stderr.finish()
             );
         }
-        let output = drain(stdout);
+        let output = Drain::new(stdout);
         Sim {
             child,
             base_url,
@@ -120,14 +153,7 @@ impl Sim {
 
     /// Waits (up to 10 s) until the banner's text contains `what`.
     fn wait_output(&self, what: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let out = self.output.lock().unwrap().clone();
-            if out.contains(what) || Instant::now() > deadline {
-                return out;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
+        self.output.wait_for(what, Duration::from_secs(10))
     }
 }
 
@@ -146,24 +172,14 @@ fn run_with_timeout(mut cmd: Command, timeout: Duration) -> (Option<ExitStatus>,
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let out = drain(child.stdout.take().unwrap());
-    let err = drain(child.stderr.take().unwrap());
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break Some(status);
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
-    thread::sleep(Duration::from_millis(50)); // let the drains finish
-    let stdout = out.lock().unwrap().clone();
-    let stderr = err.lock().unwrap().clone();
-    (status, stdout, stderr)
+    let out = Drain::new(child.stdout.take().unwrap());
+    let err = Drain::new(child.stderr.take().unwrap());
+    let status = child.wait_timeout(timeout).expect("wait");
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    (status, out.finish(), err.finish())
 }
 
 /// Runs one SDK script (`program script`) against a fresh simulator and asserts every check
@@ -198,7 +214,7 @@ fn run_sdk_script(name: &str, program: &Path, script: &str) {
         "{name} SDK checks failed ({}):\n{}\n\n--- {name} stdout ---\n{stdout}\n--- {name} stderr ---\n{stderr}\n--- convsms sim stderr ---\n{}",
         status.map_or("timed out".to_owned(), |s| s.to_string()),
         failed.join("\n"),
-        sim.stderr.lock().unwrap(),
+        sim.stderr.so_far(),
     );
     assert!(
         stdout.lines().any(|l| l.starts_with("ok ")),
@@ -362,13 +378,10 @@ fn sim_validates_its_options_reads_the_environment_and_stops_on_ctrl_c() {
         .status()
         .expect("kill");
     assert!(kill.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(s) = sim.child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "convsms sim ignored SIGINT");
-        thread::sleep(Duration::from_millis(20));
-    };
+    let status = sim
+        .child
+        .wait_timeout(Duration::from_secs(10))
+        .unwrap()
+        .expect("convsms sim stops within 10 s of SIGINT");
     assert!(status.success(), "{status}");
 }
