@@ -208,8 +208,9 @@ async fn create_message(
     if let Some(error) = fault.error {
         return Err(error.into());
     }
-    // The state lock is taken only for the sender lookup and the opt-out check, never across
-    // number parsing.
+    // The state lock is taken only for the sender lookup and the opt-out check; number parsing
+    // (libphonenumber, the costliest step) runs outside it, except for a sender not given in its
+    // held form.
     let request = validate::create_request(
         &params,
         Credentials::Live(&|n| core.state().owned(n).map(str::to_owned)),

@@ -228,11 +228,6 @@ impl DeliveryState {
     }
 }
 
-/// The counter behind a message SID (its 32 hex digits), for ordering ties.
-fn counter(sid: &MessageSid) -> u128 {
-    sid.number()
-}
-
 /// The create-time checks of the module docs, for a send from `from` to `to` (both normalised).
 ///
 /// # Errors
@@ -285,7 +280,7 @@ pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc
         steps,
         next: 0,
     };
-    let key = (lifecycle.due(), counter(&lifecycle.sid));
+    let key = (lifecycle.due(), lifecycle.sid.number());
     state.delivery.lifecycles.insert(key, lifecycle);
 }
 
@@ -353,7 +348,7 @@ fn apply_next(state: &mut SimState, now: DateTime<Utc>) -> Option<Vec<Callback>>
         .filter(|(_, x)| x.due <= now)
         .map(|(i, x)| {
             (
-                (x.due, counter(&x.callback.sid), 1u8, x.callback.seq),
+                (x.due, x.callback.sid.number(), 1u8, x.callback.seq),
                 Due::Delayed(i),
             )
         });
