@@ -4,12 +4,12 @@
 //!
 //! 1. agreement with `tests/data/phone_corpus.jsonl` (written by `tools/phone_corpus.py` with
 //!    Google's libphonenumber, Python port, metadata v9.0.42) of `rlibphonenumber` (through
-//!    `convsms::phone::E164::parse`) and of the `phonenumber` crate 0.3.x, on validity and on the
+//!    `convsms::domain::phone::E164::parse`) and of the `phonenumber` crate 0.3.x, on validity and on the
 //!    E.164 text, with a few of `phonenumber`'s disagreements;
 //! 2. parse + validate throughput in nanoseconds per number, over the corpus inputs with the
 //!    default region rotated through every supported region (and once with the corpus's own
 //!    default regions);
-//! 3. `convsms::phone::validate_lines` over 100,000 lines (the `validate-number` logic).
+//! 3. `convsms::domain::phone::validate_lines` over 100,000 lines (the `validate-number` logic).
 //!
 //! `PHONE_BENCH_PASSES` (default 20) sets how many times the corpus is run through for (2);
 //! `phonenumber` 0.3, some hundred times slower, gets a tenth of them (rounded up).
@@ -19,7 +19,7 @@ use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use convsms::phone::{validate_lines, Region, E164};
+use convsms::domain::phone::{validate_lines, Region, E164};
 
 #[derive(serde::Deserialize)]
 struct Case {
@@ -44,7 +44,7 @@ enum Verdict {
 fn rlib(input: &str, region: Option<Region>) -> Verdict {
     match E164::parse(input, region) {
         Ok(e) => Verdict::Valid(e.as_str().to_owned()),
-        Err(convsms::phone::PhoneError::Invalid { .. }) => Verdict::Invalid,
+        Err(convsms::domain::phone::PhoneError::Invalid { .. }) => Verdict::Invalid,
         Err(_) => Verdict::NotParsed,
     }
 }

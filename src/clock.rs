@@ -56,15 +56,3 @@ impl Clock for ManualClock {
         *self.0.lock().expect("clock poisoned")
     }
 }
-
-impl convsms_sim::SimClock for ManualClock {
-    fn now(&self) -> DateTime<Utc> {
-        Clock::now(self)
-    }
-}
-
-impl convsms_sim::SimClock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}

@@ -1,6 +1,6 @@
 //! The engine's one error enum, organised by what the caller must do.
 
-use crate::phone::{PhoneError, E164};
+use crate::domain::phone::{PhoneError, E164};
 use crate::store::StoreError;
 
 /// Why the engine refused or failed a request.
@@ -74,7 +74,7 @@ pub enum Error {
     /// A messaging action cannot be saved: empty name, bad duration or text, or a filter that is
     /// not a valid encoded query (with the position of the error) (ACTION-4).
     #[error("messaging action refused: {0}")]
-    InvalidAction(crate::actions::ActionError),
+    InvalidAction(crate::domain::messaging_actions::ActionError),
     /// A Workspace Inbox answer or an AWA setting was refused: nothing (or not that) is offered to
     /// the agent, the offer expired, or a queue's condition is not a valid encoded query (ROUTE-1,
     /// INBOX-3).

@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use twilio_wire::sid::MessageSid;
 
-use crate::phone::E164;
+use crate::domain::phone::E164;
 
 /// One outbound message, as the engine asks for it.
 #[derive(Clone, Debug, PartialEq, Eq)]

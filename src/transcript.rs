@@ -12,8 +12,8 @@
 
 use std::fmt::Write;
 
+use crate::domain::model::{Handler, Interaction, InteractionNumber};
 use crate::error::Error;
-use crate::model::{Handler, Interaction, InteractionNumber};
 use crate::store::SqliteStore;
 
 /// Renders one interaction's transcript.
@@ -35,8 +35,9 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
         };
         let group = tx.live_group(&i.sys_id)?;
         let mut out = String::new();
-        let phone =
-            |p: &Option<crate::phone::E164>| p.as_ref().map_or("-".to_owned(), |p| p.to_string());
+        let phone = |p: &Option<crate::domain::phone::E164>| {
+            p.as_ref().map_or("-".to_owned(), |p| p.to_string())
+        };
         let _ = writeln!(
             out,
             "{} · {} · requester {} ⇄ provider {} · opened for {} {}",

@@ -246,7 +246,7 @@ mod tests {
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     use super::*;
-    use crate::phone::E164;
+    use crate::domain::phone::E164;
 
     const AC: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     const TOKEN: &str = "s3cr3t-token";

@@ -26,10 +26,10 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::domain::model::{Media, PartyTable};
+use crate::domain::phone::E164;
 use crate::engine::{Engine, InboundOutcome, InboundSms, StatusReport};
 use crate::error::Error;
-use crate::model::{Media, PartyTable};
-use crate::phone::E164;
 
 /// The path of the inbound webhook.
 pub const INBOUND_PATH: &str = "/sms/inbound";

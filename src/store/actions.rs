@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::{parse_ts, ts, StoreError, Tx};
-use crate::actions::{Action, Event, MessagingAction, Timer, TimerState};
-use crate::encoded_query::EncodedQuery;
+use crate::domain::encoded_query::EncodedQuery;
+use crate::domain::messaging_actions::{Action, Event, MessagingAction, Timer, TimerState};
 
 fn action_columns(a: &Action) -> (&'static str, Option<&str>) {
     match a {
@@ -265,7 +265,7 @@ impl Tx<'_> {
              ORDER BY i.number",
         )?;
         let rows = st.query_map(
-            params![crate::model::VIRTUAL_AGENT_SYS_ID, ts(before)],
+            params![crate::domain::model::VIRTUAL_AGENT_SYS_ID, ts(before)],
             |r| r.get(0),
         )?;
         rows.collect()

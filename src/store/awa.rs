@@ -1,15 +1,17 @@
 //! Queries for Advanced Work Assignment on the SMS service channel, the Ongoing tab and the system
 //! messages waiting to be sent to requesters (migration 6; seed 002, ROUTE, INBOX, SYSMSG).
 //!
-//! Rows map one to one onto the plain data of [`crate::awa`]: the engine loads them, lets the pure
+//! Rows map one to one onto the plain data of [`crate::domain::work_assignment`]: the engine loads them, lets the pure
 //! module decide, and writes back what changed.
 
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{parse_ts, ts, StoreError, Tx};
-use crate::awa::{Agent, OngoingEntry, Presence, Queue, WorkItem, WorkItemState};
-use crate::encoded_query::EncodedQuery;
-use crate::model::SysId;
+use crate::domain::encoded_query::EncodedQuery;
+use crate::domain::model::SysId;
+use crate::domain::work_assignment::{
+    Agent, OngoingEntry, Presence, Queue, WorkItem, WorkItemState,
+};
 
 /// The sys_id of the default SMS queue (migration 6): last in order, takes every interaction, and
 /// every agent with an SMS presence row is a member.

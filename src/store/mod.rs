@@ -16,8 +16,8 @@ use std::sync::Mutex;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
-use crate::model::*;
-use crate::phone::{Region, E164};
+use crate::domain::model::*;
+use crate::domain::phone::{Region, E164};
 
 mod actions;
 mod awa;

@@ -6,14 +6,14 @@ use std::process::{Command, Stdio};
 
 fn convsms() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_convsms"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/..")); // the workspace root: features/, topics/, snapshots/
     c.env("CI", "true"); // insta: never write snapshots from tests, fail on drift
     c
 }
 
 /// Every row ID of the catalogue (`features/rows.tsv`): each must be covered by a passing scenario.
 fn rows() -> Vec<String> {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/features/rows.tsv"))
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../features/rows.tsv"))
         .unwrap()
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -99,7 +99,7 @@ fn the_documented_step_catalogue_is_current() {
     let out = convsms().arg("steps").output().unwrap();
     let listing = String::from_utf8_lossy(&out.stdout);
     let doc =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/steps.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/steps.md")).unwrap();
     assert!(
         doc.contains(listing.as_ref()),
         "docs/steps.md is out of date: regenerate it (see its header) from `convsms steps`"

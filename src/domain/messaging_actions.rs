@@ -34,8 +34,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::encoded_query::{EncodedQuery, QueryError};
-use crate::model::SysId;
+use crate::domain::encoded_query::{EncodedQuery, QueryError};
+use crate::domain::model::SysId;
 
 /// The system property of the conversation idle timeout, in seconds.
 pub const IDLE_TIMEOUT_PROPERTY: &str = "com.glide.cs.conversation_idle_timeout";
@@ -124,7 +124,7 @@ pub enum Action {
         text: String,
     },
     /// Post a system message with `text` into the conversation; the requester receives it by SMS
-    /// (ACTION-6, see [`crate::awa::SystemMessage::PromptRequester`]).
+    /// (ACTION-6, see [`crate::domain::work_assignment::SystemMessage::PromptRequester`]).
     PromptRequester {
         /// The message text.
         text: String,

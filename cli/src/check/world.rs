@@ -11,14 +11,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use convsms::clock::ManualClock;
+use convsms::domain::model::*;
+use convsms::domain::phone::{Region, E164};
+use convsms::domain::topic::TopicSet;
+use convsms::engine::extension::{AgentInitiatedConversationUtil, ComposeContext};
 use convsms::engine::{
     Attachment, ComposeForm, ComposeRequest, Engine, EngineConfig, SendOutcome, CONVERSATIONAL_SMS,
 };
-use convsms::extension::{AgentInitiatedConversationUtil, ComposeContext};
-use convsms::model::*;
-use convsms::phone::{Region, E164};
 use convsms::store::SqliteStore;
-use convsms::topic::TopicSet;
 use convsms::twilio::TwilioClient;
 use convsms::web::{self, WebState, INBOUND_PATH, STATUS_PATH};
 use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimConfig, Simulator};
@@ -138,7 +138,11 @@ impl ConvWorld {
     async fn build() -> anyhow::Result<Self> {
         let clock = ManualClock::starting_at(epoch());
         let store = Arc::new(SqliteStore::open_in_memory()?);
-        let sim = Simulator::start(SimConfig::for_tests(), Arc::new(clock.clone())).await?;
+        let sim = Simulator::start(
+            SimConfig::for_tests(),
+            crate::sim_clock::for_simulator(clock.clone()),
+        )
+        .await?;
         let (listener, addr) = web::bind(0).await?;
         let engine_url = format!("http://{addr}");
         let provider = TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token());
@@ -293,7 +297,10 @@ impl ConvWorld {
             })
             .map_err(|e| e.to_string())?;
         if available {
-            self.given_presence(user_name, convsms::awa::Presence::Available)?;
+            self.given_presence(
+                user_name,
+                convsms::domain::work_assignment::Presence::Available,
+            )?;
         }
         Ok(())
     }
@@ -424,7 +431,7 @@ impl ConvWorld {
         let labels = ["Case", "Subject", "State"];
         let pairs: Vec<(String, String)> =
             labels.iter().map(|l| l.to_string()).zip(values).collect();
-        let body = convsms::topic::render::card(None, &pairs).body;
+        let body = convsms::domain::topic::render::card(None, &pairs).body;
         self.compose(ComposeRequest {
             agent: agent.to_owned(),
             interaction: Some(InteractionNumber::parse(interaction).map_err(|e| e.to_string())?),

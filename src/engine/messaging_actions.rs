@@ -1,21 +1,21 @@
 //! Messaging actions on the engine (seed 002, ACTION-1..8) and the virtual agent's idle timeout.
 //!
 //! A message from one side starts that side's timers and cancels the other side's
-//! ([`crate::actions::on_message`]); [`Engine::tick`] fires what is due at the clock's now, checking
-//! each action's filter against the interaction at that moment ([`crate::actions::fire_due`]). Every
+//! ([`crate::domain::messaging_actions::on_message`]); [`Engine::tick`] fires what is due at the clock's now, checking
+//! each action's filter against the interaction at that moment ([`crate::domain::messaging_actions::fire_due`]). Every
 //! timer is a row of `sys_cs_action_timer`, so a restart loses none. Where the idle timeout
 //! (`com.glide.cs.conversation_idle_timeout`) and a closing messaging action both apply, the lower
-//! timeout wins ([`crate::actions::plan_closing`]).
+//! timeout wins ([`crate::domain::messaging_actions::plan_closing`]).
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::actions::{
-    self, Action, ActionError, MessagingAction, Outcome, Side, TimerState,
+use crate::domain::messaging_actions::{
+    self as actions, Action, ActionError, MessagingAction, Outcome, Side, TimerState,
     DEFAULT_IDLE_TIMEOUT_SECS, IDLE_TIMEOUT_PROPERTY,
 };
+use crate::domain::model::{AuthorKind, Handler, Interaction, InteractionState};
 use crate::engine::{Engine, EngineConfig};
 use crate::error::Error;
-use crate::model::{AuthorKind, Handler, Interaction, InteractionState};
 use crate::store::Tx;
 
 /// What [`Engine::run_due_actions`] did.
@@ -213,10 +213,10 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::actions::{Event, Timer};
     use crate::clock::ManualClock;
-    use crate::model::{InteractionType, PartyTable, AGENT_ROLE};
-    use crate::phone::E164;
+    use crate::domain::messaging_actions::{Event, Timer};
+    use crate::domain::model::{InteractionType, PartyTable, AGENT_ROLE};
+    use crate::domain::phone::E164;
     use crate::store::SqliteStore;
     use crate::twilio::TwilioClient;
 

@@ -14,7 +14,7 @@
 //! 21610); after `START` it confirms the subscription. With Twilio's handling off (Advanced Opt-Out
 //! managed by the application), the engine replies to every keyword itself.
 
-use crate::model::{Party, PartyTable};
+use crate::domain::model::{Party, PartyTable};
 
 /// A notification keyword.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,7 +106,7 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::GUEST_SYS_ID;
+    use crate::domain::model::GUEST_SYS_ID;
 
     fn party(table: PartyTable, id: &str) -> Party {
         Party::fixture(table, id)

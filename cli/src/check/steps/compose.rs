@@ -4,8 +4,8 @@ use cucumber::{given, then, when};
 
 use super::{ensure, quoted, table};
 use crate::check::world::ConvWorld;
+use convsms::domain::model::InteractionNumber;
 use convsms::engine::{ComposeRequest, ToField};
-use convsms::model::InteractionNumber;
 
 pub const EXAMPLES: &[&str] = &[
     r#"Given a phone interaction for consumer "Bea Brown""#,

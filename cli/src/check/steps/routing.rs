@@ -5,7 +5,7 @@ use cucumber::{given, then, when};
 
 use super::{ensure, quoted};
 use crate::check::world::ConvWorld;
-use convsms::awa::Presence;
+use convsms::domain::work_assignment::Presence;
 
 pub const EXAMPLES: &[&str] = &[
     r#"Given a queue "Billing" for SMS where "provider_phone=+14155550101" with agents "bob", "carol""#,
@@ -121,7 +121,7 @@ fn item_offered(w: &mut ConvWorld, interaction: String, agent: String) -> Result
     let item = w.work_item(&interaction)?;
     ensure(
         item.active
-            && item.state == convsms::awa::WorkItemState::Offered
+            && item.state == convsms::domain::work_assignment::WorkItemState::Offered
             && item.agent.as_deref() == Some(agent.as_str()),
         || format!("the work item for {interaction} is {item:?}, expected offered to {agent}"),
     )

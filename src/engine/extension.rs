@@ -4,8 +4,8 @@
 //! include `AgentInitiatedMessagingUtilExtPointImpl`. A customer installs its own implementation to
 //! change which provider numbers an agent may send from and which number a message goes to.
 
-use crate::model::{Interaction, Party};
-use crate::phone::E164;
+use crate::domain::model::{Interaction, Party};
+use crate::domain::phone::E164;
 
 /// What the Compose SMS form knows when it asks for numbers.
 #[derive(Clone, Debug)]

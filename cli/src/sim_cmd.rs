@@ -92,7 +92,7 @@ fn parse_e164(s: &str) -> Result<String, String> {
         && digits.bytes().all(|b| b.is_ascii_digit())
         && !digits.starts_with('0');
     if !shaped {
-        let hint = match convsms::phone::E164::parse(s, None) {
+        let hint = match convsms::domain::phone::E164::parse(s, None) {
             Ok(e164) => format!(" (did you mean {}?)", e164.as_str()),
             Err(_) => String::new(),
         };
@@ -101,7 +101,7 @@ fn parse_e164(s: &str) -> Result<String, String> {
              digits only, for example {DEFAULT_NUMBER}{hint}"
         ));
     }
-    match convsms::phone::E164::parse(s, None) {
+    match convsms::domain::phone::E164::parse(s, None) {
         Ok(_) => Ok(s.to_owned()),
         Err(e) => Err(format!("'{s}' is not a valid phone number: {e}")),
     }
@@ -173,7 +173,7 @@ pub fn run(args: SimArgs) -> ExitCode {
 async fn serve(config: SimConfig) -> Result<(), convsms_sim::SimError> {
     let numbers = config.numbers.clone();
     let sms_url = config.sms_url.clone();
-    let sim = Simulator::start(config, Arc::new(SystemClock)).await?;
+    let sim = Simulator::start(config, crate::sim_clock::for_simulator(SystemClock)).await?;
     println!("{}", banner(&sim, &numbers, sms_url.as_deref()));
 
     // Due transitions run on their own task, so that a long flush (many messages in flight)

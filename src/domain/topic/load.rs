@@ -1275,8 +1275,8 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let guide = fs::read_to_string(root.join("docs/topics.md")).unwrap();
         assert_eq!(check_examples("docs/topics.md", &guide), 13);
-        let module = fs::read_to_string(root.join("src/topic/mod.rs")).unwrap();
-        assert_eq!(check_examples("src/topic/mod.rs", &module), 1);
+        let module = fs::read_to_string(root.join("src/domain/topic/mod.rs")).unwrap();
+        assert_eq!(check_examples("src/domain/topic/mod.rs", &module), 1);
     }
 
     #[test]

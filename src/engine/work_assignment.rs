@@ -2,7 +2,7 @@
 //! presence and capacity, work items offered in the Workspace Inbox, the Ongoing tab, and the
 //! system messages posted into conversations.
 //!
-//! The decisions are [`crate::awa`]'s; this module loads the rows, calls it at the clock's now and
+//! The decisions are [`crate::domain::work_assignment`]'s; this module loads the rows, calls it at the clock's now and
 //! writes back what changed, in the caller's transaction.
 //!
 //! # How a conversation reaches a live agent
@@ -38,14 +38,16 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::awa::{
-    self, Agent, Ongoing, Presence, SystemMessage, WorkItem, WorkItemState,
+use crate::domain::encoded_query::EncodedQuery;
+use crate::domain::model::{
+    AuthorKind, Handler, Interaction, InteractionNumber, Party, PartyTable, SysId,
+};
+use crate::domain::work_assignment::{
+    self as awa, Agent, Ongoing, Presence, SystemMessage, WorkItem, WorkItemState,
     DEFAULT_OFFER_TIMEOUT_SECS,
 };
-use crate::encoded_query::EncodedQuery;
 use crate::engine::{find_party, queue_outbound, system_note, Engine};
 use crate::error::Error;
-use crate::model::{AuthorKind, Handler, Interaction, InteractionNumber, Party, PartyTable, SysId};
 use crate::store::{Tx, DEFAULT_QUEUE_SYS_ID};
 
 /// An agent's capacity on the SMS service channel unless set otherwise.

@@ -2,9 +2,9 @@
 //! fired.
 
 use chrono::{DateTime, Utc};
-use convsms::actions::{Action, Event, MessagingAction, TimerState};
-use convsms::encoded_query::EncodedQuery;
-use convsms::model::PartyTable;
+use convsms::domain::encoded_query::EncodedQuery;
+use convsms::domain::messaging_actions::{Action, Event, MessagingAction, TimerState};
+use convsms::domain::model::PartyTable;
 
 use super::world::ConvWorld;
 

@@ -101,7 +101,7 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
         sms_url: None,
         ..SimConfig::for_tests()
     };
-    let sim = Simulator::start(config, Arc::new(SystemClock)).await?;
+    let sim = Simulator::start(config, crate::sim_clock::for_simulator(SystemClock)).await?;
     let target = Arc::new(Target::new(&sim)?);
     let url = format!("{}{}", sim.base_url(), target.path);
     let counter = Arc::new(AtomicUsize::new(0));

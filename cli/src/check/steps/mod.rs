@@ -16,7 +16,7 @@ pub mod provider;
 pub mod routing;
 pub mod virtual_agent;
 
-use convsms::model::PartyTable;
+use convsms::domain::model::PartyTable;
 
 /// Every example sentence, by concept.
 pub const EXAMPLES: &[(&str, &[&str])] = &[

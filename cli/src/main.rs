@@ -4,6 +4,7 @@
 
 mod bench_sim;
 mod check;
+mod sim_clock;
 mod sim_cmd;
 
 use std::io::{self, BufWriter, Write};
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use convsms::phone::{self, Region};
+use convsms::domain::phone::{self, Region};
 
 /// Offline simulator and conformance harness for ServiceNow Conversational SMS over Twilio.
 #[derive(Debug, Parser)]

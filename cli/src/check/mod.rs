@@ -57,7 +57,7 @@ fn read_topic_files(dir: &std::path::Path) -> io::Result<Vec<(String, String)>> 
 }
 
 /// The row catalogue: `ID<TAB>statement`, `#` comments.
-pub const ROWS: &str = include_str!("../../features/rows.tsv");
+pub const ROWS: &str = include_str!("../../../features/rows.tsv");
 
 /// Options of `convsms check`.
 #[derive(Clone, Debug, Default)]
@@ -195,7 +195,7 @@ pub fn rows() -> Vec<(&'static str, &'static str)> {
 /// The JUnit file cannot be created or written.
 pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     // Refuse a broken topics folder before any scenario runs (VA-9), naming file and node.
-    if let Err(e) = convsms::topic::TopicSet::load_dir(&opts.topics) {
+    if let Err(e) = convsms::domain::topic::TopicSet::load_dir(&opts.topics) {
         return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string()));
     }
     let files = read_topic_files(&opts.topics)?;

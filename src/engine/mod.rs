@@ -1,4 +1,4 @@
-//! The conversation engine: applies [`crate::domain`] decisions to the store and sends through the
+//! The conversation engine: applies [`crate::domain::conversation`] decisions to the store and sends through the
 //! provider.
 //!
 //! Each operation loads what it needs, decides, and writes in **one** transaction; messages to send
@@ -6,24 +6,32 @@
 //! MessageSid, or a refusal with Twilio's error code) is recorded on the same message. A refused
 //! request writes nothing; a refused send keeps the failed message in the transcript (PROVIDER-2).
 
+pub mod extension;
+pub mod messaging_actions;
+pub mod virtual_agent;
+pub mod work_assignment;
+
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Duration, Utc};
 use twilio_wire::sid::MessageSid;
 
-use crate::actions::Side;
 use crate::clock::Clock;
-use crate::domain::{self, ComposeAction, InboundRoute, ProfileCheck, ProfileDecision};
-use crate::error::Error;
-use crate::extension::{
+use crate::domain::conversation::{
+    self as domain, ComposeAction, InboundRoute, ProfileCheck, ProfileDecision,
+};
+use crate::domain::keywords as notif;
+use crate::domain::messaging_actions::Side;
+use crate::domain::model::*;
+use crate::domain::phone::{Region, E164};
+use crate::domain::topic::{Input as TopicInput, TopicSet, TopicState, Turn};
+use crate::engine::extension::{
     AgentInitiatedConversationUtil, AgentInitiatedMessagingUtilExtPointImpl, ComposeContext,
 };
-use crate::model::*;
-use crate::phone::{Region, E164};
+use crate::engine::virtual_agent as va;
+use crate::error::Error;
 use crate::provider::{OutboundSms, ProviderError, SmsProvider};
 use crate::store::{SqliteStore, Tx};
-use crate::topic::{Input as TopicInput, TopicSet, TopicState, Turn};
-use crate::{notif, va};
 
 /// The integration name of Conversational SMS provider numbers.
 pub const CONVERSATIONAL_SMS: &str = "conversational_sms";
@@ -172,7 +180,7 @@ pub const RECONCILE_AFTER_SECS: i64 = 600;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TickReport {
     /// Messaging actions fired and idle conversations closed.
-    pub actions: crate::engine_actions::ActionReport,
+    pub actions: crate::engine::messaging_actions::ActionReport,
     /// Sends attempted again.
     pub retried: usize,
     /// Messages whose status the provider's answer moved forward.
@@ -501,7 +509,7 @@ impl Engine {
     /// Hands an interaction to live agents (REQ-1 without the virtual agent, VA-7, ROUTE-1): it
     /// waits unassigned in its Advanced Work Assignment queue and is offered to an available agent
     /// with free SMS capacity, who takes it by accepting in the Workspace Inbox (see
-    /// [`crate::engine_awa`]).
+    /// [`crate::engine::work_assignment`]).
     pub(crate) fn route_to_live_agent(
         &self,
         tx: &Tx<'_>,
@@ -933,7 +941,12 @@ impl Engine {
                 return Ok(());
             }
             // Agents see the line; the requester gets "This conversation is closed." (SYSMSG-1).
-            self.post_system_message(tx, &i, &crate::awa::SystemMessage::Closed, now)?;
+            self.post_system_message(
+                tx,
+                &i,
+                &crate::domain::work_assignment::SystemMessage::Closed,
+                now,
+            )?;
             tx.close_interaction(&i.sys_id, InteractionState::ClosedComplete, now)?;
             self.awa_closed(tx, &i, now)?;
             Ok::<_, Error>(())

@@ -1,9 +1,9 @@
 //! The scenario world's Advanced Work Assignment and workspace: queues, presence and capacity,
 //! the Workspace Inbox, work items, the Ongoing tab and system messages (ROUTE, INBOX, SYSMSG).
 
-use convsms::awa::Presence;
-use convsms::engine_awa::{OngoingRow, WorkItemView};
-use convsms::model::InteractionNumber;
+use convsms::domain::model::InteractionNumber;
+use convsms::domain::work_assignment::Presence;
+use convsms::engine::work_assignment::{OngoingRow, WorkItemView};
 
 use super::world::ConvWorld;
 

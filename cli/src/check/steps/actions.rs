@@ -4,7 +4,7 @@ use cucumber::{given, then, when};
 
 use super::ensure;
 use crate::check::world::ConvWorld;
-use convsms::actions::{Action, TimerState};
+use convsms::domain::messaging_actions::{Action, TimerState};
 
 pub const EXAMPLES: &[&str] = &[
     r#"Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting""#,

@@ -54,8 +54,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::encoded_query::EncodedQuery;
-use crate::model::SysId;
+use crate::domain::encoded_query::EncodedQuery;
+use crate::domain::model::SysId;
 
 /// How long an offer waits for the agent's answer, in seconds, unless configured otherwise.
 pub const DEFAULT_OFFER_TIMEOUT_SECS: i64 = 60;

@@ -5,7 +5,7 @@ use cucumber::{then, when};
 
 use super::{ensure, table};
 use crate::check::world::ConvWorld;
-use convsms::model::InteractionState;
+use convsms::domain::model::InteractionState;
 
 pub const EXAMPLES: &[&str] = &[
     r#"When "+14155552671" texts "Hello" to "+14155550100""#,
@@ -85,7 +85,10 @@ fn opened_for(w: &mut ConvWorld, number: String, t: String, name: String) -> Res
     let i = w.interaction(&number)?;
     let (got_t, got_name) = w.opened_for(&i)?;
     let (want_t, want_name) = if t.is_empty() {
-        (convsms::model::PartyTable::SysUser, "Guest".to_owned())
+        (
+            convsms::domain::model::PartyTable::SysUser,
+            "Guest".to_owned(),
+        )
     } else {
         (table(&t), name)
     };
@@ -127,7 +130,7 @@ fn active_sms(w: &mut ConvWorld, number: String) -> Result<(), String> {
     let i = w.interaction(&number)?;
     ensure(
         i.active
-            && i.kind == convsms::model::InteractionType::Messaging
+            && i.kind == convsms::domain::model::InteractionType::Messaging
             && i.provider_phone.is_some(),
         || format!("{number} is {:?}, active={}", i.kind, i.active),
     )

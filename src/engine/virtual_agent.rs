@@ -1,12 +1,12 @@
-//! The virtual agent over SMS: runs [`crate::topic`] flows for an interaction, with Dynamic Choice
+//! The virtual agent over SMS: runs [`crate::domain::topic`] flows for an interaction, with Dynamic Choice
 //! options and Card values read from the store (VA-1..10).
 //!
 //! The topic layer is pure; this module is its bridge to the store: [`StoreChoices`] answers the
 //! topic's questions about records inside the engine's transaction.
 
-use crate::model::Party;
+use crate::domain::model::Party;
+use crate::domain::topic::{ChoiceOption, ChoiceSource, TopicContext};
 use crate::store::Tx;
-use crate::topic::{ChoiceOption, ChoiceSource, TopicContext};
 
 /// The `dynamic_choice` source name listing the requester's open cases (VA-3).
 pub const OPEN_CASES: &str = "open_cases";

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::phone::{Region, E164};
+use crate::domain::phone::{Region, E164};
 
 /// A ServiceNow record id: 32 lower-case hex digits.
 pub type SysId = String;

@@ -3,7 +3,7 @@
 //! Each function takes what the engine loaded for one event and returns what must change; the
 //! engine ([`crate::engine`]) applies the decision in one transaction.
 
-use crate::model::{ChannelUserProfile, Handler, Interaction, Party, PartyTable, SysId};
+use crate::domain::model::{ChannelUserProfile, Handler, Interaction, Party, PartyTable, SysId};
 
 /// Who an inbound SMS is opened for, and what happens to the messaging profile (PROFILE-1..4).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,8 +193,10 @@ pub fn status_advances(current: &str, reported: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{InteractionNumber, InteractionState, InteractionType, GUEST_SYS_ID};
-    use crate::phone::E164;
+    use crate::domain::model::{
+        InteractionNumber, InteractionState, InteractionType, GUEST_SYS_ID,
+    };
+    use crate::domain::phone::E164;
 
     fn party(table: PartyTable, id: &str) -> Party {
         Party::fixture(table, id)
