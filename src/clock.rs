@@ -4,7 +4,7 @@
 //! given. Scenarios use a [`ManualClock`] that only moves when a step moves it, so they can jump days
 //! in microseconds and stay deterministic.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -36,7 +36,7 @@ impl ManualClock {
 
     /// Moves the clock forward by `by` (negative durations are ignored: time never runs backwards).
     pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().expect("clock poisoned");
+        let mut now = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if by > Duration::zero() {
             *now += by;
         }
@@ -44,7 +44,7 @@ impl ManualClock {
 
     /// Sets the clock to `to` if that is not in its past.
     pub fn set(&self, to: DateTime<Utc>) {
-        let mut now = self.0.lock().expect("clock poisoned");
+        let mut now = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if to > *now {
             *now = to;
         }
@@ -53,6 +53,6 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().expect("clock poisoned")
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

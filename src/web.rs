@@ -296,7 +296,10 @@ async fn topic_media(State(st): State<WebState>, Path(path): Path<String>) -> Re
     };
     match tokio::fs::read(&file).await {
         Ok(bytes) => (
-            [("content-type", crate::engine::content_type_of(&path))],
+            [(
+                "content-type",
+                crate::engine::inbound::content_type_of(&path),
+            )],
             bytes,
         )
             .into_response(),

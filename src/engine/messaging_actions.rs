@@ -14,7 +14,9 @@ use crate::domain::messaging_actions::{
     DEFAULT_IDLE_TIMEOUT_SECS, IDLE_TIMEOUT_PROPERTY,
 };
 use crate::domain::model::{AuthorKind, Handler, Interaction, InteractionState};
-use crate::engine::{Engine, EngineConfig};
+use crate::engine::core::{Engine, EngineConfig};
+use crate::engine::delivery::{queue_outbound, PendingSend};
+use crate::engine::system_messages::system_note;
 use crate::error::Error;
 use crate::store::Tx;
 
@@ -77,7 +79,7 @@ impl Engine {
     /// # Errors
     /// [`Error::Store`], or a failure to send a Prompt requester message.
     pub async fn run_due_actions(&self, now: DateTime<Utc>) -> Result<ActionReport, Error> {
-        let config = self.config.read().expect("config").clone();
+        let config = self.settings();
         let (report, pending) = self.store.write(|tx| {
             let mut report = ActionReport::default();
             let mut pending = vec![];
@@ -110,7 +112,7 @@ impl Engine {
                 let record = |f: &str| tx.interaction_field(&i.sys_id, f).ok().flatten();
                 let plan = actions::plan_closing(idle_timeout(tx, &i)?, &all, &record);
                 if plan.idle_close {
-                    crate::engine::system_note(
+                    system_note(
                         tx,
                         &i,
                         "The virtual agent closed the conversation after no reply (idle timeout).",
@@ -133,7 +135,7 @@ impl Engine {
         action: &Action,
         config: &EngineConfig,
         now: DateTime<Utc>,
-        pending: &mut Vec<crate::engine::PendingSend>,
+        pending: &mut Vec<PendingSend>,
     ) -> Result<(), Error> {
         match action {
             Action::PromptAgent { text } => {
@@ -142,7 +144,7 @@ impl Engine {
                 }
             }
             Action::PromptRequester { text } => {
-                pending.push(crate::engine::queue_outbound(
+                pending.push(queue_outbound(
                     tx,
                     i,
                     AuthorKind::System,
@@ -154,7 +156,7 @@ impl Engine {
                 )?);
             }
             Action::Reassign => {
-                crate::engine::system_note(
+                system_note(
                     tx,
                     i,
                     "The assigned agent was removed by a messaging action.",

@@ -46,7 +46,10 @@ use crate::domain::work_assignment::{
     self as awa, Agent, Ongoing, Presence, SystemMessage, WorkItem, WorkItemState,
     DEFAULT_OFFER_TIMEOUT_SECS,
 };
-use crate::engine::{find_party, queue_outbound, system_note, Engine};
+use crate::engine::core::Engine;
+use crate::engine::delivery::queue_outbound;
+use crate::engine::records::find_party;
+use crate::engine::system_messages::system_note;
 use crate::error::Error;
 use crate::store::{Tx, DEFAULT_QUEUE_SYS_ID};
 
@@ -396,10 +399,12 @@ impl Engine {
 
     // ----- hooks the engine calls -------------------------------------------------------------
 
-    /// The body of [`Engine::route_to_live_agent`] (ROUTE-1): the interaction waits unassigned in
-    /// the first matching queue, the requester is told, and a routing pass offers it if an agent
-    /// can take it. An interaction already waiting or offered is left as it is.
-    pub(crate) fn awa_route(
+    /// Hands an interaction to live agents (REQ-1 without the virtual agent, VA-7, ROUTE-1): it
+    /// waits unassigned in the first matching Advanced Work Assignment queue, the requester is
+    /// told, and a routing pass offers it to an available agent with free SMS capacity, who takes
+    /// it by accepting in the Workspace Inbox. An interaction already waiting or offered is left as
+    /// it is.
+    pub(super) fn route_to_live_agent(
         &self,
         tx: &Tx<'_>,
         i: &Interaction,
@@ -530,7 +535,7 @@ impl Engine {
     /// [`Error::Store`]; a provider refusal is recorded on the message.
     pub(crate) async fn awa_flush(&self) -> Result<(), Error> {
         let now = self.clock.now();
-        let config = self.config.read().expect("config").clone();
+        let config = self.settings();
         let pending = self.store.write(|tx| {
             let mut pending = vec![];
             for (interaction, body) in tx.take_system_sms()? {

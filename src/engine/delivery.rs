@@ -1,0 +1,235 @@
+//! Delivery: handing messages to the provider and following them to a final status (PROVIDER-2,
+//! PROVIDER-3).
+//!
+//! - **Dispatch**: [`queue_outbound`] writes a message as `pending` inside the use case's
+//!   transaction; after it commits, `dispatch` sends it and records the provider's answer.
+//! - **Retries**: a temporary refusal leaves it `retrying`; [`Engine::retry_due`] (from
+//!   [`Engine::tick`]) tries again, [`RETRY_BACKOFF_SECS`] doubling, up to [`MAX_SEND_ATTEMPTS`].
+//! - **Status callbacks**: [`Engine::handle_status`] applies Twilio's StatusCallback, forward only.
+//! - **Reconciliation**: [`Engine::reconcile_stale`] (from [`Engine::tick`]) fetches the status of
+//!   messages silent for [`RECONCILE_AFTER_SECS`], in case a callback was dropped.
+
+use chrono::{DateTime, Duration, Utc};
+use twilio_wire::sid::MessageSid;
+
+use crate::domain::conversation;
+use crate::domain::model::*;
+use crate::engine::core::{Engine, EngineConfig};
+use crate::error::Error;
+use crate::provider::{OutboundSms, ProviderError};
+use crate::store::Tx;
+
+/// A delivery status callback, as the provider posted it (Twilio §3.1), already authenticated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusReport {
+    /// The MessageSid (`SM`/`MM` + 32 hex).
+    pub sid: String,
+    /// `MessageStatus`: queued, sending, sent, delivered, undelivered or failed.
+    pub status: String,
+    /// `ErrorCode` on failed and undelivered messages (30003, 30005, ...).
+    pub error_code: Option<i64>,
+    /// `ErrorMessage`, when the provider sends one.
+    pub error_message: Option<String>,
+}
+
+pub(super) struct PendingSend {
+    message: SysId,
+    /// Attempts already made.
+    attempts: i64,
+    sms: OutboundSms,
+}
+
+/// At most this many attempts are made to hand a message to the provider.
+pub const MAX_SEND_ATTEMPTS: i64 = 5;
+
+/// The wait before the first retry, in seconds; it doubles for each further attempt.
+pub const RETRY_BACKOFF_SECS: i64 = 30;
+
+/// How long, in seconds, a message may sit in queued/sending/sent before the engine asks the
+/// provider for its status.
+pub const RECONCILE_AFTER_SECS: i64 = 600;
+
+impl Engine {
+    /// Sends pending messages one by one and records each answer; returns each refusal.
+    ///
+    /// A retryable refusal ([`ProviderError::is_retryable`]: unreachable, 5xx, 429) leaves the
+    /// message `retrying` with its next attempt [`RETRY_BACKOFF_SECS`] × 2^(attempt − 1) later, up to
+    /// [`MAX_SEND_ATTEMPTS`] attempts; [`Engine::tick`] makes the attempt. Any other refusal, or the
+    /// last attempt's, leaves it `failed` with the provider's code (PROVIDER-2). Nothing is dropped.
+    pub(super) async fn dispatch(
+        &self,
+        pending: Vec<PendingSend>,
+    ) -> Result<Vec<Option<ProviderError>>, Error> {
+        let mut out = Vec::with_capacity(pending.len());
+        for p in pending {
+            let result = self.provider.send(&p.sms).await;
+            let now = self.clock.now();
+            self.store.write(|tx| -> Result<(), Error> {
+                match &result {
+                    Ok(sent) => {
+                        tx.record_send(
+                            &p.message,
+                            Some(sent.sid.as_str()),
+                            &sent.status,
+                            None,
+                            now,
+                        )?;
+                        tx.count_attempt(&p.message)?;
+                    }
+                    Err(e) => {
+                        let text = match e {
+                            ProviderError::Rejected { message, .. } => message.clone(),
+                            ProviderError::Unavailable(_) => e.to_string(),
+                        };
+                        let error = (e.code().map_or(0, i64::from), text.as_str());
+                        let attempt = p.attempts + 1;
+                        if e.is_retryable() && attempt < MAX_SEND_ATTEMPTS {
+                            let wait = RETRY_BACKOFF_SECS << (attempt - 1);
+                            tx.schedule_retry(
+                                &p.message,
+                                error,
+                                now + Duration::seconds(wait),
+                                now,
+                            )?;
+                        } else {
+                            tx.record_send(&p.message, None, "failed", Some(error), now)?;
+                            tx.count_attempt(&p.message)?;
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+            out.push(result.err());
+        }
+        Ok(out)
+    }
+
+    /// Sends messages queued inside a transaction that has committed.
+    pub(super) async fn send_pending(&self, pending: Vec<PendingSend>) -> Result<(), Error> {
+        self.dispatch(pending).await.map(|_| ())
+    }
+
+    /// Sends again the messages in `retrying` whose next attempt is due at `now`; returns how many
+    /// were attempted. Called by [`Engine::tick`].
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn retry_due(&self, now: DateTime<Utc>) -> Result<usize, Error> {
+        let config = self.settings();
+        let pending = self.store.read(|tx| -> Result<Vec<PendingSend>, Error> {
+            let mut pending = vec![];
+            for row in tx.due_retries(now)? {
+                let Some(i) = tx.interaction_by_sys_id(&row.interaction)? else {
+                    continue;
+                };
+                let (Some(to), Some(from)) = (i.requester_phone, i.provider_phone) else {
+                    continue;
+                };
+                pending.push(PendingSend {
+                    message: row.message,
+                    attempts: row.attempts,
+                    sms: OutboundSms {
+                        from,
+                        to,
+                        body: row.body,
+                        media_urls: row.media.into_iter().map(|m| m.url).collect(),
+                        status_callback: config.status_callback.clone(),
+                    },
+                });
+            }
+            Ok(pending)
+        })?;
+        let retried = pending.len();
+        self.dispatch(pending).await?;
+        Ok(retried)
+    }
+
+    /// Asks the provider for the status of every message unchanged in queued/sending/sent for
+    /// [`RECONCILE_AFTER_SECS`] and applies the answer as a StatusCallback would; returns how many
+    /// moved forward. A provider that cannot answer now is asked again at a later tick. Called by
+    /// [`Engine::tick`].
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub async fn reconcile_stale(&self, now: DateTime<Utc>) -> Result<usize, Error> {
+        let stale = self
+            .store
+            .read(|tx| tx.stale_in_flight(now - Duration::seconds(RECONCILE_AFTER_SECS)))?;
+        let mut reconciled = 0;
+        for sid in stale {
+            let Ok(parsed) = MessageSid::parse(&sid) else {
+                continue;
+            };
+            let Ok(state) = self.provider.fetch_state(&parsed).await else {
+                continue;
+            };
+            let changed = self.handle_status(StatusReport {
+                sid: sid.clone(),
+                status: state.status,
+                error_code: state.error_code.map(i64::from),
+                error_message: state.error_message,
+            })?;
+            if changed {
+                reconciled += 1;
+            } else {
+                self.store.write(|tx| tx.touch_message(&sid, now))?;
+            }
+        }
+        Ok(reconciled)
+    }
+
+    /// Applies a delivery status callback (PROVIDER-3): the message with this MessageSid takes the
+    /// reported status if it moves forward ([`conversation::status_advances`]); a late, duplicated or
+    /// out-of-order report changes nothing. Returns whether the status changed.
+    ///
+    /// A MessageSid the engine does not know is ignored (`Ok(false)`): it is not one of ours.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn handle_status(&self, report: StatusReport) -> Result<bool, Error> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let Some((message, current)) = tx.message_by_sid(&report.sid)? else {
+                return Ok(false);
+            };
+            if !conversation::status_advances(&current, &report.status) {
+                return Ok(false);
+            }
+            let error = report
+                .error_code
+                .map(|c| (c, report.error_message.as_deref().unwrap_or("")));
+            tx.set_message_status(&message, &report.status, error, now)?;
+            Ok(true)
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn queue_outbound(
+    tx: &Tx<'_>,
+    i: &Interaction,
+    kind: AuthorKind,
+    author: Option<&str>,
+    body: &str,
+    media: &[Media],
+    config: &EngineConfig,
+    now: DateTime<Utc>,
+) -> Result<PendingSend, Error> {
+    let (Some(to), Some(from)) = (i.requester_phone.clone(), i.provider_phone.clone()) else {
+        unreachable!("SMS interactions always have both phones");
+    };
+    let message = tx.insert_message(
+        &i.sys_id, "outbound", kind, author, body, media, None, "pending", now,
+    )?;
+    Ok(PendingSend {
+        message,
+        attempts: 0,
+        sms: OutboundSms {
+            from,
+            to,
+            body: body.to_owned(),
+            media_urls: media.iter().map(|m| m.url.clone()).collect(),
+            status_callback: config.status_callback.clone(),
+        },
+    })
+}

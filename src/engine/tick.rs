@@ -1,0 +1,41 @@
+//! [`Engine::tick`]: everything that runs on the clock, in one place.
+
+use crate::engine::core::Engine;
+use crate::engine::messaging_actions::ActionReport;
+use crate::error::Error;
+
+/// What [`Engine::tick`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Messaging actions fired and idle conversations closed.
+    pub actions: ActionReport,
+    /// Sends attempted again.
+    pub retried: usize,
+    /// Messages whose status the provider's answer moved forward.
+    pub reconciled: usize,
+}
+
+impl Engine {
+    /// Runs what is due at the clock's now (call it whenever time moves): in this order:
+    /// 1. due messaging actions and the virtual agent's idle timeout ([`Engine::run_due_actions`]);
+    /// 2. Advanced Work Assignment: expired offers, then a routing pass;
+    /// 3. sends waiting in `retrying` ([`Engine::retry_due`]);
+    /// 4. messages whose status has not moved for [`crate::engine::RECONCILE_AFTER_SECS`] (a
+    ///    StatusCallback may have been dropped) ([`Engine::reconcile_stale`]).
+    ///
+    /// # Errors
+    /// [`Error::Store`]. Provider failures while reconciling are skipped and tried again at a later
+    /// tick.
+    pub async fn tick(&self) -> Result<TickReport, Error> {
+        let now = self.clock.now();
+        let actions = self.run_due_actions(now).await?;
+        self.awa_tick(now).await?;
+        let retried = self.retry_due(now).await?;
+        let reconciled = self.reconcile_stale(now).await?;
+        Ok(TickReport {
+            retried,
+            reconciled,
+            actions,
+        })
+    }
+}
