@@ -4,6 +4,7 @@
 //! is the adapter for Twilio's REST API (2010-04-01 Messages).
 
 use async_trait::async_trait;
+use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::MessageSid;
 
 use crate::domain::phone::E164;
@@ -29,7 +30,7 @@ pub struct SentSms {
     /// The provider's id for the message (`SM…`/`MM…` + 32 hex).
     pub sid: MessageSid,
     /// The provider's initial status, normally `queued` (Twilio §3).
-    pub status: String,
+    pub status: MessageStatus,
     /// Number of SMS segments the body takes (Twilio's `num_segments`).
     pub num_segments: u32,
 }
@@ -38,8 +39,8 @@ pub struct SentSms {
 /// `error_message`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeliveryState {
-    /// queued, sending, sent, delivered, undelivered, failed, ...
-    pub status: String,
+    /// queued, sending, sent, delivered, undelivered, failed, ... (Twilio §3).
+    pub status: MessageStatus,
     /// The error code of a failed or undelivered message (30003, ...).
     pub error_code: Option<u32>,
     /// The provider's text for it.

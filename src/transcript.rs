@@ -12,7 +12,8 @@
 
 use std::fmt::Write;
 
-use crate::domain::model::{Handler, Interaction, InteractionNumber};
+use crate::domain::delivery::Direction;
+use crate::domain::model::{AuthorKind, Handler, Interaction, InteractionNumber};
 use crate::error::Error;
 use crate::store::SqliteStore;
 
@@ -61,18 +62,18 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
             }
         );
         for m in tx.transcript(&i.sys_id)? {
-            let who = match (m.author_kind.as_str(), &m.author) {
-                ("agent", Some(a)) => format!("agent {a}"),
-                ("virtual_agent", _) => "virtual agent".to_owned(),
-                (k, _) => k.to_owned(),
+            let who = match (m.author_kind, &m.author) {
+                (AuthorKind::Agent, Some(a)) => format!("agent {a}"),
+                (AuthorKind::VirtualAgent, _) => "virtual agent".to_owned(),
+                (k, _) => k.as_str().to_owned(),
             };
-            let arrow = match m.direction.as_str() {
-                "inbound" => "→ us",
-                "outbound" => "→ requester",
-                _ => "(internal)",
+            let arrow = match m.direction {
+                Direction::Inbound => "→ us",
+                Direction::Outbound => "→ requester",
+                Direction::Internal => "(internal)",
             };
-            let mut status = m.status.clone();
-            if m.updated_at != m.created_at && m.direction == "outbound" {
+            let mut status = m.status.to_string();
+            if m.updated_at != m.created_at && m.direction == Direction::Outbound {
                 status = format!("{status} at {}", m.updated_at.format("%H:%M:%S"));
             }
             if m.attempts > 1 {
@@ -104,7 +105,7 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
                     stable_url(&media.url)
                 );
             }
-            if m.direction == "outbound" {
+            if m.direction == Direction::Outbound {
                 let _ = write!(out, " ({})", cost(&m.body, !m.media.is_empty()));
             }
             let _ = writeln!(out, " [{status}]");

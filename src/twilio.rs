@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::Deserialize;
+use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::MessageSid;
 use twilio_wire::ApiError;
 
@@ -103,7 +104,7 @@ impl std::fmt::Debug for TwilioClient {
 #[derive(Deserialize)]
 struct CreatedMessage {
     sid: MessageSid,
-    status: String,
+    status: MessageStatus,
     /// A decimal string; `"0"` while Twilio has not counted (Messaging Service sends).
     #[serde(default)]
     num_segments: Option<String>,
@@ -112,7 +113,7 @@ struct CreatedMessage {
 /// The parts of a fetched Message JSON (§2.3) the engine reads.
 #[derive(Deserialize)]
 struct FetchedMessage {
-    status: String,
+    status: MessageStatus,
     #[serde(default)]
     error_code: Option<u32>,
     #[serde(default)]
@@ -305,7 +306,7 @@ mod tests {
             sent,
             SentSms {
                 sid: MessageSid::parse(sid).unwrap(),
-                status: "queued".into(),
+                status: MessageStatus::Queued,
                 num_segments: 1
             }
         );

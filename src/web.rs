@@ -25,6 +25,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use twilio_wire::message::MessageStatus;
+use twilio_wire::sid::MessageSid;
 
 use crate::domain::model::{Media, PartyTable};
 use crate::domain::phone::E164;
@@ -153,9 +155,27 @@ async fn status(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> 
             &Error::BadWebhook("a status callback needs MessageSid and MessageStatus".into()),
         );
     };
+    let sid = match MessageSid::parse(sid) {
+        Ok(sid) => sid,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, &Error::BadWebhook(e.to_string())),
+    };
+    let status = match MessageStatus::deserialize(serde::de::value::StrDeserializer::<
+        serde::de::value::Error,
+    >::new(status))
+    {
+        Ok(s) => s,
+        Err(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                &Error::BadWebhook(format!(
+                    "MessageStatus '{status}' is not one of Twilio's message statuses"
+                )),
+            )
+        }
+    };
     let report = StatusReport {
-        sid: sid.to_owned(),
-        status: status.to_owned(),
+        sid,
+        status,
         error_code: param(&params, "ErrorCode").and_then(|c| c.parse().ok()),
         error_message: param(&params, "ErrorMessage").map(str::to_owned),
     };
@@ -180,7 +200,8 @@ fn inbound_sms(params: &[(String, String)]) -> Result<InboundSms, Error> {
         })
         .collect();
     Ok(InboundSms {
-        sid: need("MessageSid")?.to_owned(),
+        sid: MessageSid::parse(need("MessageSid")?)
+            .map_err(|e| Error::BadWebhook(e.to_string()))?,
         from: E164::parse(need("From")?, None)?,
         to: E164::parse(need("To")?, None)?,
         body: get("Body").unwrap_or("").to_owned(),

@@ -162,34 +162,6 @@ pub fn check_profile(profile: Option<&ChannelUserProfile>, requester: &Party) ->
     }
 }
 
-/// Outbound delivery statuses in the order a message moves through them (Twilio §3).
-///
-/// `queued` < `sending` < `sent` < a final status (`delivered`, `undelivered`, `failed`). `pending`
-/// is the engine's own status before the provider answered.
-fn status_rank(status: &str) -> Option<u8> {
-    Some(match status {
-        "pending" | "retrying" => 0,
-        "accepted" | "scheduled" => 1,
-        "queued" => 2,
-        "sending" => 3,
-        "sent" => 4,
-        "delivered" | "undelivered" | "failed" | "canceled" => 5,
-        _ => return None,
-    })
-}
-
-/// Whether a reported delivery status replaces the current one (PROVIDER-3).
-///
-/// Only forward moves apply: a late, duplicated or out-of-order callback never moves a message
-/// back, and nothing moves a message out of a final status. Unknown statuses are ignored.
-pub fn status_advances(current: &str, reported: &str) -> bool {
-    match (status_rank(current), status_rank(reported)) {
-        (Some(c), Some(r)) => r > c,
-        (None, Some(_)) => false,
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,18 +252,6 @@ mod tests {
             decide_compose(Some(&other), &guest),
             ComposeAction::Append { .. }
         ));
-    }
-
-    #[test]
-    fn statuses_only_move_forward() {
-        assert!(status_advances("queued", "sent"));
-        assert!(status_advances("queued", "delivered"));
-        assert!(status_advances("sent", "undelivered"));
-        assert!(!status_advances("delivered", "sent"));
-        assert!(!status_advances("delivered", "delivered"));
-        assert!(!status_advances("failed", "delivered"));
-        assert!(!status_advances("received", "delivered"));
-        assert!(!status_advances("queued", "bogus"));
     }
 
     #[test]

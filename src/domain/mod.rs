@@ -9,6 +9,7 @@
 //! - [`phone`]: [`phone::E164`] and [`phone::Region`] over libphonenumber.
 //! - [`conversation`]: messaging profiles (PROFILE), requester routing (REQ), the agent-initiated
 //!   rows (AGENT) and profile validation (VALIDATE).
+//! - [`delivery`]: a transcript message's direction and delivery status, and their order.
 //! - [`keywords`]: the START / STOP / Notification keywords (NOTIF).
 //! - [`topic`]: virtual-agent topics: format, loader, SMS rendering, replies, the runtime (VA).
 //! - [`messaging_actions`]: messaging actions and the idle timeout (ACTION).
@@ -16,6 +17,7 @@
 //! - [`encoded_query`]: ServiceNow encoded queries, the filters of the two above.
 
 pub mod conversation;
+pub mod delivery;
 pub mod encoded_query;
 pub mod keywords;
 pub mod messaging_actions;

@@ -9,6 +9,9 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use twilio_wire::sid::MessageSid;
+
+use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::phone::{Region, E164};
 
 /// A ServiceNow record id: 32 lower-case hex digits.
@@ -187,6 +190,13 @@ impl InteractionType {
             InteractionType::Phone => "phone",
         }
     }
+
+    /// The type with this stored value; `None` for any other text.
+    pub fn parse(s: &str) -> Option<Self> {
+        [InteractionType::Messaging, InteractionType::Phone]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
 }
 
 /// `interaction.state` values used here.
@@ -294,6 +304,18 @@ impl AuthorKind {
             AuthorKind::System => "system",
         }
     }
+
+    /// The kind with this stored value; `None` for any other text.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            AuthorKind::Requester,
+            AuthorKind::VirtualAgent,
+            AuthorKind::Agent,
+            AuthorKind::System,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
 }
 
 /// One media item of a message.
@@ -310,20 +332,20 @@ pub struct Media {
 pub struct Message {
     /// Position in the interaction, from 1.
     pub seq: i64,
-    /// `inbound`, `outbound` or `internal`.
-    pub direction: String,
+    /// Which way it went.
+    pub direction: Direction,
     /// Who wrote it.
-    pub author_kind: String,
+    pub author_kind: AuthorKind,
     /// The agent's user_name, for agent messages.
     pub author: Option<String>,
     /// Text.
     pub body: String,
     /// Media.
     pub media: Vec<Media>,
-    /// Twilio MessageSid, once the provider has one.
-    pub provider_sid: Option<String>,
-    /// pending, queued, ..., received.
-    pub status: String,
+    /// Twilio's MessageSid (`SM`/`MM` + 32 hex), once the provider has one.
+    pub provider_sid: Option<MessageSid>,
+    /// Where it is in its lifecycle.
+    pub status: DeliveryStatus,
     /// Provider error code of a failed send.
     pub error_code: Option<i64>,
     /// Provider error text of a failed send.

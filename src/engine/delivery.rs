@@ -10,9 +10,10 @@
 //!   messages silent for [`RECONCILE_AFTER_SECS`], in case a callback was dropped.
 
 use chrono::{DateTime, Duration, Utc};
+use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::MessageSid;
 
-use crate::domain::conversation;
+use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::model::*;
 use crate::engine::core::{Engine, EngineConfig};
 use crate::error::Error;
@@ -23,9 +24,9 @@ use crate::store::Tx;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusReport {
     /// The MessageSid (`SM`/`MM` + 32 hex).
-    pub sid: String,
-    /// `MessageStatus`: queued, sending, sent, delivered, undelivered or failed.
-    pub status: String,
+    pub sid: MessageSid,
+    /// `MessageStatus` (Twilio §3): queued, sending, sent, delivered, undelivered, failed, ...
+    pub status: MessageStatus,
     /// `ErrorCode` on failed and undelivered messages (30003, 30005, ...).
     pub error_code: Option<i64>,
     /// `ErrorMessage`, when the provider sends one.
@@ -67,14 +68,15 @@ impl Engine {
             self.store.write(|tx| -> Result<(), Error> {
                 match &result {
                     Ok(sent) => {
-                        tx.record_send(
-                            &p.message,
-                            Some(sent.sid.as_str()),
-                            &sent.status,
-                            None,
-                            now,
-                        )?;
+                        let status = DeliveryStatus::from_twilio(sent.status).unwrap_or_else(|| {
+                            tracing::warn!(sid = %sent.sid, status = %sent.status,
+                                "the provider answered a send with a status that is not an \
+                                 outbound one; recorded as queued");
+                            DeliveryStatus::Queued
+                        });
+                        tx.record_send(&p.message, Some(&sent.sid), status, None, now)?;
                         tx.count_attempt(&p.message)?;
+                        tracing::debug!(message = %p.message, sid = %sent.sid, %status, "sent");
                     }
                     Err(e) => {
                         let text = match e {
@@ -91,9 +93,18 @@ impl Engine {
                                 now + Duration::seconds(wait),
                                 now,
                             )?;
+                            tracing::info!(message = %p.message, attempt, wait_secs = wait,
+                                error = %e, "send refused for now; retrying");
                         } else {
-                            tx.record_send(&p.message, None, "failed", Some(error), now)?;
+                            tx.record_send(
+                                &p.message,
+                                None,
+                                DeliveryStatus::Failed,
+                                Some(error),
+                                now,
+                            )?;
                             tx.count_attempt(&p.message)?;
+                            tracing::info!(message = %p.message, attempt, error = %e, "send failed");
                         }
                     }
                 }
@@ -157,11 +168,13 @@ impl Engine {
             .read(|tx| tx.stale_in_flight(now - Duration::seconds(RECONCILE_AFTER_SECS)))?;
         let mut reconciled = 0;
         for sid in stale {
-            let Ok(parsed) = MessageSid::parse(&sid) else {
-                continue;
-            };
-            let Ok(state) = self.provider.fetch_state(&parsed).await else {
-                continue;
+            let state = match self.provider.fetch_state(&sid).await {
+                Ok(state) => state,
+                Err(e) => {
+                    tracing::info!(%sid, error = %e, "reconciliation: the provider did not \
+                        answer; asking again at a later tick");
+                    continue;
+                }
             };
             let changed = self.handle_status(StatusReport {
                 sid: sid.clone(),
@@ -179,10 +192,11 @@ impl Engine {
     }
 
     /// Applies a delivery status callback (PROVIDER-3): the message with this MessageSid takes the
-    /// reported status if it moves forward ([`conversation::status_advances`]); a late, duplicated or
+    /// reported status if it moves forward ([`DeliveryStatus::advances_to`]); a late, duplicated or
     /// out-of-order report changes nothing. Returns whether the status changed.
     ///
-    /// A MessageSid the engine does not know is ignored (`Ok(false)`): it is not one of ours.
+    /// A MessageSid the engine does not know is ignored (`Ok(false)`): it is not one of ours. So is
+    /// a status that says nothing about an outbound SMS (`receiving`, `received`, `read`).
     ///
     /// # Errors
     /// [`Error::Store`].
@@ -190,15 +204,24 @@ impl Engine {
         let now = self.clock.now();
         self.store.write(|tx| {
             let Some((message, current)) = tx.message_by_sid(&report.sid)? else {
+                tracing::debug!(sid = %report.sid, "status callback for a message that is not ours");
                 return Ok(false);
             };
-            if !conversation::status_advances(&current, &report.status) {
+            let Some(reported) = DeliveryStatus::from_twilio(report.status) else {
+                tracing::debug!(sid = %report.sid, status = %report.status,
+                    "status callback with a status that is not an outbound one");
+                return Ok(false);
+            };
+            if !current.advances_to(reported) {
+                tracing::debug!(sid = %report.sid, %current, %reported,
+                    "late, duplicated or out-of-order status; kept the current one");
                 return Ok(false);
             }
             let error = report
                 .error_code
                 .map(|c| (c, report.error_message.as_deref().unwrap_or("")));
-            tx.set_message_status(&message, &report.status, error, now)?;
+            tx.set_message_status(&message, reported, error, now)?;
+            tracing::debug!(sid = %report.sid, from = %current, to = %reported, "status moved");
             Ok(true)
         })
     }
@@ -219,7 +242,15 @@ pub(super) fn queue_outbound(
         unreachable!("SMS interactions always have both phones");
     };
     let message = tx.insert_message(
-        &i.sys_id, "outbound", kind, author, body, media, None, "pending", now,
+        &i.sys_id,
+        Direction::Outbound,
+        kind,
+        author,
+        body,
+        media,
+        None,
+        DeliveryStatus::Pending,
+        now,
     )?;
     Ok(PendingSend {
         message,

@@ -4,7 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
+use twilio_wire::sid::MessageSid;
+
 use crate::domain::conversation::{self, InboundRoute, ProfileDecision};
+use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::keywords;
 use crate::domain::messaging_actions::Side;
 use crate::domain::model::*;
@@ -22,7 +25,7 @@ use crate::store::Tx;
 #[derive(Clone, Debug)]
 pub struct InboundSms {
     /// Twilio's MessageSid (`SM`/`MM` + 32 hex).
-    pub sid: String,
+    pub sid: MessageSid,
     /// The requester's phone.
     pub from: E164,
     /// The provider number texted.
@@ -270,13 +273,13 @@ fn store_inbound(
 ) -> Result<(), Error> {
     tx.insert_message(
         &i.sys_id,
-        "inbound",
+        Direction::Inbound,
         AuthorKind::Requester,
         None,
         &sms.body,
         &sms.media,
         Some(&sms.sid),
-        "received",
+        DeliveryStatus::Received,
         now,
     )?;
     Ok(())

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::model::{AuthorKind, Interaction};
 use crate::error::Error;
 use crate::store::Tx;
@@ -14,13 +15,13 @@ pub(crate) fn system_note(
 ) -> Result<(), Error> {
     tx.insert_message(
         &i.sys_id,
-        "internal",
+        Direction::Internal,
         AuthorKind::System,
         None,
         text,
         &[],
         None,
-        "internal",
+        DeliveryStatus::Internal,
         now,
     )?;
     Ok(())

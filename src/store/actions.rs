@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::{parse_ts, ts, StoreError, Tx};
+use super::{bad_value, parse_ts, parsed, ts, ts_col, StoreError, Tx};
 use crate::domain::encoded_query::EncodedQuery;
 use crate::domain::messaging_actions::{Action, Event, MessagingAction, Timer, TimerState};
 
@@ -17,12 +17,11 @@ fn action_columns(a: &Action) -> (&'static str, Option<&str>) {
 }
 
 fn action_from(kind: &str, value: Option<String>) -> Option<Action> {
-    let value = value.unwrap_or_default();
-    Some(match kind {
-        "prompt_agent" => Action::PromptAgent { text: value },
-        "prompt_requester" => Action::PromptRequester { text: value },
-        "reassign" => Action::Reassign,
-        "set_state" => Action::SetState { state: value },
+    Some(match (kind, value) {
+        ("prompt_agent", Some(text)) => Action::PromptAgent { text },
+        ("prompt_requester", Some(text)) => Action::PromptRequester { text },
+        ("reassign", _) => Action::Reassign,
+        ("set_state", Some(state)) => Action::SetState { state },
         _ => return None,
     })
 }
@@ -48,13 +47,23 @@ impl Tx<'_> {
         let mut out = vec![];
         for row in rows {
             let (name, event, duration_secs, active, filter, kind, value) = row?;
-            let (Some(event), Some(action)) = (Event::parse(&event), action_from(&kind, value))
-            else {
-                continue;
-            };
-            let filter = match filter.as_deref().map(EncodedQuery::parse).transpose() {
-                Ok(f) => f,
-                Err(_) => continue,
+            // A saved action was checked before it was written: one that does not read back is
+            // a bad row, reported rather than skipped (a skipped action would silently not fire).
+            let event = Event::parse(&event)
+                .ok_or_else(|| bad_value(1, event, "a messaging-action event"))?;
+            let action = action_from(&kind, value.clone()).ok_or_else(|| {
+                bad_value(
+                    5,
+                    format!("{kind} {value:?}"),
+                    "a messaging action and its value",
+                )
+            })?;
+            let filter = match filter {
+                None => None,
+                Some(f) => Some(
+                    EncodedQuery::parse(&f)
+                        .map_err(|_| bad_value(4, f, "a valid encoded query"))?,
+                ),
             };
             out.push(MessagingAction {
                 name,
@@ -101,10 +110,9 @@ impl Tx<'_> {
         Ok(Timer {
             interaction: r.get(0)?,
             action: r.get(1)?,
-            event: Event::parse(&r.get::<_, String>(2)?)
-                .unwrap_or(Event::RequesterWithoutAgentResponse),
-            due_at: parse_ts(&r.get::<_, String>(3)?),
-            state: TimerState::parse(&r.get::<_, String>(4)?).unwrap_or(TimerState::Cancelled),
+            event: parsed(r, 2, "a messaging-action event", Event::parse)?,
+            due_at: ts_col(r, 3)?,
+            state: parsed(r, 4, "a timer state", TimerState::parse)?,
         })
     }
 
@@ -139,7 +147,8 @@ impl Tx<'_> {
             )
             .optional()?
             .flatten();
-        Ok(due.map(|d| parse_ts(&d)))
+        due.map(|d| parse_ts(&d).ok_or_else(|| bad_value(0, d, "an RFC 3339 time")))
+            .transpose()
     }
 
     /// Adds a pending timer.

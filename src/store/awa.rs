@@ -6,7 +6,7 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{parse_ts, ts, StoreError, Tx};
+use super::{parsed, ts, ts_col, ts_opt_col, StoreError, Tx};
 use crate::domain::encoded_query::EncodedQuery;
 use crate::domain::model::SysId;
 use crate::domain::work_assignment::{
@@ -20,31 +20,29 @@ pub const DEFAULT_QUEUE_SYS_ID: &str = "000000000000000000000000000000a1";
 const ITEM_COLS: &str = "sys_id, interaction, queue, state, active, agent, offered_at, offer_expires_at, declined_by, created_at";
 
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<WorkItem> {
-    let state: String = r.get(3)?;
     let declined: String = r.get(8)?;
     Ok(WorkItem {
         sys_id: r.get(0)?,
         interaction: r.get(1)?,
         queue: r.get(2)?,
-        state: WorkItemState::parse(&state).unwrap_or(WorkItemState::Cancelled),
+        state: parsed(r, 3, "a work item state", WorkItemState::parse)?,
         active: r.get(4)?,
         agent: r.get(5)?,
-        offered_at: r.get::<_, Option<String>>(6)?.map(|s| parse_ts(&s)),
-        offer_expires_at: r.get::<_, Option<String>>(7)?.map(|s| parse_ts(&s)),
+        offered_at: ts_opt_col(r, 6)?,
+        offer_expires_at: ts_opt_col(r, 7)?,
         declined_by: declined
             .split(',')
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect(),
-        created_at: parse_ts(&r.get::<_, String>(9)?),
+        created_at: ts_col(r, 9)?,
     })
 }
 
 fn agent_from_row(r: &Row<'_>) -> rusqlite::Result<Agent> {
-    let presence: String = r.get(1)?;
     Ok(Agent {
         sys_id: r.get(0)?,
-        presence: Presence::parse(&presence).unwrap_or(Presence::Offline),
+        presence: parsed(r, 1, "an AWA presence", Presence::parse)?,
         sms_capacity: r.get(2)?,
     })
 }
@@ -54,7 +52,7 @@ fn ongoing_from_row(r: &Row<'_>) -> rusqlite::Result<OngoingEntry> {
         interaction: r.get(0)?,
         agent: r.get(1)?,
         unread: r.get(2)?,
-        last_activity_at: parse_ts(&r.get::<_, String>(3)?),
+        last_activity_at: ts_col(r, 3)?,
     })
 }
 

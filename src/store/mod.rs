@@ -16,6 +16,9 @@ use std::sync::Mutex;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
+use twilio_wire::sid::MessageSid;
+
+use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::model::*;
 use crate::domain::phone::{Region, E164};
 
@@ -167,14 +170,88 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-pub(crate) fn parse_ts(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
+/// A stored value that does not read back as what the engine wrote: a bad row (a bug, or a database
+/// edited by hand). Reported as an error naming the column and the value, never defaulted.
+#[derive(Debug, thiserror::Error)]
+#[error("bad stored value in column {column}: '{value}' is not {what}")]
+pub struct BadValue {
+    /// The column's index in the query.
+    pub column: usize,
+    /// The stored text.
+    pub value: String,
+    /// What it should have been, for example `an RFC 3339 time`.
+    pub what: String,
 }
 
-fn e164_col(v: Option<String>) -> Option<E164> {
-    v.and_then(|s| E164::parse(&s, None).ok())
+/// Column `idx` as text parsed by `parse`; a value `parse` refuses is a [`BadValue`] error.
+pub(crate) fn parsed<T>(
+    r: &Row<'_>,
+    idx: usize,
+    what: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let value: String = r.get(idx)?;
+    parse(&value).ok_or_else(|| bad_value(idx, value, what))
+}
+
+/// Like [`parsed`], for a nullable column.
+pub(crate) fn parsed_opt<T>(
+    r: &Row<'_>,
+    idx: usize,
+    what: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> rusqlite::Result<Option<T>> {
+    match r.get::<_, Option<String>>(idx)? {
+        None => Ok(None),
+        Some(value) => match parse(&value) {
+            Some(v) => Ok(Some(v)),
+            None => Err(bad_value(idx, value, what)),
+        },
+    }
+}
+
+pub(crate) fn bad_value(column: usize, value: String, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        Box::new(BadValue {
+            column,
+            value,
+            what: what.to_owned(),
+        }),
+    )
+}
+
+/// A stored time (RFC 3339, as [`ts`] writes it).
+pub(crate) fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Column `idx` as a stored time.
+pub(crate) fn ts_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+    parsed(r, idx, "an RFC 3339 time", parse_ts)
+}
+
+/// Column `idx` as a nullable stored time.
+pub(crate) fn ts_opt_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    parsed_opt(r, idx, "an RFC 3339 time", parse_ts)
+}
+
+/// Column `idx` as a nullable E.164 number.
+fn e164_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<E164>> {
+    parsed_opt(r, idx, "an E.164 number", |s| E164::parse(s, None).ok())
+}
+
+/// Column `idx` as a delivery status.
+fn status_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<DeliveryStatus> {
+    parsed(r, idx, "a delivery status", |s| s.parse().ok())
+}
+
+/// Column `idx` as JSON (the `media` columns).
+fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
+    parsed(r, idx, "valid JSON", |s| serde_json::from_str(s).ok())
 }
 
 impl Tx<'_> {
@@ -255,10 +332,8 @@ impl Tx<'_> {
             table,
             sys_id: r.get(0)?,
             name: r.get(1)?,
-            phone: e164_col(r.get(2)?),
-            country: r
-                .get::<_, Option<String>>(3)?
-                .and_then(|c| Region::parse(&c).ok()),
+            phone: e164_col(r, 2)?,
+            country: parsed_opt(r, 3, "a region code", |c| Region::parse(c).ok())?,
         })
     }
 
@@ -498,7 +573,7 @@ impl Tx<'_> {
         let doc: Option<String> = r.get(3)?;
         Ok(ChannelUserProfile {
             sys_id: r.get(0)?,
-            phone: e164_col(Some(r.get(1)?)).expect("profiles store E.164"),
+            phone: parsed(r, 1, "an E.164 number", |s| E164::parse(s, None).ok())?,
             user: table.and_then(|t| PartyTable::from_table(&t)).zip(doc),
             active: r.get(4)?,
         })
@@ -636,20 +711,14 @@ impl Tx<'_> {
     // ----- interactions -----------------------------------------------------------------------
 
     fn interaction_from_row(r: &Row<'_>) -> rusqlite::Result<Interaction> {
-        let kind: String = r.get(2)?;
-        let state: String = r.get(3)?;
         let assigned: Option<String> = r.get(5)?;
-        let table: String = r.get(6)?;
         Ok(Interaction {
             sys_id: r.get(0)?,
-            number: InteractionNumber::parse(&r.get::<_, String>(1)?)
-                .expect("stored numbers are valid"),
-            kind: if kind == "phone" {
-                InteractionType::Phone
-            } else {
-                InteractionType::Messaging
-            },
-            state: InteractionState::parse(&state).unwrap_or(InteractionState::New),
+            number: parsed(r, 1, "an interaction number (IMS + 7 digits)", |s| {
+                InteractionNumber::parse(s).ok()
+            })?,
+            kind: parsed(r, 2, "an interaction type", InteractionType::parse)?,
+            state: parsed(r, 3, "an interaction state", InteractionState::parse)?,
             active: r.get(4)?,
             handler: match assigned {
                 None => Handler::Queue,
@@ -657,14 +726,14 @@ impl Tx<'_> {
                 Some(a) => Handler::Agent(a),
             },
             opened_for: (
-                PartyTable::from_table(&table).unwrap_or(PartyTable::SysUser),
+                parsed(r, 6, "a requester table", PartyTable::from_table)?,
                 r.get(7)?,
             ),
             profile: r.get(8)?,
-            requester_phone: e164_col(r.get(9)?),
-            provider_phone: e164_col(r.get(10)?),
+            requester_phone: e164_col(r, 9)?,
+            provider_phone: e164_col(r, 10)?,
             va_node: r.get(11)?,
-            opened_at: parse_ts(&r.get::<_, String>(12)?),
+            opened_at: ts_col(r, 12)?,
             va_state: r.get(13)?,
         })
     }
@@ -869,11 +938,11 @@ impl Tx<'_> {
     // ----- transcript -------------------------------------------------------------------------
 
     /// Whether a message with this provider SID is already stored (webhook idempotency).
-    pub fn has_provider_sid(&self, sid: &str) -> Result<bool, StoreError> {
+    pub fn has_provider_sid(&self, sid: &MessageSid) -> Result<bool, StoreError> {
         self.0
             .query_row(
                 "SELECT 1 FROM sys_cs_message WHERE provider_sid = ?1",
-                [sid],
+                [sid.as_str()],
                 |_| Ok(()),
             )
             .optional()
@@ -885,13 +954,13 @@ impl Tx<'_> {
     pub fn insert_message(
         &self,
         interaction: &str,
-        direction: &str,
+        direction: Direction,
         author_kind: AuthorKind,
         author: Option<&str>,
         body: &str,
         media: &[Media],
-        provider_sid: Option<&str>,
-        status: &str,
+        provider_sid: Option<&MessageSid>,
+        status: DeliveryStatus,
         now: DateTime<Utc>,
     ) -> Result<SysId, StoreError> {
         let sys_id = self.new_sys_id()?;
@@ -908,13 +977,13 @@ impl Tx<'_> {
                 sys_id,
                 interaction,
                 seq,
-                direction,
+                direction.as_str(),
                 author_kind.as_str(),
                 author,
                 body,
                 serde_json::to_string(media).expect("media serializes"),
-                provider_sid,
-                status,
+                provider_sid.map(MessageSid::as_str),
+                status.as_str(),
                 ts(now)
             ],
         )?;
@@ -925,8 +994,8 @@ impl Tx<'_> {
     pub fn record_send(
         &self,
         message: &str,
-        sid: Option<&str>,
-        status: &str,
+        sid: Option<&MessageSid>,
+        status: DeliveryStatus,
         error: Option<(i64, &str)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -934,8 +1003,8 @@ impl Tx<'_> {
             "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
                  sys_updated_on = ?5 WHERE sys_id = ?6",
             params![
-                sid,
-                status,
+                sid.map(MessageSid::as_str),
+                status.as_str(),
                 error.map(|e| e.0),
                 error.map(|e| e.1),
                 ts(now),
@@ -984,7 +1053,7 @@ impl Tx<'_> {
                 message: r.get(0)?,
                 interaction: r.get(1)?,
                 body: r.get(2)?,
-                media: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+                media: json_col(r, 3)?,
                 attempts: r.get(4)?,
             })
         })?;
@@ -993,14 +1062,16 @@ impl Tx<'_> {
 
     /// Outbound messages still on their way (queued, sending, sent, accepted) whose status has not
     /// changed since `before`: candidates for asking the provider (a callback may have been lost).
-    pub fn stale_in_flight(&self, before: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+    pub fn stale_in_flight(&self, before: DateTime<Utc>) -> Result<Vec<MessageSid>, StoreError> {
         let mut st = self.0.prepare(
             "SELECT provider_sid FROM sys_cs_message
              WHERE direction = 'outbound' AND provider_sid IS NOT NULL
                AND status IN ('accepted', 'queued', 'sending', 'sent') AND sys_updated_on <= ?1
              ORDER BY sys_updated_on, sys_id",
         )?;
-        let rows = st.query_map([ts(before)], |r| r.get(0))?;
+        let rows = st.query_map([ts(before)], |r| {
+            parsed(r, 0, "a MessageSid", |s| MessageSid::parse(s).ok())
+        })?;
         rows.collect()
     }
 
@@ -1019,21 +1090,28 @@ impl Tx<'_> {
     }
 
     /// Records that the provider was asked about a message just now (its status did not move).
-    pub fn touch_message(&self, provider_sid: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn touch_message(
+        &self,
+        provider_sid: &MessageSid,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.0.execute(
             "UPDATE sys_cs_message SET sys_updated_on = ?1 WHERE provider_sid = ?2",
-            params![ts(now), provider_sid],
+            params![ts(now), provider_sid.as_str()],
         )?;
         Ok(())
     }
 
     /// The sys_id and status of the message with this provider SID.
-    pub fn message_by_sid(&self, sid: &str) -> Result<Option<(SysId, String)>, StoreError> {
+    pub fn message_by_sid(
+        &self,
+        sid: &MessageSid,
+    ) -> Result<Option<(SysId, DeliveryStatus)>, StoreError> {
         self.0
             .query_row(
                 "SELECT sys_id, status FROM sys_cs_message WHERE provider_sid = ?1",
-                [sid],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                [sid.as_str()],
+                |r| Ok((r.get(0)?, status_col(r, 1)?)),
             )
             .optional()
     }
@@ -1042,7 +1120,7 @@ impl Tx<'_> {
     pub fn set_message_status(
         &self,
         message: &str,
-        status: &str,
+        status: DeliveryStatus,
         error: Option<(i64, &str)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -1051,7 +1129,7 @@ impl Tx<'_> {
                  error_code = COALESCE(?2, error_code), error_message = COALESCE(?3, error_message),
                  sys_updated_on = ?4 WHERE sys_id = ?5",
             params![
-                status,
+                status.as_str(),
                 error.map(|e| e.0),
                 error.map(|e| e.1),
                 ts(now),
@@ -1073,17 +1151,17 @@ impl Tx<'_> {
         let rows = st.query_map([interaction], |r| {
             Ok(Message {
                 seq: r.get(0)?,
-                direction: r.get(1)?,
-                author_kind: r.get(2)?,
+                direction: parsed(r, 1, "a message direction", |s| s.parse().ok())?,
+                author_kind: parsed(r, 2, "an author kind", AuthorKind::parse)?,
                 author: r.get(3)?,
                 body: r.get(4)?,
-                media: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
-                provider_sid: r.get(6)?,
-                status: r.get(7)?,
+                media: json_col(r, 5)?,
+                provider_sid: parsed_opt(r, 6, "a MessageSid", |s| MessageSid::parse(s).ok())?,
+                status: status_col(r, 7)?,
                 error_code: r.get(8)?,
                 error_message: r.get(9)?,
-                created_at: parse_ts(&r.get::<_, String>(10)?),
-                updated_at: parse_ts(&r.get::<_, String>(11)?),
+                created_at: ts_col(r, 10)?,
+                updated_at: ts_col(r, 11)?,
                 attempts: r.get(12)?,
             })
         })?;

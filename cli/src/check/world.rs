@@ -652,6 +652,7 @@ impl ConvWorld {
             .find(|m| m.seq == seq)
             .ok_or_else(|| format!("{interaction} has no message #{seq}"))?
             .provider_sid
+            .map(|sid| sid.to_string())
             .ok_or_else(|| format!("message #{seq} of {interaction} has no MessageSid"))
     }
 
@@ -670,7 +671,7 @@ impl ConvWorld {
             .into_iter()
             .find(|m| m.seq == seq)
             .ok_or_else(|| format!("{interaction} has no message #{seq}"))?;
-        Ok((m.status, m.error_code))
+        Ok((m.status.to_string(), m.error_code))
     }
 
     /// Posts a signed status callback for message `seq` of an interaction, as Twilio would (used to

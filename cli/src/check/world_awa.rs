@@ -111,7 +111,7 @@ impl ConvWorld {
             .read(|tx| tx.transcript(&i.sys_id))
             .map_err(|e| e.to_string())?;
         Ok(t.into_iter()
-            .filter(|m| m.direction == "internal")
+            .filter(|m| m.direction == convsms::domain::delivery::Direction::Internal)
             .map(|m| m.body)
             .collect())
     }
