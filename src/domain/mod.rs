@@ -23,5 +23,7 @@ pub mod keywords;
 pub mod messaging_actions;
 pub mod model;
 pub mod phone;
+#[cfg(test)]
+mod proptests;
 pub mod topic;
 pub mod work_assignment;
