@@ -51,6 +51,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// A record's fields by name, as a filter reads them: preloaded by the caller (for an
+/// interaction, `Tx::interaction_fields`), so a failure to read them is the caller's error, never
+/// an empty field.
+pub type Record = std::collections::BTreeMap<String, String>;
+
 /// A comparison operator of one condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operator {
@@ -386,14 +391,15 @@ impl EncodedQuery {
         Ok(EncodedQuery { groups })
     }
 
-    /// Whether the record satisfies the query. `record(field)` gives the record's value of a field
-    /// (as ServiceNow stores it: choice values such as `work_in_progress`, sys_ids, `true`/`false`),
-    /// or `None` when it has none; it is called only for the fields the query names.
-    pub fn eval(&self, record: &dyn Fn(&str) -> Option<String>) -> bool {
+    /// Whether the record satisfies the query. `record` holds the record's fields as ServiceNow
+    /// stores them (choice values such as `work_in_progress`, sys_ids, `true`/`false`); a field it
+    /// does not hold is empty.
+    pub fn eval(&self, record: &Record) -> bool {
         self.groups.iter().any(|group| {
-            group
-                .iter()
-                .all(|term| term.iter().any(|c| c.matches(record(&c.field).as_deref())))
+            group.iter().all(|term| {
+                term.iter()
+                    .any(|c| c.matches(record.get(&c.field).map(String::as_str)))
+            })
         })
     }
 
@@ -445,7 +451,6 @@ impl FromStr for EncodedQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     fn q(text: &str) -> EncodedQuery {
         EncodedQuery::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -457,11 +462,11 @@ mod tests {
     }
 
     fn eval(text: &str, fields: &[(&str, &str)]) -> bool {
-        let map: HashMap<String, String> = fields
+        let record: Record = fields
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        q(text).eval(&|f| map.get(f).cloned())
+        q(text).eval(&record)
     }
 
     #[test]

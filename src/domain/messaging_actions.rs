@@ -34,8 +34,11 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::domain::encoded_query::{EncodedQuery, QueryError};
+use crate::domain::encoded_query::{EncodedQuery, QueryError, Record};
 use crate::domain::model::SysId;
+
+/// The fields of the interactions of due timers, by interaction sys_id (see [`fire_due`]).
+pub type Records = std::collections::BTreeMap<SysId, Record>;
 
 /// The system property of the conversation idle timeout, in seconds.
 pub const IDLE_TIMEOUT_PROPERTY: &str = "com.glide.cs.conversation_idle_timeout";
@@ -264,7 +267,7 @@ impl MessagingAction {
         from.checked_add_signed(TimeDelta::try_seconds(self.duration_secs)?)
     }
 
-    fn filter_matches(&self, record: &dyn Fn(&str) -> Option<String>) -> bool {
+    fn filter_matches(&self, record: &Record) -> bool {
         self.filter.as_ref().is_none_or(|f| f.eval(record))
     }
 }
@@ -476,15 +479,16 @@ pub struct Firing {
 /// Decides every pending timer due at `now` (`due_at <= now`; one due a second later is left
 /// pending), in due order (then interaction, then action name).
 ///
-/// `record(interaction, field)` gives the interaction's field value *now*, for the filter
-/// (ACTION-4). Each returned [`Firing`] carries the timer's new state; once the engine stores it,
+/// `records` holds each due timer's interaction's fields *now*, for the filter (ACTION-4); an
+/// interaction it does not hold has every field empty. Each returned [`Firing`] carries the timer's new state; once the engine stores it,
 /// the timer is no longer pending and never fires again (ACTION-1/2 "fires once").
 pub fn fire_due(
     timers: &[Timer],
     actions: &[MessagingAction],
     now: DateTime<Utc>,
-    record: &dyn Fn(&str, &str) -> Option<String>,
+    records: &Records,
 ) -> Vec<Firing> {
+    let empty = Record::new();
     let mut due: Vec<&Timer> = timers
         .iter()
         .filter(|t| t.state == TimerState::Pending && t.due_at <= now)
@@ -498,7 +502,7 @@ pub fn fire_due(
                 None => Outcome::Skipped(SkipReason::UnknownAction),
                 Some(a) if !a.active => Outcome::Skipped(SkipReason::Inactive),
                 Some(a) if a.event != t.event => Outcome::Skipped(SkipReason::EventChanged),
-                Some(a) if !a.filter_matches(&|f: &str| record(&t.interaction, f)) => {
+                Some(a) if !a.filter_matches(records.get(&t.interaction).unwrap_or(&empty)) => {
                     Outcome::Skipped(SkipReason::FilterMismatch)
                 }
                 Some(a) => Outcome::Run(a.action.clone()),
@@ -558,7 +562,7 @@ pub struct ClosingPlan {
 pub fn plan_closing(
     idle_timeout_secs: Option<i64>,
     actions: &[MessagingAction],
-    record: &dyn Fn(&str) -> Option<String>,
+    record: &Record,
 ) -> ClosingPlan {
     let idle = idle_timeout_secs
         .filter(|&s| s > 0)
@@ -598,7 +602,6 @@ pub fn plan_closing(
 mod tests {
     use super::*;
     use chrono::TimeZone;
-    use std::collections::HashMap;
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 12, 9, 0, 0).unwrap()
@@ -675,8 +678,18 @@ mod tests {
         }
     }
 
-    fn fields(state: &'static str) -> impl Fn(&str, &str) -> Option<String> {
-        move |_, f| (f == "state").then(|| state.to_owned())
+    /// Interactions `i1` and `i2` (the ones these tests use) in `state`.
+    fn fields(state: &'static str) -> Records {
+        ["i1", "i2"]
+            .map(|i| (i.to_owned(), record(&[("state", state)])))
+            .into()
+    }
+
+    fn record(fields: &[(&str, &str)]) -> Record {
+        fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -879,7 +892,7 @@ mod tests {
                 kind.clone(),
             )];
             let ch = on_message("i1", &actions, &[], Side::Requester, t0());
-            let f = fire_due(&ch.schedule, &actions, t0() + secs(5), &|_, _| None);
+            let f = fire_due(&ch.schedule, &actions, t0() + secs(5), &Records::new());
             assert_eq!(f[0].outcome, Outcome::Run(kind));
         }
     }
@@ -905,7 +918,7 @@ mod tests {
         let mut timers = Vec::new();
         msg(&mut timers, &actions, "i2", Side::Requester, t0());
         msg(&mut timers, &actions, "i1", Side::Requester, t0());
-        let f = fire_due(&timers, &actions, t0() + secs(30), &|_, _| None);
+        let f = fire_due(&timers, &actions, t0() + secs(30), &Records::new());
         let order: Vec<_> = f
             .iter()
             .map(|f| (f.timer.interaction.as_str(), f.timer.action.as_str()))
@@ -1012,8 +1025,7 @@ mod tests {
 
     #[test]
     fn the_lower_timeout_wins() {
-        let map: HashMap<&str, &str> = [("state", "work_in_progress")].into();
-        let record = |f: &str| map.get(f).map(|v| v.to_string());
+        let record = record(&[("state", "work_in_progress")]);
         let d = defaults();
 
         // Idle 7200 s against close-abandoned 2 days: the idle timeout wins, the action is dropped.
@@ -1048,7 +1060,7 @@ mod tests {
 
         // The closing action does not apply (filter): the idle timeout alone, the action kept
         // (it may still apply when it fires; its filter is checked again then).
-        let plan = plan_closing(Some(7200), &d, &|_| None);
+        let plan = plan_closing(Some(7200), &d, &Record::new());
         assert_eq!(plan.winner, Some(ClosingTimeout::Idle { secs: 7200 }));
         assert_eq!(plan.actions, d);
 

@@ -3,8 +3,8 @@
 //! 1. [`crate::domain::encoded_query`]: `Display` and [`EncodedQuery::parse`] round-trip,
 //!    print∘parse is idempotent, and the parser refuses any other text without panicking, at a
 //!    byte position inside it.
-//! 2. [`crate::domain::conversation::status_advances`]: a message's delivery status only moves
-//!    forward.
+//! 2. [`crate::domain::delivery::DeliveryStatus::advances_to`]: a message's delivery status only
+//!    moves forward.
 //! 3. [`crate::domain::work_assignment`]: driven as `engine::work_assignment` drives it, no offer
 //!    takes an agent over capacity and offers go oldest first.
 //!
@@ -14,7 +14,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 
-use crate::domain::conversation::status_advances;
+use crate::domain::delivery::{DeliveryStatus, ALL_STATUSES};
 use crate::domain::encoded_query::{Condition, EncodedQuery, Operator};
 use crate::domain::work_assignment::{
     self as awa, Agent, Presence, Queue, Step, WorkItem, WorkItemState, DEFAULT_OFFER_TIMEOUT_SECS,
@@ -160,45 +160,30 @@ proptest! {
 
 // ----- 2. delivery statuses -------------------------------------------------------------------
 
-// The delivery status is a string today and may become an enum soon: then `rank` is the enum's
-// order and `status()` draws its variants; the property stays as it is.
-
-/// The order `status_advances` documents (PROVIDER-3), restated here as the oracle.
-const RANKS: [(&str, u8); 11] = [
-    ("pending", 0),
-    ("retrying", 0),
-    ("accepted", 1),
-    ("scheduled", 1),
-    ("queued", 2),
-    ("sending", 3),
-    ("sent", 4),
-    ("delivered", 5),
-    ("undelivered", 5),
-    ("failed", 5),
-    ("canceled", 5),
-];
-
-/// `None` for a status the engine does not know (ignored when reported, frozen when stored).
-fn rank(status: &str) -> Option<u8> {
-    RANKS.iter().find(|(s, _)| *s == status).map(|&(_, r)| r)
+/// The order the lifecycle documents (PROVIDER-3), restated here as the oracle; `received` and
+/// `internal` are outside it (`None`: never move, never moved to).
+fn rank(status: DeliveryStatus) -> Option<u8> {
+    use DeliveryStatus::*;
+    match status {
+        Pending | Retrying => Some(0),
+        Accepted | Scheduled => Some(1),
+        Queued => Some(2),
+        Sending => Some(3),
+        Sent => Some(4),
+        Delivered | Undelivered | Failed | Canceled => Some(5),
+        Received | Internal => None,
+    }
 }
 
-fn status() -> impl Strategy<Value = &'static str> {
-    let unknown = ["received", "bogus", "", "Delivered"];
-    prop::sample::select(
-        RANKS
-            .iter()
-            .map(|(s, _)| *s)
-            .chain(unknown)
-            .collect::<Vec<_>>(),
-    )
+fn status() -> impl Strategy<Value = DeliveryStatus> {
+    prop::sample::select(ALL_STATUSES.to_vec())
 }
 
 /// The engine's rule (`Engine::handle_status`): store the report if it advances.
-fn apply(current: &mut String, reported: &str) -> bool {
-    let advances = status_advances(current, reported);
+fn apply(current: &mut DeliveryStatus, reported: DeliveryStatus) -> bool {
+    let advances = current.advances_to(reported);
     if advances {
-        *current = reported.to_owned();
+        *current = reported;
     }
     advances
 }
@@ -213,16 +198,16 @@ proptest! {
         initial in status(),
         reports in prop::collection::vec(status(), 0..16),
     ) {
-        let mut current = initial.to_owned();
-        for reported in &reports {
-            let before = rank(&current);
+        let mut current = initial;
+        for &reported in &reports {
+            let before = rank(current);
             let changed = apply(&mut current, reported);
-            prop_assert!(rank(&current) >= before, "{reported} moved it back from {before:?}");
-            prop_assert!(!changed || rank(&current) > before, "{reported} changed a same-rank status");
+            prop_assert!(rank(current) >= before, "{reported} moved it back from {before:?}");
+            prop_assert!(!changed || rank(current) > before, "{reported} changed a same-rank status");
             prop_assert!(!apply(&mut current, reported), "a duplicate {reported} changed it");
         }
-        let highest = rank(initial).map(|r0| reports.iter().filter_map(|r| rank(r)).fold(r0, u8::max));
-        prop_assert_eq!(rank(&current), highest);
+        let highest = rank(initial).map(|r0| reports.iter().filter_map(|&r| rank(r)).fold(r0, u8::max));
+        prop_assert_eq!(rank(current), highest);
     }
 }
 

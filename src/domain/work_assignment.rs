@@ -54,7 +54,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::domain::encoded_query::EncodedQuery;
+use crate::domain::encoded_query::{EncodedQuery, Record};
 use crate::domain::model::SysId;
 
 /// How long an offer waits for the agent's answer, in seconds, unless configured otherwise.
@@ -305,11 +305,8 @@ pub enum AwaError {
 }
 
 /// The queue a conversation goes to: the first by (`order`, sys_id) whose condition matches the
-/// interaction (`record(field)` gives its field values); `None` when none does (ROUTE-1).
-pub fn queue_for<'a>(
-    queues: &'a [Queue],
-    record: &dyn Fn(&str) -> Option<String>,
-) -> Option<&'a Queue> {
+/// interaction (`record` holds its fields, preloaded); `None` when none does (ROUTE-1).
+pub fn queue_for<'a>(queues: &'a [Queue], record: &Record) -> Option<&'a Queue> {
     let mut ordered: Vec<&Queue> = queues.iter().collect();
     ordered.sort_by(|a, b| (a.order, &a.sys_id).cmp(&(b.order, &b.sys_id)));
     ordered
@@ -840,13 +837,11 @@ mod tests {
             queue("spanish", 10, "language=es", &[]),
             queue("vip", 10, "vip=true^ORpriority=1", &[]),
         ];
-        let rec = |pairs: &'static [(&'static str, &'static str)]| {
-            move |f: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == f)
-                    .map(|(_, v)| v.to_string())
-            }
+        let rec = |pairs: &[(&str, &str)]| -> Record {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
         };
         assert_eq!(
             queue_for(&queues, &rec(&[("language", "es")]))

@@ -112,13 +112,9 @@ impl Engine {
                             tx,
                             requester: &requester,
                         };
-                        let state = i
-                            .va_state
-                            .as_deref()
-                            .and_then(|j| serde_json::from_str::<TopicState>(j).ok());
-                        let turn = match state {
-                            Some(state) => topics.resume(&state, &topic_input(&sms), &src),
-                            None => topics.start(&sms.body, &src),
+                        let turn = match va_state(&i) {
+                            Some(state) => topics.resume(&state, &topic_input(&sms), &src)?,
+                            None => topics.start(&sms.body, &src)?,
                         };
                         self.apply_turn(tx, &i, turn, &public, now, &mut pending)?;
                     }
@@ -144,7 +140,7 @@ impl Engine {
                             tx,
                             requester: &opened_for,
                         };
-                        let turn = topics.start(&sms.body, &src);
+                        let turn = topics.start(&sms.body, &src)?;
                         self.apply_turn(tx, &i, turn, &public, now, &mut pending)?;
                     }
                     i
@@ -229,6 +225,21 @@ impl Engine {
             self.route_to_live_agent(tx, i, now)?;
         }
         Ok(())
+    }
+}
+
+/// Where the interaction's topic waits, from `interaction.va_state`. A state that does not read
+/// back (written by an older build, or edited by hand) is logged and the topic starts afresh: the
+/// requester gets an answer rather than an error, and the log says why the conversation restarted.
+fn va_state(i: &Interaction) -> Option<TopicState> {
+    let json = i.va_state.as_deref()?;
+    match serde_json::from_str::<TopicState>(json) {
+        Ok(state) => Some(state),
+        Err(e) => {
+            tracing::warn!(interaction = %i.number, error = %e,
+                "the stored virtual-agent state does not read back; the topic starts again");
+            None
+        }
     }
 }
 

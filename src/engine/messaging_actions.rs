@@ -59,7 +59,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
         let all = tx.messaging_actions()?;
-        let record = |f: &str| tx.interaction_field(&interaction.sys_id, f).ok().flatten();
+        let record = tx.interaction_fields(&interaction.sys_id)?;
         let idle = idle_timeout(tx, interaction)?;
         let plan = actions::plan_closing(idle, &all, &record);
         let pending = tx.pending_timers(&interaction.sys_id)?;
@@ -89,8 +89,8 @@ impl Engine {
                 .into_iter()
                 .filter(|t| t.due_at <= now)
                 .collect();
-            let record = |i: &str, f: &str| tx.interaction_field(i, f).ok().flatten();
-            for firing in actions::fire_due(&due, &all, now, &record) {
+            let records = tx.interactions_fields(due.iter().map(|t| t.interaction.as_str()))?;
+            for firing in actions::fire_due(&due, &all, now, &records) {
                 let t = &firing.timer;
                 tx.set_timer_state(&t.interaction, &t.action, t.event, t.state)?;
                 let Outcome::Run(action) = firing.outcome else {
@@ -109,7 +109,7 @@ impl Engine {
                 let Some(i) = tx.interaction_by_sys_id(&sys_id)? else {
                     continue;
                 };
-                let record = |f: &str| tx.interaction_field(&i.sys_id, f).ok().flatten();
+                let record = tx.interaction_fields(&i.sys_id)?;
                 let plan = actions::plan_closing(idle_timeout(tx, &i)?, &all, &record);
                 if plan.idle_close {
                     system_note(

@@ -6,7 +6,7 @@
 
 use crate::domain::model::Party;
 use crate::domain::topic::{ChoiceOption, ChoiceSource, TopicContext};
-use crate::store::Tx;
+use crate::store::{StoreError, Tx};
 
 /// The `dynamic_choice` source name listing the requester's open cases (VA-3).
 pub const OPEN_CASES: &str = "open_cases";
@@ -20,19 +20,24 @@ pub struct StoreChoices<'a, 'c> {
 }
 
 impl ChoiceSource for StoreChoices<'_, '_> {
+    type Error = StoreError;
+
     /// `open_cases`: the requester's cases that are not resolved or closed, labelled
     /// `CS0001001 Router broken`, valued by case number. Unknown sources have no options.
-    fn options(&self, source: &str, _ctx: &TopicContext<'_>) -> Vec<ChoiceOption> {
-        match source {
+    fn options(
+        &self,
+        source: &str,
+        _ctx: &TopicContext<'_>,
+    ) -> Result<Vec<ChoiceOption>, StoreError> {
+        Ok(match source {
             OPEN_CASES => self
                 .tx
-                .open_cases(self.requester)
-                .unwrap_or_default()
+                .open_cases(self.requester)?
                 .into_iter()
                 .map(|(number, text)| ChoiceOption::new(format!("{number} {text}"), number))
                 .collect(),
             _ => vec![],
-        }
+        })
     }
 
     /// The record whose `number` is `record` in `table` (`sn_customerservice_case`,
@@ -43,7 +48,7 @@ impl ChoiceSource for StoreChoices<'_, '_> {
         record: &str,
         fields: &[String],
         _ctx: &TopicContext<'_>,
-    ) -> Option<Vec<String>> {
-        self.tx.card_values(table, record, fields).ok().flatten()
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        self.tx.card_values(table, record, fields)
     }
 }

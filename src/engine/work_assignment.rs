@@ -419,7 +419,7 @@ impl Engine {
         }
         tx.assign(&i.sys_id, &Handler::Queue)?;
         let queues = tx.awa_queues()?;
-        let record = |f: &str| tx.interaction_field(&i.sys_id, f).ok().flatten();
+        let record = tx.interaction_fields(&i.sys_id)?;
         let queue = awa::queue_for(&queues, &record)
             .map_or_else(|| DEFAULT_QUEUE_SYS_ID.to_owned(), |q| q.sys_id.clone());
         let mut item = WorkItem::new(&tx.new_sys_id()?, &i.sys_id, &queue, now);

@@ -4,8 +4,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::{bad_value, parse_ts, parsed, ts, ts_col, StoreError, Tx};
-use crate::domain::encoded_query::EncodedQuery;
-use crate::domain::messaging_actions::{Action, Event, MessagingAction, Timer, TimerState};
+use crate::domain::encoded_query::{EncodedQuery, Record};
+use crate::domain::messaging_actions::{
+    Action, Event, MessagingAction, Records, Timer, TimerState,
+};
 
 fn action_columns(a: &Action) -> (&'static str, Option<&str>) {
     match a {
@@ -213,14 +215,12 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// A field of an interaction as messaging-action filters read it: its columns, with
-    /// `assigned_to` as the agent's user_name.
-    pub fn interaction_field(
-        &self,
-        interaction: &str,
-        field: &str,
-    ) -> Result<Option<String>, StoreError> {
-        const FIELDS: &[&str] = &[
+    /// An interaction's fields as messaging-action filters read them (ACTION-4): `number`,
+    /// `type`, `channel`, `state`, `active` (`1`/`0`), `opened_for_table`, `requester_phone`,
+    /// `provider_phone`, `va_topic`, and `assigned_to` as the agent's user_name. A field whose
+    /// column is empty is left out; an unknown interaction gives an empty record.
+    pub fn interaction_fields(&self, interaction: &str) -> Result<Record, StoreError> {
+        const FIELDS: [&str; 10] = [
             "number",
             "type",
             "channel",
@@ -230,29 +230,41 @@ impl Tx<'_> {
             "requester_phone",
             "provider_phone",
             "va_topic",
+            "assigned_to",
         ];
-        if field == "assigned_to" {
-            return self
-                .0
-                .query_row(
-                    "SELECT u.user_name FROM interaction i JOIN sys_user u ON u.sys_id = i.assigned_to
-                     WHERE i.sys_id = ?1",
-                    [interaction],
-                    |r| r.get(0),
-                )
-                .optional();
-        }
-        if !FIELDS.contains(&field) {
-            return Ok(None);
-        }
-        self.0
+        let row = self
+            .0
             .query_row(
-                &format!("SELECT CAST({field} AS TEXT) FROM interaction WHERE sys_id = ?1"),
+                "SELECT CAST(i.number AS TEXT), CAST(i.type AS TEXT), CAST(i.channel AS TEXT),
+                        CAST(i.state AS TEXT), CAST(i.active AS TEXT),
+                        CAST(i.opened_for_table AS TEXT), CAST(i.requester_phone AS TEXT),
+                        CAST(i.provider_phone AS TEXT), CAST(i.va_topic AS TEXT), u.user_name
+                 FROM interaction i LEFT JOIN sys_user u ON u.sys_id = i.assigned_to
+                 WHERE i.sys_id = ?1",
                 [interaction],
-                |r| r.get::<_, Option<String>>(0),
+                |r| {
+                    (0..FIELDS.len())
+                        .map(|c| r.get::<_, Option<String>>(c))
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                },
             )
-            .optional()
-            .map(Option::flatten)
+            .optional()?;
+        Ok(row
+            .into_iter()
+            .flat_map(|values| FIELDS.into_iter().zip(values))
+            .filter_map(|(f, v)| Some((f.to_owned(), v?)))
+            .collect())
+    }
+
+    /// The fields ([`Tx::interaction_fields`]) of each of these interactions.
+    pub fn interactions_fields<'a>(
+        &self,
+        interactions: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Records, StoreError> {
+        interactions
+            .into_iter()
+            .map(|i| Ok((i.to_owned(), self.interaction_fields(i)?)))
+            .collect()
     }
 
     /// Sets an interaction's state without closing it (on_hold, work_in_progress, ...).

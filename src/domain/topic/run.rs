@@ -59,21 +59,38 @@ pub struct TopicContext<'a> {
 
 /// Run-time data for topics, implemented by the engine for one conversation (it knows the
 /// requester, so "the requester's open cases" need no parameter).
+///
+/// Reading the data may fail (the engine reads it from its store): a failure is the source's
+/// [`ChoiceSource::Error`], which ends the turn with that error rather than being shown to the
+/// requester as "no options" or "not found".
 pub trait ChoiceSource {
+    /// Why the data could not be read.
+    type Error;
+
     /// The options of a Dynamic Choice whose `source` is `source` (for example `open_cases`), in
     /// the order to list them; empty when there are none or the source is unknown.
-    fn options(&self, source: &str, ctx: &TopicContext<'_>) -> Vec<ChoiceOption>;
+    ///
+    /// # Errors
+    /// The source's error when the data cannot be read.
+    fn options(
+        &self,
+        source: &str,
+        ctx: &TopicContext<'_>,
+    ) -> Result<Vec<ChoiceOption>, Self::Error>;
 
     /// The values of `fields` (field names, in order) of the record `record` (placeholders already
     /// filled) of `table`, in the same order; `None` when there is no such record. Missing
     /// trailing values show as empty.
+    ///
+    /// # Errors
+    /// The source's error when the data cannot be read.
     fn card(
         &self,
         table: &str,
         record: &str,
         fields: &[String],
         ctx: &TopicContext<'_>,
-    ) -> Option<Vec<String>>;
+    ) -> Result<Option<Vec<String>>, Self::Error>;
 }
 
 /// A [`ChoiceSource`] with nothing: no options, no records.
@@ -81,12 +98,20 @@ pub trait ChoiceSource {
 pub struct NoChoiceSource;
 
 impl ChoiceSource for NoChoiceSource {
-    fn options(&self, _: &str, _: &TopicContext<'_>) -> Vec<ChoiceOption> {
-        vec![]
+    type Error = std::convert::Infallible;
+
+    fn options(&self, _: &str, _: &TopicContext<'_>) -> Result<Vec<ChoiceOption>, Self::Error> {
+        Ok(vec![])
     }
 
-    fn card(&self, _: &str, _: &str, _: &[String], _: &TopicContext<'_>) -> Option<Vec<String>> {
-        None
+    fn card(
+        &self,
+        _: &str,
+        _: &str,
+        _: &[String],
+        _: &TopicContext<'_>,
+    ) -> Result<Option<Vec<String>>, Self::Error> {
+        Ok(None)
     }
 }
 
@@ -160,13 +185,16 @@ impl TopicSet {
     /// Handles a message when no topic is running: starts the topic it triggers, else the
     /// fallback, and runs it until it waits, transfers or ends. With neither, an empty turn with
     /// `ended`.
-    pub fn start(&self, text: &str, src: &dyn ChoiceSource) -> Turn {
+    ///
+    /// # Errors
+    /// The source's error when a Dynamic Choice or Card could not read its data.
+    pub fn start<E>(&self, text: &str, src: &dyn ChoiceSource<Error = E>) -> Result<Turn, E> {
         match self.matching_topic(text).or_else(|| self.fallback()) {
             Some(topic) => self.run(topic, Some(&topic.start), BTreeMap::new(), src),
-            None => Turn {
+            None => Ok(Turn {
                 ended: true,
                 ..Turn::default()
-            },
+            }),
         }
     }
 
@@ -174,7 +202,15 @@ impl TopicSet {
     /// trigger starts it; else the answer is read (leniently, see [`reply`]) and the topic goes on;
     /// an answer that does not fit is re-prompted and the state kept. A state that no longer fits
     /// the loaded topics is handled as [`TopicSet::start`].
-    pub fn resume(&self, state: &TopicState, input: &Input, src: &dyn ChoiceSource) -> Turn {
+    ///
+    /// # Errors
+    /// The source's error when a Dynamic Choice or Card could not read its data.
+    pub fn resume<E>(
+        &self,
+        state: &TopicState,
+        input: &Input,
+        src: &dyn ChoiceSource<Error = E>,
+    ) -> Result<Turn, E> {
         let Some((topic, node)) = self
             .topic(&state.topic)
             .and_then(|t| t.nodes.get(&state.node).map(|n| (t, n)))
@@ -245,12 +281,12 @@ impl TopicSet {
             Some(next) => self.run(topic, next.as_deref(), vars, src),
             None => {
                 let question = question(node, &vars, &state.choices);
-                Turn {
+                Ok(Turn {
                     outbound: vec![render::reprompt(sorry, question)],
                     state: Some(state.clone()),
                     transfer: false,
                     ended: false,
-                }
+                })
             }
         }
     }
@@ -278,13 +314,13 @@ impl TopicSet {
     }
 
     /// Runs `topic` from `node` until it waits, transfers or ends.
-    fn run(
+    fn run<E>(
         &self,
         topic: &Topic,
         node: Option<&str>,
         vars: BTreeMap<String, String>,
-        src: &dyn ChoiceSource,
-    ) -> Turn {
+        src: &dyn ChoiceSource<Error = E>,
+    ) -> Result<Turn, E> {
         let mut out = vec![];
         let mut cur = node.map(str::to_owned);
         let ended = |outbound| Turn {
@@ -295,10 +331,10 @@ impl TopicSet {
         };
         for _ in 0..MAX_STEPS {
             let Some(id) = cur.take() else {
-                return ended(out);
+                return Ok(ended(out));
             };
             let Some(node) = topic.nodes.get(&id) else {
-                return ended(out);
+                return Ok(ended(out));
             };
             let ctx = TopicContext {
                 topic: &topic.name,
@@ -321,27 +357,27 @@ impl TopicSet {
                     if let Some(p) = prompt {
                         out.push(render::text(&fill(p, &vars)));
                     }
-                    return wait(out, vec![]);
+                    return Ok(wait(out, vec![]));
                 }
                 Node::StaticChoice { .. } | Node::Boolean { .. } | Node::FilePicker { .. } => {
                     out.push(question(node, &vars, &[]));
-                    return wait(out, vec![]);
+                    return Ok(wait(out, vec![]));
                 }
                 Node::DynamicChoice {
                     source, if_empty, ..
                 } => {
-                    let options = src.options(source, &ctx);
+                    let options = src.options(source, &ctx)?;
                     if options.is_empty() {
                         match if_empty {
                             Some(n) => cur = Some(n.clone()),
                             None => {
                                 out.push(render::text(NO_OPTIONS));
-                                return ended(out);
+                                return Ok(ended(out));
                             }
                         }
                     } else {
                         out.push(question(node, &vars, &options));
-                        return wait(out, options);
+                        return Ok(wait(out, options));
                     }
                 }
                 Node::Text { text, next } => {
@@ -366,7 +402,7 @@ impl TopicSet {
                 } => {
                     let names: Vec<String> = fields.iter().map(|f| f.field.clone()).collect();
                     let record = fill(record, &vars);
-                    match src.card(table, &record, &names, &ctx) {
+                    match src.card(table, &record, &names, &ctx)? {
                         Some(values) => {
                             let pairs: Vec<(String, String)> = fields
                                 .iter()
@@ -400,22 +436,22 @@ impl TopicSet {
                     if let Some(m) = message {
                         out.push(render::text(&fill(m, &vars)));
                     }
-                    return Turn {
+                    return Ok(Turn {
                         outbound: out,
                         state: None,
                         transfer: true,
                         ended: false,
-                    };
+                    });
                 }
                 Node::End { message } => {
                     if let Some(m) = message {
                         out.push(render::text(&fill(m, &vars)));
                     }
-                    return ended(out);
+                    return Ok(ended(out));
                 }
             }
         }
-        ended(out)
+        Ok(ended(out))
     }
 }
 
@@ -481,14 +517,20 @@ mod tests {
     }
 
     impl ChoiceSource for TestSource {
-        fn options(&self, source: &str, ctx: &TopicContext<'_>) -> Vec<ChoiceOption> {
+        type Error = std::convert::Infallible;
+
+        fn options(
+            &self,
+            source: &str,
+            ctx: &TopicContext<'_>,
+        ) -> Result<Vec<ChoiceOption>, Self::Error> {
             self.asked
                 .borrow_mut()
                 .push(format!("options {source} at {}/{}", ctx.topic, ctx.node));
-            match source {
+            Ok(match source {
                 "open_cases" => self.cases.borrow().clone(),
                 _ => vec![],
-            }
+            })
         }
 
         fn card(
@@ -497,14 +539,14 @@ mod tests {
             record: &str,
             fields: &[String],
             ctx: &TopicContext<'_>,
-        ) -> Option<Vec<String>> {
+        ) -> Result<Option<Vec<String>>, Self::Error> {
             self.asked.borrow_mut().push(format!(
                 "card {table} {record} {} at {}/{}",
                 fields.join(","),
                 ctx.topic,
                 ctx.node
             ));
-            match (table, record) {
+            Ok(match (table, record) {
                 ("sn_customerservice_case", "sys2") => Some(vec![
                     "CS0002".into(),
                     "Refund".into(),
@@ -515,7 +557,7 @@ mod tests {
                     Some(vec!["Shipped".into(), "UPS".into()]) // expected_delivery missing
                 }
                 _ => None,
-            }
+            })
         }
     }
 
@@ -523,18 +565,24 @@ mod tests {
         turn.outbound.iter().map(|o| o.body.as_str()).collect()
     }
 
-    fn say(set: &TopicSet, turn: &Turn, text: &str, src: &dyn ChoiceSource) -> Turn {
+    fn say(
+        set: &TopicSet,
+        turn: &Turn,
+        text: &str,
+        src: &dyn ChoiceSource<Error = std::convert::Infallible>,
+    ) -> Turn {
         set.resume(
             turn.state.as_ref().expect("topic waits"),
             &Input::text(text),
             src,
         )
+        .unwrap()
     }
 
     #[test]
     fn greeting_is_the_fallback_and_captures_text() {
         let set = shipped();
-        let t = set.start("Hi", &NoChoiceSource);
+        let t = set.start("Hi", &NoChoiceSource).unwrap();
         assert_eq!(
             bodies(&t),
             ["Hi, this is the virtual agent. What can I help you with today?"]
@@ -560,11 +608,13 @@ mod tests {
         );
         assert!(!t.ended && !t.transfer);
         // An MMS without text at a Text input: re-prompt.
-        let empty = set.resume(
-            t.state.as_ref().unwrap(),
-            &Input::mms("", "https://x.test/a.png", "image/png"),
-            &NoChoiceSource,
-        );
+        let empty = set
+            .resume(
+                t.state.as_ref().unwrap(),
+                &Input::mms("", "https://x.test/a.png", "image/png"),
+                &NoChoiceSource,
+            )
+            .unwrap();
         assert_eq!(bodies(&empty), ["Sorry, I didn't get that."]);
         assert_eq!(empty.state, t.state);
         let t = say(&set, &t, "AGENT", &NoChoiceSource);
@@ -575,14 +625,14 @@ mod tests {
     #[test]
     fn talk_to_agent_interrupts_and_starts() {
         let set = shipped();
-        let t = set.start("agent please", &NoChoiceSource);
+        let t = set.start("agent please", &NoChoiceSource).unwrap();
         assert_eq!(bodies(&t), ["Transferring you to a live agent."]);
         assert!(t.transfer);
-        let t = set.start("Hi", &NoChoiceSource);
+        let t = set.start("Hi", &NoChoiceSource).unwrap();
         let t = say(&set, &t, "Can I talk to a human?", &NoChoiceSource);
         assert!(t.transfer);
         // Words, not substrings.
-        let t = set.start("agents of change", &NoChoiceSource);
+        let t = set.start("agents of change", &NoChoiceSource).unwrap();
         assert_eq!(t.state.unwrap().topic, "greeting");
     }
 
@@ -590,7 +640,7 @@ mod tests {
     fn order_status_static_choice_card_link_boolean_branch() {
         let set = shipped();
         let src = TestSource::default();
-        let t = set.start("Where is my ORDER?", &src);
+        let t = set.start("Where is my ORDER?", &src).unwrap();
         assert_eq!(bodies(&t), ["Sure. What is your order number?"]);
         let t = say(&set, &t, "1001", &src);
         let question = "What would you like to do with order 1001?\n1. Track it\n\
@@ -638,7 +688,7 @@ mod tests {
     fn order_status_other_branches() {
         let set = shipped();
         let src = TestSource::default();
-        let t = set.start("order", &src);
+        let t = set.start("order", &src).unwrap();
         let t = say(&set, &t, "2002", &src);
         let address = say(&set, &t, "2", &src);
         assert_eq!(
@@ -670,7 +720,9 @@ mod tests {
     #[test]
     fn report_damage_file_picker_and_image() {
         let set = shipped();
-        let t = set.start("My lamp arrived damaged", &NoChoiceSource);
+        let t = set
+            .start("My lamp arrived damaged", &NoChoiceSource)
+            .unwrap();
         assert_eq!(bodies(&t), ["Sorry to hear that. Which item was damaged?"]);
         let t = say(&set, &t, "lamp", &NoChoiceSource);
         assert_eq!(
@@ -689,26 +741,32 @@ mod tests {
         let question =
             "Please send a photo of the damaged lamp.\nReply with an image (a picture message).";
         let state = t.state.clone().unwrap();
-        let pdf = set.resume(
-            &state,
-            &Input::mms("receipt", "https://x.test/r.pdf", "application/pdf"),
-            &NoChoiceSource,
-        );
+        let pdf = set
+            .resume(
+                &state,
+                &Input::mms("receipt", "https://x.test/r.pdf", "application/pdf"),
+                &NoChoiceSource,
+            )
+            .unwrap();
         assert_eq!(
             bodies(&pdf),
             [format!("Sorry, I can only accept images.\n{question}")]
         );
         assert_eq!(pdf.state.as_ref(), Some(&state));
-        let text = set.resume(&state, &Input::text("here it is"), &NoChoiceSource);
+        let text = set
+            .resume(&state, &Input::text("here it is"), &NoChoiceSource)
+            .unwrap();
         assert_eq!(
             bodies(&text),
             [format!("Sorry, I didn't get that.\n{question}")]
         );
-        let png = set.resume(
-            &state,
-            &Input::mms("", "https://x.test/lamp.png", "image/png"),
-            &NoChoiceSource,
-        );
+        let png = set
+            .resume(
+                &state,
+                &Input::mms("", "https://x.test/lamp.png", "image/png"),
+                &NoChoiceSource,
+            )
+            .unwrap();
         assert_eq!(
             bodies(&png),
             [
@@ -728,12 +786,14 @@ mod tests {
              next = \"e\"\n[nodes.e]\nflow = \"end\"\nmessage = \"Got {pic} ({pic.type})\"\n",
         )
         .unwrap();
-        let t = set.start("photo", &NoChoiceSource);
-        let jpeg = set.resume(
-            t.state.as_ref().unwrap(),
-            &Input::mms("", "u1", "image/jpeg"),
-            &NoChoiceSource,
-        );
+        let t = set.start("photo", &NoChoiceSource).unwrap();
+        let jpeg = set
+            .resume(
+                t.state.as_ref().unwrap(),
+                &Input::mms("", "u1", "image/jpeg"),
+                &NoChoiceSource,
+            )
+            .unwrap();
         assert!(bodies(&jpeg)[0].starts_with("Sorry, I can only accept images.\nPhoto?"));
         let input = Input {
             text: String::new(),
@@ -742,7 +802,9 @@ mod tests {
                 ("u1".into(), "image/PNG".into()),
             ],
         };
-        let done = set.resume(t.state.as_ref().unwrap(), &input, &NoChoiceSource);
+        let done = set
+            .resume(t.state.as_ref().unwrap(), &input, &NoChoiceSource)
+            .unwrap();
         assert_eq!(bodies(&done), ["Got u1 (image/PNG)"]);
     }
 
@@ -750,7 +812,7 @@ mod tests {
     fn open_cases_dynamic_choice_and_card() {
         let set = shipped();
         let src = TestSource::with_cases();
-        let t = set.start("What about my cases?", &src);
+        let t = set.start("What about my cases?", &src).unwrap();
         assert_eq!(
             bodies(&t),
             [
@@ -792,7 +854,7 @@ mod tests {
     #[test]
     fn open_cases_without_cases() {
         let set = shipped();
-        let t = set.start("my cases", &NoChoiceSource);
+        let t = set.start("my cases", &NoChoiceSource).unwrap();
         assert_eq!(bodies(&t), ["You have no open cases."]);
         assert!(t.ended && t.state.is_none());
     }
@@ -805,7 +867,7 @@ mod tests {
              input = \"dynamic_choice\"\nprompt = \"Which?\"\nvar = \"c\"\nsource = \"nothing\"\n",
         )
         .unwrap();
-        let t = set.start("pick", &NoChoiceSource);
+        let t = set.start("pick", &NoChoiceSource).unwrap();
         assert_eq!(bodies(&t), [NO_OPTIONS]);
         assert!(t.ended);
     }
@@ -814,7 +876,7 @@ mod tests {
     fn state_round_trips_as_json() {
         let set = shipped();
         let src = TestSource::with_cases();
-        let t = set.start("ticket", &src);
+        let t = set.start("ticket", &src).unwrap();
         let state = t.state.unwrap();
         let json = serde_json::to_string(&state).unwrap();
         assert_eq!(
@@ -842,7 +904,9 @@ mod tests {
                 vars: BTreeMap::new(),
                 choices: vec![],
             };
-            let t = set.resume(&state, &Input::text("order"), &NoChoiceSource);
+            let t = set
+                .resume(&state, &Input::text("order"), &NoChoiceSource)
+                .unwrap();
             assert_eq!(t.state.unwrap().topic, "order_status", "{topic}/{node}");
         }
         // A Dynamic Choice state without its list asks again.
@@ -852,7 +916,9 @@ mod tests {
             vars: BTreeMap::new(),
             choices: vec![],
         };
-        let t = set.resume(&state, &Input::text("1"), &TestSource::with_cases());
+        let t = set
+            .resume(&state, &Input::text("1"), &TestSource::with_cases())
+            .unwrap();
         assert_eq!(t.state.unwrap().choices.len(), 2);
     }
 
@@ -873,7 +939,7 @@ mod tests {
         assert_eq!(pick("ORDER!"), Some("a".into()));
         assert_eq!(pick("orders"), None);
         // No trigger and no fallback: nothing to say.
-        let t = set.start("hello", &NoChoiceSource);
+        let t = set.start("hello", &NoChoiceSource).unwrap();
         assert!(t.ended && t.outbound.is_empty() && t.state.is_none());
     }
 
@@ -891,7 +957,7 @@ mod tests {
              [nodes.other]\nflow = \"end\"\n",
         )
         .unwrap();
-        let start = set.start("go", &NoChoiceSource);
+        let start = set.start("go", &NoChoiceSource).unwrap();
         let answer = |text: &str| say(&set, &start, text, &NoChoiceSource);
         assert_eq!(bodies(&answer("RED!")), ["Red"]);
         assert_eq!(bodies(&answer("green")), ["Cool green"]);
