@@ -1,15 +1,36 @@
-//! The engine's one error enum, organised by what the caller must do.
+//! The engine's one error enum, organised by what the caller must do ([`Error::class`]).
 
+use chrono::{DateTime, Utc};
+
+use crate::domain::encoded_query::QueryError;
+use crate::domain::model::InteractionNumber;
 use crate::domain::phone::{PhoneError, E164};
+use crate::domain::work_assignment::{AwaError, WorkItemState};
 use crate::store::StoreError;
+
+/// What a caller must do about an [`Error`]; the HTTP layer answers with its status code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The request is wrong (a number, a name, a missing field, a forged webhook): fix it and send
+    /// it again. HTTP 400 (a webhook whose X-Twilio-Signature does not match is answered 403
+    /// before the engine sees it).
+    Request,
+    /// The instance is not set up for this (no provider number, a number owned by another
+    /// integration): an administrator must change the configuration. HTTP 409.
+    Configuration,
+    /// The engine or its database failed: report it. HTTP 500.
+    Bug,
+}
 
 /// Why the engine refused or failed a request.
 ///
 /// Every refusal happens before anything is written: a refused request leaves the store as it was.
 ///
-/// - **Fix the request**: [`Error::InvalidPhoneNumber`] .. [`Error::BadWebhook`].
-/// - **Fix the configuration**: [`Error::NoProvider`], [`Error::ProviderNumberInUse`].
-/// - **Report a bug**: [`Error::Store`].
+/// - **Fix the request** ([`ErrorClass::Request`]): [`Error::InvalidPhoneNumber`] ..
+///   [`Error::WorkAssignment`].
+/// - **Fix the configuration** ([`ErrorClass::Configuration`]): [`Error::NoProvider`],
+///   [`Error::ProviderNumberInUse`].
+/// - **Report a bug** ([`ErrorClass::Bug`]): [`Error::Store`].
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A phone number is not a valid phone number (PHONE-4, COMPOSE-5).
@@ -78,8 +99,8 @@ pub enum Error {
     /// A Workspace Inbox answer or an AWA setting was refused: nothing (or not that) is offered to
     /// the agent, the offer expired, or a queue's condition is not a valid encoded query (ROUTE-1,
     /// INBOX-3).
-    #[error("{0}")]
-    WorkAssignment(String),
+    #[error(transparent)]
+    WorkAssignment(#[from] WorkAssignmentRefusal),
     /// No Conversational SMS provider is configured: Compose SMS is not offered (COMPOSE-1).
     #[error("Compose SMS is not available: no messaging provider number is configured for Conversational SMS")]
     NoProvider,
@@ -96,6 +117,109 @@ pub enum Error {
     /// The store failed: a bug or a broken database file.
     #[error("store failure: {0}")]
     Store(#[from] StoreError),
+}
+
+impl Error {
+    /// What the caller must do about this error.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::NoProvider | Error::ProviderNumberInUse { .. } => ErrorClass::Configuration,
+            Error::Store(_) => ErrorClass::Bug,
+            Error::InvalidPhoneNumber(_)
+            | Error::UnknownInteraction(_)
+            | Error::UnknownRecord { .. }
+            | Error::MissingRole { .. }
+            | Error::FromRequired { .. }
+            | Error::FromNotAllowed { .. }
+            | Error::NoRecipient
+            | Error::EmptyMessage
+            | Error::AttachmentTypeNotAllowed { .. }
+            | Error::NotAProviderNumber(_)
+            | Error::BadWebhook(_)
+            | Error::InvalidAction(_)
+            | Error::WorkAssignment(_) => ErrorClass::Request,
+        }
+    }
+}
+
+/// Why a Workspace Inbox answer or an Advanced Work Assignment setting was refused, in the
+/// agent's words (names and interaction numbers, not sys_ids) (ROUTE-1, INBOX-1..3).
+#[derive(Debug, thiserror::Error)]
+pub enum WorkAssignmentRefusal {
+    /// A queue may not take the default queue's name.
+    #[error("\"{default}\" is the default queue: it takes what no other queue takes; name your queue otherwise")]
+    DefaultQueueName {
+        /// The default queue's name.
+        default: &'static str,
+    },
+    /// A queue's condition is not a valid encoded query (the error names the byte position).
+    #[error("the condition of queue \"{queue}\": {error}")]
+    InvalidCondition {
+        /// The queue's name.
+        queue: String,
+        /// Where and why the condition does not parse.
+        error: QueryError,
+    },
+    /// The interaction was never handed to live agents.
+    #[error("{interaction} has no work item: it was never handed to live agents")]
+    NeverRouted {
+        /// The interaction named.
+        interaction: InteractionNumber,
+    },
+    /// The agent answered without naming an interaction and nothing is offered to them.
+    #[error("{agent}'s Workspace Inbox offers no work item")]
+    NothingOffered {
+        /// The agent's name.
+        agent: String,
+    },
+    /// The agent answered without naming an interaction and several are offered to them.
+    #[error("{agent}'s Workspace Inbox offers several work items ({}): say which", numbers(.offered))]
+    SeveralOffered {
+        /// The agent's name.
+        agent: String,
+        /// The interactions offered, oldest first.
+        offered: Vec<InteractionNumber>,
+    },
+    /// The work item is waiting, accepted or cancelled: not offered to anyone.
+    #[error("the work item for {interaction} is {}, not offered to {agent}", .state.as_str())]
+    NotOffered {
+        /// The interaction.
+        interaction: InteractionNumber,
+        /// The work item's state.
+        state: WorkItemState,
+        /// The agent who answered.
+        agent: String,
+    },
+    /// The work item is offered to another agent.
+    #[error("the work item for {interaction} is offered to {}, not to {agent}", .offered_to.as_deref().unwrap_or("another agent"))]
+    OfferedToAnother {
+        /// The interaction.
+        interaction: InteractionNumber,
+        /// The agent who answered.
+        agent: String,
+        /// The agent it is offered to, when known.
+        offered_to: Option<String>,
+    },
+    /// The offer timed out before the answer.
+    #[error("the offer of {interaction} to {agent} expired at {}", .expired_at.format("%H:%M:%S"))]
+    OfferExpired {
+        /// The interaction.
+        interaction: InteractionNumber,
+        /// The agent who answered.
+        agent: String,
+        /// When the offer expired.
+        expired_at: DateTime<Utc>,
+    },
+    /// Any other refusal of the work-assignment rules.
+    #[error(transparent)]
+    Rule(#[from] AwaError),
+}
+
+fn numbers(list: &[InteractionNumber]) -> String {
+    list.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn list(choices: &[E164]) -> String {

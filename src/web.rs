@@ -31,7 +31,7 @@ use twilio_wire::sid::MessageSid;
 use crate::domain::model::{Media, PartyTable};
 use crate::domain::phone::E164;
 use crate::engine::{Engine, InboundOutcome, InboundSms, StatusReport};
-use crate::error::Error;
+use crate::error::{Error, ErrorClass};
 
 /// The path of the inbound webhook.
 pub const INBOUND_PATH: &str = "/sms/inbound";
@@ -86,6 +86,15 @@ fn twiml_empty() -> Response {
         .into_response()
 }
 
+/// The HTTP status for an engine error, by what the caller must do ([`Error::class`]).
+fn status_of(err: &Error) -> StatusCode {
+    match err.class() {
+        ErrorClass::Request => StatusCode::BAD_REQUEST,
+        ErrorClass::Configuration => StatusCode::CONFLICT,
+        ErrorClass::Bug => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 fn refuse(status: StatusCode, err: &Error) -> Response {
     (status, err.to_string()).into_response()
 }
@@ -134,10 +143,7 @@ async fn inbound(State(st): State<WebState>, headers: HeaderMap, body: Bytes) ->
     };
     match st.engine.handle_inbound(sms).await {
         Ok(InboundOutcome::Stored(_) | InboundOutcome::Duplicate) => twiml_empty(),
-        Err(e @ (Error::NotAProviderNumber(_) | Error::InvalidPhoneNumber(_))) => {
-            refuse(StatusCode::BAD_REQUEST, &e)
-        }
-        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &e),
+        Err(e) => refuse(status_of(&e), &e),
     }
 }
 
@@ -181,7 +187,7 @@ async fn status(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> 
     };
     match st.engine.handle_status(report) {
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &e),
+        Err(e) => refuse(status_of(&e), &e),
     }
 }
 
@@ -211,10 +217,7 @@ fn inbound_sms(params: &[(String, String)]) -> Result<InboundSms, Error> {
 }
 
 fn now_error(err: Error) -> Response {
-    let status = match err {
-        Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    };
+    let status = status_of(&err);
     let detail = match &err {
         Error::InvalidPhoneNumber(_) => "invalid phone number",
         Error::UnknownRecord { .. } => "unknown record",

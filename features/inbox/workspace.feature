@@ -5,12 +5,14 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
   there. Requesters in SMS conversations see a limited subset of system messages.
 
   System messages: agents see every one as an internal line of the transcript; the requester
-  receives by SMS only the subset meant for SMS (awa::SystemMessage::sms_text):
+  receives by SMS only the subset meant for SMS (SystemMessage::sms_text in
+  src/domain/work_assignment.rs; every line goes through Engine::post_system_message):
 
     | system message                  | agents see                                                  | requester gets by SMS                 |
     | waiting in a queue              | Waiting for an agent in <queue>.                            | An agent will be with you shortly.    |
     | an agent accepted               | <agent> joined the conversation.                            | You are now chatting with <agent>.    |
-    | a messaging action's prompt     | Prompt sent to requester: <text>                            | <text>                                |
+    | a messaging action's prompt     | (the SMS itself)                                            | <text>                                |
+    | a keyword's reply               | (the SMS itself)                                            | the reply                             |
     | closed                          | The conversation was closed.                                | This conversation is closed.          |
     | an agent left                   | <agent> left the conversation.                              | (nothing)                             |
     | transferred                     | <from> transferred the conversation to <to>.                | (nothing)                             |
@@ -18,6 +20,8 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     | an offer timed out              | The offer to <agent> timed out.                             | (nothing)                             |
     | reassigned by a messaging action| <agent> was removed; the conversation is back in the queue. | (nothing)                             |
     | state changed                   | State changed to <state>.                                   | (nothing)                             |
+    | an agent starts by Compose SMS  | <agent> joined the conversation.                            | (nothing)                             |
+    | the idle timeout closed it      | The virtual agent closed the conversation after no reply (idle timeout). | (nothing)                |
 
   Choices where the seed is silent: "waiting in a queue" is posted once, when the conversation is
   handed to live agents; an agent joining by Compose SMS gets the internal line only (their own SMS

@@ -27,3 +27,68 @@ pub mod phone;
 mod proptests;
 pub mod topic;
 pub mod work_assignment;
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    /// What domain code must not name: the adapters and the runtime around it.
+    const FORBIDDEN: [&str; 11] = [
+        "crate::store",
+        "crate::engine",
+        "crate::web",
+        "crate::twilio",
+        "crate::provider",
+        "crate::clock",
+        "rusqlite",
+        "tokio",
+        "axum",
+        "reqwest",
+        "convsms_sim",
+    ];
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The invariant ARCHITECTURE.md states: nothing under `src/domain/` imports the store,
+    /// rusqlite, tokio, axum, reqwest or the simulator, nor reads the clock (`Utc::now`).
+    #[test]
+    fn domain_code_does_no_io() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain");
+        let mut files = vec![];
+        rust_files(&root, &mut files);
+        files.sort();
+        assert!(files.len() >= 10, "found only {files:?}");
+        let mut found = vec![];
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            // This test's own list is data, not an import: the scan stops where this module starts.
+            let code = if file.ends_with("domain/mod.rs") {
+                text.split("#[cfg(test)]\nmod tests").next().unwrap()
+            } else {
+                &text
+            };
+            for (n, line) in code.lines().enumerate() {
+                let line = line.split("//").next().unwrap();
+                for word in FORBIDDEN.iter().chain(&["Utc::now", "SystemTime"]) {
+                    if line.contains(word) {
+                        found.push(format!("{}:{}: {word}", file.display(), n + 1));
+                    }
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "domain code reaches outside:\n{}",
+            found.join("\n")
+        );
+    }
+}

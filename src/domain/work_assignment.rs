@@ -733,19 +733,34 @@ pub enum SystemMessage {
         /// The new state value.
         state: String,
     },
-    /// A messaging action's Prompt requester (ACTION-6).
+    /// A messaging action's Prompt requester (ACTION-6): the SMS itself is the agents' view of it.
     PromptRequester {
         /// The configured text.
         text: String,
     },
     /// The conversation was closed.
     Closed,
+    /// An agent started the conversation with Compose SMS: their own SMS introduces them, so the
+    /// requester gets no "You are now chatting with" (AGENT-1).
+    AgentStarted {
+        /// The agent's display name.
+        agent: String,
+    },
+    /// The virtual agent's idle timeout closed the conversation (ACTION-5).
+    IdleClosed,
+    /// The system's answer to a START / STOP / Notification keyword (NOTIF-1..5): the SMS itself
+    /// is the agents' view of it.
+    KeywordReply {
+        /// The reply.
+        text: String,
+    },
 }
 
 impl SystemMessage {
-    /// The text agents see in the workspace transcript: every system message has one.
-    pub fn agent_text(&self) -> String {
-        match self {
+    /// The internal line agents see in the workspace transcript; `None` when the requester's SMS
+    /// is itself what agents see (a prompt, a keyword reply). Agents see every system message.
+    pub fn agent_text(&self) -> Option<String> {
+        Some(match self {
             SystemMessage::QueueWaiting { queue } => format!("Waiting for an agent in {queue}."),
             SystemMessage::AgentJoined { agent } => format!("{agent} joined the conversation."),
             SystemMessage::AgentLeft { agent } => format!("{agent} left the conversation."),
@@ -758,9 +773,16 @@ impl SystemMessage {
                 format!("{agent} was removed; the conversation is back in the queue.")
             }
             SystemMessage::StateChanged { state } => format!("State changed to {state}."),
-            SystemMessage::PromptRequester { text } => format!("Prompt sent to requester: {text}"),
             SystemMessage::Closed => "The conversation was closed.".to_owned(),
-        }
+            SystemMessage::AgentStarted { agent } => format!("{agent} joined the conversation."),
+            SystemMessage::IdleClosed => {
+                "The virtual agent closed the conversation after no reply (idle timeout)."
+                    .to_owned()
+            }
+            SystemMessage::PromptRequester { .. } | SystemMessage::KeywordReply { .. } => {
+                return None
+            }
+        })
     }
 
     /// The SMS the requester receives for this message, or `None` when it is for agents only.
@@ -772,14 +794,18 @@ impl SystemMessage {
             SystemMessage::AgentJoined { agent } => {
                 Some(format!("You are now chatting with {agent}."))
             }
-            SystemMessage::PromptRequester { text } => Some(text.clone()),
+            SystemMessage::PromptRequester { text } | SystemMessage::KeywordReply { text } => {
+                Some(text.clone())
+            }
             SystemMessage::Closed => Some("This conversation is closed.".to_owned()),
             SystemMessage::AgentLeft { .. }
             | SystemMessage::Transferred { .. }
             | SystemMessage::OfferRejected { .. }
             | SystemMessage::OfferTimedOut { .. }
             | SystemMessage::Reassigned { .. }
-            | SystemMessage::StateChanged { .. } => None,
+            | SystemMessage::StateChanged { .. }
+            | SystemMessage::AgentStarted { .. }
+            | SystemMessage::IdleClosed => None,
         }
     }
 }
@@ -1379,7 +1405,8 @@ mod tests {
             SystemMessage::Closed,
         ];
         for m in &all {
-            assert!(!m.agent_text().is_empty());
+            // Agents see every one: as an internal line, or as the SMS itself.
+            assert!(m.agent_text().is_some() || m.sms_text().is_some(), "{m:?}");
         }
         let sms: Vec<String> = all.iter().filter_map(SystemMessage::sms_text).collect();
         assert_eq!(
@@ -1392,8 +1419,13 @@ mod tests {
             ]
         );
         assert_eq!(
-            all[3].agent_text(),
-            "Ann transferred the conversation to Bob."
+            all[3].agent_text().as_deref(),
+            Some("Ann transferred the conversation to Bob.")
+        );
+        assert_eq!(
+            all[8].agent_text(),
+            None,
+            "the prompt's SMS is what agents see"
         );
     }
 }

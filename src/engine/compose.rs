@@ -10,12 +10,13 @@ use crate::domain::conversation::{self, ComposeAction, ProfileCheck};
 use crate::domain::messaging_actions::Side;
 use crate::domain::model::*;
 use crate::domain::phone::{Region, E164};
+use crate::domain::work_assignment::SystemMessage;
 use crate::engine::config::{properties, CONVERSATIONAL_SMS};
 use crate::engine::core::Engine;
 use crate::engine::delivery::queue_outbound;
 use crate::engine::extension::ComposeContext;
 use crate::engine::records::{default_region, find_party, guest, party_region};
-use crate::engine::system_messages::system_note;
+use crate::engine::system_messages::SmsTiming;
 use crate::error::Error;
 use crate::provider::ProviderError;
 use crate::store::Tx;
@@ -348,7 +349,13 @@ impl Engine {
     ) -> Result<(), Error> {
         if tx.join_live_group(&i.sys_id, agent, now)? {
             let name = tx.user_name(agent)?.unwrap_or_default();
-            system_note(tx, i, &format!("{name} joined the conversation."), now)?;
+            self.post_system_message(
+                tx,
+                i,
+                &SystemMessage::AgentStarted { agent: name },
+                now,
+                SmsTiming::AfterCommit,
+            )?;
         }
         Ok(())
     }

@@ -13,10 +13,12 @@ use crate::domain::messaging_actions::Side;
 use crate::domain::model::*;
 use crate::domain::phone::E164;
 use crate::domain::topic::{Input as TopicInput, TopicState, Turn};
+use crate::domain::work_assignment::SystemMessage;
 use crate::engine::config::{properties, CONVERSATIONAL_SMS};
 use crate::engine::core::{Engine, EngineConfig};
 use crate::engine::delivery::{queue_outbound, PendingSend};
 use crate::engine::records::guest;
+use crate::engine::system_messages::SmsTiming;
 use crate::engine::virtual_agent as va;
 use crate::error::Error;
 use crate::store::Tx;
@@ -162,22 +164,21 @@ impl Engine {
                     tx.set_subscription(&opened_for.sys_id, enabled, now)?;
                 }
                 if let Some(reply) = d.reply {
-                    pending.push(queue_outbound(
+                    self.post_system_message(
                         tx,
                         &interaction,
-                        AuthorKind::System,
-                        None,
-                        reply,
-                        &[],
-                        &public,
+                        &SystemMessage::KeywordReply {
+                            text: reply.to_owned(),
+                        },
                         now,
-                    )?);
+                        SmsTiming::WithTheTransaction(&mut pending),
+                    )?;
                 }
             }
             Ok((InboundOutcome::Stored(interaction.number), pending))
         })?;
         self.dispatch(pending).await?;
-        self.awa_flush().await?;
+        self.flush_system_sms().await?;
         Ok(outcome)
     }
 

@@ -2,8 +2,10 @@
 //! close it (SYSMSG-1).
 
 use crate::domain::model::{InteractionNumber, InteractionState, PartyTable};
+use crate::domain::work_assignment::SystemMessage;
 use crate::engine::core::Engine;
 use crate::engine::records::find_party;
+use crate::engine::system_messages::SmsTiming;
 use crate::error::Error;
 
 impl Engine {
@@ -41,16 +43,11 @@ impl Engine {
                 return Ok(());
             }
             // Agents see the line; the requester gets "This conversation is closed." (SYSMSG-1).
-            self.post_system_message(
-                tx,
-                &i,
-                &crate::domain::work_assignment::SystemMessage::Closed,
-                now,
-            )?;
+            self.post_system_message(tx, &i, &SystemMessage::Closed, now, SmsTiming::AfterCommit)?;
             tx.close_interaction(&i.sys_id, InteractionState::ClosedComplete, now)?;
             self.awa_closed(tx, &i, now)?;
             Ok::<_, Error>(())
         })?;
-        self.awa_flush().await
+        self.flush_system_sms().await
     }
 }

@@ -13,10 +13,11 @@ use crate::domain::messaging_actions::{
     self as actions, Action, ActionError, MessagingAction, Outcome, Side, TimerState,
     DEFAULT_IDLE_TIMEOUT_SECS, IDLE_TIMEOUT_PROPERTY,
 };
-use crate::domain::model::{AuthorKind, Handler, Interaction, InteractionState};
-use crate::engine::core::{Engine, EngineConfig};
-use crate::engine::delivery::{queue_outbound, PendingSend};
-use crate::engine::system_messages::system_note;
+use crate::domain::model::{Handler, Interaction, InteractionState};
+use crate::domain::work_assignment::SystemMessage;
+use crate::engine::core::Engine;
+use crate::engine::delivery::PendingSend;
+use crate::engine::system_messages::SmsTiming;
 use crate::error::Error;
 use crate::store::Tx;
 
@@ -79,7 +80,6 @@ impl Engine {
     /// # Errors
     /// [`Error::Store`], or a failure to send a Prompt requester message.
     pub async fn run_due_actions(&self, now: DateTime<Utc>) -> Result<ActionReport, Error> {
-        let config = self.settings();
         let (report, pending) = self.store.write(|tx| {
             let mut report = ActionReport::default();
             let mut pending = vec![];
@@ -102,7 +102,7 @@ impl Engine {
                 if !i.active {
                     continue;
                 }
-                self.run_action(tx, &i, &action, &config, now, &mut pending)?;
+                self.run_action(tx, &i, &action, now, &mut pending)?;
                 report.fired.push((i.number.to_string(), t.action.clone()));
             }
             for sys_id in idle_candidates(tx, now)? {
@@ -112,11 +112,12 @@ impl Engine {
                 let record = tx.interaction_fields(&i.sys_id)?;
                 let plan = actions::plan_closing(idle_timeout(tx, &i)?, &all, &record);
                 if plan.idle_close {
-                    system_note(
+                    self.post_system_message(
                         tx,
                         &i,
-                        "The virtual agent closed the conversation after no reply (idle timeout).",
+                        &SystemMessage::IdleClosed,
                         now,
+                        SmsTiming::WithTheTransaction(&mut pending),
                     )?;
                     tx.close_interaction(&i.sys_id, InteractionState::ClosedAbandoned, now)?;
                     report.idle_closed.push(i.number.to_string());
@@ -133,7 +134,6 @@ impl Engine {
         tx: &Tx<'_>,
         i: &Interaction,
         action: &Action,
-        config: &EngineConfig,
         now: DateTime<Utc>,
         pending: &mut Vec<PendingSend>,
     ) -> Result<(), Error> {
@@ -144,23 +144,27 @@ impl Engine {
                 }
             }
             Action::PromptRequester { text } => {
-                pending.push(queue_outbound(
+                self.post_system_message(
                     tx,
                     i,
-                    AuthorKind::System,
-                    None,
-                    text,
-                    &[],
-                    config,
+                    &SystemMessage::PromptRequester { text: text.clone() },
                     now,
-                )?);
+                    SmsTiming::WithTheTransaction(pending),
+                )?;
             }
             Action::Reassign => {
-                system_note(
+                let agent = match &i.handler {
+                    Handler::Agent(sys_id) => tx.user_name(sys_id)?,
+                    _ => None,
+                };
+                self.post_system_message(
                     tx,
                     i,
-                    "The assigned agent was removed by a messaging action.",
+                    &SystemMessage::Reassigned {
+                        agent: agent.unwrap_or_else(|| "The assigned agent".to_owned()),
+                    },
                     now,
+                    SmsTiming::AfterCommit,
                 )?;
                 tx.assign(&i.sys_id, &Handler::Queue)?;
                 self.route_to_live_agent(tx, i, now)?;

@@ -39,18 +39,15 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::encoded_query::EncodedQuery;
-use crate::domain::model::{
-    AuthorKind, Handler, Interaction, InteractionNumber, Party, PartyTable, SysId,
-};
+use crate::domain::model::{Handler, Interaction, InteractionNumber, Party, PartyTable, SysId};
 use crate::domain::work_assignment::{
     self as awa, Agent, Ongoing, Presence, SystemMessage, WorkItem, WorkItemState,
     DEFAULT_OFFER_TIMEOUT_SECS,
 };
 use crate::engine::core::Engine;
-use crate::engine::delivery::queue_outbound;
 use crate::engine::records::find_party;
-use crate::engine::system_messages::system_note;
-use crate::error::Error;
+use crate::engine::system_messages::SmsTiming;
+use crate::error::{Error, WorkAssignmentRefusal};
 use crate::store::{Tx, DEFAULT_QUEUE_SYS_ID};
 
 /// An agent's capacity on the SMS service channel unless set otherwise.
@@ -86,8 +83,8 @@ pub struct WorkItemView {
     pub declined_by: Vec<String>,
 }
 
-fn refused(text: String) -> Error {
-    Error::WorkAssignment(text)
+fn refused(refusal: WorkAssignmentRefusal) -> Error {
+    Error::WorkAssignment(refusal)
 }
 
 fn user_name(tx: &Tx<'_>, sys_id: &str) -> Result<String, Error> {
@@ -118,14 +115,18 @@ impl Engine {
     ) -> Result<(), Error> {
         let now = self.clock.now();
         if name == DEFAULT_QUEUE {
-            return Err(refused(format!(
-                "\"{DEFAULT_QUEUE}\" is the default queue: it takes what no other queue takes; name your queue otherwise"
-            )));
+            return Err(refused(WorkAssignmentRefusal::DefaultQueueName {
+                default: DEFAULT_QUEUE,
+            }));
         }
         let condition = condition
             .map(|c| {
-                EncodedQuery::parse(c)
-                    .map_err(|e| refused(format!("the condition of queue \"{name}\": {e}")))
+                EncodedQuery::parse(c).map_err(|error| {
+                    refused(WorkAssignmentRefusal::InvalidCondition {
+                        queue: name.to_owned(),
+                        error,
+                    })
+                })
             })
             .transpose()?;
         self.store.write(|tx| {
@@ -231,7 +232,13 @@ impl Engine {
                 tx.assign(&i.sys_id, &Handler::Agent(party.sys_id.clone()))?;
                 tx.join_live_group(&i.sys_id, &party.sys_id, now)?;
                 let name = user_name(tx, &party.sys_id)?;
-                self.post_system_message(tx, &i, &SystemMessage::AgentJoined { agent: name }, now)?;
+                self.post_system_message(
+                    tx,
+                    &i,
+                    &SystemMessage::AgentJoined { agent: name },
+                    now,
+                    SmsTiming::AfterCommit,
+                )?;
                 let mut tab = Ongoing {
                     entries: tx.ongoing_entry(&i.sys_id)?.into_iter().collect(),
                 };
@@ -266,6 +273,7 @@ impl Engine {
                         &i,
                         &SystemMessage::OfferRejected { agent: name },
                         now,
+                        SmsTiming::AfterCommit,
                     )?;
                 }
                 self.awa_pass(tx, now).map(|_| ())
@@ -303,7 +311,7 @@ impl Engine {
             then(tx, &item, &party, &number, now)?;
             Ok::<_, Error>(number)
         })?;
-        self.awa_flush().await?;
+        self.flush_system_sms().await?;
         Ok(number)
     }
 
@@ -436,7 +444,13 @@ impl Engine {
         let name = tx
             .awa_queue_name(&queue)?
             .unwrap_or_else(|| DEFAULT_QUEUE.to_owned());
-        self.post_system_message(tx, i, &SystemMessage::QueueWaiting { queue: name }, now)?;
+        self.post_system_message(
+            tx,
+            i,
+            &SystemMessage::QueueWaiting { queue: name },
+            now,
+            SmsTiming::AfterCommit,
+        )?;
         self.awa_pass(tx, now)?;
         Ok(())
     }
@@ -448,7 +462,7 @@ impl Engine {
     /// [`Error::Store`]; a send failure is recorded on the message, not returned.
     pub(crate) async fn awa_tick(&self, now: DateTime<Utc>) -> Result<(), Error> {
         self.store.write(|tx| self.awa_pass(tx, now).map(|_| ()))?;
-        self.awa_flush().await
+        self.flush_system_sms().await
     }
 
     /// A requester's SMS was stored in `i` (INBOX-1): the new-message indicator of its Ongoing tab
@@ -509,59 +523,6 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
         self.awa_pass(tx, now).map(|_| ())
-    }
-
-    /// Posts a system message into a conversation (SYSMSG-1): an internal line with the text
-    /// agents see, and, for the subset meant for SMS, the requester's text, sent by
-    /// [`Engine::awa_flush`] once the transaction commits.
-    pub(crate) fn post_system_message(
-        &self,
-        tx: &Tx<'_>,
-        i: &Interaction,
-        message: &SystemMessage,
-        now: DateTime<Utc>,
-    ) -> Result<(), Error> {
-        system_note(tx, i, &message.agent_text(), now)?;
-        if let Some(text) = message.sms_text() {
-            tx.push_system_sms(&i.sys_id, &text)?;
-        }
-        Ok(())
-    }
-
-    /// Sends the system messages waiting for requesters (call it after the transaction that
-    /// posted them has committed).
-    ///
-    /// # Errors
-    /// [`Error::Store`]; a provider refusal is recorded on the message.
-    pub(crate) async fn awa_flush(&self) -> Result<(), Error> {
-        let now = self.clock.now();
-        let config = self.settings();
-        let pending = self.store.write(|tx| {
-            let mut pending = vec![];
-            for (interaction, body) in tx.take_system_sms()? {
-                let Some(i) = tx.interaction_by_sys_id(&interaction)? else {
-                    continue;
-                };
-                if i.requester_phone.is_none() || i.provider_phone.is_none() {
-                    continue;
-                }
-                pending.push(queue_outbound(
-                    tx,
-                    &i,
-                    AuthorKind::System,
-                    None,
-                    &body,
-                    &[],
-                    &config,
-                    now,
-                )?);
-            }
-            Ok::<_, Error>(pending)
-        })?;
-        if pending.is_empty() {
-            return Ok(());
-        }
-        self.send_pending(pending).await
     }
 
     // ----- internals --------------------------------------------------------------------------
@@ -628,6 +589,7 @@ impl Engine {
                     &i,
                     &SystemMessage::OfferTimedOut { agent: name },
                     now,
+                    SmsTiming::AfterCommit,
                 )?;
             }
         }
@@ -649,9 +611,9 @@ impl Engine {
                     .interaction(n)?
                     .ok_or_else(|| Error::UnknownInteraction(n.to_string()))?;
                 tx.awa_item_for(&i.sys_id)?.ok_or_else(|| {
-                    refused(format!(
-                        "{n} has no work item: it was never handed to live agents"
-                    ))
+                    refused(WorkAssignmentRefusal::NeverRouted {
+                        interaction: n.clone(),
+                    })
                 })
             }
             None => {
@@ -659,18 +621,18 @@ impl Engine {
                 let offered = awa::inbox(&agent.sys_id, &items, now);
                 match offered.as_slice() {
                     [one] => Ok((*one).clone()),
-                    [] => Err(refused(format!(
-                        "{name}'s Workspace Inbox offers no work item"
-                    ))),
+                    [] => Err(refused(WorkAssignmentRefusal::NothingOffered {
+                        agent: name.clone(),
+                    })),
                     several => {
-                        let mut numbers = vec![];
+                        let mut offered = vec![];
                         for w in several {
-                            numbers.push(self.item_number(tx, w)?.to_string());
+                            offered.push(self.item_number(tx, w)?);
                         }
-                        Err(refused(format!(
-                            "{name}'s Workspace Inbox offers several work items ({}): say which",
-                            numbers.join(", ")
-                        )))
+                        Err(refused(WorkAssignmentRefusal::SeveralOffered {
+                            agent: name.clone(),
+                            offered,
+                        }))
                     }
                 }
             }
@@ -691,28 +653,32 @@ impl Engine {
         agent: &str,
         e: awa::AwaError,
     ) -> Result<Error, Error> {
+        let interaction = number.clone();
+        let agent = agent.to_owned();
         Ok(refused(match e {
-            awa::AwaError::NotOffered { state, .. } => format!(
-                "the work item for {number} is {}, not offered to {agent}",
-                state.as_str()
-            ),
+            awa::AwaError::NotOffered { state, .. } => WorkAssignmentRefusal::NotOffered {
+                interaction,
+                state,
+                agent,
+            },
             awa::AwaError::OfferedToAnother { .. } => {
                 let item = tx.interaction(number)?.map(|i| i.sys_id);
                 let other = match item {
                     Some(i) => tx.awa_item_for(&i)?.and_then(|w| w.agent),
                     None => None,
                 };
-                let other = other.map(|a| user_name(tx, &a)).transpose()?;
-                format!(
-                    "the work item for {number} is offered to {}, not to {agent}",
-                    other.unwrap_or_else(|| "another agent".to_owned())
-                )
+                WorkAssignmentRefusal::OfferedToAnother {
+                    interaction,
+                    agent,
+                    offered_to: other.map(|a| user_name(tx, &a)).transpose()?,
+                }
             }
-            awa::AwaError::OfferExpired { expired_at, .. } => format!(
-                "the offer of {number} to {agent} expired at {}",
-                expired_at.format("%H:%M:%S")
-            ),
-            other => other.to_string(),
+            awa::AwaError::OfferExpired { expired_at, .. } => WorkAssignmentRefusal::OfferExpired {
+                interaction,
+                agent,
+                expired_at,
+            },
+            other => WorkAssignmentRefusal::Rule(other),
         }))
     }
 }
