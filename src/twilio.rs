@@ -47,7 +47,7 @@ pub struct TwilioClient {
 
 impl TwilioClient {
     /// A client for the account `account_sid` (`AC` + 32 hex) with its `auth_token`, talking to
-    /// `base_url` (`https://api.twilio.com` in production, [`convsms_sim::Simulator::base_url`] in
+    /// `base_url` (`https://api.twilio.com` in production, `convsms_sim::Simulator::base_url` in
     /// tests; a trailing `/` is ignored). Requests time out after 30 s.
     ///
     /// Nothing is checked or sent here: bad credentials surface on the first send as

@@ -2,7 +2,7 @@
 //! phone and profile validation (PHONE-1..4, VALIDATE-1..2).
 //!
 //! Every check runs before anything is written; the send-from / send-to choices come from the
-//! installed [`AgentInitiatedConversationUtil`] extension point (COMPOSE-8).
+//! installed [`crate::engine::extension::AgentInitiatedConversationUtil`] extension point (COMPOSE-8).
 
 use chrono::{DateTime, Utc};
 

@@ -1,7 +1,7 @@
 //! Delivery: handing messages to the provider and following them to a final status (PROVIDER-2,
 //! PROVIDER-3).
 //!
-//! - **Dispatch**: [`queue_outbound`] writes a message as `pending` inside the use case's
+//! - **Dispatch**: `queue_outbound` writes a message as `pending` inside the use case's
 //!   transaction; after it commits, `dispatch` sends it and records the provider's answer.
 //! - **Retries**: a temporary refusal leaves it `retrying`; [`Engine::retry_due`] (from
 //!   [`Engine::tick`]) tries again, [`RETRY_BACKOFF_SECS`] doubling, up to [`MAX_SEND_ATTEMPTS`].

@@ -2,7 +2,7 @@
 //! provider.
 //!
 //! Each operation loads what it needs, decides, and writes in **one** transaction; messages to send
-//! are written first as `pending` and then handed to the [`SmsProvider`], whose answer (a
+//! are written first as `pending` and then handed to the [`crate::provider::SmsProvider`], whose answer (a
 //! MessageSid, or a refusal with Twilio's error code) is recorded on the same message. A refused
 //! request writes nothing; a refused send keeps the failed message in the transcript (PROVIDER-2).
 

@@ -1,15 +1,15 @@
 //! System messages (SYSMSG-1): everything the system says in a conversation, to agents, to the
-//! requester, or both, goes through [`Engine::post_system_message`].
+//! requester, or both, goes through `Engine::post_system_message`.
 //!
 //! What each message says to whom is the domain's table ([`SystemMessage::agent_text`],
 //! [`SystemMessage::sms_text`]); this module writes it: the agents' line as an internal transcript
 //! message, the requester's text as an outbound SMS from the system. When that SMS is written is
-//! the caller's [`SmsTiming`]:
+//! the caller's `SmsTiming`:
 //!
-//! - [`SmsTiming::WithTheTransaction`]: written now, in the caller's transaction, and sent with the
+//! - `SmsTiming::WithTheTransaction`: written now, in the caller's transaction, and sent with the
 //!   use case's other messages (keyword replies, a messaging action's Prompt requester);
-//! - [`SmsTiming::AfterCommit`]: kept in the outbox (`awa_sms_outbox`) and written and sent by
-//!   [`Engine::flush_system_sms`] once the transaction has committed (work assignment and closing,
+//! - `SmsTiming::AfterCommit`: kept in the outbox (`awa_sms_outbox`) and written and sent by
+//!   `Engine::flush_system_sms` once the transaction has committed (work assignment and closing,
 //!   whose callers have no outgoing messages of their own).
 
 use chrono::{DateTime, Utc};

@@ -7,7 +7,7 @@
 //!
 //! # How a conversation reaches a live agent
 //!
-//! 1. [`Engine::route_to_live_agent`] (virtual agent off, or the virtual agent transfers; a
+//! 1. `Engine::route_to_live_agent` (virtual agent off, or the virtual agent transfers; a
 //!    messaging action's Reassign) leaves the interaction unassigned (state new) and creates a
 //!    work item in the first queue whose condition matches the interaction. The default queue
 //!    [`DEFAULT_QUEUE`] comes last and takes everything; its members are every agent with SMS
