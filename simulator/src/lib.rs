@@ -28,9 +28,8 @@
 //! * `twiml`: reading the app's TwiML answer to the inbound webhook (§4.2).
 //! * `faults`: seeded, injected webhook and status-callback faults ([`WebhookFault`],
 //!   [`CallbackFault`], [`FaultScope`]).
-//! * `sim_routes`: the `/_sim/` control routes for the above (flush, carrier, optout, faults,
-//!   errors).
-//! * `control`: a small JSON control API under `/_sim/` for tools outside the process.
+//! * `control`: the JSON control API under `/_sim/` for tools outside the process (messages,
+//!   inbound, reset, flush, carrier, optout, faults, errors), one table of routes in its docs.
 //! * [`error`]: the error type [`SimError`], what driving the simulator can fail with.
 //!
 //! Everything is deterministic: message SIDs are `SM`/`MM` + a per-simulator counter shared by
@@ -58,7 +57,6 @@ mod list;
 mod media;
 mod numbers;
 mod optout;
-mod sim_routes;
 mod state;
 mod testcreds;
 mod twiml;
@@ -222,7 +220,6 @@ impl Simulator {
         });
         let app = api::router()
             .merge(control::router())
-            .merge(sim_routes::router())
             .with_state(core.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
