@@ -10,8 +10,9 @@
 //! * `state`: everything the simulated account holds (records of messages, their media and
 //!   inbound deliveries, the owned numbers, the SMS URL, the SID counters), behind one
 //!   `std::sync::Mutex` that is never held across an `.await`.
-//! * `api`: the Twilio REST surface: HTTP Basic auth; create, list, fetch, update (redact,
-//!   cancel) and delete of Messages (§2.1); Twilio-shaped 404s and 405s for anything else.
+//! * `api`: the Twilio REST surface: create, list, fetch, update (redact, cancel) and delete of
+//!   Messages (§2.1); Twilio-shaped 404s and 405s for anything else. Its child `api::respond`
+//!   holds what the Media handlers share with it: HTTP Basic auth and Twilio's error answers.
 //! * `validate`: the synchronous 400 checks of a create request (§2.2), in a fixed order.
 //! * `list`: list queries, date filters and paging (§2.4).
 //! * `media`: fetching `MediaUrl` files at create time and the Media subresource (§2.5, §9).
