@@ -2,8 +2,9 @@
 //!
 //! A tour of the modules, from the edge inwards:
 //!
-//! - [`web`]: the engine's HTTP side (axum): Twilio's inbound webhook and StatusCallback with
-//!   X-Twilio-Signature checks, and ServiceNow's `/api/now/initiate_message/*` endpoints.
+//! - [`web`]: the engine's HTTP side (axum): Twilio's inbound webhook and StatusCallback
+//!   (X-Twilio-Signature checked first, then the form read as `twilio_wire::webhook`'s types),
+//!   and ServiceNow's `/api/now/initiate_message/*` endpoints.
 //! - [`twilio`]: [`twilio::TwilioClient`], the Twilio REST adapter of the [`provider::SmsProvider`]
 //!   port.
 //! - [`engine`]: [`engine::Engine`], which loads, decides and writes each event in one transaction

@@ -2,10 +2,20 @@
 //!
 //! - `POST /sms/inbound`: Twilio's inbound-message webhook (§4.1 of the Twilio reference). The
 //!   `X-Twilio-Signature` is checked against the engine's public URL and the account's Auth Token;
-//!   a bad or missing signature gets 403 and nothing is stored (PROVIDER-4). Answers TwiML
-//!   `<Response/>`: replies go out through the REST API.
+//!   a bad or missing signature gets 403 and nothing is stored (PROVIDER-4). A signed form that
+//!   is not an inbound message webhook ([`twilio_wire::webhook::InboundMessage::from_params`]
+//!   refuses it: a parameter missing, a malformed SID or count) or whose `From`/`To` is not a
+//!   phone number gets 400 with the reason, and nothing is stored. Answers TwiML `<Response/>`:
+//!   replies go out through the REST API.
 //! - `POST /sms/status`: Twilio's StatusCallback (§3.1), signed like the webhook; moves the
-//!   message's delivery status forward in the transcript (PROVIDER-3) and answers 204.
+//!   message's delivery status forward in the transcript (PROVIDER-3) and answers 204 (also for a
+//!   SID the engine does not know). A signed form that is not a status callback
+//!   ([`twilio_wire::webhook::StatusCallback::from_params`]), for example with a
+//!   `MessageStatus` that is not one of Twilio's statuses, gets 400 with the reason (the value
+//!   and the expected statuses) and changes nothing.
+//!
+//! Every refusal body is the text of an [`Error`] (`refused webhook: …`); the signature is always
+//! checked first, so an unsigned form gets 403 whatever it holds.
 //! - `POST /api/now/initiate_message/validate_phone_number` (PHONE-1..4) and
 //!   `POST /api/now/initiate_message/validate_profile` (VALIDATE-1): ServiceNow's endpoints,
 //!   answering `{"result": {...}}`, or `{"error": {"message", "detail"}, "status": "failure"}` with
@@ -25,8 +35,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
-use twilio_wire::message::MessageStatus;
-use twilio_wire::sid::MessageSid;
+use twilio_wire::webhook::{InboundMessage, StatusCallback};
 
 use crate::domain::model::{Media, PartyTable};
 use crate::domain::phone::E164;
@@ -125,13 +134,6 @@ fn verified_form(
     Ok(params)
 }
 
-fn param<'p>(params: &'p [(String, String)], name: &str) -> Option<&'p str> {
-    params
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
-}
-
 async fn inbound(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
     let params = match verified_form(&st, INBOUND_PATH, &headers, &body) {
         Ok(p) => p,
@@ -152,38 +154,15 @@ async fn status(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> 
         Ok(p) => p,
         Err(e) => return refuse(StatusCode::FORBIDDEN, &e),
     };
-    let (Some(sid), Some(status)) = (
-        param(&params, "MessageSid"),
-        param(&params, "MessageStatus").or_else(|| param(&params, "SmsStatus")),
-    ) else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            &Error::BadWebhook("a status callback needs MessageSid and MessageStatus".into()),
-        );
-    };
-    let sid = match MessageSid::parse(sid) {
-        Ok(sid) => sid,
+    let callback = match StatusCallback::from_params(&params) {
+        Ok(c) => c,
         Err(e) => return refuse(StatusCode::BAD_REQUEST, &Error::BadWebhook(e.to_string())),
     };
-    let status = match MessageStatus::deserialize(serde::de::value::StrDeserializer::<
-        serde::de::value::Error,
-    >::new(status))
-    {
-        Ok(s) => s,
-        Err(_) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                &Error::BadWebhook(format!(
-                    "MessageStatus '{status}' is not one of Twilio's message statuses"
-                )),
-            )
-        }
-    };
     let report = StatusReport {
-        sid,
-        status,
-        error_code: param(&params, "ErrorCode").and_then(|c| c.parse().ok()),
-        error_message: param(&params, "ErrorMessage").map(str::to_owned),
+        sid: callback.message_sid,
+        status: callback.message_status,
+        error_code: callback.error_code.map(i64::from),
+        error_message: callback.error_message,
     };
     match st.engine.handle_status(report) {
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
@@ -191,28 +170,27 @@ async fn status(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> 
     }
 }
 
+/// The engine's view of a signed, well-formed inbound webhook.
+///
+/// # Errors
+/// [`Error::BadWebhook`] when the form is not an inbound message webhook (§4.1);
+/// [`Error::InvalidPhoneNumber`] when `From` or `To` is not a phone number.
 fn inbound_sms(params: &[(String, String)]) -> Result<InboundSms, Error> {
-    let get = |k: &str| param(params, k);
-    let need = |k: &str| get(k).ok_or_else(|| Error::BadWebhook(format!("missing parameter {k}")));
-    let num_media: usize = get("NumMedia").and_then(|n| n.parse().ok()).unwrap_or(0);
-    let media = (0..num_media)
-        .filter_map(|n| {
-            Some(Media {
-                url: get(&format!("MediaUrl{n}"))?.to_owned(),
-                content_type: get(&format!("MediaContentType{n}"))
-                    .unwrap_or("application/octet-stream")
-                    .to_owned(),
-            })
-        })
-        .collect();
+    let m = InboundMessage::from_params(params).map_err(|e| Error::BadWebhook(e.to_string()))?;
     Ok(InboundSms {
-        sid: MessageSid::parse(need("MessageSid")?)
-            .map_err(|e| Error::BadWebhook(e.to_string()))?,
-        from: E164::parse(need("From")?, None)?,
-        to: E164::parse(need("To")?, None)?,
-        body: get("Body").unwrap_or("").to_owned(),
-        media,
-        opt_out_type: get("OptOutType").map(str::to_owned),
+        sid: m.message_sid,
+        from: E164::parse(&m.from, None)?,
+        to: E164::parse(&m.to, None)?,
+        body: m.body,
+        media: m
+            .media
+            .into_iter()
+            .map(|x| Media {
+                url: x.url,
+                content_type: x.content_type,
+            })
+            .collect(),
+        opt_out_type: m.opt_out_type.map(|t| t.as_str().to_owned()),
     })
 }
 
@@ -328,5 +306,165 @@ async fn topic_media(State(st): State<WebState>, Path(path): Path<String>) -> Re
         )
             .into_response(),
         Err(e) => (StatusCode::NOT_FOUND, format!("{}: {e}", file.display())).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{TimeZone, Utc};
+    use twilio_wire::message::MessageStatus;
+    use twilio_wire::sid::{AccountSid, MessageSid};
+    use twilio_wire::webhook::StatusCallback;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::store::SqliteStore;
+    use crate::twilio::TwilioClient;
+
+    const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+    /// The router on 127.0.0.1:0 over an empty in-memory store; returns its base URL.
+    async fn serve() -> String {
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let ac = AccountSid::from_counter(1);
+        // Nothing is sent in these tests: the provider points at a closed port.
+        let provider = Arc::new(TwilioClient::new("http://127.0.0.1:9", ac.as_str(), TOKEN));
+        let clock = Arc::new(ManualClock::starting_at(
+            Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(),
+        ));
+        let engine = Arc::new(Engine::new(store, provider, clock));
+        let (listener, addr) = bind(0).await.unwrap();
+        let public_url = format!("http://{addr}");
+        let app = router(WebState {
+            engine,
+            auth_token: TOKEN.to_owned(),
+            public_url: public_url.clone(),
+        });
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        public_url
+    }
+
+    /// POSTs `params` to `base + path`, signed when `signed`; returns (status, body).
+    async fn post(
+        base: &str,
+        path: &str,
+        params: &[(String, String)],
+        signed: bool,
+    ) -> (u16, String) {
+        let url = format!("{base}{path}");
+        let mut req = reqwest::Client::new().post(&url).form(params);
+        if signed {
+            req = req.header(
+                "X-Twilio-Signature",
+                twilio_wire::signature::sign(TOKEN, &url, params),
+            );
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.text().await.unwrap())
+    }
+
+    fn callback() -> Vec<(String, String)> {
+        StatusCallback {
+            message_sid: MessageSid::sms(1),
+            message_status: MessageStatus::Delivered,
+            error_code: None,
+            error_message: None,
+            account_sid: AccountSid::from_counter(1),
+            messaging_service_sid: None,
+            from: "+14155550100".into(),
+            to: "+14155552671".into(),
+            api_version: "2010-04-01".into(),
+            raw_dlr_done_date: None,
+        }
+        .to_params()
+    }
+
+    fn with(mut params: Vec<(String, String)>, name: &str, value: &str) -> Vec<(String, String)> {
+        for (n, v) in &mut params {
+            if n == name {
+                *v = value.to_owned();
+            }
+        }
+        params
+    }
+
+    #[tokio::test]
+    async fn status_callbacks_are_checked_for_signature_then_shape() {
+        let base = serve().await;
+        // Well formed, for a message the engine does not know: accepted, nothing changes.
+        assert_eq!(
+            post(&base, STATUS_PATH, &callback(), true).await,
+            (204, String::new())
+        );
+
+        let lost = with(callback(), "MessageStatus", "lost");
+        let (status, body) = post(&base, STATUS_PATH, &lost, false).await;
+        assert_eq!(status, 403, "the signature is checked first: {body}");
+        let (status, body) = post(&base, STATUS_PATH, &lost, true).await;
+        assert_eq!(status, 400);
+        assert_eq!(
+            body,
+            "refused webhook: MessageStatus='lost' is not a Twilio message status; expected one \
+             of queued, sending, sent, failed, delivered, undelivered, receiving, received, \
+             accepted, scheduled, read, partially_delivered, canceled"
+        );
+
+        let mut bad_code = callback();
+        bad_code.insert(0, ("ErrorCode".into(), "300o3".into()));
+        let (status, body) = post(&base, STATUS_PATH, &bad_code, true).await;
+        assert_eq!(status, 400);
+        assert!(body.contains("ErrorCode='300o3' is not valid"), "{body}");
+
+        let no_sid: Vec<_> = callback()
+            .into_iter()
+            .filter(|(n, _)| n != "MessageSid")
+            .collect();
+        let (status, body) = post(&base, STATUS_PATH, &no_sid, true).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (
+                400,
+                "refused webhook: the status callback has no MessageSid parameter"
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn malformed_inbound_webhooks_are_400_after_the_signature_check() {
+        let base = serve().await;
+        let form: Vec<(String, String)> = [
+            ("MessageSid", "SM00000000000000000000000000000001"),
+            ("AccountSid", "AC00000000000000000000000000000001"),
+            ("From", "+14155552671"),
+            ("To", "+14155550100"),
+            ("NumMedia", "0"),
+            ("NumSegments", "1"),
+            ("ApiVersion", "2010-04-01"),
+        ]
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect();
+        assert_eq!(post(&base, INBOUND_PATH, &form, false).await.0, 403);
+        let (status, body) = post(&base, INBOUND_PATH, &form, true).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (
+                400,
+                "refused webhook: the inbound message webhook has no Body parameter"
+            )
+        );
+        let mut form = form;
+        form.push(("Body".into(), "hi".into()));
+        let (status, body) = post(&base, INBOUND_PATH, &with(form, "NumMedia", "1"), true).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (
+                400,
+                "refused webhook: the inbound message webhook has no MediaUrl0 parameter"
+            )
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Injected faults of the create API (`POST …/Messages.json`): rate limiting (429 / 20429),
 //! server errors (500 / 20500) and added latency, globally or per number, seeded and
-//! deterministic. The model is the one of the webhook and callback faults (`faults`):
+//! deterministic. The model is the one of the webhook and callback faults (`faults`), and the
+//! choice is made by the same function, `faults::pick`:
 //!
 //! * one rule per [`FaultScope`]: a [`FaultScope::Number`] rule applies when the request's `To`
 //!   or `From` is that number (compared in E.164) and wins over the [`FaultScope::Global`] rule;
@@ -29,13 +30,13 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use twilio_wire::ApiError;
 
-use crate::faults::Rule;
-use crate::{numbers, FaultScope};
+use crate::faults::{self, Rule};
+use crate::FaultScope;
 
 /// A fault of the create API. See the module docs of `api_faults`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,35 +116,17 @@ impl ApiFaultState {
         self.lock().rules.clear();
     }
 
-    /// The fault striking a create request with `To` `to` and `From` `from` (empty when absent):
-    /// the first number rule matching either, else the global rule, then a draw when its
-    /// probability is strictly between 0 and 1.
+    /// The fault striking a create request with `To` `to` and `From` `from` (empty when absent),
+    /// chosen by [`faults::pick`] like every other fault: the first number rule matching either,
+    /// else the global rule, then a draw when its probability is strictly between 0 and 1.
     pub(crate) fn decide(&self, to: &str, from: &str) -> Decision {
         let mut guard = self.lock();
         let Rules { rng, rules } = &mut *guard;
-        if rules.is_empty() {
-            // No fault set (the common case): no number parsing.
-            return Decision::default();
-        }
-        let normal = [numbers::normalise(to), numbers::normalise(from)];
-        let rule = rules
-            .iter()
-            .find(|r| matches!(&r.scope, FaultScope::Number(n) if normal.contains(n)))
-            .or_else(|| rules.iter().find(|r| r.scope == FaultScope::Global));
-        let Some(rule) = rule else {
+        let Some(kind) = faults::pick(rules, rng, &[to, from]) else {
+            // No rule, or it did not strike (no rule set is the common case: no number parsing).
             return Decision::default();
         };
-        let strikes = if rule.probability >= 1.0 {
-            true
-        } else if rule.probability <= 0.0 {
-            false
-        } else {
-            rng.random_bool(rule.probability)
-        };
-        if !strikes {
-            return Decision::default();
-        }
-        match rule.kind {
+        match kind {
             ApiFault::Latency { ms } => Decision {
                 delay: Duration::from_millis(ms),
                 error: None,

@@ -37,10 +37,11 @@
 //! POST a signed form to it (see [`crate::webhook`]), and so does `queued` when it is not the
 //! initial status (after `accepted` or `scheduled`). The initial status never gets a callback,
 //! per §3; `sending` gets none either: whether Twilio reports it is UNCONFIRMED, and §3 suggests
-//! `sent` + final as the safe set. Parameters, in this order: `ErrorCode` and
-//! `ErrorMessage` (failed/undelivered only), `SmsSid`, `SmsStatus`, `MessageStatus`, `To`,
-//! `MessageSid`, `AccountSid`, `From`, `ApiVersion`, then `RawDlrDoneDate` (delivered/undelivered
-//! only, `YYMMDDhhmm` in UTC of the final transition). `Body` is not sent. Each callback has its
+//! `sent` + final as the safe set. The form is a [`twilio_wire::webhook::StatusCallback`];
+//! parameters, in this order: `ErrorCode` and `ErrorMessage` (failed/undelivered only),
+//! `SmsSid`, `SmsStatus`, `MessageStatus`, `To`, `MessageSid`, `AccountSid`, `From`,
+//! `ApiVersion`, then `RawDlrDoneDate` (delivered/undelivered only, `YYMMDDhhmm` in UTC of the
+//! final transition). `Body` and `MessagingServiceSid` are not sent. Each callback has its
 //! own `I-Twilio-Idempotency-Token` `00000000-0000-4000-9000-{n:012x}` (n counts callbacks from
 //! 1; a duplicate or retry repeats its token). Callbacks are not retried unless the URL asks with
 //! connection overrides; a failed one is logged as 11200. Faults
@@ -53,6 +54,7 @@ use serde::{Deserialize, Serialize};
 use twilio_wire::date::rfc2822;
 use twilio_wire::message::{Message, MessageStatus, API_VERSION};
 use twilio_wire::sid::MessageSid;
+use twilio_wire::webhook::{raw_dlr_done_date, StatusCallback};
 use twilio_wire::ApiError;
 
 use crate::faults::CallbackFault;
@@ -284,33 +286,27 @@ pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc
     state.delivery.lifecycles.insert(key, lifecycle);
 }
 
-/// The §3.1 form for `m`, which has just changed to its current status at `at`.
+/// The §3.1 form for `m`, which has just changed to its current status at `at`:
+/// `ErrorCode`/`ErrorMessage` when it has an error code, `RawDlrDoneDate` when it is delivered
+/// or undelivered, never `MessagingServiceSid`.
 fn callback_params(m: &Message, at: DateTime<Utc>) -> Vec<(String, String)> {
-    let mut p: Vec<(String, String)> = Vec::with_capacity(11);
-    let mut put = |name: &str, value: &str| p.push((name.to_owned(), value.to_owned()));
-    let status = m.status.as_str();
-    let sid = m.sid.as_str();
-    if let Some(code) = m.error_code {
-        put("ErrorCode", &code.to_string());
-        if let Some(text) = &m.error_message {
-            put("ErrorMessage", text);
-        }
-    }
-    put("SmsSid", sid);
-    put("SmsStatus", status);
-    put("MessageStatus", status);
-    put("To", &m.to);
-    put("MessageSid", sid);
-    put("AccountSid", m.account_sid.as_str());
-    put("From", m.from.as_deref().unwrap_or(""));
-    put("ApiVersion", API_VERSION);
-    if matches!(
+    let final_receipt = matches!(
         m.status,
         MessageStatus::Delivered | MessageStatus::Undelivered
-    ) {
-        put("RawDlrDoneDate", &at.format("%y%m%d%H%M").to_string());
+    );
+    StatusCallback {
+        message_sid: m.sid.clone(),
+        message_status: m.status,
+        error_code: m.error_code,
+        error_message: m.error_code.and(m.error_message.clone()),
+        account_sid: m.account_sid.clone(),
+        messaging_service_sid: None,
+        from: m.from.clone().unwrap_or_default(),
+        to: m.to.clone(),
+        api_version: API_VERSION.to_owned(),
+        raw_dlr_done_date: final_receipt.then(|| raw_dlr_done_date(at)),
     }
-    p
+    .to_params()
 }
 
 /// Statuses that get a status callback.
@@ -717,6 +713,9 @@ mod tests {
         ] {
             assert_eq!(hits[1].param(name), value, "{name}");
         }
+        let read = StatusCallback::from_params(&hits[1].params).unwrap();
+        assert_eq!(read.message_status, MessageStatus::Delivered);
+        assert_eq!(read.to_params(), hits[1].params);
         for hit in &hits {
             assert_eq!(hit.uri.to_string(), "/status?tenant=acme");
             assert_eq!(hit.header("User-Agent"), "TwilioProxy/1.1");

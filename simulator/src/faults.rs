@@ -31,10 +31,11 @@
 //! from one ChaCha8 generator seeded with [`crate::Simulator::set_fault_seed`] (seed 0 until
 //! set), so a run with the same seed and the same sequence of events strikes the same requests.
 //!
-//! Adding another family (for example create-time API faults: 429 / 20429, 500, latency) means
-//! one more `Vec<Rule<Kind>>` field in [`Faults`], a `set_*` method that calls [`Rule::set`] on
-//! it, and a `pick_*` method that calls [`Faults::pick`]; `POST /_sim/faults` then takes one more
-//! optional key next to `callback` and `webhook`.
+//! Every family, the create-API faults of `api_faults` included, chooses through [`pick`]: its
+//! rules are `Vec<Rule<Kind>>` set with [`Rule::set`]. Adding another family means one more such
+//! field, a `set_*` method that calls [`Rule::set`] on it and a `pick_*` method that calls
+//! [`pick`]; `POST /_sim/faults` then takes one more optional key next to `callback`,
+//! `webhook` and `api`.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -122,6 +123,39 @@ pub(crate) fn clamp_probability(p: f64) -> f64 {
     }
 }
 
+/// The one place a seeded fault is chosen, for every family (webhook, callback and the create
+/// API's [`crate::ApiFault`]): the kind of the rule striking a request about a message between
+/// `parties` (its `From` and `To`, in any order, any spelling libphonenumber can read), if one
+/// strikes.
+///
+/// The rule is the first [`FaultScope::Number`] rule naming one of `parties`, else the
+/// [`FaultScope::Global`] rule, else none. It strikes for sure at probability 1 and never at 0,
+/// without drawing; strictly between, it draws once from `rng` (`random_bool`), so the same seed
+/// and the same sequence of requests strike the same ones. Without rules nothing is parsed and
+/// nothing drawn.
+pub(crate) fn pick<K: Copy>(
+    rules: &[Rule<K>],
+    rng: &mut ChaCha8Rng,
+    parties: &[&str],
+) -> Option<K> {
+    if rules.is_empty() {
+        return None;
+    }
+    let normal: Vec<String> = parties.iter().map(|n| numbers::normalise(n)).collect();
+    let rule = rules
+        .iter()
+        .find(|r| matches!(&r.scope, FaultScope::Number(n) if normal.contains(n)))
+        .or_else(|| rules.iter().find(|r| r.scope == FaultScope::Global))?;
+    let strikes = if rule.probability >= 1.0 {
+        true
+    } else if rule.probability <= 0.0 {
+        false
+    } else {
+        rng.random_bool(rule.probability)
+    };
+    strikes.then_some(rule.kind)
+}
+
 fn normalise_scope(scope: FaultScope) -> FaultScope {
     match scope {
         FaultScope::Number(n) => FaultScope::Number(numbers::normalise(&n)),
@@ -170,33 +204,14 @@ impl Faults {
         self.webhook.clear();
     }
 
-    /// The fault, if any, striking a request about a message between `parties` (its `From` and
-    /// `To`): the first number rule matching one of them, else the global rule; then a draw when
-    /// its probability is strictly between 0 and 1.
-    fn pick<K: Copy>(rules: &[Rule<K>], rng: &mut ChaCha8Rng, parties: &[&str]) -> Option<K> {
-        let normal: Vec<String> = parties.iter().map(|n| numbers::normalise(n)).collect();
-        let rule = rules
-            .iter()
-            .find(|r| matches!(&r.scope, FaultScope::Number(n) if normal.contains(n)))
-            .or_else(|| rules.iter().find(|r| r.scope == FaultScope::Global))?;
-        let strikes = if rule.probability >= 1.0 {
-            true
-        } else if rule.probability <= 0.0 {
-            false
-        } else {
-            rng.random_bool(rule.probability)
-        };
-        strikes.then_some(rule.kind)
-    }
-
     /// The callback fault for a message between `parties` (its `From` and `To`), if one strikes.
     pub(crate) fn pick_callback(&mut self, parties: &[&str]) -> Option<CallbackFault> {
-        Self::pick(&self.callback, &mut self.rng, parties)
+        pick(&self.callback, &mut self.rng, parties)
     }
 
     /// The webhook fault for an inbound message between `parties`, if one strikes.
     pub(crate) fn pick_webhook(&mut self, parties: &[&str]) -> Option<WebhookFault> {
-        Self::pick(&self.webhook, &mut self.rng, parties)
+        pick(&self.webhook, &mut self.rng, parties)
     }
 }
 
@@ -310,6 +325,72 @@ mod tests {
         );
         assert_eq!(never.pick_webhook(&[A, B]), None);
         assert_eq!(never.seed(), 0);
+    }
+
+    /// Every family chooses through [`pick`], which draws exactly one `random_bool(p)` per
+    /// candidate request when `0 < p < 1`: the strikes for a seed are those draws, whichever
+    /// family asks.
+    #[test]
+    fn every_family_strikes_on_the_seeded_draws() {
+        let seed = 7;
+        let draws: Vec<bool> = {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            (0..64).map(|_| rng.random_bool(0.5)).collect()
+        };
+        let mut f = Faults::default();
+        f.reseed(seed);
+        Rule::set(
+            &mut f.webhook,
+            FaultScope::Global,
+            Some(WebhookFault::Timeout),
+            0.5,
+        );
+        Rule::set(
+            &mut f.callback,
+            FaultScope::Number(B.into()),
+            Some(CallbackFault::Drop),
+            0.5,
+        );
+        // Webhook and callback faults share one generator: alternate them.
+        let shared: Vec<bool> = (0..64)
+            .map(|i| {
+                if i % 2 == 0 {
+                    f.pick_webhook(&[A, B]).is_some()
+                } else {
+                    f.pick_callback(&[B, A]).is_some()
+                }
+            })
+            .collect();
+        assert_eq!(shared, draws);
+
+        let api = crate::api_faults::ApiFaultState::default();
+        api.reseed(seed);
+        api.set(FaultScope::Global, Some(crate::ApiFault::RateLimit), 0.5);
+        let api: Vec<bool> = (0..64).map(|_| api.decide(B, A).error.is_some()).collect();
+        assert_eq!(api, draws);
+
+        // No draw for a request no rule applies to, nor at probability 0 or 1.
+        let mut g = Faults::default();
+        g.reseed(seed);
+        Rule::set(
+            &mut g.webhook,
+            FaultScope::Number(B.into()),
+            Some(WebhookFault::ServerError),
+            0.5,
+        );
+        Rule::set(
+            &mut g.callback,
+            FaultScope::Global,
+            Some(CallbackFault::Duplicate),
+            1.0,
+        );
+        let mut picked = Vec::new();
+        for _ in 0..8 {
+            assert_eq!(g.pick_webhook(&[A, "+14155550199"]), None);
+            assert_eq!(g.pick_callback(&[A]), Some(CallbackFault::Duplicate));
+            picked.push(g.pick_webhook(&[B]).is_some());
+        }
+        assert_eq!(picked, draws[..8]);
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //! "A message comes in" webhook to the SMS URL, carry out the app's TwiML answer (§4.2); and
 //! re-deliver it as Twilio does on retries.
 //!
-//! The webhook parameters follow the order of a captured Twilio MMS webhook: `ToCountry`,
-//! `MediaContentType{N}`…, `ToState`, `SmsMessageSid`, `NumMedia`, `ToCity`, `FromZip`, `SmsSid`,
-//! `FromState`, `SmsStatus` (`received`), `FromCity`, `Body`, `FromCountry`, `To`, `ToZip`,
-//! `NumSegments`, `MessageSid`, `AccountSid`, `From`, `MediaUrl{N}`…, `ApiVersion`, and
-//! `OptOutType` for a keyword Twilio handled (see `optout`). The eight geo fields are sent empty
-//! (the simulator does no geo lookup). `MediaUrl{N}` is the simulator's own media URL
+//! The webhook is a [`twilio_wire::webhook::InboundMessage`] in the order of a captured Twilio
+//! MMS webhook: `ToCountry`, `MediaContentType{N}`…, `ToState`, `SmsMessageSid`, `NumMedia`,
+//! `ToCity`, `FromZip`, `SmsSid`, `FromState`, `SmsStatus` (`received`), `FromCity`, `Body`,
+//! `FromCountry`, `To`, `ToZip`, `NumSegments`, `MessageSid`, `AccountSid`, `From`,
+//! `MediaUrl{N}`…, `ApiVersion`, and `OptOutType` for a keyword Twilio handled (see `optout`).
+//! The eight geo fields are sent empty (the simulator does no geo lookup), and
+//! `MessagingServiceSid` is never sent (the simulated numbers belong to no Messaging Service). `MediaUrl{N}` is the simulator's own media URL
 //! `{base_url}/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…` (no `.json`), and
 //! `MediaContentType{N}` is guessed from the handset's file name.
 //!
@@ -32,9 +33,10 @@
 use chrono::{DateTime, Utc};
 use twilio_wire::message::{Direction, MessageStatus, API_VERSION};
 use twilio_wire::sid::MessageSid;
+use twilio_wire::webhook::{Geo, InboundMedia, InboundMessage, OptOutType};
 
 use crate::faults::WebhookFault;
-use crate::optout::{self, OptOutType};
+use crate::optout;
 use crate::state::{InboundRecord, MediaRecord, NewMessage, Record, SimState};
 use crate::twiml::{self, TwimlMessage};
 use crate::validate::{MAX_BODY_UNITS, MAX_MEDIA};
@@ -47,7 +49,8 @@ fn idempotency_token(n: u64) -> String {
     format!("00000000-0000-4000-8000-{n:012x}")
 }
 
-/// The §4.1 parameters, in Twilio's order.
+/// The §4.1 parameters, in Twilio's order ([`InboundMessage::to_params`]), with empty geo
+/// fields and the simulator's own media URLs.
 fn webhook_params(
     core: &Core,
     sid: &MessageSid,
@@ -57,42 +60,31 @@ fn webhook_params(
     media: &[MediaRecord],
     opt_out: Option<OptOutType>,
 ) -> Vec<(String, String)> {
-    let mut p: Vec<(String, String)> = Vec::with_capacity(25 + 2 * media.len());
-    let mut put = |name: &str, value: &str| p.push((name.to_owned(), value.to_owned()));
-    let sid = sid.as_str();
-    put("ToCountry", "");
-    for (i, m) in media.iter().enumerate() {
-        put(&format!("MediaContentType{i}"), &m.content_type);
+    let media = media
+        .iter()
+        .map(|m| InboundMedia {
+            url: format!(
+                "{}/{API_VERSION}/Accounts/{}/Messages/{sid}/Media/{}",
+                core.base_url, core.account_sid, m.sid
+            ),
+            content_type: m.content_type.clone(),
+        })
+        .collect();
+    InboundMessage {
+        message_sid: sid.clone(),
+        account_sid: core.account_sid.clone(),
+        messaging_service_sid: None,
+        from: from.to_owned(),
+        to: to.to_owned(),
+        body: body.to_owned(),
+        num_segments: u32::try_from(segments::num_segments(body)).unwrap_or(u32::MAX),
+        media,
+        from_geo: Geo::default(),
+        to_geo: Geo::default(),
+        opt_out_type: opt_out,
+        api_version: API_VERSION.to_owned(),
     }
-    put("ToState", "");
-    put("SmsMessageSid", sid);
-    put("NumMedia", &media.len().to_string());
-    put("ToCity", "");
-    put("FromZip", "");
-    put("SmsSid", sid);
-    put("FromState", "");
-    put("SmsStatus", MessageStatus::Received.as_str());
-    put("FromCity", "");
-    put("Body", body);
-    put("FromCountry", "");
-    put("To", to);
-    put("ToZip", "");
-    put("NumSegments", &segments::num_segments(body).to_string());
-    put("MessageSid", sid);
-    put("AccountSid", core.account_sid.as_str());
-    put("From", from);
-    for (i, m) in media.iter().enumerate() {
-        let url = format!(
-            "{}/{API_VERSION}/Accounts/{}/Messages/{sid}/Media/{}",
-            core.base_url, core.account_sid, m.sid
-        );
-        put(&format!("MediaUrl{i}"), &url);
-    }
-    put("ApiVersion", API_VERSION);
-    if let Some(kind) = opt_out {
-        put("OptOutType", kind.as_str());
-    }
-    p
+    .to_params()
 }
 
 /// See [`crate::Simulator::send_inbound`].
@@ -551,6 +543,12 @@ mod tests {
             hit.header("X-Twilio-Signature")
         ));
         assert_eq!(sim.messages()[0].num_media, "2");
+        // The form reads back as the typed webhook.
+        let read = InboundMessage::from_params(&hit.params).unwrap();
+        assert_eq!(read.message_sid.as_str(), mm);
+        assert_eq!(read.media.len(), 2);
+        assert_eq!(read.media[1].content_type, "text/vcard");
+        assert_eq!(read.to_params(), hit.params);
     }
 
     #[tokio::test]

@@ -10,8 +10,9 @@
 //! * `state`: everything the simulated account holds (records of messages, their media and
 //!   inbound deliveries, the owned numbers, the SMS URL, the SID counters), behind one
 //!   `std::sync::Mutex` that is never held across an `.await`.
-//! * `api`: the Twilio REST surface: HTTP Basic auth; create, list, fetch, update (redact,
-//!   cancel) and delete of Messages (§2.1); Twilio-shaped 404s and 405s for anything else.
+//! * `api`: the Twilio REST surface: create, list, fetch, update (redact, cancel) and delete of
+//!   Messages (§2.1); Twilio-shaped 404s and 405s for anything else. Its child `api::respond`
+//!   holds what the Media handlers share with it: HTTP Basic auth and Twilio's error answers.
 //! * `validate`: the synchronous 400 checks of a create request (§2.2), in a fixed order.
 //! * `list`: list queries, date filters and paging (§2.4).
 //! * `media`: fetching `MediaUrl` files at create time and the Media subresource (§2.5, §9).
@@ -28,9 +29,8 @@
 //! * `twiml`: reading the app's TwiML answer to the inbound webhook (§4.2).
 //! * `faults`: seeded, injected webhook and status-callback faults ([`WebhookFault`],
 //!   [`CallbackFault`], [`FaultScope`]).
-//! * `sim_routes`: the `/_sim/` control routes for the above (flush, carrier, optout, faults,
-//!   errors).
-//! * `control`: a small JSON control API under `/_sim/` for tools outside the process.
+//! * `control`: the JSON control API under `/_sim/` for tools outside the process (messages,
+//!   inbound, reset, flush, carrier, optout, faults, errors), one table of routes in its docs.
 //! * [`error`]: the error type [`SimError`], what driving the simulator can fail with.
 //!
 //! Everything is deterministic: message SIDs are `SM`/`MM` + a per-simulator counter shared by
@@ -58,7 +58,6 @@ mod list;
 mod media;
 mod numbers;
 mod optout;
-mod sim_routes;
 mod state;
 mod testcreds;
 mod twiml;
@@ -222,7 +221,6 @@ impl Simulator {
         });
         let app = api::router()
             .merge(control::router())
-            .merge(sim_routes::router())
             .with_state(core.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {

@@ -42,7 +42,7 @@ use twilio_wire::message::{Media, API_VERSION};
 use twilio_wire::page::MediaPage;
 use twilio_wire::sid::{MediaSid, MessageSid};
 
-use crate::api::{live_only, resource_not_found, ApiReply};
+use crate::api::respond::{live_only, resource_not_found, ApiReply};
 use crate::list::{paginate, DateFilter, ListQuery};
 use crate::state::{guess_content_type, FetchedMedia, MediaRecord, Record};
 use crate::{webhook, Core, SimError};

@@ -72,26 +72,7 @@ pub(crate) const HELP_REPLY: &str =
     "Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.";
 
 /// The kind of keyword an inbound message is, as sent in `OptOutType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum OptOutType {
-    /// An opt-out keyword.
-    Stop,
-    /// An opt-in keyword.
-    Start,
-    /// A help keyword.
-    Help,
-}
-
-impl OptOutType {
-    /// The `OptOutType` value: `STOP`, `START` or `HELP`.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            OptOutType::Stop => "STOP",
-            OptOutType::Start => "START",
-            OptOutType::Help => "HELP",
-        }
-    }
-}
+pub(crate) use twilio_wire::webhook::OptOutType;
 
 /// The keyword kind of `body`, when the whole trimmed body is one keyword (any case).
 pub(crate) fn classify(body: &str) -> Option<OptOutType> {

@@ -17,6 +17,10 @@
 //!   subresource ([`message::Media`], §2.5).
 //! * [`segments`]: GSM-7 / UCS-2 encoding, `num_segments` and Smart Encoding (§8), used by the
 //!   simulator to count and by the engine to show what an SMS costs.
+//! * [`webhook`]: the two webhook forms Twilio POSTs to the app, typed:
+//!   [`webhook::InboundMessage`] ("A message comes in", §4.1) and [`webhook::StatusCallback`]
+//!   (§3.1), each with `to_params` (Twilio's parameter order) and `from_params` (refusing with a
+//!   [`webhook::WebhookError`] that says what is missing or wrong).
 //! * [`page`]: list pages (§2.4): the eight meta keys ([`page::PageMeta`]) with host-relative
 //!   paging URIs, [`page::MessagePage`] (`messages`) and [`page::MediaPage`] (`media_list`).
 
@@ -27,5 +31,6 @@ pub mod page;
 pub mod segments;
 pub mod sid;
 pub mod signature;
+pub mod webhook;
 
 pub use error::{ApiError, WireError};

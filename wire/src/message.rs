@@ -172,6 +172,29 @@ pub enum MessageStatus {
 }
 
 impl MessageStatus {
+    /// Every status, in the order of OAI `message_enum_status` (§3).
+    pub const ALL: [MessageStatus; 13] = [
+        MessageStatus::Queued,
+        MessageStatus::Sending,
+        MessageStatus::Sent,
+        MessageStatus::Failed,
+        MessageStatus::Delivered,
+        MessageStatus::Undelivered,
+        MessageStatus::Receiving,
+        MessageStatus::Received,
+        MessageStatus::Accepted,
+        MessageStatus::Scheduled,
+        MessageStatus::Read,
+        MessageStatus::PartiallyDelivered,
+        MessageStatus::Canceled,
+    ];
+
+    /// The status spelled `s` on the wire (exactly, lower case: `"partially_delivered"`), or
+    /// `None` when `s` is not one of [`MessageStatus::ALL`].
+    pub fn from_wire(s: &str) -> Option<MessageStatus> {
+        MessageStatus::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
     /// The wire spelling, for example `"queued"` or `"partially_delivered"`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -312,5 +335,17 @@ mod tests {
         assert_eq!(Direction::Inbound.to_string(), "inbound");
         assert_eq!(MessageStatus::Received.to_string(), "received");
         assert!(serde_json::from_str::<MessageStatus>("\"lost\"").is_err());
+    }
+
+    #[test]
+    fn from_wire_reads_every_status_and_nothing_else() {
+        for status in MessageStatus::ALL {
+            assert_eq!(MessageStatus::from_wire(status.as_str()), Some(status));
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{status}\""));
+        }
+        for bad in ["", "lost", "Delivered", "partially-delivered", " sent"] {
+            assert_eq!(MessageStatus::from_wire(bad), None, "{bad:?}");
+        }
     }
 }

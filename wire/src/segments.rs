@@ -460,4 +460,169 @@ mod tests {
             assert_eq!(encoding(to), Encoding::Gsm7, "{from:?} -> {to:?}");
         }
     }
+
+    /// Property tests against an oracle written from §8.1/§8.2 of the reference alone (its own
+    /// character tables, its own counting), not from this module's tables or packing code.
+    mod props {
+        use super::super::{encoding, num_segments, Encoding};
+        use proptest::collection::vec;
+        use proptest::prelude::*;
+
+        /// §8.2: the single-septet characters outside printable ASCII.
+        const BASIC_NON_ASCII: &str = "\n\r¡£¤¥§¿ÄÅÆÇÉÑÖØÜßàäåæèéìñòöøùüΓΔΘΛΞΠΣΦΨΩ";
+        /// §8.1: the characters that take an escape septet and their own.
+        const ESCAPED: &str = "\u{c}[\\]^{|}~€";
+        /// Characters outside both GSM-7 tables, one UTF-16 unit each (§8.2 names the backtick
+        /// and the accented letters).
+        const NOT_GSM_BMP: &str = "`áíóúçÁÍÓÚ°¢ёж日本";
+        /// Whole grapheme clusters outside GSM-7 of 2, 4 and 6 UTF-16 units (§8.1: 😜 2, 🇮🇹 4,
+        /// 🏳️‍🌈 6).
+        const WIDE: [&str; 5] = ["😜", "😀", "🇮🇹", "🇫🇷", "🏳️‍🌈"];
+
+        /// One character of the body as the reference counts it.
+        #[derive(Clone, Debug)]
+        enum Token {
+            /// A single-septet GSM-7 character.
+            Basic(char),
+            /// A GSM-7 extension character: escape + its own septet.
+            Escaped(char),
+            /// A UCS-2-only character of one unit.
+            Bmp(char),
+            /// A UCS-2-only grapheme cluster of several units.
+            Wide(&'static str),
+        }
+
+        impl Token {
+            fn text(&self) -> String {
+                match self {
+                    Token::Basic(c) | Token::Escaped(c) | Token::Bmp(c) => c.to_string(),
+                    Token::Wide(s) => (*s).to_owned(),
+                }
+            }
+
+            fn is_gsm(&self) -> bool {
+                matches!(self, Token::Basic(_) | Token::Escaped(_))
+            }
+
+            /// Septets in GSM-7 (§8.1: an extension character costs 2).
+            fn septets(&self) -> usize {
+                match self {
+                    Token::Escaped(_) => 2,
+                    _ => 1,
+                }
+            }
+
+            /// UTF-16 code units in UCS-2.
+            fn units(&self) -> usize {
+                self.text().encode_utf16().count()
+            }
+        }
+
+        fn chars(s: &'static str) -> Vec<char> {
+            s.chars().collect()
+        }
+
+        /// Printable ASCII minus the 8 escaped characters and the backtick (§8.2).
+        fn basic_ascii() -> Vec<char> {
+            (' '..='~').filter(|c| !"[\\]^{|}~`".contains(*c)).collect()
+        }
+
+        fn gsm_token() -> impl Strategy<Value = Token> {
+            prop_oneof![
+                8 => proptest::sample::select(basic_ascii()).prop_map(Token::Basic),
+                2 => proptest::sample::select(chars(BASIC_NON_ASCII)).prop_map(Token::Basic),
+                2 => proptest::sample::select(chars(ESCAPED)).prop_map(Token::Escaped),
+            ]
+        }
+
+        fn any_token() -> impl Strategy<Value = Token> {
+            prop_oneof![
+                12 => gsm_token(),
+                1 => proptest::sample::select(chars(NOT_GSM_BMP)).prop_map(Token::Bmp),
+                1 => proptest::sample::select(WIDE.to_vec()).prop_map(Token::Wide),
+            ]
+        }
+
+        /// The reference's count: one segment when the whole message fits in 160 septets / 70
+        /// units; otherwise 153 / 67 per segment, filled in order, a character (escape pair,
+        /// surrogate pair, cluster) never split across two.
+        fn oracle(tokens: &[Token]) -> (Encoding, usize) {
+            let gsm = tokens.iter().all(Token::is_gsm);
+            let (encoding, single, per_part) = if gsm {
+                (Encoding::Gsm7, 160, 153)
+            } else {
+                (Encoding::Ucs2, 70, 67)
+            };
+            let cost = |t: &Token| if gsm { t.septets() } else { t.units() };
+            if tokens.iter().map(cost).sum::<usize>() <= single {
+                return (encoding, 1);
+            }
+            let mut parts = vec![0usize];
+            for t in tokens {
+                let c = cost(t);
+                if parts.last().unwrap() + c > per_part {
+                    parts.push(0);
+                }
+                *parts.last_mut().unwrap() += c;
+            }
+            (encoding, parts.len())
+        }
+
+        fn body(tokens: &[Token]) -> String {
+            tokens.iter().map(Token::text).collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn gsm7_bodies_count_septets_with_escapes_as_two(
+                tokens in vec(gsm_token(), 0..700),
+            ) {
+                let text = body(&tokens);
+                let (enc, segments) = oracle(&tokens);
+                prop_assert_eq!(enc, Encoding::Gsm7);
+                prop_assert_eq!(encoding(&text), Encoding::Gsm7);
+                prop_assert_eq!(num_segments(&text), segments, "{:?}", text);
+            }
+
+            #[test]
+            fn mixed_bodies_match_the_oracle(tokens in vec(any_token(), 0..400)) {
+                let text = body(&tokens);
+                let (enc, segments) = oracle(&tokens);
+                prop_assert_eq!(encoding(&text), enc, "{:?}", text);
+                prop_assert_eq!(num_segments(&text), segments, "{:?}", text);
+            }
+
+            /// Without escapes or wide characters the count is closed-form: n ≤ 160 → 1, else
+            /// ⌈n / 153⌉ (GSM-7); n ≤ 70 → 1, else ⌈n / 67⌉ (UCS-2).
+            #[test]
+            fn plain_bodies_follow_the_closed_form(
+                n in 0usize..1200,
+                ucs2 in any::<bool>(),
+            ) {
+                let text = if ucs2 {
+                    format!("á{}", "1".repeat(n.saturating_sub(1)))
+                } else {
+                    "1".repeat(n)
+                };
+                let n = text.encode_utf16().count();
+                let (single, per_part) = if ucs2 { (70, 67) } else { (160, 153) };
+                let expected = if n <= single { 1 } else { n.div_ceil(per_part) };
+                prop_assert_eq!(num_segments(&text), expected);
+            }
+
+            /// Adding a character never takes a segment away.
+            #[test]
+            fn appending_never_lowers_the_count(
+                tokens in vec(any_token(), 0..300),
+                more in any_token(),
+            ) {
+                let before = num_segments(&body(&tokens));
+                let mut longer = tokens.clone();
+                longer.push(more);
+                prop_assert!(num_segments(&body(&longer)) >= before);
+            }
+        }
+    }
 }

@@ -395,4 +395,119 @@ mod tests {
         assert_eq!(with_default_port("ftp://example.com/"), None);
         assert_eq!(without_port("not a url"), None);
     }
+
+    /// Property tests: a signature validates for what was signed and for nothing one byte away.
+    mod props {
+        use super::super::*;
+        use proptest::collection::{btree_set, vec};
+        use proptest::prelude::*;
+        use proptest::sample::Index;
+
+        /// URLs as Twilio may be configured with: scheme, optional credentials, a host (name,
+        /// IPv4 or bracketed IPv6), an optional port, then any printable path, query and
+        /// fragment; or any printable ASCII text at all.
+        fn url() -> impl Strategy<Value = String> {
+            let host = prop_oneof![
+                "[a-z0-9-]{1,12}(\\.[a-z]{2,5}){0,2}",
+                "[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}",
+                "\\[[0-9a-f:]{2,12}\\]",
+            ];
+            prop_oneof![
+                3 => (
+                    "https?|HTTPS?|ftp",
+                    "([a-z]{1,5}:[a-z]{1,5}@)?",
+                    host,
+                    "(:[0-9]{0,5})?",
+                    "([/?#][ -~]{0,30})?",
+                )
+                    .prop_map(|(scheme, creds, host, port, rest)| {
+                        format!("{scheme}://{creds}{host}{port}{rest}")
+                    }),
+                1 => "[ -~]{1,40}",
+            ]
+        }
+
+        /// Any form: names and values of any Unicode text (names may repeat).
+        fn any_params() -> impl Strategy<Value = Vec<(String, String)>> {
+            vec(("\\PC{0,12}", "\\PC{0,24}"), 0..12)
+        }
+
+        /// Forms of distinct `(name, value)` pairs, printable ASCII, with Twilio-like names (a
+        /// letter first). Distinct pairs: a repeated identical pair is signed once (§6.1), so
+        /// changing one copy of it could go unnoticed.
+        fn ascii_params() -> impl Strategy<Value = Vec<(String, String)>> {
+            btree_set(("[A-Za-z][A-Za-z0-9]{0,11}", "[ -~]{0,24}"), 1..12)
+                .prop_map(|set| set.into_iter().collect())
+        }
+
+        /// `s` with the byte at `at` replaced by another printable ASCII byte (`s` is printable
+        /// ASCII, so the result is too): `shift` in 1..95 moves it round the 95 printable bytes.
+        fn change_byte(s: &str, at: Index, shift: u8) -> String {
+            let mut bytes = s.as_bytes().to_vec();
+            let i = at.index(bytes.len());
+            bytes[i] = 0x20 + (bytes[i] - 0x20 + shift) % 95;
+            String::from_utf8(bytes).expect("printable ASCII")
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn a_signature_validates_what_was_signed(
+                token in "[ -~]{1,40}",
+                url in url(),
+                params in any_params(),
+            ) {
+                let signature = sign(&token, &url, &params);
+                prop_assert_eq!(signature.len(), 28);
+                prop_assert!(validate(&token, &url, &params, &signature));
+                // The parameters' order does not matter.
+                let reversed: Vec<_> = params.iter().rev().cloned().collect();
+                prop_assert!(validate(&token, &url, &reversed, &signature));
+            }
+
+            #[test]
+            fn one_byte_changed_in_the_url_is_refused(
+                url in url(),
+                params in ascii_params(),
+                at in any::<Index>(),
+                shift in 1u8..95,
+            ) {
+                let signature = sign("12345", &url, &params);
+                let changed = change_byte(&url, at, shift);
+                prop_assert_ne!(&changed, &url);
+                prop_assert!(!validate("12345", &changed, &params, &signature), "{}", changed);
+            }
+
+            #[test]
+            fn one_byte_changed_in_a_param_is_refused(
+                url in url(),
+                params in ascii_params(),
+                which in any::<Index>(),
+                in_value in any::<bool>(),
+                at in any::<Index>(),
+                shift in 1u8..95,
+            ) {
+                let signature = sign("12345", &url, &params);
+                let mut changed = params.clone();
+                let (name, value) = &mut changed[which.index(params.len())];
+                // Names are never empty; an empty value leaves the name to change.
+                let field = if in_value && !value.is_empty() { value } else { name };
+                *field = change_byte(field, at, shift);
+                prop_assert!(!validate("12345", &url, &changed, &signature), "{:?}", changed);
+            }
+
+            #[test]
+            fn one_byte_changed_in_the_signature_is_refused(
+                url in url(),
+                params in ascii_params(),
+                at in any::<Index>(),
+                shift in 1u8..95,
+            ) {
+                let signature = sign("12345", &url, &params);
+                let changed = change_byte(&signature, at, shift);
+                prop_assert!(!validate("12345", &url, &params, &changed), "{}", changed);
+            }
+        }
+    }
 }

@@ -1,44 +1,5 @@
-//! The simulator's control API under `/_sim/`: JSON, no authentication, loopback only, for tools
-//! outside the process (`convsms sim`, SDK tests in other languages). Every endpoint, with the
-//! Rust call it mirrors:
-//!
-//! | endpoint | body | answer | Rust |
-//! |---|---|---|---|
-//! | `GET /_sim/messages[?to=E164]` | | 200 + `[Message…]`, oldest first | [`crate::Simulator::messages_to`], [`crate::Simulator::messages`] |
-//! | `POST /_sim/inbound` | `{"from", "to", "body"?, "media_urls"?}` | 200 + `{"sid", "http_status", "body"}` | [`crate::Simulator::send_inbound`] |
-//! | `POST /_sim/reset` | none | 204 | [`crate::Simulator::reset`] |
-//! | `POST /_sim/flush` | none | 200 + `{"callbacks": n}` | [`crate::Simulator::run_due`] |
-//! | `POST /_sim/carrier` | `{"number", "profile"}` | 200 + the same, number normalised | [`crate::Simulator::set_carrier`] |
-//! | `POST /_sim/optout` | `{"enabled": bool}` | 200 + `{"enabled"}` | [`crate::Simulator::set_opt_out_handling`] |
-//! | `POST /_sim/faults` | see below | 200 + `{}` | `set_fault_seed`, `clear_faults`, `set_callback_fault`, `set_webhook_fault`, [`crate::Simulator::set_api_fault`] |
-//! | `GET /_sim/errors` | | 200 + `[{"code", "message", "sid", "url", "at"}…]` | [`crate::Simulator::errors`] |
-//!
-//! Errors are `{"error": "…"}` with a 4xx/5xx status (malformed JSON on the `sim_routes`
-//! endpoints gets axum's plain-text rejection). `flush`, `carrier`, `optout`, `faults` and
-//! `errors` live in `sim_routes` (delivery, opt-out and webhook/callback faults), which documents
-//! them in full; the others here.
-//!
-//! `POST /_sim/faults` takes any of `{"seed": 7, "clear": true, "number": "+1…",
-//! "probability": 0.5, "callback": {"kind": "delay", "seconds": 10}, "webhook": {"kind":
-//! "timeout"}, "api": {"kind": "rate_limit"}}`, applied in that order: `seed` restarts the
-//! generators, `clear` removes every rule, then each of `callback` / `webhook` / `api` sets the
-//! rule of the scope (`number`, matching a message's `From` or `To`; global without it) with
-//! `probability` (default 1); a `null` fault removes that scope's rule. API faults
-//! (`api_faults`): `{"kind": "rate_limit"}` (429 / 20429), `{"kind": "server_error"}`
-//! (500 / 20500), `{"kind": "latency", "ms": 1500}`, on `POST …/Messages.json` only.
-//!
-//! * `GET /_sim/messages?to=E164`: 200 + JSON array of Message resources sent to `to`, oldest
-//!   first; without `to`, every message. A `+` that was not percent-encoded arrives as a space; a
-//!   leading space is read back as `+`.
-//! * `POST /_sim/inbound` with JSON `{"from", "to", "body", "media_urls"}` (`body` and
-//!   `media_urls` optional): a handset texts the account, as [`crate::Simulator::send_inbound`].
-//!   200 + JSON `{"sid", "http_status", "body"}` (the app's answer); 400 + `{"error"}` for
-//!   [`SimError::NoSmsUrl`] / [`SimError::NotAccountNumber`]; 502 + `{"error"}` when the webhook
-//!   could not be delivered; 504 + `{"error"}` when an injected timeout fault lost the answer.
-//! * `POST /_sim/reset`: forgets every message, media file, schedule, opt-out block, status
-//!   callback and debugger entry, restarts the SID counters, and removes every fault (API faults
-//!   and their generator too); the account's numbers and SMS URL stay. Everything else the state
-//!   holds returns to its start-up value. 204, empty body.
+//! `GET /_sim/messages`, `POST /_sim/inbound` and `POST /_sim/reset` (see the table in
+//! [`super`]).
 
 use std::sync::Arc;
 
@@ -52,8 +13,8 @@ use twilio_wire::message::Message;
 
 use crate::{handsets, Core, SimError};
 
-/// The `/_sim` routes.
-pub(crate) fn router() -> Router<Arc<Core>> {
+/// The routes of this module.
+pub(super) fn router() -> Router<Arc<Core>> {
     Router::new()
         .route("/_sim/messages", get(list_messages))
         .route("/_sim/inbound", post(inbound))

@@ -41,12 +41,9 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use twilio_wire::message::{Direction, Message, MessageStatus, API_VERSION};
 use twilio_wire::page::MessagePage;
 use twilio_wire::sid::MessageSid;
@@ -56,6 +53,10 @@ use crate::list::{paginate, DateFilter, ListQuery};
 use crate::state::{NewMessage, Record, SimState};
 use crate::validate::Credentials;
 use crate::{media, validate, Core};
+
+pub(crate) mod respond;
+
+use respond::{authenticate, live_only, resource_not_found, ApiReply, Caller};
 
 /// The API routes, with Twilio-shaped 404 and 405 answers.
 pub(crate) fn router() -> Router<Arc<Core>> {
@@ -80,103 +81,6 @@ pub(crate) fn router() -> Router<Arc<Core>> {
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
-}
-
-/// An [`ApiError`] as an HTTP response: its `status`, JSON body, and for 401 a
-/// `WWW-Authenticate: Basic` challenge.
-pub(crate) struct ApiReply(pub(crate) ApiError);
-
-impl IntoResponse for ApiReply {
-    fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = (status, Json(self.0)).into_response();
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"Twilio API\""),
-            );
-        }
-        response
-    }
-}
-
-impl From<ApiError> for ApiReply {
-    fn from(e: ApiError) -> Self {
-        ApiReply(e)
-    }
-}
-
-/// The `(username, password)` of an `Authorization: Basic …` header.
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, encoded) = value.trim().split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
-    let (user, password) = decoded.split_once(':')?;
-    Some((user.to_owned(), password.to_owned()))
-}
-
-/// Who made an authenticated request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Caller {
-    /// The live account's SID and Auth Token.
-    Live,
-    /// The test credentials (§10).
-    Test,
-}
-
-/// Checks Basic auth: the username must be the live (or test) account SID, the password its
-/// token, and the path's `{AccountSid}` the same account.
-///
-/// # Errors
-/// 401 / 20003 "Authentication Error - No credentials provided" without usable credentials,
-/// 401 / 20003 "Authenticate" for wrong ones or another account in the path.
-pub(crate) fn authenticate(
-    core: &Core,
-    headers: &HeaderMap,
-    path_account: &str,
-) -> Result<Caller, ApiError> {
-    let Some((user, password)) = basic_credentials(headers) else {
-        return Err(ApiError::new(
-            20003,
-            401,
-            "Authentication Error - No credentials provided",
-        ));
-    };
-    let live = core.account_sid.as_str();
-    let test = &core.test_credentials;
-    if user == live && password == core.auth_token && path_account == live {
-        Ok(Caller::Live)
-    } else if user == test.account_sid.as_str()
-        && password == test.auth_token
-        && path_account == test.account_sid.as_str()
-    {
-        Ok(Caller::Test)
-    } else {
-        Err(ApiError::new(20003, 401, "Authenticate"))
-    }
-}
-
-/// [`authenticate`] for a resource test credentials may not use.
-///
-/// # Errors
-/// As [`authenticate`]; 403 / 20008 for test credentials.
-pub(crate) fn live_only(
-    core: &Core,
-    headers: &HeaderMap,
-    path_account: &str,
-) -> Result<(), ApiError> {
-    match authenticate(core, headers, path_account)? {
-        Caller::Live => Ok(()),
-        Caller::Test => Err(ApiError::new(
-            20008,
-            403,
-            "Resource not accessible with Test Account Credentials",
-        )),
-    }
 }
 
 /// The first non-empty value of `name`, or `""`.
@@ -297,15 +201,6 @@ fn create_test_message(
         },
     );
     Ok((StatusCode::CREATED, Json(message)))
-}
-
-/// 404 / 20404 for `uri`, with Twilio's wording.
-pub(crate) fn resource_not_found(uri: &Uri) -> ApiError {
-    ApiError::new(
-        20404,
-        404,
-        format!("The requested resource {} was not found", uri.path()),
-    )
 }
 
 /// A stored message as fetch, list and update show it: with `subresource_uris.feedback`.
@@ -501,6 +396,7 @@ async fn method_not_allowed(uri: Uri) -> ApiReply {
 mod tests {
     use super::*;
     use crate::test_support::*;
+    use axum::http::header;
     use serde_json::Value;
 
     const FROM: &str = "+14155550100";

@@ -1,28 +1,5 @@
-//! The `/_sim/` control routes for delivery, carriers, opt-out, faults and the debugger log
-//! (JSON, no authentication, loopback only), for tools outside the process such as
-//! `convsms sim`:
-//!
-//! * `POST /_sim/flush`: runs [`crate::Simulator::run_due`]; 200 + `{"callbacks": n}`. The
-//!   simulator cannot move a clock it does not own: it applies what is due by the clock it was
-//!   started with. A standalone server runs on wall time, so a flush there delivers whatever has
-//!   become due since the messages were created (nothing runs on its own: no background timer).
-//! * `POST /_sim/carrier` with `{"number": "+1…", "profile": "unreachable"}` (profiles in snake
-//!   case: `delivers`, `unreachable`, `unknown_handset`, `landline`, `filtered`,
-//!   `unknown_error`, `not_mobile`): as [`crate::Simulator::set_carrier`]; 200 + the same object
-//!   with the number normalised.
-//! * `POST /_sim/optout` with `{"enabled": false}`: as
-//!   [`crate::Simulator::set_opt_out_handling`]; 200 + `{"enabled": …}`.
-//! * `POST /_sim/faults` with any of `{"seed": 7, "clear": true, "number": "+1…",
-//!   "probability": 0.5, "callback": {"kind": "delay", "seconds": 10}, "webhook": {"kind":
-//!   "timeout"}}`, applied in that order: `seed` restarts the generator, `clear` removes every
-//!   rule, then `callback` / `webhook` set the rule of the scope (`number`, or global without
-//!   it) with `probability` (default 1); `null` removes that scope's rule. 200 + `{}`; 400 +
-//!   `{"error"}` when `probability` is outside `[0, 1]`.
-//! * `GET /_sim/errors`: 200 + the debugger log, a JSON array of
-//!   `{"code", "message", "sid", "url", "at"}`, oldest first (see
-//!   [`crate::Simulator::errors`]).
-//!
-//! Malformed JSON bodies get axum's JSON rejection (HTTP 400/415/422 with a text body).
+//! `POST /_sim/flush`, `/_sim/carrier`, `/_sim/optout`, `/_sim/faults` and `GET /_sim/errors`:
+//! how the simulated Twilio and the carriers behave (see the table in [`super`]).
 
 use std::sync::Arc;
 
@@ -38,7 +15,7 @@ use crate::faults::{Rule, WebhookFault};
 use crate::{delivery, numbers, CallbackFault, CarrierProfile, Core, DebuggerEvent, FaultScope};
 
 /// The routes of this module.
-pub(crate) fn router() -> Router<Arc<Core>> {
+pub(super) fn router() -> Router<Arc<Core>> {
     Router::new()
         .route("/_sim/flush", post(flush))
         .route("/_sim/carrier", post(carrier))
