@@ -8,6 +8,8 @@
 //! The World and steps live in the binary, not the library: cucumber collects steps with
 //! `inventory`, which a linker may drop from a library crate (cucumber-rs issues 271 and 304).
 
+#[cfg(test)]
+mod step_shape;
 pub mod steps;
 pub mod world;
 mod world_actions;
