@@ -1,7 +1,8 @@
 //! The shape of the step library, read from its source: how many steps are a single call to one
 //! World method (a "one-line step"), the rest parsing or deciding in the step itself.
 //!
-//! `cargo test -p convsms-cli step_shape -- --nocapture` prints the figures and the other steps.
+//! `cargo test -p convsms-cli step_shape -- --nocapture` prints the figures and the other steps;
+//! the test fails when a step is not a one-line step.
 //!
 //! A one-line step's body is one expression: `w.method(args)`, optionally `.await`ed, `?`ed or
 //! wrapped in `Ok(…)`, whose arguments are plain values: variables, constants, literals, `&` of
@@ -121,5 +122,16 @@ fn step_shape() {
         steps.len(),
         super::registered_steps().len(),
         "every registered step is a function under steps/"
+    );
+    let others: Vec<String> = steps
+        .iter()
+        .filter(|s| !s.one_line)
+        .map(|s| format!("{}::{}", s.file, s.name))
+        .collect();
+    assert!(
+        others.is_empty(),
+        "every step reads its words through typed parameters (check/params.rs) and calls one World \
+         method with them; these do more: {}",
+        others.join(", ")
     );
 }
