@@ -43,12 +43,15 @@ pub struct Group(pub Vec<String>);
 impl FromStr for Group {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let names = match words {
+            "empty" => "",
+            quoted => quoted.trim_matches('"'),
+        };
         Ok(Group(
-            words
-                .trim_matches('"')
+            names
                 .split(',')
                 .map(str::trim)
-                .filter(|s| !s.is_empty() && *s != "empty")
+                .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect(),
         ))

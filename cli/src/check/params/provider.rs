@@ -122,7 +122,8 @@ impl FromStr for StatusCallbackFault {
     }
 }
 
-/// An inbound webhook's signature: `the signature "…"` or `no signature`.
+/// An inbound webhook's signature: `the signature "…"` or `no signature` (as is `the
+/// signature ""`: no header is sent).
 #[derive(Clone, Debug, Parameter)]
 #[param(name = "signature", regex = r#"the signature "[^"]*"|no signature"#)]
 pub struct Signature(pub Option<String>);
@@ -130,7 +131,12 @@ pub struct Signature(pub Option<String>);
 impl FromStr for Signature {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
-        Ok(Signature(quoted_texts(words).into_iter().next()))
+        Ok(Signature(
+            quoted_texts(words)
+                .into_iter()
+                .next()
+                .filter(|s| !s.is_empty()),
+        ))
     }
 }
 
