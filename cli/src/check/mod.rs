@@ -1,17 +1,20 @@
 //! `convsms check` and `convsms steps`: runs Gherkin features against the whole engine.
 //!
-//! - [`world`]: the per-scenario world (engine, simulated Twilio, SQLite, clock).
-//! - [`steps`]: the step library.
+//! - [`world`]: the per-scenario world (engine, simulated Twilio, SQLite, clock), one file per
+//!   concept.
+//! - [`steps`]: the step library, one file per concept; each step calls one World method.
+//! - [`params`]: the typed parameters of step sentences (`{requester}`, `{duration}`, `{count}`…).
 //! - this module: the runner (many paths, tag filters, JUnit), the row-coverage table and the
 //!   step catalogue.
 //!
 //! The World and steps live in the binary, not the library: cucumber collects steps with
 //! `inventory`, which a linker may drop from a library crate (cucumber-rs issues 271 and 304).
 
+pub mod params;
+#[cfg(test)]
+mod step_shape;
 pub mod steps;
 pub mod world;
-mod world_actions;
-mod world_awa;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -2,9 +2,11 @@
 
 use cucumber::{given, then, when};
 
-use super::ensure;
+use super::StepResult;
+use crate::check::params::{
+    ActionEvent, Duration, Effect, InteractionNo, NewAction, Notification, TimeOfDay, Where,
+};
 use crate::check::world::ConvWorld;
-use convsms::domain::messaging_actions::{Action, TimerState};
 
 pub const EXAMPLES: &[&str] = &[
     r#"Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting""#,
@@ -23,156 +25,70 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then agent "alice" has no workspace notification"#,
 ];
 
-fn seconds(n: i64, unit: &str) -> i64 {
-    match unit.trim_end_matches('s') {
-        "second" => n,
-        "minute" => n * 60,
-        "hour" => n * 3600,
-        _ => n * 86_400,
-    }
-}
-
-fn action(words: &str) -> Action {
-    let quoted = words.split('"').nth(1).unwrap_or_default().to_owned();
-    if words.starts_with("prompts the agent") {
-        Action::PromptAgent { text: quoted }
-    } else if words.starts_with("prompts the requester") {
-        Action::PromptRequester { text: quoted }
-    } else if words == "reassigns" {
-        Action::Reassign
-    } else {
-        Action::SetState { state: quoted }
-    }
-}
-
-#[given(
-    regex = r#"^(an? |an inactive )messaging action "([^"]+)" on "(requester message without agent response|agent message without requester response)" after (\d+) (seconds?|minutes?|hours?|days?) that (prompts the agent "[^"]*"|prompts the requester "[^"]*"|reassigns|sets state "[^"]*")(?: where "([^"]*)")?$"#
-)]
-#[allow(clippy::too_many_arguments)]
+#[given(expr = "{a_messaging_action} {string} on {event} after {duration} that {effect}{where}")]
 fn given_action(
     w: &mut ConvWorld,
-    article: String,
+    new: NewAction,
     name: String,
-    event: String,
-    n: i64,
-    unit: String,
-    what: String,
-    filter: String,
-) -> Result<(), String> {
-    let a = ConvWorld::messaging_action(
-        &name,
-        &event,
-        seconds(n, &unit),
-        action(&what),
-        &filter,
-        !article.contains("inactive"),
-    )?;
-    w.given_action(a)
+    event: ActionEvent,
+    after: Duration,
+    effect: Effect,
+    filter: Where,
+) -> StepResult {
+    Ok(w.given_action(new.active, &name, event.0, after.0, &effect.0, &filter)?)
 }
 
 #[given("no messaging actions are active")]
-fn none_active(w: &mut ConvWorld) -> Result<(), String> {
-    w.given_no_actions()
+fn none_active(w: &mut ConvWorld) -> StepResult {
+    Ok(w.given_no_actions()?)
 }
 
 #[when(
-    regex = r#"^an administrator saves (?:an? |an inactive )messaging action "([^"]+)" on "(requester message without agent response|agent message without requester response)" after (\d+) (seconds?|minutes?|hours?|days?) that (prompts the agent "[^"]*"|prompts the requester "[^"]*"|reassigns|sets state "[^"]*")(?: where "([^"]*)")?$"#
+    expr = "an administrator saves {a_messaging_action} {string} on {event} after {duration} that {effect}{where}"
 )]
-#[allow(clippy::too_many_arguments)]
 fn save_action(
     w: &mut ConvWorld,
+    new: NewAction,
     name: String,
-    event: String,
-    n: i64,
-    unit: String,
-    what: String,
-    filter: String,
-) {
-    let a = ConvWorld::messaging_action(
-        &name,
-        &event,
-        seconds(n, &unit),
-        action(&what),
-        &filter,
-        true,
-    );
-    w.try_save_action(a);
+    event: ActionEvent,
+    after: Duration,
+    effect: Effect,
+    filter: Where,
+) -> StepResult {
+    Ok(w.admin_saves_action(new.active, &name, event.0, after.0, &effect.0, &filter)?)
 }
 
 #[when("time advances to the next timer")]
-async fn next_timer(w: &mut ConvWorld) -> Result<(), String> {
-    w.advance_to_next_timer().await
+async fn next_timer(w: &mut ConvWorld) -> StepResult {
+    Ok(w.advance_to_next_timer().await?)
 }
 
 #[then("no messaging action has fired")]
-fn none_fired(w: &mut ConvWorld) -> Result<(), String> {
-    let fired: Vec<_> = w
-        .timers()?
-        .into_iter()
-        .filter(|t| t.3 == TimerState::Fired)
-        .collect();
-    ensure(fired.is_empty(), || format!("fired: {fired:?}"))
+fn none_fired(w: &mut ConvWorld) -> StepResult {
+    Ok(w.check_none_fired()?)
 }
 
-#[then(regex = r#"^messaging action "([^"]+)" has fired once for (\S+)$"#)]
-fn fired_once(w: &mut ConvWorld, name: String, number: String) -> Result<(), String> {
-    let all = w.timers()?;
-    let n = all
-        .iter()
-        .filter(|t| t.0 == number && t.1 == name && t.3 == TimerState::Fired)
-        .count();
-    ensure(n == 1, || {
-        format!("{name} fired {n} times for {number}; timers: {all:?}")
-    })
+#[then(expr = "messaging action {string} has fired once for {interaction}")]
+fn fired_once(w: &mut ConvWorld, name: String, number: InteractionNo) -> StepResult {
+    Ok(w.check_fired_once(&name, &number)?)
 }
 
-#[then(regex = r#"^interaction (\S+) has a pending timer "([^"]+)" due at "(\d\d:\d\d:\d\d)"$"#)]
+#[then(expr = "interaction {interaction} has a pending timer {string} due at {time_of_day}")]
 fn pending_timer(
     w: &mut ConvWorld,
-    number: String,
+    number: InteractionNo,
     name: String,
-    at: String,
-) -> Result<(), String> {
-    let all = w.timers()?;
-    ensure(
-        all.iter().any(|t| {
-            t.0 == number
-                && t.1 == name
-                && t.3 == TimerState::Pending
-                && t.2.format("%H:%M:%S").to_string() == at
-        }),
-        || format!("no pending {name} due at {at} for {number}; timers: {all:?}"),
-    )
+    at: TimeOfDay,
+) -> StepResult {
+    Ok(w.check_pending_timer(&number, &name, at.0)?)
 }
 
-#[then(regex = r"^interaction (\S+) has no pending timer$")]
-fn no_pending(w: &mut ConvWorld, number: String) -> Result<(), String> {
-    let all = w.timers()?;
-    ensure(
-        !all.iter()
-            .any(|t| t.0 == number && t.3 == TimerState::Pending),
-        || format!("timers: {all:?}"),
-    )
+#[then(expr = "interaction {interaction} has no pending timer")]
+fn no_pending(w: &mut ConvWorld, number: InteractionNo) -> StepResult {
+    Ok(w.check_no_pending_timer(&number)?)
 }
 
-#[then(
-    regex = r#"^agent "([^"]+)" has (?:the workspace notification "([^"]+)" for (\S+)|no workspace notification)$"#
-)]
-fn notification(
-    w: &mut ConvWorld,
-    agent: String,
-    text: String,
-    number: String,
-) -> Result<(), String> {
-    let got = w.notifications(&agent)?;
-    if text.is_empty() {
-        return ensure(got.is_empty(), || {
-            format!("{agent} has notifications {got:?}")
-        });
-    }
-    ensure(
-        got.iter()
-            .any(|(n, t)| n.as_deref() == Some(number.as_str()) && *t == text),
-        || format!("{agent} has no notification {text:?} for {number}: {got:?}"),
-    )
+#[then(expr = "agent {string} has {notification}")]
+fn notification(w: &mut ConvWorld, agent: String, want: Notification) -> StepResult {
+    Ok(w.check_notification(&agent, &want)?)
 }

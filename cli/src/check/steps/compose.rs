@@ -2,10 +2,11 @@
 
 use cucumber::{given, then, when};
 
-use super::{ensure, quoted, table};
+use super::StepResult;
+use crate::check::params::{
+    ComposeScope, Composition, InteractionNo, List, Ongoing, Requester, Warning,
+};
 use crate::check::world::ConvWorld;
-use convsms::domain::model::InteractionNumber;
-use convsms::engine::{ComposeRequest, ToField};
 
 pub const EXAMPLES: &[&str] = &[
     r#"Given a phone interaction for consumer "Bea Brown""#,
@@ -26,144 +27,57 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then the agent sees no warning"#,
 ];
 
-#[given(
-    regex = r#"^a phone interaction for (sys_user|user|consumer|customer contact|contact) "([^"]+)"$"#
-)]
-fn phone_interaction(w: &mut ConvWorld, t: String, name: String) -> Result<(), String> {
-    w.given_phone_interaction(table(&t), &name)
+#[given(expr = "a phone interaction for {requester}")]
+fn phone_interaction(w: &mut ConvWorld, who: Requester) -> StepResult {
+    Ok(w.given_phone_interaction(&who)?)
 }
 
-#[given(regex = r#"^a send-from/send-to extension that sends from (".+?") to "([^"]+)"$"#)]
-fn extension(w: &mut ConvWorld, from: String, to: String) -> Result<(), String> {
-    w.given_extension(&quoted(&from), Some(&to))
+#[given(expr = r"a send-from\/send-to extension that sends from {list} to {string}")]
+fn extension(w: &mut ConvWorld, from: List, to: String) -> StepResult {
+    Ok(w.given_extension(&from.0, &to)?)
 }
 
-#[when(
-    regex = r#"^agent "([^"]+)" opens Compose SMS(?: on interaction (\S+))?(?: for (sys_user|user|consumer|customer contact|contact) "([^"]+)")?$"#
-)]
-fn open(
-    w: &mut ConvWorld,
-    agent: String,
-    number: String,
-    t: String,
-    name: String,
-) -> Result<(), String> {
-    let number = (!number.is_empty()).then_some(number.as_str());
-    let requester = (!t.is_empty()).then(|| (table(&t), name.as_str()));
-    w.open_compose(&agent, number, requester)
+#[when(expr = "agent {string} opens Compose SMS{compose_scope}")]
+fn open(w: &mut ConvWorld, agent: String, scope: ComposeScope) -> StepResult {
+    Ok(w.open_compose(&agent, &scope)?)
 }
 
-#[when(
-    regex = r#"^agent "([^"]+)" composes "([^"]*)"(?: with the attachment "([^"]+)" of type "([^"]+)")?(?: on interaction (\S+))?(?: from "([^"]+)")?(?: to "([^"]+)")?(?: for (sys_user|user|consumer|customer contact|contact) "([^"]+)")?$"#
-)]
-#[allow(clippy::too_many_arguments)]
+#[when(expr = "agent {string} composes {string}{composition}")]
 async fn compose(
     w: &mut ConvWorld,
     agent: String,
     body: String,
-    file: String,
-    content_type: String,
-    number: String,
-    from: String,
-    to: String,
-    t: String,
-    name: String,
-) -> Result<(), String> {
-    let interaction = if number.is_empty() {
-        None
-    } else {
-        Some(InteractionNumber::parse(&number).map_err(|e| e.to_string())?)
-    };
-    let req = ComposeRequest {
-        agent,
-        interaction,
-        requester: (!t.is_empty()).then(|| (table(&t), name)),
-        from: (!from.is_empty()).then_some(from),
-        to: if to.is_empty() {
-            ToField::Default
-        } else {
-            ToField::Other(to)
-        },
-        body,
-        attachment: (!file.is_empty()).then(|| ConvWorld::attachment(&file, &content_type)),
-    };
-    w.compose(req).await
+    composition: Composition,
+) -> StepResult {
+    Ok(w.compose(&agent, &body, &composition).await?)
 }
 
-fn form(w: &ConvWorld) -> Result<&convsms::engine::ComposeForm, String> {
-    w.last_form.as_ref().ok_or_else(|| {
-        format!(
-            "no Compose SMS form is open (last error: {:?})",
-            w.last_error
-        )
-    })
+#[then(expr = "the Compose SMS form offers From {list} with none preselected")]
+fn offers(w: &mut ConvWorld, from: List) -> StepResult {
+    Ok(w.check_offers_from(&from.0)?)
 }
 
-#[then(regex = r#"^the Compose SMS form offers From (".+") with none preselected$"#)]
-fn offers(w: &mut ConvWorld, list: String) -> Result<(), String> {
-    let f = form(w)?;
-    let got: Vec<String> = f.from_choices.iter().map(|n| n.to_string()).collect();
-    ensure(got == quoted(&list) && f.from.is_none(), || {
-        format!("the form offers {got:?} with {:?} preselected", f.from)
-    })
+#[then(expr = "the Compose SMS form preselects From {string}")]
+fn preselects(w: &mut ConvWorld, from: String) -> StepResult {
+    Ok(w.check_preselects_from(&from)?)
 }
 
-#[then(regex = r#"^the Compose SMS form preselects From "([^"]+)"$"#)]
-fn preselects(w: &mut ConvWorld, from: String) -> Result<(), String> {
-    let f = form(w)?;
-    let got = f.from.as_ref().map(|n| n.to_string());
-    ensure(got.as_deref() == Some(from.as_str()), || {
-        format!("the form preselects {got:?}")
-    })
+#[then(expr = "the Compose SMS form fills To with {string}")]
+fn fills_to(w: &mut ConvWorld, to: String) -> StepResult {
+    Ok(w.check_fills_to(&to)?)
 }
 
-#[then(regex = r#"^the Compose SMS form fills To with "([^"]+)"$"#)]
-fn fills_to(w: &mut ConvWorld, to: String) -> Result<(), String> {
-    let f = form(w)?;
-    let got = f.to.as_ref().map(|n| n.to_string());
-    ensure(got.as_deref() == Some(to.as_str()), || {
-        format!("the form fills To with {got:?}")
-    })
+#[then(expr = "the Compose SMS form shows {ongoing}")]
+fn ongoing(w: &mut ConvWorld, want: Ongoing) -> StepResult {
+    Ok(w.check_form_ongoing(&want)?)
 }
 
-#[then(
-    regex = r"^the Compose SMS form shows (?:the ongoing interaction (\S+)|no ongoing interaction)$"
-)]
-fn ongoing(w: &mut ConvWorld, number: String) -> Result<(), String> {
-    let f = form(w)?;
-    let got = f.ongoing.as_ref().map(|n| n.to_string());
-    let want = (!number.is_empty()).then_some(number);
-    ensure(got == want, || {
-        format!("the form shows ongoing {got:?}, expected {want:?}")
-    })
+#[then(expr = "the message went into interaction {interaction}")]
+fn went_into(w: &mut ConvWorld, number: InteractionNo) -> StepResult {
+    Ok(w.check_went_into(&number)?)
 }
 
-#[then(regex = r"^the message went into interaction (\S+)$")]
-fn went_into(w: &mut ConvWorld, number: String) -> Result<(), String> {
-    let out = w
-        .last_send
-        .as_ref()
-        .ok_or_else(|| format!("nothing was sent (last error: {:?})", w.last_error))?;
-    ensure(out.interaction.as_str() == number, || {
-        format!("the message went into {}", out.interaction)
-    })
-}
-
-#[then(regex = r#"^the agent sees (?:the warning "([^"]+)"|no warning)$"#)]
-fn warning(w: &mut ConvWorld, text: String) -> Result<(), String> {
-    let from_send = w.last_send.as_ref().and_then(|o| o.warning.clone());
-    let from_http = w.last_http.as_ref().and_then(|h| {
-        serde_json::from_str::<serde_json::Value>(&h.body)
-            .ok()
-            .and_then(|v| v["result"]["message"].as_str().map(str::to_owned))
-    });
-    let got = from_send.or(from_http);
-    if text.is_empty() {
-        return ensure(got.is_none(), || {
-            format!("the agent sees the warning {got:?}")
-        });
-    }
-    ensure(got.as_deref().is_some_and(|g| g.contains(&text)), || {
-        format!("the agent sees {got:?}, expected a warning saying {text:?}")
-    })
+#[then(expr = "the agent sees {warning}")]
+fn warning(w: &mut ConvWorld, want: Warning) -> StepResult {
+    Ok(w.check_warning(&want)?)
 }

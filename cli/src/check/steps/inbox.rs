@@ -3,7 +3,8 @@
 
 use cucumber::{then, when};
 
-use super::ensure;
+use super::StepResult;
+use crate::check::params::{Count, InteractionNo, NewMessage, Receives};
 use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
@@ -18,75 +19,47 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then the requester of IMS0001001 does not receive "alice rejected the conversation.""#,
 ];
 
-#[when(regex = r#"^agent "([^"]+)" reads (\S+)$"#)]
-fn reads(w: &mut ConvWorld, agent: String, interaction: String) -> Result<(), String> {
-    w.read_conversation(&agent, &interaction)
+#[when(expr = "agent {string} reads {interaction}")]
+fn reads(w: &mut ConvWorld, agent: String, number: InteractionNo) -> StepResult {
+    Ok(w.read_conversation(&agent, &number)?)
 }
 
-#[then(regex = r#"^agent "([^"]+)"'s Ongoing tab shows (\S+) (with|without) a new message$"#)]
+#[then(expr = "agent {string}'s Ongoing tab shows {interaction} {with_or_without} a new message")]
 fn shows(
     w: &mut ConvWorld,
     agent: String,
-    interaction: String,
-    with: String,
-) -> Result<(), String> {
-    let tab = w.ongoing(&agent)?;
-    let want = with == "with";
-    let row = tab
-        .iter()
-        .find(|r| r.interaction.as_str() == interaction)
-        .ok_or_else(|| format!("{agent}'s Ongoing tab does not show {interaction}: {tab:?}"))?;
-    ensure(row.unread == want, || {
-        let got = if row.unread { "with" } else { "without" };
-        format!("{agent}'s Ongoing tab shows {interaction} {got} a new message, expected {with}")
-    })
+    number: InteractionNo,
+    new_message: NewMessage,
+) -> StepResult {
+    Ok(w.check_ongoing_shows(&agent, &number, new_message.0)?)
 }
 
-#[then(regex = r#"^agent "([^"]+)"'s Ongoing tab does not show (\S+)$"#)]
-fn not_shown(w: &mut ConvWorld, agent: String, interaction: String) -> Result<(), String> {
-    let tab = w.ongoing(&agent)?;
-    ensure(
-        !tab.iter().any(|r| r.interaction.as_str() == interaction),
-        || format!("{agent}'s Ongoing tab still shows {interaction}: {tab:?}"),
-    )
+#[then(expr = "agent {string}'s Ongoing tab does not show {interaction}")]
+fn not_shown(w: &mut ConvWorld, agent: String, number: InteractionNo) -> StepResult {
+    Ok(w.check_ongoing_hides(&agent, &number)?)
 }
 
-#[then(regex = r#"^agent "([^"]+)"'s Ongoing tab is empty$"#)]
-fn empty(w: &mut ConvWorld, agent: String) -> Result<(), String> {
-    let tab = w.ongoing(&agent)?;
-    ensure(tab.is_empty(), || {
-        format!("{agent}'s Ongoing tab is not empty: {tab:?}")
-    })
+#[then(expr = "agent {string}'s Ongoing tab is empty")]
+fn empty(w: &mut ConvWorld, agent: String) -> StepResult {
+    Ok(w.check_ongoing_empty(&agent)?)
 }
 
-#[then(regex = r#"^agent "([^"]+)"'s Ongoing tab indicator shows (\d+|no) new messages?$"#)]
-fn indicator(w: &mut ConvWorld, agent: String, n: String) -> Result<(), String> {
-    let n: usize = n.parse().unwrap_or(0);
-    let tab = w.ongoing(&agent)?;
-    let got = tab.iter().filter(|r| r.unread).count();
-    ensure(got == n, || {
-        format!("{agent}'s Ongoing tab indicator shows {got}, expected {n}: {tab:?}")
-    })
+#[then(expr = "agent {string}'s Ongoing tab indicator shows {count} new message(s)")]
+fn indicator(w: &mut ConvWorld, agent: String, count: Count) -> StepResult {
+    Ok(w.check_indicator(&agent, count.0)?)
 }
 
-#[then(regex = r#"^agents see "([^"]+)" in (\S+)$"#)]
-fn agents_see(w: &mut ConvWorld, text: String, interaction: String) -> Result<(), String> {
-    let lines = w.system_lines(&interaction)?;
-    ensure(lines.contains(&text), || {
-        format!("the system messages of {interaction} are {lines:?}; none is {text:?}")
-    })
+#[then(expr = "agents see {string} in {interaction}")]
+fn agents_see(w: &mut ConvWorld, text: String, number: InteractionNo) -> StepResult {
+    Ok(w.check_agents_see(&text, &number)?)
 }
 
-#[then(regex = r#"^the requester of (\S+) (receives|does not receive) "([^"]+)"$"#)]
+#[then(expr = "the requester of {interaction} {receives} {string}")]
 fn requester_receives(
     w: &mut ConvWorld,
-    interaction: String,
-    verb: String,
+    number: InteractionNo,
+    receives: Receives,
     text: String,
-) -> Result<(), String> {
-    let got = w.requester_received(&interaction)?;
-    let want = verb == "receives";
-    ensure(got.contains(&text) == want, || {
-        format!("the requester of {interaction} {verb} {text:?}? They received {got:?}")
-    })
+) -> StepResult {
+    Ok(w.check_requester_receives(&number, receives.0, &text)?)
 }

@@ -1,6 +1,8 @@
 //! The step library, one file per domain concept (mirroring `features/<concept>/`).
 //!
-//! Every step parses its words and calls one [`ConvWorld`](super::world::ConvWorld) method. Each
+//! Every step reads its words through typed parameters ([`super::params`]: `{requester}`,
+//! `{duration}`, `{count}` …) and calls one [`ConvWorld`](super::world::ConvWorld) method, whose
+//! file under `world/` has the step file's name. Each
 //! file lists an example sentence for each of its steps in `EXAMPLES`: `convsms steps` prints them,
 //! and a test checks that every step has an example and every example matches exactly one step.
 
@@ -15,8 +17,6 @@ pub mod profiles;
 pub mod provider;
 pub mod routing;
 pub mod virtual_agent;
-
-use convsms::domain::model::PartyTable;
 
 /// Every example sentence, by concept.
 pub const EXAMPLES: &[(&str, &[&str])] = &[
@@ -33,32 +33,22 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("inbox", inbox::EXAMPLES),
 ];
 
-/// The words a step may use for a requester table.
-pub const TABLE: &str = r"(sys_user|user|consumer|customer contact|contact)";
+/// What a step returns: the World's error, shown with its causes.
+pub type StepResult = Result<(), Failure>;
 
-/// Reads a table word.
-pub fn table(word: &str) -> PartyTable {
-    match word {
-        "consumer" => PartyTable::CsmConsumer,
-        "customer contact" | "contact" => PartyTable::CustomerContact,
-        _ => PartyTable::SysUser,
+/// A failed step. Cucumber prints a step's error with `{}`, which for an [`anyhow::Error`] is its
+/// outermost context only; this shows the whole chain ("saving the queue "Broken": invalid
+/// encoded query at byte 3 ...").
+pub struct Failure(anyhow::Error);
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure(e)
     }
 }
 
-/// The quoted strings of a list such as `"+1…", "+1…" and "+1…"`.
-pub fn quoted(list: &str) -> Vec<String> {
-    list.split('"')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Fails with `msg` unless `cond`.
-pub fn ensure(cond: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
-    if cond {
-        Ok(())
-    } else {
-        Err(msg())
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
     }
 }

@@ -2,7 +2,8 @@
 
 use cucumber::then;
 
-use super::ensure;
+use super::StepResult;
+use crate::check::params::Switch;
 use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
@@ -12,26 +13,17 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then no SMS update subscription is stored"#,
 ];
 
-#[then(regex = r#"^sys_user "([^"]+)" has SMS update notifications (on|off)$"#)]
-fn setting(w: &mut ConvWorld, user: String, state: String) -> Result<(), String> {
-    let got = w.subscription(&user)?;
-    let want = state == "on";
-    // Never set means off (NOTIF-1).
-    ensure(got.unwrap_or(false) == want, || {
-        format!("{user}'s SMS updates are {got:?}, expected {state}")
-    })
+#[then(expr = "sys_user {string} has SMS update notifications {on_off}")]
+fn setting(w: &mut ConvWorld, user: String, on: Switch) -> StepResult {
+    Ok(w.check_sms_updates(&user, on.0)?)
 }
 
-#[then(regex = r#"^sys_user "([^"]+)" never set SMS update notifications$"#)]
-fn never_set(w: &mut ConvWorld, user: String) -> Result<(), String> {
-    let got = w.subscription(&user)?;
-    ensure(got.is_none(), || {
-        format!("{user} has a stored setting {got:?}")
-    })
+#[then(expr = "sys_user {string} never set SMS update notifications")]
+fn never_set(w: &mut ConvWorld, user: String) -> StepResult {
+    Ok(w.check_sms_updates_never_set(&user)?)
 }
 
 #[then("no SMS update subscription is stored")]
-fn none_stored(w: &mut ConvWorld) -> Result<(), String> {
-    let n = w.subscription_count()?;
-    ensure(n == 0, || format!("{n} subscriptions are stored"))
+fn none_stored(w: &mut ConvWorld) -> StepResult {
+    Ok(w.check_no_subscriptions()?)
 }

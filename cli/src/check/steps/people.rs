@@ -2,7 +2,8 @@
 
 use cucumber::given;
 
-use super::{table, TABLE};
+use super::StepResult;
+use crate::check::params::NewRequester;
 use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
@@ -17,39 +18,32 @@ pub const EXAMPLES: &[&str] = &[
     r#"Given the virtual agent is off"#,
 ];
 
-#[given(
-    regex = r#"^an? (sys_user|user|consumer|customer contact|contact)(?: "([^"]+)")?(?: with mobile phone "([^"]+)")?(?: located in "([A-Za-z]{2})")?$"#
-)]
-fn party(
-    w: &mut ConvWorld,
-    t: String,
-    name: String,
-    phone: String,
-    country: String,
-) -> Result<(), String> {
-    let _ = TABLE;
-    fn opt(s: &str) -> Option<&str> {
-        (!s.is_empty()).then_some(s)
-    }
-    w.given_party(table(&t), opt(&name), opt(&phone), opt(&country))
+#[given(expr = "a(n) {new_requester}")]
+fn requester(w: &mut ConvWorld, new: NewRequester) -> StepResult {
+    Ok(w.given_requester(&new)?)
 }
 
-#[given(regex = r#"^an agent "([^"]+)"( who is available for SMS)?$"#)]
-fn agent(w: &mut ConvWorld, name: String, available: String) -> Result<(), String> {
-    w.given_agent(&name, true, !available.is_empty())
+#[given(expr = "an agent {string}")]
+fn agent(w: &mut ConvWorld, name: String) -> StepResult {
+    Ok(w.given_agent(&name)?)
 }
 
-#[given(regex = r#"^a user "([^"]+)" without the agent_workspace_user role$"#)]
-fn user_without_role(w: &mut ConvWorld, name: String) -> Result<(), String> {
-    w.given_agent(&name, false, false)
+#[given(expr = "an agent {string} who is available for SMS")]
+fn available_agent(w: &mut ConvWorld, name: String) -> StepResult {
+    Ok(w.given_available_agent(&name)?)
 }
 
-#[given(regex = r#"^the property "([^"]+)" is "([^"]*)"$"#)]
-fn property(w: &mut ConvWorld, name: String, value: String) -> Result<(), String> {
-    w.given_property(&name, &value)
+#[given(expr = "a user {string} without the agent_workspace_user role")]
+fn user_without_role(w: &mut ConvWorld, name: String) -> StepResult {
+    Ok(w.given_user_without_agent_role(&name)?)
+}
+
+#[given(expr = "the property {string} is {string}")]
+fn property(w: &mut ConvWorld, name: String, value: String) -> StepResult {
+    Ok(w.given_property(&name, &value)?)
 }
 
 #[given("the virtual agent is off")]
-fn va_off(w: &mut ConvWorld) -> Result<(), String> {
-    w.given_property(convsms::engine::properties::VIRTUAL_AGENT_ENABLED, "false")
+fn va_off(w: &mut ConvWorld) -> StepResult {
+    Ok(w.given_virtual_agent_off()?)
 }

@@ -1,9 +1,9 @@
 //! ServiceNow's validation endpoints: validate_phone_number and validate_profile.
 
 use cucumber::{then, when};
-use serde_json::json;
 
-use super::ensure;
+use super::StepResult;
+use crate::check::params::{ForConsumer, InRegion, Requester};
 use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
@@ -16,66 +16,27 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then the validation is refused with "is not a phone number""#,
 ];
 
-#[when(
-    regex = r#"^the agent validates the phone number "([^"]*)"(?: for consumer "([^"]+)")?(?: in region "([^"]+)")?$"#
-)]
+#[when(expr = "the agent validates the phone number {string}{for_consumer}{in_region}")]
 async fn validate_number(
     w: &mut ConvWorld,
     number: String,
-    consumer: String,
-    region: String,
-) -> Result<(), String> {
-    let mut body = json!({"phone_number": number});
-    if !consumer.is_empty() {
-        body["consumer"] = json!(consumer);
-    }
-    if !region.is_empty() {
-        body["region"] = json!(region);
-    }
-    w.call_endpoint("validate_phone_number", body).await
+    consumer: ForConsumer,
+    region: InRegion,
+) -> StepResult {
+    Ok(w.validate_number(&number, &consumer, &region).await?)
 }
 
-#[when(
-    regex = r#"^the agent validates the profile of "([^"]+)" for (consumer|contact|user) "([^"]+)"$"#
-)]
-async fn validate_profile(
-    w: &mut ConvWorld,
-    number: String,
-    kind: String,
-    name: String,
-) -> Result<(), String> {
-    w.call_endpoint(
-        "validate_profile",
-        json!({"phone_number": number, kind: name}),
-    )
-    .await
+#[when(expr = "the agent validates the profile of {string} for {requester}")]
+async fn validate_profile(w: &mut ConvWorld, number: String, who: Requester) -> StepResult {
+    Ok(w.validate_profile(&number, &who).await?)
 }
 
-fn answer(w: &ConvWorld) -> Result<(u16, serde_json::Value), String> {
-    let h = w.last_http.as_ref().ok_or("no endpoint was called")?;
-    let v = serde_json::from_str(&h.body).map_err(|e| format!("not JSON ({e}): {}", h.body))?;
-    Ok((h.status, v))
+#[then(expr = "the validation answers {string}{in_region}")]
+fn answers(w: &mut ConvWorld, e164: String, region: InRegion) -> StepResult {
+    Ok(w.check_validation_answers(&e164, &region)?)
 }
 
-#[then(regex = r#"^the validation answers "([^"]+)"(?: in region "([^"]+)")?$"#)]
-fn answers(w: &mut ConvWorld, e164: String, region: String) -> Result<(), String> {
-    let (status, v) = answer(w)?;
-    let r = &v["result"];
-    ensure(
-        status == 200 && r["valid"] == true && r["e164"] == e164.as_str(),
-        || format!("expected {e164}, got {status} {v}"),
-    )?;
-    ensure(region.is_empty() || r["region"] == region.as_str(), || {
-        format!("expected region {region}, got {v}")
-    })
-}
-
-#[then(regex = r#"^the validation is refused with "([^"]+)"$"#)]
-fn refused(w: &mut ConvWorld, text: String) -> Result<(), String> {
-    let (status, v) = answer(w)?;
-    let msg = v["error"]["message"].as_str().unwrap_or_default();
-    ensure(
-        status == 400 && v["status"] == "failure" && msg.contains(&text),
-        || format!("expected a 400 failure saying {text:?}, got {status} {v}"),
-    )
+#[then(expr = "the validation is refused with {string}")]
+fn refused(w: &mut ConvWorld, text: String) -> StepResult {
+    Ok(w.check_validation_refused(&text)?)
 }

@@ -2,7 +2,10 @@
 
 use cucumber::{given, then, when};
 
-use super::{ensure, table};
+use super::StepResult;
+use crate::check::params::{
+    Activity, Count, InteractionNo, MobilePhone, Requester, RequesterOrNobody,
+};
 use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
@@ -17,54 +20,32 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then the sys_user "Ada Lovelace" has no mobile phone"#,
 ];
 
-#[given(
-    regex = r#"^a messaging profile links "([^"]+)" to (?:nobody|(sys_user|user|consumer|customer contact|contact) "([^"]+)")$"#
-)]
-fn profile(w: &mut ConvWorld, phone: String, t: String, name: String) -> Result<(), String> {
-    let to = (!t.is_empty()).then(|| (table(&t), name.as_str()));
-    w.given_profile(&phone, to)
+#[given(expr = "a messaging profile links {string} to {requester_or_nobody}")]
+fn profile(w: &mut ConvWorld, phone: String, to: RequesterOrNobody) -> StepResult {
+    Ok(w.given_profile(&phone, &to)?)
 }
 
-#[when(
-    regex = r#"^the agent re-links interaction (\S+) to (sys_user|user|consumer|customer contact|contact) "([^"]+)"$"#
-)]
-fn relink(w: &mut ConvWorld, number: String, t: String, name: String) -> Result<(), String> {
-    w.relink(&number, (table(&t), &name))
+#[when(expr = "the agent re-links interaction {interaction} to {requester}")]
+fn relink(w: &mut ConvWorld, number: InteractionNo, to: Requester) -> StepResult {
+    Ok(w.relink(&number, &to)?)
 }
 
-#[then(
-    regex = r#"^"([^"]+)" has an (active|inactive) messaging profile linked to (?:nobody|(sys_user|user|consumer|customer contact|contact) "([^"]+)")$"#
-)]
+#[then(expr = "{string} has an {activity} messaging profile linked to {requester_or_nobody}")]
 fn has_profile(
     w: &mut ConvWorld,
     phone: String,
-    state: String,
-    t: String,
-    name: String,
-) -> Result<(), String> {
-    let active = state == "active";
-    let want = (!t.is_empty()).then(|| (table(&t), name.clone()));
-    let all = w.profiles(&phone)?;
-    ensure(all.iter().any(|p| p.0 == active && p.1 == want), || {
-        format!("no {state} profile of {phone} linked to {want:?}; its profiles (active, linked): {all:?}")
-    })
+    activity: Activity,
+    linked: RequesterOrNobody,
+) -> StepResult {
+    Ok(w.check_profile(&phone, activity.0, &linked)?)
 }
 
-#[then(regex = r#"^"([^"]+)" has (\d+) messaging profiles?$"#)]
-fn profile_count(w: &mut ConvWorld, phone: String, n: usize) -> Result<(), String> {
-    let all = w.profiles(&phone)?;
-    ensure(all.len() == n, || {
-        format!("expected {n} profiles of {phone}, found {all:?}")
-    })
+#[then(expr = "{string} has {count} messaging profile(s)")]
+fn profile_count(w: &mut ConvWorld, phone: String, count: Count) -> StepResult {
+    Ok(w.check_profile_count(&phone, count.0)?)
 }
 
-#[then(
-    regex = r#"^the (sys_user|user|consumer|customer contact|contact) "([^"]+)" has (?:no mobile phone|mobile phone "([^"]+)")$"#
-)]
-fn record_phone(w: &mut ConvWorld, t: String, name: String, phone: String) -> Result<(), String> {
-    let got = w.phone_of(table(&t), &name)?;
-    let want = (!phone.is_empty()).then_some(phone);
-    ensure(got == want, || {
-        format!("{name} has mobile phone {got:?}, expected {want:?}")
-    })
+#[then(expr = "the {requester} has {mobile_phone}")]
+fn mobile_phone(w: &mut ConvWorld, who: Requester, phone: MobilePhone) -> StepResult {
+    Ok(w.check_mobile_phone(&who, &phone)?)
 }

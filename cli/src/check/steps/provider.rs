@@ -1,10 +1,14 @@
-//! Provider numbers and the provider's webhooks.
+//! Provider numbers, the provider's webhooks and status callbacks, and the simulated Twilio's
+//! carriers and faults.
 
 use cucumber::{given, then, when};
 
-use super::{ensure, quoted};
+use super::StepResult;
+use crate::check::params::{
+    Carrier, ErrorCode, Integration, InteractionNo, List, SendFault, Signature,
+    StatusCallbackFault, Switch,
+};
 use crate::check::world::ConvWorld;
-use convsms_sim::{ApiFault, CallbackFault, CarrierProfile};
 
 pub const EXAMPLES: &[&str] = &[
     r#"Given the Conversational SMS provider number "+14155550100""#,
@@ -32,128 +36,85 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then message #2 of IMS0001001 has status "undelivered" with error 30003"#,
 ];
 
-#[given(regex = r#"^the Conversational SMS provider numbers? (".+")$"#)]
-fn provider_numbers(w: &mut ConvWorld, list: String) -> Result<(), String> {
-    w.given_provider_numbers(&quoted(&list))
+#[given(expr = "the Conversational SMS provider number(s) {list}")]
+fn provider_numbers(w: &mut ConvWorld, numbers: List) -> StepResult {
+    Ok(w.given_provider_numbers(&numbers.0)?)
 }
 
-#[given(regex = r#"^"([^"]+)" is a (ServiceNowTwilioDirect|Twilio Notify) number$"#)]
-fn other_integration(w: &mut ConvWorld, number: String, integration: String) -> Result<(), String> {
-    w.given_other_integration_number(&integration, &number)
+#[given(expr = "{string} is a {integration} number")]
+fn other_integration(w: &mut ConvWorld, number: String, integration: Integration) -> StepResult {
+    Ok(w.given_other_integration_number(&number, integration.0)?)
 }
 
-#[when(regex = r#"^an administrator adds "([^"]+)" as a Conversational SMS provider number$"#)]
-fn admin_adds(w: &mut ConvWorld, number: String) -> Result<(), String> {
-    w.admin_adds_provider_number(&number)
+#[when(expr = "an administrator adds {string} as a Conversational SMS provider number")]
+fn admin_adds(w: &mut ConvWorld, number: String) -> StepResult {
+    Ok(w.admin_adds_provider_number(&number)?)
 }
 
-#[when(
-    regex = r#"^a webhook with (?:the signature "([^"]*)"|no signature) posts "([^"]*)" from "([^"]+)" to "([^"]+)"$"#
-)]
+#[when(expr = "a webhook with {signature} posts {string} from {string} to {string}")]
 async fn forged(
     w: &mut ConvWorld,
-    sig: String,
+    signature: Signature,
     body: String,
     from: String,
     to: String,
-) -> Result<(), String> {
-    let sig = (!sig.is_empty()).then_some(sig.as_str());
-    w.forged_webhook(&from, &body, &to, sig).await
+) -> StepResult {
+    Ok(w.forged_webhook(&signature, &body, &from, &to).await?)
 }
 
 #[when("Twilio delivers the same inbound webhook again")]
-async fn redeliver(w: &mut ConvWorld) -> Result<(), String> {
-    w.redeliver().await
+async fn redeliver(w: &mut ConvWorld) -> StepResult {
+    Ok(w.redeliver().await?)
 }
 
-#[then(regex = r"^the webhook is answered with status (\d{3})$")]
-fn webhook_status(w: &mut ConvWorld, status: u16) -> Result<(), String> {
-    let got = w.last_http.as_ref().ok_or("no webhook was posted")?;
-    ensure(got.status == status, || {
-        format!("expected status {status}, got {}: {}", got.status, got.body)
-    })
+#[then(expr = "the webhook is answered with status {int}")]
+fn webhook_status(w: &mut ConvWorld, status: i64) -> StepResult {
+    Ok(w.check_webhook_status(status)?)
 }
 
-#[then(regex = r#"^"([^"]+)" is a Conversational SMS provider number$"#)]
-fn is_provider_number(w: &mut ConvWorld, number: String) -> Result<(), String> {
-    let all = w.provider_numbers()?;
-    ensure(all.contains(&number), || {
-        format!("{number} is not among the provider numbers {all:?}")
-    })
+#[then(expr = "{string} is a Conversational SMS provider number")]
+fn is_provider_number(w: &mut ConvWorld, number: String) -> StepResult {
+    Ok(w.check_provider_number(&number)?)
 }
 
-#[when(regex = r#"^Twilio reports message #(\d+) of (\S+) as "([a-z_]+)"(?: with error (\d+))?$"#)]
+#[when(expr = "Twilio reports message #{int} of {interaction} as {string}{error_code}")]
 async fn report_status(
     w: &mut ConvWorld,
     seq: i64,
-    number: String,
+    number: InteractionNo,
     status: String,
-    code: String,
-) -> Result<(), String> {
-    let code = code.parse().ok();
-    w.post_status_callback(&number, seq, &status, code).await
+    error: ErrorCode,
+) -> StepResult {
+    Ok(w.report_status(seq, &number, &status, error.0).await?)
 }
 
-#[then(regex = r#"^message #(\d+) of (\S+) has status "([a-z_]+)"(?: with error (\d+))?$"#)]
+#[then(expr = "message #{int} of {interaction} has status {string}{error_code}")]
 fn message_status(
     w: &mut ConvWorld,
     seq: i64,
-    number: String,
+    number: InteractionNo,
     status: String,
-    code: String,
-) -> Result<(), String> {
-    let got = w.message_status(&number, seq)?;
-    let want_code: Option<i64> = code.parse().ok();
-    ensure(
-        got.0 == status && (want_code.is_none() || got.1 == want_code),
-        || {
-            format!("message #{seq} of {number} is {:?} with error {:?}; expected {status:?} with error {want_code:?}", got.0, got.1)
-        },
-    )
+    error: ErrorCode,
+) -> StepResult {
+    Ok(w.check_message_status(seq, &number, &status, error.0)?)
 }
 
-#[given(
-    regex = r#"^the handset "([^"]+)" is (reachable|unreachable|an unknown handset|a landline|filtered by its carrier|failing with an unknown error|not a mobile number)$"#
-)]
-fn carrier(w: &mut ConvWorld, phone: String, profile: String) -> Result<(), String> {
-    let profile = match profile.as_str() {
-        "unreachable" => CarrierProfile::Unreachable,
-        "an unknown handset" => CarrierProfile::UnknownHandset,
-        "a landline" => CarrierProfile::Landline,
-        "filtered by its carrier" => CarrierProfile::Filtered,
-        "failing with an unknown error" => CarrierProfile::UnknownError,
-        "not a mobile number" => CarrierProfile::NotMobile,
-        _ => CarrierProfile::Delivers,
-    };
-    w.given_carrier(&phone, profile)
+#[given(expr = "the handset {string} is {carrier}")]
+fn carrier(w: &mut ConvWorld, phone: String, profile: Carrier) -> StepResult {
+    Ok(w.given_carrier(&phone, profile.0)?)
 }
 
-#[given(regex = r"^Twilio answers (?:every send with HTTP (500|429)|sends normally again)$")]
-fn api_fault(w: &mut ConvWorld, status: String) {
-    let fault = match status.as_str() {
-        "500" => Some(ApiFault::ServerError),
-        "429" => Some(ApiFault::RateLimit),
-        _ => None,
-    };
-    w.given_api_fault(fault);
+#[given(expr = "Twilio answers {api_fault}")]
+fn api_fault(w: &mut ConvWorld, fault: SendFault) -> StepResult {
+    Ok(w.given_api_fault(fault.0)?)
 }
 
-#[given(
-    regex = r"^Twilio (drops every|duplicates every|reorders) status callbacks?(?: by (\d+) seconds)?$|^Twilio delays every status callback by (\d+) seconds$"
-)]
-fn callback_fault(w: &mut ConvWorld, kind: String, _unused: String, delay: String) {
-    let fault = match kind.as_str() {
-        "drops every" => CallbackFault::Drop,
-        "duplicates every" => CallbackFault::Duplicate,
-        "reorders" => CallbackFault::Reorder,
-        _ => CallbackFault::Delay {
-            seconds: delay.parse().unwrap_or(0),
-        },
-    };
-    w.given_callback_fault(Some(fault));
+#[given(expr = "Twilio {callback_fault}")]
+fn callback_fault(w: &mut ConvWorld, fault: StatusCallbackFault) -> StepResult {
+    Ok(w.given_callback_fault(fault.0)?)
 }
 
-#[given("Twilio's own opt-out handling is off")]
-fn opt_out_off(w: &mut ConvWorld) {
-    w.given_opt_out_handling(false);
+#[given(expr = "Twilio's own opt-out handling is {on_off}")]
+fn opt_out_handling(w: &mut ConvWorld, on: Switch) -> StepResult {
+    Ok(w.given_opt_out_handling(on.0)?)
 }

@@ -3,9 +3,11 @@
 
 use cucumber::{given, then, when};
 
-use super::{ensure, quoted};
+use super::StepResult;
+use crate::check::params::{
+    AgentPresence, Count, InOrder, InboxOffers, InteractionNo, Offer, Verdict, Where, WithAgents,
+};
 use crate::check::world::ConvWorld;
-use convsms::domain::work_assignment::Presence;
 
 pub const EXAMPLES: &[&str] = &[
     r#"Given a queue "Billing" for SMS where "provider_phone=+14155550101" with agents "bob", "carol""#,
@@ -26,114 +28,69 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then the work item for IMS0001001 is in queue "Billing""#,
 ];
 
-fn presence(word: &str) -> Presence {
-    Presence::parse(word).unwrap_or(Presence::Offline)
-}
-
-#[given(
-    regex = r#"^a queue "([^"]+)" for SMS(?: where "([^"]*)")?(?: in order (-?\d+))?(?: with agents? (.+))?$"#
-)]
+#[given(expr = "a queue {string} for SMS{where}{in_order}{with_agents}")]
 fn queue(
     w: &mut ConvWorld,
     name: String,
-    condition: String,
-    order: String,
-    agents: String,
-) -> Result<(), String> {
-    let order = order.parse().unwrap_or(100);
-    w.given_queue(&name, &condition, order, &quoted(&agents))
+    condition: Where,
+    order: InOrder,
+    agents: WithAgents,
+) -> StepResult {
+    Ok(w.given_queue(&name, &condition, order.0, &agents.0)?)
 }
 
-#[when(
-    regex = r#"^an administrator saves a queue "([^"]+)" for SMS(?: where "([^"]*)")?(?: in order (-?\d+))?(?: with agents? (.+))?$"#
-)]
+#[when(expr = "an administrator saves a queue {string} for SMS{where}{in_order}{with_agents}")]
 fn admin_saves_queue(
     w: &mut ConvWorld,
     name: String,
-    condition: String,
-    order: String,
-    agents: String,
-) -> Result<(), String> {
-    let order = order.parse().unwrap_or(100);
-    w.try_save_queue(&name, &condition, order, &quoted(&agents));
-    Ok(())
+    condition: Where,
+    order: InOrder,
+    agents: WithAgents,
+) -> StepResult {
+    Ok(w.admin_saves_queue(&name, &condition, order.0, &agents.0)?)
 }
 
-#[given(regex = r#"^agent "([^"]+)" is (available|away|offline)$"#)]
-fn given_presence(w: &mut ConvWorld, agent: String, word: String) -> Result<(), String> {
-    w.given_presence(&agent, presence(&word))
+#[given(expr = "agent {string} is {presence}")]
+fn given_presence(w: &mut ConvWorld, agent: String, presence: AgentPresence) -> StepResult {
+    Ok(w.given_presence(&agent, presence.0)?)
 }
 
-#[given(regex = r#"^agent "([^"]+)" has SMS capacity (\d+)$"#)]
-fn given_capacity(w: &mut ConvWorld, agent: String, n: u32) -> Result<(), String> {
-    w.given_capacity(&agent, n)
+#[given(expr = "agent {string} has SMS capacity {count}")]
+fn given_capacity(w: &mut ConvWorld, agent: String, capacity: Count) -> StepResult {
+    Ok(w.given_capacity(&agent, capacity.0)?)
 }
 
-#[when(regex = r#"^agent "([^"]+)" (?:becomes|goes) (available|away|offline)$"#)]
-fn when_presence(w: &mut ConvWorld, agent: String, word: String) -> Result<(), String> {
-    w.given_presence(&agent, presence(&word))
+#[when(expr = "agent {string} becomes/goes {presence}")]
+fn when_presence(w: &mut ConvWorld, agent: String, presence: AgentPresence) -> StepResult {
+    Ok(w.given_presence(&agent, presence.0)?)
 }
 
-#[when(regex = r#"^agent "([^"]+)"'s SMS capacity becomes (\d+)$"#)]
-fn when_capacity(w: &mut ConvWorld, agent: String, n: u32) -> Result<(), String> {
-    w.given_capacity(&agent, n)
+#[when(expr = "agent {string}'s SMS capacity becomes {count}")]
+fn when_capacity(w: &mut ConvWorld, agent: String, capacity: Count) -> StepResult {
+    Ok(w.given_capacity(&agent, capacity.0)?)
 }
 
-#[when(
-    regex = r#"^agent "([^"]+)" (accepts|rejects) the (?:offered work item|work item for (\S+))$"#
-)]
-async fn answer(
-    w: &mut ConvWorld,
-    agent: String,
-    verb: String,
-    interaction: String,
-) -> Result<(), String> {
-    let interaction = (!interaction.is_empty()).then_some(interaction.as_str());
-    w.answer_offer(&agent, verb == "accepts", interaction).await
+#[when(expr = "agent {string} {verdict} the {offer}")]
+async fn answer(w: &mut ConvWorld, agent: String, verdict: Verdict, offer: Offer) -> StepResult {
+    Ok(w.answer_offer(&agent, verdict, &offer).await?)
 }
 
-#[then(
-    regex = r#"^agent "([^"]+)"'s Workspace Inbox (?:offers (\S+(?:(?:, | and )\S+)*)|is empty)$"#
-)]
-fn inbox(w: &mut ConvWorld, agent: String, list: String) -> Result<(), String> {
-    let want: Vec<String> = list
-        .replace(" and ", ", ")
-        .split(", ")
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let got = w.inbox(&agent)?;
-    ensure(got == want, || {
-        format!("{agent}'s Workspace Inbox offers {got:?}, expected {want:?}")
-    })
+#[then(expr = "agent {string}'s Workspace Inbox {inbox}")]
+fn inbox(w: &mut ConvWorld, agent: String, offers: InboxOffers) -> StepResult {
+    Ok(w.check_inbox(&agent, &offers.0)?)
 }
 
-#[then(regex = r#"^the work item for (\S+) is "([^"]+)"$"#)]
-fn item_state(w: &mut ConvWorld, interaction: String, state: String) -> Result<(), String> {
-    let item = w.work_item(&interaction)?;
-    ensure(item.state.as_str() == state, || {
-        format!("the work item for {interaction} is {item:?}, expected state {state}")
-    })
+#[then(expr = "the work item for {interaction} is {string}")]
+fn item_state(w: &mut ConvWorld, number: InteractionNo, state: String) -> StepResult {
+    Ok(w.check_work_item_state(&number, &state)?)
 }
 
-#[then(regex = r#"^the work item for (\S+) is offered to agent "([^"]+)"$"#)]
-fn item_offered(w: &mut ConvWorld, interaction: String, agent: String) -> Result<(), String> {
-    let item = w.work_item(&interaction)?;
-    ensure(
-        item.active
-            && item.state == convsms::domain::work_assignment::WorkItemState::Offered
-            && item.agent.as_deref() == Some(agent.as_str()),
-        || format!("the work item for {interaction} is {item:?}, expected offered to {agent}"),
-    )
+#[then(expr = "the work item for {interaction} is offered to agent {string}")]
+fn item_offered(w: &mut ConvWorld, number: InteractionNo, agent: String) -> StepResult {
+    Ok(w.check_offered_to(&number, &agent)?)
 }
 
-#[then(regex = r#"^the work item for (\S+) is in queue "([^"]+)"$"#)]
-fn item_queue(w: &mut ConvWorld, interaction: String, queue: String) -> Result<(), String> {
-    let item = w.work_item(&interaction)?;
-    ensure(item.queue == queue, || {
-        format!(
-            "the work item for {interaction} is in queue {:?}, expected {queue:?}",
-            item.queue
-        )
-    })
+#[then(expr = "the work item for {interaction} is in queue {string}")]
+fn item_queue(w: &mut ConvWorld, number: InteractionNo, queue: String) -> StepResult {
+    Ok(w.check_in_queue(&number, &queue)?)
 }

@@ -3,7 +3,8 @@
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 
-use super::{ensure, table};
+use super::StepResult;
+use crate::check::params::{CaseState, InteractionNo, Requester, TopicPosition};
 use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
@@ -18,97 +19,54 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then interaction IMS0001001 waits in no topic"#,
 ];
 
-fn docstring(step: &Step) -> Result<String, String> {
-    step.docstring
-        .as_ref()
-        .map(|d| d.trim_start_matches('\n').to_owned())
-        .ok_or_else(|| {
-            "this step needs the file's text as a docstring (between \"\"\" lines)".to_owned()
-        })
+#[given(expr = "the topic file {string}:")]
+fn topic_file(w: &mut ConvWorld, file: String, step: &Step) -> StepResult {
+    Ok(w.given_topic_file(&file, step)?)
 }
 
-#[given(regex = r#"^the topic file "([^"]+)":$"#)]
-fn topic_file(w: &mut ConvWorld, file: String, step: &Step) -> Result<(), String> {
-    let text = docstring(step)?;
-    w.load_topic_file(&file, &text)
+#[when(expr = "an administrator loads the topic file {string}:")]
+fn admin_loads_topic(w: &mut ConvWorld, file: String, step: &Step) -> StepResult {
+    Ok(w.admin_loads_topic_file(&file, step)?)
 }
 
-#[when(regex = r#"^an administrator loads the topic file "([^"]+)":$"#)]
-fn admin_loads_topic(w: &mut ConvWorld, file: String, step: &Step) -> Result<(), String> {
-    let text = docstring(step)?;
-    w.try_load_topic_file(&file, &text);
-    Ok(())
-}
-
-#[given(
-    regex = r#"^(sys_user|user|consumer|customer contact|contact) "([^"]+)" has an? (open|resolved) case "([^"]+)" about "([^"]+)"$"#
-)]
+#[given(expr = "{requester} has a(n) {case_state} case {string} about {string}")]
 fn case(
     w: &mut ConvWorld,
-    t: String,
-    name: String,
-    state: String,
+    who: Requester,
+    state: CaseState,
     number: String,
-    text: String,
-) -> Result<(), String> {
-    w.given_case(table(&t), &name, &number, &text, &state)
+    about: String,
+) -> StepResult {
+    Ok(w.given_case(&who, state.0, &number, &about)?)
 }
 
-#[given(regex = r#"^the order "([^"]+)" is "([^"]+)" with "([^"]+)", expected "([^"]+)"$"#)]
+#[given(expr = "the order {string} is {string} with {string}, expected {string}")]
 fn order(
     w: &mut ConvWorld,
     number: String,
     state: String,
     carrier: String,
     eta: String,
-) -> Result<(), String> {
-    w.given_order(&number, &state, &carrier, &eta)
+) -> StepResult {
+    Ok(w.given_order(&number, &state, &carrier, &eta)?)
 }
 
-#[when(regex = r#"^agent "([^"]+)" sends the card of case "([^"]+)" on interaction (\S+)$"#)]
+#[when(expr = "agent {string} sends the card of case {string} on interaction {interaction}")]
 async fn agent_card(
     w: &mut ConvWorld,
     agent: String,
     case: String,
-    number: String,
-) -> Result<(), String> {
-    w.send_card(&agent, &number, "sn_customerservice_case", &case)
-        .await
+    number: InteractionNo,
+) -> StepResult {
+    Ok(w.send_case_card(&agent, &case, &number).await?)
 }
 
-#[then(regex = r#"^"([^"]+)" receives from "([^"]+)":$"#)]
-fn receives_exactly(
-    w: &mut ConvWorld,
-    phone: String,
-    from: String,
-    step: &Step,
-) -> Result<(), String> {
-    let want = docstring(step)?;
-    let got = w.received(&phone);
-    ensure(
-        got.iter()
-            .any(|(f, b, _)| *f == from && b.trim_end() == want.trim_end()),
-        || {
-            format!("{phone} did not receive from {from}:\n{want}\nIt received (from, body, media): {got:#?}")
-        },
-    )
+#[then(expr = "{string} receives from {string}:")]
+fn receives_exactly(w: &mut ConvWorld, phone: String, from: String, step: &Step) -> StepResult {
+    Ok(w.check_receives_exactly(&phone, &from, step)?)
 }
 
-#[then(regex = r#"^interaction (\S+) waits in (?:no topic|topic "([^"]+)" at node "([^"]+)")$"#)]
-fn waits_at(w: &mut ConvWorld, number: String, topic: String, node: String) -> Result<(), String> {
-    let i = w.interaction(&number)?;
-    let got = i
-        .va_state
-        .as_deref()
-        .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok());
-    let got = got.map(|v| {
-        (
-            v["topic"].as_str().unwrap_or("").to_owned(),
-            v["node"].as_str().unwrap_or("").to_owned(),
-        )
-    });
-    let want = (!topic.is_empty()).then(|| (topic.clone(), node.clone()));
-    ensure(got == want, || {
-        format!("{number} waits at {got:?}, expected {want:?}")
-    })
+#[then(expr = "interaction {interaction} waits in {topic_position}")]
+fn waits_at(w: &mut ConvWorld, number: InteractionNo, position: TopicPosition) -> StepResult {
+    Ok(w.check_waits_at(&number, &position)?)
 }

@@ -1,0 +1,117 @@
+//! Typed parameters of messaging actions: their words, timers and workspace notifications.
+
+use std::str::FromStr;
+
+use chrono::NaiveTime;
+use convsms::domain::messaging_actions::{Action, Event};
+use convsms::domain::model::InteractionNumber;
+use cucumber::Parameter;
+
+use super::{interaction_number, quoted_texts, take_quoted, unhonoured, unread, Unhonoured};
+
+/// `a messaging action` (active) or `an inactive messaging action`.
+#[derive(Clone, Copy, Debug, Parameter)]
+#[param(
+    name = "a_messaging_action",
+    regex = "an? messaging action|an inactive messaging action"
+)]
+pub struct NewAction {
+    /// Whether it is active.
+    pub active: bool,
+}
+
+impl FromStr for NewAction {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        Ok(NewAction {
+            active: !words.contains("inactive"),
+        })
+    }
+}
+
+/// A messaging action's event, quoted: `"requester message without agent response"` or `"agent
+/// message without requester response"`.
+#[derive(Clone, Copy, Debug, Parameter)]
+#[param(
+    name = "event",
+    regex = r#""(?:requester message without agent response|agent message without requester response)""#
+)]
+pub struct ActionEvent(pub Event);
+
+impl FromStr for ActionEvent {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        match words.trim_matches('"') {
+            "requester message without agent response" => {
+                Ok(ActionEvent(Event::RequesterWithoutAgentResponse))
+            }
+            "agent message without requester response" => {
+                Ok(ActionEvent(Event::AgentWithoutRequesterResponse))
+            }
+            _ => unread(words, "a messaging action's event"),
+        }
+    }
+}
+
+/// What a messaging action does: `prompts the agent "…"`, `prompts the requester "…"`,
+/// `reassigns`, `sets state "on_hold"`.
+#[derive(Clone, Debug, Parameter)]
+#[param(
+    name = "effect",
+    regex = r#"prompts the agent "[^"]*"|prompts the requester "[^"]*"|reassigns|sets state "[^"]*""#
+)]
+pub struct Effect(pub Action);
+
+impl FromStr for Effect {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let text = quoted_texts(words).into_iter().next().unwrap_or_default();
+        Ok(Effect(if words.starts_with("prompts the agent") {
+            Action::PromptAgent { text }
+        } else if words.starts_with("prompts the requester") {
+            Action::PromptRequester { text }
+        } else if words == "reassigns" {
+            Action::Reassign
+        } else {
+            Action::SetState { state: text }
+        }))
+    }
+}
+
+/// A time of day on the scenario's clock (UTC), quoted: `"09:10:00"`.
+#[derive(Clone, Copy, Debug, Parameter)]
+#[param(name = "time_of_day", regex = r#""\d\d:\d\d:\d\d""#)]
+pub struct TimeOfDay(pub NaiveTime);
+
+impl FromStr for TimeOfDay {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let text = words.trim_matches('"');
+        NaiveTime::parse_from_str(text, "%H:%M:%S")
+            .map(TimeOfDay)
+            .or_else(|_| unhonoured(format!("{text} is not a time of day (HH:MM:SS)")))
+    }
+}
+
+/// An agent's workspace notification: `the workspace notification "…" for IMS0001001` or `no
+/// workspace notification`.
+#[derive(Clone, Debug, Parameter)]
+#[param(
+    name = "notification",
+    regex = r#"the workspace notification "[^"]+" for \S+|no workspace notification"#
+)]
+pub struct Notification(pub Option<(String, InteractionNumber)>);
+
+impl FromStr for Notification {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let mut rest = words;
+        match take_quoted(&mut rest, "the workspace notification ") {
+            None => Ok(Notification(None)),
+            Some(text) => match rest.strip_prefix(" for ") {
+                Some(n) => interaction_number(n).map(|n| Notification(Some((text, n)))),
+                None => unread(words, "a workspace notification"),
+            },
+        }
+    }
+}

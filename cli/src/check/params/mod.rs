@@ -1,0 +1,460 @@
+//! The typed words of step sentences: every `{parameter}` of the step library's cucumber
+//! expressions, with its regex and how its words read as a value.
+//!
+//! A parameter's regex decides what matches. Its `FromStr` takes the matched words apart and fails
+//! only on words that match but cannot be honoured (a delay on a fault that takes none, an HTTP
+//! status the simulated Twilio cannot answer), saying why; cucumber reports such a step as
+//! "<argument> can not be parsed to <type>: <why>".
+//!
+//! Regex fragments several parameters share (the requester tables, a quoted text, a list, a time
+//! unit) are macros written once here; the parameters built from them implement
+//! [`cucumber::Parameter`] through [`parameter!`], as its derive takes a literal regex only.
+//!
+//! Parameters several concepts use are here; the others are in `params/<concept>.rs`, named as
+//! the step files that use them, and re-exported.
+//!
+//! Parameters named `{…}` in the middle of a sentence never match an empty text. Those at the end
+//! of a sentence and glued to the word before (`composes {string}{composition}`) are its optional
+//! clauses: they match the empty text too, which reads as "none given".
+
+use std::fmt;
+use std::ops::Deref;
+use std::str::FromStr;
+
+use chrono::TimeDelta;
+use convsms::domain::model::{InteractionNumber, PartyTable};
+use cucumber::Parameter;
+
+// ----- Shared regex fragments and helpers ----------------------------------------------------
+
+/// The words for a requester's table (see [`TABLES`]).
+macro_rules! table_words {
+    () => {
+        "(?:sys_user|user|consumer|customer contact|contact)"
+    };
+}
+
+/// A double-quoted, non-empty text.
+macro_rules! quoted {
+    () => {
+        r#""[^"]+""#
+    };
+}
+
+/// A requester record: table words and a quoted name, such as `consumer "Bea Brown"`.
+macro_rules! requester {
+    () => {
+        concat!(table_words!(), " ", quoted!())
+    };
+}
+
+/// Quoted texts joined by `, ` or ` and `.
+macro_rules! quoted_list {
+    () => {
+        concat!(quoted!(), "(?:(?:, | and )", quoted!(), ")*")
+    };
+}
+
+/// A whole number of seconds, minutes, hours or days.
+macro_rules! duration {
+    () => {
+        r"\d+ (?:seconds?|minutes?|hours?|days?)"
+    };
+}
+
+/// Implements [`cucumber::Parameter`] with a regex built from the fragments above.
+macro_rules! parameter {
+    ($ty:ty, $name:literal, $regex:expr) => {
+        impl cucumber::Parameter for $ty {
+            const REGEX: &'static str = $regex;
+            const NAME: &'static str = $name;
+        }
+    };
+}
+
+mod actions;
+mod compose;
+mod conversation;
+mod inbox;
+mod people;
+mod phone;
+mod profiles;
+mod provider;
+mod routing;
+mod virtual_agent;
+
+pub use actions::*;
+pub use compose::*;
+pub use conversation::*;
+pub use inbox::*;
+pub use people::*;
+pub use phone::*;
+pub use profiles::*;
+pub use provider::*;
+pub use routing::*;
+pub use virtual_agent::*;
+
+/// The table words of [`table_words!`] and the table each names.
+pub const TABLES: &[(&str, PartyTable)] = &[
+    ("sys_user", PartyTable::SysUser),
+    ("user", PartyTable::SysUser),
+    ("consumer", PartyTable::CsmConsumer),
+    ("customer contact", PartyTable::CustomerContact),
+    ("contact", PartyTable::CustomerContact),
+];
+
+/// Words that match a parameter but cannot be honoured. Its `Debug` is its message, as cucumber
+/// shows a failed parse with `{:?}`.
+pub struct Unhonoured(String);
+
+impl fmt::Debug for Unhonoured {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Unhonoured {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unhonoured {}
+
+fn unhonoured<T>(why: impl Into<String>) -> Result<T, Unhonoured> {
+    Err(Unhonoured(why.into()))
+}
+
+/// For words the parameter's regex let through but its reading does not know: a bug here.
+fn unread<T>(words: &str, what: &str) -> Result<T, Unhonoured> {
+    unhonoured(format!("cannot read '{words}' as {what}"))
+}
+
+/// Takes `prefix` then a double-quoted text off the front of `rest`; returns the text.
+fn take_quoted(rest: &mut &str, prefix: &str) -> Option<String> {
+    let r = rest.strip_prefix(prefix)?.strip_prefix('"')?;
+    let end = r.find('"')?;
+    *rest = &r[end + 1..];
+    Some(r[..end].to_owned())
+}
+
+/// Takes `prefix` then a word (up to the next space) off the front of `rest`.
+fn take_word<'a>(rest: &mut &'a str, prefix: &str) -> Option<&'a str> {
+    let r = rest.strip_prefix(prefix)?;
+    let end = r.find(' ').unwrap_or(r.len());
+    *rest = &r[end..];
+    Some(&r[..end])
+}
+
+/// Takes a table word (a whole word) off the front of `rest`.
+fn take_table(rest: &mut &str) -> Option<PartyTable> {
+    TABLES.iter().find_map(|(word, table)| {
+        let r = rest.strip_prefix(word)?;
+        if r.is_empty() || r.starts_with(' ') {
+            *rest = r;
+            Some(*table)
+        } else {
+            None
+        }
+    })
+}
+
+/// Every double-quoted text of `words`, in order.
+fn quoted_texts(words: &str) -> Vec<String> {
+    words
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// An interaction number read from a word.
+fn interaction_number(word: &str) -> Result<InteractionNumber, Unhonoured> {
+    InteractionNumber::parse(word).map_err(|e| Unhonoured(e.to_string()))
+}
+
+// ----- Shared by several concepts ---------------------------------------------------------
+
+/// A requester record by table and name: `sys_user "Ada Lovelace"`, `consumer "Bea Brown"`,
+/// `customer contact "Cy Chen"` (also `user`, `contact`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requester {
+    /// Its table.
+    pub table: PartyTable,
+    /// Its name.
+    pub name: String,
+}
+parameter!(Requester, "requester", requester!());
+
+impl FromStr for Requester {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let mut rest = words;
+        match (take_table(&mut rest), take_quoted(&mut rest, " ")) {
+            (Some(table), Some(name)) if rest.is_empty() => Ok(Requester { table, name }),
+            _ => unread(words, "a requester"),
+        }
+    }
+}
+
+impl fmt::Display for Requester {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} \"{}\"", self.table.as_str(), self.name)
+    }
+}
+
+impl Requester {
+    /// As the engine takes it.
+    pub fn as_pair(&self) -> (PartyTable, &str) {
+        (self.table, &self.name)
+    }
+}
+
+/// `nobody` or a [`Requester`].
+#[derive(Clone, Debug)]
+pub struct RequesterOrNobody(pub Option<Requester>);
+parameter!(
+    RequesterOrNobody,
+    "requester_or_nobody",
+    concat!("nobody|", requester!())
+);
+
+impl FromStr for RequesterOrNobody {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        match words {
+            "nobody" => Ok(RequesterOrNobody(None)),
+            _ => words.parse().map(|r| RequesterOrNobody(Some(r))),
+        }
+    }
+}
+
+/// `the guest user` (the sys_user named Guest) or a [`Requester`].
+#[derive(Clone, Debug)]
+pub struct RequesterOrGuest(pub Requester);
+parameter!(
+    RequesterOrGuest,
+    "requester_or_guest",
+    concat!("the guest user|", requester!())
+);
+
+impl FromStr for RequesterOrGuest {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        match words {
+            "the guest user" => Ok(RequesterOrGuest(Requester {
+                table: PartyTable::SysUser,
+                name: "Guest".to_owned(),
+            })),
+            _ => words.parse().map(RequesterOrGuest),
+        }
+    }
+}
+
+/// An interaction number, such as `IMS0001001`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InteractionNo(pub InteractionNumber);
+
+impl Deref for InteractionNo {
+    type Target = InteractionNumber;
+    fn deref(&self) -> &InteractionNumber {
+        &self.0
+    }
+}
+parameter!(InteractionNo, "interaction", r"\S+");
+
+impl FromStr for InteractionNo {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        interaction_number(words).map(InteractionNo)
+    }
+}
+
+/// A count: a whole number or `no` (zero).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Parameter)]
+#[param(name = "count", regex = r"\d+|no")]
+pub struct Count(pub usize);
+
+impl FromStr for Count {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        match words {
+            "no" => Ok(Count(0)),
+            n => n
+                .parse()
+                .map(Count)
+                .or_else(|_| unhonoured(format!("{n} is too large a count"))),
+        }
+    }
+}
+
+/// A duration: `30 seconds`, `1 minute`, `2 hours`, `3 days`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Duration(pub TimeDelta);
+parameter!(Duration, "duration", duration!());
+
+impl FromStr for Duration {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let Some((n, unit)) = words.split_once(' ') else {
+            return unread(words, "a duration");
+        };
+        let too_long = || Unhonoured(format!("{words} is too long a time"));
+        let n: i64 = n.parse().map_err(|_| too_long())?;
+        let delta = match unit.trim_end_matches('s') {
+            "second" => TimeDelta::try_seconds(n),
+            "minute" => TimeDelta::try_minutes(n),
+            "hour" => TimeDelta::try_hours(n),
+            "day" => TimeDelta::try_days(n),
+            _ => return unread(words, "a duration"),
+        };
+        delta.map(Duration).ok_or_else(too_long)
+    }
+}
+
+/// Quoted texts joined by `, ` or ` and `: `"+14155550100" and "+14155550101"`.
+#[derive(Clone, Debug)]
+pub struct List(pub Vec<String>);
+parameter!(List, "list", quoted_list!());
+
+impl FromStr for List {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        Ok(List(quoted_texts(words)))
+    }
+}
+
+/// `on` or `off`.
+#[derive(Clone, Copy, Debug, Parameter)]
+#[param(name = "on_off", regex = "on|off")]
+pub struct Switch(pub bool);
+
+impl FromStr for Switch {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        Ok(Switch(words == "on"))
+    }
+}
+
+/// An optional clause ` where "state=work_in_progress"`: an encoded query (an empty one is none).
+#[derive(Clone, Debug, Parameter)]
+#[param(name = "where", regex = r#"(?: where "[^"]*")?"#)]
+pub struct Where(pub Option<String>);
+
+impl FromStr for Where {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        Ok(Where(
+            quoted_texts(words)
+                .into_iter()
+                .next()
+                .filter(|q| !q.is_empty()),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use convsms_sim::CallbackFault;
+
+    fn matches<P: Parameter>(words: &str) -> bool {
+        regex::Regex::new(&format!("^(?:{})$", P::REGEX))
+            .unwrap()
+            .is_match(words)
+    }
+
+    #[test]
+    fn every_table_word_is_in_the_regex_and_reads_as_its_table() {
+        let alternation = table_words!()
+            .trim_start_matches("(?:")
+            .trim_end_matches(')');
+        let words: Vec<&str> = alternation.split('|').collect();
+        assert_eq!(words.len(), TABLES.len());
+        for (word, table) in TABLES {
+            assert!(words.contains(word), "{word} is not in table_words!");
+            let text = format!("{word} \"Bea Brown\"");
+            assert!(matches::<Requester>(&text), "{text}");
+            let r: Requester = text.parse().unwrap();
+            assert_eq!((r.table, r.name.as_str()), (*table, "Bea Brown"));
+        }
+    }
+
+    #[test]
+    fn optional_clauses_read_as_none_when_absent() {
+        for (words, ok) in [("", true), (" on interaction IMS0001001", true)] {
+            assert_eq!(matches::<ComposeScope>(words), ok);
+        }
+        let c: Composition = "".parse().unwrap();
+        assert!(c.attachment.is_none() && c.to.is_none() && c.requester.is_none());
+        let c: Composition =
+            r#" with the attachment "a.png" of type "image/png" on interaction IMS0001001 from "+1" to "(415) 555-2671" for customer contact "Cy Chen""#
+                .parse()
+                .unwrap();
+        assert_eq!(c.attachment, Some(("a.png".into(), "image/png".into())));
+        assert_eq!(c.interaction.unwrap().as_str(), "IMS0001001");
+        assert_eq!(c.from.as_deref(), Some("+1"));
+        assert_eq!(c.to.as_deref(), Some("(415) 555-2671"));
+        assert_eq!(c.requester.unwrap().table, PartyTable::CustomerContact);
+        assert_eq!("".parse::<ErrorCode>().unwrap().0, None);
+        assert_eq!(
+            " with error 30003".parse::<ErrorCode>().unwrap().0,
+            Some(30003)
+        );
+    }
+
+    #[test]
+    fn durations_and_counts() {
+        for (words, secs) in [
+            ("1 second", 1),
+            ("30 seconds", 30),
+            ("1 minute", 60),
+            ("2 hours", 7200),
+            ("3 days", 259_200),
+        ] {
+            assert!(matches::<Duration>(words), "{words}");
+            assert_eq!(words.parse::<Duration>().unwrap().0.num_seconds(), secs);
+        }
+        assert!(!matches::<Duration>("5 fortnights"));
+        assert_eq!("no".parse::<Count>().unwrap(), Count(0));
+        assert_eq!("3".parse::<Count>().unwrap(), Count(3));
+    }
+
+    #[test]
+    fn a_callback_fault_uses_its_delay_or_refuses_one() {
+        let fault = |w: &str| w.parse::<StatusCallbackFault>().map(|f| f.0);
+        assert_eq!(
+            fault("delays every status callback by 120 seconds").unwrap(),
+            CallbackFault::Delay { seconds: 120 }
+        );
+        assert_eq!(
+            fault("delays every status callback by 2 minutes").unwrap(),
+            CallbackFault::Delay { seconds: 120 }
+        );
+        assert_eq!(
+            fault("reorders status callbacks").unwrap(),
+            CallbackFault::Reorder
+        );
+        assert_eq!(
+            fault("drops every status callback").unwrap(),
+            CallbackFault::Drop
+        );
+        let words = "reorders status callbacks by 5 seconds";
+        assert!(matches::<StatusCallbackFault>(words));
+        let refused = fault(words).unwrap_err().to_string();
+        assert!(
+            refused.contains("'by 5 seconds' cannot be honoured"),
+            "{refused}"
+        );
+        assert!(fault("delays every status callback").is_err());
+        assert!(fault("delays every status callback by 100000 days").is_err());
+    }
+
+    #[test]
+    fn an_unanswerable_http_status_is_refused() {
+        assert!(matches::<SendFault>("every send with HTTP 503"));
+        let refused = "every send with HTTP 503".parse::<SendFault>().unwrap_err();
+        assert!(refused.to_string().contains("500 or 429, not 503"));
+    }
+}

@@ -1,0 +1,230 @@
+//! The world's messaging actions: configure them, move time to their timers, read what fired.
+
+use anyhow::{ensure, Context as _};
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use convsms::domain::encoded_query::EncodedQuery;
+use convsms::domain::messaging_actions::{Action, Event, MessagingAction, TimerState};
+use convsms::domain::model::{InteractionNumber, PartyTable};
+
+use super::{lines, quote, ConvWorld};
+use crate::check::params::{Notification, Where};
+
+/// A timer as steps read it.
+#[derive(Clone, Debug)]
+struct TimerView {
+    interaction: String,
+    action: String,
+    due_at: DateTime<Utc>,
+    state: TimerState,
+}
+
+impl std::fmt::Display for TimerView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "\"{}\" for {}, due at {}, {}",
+            self.action,
+            self.interaction,
+            self.due_at.format("%H:%M:%S"),
+            self.state.as_str()
+        )
+    }
+}
+
+/// Builds a messaging action from a step's words; a filter that is not an encoded query is
+/// refused as the engine words it ("messaging action refused: ... at byte 10").
+fn messaging_action(
+    active: bool,
+    name: &str,
+    event: Event,
+    after: TimeDelta,
+    effect: &Action,
+    filter: Option<&str>,
+) -> anyhow::Result<MessagingAction> {
+    let filter = filter
+        .map(EncodedQuery::parse)
+        .transpose()
+        .context("messaging action refused")?;
+    Ok(MessagingAction {
+        name: name.to_owned(),
+        event,
+        duration_secs: after.num_seconds(),
+        active,
+        filter,
+        action: effect.clone(),
+    })
+}
+
+impl ConvWorld {
+    /// Saves a messaging action (a "Given": it must be valid).
+    pub fn given_action(
+        &mut self,
+        active: bool,
+        name: &str,
+        event: Event,
+        after: TimeDelta,
+        effect: &Action,
+        filter: &Where,
+    ) -> anyhow::Result<()> {
+        let action = messaging_action(active, name, event, after, effect, filter.0.as_deref())
+            .with_context(|| format!("the messaging action \"{name}\""))?;
+        self.engine()
+            .save_messaging_action(&action)
+            .with_context(|| format!("saving the messaging action \"{name}\""))
+    }
+
+    /// An administrator saves a messaging action; a refusal is kept for "Then".
+    pub fn admin_saves_action(
+        &mut self,
+        active: bool,
+        name: &str,
+        event: Event,
+        after: TimeDelta,
+        effect: &Action,
+        filter: &Where,
+    ) -> anyhow::Result<()> {
+        self.mark()?;
+        let saved = messaging_action(active, name, event, after, effect, filter.0.as_deref())
+            .and_then(|a| Ok(self.engine().save_messaging_action(&a)?));
+        if let Err(e) = saved {
+            self.refused(format!("{e:#}"));
+        }
+        Ok(())
+    }
+
+    /// Turns the shipped default actions (and every other) off.
+    pub fn given_no_actions(&mut self) -> anyhow::Result<()> {
+        self.engine()
+            .set_all_actions_active(false)
+            .context("turning every messaging action off")
+    }
+
+    /// Moves the clock to the earliest pending timer and runs what is due.
+    pub async fn advance_to_next_timer(&mut self) -> anyhow::Result<()> {
+        let next = self
+            .store()
+            .read(|tx| tx.next_timer_due())
+            .context("finding the next messaging-action timer")?
+            .context("no messaging-action timer is pending")?;
+        let now = self.now();
+        self.pass_time(next - now).await
+    }
+
+    /// Every timer.
+    fn timers(&self) -> anyhow::Result<Vec<TimerView>> {
+        self.store()
+            .read(|tx| {
+                let mut out = vec![];
+                for t in tx.timers(None)? {
+                    let interaction = tx
+                        .interaction_by_sys_id(&t.interaction)?
+                        .map(|i| i.number.to_string())
+                        .unwrap_or_default();
+                    out.push(TimerView {
+                        interaction,
+                        action: t.action,
+                        due_at: t.due_at,
+                        state: t.state,
+                    });
+                }
+                Ok::<_, rusqlite::Error>(out)
+            })
+            .context("reading the messaging-action timers")
+    }
+
+    /// Checks that no messaging action has fired.
+    pub fn check_none_fired(&self) -> anyhow::Result<()> {
+        let fired: Vec<_> = self
+            .timers()?
+            .into_iter()
+            .filter(|t| t.state == TimerState::Fired)
+            .collect();
+        ensure!(
+            fired.is_empty(),
+            "messaging actions fired:{}",
+            lines(&fired)
+        );
+        Ok(())
+    }
+
+    /// Checks that a messaging action fired exactly once for an interaction.
+    pub fn check_fired_once(&self, name: &str, number: &InteractionNumber) -> anyhow::Result<()> {
+        let all = self.timers()?;
+        let n = all
+            .iter()
+            .filter(|t| {
+                t.interaction == number.as_str() && t.action == name && t.state == TimerState::Fired
+            })
+            .count();
+        ensure!(
+            n == 1,
+            "\"{name}\" fired {n} times for {number}; the timers:{}",
+            lines(&all)
+        );
+        Ok(())
+    }
+
+    /// Checks that an interaction has a pending timer of an action, due at a time of day.
+    pub fn check_pending_timer(
+        &self,
+        number: &InteractionNumber,
+        name: &str,
+        at: NaiveTime,
+    ) -> anyhow::Result<()> {
+        let all = self.timers()?;
+        ensure!(
+            all.iter().any(|t| {
+                t.interaction == number.as_str()
+                    && t.action == name
+                    && t.state == TimerState::Pending
+                    && t.due_at.format("%H:%M:%S").to_string() == at.format("%H:%M:%S").to_string()
+            }),
+            "{number} has no pending timer \"{name}\" due at {at}; the timers:{}",
+            lines(&all)
+        );
+        Ok(())
+    }
+
+    /// Checks that an interaction has no pending timer.
+    pub fn check_no_pending_timer(&self, number: &InteractionNumber) -> anyhow::Result<()> {
+        let all = self.timers()?;
+        ensure!(
+            !all.iter()
+                .any(|t| t.interaction == number.as_str() && t.state == TimerState::Pending),
+            "{number} has a pending timer; the timers:{}",
+            lines(&all)
+        );
+        Ok(())
+    }
+
+    /// Checks an agent's workspace notifications: one with this text for this interaction, or
+    /// none at all.
+    pub fn check_notification(&self, agent: &str, want: &Notification) -> anyhow::Result<()> {
+        let a = self.party(PartyTable::SysUser, agent)?;
+        let got = self
+            .store()
+            .read(|tx| tx.notifications(&a.sys_id))
+            .with_context(|| format!("reading {agent}'s workspace notifications"))?;
+        let shown = got.iter().map(|(n, text)| {
+            format!(
+                "{} for {}",
+                quote(text),
+                n.as_deref().unwrap_or("no interaction")
+            )
+        });
+        match &want.0 {
+            None => ensure!(
+                got.is_empty(),
+                "{agent} has workspace notifications:{}",
+                lines(shown)
+            ),
+            Some((text, number)) => ensure!(
+                got.iter()
+                    .any(|(n, t)| n.as_deref() == Some(number.as_str()) && t == text),
+                "{agent} has no workspace notification \"{text}\" for {number}; they have:{}",
+                lines(shown)
+            ),
+        }
+        Ok(())
+    }
+}

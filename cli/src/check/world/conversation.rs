@@ -1,0 +1,348 @@
+//! The world's conversations: handsets texting, interactions, assignment, the live group profile,
+//! what handsets receive, transcripts, refusals and time.
+
+use anyhow::{bail, ensure, Context as _};
+use chrono::TimeDelta;
+use convsms::domain::model::{Handler, InteractionNumber, InteractionState, InteractionType};
+
+use super::{joined, lines, quote, ConvWorld, HttpAnswer};
+use crate::check::params::{Assignee, Requester};
+
+impl ConvWorld {
+    /// A handset texts a provider number through the simulated Twilio; a refusal is kept for
+    /// "Then".
+    pub async fn text(
+        &mut self,
+        from: &str,
+        body: &str,
+        media: &[String],
+        to: &str,
+    ) -> anyhow::Result<()> {
+        self.mark()?;
+        let d = match self.stack.sim.send_inbound(from, to, body, media).await {
+            Ok(d) => d,
+            Err(e) => {
+                self.refused(e);
+                return Ok(());
+            }
+        };
+        self.last_http = Some(HttpAnswer {
+            status: d.http_status,
+            body: d.body.clone(),
+        });
+        self.last_inbound = Some(d.sid);
+        if d.http_status != 200 {
+            self.refused(format!("webhook answered {}: {}", d.http_status, d.body));
+        }
+        Ok(())
+    }
+
+    /// Two handsets text the same provider number at the same time.
+    pub async fn text_at_once(
+        &mut self,
+        a: &str,
+        b: &str,
+        body: &str,
+        to: &str,
+    ) -> anyhow::Result<()> {
+        self.mark()?;
+        let sim = &self.stack.sim;
+        let sends = [a, b].map(|from| sim.send_inbound(from, to, body, &[]));
+        for (from, d) in [a, b]
+            .into_iter()
+            .zip(futures::future::join_all(sends).await)
+        {
+            let d = d.with_context(|| format!("{from} texting {to}"))?;
+            ensure!(
+                d.http_status == 200,
+                "the webhook of {from}'s text answered {}: {}",
+                d.http_status,
+                d.body
+            );
+        }
+        Ok(())
+    }
+
+    /// Closes an interaction.
+    pub async fn close(&mut self, number: &InteractionNumber) -> anyhow::Result<()> {
+        self.stack
+            .engine
+            .close(number)
+            .await
+            .with_context(|| format!("closing {number}"))
+    }
+
+    /// Moves the scenario clock and runs what became due: first Twilio's side (status
+    /// transitions and their callbacks), then the engine's ([`convsms::engine::Engine::tick`]:
+    /// retries, status reconciliation, messaging-action timers).
+    pub async fn pass_time(&mut self, by: TimeDelta) -> anyhow::Result<()> {
+        self.stack.clock.advance(by);
+        self.stack.sim.run_due().await;
+        self.stack
+            .engine
+            .tick()
+            .await
+            .map(|_| ())
+            .context("running what became due")
+    }
+
+    /// Checks who an interaction is opened for.
+    pub fn check_opened_for(
+        &self,
+        number: &InteractionNumber,
+        want: &Requester,
+    ) -> anyhow::Result<()> {
+        let i = self.interaction(number)?;
+        let p = self
+            .store()
+            .read(|tx| tx.party(i.opened_for.0, &i.opened_for.1))
+            .with_context(|| format!("reading who {number} is opened for"))?
+            .with_context(|| format!("{number} is opened for a record that does not exist"))?;
+        let got = Requester {
+            table: p.table,
+            name: p.name,
+        };
+        ensure!(
+            got == *want,
+            "{number} is opened for {got}, expected {want}"
+        );
+        Ok(())
+    }
+
+    /// Checks who an interaction is assigned to, by user_name (`virtual.agent` for the virtual
+    /// agent), or that it is assigned to nobody.
+    pub fn check_assignee(
+        &self,
+        number: &InteractionNumber,
+        want: &Assignee,
+    ) -> anyhow::Result<()> {
+        let i = self.interaction(number)?;
+        let got = match &i.handler {
+            Handler::Queue => None,
+            Handler::VirtualAgent => Some("virtual.agent".to_owned()),
+            Handler::Agent(a) => self
+                .store()
+                .read(|tx| tx.user_name(a))
+                .with_context(|| format!("reading who {number} is assigned to"))?,
+        };
+        let want = want.0.as_deref();
+        let show = |a: Option<&str>| a.unwrap_or("nobody").to_owned();
+        ensure!(
+            got.as_deref() == want,
+            "{number} is assigned to {}, expected {}",
+            show(got.as_deref()),
+            show(want)
+        );
+        Ok(())
+    }
+
+    /// Checks that an interaction is an active messaging interaction with a provider number.
+    pub fn check_active_sms(&self, number: &InteractionNumber) -> anyhow::Result<()> {
+        let i = self.interaction(number)?;
+        ensure!(
+            i.active && i.kind == InteractionType::Messaging && i.provider_phone.is_some(),
+            "{number} is a {} interaction, {}, {}",
+            i.kind.as_str(),
+            if i.active { "active" } else { "closed" },
+            match &i.provider_phone {
+                Some(p) => format!("on provider number {p}"),
+                None => "on no provider number".to_owned(),
+            }
+        );
+        Ok(())
+    }
+
+    /// Checks that an interaction is closed (complete or abandoned).
+    pub fn check_closed(&self, number: &InteractionNumber) -> anyhow::Result<()> {
+        let i = self.interaction(number)?;
+        ensure!(
+            !i.active
+                && matches!(
+                    i.state,
+                    InteractionState::ClosedComplete | InteractionState::ClosedAbandoned
+                ),
+            "{number} is {} ({})",
+            i.state.as_str(),
+            if i.active { "active" } else { "inactive" }
+        );
+        Ok(())
+    }
+
+    /// Checks an interaction's state.
+    pub fn check_state(&self, number: &InteractionNumber, state: &str) -> anyhow::Result<()> {
+        let i = self.interaction(number)?;
+        ensure!(
+            i.state.as_str() == state,
+            "{number} is in state {}, expected {state}",
+            i.state.as_str()
+        );
+        Ok(())
+    }
+
+    /// Checks an interaction's requester phone and provider number.
+    pub fn check_between(
+        &self,
+        number: &InteractionNumber,
+        requester: &str,
+        provider: &str,
+    ) -> anyhow::Result<()> {
+        let i = self.interaction(number)?;
+        let show = |p: Option<convsms::domain::phone::E164>| {
+            p.map_or_else(|| "no number".to_owned(), |p| p.to_string())
+        };
+        let (got_r, got_p) = (show(i.requester_phone), show(i.provider_phone));
+        ensure!(
+            got_r == requester && got_p == provider,
+            "{number} is between {got_r} and {got_p}, expected {requester} and {provider}"
+        );
+        Ok(())
+    }
+
+    /// Checks how many interactions exist.
+    pub fn check_interaction_count(&self, count: usize) -> anyhow::Result<()> {
+        let all = self.interaction_numbers()?;
+        ensure!(
+            all.len() == count,
+            "expected {count} interactions, found {}",
+            if all.is_empty() {
+                "none".to_owned()
+            } else {
+                format!("{}: {}", all.len(), joined(&all))
+            }
+        );
+        Ok(())
+    }
+
+    /// Checks an interaction's live group profile (user_names, in joining order).
+    pub fn check_live_group(
+        &self,
+        number: &InteractionNumber,
+        want: &[String],
+    ) -> anyhow::Result<()> {
+        let i = self.interaction(number)?;
+        let got = self
+            .store()
+            .read(|tx| tx.live_group(&i.sys_id))
+            .with_context(|| format!("reading the live group profile of {number}"))?;
+        ensure!(
+            got == want,
+            "the live group profile of {number} is {}, expected {}",
+            joined(&got),
+            joined(want)
+        );
+        Ok(())
+    }
+
+    /// Checks that a handset received a text from a number; `\n` in `body` is a line break.
+    pub fn check_receives(&self, phone: &str, body: &str, from: &str) -> anyhow::Result<()> {
+        let body = body.replace("\\n", "\n");
+        let got = self.received(phone);
+        ensure!(
+            got.iter().any(|m| m.from == from && m.body == body),
+            "{phone} did not receive {} from {from}; it received:{}",
+            quote(&body),
+            lines(&got)
+        );
+        Ok(())
+    }
+
+    /// Checks that a handset received a message with `count` media from a number.
+    pub fn check_receives_media(
+        &self,
+        phone: &str,
+        count: usize,
+        from: &str,
+    ) -> anyhow::Result<()> {
+        let got = self.received(phone);
+        ensure!(
+            got.iter().any(|m| m.from == from && m.media == count),
+            "{phone} received no message with {count} media from {from}; it received:{}",
+            lines(&got)
+        );
+        Ok(())
+    }
+
+    /// Checks how many messages a handset received.
+    pub fn check_received_count(&self, phone: &str, count: usize) -> anyhow::Result<()> {
+        let got = self.received(phone);
+        ensure!(
+            got.len() == count,
+            "{phone} received {} messages, expected {count}:{}",
+            got.len(),
+            lines(&got)
+        );
+        Ok(())
+    }
+
+    /// Checks how many messages an interaction's transcript has.
+    pub fn check_transcript_length(
+        &self,
+        number: &InteractionNumber,
+        count: usize,
+    ) -> anyhow::Result<()> {
+        let t = self.transcript(number)?;
+        let got = t.lines().filter(|l| l.starts_with("  #")).count();
+        ensure!(
+            got == count,
+            "the transcript of {number} has {got} messages, expected {count}:\n{t}"
+        );
+        Ok(())
+    }
+
+    /// Checks that an interaction's last message failed with a provider error code.
+    pub fn check_ends_failed(&self, number: &InteractionNumber, code: i64) -> anyhow::Result<()> {
+        let t = self.transcript(number)?;
+        let last = t.lines().last().unwrap_or_default();
+        ensure!(
+            last.contains(&format!("[failed error {code}:")),
+            "the last message of {number} did not fail with error {code}:\n{t}"
+        );
+        Ok(())
+    }
+
+    /// Compares the transcripts of every interaction with the snapshot named after the scenario.
+    pub fn check_snapshot(&self) -> anyhow::Result<()> {
+        let mut text = String::new();
+        for n in self.interaction_numbers()? {
+            text.push_str(&self.transcript(&n)?);
+            text.push('\n');
+        }
+        let dir = std::env::current_dir()
+            .context("finding the current folder")?
+            .join(&self.snapshot_dir);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(dir);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        let name = self.snapshot_name.clone();
+        settings.bind(|| insta::assert_snapshot!(name, text));
+        Ok(())
+    }
+
+    /// Checks that the last action was refused with a message containing `text`.
+    pub fn check_refused(&self, text: &str) -> anyhow::Result<()> {
+        match &self.last_error {
+            Some(e) if e.contains(text) => Ok(()),
+            Some(e) => bail!("the request was refused with \"{e}\", which does not say \"{text}\""),
+            None => bail!("the request was not refused (expected \"{text}\")"),
+        }
+    }
+
+    /// Checks that the store is as it was before the last action and that no message went out
+    /// since.
+    pub fn check_nothing_written(&self) -> anyhow::Result<()> {
+        let (digest, sent) = self.before.context("no action was taken yet")?;
+        let now = self
+            .store()
+            .content_digest()
+            .context("reading the database")?;
+        ensure!(now == digest, "the store changed");
+        let now = self.sent_count();
+        ensure!(
+            now == sent,
+            "{} message(s) went through the simulator",
+            now - sent
+        );
+        Ok(())
+    }
+}

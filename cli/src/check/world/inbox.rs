@@ -1,0 +1,149 @@
+//! The world's agent workspace: the Ongoing tab and its new-message indicator, and the system
+//! messages agents see against the subset requesters receive by SMS (INBOX-1, INBOX-2, SYSMSG-1).
+
+use anyhow::{ensure, Context as _};
+use convsms::domain::delivery::Direction;
+use convsms::domain::model::InteractionNumber;
+use convsms::engine::work_assignment::OngoingRow;
+
+use super::{lines, quote, ConvWorld};
+
+/// An Ongoing tab row as a failure message shows it.
+struct RowShown<'a>(&'a OngoingRow);
+
+impl std::fmt::Display for RowShown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = self.0;
+        let new = if r.unread { "with" } else { "without" };
+        write!(f, "{} {new} a new message", r.interaction)
+    }
+}
+
+impl ConvWorld {
+    /// The agent opens a conversation in the workspace.
+    pub fn read_conversation(
+        &mut self,
+        agent: &str,
+        number: &InteractionNumber,
+    ) -> anyhow::Result<()> {
+        self.engine()
+            .read_conversation(agent, number)
+            .map(|_| ())
+            .with_context(|| format!("{agent} reading {number}"))
+    }
+
+    /// The agent's Ongoing tab, most recent activity first.
+    fn ongoing(&self, agent: &str) -> anyhow::Result<Vec<OngoingRow>> {
+        self.engine()
+            .ongoing_tab(agent)
+            .with_context(|| format!("reading {agent}'s Ongoing tab"))
+    }
+
+    /// Checks that the agent's Ongoing tab shows an interaction, with or without a new message.
+    pub fn check_ongoing_shows(
+        &self,
+        agent: &str,
+        number: &InteractionNumber,
+        new_message: bool,
+    ) -> anyhow::Result<()> {
+        let tab = self.ongoing(agent)?;
+        let shown = || lines(tab.iter().map(RowShown));
+        let row = tab
+            .iter()
+            .find(|r| r.interaction == *number)
+            .with_context(|| {
+                format!(
+                    "{agent}'s Ongoing tab does not show {number}; it shows:{}",
+                    shown()
+                )
+            })?;
+        let with = |b: bool| if b { "with" } else { "without" };
+        ensure!(
+            row.unread == new_message,
+            "{agent}'s Ongoing tab shows {number} {} a new message, expected {}",
+            with(row.unread),
+            with(new_message)
+        );
+        Ok(())
+    }
+
+    /// Checks that the agent's Ongoing tab does not show an interaction.
+    pub fn check_ongoing_hides(
+        &self,
+        agent: &str,
+        number: &InteractionNumber,
+    ) -> anyhow::Result<()> {
+        let tab = self.ongoing(agent)?;
+        ensure!(
+            !tab.iter().any(|r| r.interaction == *number),
+            "{agent}'s Ongoing tab still shows {number}:{}",
+            lines(tab.iter().map(RowShown))
+        );
+        Ok(())
+    }
+
+    /// Checks that the agent's Ongoing tab is empty.
+    pub fn check_ongoing_empty(&self, agent: &str) -> anyhow::Result<()> {
+        let tab = self.ongoing(agent)?;
+        ensure!(
+            tab.is_empty(),
+            "{agent}'s Ongoing tab is not empty:{}",
+            lines(tab.iter().map(RowShown))
+        );
+        Ok(())
+    }
+
+    /// Checks how many new messages the agent's Ongoing tab indicator shows.
+    pub fn check_indicator(&self, agent: &str, count: usize) -> anyhow::Result<()> {
+        let tab = self.ongoing(agent)?;
+        let got = tab.iter().filter(|r| r.unread).count();
+        ensure!(
+            got == count,
+            "{agent}'s Ongoing tab indicator shows {got}, expected {count}:{}",
+            lines(tab.iter().map(RowShown))
+        );
+        Ok(())
+    }
+
+    /// Checks that agents see a system message in an interaction (an internal transcript line).
+    pub fn check_agents_see(&self, text: &str, number: &InteractionNumber) -> anyhow::Result<()> {
+        let system: Vec<String> = self
+            .messages(number)?
+            .into_iter()
+            .filter(|m| m.direction == Direction::Internal)
+            .map(|m| m.body)
+            .collect();
+        ensure!(
+            system.iter().any(|s| s == text),
+            "agents do not see \"{text}\" in {number}; its system messages:{}",
+            lines(system.iter().map(|s| quote(s)))
+        );
+        Ok(())
+    }
+
+    /// Checks whether the requester of an interaction received a text from its provider number.
+    pub fn check_requester_receives(
+        &self,
+        number: &InteractionNumber,
+        receives: bool,
+        text: &str,
+    ) -> anyhow::Result<()> {
+        let i = self.interaction(number)?;
+        let (Some(requester), Some(provider)) = (i.requester_phone, i.provider_phone) else {
+            anyhow::bail!("{number} is not an SMS conversation");
+        };
+        let got: Vec<String> = self
+            .received(requester.as_str())
+            .into_iter()
+            .filter(|m| m.from == provider.as_str())
+            .map(|m| m.body)
+            .collect();
+        let verb = if receives { "receive" } else { "not receive" };
+        ensure!(
+            got.iter().any(|b| b == text) == receives,
+            "the requester of {number} was expected to {verb} \"{text}\"; they received:{}",
+            lines(got.iter().map(|b| quote(b)))
+        );
+        Ok(())
+    }
+}

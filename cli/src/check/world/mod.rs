@@ -1,0 +1,360 @@
+//! The scenario world: one engine, one simulated Twilio, one SQLite database and one manual clock
+//! per scenario, sharing nothing with other scenarios.
+//!
+//! Steps are thin: their typed parameters ([`crate::check::params`]) read the words, and each
+//! calls one method here. The methods live by concept, as the steps do: `world/<concept>.rs` for
+//! `steps/<concept>.rs`; this file holds the world, its setup and what several concepts share.
+//!
+//! Every method returns [`anyhow::Result`], its error in the user's words. Methods that act
+//! ("When") record the store digest and the simulator's message count first, so "Then nothing was
+//! written" can compare; refusals are kept in [`ConvWorld::last_error`] for "Then ... is refused
+//! with ...".
+
+mod actions;
+mod compose;
+mod conversation;
+mod inbox;
+mod notifications;
+mod people;
+mod phone;
+mod profiles;
+mod provider;
+mod routing;
+mod virtual_agent;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use chrono::{DateTime, TimeZone, Utc};
+use convsms::clock::ManualClock;
+use convsms::domain::model::{Interaction, InteractionNumber, Message, Party, PartyTable};
+use convsms::domain::topic::TopicSet;
+use convsms::engine::{ComposeForm, Engine, EngineConfig, SendOutcome};
+use convsms::store::SqliteStore;
+use convsms::twilio::TwilioClient;
+use convsms::web::{self, WebState, INBOUND_PATH, STATUS_PATH};
+use convsms_sim::{SimConfig, Simulator};
+use cucumber::gherkin::Step;
+use rand::SeedableRng;
+use twilio_wire::message::Direction;
+use twilio_wire::sid::MessageSid;
+
+/// Where scenarios start: Monday 5 January 2026, 09:00:00 UTC.
+pub fn epoch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()
+}
+
+/// How long each world took to build (database, simulator, engine server), for the run summary.
+pub static SETUP_TIMES: std::sync::Mutex<Vec<std::time::Duration>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// The per-scenario stack.
+pub(crate) struct Stack {
+    pub(crate) clock: ManualClock,
+    pub(crate) store: Arc<SqliteStore>,
+    pub(crate) engine: Arc<Engine>,
+    pub(crate) sim: Simulator,
+    pub(crate) engine_url: String,
+    pub(crate) http: reqwest::Client,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// What the last HTTP call to the engine answered.
+#[derive(Clone, Debug)]
+pub struct HttpAnswer {
+    /// HTTP status.
+    pub status: u16,
+    /// Body as text.
+    pub body: String,
+}
+
+/// One scenario's world.
+#[derive(cucumber::World)]
+#[world(init = Self::start)]
+pub struct ConvWorld {
+    pub(crate) stack: Stack,
+    /// `<feature file stem>__<scenario name>`, for snapshots.
+    pub snapshot_name: String,
+    /// Where snapshots live.
+    pub snapshot_dir: PathBuf,
+    /// The last refusal, as the user would read it.
+    pub last_error: Option<String>,
+    /// The last Compose SMS form shown.
+    pub last_form: Option<ComposeForm>,
+    /// The last Compose SMS send.
+    pub last_send: Option<SendOutcome>,
+    /// The last HTTP answer (webhooks, ServiceNow endpoints).
+    pub last_http: Option<HttpAnswer>,
+    /// The last inbound message the simulator delivered.
+    pub last_inbound: Option<MessageSid>,
+    before: Option<(u64, usize)>,
+    faker: rand::rngs::StdRng,
+    /// Topic files a scenario added or replaced: (file name, text).
+    extra_topics: Vec<(String, String)>,
+}
+
+impl fmt::Debug for ConvWorld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConvWorld")
+            .field("engine_url", &self.stack.engine_url)
+            .field("simulator", &self.stack.sim.base_url())
+            .field("last_error", &self.last_error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A message a handset received: who sent it, its text and how many media it carried.
+#[derive(Clone, Debug)]
+pub struct Received {
+    /// The number it came from.
+    pub from: String,
+    /// Its text.
+    pub body: String,
+    /// How many media it carried.
+    pub media: usize,
+}
+
+impl fmt::Display for Received {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "from {}: {}", self.from, quote(&self.body))?;
+        if self.media > 0 {
+            write!(f, " with {} media", self.media)?;
+        }
+        Ok(())
+    }
+}
+
+/// A text in double quotes, its line breaks written `\n` as in step sentences.
+pub(crate) fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\n', "\\n"))
+}
+
+/// Items one per line, indented, for a failure message; `(none)` when there are none.
+pub(crate) fn lines<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    let out: String = items.into_iter().map(|i| format!("\n  {i}")).collect();
+    if out.is_empty() {
+        " (none)".to_owned()
+    } else {
+        out
+    }
+}
+
+/// Items joined with `, `; `none` when there are none.
+pub(crate) fn joined<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    let out: Vec<String> = items.into_iter().map(|i| i.to_string()).collect();
+    if out.is_empty() {
+        "none".to_owned()
+    } else {
+        out.join(", ")
+    }
+}
+
+/// A step's docstring (the text between `"""` lines), without its leading line break.
+pub(crate) fn docstring(step: &Step) -> anyhow::Result<String> {
+    step.docstring
+        .as_ref()
+        .map(|d| d.trim_start_matches('\n').to_owned())
+        .context("this step needs a docstring: the text between \"\"\" lines under it")
+}
+
+impl ConvWorld {
+    /// Builds a fresh stack: in-memory SQLite, simulator and engine on loopback port 0.
+    ///
+    /// # Errors
+    /// A port cannot be bound or the database cannot be created.
+    pub async fn start() -> anyhow::Result<Self> {
+        let started = std::time::Instant::now();
+        let world = Self::build().await?;
+        SETUP_TIMES
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(started.elapsed());
+        Ok(world)
+    }
+
+    async fn build() -> anyhow::Result<Self> {
+        let clock = ManualClock::starting_at(epoch());
+        let store = Arc::new(SqliteStore::open_in_memory().context("opening the database")?);
+        let sim = Simulator::start(
+            SimConfig::for_tests(),
+            crate::sim_clock::for_simulator(clock.clone()),
+        )
+        .await
+        .context("starting the simulated Twilio")?;
+        let (listener, addr) = web::bind(0).await.context("binding the engine's port")?;
+        let engine_url = format!("http://{addr}");
+        let provider = TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token());
+        let engine = Arc::new(Engine::new(
+            store.clone(),
+            Arc::new(provider),
+            Arc::new(clock.clone()),
+        ));
+        engine.configure(EngineConfig {
+            status_callback: Some(format!("{engine_url}{STATUS_PATH}")),
+            public_url: engine_url.clone(),
+        });
+        let app = web::router(WebState {
+            engine: engine.clone(),
+            auth_token: sim.auth_token().to_owned(),
+            public_url: engine_url.clone(),
+        });
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        sim.set_sms_url(&format!("{engine_url}{INBOUND_PATH}"));
+        let (topic_dir, topic_files) = super::topic_sources();
+        let topics =
+            TopicSet::from_sources(topic_files.iter().map(|(f, t)| (f.as_str(), t.as_str())))
+                .with_context(|| format!("loading the topics of {}", topic_dir.display()))?
+                .with_media_root(topic_dir.clone());
+        engine.set_topics(Arc::new(topics));
+        Ok(ConvWorld {
+            stack: Stack {
+                clock,
+                store,
+                engine,
+                sim,
+                engine_url,
+                http: reqwest::Client::new(),
+                server,
+            },
+            snapshot_name: String::new(),
+            snapshot_dir: PathBuf::from("snapshots"),
+            last_error: None,
+            last_form: None,
+            last_send: None,
+            last_http: None,
+            last_inbound: None,
+            before: None,
+            faker: rand::rngs::StdRng::seed_from_u64(2026),
+            extra_topics: vec![],
+        })
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.stack.engine
+    }
+
+    pub(crate) fn store(&self) -> &SqliteStore {
+        &self.stack.store
+    }
+
+    /// The scenario clock's now.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        convsms::clock::Clock::now(&self.stack.clock)
+    }
+
+    /// Remembers the state before an action, for "nothing was written".
+    pub(crate) fn mark(&mut self) -> anyhow::Result<()> {
+        self.last_error = None;
+        self.last_form = None;
+        self.last_send = None;
+        self.last_http = None;
+        let digest = self
+            .store()
+            .content_digest()
+            .context("reading the database before the action")?;
+        self.before = Some((digest, self.sent_count()));
+        Ok(())
+    }
+
+    /// Keeps a refusal for "Then the request is refused with ...".
+    pub(crate) fn refused(&mut self, e: impl fmt::Display) {
+        self.last_error = Some(e.to_string());
+    }
+
+    /// What the last refusal was, for a failure message.
+    pub(crate) fn last_error_text(&self) -> String {
+        match &self.last_error {
+            Some(e) => format!("the last refusal: {e}"),
+            None => "nothing was refused".to_owned(),
+        }
+    }
+
+    /// A requester or agent record by table and name.
+    pub(crate) fn party(&self, table: PartyTable, name: &str) -> anyhow::Result<Party> {
+        self.store()
+            .read(|tx| tx.party_by_name(table, name))
+            .with_context(|| format!("looking up the {} named '{name}'", table.as_str()))?
+            .with_context(|| format!("no {} is named '{name}'", table.as_str()))
+    }
+
+    /// An interaction by number, or an error saying which exist.
+    pub(crate) fn interaction(&self, number: &InteractionNumber) -> anyhow::Result<Interaction> {
+        self.store()
+            .read(|tx| tx.interaction(number))
+            .with_context(|| format!("looking up interaction {number}"))?
+            .with_context(|| {
+                let all = self.interaction_numbers().unwrap_or_default();
+                format!(
+                    "no interaction {number}; the interactions are: {}",
+                    joined(all)
+                )
+            })
+    }
+
+    /// Every interaction number, sorted.
+    pub(crate) fn interaction_numbers(&self) -> anyhow::Result<Vec<InteractionNumber>> {
+        let all = self
+            .store()
+            .read(|tx| tx.interactions())
+            .context("listing the interactions")?;
+        Ok(all.into_iter().map(|i| i.number).collect())
+    }
+
+    /// An interaction's transcript rows, oldest first.
+    pub(crate) fn messages(&self, number: &InteractionNumber) -> anyhow::Result<Vec<Message>> {
+        let i = self.interaction(number)?;
+        self.store()
+            .read(|tx| tx.transcript(&i.sys_id))
+            .with_context(|| format!("reading the transcript of {number}"))
+    }
+
+    /// Message `seq` (from 1) of an interaction's transcript.
+    pub(crate) fn message(&self, number: &InteractionNumber, seq: i64) -> anyhow::Result<Message> {
+        let all = self.messages(number)?;
+        let count = all.len();
+        all.into_iter()
+            .find(|m| m.seq == seq)
+            .with_context(|| format!("{number} has no message #{seq}; it has {count}"))
+    }
+
+    /// The human-readable transcript of an interaction.
+    pub(crate) fn transcript(&self, number: &InteractionNumber) -> anyhow::Result<String> {
+        convsms::transcript::render(self.store(), number)
+            .with_context(|| format!("rendering the transcript of {number}"))
+    }
+
+    /// What a handset received, oldest first (inbound messages excluded).
+    pub(crate) fn received(&self, phone: &str) -> Vec<Received> {
+        self.stack
+            .sim
+            .messages_to(phone)
+            .into_iter()
+            .filter(|m| m.direction != Direction::Inbound)
+            .map(|m| Received {
+                from: m.from.unwrap_or_default(),
+                body: m.body,
+                media: m.num_media.parse().unwrap_or(0),
+            })
+            .collect()
+    }
+
+    /// How many messages went out through the simulated Twilio (inbound ones excluded).
+    fn sent_count(&self) -> usize {
+        self.stack
+            .sim
+            .messages()
+            .iter()
+            .filter(|m| m.direction != Direction::Inbound)
+            .count()
+    }
+}

@@ -1,0 +1,51 @@
+//! The world's SMS update notifications: START, STOP and Notification (seed 003).
+
+use anyhow::{ensure, Context as _};
+use convsms::domain::model::PartyTable;
+
+use super::ConvWorld;
+
+impl ConvWorld {
+    /// A sys_user's SMS update setting (`None` when never set).
+    fn subscription(&self, user: &str) -> anyhow::Result<Option<bool>> {
+        let u = self.party(PartyTable::SysUser, user)?;
+        self.store()
+            .read(|tx| tx.subscription(&u.sys_id))
+            .with_context(|| format!("reading {user}'s SMS update setting"))
+    }
+
+    /// Checks a sys_user's SMS update notifications; never set counts as off (NOTIF-1).
+    pub fn check_sms_updates(&self, user: &str, on: bool) -> anyhow::Result<()> {
+        let got = self.subscription(user)?;
+        let show = |on: bool| if on { "on" } else { "off" };
+        ensure!(
+            got.unwrap_or(false) == on,
+            "{user}'s SMS update notifications are {}{}, expected {}",
+            show(got.unwrap_or(false)),
+            if got.is_none() { " (never set)" } else { "" },
+            show(on)
+        );
+        Ok(())
+    }
+
+    /// Checks that a sys_user never set SMS update notifications.
+    pub fn check_sms_updates_never_set(&self, user: &str) -> anyhow::Result<()> {
+        let got = self.subscription(user)?;
+        ensure!(
+            got.is_none(),
+            "{user} set SMS update notifications {}",
+            if got == Some(true) { "on" } else { "off" }
+        );
+        Ok(())
+    }
+
+    /// Checks that no SMS update subscription is stored.
+    pub fn check_no_subscriptions(&self) -> anyhow::Result<()> {
+        let n = self
+            .store()
+            .read(|tx| tx.subscription_count())
+            .context("counting the SMS update subscriptions")?;
+        ensure!(n == 0, "{n} SMS update subscriptions are stored");
+        Ok(())
+    }
+}

@@ -1,0 +1,269 @@
+//! The world's provider: Conversational SMS provider numbers, the provider's webhooks and status
+//! callbacks, and the simulated Twilio's carriers and faults.
+
+use anyhow::{bail, ensure, Context as _};
+use convsms::domain::model::InteractionNumber;
+use convsms::domain::phone::E164;
+use convsms::engine::CONVERSATIONAL_SMS;
+use convsms::web::{INBOUND_PATH, STATUS_PATH};
+use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope};
+use twilio_wire::message::{MessageStatus, API_VERSION};
+use twilio_wire::segments;
+use twilio_wire::sid::{AccountSid, MessageSid};
+use twilio_wire::webhook::{Geo, InboundMessage, StatusCallback};
+
+use super::{joined, ConvWorld, HttpAnswer};
+use crate::check::params::Signature;
+
+impl ConvWorld {
+    /// Adds Conversational SMS provider numbers (and makes the simulated account own them).
+    pub fn given_provider_numbers(&mut self, numbers: &[String]) -> anyhow::Result<()> {
+        for n in numbers {
+            let n = self
+                .engine()
+                .add_provider_number("Conversational SMS", CONVERSATIONAL_SMS, n)
+                .with_context(|| format!("adding the provider number {n}"))?;
+            self.stack.sim.add_number(n.as_str());
+        }
+        Ok(())
+    }
+
+    /// Registers a number with another integration (ServiceNowTwilioDirect, Twilio Notify).
+    pub fn given_other_integration_number(
+        &mut self,
+        number: &str,
+        integration: &str,
+    ) -> anyhow::Result<()> {
+        let key = integration.to_ascii_lowercase().replace(' ', "_");
+        let n = self
+            .engine()
+            .add_provider_number(integration, &key, number)
+            .with_context(|| format!("adding {number} as a {integration} number"))?;
+        // One Twilio account can hold the numbers of several integrations.
+        self.stack.sim.add_number(n.as_str());
+        Ok(())
+    }
+
+    /// An administrator adds a Conversational SMS provider number (PROVIDER-1); a refusal is kept
+    /// for "Then".
+    pub fn admin_adds_provider_number(&mut self, number: &str) -> anyhow::Result<()> {
+        self.mark()?;
+        match self
+            .engine()
+            .add_provider_number("Conversational SMS", CONVERSATIONAL_SMS, number)
+        {
+            Ok(n) => self.stack.sim.add_number(n.as_str()),
+            Err(e) => self.refused(e),
+        }
+        Ok(())
+    }
+
+    /// Posts an inbound webhook that Twilio did not sign: a wrong signature, or none.
+    pub async fn forged_webhook(
+        &mut self,
+        signature: &Signature,
+        body: &str,
+        from: &str,
+        to: &str,
+    ) -> anyhow::Result<()> {
+        self.mark()?;
+        let params = InboundMessage {
+            message_sid: MessageSid::parse("SM00000000000000000000000000000bad")?,
+            account_sid: AccountSid::parse(self.stack.sim.account_sid())?,
+            messaging_service_sid: None,
+            from: from.to_owned(),
+            to: to.to_owned(),
+            body: body.to_owned(),
+            num_segments: u32::try_from(segments::num_segments(body))?,
+            media: vec![],
+            from_geo: Geo::default(),
+            to_geo: Geo::default(),
+            opt_out_type: None,
+            api_version: API_VERSION.to_owned(),
+        }
+        .to_params();
+        let mut req = self
+            .stack
+            .http
+            .post(format!("{}{INBOUND_PATH}", self.stack.engine_url))
+            .form(&params);
+        if let Some(sig) = &signature.0 {
+            req = req.header("X-Twilio-Signature", sig);
+        }
+        let answer = self.answer(req, "posting the webhook").await?;
+        if answer.status != 200 {
+            self.refused(&answer.body);
+        }
+        self.last_http = Some(answer);
+        Ok(())
+    }
+
+    /// Sends a request to the engine and reads its answer.
+    pub(crate) async fn answer(
+        &self,
+        req: reqwest::RequestBuilder,
+        doing: &str,
+    ) -> anyhow::Result<HttpAnswer> {
+        let resp = req.send().await.context(doing.to_owned())?;
+        let status = resp.status().as_u16();
+        let body = resp
+            .text()
+            .await
+            .with_context(|| format!("{doing}: reading the answer"))?;
+        Ok(HttpAnswer { status, body })
+    }
+
+    /// The simulator delivers the last inbound webhook again (a Twilio retry).
+    pub async fn redeliver(&mut self) -> anyhow::Result<()> {
+        let sid = self
+            .last_inbound
+            .clone()
+            .context("no inbound message was sent yet, so none can be delivered again")?;
+        self.mark()?;
+        let d = self
+            .stack
+            .sim
+            .redeliver_inbound(&sid)
+            .await
+            .with_context(|| format!("delivering the webhook of {sid} again"))?;
+        self.last_http = Some(HttpAnswer {
+            status: d.http_status,
+            body: d.body,
+        });
+        Ok(())
+    }
+
+    /// Checks the HTTP status the last webhook was answered with.
+    pub fn check_webhook_status(&self, status: i64) -> anyhow::Result<()> {
+        let got = self.last_http.as_ref().context("no webhook was posted")?;
+        ensure!(
+            i64::from(got.status) == status,
+            "the webhook was answered with status {}, expected {status}: {}",
+            got.status,
+            got.body
+        );
+        Ok(())
+    }
+
+    /// Checks that a number is a Conversational SMS provider number.
+    pub fn check_provider_number(&self, number: &str) -> anyhow::Result<()> {
+        let all: Vec<String> = self
+            .store()
+            .read(|tx| tx.provider_numbers(CONVERSATIONAL_SMS))
+            .context("listing the provider numbers")?
+            .into_iter()
+            .map(|n| n.to_string())
+            .collect();
+        ensure!(
+            all.iter().any(|n| n == number),
+            "{number} is not a Conversational SMS provider number; they are: {}",
+            joined(&all)
+        );
+        Ok(())
+    }
+
+    /// Posts a signed status callback for message `seq` of an interaction, as Twilio would (to
+    /// replay late, duplicated or out-of-order reports).
+    pub async fn report_status(
+        &mut self,
+        seq: i64,
+        number: &InteractionNumber,
+        status: &str,
+        error: Option<u32>,
+    ) -> anyhow::Result<()> {
+        let sid = self
+            .message(number, seq)?
+            .provider_sid
+            .with_context(|| format!("message #{seq} of {number} has no MessageSid"))?;
+        let i = self.interaction(number)?;
+        let phone = |p: Option<E164>| p.map(|p| p.to_string()).unwrap_or_default();
+        let message_status = MessageStatus::from_wire(status).with_context(|| {
+            format!(
+                "'{status}' is not a Twilio message status; expected one of {}",
+                MessageStatus::ALL.map(MessageStatus::as_str).join(", ")
+            )
+        })?;
+        let params = StatusCallback {
+            message_sid: sid,
+            message_status,
+            error_code: error,
+            error_message: None,
+            account_sid: AccountSid::parse(self.stack.sim.account_sid())?,
+            messaging_service_sid: None,
+            from: phone(i.provider_phone),
+            to: phone(i.requester_phone),
+            api_version: API_VERSION.to_owned(),
+            raw_dlr_done_date: None,
+        }
+        .to_params();
+        let url = format!("{}{STATUS_PATH}", self.stack.engine_url);
+        let signature = twilio_wire::signature::sign(self.stack.sim.auth_token(), &url, &params);
+        self.mark()?;
+        let req = self
+            .stack
+            .http
+            .post(&url)
+            .header("X-Twilio-Signature", signature)
+            .form(&params);
+        let doing = format!("reporting message #{seq} of {number} as {status}");
+        self.last_http = Some(self.answer(req, &doing).await?);
+        Ok(())
+    }
+
+    /// Checks a message's status (and error code, when one is expected) in the transcript.
+    pub fn check_message_status(
+        &self,
+        seq: i64,
+        number: &InteractionNumber,
+        status: &str,
+        error: Option<u32>,
+    ) -> anyhow::Result<()> {
+        let m = self.message(number, seq)?;
+        let want_code = error.map(i64::from);
+        if m.status.as_str() == status && (want_code.is_none() || m.error_code == want_code) {
+            return Ok(());
+        }
+        let code =
+            |c: Option<i64>| c.map_or_else(|| "no error".to_owned(), |c| format!("error {c}"));
+        match want_code {
+            Some(_) => bail!(
+                "message #{seq} of {number} is {} with {}; expected {status} with {}",
+                m.status,
+                code(m.error_code),
+                code(want_code)
+            ),
+            None => bail!(
+                "message #{seq} of {number} is {} with {}; expected {status}",
+                m.status,
+                code(m.error_code)
+            ),
+        }
+    }
+
+    /// Gives a handset a carrier profile in the simulated Twilio.
+    pub fn given_carrier(&mut self, phone: &str, profile: CarrierProfile) -> anyhow::Result<()> {
+        let phone = E164::parse(phone, None).with_context(|| format!("the handset \"{phone}\""))?;
+        self.stack.sim.set_carrier(phone.as_str(), profile);
+        Ok(())
+    }
+
+    /// Makes Twilio's Messages API fail every create (or stop failing with `None`).
+    pub fn given_api_fault(&mut self, fault: Option<ApiFault>) -> anyhow::Result<()> {
+        self.stack.sim.set_api_fault(FaultScope::Global, fault, 1.0);
+        Ok(())
+    }
+
+    /// Makes every status callback suffer `fault`.
+    pub fn given_callback_fault(&mut self, fault: CallbackFault) -> anyhow::Result<()> {
+        self.stack
+            .sim
+            .set_callback_fault(FaultScope::Global, Some(fault), 1.0);
+        Ok(())
+    }
+
+    /// Turns Twilio's own STOP/START/HELP handling on or off (Advanced Opt-Out).
+    pub fn given_opt_out_handling(&mut self, on: bool) -> anyhow::Result<()> {
+        self.stack.sim.set_opt_out_handling(on);
+        Ok(())
+    }
+}

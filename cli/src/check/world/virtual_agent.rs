@@ -1,0 +1,162 @@
+//! The world's virtual agent: topic files, the records topics show, and live agents' rich
+//! replies.
+
+use std::sync::Arc;
+
+use anyhow::{ensure, Context as _};
+use convsms::domain::model::InteractionNumber;
+use convsms::domain::topic::TopicSet;
+use convsms::engine::ComposeRequest;
+use cucumber::gherkin::Step;
+
+use super::{docstring, lines, ConvWorld};
+use crate::check::params::{Requester, TopicPosition};
+
+impl ConvWorld {
+    /// Adds the step's docstring as a topic file (or replaces the folder's file of that name) and
+    /// reloads the topics.
+    ///
+    /// # Errors
+    /// The topic set does not load (VA-9): the error names the file and the node.
+    pub fn given_topic_file(&mut self, file: &str, step: &Step) -> anyhow::Result<()> {
+        let text = docstring(step)?;
+        self.load_topic_file(file, &text)
+            .with_context(|| format!("loading the topic file {file}"))
+    }
+
+    /// An administrator loads the step's docstring as a topic file; a refusal is kept for
+    /// "Then".
+    pub fn admin_loads_topic_file(&mut self, file: &str, step: &Step) -> anyhow::Result<()> {
+        let text = docstring(step)?;
+        self.mark()?;
+        if let Err(e) = self.load_topic_file(file, &text) {
+            self.refused(e);
+        }
+        Ok(())
+    }
+
+    /// Its error is the loader's refusal alone (VA-9), as an administrator reads it.
+    fn load_topic_file(&mut self, file: &str, text: &str) -> anyhow::Result<()> {
+        let mut extra = self.extra_topics.clone();
+        extra.retain(|(f, _)| f != file);
+        extra.push((file.to_owned(), text.to_owned()));
+        let (dir, base) = crate::check::topic_sources();
+        let sources = base
+            .iter()
+            .filter(|(f, _)| !extra.iter().any(|(e, _)| e == f))
+            .chain(extra.iter());
+        let set = TopicSet::from_sources(sources.map(|(f, t)| (f.as_str(), t.as_str())))?
+            .with_media_root(dir.clone());
+        self.engine().set_topics(Arc::new(set));
+        self.extra_topics = extra;
+        Ok(())
+    }
+
+    /// Gives a requester a customer service case.
+    pub fn given_case(
+        &mut self,
+        who: &Requester,
+        state: &str,
+        number: &str,
+        about: &str,
+    ) -> anyhow::Result<()> {
+        let party = self.party(who.table, &who.name)?;
+        self.store()
+            .write(|tx| tx.insert_case(number, about, state, &party))
+            .with_context(|| format!("creating the case {number} of {who}"))
+    }
+
+    /// Creates an order record.
+    pub fn given_order(
+        &mut self,
+        number: &str,
+        state: &str,
+        carrier: &str,
+        eta: &str,
+    ) -> anyhow::Result<()> {
+        self.store()
+            .write(|tx| tx.insert_order(number, state, carrier, eta))
+            .with_context(|| format!("creating the order {number}"))
+    }
+
+    /// A live agent sends the card of a customer service case into an interaction (VA-8).
+    pub async fn send_case_card(
+        &mut self,
+        agent: &str,
+        case: &str,
+        number: &InteractionNumber,
+    ) -> anyhow::Result<()> {
+        let table = "sn_customerservice_case";
+        let fields: Vec<String> = ["number", "short_description", "state"]
+            .map(str::to_owned)
+            .to_vec();
+        let values = self
+            .store()
+            .read(|tx| tx.card_values(table, case, &fields))
+            .with_context(|| format!("reading the case {case}"))?
+            .with_context(|| format!("no case {case}"))?;
+        let labels = ["Case", "Subject", "State"];
+        let pairs: Vec<(String, String)> =
+            labels.iter().map(|l| l.to_string()).zip(values).collect();
+        let body = convsms::domain::topic::render::card(None, &pairs).body;
+        self.send(ComposeRequest {
+            agent: agent.to_owned(),
+            interaction: Some(number.clone()),
+            body,
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// Checks that a handset received exactly the step's docstring from a number (trailing
+    /// blanks aside).
+    pub fn check_receives_exactly(
+        &self,
+        phone: &str,
+        from: &str,
+        step: &Step,
+    ) -> anyhow::Result<()> {
+        let want = docstring(step)?;
+        let got = self.received(phone);
+        ensure!(
+            got.iter()
+                .any(|m| m.from == from && m.body.trim_end() == want.trim_end()),
+            "{phone} did not receive from {from}:\n{want}\nIt received:{}",
+            lines(got.iter().map(|m| format!("from {}:\n{}", m.from, m.body)))
+        );
+        Ok(())
+    }
+
+    /// Checks where an interaction waits in the virtual agent: (topic, node), or in no topic.
+    pub fn check_waits_at(
+        &self,
+        number: &InteractionNumber,
+        want: &TopicPosition,
+    ) -> anyhow::Result<()> {
+        let want = want.0.as_ref();
+        let i = self.interaction(number)?;
+        let got = i
+            .va_state
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            .map(|v| {
+                (
+                    v["topic"].as_str().unwrap_or("").to_owned(),
+                    v["node"].as_str().unwrap_or("").to_owned(),
+                )
+            });
+        let show = |p: Option<&(String, String)>| {
+            p.map_or_else(
+                || "no topic".to_owned(),
+                |(t, n)| format!("topic \"{t}\" at node \"{n}\""),
+            )
+        };
+        ensure!(
+            got.as_ref() == want,
+            "{number} waits in {}, expected {}",
+            show(got.as_ref()),
+            show(want)
+        );
+        Ok(())
+    }
+}
