@@ -56,6 +56,7 @@ def paths_in(text):
         else:
             out.append(body.split("as")[0] if " as " in m.group(1) else body)
     text = re.sub(r"\buse\s+[^;]+;", "", text, flags=re.S)
+    text = re.sub(r"\b(pub(\([a-z]+\))?\s+)?mod\s+\w+\s*;", "", text)
     out += re.findall(r"\b((?:crate|super|self)(?:::\w+)+)", text)
     return out
 
@@ -71,6 +72,8 @@ def resolve(here, path, modules):
                 base = base[:-1]
             parts = parts[1:]
         rest = parts
+    elif here + (parts[0],) in modules:
+        base, rest = here, parts  # a child module named without `self::` (2018 paths)
     else:
         return None
     full = base + tuple(rest)

@@ -13,10 +13,6 @@ use crate::domain::work_assignment::{
     Agent, OngoingEntry, Presence, Queue, WorkItem, WorkItemState,
 };
 
-/// The sys_id of the default SMS queue (migration 6): last in order, takes every interaction, and
-/// every agent with an SMS presence row is a member.
-pub const DEFAULT_QUEUE_SYS_ID: &str = "000000000000000000000000000000a1";
-
 const ITEM_COLS: &str = "sys_id, interaction, queue, state, active, agent, offered_at, offer_expires_at, declined_by, created_at";
 
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<WorkItem> {

@@ -1,0 +1,386 @@
+//! People and their settings: `sys_properties`, `sys_user` / `csm_consumer` / `customer_contact`,
+//! the records the virtual agent reads (cases, orders), SMS update subscriptions and
+//! `sys_cs_channel_user_profile` (messaging profiles).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{e164_col, parsed, parsed_opt, ts, StoreError, Tx};
+use crate::domain::model::*;
+use crate::domain::phone::{Region, E164};
+
+impl Tx<'_> {
+    // ----- properties -------------------------------------------------------------------------
+
+    /// A `sys_properties` value.
+    pub fn property(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT value FROM sys_properties WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+
+    /// Sets a `sys_properties` value.
+    pub fn set_property(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT INTO sys_properties (name, value) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            [name, value],
+        )?;
+        Ok(())
+    }
+
+    // ----- people -----------------------------------------------------------------------------
+
+    /// Inserts a requester or agent record and returns it.
+    pub fn insert_party(
+        &self,
+        table: PartyTable,
+        name: &str,
+        user_name: Option<&str>,
+        phone: Option<&E164>,
+        country: Option<Region>,
+    ) -> Result<Party, StoreError> {
+        let sys_id = self.new_sys_id()?;
+        let phone_s = phone.map(|p| p.as_str().to_owned());
+        let country_s = country.map(|c| c.to_string());
+        match table {
+            PartyTable::SysUser => self.0.execute(
+                "INSERT INTO sys_user (sys_id, user_name, name, mobile_phone, country) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![sys_id, user_name.unwrap_or(name), name, phone_s, country_s],
+            )?,
+            _ => self.0.execute(
+                &format!(
+                    "INSERT INTO {} (sys_id, name, mobile_phone, country) VALUES (?1, ?2, ?3, ?4)",
+                    table.as_str()
+                ),
+                params![sys_id, name, phone_s, country_s],
+            )?,
+        };
+        Ok(Party {
+            table,
+            sys_id,
+            name: name.to_owned(),
+            phone: phone.cloned(),
+            country,
+        })
+    }
+
+    fn party_from_row(table: PartyTable, r: &Row<'_>) -> rusqlite::Result<Party> {
+        Ok(Party {
+            table,
+            sys_id: r.get(0)?,
+            name: r.get(1)?,
+            phone: e164_col(r, 2)?,
+            country: parsed_opt(r, 3, "a region code", |c| Region::parse(c).ok())?,
+        })
+    }
+
+    /// A record by table and sys_id.
+    pub fn party(&self, table: PartyTable, sys_id: &str) -> Result<Option<Party>, StoreError> {
+        self.0
+            .query_row(
+                &format!(
+                    "SELECT sys_id, name, mobile_phone, country FROM {} WHERE sys_id = ?1",
+                    table.as_str()
+                ),
+                [sys_id],
+                |r| Self::party_from_row(table, r),
+            )
+            .optional()
+    }
+
+    /// A record by display name (for `sys_user`, also by user_name).
+    pub fn party_by_name(
+        &self,
+        table: PartyTable,
+        name: &str,
+    ) -> Result<Option<Party>, StoreError> {
+        let extra = if table == PartyTable::SysUser {
+            " OR user_name = ?1"
+        } else {
+            ""
+        };
+        self.0
+            .query_row(
+                &format!(
+                    "SELECT sys_id, name, mobile_phone, country FROM {} WHERE name = ?1{extra}",
+                    table.as_str()
+                ),
+                [name],
+                |r| Self::party_from_row(table, r),
+            )
+            .optional()
+    }
+
+    /// The `sys_user` whose mobile phone is `phone` (the first by sys_id if several).
+    pub fn user_by_phone(&self, phone: &E164) -> Result<Option<Party>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT 1",
+                [phone.as_str()],
+                |r| Self::party_from_row(PartyTable::SysUser, r),
+            )
+            .optional()
+    }
+
+    /// Sets a record's mobile phone.
+    pub fn set_party_phone(&self, party: &Party, phone: &E164) -> Result<(), StoreError> {
+        self.0.execute(
+            &format!(
+                "UPDATE {} SET mobile_phone = ?1 WHERE sys_id = ?2",
+                party.table.as_str()
+            ),
+            params![phone.as_str(), party.sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// Grants a role to a sys_user.
+    pub fn grant_role(&self, user: &str, role: &str) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT OR IGNORE INTO sys_user_has_role (user, role) VALUES (?1, ?2)",
+            [user, role],
+        )?;
+        Ok(())
+    }
+
+    /// Whether a sys_user has a role.
+    pub fn has_role(&self, user: &str, role: &str) -> Result<bool, StoreError> {
+        self.0
+            .query_row(
+                "SELECT 1 FROM sys_user_has_role WHERE user = ?1 AND role = ?2",
+                [user, role],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|o| o.is_some())
+    }
+
+    /// A sys_user's user_name.
+    pub fn user_name(&self, sys_id: &str) -> Result<Option<String>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT user_name FROM sys_user WHERE sys_id = ?1",
+                [sys_id],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+
+    // Agents' SMS presence and capacity, queues and work items: `awa.rs` (migration 6).
+
+    // ----- the virtual agent's records --------------------------------------------------------
+
+    /// Stores (or clears) the virtual agent's topic state of an interaction: `node` for display,
+    /// `state` as JSON.
+    pub fn set_va_state(
+        &self,
+        interaction: &str,
+        topic: Option<&str>,
+        node: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE interaction SET va_topic = ?1, va_node = ?2, va_state = ?3 WHERE sys_id = ?4",
+            params![topic, node, state, interaction],
+        )?;
+        Ok(())
+    }
+
+    /// Creates a customer service case for a requester.
+    pub fn insert_case(
+        &self,
+        number: &str,
+        short_description: &str,
+        state: &str,
+        contact: &Party,
+    ) -> Result<(), StoreError> {
+        let sys_id = self.new_sys_id()?;
+        self.0.execute(
+            "INSERT INTO sn_customerservice_case (sys_id, number, short_description, state, contact_table, contact)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![sys_id, number, short_description, state, contact.table.as_str(), contact.sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// A requester's cases that are not resolved or closed, by number: (number, short description).
+    pub fn open_cases(&self, contact: &Party) -> Result<Vec<(String, String)>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT number, short_description FROM sn_customerservice_case
+             WHERE contact_table = ?1 AND contact = ?2 AND state NOT IN ('resolved', 'closed')
+             ORDER BY number",
+        )?;
+        let rows = st.query_map(params![contact.table.as_str(), contact.sys_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        rows.collect()
+    }
+
+    /// Creates an order record (for the order_status topic's card).
+    pub fn insert_order(
+        &self,
+        number: &str,
+        state: &str,
+        carrier: &str,
+        expected_delivery: &str,
+    ) -> Result<(), StoreError> {
+        let sys_id = self.new_sys_id()?;
+        self.0.execute(
+            "INSERT INTO x_convsms_order (sys_id, number, state, carrier, expected_delivery) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![sys_id, number, state, carrier, expected_delivery],
+        )?;
+        Ok(())
+    }
+
+    /// The values of `fields` of the record `number` of `table`, in field order, for a card.
+    /// `None` when the table is not one cards may read, a field is not a column, or there is no
+    /// such record.
+    pub fn card_values(
+        &self,
+        table: &str,
+        number: &str,
+        fields: &[String],
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        const CARD_TABLES: &[&str] = &["sn_customerservice_case", "x_convsms_order"];
+        if !CARD_TABLES.contains(&table) {
+            return Ok(None);
+        }
+        let columns: Vec<String> = self
+            .0
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if fields.iter().any(|f| !columns.contains(f)) {
+            return Ok(None);
+        }
+        let list = fields
+            .iter()
+            .map(|f| format!("COALESCE(CAST(\"{f}\" AS TEXT), '')"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.0
+            .query_row(
+                &format!("SELECT {list} FROM {table} WHERE number = ?1"),
+                [number],
+                |r| (0..fields.len()).map(|i| r.get::<_, String>(i)).collect(),
+            )
+            .optional()
+    }
+
+    // ----- SMS update subscriptions -----------------------------------------------------------
+
+    /// A user's SMS update setting; `None` when never set (which means off).
+    pub fn subscription(&self, user: &str) -> Result<Option<bool>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT enabled FROM sys_cs_sms_subscription WHERE user = ?1",
+                [user],
+                |r| r.get(0),
+            )
+            .optional()
+    }
+
+    /// Sets a user's SMS update setting.
+    pub fn set_subscription(
+        &self,
+        user: &str,
+        enabled: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "INSERT INTO sys_cs_sms_subscription (user, enabled, sys_updated_on) VALUES (?1, ?2, ?3)
+             ON CONFLICT (user) DO UPDATE SET enabled = excluded.enabled, sys_updated_on = excluded.sys_updated_on",
+            params![user, enabled, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    /// How many subscription rows exist (scenarios check that guests create none).
+    pub fn subscription_count(&self) -> Result<i64, StoreError> {
+        self.0
+            .query_row("SELECT COUNT(*) FROM sys_cs_sms_subscription", [], |r| {
+                r.get(0)
+            })
+    }
+
+    // ----- profiles ---------------------------------------------------------------------------
+
+    fn profile_from_row(r: &Row<'_>) -> rusqlite::Result<ChannelUserProfile> {
+        let table: Option<String> = r.get(2)?;
+        let doc: Option<String> = r.get(3)?;
+        Ok(ChannelUserProfile {
+            sys_id: r.get(0)?,
+            phone: parsed(r, 1, "an E.164 number", |s| E164::parse(s, None).ok())?,
+            user: table.and_then(|t| PartyTable::from_table(&t)).zip(doc),
+            active: r.get(4)?,
+        })
+    }
+
+    /// The active messaging profile of a phone.
+    pub fn active_profile(&self, phone: &E164) -> Result<Option<ChannelUserProfile>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT sys_id, channel_user_id, user_table, user_document, active
+                 FROM sys_cs_channel_user_profile WHERE channel_user_id = ?1 AND active = 1",
+                [phone.as_str()],
+                Self::profile_from_row,
+            )
+            .optional()
+    }
+
+    /// Every profile of a phone, oldest first.
+    pub fn profiles(&self, phone: &E164) -> Result<Vec<ChannelUserProfile>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT sys_id, channel_user_id, user_table, user_document, active
+             FROM sys_cs_channel_user_profile WHERE channel_user_id = ?1 ORDER BY sys_id",
+        )?;
+        let rows = st.query_map([phone.as_str()], Self::profile_from_row)?;
+        rows.collect()
+    }
+
+    /// Creates an active profile (the caller has deactivated any previous one).
+    pub fn insert_profile(
+        &self,
+        phone: &E164,
+        user: Option<&Party>,
+        now: DateTime<Utc>,
+    ) -> Result<SysId, StoreError> {
+        let sys_id = self.new_sys_id()?;
+        self.0.execute(
+            "INSERT INTO sys_cs_channel_user_profile
+                 (sys_id, channel_user_id, user_table, user_document, active, sys_created_on)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+            params![
+                sys_id,
+                phone.as_str(),
+                user.map(|u| u.table.as_str()),
+                user.map(|u| u.sys_id.as_str()),
+                ts(now)
+            ],
+        )?;
+        Ok(sys_id)
+    }
+
+    /// Deactivates a profile.
+    pub fn deactivate_profile(&self, sys_id: &str) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_channel_user_profile SET active = 0 WHERE sys_id = ?1",
+            [sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// Links a profile to a record (re-linking, PROFILE-4).
+    pub fn relink_profile(&self, sys_id: &str, user: &Party) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_channel_user_profile SET user_table = ?1, user_document = ?2 WHERE sys_id = ?3",
+            params![user.table.as_str(), user.sys_id, sys_id],
+        )?;
+        Ok(())
+    }
+}

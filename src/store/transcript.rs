@@ -1,0 +1,244 @@
+//! The transcript: `sys_cs_message` rows, their delivery status, send retries and reconciliation.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+use twilio_wire::sid::MessageSid;
+
+use super::{json_col, parsed, parsed_opt, status_col, ts, ts_col, RetryRow, StoreError, Tx};
+use crate::domain::delivery::{DeliveryStatus, Direction};
+use crate::domain::model::*;
+
+impl Tx<'_> {
+    // ----- transcript -------------------------------------------------------------------------
+
+    /// Whether a message with this provider SID is already stored (webhook idempotency).
+    pub fn has_provider_sid(&self, sid: &MessageSid) -> Result<bool, StoreError> {
+        self.0
+            .query_row(
+                "SELECT 1 FROM sys_cs_message WHERE provider_sid = ?1",
+                [sid.as_str()],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|o| o.is_some())
+    }
+
+    /// Appends a message to an interaction's transcript and returns its sys_id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_message(
+        &self,
+        interaction: &str,
+        direction: Direction,
+        author_kind: AuthorKind,
+        author: Option<&str>,
+        body: &str,
+        media: &[Media],
+        provider_sid: Option<&MessageSid>,
+        status: DeliveryStatus,
+        now: DateTime<Utc>,
+    ) -> Result<SysId, StoreError> {
+        let sys_id = self.new_sys_id()?;
+        let seq: i64 = self.0.query_row(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM sys_cs_message WHERE interaction = ?1",
+            [interaction],
+            |r| r.get(0),
+        )?;
+        self.0.execute(
+            "INSERT INTO sys_cs_message (sys_id, interaction, seq, direction, author_kind, author, body,
+                 media, provider_sid, status, sys_created_on, sys_updated_on)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+            params![
+                sys_id,
+                interaction,
+                seq,
+                direction.as_str(),
+                author_kind.as_str(),
+                author,
+                body,
+                serde_json::to_string(media).expect("media serializes"),
+                provider_sid.map(MessageSid::as_str),
+                status.as_str(),
+                ts(now)
+            ],
+        )?;
+        Ok(sys_id)
+    }
+
+    /// Records the provider's answer to a send: its SID and status, or the failure.
+    pub fn record_send(
+        &self,
+        message: &str,
+        sid: Option<&MessageSid>,
+        status: DeliveryStatus,
+        error: Option<(i64, &str)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
+                 sys_updated_on = ?5 WHERE sys_id = ?6",
+            params![
+                sid.map(MessageSid::as_str),
+                status.as_str(),
+                error.map(|e| e.0),
+                error.map(|e| e.1),
+                ts(now),
+                message
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Puts a send the provider could not take back in line for `at`, counting the attempt.
+    pub fn schedule_retry(
+        &self,
+        message: &str,
+        error: (i64, &str),
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_message SET status = 'retrying', attempts = attempts + 1, next_attempt_at = ?1,
+                 error_code = ?2, error_message = ?3, sys_updated_on = ?4 WHERE sys_id = ?5",
+            params![ts(at), error.0, error.1, ts(now), message],
+        )?;
+        Ok(())
+    }
+
+    /// Counts a send attempt that got an answer (accepted or refused for good).
+    pub fn count_attempt(&self, message: &str) -> Result<i64, StoreError> {
+        self.0.query_row(
+            "UPDATE sys_cs_message SET attempts = attempts + 1, next_attempt_at = NULL WHERE sys_id = ?1
+             RETURNING attempts",
+            [message],
+            |r| r.get(0),
+        )
+    }
+
+    /// Sends due for another attempt at `now`: (message sys_id, interaction sys_id, body, media,
+    /// attempts so far), oldest due first.
+    pub fn due_retries(&self, now: DateTime<Utc>) -> Result<Vec<RetryRow>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT m.sys_id, m.interaction, m.body, m.media, m.attempts FROM sys_cs_message m
+             WHERE m.status = 'retrying' AND m.next_attempt_at <= ?1
+             ORDER BY m.next_attempt_at, m.sys_id",
+        )?;
+        let rows = st.query_map([ts(now)], |r| {
+            Ok(RetryRow {
+                message: r.get(0)?,
+                interaction: r.get(1)?,
+                body: r.get(2)?,
+                media: json_col(r, 3)?,
+                attempts: r.get(4)?,
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// Outbound messages still on their way (queued, sending, sent, accepted) whose status has not
+    /// changed since `before`: candidates for asking the provider (a callback may have been lost).
+    pub fn stale_in_flight(&self, before: DateTime<Utc>) -> Result<Vec<MessageSid>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT provider_sid FROM sys_cs_message
+             WHERE direction = 'outbound' AND provider_sid IS NOT NULL
+               AND status IN ('accepted', 'queued', 'sending', 'sent') AND sys_updated_on <= ?1
+             ORDER BY sys_updated_on, sys_id",
+        )?;
+        let rows = st.query_map([ts(before)], |r| {
+            parsed(r, 0, "a MessageSid", |s| MessageSid::parse(s).ok())
+        })?;
+        rows.collect()
+    }
+
+    /// The interaction sys_id → its row.
+    pub fn interaction_by_sys_id(&self, sys_id: &str) -> Result<Option<Interaction>, StoreError> {
+        self.0
+            .query_row(
+                &format!(
+                    "SELECT {} FROM interaction WHERE sys_id = ?1",
+                    Self::INTERACTION_COLS
+                ),
+                [sys_id],
+                Self::interaction_from_row,
+            )
+            .optional()
+    }
+
+    /// Records that the provider was asked about a message just now (its status did not move).
+    pub fn touch_message(
+        &self,
+        provider_sid: &MessageSid,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_message SET sys_updated_on = ?1 WHERE provider_sid = ?2",
+            params![ts(now), provider_sid.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// The sys_id and status of the message with this provider SID.
+    pub fn message_by_sid(
+        &self,
+        sid: &MessageSid,
+    ) -> Result<Option<(SysId, DeliveryStatus)>, StoreError> {
+        self.0
+            .query_row(
+                "SELECT sys_id, status FROM sys_cs_message WHERE provider_sid = ?1",
+                [sid.as_str()],
+                |r| Ok((r.get(0)?, status_col(r, 1)?)),
+            )
+            .optional()
+    }
+
+    /// Sets a message's delivery status (and the provider's error, when it failed).
+    pub fn set_message_status(
+        &self,
+        message: &str,
+        status: DeliveryStatus,
+        error: Option<(i64, &str)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.0.execute(
+            "UPDATE sys_cs_message SET status = ?1,
+                 error_code = COALESCE(?2, error_code), error_message = COALESCE(?3, error_message),
+                 sys_updated_on = ?4 WHERE sys_id = ?5",
+            params![
+                status.as_str(),
+                error.map(|e| e.0),
+                error.map(|e| e.1),
+                ts(now),
+                message
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// An interaction's transcript, in order.
+    pub fn transcript(&self, interaction: &str) -> Result<Vec<Message>, StoreError> {
+        let mut st = self.0.prepare(
+            "SELECT m.seq, m.direction, m.author_kind, u.user_name, m.body, m.media, m.provider_sid,
+                    m.status, m.error_code, m.error_message, m.sys_created_on, m.sys_updated_on,
+                    m.attempts
+             FROM sys_cs_message m LEFT JOIN sys_user u ON u.sys_id = m.author
+             WHERE m.interaction = ?1 ORDER BY m.seq",
+        )?;
+        let rows = st.query_map([interaction], |r| {
+            Ok(Message {
+                seq: r.get(0)?,
+                direction: parsed(r, 1, "a message direction", |s| s.parse().ok())?,
+                author_kind: parsed(r, 2, "an author kind", AuthorKind::parse)?,
+                author: r.get(3)?,
+                body: r.get(4)?,
+                media: json_col(r, 5)?,
+                provider_sid: parsed_opt(r, 6, "a MessageSid", |s| MessageSid::parse(s).ok())?,
+                status: status_col(r, 7)?,
+                error_code: r.get(8)?,
+                error_message: r.get(9)?,
+                created_at: ts_col(r, 10)?,
+                updated_at: ts_col(r, 11)?,
+                attempts: r.get(12)?,
+            })
+        })?;
+        rows.collect()
+    }
+}
