@@ -304,7 +304,7 @@ impl Tx<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{SqliteStore, MIGRATIONS};
+    use super::super::{SqliteStore, DEFAULT_QUEUE_SYS_ID, MIGRATIONS};
     use super::*;
     use rusqlite::Connection;
 
