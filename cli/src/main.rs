@@ -66,6 +66,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Logs (the engine's and the simulator's) go to stderr; `RUST_LOG=convsms=debug` shows every
+    // send, retry and status move, `RUST_LOG=info` the conversations. Default: warnings only.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init();
     match cli.command {
         Command::Check {
             paths,

@@ -139,13 +139,6 @@ impl SimArgs {
 
 /// Runs `convsms sim` to completion: 0 after Ctrl-C, 1 when the server cannot start.
 pub fn run(args: SimArgs) -> ExitCode {
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .try_init();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -308,6 +308,7 @@ impl Engine {
                 vec![send],
             ))
         })?;
+        tracing::info!(interaction = %outcome.interaction, agent = %req.agent, "Compose SMS");
         let mut errors = self.dispatch(pending).await?;
         Ok(SendOutcome {
             provider_error: errors.pop().flatten(),

@@ -62,6 +62,7 @@ impl Engine {
         let topics = self.topics();
         let (outcome, pending) = self.store.write(|tx| {
             if tx.has_provider_sid(&sms.sid)? {
+                tracing::debug!(sid = %sms.sid, "webhook retry of a stored MessageSid; nothing changed");
                 return Ok((InboundOutcome::Duplicate, vec![]));
             }
             let providers = tx.provider_numbers(CONVERSATIONAL_SMS)?;
@@ -175,6 +176,8 @@ impl Engine {
                     )?;
                 }
             }
+            tracing::info!(interaction = %interaction.number, sid = %sms.sid, handler = ?interaction.handler,
+                "inbound SMS stored");
             Ok((InboundOutcome::Stored(interaction.number), pending))
         })?;
         self.dispatch(pending).await?;

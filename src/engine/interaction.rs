@@ -45,6 +45,7 @@ impl Engine {
             // Agents see the line; the requester gets "This conversation is closed." (SYSMSG-1).
             self.post_system_message(tx, &i, &SystemMessage::Closed, now, SmsTiming::AfterCommit)?;
             tx.close_interaction(&i.sys_id, InteractionState::ClosedComplete, now)?;
+            tracing::info!(interaction = %i.number, "closed by an agent");
             self.awa_closed(tx, &i, now)?;
             Ok::<_, Error>(())
         })?;

@@ -103,6 +103,7 @@ impl Engine {
                     continue;
                 }
                 self.run_action(tx, &i, &action, now, &mut pending)?;
+                tracing::info!(interaction = %i.number, action = %t.action, "messaging action fired");
                 report.fired.push((i.number.to_string(), t.action.clone()));
             }
             for sys_id in idle_candidates(tx, now)? {
@@ -120,6 +121,7 @@ impl Engine {
                         SmsTiming::WithTheTransaction(&mut pending),
                     )?;
                     tx.close_interaction(&i.sys_id, InteractionState::ClosedAbandoned, now)?;
+                    tracing::info!(interaction = %i.number, "closed by the idle timeout");
                     report.idle_closed.push(i.number.to_string());
                 }
             }
