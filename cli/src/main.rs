@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use convsms::domain::phone::{self, Region};
+use convsms::engine::DEFAULT_REGION_CODE;
 
 /// Offline simulator and conformance harness for ServiceNow Conversational SMS over Twilio.
 #[derive(Debug, Parser)]
@@ -50,11 +51,17 @@ enum Command {
     },
     /// Prints every step of the step library with an example.
     Steps,
-    /// Validates a phone number (or one per line from stdin with '-') and prints JSON.
+    /// Validates a phone number (or one per line from stdin with '-') and prints one JSON object
+    /// per number. Exits 0 when every number is valid, 1 when any is not (unless --exit-zero),
+    /// 2 on a usage or I/O error.
     ValidateNumber {
-        /// ISO 3166-1 alpha-2 region for national numbers, for example GB.
+        /// ISO 3166-1 alpha-2 region national numbers are read in, for example GB; default: the
+        /// engine's default region (glide.phone_number.default_region), US.
         #[arg(long)]
         region: Option<String>,
+        /// Exit 0 even when some numbers are invalid (for pipelines that read the JSON).
+        #[arg(long)]
+        exit_zero: bool,
         /// The number, or '-' to read one number per line from stdin.
         number: String,
     },
@@ -117,26 +124,40 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::ValidateNumber { region, number } => {
-            let region = match region.as_deref().map(Region::parse).transpose() {
+        Command::ValidateNumber {
+            region,
+            exit_zero,
+            number,
+        } => {
+            let region = region.as_deref().unwrap_or(DEFAULT_REGION_CODE);
+            let region = match Region::parse(region) {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("convsms validate-number: {e}");
+                    eprintln!("convsms validate-number: --region: {e}");
                     return ExitCode::from(2);
                 }
             };
             let stdout = io::stdout().lock();
             let result = if number == "-" {
-                phone::validate_lines(io::stdin().lock(), stdout, region).map(|_| ())
+                phone::validate_lines(io::stdin().lock(), stdout, Some(region))
             } else {
                 let mut out = stdout;
-                writeln!(out, "{}", phone::validation_json(&number, region))
+                let verdict = phone::validation_json(&number, Some(region));
+                let invalid = u64::from(verdict["valid"] != true);
+                writeln!(out, "{verdict}").map(|()| phone::Tally { lines: 1, invalid })
             };
             match result {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(t) if t.invalid == 0 || exit_zero => ExitCode::SUCCESS,
+                Ok(t) => {
+                    eprintln!(
+                        "convsms validate-number: {} of {} numbers are not valid (--exit-zero to exit 0 anyway)",
+                        t.invalid, t.lines
+                    );
+                    ExitCode::FAILURE
+                }
                 Err(e) => {
                     eprintln!("convsms validate-number: {e}");
-                    ExitCode::FAILURE
+                    ExitCode::from(2)
                 }
             }
         }

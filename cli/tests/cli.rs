@@ -121,6 +121,7 @@ fn validate_number_prints_json_for_one_and_for_stdin() {
         .args(["validate-number", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     child
@@ -143,10 +144,60 @@ fn validate_number_prints_json_for_one_and_for_stdin() {
         .contains("not a phone number"));
     assert_eq!(lines[2]["e164"], "+5511961234567");
 
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "one invalid line among three exits 1: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 3 numbers are not valid"));
+
     let bad = convsms()
         .args(["validate-number", "--region", "XX", "1"])
         .output()
         .unwrap();
-    assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a region code"));
+    assert_eq!(bad.status.code(), Some(2), "a bad region is a usage error");
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("--region: 'XX' is not a region libphonenumber knows; expected an ISO 3166-1 alpha-2 code such as US"),
+        "{err}"
+    );
+}
+
+#[test]
+fn validate_number_exit_codes_and_the_engines_default_region() {
+    // National numbers are read in the engine's default region (US) when --region is absent.
+    let us = convsms()
+        .args(["validate-number", "(415) 555-2671"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&us.stdout).unwrap();
+    assert_eq!(v["e164"], "+14155552671", "{v}");
+    assert_eq!(us.status.code(), Some(0));
+
+    // An invalid number exits 1, or 0 with --exit-zero; the JSON is the same either way.
+    for (args, code) in [
+        (vec!["validate-number", "call me maybe"], 1),
+        (vec!["validate-number", "--exit-zero", "call me maybe"], 0),
+    ] {
+        let out = convsms().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["valid"], false);
+    }
+
+    // The empty-input message's example is itself a valid number.
+    let empty = convsms().args(["validate-number", ""]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&empty.stdout).unwrap();
+    let error = v["error"].as_str().unwrap();
+    let example = error.rsplit("such as ").next().unwrap();
+    let check = convsms()
+        .args(["validate-number", example])
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "the example {example:?} in {error:?} must be valid"
+    );
 }

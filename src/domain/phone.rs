@@ -37,7 +37,7 @@ pub struct Region(LibRegion);
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PhoneError {
     /// The text is empty or blank.
-    #[error("the phone number is empty; expected digits such as +14155552671 or (415) 555-2671")]
+    #[error("the phone number is empty; expected a number such as +14155552671")]
     Empty,
     /// libphonenumber could not parse the text as a phone number at all (letters, too few digits,
     /// an unknown country calling code, or a national number with no region to read it in).
@@ -59,7 +59,7 @@ pub enum PhoneError {
         region: String,
     },
     /// The region code is not an ISO 3166-1 alpha-2 region that libphonenumber knows.
-    #[error("'{0}' is not a region code; expected two letters such as US or GB")]
+    #[error("'{0}' is not a region libphonenumber knows; expected an ISO 3166-1 alpha-2 code such as US, GB or FR")]
     UnknownRegion(String),
 }
 
@@ -241,7 +241,7 @@ pub fn validation_json(input: &str, default_region: Option<Region>) -> serde_jso
 /// them that way. Output is buffered internally (no need to wrap `output` in a `BufWriter`) and
 /// flushed before returning; throughput is in the order of a microsecond per line in release builds.
 ///
-/// Returns the number of lines read (= objects written).
+/// Returns how many lines were read (= objects written) and how many of them were not valid.
 ///
 /// # Errors
 /// Any [`io::Error`] from reading `input` or from writing or flushing `output`; lines already
@@ -250,10 +250,10 @@ pub fn validate_lines(
     mut input: impl BufRead,
     output: impl Write,
     default_region: Option<Region>,
-) -> io::Result<u64> {
+) -> io::Result<Tally> {
     let mut out = BufWriter::with_capacity(64 * 1024, output);
     let mut buf = Vec::with_capacity(256);
-    let mut count = 0u64;
+    let mut tally = Tally::default();
     loop {
         buf.clear();
         if input.read_until(b'\n', &mut buf)? == 0 {
@@ -269,10 +269,20 @@ pub fn validate_lines(
         let checked = check(&line, default_region);
         serde_json::to_writer(&mut out, &verdict(&line, &checked)).map_err(io::Error::from)?;
         out.write_all(b"\n")?;
-        count += 1;
+        tally.lines += 1;
+        tally.invalid += u64::from(checked.is_err());
     }
     out.flush()?;
-    Ok(count)
+    Ok(tally)
+}
+
+/// What [`validate_lines`] read: lines, and how many of them were not valid numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Lines read, each answered by one JSON object.
+    pub lines: u64,
+    /// Lines whose verdict is `"valid": false`.
+    pub invalid: u64,
 }
 
 #[cfg(test)]
@@ -377,7 +387,13 @@ mod tests {
         let input = b"+14155552671\r\n\n07400 123456\nnot a number\n\xff12\n+447400123456";
         let mut out = Vec::new();
         let n = validate_lines(&input[..], &mut out, Region::parse("GB").ok()).unwrap();
-        assert_eq!(n, 6);
+        assert_eq!(
+            n,
+            Tally {
+                lines: 6,
+                invalid: 3
+            }
+        );
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 6);
@@ -402,7 +418,10 @@ mod tests {
             assert_eq!(*v, validation_json(line, Region::parse("GB").ok()));
         }
         let mut out = Vec::new();
-        assert_eq!(validate_lines(&b""[..], &mut out, None).unwrap(), 0);
+        assert_eq!(
+            validate_lines(&b""[..], &mut out, None).unwrap(),
+            Tally::default()
+        );
         assert!(out.is_empty());
     }
 

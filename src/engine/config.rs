@@ -9,6 +9,9 @@ use crate::error::Error;
 pub const CONVERSATIONAL_SMS: &str = "conversational_sms";
 
 /// `sys_properties` the engine reads, with their defaults.
+/// The region national numbers are read in when `glide.phone_number.default_region` is unset.
+pub const DEFAULT_REGION_CODE: &str = "US";
+
 pub mod properties {
     /// Region for national numbers when the requester's location is unknown (PHONE-3); default `US`.
     pub const DEFAULT_REGION: &str = "glide.phone_number.default_region";

@@ -3,7 +3,7 @@
 
 use crate::domain::model::{Party, PartyTable, GUEST_SYS_ID};
 use crate::domain::phone::Region;
-use crate::engine::config::properties;
+use crate::engine::config::{properties, DEFAULT_REGION_CODE};
 use crate::error::Error;
 use crate::store::Tx;
 
@@ -32,6 +32,6 @@ pub(super) fn party_region(tx: &Tx<'_>, party: Option<&Party>) -> Result<Region,
 pub(super) fn default_region(tx: &Tx<'_>) -> Result<Region, Error> {
     let code = tx
         .property(properties::DEFAULT_REGION)?
-        .unwrap_or_else(|| "US".to_owned());
+        .unwrap_or_else(|| DEFAULT_REGION_CODE.to_owned());
     Ok(Region::parse(&code)?)
 }
