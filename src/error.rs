@@ -229,3 +229,29 @@ fn list(choices: &[E164]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_say_what_the_caller_must_do() {
+        assert_eq!(Error::EmptyMessage.class(), ErrorClass::Request);
+        assert_eq!(
+            Error::BadWebhook("no MessageSid".into()).class(),
+            ErrorClass::Request
+        );
+        assert_eq!(Error::NoProvider.class(), ErrorClass::Configuration);
+        assert_eq!(
+            Error::Store(rusqlite::Error::QueryReturnedNoRows).class(),
+            ErrorClass::Bug
+        );
+        let refusal = WorkAssignmentRefusal::NothingOffered {
+            agent: "alice".into(),
+        };
+        assert_eq!(
+            Error::from(refusal).to_string(),
+            "alice's Workspace Inbox offers no work item"
+        );
+    }
+}
