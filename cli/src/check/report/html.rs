@@ -106,6 +106,7 @@ pub fn render(report: &Report, run: &RunInfo, coverage: &[Row]) -> String {
                             }
                         }
                     }
+                    @if !report.features.is_empty() {
                     nav.card.toc {
                         h2 { "Features" }
                         ul {
@@ -119,6 +120,7 @@ pub fn render(report: &Report, run: &RunInfo, coverage: &[Row]) -> String {
                                 }
                             }
                         }
+                    }
                     }
                     @for (i, f) in report.features.iter().enumerate() {
                         (feature(i, f))

@@ -495,7 +495,10 @@ impl ScenarioReport {
 
 /// Each scenario's transcripts at its end, filled by the runner's after-hook.
 #[derive(Clone, Default)]
-pub struct Transcripts(Arc<Mutex<HashMap<ScenarioKey, Result<Vec<Transcript>, String>>>>);
+pub struct Transcripts(Arc<Mutex<HashMap<ScenarioKey, Kept>>>);
+
+/// A scenario's transcripts, or why they could not be read.
+type Kept = Result<Vec<Transcript>, String>;
 
 impl Transcripts {
     /// Keeps the transcript of every interaction of a scenario's world (none when the world
