@@ -25,9 +25,12 @@ fn rows() -> Vec<String> {
 #[test]
 fn every_feature_passes_and_the_rows_are_covered() {
     let junit = std::env::temp_dir().join(format!("convsms-junit-{}.xml", std::process::id()));
+    let html = junit.with_extension("html");
     let out = convsms()
         .args(["check", "--coverage", "--junit"])
         .arg(&junit)
+        .arg("--html")
+        .arg(&html)
         .output()
         .expect("run convsms check");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -48,7 +51,15 @@ fn every_feature_passes_and_the_rows_are_covered() {
     let xml = std::fs::read_to_string(&junit).expect("JUnit report written");
     assert!(xml.contains("<testsuites"), "not JUnit XML: {xml}");
     assert!(!xml.contains("<failure"), "JUnit reports failures");
+    let page = std::fs::read_to_string(&html).expect("HTML report written");
+    assert!(page.contains("<title>convsms check — passed</title>"));
+    assert_eq!(
+        page.matches("<details class=\"scenario passed\"").count(),
+        xml.matches("<testcase ").count(),
+        "every scenario in both reports"
+    );
     let _ = std::fs::remove_file(junit);
+    let _ = std::fs::remove_file(html);
 }
 
 #[test]
@@ -475,11 +486,11 @@ fn the_html_report_renders_in_a_real_browser() {
         let ci = std::env::var("CI").is_ok_and(|v| v == "true");
         assert!(
             !ci,
-            "CI=true but no chromium on PATH: apt-get install -y chromium chromium-driver"
+            "CI=true but no chromium on PATH: apt-get install -y chromium fonts-liberation fonts-dejavu-core"
         );
         println!(
             "SKIPPED the_html_report_renders_in_a_real_browser: no chromium on PATH \
-             (apt-get install -y chromium chromium-driver); under CI=true this test fails instead"
+             (apt-get install -y chromium fonts-liberation fonts-dejavu-core); under CI=true this test fails instead"
         );
         return;
     };
