@@ -9,19 +9,86 @@
 //!   #2 09:00:00 virtual agent → "Hi, this is the virtual agent…" (1 segment, GSM-7) [queued SM…0002]
 //!   #3 09:00:05 agent alice → "Hello"            [delivered at 09:03:05 after 2 attempts SM…0003]
 //! ```
+//!
+//! [`load`] gives the same transcript as data ([`Transcript`], one [`Line`] per message), for
+//! reports that lay it out otherwise (`convsms check --html`); its `Display` is [`render`]'s text.
 
-use std::fmt::Write;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
 
 use crate::domain::delivery::Direction;
 use crate::domain::model::{AuthorKind, Handler, Interaction, InteractionNumber};
 use crate::error::Error;
 use crate::store::SqliteStore;
 
-/// Renders one interaction's transcript.
+/// One interaction's transcript, as data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transcript {
+    /// `IMS0001001`.
+    pub number: String,
+    /// `messaging`.
+    pub kind: String,
+    /// The requester's phone, `-` when none.
+    pub requester_phone: String,
+    /// The provider's phone, `-` when none.
+    pub provider_phone: String,
+    /// The table of the record it is opened for (`sys_user`, `csm_consumer`…).
+    pub opened_for_table: String,
+    /// That record's name.
+    pub opened_for: String,
+    /// `new`, `work_in_progress`, `closed_complete`…
+    pub state: String,
+    /// Whether it is still active.
+    pub active: bool,
+    /// `virtual agent`, `nobody (waiting for an agent)` or the agent's name.
+    pub assigned_to: String,
+    /// The live group profile's members.
+    pub live_group: Vec<String>,
+    /// The messages, oldest first.
+    pub lines: Vec<Line>,
+}
+
+/// One message of a transcript.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// Position in the interaction, from 1.
+    pub seq: i64,
+    /// When it was written.
+    pub at: DateTime<Utc>,
+    /// `requester`, `virtual agent`, `agent alice`, `system`…
+    pub who: String,
+    /// Which way it went.
+    pub direction: Direction,
+    /// Its text.
+    pub body: String,
+    /// Its media as (content type, URL without a loopback host and port).
+    pub media: Vec<(String, String)>,
+    /// What an outbound message costs on the air: `MMS` or `1 segment, GSM-7`.
+    pub cost: Option<String>,
+    /// The delivery status (`received`, `queued`, `delivered`, `failed`…).
+    pub status: String,
+    /// The whole status as the text transcript shows it between brackets: status, when it last
+    /// changed, attempts, MessageSid, provider error.
+    pub status_detail: String,
+}
+
+impl Line {
+    /// The arrow of the text transcript: `→ us`, `→ requester` or `(internal)`.
+    pub fn arrow(&self) -> &'static str {
+        match self.direction {
+            Direction::Inbound => "→ us",
+            Direction::Outbound => "→ requester",
+            Direction::Internal => "(internal)",
+        }
+    }
+}
+
+/// Loads one interaction's transcript.
 ///
 /// # Errors
 /// [`Error::UnknownInteraction`]; [`Error::Store`].
-pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String, Error> {
+pub fn load(store: &SqliteStore, number: &InteractionNumber) -> Result<Transcript, Error> {
     store.read(|tx| {
         let i: Interaction = tx
             .interaction(number)?
@@ -34,43 +101,16 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
             Handler::Queue => "nobody (waiting for an agent)".to_owned(),
             Handler::Agent(a) => tx.user_name(a)?.unwrap_or_else(|| a.clone()),
         };
-        let group = tx.live_group(&i.sys_id)?;
-        let mut out = String::new();
+        let live_group = tx.live_group(&i.sys_id)?;
         let phone = |p: &Option<crate::domain::phone::E164>| {
             p.as_ref().map_or("-".to_owned(), |p| p.to_string())
         };
-        let _ = writeln!(
-            out,
-            "{} · {} · requester {} ⇄ provider {} · opened for {} {}",
-            i.number,
-            i.kind.as_str(),
-            phone(&i.requester_phone),
-            phone(&i.provider_phone),
-            i.opened_for.0.as_str(),
-            opened_for
-        );
-        let _ = writeln!(
-            out,
-            "state {} · {} · assigned to {} · live group: {}",
-            i.state.as_str(),
-            if i.active { "active" } else { "closed" },
-            handler,
-            if group.is_empty() {
-                "(none)".to_owned()
-            } else {
-                group.join(", ")
-            }
-        );
+        let mut lines = vec![];
         for m in tx.transcript(&i.sys_id)? {
             let who = match (m.author_kind, &m.author) {
                 (AuthorKind::Agent, Some(a)) => format!("agent {a}"),
                 (AuthorKind::VirtualAgent, _) => "virtual agent".to_owned(),
                 (k, _) => k.as_str().to_owned(),
-            };
-            let arrow = match m.direction {
-                Direction::Inbound => "→ us",
-                Direction::Outbound => "→ requester",
-                Direction::Internal => "(internal)",
             };
             let mut status = m.status.to_string();
             if m.updated_at != m.created_at && m.direction == Direction::Outbound {
@@ -88,32 +128,97 @@ pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String,
                     m.error_message.as_deref().unwrap_or("")
                 );
             }
-            let _ = write!(
-                out,
-                "  #{} {} {} {}: {:?}",
-                m.seq,
-                m.created_at.format("%Y-%m-%d %H:%M:%S"),
+            lines.push(Line {
+                seq: m.seq,
+                at: m.created_at,
                 who,
-                arrow,
-                m.body
-            );
-            for media in &m.media {
-                let _ = write!(
-                    out,
-                    " +media({} {})",
-                    media.content_type,
-                    stable_url(&media.url)
-                );
-            }
-            if m.direction == Direction::Outbound {
-                let _ = write!(out, " ({})", cost(&m.body, !m.media.is_empty()));
-            }
-            let _ = writeln!(out, " [{status}]");
+                direction: m.direction,
+                media: m
+                    .media
+                    .iter()
+                    .map(|media| {
+                        (
+                            media.content_type.clone(),
+                            stable_url(&media.url).to_owned(),
+                        )
+                    })
+                    .collect(),
+                cost: (m.direction == Direction::Outbound)
+                    .then(|| cost(&m.body, !m.media.is_empty())),
+                body: m.body,
+                status: m.status.to_string(),
+                status_detail: status,
+            });
         }
-        Ok(out)
+        Ok(Transcript {
+            number: i.number.to_string(),
+            kind: i.kind.as_str().to_owned(),
+            requester_phone: phone(&i.requester_phone),
+            provider_phone: phone(&i.provider_phone),
+            opened_for_table: i.opened_for.0.as_str().to_owned(),
+            opened_for,
+            state: i.state.as_str().to_owned(),
+            active: i.active,
+            assigned_to: handler,
+            live_group,
+            lines,
+        })
     })
 }
 
+/// Renders one interaction's transcript.
+///
+/// # Errors
+/// [`Error::UnknownInteraction`]; [`Error::Store`].
+pub fn render(store: &SqliteStore, number: &InteractionNumber) -> Result<String, Error> {
+    load(store, number).map(|t| t.to_string())
+}
+
+impl fmt::Display for Transcript {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} · {} · requester {} ⇄ provider {} · opened for {} {}",
+            self.number,
+            self.kind,
+            self.requester_phone,
+            self.provider_phone,
+            self.opened_for_table,
+            self.opened_for
+        )?;
+        writeln!(
+            f,
+            "state {} · {} · assigned to {} · live group: {}",
+            self.state,
+            if self.active { "active" } else { "closed" },
+            self.assigned_to,
+            if self.live_group.is_empty() {
+                "(none)".to_owned()
+            } else {
+                self.live_group.join(", ")
+            }
+        )?;
+        for line in &self.lines {
+            write!(
+                f,
+                "  #{} {} {} {}: {:?}",
+                line.seq,
+                line.at.format("%Y-%m-%d %H:%M:%S"),
+                line.who,
+                line.arrow(),
+                line.body
+            )?;
+            for (content_type, url) in &line.media {
+                write!(f, " +media({content_type} {url})")?;
+            }
+            if let Some(cost) = &line.cost {
+                write!(f, " ({cost})")?;
+            }
+            writeln!(f, " [{}]", line.status_detail)?;
+        }
+        Ok(())
+    }
+}
 /// What an outbound message costs on the air (Twilio §8): `MMS`, or `N segment(s), GSM-7|UCS-2`.
 fn cost(body: &str, has_media: bool) -> String {
     use twilio_wire::segments::{encoding, num_segments, Encoding};

@@ -36,6 +36,10 @@ enum Command {
         /// Write a JUnit XML report to FILE.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Write an HTML report to FILE: one self-contained page with every scenario's steps,
+        /// failures, snapshot diffs and transcripts, and the row coverage.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
         /// Print the row-coverage table (every row of features/rows.tsv) after the report.
         #[arg(long)]
         coverage: bool,
@@ -87,6 +91,7 @@ fn main() -> ExitCode {
             paths,
             tags,
             junit,
+            html,
             coverage,
             concurrency,
             snapshots,
@@ -100,6 +105,7 @@ fn main() -> ExitCode {
                 paths,
                 tags,
                 junit,
+                html,
                 coverage,
                 concurrency,
                 snapshots,

@@ -1,4 +1,5 @@
-//! Runs the `convsms` binary as a user would: the features with coverage, the step catalogue and
+//! Runs the `convsms` binary as a user would: the features with coverage, the reports (JUnit, HTML,
+//! in a real browser), the step catalogue and
 //! `validate-number`. (One test binary on purpose: each `tests/*.rs` is linked separately.)
 
 use std::io::Write;
@@ -24,9 +25,12 @@ fn rows() -> Vec<String> {
 #[test]
 fn every_feature_passes_and_the_rows_are_covered() {
     let junit = std::env::temp_dir().join(format!("convsms-junit-{}.xml", std::process::id()));
+    let html = junit.with_extension("html");
     let out = convsms()
         .args(["check", "--coverage", "--junit"])
         .arg(&junit)
+        .arg("--html")
+        .arg(&html)
         .output()
         .expect("run convsms check");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -47,7 +51,15 @@ fn every_feature_passes_and_the_rows_are_covered() {
     let xml = std::fs::read_to_string(&junit).expect("JUnit report written");
     assert!(xml.contains("<testsuites"), "not JUnit XML: {xml}");
     assert!(!xml.contains("<failure"), "JUnit reports failures");
+    let page = std::fs::read_to_string(&html).expect("HTML report written");
+    assert!(page.contains("<title>convsms check — passed</title>"));
+    assert_eq!(
+        page.matches("<details class=\"scenario passed\"").count(),
+        xml.matches("<testcase ").count(),
+        "every scenario in both reports"
+    );
     let _ = std::fs::remove_file(junit);
+    let _ = std::fs::remove_file(html);
 }
 
 #[test]
@@ -200,4 +212,405 @@ fn validate_number_exit_codes_and_the_engines_default_region() {
         Some(0),
         "the example {example:?} in {error:?} must be valid"
     );
+}
+
+/// The report fixture: one feature with a passing scenario, a snapshot drift, a failed check, an
+/// undefined step and an outline whose two examples are alike, with text that needs escaping.
+const REPORT_FIXTURE: &str = "cli/tests/fixtures/reports";
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("convsms-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `convsms check` on the report fixture with extra arguments; it must fail (the fixture has
+/// failing scenarios) and write what it was asked to.
+fn check_report_fixture(args: &[&std::ffi::OsStr]) -> String {
+    let out = convsms()
+        .args(["check", REPORT_FIXTURE, "--snapshots"])
+        .arg(format!("{REPORT_FIXTURE}/snapshots"))
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the fixture's failures fail the run:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// An XML element: name, attributes, text (entities resolved) and children.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attrs: std::collections::BTreeMap<String, String>,
+    text: String,
+    children: Vec<Element>,
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> &str {
+        self.attrs.get(name).map_or_else(
+            || panic!("<{}> has no {name}: {self:?}", self.name),
+            String::as_str,
+        )
+    }
+
+    fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+}
+
+/// Parses an XML document with quick-xml (a well-formedness check too).
+fn parse_xml(xml: &str) -> Element {
+    use quick_xml::events::{BytesStart, Event};
+    fn element(e: &BytesStart) -> Element {
+        Element {
+            name: String::from_utf8(e.name().as_ref().to_vec()).unwrap(),
+            attrs: e
+                .attributes()
+                .map(|a| {
+                    let a = a.expect("a well-formed attribute");
+                    (
+                        String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                        a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                            .unwrap()
+                            .into_owned(),
+                    )
+                })
+                .collect(),
+            ..Element::default()
+        }
+    }
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut stack = vec![Element::default()];
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) => stack.push(element(&e)),
+            Event::Empty(e) => {
+                let el = element(&e);
+                stack.last_mut().unwrap().children.push(el);
+            }
+            Event::End(_) => {
+                let el = stack.pop().unwrap();
+                stack.last_mut().unwrap().children.push(el);
+            }
+            Event::Text(t) => stack.last_mut().unwrap().text += &t.decode().unwrap(),
+            Event::CData(t) => stack.last_mut().unwrap().text += &t.decode().unwrap(),
+            Event::GeneralRef(r) => {
+                let text = match r.resolve_char_ref().unwrap() {
+                    Some(c) => c.to_string(),
+                    None => quick_xml::escape::resolve_predefined_entity(&r.decode().unwrap())
+                        .expect("a predefined entity")
+                        .to_owned(),
+                };
+                stack.last_mut().unwrap().text += &text;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(stack.len(), 1, "unclosed elements");
+    let mut root = stack.pop().unwrap();
+    assert_eq!(root.children.len(), 1, "one root element");
+    root.children.pop().unwrap()
+}
+
+#[test]
+fn junit_names_features_and_scenarios_and_carries_each_failure() {
+    let dir = scratch("junit");
+    let junit = dir.join("report.xml");
+    check_report_fixture(&["--junit".as_ref(), junit.as_os_str()]);
+    let root = parse_xml(&std::fs::read_to_string(&junit).unwrap());
+    assert_eq!(root.name, "testsuites");
+    assert_eq!(root.attr("tests"), "6");
+    assert_eq!(root.attr("failures"), "3");
+    assert_eq!(root.attr("errors"), "0");
+    assert!(root.attr("time").parse::<f64>().is_ok());
+    let suites: Vec<_> = root.all("testsuite").collect();
+    assert_eq!(suites.len(), 1);
+    let suite = suites[0];
+    assert_eq!(suite.attr("name"), "Reports <for> people & CI");
+    assert_eq!(suite.attr("failures"), "3");
+    assert_eq!(
+        suite.attr("file"),
+        "cli/tests/fixtures/reports/reports.feature"
+    );
+    let cases: Vec<_> = suite.all("testcase").collect();
+    let names: Vec<&str> = cases.iter().map(|c| c.attr("name")).collect();
+    assert_eq!(
+        names,
+        [
+            "A conversation with <markup> & \"quotes\"",
+            "A transcript that drifted from its snapshot",
+            "A count that is wrong",
+            "A step nobody wrote",
+            "An outline whose examples share one name (count = 0)",
+            "An outline whose examples share one name (count = 0) #2",
+        ],
+        "stable names: the scenario's, no line or column; an outline's example row"
+    );
+    for c in &cases {
+        assert_eq!(c.attr("classname"), "Reports <for> people & CI");
+    }
+    let case = |name: &str| *cases.iter().find(|c| c.attr("name") == name).unwrap();
+
+    let passed = case("A conversation with <markup> & \"quotes\"");
+    assert!(passed.child("failure").is_none());
+    let out = &passed
+        .child("system-out")
+        .expect("steps and transcript")
+        .text;
+    assert!(
+        out.contains("✔ And the transcript matches the snapshot  [passed]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("requester → us: \"<b>Hi</b> & 'bye'\" [received SM"),
+        "the transcript, unescaped by the XML parser: {out}"
+    );
+
+    let drift = case("A transcript that drifted from its snapshot")
+        .child("failure")
+        .expect("a failure");
+    assert_eq!(drift.attr("type"), "failed step");
+    assert!(drift.attr("message").starts_with(
+        "Then the transcript matches the snapshot: the transcript does not match the snapshot"
+    ));
+    for line in [
+        "--- stored snapshot",
+        "+++ this run",
+        "-  #2 2026-01-05 09:00:00 virtual agent → requester: \"Hi, this is the virtual agent. How may I help?\"",
+        "+  #2 2026-01-05 09:00:00 virtual agent → requester: \"Hi, this is the virtual agent. What can I help you with today?\"",
+    ] {
+        assert!(
+            drift.text.lines().any(|l| l.starts_with(line)),
+            "the snapshot diff in <failure> lacks {line:?}:\n{}",
+            drift.text
+        );
+    }
+
+    let count = case("A count that is wrong").child("failure").unwrap();
+    assert_eq!(count.attr("type"), "failed step");
+    assert_eq!(
+        count.attr("message"),
+        "Then there are 3 interactions: expected 3 interactions, found 1: IMS0001001"
+    );
+    assert!(count
+        .text
+        .contains("at cli/tests/fixtures/reports/reports.feature:22"));
+
+    let undefined = case("A step nobody wrote").child("failure").unwrap();
+    assert_eq!(undefined.attr("type"), "undefined step");
+    assert!(
+        undefined.attr("message").starts_with(
+            "Undefined step: no step of the library matches \"Given a step nobody wrote\""
+        ),
+        "{undefined:?}"
+    );
+    let steps = &case("A step nobody wrote")
+        .child("system-out")
+        .unwrap()
+        .text;
+    assert!(
+        steps.contains("✘ Given a step nobody wrote  [undefined]"),
+        "{steps}"
+    );
+    assert!(
+        steps.contains("- Then there are 0 interactions  [not run]"),
+        "{steps}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The status column of a row in the printed coverage table.
+fn coverage_status(stdout: &str, row: &str) -> String {
+    let line = stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(row))
+        .unwrap_or_else(|| panic!("{row} is missing from the coverage table:\n{stdout}"));
+    line[11..].trim_start()[..17].trim_end().to_owned()
+}
+
+#[test]
+fn coverage_shows_rows_whose_scenarios_were_left_out_as_covered_not_run() {
+    let by_tag = convsms()
+        .args(["check", "--coverage", "--tags", "@row:AGENT-1"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&by_tag.stdout);
+    assert!(by_tag.status.success(), "{stdout}");
+    assert_eq!(coverage_status(&stdout, "AGENT-1"), "passing");
+    for row in ["PROFILE-1", "AGENT-2", "PHONE-1", "PROVIDER-4"] {
+        assert_eq!(
+            coverage_status(&stdout, row),
+            "covered (not run)",
+            "{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("1 passing, 0 failing, 59 covered (not run), 0 uncovered"),
+        "{stdout}"
+    );
+
+    let by_path = convsms()
+        .args(["check", "--coverage", "features/phone"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&by_path.stdout);
+    assert!(by_path.status.success(), "{stdout}");
+    assert_eq!(coverage_status(&stdout, "PHONE-1"), "passing");
+    assert_eq!(coverage_status(&stdout, "AGENT-1"), "covered (not run)");
+    assert!(
+        !stdout.contains(" uncovered "),
+        "no row is uncovered in the catalogue:\n{stdout}"
+    );
+}
+
+#[test]
+fn the_html_report_shows_steps_failures_diffs_transcripts_and_coverage() {
+    let dir = scratch("html");
+    let html = dir.join("report.html");
+    check_report_fixture(&["--html".as_ref(), html.as_os_str()]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"), "{}", &page[..80]);
+    // Self-contained: nothing to fetch, no script.
+    for outside in [
+        "<script", "<link", "src=", "url(", "@import", "http://", "https://",
+    ] {
+        assert!(!page.contains(outside), "the page contains {outside:?}");
+    }
+    // Everything escaped: the requester's markup is text.
+    assert!(!page.contains("<b>Hi</b>"), "unescaped markup in the page");
+    assert!(page.contains("&lt;b&gt;Hi&lt;/b&gt; &amp; 'bye'"));
+    assert!(page.contains("Reports &lt;for&gt; people &amp; CI"));
+    assert!(page.contains("A conversation with &lt;markup&gt; &amp; &quot;quotes&quot;"));
+    // Totals, then each failure.
+    assert!(page.contains("<title>convsms check — FAILED</title>"));
+    assert!(page.contains("3 failed scenarios"));
+    // Steps with their status; the undefined one labelled.
+    assert!(page.contains(r#"<li class="undefined"><span class="mark" title="undefined">?</span><span class="kw">Given</span> a step nobody wrote"#), "no undefined step line");
+    assert!(page.contains(r#"<li class="notrun">"#));
+    assert!(page.contains(r#"<div class="kind">undefined step</div>"#));
+    // The snapshot diff, coloured.
+    assert!(page.contains(r#"<span class="del">-  #2 2026-01-05 09:00:00 virtual agent → requester: &quot;Hi, this is the virtual agent. How may I help?&quot;"#), "no removed line");
+    assert!(page.contains(r#"<span class="add">+  #2 2026-01-05 09:00:00 virtual agent → requester: &quot;Hi, this is the virtual agent. What can I help you with today?&quot;"#), "no added line");
+    // Transcripts as conversations: who said what, delivery status.
+    assert!(page.contains(r#"<div class="msg in">"#));
+    assert!(page.contains(r#"<div class="msg out">"#));
+    assert!(page.contains(r#"<span class="badge good">received</span>"#));
+    assert!(page.contains(r#"<span class="badge plain">queued</span>"#));
+    assert!(page.contains("<strong>virtual agent</strong>"));
+    // The coverage table, rows of scenarios left out included.
+    assert!(page.contains("Row coverage"));
+    let rows = page.matches(r#"<td class="id"><code>"#).count();
+    assert_eq!(rows, 60, "every row of the catalogue");
+    assert!(page.contains(
+        r#"<code>PROFILE-1</code></td><td><span class="badge warn">covered (not run)</span>"#
+    ));
+    assert!(page.contains(r#"<code>REQ-1</code></td><td><span class="badge good">passing</span>"#));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A headless Chromium on PATH, if there is one.
+fn chromium() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |d| d.join(name)))
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn the_html_report_renders_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        assert!(
+            !ci,
+            "CI=true but no chromium on PATH: apt-get install -y chromium fonts-liberation fonts-dejavu-core"
+        );
+        println!(
+            "SKIPPED the_html_report_renders_in_a_real_browser: no chromium on PATH \
+             (apt-get install -y chromium fonts-liberation fonts-dejavu-core); under CI=true this test fails instead"
+        );
+        return;
+    };
+    let dir = scratch("browser");
+    let html = dir.join("report.html");
+    let png = dir.join("report.png");
+    check_report_fixture(&["--html".as_ref(), html.as_os_str()]);
+    let (width, height) = (1280u32, 1600u32);
+    let mut child = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!("--window-size={width},{height}"))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    use wait_timeout::ChildExt as _;
+    let status = match child
+        .wait_timeout(std::time::Duration::from_secs(90))
+        .unwrap()
+    {
+        Some(s) => s,
+        None => {
+            let _ = child.kill(); // this child only, by its PID
+            let _ = child.wait();
+            panic!("chromium did not take the screenshot within 90 s");
+        }
+    };
+    assert!(status.success(), "chromium failed: {status}");
+    let file = std::fs::File::open(&png).expect("chromium wrote the screenshot");
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
+    let info = reader.next_frame(&mut buf).expect("a PNG frame");
+    assert_eq!((info.width, info.height), (width, height));
+    let channels = info.color_type.samples();
+    let pixel = |x: u32, y: u32| {
+        let i = ((y * info.width + x) as usize) * channels;
+        (buf[i], buf[i + 1], buf[i + 2])
+    };
+    // The header of a failed run is red: the inline style sheet was applied.
+    let (r, g, b) = pixel(20, 20);
+    assert!(
+        r > 120 && g < 60 && b < 80,
+        "the header is not red: {:?}",
+        (r, g, b)
+    );
+    // A page, not a blank: many colours (text, badges, bubbles) and plenty of ink.
+    let mut colours = std::collections::HashSet::new();
+    let mut ink = 0usize;
+    for y in (0..info.height).step_by(2) {
+        for x in (0..info.width).step_by(2) {
+            let p = pixel(x, y);
+            colours.insert(p);
+            if p.0 < 128 && p.1 < 128 && p.2 < 128 {
+                ink += 1;
+            }
+        }
+    }
+    assert!(colours.len() > 200, "only {} colours", colours.len());
+    assert!(ink > 5_000, "only {ink} dark pixels: no text?");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

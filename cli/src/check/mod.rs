@@ -11,6 +11,7 @@
 //! `inventory`, which a linker may drop from a library crate (cucumber-rs issues 271 and 304).
 
 pub mod params;
+pub mod report;
 #[cfg(test)]
 mod step_shape;
 pub mod steps;
@@ -71,6 +72,8 @@ pub struct CheckOptions {
     pub tags: Option<String>,
     /// Where to write JUnit XML.
     pub junit: Option<PathBuf>,
+    /// Where to write the HTML report.
+    pub html: Option<PathBuf>,
     /// Whether to print the row-coverage table.
     pub coverage: bool,
     /// How many scenarios run at once.
@@ -204,10 +207,14 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     let files = read_topic_files(&opts.topics)?;
     let _ = TOPIC_SOURCES.set((opts.topics.clone(), files));
     let collector = Collector::default();
-    let junit_out: Box<dyn Write> = match &opts.junit {
-        Some(p) => Box::new(std::fs::File::create(p)?),
-        None => Box::new(io::sink()),
+    let outputs = report::Outputs {
+        junit: opts.junit.clone(),
+        html: opts.html.clone(),
     };
+    outputs.prepare()?;
+    let recorder = report::Recorder::default();
+    let transcripts = report::Transcripts::default();
+    let kept = transcripts.clone();
     let tag_filter = match opts.tags.as_deref().map(str::parse::<gherkin::tagexpr::TagOperation>) {
         Some(Ok(op)) => Some(op),
         Some(Err(e)) => {
@@ -221,7 +228,12 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     let snapshots = opts.snapshots.clone();
     let writer = writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
         .summarized()
-        .tee::<ConvWorld, _>(writer::JUnit::for_tee(junit_out, 0))
+        .tee::<ConvWorld, _>(
+            recorder
+                .clone()
+                .discard_stats_writes()
+                .discard_arbitrary_writes(),
+        )
         .tee::<ConvWorld, _>(
             collector
                 .clone()
@@ -248,6 +260,10 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
             world.snapshot_dir = snapshots.clone();
             Box::pin(async {})
         })
+        .after(move |feature, _rule, scenario, _finished, world| {
+            kept.record(feature, scenario, world.as_deref());
+            Box::pin(async {})
+        })
         .filter_run(opts.paths.clone(), move |feature, rule, scenario| {
             tag_filter.as_ref().is_none_or(|op| {
                 op.eval(
@@ -262,17 +278,39 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         .await;
     use cucumber::writer::Stats as _;
     let mut ok = !result.execution_has_failed() && result.parsing_errors() == 0;
-    let st = collector.0.lock().expect("collector");
+    // Every scenario of the catalogue, for rows whose scenarios --tags or the paths left out.
+    let catalogue = report::coverage::scenarios_under(std::path::Path::new("features")).await;
+    let mut st = collector.0.lock().expect("collector");
     if st.scenarios.is_empty() {
         eprintln!("convsms check: no scenario found under {:?}", opts.paths);
         ok = false;
     }
     print_setup_times();
+    for (k, tags) in catalogue {
+        st.scenarios.entry(k).or_insert(ScenarioResult {
+            tags,
+            ran: false,
+            failed: false,
+        });
+    }
+    let table = coverage(&st.scenarios);
     if opts.coverage {
         // The table informs; the exit status follows the scenarios (a failing row is a failing
         // scenario already).
-        print_coverage(&coverage(&st.scenarios));
+        print_coverage(&table);
     }
+    let mut run_report = recorder.report();
+    transcripts.attach(&mut run_report);
+    let info = report::RunInfo {
+        paths: opts.paths.clone(),
+        tags: opts.tags.clone(),
+    };
+    report::write(
+        &outputs,
+        &run_report,
+        &info,
+        &report::coverage::rows(&table),
+    )?;
     Ok(ok)
 }
 
@@ -328,22 +366,16 @@ fn print_coverage(table: &[(&str, &str, Coverage, usize)]) {
     let _ = writeln!(out, "\nRow coverage ({} rows)", table.len());
     let _ = writeln!(
         out,
-        "{:<11} {:<9} {:>9}  statement",
+        "{:<11} {:<17} {:>9}  statement",
         "row", "status", "scenarios"
     );
     for (id, text, c, n) in table {
-        let status = match c {
-            Coverage::Passing => "passing",
-            Coverage::Failing => "FAILING",
-            Coverage::Covered => "covered",
-            Coverage::Uncovered => "uncovered",
-        };
-        let _ = writeln!(out, "{id:<11} {status:<9} {n:>9}  {text}");
+        let _ = writeln!(out, "{id:<11} {:<17} {n:>9}  {text}", c.label());
     }
     let count = |k| table.iter().filter(|r| r.2 == k).count();
     let _ = writeln!(
         out,
-        "{} passing, {} failing, {} covered but not run, {} uncovered",
+        "{} passing, {} failing, {} covered (not run), {} uncovered",
         count(Coverage::Passing),
         count(Coverage::Failing),
         count(Coverage::Covered),

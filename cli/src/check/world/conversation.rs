@@ -310,13 +310,7 @@ impl ConvWorld {
         let dir = std::env::current_dir()
             .context("finding the current folder")?
             .join(&self.snapshot_dir);
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(dir);
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_omit_expression(true);
-        let name = self.snapshot_name.clone();
-        settings.bind(|| insta::assert_snapshot!(name, text));
-        Ok(())
+        crate::check::report::snapshot::check(&dir, &self.snapshot_dir, &self.snapshot_name, &text)
     }
 
     /// Checks that the last action was refused with a message containing `text`.
