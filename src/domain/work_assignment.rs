@@ -12,7 +12,8 @@
 //! - [`route`] offers waiting items, **oldest first** (`created_at`, then sys_id, across queues),
 //!   each to an agent of its queue who is [`Presence::Available`], has free SMS capacity and has
 //!   not declined that item. Among those, the agent with the most free capacity wins; ties go to
-//!   the agent listed first in the queue. An item nobody can take waits, without blocking younger
+//!   the agent listed first in the queue; an agent who let an offer of that item time out comes
+//!   after every other (see below). An item nobody can take waits, without blocking younger
 //!   items that someone can take.
 //! - **Capacity:** an agent's load is the number of their active work items that are
 //!   [`WorkItemState::Offered`] or [`WorkItemState::Accepted`]: an outstanding offer holds a slot
@@ -23,9 +24,15 @@
 //!   seed is silent). The agent sees it in the Workspace Inbox ([`inbox`]) and accepts
 //!   ([`accept`]) or rejects ([`reject`]) it. An offer not accepted by `expires_at` times out
 //!   ([`expire`], at `expires_at`, not a second earlier).
-//! - A rejected or timed-out item goes back to waiting, keeps its age (so it stays first in line)
-//!   and is **never offered to that agent again** ([`WorkItem::declined_by`]). If every member
-//!   of its queue has declined it, it waits until the queue gains a member ([`stranded`] tells).
+//! - A rejected item goes back to waiting, keeps its age (so it stays first in line) and is
+//!   **never offered to that agent again** ([`WorkItem::declined_by`]). If every member of its
+//!   queue has declined it, it waits until the queue gains a member ([`stranded`] tells).
+//! - **A timeout is not a decline** (our choice: the seed is silent). A timed-out item goes back to
+//!   waiting, first in line, and goes to another agent who can take it; the agent who let it time
+//!   out ([`WorkItem::timed_out_by`]) is offered it again only when nobody else can take it, and
+//!   among several such agents the one whose offer lapsed longest ago comes first. So a
+//!   conversation never waits while a member of its queue who has not rejected it is available
+//!   with free capacity: a single agent who misses one offer is offered it again at once.
 //! - **Presence:** only Available agents get offers. An agent leaving Available (Away, Offline)
 //!   has their outstanding offers withdrawn back to [`WorkItemState::Pending`] (not declined: they
 //!   may get it again on return); conversations they accepted stay theirs and keep counting.
@@ -190,9 +197,12 @@ pub struct WorkItem {
     pub offered_at: Option<DateTime<Utc>>,
     /// When the current offer times out.
     pub offer_expires_at: Option<DateTime<Utc>>,
-    /// Agents who rejected it or let an offer time out, each once: never offered it again. (A
-    /// store can keep it as comma-separated sys_ids: they contain no commas.)
+    /// Agents who rejected it (or had it taken from them by a Reassign), each once: never
+    /// offered it again. (A store can keep it as comma-separated sys_ids: they contain no commas.)
     pub declined_by: Vec<SysId>,
+    /// Agents who let an offer of it time out, each once, the longest ago first: offered it
+    /// again only when nobody else can take it (a timeout is not a decline).
+    pub timed_out_by: Vec<SysId>,
 }
 
 impl WorkItem {
@@ -209,6 +219,7 @@ impl WorkItem {
             offered_at: None,
             offer_expires_at: None,
             declined_by: Vec::new(),
+            timed_out_by: Vec::new(),
         }
     }
 
@@ -219,10 +230,17 @@ impl WorkItem {
             && self.agent.as_deref() == Some(agent)
     }
 
-    fn back_to_queue(&mut self, state: WorkItemState, declined: bool) {
+    fn back_to_queue(&mut self, state: WorkItemState) {
         if let Some(agent) = self.agent.take() {
-            if declined && !self.declined_by.contains(&agent) {
-                self.declined_by.push(agent);
+            match state {
+                WorkItemState::Rejected if !self.declined_by.contains(&agent) => {
+                    self.declined_by.push(agent);
+                }
+                WorkItemState::TimedOut => {
+                    self.timed_out_by.retain(|a| *a != agent);
+                    self.timed_out_by.push(agent);
+                }
+                _ => {}
             }
         }
         self.state = state;
@@ -359,19 +377,7 @@ pub fn route(
         let Some(queue) = queues.iter().find(|q| q.sys_id == item.queue) else {
             continue;
         };
-        let mut best: Option<(&str, u32)> = None;
-        for member in &queue.agents {
-            if item.declined_by.contains(member) {
-                continue;
-            }
-            let Some(&slots) = free.get(member.as_str()) else {
-                continue;
-            };
-            if slots > 0 && best.is_none_or(|(_, b)| slots > b) {
-                best = Some((member.as_str(), slots));
-            }
-        }
-        if let Some((agent, slots)) = best {
+        if let Some((agent, slots)) = pick_agent(item, queue, &free) {
             free.insert(agent, slots - 1);
             offers.push(Offer {
                 item: item.sys_id.clone(),
@@ -384,6 +390,40 @@ pub fn route(
         }
     }
     offers
+}
+
+/// The agent `item` goes to among its queue's members with free slots (`free`: available agents'
+/// free capacity) who have not declined it: the most free slots, then the first listed; an agent
+/// who let an offer of it time out only when no other can take it, the longest ago first.
+fn pick_agent<'a>(
+    item: &WorkItem,
+    queue: &'a Queue,
+    free: &HashMap<&str, u32>,
+) -> Option<(&'a str, u32)> {
+    let mut best: Option<(&str, u32)> = None;
+    let mut lapsed: Option<(&str, u32, usize)> = None;
+    for member in &queue.agents {
+        if item.declined_by.contains(member) {
+            continue;
+        }
+        let slots = free.get(member.as_str()).copied().unwrap_or(0);
+        if slots == 0 {
+            continue;
+        }
+        match item.timed_out_by.iter().position(|a| a == member) {
+            Some(when) => {
+                if lapsed.is_none_or(|(_, _, w)| when < w) {
+                    lapsed = Some((member.as_str(), slots, when));
+                }
+            }
+            None => {
+                if best.is_none_or(|(_, b)| slots > b) {
+                    best = Some((member.as_str(), slots));
+                }
+            }
+        }
+    }
+    best.or(lapsed.map(|(agent, slots, _)| (agent, slots)))
 }
 
 /// The agent accepts the item offered to them (INBOX-3). It becomes Accepted and keeps its slot.
@@ -412,7 +452,7 @@ pub fn accept(item: &mut WorkItem, agent: &str, now: DateTime<Utc>) -> Result<()
 /// [`AwaError::NotOffered`] or [`AwaError::OfferedToAnother`].
 pub fn reject(item: &mut WorkItem, agent: &str) -> Result<(), AwaError> {
     check_offer(item, agent)?;
-    item.back_to_queue(WorkItemState::Rejected, true);
+    item.back_to_queue(WorkItemState::Rejected);
     Ok(())
 }
 
@@ -432,16 +472,39 @@ fn check_offer(item: &WorkItem, agent: &str) -> Result<(), AwaError> {
     Ok(())
 }
 
+/// An offer that timed out, as [`expire`] reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeout {
+    /// The work item's sys_id.
+    pub item: SysId,
+    /// The agent who let it time out.
+    pub agent: SysId,
+    /// Whether that agent had let an offer of this item time out before: agents are told of a
+    /// timeout once per agent and item ([`SystemMessage::OfferTimedOut`]), not every minute an
+    /// absent agent is offered it again.
+    pub again: bool,
+}
+
 /// Times out every offer with `offer_expires_at <= now`: each item waits again (TimedOut), keeps
-/// its place in line and is never offered to that agent again. Returns the timed-out items'
-/// sys_ids, in the order of `items`.
-pub fn expire(items: &mut [WorkItem], now: DateTime<Utc>) -> Vec<SysId> {
+/// its place in line and goes to that agent again only when nobody else can take it
+/// ([`WorkItem::timed_out_by`]). Returns the timeouts, in the order of `items`.
+pub fn expire(items: &mut [WorkItem], now: DateTime<Utc>) -> Vec<Timeout> {
     let mut timed_out = Vec::new();
     for item in items.iter_mut() {
         let due = item.offer_expires_at.is_some_and(|at| at <= now);
         if item.active && item.state == WorkItemState::Offered && due {
-            item.back_to_queue(WorkItemState::TimedOut, true);
-            timed_out.push(item.sys_id.clone());
+            let agent = item.agent.clone();
+            let again = agent
+                .as_ref()
+                .is_some_and(|a| item.timed_out_by.contains(a));
+            item.back_to_queue(WorkItemState::TimedOut);
+            if let Some(agent) = agent {
+                timed_out.push(Timeout {
+                    item: item.sys_id.clone(),
+                    agent,
+                    again,
+                });
+            }
         }
     }
     timed_out
@@ -464,7 +527,7 @@ pub fn cancel(item: &mut WorkItem) -> Result<(), AwaError> {
             state: item.state,
         });
     }
-    item.back_to_queue(WorkItemState::Cancelled, false);
+    item.back_to_queue(WorkItemState::Cancelled);
     item.active = false;
     Ok(())
 }
@@ -499,7 +562,7 @@ pub fn set_presence(agent: &mut Agent, presence: Presence, items: &mut [WorkItem
             && item.state == WorkItemState::Offered
             && item.agent.as_deref() == Some(agent.sys_id.as_str())
         {
-            item.back_to_queue(WorkItemState::Pending, false);
+            item.back_to_queue(WorkItemState::Pending);
             withdrawn.push(item.sys_id.clone());
         }
     }
@@ -509,8 +572,8 @@ pub fn set_presence(agent: &mut Agent, presence: Presence, items: &mut [WorkItem
 /// What one routing pass changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Step {
-    /// Items whose offer timed out, now waiting for the next agent.
-    pub timed_out: Vec<SysId>,
+    /// Offers that timed out; their items are waiting for the next agent (or offered again).
+    pub timed_out: Vec<Timeout>,
     /// Offers made (already applied to the items).
     pub offers: Vec<Offer>,
 }
@@ -849,6 +912,13 @@ mod tests {
         items.iter_mut().find(|i| i.sys_id == id).unwrap()
     }
 
+    fn timeouts(step: &Step) -> Vec<(&str, &str, bool)> {
+        step.timed_out
+            .iter()
+            .map(|t| (t.item.as_str(), t.agent.as_str(), t.again))
+            .collect()
+    }
+
     fn offered(step: &Step) -> Vec<(&str, &str)> {
         step.offers
             .iter()
@@ -1038,15 +1108,60 @@ mod tests {
             })
         );
         let s = step(&queues, &agents, &mut items, at(60), 60);
-        assert_eq!(s.timed_out, ["w1"]);
+        assert_eq!(timeouts(&s), [("w1", "ann", false)]);
         assert_eq!(offered(&s), [("w1", "bob")]);
-        assert_eq!(items[0].declined_by, ["ann"]);
-        // bob lets it time out too: it waits as TimedOut, offered to nobody.
+        assert!(
+            items[0].declined_by.is_empty(),
+            "a timeout is not a decline"
+        );
+        assert_eq!(items[0].timed_out_by, ["ann"]);
+        // bob lets it time out too: ann's lapsed longest ago, so she is offered it again.
         let s = step(&queues, &agents, &mut items, at(120), 60);
-        assert_eq!(s.timed_out, ["w1"]);
-        assert!(s.offers.is_empty());
-        assert_eq!(items[0].state, WorkItemState::TimedOut);
-        assert!(stranded(&items[0], &queues));
+        assert_eq!(timeouts(&s), [("w1", "bob", false)]);
+        assert_eq!(offered(&s), [("w1", "ann")]);
+        assert!(!stranded(&items[0], &queues));
+        // ann again: bob's turn; a second timeout by the same agent is reported as such.
+        let s = step(&queues, &agents, &mut items, at(180), 60);
+        assert_eq!(timeouts(&s), [("w1", "ann", true)]);
+        assert_eq!(offered(&s), [("w1", "bob")]);
+        assert_eq!(items[0].timed_out_by, ["bob", "ann"]);
+        accept(&mut items[0], "bob", at(181)).unwrap();
+        assert_eq!(items[0].state, WorkItemState::Accepted);
+    }
+
+    #[test]
+    fn a_single_agent_who_misses_an_offer_is_offered_it_again() {
+        let queues = vec![queue("q", 1, "", &["ann"])];
+        let agents = vec![agent("ann", 1)];
+        let mut items = vec![item("w1", "q", 0)];
+        step(&queues, &agents, &mut items, at(0), 60);
+        let s = step(&queues, &agents, &mut items, at(60), 60);
+        assert_eq!(timeouts(&s), [("w1", "ann", false)]);
+        assert_eq!(offered(&s), [("w1", "ann")]);
+        assert_eq!(s.offers[0].expires_at, at(120));
+        assert_eq!(inbox("ann", &items, at(61)).len(), 1);
+    }
+
+    #[test]
+    fn an_agent_who_let_it_time_out_comes_after_every_other_even_with_more_free_capacity() {
+        let queues = vec![queue("q", 1, "", &["ann", "bob", "cat"])];
+        let mut agents = vec![agent("ann", 3), agent("bob", 1), agent("cat", 1)];
+        let mut items = vec![item("w1", "q", 0)];
+        step(&queues, &agents, &mut items, at(0), 60);
+        assert_eq!(items[0].agent.as_deref(), Some("ann"));
+        agents[1].presence = Presence::Away;
+        let s = step(&queues, &agents, &mut items, at(60), 60);
+        assert_eq!(offered(&s), [("w1", "cat")], "cat, not ann with more room");
+        reject(&mut items[0], "cat").unwrap();
+        // cat declined, bob is away: ann, who only let it lapse, gets it again.
+        let s = step(&queues, &agents, &mut items, at(61), 60);
+        assert_eq!(offered(&s), [("w1", "ann")]);
+        // A rejection after a timeout is a decline all the same.
+        reject(&mut items[0], "ann").unwrap();
+        assert_eq!(items[0].declined_by, ["cat", "ann"]);
+        assert!(step(&queues, &agents, &mut items, at(62), 60)
+            .offers
+            .is_empty());
     }
 
     #[test]
