@@ -21,12 +21,16 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     | reassigned by a messaging action| <agent> was removed; the conversation is back in the queue. | (nothing)                             |
     | state changed                   | State changed to <state>.                                   | (nothing)                             |
     | an agent starts by Compose SMS  | <agent> joined the conversation.                            | (nothing)                             |
-    | the idle timeout closed it      | The virtual agent closed the conversation after no reply (idle timeout). | (nothing)                |
+    | the idle timeout closed it      | The virtual agent closed the conversation after no reply (idle timeout). | This conversation is closed. |
+    | a messaging action closed it    | The messaging action '<action>' closed the conversation (<state>).   | This conversation is closed. |
 
   Choices where the seed is silent: "waiting in a queue" is posted once, when the conversation is
   handed to live agents; an agent joining by Compose SMS gets the internal line only (their own SMS
   introduces them); the assigned agent's own reply clears the new-message indicator too; a
-  conversation an agent starts with Compose SMS shows in their Ongoing tab.
+  conversation an agent starts with Compose SMS shows in their Ongoing tab; every close that ends
+  the conversation tells the requester, whoever closed it (an agent, the idle timeout, a messaging
+  action), but one an agent's Compose SMS replaces (AGENT-3, AGENT-4) does not, as the agent's
+  message follows.
 
   Background:
     Given the Conversational SMS provider number "+14155550100"

@@ -748,10 +748,20 @@ impl Ongoing {
 /// | `OfferTimedOut` | "The offer to {agent} timed out." | nothing |
 /// | `Reassigned` | "{agent} was removed; the conversation is back in the queue." | nothing |
 /// | `StateChanged` | "State changed to {state}." | nothing |
+/// | `AgentStarted` | "{agent} joined the conversation." | nothing |
+/// | `IdleClosed` | "The virtual agent closed the conversation after no reply (idle timeout)." | "This conversation is closed." |
+/// | `ActionClosed` | "The messaging action '{action}' closed the conversation ({state})." | "This conversation is closed." |
+/// | `KeywordReply` | (the SMS itself) | {text} |
 ///
 /// The SMS subset is what the requester needs to know (someone is coming, who they talk to, the
 /// action's prompt, the end); the rest is workspace bookkeeping. A transfer reaches the requester
 /// as the new agent's `AgentJoined`.
+///
+/// Every close that ends the conversation tells the requester "This conversation is closed.",
+/// whoever closed it: an agent, the virtual agent's idle timeout, or a messaging action that sets
+/// a closed state (our choice: the seed is silent, and the idle timeout and a closing action are
+/// the same thing at two durations). A conversation an agent's Compose SMS replaces (AGENT-3,
+/// AGENT-4) is not told: the agent's own message follows at once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SystemMessage {
     /// The conversation waits in a queue for a live agent.
@@ -811,6 +821,13 @@ pub enum SystemMessage {
     },
     /// The virtual agent's idle timeout closed the conversation (ACTION-5).
     IdleClosed,
+    /// A messaging action's Set state closed the conversation (ACTION-8).
+    ActionClosed {
+        /// The messaging action's name.
+        action: String,
+        /// The closed state it set: `closed_complete` or `closed_abandoned`.
+        state: String,
+    },
     /// The system's answer to a START / STOP / Notification keyword (NOTIF-1..5): the SMS itself
     /// is the agents' view of it.
     KeywordReply {
@@ -842,6 +859,9 @@ impl SystemMessage {
                 "The virtual agent closed the conversation after no reply (idle timeout)."
                     .to_owned()
             }
+            SystemMessage::ActionClosed { action, state } => {
+                format!("The messaging action '{action}' closed the conversation ({state}).")
+            }
             SystemMessage::PromptRequester { .. } | SystemMessage::KeywordReply { .. } => {
                 return None
             }
@@ -860,15 +880,16 @@ impl SystemMessage {
             SystemMessage::PromptRequester { text } | SystemMessage::KeywordReply { text } => {
                 Some(text.clone())
             }
-            SystemMessage::Closed => Some("This conversation is closed.".to_owned()),
+            SystemMessage::Closed
+            | SystemMessage::IdleClosed
+            | SystemMessage::ActionClosed { .. } => Some("This conversation is closed.".to_owned()),
             SystemMessage::AgentLeft { .. }
             | SystemMessage::Transferred { .. }
             | SystemMessage::OfferRejected { .. }
             | SystemMessage::OfferTimedOut { .. }
             | SystemMessage::Reassigned { .. }
             | SystemMessage::StateChanged { .. }
-            | SystemMessage::AgentStarted { .. }
-            | SystemMessage::IdleClosed => None,
+            | SystemMessage::AgentStarted { .. } => None,
         }
     }
 }
@@ -1483,6 +1504,37 @@ mod tests {
         assert_eq!(tab.unread_count("bob"), 1);
         tab.unassign("i2");
         assert!(tab.entries.is_empty());
+    }
+
+    #[test]
+    fn every_close_that_ends_the_conversation_tells_the_requester() {
+        let closes = [
+            SystemMessage::Closed,
+            SystemMessage::IdleClosed,
+            SystemMessage::ActionClosed {
+                action: "Close abandoned conversation".into(),
+                state: "closed_abandoned".into(),
+            },
+        ];
+        for m in &closes {
+            assert_eq!(
+                m.sms_text().as_deref(),
+                Some("This conversation is closed."),
+                "{m:?}"
+            );
+        }
+        assert_eq!(
+            closes[2].agent_text().as_deref(),
+            Some("The messaging action 'Close abandoned conversation' closed the conversation (closed_abandoned).")
+        );
+        // Replaced by an agent's Compose SMS: their own message follows, nothing else is sent.
+        assert_eq!(
+            SystemMessage::AgentStarted {
+                agent: "Ann".into()
+            }
+            .sms_text(),
+            None
+        );
     }
 
     #[test]
