@@ -18,11 +18,11 @@ pub enum ProfileDecision {
         /// The record it links.
         opened_for: Option<(PartyTable, SysId)>,
     },
-    /// A guest profile (linked to nobody) gets linked to the sys_user that now has the number.
+    /// A guest profile (linked to nobody) gets linked to the record that now has the number.
     LinkGuestProfile {
         /// The active guest profile.
         profile: SysId,
-        /// The sys_user with the number.
+        /// The record with the number.
         user: Party,
     },
     /// No profile yet: create one linked to `user`, or to nobody (guest) when `None`
@@ -33,11 +33,39 @@ pub enum ProfileDecision {
     },
 }
 
+/// The record an inbound number belongs to, before its messaging profile is considered
+/// (PROFILE-1..3).
+///
+/// - `user`: the sys_user whose mobile phone is the number. Seed 002 matches inbound numbers
+///   against sys_user records only, and that stays the default: it wins whenever there is one.
+/// - `customers`: the consumers and customer contacts whose mobile phone is the number, used only
+///   when `match_customers` (the sys_property
+///   [`crate::engine::properties::MATCH_CUSTOMER_PHONES`]) is on: then the one such record is the
+///   requester, so a consumer's first text already has her record (her open cases in a Dynamic
+///   Choice). Several such records mean nobody: the number is shared, and guessing would show one
+///   person another's records; the conversation opens for the guest and an agent re-links it
+///   (PROFILE-4).
+pub fn record_for_number(
+    user: Option<Party>,
+    customers: Vec<Party>,
+    match_customers: bool,
+) -> Option<Party> {
+    if user.is_some() || !match_customers {
+        return user;
+    }
+    let mut customers = customers.into_iter();
+    match (customers.next(), customers.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 /// Matches an inbound number to a requester (seed 002, "Messaging profiles").
 ///
-/// `user` is the sys_user whose mobile phone is the number; `profile` the number's active
-/// messaging profile. When both exist and disagree, the profile wins (PROFILE-4): the sys_user
-/// record is left as it is and an agent can re-link later.
+/// `user` is the record whose mobile phone is the number ([`record_for_number`]: a sys_user, or
+/// with the property on a consumer or contact); `profile` the number's active messaging profile.
+/// When both exist and disagree, the profile wins (PROFILE-4): the record is left as it is and an
+/// agent can re-link later.
 pub fn match_profile(user: Option<Party>, profile: Option<&ChannelUserProfile>) -> ProfileDecision {
     match (user, profile) {
         (Some(user), Some(p)) if p.user.is_none() => ProfileDecision::LinkGuestProfile {
@@ -240,6 +268,35 @@ mod tests {
             match_profile(Some(u), Some(&profile(None))),
             ProfileDecision::LinkGuestProfile { .. }
         ));
+    }
+
+    #[test]
+    fn an_inbound_number_matches_a_sys_user_and_with_the_property_one_consumer_or_contact() {
+        let u = party(PartyTable::SysUser, "u1");
+        let bea = party(PartyTable::CsmConsumer, "bea");
+        let cy = party(PartyTable::CustomerContact, "cy");
+        // The default: sys_user only (seed 002).
+        assert_eq!(record_for_number(None, vec![bea.clone()], false), None);
+        assert_eq!(
+            record_for_number(Some(u.clone()), vec![bea.clone()], false),
+            Some(u.clone())
+        );
+        // With the property: a sys_user still wins; else the one consumer or contact.
+        assert_eq!(
+            record_for_number(Some(u.clone()), vec![bea.clone()], true),
+            Some(u)
+        );
+        assert_eq!(
+            record_for_number(None, vec![bea.clone()], true),
+            Some(bea.clone())
+        );
+        assert_eq!(
+            record_for_number(None, vec![cy.clone()], true),
+            Some(cy.clone())
+        );
+        // A shared number is nobody's: the guest, until an agent re-links.
+        assert_eq!(record_for_number(None, vec![bea, cy], true), None);
+        assert_eq!(record_for_number(None, vec![], true), None);
     }
 
     #[test]
