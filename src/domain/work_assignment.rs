@@ -608,6 +608,17 @@ pub fn stranded(item: &WorkItem, queues: &[Queue]) -> bool {
     }
 }
 
+/// The items waiting in `queue` (Pending, Rejected or TimedOut, active), in line: oldest first
+/// (`created_at`, then sys_id), the order [`route`] offers them in (ROUTE-2).
+pub fn waiting_in<'a>(queue: &str, items: &'a [WorkItem]) -> Vec<&'a WorkItem> {
+    let mut waiting: Vec<&WorkItem> = items
+        .iter()
+        .filter(|i| i.active && i.state.is_waiting() && i.queue == queue)
+        .collect();
+    waiting.sort_by(|a, b| (a.created_at, &a.sys_id).cmp(&(b.created_at, &b.sys_id)));
+    waiting
+}
+
 /// The agent's Workspace Inbox (INBOX-3): the items offered to them whose offer has not expired at
 /// `now`, oldest first.
 pub fn inbox<'a>(agent: &str, items: &'a [WorkItem], now: DateTime<Utc>) -> Vec<&'a WorkItem> {
@@ -1074,6 +1085,33 @@ mod tests {
         items[0].declined_by.push("ann".into());
         let s = step(&queues, &agents, &mut items, at(30), 60);
         assert_eq!(offered(&s), [("young", "ann")]);
+    }
+
+    #[test]
+    fn a_queue_s_waiting_items_are_in_line_oldest_first() {
+        let queues = vec![queue("q", 1, "", &["ann"]), queue("r", 2, "", &[])];
+        let agents = vec![agent("ann", 1)];
+        let mut items = vec![
+            item("w3", "q", 30),
+            item("w1", "q", 10),
+            item("w2", "q", 20),
+            item("x1", "r", 5),
+        ];
+        step(&queues, &agents, &mut items, at(40), 60);
+        // w1 is offered: it no longer waits; the others wait in line, per queue.
+        let ids = |q: &str, items: &[WorkItem]| -> Vec<String> {
+            waiting_in(q, items)
+                .iter()
+                .map(|i| i.sys_id.clone())
+                .collect()
+        };
+        assert_eq!(ids("q", &items), ["w2", "w3"]);
+        assert_eq!(ids("r", &items), ["x1"]);
+        // A rejected item keeps its place in line.
+        reject(find(&mut items, "w1"), "ann").unwrap();
+        assert_eq!(ids("q", &items), ["w1", "w2", "w3"]);
+        cancel(find(&mut items, "w2")).unwrap();
+        assert_eq!(ids("q", &items), ["w1", "w3"]);
     }
 
     #[test]

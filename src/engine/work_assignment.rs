@@ -370,6 +370,31 @@ impl Engine {
         })
     }
 
+    /// The interactions waiting in the SMS queue named `queue`, in line: oldest first, the order
+    /// they will be offered in (ROUTE-2). Offered and accepted ones do not wait.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecord`] when no SMS queue has that name.
+    pub fn queue_waiting(&self, queue: &str) -> Result<Vec<InteractionNumber>, Error> {
+        self.store.read(|tx| {
+            let queues = tx.awa_queues()?;
+            let q =
+                queues
+                    .iter()
+                    .find(|q| q.name == queue)
+                    .ok_or_else(|| Error::UnknownRecord {
+                        table: "awa_queue",
+                        name: queue.to_owned(),
+                    })?;
+            let items = tx.awa_active_items()?;
+            let mut out = vec![];
+            for item in awa::waiting_in(&q.sys_id, &items) {
+                out.push(self.item_number(tx, item)?);
+            }
+            Ok(out)
+        })
+    }
+
     /// The latest work item of an interaction (`None` if it was never handed to live agents).
     ///
     /// # Errors
