@@ -72,12 +72,7 @@ Feature: Messaging profiles match an inbound number to a requester
     When "+14155552671" texts "my cases" to "+14155550100"
     Then interaction IMS0001001 is opened for consumer "Bea Brown"
     And "+14155552671" has an active messaging profile linked to consumer "Bea Brown"
-    And "+14155552671" receives from "+14155550100":
-      """
-      Which of your open cases?
-      1. CS0001001 Router broken
-      Reply with a number or the option's name.
-      """
+    And "+14155552671" receives a message containing "1. CS0001001 Router broken" from "+14155550100"
 
   Scenario: With consumers and contacts matched too, a sys_user still wins and a shared number is nobody's
     Given the property "com.glide.cs.sms.profile.match_consumer_contact_phone" is "true"

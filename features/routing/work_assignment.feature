@@ -62,14 +62,17 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
     And "+14155552673" texts "Third" to "+14155550100"
     Then the work item for IMS0001002 is "pending"
     And the work item for IMS0001003 is "pending"
+    And queue "Conversational SMS" has waiting IMS0001002 and IMS0001003
     And agent "alice"'s Workspace Inbox is empty
     And the requester of IMS0001002 receives "An agent will be with you shortly."
     When interaction IMS0001001 is closed
     Then agent "alice"'s Workspace Inbox offers IMS0001002
     And the work item for IMS0001003 is "pending"
+    And queue "Conversational SMS" has waiting IMS0001003
     When agent "alice" accepts the offered work item
     And agent "alice"'s SMS capacity becomes 2
     Then agent "alice"'s Workspace Inbox offers IMS0001003
+    And queue "Conversational SMS" has nothing waiting
     And the transcript matches the snapshot
 
   @row:ROUTE-2
