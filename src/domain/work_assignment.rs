@@ -446,7 +446,7 @@ pub fn accept(item: &mut WorkItem, agent: &str, now: DateTime<Utc>) -> Result<()
 
 /// The agent rejects the item offered to them (INBOX-3): it waits again (Rejected), keeps its
 /// place in line, and is never offered to this agent again. Accepted even after the offer's
-/// expiry (the outcome is the same as a timeout, recorded as Rejected).
+/// expiry, and a decline all the same (unlike a timeout, the agent said no).
 ///
 /// # Errors
 /// [`AwaError::NotOffered`] or [`AwaError::OfferedToAnother`].
