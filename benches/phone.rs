@@ -337,7 +337,9 @@ fn main() {
     ] {
         let mut out = Vec::with_capacity(16 << 20);
         let t = Instant::now();
-        let count = validate_lines(&input[..], &mut out, region).expect("validate_lines");
+        let count = validate_lines(&input[..], &mut out, region)
+            .expect("validate_lines")
+            .lines;
         let d = t.elapsed();
         let valid = out
             .split(|b| *b == b'\n')

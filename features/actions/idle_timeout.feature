@@ -3,6 +3,12 @@ Feature: The virtual agent gives up on a silent requester
   virtual-agent conversation with no message for that long closes as abandoned. Where a closing
   messaging action also applies, the lower timeout wins.
 
+  Choice where the seeds are silent: a conversation the idle timeout closes tells the requester
+  "This conversation is closed.", as a close by an agent does; so does one a messaging action
+  closes (Set state closed_complete or closed_abandoned), since the idle timeout and a closing
+  action are the same thing at two durations. Agents see who closed it
+  (src/domain/work_assignment.rs, SystemMessage::sms_text).
+
   Background:
     Given the Conversational SMS provider number "+14155550100"
     And no messaging actions are active
@@ -14,6 +20,8 @@ Feature: The virtual agent gives up on a silent requester
     When 1 second passes
     Then interaction IMS0001001 is closed
     And interaction IMS0001001 is in state "closed_abandoned"
+    And "+14155552671" receives "This conversation is closed." from "+14155550100"
+    And agents see "The virtual agent closed the conversation after no reply (idle timeout)." in IMS0001001
     And the transcript matches the snapshot
 
   Scenario: A shorter closing messaging action wins over the idle timeout
@@ -21,11 +29,16 @@ Feature: The virtual agent gives up on a silent requester
     When "+14155552671" texts "Hi" to "+14155550100"
     And 1 hour passes
     Then interaction IMS0001001 is in state "closed_complete"
+    And "+14155552671" receives "This conversation is closed." from "+14155550100"
+    And agents see "The messaging action 'Close early' closed the conversation (closed_complete)." in IMS0001001
+    And "+14155552671" has received 2 messages
 
   Scenario: A longer closing messaging action loses to the idle timeout
     Given a messaging action "Close late" on "requester message without agent response" after 3 hours that sets state "closed_complete" where "state=new"
     When "+14155552671" texts "Hi" to "+14155550100"
     And 2 hours pass
     Then interaction IMS0001001 is in state "closed_abandoned"
+    And "+14155552671" receives "This conversation is closed." from "+14155550100"
     When 2 hours pass
     Then no messaging action has fired
+    And "+14155552671" has received 2 messages

@@ -88,6 +88,8 @@ Feature: Messaging actions: timers on conversations
     And 30 minutes pass
     Then agent "alice" has the workspace notification "The requester has been waiting 30 minutes for your response." for IMS0001001
     When agent "alice" composes "Sorry for the wait" on interaction IMS0001001
-    And 2 days pass
+    Then interaction IMS0001001 has a pending timer "Close abandoned conversation" due at "2026-01-07 09:30:00"
+    When 2 days pass
     Then interaction IMS0001001 is closed
     And interaction IMS0001001 is in state "closed_abandoned"
+    And "+14155552671" receives "This conversation is closed." from "+14155550100"

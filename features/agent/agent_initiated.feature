@@ -76,6 +76,36 @@ Feature: Agent-initiated SMS conversations
     And "+14155552672" has an active messaging profile linked to consumer "Ann Archer"
     And "+14155552672" has 3 messaging profiles
 
+  # Pinned reading (the seeds are silent): the guest user is nobody known, so it is never "a
+  # different contact, consumer or user" (AGENT-4), both ways. A conversation opened for the guest
+  # (the number of no sys_user texted in) joins when an agent writes to the consumer who owns the
+  # number, and becomes hers: the interaction and the number's messaging profile are linked to
+  # her. With the virtual agent on it, AGENT-3 applies: the guest profile is linked, not replaced.
+  Scenario: A guest conversation joins when an agent writes to the consumer who owns the number
+    Given the virtual agent is off
+    And an agent "carol" who is available for SMS
+    When "+14155552671" texts "Hi, it's Bea" to "+14155550100"
+    Then interaction IMS0001001 is opened for the guest user
+    When agent "carol" accepts the offered work item
+    And agent "carol" composes "Hello Bea, I see your order" for consumer "Bea Brown"
+    Then the message went into interaction IMS0001001
+    And there is 1 interaction
+    And interaction IMS0001001 is assigned to agent "carol"
+    And interaction IMS0001001 is opened for consumer "Bea Brown"
+    And "+14155552671" has an active messaging profile linked to consumer "Bea Brown"
+    And "+14155552671" has 1 messaging profile
+    And "+14155552671" receives "Hello Bea, I see your order" from "+14155550100"
+
+  Scenario: With the virtual agent on a guest conversation, the number keeps its profile, now linked to the consumer
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then interaction IMS0001001 is opened for the guest user
+    When agent "alice" composes "Alice here" for consumer "Bea Brown"
+    Then interaction IMS0001001 is closed
+    And the message went into interaction IMS0001002
+    And interaction IMS0001002 is opened for consumer "Bea Brown"
+    And "+14155552671" has an active messaging profile linked to consumer "Bea Brown"
+    And "+14155552671" has 1 messaging profile
+
   @row:AGENT-5
   Scenario: Compose SMS shows the ongoing conversation with the number
     Given the virtual agent is off

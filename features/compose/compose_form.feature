@@ -47,6 +47,17 @@ Feature: The Compose SMS form
     When agent "alice" opens Compose SMS on interaction IMS0001002
     Then the Compose SMS form fills To with "+14155552672"
 
+  Scenario: A person with no phone: To stays empty and the agent must type a number under Other
+    Given the Conversational SMS provider number "+14155550100"
+    And a customer contact "Dee Dunn" with no mobile phone
+    Then the customer contact "Dee Dunn" has no mobile phone
+    When agent "alice" composes "Hello Dee" for customer contact "Dee Dunn"
+    Then the request is refused with "no To number: the interaction's requester has no phone; choose Other and type one"
+    And nothing was written and nothing was sent
+    When agent "alice" composes "Hello Dee" to "(415) 555-2673" for customer contact "Dee Dunn"
+    Then "+14155552673" receives "Hello Dee" from "+14155550100"
+    And interaction IMS0001001 is opened for customer contact "Dee Dunn"
+
   @row:COMPOSE-5
   Scenario: A number typed under Other is converted to E.164, or refused
     Given the Conversational SMS provider number "+14155550100"

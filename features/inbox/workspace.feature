@@ -21,12 +21,16 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     | reassigned by a messaging action| <agent> was removed; the conversation is back in the queue. | (nothing)                             |
     | state changed                   | State changed to <state>.                                   | (nothing)                             |
     | an agent starts by Compose SMS  | <agent> joined the conversation.                            | (nothing)                             |
-    | the idle timeout closed it      | The virtual agent closed the conversation after no reply (idle timeout). | (nothing)                |
+    | the idle timeout closed it      | The virtual agent closed the conversation after no reply (idle timeout). | This conversation is closed. |
+    | a messaging action closed it    | The messaging action '<action>' closed the conversation (<state>).   | This conversation is closed. |
 
   Choices where the seed is silent: "waiting in a queue" is posted once, when the conversation is
   handed to live agents; an agent joining by Compose SMS gets the internal line only (their own SMS
   introduces them); the assigned agent's own reply clears the new-message indicator too; a
-  conversation an agent starts with Compose SMS shows in their Ongoing tab.
+  conversation an agent starts with Compose SMS shows in their Ongoing tab; every close that ends
+  the conversation tells the requester, whoever closed it (an agent, the idle timeout, a messaging
+  action), but one an agent's Compose SMS replaces (AGENT-3, AGENT-4) does not, as the agent's
+  message follows.
 
   Background:
     Given the Conversational SMS provider number "+14155550100"
@@ -116,6 +120,42 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     And agent "bob"'s Ongoing tab shows IMS0001001 without a new message
     When agent "alice" becomes available
     Then agent "alice"'s Workspace Inbox is empty
+
+  Scenario: An agent replies, then replies and closes: the requester gets the replies, then the close
+    Given an agent "alice" who is available for SMS
+    When "+14155552671" texts "Where is my parcel?" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And agent "alice" replies "It left the depot this morning" in IMS0001001
+    Then agent "alice"'s Ongoing tab shows IMS0001001 without a new message
+    When "+14155552671" texts "Great, thanks" to "+14155550100"
+    And agent "alice" replies "You're welcome, goodbye" and closes IMS0001001
+    Then interaction IMS0001001 is closed
+    And interaction IMS0001001 is in state "closed_complete"
+    And the requester of IMS0001001 receives "You're welcome, goodbye"
+    And the requester of IMS0001001 receives "This conversation is closed."
+    And "+14155552671" has received 5 messages
+    And agent "alice"'s Ongoing tab is empty
+
+  Scenario: An agent closes a conversation without a last word
+    Given an agent "alice" who is available for SMS
+    When "+14155552671" texts "Never mind" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And agent "alice" closes IMS0001001
+    Then interaction IMS0001001 is closed
+    And the requester of IMS0001001 receives "This conversation is closed."
+    And "+14155552671" has received 3 messages
+
+  Scenario: Agents see a requester's MMS with its images, several in one message
+    Given an agent "alice" who is available for SMS
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And "+14155552671" texts "Both sides of the damage" with the images "https://example.com/front.png" and "https://example.com/back.jpg" to "+14155550100"
+    And "+14155552671" texts "And the receipt" with the file "https://example.com/receipt.pdf" to "+14155550100"
+    Then agents see the requester's message "Hi" in IMS0001001
+    And agents see the requester's message "Both sides of the damage" with 2 images in IMS0001001
+    And agents see the requester's message "And the receipt" with 1 file in IMS0001001
+    And agent "alice"'s Ongoing tab shows IMS0001001 with a new message
+    And agent "alice"'s Ongoing tab indicator shows 1 new message
 
   @row:SYSMSG-1
   Scenario: The requester receives only the system messages meant for SMS; agents see them all

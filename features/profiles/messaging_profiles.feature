@@ -1,6 +1,14 @@
 Feature: Messaging profiles match an inbound number to a requester
   Seed 002, "Messaging profiles". The virtual agent answers new conversations.
 
+  Choice where the seeds are silent: seed 002 matches an inbound number against sys_user records
+  only, and so does the engine by default. The sys_property
+  "com.glide.cs.sms.profile.match_consumer_contact_phone" (default "false") also matches the mobile
+  phones of consumers and customer contacts: a sys_user with the number still wins; otherwise the
+  one consumer or contact with it is the requester from the first text (so a Dynamic Choice of
+  "my open cases" shows hers); a number several of them share matches nobody, as guessing would
+  show one person another's records: the guest user, until an agent re-links (PROFILE-4).
+
   Background:
     Given the Conversational SMS provider number "+14155550100"
 
@@ -50,3 +58,34 @@ Feature: Messaging profiles match an inbound number to a requester
     Then interaction IMS0001001 is opened for sys_user "Ada Lovelace"
     And "+14155552671" has an active messaging profile linked to sys_user "Ada Lovelace"
     And "+14155552671" has 1 messaging profile
+
+  Scenario: By default a consumer's own number opens the conversation for the guest user
+    Given a consumer "Bea Brown" with mobile phone "+14155552671"
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then interaction IMS0001001 is opened for the guest user
+    And "+14155552671" has an active messaging profile linked to nobody
+
+  Scenario: With consumers and contacts matched too, a consumer's first text is hers and lists her open cases
+    Given the property "com.glide.cs.sms.profile.match_consumer_contact_phone" is "true"
+    And a consumer "Bea Brown" with mobile phone "+14155552671"
+    And consumer "Bea Brown" has an open case "CS0001001" about "Router broken"
+    When "+14155552671" texts "my cases" to "+14155550100"
+    Then interaction IMS0001001 is opened for consumer "Bea Brown"
+    And "+14155552671" has an active messaging profile linked to consumer "Bea Brown"
+    And "+14155552671" receives a message containing "1. CS0001001 Router broken" from "+14155550100"
+
+  Scenario: With consumers and contacts matched too, a sys_user still wins and a shared number is nobody's
+    Given the property "com.glide.cs.sms.profile.match_consumer_contact_phone" is "true"
+    And a sys_user "Ada Lovelace" with mobile phone "+14155552671"
+    And a consumer "Ann Archer" with mobile phone "+14155552671"
+    And a customer contact "Cy Chen" with mobile phone "+14155552672"
+    And a consumer "Dee Dunn" with mobile phone "+14155552673"
+    And a customer contact "Eve Ede" with mobile phone "+14155552673"
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And "+14155552672" texts "Hi" to "+14155550100"
+    And "+14155552673" texts "Hi" to "+14155550100"
+    Then interaction IMS0001001 is opened for sys_user "Ada Lovelace"
+    And interaction IMS0001002 is opened for customer contact "Cy Chen"
+    And "+14155552672" has an active messaging profile linked to customer contact "Cy Chen"
+    And interaction IMS0001003 is opened for the guest user
+    And "+14155552673" has an active messaging profile linked to nobody

@@ -35,3 +35,15 @@ Feature: Delivery status callbacks
   Scenario: A failed report records the error
     When Twilio reports message #2 of IMS0001001 as "failed" with error 30008
     Then message #2 of IMS0001001 has status "failed" with error 30008
+
+  # Messages can be named two ways: as the transcript numbers them (every line, the agents'
+  # internal lines too: #1 here is "alice joined the conversation.") or as the requester saw them
+  # (what the handset received, oldest first).
+  Scenario: A message is named by the transcript's numbering or by the requester's
+    When agent "alice" composes "The courier calls ahead" on interaction IMS0001001
+    And Twilio reports the 1st message "+14155552671" received as "delivered"
+    Then message #2 of IMS0001001 has status "delivered"
+    And the 1st message "+14155552671" received has status "delivered"
+    And the 2nd message "+14155552671" received has status "queued"
+    When Twilio reports message #3 of IMS0001001 as "undelivered" with error 30003
+    Then the 2nd message "+14155552671" received has status "undelivered" with error 30003

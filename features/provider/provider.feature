@@ -9,10 +9,23 @@ Feature: The SMS provider
     Then the request is refused with "+14155550199 is already used by ServiceNowTwilioDirect"
     And nothing was written and nothing was sent
     When an administrator adds "+14155550198" as a Conversational SMS provider number
-    Then the request is refused with "Conversational SMS needs numbers of its own"
+    Then the request is refused with "+14155550198 is already used by Twilio Notify"
+    And the request is refused with "Conversational SMS needs numbers of its own"
     And nothing was written and nothing was sent
+    And "+14155550198" is still a Twilio Notify number
+    And "+14155550198" is not a Conversational SMS provider number
+    And "+14155550199" is not a Conversational SMS provider number
     When an administrator adds "+14155550100" as a Conversational SMS provider number
     Then "+14155550100" is a Conversational SMS provider number
+    And "+14155550199" is a ServiceNowTwilioDirect number
+
+  Scenario: A text to a number that is not a Conversational SMS provider number is refused
+    Given the Conversational SMS provider number "+14155550100"
+    And "+14155550198" is a Twilio Notify number
+    When "+14155552671" texts "Hi" to "+14155550198"
+    Then the request is refused with "+14155550198 is not a Conversational SMS provider number"
+    And nothing was written and nothing was sent
+    And there are no interactions
 
   @row:PROVIDER-4
   Scenario: An inbound webhook with a bad or missing signature is refused and nothing is stored

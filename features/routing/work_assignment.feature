@@ -10,9 +10,15 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
   free capacity, then the first listed (the default queue lists agents by user name).
 
   Choices where the seed is silent: offers and accepted conversations both hold a slot of capacity;
-  the default SMS capacity is 3; an offer lasts 60 seconds; an agent who rejects a work item or lets
-  its offer time out is never offered it again; waiting work items are offered oldest first, but an
-  item nobody can take does not hold back younger ones.
+  the default SMS capacity is 3; an offer lasts 60 seconds; an agent who rejects a work item is
+  never offered it again; waiting work items are offered oldest first, but an item nobody can take
+  does not hold back younger ones.
+
+  An offer that times out is not a decline: the conversation goes to another agent who can take
+  it, and back to the agent who let it lapse only when nobody else can (among several, the one
+  whose offer lapsed longest ago first). So a conversation never waits while an agent of its queue
+  who has not rejected it is available with free capacity. Agents see "The offer to alice timed
+  out." once per agent, not every minute an absent agent is offered it again.
 
   Background:
     Given the Conversational SMS provider numbers "+14155550100" and "+14155550101"
@@ -56,14 +62,17 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
     And "+14155552673" texts "Third" to "+14155550100"
     Then the work item for IMS0001002 is "pending"
     And the work item for IMS0001003 is "pending"
+    And queue "Conversational SMS" has waiting IMS0001002 and IMS0001003
     And agent "alice"'s Workspace Inbox is empty
     And the requester of IMS0001002 receives "An agent will be with you shortly."
     When interaction IMS0001001 is closed
     Then agent "alice"'s Workspace Inbox offers IMS0001002
     And the work item for IMS0001003 is "pending"
+    And queue "Conversational SMS" has waiting IMS0001003
     When agent "alice" accepts the offered work item
     And agent "alice"'s SMS capacity becomes 2
     Then agent "alice"'s Workspace Inbox offers IMS0001003
+    And queue "Conversational SMS" has nothing waiting
     And the transcript matches the snapshot
 
   @row:ROUTE-2
@@ -138,13 +147,25 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
     When agent "alice" accepts the work item for IMS0001001
     Then the request is refused with "offered to bob, not to alice"
     And nothing was written and nothing was sent
-    When 61 seconds pass
-    Then the work item for IMS0001001 is "timed_out"
-    And agent "bob"'s Workspace Inbox is empty
-    Given an agent "carol" who is available for SMS
-    Then the work item for IMS0001001 is offered to agent "carol"
-    When agent "carol" accepts the offered work item
-    Then interaction IMS0001001 is assigned to agent "carol"
+    When 1 minute passes
+    Then the work item for IMS0001001 is offered to agent "alice"
+    And agents see "The offer to bob timed out." in IMS0001001
+    When agent "alice" accepts the offered work item
+    Then interaction IMS0001001 is assigned to agent "alice"
+
+  Scenario: A timeout is not a decline: a single agent who misses an offer is offered it again
+    Given an agent "alice" who is available for SMS
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And 1 minute passes
+    Then the work item for IMS0001001 is offered to agent "alice"
+    And agent "alice"'s Workspace Inbox offers IMS0001001
+    And agents see "The offer to alice timed out." in IMS0001001
+    When 10 minutes pass
+    Then agent "alice"'s Workspace Inbox offers IMS0001001
+    And the transcript of IMS0001001 has 4 messages
+    When agent "alice" accepts the offered work item
+    Then interaction IMS0001001 is assigned to agent "alice"
+    And the requester of IMS0001001 receives "You are now chatting with alice."
 
   Scenario: A rejected work item does not hold back a younger one the agent can take
     Given an agent "alice" who is available for SMS

@@ -3,7 +3,9 @@
 //! Each function takes what the engine loaded for one event and returns what must change; the
 //! engine ([`crate::engine`]) applies the decision in one transaction.
 
-use crate::domain::model::{ChannelUserProfile, Handler, Interaction, Party, PartyTable, SysId};
+use crate::domain::model::{
+    ChannelUserProfile, Handler, Interaction, Party, PartyTable, SysId, GUEST_SYS_ID,
+};
 
 /// Who an inbound SMS is opened for, and what happens to the messaging profile (PROFILE-1..4).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,11 +18,11 @@ pub enum ProfileDecision {
         /// The record it links.
         opened_for: Option<(PartyTable, SysId)>,
     },
-    /// A guest profile (linked to nobody) gets linked to the sys_user that now has the number.
+    /// A guest profile (linked to nobody) gets linked to the record that now has the number.
     LinkGuestProfile {
         /// The active guest profile.
         profile: SysId,
-        /// The sys_user with the number.
+        /// The record with the number.
         user: Party,
     },
     /// No profile yet: create one linked to `user`, or to nobody (guest) when `None`
@@ -31,11 +33,39 @@ pub enum ProfileDecision {
     },
 }
 
+/// The record an inbound number belongs to, before its messaging profile is considered
+/// (PROFILE-1..3).
+///
+/// - `user`: the sys_user whose mobile phone is the number. Seed 002 matches inbound numbers
+///   against sys_user records only, and that stays the default: it wins whenever there is one.
+/// - `customers`: the consumers and customer contacts whose mobile phone is the number, used only
+///   when `match_customers` (the sys_property
+///   [`crate::engine::properties::MATCH_CUSTOMER_PHONES`]) is on: then the one such record is the
+///   requester, so a consumer's first text already has her record (her open cases in a Dynamic
+///   Choice). Several such records mean nobody: the number is shared, and guessing would show one
+///   person another's records; the conversation opens for the guest and an agent re-links it
+///   (PROFILE-4).
+pub fn record_for_number(
+    user: Option<Party>,
+    customers: Vec<Party>,
+    match_customers: bool,
+) -> Option<Party> {
+    if user.is_some() || !match_customers {
+        return user;
+    }
+    let mut customers = customers.into_iter();
+    match (customers.next(), customers.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 /// Matches an inbound number to a requester (seed 002, "Messaging profiles").
 ///
-/// `user` is the sys_user whose mobile phone is the number; `profile` the number's active
-/// messaging profile. When both exist and disagree, the profile wins (PROFILE-4): the sys_user
-/// record is left as it is and an agent can re-link later.
+/// `user` is the record whose mobile phone is the number ([`record_for_number`]: a sys_user, or
+/// with the property on a consumer or contact); `profile` the number's active messaging profile.
+/// When both exist and disagree, the profile wins (PROFILE-4): the record is left as it is and an
+/// agent can re-link later.
 pub fn match_profile(user: Option<Party>, profile: Option<&ChannelUserProfile>) -> ProfileDecision {
     match (user, profile) {
         (Some(user), Some(p)) if p.user.is_none() => ProfileDecision::LinkGuestProfile {
@@ -89,6 +119,10 @@ pub enum ComposeAction {
         interaction: SysId,
         /// Whether the interaction has no assignee and takes the composing agent.
         assign: bool,
+        /// Whether the interaction is opened for the guest user and the agent writes to a known
+        /// record: the interaction (and the number's profile, if it links nobody) is linked to
+        /// that record, now that the agent has said who the number belongs to.
+        identify: bool,
     },
     /// Close the virtual agent's interaction and open a new one for the agent (AGENT-3).
     ReplaceVirtualAgent {
@@ -105,15 +139,26 @@ pub enum ComposeAction {
     },
 }
 
+/// Whether an agent writing to `requester` writes to the requester of `i` (AGENT-4 is about "a
+/// different contact, consumer or user"). The guest user is nobody known, so it is never a
+/// different user, both ways: an agent writing to the guest joins the conversation as it is, and
+/// an agent writing to a known record joins a conversation opened for the guest (an unknown number
+/// that texted in, whose owner the agent now names) rather than closing it.
+pub fn same_requester(i: &Interaction, requester: &Party) -> bool {
+    let guest_interaction = i.opened_for.0 == PartyTable::SysUser && i.opened_for.1 == GUEST_SYS_ID;
+    requester.is_guest() || guest_interaction || requester.is(&i.opened_for)
+}
+
 /// Decides an agent-initiated send to `requester` on a pair whose active interaction is `active`.
 ///
-/// A guest requester (nobody known) never counts as "a different user": the agent then joins the
-/// conversation as it is.
+/// A guest is never "a different user" ([`same_requester`]): the agent joins the conversation
+/// (or, with the virtual agent on it, AGENT-3 applies); a guest conversation the agent joins for a
+/// known record becomes that record's ([`ComposeAction::Append::identify`]).
 pub fn decide_compose(active: Option<&Interaction>, requester: &Party) -> ComposeAction {
     let Some(i) = active else {
         return ComposeAction::Open;
     };
-    let same_requester = requester.is_guest() || requester.is(&i.opened_for);
+    let same_requester = same_requester(i, requester);
     if !same_requester {
         return ComposeAction::ReplaceRequester {
             close: i.sys_id.clone(),
@@ -124,13 +169,10 @@ pub fn decide_compose(active: Option<&Interaction>, requester: &Party) -> Compos
         Handler::VirtualAgent => ComposeAction::ReplaceVirtualAgent {
             close: i.sys_id.clone(),
         },
-        Handler::Agent(_) => ComposeAction::Append {
+        Handler::Agent(_) | Handler::Queue => ComposeAction::Append {
             interaction: i.sys_id.clone(),
-            assign: false,
-        },
-        Handler::Queue => ComposeAction::Append {
-            interaction: i.sys_id.clone(),
-            assign: true,
+            assign: i.handler == Handler::Queue,
+            identify: !requester.is_guest() && !requester.is(&i.opened_for),
         },
     }
 }
@@ -229,6 +271,35 @@ mod tests {
     }
 
     #[test]
+    fn an_inbound_number_matches_a_sys_user_and_with_the_property_one_consumer_or_contact() {
+        let u = party(PartyTable::SysUser, "u1");
+        let bea = party(PartyTable::CsmConsumer, "bea");
+        let cy = party(PartyTable::CustomerContact, "cy");
+        // The default: sys_user only (seed 002).
+        assert_eq!(record_for_number(None, vec![bea.clone()], false), None);
+        assert_eq!(
+            record_for_number(Some(u.clone()), vec![bea.clone()], false),
+            Some(u.clone())
+        );
+        // With the property: a sys_user still wins; else the one consumer or contact.
+        assert_eq!(
+            record_for_number(Some(u.clone()), vec![bea.clone()], true),
+            Some(u)
+        );
+        assert_eq!(
+            record_for_number(None, vec![bea.clone()], true),
+            Some(bea.clone())
+        );
+        assert_eq!(
+            record_for_number(None, vec![cy.clone()], true),
+            Some(cy.clone())
+        );
+        // A shared number is nobody's: the guest, until an agent re-links.
+        assert_eq!(record_for_number(None, vec![bea, cy], true), None);
+        assert_eq!(record_for_number(None, vec![], true), None);
+    }
+
+    #[test]
     fn compose_rows() {
         let b = party(PartyTable::CsmConsumer, "b");
         assert_eq!(decide_compose(None, &b), ComposeAction::Open);
@@ -250,7 +321,55 @@ mod tests {
         let guest = party(PartyTable::SysUser, GUEST_SYS_ID);
         assert!(matches!(
             decide_compose(Some(&other), &guest),
-            ComposeAction::Append { .. }
+            ComposeAction::Append {
+                identify: false,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_guest_conversation_is_not_a_different_user_for_a_known_requester() {
+        let b = party(PartyTable::CsmConsumer, "b");
+        let guest = (PartyTable::SysUser, GUEST_SYS_ID);
+        // With a live agent, or waiting in the queue: the agent joins, and it becomes b's.
+        let with_agent = interaction(Handler::Agent("a1".into()), guest);
+        assert_eq!(
+            decide_compose(Some(&with_agent), &b),
+            ComposeAction::Append {
+                interaction: "i1".into(),
+                assign: false,
+                identify: true
+            }
+        );
+        let queued = interaction(Handler::Queue, guest);
+        assert_eq!(
+            decide_compose(Some(&queued), &b),
+            ComposeAction::Append {
+                interaction: "i1".into(),
+                assign: true,
+                identify: true
+            }
+        );
+        // With the virtual agent: AGENT-3, not AGENT-4 (no profile is deactivated).
+        let with_va = interaction(Handler::VirtualAgent, guest);
+        assert_eq!(
+            decide_compose(Some(&with_va), &b),
+            ComposeAction::ReplaceVirtualAgent { close: "i1".into() }
+        );
+        // A known requester's own conversation is not re-identified.
+        let hers = interaction(Handler::Agent("a1".into()), (PartyTable::CsmConsumer, "b"));
+        assert!(matches!(
+            decide_compose(Some(&hers), &b),
+            ComposeAction::Append {
+                identify: false,
+                ..
+            }
+        ));
+        assert!(same_requester(&with_agent, &b) && same_requester(&hers, &b));
+        assert!(!same_requester(
+            &interaction(Handler::Agent("a1".into()), (PartyTable::CsmConsumer, "a")),
+            &b
         ));
     }
 

@@ -6,7 +6,9 @@
 //! 2. [`crate::domain::delivery::DeliveryStatus::advances_to`]: a message's delivery status only
 //!    moves forward.
 //! 3. [`crate::domain::work_assignment`]: driven as `engine::work_assignment` drives it, no offer
-//!    takes an agent over capacity and offers go oldest first.
+//!    takes an agent over capacity, offers go oldest first, and a waiting item never waits while a
+//!    member of its queue who has not rejected it is available with free capacity (a timed-out
+//!    offer is not a decline; the agent who let it lapse comes after every other).
 //!
 //! At most 256 cases each; the whole file runs in well under 2 s.
 
@@ -296,6 +298,9 @@ struct World {
     items: Vec<WorkItem>,
     now: DateTime<Utc>,
     created: usize,
+    /// The oracle's own record of who turned each item down: agents who rejected it or had it
+    /// taken from them by a Reassign (timeouts are not in it), by item sys_id.
+    turned_down: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// An item's place in line.
@@ -322,7 +327,8 @@ impl World {
         self.created += 1;
         let id = format!("w{:03}", self.created);
         let mut item = WorkItem::new(&id, &format!("i{id}"), queue, self.now);
-        item.declined_by = declined_by;
+        item.declined_by = declined_by.clone();
+        self.turned_down.insert(id, declined_by);
         self.items.push(item);
     }
 
@@ -370,6 +376,10 @@ impl World {
                     prop_assert_eq!(awa::accept(item, agent, now), Ok(()));
                 } else {
                     prop_assert_eq!(awa::reject(item, agent), Ok(()));
+                    let down = self.turned_down.entry(id.clone()).or_default();
+                    if !down.iter().any(|d| d == agent) {
+                        down.push(agent.to_owned());
+                    }
                     self.pass()?;
                 }
             }
@@ -412,13 +422,19 @@ impl World {
     }
 
     /// After a pass: each offer went to an available agent who had not declined it, within their
-    /// capacity; no older item waits for the agent a younger one went to; and no waiting item is
-    /// left with an agent who could take it now.
+    /// capacity, and to one who had let it time out only when no other could take it; no older
+    /// item waits for the agent a younger one went to; and no waiting item is left with an agent
+    /// who could take it now, timed-out offers included.
     fn check_pass(&self, step: &Step) -> Result<(), TestCaseError> {
+        let turned_down =
+            |w: &WorkItem| self.turned_down.get(&w.sys_id).cloned().unwrap_or_default();
         let could_take = |w: &WorkItem, agent: &str| {
             self.queue(&w.queue).agents.iter().any(|m| m == agent)
-                && !w.declined_by.iter().any(|d| d == agent)
+                && !turned_down(w).iter().any(|d| d == agent)
         };
+        for w in &self.items {
+            prop_assert_eq!(&w.declined_by, &turned_down(w), "{} declined by", &w.sys_id);
+        }
         let waiting: Vec<&WorkItem> = self
             .items
             .iter()
@@ -445,6 +461,21 @@ impl World {
                 agent.sys_id,
                 agent.sms_capacity
             );
+            if item.timed_out_by.contains(&agent.sys_id) {
+                for other in &self.agents {
+                    let free = other.presence == Presence::Available
+                        && awa::free_capacity(other, &self.items) > 0;
+                    prop_assert!(
+                        !(free
+                            && could_take(item, &other.sys_id)
+                            && !item.timed_out_by.contains(&other.sys_id)),
+                        "{} went back to {}, who let it time out, while {} is free",
+                        item.sys_id,
+                        agent.sys_id,
+                        other.sys_id
+                    );
+                }
+            }
             for w in waiting.iter().filter(|w| key(w) < key(item)) {
                 prop_assert!(
                     !could_take(w, &agent.sys_id),
@@ -488,6 +519,7 @@ proptest! {
             items: Vec::new(),
             now: Utc.with_ymd_and_hms(2026, 3, 12, 9, 0, 0).unwrap(),
             created: 0,
+            turned_down: Default::default(),
         };
         for event in &events {
             let before: Vec<u32> = AGENTS.iter().map(|a| awa::load(a, &world.items)).collect();

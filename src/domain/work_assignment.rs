@@ -12,7 +12,8 @@
 //! - [`route`] offers waiting items, **oldest first** (`created_at`, then sys_id, across queues),
 //!   each to an agent of its queue who is [`Presence::Available`], has free SMS capacity and has
 //!   not declined that item. Among those, the agent with the most free capacity wins; ties go to
-//!   the agent listed first in the queue. An item nobody can take waits, without blocking younger
+//!   the agent listed first in the queue; an agent who let an offer of that item time out comes
+//!   after every other (see below). An item nobody can take waits, without blocking younger
 //!   items that someone can take.
 //! - **Capacity:** an agent's load is the number of their active work items that are
 //!   [`WorkItemState::Offered`] or [`WorkItemState::Accepted`]: an outstanding offer holds a slot
@@ -23,9 +24,15 @@
 //!   seed is silent). The agent sees it in the Workspace Inbox ([`inbox`]) and accepts
 //!   ([`accept`]) or rejects ([`reject`]) it. An offer not accepted by `expires_at` times out
 //!   ([`expire`], at `expires_at`, not a second earlier).
-//! - A rejected or timed-out item goes back to waiting, keeps its age (so it stays first in line)
-//!   and is **never offered to that agent again** ([`WorkItem::declined_by`]). If every member
-//!   of its queue has declined it, it waits until the queue gains a member ([`stranded`] tells).
+//! - A rejected item goes back to waiting, keeps its age (so it stays first in line) and is
+//!   **never offered to that agent again** ([`WorkItem::declined_by`]). If every member of its
+//!   queue has declined it, it waits until the queue gains a member ([`stranded`] tells).
+//! - **A timeout is not a decline** (our choice: the seed is silent). A timed-out item goes back to
+//!   waiting, first in line, and goes to another agent who can take it; the agent who let it time
+//!   out ([`WorkItem::timed_out_by`]) is offered it again only when nobody else can take it, and
+//!   among several such agents the one whose offer lapsed longest ago comes first. So a
+//!   conversation never waits while a member of its queue who has not rejected it is available
+//!   with free capacity: a single agent who misses one offer is offered it again at once.
 //! - **Presence:** only Available agents get offers. An agent leaving Available (Away, Offline)
 //!   has their outstanding offers withdrawn back to [`WorkItemState::Pending`] (not declined: they
 //!   may get it again on return); conversations they accepted stay theirs and keep counting.
@@ -190,9 +197,12 @@ pub struct WorkItem {
     pub offered_at: Option<DateTime<Utc>>,
     /// When the current offer times out.
     pub offer_expires_at: Option<DateTime<Utc>>,
-    /// Agents who rejected it or let an offer time out, each once: never offered it again. (A
-    /// store can keep it as comma-separated sys_ids: they contain no commas.)
+    /// Agents who rejected it (or had it taken from them by a Reassign), each once: never
+    /// offered it again. (A store can keep it as comma-separated sys_ids: they contain no commas.)
     pub declined_by: Vec<SysId>,
+    /// Agents who let an offer of it time out, each once, the longest ago first: offered it
+    /// again only when nobody else can take it (a timeout is not a decline).
+    pub timed_out_by: Vec<SysId>,
 }
 
 impl WorkItem {
@@ -209,6 +219,7 @@ impl WorkItem {
             offered_at: None,
             offer_expires_at: None,
             declined_by: Vec::new(),
+            timed_out_by: Vec::new(),
         }
     }
 
@@ -219,10 +230,17 @@ impl WorkItem {
             && self.agent.as_deref() == Some(agent)
     }
 
-    fn back_to_queue(&mut self, state: WorkItemState, declined: bool) {
+    fn back_to_queue(&mut self, state: WorkItemState) {
         if let Some(agent) = self.agent.take() {
-            if declined && !self.declined_by.contains(&agent) {
-                self.declined_by.push(agent);
+            match state {
+                WorkItemState::Rejected if !self.declined_by.contains(&agent) => {
+                    self.declined_by.push(agent);
+                }
+                WorkItemState::TimedOut => {
+                    self.timed_out_by.retain(|a| *a != agent);
+                    self.timed_out_by.push(agent);
+                }
+                _ => {}
             }
         }
         self.state = state;
@@ -359,19 +377,7 @@ pub fn route(
         let Some(queue) = queues.iter().find(|q| q.sys_id == item.queue) else {
             continue;
         };
-        let mut best: Option<(&str, u32)> = None;
-        for member in &queue.agents {
-            if item.declined_by.contains(member) {
-                continue;
-            }
-            let Some(&slots) = free.get(member.as_str()) else {
-                continue;
-            };
-            if slots > 0 && best.is_none_or(|(_, b)| slots > b) {
-                best = Some((member.as_str(), slots));
-            }
-        }
-        if let Some((agent, slots)) = best {
+        if let Some((agent, slots)) = pick_agent(item, queue, &free) {
             free.insert(agent, slots - 1);
             offers.push(Offer {
                 item: item.sys_id.clone(),
@@ -384,6 +390,40 @@ pub fn route(
         }
     }
     offers
+}
+
+/// The agent `item` goes to among its queue's members with free slots (`free`: available agents'
+/// free capacity) who have not declined it: the most free slots, then the first listed; an agent
+/// who let an offer of it time out only when no other can take it, the longest ago first.
+fn pick_agent<'a>(
+    item: &WorkItem,
+    queue: &'a Queue,
+    free: &HashMap<&str, u32>,
+) -> Option<(&'a str, u32)> {
+    let mut best: Option<(&str, u32)> = None;
+    let mut lapsed: Option<(&str, u32, usize)> = None;
+    for member in &queue.agents {
+        if item.declined_by.contains(member) {
+            continue;
+        }
+        let slots = free.get(member.as_str()).copied().unwrap_or(0);
+        if slots == 0 {
+            continue;
+        }
+        match item.timed_out_by.iter().position(|a| a == member) {
+            Some(when) => {
+                if lapsed.is_none_or(|(_, _, w)| when < w) {
+                    lapsed = Some((member.as_str(), slots, when));
+                }
+            }
+            None => {
+                if best.is_none_or(|(_, b)| slots > b) {
+                    best = Some((member.as_str(), slots));
+                }
+            }
+        }
+    }
+    best.or(lapsed.map(|(agent, slots, _)| (agent, slots)))
 }
 
 /// The agent accepts the item offered to them (INBOX-3). It becomes Accepted and keeps its slot.
@@ -406,13 +446,13 @@ pub fn accept(item: &mut WorkItem, agent: &str, now: DateTime<Utc>) -> Result<()
 
 /// The agent rejects the item offered to them (INBOX-3): it waits again (Rejected), keeps its
 /// place in line, and is never offered to this agent again. Accepted even after the offer's
-/// expiry (the outcome is the same as a timeout, recorded as Rejected).
+/// expiry, and a decline all the same (unlike a timeout, the agent said no).
 ///
 /// # Errors
 /// [`AwaError::NotOffered`] or [`AwaError::OfferedToAnother`].
 pub fn reject(item: &mut WorkItem, agent: &str) -> Result<(), AwaError> {
     check_offer(item, agent)?;
-    item.back_to_queue(WorkItemState::Rejected, true);
+    item.back_to_queue(WorkItemState::Rejected);
     Ok(())
 }
 
@@ -432,16 +472,39 @@ fn check_offer(item: &WorkItem, agent: &str) -> Result<(), AwaError> {
     Ok(())
 }
 
+/// An offer that timed out, as [`expire`] reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeout {
+    /// The work item's sys_id.
+    pub item: SysId,
+    /// The agent who let it time out.
+    pub agent: SysId,
+    /// Whether that agent had let an offer of this item time out before: agents are told of a
+    /// timeout once per agent and item ([`SystemMessage::OfferTimedOut`]), not every minute an
+    /// absent agent is offered it again.
+    pub again: bool,
+}
+
 /// Times out every offer with `offer_expires_at <= now`: each item waits again (TimedOut), keeps
-/// its place in line and is never offered to that agent again. Returns the timed-out items'
-/// sys_ids, in the order of `items`.
-pub fn expire(items: &mut [WorkItem], now: DateTime<Utc>) -> Vec<SysId> {
+/// its place in line and goes to that agent again only when nobody else can take it
+/// ([`WorkItem::timed_out_by`]). Returns the timeouts, in the order of `items`.
+pub fn expire(items: &mut [WorkItem], now: DateTime<Utc>) -> Vec<Timeout> {
     let mut timed_out = Vec::new();
     for item in items.iter_mut() {
         let due = item.offer_expires_at.is_some_and(|at| at <= now);
         if item.active && item.state == WorkItemState::Offered && due {
-            item.back_to_queue(WorkItemState::TimedOut, true);
-            timed_out.push(item.sys_id.clone());
+            let agent = item.agent.clone();
+            let again = agent
+                .as_ref()
+                .is_some_and(|a| item.timed_out_by.contains(a));
+            item.back_to_queue(WorkItemState::TimedOut);
+            if let Some(agent) = agent {
+                timed_out.push(Timeout {
+                    item: item.sys_id.clone(),
+                    agent,
+                    again,
+                });
+            }
         }
     }
     timed_out
@@ -464,7 +527,7 @@ pub fn cancel(item: &mut WorkItem) -> Result<(), AwaError> {
             state: item.state,
         });
     }
-    item.back_to_queue(WorkItemState::Cancelled, false);
+    item.back_to_queue(WorkItemState::Cancelled);
     item.active = false;
     Ok(())
 }
@@ -499,7 +562,7 @@ pub fn set_presence(agent: &mut Agent, presence: Presence, items: &mut [WorkItem
             && item.state == WorkItemState::Offered
             && item.agent.as_deref() == Some(agent.sys_id.as_str())
         {
-            item.back_to_queue(WorkItemState::Pending, false);
+            item.back_to_queue(WorkItemState::Pending);
             withdrawn.push(item.sys_id.clone());
         }
     }
@@ -509,8 +572,8 @@ pub fn set_presence(agent: &mut Agent, presence: Presence, items: &mut [WorkItem
 /// What one routing pass changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Step {
-    /// Items whose offer timed out, now waiting for the next agent.
-    pub timed_out: Vec<SysId>,
+    /// Offers that timed out; their items are waiting for the next agent (or offered again).
+    pub timed_out: Vec<Timeout>,
     /// Offers made (already applied to the items).
     pub offers: Vec<Offer>,
 }
@@ -543,6 +606,17 @@ pub fn stranded(item: &WorkItem, queues: &[Queue]) -> bool {
         None => true,
         Some(q) => q.agents.iter().all(|a| item.declined_by.contains(a)),
     }
+}
+
+/// The items waiting in `queue` (Pending, Rejected or TimedOut, active), in line: oldest first
+/// (`created_at`, then sys_id), the order [`route`] offers them in (ROUTE-2).
+pub fn waiting_in<'a>(queue: &str, items: &'a [WorkItem]) -> Vec<&'a WorkItem> {
+    let mut waiting: Vec<&WorkItem> = items
+        .iter()
+        .filter(|i| i.active && i.state.is_waiting() && i.queue == queue)
+        .collect();
+    waiting.sort_by(|a, b| (a.created_at, &a.sys_id).cmp(&(b.created_at, &b.sys_id)));
+    waiting
 }
 
 /// The agent's Workspace Inbox (INBOX-3): the items offered to them whose offer has not expired at
@@ -685,10 +759,20 @@ impl Ongoing {
 /// | `OfferTimedOut` | "The offer to {agent} timed out." | nothing |
 /// | `Reassigned` | "{agent} was removed; the conversation is back in the queue." | nothing |
 /// | `StateChanged` | "State changed to {state}." | nothing |
+/// | `AgentStarted` | "{agent} joined the conversation." | nothing |
+/// | `IdleClosed` | "The virtual agent closed the conversation after no reply (idle timeout)." | "This conversation is closed." |
+/// | `ActionClosed` | "The messaging action '{action}' closed the conversation ({state})." | "This conversation is closed." |
+/// | `KeywordReply` | (the SMS itself) | {text} |
 ///
 /// The SMS subset is what the requester needs to know (someone is coming, who they talk to, the
 /// action's prompt, the end); the rest is workspace bookkeeping. A transfer reaches the requester
 /// as the new agent's `AgentJoined`.
+///
+/// Every close that ends the conversation tells the requester "This conversation is closed.",
+/// whoever closed it: an agent, the virtual agent's idle timeout, or a messaging action that sets
+/// a closed state (our choice: the seed is silent, and the idle timeout and a closing action are
+/// the same thing at two durations). A conversation an agent's Compose SMS replaces (AGENT-3,
+/// AGENT-4) is not told: the agent's own message follows at once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SystemMessage {
     /// The conversation waits in a queue for a live agent.
@@ -748,6 +832,13 @@ pub enum SystemMessage {
     },
     /// The virtual agent's idle timeout closed the conversation (ACTION-5).
     IdleClosed,
+    /// A messaging action's Set state closed the conversation (ACTION-8).
+    ActionClosed {
+        /// The messaging action's name.
+        action: String,
+        /// The closed state it set: `closed_complete` or `closed_abandoned`.
+        state: String,
+    },
     /// The system's answer to a START / STOP / Notification keyword (NOTIF-1..5): the SMS itself
     /// is the agents' view of it.
     KeywordReply {
@@ -779,6 +870,9 @@ impl SystemMessage {
                 "The virtual agent closed the conversation after no reply (idle timeout)."
                     .to_owned()
             }
+            SystemMessage::ActionClosed { action, state } => {
+                format!("The messaging action '{action}' closed the conversation ({state}).")
+            }
             SystemMessage::PromptRequester { .. } | SystemMessage::KeywordReply { .. } => {
                 return None
             }
@@ -797,15 +891,16 @@ impl SystemMessage {
             SystemMessage::PromptRequester { text } | SystemMessage::KeywordReply { text } => {
                 Some(text.clone())
             }
-            SystemMessage::Closed => Some("This conversation is closed.".to_owned()),
+            SystemMessage::Closed
+            | SystemMessage::IdleClosed
+            | SystemMessage::ActionClosed { .. } => Some("This conversation is closed.".to_owned()),
             SystemMessage::AgentLeft { .. }
             | SystemMessage::Transferred { .. }
             | SystemMessage::OfferRejected { .. }
             | SystemMessage::OfferTimedOut { .. }
             | SystemMessage::Reassigned { .. }
             | SystemMessage::StateChanged { .. }
-            | SystemMessage::AgentStarted { .. }
-            | SystemMessage::IdleClosed => None,
+            | SystemMessage::AgentStarted { .. } => None,
         }
     }
 }
@@ -847,6 +942,13 @@ mod tests {
 
     fn find<'a>(items: &'a mut [WorkItem], id: &str) -> &'a mut WorkItem {
         items.iter_mut().find(|i| i.sys_id == id).unwrap()
+    }
+
+    fn timeouts(step: &Step) -> Vec<(&str, &str, bool)> {
+        step.timed_out
+            .iter()
+            .map(|t| (t.item.as_str(), t.agent.as_str(), t.again))
+            .collect()
     }
 
     fn offered(step: &Step) -> Vec<(&str, &str)> {
@@ -986,6 +1088,33 @@ mod tests {
     }
 
     #[test]
+    fn a_queue_s_waiting_items_are_in_line_oldest_first() {
+        let queues = vec![queue("q", 1, "", &["ann"]), queue("r", 2, "", &[])];
+        let agents = vec![agent("ann", 1)];
+        let mut items = vec![
+            item("w3", "q", 30),
+            item("w1", "q", 10),
+            item("w2", "q", 20),
+            item("x1", "r", 5),
+        ];
+        step(&queues, &agents, &mut items, at(40), 60);
+        // w1 is offered: it no longer waits; the others wait in line, per queue.
+        let ids = |q: &str, items: &[WorkItem]| -> Vec<String> {
+            waiting_in(q, items)
+                .iter()
+                .map(|i| i.sys_id.clone())
+                .collect()
+        };
+        assert_eq!(ids("q", &items), ["w2", "w3"]);
+        assert_eq!(ids("r", &items), ["x1"]);
+        // A rejected item keeps its place in line.
+        reject(find(&mut items, "w1"), "ann").unwrap();
+        assert_eq!(ids("q", &items), ["w1", "w2", "w3"]);
+        cancel(find(&mut items, "w2")).unwrap();
+        assert_eq!(ids("q", &items), ["w1", "w3"]);
+    }
+
+    #[test]
     fn a_rejected_offer_goes_to_the_next_agent_never_back() {
         let queues = vec![queue("q", 1, "", &["ann", "bob"])];
         let agents = vec![agent("ann", 5), agent("bob", 1)];
@@ -1038,15 +1167,60 @@ mod tests {
             })
         );
         let s = step(&queues, &agents, &mut items, at(60), 60);
-        assert_eq!(s.timed_out, ["w1"]);
+        assert_eq!(timeouts(&s), [("w1", "ann", false)]);
         assert_eq!(offered(&s), [("w1", "bob")]);
-        assert_eq!(items[0].declined_by, ["ann"]);
-        // bob lets it time out too: it waits as TimedOut, offered to nobody.
+        assert!(
+            items[0].declined_by.is_empty(),
+            "a timeout is not a decline"
+        );
+        assert_eq!(items[0].timed_out_by, ["ann"]);
+        // bob lets it time out too: ann's lapsed longest ago, so she is offered it again.
         let s = step(&queues, &agents, &mut items, at(120), 60);
-        assert_eq!(s.timed_out, ["w1"]);
-        assert!(s.offers.is_empty());
-        assert_eq!(items[0].state, WorkItemState::TimedOut);
-        assert!(stranded(&items[0], &queues));
+        assert_eq!(timeouts(&s), [("w1", "bob", false)]);
+        assert_eq!(offered(&s), [("w1", "ann")]);
+        assert!(!stranded(&items[0], &queues));
+        // ann again: bob's turn; a second timeout by the same agent is reported as such.
+        let s = step(&queues, &agents, &mut items, at(180), 60);
+        assert_eq!(timeouts(&s), [("w1", "ann", true)]);
+        assert_eq!(offered(&s), [("w1", "bob")]);
+        assert_eq!(items[0].timed_out_by, ["bob", "ann"]);
+        accept(&mut items[0], "bob", at(181)).unwrap();
+        assert_eq!(items[0].state, WorkItemState::Accepted);
+    }
+
+    #[test]
+    fn a_single_agent_who_misses_an_offer_is_offered_it_again() {
+        let queues = vec![queue("q", 1, "", &["ann"])];
+        let agents = vec![agent("ann", 1)];
+        let mut items = vec![item("w1", "q", 0)];
+        step(&queues, &agents, &mut items, at(0), 60);
+        let s = step(&queues, &agents, &mut items, at(60), 60);
+        assert_eq!(timeouts(&s), [("w1", "ann", false)]);
+        assert_eq!(offered(&s), [("w1", "ann")]);
+        assert_eq!(s.offers[0].expires_at, at(120));
+        assert_eq!(inbox("ann", &items, at(61)).len(), 1);
+    }
+
+    #[test]
+    fn an_agent_who_let_it_time_out_comes_after_every_other_even_with_more_free_capacity() {
+        let queues = vec![queue("q", 1, "", &["ann", "bob", "cat"])];
+        let mut agents = vec![agent("ann", 3), agent("bob", 1), agent("cat", 1)];
+        let mut items = vec![item("w1", "q", 0)];
+        step(&queues, &agents, &mut items, at(0), 60);
+        assert_eq!(items[0].agent.as_deref(), Some("ann"));
+        agents[1].presence = Presence::Away;
+        let s = step(&queues, &agents, &mut items, at(60), 60);
+        assert_eq!(offered(&s), [("w1", "cat")], "cat, not ann with more room");
+        reject(&mut items[0], "cat").unwrap();
+        // cat declined, bob is away: ann, who only let it lapse, gets it again.
+        let s = step(&queues, &agents, &mut items, at(61), 60);
+        assert_eq!(offered(&s), [("w1", "ann")]);
+        // A rejection after a timeout is a decline all the same.
+        reject(&mut items[0], "ann").unwrap();
+        assert_eq!(items[0].declined_by, ["cat", "ann"]);
+        assert!(step(&queues, &agents, &mut items, at(62), 60)
+            .offers
+            .is_empty());
     }
 
     #[test]
@@ -1368,6 +1542,37 @@ mod tests {
         assert_eq!(tab.unread_count("bob"), 1);
         tab.unassign("i2");
         assert!(tab.entries.is_empty());
+    }
+
+    #[test]
+    fn every_close_that_ends_the_conversation_tells_the_requester() {
+        let closes = [
+            SystemMessage::Closed,
+            SystemMessage::IdleClosed,
+            SystemMessage::ActionClosed {
+                action: "Close abandoned conversation".into(),
+                state: "closed_abandoned".into(),
+            },
+        ];
+        for m in &closes {
+            assert_eq!(
+                m.sms_text().as_deref(),
+                Some("This conversation is closed."),
+                "{m:?}"
+            );
+        }
+        assert_eq!(
+            closes[2].agent_text().as_deref(),
+            Some("The messaging action 'Close abandoned conversation' closed the conversation (closed_abandoned).")
+        );
+        // Replaced by an agent's Compose SMS: their own message follows, nothing else is sent.
+        assert_eq!(
+            SystemMessage::AgentStarted {
+                agent: "Ann".into()
+            }
+            .sms_text(),
+            None
+        );
     }
 
     #[test]

@@ -257,11 +257,17 @@ impl Engine {
                 ComposeAction::Append {
                     interaction,
                     assign,
+                    identify,
                 } => {
                     let i = active.expect("append implies an active interaction");
                     debug_assert_eq!(i.sys_id, interaction);
                     if assign {
                         tx.assign(&i.sys_id, &Handler::Agent(agent.sys_id.clone()))?;
+                    }
+                    if identify {
+                        // A guest conversation whose owner the agent names becomes theirs.
+                        tx.relink_interaction(&i.sys_id, &requester)?;
+                        ensure_profile(tx, &to, &requester, now)?;
                     }
                     self.agent_joins(tx, &i, &agent.sys_id, now)?;
                     i

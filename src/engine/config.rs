@@ -21,6 +21,12 @@ pub mod properties {
     /// Comma-separated MIME patterns allowed as Compose SMS attachments; default `image/*`
     /// (COMPOSE-6).
     pub const ATTACHMENT_TYPES: &str = "com.glide.cs.sms.attachment.allowed_types";
+    /// Whether an inbound number is also matched against consumers' and customer contacts' mobile
+    /// phones (`true`), not only sys_users' (`false`, default: seed 002's rule). A sys_user with
+    /// the number still wins; a number several consumers or contacts share matches nobody
+    /// (PROFILE-1..3; [`crate::domain::conversation::record_for_number`]). Our own property: the
+    /// seeds name none.
+    pub const MATCH_CUSTOMER_PHONES: &str = "com.glide.cs.sms.profile.match_consumer_contact_phone";
 }
 
 impl Engine {

@@ -70,8 +70,21 @@ impl Engine {
                 return Err(Error::NotAProviderNumber(sms.to.clone()));
             }
             let profile = tx.active_profile(&sms.from)?;
+            let match_customers = tx
+                .property(properties::MATCH_CUSTOMER_PHONES)?
+                .is_some_and(|v| v.trim() == "true");
+            let customers = if match_customers {
+                tx.customers_by_phone(&sms.from)?
+            } else {
+                vec![]
+            };
+            let record = conversation::record_for_number(
+                tx.user_by_phone(&sms.from)?,
+                customers,
+                match_customers,
+            );
             let (profile_id, opened_for) =
-                match conversation::match_profile(tx.user_by_phone(&sms.from)?, profile.as_ref()) {
+                match conversation::match_profile(record, profile.as_ref()) {
                     ProfileDecision::UseProfile {
                         profile,
                         opened_for,

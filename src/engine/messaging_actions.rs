@@ -102,7 +102,7 @@ impl Engine {
                 if !i.active {
                     continue;
                 }
-                self.run_action(tx, &i, &action, now, &mut pending)?;
+                self.run_action(tx, &i, &t.action, &action, now, &mut pending)?;
                 tracing::info!(interaction = %i.number, action = %t.action, "messaging action fired");
                 report.fired.push((i.number.to_string(), t.action.clone()));
             }
@@ -135,6 +135,7 @@ impl Engine {
         &self,
         tx: &Tx<'_>,
         i: &Interaction,
+        name: &str,
         action: &Action,
         now: DateTime<Utc>,
         pending: &mut Vec<PendingSend>,
@@ -175,6 +176,17 @@ impl Engine {
                 Some(
                     s @ (InteractionState::ClosedComplete | InteractionState::ClosedAbandoned),
                 ) => {
+                    // The requester is told, as when an agent closes it (SYSMSG-1).
+                    self.post_system_message(
+                        tx,
+                        i,
+                        &SystemMessage::ActionClosed {
+                            action: name.to_owned(),
+                            state: s.as_str().to_owned(),
+                        },
+                        now,
+                        SmsTiming::WithTheTransaction(pending),
+                    )?;
                     tx.close_interaction(&i.sys_id, s, now)?;
                 }
                 _ => tx.set_interaction_state(&i.sys_id, state)?,

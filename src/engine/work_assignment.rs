@@ -19,8 +19,9 @@
 //! 3. The agent accepts in the Workspace Inbox ([`Engine::accept_work_item`]): the interaction is
 //!    assigned to them (work_in_progress), they join the live group profile, it shows in their
 //!    Ongoing tab, and [`SystemMessage::AgentJoined`] is posted ("You are now chatting with alice."
-//!    by SMS). A rejection ([`Engine::reject_work_item`]) or a timeout sends it to the next agent,
-//!    never back to the one who declined.
+//!    by SMS). A rejection ([`Engine::reject_work_item`]) sends it to the next agent, never back
+//!    to the one who rejected it; a timeout sends it to the next agent too, and back to the one who
+//!    let it lapse only when nobody else can take it (a timeout is not a decline).
 //! 4. Closing the interaction completes the work item: the slot frees and the oldest waiting item
 //!    is offered.
 //!
@@ -79,7 +80,7 @@ pub struct WorkItemView {
     pub active: bool,
     /// The user_name of the agent it is offered to or accepted by.
     pub agent: Option<String>,
-    /// The user_names of the agents who rejected it or let an offer time out.
+    /// The user_names of the agents who rejected it (or had it taken from them by a Reassign).
     pub declined_by: Vec<String>,
 }
 
@@ -369,6 +370,31 @@ impl Engine {
         })
     }
 
+    /// The interactions waiting in the SMS queue named `queue`, in line: oldest first, the order
+    /// they will be offered in (ROUTE-2). Offered and accepted ones do not wait.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecord`] when no SMS queue has that name.
+    pub fn queue_waiting(&self, queue: &str) -> Result<Vec<InteractionNumber>, Error> {
+        self.store.read(|tx| {
+            let queues = tx.awa_queues()?;
+            let q =
+                queues
+                    .iter()
+                    .find(|q| q.name == queue)
+                    .ok_or_else(|| Error::UnknownRecord {
+                        table: "awa_queue",
+                        name: queue.to_owned(),
+                    })?;
+            let items = tx.awa_active_items()?;
+            let mut out = vec![];
+            for item in awa::waiting_in(&q.sys_id, &items) {
+                out.push(self.item_number(tx, item)?);
+            }
+            Ok(out)
+        })
+    }
+
     /// The latest work item of an interaction (`None` if it was never handed to live agents).
     ///
     /// # Errors
@@ -530,7 +556,8 @@ impl Engine {
     /// One routing pass at `now`: work items and Ongoing entries catch up with their interactions
     /// (closed: completed or cancelled and out of the tab; taken by an agent directly: cancelled;
     /// reassigned away: completed), then [`awa::step`] times out due offers and makes new ones.
-    /// Each timeout is posted as [`SystemMessage::OfferTimedOut`] (agents only).
+    /// Each agent's first timeout of an item is posted as [`SystemMessage::OfferTimedOut`] (agents
+    /// only); the offers an absent agent keeps missing are not posted again.
     fn awa_pass(&self, tx: &Tx<'_>, now: DateTime<Utc>) -> Result<awa::Step, Error> {
         let queues = tx.awa_queues()?;
         let agents = tx.awa_agents()?;
@@ -574,16 +601,12 @@ impl Engine {
                 tx.save_awa_item(item)?;
             }
         }
-        for id in &step.timed_out {
-            let (Some(old), Some(item)) = (
-                before.iter().find(|o| &o.sys_id == id),
-                items.iter().find(|o| &o.sys_id == id),
-            ) else {
+        for timeout in step.timed_out.iter().filter(|t| !t.again) {
+            let Some(item) = items.iter().find(|o| o.sys_id == timeout.item) else {
                 continue;
             };
-            let Some(agent) = &old.agent else { continue };
             if let Some(i) = tx.interaction_by_sys_id(&item.interaction)? {
-                let name = user_name(tx, agent)?;
+                let name = user_name(tx, &timeout.agent)?;
                 self.post_system_message(
                     tx,
                     &i,

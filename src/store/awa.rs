@@ -13,10 +13,19 @@ use crate::domain::work_assignment::{
     Agent, OngoingEntry, Presence, Queue, WorkItem, WorkItemState,
 };
 
-const ITEM_COLS: &str = "sys_id, interaction, queue, state, active, agent, offered_at, offer_expires_at, declined_by, created_at";
+const ITEM_COLS: &str = "sys_id, interaction, queue, state, active, agent, offered_at, offer_expires_at, declined_by, created_at, timed_out_by";
+
+/// Comma-separated sys_ids (they contain no commas) as a list.
+fn id_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
 
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<WorkItem> {
     let declined: String = r.get(8)?;
+    let timed_out: String = r.get(10)?;
     Ok(WorkItem {
         sys_id: r.get(0)?,
         interaction: r.get(1)?,
@@ -26,11 +35,8 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<WorkItem> {
         agent: r.get(5)?,
         offered_at: ts_opt_col(r, 6)?,
         offer_expires_at: ts_opt_col(r, 7)?,
-        declined_by: declined
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        declined_by: id_list(&declined),
+        timed_out_by: id_list(&timed_out),
         created_at: ts_col(r, 9)?,
     })
 }
@@ -213,11 +219,12 @@ impl Tx<'_> {
     pub fn save_awa_item(&self, item: &WorkItem) -> Result<(), StoreError> {
         self.0.execute(
             "INSERT INTO awa_work_item (sys_id, interaction, queue, state, active, agent, offered_at,
-                 offer_expires_at, declined_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 offer_expires_at, declined_by, created_at, timed_out_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (sys_id) DO UPDATE SET queue = excluded.queue, state = excluded.state,
                  active = excluded.active, agent = excluded.agent, offered_at = excluded.offered_at,
-                 offer_expires_at = excluded.offer_expires_at, declined_by = excluded.declined_by",
+                 offer_expires_at = excluded.offer_expires_at, declined_by = excluded.declined_by,
+                 timed_out_by = excluded.timed_out_by",
             params![
                 item.sys_id,
                 item.interaction,
@@ -228,7 +235,8 @@ impl Tx<'_> {
                 item.offered_at.map(ts),
                 item.offer_expires_at.map(ts),
                 item.declined_by.join(","),
-                ts(item.created_at)
+                ts(item.created_at),
+                item.timed_out_by.join(",")
             ],
         )?;
         Ok(())
@@ -399,5 +407,30 @@ mod tests {
                 Ok::<_, StoreError>(())
             })
             .unwrap();
+    }
+
+    /// Rejections and timeouts are stored apart, in order, and read back as written (migration 7).
+    #[test]
+    fn a_work_item_keeps_who_rejected_it_apart_from_who_let_it_time_out() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 5, 9, 0, 0).unwrap();
+        let mut item = WorkItem::new("w1", "i1", DEFAULT_QUEUE_SYS_ID, t0);
+        item.declined_by = vec!["c1".into()];
+        item.timed_out_by = vec!["b1".into(), "a1".into()];
+        item.state = WorkItemState::TimedOut;
+        store
+            .write(|tx| {
+                tx.0.execute_batch(
+                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         opened_for_table, opened_for, requester_phone, provider_phone, opened_at)
+                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, 'sys_user',
+                         '00000000000000000000000000000001', '+14155552671', '+14155550100',
+                         '2026-01-05T09:00:00.000Z');",
+                )?;
+                tx.save_awa_item(&item)
+            })
+            .unwrap();
+        let back = store.read(|tx| tx.awa_item_for("i1")).unwrap().unwrap();
+        assert_eq!(back, item);
     }
 }

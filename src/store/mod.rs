@@ -3,7 +3,8 @@
 //! - Versioned migrations run at open (`PRAGMA user_version`): 1 is `schema.sql`, 2 is
 //!   `migration2.sql` (send retries), 3 is `migration3.sql` (SMS update subscriptions), 4 is `migration4.sql` (topic state, cases,
 //!   orders), 5 is `migration5.sql` (messaging actions, timers, workspace notifications), 6 is
-//!   `migration6.sql` (Advanced Work Assignment: queues, presence, work items, the Ongoing tab).
+//!   `migration6.sql` (Advanced Work Assignment: queues, presence, work items, the Ongoing tab), 7
+//!   is `migration7.sql` (work items remember timed-out offers apart from rejections).
 //! - File databases use WAL; scenarios use a fresh in-memory database each.
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
@@ -38,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration4.sql"),
     include_str!("migration5.sql"),
     include_str!("migration6.sql"),
+    include_str!("migration7.sql"),
 ];
 
 /// A store failure: a bug or a broken database file, never bad user input.

@@ -127,6 +127,23 @@ impl Tx<'_> {
             .optional()
     }
 
+    /// The consumers and customer contacts whose mobile phone is `phone`, consumers first, each
+    /// table by sys_id.
+    pub fn customers_by_phone(&self, phone: &E164) -> Result<Vec<Party>, StoreError> {
+        let mut out = vec![];
+        for table in [PartyTable::CsmConsumer, PartyTable::CustomerContact] {
+            let mut st = self.0.prepare(&format!(
+                "SELECT sys_id, name, mobile_phone, country FROM {} WHERE mobile_phone = ?1 ORDER BY sys_id",
+                table.as_str()
+            ))?;
+            let rows = st.query_map([phone.as_str()], |r| Self::party_from_row(table, r))?;
+            for row in rows {
+                out.push(row?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Sets a record's mobile phone.
     pub fn set_party_phone(&self, party: &Party, phone: &E164) -> Result<(), StoreError> {
         self.0.execute(

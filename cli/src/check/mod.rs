@@ -4,12 +4,13 @@
 //!   concept.
 //! - [`steps`]: the step library, one file per concept; each step calls one World method.
 //! - [`params`]: the typed parameters of step sentences (`{requester}`, `{duration}`, `{count}`…).
-//! - this module: the runner (many paths, tag filters, JUnit), the row-coverage table and the
-//!   step catalogue.
+//! - [`catalogue`]: `convsms steps`, the step catalogue (examples, words, refusals).
+//! - this module: the runner (many paths, tag filters, JUnit) and the row-coverage table.
 //!
 //! The World and steps live in the binary, not the library: cucumber collects steps with
 //! `inventory`, which a linker may drop from a library crate (cucumber-rs issues 271 and 304).
 
+mod catalogue;
 pub mod params;
 pub mod report;
 #[cfg(test)]
@@ -28,6 +29,7 @@ use cucumber::tag::Ext as _;
 use cucumber::{event, parser, writer, Event, World as _, Writer, WriterExt as _};
 use futures::stream::{self, StreamExt as _};
 
+pub use catalogue::print_steps;
 use world::ConvWorld;
 
 /// The topics folder every world starts with, and its `*.toml` files as (file name, text), read
@@ -440,34 +442,6 @@ pub fn matching_steps<'a>(steps: &'a [StepDef], example: &str) -> Vec<&'a StepDe
         .filter(|s| s.keyword == keyword)
         .filter(|s| regex::Regex::new(&s.regex).is_ok_and(|r| r.is_match(text)))
         .collect()
-}
-
-/// Prints the step catalogue: every step with an example, by concept. Steps without an example
-/// are listed at the end with their regex.
-pub fn print_steps(out: &mut impl Write) -> io::Result<()> {
-    let steps = registered_steps();
-    let mut shown = vec![false; steps.len()];
-    for (concept, examples) in steps::EXAMPLES {
-        writeln!(out, "# {concept}")?;
-        for ex in *examples {
-            for m in matching_steps(&steps, ex) {
-                if let Some(i) = steps.iter().position(|s| std::ptr::eq(s, m)) {
-                    shown[i] = true;
-                }
-            }
-            writeln!(out, "  {ex}")?;
-        }
-        writeln!(out)?;
-    }
-    let missing: Vec<_> = steps.iter().zip(&shown).filter(|(_, s)| !**s).collect();
-    if !missing.is_empty() {
-        writeln!(out, "# steps without an example")?;
-        for (s, _) in missing {
-            writeln!(out, "  {} /{}/  ({})", s.keyword, s.regex, s.location)?;
-        }
-    }
-    writeln!(out, "{} steps", steps.len())?;
-    Ok(())
 }
 
 #[cfg(test)]

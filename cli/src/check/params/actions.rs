@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use convsms::domain::messaging_actions::{Action, Event};
 use convsms::domain::model::InteractionNumber;
 use cucumber::Parameter;
@@ -13,7 +13,7 @@ use super::{interaction_number, quoted_texts, take_quoted, unhonoured, unread, U
 #[derive(Clone, Copy, Debug, Parameter)]
 #[param(
     name = "a_messaging_action",
-    regex = "an? messaging action|an inactive messaging action"
+    regex = "a messaging action|an inactive messaging action"
 )]
 pub struct NewAction {
     /// Whether it is active.
@@ -78,18 +78,45 @@ impl FromStr for Effect {
     }
 }
 
-/// A time of day on the scenario's clock (UTC), quoted: `"09:10:00"`.
-#[derive(Clone, Copy, Debug, Parameter)]
-#[param(name = "time_of_day", regex = r#""\d\d:\d\d:\d\d""#)]
-pub struct TimeOfDay(pub NaiveTime);
+/// A moment on the scenario's clock (UTC), quoted: a time of day, `"09:10:00"` (any day), or a
+/// date and time, `"2026-01-07 09:30:00"` (scenarios start on 2026-01-05 at 09:00:00).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Parameter)]
+#[param(name = "date_time", regex = r#""(?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d""#)]
+pub struct At {
+    /// The date, when given.
+    pub date: Option<NaiveDate>,
+    /// The time of day.
+    pub time: NaiveTime,
+}
 
-impl FromStr for TimeOfDay {
+impl FromStr for At {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
         let text = words.trim_matches('"');
-        NaiveTime::parse_from_str(text, "%H:%M:%S")
-            .map(TimeOfDay)
-            .or_else(|_| unhonoured(format!("{text} is not a time of day (HH:MM:SS)")))
+        match text.split_once(' ') {
+            None => NaiveTime::parse_from_str(text, "%H:%M:%S")
+                .map(|time| At { date: None, time })
+                .or_else(|_| unhonoured(format!("{text} is not a time of day (HH:MM:SS)"))),
+            Some(_) => NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
+                .map(|at| At {
+                    date: Some(at.date()),
+                    time: at.time(),
+                })
+                .or_else(|_| {
+                    unhonoured(format!(
+                        "{text} is not a date and time (YYYY-MM-DD HH:MM:SS)"
+                    ))
+                }),
+        }
+    }
+}
+
+impl std::fmt::Display for At {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.date {
+            Some(d) => write!(f, "{d} {}", self.time.format("%H:%M:%S")),
+            None => write!(f, "{}", self.time.format("%H:%M:%S")),
+        }
     }
 }
 

@@ -2,19 +2,137 @@
 
 use std::str::FromStr;
 
+use convsms::domain::model::InteractionNumber;
 use cucumber::Parameter;
 
-use super::{quoted_texts, Unhonoured};
+use super::{
+    interaction_number, quoted_texts, take_quoted, take_word, unhonoured, unread, Unhonoured,
+};
 
-/// An optional clause `with the image "…"` or `with the file "…"`: a media URL.
-#[derive(Clone, Debug, Parameter)]
-#[param(name = "media", regex = r#"(?: with the (?:image|file) "[^"]+")?"#)]
+/// An optional clause with the media of an MMS: `with the image "…"`, `with the file "…"`, or
+/// several in one MMS: `with the images "…" and "…"` (`files` alike). The URLs, in order.
+///
+/// "the image" names one URL and "the images" several: the other way round is refused.
+#[derive(Clone, Debug)]
 pub struct Media(pub Vec<String>);
+parameter!(
+    Media,
+    "media",
+    concat!("(?: with the (?:images?|files?) ", quoted_list!(), ")?")
+);
 
 impl FromStr for Media {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
-        Ok(Media(quoted_texts(words)))
+        let urls = quoted_texts(words);
+        let Some(kind) = words
+            .strip_prefix(" with the ")
+            .and_then(|w| w.split(' ').next())
+        else {
+            return Ok(Media(urls));
+        };
+        match (kind.strip_suffix('s'), urls.len()) {
+            (None, 1) | (Some(_), 2..) => Ok(Media(urls)),
+            (None, n) => unhonoured(format!(
+                "'the {kind}' names one, not {n}: write 'with the {kind}s \"…\" and \"…\"'"
+            )),
+            (Some(one), _) => unhonoured(format!(
+                "'the {kind}' names several, not one: write 'with the {one} \"…\"'"
+            )),
+        }
+    }
+}
+
+/// A message of a conversation, numbered as the transcript numbers it (`message #2 of
+/// IMS0001001`: every line, the requester's, the agents', the system's internal ones) or as the
+/// requester saw them (`the 2nd message "+14155552671" received`: what that handset received,
+/// oldest first, across its conversations).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MessageRef {
+    /// Message `seq` (from 1) of an interaction's transcript.
+    Transcript {
+        /// The interaction.
+        interaction: InteractionNumber,
+        /// Its number in the transcript.
+        seq: i64,
+    },
+    /// The `nth` (from 1) message a handset received.
+    Received {
+        /// The handset.
+        phone: String,
+        /// Which, from 1.
+        nth: usize,
+    },
+}
+parameter!(
+    MessageRef,
+    "message",
+    r#"message #\d+ of \S+|the \d+(?:st|nd|rd|th) message "[^"]+" received"#
+);
+
+/// The English ordinal suffix of `n`: `st`, `nd`, `rd` or `th`.
+fn ordinal_suffix(n: usize) -> &'static str {
+    match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
+}
+
+impl FromStr for MessageRef {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let mut rest = words;
+        if let Some(seq) = take_word(&mut rest, "message #") {
+            let seq = seq
+                .parse()
+                .or_else(|_| unhonoured(format!("#{seq} is too large a message number")))?;
+            return match rest.strip_prefix(" of ") {
+                Some(n) => Ok(MessageRef::Transcript {
+                    interaction: interaction_number(n)?,
+                    seq,
+                }),
+                None => unread(words, "a message"),
+            };
+        }
+        let Some(ordinal) = take_word(&mut rest, "the ") else {
+            return unread(words, "a message");
+        };
+        let digits = ordinal.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let nth: usize = digits
+            .parse()
+            .or_else(|_| unhonoured(format!("{ordinal} is too large a message number")))?;
+        let suffix = ordinal_suffix(nth);
+        if nth == 0 || ordinal != format!("{nth}{suffix}") {
+            return unhonoured(format!(
+                "'{ordinal}' is not an ordinal: messages count from the 1st; write {}{}",
+                nth.max(1),
+                ordinal_suffix(nth.max(1))
+            ));
+        }
+        match take_quoted(&mut rest, " message ") {
+            Some(phone) if rest == " received" => Ok(MessageRef::Received { phone, nth }),
+            _ => unread(words, "a message"),
+        }
+    }
+}
+
+impl std::fmt::Display for MessageRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MessageRef::Transcript { interaction, seq } => {
+                write!(f, "message #{seq} of {interaction}")
+            }
+            MessageRef::Received { phone, nth } => {
+                write!(
+                    f,
+                    "the {nth}{} message \"{phone}\" received",
+                    ordinal_suffix(*nth)
+                )
+            }
+        }
     }
 }
 

@@ -2,9 +2,10 @@
 
 use std::str::FromStr;
 
+use convsms::domain::model::InteractionNumber;
 use cucumber::Parameter;
 
-use super::Unhonoured;
+use super::{interaction_number, take_quoted, take_word, unhonoured, unread, Unhonoured};
 
 /// `with` or `without` (a new message).
 #[derive(Clone, Copy, Debug, Parameter)]
@@ -27,5 +28,101 @@ impl FromStr for Receives {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
         Ok(Receives(words == "receives"))
+    }
+}
+
+/// What an agent does in a conversation from the workspace, in plain words: `replies "…" in
+/// IMS0001001` (their SMS joins the conversation, as Compose SMS on the interaction does),
+/// `replies "…" and closes IMS0001001` (then ends it: the requester is told it is closed), or
+/// `closes IMS0001001`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgentReply {
+    /// The reply's text; `None` when the agent only closes.
+    pub text: Option<String>,
+    /// Whether the agent then closes the conversation.
+    pub close: bool,
+    /// The conversation.
+    pub interaction: InteractionNumber,
+}
+parameter!(
+    AgentReply,
+    "reply",
+    r#"replies "[^"]+" (?:in|and closes) \S+|closes \S+"#
+);
+
+impl FromStr for AgentReply {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let mut rest = words;
+        if let Some(n) = take_word(&mut rest, "closes ") {
+            return Ok(AgentReply {
+                text: None,
+                close: true,
+                interaction: interaction_number(n)?,
+            });
+        }
+        let text = take_quoted(&mut rest, "replies ");
+        let (close, n) = match (rest.strip_prefix(" in "), rest.strip_prefix(" and closes ")) {
+            (Some(n), _) => (false, n),
+            (_, Some(n)) => (true, n),
+            _ => return unread(words, "an agent's reply"),
+        };
+        Ok(AgentReply {
+            text,
+            close,
+            interaction: interaction_number(n)?,
+        })
+    }
+}
+
+/// An optional clause with the media agents see on a requester's message: ` with 2 images`,
+/// ` with 1 file`, ` with 1 image and 1 file` (images are media of type `image/*`, files the
+/// others). None: no media.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attached {
+    /// How many images.
+    pub images: usize,
+    /// How many other files.
+    pub files: usize,
+}
+parameter!(
+    Attached,
+    "attached",
+    r"(?: with (?:\d+ images?(?: and \d+ files?)?|\d+ files?))?"
+);
+
+impl FromStr for Attached {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let mut attached = Attached {
+            images: 0,
+            files: 0,
+        };
+        let Some(list) = words.strip_prefix(" with ") else {
+            return Ok(attached);
+        };
+        for part in list.split(" and ") {
+            let Some((n, noun)) = part.split_once(' ') else {
+                return unread(words, "attached media");
+            };
+            let n: usize = n
+                .parse()
+                .or_else(|_| unhonoured(format!("{n} is too large a count")))?;
+            let plural = noun.ends_with('s');
+            if plural == (n == 1) {
+                let fix = if n == 1 {
+                    noun.trim_end_matches('s').to_owned()
+                } else {
+                    format!("{noun}s")
+                };
+                return unhonoured(format!("write '{n} {fix}', not '{n} {noun}'"));
+            }
+            if noun.starts_with("image") {
+                attached.images = n;
+            } else {
+                attached.files = n;
+            }
+        }
+        Ok(attached)
     }
 }

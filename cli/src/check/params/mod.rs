@@ -58,7 +58,7 @@ macro_rules! quoted_list {
 /// A whole number of seconds, minutes, hours or days.
 macro_rules! duration {
     () => {
-        r"\d+ (?:seconds?|minutes?|hours?|days?)"
+        r"(?:\d+ (?:seconds?|minutes?|hours?|days?))"
     };
 }
 
@@ -352,6 +352,225 @@ impl FromStr for Where {
                 .filter(|q| !q.is_empty()),
         ))
     }
+}
+
+// ----- The words, for the catalogue ------------------------------------------------------------
+
+/// A parameter's words as `convsms steps` shows them: every form it takes and the words it matches
+/// but refuses, with the refusal computed by its reading (so the text shown is the text a failing
+/// step prints).
+///
+/// The catalogue's tests check that every form matches the regex and reads, that every refused
+/// word matches the regex and is refused, and that the forms take every alternative and every
+/// optional part of the regex (those of a shared fragment once, in its owner's entry: see
+/// [`FRAGMENTS`]).
+pub struct Words {
+    /// Its name in step expressions, such as `requester` for `{requester}`.
+    pub name: &'static str,
+    /// What it stands for, in a few words.
+    pub about: &'static str,
+    /// Its regex.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub regex: &'static str,
+    /// Every form it takes. An optional clause is written with its leading space; `""` is the
+    /// clause left out.
+    pub forms: &'static [&'static str],
+    /// Words its regex matches but its reading refuses.
+    pub refused: &'static [&'static str],
+    /// Reads words as the step would: `Err` carries the refusal.
+    pub read: fn(&str) -> Result<(), String>,
+}
+
+/// Regex fragments several parameters share: (the fragment's text, the parameter whose forms
+/// take its alternatives). Other parameters' forms need not repeat them.
+#[cfg(test)]
+pub const FRAGMENTS: &[(&str, &str)] = &[
+    (table_words!(), "requester"),
+    (duration!(), "duration"),
+    (r#"(?:(?:, | and )"[^"]+")*"#, "list"),
+];
+
+/// One [`Words`] entry for parameter type `$ty`.
+macro_rules! words {
+    ($ty:ty, $about:expr, [$($form:expr),* $(,)?]$(, refused [$($bad:expr),* $(,)?])?) => {
+        Words {
+            name: <$ty as cucumber::Parameter>::NAME,
+            about: $about,
+            regex: <$ty as cucumber::Parameter>::REGEX,
+            forms: &[$($form),*],
+            refused: &[$($($bad),*)?],
+            read: |w| w.parse::<$ty>().map(|_| ()).map_err(|e| e.to_string()),
+        }
+    };
+}
+
+/// The words of every parameter of the step library, in the order the catalogue shows them.
+pub fn words() -> Vec<Words> {
+    vec![
+        words!(Requester, "a requester record: its table and its name", [
+            r#"sys_user "Ada Lovelace""#,
+            r#"user "Ada Lovelace""#,
+            r#"consumer "Bea Brown""#,
+            r#"customer contact "Cy Chen""#,
+            r#"contact "Cy Chen""#,
+        ]),
+        words!(RequesterOrNobody, "a requester record, or nobody", [r#"consumer "Bea Brown""#, "nobody"]),
+        words!(RequesterOrGuest, "a requester record, or the guest user (an unknown number)", [
+            r#"sys_user "Ada Lovelace""#,
+            "the guest user",
+        ]),
+        words!(NewRequester, "a requester to create: table, then optionally a name (made up when left out), a mobile phone (national numbers are read in the country) or none, a country", [
+            "consumer",
+            r#"consumer "Bea Brown""#,
+            r#"consumer "Bea Brown" with mobile phone "07400 123456" located in "GB""#,
+            r#"contact "Cy Chen" with no mobile phone"#,
+        ]),
+        words!(InteractionNo, "an interaction: IMS and seven digits, numbered from IMS0001001 in the order they open", ["IMS0001001"], refused ["IMS1"]),
+        words!(Count, "a count: a whole number or no (the noun singular or plural)", ["0", "3", "no"], refused ["99999999999999999999999"]),
+        words!(Duration, "a duration", [
+            "1 second", "30 seconds", "1 minute", "10 minutes", "1 hour", "2 hours", "1 day", "3 days",
+        ], refused ["9999999999999 days"]),
+        words!(At, "a moment on the scenario's clock (UTC): a time of day, or a date and time", [
+            r#""09:10:00""#,
+            r#""2026-01-07 09:30:00""#,
+        ], refused [r#""25:00:00""#, r#""2026-02-30 09:00:00""#]),
+        words!(List, "quoted texts joined by , or and", [
+            r#""+14155550100""#,
+            r#""+14155550100" and "+14155550101""#,
+            r#""+14155550100", "+14155550101""#,
+            r#""+14155550100", "+14155550101" and "+14155550102""#,
+        ]),
+        words!(Switch, "on or off", ["on", "off"]),
+        words!(Where, "an encoded query on the interaction (ServiceNow's syntax), or none", [
+            "",
+            r#" where "state=work_in_progress""#,
+        ]),
+        words!(Media, "the media of an MMS a handset sends: one, several, or none", [
+            "",
+            r#" with the image "https://example.com/a.png""#,
+            r#" with the images "https://example.com/a.png" and "https://example.com/b.jpg""#,
+            r#" with the file "https://example.com/a.pdf""#,
+            r#" with the files "https://example.com/a.pdf" and "https://example.com/b.vcf""#,
+        ], refused [
+            r#" with the image "https://example.com/a.png" and "https://example.com/b.jpg""#,
+            r#" with the images "https://example.com/a.png""#,
+        ]),
+        words!(MessageRef, "a message: numbered as the transcript numbers it (every line, internal ones too), or as the requester saw them (what the handset received, oldest first)", [
+            "message #2 of IMS0001001",
+            r#"the 1st message "+14155552671" received"#,
+            r#"the 2nd message "+14155552671" received"#,
+            r#"the 3rd message "+14155552671" received"#,
+            r#"the 4th message "+14155552671" received"#,
+        ], refused [
+            r#"the 2th message "+14155552671" received"#,
+            r#"the 0th message "+14155552671" received"#,
+        ]),
+        words!(Assignee, "who an interaction is assigned to", ["the virtual agent", r#"agent "alice""#, "nobody"]),
+        words!(Group, "a live group profile: user names in joining order, or empty", [r#""alice, bob""#, "empty"]),
+        words!(Integration, "another integration that owns numbers", ["ServiceNowTwilioDirect", "Twilio Notify"]),
+        words!(NumberUse, "whose a number is", [
+            "a Conversational SMS provider number",
+            "not a Conversational SMS provider number",
+            "a ServiceNowTwilioDirect number",
+            "still a Twilio Notify number",
+        ]),
+        words!(Carrier, "how a handset's carrier treats messages to it", [
+            "reachable",
+            "unreachable",
+            "an unknown handset",
+            "a landline",
+            "filtered by its carrier",
+            "failing with an unknown error",
+            "not a mobile number",
+        ]),
+        words!(SendFault, "how Twilio's Messages API answers sends", [
+            "every send with HTTP 500",
+            "every send with HTTP 429",
+            "sends normally again",
+        ], refused ["every send with HTTP 503"]),
+        words!(StatusCallbackFault, "what Twilio does to every status callback", [
+            "drops every status callback",
+            "duplicates every status callback",
+            "reorders status callbacks",
+            "delays every status callback by 120 seconds",
+        ], refused ["reorders status callbacks by 5 seconds", "delays every status callback"]),
+        words!(Signature, "an inbound webhook's X-Twilio-Signature", [r#"the signature "bm90IGEgc2lnbmF0dXJl""#, "no signature"]),
+        words!(ErrorCode, "a Twilio error code, or none", ["", " with error 30003"]),
+        words!(NewAction, "a new messaging action, active or not", ["a messaging action", "an inactive messaging action"]),
+        words!(ActionEvent, "a messaging action's event", [
+            r#""requester message without agent response""#,
+            r#""agent message without requester response""#,
+        ]),
+        words!(Effect, "what a messaging action does", [
+            r#"prompts the agent "Bea is waiting""#,
+            r#"prompts the requester "Are you still there?""#,
+            "reassigns",
+            r#"sets state "on_hold""#,
+        ]),
+        words!(Notification, "an agent's workspace notification, or none", [
+            r#"the workspace notification "Bea is waiting" for IMS0001001"#,
+            "no workspace notification",
+        ]),
+        words!(ComposeScope, "where Compose SMS is opened: on an interaction, for a requester, or neither", [
+            "",
+            " on interaction IMS0001001",
+            r#" for consumer "Bea Brown""#,
+        ]),
+        words!(Composition, "the optional fields of a Compose SMS send, in this order", [
+            "",
+            r#" with the attachment "photo.png" of type "image/png""#,
+            " on interaction IMS0001001",
+            r#" from "+14155550100""#,
+            r#" to "(415) 555-2671""#,
+            r#" for consumer "Bea Brown""#,
+        ]),
+        words!(Ongoing, "the ongoing interaction Compose SMS shows, or none", ["the ongoing interaction IMS0001001", "no ongoing interaction"]),
+        words!(Warning, "a warning shown to the agent (any part of it), or none", [r#"the warning "currently associated with""#, "no warning"]),
+        words!(ForConsumer, "the consumer a number is validated for, or none", ["", r#" for consumer "Bea Brown""#]),
+        words!(InRegion, "a region, or none", ["", r#" in region "GB""#]),
+        words!(Activity, "active or inactive", ["active", "inactive"]),
+        words!(MobilePhone, "a record's mobile phone, or none", [r#"mobile phone "+14155552671""#, "no mobile phone"]),
+        words!(AgentPresence, "an agent's presence on the SMS channel", ["available", "away", "offline"]),
+        words!(InOrder, "a queue's order (the lowest first), or none", ["", " in order 10", " in order -5"]),
+        words!(WithAgents, "a queue's agents in preference order, or none", ["", r#" with agent "bob""#, r#" with agents "bob", "carol""#]),
+        words!(Verdict, "an agent's answer to an offer", ["accepts", "rejects"]),
+        words!(Offer, "which work item: the only one offered, or an interaction's", ["offered work item", "work item for IMS0001001"]),
+        words!(InboxOffers, "what a Workspace Inbox offers, oldest first", [
+            "offers IMS0001001",
+            "offers IMS0001001 and IMS0001002",
+            "offers IMS0001001, IMS0001002",
+            "offers IMS0001001, IMS0001002 and IMS0001003",
+            "is empty",
+        ]),
+        words!(Waiting, "what waits in a queue, in line (oldest first: the order they will be offered in)", [
+            "waiting IMS0001002",
+            "waiting IMS0001002 and IMS0001003",
+            "waiting IMS0001002, IMS0001003",
+            "waiting IMS0001002, IMS0001003 and IMS0001004",
+            "nothing waiting",
+        ]),
+        words!(AgentReply, "what an agent does in a conversation: reply, reply and close, or close", [
+            r#"replies "On it" in IMS0001001"#,
+            r#"replies "All sorted, goodbye" and closes IMS0001001"#,
+            "closes IMS0001001",
+        ]),
+        words!(Attached, "the media agents see on a requester's message: images (image/*) and other files, or none", [
+            "",
+            " with 1 image",
+            " with 2 images",
+            " with 1 image and 1 file",
+            " with 2 images and 2 files",
+            " with 1 file",
+            " with 3 files",
+        ], refused [" with 1 images", " with 2 file"]),
+        words!(NewMessage, "with or without (a new message)", ["with", "without"]),
+        words!(Receives, "receives or does not receive", ["receives", "does not receive"]),
+        words!(CaseState, "a case's state", ["open", "resolved"]),
+        words!(TopicPosition, "where a conversation waits in the virtual agent's topics, or no topic", [
+            r#"topic "order_status" at node "ask_need""#,
+            "no topic",
+        ]),
+    ]
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use convsms::domain::model::PartyTable;
 use super::{take_quoted, take_table, unread, Unhonoured};
 
 /// A requester record to create: table words, then optionally a quoted name, `with mobile phone
-/// "…"` and `located in "GB"`.
+/// "…"` (or `with no mobile phone`, as when none is given: a person with no phone) and `located
+/// in "GB"`.
 #[derive(Clone, Debug)]
 pub struct NewRequester {
     /// Its table.
@@ -28,7 +29,7 @@ parameter!(
         quoted!(),
         ")?(?: with mobile phone ",
         quoted!(),
-        r#")?(?: located in "[A-Za-z]{2}")?"#
+        r#"| with no mobile phone)?(?: located in "[A-Za-z]{2}")?"#
     )
 );
 
@@ -42,7 +43,13 @@ impl FromStr for NewRequester {
         let new = NewRequester {
             table,
             name: take_quoted(&mut rest, " "),
-            phone: take_quoted(&mut rest, " with mobile phone "),
+            phone: match rest.strip_prefix(" with no mobile phone") {
+                Some(r) => {
+                    rest = r;
+                    None
+                }
+                None => take_quoted(&mut rest, " with mobile phone "),
+            },
             country: take_quoted(&mut rest, " located in "),
         };
         if rest.is_empty() {

@@ -23,6 +23,50 @@ impl FromStr for Integration {
     }
 }
 
+/// Whose a number is: `a Conversational SMS provider number`, `not a Conversational SMS provider
+/// number`, `a ServiceNowTwilioDirect number` or `a Twilio Notify number` (another integration's;
+/// `still` may come first: `still a Twilio Notify number`, after a refused attempt to take it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NumberUse {
+    /// The integration: `None` for Conversational SMS, else another integration's name.
+    pub integration: Option<&'static str>,
+    /// Whether the number is that integration's (`false`: it is not Conversational SMS's).
+    pub is: bool,
+}
+parameter!(
+    NumberUse,
+    "number_use",
+    "(?:still )?a (?:Conversational SMS provider|ServiceNowTwilioDirect|Twilio Notify) number|not a Conversational SMS provider number"
+);
+
+impl FromStr for NumberUse {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        if words == "not a Conversational SMS provider number" {
+            return Ok(NumberUse {
+                integration: None,
+                is: false,
+            });
+        }
+        let which = words.trim_start_matches("still ");
+        let integration = match which {
+            "a Conversational SMS provider number" => None,
+            other => Some(
+                other
+                    .strip_prefix("a ")
+                    .and_then(|o| o.strip_suffix(" number"))
+                    .and_then(|o| o.parse::<Integration>().ok())
+                    .map(|i| i.0)
+                    .map_or_else(|| unread(words, "whose a number is"), Ok)?,
+            ),
+        };
+        Ok(NumberUse {
+            integration,
+            is: true,
+        })
+    }
+}
+
 /// How a handset's carrier treats messages to it.
 #[derive(Clone, Copy, Debug, Parameter)]
 #[param(

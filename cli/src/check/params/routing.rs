@@ -110,3 +110,25 @@ impl FromStr for InboxOffers {
             .map(InboxOffers)
     }
 }
+
+/// What waits in a queue, in line (oldest first, the order they will be offered in): `waiting
+/// IMS0001002 and IMS0001003` or `nothing waiting`.
+#[derive(Clone, Debug, PartialEq, Eq, Parameter)]
+#[param(
+    name = "waiting",
+    regex = r"waiting \S+(?:(?:, | and )\S+)*|nothing waiting"
+)]
+pub struct Waiting(pub Vec<InteractionNumber>);
+
+impl FromStr for Waiting {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let list = words.strip_prefix("waiting ").unwrap_or_default();
+        list.replace(" and ", ", ")
+            .split(", ")
+            .filter(|s| !s.is_empty())
+            .map(interaction_number)
+            .collect::<Result<_, _>>()
+            .map(Waiting)
+    }
+}

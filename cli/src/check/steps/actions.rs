@@ -4,7 +4,7 @@ use cucumber::{given, then, when};
 
 use super::StepResult;
 use crate::check::params::{
-    ActionEvent, Duration, Effect, InteractionNo, NewAction, Notification, TimeOfDay, Where,
+    ActionEvent, At, Duration, Effect, InteractionNo, NewAction, Notification, Where,
 };
 use crate::check::world::ConvWorld;
 
@@ -20,6 +20,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then no messaging action has fired"#,
     r#"Then messaging action "Nudge" has fired once for IMS0001001"#,
     r#"Then interaction IMS0001001 has a pending timer "Nudge" due at "09:10:00""#,
+    r#"Then interaction IMS0001001 has a pending timer "Close abandoned conversation" due at "2026-01-07 09:30:00""#,
     r#"Then interaction IMS0001001 has no pending timer"#,
     r#"Then agent "alice" has the workspace notification "Bea is waiting" for IMS0001001"#,
     r#"Then agent "alice" has no workspace notification"#,
@@ -73,14 +74,9 @@ fn fired_once(w: &mut ConvWorld, name: String, number: InteractionNo) -> StepRes
     Ok(w.check_fired_once(&name, &number)?)
 }
 
-#[then(expr = "interaction {interaction} has a pending timer {string} due at {time_of_day}")]
-fn pending_timer(
-    w: &mut ConvWorld,
-    number: InteractionNo,
-    name: String,
-    at: TimeOfDay,
-) -> StepResult {
-    Ok(w.check_pending_timer(&number, &name, at.0)?)
+#[then(expr = "interaction {interaction} has a pending timer {string} due at {date_time}")]
+fn pending_timer(w: &mut ConvWorld, number: InteractionNo, name: String, at: At) -> StepResult {
+    Ok(w.check_pending_timer(&number, &name, at)?)
 }
 
 #[then(expr = "interaction {interaction} has no pending timer")]

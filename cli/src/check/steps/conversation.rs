@@ -13,9 +13,11 @@ pub const EXAMPLES: &[&str] = &[
     r#"When "+14155552671" texts "Hello" to "+14155550100""#,
     r#"When "+14155552671" texts "Look" with the image "https://example.com/a.png" to "+14155550100""#,
     r#"When "+14155552671" texts "Here" with the file "https://example.com/a.pdf" to "+14155550100""#,
+    r#"When "+14155552671" texts "Both" with the images "https://example.com/a.png" and "https://example.com/b.jpg" to "+14155550100""#,
     r#"When "+14155552671" and "+14155552672" text "Hi" to "+14155550100" at the same time"#,
     r#"When interaction IMS0001001 is closed"#,
     r#"When 30 minutes pass"#,
+    r#"When 1 minute passes"#,
     r#"Then interaction IMS0001001 is opened for sys_user "Ada Lovelace""#,
     r#"Then interaction IMS0001001 is opened for the guest user"#,
     r#"Then interaction IMS0001001 is assigned to the virtual agent"#,
@@ -26,13 +28,19 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then interaction IMS0001001 is in state "work_in_progress""#,
     r#"Then interaction IMS0001001 is between "+14155552671" and "+14155550100""#,
     r#"Then there are 2 interactions"#,
+    r#"Then there is 1 interaction"#,
+    r#"Then there are no interactions"#,
     r#"Then the live group profile of IMS0001001 is "alice, bob""#,
     r#"Then the live group profile of IMS0001001 is empty"#,
     r#"Then "+14155552671" receives "Hi, this is the virtual agent. What can I help you with today?" from "+14155550100""#,
     r#"Then "+14155552671" receives "Cancel order 4471? This cannot be undone.\nReply YES or NO." from "+14155550100""#,
+    r#"Then "+14155552671" receives a message containing "CS0001001" from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 1 image from "+14155550100""#,
+    r#"Then "+14155552671" receives a message with 2 images from "+14155550100""#,
     r#"Then "+14155552671" has received 2 messages"#,
+    r#"Then "+14155552671" has received 1 message"#,
     r#"Then the transcript of IMS0001001 has 3 messages"#,
+    r#"Then the transcript of IMS0001001 has 1 message"#,
     r#"Then the transcript of IMS0001001 ends with a failed message with error 21610"#,
     r#"Then the transcript matches the snapshot"#,
     r#"Then the request is refused with "not a valid phone number""#,
@@ -119,6 +127,11 @@ fn live_group(w: &mut ConvWorld, number: InteractionNo, group: Group) -> StepRes
 #[then(expr = "{string} receives {string} from {string}")]
 fn receives(w: &mut ConvWorld, phone: String, body: String, from: String) -> StepResult {
     Ok(w.check_receives(&phone, &body, &from)?)
+}
+
+#[then(expr = "{string} receives a message containing {string} from {string}")]
+fn receives_containing(w: &mut ConvWorld, phone: String, text: String, from: String) -> StepResult {
+    Ok(w.check_receives_containing(&phone, &text, &from)?)
 }
 
 #[then(expr = "{string} receives a message with {count} image(s) from {string}")]

@@ -10,6 +10,8 @@ pub const EXAMPLES: &[&str] = &[
     r#"Given a sys_user "Ada Lovelace" with mobile phone "+14155552671""#,
     r#"Given a consumer "Bea Brown" with mobile phone "07400 123456" located in "GB""#,
     r#"Given a customer contact "Cy Chen""#,
+    r#"Given a contact "Cy Chen" with no mobile phone"#,
+    r#"Given a user "Ada Lovelace" with mobile phone "+14155552671""#,
     r#"Given a consumer with mobile phone "+14155550123""#,
     r#"Given an agent "alice""#,
     r#"Given an agent "bob" who is available for SMS"#,
@@ -18,7 +20,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Given the virtual agent is off"#,
 ];
 
-#[given(expr = "a(n) {new_requester}")]
+#[given(expr = "a {new_requester}")]
 fn requester(w: &mut ConvWorld, new: NewRequester) -> StepResult {
     Ok(w.given_requester(&new)?)
 }

@@ -16,6 +16,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then "+14155552671" has an active messaging profile linked to nobody"#,
     r#"Then "+14155552671" has an inactive messaging profile linked to consumer "Bea Brown""#,
     r#"Then "+14155552671" has 2 messaging profiles"#,
+    r#"Then "+14155552671" has 1 messaging profile"#,
     r#"Then the sys_user "Ada Lovelace" has mobile phone "+14155552671""#,
     r#"Then the sys_user "Ada Lovelace" has no mobile phone"#,
 ];

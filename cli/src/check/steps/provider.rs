@@ -5,7 +5,7 @@ use cucumber::{given, then, when};
 
 use super::StepResult;
 use crate::check::params::{
-    Carrier, ErrorCode, Integration, InteractionNo, List, SendFault, Signature,
+    Carrier, ErrorCode, Integration, List, MessageRef, NumberUse, SendFault, Signature,
     StatusCallbackFault, Switch,
 };
 use crate::check::world::ConvWorld;
@@ -14,12 +14,15 @@ pub const EXAMPLES: &[&str] = &[
     r#"Given the Conversational SMS provider number "+14155550100""#,
     r#"Given the Conversational SMS provider numbers "+14155550100" and "+14155550101""#,
     r#"Given "+14155550199" is a ServiceNowTwilioDirect number"#,
+    r#"Given "+14155550198" is a Twilio Notify number"#,
     r#"When an administrator adds "+14155550199" as a Conversational SMS provider number"#,
     r#"When a webhook with the signature "bm90IGEgc2lnbmF0dXJl" posts "Hi" from "+14155552671" to "+14155550100""#,
     r#"When a webhook with no signature posts "Hi" from "+14155552671" to "+14155550100""#,
     r#"When Twilio delivers the same inbound webhook again"#,
     r#"Then the webhook is answered with status 403"#,
     r#"Then "+14155550100" is a Conversational SMS provider number"#,
+    r#"Then "+14155550198" is not a Conversational SMS provider number"#,
+    r#"Then "+14155550198" is still a Twilio Notify number"#,
     r#"Given the handset "+14155552671" is unreachable"#,
     r#"Given the handset "+14155552671" is not a mobile number"#,
     r#"Given Twilio answers every send with HTTP 500"#,
@@ -34,6 +37,8 @@ pub const EXAMPLES: &[&str] = &[
     r#"When Twilio reports message #2 of IMS0001001 as "undelivered" with error 30003"#,
     r#"Then message #2 of IMS0001001 has status "delivered""#,
     r#"Then message #2 of IMS0001001 has status "undelivered" with error 30003"#,
+    r#"When Twilio reports the 1st message "+14155552671" received as "delivered""#,
+    r#"Then the 2nd message "+14155552671" received has status "sent""#,
 ];
 
 #[given(expr = "the Conversational SMS provider number(s) {list}")]
@@ -72,31 +77,29 @@ fn webhook_status(w: &mut ConvWorld, status: i64) -> StepResult {
     Ok(w.check_webhook_status(status)?)
 }
 
-#[then(expr = "{string} is a Conversational SMS provider number")]
-fn is_provider_number(w: &mut ConvWorld, number: String) -> StepResult {
-    Ok(w.check_provider_number(&number)?)
+#[then(expr = "{string} is {number_use}")]
+fn number_use(w: &mut ConvWorld, number: String, used: NumberUse) -> StepResult {
+    Ok(w.check_number_use(&number, used)?)
 }
 
-#[when(expr = "Twilio reports message #{int} of {interaction} as {string}{error_code}")]
+#[when(expr = "Twilio reports {message} as {string}{error_code}")]
 async fn report_status(
     w: &mut ConvWorld,
-    seq: i64,
-    number: InteractionNo,
+    message: MessageRef,
     status: String,
     error: ErrorCode,
 ) -> StepResult {
-    Ok(w.report_status(seq, &number, &status, error.0).await?)
+    Ok(w.report_status(&message, &status, error.0).await?)
 }
 
-#[then(expr = "message #{int} of {interaction} has status {string}{error_code}")]
+#[then(expr = "{message} has status {string}{error_code}")]
 fn message_status(
     w: &mut ConvWorld,
-    seq: i64,
-    number: InteractionNo,
+    message: MessageRef,
     status: String,
     error: ErrorCode,
 ) -> StepResult {
-    Ok(w.check_message_status(seq, &number, &status, error.0)?)
+    Ok(w.check_message_status(&message, &status, error.0)?)
 }
 
 #[given(expr = "the handset {string} is {carrier}")]

@@ -5,7 +5,8 @@ use cucumber::{given, then, when};
 
 use super::StepResult;
 use crate::check::params::{
-    AgentPresence, Count, InOrder, InboxOffers, InteractionNo, Offer, Verdict, Where, WithAgents,
+    AgentPresence, Count, InOrder, InboxOffers, InteractionNo, Offer, Verdict, Waiting, Where,
+    WithAgents,
 };
 use crate::check::world::ConvWorld;
 
@@ -26,6 +27,8 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then the work item for IMS0001001 is "pending""#,
     r#"Then the work item for IMS0001001 is offered to agent "bob""#,
     r#"Then the work item for IMS0001001 is in queue "Billing""#,
+    r#"Then queue "Conversational SMS" has waiting IMS0001002 and IMS0001003"#,
+    r#"Then queue "Billing" has nothing waiting"#,
 ];
 
 #[given(expr = "a queue {string} for SMS{where}{in_order}{with_agents}")]
@@ -93,4 +96,9 @@ fn item_offered(w: &mut ConvWorld, number: InteractionNo, agent: String) -> Step
 #[then(expr = "the work item for {interaction} is in queue {string}")]
 fn item_queue(w: &mut ConvWorld, number: InteractionNo, queue: String) -> StepResult {
     Ok(w.check_in_queue(&number, &queue)?)
+}
+
+#[then(expr = "queue {string} has {waiting}")]
+fn queue_waiting(w: &mut ConvWorld, queue: String, waiting: Waiting) -> StepResult {
+    Ok(w.check_queue_waiting(&queue, &waiting.0)?)
 }

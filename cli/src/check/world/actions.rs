@@ -1,13 +1,13 @@
 //! The world's messaging actions: configure them, move time to their timers, read what fired.
 
 use anyhow::{ensure, Context as _};
-use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use convsms::domain::encoded_query::EncodedQuery;
 use convsms::domain::messaging_actions::{Action, Event, MessagingAction, TimerState};
 use convsms::domain::model::{InteractionNumber, PartyTable};
 
 use super::{lines, quote, ConvWorld};
-use crate::check::params::{Notification, Where};
+use crate::check::params::{At, Notification, Where};
 
 /// A timer as steps read it.
 #[derive(Clone, Debug)]
@@ -25,7 +25,7 @@ impl std::fmt::Display for TimerView {
             "\"{}\" for {}, due at {}, {}",
             self.action,
             self.interaction,
-            self.due_at.format("%H:%M:%S"),
+            self.due_at.format("%Y-%m-%d %H:%M:%S"),
             self.state.as_str()
         )
     }
@@ -164,20 +164,25 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks that an interaction has a pending timer of an action, due at a time of day.
+    /// Checks that an interaction has a pending timer of an action, due at a time of day (any
+    /// day) or at a date and time.
     pub fn check_pending_timer(
         &self,
         number: &InteractionNumber,
         name: &str,
-        at: NaiveTime,
+        at: At,
     ) -> anyhow::Result<()> {
         let all = self.timers()?;
+        let due = |t: &TimerView| {
+            let local = t.due_at.naive_utc();
+            local.time() == at.time && at.date.is_none_or(|d| d == local.date())
+        };
         ensure!(
             all.iter().any(|t| {
                 t.interaction == number.as_str()
                     && t.action == name
                     && t.state == TimerState::Pending
-                    && t.due_at.format("%H:%M:%S").to_string() == at.format("%H:%M:%S").to_string()
+                    && due(t)
             }),
             "{number} has no pending timer \"{name}\" due at {at}; the timers:{}",
             lines(&all)

@@ -246,6 +246,25 @@ impl ConvWorld {
         Ok(())
     }
 
+    /// Checks that a handset received a text containing `text` from a number; `\n` in `text` is
+    /// a line break.
+    pub fn check_receives_containing(
+        &self,
+        phone: &str,
+        text: &str,
+        from: &str,
+    ) -> anyhow::Result<()> {
+        let text = text.replace("\\n", "\n");
+        let got = self.received(phone);
+        ensure!(
+            got.iter().any(|m| m.from == from && m.body.contains(&text)),
+            "{phone} received no message containing {} from {from}; it received:{}",
+            quote(&text),
+            lines(&got)
+        );
+        Ok(())
+    }
+
     /// Checks that a handset received a message with `count` media from a number.
     pub fn check_receives_media(
         &self,

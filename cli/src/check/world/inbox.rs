@@ -3,10 +3,12 @@
 
 use anyhow::{ensure, Context as _};
 use convsms::domain::delivery::Direction;
-use convsms::domain::model::InteractionNumber;
+use convsms::domain::model::{InteractionNumber, Message};
 use convsms::engine::work_assignment::OngoingRow;
+use convsms::engine::{ComposeRequest, ToField};
 
 use super::{lines, quote, ConvWorld};
+use crate::check::params::{AgentReply, Attached};
 
 /// An Ongoing tab row as a failure message shows it.
 struct RowShown<'a>(&'a OngoingRow);
@@ -30,6 +32,29 @@ impl ConvWorld {
             .read_conversation(agent, number)
             .map(|_| ())
             .with_context(|| format!("{agent} reading {number}"))
+    }
+
+    /// The agent replies in a conversation (their SMS joins it, as Compose SMS on the interaction
+    /// does), then closes it, or only closes it. A refused reply is kept for "Then" and the
+    /// conversation stays open.
+    pub async fn agent_replies(&mut self, agent: &str, reply: &AgentReply) -> anyhow::Result<()> {
+        if let Some(text) = &reply.text {
+            self.send(ComposeRequest {
+                agent: agent.to_owned(),
+                interaction: Some(reply.interaction.clone()),
+                to: ToField::Default,
+                body: text.clone(),
+                ..ComposeRequest::default()
+            })
+            .await?;
+            if self.last_error.is_some() && self.last_send.is_none() {
+                return Ok(());
+            }
+        }
+        if reply.close {
+            self.close(&reply.interaction).await?;
+        }
+        Ok(())
     }
 
     /// The agent's Ongoing tab, most recent activity first.
@@ -117,6 +142,48 @@ impl ConvWorld {
             system.iter().any(|s| s == text),
             "agents do not see \"{text}\" in {number}; its system messages:{}",
             lines(system.iter().map(|s| quote(s)))
+        );
+        Ok(())
+    }
+
+    /// Checks that agents see a message from the requester in an interaction, with its text and
+    /// media: `attached` images (media of type `image/*`) and other files.
+    pub fn check_agents_see_requester_message(
+        &self,
+        text: &str,
+        attached: Attached,
+        number: &InteractionNumber,
+    ) -> anyhow::Result<()> {
+        let text = text.replace("\\n", "\n");
+        let counts = |m: &Message| {
+            let images = m
+                .media
+                .iter()
+                .filter(|x| x.content_type.starts_with("image/"))
+                .count();
+            (images, m.media.len() - images)
+        };
+        let inbound: Vec<Message> = self
+            .messages(number)?
+            .into_iter()
+            .filter(|m| m.direction == Direction::Inbound)
+            .collect();
+        let shown = |m: &Message| {
+            let (images, files) = counts(m);
+            format!(
+                "{} with {images} image(s) and {files} file(s)",
+                quote(&m.body)
+            )
+        };
+        ensure!(
+            inbound
+                .iter()
+                .any(|m| m.body == text && counts(m) == (attached.images, attached.files)),
+            "agents do not see the requester's message {} with {} image(s) and {} file(s) in {number}; the requester's messages:{}",
+            quote(&text),
+            attached.images,
+            attached.files,
+            lines(inbound.iter().map(shown))
         );
         Ok(())
     }

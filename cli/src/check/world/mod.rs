@@ -348,6 +348,17 @@ impl ConvWorld {
             .collect()
     }
 
+    /// The MessageSids of what a handset received, oldest first (inbound messages excluded).
+    pub(crate) fn received_sids(&self, phone: &str) -> Vec<MessageSid> {
+        self.stack
+            .sim
+            .messages_to(phone)
+            .into_iter()
+            .filter(|m| m.direction != Direction::Inbound)
+            .map(|m| m.sid)
+            .collect()
+    }
+
     /// How many messages went out through the simulated Twilio (inbound ones excluded).
     fn sent_count(&self) -> usize {
         self.stack

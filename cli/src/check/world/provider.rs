@@ -2,7 +2,7 @@
 //! callbacks, and the simulated Twilio's carriers and faults.
 
 use anyhow::{bail, ensure, Context as _};
-use convsms::domain::model::InteractionNumber;
+use convsms::domain::model::{InteractionNumber, Message};
 use convsms::domain::phone::E164;
 use convsms::engine::CONVERSATIONAL_SMS;
 use convsms::web::{INBOUND_PATH, STATUS_PATH};
@@ -12,8 +12,13 @@ use twilio_wire::segments;
 use twilio_wire::sid::{AccountSid, MessageSid};
 use twilio_wire::webhook::{Geo, InboundMessage, StatusCallback};
 
-use super::{joined, ConvWorld, HttpAnswer};
-use crate::check::params::Signature;
+use super::{ConvWorld, HttpAnswer};
+use crate::check::params::{MessageRef, NumberUse, Signature};
+
+/// How the store names another integration: `Twilio Notify` → `twilio_notify`.
+fn integration_key(integration: &str) -> String {
+    integration.to_ascii_lowercase().replace(' ', "_")
+}
 
 impl ConvWorld {
     /// Adds Conversational SMS provider numbers (and makes the simulated account own them).
@@ -34,7 +39,7 @@ impl ConvWorld {
         number: &str,
         integration: &str,
     ) -> anyhow::Result<()> {
-        let key = integration.to_ascii_lowercase().replace(' ', "_");
+        let key = integration_key(integration);
         let n = self
             .engine()
             .add_provider_number(integration, &key, number)
@@ -145,37 +150,73 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks that a number is a Conversational SMS provider number.
-    pub fn check_provider_number(&self, number: &str) -> anyhow::Result<()> {
-        let all: Vec<String> = self
+    /// Checks whose a number is: Conversational SMS's (or not), or another integration's.
+    pub fn check_number_use(&self, number: &str, want: NumberUse) -> anyhow::Result<()> {
+        let e164 = E164::parse(number, None).with_context(|| format!("the number \"{number}\""))?;
+        let owner = self
             .store()
-            .read(|tx| tx.provider_numbers(CONVERSATIONAL_SMS))
-            .context("listing the provider numbers")?
-            .into_iter()
-            .map(|n| n.to_string())
-            .collect();
+            .read(|tx| tx.provider_number_owner(&e164))
+            .with_context(|| format!("looking up who has {number}"))?;
+        let key = want
+            .integration
+            .map_or_else(|| CONVERSATIONAL_SMS.to_owned(), integration_key);
+        let has = owner.as_ref().is_some_and(|(_, integ)| *integ == key);
+        let whose = match &owner {
+            Some((_, integ)) if integ == CONVERSATIONAL_SMS => {
+                format!("{number} is a Conversational SMS provider number")
+            }
+            Some((app, _)) => format!("{number} belongs to {app}"),
+            None => format!("{number} belongs to no integration"),
+        };
+        let name = want.integration.unwrap_or("Conversational SMS");
         ensure!(
-            all.iter().any(|n| n == number),
-            "{number} is not a Conversational SMS provider number; they are: {}",
-            joined(&all)
+            has == want.is,
+            "{whose}; expected it {} {name}'s",
+            if want.is { "to be" } else { "not to be" }
         );
         Ok(())
     }
 
-    /// Posts a signed status callback for message `seq` of an interaction, as Twilio would (to
-    /// replay late, duplicated or out-of-order reports).
+    /// A message of a conversation: its interaction and transcript row. `the 2nd message
+    /// "+14155552671" received` is the second message the simulated Twilio delivered to that
+    /// handset, found in the transcripts by its MessageSid.
+    fn message_ref(&self, r: &MessageRef) -> anyhow::Result<(InteractionNumber, Message)> {
+        match r {
+            MessageRef::Transcript { interaction, seq } => {
+                Ok((interaction.clone(), self.message(interaction, *seq)?))
+            }
+            MessageRef::Received { phone, nth } => {
+                let received = self.received_sids(phone);
+                let sid = received.get(nth - 1).with_context(|| {
+                    format!("{phone} received {} message(s), so not {r}", received.len())
+                })?;
+                for n in self.interaction_numbers()? {
+                    if let Some(m) = self
+                        .messages(&n)?
+                        .into_iter()
+                        .find(|m| m.provider_sid.as_ref() == Some(sid))
+                    {
+                        return Ok((n, m));
+                    }
+                }
+                bail!("{r} ({sid}) is in no transcript")
+            }
+        }
+    }
+
+    /// Posts a signed status callback for a message, as Twilio would (to replay late, duplicated
+    /// or out-of-order reports).
     pub async fn report_status(
         &mut self,
-        seq: i64,
-        number: &InteractionNumber,
+        message: &MessageRef,
         status: &str,
         error: Option<u32>,
     ) -> anyhow::Result<()> {
-        let sid = self
-            .message(number, seq)?
+        let (number, m) = self.message_ref(message)?;
+        let sid = m
             .provider_sid
-            .with_context(|| format!("message #{seq} of {number} has no MessageSid"))?;
-        let i = self.interaction(number)?;
+            .with_context(|| format!("{message} has no MessageSid"))?;
+        let i = self.interaction(&number)?;
         let phone = |p: Option<E164>| p.map(|p| p.to_string()).unwrap_or_default();
         let message_status = MessageStatus::from_wire(status).with_context(|| {
             format!(
@@ -205,7 +246,7 @@ impl ConvWorld {
             .post(&url)
             .header("X-Twilio-Signature", signature)
             .form(&params);
-        let doing = format!("reporting message #{seq} of {number} as {status}");
+        let doing = format!("reporting {message} as {status}");
         self.last_http = Some(self.answer(req, &doing).await?);
         Ok(())
     }
@@ -213,12 +254,11 @@ impl ConvWorld {
     /// Checks a message's status (and error code, when one is expected) in the transcript.
     pub fn check_message_status(
         &self,
-        seq: i64,
-        number: &InteractionNumber,
+        message: &MessageRef,
         status: &str,
         error: Option<u32>,
     ) -> anyhow::Result<()> {
-        let m = self.message(number, seq)?;
+        let (_, m) = self.message_ref(message)?;
         let want_code = error.map(i64::from);
         if m.status.as_str() == status && (want_code.is_none() || m.error_code == want_code) {
             return Ok(());
@@ -227,13 +267,13 @@ impl ConvWorld {
             |c: Option<i64>| c.map_or_else(|| "no error".to_owned(), |c| format!("error {c}"));
         match want_code {
             Some(_) => bail!(
-                "message #{seq} of {number} is {} with {}; expected {status} with {}",
+                "{message} is {} with {}; expected {status} with {}",
                 m.status,
                 code(m.error_code),
                 code(want_code)
             ),
             None => bail!(
-                "message #{seq} of {number} is {} with {}; expected {status}",
+                "{message} is {} with {}; expected {status}",
                 m.status,
                 code(m.error_code)
             ),

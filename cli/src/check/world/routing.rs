@@ -169,4 +169,23 @@ impl ConvWorld {
         );
         Ok(())
     }
+
+    /// Checks what waits in a queue, in line (oldest first): exactly `want`, in that order.
+    pub fn check_queue_waiting(
+        &self,
+        queue: &str,
+        want: &[InteractionNumber],
+    ) -> anyhow::Result<()> {
+        let got = self
+            .engine()
+            .queue_waiting(queue)
+            .with_context(|| format!("reading what waits in queue \"{queue}\""))?;
+        ensure!(
+            got == want,
+            "queue \"{queue}\" has waiting {}, expected {}",
+            joined(&got),
+            joined(want)
+        );
+        Ok(())
+    }
 }
