@@ -1210,7 +1210,11 @@ mod tests {
             Err(rusqlite::Error::QueryReturnedNoRows)
         });
         assert!(r.is_err());
-        assert_eq!(s.committed_changes(), start, "a read or a rolled-back write counts");
+        assert_eq!(
+            s.committed_changes(),
+            start,
+            "a read or a rolled-back write counts"
+        );
         s.write(|tx| tx.set_property("x", "1")).unwrap();
         let after_one = s.committed_changes();
         assert!(after_one > start, "a committed write does not count");

@@ -1043,7 +1043,9 @@ mod tests {
     fn chain(len: usize) -> String {
         let mut t = String::from("name = \"chain\"\ntrigger = [\"chain\"]\nstart = \"n0\"\n");
         for i in 0..len {
-            t.push_str(&format!("[nodes.n{i}]\nresponse = \"text\"\ntext = \"{i}\"\n"));
+            t.push_str(&format!(
+                "[nodes.n{i}]\nresponse = \"text\"\ntext = \"{i}\"\n"
+            ));
             if i + 1 < len {
                 t.push_str(&format!("next = \"n{}\"\n", i + 1));
             }
@@ -1071,7 +1073,9 @@ mod tests {
     #[test]
     fn the_longest_allowed_chain_runs_to_its_end() {
         let set = TopicSet::from_str(FILE, &chain(MAX_RUN)).unwrap();
-        let turn = set.start("chain", &crate::domain::topic::NoChoiceSource).unwrap();
+        let turn = set
+            .start("chain", &crate::domain::topic::NoChoiceSource)
+            .unwrap();
         assert_eq!(turn.outbound.len(), MAX_RUN);
         assert!(turn.ended);
         assert!(err(&chain(MAX_RUN + 1)).contains("1001 nodes run one after another"));
