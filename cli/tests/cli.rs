@@ -233,6 +233,7 @@ fn unreadable_feature_files_say_where_and_what_is_wrong() {
                 "latin1.feature",
                 b"Feature: Latin-1\n  Scenario: Caf\xe9\n    Then there are no interactions\n",
             ),
+            ("empty.feature", b"Feature: Nothing yet\n  Some text.\n"),
             (
                 "bom.feature",
                 b"\xef\xbb\xbfFeature: With a byte order mark\n  Scenario: Runs\n    Then there are no interactions\n",
@@ -249,7 +250,11 @@ fn unreadable_feature_files_say_where_and_what_is_wrong() {
             broken.display()
         ),
         format!("{}:2:16: not UTF-8 text: byte 0xE9", latin1.display()),
-        "2 feature paths could not be run".to_owned(),
+        format!(
+            "{}:1:1: this feature has no scenarios",
+            dir.join("empty.feature").display()
+        ),
+        "3 feature paths could not be run".to_owned(),
         "1 scenario (1 passed)".to_owned(),
     ] {
         assert!(stdout.contains(&want), "missing {want:?} in:\n{stdout}");

@@ -4,6 +4,7 @@
 //! - A file that cannot be run is a [`FileError`] naming the file, the line and column, and what is
 //!   wrong: not UTF-8 (a UTF-8 byte order mark is accepted, as other Gherkin tools do), or not
 //!   Gherkin (the line the parser stopped at and why, in words: "`Wen b` is not a step").
+//! - A feature with no scenarios is a [`FileError`] too.
 //! - A scenario with no steps of its own, and description text that reads like a step whose
 //!   keyword was misspelt (`Gven a consumer ...` is description text to Gherkin, so the step is
 //!   lost), are *problems*: the scenario gets a first step that fails with the problem and its
@@ -163,6 +164,14 @@ fn load_file(
             ),
         )
     })?;
+    if scenarios(&expanded).next().is_none() {
+        return Err(error(
+            Some(expanded.position),
+            "this feature has no scenarios (or only outlines without Examples rows), so it would \
+             pass without checking anything"
+                .to_owned(),
+        ));
+    }
     let lines: Vec<usize> = scenarios(&expanded).map(|s| s.position.line).collect();
     let rows = lines
         .into_iter()
