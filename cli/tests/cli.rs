@@ -240,8 +240,16 @@ fn unreadable_feature_files_say_where_and_what_is_wrong() {
             ),
         ],
     );
-    let (code, stdout, _) = text(&check(&[dir.as_os_str()]));
+    let junit = dir.join("junit.xml");
+    let (code, stdout, _) = text(&check(&[
+        dir.as_os_str(),
+        "--junit".as_ref(),
+        junit.as_os_str(),
+    ]));
     assert_eq!(code, Some(1), "{stdout}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml.matches("<failure").count(), 3, "{xml}");
+    assert!(xml.contains("not UTF-8 text: byte 0xE9"), "{xml}");
     let broken = dir.join("broken.feature");
     let latin1 = dir.join("latin1.feature");
     for want in [
@@ -538,6 +546,19 @@ fn topics_and_snapshots_default_to_the_project_of_the_features() {
         .unwrap();
     let (code, stdout, stderr) = text(&out);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    // Nothing to run here.
+    let out = convsms()
+        .current_dir(&elsewhere)
+        .arg("check")
+        .output()
+        .unwrap();
+    let (code, _, stderr) = text(&out);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr
+            .contains("no such file or folder: features; give the feature files or folders to run"),
+        "{stderr}"
+    );
     // A project without topics: the error names the folder and the option.
     fixture(
         &elsewhere,

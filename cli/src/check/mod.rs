@@ -302,6 +302,16 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     } else {
         vec![PathBuf::from("features")]
     };
+    if !paths.iter().any(|p| p.exists()) {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "no such file or folder: {}; give the feature files or folders to run",
+                shown.join(", ")
+            ),
+        ));
+    }
     let root = project_root(&paths[0]);
     let topics = folder(opts.topics.as_ref(), &root, "topics")?;
     let snapshots = opts
@@ -446,14 +456,46 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         print_coverage(&coverage(&st.scenarios));
     }
     if let Some((path, mut file)) = junit_file {
-        let xml = String::from_utf8_lossy(&junit.0.lock().unwrap_or_else(|p| p.into_inner()))
+        let mut xml = String::from_utf8_lossy(&junit.0.lock().unwrap_or_else(|p| p.into_inner()))
             .replace("Step panicked. Captured output: ", "")
-            .replace("\"Step Panicked\"", "\"Step Failed\"");
+            .replace("\"Step Panicked\"", "\"Step Failed\"")
+            .replace("\"Hook Panicked\"", "\"Scenario Failed\"");
+        add_file_errors(&mut xml, &loaded.errors);
         file.write_all(xml.as_bytes())
             .and_then(|()| file.flush())
             .map_err(|e| junit_error(&path, &e))?;
     }
     Ok(ok)
+}
+
+/// Adds the feature files that could not be run to a JUnit report, one failed test case each.
+fn add_file_errors(xml: &mut String, errors: &[features::FileError]) {
+    if errors.is_empty() {
+        return;
+    }
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+            .replace('\'', "&apos;")
+    };
+    let mut suite = format!(
+        "<testsuite name=\"Feature files that cannot be run\" tests=\"{0}\" errors=\"0\" failures=\"{0}\">",
+        errors.len()
+    );
+    for e in errors {
+        suite.push_str(&format!(
+            "<testcase name=\"{}\"><failure type=\"Unreadable Feature File\" message=\"{}\"/></testcase>",
+            escape(&e.path.display().to_string()),
+            escape(&e.to_string())
+        ));
+    }
+    suite.push_str("</testsuite>");
+    match xml.rfind("</testsuites>") {
+        Some(end) => xml.insert_str(end, &suite),
+        None => xml.push_str(&format!("<testsuites>{suite}</testsuites>")),
+    }
 }
 
 fn junit_error(path: &Path, e: &io::Error) -> io::Error {
