@@ -27,8 +27,7 @@ struct Cli {
 enum Command {
     /// Runs .feature files (default: features/) and prints a cucumber report.
     Check {
-        /// Feature files or folders.
-        #[arg(default_value = "features")]
+        /// Feature files or folders [default: features, or the --accept files].
         paths: Vec<PathBuf>,
         /// Cucumber tag expression, for example '@row:AGENT-1 or @row:AGENT-2'.
         #[arg(long)]
@@ -46,12 +45,22 @@ enum Command {
         /// How many scenarios run at once.
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
-        /// Folder of transcript snapshots.
-        #[arg(long, default_value = "snapshots")]
-        snapshots: PathBuf,
-        /// Folder of virtual-agent topics (*.toml) every scenario starts with.
-        #[arg(long, default_value = "topics")]
-        topics: PathBuf,
+        /// Folder of transcript snapshots [default: snapshots/ of the project folder, the
+        /// nearest folder above the first feature path with a features/ or topics/ folder].
+        #[arg(long, value_name = "DIR")]
+        snapshots: Option<PathBuf>,
+        /// Folder of virtual-agent topics (*.toml) every scenario starts with [default: topics/
+        /// of the project folder].
+        #[arg(long, value_name = "DIR")]
+        topics: Option<PathBuf>,
+        /// Write the transcript snapshots of the scenarios of FILE (a feature file or folder)
+        /// instead of comparing them; review the .snap diff before committing. Repeatable.
+        #[arg(long, value_name = "FILE")]
+        accept: Vec<PathBuf>,
+        /// Fail a scenario that leaves a refusal unchecked (on when the environment variable
+        /// CI is true).
+        #[arg(long)]
+        strict: bool,
     },
     /// Prints every step of the step library with an example.
     Steps,
@@ -96,6 +105,8 @@ fn main() -> ExitCode {
             concurrency,
             snapshots,
             topics,
+            accept,
+            strict,
         } => {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -110,6 +121,8 @@ fn main() -> ExitCode {
                 concurrency,
                 snapshots,
                 topics,
+                accept,
+                strict: strict || check::ci(),
             };
             match rt.block_on(check::run(opts)) {
                 Ok(true) => ExitCode::SUCCESS,

@@ -319,6 +319,12 @@ impl Simulator {
         self.core.state().messages_to(to)
     }
 
+    /// How many outbound messages (API creates, TwiML replies) were ever created, deleted ones
+    /// included: the same cost however many messages the simulator holds.
+    pub fn outbound_created(&self) -> u64 {
+        self.core.state().outbound_created()
+    }
+
     /// Every message, inbound and outbound, oldest first.
     pub fn messages(&self) -> Vec<Message> {
         self.core.state().messages()

@@ -21,6 +21,8 @@ pub(crate) struct SimState {
     last_media: u64,
     /// Every message, oldest first.
     records: Vec<Record>,
+    /// How many outbound messages were ever created (deleted ones included).
+    outbound_created: u64,
     /// Position in `records` of each message, by [`sid_key`]: finding a message is O(1), so a
     /// create costs the same with a million stored messages as with none.
     index: std::collections::HashMap<(bool, u128), usize>,
@@ -264,6 +266,9 @@ impl SimState {
 
     /// Appends a record (messages are kept oldest first).
     pub(crate) fn push(&mut self, record: Record) {
+        if record.message.direction != Direction::Inbound {
+            self.outbound_created += 1;
+        }
         self.index
             .insert(sid_key(&record.message.sid), self.records.len());
         self.records.push(record);
@@ -323,6 +328,11 @@ impl SimState {
             sms_url,
             ..SimState::default()
         };
+    }
+
+    /// How many outbound messages were ever created, deleted ones included.
+    pub(crate) fn outbound_created(&self) -> u64 {
+        self.outbound_created
     }
 
     /// Every message, oldest first.

@@ -4,32 +4,42 @@
 //!   concept.
 //! - [`steps`]: the step library, one file per concept; each step calls one World method.
 //! - [`params`]: the typed parameters of step sentences (`{requester}`, `{duration}`, `{count}`…).
+//! - [`features`]: reading feature files, and refusing what would pass without checking anything.
+//! - [`console`]: the console report in the user's words, and each scenario's outcome.
+//! - [`report`]: the JUnit and HTML reports and the coverage of scenarios left out.
 //! - [`catalogue`]: `convsms steps`, the step catalogue (examples, words, refusals).
-//! - this module: the runner (many paths, tag filters, JUnit) and the row-coverage table.
+//! - [`snapshot`]: transcript snapshots, named by feature path and scenario.
+//! - [`suggest`]: near misses ("did you mean").
+//! - this module: the runner (many paths, tag filters, strict mode, the project folder) and the
+//!   row-coverage table.
 //!
 //! The World and steps live in the binary, not the library: cucumber collects steps with
 //! `inventory`, which a linker may drop from a library crate (cucumber-rs issues 271 and 304).
 
 mod catalogue;
+pub mod console;
+pub mod features;
 pub mod params;
 pub mod report;
+pub mod snapshot;
 #[cfg(test)]
 mod step_shape;
 pub mod steps;
+pub mod suggest;
 pub mod world;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
 
 use cucumber::codegen::{StepConstructor, WorldInventory};
-use cucumber::gherkin;
+use cucumber::gherkin::{self, StepType};
 use cucumber::tag::Ext as _;
-use cucumber::{event, parser, writer, Event, World as _, Writer, WriterExt as _};
-use futures::stream::{self, StreamExt as _};
+use cucumber::{event, parser, World as _, WriterExt as _};
+use futures::stream;
 
 pub use catalogue::print_steps;
+use console::ScenarioResult;
 use world::ConvWorld;
 
 /// The topics folder every world starts with, and its `*.toml` files as (file name, text), read
@@ -68,7 +78,7 @@ pub const ROWS: &str = include_str!("../../../features/rows.tsv");
 /// Options of `convsms check`.
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
-    /// Feature files or folders.
+    /// Feature files or folders; none means `features/` (or the `--accept` files).
     pub paths: Vec<PathBuf>,
     /// A cucumber tag expression (`@row:AGENT-1 and not @slow`).
     pub tags: Option<String>,
@@ -80,100 +90,457 @@ pub struct CheckOptions {
     pub coverage: bool,
     /// How many scenarios run at once.
     pub concurrency: usize,
-    /// The folder of snapshot files.
-    pub snapshots: PathBuf,
-    /// The folder of virtual-agent topics every scenario starts with.
-    pub topics: PathBuf,
+    /// The folder of snapshot files; default `snapshots/` of the project folder.
+    pub snapshots: Option<PathBuf>,
+    /// The folder of virtual-agent topics every scenario starts with; default `topics/` of the
+    /// project folder.
+    pub topics: Option<PathBuf>,
+    /// Feature files or folders whose scenarios' snapshots are written instead of compared.
+    pub accept: Vec<PathBuf>,
+    /// Whether a scenario that leaves a refusal unchecked fails.
+    pub strict: bool,
 }
 
-/// Reads features from several files or folders, in the order given.
-struct MultiParser;
-
-impl parser::Parser<Vec<PathBuf>> for MultiParser {
-    type Cli = cucumber::cli::Empty;
-    type Output = stream::BoxStream<'static, parser::Result<gherkin::Feature>>;
-
-    fn parse(self, input: Vec<PathBuf>, _: Self::Cli) -> Self::Output {
-        let streams = input
-            .into_iter()
-            .map(|p| parser::Parser::<PathBuf>::parse(parser::Basic::new(), p, Default::default()));
-        stream::iter(streams).flatten().boxed()
+/// The project folder of a run: the nearest folder, from the first feature path up, that has a
+/// `features/` or `topics/` folder; the current folder when there is none. Given as `""` when it
+/// is the current folder, so paths under it print as the user would type them.
+pub fn project_root(first: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let Ok(start) = first.canonicalize() else {
+        return PathBuf::new();
+    };
+    let start = if start.is_dir() {
+        start.as_path()
+    } else {
+        start.parent().unwrap_or(&start)
+    };
+    let found = start
+        .ancestors()
+        .find(|d| d.join("features").is_dir() || d.join("topics").is_dir());
+    match found {
+        Some(d) if d == cwd => PathBuf::new(),
+        Some(d) => d
+            .strip_prefix(&cwd)
+            .map_or_else(|_| d.to_owned(), Path::to_owned),
+        None => PathBuf::new(),
     }
 }
 
-/// One scenario's outcome, by (feature path, line).
-#[derive(Clone, Debug, Default)]
-struct ScenarioResult {
-    tags: Vec<String>,
-    ran: bool,
-    failed: bool,
+/// A folder option: as given (relative to the current folder), else `name` in the project
+/// folder; an error naming the folder and the option when it does not exist.
+fn folder(given: Option<&PathBuf>, root: &Path, name: &str) -> io::Result<PathBuf> {
+    let option = format!("--{name} DIR");
+    let (dir, why) = match given {
+        Some(d) => (d.clone(), format!("given with {option}")),
+        None => (
+            root.join(name),
+            format!(
+                "the default: {name}/ of the project folder {}, the nearest folder above the \
+                 first feature path with a features/ or topics/ folder; set another with {option}",
+                if root.as_os_str().is_empty() {
+                    ".".to_owned()
+                } else {
+                    root.display().to_string()
+                }
+            ),
+        ),
+    };
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the {name} folder {} does not exist ({why})", dir.display()),
+        ))
+    }
 }
 
-/// Collects the tags of every parsed scenario and the outcome of every scenario run.
-#[derive(Clone, Default)]
-struct Collector(Arc<Mutex<CollectorState>>);
-
-#[derive(Default)]
-struct CollectorState {
-    scenarios: BTreeMap<(String, usize), ScenarioResult>,
-    parse_errors: usize,
+/// Whether strict mode is on by default: the environment variable `CI` is `true` (or `1`).
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
 }
 
-fn key(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> (String, usize) {
-    let path = feature
-        .path
-        .as_ref()
-        .map_or_else(|| feature.name.clone(), |p| p.display().to_string());
-    (path, scenario.position.line)
-}
+/// Feeds the features read by [`features::load`] to cucumber.
+struct Parsed;
 
-impl Writer<ConvWorld> for Collector {
+impl parser::Parser<Vec<gherkin::Feature>> for Parsed {
     type Cli = cucumber::cli::Empty;
+    type Output = stream::Iter<std::vec::IntoIter<parser::Result<gherkin::Feature>>>;
 
-    async fn handle_event(
-        &mut self,
-        ev: parser::Result<Event<event::Cucumber<ConvWorld>>>,
-        _: &Self::Cli,
-    ) {
-        let mut st = self.0.lock().expect("collector");
-        let ev = match ev {
-            Ok(ev) => ev.value,
-            Err(_) => {
-                st.parse_errors += 1;
-                return;
-            }
-        };
-        let event::Cucumber::Feature(feature, fev) = ev else {
-            return;
-        };
-        match fev {
-            event::Feature::Started => {
-                let scenarios = feature
-                    .scenarios
+    fn parse(self, input: Vec<gherkin::Feature>, _: Self::Cli) -> Self::Output {
+        stream::iter(input.into_iter().map(Ok).collect::<Vec<_>>())
+    }
+}
+
+/// The sentence of the snapshot step.
+const SNAPSHOT_SENTENCE: &str = "the transcript matches the snapshot";
+
+/// The step library for the runner: the World's steps, plus one that fails a scenario with a
+/// problem found when reading it ([`features::PROBLEM`]), whatever its keyword.
+fn step_collection() -> cucumber::step::Collection<ConvWorld> {
+    fn problem(
+        _: &mut ConvWorld,
+        ctx: cucumber::step::Context,
+    ) -> futures::future::LocalBoxFuture<'_, ()> {
+        let text = ctx
+            .step
+            .value
+            .trim_start_matches(features::PROBLEM)
+            .to_owned();
+        Box::pin(async move { std::panic::panic_any(text) })
+    }
+    let re = regex::Regex::new(&format!("^{}", regex::escape(features::PROBLEM)))
+        .expect("a valid regex");
+    ConvWorld::collection()
+        .given(None, re.clone(), problem)
+        .when(None, re.clone(), problem)
+        .then(None, re, problem)
+}
+
+/// Matches step sentences whatever keyword introduces them, as Cucumber JVM and cucumber-js do
+/// (cucumber-rs looks only among the steps of the step's keyword, and `And` takes the keyword of
+/// the step before it, so `And Twilio answers sends normally again` after a `Then` found
+/// nothing).
+pub struct Matcher {
+    sets: Vec<(StepType, regex::RegexSet)>,
+}
+
+impl Matcher {
+    /// The matcher of the registered steps.
+    ///
+    /// # Errors
+    /// A step's regex does not compile (a bug of the step library).
+    pub fn new(steps: &[StepDef]) -> Result<Self, regex::Error> {
+        let set = |keyword: &str| {
+            regex::RegexSet::new(
+                steps
                     .iter()
-                    .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));
-                for sc in scenarios {
-                    let mut tags: Vec<String> = feature.tags.clone();
-                    tags.extend(sc.tags.iter().cloned());
-                    st.scenarios.entry(key(&feature, sc)).or_default().tags = tags;
-                }
+                    .filter(|s| s.keyword == keyword)
+                    .map(|s| s.regex.as_str()),
+            )
+        };
+        Ok(Matcher {
+            sets: vec![
+                (StepType::Given, set("Given")?),
+                (StepType::When, set("When")?),
+                (StepType::Then, set("Then")?),
+            ],
+        })
+    }
+
+    /// Whether a sentence (without its keyword) is a step of the library, under any keyword.
+    pub fn is_step(&self, text: &str) -> bool {
+        self.sets.iter().any(|(_, s)| s.is_match(text))
+    }
+
+    /// The keyword type a step is run as: its own when a step of that keyword matches it (so
+    /// `When interaction IMS0001001 is closed` closes it and `Then ...` checks it), else the
+    /// first of Given, When, Then whose steps match it. Unchanged when nothing matches (an
+    /// undefined step).
+    pub fn resolve(&self, ty: StepType, text: &str) -> StepType {
+        let matches = |t: StepType| {
+            self.sets
+                .iter()
+                .find(|(k, _)| *k == t)
+                .is_some_and(|(_, s)| s.is_match(text))
+        };
+        if matches(ty) {
+            return ty;
+        }
+        [StepType::Given, StepType::When, StepType::Then]
+            .into_iter()
+            .find(|t| *t != ty && matches(*t))
+            .unwrap_or(ty)
+    }
+
+    /// Sets every step's keyword type with [`Matcher::resolve`].
+    pub fn retype(&self, feature: &mut gherkin::Feature) {
+        let mut steps: Vec<&mut gherkin::Step> = vec![];
+        if let Some(b) = &mut feature.background {
+            steps.extend(b.steps.iter_mut());
+        }
+        steps.extend(
+            feature
+                .scenarios
+                .iter_mut()
+                .flat_map(|s| s.steps.iter_mut()),
+        );
+        for r in &mut feature.rules {
+            if let Some(b) = &mut r.background {
+                steps.extend(b.steps.iter_mut());
             }
-            event::Feature::Scenario(sc, ev)
-            | event::Feature::Rule(_, event::Rule::Scenario(sc, ev)) => {
-                let entry = st.scenarios.entry(key(&feature, &sc)).or_default();
-                match ev.event {
-                    event::Scenario::Started => entry.ran = true,
-                    event::Scenario::Step(_, event::Step::Failed(..))
-                    | event::Scenario::Background(_, event::Step::Failed(..))
-                    | event::Scenario::Step(_, event::Step::Skipped)
-                    | event::Scenario::Background(_, event::Step::Skipped) => entry.failed = true,
-                    event::Scenario::Hook(_, event::Hook::Failed(..)) => entry.failed = true,
-                    _ => {}
-                }
-            }
-            _ => {}
+            steps.extend(r.scenarios.iter_mut().flat_map(|s| s.steps.iter_mut()));
+        }
+        for step in steps {
+            step.ty = self.resolve(step.ty, &step.value);
         }
     }
+}
+
+/// Runs the features; returns whether everything passed (and, with coverage, every row passes).
+///
+/// # Errors
+/// A folder is missing, the topics do not load, `--tags` is not a tag expression, the JUnit
+/// file cannot be written: each names the path or option.
+pub async fn run(opts: CheckOptions) -> io::Result<bool> {
+    let paths = if !opts.paths.is_empty() {
+        opts.paths.clone()
+    } else if !opts.accept.is_empty() {
+        opts.accept.clone()
+    } else {
+        vec![PathBuf::from("features")]
+    };
+    if !paths.iter().any(|p| p.exists()) {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "no such file or folder: {}; give the feature files or folders to run",
+                shown.join(", ")
+            ),
+        ));
+    }
+    let root = project_root(&paths[0]);
+    let topics = folder(opts.topics.as_ref(), &root, "topics")?;
+    let snapshots = opts
+        .snapshots
+        .clone()
+        .unwrap_or_else(|| root.join("snapshots"));
+    // Refuse a broken topics folder before any scenario runs (VA-9), naming file and node.
+    if let Err(e) = convsms::domain::topic::TopicSet::load_dir(&topics) {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string()));
+    }
+    let files = read_topic_files(&topics)?;
+    let _ = TOPIC_SOURCES.set((topics.clone(), files));
+    let tag_filter = match opts.tags.as_deref().map(str::parse::<gherkin::tagexpr::TagOperation>) {
+        Some(Ok(op)) => Some(op),
+        Some(Err(e)) => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("--tags is not a tag expression ({e}); expected something like '@row:AGENT-1 and not @slow'"),
+            ))
+        }
+        None => None,
+    };
+    // Create the report files now: a bad path fails before the scenarios run, not after.
+    let outputs = report::Outputs {
+        junit: opts.junit.clone(),
+        html: opts.html.clone(),
+    };
+    outputs.prepare()?;
+    let recorder = report::Recorder::default();
+    let transcripts = report::Transcripts::default();
+    let kept = transcripts.clone();
+
+    let steps = registered_steps();
+    let matcher = Matcher::new(&steps)
+        .map_err(|e| io::Error::other(format!("the step library's regexes: {e}")))?;
+    let snapshot_step = steps
+        .iter()
+        .filter_map(|s| regex::Regex::new(&s.regex).ok())
+        .find(|r| r.is_match(SNAPSHOT_SENTENCE));
+    let mut loaded = features::load(&paths, &|text| matcher.is_step(text));
+    for f in &mut loaded.features {
+        matcher.retype(f);
+    }
+    let snapshot_names = name_snapshots(&mut loaded, &root, &snapshots, snapshot_step.as_ref());
+    for e in &loaded.errors {
+        println!("✘  {e}");
+    }
+    let accept: Vec<PathBuf> = opts
+        .accept
+        .iter()
+        .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+        .collect();
+
+    let shared = console::Shared::default();
+    let writer = console::Report::new(shared.clone())
+        .tee::<ConvWorld, _>(
+            recorder
+                .clone()
+                .discard_stats_writes()
+                .discard_arbitrary_writes(),
+        )
+        .normalized();
+    let strict = opts.strict;
+    let unchecked = shared.clone();
+    let snapshot_dir = snapshots.clone();
+    let result = cucumber::Cucumber::<_, _, _, _, _, cucumber::cli::Empty>::custom(
+        Parsed,
+        cucumber::runner::Basic::default(),
+        writer,
+    )
+    .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
+    .steps(step_collection())
+    .max_concurrent_scenarios(opts.concurrency.max(1))
+    .fail_on_skipped()
+    .before(move |feature, _rule, scenario, world| {
+        let key = console::key(feature, scenario);
+        let path = feature.path.clone().unwrap_or_default();
+        let canon = path.canonicalize().unwrap_or_else(|_| path.clone());
+        world.snapshot = world::SnapshotTarget {
+            dir: snapshot_dir.clone(),
+            name: snapshot_names.get(&key).cloned().unwrap_or_default(),
+            feature: path.display().to_string(),
+            accept: accept.iter().any(|a| canon.starts_with(a)),
+        };
+        Box::pin(async {})
+    })
+    .after(move |feature, _rule, scenario, finished, world| {
+        kept.record(feature, scenario, world.as_deref());
+        let unchecked = unchecked.clone();
+        let key = console::key(feature, scenario);
+        let passed = matches!(finished, event::ScenarioFinished::StepPassed);
+        let refusals = world.map(|w| w.unchecked_refusals()).unwrap_or_default();
+        Box::pin(async move {
+            if refusals.is_empty() {
+                return;
+            }
+            let n = refusals.len();
+            unchecked.lock().unchecked.insert(key, refusals);
+            if strict && passed {
+                std::panic::panic_any(format!(
+                    "strict mode (--strict, on when CI=true): {} no step checked (listed \
+                         below); check each after its step, for example with `Then the request \
+                         is refused with \"...\"`",
+                    if n == 1 {
+                        "a refusal that".to_owned()
+                    } else {
+                        format!("{n} refusals that")
+                    }
+                ));
+            }
+        })
+    })
+    .filter_run(loaded.features, move |feature, rule, scenario| {
+        tag_filter.as_ref().is_none_or(|op| {
+            op.eval(
+                feature
+                    .tags
+                    .iter()
+                    .chain(rule.iter().flat_map(|r| &r.tags))
+                    .chain(scenario.tags.iter()),
+            )
+        })
+    })
+    .await;
+    use cucumber::writer::Stats as _;
+    let mut ok = !result.execution_has_failed() && loaded.errors.is_empty();
+    if !loaded.errors.is_empty() {
+        println!(
+            "{} could not be run (listed at the top)",
+            if loaded.errors.len() == 1 {
+                "1 feature path".to_owned()
+            } else {
+                format!("{} feature paths", loaded.errors.len())
+            }
+        );
+    }
+    // Every scenario of the catalogue, for rows whose scenarios --tags or the paths left out.
+    let catalogue = report::coverage::scenarios_under(&root.join("features")).await;
+    let mut st = shared.lock();
+    for (k, tags) in catalogue {
+        st.scenarios.entry(k).or_insert(console::ScenarioResult {
+            tags,
+            ran: false,
+            failed: false,
+        });
+    }
+    let table = coverage(&st.scenarios);
+    if st.scenarios.is_empty() && loaded.errors.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("convsms check: no scenario found in {}", shown.join(", "));
+        ok = false;
+    }
+    print_setup_times();
+    print_accepted(&snapshots, opts.accept.is_empty());
+    if opts.coverage {
+        // The table informs; the exit status follows the scenarios (a failing row is a failing
+        // scenario already).
+        print_coverage(&table);
+    }
+    let mut run_report = recorder.report();
+    transcripts.attach(&mut run_report);
+    run_report
+        .parse_errors
+        .extend(loaded.errors.iter().map(ToString::to_string));
+    let info = report::RunInfo {
+        paths: paths.clone(),
+        tags: opts.tags.clone(),
+    };
+    report::write(
+        &outputs,
+        &run_report,
+        &info,
+        &report::coverage::rows(&table),
+    )?;
+    Ok(ok)
+}
+
+/// Names every scenario's snapshot (by feature path and scenario, see [`snapshot::name`]), and
+/// fails the scenarios that check a snapshot another scenario of the run would share.
+fn name_snapshots(
+    loaded: &mut features::Loaded,
+    root: &Path,
+    dir: &Path,
+    snapshot_step: Option<&regex::Regex>,
+) -> HashMap<console::ScenarioKey, String> {
+    let mut names = HashMap::new();
+    let mut users: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    for f in &loaded.features {
+        let path = f.path.clone().unwrap_or_default();
+        for s in features::scenarios(f) {
+            let row = loaded
+                .example_rows
+                .get(&(path.clone(), s.position.line))
+                .copied();
+            let name = snapshot::name(root, &path, &s.name, row);
+            let key = console::key(f, s);
+            let checks =
+                snapshot_step.is_some_and(|re| s.steps.iter().any(|st| re.is_match(&st.value)));
+            if checks {
+                users.entry(name.clone()).or_default().push(key.clone());
+            }
+            names.insert(key, name);
+        }
+    }
+    let mut problems: HashMap<console::ScenarioKey, String> = HashMap::new();
+    for (name, keys) in users {
+        if keys.len() < 2 {
+            continue;
+        }
+        let all: Vec<String> = keys.iter().map(|(p, l)| format!("{p}:{l}")).collect();
+        for k in &keys {
+            problems.insert(
+                k.clone(),
+                format!(
+                    "these scenarios would share the snapshot {}: {}; give them different names",
+                    snapshot::path(dir, &name).display(),
+                    all.join(", ")
+                ),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        for f in &mut loaded.features {
+            let path = f
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let scenarios = f
+                .scenarios
+                .iter_mut()
+                .chain(f.rules.iter_mut().flat_map(|r| r.scenarios.iter_mut()));
+            for s in scenarios {
+                if let Some(p) = problems.remove(&(path.clone(), s.position.line)) {
+                    features::add_problem_step(s, vec![(s.position.line, p)]);
+                }
+            }
+        }
+    }
+    names
 }
 
 /// A row's coverage.
@@ -197,123 +564,28 @@ pub fn rows() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// Runs the features; returns whether everything passed (and, with coverage, every row passes).
-///
-/// # Errors
-/// The JUnit file cannot be created or written.
-pub async fn run(opts: CheckOptions) -> io::Result<bool> {
-    // Refuse a broken topics folder before any scenario runs (VA-9), naming file and node.
-    if let Err(e) = convsms::domain::topic::TopicSet::load_dir(&opts.topics) {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string()));
+/// Lists the snapshots `--accept` wrote, and asks for a review.
+fn print_accepted(dir: &Path, none_asked: bool) {
+    if none_asked {
+        return;
     }
-    let files = read_topic_files(&opts.topics)?;
-    let _ = TOPIC_SOURCES.set((opts.topics.clone(), files));
-    let collector = Collector::default();
-    let outputs = report::Outputs {
-        junit: opts.junit.clone(),
-        html: opts.html.clone(),
-    };
-    outputs.prepare()?;
-    let recorder = report::Recorder::default();
-    let transcripts = report::Transcripts::default();
-    let kept = transcripts.clone();
-    let tag_filter = match opts.tags.as_deref().map(str::parse::<gherkin::tagexpr::TagOperation>) {
-        Some(Ok(op)) => Some(op),
-        Some(Err(e)) => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("--tags is not a tag expression ({e}); expected something like '@row:AGENT-1 and not @slow'"),
-            ))
-        }
-        None => None,
-    };
-    let snapshots = opts.snapshots.clone();
-    let writer = writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
-        .summarized()
-        .tee::<ConvWorld, _>(
-            recorder
-                .clone()
-                .discard_stats_writes()
-                .discard_arbitrary_writes(),
-        )
-        .tee::<ConvWorld, _>(
-            collector
-                .clone()
-                .discard_stats_writes()
-                .discard_arbitrary_writes(),
-        )
-        .normalized();
-    let result = ConvWorld::cucumber::<PathBuf>()
-        .with_parser(MultiParser)
-        .with_writer(writer)
-        .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
-        .max_concurrent_scenarios(opts.concurrency.max(1))
-        .fail_on_skipped()
-        .before(move |feature, _rule, scenario, world| {
-            let stem = feature
-                .path
-                .as_ref()
-                .and_then(|p| p.file_stem())
-                .map_or_else(
-                    || feature.name.clone(),
-                    |s| s.to_string_lossy().into_owned(),
-                );
-            world.snapshot_name = format!("{}__{}", slug(&stem), slug(&scenario.name));
-            world.snapshot_dir = snapshots.clone();
-            Box::pin(async {})
-        })
-        .after(move |feature, _rule, scenario, _finished, world| {
-            kept.record(feature, scenario, world.as_deref());
-            Box::pin(async {})
-        })
-        .filter_run(opts.paths.clone(), move |feature, rule, scenario| {
-            tag_filter.as_ref().is_none_or(|op| {
-                op.eval(
-                    feature
-                        .tags
-                        .iter()
-                        .chain(rule.iter().flat_map(|r| &r.tags))
-                        .chain(scenario.tags.iter()),
-                )
-            })
-        })
-        .await;
-    use cucumber::writer::Stats as _;
-    let mut ok = !result.execution_has_failed() && result.parsing_errors() == 0;
-    // Every scenario of the catalogue, for rows whose scenarios --tags or the paths left out.
-    let catalogue = report::coverage::scenarios_under(std::path::Path::new("features")).await;
-    let mut st = collector.0.lock().expect("collector");
-    if st.scenarios.is_empty() {
-        eprintln!("convsms check: no scenario found under {:?}", opts.paths);
-        ok = false;
+    let mut written = snapshot::WRITTEN
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    written.sort();
+    if written.is_empty() {
+        println!("--accept: every snapshot was already up to date; nothing written");
+        return;
     }
-    print_setup_times();
-    for (k, tags) in catalogue {
-        st.scenarios.entry(k).or_insert(ScenarioResult {
-            tags,
-            ran: false,
-            failed: false,
-        });
+    println!(
+        "--accept wrote {} snapshot file(s); review the change (git diff {}) before committing:",
+        written.len(),
+        dir.display()
+    );
+    for w in written {
+        println!("  {}", w.display());
     }
-    let table = coverage(&st.scenarios);
-    if opts.coverage {
-        // The table informs; the exit status follows the scenarios (a failing row is a failing
-        // scenario already).
-        print_coverage(&table);
-    }
-    let mut run_report = recorder.report();
-    transcripts.attach(&mut run_report);
-    let info = report::RunInfo {
-        paths: opts.paths.clone(),
-        tags: opts.tags.clone(),
-    };
-    report::write(
-        &outputs,
-        &run_report,
-        &info,
-        &report::coverage::rows(&table),
-    )?;
-    Ok(ok)
 }
 
 /// Prints how long the scenario worlds took to build.
@@ -477,6 +749,34 @@ mod tests {
             .map(|(s, _)| &s.regex)
             .collect();
         assert!(missing.is_empty(), "steps without an example: {missing:#?}");
+    }
+
+    #[test]
+    fn every_example_finds_one_step_whatever_keyword_introduces_it() {
+        let steps = registered_steps();
+        let matcher = Matcher::new(&steps).unwrap();
+        for (_, examples) in steps::EXAMPLES {
+            for ex in *examples {
+                let text = suggest::without_keyword(ex);
+                for ty in [StepType::Given, StepType::When, StepType::Then] {
+                    let keyword = match matcher.resolve(ty, text) {
+                        StepType::Given => "Given",
+                        StepType::When => "When",
+                        StepType::Then => "Then",
+                    };
+                    let found = matching_steps(&steps, &format!("{keyword} {text}"));
+                    assert_eq!(found.len(), 1, "{ex:?} after {ty:?} finds {found:?}");
+                }
+            }
+        }
+        // The keyword decides between two steps of one sentence.
+        let closed = "interaction IMS0001001 is closed";
+        assert_eq!(matcher.resolve(StepType::When, closed), StepType::When);
+        assert_eq!(matcher.resolve(StepType::Then, closed), StepType::Then);
+        assert_eq!(
+            matcher.resolve(StepType::Then, "Twilio answers sends normally again"),
+            StepType::Given
+        );
     }
 
     #[test]

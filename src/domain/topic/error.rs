@@ -10,7 +10,7 @@ pub const SUPPORTED_KINDS: &str = "input = text | static_choice | dynamic_choice
 /// Why topic files were refused at load time. Nothing is loaded when any file is refused.
 ///
 /// - **Reading**: [`TopicError::Io`], [`TopicError::NoTopics`].
-/// - **One file**: [`TopicError::Parse`] .. [`TopicError::Loop`].
+/// - **One file**: [`TopicError::Parse`] .. [`TopicError::TooLong`].
 /// - **Files together**: [`TopicError::DuplicateTopic`], [`TopicError::DuplicateTrigger`],
 ///   [`TopicError::TwoFallbacks`].
 #[derive(Debug, thiserror::Error)]
@@ -154,6 +154,24 @@ pub enum TopicError {
         topic: String,
         /// The loop, first node repeated at the end.
         nodes: Vec<String>,
+    },
+    /// From a node, more nodes run one after another without waiting for the requester than
+    /// one turn may run ([`crate::domain::topic::load::MAX_RUN`]).
+    #[error(
+        "{file}: topic `{topic}`, node `{node}`: {run} nodes run one after another without \
+         waiting for the requester; at most {max} may (add an input, or split the topic)"
+    )]
+    TooLong {
+        /// The file.
+        file: String,
+        /// The topic.
+        topic: String,
+        /// The first node of the longest such run.
+        node: String,
+        /// How many nodes that run has.
+        run: usize,
+        /// The most allowed.
+        max: usize,
     },
     /// An image URL names a file that is not in the topics folder.
     #[error("{file}: topic `{topic}`, node `{node}`: image `{url}` is not a file of {}",

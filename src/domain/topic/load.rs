@@ -15,7 +15,8 @@
 //! - `start` is missing or names no node ([`TopicError::MissingStart`]);
 //! - a `next`, `default`, `if_empty` or case names no node ([`TopicError::DanglingRef`]);
 //! - a `{placeholder}` or branch names no variable of the topic ([`TopicError::UnknownVariable`]);
-//! - responses and branches loop without an input in between ([`TopicError::Loop`]);
+//! - responses and branches loop without an input in between ([`TopicError::Loop`]), or run more
+//!   than [`MAX_RUN`] nodes in a row ([`TopicError::TooLong`]);
 //! - a relative image URL names no file of the topics folder ([`TopicError::MissingMedia`],
 //!   [`TopicSet::load_dir`] only).
 //!
@@ -128,7 +129,8 @@ impl TopicSet {
     ///
     /// Per file: [`TopicError::Parse`], [`TopicError::BadTopic`], [`TopicError::Unsupported`],
     /// [`TopicError::NonImageFileType`], [`TopicError::BadNode`], [`TopicError::MissingStart`],
-    /// [`TopicError::DanglingRef`], [`TopicError::UnknownVariable`], [`TopicError::Loop`].
+    /// [`TopicError::DanglingRef`], [`TopicError::UnknownVariable`], [`TopicError::Loop`],
+    /// [`TopicError::TooLong`].
     /// Together: [`TopicError::DuplicateTopic`], [`TopicError::DuplicateTrigger`],
     /// [`TopicError::TwoFallbacks`].
     pub fn from_sources<'a>(
@@ -793,57 +795,80 @@ fn check_vars(topic: &Topic) -> Result<(), TopicError> {
     Ok(())
 }
 
+/// Most nodes one turn may run without waiting for the requester (the longest chain of
+/// responses and branches, with the input, transfer or end it reaches). Longer chains are refused
+/// at load time ([`TopicError::TooLong`]), so a turn never stops half-way.
+pub const MAX_RUN: usize = 1000;
+
 fn check_loops(topic: &Topic) -> Result<(), TopicError> {
-    // Depth-first search over the edges taken without waiting; a node on the current path seen
-    // again closes a loop.
+    // Depth-first search over the edges taken without waiting, with an explicit stack (a topic
+    // may have tens of thousands of nodes): a node on the current path seen again closes a loop.
+    // A node is done once everything after it is; its run is then one more than its longest
+    // successor's.
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
-        New,
         OnPath,
-        Done,
+        Done(usize),
     }
-    fn visit<'a>(
-        topic: &'a Topic,
-        id: &'a str,
-        marks: &mut BTreeMap<&'a str, Mark>,
-        path: &mut Vec<&'a str>,
-    ) -> Option<Vec<String>> {
-        marks.insert(id, Mark::OnPath);
-        path.push(id);
-        for next in flow_edges(&topic.nodes[id]) {
-            match marks.get(next).copied().unwrap_or(Mark::New) {
-                Mark::OnPath => {
-                    let from = path.iter().position(|n| *n == next).unwrap_or(0);
-                    let mut cycle: Vec<String> =
-                        path[from..].iter().map(|s| (*s).to_owned()).collect();
-                    cycle.push(next.to_owned());
-                    return Some(cycle);
-                }
-                Mark::New => {
-                    if let Some(c) = visit(topic, next, marks, path) {
-                        return Some(c);
+    let mut marks: BTreeMap<&str, Mark> = BTreeMap::new();
+    let mut longest: Option<(usize, &str)> = None;
+    for root in topic.nodes.keys() {
+        if marks.contains_key(root.as_str()) {
+            continue;
+        }
+        // (node, the nodes it leads to without waiting, how many of them were visited)
+        let mut path: Vec<(&str, Vec<&str>, usize)> = vec![];
+        marks.insert(root, Mark::OnPath);
+        path.push((root, flow_edges(&topic.nodes[root]), 0));
+        while let Some((id, edges, visited)) = path.last_mut() {
+            let id = *id;
+            if let Some(&next) = edges.get(*visited) {
+                *visited += 1;
+                match marks.get(next) {
+                    Some(Mark::OnPath) => {
+                        let from = path.iter().position(|p| p.0 == next).unwrap_or(0);
+                        let mut nodes: Vec<String> =
+                            path[from..].iter().map(|p| p.0.to_owned()).collect();
+                        nodes.push(next.to_owned());
+                        return Err(TopicError::Loop {
+                            file: topic.file.clone(),
+                            topic: topic.name.clone(),
+                            nodes,
+                        });
+                    }
+                    Some(Mark::Done(_)) => {}
+                    None => {
+                        marks.insert(next, Mark::OnPath);
+                        path.push((next, flow_edges(&topic.nodes[next]), 0));
                     }
                 }
-                Mark::Done => {}
-            }
-        }
-        path.pop();
-        marks.insert(id, Mark::Done);
-        None
-    }
-    let mut marks = BTreeMap::new();
-    for id in topic.nodes.keys() {
-        if marks.get(id.as_str()).copied().unwrap_or(Mark::New) == Mark::New {
-            if let Some(nodes) = visit(topic, id, &mut marks, &mut vec![]) {
-                return Err(TopicError::Loop {
-                    file: topic.file.clone(),
-                    topic: topic.name.clone(),
-                    nodes,
-                });
+            } else {
+                let run = 1 + edges
+                    .iter()
+                    .filter_map(|n| match marks.get(n) {
+                        Some(Mark::Done(r)) => Some(*r),
+                        _ => None,
+                    })
+                    .max()
+                    .unwrap_or(0);
+                marks.insert(id, Mark::Done(run));
+                if longest.is_none_or(|(r, _)| run > r) {
+                    longest = Some((run, id));
+                }
+                path.pop();
             }
         }
     }
-    Ok(())
+    match longest {
+        Some((run, node)) if run > MAX_RUN => Err(TopicError::TooLong {
+            file: topic.file.clone(),
+            topic: topic.name.clone(),
+            node: node.to_owned(),
+            run,
+            max: MAX_RUN,
+        }),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -1012,6 +1037,48 @@ mod tests {
              next = \"d\"\n",
         );
         assert!(err(&text).contains("nodes d -> e -> d loop"));
+    }
+
+    /// A topic whose start runs `len` text responses in a row, then ends.
+    fn chain(len: usize) -> String {
+        let mut t = String::from("name = \"chain\"\ntrigger = [\"chain\"]\nstart = \"n0\"\n");
+        for i in 0..len {
+            t.push_str(&format!(
+                "[nodes.n{i}]\nresponse = \"text\"\ntext = \"{i}\"\n"
+            ));
+            if i + 1 < len {
+                t.push_str(&format!("next = \"n{}\"\n", i + 1));
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn a_chain_of_forty_thousand_nodes_is_refused_without_overflowing_the_stack() {
+        // Checked on a thread with a small stack: a recursive walk overflows it long before.
+        let text = chain(40_000);
+        let msg = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || err(&text))
+            .unwrap()
+            .join()
+            .expect("loading must not overflow the stack");
+        assert_eq!(
+            msg,
+            "topics/t.toml: topic `chain`, node `n0`: 40000 nodes run one after another without \
+             waiting for the requester; at most 1000 may (add an input, or split the topic)"
+        );
+    }
+
+    #[test]
+    fn the_longest_allowed_chain_runs_to_its_end() {
+        let set = TopicSet::from_str(FILE, &chain(MAX_RUN)).unwrap();
+        let turn = set
+            .start("chain", &crate::domain::topic::NoChoiceSource)
+            .unwrap();
+        assert_eq!(turn.outbound.len(), MAX_RUN);
+        assert!(turn.ended);
+        assert!(err(&chain(MAX_RUN + 1)).contains("1001 nodes run one after another"));
     }
 
     #[test]

@@ -43,8 +43,8 @@ pub const NO_OPTIONS: &str = "Sorry, there is nothing to choose from right now."
 /// Sent when a Card's record is not found and the node has no `not_found`.
 pub const NOT_FOUND: &str = "Sorry, I couldn't find that record.";
 /// Most nodes one turn runs; only reachable through a hand-made state, since the loader refuses
-/// loops without an input.
-const MAX_STEPS: usize = 1000;
+/// loops without an input and longer runs ([`super::load::MAX_RUN`]).
+const MAX_STEPS: usize = super::load::MAX_RUN;
 
 /// What a [`ChoiceSource`] may look at: where the topic is and what it has captured.
 #[derive(Clone, Copy, Debug)]

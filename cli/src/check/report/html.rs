@@ -257,7 +257,7 @@ fn message(text: &str) -> Markup {
             @for line in text.lines() {
                 @let class = {
                     if line.starts_with(DIFF_HEADER) { in_diff = true; }
-                    else if in_diff && (line.is_empty() || line.starts_with("To accept")) { in_diff = false; }
+                    else if in_diff && (line.is_empty() || line.starts_with("If the new transcript")) { in_diff = false; }
                     match (in_diff, line.chars().next()) {
                         (true, _) if line.starts_with("--- ") || line.starts_with("+++ ") => "hdr",
                         (true, _) if line.starts_with("@@") => "hunk",

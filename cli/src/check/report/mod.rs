@@ -27,7 +27,7 @@ pub type ScenarioKey = (String, usize);
 
 /// The key of a scenario of a feature (the same as the coverage collector's).
 pub fn key(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> ScenarioKey {
-    super::key(feature, scenario)
+    super::console::key(feature, scenario)
 }
 
 /// What a run did, in the order features and scenarios were reported.
@@ -557,10 +557,17 @@ impl Outputs {
     /// # Errors
     /// A report file cannot be created.
     pub fn prepare(&self) -> std::io::Result<()> {
-        for p in self.junit.iter().chain(&self.html) {
-            std::fs::File::create(p).map_err(|e| with_path(e, p))?;
+        for (p, what) in self.files() {
+            std::fs::File::create(p).map_err(|e| with_path(e, p, what))?;
         }
         Ok(())
+    }
+
+    /// The report files asked for, each with what it is and the option that sets it.
+    fn files(&self) -> impl Iterator<Item = (&PathBuf, &'static str)> {
+        let junit = self.junit.iter().map(|p| (p, "the JUnit report"));
+        let html = self.html.iter().map(|p| (p, "the HTML report"));
+        junit.chain(html)
     }
 }
 
@@ -584,14 +591,38 @@ pub fn write(
     coverage: &[coverage::Row],
 ) -> std::io::Result<()> {
     if let Some(p) = &outputs.junit {
-        std::fs::write(p, junit::render(report)).map_err(|e| with_path(e, p))?;
+        std::fs::write(p, junit::render(report))
+            .map_err(|e| with_path(e, p, "the JUnit report"))?;
     }
     if let Some(p) = &outputs.html {
-        std::fs::write(p, html::render(report, run, coverage)).map_err(|e| with_path(e, p))?;
+        std::fs::write(p, html::render(report, run, coverage))
+            .map_err(|e| with_path(e, p, "the HTML report"))?;
     }
     Ok(())
 }
 
-fn with_path(e: std::io::Error, p: &Path) -> std::io::Error {
-    std::io::Error::new(e.kind(), format!("writing {}: {e}", p.display()))
+/// `cannot write the JUnit report to out/junit.xml (--junit FILE): No such file or directory`.
+fn with_path(e: std::io::Error, p: &Path, what: &str) -> std::io::Error {
+    let option = if what.contains("JUnit") {
+        "--junit"
+    } else {
+        "--html"
+    };
+    let reason = match e.raw_os_error() {
+        // The OS's words without Rust's "(os error N)".
+        Some(_) => e
+            .to_string()
+            .split(" (os error")
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        None => e.to_string(),
+    };
+    std::io::Error::new(
+        e.kind(),
+        format!(
+            "cannot write {what} to {} ({option} FILE): {reason}",
+            p.display()
+        ),
+    )
 }

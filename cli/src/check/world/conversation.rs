@@ -7,6 +7,7 @@ use convsms::domain::model::{Handler, InteractionNumber, InteractionState, Inter
 
 use super::{joined, lines, quote, ConvWorld, HttpAnswer};
 use crate::check::params::{Assignee, Requester};
+use crate::check::snapshot;
 
 impl ConvWorld {
     /// A handset texts a provider number through the simulated Twilio; a refusal is kept for
@@ -319,21 +320,57 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Compares the transcripts of every interaction with the snapshot named after the scenario.
+    /// Compares the transcripts of every interaction with the scenario's snapshot, or writes it
+    /// when accepting (`convsms check --accept`).
     pub fn check_snapshot(&self) -> anyhow::Result<()> {
         let mut text = String::new();
         for n in self.interaction_numbers()? {
             text.push_str(&self.transcript(&n)?);
             text.push('\n');
         }
-        let dir = std::env::current_dir()
-            .context("finding the current folder")?
-            .join(&self.snapshot_dir);
-        crate::check::report::snapshot::check(&dir, &self.snapshot_dir, &self.snapshot_name, &text)
+        let target = &self.snapshot;
+        let dir = target.dir.display();
+        ensure!(
+            target.dir.is_dir(),
+            "the snapshots folder {dir} does not exist (set it with --snapshots DIR)"
+        );
+        let file = snapshot::path(&target.dir, &target.name);
+        let old = snapshot::read(&file)
+            .with_context(|| format!("reading the snapshot {}", file.display()))?;
+        if target.accept {
+            if !old.is_some_and(|old| snapshot::same(&old, &text)) {
+                snapshot::write(&file, &target.feature, &text)
+                    .with_context(|| format!("writing the snapshot {}", file.display()))?;
+                snapshot::WRITTEN
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(file);
+            }
+            return Ok(());
+        }
+        let accept = format!(
+            "If the new transcript is right, accept it with\n  convsms check --accept {}\n\
+             then review the change to the .snap file (git diff {dir}) before committing it.",
+            target.feature
+        );
+        match old {
+            Some(old) if snapshot::same(&old, &text) => Ok(()),
+            Some(old) => bail!(
+                "the transcript does not match the snapshot {}:\n{}{accept}",
+                file.display(),
+                crate::check::report::snapshot::diff(&old, &text)
+            ),
+            None => bail!(
+                "there is no snapshot {} yet; this run's transcript is:\n{}\n{accept}",
+                file.display(),
+                text.trim_end()
+            ),
+        }
     }
 
     /// Checks that the last action was refused with a message containing `text`.
     pub fn check_refused(&self, text: &str) -> anyhow::Result<()> {
+        self.refusal_checked();
         match &self.last_error {
             Some(e) if e.contains(text) => Ok(()),
             Some(e) => bail!("the request was refused with \"{e}\", which does not say \"{text}\""),
@@ -344,16 +381,17 @@ impl ConvWorld {
     /// Checks that the store is as it was before the last action and that no message went out
     /// since.
     pub fn check_nothing_written(&self) -> anyhow::Result<()> {
-        let (digest, sent) = self.before.context("no action was taken yet")?;
-        let now = self
-            .store()
-            .content_digest()
-            .context("reading the database")?;
-        ensure!(now == digest, "the store changed");
-        let now = self.sent_count();
+        let (changes, sent) = self.before.context("no action was taken yet")?;
+        let now = self.store().committed_changes();
+        ensure!(
+            now == changes,
+            "the store changed: {} row(s) were written since the last action",
+            now - changes
+        );
+        let now = self.stack.sim.outbound_created();
         ensure!(
             now == sent,
-            "{} message(s) went through the simulator",
+            "{} message(s) went out through the simulated Twilio since the last action",
             now - sent
         );
         Ok(())

@@ -6,9 +6,12 @@
 //! `steps/<concept>.rs`; this file holds the world, its setup and what several concepts share.
 //!
 //! Every method returns [`anyhow::Result`], its error in the user's words. Methods that act
-//! ("When") record the store digest and the simulator's message count first, so "Then nothing was
-//! written" can compare; refusals are kept in [`ConvWorld::last_error`] for "Then ... is refused
-//! with ...".
+//! ("When") record the store's count of committed row changes and the simulator's count of
+//! outbound messages first (both O(1), so a step costs the same at step 2,000 as at step 1), so
+//! "Then nothing was written" can compare; refusals are kept in [`ConvWorld::last_error`] for
+//! "Then ... is refused with ...". A refusal that no step checks before the next action (or the
+//! end of the scenario) is kept in [`ConvWorld::unchecked_refusals`]: the runner prints it, and
+//! fails the scenario in strict mode.
 
 mod actions;
 mod compose;
@@ -67,6 +70,20 @@ impl Drop for Stack {
     }
 }
 
+/// Where a scenario's transcript snapshot is, and what to do with it.
+#[derive(Clone, Debug, Default)]
+pub struct SnapshotTarget {
+    /// The snapshots folder (`--snapshots`).
+    pub dir: PathBuf,
+    /// The file's name without `.snap` (see [`crate::check::snapshot::name`]).
+    pub name: String,
+    /// The scenario's feature file, as the user named it (for messages and the file's header).
+    pub feature: String,
+    /// Whether `Then the transcript matches the snapshot` writes the snapshot (`--accept`)
+    /// instead of comparing.
+    pub accept: bool,
+}
+
 /// What the last HTTP call to the engine answered.
 #[derive(Clone, Debug)]
 pub struct HttpAnswer {
@@ -81,10 +98,8 @@ pub struct HttpAnswer {
 #[world(init = Self::start)]
 pub struct ConvWorld {
     pub(crate) stack: Stack,
-    /// `<feature file stem>__<scenario name>`, for snapshots.
-    pub snapshot_name: String,
-    /// Where snapshots live.
-    pub snapshot_dir: PathBuf,
+    /// The scenario's transcript snapshot.
+    pub snapshot: SnapshotTarget,
     /// The last refusal, as the user would read it.
     pub last_error: Option<String>,
     /// The last Compose SMS form shown.
@@ -95,7 +110,11 @@ pub struct ConvWorld {
     pub last_http: Option<HttpAnswer>,
     /// The last inbound message the simulator delivered.
     pub last_inbound: Option<MessageSid>,
-    before: Option<(u64, usize)>,
+    before: Option<(u64, u64)>,
+    /// Whether a step has read [`ConvWorld::last_error`] (a check of the refusal).
+    refusal_checked: std::sync::atomic::AtomicBool,
+    /// Earlier refusals no step checked, oldest first.
+    unchecked: Vec<String>,
     faker: rand::rngs::StdRng,
     /// Topic files a scenario added or replaced: (file name, text).
     extra_topics: Vec<(String, String)>,
@@ -226,14 +245,15 @@ impl ConvWorld {
                 http: reqwest::Client::new(),
                 server,
             },
-            snapshot_name: String::new(),
-            snapshot_dir: PathBuf::from("snapshots"),
+            snapshot: SnapshotTarget::default(),
             last_error: None,
             last_form: None,
             last_send: None,
             last_http: None,
             last_inbound: None,
             before: None,
+            refusal_checked: std::sync::atomic::AtomicBool::new(false),
+            unchecked: vec![],
             faker: rand::rngs::StdRng::seed_from_u64(2026),
             extra_topics: vec![],
         })
@@ -252,23 +272,56 @@ impl ConvWorld {
         convsms::clock::Clock::now(&self.stack.clock)
     }
 
-    /// Remembers the state before an action, for "nothing was written".
+    /// Remembers the state before an action, for "nothing was written"; a refusal of the
+    /// previous action that no step checked is set aside as unchecked.
     pub(crate) fn mark(&mut self) -> anyhow::Result<()> {
-        self.last_error = None;
+        self.set_aside_unchecked();
         self.last_form = None;
         self.last_send = None;
         self.last_http = None;
-        let digest = self
-            .store()
-            .content_digest()
-            .context("reading the database before the action")?;
-        self.before = Some((digest, self.sent_count()));
+        self.before = Some((
+            self.store().committed_changes(),
+            self.stack.sim.outbound_created(),
+        ));
         Ok(())
     }
 
     /// Keeps a refusal for "Then the request is refused with ...".
     pub(crate) fn refused(&mut self, e: impl fmt::Display) {
+        self.set_aside_unchecked();
         self.last_error = Some(e.to_string());
+    }
+
+    /// Forgets the last refusal, keeping it as unchecked when no step checked it.
+    fn set_aside_unchecked(&mut self) {
+        let checked = self
+            .refusal_checked
+            .swap(false, std::sync::atomic::Ordering::SeqCst);
+        if let Some(e) = self.last_error.take() {
+            if !checked {
+                self.unchecked.push(e);
+            }
+        }
+    }
+
+    /// Notes that a step checked the last refusal (its text, its HTTP status).
+    pub(crate) fn refusal_checked(&self) {
+        if self.last_error.is_some() {
+            self.refusal_checked
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// Every refusal of the scenario so far that no step checked, oldest first.
+    pub fn unchecked_refusals(&self) -> Vec<String> {
+        let mut all = self.unchecked.clone();
+        if !self
+            .refusal_checked
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            all.extend(self.last_error.clone());
+        }
+        all
     }
 
     /// What the last refusal was, for a failure message.
@@ -357,15 +410,5 @@ impl ConvWorld {
             .filter(|m| m.direction != Direction::Inbound)
             .map(|m| m.sid)
             .collect()
-    }
-
-    /// How many messages went out through the simulated Twilio (inbound ones excluded).
-    fn sent_count(&self) -> usize {
-        self.stack
-            .sim
-            .messages()
-            .iter()
-            .filter(|m| m.direction != Direction::Inbound)
-            .count()
     }
 }

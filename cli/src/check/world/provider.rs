@@ -140,6 +140,7 @@ impl ConvWorld {
 
     /// Checks the HTTP status the last webhook was answered with.
     pub fn check_webhook_status(&self, status: i64) -> anyhow::Result<()> {
+        self.refusal_checked();
         let got = self.last_http.as_ref().context("no webhook was posted")?;
         ensure!(
             i64::from(got.status) == status,

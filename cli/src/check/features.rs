@@ -1,0 +1,621 @@
+//! Reading the `.feature` files of a run, and refusing what would otherwise pass without checking
+//! anything.
+//!
+//! - A file that cannot be run is a [`FileError`] naming the file, the line and column, and what is
+//!   wrong: not UTF-8 (a UTF-8 byte order mark is accepted, as other Gherkin tools do), or not
+//!   Gherkin (the line the parser stopped at and why, in words: "`Wen b` is not a step").
+//! - A feature with no scenarios is a [`FileError`] too.
+//! - A scenario with no steps of its own, and description text that reads like a step whose
+//!   keyword was misspelt (`Gven a consumer ...` is description text to Gherkin, so the step is
+//!   lost), are *problems*: the scenario gets a first step that fails with the problem and its
+//!   line ([`PROBLEM`]), so the run fails there and the report, JUnit and the coverage table all
+//!   show it.
+//! - Scenario outlines are expanded here (one scenario per Examples row).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use cucumber::feature::Ext as _;
+use cucumber::gherkin::{self, Feature, GherkinEnv, LineCol, Scenario, Step, StepType};
+
+use super::suggest;
+
+/// How a problem step's text starts; the step library has one step matching it, which fails
+/// with the rest of the text.
+pub const PROBLEM: &str = "\u{26a0} problem: ";
+
+/// A feature file that cannot be run.
+#[derive(Clone, Debug)]
+pub struct FileError {
+    /// The file (or folder) as given.
+    pub path: PathBuf,
+    /// Where in the file, when known.
+    pub at: Option<LineCol>,
+    /// What is wrong, in words.
+    pub reason: String,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(at) = self.at {
+            write!(f, ":{}:{}", at.line, at.col)?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// The features of a run, and the files that could not be read.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Parsed, outlines expanded, problem steps added; in the order of the paths given, files of a
+    /// folder in name order.
+    pub features: Vec<Feature>,
+    /// Files that cannot be run.
+    pub errors: Vec<FileError>,
+    /// For each scenario of an outline, by (feature path, scenario line): its Examples row,
+    /// counted from 1 over all the outline's Examples tables.
+    pub example_rows: HashMap<(PathBuf, usize), usize>,
+}
+
+/// Every `.feature` file of `paths` (files as given; folders searched recursively, in name
+/// order).
+pub fn feature_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
+    let mut files = vec![];
+    let mut errors = vec![];
+    for p in paths {
+        if p.is_file() {
+            files.push(p.clone());
+        } else if p.is_dir() {
+            let mut found = vec![];
+            let mut dirs = vec![p.clone()];
+            while let Some(dir) = dirs.pop() {
+                let entries = match std::fs::read_dir(&dir) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        errors.push(FileError {
+                            path: dir,
+                            at: None,
+                            reason: format!("cannot read this folder: {e}"),
+                        });
+                        continue;
+                    }
+                };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        dirs.push(path);
+                    } else if path
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("feature"))
+                    {
+                        found.push(path);
+                    }
+                }
+            }
+            if found.is_empty() {
+                errors.push(FileError {
+                    path: p.clone(),
+                    at: None,
+                    reason: "no .feature file in this folder".to_owned(),
+                });
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            errors.push(FileError {
+                path: p.clone(),
+                at: None,
+                reason: "no such file or folder".to_owned(),
+            });
+        }
+    }
+    (files, errors)
+}
+
+/// Reads and checks every feature file of `paths`. `is_step` says whether a sentence (without
+/// its keyword) is one of the step library's.
+pub fn load(paths: &[PathBuf], is_step: &dyn Fn(&str) -> bool) -> Loaded {
+    let (files, mut errors) = feature_files(paths);
+    let mut loaded = Loaded::default();
+    for path in files {
+        match load_file(&path, is_step) {
+            Ok((feature, rows)) => {
+                loaded.example_rows.extend(
+                    rows.into_iter()
+                        .map(|(line, row)| ((path.clone(), line), row)),
+                );
+                loaded.features.push(feature);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    loaded.errors = errors;
+    loaded
+}
+
+/// One file: read, parse, check, expand. Also returns the Examples row of each outline scenario,
+/// by line.
+fn load_file(
+    path: &Path,
+    is_step: &dyn Fn(&str) -> bool,
+) -> Result<(Feature, Vec<(usize, usize)>), FileError> {
+    let error = |at: Option<LineCol>, reason: String| FileError {
+        path: path.to_owned(),
+        at,
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| error(None, format!("cannot read it: {e}")))?;
+    let text = decode(bytes).map_err(|(at, reason)| error(at, reason))?;
+    let mut feature = Feature::parse(&text, GherkinEnv::default()).map_err(|e| {
+        let (at, reason) = diagnose(&text, &e.to_string());
+        error(Some(at), reason)
+    })?;
+    feature.path = Some(path.to_owned());
+    add_problems(&text, &mut feature, is_step);
+    let rows = outline_rows(&feature);
+    let expanded = feature.expand_examples().map_err(|e| {
+        error(
+            Some(e.pos),
+            format!(
+                "<{}> is not a column of this outline's Examples table",
+                e.name
+            ),
+        )
+    })?;
+    if scenarios(&expanded).next().is_none() {
+        return Err(error(
+            Some(expanded.position),
+            "this feature has no scenarios (or only outlines without Examples rows), so it would \
+             pass without checking anything"
+                .to_owned(),
+        ));
+    }
+    let lines: Vec<usize> = scenarios(&expanded).map(|s| s.position.line).collect();
+    let rows = lines
+        .into_iter()
+        .zip(rows)
+        .filter_map(|(line, row)| row.map(|r| (line, r)))
+        .collect();
+    Ok((expanded, rows))
+}
+
+/// Every scenario of a feature, its rules' included, in file order.
+pub fn scenarios(feature: &Feature) -> impl Iterator<Item = &Scenario> {
+    feature
+        .scenarios
+        .iter()
+        .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()))
+}
+
+fn scenarios_mut(feature: &mut Feature) -> impl Iterator<Item = &mut Scenario> {
+    feature.scenarios.iter_mut().chain(
+        feature
+            .rules
+            .iter_mut()
+            .flat_map(|r| r.scenarios.iter_mut()),
+    )
+}
+
+/// For each scenario the expansion will produce, in order: its Examples row (from 1) when it
+/// comes from an outline.
+fn outline_rows(feature: &Feature) -> Vec<Option<usize>> {
+    let mut out = vec![];
+    // Expansion keeps the order of `feature.scenarios`, then of each rule's.
+    for s in scenarios(feature) {
+        if s.examples.is_empty() {
+            out.push(None);
+        } else {
+            let rows: usize = s
+                .examples
+                .iter()
+                .filter_map(|e| e.table.as_ref())
+                .map(|t| t.rows.len().saturating_sub(1))
+                .sum();
+            out.extend((1..=rows).map(Some));
+        }
+    }
+    out
+}
+
+/// The file's text: UTF-8, a leading byte order mark dropped. Refused: UTF-16 (with its byte
+/// order mark) and bytes that are not UTF-8, naming the line and column of the first bad byte.
+fn decode(mut bytes: Vec<u8>) -> Result<String, (Option<LineCol>, String)> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err((
+            Some(LineCol { line: 1, col: 1 }),
+            "this file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8"
+                .to_owned(),
+        ));
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let good = String::from_utf8_lossy(&bytes[..at]);
+        let line = good.matches('\n').count() + 1;
+        let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (
+            Some(LineCol { line, col }),
+            format!(
+                "not UTF-8 text: byte 0x{:02X} cannot start or continue a UTF-8 character; \
+                 save the file as UTF-8",
+                bytes[at]
+            ),
+        )
+    })
+}
+
+/// Where a file the Gherkin parser refused goes wrong, and why. The parser's own position is
+/// often the end of the file and its reason a set of tokens, so the lines are read again: the
+/// first one that cannot be where it is is the answer. When none is found, the parser's
+/// position and expected tokens are given.
+fn diagnose(text: &str, parser_error: &str) -> (LineCol, String) {
+    if let Some(found) = first_misplaced_line(text) {
+        return found;
+    }
+    // "Error at 6:1: {\"unknown keyword\"}"
+    let re = regex::Regex::new(r"^Error at (\d+):(\d+): \{(.*)\}$").expect("a valid regex");
+    if let Some(c) = re.captures(parser_error) {
+        let at = LineCol {
+            line: c[1].parse().unwrap_or(1),
+            col: c[2].parse().unwrap_or(1),
+        };
+        let mut expected: Vec<String> = c[3]
+            .split("\", \"")
+            .map(|t| {
+                t.trim_matches('"')
+                    .replace("\\\"", "\"")
+                    .replace("\\\\", "\\")
+            })
+            .collect();
+        expected.sort();
+        return (
+            at,
+            format!(
+                "this is not valid Gherkin here (the parser expected: {})",
+                expected.join(", ")
+            ),
+        );
+    }
+    (
+        LineCol { line: 1, col: 1 },
+        format!("this is not valid Gherkin ({parser_error})"),
+    )
+}
+
+/// The Gherkin header keywords (English), and what they open.
+const HEADERS: &[(&str, Block)] = &[
+    ("Feature:", Block::Feature),
+    ("Business Need:", Block::Feature),
+    ("Ability:", Block::Feature),
+    ("Rule:", Block::Rule),
+    ("Background:", Block::Background),
+    ("Scenario Outline:", Block::Scenario),
+    ("Scenario Template:", Block::Scenario),
+    ("Scenario:", Block::Scenario),
+    ("Example:", Block::Scenario),
+    ("Examples:", Block::Examples),
+    ("Scenarios:", Block::Examples),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Block {
+    Feature,
+    Rule,
+    Background,
+    Scenario,
+    Examples,
+}
+
+/// Where the lines read so far have left the reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Area {
+    /// Before `Feature:`.
+    Start,
+    /// After a header, where description text may follow.
+    Description(Block),
+    /// After a step (its table and docstring included).
+    Steps,
+}
+
+fn is_step_line(t: &str) -> bool {
+    suggest::STEP_KEYWORDS
+        .iter()
+        .chain(&["*"])
+        .any(|k| t.strip_prefix(k).is_some_and(|r| r.starts_with(' ')))
+}
+
+/// What a line that is neither a step nor a header may have been meant as.
+fn hint(t: &str) -> String {
+    let first = t.split_whitespace().next().unwrap_or("");
+    let word = first.trim_end_matches(':').to_lowercase();
+    for (k, _) in HEADERS {
+        let kw = k.trim_end_matches(':');
+        if t.starts_with(kw) && !t.starts_with(k) {
+            return format!(" (a `{kw}` line needs a colon: `{k} ...`)");
+        }
+        if !kw.contains(' ') && suggest::distance(&word, &kw.to_lowercase()) <= 1 {
+            return format!(" (did you mean `{k}`?)");
+        }
+    }
+    for k in suggest::STEP_KEYWORDS {
+        let d = suggest::distance(&word, &k.to_lowercase());
+        if d <= 1 && (k.len() >= 4 || word.len() == k.len()) {
+            return format!(" (did you mean `{k}`?)");
+        }
+    }
+    String::new()
+}
+
+/// The first line that cannot be where it is (see [`diagnose`]).
+fn first_misplaced_line(text: &str) -> Option<(LineCol, String)> {
+    let mut area = Area::Start;
+    let mut docstring: Option<(&str, LineCol)> = None;
+    let mut table: Option<usize> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let t = raw.trim();
+        let at = LineCol {
+            line: i + 1,
+            col: raw.chars().take_while(|c| c.is_whitespace()).count() + 1,
+        };
+        if let Some((delim, _)) = docstring {
+            if t.starts_with(delim) {
+                docstring = None;
+            }
+            continue;
+        }
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if t.starts_with('|') {
+            let cells = t
+                .trim_end_matches('|')
+                .replace("\\|", "")
+                .matches('|')
+                .count();
+            let allowed = matches!(area, Area::Steps | Area::Description(Block::Examples));
+            if !allowed {
+                return Some((
+                    at,
+                    "a table row must follow a step or `Examples:`".to_owned(),
+                ));
+            }
+            if let Some(n) = table.filter(|n| *n != cells) {
+                return Some((
+                    at,
+                    format!("this table row has {cells} cells, the rows above have {n}"),
+                ));
+            }
+            table = Some(cells);
+            continue;
+        }
+        table = None;
+        if t.starts_with('@') {
+            continue;
+        }
+        if let Some((_, block)) = HEADERS.iter().find(|(k, _)| t.starts_with(k)) {
+            match (area, block) {
+                (Area::Start, Block::Feature) => {}
+                (Area::Start, _) => {
+                    return Some((at, "a feature file must start with `Feature:`".to_owned()))
+                }
+                (_, Block::Feature) => {
+                    return Some((
+                        at,
+                        "a second `Feature:`: a file holds one feature".to_owned(),
+                    ))
+                }
+                _ => {}
+            }
+            area = Area::Description(*block);
+            continue;
+        }
+        if is_step_line(t) {
+            match area {
+                Area::Start => {
+                    return Some((at, "a feature file must start with `Feature:`".to_owned()))
+                }
+                Area::Description(Block::Feature | Block::Rule | Block::Examples) => {
+                    return Some((
+                        at,
+                        "a step must be inside a `Scenario:` or `Background:` (is that line \
+                         missing or misspelt?)"
+                            .to_owned(),
+                    ))
+                }
+                _ => area = Area::Steps,
+            }
+            continue;
+        }
+        if let Some(delim) = ["\"\"\"", "```"].into_iter().find(|d| t.starts_with(d)) {
+            if area != Area::Steps {
+                return Some((at, "a docstring (\"\"\") must follow a step".to_owned()));
+            }
+            docstring = Some((delim, at));
+            continue;
+        }
+        match area {
+            Area::Start => {
+                return Some((
+                    at,
+                    format!(
+                        "a feature file must start with `Feature:`, not `{t}`{}",
+                        hint(t)
+                    ),
+                ))
+            }
+            Area::Steps => {
+                return Some((
+                    at,
+                    format!(
+                        "`{t}` is not a step: a step starts with Given, When, Then, And, But or \
+                         *{}",
+                        hint(t)
+                    ),
+                ))
+            }
+            Area::Description(_) => {}
+        }
+    }
+    docstring.map(|(delim, at)| {
+        (
+            at,
+            format!("this docstring is never closed: add a line {delim} after its text"),
+        )
+    })
+}
+
+/// Adds a failing first step to every scenario with a problem: no steps of its own, or
+/// description text (its own, or its feature's, rule's, background's or Examples') that reads
+/// like a step whose keyword was misspelt.
+fn add_problems(text: &str, feature: &mut Feature, is_step: &dyn Fn(&str) -> bool) {
+    let lines: Vec<&str> = text.lines().collect();
+    // Description lines that read like steps, as (line, message), by where they are.
+    let lost = |description: &Option<String>, header: LineCol| -> Vec<(usize, String)> {
+        let Some(d) = description else {
+            return vec![];
+        };
+        let mut from = header.line; // the header's own line; descriptions follow it
+        let mut out = vec![];
+        for l in d.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let line = (from..lines.len())
+                .find(|i| lines[*i].trim() == l)
+                .map_or(from, |i| i + 1);
+            from = line;
+            if let Some(k) = suggest::lost_step_keyword(l, is_step) {
+                out.push((
+                    line,
+                    format!(
+                        "line {line} reads like a step, but Gherkin reads it as description \
+                         text, so the step is lost: `{l}` (did you mean `{k}`?); a step starts \
+                         with Given, When, Then, And, But or *; reword it if it is description"
+                    ),
+                ));
+            }
+        }
+        out
+    };
+    let mut for_all = lost(&feature.description, feature.position);
+    if let Some(b) = &feature.background {
+        for_all.extend(lost(&b.description, b.position));
+    }
+    let mut by_line: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
+    let mut note = |s: &Scenario, extra: &[(usize, String)]| {
+        let mut found: Vec<(usize, String)> = extra.to_vec();
+        found.extend(lost(&s.description, s.position));
+        for e in &s.examples {
+            found.extend(lost(&e.description, e.position));
+        }
+        if s.steps.is_empty() {
+            found.push((
+                s.position.line,
+                "this scenario has no steps, so it would pass without checking anything".to_owned(),
+            ));
+        }
+        if !found.is_empty() {
+            by_line.insert(s.position.line, found);
+        }
+    };
+    for s in &feature.scenarios {
+        note(s, &for_all);
+    }
+    for r in &feature.rules {
+        let mut for_rule = for_all.clone();
+        for_rule.extend(lost(&r.description, r.position));
+        if let Some(b) = &r.background {
+            for_rule.extend(lost(&b.description, b.position));
+        }
+        for s in &r.scenarios {
+            note(s, &for_rule);
+        }
+    }
+    for s in scenarios_mut(feature) {
+        if let Some(found) = by_line.remove(&s.position.line) {
+            add_problem_step(s, found);
+        }
+    }
+}
+
+/// Makes a scenario fail first thing with `problems` (line, message).
+pub fn add_problem_step(scenario: &mut Scenario, mut problems: Vec<(usize, String)>) {
+    problems.sort();
+    problems.dedup();
+    let line = problems.first().map_or(scenario.position.line, |p| p.0);
+    let text: Vec<String> = problems.into_iter().map(|p| p.1).collect();
+    scenario.steps.insert(
+        0,
+        Step {
+            keyword: "* ".to_owned(),
+            ty: StepType::Given,
+            value: format!("{PROBLEM}{}", text.join("\n")),
+            docstring: None,
+            table: None,
+            span: gherkin::Span { start: 0, end: 0 },
+            position: LineCol { line, col: 1 },
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn misplaced(text: &str) -> Option<(usize, usize, String)> {
+        first_misplaced_line(text).map(|(at, why)| (at.line, at.col, why))
+    }
+
+    #[test]
+    fn the_line_that_breaks_the_file_is_named() {
+        let (line, col, why) =
+            misplaced("Feature: X\n  Scenario: A\n    Given a\n    Wen b\n    Then c\n").unwrap();
+        assert_eq!((line, col), (4, 5));
+        assert!(why.contains("`Wen b` is not a step"), "{why}");
+        assert!(why.contains("did you mean `When`?"), "{why}");
+
+        let (line, _, why) = misplaced("Featur: X\n  Scenario: A\n    Given a\n").unwrap();
+        assert_eq!(line, 1);
+        assert!(why.contains("did you mean `Feature:`?"), "{why}");
+
+        let (line, _, why) =
+            misplaced("Feature: X\n  Scenario: A\n    Given a\n      | a | b |\n      | c |\n")
+                .unwrap();
+        assert_eq!(line, 5);
+        assert!(why.contains("1 cells, the rows above have 2"), "{why}");
+
+        let (line, _, why) =
+            misplaced("Feature: X\n  Scenario: A\n    Given a\n  Scenario B\n    Given b\n")
+                .unwrap();
+        assert_eq!(line, 4);
+        assert!(why.contains("needs a colon"), "{why}");
+
+        let (line, _, why) =
+            misplaced("Feature: X\n  Scenario: A\n    Given a\n    \"\"\"\n    doc\n").unwrap();
+        assert_eq!(line, 4);
+        assert!(why.contains("never closed"), "{why}");
+
+        assert_eq!(
+            misplaced("Feature: X\n  Text\n  Scenario: A\n    Given a\n      | a |\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn bad_bytes_are_named_by_line_and_column() {
+        let (at, why) = decode(b"Feature: X\n  Scenario: \xE9t\xE9\n".to_vec()).unwrap_err();
+        let at = at.unwrap();
+        assert_eq!((at.line, at.col), (2, 13));
+        assert!(why.contains("0xE9"), "{why}");
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFFeature: X\n".to_vec()).unwrap(),
+            "Feature: X\n"
+        );
+        assert!(decode(b"\xFF\xFEF\0".to_vec())
+            .unwrap_err()
+            .1
+            .contains("UTF-16"));
+    }
+}
