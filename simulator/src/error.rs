@@ -27,7 +27,7 @@ pub enum SimError {
     NoSmsUrl,
     /// A handset texted a number the account does not own; add it with
     /// [`crate::Simulator::add_number`] or [`crate::SimConfig::numbers`].
-    #[error("{0} is not one of the account's numbers; add it with add_number first")]
+    #[error("{0} is not a number of the simulated Twilio account; a handset can only text the account's numbers (the provider numbers a scenario sets up, or `convsms sim --number`)")]
     NotAccountNumber(String),
     /// A re-delivery named a SID that is not an inbound message of this simulator.
     #[error("{0} is not an inbound message of this simulator")]
