@@ -30,8 +30,10 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use super::error::TopicError;
+use super::model::{BranchCase, CardField, ChoiceOption, Node, Topic, TopicSet};
+use super::reply;
 use super::template::{is_var_name, placeholders};
-use super::{reply, BranchCase, CardField, ChoiceOption, Node, Topic, TopicError, TopicSet};
 
 /// The supported `input` kinds (seed 003: Text, Static Choice, Dynamic Choice, Boolean, File
 /// Picker).
@@ -48,6 +50,19 @@ pub const RESPONSE_KINDS: &[&str] = &["text", "image", "link", "card"];
 pub const FLOW_KINDS: &[&str] = &["branch", "transfer", "end"];
 
 impl TopicSet {
+    /// The file behind a relative image URL of a loaded topic (`media/guide.png` →
+    /// `<topics dir>/media/guide.png`), for the engine to serve; `None` for absolute URLs, for
+    /// URLs no topic uses, and for sets not loaded from a folder.
+    pub fn media_file(&self, url: &str) -> Option<std::path::PathBuf> {
+        let root = self.media_root.as_ref()?;
+        let used = self.topics.iter().any(|t| {
+            t.nodes
+                .values()
+                .any(|n| matches!(n, Node::Image { url: u, .. } if u == url))
+        });
+        (used && is_relative_media(url)).then(|| root.join(url))
+    }
+
     /// Loads every `*.toml` file directly in `dir` (not in sub-folders), in file-name order, as
     /// [`TopicSet::from_sources`] does, then checks that every relative image URL names a file
     /// under `dir`. Other files are ignored. Error messages name files as `dir` joined with the

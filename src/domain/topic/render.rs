@@ -17,7 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ChoiceOption;
+use super::model::ChoiceOption;
 
 /// After a choice's numbered list.
 pub const CHOICE_HINT: &str = "Reply with a number or the option's name.";

@@ -2,7 +2,7 @@
 //! reply that fits nothing is `None` (or [`ImageReply::NoMedia`] / [`ImageReply::NotAnImage`]),
 //! and the runtime re-prompts.
 
-use super::ChoiceOption;
+use super::model::ChoiceOption;
 
 /// The reply as compared with options and branch values: surrounding whitespace and punctuation
 /// (anything not a letter or digit) removed, inner whitespace runs collapsed to one space, lower

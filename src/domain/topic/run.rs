@@ -32,10 +32,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::load::words;
+use super::model::{ChoiceOption, Node, Topic, TopicSet};
 use super::render::{self, Outbound};
 use super::reply::{self, ImageReply};
 use super::template::fill;
-use super::{ChoiceOption, Node, Topic, TopicSet};
 
 /// Sent when a Dynamic Choice's source has no options and the node has no `if_empty`; the topic
 /// then ends.
