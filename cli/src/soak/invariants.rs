@@ -432,7 +432,7 @@ mod tests {
         bad.push(a(4, "+33612345678", "+14155550100"));
         let v = one_active_per_pair(&bad).unwrap_err();
         assert_eq!(
-            (v.invariant, v.interaction),
+            (v.invariant, v.interaction.clone()),
             (Invariant::OneActivePerPair, Some(ims(4)))
         );
     }
@@ -448,7 +448,7 @@ mod tests {
         l.held.push(ims(3));
         let v = capacity(&[l]).unwrap_err();
         assert_eq!(
-            (v.invariant, v.interaction),
+            (v.invariant, v.interaction.clone()),
             (Invariant::Capacity, Some(ims(3)))
         );
         assert!(v.detail.contains("holds 3"), "{v}");

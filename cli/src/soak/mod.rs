@@ -63,10 +63,10 @@ pub struct SoakArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Requesters' handsets (sys_users, consumers, contacts and unknown numbers).
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 200)]
     pub conversations: usize,
     /// Inbound messages to send (the soak ends when the engine acknowledged this many).
-    #[arg(long, default_value_t = 4_000)]
+    #[arg(long, default_value_t = 2_000)]
     pub messages: u64,
     /// Agents in the SMS queue.
     #[arg(long, default_value_t = 8)]
@@ -75,7 +75,7 @@ pub struct SoakArgs {
     #[arg(long, value_enum, default_value_t = Faults::Light)]
     pub faults: Faults,
     /// Check the invariants after every N events (and at the end).
-    #[arg(long, default_value_t = 50, value_name = "N")]
+    #[arg(long, default_value_t = 100, value_name = "N")]
     pub check_every: u64,
     /// Write the report as JSON to FILE.
     #[arg(long, value_name = "FILE")]
@@ -163,49 +163,12 @@ struct Soak {
 /// error).
 pub async fn soak(args: &SoakArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let stack = Stack::start(TopicSet::default()).await?;
-    let traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
-    let mut s = Soak {
-        stack,
-        traffic,
-        acked: vec![],
-        statuses: StatusTracker::default(),
-        checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
-        events: 0,
-        redelivered: 0,
-        refused: 0,
-        webhook_faults: 0,
-    };
-    s.setup(args)?;
+    let mut s = Soak::start(args).await?;
     let virtual_start = s.now();
-    let mut violation = None;
-    let every = args.check_every.max(1);
-    while (s.acked.len() as u64) < args.messages {
-        let event = s.traffic.next(s.acked.len());
-        s.apply(event).await?;
-        s.events += 1;
-        if s.events % every == 0 {
-            if let Err(v) = s.check() {
-                violation = Some(v);
-                break;
-            }
-        }
-    }
-    if violation.is_none() {
-        // Let every callback and retry come due, then check once more.
-        for _ in 0..4 {
-            s.wait(TimeDelta::minutes(30)).await?;
-        }
-        if let Err(v) = s.check() {
-            violation = Some(v);
-        }
-    }
+    let violation = s.drive(args).await?;
     let at = s.now();
     let violation = violation.map(|v| {
-        let transcript = v
-            .interaction
-            .as_ref()
-            .and_then(|n| convsms::transcript::render(&s.stack.store, n).ok());
+        let transcript = s.transcript(&v);
         (v, at, transcript)
     });
     let report = s.report(args, virtual_start, &violation, started)?;
@@ -213,6 +176,54 @@ pub async fn soak(args: &SoakArgs) -> anyhow::Result<Outcome> {
 }
 
 impl Soak {
+    /// The stack, the population and the faults, at virtual time [`crate::check::world::epoch`].
+    async fn start(args: &SoakArgs) -> anyhow::Result<Soak> {
+        let stack = Stack::start(TopicSet::default()).await?;
+        let traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
+        let mut s = Soak {
+            stack,
+            traffic,
+            acked: vec![],
+            statuses: StatusTracker::default(),
+            checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
+            events: 0,
+            redelivered: 0,
+            refused: 0,
+            webhook_faults: 0,
+        };
+        s.setup(args)?;
+        Ok(s)
+    }
+
+    /// Draws and carries out events until `--messages` inbound messages were acknowledged,
+    /// checking every `--check-every` events, then lets two hours pass and checks again. The
+    /// first violation stops it.
+    async fn drive(&mut self, args: &SoakArgs) -> anyhow::Result<Option<Violation>> {
+        let every = args.check_every.max(1);
+        while (self.acked.len() as u64) < args.messages {
+            let event = self.traffic.next(self.acked.len());
+            self.apply(event).await?;
+            self.events += 1;
+            if self.events % every == 0 {
+                if let Err(v) = self.check() {
+                    return Ok(Some(v));
+                }
+            }
+        }
+        // Let every callback and retry come due, then check once more.
+        for _ in 0..4 {
+            self.wait(TimeDelta::minutes(30)).await?;
+        }
+        Ok(self.check().err())
+    }
+
+    /// The transcript of the interaction a violation names, rendered.
+    fn transcript(&self, v: &Violation) -> Option<String> {
+        v.interaction
+            .as_ref()
+            .and_then(|n| convsms::transcript::render(&self.stack.store, n).ok())
+    }
+
     fn now(&self) -> DateTime<Utc> {
         self.stack.clock.now()
     }
@@ -517,6 +528,15 @@ impl Soak {
             .read(|tx| tx.interactions())
             .context("counting the interactions")?
             .len() as u64;
+        let mut digest = report::Fnv::default();
+        for r in self.snapshot()?.rows {
+            digest.feed(r.interaction.to_string().as_bytes());
+            digest.feed(r.seq.to_string().as_bytes());
+            digest.feed(format!("{:?}", r.direction).as_bytes());
+            digest.feed(r.body.as_bytes());
+            digest.feed(r.sid.as_ref().map_or("", |s| s.as_str()).as_bytes());
+            digest.feed(r.status.as_str().as_bytes());
+        }
         let outbound = self
             .stack
             .sim
@@ -547,6 +567,7 @@ impl Soak {
             virtual_start: virtual_start.to_rfc3339(),
             virtual_end: end.to_rfc3339(),
             virtual_seconds: (end - virtual_start).num_seconds(),
+            transcripts_digest: digest.hex(),
             checks: self
                 .checks
                 .iter()
@@ -569,4 +590,67 @@ struct Snapshot {
     sim: Vec<SimRow>,
     active: Vec<ActiveSms>,
     loads: Vec<AgentLoad>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small(seed: u64, faults: Faults) -> SoakArgs {
+        SoakArgs {
+            seed,
+            conversations: 30,
+            messages: 150,
+            agents: 4,
+            faults,
+            check_every: 25,
+            json: None,
+        }
+    }
+
+    async fn report_without_wall(args: &SoakArgs) -> serde_json::Value {
+        let outcome = soak(args).await.unwrap();
+        assert!(outcome.violation.is_none(), "{:?}", outcome.violation);
+        let mut json = outcome.report.to_json();
+        let wall = json.as_object_mut().unwrap().remove("wall");
+        assert!(wall.is_some(), "the wall-time figures are under \"wall\"");
+        json
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn one_seed_gives_one_report_and_another_seed_another() {
+        let a = report_without_wall(&small(11, Faults::Heavy)).await;
+        let b = report_without_wall(&small(11, Faults::Heavy)).await;
+        assert_eq!(a, b);
+        assert_eq!(a["inbound"], 150);
+        assert!(a["outbound"].as_u64().unwrap() > 0, "{a}");
+        for (name, n) in a["checks"].as_object().unwrap() {
+            assert!(n.as_u64().unwrap() >= 2, "{name} checked {n} times");
+        }
+        let c = report_without_wall(&small(12, Faults::Heavy)).await;
+        assert_ne!(a["transcripts_digest"], c["transcripts_digest"]);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_agent_over_capacity_in_the_live_store_is_caught_with_a_transcript() {
+        let args = small(3, Faults::None);
+        let mut s = Soak::start(&args).await.unwrap();
+        assert_eq!(s.drive(&args).await.unwrap(), None);
+        // Someone lowers a busy agent's capacity below their load (the soak itself never does).
+        let busy = s
+            .traffic
+            .agents
+            .clone()
+            .into_iter()
+            .find(|a| !s.stack.engine.ongoing_tab(a).unwrap().is_empty())
+            .expect("an agent with work after the soak");
+        s.stack.engine.set_sms_capacity(&busy, 0).unwrap();
+        let v = s.check().unwrap_err();
+        assert_eq!(v.invariant, Invariant::Capacity, "{v}");
+        let transcript = s.transcript(&v).expect("the interaction's transcript");
+        assert!(
+            transcript.contains(&v.interaction.unwrap().to_string()),
+            "{transcript}"
+        );
+    }
 }

@@ -63,6 +63,9 @@ pub struct Report {
     pub virtual_end: String,
     /// Virtual seconds covered.
     pub virtual_seconds: i64,
+    /// FNV-1a digest (hex) of every transcript row (interaction, seq, direction, body, sid,
+    /// status) at the end: equal digests, equal transcripts.
+    pub transcripts_digest: String,
     /// Checks per invariant, by name.
     pub checks: BTreeMap<String, u64>,
     /// Wall-clock figures (differ between runs).
@@ -128,6 +131,7 @@ impl Report {
                     self.virtual_start, self.virtual_end
                 ),
             ),
+            ("transcripts digest".into(), self.transcripts_digest.clone()),
             ("wall time".into(), format!("{:.2} s", self.wall.seconds)),
             (
                 "messages/s".into(),
@@ -142,5 +146,50 @@ impl Report {
             writeln!(out, "    {name:<34} {n}")?;
         }
         Ok(())
+    }
+}
+
+/// A 64-bit FNV-1a hash, stable across runs and platforms (std's hashers are not).
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    /// Feeds `bytes`, then a separator.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        for b in bytes.iter().chain(&[0xff]) {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The hash in hex.
+    pub fn hex(self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_sees_every_field_and_its_boundaries() {
+        let digest = |parts: &[&str]| {
+            let mut f = Fnv::default();
+            for p in parts {
+                f.feed(p.as_bytes());
+            }
+            f.hex()
+        };
+        assert_eq!(digest(&["a", "b"]), digest(&["a", "b"]));
+        assert_ne!(digest(&["a", "b"]), digest(&["ab", ""]));
+        assert_ne!(digest(&["a", "b"]), digest(&["a", "c"]));
+        assert_eq!(Fnv::default().hex().len(), 16);
     }
 }
