@@ -143,7 +143,8 @@ pub struct AgentLoad {
     pub held: Vec<InteractionNumber>,
 }
 
-/// 1. Every inbound SMS the webhook acknowledged (`acked`) is in exactly one transcript, once.
+/// Invariant 1: Every inbound SMS the webhook acknowledged (`acked`) is in exactly one transcript,
+/// once.
 pub fn inbound_once(acked: &[MessageSid], rows: &[Row]) -> Result<(), Violation> {
     let mut seen: HashMap<&MessageSid, Vec<&Row>> = HashMap::new();
     for r in rows.iter().filter(|r| r.direction == Direction::Inbound) {
@@ -181,9 +182,9 @@ pub fn inbound_once(acked: &[MessageSid], rows: &[Row]) -> Result<(), Violation>
     Ok(())
 }
 
-/// 2. Every outbound message reaches the simulator at most once: no two transcript rows share a
-/// MessageSid, and every message the simulator created through its API belongs to a transcript
-/// row (a second create for the same row would leave one behind).
+/// Invariant 2: Every outbound message reaches the simulator at most once: no two transcript rows
+/// share a MessageSid, and every message the simulator created through its API belongs to a
+/// transcript row (a second create for the same row would leave one behind).
 pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
     let mut owner: HashMap<&MessageSid, &Row> = HashMap::new();
     for r in rows.iter().filter(|r| r.direction == Direction::Outbound) {
@@ -218,7 +219,8 @@ pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violati
     Ok(())
 }
 
-/// 3. No delivery status moves backwards: remembers each outbound message's status across checks.
+/// Invariant 3: No delivery status moves backwards: remembers each outbound message's status across
+/// checks.
 #[derive(Debug, Default)]
 pub struct StatusTracker {
     last: HashMap<(InteractionNumber, i64), DeliveryStatus>,
@@ -256,7 +258,7 @@ impl StatusTracker {
     }
 }
 
-/// 4. At most one active SMS interaction per (requester number, provider number) pair.
+/// Invariant 4: At most one active SMS interaction per (requester number, provider number) pair.
 pub fn one_active_per_pair(active: &[ActiveSms]) -> Result<(), Violation> {
     let mut pairs: BTreeMap<(&str, &str), &InteractionNumber> = BTreeMap::new();
     for a in active {
@@ -274,7 +276,8 @@ pub fn one_active_per_pair(active: &[ActiveSms]) -> Result<(), Violation> {
     Ok(())
 }
 
-/// 5. No agent holds more SMS work (active Offered or Accepted items) than their capacity.
+/// Invariant 5: No agent holds more SMS work (active Offered or Accepted items) than their
+/// capacity.
 pub fn capacity(loads: &[AgentLoad]) -> Result<(), Violation> {
     for l in loads {
         if l.held.len() > l.capacity as usize {
@@ -295,8 +298,8 @@ pub fn capacity(loads: &[AgentLoad]) -> Result<(), Violation> {
     Ok(())
 }
 
-/// 9. Every sent SMS (no media) takes as many segments in the transcript (its body, counted as
-/// Twilio does) as the simulator says.
+/// Invariant 9: Every sent SMS (no media) takes as many segments in the transcript (its body,
+/// counted as Twilio does) as the simulator says.
 pub fn segments(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
     let by_sid: HashMap<&MessageSid, &SimRow> = sim.iter().map(|m| (&m.sid, m)).collect();
     for r in rows

@@ -121,11 +121,8 @@ pub fn run(args: SoakArgs) -> ExitCode {
             at.to_rfc3339(),
             v.detail
         );
-        match (&v.interaction, transcript) {
-            (Some(n), Some(t)) => {
-                let _ = writeln!(out, "transcript of {n}:\n{t}");
-            }
-            _ => {}
+        if let (Some(n), Some(t)) = (&v.interaction, transcript) {
+            let _ = writeln!(out, "transcript of {n}:\n{t}");
         }
     }
     let _ = outcome.report.print(&mut out);
@@ -204,7 +201,7 @@ impl Soak {
             let event = self.traffic.next(self.acked.len());
             self.apply(event).await?;
             self.events += 1;
-            if self.events % every == 0 {
+            if self.events.is_multiple_of(every) {
                 if let Err(v) = self.check() {
                     return Ok(Some(v));
                 }
