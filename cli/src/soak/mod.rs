@@ -113,17 +113,7 @@ pub fn run(args: SoakArgs) -> ExitCode {
     };
     let mut out = io::stdout().lock();
     if let Some((v, at, transcript)) = &outcome.violation {
-        let _ = writeln!(
-            out,
-            "convsms soak: seed {} broke invariant {} at virtual time {}\n  {}",
-            args.seed,
-            v.invariant,
-            at.to_rfc3339(),
-            v.detail
-        );
-        if let (Some(n), Some(t)) = (&v.interaction, transcript) {
-            let _ = writeln!(out, "transcript of {n}:\n{t}");
-        }
+        let _ = print_violation(&mut out, args.seed, v, *at, transcript.as_deref());
     }
     let _ = outcome.report.print(&mut out);
     if let Some(path) = &args.json {
@@ -138,6 +128,34 @@ pub fn run(args: SoakArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Prints a violation as `convsms soak` does: the seed, the invariant, the virtual time, what was
+/// seen and the interaction's transcript.
+///
+/// # Errors
+/// Writing fails.
+pub fn print_violation(
+    out: &mut impl Write,
+    seed: u64,
+    v: &Violation,
+    at: DateTime<Utc>,
+    transcript: Option<&str>,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "convsms soak: seed {seed} broke invariant {} at virtual time {}\n  {}",
+        v.invariant,
+        at.to_rfc3339(),
+        v.detail
+    )?;
+    if let (Some(n), Some(t)) = (&v.interaction, transcript) {
+        writeln!(out, "transcript of {n}:\n{t}")?;
+    }
+    writeln!(
+        out,
+        "rerun: convsms soak --seed {seed} (with the same options)"
+    )
 }
 
 /// The soak's running state: the stack, the traffic and what the invariants remember.
@@ -202,7 +220,7 @@ impl Soak {
             self.apply(event).await?;
             self.events += 1;
             if self.events.is_multiple_of(every) {
-                if let Err(v) = self.check() {
+                if let Err(v) = self.check()? {
                     return Ok(Some(v));
                 }
             }
@@ -211,7 +229,7 @@ impl Soak {
         for _ in 0..4 {
             self.wait(TimeDelta::minutes(30)).await?;
         }
-        Ok(self.check().err())
+        Ok(self.check()?.err())
     }
 
     /// The transcript of the interaction a violation names, rendered.
@@ -413,12 +431,16 @@ impl Soak {
     }
 
     /// Reads the store and the simulator and runs every invariant, counting the checks.
-    fn check(&mut self) -> Result<(), Violation> {
-        let snapshot = self.snapshot().map_err(|e| Violation {
-            invariant: Invariant::InboundOnce,
-            interaction: None,
-            detail: format!("the store could not be read: {e:#}"),
-        })?;
+    ///
+    /// # Errors
+    /// The store cannot be read (the outer result; the inner one is the invariants' verdict).
+    fn check(&mut self) -> anyhow::Result<Result<(), Violation>> {
+        let snapshot = self.snapshot()?;
+        Ok(self.judge(snapshot))
+    }
+
+    /// Runs every invariant on a snapshot, counting the checks; the first violation stops it.
+    fn judge(&mut self, snapshot: Snapshot) -> Result<(), Violation> {
         let Snapshot {
             rows,
             sim,
@@ -642,9 +664,19 @@ mod tests {
             .find(|a| !s.stack.engine.ongoing_tab(a).unwrap().is_empty())
             .expect("an agent with work after the soak");
         s.stack.engine.set_sms_capacity(&busy, 0).unwrap();
-        let v = s.check().unwrap_err();
+        let v = s.check().unwrap().unwrap_err();
         assert_eq!(v.invariant, Invariant::Capacity, "{v}");
         let transcript = s.transcript(&v).expect("the interaction's transcript");
+        let mut printed = vec![];
+        print_violation(&mut printed, 3, &v, s.now(), Some(&transcript)).unwrap();
+        let printed = String::from_utf8(printed).unwrap();
+        for part in [
+            "seed 3 broke invariant 5 agent-within-sms-capacity at virtual time 2026-",
+            &v.detail,
+            &transcript,
+        ] {
+            assert!(printed.contains(part), "no {part:?} in:\n{printed}");
+        }
         assert!(
             transcript.contains(&v.interaction.unwrap().to_string()),
             "{transcript}"

@@ -43,7 +43,8 @@ pub struct Report {
     pub violation: Option<String>,
     /// Events drawn and carried out.
     pub events: u64,
-    /// Inbound messages the engine's webhook acknowledged (opt-out keywords included).
+    /// Inbound messages the engine's webhook acknowledged (STOP and START not counted: they are
+    /// opt-out keywords, not conversation).
     pub inbound: u64,
     /// Webhooks the simulator delivered again (Twilio retries).
     pub redelivered: u64,
