@@ -11,6 +11,7 @@ use std::fmt;
 
 use convsms::domain::delivery::{DeliveryStatus, Direction};
 use convsms::domain::model::InteractionNumber;
+use convsms::engine::delivery::MAX_SEND_ATTEMPTS;
 use serde::Serialize;
 use twilio_wire::message::Direction as SimDirection;
 use twilio_wire::sid::MessageSid;
@@ -108,6 +109,8 @@ pub struct Row {
     pub sid: Option<MessageSid>,
     /// Its delivery status.
     pub status: DeliveryStatus,
+    /// How many times the engine handed it to the provider.
+    pub attempts: i64,
 }
 
 /// One message of the simulator, as the invariants read it.
@@ -188,6 +191,16 @@ pub fn inbound_once(acked: &[MessageSid], rows: &[Row]) -> Result<(), Violation>
 pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
     let mut owner: HashMap<&MessageSid, &Row> = HashMap::new();
     for r in rows.iter().filter(|r| r.direction == Direction::Outbound) {
+        if r.attempts > MAX_SEND_ATTEMPTS {
+            return broken(
+                Invariant::OutboundAtMostOnce,
+                Some(&r.interaction),
+                format!(
+                    "{} #{} was handed to the provider {} times, more than the retry policy's {MAX_SEND_ATTEMPTS}",
+                    r.interaction, r.seq, r.attempts
+                ),
+            );
+        }
         if let Some(sid) = &r.sid {
             if let Some(first) = owner.insert(sid, r) {
                 return broken(
@@ -212,6 +225,27 @@ pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violati
                 format!(
                     "the simulator holds the outbound {} that no transcript row sent (a duplicate send?)",
                     m.sid
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Invariant 2, at the end of a run (after the retry policy and status reconciliation had time
+/// to act): every outbound message ended in a final status.
+pub fn settled(rows: &[Row]) -> Result<(), Violation> {
+    for r in rows.iter().filter(|r| r.direction == Direction::Outbound) {
+        if !r.status.is_final() {
+            return broken(
+                Invariant::OutboundAtMostOnce,
+                Some(&r.interaction),
+                format!(
+                    "{} #{} is still {} after {} attempts at the end of the run",
+                    r.interaction,
+                    r.seq,
+                    r.status.as_str(),
+                    r.attempts
                 ),
             );
         }
@@ -344,6 +378,7 @@ mod tests {
             } else {
                 DeliveryStatus::Queued
             },
+            attempts: i64::from(direction == Direction::Outbound),
         }
     }
 
@@ -396,6 +431,27 @@ mod tests {
         shared.push(row(2, 1, Direction::Outbound, Some(2)));
         let v = outbound_at_most_once(&sims, &shared).unwrap_err();
         assert_eq!(v.interaction, Some(ims(2)));
+        // More attempts than the retry policy allows.
+        let mut tried = rows.to_vec();
+        tried[1].attempts = MAX_SEND_ATTEMPTS + 1;
+        let v = outbound_at_most_once(&sims, &tried).unwrap_err();
+        assert!(v.detail.contains("retry policy"), "{v}");
+    }
+
+    #[test]
+    fn a_send_not_final_at_the_end_is_caught() {
+        let mut r = row(1, 2, Direction::Outbound, Some(2));
+        for (status, ok) in [
+            (DeliveryStatus::Delivered, true),
+            (DeliveryStatus::Failed, true),
+            (DeliveryStatus::Sent, false),
+            (DeliveryStatus::Retrying, false),
+        ] {
+            r.status = status;
+            assert_eq!(settled(std::slice::from_ref(&r)).is_ok(), ok, "{status:?}");
+        }
+        // Inbound rows are not sends.
+        assert_eq!(settled(&[row(1, 1, Direction::Inbound, Some(1))]), Ok(()));
     }
 
     #[test]

@@ -229,7 +229,13 @@ impl Soak {
         for _ in 0..4 {
             self.wait(TimeDelta::minutes(30)).await?;
         }
-        Ok(self.check()?.err())
+        let snapshot = self.snapshot()?;
+        let settled = invariants::settled(&snapshot.rows);
+        *self
+            .checks
+            .entry(Invariant::OutboundAtMostOnce)
+            .or_default() += 1;
+        Ok(settled.err().or(self.check()?.err()))
     }
 
     /// The transcript of the interaction a violation names, rendered.
@@ -500,6 +506,7 @@ impl Soak {
                 media: !m.media.is_empty(),
                 sid: m.provider_sid,
                 status: m.status,
+                attempts: m.attempts,
             }));
         }
         let loads = agents
