@@ -6,6 +6,7 @@ mod bench_sim;
 mod check;
 mod sim_clock;
 mod sim_cmd;
+mod soak;
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -80,6 +81,9 @@ enum Command {
     },
     /// Serves the simulated Twilio on 127.0.0.1 until Ctrl-C; prints its base URL first.
     Sim(sim_cmd::SimArgs),
+    /// Drives seeded fake traffic through the engine and the simulated Twilio on a virtual
+    /// clock, checking invariants all along; exits 0 when every one held, 1 when one broke.
+    Soak(soak::SoakArgs),
     /// Measures the simulated Twilio's POST Messages.json in-process (req/s, latency, memory).
     BenchSim(bench_sim::BenchArgs),
 }
@@ -182,5 +186,6 @@ fn main() -> ExitCode {
         }
         Command::Sim(args) => sim_cmd::run(args),
         Command::BenchSim(args) => bench_sim::run(args),
+        Command::Soak(args) => soak::run(args),
     }
 }

@@ -1056,3 +1056,47 @@ fn topics_and_snapshots_default_to_the_project_of_the_features() {
     );
     std::fs::remove_dir_all(&elsewhere).unwrap();
 }
+
+#[test]
+fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
+    let dir = temp("soak");
+    let json = dir.join("soak.json");
+    let out = convsms()
+        .args([
+            "soak",
+            "--seed",
+            "42",
+            "--conversations",
+            "40",
+            "--messages",
+            "200",
+        ])
+        .args(["--agents", "4", "--faults", "heavy", "--json"])
+        .arg(&json)
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&out);
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    for line in [
+        "soak summary (seed 42, faults heavy)",
+        "every invariant held",
+        "(200 inbound,",
+        "virtual time",
+        "messages/s",
+        "invariant checks:",
+        "1 inbound-in-one-transcript-once",
+        "9 segments-match-simulator",
+    ] {
+        assert!(stdout.contains(line), "no {line:?} in:\n{stdout}");
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["passed"], true);
+    assert_eq!(report["inbound"], 200);
+    assert_eq!(report["options"]["seed"], 42);
+    assert!(
+        report["wall"]["seconds"].as_f64().unwrap() > 0.0,
+        "{report}"
+    );
+    assert_eq!(report["checks"].as_object().unwrap().len(), 6, "{report}");
+}

@@ -64,6 +64,57 @@ pub(crate) struct Stack {
     server: tokio::task::JoinHandle<()>,
 }
 
+impl Stack {
+    /// Builds the stack a scenario (or a soak) runs on: an in-memory SQLite database, the
+    /// simulated Twilio and the engine's web server on loopback port 0, a manual clock at
+    /// [`epoch`] shared by both, the engine signed up for the simulator's webhooks and status
+    /// callbacks, and the virtual agent's `topics`.
+    ///
+    /// # Errors
+    /// A port cannot be bound or the database cannot be created.
+    pub(crate) async fn start(topics: TopicSet) -> anyhow::Result<Stack> {
+        let clock = ManualClock::starting_at(epoch());
+        let store = Arc::new(SqliteStore::open_in_memory().context("opening the database")?);
+        let sim = Simulator::start(
+            SimConfig::for_tests(),
+            crate::sim_clock::for_simulator(clock.clone()),
+        )
+        .await
+        .context("starting the simulated Twilio")?;
+        let (listener, addr) = web::bind(0).await.context("binding the engine's port")?;
+        let engine_url = format!("http://{addr}");
+        let provider = TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token());
+        let engine = Arc::new(Engine::new(
+            store.clone(),
+            Arc::new(provider),
+            Arc::new(clock.clone()),
+        ));
+        engine.configure(EngineConfig {
+            status_callback: Some(format!("{engine_url}{STATUS_PATH}")),
+            public_url: engine_url.clone(),
+        });
+        let app = web::router(WebState {
+            engine: engine.clone(),
+            auth_token: sim.auth_token().to_owned(),
+            public_url: engine_url.clone(),
+        });
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        sim.set_sms_url(&format!("{engine_url}{INBOUND_PATH}"));
+        engine.set_topics(Arc::new(topics));
+        Ok(Stack {
+            clock,
+            store,
+            engine,
+            sim,
+            engine_url,
+            http: reqwest::Client::new(),
+            server,
+        })
+    }
+}
+
 impl Drop for Stack {
     fn drop(&mut self) {
         self.server.abort();
@@ -200,51 +251,14 @@ impl ConvWorld {
     }
 
     async fn build() -> anyhow::Result<Self> {
-        let clock = ManualClock::starting_at(epoch());
-        let store = Arc::new(SqliteStore::open_in_memory().context("opening the database")?);
-        let sim = Simulator::start(
-            SimConfig::for_tests(),
-            crate::sim_clock::for_simulator(clock.clone()),
-        )
-        .await
-        .context("starting the simulated Twilio")?;
-        let (listener, addr) = web::bind(0).await.context("binding the engine's port")?;
-        let engine_url = format!("http://{addr}");
-        let provider = TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token());
-        let engine = Arc::new(Engine::new(
-            store.clone(),
-            Arc::new(provider),
-            Arc::new(clock.clone()),
-        ));
-        engine.configure(EngineConfig {
-            status_callback: Some(format!("{engine_url}{STATUS_PATH}")),
-            public_url: engine_url.clone(),
-        });
-        let app = web::router(WebState {
-            engine: engine.clone(),
-            auth_token: sim.auth_token().to_owned(),
-            public_url: engine_url.clone(),
-        });
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        sim.set_sms_url(&format!("{engine_url}{INBOUND_PATH}"));
         let (topic_dir, topic_files) = super::topic_sources();
         let topics =
             TopicSet::from_sources(topic_files.iter().map(|(f, t)| (f.as_str(), t.as_str())))
                 .with_context(|| format!("loading the topics of {}", topic_dir.display()))?
                 .with_media_root(topic_dir.clone());
-        engine.set_topics(Arc::new(topics));
+        let stack = Stack::start(topics).await?;
         Ok(ConvWorld {
-            stack: Stack {
-                clock,
-                store,
-                engine,
-                sim,
-                engine_url,
-                http: reqwest::Client::new(),
-                server,
-            },
+            stack,
             snapshot: SnapshotTarget::default(),
             last_error: None,
             last_form: None,

@@ -1,0 +1,692 @@
+//! `convsms soak`: seeded fake traffic through the real engine and the simulated Twilio over
+//! loopback HTTP, on a manual clock, with the invariants checked all along (issue 10).
+//!
+//! One seeded generator ([`traffic::Traffic`]) draws the population and every event; the soak
+//! carries events out one at a time (no concurrency, no wall time), so a seed reproduces a run.
+//! Every `--check-every` events and at the end it reads the store and the simulator and runs
+//! [`invariants`]; the first violation stops the run, which prints the seed, the invariant, the
+//! virtual time and the interaction's transcript and exits 1.
+
+pub mod invariants;
+pub mod report;
+pub mod traffic;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use chrono::{DateTime, TimeDelta, Utc};
+use clap::{Args, ValueEnum};
+use convsms::clock::Clock as _;
+use convsms::domain::model::{InteractionType, PartyTable, AGENT_ROLE};
+use convsms::domain::topic::TopicSet;
+use convsms::domain::work_assignment::Presence;
+use convsms::engine::{ComposeRequest, ToField, CONVERSATIONAL_SMS};
+use convsms_sim::{ApiFault, CallbackFault, FaultScope, SimError, WebhookFault};
+
+use crate::check::world::Stack;
+use invariants::{ActiveSms, AgentLoad, Invariant, Row, SimRow, StatusTracker, Violation};
+use report::{Options, Report, Wall};
+use traffic::{Event, Kind, Traffic};
+
+/// How many provider numbers the soak's account has.
+const PROVIDERS: usize = 3;
+
+/// How hard the simulated Twilio misbehaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Faults {
+    /// No faults.
+    None,
+    /// A few: 429 answers, duplicated, reordered and delayed callbacks, webhook timeouts.
+    Light,
+    /// Many, and 500 answers and dropped callbacks too.
+    Heavy,
+}
+
+impl Faults {
+    fn as_str(self) -> &'static str {
+        match self {
+            Faults::None => "none",
+            Faults::Light => "light",
+            Faults::Heavy => "heavy",
+        }
+    }
+}
+
+/// `convsms soak`'s arguments.
+#[derive(Clone, Debug, Args)]
+pub struct SoakArgs {
+    /// The seed every decision is drawn from.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Requesters' handsets (sys_users, consumers, contacts and unknown numbers).
+    #[arg(long, default_value_t = 200)]
+    pub conversations: usize,
+    /// Inbound messages to send (the soak ends when the engine acknowledged this many).
+    #[arg(long, default_value_t = 2_000)]
+    pub messages: u64,
+    /// Agents in the SMS queue.
+    #[arg(long, default_value_t = 8)]
+    pub agents: usize,
+    /// Faults the simulated Twilio injects.
+    #[arg(long, value_enum, default_value_t = Faults::Light)]
+    pub faults: Faults,
+    /// Check the invariants after every N events (and at the end).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub check_every: u64,
+    /// Write the report as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+/// A soak's outcome: the report, and the violation with the transcript that shows it.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The report (its `wall` filled in).
+    pub report: Report,
+    /// The violation, the virtual time it was seen at and the interaction's transcript.
+    pub violation: Option<(Violation, DateTime<Utc>, Option<String>)>,
+}
+
+/// Runs `convsms soak` and prints what it found: 0 when every invariant held, 1 when one broke,
+/// 2 when the soak could not run.
+pub fn run(args: SoakArgs) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("convsms soak: starting the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match rt.block_on(soak(&args)) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("convsms soak: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out = io::stdout().lock();
+    if let Some((v, at, transcript)) = &outcome.violation {
+        let _ = print_violation(&mut out, args.seed, v, *at, transcript.as_deref());
+    }
+    let _ = outcome.report.print(&mut out);
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&outcome.report.to_json()).unwrap_or_default();
+        if let Err(e) = std::fs::write(path, text + "\n") {
+            eprintln!("convsms soak: writing {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    if outcome.violation.is_some() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints a violation as `convsms soak` does: the seed, the invariant, the virtual time, what was
+/// seen and the interaction's transcript.
+///
+/// # Errors
+/// Writing fails.
+pub fn print_violation(
+    out: &mut impl Write,
+    seed: u64,
+    v: &Violation,
+    at: DateTime<Utc>,
+    transcript: Option<&str>,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "convsms soak: seed {seed} broke invariant {} at virtual time {}\n  {}",
+        v.invariant,
+        at.to_rfc3339(),
+        v.detail
+    )?;
+    if let (Some(n), Some(t)) = (&v.interaction, transcript) {
+        writeln!(out, "transcript of {n}:\n{t}")?;
+    }
+    writeln!(
+        out,
+        "rerun: convsms soak --seed {seed} (with the same options)"
+    )
+}
+
+/// The soak's running state: the stack, the traffic and what the invariants remember.
+struct Soak {
+    stack: Stack,
+    traffic: Traffic,
+    acked: Vec<twilio_wire::sid::MessageSid>,
+    statuses: StatusTracker,
+    checks: BTreeMap<Invariant, u64>,
+    events: u64,
+    redelivered: u64,
+    refused: u64,
+    webhook_faults: u64,
+}
+
+/// Runs a soak in the current runtime and returns its outcome (`wall` filled in).
+///
+/// # Errors
+/// The stack cannot start, or the engine fails in a way that is not a refusal (a database
+/// error).
+pub async fn soak(args: &SoakArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let mut s = Soak::start(args).await?;
+    let virtual_start = s.now();
+    let violation = s.drive(args).await?;
+    let at = s.now();
+    let violation = violation.map(|v| {
+        let transcript = s.transcript(&v);
+        (v, at, transcript)
+    });
+    let report = s.report(args, virtual_start, &violation, started)?;
+    Ok(Outcome { report, violation })
+}
+
+impl Soak {
+    /// The stack, the population and the faults, at virtual time [`crate::check::world::epoch`].
+    async fn start(args: &SoakArgs) -> anyhow::Result<Soak> {
+        let stack = Stack::start(TopicSet::default()).await?;
+        let traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
+        let mut s = Soak {
+            stack,
+            traffic,
+            acked: vec![],
+            statuses: StatusTracker::default(),
+            checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
+            events: 0,
+            redelivered: 0,
+            refused: 0,
+            webhook_faults: 0,
+        };
+        s.setup(args)?;
+        Ok(s)
+    }
+
+    /// Draws and carries out events until `--messages` inbound messages were acknowledged,
+    /// checking every `--check-every` events, then lets two hours pass and checks again. The
+    /// first violation stops it.
+    async fn drive(&mut self, args: &SoakArgs) -> anyhow::Result<Option<Violation>> {
+        let every = args.check_every.max(1);
+        while (self.acked.len() as u64) < args.messages {
+            let event = self.traffic.next(self.acked.len());
+            self.apply(event).await?;
+            self.events += 1;
+            if self.events.is_multiple_of(every) {
+                if let Err(v) = self.check()? {
+                    return Ok(Some(v));
+                }
+            }
+        }
+        // Let every callback and retry come due, then check once more.
+        for _ in 0..4 {
+            self.wait(TimeDelta::minutes(30)).await?;
+        }
+        let snapshot = self.snapshot()?;
+        let settled = invariants::settled(&snapshot.rows);
+        *self
+            .checks
+            .entry(Invariant::OutboundAtMostOnce)
+            .or_default() += 1;
+        Ok(settled.err().or(self.check()?.err()))
+    }
+
+    /// The transcript of the interaction a violation names, rendered.
+    fn transcript(&self, v: &Violation) -> Option<String> {
+        v.interaction
+            .as_ref()
+            .and_then(|n| convsms::transcript::render(&self.stack.store, n).ok())
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.stack.clock.now()
+    }
+
+    /// Provider numbers, requesters, agents in one queue, the virtual agent off, and faults.
+    fn setup(&mut self, args: &SoakArgs) -> anyhow::Result<()> {
+        let engine = &self.stack.engine;
+        self.stack
+            .store
+            .write(|tx| {
+                tx.set_property(convsms::engine::properties::VIRTUAL_AGENT_ENABLED, "false")
+            })
+            .context("turning the virtual agent off")?;
+        for n in &self.traffic.providers {
+            let n = engine
+                .add_provider_number("Conversational SMS", CONVERSATIONAL_SMS, n.as_str())
+                .with_context(|| format!("adding the provider number {}", n.as_str()))?;
+            self.stack.sim.add_number(n.as_str());
+        }
+        let handsets = self.traffic.handsets.clone();
+        let agents = self.traffic.agents.clone();
+        self.stack
+            .store
+            .write(|tx| {
+                for h in &handsets {
+                    if let Kind::Known(table) = h.kind {
+                        tx.insert_party(table, &h.name, None, Some(&h.number), Some(h.region))?;
+                    }
+                }
+                for a in &agents {
+                    let u = tx.insert_party(PartyTable::SysUser, a, Some(a), None, None)?;
+                    tx.grant_role(&u.sys_id, AGENT_ROLE)?;
+                }
+                Ok::<_, rusqlite::Error>(())
+            })
+            .context("creating the requesters and agents")?;
+        let names: Vec<&str> = agents.iter().map(String::as_str).collect();
+        engine
+            .save_sms_queue("Soak", 100, None, &names)
+            .context("saving the SMS queue")?;
+        for a in &agents {
+            let capacity = 1 + self.traffic.pick(4) as u32;
+            engine.set_sms_capacity(a, capacity)?;
+            engine.set_sms_presence(a, Presence::Available)?;
+        }
+        let sim = &self.stack.sim;
+        sim.set_fault_seed(args.seed);
+        let (api, callback, webhook) = match args.faults {
+            Faults::None => (0.0, 0.0, 0.0),
+            Faults::Light => (0.02, 0.03, 0.01),
+            Faults::Heavy => (0.10, 0.10, 0.05),
+        };
+        if args.faults != Faults::None {
+            let g = || FaultScope::Global;
+            sim.set_api_fault(g(), Some(ApiFault::RateLimit), api);
+            sim.set_webhook_fault(g(), Some(WebhookFault::Timeout), webhook);
+            sim.set_callback_fault(g(), Some(CallbackFault::Duplicate), callback);
+            // Per-number rules take precedence over the global one: spread the other kinds
+            // over the provider numbers.
+            let kinds = match args.faults {
+                Faults::Heavy => vec![
+                    CallbackFault::Reorder,
+                    CallbackFault::Delay { seconds: 90 },
+                    CallbackFault::Drop,
+                ],
+                _ => vec![
+                    CallbackFault::Reorder,
+                    CallbackFault::Delay { seconds: 30 },
+                    CallbackFault::Duplicate,
+                ],
+            };
+            for (n, kind) in self.traffic.providers.iter().zip(kinds) {
+                sim.set_callback_fault(
+                    FaultScope::Number(n.as_str().to_owned()),
+                    Some(kind),
+                    callback,
+                );
+            }
+            if args.faults == Faults::Heavy {
+                if let Some(n) = self.traffic.providers.first() {
+                    sim.set_api_fault(
+                        FaultScope::Number(n.as_str().to_owned()),
+                        Some(ApiFault::ServerError),
+                        api,
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the clock and runs what came due: Twilio's side, then the engine's.
+    async fn wait(&mut self, by: TimeDelta) -> anyhow::Result<()> {
+        self.stack.clock.advance(by);
+        self.stack.sim.run_due().await;
+        self.stack
+            .engine
+            .tick()
+            .await
+            .context("running what became due")?;
+        Ok(())
+    }
+
+    async fn apply(&mut self, event: Event) -> anyhow::Result<()> {
+        let engine = self.stack.engine.clone();
+        match event {
+            Event::Text { from, to, body } => {
+                let handset = self.traffic.handsets[from].number.as_str().to_owned();
+                let provider = self.traffic.providers[to].as_str().to_owned();
+                let keyword = body.trim().to_ascii_uppercase();
+                match self
+                    .stack
+                    .sim
+                    .send_inbound(&handset, &provider, &body, &[])
+                    .await
+                {
+                    Ok(d) if d.http_status == 200 => {
+                        if keyword == "STOP" {
+                            self.traffic.handsets[from].opted_out = true;
+                        } else if keyword == "START" {
+                            self.traffic.handsets[from].opted_out = false;
+                        } else {
+                            self.acked.push(d.sid);
+                        }
+                    }
+                    Ok(_) | Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
+                    Err(e) => {
+                        return Err(e).with_context(|| format!("{handset} texting {provider}"))
+                    }
+                }
+            }
+            Event::Redeliver(i) => {
+                let sid = self.acked[i].clone();
+                match self.stack.sim.redeliver_inbound(&sid).await {
+                    Ok(d) if d.http_status == 200 => self.redelivered += 1,
+                    Ok(_) | Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
+                    Err(e) => return Err(e).with_context(|| format!("re-delivering {sid}")),
+                }
+            }
+            Event::Presence(a, presence) => {
+                let agent = &self.traffic.agents[a];
+                engine.set_sms_presence(agent, presence)?;
+            }
+            Event::Answer { agent, accept } => {
+                let agent = self.traffic.agents[agent].clone();
+                let inbox = engine.workspace_inbox(&agent)?;
+                match inbox.first() {
+                    None => self.refused += 1,
+                    Some(n) => {
+                        let r = if accept {
+                            engine.accept_work_item(&agent, Some(n)).await.map(|_| ())
+                        } else {
+                            engine.reject_work_item(&agent, Some(n)).await.map(|_| ())
+                        };
+                        if r.is_err() {
+                            self.refused += 1;
+                        }
+                    }
+                }
+            }
+            Event::Reply { agent, body, close } => {
+                let agent = self.traffic.agents[agent].clone();
+                let ongoing = engine.ongoing_tab(&agent)?;
+                if ongoing.is_empty() {
+                    self.refused += 1;
+                    return Ok(());
+                }
+                let n = ongoing[self.traffic.pick(ongoing.len())]
+                    .interaction
+                    .clone();
+                let sent = engine
+                    .send_sms(ComposeRequest {
+                        agent: agent.clone(),
+                        interaction: Some(n.clone()),
+                        to: ToField::Default,
+                        body,
+                        ..ComposeRequest::default()
+                    })
+                    .await;
+                if sent.is_err() {
+                    self.refused += 1;
+                }
+                if close && engine.close(&n).await.is_err() {
+                    self.refused += 1;
+                }
+            }
+            Event::Wait(seconds) => self.wait(TimeDelta::seconds(seconds)).await?,
+        }
+        Ok(())
+    }
+
+    /// Reads the store and the simulator and runs every invariant, counting the checks.
+    ///
+    /// # Errors
+    /// The store cannot be read (the outer result; the inner one is the invariants' verdict).
+    fn check(&mut self) -> anyhow::Result<Result<(), Violation>> {
+        let snapshot = self.snapshot()?;
+        Ok(self.judge(snapshot))
+    }
+
+    /// Runs every invariant on a snapshot, counting the checks; the first violation stops it.
+    fn judge(&mut self, snapshot: Snapshot) -> Result<(), Violation> {
+        let Snapshot {
+            rows,
+            sim,
+            active,
+            loads,
+        } = snapshot;
+        let mut count = |i: Invariant| *self.checks.entry(i).or_default() += 1;
+        count(Invariant::InboundOnce);
+        invariants::inbound_once(&self.acked, &rows)?;
+        count(Invariant::OutboundAtMostOnce);
+        invariants::outbound_at_most_once(&sim, &rows)?;
+        count(Invariant::StatusForward);
+        self.statuses.check(&rows)?;
+        let mut count = |i: Invariant| *self.checks.entry(i).or_default() += 1;
+        count(Invariant::OneActivePerPair);
+        invariants::one_active_per_pair(&active)?;
+        count(Invariant::Capacity);
+        invariants::capacity(&loads)?;
+        count(Invariant::Segments);
+        invariants::segments(&sim, &rows)
+    }
+
+    fn snapshot(&self) -> anyhow::Result<Snapshot> {
+        let store = &self.stack.store;
+        let (interactions, transcripts, agents, items) = store.read(|tx| {
+            let interactions = tx.interactions()?;
+            let mut transcripts = Vec::with_capacity(interactions.len());
+            for i in &interactions {
+                transcripts.push(tx.transcript(&i.sys_id)?);
+            }
+            Ok::<_, convsms::store::StoreError>((
+                interactions,
+                transcripts,
+                tx.awa_agents()?,
+                tx.awa_active_items()?,
+            ))
+        })?;
+        let mut rows = vec![];
+        let mut active = vec![];
+        let mut by_sys_id = std::collections::HashMap::new();
+        for (i, messages) in interactions.iter().zip(transcripts) {
+            by_sys_id.insert(i.sys_id.clone(), i.number.clone());
+            if i.active && i.kind == InteractionType::Messaging {
+                if let (Some(r), Some(p)) = (&i.requester_phone, &i.provider_phone) {
+                    active.push(ActiveSms {
+                        interaction: i.number.clone(),
+                        requester: r.as_str().to_owned(),
+                        provider: p.as_str().to_owned(),
+                    });
+                }
+            }
+            rows.extend(messages.into_iter().map(|m| Row {
+                interaction: i.number.clone(),
+                seq: m.seq,
+                direction: m.direction,
+                body: m.body,
+                media: !m.media.is_empty(),
+                sid: m.provider_sid,
+                status: m.status,
+                attempts: m.attempts,
+            }));
+        }
+        let loads = agents
+            .iter()
+            .map(|a| AgentLoad {
+                agent: a.sys_id.to_string(),
+                capacity: a.sms_capacity,
+                held: items
+                    .iter()
+                    .filter(|w| w.holds_slot_of(&a.sys_id))
+                    .filter_map(|w| by_sys_id.get(&w.interaction).cloned())
+                    .collect(),
+            })
+            .collect();
+        let sim = self
+            .stack
+            .sim
+            .messages()
+            .into_iter()
+            .map(|m| SimRow {
+                segments: m.num_segments.parse().unwrap_or(0),
+                sid: m.sid,
+                direction: m.direction,
+            })
+            .collect();
+        Ok(Snapshot {
+            rows,
+            sim,
+            active,
+            loads,
+        })
+    }
+
+    fn report(
+        &self,
+        args: &SoakArgs,
+        virtual_start: DateTime<Utc>,
+        violation: &Option<(Violation, DateTime<Utc>, Option<String>)>,
+        started: Instant,
+    ) -> anyhow::Result<Report> {
+        let end = self.now();
+        let conversations = self
+            .stack
+            .store
+            .read(|tx| tx.interactions())
+            .context("counting the interactions")?
+            .len() as u64;
+        let mut digest = report::Fnv::default();
+        for r in self.snapshot()?.rows {
+            digest.feed(r.interaction.to_string().as_bytes());
+            digest.feed(r.seq.to_string().as_bytes());
+            digest.feed(format!("{:?}", r.direction).as_bytes());
+            digest.feed(r.body.as_bytes());
+            digest.feed(r.sid.as_ref().map_or("", |s| s.as_str()).as_bytes());
+            digest.feed(r.status.as_str().as_bytes());
+        }
+        let outbound = self
+            .stack
+            .sim
+            .messages()
+            .iter()
+            .filter(|m| m.direction != twilio_wire::message::Direction::Inbound)
+            .count() as u64;
+        let mut report = Report {
+            options: Options {
+                seed: args.seed,
+                conversations: args.conversations,
+                messages: args.messages,
+                agents: args.agents,
+                faults: args.faults.as_str().to_owned(),
+            },
+            passed: violation.is_none(),
+            violation: violation
+                .as_ref()
+                .map(|(v, at, _)| format!("{v} (at {})", at.to_rfc3339())),
+            events: self.events,
+            inbound: self.acked.len() as u64,
+            redelivered: self.redelivered,
+            outbound,
+            conversations,
+            refused: self.refused,
+            webhook_faults: self.webhook_faults,
+            invalid_number_draws: self.traffic.invalid_draws,
+            virtual_start: virtual_start.to_rfc3339(),
+            virtual_end: end.to_rfc3339(),
+            virtual_seconds: (end - virtual_start).num_seconds(),
+            transcripts_digest: digest.hex(),
+            checks: self
+                .checks
+                .iter()
+                .map(|(i, n)| (i.name().to_owned(), *n))
+                .collect(),
+            wall: Wall::default(),
+        };
+        let seconds = started.elapsed().as_secs_f64();
+        report.wall = Wall {
+            seconds,
+            messages_per_second: report.messages() as f64 / seconds.max(1e-9),
+        };
+        Ok(report)
+    }
+}
+
+/// What the invariants read at one moment.
+struct Snapshot {
+    rows: Vec<Row>,
+    sim: Vec<SimRow>,
+    active: Vec<ActiveSms>,
+    loads: Vec<AgentLoad>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small(seed: u64, faults: Faults) -> SoakArgs {
+        SoakArgs {
+            seed,
+            conversations: 30,
+            messages: 150,
+            agents: 4,
+            faults,
+            check_every: 25,
+            json: None,
+        }
+    }
+
+    async fn report_without_wall(args: &SoakArgs) -> serde_json::Value {
+        let outcome = soak(args).await.unwrap();
+        assert!(outcome.violation.is_none(), "{:?}", outcome.violation);
+        let mut json = outcome.report.to_json();
+        let wall = json.as_object_mut().unwrap().remove("wall");
+        assert!(wall.is_some(), "the wall-time figures are under \"wall\"");
+        json
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn one_seed_gives_one_report_and_another_seed_another() {
+        let a = report_without_wall(&small(11, Faults::Heavy)).await;
+        let b = report_without_wall(&small(11, Faults::Heavy)).await;
+        assert_eq!(a, b);
+        assert_eq!(a["inbound"], 150);
+        assert!(a["outbound"].as_u64().unwrap() > 0, "{a}");
+        for (name, n) in a["checks"].as_object().unwrap() {
+            assert!(n.as_u64().unwrap() >= 2, "{name} checked {n} times");
+        }
+        let c = report_without_wall(&small(12, Faults::Heavy)).await;
+        assert_ne!(a["transcripts_digest"], c["transcripts_digest"]);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_agent_over_capacity_in_the_live_store_is_caught_with_a_transcript() {
+        let args = small(3, Faults::None);
+        let mut s = Soak::start(&args).await.unwrap();
+        assert_eq!(s.drive(&args).await.unwrap(), None);
+        // Someone lowers a busy agent's capacity below their load (the soak itself never does).
+        let busy = s
+            .traffic
+            .agents
+            .clone()
+            .into_iter()
+            .find(|a| !s.stack.engine.ongoing_tab(a).unwrap().is_empty())
+            .expect("an agent with work after the soak");
+        s.stack.engine.set_sms_capacity(&busy, 0).unwrap();
+        let v = s.check().unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::Capacity, "{v}");
+        let transcript = s.transcript(&v).expect("the interaction's transcript");
+        let mut printed = vec![];
+        print_violation(&mut printed, 3, &v, s.now(), Some(&transcript)).unwrap();
+        let printed = String::from_utf8(printed).unwrap();
+        for part in [
+            "seed 3 broke invariant 5 agent-within-sms-capacity at virtual time 2026-",
+            &v.detail,
+            &transcript,
+        ] {
+            assert!(printed.contains(part), "no {part:?} in:\n{printed}");
+        }
+        assert!(
+            transcript.contains(&v.interaction.unwrap().to_string()),
+            "{transcript}"
+        );
+    }
+}

@@ -1,0 +1,196 @@
+//! What a soak tells people (a summary table on stdout) and machines (`--json`).
+//!
+//! Everything but [`Report::wall`] depends only on the seed, the options and the binary, so two
+//! runs of one seed give the same JSON once `wall` is dropped.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+/// The soak's options as the report shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Options {
+    /// `--seed`.
+    pub seed: u64,
+    /// `--conversations`: requesters' handsets.
+    pub conversations: usize,
+    /// `--messages`: acknowledged inbound messages to reach.
+    pub messages: u64,
+    /// `--agents`.
+    pub agents: usize,
+    /// `--faults`.
+    pub faults: String,
+}
+
+/// Wall-clock figures: the only part of a report that differs between runs of one seed.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Wall {
+    /// Seconds the soak took.
+    pub seconds: f64,
+    /// Messages (inbound and outbound) per wall second.
+    pub messages_per_second: f64,
+}
+
+/// A soak's outcome.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The options.
+    pub options: Options,
+    /// Whether every invariant held.
+    pub passed: bool,
+    /// The broken invariant, virtual time and detail, when one broke.
+    pub violation: Option<String>,
+    /// Events drawn and carried out.
+    pub events: u64,
+    /// Inbound messages the engine's webhook acknowledged (STOP and START not counted: they are
+    /// opt-out keywords, not conversation).
+    pub inbound: u64,
+    /// Webhooks the simulator delivered again (Twilio retries).
+    pub redelivered: u64,
+    /// Outbound messages the simulator created through its API.
+    pub outbound: u64,
+    /// Interactions the engine opened.
+    pub conversations: u64,
+    /// Agent actions the engine refused (an offer gone, nothing to answer).
+    pub refused: u64,
+    /// Faults the simulator reported back to the soak (webhook timeouts and errors).
+    pub webhook_faults: u64,
+    /// Candidate phone numbers drawn and found invalid by the phone library.
+    pub invalid_number_draws: u64,
+    /// Virtual time at the start (RFC 3339).
+    pub virtual_start: String,
+    /// Virtual time at the end (RFC 3339).
+    pub virtual_end: String,
+    /// Virtual seconds covered.
+    pub virtual_seconds: i64,
+    /// FNV-1a digest (hex) of every transcript row (interaction, seq, direction, body, sid,
+    /// status) at the end: equal digests, equal transcripts.
+    pub transcripts_digest: String,
+    /// Checks per invariant, by name.
+    pub checks: BTreeMap<String, u64>,
+    /// Wall-clock figures (differ between runs).
+    pub wall: Wall,
+}
+
+impl Report {
+    /// Messages both ways.
+    pub fn messages(&self) -> u64 {
+        self.inbound + self.outbound
+    }
+
+    /// The JSON of `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Prints the summary table.
+    ///
+    /// # Errors
+    /// Writing fails.
+    pub fn print(&self, out: &mut impl Write) -> io::Result<()> {
+        let o = &self.options;
+        writeln!(out, "soak summary (seed {}, faults {})", o.seed, o.faults)?;
+        let days = self.virtual_seconds as f64 / 86_400.0;
+        let rows: Vec<(String, String)> = vec![
+            (
+                "result".into(),
+                if self.passed {
+                    "every invariant held".into()
+                } else {
+                    "INVARIANT BROKEN".into()
+                },
+            ),
+            (
+                "messages".into(),
+                format!(
+                    "{} ({} inbound, {} outbound, {} redelivered)",
+                    self.messages(),
+                    self.inbound,
+                    self.outbound,
+                    self.redelivered
+                ),
+            ),
+            (
+                "conversations".into(),
+                format!(
+                    "{} interactions, {} requesters, {} agents",
+                    self.conversations, o.conversations, o.agents
+                ),
+            ),
+            (
+                "events".into(),
+                format!(
+                    "{} ({} refused, {} webhook faults)",
+                    self.events, self.refused, self.webhook_faults
+                ),
+            ),
+            (
+                "virtual time".into(),
+                format!(
+                    "{} → {} ({days:.1} days)",
+                    self.virtual_start, self.virtual_end
+                ),
+            ),
+            ("transcripts digest".into(), self.transcripts_digest.clone()),
+            ("wall time".into(), format!("{:.2} s", self.wall.seconds)),
+            (
+                "messages/s".into(),
+                format!("{:.0}", self.wall.messages_per_second),
+            ),
+        ];
+        for (k, v) in rows {
+            writeln!(out, "  {k:<36} {v}")?;
+        }
+        writeln!(out, "  invariant checks:")?;
+        for (name, n) in &self.checks {
+            writeln!(out, "    {name:<34} {n}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A 64-bit FNV-1a hash, stable across runs and platforms (std's hashers are not).
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    /// Feeds `bytes`, then a separator.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        for b in bytes.iter().chain(&[0xff]) {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    /// The hash in hex.
+    pub fn hex(self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_sees_every_field_and_its_boundaries() {
+        let digest = |parts: &[&str]| {
+            let mut f = Fnv::default();
+            for p in parts {
+                f.feed(p.as_bytes());
+            }
+            f.hex()
+        };
+        assert_eq!(digest(&["a", "b"]), digest(&["a", "b"]));
+        assert_ne!(digest(&["a", "b"]), digest(&["ab", ""]));
+        assert_ne!(digest(&["a", "b"]), digest(&["a", "c"]));
+        assert_eq!(Fnv::default().hex().len(), 16);
+    }
+}

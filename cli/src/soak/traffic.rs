@@ -1,0 +1,294 @@
+//! The soak's traffic: a population drawn from one seeded generator, and the next event.
+//!
+//! Every decision (who exists, who texts what, which agent does what, how much virtual time
+//! passes) is a draw from [`Traffic`]'s generator, in the order the soak asks, so a seed gives
+//! the same run every time.
+
+use convsms::domain::model::PartyTable;
+use convsms::domain::phone::{Region, E164};
+use convsms::domain::work_assignment::Presence;
+use fake::Fake;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// Mobile-number shapes of twelve regions: (region, E.164 prefix, digits after it).
+const MOBILE_SHAPES: [(&str, &str, usize); 12] = [
+    ("US", "+1415", 7),
+    ("CA", "+1604", 7),
+    ("GB", "+447", 9),
+    ("DE", "+49151", 8),
+    ("FR", "+336", 8),
+    ("ES", "+346", 8),
+    ("IT", "+393", 9),
+    ("NL", "+316", 8),
+    ("AU", "+614", 8),
+    ("IN", "+919", 9),
+    ("BR", "+55119", 8),
+    ("JP", "+8190", 8),
+];
+
+/// Bodies that need UCS-2 (or carry emoji): what a real service desk sees besides plain text.
+const UNICODE_BODIES: [&str; 6] = [
+    "Merci beaucoup, ça marche 😀",
+    "Danke! Können Sie mich zurückrufen?",
+    "お世話になっております。注文の件です",
+    "Спасибо, жду ответа",
+    "👍👍 thanks",
+    "¿Cuándo llega mi pedido? 📦",
+];
+
+/// Who a handset belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A record of this table with this mobile phone.
+    Known(PartyTable),
+    /// A number no record has.
+    Unknown,
+}
+
+/// One requester's handset.
+#[derive(Clone, Debug)]
+pub struct Handset {
+    /// Their name (made up), for known requesters.
+    pub name: String,
+    /// Who they are.
+    pub kind: Kind,
+    /// Their mobile number, valid in its region.
+    pub number: E164,
+    /// Its region.
+    pub region: Region,
+    /// Whether they texted STOP last (the soak stops them texting until START).
+    pub opted_out: bool,
+}
+
+/// What happens next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Handset `from` (an index into the handsets) texts provider number `to` (an index).
+    Text {
+        /// Handset index.
+        from: usize,
+        /// Provider number index.
+        to: usize,
+        /// The text.
+        body: String,
+    },
+    /// Twilio re-delivers the webhook of an earlier acknowledged inbound message (index into the
+    /// acknowledged ones).
+    Redeliver(usize),
+    /// An agent (index) changes presence.
+    Presence(usize, Presence),
+    /// An agent (index) answers the oldest offer in their inbox.
+    Answer {
+        /// Agent index.
+        agent: usize,
+        /// Accept (or reject).
+        accept: bool,
+    },
+    /// An agent (index) replies in one of their conversations; `close` closes it after.
+    Reply {
+        /// Agent index.
+        agent: usize,
+        /// The reply.
+        body: String,
+        /// Whether they close it after.
+        close: bool,
+    },
+    /// Virtual time passes (seconds).
+    Wait(i64),
+}
+
+/// The seeded generator and the population it drew.
+pub struct Traffic {
+    rng: StdRng,
+    /// The requesters' handsets.
+    pub handsets: Vec<Handset>,
+    /// The provider numbers.
+    pub providers: Vec<E164>,
+    /// The agents' user_names.
+    pub agents: Vec<String>,
+    /// How many candidate numbers were drawn and found invalid (then drawn again).
+    pub invalid_draws: u64,
+}
+
+impl Traffic {
+    /// Draws a population of `handsets` requesters (a quarter each sys_users, consumers,
+    /// contacts and unknown numbers), `providers` US provider numbers and `agents` agents.
+    ///
+    /// # Errors
+    /// A region code is not known to the phone library, or no valid number came out of 1,000
+    /// draws for a region.
+    pub fn new(
+        seed: u64,
+        handsets: usize,
+        providers: usize,
+        agents: usize,
+    ) -> anyhow::Result<Self> {
+        let mut t = Traffic {
+            rng: StdRng::seed_from_u64(seed),
+            handsets: vec![],
+            providers: vec![],
+            agents: (1..=agents).map(|i| format!("agent{i:02}")).collect(),
+            invalid_draws: 0,
+        };
+        let mut taken = std::collections::HashSet::new();
+        for _ in 0..providers {
+            let (n, _) = t.unique_number(0, &mut taken)?;
+            t.providers.push(n);
+        }
+        for i in 0..handsets {
+            let shape = t.rng.random_range(0..MOBILE_SHAPES.len());
+            let (number, region) = t.unique_number(shape, &mut taken)?;
+            let kind = match i % 4 {
+                0 => Kind::Known(PartyTable::SysUser),
+                1 => Kind::Known(PartyTable::CsmConsumer),
+                2 => Kind::Known(PartyTable::CustomerContact),
+                _ => Kind::Unknown,
+            };
+            let name = format!(
+                "{} {i}",
+                fake::faker::name::en::Name().fake_with_rng::<String, _>(&mut t.rng)
+            );
+            t.handsets.push(Handset {
+                name,
+                kind,
+                number,
+                region,
+                opted_out: false,
+            });
+        }
+        Ok(t)
+    }
+
+    fn unique_number(
+        &mut self,
+        shape: usize,
+        taken: &mut std::collections::HashSet<String>,
+    ) -> anyhow::Result<(E164, Region)> {
+        let (code, prefix, digits) = MOBILE_SHAPES[shape];
+        let region = Region::parse(code)?;
+        for _ in 0..1_000 {
+            let tail: String = (0..digits)
+                .map(|_| char::from(b'0' + self.rng.random_range(0..10u8)))
+                .collect();
+            let candidate = format!("{prefix}{tail}");
+            match E164::parse(&candidate, Some(region)) {
+                Ok(n) if n.region() == Some(region) && taken.insert(n.as_str().to_owned()) => {
+                    return Ok((n, region))
+                }
+                _ => self.invalid_draws += 1,
+            }
+        }
+        anyhow::bail!("no valid {code} mobile number in 1,000 draws of {prefix}…")
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn pick(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            self.rng.random_range(0..n)
+        }
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.rng.random_bool(p.clamp(0.0, 1.0))
+    }
+
+    /// A requester's text: mostly a sentence, sometimes UCS-2 or emoji, sometimes long
+    /// (several segments).
+    pub fn body(&mut self) -> String {
+        match self.rng.random_range(0..20) {
+            0..=2 => UNICODE_BODIES[self.pick(UNICODE_BODIES.len())].to_owned(),
+            3 => {
+                let words: Vec<String> =
+                    fake::faker::lorem::en::Words(40..80).fake_with_rng(&mut self.rng);
+                words.join(" ")
+            }
+            _ => fake::faker::lorem::en::Sentence(3..12).fake_with_rng(&mut self.rng),
+        }
+    }
+
+    /// The next event, given how many inbound messages were acknowledged so far.
+    pub fn next(&mut self, acked: usize) -> Event {
+        let agents = self.agents.len();
+        match self.rng.random_range(0..100) {
+            0..=44 => {
+                let from = self.pick(self.handsets.len());
+                let to = self.pick(self.providers.len());
+                let h = &self.handsets[from];
+                let body = if h.opted_out {
+                    // An opted-out requester's next text is START, now and then.
+                    if self.chance(0.3) {
+                        "START".to_owned()
+                    } else {
+                        return Event::Wait(self.rng.random_range(1..60));
+                    }
+                } else if self.chance(0.01) {
+                    "STOP".to_owned()
+                } else {
+                    self.body()
+                };
+                Event::Text { from, to, body }
+            }
+            45..=46 if acked > 0 => Event::Redeliver(self.pick(acked)),
+            47..=51 => {
+                let presence = match self.rng.random_range(0..10) {
+                    0..=6 => Presence::Available,
+                    7..=8 => Presence::Away,
+                    _ => Presence::Offline,
+                };
+                Event::Presence(self.pick(agents), presence)
+            }
+            52..=66 => Event::Answer {
+                agent: self.pick(agents),
+                accept: self.chance(0.85),
+            },
+            67..=84 => {
+                let agent = self.pick(agents);
+                let body = self.body();
+                let close = self.chance(0.2);
+                Event::Reply { agent, body, close }
+            }
+            85..=97 => Event::Wait(self.rng.random_range(1..300)),
+            // Going silent for hours: idle timeouts, offer timeouts, reconciliation.
+            _ => Event::Wait(self.rng.random_range(3_600..6 * 3_600)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seed_draws_the_same_population_and_events_and_every_number_is_valid() {
+        let mut a = Traffic::new(7, 40, 3, 4).unwrap();
+        let mut b = Traffic::new(7, 40, 3, 4).unwrap();
+        let numbers = |t: &Traffic| -> Vec<String> {
+            t.handsets
+                .iter()
+                .map(|h| h.number.as_str().to_owned())
+                .collect()
+        };
+        assert_eq!(numbers(&a), numbers(&b));
+        let regions: std::collections::HashSet<String> =
+            a.handsets.iter().map(|h| h.region.to_string()).collect();
+        assert!(regions.len() >= 8, "only {regions:?}");
+        for h in &a.handsets {
+            assert!(
+                E164::parse(h.number.as_str(), None).is_ok(),
+                "{}",
+                h.number.as_str()
+            );
+        }
+        let ea: Vec<Event> = (0..200).map(|i| a.next(i)).collect();
+        let eb: Vec<Event> = (0..200).map(|i| b.next(i)).collect();
+        assert_eq!(ea, eb);
+        let mut c = Traffic::new(8, 40, 3, 4).unwrap();
+        assert_ne!(numbers(&a), numbers(&c));
+        let ec: Vec<Event> = (0..200).map(|i| c.next(i)).collect();
+        assert_ne!(ea, ec);
+    }
+}
