@@ -9,7 +9,6 @@ mod sim_cmd;
 mod soak;
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -27,42 +26,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Runs .feature files (default: features/) and prints a cucumber report.
-    Check {
-        /// Feature files or folders [default: features, or the --accept files].
-        paths: Vec<PathBuf>,
-        /// Cucumber tag expression, for example '@row:AGENT-1 or @row:AGENT-2'.
-        #[arg(long)]
-        tags: Option<String>,
-        /// Write a JUnit XML report to FILE.
-        #[arg(long, value_name = "FILE")]
-        junit: Option<PathBuf>,
-        /// Write an HTML report to FILE: one self-contained page with every scenario's steps,
-        /// failures, snapshot diffs and transcripts, and the row coverage.
-        #[arg(long, value_name = "FILE")]
-        html: Option<PathBuf>,
-        /// Print the row-coverage table (every row of features/rows.tsv) after the report.
-        #[arg(long)]
-        coverage: bool,
-        /// How many scenarios run at once.
-        #[arg(long, default_value_t = 16)]
-        concurrency: usize,
-        /// Folder of transcript snapshots [default: snapshots/ of the project folder, the
-        /// nearest folder above the first feature path with a features/ or topics/ folder].
-        #[arg(long, value_name = "DIR")]
-        snapshots: Option<PathBuf>,
-        /// Folder of virtual-agent topics (*.toml) every scenario starts with [default: topics/
-        /// of the project folder].
-        #[arg(long, value_name = "DIR")]
-        topics: Option<PathBuf>,
-        /// Write the transcript snapshots of the scenarios of FILE (a feature file or folder)
-        /// instead of comparing them; review the .snap diff before committing. Repeatable.
-        #[arg(long, value_name = "FILE")]
-        accept: Vec<PathBuf>,
-        /// Fail a scenario that leaves a refusal unchecked (on when the environment variable
-        /// CI is true).
-        #[arg(long)]
-        strict: bool,
-    },
+    Check(check::CheckOptions),
     /// Prints every step of the step library with an example.
     Steps,
     /// Validates a phone number (or one per line from stdin with '-') and prints one JSON object
@@ -100,34 +64,12 @@ fn main() -> ExitCode {
         )
         .try_init();
     match cli.command {
-        Command::Check {
-            paths,
-            tags,
-            junit,
-            html,
-            coverage,
-            concurrency,
-            snapshots,
-            topics,
-            accept,
-            strict,
-        } => {
+        Command::Check(mut opts) => {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
                 .expect("tokio runtime");
-            let opts = check::CheckOptions {
-                paths,
-                tags,
-                junit,
-                html,
-                coverage,
-                concurrency,
-                snapshots,
-                topics,
-                accept,
-                strict: strict || check::ci(),
-            };
+            opts.strict = opts.strict || check::ci();
             match rt.block_on(check::run(opts)) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,

@@ -75,29 +75,42 @@ fn read_topic_files(dir: &std::path::Path) -> io::Result<Vec<(String, String)>> 
 /// The row catalogue: `ID<TAB>statement`, `#` comments.
 pub const ROWS: &str = include_str!("../../../features/rows.tsv");
 
-/// Options of `convsms check`.
-#[derive(Clone, Debug, Default)]
+/// Options of `convsms check`, as its command line takes them (`convsms check --help`).
+#[derive(Clone, Debug, Default, clap::Args)]
 pub struct CheckOptions {
-    /// Feature files or folders; none means `features/` (or the `--accept` files).
+    /// Feature files or folders [default: features, or the --accept files].
     pub paths: Vec<PathBuf>,
-    /// A cucumber tag expression (`@row:AGENT-1 and not @slow`).
+    /// Cucumber tag expression, for example '@row:AGENT-1 or @row:AGENT-2'.
+    #[arg(long)]
     pub tags: Option<String>,
-    /// Where to write JUnit XML.
+    /// Write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Where to write the HTML report.
+    /// Write an HTML report to FILE: one self-contained page with every scenario's steps,
+    /// failures, snapshot diffs and transcripts, and the row coverage.
+    #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
-    /// Whether to print the row-coverage table.
+    /// Print the row-coverage table (every row of features/rows.tsv) after the report.
+    #[arg(long)]
     pub coverage: bool,
     /// How many scenarios run at once.
+    #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
-    /// The folder of snapshot files; default `snapshots/` of the project folder.
+    /// Folder of transcript snapshots [default: snapshots/ of the project folder, the
+    /// nearest folder above the first feature path with a features/ or topics/ folder].
+    #[arg(long, value_name = "DIR")]
     pub snapshots: Option<PathBuf>,
-    /// The folder of virtual-agent topics every scenario starts with; default `topics/` of the
-    /// project folder.
+    /// Folder of virtual-agent topics (*.toml) every scenario starts with [default: topics/
+    /// of the project folder].
+    #[arg(long, value_name = "DIR")]
     pub topics: Option<PathBuf>,
-    /// Feature files or folders whose scenarios' snapshots are written instead of compared.
+    /// Write the transcript snapshots of the scenarios of FILE (a feature file or folder)
+    /// instead of comparing them; review the .snap diff before committing. Repeatable.
+    #[arg(long, value_name = "FILE")]
     pub accept: Vec<PathBuf>,
-    /// Whether a scenario that leaves a refusal unchecked fails.
+    /// Fail a scenario that leaves a refusal unchecked (on when the environment variable
+    /// CI is true).
+    #[arg(long)]
     pub strict: bool,
 }
 
