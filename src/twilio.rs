@@ -16,6 +16,9 @@
 //! with Twilio's error JSON (§5.1) becomes [`ProviderError::Rejected`]; everything else (no
 //! connection, timeout, 5xx, a body that is not Twilio's JSON) becomes
 //! [`ProviderError::Unavailable`].
+//!
+//! [`TwilioClient::in_process`] sends the same requests into an axum app in process (the soak's
+//! `inproc` transport), and reads its answers the same way.
 
 use std::time::Duration;
 
@@ -38,6 +41,8 @@ const SNIPPET_CHARS: usize = 200;
 #[derive(Clone)]
 pub struct TwilioClient {
     http: reqwest::Client,
+    /// Where requests go: the network, or an app in process.
+    transport: Transport,
     /// Base URL without a trailing slash: `https://api.twilio.com`, or a simulator's
     /// `http://127.0.0.1:PORT`.
     base_url: String,
@@ -62,9 +67,27 @@ impl TwilioClient {
             .unwrap_or_else(|_| reqwest::Client::new());
         TwilioClient {
             http,
+            transport: Transport::Network,
             base_url: base_url.trim_end_matches('/').to_owned(),
             account_sid: account_sid.to_owned(),
             auth_token: auth_token.to_owned(),
+        }
+    }
+
+    /// A client whose requests go to `app` in process (tower `oneshot` on the axum `Router`)
+    /// instead of over the network: the same requests as [`TwilioClient::new`] builds (URL
+    /// under `base_url`, Basic auth, form body, `Accept`), without sockets or timeouts. For an
+    /// in-process simulated Twilio (`convsms_sim::Simulator::app`); the answers are read as
+    /// over the network.
+    pub fn in_process(
+        app: axum::Router,
+        base_url: &str,
+        account_sid: &str,
+        auth_token: &str,
+    ) -> TwilioClient {
+        TwilioClient {
+            transport: Transport::InProcess(app),
+            ..TwilioClient::new(base_url, account_sid, auth_token)
         }
     }
 
@@ -98,6 +121,15 @@ impl std::fmt::Debug for TwilioClient {
             .field("account_sid", &self.account_sid)
             .finish_non_exhaustive()
     }
+}
+
+/// Where a [`TwilioClient`]'s requests go.
+#[derive(Clone)]
+enum Transport {
+    /// Over the network, with reqwest.
+    Network,
+    /// Into this app, in process.
+    InProcess(axum::Router),
 }
 
 /// The parts of Twilio's Message JSON (§2.3) a send needs; other fields are ignored.
@@ -191,21 +223,29 @@ impl TwilioClient {
         request: reqwest::RequestBuilder,
         url: &str,
     ) -> Result<T, ProviderError> {
-        let response = request
+        let request = request
             .basic_auth(&self.account_sid, Some(&self.auth_token))
             .header(reqwest::header::ACCEPT, "application/json")
-            .send()
-            .await
+            .build()
             .map_err(|e| {
-                ProviderError::Unavailable(format!("cannot reach Twilio at {url}: {e}"))
+                ProviderError::Unavailable(format!("cannot build the request to {url}: {e}"))
             })?;
-        let status = response.status();
-        let body = response.text().await.map_err(|e| {
-            ProviderError::Unavailable(format!(
-                "Twilio answered HTTP {} at {url} but the body could not be read: {e}",
-                status.as_u16()
-            ))
-        })?;
+        let (status, body) = match &self.transport {
+            Transport::Network => {
+                let response = self.http.execute(request).await.map_err(|e| {
+                    ProviderError::Unavailable(format!("cannot reach Twilio at {url}: {e}"))
+                })?;
+                let status = response.status();
+                let body = response.text().await.map_err(|e| {
+                    ProviderError::Unavailable(format!(
+                        "Twilio answered HTTP {} at {url} but the body could not be read: {e}",
+                        status.as_u16()
+                    ))
+                })?;
+                (status, body)
+            }
+            Transport::InProcess(app) => in_process(app.clone(), request, url).await?,
+        };
 
         if status.is_success() {
             return serde_json::from_str(&body).map_err(|e| {
@@ -235,6 +275,35 @@ impl TwilioClient {
             snippet(&body)
         )))
     }
+}
+
+/// Calls `app` with `request` without sockets; answers as [`TwilioClient::call`] reads them.
+///
+/// # Errors
+/// [`ProviderError::Unavailable`] when the request cannot be converted or the body read.
+async fn in_process(
+    app: axum::Router,
+    request: reqwest::Request,
+    url: &str,
+) -> Result<(reqwest::StatusCode, String), ProviderError> {
+    use tower::ServiceExt as _;
+    let request: axum::http::Request<reqwest::Body> = request.try_into().map_err(|e| {
+        ProviderError::Unavailable(format!("cannot build the request to {url}: {e}"))
+    })?;
+    let response = match app.oneshot(request).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .map_err(|e| {
+            ProviderError::Unavailable(format!(
+                "Twilio answered HTTP {} at {url} but the body could not be read: {e}",
+                status.as_u16()
+            ))
+        })?;
+    Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 #[cfg(test)]
@@ -523,6 +592,38 @@ mod tests {
             ),
             "{err:?}"
         );
+        sim.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn in_process_sends_reach_the_simulator_without_its_socket() {
+        let sim = convsms_sim::Simulator::start(
+            convsms_sim::SimConfig::for_tests(),
+            Arc::new(FixedClock),
+        )
+        .await
+        .unwrap();
+        sim.add_number(FROM);
+        // A host nobody listens on: only the in-process app can answer.
+        let base = "http://twilio.invalid";
+        let client = TwilioClient::in_process(sim.app(), base, sim.account_sid(), sim.auth_token());
+        let sent = client
+            .send(&sms(&"1".repeat(161), &[], None))
+            .await
+            .unwrap();
+        assert_eq!((sent.status.as_str(), sent.num_segments), ("queued", 2));
+        assert_eq!(sim.messages_to(TO).len(), 1);
+        let state = client.fetch_state(&sent.sid).await.unwrap();
+        assert_eq!(state.status.as_str(), "queued");
+
+        let wrong = TwilioClient::in_process(sim.app(), base, sim.account_sid(), "wrong");
+        let err = wrong.send(&sms("hi", &[], None)).await.unwrap_err();
+        assert_eq!(err.code(), Some(20003), "{err:?}");
+        let network = TwilioClient::new(base, sim.account_sid(), sim.auth_token());
+        assert!(matches!(
+            network.send(&sms("hi", &[], None)).await,
+            Err(ProviderError::Unavailable(_))
+        ));
         sim.shutdown().await;
     }
 }

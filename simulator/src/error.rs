@@ -38,9 +38,9 @@ pub enum SimError {
     Webhook {
         /// The URL that was called.
         url: String,
-        /// The HTTP client's reason.
+        /// Why: no connection, or no usable answer.
         #[source]
-        source: reqwest::Error,
+        source: crate::TransportError,
     },
     /// An injected [`crate::WebhookFault::Timeout`] swallowed the app's answer (the app did get
     /// the request), and no retry asked for by connection overrides succeeded. The inbound

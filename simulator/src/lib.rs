@@ -29,6 +29,8 @@
 //! * `twiml`: reading the app's TwiML answer to the inbound webhook (§4.2).
 //! * `faults`: seeded, injected webhook and status-callback faults ([`WebhookFault`],
 //!   [`CallbackFault`], [`FaultScope`]).
+//! * `transport`: how the simulator's own requests reach the app: reqwest over the network, or
+//!   an app registered with [`Simulator::route_in_process`] called without sockets.
 //! * `control`: the JSON control API under `/_sim/` for tools outside the process (messages,
 //!   inbound, reset, flush, carrier, optout, faults, errors), one table of routes in its docs.
 //! * [`error`]: the error type [`SimError`], what driving the simulator can fail with.
@@ -60,6 +62,7 @@ mod numbers;
 mod optout;
 mod state;
 mod testcreds;
+mod transport;
 mod twiml;
 mod validate;
 mod webhook;
@@ -72,6 +75,7 @@ pub use delivery::CarrierProfile;
 pub use error::SimError;
 pub use faults::{CallbackFault, FaultScope, WebhookFault};
 pub use testcreds::{DEFAULT_TEST_ACCOUNT_SID, DEFAULT_TEST_AUTH_TOKEN};
+pub use transport::TransportError;
 pub use webhook::DebuggerEvent;
 
 /// Where the simulator's timestamps come from (`date_created`, `date_updated`, `date_sent`).
@@ -148,6 +152,8 @@ pub(crate) struct Core {
     pub(crate) test_credentials: testcreds::TestCredentials,
     /// Injected create-API faults (`api_faults`).
     pub(crate) api_faults: api_faults::ApiFaultState,
+    /// Apps called in process instead of over the network (`transport`).
+    pub(crate) routes: transport::Routes,
     state: Mutex<state::SimState>,
 }
 
@@ -157,6 +163,13 @@ impl Core {
         // A panic while holding the lock leaves plain data behind; keep serving it.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The HTTP app on `core`: the Twilio API and the control API.
+fn app(core: &Arc<Core>) -> axum::Router {
+    api::router()
+        .merge(control::router())
+        .with_state(core.clone())
 }
 
 /// A running simulated Twilio on `127.0.0.1`. Dropping it stops the server too; prefer
@@ -217,11 +230,10 @@ impl Simulator {
                 config.test_auth_token,
             ),
             api_faults: api_faults::ApiFaultState::default(),
+            routes: transport::Routes::default(),
             state: Mutex::new(state::SimState::new(config.numbers, config.sms_url)),
         });
-        let app = api::router()
-            .merge(control::router())
-            .with_state(core.clone());
+        let app = app(&core);
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let serving = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -236,6 +248,21 @@ impl Simulator {
             stop: Some(stop),
             server: Some(server),
         })
+    }
+
+    /// The simulator's HTTP app (the Twilio API and the `/_sim/` control API), to call in
+    /// process with tower's `oneshot` instead of over loopback: the same handlers the server
+    /// runs, on the same state. Requests are routed by path; the host does not matter.
+    pub fn app(&self) -> axum::Router {
+        app(&self.core)
+    }
+
+    /// From now on, the webhooks, status callbacks and `MediaUrl` fetches whose URL starts with
+    /// `base_url` (`http://host:port`, a trailing `/` ignored) go to `app` in process (tower
+    /// `oneshot`) instead of over the network: the same signed request, without sockets,
+    /// timeouts or redirects. Registering a base URL again replaces its app.
+    pub fn route_in_process(&self, base_url: &str, app: axum::Router) {
+        self.core.routes.set(base_url, app);
     }
 
     /// The server's base URL, `http://127.0.0.1:PORT` (no trailing slash); the Twilio API lives

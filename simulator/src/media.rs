@@ -45,7 +45,7 @@ use twilio_wire::sid::{MediaSid, MessageSid};
 use crate::api::respond::{live_only, resource_not_found, ApiReply};
 use crate::list::{paginate, DateFilter, ListQuery};
 use crate::state::{guess_content_type, FetchedMedia, MediaRecord, Record};
-use crate::{webhook, Core, SimError};
+use crate::{transport, webhook, Core, SimError};
 
 /// Most bytes of media one message may carry (§9: 5 MB).
 pub(crate) const MAX_MESSAGE_BYTES: usize = 5 * 1024 * 1024;
@@ -82,19 +82,46 @@ fn essence(value: &HeaderValue) -> Option<String> {
     (!essence.is_empty()).then_some(essence)
 }
 
-/// GETs `url`, reading at most `budget` bytes.
+/// GETs `url` (in process when an app is routed for it, `transport`), reading at most `budget`
+/// bytes.
 ///
 /// # Errors
 /// A [`MediaFailure`] as in the module docs.
 pub(crate) async fn fetch(
-    http: &reqwest::Client,
+    core: &Core,
     url: &str,
     budget: usize,
 ) -> Result<FetchedMedia, MediaFailure> {
+    let http = &core.media_http;
     let retrieval = |why: String| MediaFailure {
         code: 11200,
         message: format!("HTTP retrieval failure: {url}: {why}"),
     };
+    if let Some(app) = core.routes.find(url) {
+        let request = http
+            .get(url)
+            .build()
+            .map_err(|e| retrieval(e.to_string()))?;
+        let answered = transport::in_process(app, request)
+            .await
+            .map_err(|e| retrieval(e.to_string()))?;
+        if !(200..300).contains(&answered.status) {
+            return Err(retrieval(format!("answered {}", answered.status)));
+        }
+        if answered.body.len() > budget {
+            return Err(too_big(url));
+        }
+        return Ok(FetchedMedia {
+            source_url: url.to_owned(),
+            content_type: answered
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(essence)
+                .filter(|ct| ct != "application/octet-stream")
+                .unwrap_or_else(|| guess_content_type(url).to_owned()),
+            bytes: Some(answered.body),
+        });
+    }
     let mut response = http
         .get(url)
         .send()
@@ -116,12 +143,7 @@ pub(crate) async fn fetch(
         .map_err(|e| retrieval(e.to_string()))?
     {
         if bytes.len() + chunk.len() > budget {
-            return Err(MediaFailure {
-                code: 30019,
-                message: format!(
-                    "Content size exceeds carrier limit: the media of this message exceed {MAX_MESSAGE_BYTES} bytes ({url})"
-                ),
-            });
+            return Err(too_big(url));
         }
         bytes.extend_from_slice(&chunk);
     }
@@ -130,6 +152,16 @@ pub(crate) async fn fetch(
         content_type,
         bytes: Some(Bytes::from(bytes)),
     })
+}
+
+/// The 30019 failure of media over the 5 MB budget.
+fn too_big(url: &str) -> MediaFailure {
+    MediaFailure {
+        code: 30019,
+        message: format!(
+            "Content size exceeds carrier limit: the media of this message exceed {MAX_MESSAGE_BYTES} bytes ({url})"
+        ),
+    }
 }
 
 /// Fetches `urls` in order within the 5 MB budget: one [`FetchedMedia`] per URL (without bytes
@@ -143,7 +175,7 @@ pub(crate) async fn fetch_all(
     let mut budget = MAX_MESSAGE_BYTES;
     for url in urls {
         if failure.is_none() {
-            match fetch(&core.media_http, url, budget).await {
+            match fetch(core, url, budget).await {
                 Ok(f) => {
                     budget -= f.bytes.as_ref().map_or(0, Bytes::len);
                     out.push(f);
@@ -180,7 +212,7 @@ pub(crate) async fn fetch_into_state(core: &Core, sid: &MessageSid) {
     };
     let mut budget = MAX_MESSAGE_BYTES;
     for (media_sid, url) in wanted {
-        let Ok(f) = fetch(&core.media_http, &url, budget).await else {
+        let Ok(f) = fetch(core, &url, budget).await else {
             continue;
         };
         if let Some(bytes) = f.bytes {

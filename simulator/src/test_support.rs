@@ -152,14 +152,20 @@ async fn record(
     (st.status, [("Content-Type", "text/xml")], st.body)
 }
 
-/// Starts a [`Receiver`].
-pub(crate) async fn start_receiver(status: u16, body: &'static str) -> Receiver {
+/// A receiver's app (answering every request with `status` and `body`) and what it received.
+pub(crate) fn receiver_app(status: u16, body: &'static str) -> (Router, Arc<Mutex<Vec<Hit>>>) {
     let hits = Arc::new(Mutex::new(Vec::new()));
     let app = Router::new().fallback(record).with_state(ReceiverState {
         hits: hits.clone(),
         status: StatusCode::from_u16(status).unwrap(),
         body,
     });
+    (app, hits)
+}
+
+/// Starts a [`Receiver`].
+pub(crate) async fn start_receiver(status: u16, body: &'static str) -> Receiver {
+    let (app, hits) = receiver_app(status, body);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let task = tokio::spawn(async move {

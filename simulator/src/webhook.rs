@@ -34,6 +34,7 @@ use twilio_wire::sid::MessageSid;
 use twilio_wire::signature;
 
 use crate::state::SimState;
+use crate::transport::{self, TransportError};
 use crate::{Core, SimError, WebhookFault};
 
 /// Twilio's webhook `User-Agent`.
@@ -220,10 +221,11 @@ pub(crate) enum Outcome {
     /// An injected [`WebhookFault::Timeout`] swallowed the answer.
     TimedOut,
     /// The request could not be sent or its answer read.
-    Failed(reqwest::Error),
+    Failed(TransportError),
 }
 
-/// One signed POST of `params` to `url` (no fragment).
+/// One signed POST of `params` to `url` (no fragment), over the network or in process
+/// (`transport`).
 async fn post_once(
     core: &Core,
     url: &str,
@@ -231,7 +233,7 @@ async fn post_once(
     idempotency_token: &str,
     signature: &str,
     timeout: Option<Duration>,
-) -> Result<Answer, reqwest::Error> {
+) -> Result<Answer, TransportError> {
     let mut request = core
         .http
         .post(url)
@@ -241,12 +243,13 @@ async fn post_once(
     if let Some(t) = timeout {
         request = request.timeout(t);
     }
-    let response = request.send().await?;
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await?;
+    let request = request
+        .build()
+        .map_err(|e| TransportError::Read(e.to_string()))?;
+    let answered = transport::execute(&core.routes, &core.http, request).await?;
     Ok(Answer {
-        status,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        status: answered.status,
+        body: String::from_utf8_lossy(&answered.body).into_owned(),
     })
 }
 
@@ -312,10 +315,8 @@ pub(crate) async fn deliver(
                 Failure::Read,
                 "the app did not answer in time (injected timeout)".to_owned(),
             ),
-            Outcome::Failed(e) if e.is_connect() => {
-                (Failure::Connect, format!("cannot connect: {e}"))
-            }
-            Outcome::Failed(e) => (Failure::Read, format!("no usable answer: {e}")),
+            Outcome::Failed(e @ TransportError::Connect(_)) => (Failure::Connect, e.to_string()),
+            Outcome::Failed(e @ TransportError::Read(_)) => (Failure::Read, e.to_string()),
         };
         {
             let mut state = core.state();
