@@ -27,7 +27,7 @@ use convsms::domain::work_assignment::Presence;
 use convsms::engine::{ComposeRequest, ToField, CONVERSATIONAL_SMS};
 use convsms_sim::{ApiFault, CallbackFault, FaultScope, SimError, WebhookFault};
 
-use crate::check::world::Stack;
+use crate::check::world::{Stack, Transport};
 use invariants::{ActiveSms, AgentLoad, Invariant, Row, SimRow, StatusTracker, Violation};
 use report::{Options, Report, Wall};
 use traffic::{Event, Kind, Traffic};
@@ -66,20 +66,42 @@ pub struct SoakArgs {
     #[arg(long, default_value_t = 200)]
     pub conversations: usize,
     /// Inbound messages to send (the soak ends when the engine acknowledged this many).
-    #[arg(long, default_value_t = 2_000)]
+    #[arg(long, default_value_t = 2_000, conflicts_with = "duration")]
     pub messages: u64,
+    /// Run for this much virtual time instead of a number of messages (`30d`, `12h`, `2w`:
+    /// humantime's units).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub duration: Option<TimeDelta>,
     /// Agents in the SMS queue.
     #[arg(long, default_value_t = 8)]
     pub agents: usize,
     /// Faults the simulated Twilio injects.
     #[arg(long, value_enum, default_value_t = Faults::Light)]
     pub faults: Faults,
+    /// How the engine and the simulated Twilio reach each other: `inproc` hands the same signed
+    /// requests to the other side's HTTP app in process (fast), `http` sends them over loopback.
+    #[arg(long, value_enum, default_value_t = Transport::Inproc)]
+    pub transport: Transport,
+    /// Keep the engine's database in this SQLite file (WAL) instead of memory; it must not
+    /// exist yet.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
     /// Check the invariants after every N events (and at the end).
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub check_every: u64,
     /// Write the report as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+}
+
+/// Reads `--duration`: a humantime duration (`30d`, `12h 30m`), at least a second.
+fn parse_duration(text: &str) -> Result<TimeDelta, String> {
+    let d = humantime::parse_duration(text)
+        .map_err(|e| format!("{e}; expected a duration such as 30d, 12h or 90m"))?;
+    TimeDelta::from_std(d)
+        .ok()
+        .filter(|d| d.num_seconds() >= 1)
+        .ok_or_else(|| format!("{text} is not between 1 second and 100 years"))
 }
 
 /// A soak's outcome: the report, and the violation with the transcript that shows it.
@@ -193,7 +215,15 @@ pub async fn soak(args: &SoakArgs) -> anyhow::Result<Outcome> {
 impl Soak {
     /// The stack, the population and the faults, at virtual time [`crate::check::world::epoch`].
     async fn start(args: &SoakArgs) -> anyhow::Result<Soak> {
-        let stack = Stack::start(TopicSet::default()).await?;
+        if let Some(db) = &args.db {
+            anyhow::ensure!(
+                !db.exists(),
+                "--db {}: the file exists; the soak needs a fresh database (remove it, or name another)",
+                db.display()
+            );
+        }
+        let stack =
+            Stack::start_with(TopicSet::default(), args.transport, args.db.as_deref()).await?;
         let traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
         let mut s = Soak {
             stack,
@@ -215,7 +245,11 @@ impl Soak {
     /// first violation stops it.
     async fn drive(&mut self, args: &SoakArgs) -> anyhow::Result<Option<Violation>> {
         let every = args.check_every.max(1);
-        while (self.acked.len() as u64) < args.messages {
+        let until = args.duration.map(|d| self.now() + d);
+        while match until {
+            Some(until) => self.now() < until,
+            None => (self.acked.len() as u64) < args.messages,
+        } {
             let event = self.traffic.next(self.acked.len());
             self.apply(event).await?;
             self.events += 1;
@@ -627,8 +661,11 @@ mod tests {
             seed,
             conversations: 30,
             messages: 150,
+            duration: None,
             agents: 4,
             faults,
+            transport: Transport::Inproc,
+            db: None,
             check_every: 25,
             json: None,
         }
@@ -655,6 +692,40 @@ mod tests {
         }
         let c = report_without_wall(&small(12, Faults::Heavy)).await;
         assert_ne!(a["transcripts_digest"], c["transcripts_digest"]);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn inproc_and_http_give_the_same_transcripts_and_a_file_database_the_same_as_memory() {
+        let dir = std::env::temp_dir().join(format!("convsms-soak-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("soak.db");
+        let _ = std::fs::remove_file(&db);
+        let inproc = report_without_wall(&small(5, Faults::Heavy)).await;
+        let http = report_without_wall(&SoakArgs {
+            transport: Transport::Http,
+            db: Some(db.clone()),
+            ..small(5, Faults::Heavy)
+        })
+        .await;
+        assert_eq!(inproc["transcripts_digest"], http["transcripts_digest"]);
+        assert_eq!(inproc["outbound"], http["outbound"]);
+        assert_eq!(inproc["checks"], http["checks"]);
+        let rows: i64 = rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM sys_cs_message", [], |r| r.get(0))
+            .unwrap();
+        assert!(rows >= 150, "the file holds the transcripts: {rows} rows");
+        let again = soak(&SoakArgs {
+            db: Some(db.clone()),
+            ..small(5, Faults::Heavy)
+        })
+        .await
+        .unwrap_err();
+        assert!(
+            format!("{again:#}").contains("the file exists"),
+            "{again:#}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test(flavor = "current_thread")]

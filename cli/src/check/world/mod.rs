@@ -64,26 +64,74 @@ pub(crate) struct Stack {
     server: tokio::task::JoinHandle<()>,
 }
 
+/// How the engine and the simulated Twilio reach each other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Transport {
+    /// The whole signed wire over loopback HTTP: the engine's web server on a port, the
+    /// simulator's on another, reqwest in between.
+    #[default]
+    Http,
+    /// The same requests (form, Basic auth, `X-Twilio-Signature`) handed to the other side's
+    /// axum app in process, without sockets ([`TwilioClient::in_process`],
+    /// [`Simulator::route_in_process`]).
+    Inproc,
+}
+
+/// The public URL the engine has under [`Transport::Inproc`] (no socket listens there).
+const INPROC_ENGINE_URL: &str = "http://engine.inproc.invalid";
+
 impl Stack {
-    /// Builds the stack a scenario (or a soak) runs on: an in-memory SQLite database, the
-    /// simulated Twilio and the engine's web server on loopback port 0, a manual clock at
-    /// [`epoch`] shared by both, the engine signed up for the simulator's webhooks and status
-    /// callbacks, and the virtual agent's `topics`.
+    /// Builds the stack a scenario runs on: an in-memory SQLite database, the simulated Twilio
+    /// and the engine's web server on loopback port 0, a manual clock at [`epoch`] shared by
+    /// both, the engine signed up for the simulator's webhooks and status callbacks, and the
+    /// virtual agent's `topics`.
     ///
     /// # Errors
     /// A port cannot be bound or the database cannot be created.
     pub(crate) async fn start(topics: TopicSet) -> anyhow::Result<Stack> {
+        Stack::start_with(topics, Transport::Http, None).await
+    }
+
+    /// Like [`Stack::start`], over `transport`, with the database in the SQLite file `db` (WAL;
+    /// created, or opened and migrated, when it exists) instead of memory.
+    ///
+    /// # Errors
+    /// A port cannot be bound, or the database cannot be created or opened.
+    pub(crate) async fn start_with(
+        topics: TopicSet,
+        transport: Transport,
+        db: Option<&std::path::Path>,
+    ) -> anyhow::Result<Stack> {
         let clock = ManualClock::starting_at(epoch());
-        let store = Arc::new(SqliteStore::open_in_memory().context("opening the database")?);
+        let store = Arc::new(match db {
+            None => SqliteStore::open_in_memory().context("opening the database")?,
+            Some(path) => SqliteStore::open(path)
+                .with_context(|| format!("opening the database {}", path.display()))?,
+        });
         let sim = Simulator::start(
             SimConfig::for_tests(),
             crate::sim_clock::for_simulator(clock.clone()),
         )
         .await
         .context("starting the simulated Twilio")?;
-        let (listener, addr) = web::bind(0).await.context("binding the engine's port")?;
-        let engine_url = format!("http://{addr}");
-        let provider = TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token());
+        let (listener, engine_url) = match transport {
+            Transport::Http => {
+                let (listener, addr) = web::bind(0).await.context("binding the engine's port")?;
+                (Some(listener), format!("http://{addr}"))
+            }
+            Transport::Inproc => (None, INPROC_ENGINE_URL.to_owned()),
+        };
+        let provider = match transport {
+            Transport::Http => {
+                TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token())
+            }
+            Transport::Inproc => TwilioClient::in_process(
+                sim.app(),
+                &sim.base_url(),
+                sim.account_sid(),
+                sim.auth_token(),
+            ),
+        };
         let engine = Arc::new(Engine::new(
             store.clone(),
             Arc::new(provider),
@@ -98,9 +146,15 @@ impl Stack {
             auth_token: sim.auth_token().to_owned(),
             public_url: engine_url.clone(),
         });
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
+        let server = match listener {
+            Some(listener) => tokio::spawn(async move {
+                let _ = axum::serve(listener, app).await;
+            }),
+            None => {
+                sim.route_in_process(&engine_url, app);
+                tokio::spawn(async {})
+            }
+        };
         sim.set_sms_url(&format!("{engine_url}{INBOUND_PATH}"));
         engine.set_topics(Arc::new(topics));
         Ok(Stack {
