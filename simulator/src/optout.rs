@@ -74,8 +74,10 @@ pub(crate) const HELP_REPLY: &str =
 /// The kind of keyword an inbound message is, as sent in `OptOutType`.
 pub(crate) use twilio_wire::webhook::OptOutType;
 
-/// The keyword kind of `body`, when the whole trimmed body is one keyword (any case).
-pub(crate) fn classify(body: &str) -> Option<OptOutType> {
+/// The keyword kind of `body` (`Stop`, `Start` or `Help`), when the whole trimmed body is one
+/// of Twilio's keywords (any case): `" stop "` is `Stop`, `"STOP."` and `"stop please"` are
+/// ordinary messages (§7; the trimming and punctuation rules are the simulator's choice).
+pub fn classify(body: &str) -> Option<OptOutType> {
     let word = body.trim().to_uppercase();
     if STOP_WORDS.contains(&word.as_str()) {
         Some(OptOutType::Stop)

@@ -66,7 +66,13 @@ impl Engine {
         let pending = tx.pending_timers(&interaction.sys_id)?;
         let changes = actions::on_message(&interaction.sys_id, &plan.actions, &pending, side, now);
         for (action, event) in changes.cancel {
-            tx.set_timer_state(&interaction.sys_id, &action, event, TimerState::Cancelled)?;
+            tx.set_timer_state(
+                &interaction.sys_id,
+                &action,
+                event,
+                TimerState::Cancelled,
+                now,
+            )?;
         }
         for timer in &changes.schedule {
             tx.insert_timer(timer)?;
@@ -92,7 +98,7 @@ impl Engine {
             let records = tx.interactions_fields(due.iter().map(|t| t.interaction.as_str()))?;
             for firing in actions::fire_due(&due, &all, now, &records) {
                 let t = &firing.timer;
-                tx.set_timer_state(&t.interaction, &t.action, t.event, t.state)?;
+                tx.set_timer_state(&t.interaction, &t.action, t.event, t.state, now)?;
                 let Outcome::Run(action) = firing.outcome else {
                     continue;
                 };

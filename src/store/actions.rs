@@ -171,18 +171,26 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Sets the state of an interaction's pending timers of `action` and `event`.
+    /// Sets the state of an interaction's pending timers of `action` and `event`, settled at `now`
+    /// (`settled_at`).
     pub fn set_timer_state(
         &self,
         interaction: &str,
         action: &str,
         event: Event,
         state: TimerState,
+        now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.0.execute(
-            "UPDATE sys_cs_action_timer SET state = ?1
+            "UPDATE sys_cs_action_timer SET state = ?1, settled_at = ?5
              WHERE interaction = ?2 AND action = ?3 AND event = ?4 AND state = 'pending'",
-            params![state.as_str(), interaction, action, event.as_str()],
+            params![
+                state.as_str(),
+                interaction,
+                action,
+                event.as_str(),
+                ts(now)
+            ],
         )?;
         Ok(())
     }

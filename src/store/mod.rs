@@ -4,7 +4,10 @@
 //!   `migration2.sql` (send retries), 3 is `migration3.sql` (SMS update subscriptions), 4 is `migration4.sql` (topic state, cases,
 //!   orders), 5 is `migration5.sql` (messaging actions, timers, workspace notifications), 6 is
 //!   `migration6.sql` (Advanced Work Assignment: queues, presence, work items, the Ongoing tab), 7
-//!   is `migration7.sql` (work items remember timed-out offers apart from rejections).
+//!   is `migration7.sql` (work items remember timed-out offers apart from rejections), 8 is
+//!   `migration8.sql` (timers remember when they settled, for audits).
+//! - `audit`: reads only audits need (the soak's invariants): timers with their settle times,
+//!   closed interactions.
 //! - File databases use WAL; scenarios use a fresh in-memory database each.
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
@@ -22,10 +25,13 @@ use crate::domain::model::*;
 use crate::domain::phone::E164;
 
 mod actions;
+mod audit;
 mod awa;
 mod interactions;
 mod people;
 mod transcript;
+
+pub use audit::TimerAudit;
 
 /// The sys_id of the default SMS queue (migration 6): last in order, takes every interaction, and
 /// every agent with an SMS presence row is a member.
@@ -40,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration5.sql"),
     include_str!("migration6.sql"),
     include_str!("migration7.sql"),
+    include_str!("migration8.sql"),
 ];
 
 /// A store failure: a bug or a broken database file, never bad user input.

@@ -3,14 +3,20 @@
 //!
 //! The functions read small views ([`Row`], [`SimRow`], [`ActiveSms`], [`AgentLoad`]) that
 //! [`super`] builds from the SQLite store and the simulator, so a unit test can craft a
-//! violation in a few lines. Numbering follows the issue; 6-8 (liveness, opt-out, timers) are
-//! not written yet.
+//! violation in a few lines. Numbering follows the issue. Invariants 5b (oldest first) and 6
+//! (liveness) read the routing state right after a tick's routing pass ([`Routing`]), when
+//! every offer made "now" was made by that pass.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use convsms::domain::delivery::{DeliveryStatus, Direction};
-use convsms::domain::model::InteractionNumber;
+use convsms::domain::messaging_actions::TimerState;
+use convsms::domain::model::{AuthorKind, InteractionNumber};
+use convsms::domain::work_assignment::{free_capacity, Agent, Presence, Queue, WorkItem, WorkItemState};
+use convsms::store::TimerAudit;
+use twilio_wire::webhook::OptOutType;
 use convsms::engine::delivery::MAX_SEND_ATTEMPTS;
 use serde::Serialize;
 use twilio_wire::message::Direction as SimDirection;
@@ -29,18 +35,30 @@ pub enum Invariant {
     OneActivePerPair,
     /// 5. No agent holds more SMS work than their capacity.
     Capacity,
+    /// 5b. Offers go oldest-first.
+    OldestFirst,
+    /// 6. Nothing waits while an agent who may take it is available with free capacity.
+    Liveness,
+    /// 7. Nothing is sent to a handset after STOP (until START).
+    OptOut,
+    /// 8. Every timer fires once, never early, never missed; a closed interaction stays quiet.
+    Timers,
     /// 9. The transcript's segment count equals the simulator's.
     Segments,
 }
 
 impl Invariant {
     /// Every invariant, in the issue's order.
-    pub const ALL: [Invariant; 6] = [
+    pub const ALL: [Invariant; 10] = [
         Invariant::InboundOnce,
         Invariant::OutboundAtMostOnce,
         Invariant::StatusForward,
         Invariant::OneActivePerPair,
         Invariant::Capacity,
+        Invariant::OldestFirst,
+        Invariant::Liveness,
+        Invariant::OptOut,
+        Invariant::Timers,
         Invariant::Segments,
     ];
 
@@ -52,6 +70,10 @@ impl Invariant {
             Invariant::StatusForward => "3 status-never-backwards",
             Invariant::OneActivePerPair => "4 one-active-sms-per-pair",
             Invariant::Capacity => "5 agent-within-sms-capacity",
+            Invariant::OldestFirst => "5b offers-oldest-first",
+            Invariant::Liveness => "6 nothing-waits-for-a-free-agent",
+            Invariant::OptOut => "7 nothing-sent-after-stop",
+            Invariant::Timers => "8 timers-once-closed-quiet",
             Invariant::Segments => "9 segments-match-simulator",
         }
     }
@@ -111,6 +133,10 @@ pub struct Row {
     pub status: DeliveryStatus,
     /// How many times the engine handed it to the provider.
     pub attempts: i64,
+    /// Who wrote it.
+    pub author: AuthorKind,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
 }
 
 /// One message of the simulator, as the invariants read it.
@@ -122,6 +148,14 @@ pub struct SimRow {
     pub direction: SimDirection,
     /// `num_segments`.
     pub segments: usize,
+    /// Sender (E.164).
+    pub from: String,
+    /// Recipient (E.164).
+    pub to: String,
+    /// Its text.
+    pub body: String,
+    /// Twilio's `error_code`, when it failed.
+    pub error_code: Option<u32>,
 }
 
 /// An active SMS interaction: who with, on which provider number.
@@ -332,6 +366,226 @@ pub fn capacity(loads: &[AgentLoad]) -> Result<(), Violation> {
     Ok(())
 }
 
+/// The routing state right after a tick (expired offers, then a routing pass) at `now`.
+#[derive(Clone, Debug)]
+pub struct Routing {
+    /// The tick's virtual time.
+    pub now: DateTime<Utc>,
+    /// The agents (presence, SMS capacity).
+    pub agents: Vec<Agent>,
+    /// The queues and their members.
+    pub queues: Vec<Queue>,
+    /// The active work items.
+    pub items: Vec<WorkItem>,
+    /// Interaction numbers by interaction sys_id, for messages.
+    pub numbers: HashMap<String, InteractionNumber>,
+}
+
+impl Routing {
+    fn number(&self, item: &WorkItem) -> Option<&InteractionNumber> {
+        self.numbers.get(item.interaction.as_str())
+    }
+
+    fn waiting(&self) -> impl Iterator<Item = &WorkItem> {
+        self.items.iter().filter(|i| i.active && i.state.is_waiting())
+    }
+}
+
+/// Invariant 5b: offers go oldest-first. Right after a routing pass, no item offered in that
+/// pass (`offered_at` = now) is younger than an item of its queue still waiting that the same
+/// agent had not declined: the pass would have offered the older one first.
+pub fn oldest_first(r: &Routing) -> Result<(), Violation> {
+    for w in r.waiting() {
+        for x in r.items.iter().filter(|x| {
+            x.state == WorkItemState::Offered
+                && x.offered_at == Some(r.now)
+                && x.queue == w.queue
+                && (x.created_at, &x.sys_id) > (w.created_at, &w.sys_id)
+        }) {
+            let Some(agent) = &x.agent else { continue };
+            if w.declined_by.contains(agent) {
+                continue;
+            }
+            return broken(
+                Invariant::OldestFirst,
+                r.number(w),
+                format!(
+                    "{} (waiting since {}) was passed over: {agent} was offered the younger {} (created {}) at {}",
+                    r.number(w).map_or_else(|| w.interaction.to_string(), ToString::to_string),
+                    w.created_at.to_rfc3339(),
+                    r.number(x).map_or_else(|| x.interaction.to_string(), ToString::to_string),
+                    x.created_at.to_rfc3339(),
+                    r.now.to_rfc3339()
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Invariant 6 (liveness): right after a routing pass, nothing waits while a member of its queue
+/// who has not declined it is Available with free SMS capacity.
+pub fn liveness(r: &Routing) -> Result<(), Violation> {
+    let free: HashMap<&str, u32> = r
+        .agents
+        .iter()
+        .filter(|a| a.presence == Presence::Available)
+        .map(|a| (a.sys_id.as_str(), free_capacity(a, &r.items)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    for w in r.waiting() {
+        let Some(q) = r.queues.iter().find(|q| q.sys_id == w.queue) else {
+            continue;
+        };
+        let idle = q
+            .agents
+            .iter()
+            .find(|a| !w.declined_by.contains(a) && free.contains_key(a.as_str()));
+        if let Some(agent) = idle {
+            return broken(
+                Invariant::Liveness,
+                r.number(w),
+                format!(
+                    "{} waits in {} ({}) at {} while its member {agent} is available with {} free slots",
+                    r.number(w).map_or_else(|| w.interaction.to_string(), ToString::to_string),
+                    q.name,
+                    w.state.as_str(),
+                    r.now.to_rfc3339(),
+                    free[agent.as_str()]
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Invariant 7: nothing is sent to a handset after it texted an opt-out keyword to a number,
+/// until it texts an opt-in keyword there (Twilio's keywords, the whole trimmed body, any case).
+/// `sim` is the simulator's messages, oldest first; what opt-out rules allow is allowed: a reply
+/// the simulator recorded as failed with 21610.
+pub fn opt_out(sim: &[SimRow]) -> Result<(), Violation> {
+    let mut blocked: std::collections::HashSet<(&str, &str)> = Default::default();
+    for m in sim {
+        match m.direction {
+            SimDirection::Inbound => match convsms_sim::opt_out_keyword(&m.body) {
+                Some(OptOutType::Stop) => {
+                    blocked.insert((m.to.as_str(), m.from.as_str()));
+                }
+                Some(OptOutType::Start) => {
+                    blocked.remove(&(m.to.as_str(), m.from.as_str()));
+                }
+                _ => {}
+            },
+            _ if m.error_code == Some(21610) => {}
+            _ => {
+                if blocked.contains(&(m.from.as_str(), m.to.as_str())) {
+                    return broken(
+                        Invariant::OptOut,
+                        None,
+                        format!(
+                            "{} ({:?}) was sent from {} to {} after that handset texted STOP there",
+                            m.sid, m.direction, m.from, m.to
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Invariant 8, timers: a fired timer fired at or after its due time; no pending timer was due
+/// before `last_tick` (the last time the engine ran what was due); and a settled timer never
+/// changes again (remembered across checks).
+#[derive(Debug, Default)]
+pub struct TimerTracker {
+    settled: HashMap<String, (TimerState, Option<DateTime<Utc>>)>,
+}
+
+impl TimerTracker {
+    /// Checks `timers` against the rules above, then remembers the settled ones.
+    pub fn check(
+        &mut self,
+        timers: &[TimerAudit],
+        last_tick: DateTime<Utc>,
+    ) -> Result<(), Violation> {
+        for t in timers {
+            let what = format!("the {:?} timer {} of {}", t.action, t.sys_id, t.interaction);
+            if t.state == TimerState::Fired && t.settled_at.is_none_or(|at| at < t.due_at) {
+                return broken(
+                    Invariant::Timers,
+                    Some(&t.interaction),
+                    format!(
+                        "{what} fired early: due {}, fired {}",
+                        t.due_at.to_rfc3339(),
+                        t.settled_at.map_or("at an unknown time".into(), |a| a.to_rfc3339())
+                    ),
+                );
+            }
+            if t.state == TimerState::Pending && t.due_at <= last_tick {
+                return broken(
+                    Invariant::Timers,
+                    Some(&t.interaction),
+                    format!(
+                        "{what} is still pending: due {}, but the engine ran what was due at {}",
+                        t.due_at.to_rfc3339(),
+                        last_tick.to_rfc3339()
+                    ),
+                );
+            }
+            if let Some(before) = self.settled.get(&t.sys_id) {
+                if *before != (t.state, t.settled_at) {
+                    return broken(
+                        Invariant::Timers,
+                        Some(&t.interaction),
+                        format!(
+                            "{what} settled as {} and then became {} (settled again)",
+                            before.0.as_str(),
+                            t.state.as_str()
+                        ),
+                    );
+                }
+            } else if t.state != TimerState::Pending {
+                self.settled.insert(t.sys_id.clone(), (t.state, t.settled_at));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Invariant 8, closed interactions: no agent or virtual-agent message was written after the
+/// interaction closed (`closed`: number and `closed_at`).
+pub fn closed_stay_quiet(
+    rows: &[Row],
+    closed: &[(InteractionNumber, DateTime<Utc>)],
+) -> Result<(), Violation> {
+    let closed: HashMap<&InteractionNumber, DateTime<Utc>> =
+        closed.iter().map(|(n, at)| (n, *at)).collect();
+    for r in rows
+        .iter()
+        .filter(|r| matches!(r.author, AuthorKind::Agent | AuthorKind::VirtualAgent))
+    {
+        if let Some(at) = closed.get(&r.interaction) {
+            if r.created_at > *at {
+                return broken(
+                    Invariant::Timers,
+                    Some(&r.interaction),
+                    format!(
+                        "{} #{} ({:?}, {:?}) was written at {}, after the interaction closed at {}",
+                        r.interaction,
+                        r.seq,
+                        r.author,
+                        r.body,
+                        r.created_at.to_rfc3339(),
+                        at.to_rfc3339()
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Invariant 9: Every sent SMS (no media) takes as many segments in the transcript (its body,
 /// counted as Twilio does) as the simulator says.
 pub fn segments(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
@@ -361,6 +615,9 @@ pub fn segments(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
 mod tests {
     use super::*;
 
+    const SHOP: &str = "+14155550100";
+    const HANDSET: &str = "+447400123456";
+
     fn ims(n: u32) -> InteractionNumber {
         format!("IMS{n:07}").parse().unwrap()
     }
@@ -379,7 +636,17 @@ mod tests {
                 DeliveryStatus::Queued
             },
             attempts: i64::from(direction == Direction::Outbound),
+            author: if direction == Direction::Inbound {
+                AuthorKind::Requester
+            } else {
+                AuthorKind::Agent
+            },
+            created_at: t(0),
         }
+    }
+
+    fn t(seconds: i64) -> DateTime<Utc> {
+        crate::check::world::epoch() + chrono::TimeDelta::seconds(seconds)
     }
 
     fn sim(sid: u64, direction: SimDirection, segments: usize) -> SimRow {
@@ -387,6 +654,10 @@ mod tests {
             sid: MessageSid::sms(sid),
             direction,
             segments,
+            from: SHOP.to_owned(),
+            to: HANDSET.to_owned(),
+            body: "Hello".to_owned(),
+            error_code: None,
         }
     }
 
@@ -525,5 +796,139 @@ mod tests {
         // MMS rows are not counted in segments.
         r.media = true;
         assert_eq!(segments(&one, &[r]), Ok(()));
+    }
+
+    fn routing(items: Vec<WorkItem>, free_slots: u32) -> Routing {
+        let held = items.iter().filter(|i| i.holds_slot_of("alice")).count() as u32;
+        let alice = Agent {
+            sys_id: "alice".into(),
+            presence: Presence::Available,
+            sms_capacity: free_slots + held,
+        };
+        let queue = Queue {
+            sys_id: "q".into(),
+            name: "Soak".to_owned(),
+            order: 100,
+            condition: None,
+            agents: vec!["alice".into()],
+        };
+        Routing {
+            now: t(60),
+            agents: vec![alice],
+            queues: vec![queue],
+            numbers: items
+                .iter()
+                .enumerate()
+                .map(|(n, i)| (i.interaction.to_string(), ims(n as u32 + 1)))
+                .collect(),
+            items,
+        }
+    }
+
+    fn offered(item: &mut WorkItem, agent: &str, at: DateTime<Utc>) {
+        item.state = WorkItemState::Offered;
+        item.agent = Some(agent.into());
+        item.offered_at = Some(at);
+    }
+
+    #[test]
+    fn a_younger_offer_past_an_older_waiting_item_is_caught() {
+        let old = WorkItem::new("w1", "i1", "q", t(0));
+        let mut young = WorkItem::new("w2", "i2", "q", t(10));
+        offered(&mut young, "alice", t(60));
+        let r = routing(vec![old.clone(), young.clone()], 0);
+        let v = oldest_first(&r).unwrap_err();
+        assert_eq!((v.invariant, v.interaction.clone()), (Invariant::OldestFirst, Some(ims(1))));
+        assert!(v.detail.contains("younger IMS0000002"), "{v}");
+        // Alice declined the older one: passing it over is right.
+        let mut declined = old.clone();
+        declined.declined_by.push("alice".into());
+        assert_eq!(oldest_first(&routing(vec![declined, young.clone()], 0)), Ok(()));
+        // An offer made before this pass is not this pass's choice.
+        offered(&mut young, "alice", t(30));
+        assert_eq!(oldest_first(&routing(vec![old, young], 0)), Ok(()));
+    }
+
+    #[test]
+    fn an_item_waiting_while_a_member_is_free_is_caught() {
+        let waiting = WorkItem::new("w1", "i1", "q", t(0));
+        let v = liveness(&routing(vec![waiting.clone()], 1)).unwrap_err();
+        assert_eq!((v.invariant, v.interaction.clone()), (Invariant::Liveness, Some(ims(1))));
+        assert!(v.detail.contains("alice is available with 1 free slots"), "{v}");
+        assert_eq!(liveness(&routing(vec![waiting.clone()], 0)), Ok(()));
+        let mut away = routing(vec![waiting.clone()], 1);
+        away.agents[0].presence = Presence::Away;
+        assert_eq!(liveness(&away), Ok(()));
+        let mut declined = waiting;
+        declined.declined_by.push("alice".into());
+        assert_eq!(liveness(&routing(vec![declined], 1)), Ok(()));
+    }
+
+    #[test]
+    fn a_send_after_stop_is_caught_and_start_lifts_it() {
+        let inbound = |sid, body: &str| SimRow {
+            from: HANDSET.to_owned(),
+            to: SHOP.to_owned(),
+            body: body.to_owned(),
+            ..sim(sid, SimDirection::Inbound, 1)
+        };
+        let out = |sid| sim(sid, SimDirection::OutboundApi, 1);
+        assert_eq!(opt_out(&[inbound(1, "hi"), out(2)]), Ok(()));
+        let v = opt_out(&[inbound(1, " stop "), out(2)]).unwrap_err();
+        assert_eq!(v.invariant, Invariant::OptOut);
+        assert!(v.detail.contains("after that handset texted STOP"), "{v}");
+        assert_eq!(opt_out(&[inbound(1, "STOP"), inbound(2, "start"), out(3)]), Ok(()));
+        // A reply the simulator failed with 21610 is what the rules allow.
+        let refused = SimRow {
+            error_code: Some(21610),
+            ..sim(2, SimDirection::OutboundReply, 1)
+        };
+        assert_eq!(opt_out(&[inbound(1, "STOP"), refused]), Ok(()));
+        // The block is per pair: another handset is not blocked.
+        let other = SimRow {
+            to: "+33612345678".to_owned(),
+            ..out(2)
+        };
+        assert_eq!(opt_out(&[inbound(1, "STOP"), other]), Ok(()));
+    }
+
+    #[test]
+    fn a_timer_early_missed_or_settled_twice_is_caught() {
+        let timer = |state, settled: Option<i64>| TimerAudit {
+            sys_id: "t1".to_owned(),
+            interaction: ims(1),
+            action: "Remind agent".to_owned(),
+            due_at: t(1800),
+            state,
+            settled_at: settled.map(t),
+        };
+        let mut tracker = TimerTracker::default();
+        assert_eq!(tracker.check(&[timer(TimerState::Pending, None)], t(1799)), Ok(()));
+        let missed = tracker.check(&[timer(TimerState::Pending, None)], t(1800)).unwrap_err();
+        assert!(missed.detail.contains("still pending"), "{missed}");
+        let early = tracker
+            .check(&[timer(TimerState::Fired, Some(1799))], t(1799))
+            .unwrap_err();
+        assert!(early.detail.contains("fired early"), "{early}");
+        assert_eq!(tracker.check(&[timer(TimerState::Fired, Some(1800))], t(1800)), Ok(()));
+        let again = tracker
+            .check(&[timer(TimerState::Fired, Some(1900))], t(1900))
+            .unwrap_err();
+        assert_eq!(again.invariant, Invariant::Timers);
+        assert!(again.detail.contains("settled again"), "{again}");
+    }
+
+    #[test]
+    fn an_agent_message_after_close_is_caught() {
+        let mut r = row(1, 3, Direction::Outbound, Some(3));
+        r.created_at = t(100);
+        let closed = [(ims(1), t(100))];
+        assert_eq!(closed_stay_quiet(std::slice::from_ref(&r), &closed), Ok(()));
+        r.created_at = t(101);
+        let v = closed_stay_quiet(std::slice::from_ref(&r), &closed).unwrap_err();
+        assert_eq!((v.invariant, v.interaction.clone()), (Invariant::Timers, Some(ims(1))));
+        // System messages (the close notice) may follow.
+        r.author = AuthorKind::System;
+        assert_eq!(closed_stay_quiet(&[r], &closed), Ok(()));
     }
 }

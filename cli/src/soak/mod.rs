@@ -28,7 +28,9 @@ use convsms::engine::{ComposeRequest, ToField, CONVERSATIONAL_SMS};
 use convsms_sim::{ApiFault, CallbackFault, FaultScope, SimError, WebhookFault};
 
 use crate::check::world::{Stack, Transport};
-use invariants::{ActiveSms, AgentLoad, Invariant, Row, SimRow, StatusTracker, Violation};
+use invariants::{
+    ActiveSms, AgentLoad, Invariant, Routing, Row, SimRow, StatusTracker, TimerTracker, Violation,
+};
 use report::{Options, Report, Wall};
 use traffic::{Event, Kind, Traffic};
 
@@ -186,6 +188,13 @@ struct Soak {
     traffic: Traffic,
     acked: Vec<twilio_wire::sid::MessageSid>,
     statuses: StatusTracker,
+    timers: TimerTracker,
+    /// When the engine last ran what was due.
+    last_tick: DateTime<Utc>,
+    /// Whether the next tick is followed by the routing invariants (5b, 6).
+    routing_check_due: bool,
+    /// The first violation a routing check found, reported at the next check.
+    routing_violation: Option<Violation>,
     checks: BTreeMap<Invariant, u64>,
     events: u64,
     redelivered: u64,
@@ -230,6 +239,10 @@ impl Soak {
             traffic,
             acked: vec![],
             statuses: StatusTracker::default(),
+            timers: TimerTracker::default(),
+            last_tick: crate::check::world::epoch(),
+            routing_check_due: true,
+            routing_violation: None,
             checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
             events: 0,
             redelivered: 0,
@@ -379,6 +392,11 @@ impl Soak {
             .tick()
             .await
             .context("running what became due")?;
+        self.last_tick = self.now();
+        if self.routing_check_due && self.routing_violation.is_none() {
+            self.routing_check_due = false;
+            self.routing_violation = self.judge_routing()?.err();
+        }
         Ok(())
     }
 
@@ -475,6 +493,10 @@ impl Soak {
     /// # Errors
     /// The store cannot be read (the outer result; the inner one is the invariants' verdict).
     fn check(&mut self) -> anyhow::Result<Result<(), Violation>> {
+        self.routing_check_due = true;
+        if let Some(v) = self.routing_violation.take() {
+            return Ok(Err(v));
+        }
         let snapshot = self.snapshot()?;
         Ok(self.judge(snapshot))
     }
@@ -486,6 +508,8 @@ impl Soak {
             sim,
             active,
             loads,
+            timers,
+            closed,
         } = snapshot;
         let mut count = |i: Invariant| *self.checks.entry(i).or_default() += 1;
         count(Invariant::InboundOnce);
@@ -499,13 +523,44 @@ impl Soak {
         invariants::one_active_per_pair(&active)?;
         count(Invariant::Capacity);
         invariants::capacity(&loads)?;
+        count(Invariant::OptOut);
+        invariants::opt_out(&sim)?;
+        count(Invariant::Timers);
+        self.timers.check(&timers, self.last_tick)?;
+        invariants::closed_stay_quiet(&rows, &closed)?;
         count(Invariant::Segments);
         invariants::segments(&sim, &rows)
     }
 
+    /// Runs invariants 5b and 6 on the routing state, right after a tick's routing pass.
+    fn judge_routing(&mut self) -> anyhow::Result<Result<(), Violation>> {
+        let now = self.now();
+        let (agents, queues, items, interactions) = self.stack.store.read(|tx| {
+            Ok::<_, convsms::store::StoreError>((
+                tx.awa_agents()?,
+                tx.awa_queues()?,
+                tx.awa_active_items()?,
+                tx.interactions()?,
+            ))
+        })?;
+        let routing = Routing {
+            now,
+            agents,
+            queues,
+            items,
+            numbers: interactions
+                .into_iter()
+                .map(|i| (i.sys_id, i.number))
+                .collect(),
+        };
+        *self.checks.entry(Invariant::OldestFirst).or_default() += 1;
+        *self.checks.entry(Invariant::Liveness).or_default() += 1;
+        Ok(invariants::oldest_first(&routing).and_then(|()| invariants::liveness(&routing)))
+    }
+
     fn snapshot(&self) -> anyhow::Result<Snapshot> {
         let store = &self.stack.store;
-        let (interactions, transcripts, agents, items) = store.read(|tx| {
+        let (interactions, transcripts, agents, items, timers, closed) = store.read(|tx| {
             let interactions = tx.interactions()?;
             let mut transcripts = Vec::with_capacity(interactions.len());
             for i in &interactions {
@@ -516,6 +571,8 @@ impl Soak {
                 transcripts,
                 tx.awa_agents()?,
                 tx.awa_active_items()?,
+                tx.audit_timers()?,
+                tx.closed_interactions()?,
             ))
         })?;
         let mut rows = vec![];
@@ -541,6 +598,8 @@ impl Soak {
                 sid: m.provider_sid,
                 status: m.status,
                 attempts: m.attempts,
+                author: m.author_kind,
+                created_at: m.created_at,
             }));
         }
         let loads = agents
@@ -564,6 +623,10 @@ impl Soak {
                 segments: m.num_segments.parse().unwrap_or(0),
                 sid: m.sid,
                 direction: m.direction,
+                from: m.from.unwrap_or_default(),
+                to: m.to,
+                body: m.body,
+                error_code: m.error_code,
             })
             .collect();
         Ok(Snapshot {
@@ -571,6 +634,8 @@ impl Soak {
             sim,
             active,
             loads,
+            timers,
+            closed,
         })
     }
 
@@ -650,6 +715,8 @@ struct Snapshot {
     sim: Vec<SimRow>,
     active: Vec<ActiveSms>,
     loads: Vec<AgentLoad>,
+    timers: Vec<convsms::store::TimerAudit>,
+    closed: Vec<(convsms::domain::model::InteractionNumber, DateTime<Utc>)>,
 }
 
 #[cfg(test)]
