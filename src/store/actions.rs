@@ -184,13 +184,7 @@ impl Tx<'_> {
         self.0.execute(
             "UPDATE sys_cs_action_timer SET state = ?1, settled_at = ?5
              WHERE interaction = ?2 AND action = ?3 AND event = ?4 AND state = 'pending'",
-            params![
-                state.as_str(),
-                interaction,
-                action,
-                event.as_str(),
-                ts(now)
-            ],
+            params![state.as_str(), interaction, action, event.as_str(), ts(now)],
         )?;
         Ok(())
     }

@@ -14,13 +14,15 @@ use chrono::{DateTime, Utc};
 use convsms::domain::delivery::{DeliveryStatus, Direction};
 use convsms::domain::messaging_actions::TimerState;
 use convsms::domain::model::{AuthorKind, InteractionNumber};
-use convsms::domain::work_assignment::{free_capacity, Agent, Presence, Queue, WorkItem, WorkItemState};
-use convsms::store::TimerAudit;
-use twilio_wire::webhook::OptOutType;
+use convsms::domain::work_assignment::{
+    free_capacity, Agent, Presence, Queue, WorkItem, WorkItemState,
+};
 use convsms::engine::delivery::MAX_SEND_ATTEMPTS;
+use convsms::store::TimerAudit;
 use serde::Serialize;
 use twilio_wire::message::Direction as SimDirection;
 use twilio_wire::sid::MessageSid;
+use twilio_wire::webhook::OptOutType;
 
 /// One of the invariants the soak checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -178,6 +180,9 @@ pub struct AgentLoad {
     pub capacity: u32,
     /// The interactions of the active Offered or Accepted work items they hold.
     pub held: Vec<InteractionNumber>,
+    /// What they held when their capacity was last lowered below their load: lowering a capacity
+    /// revokes nothing, so these may keep them over it.
+    pub kept: Vec<InteractionNumber>,
 }
 
 /// Invariant 1: Every inbound SMS the webhook acknowledged (`acked`) is in exactly one transcript,
@@ -345,10 +350,11 @@ pub fn one_active_per_pair(active: &[ActiveSms]) -> Result<(), Violation> {
 }
 
 /// Invariant 5: No agent holds more SMS work (active Offered or Accepted items) than their
-/// capacity.
+/// capacity, except work they held when their capacity was lowered ([`AgentLoad::kept`]: the
+/// engine revokes nothing, it only offers no more until the load falls below the capacity).
 pub fn capacity(loads: &[AgentLoad]) -> Result<(), Violation> {
     for l in loads {
-        if l.held.len() > l.capacity as usize {
+        if l.held.len() > l.capacity as usize && l.held.iter().any(|h| !l.kept.contains(h)) {
             let held: Vec<String> = l.held.iter().map(ToString::to_string).collect();
             return broken(
                 Invariant::Capacity,
@@ -387,7 +393,9 @@ impl Routing {
     }
 
     fn waiting(&self) -> impl Iterator<Item = &WorkItem> {
-        self.items.iter().filter(|i| i.active && i.state.is_waiting())
+        self.items
+            .iter()
+            .filter(|i| i.active && i.state.is_waiting())
     }
 }
 
@@ -518,7 +526,8 @@ impl TimerTracker {
                     format!(
                         "{what} fired early: due {}, fired {}",
                         t.due_at.to_rfc3339(),
-                        t.settled_at.map_or("at an unknown time".into(), |a| a.to_rfc3339())
+                        t.settled_at
+                            .map_or("at an unknown time".into(), |a| a.to_rfc3339())
                     ),
                 );
             }
@@ -546,7 +555,8 @@ impl TimerTracker {
                     );
                 }
             } else if t.state != TimerState::Pending {
-                self.settled.insert(t.sys_id.clone(), (t.state, t.settled_at));
+                self.settled
+                    .insert(t.sys_id.clone(), (t.state, t.settled_at));
             }
         }
         Ok(())
@@ -773,15 +783,22 @@ mod tests {
             agent: "alice".to_owned(),
             capacity: 2,
             held: vec![ims(1), ims(2)],
+            kept: vec![],
         };
         assert_eq!(capacity(std::slice::from_ref(&l)), Ok(()));
         l.held.push(ims(3));
-        let v = capacity(&[l]).unwrap_err();
+        let v = capacity(std::slice::from_ref(&l)).unwrap_err();
         assert_eq!(
             (v.invariant, v.interaction.clone()),
             (Invariant::Capacity, Some(ims(3)))
         );
         assert!(v.detail.contains("holds 3"), "{v}");
+        // Capacity lowered from 3 to 2 while holding all three: nothing is revoked.
+        l.kept = l.held.clone();
+        assert_eq!(capacity(std::slice::from_ref(&l)), Ok(()));
+        // But no new work while over it.
+        l.held = vec![ims(1), ims(2), ims(4)];
+        assert!(capacity(&[l]).is_err());
     }
 
     #[test]
@@ -838,12 +855,18 @@ mod tests {
         offered(&mut young, "alice", t(60));
         let r = routing(vec![old.clone(), young.clone()], 0);
         let v = oldest_first(&r).unwrap_err();
-        assert_eq!((v.invariant, v.interaction.clone()), (Invariant::OldestFirst, Some(ims(1))));
+        assert_eq!(
+            (v.invariant, v.interaction.clone()),
+            (Invariant::OldestFirst, Some(ims(1)))
+        );
         assert!(v.detail.contains("younger IMS0000002"), "{v}");
         // Alice declined the older one: passing it over is right.
         let mut declined = old.clone();
         declined.declined_by.push("alice".into());
-        assert_eq!(oldest_first(&routing(vec![declined, young.clone()], 0)), Ok(()));
+        assert_eq!(
+            oldest_first(&routing(vec![declined, young.clone()], 0)),
+            Ok(())
+        );
         // An offer made before this pass is not this pass's choice.
         offered(&mut young, "alice", t(30));
         assert_eq!(oldest_first(&routing(vec![old, young], 0)), Ok(()));
@@ -853,8 +876,14 @@ mod tests {
     fn an_item_waiting_while_a_member_is_free_is_caught() {
         let waiting = WorkItem::new("w1", "i1", "q", t(0));
         let v = liveness(&routing(vec![waiting.clone()], 1)).unwrap_err();
-        assert_eq!((v.invariant, v.interaction.clone()), (Invariant::Liveness, Some(ims(1))));
-        assert!(v.detail.contains("alice is available with 1 free slots"), "{v}");
+        assert_eq!(
+            (v.invariant, v.interaction.clone()),
+            (Invariant::Liveness, Some(ims(1)))
+        );
+        assert!(
+            v.detail.contains("alice is available with 1 free slots"),
+            "{v}"
+        );
         assert_eq!(liveness(&routing(vec![waiting.clone()], 0)), Ok(()));
         let mut away = routing(vec![waiting.clone()], 1);
         away.agents[0].presence = Presence::Away;
@@ -877,7 +906,10 @@ mod tests {
         let v = opt_out(&[inbound(1, " stop "), out(2)]).unwrap_err();
         assert_eq!(v.invariant, Invariant::OptOut);
         assert!(v.detail.contains("after that handset texted STOP"), "{v}");
-        assert_eq!(opt_out(&[inbound(1, "STOP"), inbound(2, "start"), out(3)]), Ok(()));
+        assert_eq!(
+            opt_out(&[inbound(1, "STOP"), inbound(2, "start"), out(3)]),
+            Ok(())
+        );
         // A reply the simulator failed with 21610 is what the rules allow.
         let refused = SimRow {
             error_code: Some(21610),
@@ -903,14 +935,22 @@ mod tests {
             settled_at: settled.map(t),
         };
         let mut tracker = TimerTracker::default();
-        assert_eq!(tracker.check(&[timer(TimerState::Pending, None)], t(1799)), Ok(()));
-        let missed = tracker.check(&[timer(TimerState::Pending, None)], t(1800)).unwrap_err();
+        assert_eq!(
+            tracker.check(&[timer(TimerState::Pending, None)], t(1799)),
+            Ok(())
+        );
+        let missed = tracker
+            .check(&[timer(TimerState::Pending, None)], t(1800))
+            .unwrap_err();
         assert!(missed.detail.contains("still pending"), "{missed}");
         let early = tracker
             .check(&[timer(TimerState::Fired, Some(1799))], t(1799))
             .unwrap_err();
         assert!(early.detail.contains("fired early"), "{early}");
-        assert_eq!(tracker.check(&[timer(TimerState::Fired, Some(1800))], t(1800)), Ok(()));
+        assert_eq!(
+            tracker.check(&[timer(TimerState::Fired, Some(1800))], t(1800)),
+            Ok(())
+        );
         let again = tracker
             .check(&[timer(TimerState::Fired, Some(1900))], t(1900))
             .unwrap_err();
@@ -926,7 +966,10 @@ mod tests {
         assert_eq!(closed_stay_quiet(std::slice::from_ref(&r), &closed), Ok(()));
         r.created_at = t(101);
         let v = closed_stay_quiet(std::slice::from_ref(&r), &closed).unwrap_err();
-        assert_eq!((v.invariant, v.interaction.clone()), (Invariant::Timers, Some(ims(1))));
+        assert_eq!(
+            (v.invariant, v.interaction.clone()),
+            (Invariant::Timers, Some(ims(1)))
+        );
         // System messages (the close notice) may follow.
         r.author = AuthorKind::System;
         assert_eq!(closed_stay_quiet(&[r], &closed), Ok(()));

@@ -58,6 +58,32 @@ impl Faults {
     }
 }
 
+/// On or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
+/// The virtual agent's topics in a soak: the project's own, built into the binary so a soak
+/// runs the same from any folder.
+const SOAK_TOPICS: [(&str, &str); 3] = [
+    (
+        "greeting.toml",
+        include_str!("../../../topics/greeting.toml"),
+    ),
+    (
+        "talk_to_agent.toml",
+        include_str!("../../../topics/talk_to_agent.toml"),
+    ),
+    (
+        "order_status.toml",
+        include_str!("../../../topics/order_status.toml"),
+    ),
+];
+
 /// `convsms soak`'s arguments.
 #[derive(Clone, Debug, Args)]
 pub struct SoakArgs {
@@ -88,6 +114,10 @@ pub struct SoakArgs {
     /// exist yet.
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
+    /// Whether new conversations go to the virtual agent first (the project's greeting,
+    /// talk_to_agent and order_status topics, built in) or straight to live agents.
+    #[arg(long, value_enum, default_value_t = Switch::On, value_name = "on|off")]
+    pub virtual_agent: Switch,
     /// Check the invariants after every N events (and at the end).
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub check_every: u64,
@@ -189,6 +219,8 @@ struct Soak {
     acked: Vec<twilio_wire::sid::MessageSid>,
     statuses: StatusTracker,
     timers: TimerTracker,
+    /// Work agents kept when their capacity was lowered below their load, by agent sys_id.
+    kept: BTreeMap<String, Vec<convsms::domain::model::InteractionNumber>>,
     /// When the engine last ran what was due.
     last_tick: DateTime<Utc>,
     /// Whether the next tick is followed by the routing invariants (5b, 6).
@@ -231,8 +263,13 @@ impl Soak {
                 db.display()
             );
         }
-        let stack =
-            Stack::start_with(TopicSet::default(), args.transport, args.db.as_deref()).await?;
+        let topics = match args.virtual_agent {
+            Switch::On => {
+                TopicSet::from_sources(SOAK_TOPICS).context("loading the soak's topics")?
+            }
+            Switch::Off => TopicSet::default(),
+        };
+        let stack = Stack::start_with(topics, args.transport, args.db.as_deref()).await?;
         let traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
         let mut s = Soak {
             stack,
@@ -240,6 +277,7 @@ impl Soak {
             acked: vec![],
             statuses: StatusTracker::default(),
             timers: TimerTracker::default(),
+            kept: BTreeMap::new(),
             last_tick: crate::check::world::epoch(),
             routing_check_due: true,
             routing_violation: None,
@@ -272,12 +310,16 @@ impl Soak {
                 }
             }
         }
-        // Let every callback and retry come due, then check once more.
-        for _ in 0..4 {
+        // Let every callback, retry and timer come due (each wait may start new sends: an idle
+        // close notice, a reminder), then check once more: at most two virtual days.
+        let mut settled = Ok(());
+        for _ in 0..96 {
             self.wait(TimeDelta::minutes(30)).await?;
+            settled = invariants::settled(&self.snapshot()?.rows);
+            if settled.is_ok() {
+                break;
+            }
         }
-        let snapshot = self.snapshot()?;
-        let settled = invariants::settled(&snapshot.rows);
         *self
             .checks
             .entry(Invariant::OutboundAtMostOnce)
@@ -296,15 +338,23 @@ impl Soak {
         self.stack.clock.now()
     }
 
-    /// Provider numbers, requesters, agents in one queue, the virtual agent off, and faults.
+    /// Provider numbers, requesters, agents in one queue, the virtual agent on or off, and
+    /// faults.
     fn setup(&mut self, args: &SoakArgs) -> anyhow::Result<()> {
         let engine = &self.stack.engine;
         self.stack
             .store
             .write(|tx| {
-                tx.set_property(convsms::engine::properties::VIRTUAL_AGENT_ENABLED, "false")
+                tx.set_property(
+                    convsms::engine::properties::VIRTUAL_AGENT_ENABLED,
+                    if args.virtual_agent == Switch::On {
+                        "true"
+                    } else {
+                        "false"
+                    },
+                )
             })
-            .context("turning the virtual agent off")?;
+            .context("turning the virtual agent on or off")?;
         for n in &self.traffic.providers {
             let n = engine
                 .add_provider_number("Conversational SMS", CONVERSATIONAL_SMS, n.as_str())
@@ -403,31 +453,23 @@ impl Soak {
     async fn apply(&mut self, event: Event) -> anyhow::Result<()> {
         let engine = self.stack.engine.clone();
         match event {
-            Event::Text { from, to, body } => {
-                let handset = self.traffic.handsets[from].number.as_str().to_owned();
-                let provider = self.traffic.providers[to].as_str().to_owned();
-                let keyword = body.trim().to_ascii_uppercase();
-                match self
-                    .stack
-                    .sim
-                    .send_inbound(&handset, &provider, &body, &[])
-                    .await
-                {
-                    Ok(d) if d.http_status == 200 => {
-                        if keyword == "STOP" {
-                            self.traffic.handsets[from].opted_out = true;
-                        } else if keyword == "START" {
-                            self.traffic.handsets[from].opted_out = false;
-                        } else {
-                            self.acked.push(d.sid);
-                        }
-                    }
-                    Ok(_) | Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
-                    Err(e) => {
-                        return Err(e).with_context(|| format!("{handset} texting {provider}"))
-                    }
-                }
+            Event::Mms {
+                from,
+                to,
+                body,
+                media,
+            } => {
+                let urls: Vec<String> = (0..media)
+                    .map(|k| format!("https://cdn.example.com/soak/photo-{}-{k}.jpg", self.events))
+                    .collect();
+                self.text(from, to, body, &urls).await?;
             }
+            Event::Capacity(a, capacity) => {
+                let agent = &self.traffic.agents[a];
+                engine.set_sms_capacity(agent, capacity)?;
+                self.keep_over_capacity()?;
+            }
+            Event::Text { from, to, body } => self.text(from, to, body, &[]).await?,
             Event::Redeliver(i) => {
                 let sid = self.acked[i].clone();
                 match self.stack.sim.redeliver_inbound(&sid).await {
@@ -484,6 +526,70 @@ impl Soak {
                 }
             }
             Event::Wait(seconds) => self.wait(TimeDelta::seconds(seconds)).await?,
+        }
+        Ok(())
+    }
+
+    /// After a capacity change: remembers, for each agent now over capacity, the work they hold
+    /// (which the engine lets them keep); forgets it for agents within capacity.
+    fn keep_over_capacity(&mut self) -> anyhow::Result<()> {
+        for l in self.snapshot_loads()? {
+            if l.held.len() > l.capacity as usize {
+                self.kept.insert(l.agent, l.held);
+            } else {
+                self.kept.remove(&l.agent);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every agent's capacity and held work ([`AgentLoad::kept`] filled in).
+    fn snapshot_loads(&self) -> anyhow::Result<Vec<AgentLoad>> {
+        let (agents, items, interactions) = self.stack.store.read(|tx| {
+            Ok::<_, convsms::store::StoreError>((
+                tx.awa_agents()?,
+                tx.awa_active_items()?,
+                tx.interactions()?,
+            ))
+        })?;
+        let numbers: std::collections::HashMap<_, _> = interactions
+            .into_iter()
+            .map(|i| (i.sys_id, i.number))
+            .collect();
+        Ok(loads(&agents, &items, &numbers, &self.kept))
+    }
+
+    /// Handset `from` texts provider number `to`: `body` and `media` URLs. Keywords (Twilio's and
+    /// ServiceNow's) are not conversation: they are not counted as acknowledged inbound messages.
+    async fn text(
+        &mut self,
+        from: usize,
+        to: usize,
+        body: String,
+        media: &[String],
+    ) -> anyhow::Result<()> {
+        let handset = self.traffic.handsets[from].number.as_str().to_owned();
+        let provider = self.traffic.providers[to].as_str().to_owned();
+        let twilio = convsms_sim::opt_out_keyword(&body);
+        let servicenow = convsms::domain::keywords::keyword(&body);
+        match self
+            .stack
+            .sim
+            .send_inbound(&handset, &provider, &body, media)
+            .await
+        {
+            Ok(d) if d.http_status == 200 => match (twilio, servicenow) {
+                (Some(twilio_wire::webhook::OptOutType::Stop), _) => {
+                    self.traffic.handsets[from].opted_out = true;
+                }
+                (Some(twilio_wire::webhook::OptOutType::Start), _) => {
+                    self.traffic.handsets[from].opted_out = false;
+                }
+                (Some(_), _) | (_, Some(_)) => {}
+                (None, None) => self.acked.push(d.sid),
+            },
+            Ok(_) | Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
+            Err(e) => return Err(e).with_context(|| format!("{handset} texting {provider}")),
         }
         Ok(())
     }
@@ -602,18 +708,7 @@ impl Soak {
                 created_at: m.created_at,
             }));
         }
-        let loads = agents
-            .iter()
-            .map(|a| AgentLoad {
-                agent: a.sys_id.to_string(),
-                capacity: a.sms_capacity,
-                held: items
-                    .iter()
-                    .filter(|w| w.holds_slot_of(&a.sys_id))
-                    .filter_map(|w| by_sys_id.get(&w.interaction).cloned())
-                    .collect(),
-            })
-            .collect();
+        let loads = loads(&agents, &items, &by_sys_id, &self.kept);
         let sim = self
             .stack
             .sim
@@ -709,6 +804,29 @@ impl Soak {
     }
 }
 
+/// Each agent's capacity and the interactions of the work items holding a slot, with what they
+/// kept when their capacity was lowered (`kept`, by agent sys_id).
+fn loads(
+    agents: &[convsms::domain::work_assignment::Agent],
+    items: &[convsms::domain::work_assignment::WorkItem],
+    numbers: &std::collections::HashMap<String, convsms::domain::model::InteractionNumber>,
+    kept: &BTreeMap<String, Vec<convsms::domain::model::InteractionNumber>>,
+) -> Vec<AgentLoad> {
+    agents
+        .iter()
+        .map(|a| AgentLoad {
+            agent: a.sys_id.to_string(),
+            capacity: a.sms_capacity,
+            held: items
+                .iter()
+                .filter(|w| w.holds_slot_of(&a.sys_id))
+                .filter_map(|w| numbers.get(&w.interaction).cloned())
+                .collect(),
+            kept: kept.get(&a.sys_id).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// What the invariants read at one moment.
 struct Snapshot {
     rows: Vec<Row>,
@@ -733,6 +851,7 @@ mod tests {
             faults,
             transport: Transport::Inproc,
             db: None,
+            virtual_agent: Switch::On,
             check_every: 25,
             json: None,
         }

@@ -96,7 +96,28 @@ pub enum Event {
     },
     /// Virtual time passes (seconds).
     Wait(i64),
+    /// Handset `from` sends an MMS with `media` images (and maybe a caption) to provider `to`.
+    Mms {
+        /// Handset index.
+        from: usize,
+        /// Provider number index.
+        to: usize,
+        /// The caption (may be empty).
+        body: String,
+        /// How many images (1-3); their URLs are `https://cdn.example.com/soak/…` (the simulator
+        /// does not fetch inbound media).
+        media: usize,
+    },
+    /// An agent (index) changes their SMS capacity.
+    Capacity(usize, u32),
 }
+
+/// What requesters answer the virtual agent with, besides free text: topic triggers, choice
+/// numbers, yes and no, and asking for a live agent mid-topic.
+const VA_ANSWERS: [&str; 9] = ["agent", "order", "1", "2", "3", "7", "yes", "no", "AGENT"];
+
+/// Keywords requesters text now and then: Twilio's HELP and ServiceNow's Notification.
+const KEYWORDS: [&str; 3] = ["HELP", "Notification", "info"];
 
 /// The seeded generator and the population it drew.
 pub struct Traffic {
@@ -227,13 +248,31 @@ impl Traffic {
                     }
                 } else if self.chance(0.01) {
                     "STOP".to_owned()
+                } else if self.chance(0.01) {
+                    KEYWORDS[self.pick(KEYWORDS.len())].to_owned()
+                } else if self.chance(0.05) {
+                    let media = 1 + self.pick(3);
+                    let body = if self.chance(0.5) {
+                        self.body()
+                    } else {
+                        String::new()
+                    };
+                    return Event::Mms {
+                        from,
+                        to,
+                        body,
+                        media,
+                    };
+                } else if self.chance(0.25) {
+                    VA_ANSWERS[self.pick(VA_ANSWERS.len())].to_owned()
                 } else {
                     self.body()
                 };
                 Event::Text { from, to, body }
             }
             45..=46 if acked > 0 => Event::Redeliver(self.pick(acked)),
-            47..=51 => {
+            47 => Event::Capacity(self.pick(agents), self.rng.random_range(0..5)),
+            48..=51 => {
                 let presence = match self.rng.random_range(0..10) {
                     0..=6 => Presence::Available,
                     7..=8 => Presence::Away,
