@@ -353,7 +353,19 @@ impl Simulator {
         self.core.state().outbound_created()
     }
 
-    /// Every message, inbound and outbound, oldest first.
+    /// At most `limit` messages (inbound and outbound) whose SID counter (the number the SID's
+    /// hex digits spell, [`MessageSid::number`]) is above `counter`, oldest first: for reading
+    /// what is new since the last look without copying everything.
+    pub fn messages_after(&self, counter: u64, limit: usize) -> Vec<Message> {
+        self.core.state().messages_after(counter, limit)
+    }
+
+    /// Message `sid` (inbound or outbound), if the simulator holds it.
+    pub fn message(&self, sid: &MessageSid) -> Option<Message> {
+        self.core.state().find(sid).map(|r| r.message.clone())
+    }
+
+    /// Every message, inbound and outbound, oldest first (O(n): a copy of everything held).
     pub fn messages(&self) -> Vec<Message> {
         self.core.state().messages()
     }

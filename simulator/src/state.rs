@@ -335,6 +335,19 @@ impl SimState {
         self.outbound_created
     }
 
+    /// At most `limit` messages whose SID counter is above `counter`, oldest first.
+    pub(crate) fn messages_after(&self, counter: u64, limit: usize) -> Vec<Message> {
+        // Records are in SID-counter order (one counter, appended in order; deletes keep it).
+        let from = self
+            .records
+            .partition_point(|r| r.message.sid.number() <= u128::from(counter));
+        self.records[from..]
+            .iter()
+            .take(limit)
+            .map(|r| r.message.clone())
+            .collect()
+    }
+
     /// Every message, oldest first.
     pub(crate) fn messages(&self) -> Vec<Message> {
         self.records.iter().map(|r| r.message.clone()).collect()

@@ -1,10 +1,62 @@
-//! Reads for audits (the soak's invariants): what the engine's own queries never need.
+//! Reads for audits (the soak's invariants): what the engine's own queries never need. Each
+//! read is incremental (what changed since a time, what is in flight) and served by an index of
+//! migration 8, so an audit every few hundred events costs the same at a million messages as at a
+//! thousand.
 
 use chrono::{DateTime, Utc};
+use twilio_wire::sid::MessageSid;
 
-use super::{parsed, ts_col, ts_opt_col, StoreError, Tx};
+use super::{json_col, parsed, parsed_opt, status_col, ts, ts_col, ts_opt_col, StoreError, Tx};
 use crate::domain::messaging_actions::TimerState;
-use crate::domain::model::InteractionNumber;
+use crate::domain::model::{AuthorKind, InteractionNumber, Message};
+
+/// A transcript row with its interaction, as audits read it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditRow {
+    /// The row's SQLite rowid: a stable key, in insertion order.
+    pub rowid: i64,
+    /// Its interaction's number (`IMS` + 7 digits).
+    pub interaction: InteractionNumber,
+    /// The message (author as user_name for agents).
+    pub message: Message,
+}
+
+/// The outbound statuses that are not final, as SQL (the partial index of migration 8 lists the
+/// same).
+const IN_FLIGHT: &str =
+    "('pending', 'retrying', 'accepted', 'scheduled', 'queued', 'sending', 'sent')";
+
+/// The columns [`audit_row`] reads, from `sys_cs_message m`, `interaction i`, `sys_user u`.
+const AUDIT_COLS: &str =
+    "m.rowid, i.number, m.seq, m.direction, m.author_kind, u.user_name, m.body,
+    m.media, m.provider_sid, m.status, m.error_code, m.error_message, m.sys_created_on,
+    m.sys_updated_on, m.attempts";
+const AUDIT_FROM: &str = "sys_cs_message m JOIN interaction i ON i.sys_id = m.interaction
+    LEFT JOIN sys_user u ON u.sys_id = m.author";
+
+fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+    Ok(AuditRow {
+        rowid: r.get(0)?,
+        interaction: parsed(r, 1, "an interaction number", |s| {
+            InteractionNumber::parse(s).ok()
+        })?,
+        message: Message {
+            seq: r.get(2)?,
+            direction: parsed(r, 3, "a message direction", |s| s.parse().ok())?,
+            author_kind: parsed(r, 4, "an author kind", AuthorKind::parse)?,
+            author: r.get(5)?,
+            body: r.get(6)?,
+            media: json_col(r, 7)?,
+            provider_sid: parsed_opt(r, 8, "a MessageSid", |s| MessageSid::parse(s).ok())?,
+            status: status_col(r, 9)?,
+            error_code: r.get(10)?,
+            error_message: r.get(11)?,
+            created_at: ts_col(r, 12)?,
+            updated_at: ts_col(r, 13)?,
+            attempts: r.get(14)?,
+        },
+    })
+}
 
 /// One messaging-action timer row, as an audit reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +75,19 @@ pub struct TimerAudit {
     pub settled_at: Option<DateTime<Utc>>,
 }
 
+fn timer_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimerAudit> {
+    Ok(TimerAudit {
+        sys_id: r.get(0)?,
+        interaction: parsed(r, 1, "an interaction number", |s| {
+            InteractionNumber::parse(s).ok()
+        })?,
+        action: r.get(2)?,
+        due_at: ts_col(r, 3)?,
+        state: parsed(r, 4, "a timer state", TimerState::parse)?,
+        settled_at: ts_opt_col(r, 5)?,
+    })
+}
+
 impl Tx<'_> {
     /// Every messaging-action timer, by interaction number, action and sys_id.
     pub fn audit_timers(&self) -> Result<Vec<TimerAudit>, StoreError> {
@@ -31,18 +96,7 @@ impl Tx<'_> {
              FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
              ORDER BY i.number, t.action, t.sys_id",
         )?;
-        let rows = st.query_map([], |r| {
-            Ok(TimerAudit {
-                sys_id: r.get(0)?,
-                interaction: parsed(r, 1, "an interaction number", |s| {
-                    InteractionNumber::parse(s).ok()
-                })?,
-                action: r.get(2)?,
-                due_at: ts_col(r, 3)?,
-                state: parsed(r, 4, "a timer state", TimerState::parse)?,
-                settled_at: ts_opt_col(r, 5)?,
-            })
-        })?;
+        let rows = st.query_map([], timer_audit)?;
         rows.collect()
     }
 
@@ -62,5 +116,134 @@ impl Tx<'_> {
             ))
         })?;
         rows.collect()
+    }
+
+    /// Transcript rows written or changed at or after `since` (`sys_updated_on`), by rowid.
+    pub fn audit_messages_changed_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {AUDIT_COLS} FROM {AUDIT_FROM} WHERE m.sys_updated_on >= ?1 ORDER BY m.rowid"
+        ))?;
+        let rows = st.query_map([ts(since)], audit_row)?;
+        rows.collect()
+    }
+
+    /// The transcript rows carrying `sid` as their provider SID (at most one: the column is
+    /// unique).
+    pub fn audit_messages_with_sid(&self, sid: &MessageSid) -> Result<Vec<AuditRow>, StoreError> {
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {AUDIT_COLS} FROM {AUDIT_FROM} WHERE m.provider_sid = ?1 ORDER BY m.rowid"
+        ))?;
+        let rows = st.query_map([sid.as_str()], audit_row)?;
+        rows.collect()
+    }
+
+    /// Outbound rows not in a final status (pending, retrying, accepted, scheduled, queued,
+    /// sending, sent), by rowid.
+    pub fn audit_messages_in_flight(&self) -> Result<Vec<AuditRow>, StoreError> {
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {AUDIT_COLS} FROM {AUDIT_FROM} WHERE m.direction = 'outbound'
+               AND m.status IN {IN_FLIGHT} ORDER BY m.rowid"
+        ))?;
+        let rows = st.query_map([], audit_row)?;
+        rows.collect()
+    }
+
+    /// Calls `f` on every transcript row, by interaction number and seq, one at a time (memory
+    /// stays flat however long the transcripts are).
+    pub fn audit_each_message(&self, mut f: impl FnMut(&AuditRow)) -> Result<(), StoreError> {
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {AUDIT_COLS} FROM {AUDIT_FROM} ORDER BY i.number, m.seq"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            f(&audit_row(r)?);
+        }
+        Ok(())
+    }
+
+    /// Pairs (requester phone, provider number) with more than one active SMS interaction, and
+    /// those interactions' numbers.
+    pub fn audit_active_sms_pairs_shared(
+        &self,
+    ) -> Result<Vec<(String, String, Vec<InteractionNumber>)>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT requester_phone, provider_phone, group_concat(number, ',') FROM interaction
+             WHERE active = 1 AND channel = 'sms' AND type = 'messaging'
+             GROUP BY requester_phone, provider_phone HAVING count(*) > 1
+             ORDER BY requester_phone, provider_phone",
+        )?;
+        let rows = st.query_map([], |r| {
+            let numbers: String = r.get(2)?;
+            Ok((
+                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                numbers
+                    .split(',')
+                    .filter_map(|n| InteractionNumber::parse(n).ok())
+                    .collect(),
+            ))
+        })?;
+        rows.collect()
+    }
+
+    /// Timers settled at or after `since`, and pending timers due at or before `due_by`.
+    pub fn audit_timers_since(
+        &self,
+        since: DateTime<Utc>,
+        due_by: DateTime<Utc>,
+    ) -> Result<Vec<TimerAudit>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at
+             FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
+             WHERE t.settled_at >= ?1
+             UNION ALL
+             SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at
+             FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
+             WHERE t.state = 'pending' AND t.due_at <= ?2",
+        )?;
+        let rows = st.query_map([ts(since), ts(due_by)], timer_audit)?;
+        rows.collect()
+    }
+
+    /// How many interactions there are.
+    pub fn audit_interaction_count(&self) -> Result<u64, StoreError> {
+        self.0
+            .query_row("SELECT count(*) FROM interaction", [], |r| r.get(0))
+    }
+
+    /// When interaction `number` closed, if it did.
+    pub fn audit_closed_at(
+        &self,
+        number: &InteractionNumber,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let mut st = self
+            .0
+            .prepare_cached("SELECT closed_at FROM interaction WHERE number = ?1")?;
+        let mut rows = st.query([number.to_string()])?;
+        match rows.next()? {
+            Some(r) => ts_opt_col(r, 0),
+            None => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IN_FLIGHT;
+    use crate::domain::delivery::ALL_STATUSES;
+
+    /// The in-flight index and query list exactly the statuses that are not final.
+    #[test]
+    fn the_in_flight_list_is_the_non_final_outbound_statuses() {
+        let in_flight: Vec<&str> = ALL_STATUSES
+            .iter()
+            .filter(|s| s.rank().is_some() && !s.is_final())
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(IN_FLIGHT, format!("('{}')", in_flight.join("', '")));
+        assert!(include_str!("migration8.sql").contains(IN_FLIGHT));
     }
 }

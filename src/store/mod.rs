@@ -31,7 +31,7 @@ mod interactions;
 mod people;
 mod transcript;
 
-pub use audit::TimerAudit;
+pub use audit::{AuditRow, TimerAudit};
 
 /// The sys_id of the default SMS queue (migration 6): last in order, takes every interaction, and
 /// every agent with an SMS presence row is a member.

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use convsms::domain::delivery::{DeliveryStatus, Direction};
+use convsms::domain::delivery::{DeliveryStatus, Direction, ALL_STATUSES};
 use convsms::domain::messaging_actions::TimerState;
 use convsms::domain::model::{AuthorKind, InteractionNumber};
 use convsms::domain::work_assignment::{
@@ -119,6 +119,8 @@ fn broken(
 /// One transcript row, as the invariants read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
+    /// Its key in the store (the SQLite rowid: dense, from 1).
+    pub rowid: i64,
     /// Its interaction.
     pub interaction: InteractionNumber,
     /// Its position in the transcript.
@@ -293,10 +295,11 @@ pub fn settled(rows: &[Row]) -> Result<(), Violation> {
 }
 
 /// Invariant 3: No delivery status moves backwards: remembers each outbound message's status across
-/// checks.
+/// checks, in one byte per row (indexed by rowid), so it fits a million messages in a megabyte.
 #[derive(Debug, Default)]
 pub struct StatusTracker {
-    last: HashMap<(InteractionNumber, i64), DeliveryStatus>,
+    /// By rowid: 0 for never seen, else 1 + the status's position in [`ALL_STATUSES`].
+    last: Vec<u8>,
 }
 
 impl StatusTracker {
@@ -304,11 +307,23 @@ impl StatusTracker {
     /// it.
     pub fn check(&mut self, rows: &[Row]) -> Result<(), Violation> {
         for r in rows.iter().filter(|r| r.direction == Direction::Outbound) {
-            let key = (r.interaction.clone(), r.seq);
-            if let Some(before) = self.last.get(&key) {
+            let Ok(at) = usize::try_from(r.rowid) else {
+                continue;
+            };
+            if self.last.len() <= at {
+                self.last.resize(at + 1, 0);
+            }
+            let code = ALL_STATUSES
+                .iter()
+                .position(|s| *s == r.status)
+                .map_or(0, |p| p as u8 + 1);
+            if let Some(before) = self.last[at]
+                .checked_sub(1)
+                .map(|p| ALL_STATUSES[p as usize])
+            {
                 if let (Some(a), Some(b)) = (before.rank(), r.status.rank()) {
                     let final_changed =
-                        before.is_final() && r.status.is_final() && *before != r.status;
+                        before.is_final() && r.status.is_final() && before != r.status;
                     if b < a || final_changed {
                         return broken(
                             Invariant::StatusForward,
@@ -325,7 +340,7 @@ impl StatusTracker {
                     }
                 }
             }
-            self.last.insert(key, r.status);
+            self.last[at] = code;
         }
         Ok(())
     }
@@ -470,36 +485,51 @@ pub fn liveness(r: &Routing) -> Result<(), Violation> {
 /// Invariant 7: nothing is sent to a handset after it texted an opt-out keyword to a number,
 /// until it texts an opt-in keyword there (Twilio's keywords, the whole trimmed body, any case).
 /// `sim` is the simulator's messages, oldest first; what opt-out rules allow is allowed: a reply
-/// the simulator recorded as failed with 21610.
+/// the simulator recorded as failed with 21610. (One look at everything: [`OptOutTracker`]
+/// carries the blocks across checks.)
+#[cfg(test)]
 pub fn opt_out(sim: &[SimRow]) -> Result<(), Violation> {
-    let mut blocked: std::collections::HashSet<(&str, &str)> = Default::default();
-    for m in sim {
-        match m.direction {
-            SimDirection::Inbound => match convsms_sim::opt_out_keyword(&m.body) {
-                Some(OptOutType::Stop) => {
-                    blocked.insert((m.to.as_str(), m.from.as_str()));
-                }
-                Some(OptOutType::Start) => {
-                    blocked.remove(&(m.to.as_str(), m.from.as_str()));
-                }
-                _ => {}
-            },
-            _ if m.error_code == Some(21610) => {}
-            _ => {
-                if blocked.contains(&(m.from.as_str(), m.to.as_str())) {
-                    return broken(
-                        Invariant::OptOut,
-                        None,
-                        format!(
-                            "{} ({:?}) was sent from {} to {} after that handset texted STOP there",
-                            m.sid, m.direction, m.from, m.to
-                        ),
-                    );
+    OptOutTracker::default().check(sim)
+}
+
+/// Invariant 7 across checks: the blocked (provider number, handset) pairs so far (at most one
+/// entry per pair, whatever the length of the run).
+#[derive(Debug, Default)]
+pub struct OptOutTracker {
+    blocked: std::collections::HashSet<(String, String)>,
+}
+
+impl OptOutTracker {
+    /// Walks the simulator's messages new since the last check (`sim`, oldest first).
+    pub fn check(&mut self, sim: &[SimRow]) -> Result<(), Violation> {
+        for m in sim {
+            match m.direction {
+                SimDirection::Inbound => match convsms_sim::opt_out_keyword(&m.body) {
+                    Some(OptOutType::Stop) => {
+                        self.blocked.insert((m.to.clone(), m.from.clone()));
+                    }
+                    Some(OptOutType::Start) => {
+                        self.blocked.remove(&(m.to.clone(), m.from.clone()));
+                    }
+                    _ => {}
+                },
+                _ if m.error_code == Some(21610) => {}
+                _ => {
+                    if self.blocked.contains(&(m.from.clone(), m.to.clone())) {
+                        return broken(
+                            Invariant::OptOut,
+                            None,
+                            format!(
+                                "{} ({:?}) was sent from {} to {} after that handset texted STOP there",
+                                m.sid, m.direction, m.from, m.to
+                            ),
+                        );
+                    }
                 }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Invariant 8, timers: a fired timer fired at or after its due time; no pending timer was due
@@ -507,7 +537,15 @@ pub fn opt_out(sim: &[SimRow]) -> Result<(), Violation> {
 /// changes again (remembered across checks).
 #[derive(Debug, Default)]
 pub struct TimerTracker {
-    settled: HashMap<String, (TimerState, Option<DateTime<Utc>>)>,
+    /// Settled timers by a hash of their sys_id: the state and settle time first seen.
+    settled: HashMap<u64, (TimerState, Option<DateTime<Utc>>)>,
+}
+
+/// A timer's key in [`TimerTracker`]: FNV-1a of its sys_id (deterministic, 8 bytes).
+fn timer_key(sys_id: &str) -> u64 {
+    let mut digest = super::report::Fnv::default();
+    digest.feed(sys_id.as_bytes());
+    digest.value()
 }
 
 impl TimerTracker {
@@ -542,7 +580,8 @@ impl TimerTracker {
                     ),
                 );
             }
-            if let Some(before) = self.settled.get(&t.sys_id) {
+            let key = timer_key(&t.sys_id);
+            if let Some(before) = self.settled.get(&key) {
                 if *before != (t.state, t.settled_at) {
                     return broken(
                         Invariant::Timers,
@@ -555,8 +594,7 @@ impl TimerTracker {
                     );
                 }
             } else if t.state != TimerState::Pending {
-                self.settled
-                    .insert(t.sys_id.clone(), (t.state, t.settled_at));
+                self.settled.insert(key, (t.state, t.settled_at));
             }
         }
         Ok(())
@@ -634,6 +672,7 @@ mod tests {
 
     fn row(i: u32, seq: i64, direction: Direction, sid: Option<u64>) -> Row {
         Row {
+            rowid: i64::from(i) * 1000 + seq,
             interaction: ims(i),
             seq,
             direction,

@@ -7,6 +7,7 @@
 //! [`invariants`]; the first violation stops the run, which prints the seed, the invariant, the
 //! virtual time and the interaction's transcript and exits 1.
 
+pub mod audit;
 pub mod invariants;
 pub mod report;
 pub mod traffic;
@@ -21,18 +22,20 @@ use anyhow::Context as _;
 use chrono::{DateTime, TimeDelta, Utc};
 use clap::{Args, ValueEnum};
 use convsms::clock::Clock as _;
-use convsms::domain::model::{InteractionType, PartyTable, AGENT_ROLE};
+use convsms::domain::model::{PartyTable, AGENT_ROLE};
 use convsms::domain::topic::TopicSet;
 use convsms::domain::work_assignment::Presence;
 use convsms::engine::{ComposeRequest, ToField, CONVERSATIONAL_SMS};
 use convsms_sim::{ApiFault, CallbackFault, FaultScope, SimError, WebhookFault};
 
 use crate::check::world::{Stack, Transport};
-use invariants::{
-    ActiveSms, AgentLoad, Invariant, Routing, Row, SimRow, StatusTracker, TimerTracker, Violation,
-};
+use audit::Auditor;
+use invariants::Violation;
 use report::{Options, Report, Wall};
 use traffic::{Event, Kind, Traffic};
+
+/// How many recent acknowledged inbound SIDs Twilio's re-deliveries pick from.
+const RECENT: usize = 10_000;
 
 /// How many provider numbers the soak's account has.
 const PROVIDERS: usize = 3;
@@ -216,9 +219,13 @@ pub fn print_violation(
 struct Soak {
     stack: Stack,
     traffic: Traffic,
-    acked: Vec<twilio_wire::sid::MessageSid>,
-    statuses: StatusTracker,
-    timers: TimerTracker,
+    /// Inbound messages the webhook acknowledged (keywords aside).
+    acked: u64,
+    /// Inbound SIDs acknowledged or re-acknowledged since the last check.
+    unverified: Vec<twilio_wire::sid::MessageSid>,
+    /// The last [`RECENT`] acknowledged inbound SIDs, for Twilio's re-deliveries.
+    recent: std::collections::VecDeque<twilio_wire::sid::MessageSid>,
+    audit: Auditor,
     /// Work agents kept when their capacity was lowered below their load, by agent sys_id.
     kept: BTreeMap<String, Vec<convsms::domain::model::InteractionNumber>>,
     /// When the engine last ran what was due.
@@ -227,7 +234,6 @@ struct Soak {
     routing_check_due: bool,
     /// The first violation a routing check found, reported at the next check.
     routing_violation: Option<Violation>,
-    checks: BTreeMap<Invariant, u64>,
     events: u64,
     redelivered: u64,
     refused: u64,
@@ -274,14 +280,14 @@ impl Soak {
         let mut s = Soak {
             stack,
             traffic,
-            acked: vec![],
-            statuses: StatusTracker::default(),
-            timers: TimerTracker::default(),
+            acked: 0,
+            unverified: vec![],
+            recent: std::collections::VecDeque::new(),
+            audit: Auditor::default(),
             kept: BTreeMap::new(),
             last_tick: crate::check::world::epoch(),
             routing_check_due: true,
             routing_violation: None,
-            checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
             events: 0,
             redelivered: 0,
             refused: 0,
@@ -299,9 +305,9 @@ impl Soak {
         let until = args.duration.map(|d| self.now() + d);
         while match until {
             Some(until) => self.now() < until,
-            None => (self.acked.len() as u64) < args.messages,
+            None => self.acked < args.messages,
         } {
-            let event = self.traffic.next(self.acked.len());
+            let event = self.traffic.next(self.recent.len());
             self.apply(event).await?;
             self.events += 1;
             if self.events.is_multiple_of(every) {
@@ -315,15 +321,11 @@ impl Soak {
         let mut settled = Ok(());
         for _ in 0..96 {
             self.wait(TimeDelta::minutes(30)).await?;
-            settled = invariants::settled(&self.snapshot()?.rows);
+            settled = self.audit.check_settled(&self.stack)?;
             if settled.is_ok() {
                 break;
             }
         }
-        *self
-            .checks
-            .entry(Invariant::OutboundAtMostOnce)
-            .or_default() += 1;
         Ok(settled.err().or(self.check()?.err()))
     }
 
@@ -445,7 +447,8 @@ impl Soak {
         self.last_tick = self.now();
         if self.routing_check_due && self.routing_violation.is_none() {
             self.routing_check_due = false;
-            self.routing_violation = self.judge_routing()?.err();
+            let now = self.now();
+            self.routing_violation = self.audit.check_routing(&self.stack, now)?.err();
         }
         Ok(())
     }
@@ -471,9 +474,14 @@ impl Soak {
             }
             Event::Text { from, to, body } => self.text(from, to, body, &[]).await?,
             Event::Redeliver(i) => {
-                let sid = self.acked[i].clone();
+                let Some(sid) = self.recent.get(i).cloned() else {
+                    return Ok(());
+                };
                 match self.stack.sim.redeliver_inbound(&sid).await {
-                    Ok(d) if d.http_status == 200 => self.redelivered += 1,
+                    Ok(d) if d.http_status == 200 => {
+                        self.redelivered += 1;
+                        self.unverified.push(sid);
+                    }
                     Ok(_) | Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
                     Err(e) => return Err(e).with_context(|| format!("re-delivering {sid}")),
                 }
@@ -544,19 +552,9 @@ impl Soak {
     }
 
     /// Every agent's capacity and held work ([`AgentLoad::kept`] filled in).
-    fn snapshot_loads(&self) -> anyhow::Result<Vec<AgentLoad>> {
-        let (agents, items, interactions) = self.stack.store.read(|tx| {
-            Ok::<_, convsms::store::StoreError>((
-                tx.awa_agents()?,
-                tx.awa_active_items()?,
-                tx.interactions()?,
-            ))
-        })?;
-        let numbers: std::collections::HashMap<_, _> = interactions
-            .into_iter()
-            .map(|i| (i.sys_id, i.number))
-            .collect();
-        Ok(loads(&agents, &items, &numbers, &self.kept))
+    fn snapshot_loads(&self) -> anyhow::Result<Vec<invariants::AgentLoad>> {
+        let r = audit::routing(&self.stack, self.now())?;
+        Ok(audit::loads(&r.agents, &r.items, &r.numbers, &self.kept))
     }
 
     /// Handset `from` texts provider number `to`: `body` and `media` URLs. Keywords (Twilio's and
@@ -586,7 +584,14 @@ impl Soak {
                     self.traffic.handsets[from].opted_out = false;
                 }
                 (Some(_), _) | (_, Some(_)) => {}
-                (None, None) => self.acked.push(d.sid),
+                (None, None) => {
+                    self.acked += 1;
+                    self.unverified.push(d.sid.clone());
+                    self.recent.push_back(d.sid);
+                    if self.recent.len() > RECENT {
+                        self.recent.pop_front();
+                    }
+                }
             },
             Ok(_) | Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
             Err(e) => return Err(e).with_context(|| format!("{handset} texting {provider}")),
@@ -603,135 +608,16 @@ impl Soak {
         if let Some(v) = self.routing_violation.take() {
             return Ok(Err(v));
         }
-        let snapshot = self.snapshot()?;
-        Ok(self.judge(snapshot))
-    }
-
-    /// Runs every invariant on a snapshot, counting the checks; the first violation stops it.
-    fn judge(&mut self, snapshot: Snapshot) -> Result<(), Violation> {
-        let Snapshot {
-            rows,
-            sim,
-            active,
-            loads,
-            timers,
-            closed,
-        } = snapshot;
-        let mut count = |i: Invariant| *self.checks.entry(i).or_default() += 1;
-        count(Invariant::InboundOnce);
-        invariants::inbound_once(&self.acked, &rows)?;
-        count(Invariant::OutboundAtMostOnce);
-        invariants::outbound_at_most_once(&sim, &rows)?;
-        count(Invariant::StatusForward);
-        self.statuses.check(&rows)?;
-        let mut count = |i: Invariant| *self.checks.entry(i).or_default() += 1;
-        count(Invariant::OneActivePerPair);
-        invariants::one_active_per_pair(&active)?;
-        count(Invariant::Capacity);
-        invariants::capacity(&loads)?;
-        count(Invariant::OptOut);
-        invariants::opt_out(&sim)?;
-        count(Invariant::Timers);
-        self.timers.check(&timers, self.last_tick)?;
-        invariants::closed_stay_quiet(&rows, &closed)?;
-        count(Invariant::Segments);
-        invariants::segments(&sim, &rows)
-    }
-
-    /// Runs invariants 5b and 6 on the routing state, right after a tick's routing pass.
-    fn judge_routing(&mut self) -> anyhow::Result<Result<(), Violation>> {
         let now = self.now();
-        let (agents, queues, items, interactions) = self.stack.store.read(|tx| {
-            Ok::<_, convsms::store::StoreError>((
-                tx.awa_agents()?,
-                tx.awa_queues()?,
-                tx.awa_active_items()?,
-                tx.interactions()?,
-            ))
-        })?;
-        let routing = Routing {
+        let verdict = self.audit.check(
+            &self.stack,
             now,
-            agents,
-            queues,
-            items,
-            numbers: interactions
-                .into_iter()
-                .map(|i| (i.sys_id, i.number))
-                .collect(),
-        };
-        *self.checks.entry(Invariant::OldestFirst).or_default() += 1;
-        *self.checks.entry(Invariant::Liveness).or_default() += 1;
-        Ok(invariants::oldest_first(&routing).and_then(|()| invariants::liveness(&routing)))
-    }
-
-    fn snapshot(&self) -> anyhow::Result<Snapshot> {
-        let store = &self.stack.store;
-        let (interactions, transcripts, agents, items, timers, closed) = store.read(|tx| {
-            let interactions = tx.interactions()?;
-            let mut transcripts = Vec::with_capacity(interactions.len());
-            for i in &interactions {
-                transcripts.push(tx.transcript(&i.sys_id)?);
-            }
-            Ok::<_, convsms::store::StoreError>((
-                interactions,
-                transcripts,
-                tx.awa_agents()?,
-                tx.awa_active_items()?,
-                tx.audit_timers()?,
-                tx.closed_interactions()?,
-            ))
-        })?;
-        let mut rows = vec![];
-        let mut active = vec![];
-        let mut by_sys_id = std::collections::HashMap::new();
-        for (i, messages) in interactions.iter().zip(transcripts) {
-            by_sys_id.insert(i.sys_id.clone(), i.number.clone());
-            if i.active && i.kind == InteractionType::Messaging {
-                if let (Some(r), Some(p)) = (&i.requester_phone, &i.provider_phone) {
-                    active.push(ActiveSms {
-                        interaction: i.number.clone(),
-                        requester: r.as_str().to_owned(),
-                        provider: p.as_str().to_owned(),
-                    });
-                }
-            }
-            rows.extend(messages.into_iter().map(|m| Row {
-                interaction: i.number.clone(),
-                seq: m.seq,
-                direction: m.direction,
-                body: m.body,
-                media: !m.media.is_empty(),
-                sid: m.provider_sid,
-                status: m.status,
-                attempts: m.attempts,
-                author: m.author_kind,
-                created_at: m.created_at,
-            }));
-        }
-        let loads = loads(&agents, &items, &by_sys_id, &self.kept);
-        let sim = self
-            .stack
-            .sim
-            .messages()
-            .into_iter()
-            .map(|m| SimRow {
-                segments: m.num_segments.parse().unwrap_or(0),
-                sid: m.sid,
-                direction: m.direction,
-                from: m.from.unwrap_or_default(),
-                to: m.to,
-                body: m.body,
-                error_code: m.error_code,
-            })
-            .collect();
-        Ok(Snapshot {
-            rows,
-            sim,
-            active,
-            loads,
-            timers,
-            closed,
-        })
+            &self.unverified,
+            &self.kept,
+            self.last_tick,
+        )?;
+        self.unverified.clear();
+        Ok(verdict)
     }
 
     fn report(
@@ -745,25 +631,10 @@ impl Soak {
         let conversations = self
             .stack
             .store
-            .read(|tx| tx.interactions())
-            .context("counting the interactions")?
-            .len() as u64;
-        let mut digest = report::Fnv::default();
-        for r in self.snapshot()?.rows {
-            digest.feed(r.interaction.to_string().as_bytes());
-            digest.feed(r.seq.to_string().as_bytes());
-            digest.feed(format!("{:?}", r.direction).as_bytes());
-            digest.feed(r.body.as_bytes());
-            digest.feed(r.sid.as_ref().map_or("", |s| s.as_str()).as_bytes());
-            digest.feed(r.status.as_str().as_bytes());
-        }
-        let outbound = self
-            .stack
-            .sim
-            .messages()
-            .iter()
-            .filter(|m| m.direction != twilio_wire::message::Direction::Inbound)
-            .count() as u64;
+            .read(|tx| tx.audit_interaction_count())
+            .context("counting the interactions")?;
+        let digest = audit::transcripts_digest(&self.stack).context("reading the transcripts")?;
+        let outbound = self.stack.sim.outbound_created();
         let mut report = Report {
             options: Options {
                 seed: args.seed,
@@ -777,7 +648,7 @@ impl Soak {
                 .as_ref()
                 .map(|(v, at, _)| format!("{v} (at {})", at.to_rfc3339())),
             events: self.events,
-            inbound: self.acked.len() as u64,
+            inbound: self.acked,
             redelivered: self.redelivered,
             outbound,
             conversations,
@@ -787,8 +658,9 @@ impl Soak {
             virtual_start: virtual_start.to_rfc3339(),
             virtual_end: end.to_rfc3339(),
             virtual_seconds: (end - virtual_start).num_seconds(),
-            transcripts_digest: digest.hex(),
+            transcripts_digest: digest,
             checks: self
+                .audit
                 .checks
                 .iter()
                 .map(|(i, n)| (i.name().to_owned(), *n))
@@ -804,41 +676,9 @@ impl Soak {
     }
 }
 
-/// Each agent's capacity and the interactions of the work items holding a slot, with what they
-/// kept when their capacity was lowered (`kept`, by agent sys_id).
-fn loads(
-    agents: &[convsms::domain::work_assignment::Agent],
-    items: &[convsms::domain::work_assignment::WorkItem],
-    numbers: &std::collections::HashMap<String, convsms::domain::model::InteractionNumber>,
-    kept: &BTreeMap<String, Vec<convsms::domain::model::InteractionNumber>>,
-) -> Vec<AgentLoad> {
-    agents
-        .iter()
-        .map(|a| AgentLoad {
-            agent: a.sys_id.to_string(),
-            capacity: a.sms_capacity,
-            held: items
-                .iter()
-                .filter(|w| w.holds_slot_of(&a.sys_id))
-                .filter_map(|w| numbers.get(&w.interaction).cloned())
-                .collect(),
-            kept: kept.get(&a.sys_id).cloned().unwrap_or_default(),
-        })
-        .collect()
-}
-
-/// What the invariants read at one moment.
-struct Snapshot {
-    rows: Vec<Row>,
-    sim: Vec<SimRow>,
-    active: Vec<ActiveSms>,
-    loads: Vec<AgentLoad>,
-    timers: Vec<convsms::store::TimerAudit>,
-    closed: Vec<(convsms::domain::model::InteractionNumber, DateTime<Utc>)>,
-}
-
 #[cfg(test)]
 mod tests {
+    use super::invariants::Invariant;
     use super::*;
 
     fn small(seed: u64, faults: Faults) -> SoakArgs {

@@ -169,6 +169,11 @@ impl Fnv {
         }
     }
 
+    /// The hash.
+    pub fn value(&self) -> u64 {
+        self.0
+    }
+
     /// The hash in hex.
     pub fn hex(self) -> String {
         format!("{:016x}", self.0)

@@ -1,0 +1,331 @@
+//! [`Auditor`]: reads what changed in the store and the simulator since its last look and runs
+//! the [`invariants`] on it.
+//!
+//! Each check costs what changed since the last one, not what the run holds: transcript rows
+//! written or changed since the last check's virtual time (`sys_updated_on`, indexed), the
+//! simulator's messages after the last SID counter seen ([`convsms_sim::Simulator::messages_after`]),
+//! the inbound SIDs acknowledged since, timers settled since or overdue, the active work items and
+//! agents. What the invariants must remember across checks is compact: one byte per outbound row
+//! for statuses ([`StatusTracker`]), the blocked pairs ([`OptOutTracker`]), eight bytes and a time
+//! per settled timer ([`TimerTracker`]). A fresh auditor on a store looks at everything once: the
+//! same code checks a soak as it runs and a scenario's world at its end.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use convsms::domain::model::InteractionNumber;
+use convsms::domain::work_assignment::{Agent, WorkItem};
+use convsms::store::{AuditRow, StoreError};
+use twilio_wire::sid::MessageSid;
+
+use super::invariants::{
+    self, ActiveSms, AgentLoad, Invariant, OptOutTracker, Routing, Row, SimRow, StatusTracker,
+    TimerTracker, Violation,
+};
+use crate::check::world::Stack;
+
+/// How many simulator messages one read takes (the rest at the next read of the same check).
+const SIM_PAGE: usize = 10_000;
+
+/// The invariants' memory across checks, and how many times each was checked.
+#[derive(Debug)]
+pub struct Auditor {
+    /// Rows changed at or after this virtual time are read at the next check.
+    since: DateTime<Utc>,
+    /// The simulator's messages up to this SID counter were read.
+    sim_counter: u64,
+    statuses: StatusTracker,
+    opt_outs: OptOutTracker,
+    timers: TimerTracker,
+    /// Checks per invariant.
+    pub checks: BTreeMap<Invariant, u64>,
+}
+
+impl Default for Auditor {
+    fn default() -> Self {
+        Auditor {
+            since: DateTime::<Utc>::MIN_UTC,
+            sim_counter: 0,
+            statuses: StatusTracker::default(),
+            opt_outs: OptOutTracker::default(),
+            timers: TimerTracker::default(),
+            checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
+        }
+    }
+}
+
+/// A store row as the invariants read it.
+fn row(r: AuditRow) -> Row {
+    let m = r.message;
+    Row {
+        rowid: r.rowid,
+        interaction: r.interaction,
+        seq: m.seq,
+        direction: m.direction,
+        body: m.body,
+        media: !m.media.is_empty(),
+        sid: m.provider_sid,
+        status: m.status,
+        attempts: m.attempts,
+        author: m.author_kind,
+        created_at: m.created_at,
+    }
+}
+
+/// A simulator message as the invariants read it.
+fn sim_row(m: twilio_wire::message::Message) -> SimRow {
+    SimRow {
+        segments: m.num_segments.parse().unwrap_or(0),
+        sid: m.sid,
+        direction: m.direction,
+        from: m.from.unwrap_or_default(),
+        to: m.to,
+        body: m.body,
+        error_code: m.error_code,
+    }
+}
+
+/// Each agent's capacity and the interactions of the work items holding one of their slots, with
+/// what they kept when their capacity was lowered (`kept`, by agent sys_id).
+pub fn loads(
+    agents: &[Agent],
+    items: &[WorkItem],
+    numbers: &HashMap<String, InteractionNumber>,
+    kept: &BTreeMap<String, Vec<InteractionNumber>>,
+) -> Vec<AgentLoad> {
+    agents
+        .iter()
+        .map(|a| AgentLoad {
+            agent: a.sys_id.to_string(),
+            capacity: a.sms_capacity,
+            held: items
+                .iter()
+                .filter(|w| w.holds_slot_of(&a.sys_id))
+                .filter_map(|w| numbers.get(&w.interaction).cloned())
+                .collect(),
+            kept: kept.get(&a.sys_id).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The agents, queues, active work items and their interactions' numbers, at `now`.
+///
+/// # Errors
+/// The store cannot be read.
+pub fn routing(stack: &Stack, now: DateTime<Utc>) -> Result<Routing, StoreError> {
+    stack.store.read(|tx| {
+        let items = tx.awa_active_items()?;
+        let mut numbers = HashMap::new();
+        for w in &items {
+            if let Some(i) = tx.interaction_by_sys_id(&w.interaction)? {
+                numbers.insert(i.sys_id, i.number);
+            }
+        }
+        Ok(Routing {
+            now,
+            agents: tx.awa_agents()?,
+            queues: tx.awa_queues()?,
+            items,
+            numbers,
+        })
+    })
+}
+
+impl Auditor {
+    fn count(&mut self, i: Invariant) {
+        *self.checks.entry(i).or_default() += 1;
+    }
+
+    /// Runs invariants 1-5, 7-9 on what changed since the last check, at virtual time `now`:
+    /// `acked` are the inbound SIDs the webhook acknowledged (or re-acknowledged) since the last
+    /// check, `kept` the work agents kept when their capacity was lowered, `last_tick` when the
+    /// engine last ran what was due. The first violation stops it.
+    ///
+    /// # Errors
+    /// The store cannot be read (the outer result; the inner one is the verdict).
+    pub fn check(
+        &mut self,
+        stack: &Stack,
+        now: DateTime<Utc>,
+        acked: &[MessageSid],
+        kept: &BTreeMap<String, Vec<InteractionNumber>>,
+        last_tick: DateTime<Utc>,
+    ) -> Result<Result<(), Violation>, StoreError> {
+        let mut sim = vec![];
+        loop {
+            let page = stack.sim.messages_after(self.sim_counter, SIM_PAGE);
+            let Some(last) = page.last() else { break };
+            self.sim_counter = u64::try_from(last.sid.number()).unwrap_or(u64::MAX);
+            sim.extend(page.into_iter().map(sim_row));
+        }
+        let since = self.since;
+        let mut acked = acked.to_vec();
+        acked.sort();
+        acked.dedup();
+        let acked = &acked[..];
+        let (changed, by_sid, shared, timers, closed) = stack.store.read(|tx| {
+            let changed: Vec<Row> = tx
+                .audit_messages_changed_since(since)?
+                .into_iter()
+                .map(row)
+                .collect();
+            // The rows owning the acknowledged inbound SIDs and the simulator's new sends.
+            let mut by_sid = vec![];
+            let new_sends = sim
+                .iter()
+                .filter(|m| m.direction == twilio_wire::message::Direction::OutboundApi);
+            for sid in acked.iter().chain(new_sends.map(|m| &m.sid)) {
+                by_sid.extend(tx.audit_messages_with_sid(sid)?.into_iter().map(row));
+            }
+            let shared = tx.audit_active_sms_pairs_shared()?;
+            let mut closed = vec![];
+            let mut seen = std::collections::BTreeSet::new();
+            for r in changed.iter().filter(|r| {
+                matches!(
+                    r.author,
+                    convsms::domain::model::AuthorKind::Agent
+                        | convsms::domain::model::AuthorKind::VirtualAgent
+                )
+            }) {
+                if seen.insert(r.interaction.clone()) {
+                    if let Some(at) = tx.audit_closed_at(&r.interaction)? {
+                        closed.push((r.interaction.clone(), at));
+                    }
+                }
+            }
+            Ok::<_, StoreError>((
+                changed,
+                by_sid,
+                shared,
+                tx.audit_timers_since(since, last_tick)?,
+                closed,
+            ))
+        })?;
+        let Routing {
+            agents,
+            items,
+            numbers,
+            ..
+        } = self::routing(stack, now)?;
+        self.since = now;
+        Ok(self.judge(
+            acked, &sim, &changed, &by_sid, &shared, &agents, &items, &numbers, kept, &timers,
+            &closed, last_tick,
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn judge(
+        &mut self,
+        acked: &[MessageSid],
+        sim: &[SimRow],
+        changed: &[Row],
+        by_sid: &[Row],
+        shared: &[(String, String, Vec<InteractionNumber>)],
+        agents: &[Agent],
+        items: &[WorkItem],
+        numbers: &HashMap<String, InteractionNumber>,
+        kept: &BTreeMap<String, Vec<InteractionNumber>>,
+        timers: &[convsms::store::TimerAudit],
+        closed: &[(InteractionNumber, DateTime<Utc>)],
+        last_tick: DateTime<Utc>,
+    ) -> Result<(), Violation> {
+        self.count(Invariant::InboundOnce);
+        invariants::inbound_once(acked, by_sid)?;
+        self.count(Invariant::OutboundAtMostOnce);
+        let mut owners: Vec<Row> = changed.to_vec();
+        owners.extend(
+            by_sid
+                .iter()
+                .filter(|r| !changed.iter().any(|c| c.rowid == r.rowid))
+                .cloned(),
+        );
+        invariants::outbound_at_most_once(sim, &owners)?;
+        self.count(Invariant::StatusForward);
+        self.statuses.check(changed)?;
+        self.count(Invariant::OneActivePerPair);
+        let active: Vec<ActiveSms> = shared
+            .iter()
+            .flat_map(|(requester, provider, numbers)| {
+                numbers.iter().map(|n| ActiveSms {
+                    interaction: n.clone(),
+                    requester: requester.clone(),
+                    provider: provider.clone(),
+                })
+            })
+            .collect();
+        invariants::one_active_per_pair(&active)?;
+        self.count(Invariant::Capacity);
+        invariants::capacity(&loads(agents, items, numbers, kept))?;
+        self.count(Invariant::OptOut);
+        self.opt_outs.check(sim)?;
+        self.count(Invariant::Timers);
+        self.timers.check(timers, last_tick)?;
+        invariants::closed_stay_quiet(changed, closed)?;
+        self.count(Invariant::Segments);
+        let sent: Vec<SimRow> = sim
+            .iter()
+            .filter(|m| m.direction != twilio_wire::message::Direction::Inbound)
+            .cloned()
+            .collect();
+        // A row's send and its SID are written in one engine call, so each send is in exactly
+        // one check's window, with its row.
+        invariants::segments(&sent, changed)
+    }
+
+    /// Runs invariants 5b and 6 on the routing state right after a tick's routing pass at `now`.
+    ///
+    /// # Errors
+    /// The store cannot be read.
+    pub fn check_routing(
+        &mut self,
+        stack: &Stack,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), Violation>, StoreError> {
+        let r = routing(stack, now)?;
+        self.count(Invariant::OldestFirst);
+        self.count(Invariant::Liveness);
+        Ok(invariants::oldest_first(&r).and_then(|()| invariants::liveness(&r)))
+    }
+
+    /// Invariant 2 at the end of a run: every send is final (reads only the rows in flight).
+    ///
+    /// # Errors
+    /// The store cannot be read.
+    pub fn check_settled(&mut self, stack: &Stack) -> Result<Result<(), Violation>, StoreError> {
+        let in_flight: Vec<Row> = stack
+            .store
+            .read(|tx| tx.audit_messages_in_flight())?
+            .into_iter()
+            .map(row)
+            .collect();
+        self.count(Invariant::OutboundAtMostOnce);
+        Ok(invariants::settled(&in_flight))
+    }
+}
+
+/// The digest of every transcript row (interaction, seq, direction, body, sid, status), read one
+/// row at a time.
+///
+/// # Errors
+/// The store cannot be read.
+pub fn transcripts_digest(stack: &Stack) -> Result<String, StoreError> {
+    let mut digest = super::report::Fnv::default();
+    stack.store.read(|tx| {
+        tx.audit_each_message(|r| {
+            let m = &r.message;
+            digest.feed(r.interaction.to_string().as_bytes());
+            digest.feed(m.seq.to_string().as_bytes());
+            digest.feed(format!("{:?}", m.direction).as_bytes());
+            digest.feed(m.body.as_bytes());
+            digest.feed(
+                m.provider_sid
+                    .as_ref()
+                    .map_or("", |s| s.as_str())
+                    .as_bytes(),
+            );
+            digest.feed(m.status.as_str().as_bytes());
+        })
+    })?;
+    Ok(digest.hex())
+}
