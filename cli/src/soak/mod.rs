@@ -26,7 +26,7 @@ use convsms::domain::model::{PartyTable, AGENT_ROLE};
 use convsms::domain::topic::TopicSet;
 use convsms::domain::work_assignment::Presence;
 use convsms::engine::{ComposeRequest, ToField, CONVERSATIONAL_SMS};
-use convsms_sim::{ApiFault, CallbackFault, FaultScope, SimError, WebhookFault};
+use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimError, WebhookFault};
 
 use crate::check::world::{Stack, Transport};
 use audit::Auditor;
@@ -45,9 +45,10 @@ const PROVIDERS: usize = 3;
 pub enum Faults {
     /// No faults.
     None,
-    /// A few: 429 answers, duplicated, reordered and delayed callbacks, webhook timeouts.
+    /// A few: 429 answers, duplicated, reordered and delayed callbacks, webhook timeouts, one
+    /// handset in 50 unreachable.
     Light,
-    /// Many, and 500 answers and dropped callbacks too.
+    /// Many, and 500 answers and dropped callbacks too; one handset in 20 unreachable.
     Heavy,
 }
 
@@ -397,6 +398,19 @@ impl Soak {
             Faults::Heavy => (0.10, 0.10, 0.05),
         };
         if args.faults != Faults::None {
+            // Some handsets cannot be reached: one in 50 (light) or 20 (heavy), undelivered 30003
+            // or failed 30008.
+            let every = if args.faults == Faults::Heavy { 20 } else { 50 };
+            for (i, h) in self.traffic.handsets.iter().enumerate() {
+                if i % every == every - 1 {
+                    let profile = if i % (2 * every) == every - 1 {
+                        CarrierProfile::Unreachable
+                    } else {
+                        CarrierProfile::UnknownError
+                    };
+                    sim.set_carrier(h.number.as_str(), profile);
+                }
+            }
             let g = || FaultScope::Global;
             sim.set_api_fault(g(), Some(ApiFault::RateLimit), api);
             sim.set_webhook_fault(g(), Some(WebhookFault::Timeout), webhook);
