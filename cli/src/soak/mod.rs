@@ -25,7 +25,7 @@ use convsms::clock::Clock as _;
 use convsms::domain::model::{PartyTable, AGENT_ROLE};
 use convsms::domain::topic::TopicSet;
 use convsms::domain::work_assignment::Presence;
-use convsms::engine::{ComposeRequest, ToField, CONVERSATIONAL_SMS};
+use convsms::engine::{Attachment, ComposeRequest, ToField, CONVERSATIONAL_SMS};
 use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimError, WebhookFault};
 
 use crate::check::world::{Stack, Transport};
@@ -33,6 +33,15 @@ use audit::Auditor;
 use invariants::Violation;
 use report::{Options, Report, Wall};
 use traffic::{Event, Kind, Traffic};
+
+/// The image agents attach in Compose SMS: a 1x1 PNG.
+const SOAK_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
 
 /// How many recent acknowledged inbound SIDs Twilio's re-deliveries pick from.
 const RECENT: usize = 10_000;
@@ -487,6 +496,37 @@ impl Soak {
                 self.keep_over_capacity()?;
             }
             Event::Text { from, to, body } => self.text(from, to, body, &[]).await?,
+            Event::Compose {
+                agent,
+                to,
+                from,
+                body,
+                image,
+            } => {
+                let h = &self.traffic.handsets[to];
+                let requester = match h.kind {
+                    Kind::Known(table) => Some((table, h.name.clone())),
+                    Kind::Unknown => None,
+                };
+                let sent = engine
+                    .send_sms(ComposeRequest {
+                        agent: self.traffic.agents[agent].clone(),
+                        interaction: None,
+                        requester,
+                        from: Some(self.traffic.providers[from].as_str().to_owned()),
+                        to: ToField::Other(h.number.as_str().to_owned()),
+                        body,
+                        attachment: image.then(|| Attachment {
+                            file_name: "receipt.png".to_owned(),
+                            content_type: "image/png".to_owned(),
+                            data: SOAK_PNG.to_vec(),
+                        }),
+                    })
+                    .await;
+                if sent.is_err() {
+                    self.refused += 1;
+                }
+            }
             Event::Redeliver(i) => {
                 let Some(sid) = self.recent.get(i).cloned() else {
                     return Ok(());

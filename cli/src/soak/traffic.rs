@@ -110,6 +110,20 @@ pub enum Event {
     },
     /// An agent (index) changes their SMS capacity.
     Capacity(usize, u32),
+    /// An agent (index) starts a conversation from Compose SMS: to a handset (index), from a
+    /// provider number (index), with an image attached or not.
+    Compose {
+        /// Agent index.
+        agent: usize,
+        /// Handset index.
+        to: usize,
+        /// Provider number index.
+        from: usize,
+        /// The text.
+        body: String,
+        /// Whether a small PNG is attached (an MMS the simulator fetches from the engine).
+        image: bool,
+    },
 }
 
 /// What requesters answer the virtual agent with, besides free text: topic triggers, choice
@@ -272,6 +286,22 @@ impl Traffic {
             }
             45..=46 if acked > 0 => Event::Redeliver(self.pick(acked)),
             47 => Event::Capacity(self.pick(agents), self.rng.random_range(0..5)),
+            66 => {
+                let (agent, to, from) = (
+                    self.pick(agents),
+                    self.pick(self.handsets.len()),
+                    self.pick(self.providers.len()),
+                );
+                let body = self.body();
+                let image = self.chance(0.3);
+                Event::Compose {
+                    agent,
+                    to,
+                    from,
+                    body,
+                    image,
+                }
+            }
             48..=51 => {
                 let presence = match self.rng.random_range(0..10) {
                     0..=6 => Presence::Available,
@@ -280,7 +310,7 @@ impl Traffic {
                 };
                 Event::Presence(self.pick(agents), presence)
             }
-            52..=66 => Event::Answer {
+            52..=65 => Event::Answer {
                 agent: self.pick(agents),
                 accept: self.chance(0.85),
             },
