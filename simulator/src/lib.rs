@@ -68,6 +68,8 @@ mod validate;
 mod webhook;
 
 #[cfg(test)]
+mod retention_tests;
+#[cfg(test)]
 mod test_support;
 
 pub use api_faults::ApiFault;

@@ -673,3 +673,216 @@ mod tests {
         assert_eq!(s.owned("+14155552672"), None);
     }
 }
+
+#[cfg(test)]
+mod retention_tests {
+    use super::*;
+    use crate::list::{window, ListQuery};
+
+    /// Appends message `n` (SID counter `n`) with `status` and `holds`, as an outbound create.
+    fn push(s: &mut SimState, n: u64, status: MessageStatus, holds: u32) {
+        while s.last_message < n {
+            s.next_message_sid(false);
+        }
+        let account = AccountSid::from_counter(1);
+        let message = SimState::new_message(
+            &account,
+            NewMessage {
+                sid: MessageSid::sms(n),
+                direction: Direction::OutboundApi,
+                status,
+                from: "+14155550100",
+                to: "+14155552671",
+                body: "hi",
+                num_media: 0,
+                now: crate::test_support::t0(),
+                sent: None,
+            },
+        );
+        s.push(Record {
+            message,
+            status_callback: None,
+            media: Vec::new(),
+            inbound: None,
+            holds,
+        });
+    }
+
+    fn kept(s: &SimState) -> Vec<u64> {
+        s.records()
+            .map(|r| counter(&r.message.sid).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn retention_drops_the_oldest_settled_first_and_never_one_in_flight() {
+        let mut s = SimState::new(vec![], None, 3);
+        push(&mut s, 1, MessageStatus::Queued, 1); // in flight: its lifecycle holds it
+        push(&mut s, 2, MessageStatus::Delivered, 0);
+        push(&mut s, 3, MessageStatus::Delivered, 1); // a status callback still pending
+        s.schedule(&MessageSid::sms(2), crate::test_support::t0());
+        assert_eq!(kept(&s), [1, 2, 3]);
+        push(&mut s, 4, MessageStatus::Delivered, 0);
+        assert_eq!(kept(&s), [1, 3, 4], "the oldest settled one goes first");
+        assert_eq!(
+            s.send_at(&MessageSid::sms(2)),
+            None,
+            "its schedule went with it"
+        );
+        push(&mut s, 5, MessageStatus::Received, 0);
+        assert_eq!(kept(&s), [1, 3, 5], "neither the oldest nor a held one");
+        assert!(s.find(&MessageSid::sms(4)).is_none());
+
+        // Releasing the callback settles 3 without dropping it: 3 messages are not too many.
+        s.release(&MessageSid::sms(3));
+        assert_eq!(kept(&s), [1, 3, 5]);
+        push(&mut s, 6, MessageStatus::Failed, 0);
+        assert_eq!(kept(&s), [1, 5, 6]);
+
+        // Nothing settled: more than `retain` stay stored.
+        push(&mut s, 7, MessageStatus::Queued, 1);
+        push(&mut s, 8, MessageStatus::Queued, 1);
+        assert_eq!(kept(&s), [1, 7, 8]);
+        push(&mut s, 9, MessageStatus::Sending, 1);
+        assert_eq!(kept(&s), [1, 7, 8, 9]);
+        // 1 becomes final once its lifecycle ends; it is then the oldest settled one.
+        s.find_mut(&MessageSid::sms(1)).unwrap().message.status = MessageStatus::Delivered;
+        s.release(&MessageSid::sms(1));
+        assert_eq!(kept(&s), [7, 8, 9]);
+        // A hold taken again (a re-delivery) protects a settled message.
+        s.find_mut(&MessageSid::sms(7)).unwrap().message.status = MessageStatus::Delivered;
+        s.release(&MessageSid::sms(7));
+        s.hold(&MessageSid::sms(7));
+        s.set_retention(1);
+        assert_eq!(kept(&s), [7, 8, 9]);
+        s.release(&MessageSid::sms(7));
+        assert_eq!(kept(&s), [8, 9]);
+
+        // Counters are not affected; MM and SM with one number are different messages.
+        assert_eq!(s.next_message_sid(false).0, MessageSid::sms(10));
+        assert_eq!(s.outbound_created(), 9);
+        assert!(s.find(&MessageSid::mms(8)).is_none());
+        assert!(s.find(&MessageSid::sms(8)).is_some());
+        s.set_retention(usize::MAX);
+        push(&mut s, 11, MessageStatus::Delivered, 0);
+        push(&mut s, 12, MessageStatus::Delivered, 0);
+        assert_eq!(kept(&s), [8, 9, 11, 12]);
+        assert_eq!(
+            s.messages_after(9, 2)
+                .iter()
+                .map(|m| m.sid.number())
+                .collect::<Vec<_>>(),
+            [11, 12]
+        );
+        assert!(s.messages_after(12, 5).is_empty());
+        assert!(s.messages_after(u64::MAX, 5).is_empty());
+    }
+
+    #[test]
+    fn retain_zero_drops_each_message_once_settled() {
+        let mut s = SimState::new(vec![], None, 0);
+        push(&mut s, 1, MessageStatus::Delivered, 0);
+        assert!(kept(&s).is_empty());
+        push(&mut s, 2, MessageStatus::Queued, 1);
+        assert_eq!(kept(&s), [2]);
+        s.find_mut(&MessageSid::sms(2)).unwrap().message.status = MessageStatus::Undelivered;
+        s.settle(&MessageSid::sms(2));
+        assert_eq!(kept(&s), [2], "settle does not ignore holds");
+        s.release(&MessageSid::sms(2));
+        assert!(kept(&s).is_empty());
+    }
+
+    #[test]
+    fn the_debugger_log_and_auto_replies_keep_the_newest_retain() {
+        let mut s = SimState::new(vec![], None, 2);
+        for i in 0..5 {
+            crate::webhook::log(
+                &mut s,
+                crate::test_support::t0(),
+                11200,
+                &format!("attempt {i}"),
+                None,
+                None,
+            );
+        }
+        let messages: Vec<String> = s.debugger().into_iter().map(|e| e.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "HTTP retrieval failure: attempt 3",
+                "HTTP retrieval failure: attempt 4"
+            ]
+        );
+        let account = AccountSid::from_counter(1);
+        for body in ["STOP", "START", "HELP"] {
+            crate::optout::on_inbound(
+                &mut s,
+                &account,
+                "+14155550100",
+                "+14155552671",
+                body,
+                crate::test_support::t0(),
+            );
+        }
+        let replies: Vec<u128> = s
+            .optout
+            .auto_replies
+            .iter()
+            .map(|m| m.sid.number())
+            .collect();
+        assert_eq!(replies, [2, 3]);
+        s.set_retention(1);
+        assert_eq!(s.debugger().len(), 1);
+        assert_eq!(s.optout.auto_replies.len(), 1);
+    }
+
+    #[test]
+    fn unfiltered_windows_from_the_tree_match_the_whole_list() {
+        let mut s = SimState::new(vec![], None, usize::MAX);
+        for n in [1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13] {
+            push(&mut s, n, MessageStatus::Delivered, 0);
+        }
+        s.remove(&MessageSid::sms(7));
+        let all: Vec<&Record> = s.records().rev().collect();
+        let sid = |r: &&Record| r.message.sid.to_string();
+        let mut queries = vec!["".to_owned(), "PageToken=nope".to_owned()];
+        for size in [1, 2, 3, 4, 20] {
+            for page in 0..5 {
+                queries.push(format!("PageSize={size}&Page={page}"));
+            }
+            for n in [0u64, 1, 4, 7, 9, 12, 13, 14, u64::MAX] {
+                for kind in ["PA", "PB"] {
+                    queries.push(format!(
+                        "PageSize={size}&PageToken={kind}{}",
+                        MessageSid::mms(n)
+                    ));
+                }
+            }
+            queries.push(format!(
+                "PageSize={size}&PageToken=PASMffffffffffffffffffffffffffffffff"
+            ));
+            queries.push(format!(
+                "PageSize={size}&PageToken=PBSMffffffffffffffffffffffffffffffff"
+            ));
+            queries.push(format!(
+                "PageSize={size}&PageToken=PBSMzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz&Page=3"
+            ));
+        }
+        let mut pages = 0;
+        for q in &queries {
+            let query = ListQuery::parse(Some(q), &[]);
+            let whole = window(&all, |r| r.message.sid.as_str(), true, &query);
+            let fast = s.newest_window(query.start(), query.page_size as usize);
+            let shown = |w: &Window<&Record>| {
+                (
+                    w.items.iter().map(sid).collect::<Vec<_>>(),
+                    w.more_before,
+                    w.more_after,
+                )
+            };
+            assert_eq!(shown(&fast), shown(&whole), "{q}");
+            pages += usize::from(!whole.items.is_empty());
+        }
+        assert!(pages > queries.len() / 2, "most queries give a page");
+    }
+}
