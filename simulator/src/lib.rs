@@ -9,12 +9,18 @@
 //!
 //! * `state`: everything the simulated account holds (records of messages, their media and
 //!   inbound deliveries, the owned numbers, the SMS URL, the SID counters), behind one
-//!   `std::sync::Mutex` that is never held across an `.await`.
+//!   `std::sync::Mutex` that is never held across an `.await`. Messages live in a B-tree keyed
+//!   by SID counter, within a retention window ([`SimConfig::retain`], 100,000 by default): the
+//!   oldest *settled* messages (final, with no status change, callback or webhook delivery
+//!   pending, each of which holds its message) are dropped first, so memory stays flat over a
+//!   long run; a message in flight is never dropped. Read as you go with
+//!   [`Simulator::messages_after`] and [`Simulator::message`].
 //! * `api`: the Twilio REST surface: create, list, fetch, update (redact, cancel) and delete of
 //!   Messages (§2.1); Twilio-shaped 404s and 405s for anything else. Its child `api::respond`
 //!   holds what the Media handlers share with it: HTTP Basic auth and Twilio's error answers.
 //! * `validate`: the synchronous 400 checks of a create request (§2.2), in a fixed order.
-//! * `list`: list queries, date filters and paging (§2.4).
+//! * `list`: list queries, date filters and paging (§2.4); an unfiltered page of messages is
+//!   read around its token in the B-tree, O(page).
 //! * `media`: fetching `MediaUrl` files at create time and the Media subresource (§2.5, §9).
 //! * `testcreds`: the test credentials and their magic numbers (§10).
 //! * `api_faults`: injected 429 / 500 / latency faults of the create API ([`ApiFault`]).
