@@ -58,7 +58,7 @@ use twilio_wire::webhook::{raw_dlr_done_date, StatusCallback};
 use twilio_wire::ApiError;
 
 use crate::faults::CallbackFault;
-use crate::state::SimState;
+use crate::state::{Hold, SimState};
 use crate::{numbers, webhook, Core};
 
 /// How a handset's carrier treats messages to it; set with [`crate::Simulator::set_carrier`].
@@ -257,7 +257,7 @@ pub(crate) fn admit(state: &SimState, from: &str, to: &str) -> Result<(), ApiErr
 /// profile its `To` handset has now. A message created `queued` starts at `now`; one created
 /// `accepted` (Messaging Service) first becomes `queued` at `now`; one created `scheduled` first
 /// becomes `queued` at its `SendAt`, and the rest of the timetable counts from there. Unknown
-/// SIDs are ignored.
+/// SIDs are ignored. The lifecycle holds the message until its last step (see `state`).
 pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc>) {
     let Some(record) = state.find(sid) else {
         return;
@@ -276,6 +276,7 @@ pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc
         // Anything else (a refused reply recorded as failed, say) has no lifecycle.
         _ => return,
     }
+    state.hold(&sid);
     let lifecycle = Lifecycle {
         sid,
         created,
@@ -359,6 +360,10 @@ fn apply_next(state: &mut SimState, now: DateTime<Utc>) -> Option<Vec<Callback>>
 }
 
 /// Applies the next step of the lifecycle under `key` and returns the callbacks to POST now.
+///
+/// Holds (see `state`): the lifecycle holds its message until its last step is applied; every
+/// callback struck holds it while it waits in `delayed` or `held` or is being POSTed (one hold
+/// per copy: a duplicated callback holds twice, a dropped one not at all).
 fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u128)) -> Vec<Callback> {
     let Some(mut lifecycle) = state.delivery.lifecycles.remove(&key) else {
         return Vec::new();
@@ -367,19 +372,57 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u128)) -> Vec<Callba
     let step = lifecycle.steps[lifecycle.next];
     let sid = lifecycle.sid.clone();
     lifecycle.next += 1;
-    if lifecycle.next < lifecycle.steps.len() {
-        let next_key = (lifecycle.due(), key.1);
-        state.delivery.lifecycles.insert(next_key, lifecycle);
-    }
     let Some(record) = state.find_mut(&sid) else {
         // The message is gone (deleted): nothing to update or report.
         return Vec::new();
     };
     if record.message.status == MessageStatus::Canceled {
-        // A scheduled message canceled through the API: it goes no further.
-        state.delivery.lifecycles.retain(|_, l| l.sid != sid);
+        // A scheduled message canceled through the API: it goes no further. (`cancel` removes
+        // its lifecycle at once; this is the safety net.)
+        state.release(&sid);
         return Vec::new();
     }
+    let finished = lifecycle.next == lifecycle.steps.len();
+    if !finished {
+        let next_key = (lifecycle.due(), key.1);
+        state.delivery.lifecycles.insert(next_key, lifecycle);
+    }
+    let callbacks = apply_step(state, &sid, step, at);
+    if finished {
+        state.release(&sid);
+    }
+    callbacks
+}
+
+/// Cancels scheduled message `sid` (its status already set to `canceled`): its lifecycle, due
+/// at its `SendAt`, is removed and releases its hold, so that the message is settled at once.
+pub(crate) fn cancel(state: &mut SimState, sid: &MessageSid) {
+    let Some(at) = state.send_at(sid) else {
+        return;
+    };
+    if state
+        .delivery
+        .lifecycles
+        .remove(&(at, sid.number()))
+        .is_some()
+    {
+        state.release(sid);
+    } else {
+        state.settle(sid);
+    }
+}
+
+/// Sets the status (and dates, error) of `step` on message `sid` at `at`, and returns the
+/// callbacks to POST now, each holding the message once.
+fn apply_step(
+    state: &mut SimState,
+    sid: &MessageSid,
+    step: Step,
+    at: DateTime<Utc>,
+) -> Vec<Callback> {
+    let Some(record) = state.find_mut(sid) else {
+        return Vec::new();
+    };
     let m = &mut record.message;
     m.status = step.status;
     m.date_updated = rfc2822(at);
@@ -405,7 +448,7 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u128)) -> Vec<Callba
     state.delivery.last_callback += 1;
     let seq = state.delivery.last_callback;
     let callback = Callback {
-        sid,
+        sid: sid.clone(),
         url,
         params,
         token: format!("00000000-0000-4000-9000-{seq:012x}"),
@@ -415,7 +458,17 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u128)) -> Vec<Callba
     let fault = state
         .faults
         .pick_callback(&[numbers[0].as_str(), numbers[1].as_str()]);
-    with_fault(&mut state.delivery, callback, fault, at)
+    // Callbacks alive (waiting or about to be POSTed) are all this message's that changed here:
+    // hold it once per new one (a held callback now going out keeps the hold it had).
+    let d = &mut state.delivery;
+    let waiting = d.delayed.len() + d.held.len();
+    let out = with_fault(d, callback, fault, at);
+    let alive = d.delayed.len() + d.held.len() + out.len();
+    state.hold_n(
+        sid,
+        u32::try_from(alive.saturating_sub(waiting)).unwrap_or(u32::MAX),
+    );
+    out
 }
 
 /// The callbacks to POST now for `callback` struck by `fault`, updating the held and delayed
@@ -481,7 +534,15 @@ pub(crate) async fn run_due(core: &Core) -> usize {
             // A long flush shares its worker thread with the requests queued there.
             tokio::task::yield_now().await;
         }
-        for callback in batch {
+        // Each callback holds its message until it has been POSTed (or this future is dropped).
+        let batch: Vec<(Callback, Hold<'_>)> = batch
+            .into_iter()
+            .map(|c| {
+                let hold = Hold::adopt(core, c.sid.clone());
+                (c, hold)
+            })
+            .collect();
+        for (callback, hold) in batch {
             posted += 1;
             // The answer does not matter; failures are logged as 11200 by `deliver`.
             let _ = webhook::deliver(
@@ -493,6 +554,7 @@ pub(crate) async fn run_due(core: &Core) -> usize {
                 &callback.sid,
             )
             .await;
+            drop(hold);
         }
     }
     posted

@@ -37,7 +37,7 @@ use twilio_wire::webhook::{Geo, InboundMedia, InboundMessage, OptOutType};
 
 use crate::faults::WebhookFault;
 use crate::optout;
-use crate::state::{InboundRecord, MediaRecord, NewMessage, Record, SimState};
+use crate::state::{Hold, InboundRecord, MediaRecord, NewMessage, Record, SimState};
 use crate::twiml::{self, TwimlMessage};
 use crate::validate::{MAX_BODY_UNITS, MAX_MEDIA};
 use crate::webhook::{self, Outcome};
@@ -131,6 +131,8 @@ pub(crate) async fn send_inbound(
             status_callback: None,
             media,
             inbound: Some(inbound.clone()),
+            // The webhook delivery below; `deliver` releases it.
+            holds: 1,
         });
         let fault = state.faults.pick_webhook(&[&from, &to]);
         (sid, inbound, fault)
@@ -160,17 +162,22 @@ pub(crate) async fn redeliver_inbound(
         let fault = state
             .faults
             .pick_webhook(&[numbers[0].as_str(), numbers[1].as_str()]);
+        // The re-delivery below; `deliver` releases it.
+        state.hold(&sid);
         (sid, inbound, fault)
     };
     deliver(core, sid, &inbound, fault).await
 }
 
+/// Delivers the webhook of inbound message `sid`, which holds one hold for it (released when
+/// this returns or is dropped: retention keeps the message until its replies are recorded).
 async fn deliver(
     core: &Core,
     sid: MessageSid,
     inbound: &InboundRecord,
     fault: Option<WebhookFault>,
 ) -> Result<InboundDelivery, SimError> {
+    let _hold = Hold::adopt(core, sid.clone());
     let outcome = webhook::deliver(
         core,
         &inbound.url,
@@ -362,6 +369,7 @@ fn send_reply(
         status_callback,
         media,
         inbound: None,
+        holds: 0,
     });
     delivery::schedule(state, &sid, now);
     Ok(())

@@ -9,12 +9,18 @@
 //!
 //! * `state`: everything the simulated account holds (records of messages, their media and
 //!   inbound deliveries, the owned numbers, the SMS URL, the SID counters), behind one
-//!   `std::sync::Mutex` that is never held across an `.await`.
+//!   `std::sync::Mutex` that is never held across an `.await`. Messages live in a B-tree keyed
+//!   by SID counter, within a retention window ([`SimConfig::retain`], 100,000 by default): the
+//!   oldest *settled* messages (final, with no status change, callback or webhook delivery
+//!   pending, each of which holds its message) are dropped first, so memory stays flat over a
+//!   long run; a message in flight is never dropped. Read as you go with
+//!   [`Simulator::messages_after`] and [`Simulator::message`].
 //! * `api`: the Twilio REST surface: create, list, fetch, update (redact, cancel) and delete of
 //!   Messages (§2.1); Twilio-shaped 404s and 405s for anything else. Its child `api::respond`
 //!   holds what the Media handlers share with it: HTTP Basic auth and Twilio's error answers.
 //! * `validate`: the synchronous 400 checks of a create request (§2.2), in a fixed order.
-//! * `list`: list queries, date filters and paging (§2.4).
+//! * `list`: list queries, date filters and paging (§2.4); an unfiltered page of messages is
+//!   read around its token in the B-tree, O(page).
 //! * `media`: fetching `MediaUrl` files at create time and the Media subresource (§2.5, §9).
 //! * `testcreds`: the test credentials and their magic numbers (§10).
 //! * `api_faults`: injected 429 / 500 / latency faults of the create API ([`ApiFault`]).
@@ -68,6 +74,8 @@ mod validate;
 mod webhook;
 
 #[cfg(test)]
+mod retention_tests;
+#[cfg(test)]
 mod test_support;
 
 pub use api_faults::ApiFault;
@@ -107,13 +115,26 @@ pub struct SimConfig {
     pub test_account_sid: String,
     /// The test credentials' Auth Token. Not empty.
     pub test_auth_token: String,
+    /// The retention window, in messages (default 100,000): whenever more are stored, the oldest
+    /// *settled* ones are dropped until this many remain. Settled means in a final status
+    /// (`delivered`, `undelivered`, `failed`, `received`, `read`, `partially_delivered`,
+    /// `canceled`) with nothing pending: no scheduled status change, no status callback waiting
+    /// (delayed, held back) or being POSTed, no inbound webhook delivery in progress. A message
+    /// still in flight is never dropped, however old, so more than `retain` may be stored for a
+    /// while. A dropped message (and its media) answers 404 as a deleted one does; SID counters
+    /// and [`Simulator::outbound_created`] are unaffected. The debugger log
+    /// ([`Simulator::errors`]) and Twilio's keyword auto-replies keep their newest `retain`
+    /// entries. `usize::MAX` keeps everything; 0 drops each message as soon as it is settled.
+    /// Change it later with [`Simulator::set_retention`].
+    pub retain: usize,
 }
 
 impl SimConfig {
     /// The deterministic test configuration: port 0, account `AC00000000000000000000000000000001`,
     /// auth token `0123456789abcdef0123456789abcdef`, no numbers, no webhook; test credentials
     /// [`DEFAULT_TEST_ACCOUNT_SID`] (`AC00000000000000000000000000007e57`) /
-    /// [`DEFAULT_TEST_AUTH_TOKEN`] (`7e577e577e577e577e577e577e577e57`).
+    /// [`DEFAULT_TEST_AUTH_TOKEN`] (`7e577e577e577e577e577e577e577e57`); retention 100,000
+    /// messages.
     pub fn for_tests() -> Self {
         SimConfig {
             port: 0,
@@ -123,6 +144,7 @@ impl SimConfig {
             sms_url: None,
             test_account_sid: DEFAULT_TEST_ACCOUNT_SID.to_owned(),
             test_auth_token: DEFAULT_TEST_AUTH_TOKEN.to_owned(),
+            retain: state::DEFAULT_RETAIN,
         }
     }
 }
@@ -232,7 +254,11 @@ impl Simulator {
             ),
             api_faults: api_faults::ApiFaultState::default(),
             routes: transport::Routes::default(),
-            state: Mutex::new(state::SimState::new(config.numbers, config.sms_url)),
+            state: Mutex::new(state::SimState::new(
+                config.numbers,
+                config.sms_url,
+                config.retain,
+            )),
         });
         let app = app(&core);
         let (stop, stopped) = oneshot::channel::<()>();
@@ -341,33 +367,51 @@ impl Simulator {
         handsets::redeliver_inbound(&self.core, sid).await
     }
 
-    /// Every message sent to `to` (what that handset received, or for an account number what
-    /// handsets sent it), oldest first.
+    /// Every retained message sent to `to` (what that handset received, or for an account
+    /// number what handsets sent it), with the retained keyword auto-replies to it, oldest
+    /// first. O(n) in the retained messages.
     pub fn messages_to(&self, to: &str) -> Vec<Message> {
         self.core.state().messages_to(to)
     }
 
-    /// How many outbound messages (API creates, TwiML replies) were ever created, deleted ones
-    /// included: the same cost however many messages the simulator holds.
+    /// How many outbound messages (API creates, TwiML replies) were ever created, deleted and
+    /// dropped ones included: the same cost however many messages the simulator holds.
     pub fn outbound_created(&self) -> u64 {
         self.core.state().outbound_created()
     }
 
-    /// At most `limit` messages (inbound and outbound) whose SID counter (the number the SID's
-    /// hex digits spell, [`MessageSid::number`]) is above `counter`, oldest first: for reading
-    /// what is new since the last look without copying everything.
+    /// Every retained message (see [`SimConfig::retain`]), inbound and outbound, oldest first.
+    /// O(n): it copies them all, under the state lock; a harness reading as it goes should use
+    /// [`Simulator::messages_after`].
+    pub fn messages(&self) -> Vec<Message> {
+        self.core.state().messages()
+    }
+
+    /// At most `limit` retained messages whose SID counter (the number in the SID,
+    /// [`MessageSid::number`]: `n` for `SM`/`MM` + `{n:032x}`) is greater than `counter`, oldest
+    /// (lowest counter) first; `counter` 0 starts at the first. To read everything once, pass the
+    /// counter of the last message of the previous call. Messages dropped by retention or
+    /// deleted are skipped, and counters taken by keyword auto-replies (not account messages)
+    /// are gaps. O(log n + limit).
     pub fn messages_after(&self, counter: u64, limit: usize) -> Vec<Message> {
         self.core.state().messages_after(counter, limit)
     }
 
-    /// Message `sid` (inbound or outbound), if the simulator holds it.
+    /// Message `sid` as stored, or `None` when it was never created, was deleted or was dropped
+    /// by retention. O(log n), without copying any other message.
     pub fn message(&self, sid: &MessageSid) -> Option<Message> {
         self.core.state().find(sid).map(|r| r.message.clone())
     }
 
-    /// Every message, inbound and outbound, oldest first (O(n): a copy of everything held).
-    pub fn messages(&self) -> Vec<Message> {
-        self.core.state().messages()
+    /// How many messages are stored now (retained), inbound and outbound. O(1).
+    pub fn stored(&self) -> usize {
+        self.core.state().len()
+    }
+
+    /// Keeps at most `retain` messages from now on (see [`SimConfig::retain`]); shrinking it
+    /// drops the oldest settled messages at once. `usize::MAX` keeps everything.
+    pub fn set_retention(&self, retain: usize) {
+        self.core.state().set_retention(retain);
     }
 
     /// Stops the server and waits until it has stopped (in-flight requests finish first).

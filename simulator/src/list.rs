@@ -117,8 +117,43 @@ impl ListQuery {
 }
 
 /// The counter of a SID: its 32 hex digits as a number (the simulator's SIDs are counters).
-fn sid_number(sid: &str) -> Option<u128> {
+pub(crate) fn sid_number(sid: &str) -> Option<u128> {
     u128::from_str_radix(sid.get(2..)?, 16).ok()
+}
+
+/// Where a page starts, as `query` asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// A `PA` token: the first record further along the list than the record numbered `n`.
+    After(u128),
+    /// A `PB` token: the page that ends just before the record numbered `n` (or, when fewer than
+    /// a page precede it, the first page).
+    Before(u128),
+    /// No usable token: record number `Page × PageSize` (0-based) of the list.
+    Offset(usize),
+}
+
+impl ListQuery {
+    /// Where the page starts (see the module docs). A `PA`/`PB` token whose SID digits are not
+    /// hex starts at the top of the list.
+    pub(crate) fn start(&self) -> Start {
+        match self.token() {
+            Some(Token::After(t)) => sid_number(&t).map_or(Start::Offset(0), Start::After),
+            Some(Token::Before(t)) => sid_number(&t).map_or(Start::Offset(0), Start::Before),
+            None => Start::Offset((self.page as usize).saturating_mul(self.page_size as usize)),
+        }
+    }
+}
+
+/// A page of a list and whether records precede or follow it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Window<T> {
+    /// The records on the page, in list order.
+    pub(crate) items: Vec<T>,
+    /// True when the list has records before the page.
+    pub(crate) more_before: bool,
+    /// True when the list has records after the page.
+    pub(crate) more_after: bool,
 }
 
 /// One page cut from a list, with its meta keys.
@@ -129,47 +164,58 @@ pub(crate) struct Page<T> {
     pub(crate) meta: PageMeta,
 }
 
-/// Cuts the page `query` asks for from `items` (the whole filtered list, in list order) and
-/// builds its meta keys for the list at `path`. `sid` gives a record's SID; `descending` tells
-/// whether SID counters decrease along the list (newest first) or increase.
-pub(crate) fn paginate<T: Clone>(
+/// Cuts the window `query` asks for from `items` (the whole filtered list, in list order). `sid`
+/// gives a record's SID; `descending` tells whether SID counters decrease along the list (newest
+/// first) or increase. O(n) in `items`.
+pub(crate) fn window<T: Clone>(
     items: &[T],
     sid: impl Fn(&T) -> &str,
     descending: bool,
-    path: &str,
     query: &ListQuery,
-) -> Page<T> {
+) -> Window<T> {
     let size = query.page_size as usize;
     // Is `item` further along the list than the record numbered `n`?
     let beyond = |item: &T, n: u128| {
         sid_number(sid(item)).is_some_and(|m| if descending { m < n } else { m > n })
     };
-    let start = match query.token() {
-        Some(Token::After(t)) => match sid_number(&t) {
-            Some(n) => items
+    let start = match query.start() {
+        Start::After(n) => items
+            .iter()
+            .position(|i| beyond(i, n))
+            .unwrap_or(items.len()),
+        Start::Before(n) => {
+            let end = items
                 .iter()
-                .position(|i| beyond(i, n))
-                .unwrap_or(items.len()),
-            None => 0,
-        },
-        Some(Token::Before(t)) => match sid_number(&t) {
-            Some(n) => {
-                let end = items
-                    .iter()
-                    .position(|i| beyond(i, n) || sid_number(sid(i)) == Some(n))
-                    .unwrap_or(items.len());
-                end.saturating_sub(size)
-            }
-            None => 0,
-        },
-        None => (query.page as usize).saturating_mul(size).min(items.len()),
+                .position(|i| beyond(i, n) || sid_number(sid(i)) == Some(n))
+                .unwrap_or(items.len());
+            end.saturating_sub(size)
+        }
+        Start::Offset(o) => o.min(items.len()),
     };
     let end = (start + size).min(items.len());
-    let page: Vec<T> = items[start..end].to_vec();
-    let next_token = (end < items.len())
+    Window {
+        items: items[start..end].to_vec(),
+        more_before: start > 0,
+        more_after: end < items.len(),
+    }
+}
+
+/// The page of `window` with its meta keys for the list at `path`: `next_page_uri` carries a
+/// `PA` token of the last record when records follow, `previous_page_uri` a `PB` token of the
+/// first when records precede. `sid` gives a record's SID.
+pub(crate) fn page_of<T>(
+    window: Window<T>,
+    sid: impl Fn(&T) -> &str,
+    path: &str,
+    query: &ListQuery,
+) -> Page<T> {
+    let page = window.items;
+    let next_token = window
+        .more_after
         .then(|| page.last().map(|i| format!("PA{}", sid(i))))
         .flatten();
-    let previous_token = (start > 0)
+    let previous_token = window
+        .more_before
         .then(|| page.first().map(|i| format!("PB{}", sid(i))))
         .flatten();
     let meta = PageMeta::new(&PageLinks {
@@ -183,6 +229,19 @@ pub(crate) fn paginate<T: Clone>(
         previous_token,
     });
     Page { items: page, meta }
+}
+
+/// Cuts the page `query` asks for from `items` (the whole filtered list, in list order) and
+/// builds its meta keys for the list at `path`: [`window`] then [`page_of`].
+pub(crate) fn paginate<T: Clone>(
+    items: &[T],
+    sid: impl Fn(&T) -> &str,
+    descending: bool,
+    path: &str,
+    query: &ListQuery,
+) -> Page<T> {
+    let w = window(items, &sid, descending, query);
+    page_of(w, sid, path, query)
 }
 
 /// A parsed date filter value.

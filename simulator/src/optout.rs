@@ -97,8 +97,9 @@ pub(crate) struct OptOutState {
     disabled: bool,
     /// Blocked `(account number, handset)` pairs, both normalised.
     blocked: BTreeSet<(String, String)>,
-    /// Auto-replies delivered to handsets, oldest first; not account messages.
-    pub(crate) auto_replies: Vec<Message>,
+    /// Auto-replies delivered to handsets, oldest first, the newest `retain` of them; not account
+    /// messages.
+    pub(crate) auto_replies: std::collections::VecDeque<Message>,
 }
 
 impl OptOutState {
@@ -161,7 +162,8 @@ pub(crate) fn on_inbound(
                 sent: Some(now),
             },
         );
-        state.optout.auto_replies.push(message);
+        let cap = state.retain();
+        crate::state::push_bounded(&mut state.optout.auto_replies, message, cap);
     }
     Some(kind)
 }
@@ -212,7 +214,7 @@ mod tests {
     #[test]
     fn blocks_are_per_pair_and_ignored_while_disabled() {
         let account = AccountSid::from_counter(1);
-        let mut s = SimState::new(vec![], None);
+        let mut s = SimState::new(vec![], None, crate::state::DEFAULT_RETAIN);
         let t = crate::delivery::testing::t0();
         assert_eq!(
             on_inbound(&mut s, &account, "+14155550100", "+14155552671", "stop", t),

@@ -99,7 +99,7 @@ pub(crate) fn log(
     sid: Option<&MessageSid>,
     url: Option<&str>,
 ) {
-    state.debugger.push(DebuggerEvent {
+    state.log_debugger(DebuggerEvent {
         code,
         message: format!("{}: {detail}", title(code)),
         sid: sid.cloned(),
@@ -340,9 +340,10 @@ pub(crate) async fn deliver(
 impl crate::Simulator {
     /// The debugger log, oldest first: every failed webhook or status-callback attempt (11200),
     /// every TwiML answer that could not be read (12100) or was partly skipped (12200), and every
-    /// `<Message>` reply refused for its `to` (14101), `from` (14102) or body (14103).
+    /// `<Message>` reply refused for its `to` (14101), `from` (14102) or body (14103). Only the
+    /// newest [`crate::SimConfig::retain`] events are kept.
     pub fn errors(&self) -> Vec<DebuggerEvent> {
-        self.core.state().debugger.clone()
+        self.core.state().debugger()
     }
 }
 

@@ -49,7 +49,7 @@ use twilio_wire::page::MessagePage;
 use twilio_wire::sid::MessageSid;
 use twilio_wire::ApiError;
 
-use crate::list::{paginate, DateFilter, ListQuery};
+use crate::list::{page_of, window, DateFilter, ListQuery, Page};
 use crate::state::{NewMessage, Record, SimState};
 use crate::validate::Credentials;
 use crate::{media, validate, Core};
@@ -156,15 +156,16 @@ async fn create_message(
         // Segments are counted when a scheduled message is sent (OAI scheduled SMS example).
         message.num_segments = "0".to_owned();
     }
+    if let Some(at) = request.send_at {
+        state.schedule(&sid, at);
+    }
     state.push(Record {
         message: message.clone(),
         status_callback: request.status_callback,
         media,
         inbound: None,
+        holds: 0,
     });
-    if let Some(at) = request.send_at {
-        state.schedule(sid.clone(), at);
-    }
     if let Some(failure) = media_failure {
         // The answer says `queued`; the stored message fails at once (see `media`).
         if let Some(record) = state.find_mut(&sid) {
@@ -176,6 +177,8 @@ async fn create_message(
         }
     }
     crate::delivery::schedule(&mut state, &sid, now);
+    // A message that failed at once has no lifecycle: retention may drop it from now on.
+    state.settle(&sid);
     Ok((StatusCode::CREATED, Json(message)))
 }
 
@@ -218,7 +221,9 @@ fn message_sid(file: &str, uri: &Uri) -> Result<MessageSid, ApiError> {
 }
 
 /// `GET /2010-04-01/Accounts/{AccountSid}/Messages.json`: filters `To`, `From`, `DateSent`,
-/// `DateSent<`, `DateSent>`; newest first; paged as in [`crate::list`].
+/// `DateSent<`, `DateSent>`; newest first; paged as in [`crate::list`]. Without filters a page
+/// costs O(page size) however many messages are retained (a `Page` offset without a token:
+/// O(offset)); with filters, O(retained messages).
 async fn list_messages(
     State(core): State<Arc<Core>>,
     Path(account): Path<String>,
@@ -241,23 +246,39 @@ async fn list_messages(
         None => true,
         Some((given, normal)) => value.is_some_and(|v| v == given || v == normal),
     };
-    let items: Vec<Message> = {
-        let state = core.state();
-        state
-            .records()
-            .iter()
-            .rev()
-            .filter(|r| {
-                let m = &r.message;
-                matches(Some(&m.to), &to)
-                    && matches(m.from.as_deref(), &from)
-                    && dates.matches(m.date_sent.as_deref())
-            })
-            .map(|r| shown(&core, r))
-            .collect()
-    };
     let path = format!("/{API_VERSION}/Accounts/{}/Messages.json", core.account_sid);
-    let page = paginate(&items, |m| m.sid.as_str(), true, &path, &query);
+    fn sid<'a>(r: &'a &Record) -> &'a str {
+        r.message.sid.as_str()
+    }
+    let page = {
+        let state = core.state();
+        let window = if query.filters.is_empty() {
+            // O(page): read around the token in the B-tree.
+            state.newest_window(query.start(), query.page_size as usize)
+        } else {
+            // O(n): the filters are checked on every retained message, copying references only.
+            let items: Vec<&Record> = state
+                .records()
+                .rev()
+                .filter(|r| {
+                    let m = &r.message;
+                    matches(Some(&m.to), &to)
+                        && matches(m.from.as_deref(), &from)
+                        && dates.matches(m.date_sent.as_deref())
+                })
+                .collect();
+            window(&items, sid, true, &query)
+        };
+        let page = page_of(window, sid, &path, &query);
+        Page {
+            items: page
+                .items
+                .iter()
+                .map(|r| shown(&core, r))
+                .collect::<Vec<_>>(),
+            meta: page.meta,
+        }
+    };
     Ok(Json(MessagePage {
         meta: page.meta,
         messages: page.items,
@@ -333,20 +354,11 @@ async fn update_message(
         record.message.body = String::new();
         record.message.date_updated = now;
     }
-    Ok(Json(shown(&core, record)))
-}
-
-/// True for the statuses a message can be deleted in.
-fn is_final(status: MessageStatus) -> bool {
-    !matches!(
-        status,
-        MessageStatus::Queued
-            | MessageStatus::Sending
-            | MessageStatus::Sent
-            | MessageStatus::Accepted
-            | MessageStatus::Scheduled
-            | MessageStatus::Receiving
-    )
+    let shown = shown(&core, record);
+    if cancel {
+        crate::delivery::cancel(&mut state, &sid);
+    }
+    Ok(Json(shown))
 }
 
 /// `DELETE /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`: 204 with an empty body.
@@ -360,7 +372,7 @@ async fn delete_message(
     let sid = message_sid(&file, &uri)?;
     let mut state = core.state();
     let record = state.find(&sid).ok_or_else(|| resource_not_found(&uri))?;
-    if !is_final(record.message.status) {
+    if !crate::state::is_final(record.message.status) {
         return Err(ApiError::new(
             20009,
             400,

@@ -132,7 +132,7 @@ async fn faults(State(core): State<Arc<Core>>, Json(req): Json<FaultsRequest>) -
 }
 
 async fn errors(State(core): State<Arc<Core>>) -> Json<Vec<DebuggerEvent>> {
-    Json(core.state().debugger.clone())
+    Json(core.state().debugger())
 }
 
 #[cfg(test)]

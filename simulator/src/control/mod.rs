@@ -16,8 +16,8 @@
 //! Errors are `{"error": "…"}` with a 4xx/5xx status; a malformed JSON body gets axum's JSON
 //! rejection instead (HTTP 400/415/422 with a plain-text body), on every route.
 //!
-//! * `GET /_sim/messages?to=E164`: the Message resources sent to `to`, oldest first; without
-//!   `to`, every message. A `+` that was not percent-encoded arrives as a space; a leading space
+//! * `GET /_sim/messages?to=E164`: the retained Message resources sent to `to`, oldest first;
+//!   without `to`, every retained message (see [`crate::SimConfig::retain`]). A `+` that was not percent-encoded arrives as a space; a leading space
 //!   is read back as `+`.
 //! * `POST /_sim/inbound` with `{"from", "to", "body", "media_urls"}` (`body` and `media_urls`
 //!   optional): a handset texts the account. 400 + `{"error"}` for [`crate::SimError::NoSmsUrl`]
@@ -26,7 +26,7 @@
 //! * `POST /_sim/reset`: forgets every message, media file, schedule, opt-out block, status
 //!   callback and debugger entry, restarts the SID counters, and removes every fault (API faults
 //!   and their generator too); the account's numbers and SMS URL stay. Everything else the state
-//!   holds returns to its start-up value. Empty body.
+//!   holds returns to its start-up value (the retention window stays as set). Empty body.
 //! * `POST /_sim/flush`: the simulator cannot move a clock it does not own: it applies what is
 //!   due by the clock it was started with. A standalone server runs on wall time, so a flush
 //!   there delivers whatever has become due since the messages were created (nothing runs on its
