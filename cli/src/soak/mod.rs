@@ -5,10 +5,16 @@
 //! carries events out one at a time (no concurrency, no wall time), so a seed reproduces a run.
 //! Every `--check-every` events and at the end it reads the store and the simulator and runs
 //! [`invariants`]; the first violation stops the run, which prints the seed, the invariant, the
-//! virtual time and the interaction's transcript and exits 1.
+//! virtual time and the interaction's transcript and exits 1. It also shrinks the events that
+//! led there ([`shrink`]: replays of fewer events on fresh stacks) and writes them as a feature
+//! file of catalogue steps ([`feature`]), so `convsms check` on it fails for the same reason.
 
+pub mod defect;
+pub mod feature;
 pub mod invariants;
 pub mod report;
+pub mod shrink;
+pub mod snapshot;
 pub mod traffic;
 
 use std::collections::BTreeMap;
@@ -21,19 +27,26 @@ use anyhow::Context as _;
 use chrono::{DateTime, TimeDelta, Utc};
 use clap::{Args, ValueEnum};
 use convsms::clock::Clock as _;
-use convsms::domain::model::{InteractionType, PartyTable, AGENT_ROLE};
+use convsms::domain::model::{PartyTable, AGENT_ROLE};
 use convsms::domain::topic::TopicSet;
 use convsms::domain::work_assignment::Presence;
 use convsms::engine::{ComposeRequest, ToField, CONVERSATIONAL_SMS};
 use convsms_sim::{ApiFault, CallbackFault, FaultScope, SimError, WebhookFault};
 
 use crate::check::world::{Stack, Transport};
-use invariants::{ActiveSms, AgentLoad, Invariant, Row, SimRow, StatusTracker, Violation};
+use defect::Defect;
+use feature::Applied;
+use invariants::{Invariant, StatusTracker, Violation};
 use report::{Options, Report, Wall};
+use snapshot::Snapshot;
 use traffic::{Event, Kind, Traffic};
 
 /// How many provider numbers the soak's account has.
 const PROVIDERS: usize = 3;
+
+/// The most events a soak records for shrinking (a run that carries out more keeps only whether
+/// it overflowed; rerunning the seed with fewer `--messages` regenerates them).
+pub const MAX_RECORDED: usize = 200_000;
 
 /// How hard the simulated Twilio misbehaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -92,6 +105,16 @@ pub struct SoakArgs {
     /// Write the report as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Where a broken invariant's shrunk feature is written (`soak-failure-<seed>.feature`).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub failure_dir: PathBuf,
+    /// At most this many replays to shrink a broken invariant's events (0: write no feature).
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub shrink_trials: usize,
+    /// A defect injected on purpose (a harness self-test; on the command line the environment
+    /// variable `CONVSMS_INJECT_DEFECT` sets it).
+    #[arg(skip)]
+    pub defect: Option<Defect>,
 }
 
 /// Reads `--duration`: a humantime duration (`30d`, `12h 30m`), at least a second.
@@ -111,6 +134,8 @@ pub struct Outcome {
     pub report: Report,
     /// The violation, the virtual time it was seen at and the interaction's transcript.
     pub violation: Option<(Violation, DateTime<Utc>, Option<String>)>,
+    /// The events carried out, up to the violation (`None` past [`MAX_RECORDED`]).
+    pub events: Option<Vec<Event>>,
 }
 
 /// Runs `convsms soak` and prints what it found: 0 when every invariant held, 1 when one broke,
@@ -136,6 +161,14 @@ pub fn run(args: SoakArgs) -> ExitCode {
     let mut out = io::stdout().lock();
     if let Some((v, at, transcript)) = &outcome.violation {
         let _ = print_violation(&mut out, args.seed, v, *at, transcript.as_deref());
+        if args.shrink_trials > 0 {
+            match rt.block_on(shrink::write_failure(&args, &outcome)) {
+                Ok(written) => {
+                    let _ = written.print(&mut out);
+                }
+                Err(e) => eprintln!("convsms soak: shrinking the failure: {e:#}"),
+            }
+        }
     }
     let _ = outcome.report.print(&mut out);
     if let Some(path) = &args.json {
@@ -187,6 +220,10 @@ struct Soak {
     acked: Vec<twilio_wire::sid::MessageSid>,
     statuses: StatusTracker,
     checks: BTreeMap<Invariant, u64>,
+    /// Each agent's SMS capacity, drawn at setup.
+    capacities: Vec<u32>,
+    /// The events carried out, while recording (see [`MAX_RECORDED`]).
+    record: Option<Vec<Event>>,
     events: u64,
     redelivered: u64,
     refused: u64,
@@ -209,7 +246,64 @@ pub async fn soak(args: &SoakArgs) -> anyhow::Result<Outcome> {
         (v, at, transcript)
     });
     let report = s.report(args, virtual_start, &violation, started)?;
-    Ok(Outcome { report, violation })
+    Ok(Outcome {
+        report,
+        violation,
+        events: s.record.take(),
+    })
+}
+
+/// What a replay of given events found: the violation and the index of the event after which
+/// it was seen (`None`: at the end, after the soak's closing wait), what each event came to,
+/// and the population the events name by index.
+#[derive(Debug)]
+pub struct Replayed {
+    /// The first violation, if any.
+    pub violation: Option<Violation>,
+    /// The event after which it was seen; `None` when at the end (or never).
+    pub at: Option<usize>,
+    /// What each event carried out came to, in order (up to `at`).
+    pub applied: Vec<Applied>,
+    /// The population and setup the events ran on.
+    pub population: feature::Population,
+}
+
+/// Runs a fresh stack (the soak's setup for `args`) on exactly `events`, checking every
+/// invariant after each event, then lets two hours pass as the soak does at its end and checks
+/// once more. No generator draws are made: a [`Event::Redeliver`] beyond the acknowledged
+/// messages is skipped.
+///
+/// # Errors
+/// The stack cannot start or the engine fails in a way that is not a refusal.
+pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replayed> {
+    let mut s = Soak::start(args).await?;
+    let population = feature::Population {
+        handsets: s.traffic.handsets.clone(),
+        providers: s.traffic.providers.clone(),
+        agents: s.traffic.agents.clone(),
+        capacities: s.capacities.clone(),
+    };
+    let mut applied = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        applied.push(s.apply(e.clone()).await?);
+        if let Err(v) = s.check()? {
+            feature::locate_redelivered(&mut applied, &s.snapshot()?.rows);
+            return Ok(Replayed {
+                violation: Some(v),
+                at: Some(i),
+                applied,
+                population,
+            });
+        }
+    }
+    let violation = s.settle().await?;
+    feature::locate_redelivered(&mut applied, &s.snapshot()?.rows);
+    Ok(Replayed {
+        violation,
+        at: None,
+        applied,
+        population,
+    })
 }
 
 impl Soak {
@@ -222,8 +316,17 @@ impl Soak {
                 db.display()
             );
         }
-        let stack =
-            Stack::start_with(TopicSet::default(), args.transport, args.db.as_deref()).await?;
+        let defect = match args.defect {
+            Some(d) => Some(d),
+            None => Defect::from_env()?,
+        };
+        let stack = Stack::start_with_defect(
+            TopicSet::default(),
+            args.transport,
+            args.db.as_deref(),
+            defect,
+        )
+        .await?;
         let traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
         let mut s = Soak {
             stack,
@@ -231,6 +334,8 @@ impl Soak {
             acked: vec![],
             statuses: StatusTracker::default(),
             checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
+            capacities: vec![],
+            record: Some(vec![]),
             events: 0,
             redelivered: 0,
             refused: 0,
@@ -251,6 +356,13 @@ impl Soak {
             None => (self.acked.len() as u64) < args.messages,
         } {
             let event = self.traffic.next(self.acked.len());
+            if let Some(record) = &mut self.record {
+                if record.len() < MAX_RECORDED {
+                    record.push(event.clone());
+                } else {
+                    self.record = None;
+                }
+            }
             self.apply(event).await?;
             self.events += 1;
             if self.events.is_multiple_of(every) {
@@ -259,9 +371,15 @@ impl Soak {
                 }
             }
         }
-        // Let every callback and retry come due, then check once more.
-        for _ in 0..4 {
-            self.wait(TimeDelta::minutes(30)).await?;
+        self.settle().await
+    }
+
+    /// Lets every callback and retry come due (two hours, in four steps), then checks that every
+    /// send settled and every invariant once more.
+    async fn settle(&mut self) -> anyhow::Result<Option<Violation>> {
+        for _ in 0..feature::SETTLE_WAITS {
+            self.wait(TimeDelta::minutes(feature::SETTLE_MINUTES))
+                .await?;
         }
         let snapshot = self.snapshot()?;
         let settled = invariants::settled(&snapshot.rows);
@@ -323,6 +441,7 @@ impl Soak {
             let capacity = 1 + self.traffic.pick(4) as u32;
             engine.set_sms_capacity(a, capacity)?;
             engine.set_sms_presence(a, Presence::Available)?;
+            self.capacities.push(capacity);
         }
         let sim = &self.stack.sim;
         sim.set_fault_seed(args.seed);
@@ -382,9 +501,10 @@ impl Soak {
         Ok(())
     }
 
-    async fn apply(&mut self, event: Event) -> anyhow::Result<()> {
+    /// Carries out one event and says what it came to (for the feature writer).
+    async fn apply(&mut self, event: Event) -> anyhow::Result<Applied> {
         let engine = self.stack.engine.clone();
-        match event {
+        Ok(match event {
             Event::Text { from, to, body } => {
                 let handset = self.traffic.handsets[from].number.as_str().to_owned();
                 let provider = self.traffic.providers[to].as_str().to_owned();
@@ -400,7 +520,8 @@ impl Soak {
                             self.traffic.handsets[from].opted_out = true;
                         } else if keyword == "START" {
                             self.traffic.handsets[from].opted_out = false;
-                        } else {
+                        }
+                        if snapshot::acknowledged(&body) {
                             self.acked.push(d.sid);
                         }
                     }
@@ -409,24 +530,32 @@ impl Soak {
                         return Err(e).with_context(|| format!("{handset} texting {provider}"))
                     }
                 }
+                Applied::Done
             }
             Event::Redeliver(i) => {
-                let sid = self.acked[i].clone();
+                let Some(sid) = self.acked.get(i).cloned() else {
+                    return Ok(Applied::Nothing);
+                };
                 match self.stack.sim.redeliver_inbound(&sid).await {
                     Ok(d) if d.http_status == 200 => self.redelivered += 1,
                     Ok(_) | Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
                     Err(e) => return Err(e).with_context(|| format!("re-delivering {sid}")),
                 }
+                Applied::Redelivered { sid, message: None }
             }
             Event::Presence(a, presence) => {
                 let agent = &self.traffic.agents[a];
                 engine.set_sms_presence(agent, presence)?;
+                Applied::Done
             }
             Event::Answer { agent, accept } => {
                 let agent = self.traffic.agents[agent].clone();
                 let inbox = engine.workspace_inbox(&agent)?;
                 match inbox.first() {
-                    None => self.refused += 1,
+                    None => {
+                        self.refused += 1;
+                        Applied::Nothing
+                    }
                     Some(n) => {
                         let r = if accept {
                             engine.accept_work_item(&agent, Some(n)).await.map(|_| ())
@@ -435,20 +564,26 @@ impl Soak {
                         };
                         if r.is_err() {
                             self.refused += 1;
+                            Applied::Nothing
+                        } else {
+                            Applied::Answered(n.clone())
                         }
                     }
                 }
             }
-            Event::Reply { agent, body, close } => {
+            Event::Reply {
+                agent,
+                pick,
+                body,
+                close,
+            } => {
                 let agent = self.traffic.agents[agent].clone();
                 let ongoing = engine.ongoing_tab(&agent)?;
                 if ongoing.is_empty() {
                     self.refused += 1;
-                    return Ok(());
+                    return Ok(Applied::Nothing);
                 }
-                let n = ongoing[self.traffic.pick(ongoing.len())]
-                    .interaction
-                    .clone();
+                let n = ongoing[pick as usize % ongoing.len()].interaction.clone();
                 let sent = engine
                     .send_sms(ComposeRequest {
                         agent: agent.clone(),
@@ -457,17 +592,26 @@ impl Soak {
                         body,
                         ..ComposeRequest::default()
                     })
-                    .await;
-                if sent.is_err() {
+                    .await
+                    .is_ok();
+                if !sent {
                     self.refused += 1;
                 }
-                if close && engine.close(&n).await.is_err() {
+                let closed = close && engine.close(&n).await.is_ok();
+                if close && !closed {
                     self.refused += 1;
+                }
+                Applied::Replied {
+                    interaction: n,
+                    sent,
+                    closed,
                 }
             }
-            Event::Wait(seconds) => self.wait(TimeDelta::seconds(seconds)).await?,
-        }
-        Ok(())
+            Event::Wait(seconds) => {
+                self.wait(TimeDelta::seconds(seconds)).await?;
+                Applied::Done
+            }
+        })
     }
 
     /// Reads the store and the simulator and runs every invariant, counting the checks.
@@ -481,97 +625,14 @@ impl Soak {
 
     /// Runs every invariant on a snapshot, counting the checks; the first violation stops it.
     fn judge(&mut self, snapshot: Snapshot) -> Result<(), Violation> {
-        let Snapshot {
-            rows,
-            sim,
-            active,
-            loads,
-        } = snapshot;
-        let mut count = |i: Invariant| *self.checks.entry(i).or_default() += 1;
-        count(Invariant::InboundOnce);
-        invariants::inbound_once(&self.acked, &rows)?;
-        count(Invariant::OutboundAtMostOnce);
-        invariants::outbound_at_most_once(&sim, &rows)?;
-        count(Invariant::StatusForward);
-        self.statuses.check(&rows)?;
-        let mut count = |i: Invariant| *self.checks.entry(i).or_default() += 1;
-        count(Invariant::OneActivePerPair);
-        invariants::one_active_per_pair(&active)?;
-        count(Invariant::Capacity);
-        invariants::capacity(&loads)?;
-        count(Invariant::Segments);
-        invariants::segments(&sim, &rows)
+        let checks = &mut self.checks;
+        snapshot::judge(&snapshot, &self.acked, &mut self.statuses, &mut |i| {
+            *checks.entry(i).or_default() += 1;
+        })
     }
 
     fn snapshot(&self) -> anyhow::Result<Snapshot> {
-        let store = &self.stack.store;
-        let (interactions, transcripts, agents, items) = store.read(|tx| {
-            let interactions = tx.interactions()?;
-            let mut transcripts = Vec::with_capacity(interactions.len());
-            for i in &interactions {
-                transcripts.push(tx.transcript(&i.sys_id)?);
-            }
-            Ok::<_, convsms::store::StoreError>((
-                interactions,
-                transcripts,
-                tx.awa_agents()?,
-                tx.awa_active_items()?,
-            ))
-        })?;
-        let mut rows = vec![];
-        let mut active = vec![];
-        let mut by_sys_id = std::collections::HashMap::new();
-        for (i, messages) in interactions.iter().zip(transcripts) {
-            by_sys_id.insert(i.sys_id.clone(), i.number.clone());
-            if i.active && i.kind == InteractionType::Messaging {
-                if let (Some(r), Some(p)) = (&i.requester_phone, &i.provider_phone) {
-                    active.push(ActiveSms {
-                        interaction: i.number.clone(),
-                        requester: r.as_str().to_owned(),
-                        provider: p.as_str().to_owned(),
-                    });
-                }
-            }
-            rows.extend(messages.into_iter().map(|m| Row {
-                interaction: i.number.clone(),
-                seq: m.seq,
-                direction: m.direction,
-                body: m.body,
-                media: !m.media.is_empty(),
-                sid: m.provider_sid,
-                status: m.status,
-                attempts: m.attempts,
-            }));
-        }
-        let loads = agents
-            .iter()
-            .map(|a| AgentLoad {
-                agent: a.sys_id.to_string(),
-                capacity: a.sms_capacity,
-                held: items
-                    .iter()
-                    .filter(|w| w.holds_slot_of(&a.sys_id))
-                    .filter_map(|w| by_sys_id.get(&w.interaction).cloned())
-                    .collect(),
-            })
-            .collect();
-        let sim = self
-            .stack
-            .sim
-            .messages()
-            .into_iter()
-            .map(|m| SimRow {
-                segments: m.num_segments.parse().unwrap_or(0),
-                sid: m.sid,
-                direction: m.direction,
-            })
-            .collect();
-        Ok(Snapshot {
-            rows,
-            sim,
-            active,
-            loads,
-        })
+        Snapshot::take(&self.stack.store, &self.stack.sim)
     }
 
     fn report(
@@ -644,14 +705,6 @@ impl Soak {
     }
 }
 
-/// What the invariants read at one moment.
-struct Snapshot {
-    rows: Vec<Row>,
-    sim: Vec<SimRow>,
-    active: Vec<ActiveSms>,
-    loads: Vec<AgentLoad>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -668,6 +721,9 @@ mod tests {
             db: None,
             check_every: 25,
             json: None,
+            failure_dir: PathBuf::from("."),
+            shrink_trials: 0,
+            defect: None,
         }
     }
 
