@@ -2,8 +2,8 @@
 //! `convsms check` on it replays them on a fresh world and fails for the same reason.
 //!
 //! The file has one `@soak` scenario: Given steps for the setup the soak does (virtual agent
-//! off, the provider numbers and requesters the events use, every agent with the SMS role in
-//! queue "Soak" with their capacity, available), one When step per event that did something
+//! off, the provider numbers and requesters the events use, every agent available, in queue
+//! "Soak", with their capacity), one When step per event that did something
 //! ([`steps`], one `match` over [`Event`]), and `Then every soak invariant holds`, which runs
 //! the soak's invariants ([`super::snapshot::judge`]) on the scenario's store and simulator.
 
@@ -236,7 +236,10 @@ pub fn write(
         }
     }
     for a in &p.agents {
-        given.push(format!("Given an agent {}", quote(a)));
+        given.push(format!(
+            "Given an agent {} who is available for SMS",
+            quote(a)
+        ));
     }
     let agents: Vec<String> = p.agents.iter().map(|a| quote(a)).collect();
     given.push(format!(
@@ -247,7 +250,6 @@ pub fn write(
     ));
     for (a, c) in p.agents.iter().zip(&p.capacities) {
         given.push(format!("Given agent {} has SMS capacity {c}", quote(a)));
-        given.push(format!("Given agent {} is available", quote(a)));
     }
     let mut then = vec![];
     if settle {

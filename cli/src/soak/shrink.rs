@@ -2,7 +2,8 @@
 //! replaying candidates on fresh stacks ([`super::replay`]), then written as a feature file.
 //!
 //! First it drops the faults (when the violation occurs without them: steps cannot express the
-//! soak's seeded faults), then whole conversations (every text and re-delivery of a handset,
+//! soak's seeded faults), then agents (the fewest first agents, without the others' events),
+//! then whole conversations (every text and re-delivery of a handset,
 //! then of a provider number), then events, delta-debugging style: chunks of half the events,
 //! then a quarter, down to single events, keeping every removal after which the same invariant
 //! still breaks. A replay that breaks it stops at the violation, so the events after it go too.
@@ -66,6 +67,16 @@ fn up_to(mut events: Vec<Event>, r: &Replayed) -> Vec<Event> {
         events.truncate(i + 1);
     }
     events
+}
+
+/// The agent (index) an event is about, if any.
+fn agent_of(e: &Event) -> Option<usize> {
+    match e {
+        Event::Presence(a, _) | Event::Answer { agent: a, .. } | Event::Reply { agent: a, .. } => {
+            Some(*a)
+        }
+        Event::Text { .. } | Event::Redeliver(_) | Event::Wait(_) => None,
+    }
 }
 
 /// Which handset each event concerns, if any: a text's sender; a re-delivery's, through the
@@ -136,6 +147,27 @@ pub async fn shrink(
         return Ok(None);
     };
     let mut events = up_to(events, &best);
+
+    // Fewer agents: the first k (the same names and capacities), without the others' events.
+    for k in 1..t.args.agents {
+        if t.exhausted() {
+            break;
+        }
+        let candidate: Vec<Event> = events
+            .iter()
+            .filter(|e| agent_of(e).is_none_or(|a| a < k))
+            .cloned()
+            .collect();
+        let all = std::mem::replace(&mut t.args.agents, k);
+        match t.breaks(&candidate).await? {
+            Some(r) => {
+                events = up_to(candidate, &r);
+                best = r;
+                break;
+            }
+            None => t.args.agents = all,
+        }
+    }
 
     // Whole conversations: a handset's, then a provider number's.
     for owners in [
@@ -303,4 +335,74 @@ pub async fn write_failure(args: &SoakArgs, outcome: &Outcome) -> anyhow::Result
         seconds: started.elapsed().as_secs_f64(),
         faults: shrunk.faults,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::world::Transport;
+    use crate::soak::defect::Defect;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_duplicated_send_is_caught_and_shrunk_to_a_feature_of_at_most_30_steps() {
+        let dir = std::env::temp_dir().join(format!("convsms-shrink-{}", std::process::id()));
+        let args = SoakArgs {
+            seed: 7,
+            conversations: 40,
+            messages: 200,
+            duration: None,
+            agents: 4,
+            faults: Faults::Light,
+            transport: Transport::Inproc,
+            db: None,
+            check_every: 50,
+            json: None,
+            failure_dir: dir.clone(),
+            shrink_trials: 200,
+            defect: Some(Defect::DuplicateSend),
+        };
+        let outcome = super::super::soak(&args).await.unwrap();
+        let (v, _, _) = outcome
+            .violation
+            .as_ref()
+            .expect("the duplicated send is caught");
+        assert_eq!(v.invariant, Invariant::OutboundAtMostOnce, "{v}");
+        let w = write_failure(&args, &outcome).await.unwrap();
+        assert!(w.steps <= 30, "{w:?}");
+        assert!(w.events_after < w.events_before, "{w:?}");
+        assert!(w.trials <= 200, "{w:?}");
+        assert_eq!(w.faults, Faults::None, "it breaks without faults too");
+        assert_eq!(w.path, dir.join("soak-failure-7.feature"));
+        let text = std::fs::read_to_string(&w.path).unwrap();
+        assert_eq!(feature::count_steps(&text), w.steps);
+        for part in [
+            "Feature: soak seed 7 breaks invariant 2 outbound-sent-at-most-once",
+            "  @soak\n  Scenario: seed 7 shrunk",
+            "a duplicate send?",
+            "    Given the virtual agent is off\n",
+            "\n    Then every soak invariant holds\n",
+        ] {
+            assert!(text.contains(part), "no {part:?} in:\n{text}");
+        }
+        let kinds: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("Given ") || l.starts_with("When ") || l.starts_with("Then "))
+            .collect();
+        assert!(kinds.iter().any(|l| l.contains(" texts ")), "{text}");
+        let mut printed = vec![];
+        w.print(&mut printed).unwrap();
+        let printed = String::from_utf8(printed).unwrap();
+        assert!(
+            printed.contains(&format!("rerun: convsms check {}", w.path.display())),
+            "{printed}"
+        );
+        // Without the defect the same soak holds: the defect is what broke it.
+        let mut clean = args.clone();
+        clean.defect = None;
+        clean.faults = Faults::None;
+        let outcome = super::super::soak(&clean).await.unwrap();
+        assert!(outcome.violation.is_none(), "{:?}", outcome.violation);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
