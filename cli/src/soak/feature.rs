@@ -93,12 +93,15 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
             quote(body),
             quote(p.providers[*to].as_str())
         )],
-        (Event::Redeliver(_), Applied::Redelivered { message, .. }) => match message {
-            Some((n, seq)) => vec![format!(
-                "When Twilio delivers the webhook of message #{seq} of {n} again"
-            )],
-            None => vec![],
-        },
+        (
+            Event::Redeliver(_),
+            Applied::Redelivered {
+                message: Some((n, seq)),
+                ..
+            },
+        ) => vec![format!(
+            "When Twilio delivers the webhook of message #{seq} of {n} again"
+        )],
         (Event::Presence(a, presence), _) => {
             let verb = match presence {
                 convsms::domain::work_assignment::Presence::Available => "becomes",
@@ -138,7 +141,8 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
             }
         }
         (Event::Wait(seconds), _) => vec![duration_passes(*seconds)],
-        // An event whose outcome does not fit its kind (cannot happen: `apply` makes them).
+        // A re-delivery of a message in no transcript, or an outcome that does not fit its
+        // event (`apply` makes none).
         _ => vec![],
     }
 }
