@@ -1098,5 +1098,63 @@ fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
         report["wall"]["seconds"].as_f64().unwrap() > 0.0,
         "{report}"
     );
-    assert_eq!(report["checks"].as_object().unwrap().len(), 6, "{report}");
+    assert_eq!(report["checks"].as_object().unwrap().len(), 10, "{report}");
+}
+
+#[test]
+fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_defect() {
+    let dir = temp("soak-failure");
+    let out = convsms()
+        .args([
+            "soak",
+            "--seed",
+            "7",
+            "--conversations",
+            "40",
+            "--messages",
+            "200",
+        ])
+        .args(["--agents", "4", "--failure-dir"])
+        .arg(&dir)
+        .env("CONVSMS_INJECT_DEFECT", "duplicate-send")
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&out);
+    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let feature = dir.join("soak-failure-7.feature");
+    for line in [
+        "seed 7 broke invariant 2 outbound-sent-at-most-once",
+        &format!("rerun: convsms check {}", feature.display()),
+    ] {
+        assert!(stdout.contains(line), "no {line:?} in:\n{stdout}");
+    }
+    let written = std::fs::read_to_string(&feature).unwrap();
+    let steps = written
+        .lines()
+        .filter(|l| {
+            ["Given ", "When ", "Then "]
+                .iter()
+                .any(|k| l.trim_start().starts_with(k))
+        })
+        .count();
+    assert!(steps <= 30, "{steps} steps:\n{written}");
+
+    let with_defect = convsms()
+        .arg("check")
+        .arg(&feature)
+        .env("CONVSMS_INJECT_DEFECT", "duplicate-send")
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&with_defect);
+    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        stdout.contains(
+            "invariant 2 outbound-sent-at-most-once broken: the simulator holds the outbound"
+        ),
+        "{stdout}"
+    );
+    let without = convsms().arg("check").arg(&feature).output().unwrap();
+    let (code, stdout, stderr) = text(&without);
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -304,6 +304,27 @@ impl Auditor {
     }
 }
 
+/// Whether an inbound text the webhook answered 200 must be in a transcript (invariant 1):
+/// every text but the keywords, Twilio's (STOP, START, HELP and their synonyms,
+/// [`convsms_sim::opt_out_keyword`]) and ServiceNow's (START, STOP, Notification,
+/// [`convsms::domain::keywords::keyword`]), which are answered without a conversation.
+pub fn acknowledged(body: &str) -> bool {
+    convsms_sim::opt_out_keyword(body).is_none()
+        && convsms::domain::keywords::keyword(body).is_none()
+}
+
+/// Every transcript row, by interaction number and seq (for short runs: replays and scenarios).
+///
+/// # Errors
+/// The store cannot be read.
+pub fn all_rows(stack: &Stack) -> Result<Vec<Row>, StoreError> {
+    let mut rows = vec![];
+    stack
+        .store
+        .read(|tx| tx.audit_each_message(|r| rows.push(row(r.clone()))))?;
+    Ok(rows)
+}
+
 /// The digest of every transcript row (interaction, seq, direction, body, sid, status), read one
 /// row at a time.
 ///

@@ -5,11 +5,16 @@
 //! carries events out one at a time (no concurrency, no wall time), so a seed reproduces a run.
 //! Every `--check-every` events and at the end it reads the store and the simulator and runs
 //! [`invariants`]; the first violation stops the run, which prints the seed, the invariant, the
-//! virtual time and the interaction's transcript and exits 1.
+//! virtual time and the interaction's transcript and exits 1. It also shrinks the events that
+//! led there ([`shrink`]: replays of fewer events on fresh stacks) and writes them as a feature
+//! file of catalogue steps ([`feature`]), so `convsms check` on it fails for the same reason.
 
 pub mod audit;
+pub mod defect;
+pub mod feature;
 pub mod invariants;
 pub mod report;
+pub mod shrink;
 pub mod traffic;
 
 use std::collections::BTreeMap;
@@ -30,6 +35,8 @@ use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimError,
 
 use crate::check::world::{Stack, Transport};
 use audit::Auditor;
+use defect::Defect;
+use feature::Applied;
 use invariants::Violation;
 use report::{Options, Report, Wall};
 use traffic::{Event, Kind, Traffic};
@@ -43,11 +50,23 @@ const SOAK_PNG: &[u8] = &[
     0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
+/// The URL of image `k` of handset `from`'s MMS (the simulator does not fetch inbound media).
+pub fn media_url(from: usize, k: usize) -> String {
+    format!("https://cdn.example.com/soak/{from}/photo-{k}.jpg")
+}
+
 /// How many recent acknowledged inbound SIDs Twilio's re-deliveries pick from.
 const RECENT: usize = 10_000;
 
 /// How many provider numbers the soak's account has.
 const PROVIDERS: usize = 3;
+
+/// The most events a soak records for shrinking (a run that carries out more keeps only whether
+/// it overflowed; rerunning the seed with fewer `--messages` regenerates them).
+pub const MAX_RECORDED: usize = 200_000;
+
+/// The most 30-minute waits the closing settle makes (two virtual days).
+const MAX_SETTLE_WAITS: usize = 96;
 
 /// How hard the simulated Twilio misbehaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -137,6 +156,16 @@ pub struct SoakArgs {
     /// Write the report as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Where a broken invariant's shrunk feature is written (`soak-failure-<seed>.feature`).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub failure_dir: PathBuf,
+    /// At most this many replays to shrink a broken invariant's events (0: write no feature).
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub shrink_trials: usize,
+    /// A defect injected on purpose (a harness self-test; on the command line the environment
+    /// variable `CONVSMS_INJECT_DEFECT` sets it).
+    #[arg(skip)]
+    pub defect: Option<Defect>,
 }
 
 /// Reads `--duration`: a humantime duration (`30d`, `12h 30m`), at least a second.
@@ -156,6 +185,8 @@ pub struct Outcome {
     pub report: Report,
     /// The violation, the virtual time it was seen at and the interaction's transcript.
     pub violation: Option<(Violation, DateTime<Utc>, Option<String>)>,
+    /// The events carried out, up to the violation (`None` past [`MAX_RECORDED`]).
+    pub events: Option<Vec<Event>>,
 }
 
 /// Runs `convsms soak` and prints what it found: 0 when every invariant held, 1 when one broke,
@@ -181,6 +212,14 @@ pub fn run(args: SoakArgs) -> ExitCode {
     let mut out = io::stdout().lock();
     if let Some((v, at, transcript)) = &outcome.violation {
         let _ = print_violation(&mut out, args.seed, v, *at, transcript.as_deref());
+        if args.shrink_trials > 0 {
+            match rt.block_on(shrink::write_failure(&args, &outcome)) {
+                Ok(written) => {
+                    let _ = written.print(&mut out);
+                }
+                Err(e) => eprintln!("convsms soak: shrinking the failure: {e:#}"),
+            }
+        }
     }
     let _ = outcome.report.print(&mut out);
     if let Some(path) = &args.json {
@@ -244,6 +283,10 @@ struct Soak {
     routing_check_due: bool,
     /// The first violation a routing check found, reported at the next check.
     routing_violation: Option<Violation>,
+    /// Each agent's SMS capacity, drawn at setup.
+    capacities: Vec<u32>,
+    /// The events carried out, while recording (see [`MAX_RECORDED`]).
+    record: Option<Vec<Event>>,
     events: u64,
     redelivered: u64,
     refused: u64,
@@ -266,7 +309,69 @@ pub async fn soak(args: &SoakArgs) -> anyhow::Result<Outcome> {
         (v, at, transcript)
     });
     let report = s.report(args, virtual_start, &violation, started)?;
-    Ok(Outcome { report, violation })
+    Ok(Outcome {
+        report,
+        violation,
+        events: s.record.take(),
+    })
+}
+
+/// What a replay of given events found: the violation and the index of the event after which
+/// it was seen (`None`: at the end, after the soak's closing wait), what each event came to,
+/// and the population the events name by index.
+#[derive(Debug)]
+pub struct Replayed {
+    /// The first violation, if any.
+    pub violation: Option<Violation>,
+    /// The event after which it was seen; `None` when at the end (or never).
+    pub at: Option<usize>,
+    /// What each event carried out came to, in order (up to `at`).
+    pub applied: Vec<Applied>,
+    /// The population and setup the events ran on.
+    pub population: feature::Population,
+    /// How many 30-minute waits the closing settle made (when `at` is `None`).
+    pub settle_waits: usize,
+}
+
+/// Runs a fresh stack (the soak's setup for `args`) on exactly `events`, checking every
+/// invariant after each event, then settles as the soak does at its end and checks once more.
+/// No generator draws are made: a [`Event::Redeliver`] beyond the acknowledged messages is
+/// skipped.
+///
+/// # Errors
+/// The stack cannot start or the engine fails in a way that is not a refusal.
+pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replayed> {
+    let mut s = Soak::start(args).await?;
+    let population = feature::Population {
+        handsets: s.traffic.handsets.clone(),
+        providers: s.traffic.providers.clone(),
+        agents: s.traffic.agents.clone(),
+        capacities: s.capacities.clone(),
+        virtual_agent: args.virtual_agent == Switch::On,
+    };
+    let mut applied = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        applied.push(s.apply(e.clone()).await?);
+        if let Err(v) = s.check()? {
+            feature::locate_redelivered(&mut applied, &audit::all_rows(&s.stack)?);
+            return Ok(Replayed {
+                violation: Some(v),
+                at: Some(i),
+                applied,
+                population,
+                settle_waits: 0,
+            });
+        }
+    }
+    let (violation, settle_waits) = s.settle().await?;
+    feature::locate_redelivered(&mut applied, &audit::all_rows(&s.stack)?);
+    Ok(Replayed {
+        violation,
+        at: None,
+        applied,
+        population,
+        settle_waits,
+    })
 }
 
 impl Soak {
@@ -285,7 +390,12 @@ impl Soak {
             }
             Switch::Off => TopicSet::default(),
         };
-        let stack = Stack::start_with(topics, args.transport, args.db.as_deref()).await?;
+        let defect = match args.defect {
+            Some(d) => Some(d),
+            None => Defect::from_env()?,
+        };
+        let stack =
+            Stack::start_with_defect(topics, args.transport, args.db.as_deref(), defect).await?;
         let traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
         let mut s = Soak {
             stack,
@@ -298,6 +408,8 @@ impl Soak {
             last_tick: crate::check::world::epoch(),
             routing_check_due: true,
             routing_violation: None,
+            capacities: vec![],
+            record: Some(vec![]),
             events: 0,
             redelivered: 0,
             refused: 0,
@@ -318,6 +430,13 @@ impl Soak {
             None => self.acked < args.messages,
         } {
             let event = self.traffic.next(self.recent.len());
+            if let Some(record) = &mut self.record {
+                if record.len() < MAX_RECORDED {
+                    record.push(event.clone());
+                } else {
+                    self.record = None;
+                }
+            }
             self.apply(event).await?;
             self.events += 1;
             if self.events.is_multiple_of(every) {
@@ -326,17 +445,25 @@ impl Soak {
                 }
             }
         }
-        // Let every callback, retry and timer come due (each wait may start new sends: an idle
-        // close notice, a reminder), then check once more: at most two virtual days.
+        Ok(self.settle().await?.0)
+    }
+
+    /// Lets every callback, retry and timer come due (each wait may start new sends: an idle
+    /// close notice, a reminder) in 30-minute waits until every send is final (at most
+    /// [`MAX_SETTLE_WAITS`]), then checks every invariant once more; says how many waits it made.
+    async fn settle(&mut self) -> anyhow::Result<(Option<Violation>, usize)> {
         let mut settled = Ok(());
-        for _ in 0..96 {
-            self.wait(TimeDelta::minutes(30)).await?;
+        let mut waits = 0;
+        while waits < MAX_SETTLE_WAITS {
+            self.wait(TimeDelta::minutes(feature::SETTLE_MINUTES))
+                .await?;
+            waits += 1;
             settled = self.audit.check_settled(&self.stack)?;
             if settled.is_ok() {
                 break;
             }
         }
-        Ok(settled.err().or(self.check()?.err()))
+        Ok((settled.err().or(self.check()?.err()), waits))
     }
 
     /// The transcript of the interaction a violation names, rendered.
@@ -398,6 +525,7 @@ impl Soak {
             let capacity = 1 + self.traffic.pick(4) as u32;
             engine.set_sms_capacity(a, capacity)?;
             engine.set_sms_presence(a, Presence::Available)?;
+            self.capacities.push(capacity);
         }
         let sim = &self.stack.sim;
         sim.set_fault_seed(args.seed);
@@ -476,26 +604,30 @@ impl Soak {
         Ok(())
     }
 
-    async fn apply(&mut self, event: Event) -> anyhow::Result<()> {
+    /// Carries out one event and says what it came to (for the feature writer).
+    async fn apply(&mut self, event: Event) -> anyhow::Result<Applied> {
         let engine = self.stack.engine.clone();
-        match event {
+        Ok(match event {
+            Event::Text { from, to, body } => {
+                self.text(from, to, body, &[]).await?;
+                Applied::Done
+            }
             Event::Mms {
                 from,
                 to,
                 body,
                 media,
             } => {
-                let urls: Vec<String> = (0..media)
-                    .map(|k| format!("https://cdn.example.com/soak/photo-{}-{k}.jpg", self.events))
-                    .collect();
+                let urls: Vec<String> = (0..media).map(|k| media_url(from, k)).collect();
                 self.text(from, to, body, &urls).await?;
+                Applied::Done
             }
             Event::Capacity(a, capacity) => {
                 let agent = &self.traffic.agents[a];
                 engine.set_sms_capacity(agent, capacity)?;
                 self.keep_over_capacity()?;
+                Applied::Done
             }
-            Event::Text { from, to, body } => self.text(from, to, body, &[]).await?,
             Event::Compose {
                 agent,
                 to,
@@ -525,30 +657,38 @@ impl Soak {
                     .await;
                 if sent.is_err() {
                     self.refused += 1;
+                    Applied::Nothing
+                } else {
+                    Applied::Done
                 }
             }
             Event::Redeliver(i) => {
                 let Some(sid) = self.recent.get(i).cloned() else {
-                    return Ok(());
+                    return Ok(Applied::Nothing);
                 };
                 match self.stack.sim.redeliver_inbound(&sid).await {
                     Ok(d) if d.http_status == 200 => {
                         self.redelivered += 1;
-                        self.unverified.push(sid);
+                        self.unverified.push(sid.clone());
                     }
                     Ok(_) | Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
                     Err(e) => return Err(e).with_context(|| format!("re-delivering {sid}")),
                 }
+                Applied::Redelivered { sid, message: None }
             }
             Event::Presence(a, presence) => {
                 let agent = &self.traffic.agents[a];
                 engine.set_sms_presence(agent, presence)?;
+                Applied::Done
             }
             Event::Answer { agent, accept } => {
                 let agent = self.traffic.agents[agent].clone();
                 let inbox = engine.workspace_inbox(&agent)?;
                 match inbox.first() {
-                    None => self.refused += 1,
+                    None => {
+                        self.refused += 1;
+                        Applied::Nothing
+                    }
                     Some(n) => {
                         let r = if accept {
                             engine.accept_work_item(&agent, Some(n)).await.map(|_| ())
@@ -557,20 +697,26 @@ impl Soak {
                         };
                         if r.is_err() {
                             self.refused += 1;
+                            Applied::Nothing
+                        } else {
+                            Applied::Answered(n.clone())
                         }
                     }
                 }
             }
-            Event::Reply { agent, body, close } => {
+            Event::Reply {
+                agent,
+                pick,
+                body,
+                close,
+            } => {
                 let agent = self.traffic.agents[agent].clone();
                 let ongoing = engine.ongoing_tab(&agent)?;
                 if ongoing.is_empty() {
                     self.refused += 1;
-                    return Ok(());
+                    return Ok(Applied::Nothing);
                 }
-                let n = ongoing[self.traffic.pick(ongoing.len())]
-                    .interaction
-                    .clone();
+                let n = ongoing[pick as usize % ongoing.len()].interaction.clone();
                 let sent = engine
                     .send_sms(ComposeRequest {
                         agent: agent.clone(),
@@ -579,17 +725,26 @@ impl Soak {
                         body,
                         ..ComposeRequest::default()
                     })
-                    .await;
-                if sent.is_err() {
+                    .await
+                    .is_ok();
+                if !sent {
                     self.refused += 1;
                 }
-                if close && engine.close(&n).await.is_err() {
+                let closed = close && engine.close(&n).await.is_ok();
+                if close && !closed {
                     self.refused += 1;
+                }
+                Applied::Replied {
+                    interaction: n,
+                    sent,
+                    closed,
                 }
             }
-            Event::Wait(seconds) => self.wait(TimeDelta::seconds(seconds)).await?,
-        }
-        Ok(())
+            Event::Wait(seconds) => {
+                self.wait(TimeDelta::seconds(seconds)).await?;
+                Applied::Done
+            }
+        })
     }
 
     /// After a capacity change: remembers, for each agent now over capacity, the work they hold
@@ -623,22 +778,21 @@ impl Soak {
         let handset = self.traffic.handsets[from].number.as_str().to_owned();
         let provider = self.traffic.providers[to].as_str().to_owned();
         let twilio = convsms_sim::opt_out_keyword(&body);
-        let servicenow = convsms::domain::keywords::keyword(&body);
         match self
             .stack
             .sim
             .send_inbound(&handset, &provider, &body, media)
             .await
         {
-            Ok(d) if d.http_status == 200 => match (twilio, servicenow) {
-                (Some(twilio_wire::webhook::OptOutType::Stop), _) => {
+            Ok(d) if d.http_status == 200 => match twilio {
+                Some(twilio_wire::webhook::OptOutType::Stop) => {
                     self.traffic.handsets[from].opted_out = true;
                 }
-                (Some(twilio_wire::webhook::OptOutType::Start), _) => {
+                Some(twilio_wire::webhook::OptOutType::Start) => {
                     self.traffic.handsets[from].opted_out = false;
                 }
-                (Some(_), _) | (_, Some(_)) => {}
-                (None, None) => {
+                _ if !audit::acknowledged(&body) => {}
+                _ => {
                     self.acked += 1;
                     self.unverified.push(d.sid.clone());
                     self.recent.push_back(d.sid);
@@ -748,6 +902,9 @@ mod tests {
             virtual_agent: Switch::On,
             check_every: 25,
             json: None,
+            failure_dir: PathBuf::from("."),
+            shrink_trials: 0,
+            defect: None,
         }
     }
 

@@ -74,7 +74,7 @@ pub enum Event {
         body: String,
     },
     /// Twilio re-delivers the webhook of an earlier acknowledged inbound message (index into the
-    /// acknowledged ones).
+    /// acknowledged ones; a replay of fewer events skips it when there are not that many).
     Redeliver(usize),
     /// An agent (index) changes presence.
     Presence(usize, Presence),
@@ -85,10 +85,13 @@ pub enum Event {
         /// Accept (or reject).
         accept: bool,
     },
-    /// An agent (index) replies in one of their conversations; `close` closes it after.
+    /// An agent (index) replies in one of their conversations (`pick` modulo the number of
+    /// conversations in their Ongoing tab); `close` closes it after.
     Reply {
         /// Agent index.
         agent: usize,
+        /// Which conversation of the Ongoing tab, modulo its length.
+        pick: u32,
         /// The reply.
         body: String,
         /// Whether they close it after.
@@ -316,9 +319,15 @@ impl Traffic {
             },
             67..=84 => {
                 let agent = self.pick(agents);
+                let pick = self.rng.random();
                 let body = self.body();
                 let close = self.chance(0.2);
-                Event::Reply { agent, body, close }
+                Event::Reply {
+                    agent,
+                    pick,
+                    body,
+                    close,
+                }
             }
             85..=97 => Event::Wait(self.rng.random_range(1..300)),
             // Going silent for hours: idle timeouts, offer timeouts, reconciliation.

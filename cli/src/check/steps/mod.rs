@@ -16,6 +16,7 @@ pub mod phone;
 pub mod profiles;
 pub mod provider;
 pub mod routing;
+pub mod soak;
 pub mod virtual_agent;
 
 /// Every example sentence, by concept.
@@ -31,6 +32,7 @@ pub const EXAMPLES: &[(&str, &[&str])] = &[
     ("actions", actions::EXAMPLES),
     ("routing", routing::EXAMPLES),
     ("inbox", inbox::EXAMPLES),
+    ("soak", soak::EXAMPLES),
 ];
 
 /// What a step returns: the World's error, shown with its causes.

@@ -19,6 +19,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"When a webhook with the signature "bm90IGEgc2lnbmF0dXJl" posts "Hi" from "+14155552671" to "+14155550100""#,
     r#"When a webhook with no signature posts "Hi" from "+14155552671" to "+14155550100""#,
     r#"When Twilio delivers the same inbound webhook again"#,
+    r#"When Twilio delivers the webhook of message #1 of IMS0001001 again"#,
     r#"Then the webhook is answered with status 403"#,
     r#"Then "+14155550100" is a Conversational SMS provider number"#,
     r#"Then "+14155550198" is not a Conversational SMS provider number"#,
@@ -70,6 +71,11 @@ async fn forged(
 #[when("Twilio delivers the same inbound webhook again")]
 async fn redeliver(w: &mut ConvWorld) -> StepResult {
     Ok(w.redeliver().await?)
+}
+
+#[when(expr = "Twilio delivers the webhook of {message} again")]
+async fn redeliver_message(w: &mut ConvWorld, message: MessageRef) -> StepResult {
+    Ok(w.redeliver_message(&message).await?)
 }
 
 #[then(expr = "the webhook is answered with status {int}")]

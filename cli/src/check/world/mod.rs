@@ -23,6 +23,7 @@ mod phone;
 mod profiles;
 mod provider;
 mod routing;
+mod soak;
 mod virtual_agent;
 
 use std::fmt;
@@ -35,6 +36,7 @@ use convsms::clock::ManualClock;
 use convsms::domain::model::{Interaction, InteractionNumber, Message, Party, PartyTable};
 use convsms::domain::topic::TopicSet;
 use convsms::engine::{ComposeForm, Engine, EngineConfig, SendOutcome};
+use convsms::provider::SmsProvider;
 use convsms::store::SqliteStore;
 use convsms::twilio::TwilioClient;
 use convsms::web::{self, WebState, INBOUND_PATH, STATUS_PATH};
@@ -43,6 +45,8 @@ use cucumber::gherkin::Step;
 use rand::SeedableRng;
 use twilio_wire::message::Direction;
 use twilio_wire::sid::MessageSid;
+
+use crate::soak::defect::Defect;
 
 /// Where scenarios start: Monday 5 January 2026, 09:00:00 UTC.
 pub fn epoch() -> DateTime<Utc> {
@@ -93,14 +97,31 @@ impl Stack {
     }
 
     /// Like [`Stack::start`], over `transport`, with the database in the SQLite file `db` (WAL;
-    /// created, or opened and migrated, when it exists) instead of memory.
+    /// created, or opened and migrated, when it exists) instead of memory, and the defect the
+    /// environment variable [`crate::soak::defect::ENV`] names, if any (a harness self-test).
     ///
     /// # Errors
-    /// A port cannot be bound, or the database cannot be created or opened.
+    /// A port cannot be bound, the database cannot be created or opened, or the environment
+    /// variable names no known defect.
     pub(crate) async fn start_with(
         topics: TopicSet,
         transport: Transport,
         db: Option<&std::path::Path>,
+    ) -> anyhow::Result<Stack> {
+        let defect = Defect::from_env()?;
+        Stack::start_with_defect(topics, transport, db, defect).await
+    }
+
+    /// Like [`Stack::start_with`], with `defect` injected (none: the real stack) whatever the
+    /// environment says.
+    ///
+    /// # Errors
+    /// As [`Stack::start_with`].
+    pub(crate) async fn start_with_defect(
+        topics: TopicSet,
+        transport: Transport,
+        db: Option<&std::path::Path>,
+        defect: Option<Defect>,
     ) -> anyhow::Result<Stack> {
         let clock = ManualClock::starting_at(epoch());
         let store = Arc::new(match db {
@@ -132,9 +153,13 @@ impl Stack {
                 sim.auth_token(),
             ),
         };
+        let provider: Arc<dyn SmsProvider> = match defect {
+            None => Arc::new(provider),
+            Some(d) => d.wrap(Arc::new(provider)),
+        };
         let engine = Arc::new(Engine::new(
             store.clone(),
-            Arc::new(provider),
+            provider,
             Arc::new(clock.clone()),
         ));
         engine.configure(EngineConfig {

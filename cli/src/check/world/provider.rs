@@ -2,6 +2,7 @@
 //! callbacks, and the simulated Twilio's carriers and faults.
 
 use anyhow::{bail, ensure, Context as _};
+use convsms::domain::delivery::Direction;
 use convsms::domain::model::{InteractionNumber, Message};
 use convsms::domain::phone::E164;
 use convsms::engine::CONVERSATIONAL_SMS;
@@ -124,6 +125,24 @@ impl ConvWorld {
             .last_inbound
             .clone()
             .context("no inbound message was sent yet, so none can be delivered again")?;
+        self.redeliver_sid(sid).await
+    }
+
+    /// Twilio delivers the webhook of an earlier inbound message again (a webhook retry).
+    pub async fn redeliver_message(&mut self, message: &MessageRef) -> anyhow::Result<()> {
+        let (_, m) = self.message_ref(message)?;
+        ensure!(
+            m.direction == Direction::Inbound,
+            "{message} is {}, not a message the requester sent",
+            m.direction.as_str()
+        );
+        let sid = m
+            .provider_sid
+            .with_context(|| format!("{message} has no MessageSid"))?;
+        self.redeliver_sid(sid).await
+    }
+
+    async fn redeliver_sid(&mut self, sid: MessageSid) -> anyhow::Result<()> {
         self.mark()?;
         let d = self
             .stack

@@ -1,0 +1,86 @@
+//! A harness self-test switch: a defect injected on purpose, to prove that `convsms soak` catches
+//! a broken invariant and shrinks it to a feature, and that `convsms check` on that feature fails
+//! for the same reason (issue 10).
+//!
+//! The defect lives outside the engine: it wraps the engine's [`SmsProvider`] port where the
+//! stack is built ([`crate::check::world::Stack::start_with`]), so the engine's code is the real
+//! one and no configuration, property or feature step can reach the switch. Only the
+//! environment variable [`ENV`] (read by both `convsms soak` and `convsms check`) and
+//! `SoakArgs::defect` (for tests) turn it on.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use convsms::provider::{DeliveryState, OutboundSms, ProviderError, SentSms, SmsProvider};
+use twilio_wire::sid::MessageSid;
+
+/// The environment variable that injects a defect: `CONVSMS_INJECT_DEFECT=duplicate-send`.
+pub const ENV: &str = "CONVSMS_INJECT_DEFECT";
+
+/// Which send [`Defect::DuplicateSend`] makes twice (counting from 1, per stack).
+pub const DUPLICATED_SEND: u64 = 3;
+
+/// A defect the harness can inject into its own stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Defect {
+    /// The third message the engine hands to the provider is created at the provider twice;
+    /// the engine keeps the second SID, so the first is a message no transcript row sent
+    /// (invariant 2, outbound sent at most once).
+    DuplicateSend,
+}
+
+impl Defect {
+    /// Its name, as [`ENV`] takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Defect::DuplicateSend => "duplicate-send",
+        }
+    }
+
+    /// The defect [`ENV`] names: `None` when it is unset or empty.
+    ///
+    /// # Errors
+    /// It names no known defect.
+    pub fn from_env() -> anyhow::Result<Option<Defect>> {
+        match std::env::var(ENV) {
+            Err(_) => Ok(None),
+            Ok(v) if v.is_empty() => Ok(None),
+            Ok(v) if v == Defect::DuplicateSend.name() => Ok(Some(Defect::DuplicateSend)),
+            Ok(v) => anyhow::bail!(
+                "{ENV}={v}: no such defect; the one defect is {}",
+                Defect::DuplicateSend.name()
+            ),
+        }
+    }
+
+    /// `provider` with the defect injected.
+    pub fn wrap(self, provider: Arc<dyn SmsProvider>) -> Arc<dyn SmsProvider> {
+        match self {
+            Defect::DuplicateSend => Arc::new(DuplicateSend {
+                inner: provider,
+                sends: AtomicU64::new(0),
+            }),
+        }
+    }
+}
+
+/// [`Defect::DuplicateSend`]: a provider that creates its [`DUPLICATED_SEND`]th message twice.
+struct DuplicateSend {
+    inner: Arc<dyn SmsProvider>,
+    sends: AtomicU64,
+}
+
+#[async_trait::async_trait]
+impl SmsProvider for DuplicateSend {
+    async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
+        if self.sends.fetch_add(1, Ordering::SeqCst) + 1 == DUPLICATED_SEND {
+            // The defect: a send whose answer is thrown away.
+            let _ = self.inner.send(sms).await;
+        }
+        self.inner.send(sms).await
+    }
+
+    async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError> {
+        self.inner.fetch_state(sid).await
+    }
+}

@@ -1,0 +1,377 @@
+//! Writes a soak's (shrunk) events as a feature file of catalogue steps (`convsms steps`), so
+//! `convsms check` on it replays them on a fresh world and fails for the same reason.
+//!
+//! The file has one `@soak` scenario: Given steps for the setup the soak does (virtual agent
+//! off, the provider numbers and requesters the events use, every agent available, in queue
+//! "Soak", with their capacity), one When step per event that did something
+//! ([`steps`], one `match` over [`Event`]), and `Then every soak invariant holds`, which runs
+//! the soak's invariants ([`super::audit::Auditor`]) on the scenario's store and simulator.
+
+use std::fmt::Write as _;
+
+use convsms::domain::model::{InteractionNumber, PartyTable};
+use twilio_wire::sid::MessageSid;
+
+use super::invariants::{Row, Violation};
+use super::traffic::{Event, Handset, Kind};
+use crate::check::world::quote;
+
+/// How long each of the soak's closing waits is (minutes).
+pub const SETTLE_MINUTES: i64 = 30;
+
+/// The queue the soak puts every agent in.
+pub const QUEUE: &str = "Soak";
+
+/// What an event came to when the soak carried it out: what the feature writer needs to name it
+/// in catalogue steps (the interaction an agent's action landed on, whether a refusal made it a
+/// no-op).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Carried out as drawn (a text, a presence change, time passing).
+    Done,
+    /// Nothing happened: an empty inbox or Ongoing tab, a refusal, a re-delivery of a message
+    /// that is not there. No step is written.
+    Nothing,
+    /// An agent answered the offer of this interaction.
+    Answered(InteractionNumber),
+    /// An agent replied in (`sent`) and/or closed (`closed`) this interaction.
+    Replied {
+        /// The interaction picked from their Ongoing tab.
+        interaction: InteractionNumber,
+        /// Whether the reply was sent (not refused).
+        sent: bool,
+        /// Whether the interaction was closed.
+        closed: bool,
+    },
+    /// Twilio re-delivered the webhook of this inbound message.
+    Redelivered {
+        /// Its MessageSid.
+        sid: MessageSid,
+        /// Its interaction and place in the transcript, once located
+        /// ([`locate_redelivered`]); no step is written without it.
+        message: Option<(InteractionNumber, i64)>,
+    },
+}
+
+/// Finds the transcript row of every re-delivered message in `rows`.
+pub fn locate_redelivered(applied: &mut [Applied], rows: &[Row]) {
+    for a in applied {
+        if let Applied::Redelivered { sid, message } = a {
+            *message = rows
+                .iter()
+                .find(|r| r.sid.as_ref() == Some(sid))
+                .map(|r| (r.interaction.clone(), r.seq));
+        }
+    }
+}
+
+/// The population and setup a soak's events name by index.
+#[derive(Clone, Debug)]
+pub struct Population {
+    /// The handsets (as drawn, before any opt-out).
+    pub handsets: Vec<Handset>,
+    /// The provider numbers.
+    pub providers: Vec<convsms::domain::phone::E164>,
+    /// The agents' user_names.
+    pub agents: Vec<String>,
+    /// Each agent's SMS capacity.
+    pub capacities: Vec<u32>,
+    /// Whether the virtual agent answers first (with the project's topics, in a feature).
+    pub virtual_agent: bool,
+}
+
+/// The When steps of one event that came to `applied` (none when it did nothing). A new
+/// [`Event`] kind gets its arm here.
+pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
+    if *applied == Applied::Nothing {
+        return vec![];
+    }
+    match (event, applied) {
+        (Event::Text { from, to, body }, _) => vec![format!(
+            "When {} texts {} to {}",
+            quote(p.handsets[*from].number.as_str()),
+            quote(body),
+            quote(p.providers[*to].as_str())
+        )],
+        (
+            Event::Redeliver(_),
+            Applied::Redelivered {
+                message: Some((n, seq)),
+                ..
+            },
+        ) => vec![format!(
+            "When Twilio delivers the webhook of message #{seq} of {n} again"
+        )],
+        (Event::Presence(a, presence), _) => {
+            let verb = match presence {
+                convsms::domain::work_assignment::Presence::Available => "becomes",
+                _ => "goes",
+            };
+            vec![format!(
+                "When agent {} {verb} {}",
+                quote(&p.agents[*a]),
+                presence.as_str()
+            )]
+        }
+        (Event::Answer { agent, accept }, Applied::Answered(n)) => vec![format!(
+            "When agent {} {} the work item for {n}",
+            quote(&p.agents[*agent]),
+            if *accept { "accepts" } else { "rejects" }
+        )],
+        (
+            Event::Reply { agent, body, .. },
+            Applied::Replied {
+                interaction,
+                sent,
+                closed,
+            },
+        ) => {
+            let agent = quote(&p.agents[*agent]);
+            match (sent, closed) {
+                (true, true) => vec![format!(
+                    "When agent {agent} replies {} and closes {interaction}",
+                    quote(body)
+                )],
+                (true, false) => vec![format!(
+                    "When agent {agent} replies {} in {interaction}",
+                    quote(body)
+                )],
+                (false, true) => vec![format!("When agent {agent} closes {interaction}")],
+                (false, false) => vec![],
+            }
+        }
+        (Event::Wait(seconds), _) => vec![duration_passes(*seconds)],
+        (
+            Event::Mms {
+                from,
+                to,
+                body,
+                media,
+            },
+            _,
+        ) => {
+            let urls: Vec<String> = (0..*media)
+                .map(|k| quote(&super::media_url(*from, k)))
+                .collect();
+            let list = match urls.as_slice() {
+                [one] => format!("the image {one}"),
+                [init @ .., last] => format!("the images {} and {last}", init.join(", ")),
+                [] => String::new(),
+            };
+            vec![format!(
+                "When {} texts {} with {list} to {}",
+                quote(p.handsets[*from].number.as_str()),
+                quote(body),
+                quote(p.providers[*to].as_str())
+            )]
+        }
+        (Event::Capacity(a, capacity), _) => vec![format!(
+            "When agent {}'s SMS capacity becomes {capacity}",
+            quote(&p.agents[*a])
+        )],
+        (
+            Event::Compose {
+                agent,
+                to,
+                from,
+                body,
+                image,
+            },
+            _,
+        ) => {
+            let h = &p.handsets[*to];
+            let attachment = if *image {
+                r#" with the attachment "receipt.png" of type "image/png""#
+            } else {
+                ""
+            };
+            let requester = match h.kind {
+                Kind::Known(table) => format!(" for {} {}", table_words(table), quote(&h.name)),
+                Kind::Unknown => String::new(),
+            };
+            vec![format!(
+                "When agent {} composes {}{attachment} from {} to {}{requester}",
+                quote(&p.agents[*agent]),
+                quote(body),
+                quote(p.providers[*from].as_str()),
+                quote(h.number.as_str())
+            )]
+        }
+        // A re-delivery of a message in no transcript, or an outcome that does not fit its
+        // event (`apply` makes none).
+        _ => vec![],
+    }
+}
+
+/// `When 90 seconds pass`, in the largest unit that divides it.
+fn duration_passes(seconds: i64) -> String {
+    let (n, unit) = [(86_400, "day"), (3_600, "hour"), (60, "minute")]
+        .into_iter()
+        .find(|(s, _)| seconds % s == 0)
+        .map_or((seconds, "second"), |(s, u)| (seconds / s, u));
+    if n == 1 {
+        format!("When 1 {unit} passes")
+    } else {
+        format!("When {n} {unit}s pass")
+    }
+}
+
+/// A requester table in the catalogue's words.
+fn table_words(t: PartyTable) -> &'static str {
+    match t {
+        PartyTable::SysUser => "sys_user",
+        PartyTable::CsmConsumer => "consumer",
+        PartyTable::CustomerContact => "customer contact",
+    }
+}
+
+/// What the feature says about where it came from.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    /// The soak's seed.
+    pub seed: u64,
+    /// The violation the events break.
+    pub violation: Violation,
+    /// How many events the soak carried out up to the violation.
+    pub events_before: usize,
+    /// How many replays the shrinking took.
+    pub trials: usize,
+    /// The faults the violation needed (see [`super::shrink::Written::faults`]).
+    pub faults: super::Faults,
+}
+
+/// The feature file: `events` (each with what it came to in `applied`, the same length or
+/// shorter: the events after the violation are left out) on `p`, ending with the invariant
+/// check; `settle` adds the soak's closing waits (that many 30-minute waits) and the check that
+/// every send settled.
+pub fn write(
+    origin: &Origin,
+    events: &[Event],
+    applied: &[Applied],
+    p: &Population,
+    settle: Option<usize>,
+) -> String {
+    let mut when = vec![];
+    for (e, a) in events.iter().zip(applied) {
+        when.extend(steps(e, a, p));
+    }
+    let mut given = vec![];
+    if !p.virtual_agent {
+        given.push("Given the virtual agent is off".to_owned());
+    }
+    let used = |f: &dyn Fn(&Event) -> Option<usize>| {
+        let mut v: Vec<usize> = events
+            .iter()
+            .zip(applied)
+            .filter_map(|(e, _)| f(e))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let providers = used(&|e| match e {
+        Event::Text { to, .. } | Event::Mms { to, .. } => Some(*to),
+        Event::Compose { from, .. } => Some(*from),
+        _ => None,
+    });
+    if !providers.is_empty() {
+        let numbers: Vec<String> = providers
+            .iter()
+            .map(|i| quote(p.providers[*i].as_str()))
+            .collect();
+        let s = if numbers.len() == 1 { "" } else { "s" };
+        given.push(format!(
+            "Given the Conversational SMS provider number{s} {}",
+            numbers.join(" and ")
+        ));
+    }
+    for i in used(&|e| match e {
+        Event::Text { from, .. } | Event::Mms { from, .. } => Some(*from),
+        Event::Compose { to, .. } => Some(*to),
+        _ => None,
+    }) {
+        let h = &p.handsets[i];
+        if let Kind::Known(table) = h.kind {
+            given.push(format!(
+                "Given a {} {} with mobile phone {} located in {}",
+                table_words(table),
+                quote(&h.name),
+                quote(h.number.as_str()),
+                quote(&h.region.to_string())
+            ));
+        }
+    }
+    for a in &p.agents {
+        given.push(format!(
+            "Given an agent {} who is available for SMS",
+            quote(a)
+        ));
+    }
+    let agents: Vec<String> = p.agents.iter().map(|a| quote(a)).collect();
+    given.push(format!(
+        "Given a queue {} for SMS with agent{} {}",
+        quote(QUEUE),
+        if agents.len() == 1 { "" } else { "s" },
+        agents.join(", ")
+    ));
+    for (a, c) in p.agents.iter().zip(&p.capacities) {
+        given.push(format!("Given agent {} has SMS capacity {c}", quote(a)));
+    }
+    let mut then = vec![];
+    if let Some(waits) = settle {
+        for _ in 0..waits {
+            then.push(duration_passes(SETTLE_MINUTES * 60));
+        }
+        then.push("Then every soak invariant holds and every send has settled".to_owned());
+    } else {
+        then.push("Then every soak invariant holds".to_owned());
+    }
+    let v = &origin.violation;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Feature: soak seed {} breaks invariant {}",
+        origin.seed, v.invariant
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "  Written by convsms soak --seed {}: {} of the {} events that led to the violation",
+        origin.seed,
+        events.len(),
+        origin.events_before
+    );
+    let _ = writeln!(
+        out,
+        "  (shrunk in {} replays) still break invariant {}:",
+        origin.trials, v.invariant
+    );
+    let _ = writeln!(out, "  {}", v.detail.replace('\n', " "));
+    if origin.faults != super::Faults::None {
+        let _ = writeln!(
+            out,
+            "  It did not occur without the soak's {} faults, which no step sets: this may pass.",
+            origin.faults.as_str()
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "  @soak");
+    let _ = writeln!(out, "  Scenario: seed {} shrunk", origin.seed);
+    for step in given.iter().chain(&when).chain(&then) {
+        let _ = writeln!(out, "    {step}");
+    }
+    out
+}
+
+/// How many steps a feature file has (lines starting with a step keyword).
+pub fn count_steps(feature: &str) -> usize {
+    feature
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| {
+            ["Given ", "When ", "Then ", "And ", "But "]
+                .iter()
+                .any(|k| l.starts_with(k))
+        })
+        .count()
+}

@@ -1,0 +1,419 @@
+//! Shrinking a broken invariant: fewer events that still break the same invariant, found by
+//! replaying candidates on fresh stacks ([`super::replay`]), then written as a feature file.
+//!
+//! First it drops the faults (when the violation occurs without them: steps cannot express the
+//! soak's seeded faults), then agents (the fewest first agents, without the others' events),
+//! then whole conversations (every text and re-delivery of a handset,
+//! then of a provider number), then events, delta-debugging style: chunks of half the events,
+//! then a quarter, down to single events, keeping every removal after which the same invariant
+//! still breaks. A replay that breaks it stops at the violation, so the events after it go too.
+//! Every candidate is one replay; at most `--shrink-trials` of them.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use super::audit::acknowledged;
+use super::feature::{self, Origin};
+use super::invariants::Invariant;
+use super::traffic::Event;
+use super::{replay, Faults, Outcome, Replayed, SoakArgs, Switch, MAX_RECORDED};
+
+/// Shrunk events, what their last replay found, and what the shrinking cost.
+#[derive(Debug)]
+pub struct Shrunk {
+    /// The events left.
+    pub events: Vec<Event>,
+    /// Their replay (its violation is the invariant's).
+    pub replayed: Replayed,
+    /// How many replays it took.
+    pub trials: usize,
+    /// The faults the replays ran with ([`Faults::None`] when the violation needs none).
+    pub faults: Faults,
+}
+
+/// Replays candidates, counting them, up to a budget.
+struct Trials {
+    args: SoakArgs,
+    invariant: Invariant,
+    done: usize,
+    max: usize,
+}
+
+impl Trials {
+    fn exhausted(&self) -> bool {
+        self.done >= self.max
+    }
+
+    /// Replays `events`: their replay when it breaks the invariant (and the budget allows it).
+    async fn breaks(&mut self, events: &[Event]) -> anyhow::Result<Option<Replayed>> {
+        if self.exhausted() {
+            return Ok(None);
+        }
+        self.done += 1;
+        let r = replay(&self.args, events).await?;
+        Ok(r.violation
+            .as_ref()
+            .is_some_and(|v| v.invariant == self.invariant)
+            .then_some(r))
+    }
+}
+
+/// The events up to the one after which `r` saw the violation.
+fn up_to(mut events: Vec<Event>, r: &Replayed) -> Vec<Event> {
+    if let Some(i) = r.at {
+        events.truncate(i + 1);
+    }
+    events
+}
+
+/// The agent (index) an event is about, if any.
+fn agent_of(e: &Event) -> Option<usize> {
+    match e {
+        Event::Presence(a, _)
+        | Event::Capacity(a, _)
+        | Event::Answer { agent: a, .. }
+        | Event::Reply { agent: a, .. }
+        | Event::Compose { agent: a, .. } => Some(*a),
+        Event::Text { .. } | Event::Mms { .. } | Event::Redeliver(_) | Event::Wait(_) => None,
+    }
+}
+
+/// Which handset each event concerns, if any: a text's sender; a re-delivery's, through the
+/// acknowledged texts it counts (as [`super::replay`] will, without faults).
+fn handsets_of(events: &[Event]) -> Vec<Option<usize>> {
+    let mut acked = vec![];
+    events
+        .iter()
+        .map(|e| match e {
+            Event::Text { from, body, .. } | Event::Mms { from, body, .. } => {
+                if acknowledged(body) {
+                    acked.push(*from);
+                }
+                Some(*from)
+            }
+            Event::Compose { to, .. } => Some(*to),
+            Event::Redeliver(i) => acked.get(*i).copied(),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Which provider number each event concerns, if any (as [`handsets_of`]).
+fn providers_of(events: &[Event]) -> Vec<Option<usize>> {
+    let mut acked = vec![];
+    events
+        .iter()
+        .map(|e| match e {
+            Event::Text { to, body, .. } | Event::Mms { to, body, .. } => {
+                if acknowledged(body) {
+                    acked.push(*to);
+                }
+                Some(*to)
+            }
+            Event::Compose { from, .. } => Some(*from),
+            Event::Redeliver(i) => acked.get(*i).copied(),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Shrinks `events` (a soak's, up to its violation of `invariant`) with at most
+/// `args.shrink_trials` replays. `None` when replaying them does not break the invariant (the
+/// run was not reproducible, or the budget was 0).
+///
+/// # Errors
+/// A replay's stack cannot start, or the engine fails in a way that is not a refusal.
+pub async fn shrink(
+    args: &SoakArgs,
+    events: Vec<Event>,
+    invariant: Invariant,
+) -> anyhow::Result<Option<Shrunk>> {
+    let mut t = Trials {
+        args: SoakArgs {
+            faults: Faults::None,
+            db: None,
+            json: None,
+            ..args.clone()
+        },
+        invariant,
+        done: 0,
+        max: args.shrink_trials,
+    };
+    // Without the virtual agent and without faults first: the simplest feature.
+    t.args.virtual_agent = Switch::Off;
+    let mut best = t.breaks(&events).await?;
+    if best.is_none() && args.virtual_agent == Switch::On {
+        t.args.virtual_agent = Switch::On;
+        best = t.breaks(&events).await?;
+    }
+    if best.is_none() && args.faults != Faults::None {
+        t.args.faults = args.faults;
+        best = t.breaks(&events).await?;
+    }
+    let Some(mut best) = best else {
+        return Ok(None);
+    };
+    let mut events = up_to(events, &best);
+
+    // Fewer agents: the first k (the same names and capacities), without the others' events.
+    for k in 1..t.args.agents {
+        if t.exhausted() {
+            break;
+        }
+        let candidate: Vec<Event> = events
+            .iter()
+            .filter(|e| agent_of(e).is_none_or(|a| a < k))
+            .cloned()
+            .collect();
+        let all = std::mem::replace(&mut t.args.agents, k);
+        match t.breaks(&candidate).await? {
+            Some(r) => {
+                events = up_to(candidate, &r);
+                best = r;
+                break;
+            }
+            None => t.args.agents = all,
+        }
+    }
+
+    // Whole conversations: a handset's, then a provider number's.
+    for owners in [
+        handsets_of as fn(&[Event]) -> Vec<Option<usize>>,
+        providers_of,
+    ] {
+        let mut keys: Vec<usize> = owners(&events).into_iter().flatten().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            if t.exhausted() {
+                break;
+            }
+            let owned = owners(&events);
+            let candidate: Vec<Event> = events
+                .iter()
+                .zip(owned)
+                .filter(|(_, o)| *o != Some(key))
+                .map(|(e, _)| e.clone())
+                .collect();
+            if candidate.len() == events.len() {
+                continue;
+            }
+            if let Some(r) = t.breaks(&candidate).await? {
+                events = up_to(candidate, &r);
+                best = r;
+            }
+        }
+    }
+
+    // Events: chunks of half, a quarter, ... one.
+    let mut chunk = events.len().div_ceil(2).max(1);
+    while !events.is_empty() && !t.exhausted() {
+        let mut removed = false;
+        let mut start = 0;
+        while start < events.len() && !t.exhausted() {
+            let end = (start + chunk).min(events.len());
+            let mut candidate = events[..start].to_vec();
+            candidate.extend_from_slice(&events[end..]);
+            match t.breaks(&candidate).await? {
+                Some(r) => {
+                    events = up_to(candidate, &r);
+                    best = r;
+                    removed = true;
+                }
+                None => start = end,
+            }
+        }
+        if !removed {
+            if chunk == 1 {
+                break;
+            }
+            chunk = chunk.div_ceil(2);
+        } else {
+            chunk = chunk.min(events.len().div_ceil(2)).max(1);
+        }
+    }
+    Ok(Some(Shrunk {
+        events,
+        replayed: best,
+        trials: t.done,
+        faults: t.args.faults,
+    }))
+}
+
+/// A written failure feature and what shrinking it cost.
+#[derive(Debug)]
+pub struct Written {
+    /// The feature file.
+    pub path: PathBuf,
+    /// Events carried out up to the violation.
+    pub events_before: usize,
+    /// Events left after shrinking.
+    pub events_after: usize,
+    /// Replays it took.
+    pub trials: usize,
+    /// Steps in the feature.
+    pub steps: usize,
+    /// Wall-clock seconds the shrinking and writing took.
+    pub seconds: f64,
+    /// The faults the violation needs ([`Faults::None`] unless it did not occur without them;
+    /// then the feature, which sets no faults, may not reproduce it).
+    pub faults: Faults,
+}
+
+impl Written {
+    /// Prints where the feature is and how to run it.
+    ///
+    /// # Errors
+    /// Writing fails.
+    pub fn print(&self, out: &mut impl Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "shrunk {} events to {} in {} replays ({:.1}s): {} ({} steps)",
+            self.events_before,
+            self.events_after,
+            self.trials,
+            self.seconds,
+            self.path.display(),
+            self.steps
+        )?;
+        if self.faults != Faults::None {
+            writeln!(
+                out,
+                "  the violation did not occur without the soak's {} faults, which the feature cannot set: it may pass",
+                self.faults.as_str()
+            )?;
+        }
+        writeln!(out, "rerun: convsms check {}", self.path.display())
+    }
+}
+
+/// Shrinks a soak's violation and writes `soak-failure-<seed>.feature` into `--failure-dir`.
+///
+/// # Errors
+/// The outcome has no violation, the soak recorded no events (more than [`MAX_RECORDED`]), the
+/// replays do not break the invariant again, a replay fails, or the file cannot be written.
+pub async fn write_failure(args: &SoakArgs, outcome: &Outcome) -> anyhow::Result<Written> {
+    let started = Instant::now();
+    let (violation, _, _) = outcome
+        .violation
+        .as_ref()
+        .context("the soak broke no invariant")?;
+    let events = outcome.events.clone().with_context(|| {
+        format!(
+            "the soak carried out more than {MAX_RECORDED} events, too many to record: rerun with fewer --messages or a shorter --duration"
+        )
+    })?;
+    let before = events.len();
+    let shrunk = shrink(args, events, violation.invariant)
+        .await?
+        .with_context(|| {
+            format!(
+                "replaying the soak's {before} events did not break invariant {} again",
+                violation.invariant
+            )
+        })?;
+    let r = &shrunk.replayed;
+    let origin = Origin {
+        seed: args.seed,
+        violation: r.violation.clone().unwrap_or_else(|| violation.clone()),
+        events_before: before,
+        trials: shrunk.trials,
+        faults: shrunk.faults,
+    };
+    let text = feature::write(
+        &origin,
+        &shrunk.events,
+        &r.applied,
+        &r.population,
+        r.at.is_none().then_some(r.settle_waits),
+    );
+    std::fs::create_dir_all(&args.failure_dir)
+        .with_context(|| format!("creating {}", args.failure_dir.display()))?;
+    let path = args
+        .failure_dir
+        .join(format!("soak-failure-{}.feature", args.seed));
+    std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
+    Ok(Written {
+        path,
+        events_before: before,
+        events_after: shrunk.events.len(),
+        trials: shrunk.trials,
+        steps: feature::count_steps(&text),
+        seconds: started.elapsed().as_secs_f64(),
+        faults: shrunk.faults,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::world::Transport;
+    use crate::soak::defect::Defect;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_duplicated_send_is_caught_and_shrunk_to_a_feature_of_at_most_30_steps() {
+        let dir = std::env::temp_dir().join(format!("convsms-shrink-{}", std::process::id()));
+        let args = SoakArgs {
+            seed: 7,
+            conversations: 40,
+            messages: 200,
+            duration: None,
+            agents: 4,
+            faults: Faults::Light,
+            transport: Transport::Inproc,
+            db: None,
+            virtual_agent: Switch::On,
+            check_every: 50,
+            json: None,
+            failure_dir: dir.clone(),
+            shrink_trials: 200,
+            defect: Some(Defect::DuplicateSend),
+        };
+        let outcome = super::super::soak(&args).await.unwrap();
+        let (v, _, _) = outcome
+            .violation
+            .as_ref()
+            .expect("the duplicated send is caught");
+        assert_eq!(v.invariant, Invariant::OutboundAtMostOnce, "{v}");
+        let w = write_failure(&args, &outcome).await.unwrap();
+        assert!(w.steps <= 30, "{w:?}");
+        assert!(w.events_after < w.events_before, "{w:?}");
+        assert!(w.trials <= 200, "{w:?}");
+        assert_eq!(w.faults, Faults::None, "it breaks without faults too");
+        assert_eq!(w.path, dir.join("soak-failure-7.feature"));
+        let text = std::fs::read_to_string(&w.path).unwrap();
+        assert_eq!(feature::count_steps(&text), w.steps);
+        for part in [
+            "Feature: soak seed 7 breaks invariant 2 outbound-sent-at-most-once",
+            "  @soak\n  Scenario: seed 7 shrunk",
+            "a duplicate send?",
+            "    Given the virtual agent is off\n",
+            "\n    Then every soak invariant holds\n",
+        ] {
+            assert!(text.contains(part), "no {part:?} in:\n{text}");
+        }
+        let kinds: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("Given ") || l.starts_with("When ") || l.starts_with("Then "))
+            .collect();
+        assert!(kinds.iter().any(|l| l.contains(" texts ")), "{text}");
+        let mut printed = vec![];
+        w.print(&mut printed).unwrap();
+        let printed = String::from_utf8(printed).unwrap();
+        assert!(
+            printed.contains(&format!("rerun: convsms check {}", w.path.display())),
+            "{printed}"
+        );
+        // Without the defect the same soak holds: the defect is what broke it.
+        let mut clean = args.clone();
+        clean.defect = None;
+        clean.faults = Faults::None;
+        let outcome = super::super::soak(&clean).await.unwrap();
+        assert!(outcome.violation.is_none(), "{:?}", outcome.violation);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
