@@ -5,7 +5,8 @@
 //!   orders), 5 is `migration5.sql` (messaging actions, timers, workspace notifications), 6 is
 //!   `migration6.sql` (Advanced Work Assignment: queues, presence, work items, the Ongoing tab), 7
 //!   is `migration7.sql` (work items remember timed-out offers apart from rejections).
-//! - File databases use WAL; scenarios use a fresh in-memory database each.
+//! - File databases use WAL with `synchronous = NORMAL`; scenarios use a fresh in-memory database
+//!   each.
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
 //! - Every engine operation runs in one transaction ([`SqliteStore::write`]), so a refused request
@@ -54,13 +55,21 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) a database file in WAL mode and migrates it.
+    /// Opens (creating if needed) a database file in WAL mode with `synchronous = NORMAL` and
+    /// migrates it.
+    ///
+    /// `NORMAL` is SQLite's recommended setting for WAL: a commit appends to the WAL without an
+    /// fsync, and the WAL is synced at each checkpoint. The database never corrupts; a power cut
+    /// (not a crash of the process) may lose the last transactions committed before it. With
+    /// `FULL`, SQLite's default, every commit waits for an fsync, which limited the inbound path
+    /// to a few hundred messages per second on this machine's disk.
     ///
     /// # Errors
     /// The file cannot be opened, or a migration fails.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
         Self::init(conn)
     }
 
@@ -290,6 +299,11 @@ mod tests {
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+        let synchronous: i64 = s
+            .lock()
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!(synchronous, 1, "synchronous = NORMAL");
         assert_eq!(s.read(|tx| tx.property("x")).unwrap().as_deref(), Some("1"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
