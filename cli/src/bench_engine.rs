@@ -25,8 +25,11 @@
 //! not a network's. Messages go one after another on one thread (the store is one SQLite
 //! connection behind a mutex: concurrent webhooks queue on it).
 //!
-//! It prints messages per second for each round, then the minimum, median and maximum, the peak
-//! resident memory (`VmHWM` of `/proc/self/status`) and the database's size.
+//! It prints, for each round, messages per second of wall time and per second of the thread's CPU
+//! time (`/proc/thread-self/schedstat`: on a machine shared with other work the wall figure
+//! measures the machine's load as well), the sends and the database's size; then the minimum,
+//! median and maximum of both rates and the peak resident memory (`VmHWM` of
+//! `/proc/self/status`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -136,6 +139,8 @@ impl SmsProvider for RecordingProvider {
 /// One round's figures.
 struct Round {
     elapsed: Duration,
+    /// CPU time of the thread that ran the messages, when the OS says.
+    cpu: Option<Duration>,
     sends: usize,
     db_bytes: u64,
 }
@@ -190,10 +195,11 @@ async fn bench(args: &BenchEngineArgs) -> anyhow::Result<()> {
     );
     let forms = signed_forms(args)?;
     println!(
-        "{:>5} {:>9} {:>8} {:>10} {:>8} {:>9}",
-        "round", "messages", "seconds", "msg/s", "sends", "db MiB"
+        "{:>5} {:>9} {:>8} {:>10} {:>8} {:>12} {:>8} {:>9}",
+        "round", "messages", "seconds", "msg/s", "cpu s", "msg/cpu-s", "sends", "db MiB"
     );
     let mut rates = Vec::with_capacity(args.rounds);
+    let mut cpu_rates = Vec::with_capacity(args.rounds);
     for round in 1..=args.rounds {
         let dir = args
             .dir
@@ -209,28 +215,53 @@ async fn bench(args: &BenchEngineArgs) -> anyhow::Result<()> {
         let r = result?;
         let rate = args.messages as f64 / r.elapsed.as_secs_f64();
         rates.push(rate);
+        let cpu = r.cpu.map(|c| c.as_secs_f64());
+        if let Some(c) = cpu {
+            cpu_rates.push(args.messages as f64 / c);
+        }
         println!(
-            "{:>5} {:>9} {:>8.2} {:>10.0} {:>8} {:>9.1}",
+            "{:>5} {:>9} {:>8.2} {:>10.0} {:>8} {:>12} {:>8} {:>9.1}",
             round,
             args.messages,
             r.elapsed.as_secs_f64(),
             rate,
+            cpu.map_or("-".to_owned(), |c| format!("{c:.2}")),
+            cpu.map_or("-".to_owned(), |c| format!(
+                "{:.0}",
+                args.messages as f64 / c
+            )),
             r.sends,
             r.db_bytes as f64 / (1024.0 * 1024.0),
         );
     }
-    rates.sort_by(f64::total_cmp);
-    println!(
-        "msg/s over {} rounds: min {:.0}, median {:.0}, max {:.0}",
-        rates.len(),
-        rates[0],
-        rates[rates.len() / 2],
-        rates[rates.len() - 1],
-    );
+    println!("{}", summary("msg/s", &mut rates));
+    if !cpu_rates.is_empty() {
+        println!("{}", summary("msg per CPU second", &mut cpu_rates));
+    }
     if let Some(kib) = peak_rss_kib() {
         println!("peak RSS (VmHWM): {:.1} MiB", kib as f64 / 1024.0);
     }
     Ok(())
+}
+
+/// `what over N rounds: min …, median …, max …` of `rates` (sorted in place; not empty).
+fn summary(what: &str, rates: &mut [f64]) -> String {
+    rates.sort_by(f64::total_cmp);
+    format!(
+        "{what} over {} rounds: min {:.0}, median {:.0}, max {:.0}",
+        rates.len(),
+        rates[0],
+        rates[rates.len() / 2],
+        rates[rates.len() - 1],
+    )
+}
+
+/// The CPU time this thread has run (`/proc/thread-self/schedstat`, first field, nanoseconds),
+/// where `/proc` is available.
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
 }
 
 /// The phone of requester `i`: `+1 415 2xx xxxx` upwards, all valid US numbers.
@@ -302,6 +333,7 @@ async fn one_round(
     };
     let sends_before = provider.sent();
 
+    let cpu_start = thread_cpu_time();
     let started = Instant::now();
     for (k, (body, signature)) in forms.iter().enumerate() {
         let mut headers = HeaderMap::with_capacity(1);
@@ -320,6 +352,9 @@ async fn one_round(
         clock.advance(TimeDelta::milliseconds(STEP_MS));
     }
     let elapsed = started.elapsed();
+    let cpu = thread_cpu_time()
+        .zip(cpu_start)
+        .map(|(end, start)| end.saturating_sub(start));
 
     let db_bytes = ["convsms.sqlite", "convsms.sqlite-wal"]
         .iter()
@@ -328,6 +363,7 @@ async fn one_round(
         .sum();
     Ok(Round {
         elapsed,
+        cpu,
         sends: provider.sent() - sends_before,
         db_bytes,
     })

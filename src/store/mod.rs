@@ -4,11 +4,13 @@
 //!   `migration2.sql` (send retries), 3 is `migration3.sql` (SMS update subscriptions), 4 is `migration4.sql` (topic state, cases,
 //!   orders), 5 is `migration5.sql` (messaging actions, timers, workspace notifications), 6 is
 //!   `migration6.sql` (Advanced Work Assignment: queues, presence, work items, the Ongoing tab), 7
-//!   is `migration7.sql` (work items remember timed-out offers apart from rejections).
+//!   is `migration7.sql` (work items remember timed-out offers apart from rejections), 8 is
+//!   `migration8.sql` (indexes for the inbound path's look-ups).
 //! - File databases use WAL with `synchronous = NORMAL`; scenarios use a fresh in-memory database
 //!   each.
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
+//! - Queries are prepared once per connection (rusqlite's statement cache, through `Tx`).
 //! - Every engine operation runs in one transaction ([`SqliteStore::write`]), so a refused request
 //!   leaves nothing half-written.
 
@@ -41,7 +43,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration5.sql"),
     include_str!("migration6.sql"),
     include_str!("migration7.sql"),
+    include_str!("migration8.sql"),
 ];
+
+/// How many prepared statements a connection keeps: more than the store has queries.
+const STATEMENT_CACHE_CAPACITY: usize = 256;
 
 /// A store failure: a bug or a broken database file, never bad user input.
 pub type StoreError = rusqlite::Error;
@@ -83,6 +89,9 @@ impl SqliteStore {
 
     fn init(mut conn: Connection) -> Result<Self, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Every query of the store is prepared once and kept (`Tx` prepares through the cache):
+        // room for all of them, so that none is parsed again.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
         let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             let tx = conn.transaction()?;
@@ -263,8 +272,23 @@ fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, idx: usize) -> rusqlite
 }
 
 impl Tx<'_> {
+    /// Runs a statement that returns no rows, prepared once per connection (the statement cache).
+    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<usize, StoreError> {
+        self.0.prepare_cached(sql)?.execute(params)
+    }
+
+    /// Runs a query for its first row, prepared once per connection (the statement cache).
+    fn row<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        self.0.prepare_cached(sql)?.query_row(params, f)
+    }
+
     fn next(&self, prefix: &str) -> Result<i64, StoreError> {
-        self.0.query_row(
+        self.row(
             "UPDATE sys_number SET next_value = next_value + 1 WHERE prefix = ?1 RETURNING next_value - 1",
             [prefix],
             |r| r.get(0),
