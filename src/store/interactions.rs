@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{e164_col, parsed, ts, ts_col, StoreError, Tx};
+use super::{e164_col, parsed, stored_e164, ts, ts_col, StoreError, Tx};
 use crate::domain::model::*;
 use crate::domain::phone::E164;
 
@@ -68,7 +68,7 @@ impl Tx<'_> {
         Ok(rows
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
-            .filter_map(|s| E164::parse(&s, None).ok())
+            .filter_map(|s| stored_e164(&s))
             .collect())
     }
 

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{e164_col, parsed, parsed_opt, ts, StoreError, Tx};
+use super::{e164_col, parsed, parsed_opt, stored_e164, ts, StoreError, Tx};
 use crate::domain::model::*;
 use crate::domain::phone::{Region, E164};
 
@@ -323,7 +323,7 @@ impl Tx<'_> {
         let doc: Option<String> = r.get(3)?;
         Ok(ChannelUserProfile {
             sys_id: r.get(0)?,
-            phone: parsed(r, 1, "an E.164 number", |s| E164::parse(s, None).ok())?,
+            phone: parsed(r, 1, "an E.164 number", stored_e164)?,
             user: table.and_then(|t| PartyTable::from_table(&t)).zip(doc),
             active: r.get(4)?,
         })
