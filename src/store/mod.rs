@@ -6,8 +6,8 @@
 //!   `migration6.sql` (Advanced Work Assignment: queues, presence, work items, the Ongoing tab), 7
 //!   is `migration7.sql` (work items remember timed-out offers apart from rejections), 8 is
 //!   `migration8.sql` (indexes for the inbound path's look-ups).
-//! - File databases use WAL with `synchronous = NORMAL`; scenarios use a fresh in-memory database
-//!   each.
+//! - File databases use WAL with `synchronous = NORMAL` and a checkpoint every 4,000 pages;
+//!   scenarios use a fresh in-memory database each.
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
 //! - Queries are prepared once per connection (rusqlite's statement cache, through `Tx`).
@@ -46,6 +46,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration8.sql"),
 ];
 
+/// WAL pages after which a commit checkpoints the WAL into the database file (SQLite's
+/// `wal_autocheckpoint`; its default is 1,000).
+pub const WAL_AUTOCHECKPOINT_PAGES: u32 = 4_000;
+
 /// How many prepared statements a connection keeps: more than the store has queries.
 const STATEMENT_CACHE_CAPACITY: usize = 256;
 
@@ -61,14 +65,17 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) a database file in WAL mode with `synchronous = NORMAL` and
-    /// migrates it.
+    /// Opens (creating if needed) a database file in WAL mode with `synchronous = NORMAL` and a
+    /// checkpoint every [`WAL_AUTOCHECKPOINT_PAGES`] pages, and migrates it.
     ///
     /// `NORMAL` is SQLite's recommended setting for WAL: a commit appends to the WAL without an
     /// fsync, and the WAL is synced at each checkpoint. The database never corrupts; a power cut
     /// (not a crash of the process) may lose the last transactions committed before it. With
     /// `FULL`, SQLite's default, every commit waits for an fsync, which limited the inbound path
-    /// to a few hundred messages per second on this machine's disk.
+    /// to a few hundred messages per second on this machine's disk. Each checkpoint still syncs
+    /// twice (the WAL, then the database), and runs in the commit that crosses the threshold:
+    /// 4,000 pages (16 MiB of WAL at 4 KiB pages) rather than SQLite's 1,000 make them four times
+    /// rarer and copy each hot page once per checkpoint.
     ///
     /// # Errors
     /// The file cannot be opened, or a migration fails.
@@ -76,6 +83,7 @@ impl SqliteStore {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
         Self::init(conn)
     }
 
@@ -357,6 +365,11 @@ mod tests {
             .pragma_query_value(None, "synchronous", |r| r.get(0))
             .unwrap();
         assert_eq!(synchronous, 1, "synchronous = NORMAL");
+        let checkpoint: u32 = s
+            .lock()
+            .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+            .unwrap();
+        assert_eq!(checkpoint, WAL_AUTOCHECKPOINT_PAGES);
         assert_eq!(s.read(|tx| tx.property("x")).unwrap().as_deref(), Some("1"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
