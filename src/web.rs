@@ -135,7 +135,16 @@ fn verified_form(
 }
 
 async fn inbound(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
-    let params = match verified_form(&st, INBOUND_PATH, &headers, &body) {
+    inbound_webhook(&st, &headers, &body).await
+}
+
+/// What `POST /sms/inbound` does once axum has read the request: checks `X-Twilio-Signature`
+/// (403), reads the form as Twilio's inbound message webhook (§4.1; 400), hands the message to
+/// [`Engine::handle_inbound`] and answers TwiML `<Response/>` (200), or the engine's refusal (see
+/// the module docs). `body` is the `application/x-www-form-urlencoded` body as posted. Public so
+/// that `convsms bench engine` measures the webhook's own path without a socket.
+pub async fn inbound_webhook(st: &WebState, headers: &HeaderMap, body: &[u8]) -> Response {
+    let params = match verified_form(st, INBOUND_PATH, headers, body) {
         Ok(p) => p,
         Err(e) => return refuse(StatusCode::FORBIDDEN, &e),
     };

@@ -1,7 +1,9 @@
 //! The `convsms` command: `check` runs Gherkin features against the engine and a simulated
 //! Twilio, `steps` prints the step library, `validate-number` checks phone numbers, `sim` serves
-//! the simulated Twilio on its own and `bench-sim` measures it.
+//! the simulated Twilio on its own, `bench-sim` measures it and `bench engine` measures the
+//! engine's inbound path.
 
+mod bench_engine;
 mod bench_sim;
 mod check;
 mod sim_clock;
@@ -50,6 +52,16 @@ enum Command {
     Soak(soak::SoakArgs),
     /// Measures the simulated Twilio's POST Messages.json in-process (req/s, latency, memory).
     BenchSim(bench_sim::BenchArgs),
+    /// Benchmarks of the engine itself.
+    #[command(subcommand)]
+    Bench(Bench),
+}
+
+#[derive(Debug, Subcommand)]
+enum Bench {
+    /// Measures the engine's inbound path (webhook form, signature, profile match, SQLite file in
+    /// WAL, replies handed to an in-memory provider): inbound messages per second.
+    Engine(bench_engine::BenchEngineArgs),
 }
 
 fn main() -> ExitCode {
@@ -128,6 +140,7 @@ fn main() -> ExitCode {
         }
         Command::Sim(args) => sim_cmd::run(args),
         Command::BenchSim(args) => bench_sim::run(args),
+        Command::Bench(Bench::Engine(args)) => bench_engine::run(args),
         Command::Soak(args) => soak::run(args),
     }
 }

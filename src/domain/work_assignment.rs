@@ -344,6 +344,15 @@ pub fn free_capacity(agent: &Agent, items: &[WorkItem]) -> u32 {
         .saturating_sub(load(&agent.sys_id, items))
 }
 
+/// Whether an available agent has a free slot among `items`. When not, [`route`] offers nothing
+/// whatever items wait: a routing pass then needs only the items that hold slots (active, Offered
+/// or Accepted), after [`expire`], and not the whole queue.
+pub fn any_free_slot(agents: &[Agent], items: &[WorkItem]) -> bool {
+    agents
+        .iter()
+        .any(|a| a.presence == Presence::Available && free_capacity(a, items) > 0)
+}
+
 /// Decides the offers to make at `now` (ROUTE-1, ROUTE-2): see the module docs for the rules.
 ///
 /// `offer_timeout_secs` below 1 counts as 1. Items in a queue missing from `queues` are not

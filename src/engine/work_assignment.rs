@@ -558,37 +558,41 @@ impl Engine {
     /// reassigned away: completed), then [`awa::step`] times out due offers and makes new ones.
     /// Each agent's first timeout of an item is posted as [`SystemMessage::OfferTimedOut`] (agents
     /// only); the offers an absent agent keeps missing are not posted again.
+    ///
+    /// Its cost follows what can change, not the length of the queue: only the items and entries
+    /// out of step are loaded for the catch-up, and the waiting items only when an available agent
+    /// has a free slot once due offers have timed out ([`awa::any_free_slot`]); otherwise the step
+    /// runs on the items that hold slots, with the same outcome.
     fn awa_pass(&self, tx: &Tx<'_>, now: DateTime<Utc>) -> Result<awa::Step, Error> {
         let queues = tx.awa_queues()?;
         let agents = tx.awa_agents()?;
-        let mut items = tx.awa_active_items()?;
-        let before = items.clone();
-        for item in items.iter_mut() {
-            let (active, handler) = match tx.interaction_by_sys_id(&item.interaction)? {
-                Some(i) => (i.active, i.handler),
-                None => (false, Handler::Queue),
-            };
+        for mut item in tx.awa_items_out_of_step()? {
+            let before = item.clone();
             if item.state == WorkItemState::Accepted {
-                let theirs = item.agent.clone().map(Handler::Agent);
-                if !active || theirs.as_ref() != Some(&handler) {
-                    let _ = awa::complete(item);
-                }
-            } else if !active || handler != Handler::Queue {
-                let _ = awa::cancel(item);
+                let _ = awa::complete(&mut item);
+            } else {
+                let _ = awa::cancel(&mut item);
+            }
+            if item != before {
+                tx.save_awa_item(&item)?;
             }
         }
-        for e in tx.ongoing_entries()? {
-            let keep = tx
-                .interaction_by_sys_id(&e.interaction)?
-                .is_some_and(|i| i.active && i.handler == Handler::Agent(e.agent.clone()));
-            if !keep {
-                let mut tab = Ongoing {
-                    entries: vec![e.clone()],
-                };
-                tab.complete(&e.interaction);
-                tx.save_ongoing(&e.interaction, tab.entries.first())?;
-            }
+        for e in tx.ongoing_entries_out_of_step()? {
+            let mut tab = Ongoing {
+                entries: vec![e.clone()],
+            };
+            tab.complete(&e.interaction);
+            tx.save_ongoing(&e.interaction, tab.entries.first())?;
         }
+        let holding = tx.awa_items_holding_slots()?;
+        let mut after_timeouts = holding.clone();
+        awa::expire(&mut after_timeouts, now);
+        let mut items = if awa::any_free_slot(&agents, &after_timeouts) {
+            tx.awa_active_items()?
+        } else {
+            holding
+        };
+        let before = items.clone();
         let step = awa::step(
             &queues,
             &agents,

@@ -31,7 +31,7 @@ fn action_from(kind: &str, value: Option<String>) -> Option<Action> {
 impl Tx<'_> {
     /// Every messaging action, by name. Rows that no longer parse are left out.
     pub fn messaging_actions(&self) -> Result<Vec<MessagingAction>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT name, event, duration_secs, active, filter, action, action_value
              FROM sys_cs_messaging_action ORDER BY name",
         )?;
@@ -82,7 +82,7 @@ impl Tx<'_> {
     /// Creates or replaces a messaging action (validate it first).
     pub fn save_messaging_action(&self, a: &MessagingAction) -> Result<(), StoreError> {
         let (kind, value) = action_columns(&a.action);
-        self.0.execute(
+        self.exec(
             "INSERT INTO sys_cs_messaging_action (name, event, duration_secs, active, filter, action, action_value)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (name) DO UPDATE SET event = excluded.event, duration_secs = excluded.duration_secs,
@@ -103,8 +103,7 @@ impl Tx<'_> {
 
     /// Turns every messaging action on or off.
     pub fn set_all_actions_active(&self, active: bool) -> Result<(), StoreError> {
-        self.0
-            .execute("UPDATE sys_cs_messaging_action SET active = ?1", [active])?;
+        self.exec("UPDATE sys_cs_messaging_action SET active = ?1", [active])?;
         Ok(())
     }
 
@@ -120,7 +119,7 @@ impl Tx<'_> {
 
     /// The pending timers of an interaction.
     pub fn pending_timers(&self, interaction: &str) -> Result<Vec<Timer>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT interaction, action, event, due_at, state FROM sys_cs_action_timer
              WHERE interaction = ?1 AND state = 'pending' ORDER BY due_at, action",
         )?;
@@ -130,7 +129,7 @@ impl Tx<'_> {
 
     /// Every timer of every interaction, by due time (scenarios and the tick read them).
     pub fn timers(&self, state: Option<TimerState>) -> Result<Vec<Timer>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT interaction, action, event, due_at, state FROM sys_cs_action_timer
              WHERE ?1 IS NULL OR state = ?1 ORDER BY due_at, interaction, action",
         )?;
@@ -141,8 +140,7 @@ impl Tx<'_> {
     /// The earliest pending timer's due time.
     pub fn next_timer_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let due: Option<String> = self
-            .0
-            .query_row(
+            .row(
                 "SELECT MIN(due_at) FROM sys_cs_action_timer WHERE state = 'pending'",
                 [],
                 |r| r.get(0),
@@ -156,7 +154,7 @@ impl Tx<'_> {
     /// Adds a pending timer.
     pub fn insert_timer(&self, t: &Timer) -> Result<(), StoreError> {
         let sys_id = self.new_sys_id()?;
-        self.0.execute(
+        self.exec(
             "INSERT INTO sys_cs_action_timer (sys_id, interaction, action, event, due_at, state)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
@@ -181,7 +179,7 @@ impl Tx<'_> {
         state: TimerState,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE sys_cs_action_timer SET state = ?1, settled_at = ?5
              WHERE interaction = ?2 AND action = ?3 AND event = ?4 AND state = 'pending'",
             params![state.as_str(), interaction, action, event.as_str(), ts(now)],
@@ -198,7 +196,7 @@ impl Tx<'_> {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let sys_id = self.new_sys_id()?;
-        self.0.execute(
+        self.exec(
             "INSERT INTO workspace_notification (sys_id, agent, interaction, text, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![sys_id, agent, interaction, text, ts(now)],
@@ -208,7 +206,7 @@ impl Tx<'_> {
 
     /// An agent's workspace notifications, oldest first: (interaction number, text).
     pub fn notifications(&self, agent: &str) -> Result<Vec<(Option<String>, String)>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT i.number, n.text FROM workspace_notification n
              LEFT JOIN interaction i ON i.sys_id = n.interaction
              WHERE n.agent = ?1 ORDER BY n.created_at, n.sys_id",
@@ -235,8 +233,7 @@ impl Tx<'_> {
             "assigned_to",
         ];
         let row = self
-            .0
-            .query_row(
+            .row(
                 "SELECT CAST(i.number AS TEXT), CAST(i.type AS TEXT), CAST(i.channel AS TEXT),
                         CAST(i.state AS TEXT), CAST(i.active AS TEXT),
                         CAST(i.opened_for_table AS TEXT), CAST(i.requester_phone AS TEXT),
@@ -271,7 +268,7 @@ impl Tx<'_> {
 
     /// Sets an interaction's state without closing it (on_hold, work_in_progress, ...).
     pub fn set_interaction_state(&self, interaction: &str, state: &str) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE interaction SET state = ?1 WHERE sys_id = ?2",
             params![state, interaction],
         )?;
@@ -280,7 +277,7 @@ impl Tx<'_> {
 
     /// Active interactions the virtual agent handles whose last message is at or before `before`.
     pub fn idle_va_interactions(&self, before: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT i.sys_id FROM interaction i
              WHERE i.active = 1 AND i.assigned_to = ?1
                AND COALESCE((SELECT MAX(m.sys_created_on) FROM sys_cs_message m WHERE m.interaction = i.sys_id),

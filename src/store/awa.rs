@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::{parsed, ts, ts_col, ts_opt_col, StoreError, Tx};
 use crate::domain::encoded_query::EncodedQuery;
-use crate::domain::model::SysId;
+use crate::domain::model::{SysId, VIRTUAL_AGENT_SYS_ID};
 use crate::domain::work_assignment::{
     Agent, OngoingEntry, Presence, Queue, WorkItem, WorkItemState,
 };
@@ -65,7 +65,7 @@ impl Tx<'_> {
     /// presence row, by user_name; a configured queue's, in the order they were given. A stored
     /// condition that no longer parses leaves its queue out (it takes nothing).
     pub fn awa_queues(&self) -> Result<Vec<Queue>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT sys_id, name, \"order\", condition, is_default FROM awa_queue ORDER BY \"order\", sys_id",
         )?;
         let rows: Vec<(SysId, String, i32, Option<String>, bool)> = st
@@ -83,14 +83,15 @@ impl Tx<'_> {
                 },
             };
             let agents = if is_default {
-                let mut st = self.0.prepare(
-                    "SELECT p.agent FROM awa_agent_presence p JOIN sys_user u ON u.sys_id = p.agent
+                let mut st = self.0.prepare_cached(
+                    // CROSS JOIN keeps the presence rows outside: the agents, not every user.
+                    "SELECT p.agent FROM awa_agent_presence p CROSS JOIN sys_user u ON u.sys_id = p.agent
                      ORDER BY u.user_name",
                 )?;
                 let rows = st.query_map([], |r| r.get(0))?;
                 rows.collect::<Result<Vec<SysId>, _>>()?
             } else {
-                let mut st = self.0.prepare(
+                let mut st = self.0.prepare_cached(
                     "SELECT agent FROM awa_queue_member WHERE queue = ?1 ORDER BY position, agent",
                 )?;
                 let rows = st.query_map([&sys_id], |r| r.get(0))?;
@@ -109,13 +110,12 @@ impl Tx<'_> {
 
     /// A queue's name.
     pub fn awa_queue_name(&self, sys_id: &str) -> Result<Option<String>, StoreError> {
-        self.0
-            .query_row(
-                "SELECT name FROM awa_queue WHERE sys_id = ?1",
-                [sys_id],
-                |r| r.get(0),
-            )
-            .optional()
+        self.row(
+            "SELECT name FROM awa_queue WHERE sys_id = ?1",
+            [sys_id],
+            |r| r.get(0),
+        )
+        .optional()
     }
 
     /// Creates or replaces (by name) a configured SMS queue and its members, in preference order.
@@ -128,8 +128,7 @@ impl Tx<'_> {
         members: &[SysId],
     ) -> Result<SysId, StoreError> {
         let existing: Option<SysId> = self
-            .0
-            .query_row(
+            .row(
                 "SELECT sys_id FROM awa_queue WHERE name = ?1",
                 [name],
                 |r| r.get(0),
@@ -139,17 +138,16 @@ impl Tx<'_> {
             Some(id) => id,
             None => self.new_sys_id()?,
         };
-        self.0.execute(
+        self.exec(
             "INSERT INTO awa_queue (sys_id, name, \"order\", condition, is_default)
              VALUES (?1, ?2, ?3, ?4, 0)
              ON CONFLICT (sys_id) DO UPDATE SET \"order\" = excluded.\"order\",
                  condition = excluded.condition",
             params![sys_id, name, order, condition.map(|c| c.to_string())],
         )?;
-        self.0
-            .execute("DELETE FROM awa_queue_member WHERE queue = ?1", [&sys_id])?;
+        self.exec("DELETE FROM awa_queue_member WHERE queue = ?1", [&sys_id])?;
         for (position, agent) in members.iter().enumerate() {
-            self.0.execute(
+            self.exec(
                 "INSERT OR IGNORE INTO awa_queue_member (queue, agent, position) VALUES (?1, ?2, ?3)",
                 params![sys_id, agent, position as i64],
             )?;
@@ -161,7 +159,7 @@ impl Tx<'_> {
 
     /// Every agent with an SMS presence row.
     pub fn awa_agents(&self) -> Result<Vec<Agent>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT agent, presence, sms_capacity FROM awa_agent_presence ORDER BY agent",
         )?;
         let rows = st.query_map([], agent_from_row)?;
@@ -170,18 +168,17 @@ impl Tx<'_> {
 
     /// An agent's SMS presence row, if any.
     pub fn awa_agent(&self, agent: &str) -> Result<Option<Agent>, StoreError> {
-        self.0
-            .query_row(
-                "SELECT agent, presence, sms_capacity FROM awa_agent_presence WHERE agent = ?1",
-                [agent],
-                agent_from_row,
-            )
-            .optional()
+        self.row(
+            "SELECT agent, presence, sms_capacity FROM awa_agent_presence WHERE agent = ?1",
+            [agent],
+            agent_from_row,
+        )
+        .optional()
     }
 
     /// Creates or replaces an agent's SMS presence and capacity.
     pub fn save_awa_agent(&self, agent: &Agent) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "INSERT INTO awa_agent_presence (agent, presence, sms_capacity) VALUES (?1, ?2, ?3)
              ON CONFLICT (agent) DO UPDATE SET presence = excluded.presence,
                  sms_capacity = excluded.sms_capacity",
@@ -194,30 +191,62 @@ impl Tx<'_> {
 
     /// Every active work item, oldest first.
     pub fn awa_active_items(&self) -> Result<Vec<WorkItem>, StoreError> {
-        let mut st = self.0.prepare(&format!(
+        let mut st = self.0.prepare_cached(&format!(
             "SELECT {ITEM_COLS} FROM awa_work_item WHERE active = 1 ORDER BY created_at, sys_id"
         ))?;
         let rows = st.query_map([], item_from_row)?;
         rows.collect()
     }
 
+    /// The active work items that hold an agent's slot (Offered or Accepted), oldest first: the
+    /// order of [`Tx::awa_active_items`].
+    pub fn awa_items_holding_slots(&self) -> Result<Vec<WorkItem>, StoreError> {
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {ITEM_COLS} FROM awa_work_item
+             WHERE active = 1 AND state IN ('offered', 'accepted') ORDER BY created_at, sys_id"
+        ))?;
+        let rows = st.query_map([], item_from_row)?;
+        rows.collect()
+    }
+
+    /// The active work items out of step with their interaction, oldest first (the order of
+    /// [`Tx::awa_active_items`]): an Accepted item whose interaction is gone, closed or no longer
+    /// assigned to the item's agent; any other item whose interaction is gone, closed or no longer
+    /// unassigned (waiting in the queue). A routing pass completes or cancels them.
+    pub fn awa_items_out_of_step(&self) -> Result<Vec<WorkItem>, StoreError> {
+        let cols = ITEM_COLS
+            .split(", ")
+            .map(|c| format!("w.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {cols} FROM awa_work_item w LEFT JOIN interaction i ON i.sys_id = w.interaction
+             WHERE w.active = 1 AND NOT coalesce(CASE WHEN w.state = 'accepted'
+                 THEN i.active <> 0 AND w.agent IS NOT NULL AND i.assigned_to = w.agent
+                      AND w.agent <> ?1
+                 ELSE i.active <> 0 AND i.assigned_to IS NULL END, 0)
+             ORDER BY w.created_at, w.sys_id"
+        ))?;
+        let rows = st.query_map([VIRTUAL_AGENT_SYS_ID], item_from_row)?;
+        rows.collect()
+    }
+
     /// The latest work item of an interaction, whatever its state.
     pub fn awa_item_for(&self, interaction: &str) -> Result<Option<WorkItem>, StoreError> {
-        self.0
-            .query_row(
-                &format!(
-                    "SELECT {ITEM_COLS} FROM awa_work_item WHERE interaction = ?1
+        self.row(
+            &format!(
+                "SELECT {ITEM_COLS} FROM awa_work_item WHERE interaction = ?1
                      ORDER BY active DESC, created_at DESC, rowid DESC LIMIT 1"
-                ),
-                [interaction],
-                item_from_row,
-            )
-            .optional()
+            ),
+            [interaction],
+            item_from_row,
+        )
+        .optional()
     }
 
     /// Inserts or updates a work item.
     pub fn save_awa_item(&self, item: &WorkItem) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "INSERT INTO awa_work_item (sys_id, interaction, queue, state, active, agent, offered_at,
                  offer_expires_at, declined_by, created_at, timed_out_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -246,22 +275,34 @@ impl Tx<'_> {
 
     /// The Ongoing tab entry of an interaction, if it is in an agent's tab.
     pub fn ongoing_entry(&self, interaction: &str) -> Result<Option<OngoingEntry>, StoreError> {
-        self.0
-            .query_row(
-                "SELECT interaction, agent, unread, last_activity_at FROM awa_ongoing
+        self.row(
+            "SELECT interaction, agent, unread, last_activity_at FROM awa_ongoing
                  WHERE interaction = ?1",
-                [interaction],
-                ongoing_from_row,
-            )
-            .optional()
+            [interaction],
+            ongoing_from_row,
+        )
+        .optional()
     }
 
     /// Every Ongoing tab entry (of every agent).
     pub fn ongoing_entries(&self) -> Result<Vec<OngoingEntry>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT interaction, agent, unread, last_activity_at FROM awa_ongoing ORDER BY interaction",
         )?;
         let rows = st.query_map([], ongoing_from_row)?;
+        rows.collect()
+    }
+
+    /// The Ongoing tab entries whose interaction is gone, closed or no longer assigned to the
+    /// entry's agent, by interaction (the order of [`Tx::ongoing_entries`]).
+    pub fn ongoing_entries_out_of_step(&self) -> Result<Vec<OngoingEntry>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT o.interaction, o.agent, o.unread, o.last_activity_at
+             FROM awa_ongoing o LEFT JOIN interaction i ON i.sys_id = o.interaction
+             WHERE NOT coalesce(i.active <> 0 AND i.assigned_to = o.agent AND o.agent <> ?1, 0)
+             ORDER BY o.interaction",
+        )?;
+        let rows = st.query_map([VIRTUAL_AGENT_SYS_ID], ongoing_from_row)?;
         rows.collect()
     }
 
@@ -271,12 +312,12 @@ impl Tx<'_> {
         interaction: &str,
         entry: Option<&OngoingEntry>,
     ) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "DELETE FROM awa_ongoing WHERE interaction = ?1",
             [interaction],
         )?;
         if let Some(e) = entry {
-            self.0.execute(
+            self.exec(
                 "INSERT INTO awa_ongoing (interaction, agent, unread, last_activity_at)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![e.interaction, e.agent, e.unread, ts(e.last_activity_at)],
@@ -289,7 +330,7 @@ impl Tx<'_> {
 
     /// Queues a system message's SMS text for the requester of `interaction`.
     pub fn push_system_sms(&self, interaction: &str, body: &str) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "INSERT INTO awa_sms_outbox (interaction, body) VALUES (?1, ?2)",
             [interaction, body],
         )?;
@@ -301,11 +342,14 @@ impl Tx<'_> {
     pub fn take_system_sms(&self) -> Result<Vec<(SysId, String)>, StoreError> {
         let mut st = self
             .0
-            .prepare("SELECT interaction, body FROM awa_sms_outbox ORDER BY seq")?;
+            .prepare_cached("SELECT interaction, body FROM awa_sms_outbox ORDER BY seq")?;
         let rows: Vec<(SysId, String)> = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
-        self.0.execute("DELETE FROM awa_sms_outbox", [])?;
+        if !rows.is_empty() {
+            // Only when there is something to take: an empty outbox stays unwritten.
+            self.exec("DELETE FROM awa_sms_outbox", [])?;
+        }
         Ok(rows)
     }
 }

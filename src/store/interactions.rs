@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{e164_col, parsed, ts, ts_col, StoreError, Tx};
+use super::{e164_col, parsed, stored_e164, ts, ts_col, StoreError, Tx};
 use crate::domain::model::*;
 use crate::domain::phone::E164;
 
@@ -15,15 +15,14 @@ impl Tx<'_> {
         &self,
         number: &E164,
     ) -> Result<Option<(String, String)>, StoreError> {
-        self.0
-            .query_row(
-                "SELECT a.name, a.integration FROM sys_cs_provider_number n
+        self.row(
+            "SELECT a.name, a.integration FROM sys_cs_provider_number n
                  JOIN sys_cs_provider_application a ON a.sys_id = n.provider_application
                  WHERE n.number = ?1",
-                [number.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
+            [number.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
     }
 
     /// Adds a number to a provider application, creating the application if needed.
@@ -34,8 +33,7 @@ impl Tx<'_> {
         number: &E164,
     ) -> Result<(), StoreError> {
         let app: Option<String> = self
-            .0
-            .query_row(
+            .row(
                 "SELECT sys_id FROM sys_cs_provider_application WHERE name = ?1",
                 [application],
                 |r| r.get(0),
@@ -45,14 +43,14 @@ impl Tx<'_> {
             Some(a) => a,
             None => {
                 let id = self.new_sys_id()?;
-                self.0.execute(
+                self.exec(
                     "INSERT INTO sys_cs_provider_application (sys_id, name, integration) VALUES (?1, ?2, ?3)",
                     [&id, application, integration],
                 )?;
                 id
             }
         };
-        self.0.execute(
+        self.exec(
             "INSERT INTO sys_cs_provider_number (number, provider_application) VALUES (?1, ?2)",
             [number.as_str(), &app],
         )?;
@@ -61,7 +59,7 @@ impl Tx<'_> {
 
     /// The provider numbers of an integration, sorted.
     pub fn provider_numbers(&self, integration: &str) -> Result<Vec<E164>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT n.number FROM sys_cs_provider_number n
              JOIN sys_cs_provider_application a ON a.sys_id = n.provider_application
              WHERE a.integration = ?1 ORDER BY n.number",
@@ -70,7 +68,7 @@ impl Tx<'_> {
         Ok(rows
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
-            .filter_map(|s| E164::parse(&s, None).ok())
+            .filter_map(|s| stored_e164(&s))
             .collect())
     }
 
@@ -112,8 +110,7 @@ impl Tx<'_> {
         requester: &E164,
         provider: &E164,
     ) -> Result<Option<Interaction>, StoreError> {
-        self.0
-            .query_row(
+        self.row(
                 &format!(
                     "SELECT {} FROM interaction WHERE requester_phone = ?1 AND provider_phone = ?2 AND active = 1 AND channel = 'sms'",
                     Self::INTERACTION_COLS
@@ -129,21 +126,20 @@ impl Tx<'_> {
         &self,
         number: &InteractionNumber,
     ) -> Result<Option<Interaction>, StoreError> {
-        self.0
-            .query_row(
-                &format!(
-                    "SELECT {} FROM interaction WHERE number = ?1",
-                    Self::INTERACTION_COLS
-                ),
-                [number.as_str()],
-                Self::interaction_from_row,
-            )
-            .optional()
+        self.row(
+            &format!(
+                "SELECT {} FROM interaction WHERE number = ?1",
+                Self::INTERACTION_COLS
+            ),
+            [number.as_str()],
+            Self::interaction_from_row,
+        )
+        .optional()
     }
 
     /// Every interaction, by number.
     pub fn interactions(&self) -> Result<Vec<Interaction>, StoreError> {
-        let mut st = self.0.prepare(&format!(
+        let mut st = self.0.prepare_cached(&format!(
             "SELECT {} FROM interaction ORDER BY number",
             Self::INTERACTION_COLS
         ))?;
@@ -171,7 +167,7 @@ impl Tx<'_> {
             Handler::Agent(a) => (Some(a.clone()), InteractionState::WorkInProgress),
             Handler::Queue => (None, InteractionState::New),
         };
-        self.0.execute(
+        self.exec(
             "INSERT INTO interaction (sys_id, number, type, channel, state, active, assigned_to,
                  opened_for_table, opened_for, channel_user_profile, requester_phone, provider_phone,
                  va_topic, va_node, opened_at)
@@ -205,12 +201,12 @@ impl Tx<'_> {
         state: InteractionState,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE interaction SET active = 0, state = ?1, closed_at = ?2 WHERE sys_id = ?3",
             params![state.as_str(), ts(now), sys_id],
         )?;
         // A closed interaction's messaging-action timers will never fire.
-        self.0.execute(
+        self.exec(
             "UPDATE sys_cs_action_timer SET state = 'cancelled' WHERE interaction = ?1 AND state = 'pending'",
             [sys_id],
         )?;
@@ -224,7 +220,7 @@ impl Tx<'_> {
             Handler::Agent(a) => (Some(a.as_str()), InteractionState::WorkInProgress),
             Handler::Queue => (None, InteractionState::New),
         };
-        self.0.execute(
+        self.exec(
             "UPDATE interaction SET assigned_to = ?1, state = ?2 WHERE sys_id = ?3",
             params![assigned, state.as_str(), sys_id],
         )?;
@@ -233,7 +229,7 @@ impl Tx<'_> {
 
     /// Moves the virtual agent to another node (or none).
     pub fn set_va_node(&self, sys_id: &str, node: Option<&str>) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE interaction SET va_node = ?1 WHERE sys_id = ?2",
             params![node, sys_id],
         )?;
@@ -242,7 +238,7 @@ impl Tx<'_> {
 
     /// Re-links an interaction to another requester record.
     pub fn relink_interaction(&self, sys_id: &str, to: &Party) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE interaction SET opened_for_table = ?1, opened_for = ?2 WHERE sys_id = ?3",
             params![to.table.as_str(), to.sys_id, sys_id],
         )?;
@@ -256,7 +252,7 @@ impl Tx<'_> {
         agent: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let n = self.0.execute(
+        let n = self.exec(
             "INSERT OR IGNORE INTO live_group_profile (interaction, agent, joined_at) VALUES (?1, ?2, ?3)",
             params![interaction, agent, ts(now)],
         )?;
@@ -265,7 +261,7 @@ impl Tx<'_> {
 
     /// The user_names in an interaction's live group profile, in joining order.
     pub fn live_group(&self, interaction: &str) -> Result<Vec<String>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT u.user_name FROM live_group_profile l JOIN sys_user u ON u.sys_id = l.agent
              WHERE l.interaction = ?1 ORDER BY l.joined_at, u.user_name",
         )?;
@@ -283,7 +279,7 @@ impl Tx<'_> {
         data: &[u8],
     ) -> Result<SysId, StoreError> {
         let sys_id = self.new_sys_id()?;
-        self.0.execute(
+        self.exec(
             "INSERT INTO sys_attachment (sys_id, file_name, content_type, data) VALUES (?1, ?2, ?3, ?4)",
             params![sys_id, file_name, content_type, data],
         )?;
@@ -292,12 +288,11 @@ impl Tx<'_> {
 
     /// A stored file: (content type, bytes).
     pub fn attachment(&self, sys_id: &str) -> Result<Option<(String, Vec<u8>)>, StoreError> {
-        self.0
-            .query_row(
-                "SELECT content_type, data FROM sys_attachment WHERE sys_id = ?1",
-                [sys_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
+        self.row(
+            "SELECT content_type, data FROM sys_attachment WHERE sys_id = ?1",
+            [sys_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
     }
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{e164_col, parsed, parsed_opt, ts, StoreError, Tx};
+use super::{e164_col, parsed, parsed_opt, stored_e164, ts, StoreError, Tx};
 use crate::domain::model::*;
 use crate::domain::phone::{Region, E164};
 
@@ -14,18 +14,17 @@ impl Tx<'_> {
 
     /// A `sys_properties` value.
     pub fn property(&self, name: &str) -> Result<Option<String>, StoreError> {
-        self.0
-            .query_row(
-                "SELECT value FROM sys_properties WHERE name = ?1",
-                [name],
-                |r| r.get(0),
-            )
-            .optional()
+        self.row(
+            "SELECT value FROM sys_properties WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()
     }
 
     /// Sets a `sys_properties` value.
     pub fn set_property(&self, name: &str, value: &str) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "INSERT INTO sys_properties (name, value) VALUES (?1, ?2)
              ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             [name, value],
@@ -48,11 +47,11 @@ impl Tx<'_> {
         let phone_s = phone.map(|p| p.as_str().to_owned());
         let country_s = country.map(|c| c.to_string());
         match table {
-            PartyTable::SysUser => self.0.execute(
+            PartyTable::SysUser => self.exec(
                 "INSERT INTO sys_user (sys_id, user_name, name, mobile_phone, country) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![sys_id, user_name.unwrap_or(name), name, phone_s, country_s],
             )?,
-            _ => self.0.execute(
+            _ => self.exec(
                 &format!(
                     "INSERT INTO {} (sys_id, name, mobile_phone, country) VALUES (?1, ?2, ?3, ?4)",
                     table.as_str()
@@ -81,16 +80,15 @@ impl Tx<'_> {
 
     /// A record by table and sys_id.
     pub fn party(&self, table: PartyTable, sys_id: &str) -> Result<Option<Party>, StoreError> {
-        self.0
-            .query_row(
-                &format!(
-                    "SELECT sys_id, name, mobile_phone, country FROM {} WHERE sys_id = ?1",
-                    table.as_str()
-                ),
-                [sys_id],
-                |r| Self::party_from_row(table, r),
-            )
-            .optional()
+        self.row(
+            &format!(
+                "SELECT sys_id, name, mobile_phone, country FROM {} WHERE sys_id = ?1",
+                table.as_str()
+            ),
+            [sys_id],
+            |r| Self::party_from_row(table, r),
+        )
+        .optional()
     }
 
     /// A record by display name (for `sys_user`, also by user_name).
@@ -104,22 +102,20 @@ impl Tx<'_> {
         } else {
             ""
         };
-        self.0
-            .query_row(
-                &format!(
-                    "SELECT sys_id, name, mobile_phone, country FROM {} WHERE name = ?1{extra}",
-                    table.as_str()
-                ),
-                [name],
-                |r| Self::party_from_row(table, r),
-            )
-            .optional()
+        self.row(
+            &format!(
+                "SELECT sys_id, name, mobile_phone, country FROM {} WHERE name = ?1{extra}",
+                table.as_str()
+            ),
+            [name],
+            |r| Self::party_from_row(table, r),
+        )
+        .optional()
     }
 
     /// The `sys_user` whose mobile phone is `phone` (the first by sys_id if several).
     pub fn user_by_phone(&self, phone: &E164) -> Result<Option<Party>, StoreError> {
-        self.0
-            .query_row(
+        self.row(
                 "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT 1",
                 [phone.as_str()],
                 |r| Self::party_from_row(PartyTable::SysUser, r),
@@ -132,7 +128,7 @@ impl Tx<'_> {
     pub fn customers_by_phone(&self, phone: &E164) -> Result<Vec<Party>, StoreError> {
         let mut out = vec![];
         for table in [PartyTable::CsmConsumer, PartyTable::CustomerContact] {
-            let mut st = self.0.prepare(&format!(
+            let mut st = self.0.prepare_cached(&format!(
                 "SELECT sys_id, name, mobile_phone, country FROM {} WHERE mobile_phone = ?1 ORDER BY sys_id",
                 table.as_str()
             ))?;
@@ -146,7 +142,7 @@ impl Tx<'_> {
 
     /// Sets a record's mobile phone.
     pub fn set_party_phone(&self, party: &Party, phone: &E164) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             &format!(
                 "UPDATE {} SET mobile_phone = ?1 WHERE sys_id = ?2",
                 party.table.as_str()
@@ -158,7 +154,7 @@ impl Tx<'_> {
 
     /// Grants a role to a sys_user.
     pub fn grant_role(&self, user: &str, role: &str) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "INSERT OR IGNORE INTO sys_user_has_role (user, role) VALUES (?1, ?2)",
             [user, role],
         )?;
@@ -167,25 +163,23 @@ impl Tx<'_> {
 
     /// Whether a sys_user has a role.
     pub fn has_role(&self, user: &str, role: &str) -> Result<bool, StoreError> {
-        self.0
-            .query_row(
-                "SELECT 1 FROM sys_user_has_role WHERE user = ?1 AND role = ?2",
-                [user, role],
-                |_| Ok(()),
-            )
-            .optional()
-            .map(|o| o.is_some())
+        self.row(
+            "SELECT 1 FROM sys_user_has_role WHERE user = ?1 AND role = ?2",
+            [user, role],
+            |_| Ok(()),
+        )
+        .optional()
+        .map(|o| o.is_some())
     }
 
     /// A sys_user's user_name.
     pub fn user_name(&self, sys_id: &str) -> Result<Option<String>, StoreError> {
-        self.0
-            .query_row(
-                "SELECT user_name FROM sys_user WHERE sys_id = ?1",
-                [sys_id],
-                |r| r.get(0),
-            )
-            .optional()
+        self.row(
+            "SELECT user_name FROM sys_user WHERE sys_id = ?1",
+            [sys_id],
+            |r| r.get(0),
+        )
+        .optional()
     }
 
     // Agents' SMS presence and capacity, queues and work items: `awa.rs` (migration 6).
@@ -201,7 +195,7 @@ impl Tx<'_> {
         node: Option<&str>,
         state: Option<&str>,
     ) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE interaction SET va_topic = ?1, va_node = ?2, va_state = ?3 WHERE sys_id = ?4",
             params![topic, node, state, interaction],
         )?;
@@ -217,7 +211,7 @@ impl Tx<'_> {
         contact: &Party,
     ) -> Result<(), StoreError> {
         let sys_id = self.new_sys_id()?;
-        self.0.execute(
+        self.exec(
             "INSERT INTO sn_customerservice_case (sys_id, number, short_description, state, contact_table, contact)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![sys_id, number, short_description, state, contact.table.as_str(), contact.sys_id],
@@ -227,7 +221,7 @@ impl Tx<'_> {
 
     /// A requester's cases that are not resolved or closed, by number: (number, short description).
     pub fn open_cases(&self, contact: &Party) -> Result<Vec<(String, String)>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT number, short_description FROM sn_customerservice_case
              WHERE contact_table = ?1 AND contact = ?2 AND state NOT IN ('resolved', 'closed')
              ORDER BY number",
@@ -247,7 +241,7 @@ impl Tx<'_> {
         expected_delivery: &str,
     ) -> Result<(), StoreError> {
         let sys_id = self.new_sys_id()?;
-        self.0.execute(
+        self.exec(
             "INSERT INTO x_convsms_order (sys_id, number, state, carrier, expected_delivery) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![sys_id, number, state, carrier, expected_delivery],
         )?;
@@ -269,7 +263,7 @@ impl Tx<'_> {
         }
         let columns: Vec<String> = self
             .0
-            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+            .prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         if fields.iter().any(|f| !columns.contains(f)) {
@@ -280,26 +274,24 @@ impl Tx<'_> {
             .map(|f| format!("COALESCE(CAST(\"{f}\" AS TEXT), '')"))
             .collect::<Vec<_>>()
             .join(", ");
-        self.0
-            .query_row(
-                &format!("SELECT {list} FROM {table} WHERE number = ?1"),
-                [number],
-                |r| (0..fields.len()).map(|i| r.get::<_, String>(i)).collect(),
-            )
-            .optional()
+        self.row(
+            &format!("SELECT {list} FROM {table} WHERE number = ?1"),
+            [number],
+            |r| (0..fields.len()).map(|i| r.get::<_, String>(i)).collect(),
+        )
+        .optional()
     }
 
     // ----- SMS update subscriptions -----------------------------------------------------------
 
     /// A user's SMS update setting; `None` when never set (which means off).
     pub fn subscription(&self, user: &str) -> Result<Option<bool>, StoreError> {
-        self.0
-            .query_row(
-                "SELECT enabled FROM sys_cs_sms_subscription WHERE user = ?1",
-                [user],
-                |r| r.get(0),
-            )
-            .optional()
+        self.row(
+            "SELECT enabled FROM sys_cs_sms_subscription WHERE user = ?1",
+            [user],
+            |r| r.get(0),
+        )
+        .optional()
     }
 
     /// Sets a user's SMS update setting.
@@ -309,7 +301,7 @@ impl Tx<'_> {
         enabled: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "INSERT INTO sys_cs_sms_subscription (user, enabled, sys_updated_on) VALUES (?1, ?2, ?3)
              ON CONFLICT (user) DO UPDATE SET enabled = excluded.enabled, sys_updated_on = excluded.sys_updated_on",
             params![user, enabled, ts(now)],
@@ -319,10 +311,9 @@ impl Tx<'_> {
 
     /// How many subscription rows exist (scenarios check that guests create none).
     pub fn subscription_count(&self) -> Result<i64, StoreError> {
-        self.0
-            .query_row("SELECT COUNT(*) FROM sys_cs_sms_subscription", [], |r| {
-                r.get(0)
-            })
+        self.row("SELECT COUNT(*) FROM sys_cs_sms_subscription", [], |r| {
+            r.get(0)
+        })
     }
 
     // ----- profiles ---------------------------------------------------------------------------
@@ -332,7 +323,7 @@ impl Tx<'_> {
         let doc: Option<String> = r.get(3)?;
         Ok(ChannelUserProfile {
             sys_id: r.get(0)?,
-            phone: parsed(r, 1, "an E.164 number", |s| E164::parse(s, None).ok())?,
+            phone: parsed(r, 1, "an E.164 number", stored_e164)?,
             user: table.and_then(|t| PartyTable::from_table(&t)).zip(doc),
             active: r.get(4)?,
         })
@@ -340,19 +331,18 @@ impl Tx<'_> {
 
     /// The active messaging profile of a phone.
     pub fn active_profile(&self, phone: &E164) -> Result<Option<ChannelUserProfile>, StoreError> {
-        self.0
-            .query_row(
-                "SELECT sys_id, channel_user_id, user_table, user_document, active
+        self.row(
+            "SELECT sys_id, channel_user_id, user_table, user_document, active
                  FROM sys_cs_channel_user_profile WHERE channel_user_id = ?1 AND active = 1",
-                [phone.as_str()],
-                Self::profile_from_row,
-            )
-            .optional()
+            [phone.as_str()],
+            Self::profile_from_row,
+        )
+        .optional()
     }
 
     /// Every profile of a phone, oldest first.
     pub fn profiles(&self, phone: &E164) -> Result<Vec<ChannelUserProfile>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT sys_id, channel_user_id, user_table, user_document, active
              FROM sys_cs_channel_user_profile WHERE channel_user_id = ?1 ORDER BY sys_id",
         )?;
@@ -368,7 +358,7 @@ impl Tx<'_> {
         now: DateTime<Utc>,
     ) -> Result<SysId, StoreError> {
         let sys_id = self.new_sys_id()?;
-        self.0.execute(
+        self.exec(
             "INSERT INTO sys_cs_channel_user_profile
                  (sys_id, channel_user_id, user_table, user_document, active, sys_created_on)
              VALUES (?1, ?2, ?3, ?4, 1, ?5)",
@@ -385,7 +375,7 @@ impl Tx<'_> {
 
     /// Deactivates a profile.
     pub fn deactivate_profile(&self, sys_id: &str) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE sys_cs_channel_user_profile SET active = 0 WHERE sys_id = ?1",
             [sys_id],
         )?;
@@ -394,7 +384,7 @@ impl Tx<'_> {
 
     /// Links a profile to a record (re-linking, PROFILE-4).
     pub fn relink_profile(&self, sys_id: &str, user: &Party) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE sys_cs_channel_user_profile SET user_table = ?1, user_document = ?2 WHERE sys_id = ?3",
             params![user.table.as_str(), user.sys_id, sys_id],
         )?;

@@ -13,14 +13,13 @@ impl Tx<'_> {
 
     /// Whether a message with this provider SID is already stored (webhook idempotency).
     pub fn has_provider_sid(&self, sid: &MessageSid) -> Result<bool, StoreError> {
-        self.0
-            .query_row(
-                "SELECT 1 FROM sys_cs_message WHERE provider_sid = ?1",
-                [sid.as_str()],
-                |_| Ok(()),
-            )
-            .optional()
-            .map(|o| o.is_some())
+        self.row(
+            "SELECT 1 FROM sys_cs_message WHERE provider_sid = ?1",
+            [sid.as_str()],
+            |_| Ok(()),
+        )
+        .optional()
+        .map(|o| o.is_some())
     }
 
     /// Appends a message to an interaction's transcript and returns its sys_id.
@@ -38,12 +37,12 @@ impl Tx<'_> {
         now: DateTime<Utc>,
     ) -> Result<SysId, StoreError> {
         let sys_id = self.new_sys_id()?;
-        let seq: i64 = self.0.query_row(
+        let seq: i64 = self.row(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM sys_cs_message WHERE interaction = ?1",
             [interaction],
             |r| r.get(0),
         )?;
-        self.0.execute(
+        self.exec(
             "INSERT INTO sys_cs_message (sys_id, interaction, seq, direction, author_kind, author, body,
                  media, provider_sid, status, sys_created_on, sys_updated_on)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
@@ -73,7 +72,7 @@ impl Tx<'_> {
         error: Option<(i64, &str)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
                  sys_updated_on = ?5 WHERE sys_id = ?6",
             params![
@@ -96,7 +95,7 @@ impl Tx<'_> {
         at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE sys_cs_message SET status = 'retrying', attempts = attempts + 1, next_attempt_at = ?1,
                  error_code = ?2, error_message = ?3, sys_updated_on = ?4 WHERE sys_id = ?5",
             params![ts(at), error.0, error.1, ts(now), message],
@@ -106,7 +105,7 @@ impl Tx<'_> {
 
     /// Counts a send attempt that got an answer (accepted or refused for good).
     pub fn count_attempt(&self, message: &str) -> Result<i64, StoreError> {
-        self.0.query_row(
+        self.row(
             "UPDATE sys_cs_message SET attempts = attempts + 1, next_attempt_at = NULL WHERE sys_id = ?1
              RETURNING attempts",
             [message],
@@ -117,7 +116,7 @@ impl Tx<'_> {
     /// Sends due for another attempt at `now`: (message sys_id, interaction sys_id, body, media,
     /// attempts so far), oldest due first.
     pub fn due_retries(&self, now: DateTime<Utc>) -> Result<Vec<RetryRow>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT m.sys_id, m.interaction, m.body, m.media, m.attempts FROM sys_cs_message m
              WHERE m.status = 'retrying' AND m.next_attempt_at <= ?1
              ORDER BY m.next_attempt_at, m.sys_id",
@@ -137,7 +136,7 @@ impl Tx<'_> {
     /// Outbound messages still on their way (queued, sending, sent, accepted) whose status has not
     /// changed since `before`: candidates for asking the provider (a callback may have been lost).
     pub fn stale_in_flight(&self, before: DateTime<Utc>) -> Result<Vec<MessageSid>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT provider_sid FROM sys_cs_message
              WHERE direction = 'outbound' AND provider_sid IS NOT NULL
                AND status IN ('accepted', 'queued', 'sending', 'sent') AND sys_updated_on <= ?1
@@ -151,16 +150,15 @@ impl Tx<'_> {
 
     /// The interaction sys_id → its row.
     pub fn interaction_by_sys_id(&self, sys_id: &str) -> Result<Option<Interaction>, StoreError> {
-        self.0
-            .query_row(
-                &format!(
-                    "SELECT {} FROM interaction WHERE sys_id = ?1",
-                    Self::INTERACTION_COLS
-                ),
-                [sys_id],
-                Self::interaction_from_row,
-            )
-            .optional()
+        self.row(
+            &format!(
+                "SELECT {} FROM interaction WHERE sys_id = ?1",
+                Self::INTERACTION_COLS
+            ),
+            [sys_id],
+            Self::interaction_from_row,
+        )
+        .optional()
     }
 
     /// Records that the provider was asked about a message just now (its status did not move).
@@ -169,7 +167,7 @@ impl Tx<'_> {
         provider_sid: &MessageSid,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE sys_cs_message SET sys_updated_on = ?1 WHERE provider_sid = ?2",
             params![ts(now), provider_sid.as_str()],
         )?;
@@ -181,13 +179,12 @@ impl Tx<'_> {
         &self,
         sid: &MessageSid,
     ) -> Result<Option<(SysId, DeliveryStatus)>, StoreError> {
-        self.0
-            .query_row(
-                "SELECT sys_id, status FROM sys_cs_message WHERE provider_sid = ?1",
-                [sid.as_str()],
-                |r| Ok((r.get(0)?, status_col(r, 1)?)),
-            )
-            .optional()
+        self.row(
+            "SELECT sys_id, status FROM sys_cs_message WHERE provider_sid = ?1",
+            [sid.as_str()],
+            |r| Ok((r.get(0)?, status_col(r, 1)?)),
+        )
+        .optional()
     }
 
     /// Sets a message's delivery status (and the provider's error, when it failed).
@@ -198,7 +195,7 @@ impl Tx<'_> {
         error: Option<(i64, &str)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.0.execute(
+        self.exec(
             "UPDATE sys_cs_message SET status = ?1,
                  error_code = COALESCE(?2, error_code), error_message = COALESCE(?3, error_message),
                  sys_updated_on = ?4 WHERE sys_id = ?5",
@@ -215,7 +212,7 @@ impl Tx<'_> {
 
     /// An interaction's transcript, in order.
     pub fn transcript(&self, interaction: &str) -> Result<Vec<Message>, StoreError> {
-        let mut st = self.0.prepare(
+        let mut st = self.0.prepare_cached(
             "SELECT m.seq, m.direction, m.author_kind, u.user_name, m.body, m.media, m.provider_sid,
                     m.status, m.error_code, m.error_message, m.sys_created_on, m.sys_updated_on,
                     m.attempts
