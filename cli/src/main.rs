@@ -4,6 +4,7 @@
 
 mod bench_sim;
 mod check;
+mod partition;
 mod sim_clock;
 mod sim_cmd;
 mod soak;

@@ -235,7 +235,11 @@ mod tests {
         let mut tally = faults::FaultTally::default();
         s.add_tally(&mut tally);
         assert_eq!(
-            (tally.api_latency, tally.api_server_error, tally.api_rate_limit),
+            (
+                tally.api_latency,
+                tally.api_server_error,
+                tally.api_rate_limit
+            ),
             (2, 1, 0)
         );
     }

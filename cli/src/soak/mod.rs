@@ -7,7 +7,11 @@
 //! [`invariants`]; the first violation stops the run, which prints the seed, the invariant, the
 //! virtual time and the interaction's transcript and exits 1.
 
+pub mod html;
 pub mod invariants;
+pub mod merge;
+pub mod metrics;
+pub mod progress;
 pub mod report;
 pub mod traffic;
 
@@ -19,7 +23,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use chrono::{DateTime, TimeDelta, Utc};
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use convsms::clock::Clock as _;
 use convsms::domain::model::{InteractionType, PartyTable, AGENT_ROLE};
 use convsms::domain::topic::TopicSet;
@@ -28,9 +32,12 @@ use convsms::engine::{ComposeRequest, ToField, CONVERSATIONAL_SMS};
 use convsms_sim::{ApiFault, CallbackFault, FaultScope, SimError, WebhookFault};
 
 use crate::check::world::{Stack, Transport};
+use crate::partition::Partition;
 use invariants::{
     ActiveSms, AgentLoad, Invariant, Routing, Row, SimRow, StatusTracker, TimerTracker, Violation,
 };
+use metrics::Metrics;
+use progress::Progress;
 use report::{Options, Report, Wall};
 use traffic::{Event, Kind, Traffic};
 
@@ -86,7 +93,11 @@ const SOAK_TOPICS: [(&str, &str); 3] = [
 
 /// `convsms soak`'s arguments.
 #[derive(Clone, Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct SoakArgs {
+    /// `convsms soak merge`, instead of a soak.
+    #[command(subcommand)]
+    pub command: Option<SoakCommand>,
     /// The seed every decision is drawn from.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -124,6 +135,23 @@ pub struct SoakArgs {
     /// Write the report as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write the report as a self-contained HTML page with charts to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Run shard I of N (1-based, as `cargo nextest --partition`): the requesters whose index
+    /// in the seed's population is I-1 modulo N, and their share of --messages; combine the
+    /// shards' --json reports with `convsms soak merge`.
+    #[arg(long, value_name = "I/N")]
+    pub partition: Option<Partition>,
+}
+
+/// `convsms soak`'s subcommands.
+#[derive(Clone, Debug, Subcommand)]
+pub enum SoakCommand {
+    /// Combines the --json reports of a partitioned soak's shards (same seed and options) into
+    /// one: counts and invariant checks added, histograms merged; exits 0 when every shard
+    /// passed, 1 when one did not, 2 when the reports cannot be merged.
+    Merge(merge::MergeArgs),
 }
 
 /// Reads `--duration`: a humantime duration (`30d`, `12h 30m`), at least a second.
@@ -148,6 +176,9 @@ pub struct Outcome {
 /// Runs `convsms soak` and prints what it found: 0 when every invariant held, 1 when one broke,
 /// 2 when the soak could not run.
 pub fn run(args: SoakArgs) -> ExitCode {
+    if let Some(SoakCommand::Merge(m)) = &args.command {
+        return merge::run(m);
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -158,7 +189,8 @@ pub fn run(args: SoakArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcome = match rt.block_on(soak(&args)) {
+    let progress = Progress::stderr(messages_target(&args));
+    let outcome = match rt.block_on(soak_with(&args, progress)) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("convsms soak: {e:#}");
@@ -170,12 +202,12 @@ pub fn run(args: SoakArgs) -> ExitCode {
         let _ = print_violation(&mut out, args.seed, v, *at, transcript.as_deref());
     }
     let _ = outcome.report.print(&mut out);
-    if let Some(path) = &args.json {
-        let text = serde_json::to_string_pretty(&outcome.report.to_json()).unwrap_or_default();
-        if let Err(e) = std::fs::write(path, text + "\n") {
-            eprintln!("convsms soak: writing {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
+    if let Err(e) = outcome
+        .report
+        .save(args.json.as_deref(), args.html.as_deref())
+    {
+        eprintln!("convsms soak: {e:#}");
+        return ExitCode::from(2);
     }
     if outcome.violation.is_some() {
         ExitCode::FAILURE
@@ -232,6 +264,8 @@ struct Soak {
     redelivered: u64,
     refused: u64,
     webhook_faults: u64,
+    metrics: Metrics,
+    progress: Progress,
 }
 
 /// Runs a soak in the current runtime and returns its outcome (`wall` filled in).
@@ -239,9 +273,20 @@ struct Soak {
 /// # Errors
 /// The stack cannot start, or the engine fails in a way that is not a refusal (a database
 /// error).
+// Without a progress bar: what tests call (`run` shows the bar through `soak_with`).
+#[cfg_attr(not(test), allow(dead_code))]
 pub async fn soak(args: &SoakArgs) -> anyhow::Result<Outcome> {
+    soak_with(args, Progress::hidden()).await
+}
+
+/// [`soak`], showing `progress` as it goes.
+///
+/// # Errors
+/// As [`soak`].
+pub async fn soak_with(args: &SoakArgs, progress: Progress) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let mut s = Soak::start(args).await?;
+    s.progress = progress;
     let virtual_start = s.now();
     let violation = s.drive(args).await?;
     let at = s.now();
@@ -249,6 +294,7 @@ pub async fn soak(args: &SoakArgs) -> anyhow::Result<Outcome> {
         let transcript = s.transcript(&v);
         (v, at, transcript)
     });
+    s.progress.finish();
     let report = s.report(args, virtual_start, &violation, started)?;
     Ok(Outcome { report, violation })
 }
@@ -270,7 +316,11 @@ impl Soak {
             Switch::Off => TopicSet::default(),
         };
         let stack = Stack::start_with(topics, args.transport, args.db.as_deref()).await?;
-        let traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
+        let mut traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
+        if let Some(p) = args.partition {
+            traffic.keep_partition(p)?;
+        }
+        let metrics = Metrics::new(stack.clock.now());
         let mut s = Soak {
             stack,
             traffic,
@@ -286,6 +336,8 @@ impl Soak {
             redelivered: 0,
             refused: 0,
             webhook_faults: 0,
+            metrics,
+            progress: Progress::hidden(),
         };
         s.setup(args)?;
         Ok(s)
@@ -297,13 +349,18 @@ impl Soak {
     async fn drive(&mut self, args: &SoakArgs) -> anyhow::Result<Option<Violation>> {
         let every = args.check_every.max(1);
         let until = args.duration.map(|d| self.now() + d);
+        let target = messages_target(args);
         while match until {
             Some(until) => self.now() < until,
-            None => (self.acked.len() as u64) < args.messages,
+            None => (self.acked.len() as u64) < target,
         } {
             let event = self.traffic.next(self.acked.len());
             self.apply(event).await?;
             self.events += 1;
+            let (now, outbound) = (self.now(), self.stack.sim.outbound_created());
+            self.metrics
+                .on_event(now, self.acked.len() as u64, outbound);
+            self.progress.update(&self.figures());
             if self.events.is_multiple_of(every) {
                 if let Err(v) = self.check()? {
                     return Ok(Some(v));
@@ -495,6 +552,8 @@ impl Soak {
                         };
                         if r.is_err() {
                             self.refused += 1;
+                        } else if accept {
+                            self.metrics.on_accept(&self.stack.store, n, self.now())?;
                         }
                     }
                 }
@@ -509,10 +568,18 @@ impl Soak {
                 let n = ongoing[self.traffic.pick(ongoing.len())]
                     .interaction
                     .clone();
+                // The agent picks the conversation's own number in the From list: with several
+                // provider numbers the engine refuses to guess it.
+                let from = (self.stack.store)
+                    .read(|tx| tx.interaction(&n))
+                    .context("reading the interaction an agent replies in")?
+                    .and_then(|i| i.provider_phone)
+                    .map(|p| p.as_str().to_owned());
                 let sent = engine
                     .send_sms(ComposeRequest {
                         agent: agent.clone(),
                         interaction: Some(n.clone()),
+                        from,
                         to: ToField::Default,
                         body,
                         ..ComposeRequest::default()
@@ -520,6 +587,8 @@ impl Soak {
                     .await;
                 if sent.is_err() {
                     self.refused += 1;
+                } else {
+                    self.metrics.on_reply(&self.stack.store, &n)?;
                 }
                 if close && engine.close(&n).await.is_err() {
                     self.refused += 1;
@@ -604,6 +673,9 @@ impl Soak {
             return Ok(Err(v));
         }
         let snapshot = self.snapshot()?;
+        let (now, active) = (self.now(), snapshot.active.len());
+        self.metrics
+            .on_snapshot(&self.stack.store, now, active, &snapshot.loads)?;
         Ok(self.judge(snapshot))
     }
 
@@ -748,8 +820,14 @@ impl Soak {
             .read(|tx| tx.interactions())
             .context("counting the interactions")?
             .len() as u64;
+        let rows = self.snapshot()?.rows;
+        let mut metrics = self.metrics.clone();
+        let acked = self.acked.len() as u64;
+        metrics.on_event(end, acked, self.stack.sim.outbound_created());
+        let struck = self.stack.sim.faults_struck();
+        let metrics = metrics.summary(end, &rows, struck, self.redelivered);
         let mut digest = report::Fnv::default();
-        for r in self.snapshot()?.rows {
+        for r in rows {
             digest.feed(r.interaction.to_string().as_bytes());
             digest.feed(r.seq.to_string().as_bytes());
             digest.feed(format!("{:?}", r.direction).as_bytes());
@@ -771,7 +849,9 @@ impl Soak {
                 messages: args.messages,
                 agents: args.agents,
                 faults: args.faults.as_str().to_owned(),
+                partition: args.partition,
             },
+            shards: args.partition.into_iter().collect(),
             passed: violation.is_none(),
             violation: violation
                 .as_ref()
@@ -793,6 +873,7 @@ impl Soak {
                 .iter()
                 .map(|(i, n)| (i.name().to_owned(), *n))
                 .collect(),
+            metrics,
             wall: Wall::default(),
         };
         let seconds = started.elapsed().as_secs_f64();
@@ -827,6 +908,27 @@ fn loads(
         .collect()
 }
 
+/// The inbound messages this run sends: `--messages`, or the shard's share of it.
+fn messages_target(args: &SoakArgs) -> u64 {
+    args.partition
+        .map_or(args.messages, |p| p.share(args.messages))
+}
+
+impl Soak {
+    /// What the progress bar shows now.
+    fn figures(&self) -> progress::Figures {
+        let inbound = self.acked.len() as u64;
+        progress::Figures {
+            events: self.events,
+            inbound,
+            messages: inbound + self.stack.sim.outbound_created(),
+            now: self.now(),
+            active: self.metrics.active,
+            checks: self.checks.values().sum(),
+        }
+    }
+}
+
 /// What the invariants read at one moment.
 struct Snapshot {
     rows: Vec<Row>,
@@ -854,6 +956,9 @@ mod tests {
             virtual_agent: Switch::On,
             check_every: 25,
             json: None,
+            html: None,
+            partition: None,
+            command: None,
         }
     }
 
