@@ -6,6 +6,7 @@
 mod bench_engine;
 mod bench_sim;
 mod check;
+mod partition;
 mod sim_clock;
 mod sim_cmd;
 mod soak;

@@ -1098,7 +1098,17 @@ fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
         report["wall"]["seconds"].as_f64().unwrap() > 0.0,
         "{report}"
     );
+    // Invariants 1 to 9 and 5b.
     assert_eq!(report["checks"].as_object().unwrap().len(), 10, "{report}");
+    assert_eq!(
+        report["metrics"]["hours"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["inbound"].as_u64().unwrap())
+            .sum::<u64>(),
+        200
+    );
 }
 
 #[test]
@@ -1156,5 +1166,149 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
     let without = convsms().arg("check").arg(&feature).output().unwrap();
     let (code, stdout, stderr) = text(&without);
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The scenario names of a JUnit file, "feature file: scenario", in order.
+fn junit_cases(path: &Path) -> Vec<String> {
+    let root = parse_xml(&std::fs::read_to_string(path).unwrap());
+    root.all("testsuite")
+        .flat_map(|s| {
+            s.all("testcase")
+                .map(move |c| format!("{}: {}", s.attr("file"), c.attr("name")))
+        })
+        .collect()
+}
+
+#[test]
+fn check_partitions_run_every_scenario_in_exactly_one_shard() {
+    let dir = temp("check-partition");
+    let run = |partition: Option<&str>, name: &str| {
+        let junit = dir.join(name);
+        let mut c = convsms();
+        c.args(["check", "features/phone", "--junit"]).arg(&junit);
+        if let Some(p) = partition {
+            c.args(["--partition", p]);
+        }
+        let (code, stdout, stderr) = text(&c.output().unwrap());
+        assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+        (junit_cases(&junit), stdout)
+    };
+    let (all, _) = run(None, "all.xml");
+    let (first, stdout) = run(Some("1/2"), "1.xml");
+    let half = all.len().div_ceil(2);
+    assert!(
+        stdout.contains(&format!(
+            "partition 1/2: {half} scenarios of this shard run"
+        )),
+        "{stdout}"
+    );
+    let (second, _) = run(Some("2/2"), "2.xml");
+    assert!(!first.is_empty() && !second.is_empty());
+    assert!(
+        first.iter().all(|c| !second.contains(c)),
+        "{first:?} {second:?}"
+    );
+    let mut union: Vec<String> = first.into_iter().chain(second).collect();
+    union.sort();
+    let mut all = all;
+    all.sort();
+    assert_eq!(union, all);
+    let (code, _, stderr) = text(
+        &convsms()
+            .args(["check", "features/phone", "--partition", "3/2"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("between 1 and 2"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn soak_shards_merge_into_one_report_and_other_seeds_are_refused() {
+    let dir = temp("soak-merge");
+    let shard = |p: &str| {
+        let json = dir.join(format!("shard{}.json", &p[..1]));
+        let out = convsms()
+            .args([
+                "soak",
+                "--seed",
+                "3",
+                "--conversations",
+                "20",
+                "--messages",
+                "101",
+            ])
+            .args(["--agents", "3", "--partition", p, "--json"])
+            .arg(&json)
+            .output()
+            .unwrap();
+        let (code, stdout, stderr) = text(&out);
+        assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+        assert!(stdout.contains(&format!("partition {p})")), "{stdout}");
+        assert!(
+            stderr.is_empty(),
+            "no progress bar off a terminal: {stderr}"
+        );
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        (json, report)
+    };
+    let (a, ra) = shard("1/2");
+    let (b, rb) = shard("2/2");
+    assert_eq!(
+        (ra["inbound"].as_u64(), rb["inbound"].as_u64()),
+        (Some(51), Some(50))
+    );
+    let merged = dir.join("merged.json");
+    let html = dir.join("merged.html");
+    let out = convsms()
+        .args(["soak", "merge"])
+        .args([&a, &b])
+        .arg("--json")
+        .arg(&merged)
+        .arg("--html")
+        .arg(&html)
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&out);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("shards 1/2 2/2 merged"), "{stdout}");
+    assert!(stdout.contains("(101 inbound,"), "{stdout}");
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&merged).unwrap()).unwrap();
+    for key in ["inbound", "outbound", "events", "conversations"] {
+        assert_eq!(
+            m[key].as_u64().unwrap(),
+            ra[key].as_u64().unwrap() + rb[key].as_u64().unwrap(),
+            "{key}"
+        );
+    }
+    for (name, n) in m["checks"].as_object().unwrap() {
+        assert_eq!(
+            n.as_u64(),
+            Some(ra["checks"][name].as_u64().unwrap() + rb["checks"][name].as_u64().unwrap())
+        );
+    }
+    assert!(std::fs::read_to_string(&html)
+        .unwrap()
+        .contains("shards 1/2 2/2"));
+
+    // A shard of another seed: refused, exit 2, saying what differs.
+    let mut other = rb.clone();
+    other["options"]["seed"] = 4.into();
+    let c = dir.join("other.json");
+    std::fs::write(&c, other.to_string()).unwrap();
+    let (code, stdout, stderr) = text(
+        &convsms()
+            .args(["soak", "merge"])
+            .args([&a, &c])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, Some(2), "{stdout}");
+    assert!(stderr.contains("only --partition may differ"), "{stderr}");
+    assert!(stderr.contains("seed 3 in"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -70,6 +70,8 @@ pub(crate) type Sleep =
 struct Rules {
     rng: ChaCha8Rng,
     rules: Vec<Rule<ApiFault>>,
+    /// Faults that struck: 429s, 500s, slowed requests.
+    struck: [u64; 3],
 }
 
 /// The API faults in force on a running simulator (a field of [`crate::Core`]).
@@ -84,6 +86,7 @@ impl Default for ApiFaultState {
             rules: Mutex::new(Rules {
                 rng: ChaCha8Rng::seed_from_u64(0),
                 rules: Vec::new(),
+                struck: [0; 3],
             }),
             sleep: Mutex::new(Arc::new(|d| Box::pin(tokio::time::sleep(d)))),
         }
@@ -121,11 +124,16 @@ impl ApiFaultState {
     /// else the global rule, then a draw when its probability is strictly between 0 and 1.
     pub(crate) fn decide(&self, to: &str, from: &str) -> Decision {
         let mut guard = self.lock();
-        let Rules { rng, rules } = &mut *guard;
+        let Rules { rng, rules, struck } = &mut *guard;
         let Some(kind) = faults::pick(rules, rng, &[to, from]) else {
             // No rule, or it did not strike (no rule set is the common case: no number parsing).
             return Decision::default();
         };
+        struck[match kind {
+            ApiFault::RateLimit => 0,
+            ApiFault::ServerError => 1,
+            ApiFault::Latency { .. } => 2,
+        }] += 1;
         match kind {
             ApiFault::Latency { ms } => Decision {
                 delay: Duration::from_millis(ms),
@@ -140,6 +148,14 @@ impl ApiFaultState {
                 error: Some(ApiError::new(20500, 500, "Internal Server Error")),
             },
         }
+    }
+
+    /// Adds the create-API faults that struck so far to `tally`.
+    pub(crate) fn add_tally(&self, tally: &mut faults::FaultTally) {
+        let [rate_limit, server_error, latency] = self.lock().struck;
+        tally.api_rate_limit += rate_limit;
+        tally.api_server_error += server_error;
+        tally.api_latency += latency;
     }
 
     /// Waits `delay` with the sleep function in force.
@@ -215,6 +231,17 @@ mod tests {
         assert_eq!(s.decide(OTHER, FROM), Decision::default());
         s.clear();
         assert_eq!(s.decide(TO, FROM), Decision::default());
+        // Only the faults that struck are counted: two slowed requests, one 500.
+        let mut tally = faults::FaultTally::default();
+        s.add_tally(&mut tally);
+        assert_eq!(
+            (
+                tally.api_latency,
+                tally.api_server_error,
+                tally.api_rate_limit
+            ),
+            (2, 1, 0)
+        );
     }
 
     #[test]

@@ -981,6 +981,9 @@ mod tests {
             statuses(&hits),
             ["01:sent", "01:sent", "01:delivered", "01:delivered"]
         );
+        // Two callbacks (sent, delivered) were struck, each once.
+        let struck = sim.faults_struck();
+        assert_eq!((struck.callback_duplicate, struck.callback_drop), (2, 0));
         assert_eq!(hits[0].raw, hits[1].raw);
         assert_eq!(
             hits[0].header("I-Twilio-Idempotency-Token"),

@@ -163,11 +163,38 @@ fn normalise_scope(scope: FaultScope) -> FaultScope {
     }
 }
 
+/// How many times each kind of fault struck since the simulator started (the create API's,
+/// the inbound webhook's and the status callbacks'): what a soak or a test injected, as opposed to
+/// the rules it set. Counts only grow; [`crate::Simulator::clear_faults`] keeps them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultTally {
+    /// Create requests answered 429 / 20429 ([`crate::ApiFault::RateLimit`]).
+    pub api_rate_limit: u64,
+    /// Create requests answered 500 / 20500 ([`crate::ApiFault::ServerError`]).
+    pub api_server_error: u64,
+    /// Create requests slowed down ([`crate::ApiFault::Latency`]).
+    pub api_latency: u64,
+    /// Webhook deliveries failed with 500 before reaching the app ([`WebhookFault::ServerError`]).
+    pub webhook_server_error: u64,
+    /// Webhook deliveries whose answer was lost ([`WebhookFault::Timeout`]).
+    pub webhook_timeout: u64,
+    /// Status callbacks never sent ([`CallbackFault::Drop`]).
+    pub callback_drop: u64,
+    /// Status callbacks sent twice ([`CallbackFault::Duplicate`]).
+    pub callback_duplicate: u64,
+    /// Status callbacks struck by [`CallbackFault::Reorder`].
+    pub callback_reorder: u64,
+    /// Status callbacks held back ([`CallbackFault::Delay`]).
+    pub callback_delay: u64,
+}
+
 /// Every fault rule and the seeded generator that decides the probabilistic ones.
 #[derive(Debug)]
 pub(crate) struct Faults {
     seed: u64,
     rng: ChaCha8Rng,
+    /// Webhook and callback faults that struck (the create API's are counted in `api_faults`).
+    pub(crate) tally: FaultTally,
     /// Rules for status callbacks.
     pub(crate) callback: Vec<Rule<CallbackFault>>,
     /// Rules for the inbound webhook.
@@ -181,6 +208,7 @@ impl Default for Faults {
             rng: ChaCha8Rng::seed_from_u64(0),
             callback: Vec::new(),
             webhook: Vec::new(),
+            tally: FaultTally::default(),
         }
     }
 }
@@ -206,12 +234,26 @@ impl Faults {
 
     /// The callback fault for a message between `parties` (its `From` and `To`), if one strikes.
     pub(crate) fn pick_callback(&mut self, parties: &[&str]) -> Option<CallbackFault> {
-        pick(&self.callback, &mut self.rng, parties)
+        let kind = pick(&self.callback, &mut self.rng, parties)?;
+        let t = &mut self.tally;
+        *match kind {
+            CallbackFault::Drop => &mut t.callback_drop,
+            CallbackFault::Duplicate => &mut t.callback_duplicate,
+            CallbackFault::Reorder => &mut t.callback_reorder,
+            CallbackFault::Delay { .. } => &mut t.callback_delay,
+        } += 1;
+        Some(kind)
     }
 
     /// The webhook fault for an inbound message between `parties`, if one strikes.
     pub(crate) fn pick_webhook(&mut self, parties: &[&str]) -> Option<WebhookFault> {
-        pick(&self.webhook, &mut self.rng, parties)
+        let kind = pick(&self.webhook, &mut self.rng, parties)?;
+        let t = &mut self.tally;
+        *match kind {
+            WebhookFault::ServerError => &mut t.webhook_server_error,
+            WebhookFault::Timeout => &mut t.webhook_timeout,
+        } += 1;
+        Some(kind)
     }
 }
 
@@ -246,6 +288,13 @@ impl crate::Simulator {
     pub fn set_fault_seed(&self, seed: u64) {
         self.core.state().faults.reseed(seed);
         self.core.api_faults.reseed(seed);
+    }
+
+    /// How many times each kind of fault struck so far, every family (see [`FaultTally`]).
+    pub fn faults_struck(&self) -> FaultTally {
+        let mut tally = self.core.state().faults.tally;
+        self.core.api_faults.add_tally(&mut tally);
+        tally
     }
 
     /// Removes every fault rule, callback and webhook, global and per number.

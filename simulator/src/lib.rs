@@ -81,7 +81,7 @@ mod test_support;
 pub use api_faults::ApiFault;
 pub use delivery::CarrierProfile;
 pub use error::SimError;
-pub use faults::{CallbackFault, FaultScope, WebhookFault};
+pub use faults::{CallbackFault, FaultScope, FaultTally, WebhookFault};
 pub use optout::classify as opt_out_keyword;
 pub use testcreds::{DEFAULT_TEST_ACCOUNT_SID, DEFAULT_TEST_AUTH_TOKEN};
 pub use transport::TransportError;

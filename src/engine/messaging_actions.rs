@@ -90,11 +90,7 @@ impl Engine {
             let mut report = ActionReport::default();
             let mut pending = vec![];
             let all = tx.messaging_actions()?;
-            let due: Vec<_> = tx
-                .timers(Some(TimerState::Pending))?
-                .into_iter()
-                .filter(|t| t.due_at <= now)
-                .collect();
+            let due = tx.due_timers(now)?;
             let records = tx.interactions_fields(due.iter().map(|t| t.interaction.as_str()))?;
             for firing in actions::fire_due(&due, &all, now, &records) {
                 let t = &firing.timer;

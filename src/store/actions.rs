@@ -137,6 +137,17 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// The pending timers due at or before `now`, by due time (the tick reads them; served by
+    /// the partial index on pending timers, however many timers ever settled).
+    pub fn due_timers(&self, now: DateTime<Utc>) -> Result<Vec<Timer>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT interaction, action, event, due_at, state FROM sys_cs_action_timer
+             WHERE state = 'pending' AND due_at <= ?1 ORDER BY due_at, interaction, action",
+        )?;
+        let rows = st.query_map([ts(now)], Self::timer_from_row)?;
+        rows.collect()
+    }
+
     /// The earliest pending timer's due time.
     pub fn next_timer_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let due: Option<String> = self

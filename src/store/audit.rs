@@ -124,7 +124,8 @@ impl Tx<'_> {
         since: DateTime<Utc>,
     ) -> Result<Vec<AuditRow>, StoreError> {
         let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS} FROM {AUDIT_FROM} WHERE m.sys_updated_on >= ?1 ORDER BY m.rowid"
+            "SELECT {AUDIT_COLS} FROM {AUDIT_FROM} WHERE m.sys_updated_on >= ?1
+             ORDER BY m.sys_updated_on, m.rowid"
         ))?;
         let rows = st.query_map([ts(since)], audit_row)?;
         rows.collect()
@@ -206,6 +207,15 @@ impl Tx<'_> {
         )?;
         let rows = st.query_map([ts(since), ts(due_by)], timer_audit)?;
         rows.collect()
+    }
+
+    /// How many SMS interactions are active.
+    pub fn audit_active_sms_count(&self) -> Result<usize, StoreError> {
+        self.0.query_row(
+            "SELECT count(*) FROM interaction WHERE active = 1 AND channel = 'sms'",
+            [],
+            |r| r.get(0),
+        )
     }
 
     /// How many interactions there are.

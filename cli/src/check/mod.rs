@@ -112,6 +112,49 @@ pub struct CheckOptions {
     /// CI is true).
     #[arg(long)]
     pub strict: bool,
+    /// Run only shard I of N (1-based, as `cargo nextest --partition count:I/N`): of the
+    /// scenarios --tags keeps, in file order (the feature files sorted), the k-th (from 0)
+    /// runs in shard k % N + 1. The N shards' JUnit files together cover the suite once.
+    #[arg(long, value_name = "I/N")]
+    pub partition: Option<crate::partition::Partition>,
+}
+
+/// Whether `scenario` (of `rule`, if any, of `feature`) matches the `--tags` expression `op`
+/// (no expression matches everything).
+fn tags_match(
+    op: Option<&gherkin::tagexpr::TagOperation>,
+    feature: &gherkin::Feature,
+    rule: Option<&gherkin::Rule>,
+    scenario: &gherkin::Scenario,
+) -> bool {
+    op.is_none_or(|op| {
+        op.eval(
+            feature
+                .tags
+                .iter()
+                .chain(rule.iter().flat_map(|r| &r.tags))
+                .chain(scenario.tags.iter()),
+        )
+    })
+}
+
+/// The scenarios shard `p` runs: of those `wanted` keeps, in the order of `features` and of
+/// their scenarios (a feature's own, then its rules'), the k-th (from 0) when `p.keeps(k)`.
+pub fn partition_scenarios(
+    features: &[gherkin::Feature],
+    p: crate::partition::Partition,
+    wanted: impl Fn(&gherkin::Feature, Option<&gherkin::Rule>, &gherkin::Scenario) -> bool,
+) -> std::collections::HashSet<console::ScenarioKey> {
+    let all = features.iter().flat_map(|f| {
+        let own = f.scenarios.iter().map(move |s| (f, None, s));
+        let ruled =
+            (f.rules.iter()).flat_map(move |r| r.scenarios.iter().map(move |s| (f, Some(r), s)));
+        own.chain(ruled)
+    });
+    let kept = all
+        .filter(|(f, r, s)| wanted(f, *r, s))
+        .map(|(f, _, s)| console::key(f, s));
+    p.select(kept).into_iter().collect()
 }
 
 /// The project folder of a run: the nearest folder, from the first feature path up, that has a
@@ -367,6 +410,17 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
         .collect();
 
+    let shard = opts.partition.map(|p| {
+        let keys = partition_scenarios(&loaded.features, p, |f, r, s| {
+            tags_match(tag_filter.as_ref(), f, r, s)
+        });
+        println!(
+            "partition {p}: {} scenario{} of this shard run (--partition); the other shards run the rest",
+            keys.len(),
+            if keys.len() == 1 { "" } else { "s" }
+        );
+        keys
+    });
     let shared = console::Shared::default();
     let writer = console::Report::new(shared.clone())
         .tee::<ConvWorld, _>(
@@ -427,15 +481,10 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         })
     })
     .filter_run(loaded.features, move |feature, rule, scenario| {
-        tag_filter.as_ref().is_none_or(|op| {
-            op.eval(
-                feature
-                    .tags
-                    .iter()
-                    .chain(rule.iter().flat_map(|r| &r.tags))
-                    .chain(scenario.tags.iter()),
-            )
-        })
+        tags_match(tag_filter.as_ref(), feature, rule, scenario)
+            && shard
+                .as_ref()
+                .is_none_or(|keys| keys.contains(&console::key(feature, scenario)))
     })
     .await;
     use cucumber::writer::Stats as _;
@@ -481,6 +530,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     let info = report::RunInfo {
         paths: paths.clone(),
         tags: opts.tags.clone(),
+        partition: opts.partition.map(|p| p.to_string()),
     };
     report::write(
         &outputs,
@@ -732,6 +782,50 @@ pub fn matching_steps<'a>(steps: &'a [StepDef], example: &str) -> Vec<&'a StepDe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partitions_split_the_suite_once_evenly_after_the_tag_filter() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../features");
+        let loaded = features::load(&[root], &|_| true);
+        let all: std::collections::HashSet<console::ScenarioKey> = loaded
+            .features
+            .iter()
+            .flat_map(|f| features::scenarios(f).map(|s| console::key(f, s)))
+            .collect();
+        assert!(all.len() > 50, "only {} scenarios", all.len());
+        // Odd lines only: a filter (like --tags) applies before the split.
+        let odd = |_: &gherkin::Feature, _: Option<&gherkin::Rule>, s: &gherkin::Scenario| {
+            s.position.line % 2 == 1
+        };
+        for (wanted, expected) in [
+            (None, all.clone()),
+            (
+                Some(odd),
+                all.iter().filter(|k| k.1 % 2 == 1).cloned().collect(),
+            ),
+        ] {
+            for n in 1..=3 {
+                let shards: Vec<_> = (1..=n)
+                    .map(|i| {
+                        let p = crate::partition::Partition::new(i, n).unwrap();
+                        partition_scenarios(&loaded.features, p, |f, r, s| {
+                            wanted.is_none_or(|w| w(f, r, s))
+                        })
+                    })
+                    .collect();
+                let total: usize = shards.iter().map(|s| s.len()).sum();
+                let union: std::collections::HashSet<_> =
+                    shards.iter().flatten().cloned().collect();
+                assert_eq!(union, expected, "1..={n}/{n} cover the suite");
+                assert_eq!(total, expected.len(), "no scenario in two shards of {n}");
+                let (min, max) = (
+                    shards.iter().map(|s| s.len()).min().unwrap(),
+                    shards.iter().map(|s| s.len()).max().unwrap(),
+                );
+                assert!(max - min <= 1, "{n} shards of sizes {min}..{max}");
+            }
+        }
+    }
 
     #[test]
     fn every_step_has_an_example_and_every_example_matches_one_step() {

@@ -325,16 +325,18 @@ pub fn all_rows(stack: &Stack) -> Result<Vec<Row>, StoreError> {
     Ok(rows)
 }
 
-/// The digest of every transcript row (interaction, seq, direction, body, sid, status), read one
-/// row at a time.
+/// The digest of every transcript row (interaction, seq, direction, body, sid, status) and the
+/// metrics' tally of them, read one row at a time.
 ///
 /// # Errors
 /// The store cannot be read.
-pub fn transcripts_digest(stack: &Stack) -> Result<String, StoreError> {
+pub fn transcripts_digest(stack: &Stack) -> Result<(String, super::metrics::RowTally), StoreError> {
     let mut digest = super::report::Fnv::default();
+    let mut tally = super::metrics::RowTally::default();
     stack.store.read(|tx| {
         tx.audit_each_message(|r| {
             let m = &r.message;
+            tally.add(m.direction, m.status, m.attempts);
             digest.feed(r.interaction.to_string().as_bytes());
             digest.feed(m.seq.to_string().as_bytes());
             digest.feed(format!("{:?}", m.direction).as_bytes());
@@ -348,5 +350,5 @@ pub fn transcripts_digest(stack: &Stack) -> Result<String, StoreError> {
             digest.feed(m.status.as_str().as_bytes());
         })
     })?;
-    Ok(digest.hex())
+    Ok((digest.hex(), tally))
 }

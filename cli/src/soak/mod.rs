@@ -12,7 +12,11 @@
 pub mod audit;
 pub mod defect;
 pub mod feature;
+pub mod html;
 pub mod invariants;
+pub mod merge;
+pub mod metrics;
+pub mod progress;
 pub mod report;
 pub mod shrink;
 pub mod traffic;
@@ -25,7 +29,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use chrono::{DateTime, TimeDelta, Utc};
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use convsms::clock::Clock as _;
 use convsms::domain::model::{PartyTable, AGENT_ROLE};
 use convsms::domain::topic::TopicSet;
@@ -34,12 +38,35 @@ use convsms::engine::{Attachment, ComposeRequest, ToField, CONVERSATIONAL_SMS};
 use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimError, WebhookFault};
 
 use crate::check::world::{Stack, Transport};
+use crate::partition::Partition;
 use audit::Auditor;
 use defect::Defect;
 use feature::Applied;
 use invariants::Violation;
+use metrics::Metrics;
+use progress::Progress;
 use report::{Options, Report, Wall};
 use traffic::{Event, Kind, Traffic};
+
+/// The inbound messages this run sends: `--messages`, or the shard's share of it.
+fn messages_target(args: &SoakArgs) -> u64 {
+    args.partition
+        .map_or(args.messages, |p| p.share(args.messages))
+}
+
+impl Soak {
+    /// What the progress bar shows now.
+    fn figures(&self) -> progress::Figures {
+        progress::Figures {
+            events: self.events,
+            inbound: self.acked,
+            messages: self.acked + self.stack.sim.outbound_created(),
+            now: self.now(),
+            active: self.metrics.active,
+            checks: self.audit.checks.values().sum(),
+        }
+    }
+}
 
 /// The image agents attach in Compose SMS: a 1x1 PNG.
 const SOAK_PNG: &[u8] = &[
@@ -118,7 +145,11 @@ const SOAK_TOPICS: [(&str, &str); 3] = [
 
 /// `convsms soak`'s arguments.
 #[derive(Clone, Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct SoakArgs {
+    /// `convsms soak merge`, instead of a soak.
+    #[command(subcommand)]
+    pub command: Option<SoakCommand>,
     /// The seed every decision is drawn from.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -156,6 +187,14 @@ pub struct SoakArgs {
     /// Write the report as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write the report as a self-contained HTML page with charts to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Run shard I of N (1-based, as `cargo nextest --partition`): the requesters whose index
+    /// in the seed's population is I-1 modulo N, and their share of --messages; combine the
+    /// shards' --json reports with `convsms soak merge`.
+    #[arg(long, value_name = "I/N")]
+    pub partition: Option<Partition>,
     /// Where a broken invariant's shrunk feature is written (`soak-failure-<seed>.feature`).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub failure_dir: PathBuf,
@@ -166,6 +205,15 @@ pub struct SoakArgs {
     /// variable `CONVSMS_INJECT_DEFECT` sets it).
     #[arg(skip)]
     pub defect: Option<Defect>,
+}
+
+/// `convsms soak`'s subcommands.
+#[derive(Clone, Debug, Subcommand)]
+pub enum SoakCommand {
+    /// Combines the --json reports of a partitioned soak's shards (same seed and options) into
+    /// one: counts and invariant checks added, histograms merged; exits 0 when every shard
+    /// passed, 1 when one did not, 2 when the reports cannot be merged.
+    Merge(merge::MergeArgs),
 }
 
 /// Reads `--duration`: a humantime duration (`30d`, `12h 30m`), at least a second.
@@ -192,6 +240,9 @@ pub struct Outcome {
 /// Runs `convsms soak` and prints what it found: 0 when every invariant held, 1 when one broke,
 /// 2 when the soak could not run.
 pub fn run(args: SoakArgs) -> ExitCode {
+    if let Some(SoakCommand::Merge(m)) = &args.command {
+        return merge::run(m);
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -202,7 +253,8 @@ pub fn run(args: SoakArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcome = match rt.block_on(soak(&args)) {
+    let progress = Progress::stderr(messages_target(&args));
+    let outcome = match rt.block_on(soak_with(&args, progress)) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("convsms soak: {e:#}");
@@ -222,12 +274,12 @@ pub fn run(args: SoakArgs) -> ExitCode {
         }
     }
     let _ = outcome.report.print(&mut out);
-    if let Some(path) = &args.json {
-        let text = serde_json::to_string_pretty(&outcome.report.to_json()).unwrap_or_default();
-        if let Err(e) = std::fs::write(path, text + "\n") {
-            eprintln!("convsms soak: writing {}: {e}", path.display());
-            return ExitCode::from(2);
-        }
+    if let Err(e) = outcome
+        .report
+        .save(args.json.as_deref(), args.html.as_deref())
+    {
+        eprintln!("convsms soak: {e:#}");
+        return ExitCode::from(2);
     }
     if outcome.violation.is_some() {
         ExitCode::FAILURE
@@ -291,6 +343,8 @@ struct Soak {
     redelivered: u64,
     refused: u64,
     webhook_faults: u64,
+    metrics: Metrics,
+    progress: Progress,
 }
 
 /// Runs a soak in the current runtime and returns its outcome (`wall` filled in).
@@ -298,9 +352,21 @@ struct Soak {
 /// # Errors
 /// The stack cannot start, or the engine fails in a way that is not a refusal (a database
 /// error).
+// Without a progress bar: what tests and the shrinker call (`run` shows the bar through
+// `soak_with`).
+#[cfg_attr(not(test), allow(dead_code))]
 pub async fn soak(args: &SoakArgs) -> anyhow::Result<Outcome> {
+    soak_with(args, Progress::hidden()).await
+}
+
+/// [`soak`], showing `progress` as it goes.
+///
+/// # Errors
+/// As [`soak`].
+pub async fn soak_with(args: &SoakArgs, progress: Progress) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let mut s = Soak::start(args).await?;
+    s.progress = progress;
     let virtual_start = s.now();
     let violation = s.drive(args).await?;
     let at = s.now();
@@ -308,6 +374,7 @@ pub async fn soak(args: &SoakArgs) -> anyhow::Result<Outcome> {
         let transcript = s.transcript(&v);
         (v, at, transcript)
     });
+    s.progress.finish();
     let report = s.report(args, virtual_start, &violation, started)?;
     Ok(Outcome {
         report,
@@ -396,7 +463,11 @@ impl Soak {
         };
         let stack =
             Stack::start_with_defect(topics, args.transport, args.db.as_deref(), defect).await?;
-        let traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
+        let mut traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
+        if let Some(p) = args.partition {
+            traffic.keep_partition(p)?;
+        }
+        let metrics = Metrics::new(stack.clock.now());
         let mut s = Soak {
             stack,
             traffic,
@@ -414,6 +485,8 @@ impl Soak {
             redelivered: 0,
             refused: 0,
             webhook_faults: 0,
+            metrics,
+            progress: Progress::hidden(),
         };
         s.setup(args)?;
         Ok(s)
@@ -425,9 +498,10 @@ impl Soak {
     async fn drive(&mut self, args: &SoakArgs) -> anyhow::Result<Option<Violation>> {
         let every = args.check_every.max(1);
         let until = args.duration.map(|d| self.now() + d);
+        let target = messages_target(args);
         while match until {
             Some(until) => self.now() < until,
-            None => self.acked < args.messages,
+            None => self.acked < target,
         } {
             let event = self.traffic.next(self.recent.len());
             if let Some(record) = &mut self.record {
@@ -439,6 +513,9 @@ impl Soak {
             }
             self.apply(event).await?;
             self.events += 1;
+            let (now, outbound) = (self.now(), self.stack.sim.outbound_created());
+            self.metrics.on_event(now, self.acked, outbound);
+            self.progress.update(&self.figures());
             if self.events.is_multiple_of(every) {
                 if let Err(v) = self.check()? {
                     return Ok(Some(v));
@@ -699,6 +776,9 @@ impl Soak {
                             self.refused += 1;
                             Applied::Nothing
                         } else {
+                            if accept {
+                                self.metrics.on_accept(&self.stack.store, n, self.now())?;
+                            }
                             Applied::Answered(n.clone())
                         }
                     }
@@ -717,17 +797,27 @@ impl Soak {
                     return Ok(Applied::Nothing);
                 }
                 let n = ongoing[pick as usize % ongoing.len()].interaction.clone();
+                // The agent picks the conversation's own number in the From list: with several
+                // provider numbers the engine refuses to guess it.
+                let from = (self.stack.store)
+                    .read(|tx| tx.interaction(&n))
+                    .context("reading the interaction an agent replies in")?
+                    .and_then(|i| i.provider_phone)
+                    .map(|p| p.as_str().to_owned());
                 let sent = engine
                     .send_sms(ComposeRequest {
                         agent: agent.clone(),
                         interaction: Some(n.clone()),
+                        from,
                         to: ToField::Default,
                         body,
                         ..ComposeRequest::default()
                     })
                     .await
                     .is_ok();
-                if !sent {
+                if sent {
+                    self.metrics.on_reply(&self.stack.store, &n)?;
+                } else {
                     self.refused += 1;
                 }
                 let closed = close && engine.close(&n).await.is_ok();
@@ -817,6 +907,16 @@ impl Soak {
             return Ok(Err(v));
         }
         let now = self.now();
+        let routing = audit::routing(&self.stack, now)?;
+        let loads = audit::loads(
+            &routing.agents,
+            &routing.items,
+            &routing.numbers,
+            &self.kept,
+        );
+        let active = self.stack.store.read(|tx| tx.audit_active_sms_count())?;
+        self.metrics
+            .on_snapshot(&self.stack.store, now, active, &loads)?;
         let verdict = self.audit.check(
             &self.stack,
             now,
@@ -841,8 +941,12 @@ impl Soak {
             .store
             .read(|tx| tx.audit_interaction_count())
             .context("counting the interactions")?;
-        let digest = audit::transcripts_digest(&self.stack).context("reading the transcripts")?;
+        let (digest, tally) =
+            audit::transcripts_digest(&self.stack).context("reading the transcripts")?;
         let outbound = self.stack.sim.outbound_created();
+        let mut metrics = self.metrics.clone();
+        metrics.on_event(end, self.acked, outbound);
+        let metrics = metrics.summary(end, tally, self.stack.sim.faults_struck(), self.redelivered);
         let mut report = Report {
             options: Options {
                 seed: args.seed,
@@ -850,7 +954,9 @@ impl Soak {
                 messages: args.messages,
                 agents: args.agents,
                 faults: args.faults.as_str().to_owned(),
+                partition: args.partition,
             },
+            shards: args.partition.into_iter().collect(),
             passed: violation.is_none(),
             violation: violation
                 .as_ref()
@@ -867,6 +973,7 @@ impl Soak {
             virtual_end: end.to_rfc3339(),
             virtual_seconds: (end - virtual_start).num_seconds(),
             transcripts_digest: digest,
+            metrics,
             checks: self
                 .audit
                 .checks
@@ -902,6 +1009,9 @@ mod tests {
             virtual_agent: Switch::On,
             check_every: 25,
             json: None,
+            html: None,
+            partition: None,
+            command: None,
             failure_dir: PathBuf::from("."),
             shrink_trials: 0,
             defect: None,

@@ -5,11 +5,17 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::Path;
 
-use serde::Serialize;
+use anyhow::Context as _;
+
+use serde::{Deserialize, Serialize};
+
+use super::metrics::Summary;
+use crate::partition::Partition;
 
 /// The soak's options as the report shows them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Options {
     /// `--seed`.
     pub seed: u64,
@@ -21,10 +27,13 @@ pub struct Options {
     pub agents: usize,
     /// `--faults`.
     pub faults: String,
+    /// `--partition I/N`: the shard this run was (`null` for a whole or a merged run).
+    #[serde(default)]
+    pub partition: Option<Partition>,
 }
 
 /// Wall-clock figures: the only part of a report that differs between runs of one seed.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Wall {
     /// Seconds the soak took.
     pub seconds: f64,
@@ -33,10 +42,14 @@ pub struct Wall {
 }
 
 /// A soak's outcome.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
     /// The options.
     pub options: Options,
+    /// The shards of the population this report covers: empty for a whole run, `["2/4"]` for a
+    /// `--partition 2/4` run, every merged shard for `convsms soak merge`.
+    #[serde(default)]
+    pub shards: Vec<Partition>,
     /// Whether every invariant held.
     pub passed: bool,
     /// The broken invariant, virtual time and detail, when one broke.
@@ -69,6 +82,9 @@ pub struct Report {
     pub transcripts_digest: String,
     /// Checks per invariant, by name.
     pub checks: BTreeMap<String, u64>,
+    /// Messages per virtual hour, first-response and queue-wait distributions, agent
+    /// utilisation, delivery status mix, faults injected and recovered.
+    pub metrics: Summary,
     /// Wall-clock figures (differ between runs).
     pub wall: Wall,
 }
@@ -84,13 +100,42 @@ impl Report {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
+    /// Writes the report as JSON to `json` and as an HTML page to `html`, those given.
+    ///
+    /// # Errors
+    /// A file cannot be written or a chart drawn; the message names the file.
+    pub fn save(&self, json: Option<&Path>, html: Option<&Path>) -> anyhow::Result<()> {
+        if let Some(path) = json {
+            let text = serde_json::to_string_pretty(&self.to_json())?;
+            std::fs::write(path, text + "\n")
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        if let Some(path) = html {
+            let page = super::html::render(self)
+                .with_context(|| format!("rendering {}", path.display()))?;
+            std::fs::write(path, page).with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(())
+    }
+
     /// Prints the summary table.
     ///
     /// # Errors
     /// Writing fails.
     pub fn print(&self, out: &mut impl Write) -> io::Result<()> {
         let o = &self.options;
-        writeln!(out, "soak summary (seed {}, faults {})", o.seed, o.faults)?;
+        let shards: Vec<String> = self.shards.iter().map(ToString::to_string).collect();
+        writeln!(
+            out,
+            "soak summary (seed {}, faults {}{})",
+            o.seed,
+            o.faults,
+            match shards.len() {
+                0 => String::new(),
+                1 => format!(", partition {}", shards[0]),
+                _ => format!(", shards {} merged", shards.join(" ")),
+            }
+        )?;
         let days = self.virtual_seconds as f64 / 86_400.0;
         let rows: Vec<(String, String)> = vec![
             (
@@ -132,13 +177,15 @@ impl Report {
                     self.virtual_start, self.virtual_end
                 ),
             ),
+        ];
+        let rows = rows.into_iter().chain(self.metrics.table_rows()).chain([
             ("transcripts digest".into(), self.transcripts_digest.clone()),
             ("wall time".into(), format!("{:.2} s", self.wall.seconds)),
             (
                 "messages/s".into(),
                 format!("{:.0}", self.wall.messages_per_second),
             ),
-        ];
+        ]);
         for (k, v) in rows {
             writeln!(out, "  {k:<36} {v}")?;
         }

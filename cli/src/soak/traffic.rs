@@ -198,6 +198,23 @@ impl Traffic {
         Ok(t)
     }
 
+    /// Keeps only the handsets of shard `p` (index `k` of the population kept when
+    /// `p.keeps(k)`), after the whole population was drawn, so every shard of a seed draws the
+    /// same people.
+    ///
+    /// # Errors
+    /// The shard keeps no handset (fewer `--conversations` than shards).
+    pub fn keep_partition(&mut self, p: crate::partition::Partition) -> anyhow::Result<()> {
+        let all = self.handsets.len();
+        self.handsets = p.select(std::mem::take(&mut self.handsets));
+        anyhow::ensure!(
+            !self.handsets.is_empty(),
+            "--partition {p} keeps none of the {all} requesters: give at least {} --conversations",
+            p.total()
+        );
+        Ok(())
+    }
+
     fn unique_number(
         &mut self,
         shape: usize,

@@ -59,6 +59,7 @@ pub fn render(report: &Report, run: &RunInfo, coverage: &[Row]) -> String {
                         p.meta {
                             (when) " · " (paths.join(", "))
                             @if let Some(t) = &run.tags { " · tags " code { (t) } }
+                            @if let Some(p) = &run.partition { " · partition " code { (p) } " (one shard of the suite)" }
                             " · " (format!("{:.2} s", report.duration().as_secs_f64()))
                         }
                         div.totals {

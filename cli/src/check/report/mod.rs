@@ -578,6 +578,8 @@ pub struct RunInfo {
     pub paths: Vec<PathBuf>,
     /// The tag expression.
     pub tags: Option<String>,
+    /// `--partition I/N`: this run is one shard of the suite.
+    pub partition: Option<String>,
 }
 
 /// Writes the reports asked for.

@@ -1,0 +1,457 @@
+//! `--html`: a soak's report as one self-contained page (inline CSS and SVG, no script, nothing
+//! fetched): the verdict and summary table, then charts drawn by `plotters` (its SVG backend,
+//! embedded inline): messages per virtual hour, time to first response and queue wait
+//! percentiles, agent utilisation per virtual hour and per agent, the delivery status mix, and the
+//! faults injected against those recovered. maud builds the page and escapes every value; only
+//! the style sheet and the SVG that plotters drew go in as they are.
+
+use maud::{html, PreEscaped, DOCTYPE};
+use plotters::prelude::*;
+
+use super::metrics::Summary;
+use super::report::Report;
+
+/// Width and height of every chart, in CSS pixels.
+const SIZE: (u32, u32) = (760, 320);
+const INBOUND: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
+const OUTBOUND: RGBColor = RGBColor(0xff, 0x7f, 0x0e);
+const THIRD: RGBColor = RGBColor(0x2c, 0xa0, 0x2c);
+
+/// One named series of a chart: its legend, its values (one per x position) and its colour.
+struct Series<'a> {
+    name: &'a str,
+    values: Vec<f64>,
+    colour: RGBColor,
+}
+
+/// The page of `report`.
+///
+/// # Errors
+/// plotters fails to draw a chart (it does not with finite values).
+pub fn render(report: &Report) -> anyhow::Result<String> {
+    let m = &report.metrics;
+    let charts = charts(m)?;
+    let mut summary = vec![];
+    report.print(&mut summary)?;
+    let summary = String::from_utf8_lossy(&summary).into_owned();
+    let o = &report.options;
+    let ok = report.passed;
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "convsms soak — seed " (o.seed) " — " (if ok { "passed" } else { "FAILED" }) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                header.ok[ok].bad[!ok] {
+                    h1 { "convsms soak " span.verdict { (if ok { "passed" } else { "failed" }) } }
+                    p {
+                        "seed " (o.seed) " · faults " (o.faults) " · "
+                        (report.inbound) " inbound, " (report.outbound) " outbound messages · "
+                        (report.conversations) " conversations · "
+                        (format!("{:.1}", report.virtual_seconds as f64 / 86_400.0)) " virtual days"
+                        @if !report.shards.is_empty() {
+                            " · shards "
+                            (report.shards.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))
+                        }
+                    }
+                    @if let Some(v) = &report.violation { p.violation { (v) } }
+                }
+                main {
+                    @for (title, note, svg) in &charts {
+                        section.chart {
+                            h2 { (title) }
+                            p.note { (note) }
+                            (PreEscaped(svg))
+                        }
+                    }
+                    section {
+                        h2 { "Summary" }
+                        pre { (summary) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page.into_string())
+}
+
+/// Every chart: (title, a sentence on what it shows, the SVG).
+fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
+    let mut out = vec![];
+    out.push((
+        "Messages per virtual hour".to_owned(),
+        format!(
+            "{} inbound and {} outbound messages over {} virtual hours.",
+            m.hours.iter().map(|h| h.inbound).sum::<u64>(),
+            m.hours.iter().map(|h| h.outbound).sum::<u64>(),
+            m.hours.len()
+        ),
+        lines(
+            "messages",
+            "virtual hour",
+            &[
+                Series {
+                    name: "inbound",
+                    values: m.hours.iter().map(|h| h.inbound as f64).collect(),
+                    colour: INBOUND,
+                },
+                Series {
+                    name: "outbound",
+                    values: m.hours.iter().map(|h| h.outbound as f64).collect(),
+                    colour: OUTBOUND,
+                },
+            ],
+        )?,
+    ));
+    let minutes = |d: &super::metrics::Durations| {
+        [d.p50, d.p90, d.p99, d.max]
+            .iter()
+            .map(|s| *s as f64 / 60.0)
+            .collect::<Vec<f64>>()
+    };
+    out.push((
+        "Time to first response and queue wait".to_owned(),
+        format!(
+            "Percentiles in virtual minutes: first response over {} conversations (requester's \
+             first message to the first agent reply), queue wait over {} accepted offers.",
+            m.first_response.count, m.queue_wait.count
+        ),
+        bars(
+            "minutes",
+            &["p50".into(), "p90".into(), "p99".into(), "max".into()],
+            &[
+                Series {
+                    name: "time to first response",
+                    values: minutes(&m.first_response),
+                    colour: INBOUND,
+                },
+                Series {
+                    name: "queue wait",
+                    values: minutes(&m.queue_wait),
+                    colour: OUTBOUND,
+                },
+            ],
+        )?,
+    ));
+    let per_hour: Vec<f64> = m
+        .hours
+        .iter()
+        .map(|h| percent(h.busy_slot_seconds, h.capacity_slot_seconds))
+        .collect();
+    out.push((
+        "Agent utilisation per virtual hour".to_owned(),
+        format!(
+            "Held SMS slots over SMS capacity, {:.1} % over the run (sampled at each invariant \
+             check).",
+            100.0 * m.utilisation()
+        ),
+        lines(
+            "% of capacity",
+            "virtual hour",
+            &[Series {
+                name: "utilisation",
+                values: per_hour,
+                colour: THIRD,
+            }],
+        )?,
+    ));
+    let agents: Vec<String> = m.agents.keys().cloned().collect();
+    out.push((
+        "Agent utilisation per agent".to_owned(),
+        "Each agent's held slots over their capacity, over the whole run.".to_owned(),
+        bars(
+            "% of capacity",
+            &agents,
+            &[Series {
+                name: "utilisation",
+                values: m.agents.values().map(|a| 100.0 * a.utilisation()).collect(),
+                colour: THIRD,
+            }],
+        )?,
+    ));
+    let statuses: Vec<String> = m.delivery.keys().cloned().collect();
+    out.push((
+        "Delivery status at the end".to_owned(),
+        format!(
+            "{} outbound transcript messages by delivery status.",
+            m.delivery.values().sum::<u64>()
+        ),
+        bars(
+            "messages",
+            &statuses,
+            &[Series {
+                name: "messages",
+                values: m.delivery.values().map(|n| *n as f64).collect(),
+                colour: INBOUND,
+            }],
+        )?,
+    ));
+    let f = &m.faults;
+    let injected = |k: &str| f.injected.get(k).copied().unwrap_or(0) as f64;
+    out.push((
+        "Faults injected and recovered".to_owned(),
+        format!(
+            "Create-API 429/500 against the retried sends that ended delivered ({} of {}); \
+             re-delivered webhooks against those stored once; webhook timeouts and status-callback \
+             faults ({} dropped, duplicated, reordered or delayed) are absorbed when the \
+             invariants hold.",
+            f.retried_sends_delivered,
+            f.retried_sends,
+            f.callback_faults()
+        ),
+        bars(
+            "count",
+            &[
+                "create API 429/500".into(),
+                "webhook re-deliveries".into(),
+                "webhook timeouts".into(),
+                "status callbacks".into(),
+            ],
+            &[
+                Series {
+                    name: "injected",
+                    values: vec![
+                        f.api_errors() as f64,
+                        f.redelivered as f64,
+                        injected("webhook_timeout") + injected("webhook_server_error"),
+                        f.callback_faults() as f64,
+                    ],
+                    colour: OUTBOUND,
+                },
+                Series {
+                    name: "recovered",
+                    values: vec![
+                        f.retried_sends_delivered as f64,
+                        f.redeliveries_deduplicated as f64,
+                        0.0,
+                        0.0,
+                    ],
+                    colour: THIRD,
+                },
+            ],
+        )?,
+    ));
+    Ok(out)
+}
+
+fn percent(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        100.0 * a as f64 / b as f64
+    }
+}
+
+/// The top of the y axis for `series`: a quarter above the largest value (room for the legend),
+/// at least 1.
+fn top(series: &[Series<'_>]) -> f64 {
+    let max = series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    (max * 1.25).max(1.0)
+}
+
+/// A line chart of `series` over x = 0, 1, 2, ...
+fn lines(y_desc: &str, x_desc: &str, series: &[Series<'_>]) -> anyhow::Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(draw)?;
+        let len = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0f64..(len.max(2) - 1) as f64, 0f64..top(series))
+            .map_err(draw)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(draw)?;
+        for s in series {
+            let colour = s.colour;
+            chart
+                .draw_series(LineSeries::new(
+                    s.values.iter().enumerate().map(|(x, y)| (x as f64, *y)),
+                    colour.stroke_width(2),
+                ))
+                .map_err(draw)?
+                .label(s.name)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2))
+                });
+        }
+        legend(&mut chart)?;
+        root.present().map_err(draw)?;
+    }
+    Ok(svg)
+}
+
+/// A bar chart: one group per category, one bar per series in each group.
+fn bars(y_desc: &str, categories: &[String], series: &[Series<'_>]) -> anyhow::Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(draw)?;
+        let n = categories.len().max(1);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0f64..n as f64, 0f64..top(series))
+            .map_err(draw)?;
+        let names = categories.to_vec();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n * 2 + 1)
+            .x_label_formatter(&|x| {
+                // Label each group at its middle only.
+                let i = x.floor();
+                if (x - i - 0.5).abs() < 1e-6 && i >= 0.0 {
+                    names.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_desc(y_desc)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(draw)?;
+        let width = 0.8 / series.len().max(1) as f64;
+        for (k, s) in series.iter().enumerate() {
+            let colour = s.colour;
+            chart
+                .draw_series(s.values.iter().enumerate().map(|(i, v)| {
+                    let x0 = i as f64 + 0.1 + k as f64 * width;
+                    Rectangle::new([(x0, 0.0), (x0 + width * 0.95, *v)], colour.filled())
+                }))
+                .map_err(draw)?
+                .label(s.name)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled())
+                });
+        }
+        legend(&mut chart)?;
+        root.present().map_err(draw)?;
+    }
+    Ok(svg)
+}
+
+/// The coordinates of every chart: f64 on both axes.
+type Coords =
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
+
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coords>,
+) -> anyhow::Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(draw)?;
+    Ok(())
+}
+
+fn draw<E: std::fmt::Debug>(e: E) -> anyhow::Error {
+    anyhow::anyhow!("drawing a chart: {e:?}")
+}
+
+/// The page's style sheet.
+const CSS: &str = "
+body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1d2327; background: #f4f5f7; }
+header { padding: 18px 28px; color: #fff; }
+header.ok { background: #1f7a3a; }
+header.bad { background: #b3261e; }
+header h1 { margin: 0 0 4px; font-size: 22px; }
+header .verdict { text-transform: uppercase; font-size: 14px; padding: 2px 8px; border: 1px solid #fff; border-radius: 4px; }
+header p { margin: 4px 0; }
+main { padding: 12px 28px 40px; max-width: 900px; }
+section { background: #fff; border-radius: 6px; padding: 12px 18px; margin: 14px 0; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
+h2 { font-size: 17px; margin: 4px 0; }
+p.note { color: #50575e; margin: 2px 0 8px; }
+svg { max-width: 100%; height: auto; }
+pre { font-size: 13px; overflow-x: auto; }
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_figures_still_draw_every_chart() {
+        let charts = charts(&Summary::default()).unwrap();
+        assert_eq!(charts.len(), 6);
+        for (title, _, svg) in &charts {
+            assert!(svg.starts_with("<svg"), "{title}: {svg:.80}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod soak_tests {
+    use crate::soak::merge::tests::small;
+    use crate::soak::soak;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_soak_writes_a_page_with_its_charts_and_figures_and_nothing_to_fetch() {
+        let dir = std::env::temp_dir().join(format!("convsms-soak-html-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("soak.html");
+        let outcome = soak(&small(&["--seed", "9"])).await.unwrap();
+        let r = &outcome.report;
+        r.save(None, Some(&path)).unwrap();
+        let page = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(page.matches("<svg").count(), 6, "one SVG per chart");
+        let m = &r.metrics;
+        let inbound: u64 = m.hours.iter().map(|h| h.inbound).sum();
+        let outbound: u64 = m.hours.iter().map(|h| h.outbound).sum();
+        assert_eq!(inbound, 150);
+        for part in [
+            format!("{} inbound and {outbound} outbound messages", inbound),
+            format!(
+                "first response over {} conversations",
+                m.first_response.count
+            ),
+            format!("queue wait over {} accepted offers", m.queue_wait.count),
+            format!("{:.1} % over the run", 100.0 * m.utilisation()),
+            format!(
+                "{} outbound transcript messages",
+                m.delivery.values().sum::<u64>()
+            ),
+            "Faults injected and recovered".to_owned(),
+            r.transcripts_digest.clone(),
+        ] {
+            assert!(page.contains(&part), "no {part:?} in the page");
+        }
+        // Every agent and delivery status is a label on its chart (plotters' <text> element).
+        for label in m.agents.keys().chain(m.delivery.keys()) {
+            assert!(
+                page.contains(&format!(">\n{label}\n</text>")),
+                "no label {label}"
+            );
+        }
+        // Self-contained: no script, no link, nothing but the SVG namespace looks like a URL.
+        assert!(!page.contains("<script") && !page.contains("<link"));
+        let urls = page.matches("http").count();
+        assert_eq!(urls, page.matches("http://www.w3.org/2000/svg").count());
+    }
+}
