@@ -38,6 +38,8 @@ pub enum Applied {
     Replied {
         /// The interaction picked from their Ongoing tab.
         interaction: InteractionNumber,
+        /// The From number the agent chose (the interaction's provider number).
+        from: Option<String>,
         /// Whether the reply was sent (not refused).
         sent: bool,
         /// Whether the interaction was closed.
@@ -122,8 +124,30 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
             Event::Reply { agent, body, .. },
             Applied::Replied {
                 interaction,
+                from: Some(from),
+                sent: true,
+                closed,
+            },
+        ) => {
+            // With several provider numbers the agent picks the conversation's own From.
+            let agent = quote(&p.agents[*agent]);
+            let mut steps = vec![format!(
+                "When agent {agent} composes {} on interaction {interaction} from {}",
+                quote(body),
+                quote(from)
+            )];
+            if *closed {
+                steps.push(format!("When agent {agent} closes {interaction}"));
+            }
+            steps
+        }
+        (
+            Event::Reply { agent, body, .. },
+            Applied::Replied {
+                interaction,
                 sent,
                 closed,
+                ..
             },
         ) => {
             let agent = quote(&p.agents[*agent]);
@@ -251,6 +275,91 @@ pub fn write(
     p: &Population,
     settle: Option<usize>,
 ) -> String {
+    let steps = scenario(events, applied, p, settle);
+    let v = &origin.violation;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Feature: soak seed {} breaks invariant {}",
+        origin.seed, v.invariant
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "  Written by convsms soak --seed {}: {} of the {} events that led to the violation",
+        origin.seed,
+        events.len(),
+        origin.events_before
+    );
+    let _ = writeln!(
+        out,
+        "  (shrunk in {} replays) still break invariant {}:",
+        origin.trials, v.invariant
+    );
+    let _ = writeln!(out, "  {}", v.detail.replace('\n', " "));
+    if origin.faults != super::Faults::None {
+        let _ = writeln!(
+            out,
+            "  It did not occur without the soak's {} faults, which no step sets: this may pass.",
+            origin.faults.as_str()
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "  @soak");
+    let _ = writeln!(out, "  Scenario: seed {} shrunk", origin.seed);
+    for step in steps {
+        let _ = writeln!(out, "    {step}");
+    }
+    out
+}
+
+/// The feature of a replay that broke nothing: every event of `convsms soak --seed {seed}` with
+/// `options` (as its command line reads), ending with the soak's invariants and the settle. What
+/// the `features/soak/` fixture of the feature writer is.
+pub fn write_replay(
+    seed: u64,
+    options: &str,
+    events: &[Event],
+    applied: &[Applied],
+    p: &Population,
+    settle: usize,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Feature: soak seed {seed} replayed");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "  Written by the soak's feature writer from every event of `convsms soak --seed {seed} {options}`"
+    );
+    let _ = writeln!(
+        out,
+        "  (cli/src/soak/feature.rs, test `the_writer_reproduces_the_committed_replay`): each event"
+    );
+    let _ = writeln!(
+        out,
+        "  kind as catalogue steps, run by `convsms check` like any feature. Regenerate it with"
+    );
+    let _ = writeln!(
+        out,
+        "  CONVSMS_WRITE_SOAK_FIXTURE=1 cargo test -p convsms-cli --bin convsms the_writer_reproduces"
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "  @soak");
+    let _ = writeln!(out, "  Scenario: seed {seed} replayed");
+    for step in scenario(events, applied, p, Some(settle)) {
+        let _ = writeln!(out, "    {step}");
+    }
+    out
+}
+
+/// The scenario's steps: the setup the events need, one or more `When` per event that did
+/// something, and the invariant check (after `settle` closing waits, when given).
+fn scenario(
+    events: &[Event],
+    applied: &[Applied],
+    p: &Population,
+    settle: Option<usize>,
+) -> Vec<String> {
     let mut when = vec![];
     for (e, a) in events.iter().zip(applied) {
         when.extend(steps(e, a, p));
@@ -326,41 +435,7 @@ pub fn write(
     } else {
         then.push("Then every soak invariant holds".to_owned());
     }
-    let v = &origin.violation;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Feature: soak seed {} breaks invariant {}",
-        origin.seed, v.invariant
-    );
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "  Written by convsms soak --seed {}: {} of the {} events that led to the violation",
-        origin.seed,
-        events.len(),
-        origin.events_before
-    );
-    let _ = writeln!(
-        out,
-        "  (shrunk in {} replays) still break invariant {}:",
-        origin.trials, v.invariant
-    );
-    let _ = writeln!(out, "  {}", v.detail.replace('\n', " "));
-    if origin.faults != super::Faults::None {
-        let _ = writeln!(
-            out,
-            "  It did not occur without the soak's {} faults, which no step sets: this may pass.",
-            origin.faults.as_str()
-        );
-    }
-    let _ = writeln!(out);
-    let _ = writeln!(out, "  @soak");
-    let _ = writeln!(out, "  Scenario: seed {} shrunk", origin.seed);
-    for step in given.iter().chain(&when).chain(&then) {
-        let _ = writeln!(out, "    {step}");
-    }
-    out
+    given.into_iter().chain(when).chain(then).collect()
 }
 
 /// How many steps a feature file has (lines starting with a step keyword).
@@ -374,4 +449,67 @@ pub fn count_steps(feature: &str) -> usize {
                 .any(|k| l.starts_with(k))
         })
         .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::soak::{replay, soak, Faults, SoakArgs, Switch};
+
+    /// `features/soak/replayed.feature`: what the writer makes of every event of a short soak
+    /// with the virtual agent on (texts, MMS, keywords, re-deliveries, presence, capacity,
+    /// offers, replies, closes, Compose SMS, waits). The suite runs it with `convsms check`, so
+    /// together they show that a written feature replays what the soak did.
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_writer_reproduces_the_committed_replay() {
+        let args = SoakArgs {
+            conversations: 20,
+            messages: 60,
+            agents: 3,
+            faults: Faults::None,
+            virtual_agent: Switch::On,
+            check_every: 20,
+            shrink_trials: 0,
+            ..SoakArgs::for_tests(5)
+        };
+        let events = soak(&args).await.unwrap().events.unwrap();
+        let r = replay(&args, &events).await.unwrap();
+        assert_eq!(r.violation, None);
+        let kinds: std::collections::BTreeSet<&str> = events
+            .iter()
+            .map(|e| match e {
+                Event::Text { .. } => "text",
+                Event::Mms { .. } => "mms",
+                Event::Redeliver(_) => "redeliver",
+                Event::Presence(..) => "presence",
+                Event::Answer { .. } => "answer",
+                Event::Reply { .. } => "reply",
+                Event::Wait(_) => "wait",
+                Event::Capacity(..) => "capacity",
+                Event::Compose { .. } => "compose",
+            })
+            .collect();
+        assert_eq!(kinds.len(), 9, "every event kind: {kinds:?}");
+        let text = write_replay(
+            5,
+            "--conversations 20 --messages 60 --agents 3 --faults none",
+            &events,
+            &r.applied,
+            &r.population,
+            r.settle_waits,
+        );
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../features/soak/replayed.feature"
+        );
+        if std::env::var_os("CONVSMS_WRITE_SOAK_FIXTURE").is_some() {
+            std::fs::write(path, &text).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == text,
+            "{path} is not what the writer makes of seed 5 now; if the traffic or the writer \
+             changed on purpose, regenerate it (see its description) and review the diff"
+        );
+    }
 }

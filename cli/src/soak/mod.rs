@@ -804,6 +804,7 @@ impl Soak {
                     .context("reading the interaction an agent replies in")?
                     .and_then(|i| i.provider_phone)
                     .map(|p| p.as_str().to_owned());
+                let reply_from = from.clone();
                 let sent = engine
                     .send_sms(ComposeRequest {
                         agent: agent.clone(),
@@ -826,6 +827,7 @@ impl Soak {
                 }
                 Applied::Replied {
                     interaction: n,
+                    from: reply_from,
                     sent,
                     closed,
                 }
@@ -992,18 +994,17 @@ impl Soak {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::invariants::Invariant;
-    use super::*;
-
-    fn small(seed: u64, faults: Faults) -> SoakArgs {
+impl SoakArgs {
+    /// A small soak of `seed` (30 requesters, 150 inbound messages, 4 agents, no faults,
+    /// in process, the virtual agent on, checks every 25 events, no shrinking): for tests.
+    pub fn for_tests(seed: u64) -> SoakArgs {
         SoakArgs {
             seed,
             conversations: 30,
             messages: 150,
             duration: None,
             agents: 4,
-            faults,
+            faults: Faults::None,
             transport: Transport::Inproc,
             db: None,
             virtual_agent: Switch::On,
@@ -1015,6 +1016,19 @@ mod tests {
             failure_dir: PathBuf::from("."),
             shrink_trials: 0,
             defect: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::invariants::Invariant;
+    use super::*;
+
+    fn small(seed: u64, faults: Faults) -> SoakArgs {
+        SoakArgs {
+            faults,
+            ..SoakArgs::for_tests(seed)
         }
     }
 
