@@ -316,6 +316,7 @@ pub fn write(
 /// The feature of a replay that broke nothing: every event of `convsms soak --seed {seed}` with
 /// `options` (as its command line reads), ending with the soak's invariants and the settle. What
 /// the `features/soak/` fixture of the feature writer is.
+#[cfg(test)]
 pub fn write_replay(
     seed: u64,
     options: &str,
