@@ -465,7 +465,7 @@ mod tests {
     async fn the_writer_reproduces_the_committed_replay() {
         let args = SoakArgs {
             conversations: 20,
-            messages: 60,
+            messages: 100,
             agents: 3,
             faults: Faults::None,
             virtual_agent: Switch::On,
@@ -493,7 +493,7 @@ mod tests {
         assert_eq!(kinds.len(), 9, "every event kind: {kinds:?}");
         let text = write_replay(
             5,
-            "--conversations 20 --messages 60 --agents 3 --faults none",
+            "--conversations 20 --messages 100 --agents 3 --faults none",
             &events,
             &r.applied,
             &r.population,

@@ -916,6 +916,14 @@ impl Soak {
             &routing.numbers,
             &self.kept,
         );
+        // What an agent kept counts only while they still hold it and are still over capacity.
+        for l in &loads {
+            if l.held.len() <= l.capacity as usize {
+                self.kept.remove(&l.agent);
+            } else if let Some(kept) = self.kept.get_mut(&l.agent) {
+                kept.retain(|n| l.held.contains(n));
+            }
+        }
         let active = self.stack.store.read(|tx| tx.audit_active_sms_count())?;
         self.metrics
             .on_snapshot(&self.stack.store, now, active, &loads)?;
@@ -1095,13 +1103,20 @@ mod tests {
         let mut s = Soak::start(&args).await.unwrap();
         assert_eq!(s.drive(&args).await.unwrap(), None);
         // Someone lowers a busy agent's capacity below their load (the soak itself never does).
-        let busy = s
-            .traffic
-            .agents
-            .clone()
+        // Outside the soak: it knows of no capacity it lowered.
+        s.kept.clear();
+        let held = s
+            .snapshot_loads()
+            .unwrap()
             .into_iter()
-            .find(|a| !s.stack.engine.ongoing_tab(a).unwrap().is_empty())
-            .expect("an agent with work after the soak");
+            .find(|l| !l.held.is_empty())
+            .expect("an agent holding work after the soak");
+        let busy = s
+            .stack
+            .store
+            .read(|tx| tx.user_name(&held.agent))
+            .unwrap()
+            .expect("the agent's user_name");
         s.stack.engine.set_sms_capacity(&busy, 0).unwrap();
         let v = s.check().unwrap().unwrap_err();
         assert_eq!(v.invariant, Invariant::Capacity, "{v}");

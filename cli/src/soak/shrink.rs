@@ -393,7 +393,6 @@ mod tests {
             "Feature: soak seed 7 breaks invariant 2 outbound-sent-at-most-once",
             "  @soak\n  Scenario: seed 7 shrunk",
             "a duplicate send?",
-            "    Given the virtual agent is off\n",
             "\n    Then every soak invariant holds\n",
         ] {
             assert!(text.contains(part), "no {part:?} in:\n{text}");

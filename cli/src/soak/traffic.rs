@@ -37,6 +37,9 @@ const UNICODE_BODIES: [&str; 6] = [
     "¿Cuándo llega mi pedido? 📦",
 ];
 
+/// Twilio's longest message body, in characters.
+const MAX_BODY_CHARS: usize = 1_600;
+
 /// Who a handset belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -252,14 +255,24 @@ impl Traffic {
     }
 
     /// A requester's text: mostly a sentence, sometimes UCS-2 or emoji, sometimes long
-    /// (several segments).
+    /// (several segments), now and then Twilio's longest (1,600 characters).
     pub fn body(&mut self) -> String {
-        match self.rng.random_range(0..20) {
-            0..=2 => UNICODE_BODIES[self.pick(UNICODE_BODIES.len())].to_owned(),
-            3 => {
+        match self.rng.random_range(0..40) {
+            0..=5 => UNICODE_BODIES[self.pick(UNICODE_BODIES.len())].to_owned(),
+            6 => {
                 let words: Vec<String> =
                     fake::faker::lorem::en::Words(40..80).fake_with_rng(&mut self.rng);
                 words.join(" ")
+            }
+            7 => {
+                // Twilio's longest body: 1,600 characters (ten GSM-7 segments and more).
+                let words: Vec<String> =
+                    fake::faker::lorem::en::Words(300..320).fake_with_rng(&mut self.rng);
+                let mut text = words.join(" ");
+                while text.chars().count() < MAX_BODY_CHARS {
+                    text.push_str(" lorem");
+                }
+                text.chars().take(MAX_BODY_CHARS).collect()
             }
             _ => fake::faker::lorem::en::Sentence(3..12).fake_with_rng(&mut self.rng),
         }
