@@ -154,10 +154,10 @@ pub struct SoakArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Requesters' handsets (sys_users, consumers, contacts and unknown numbers).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 1_000)]
     pub conversations: usize,
     /// Inbound messages to send (the soak ends when the engine acknowledged this many).
-    #[arg(long, default_value_t = 2_000, conflicts_with = "duration")]
+    #[arg(long, default_value_t = 15_000, conflicts_with = "duration")]
     pub messages: u64,
     /// Run for this much virtual time instead of a number of messages (`30d`, `12h`, `2w`:
     /// humantime's units).
