@@ -542,8 +542,8 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn sends_through_the_real_simulator() {
+    /// A simulator on [`FixedClock`] that owns [`FROM`].
+    async fn simulator_owning_from() -> convsms_sim::Simulator {
         let sim = convsms_sim::Simulator::start(
             convsms_sim::SimConfig::for_tests(),
             Arc::new(FixedClock),
@@ -551,6 +551,12 @@ mod tests {
         .await
         .unwrap();
         sim.add_number(FROM);
+        sim
+    }
+
+    #[tokio::test]
+    async fn sends_through_the_real_simulator() {
+        let sim = simulator_owning_from().await;
         let client = TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token());
 
         let sent = client
@@ -597,13 +603,7 @@ mod tests {
 
     #[tokio::test]
     async fn in_process_sends_reach_the_simulator_without_its_socket() {
-        let sim = convsms_sim::Simulator::start(
-            convsms_sim::SimConfig::for_tests(),
-            Arc::new(FixedClock),
-        )
-        .await
-        .unwrap();
-        sim.add_number(FROM);
+        let sim = simulator_owning_from().await;
         // A host nobody listens on: only the in-process app can answer.
         let base = "http://twilio.invalid";
         let client = TwilioClient::in_process(sim.app(), base, sim.account_sid(), sim.auth_token());

@@ -6,9 +6,10 @@
 use chrono::{DateTime, Utc};
 use twilio_wire::sid::MessageSid;
 
-use super::{json_col, parsed, parsed_opt, status_col, ts, ts_col, ts_opt_col, StoreError, Tx};
+use super::transcript::{message_from, MESSAGE_COLS};
+use super::{parsed, ts, ts_col, ts_opt_col, StoreError, Tx};
 use crate::domain::messaging_actions::TimerState;
-use crate::domain::model::{AuthorKind, InteractionNumber, Message};
+use crate::domain::model::{InteractionNumber, Message};
 
 /// A transcript row with its interaction, as audits read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,7 +27,8 @@ pub struct AuditRow {
 const IN_FLIGHT: &str =
     "('pending', 'retrying', 'accepted', 'scheduled', 'queued', 'sending', 'sent')";
 
-/// The columns [`audit_row`] reads, from `sys_cs_message m`, `interaction i`, `sys_user u`.
+/// The columns [`audit_row`] reads before [`MESSAGE_COLS`], from `sys_cs_message m` and
+/// `interaction i` (the message's from `sys_user u` too).
 const AUDIT_COLS: &str =
     "m.rowid, i.number, m.seq, m.direction, m.author_kind, u.user_name, m.body,
     m.media, m.provider_sid, m.status, m.error_code, m.error_message, m.sys_created_on,
@@ -40,21 +42,7 @@ fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
         interaction: parsed(r, 1, "an interaction number", |s| {
             InteractionNumber::parse(s).ok()
         })?,
-        message: Message {
-            seq: r.get(2)?,
-            direction: parsed(r, 3, "a message direction", |s| s.parse().ok())?,
-            author_kind: parsed(r, 4, "an author kind", AuthorKind::parse)?,
-            author: r.get(5)?,
-            body: r.get(6)?,
-            media: json_col(r, 7)?,
-            provider_sid: parsed_opt(r, 8, "a MessageSid", |s| MessageSid::parse(s).ok())?,
-            status: status_col(r, 9)?,
-            error_code: r.get(10)?,
-            error_message: r.get(11)?,
-            created_at: ts_col(r, 12)?,
-            updated_at: ts_col(r, 13)?,
-            attempts: r.get(14)?,
-        },
+        message: message_from(r, 2)?,
     })
 }
 
@@ -124,7 +112,7 @@ impl Tx<'_> {
         since: DateTime<Utc>,
     ) -> Result<Vec<AuditRow>, StoreError> {
         let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS} FROM {AUDIT_FROM} WHERE m.sys_updated_on >= ?1
+            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE m.sys_updated_on >= ?1
              ORDER BY m.sys_updated_on, m.rowid"
         ))?;
         let rows = st.query_map([ts(since)], audit_row)?;
@@ -135,7 +123,7 @@ impl Tx<'_> {
     /// unique).
     pub fn audit_messages_with_sid(&self, sid: &MessageSid) -> Result<Vec<AuditRow>, StoreError> {
         let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS} FROM {AUDIT_FROM} WHERE m.provider_sid = ?1 ORDER BY m.rowid"
+            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE m.provider_sid = ?1 ORDER BY m.rowid"
         ))?;
         let rows = st.query_map([sid.as_str()], audit_row)?;
         rows.collect()
@@ -145,7 +133,7 @@ impl Tx<'_> {
     /// sending, sent), by rowid.
     pub fn audit_messages_in_flight(&self) -> Result<Vec<AuditRow>, StoreError> {
         let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS} FROM {AUDIT_FROM} WHERE m.direction = 'outbound'
+            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE m.direction = 'outbound'
                AND m.status IN {IN_FLIGHT} ORDER BY m.rowid"
         ))?;
         let rows = st.query_map([], audit_row)?;
@@ -156,7 +144,7 @@ impl Tx<'_> {
     /// stays flat however long the transcripts are).
     pub fn audit_each_message(&self, mut f: impl FnMut(&AuditRow)) -> Result<(), StoreError> {
         let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS} FROM {AUDIT_FROM} ORDER BY i.number, m.seq"
+            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} ORDER BY i.number, m.seq"
         ))?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {

@@ -212,30 +212,36 @@ impl Tx<'_> {
 
     /// An interaction's transcript, in order.
     pub fn transcript(&self, interaction: &str) -> Result<Vec<Message>, StoreError> {
-        let mut st = self.0.prepare_cached(
-            "SELECT m.seq, m.direction, m.author_kind, u.user_name, m.body, m.media, m.provider_sid,
-                    m.status, m.error_code, m.error_message, m.sys_created_on, m.sys_updated_on,
-                    m.attempts
-             FROM sys_cs_message m LEFT JOIN sys_user u ON u.sys_id = m.author
-             WHERE m.interaction = ?1 ORDER BY m.seq",
-        )?;
-        let rows = st.query_map([interaction], |r| {
-            Ok(Message {
-                seq: r.get(0)?,
-                direction: parsed(r, 1, "a message direction", |s| s.parse().ok())?,
-                author_kind: parsed(r, 2, "an author kind", AuthorKind::parse)?,
-                author: r.get(3)?,
-                body: r.get(4)?,
-                media: json_col(r, 5)?,
-                provider_sid: parsed_opt(r, 6, "a MessageSid", |s| MessageSid::parse(s).ok())?,
-                status: status_col(r, 7)?,
-                error_code: r.get(8)?,
-                error_message: r.get(9)?,
-                created_at: ts_col(r, 10)?,
-                updated_at: ts_col(r, 11)?,
-                attempts: r.get(12)?,
-            })
-        })?;
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLS}
+                 FROM sys_cs_message m LEFT JOIN sys_user u ON u.sys_id = m.author
+                 WHERE m.interaction = ?1 ORDER BY m.seq"
+        ))?;
+        let rows = st.query_map([interaction], |r| message_from(r, 0))?;
         rows.collect()
     }
+}
+
+/// The columns [`message_from`] reads, in order, from `sys_cs_message m` and `sys_user u`.
+pub(crate) const MESSAGE_COLS: &str = "m.seq, m.direction, m.author_kind, u.user_name, m.body,
+    m.media, m.provider_sid, m.status, m.error_code, m.error_message, m.sys_created_on,
+    m.sys_updated_on, m.attempts";
+
+/// A transcript message from the columns [`MESSAGE_COLS`] starting at column `at`.
+pub(crate) fn message_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Message> {
+    Ok(Message {
+        seq: r.get(at)?,
+        direction: parsed(r, at + 1, "a message direction", |s| s.parse().ok())?,
+        author_kind: parsed(r, at + 2, "an author kind", AuthorKind::parse)?,
+        author: r.get(at + 3)?,
+        body: r.get(at + 4)?,
+        media: json_col(r, at + 5)?,
+        provider_sid: parsed_opt(r, at + 6, "a MessageSid", |s| MessageSid::parse(s).ok())?,
+        status: status_col(r, at + 7)?,
+        error_code: r.get(at + 8)?,
+        error_message: r.get(at + 9)?,
+        created_at: ts_col(r, at + 10)?,
+        updated_at: ts_col(r, at + 11)?,
+        attempts: r.get(at + 12)?,
+    })
 }
