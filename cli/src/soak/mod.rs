@@ -964,6 +964,13 @@ impl Soak {
                 messages: args.messages,
                 agents: args.agents,
                 faults: args.faults.as_str().to_owned(),
+                duration_seconds: args.duration.map(|d| d.num_seconds()),
+                virtual_agent: args.virtual_agent == Switch::On,
+                transport: match args.transport {
+                    Transport::Http => "http",
+                    Transport::Inproc => "inproc",
+                }
+                .to_owned(),
                 partition: args.partition,
             },
             shards: args.partition.into_iter().collect(),

@@ -27,9 +27,22 @@ pub struct Options {
     pub agents: usize,
     /// `--faults`.
     pub faults: String,
+    /// `--duration` in virtual seconds, when the run was bounded by time instead of messages.
+    #[serde(default)]
+    pub duration_seconds: Option<i64>,
+    /// `--virtual-agent`: whether conversations went to the virtual agent first.
+    #[serde(default = "yes")]
+    pub virtual_agent: bool,
+    /// `--transport`: `inproc` or `http` (the same transcripts either way).
+    #[serde(default)]
+    pub transport: String,
     /// `--partition I/N`: the shard this run was (`null` for a whole or a merged run).
     #[serde(default)]
     pub partition: Option<Partition>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Wall-clock figures: the only part of a report that differs between runs of one seed.
