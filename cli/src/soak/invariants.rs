@@ -534,11 +534,15 @@ impl OptOutTracker {
 
 /// Invariant 8, timers: a fired timer fired at or after its due time; no pending timer was due
 /// before `last_tick` (the last time the engine ran what was due); and a settled timer never
-/// changes again (remembered across checks).
+/// changes again (remembered across checks: eight bytes per settled timer, plus the state and
+/// settle time of those the last check saw).
 #[derive(Debug, Default)]
 pub struct TimerTracker {
-    /// Settled timers by a hash of their sys_id: the state and settle time first seen.
-    settled: HashMap<u64, (TimerState, Option<DateTime<Utc>>)>,
+    /// Every settled timer seen, by a hash of its sys_id.
+    seen: std::collections::HashSet<u64>,
+    /// The state and settle time of the settled timers the last check saw (a timer settled at
+    /// the very time of a check shows in the next one too).
+    window: HashMap<u64, (TimerState, Option<DateTime<Utc>>)>,
 }
 
 /// A timer's key in [`TimerTracker`]: FNV-1a of its sys_id (deterministic, 8 bytes).
@@ -555,6 +559,7 @@ impl TimerTracker {
         timers: &[TimerAudit],
         last_tick: DateTime<Utc>,
     ) -> Result<(), Violation> {
+        let mut window = HashMap::new();
         for t in timers {
             let what = format!("the {:?} timer {} of {}", t.action, t.sys_id, t.interaction);
             if t.state == TimerState::Fired && t.settled_at.is_none_or(|at| at < t.due_at) {
@@ -580,23 +585,29 @@ impl TimerTracker {
                     ),
                 );
             }
-            let key = timer_key(&t.sys_id);
-            if let Some(before) = self.settled.get(&key) {
-                if *before != (t.state, t.settled_at) {
-                    return broken(
-                        Invariant::Timers,
-                        Some(&t.interaction),
-                        format!(
-                            "{what} settled as {} and then became {} (settled again)",
-                            before.0.as_str(),
-                            t.state.as_str()
-                        ),
-                    );
-                }
-            } else if t.state != TimerState::Pending {
-                self.settled.insert(key, (t.state, t.settled_at));
+            if t.state == TimerState::Pending {
+                continue;
             }
+            let key = timer_key(&t.sys_id);
+            let now = (t.state, t.settled_at);
+            let again = match self.window.get(&key) {
+                Some(before) => (*before != now).then(|| before.0.as_str()),
+                None => self.seen.contains(&key).then_some("settled"),
+            };
+            if let Some(before) = again {
+                return broken(
+                    Invariant::Timers,
+                    Some(&t.interaction),
+                    format!(
+                        "{what} settled as {before} and then became {} (settled again)",
+                        t.state.as_str()
+                    ),
+                );
+            }
+            self.seen.insert(key);
+            window.insert(key, now);
         }
+        self.window = window;
         Ok(())
     }
 }

@@ -109,6 +109,7 @@ impl Report {
     }
 
     /// The JSON of `--json`.
+    #[cfg(test)]
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
@@ -119,9 +120,15 @@ impl Report {
     /// A file cannot be written or a chart drawn; the message names the file.
     pub fn save(&self, json: Option<&Path>, html: Option<&Path>) -> anyhow::Result<()> {
         if let Some(path) = json {
-            let text = serde_json::to_string_pretty(&self.to_json())?;
-            std::fs::write(path, text + "\n")
-                .with_context(|| format!("writing {}", path.display()))?;
+            // Streamed from the report: no JSON tree or string of a long run's hours in memory.
+            let write = || -> anyhow::Result<()> {
+                let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+                serde_json::to_writer_pretty(&mut out, self)?;
+                out.write_all(b"\n")?;
+                out.flush()?;
+                Ok(())
+            };
+            write().with_context(|| format!("writing {}", path.display()))?;
         }
         if let Some(path) = html {
             let page = super::html::render(self)
