@@ -1,10 +1,15 @@
-//! `convsms soak`: seeded fake traffic through the real engine and the simulated Twilio over
-//! loopback HTTP, on a manual clock, with the invariants checked all along (issue 10).
+//! `convsms soak`: seeded fake traffic through the real engine, the simulated Twilio and the
+//! virtual agent, in process or over loopback HTTP (`--transport`), on a manual clock, with the
+//! invariants checked all along (issue 10).
 //!
-//! One seeded generator ([`traffic::Traffic`]) draws the population and every event; the soak
-//! carries events out one at a time (no concurrency, no wall time), so a seed reproduces a run.
-//! Every `--check-every` events and at the end it reads the store and the simulator and runs
-//! [`invariants`]; the first violation stops the run, which prints the seed, the invariant, the
+//! A tour: [`traffic`] draws the population and every event from one seeded generator; this
+//! module carries events out one at a time (no concurrency, no wall time), so a seed reproduces a
+//! run; [`audit`] reads what changed since the last check and runs [`invariants`]; [`metrics`],
+//! [`report`], [`html`] and [`progress`] tell people and machines what happened; [`merge`]
+//! combines `--partition` shards; [`shrink`], [`feature`] and [`defect`] turn a violation into a
+//! small feature file and prove the harness catches one.
+//!
+//! Every `--check-every` events and at the end it runs the invariants; the first violation stops the run, which prints the seed, the invariant, the
 //! virtual time and the interaction's transcript and exits 1. It also shrinks the events that
 //! led there ([`shrink`]: replays of fewer events on fresh stacks) and writes them as a feature
 //! file of catalogue steps ([`feature`]), so `convsms check` on it fails for the same reason.
