@@ -670,13 +670,7 @@ impl Soak {
 
     /// Moves the clock and runs what came due: Twilio's side, then the engine's.
     async fn wait(&mut self, by: TimeDelta) -> anyhow::Result<()> {
-        self.stack.clock.advance(by);
-        self.stack.sim.run_due().await;
-        self.stack
-            .engine
-            .tick()
-            .await
-            .context("running what became due")?;
+        self.stack.pass_time(by).await?;
         self.last_tick = self.now();
         if self.routing_check_due && self.routing_violation.is_none() {
             self.routing_check_due = false;

@@ -77,14 +77,7 @@ impl ConvWorld {
     /// transitions and their callbacks), then the engine's ([`convsms::engine::Engine::tick`]:
     /// retries, status reconciliation, messaging-action timers).
     pub async fn pass_time(&mut self, by: TimeDelta) -> anyhow::Result<()> {
-        self.stack.clock.advance(by);
-        self.stack.sim.run_due().await;
-        self.stack
-            .engine
-            .tick()
-            .await
-            .map(|_| ())
-            .context("running what became due")
+        self.stack.pass_time(by).await
     }
 
     /// Checks who an interaction is opened for.

@@ -194,6 +194,24 @@ impl Stack {
     }
 }
 
+impl Stack {
+    /// Moves the shared clock by `by` and runs what became due: first Twilio's side (status
+    /// transitions and their callbacks, `Simulator::run_due`), then the engine's
+    /// ([`Engine::tick`]: messaging actions, offers, retries, status reconciliation).
+    ///
+    /// # Errors
+    /// The engine's tick fails (a database error).
+    pub(crate) async fn pass_time(&self, by: chrono::TimeDelta) -> anyhow::Result<()> {
+        self.clock.advance(by);
+        self.sim.run_due().await;
+        self.engine
+            .tick()
+            .await
+            .map(|_| ())
+            .context("running what became due")
+    }
+}
+
 impl Drop for Stack {
     fn drop(&mut self) {
         self.server.abort();
