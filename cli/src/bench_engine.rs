@@ -50,9 +50,9 @@ use convsms::engine::{properties, Engine, EngineConfig, CONVERSATIONAL_SMS};
 use convsms::provider::{DeliveryState, OutboundSms, ProviderError, SentSms, SmsProvider};
 use convsms::store::SqliteStore;
 use convsms::web::{self, WebState, INBOUND_PATH, STATUS_PATH};
-use twilio_wire::message::{MessageStatus, API_VERSION};
+use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::{AccountSid, MessageSid};
-use twilio_wire::webhook::{Geo, InboundMessage};
+use twilio_wire::webhook::InboundMessage;
 
 use crate::sim_cmd::{DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN};
 
@@ -277,21 +277,13 @@ fn signed_forms(args: &BenchEngineArgs) -> anyhow::Result<Vec<(Vec<u8>, HeaderVa
     for k in 0..args.messages {
         let i = k % args.requesters;
         let body = format!("Hi, this is requester {i}: my order has not arrived yet (message {k})");
-        let params = InboundMessage {
-            message_sid: MessageSid::sms(k as u64 + 1),
-            account_sid: account.clone(),
-            messaging_service_sid: None,
-            from: requester_phone(i),
-            to: PROVIDER_NUMBERS[i % PROVIDER_NUMBERS.len()].to_owned(),
-            num_segments: u32::try_from(twilio_wire::segments::num_segments(&body))
-                .unwrap_or(u32::MAX),
-            body,
-            media: vec![],
-            from_geo: Geo::default(),
-            to_geo: Geo::default(),
-            opt_out_type: None,
-            api_version: API_VERSION.to_owned(),
-        }
+        let params = InboundMessage::sms(
+            MessageSid::sms(k as u64 + 1),
+            account.clone(),
+            &requester_phone(i),
+            PROVIDER_NUMBERS[i % PROVIDER_NUMBERS.len()],
+            &body,
+        )
         .to_params();
         let signature = twilio_wire::signature::sign(DEFAULT_AUTH_TOKEN, &url, &params);
         let form = url::form_urlencoded::Serializer::new(String::new())

@@ -33,7 +33,7 @@
 use chrono::{DateTime, Utc};
 use twilio_wire::message::{Direction, MessageStatus, API_VERSION};
 use twilio_wire::sid::MessageSid;
-use twilio_wire::webhook::{Geo, InboundMedia, InboundMessage, OptOutType};
+use twilio_wire::webhook::{InboundMedia, InboundMessage, OptOutType};
 
 use crate::faults::WebhookFault;
 use crate::optout;
@@ -42,7 +42,6 @@ use crate::twiml::{self, TwimlMessage};
 use crate::validate::{MAX_BODY_UNITS, MAX_MEDIA};
 use crate::webhook::{self, Outcome};
 use crate::{delivery, numbers, Core, InboundDelivery, SimError};
-use twilio_wire::segments;
 
 /// The `I-Twilio-Idempotency-Token` of message number `n`: UUID-shaped and deterministic.
 fn idempotency_token(n: u64) -> String {
@@ -71,18 +70,9 @@ fn webhook_params(
         })
         .collect();
     InboundMessage {
-        message_sid: sid.clone(),
-        account_sid: core.account_sid.clone(),
-        messaging_service_sid: None,
-        from: from.to_owned(),
-        to: to.to_owned(),
-        body: body.to_owned(),
-        num_segments: u32::try_from(segments::num_segments(body)).unwrap_or(u32::MAX),
         media,
-        from_geo: Geo::default(),
-        to_geo: Geo::default(),
         opt_out_type: opt_out,
-        api_version: API_VERSION.to_owned(),
+        ..InboundMessage::sms(sid.clone(), core.account_sid.clone(), from, to, body)
     }
     .to_params()
 }

@@ -275,6 +275,33 @@ impl InboundMessage {
     /// The name of this form in [`WebhookError::Missing`].
     pub const FORM: &'static str = "inbound message webhook";
 
+    /// A plain SMS `from` a handset `to` an account number (both E.164): `NumSegments` counted
+    /// from `body` as Twilio does ([`crate::segments::num_segments`]), no media, no Messaging
+    /// Service, empty geo fields, no `OptOutType`, `ApiVersion` 2010-04-01. Set the other
+    /// fields with struct update syntax.
+    pub fn sms(
+        message_sid: MessageSid,
+        account_sid: AccountSid,
+        from: &str,
+        to: &str,
+        body: &str,
+    ) -> InboundMessage {
+        InboundMessage {
+            message_sid,
+            account_sid,
+            messaging_service_sid: None,
+            from: from.to_owned(),
+            to: to.to_owned(),
+            body: body.to_owned(),
+            num_segments: u32::try_from(crate::segments::num_segments(body)).unwrap_or(u32::MAX),
+            media: vec![],
+            from_geo: Geo::default(),
+            to_geo: Geo::default(),
+            opt_out_type: None,
+            api_version: crate::message::API_VERSION.to_owned(),
+        }
+    }
+
     /// The form's parameters in Twilio's order (see [`InboundMessage`]); geo fields are written
     /// even when empty, `SmsStatus` is always `received`.
     pub fn to_params(&self) -> Vec<(String, String)> {

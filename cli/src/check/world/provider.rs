@@ -9,9 +9,8 @@ use convsms::engine::CONVERSATIONAL_SMS;
 use convsms::web::{INBOUND_PATH, STATUS_PATH};
 use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope};
 use twilio_wire::message::{MessageStatus, API_VERSION};
-use twilio_wire::segments;
 use twilio_wire::sid::{AccountSid, MessageSid};
-use twilio_wire::webhook::{Geo, InboundMessage, StatusCallback};
+use twilio_wire::webhook::{InboundMessage, StatusCallback};
 
 use super::{ConvWorld, HttpAnswer};
 use crate::check::params::{MessageRef, NumberUse, Signature};
@@ -73,20 +72,13 @@ impl ConvWorld {
         to: &str,
     ) -> anyhow::Result<()> {
         self.mark()?;
-        let params = InboundMessage {
-            message_sid: MessageSid::parse("SM00000000000000000000000000000bad")?,
-            account_sid: AccountSid::parse(self.stack.sim.account_sid())?,
-            messaging_service_sid: None,
-            from: from.to_owned(),
-            to: to.to_owned(),
-            body: body.to_owned(),
-            num_segments: u32::try_from(segments::num_segments(body))?,
-            media: vec![],
-            from_geo: Geo::default(),
-            to_geo: Geo::default(),
-            opt_out_type: None,
-            api_version: API_VERSION.to_owned(),
-        }
+        let params = InboundMessage::sms(
+            MessageSid::parse("SM00000000000000000000000000000bad")?,
+            AccountSid::parse(self.stack.sim.account_sid())?,
+            from,
+            to,
+            body,
+        )
         .to_params();
         let mut req = self
             .stack
