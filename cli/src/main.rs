@@ -7,6 +7,7 @@ mod bench_engine;
 mod bench_sim;
 mod check;
 mod partition;
+mod serve;
 mod sim_clock;
 mod sim_cmd;
 mod soak;
@@ -48,6 +49,9 @@ enum Command {
     },
     /// Serves the simulated Twilio on 127.0.0.1 until Ctrl-C; prints its base URL first.
     Sim(sim_cmd::SimArgs),
+    /// Serves the engine, the simulated Twilio and the virtual agent on a SQLite file, with a JSON
+    /// API to drive them by hand and export what happened as a feature; prints its base URL first.
+    Serve(serve::ServeArgs),
     /// Drives seeded fake traffic through the engine and the simulated Twilio on a virtual
     /// clock, checking invariants all along; exits 0 when every one held, 1 when one broke.
     Soak(soak::SoakArgs),
@@ -140,6 +144,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Sim(args) => sim_cmd::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::BenchSim(args) => bench_sim::run(args),
         Command::Bench(Bench::Engine(args)) => bench_engine::run(args),
         Command::Soak(args) => soak::run(args),

@@ -1312,3 +1312,303 @@ fn soak_shards_merge_into_one_report_and_other_seeds_are_refused() {
     assert!(stderr.contains("seed 3 in"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A running `convsms serve`; killed (SIGKILL) when dropped.
+struct Serve {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Serve {
+    /// Starts `convsms serve --port 0 --db DB ARGS` from the workspace root and reads the base
+    /// URL from its first stdout line.
+    fn start(db: &Path, args: &[&str]) -> Serve {
+        use std::io::BufRead as _;
+        let mut child = convsms()
+            .args(["serve", "--port", "0", "--db"])
+            .arg(db)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start convsms serve");
+        let mut first = String::new();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut first).unwrap();
+        // The rest of the banner (and anything later) is read and dropped, so no write of the
+        // server meets a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        assert!(
+            first.starts_with("http://127.0.0.1:"),
+            "convsms serve did not print its base URL first: {first:?}"
+        );
+        Serve {
+            child,
+            base: first.trim().to_owned(),
+        }
+    }
+
+    /// `kill -9`, by PID.
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// POSTs JSON; answers (status, body as JSON).
+async fn post(
+    http: &reqwest::Client,
+    url: String,
+    body: serde_json::Value,
+) -> reqwest::Result<(u16, serde_json::Value)> {
+    let r = http.post(url).json(&body).send().await?;
+    let status = r.status().as_u16();
+    Ok((status, r.json().await.unwrap_or_default()))
+}
+
+#[test]
+fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
+    let dir = temp("serve-export");
+    let db = dir.join("convsms.db");
+    let serve = Serve::start(&db, &[]);
+    let base = serve.base.clone();
+    let rt = runtime();
+    let http = reqwest::Client::new();
+    rt.block_on(async {
+        for body in ["STOP", "START", "Hi"] {
+            let (status, answer) = post(
+                &http,
+                format!("{base}/api/handsets/+14155552671/texts"),
+                serde_json::json!({ "to": "+14155550100", "body": body }),
+            )
+            .await
+            .unwrap();
+            assert_eq!(status, 200, "{answer}");
+        }
+        // Bad input: a clear 4xx in ServiceNow's shape, and nothing journaled.
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/steps"),
+            serde_json::json!({ "step": "When agent \"zed\" becomes available" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 422, "{answer}");
+        assert!(answer["error"]["message"].as_str().unwrap().contains("zed"), "{answer}");
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/time/advance"),
+            serde_json::json!({ "by": "soon" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 400, "{answer}");
+        // A cross-site simple POST and a foreign Host are refused.
+        let r = http
+            .post(format!("{base}/api/export/mark"))
+            .header("Content-Type", "text/plain")
+            .header("Origin", "https://evil.example")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        let r = http
+            .get(format!("{base}/api/interactions"))
+            .header("Host", "evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        // The Table API: an encoded query and fields, as an instance answers.
+        let table: serde_json::Value = http
+            .get(format!(
+                "{base}/api/now/table/interaction?sysparm_query=active=true&sysparm_fields=number,state"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            table,
+            serde_json::json!({ "result": [{ "number": "IMS0001001", "state": "new" }] })
+        );
+        let timeline: serde_json::Value = http
+            .get(format!("{base}/api/timeline"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let kinds: std::collections::BTreeSet<&str> = timeline["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        for k in ["action", "webhook_in", "send_out", "system_message"] {
+            assert!(kinds.contains(k), "no {k} in the timeline: {timeline}");
+        }
+    });
+    let feature = rt.block_on(async {
+        http.get(format!("{base}/api/export/feature"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    });
+    for line in [
+        "When \"+14155552671\" texts \"STOP\" to \"+14155550100\"",
+        "When \"+14155552671\" texts \"Hi\" to \"+14155550100\"",
+        "Then \"+14155552671\" receives \"Hi, this is the virtual agent. What can I help you with today?\" from \"+14155550100\"",
+        "Then \"+14155552671\" has received 4 messages",
+        "Then interaction IMS0001001 is assigned to the virtual agent",
+    ] {
+        assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
+    }
+    assert!(
+        !feature.contains("zed"),
+        "a failed step was journaled:\n{feature}"
+    );
+    let path = dir.join("repro.feature");
+    std::fs::write(&path, &feature).unwrap();
+    let (code, stdout, stderr) = text(&check(&[path.as_os_str()]));
+    assert_eq!(code, Some(0), "{stdout}{stderr}\n{feature}");
+    assert!(stdout.contains("1 scenario (1 passed)"), "{stdout}");
+    // A check that does not hold makes the export fail: the export is a real regression test.
+    let broken = feature.replace("has received 4 messages", "has received 5 messages");
+    std::fs::write(&path, broken).unwrap();
+    let (code, _, _) = text(&check(&[path.as_os_str()]));
+    assert_eq!(code, Some(1));
+    serve.kill();
+}
+
+#[test]
+fn serve_loses_nothing_it_acknowledged_when_killed_and_resumes_on_restart() {
+    let dir = temp("serve-kill");
+    let db = dir.join("convsms.db");
+    let rt = runtime();
+    let http = reqwest::Client::new();
+    let mut acknowledged: Vec<String> = vec![];
+    const KILLS: usize = 5;
+    const PER_RUN: usize = 24;
+    for run in 0..=KILLS {
+        let serve = Serve::start(&db, &[]);
+        let base = serve.base.clone();
+        // Eight handsets text at once; the server is killed while some requests are in
+        // flight (the 24th answer triggers the kill; the others are still being served).
+        let answered = rt.block_on(async {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            for h in 0..8 {
+                let http = http.clone();
+                let base = base.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    for k in 0.. {
+                        let body = format!("run{run} handset{h} message{k}");
+                        let phone = format!("+1415555{:04}", 3000 + h);
+                        match post(
+                            &http,
+                            format!("{base}/api/handsets/{phone}/texts"),
+                            serde_json::json!({ "to": "+14155550100", "body": body }),
+                        )
+                        .await
+                        {
+                            Ok((200, _)) => {
+                                if tx.send(body).is_err() {
+                                    return;
+                                }
+                            }
+                            _ => return,
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            let mut got = vec![];
+            while got.len() < PER_RUN {
+                match rx.recv().await {
+                    Some(b) => got.push(b),
+                    None => break,
+                }
+            }
+            got
+        });
+        assert_eq!(answered.len(), PER_RUN, "run {run} answered too few");
+        acknowledged.extend(answered);
+        if run < KILLS {
+            serve.kill();
+        } else {
+            // The last run: every acknowledged message is in a transcript.
+            let table: serde_json::Value = rt.block_on(async {
+                http.get(format!(
+                    "{base}/api/now/table/sys_cs_message?sysparm_query=direction=inbound&sysparm_fields=body"
+                ))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+            });
+            let stored: std::collections::HashSet<&str> = table["result"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["body"].as_str().unwrap())
+                .collect();
+            let lost: Vec<&String> = acknowledged
+                .iter()
+                .filter(|b| !stored.contains(b.as_str()))
+                .collect();
+            assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+            let stored_once = table["result"].as_array().unwrap().len();
+            assert_eq!(
+                stored_once,
+                stored.len(),
+                "an inbound message is stored twice"
+            );
+            eprintln!(
+                "kill -9 test: {KILLS} kills, {} acknowledged messages, {} survived ({} stored)",
+                acknowledged.len(),
+                acknowledged.len() - lost.len(),
+                stored_once
+            );
+            serve.kill();
+        }
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    // Six starts, each counted, the clock resumed.
+    let generation: String = conn
+        .query_row(
+            "SELECT value FROM x_convsms_serve_state WHERE name = 'generation'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(generation, (KILLS + 1).to_string());
+}

@@ -292,6 +292,15 @@ impl Simulator {
         self.core.routes.set(base_url, app);
     }
 
+    /// Makes the SID counters count on from above `counter`: the next message SID is at least
+    /// `SM`/`MM` + (`counter` + 1) in 32 hex digits, and likewise the next media `ME` SID. A
+    /// simulator started again beside an app's database that holds SIDs of an earlier run (as
+    /// `convsms serve` does on restart) uses it so that no new SID repeats a stored one. Counters
+    /// never move back: a `counter` below the current one changes nothing.
+    pub fn count_sids_from(&self, counter: u64) {
+        self.core.state().count_sids_from(counter);
+    }
+
     /// The server's base URL, `http://127.0.0.1:PORT` (no trailing slash); the Twilio API lives
     /// under `{base_url}/2010-04-01/`.
     pub fn base_url(&self) -> String {

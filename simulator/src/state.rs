@@ -256,6 +256,12 @@ impl SimState {
         self.sms_url.as_deref()
     }
 
+    /// Raises both SID counters to at least `counter` (see `Simulator::count_sids_from`).
+    pub(crate) fn count_sids_from(&mut self, counter: u64) {
+        self.last_message = self.last_message.max(counter);
+        self.last_media = self.last_media.max(counter);
+    }
+
     /// The next message SID (`MM…` when `with_media`, else `SM…`) and its counter value.
     pub(crate) fn next_message_sid(&mut self, with_media: bool) -> (MessageSid, u64) {
         self.last_message += 1;

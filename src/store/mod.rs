@@ -6,7 +6,10 @@
 //!   `migration6.sql` (Advanced Work Assignment: queues, presence, work items, the Ongoing tab), 7
 //!   is `migration7.sql` (work items remember timed-out offers apart from rejections), 8 is
 //!   `migration8.sql` (timers remember when they settled, for audits; indexes for audits and the
-//!   tick), 9 is `migration9.sql` (indexes for the inbound path's look-ups).
+//!   tick), 9 is `migration9.sql` (indexes for the inbound path's look-ups), 10 is `migration10.sql`
+//!   (`convsms serve`'s state, journal and timeline events).
+//! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's
+//!   generic read of any table.
 //! - `audit`: reads only audits need (the soak's invariants): what changed since a time, sends in
 //!   flight, timers with their settle times, closed interactions.
 //! - File databases use WAL with `synchronous = NORMAL` and a checkpoint every 4,000 pages;
@@ -32,9 +35,11 @@ mod audit;
 mod awa;
 mod interactions;
 mod people;
+mod serve;
 mod transcript;
 
 pub use audit::{AuditRow, TimerAudit};
+pub use serve::{EngineEvent, JournalEntry, TableRecord, WireEvent};
 
 /// The sys_id of the default SMS queue (migration 6): last in order, takes every interaction, and
 /// every agent with an SMS presence row is a member.
@@ -51,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration7.sql"),
     include_str!("migration8.sql"),
     include_str!("migration9.sql"),
+    include_str!("migration10.sql"),
 ];
 
 /// WAL pages after which a commit checkpoints the WAL into the database file (SQLite's

@@ -56,6 +56,27 @@ pub fn topic_sources() -> &'static (PathBuf, Vec<(String, String)>) {
     })
 }
 
+/// Makes `dir` the topic folder of every world of this process (`convsms serve --topics`),
+/// read now; to be called before the first world starts.
+///
+/// # Errors
+/// The folder cannot be read, or the topic folder was read already.
+pub fn use_topic_dir(dir: &Path) -> anyhow::Result<()> {
+    let files = read_topic_files(dir)
+        .map_err(|e| anyhow::anyhow!("reading the topic folder {}: {e}", dir.display()))?;
+    TOPIC_SOURCES
+        .set((dir.to_path_buf(), files))
+        .map_err(|_| anyhow::anyhow!("the topic folder was read already"))
+}
+
+/// Reads the topic files of `dir` again (`*.toml`, sorted by name), for a reload.
+///
+/// # Errors
+/// The folder or a file cannot be read.
+pub fn reread_topic_files(dir: &Path) -> io::Result<Vec<(String, String)>> {
+    read_topic_files(dir)
+}
+
 fn read_topic_files(dir: &std::path::Path) -> io::Result<Vec<(String, String)>> {
     let mut files = vec![];
     for entry in std::fs::read_dir(dir)? {

@@ -68,6 +68,28 @@ pub(crate) struct Stack {
     server: tokio::task::JoinHandle<()>,
 }
 
+/// Wraps the engine's `SmsProvider` port, given the stack's store and clock.
+pub(crate) type ProviderHook = Box<
+    dyn FnOnce(Arc<dyn SmsProvider>, &Arc<SqliteStore>, &ManualClock) -> Arc<dyn SmsProvider>
+        + Send,
+>;
+
+/// Wraps the engine's web app (webhook, StatusCallback, ServiceNow endpoints), given the
+/// stack's store and clock.
+pub(crate) type AppHook =
+    Box<dyn FnOnce(axum::Router, &Arc<SqliteStore>, &ManualClock) -> axum::Router + Send>;
+
+/// What `convsms serve` puts into a stack that scenarios leave out.
+#[derive(Default)]
+pub(crate) struct Hooks {
+    /// The engine's listener (`--port`) instead of loopback port 0.
+    pub(crate) engine_listener: Option<tokio::net::TcpListener>,
+    /// Wraps the provider port (the timeline's "send out" events).
+    pub(crate) provider: Option<ProviderHook>,
+    /// Wraps the engine's app (serve's API beside it, the timeline's webhook events).
+    pub(crate) app: Option<AppHook>,
+}
+
 /// How the engine and the simulated Twilio reach each other.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Transport {
@@ -123,6 +145,22 @@ impl Stack {
         db: Option<&std::path::Path>,
         defect: Option<Defect>,
     ) -> anyhow::Result<Stack> {
+        Stack::start_hooked(topics, transport, db, defect, Hooks::default()).await
+    }
+
+    /// Like [`Stack::start_with_defect`], with `convsms serve`'s [`Hooks`] in place (under
+    /// [`Transport::Http`]: a listener of its own for the engine, the provider and the engine's
+    /// app wrapped).
+    ///
+    /// # Errors
+    /// As [`Stack::start_with`].
+    pub(crate) async fn start_hooked(
+        topics: TopicSet,
+        transport: Transport,
+        db: Option<&std::path::Path>,
+        defect: Option<Defect>,
+        hooks: Hooks,
+    ) -> anyhow::Result<Stack> {
         let clock = ManualClock::starting_at(epoch());
         let store = Arc::new(match db {
             None => SqliteStore::open_in_memory().context("opening the database")?,
@@ -137,7 +175,13 @@ impl Stack {
         .context("starting the simulated Twilio")?;
         let (listener, engine_url) = match transport {
             Transport::Http => {
-                let (listener, addr) = web::bind(0).await.context("binding the engine's port")?;
+                let listener = match hooks.engine_listener {
+                    Some(l) => l,
+                    None => web::bind(0).await.context("binding the engine's port")?.0,
+                };
+                let addr = listener
+                    .local_addr()
+                    .context("reading the engine's address")?;
                 (Some(listener), format!("http://{addr}"))
             }
             Transport::Inproc => (None, INPROC_ENGINE_URL.to_owned()),
@@ -157,6 +201,10 @@ impl Stack {
             None => Arc::new(provider),
             Some(d) => d.wrap(Arc::new(provider)),
         };
+        let provider = match hooks.provider {
+            None => provider,
+            Some(wrap) => wrap(provider, &store, &clock),
+        };
         let engine = Arc::new(Engine::new(
             store.clone(),
             provider,
@@ -171,6 +219,10 @@ impl Stack {
             auth_token: sim.auth_token().to_owned(),
             public_url: engine_url.clone(),
         });
+        let app = match hooks.app {
+            None => app,
+            Some(wrap) => wrap(app, &store, &clock),
+        };
         let server = match listener {
             Some(listener) => tokio::spawn(async move {
                 let _ = axum::serve(listener, app).await;
@@ -354,7 +406,12 @@ impl ConvWorld {
                 .with_context(|| format!("loading the topics of {}", topic_dir.display()))?
                 .with_media_root(topic_dir.clone());
         let stack = Stack::start(topics).await?;
-        Ok(ConvWorld {
+        Ok(ConvWorld::on(stack))
+    }
+
+    /// A world on a stack built elsewhere (`convsms serve`'s).
+    pub(crate) fn on(stack: Stack) -> Self {
+        ConvWorld {
             stack,
             snapshot: SnapshotTarget::default(),
             last_error: None,
@@ -367,7 +424,12 @@ impl ConvWorld {
             unchecked: vec![],
             faker: rand::rngs::StdRng::seed_from_u64(2026),
             extra_topics: vec![],
-        })
+        }
+    }
+
+    /// Draws the world's made-up data (names of requesters created without one) from `seed`.
+    pub(crate) fn reseed(&mut self, seed: u64) {
+        self.faker = rand::rngs::StdRng::seed_from_u64(seed);
     }
 
     pub(crate) fn engine(&self) -> &Engine {

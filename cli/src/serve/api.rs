@@ -1,0 +1,786 @@
+//! `convsms serve`'s JSON API (documented with curl examples in `docs/serve.md`).
+//!
+//! Every action is a catalogue step: the typed routes (handsets, agents, time) build the
+//! sentence a QA engineer would write and run it through [`Handle::step`], and `POST /api/steps`
+//! runs any sentence of `convsms steps` as given, so everything a scenario can do, a person can
+//! do by hand (setup of people, queues, messaging actions, properties, topics; simulator faults).
+//! Reads (interactions, transcripts, handsets, the workspace, the timeline, ServiceNow's Table
+//! API) run between steps on the same world.
+//!
+//! Errors answer in ServiceNow's shape, `{"error": {"message", "detail"}, "status": "failure"}`:
+//! 400 for a request that is not what a route expects (what was wrong and what was expected),
+//! 404 for an unknown table or interaction, 422 when the step ran and failed (an unknown agent,
+//! a check that did not hold), 400 with `"refused"` when the engine refused the action (nothing
+//! was written; the journal keeps the refusal and its check).
+
+use std::convert::Infallible;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use convsms::domain::encoded_query::EncodedQuery;
+use convsms::domain::model::{Handler, InteractionNumber};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use twilio_wire::message::Direction;
+
+use super::runner::{Handle, Ran, StepError};
+use super::{export, timeline};
+use crate::check::world::quote;
+
+/// A ServiceNow-shaped error answer.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    detail: String,
+}
+
+impl ApiError {
+    /// 400: the request is not what the route expects.
+    pub fn bad(message: impl Into<String>, detail: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+            detail: detail.into(),
+        }
+    }
+
+    fn not_found(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+            detail: String::new(),
+        }
+    }
+
+    fn internal(e: impl std::fmt::Display) -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: e.to_string(),
+            detail: "a bug or a broken database file".into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(json!({
+                "error": { "message": self.message, "detail": self.detail },
+                "status": "failure",
+            })),
+        )
+            .into_response()
+    }
+}
+
+impl From<StepError> for ApiError {
+    fn from(e: StepError) -> Self {
+        match e {
+            StepError::NotAStep(m) => ApiError::bad(
+                m,
+                "a step sentence of the library, keyword first (GET /api/steps lists them)",
+            ),
+            StepError::Failed(m) => ApiError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: m,
+                detail: "the step ran and failed; nothing it refused was written".into(),
+            },
+        }
+    }
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+/// The API's routes, on `handle`.
+pub fn router(handle: Handle) -> Router {
+    Router::new()
+        .route("/api", get(index))
+        .route("/api/steps", get(steps).post(run_step))
+        .route("/api/handsets/{phone}/texts", post(handset_text))
+        .route("/api/handsets/{phone}/messages", get(handset_messages))
+        .route("/api/agents/{agent}/presence", post(agent_presence))
+        .route("/api/agents/{agent}/capacity", post(agent_capacity))
+        .route("/api/agents/{agent}/inbox", get(agent_inbox))
+        .route(
+            "/api/agents/{agent}/offers/{number}/{verdict}",
+            post(agent_offer),
+        )
+        .route("/api/agents/{agent}/ongoing", get(agent_ongoing))
+        .route("/api/agents/{agent}/replies", post(agent_reply))
+        .route("/api/agents/{agent}/close", post(agent_close))
+        .route("/api/agents/{agent}/compose", post(agent_compose))
+        .route("/api/setup/topics/reload", post(topics_reload))
+        .route("/api/time", get(time_now))
+        .route("/api/time/advance", post(time_advance))
+        .route("/api/interactions", get(interactions))
+        .route("/api/interactions/{number}", get(interaction))
+        .route("/api/interactions/{number}/transcript", get(transcript))
+        .route("/api/timeline", get(timeline_read))
+        .route("/api/events", get(events))
+        .route("/api/now/table/{table}", get(table))
+        .route("/api/export/feature", get(export_feature))
+        .route("/api/export/mark", post(export_mark))
+        .with_state(handle)
+}
+
+/// A step's answer: 200 with what it came to, or 400 when the engine refused it.
+fn ran(r: Ran) -> ApiResult {
+    match &r.refused {
+        None => Ok(Json(json!({ "result": r })).into_response()),
+        Some(e) => Ok((
+            StatusCode::BAD_REQUEST,
+            Json(json!({
+                "error": { "message": e, "detail": "the engine refused it; nothing was written" },
+                "status": "failure",
+                "result": r,
+            })),
+        )
+            .into_response()),
+    }
+}
+
+async fn step(h: &Handle, sentence: String) -> ApiResult {
+    ran(h.step(sentence, None).await?)
+}
+
+/// A text for a `{string}`: one line, no double quote (a step sentence cannot carry either).
+fn text<'a>(field: &str, value: &'a str) -> Result<&'a str, ApiError> {
+    if value.contains('"') || value.contains('\n') || value.contains('\r') {
+        return Err(ApiError::bad(
+            format!("{field} holds a double quote or a line break: {value:?}"),
+            format!("{field} as one line without \" (a step sentence cannot carry it)"),
+        ));
+    }
+    Ok(value)
+}
+
+fn interaction_number(s: &str) -> Result<InteractionNumber, ApiError> {
+    InteractionNumber::parse(s)
+        .map_err(|e| ApiError::bad(e.to_string(), "IMS and seven digits, such as IMS0001001"))
+}
+
+async fn index() -> Json<Value> {
+    Json(json!({
+        "docs": "docs/serve.md",
+        "steps": "GET /api/steps (the catalogue), POST /api/steps {\"step\": \"When ...\"}",
+        "routes": [
+            "POST /api/handsets/{phone}/texts", "GET /api/handsets/{phone}/messages",
+            "POST /api/agents/{agent}/presence", "POST /api/agents/{agent}/capacity",
+            "GET /api/agents/{agent}/inbox", "POST /api/agents/{agent}/offers/{IMS}/accept|reject",
+            "GET /api/agents/{agent}/ongoing", "POST /api/agents/{agent}/replies",
+            "POST /api/agents/{agent}/close", "POST /api/agents/{agent}/compose",
+            "GET /api/time", "POST /api/time/advance", "GET /api/interactions",
+            "GET /api/interactions/{IMS}", "GET /api/interactions/{IMS}/transcript",
+            "GET /api/timeline", "GET /api/events", "GET /api/now/table/{table}",
+            "GET /api/export/feature", "POST /api/export/mark",
+        ],
+    }))
+}
+
+async fn steps() -> Response {
+    let mut out = vec![];
+    match crate::check::print_steps(&mut out) {
+        Ok(()) => (
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            String::from_utf8_lossy(&out).into_owned(),
+        )
+            .into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepBody {
+    step: String,
+    #[serde(default)]
+    docstring: Option<String>,
+}
+
+async fn run_step(State(h): State<Handle>, Json(b): Json<StepBody>) -> ApiResult {
+    ran(h.step(b.step, b.docstring).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextBody {
+    to: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    media: Vec<String>,
+}
+
+async fn handset_text(
+    State(h): State<Handle>,
+    Path(phone): Path<String>,
+    Json(b): Json<TextBody>,
+) -> ApiResult {
+    let from = text("the handset number", &phone)?;
+    let to = text("to", &b.to)?;
+    let body = text("body", &b.body)?;
+    for m in &b.media {
+        text("a media URL", m)?;
+    }
+    let images = b.media.iter().all(|u| {
+        [".png", ".jpg", ".jpeg", ".gif"]
+            .iter()
+            .any(|e| u.to_ascii_lowercase().ends_with(e))
+    });
+    let (one, several) = if images {
+        ("image", "images")
+    } else {
+        ("file", "files")
+    };
+    let media = match b.media.as_slice() {
+        [] => String::new(),
+        [u] => format!(" with the {one} {}", quote(u)),
+        [init @ .., last] => format!(
+            " with the {several} {} and {}",
+            init.iter().map(|u| quote(u)).collect::<Vec<_>>().join(", "),
+            quote(last)
+        ),
+    };
+    step(
+        &h,
+        format!(
+            "When {} texts {}{media} to {}",
+            quote(from),
+            quote(body),
+            quote(to)
+        ),
+    )
+    .await
+}
+
+async fn handset_messages(State(h): State<Handle>, Path(phone): Path<String>) -> ApiResult {
+    let out = h
+        .read(move |r| {
+            r.world
+                .stack
+                .sim
+                .messages_to(&phone)
+                .into_iter()
+                .chain(r.world.stack.sim.messages().into_iter().filter(|m| {
+                    m.direction == Direction::Inbound && m.from.as_deref() == Some(phone.as_str())
+                }))
+                .map(|m| {
+                    json!({
+                        "sid": m.sid.to_string(),
+                        "direction": if m.direction == Direction::Inbound { "sent" } else { "received" },
+                        "from": m.from, "to": m.to, "body": m.body,
+                        "num_media": m.num_media, "status": m.status.to_string(),
+                        "date_created": m.date_created,
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(json!({ "result": out })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresenceBody {
+    presence: String,
+}
+
+async fn agent_presence(
+    State(h): State<Handle>,
+    Path(agent): Path<String>,
+    Json(b): Json<PresenceBody>,
+) -> ApiResult {
+    let agent = text("the agent", &agent)?;
+    let verb = match b.presence.as_str() {
+        "available" => "becomes available",
+        "away" => "goes away",
+        "offline" => "goes offline",
+        other => {
+            return Err(ApiError::bad(
+                format!("'{other}' is not a presence"),
+                "presence: available, away or offline",
+            ))
+        }
+    };
+    step(&h, format!("When agent {} {verb}", quote(agent))).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CapacityBody {
+    capacity: u32,
+}
+
+async fn agent_capacity(
+    State(h): State<Handle>,
+    Path(agent): Path<String>,
+    Json(b): Json<CapacityBody>,
+) -> ApiResult {
+    let agent = text("the agent", &agent)?;
+    step(
+        &h,
+        format!(
+            "When agent {}'s SMS capacity becomes {}",
+            quote(agent),
+            b.capacity
+        ),
+    )
+    .await
+}
+
+async fn agent_inbox(State(h): State<Handle>, Path(agent): Path<String>) -> ApiResult {
+    let out = h
+        .read(move |r| {
+            r.world
+                .engine()
+                .workspace_inbox(&agent)
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| ApiError::bad(e, "a user_name of an agent"))?;
+    let numbers: Vec<String> = out.iter().map(ToString::to_string).collect();
+    Ok(Json(json!({ "result": numbers })).into_response())
+}
+
+async fn agent_offer(
+    State(h): State<Handle>,
+    Path((agent, number, verdict)): Path<(String, String, String)>,
+) -> ApiResult {
+    let agent = text("the agent", &agent)?;
+    let n = interaction_number(&number)?;
+    let verb = match verdict.as_str() {
+        "accept" => "accepts",
+        "reject" => "rejects",
+        other => {
+            return Err(ApiError::bad(
+                format!("'{other}' is not an answer to an offer"),
+                "accept or reject",
+            ))
+        }
+    };
+    step(
+        &h,
+        format!("When agent {} {verb} the work item for {n}", quote(agent)),
+    )
+    .await
+}
+
+async fn agent_ongoing(State(h): State<Handle>, Path(agent): Path<String>) -> ApiResult {
+    let out = h
+        .read(move |r| {
+            r.world
+                .engine()
+                .ongoing_tab(&agent)
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| ApiError::bad(e, "a user_name of an agent"))?;
+    let rows: Vec<Value> = out
+        .iter()
+        .map(|o| {
+            json!({
+                "interaction": o.interaction.to_string(),
+                "new_message": o.unread,
+                "last_activity_at": o.last_activity_at,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "result": rows })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplyBody {
+    interaction: String,
+    body: String,
+    #[serde(default)]
+    close: bool,
+}
+
+async fn agent_reply(
+    State(h): State<Handle>,
+    Path(agent): Path<String>,
+    Json(b): Json<ReplyBody>,
+) -> ApiResult {
+    let agent = text("the agent", &agent)?;
+    let n = interaction_number(&b.interaction)?;
+    let body = text("body", &b.body)?;
+    let tail = if b.close { " and closes" } else { " in" };
+    step(
+        &h,
+        format!(
+            "When agent {} replies {}{tail} {n}",
+            quote(agent),
+            quote(body)
+        ),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CloseBody {
+    interaction: String,
+}
+
+async fn agent_close(
+    State(h): State<Handle>,
+    Path(agent): Path<String>,
+    Json(b): Json<CloseBody>,
+) -> ApiResult {
+    let agent = text("the agent", &agent)?;
+    let n = interaction_number(&b.interaction)?;
+    step(&h, format!("When agent {} closes {n}", quote(agent))).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComposeBody {
+    /// Send this text; without it, the form is opened and shown.
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    interaction: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+}
+
+async fn agent_compose(
+    State(h): State<Handle>,
+    Path(agent): Path<String>,
+    Json(b): Json<ComposeBody>,
+) -> ApiResult {
+    let agent = quote(text("the agent", &agent)?);
+    let on = match &b.interaction {
+        Some(n) => format!(" on interaction {}", interaction_number(n)?),
+        None => String::new(),
+    };
+    let Some(body) = &b.body else {
+        let r = h
+            .step(format!("When agent {agent} opens Compose SMS{on}"), None)
+            .await?;
+        let form = h
+            .read(|r| {
+                r.world.last_form.as_ref().map(|f| {
+                    json!({
+                        "from_choices": f.from_choices.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                        "from": f.from.as_ref().map(ToString::to_string),
+                        "to": f.to.as_ref().map(ToString::to_string),
+                        "ongoing": f.ongoing.as_ref().map(ToString::to_string),
+                    })
+                })
+            })
+            .await
+            .map_err(ApiError::internal)?;
+        return Ok(Json(json!({ "result": r, "form": form })).into_response());
+    };
+    let mut sentence = format!(
+        "When agent {agent} composes {}{on}",
+        quote(text("body", body)?)
+    );
+    if let Some(from) = &b.from {
+        sentence.push_str(&format!(" from {}", quote(text("from", from)?)));
+    }
+    if let Some(to) = &b.to {
+        sentence.push_str(&format!(" to {}", quote(text("to", to)?)));
+    }
+    let r = h.step(sentence, None).await?;
+    let sent = h
+        .read(|r| {
+            r.world.last_send.as_ref().map(|s| {
+                json!({
+                    "interaction": s.interaction.to_string(),
+                    "provider_error": s.provider_error.as_ref().map(ToString::to_string),
+                    "warning": s.warning,
+                })
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    if r.refused.is_some() {
+        return ran(r);
+    }
+    Ok(Json(json!({ "result": r, "sent": sent })).into_response())
+}
+
+/// Loads every topic file of the topic folder again, each as the administrator's step (a load
+/// error names the file and the node).
+async fn topics_reload(State(h): State<Handle>) -> ApiResult {
+    let dir = crate::check::topic_sources().0.clone();
+    let files = crate::check::reread_topic_files(&dir).map_err(|e| {
+        ApiError::bad(
+            format!("reading the topic folder {}: {e}", dir.display()),
+            "a readable folder of *.toml topic files (--topics)",
+        )
+    })?;
+    let mut loaded = vec![];
+    for (file, text) in files {
+        let r = h
+            .step(
+                format!(
+                    "When an administrator loads the topic file {}:",
+                    quote(&file)
+                ),
+                Some(text),
+            )
+            .await?;
+        if let Some(e) = &r.refused {
+            return Err(ApiError::bad(
+                format!("{file}: {e}"),
+                "a topic file the loader accepts (docs/topics.md); the files before it are loaded",
+            ));
+        }
+        loaded.push(file);
+    }
+    Ok(Json(json!({ "result": { "loaded": loaded } })).into_response())
+}
+
+async fn time_now(State(h): State<Handle>) -> ApiResult {
+    let now = h.read(|r| r.now()).await.map_err(ApiError::internal)?;
+    Ok(Json(json!({ "result": { "now": now } })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdvanceBody {
+    /// A duration (`90s`, `5m`, `2h`, `3d`, `1h 30m`).
+    #[serde(default)]
+    by: Option<String>,
+    /// `next_timer`: to the next pending timer.
+    #[serde(default)]
+    to: Option<String>,
+}
+
+async fn time_advance(State(h): State<Handle>, Json(b): Json<AdvanceBody>) -> ApiResult {
+    let sentence = match (b.by.as_deref(), b.to.as_deref()) {
+        (Some(by), None) => {
+            let d = humantime::parse_duration(by).map_err(|e| {
+                ApiError::bad(
+                    format!("'{by}' is not a duration: {e}"),
+                    "by: a duration such as 90s, 5m, 2h, 3d or 1h 30m",
+                )
+            })?;
+            export::passes(d.as_secs() as i64).ok_or_else(|| {
+                ApiError::bad(
+                    format!("'{by}' is less than a second"),
+                    "by: at least one second",
+                )
+            })?
+        }
+        (None, Some("next_timer")) => "When time advances to the next timer".to_owned(),
+        _ => {
+            return Err(ApiError::bad(
+                "give either \"by\" or \"to\"",
+                "{\"by\": \"5m\"} or {\"to\": \"next_timer\"}",
+            ))
+        }
+    };
+    step(&h, sentence).await
+}
+
+fn interaction_json(r: &super::runner::Runner, i: &convsms::domain::model::Interaction) -> Value {
+    let assigned = match &i.handler {
+        Handler::Queue => None,
+        Handler::VirtualAgent => Some("virtual.agent".to_owned()),
+        Handler::Agent(a) => r.world.store().read(|tx| tx.user_name(a)).ok().flatten(),
+    };
+    json!({
+        "number": i.number.to_string(),
+        "state": i.state.as_str(),
+        "active": i.active,
+        "assigned_to": assigned,
+        "requester_phone": i.requester_phone.as_ref().map(ToString::to_string),
+        "provider_phone": i.provider_phone.as_ref().map(ToString::to_string),
+        "opened_at": i.opened_at,
+    })
+}
+
+async fn interactions(State(h): State<Handle>) -> ApiResult {
+    let out = h
+        .read(|r| {
+            r.world.store().read(|tx| tx.interactions()).map(|all| {
+                all.iter()
+                    .map(|i| interaction_json(r, i))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    Ok(Json(json!({ "result": out })).into_response())
+}
+
+async fn interaction(State(h): State<Handle>, Path(number): Path<String>) -> ApiResult {
+    let n = interaction_number(&number)?;
+    let out = h
+        .read(move |r| {
+            let i = r.world.store().read(|tx| tx.interaction(&n))?;
+            let Some(i) = i else { return Ok(None) };
+            let mut v = interaction_json(r, &i);
+            v["transcript"] = json!(convsms::transcript::render(r.world.store(), &n)?);
+            Ok::<_, anyhow::Error>(Some(v))
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::not_found(format!("no interaction {number}")))?;
+    Ok(Json(json!({ "result": out })).into_response())
+}
+
+async fn transcript(State(h): State<Handle>, Path(number): Path<String>) -> ApiResult {
+    let n = interaction_number(&number)?;
+    let text = h
+        .read(move |r| convsms::transcript::render(r.world.store(), &n).map_err(|e| e.to_string()))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::not_found)?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimelineQuery {
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+async fn timeline_read(State(h): State<Handle>, Query(q): Query<TimelineQuery>) -> ApiResult {
+    let limit = q.limit.unwrap_or(200).clamp(1, 10_000);
+    let out = h
+        .read(move |r| timeline::read(&r.world.stack.store, limit))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    Ok(Json(json!({ "result": out })).into_response())
+}
+
+async fn events(
+    State(h): State<Handle>,
+) -> Sse<impl futures::Stream<Item = Result<Event, Infallible>>> {
+    let rx = h.notices.subscribe();
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        let e = match rx.recv().await {
+            Ok(n) => Event::default()
+                .event(n.kind)
+                .json_data(&n.data)
+                .unwrap_or_default(),
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(k)) => {
+                Event::default().event("lagged").data(k.to_string())
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok(e), rx))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableQuery {
+    #[serde(default)]
+    sysparm_query: Option<String>,
+    #[serde(default)]
+    sysparm_fields: Option<String>,
+    #[serde(default)]
+    sysparm_limit: Option<usize>,
+    #[serde(default)]
+    sysparm_offset: Option<usize>,
+}
+
+/// ServiceNow's Table API, read-only: `{"result": [...]}`, each record's fields as strings.
+async fn table(
+    State(h): State<Handle>,
+    Path(name): Path<String>,
+    Query(q): Query<TableQuery>,
+) -> ApiResult {
+    let query = match q.sysparm_query.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(EncodedQuery::parse(text).map_err(|e| {
+            ApiError::bad(
+                format!("sysparm_query: {e}"),
+                "an encoded query such as active=true^stateINnew,work_in_progress",
+            )
+        })?),
+    };
+    let fields: Option<Vec<String>> = q.sysparm_fields.as_deref().map(|f| {
+        f.split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    });
+    let limit = q.sysparm_limit.unwrap_or(10_000);
+    let offset = q.sysparm_offset.unwrap_or(0);
+    let table_name = name.clone();
+    let (rows, names) = h
+        .read(move |r| {
+            r.world.stack.store.read(|tx| {
+                Ok::<_, rusqlite::Error>((tx.table_records(&table_name)?, tx.table_names()?))
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let Some(rows) = rows else {
+        return Err(ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: format!("Invalid table {name}"),
+            detail: format!("one of: {}", names.join(", ")),
+        });
+    };
+    let result: Vec<Value> = rows
+        .into_iter()
+        .filter(|rec| query.as_ref().is_none_or(|q| q.eval(rec)))
+        .skip(offset)
+        .take(limit)
+        .map(|rec| match &fields {
+            None => json!(rec),
+            Some(f) => json!(f
+                .iter()
+                .filter_map(|k| rec.get(k).map(|v| (k.clone(), Value::String(v.clone()))))
+                .collect::<serde_json::Map<String, Value>>()),
+        })
+        .collect();
+    Ok(Json(json!({ "result": result })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportQuery {
+    #[serde(default)]
+    name: Option<String>,
+}
+
+async fn export_feature(State(h): State<Handle>, Query(q): Query<ExportQuery>) -> ApiResult {
+    let text = h
+        .read(move |r| export::feature(r, q.name.as_deref()).map_err(|e| e.to_string()))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| ApiError::bad(e, "name: one line"))?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+async fn export_mark(State(h): State<Handle>) -> ApiResult {
+    let seq = h
+        .read(|r| {
+            r.world.stack.store.write(|tx| {
+                let last = tx.journal_last()?;
+                tx.set_serve_state("mark", &last.to_string())?;
+                Ok::<_, rusqlite::Error>(last)
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    Ok(Json(json!({ "result": { "mark": seq } })).into_response())
+}

@@ -1,0 +1,228 @@
+//! Export: what happened in `convsms serve` as a `.feature` file of catalogue steps, so that a
+//! reproduced bug becomes a regression test (`convsms check` on it passes against the same build).
+//!
+//! The scenario is the journal replayed: every action taken through the API, in order, as the
+//! step that did it (the setup `convsms serve` made on a new database included, and the time
+//! that passed between actions under `--clock wall`), each refusal followed by the check of it.
+//! After them come the checks a QA engineer would write, read from the state now: what each
+//! handset received (each message, and how many when the server never restarted in between:
+//! the simulated Twilio forgets its messages on a restart), then where each interaction stands
+//! (open or closed, its state, who it is assigned to, how long its transcript is), then how many
+//! interactions there are. With a mark (`POST /api/export/mark`), the steps before it are still
+//! replayed (they build the state the reproduction starts from) and only what follows is written
+//! as "what happened".
+
+use std::collections::BTreeSet;
+
+use anyhow::Context as _;
+use convsms::domain::model::Handler;
+use twilio_wire::message::Direction;
+
+use super::runner::Runner;
+use crate::check::world::quote;
+
+/// The scenario's name when the caller gives none.
+pub const DEFAULT_NAME: &str = "Reproduced with convsms serve";
+
+/// The feature file of everything journaled (see the module docs); `name` names the scenario.
+///
+/// # Errors
+/// The store fails, or a name holds a line break.
+pub fn feature(r: &Runner, name: Option<&str>) -> anyhow::Result<String> {
+    let name = name.unwrap_or(DEFAULT_NAME);
+    anyhow::ensure!(
+        !name.contains('\n'),
+        "a scenario name is one line; got {}",
+        quote(name)
+    );
+    let store = &r.world.stack.store;
+    let (journal, mark) = store
+        .read(|tx| {
+            let mark = tx
+                .serve_state("mark")?
+                .and_then(|m| m.parse::<i64>().ok())
+                .unwrap_or(0);
+            Ok::<_, rusqlite::Error>((tx.journal_after(0)?, mark))
+        })
+        .context("reading the journal")?;
+    let restarted = journal.iter().any(|j| j.generation != r.generation);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# Exported by convsms serve at {} (virtual time): {} journaled steps.\n\
+         # Run it with `convsms check <this file>` from the project folder the server used.\n",
+        r.now().format("%Y-%m-%d %H:%M:%S"),
+        journal.len()
+    ));
+    out.push_str("@serve\nFeature: Reproduced with convsms serve\n\n");
+    out.push_str(&format!("  Scenario: {name}\n"));
+    let mut marked = mark == 0;
+    if !marked {
+        out.push_str("    # Before the mark: the state the reproduction starts from.\n");
+    }
+    for j in &journal {
+        if !marked && j.seq > mark {
+            out.push_str("    # After the mark: what happened.\n");
+            marked = true;
+        }
+        for line in j.step.lines() {
+            out.push_str("    ");
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str(&checks(r, restarted)?);
+    Ok(out)
+}
+
+/// The checks of the state now (see the module docs), each line indented as a scenario step.
+fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
+    let mut out = String::new();
+    let sim = &r.world.stack.sim;
+    let handsets: BTreeSet<String> = sim
+        .messages()
+        .into_iter()
+        .filter_map(|m| match m.direction {
+            Direction::Inbound => m.from,
+            _ => Some(m.to),
+        })
+        .collect();
+    if !handsets.is_empty() {
+        out.push_str("    # What each handset received.\n");
+    }
+    for phone in &handsets {
+        let received = r.world.received(phone);
+        for m in &received {
+            let from = quote(&m.from);
+            let line = if m.body.contains('"') {
+                let part = m
+                    .body
+                    .split('"')
+                    .max_by_key(|p| p.len())
+                    .unwrap_or_default();
+                format!(
+                    "Then {} receives a message containing {} from {from}",
+                    quote(phone),
+                    quote(part)
+                )
+            } else if m.body.is_empty() && m.media > 0 {
+                format!(
+                    "Then {} receives a message with {} image{} from {from}",
+                    quote(phone),
+                    m.media,
+                    if m.media == 1 { "" } else { "s" }
+                )
+            } else {
+                format!(
+                    "Then {} receives {} from {from}",
+                    quote(phone),
+                    quote(&m.body)
+                )
+            };
+            out.push_str(&format!("    {line}\n"));
+        }
+        if !restarted {
+            out.push_str(&format!(
+                "    Then {} has received {}\n",
+                quote(phone),
+                plural(received.len(), "message")
+            ));
+        }
+    }
+    let interactions = r
+        .world
+        .store()
+        .read(|tx| tx.interactions())
+        .context("listing the interactions")?;
+    if !interactions.is_empty() {
+        out.push_str("    # Where each interaction stands.\n");
+    }
+    for i in &interactions {
+        let n = &i.number;
+        if i.active {
+            out.push_str(&format!(
+                "    Then interaction {n} is in state {}\n",
+                quote(i.state.as_str())
+            ));
+        } else {
+            out.push_str(&format!("    Then interaction {n} is closed\n"));
+        }
+        let who = match &i.handler {
+            Handler::Queue => "nobody".to_owned(),
+            Handler::VirtualAgent => "the virtual agent".to_owned(),
+            Handler::Agent(a) => {
+                let name = r
+                    .world
+                    .store()
+                    .read(|tx| tx.user_name(a))
+                    .context("reading an assignee")?
+                    .unwrap_or_default();
+                format!("agent {}", quote(&name))
+            }
+        };
+        out.push_str(&format!("    Then interaction {n} is assigned to {who}\n"));
+        let messages = r
+            .world
+            .store()
+            .read(|tx| tx.transcript(&i.sys_id))
+            .with_context(|| format!("reading the transcript of {n}"))?;
+        out.push_str(&format!(
+            "    Then the transcript of {n} has {}\n",
+            plural(messages.len(), "message")
+        ));
+    }
+    out.push_str(&format!(
+        "    Then {}\n",
+        match interactions.len() {
+            0 => "there are no interactions".to_owned(),
+            1 => "there is 1 interaction".to_owned(),
+            k => format!("there are {k} interactions"),
+        }
+    ));
+    Ok(out)
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A duration as the `{duration}` words of `When 30 minutes pass` read it: the largest unit
+/// that divides it (days, hours, minutes, seconds); `None` for no time.
+pub fn passes(seconds: i64) -> Option<String> {
+    if seconds <= 0 {
+        return None;
+    }
+    let (n, unit) = [
+        (86_400, "day"),
+        (3_600, "hour"),
+        (60, "minute"),
+        (1, "second"),
+    ]
+    .into_iter()
+    .find(|(u, _)| seconds % u == 0)
+    .map(|(u, name)| (seconds / u, name))
+    .unwrap_or((seconds, "second"));
+    Some(if n == 1 {
+        format!("When 1 {unit} passes")
+    } else {
+        format!("When {n} {unit}s pass")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_reads_in_its_largest_whole_unit() {
+        assert_eq!(passes(0), None);
+        assert_eq!(passes(1).as_deref(), Some("When 1 second passes"));
+        assert_eq!(passes(90).as_deref(), Some("When 90 seconds pass"));
+        assert_eq!(passes(120).as_deref(), Some("When 2 minutes pass"));
+        assert_eq!(passes(3_600).as_deref(), Some("When 1 hour passes"));
+        assert_eq!(passes(172_800).as_deref(), Some("When 2 days pass"));
+    }
+}

@@ -1,0 +1,316 @@
+//! `convsms serve`: the engine as a local server a developer drives by hand, on a durable SQLite
+//! file, with everything that happened exportable as a feature file.
+//!
+//! One process holds what a scenario holds (`check::world::Stack`): the engine with its webhook,
+//! StatusCallback and ServiceNow endpoints, the simulated Twilio wired to it with signed webhooks
+//! and callbacks, the virtual agent on the topic folder, and a virtual clock. The engine's port
+//! (`--port`) also serves the JSON API ([`api`]), behind [`guard`].
+//!
+//! A tour:
+//!
+//! * [`runner`]: the task that owns the world; every action is a catalogue step run there and
+//!   journaled (`x_convsms_serve_journal`), reads run between steps.
+//! * [`api`]: the routes; typed ones build step sentences, `POST /api/steps` runs any.
+//! * [`export`]: the journal and the checks of the state now, as a `.feature` file.
+//! * [`timeline`]: wire events recorded by hooks on the provider port and the engine's app, merged
+//!   with the engine's own events and the journal; Server-Sent Events.
+//! * [`guard`]: loopback `Host`, no cross-site writes, `--token`.
+//!
+//! **Durable.** The database is a SQLite file in WAL: a webhook is answered 200 only after its
+//! transaction committed, so `kill -9` loses nothing acknowledged. The clock is saved after every
+//! command; a restart resumes it, re-registers the provider numbers with the (fresh) simulated
+//! Twilio, makes its SIDs count on from above every stored one, and runs what came due.
+
+pub mod api;
+pub mod export;
+pub mod guard;
+pub mod runner;
+pub mod timeline;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use clap::{Args, ValueEnum};
+use convsms::domain::topic::TopicSet;
+use tokio::sync::broadcast;
+
+use crate::check::world::{epoch, ConvWorld, Hooks, Stack, Transport};
+use runner::Runner;
+
+/// Puts the API beside the engine's app (and the guard around both).
+pub type ApiMount = Box<dyn FnOnce(axum::Router) -> axum::Router + Send>;
+
+/// The provider number a new database starts with.
+pub const DEFAULT_PROVIDER_NUMBER: &str = "+14155550100";
+/// The agent a new database starts with (available for SMS, in the default queue).
+pub const DEFAULT_AGENT: &str = "alice";
+/// How often `--clock wall` moves the virtual clock and runs what came due.
+const WALL_TICK: Duration = Duration::from_millis(250);
+
+/// How the virtual clock moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ClockMode {
+    /// Only when told (`POST /api/time/advance`): time is data.
+    Manual,
+    /// At the speed of real time, from where it stood; timers fire on their own.
+    Wall,
+}
+
+/// The options of `convsms serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The SQLite database file (WAL): created when missing, resumed when it exists.
+    #[arg(long, default_value = "convsms.db")]
+    pub db: PathBuf,
+    /// The port of the engine and the API; 0 lets the OS choose (the first stdout line says).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The virtual agent's topic folder (`*.toml`).
+    #[arg(long, default_value = "topics")]
+    pub topics: PathBuf,
+    /// How the virtual clock moves.
+    #[arg(long, value_enum, default_value_t = ClockMode::Manual)]
+    pub clock: ClockMode,
+    /// The seed of made-up data (names of requesters created without one).
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// The address to listen on; anything but loopback requires --token.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub bind: IpAddr,
+    /// A token every request must carry as `Authorization: Bearer <token>` (Twilio's signed
+    /// webhooks excepted).
+    #[arg(long, env = "CONVSMS_SERVE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Writes the export (`GET /api/export/feature`) to this file when the server stops.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+}
+
+/// Runs `convsms serve` until Ctrl-C or SIGTERM: exit 0, or 2 when it cannot start.
+pub fn run(args: ServeArgs) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("convsms serve: starting the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let local = tokio::task::LocalSet::new();
+    match local.block_on(&rt, serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("convsms serve: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    if !args.bind.is_loopback() && args.token.is_none() {
+        anyhow::bail!(
+            "--bind {} serves other machines: give --token too (every request must then carry it)",
+            args.bind
+        );
+    }
+    if args.token.as_deref() == Some("") {
+        anyhow::bail!("--token is empty: give a secret of your own");
+    }
+    if args.topics.is_dir() {
+        crate::check::use_topic_dir(&args.topics)?;
+    } else if args.topics != std::path::Path::new("topics") {
+        anyhow::bail!("--topics {}: no such folder", args.topics.display());
+    }
+    let (dir, files) = crate::check::topic_sources();
+    let topics = TopicSet::from_sources(files.iter().map(|(f, t)| (f.as_str(), t.as_str())))
+        .with_context(|| format!("loading the topics of {}", dir.display()))?
+        .with_media_root(dir.clone());
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
+        .await
+        .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
+    let (notices, _) = broadcast::channel(1024);
+    let (handle, mut commands) = Runner::channel(notices.clone());
+    let guard = guard::Guard {
+        token: args.token.clone(),
+    };
+    let api_handle = handle.clone();
+    let mount: ApiMount = Box::new(move |engine_app| {
+        api::router(api_handle)
+            .merge(engine_app)
+            .layer(axum::middleware::from_fn(move |req, next| {
+                guard::check(guard.clone(), req, next)
+            }))
+    });
+    let hooks = Hooks {
+        engine_listener: Some(listener),
+        provider: Some(timeline::provider_hook(notices.clone())),
+        app: Some(timeline::app_hook(notices.clone(), mount)),
+    };
+    let stack = Stack::start_hooked(topics, Transport::Http, Some(&args.db), None, hooks).await?;
+    let (generation, clock) = resume(&stack)?;
+    let mut world = ConvWorld::on(stack);
+    world.reseed(args.seed);
+    let mut runner = Runner::new(world, generation, notices)?;
+    if generation == 1 {
+        for step in [
+            format!("Given the Conversational SMS provider number \"{DEFAULT_PROVIDER_NUMBER}\""),
+            format!("Given an agent \"{DEFAULT_AGENT}\" who is available for SMS"),
+        ] {
+            runner
+                .run_step(&step, None, true)
+                .await
+                .with_context(|| format!("setting up a new database: {step}"))?;
+        }
+    }
+    // What came due while the server was down runs now (retries, offers, reconciliation).
+    runner
+        .pass_wall_time(chrono::TimeDelta::zero())
+        .await
+        .context("running what came due")?;
+    print_banner(&runner, &args, generation, clock);
+    drop(handle);
+
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    let mut wall = tokio::time::interval(WALL_TICK);
+    let mut last = tokio::time::Instant::now();
+    loop {
+        let cmd = tokio::select! {
+            c = commands.recv() => match c { Some(c) => Some(c), None => break },
+            _ = wall.tick(), if args.clock == ClockMode::Wall => None,
+            _ = &mut stop => break,
+        };
+        match cmd {
+            Some(c) => runner.apply(c).await,
+            None => {
+                let now = tokio::time::Instant::now();
+                let by = chrono::TimeDelta::from_std(now - last).unwrap_or_default();
+                last = now;
+                if let Err(e) = runner.pass_wall_time(by).await {
+                    tracing::error!("running what came due: {e:#}");
+                }
+            }
+        }
+    }
+    if let Some(path) = &args.record {
+        let text = export::feature(&runner, None)?;
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("convsms serve: wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Reads where an earlier run on this database stopped: counts this start, moves the clock to
+/// the saved time, re-registers the provider numbers with the fresh simulated Twilio and makes
+/// its SIDs count on from above the stored ones. Answers (generation, the clock's time).
+fn resume(stack: &Stack) -> anyhow::Result<(i64, DateTime<Utc>)> {
+    let (generation, saved, numbers, max_sid) = stack
+        .store
+        .write(|tx| {
+            let generation = tx
+                .serve_state("generation")?
+                .and_then(|g| g.parse::<i64>().ok())
+                .unwrap_or(0)
+                + 1;
+            tx.set_serve_state("generation", &generation.to_string())?;
+            let saved = tx.serve_state("clock")?;
+            let numbers: Vec<String> = tx
+                .table_records("sys_cs_provider_number")?
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| r.get("number").cloned())
+                .collect();
+            Ok::<_, rusqlite::Error>((generation, saved, numbers, tx.max_message_sid_counter()?))
+        })
+        .context("reading the server's state")?;
+    if let Some(saved) = saved {
+        let at = DateTime::parse_from_rfc3339(&saved)
+            .with_context(|| format!("the saved clock '{saved}' is not an RFC 3339 time"))?
+            .with_timezone(&Utc);
+        stack.clock.advance(at - epoch());
+    }
+    for n in numbers {
+        stack.sim.add_number(&n);
+    }
+    // Each start counts from a fresh block of 2^32 SIDs above the stored ones.
+    stack
+        .sim
+        .count_sids_from(max_sid.max((generation as u64) << 32));
+    Ok((generation, convsms::clock::Clock::now(&stack.clock)))
+}
+
+/// Prints where everything is; the base URL alone on the first line. A closed stdout is not an
+/// error (the server keeps serving).
+fn print_banner(r: &Runner, args: &ServeArgs, generation: i64, clock: DateTime<Utc>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let base = r.world.stack.engine_url.clone();
+    let sim = &r.world.stack.sim;
+    let _ = writeln!(out, "{base}");
+    let _ = writeln!(
+        out,
+        "  API:              {base}/api  (docs/serve.md; GET /api/steps lists every action)"
+    );
+    let _ = writeln!(
+        out,
+        "  engine webhook:   {base}/sms/inbound, StatusCallback {base}/sms/status"
+    );
+    let _ = writeln!(
+        out,
+        "  simulated Twilio: {} (account {}, auth token {})",
+        sim.base_url(),
+        sim.account_sid(),
+        sim.auth_token()
+    );
+    let _ = writeln!(
+        out,
+        "  database:         {} ({}, start {generation})",
+        args.db.display(),
+        if generation == 1 { "new" } else { "resumed" }
+    );
+    let _ = writeln!(
+        out,
+        "  clock:            {} ({})",
+        clock.format("%Y-%m-%d %H:%M:%S UTC"),
+        match args.clock {
+            ClockMode::Manual => "manual: POST /api/time/advance",
+            ClockMode::Wall => "wall: real time",
+        }
+    );
+    if generation == 1 {
+        let _ = writeln!(
+            out,
+            "  set up:           provider number {DEFAULT_PROVIDER_NUMBER}, agent \"{DEFAULT_AGENT}\" available"
+        );
+    }
+    let _ = out.flush();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,514 @@
+//! The one task that owns the engine's world: every action of the API is a catalogue step run
+//! here, one at a time, and journaled; reads run here too, so they see a consistent state.
+//!
+//! cucumber's step functions return `!Send` futures and the world is `!Sync`, so the world stays
+//! on this task ([`Runner::run`], on a `LocalSet`) and the axum handlers talk to it through a
+//! [`Handle`] (an mpsc channel of commands, each with a oneshot for its answer).
+//!
+//! Running a step is what `convsms check` does with a line of a feature file: the sentence is
+//! read as Gherkin, its keyword resolved as the runner resolves it ([`Matcher::resolve`]), the
+//! matching step function of the library called on the world. A panic (a failed check, an
+//! error) is caught and answered as [`StepError::Failed`]; a refusal the world keeps for
+//! `Then the request is refused with "…"` is answered as [`Ran::refused`]. What succeeded (or
+//! was refused, with a check of the refusal) is appended to the journal in the same order, so
+//! the export ([`super::export`]) replays it.
+
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
+
+use anyhow::Context as _;
+use chrono::{DateTime, TimeDelta, Utc};
+use cucumber::gherkin::{self, GherkinEnv, StepType};
+use cucumber::World as _;
+use futures::FutureExt as _;
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use crate::check::world::{quote, ConvWorld};
+use crate::check::{registered_steps, suggest, Matcher};
+
+/// Why a step sentence was not run, or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    /// Not a step sentence: no keyword, several lines, or no step of the library matches.
+    #[error("{0}")]
+    NotAStep(String),
+    /// The step ran and failed (a check that did not hold, an error), with its message.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// What a step that ran came to.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Ran {
+    /// The sentence as journaled, with its resolved keyword.
+    pub step: String,
+    /// The refusal the engine answered with, when it refused the action (nothing was changed).
+    pub refused: Option<String>,
+    /// The virtual time after the step (RFC 3339).
+    pub now: DateTime<Utc>,
+}
+
+/// Something the server tells the page: a step ran, time moved, a wire event happened.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Notice {
+    /// `step`, `time` or `wire`.
+    pub kind: &'static str,
+    /// What happened, as JSON.
+    pub data: serde_json::Value,
+}
+
+type ReadFn = Box<dyn FnOnce(&mut Runner) -> Box<dyn Any + Send> + Send>;
+
+/// A command for the runner.
+pub enum Command {
+    Step {
+        sentence: String,
+        docstring: Option<String>,
+        reply: oneshot::Sender<Result<Ran, StepError>>,
+    },
+    Read {
+        f: ReadFn,
+        reply: oneshot::Sender<Box<dyn Any + Send>>,
+    },
+}
+
+/// The API's way to the world: cheap to clone, `Send`.
+#[derive(Clone)]
+pub struct Handle {
+    tx: mpsc::Sender<Command>,
+    /// Notices for Server-Sent Events subscribers.
+    pub notices: broadcast::Sender<Notice>,
+}
+
+impl Handle {
+    /// Runs a step sentence (`When "+14155552671" texts "Hi" to "+14155550100"`), with a
+    /// docstring for the steps that take one.
+    ///
+    /// # Errors
+    /// [`StepError`]; a stopped server answers [`StepError::Failed`].
+    pub async fn step(
+        &self,
+        sentence: String,
+        docstring: Option<String>,
+    ) -> Result<Ran, StepError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Command::Step {
+                sentence,
+                docstring,
+                reply,
+            })
+            .await
+            .map_err(|_| StepError::Failed("the server is stopping".into()))?;
+        rx.await
+            .map_err(|_| StepError::Failed("the server is stopping".into()))?
+    }
+
+    /// Runs `f` on the world (between steps) and answers what it returns.
+    ///
+    /// # Errors
+    /// The server is stopping.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Runner) -> T + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let (reply, rx) = oneshot::channel();
+        let f: ReadFn = Box::new(move |r| Box::new(f(r)));
+        self.tx
+            .send(Command::Read { f, reply })
+            .await
+            .ok()
+            .context("the server is stopping")?;
+        let any = rx.await.ok().context("the server is stopping")?;
+        any.downcast::<T>()
+            .map(|b| *b)
+            .map_err(|_| anyhow::anyhow!("a read answered the wrong type (a bug)"))
+    }
+}
+
+/// The world and what running steps on it needs.
+pub struct Runner {
+    /// The scenario world the steps act on.
+    pub world: ConvWorld,
+    collection: cucumber::step::Collection<ConvWorld>,
+    matcher: Matcher,
+    /// Which start of the server on this database this is (1 for the first).
+    pub generation: i64,
+    saved_clock: DateTime<Utc>,
+    /// The virtual time the journal accounts for: time that passed since (the `--clock wall`
+    /// ticker) is journaled as `When N seconds pass` before the next step.
+    journaled_to: DateTime<Utc>,
+    notices: broadcast::Sender<Notice>,
+}
+
+impl Runner {
+    /// A runner of `world`, started for the `generation`th time on its database.
+    ///
+    /// # Errors
+    /// A step's regex does not compile (a bug).
+    pub fn new(
+        world: ConvWorld,
+        generation: i64,
+        notices: broadcast::Sender<Notice>,
+    ) -> anyhow::Result<Runner> {
+        let saved_clock = world.now();
+        let journaled_to = world
+            .stack
+            .store
+            .read(|tx| tx.journal_latest(1))
+            .context("reading the journal")?
+            .first()
+            .map_or(crate::check::world::epoch(), |j| j.at);
+        Ok(Runner {
+            journaled_to,
+            world,
+            collection: ConvWorld::collection(),
+            matcher: Matcher::new(&registered_steps()).context("compiling the steps")?,
+            generation,
+            saved_clock,
+            notices,
+        })
+    }
+
+    /// A handle and the receiving end of its commands.
+    pub fn channel(notices: broadcast::Sender<Notice>) -> (Handle, Commands) {
+        let (tx, rx) = mpsc::channel(256);
+        (Handle { tx, notices }, Commands(rx))
+    }
+
+    /// The virtual clock's now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.world.now()
+    }
+
+    /// Carries out one command, then saves the clock if it moved.
+    pub async fn apply(&mut self, cmd: Command) {
+        match cmd {
+            Command::Step {
+                sentence,
+                docstring,
+                reply,
+            } => {
+                let out = self.run_step(&sentence, docstring.as_deref(), true).await;
+                let _ = reply.send(out);
+            }
+            Command::Read { f, reply } => {
+                let _ = reply.send(f(self));
+            }
+        }
+        self.save_clock();
+    }
+
+    /// Moves the clock by `by` and runs what came due (the `--clock wall` ticker), journaling
+    /// nothing: the export writes the time that passed before the next action.
+    ///
+    /// # Errors
+    /// The engine's tick fails.
+    pub async fn pass_wall_time(&mut self, by: TimeDelta) -> anyhow::Result<()> {
+        self.world.stack.pass_time(by).await?;
+        self.save_clock();
+        Ok(())
+    }
+
+    /// Writes the clock to the database when it moved, so a restart resumes at it.
+    fn save_clock(&mut self) {
+        let now = self.now();
+        if now == self.saved_clock {
+            return;
+        }
+        let saved = self
+            .world
+            .stack
+            .store
+            .write(|tx| tx.set_serve_state("clock", &now.to_rfc3339()));
+        match saved {
+            Ok(()) => {
+                self.saved_clock = now;
+                let _ = self.notices.send(Notice {
+                    kind: "time",
+                    data: serde_json::json!({ "now": now }),
+                });
+            }
+            Err(e) => tracing::error!("saving the clock: {e}"),
+        }
+    }
+
+    /// Runs one step sentence on the world; journals it (and a check of its refusal, if it was
+    /// refused) when `journal` is set and it did not fail.
+    ///
+    /// # Errors
+    /// [`StepError`].
+    pub async fn run_step(
+        &mut self,
+        sentence: &str,
+        docstring: Option<&str>,
+        journal: bool,
+    ) -> Result<Ran, StepError> {
+        let (ty, text) = keyword(sentence)?;
+        let ty = self.matcher.resolve(ty, text);
+        let step = gherkin_step(ty, text, docstring)?;
+        let found = self
+            .collection
+            .find(&step)
+            .map_err(|e| StepError::NotAStep(format!("'{text}' matches several steps: {e}")))?;
+        let Some((step_fn, _, _, ctx)) = found else {
+            let near = suggest::closest_examples(text, 3);
+            return Err(StepError::NotAStep(format!(
+                "'{text}' is no step of the library (convsms steps lists them all){}",
+                if near.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean: {}", near.join(" | "))
+                }
+            )));
+        };
+        let acts = ty != StepType::Then;
+        if acts {
+            // A fresh action: its refusal (if any) is its own, "nothing was written" compares
+            // with the state before it.
+            self.world
+                .mark()
+                .map_err(|e| StepError::Failed(e.to_string()))?;
+            self.world.last_error = None;
+        }
+        let before = self.now();
+        let outcome = {
+            let _quiet = QuietPanics::new();
+            AssertUnwindSafe(step_fn(&mut self.world, ctx))
+                .catch_unwind()
+                .await
+        };
+        if let Err(panic) = outcome {
+            return Err(StepError::Failed(panic_text(&*panic)));
+        }
+        let refused = if acts {
+            self.world.last_error.clone()
+        } else {
+            None
+        };
+        let keyword = match ty {
+            StepType::Given => "Given",
+            StepType::When => "When",
+            StepType::Then => "Then",
+        };
+        let mut step = format!("{keyword} {text}");
+        if let Some(doc) = docstring {
+            // The journal keeps the docstring under its step, as a feature file writes it.
+            step.push_str(&docstring_block(doc));
+        }
+        if journal {
+            let mut lines = vec![];
+            let gap = (before - self.journaled_to).num_seconds();
+            if let Some(pass) = super::export::passes(gap) {
+                lines.push(pass);
+            }
+            lines.push(step.clone());
+            if let Some(e) = &refused {
+                lines.push(format!(
+                    "Then the request is refused with {}",
+                    quote(&refusal_excerpt(e))
+                ));
+                self.world.refusal_checked();
+            }
+            let (now, generation) = (self.now(), self.generation);
+            let written = self.world.stack.store.write(|tx| {
+                for l in &lines {
+                    tx.journal_append(now, generation, l)?;
+                }
+                Ok::<_, rusqlite::Error>(())
+            });
+            if let Err(e) = written {
+                return Err(StepError::Failed(format!(
+                    "the step ran but could not be journaled: {e}"
+                )));
+            }
+            // Whole seconds are journaled; the fraction left carries over to the next step.
+            self.journaled_to += TimeDelta::seconds(gap.max(0)) + (now - before);
+        }
+        let ran = Ran {
+            step,
+            refused,
+            now: self.now(),
+        };
+        let _ = self.notices.send(Notice {
+            kind: "step",
+            data: serde_json::to_value(&ran).unwrap_or_default(),
+        });
+        Ok(ran)
+    }
+}
+
+/// The receiving end of a [`Handle`].
+pub struct Commands(mpsc::Receiver<Command>);
+
+impl Commands {
+    /// The next command; `None` once every handle is dropped.
+    pub async fn recv(&mut self) -> Option<Command> {
+        self.0.recv().await
+    }
+}
+
+/// The keyword type and the rest of a sentence (`And`/`But` count as `When`: the matcher
+/// resolves them as it does any keyword).
+fn keyword(sentence: &str) -> Result<(StepType, &str), StepError> {
+    let sentence = sentence.trim();
+    if sentence.contains('\n') {
+        return Err(StepError::NotAStep(
+            "a step is one line; put a multi-line text in \"docstring\"".into(),
+        ));
+    }
+    let (word, rest) = sentence.split_once(' ').unwrap_or((sentence, ""));
+    let ty = match word {
+        "Given" => StepType::Given,
+        "When" | "And" | "But" => StepType::When,
+        "Then" => StepType::Then,
+        _ => {
+            return Err(StepError::NotAStep(format!(
+                "'{sentence}' does not start with Given, When, Then, And or But"
+            )))
+        }
+    };
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return Err(StepError::NotAStep(format!(
+            "'{word}' needs a sentence after it"
+        )));
+    }
+    Ok((ty, rest))
+}
+
+/// A docstring as a feature file writes it under its step.
+fn docstring_block(doc: &str) -> String {
+    let mut out = String::from("\n  \"\"\"\n");
+    for line in doc.lines() {
+        out.push_str("  ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("  \"\"\"");
+    out
+}
+
+/// The step as the Gherkin parser reads it from a one-step scenario, so that docstrings and
+/// escapes read as in a feature file.
+fn gherkin_step(
+    ty: StepType,
+    text: &str,
+    docstring: Option<&str>,
+) -> Result<gherkin::Step, StepError> {
+    let keyword = match ty {
+        StepType::Given => "Given",
+        StepType::When => "When",
+        StepType::Then => "Then",
+    };
+    let mut src = format!("Feature: API\n  Scenario: API\n    {keyword} {text}\n");
+    if let Some(doc) = docstring {
+        if doc.lines().any(|l| l.trim() == "\"\"\"") {
+            return Err(StepError::NotAStep(
+                "a docstring cannot hold a line of three double quotes".into(),
+            ));
+        }
+        src.push_str("      \"\"\"\n");
+        for line in doc.lines() {
+            src.push_str("      ");
+            src.push_str(line);
+            src.push('\n');
+        }
+        src.push_str("      \"\"\"\n");
+    }
+    let feature = gherkin::Feature::parse(&src, GherkinEnv::default()).map_err(|e| {
+        StepError::NotAStep(format!("'{text}' does not read as a Gherkin step: {e}"))
+    })?;
+    let mut step = feature
+        .scenarios
+        .into_iter()
+        .next()
+        .and_then(|s| s.steps.into_iter().next())
+        .ok_or_else(|| StepError::NotAStep(format!("'{text}' does not read as a Gherkin step")))?;
+    step.ty = ty;
+    Ok(step)
+}
+
+/// The longest part of a refusal without a double quote (a `{string}` cannot hold one), which
+/// `Then the request is refused with "…"` finds in the refusal.
+fn refusal_excerpt(e: &str) -> String {
+    e.split('"')
+        .max_by_key(|p| p.len())
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// A panic's message (a step's error, a failed check).
+fn panic_text(panic: &(dyn Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else {
+        "the step panicked".to_owned()
+    }
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// While alive, panics on this thread print nothing (a failed step is answered to its caller,
+/// not logged as a crash). The hook is installed once and defers to the default one otherwise.
+struct QuietPanics;
+
+impl QuietPanics {
+    fn new() -> Self {
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| {
+            let default = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if !QUIET.with(std::cell::Cell::get) {
+                    default(info);
+                }
+            }));
+        });
+        QUIET.with(|q| q.set(true));
+        QuietPanics
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        QUIET.with(|q| q.set(false));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_need_a_keyword_and_one_line() {
+        assert!(matches!(keyword("texts"), Err(StepError::NotAStep(_))));
+        assert!(matches!(keyword("When"), Err(StepError::NotAStep(_))));
+        assert!(matches!(keyword("When a\nb"), Err(StepError::NotAStep(_))));
+        let (ty, rest) = keyword("  And 1 minute passes ").unwrap();
+        assert_eq!((ty, rest), (StepType::When, "1 minute passes"));
+    }
+
+    #[test]
+    fn a_refusal_check_quotes_no_double_quote() {
+        assert_eq!(
+            refusal_excerpt(r#"the number "abc" is not a valid phone number"#),
+            "is not a valid phone number"
+        );
+    }
+
+    #[test]
+    fn docstrings_read_as_in_a_feature_file() {
+        let s = gherkin_step(
+            StepType::Given,
+            r#"the topic file "a.toml":"#,
+            Some("x = 1\ny = 2"),
+        )
+        .unwrap();
+        assert_eq!(s.docstring.as_deref().map(str::trim), Some("x = 1\ny = 2"));
+    }
+}

@@ -1,0 +1,253 @@
+//! The timeline: every wire event as it happens (an inbound webhook the engine answered, a send
+//! to Twilio, a StatusCallback), recorded at the virtual time into `x_convsms_serve_event` by two
+//! hooks on the stack ([`provider_hook`], [`app_hook`]) and told to Server-Sent Events
+//! subscribers; the engine's own events (timers fired, work items offered, system messages) are
+//! read from its tables ([`convsms::store::Tx::engine_events`]); the API's actions from the
+//! journal. [`read`] merges the three in virtual-time order.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use convsms::clock::{Clock, ManualClock};
+use convsms::provider::{DeliveryState, OutboundSms, ProviderError, SentSms, SmsProvider};
+use convsms::store::SqliteStore;
+use convsms::web::{INBOUND_PATH, STATUS_PATH};
+use tokio::sync::broadcast;
+use twilio_wire::sid::MessageSid;
+use twilio_wire::webhook::{InboundMessage, StatusCallback};
+
+use super::runner::Notice;
+use crate::check::world::{AppHook, ProviderHook};
+
+/// The largest webhook body the recorder reads (Twilio's forms are a few KB; an MMS with ten
+/// media URLs stays far below).
+const FORM_LIMIT: usize = 256 * 1024;
+
+/// Records one wire event and tells the subscribers; a failure to record is logged, never
+/// fails the request it describes.
+fn record(
+    store: &SqliteStore,
+    notices: &broadcast::Sender<Notice>,
+    at: DateTime<Utc>,
+    kind: &str,
+    sid: Option<&str>,
+    detail: &str,
+) {
+    match store.write(|tx| tx.event_append(at, kind, sid, detail)) {
+        Ok(seq) => {
+            let _ = notices.send(Notice {
+                kind: "wire",
+                data: serde_json::json!({
+                    "seq": seq, "at": at, "kind": kind, "message_sid": sid, "detail": detail,
+                }),
+            });
+        }
+        Err(e) => tracing::error!("recording a timeline event: {e}"),
+    }
+}
+
+/// Wraps the provider port: each send is recorded as `send_out` (From, To, body, the SID or the
+/// provider's refusal).
+pub fn provider_hook(notices: broadcast::Sender<Notice>) -> ProviderHook {
+    Box::new(move |inner, store, clock| {
+        Arc::new(Recording {
+            inner,
+            store: store.clone(),
+            clock: clock.clone(),
+            notices,
+        })
+    })
+}
+
+struct Recording {
+    inner: Arc<dyn SmsProvider>,
+    store: Arc<SqliteStore>,
+    clock: ManualClock,
+    notices: broadcast::Sender<Notice>,
+}
+
+#[async_trait::async_trait]
+impl SmsProvider for Recording {
+    async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
+        let out = self.inner.send(sms).await;
+        let media = match sms.media_urls.len() {
+            0 => String::new(),
+            n => format!(" with {n} media"),
+        };
+        let what = format!("from {} to {}: {:?}{media}", sms.from, sms.to, sms.body);
+        let (sid, detail) = match &out {
+            Ok(sent) => (
+                Some(sent.sid.to_string()),
+                format!("{what} → {}", sent.status),
+            ),
+            Err(e) => (None, format!("{what} → refused: {e}")),
+        };
+        record(
+            &self.store,
+            &self.notices,
+            self.clock.now(),
+            "send_out",
+            sid.as_deref(),
+            &detail,
+        );
+        out
+    }
+
+    async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError> {
+        self.inner.fetch_state(sid).await
+    }
+}
+
+/// Wraps the engine's app: each inbound webhook (`webhook_in`) and StatusCallback
+/// (`status_callback`) is recorded with what the engine answered.
+pub fn app_hook(notices: broadcast::Sender<Notice>, wrap: super::ApiMount) -> AppHook {
+    Box::new(move |app, store, clock| {
+        let store = store.clone();
+        let clock = clock.clone();
+        let recorded = app.layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| {
+                let store = store.clone();
+                let clock = clock.clone();
+                let notices = notices.clone();
+                async move { recorder(req, next, &store, &clock, &notices).await }
+            },
+        ));
+        wrap(recorded)
+    })
+}
+
+async fn recorder(
+    req: Request,
+    next: Next,
+    store: &SqliteStore,
+    clock: &ManualClock,
+    notices: &broadcast::Sender<Notice>,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    if path != INBOUND_PATH && path != STATUS_PATH {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Response::builder()
+                .status(413)
+                .body(Body::from("webhook form larger than 256 KiB"))
+                .unwrap_or_default()
+        }
+    };
+    let params: Vec<(String, String)> = url::form_urlencoded::parse(&bytes).into_owned().collect();
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let status = response.status().as_u16();
+    let (kind, sid, detail) = if path == INBOUND_PATH {
+        match InboundMessage::from_params(&params) {
+            Ok(m) => (
+                "webhook_in",
+                Some(m.message_sid.to_string()),
+                format!(
+                    "from {} to {}: {:?}{} → HTTP {status}",
+                    m.from,
+                    m.to,
+                    m.body,
+                    match m.media.len() {
+                        0 => String::new(),
+                        n => format!(" with {n} media"),
+                    }
+                ),
+            ),
+            Err(e) => (
+                "webhook_in",
+                None,
+                format!("unreadable form ({e}) → HTTP {status}"),
+            ),
+        }
+    } else {
+        match StatusCallback::from_params(&params) {
+            Ok(c) => (
+                "status_callback",
+                Some(c.message_sid.to_string()),
+                format!(
+                    "{}{} → HTTP {status}",
+                    c.message_status,
+                    c.error_code
+                        .as_ref()
+                        .map(|e| format!(" (error {e})"))
+                        .unwrap_or_default()
+                ),
+            ),
+            Err(e) => (
+                "status_callback",
+                None,
+                format!("unreadable form ({e}) → HTTP {status}"),
+            ),
+        }
+    };
+    record(store, notices, clock.now(), kind, sid.as_deref(), &detail);
+    response
+}
+
+/// One line of the timeline.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Entry {
+    /// The virtual time.
+    pub at: DateTime<Utc>,
+    /// `action` (a journaled step), `webhook_in`, `send_out`, `status_callback`, `timer_fired`,
+    /// `work_item_offered` or `system_message`.
+    pub kind: String,
+    /// The interaction it concerns, when known (`IMS0001001`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<String>,
+    /// The MessageSid it concerns, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_sid: Option<String>,
+    /// What happened, in words.
+    pub detail: String,
+}
+
+/// The `limit` latest entries of the timeline, oldest first; ties in time keep the order the
+/// events were recorded in (actions, then wire events, then the engine's).
+///
+/// # Errors
+/// The store fails.
+pub fn read(store: &SqliteStore, limit: i64) -> anyhow::Result<Vec<Entry>> {
+    store.read(|tx| {
+        let mut all = vec![];
+        for j in tx.journal_latest(limit)? {
+            all.push(Entry {
+                at: j.at,
+                kind: "action".into(),
+                interaction: None,
+                message_sid: None,
+                detail: j.step,
+            });
+        }
+        for e in tx.events_latest(limit)? {
+            all.push(Entry {
+                at: e.at,
+                kind: e.kind,
+                interaction: None,
+                message_sid: e.message_sid,
+                detail: e.detail,
+            });
+        }
+        for (at, kind, number, detail) in tx.engine_events(limit)? {
+            all.push(Entry {
+                at,
+                kind,
+                interaction: Some(number),
+                message_sid: None,
+                detail,
+            });
+        }
+        all.sort_by_key(|e| e.at);
+        let skip = all.len().saturating_sub(limit.max(0) as usize);
+        Ok::<_, anyhow::Error>(all.into_iter().skip(skip).collect())
+    })
+}
