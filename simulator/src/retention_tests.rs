@@ -217,3 +217,16 @@ async fn messages_after_pages_across_a_retention_drop() {
         "the canceled one goes next"
     );
 }
+
+#[tokio::test]
+async fn sids_count_on_from_a_given_counter_and_never_move_back() {
+    let (sim, _clock) = start().await;
+    let first = send_ok(&sim, HANDSET, "one", None).await;
+    assert_eq!(first, "SM00000000000000000000000000000001");
+    sim.count_sids_from(1 << 32);
+    let next = send_ok(&sim, HANDSET, "two", None).await;
+    assert_eq!(next, "SM00000000000000000000000100000001");
+    sim.count_sids_from(5);
+    let after = send_ok(&sim, HANDSET, "three", None).await;
+    assert_eq!(after, "SM00000000000000000000000100000002");
+}
