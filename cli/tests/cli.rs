@@ -1612,3 +1612,152 @@ fn serve_loses_nothing_it_acknowledged_when_killed_and_resumes_on_restart() {
         .unwrap();
     assert_eq!(generation, (KILLS + 1).to_string());
 }
+
+#[test]
+fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm() {
+    let dir = temp("serve-resume");
+    let db = dir.join("convsms.db");
+    let rt = runtime();
+    let http = reqwest::Client::new();
+    let serve = Serve::start(&db, &[]);
+    let base = serve.base.clone();
+    rt.block_on(async {
+        for step in [
+            "Given the virtual agent is off",
+            "When agent \"alice\" goes away",
+        ] {
+            let (status, answer) = post(
+                &http,
+                format!("{base}/api/steps"),
+                serde_json::json!({ "step": step }),
+            )
+            .await
+            .unwrap();
+            assert_eq!(status, 200, "{step}: {answer}");
+        }
+        let (status, _) = post(
+            &http,
+            format!("{base}/api/handsets/+14155552671/texts"),
+            serde_json::json!({ "to": "+14155550100", "body": "Anyone there?" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200);
+        let (status, _) = post(
+            &http,
+            format!("{base}/api/time/advance"),
+            serde_json::json!({ "by": "2h" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200);
+        // Malformed JSON: ServiceNow's error shape, saying what was wrong.
+        let r = http
+            .post(format!("{base}/api/time/advance"))
+            .header("Content-Type", "application/json")
+            .body("{\"by\": ")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["status"], "failure", "{v}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("JSON"),
+            "{v}"
+        );
+    });
+    serve.kill();
+    // The restart resumes the clock and the work item waiting in the queue.
+    let serve = Serve::start(
+        &db,
+        &["--record", dir.join("rec.feature").to_str().unwrap()],
+    );
+    let base = serve.base.clone();
+    rt.block_on(async {
+        let now: serde_json::Value = http
+            .get(format!("{base}/api/time"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(now["result"]["now"], "2026-01-05T11:00:00Z", "{now}");
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/agents/alice/presence"),
+            serde_json::json!({ "presence": "available" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let inbox: serde_json::Value = http
+            .get(format!("{base}/api/agents/alice/inbox"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            inbox["result"],
+            serde_json::json!(["IMS0001001"]),
+            "{inbox}"
+        );
+    });
+    // SIGTERM (by PID) stops it cleanly and --record writes the export.
+    let status = Command::new("kill")
+        .args(["-TERM", &serve.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut serve = serve;
+    let exit =
+        wait_timeout::ChildExt::wait_timeout(&mut serve.child, std::time::Duration::from_secs(30))
+            .unwrap()
+            .expect("convsms serve did not stop on SIGTERM");
+    assert!(exit.success(), "{exit:?}");
+    let recorded = std::fs::read_to_string(dir.join("rec.feature")).unwrap();
+    assert!(recorded.contains("When 2 hours pass"), "{recorded}");
+    assert!(
+        recorded.contains("When agent \"alice\" becomes available"),
+        "{recorded}"
+    );
+    // The simulated Twilio forgot its messages on the restart: no "has received" count.
+    assert!(!recorded.contains("has received"), "{recorded}");
+    let path = dir.join("rec.feature");
+    let (code, stdout, stderr) = text(&check(&[path.as_os_str()]));
+    assert_eq!(code, Some(0), "{stdout}{stderr}\n{recorded}");
+}
+
+#[test]
+fn serve_on_another_address_needs_a_token_and_then_every_request_carries_it() {
+    let out = convsms()
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0", "--db"])
+        .arg(temp("serve-bind").join("x.db"))
+        .output()
+        .unwrap();
+    let (code, _, stderr) = text(&out);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--token"), "{stderr}");
+    let dir = temp("serve-token");
+    let serve = Serve::start(&dir.join("x.db"), &["--token", "s3cret"]);
+    let rt = runtime();
+    let http = reqwest::Client::new();
+    rt.block_on(async {
+        let r = http
+            .get(format!("{}/api/time", serve.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        let r = http
+            .get(format!("{}/api/time", serve.base))
+            .bearer_auth("s3cret")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    });
+}

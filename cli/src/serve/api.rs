@@ -97,6 +97,46 @@ impl From<StepError> for ApiError {
 
 type ApiResult = Result<Response, ApiError>;
 
+/// A JSON body whose rejection (not JSON, a missing or unknown field, a wrong type) answers in
+/// ServiceNow's error shape, naming what was wrong.
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(ApiError::bad(
+                e.body_text(),
+                "a JSON body with the fields docs/serve.md lists for this route",
+            )),
+        }
+    }
+}
+
+/// A query string whose rejection answers in ServiceNow's error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError::bad(
+                e.body_text(),
+                "the query parameters docs/serve.md lists for this route",
+            )),
+        }
+    }
+}
+
 /// The API's routes, on `handle`.
 pub fn router(handle: Handle) -> Router {
     Router::new()
@@ -115,6 +155,7 @@ pub fn router(handle: Handle) -> Router {
         .route("/api/agents/{agent}/replies", post(agent_reply))
         .route("/api/agents/{agent}/close", post(agent_close))
         .route("/api/agents/{agent}/compose", post(agent_compose))
+        .route("/api/agents/{agent}/case-card", post(agent_case_card))
         .route("/api/setup/topics/reload", post(topics_reload))
         .route("/api/time", get(time_now))
         .route("/api/time/advance", post(time_advance))
@@ -175,6 +216,7 @@ async fn index() -> Json<Value> {
             "GET /api/agents/{agent}/inbox", "POST /api/agents/{agent}/offers/{IMS}/accept|reject",
             "GET /api/agents/{agent}/ongoing", "POST /api/agents/{agent}/replies",
             "POST /api/agents/{agent}/close", "POST /api/agents/{agent}/compose",
+            "POST /api/agents/{agent}/case-card", "POST /api/setup/topics/reload",
             "GET /api/time", "POST /api/time/advance", "GET /api/interactions",
             "GET /api/interactions/{IMS}", "GET /api/interactions/{IMS}/transcript",
             "GET /api/timeline", "GET /api/events", "GET /api/now/table/{table}",
@@ -203,7 +245,7 @@ struct StepBody {
     docstring: Option<String>,
 }
 
-async fn run_step(State(h): State<Handle>, Json(b): Json<StepBody>) -> ApiResult {
+async fn run_step(State(h): State<Handle>, ApiJson(b): ApiJson<StepBody>) -> ApiResult {
     ran(h.step(b.step, b.docstring).await?)
 }
 
@@ -220,7 +262,7 @@ struct TextBody {
 async fn handset_text(
     State(h): State<Handle>,
     Path(phone): Path<String>,
-    Json(b): Json<TextBody>,
+    ApiJson(b): ApiJson<TextBody>,
 ) -> ApiResult {
     let from = text("the handset number", &phone)?;
     let to = text("to", &b.to)?;
@@ -295,7 +337,7 @@ struct PresenceBody {
 async fn agent_presence(
     State(h): State<Handle>,
     Path(agent): Path<String>,
-    Json(b): Json<PresenceBody>,
+    ApiJson(b): ApiJson<PresenceBody>,
 ) -> ApiResult {
     let agent = text("the agent", &agent)?;
     let verb = match b.presence.as_str() {
@@ -321,7 +363,7 @@ struct CapacityBody {
 async fn agent_capacity(
     State(h): State<Handle>,
     Path(agent): Path<String>,
-    Json(b): Json<CapacityBody>,
+    ApiJson(b): ApiJson<CapacityBody>,
 ) -> ApiResult {
     let agent = text("the agent", &agent)?;
     step(
@@ -409,7 +451,7 @@ struct ReplyBody {
 async fn agent_reply(
     State(h): State<Handle>,
     Path(agent): Path<String>,
-    Json(b): Json<ReplyBody>,
+    ApiJson(b): ApiJson<ReplyBody>,
 ) -> ApiResult {
     let agent = text("the agent", &agent)?;
     let n = interaction_number(&b.interaction)?;
@@ -435,7 +477,7 @@ struct CloseBody {
 async fn agent_close(
     State(h): State<Handle>,
     Path(agent): Path<String>,
-    Json(b): Json<CloseBody>,
+    ApiJson(b): ApiJson<CloseBody>,
 ) -> ApiResult {
     let agent = text("the agent", &agent)?;
     let n = interaction_number(&b.interaction)?;
@@ -454,21 +496,63 @@ struct ComposeBody {
     from: Option<String>,
     #[serde(default)]
     to: Option<String>,
+    /// The requester composed for: `{"table": "consumer", "name": "Bea Brown"}`.
+    #[serde(default, rename = "for")]
+    for_requester: Option<RequesterRef>,
+}
+
+/// A requester record by table and name.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequesterRef {
+    table: String,
+    name: String,
+}
+
+impl RequesterRef {
+    /// The words of a `{requester}`: ` for consumer "Bea Brown"`.
+    fn words(&self) -> Result<String, ApiError> {
+        let table = match self.table.as_str() {
+            "sys_user" | "user" => "sys_user",
+            "csm_consumer" | "consumer" => "consumer",
+            "customer_contact" | "contact" => "customer contact",
+            other => {
+                return Err(ApiError::bad(
+                    format!("'{other}' is not a requester table"),
+                    "table: sys_user, consumer (csm_consumer) or contact (customer_contact)",
+                ))
+            }
+        };
+        Ok(format!("{table} {}", quote(text("name", &self.name)?)))
+    }
 }
 
 async fn agent_compose(
     State(h): State<Handle>,
     Path(agent): Path<String>,
-    Json(b): Json<ComposeBody>,
+    ApiJson(b): ApiJson<ComposeBody>,
 ) -> ApiResult {
     let agent = quote(text("the agent", &agent)?);
     let on = match &b.interaction {
         Some(n) => format!(" on interaction {}", interaction_number(n)?),
         None => String::new(),
     };
+    let for_words = match &b.for_requester {
+        Some(r) => format!(" for {}", r.words()?),
+        None => String::new(),
+    };
     let Some(body) = &b.body else {
+        if b.from.is_some() || b.to.is_some() {
+            return Err(ApiError::bad(
+                "\"from\" and \"to\" are for a send",
+                "a \"body\" to send; without one, the form opens (on an interaction or for a requester)",
+            ));
+        }
         let r = h
-            .step(format!("When agent {agent} opens Compose SMS{on}"), None)
+            .step(
+                format!("When agent {agent} opens Compose SMS{on}{for_words}"),
+                None,
+            )
             .await?;
         let form = h
             .read(|r| {
@@ -495,6 +579,7 @@ async fn agent_compose(
     if let Some(to) = &b.to {
         sentence.push_str(&format!(" to {}", quote(text("to", to)?)));
     }
+    sentence.push_str(&for_words);
     let r = h.step(sentence, None).await?;
     let sent = h
         .read(|r| {
@@ -546,6 +631,32 @@ async fn topics_reload(State(h): State<Handle>) -> ApiResult {
     Ok(Json(json!({ "result": { "loaded": loaded } })).into_response())
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseCardBody {
+    case: String,
+    interaction: String,
+}
+
+async fn agent_case_card(
+    State(h): State<Handle>,
+    Path(agent): Path<String>,
+    ApiJson(b): ApiJson<CaseCardBody>,
+) -> ApiResult {
+    let agent = text("the agent", &agent)?;
+    let n = interaction_number(&b.interaction)?;
+    let case = text("case", &b.case)?;
+    step(
+        &h,
+        format!(
+            "When agent {} sends the card of case {} on interaction {n}",
+            quote(agent),
+            quote(case)
+        ),
+    )
+    .await
+}
+
 async fn time_now(State(h): State<Handle>) -> ApiResult {
     let now = h.read(|r| r.now()).await.map_err(ApiError::internal)?;
     Ok(Json(json!({ "result": { "now": now } })).into_response())
@@ -562,7 +673,7 @@ struct AdvanceBody {
     to: Option<String>,
 }
 
-async fn time_advance(State(h): State<Handle>, Json(b): Json<AdvanceBody>) -> ApiResult {
+async fn time_advance(State(h): State<Handle>, ApiJson(b): ApiJson<AdvanceBody>) -> ApiResult {
     let sentence = match (b.by.as_deref(), b.to.as_deref()) {
         (Some(by), None) => {
             let d = humantime::parse_duration(by).map_err(|e| {
@@ -655,7 +766,7 @@ struct TimelineQuery {
     limit: Option<i64>,
 }
 
-async fn timeline_read(State(h): State<Handle>, Query(q): Query<TimelineQuery>) -> ApiResult {
+async fn timeline_read(State(h): State<Handle>, ApiQuery(q): ApiQuery<TimelineQuery>) -> ApiResult {
     let limit = q.limit.unwrap_or(200).clamp(1, 10_000);
     let out = h
         .read(move |r| timeline::read(&r.world.stack.store, limit))
@@ -702,7 +813,7 @@ struct TableQuery {
 async fn table(
     State(h): State<Handle>,
     Path(name): Path<String>,
-    Query(q): Query<TableQuery>,
+    ApiQuery(q): ApiQuery<TableQuery>,
 ) -> ApiResult {
     let query = match q.sysparm_query.as_deref() {
         None | Some("") => None,
@@ -761,7 +872,7 @@ struct ExportQuery {
     name: Option<String>,
 }
 
-async fn export_feature(State(h): State<Handle>, Query(q): Query<ExportQuery>) -> ApiResult {
+async fn export_feature(State(h): State<Handle>, ApiQuery(q): ApiQuery<ExportQuery>) -> ApiResult {
     let text = h
         .read(move |r| export::feature(r, q.name.as_deref()).map_err(|e| e.to_string()))
         .await
