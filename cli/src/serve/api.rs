@@ -156,6 +156,10 @@ pub fn router(handle: Handle) -> Router {
         .route("/api/agents/{agent}/close", post(agent_close))
         .route("/api/agents/{agent}/compose", post(agent_compose))
         .route("/api/agents/{agent}/case-card", post(agent_case_card))
+        .route(
+            "/api/agents/{agent}/compose/validate",
+            post(agent_compose_validate),
+        )
         .route("/api/setup/topics/reload", post(topics_reload))
         .route("/api/time", get(time_now))
         .route("/api/time/advance", post(time_advance))
@@ -216,7 +220,8 @@ async fn index() -> Json<Value> {
             "GET /api/agents/{agent}/inbox", "POST /api/agents/{agent}/offers/{IMS}/accept|reject",
             "GET /api/agents/{agent}/ongoing", "POST /api/agents/{agent}/replies",
             "POST /api/agents/{agent}/close", "POST /api/agents/{agent}/compose",
-            "POST /api/agents/{agent}/case-card", "POST /api/setup/topics/reload",
+            "POST /api/agents/{agent}/case-card", "POST /api/agents/{agent}/compose/validate",
+            "POST /api/setup/topics/reload",
             "GET /api/time", "POST /api/time/advance", "GET /api/interactions",
             "GET /api/interactions/{IMS}", "GET /api/interactions/{IMS}/transcript",
             "GET /api/timeline", "GET /api/events", "GET /api/now/table/{table}",
@@ -629,6 +634,49 @@ async fn topics_reload(State(h): State<Handle>) -> ApiResult {
         loaded.push(file);
     }
     Ok(Json(json!({ "result": { "loaded": loaded } })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidateBody {
+    to: String,
+    #[serde(rename = "for")]
+    for_requester: RequesterRef,
+}
+
+/// Before a send: the Compose SMS form's check of the To number's messaging profile for the
+/// requester (`/api/now/initiate_message/validate_profile`), with the warning the agent would see
+/// (`"currently associated with consumer Ann Archer"`).
+async fn agent_compose_validate(
+    State(h): State<Handle>,
+    Path(agent): Path<String>,
+    ApiJson(b): ApiJson<ValidateBody>,
+) -> ApiResult {
+    text("the agent", &agent)?;
+    let to = text("to", &b.to)?;
+    let r = h
+        .step(
+            format!(
+                "When the agent validates the profile of {} for {}",
+                quote(to),
+                b.for_requester.words()?
+            ),
+            None,
+        )
+        .await?;
+    let answer = h
+        .read(|r| {
+            r.world
+                .last_http
+                .as_ref()
+                .and_then(|a| serde_json::from_str::<Value>(&a.body).ok())
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    if r.refused.is_some() {
+        return ran(r);
+    }
+    Ok(Json(json!({ "result": r, "validation": answer })).into_response())
 }
 
 #[derive(Deserialize)]
