@@ -1761,3 +1761,202 @@ fn serve_on_another_address_needs_a_token_and_then_every_request_carries_it() {
         assert_eq!(r.status().as_u16(), 200);
     });
 }
+
+/// chromedriver on PATH, if there is one (Debian's `chromium-driver`).
+fn chromedriver() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("chromedriver"))
+        .find(|p| p.is_file())
+}
+
+/// A running chromedriver on a port of its choosing; killed (by PID) when dropped.
+struct Driver {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Driver {
+    fn start(binary: &Path) -> Driver {
+        use std::io::BufRead as _;
+        // Port 0 is not accepted: take a free port from the OS, then hand it over.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = Command::new(binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        // chromedriver says it is ready on stdout; read until it does.
+        loop {
+            line.clear();
+            assert!(out.read_line(&mut line).unwrap() > 0, "chromedriver exited");
+            if line.contains("started successfully") {
+                break;
+            }
+        }
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits (up to 20 s, polling the page) until `css` matches an element whose text contains
+/// `text`; answers that text.
+async fn wait_text(c: &fantoccini::Client, css: &str, text: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Ok(els) = c.find_all(fantoccini::Locator::Css(css)).await {
+            for e in els {
+                if let Ok(t) = e.text().await {
+                    if t.contains(text) {
+                        return t;
+                    }
+                }
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {css} showing {text:?}; the page reads:\n{}",
+            c.find(fantoccini::Locator::Css("main"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap_or_default()
+        );
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn click(c: &fantoccini::Client, css: &str) {
+    c.find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
+async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
+    let e = c.find(fantoccini::Locator::Css(css)).await.unwrap();
+    e.clear().await.unwrap();
+    e.send_keys(text).await.unwrap();
+}
+
+#[test]
+fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
+    let (Some(_), Some(driver)) = (chromium(), chromedriver()) else {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        assert!(
+            !ci,
+            "CI=true but no chromium or chromedriver on PATH: apt-get install -y chromium chromium-driver"
+        );
+        println!("SKIPPED the serve page's browser test: no chromium or chromedriver on PATH; under CI=true it fails instead");
+        return;
+    };
+    let dir = temp("serve-page");
+    let serve = Serve::start(&dir.join("convsms.db"), &[]);
+    let driver = Driver::start(&driver);
+    let rt = runtime();
+    let base = serve.base.clone();
+    let (load, reply_time, png) = rt.block_on(async {
+        let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chromium().unwrap(),
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
+                         format!("--user-data-dir={}", dir.join("profile").display())],
+            }
+        }))
+        .unwrap();
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let c = fantoccini::ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .expect("connect to chromedriver");
+        let started = std::time::Instant::now();
+        c.goto(&base).await.unwrap();
+        wait_text(&c, "#agent", "alice").await;
+        let load = started.elapsed();
+
+        // A phone, with the form's validation feedback.
+        type_into(&c, "#new-phone", "not a number").await;
+        click(&c, "#add-phone button").await;
+        wait_text(&c, "#phone-feedback", "not a number").await;
+        type_into(&c, "#new-phone", "(415) 555-2671").await;
+        click(&c, "#add-phone button").await;
+        wait_text(&c, "#phone-tabs", "+14155552671").await;
+
+        // Text "Hi": the virtual agent's answer appears.
+        let sent = std::time::Instant::now();
+        type_into(&c, "#text-body", "Hi").await;
+        click(&c, "#text-send").await;
+        wait_text(&c, "#thread li", "this is the virtual agent").await;
+        let reply_time = sent.elapsed();
+
+        // Two hours pass: the idle timeout closes the virtual agent's conversation.
+        click(&c, "#advance-2h").await;
+        wait_text(&c, "#timeline", "closed").await;
+
+        // Ask for an agent; accept the offer; reply; the reply reaches the phone, delivered.
+        type_into(&c, "#text-body", "agent please").await;
+        click(&c, "#text-send").await;
+        wait_text(&c, "#inbox", "IMS0001002").await;
+        click(&c, "#inbox [data-offer=\"IMS0001002\"] button").await;
+        wait_text(&c, "#ongoing", "IMS0001002").await;
+        wait_text(&c, "#conv-title", "IMS0001002").await;
+        type_into(&c, "#reply-body", "Hello from alice").await;
+        click(&c, "#reply-send").await;
+        wait_text(&c, "#thread li", "Hello from alice").await;
+        click(&c, ".advance button[data-by=\"1m\"]").await;
+        wait_text(&c, "#thread li", "delivered").await;
+
+        // STOP: the agent's next send fails with Twilio's 21610, in words.
+        click(&c, "[data-keyword=\"STOP\"]").await;
+        wait_text(&c, "#thread li", "unsubscribed").await;
+        type_into(&c, "#reply-body", "Are you still there?").await;
+        click(&c, "#reply-send").await;
+        wait_text(&c, "#conv-messages li", "failed — 21610: Attempt to send to unsubscribed recipient").await;
+        wait_text(&c, "#workspace-feedback", "The recipient replied STOP to this number").await;
+
+        // Click a wire event: its raw Twilio request and the signature check.
+        c.find(fantoccini::Locator::Css("#timeline li[data-kind=\"webhook_in\"]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "#timeline pre", "X-Twilio-Signature").await;
+
+        let png = c.screenshot().await.unwrap();
+        c.close().await.unwrap();
+        (load, reply_time, png)
+    });
+    let shot = dir.join("serve-page.png");
+    std::fs::write(&shot, &png).unwrap();
+    if std::env::var_os("CONVSMS_WRITE_SCREENSHOT").is_some() {
+        std::fs::write(Path::new(ROOT).join("docs/serve-page.png"), &png).unwrap();
+    }
+    eprintln!(
+        "serve page: loaded in {} ms; a text's virtual-agent reply appeared after {} ms",
+        load.as_millis(),
+        reply_time.as_millis()
+    );
+    serve.kill();
+}

@@ -24,5 +24,7 @@ CREATE TABLE x_convsms_serve_event (
     at TEXT NOT NULL,
     kind TEXT NOT NULL,
     message_sid TEXT,
-    detail TEXT NOT NULL
+    detail TEXT NOT NULL,
+    -- The request as it went on the wire: JSON {"method", "url", "headers", "form", "answer"}.
+    request TEXT
 );

@@ -39,7 +39,7 @@ mod serve;
 mod transcript;
 
 pub use audit::{AuditRow, TimerAudit};
-pub use serve::{EngineEvent, JournalEntry, TableRecord, WireEvent};
+pub use serve::{AgentRow, EngineEvent, JournalEntry, OfferRow, TableRecord, WireEvent};
 
 /// The sys_id of the default SMS queue (migration 6): last in order, takes every interaction, and
 /// every agent with an SMS presence row is a member.

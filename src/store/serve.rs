@@ -35,6 +35,31 @@ pub struct WireEvent {
     pub message_sid: Option<String>,
     /// What happened, in words (`from +14155552671 to +14155550100: "Hi"`, `delivered`).
     pub detail: String,
+    /// The request as it went on the wire (JSON: method, url, headers, form, answer), when
+    /// recorded.
+    pub request: Option<String>,
+}
+
+/// An agent as the workspace's agent picker shows them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AgentRow {
+    /// Their user_name.
+    pub user_name: String,
+    /// `available`, `away` or `offline` (offline when never set).
+    pub presence: String,
+    /// Their SMS capacity, when set.
+    pub sms_capacity: Option<i64>,
+}
+
+/// An offer in an agent's Workspace Inbox.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct OfferRow {
+    /// The interaction offered (`IMS` + 7 digits).
+    pub interaction: String,
+    /// When it was offered.
+    pub offered_at: Option<DateTime<Utc>>,
+    /// When the offer times out.
+    pub offer_expires_at: Option<DateTime<Utc>>,
 }
 
 /// One of the engine's own timeline events: (virtual time, kind, interaction number, detail).
@@ -140,11 +165,12 @@ impl Tx<'_> {
         kind: &str,
         message_sid: Option<&str>,
         detail: &str,
+        request: Option<&str>,
     ) -> Result<i64, StoreError> {
         self.exec(
-            "INSERT INTO x_convsms_serve_event (at, kind, message_sid, detail)
-             VALUES (?1, ?2, ?3, ?4)",
-            (ts(at), kind, message_sid, detail),
+            "INSERT INTO x_convsms_serve_event (at, kind, message_sid, detail, request)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            (ts(at), kind, message_sid, detail, request),
         )?;
         Ok(self.0.last_insert_rowid())
     }
@@ -155,7 +181,7 @@ impl Tx<'_> {
     /// SQLite fails, or a stored time does not read back.
     pub fn events_after(&self, seq: i64, limit: i64) -> Result<Vec<WireEvent>, StoreError> {
         let mut stmt = self.0.prepare_cached(
-            "SELECT seq, at, kind, message_sid, detail FROM x_convsms_serve_event
+            "SELECT seq, at, kind, message_sid, detail, request FROM x_convsms_serve_event
              WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
         let rows = stmt.query_map((seq, limit), |r| {
@@ -165,6 +191,7 @@ impl Tx<'_> {
                 kind: r.get(2)?,
                 message_sid: r.get(3)?,
                 detail: r.get(4)?,
+                request: r.get(5)?,
             })
         })?;
         rows.collect()
@@ -280,6 +307,51 @@ impl Tx<'_> {
         Ok(out)
     }
 
+    /// Every user with the agent_workspace_user role, by user_name, with their SMS presence and
+    /// capacity.
+    ///
+    /// # Errors
+    /// SQLite fails.
+    pub fn agents(&self) -> Result<Vec<AgentRow>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT u.user_name, COALESCE(p.presence, 'offline'), p.sms_capacity
+             FROM sys_user u JOIN sys_user_has_role r ON r.user = u.sys_id
+             LEFT JOIN awa_agent_presence p ON p.agent = u.sys_id
+             WHERE r.role = 'agent_workspace_user' ORDER BY u.user_name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(AgentRow {
+                user_name: r.get(0)?,
+                presence: r.get(1)?,
+                sms_capacity: r.get(2)?,
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// The offers in an agent's Workspace Inbox (work items `offered` to them), oldest first,
+    /// with when each times out.
+    ///
+    /// # Errors
+    /// SQLite fails, or a stored time does not read back.
+    pub fn offers_to(&self, user_name: &str) -> Result<Vec<OfferRow>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT i.number, w.offered_at, w.offer_expires_at
+             FROM awa_work_item w JOIN interaction i ON i.sys_id = w.interaction
+             JOIN sys_user u ON u.sys_id = w.agent
+             WHERE w.active = 1 AND w.state = 'offered' AND u.user_name = ?1
+             ORDER BY w.offered_at, i.number",
+        )?;
+        let rows = stmt.query_map([user_name], |r| {
+            Ok(OfferRow {
+                interaction: r.get(0)?,
+                offered_at: super::ts_opt_col(r, 1)?,
+                offer_expires_at: super::ts_opt_col(r, 2)?,
+            })
+        })?;
+        rows.collect()
+    }
+
     /// The largest SID counter among the MessageSids the store holds (the hex digits after `SM`
     /// or `MM`, read as a number), 0 when there are none: a restarted simulator counts on from
     /// above it so that no new SID repeats a stored one.
@@ -316,7 +388,7 @@ mod tests {
                 tx.set_serve_state("clock", "b")?;
                 assert_eq!(tx.journal_append(at, 1, "When one")?, 1);
                 assert_eq!(tx.journal_append(at, 2, "When two")?, 2);
-                tx.event_append(at, "webhook_in", Some("SM1"), "x")?;
+                tx.event_append(at, "webhook_in", Some("SM1"), "x", None)?;
                 Ok::<_, rusqlite::Error>(())
             })
             .unwrap();
@@ -346,6 +418,8 @@ mod tests {
                 assert_eq!(tx.table_records("interaction; DROP TABLE x")?, None);
                 assert_eq!(tx.max_message_sid_counter()?, 0);
                 assert_eq!(tx.engine_events(10)?, vec![]);
+                assert_eq!(tx.agents()?, vec![]);
+                assert_eq!(tx.offers_to("alice")?, vec![]);
                 Ok::<_, rusqlite::Error>(())
             })
             .unwrap();

@@ -28,7 +28,7 @@ use serde_json::{json, Value};
 use twilio_wire::message::Direction;
 
 use super::runner::{Handle, Ran, StepError};
-use super::{export, timeline};
+use super::{export, page, timeline};
 use crate::check::world::quote;
 
 /// A ServiceNow-shaped error answer.
@@ -142,6 +142,11 @@ pub fn router(handle: Handle) -> Router {
     Router::new()
         .route("/api", get(index))
         .route("/api/steps", get(steps).post(run_step))
+        .route("/", get(page::index))
+        .route("/assets/{file}", get(page::asset))
+        .route("/api/handsets", get(handsets))
+        .route("/api/validate-number", get(validate_number))
+        .route("/api/agents", get(agents))
         .route("/api/handsets/{phone}/texts", post(handset_text))
         .route("/api/handsets/{phone}/messages", get(handset_messages))
         .route("/api/agents/{agent}/presence", post(agent_presence))
@@ -214,7 +219,9 @@ async fn index() -> Json<Value> {
     Json(json!({
         "docs": "docs/serve.md",
         "steps": "GET /api/steps (the catalogue), POST /api/steps {\"step\": \"When ...\"}",
+        "page": "GET / (the web page)",
         "routes": [
+            "GET /api/handsets", "GET /api/validate-number?number=&region=", "GET /api/agents",
             "POST /api/handsets/{phone}/texts", "GET /api/handsets/{phone}/messages",
             "POST /api/agents/{agent}/presence", "POST /api/agents/{agent}/capacity",
             "GET /api/agents/{agent}/inbox", "POST /api/agents/{agent}/offers/{IMS}/accept|reject",
@@ -309,20 +316,35 @@ async fn handset_text(
 async fn handset_messages(State(h): State<Handle>, Path(phone): Path<String>) -> ApiResult {
     let out = h
         .read(move |r| {
-            r.world
-                .stack
-                .sim
+            let sim = &r.world.stack.sim;
+            let mut all: Vec<_> = sim
                 .messages_to(&phone)
                 .into_iter()
-                .chain(r.world.stack.sim.messages().into_iter().filter(|m| {
+                .chain(sim.messages().into_iter().filter(|m| {
                     m.direction == Direction::Inbound && m.from.as_deref() == Some(phone.as_str())
                 }))
+                .collect();
+            all.sort_by(|a, b| a.sid.as_str().cmp(b.sid.as_str()));
+            all.into_iter()
                 .map(|m| {
+                    // The media URLs as the engine's transcript keeps them (its own
+                    // attachments for what agents sent, the handset's URLs for what it sent).
+                    let media: Vec<String> = r
+                        .world
+                        .stack
+                        .store
+                        .read(|tx| tx.audit_messages_with_sid(&m.sid))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .flat_map(|row| row.message.media.into_iter().map(|x| x.url))
+                        .collect();
                     json!({
                         "sid": m.sid.to_string(),
                         "direction": if m.direction == Direction::Inbound { "sent" } else { "received" },
                         "from": m.from, "to": m.to, "body": m.body,
-                        "num_media": m.num_media, "status": m.status.to_string(),
+                        "num_media": m.num_media, "media": media,
+                        "status": m.status.to_string(),
+                        "error_code": m.error_code, "error_message": m.error_message,
                         "date_created": m.date_created,
                     })
                 })
@@ -388,13 +410,76 @@ async fn agent_inbox(State(h): State<Handle>, Path(agent): Path<String>) -> ApiR
             r.world
                 .engine()
                 .workspace_inbox(&agent)
+                .map_err(|e| e.to_string())?;
+            r.world
+                .stack
+                .store
+                .read(|tx| tx.offers_to(&agent))
                 .map_err(|e| e.to_string())
         })
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::bad(e, "a user_name of an agent"))?;
-    let numbers: Vec<String> = out.iter().map(ToString::to_string).collect();
-    Ok(Json(json!({ "result": numbers })).into_response())
+    Ok(Json(json!({ "result": out })).into_response())
+}
+
+async fn agents(State(h): State<Handle>) -> ApiResult {
+    let out = h
+        .read(|r| r.world.stack.store.read(|tx| tx.agents()))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    Ok(Json(json!({ "result": out })).into_response())
+}
+
+/// Every handset number the simulated Twilio has seen (senders of inbound, recipients of
+/// outbound messages), sorted.
+async fn handsets(State(h): State<Handle>) -> ApiResult {
+    let out = h
+        .read(|r| {
+            r.world
+                .stack
+                .sim
+                .messages()
+                .into_iter()
+                .filter_map(|m| match m.direction {
+                    Direction::Inbound => m.from,
+                    _ => Some(m.to),
+                })
+                .collect::<std::collections::BTreeSet<String>>()
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(json!({ "result": out })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidateQuery {
+    number: String,
+    #[serde(default)]
+    region: Option<String>,
+}
+
+/// A phone number read as the agent's Compose SMS form reads it (libphonenumber): valid or not,
+/// its E.164 form and region, or what is wrong. Writes nothing.
+async fn validate_number(ApiQuery(q): ApiQuery<ValidateQuery>) -> ApiResult {
+    let region = match q.region.as_deref() {
+        None | Some("") => None,
+        Some(r) => Some(convsms::domain::phone::Region::parse(r).map_err(|e| {
+            ApiError::bad(
+                e.to_string(),
+                "region: an ISO 3166-1 alpha-2 code such as GB",
+            )
+        })?),
+    };
+    let region = region.or_else(|| {
+        convsms::domain::phone::Region::parse(convsms::engine::DEFAULT_REGION_CODE).ok()
+    });
+    Ok(
+        Json(json!({ "result": convsms::domain::phone::validation_json(&q.number, region) }))
+            .into_response(),
+    )
 }
 
 async fn agent_offer(
@@ -788,6 +873,23 @@ async fn interaction(State(h): State<Handle>, Path(number): Path<String>) -> Api
             let Some(i) = i else { return Ok(None) };
             let mut v = interaction_json(r, &i);
             v["transcript"] = json!(convsms::transcript::render(r.world.store(), &n)?);
+            let messages = r.world.store().read(|tx| tx.transcript(&i.sys_id))?;
+            v["messages"] = json!(messages
+                .iter()
+                .map(|m| json!({
+                    "seq": m.seq,
+                    "direction": m.direction.as_str(),
+                    "author_kind": m.author_kind.as_str(),
+                    "author": m.author,
+                    "body": m.body,
+                    "media": m.media.iter().map(|x| &x.url).collect::<Vec<_>>(),
+                    "message_sid": m.provider_sid.as_ref().map(ToString::to_string),
+                    "status": m.status.as_str(),
+                    "error_code": m.error_code,
+                    "error_message": m.error_message,
+                    "created_at": m.created_at,
+                }))
+                .collect::<Vec<_>>());
             Ok::<_, anyhow::Error>(Some(v))
         })
         .await

@@ -24,6 +24,7 @@
 pub mod api;
 pub mod export;
 pub mod guard;
+pub mod page;
 pub mod runner;
 pub mod timeline;
 

@@ -36,13 +36,16 @@ fn record(
     kind: &str,
     sid: Option<&str>,
     detail: &str,
+    request: &serde_json::Value,
 ) {
-    match store.write(|tx| tx.event_append(at, kind, sid, detail)) {
+    let raw = request.to_string();
+    match store.write(|tx| tx.event_append(at, kind, sid, detail, Some(&raw))) {
         Ok(seq) => {
             let _ = notices.send(Notice {
                 kind: "wire",
                 data: serde_json::json!({
                     "seq": seq, "at": at, "kind": kind, "message_sid": sid, "detail": detail,
+                    "request": request,
                 }),
             });
         }
@@ -79,13 +82,28 @@ impl SmsProvider for Recording {
             n => format!(" with {n} media"),
         };
         let what = format!("from {} to {}: {:?}{media}", sms.from, sms.to, sms.body);
-        let (sid, detail) = match &out {
+        let (sid, detail, answer) = match &out {
             Ok(sent) => (
                 Some(sent.sid.to_string()),
                 format!("{what} → {}", sent.status),
+                serde_json::json!({ "sid": sent.sid.to_string(), "status": sent.status.to_string(),
+                    "num_segments": sent.num_segments }),
             ),
-            Err(e) => (None, format!("{what} → refused: {e}")),
+            Err(e) => (
+                None,
+                format!("{what} → refused: {e}"),
+                serde_json::json!({ "error": e.to_string() }),
+            ),
         };
+        let request = serde_json::json!({
+            "method": "POST",
+            "url": "/2010-04-01/Accounts/{AccountSid}/Messages.json",
+            "form": {
+                "From": sms.from.to_string(), "To": sms.to.to_string(), "Body": sms.body,
+                "MediaUrl": sms.media_urls, "StatusCallback": sms.status_callback,
+            },
+            "answer": answer,
+        });
         record(
             &self.store,
             &self.notices,
@@ -93,6 +111,7 @@ impl SmsProvider for Recording {
             "send_out",
             sid.as_deref(),
             &detail,
+            &request,
         );
         out
     }
@@ -132,6 +151,11 @@ async fn recorder(
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
+    let signature = parts
+        .headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
@@ -146,6 +170,18 @@ async fn recorder(
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     let status = response.status().as_u16();
+    let request = serde_json::json!({
+        "method": "POST",
+        "url": path,
+        "headers": { "X-Twilio-Signature": signature },
+        "form": params.iter().cloned().collect::<std::collections::BTreeMap<String, String>>(),
+        "answer": { "status": status },
+        "signature_check": match status {
+            403 => "refused: the engine found the X-Twilio-Signature wrong (HTTP 403)",
+            _ if signature.is_none() => "no X-Twilio-Signature",
+            _ => "valid: HMAC-SHA1 of the URL and the sorted form with the auth token matches",
+        },
+    });
     let (kind, sid, detail) = if path == INBOUND_PATH {
         match InboundMessage::from_params(&params) {
             Ok(m) => (
@@ -189,7 +225,15 @@ async fn recorder(
             ),
         }
     };
-    record(store, notices, clock.now(), kind, sid.as_deref(), &detail);
+    record(
+        store,
+        notices,
+        clock.now(),
+        kind,
+        sid.as_deref(),
+        &detail,
+        &request,
+    );
     response
 }
 
@@ -209,10 +253,14 @@ pub struct Entry {
     pub message_sid: Option<String>,
     /// What happened, in words.
     pub detail: String,
+    /// The request as it went on the wire (wire events only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<serde_json::Value>,
 }
 
-/// The `limit` latest entries of the timeline, oldest first; ties in time keep the order the
-/// events were recorded in (actions, then wire events, then the engine's).
+/// The `limit` latest entries of the timeline, oldest first; within one virtual instant, in
+/// the order they happen (the action, the webhook, the engine's events, sends, callbacks), each
+/// kind in the order it was recorded.
 ///
 /// # Errors
 /// The store fails.
@@ -226,6 +274,7 @@ pub fn read(store: &SqliteStore, limit: i64) -> anyhow::Result<Vec<Entry>> {
                 interaction: None,
                 message_sid: None,
                 detail: j.step,
+                request: None,
             });
         }
         for e in tx.events_latest(limit)? {
@@ -235,6 +284,7 @@ pub fn read(store: &SqliteStore, limit: i64) -> anyhow::Result<Vec<Entry>> {
                 interaction: None,
                 message_sid: e.message_sid,
                 detail: e.detail,
+                request: e.request.and_then(|r| serde_json::from_str(&r).ok()),
             });
         }
         for (at, kind, number, detail) in tx.engine_events(limit)? {
@@ -244,9 +294,21 @@ pub fn read(store: &SqliteStore, limit: i64) -> anyhow::Result<Vec<Entry>> {
                 interaction: Some(number),
                 message_sid: None,
                 detail,
+                request: None,
             });
         }
-        all.sort_by_key(|e| e.at);
+        // Within one virtual instant, the order things happen in: the action, the webhook it
+        // caused, the engine's decisions, what it sent, Twilio's answers.
+        let rank = |kind: &str| match kind {
+            "action" => 0,
+            "webhook_in" => 1,
+            "timer_fired" => 2,
+            "work_item_offered" => 3,
+            "system_message" => 4,
+            "send_out" => 5,
+            _ => 6,
+        };
+        all.sort_by_key(|e| (e.at, rank(&e.kind)));
         let skip = all.len().saturating_sub(limit.max(0) as usize);
         Ok::<_, anyhow::Error>(all.into_iter().skip(skip).collect())
     })
