@@ -1912,7 +1912,8 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
 
         // Two hours pass: the idle timeout closes the virtual agent's conversation.
         click(&c, "#advance-2h").await;
-        wait_text(&c, "#timeline", "closed").await;
+        wait_text(&c, "#timeline", "after no reply (idle timeout)").await;
+        wait_text(&c, "#thread li", "This conversation is closed.").await;
 
         // Ask for an agent; accept the offer; reply; the reply reaches the phone, delivered.
         type_into(&c, "#text-body", "agent please").await;
