@@ -1700,11 +1700,13 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
             .json()
             .await
             .unwrap();
-        assert_eq!(
-            inbox["result"],
-            serde_json::json!(["IMS0001001"]),
-            "{inbox}"
-        );
+        let offered: Vec<&str> = inbox["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["interaction"].as_str().unwrap())
+            .collect();
+        assert_eq!(offered, ["IMS0001001"], "{inbox}");
     });
     // SIGTERM (by PID) stops it cleanly and --record writes the export.
     let status = Command::new("kill")
