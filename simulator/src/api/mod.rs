@@ -17,7 +17,8 @@
 //! test credentials of [`crate::testcreds`] (create only; 403 / 20008 elsewhere), with the same
 //! account in the path; otherwise 401 / 20003. POST bodies are
 //! `application/x-www-form-urlencoded` whatever the `Content-Type` header says; `+` and `%20`
-//! both decode to a space and `MediaUrl` may repeat.
+//! both decode to a space and `MediaUrl` may repeat. A body over 2 MiB answers 413 / 20413, one
+//! that does not arrive in time 408 (see [`crate::body`]), in the same error JSON.
 //!
 //! Create, with live credentials: the API faults of [`crate::api_faults`] first, then the checks
 //! of [`crate::validate`], then the media fetch of [`crate::media`]; the message is recorded with
@@ -39,7 +40,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
@@ -49,6 +49,7 @@ use twilio_wire::page::MessagePage;
 use twilio_wire::sid::MessageSid;
 use twilio_wire::ApiError;
 
+use crate::body::FormParams;
 use crate::list::{page_of, window, DateFilter, ListQuery, Page};
 use crate::state::{NewMessage, Record, SimState};
 use crate::validate::Credentials;
@@ -96,10 +97,9 @@ async fn create_message(
     State(core): State<Arc<Core>>,
     Path(account): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    FormParams(params): FormParams,
 ) -> Result<(StatusCode, Json<Message>), ApiReply> {
     let caller = authenticate(&core, &headers, &account)?;
-    let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     if caller == Caller::Test {
         return create_test_message(&core, &params);
     }
@@ -305,11 +305,10 @@ async fn update_message(
     Path((account, file)): Path<(String, String)>,
     headers: HeaderMap,
     uri: Uri,
-    body: Bytes,
+    FormParams(params): FormParams,
 ) -> Result<Json<Message>, ApiReply> {
     live_only(&core, &headers, &account)?;
     let sid = message_sid(&file, &uri)?;
-    let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let value = |name: &str| {
         params
             .iter()
