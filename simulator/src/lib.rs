@@ -172,7 +172,9 @@ pub struct InboundDelivery {
     pub sid: MessageSid,
     /// The HTTP status the app answered with (200 expected).
     pub http_status: u16,
-    /// The body the app answered with (TwiML, or empty), as text.
+    /// The body the app answered with (TwiML, or empty), as text (invalid UTF-8 replaced): at
+    /// most its first 65,536 bytes. A 2xx answer longer than that is Twilio's error 11750 and is
+    /// not carried out (see [`Simulator::errors`]).
     pub body: String,
 }
 
