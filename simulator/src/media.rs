@@ -250,6 +250,7 @@ pub(crate) async fn list(
         uri.query(),
         &["DateCreated", "DateCreated<", "DateCreated>"],
     );
+    query.check_page()?;
     let dates = DateFilter::from_query(&query, "DateCreated")?;
     let state = core.state();
     let record = state.find(&sid).ok_or_else(|| resource_not_found(&uri))?;

@@ -235,6 +235,7 @@ async fn list_messages(
         uri.query(),
         &["To", "From", "DateSent", "DateSent<", "DateSent>"],
     );
+    query.check_page()?;
     let dates = DateFilter::from_query(&query, "DateSent")?;
     let number = |name: &str| {
         query
@@ -736,6 +737,52 @@ mod tests {
             .iter()
             .map(|m| m["sid"].as_str().unwrap().to_owned())
             .collect()
+    }
+
+    #[tokio::test]
+    async fn a_page_numbered_past_64_bits_is_400_not_a_wrap() {
+        let sim = sim().await;
+        let created: Value = post_form(&sim, "To=%2B14155552671&From=%2B14155550100&Body=hi")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let sid = created["sid"].as_str().unwrap();
+        let http = reqwest::Client::new();
+        let get = |path: String| {
+            http.get(format!("{}{path}", sim.base_url()))
+                .basic_auth(sim.account_sid(), Some(sim.auth_token()))
+                .send()
+        };
+        let base = format!("/2010-04-01/Accounts/{}/Messages", sim.account_sid());
+        for query in [
+            "Page=18446744073709551615",
+            "Page=18446744073709551616",
+            "Page=368934881474191032&PageSize=50",
+            "Page=18446744073709551&PageSize=1000",
+        ] {
+            for path in [
+                format!("{base}.json?{query}"),
+                format!("{base}/{sid}/Media.json?{query}"),
+            ] {
+                let resp = get(path.clone()).await.unwrap();
+                assert_eq!(resp.status(), 400, "{path}");
+                let v: Value = resp.json().await.unwrap();
+                assert_error_shape(&v, 20001, 400);
+                assert!(
+                    v["message"].as_str().unwrap().starts_with("Invalid Page: "),
+                    "{v}"
+                );
+            }
+        }
+        // The last page that can be counted is answered (empty).
+        let resp = get(format!("{base}.json?Page=368934881474191031&PageSize=50"))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["start"], 18_446_744_073_709_551_550_u64);
+        assert_eq!(v["messages"], serde_json::json!([]));
     }
 
     #[tokio::test]
