@@ -1510,3 +1510,118 @@ fn sim_serves_again_after_running_out_of_file_descriptors() {
     // failures, minutes of backing off.
     assert!(refusals < 10, "{refusals} lines: {stderr}");
 }
+
+/// An app on 127.0.0.1 (a thread, for the rest of the test run) answering every request `200`
+/// with `twiml` as `text/xml`; its base URL.
+fn twiml_app(twiml: &'static str) -> String {
+    use std::io::Read as _;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut socket in listener.incoming().flatten() {
+            let mut got = Vec::new();
+            let mut buf = [0u8; 4096];
+            // The head, then as much body as Content-Length says.
+            while let Ok(n) = socket.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if got.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{twiml}",
+                twiml.len()
+            );
+            let _ = socket.write_all(answer.as_bytes());
+        }
+    });
+    base
+}
+
+/// The `curl` commands of `doc`'s `sh` blocks, in order, each with the JSON answer the page
+/// shows right after its block (a ```json block), if any.
+fn documented_curls(doc: &str) -> Vec<(String, Option<serde_json::Value>)> {
+    let mut found: Vec<(String, Option<serde_json::Value>)> = Vec::new();
+    let mut lines = doc.lines().peekable();
+    while let Some(line) = lines.next() {
+        if line.trim() != "```sh" {
+            continue;
+        }
+        let mut commands = Vec::new();
+        for l in lines.by_ref() {
+            if l.trim() == "```" {
+                break;
+            }
+            if l.starts_with("curl ") {
+                commands.push(l.to_owned());
+            }
+        }
+        while lines.peek().is_some_and(|l| l.trim().is_empty()) {
+            lines.next();
+        }
+        let mut answer = None;
+        if lines.peek().is_some_and(|l| l.trim() == "```json") {
+            lines.next();
+            let json: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+            answer = Some(serde_json::from_str(&json.join("\n")).expect("a JSON answer block"));
+        }
+        let last = commands.len().saturating_sub(1);
+        for (i, c) in commands.into_iter().enumerate() {
+            found.push((c, if i == last { answer.clone() } else { None }));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_control_api_guide_runs_as_written() {
+    let doc = std::fs::read_to_string(format!("{ROOT}/docs/simulator-control.md")).unwrap();
+    let app = twiml_app("<Response><Message>Thanks!</Message></Response>");
+    let sim = SimProcess::start(&["--sms-url", &format!("{app}/sms/inbound")], &[]);
+    let curls = documented_curls(&doc);
+    assert!(curls.len() >= 14, "{} curl examples found", curls.len());
+    for (command, answer) in curls {
+        let run = command
+            .replace("http://127.0.0.1:4010", &sim.base_url)
+            .replace("http://127.0.0.1:8080", &app);
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{run} -w '\\n%{{http_code}}'"))
+            .output()
+            .expect("curl runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{command}: {stdout}");
+        let (body, status) = stdout.rsplit_once('\n').unwrap_or(("", &stdout));
+        let status: u16 = status
+            .parse()
+            .unwrap_or_else(|_| panic!("{command}: {stdout}"));
+        match answer {
+            Some(expected) => {
+                let expected: serde_json::Value = serde_json::from_str(
+                    &expected
+                        .to_string()
+                        .replace("http://127.0.0.1:4010", &sim.base_url)
+                        .replace("http://127.0.0.1:8080", &app),
+                )
+                .unwrap();
+                let got: serde_json::Value =
+                    serde_json::from_str(body).unwrap_or_else(|e| panic!("{command}: {e}: {body}"));
+                assert_eq!(got, expected, "{command}");
+            }
+            None => assert!((200..300).contains(&status), "{command}: {status} {body}"),
+        }
+    }
+    sim.stop();
+}
