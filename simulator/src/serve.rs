@@ -250,6 +250,31 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_malformed_request_body_gets_400_in_twilios_shape() {
+        let sim = sim_with_timeouts(Duration::from_secs(30), Duration::from_secs(30)).await;
+        let request = format!(
+            "POST /2010-04-01/Accounts/{}/Messages.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+             Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nTo=%2\r\nzz\r\n",
+            sim.account_sid()
+        );
+        let answer = tokio::task::block_in_place(|| {
+            read_until_closed(&sim, request.as_bytes(), Duration::from_secs(20))
+        });
+        assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+        let json = &answer[answer.find("\r\n\r\n").unwrap() + 4..];
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        crate::test_support::assert_error_shape(&v, 20001, 400);
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("the request body could not be read: "),
+            "{v}"
+        );
+        assert!(sim.messages().is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_stalled_request_body_gets_408_in_twilios_shape() {
         let sim = sim_with_timeouts(Duration::from_secs(30), Duration::from_millis(200)).await;
         let request = format!(
