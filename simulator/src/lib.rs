@@ -39,6 +39,13 @@
 //!   an app registered with [`Simulator::route_in_process`] called without sockets.
 //! * `control`: the JSON control API under `/_sim/` for tools outside the process (messages,
 //!   inbound, reset, flush, carrier, optout, faults, errors), one table of routes in its docs.
+//! * `serve`: the HTTP server: hyper HTTP/1.1 connections closed after
+//!   [`SimConfig::header_read_timeout`] without a request head (stalled or idle), accept errors
+//!   (`EMFILE`) backed off, a graceful stop.
+//! * `body`: request bodies read whole with a limit and [`SimConfig::body_read_timeout`]; the
+//!   REST API's form body, refused in Twilio's error JSON (413 / 20413, 408, 400).
+//! * [`loopback`]: axum middleware that refuses a non-loopback `Host` (every route of the served
+//!   app) or `Origin` (the control API), around [`twilio_wire::loopback`]'s checks; reusable.
 //! * [`error`]: the error type [`SimError`], what driving the simulator can fail with.
 //!
 //! Everything is deterministic: message SIDs are `SM`/`MM` + a per-simulator counter shared by

@@ -1,5 +1,5 @@
-//! `GET /_sim/messages`, `POST /_sim/inbound` and `POST /_sim/reset` (see the table in
-//! [`super`]).
+//! `GET /_sim/messages`, `POST /_sim/inbound`, `POST /_sim/sms_url` and `POST /_sim/reset` (see
+//! the table in [`super`]).
 
 use std::sync::Arc;
 
