@@ -13,7 +13,8 @@ mod sim_clock;
 mod sim_cmd;
 mod soak;
 
-use std::io::{self, BufWriter, Write};
+use std::ffi::OsStr;
+use std::io::{self, BufWriter, IsTerminal as _, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -70,12 +71,24 @@ enum Bench {
     Engine(bench_engine::BenchEngineArgs),
 }
 
+/// Whether log lines on stderr carry ANSI colours: only when stderr is a terminal, and not when
+/// `NO_COLOR` is set to a non-empty value (<https://no-color.org>). A pipe or a file gets plain
+/// text.
+fn log_colours(stderr_is_terminal: bool, no_color: Option<&OsStr>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(OsStr::is_empty)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Logs (the engine's and the simulator's) go to stderr; `RUST_LOG=convsms=debug` shows every
     // send, retry and status move, `RUST_LOG=info` the conversations. Default: warnings only.
+    // Coloured only on a terminal, and never with NO_COLOR set.
     let _ = tracing_subscriber::fmt()
         .with_writer(io::stderr)
+        .with_ansi(log_colours(
+            io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        ))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
@@ -149,5 +162,19 @@ fn main() -> ExitCode {
         Command::BenchSim(args) => bench_sim::run(args),
         Command::Bench(Bench::Engine(args)) => bench_engine::run(args),
         Command::Soak(args) => soak::run(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal_without_no_color() {
+        assert!(log_colours(true, None));
+        assert!(log_colours(true, Some(OsStr::new(""))));
+        assert!(!log_colours(true, Some(OsStr::new("1"))));
+        assert!(!log_colours(false, None));
+        assert!(!log_colours(false, Some(OsStr::new("1"))));
     }
 }

@@ -58,6 +58,27 @@ pub struct SimArgs {
     /// The numbers' messaging webhook ("A message comes in"), an absolute http(s) URL.
     #[arg(long, value_name = "URL", value_parser = parse_sms_url)]
     pub sms_url: Option<String>,
+    /// How long a connection may take to send a request's headers, or stay idle between
+    /// requests, before the server closes it (humantime: 30s, 500ms).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub header_timeout: Duration,
+    /// How long a request body may take to arrive whole before the request is answered 408
+    /// (humantime: 30s, 500ms).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub body_timeout: Duration,
+}
+
+/// A humantime duration (`30s`, `500ms`) of at least a millisecond.
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(s) {
+        Ok(d) if d >= Duration::from_millis(1) => Ok(d),
+        Ok(_) => Err(format!(
+            "'{s}' is shorter than a millisecond; expected for example 30s or 500ms"
+        )),
+        Err(e) => Err(format!(
+            "'{s}' is not a duration ({e}); expected for example 30s or 500ms"
+        )),
+    }
 }
 
 /// `AC` + 32 hex digits.
@@ -132,6 +153,8 @@ impl SimArgs {
             auth_token: self.auth_token.clone(),
             numbers,
             sms_url: self.sms_url.clone(),
+            header_read_timeout: self.header_timeout,
+            body_read_timeout: self.body_timeout,
             ..SimConfig::for_tests()
         }
     }
@@ -272,5 +295,14 @@ mod tests {
         assert!(parse_sms_url("http://127.0.0.1:8080/sms").is_ok());
         assert!(parse_sms_url("ftp://x.test/sms").is_err());
         assert!(parse_sms_url("/sms").is_err());
+
+        assert_eq!(parse_timeout("200ms"), Ok(Duration::from_millis(200)));
+        assert_eq!(parse_timeout("30s"), Ok(Duration::from_secs(30)));
+        assert!(parse_timeout("0s")
+            .unwrap_err()
+            .contains("shorter than a millisecond"));
+        assert!(parse_timeout("soon")
+            .unwrap_err()
+            .contains("not a duration"));
     }
 }

@@ -1963,3 +1963,316 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
     );
     serve.kill();
 }
+
+/// A running `convsms sim --port 0 …` (stdout's first line read for the base URL, stderr
+/// collected on a thread); killed when dropped, stopped with SIGINT by [`SimProcess::stop`].
+struct SimProcess {
+    child: std::process::Child,
+    base_url: String,
+    stderr: Option<std::thread::JoinHandle<String>>,
+}
+
+impl SimProcess {
+    /// Starts `cmd` (a `convsms sim --port 0 …` command) with piped stdout and stderr.
+    fn spawn(mut cmd: Command) -> SimProcess {
+        use std::io::{BufRead as _, Read as _};
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start convsms sim");
+        let mut stderr = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        // Keep reading stdout so the banner never blocks the server.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let base_url = first.trim().to_owned();
+        assert!(
+            base_url.starts_with("http://127.0.0.1:"),
+            "convsms sim printed {first:?} first"
+        );
+        SimProcess {
+            child,
+            base_url,
+            stderr: Some(stderr),
+        }
+    }
+
+    /// `convsms sim --port 0 ARGS`, with no Twilio variables or NO_COLOR from the caller.
+    fn start(args: &[&str], env: &[(&str, &str)]) -> SimProcess {
+        let mut cmd = convsms();
+        cmd.args(["sim", "--port", "0"]).args(args);
+        for var in [
+            "TWILIO_ACCOUNT_SID",
+            "TWILIO_AUTH_TOKEN",
+            "NO_COLOR",
+            "RUST_LOG",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.envs(env.iter().copied());
+        SimProcess::spawn(cmd)
+    }
+
+    /// `host:port` of the server.
+    fn addr(&self) -> String {
+        self.base_url.trim_start_matches("http://").to_owned()
+    }
+
+    /// Stops it with SIGINT and returns its stderr (it must exit 0 within 10 s).
+    fn stop(mut self) -> String {
+        use wait_timeout::ChildExt as _;
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success());
+        let status = self
+            .child
+            .wait_timeout(std::time::Duration::from_secs(10))
+            .unwrap()
+            .expect("convsms sim stops within 10 s of SIGINT");
+        let stderr = self.stderr.take().unwrap().join().unwrap();
+        assert!(status.success(), "{status}: {stderr}");
+        stderr
+    }
+}
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Writes `sent` on a new connection to `addr` and reads until the server closes it (EOF or
+/// reset), for at most `bound`; what came back. Panics when the connection is still open then.
+fn read_until_closed(addr: &str, sent: &[u8], bound: std::time::Duration) -> String {
+    use std::io::Read as _;
+    let mut socket = std::net::TcpStream::connect(addr).unwrap();
+    socket.write_all(sent).unwrap();
+    socket.set_read_timeout(Some(bound)).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match socket.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(e) => panic!("the server kept the connection open past {bound:?}: {e}"),
+        }
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+/// One HTTP/1.1 request (`Connection: close`) to `addr`: the status and the body.
+fn http(addr: &str, method: &str, path: &str, headers: &[&str], body: &str) -> (u16, String) {
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for h in headers {
+        request.push_str(h);
+        request.push_str("\r\n");
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    let answer = read_until_closed(addr, request.as_bytes(), std::time::Duration::from_secs(30));
+    let status = answer
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"));
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    (status, body)
+}
+
+#[test]
+fn sim_closes_stalled_connections_and_logs_without_colour_into_a_pipe() {
+    let sim = SimProcess::start(
+        &["--header-timeout", "200ms"],
+        &[("RUST_LOG", "convsms_sim=debug")],
+    );
+    // Half a request head, then nothing: the server hangs up after 200 ms, answering nothing.
+    let got = read_until_closed(
+        &sim.addr(),
+        b"GET /_sim/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ",
+        std::time::Duration::from_secs(30),
+    );
+    assert_eq!(got, "");
+    let (status, body) = http(&sim.addr(), "GET", "/_sim/messages", &[], "");
+    assert_eq!((status, body.as_str()), (200, "[]"));
+    let stderr = sim.stop();
+    assert!(
+        stderr.contains("connection closed") && stderr.contains("timeout"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no ANSI colour codes in a pipe: {stderr:?}"
+    );
+}
+
+#[test]
+fn sim_serves_again_after_running_out_of_file_descriptors() {
+    // 20 descriptors: about a dozen for the process, the rest for connections.
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(ROOT)
+        .arg("-c")
+        .arg("ulimit -n 20 && exec \"$0\" sim --port 0 --header-timeout 200ms")
+        .arg(env!("CARGO_BIN_EXE_convsms"))
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR");
+    let sim = SimProcess::spawn(cmd);
+    let idle: Vec<std::net::TcpStream> = (0..30)
+        .map(|_| std::net::TcpStream::connect(sim.addr()).unwrap())
+        .collect();
+    // Every idle connection is accepted in turn and closed by the header-read timeout.
+    for mut socket in idle {
+        use std::io::Read as _;
+        socket
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let mut buf = [0u8; 16];
+        match socket.read(&mut buf) {
+            Ok(0) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            other => panic!("an idle connection was not closed: {other:?}"),
+        }
+    }
+    let (status, _) = http(&sim.addr(), "GET", "/_sim/messages", &[], "");
+    assert_eq!(status, 200);
+    let stderr = sim.stop();
+    let refusals = stderr.matches("cannot accept connections").count();
+    assert!(refusals >= 1, "{stderr}");
+    assert!(stderr.contains("Too many open files"), "{stderr}");
+    assert!(stderr.contains("accepting connections again"), "{stderr}");
+    // Logged on the 1st, 2nd, 4th… failure, never once per attempt: 10 lines would take 512
+    // failures, minutes of backing off.
+    assert!(refusals < 10, "{refusals} lines: {stderr}");
+}
+
+/// An app on 127.0.0.1 (a thread, for the rest of the test run) answering every request `200`
+/// with `twiml` as `text/xml`; its base URL.
+fn twiml_app(twiml: &'static str) -> String {
+    use std::io::Read as _;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut socket in listener.incoming().flatten() {
+            let mut got = Vec::new();
+            let mut buf = [0u8; 4096];
+            // The head, then as much body as Content-Length says.
+            while let Ok(n) = socket.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if got.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{twiml}",
+                twiml.len()
+            );
+            let _ = socket.write_all(answer.as_bytes());
+        }
+    });
+    base
+}
+
+/// The `curl` commands of `doc`'s `sh` blocks, in order, each with the JSON answer the page
+/// shows right after its block (a ```json block), if any.
+fn documented_curls(doc: &str) -> Vec<(String, Option<serde_json::Value>)> {
+    let mut found: Vec<(String, Option<serde_json::Value>)> = Vec::new();
+    let mut lines = doc.lines().peekable();
+    while let Some(line) = lines.next() {
+        if line.trim() != "```sh" {
+            continue;
+        }
+        let mut commands = Vec::new();
+        for l in lines.by_ref() {
+            if l.trim() == "```" {
+                break;
+            }
+            if l.starts_with("curl ") {
+                commands.push(l.to_owned());
+            }
+        }
+        while lines.peek().is_some_and(|l| l.trim().is_empty()) {
+            lines.next();
+        }
+        let mut answer = None;
+        if lines.peek().is_some_and(|l| l.trim() == "```json") {
+            lines.next();
+            let json: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+            answer = Some(serde_json::from_str(&json.join("\n")).expect("a JSON answer block"));
+        }
+        let last = commands.len().saturating_sub(1);
+        for (i, c) in commands.into_iter().enumerate() {
+            found.push((c, if i == last { answer.clone() } else { None }));
+        }
+    }
+    found
+}
+
+#[test]
+fn the_control_api_guide_runs_as_written() {
+    let doc = std::fs::read_to_string(format!("{ROOT}/docs/simulator-control.md")).unwrap();
+    let app = twiml_app("<Response><Message>Thanks!</Message></Response>");
+    let sim = SimProcess::start(&["--sms-url", &format!("{app}/sms/inbound")], &[]);
+    let curls = documented_curls(&doc);
+    assert!(curls.len() >= 14, "{} curl examples found", curls.len());
+    for (command, answer) in curls {
+        let run = command
+            .replace("http://127.0.0.1:4010", &sim.base_url)
+            .replace("http://127.0.0.1:8080", &app);
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{run} -w '\\n%{{http_code}}'"))
+            .output()
+            .expect("curl runs");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{command}: {stdout}");
+        let (body, status) = stdout.rsplit_once('\n').unwrap_or(("", &stdout));
+        let status: u16 = status
+            .parse()
+            .unwrap_or_else(|_| panic!("{command}: {stdout}"));
+        match answer {
+            Some(expected) => {
+                let expected: serde_json::Value = serde_json::from_str(
+                    &expected
+                        .to_string()
+                        .replace("http://127.0.0.1:4010", &sim.base_url)
+                        .replace("http://127.0.0.1:8080", &app),
+                )
+                .unwrap();
+                let got: serde_json::Value =
+                    serde_json::from_str(body).unwrap_or_else(|e| panic!("{command}: {e}: {body}"));
+                assert_eq!(got, expected, "{command}");
+            }
+            None => assert!((200..300).contains(&status), "{command}: {status} {body}"),
+        }
+    }
+    sim.stop();
+}

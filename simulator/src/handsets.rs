@@ -22,7 +22,12 @@
 //!   a media URL that is not absolute http(s) (14103) is skipped and logged. A reply to a handset
 //!   that opted out (21610) or is not mobile (21614) is recorded as `failed` with that error and
 //!   no callback. A document that cannot be read is logged as 12100, and the inbound message gets
-//!   `error_code` 12100;
+//!   `error_code` 12100. Only the first 10 `<Message>` verbs are carried out: more are skipped
+//!   with one warning 14109 "TwiML Reply message limit exceeded" (Twilio's limit of replies to
+//!   one inbound message; that the first ten are still sent is UNCONFIRMED);
+//! * a 2xx answer over 64 KiB (`webhook::MAX_ANSWER_BYTES`; Twilio's 64 kB TwiML limit) is not
+//!   read past that: error 11750 "TwiML response body too large" is logged and set on the
+//!   inbound message, and nothing of it is carried out;
 //! * a non-2xx answer, a timeout or a failed connection leaves the inbound message with
 //!   `error_code` 11200 (its status stays `received`); every failed attempt is in the debugger
 //!   log.
@@ -183,7 +188,24 @@ async fn deliver(
     };
     match outcome {
         Outcome::Answered(answer) => {
-            if (200..300).contains(&answer.status) {
+            if (200..300).contains(&answer.status) && answer.too_large {
+                let detail = format!(
+                    "the answer is larger than {} bytes; nothing of it was carried out",
+                    webhook::MAX_ANSWER_BYTES
+                );
+                let mut state = core.state();
+                let now = core.clock.now();
+                let code = webhook::TWIML_TOO_LARGE;
+                webhook::log(
+                    &mut state,
+                    now,
+                    code,
+                    &detail,
+                    Some(&sid),
+                    Some(&inbound.url),
+                );
+                mark_inbound(&mut state, &sid, code, &detail);
+            } else if (200..300).contains(&answer.status) {
                 let mut state = core.state();
                 apply_twiml(
                     &mut state,
@@ -264,7 +286,23 @@ fn apply_twiml(
         );
     }
     let handset = inbound.from.unwrap_or_default();
-    for reply in parsed.messages {
+    let verbs = parsed.messages.len();
+    if verbs > twiml::MAX_REPLIES {
+        let detail = format!(
+            "the answer has {verbs} <Message> verbs; the first {} were carried out, the other {} skipped",
+            twiml::MAX_REPLIES,
+            verbs - twiml::MAX_REPLIES
+        );
+        webhook::log(
+            state,
+            now,
+            webhook::REPLY_LIMIT_EXCEEDED,
+            &detail,
+            Some(sid),
+            Some(url),
+        );
+    }
+    for reply in parsed.messages.into_iter().take(twiml::MAX_REPLIES) {
         if let Err((code, detail)) = send_reply(state, core, &inbound.to, &handset, url, reply, now)
         {
             webhook::log(state, now, code, &detail, Some(sid), Some(url));
@@ -792,6 +830,10 @@ mod tests {
     // ----- TwiML answers (§4.2) ---------------------------------------------------------------
 
     mod twiml_answers {
+        use std::sync::{Arc, Mutex};
+
+        use axum::body::Bytes;
+
         use crate::delivery::testing::{start, HANDSET, SHOP};
         use crate::test_support::*;
         use twilio_wire::message::{Direction, MessageStatus};
@@ -937,6 +979,102 @@ mod tests {
             );
             assert_eq!(sim.messages()[0].error_code, Some(11200));
             assert_eq!(app.hits().len(), 1, "no retry without connection overrides");
+        }
+
+        /// The producers of [`endless_app`]'s answers, each ending when its reader hangs up.
+        type Producers = Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>;
+
+        /// An app (served on a base URL, and as a Router) whose every answer is 200 and an
+        /// endless body of `<Message>` verbs.
+        async fn endless_app() -> (String, axum::Router, Producers) {
+            let producers = Producers::default();
+            let spawned = producers.clone();
+            let app = axum::Router::new().fallback(move || {
+                let spawned = spawned.clone();
+                async move {
+                    let (mut tx, body) =
+                        http_body_util::channel::Channel::<Bytes, axum::Error>::new(4);
+                    let chunk = Bytes::from(
+                        "<Response>".to_owned() + &"<Message>spam</Message>".repeat(400),
+                    );
+                    spawned.lock().unwrap().push(tokio::spawn(async move {
+                        while tx.send_data(chunk.clone()).await.is_ok() {}
+                    }));
+                    axum::body::Body::new(body)
+                }
+            });
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let base = format!("http://{}", listener.local_addr().unwrap());
+            let served = app.clone();
+            tokio::spawn(async move { axum::serve(listener, served).await });
+            (base, app, producers)
+        }
+
+        #[tokio::test]
+        async fn an_answer_over_64_kib_is_11750_and_read_no_further() {
+            let (base, app, producers) = endless_app().await;
+            let (sim, _clock) = start().await;
+            for (how, url) in [
+                ("network", format!("{base}/sms")),
+                ("in process", "http://app.invalid/sms".to_owned()),
+            ] {
+                sim.route_in_process("http://app.invalid", app.clone());
+                sim.set_sms_url(&url);
+                let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+                assert_eq!(d.http_status, 200, "{how}");
+                assert_eq!(d.body.len(), 65_536, "{how}: the first 64 KiB");
+                let inbound = sim.message(&d.sid).unwrap();
+                assert_eq!(inbound.error_code, Some(11750), "{how}");
+                let error = sim.errors().pop().unwrap();
+                assert_eq!(error.code, 11750);
+                assert_eq!(
+                    error.message,
+                    "TwiML response body too large: the answer is larger than 65536 bytes; \
+                     nothing of it was carried out"
+                );
+                assert!(sim.messages_to(HANDSET).is_empty(), "{how}: no reply");
+            }
+            // Both endless answers were hung up on once 64 KiB had been read: their producers end.
+            let producers = std::mem::take(&mut *producers.lock().unwrap());
+            assert_eq!(producers.len(), 2);
+            for producer in producers {
+                tokio::time::timeout(std::time::Duration::from_secs(30), producer)
+                    .await
+                    .expect("the simulator stopped reading the endless answer")
+                    .unwrap();
+            }
+        }
+
+        #[tokio::test]
+        async fn more_than_ten_message_verbs_send_ten_and_warn_14109() {
+            let twiml: &'static str = Box::leak(
+                format!(
+                    "<Response>{}</Response>",
+                    (1..=12)
+                        .map(|i| format!("<Message>reply {i}</Message>"))
+                        .collect::<String>()
+                )
+                .into_boxed_str(),
+            );
+            let app = start_receiver(200, twiml).await;
+            let (sim, _clock) = start().await;
+            sim.set_sms_url(&format!("{}/sms", app.base));
+            sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+            let bodies: Vec<String> = sim
+                .messages_to(HANDSET)
+                .into_iter()
+                .map(|m| m.body)
+                .collect();
+            let first_ten: Vec<String> = (1..=10).map(|i| format!("reply {i}")).collect();
+            assert_eq!(bodies, first_ten);
+            let errors = sim.errors();
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].code, 14109);
+            assert_eq!(
+                errors[0].message,
+                "TwiML Reply message limit exceeded: the answer has 12 <Message> verbs; \
+                 the first 10 were carried out, the other 2 skipped"
+            );
         }
     }
 

@@ -39,6 +39,13 @@
 //!   an app registered with [`Simulator::route_in_process`] called without sockets.
 //! * `control`: the JSON control API under `/_sim/` for tools outside the process (messages,
 //!   inbound, reset, flush, carrier, optout, faults, errors), one table of routes in its docs.
+//! * `serve`: the HTTP server: hyper HTTP/1.1 connections closed after
+//!   [`SimConfig::header_read_timeout`] without a request head (stalled or idle), accept errors
+//!   (`EMFILE`) backed off, a graceful stop.
+//! * `body`: request bodies read whole with a limit and [`SimConfig::body_read_timeout`]; the
+//!   REST API's form body, refused in Twilio's error JSON (413 / 20413, 408, 400).
+//! * [`loopback`]: axum middleware that refuses a non-loopback `Host` (every route of the served
+//!   app) or `Origin` (the control API), around [`twilio_wire::loopback`]'s checks; reusable.
 //! * [`error`]: the error type [`SimError`], what driving the simulator can fail with.
 //!
 //! Everything is deterministic: message SIDs are `SM`/`MM` + a per-simulator counter shared by
@@ -47,6 +54,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -57,15 +65,18 @@ use twilio_wire::sid::{AccountSid, MessageSid};
 
 mod api;
 mod api_faults;
+mod body;
 mod control;
 mod delivery;
 pub mod error;
 mod faults;
 mod handsets;
 mod list;
+pub mod loopback;
 mod media;
 mod numbers;
 mod optout;
+mod serve;
 mod state;
 mod testcreds;
 mod transport;
@@ -92,6 +103,9 @@ pub trait SimClock: Send + Sync {
     /// The current instant, in UTC.
     fn now(&self) -> DateTime<Utc>;
 }
+
+/// The default of [`SimConfig::header_read_timeout`] and [`SimConfig::body_read_timeout`].
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How to start a [`Simulator`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,6 +141,13 @@ pub struct SimConfig {
     /// entries. `usize::MAX` keeps everything; 0 drops each message as soon as it is settled.
     /// Change it later with [`Simulator::set_retention`].
     pub retain: usize,
+    /// How long a connection may take to send a whole request head (request line and headers),
+    /// and how long it may stay idle on keep-alive waiting for the next one, before the server
+    /// closes it (default 30 s; hyper's `header_read_timeout`). Must be more than zero.
+    pub header_read_timeout: Duration,
+    /// How long a request's body may take to arrive whole once its head has (default 30 s):
+    /// past it the request is answered 408. Must be more than zero.
+    pub body_read_timeout: Duration,
 }
 
 impl SimConfig {
@@ -134,7 +155,7 @@ impl SimConfig {
     /// auth token `0123456789abcdef0123456789abcdef`, no numbers, no webhook; test credentials
     /// [`DEFAULT_TEST_ACCOUNT_SID`] (`AC00000000000000000000000000007e57`) /
     /// [`DEFAULT_TEST_AUTH_TOKEN`] (`7e577e577e577e577e577e577e577e57`); retention 100,000
-    /// messages.
+    /// messages; header-read and body-read timeouts of 30 s.
     pub fn for_tests() -> Self {
         SimConfig {
             port: 0,
@@ -145,6 +166,8 @@ impl SimConfig {
             test_account_sid: DEFAULT_TEST_ACCOUNT_SID.to_owned(),
             test_auth_token: DEFAULT_TEST_AUTH_TOKEN.to_owned(),
             retain: state::DEFAULT_RETAIN,
+            header_read_timeout: DEFAULT_READ_TIMEOUT,
+            body_read_timeout: DEFAULT_READ_TIMEOUT,
         }
     }
 }
@@ -156,7 +179,9 @@ pub struct InboundDelivery {
     pub sid: MessageSid,
     /// The HTTP status the app answered with (200 expected).
     pub http_status: u16,
-    /// The body the app answered with (TwiML, or empty), as text.
+    /// The body the app answered with (TwiML, or empty), as text (invalid UTF-8 replaced): at
+    /// most its first 65,536 bytes. A 2xx answer longer than that is Twilio's error 11750 and is
+    /// not carried out (see [`Simulator::errors`]).
     pub body: String,
 }
 
@@ -177,6 +202,8 @@ pub(crate) struct Core {
     pub(crate) api_faults: api_faults::ApiFaultState,
     /// Apps called in process instead of over the network (`transport`).
     pub(crate) routes: transport::Routes,
+    /// [`SimConfig::body_read_timeout`] (`body`).
+    pub(crate) body_read_timeout: Duration,
     state: Mutex<state::SimState>,
 }
 
@@ -195,6 +222,14 @@ fn app(core: &Arc<Core>) -> axum::Router {
         .with_state(core.clone())
 }
 
+/// [`app`] as the server serves it: behind the loopback `Host` check (see [`loopback`]).
+fn served_app(core: &Arc<Core>) -> axum::Router {
+    app(core).layer(axum::middleware::from_fn_with_state(
+        loopback::simulator_error as loopback::Render,
+        loopback::require_loopback_host,
+    ))
+}
+
 /// A running simulated Twilio on `127.0.0.1`. Dropping it stops the server too; prefer
 /// [`Simulator::shutdown`], which waits until it has stopped.
 pub struct Simulator {
@@ -208,8 +243,8 @@ impl Simulator {
     /// API. Timestamps come from `clock`.
     ///
     /// # Errors
-    /// [`SimError::InvalidConfig`] when `account_sid` is not `AC` + 32 hex or `auth_token` is
-    /// empty; [`SimError::Bind`] when the port cannot be bound; [`SimError::Http`] when the
+    /// [`SimError::InvalidConfig`] when `account_sid` is not `AC` + 32 hex, `auth_token` is
+    /// empty or a read timeout is zero; [`SimError::Bind`] when the port cannot be bound; [`SimError::Http`] when the
     /// webhook HTTP client cannot be built.
     pub async fn start(config: SimConfig, clock: Arc<dyn SimClock>) -> Result<Simulator, SimError> {
         let account_sid = AccountSid::parse(&config.account_sid)
@@ -229,6 +264,16 @@ impl Simulator {
             return Err(SimError::InvalidConfig(
                 "the test credentials need their own account SID and a non-empty token".to_owned(),
             ));
+        }
+        for (name, timeout) in [
+            ("header_read_timeout", config.header_read_timeout),
+            ("body_read_timeout", config.body_read_timeout),
+        ] {
+            if timeout.is_zero() {
+                return Err(SimError::InvalidConfig(format!(
+                    "{name} is zero; expected a duration such as 30 s"
+                )));
+            }
         }
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, config.port));
         let listener = tokio::net::TcpListener::bind(addr)
@@ -254,22 +299,21 @@ impl Simulator {
             ),
             api_faults: api_faults::ApiFaultState::default(),
             routes: transport::Routes::default(),
+            body_read_timeout: config.body_read_timeout,
             state: Mutex::new(state::SimState::new(
                 config.numbers,
                 config.sms_url,
                 config.retain,
             )),
         });
-        let app = app(&core);
+        let app = served_app(&core);
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let serving = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = stopped.await;
-            });
-            if let Err(e) = serving.await {
-                tracing::error!(error = %e, "simulated Twilio server stopped with an error");
-            }
-        });
+        let server = tokio::spawn(serve::run(
+            listener,
+            app,
+            config.header_read_timeout,
+            stopped,
+        ));
         Ok(Simulator {
             core,
             stop: Some(stop),
@@ -279,7 +323,8 @@ impl Simulator {
 
     /// The simulator's HTTP app (the Twilio API and the `/_sim/` control API), to call in
     /// process with tower's `oneshot` instead of over loopback: the same handlers the server
-    /// runs, on the same state. Requests are routed by path; the host does not matter.
+    /// runs, on the same state. Requests are routed by path; the host does not matter (the
+    /// server's loopback `Host` check, see [`loopback`], guards the socket only).
     pub fn app(&self) -> axum::Router {
         app(&self.core)
     }

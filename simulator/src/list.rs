@@ -5,7 +5,8 @@
 //!   space, and a filter value starting with a space is read back with `+`.
 //! * `PageSize`: default 50; values outside 1..=1000 are clamped into that range, and a value
 //!   that is not an integer counts as absent (UNCONFIRMED: Twilio's answer to a bad `PageSize` is
-//!   not documented). `Page`: default 0; not a non-negative integer counts as 0.
+//!   not documented). `Page`: default 0; not a non-negative integer counts as 0; a `Page` whose
+//!   records would be numbered past 2^64 − 1 is refused with 400 / 20001 (UNCONFIRMED).
 //! * `PageToken`: `PA` + SID continues after that record (what `next_page_uri` carries, §2.4);
 //!   `PB` + SID gives the page just before that record (what `previous_page_uri` carries;
 //!   UNCONFIRMED, modelled on Twilio's own `PB` tokens). A record that has since been deleted
@@ -77,7 +78,7 @@ impl ListQuery {
                         q.page_size = n.clamp(1, MAX_PAGE_SIZE as i64) as u64;
                     }
                 }
-                "Page" => q.page = value.trim().parse().unwrap_or(0),
+                "Page" => q.page = parse_page(&value),
                 "PageToken" if !value.is_empty() => q.raw_token = Some(value.into_owned()),
                 other
                     if filter_names.contains(&other)
@@ -94,6 +95,31 @@ impl ListQuery {
             }
         }
         q
+    }
+
+    /// Checks that the page's first record number, `Page × PageSize`, and the one after the page
+    /// are counted without overflow (they are the page's `start` and `end`).
+    ///
+    /// # Errors
+    /// 400 / 20001 when `Page × PageSize + PageSize` exceeds 2^64 − 1 (for example
+    /// `Page=18446744073709551615`); UNCONFIRMED: what Twilio answers is not documented.
+    pub(crate) fn check_page(&self) -> Result<(), ApiError> {
+        let after_page = self
+            .page
+            .checked_mul(self.page_size)
+            .and_then(|start| start.checked_add(self.page_size));
+        match after_page {
+            Some(_) => Ok(()),
+            None => Err(ApiError::new(
+                20001,
+                400,
+                format!(
+                    "Invalid Page: {} pages of {} records is past the end of any list; expected \
+                     a Page whose records, Page × PageSize, are numbered below 2^64",
+                    self.page, self.page_size
+                ),
+            )),
+        }
     }
 
     /// The value of filter `name`, if given.
@@ -113,6 +139,16 @@ impl ListQuery {
             "PB" => Some(Token::Before(sid)),
             _ => None,
         }
+    }
+}
+
+/// `Page`: a non-negative integer; one too large for 64 bits reads as `u64::MAX` (and is then
+/// refused by [`ListQuery::check_page`]); anything else counts as 0.
+fn parse_page(value: &str) -> u64 {
+    match value.trim().parse::<u64>() {
+        Ok(n) => n,
+        Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => u64::MAX,
+        Err(_) => 0,
     }
 }
 

@@ -102,13 +102,13 @@ pub(crate) async fn fetch(
             .get(url)
             .build()
             .map_err(|e| retrieval(e.to_string()))?;
-        let answered = transport::in_process(app, request)
+        let answered = transport::in_process(app, request, budget)
             .await
             .map_err(|e| retrieval(e.to_string()))?;
         if !(200..300).contains(&answered.status) {
             return Err(retrieval(format!("answered {}", answered.status)));
         }
-        if answered.body.len() > budget {
+        if answered.truncated {
             return Err(too_big(url));
         }
         return Ok(FetchedMedia {
@@ -250,6 +250,7 @@ pub(crate) async fn list(
         uri.query(),
         &["DateCreated", "DateCreated<", "DateCreated>"],
     );
+    query.check_page()?;
     let dates = DateFilter::from_query(&query, "DateCreated")?;
     let state = core.state();
     let record = state.find(&sid).ok_or_else(|| resource_not_found(&uri))?;

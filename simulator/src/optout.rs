@@ -18,9 +18,12 @@
 //!   — its wording is UNCONFIRMED, §7 — except that a blocked handset gets no help reply, as §7
 //!   says). An auto-reply is delivered to the handset at once (status `delivered`, direction
 //!   `outbound-reply`, `date_sent` = now) and shows in [`crate::Simulator::messages_to`] for the
-//!   handset, but it is not one of the account's messages: it is absent from
-//!   [`crate::Simulator::messages`], the REST API and status callbacks, and has no lifecycle.
-//!   It takes the next SID of the shared message counter (`SM…`), so later SIDs move on by one.
+//!   handset and in the control API's log (`GET /_sim/messages`, marked `"twilio_reply": true`),
+//!   but it is not one of the account's messages: it is absent from
+//!   [`crate::Simulator::messages`], status callbacks and the REST API, whose list leaves it out
+//!   and whose fetch answers 404 / 20404 (§7: Twilio's replies are "not stored as your
+//!   messages"), and has no lifecycle. It takes the next SID of the shared message counter
+//!   (`SM…`), so later SIDs move on by one.
 //! * The keyword message itself is recorded and POSTed to the SMS URL as any inbound message,
 //!   with one extra parameter, `OptOutType` = `STOP`, `START` or `HELP`, after `ApiVersion`
 //!   (Twilio documents it for Advanced Opt-Out; the simulator sends it whenever it handles the

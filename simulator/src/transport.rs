@@ -72,18 +72,29 @@ impl TransportError {
     }
 }
 
-/// An answer, read whole.
+/// An answer, read up to a limit.
 pub(crate) struct Answered {
     /// HTTP status code.
     pub(crate) status: u16,
     /// Its headers.
     pub(crate) headers: HeaderMap,
-    /// Its body.
+    /// Its body, or its first `limit` bytes when it is longer.
     pub(crate) body: Bytes,
+    /// True when the body is longer than the limit: reading stopped there and `body` holds the
+    /// first `limit` bytes.
+    pub(crate) truncated: bool,
+}
+
+/// Appends `chunk` to `body` up to `limit` bytes in all; true when some of it did not fit.
+fn append_capped(body: &mut Vec<u8>, chunk: &[u8], limit: usize) -> bool {
+    let room = limit.saturating_sub(body.len());
+    body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    chunk.len() > room
 }
 
 /// Sends `request` (built with `client`) to its app, in process when [`Routes`] has one for its
-/// URL, else over the network, and reads the whole answer.
+/// URL, else over the network, and reads the answer's body up to `limit` bytes: past it the
+/// reading stops (the rest is never buffered) and [`Answered::truncated`] is set.
 ///
 /// # Errors
 /// [`TransportError`] as its variants say.
@@ -91,28 +102,39 @@ pub(crate) async fn execute(
     routes: &Routes,
     client: &reqwest::Client,
     request: reqwest::Request,
+    limit: usize,
 ) -> Result<Answered, TransportError> {
     if let Some(app) = routes.find(request.url().as_str()) {
-        return in_process(app, request).await;
+        return in_process(app, request, limit).await;
     }
-    let response = client
+    let mut response = client
         .execute(request)
         .await
         .map_err(|e| TransportError::from_reqwest(&e))?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response
-        .bytes()
+    let mut body = Vec::new();
+    let mut truncated = false;
+    while let Some(chunk) = response
+        .chunk()
         .await
-        .map_err(|e| TransportError::from_reqwest(&e))?;
+        .map_err(|e| TransportError::from_reqwest(&e))?
+    {
+        if append_capped(&mut body, &chunk, limit) {
+            truncated = true;
+            break;
+        }
+    }
     Ok(Answered {
         status,
         headers,
-        body,
+        body: Bytes::from(body),
+        truncated,
     })
 }
 
-/// Calls `app` with `request`, without sockets.
+/// Calls `app` with `request`, without sockets, and reads the answer's body up to `limit`
+/// bytes as [`execute`] does.
 ///
 /// # Errors
 /// [`TransportError::Read`] when the request cannot be converted (a streaming body) or the
@@ -120,7 +142,9 @@ pub(crate) async fn execute(
 pub(crate) async fn in_process(
     app: Router,
     request: reqwest::Request,
+    limit: usize,
 ) -> Result<Answered, TransportError> {
+    use http_body_util::BodyExt as _;
     let request: axum::http::Request<reqwest::Body> = request
         .try_into()
         .map_err(|e: reqwest::Error| TransportError::Read(e.to_string()))?;
@@ -130,13 +154,23 @@ pub(crate) async fn in_process(
     };
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .map_err(|e| TransportError::Read(e.to_string()))?;
+    let mut stream = response.into_body();
+    let mut body = Vec::new();
+    let mut truncated = false;
+    while let Some(frame) = stream.frame().await {
+        let frame = frame.map_err(|e| TransportError::Read(e.to_string()))?;
+        if let Ok(chunk) = frame.into_data() {
+            if append_capped(&mut body, &chunk, limit) {
+                truncated = true;
+                break;
+            }
+        }
+    }
     Ok(Answered {
         status,
         headers,
-        body,
+        body: Bytes::from(body),
+        truncated,
     })
 }
 

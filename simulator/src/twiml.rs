@@ -22,6 +22,11 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
+/// The most `<Message>` replies carried out for one inbound message: Twilio's limit (warning
+/// 14109 "TwiML Reply message limit exceeded": "the limit for replies to one inbound message is
+/// 10").
+pub(crate) const MAX_REPLIES: usize = 10;
+
 /// One `<Message>` verb.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct TwimlMessage {

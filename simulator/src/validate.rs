@@ -36,7 +36,7 @@
 //!    underscores, or longer than 4,000 characters;
 //! 10. 21624 a `ValidityPeriod` that is not an integer in 1..=36000 (OAI 2026 range);
 //! 11. 20001 any other malformed value (UNCONFIRMED code): a boolean that is not true/false,
-//!     `Attempt` not an integer, `MaxPrice` not a number, a value outside its enum
+//!     `Attempt` not an integer, `MaxPrice` not a finite number ≥ 0 (`NaN`, `inf`, `-1`), a value outside its enum
 //!     (`ContentRetention`, `AddressRetention`, `TrafficType`, `ScheduleType`, `RiskCheck`), a
 //!     malformed `MessagingServiceSid` (`MG`…), `ApplicationSid` (`AP`…) or `ContentSid`
 //!     (`HX`…), `ScheduleType=fixed` without a valid ISO 8601 `SendAt`.
@@ -239,8 +239,18 @@ pub(crate) fn create_request(
             .map_err(|_| invalid("Attempt", v, "an integer"))?;
     }
     if let Some(v) = first(params, "MaxPrice") {
-        v.parse::<f64>()
-            .map_err(|_| invalid("MaxPrice", v, "a number"))?;
+        // `NaN`, `inf` and negative prices parse as f64 but are no price.
+        v.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|p| p.is_finite() && *p >= 0.0)
+            .ok_or_else(|| {
+                invalid(
+                    "MaxPrice",
+                    v,
+                    "a price: a number of at least 0, such as 0.05",
+                )
+            })?;
     }
     for (name, allowed) in [
         ("ContentRetention", &["retain", "discard"][..]),
@@ -409,7 +419,7 @@ mod tests {
 
     #[test]
     fn malformed_values_are_refused() {
-        let cases: [(&[(&str, &str)], u32); 17] = [
+        let cases: [(&[(&str, &str)], u32); 21] = [
             (&[("StatusCallback", "ftp://example.com/s")], 21609),
             (
                 &[("StatusCallback", "https://my_host.example.com/s")],
@@ -423,6 +433,10 @@ mod tests {
             (&[("ShortenUrls", "1")], 20001),
             (&[("Attempt", "two")], 20001),
             (&[("MaxPrice", "cheap")], 20001),
+            (&[("MaxPrice", "NaN")], 20001),
+            (&[("MaxPrice", "inf")], 20001),
+            (&[("MaxPrice", "-infinity")], 20001),
+            (&[("MaxPrice", "-0.05")], 20001),
             (&[("ContentRetention", "keep")], 20001),
             (&[("TrafficType", "paid")], 20001),
             (&[("RiskCheck", "maybe")], 20001),

@@ -45,6 +45,10 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const TOTAL_TIMEOUT: Duration = Duration::from_secs(15);
 /// Most retries a connection override may ask for.
 const MAX_RETRIES: u32 = 5;
+/// The most of an app's answer that is read, in bytes: Twilio's 64 kB limit on a TwiML answer
+/// (error 11750 "TwiML response body too large"; read as 64 KiB, 65,536 bytes). Reading stops
+/// past it, so a huge answer costs no memory; the answer counts as too large.
+pub(crate) const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// Debugger code: the app could not be reached, did not answer in time, or answered non-2xx.
 pub(crate) const HTTP_RETRIEVAL_FAILURE: u32 = 11200;
@@ -58,6 +62,11 @@ pub(crate) const TO_ATTRIBUTE_INVALID: u32 = 14101;
 pub(crate) const FROM_ATTRIBUTE_INVALID: u32 = 14102;
 /// Debugger code: a `<Message>` with no text and no media, or too much of either.
 pub(crate) const INVALID_BODY: u32 = 14103;
+/// Debugger code: the answer to the inbound webhook is over [`MAX_ANSWER_BYTES`].
+pub(crate) const TWIML_TOO_LARGE: u32 = 11750;
+/// Debugger code (a warning): more `<Message>` replies than Twilio sends for one inbound
+/// message ([`crate::twiml::MAX_REPLIES`]).
+pub(crate) const REPLY_LIMIT_EXCEEDED: u32 = 14109;
 
 /// Twilio's title for a debugger `code` (ERR).
 fn title(code: u32) -> &'static str {
@@ -68,6 +77,8 @@ fn title(code: u32) -> &'static str {
         TO_ATTRIBUTE_INVALID => "\"To\" Attribute is Invalid",
         FROM_ATTRIBUTE_INVALID => "Message \"From\" Attribute is Invalid",
         INVALID_BODY => "Message Invalid Body",
+        TWIML_TOO_LARGE => "TwiML response body too large",
+        REPLY_LIMIT_EXCEEDED => "TwiML Reply message limit exceeded",
         _ => "Error",
     }
 }
@@ -75,8 +86,9 @@ fn title(code: u32) -> &'static str {
 /// One entry of the simulator's debugger log, Twilio's Console "Debugger" in miniature.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DebuggerEvent {
-    /// Twilio's error code: 11200 (HTTP retrieval failure), 12100 (document parse failure),
-    /// 12200 (schema validation warning), 14101/14102/14103 (bad `<Message>` to/from/body).
+    /// Twilio's error code: 11200 (HTTP retrieval failure), 11750 (TwiML answer over 64 KiB),
+    /// 12100 (document parse failure), 12200 (schema validation warning), 14101/14102/14103
+    /// (bad `<Message>` to/from/body), 14109 (more than 10 `<Message>` replies).
     pub code: u32,
     /// Twilio's title for the code, a colon, and what exactly happened, for example
     /// `HTTP retrieval failure: the app answered HTTP 500`.
@@ -128,8 +140,10 @@ pub(crate) fn client() -> Result<reqwest::Client, SimError> {
 pub(crate) struct Answer {
     /// HTTP status code.
     pub(crate) status: u16,
-    /// Body as text (lossy UTF-8).
+    /// Body as text (lossy UTF-8): at most [`MAX_ANSWER_BYTES`] of it.
     pub(crate) body: String,
+    /// True when the body was longer than [`MAX_ANSWER_BYTES`] (reading stopped there).
+    pub(crate) too_large: bool,
 }
 
 /// The connection overrides of a URL's fragment (see the module docs).
@@ -246,10 +260,11 @@ async fn post_once(
     let request = request
         .build()
         .map_err(|e| TransportError::Read(e.to_string()))?;
-    let answered = transport::execute(&core.routes, &core.http, request).await?;
+    let answered = transport::execute(&core.routes, &core.http, request, MAX_ANSWER_BYTES).await?;
     Ok(Answer {
         status: answered.status,
         body: String::from_utf8_lossy(&answered.body).into_owned(),
+        too_large: answered.truncated,
     })
 }
 
@@ -273,6 +288,7 @@ pub(crate) async fn deliver(
             (0, Some(WebhookFault::ServerError)) => Outcome::Answered(Answer {
                 status: 500,
                 body: String::new(),
+                too_large: false,
             }),
             (0, Some(WebhookFault::Timeout)) => {
                 // The app gets the request; its answer is too late to count.
@@ -339,9 +355,10 @@ pub(crate) async fn deliver(
 
 impl crate::Simulator {
     /// The debugger log, oldest first: every failed webhook or status-callback attempt (11200),
-    /// every TwiML answer that could not be read (12100) or was partly skipped (12200), and every
-    /// `<Message>` reply refused for its `to` (14101), `from` (14102) or body (14103). Only the
-    /// newest [`crate::SimConfig::retain`] events are kept.
+    /// every TwiML answer over 64 KiB (11750), that could not be read (12100) or was partly
+    /// skipped (12200), every `<Message>` reply refused for its `to` (14101), `from` (14102) or
+    /// body (14103), and every answer with more than 10 replies (14109). Only the newest
+    /// [`crate::SimConfig::retain`] events are kept.
     pub fn errors(&self) -> Vec<DebuggerEvent> {
         self.core.state().debugger()
     }

@@ -23,9 +23,13 @@
 //!   [`webhook::WebhookError`] that says what is missing or wrong).
 //! * [`page`]: list pages (§2.4): the eight meta keys ([`page::PageMeta`]) with host-relative
 //!   paging URIs, [`page::MessagePage`] (`messages`) and [`page::MediaPage`] (`media_list`).
+//! * [`loopback`]: not a Twilio format but shared by both local servers: pure checks that keep a
+//!   loopback server to local tools (`Host`, `Origin`, `Content-Type`), each refusal a
+//!   [`loopback::Refusal`] with its HTTP status.
 
 pub mod date;
 pub mod error;
+pub mod loopback;
 pub mod message;
 pub mod page;
 pub mod segments;

@@ -78,10 +78,13 @@ impl PageMeta {
             }
             format!("{}?{}", links.path, query.finish())
         };
-        let start = links.page * links.page_size;
+        let start = links.page.saturating_mul(links.page_size);
         PageMeta {
             first_page_uri: uri(0, None),
-            end: (start + links.count).saturating_sub(1).max(start),
+            end: start
+                .saturating_add(links.count)
+                .saturating_sub(1)
+                .max(start),
             previous_page_uri: links
                 .previous_token
                 .as_deref()
@@ -92,7 +95,7 @@ impl PageMeta {
             next_page_uri: links
                 .next_token
                 .as_deref()
-                .map(|t| uri(links.page + 1, Some(t))),
+                .map(|t| uri(links.page.saturating_add(1), Some(t))),
             page: links.page,
         }
     }

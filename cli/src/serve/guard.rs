@@ -9,7 +9,8 @@
 //! - With `--token`, every request needs `Authorization: Bearer <token>`, except Twilio's
 //!   webhooks (`/sms/*`), which the engine checks by `X-Twilio-Signature`.
 //!
-//! Each refusal is 403 or 415 in ServiceNow's error shape, saying what was wrong and what was
+//! The checks are `twilio_wire::loopback`'s, shared with the simulator's control API; each
+//! refusal is 403 or 415 in ServiceNow's error shape, saying what was wrong and what was
 //! expected.
 
 use axum::extract::Request;
@@ -18,6 +19,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
+use twilio_wire::loopback::{self, Refusal};
 
 /// The rules of one server.
 #[derive(Clone, Debug, Default)]
@@ -37,23 +39,10 @@ fn refuse(status: StatusCode, message: String, detail: &str) -> Response {
         .into_response()
 }
 
-/// Whether a `Host` (or an `Origin`'s host) names this machine: `127.0.0.1`, `localhost` or
-/// `[::1]`, with or without a port.
-pub fn is_loopback_host(host: &str) -> bool {
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or_default()
-    } else {
-        host.rsplit_once(':').map_or(host, |(h, _)| h)
-    };
-    matches!(name, "127.0.0.1" | "localhost" | "::1")
-}
-
-/// Whether an `Origin` is a page served from this machine over http(s).
-pub fn is_loopback_origin(origin: &str) -> bool {
-    origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"))
-        .is_some_and(is_loopback_host)
+/// A refusal of `twilio_wire::loopback`, in ServiceNow's error shape.
+fn refused(r: Refusal, detail: &str) -> Response {
+    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::FORBIDDEN);
+    refuse(status, r.message, detail)
 }
 
 /// The middleware: checks `req` against the rules, then runs the rest.
@@ -61,11 +50,13 @@ pub async fn check(guard: Guard, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let webhook = path.starts_with("/sms/");
     let headers = req.headers();
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
     if let Some(token) = &guard.token {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
+        let given = header(header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer "));
         if !webhook && given != Some(token.as_str()) {
             return refuse(
                 StatusCode::FORBIDDEN,
@@ -73,73 +64,25 @@ pub async fn check(guard: Guard, req: Request, next: Next) -> Response {
                 "the header Authorization: Bearer <the --token the server was started with>",
             );
         }
-    } else {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        if !is_loopback_host(host) {
-            return refuse(
-                StatusCode::FORBIDDEN,
-                format!("Host '{host}' is not this machine"),
-                "Host 127.0.0.1, localhost or [::1] (start with --bind and --token to serve others)",
-            );
-        }
+    } else if let Err(r) = loopback::check_host(header(header::HOST)) {
+        return refused(r, "start with --bind and --token to serve other machines");
     }
     let mutating = matches!(
         *req.method(),
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
-    if mutating && path.starts_with("/api/") && !path.starts_with("/api/now/") {
-        if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            if !is_loopback_origin(origin) {
-                return refuse(
-                    StatusCode::FORBIDDEN,
-                    format!("cross-site request from Origin '{origin}'"),
-                    "no Origin, or a page of http://127.0.0.1, http://localhost or http://[::1]",
-                );
-            }
-        }
-        let json = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        if !json {
-            return refuse(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "the body is not JSON".into(),
-                "Content-Type: application/json",
+    if mutating && path.starts_with("/api/") {
+        if let Err(r) = loopback::check_origin(header(header::ORIGIN)) {
+            return refused(
+                r,
+                "no cross-site request: use the page this server serves, or curl",
             );
+        }
+        if let Err(r) =
+            loopback::check_content_type(header(header::CONTENT_TYPE), &["application/json"])
+        {
+            return refused(r, "a JSON body (docs/serve.md)");
         }
     }
     next.run(req).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loopback_hosts_and_origins_are_told_apart() {
-        for h in [
-            "127.0.0.1",
-            "127.0.0.1:8080",
-            "localhost:1",
-            "[::1]:80",
-            "[::1]",
-        ] {
-            assert!(is_loopback_host(h), "{h}");
-        }
-        for h in [
-            "evil.example",
-            "127.0.0.1.evil.example:80",
-            "",
-            "10.0.0.1:8080",
-        ] {
-            assert!(!is_loopback_host(h), "{h}");
-        }
-        assert!(is_loopback_origin("http://localhost:3000"));
-        assert!(!is_loopback_origin("https://evil.example"));
-        assert!(!is_loopback_origin("null"));
-    }
 }

@@ -67,7 +67,11 @@ let SERVER = "";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function flush() {
-  const r = await fetch(BASE + FLUSH_PATH, { method: "POST" });
+  // The control API takes JSON only (a cross-site page cannot send it without a preflight).
+  const r = await fetch(BASE + FLUSH_PATH, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+  });
   await r.arrayBuffer();
   return r.status;
 }

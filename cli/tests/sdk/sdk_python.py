@@ -119,7 +119,13 @@ SERVER = Recorder()
 
 def flush():
     """Asks the simulator to apply due status transitions; returns the HTTP status (404: none)."""
-    req = urllib.request.Request(BASE + FLUSH_PATH, data=b"", method="POST")
+    # The control API takes JSON only (a cross-site page cannot send it without a preflight).
+    req = urllib.request.Request(
+        BASE + FLUSH_PATH,
+        data=b"",
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     try:
         with NO_PROXY.open(req, timeout=5) as r:
             return r.status

@@ -17,7 +17,8 @@
 //! test credentials of [`crate::testcreds`] (create only; 403 / 20008 elsewhere), with the same
 //! account in the path; otherwise 401 / 20003. POST bodies are
 //! `application/x-www-form-urlencoded` whatever the `Content-Type` header says; `+` and `%20`
-//! both decode to a space and `MediaUrl` may repeat.
+//! both decode to a space and `MediaUrl` may repeat. A body over 2 MiB answers 413 / 20413, one
+//! that does not arrive in time 408 (see [`crate::body`]), in the same error JSON.
 //!
 //! Create, with live credentials: the API faults of [`crate::api_faults`] first, then the checks
 //! of [`crate::validate`], then the media fetch of [`crate::media`]; the message is recorded with
@@ -39,7 +40,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
@@ -49,6 +49,7 @@ use twilio_wire::page::MessagePage;
 use twilio_wire::sid::MessageSid;
 use twilio_wire::ApiError;
 
+use crate::body::FormParams;
 use crate::list::{page_of, window, DateFilter, ListQuery, Page};
 use crate::state::{NewMessage, Record, SimState};
 use crate::validate::Credentials;
@@ -96,10 +97,9 @@ async fn create_message(
     State(core): State<Arc<Core>>,
     Path(account): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    FormParams(params): FormParams,
 ) -> Result<(StatusCode, Json<Message>), ApiReply> {
     let caller = authenticate(&core, &headers, &account)?;
-    let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     if caller == Caller::Test {
         return create_test_message(&core, &params);
     }
@@ -235,6 +235,7 @@ async fn list_messages(
         uri.query(),
         &["To", "From", "DateSent", "DateSent<", "DateSent>"],
     );
+    query.check_page()?;
     let dates = DateFilter::from_query(&query, "DateSent")?;
     let number = |name: &str| {
         query
@@ -305,11 +306,10 @@ async fn update_message(
     Path((account, file)): Path<(String, String)>,
     headers: HeaderMap,
     uri: Uri,
-    body: Bytes,
+    FormParams(params): FormParams,
 ) -> Result<Json<Message>, ApiReply> {
     live_only(&core, &headers, &account)?;
     let sid = message_sid(&file, &uri)?;
-    let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let value = |name: &str| {
         params
             .iter()
@@ -737,6 +737,52 @@ mod tests {
             .iter()
             .map(|m| m["sid"].as_str().unwrap().to_owned())
             .collect()
+    }
+
+    #[tokio::test]
+    async fn a_page_numbered_past_64_bits_is_400_not_a_wrap() {
+        let sim = sim().await;
+        let created: Value = post_form(&sim, "To=%2B14155552671&From=%2B14155550100&Body=hi")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let sid = created["sid"].as_str().unwrap();
+        let http = reqwest::Client::new();
+        let get = |path: String| {
+            http.get(format!("{}{path}", sim.base_url()))
+                .basic_auth(sim.account_sid(), Some(sim.auth_token()))
+                .send()
+        };
+        let base = format!("/2010-04-01/Accounts/{}/Messages", sim.account_sid());
+        for query in [
+            "Page=18446744073709551615",
+            "Page=18446744073709551616",
+            "Page=368934881474191032&PageSize=50",
+            "Page=18446744073709551&PageSize=1000",
+        ] {
+            for path in [
+                format!("{base}.json?{query}"),
+                format!("{base}/{sid}/Media.json?{query}"),
+            ] {
+                let resp = get(path.clone()).await.unwrap();
+                assert_eq!(resp.status(), 400, "{path}");
+                let v: Value = resp.json().await.unwrap();
+                assert_error_shape(&v, 20001, 400);
+                assert!(
+                    v["message"].as_str().unwrap().starts_with("Invalid Page: "),
+                    "{v}"
+                );
+            }
+        }
+        // The last page that can be counted is answered (empty).
+        let resp = get(format!("{base}.json?Page=368934881474191031&PageSize=50"))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["start"], 18_446_744_073_709_551_550_u64);
+        assert_eq!(v["messages"], serde_json::json!([]));
     }
 
     #[tokio::test]

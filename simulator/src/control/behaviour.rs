@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
+use super::{e164, error, ControlError, ControlJson};
 use crate::faults::{Rule, WebhookFault};
-use crate::{delivery, numbers, CallbackFault, CarrierProfile, Core, DebuggerEvent, FaultScope};
+use crate::{delivery, CallbackFault, CarrierProfile, Core, DebuggerEvent, FaultScope};
 
 /// The routes of this module.
 pub(super) fn router() -> Router<Arc<Core>> {
@@ -31,6 +31,7 @@ async fn flush(State(core): State<Arc<Core>>) -> Json<serde_json::Value> {
 
 /// The body of `POST /_sim/carrier` (and its answer).
 #[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 struct CarrierRequest {
     number: String,
     profile: CarrierProfile,
@@ -38,28 +39,29 @@ struct CarrierRequest {
 
 async fn carrier(
     State(core): State<Arc<Core>>,
-    Json(req): Json<CarrierRequest>,
-) -> Json<CarrierRequest> {
-    let number = numbers::normalise(&req.number);
+    ControlJson(req): ControlJson<CarrierRequest>,
+) -> Result<Json<CarrierRequest>, ControlError> {
+    let number = e164("number", &req.number)?;
     {
         let mut state = core.state();
         state.delivery.set_carrier(&number, req.profile);
     }
-    Json(CarrierRequest {
+    Ok(Json(CarrierRequest {
         number,
         profile: req.profile,
-    })
+    }))
 }
 
 /// The body of `POST /_sim/optout`.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct OptOutRequest {
     enabled: bool,
 }
 
 async fn optout(
     State(core): State<Arc<Core>>,
-    Json(req): Json<OptOutRequest>,
+    ControlJson(req): ControlJson<OptOutRequest>,
 ) -> Json<serde_json::Value> {
     core.state().optout.set_handling(req.enabled);
     Json(json!({ "enabled": req.enabled }))
@@ -91,14 +93,19 @@ struct FaultsRequest {
     api: Option<Option<crate::ApiFault>>,
 }
 
-async fn faults(State(core): State<Arc<Core>>, Json(req): Json<FaultsRequest>) -> Response {
+async fn faults(
+    State(core): State<Arc<Core>>,
+    ControlJson(req): ControlJson<FaultsRequest>,
+) -> Result<Json<serde_json::Value>, ControlError> {
     let probability = req.probability.unwrap_or(1.0);
     if !(0.0..=1.0).contains(&probability) {
-        let error = format!("probability must be between 0 and 1, got {probability}");
-        return (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response();
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            format!("probability must be between 0 and 1, got {probability}"),
+        ));
     }
-    let scope = match req.number {
-        Some(n) => FaultScope::Number(n),
+    let scope = match req.number.as_deref() {
+        Some(n) => FaultScope::Number(e164("number", n)?),
         None => FaultScope::Global,
     };
     if let Some(seed) = req.seed {
@@ -128,7 +135,7 @@ async fn faults(State(core): State<Arc<Core>>, Json(req): Json<FaultsRequest>) -
     if let Some(fault) = req.webhook {
         Rule::set(&mut state.faults.webhook, scope, fault, probability);
     }
-    Json(json!({})).into_response()
+    Ok(Json(json!({})))
 }
 
 async fn errors(State(core): State<Arc<Core>>) -> Json<Vec<DebuggerEvent>> {

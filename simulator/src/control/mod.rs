@@ -1,36 +1,59 @@
 //! The simulator's control API under `/_sim/`: JSON, no authentication, loopback only, for tools
-//! outside the process (`convsms sim`, SDK tests in other languages). Every route, with the Rust
-//! call it mirrors:
+//! outside the process (`convsms sim`, SDK tests in other languages). The user's guide, with curl
+//! examples, is `docs/simulator-control.md`. Every route, with the Rust call it mirrors:
 //!
 //! | route | body | answer | Rust | module |
 //! |---|---|---|---|---|
-//! | `GET /_sim/messages[?to=E164]` | | 200 + `[Message…]`, oldest first | [`crate::Simulator::messages_to`], [`crate::Simulator::messages`] | `messages` |
-//! | `POST /_sim/inbound` | `{"from", "to", "body"?, "media_urls"?}` | 200 + `{"sid", "http_status", "body"}` | [`crate::Simulator::send_inbound`] | `messages` |
+//! | `GET /_sim/messages[?to=E164]` | | 200 + `[Message… + "twilio_reply"]`, oldest first | [`crate::Simulator::messages_to`], [`crate::Simulator::messages`] | `messages` |
+//! | `POST /_sim/inbound` | `{"from", "to", "body"?, "media_urls"?}` or the form `From=&To=&Body=&MediaUrl=` | 200 + `{"sid", "http_status", "body"}` | [`crate::Simulator::send_inbound`] | `messages` |
+//! | `POST /_sim/sms_url` | `{"url"}` | 200 + the same | [`crate::Simulator::set_sms_url`] | `messages` |
 //! | `POST /_sim/reset` | none | 204 | [`crate::Simulator::reset`] | `messages` |
 //! | `POST /_sim/flush` | none | 200 + `{"callbacks": n}` | [`crate::Simulator::run_due`] | `behaviour` |
-//! | `POST /_sim/carrier` | `{"number", "profile"}` | 200 + the same, number normalised | [`crate::Simulator::set_carrier`] | `behaviour` |
+//! | `POST /_sim/carrier` | `{"number", "profile"}` | 200 + the same, number in E.164 | [`crate::Simulator::set_carrier`] | `behaviour` |
 //! | `POST /_sim/optout` | `{"enabled": bool}` | 200 + `{"enabled"}` | [`crate::Simulator::set_opt_out_handling`] | `behaviour` |
 //! | `POST /_sim/faults` | see below | 200 + `{}` | [`crate::Simulator::set_fault_seed`], [`crate::Simulator::clear_faults`], [`crate::Simulator::set_callback_fault`], [`crate::Simulator::set_webhook_fault`], [`crate::Simulator::set_api_fault`] | `behaviour` |
 //! | `GET /_sim/errors` | | 200 + `[{"code", "message", "sid", "url", "at"}…]`, oldest first | [`crate::Simulator::errors`] | `behaviour` |
 //!
-//! Errors are `{"error": "…"}` with a 4xx/5xx status; a malformed JSON body gets axum's JSON
-//! rejection instead (HTTP 400/415/422 with a plain-text body), on every route.
+//! Every request, refused before anything changes, with `{"error": "…"}` saying what was wrong
+//! and what was expected:
+//!
+//! * 403 when a browser sent a foreign `Origin` (anything but `http(s)://127.0.0.1`,
+//!   `localhost` or `[::1]`, any port), on every route; and (the server's check, not the in-process
+//!   app's) when the `Host` is not one of those names (DNS rebinding). See [`crate::loopback`].
+//! * 415 when a POST does not declare `Content-Type: application/json` (on `/_sim/inbound`, or
+//!   `application/x-www-form-urlencoded`): a cross-site page can send `text/plain` without a
+//!   preflight, never JSON.
+//! * 400 when the JSON does not parse or has the wrong shape (serde's reason: a missing or
+//!   unknown key, a wrong type); an empty body reads as `{}`. 413 over 1 MiB; 408 when the body
+//!   does not arrive within [`crate::SimConfig::body_read_timeout`].
+//! * 400 when a phone number (`number` of carrier and faults, `from` and `to` of inbound) is not
+//!   a valid number in international form: it is stored in E.164.
+//!
+//! Routes:
 //!
 //! * `GET /_sim/messages?to=E164`: the retained Message resources sent to `to`, oldest first;
-//!   without `to`, every retained message (see [`crate::SimConfig::retain`]). A `+` that was not percent-encoded arrives as a space; a leading space
-//!   is read back as `+`.
+//!   without `to`, every retained message (see [`crate::SimConfig::retain`]). A `+` that was not
+//!   percent-encoded arrives as a space; a leading space is read back as `+`. Each entry is the
+//!   Message resource plus `"twilio_reply"`: `true` for Twilio's own STOP/START/HELP replies
+//!   (see `optout`), which take a MessageSid of the shared counter but are not the account's
+//!   messages: Twilio's REST API neither lists them nor finds them (fetch answers 404 / 20404,
+//!   as §7 says they are "not stored as your messages"); `false` for the account's messages.
 //! * `POST /_sim/inbound` with `{"from", "to", "body", "media_urls"}` (`body` and `media_urls`
-//!   optional): a handset texts the account. 400 + `{"error"}` for [`crate::SimError::NoSmsUrl`]
-//!   / [`crate::SimError::NotAccountNumber`]; 502 + `{"error"}` when the webhook could not be
-//!   delivered; 504 + `{"error"}` when an injected timeout fault lost the answer.
+//!   optional; unknown keys refused), or a Twilio-style form `From`, `To`, `Body`, `MediaUrl`
+//!   (repeatable): a handset texts the account. 400 + `{"error"}` without an SMS URL (the message
+//!   says to start `convsms sim --sms-url URL` or to POST `/_sim/sms_url`) or when `to` is not
+//!   one of the account's numbers; 502 + `{"error"}` when the webhook could not be delivered;
+//!   504 + `{"error"}` when an injected timeout fault lost the answer.
+//! * `POST /_sim/sms_url` with `{"url": "http://127.0.0.1:8080/sms/inbound"}`: the account's
+//!   messaging webhook from now on; 400 unless an absolute http(s) URL.
 //! * `POST /_sim/reset`: forgets every message, media file, schedule, opt-out block, status
 //!   callback and debugger entry, restarts the SID counters, and removes every fault (API faults
 //!   and their generator too); the account's numbers and SMS URL stay. Everything else the state
 //!   holds returns to its start-up value (the retention window stays as set). Empty body.
 //! * `POST /_sim/flush`: the simulator cannot move a clock it does not own: it applies what is
-//!   due by the clock it was started with. A standalone server runs on wall time, so a flush
-//!   there delivers whatever has become due since the messages were created (nothing runs on its
-//!   own: no background timer).
+//!   due by the clock it was started with. A server on wall time delivers whatever has become
+//!   due since the messages were created (the simulator itself runs no background timer;
+//!   `convsms sim` flushes every 200 ms).
 //! * `POST /_sim/carrier`: profiles in snake case: `delivers`, `unreachable`,
 //!   `unknown_handset`, `landline`, `filtered`, `unknown_error`, `not_mobile`
 //!   ([`crate::CarrierProfile`]).
@@ -40,22 +63,395 @@
 //!   order: `seed` restarts the generators, `clear` removes every rule, then each of `api` /
 //!   `callback` / `webhook` sets the rule of the scope (`number`, matching a message's `From` or
 //!   `To`; global without it) with `probability` (default 1); a `null` fault removes that scope's
-//!   rule. 400 + `{"error"}` when `probability` is outside `[0, 1]` (nothing is changed then).
-//!   Faults: [`crate::CallbackFault`], [`crate::WebhookFault`] (see `faults`) and
-//!   [`crate::ApiFault`]: `{"kind": "rate_limit"}` (429 / 20429), `{"kind": "server_error"}`
-//!   (500 / 20500), `{"kind": "latency", "ms": 1500}`, on `POST …/Messages.json` only (see
-//!   `api_faults`).
+//!   rule. 400 + `{"error"}` when `probability` is outside `[0, 1]` or `number` is not a valid
+//!   number (nothing is changed then). Faults: [`crate::CallbackFault`], [`crate::WebhookFault`]
+//!   (see `faults`) and [`crate::ApiFault`]: `{"kind": "rate_limit"}` (429 / 20429),
+//!   `{"kind": "server_error"}` (500 / 20500), `{"kind": "latency", "ms": 1500}`, on
+//!   `POST …/Messages.json` only (see `api_faults`).
 
 use std::sync::Arc;
 
-use axum::Router;
+use axum::extract::{FromRequest, Request};
+use axum::http::{Method, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
 
-use crate::Core;
+use crate::body::read_body;
+use crate::{loopback, numbers, Core};
 
 mod behaviour;
 mod messages;
 
-/// Every `/_sim/` route.
+/// `application/json`.
+const JSON: &str = "application/json";
+/// `application/x-www-form-urlencoded`.
+const FORM: &str = "application/x-www-form-urlencoded";
+/// The largest control request body read, in bytes.
+const MAX_CONTROL_BYTES: usize = 1024 * 1024;
+
+/// Every `/_sim/` route, behind the `Origin` and `Content-Type` checks (the `Host` check is the
+/// server's, see [`crate::loopback`]).
 pub(crate) fn router() -> Router<Arc<Core>> {
-    messages::router().merge(behaviour::router())
+    messages::router()
+        .merge(behaviour::router())
+        .route_layer(from_fn(require_body_type))
+        .route_layer(from_fn_with_state(
+            loopback::json_error as loopback::Render,
+            loopback::require_loopback_origin,
+        ))
+}
+
+/// A control API error: `status` and `{"error": message}`.
+#[derive(Debug)]
+pub(crate) struct ControlError {
+    status: StatusCode,
+    message: String,
+}
+
+impl IntoResponse for ControlError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(serde_json::json!({ "error": self.message })),
+        )
+            .into_response()
+    }
+}
+
+/// A [`ControlError`] of `status` saying `message`.
+pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> ControlError {
+    ControlError {
+        status,
+        message: message.into(),
+    }
+}
+
+/// The media types a mutating request to `path` may declare.
+fn accepted_body_types(path: &str) -> &'static [&'static str] {
+    if path == "/_sim/inbound" {
+        &[JSON, FORM]
+    } else {
+        &[JSON]
+    }
+}
+
+/// Middleware: a request other than GET or HEAD must declare `Content-Type: application/json`
+/// (on `/_sim/inbound`, or `application/x-www-form-urlencoded`), else 415 `{"error"}`.
+async fn require_body_type(request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let accepted = accepted_body_types(request.uri().path());
+    match loopback::check_content_type(&request, accepted) {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => loopback::json_error(request.uri(), refusal),
+    }
+}
+
+/// At most 40 characters of `value` for a message, then `…`.
+fn shortened(value: &str) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(40).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+/// `number` in E.164 (`+14155552671`) when it is a valid phone number in international form
+/// (spaces and punctuation allowed: `+1 (415) 555-2671`).
+///
+/// # Errors
+/// 400 `{"error"}` naming `field`, quoting (the start of) the value and the shape expected.
+pub(crate) fn e164(field: &str, number: &str) -> Result<String, ControlError> {
+    numbers::to_e164(number).ok_or_else(|| {
+        error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "{field} '{}' is not a valid phone number; expected E.164: '+', the country code \
+                 and the number, for example +14155552671",
+                shortened(number)
+            ),
+        )
+    })
+}
+
+/// A JSON request body of type `T`, read whole (at most 1 MiB, within the body-read timeout).
+/// An empty body reads as `{}`. Refusals are `{"error"}`: 413 too large, 408 too slow, 400 not
+/// JSON of the expected shape (serde's reason: the missing or unknown field, the wrong type).
+pub(crate) struct ControlJson<T>(pub(crate) T);
+
+impl<T: DeserializeOwned> FromRequest<Arc<Core>> for ControlJson<T> {
+    type Rejection = ControlError;
+
+    async fn from_request(request: Request, core: &Arc<Core>) -> Result<Self, ControlError> {
+        let bytes = body_bytes(request, core).await?;
+        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
+        serde_json::from_slice(text).map(ControlJson).map_err(|e| {
+            error(
+                StatusCode::BAD_REQUEST,
+                format!("the body is not the JSON this route takes: {e}"),
+            )
+        })
+    }
+}
+
+/// The body of `request`, read as [`ControlJson`] reads it.
+///
+/// # Errors
+/// 413, 408 or 400 `{"error"}` (see [`crate::body::BodyError`]).
+async fn body_bytes(request: Request, core: &Core) -> Result<axum::body::Bytes, ControlError> {
+    read_body(
+        request.into_body(),
+        MAX_CONTROL_BYTES,
+        core.body_read_timeout,
+    )
+    .await
+    .map_err(|e| {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        error(status, e.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::test_support::*;
+
+    const SHOP: &str = "+14155550100";
+    const HANDSET: &str = "+14155552671";
+
+    /// POSTs `body` to `path` with `headers`; the status and the JSON answer (`null` if empty).
+    async fn post(
+        sim: &crate::Simulator,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, Value) {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}{path}", sim.base_url()))
+            .body(body.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let resp = request.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let bytes = resp.bytes().await.unwrap();
+        let v = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).expect("a JSON answer")
+        };
+        (status, v)
+    }
+
+    #[tokio::test]
+    async fn cross_site_simple_posts_and_foreign_origins_are_refused_and_change_nothing() {
+        let app = start_receiver(200, "").await;
+        let sim = start_sim(&[SHOP]).await;
+        sim.set_sms_url(&format!("{}/sms", app.base));
+        sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+
+        let evil = [
+            ("Content-Type", "text/plain"),
+            ("Origin", "https://evil.example"),
+        ];
+        for path in [
+            "/_sim/reset",
+            "/_sim/flush",
+            "/_sim/optout",
+            "/_sim/inbound",
+        ] {
+            let (status, v) = post(&sim, path, &evil, "{}").await;
+            assert_eq!(status, 403, "{path}");
+            assert_eq!(
+                v["error"],
+                "the Origin 'https://evil.example' is not a loopback origin; expected \
+                 http://127.0.0.1, http://localhost or http://[::1] (any port; https too), or \
+                 no Origin header",
+                "{path}"
+            );
+        }
+        // Even with the right Content-Type.
+        let (status, _) = post(
+            &sim,
+            "/_sim/reset",
+            &[("Content-Type", "application/json"), ("Origin", "null")],
+            "",
+        )
+        .await;
+        assert_eq!(status, 403);
+        // Without an Origin, a simple request's Content-Type is refused.
+        for (path, expected) in [
+            ("/_sim/reset", "expected Content-Type: application/json"),
+            (
+                "/_sim/inbound",
+                "expected a Content-Type of application/json or application/x-www-form-urlencoded",
+            ),
+        ] {
+            let (status, v) = post(&sim, path, &[("Content-Type", "text/plain")], "{}").await;
+            assert_eq!(status, 415, "{path}");
+            let error = v["error"].as_str().unwrap();
+            assert!(
+                error.starts_with("this request has Content-Type 'text/plain'; ")
+                    && error.ends_with(expected),
+                "{path}: {error}"
+            );
+        }
+        let (status, v) = post(&sim, "/_sim/reset", &[], "").await;
+        assert_eq!(status, 415);
+        assert!(
+            v["error"].as_str().unwrap().contains("has no Content-Type"),
+            "{v}"
+        );
+        assert_eq!(sim.messages().len(), 1, "nothing was reset");
+
+        // A local page and a tool both get through.
+        let (status, v) = post(
+            &sim,
+            "/_sim/flush",
+            &[
+                ("Content-Type", "application/json"),
+                ("Origin", "http://localhost:3000"),
+            ],
+            "",
+        )
+        .await;
+        assert_eq!((status, v), (200, json!({"callbacks": 0})));
+        let (status, _) = post(
+            &sim,
+            "/_sim/reset",
+            &[("Content-Type", "application/json; charset=utf-8")],
+            "",
+        )
+        .await;
+        assert_eq!(status, 204);
+        assert!(sim.messages().is_empty());
+        // Reads need no Content-Type, but a foreign Origin is refused there too.
+        let resp = reqwest::Client::new()
+            .get(format!("{}/_sim/errors", sim.base_url()))
+            .header("Origin", "https://evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 403);
+        assert_eq!(
+            reqwest::get(format!("{}/_sim/errors", sim.base_url()))
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+
+    #[tokio::test]
+    async fn malformed_or_oversized_bodies_get_json_errors() {
+        let sim = start_sim(&[SHOP]).await;
+        let json = [("Content-Type", "application/json")];
+        let (status, v) = post(&sim, "/_sim/carrier", &json, "{bad").await;
+        assert_eq!(status, 400);
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("the body is not the JSON this route takes: key must be a string"),
+            "{v}"
+        );
+        let (status, v) = post(&sim, "/_sim/optout", &json, r#"{"enabled": true, "x": 1}"#).await;
+        assert_eq!(status, 400);
+        assert!(
+            v["error"].as_str().unwrap().contains("unknown field `x`"),
+            "{v}"
+        );
+        let (status, v) = post(
+            &sim,
+            "/_sim/carrier",
+            &json,
+            r#"{"number": "+14155552671"}"#,
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .contains("missing field `profile`"),
+            "{v}"
+        );
+        let huge = format!(
+            r#"{{"number": "{}", "profile": "landline"}}"#,
+            "1".repeat(2 << 20)
+        );
+        let (status, v) = post(&sim, "/_sim/carrier", &json, &huge).await;
+        assert_eq!(status, 413);
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .contains("larger than 1048576 bytes"),
+            "{v}"
+        );
+    }
+
+    #[tokio::test]
+    async fn numbers_must_be_valid_e164_however_long() {
+        let sim = start_sim(&[SHOP]).await;
+        let json = [("Content-Type", "application/json")];
+        let long = "9".repeat(100_000);
+        for (path, body, field) in [
+            (
+                "/_sim/carrier",
+                json!({"number": long, "profile": "landline"}),
+                "number",
+            ),
+            (
+                "/_sim/faults",
+                json!({"number": long, "webhook": null}),
+                "number",
+            ),
+            ("/_sim/inbound", json!({"from": long, "to": SHOP}), "from"),
+            (
+                "/_sim/inbound",
+                json!({"from": HANDSET, "to": "+1555"}),
+                "to",
+            ),
+            (
+                "/_sim/carrier",
+                json!({"number": "+15558675310", "profile": "landline"}),
+                "number",
+            ),
+        ] {
+            let (status, v) = post(&sim, path, &json, &body.to_string()).await;
+            assert_eq!(status, 400, "{path} {field}");
+            let error = v["error"].as_str().unwrap();
+            assert!(
+                error.starts_with(&format!("{field} '"))
+                    && error.ends_with(
+                        "is not a valid phone number; expected E.164: '+', the country code \
+                         and the number, for example +14155552671"
+                    ),
+                "{error}"
+            );
+            assert!(error.len() < 200, "the value is quoted short: {error}");
+        }
+        assert!(sim.messages().is_empty());
+        assert_eq!(sim.carrier("+15558675310"), crate::CarrierProfile::Delivers);
+        // A formatted valid number is stored in E.164.
+        let (status, v) = post(
+            &sim,
+            "/_sim/faults",
+            &json,
+            r#"{"number": "+1 (415) 555-2671", "webhook": {"kind": "server_error"}}"#,
+        )
+        .await;
+        assert_eq!((status, v), (200, json!({})));
+    }
 }
