@@ -286,12 +286,7 @@ impl Runner {
         } else {
             None
         };
-        let keyword = match ty {
-            StepType::Given => "Given",
-            StepType::When => "When",
-            StepType::Then => "Then",
-        };
-        let mut step = format!("{keyword} {text}");
+        let mut step = format!("{} {text}", keyword_of(ty));
         if let Some(doc) = docstring {
             // The journal keeps the docstring under its step, as a feature file writes it.
             step.push_str(&docstring_block(doc));
@@ -377,6 +372,15 @@ fn keyword(sentence: &str) -> Result<(StepType, &str), StepError> {
     Ok((ty, rest))
 }
 
+/// The keyword a step of this type is written with.
+fn keyword_of(ty: StepType) -> &'static str {
+    match ty {
+        StepType::Given => "Given",
+        StepType::When => "When",
+        StepType::Then => "Then",
+    }
+}
+
 /// A docstring as a feature file writes it under its step.
 fn docstring_block(doc: &str) -> String {
     let mut out = String::from("\n  \"\"\"\n");
@@ -396,12 +400,10 @@ fn gherkin_step(
     text: &str,
     docstring: Option<&str>,
 ) -> Result<gherkin::Step, StepError> {
-    let keyword = match ty {
-        StepType::Given => "Given",
-        StepType::When => "When",
-        StepType::Then => "Then",
-    };
-    let mut src = format!("Feature: API\n  Scenario: API\n    {keyword} {text}\n");
+    let mut src = format!(
+        "Feature: API\n  Scenario: API\n    {} {text}\n",
+        keyword_of(ty)
+    );
     if let Some(doc) = docstring {
         if doc.lines().any(|l| l.trim() == "\"\"\"") {
             return Err(StepError::NotAStep(
