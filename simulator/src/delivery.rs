@@ -41,7 +41,8 @@
 //! parameters, in this order: `ErrorCode` and `ErrorMessage` (failed/undelivered only),
 //! `SmsSid`, `SmsStatus`, `MessageStatus`, `To`, `MessageSid`, `AccountSid`, `From`,
 //! `ApiVersion`, then `RawDlrDoneDate` (delivered/undelivered only, `YYMMDDhhmm` in UTC of the
-//! final transition). `Body` and `MessagingServiceSid` are not sent. Each callback has its
+//! final transition), and `MessagingServiceSid` for a message sent through a Messaging Service
+//! (see `services`). `Body` is not sent. Each callback has its
 //! own `I-Twilio-Idempotency-Token` `00000000-0000-4000-9000-{n:012x}` (n counts callbacks from
 //! 1; a duplicate or retry repeats its token). Callbacks are not retried unless the URL asks with
 //! connection overrides; a failed one is logged as 11200. Faults
@@ -289,7 +290,7 @@ pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc
 
 /// The §3.1 form for `m`, which has just changed to its current status at `at`:
 /// `ErrorCode`/`ErrorMessage` when it has an error code, `RawDlrDoneDate` when it is delivered
-/// or undelivered, never `MessagingServiceSid`.
+/// or undelivered, `MessagingServiceSid` for a message sent through a Messaging Service.
 fn callback_params(m: &Message, at: DateTime<Utc>) -> Vec<(String, String)> {
     let final_receipt = matches!(
         m.status,
@@ -301,7 +302,7 @@ fn callback_params(m: &Message, at: DateTime<Utc>) -> Vec<(String, String)> {
         error_code: m.error_code,
         error_message: m.error_code.and(m.error_message.clone()),
         account_sid: m.account_sid.clone(),
-        messaging_service_sid: None,
+        messaging_service_sid: m.messaging_service_sid.clone(),
         from: m.from.clone().unwrap_or_default(),
         to: m.to.clone(),
         api_version: API_VERSION.to_owned(),

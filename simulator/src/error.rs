@@ -29,6 +29,10 @@ pub enum SimError {
     /// [`crate::Simulator::add_number`] or [`crate::SimConfig::numbers`].
     #[error("{0} is not a number of the simulated Twilio account; a handset can only text the account's numbers (the provider numbers a scenario sets up, or `convsms sim --number`)")]
     NotAccountNumber(String),
+    /// A handset texted an account number that has no SMS capability (see
+    /// [`crate::Simulator::provision_number`]); nothing is recorded.
+    #[error("{0} cannot receive SMS: the number has no SMS capability in the simulated account")]
+    NotSmsCapable(String),
     /// A re-delivery named a SID that is not an inbound message of this simulator.
     #[error("{0} is not an inbound message of this simulator")]
     UnknownInbound(String),

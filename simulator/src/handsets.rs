@@ -8,7 +8,8 @@
 //! `FromCountry`, `To`, `ToZip`, `NumSegments`, `MessageSid`, `AccountSid`, `From`,
 //! `MediaUrl{N}`…, `ApiVersion`, and `OptOutType` for a keyword Twilio handled (see `optout`).
 //! The eight geo fields are sent empty (the simulator does no geo lookup), and
-//! `MessagingServiceSid` is never sent (the simulated numbers belong to no Messaging Service). `MediaUrl{N}` is the simulator's own media URL
+//! `MessagingServiceSid` follows `To` when the texted number is in a Messaging Service's sender
+//! pool (see `services`, which also says which URL the webhook goes to). `MediaUrl{N}` is the simulator's own media URL
 //! `{base_url}/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…` (no `.json`), and
 //! `MediaContentType{N}` is guessed from the handset's file name.
 //!
@@ -53,13 +54,20 @@ fn idempotency_token(n: u64) -> String {
     format!("00000000-0000-4000-8000-{n:012x}")
 }
 
+/// Who an inbound message is from and to: the handset, the texted number and, when the number is
+/// in a sender pool, its Messaging Service (`MG…`).
+struct Parties<'a> {
+    from: &'a str,
+    to: &'a str,
+    service: Option<String>,
+}
+
 /// The §4.1 parameters, in Twilio's order ([`InboundMessage::to_params`]), with empty geo
-/// fields and the simulator's own media URLs.
+/// fields, the simulator's own media URLs and `MessagingServiceSid` for a pool number.
 fn webhook_params(
     core: &Core,
     sid: &MessageSid,
-    from: &str,
-    to: &str,
+    parties: Parties<'_>,
     body: &str,
     media: &[MediaRecord],
     opt_out: Option<OptOutType>,
@@ -77,7 +85,14 @@ fn webhook_params(
     InboundMessage {
         media,
         opt_out_type: opt_out,
-        ..InboundMessage::sms(sid.clone(), core.account_sid.clone(), from, to, body)
+        messaging_service_sid: parties.service,
+        ..InboundMessage::sms(
+            sid.clone(),
+            core.account_sid.clone(),
+            parties.from,
+            parties.to,
+            body,
+        )
     }
     .to_params()
 }
@@ -93,7 +108,8 @@ pub(crate) async fn send_inbound(
     let now = core.clock.now();
     let (sid, inbound, fault) = {
         let mut state = core.state();
-        let url = state.sms_url().ok_or(SimError::NoSmsUrl)?.to_owned();
+        // The number's own SMS URL, its Messaging Service's, or the simulator-wide one.
+        let route = crate::services::inbound_route(&state, to)?;
         if !state.owns(to) {
             return Err(SimError::NotAccountNumber(to.to_owned()));
         }
@@ -103,11 +119,22 @@ pub(crate) async fn send_inbound(
         let media = state.new_media(media_urls);
         let opt_out = optout::on_inbound(&mut state, &core.account_sid, &to, &from, body, now);
         let inbound = InboundRecord {
-            url,
-            params: webhook_params(core, &sid, &from, &to, body, &media, opt_out),
+            url: route.url,
+            params: webhook_params(
+                core,
+                &sid,
+                Parties {
+                    from: &from,
+                    to: &to,
+                    service: route.service.clone(),
+                },
+                body,
+                &media,
+                opt_out,
+            ),
             idempotency_token: idempotency_token(n),
         };
-        let message = SimState::new_message(
+        let mut message = SimState::new_message(
             &core.account_sid,
             NewMessage {
                 sid: sid.clone(),
@@ -121,6 +148,7 @@ pub(crate) async fn send_inbound(
                 sent: Some(now),
             },
         );
+        message.messaging_service_sid = route.service;
         state.push(Record {
             message,
             status_callback: None,

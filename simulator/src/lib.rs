@@ -18,6 +18,12 @@
 //! * `api`: the Twilio REST surface: create, list, fetch, update (redact, cancel) and delete of
 //!   Messages (§2.1); Twilio-shaped 404s and 405s for anything else. Its child `api::respond`
 //!   holds what the Media handlers share with it: HTTP Basic auth and Twilio's error answers.
+//! * `keys`: API keys (`SK…` + secret), their REST resource, and the second pair of Basic-auth
+//!   credentials they are (§1); kept behind their own lock in `Core`.
+//! * `phone_numbers`: IncomingPhoneNumbers, the owned numbers as REST resources (`PN…`), each
+//!   with its own `sms_url` (several apps can share one simulator) and capabilities.
+//! * `services`: Messaging Services (`messaging.twilio.com/v1`, served under `/messaging/v1/` and
+//!   `/v1/`): sender pools, sticky senders, the service's status callback and inbound URL.
 //! * `validate`: the synchronous 400 checks of a create request (§2.2), in a fixed order.
 //! * `list`: list queries, date filters and paging (§2.4); an unfiltered page of messages is
 //!   read around its token in the B-tree, O(page).
@@ -71,12 +77,15 @@ mod delivery;
 pub mod error;
 mod faults;
 mod handsets;
+mod keys;
 mod list;
 pub mod loopback;
 mod media;
 mod numbers;
 mod optout;
+mod phone_numbers;
 mod serve;
+mod services;
 mod state;
 mod testcreds;
 mod transport;
@@ -93,7 +102,10 @@ pub use api_faults::ApiFault;
 pub use delivery::CarrierProfile;
 pub use error::SimError;
 pub use faults::{CallbackFault, FaultScope, FaultTally, WebhookFault};
+pub use keys::KeyError;
 pub use optout::classify as opt_out_keyword;
+pub use phone_numbers::NumberUpdate;
+pub use services::ServiceSetup;
 pub use testcreds::{DEFAULT_TEST_ACCOUNT_SID, DEFAULT_TEST_AUTH_TOKEN};
 pub use transport::TransportError;
 pub use webhook::DebuggerEvent;
@@ -204,6 +216,8 @@ pub(crate) struct Core {
     pub(crate) routes: transport::Routes,
     /// [`SimConfig::body_read_timeout`] (`body`).
     pub(crate) body_read_timeout: Duration,
+    /// The account's API keys, behind their own lock ([`keys`]).
+    pub(crate) keys: keys::Keys,
     state: Mutex<state::SimState>,
 }
 
@@ -218,6 +232,9 @@ impl Core {
 /// The HTTP app on `core`: the Twilio API and the control API.
 fn app(core: &Arc<Core>) -> axum::Router {
     api::router()
+        .merge(keys::router())
+        .merge(phone_numbers::router())
+        .merge(services::router())
         .merge(control::router())
         .with_state(core.clone())
 }
@@ -300,12 +317,21 @@ impl Simulator {
             api_faults: api_faults::ApiFaultState::default(),
             routes: transport::Routes::default(),
             body_read_timeout: config.body_read_timeout,
+            keys: keys::Keys::default(),
             state: Mutex::new(state::SimState::new(
                 config.numbers,
                 config.sms_url,
                 config.retain,
             )),
         });
+        {
+            // Every number the account starts with gets its IncomingPhoneNumber settings now.
+            let now = core.clock.now();
+            let mut state = core.state();
+            for number in state.numbers().to_vec() {
+                state.phone_numbers.ensure(&number, now);
+            }
+        }
         let app = served_app(&core);
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(serve::run(
@@ -375,7 +401,12 @@ impl Simulator {
     /// Gives the account the number `e164` (for example `+14155552671`), so it can send from it and
     /// handsets can text it. Adding a number twice is harmless.
     pub fn add_number(&self, e164: &str) {
-        self.core.state().add_number(e164);
+        let now = self.core.clock.now();
+        let mut state = self.core.state();
+        state.add_number(e164);
+        if let Some(held) = state.owned(e164).map(str::to_owned) {
+            state.phone_numbers.ensure(&held, now);
+        }
     }
 
     /// Sets the account numbers' messaging webhook to `url` (absolute http(s) URL), replacing any

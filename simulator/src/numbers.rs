@@ -24,6 +24,21 @@ pub(crate) fn to_e164(text: &str) -> Option<String> {
     parse_valid(text).map(|n| n.format_as(PhoneNumberFormat::E164).into_owned())
 }
 
+/// `text` in its country's national format (`(415) 555-2671` for `+14155552671`), as Twilio
+/// names a number by default; `None` unless it is a valid number in international form.
+pub(crate) fn national(text: &str) -> Option<String> {
+    parse_valid(text).map(|n| n.format_as(PhoneNumberFormat::National).into_owned())
+}
+
+/// The ISO 3166-1 alpha-2 region of `text` (`US` for `+14155552671`); `None` unless it is a
+/// valid number of one region.
+pub(crate) fn region(text: &str) -> Option<String> {
+    parse_valid(text)?
+        .get_region_code()
+        .filter(|r| *r != rlibphonenumber::enums::Region::World)
+        .map(|r| r.as_region_str().to_string())
+}
+
 /// `text` in E.164 (`+14155552671`) when it is a valid number, otherwise `text` unchanged.
 pub(crate) fn normalise(text: &str) -> String {
     to_e164(text).unwrap_or_else(|| text.to_owned())
@@ -43,6 +58,10 @@ mod tests {
             to_e164("+1 (415) 555-2671").as_deref(),
             Some("+14155552671")
         );
+        assert_eq!(national("+14155552671").as_deref(), Some("(415) 555-2671"));
+        assert_eq!(region("+14155552671").as_deref(), Some("US"));
+        assert_eq!(region("+447400123456").as_deref(), Some("GB"));
+        assert_eq!((national("12345"), region("12345")), (None, None));
         for bad in [
             "",
             "Apple",

@@ -80,6 +80,12 @@ pub(crate) struct SimState {
     pub(crate) faults: crate::faults::Faults,
     /// The debugger log, oldest first, its newest `retain` events (`webhook`).
     debugger: VecDeque<crate::webhook::DebuggerEvent>,
+    /// The owned numbers' IncomingPhoneNumber settings (`phone_numbers`): configuration, kept
+    /// by [`SimState::reset`].
+    pub(crate) phone_numbers: crate::phone_numbers::NumberSettings,
+    /// Messaging Services and their sender pools (`services`): configuration, kept by
+    /// [`SimState::reset`].
+    pub(crate) services: crate::services::Services,
 }
 
 impl Default for SimState {
@@ -98,6 +104,8 @@ impl Default for SimState {
             optout: Default::default(),
             faults: Default::default(),
             debugger: VecDeque::new(),
+            phone_numbers: Default::default(),
+            services: Default::default(),
         }
     }
 }
@@ -225,6 +233,12 @@ impl SimState {
         if !self.numbers.contains(&normal) {
             self.numbers.push(normal);
         }
+    }
+
+    /// The owned numbers, in the order they were added (E.164 when libphonenumber can read
+    /// them).
+    pub(crate) fn numbers(&self) -> &[String] {
+        &self.numbers
     }
 
     /// True when the account owns `number` (compared as given and in E.164).
@@ -578,15 +592,19 @@ impl SimState {
     }
 
     /// Forgets every message, media item and schedule and restarts the SID counters, keeping the
-    /// configuration (owned numbers, SMS URL, retention). Everything else in the state returns to
-    /// its default.
+    /// configuration (owned numbers and their settings, SMS URL, Messaging Services, retention).
+    /// Everything else in the state returns to its default.
     pub(crate) fn reset(&mut self) {
         let numbers = std::mem::take(&mut self.numbers);
         let sms_url = self.sms_url.take();
+        let phone_numbers = std::mem::take(&mut self.phone_numbers);
+        let services = std::mem::take(&mut self.services).without_assignments();
         *self = SimState {
             numbers,
             sms_url,
             retain: self.retain,
+            phone_numbers,
+            services,
             ..SimState::default()
         };
     }

@@ -6,7 +6,8 @@
 //! A tour of the modules:
 //!
 //! * [`sid`]: validated identifier newtypes, [`sid::AccountSid`] (`AC` + 32 hex),
-//!   [`sid::MessageSid`] (`SM`/`MM` + 32 hex) and [`sid::MediaSid`] (`ME` + 32 hex), with
+//!   [`sid::MessageSid`] (`SM`/`MM` + 32 hex), [`sid::MediaSid`] (`ME` + 32 hex),
+//!   [`sid::KeySid`] (`SK`), [`sid::PhoneNumberSid`] (`PN`) and [`sid::ServiceSid`] (`MG`), with
 //!   deterministic counter-based constructors for simulations.
 //! * [`signature`]: the `X-Twilio-Signature` webhook signature (§6): [`signature::sign`] and the
 //!   lenient, constant-time [`signature::validate`].
@@ -21,6 +22,11 @@
 //!   [`webhook::InboundMessage`] ("A message comes in", §4.1) and [`webhook::StatusCallback`]
 //!   (§3.1), each with `to_params` (Twilio's parameter order) and `from_params` (refusing with a
 //!   [`webhook::WebhookError`] that says what is missing or wrong).
+//! * [`key`]: the API Key resource ([`key::Key`], [`key::NewKey`] with its secret, §1).
+//! * [`phone_number`]: the IncomingPhoneNumber resource ([`phone_number::IncomingPhoneNumber`]),
+//!   a number the account owns and its `sms_url`.
+//! * [`service`]: Messaging Services of `messaging.twilio.com/v1` ([`service::Service`], its
+//!   sender pool [`service::ServicePhoneNumber`], v1 list pages with [`service::V1Meta`]).
 //! * [`page`]: list pages (§2.4): the eight meta keys ([`page::PageMeta`]) with host-relative
 //!   paging URIs, [`page::MessagePage`] (`messages`) and [`page::MediaPage`] (`media_list`).
 //! * [`loopback`]: not a Twilio format but shared by both local servers: pure checks that keep a
@@ -29,10 +35,13 @@
 
 pub mod date;
 pub mod error;
+pub mod key;
 pub mod loopback;
 pub mod message;
 pub mod page;
+pub mod phone_number;
 pub mod segments;
+pub mod service;
 pub mod sid;
 pub mod signature;
 pub mod webhook;

@@ -8,6 +8,9 @@
 //! | [`AccountSid`] | `^AC[0-9a-fA-F]{32}$` | `AC00000000000000000000000000000001` |
 //! | [`MessageSid`] | `^(SM\|MM)[0-9a-fA-F]{32}$` | `SM0000000000000000000000000000002a` |
 //! | [`MediaSid`] | `^ME[0-9a-fA-F]{32}$` | `ME00000000000000000000000000000001` |
+//! | [`KeySid`] | `^SK[0-9a-fA-F]{32}$` | `SK00000000000000000000000000000001` |
+//! | [`PhoneNumberSid`] | `^PN[0-9a-fA-F]{32}$` | `PN00000000000000000000000000000001` |
+//! | [`ServiceSid`] | `^MG[0-9a-fA-F]{32}$` | `MG00000000000000000000000000000001` |
 //!
 //! Each type serializes as a plain JSON string and checks the pattern when deserialized. The
 //! `from_counter`-style constructors give deterministic SIDs: prefix + `format!("{:032x}", n)`.
@@ -173,6 +176,71 @@ impl MediaSid {
 }
 sid_common!(MediaSid);
 
+/// A SID type with one prefix and a counter constructor: `$prefix` + 32 hex digits.
+macro_rules! counter_sid {
+    ($(#[$doc:meta])* $ty:ident, $prefix:literal, $kind:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $ty(String);
+
+        impl $ty {
+            #[doc = concat!("Validates `s` against `^", $prefix, "[0-9a-fA-F]{32}$`.")]
+            ///
+            /// # Errors
+            /// [`WireError::InvalidSid`] when it does not match.
+            pub fn parse(s: &str) -> Result<$ty, WireError> {
+                if has_shape(s, $prefix) {
+                    Ok($ty(s.to_owned()))
+                } else {
+                    Err(WireError::InvalidSid {
+                        kind: $kind,
+                        expected: concat!($prefix, " followed by 32 hexadecimal digits"),
+                        value: s.to_owned(),
+                    })
+                }
+            }
+
+            #[doc = concat!("The deterministic SID number `n`: `", $prefix, "` + `format!(\"{:032x}\", n)`.")]
+            pub fn from_counter(n: u64) -> $ty {
+                $ty(format!(concat!($prefix, "{:032x}"), n))
+            }
+
+            /// The number its 32 hexadecimal digits spell, read case-insensitively: `n` for
+            /// `from_counter(n)`.
+            pub fn number(&self) -> u128 {
+                // `parse` and the constructor guarantee 32 hex digits after the prefix.
+                u128::from_str_radix(&self.0[2..], 16).unwrap_or(u128::MAX)
+            }
+        }
+        sid_common!($ty);
+    };
+}
+
+counter_sid!(
+    /// An API Key SID: `SK` + 32 hexadecimal digits, the Basic-auth username of an API key (§1),
+    /// for example `SK00000000000000000000000000000001` (OAI `api.v2010.account.key`).
+    KeySid,
+    "SK",
+    "API Key SID"
+);
+
+counter_sid!(
+    /// An IncomingPhoneNumber SID: `PN` + 32 hexadecimal digits, one number the account owns
+    /// (OAI `api.v2010.account.incoming_phone_number`; also the `sid` of a Messaging Service's
+    /// PhoneNumber), for example `PN00000000000000000000000000000001`.
+    PhoneNumberSid,
+    "PN",
+    "Phone Number SID"
+);
+
+counter_sid!(
+    /// A Messaging Service SID: `MG` + 32 hexadecimal digits (`messaging.v1.service`), for
+    /// example `MG00000000000000000000000000000001`.
+    ServiceSid,
+    "MG",
+    "Messaging Service SID"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +312,36 @@ mod tests {
         let err = serde_json::from_str::<MessageSid>("\"SMnope\"").unwrap_err();
         assert!(err.to_string().contains("not a valid Message SID"), "{err}");
         assert!(serde_json::from_str::<AccountSid>("42").is_err());
+    }
+
+    #[test]
+    fn key_number_and_service_sids_count_and_check_their_prefix() {
+        assert_eq!(
+            KeySid::from_counter(26).as_str(),
+            "SK0000000000000000000000000000001a"
+        );
+        assert_eq!(PhoneNumberSid::from_counter(1).number(), 1);
+        assert_eq!(
+            ServiceSid::parse("MGAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+                .unwrap()
+                .number(),
+            0xaaaa_aaaa_aaaa_aaaa_aaaa_aaaa_aaaa_aaaa
+        );
+        let err = KeySid::parse("AC00000000000000000000000000000001").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            WireError::InvalidSid {
+                kind: "API Key SID",
+                expected: "SK followed by 32 hexadecimal digits",
+                value: "AC00000000000000000000000000000001".into()
+            }
+            .to_string()
+        );
+        assert!(PhoneNumberSid::parse("PN123").is_err());
+        let json = serde_json::to_string(&ServiceSid::from_counter(2)).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ServiceSid>(&json).unwrap().number(),
+            2
+        );
     }
 }

@@ -10,10 +10,14 @@
 //! | GET | `/Messages/{Sid}/Media.json`, `/Messages/{Sid}/Media/{Sid}[.json]` | [`crate::media`] |
 //! | DELETE | `/Messages/{Sid}/Media/{Sid}.json` | [`crate::media`] |
 //!
+//! Beside it: `/Keys` ([`crate::keys`]), `/IncomingPhoneNumbers` ([`crate::phone_numbers`]) and
+//! Messaging Services ([`crate::services`]).
+//!
 //! Anything else: 404 / 20404 (unknown path) or 405 / 20004 (known path, other method). An
 //! unknown or malformed message SID gives 404 / 20404 on every verb.
 //!
-//! Every API request needs HTTP Basic auth: `AccountSid:AuthToken` of the live account, or the
+//! Every API request needs HTTP Basic auth: `AccountSid:AuthToken` of the live account, one of
+//! its API keys `SK…:secret` (see [`crate::keys`]), or the
 //! test credentials of [`crate::testcreds`] (create only; 403 / 20008 elsewhere), with the same
 //! account in the path; otherwise 401 / 20003. POST bodies are
 //! `application/x-www-form-urlencoded` whatever the `Content-Type` header says; `+` and `%20`
@@ -21,7 +25,9 @@
 //! that does not arrive in time 408 (see [`crate::body`]), in the same error JSON.
 //!
 //! Create, with live credentials: the API faults of [`crate::api_faults`] first, then the checks
-//! of [`crate::validate`], then the media fetch of [`crate::media`]; the message is recorded with
+//! of [`crate::validate`], then the sender and account checks of [`crate::services::admit`]
+//! (Messaging Service pool, capabilities, opt-out), then the media fetch of [`crate::media`]; the
+//! message is recorded with
 //! status `queued` (`accepted` with a Messaging Service, `scheduled` with `ScheduleType=fixed`).
 //!
 //! Fetch, list and update answers carry `subresource_uris.feedback` besides `media`, as the OAI
@@ -119,11 +125,8 @@ async fn create_message(
         &params,
         Credentials::Live(&|n| core.state().owned(n).map(str::to_owned)),
     )?;
-    crate::delivery::admit(
-        &core.state(),
-        request.from.as_deref().unwrap_or(""),
-        &request.to,
-    )?;
+    // The sender (a Messaging Service's pick), its capabilities, 21614 and 21610.
+    let sender = crate::services::admit(&mut core.state(), &request)?;
     let (fetched, media_failure) = media::fetch_all(&core, &request.media_urls).await;
     let now = core.clock.now();
     let mut state = core.state();
@@ -159,9 +162,12 @@ async fn create_message(
     if let Some(at) = request.send_at {
         state.schedule(&sid, at);
     }
+    // Stored with its sender; a Messaging Service send answers `from` null (see `services`).
+    let mut stored = message.clone();
+    stored.from = Some(sender.from).filter(|f| !f.is_empty());
     state.push(Record {
-        message: message.clone(),
-        status_callback: request.status_callback,
+        message: stored,
+        status_callback: sender.status_callback,
         media,
         inbound: None,
         holds: 0,
@@ -393,7 +399,7 @@ async fn not_found(uri: Uri) -> ApiReply {
 }
 
 /// A served path with a method it does not support (yet).
-async fn method_not_allowed(uri: Uri) -> ApiReply {
+pub(crate) async fn method_not_allowed(uri: Uri) -> ApiReply {
     ApiReply(ApiError::new(
         20004,
         405,
@@ -943,9 +949,15 @@ mod tests {
     #[tokio::test]
     async fn documented_parameters_messaging_services_and_scheduling() {
         let sim = sim().await;
+        let service = sim
+            .create_service(&crate::ServiceSetup {
+                params: vec![("FriendlyName".into(), "Pool".into())],
+                senders: vec![FROM.into()],
+            })
+            .unwrap();
         let form = form_urlencoded::Serializer::new(String::new())
             .append_pair("To", TO)
-            .append_pair("MessagingServiceSid", "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+            .append_pair("MessagingServiceSid", service.sid.as_str())
             .append_pair("Body", "“Curly” — and…")
             .append_pair("SmartEncoded", "true")
             .append_pair("ProvideFeedback", "false")
@@ -963,10 +975,7 @@ mod tests {
         let v: Value = resp.json().await.unwrap();
         assert_eq!(v["status"], "accepted");
         assert_eq!(v["from"], Value::Null);
-        assert_eq!(
-            v["messaging_service_sid"],
-            "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-        );
+        assert_eq!(v["messaging_service_sid"], service.sid.as_str());
         assert_eq!(v["body"], "\"Curly\" - and...");
         assert_eq!(v["num_segments"], "1");
 

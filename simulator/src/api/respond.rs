@@ -55,12 +55,16 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 pub(crate) enum Caller {
     /// The live account's SID and Auth Token.
     Live,
+    /// One of the live account's API keys (`SK…` and its secret, see `keys`), with the live
+    /// account's SID in the path.
+    Key,
     /// The test credentials (§10).
     Test,
 }
 
-/// Checks Basic auth: the username must be the live (or test) account SID, the password its
-/// token, and the path's `{AccountSid}` the same account.
+/// Checks Basic auth: the username must be the live (or test) account SID and the password its
+/// token, or the username one of the live account's API keys (`SK…`, see `keys`) and the
+/// password its secret; and the path's `{AccountSid}` that account.
 ///
 /// # Errors
 /// 401 / 20003 "Authentication Error - No credentials provided" without usable credentials,
@@ -81,6 +85,8 @@ pub(crate) fn authenticate(
     let test = &core.test_credentials;
     if user == live && password == core.auth_token && path_account == live {
         Ok(Caller::Live)
+    } else if user.starts_with("SK") && path_account == live && core.keys.verify(&user, &password) {
+        Ok(Caller::Key)
     } else if user == test.account_sid.as_str()
         && password == test.auth_token
         && path_account == test.account_sid.as_str()
@@ -101,13 +107,27 @@ pub(crate) fn live_only(
     path_account: &str,
 ) -> Result<(), ApiError> {
     match authenticate(core, headers, path_account)? {
-        Caller::Live => Ok(()),
+        Caller::Live | Caller::Key => Ok(()),
         Caller::Test => Err(ApiError::new(
             20008,
             403,
             "Resource not accessible with Test Account Credentials",
         )),
     }
+}
+
+/// [`live_only`] for an API whose paths name no account (`messaging.twilio.com/v1`): the
+/// account is the one the credentials name (the test account for the test credentials).
+///
+/// # Errors
+/// As [`live_only`].
+pub(crate) fn live_only_v1(core: &Core, headers: &HeaderMap) -> Result<(), ApiError> {
+    let test = core.test_credentials.account_sid.as_str();
+    let account = match basic_credentials(headers) {
+        Some((user, _)) if user == test => test,
+        _ => core.account_sid.as_str(),
+    };
+    live_only(core, headers, account)
 }
 
 /// 404 / 20404 for `uri`, with Twilio's wording.

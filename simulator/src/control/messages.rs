@@ -183,9 +183,9 @@ async fn inbound(
         Err(SimError::NoSmsUrl) => Err(error(StatusCode::BAD_REQUEST, NO_SMS_URL)),
         Err(e) => {
             let status = match e {
-                SimError::NotAccountNumber(_) | SimError::UnknownInbound(_) => {
-                    StatusCode::BAD_REQUEST
-                }
+                SimError::NotAccountNumber(_)
+                | SimError::NotSmsCapable(_)
+                | SimError::UnknownInbound(_) => StatusCode::BAD_REQUEST,
                 SimError::Webhook { .. } => StatusCode::BAD_GATEWAY,
                 SimError::WebhookTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,

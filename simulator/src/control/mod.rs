@@ -13,6 +13,8 @@
 //! | `POST /_sim/optout` | `{"enabled": bool}` | 200 + `{"enabled"}` | [`crate::Simulator::set_opt_out_handling`] | `behaviour` |
 //! | `POST /_sim/faults` | see below | 200 + `{}` | [`crate::Simulator::set_fault_seed`], [`crate::Simulator::clear_faults`], [`crate::Simulator::set_callback_fault`], [`crate::Simulator::set_webhook_fault`], [`crate::Simulator::set_api_fault`] | `behaviour` |
 //! | `GET /_sim/errors` | | 200 + `[{"code", "message", "sid", "url", "at"}…]`, oldest first | [`crate::Simulator::errors`] | `behaviour` |
+//! | `GET /_sim/numbers` | | 200 + `[IncomingPhoneNumber…]`, in the order added | [`crate::Simulator::incoming_phone_numbers`] | `provision` |
+//! | `POST /_sim/numbers` | `{"number", "friendly_name"?, "sms_url"?, "sms_method"?, "sms_fallback_url"?, "sms_fallback_method"?, "status_callback"?, "status_callback_method"?, "capabilities"?}` | 201 (new number) or 200 + IncomingPhoneNumber | [`crate::Simulator::provision_number`] | `provision` |
 //!
 //! Every request, refused before anything changes, with `{"error": "…"}` saying what was wrong
 //! and what was expected:
@@ -50,6 +52,11 @@
 //!   callback and debugger entry, restarts the SID counters, and removes every fault (API faults
 //!   and their generator too); the account's numbers and SMS URL stay. Everything else the state
 //!   holds returns to its start-up value (the retention window stays as set). Empty body.
+//! * `POST /_sim/numbers`: gives the account the number (any valid number; stored in E.164) if
+//!   it does not own it yet, then applies the settings given, as the REST update of an
+//!   IncomingPhoneNumber does (see `phone_numbers`), plus `capabilities`
+//!   (`{"voice", "sms", "mms", "fax"}`, booleans). 400 + `{"error"}` naming the field for a bad
+//!   number, URL, method or name; nothing changes then.
 //! * `POST /_sim/flush`: the simulator cannot move a clock it does not own: it applies what is
 //!   due by the clock it was started with. A server on wall time delivers whatever has become
 //!   due since the messages were created (the simulator itself runs no background timer;
@@ -83,6 +90,7 @@ use crate::{loopback, numbers, Core};
 
 mod behaviour;
 mod messages;
+mod provision;
 
 /// `application/json`.
 const JSON: &str = "application/json";
@@ -96,6 +104,7 @@ const MAX_CONTROL_BYTES: usize = 1024 * 1024;
 pub(crate) fn router() -> Router<Arc<Core>> {
     messages::router()
         .merge(behaviour::router())
+        .merge(provision::router())
         .route_layer(from_fn(require_body_type))
         .route_layer(from_fn_with_state(
             loopback::json_error as loopback::Render,
