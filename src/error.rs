@@ -29,7 +29,7 @@ pub enum ErrorClass {
 /// - **Fix the request** ([`ErrorClass::Request`]): [`Error::InvalidPhoneNumber`] ..
 ///   [`Error::WorkAssignment`].
 /// - **Fix the configuration** ([`ErrorClass::Configuration`]): [`Error::NoProvider`],
-///   [`Error::ProviderNumberInUse`].
+///   [`Error::ProviderNumberInUse`], [`Error::ProviderSetup`].
 /// - **Report a bug** ([`ErrorClass::Bug`]): [`Error::Store`].
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -114,6 +114,16 @@ pub enum Error {
         /// Its integration.
         integration: String,
     },
+    /// The provider would not point a new provider number's messaging webhook at the engine:
+    /// the number is not the provider account's, the credentials are wrong, or the provider
+    /// is unreachable (PROVIDER-1).
+    #[error("the SMS provider could not point {number} at this instance: {}", .source.reason())]
+    ProviderSetup {
+        /// The number being added.
+        number: E164,
+        /// What the provider answered.
+        source: crate::provider::ProviderError,
+    },
     /// The store failed: a bug or a broken database file.
     #[error("store failure: {0}")]
     Store(#[from] StoreError),
@@ -123,7 +133,9 @@ impl Error {
     /// What the caller must do about this error.
     pub fn class(&self) -> ErrorClass {
         match self {
-            Error::NoProvider | Error::ProviderNumberInUse { .. } => ErrorClass::Configuration,
+            Error::NoProvider | Error::ProviderNumberInUse { .. } | Error::ProviderSetup { .. } => {
+                ErrorClass::Configuration
+            }
             Error::Store(_) => ErrorClass::Bug,
             Error::InvalidPhoneNumber(_)
             | Error::UnknownInteraction(_)

@@ -1,7 +1,7 @@
 //! The [`SmsProvider`] port: what the engine needs from an SMS provider such as Twilio.
 //!
 //! The engine sends through this trait and never names a technology; [`crate::twilio::TwilioClient`]
-//! is the adapter for Twilio's REST API (2010-04-01 Messages).
+//! is the adapter for Twilio's REST API (2010-04-01 Messages and IncomingPhoneNumbers).
 
 use async_trait::async_trait;
 use twilio_wire::message::MessageStatus;
@@ -103,6 +103,21 @@ impl ProviderError {
         }
     }
 
+    /// What the provider said, without saying what was being done: `{message} (Twilio error
+    /// {code}, HTTP {status}). See {more_info}` for a refusal, the reason for an unavailable
+    /// provider.
+    pub fn reason(&self) -> String {
+        match self {
+            ProviderError::Rejected {
+                http_status,
+                code,
+                message,
+                more_info,
+            } => format!("{message} (Twilio error {code}, HTTP {http_status}). See {more_info}"),
+            ProviderError::Unavailable(why) => format!("the SMS provider is unavailable: {why}"),
+        }
+    }
+
     /// The provider's error code, if it gave one.
     pub fn code(&self) -> Option<u32> {
         match self {
@@ -128,4 +143,21 @@ pub trait SmsProvider: Send + Sync {
     /// # Errors
     /// As [`SmsProvider::send`]; an unknown SID is [`ProviderError::Rejected`] (Twilio 20404).
     async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError>;
+
+    /// Points the provider number `number`'s messaging webhook ("A message comes in": Twilio's
+    /// IncomingPhoneNumber `SmsUrl`, with `SmsMethod` POST) at `sms_url`, an absolute http(s)
+    /// URL, so that texts to it reach the engine: what ServiceNow's Twilio setup does when a
+    /// number is added to Conversational SMS.
+    ///
+    /// The default does nothing and succeeds: a provider without per-number webhooks (or a test
+    /// double) has nothing to configure.
+    ///
+    /// # Errors
+    /// [`ProviderError::Rejected`] when the provider refuses (the number is not the account's:
+    /// 404 / 20404; bad credentials: 401 / 20003; a URL it does not take: 400 / 21402),
+    /// [`ProviderError::Unavailable`] when it cannot be reached.
+    async fn set_number_sms_url(&self, number: &E164, sms_url: &str) -> Result<(), ProviderError> {
+        let _ = (number, sms_url);
+        Ok(())
+    }
 }

@@ -17,6 +17,12 @@
 //! connection, timeout, 5xx, a body that is not Twilio's JSON) becomes
 //! [`ProviderError::Unavailable`].
 //!
+//! When a provider number is added, [`SmsProvider::set_number_sms_url`] points its messaging
+//! webhook at the engine with the IncomingPhoneNumbers API: it finds the number's `PN…` SID
+//! (`GET …/IncomingPhoneNumbers.json?PhoneNumber=%2B1…`, an exact `phone_number` match) and
+//! updates it (`POST …/IncomingPhoneNumbers/{Sid}.json` with `SmsUrl=…&SmsMethod=POST`), reading
+//! the answers as a send's.
+//!
 //! [`TwilioClient::in_process`] sends the same requests into an axum app in process (the soak's
 //! `inproc` transport), and reads its answers the same way.
 
@@ -28,6 +34,7 @@ use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::MessageSid;
 use twilio_wire::ApiError;
 
+use crate::domain::phone::E164;
 use crate::provider::{DeliveryState, OutboundSms, ProviderError, SentSms, SmsProvider};
 
 /// How long one send may take, connection included, before it counts as unavailable.
@@ -152,6 +159,21 @@ struct FetchedMessage {
     error_message: Option<String>,
 }
 
+/// The parts of an IncomingPhoneNumbers page the engine reads.
+#[derive(Deserialize)]
+struct NumberPage {
+    incoming_phone_numbers: Vec<NumberEntry>,
+}
+
+/// The parts of an IncomingPhoneNumber JSON the engine reads.
+#[derive(Deserialize)]
+struct NumberEntry {
+    sid: String,
+    phone_number: String,
+    #[serde(default)]
+    sms_url: String,
+}
+
 /// Twilio's error JSON (§5.1), read leniently: `more_info` may be missing, extra keys are ignored.
 #[derive(Deserialize)]
 struct ErrorBody {
@@ -213,6 +235,54 @@ impl SmsProvider for TwilioClient {
             error_message: fetched.error_message,
         })
     }
+
+    /// Finds `number` with `GET …/IncomingPhoneNumbers.json?PhoneNumber=…` and sets its `SmsUrl`
+    /// (and `SmsMethod=POST`) with `POST …/IncomingPhoneNumbers/{Sid}.json`.
+    ///
+    /// # Errors
+    /// As [`TwilioClient::send`]; a number the account does not own is `Rejected` with
+    /// 404 / 20404; an answer whose `sms_url` is not `sms_url` is `Unavailable`.
+    async fn set_number_sms_url(&self, number: &E164, sms_url: &str) -> Result<(), ProviderError> {
+        let list = format!(
+            "{}/2010-04-01/Accounts/{}/IncomingPhoneNumbers.json",
+            self.base_url, self.account_sid
+        );
+        let request = self
+            .http
+            .get(&list)
+            .query(&[("PhoneNumber", number.as_str())]);
+        let page: NumberPage = self.call(request, &list).await?;
+        let Some(found) = page
+            .incoming_phone_numbers
+            .into_iter()
+            .find(|n| n.phone_number == number.as_str())
+        else {
+            return Err(ProviderError::Rejected {
+                http_status: 404,
+                code: 20404,
+                message: format!(
+                    "{number} is not one of the Twilio account's incoming phone numbers"
+                ),
+                more_info: ApiError::more_info_for(20404),
+            });
+        };
+        let url = format!(
+            "{}/2010-04-01/Accounts/{}/IncomingPhoneNumbers/{}.json",
+            self.base_url, self.account_sid, found.sid
+        );
+        let request = self
+            .http
+            .post(&url)
+            .form(&[("SmsUrl", sms_url), ("SmsMethod", "POST")]);
+        let updated: NumberEntry = self.call(request, &url).await?;
+        if updated.sms_url != sms_url {
+            return Err(ProviderError::Unavailable(format!(
+                "Twilio answered the update of {number} at {url} with SmsUrl '{}', not '{sms_url}'",
+                updated.sms_url
+            )));
+        }
+        Ok(())
+    }
 }
 
 impl TwilioClient {
@@ -250,7 +320,7 @@ impl TwilioClient {
         if status.is_success() {
             return serde_json::from_str(&body).map_err(|e| {
                 ProviderError::Unavailable(format!(
-                    "Twilio answered HTTP {} at {url} without a Message JSON ({e}): {}",
+                    "Twilio answered HTTP {} at {url} without the expected JSON ({e}): {}",
                     status.as_u16(),
                     snippet(&body)
                 ))
@@ -598,6 +668,135 @@ mod tests {
             ),
             "{err:?}"
         );
+        sim.shutdown().await;
+    }
+
+    /// The IncomingPhoneNumber JSON of `number` (`sid`), its `sms_url` as given.
+    fn number_json(sid: &str, number: &str, sms_url: &str) -> serde_json::Value {
+        json!({"account_sid": AC, "sid": sid, "phone_number": number, "sms_url": sms_url,
+               "sms_method": "POST", "friendly_name": "(415) 555-0100"})
+    }
+
+    #[tokio::test]
+    async fn points_a_number_at_the_engine_by_its_pn_sid() {
+        let server = MockServer::start().await;
+        let pn = "PN0123456789abcdef0123456789abcdef";
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "/2010-04-01/Accounts/{AC}/IncomingPhoneNumbers.json"
+            )))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "incoming_phone_numbers": [
+                    number_json("PN000000000000000000000000000000aa", "+141555501001", ""),
+                    number_json(pn, FROM, "https://old.example/sms"),
+                ],
+                "page": 0, "page_size": 50, "start": 0, "end": 1, "uri": "/", "first_page_uri": "/",
+                "next_page_uri": null, "previous_page_uri": null
+            })))
+            .mount(&server)
+            .await;
+        let engine_url = "https://instance.example/sms/inbound";
+        Mock::given(method("POST"))
+            .and(path(format!(
+                "/2010-04-01/Accounts/{AC}/IncomingPhoneNumbers/{pn}.json"
+            )))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(number_json(pn, FROM, engine_url)),
+            )
+            .mount(&server)
+            .await;
+        let client = TwilioClient::new(&server.uri(), AC, TOKEN);
+        let number = E164::parse(FROM, None).unwrap();
+        client
+            .set_number_sms_url(&number, engine_url)
+            .await
+            .unwrap();
+
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 2);
+        let (list, update) = (&requests[0], &requests[1]);
+        assert_eq!(list.method.as_str(), "GET");
+        assert_eq!(list.url.query(), Some("PhoneNumber=%2B14155550100"));
+        assert_eq!(update.method.as_str(), "POST");
+        let form: Vec<(String, String)> =
+            form_urlencoded::parse(&update.body).into_owned().collect();
+        assert_eq!(
+            form,
+            [
+                ("SmsUrl".to_owned(), engine_url.to_owned()),
+                ("SmsMethod".to_owned(), "POST".to_owned())
+            ]
+        );
+        for req in &requests {
+            assert_eq!(
+                req.headers.get("authorization").unwrap().to_str().unwrap(),
+                "Basic QUNhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYTpzM2NyM3QtdG9rZW4="
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_number_the_account_does_not_own_or_an_ignored_update_is_an_error() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!("/2010-04-01/Accounts/{AC}/IncomingPhoneNumbers.json")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "incoming_phone_numbers": [number_json("PN000000000000000000000000000000aa", TO, "")]
+            })))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(number_json(
+                "PN000000000000000000000000000000aa",
+                TO,
+                "https://somewhere.else/",
+            )))
+            .mount(&server)
+            .await;
+        let client = TwilioClient::new(&server.uri(), AC, TOKEN);
+        let err = client
+            .set_number_sms_url(&E164::parse(FROM, None).unwrap(), "https://i.example/sms")
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Some(20404), "{err:?}");
+        assert!(
+            err.to_string().contains("+14155550100 is not one of"),
+            "{err}"
+        );
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "no update"
+        );
+        let err = client
+            .set_number_sms_url(&E164::parse(TO, None).unwrap(), "https://i.example/sms")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ProviderError::Unavailable(m) if m.contains("not 'https://i.example/sms'")),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn points_a_number_of_the_real_simulator() {
+        let sim = simulator_owning_from().await;
+        let client = TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token());
+        let url = "http://127.0.0.1:9/sms/inbound";
+        client
+            .set_number_sms_url(&E164::parse(FROM, None).unwrap(), url)
+            .await
+            .unwrap();
+        let number = sim.incoming_phone_number(FROM).unwrap();
+        assert_eq!(
+            (number.sms_url.as_str(), number.sms_method.as_str()),
+            (url, "POST")
+        );
+        let err = client
+            .set_number_sms_url(&E164::parse(TO, None).unwrap(), url)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Some(20404));
         sim.shutdown().await;
     }
 

@@ -43,7 +43,7 @@ use crate::engine::{Engine, InboundOutcome, InboundSms, StatusReport};
 use crate::error::{Error, ErrorClass};
 
 /// The path of the inbound webhook.
-pub const INBOUND_PATH: &str = "/sms/inbound";
+pub const INBOUND_PATH: &str = crate::engine::config::INBOUND_WEBHOOK_PATH;
 /// The path of the delivery status callback (Twilio's `StatusCallback`).
 pub const STATUS_PATH: &str = "/sms/status";
 

@@ -17,6 +17,7 @@ Feature: The SMS provider
     And "+14155550199" is not a Conversational SMS provider number
     When an administrator adds "+14155550100" as a Conversational SMS provider number
     Then "+14155550100" is a Conversational SMS provider number
+    And Twilio's number "+14155550100" sends inbound messages to the engine
     And "+14155550199" is a ServiceNowTwilioDirect number
 
   Scenario: A text to a number that is not a Conversational SMS provider number is refused

@@ -29,8 +29,50 @@ pub mod properties {
     pub const MATCH_CUSTOMER_PHONES: &str = "com.glide.cs.sms.profile.match_consumer_contact_phone";
 }
 
+/// The path of the engine's inbound webhook ("A message comes in"), under
+/// [`crate::engine::EngineConfig::public_url`]; served by [`crate::web`] as
+/// [`crate::web::INBOUND_PATH`].
+pub const INBOUND_WEBHOOK_PATH: &str = "/sms/inbound";
+
 impl Engine {
-    /// Adds `number` to provider application `application` of `integration` (PROVIDER-1).
+    /// An administrator adds `number` as a Conversational SMS provider number (PROVIDER-1): the
+    /// engine points the number's messaging webhook at its own inbound webhook,
+    /// `{public_url}/sms/inbound`, through the provider ([`SmsProvider::set_number_sms_url`]:
+    /// Twilio's IncomingPhoneNumber `SmsUrl`), as ServiceNow's Twilio setup points a number at
+    /// the instance, then records the number.
+    ///
+    /// # Errors
+    /// [`Error::InvalidPhoneNumber`] unless `number` is E.164; [`Error::ProviderNumberInUse`]
+    /// when any application already has it; [`Error::ProviderSetup`] when the provider refuses
+    /// or cannot be reached (the number is not the account's, bad credentials). Nothing is
+    /// recorded in any of these cases.
+    ///
+    /// [`SmsProvider::set_number_sms_url`]: crate::provider::SmsProvider::set_number_sms_url
+    pub async fn connect_provider_number(&self, number: &str) -> Result<E164, Error> {
+        let number = E164::parse(number, None)?;
+        if let Some((application, integration)) =
+            self.store.read(|tx| tx.provider_number_owner(&number))?
+        {
+            return Err(Error::ProviderNumberInUse {
+                number,
+                application,
+                integration,
+            });
+        }
+        let sms_url = format!("{}{INBOUND_WEBHOOK_PATH}", self.settings().public_url);
+        self.provider
+            .set_number_sms_url(&number, &sms_url)
+            .await
+            .map_err(|source| Error::ProviderSetup {
+                number: number.clone(),
+                source,
+            })?;
+        self.add_provider_number("Conversational SMS", CONVERSATIONAL_SMS, number.as_str())
+    }
+
+    /// Adds `number` to provider application `application` of `integration` (PROVIDER-1), without
+    /// configuring the provider (set-up data, bulk loads; see
+    /// [`Engine::connect_provider_number`] for what an administrator does).
     ///
     /// # Errors
     /// [`Error::InvalidPhoneNumber`] unless `number` is E.164; [`Error::ProviderNumberInUse`] when
@@ -53,5 +95,90 @@ impl Engine {
             tx.insert_provider_number(application, integration, &number)?;
             Ok(number.clone())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::engine::EngineConfig;
+    use crate::store::SqliteStore;
+    use crate::twilio::TwilioClient;
+
+    struct SimClock(ManualClock);
+    impl convsms_sim::SimClock for SimClock {
+        fn now(&self) -> chrono::DateTime<Utc> {
+            crate::clock::Clock::now(&self.0)
+        }
+    }
+
+    #[tokio::test]
+    async fn an_added_number_is_pointed_at_the_engine_and_a_refusal_records_nothing() {
+        let clock = ManualClock::starting_at(Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap());
+        let sim = convsms_sim::Simulator::start(
+            convsms_sim::SimConfig {
+                numbers: vec!["+14155550100".into(), "+14155550199".into()],
+                ..convsms_sim::SimConfig::for_tests()
+            },
+            Arc::new(SimClock(clock.clone())),
+        )
+        .await
+        .unwrap();
+        let provider = TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token());
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let engine = Engine::new(store, Arc::new(provider), Arc::new(clock));
+        engine.configure(EngineConfig {
+            status_callback: None,
+            public_url: "http://127.0.0.1:8080".into(),
+        });
+
+        let added = engine
+            .connect_provider_number("+14155550100")
+            .await
+            .unwrap();
+        assert_eq!(added.as_str(), "+14155550100");
+        assert_eq!(
+            sim.incoming_phone_number("+14155550100").unwrap().sms_url,
+            "http://127.0.0.1:8080/sms/inbound"
+        );
+        let owner = |n: &str| {
+            engine
+                .store()
+                .read(|tx| tx.provider_number_owner(&E164::parse(n, None).unwrap()))
+                .unwrap()
+        };
+        assert!(owner("+14155550100").is_some());
+
+        // Not the Twilio account's: the provider refuses, nothing is recorded.
+        let err = engine
+            .connect_provider_number("+14155550142")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::ProviderSetup { source, .. } if source.code() == Some(20404)),
+            "{err}"
+        );
+        assert_eq!(err.class(), crate::error::ErrorClass::Configuration);
+        assert!(owner("+14155550142").is_none());
+
+        // Another integration's number: refused before Twilio is asked.
+        engine
+            .add_provider_number("Twilio Notify", "twilio_notify", "+14155550199")
+            .unwrap();
+        let err = engine
+            .connect_provider_number("+14155550199")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::ProviderNumberInUse { .. }), "{err}");
+        assert_eq!(
+            sim.incoming_phone_number("+14155550199").unwrap().sms_url,
+            ""
+        );
+        sim.shutdown().await;
     }
 }

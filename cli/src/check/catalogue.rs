@@ -166,6 +166,15 @@ fn refusals() -> Vec<(&'static str, Vec<Error>)> {
                     application: "ServiceNowTwilioDirect".to_owned(),
                     integration: "servicenowtwiliodirect".to_owned(),
                 },
+                Error::ProviderSetup {
+                    number: e164("+14155550199"),
+                    source: ProviderError::Rejected {
+                        http_status: 404,
+                        code: 20404,
+                        message: "+14155550199 is not one of the Twilio account's incoming phone numbers".to_owned(),
+                        more_info: "https://www.twilio.com/docs/errors/20404".to_owned(),
+                    },
+                },
                 Error::NotAProviderNumber(e164("+14155550199")),
                 Error::BadWebhook("missing X-Twilio-Signature header".to_owned()),
                 Error::BadWebhook(
@@ -299,6 +308,7 @@ fn refusal_kind(e: &Error) -> Option<&'static str> {
         Error::WorkAssignment(_) => "WorkAssignment",
         Error::NoProvider => "NoProvider",
         Error::ProviderNumberInUse { .. } => "ProviderNumberInUse",
+        Error::ProviderSetup { .. } => "ProviderSetup",
         Error::Store(_) => return None,
     })
 }
@@ -656,6 +666,7 @@ mod tests {
             "WorkAssignment",
             "NoProvider",
             "ProviderNumberInUse",
+            "ProviderSetup",
         ]
         .into();
         assert_eq!(kinds, expected);

@@ -119,6 +119,14 @@ impl SmsProvider for Recording {
     async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError> {
         self.inner.fetch_state(sid).await
     }
+
+    async fn set_number_sms_url(
+        &self,
+        number: &convsms::domain::phone::E164,
+        sms_url: &str,
+    ) -> Result<(), ProviderError> {
+        self.inner.set_number_sms_url(number, sms_url).await
+    }
 }
 
 /// Wraps the engine's app: each inbound webhook (`webhook_in`) and StatusCallback

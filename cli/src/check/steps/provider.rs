@@ -16,6 +16,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Given "+14155550199" is a ServiceNowTwilioDirect number"#,
     r#"Given "+14155550198" is a Twilio Notify number"#,
     r#"When an administrator adds "+14155550199" as a Conversational SMS provider number"#,
+    r#"Then Twilio's number "+14155550199" sends inbound messages to the engine"#,
     r#"When a webhook with the signature "bm90IGEgc2lnbmF0dXJl" posts "Hi" from "+14155552671" to "+14155550100""#,
     r#"When a webhook with no signature posts "Hi" from "+14155552671" to "+14155550100""#,
     r#"When Twilio delivers the same inbound webhook again"#,
@@ -53,8 +54,13 @@ fn other_integration(w: &mut ConvWorld, number: String, integration: Integration
 }
 
 #[when(expr = "an administrator adds {string} as a Conversational SMS provider number")]
-fn admin_adds(w: &mut ConvWorld, number: String) -> StepResult {
-    Ok(w.admin_adds_provider_number(&number)?)
+async fn admin_adds(w: &mut ConvWorld, number: String) -> StepResult {
+    Ok(w.admin_adds_provider_number(&number).await?)
+}
+
+#[then(expr = "Twilio's number {string} sends inbound messages to the engine")]
+fn number_sends_to_engine(w: &mut ConvWorld, number: String) -> StepResult {
+    Ok(w.check_number_sends_to_engine(&number)?)
 }
 
 #[when(expr = "a webhook with {signature} posts {string} from {string} to {string}")]

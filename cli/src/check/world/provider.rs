@@ -49,17 +49,44 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// An administrator adds a Conversational SMS provider number (PROVIDER-1); a refusal is kept
-    /// for "Then".
-    pub fn admin_adds_provider_number(&mut self, number: &str) -> anyhow::Result<()> {
+    /// An administrator adds a Conversational SMS provider number (PROVIDER-1): the number is
+    /// the Twilio account's (bought there first), and the engine points its messaging webhook
+    /// at itself through Twilio's IncomingPhoneNumbers API before recording it. A refusal is
+    /// kept for "Then".
+    pub async fn admin_adds_provider_number(&mut self, number: &str) -> anyhow::Result<()> {
         self.mark()?;
-        match self
-            .engine()
-            .add_provider_number("Conversational SMS", CONVERSATIONAL_SMS, number)
-        {
-            Ok(n) => self.stack.sim.add_number(n.as_str()),
-            Err(e) => self.refused(e),
+        if let Ok(e164) = E164::parse(number, None) {
+            // One Twilio account holds the numbers of every integration: adding it again is
+            // harmless.
+            self.stack.sim.add_number(e164.as_str());
         }
+        let engine = self.stack.engine.clone();
+        if let Err(e) = engine.connect_provider_number(number).await {
+            self.refused(e);
+        }
+        Ok(())
+    }
+
+    /// Checks that the simulated Twilio's number `number` has the engine's inbound webhook as
+    /// its own messaging webhook (its IncomingPhoneNumber `SmsUrl`, with `SmsMethod` POST).
+    pub fn check_number_sends_to_engine(&self, number: &str) -> anyhow::Result<()> {
+        let e164 = E164::parse(number, None).with_context(|| format!("the number \"{number}\""))?;
+        let resource = self
+            .stack
+            .sim
+            .incoming_phone_number(e164.as_str())
+            .with_context(|| format!("{number} is not a number of the Twilio account"))?;
+        let engine = format!("{}{INBOUND_PATH}", self.stack.engine_url);
+        ensure!(
+            resource.sms_url == engine && resource.sms_method == "POST",
+            "Twilio's number {number} sends inbound messages {}; expected it to POST them to the \
+             engine's webhook {engine}",
+            if resource.sms_url.is_empty() {
+                "to no webhook of its own".to_owned()
+            } else {
+                format!("with {} to {}", resource.sms_method, resource.sms_url)
+            }
+        );
         Ok(())
     }
 
