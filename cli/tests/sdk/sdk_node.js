@@ -43,6 +43,25 @@ function makeClient(token = AUTH_TOKEN) {
 }
 const client = makeClient();
 
+// The README's custom HTTP client: the SDK builds absolute URLs on api.twilio.com and
+// messaging.twilio.com; this one sends them to the simulator, messaging.twilio.com under the
+// `/messaging` path prefix of its base URL.
+const HOSTS = [
+  ["https://api.twilio.com", BASE],
+  ["https://messaging.twilio.com", BASE + "/messaging"],
+];
+class SimRequestClient extends twilio.RequestClient {
+  request(opts) {
+    const [host, to] = HOSTS.find(([h]) => opts.uri.startsWith(h + "/")) || ["", ""];
+    return super.request(host ? { ...opts, uri: to + opts.uri.slice(host.length) } : opts);
+  }
+}
+
+// A client through SimRequestClient, with the account SID or an API key (SK…) and its secret.
+function simClient(username = ACCOUNT_SID, password = AUTH_TOKEN) {
+  return twilio(username, password, { accountSid: ACCOUNT_SID, httpClient: new SimRequestClient() });
+}
+
 // --- a loopback HTTP server: the PNG on GET/HEAD, every POST recorded (status callbacks) -----------
 
 const posts = [];
@@ -98,6 +117,26 @@ async function settle(sid, seconds = 10) {
   } catch (e) {
     if (!(e instanceof assert.AssertionError)) throw e;
     return (await client.messages(sid).fetch()).status;
+  }
+}
+
+// A handset texts the account through the control API; its JSON answer.
+async function inbound(from, to, body) {
+  const r = await fetch(BASE + "/_sim/inbound", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ from, to, body }),
+  });
+  return r.json();
+}
+
+// The POSTs the local server got at `path` (path and query), waiting until there are `atLeast`.
+async function postsTo(path, atLeast = 1, seconds = 5) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const calls = posts.filter((p) => p.path === path);
+    if (calls.length >= atLeast || Date.now() > deadline) return calls;
+    await sleep(100);
   }
 }
 
@@ -314,6 +353,87 @@ check("StatusCallback: X-Twilio-Signature accepted by twilio.validateRequest", a
   const final = (await client.messages(m.sid).fetch()).status;
   assert.equal(statuses[statuses.length - 1], final, `${statuses} vs ${final}`);
   assert.ok(!statuses.includes("queued"), `${statuses}`); // no callback for the initial status (§3)
+});
+
+const KEY = {};
+
+check("API key: created with the Auth Token (secret shown once), sends with the key", async () => {
+  const admin = simClient();
+  const key = await admin.newKeys.create({ friendlyName: "node sdk" });
+  assert.match(key.sid, /^SK[0-9a-f]{32}$/);
+  assert.match(key.secret, /^[A-Za-z0-9]{32}$/);
+  assert.equal((await admin.keys(key.sid).fetch()).friendlyName, "node sdk");
+  const byKey = simClient(key.sid, key.secret);
+  const m = await byKey.messages.create({ to: "+14155552678", from: FROM, body: "sent with an API key" });
+  assert.deepEqual([m.status, m.accountSid, m.from], ["queued", ACCOUNT_SID, FROM]);
+  assert.equal((await byKey.messages(m.sid).fetch()).body, "sent with an API key");
+  Object.assign(KEY, { sid: key.sid, secret: key.secret });
+});
+
+check("API key: renamed, listed, cannot manage keys, deleted -> 20003", async () => {
+  assert.ok(KEY.sid, "needs the key of the previous check");
+  const admin = simClient();
+  assert.equal((await admin.keys(KEY.sid).update({ friendlyName: "renamed" })).friendlyName, "renamed");
+  assert.ok((await admin.keys.list()).some((k) => k.sid === KEY.sid));
+  const byKey = simClient(KEY.sid, KEY.secret);
+  await expectError(401, 20003, () => byKey.newKeys.create({ friendlyName: "not with a key" }));
+  assert.equal(await admin.keys(KEY.sid).remove(), true);
+  await expectError(401, 20003, () => byKey.messages.create({ to: "+14155552678", from: FROM, body: "revoked" }));
+});
+
+check("IncomingPhoneNumbers: update SmsUrl, an inbound message arrives there, signed", async () => {
+  const c = simClient();
+  const numbers = await c.incomingPhoneNumbers.list({ phoneNumber: FROM2 });
+  assert.deepEqual(
+    numbers.map((n) => n.phoneNumber),
+    [FROM2],
+  );
+  const pn = numbers[0];
+  assert.match(pn.sid, /^PN[0-9a-f]{32}$/);
+  assert.equal(pn.capabilities.sms, true);
+  const path = "/inbound?check=node";
+  const url = SERVER + path;
+  const updated = await c.incomingPhoneNumbers(pn.sid).update({ smsUrl: url, smsMethod: "POST" });
+  assert.deepEqual([updated.smsUrl, updated.smsMethod], [url, "POST"]);
+  assert.equal((await c.incomingPhoneNumbers(pn.sid).fetch()).smsUrl, url);
+  const answer = await inbound("+14155552679", FROM2, "hello node app");
+  assert.equal(answer.http_status, 200, JSON.stringify(answer));
+  const calls = await postsTo(path);
+  assert.equal(calls.length, 1);
+  const params = Object.fromEntries(new URLSearchParams(calls[0].body));
+  assert.deepEqual([params.Body, params.To, params.From], ["hello node app", FROM2, "+14155552679"]);
+  assert.deepEqual([params.MessageSid, params.AccountSid], [answer.sid, ACCOUNT_SID]);
+  assert.ok(twilio.validateRequest(AUTH_TOKEN, calls[0].headers["x-twilio-signature"], url, params));
+});
+
+check("Messaging Service: create, add a sender, send through it, its status callback", async () => {
+  const c = simClient();
+  const path = "/service-status?check=node";
+  const status = SERVER + path;
+  const service = await c.messaging.v1.services.create({ friendlyName: "node pool", statusCallback: status });
+  assert.match(service.sid, /^MG[0-9a-f]{32}$/);
+  assert.equal(service.statusCallback, status);
+  const [pn] = await c.incomingPhoneNumbers.list({ phoneNumber: FROM });
+  const sender = await c.messaging.v1.services(service.sid).phoneNumbers.create({ phoneNumberSid: pn.sid });
+  assert.deepEqual([sender.sid, sender.phoneNumber], [pn.sid, FROM]);
+  const pool = await c.messaging.v1.services(service.sid).phoneNumbers.list();
+  assert.deepEqual(
+    pool.map((p) => p.sid),
+    [pn.sid],
+  );
+  assert.ok((await c.messaging.v1.services.list()).some((x) => x.sid === service.sid));
+  const m = await c.messages.create({ messagingServiceSid: service.sid, to: "+14155552680", body: "through the pool" });
+  assert.deepEqual([m.status, m.messagingServiceSid], ["accepted", service.sid]);
+  const final = await waitFinal(m.sid);
+  assert.deepEqual([final.from, final.status], [FROM, "delivered"]);
+  const got = [];
+  for (const call of await postsTo(path, 3)) {
+    const params = Object.fromEntries(new URLSearchParams(call.body));
+    assert.ok(twilio.validateRequest(AUTH_TOKEN, call.headers["x-twilio-signature"], status, params));
+    assert.deepEqual([params.MessageSid, params.MessagingServiceSid], [m.sid, service.sid]);
+    got.push(params.MessageStatus);
+  }
+  assert.deepEqual([got[0], got[got.length - 1]], ["queued", "delivered"], `${got}`);
 });
 
 async function main() {

@@ -16,6 +16,7 @@ exits 1 when any check failed. Section numbers (§) refer to shared/reference/tw
 import base64
 import datetime
 import http.server
+import json
 import os
 import sys
 import threading
@@ -27,6 +28,7 @@ import urllib.request
 
 import twilio
 from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
@@ -57,6 +59,30 @@ def client(token=AUTH_TOKEN):
 
 
 CLIENT = client()
+
+
+# The README's custom HTTP client: the SDK builds absolute URLs on api.twilio.com and
+# messaging.twilio.com; this one sends them to the simulator, messaging.twilio.com under the
+# `/messaging` path prefix of its base URL.
+class SimHttpClient(TwilioHttpClient):
+    HOSTS = {"https://api.twilio.com": BASE, "https://messaging.twilio.com": BASE + "/messaging"}
+
+    def request(self, method, url, *args, **kwargs):
+        for host, to in self.HOSTS.items():
+            if url.startswith(host + "/"):
+                url = to + url[len(host):]
+        return super().request(method, url, *args, **kwargs)
+
+
+def sim_client(username=ACCOUNT_SID, password=AUTH_TOKEN):
+    """A client through SimHttpClient, with the account SID or an API key (SK…) and its secret."""
+    return Client(
+        username,
+        password,
+        ACCOUNT_SID,
+        http_client=SimHttpClient(),
+        environment={"TWILIO_ACCOUNT_SID": ACCOUNT_SID},
+    )
 
 
 # --- small loopback HTTP servers the checks need -------------------------------------------------
@@ -156,6 +182,32 @@ def settle(sid, seconds=10.0):
         return wait_final(sid, seconds).status
     except AssertionError:
         return CLIENT.messages(sid).fetch().status
+
+
+def inbound(from_, to, body):
+    """A handset texts the account through the control API; returns its JSON answer."""
+    req = urllib.request.Request(
+        BASE + "/_sim/inbound",
+        data=json.dumps({"from": from_, "to": to, "body": body}).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with NO_PROXY.open(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def form(body):
+    return {k: v[0] for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items()}
+
+
+def posts_to(path, seconds=5.0, at_least=1):
+    """The POSTs the recorder got at `path` (path and query), waiting until there are some."""
+    deadline = time.monotonic() + seconds
+    while True:
+        calls = [p for p in SERVER.callbacks() if p["path"] == path]
+        if len(calls) >= at_least or time.monotonic() > deadline:
+            return calls
+        time.sleep(0.1)
 
 
 def send(to, body="hello", from_=None, **kw):
@@ -367,6 +419,83 @@ def _():
     final = CLIENT.messages(m.sid).fetch().status
     assert statuses[-1] == final, (statuses, final)
     assert "queued" not in statuses, statuses  # no callback for the initial status (§3)
+
+
+KEY = {}
+
+
+@check("API key: created with the Auth Token (secret shown once), sends with the key")
+def _():
+    admin = sim_client()
+    key = admin.new_keys.create(friendly_name="python sdk")
+    assert key.sid.startswith("SK") and len(key.sid) == 34, key.sid
+    assert len(key.secret) == 32 and key.secret.isalnum(), key.secret
+    assert admin.keys(key.sid).fetch().friendly_name == "python sdk"
+    by_key = sim_client(key.sid, key.secret)
+    m = by_key.messages.create(to="+14155552678", from_=FROM, body="sent with an API key")
+    assert (m.status, m.account_sid, m.from_) == ("queued", ACCOUNT_SID, FROM), (m.status, m.account_sid)
+    assert by_key.messages(m.sid).fetch().body == "sent with an API key"
+    KEY.update(sid=key.sid, secret=key.secret)
+
+
+@check("API key: renamed, listed, cannot manage keys, deleted -> 20003")
+def _():
+    assert KEY, "needs the key of the previous check"
+    admin = sim_client()
+    assert admin.keys(KEY["sid"]).update(friendly_name="renamed").friendly_name == "renamed"
+    assert KEY["sid"] in [k.sid for k in admin.keys.list()]
+    by_key = sim_client(KEY["sid"], KEY["secret"])
+    expect_error(401, 20003, lambda: by_key.new_keys.create(friendly_name="not with a key"))
+    assert admin.keys(KEY["sid"]).delete() is True
+    expect_error(401, 20003, lambda: by_key.messages.create(to="+14155552678", from_=FROM, body="revoked"))
+
+
+@check("IncomingPhoneNumbers: update SmsUrl, an inbound message arrives there, signed")
+def _():
+    c = sim_client()
+    numbers = c.incoming_phone_numbers.list(phone_number=FROM2)
+    assert [n.phone_number for n in numbers] == [FROM2], [n.phone_number for n in numbers]
+    pn = numbers[0]
+    assert pn.sid.startswith("PN") and pn.capabilities["sms"], (pn.sid, pn.capabilities)
+    url = SERVER.base + "/inbound?check=python"
+    updated = c.incoming_phone_numbers(pn.sid).update(sms_url=url, sms_method="POST")
+    assert (updated.sms_url, updated.sms_method) == (url, "POST")
+    assert c.incoming_phone_numbers(pn.sid).fetch().sms_url == url
+    answer = inbound("+14155552679", FROM2, "hello python app")
+    assert answer["http_status"] == 200, answer
+    calls = posts_to("/inbound?check=python")
+    assert len(calls) == 1, calls
+    params = form(calls[0]["body"])
+    assert (params["Body"], params["To"], params["From"]) == ("hello python app", FROM2, "+14155552679")
+    assert params["MessageSid"] == answer["sid"] and params["AccountSid"] == ACCOUNT_SID
+    sig = {k.lower(): v for k, v in calls[0]["headers"].items()}["x-twilio-signature"]
+    assert RequestValidator(AUTH_TOKEN).validate(url, params, sig), "signature rejected"
+
+
+@check("Messaging Service: create, add a sender, send through it, its status callback")
+def _():
+    c = sim_client()
+    status = SERVER.base + "/service-status?check=python"
+    service = c.messaging.v1.services.create(friendly_name="python pool", status_callback=status)
+    assert service.sid.startswith("MG") and service.status_callback == status, service.sid
+    pn = c.incoming_phone_numbers.list(phone_number=FROM)[0]
+    sender = c.messaging.v1.services(service.sid).phone_numbers.create(phone_number_sid=pn.sid)
+    assert (sender.sid, sender.phone_number) == (pn.sid, FROM)
+    assert [p.sid for p in c.messaging.v1.services(service.sid).phone_numbers.list()] == [pn.sid]
+    assert service.sid in [s.sid for s in c.messaging.v1.services.list()]
+    m = c.messages.create(messaging_service_sid=service.sid, to="+14155552680", body="through the pool")
+    assert (m.status, m.messaging_service_sid) == ("accepted", service.sid), (m.status, m.messaging_service_sid)
+    final = wait_final(m.sid)
+    assert (final.from_, final.status) == (FROM, "delivered"), (final.from_, final.status)
+    calls = posts_to("/service-status?check=python", at_least=3)
+    got = []
+    for call in calls:
+        params = form(call["body"])
+        sig = {k.lower(): v for k, v in call["headers"].items()}["x-twilio-signature"]
+        assert RequestValidator(AUTH_TOKEN).validate(status, params, sig), "signature rejected"
+        assert (params["MessageSid"], params["MessagingServiceSid"]) == (m.sid, service.sid), params
+        got.append(params["MessageStatus"])
+    assert got[0] == "queued" and got[-1] == "delivered", got
 
 
 def main():
