@@ -614,6 +614,8 @@ mod tests {
         )
         .await;
         assert_eq!(status, 200);
+        sim.reset();
+        assert_eq!(sim.keys().len(), 2, "reset keeps the keys");
         // Test credentials may not manage keys.
         let (status, v) = call(
             &sim,

@@ -25,7 +25,8 @@ pub(super) fn router() -> Router<Arc<Core>> {
 }
 
 impl crate::Simulator {
-    /// Returns the simulator to its start-up state, keeping the account's numbers and SMS URL:
+    /// Returns the simulator to its start-up state, keeping the account's configuration (numbers
+    /// and their settings, SMS URL, API keys, Messaging Services, whose sticky senders start over):
     /// no messages (SIDs start again at 1), no media, no opt-out blocks, no pending callbacks, an
     /// empty debugger log and no faults (see `POST /_sim/reset`).
     pub fn reset(&self) {

@@ -50,7 +50,8 @@
 //!   messaging webhook from now on; 400 unless an absolute http(s) URL.
 //! * `POST /_sim/reset`: forgets every message, media file, schedule, opt-out block, status
 //!   callback and debugger entry, restarts the SID counters, and removes every fault (API faults
-//!   and their generator too); the account's numbers and SMS URL stay. Everything else the state
+//!   and their generator too); the account's configuration stays (numbers and their settings,
+//!   SMS URL, API keys, Messaging Services; sticky senders start over). Everything else the state
 //!   holds returns to its start-up value (the retention window stays as set). Empty body.
 //! * `POST /_sim/numbers`: gives the account the number (any valid number; stored in E.164) if
 //!   it does not own it yet, then applies the settings given, as the REST update of an
