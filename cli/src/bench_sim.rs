@@ -40,6 +40,19 @@ pub struct BenchArgs {
     /// Connection counts to measure, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "1,16")]
     pub connections: Vec<usize>,
+    /// The Basic-auth credentials of every request: the account SID and its Auth Token, or an
+    /// API key (`SK…` and its secret) created before the runs.
+    #[arg(long, value_enum, default_value_t = Auth::Token)]
+    pub auth: Auth,
+}
+
+/// The credentials `bench-sim` sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Auth {
+    /// `AccountSid:AuthToken`.
+    Token,
+    /// `SK…:secret` of an API key.
+    Key,
 }
 
 /// One run's figures.
@@ -102,11 +115,22 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
         ..SimConfig::for_tests()
     };
     let sim = Simulator::start(config, crate::sim_clock::for_simulator(SystemClock)).await?;
-    let target = Arc::new(Target::new(&sim)?);
+    let credentials = match args.auth {
+        Auth::Token => (
+            DEFAULT_ACCOUNT_SID.to_owned(),
+            DEFAULT_AUTH_TOKEN.to_owned(),
+        ),
+        Auth::Key => {
+            let key = sim.create_key("bench-sim");
+            (key.key.sid.to_string(), key.secret)
+        }
+    };
+    let target = Arc::new(Target::new(&sim, &credentials)?);
     let url = format!("{}{}", sim.base_url(), target.path);
     let counter = Arc::new(AtomicUsize::new(0));
     println!(
-        "convsms bench-sim: POST {url} (Basic auth, form body, state kept), {} requests per run, {} worker threads",
+        "convsms bench-sim: POST {url} (Basic auth as {}, form body, state kept), {} requests per run, {} worker threads",
+        credentials.0,
         args.requests,
         tokio::runtime::Handle::current().metrics().num_workers(),
     );
@@ -181,14 +205,18 @@ struct Target {
 }
 
 impl Target {
-    fn new(sim: &Simulator) -> Result<Target, Box<dyn std::error::Error>> {
+    /// The target of `sim`'s create URL, with Basic auth `(user, password)`.
+    fn new(
+        sim: &Simulator,
+        (user, password): &(String, String),
+    ) -> Result<Target, Box<dyn std::error::Error>> {
         let base = url::Url::parse(&sim.base_url())?;
         let addr = base
             .socket_addrs(|| None)?
             .into_iter()
             .next()
             .ok_or("the simulator's base URL has no address")?;
-        let credentials = format!("{DEFAULT_ACCOUNT_SID}:{DEFAULT_AUTH_TOKEN}");
+        let credentials = format!("{user}:{password}");
         let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
         Ok(Target {
             addr,

@@ -2276,3 +2276,44 @@ fn the_control_api_guide_runs_as_written() {
     }
     sim.stop();
 }
+
+#[test]
+fn bench_sim_sends_with_an_api_key_when_asked() {
+    let run = |auth: &str| {
+        let out = convsms()
+            .args([
+                "bench-sim",
+                "--requests",
+                "20",
+                "--connections",
+                "2",
+                "--auth",
+                auth,
+            ])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{auth}: {stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    let key = run("key");
+    assert!(
+        key.contains("Basic auth as SK00000000000000000000000000000001,"),
+        "{key}"
+    );
+    let token = run("token");
+    assert!(
+        token.contains("Basic auth as AC00000000000000000000000000000001,"),
+        "{token}"
+    );
+    let out = convsms()
+        .args(["bench-sim", "--auth", "password"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: token, key"));
+}
