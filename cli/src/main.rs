@@ -11,6 +11,7 @@ mod partition;
 mod serve;
 mod sim_clock;
 mod sim_cmd;
+mod sim_seed;
 mod soak;
 
 use std::ffi::OsStr;

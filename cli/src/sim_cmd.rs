@@ -13,6 +13,8 @@ use std::time::Duration;
 use clap::Args;
 use convsms::clock::SystemClock;
 use convsms_sim::{SimConfig, Simulator};
+
+use crate::sim_seed::{Seed, SeedError};
 use twilio_wire::sid::AccountSid;
 
 /// The account SID when neither `--account-sid` nor `TWILIO_ACCOUNT_SID` is given.
@@ -66,6 +68,11 @@ pub struct SimArgs {
     /// (humantime: 30s, 500ms).
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
     pub body_timeout: Duration,
+    /// A shared setup to start from (TOML: the account, numbers and their webhooks, API keys,
+    /// Messaging Services, carriers, opt-outs; see docs/sim-seed.md). Its [account] replaces
+    /// --account-sid, --auth-token and --sms-url.
+    #[arg(long, value_name = "FILE")]
+    pub seed_file: Option<std::path::PathBuf>,
 }
 
 /// A humantime duration (`30s`, `500ms`) of at least a millisecond.
@@ -82,7 +89,7 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
 }
 
 /// `AC` + 32 hex digits.
-fn parse_account_sid(s: &str) -> Result<String, String> {
+pub(crate) fn parse_account_sid(s: &str) -> Result<String, String> {
     AccountSid::parse(s)
         .map(|sid| sid.as_str().to_owned())
         .map_err(|_| {
@@ -94,7 +101,7 @@ fn parse_account_sid(s: &str) -> Result<String, String> {
 }
 
 /// Not empty, no whitespace (it goes into a Basic-auth header).
-fn parse_auth_token(s: &str) -> Result<String, String> {
+pub(crate) fn parse_auth_token(s: &str) -> Result<String, String> {
     if s.is_empty() {
         Err(format!(
             "the auth token is empty; expected a secret such as {DEFAULT_AUTH_TOKEN}"
@@ -107,7 +114,7 @@ fn parse_auth_token(s: &str) -> Result<String, String> {
 }
 
 /// Strict E.164 (`+`, then 2 to 15 digits, no leading 0) and valid for libphonenumber.
-fn parse_e164(s: &str) -> Result<String, String> {
+pub(crate) fn parse_e164(s: &str) -> Result<String, String> {
     let digits = s.strip_prefix('+').unwrap_or("");
     let shaped = (2..=15).contains(&digits.len())
         && digits.bytes().all(|b| b.is_ascii_digit())
@@ -129,7 +136,7 @@ fn parse_e164(s: &str) -> Result<String, String> {
 }
 
 /// An absolute http(s) URL with a host.
-fn parse_sms_url(s: &str) -> Result<String, String> {
+pub(crate) fn parse_sms_url(s: &str) -> Result<String, String> {
     match url::Url::parse(s) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(s.to_owned()),
         Ok(_) => Err(format!(
@@ -172,24 +179,46 @@ pub fn run(args: SimArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = rt.block_on(serve(args.config()));
+    let seed = match args.seed_file.as_deref().map(Seed::load).transpose() {
+        Ok(seed) => seed,
+        Err(e) => {
+            eprintln!("convsms sim: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut config = args.config();
+    if let Some(seed) = &seed {
+        seed.configure(&mut config, &args.numbers);
+    }
+    let result = rt.block_on(serve(config, seed.as_ref()));
     // Do not wait for a task that is still busy (a flush in progress).
     rt.shutdown_timeout(ABANDON_AFTER);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("convsms sim: {e}");
-            ExitCode::FAILURE
+            // A refused seed file is bad input, as a bad option is.
+            ExitCode::from(if e.is::<SeedError>() { 2 } else { 1 })
         }
     }
 }
 
 /// Starts the simulator, prints how to reach it, runs due transitions every 200 ms and stops
 /// on Ctrl-C / SIGTERM.
-async fn serve(config: SimConfig) -> Result<(), convsms_sim::SimError> {
-    let numbers = config.numbers.clone();
+async fn serve(config: SimConfig, seed: Option<&Seed>) -> Result<(), Box<dyn std::error::Error>> {
     let sms_url = config.sms_url.clone();
     let sim = Simulator::start(config, crate::sim_clock::for_simulator(SystemClock)).await?;
+    if let Some(seed) = seed {
+        if let Err(e) = seed.apply(&sim) {
+            sim.shutdown().await;
+            return Err(e.into());
+        }
+    }
+    let numbers: Vec<String> = sim
+        .incoming_phone_numbers()
+        .into_iter()
+        .map(|n| n.phone_number)
+        .collect();
     println!("{}", banner(&sim, &numbers, sms_url.as_deref()));
 
     // Due transitions run on their own task, so that a long flush (many messages in flight)
@@ -237,6 +266,7 @@ fn banner(sim: &Simulator, numbers: &[String], sms_url: Option<&str>) -> String 
          numbers      {numbers}\n  \
          SMS URL      {sms_url}\n  \
          Messages     {base}/2010-04-01/Accounts/{ac}/Messages.json\n  \
+         messaging    {base}/messaging/v1/Services (messaging.twilio.com)\n  \
          control      {base}/_sim/messages\n  \
          Python SDK   client.api.base_url = \"{base}\"\n  \
          Node SDK     client.api.baseUrl = \"{base}\"\n\

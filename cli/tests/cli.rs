@@ -2317,3 +2317,88 @@ fn bench_sim_sends_with_an_api_key_when_asked() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("possible values: token, key"));
 }
+
+#[test]
+fn sim_starts_from_a_seed_file_and_refuses_a_bad_one_with_file_and_line() {
+    let dir = temp("sim-seed");
+    for (text, wanted) in [
+        (
+            "[[numbers]]\nnumber = \"+14155550100\"\nsms_url = 7\n",
+            ":3:11: invalid type: integer `7`, expected a string",
+        ),
+        (
+            "[[numbers]]\nnumber = \"+14155550100\"\n\n[[services]]\nfriendly_name = \"S\"\nsenders = [\"+14155550199\"]\n",
+            ":4:1: service \"S\": +14155550199 is not one of the account's numbers",
+        ),
+    ] {
+        let bad = dir.join("bad.toml");
+        std::fs::write(&bad, text).unwrap();
+        let out = convsms()
+            .args(["sim", "--port", "0", "--seed-file"])
+            .arg(&bad)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{}{wanted}", bad.display())),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty(), "no base URL is printed");
+    }
+
+    // The documented example: numbers with their own webhooks, the CI key, the service, the
+    // carrier and the opt-out are all there.
+    let sim = SimProcess::start(&["--seed-file", "docs/sim-seed.toml"], &[]);
+    let base = sim.base_url.clone();
+    runtime().block_on(async {
+        let http = reqwest::Client::new();
+        let ac = "AC00000000000000000000000000000001";
+        let get = |path: String| {
+            http.get(format!("{base}{path}"))
+                .basic_auth(
+                    "SK00000000000000000000000000000001",
+                    Some("ciSecret0123456789abcdefghijklmn"),
+                )
+                .send()
+        };
+        let numbers: serde_json::Value = get(format!(
+            "/2010-04-01/Accounts/{ac}/IncomingPhoneNumbers.json"
+        ))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        let numbers = numbers["incoming_phone_numbers"].as_array().unwrap();
+        let listed: Vec<&str> = numbers
+            .iter()
+            .map(|n| n["phone_number"].as_str().unwrap())
+            .collect();
+        assert_eq!(listed, ["+14155550100", "+14155550101", "+14155550102"]);
+        assert_eq!(numbers[1]["sms_url"], "http://127.0.0.1:9090/sms/inbound");
+        assert_eq!(numbers[1]["capabilities"]["mms"], false);
+        let services: serde_json::Value = get("/messaging/v1/Services".to_owned())
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(services["services"][0]["friendly_name"], "Reminders");
+        let refused = http
+            .post(format!("{base}/2010-04-01/Accounts/{ac}/Messages.json"))
+            .basic_auth(ac, Some("0123456789abcdef0123456789abcdef"))
+            .form(&[
+                ("To", "+14155552673"),
+                ("From", "+14155550100"),
+                ("Body", "hi"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 400);
+        let v: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(v["code"], 21610, "the seeded opt-out holds: {v}");
+    });
+    sim.stop();
+}

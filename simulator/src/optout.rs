@@ -180,6 +180,17 @@ impl crate::Simulator {
         self.core.state().optout.set_handling(enabled);
     }
 
+    /// Records that `handset` opted out of messages from the account's `number` (both valid
+    /// numbers, stored in E.164), as if it had texted STOP, without a message or an auto-reply:
+    /// for a shared setup (`convsms sim --seed-file`). `/_sim/reset` forgets it.
+    pub fn add_opt_out(&self, number: &str, handset: &str) {
+        self.core
+            .state()
+            .optout
+            .blocked
+            .insert((numbers::normalise(number), numbers::normalise(handset)));
+    }
+
     /// True when sends from the account's `number` to `handset` are currently refused with 21610
     /// (the handset opted out and handling is on).
     pub fn is_opted_out(&self, number: &str, handset: &str) -> bool {
