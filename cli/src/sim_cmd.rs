@@ -268,6 +268,7 @@ fn banner(sim: &Simulator, numbers: &[String], sms_url: Option<&str>) -> String 
          Messages     {base}/2010-04-01/Accounts/{ac}/Messages.json\n  \
          messaging    {base}/messaging/v1/Services (messaging.twilio.com)\n  \
          control      {base}/_sim/messages\n  \
+         inspector    {base}/ (in a browser)\n  \
          Python SDK   client.api.base_url = \"{base}\"\n  \
          Node SDK     client.api.baseUrl = \"{base}\"\n\
          (leave TWILIO_EDGE and TWILIO_REGION unset) Ctrl-C to stop.",

@@ -2402,3 +2402,60 @@ fn sim_starts_from_a_seed_file_and_refuses_a_bad_one_with_file_and_line() {
     });
     sim.stop();
 }
+
+#[test]
+fn the_sim_inspector_shows_messages_and_deliveries_as_they_happen_in_a_real_browser() {
+    let (Some(_), Some(driver)) = (chromium(), chromedriver()) else {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        assert!(
+            !ci,
+            "CI=true but no chromium or chromedriver on PATH: apt-get install -y chromium chromium-driver"
+        );
+        println!("SKIPPED the inspector's browser test: no chromium or chromedriver on PATH; under CI=true it fails instead");
+        return;
+    };
+    let dir = temp("sim-inspector");
+    let app = twiml_app("<Response><Message>Thanks!</Message></Response>");
+    let sim = SimProcess::start(&["--sms-url", &format!("{app}/sms/inbound")], &[]);
+    let driver = Driver::start(&driver);
+    let base = sim.base_url.clone();
+    let png = runtime().block_on(async {
+        let http = reqwest::Client::new();
+        // A handset texts the account; the app's TwiML reply goes out.
+        let inbound = http
+            .post(format!("{base}/_sim/inbound"))
+            .json(&serde_json::json!({"from": "+14155552671", "to": "+14155550100", "body": "Is my order <late>?"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(inbound.status(), 200);
+        let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chromium().unwrap(),
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
+                         format!("--user-data-dir={}", dir.join("profile").display())],
+            }
+        }))
+        .unwrap();
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let c = fantoccini::ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .expect("connect to chromedriver");
+        c.goto(&format!("{base}/")).await.unwrap();
+        wait_text(&c, "#messages", "Is my order <late>?").await;
+        wait_text(&c, "#deliveries", "inbound webhook for").await;
+        wait_text(&c, "#deliveries", "HTTP 200").await;
+        // The reply's lifecycle runs on the wall clock (`convsms sim` flushes every 200 ms); the
+        // page refreshes itself until it shows the reply delivered, with its history.
+        wait_text(&c, "#messages tr", "delivered").await;
+        wait_text(&c, "#messages .history", "sending").await;
+        wait_text(&c, "#faults", "none").await;
+        let png = c.screenshot().await.unwrap();
+        c.close().await.unwrap();
+        png
+    });
+    std::fs::write(dir.join("sim-inspector.png"), &png).unwrap();
+    sim.stop();
+}

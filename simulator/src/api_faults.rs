@@ -119,6 +119,11 @@ impl ApiFaultState {
         self.lock().rules.clear();
     }
 
+    /// The rules in force, in the order they were set (for the inspector).
+    pub(crate) fn rules(&self) -> Vec<Rule<ApiFault>> {
+        self.lock().rules.clone()
+    }
+
     /// The fault striking a create request with `To` `to` and `From` `from` (empty when absent),
     /// chosen by [`faults::pick`] like every other fault: the first number rule matching either,
     /// else the global rule, then a draw when its probability is strictly between 0 and 1.

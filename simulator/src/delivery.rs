@@ -421,6 +421,11 @@ fn apply_step(
     step: Step,
     at: DateTime<Utc>,
 ) -> Vec<Callback> {
+    if let Some(before) = state.find(sid).map(|r| r.message.status) {
+        // The inspector's status history.
+        let error = step.error.map(|(code, _)| code);
+        state.journal.status(sid, before, step.status, error, at);
+    }
     let Some(record) = state.find_mut(sid) else {
         return Vec::new();
     };

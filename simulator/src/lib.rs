@@ -18,6 +18,9 @@
 //! * `api`: the Twilio REST surface: create, list, fetch, update (redact, cancel) and delete of
 //!   Messages (§2.1); Twilio-shaped 404s and 405s for anything else. Its child `api::respond`
 //!   holds what the Media handlers share with it: HTTP Basic auth and Twilio's error answers.
+//! * `inspector`: `GET /`, an HTML page of the account, faults, messages with their status
+//!   history, webhook and status-callback deliveries and the debugger log, refreshing itself;
+//!   its journal of status changes and deliveries lives in the state.
 //! * `keys`: API keys (`SK…` + secret), their REST resource, and the second pair of Basic-auth
 //!   credentials they are (§1); kept behind their own lock in `Core`.
 //! * `phone_numbers`: IncomingPhoneNumbers, the owned numbers as REST resources (`PN…`), each
@@ -77,6 +80,7 @@ mod delivery;
 pub mod error;
 mod faults;
 mod handsets;
+mod inspector;
 mod keys;
 mod list;
 pub mod loopback;
@@ -235,6 +239,7 @@ fn app(core: &Arc<Core>) -> axum::Router {
         .merge(keys::router())
         .merge(phone_numbers::router())
         .merge(services::router())
+        .merge(inspector::router())
         .merge(control::router())
         .with_state(core.clone())
 }

@@ -159,6 +159,23 @@ impl Services {
         self
     }
 
+    /// Every service as `(MG…, friendly name, senders)`, oldest first (for the inspector).
+    pub(crate) fn summaries(
+        &self,
+        _account: &twilio_wire::sid::AccountSid,
+    ) -> Vec<(String, String, Vec<String>)> {
+        self.services
+            .iter()
+            .map(|(n, r)| {
+                (
+                    ServiceSid::from_counter(u64::try_from(*n).unwrap_or(u64::MAX)).to_string(),
+                    r.settings.friendly_name.clone(),
+                    r.pool.iter().map(|(p, _)| p.clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
     /// The service whose pool holds `number` (as held), with its record.
     fn owner_of(&self, number: &str) -> Option<(u128, &Record)> {
         self.services

@@ -86,6 +86,9 @@ pub(crate) struct SimState {
     /// Messaging Services and their sender pools (`services`): configuration, kept by
     /// [`SimState::reset`].
     pub(crate) services: crate::services::Services,
+    /// The newest status changes and webhook/callback deliveries, for the inspector page
+    /// (`inspector`).
+    pub(crate) journal: crate::inspector::Journal,
 }
 
 impl Default for SimState {
@@ -106,6 +109,7 @@ impl Default for SimState {
             debugger: VecDeque::new(),
             phone_numbers: Default::default(),
             services: Default::default(),
+            journal: Default::default(),
         }
     }
 }

@@ -22,7 +22,9 @@
 //! documents a default of one retry on connection timeouts; the simulator leaves it out so that
 //! an unreachable app fails fast). Retries follow at once, without waiting.
 //!
-//! Every failed attempt (no connection, timeout, or an answer other than 2xx) is logged as
+//! Every attempt, with its request, signature, answer and duration, goes to the inspector's
+//! journal (`inspector`, the page at `GET /`). Every failed attempt (no connection, timeout, or
+//! an answer other than 2xx) is logged as
 //! debugger error 11200 "HTTP retrieval failure" ([`crate::Simulator::errors`],
 //! `GET /_sim/errors`).
 
@@ -284,6 +286,7 @@ pub(crate) async fn deliver(
     let signature = signature::sign(&core.auth_token, target, params);
     let mut attempt = 0;
     loop {
+        let (started, at) = (tokio::time::Instant::now(), core.clock.now());
         let outcome = match (attempt, fault) {
             (0, Some(WebhookFault::ServerError)) => Outcome::Answered(Answer {
                 status: 500,
@@ -317,6 +320,21 @@ pub(crate) async fn deliver(
                 Err(e) => Outcome::Failed(e),
             },
         };
+        record(
+            core,
+            Attempt {
+                url,
+                params,
+                signature: &signature,
+                token: idempotency_token,
+                sid,
+                number: attempt + 1,
+                injected: attempt == 0 && fault.is_some(),
+                at,
+                took: started.elapsed(),
+            },
+            &outcome,
+        );
         let (failure, detail) = match &outcome {
             Outcome::Answered(a) if (200..300).contains(&a.status) => return outcome,
             Outcome::Answered(a) => (
@@ -351,6 +369,57 @@ pub(crate) async fn deliver(
             return outcome;
         }
     }
+}
+
+/// One delivery attempt, as the inspector's journal records it.
+struct Attempt<'a> {
+    url: &'a str,
+    params: &'a [(String, String)],
+    signature: &'a str,
+    token: &'a str,
+    sid: &'a MessageSid,
+    /// 1 for the first attempt.
+    number: u32,
+    /// Whether an injected fault struck it.
+    injected: bool,
+    at: DateTime<Utc>,
+    took: Duration,
+}
+
+/// Records `attempt` and its `outcome` in the inspector's journal: an inbound webhook when the
+/// message is inbound, a status callback otherwise.
+fn record(core: &Core, attempt: Attempt<'_>, outcome: &Outcome) {
+    let outcome = match outcome {
+        Outcome::Answered(a) if attempt.injected => Err(format!(
+            "injected fault: HTTP {} (the app was not called)",
+            a.status
+        )),
+        Outcome::Answered(a) => Ok((a.status, a.body.clone())),
+        Outcome::TimedOut => {
+            Err("injected fault: no answer in time (the app got the request)".to_owned())
+        }
+        Outcome::Failed(e) => Err(e.to_string()),
+    };
+    let mut state = core.state();
+    let inbound = state
+        .find(attempt.sid)
+        .is_some_and(|r| r.message.direction == twilio_wire::message::Direction::Inbound);
+    state.journal.delivery(crate::inspector::Delivery {
+        kind: if inbound {
+            "inbound webhook"
+        } else {
+            "status callback"
+        },
+        sid: attempt.sid.clone(),
+        url: attempt.url.to_owned(),
+        attempt: attempt.number,
+        params: attempt.params.to_vec(),
+        signature: attempt.signature.to_owned(),
+        token: attempt.token.to_owned(),
+        outcome,
+        at: attempt.at,
+        took: attempt.took,
+    });
 }
 
 impl crate::Simulator {
