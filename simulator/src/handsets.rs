@@ -133,6 +133,7 @@ pub(crate) async fn send_inbound(
                 opt_out,
             ),
             idempotency_token: idempotency_token(n),
+            method: route.method,
         };
         let mut message = SimState::new_message(
             &core.account_sid,
@@ -201,8 +202,9 @@ async fn deliver(
     fault: Option<WebhookFault>,
 ) -> Result<InboundDelivery, SimError> {
     let _hold = Hold::adopt(core, sid.clone());
-    let outcome = webhook::deliver(
+    let outcome = webhook::deliver_as(
         core,
+        inbound.method,
         &inbound.url,
         &inbound.params,
         &inbound.idempotency_token,

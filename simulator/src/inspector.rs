@@ -58,6 +58,8 @@ pub(crate) struct Delivery {
     pub(crate) kind: &'static str,
     /// The message it is about.
     pub(crate) sid: MessageSid,
+    /// `POST` or `GET`.
+    pub(crate) method: &'static str,
     /// The URL as configured (with any connection-override fragment).
     pub(crate) url: String,
     /// 1 for the first attempt, then retries.
@@ -300,7 +302,7 @@ fn render(core: &Core, state: &SimState) -> Markup {
                                     td { (when(d.at)) }
                                     td { (d.kind) " for " code { (d.sid) } @if d.attempt > 1 { " (attempt " (d.attempt) ")" } }
                                     td {
-                                        "POST " code { (d.url) }
+                                        (d.method) " " code { (d.url) }
                                         details {
                                             summary { (d.params.len()) " parameters, signature " code { (d.signature) } }
                                             pre {

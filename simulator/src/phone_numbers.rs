@@ -29,10 +29,10 @@
 //!   receive texts ([`crate::SimError::NotSmsCapable`]); without `mms` it cannot send media
 //!   (400 / 21621). `status_callback` is the number's *voice* call status callback in Twilio and
 //!   does nothing here; message status callbacks come from the message or its Messaging Service.
-//! * **Not simulated** (UNCONFIRMED how Twilio would behave in each case is not the question;
-//!   the simulator does not do it): `sms_fallback_url` is stored and shown but never called (a
-//!   failed webhook is logged as 11200, see `webhook`); `SmsMethod=GET` is refused with
-//!   400 / 21403 because the simulator POSTs its webhooks.
+//! * `SmsMethod=GET` makes the inbound webhook a GET with the parameters in the URL's query,
+//!   signed over that whole URL (see `webhook`).
+//! * **Not simulated**: `sms_fallback_url` is stored and shown but never called (a failed
+//!   webhook is logged as 11200, see `webhook`).
 //! * **Defaults** (UNCONFIRMED, from the OAI example): `friendly_name` the number in its national
 //!   format (`(415) 555-0100`), methods `POST`, URLs empty, capabilities voice + SMS + MMS,
 //!   `address_requirements` `none`, `origin` `twilio`, `status` `in-use`, `type` `local`,
@@ -215,7 +215,7 @@ pub struct NumberUpdate {
     pub friendly_name: Option<String>,
     /// "A message comes in": an absolute http(s) URL, or empty to clear.
     pub sms_url: Option<String>,
-    /// `POST` (`GET` is not simulated).
+    /// `POST` or `GET` (the parameters in the URL's query, see `webhook`).
     pub sms_method: Option<String>,
     /// An absolute http(s) URL, or empty (stored, never called).
     pub sms_fallback_url: Option<String>,
@@ -261,8 +261,7 @@ impl NumberUpdate {
     ///
     /// # Errors
     /// 400 / 21402 for a URL that is neither empty nor absolute http(s), 400 / 21403 for a method
-    /// other than `GET`/`POST` (or `GET` for `SmsMethod`), 400 / 20001 for a `FriendlyName` over
-    /// 64 characters.
+    /// other than `GET`/`POST`, 400 / 20001 for a `FriendlyName` over 64 characters.
     pub(crate) fn check(
         &self,
         name: impl Fn(&'static str) -> &'static str,
@@ -306,19 +305,7 @@ impl NumberUpdate {
             ("StatusCallbackMethod", &self.status_callback_method),
         ] {
             let Some(v) = value.as_deref() else { continue };
-            let upper = v.to_ascii_uppercase();
-            if field == "SmsMethod" && upper == "GET" {
-                return Err(ApiError::new(
-                    21403,
-                    400,
-                    format!(
-                        "Invalid Method: {} GET is not simulated; the simulator POSTs its \
-                         webhooks, so use POST",
-                        name(field)
-                    ),
-                ));
-            }
-            if upper != "GET" && upper != "POST" {
+            if crate::webhook::Method::parse(v).is_none() {
                 return Err(ApiError::new(
                     21403,
                     400,
@@ -533,7 +520,7 @@ impl crate::Simulator {
     /// # Errors
     /// [`crate::SimError::InvalidConfig`] naming the field when `number` is not a valid number
     /// (expected E.164), a URL is neither empty nor absolute http(s), a method is not `GET`/`POST`
-    /// (`sms_method` `GET` is not simulated), or `friendly_name` is over 64 characters. Nothing
+    /// or `friendly_name` is over 64 characters. Nothing
     /// changes then.
     pub fn provision_number(
         &self,
@@ -649,7 +636,6 @@ mod tests {
             ("SmsUrl=ftp%3A%2F%2Fx", 21402),
             ("SmsUrl=not+a+url", 21402),
             ("SmsMethod=PUT", 21403),
-            ("SmsMethod=GET", 21403),
             (
                 "SmsUrl=https%3A%2F%2Fnew.example&FriendlyName=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                 20001,
@@ -722,6 +708,59 @@ mod tests {
         ));
         assert_eq!(shared_hits.len(), 1);
         assert_eq!(shared_hits[0].param("Body"), "to the shop");
+    }
+
+    #[tokio::test]
+    async fn sms_method_get_sends_the_parameters_in_the_query_signed_as_the_whole_url() {
+        let app = start_receiver(200, "").await;
+        let sim = start_sim(&[SHOP]).await;
+        sim.provision_number(
+            SHOP,
+            NumberUpdate {
+                sms_url: Some(format!("{}/sms?app=desk", app.base)),
+                sms_method: Some("get".into()),
+                ..NumberUpdate::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(sim.incoming_phone_number(SHOP).unwrap().sms_method, "GET");
+        let first = sim
+            .send_inbound(HANDSET, SHOP, "hi there", &[])
+            .await
+            .unwrap();
+        sim.redeliver_inbound(&first.sid).await.unwrap();
+        let hits = app.hits();
+        assert_eq!(hits.len(), 2);
+        for hit in &hits {
+            assert_eq!(hit.method, axum::http::Method::GET);
+            assert!(hit.raw.is_empty(), "no body");
+            assert_eq!(hit.uri.path(), "/sms");
+            let query: Vec<(String, String)> =
+                form_urlencoded::parse(hit.uri.query().unwrap().as_bytes())
+                    .into_owned()
+                    .collect();
+            assert_eq!(query[0], ("app".to_owned(), "desk".to_owned()));
+            let param = |n: &str| query.iter().find(|(k, _)| k == n).unwrap().1.as_str();
+            assert_eq!(
+                (param("Body"), param("MessageSid")),
+                ("hi there", first.sid.as_str())
+            );
+            let signature = hit.header("X-Twilio-Signature");
+            let full = format!("{}{}", app.base, hit.uri);
+            assert!(twilio_wire::signature::validate(
+                sim.auth_token(),
+                &full,
+                &[],
+                signature
+            ));
+            assert!(!twilio_wire::signature::validate(
+                sim.auth_token(),
+                &format!("{}/sms?app=desk", app.base),
+                &query[1..],
+                signature
+            ));
+        }
+        assert_eq!(hits[0].uri, hits[1].uri, "a re-delivery is the same GET");
     }
 
     #[tokio::test]

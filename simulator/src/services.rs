@@ -24,7 +24,7 @@
 //! **Create and update** take `FriendlyName` (required at creation: 400 / 20001 without it; at
 //! most 64 characters), `InboundRequestUrl`, `FallbackUrl`, `StatusCallback` (absolute http(s)
 //! URLs, empty to clear; else 400 / 21502 "Invalid callback url"), `InboundMethod`,
-//! `FallbackMethod` (`POST`; `GET` is not simulated: 400 / 20001), the booleans `StickySender`
+//! `FallbackMethod` (`GET` or `POST`, else 400 / 20001), the booleans `StickySender`
 //! (default true), `MmsConverter` (true), `SmartEncoding` (true), `FallbackToLongCode` (true),
 //! `AreaCodeGeomatch` (true), `SynchronousValidation` (true), `UseInboundWebhookOnNumber`
 //! (false) (`true`/`false`, else 400 / 20001), `ValidityPeriod` (1..=36000 seconds, default
@@ -52,7 +52,9 @@
 //!
 //! **Inbound.** A handset's text to a pool number is POSTed to the service's
 //! `inbound_request_url` when it is set and `use_inbound_webhook_on_number` is false; otherwise
-//! to the number's own `sms_url`, else the simulator-wide SMS URL (see `phone_numbers`). The
+//! to the number's own `sms_url`, else the simulator-wide SMS URL (see `phone_numbers`), with the
+//! method that goes with the URL (`inbound_method`, `sms_method`; POST for the simulator-wide
+//! one; a GET carries the parameters in its query, see `webhook`). The
 //! webhook and the stored inbound Message carry the service's `MessagingServiceSid` either way.
 //! `fallback_url` is stored and shown, never called.
 
@@ -76,6 +78,7 @@ use crate::body::FormParams;
 use crate::list::{window, ListQuery};
 use crate::state::SimState;
 use crate::validate::OutboundRequest;
+use crate::webhook::Method;
 use crate::{numbers, phone_numbers, Core, SimError};
 
 /// The longest `FriendlyName` taken (UNCONFIRMED).
@@ -320,14 +323,10 @@ fn apply_form(s: &mut Settings, params: &[(String, String)]) -> Result<(), ApiEr
                 ))
             }
         };
-        let method = || match value.to_ascii_uppercase().as_str() {
-            "POST" => Ok("POST".to_owned()),
-            "GET" => Err(invalid(
-                name,
-                value,
-                "POST (GET is not simulated: the simulator POSTs its webhooks)",
-            )),
-            _ => Err(invalid(name, value, "GET or POST")),
+        let method = || {
+            Method::parse(value)
+                .map(|m| m.as_str().to_owned())
+                .ok_or_else(|| invalid(name, value, "GET or POST"))
         };
         match name.as_str() {
             "FriendlyName" => {
@@ -886,6 +885,9 @@ fn remember(state: &mut SimState, n: u128, to: &str, from: &str, picked: Option<
 pub(crate) struct InboundRoute {
     /// The webhook URL.
     pub(crate) url: String,
+    /// How it is called: the number's `sms_method` or the service's `inbound_method` (POST for
+    /// the simulator-wide SMS URL).
+    pub(crate) method: Method,
     /// `MG…`, for the webhook's `MessagingServiceSid` and the stored Message.
     pub(crate) service: Option<String>,
 }
@@ -898,18 +900,22 @@ pub(crate) struct InboundRoute {
 pub(crate) fn inbound_route(state: &SimState, to: &str) -> Result<InboundRoute, SimError> {
     let held = state.owned(to);
     let service = held.and_then(|h| state.services.owner_of(h));
+    let method = |m: &str| Method::parse(m).unwrap_or_default();
     let number_url = held
         .and_then(|h| state.phone_numbers.get(h))
-        .map(|s| s.sms_url.as_str())
-        .filter(|u| !u.is_empty());
+        .filter(|s| !s.sms_url.is_empty())
+        .map(|s| (s.sms_url.as_str(), method(&s.sms_method)));
     let service_url = service
         .filter(|(_, r)| !r.settings.use_inbound_webhook_on_number)
-        .and_then(|(_, r)| r.settings.inbound_request_url.as_deref());
-    let url = service_url
+        .and_then(|(_, r)| {
+            let url = r.settings.inbound_request_url.as_deref()?;
+            Some((url, method(&r.settings.inbound_method)))
+        });
+    let (url, method) = service_url
         .or(number_url)
-        .or(state.sms_url())
-        .ok_or(SimError::NoSmsUrl)?
-        .to_owned();
+        .or(state.sms_url().map(|u| (u, Method::Post)))
+        .ok_or(SimError::NoSmsUrl)?;
+    let url = url.to_owned();
     if let Some(h) = held {
         if !state.phone_numbers.capabilities(h).sms {
             return Err(SimError::NotSmsCapable(h.to_owned()));
@@ -917,6 +923,7 @@ pub(crate) fn inbound_route(state: &SimState, to: &str) -> Result<InboundRoute, 
     }
     Ok(InboundRoute {
         url,
+        method,
         service: service.map(|(n, _)| {
             ServiceSid::from_counter(u64::try_from(n).unwrap_or(u64::MAX)).to_string()
         }),
@@ -1111,7 +1118,7 @@ mod tests {
             (("StickySender", "maybe"), 20001),
             (("ValidityPeriod", "0"), 20001),
             (("StatusCallback", "ftp://x"), 21502),
-            (("InboundMethod", "GET"), 20001),
+            (("InboundMethod", "PUT"), 20001),
         ] {
             let (status, v) = call(&sim, post.clone(), &path, &[form]).await;
             assert_eq!(status, 400, "{form:?}");
@@ -1429,6 +1436,21 @@ mod tests {
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].param("MessagingServiceSid"), service.sid.as_str());
         assert_eq!(service_app.hits().len(), 1);
+
+        // Back to the service's URL, called with GET.
+        let (status, _) = call(
+            &sim,
+            reqwest::Method::POST,
+            &format!("/messaging/v1/Services/{}", service.sid),
+            &[("UseInboundWebhookOnNumber", "false"), ("InboundMethod", "get")],
+        )
+        .await;
+        assert_eq!(status, 200);
+        sim.send_inbound(H1, A, "by get", &[]).await.unwrap();
+        let hits = service_app.hits();
+        assert_eq!(hits.len(), 2);
+        assert_eq!(hits[1].method, axum::http::Method::GET);
+        assert!(hits[1].uri.query().unwrap().contains("Body=by+get"));
 
         // A number in no pool carries no MessagingServiceSid; with no URL at all: NoSmsUrl.
         let err = sim.send_inbound(H1, B, "nobody", &[]).await.unwrap_err();

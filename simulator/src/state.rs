@@ -200,6 +200,8 @@ pub(crate) struct InboundRecord {
     pub(crate) params: Vec<(String, String)>,
     /// The `I-Twilio-Idempotency-Token` header (UUID-shaped, derived from the message counter).
     pub(crate) idempotency_token: String,
+    /// POST or GET (the number's `SmsMethod` or its Messaging Service's `InboundMethod`).
+    pub(crate) method: crate::webhook::Method,
 }
 
 /// The fields that differ between new messages; the rest [`SimState::new_message`] fills in.

@@ -76,6 +76,8 @@ pub(crate) fn assert_error_shape(v: &Value, code: u32, status: u16) {
 /// One request the receiver got.
 #[derive(Clone, Debug)]
 pub(crate) struct Hit {
+    /// `GET`, `POST`, ...
+    pub(crate) method: axum::http::Method,
     /// Path and query as requested.
     pub(crate) uri: Uri,
     pub(crate) headers: HeaderMap,
@@ -138,12 +140,14 @@ struct ReceiverState {
 
 async fn record(
     State(st): State<ReceiverState>,
+    method: axum::http::Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, [(&'static str, &'static str); 1], &'static str) {
     let params = form_urlencoded::parse(&body).into_owned().collect();
     st.hits.lock().unwrap().push(Hit {
+        method,
         uri,
         headers,
         params,

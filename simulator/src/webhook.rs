@@ -1,5 +1,8 @@
 //! Signed form POSTs from the simulated Twilio to the app (§4.1, §3.1, §6): the inbound message
-//! webhook and status callbacks; and the debugger log of what went wrong with them.
+//! webhook and status callbacks; and the debugger log of what went wrong with them. An inbound
+//! webhook whose number (or Messaging Service) says `GET` is a GET instead: the parameters in
+//! the URL's query (after any query the URL has), signed over that whole URL with no body
+//! parameters, as §6 says of GET requests.
 //!
 //! Each request is `application/x-www-form-urlencoded` (spaces as `+`, as Twilio sends them),
 //! signed over the exact URL string and the decoded parameters with the account's Auth Token
@@ -240,22 +243,69 @@ pub(crate) enum Outcome {
     Failed(TransportError),
 }
 
-/// One signed POST of `params` to `url` (no fragment), over the network or in process
-/// (`transport`).
+/// The HTTP method of a webhook: Twilio's `SmsMethod` / `InboundMethod`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Method {
+    /// The parameters form-encoded in the body, signed with the URL (the default).
+    #[default]
+    Post,
+    /// The parameters appended to the URL's query, signed as that whole URL with no body
+    /// parameters (§6: a GET's signature covers the full URL).
+    Get,
+}
+
+impl Method {
+    /// `GET` or `POST`, any case; `None` for anything else.
+    pub(crate) fn parse(s: &str) -> Option<Method> {
+        match s.to_ascii_uppercase().as_str() {
+            "POST" => Some(Method::Post),
+            "GET" => Some(Method::Get),
+            _ => None,
+        }
+    }
+
+    /// `GET` or `POST`.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Method::Post => "POST",
+            Method::Get => "GET",
+        }
+    }
+}
+
+/// `url` (no fragment) with `params` appended to its query, form-encoded as a GET webhook sends
+/// them.
+pub(crate) fn with_query(url: &str, params: &[(String, String)]) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    if query.is_empty() {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&{query}")
+    } else {
+        format!("{url}?{query}")
+    }
+}
+
+/// One signed request of `params` to `url` (no fragment; for a GET, `url` carries them already),
+/// over the network or in process (`transport`).
 async fn post_once(
     core: &Core,
+    method: Method,
     url: &str,
     params: &[(String, String)],
     idempotency_token: &str,
     signature: &str,
     timeout: Option<Duration>,
 ) -> Result<Answer, TransportError> {
-    let mut request = core
-        .http
-        .post(url)
+    let request = match method {
+        Method::Post => core.http.post(url).form(params),
+        Method::Get => core.http.get(url),
+    };
+    let mut request = request
         .header("X-Twilio-Signature", signature)
-        .header("I-Twilio-Idempotency-Token", idempotency_token)
-        .form(params);
+        .header("I-Twilio-Idempotency-Token", idempotency_token);
     if let Some(t) = timeout {
         request = request.timeout(t);
     }
@@ -282,8 +332,38 @@ pub(crate) async fn deliver(
     fault: Option<WebhookFault>,
     sid: &MessageSid,
 ) -> Outcome {
-    let (target, overrides) = split_overrides(url);
-    let signature = signature::sign(&core.auth_token, target, params);
+    deliver_as(
+        core,
+        Method::Post,
+        url,
+        params,
+        idempotency_token,
+        fault,
+        sid,
+    )
+    .await
+}
+
+/// [`deliver`] with `method`: a GET sends `params` in the URL's query and signs that whole URL.
+pub(crate) async fn deliver_as(
+    core: &Core,
+    method: Method,
+    url: &str,
+    params: &[(String, String)],
+    idempotency_token: &str,
+    fault: Option<WebhookFault>,
+    sid: &MessageSid,
+) -> Outcome {
+    let (base, overrides) = split_overrides(url);
+    let get_url;
+    let (target, signed): (&str, &[(String, String)]) = match method {
+        Method::Post => (base, params),
+        Method::Get => {
+            get_url = with_query(base, params);
+            (&get_url, &[])
+        }
+    };
+    let signature = signature::sign(&core.auth_token, target, signed);
     let mut attempt = 0;
     loop {
         let (started, at) = (tokio::time::Instant::now(), core.clock.now());
@@ -297,6 +377,7 @@ pub(crate) async fn deliver(
                 // The app gets the request; its answer is too late to count.
                 let _ = post_once(
                     core,
+                    method,
                     target,
                     params,
                     idempotency_token,
@@ -308,6 +389,7 @@ pub(crate) async fn deliver(
             }
             _ => match post_once(
                 core,
+                method,
                 target,
                 params,
                 idempotency_token,
@@ -323,6 +405,7 @@ pub(crate) async fn deliver(
         record(
             core,
             Attempt {
+                method,
                 url,
                 params,
                 signature: &signature,
@@ -373,6 +456,7 @@ pub(crate) async fn deliver(
 
 /// One delivery attempt, as the inspector's journal records it.
 struct Attempt<'a> {
+    method: Method,
     url: &'a str,
     params: &'a [(String, String)],
     signature: &'a str,
@@ -411,6 +495,7 @@ fn record(core: &Core, attempt: Attempt<'_>, outcome: &Outcome) {
             "status callback"
         },
         sid: attempt.sid.clone(),
+        method: attempt.method.as_str(),
         url: attempt.url.to_owned(),
         attempt: attempt.number,
         params: attempt.params.to_vec(),
