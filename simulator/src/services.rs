@@ -1442,7 +1442,10 @@ mod tests {
             &sim,
             reqwest::Method::POST,
             &format!("/messaging/v1/Services/{}", service.sid),
-            &[("UseInboundWebhookOnNumber", "false"), ("InboundMethod", "get")],
+            &[
+                ("UseInboundWebhookOnNumber", "false"),
+                ("InboundMethod", "get"),
+            ],
         )
         .await;
         assert_eq!(status, 200);
