@@ -1400,6 +1400,24 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             .unwrap();
             assert_eq!(status, 200, "{answer}");
         }
+        // Setup by route; a refused one is answered 400 and journaled with its check.
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/setup/people"),
+            serde_json::json!({ "table": "consumer", "name": "Bea Brown", "mobile_phone": "+14155552672" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/setup/provider-numbers"),
+            serde_json::json!({ "number": "12" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(answer["status"], "failure", "{answer}");
         // Bad input: a clear 4xx in ServiceNow's shape, and nothing journaled.
         let (status, answer) = post(
             &http,
@@ -1483,6 +1501,9 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "Then \"+14155552671\" receives \"Hi, this is the virtual agent. What can I help you with today?\" from \"+14155550100\"",
         "Then \"+14155552671\" has received 4 messages",
         "Then interaction IMS0001001 is assigned to the virtual agent",
+        "Given a consumer \"Bea Brown\" with mobile phone \"+14155552672\"",
+        "When an administrator adds \"12\" as a Conversational SMS provider number",
+        "Then the request is refused with \"",
     ] {
         assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
     }
