@@ -1436,6 +1436,11 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         .await
         .unwrap();
         assert_eq!(status, 400, "{answer}");
+        // An unknown route: 404 in ServiceNow's shape.
+        let r = http.get(format!("{base}/api/nothing")).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 404);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["status"], "failure", "{v}");
         // A cross-site simple POST and a foreign Host are refused.
         let r = http
             .post(format!("{base}/api/export/mark"))

@@ -183,6 +183,15 @@ pub fn router(handle: Handle) -> Router {
         .with_state(handle)
 }
 
+/// Any other path: 404 in ServiceNow's shape, pointing at the list of routes.
+pub async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        message: format!("no route {}", uri.path()),
+        detail: "GET /api lists the routes; docs/serve.md documents them".into(),
+    }
+}
+
 /// A step's answer: 200 with what it came to, or 400 when the engine refused it.
 fn ran(r: Ran) -> ApiResult {
     match &r.refused {
