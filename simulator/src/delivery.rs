@@ -2,10 +2,12 @@
 //! message, and status callbacks (§3.1), all driven by the simulator's clock.
 //!
 //! **Lifecycle.** A message the app creates (`outbound-api`) or a TwiML reply
-//! (`outbound-reply`) starts `queued` with `date_sent` null. Its later statuses are due at fixed
-//! offsets from the instant it was created (the simulator's choice; Twilio's timing varies):
+//! (`outbound-reply`) starts `queued` with `date_sent` null. Its later statuses follow the
+//! simulator's timetable, [`DeliveryTiming`] ([`crate::SimConfig::timing`]), counted from the
+//! instant it was created; with the default, [`DeliveryTiming::REALISTIC`], about what Twilio
+//! takes for a reachable US handset (Twilio's timing varies):
 //!
-//! | profile of the `To` handset | +1 s | +2 s | +5 s | error |
+//! | profile of the `To` handset | +0.5 s | +1 s | +2.5 s | error |
 //! |---|---|---|---|---|
 //! | [`CarrierProfile::Delivers`] (default) | `sending` | `sent` | `delivered` | — |
 //! | [`CarrierProfile::Unreachable`] | `sending` | `sent` | `undelivered` | 30003 Unreachable destination handset |
@@ -15,11 +17,16 @@
 //! | [`CarrierProfile::UnknownError`] | `sending` | — | `failed` | 30008 Unknown error |
 //! | [`CarrierProfile::NotMobile`] | the create is refused: HTTP 400 / 21614 "To number: +…, is not a mobile number" |
 //!
+//! [`DeliveryTiming::FAST`] moves the columns to +0.1 s, +0.2 s and +0.5 s,
+//! [`DeliveryTiming::INSTANT`] makes every step due at once (applied in order by the next run),
+//! and any other timetable can be given step by step. The dates are RFC 2822, to the second, so
+//! a sub-second step shows in `date_updated` / `date_sent` as the second it falls in.
+//!
 //! A message created `accepted` (Messaging Service) becomes `queued` at once, then follows the
 //! table from that instant; one created `scheduled` becomes `queued` at its `SendAt` and follows
 //! the table from there; a scheduled message canceled before then goes no further. The profile
-//! is read when the message is created; changing it later does not affect messages already
-//! created. 30008 is modelled as `failed` from `sending` (never `sent`, so `date_sent`
+//! and the timetable are read when the message is created; changing either later does not affect messages
+//! already created. 30008 is modelled as `failed` from `sending` (never `sent`, so `date_sent`
 //! stays null); §3 allows either status for it. The error texts are the short OAI-example style
 //! (30007 "Carrier violation").
 //!
@@ -48,6 +55,8 @@
 //! ([`crate::Simulator::set_callback_fault`]) may drop, duplicate, reorder or delay them.
 
 use std::collections::BTreeMap;
+
+use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -84,84 +93,160 @@ pub enum CarrierProfile {
     NotMobile,
 }
 
+/// When an outbound message's statuses change (§3): each step's delay after the step before, so
+/// the final status comes `to_sending + to_sent + to_final` after the message is `queued`.
+/// Twilio's own timing varies with the carrier; for a reachable US handset `delivered` usually
+/// comes within a few seconds, which [`DeliveryTiming::REALISTIC`] (the default) models. A
+/// profile without `sent` ([`CarrierProfile::UnknownError`]) reaches its final status at the
+/// same instant as the others. Set it with [`crate::SimConfig::timing`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeliveryTiming {
+    /// From `queued` (the create, or the instant an `accepted` or `scheduled` message becomes
+    /// `queued`) to `sending`.
+    pub to_sending: Duration,
+    /// From `sending` to `sent` (`date_sent` is set then).
+    pub to_sent: Duration,
+    /// From `sent` to the final status (`delivered`, `undelivered` or `failed`).
+    pub to_final: Duration,
+}
+
+impl DeliveryTiming {
+    /// Every status at once: `sending`, `sent` and the final status are due the instant the
+    /// message is `queued` (applied by the next [`crate::Simulator::run_due`]).
+    pub const INSTANT: DeliveryTiming = DeliveryTiming {
+        to_sending: Duration::ZERO,
+        to_sent: Duration::ZERO,
+        to_final: Duration::ZERO,
+    };
+    /// Quick but ordered: `sending` after 100 ms, `sent` 100 ms later, the final status 300 ms
+    /// after that (500 ms in all).
+    pub const FAST: DeliveryTiming = DeliveryTiming {
+        to_sending: Duration::from_millis(100),
+        to_sent: Duration::from_millis(100),
+        to_final: Duration::from_millis(300),
+    };
+    /// The default, about what Twilio takes for a reachable US handset: `sending` after 500 ms,
+    /// `sent` 500 ms later, the final status 1.5 s after that (2.5 s in all).
+    pub const REALISTIC: DeliveryTiming = DeliveryTiming {
+        to_sending: Duration::from_millis(500),
+        to_sent: Duration::from_millis(500),
+        to_final: Duration::from_millis(1500),
+    };
+
+    /// From `queued` to the final status.
+    pub fn total(&self) -> Duration {
+        self.to_sending + self.to_sent + self.to_final
+    }
+}
+
+impl Default for DeliveryTiming {
+    /// [`DeliveryTiming::REALISTIC`].
+    fn default() -> Self {
+        DeliveryTiming::REALISTIC
+    }
+}
+
+/// `d` as a chrono delta (saturating at about 292 years, far beyond any timetable).
+fn delta(d: Duration) -> TimeDelta {
+    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+}
+
 /// One scheduled status change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Step {
-    /// Seconds after creation.
-    after: i64,
+    /// How long after the lifecycle's start (`queued`).
+    after: TimeDelta,
     status: MessageStatus,
     /// `(error_code, error_message)` set with this status.
     error: Option<(u32, &'static str)>,
 }
 
-const fn step(after: i64, status: MessageStatus) -> Step {
-    Step {
-        after,
-        status,
-        error: None,
-    }
-}
-
-/// Seconds from creation to `sending`.
-pub(crate) const SENDING_AFTER: i64 = 1;
-/// Seconds from creation to `sent`.
-pub(crate) const SENT_AFTER: i64 = 2;
-/// Seconds from creation to the final status.
-pub(crate) const FINAL_AFTER: i64 = 5;
-
 impl CarrierProfile {
-    /// The status changes after `queued`, in order.
-    fn steps(self) -> Vec<Step> {
-        let undelivered = |code: u32, text: &'static str| {
-            vec![
-                step(SENDING_AFTER, MessageStatus::Sending),
-                step(SENT_AFTER, MessageStatus::Sent),
-                Step {
-                    after: FINAL_AFTER,
-                    status: MessageStatus::Undelivered,
-                    error: Some((code, text)),
-                },
-            ]
-        };
+    /// The final status and its error.
+    fn outcome(self) -> (MessageStatus, Option<(u32, &'static str)>) {
         match self {
-            CarrierProfile::Delivers => vec![
-                step(SENDING_AFTER, MessageStatus::Sending),
-                step(SENT_AFTER, MessageStatus::Sent),
-                step(FINAL_AFTER, MessageStatus::Delivered),
-            ],
-            CarrierProfile::Unreachable => undelivered(30003, "Unreachable destination handset"),
-            CarrierProfile::UnknownHandset => undelivered(30005, "Unknown destination handset"),
+            CarrierProfile::Delivers => (MessageStatus::Delivered, None),
+            CarrierProfile::Unreachable => (
+                MessageStatus::Undelivered,
+                Some((30003, "Unreachable destination handset")),
+            ),
+            CarrierProfile::UnknownHandset => (
+                MessageStatus::Undelivered,
+                Some((30005, "Unknown destination handset")),
+            ),
             // A NotMobile handset is refused at create time and never gets here; should a message
             // reach it anyway, it ends as a landline would.
-            CarrierProfile::Landline | CarrierProfile::NotMobile => {
-                undelivered(30006, "Landline or unreachable carrier")
-            }
-            CarrierProfile::Filtered => undelivered(30007, "Carrier violation"),
-            CarrierProfile::UnknownError => vec![
-                step(SENDING_AFTER, MessageStatus::Sending),
-                Step {
-                    after: FINAL_AFTER,
-                    status: MessageStatus::Failed,
-                    error: Some((30008, "Unknown error")),
-                },
-            ],
+            CarrierProfile::Landline | CarrierProfile::NotMobile => (
+                MessageStatus::Undelivered,
+                Some((30006, "Landline or unreachable carrier")),
+            ),
+            CarrierProfile::Filtered => (
+                MessageStatus::Undelivered,
+                Some((30007, "Carrier violation")),
+            ),
+            CarrierProfile::UnknownError => (MessageStatus::Failed, Some((30008, "Unknown error"))),
         }
     }
 }
 
-/// A message still on its way.
+/// A message still on its way: its profile and timetable, read when it was created, and where
+/// it is in them. The steps are computed when needed (no allocation per message).
 #[derive(Clone, Debug)]
 struct Lifecycle {
     sid: MessageSid,
-    created: DateTime<Utc>,
-    steps: Vec<Step>,
-    /// Index of the next step in `steps`.
+    /// The instant it is (or becomes) `queued`: the timetable counts from here.
+    start: DateTime<Utc>,
+    profile: CarrierProfile,
+    timing: DeliveryTiming,
+    /// True when its first step is `queued` itself (created `accepted` or `scheduled`).
+    queued_first: bool,
+    /// Index of the next step.
     next: usize,
 }
 
 impl Lifecycle {
+    /// Step `i` of the timetable, `None` past the last.
+    fn step(&self, i: usize) -> Option<Step> {
+        let i = if self.queued_first {
+            if i == 0 {
+                return Some(Step {
+                    after: TimeDelta::zero(),
+                    status: MessageStatus::Queued,
+                    error: None,
+                });
+            }
+            i - 1
+        } else {
+            i
+        };
+        let t = &self.timing;
+        let sending = delta(t.to_sending);
+        let sent = sending + delta(t.to_sent);
+        let done = sent + delta(t.to_final);
+        let (status, error) = self.profile.outcome();
+        let fin = Step {
+            after: done,
+            status,
+            error,
+        };
+        let plain = |after, status| Step {
+            after,
+            status,
+            error: None,
+        };
+        match (i, self.profile) {
+            (0, _) => Some(plain(sending, MessageStatus::Sending)),
+            // 30008 is modelled as `failed` from `sending`: never `sent`.
+            (1, CarrierProfile::UnknownError) => Some(fin),
+            (1, _) => Some(plain(sent, MessageStatus::Sent)),
+            (2, p) if p != CarrierProfile::UnknownError => Some(fin),
+            _ => None,
+        }
+    }
+
     fn due(&self) -> DateTime<Utc> {
-        self.created + TimeDelta::seconds(self.steps[self.next].after)
+        let after = self.step(self.next).map_or(TimeDelta::zero(), |s| s.after);
+        self.start + after
     }
 }
 
@@ -203,6 +288,8 @@ pub(crate) struct DeliveryState {
     held: Vec<Callback>,
     /// The last callback number handed out.
     last_callback: u64,
+    /// The timetable of messages created from now on ([`crate::SimConfig::timing`]).
+    pub(crate) timing: DeliveryTiming,
 }
 
 impl DeliveryState {
@@ -264,23 +351,20 @@ pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc
     };
     let profile = state.delivery.carrier(&record.message.to);
     let sid = record.message.sid.clone();
-    let mut steps = profile.steps();
-    let mut created = now;
-    match record.message.status {
-        MessageStatus::Queued => {}
-        MessageStatus::Accepted => steps.insert(0, step(0, MessageStatus::Queued)),
-        MessageStatus::Scheduled => {
-            created = state.send_at(&sid).unwrap_or(now);
-            steps.insert(0, step(0, MessageStatus::Queued));
-        }
+    let (start, queued_first) = match record.message.status {
+        MessageStatus::Queued => (now, false),
+        MessageStatus::Accepted => (now, true),
+        MessageStatus::Scheduled => (state.send_at(&sid).unwrap_or(now), true),
         // Anything else (a refused reply recorded as failed, say) has no lifecycle.
         _ => return,
-    }
+    };
     state.hold(&sid);
     let lifecycle = Lifecycle {
         sid,
-        created,
-        steps,
+        start,
+        profile,
+        timing: state.delivery.timing,
+        queued_first,
         next: 0,
     };
     let key = (lifecycle.due(), lifecycle.sid.number());
@@ -369,7 +453,9 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u128)) -> Vec<Callba
         return Vec::new();
     };
     let at = lifecycle.due();
-    let step = lifecycle.steps[lifecycle.next];
+    let Some(step) = lifecycle.step(lifecycle.next) else {
+        return Vec::new();
+    };
     let sid = lifecycle.sid.clone();
     lifecycle.next += 1;
     let Some(record) = state.find_mut(&sid) else {
@@ -382,7 +468,7 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u128)) -> Vec<Callba
         state.release(&sid);
         return Vec::new();
     }
-    let finished = lifecycle.next == lifecycle.steps.len();
+    let finished = lifecycle.step(lifecycle.next).is_none();
     if !finished {
         let next_key = (lifecycle.due(), key.1);
         state.delivery.lifecycles.insert(next_key, lifecycle);
@@ -587,9 +673,11 @@ impl crate::Simulator {
 #[cfg(test)]
 pub(crate) mod testing {
     use std::sync::{Arc, Mutex};
+    use std::time::Duration;
 
     use chrono::{DateTime, TimeDelta, Utc};
 
+    use super::DeliveryTiming;
     use crate::{SimClock, SimConfig, Simulator};
 
     /// The account number the fixtures own.
@@ -611,6 +699,11 @@ pub(crate) mod testing {
         pub(crate) fn advance(&self, seconds: i64) {
             *self.0.lock().unwrap() += TimeDelta::seconds(seconds);
         }
+
+        /// Moves the clock forward by `ms` milliseconds.
+        pub(crate) fn advance_ms(&self, ms: i64) {
+            *self.0.lock().unwrap() += TimeDelta::milliseconds(ms);
+        }
     }
 
     impl SimClock for TestClock {
@@ -619,11 +712,32 @@ pub(crate) mod testing {
         }
     }
 
-    /// A simulator owning [`SHOP`] and `+14155550101`, on a [`TestClock`] at [`t0`].
+    /// Seconds from creation to `sending` in [`TIMING`].
+    pub(crate) const SENDING_AFTER: i64 = 1;
+    /// Seconds from creation to `sent` in [`TIMING`].
+    pub(crate) const SENT_AFTER: i64 = 2;
+    /// Seconds from creation to the final status in [`TIMING`].
+    pub(crate) const FINAL_AFTER: i64 = 5;
+    /// The timetable of the lifecycle tests: whole seconds, so each step has its own RFC 2822
+    /// date (+1 s `sending`, +2 s `sent`, +5 s final).
+    pub(crate) const TIMING: DeliveryTiming = DeliveryTiming {
+        to_sending: Duration::from_secs(SENDING_AFTER as u64),
+        to_sent: Duration::from_secs((SENT_AFTER - SENDING_AFTER) as u64),
+        to_final: Duration::from_secs((FINAL_AFTER - SENT_AFTER) as u64),
+    };
+
+    /// A simulator owning [`SHOP`] and `+14155550101`, on a [`TestClock`] at [`t0`], with the
+    /// timetable [`TIMING`].
     pub(crate) async fn start() -> (Simulator, Arc<TestClock>) {
+        start_with(TIMING).await
+    }
+
+    /// [`start`] with the timetable `timing`.
+    pub(crate) async fn start_with(timing: DeliveryTiming) -> (Simulator, Arc<TestClock>) {
         let clock = Arc::new(TestClock(Mutex::new(t0())));
         let config = SimConfig {
             numbers: vec![SHOP.to_owned(), "+14155550101".to_owned()],
+            timing,
             ..SimConfig::for_tests()
         };
         let sim = Simulator::start(config, clock.clone())
@@ -1123,5 +1237,133 @@ mod tests {
         ));
         assert_eq!(sim.errors().len(), 5);
         assert!(sim.errors()[4].message.ends_with("HTTP 503"));
+    }
+}
+
+#[cfg(test)]
+mod timing_tests {
+    use super::testing::*;
+    use super::*;
+
+    /// The status of every message, after moving the clock to `ms` after t0 and running what is
+    /// due.
+    async fn at_ms(
+        sim: &crate::Simulator,
+        clock: &TestClock,
+        now_ms: &mut i64,
+        ms: i64,
+    ) -> Vec<MessageStatus> {
+        clock.advance_ms(ms - *now_ms);
+        *now_ms = ms;
+        sim.run_due().await;
+        sim.messages().iter().map(|m| m.status).collect()
+    }
+
+    /// Sends one message to a delivering handset and one to an `UnknownError` one, then checks
+    /// the statuses just before and at each step of `timing` (milliseconds after creation).
+    async fn follows(timing: DeliveryTiming, steps_ms: [i64; 3]) {
+        use MessageStatus::*;
+        let (sim, clock) = start_with(timing).await;
+        sim.set_carrier("+14155550116", CarrierProfile::UnknownError);
+        send_ok(&sim, HANDSET, "hi", None).await;
+        send_ok(&sim, "+14155550116", "hi", None).await;
+        let mut now = 0;
+        assert_eq!(
+            at_ms(&sim, &clock, &mut now, 0).await[0],
+            if steps_ms[2] == 0 {
+                Delivered
+            } else if steps_ms[0] == 0 {
+                Sending
+            } else {
+                Queued
+            }
+        );
+        let [sending, sent, fin] = steps_ms;
+        if sending > 0 {
+            assert_eq!(
+                at_ms(&sim, &clock, &mut now, sending - 1).await,
+                [Queued, Queued]
+            );
+        }
+        if sent > sending {
+            assert_eq!(
+                at_ms(&sim, &clock, &mut now, sending).await,
+                [Sending, Sending]
+            );
+            assert_eq!(
+                at_ms(&sim, &clock, &mut now, sent - 1).await,
+                [Sending, Sending]
+            );
+        }
+        if fin > sent {
+            assert_eq!(at_ms(&sim, &clock, &mut now, sent).await, [Sent, Sending]);
+            assert_eq!(
+                at_ms(&sim, &clock, &mut now, fin - 1).await,
+                [Sent, Sending]
+            );
+        }
+        assert_eq!(
+            at_ms(&sim, &clock, &mut now, fin).await,
+            [Delivered, Failed]
+        );
+        let m = &sim.messages()[0];
+        assert_eq!(
+            m.date_updated,
+            rfc2822(t0() + TimeDelta::milliseconds(fin)),
+            "the final status carries its own instant"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_default_timetable_is_final_within_three_seconds() {
+        assert_eq!(DeliveryTiming::default(), DeliveryTiming::REALISTIC);
+        assert_eq!(
+            crate::SimConfig::for_tests().timing,
+            DeliveryTiming::REALISTIC
+        );
+        assert!(DeliveryTiming::REALISTIC.total() <= Duration::from_secs(3));
+        follows(DeliveryTiming::REALISTIC, [500, 1000, 2500]).await;
+    }
+
+    #[tokio::test]
+    async fn the_fast_timetable_is_final_after_half_a_second() {
+        follows(DeliveryTiming::FAST, [100, 200, 500]).await;
+    }
+
+    #[tokio::test]
+    async fn the_instant_timetable_is_final_at_the_first_run() {
+        follows(DeliveryTiming::INSTANT, [0, 0, 0]).await;
+        // Every step is still applied, in order, each with its callback.
+        let app = crate::test_support::start_receiver(200, "").await;
+        let (sim, _clock) = start_with(DeliveryTiming::INSTANT).await;
+        send_ok(&sim, HANDSET, "hi", Some(&format!("{}/s", app.base))).await;
+        assert_eq!(sim.run_due().await, 2);
+        let statuses: Vec<String> = app
+            .hits()
+            .iter()
+            .map(|h| h.param("MessageStatus").to_owned())
+            .collect();
+        assert_eq!(statuses, ["sent", "delivered"]);
+    }
+
+    #[tokio::test]
+    async fn a_timetable_given_step_by_step_adds_up_the_delays() {
+        let timing = DeliveryTiming {
+            to_sending: Duration::from_millis(300),
+            to_sent: Duration::from_millis(700),
+            to_final: Duration::from_millis(2000),
+        };
+        assert_eq!(timing.total(), Duration::from_secs(3));
+        follows(timing, [300, 1000, 3000]).await;
+    }
+
+    #[tokio::test]
+    async fn a_reset_keeps_the_timetable() {
+        let (sim, clock) = start_with(DeliveryTiming::FAST).await;
+        sim.reset();
+        send_ok(&sim, HANDSET, "hi", None).await;
+        clock.advance_ms(500);
+        sim.run_due().await;
+        assert_eq!(sim.messages()[0].status, MessageStatus::Delivered);
     }
 }

@@ -79,10 +79,11 @@ mod retention_tests;
 mod test_support;
 
 pub use api_faults::ApiFault;
-pub use delivery::CarrierProfile;
+pub use delivery::{CarrierProfile, DeliveryTiming};
 pub use error::SimError;
 pub use faults::{CallbackFault, FaultScope, FaultTally, WebhookFault};
 pub use optout::classify as opt_out_keyword;
+pub use state::DEFAULT_RETAIN;
 pub use testcreds::{DEFAULT_TEST_ACCOUNT_SID, DEFAULT_TEST_AUTH_TOKEN};
 pub use transport::TransportError;
 pub use webhook::DebuggerEvent;
@@ -127,6 +128,10 @@ pub struct SimConfig {
     /// entries. `usize::MAX` keeps everything; 0 drops each message as soon as it is settled.
     /// Change it later with [`Simulator::set_retention`].
     pub retain: usize,
+    /// When an outbound message's statuses change after it is `queued` (`sending`, `sent`, the
+    /// final status); default [`DeliveryTiming::REALISTIC`]: final 2.5 s after creation. Kept
+    /// by [`Simulator::reset`].
+    pub timing: DeliveryTiming,
 }
 
 impl SimConfig {
@@ -134,7 +139,7 @@ impl SimConfig {
     /// auth token `0123456789abcdef0123456789abcdef`, no numbers, no webhook; test credentials
     /// [`DEFAULT_TEST_ACCOUNT_SID`] (`AC00000000000000000000000000007e57`) /
     /// [`DEFAULT_TEST_AUTH_TOKEN`] (`7e577e577e577e577e577e577e577e57`); retention 100,000
-    /// messages.
+    /// messages; delivery timing [`DeliveryTiming::REALISTIC`].
     pub fn for_tests() -> Self {
         SimConfig {
             port: 0,
@@ -145,6 +150,7 @@ impl SimConfig {
             test_account_sid: DEFAULT_TEST_ACCOUNT_SID.to_owned(),
             test_auth_token: DEFAULT_TEST_AUTH_TOKEN.to_owned(),
             retain: state::DEFAULT_RETAIN,
+            timing: DeliveryTiming::default(),
         }
     }
 }
@@ -254,11 +260,11 @@ impl Simulator {
             ),
             api_faults: api_faults::ApiFaultState::default(),
             routes: transport::Routes::default(),
-            state: Mutex::new(state::SimState::new(
-                config.numbers,
-                config.sms_url,
-                config.retain,
-            )),
+            state: Mutex::new({
+                let mut state = state::SimState::new(config.numbers, config.sms_url, config.retain);
+                state.delivery.timing = config.timing;
+                state
+            }),
         });
         let app = app(&core);
         let (stop, stopped) = oneshot::channel::<()>();

@@ -27,7 +27,7 @@ use crate::list::{Start, Window};
 use crate::numbers;
 
 /// How many messages are retained by default ([`crate::SimConfig::retain`]).
-pub(crate) const DEFAULT_RETAIN: usize = 100_000;
+pub const DEFAULT_RETAIN: usize = 100_000;
 
 /// True for the statuses nothing follows: `delivered`, `undelivered`, `failed`, `received`,
 /// `read`, `partially_delivered` and `canceled` (an inbound `received` message is settled only once
@@ -572,17 +572,19 @@ impl SimState {
     }
 
     /// Forgets every message, media item and schedule and restarts the SID counters, keeping the
-    /// configuration (owned numbers, SMS URL, retention). Everything else in the state returns to
+    /// configuration (owned numbers, SMS URL, retention, delivery timing). Everything else in the state returns to
     /// its default.
     pub(crate) fn reset(&mut self) {
         let numbers = std::mem::take(&mut self.numbers);
         let sms_url = self.sms_url.take();
+        let timing = self.delivery.timing;
         *self = SimState {
             numbers,
             sms_url,
             retain: self.retain,
             ..SimState::default()
         };
+        self.delivery.timing = timing;
     }
 
     /// How many outbound messages were ever created, deleted and dropped ones included.
