@@ -82,8 +82,12 @@ pub struct BenchArgs {
 fn parse_interval(s: &str) -> Result<Duration, String> {
     match humantime::parse_duration(s) {
         Ok(d) if d >= Duration::from_millis(1) => Ok(d),
-        Ok(_) => Err(format!("'{s}' is too short; expected at least 1ms, for example 1s")),
-        Err(e) => Err(format!("'{s}' is not a duration ({e}); expected for example 1s or 250ms")),
+        Ok(_) => Err(format!(
+            "'{s}' is too short; expected at least 1ms, for example 1s"
+        )),
+        Err(e) => Err(format!(
+            "'{s}' is not a duration ({e}); expected for example 1s or 250ms"
+        )),
     }
 }
 
@@ -158,8 +162,16 @@ pub fn run(args: BenchArgs) -> ExitCode {
 fn header() {
     println!(
         "{:>8} {:>5} {:>11} {:>9} {:>6} {:>8} {:>10} {:>8} {:>8} {:>8}",
-        "server", "round", "connections", "requests", "errors", "seconds", "req/s", "p50 ms",
-        "p99 ms", "max ms"
+        "server",
+        "round",
+        "connections",
+        "requests",
+        "errors",
+        "seconds",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "max ms"
     );
 }
 
@@ -190,7 +202,8 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
         timing: args.timing,
         ..SimConfig::for_tests()
     };
-    let sim = Arc::new(Simulator::start(config, crate::sim_clock::for_simulator(SystemClock)).await?);
+    let sim =
+        Arc::new(Simulator::start(config, crate::sim_clock::for_simulator(SystemClock)).await?);
     let flusher = tokio::spawn({
         let sim = sim.clone();
         async move {
@@ -249,9 +262,9 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
                 row("baseline", round, c, &stats);
                 base_rates.push(stats.rate());
             }
-            let lister = args.list_every.map(|every| {
-                Lister::start(target.clone(), every, args.list_query.clone())
-            });
+            let lister = args
+                .list_every
+                .map(|every| Lister::start(target.clone(), every, args.list_query.clone()));
             let stats = load(&target, &counter, args.requests, c).await?;
             all_ok &= stats.errors == 0;
             row("sim", round, c, &stats);
@@ -329,7 +342,11 @@ async fn start_baseline(account: &str) -> Result<Target, Box<dyn std::error::Err
     async fn create(
         axum::extract::Path(_account): axum::extract::Path<String>,
         _body: Bytes,
-    ) -> (StatusCode, [(hyper::header::HeaderName, &'static str); 1], &'static str) {
+    ) -> (
+        StatusCode,
+        [(hyper::header::HeaderName, &'static str); 1],
+        &'static str,
+    ) {
         (
             StatusCode::CREATED,
             [(CONTENT_TYPE, "application/json")],
@@ -385,7 +402,12 @@ impl Target {
     }
 
     /// A request to the target's path (`?query` appended when given).
-    fn request(&self, method: hyper::Method, query: Option<&str>, body: Bytes) -> Request<Full<Bytes>> {
+    fn request(
+        &self,
+        method: hyper::Method,
+        query: Option<&str>,
+        body: Bytes,
+    ) -> Request<Full<Bytes>> {
         let uri = match query {
             Some(q) => format!("{}?{q}", self.path),
             None => self.path.clone(),

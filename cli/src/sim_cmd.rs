@@ -85,8 +85,9 @@ pub fn parse_timing(s: &str) -> Result<DeliveryTiming, String> {
         return Err(format!("'{s}' is not a delivery timing; {expected}"));
     };
     let read = |part: &str, step: &str| {
-        humantime::parse_duration(part)
-            .map_err(|e| format!("'{part}' (the delay to {step}) is not a duration ({e}); {expected}"))
+        humantime::parse_duration(part).map_err(|e| {
+            format!("'{part}' (the delay to {step}) is not a duration ({e}); {expected}")
+        })
     };
     Ok(DeliveryTiming {
         to_sending: read(sending, "sending")?,

@@ -509,16 +509,19 @@ fn apply_step(
     let Some(record) = state.find_mut(sid) else {
         return Vec::new();
     };
-    let m = &mut record.message;
+    let m = record.message_mut();
     m.status = step.status;
     m.date_updated = rfc2822(at);
-    if step.status == MessageStatus::Sent {
-        m.date_sent = Some(rfc2822(at));
-    }
     if let Some((code, text)) = step.error {
         m.error_code = Some(code);
         m.error_message = Some(text.to_owned());
     }
+    if step.status == MessageStatus::Sent {
+        state.mark_sent(sid, at);
+    }
+    let Some(record) = state.find(sid) else {
+        return Vec::new();
+    };
     let Some(url) = record
         .status_callback
         .clone()

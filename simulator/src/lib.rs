@@ -406,7 +406,8 @@ impl Simulator {
     /// Message `sid` as stored, or `None` when it was never created, was deleted or was dropped
     /// by retention. O(log n), without copying any other message.
     pub fn message(&self, sid: &MessageSid) -> Option<Message> {
-        self.core.state().find(sid).map(|r| r.message.clone())
+        let message = self.core.state().find(sid).map(|r| r.message.clone());
+        message.map(Arc::unwrap_or_clone)
     }
 
     /// How many messages are stored now (retained), inbound and outbound. O(1).

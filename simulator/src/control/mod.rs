@@ -4,7 +4,7 @@
 //!
 //! | route | body | answer | Rust | module |
 //! |---|---|---|---|---|
-//! | `GET /_sim/messages[?to=E164]` | | 200 + `[Message…]`, oldest first | [`crate::Simulator::messages_to`], [`crate::Simulator::messages`] | `messages` |
+//! | `GET /_sim/messages[?to=E164][&after=SID][&limit=N]` | | 200 + `{"messages": [Message…], "next"}`, oldest first | [`crate::Simulator::messages_to`], [`crate::Simulator::messages_after`] | `messages` |
 //! | `POST /_sim/inbound` | `{"from", "to", "body"?, "media_urls"?}` | 200 + `{"sid", "http_status", "body"}` | [`crate::Simulator::send_inbound`] | `messages` |
 //! | `POST /_sim/reset` | none | 204 | [`crate::Simulator::reset`] | `messages` |
 //! | `POST /_sim/flush` | none | 200 + `{"callbacks": n}` | [`crate::Simulator::run_due`] | `behaviour` |
@@ -16,9 +16,16 @@
 //! Errors are `{"error": "…"}` with a 4xx/5xx status; a malformed JSON body gets axum's JSON
 //! rejection instead (HTTP 400/415/422 with a plain-text body), on every route.
 //!
-//! * `GET /_sim/messages?to=E164`: the retained Message resources sent to `to`, oldest first;
-//!   without `to`, every retained message (see [`crate::SimConfig::retain`]). A `+` that was not percent-encoded arrives as a space; a leading space
-//!   is read back as `+`.
+//! * `GET /_sim/messages?to=E164&after=SID&limit=N`: a page of the retained Message resources
+//!   (see [`crate::SimConfig::retain`]) sent to `to` (with Twilio's opt-out auto-replies to
+//!   it), or without `to` of every retained message, oldest first, from the first whose SID
+//!   counter is above `after`'s (default: the first), at most `limit` (default 1,000, at most
+//!   10,000): `{"messages": [...], "next": "/_sim/messages?…&after=SM…&limit=N"}`, `next` being
+//!   `null` on the last page. A page costs O(log n + limit) however many are retained, and the
+//!   state lock is not held while it is serialised. 400 + `{"error"}` for an unknown or
+//!   repeated parameter, an `after` that is not `SM`/`MM` + 32 hex, a `limit` outside
+//!   1..=10,000. A `+` that was not percent-encoded arrives as a space; a leading space of `to`
+//!   is read back as `+`. (Until this page format it answered a bare array of every message.)
 //! * `POST /_sim/inbound` with `{"from", "to", "body", "media_urls"}` (`body` and `media_urls`
 //!   optional): a handset texts the account. 400 + `{"error"}` for [`crate::SimError::NoSmsUrl`]
 //!   / [`crate::SimError::NotAccountNumber`]; 502 + `{"error"}` when the webhook could not be
