@@ -327,6 +327,13 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
     );
     flusher.abort();
     let _ = flusher.await;
+    // What a long-running `convsms sim` gives back after `POST /_sim/reset`.
+    sim.reset();
+    println!(
+        "after Simulator::reset (what POST /_sim/reset does): RSS {:.1} MiB, {} stored",
+        mib(resident_bytes(page)),
+        sim.stored()
+    );
     if let Ok(sim) = Arc::try_unwrap(sim) {
         sim.shutdown().await;
     }

@@ -193,7 +193,8 @@ impl CarrierProfile {
 /// it is in them. The steps are computed when needed (no allocation per message).
 #[derive(Clone, Debug)]
 struct Lifecycle {
-    sid: MessageSid,
+    /// The message's SID counter.
+    n: u64,
     /// The instant it is (or becomes) `queued`: the timetable counts from here.
     start: DateTime<Utc>,
     profile: CarrierProfile,
@@ -281,7 +282,7 @@ pub(crate) struct DeliveryState {
     carriers: BTreeMap<String, CarrierProfile>,
     /// Messages that have steps left, keyed by (due time of their next step, SID counter), so the
     /// next transition is the first entry: `run_due` costs O(log n) per transition.
-    lifecycles: BTreeMap<(DateTime<Utc>, u128), Lifecycle>,
+    lifecycles: BTreeMap<(DateTime<Utc>, u64), Lifecycle>,
     /// Delayed callbacks.
     delayed: Vec<Delayed>,
     /// Callbacks held back by [`CallbackFault::Reorder`], at most one per message.
@@ -346,29 +347,30 @@ pub(crate) fn admit(state: &SimState, from: &str, to: &str) -> Result<(), ApiErr
 /// becomes `queued` at its `SendAt`, and the rest of the timetable counts from there. Unknown
 /// SIDs are ignored. The lifecycle holds the message until its last step (see `state`).
 pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc>) {
-    let Some(record) = state.find(sid) else {
+    let (Some(record), Some(n)) = (state.find(sid), crate::state::counter(sid)) else {
         return;
     };
     let profile = state.delivery.carrier(&record.message.to);
-    let sid = record.message.sid.clone();
     let (start, queued_first) = match record.message.status {
         MessageStatus::Queued => (now, false),
         MessageStatus::Accepted => (now, true),
-        MessageStatus::Scheduled => (state.send_at(&sid).unwrap_or(now), true),
+        MessageStatus::Scheduled => (state.send_at(sid).unwrap_or(now), true),
         // Anything else (a refused reply recorded as failed, say) has no lifecycle.
         _ => return,
     };
-    state.hold(&sid);
+    state.hold_at(n, 1);
     let lifecycle = Lifecycle {
-        sid,
+        n,
         start,
         profile,
         timing: state.delivery.timing,
         queued_first,
         next: 0,
     };
-    let key = (lifecycle.due(), lifecycle.sid.number());
-    state.delivery.lifecycles.insert(key, lifecycle);
+    state
+        .delivery
+        .lifecycles
+        .insert((lifecycle.due(), n), lifecycle);
 }
 
 /// The §3.1 form for `m`, which has just changed to its current status at `at`:
@@ -408,7 +410,7 @@ fn reported(status: MessageStatus) -> bool {
 
 /// Which kind of event is due next.
 enum Due {
-    Transition((DateTime<Utc>, u128)),
+    Transition((DateTime<Utc>, u64)),
     Delayed(usize),
 }
 
@@ -429,7 +431,12 @@ fn apply_next(state: &mut SimState, now: DateTime<Utc>) -> Option<Vec<Callback>>
         .filter(|(_, x)| x.due <= now)
         .map(|(i, x)| {
             (
-                (x.due, x.callback.sid.number(), 1u8, x.callback.seq),
+                (
+                    x.due,
+                    crate::state::counter(&x.callback.sid).unwrap_or(u64::MAX),
+                    1u8,
+                    x.callback.seq,
+                ),
                 Due::Delayed(i),
             )
         });
@@ -448,7 +455,7 @@ fn apply_next(state: &mut SimState, now: DateTime<Utc>) -> Option<Vec<Callback>>
 /// Holds (see `state`): the lifecycle holds its message until its last step is applied; every
 /// callback struck holds it while it waits in `delayed` or `held` or is being POSTed (one hold
 /// per copy: a duplicated callback holds twice, a dropped one not at all).
-fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u128)) -> Vec<Callback> {
+fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callback> {
     let Some(mut lifecycle) = state.delivery.lifecycles.remove(&key) else {
         return Vec::new();
     };
@@ -456,26 +463,28 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u128)) -> Vec<Callba
     let Some(step) = lifecycle.step(lifecycle.next) else {
         return Vec::new();
     };
-    let sid = lifecycle.sid.clone();
+    let n = lifecycle.n;
     lifecycle.next += 1;
-    let Some(record) = state.find_mut(&sid) else {
+    let Some(record) = state.at(n) else {
         // The message is gone (deleted): nothing to update or report.
         return Vec::new();
     };
     if record.message.status == MessageStatus::Canceled {
         // A scheduled message canceled through the API: it goes no further. (`cancel` removes
         // its lifecycle at once; this is the safety net.)
-        state.release(&sid);
+        state.release_at(n);
         return Vec::new();
     }
     let finished = lifecycle.step(lifecycle.next).is_none();
     if !finished {
-        let next_key = (lifecycle.due(), key.1);
-        state.delivery.lifecycles.insert(next_key, lifecycle);
+        state
+            .delivery
+            .lifecycles
+            .insert((lifecycle.due(), n), lifecycle);
     }
-    let callbacks = apply_step(state, &sid, step, at);
+    let callbacks = apply_step(state, n, step, at);
     if finished {
-        state.release(&sid);
+        state.release_at(n);
     }
     callbacks
 }
@@ -486,27 +495,20 @@ pub(crate) fn cancel(state: &mut SimState, sid: &MessageSid) {
     let Some(at) = state.send_at(sid) else {
         return;
     };
-    if state
-        .delivery
-        .lifecycles
-        .remove(&(at, sid.number()))
-        .is_some()
-    {
+    let Some(n) = crate::state::counter(sid) else {
+        return;
+    };
+    if state.delivery.lifecycles.remove(&(at, n)).is_some() {
         state.release(sid);
     } else {
         state.settle(sid);
     }
 }
 
-/// Sets the status (and dates, error) of `step` on message `sid` at `at`, and returns the
-/// callbacks to POST now, each holding the message once.
-fn apply_step(
-    state: &mut SimState,
-    sid: &MessageSid,
-    step: Step,
-    at: DateTime<Utc>,
-) -> Vec<Callback> {
-    let Some(record) = state.find_mut(sid) else {
+/// Sets the status (and dates, error) of `step` on the message with SID counter `n` at `at`,
+/// and returns the callbacks to POST now, each holding the message once.
+fn apply_step(state: &mut SimState, n: u64, step: Step, at: DateTime<Utc>) -> Vec<Callback> {
+    let Some(record) = state.at_mut(n) else {
         return Vec::new();
     };
     let m = record.message_mut();
@@ -517,9 +519,9 @@ fn apply_step(
         m.error_message = Some(text.to_owned());
     }
     if step.status == MessageStatus::Sent {
-        state.mark_sent(sid, at);
+        state.mark_sent(n, at);
     }
-    let Some(record) = state.find(sid) else {
+    let Some(record) = state.at(n) else {
         return Vec::new();
     };
     let Some(url) = record
@@ -529,6 +531,7 @@ fn apply_step(
     else {
         return Vec::new();
     };
+    let sid = record.message.sid.clone();
     let params = callback_params(&record.message, at);
     let numbers = [
         record.message.from.clone().unwrap_or_default(),
@@ -537,7 +540,7 @@ fn apply_step(
     state.delivery.last_callback += 1;
     let seq = state.delivery.last_callback;
     let callback = Callback {
-        sid: sid.clone(),
+        sid,
         url,
         params,
         token: format!("00000000-0000-4000-9000-{seq:012x}"),
@@ -553,8 +556,8 @@ fn apply_step(
     let waiting = d.delayed.len() + d.held.len();
     let out = with_fault(d, callback, fault, at);
     let alive = d.delayed.len() + d.held.len() + out.len();
-    state.hold_n(
-        sid,
+    state.hold_at(
+        n,
         u32::try_from(alive.saturating_sub(waiting)).unwrap_or(u32::MAX),
     );
     out

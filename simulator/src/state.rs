@@ -560,6 +560,17 @@ impl SimState {
         (record.message.sid.is_mms() == sid.is_mms()).then_some(&mut **record)
     }
 
+    /// The record whose SID counter is `n`, if retained, whatever its `SM`/`MM` prefix: for
+    /// the simulator's own bookkeeping (lifecycles), which knows counters, not SIDs from outside.
+    pub(crate) fn at(&self, n: u64) -> Option<&Record> {
+        self.records.get(&n).map(|r| &**r)
+    }
+
+    /// The record whose SID counter is `n`, for changing it (see [`SimState::at`]).
+    pub(crate) fn at_mut(&mut self, n: u64) -> Option<&mut Record> {
+        self.records.get_mut(&n).map(|r| &mut **r)
+    }
+
     /// Removes message `sid` (and its media and schedule) and returns it, if retained: O(log n).
     pub(crate) fn remove(&mut self, sid: &MessageSid) -> Option<Record> {
         self.find(sid)?;
@@ -571,13 +582,10 @@ impl SimState {
         Some(*record)
     }
 
-    /// Sets `date_sent` of message `sid` to `at` (it has just become `sent`), keeping the
-    /// `DateSent` index in step. Unknown SIDs are ignored.
-    pub(crate) fn mark_sent(&mut self, sid: &MessageSid, at: DateTime<Utc>) {
-        let Some(n) = counter(sid) else {
-            return;
-        };
-        let Some(record) = self.find_mut(sid) else {
+    /// Sets `date_sent` of the message with SID counter `n` to `at` (it has just become `sent`),
+    /// keeping the `DateSent` index in step. Unknown counters are ignored.
+    pub(crate) fn mark_sent(&mut self, n: u64, at: DateTime<Utc>) {
+        let Some(record) = self.at_mut(n) else {
             return;
         };
         let old = record.sent_at.replace(at.timestamp());
@@ -851,38 +859,52 @@ impl SimState {
     /// a webhook delivery); it is not dropped until every hold is released. Unknown SIDs are
     /// ignored.
     pub(crate) fn hold(&mut self, sid: &MessageSid) {
-        self.hold_n(sid, 1);
+        if let (Some(n), true) = (counter(sid), self.find(sid).is_some()) {
+            self.hold_at(n, 1);
+        }
     }
 
-    /// Adds `n` holds on message `sid` (see [`SimState::hold`]).
-    pub(crate) fn hold_n(&mut self, sid: &MessageSid, n: u32) {
-        if n == 0 {
+    /// Adds `k` holds on the message with SID counter `n` (see [`SimState::hold`]).
+    pub(crate) fn hold_at(&mut self, n: u64, k: u32) {
+        if k == 0 {
             return;
         }
-        if let Some(record) = self.find_mut(sid) {
-            record.holds += n;
-            if let Some(c) = counter(sid) {
-                self.settled.remove(&c);
-            }
+        if let Some(record) = self.at_mut(n) {
+            record.holds += k;
+            self.settled.remove(&n);
         }
     }
 
     /// Releases one hold on message `sid`, then settles it (see [`SimState::settle`]). Unknown
     /// (deleted or dropped) SIDs are ignored.
     pub(crate) fn release(&mut self, sid: &MessageSid) {
-        if let Some(record) = self.find_mut(sid) {
+        if let (Some(n), true) = (counter(sid), self.find(sid).is_some()) {
+            self.release_at(n);
+        }
+    }
+
+    /// Releases one hold on the message with SID counter `n` (see [`SimState::release`]).
+    pub(crate) fn release_at(&mut self, n: u64) {
+        if let Some(record) = self.at_mut(n) {
             record.holds = record.holds.saturating_sub(1);
-            self.settle(sid);
+            self.settle_at(n);
         }
     }
 
     /// Marks message `sid` as droppable when its status is final and nothing holds it, then
     /// applies retention. Call it after a change that may have settled it.
     pub(crate) fn settle(&mut self, sid: &MessageSid) {
+        if let (Some(n), true) = (counter(sid), self.find(sid).is_some()) {
+            self.settle_at(n);
+        }
+    }
+
+    /// [`SimState::settle`] for the message with SID counter `n`.
+    pub(crate) fn settle_at(&mut self, n: u64) {
         let settled = self
-            .find(sid)
+            .at(n)
             .is_some_and(|r| r.holds == 0 && is_final(r.message.status));
-        if let (true, Some(n)) = (settled, counter(sid)) {
+        if settled {
             self.settled.insert(n);
             self.prune();
         }
@@ -1341,9 +1363,9 @@ mod retention_tests {
         // Retention kept the newest 40; a delete and a late `sent` change the indexes too.
         assert_eq!(s.len(), 40);
         s.remove(&MessageSid::sms(44));
-        s.mark_sent(&MessageSid::sms(49), crate::test_support::t0());
+        s.mark_sent(49, crate::test_support::t0());
         s.mark_sent(
-            &MessageSid::sms(50),
+            50,
             crate::test_support::t0() + chrono::TimeDelta::seconds(99),
         );
 
