@@ -35,6 +35,7 @@
 //! * `twiml`: reading the app's TwiML answer to the inbound webhook (§4.2).
 //! * `faults`: seeded, injected webhook and status-callback faults ([`WebhookFault`],
 //!   [`CallbackFault`], [`FaultScope`]).
+//! * `memory`: giving the freed store back to the system after a reset (glibc `malloc_trim`).
 //! * `transport`: how the simulator's own requests reach the app: reqwest over the network, or
 //!   an app registered with [`Simulator::route_in_process`] called without sockets.
 //! * `control`: the JSON control API under `/_sim/` for tools outside the process (messages,
@@ -64,6 +65,7 @@ mod faults;
 mod handsets;
 mod list;
 mod media;
+mod memory;
 mod numbers;
 mod optout;
 mod state;
