@@ -67,7 +67,7 @@ use twilio_wire::webhook::{raw_dlr_done_date, StatusCallback};
 use twilio_wire::ApiError;
 
 use crate::faults::CallbackFault;
-use crate::state::{Hold, SimState};
+use crate::state::{Hold, Record, SimState};
 use crate::{numbers, webhook, Core};
 
 /// How a handset's carrier treats messages to it; set with [`crate::Simulator::set_carrier`].
@@ -465,28 +465,35 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callbac
     };
     let n = lifecycle.n;
     lifecycle.next += 1;
-    let Some(record) = state.at(n) else {
-        // The message is gone (deleted): nothing to update or report.
+    let finished = lifecycle.step(lifecycle.next).is_none();
+    // One look-up of the record for the whole change (see `SimState::change_at`).
+    let changed = state.change_at(n, |record| {
+        if record.message.status == MessageStatus::Canceled {
+            // A scheduled message canceled through the API: it goes no further. (`cancel`
+            // removes its lifecycle at once; this is the safety net.) Its hold goes.
+            record.holds = record.holds.saturating_sub(1);
+            return None;
+        }
+        let report = apply_step(record, step, at);
+        if finished {
+            record.holds = record.holds.saturating_sub(1);
+        }
+        Some(report)
+    });
+    let Some(Some(report)) = changed else {
+        // Gone (deleted), or canceled: nothing more to do or report.
         return Vec::new();
     };
-    if record.message.status == MessageStatus::Canceled {
-        // A scheduled message canceled through the API: it goes no further. (`cancel` removes
-        // its lifecycle at once; this is the safety net.)
-        state.release_at(n);
-        return Vec::new();
-    }
-    let finished = lifecycle.step(lifecycle.next).is_none();
     if !finished {
         state
             .delivery
             .lifecycles
             .insert((lifecycle.due(), n), lifecycle);
     }
-    let callbacks = apply_step(state, n, step, at);
-    if finished {
-        state.release_at(n);
+    match report {
+        Some(report) => strike(state, n, report, step.status, at),
+        None => Vec::new(),
     }
-    callbacks
 }
 
 /// Cancels scheduled message `sid` (its status already set to `canceled`): its lifecycle, due
@@ -505,12 +512,19 @@ pub(crate) fn cancel(state: &mut SimState, sid: &MessageSid) {
     }
 }
 
-/// Sets the status (and dates, error) of `step` on the message with SID counter `n` at `at`,
-/// and returns the callbacks to POST now, each holding the message once.
-fn apply_step(state: &mut SimState, n: u64, step: Step, at: DateTime<Utc>) -> Vec<Callback> {
-    let Some(record) = state.at_mut(n) else {
-        return Vec::new();
-    };
+/// What a status change reports: the status callback's URL and form, and the numbers its
+/// faults are picked by.
+struct Report {
+    sid: MessageSid,
+    url: String,
+    params: Vec<(String, String)>,
+    numbers: [String; 2],
+}
+
+/// Sets the status (and dates, error) of `step` on `record` at `at`; the status callback to
+/// send, if the message has a `StatusCallback` and the status is reported. The callback holds
+/// the message once already (see [`strike`]), so that it is not settled meanwhile.
+fn apply_step(record: &mut Record, step: Step, at: DateTime<Utc>) -> Option<Report> {
     let m = record.message_mut();
     m.status = step.status;
     m.date_updated = rfc2822(at);
@@ -519,37 +533,44 @@ fn apply_step(state: &mut SimState, n: u64, step: Step, at: DateTime<Utc>) -> Ve
         m.error_message = Some(text.to_owned());
     }
     if step.status == MessageStatus::Sent {
-        state.mark_sent(n, at);
+        record.mark_sent(at);
     }
-    let Some(record) = state.at(n) else {
-        return Vec::new();
-    };
-    let Some(url) = record
+    let url = record
         .status_callback
         .clone()
-        .filter(|_| reported(step.status))
-    else {
-        return Vec::new();
-    };
-    let sid = record.message.sid.clone();
-    let params = callback_params(&record.message, at);
-    let numbers = [
-        record.message.from.clone().unwrap_or_default(),
-        record.message.to.clone(),
-    ];
+        .filter(|_| reported(step.status))?;
+    record.holds += 1;
+    let m = &record.message;
+    Some(Report {
+        sid: m.sid.clone(),
+        url,
+        params: callback_params(m, at),
+        numbers: [m.from.clone().unwrap_or_default(), m.to.clone()],
+    })
+}
+
+/// The callbacks to POST now for the status callback `report` of the message with SID counter
+/// `n`, which changed to `status` at `at`, after any fault struck it. Each copy alive (waiting
+/// or about to be POSTed) holds the message once; the hold `apply_step` took is then released.
+fn strike(
+    state: &mut SimState,
+    n: u64,
+    report: Report,
+    status: MessageStatus,
+    at: DateTime<Utc>,
+) -> Vec<Callback> {
     state.delivery.last_callback += 1;
     let seq = state.delivery.last_callback;
     let callback = Callback {
-        sid,
-        url,
-        params,
+        sid: report.sid,
+        url: report.url,
+        params: report.params,
         token: format!("00000000-0000-4000-9000-{seq:012x}"),
-        is_final: !matches!(step.status, MessageStatus::Queued | MessageStatus::Sent),
+        is_final: !matches!(status, MessageStatus::Queued | MessageStatus::Sent),
         seq,
     };
-    let fault = state
-        .faults
-        .pick_callback(&[numbers[0].as_str(), numbers[1].as_str()]);
+    let [from, to] = &report.numbers;
+    let fault = state.faults.pick_callback(&[from.as_str(), to.as_str()]);
     // Callbacks alive (waiting or about to be POSTed) are all this message's that changed here:
     // hold it once per new one (a held callback now going out keeps the hold it had).
     let d = &mut state.delivery;
@@ -560,6 +581,7 @@ fn apply_step(state: &mut SimState, n: u64, step: Step, at: DateTime<Utc>) -> Ve
         n,
         u32::try_from(alive.saturating_sub(waiting)).unwrap_or(u32::MAX),
     );
+    state.release_at(n);
     out
 }
 
@@ -601,7 +623,7 @@ fn with_fault(
 
 /// Events applied per lock: transitions without a callback (the common case under load) are
 /// applied in runs under one lock, so creates racing a long flush wait at most one run.
-const EVENTS_PER_LOCK: usize = 64;
+const EVENTS_PER_LOCK: usize = 16;
 
 /// Applies due events in order until one yields callbacks (returned, to be POSTed before the next
 /// event is applied) or [`EVENTS_PER_LOCK`] have been applied (an empty batch); `None` when

@@ -13,14 +13,16 @@
 //!   by SID counter, within a retention window ([`SimConfig::retain`], 100,000 by default): the
 //!   oldest *settled* messages (final, with no status change, callback or webhook delivery
 //!   pending, each of which holds its message) are dropped first, so memory stays flat over a
-//!   long run; a message in flight is never dropped. Read as you go with
+//!   long run; a message in flight is never dropped. Indexes of `To`, `From` and `DateSent`
+//!   are kept in step with it for the lists, and the messages are shared (`Arc`) so that a list
+//!   copies pointers under the lock and serialises after it. Read as you go with
 //!   [`Simulator::messages_after`] and [`Simulator::message`].
 //! * `api`: the Twilio REST surface: create, list, fetch, update (redact, cancel) and delete of
 //!   Messages (§2.1); Twilio-shaped 404s and 405s for anything else. Its child `api::respond`
 //!   holds what the Media handlers share with it: HTTP Basic auth and Twilio's error answers.
 //! * `validate`: the synchronous 400 checks of a create request (§2.2), in a fixed order.
-//! * `list`: list queries, date filters and paging (§2.4); an unfiltered page of messages is
-//!   read around its token in the B-tree, O(page).
+//! * `list`: list queries, date filters and paging (§2.4); a page of messages is read around
+//!   its token through the B-tree and the indexes (`state`), about O(page) whatever is retained.
 //! * `media`: fetching `MediaUrl` files at create time and the Media subresource (§2.5, §9).
 //! * `testcreds`: the test credentials and their magic numbers (§10).
 //! * `api_faults`: injected 429 / 500 / latency faults of the create API ([`ApiFault`]).
@@ -29,7 +31,8 @@
 //! * `handsets`: messages from handsets to the account (inbound, §4.1).
 //! * `webhook`: signed form POSTs from "Twilio" to the app (`X-Twilio-Signature`, §6),
 //!   connection-override retries, and the debugger log ([`DebuggerEvent`]).
-//! * `delivery`: carrier profiles ([`CarrierProfile`]), the outbound status lifecycle driven by
+//! * `delivery`: carrier profiles ([`CarrierProfile`]), the outbound status lifecycle on the
+//!   timetable [`DeliveryTiming`] (final 2.5 s after creation by default) driven by
 //!   [`Simulator::run_due`], and status callbacks (§3, §3.1).
 //! * `optout`: Twilio's STOP/START/HELP keyword handling and the 21610 block (§7).
 //! * `twiml`: reading the app's TwiML answer to the inbound webhook (§4.2).

@@ -278,9 +278,16 @@ pub(crate) struct Record {
 
 impl Record {
     /// The message, for changing it. Never change `to`, `from` or `date_sent` this way: the
-    /// list indexes follow them (see [`SimState::mark_sent`]).
+    /// list indexes follow them (see [`Record::mark_sent`]).
     pub(crate) fn message_mut(&mut self) -> &mut Message {
         Arc::make_mut(&mut self.message)
+    }
+
+    /// Sets `date_sent` (and `sent_at`) to `at`. Only within [`SimState::change_at`], which
+    /// moves the message in the `DateSent` index.
+    pub(crate) fn mark_sent(&mut self, at: DateTime<Utc>) {
+        self.sent_at = Some(at.timestamp());
+        self.message_mut().date_sent = Some(rfc2822(at));
     }
 }
 
@@ -582,18 +589,42 @@ impl SimState {
         Some(*record)
     }
 
+    /// Applies `change` to the record with SID counter `n`, found once, then keeps the state in
+    /// step with what it changed: the `DateSent` index when `sent_at` moved (see
+    /// [`Record::mark_sent`]), and retention when the message is now settled (final, no holds;
+    /// it may then be dropped at once). `None` when no such record is retained. This is the
+    /// delivery lifecycle's one look-up per status change: a message 2.5 s old is no longer in
+    /// the processor's caches.
+    pub(crate) fn change_at<R>(
+        &mut self,
+        n: u64,
+        change: impl FnOnce(&mut Record) -> R,
+    ) -> Option<R> {
+        let record = self.records.get_mut(&n)?;
+        let before = record.sent_at;
+        let out = change(record);
+        let after = record.sent_at;
+        let settled = record.holds == 0 && is_final(record.message.status);
+        if before != after {
+            if let Some(t) = before {
+                self.index.sent.remove(&(t, n));
+            }
+            if let Some(t) = after {
+                self.index.sent.insert((t, n));
+            }
+        }
+        if settled {
+            self.settled.insert(n);
+            self.prune();
+        }
+        Some(out)
+    }
+
     /// Sets `date_sent` of the message with SID counter `n` to `at` (it has just become `sent`),
     /// keeping the `DateSent` index in step. Unknown counters are ignored.
+    #[cfg(test)]
     pub(crate) fn mark_sent(&mut self, n: u64, at: DateTime<Utc>) {
-        let Some(record) = self.at_mut(n) else {
-            return;
-        };
-        let old = record.sent_at.replace(at.timestamp());
-        record.message_mut().date_sent = Some(rfc2822(at));
-        if let Some(t) = old {
-            self.index.sent.remove(&(t, n));
-        }
-        self.index.sent.insert((at.timestamp(), n));
+        self.change_at(n, |r| r.mark_sent(at));
     }
 
     /// The retained records, oldest first; `.rev()` gives them newest first.

@@ -41,7 +41,8 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use twilio_wire::message::{Direction, Message, MessageStatus, API_VERSION};
@@ -97,7 +98,7 @@ async fn create_message(
     Path(account): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<(StatusCode, Json<Arc<Message>>), ApiReply> {
+) -> Result<Response, ApiReply> {
     let caller = authenticate(&core, &headers, &account)?;
     let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     if caller == Caller::Test {
@@ -119,14 +120,19 @@ async fn create_message(
         &params,
         Credentials::Live(&|n| core.state().owned(n).map(str::to_owned)),
     )?;
-    crate::delivery::admit(
-        &core.state(),
-        request.from.as_deref().unwrap_or(""),
-        &request.to,
-    )?;
+    let admit = |state: &SimState| {
+        crate::delivery::admit(state, request.from.as_deref().unwrap_or(""), &request.to)
+    };
+    if !request.media_urls.is_empty() {
+        // Refused before the media are fetched; without media, under the lock of the insert.
+        admit(&core.state())?;
+    }
     let (fetched, media_failure) = media::fetch_all(&core, &request.media_urls).await;
     let now = core.clock.now();
     let mut state = core.state();
+    if request.media_urls.is_empty() {
+        admit(&state)?;
+    }
     let (sid, _) = state.next_message_sid(!fetched.is_empty());
     let media = state.new_fetched_media(fetched);
     let status = if request.send_at.is_some() {
@@ -182,14 +188,32 @@ async fn create_message(
     // A message that failed at once has no lifecycle: retention may drop it from now on.
     state.settle(&sid);
     drop(state);
-    Ok((StatusCode::CREATED, Json(message)))
+    Ok(created(&message))
+}
+
+/// The 201 answer of a create: the message as JSON, serialised into a buffer of the usual size
+/// at once (axum's `Json` starts at 128 bytes and grows three times for a message).
+fn created(message: &Message) -> Response {
+    let mut body = Vec::with_capacity(1024);
+    match serde_json::to_writer(&mut body, message) {
+        Ok(()) => (
+            StatusCode::CREATED,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+        // A Message is plain strings and numbers: this cannot fail, but answer as Twilio would.
+        Err(e) => ApiReply(ApiError::new(
+            20500,
+            500,
+            format!("Internal Server Error: {e}"),
+        ))
+        .into_response(),
+    }
 }
 
 /// Create with the test credentials (§10): validated, answered, never recorded.
-fn create_test_message(
-    core: &Core,
-    params: &[(String, String)],
-) -> Result<(StatusCode, Json<Arc<Message>>), ApiReply> {
+fn create_test_message(core: &Core, params: &[(String, String)]) -> Result<Response, ApiReply> {
     let request = validate::create_request(params, Credentials::Test)?;
     let with_media = !request.media_urls.is_empty();
     let message = SimState::new_message(
@@ -206,7 +230,7 @@ fn create_test_message(
             sent: None,
         },
     );
-    Ok((StatusCode::CREATED, Json(Arc::new(message))))
+    Ok(created(&message))
 }
 
 /// A stored message as fetch, list and update show it: with `subresource_uris.feedback`. Call it
