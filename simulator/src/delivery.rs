@@ -25,8 +25,8 @@
 //! A message created `accepted` (Messaging Service) becomes `queued` at once, then follows the
 //! table from that instant; one created `scheduled` becomes `queued` at its `SendAt` and follows
 //! the table from there; a scheduled message canceled before then goes no further. The profile
-//! and the timetable are read when the message is created; changing either later does not affect messages
-//! already created. 30008 is modelled as `failed` from `sending` (never `sent`, so `date_sent`
+//! is read when the message is created (changing it later does not affect messages already
+//! created); the timetable is the simulator's for its whole life. 30008 is modelled as `failed` from `sending` (never `sent`, so `date_sent`
 //! stays null); §3 allows either status for it. The error texts are the short OAI-example style
 //! (30007 "Carrier violation").
 //!
@@ -189,8 +189,10 @@ impl CarrierProfile {
     }
 }
 
-/// A message still on its way: its profile and timetable, read when it was created, and where
-/// it is in them. The steps are computed when needed (no allocation per message).
+/// A message still on its way: its profile, read when it was created, and where it is in the
+/// timetable (the simulator's, [`DeliveryState::timing`], fixed for its life). The steps are
+/// computed when needed: no allocation per message, and a small entry in the queue of due
+/// changes, whose B-tree nodes shift entries on every removal.
 #[derive(Clone, Debug)]
 struct Lifecycle {
     /// The message's SID counter.
@@ -198,16 +200,15 @@ struct Lifecycle {
     /// The instant it is (or becomes) `queued`: the timetable counts from here.
     start: DateTime<Utc>,
     profile: CarrierProfile,
-    timing: DeliveryTiming,
     /// True when its first step is `queued` itself (created `accepted` or `scheduled`).
     queued_first: bool,
     /// Index of the next step.
-    next: usize,
+    next: u8,
 }
 
 impl Lifecycle {
-    /// Step `i` of the timetable, `None` past the last.
-    fn step(&self, i: usize) -> Option<Step> {
+    /// Step `i` of the timetable `timing`, `None` past the last.
+    fn step(&self, i: u8, timing: &DeliveryTiming) -> Option<Step> {
         let i = if self.queued_first {
             if i == 0 {
                 return Some(Step {
@@ -220,7 +221,7 @@ impl Lifecycle {
         } else {
             i
         };
-        let t = &self.timing;
+        let t = timing;
         let sending = delta(t.to_sending);
         let sent = sending + delta(t.to_sent);
         let done = sent + delta(t.to_final);
@@ -245,8 +246,11 @@ impl Lifecycle {
         }
     }
 
-    fn due(&self) -> DateTime<Utc> {
-        let after = self.step(self.next).map_or(TimeDelta::zero(), |s| s.after);
+    /// When its next step is due on the timetable `timing`.
+    fn due(&self, timing: &DeliveryTiming) -> DateTime<Utc> {
+        let after = self
+            .step(self.next, timing)
+            .map_or(TimeDelta::zero(), |s| s.after);
         self.start + after
     }
 }
@@ -289,7 +293,8 @@ pub(crate) struct DeliveryState {
     held: Vec<Callback>,
     /// The last callback number handed out.
     last_callback: u64,
-    /// The timetable of messages created from now on ([`crate::SimConfig::timing`]).
+    /// The timetable of every message ([`crate::SimConfig::timing`]), fixed for the simulator's
+    /// life (a reset keeps it).
     pub(crate) timing: DeliveryTiming,
 }
 
@@ -363,14 +368,11 @@ pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc
         n,
         start,
         profile,
-        timing: state.delivery.timing,
         queued_first,
         next: 0,
     };
-    state
-        .delivery
-        .lifecycles
-        .insert((lifecycle.due(), n), lifecycle);
+    let due = lifecycle.due(&state.delivery.timing);
+    state.delivery.lifecycles.insert((due, n), lifecycle);
 }
 
 /// The §3.1 form for `m`, which has just changed to its current status at `at`:
@@ -459,13 +461,14 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callbac
     let Some(mut lifecycle) = state.delivery.lifecycles.remove(&key) else {
         return Vec::new();
     };
-    let at = lifecycle.due();
-    let Some(step) = lifecycle.step(lifecycle.next) else {
+    let timing = state.delivery.timing;
+    let at = lifecycle.due(&timing);
+    let Some(step) = lifecycle.step(lifecycle.next, &timing) else {
         return Vec::new();
     };
     let n = lifecycle.n;
     lifecycle.next += 1;
-    let finished = lifecycle.step(lifecycle.next).is_none();
+    let finished = lifecycle.step(lifecycle.next, &timing).is_none();
     // One look-up of the record for the whole change (see `SimState::change_at`).
     let changed = state.change_at(n, |record| {
         if record.message.status == MessageStatus::Canceled {
@@ -485,10 +488,8 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callbac
         return Vec::new();
     };
     if !finished {
-        state
-            .delivery
-            .lifecycles
-            .insert((lifecycle.due(), n), lifecycle);
+        let due = lifecycle.due(&timing);
+        state.delivery.lifecycles.insert((due, n), lifecycle);
     }
     match report {
         Some(report) => strike(state, n, report, step.status, at),
