@@ -627,11 +627,11 @@ fn with_fault(
 const EVENTS_PER_LOCK: usize = 16;
 
 /// Runs of events applied between two yields to the requests that share the flush's worker
-/// thread (256 events, about 0.2 ms). Yielding after every run let a flush under sustained load
+/// thread (128 events, about 0.1 ms). Yielding after every run let a flush under sustained load
 /// (40,000 creates/s, three status changes each) fall behind, so messages stayed in flight and
 /// retention could not drop them (600,000 stored after a million creates); yielding never would
 /// hold those requests for a whole flush.
-const RUNS_PER_YIELD: usize = 16;
+const RUNS_PER_YIELD: usize = 8;
 
 /// Applies due events in order until one yields callbacks (returned, to be POSTed before the next
 /// event is applied) or [`EVENTS_PER_LOCK`] have been applied (an empty batch); `None` when
