@@ -91,6 +91,15 @@ fn parse_interval(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// The rounds of one connection count: the simulator's req/s and p99 (ms), the baseline's
+/// req/s (empty without `--baseline`).
+struct Series {
+    connections: usize,
+    sim_rates: Vec<f64>,
+    base_rates: Vec<f64>,
+    p99s: Vec<f64>,
+}
+
 /// One run's figures.
 struct RunStats {
     ok: usize,
@@ -252,7 +261,7 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
 
     header();
     let mut lists: Vec<Duration> = Vec::new();
-    let mut ratios: Vec<(usize, Vec<f64>, Vec<f64>, Vec<f64>)> = Vec::new();
+    let mut series: Vec<Series> = Vec::new();
     for &c in &args.connections {
         let (mut sim_rates, mut base_rates, mut p99s) = (Vec::new(), Vec::new(), Vec::new());
         for round in 1..=args.rounds {
@@ -276,9 +285,20 @@ async fn bench(args: BenchArgs) -> Result<bool, Box<dyn std::error::Error>> {
                 lists.extend(latencies);
             }
         }
-        ratios.push((c, sim_rates, base_rates, p99s));
+        series.push(Series {
+            connections: c,
+            sim_rates,
+            base_rates,
+            p99s,
+        });
     }
-    for (c, sim_rates, base_rates, p99s) in &ratios {
+    for Series {
+        connections: c,
+        sim_rates,
+        base_rates,
+        p99s,
+    } in &series
+    {
         let shares: Vec<f64> = sim_rates
             .iter()
             .zip(base_rates)

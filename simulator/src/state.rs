@@ -678,10 +678,12 @@ impl SimState {
             return (found, cost);
         }
         // The number index to walk: the smaller of To's and From's (both forms of the number).
+        /// The index sets of a number's two forms (as given, normalised), when it is filtered.
+        type Sets<'m> = (Option<&'m BTreeSet<u64>>, Option<&'m BTreeSet<u64>>);
         fn sets<'m>(
             map: &'m HashMap<String, BTreeSet<u64>>,
             wanted: &Option<(String, String)>,
-        ) -> Option<(Option<&'m BTreeSet<u64>>, Option<&'m BTreeSet<u64>>)> {
+        ) -> Option<Sets<'m>> {
             wanted.as_ref().map(|(given, normal)| {
                 let a = map.get(given.as_str());
                 let b = (normal != given)
@@ -690,9 +692,7 @@ impl SimState {
                 (a, b)
             })
         }
-        let size = |(a, b): &(Option<&BTreeSet<u64>>, Option<&BTreeSet<u64>>)| {
-            a.map_or(0, BTreeSet::len) + b.map_or(0, BTreeSet::len)
-        };
+        let size = |(a, b): &Sets<'_>| a.map_or(0, BTreeSet::len) + b.map_or(0, BTreeSet::len);
         let driver = match (
             sets(&self.index.to, &filter.to),
             sets(&self.index.from, &filter.from),
