@@ -60,7 +60,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
-use twilio_wire::date::rfc2822;
+use twilio_wire::date::write_rfc2822;
 use twilio_wire::message::{Message, MessageStatus, API_VERSION};
 use twilio_wire::sid::MessageSid;
 use twilio_wire::webhook::{raw_dlr_done_date, StatusCallback};
@@ -528,7 +528,7 @@ struct Report {
 fn apply_step(record: &mut Record, step: Step, at: DateTime<Utc>) -> Option<Report> {
     let m = record.message_mut();
     m.status = step.status;
-    m.date_updated = rfc2822(at);
+    write_rfc2822(at, &mut m.date_updated);
     if let Some((code, text)) = step.error {
         m.error_code = Some(code);
         m.error_message = Some(text.to_owned());
@@ -845,7 +845,7 @@ mod tests {
     }
 
     fn at(seconds: i64) -> String {
-        rfc2822(t0() + TimeDelta::seconds(seconds))
+        twilio_wire::date::rfc2822(t0() + TimeDelta::seconds(seconds))
     }
 
     #[tokio::test]
@@ -1349,7 +1349,7 @@ mod timing_tests {
         let m = &sim.messages()[0];
         assert_eq!(
             m.date_updated,
-            rfc2822(t0() + TimeDelta::milliseconds(fin)),
+            twilio_wire::date::rfc2822(t0() + TimeDelta::milliseconds(fin)),
             "the final status carries its own instant"
         );
     }
