@@ -639,13 +639,25 @@ const RUNS_PER_YIELD: usize = 8;
 fn apply_until_callback(core: &Core) -> Option<Vec<Callback>> {
     let mut state = core.state();
     let now = core.clock.now();
+    let mut out = Some(Vec::new());
     for _ in 0..EVENTS_PER_LOCK {
-        let batch = apply_next(&mut state, now)?;
-        if !batch.is_empty() {
-            return Some(batch);
+        match apply_next(&mut state, now) {
+            None => {
+                out = None;
+                break;
+            }
+            Some(batch) if !batch.is_empty() => {
+                out = Some(batch);
+                break;
+            }
+            Some(_) => {}
         }
     }
-    Some(Vec::new())
+    // Messages that retention dropped are freed after the lock is released.
+    let dropped = state.take_dropped();
+    drop(state);
+    drop(dropped);
+    out
 }
 
 /// See [`crate::Simulator::run_due`].

@@ -27,6 +27,9 @@ use twilio_wire::sid::{AccountSid, MediaSid, MessageSid};
 use crate::list::{Start, Window};
 use crate::numbers;
 
+/// At most this many dropped records wait to be freed outside the lock ([`SimState::take_dropped`]).
+const DROPPED_KEPT: usize = 1024;
+
 /// How many messages are retained by default ([`crate::SimConfig::retain`]).
 pub const DEFAULT_RETAIN: usize = 100_000;
 
@@ -69,6 +72,10 @@ pub(crate) struct SimState {
     settled: BTreeSet<u64>,
     /// The list filters' indexes over `records`.
     index: Indexes,
+    /// Records retention has just dropped, to be freed after the state lock is released
+    /// ([`SimState::take_dropped`]): freeing a message's fifteen strings under the lock made
+    /// every create wait for it. At most [`DROPPED_KEPT`]; past that they are freed at once.
+    dropped: Vec<Box<Record>>,
     /// Most messages kept before the oldest settled ones are dropped (see the module docs).
     retain: usize,
     /// How many outbound messages were ever created (deleted and dropped ones included).
@@ -95,6 +102,7 @@ impl Default for SimState {
             records: BTreeMap::new(),
             settled: BTreeSet::new(),
             index: Indexes::default(),
+            dropped: Vec::new(),
             retain: DEFAULT_RETAIN,
             outbound_created: 0,
             send_at: BTreeMap::new(),
@@ -965,9 +973,19 @@ impl SimState {
             };
             if let Some(record) = self.records.remove(&n) {
                 self.index.remove(n, &record);
+                if self.dropped.len() >= DROPPED_KEPT {
+                    self.dropped.clear();
+                }
+                self.dropped.push(record);
             }
             self.send_at.remove(&n);
         }
+    }
+
+    /// The records retention dropped since the last call, to free after releasing the state
+    /// lock (`let dropped = state.take_dropped(); drop(state);`).
+    pub(crate) fn take_dropped(&mut self) -> Vec<Box<Record>> {
+        std::mem::take(&mut self.dropped)
     }
 
     /// Appends `event` to the debugger log, keeping its newest `retain` events.

@@ -187,7 +187,10 @@ async fn create_message(
     crate::delivery::schedule(&mut state, &sid, now);
     // A message that failed at once has no lifecycle: retention may drop it from now on.
     state.settle(&sid);
+    // Messages that retention dropped are freed after the lock is released.
+    let dropped = state.take_dropped();
     drop(state);
+    drop(dropped);
     Ok(created(&message))
 }
 
