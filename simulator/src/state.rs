@@ -75,6 +75,8 @@ pub(crate) struct SimState {
     /// Records retention has just dropped, to be freed after the state lock is released
     /// ([`SimState::take_dropped`]): freeing a message's fifteen strings under the lock made
     /// every create wait for it. At most [`DROPPED_KEPT`]; past that they are freed at once.
+    /// Boxed as they were stored: unboxing would free each box under the lock.
+    #[allow(clippy::vec_box)]
     dropped: Vec<Box<Record>>,
     /// Most messages kept before the oldest settled ones are dropped (see the module docs).
     retain: usize,
@@ -984,6 +986,7 @@ impl SimState {
 
     /// The records retention dropped since the last call, to free after releasing the state
     /// lock (`let dropped = state.take_dropped(); drop(state);`).
+    #[allow(clippy::vec_box)]
     pub(crate) fn take_dropped(&mut self) -> Vec<Box<Record>> {
         std::mem::take(&mut self.dropped)
     }
