@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use clap::Args;
 use convsms::clock::SystemClock;
-use convsms_sim::{SimConfig, Simulator};
+use convsms_sim::{DeliveryTiming, SimConfig, Simulator, DEFAULT_RETAIN};
 use twilio_wire::sid::AccountSid;
 
 /// The account SID when neither `--account-sid` nor `TWILIO_ACCOUNT_SID` is given.
@@ -66,6 +66,15 @@ pub struct SimArgs {
     /// (humantime: 30s, 500ms).
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
     pub body_timeout: Duration,
+    /// Messages kept: past this many, the oldest settled ones (final, nothing pending) are
+    /// dropped and answer 404; a message in flight is never dropped.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RETAIN)]
+    pub retain: usize,
+    /// When outbound statuses change: realistic (sending +0.5 s, sent +1 s, final +2.5 s),
+    /// fast (+0.1 s, +0.2 s, +0.5 s), instant (all due at once), or three delays, each after
+    /// the step before: SENDING,SENT,FINAL (e.g. 500ms,1s,2s: final 3.5 s after creation).
+    #[arg(long, value_name = "MODE", default_value = "realistic", value_parser = parse_timing)]
+    pub timing: DeliveryTiming,
 }
 
 /// A humantime duration (`30s`, `500ms`) of at least a millisecond.
@@ -79,6 +88,33 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
             "'{s}' is not a duration ({e}); expected for example 30s or 500ms"
         )),
     }
+}
+
+/// `instant`, `fast`, `realistic`, or three durations (humantime: `500ms`, `1s`, `1m 30s`)
+/// separated by commas: the delays to `sending`, then to `sent`, then to the final status.
+pub fn parse_timing(s: &str) -> Result<DeliveryTiming, String> {
+    match s.trim() {
+        "instant" => return Ok(DeliveryTiming::INSTANT),
+        "fast" => return Ok(DeliveryTiming::FAST),
+        "realistic" => return Ok(DeliveryTiming::REALISTIC),
+        _ => {}
+    }
+    let expected = "expected instant, fast, realistic, or three delays such as 500ms,1s,2s \
+                    (to sending, then to sent, then to the final status)";
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let [sending, sent, fin] = parts[..] else {
+        return Err(format!("'{s}' is not a delivery timing; {expected}"));
+    };
+    let read = |part: &str, step: &str| {
+        humantime::parse_duration(part).map_err(|e| {
+            format!("'{part}' (the delay to {step}) is not a duration ({e}); {expected}")
+        })
+    };
+    Ok(DeliveryTiming {
+        to_sending: read(sending, "sending")?,
+        to_sent: read(sent, "sent")?,
+        to_final: read(fin, "the final status")?,
+    })
 }
 
 /// `AC` + 32 hex digits.
@@ -155,6 +191,8 @@ impl SimArgs {
             sms_url: self.sms_url.clone(),
             header_read_timeout: self.header_timeout,
             body_read_timeout: self.body_timeout,
+            retain: self.retain,
+            timing: self.timing,
             ..SimConfig::for_tests()
         }
     }
@@ -187,10 +225,9 @@ pub fn run(args: SimArgs) -> ExitCode {
 /// Starts the simulator, prints how to reach it, runs due transitions every 200 ms and stops
 /// on Ctrl-C / SIGTERM.
 async fn serve(config: SimConfig) -> Result<(), convsms_sim::SimError> {
-    let numbers = config.numbers.clone();
-    let sms_url = config.sms_url.clone();
+    let shown = config.clone();
     let sim = Simulator::start(config, crate::sim_clock::for_simulator(SystemClock)).await?;
-    println!("{}", banner(&sim, &numbers, sms_url.as_deref()));
+    println!("{}", banner(&sim, &shown));
 
     // Due transitions run on their own task, so that a long flush (many messages in flight)
     // never delays Ctrl-C.
@@ -225,8 +262,10 @@ async fn flush_due(sim: &Simulator) {
 }
 
 /// What `convsms sim` prints at start: the base URL alone on the first line, then the details.
-fn banner(sim: &Simulator, numbers: &[String], sms_url: Option<&str>) -> String {
+fn banner(sim: &Simulator, config: &SimConfig) -> String {
     let base = sim.base_url();
+    let t = config.timing;
+    let secs = |d: std::time::Duration| format!("{}s", d.as_secs_f64());
     let ac = sim.account_sid();
     format!(
         "{base}\n\
@@ -236,6 +275,8 @@ fn banner(sim: &Simulator, numbers: &[String], sms_url: Option<&str>) -> String 
          test creds   {test_ac} / {test_token} (magic numbers only)\n  \
          numbers      {numbers}\n  \
          SMS URL      {sms_url}\n  \
+         retention    {retain} messages\n  \
+         timing       sending +{sending}, sent +{sent}, final +{fin} after creation\n  \
          Messages     {base}/2010-04-01/Accounts/{ac}/Messages.json\n  \
          control      {base}/_sim/messages\n  \
          Python SDK   client.api.base_url = \"{base}\"\n  \
@@ -244,8 +285,15 @@ fn banner(sim: &Simulator, numbers: &[String], sms_url: Option<&str>) -> String 
         token = sim.auth_token(),
         test_ac = sim.test_account_sid(),
         test_token = sim.test_auth_token(),
-        numbers = numbers.join(", "),
-        sms_url = sms_url.unwrap_or("(none: inbound messages need --sms-url)"),
+        numbers = config.numbers.join(", "),
+        sms_url = config
+            .sms_url
+            .as_deref()
+            .unwrap_or("(none: inbound messages need --sms-url)"),
+        retain = config.retain,
+        sending = secs(t.to_sending),
+        sent = secs(t.to_sending + t.to_sent),
+        fin = secs(t.total()),
     )
 }
 

@@ -122,7 +122,8 @@ pub(crate) async fn send_inbound(
             },
         );
         state.push(Record {
-            message,
+            message: message.into(),
+            sent_at: None,
             status_callback: None,
             media,
             inbound: Some(inbound.clone()),
@@ -243,8 +244,9 @@ async fn deliver(
 /// Sets `error_code` / `error_message` on inbound message `sid`.
 fn mark_inbound(state: &mut SimState, sid: &MessageSid, code: u32, detail: &str) {
     if let Some(record) = state.find_mut(sid) {
-        record.message.error_code = Some(code);
-        record.message.error_message = Some(detail.to_owned());
+        let m = record.message_mut();
+        m.error_code = Some(code);
+        m.error_message = Some(detail.to_owned());
     }
 }
 
@@ -285,7 +287,7 @@ fn apply_twiml(
             Some(url),
         );
     }
-    let handset = inbound.from.unwrap_or_default();
+    let handset = inbound.from.clone().unwrap_or_default();
     let verbs = parsed.messages.len();
     if verbs > twiml::MAX_REPLIES {
         let detail = format!(
@@ -393,7 +395,8 @@ fn send_reply(
         message.error_message = Some(e.message.clone());
     }
     state.push(Record {
-        message,
+        message: message.into(),
+        sent_at: None,
         status_callback,
         media,
         inbound: None,
