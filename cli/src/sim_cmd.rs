@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use clap::Args;
 use convsms::clock::SystemClock;
-use convsms_sim::{SimConfig, Simulator};
+use convsms_sim::{DeliveryTiming, SimConfig, Simulator, DEFAULT_RETAIN};
 
 use crate::sim_seed::{Seed, SeedError};
 use twilio_wire::sid::AccountSid;
@@ -73,6 +73,15 @@ pub struct SimArgs {
     /// --account-sid, --auth-token and --sms-url.
     #[arg(long, value_name = "FILE")]
     pub seed_file: Option<std::path::PathBuf>,
+    /// Messages kept: past this many, the oldest settled ones (final, nothing pending) are
+    /// dropped and answer 404; a message in flight is never dropped.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RETAIN)]
+    pub retain: usize,
+    /// When outbound statuses change: realistic (sending +0.5 s, sent +1 s, final +2.5 s),
+    /// fast (+0.1 s, +0.2 s, +0.5 s), instant (all due at once), or three delays, each after
+    /// the step before: SENDING,SENT,FINAL (e.g. 500ms,1s,2s: final 3.5 s after creation).
+    #[arg(long, value_name = "MODE", default_value = "realistic", value_parser = parse_timing)]
+    pub timing: DeliveryTiming,
 }
 
 /// A humantime duration (`30s`, `500ms`) of at least a millisecond.
@@ -86,6 +95,33 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
             "'{s}' is not a duration ({e}); expected for example 30s or 500ms"
         )),
     }
+}
+
+/// `instant`, `fast`, `realistic`, or three durations (humantime: `500ms`, `1s`, `1m 30s`)
+/// separated by commas: the delays to `sending`, then to `sent`, then to the final status.
+pub fn parse_timing(s: &str) -> Result<DeliveryTiming, String> {
+    match s.trim() {
+        "instant" => return Ok(DeliveryTiming::INSTANT),
+        "fast" => return Ok(DeliveryTiming::FAST),
+        "realistic" => return Ok(DeliveryTiming::REALISTIC),
+        _ => {}
+    }
+    let expected = "expected instant, fast, realistic, or three delays such as 500ms,1s,2s \
+                    (to sending, then to sent, then to the final status)";
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let [sending, sent, fin] = parts[..] else {
+        return Err(format!("'{s}' is not a delivery timing; {expected}"));
+    };
+    let read = |part: &str, step: &str| {
+        humantime::parse_duration(part).map_err(|e| {
+            format!("'{part}' (the delay to {step}) is not a duration ({e}); {expected}")
+        })
+    };
+    Ok(DeliveryTiming {
+        to_sending: read(sending, "sending")?,
+        to_sent: read(sent, "sent")?,
+        to_final: read(fin, "the final status")?,
+    })
 }
 
 /// `AC` + 32 hex digits.
@@ -162,6 +198,8 @@ impl SimArgs {
             sms_url: self.sms_url.clone(),
             header_read_timeout: self.header_timeout,
             body_read_timeout: self.body_timeout,
+            retain: self.retain,
+            timing: self.timing,
             ..SimConfig::for_tests()
         }
     }
@@ -206,7 +244,7 @@ pub fn run(args: SimArgs) -> ExitCode {
 /// Starts the simulator, prints how to reach it, runs due transitions every 200 ms and stops
 /// on Ctrl-C / SIGTERM.
 async fn serve(config: SimConfig, seed: Option<&Seed>) -> Result<(), Box<dyn std::error::Error>> {
-    let sms_url = config.sms_url.clone();
+    let shown = config.clone();
     let sim = Simulator::start(config, crate::sim_clock::for_simulator(SystemClock)).await?;
     if let Some(seed) = seed {
         if let Err(e) = seed.apply(&sim) {
@@ -219,7 +257,7 @@ async fn serve(config: SimConfig, seed: Option<&Seed>) -> Result<(), Box<dyn std
         .into_iter()
         .map(|n| n.phone_number)
         .collect();
-    println!("{}", banner(&sim, &numbers, sms_url.as_deref()));
+    println!("{}", banner(&sim, &shown, &numbers));
 
     // Due transitions run on their own task, so that a long flush (many messages in flight)
     // never delays Ctrl-C.
@@ -253,9 +291,12 @@ async fn flush_due(sim: &Simulator) {
     sim.run_due().await;
 }
 
-/// What `convsms sim` prints at start: the base URL alone on the first line, then the details.
-fn banner(sim: &Simulator, numbers: &[String], sms_url: Option<&str>) -> String {
+/// What `convsms sim` prints at start: the base URL alone on the first line, then the details
+/// (`numbers`: every number the account owns once the seed file, if any, is applied).
+fn banner(sim: &Simulator, config: &SimConfig, numbers: &[String]) -> String {
     let base = sim.base_url();
+    let t = config.timing;
+    let secs = |d: std::time::Duration| format!("{}s", d.as_secs_f64());
     let ac = sim.account_sid();
     format!(
         "{base}\n\
@@ -265,6 +306,8 @@ fn banner(sim: &Simulator, numbers: &[String], sms_url: Option<&str>) -> String 
          test creds   {test_ac} / {test_token} (magic numbers only)\n  \
          numbers      {numbers}\n  \
          SMS URL      {sms_url}\n  \
+         retention    {retain} messages\n  \
+         timing       sending +{sending}, sent +{sent}, final +{fin} after creation\n  \
          Messages     {base}/2010-04-01/Accounts/{ac}/Messages.json\n  \
          messaging    {base}/messaging/v1/Services (messaging.twilio.com)\n  \
          control      {base}/_sim/messages\n  \
@@ -276,7 +319,14 @@ fn banner(sim: &Simulator, numbers: &[String], sms_url: Option<&str>) -> String 
         test_ac = sim.test_account_sid(),
         test_token = sim.test_auth_token(),
         numbers = numbers.join(", "),
-        sms_url = sms_url.unwrap_or("(none: inbound messages need --sms-url)"),
+        sms_url = config
+            .sms_url
+            .as_deref()
+            .unwrap_or("(none: inbound messages need --sms-url)"),
+        retain = config.retain,
+        sending = secs(t.to_sending),
+        sent = secs(t.to_sending + t.to_sent),
+        fin = secs(t.total()),
     )
 }
 

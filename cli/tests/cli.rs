@@ -1400,6 +1400,24 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             .unwrap();
             assert_eq!(status, 200, "{answer}");
         }
+        // Setup by route; a refused one is answered 400 and journaled with its check.
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/setup/people"),
+            serde_json::json!({ "table": "consumer", "name": "Bea Brown", "mobile_phone": "+14155552672" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/setup/provider-numbers"),
+            serde_json::json!({ "number": "12" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(answer["status"], "failure", "{answer}");
         // Bad input: a clear 4xx in ServiceNow's shape, and nothing journaled.
         let (status, answer) = post(
             &http,
@@ -1418,6 +1436,11 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         .await
         .unwrap();
         assert_eq!(status, 400, "{answer}");
+        // An unknown route: 404 in ServiceNow's shape.
+        let r = http.get(format!("{base}/api/nothing")).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 404);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["status"], "failure", "{v}");
         // A cross-site simple POST and a foreign Host are refused.
         let r = http
             .post(format!("{base}/api/export/mark"))
@@ -1483,6 +1506,9 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "Then \"+14155552671\" receives \"Hi, this is the virtual agent. What can I help you with today?\" from \"+14155550100\"",
         "Then \"+14155552671\" has received 4 messages",
         "Then interaction IMS0001001 is assigned to the virtual agent",
+        "Given a consumer \"Bea Brown\" with mobile phone \"+14155552672\"",
+        "When an administrator adds \"12\" as a Conversational SMS provider number",
+        "Then the request is refused with \"",
     ] {
         assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
     }
@@ -2111,7 +2137,10 @@ fn sim_closes_stalled_connections_and_logs_without_colour_into_a_pipe() {
     );
     assert_eq!(got, "");
     let (status, body) = http(&sim.addr(), "GET", "/_sim/messages", &[], "");
-    assert_eq!((status, body.as_str()), (200, "[]"));
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "{\"messages\":[],\"next\":null}")
+    );
     let stderr = sim.stop();
     assert!(
         stderr.contains("connection closed") && stderr.contains("timeout"),
@@ -2458,4 +2487,164 @@ fn the_sim_inspector_shows_messages_and_deliveries_as_they_happen_in_a_real_brow
     });
     std::fs::write(dir.join("sim-inspector.png"), &png).unwrap();
     sim.stop();
+}
+
+/// A running `convsms sim --port 0 ARGS`, with its banner; killed when dropped.
+struct RunningSim {
+    child: std::process::Child,
+    base: String,
+    banner: String,
+}
+
+impl RunningSim {
+    fn start(args: &[&str]) -> RunningSim {
+        use std::io::BufRead;
+        let mut child = convsms()
+            .args(["sim", "--port", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start convsms sim");
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut banner = String::new();
+        while !banner.contains("Ctrl-C") {
+            let mut line = String::new();
+            if out.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            banner.push_str(&line);
+        }
+        let base = banner.lines().next().unwrap_or("").trim().to_owned();
+        assert!(base.starts_with("http://127.0.0.1:"), "{banner}");
+        RunningSim {
+            child,
+            base,
+            banner,
+        }
+    }
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn sim_takes_a_delivery_timing_and_a_retention_window() {
+    let refused = |args: &[&str], what: &str| {
+        let (code, _, stderr) = text(&convsms().arg("sim").args(args).output().unwrap());
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(what), "{args:?}: {stderr}");
+    };
+    refused(
+        &["--timing", "slow"],
+        "'slow' is not a delivery timing; expected instant, fast, realistic, or three delays",
+    );
+    refused(&["--timing", "1s,2s"], "'1s,2s' is not a delivery timing");
+    refused(
+        &["--timing", "1s,soon,2s"],
+        "'soon' (the delay to sent) is not a duration",
+    );
+    refused(&["--retain", "many"], "--retain");
+
+    // Each timing is what the simulator runs with (the lifecycle itself is pinned by the
+    // simulator's tests); the default is final 2.5 s after creation.
+    for (args, timing) in [
+        (&[][..], "sending +0.5s, sent +1s, final +2.5s"),
+        (
+            &["--timing", "realistic"][..],
+            "sending +0.5s, sent +1s, final +2.5s",
+        ),
+        (
+            &["--timing", "fast"][..],
+            "sending +0.1s, sent +0.2s, final +0.5s",
+        ),
+        (
+            &["--timing", "instant"][..],
+            "sending +0s, sent +0s, final +0s",
+        ),
+        (
+            &["--timing", "500ms,1s,2s"][..],
+            "sending +0.5s, sent +1.5s, final +3.5s",
+        ),
+    ] {
+        let sim = RunningSim::start(args);
+        assert!(
+            sim.banner
+                .contains(&format!("timing       {timing} after creation")),
+            "{args:?}: {}",
+            sim.banner
+        );
+        assert!(
+            sim.banner.contains("retention    100000 messages"),
+            "{}",
+            sim.banner
+        );
+    }
+
+    // Instant delivery and a window of 2: three messages created and flushed leave the newest
+    // two, delivered, read in pages of one.
+    let sim = RunningSim::start(&["--timing", "instant", "--retain", "2"]);
+    assert!(
+        sim.banner.contains("retention    2 messages"),
+        "{}",
+        sim.banner
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let ac = "AC00000000000000000000000000000001";
+        for i in 1..=3 {
+            let resp = http
+                .post(format!(
+                    "{}/2010-04-01/Accounts/{ac}/Messages.json",
+                    sim.base
+                ))
+                .basic_auth(ac, Some("0123456789abcdef0123456789abcdef"))
+                .form(&[
+                    ("To", "+14155552671"),
+                    ("From", "+14155550100"),
+                    ("Body", &format!("m{i}")),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 201);
+        }
+        let flushed = http
+            .post(format!("{}/_sim/flush", sim.base))
+            .header("Content-Type", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(flushed.status(), 200);
+        let mut query = "/_sim/messages?limit=1".to_owned();
+        let mut seen = Vec::new();
+        loop {
+            let page: serde_json::Value = http
+                .get(format!("{}{query}", sim.base))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let messages = page["messages"].as_array().unwrap();
+            assert_eq!(messages.len(), 1, "{page}");
+            assert_eq!(messages[0]["status"], "delivered", "{page}");
+            seen.push(messages[0]["body"].as_str().unwrap().to_owned());
+            match page["next"].as_str() {
+                Some(next) => query = next.to_owned(),
+                None => break,
+            }
+        }
+        assert_eq!(seen, ["m2", "m3"], "the oldest settled message was dropped");
+    });
 }

@@ -2,10 +2,12 @@
 //! message, and status callbacks (§3.1), all driven by the simulator's clock.
 //!
 //! **Lifecycle.** A message the app creates (`outbound-api`) or a TwiML reply
-//! (`outbound-reply`) starts `queued` with `date_sent` null. Its later statuses are due at fixed
-//! offsets from the instant it was created (the simulator's choice; Twilio's timing varies):
+//! (`outbound-reply`) starts `queued` with `date_sent` null. Its later statuses follow the
+//! simulator's timetable, [`DeliveryTiming`] ([`crate::SimConfig::timing`]), counted from the
+//! instant it was created; with the default, [`DeliveryTiming::REALISTIC`], about what Twilio
+//! takes for a reachable US handset (Twilio's timing varies):
 //!
-//! | profile of the `To` handset | +1 s | +2 s | +5 s | error |
+//! | profile of the `To` handset | +0.5 s | +1 s | +2.5 s | error |
 //! |---|---|---|---|---|
 //! | [`CarrierProfile::Delivers`] (default) | `sending` | `sent` | `delivered` | — |
 //! | [`CarrierProfile::Unreachable`] | `sending` | `sent` | `undelivered` | 30003 Unreachable destination handset |
@@ -15,11 +17,16 @@
 //! | [`CarrierProfile::UnknownError`] | `sending` | — | `failed` | 30008 Unknown error |
 //! | [`CarrierProfile::NotMobile`] | the create is refused: HTTP 400 / 21614 "To number: +…, is not a mobile number" |
 //!
+//! [`DeliveryTiming::FAST`] moves the columns to +0.1 s, +0.2 s and +0.5 s,
+//! [`DeliveryTiming::INSTANT`] makes every step due at once (applied in order by the next run),
+//! and any other timetable can be given step by step. The dates are RFC 2822, to the second, so
+//! a sub-second step shows in `date_updated` / `date_sent` as the second it falls in.
+//!
 //! A message created `accepted` (Messaging Service) becomes `queued` at once, then follows the
 //! table from that instant; one created `scheduled` becomes `queued` at its `SendAt` and follows
 //! the table from there; a scheduled message canceled before then goes no further. The profile
-//! is read when the message is created; changing it later does not affect messages already
-//! created. 30008 is modelled as `failed` from `sending` (never `sent`, so `date_sent`
+//! is read when the message is created (changing it later does not affect messages already
+//! created); the timetable is the simulator's for its whole life. 30008 is modelled as `failed` from `sending` (never `sent`, so `date_sent`
 //! stays null); §3 allows either status for it. The error texts are the short OAI-example style
 //! (30007 "Carrier violation").
 //!
@@ -50,16 +57,18 @@
 
 use std::collections::BTreeMap;
 
+use std::time::Duration;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
-use twilio_wire::date::rfc2822;
+use twilio_wire::date::write_rfc2822;
 use twilio_wire::message::{Message, MessageStatus, API_VERSION};
 use twilio_wire::sid::MessageSid;
 use twilio_wire::webhook::{raw_dlr_done_date, StatusCallback};
 use twilio_wire::ApiError;
 
 use crate::faults::CallbackFault;
-use crate::state::{Hold, SimState};
+use crate::state::{Hold, Record, SimState};
 use crate::{numbers, webhook, Core};
 
 /// How a handset's carrier treats messages to it; set with [`crate::Simulator::set_carrier`].
@@ -85,84 +94,165 @@ pub enum CarrierProfile {
     NotMobile,
 }
 
+/// When an outbound message's statuses change (§3): each step's delay after the step before, so
+/// the final status comes `to_sending + to_sent + to_final` after the message is `queued`.
+/// Twilio's own timing varies with the carrier; for a reachable US handset `delivered` usually
+/// comes within a few seconds, which [`DeliveryTiming::REALISTIC`] (the default) models. A
+/// profile without `sent` ([`CarrierProfile::UnknownError`]) reaches its final status at the
+/// same instant as the others. Set it with [`crate::SimConfig::timing`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeliveryTiming {
+    /// From `queued` (the create, or the instant an `accepted` or `scheduled` message becomes
+    /// `queued`) to `sending`.
+    pub to_sending: Duration,
+    /// From `sending` to `sent` (`date_sent` is set then).
+    pub to_sent: Duration,
+    /// From `sent` to the final status (`delivered`, `undelivered` or `failed`).
+    pub to_final: Duration,
+}
+
+impl DeliveryTiming {
+    /// Every status at once: `sending`, `sent` and the final status are due the instant the
+    /// message is `queued` (applied by the next [`crate::Simulator::run_due`]).
+    pub const INSTANT: DeliveryTiming = DeliveryTiming {
+        to_sending: Duration::ZERO,
+        to_sent: Duration::ZERO,
+        to_final: Duration::ZERO,
+    };
+    /// Quick but ordered: `sending` after 100 ms, `sent` 100 ms later, the final status 300 ms
+    /// after that (500 ms in all).
+    pub const FAST: DeliveryTiming = DeliveryTiming {
+        to_sending: Duration::from_millis(100),
+        to_sent: Duration::from_millis(100),
+        to_final: Duration::from_millis(300),
+    };
+    /// The default, about what Twilio takes for a reachable US handset: `sending` after 500 ms,
+    /// `sent` 500 ms later, the final status 1.5 s after that (2.5 s in all).
+    pub const REALISTIC: DeliveryTiming = DeliveryTiming {
+        to_sending: Duration::from_millis(500),
+        to_sent: Duration::from_millis(500),
+        to_final: Duration::from_millis(1500),
+    };
+
+    /// From `queued` to the final status.
+    pub fn total(&self) -> Duration {
+        self.to_sending + self.to_sent + self.to_final
+    }
+}
+
+impl Default for DeliveryTiming {
+    /// [`DeliveryTiming::REALISTIC`].
+    fn default() -> Self {
+        DeliveryTiming::REALISTIC
+    }
+}
+
+/// `d` as a chrono delta (saturating at about 292 years, far beyond any timetable).
+fn delta(d: Duration) -> TimeDelta {
+    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+}
+
 /// One scheduled status change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Step {
-    /// Seconds after creation.
-    after: i64,
+    /// How long after the lifecycle's start (`queued`).
+    after: TimeDelta,
     status: MessageStatus,
     /// `(error_code, error_message)` set with this status.
     error: Option<(u32, &'static str)>,
 }
 
-const fn step(after: i64, status: MessageStatus) -> Step {
-    Step {
-        after,
-        status,
-        error: None,
-    }
-}
-
-/// Seconds from creation to `sending`.
-pub(crate) const SENDING_AFTER: i64 = 1;
-/// Seconds from creation to `sent`.
-pub(crate) const SENT_AFTER: i64 = 2;
-/// Seconds from creation to the final status.
-pub(crate) const FINAL_AFTER: i64 = 5;
-
 impl CarrierProfile {
-    /// The status changes after `queued`, in order.
-    fn steps(self) -> Vec<Step> {
-        let undelivered = |code: u32, text: &'static str| {
-            vec![
-                step(SENDING_AFTER, MessageStatus::Sending),
-                step(SENT_AFTER, MessageStatus::Sent),
-                Step {
-                    after: FINAL_AFTER,
-                    status: MessageStatus::Undelivered,
-                    error: Some((code, text)),
-                },
-            ]
-        };
+    /// The final status and its error.
+    fn outcome(self) -> (MessageStatus, Option<(u32, &'static str)>) {
         match self {
-            CarrierProfile::Delivers => vec![
-                step(SENDING_AFTER, MessageStatus::Sending),
-                step(SENT_AFTER, MessageStatus::Sent),
-                step(FINAL_AFTER, MessageStatus::Delivered),
-            ],
-            CarrierProfile::Unreachable => undelivered(30003, "Unreachable destination handset"),
-            CarrierProfile::UnknownHandset => undelivered(30005, "Unknown destination handset"),
+            CarrierProfile::Delivers => (MessageStatus::Delivered, None),
+            CarrierProfile::Unreachable => (
+                MessageStatus::Undelivered,
+                Some((30003, "Unreachable destination handset")),
+            ),
+            CarrierProfile::UnknownHandset => (
+                MessageStatus::Undelivered,
+                Some((30005, "Unknown destination handset")),
+            ),
             // A NotMobile handset is refused at create time and never gets here; should a message
             // reach it anyway, it ends as a landline would.
-            CarrierProfile::Landline | CarrierProfile::NotMobile => {
-                undelivered(30006, "Landline or unreachable carrier")
-            }
-            CarrierProfile::Filtered => undelivered(30007, "Carrier violation"),
-            CarrierProfile::UnknownError => vec![
-                step(SENDING_AFTER, MessageStatus::Sending),
-                Step {
-                    after: FINAL_AFTER,
-                    status: MessageStatus::Failed,
-                    error: Some((30008, "Unknown error")),
-                },
-            ],
+            CarrierProfile::Landline | CarrierProfile::NotMobile => (
+                MessageStatus::Undelivered,
+                Some((30006, "Landline or unreachable carrier")),
+            ),
+            CarrierProfile::Filtered => (
+                MessageStatus::Undelivered,
+                Some((30007, "Carrier violation")),
+            ),
+            CarrierProfile::UnknownError => (MessageStatus::Failed, Some((30008, "Unknown error"))),
         }
     }
 }
 
-/// A message still on its way.
+/// A message still on its way: its profile, read when it was created, and where it is in the
+/// timetable (the simulator's, [`DeliveryState::timing`], fixed for its life). The steps are
+/// computed when needed: no allocation per message, and a small entry in the queue of due
+/// changes, whose B-tree nodes shift entries on every removal.
 #[derive(Clone, Debug)]
 struct Lifecycle {
-    sid: MessageSid,
-    created: DateTime<Utc>,
-    steps: Vec<Step>,
-    /// Index of the next step in `steps`.
-    next: usize,
+    /// The message's SID counter.
+    n: u64,
+    /// The instant it is (or becomes) `queued`: the timetable counts from here.
+    start: DateTime<Utc>,
+    profile: CarrierProfile,
+    /// True when its first step is `queued` itself (created `accepted` or `scheduled`).
+    queued_first: bool,
+    /// Index of the next step.
+    next: u8,
 }
 
 impl Lifecycle {
-    fn due(&self) -> DateTime<Utc> {
-        self.created + TimeDelta::seconds(self.steps[self.next].after)
+    /// Step `i` of the timetable `timing`, `None` past the last.
+    fn step(&self, i: u8, timing: &DeliveryTiming) -> Option<Step> {
+        let i = if self.queued_first {
+            if i == 0 {
+                return Some(Step {
+                    after: TimeDelta::zero(),
+                    status: MessageStatus::Queued,
+                    error: None,
+                });
+            }
+            i - 1
+        } else {
+            i
+        };
+        let t = timing;
+        let sending = delta(t.to_sending);
+        let sent = sending + delta(t.to_sent);
+        let done = sent + delta(t.to_final);
+        let (status, error) = self.profile.outcome();
+        let fin = Step {
+            after: done,
+            status,
+            error,
+        };
+        let plain = |after, status| Step {
+            after,
+            status,
+            error: None,
+        };
+        match (i, self.profile) {
+            (0, _) => Some(plain(sending, MessageStatus::Sending)),
+            // 30008 is modelled as `failed` from `sending`: never `sent`.
+            (1, CarrierProfile::UnknownError) => Some(fin),
+            (1, _) => Some(plain(sent, MessageStatus::Sent)),
+            (2, p) if p != CarrierProfile::UnknownError => Some(fin),
+            _ => None,
+        }
+    }
+
+    /// When its next step is due on the timetable `timing`.
+    fn due(&self, timing: &DeliveryTiming) -> DateTime<Utc> {
+        let after = self
+            .step(self.next, timing)
+            .map_or(TimeDelta::zero(), |s| s.after);
+        self.start + after
     }
 }
 
@@ -197,13 +287,16 @@ pub(crate) struct DeliveryState {
     carriers: BTreeMap<String, CarrierProfile>,
     /// Messages that have steps left, keyed by (due time of their next step, SID counter), so the
     /// next transition is the first entry: `run_due` costs O(log n) per transition.
-    lifecycles: BTreeMap<(DateTime<Utc>, u128), Lifecycle>,
+    lifecycles: BTreeMap<(DateTime<Utc>, u64), Lifecycle>,
     /// Delayed callbacks.
     delayed: Vec<Delayed>,
     /// Callbacks held back by [`CallbackFault::Reorder`], at most one per message.
     held: Vec<Callback>,
     /// The last callback number handed out.
     last_callback: u64,
+    /// The timetable of every message ([`crate::SimConfig::timing`]), fixed for the simulator's
+    /// life (a reset keeps it).
+    pub(crate) timing: DeliveryTiming,
 }
 
 impl DeliveryState {
@@ -260,32 +353,27 @@ pub(crate) fn admit(state: &SimState, from: &str, to: &str) -> Result<(), ApiErr
 /// becomes `queued` at its `SendAt`, and the rest of the timetable counts from there. Unknown
 /// SIDs are ignored. The lifecycle holds the message until its last step (see `state`).
 pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc>) {
-    let Some(record) = state.find(sid) else {
+    let (Some(record), Some(n)) = (state.find(sid), crate::state::counter(sid)) else {
         return;
     };
     let profile = state.delivery.carrier(&record.message.to);
-    let sid = record.message.sid.clone();
-    let mut steps = profile.steps();
-    let mut created = now;
-    match record.message.status {
-        MessageStatus::Queued => {}
-        MessageStatus::Accepted => steps.insert(0, step(0, MessageStatus::Queued)),
-        MessageStatus::Scheduled => {
-            created = state.send_at(&sid).unwrap_or(now);
-            steps.insert(0, step(0, MessageStatus::Queued));
-        }
+    let (start, queued_first) = match record.message.status {
+        MessageStatus::Queued => (now, false),
+        MessageStatus::Accepted => (now, true),
+        MessageStatus::Scheduled => (state.send_at(sid).unwrap_or(now), true),
         // Anything else (a refused reply recorded as failed, say) has no lifecycle.
         _ => return,
-    }
-    state.hold(&sid);
+    };
+    state.hold_at(n, 1);
     let lifecycle = Lifecycle {
-        sid,
-        created,
-        steps,
+        n,
+        start,
+        profile,
+        queued_first,
         next: 0,
     };
-    let key = (lifecycle.due(), lifecycle.sid.number());
-    state.delivery.lifecycles.insert(key, lifecycle);
+    let due = lifecycle.due(&state.delivery.timing);
+    state.delivery.lifecycles.insert((due, n), lifecycle);
 }
 
 /// The §3.1 form for `m`, which has just changed to its current status at `at`:
@@ -325,7 +413,7 @@ fn reported(status: MessageStatus) -> bool {
 
 /// Which kind of event is due next.
 enum Due {
-    Transition((DateTime<Utc>, u128)),
+    Transition((DateTime<Utc>, u64)),
     Delayed(usize),
 }
 
@@ -346,7 +434,12 @@ fn apply_next(state: &mut SimState, now: DateTime<Utc>) -> Option<Vec<Callback>>
         .filter(|(_, x)| x.due <= now)
         .map(|(i, x)| {
             (
-                (x.due, x.callback.sid.number(), 1u8, x.callback.seq),
+                (
+                    x.due,
+                    crate::state::counter(&x.callback.sid).unwrap_or(u64::MAX),
+                    1u8,
+                    x.callback.seq,
+                ),
                 Due::Delayed(i),
             )
         });
@@ -365,34 +458,48 @@ fn apply_next(state: &mut SimState, now: DateTime<Utc>) -> Option<Vec<Callback>>
 /// Holds (see `state`): the lifecycle holds its message until its last step is applied; every
 /// callback struck holds it while it waits in `delayed` or `held` or is being POSTed (one hold
 /// per copy: a duplicated callback holds twice, a dropped one not at all).
-fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u128)) -> Vec<Callback> {
+fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callback> {
     let Some(mut lifecycle) = state.delivery.lifecycles.remove(&key) else {
         return Vec::new();
     };
-    let at = lifecycle.due();
-    let step = lifecycle.steps[lifecycle.next];
-    let sid = lifecycle.sid.clone();
-    lifecycle.next += 1;
-    let Some(record) = state.find_mut(&sid) else {
-        // The message is gone (deleted): nothing to update or report.
+    let timing = state.delivery.timing;
+    let at = lifecycle.due(&timing);
+    let Some(step) = lifecycle.step(lifecycle.next, &timing) else {
         return Vec::new();
     };
-    if record.message.status == MessageStatus::Canceled {
-        // A scheduled message canceled through the API: it goes no further. (`cancel` removes
-        // its lifecycle at once; this is the safety net.)
-        state.release(&sid);
+    let n = lifecycle.n;
+    lifecycle.next += 1;
+    let finished = lifecycle.step(lifecycle.next, &timing).is_none();
+    // One look-up of the record for the whole change (see `SimState::change_at`).
+    let changed = state.change_at(n, |record| {
+        if record.message.status == MessageStatus::Canceled {
+            // A scheduled message canceled through the API: it goes no further. (`cancel`
+            // removes its lifecycle at once; this is the safety net.) Its hold goes.
+            record.holds = record.holds.saturating_sub(1);
+            return None;
+        }
+        let before = (record.message.status, record.message.sid.clone());
+        let report = apply_step(record, step, at);
+        if finished {
+            record.holds = record.holds.saturating_sub(1);
+        }
+        Some((before, report))
+    });
+    let Some(Some(((before, sid), report))) = changed else {
+        // Gone (deleted), or canceled: nothing more to do or report.
         return Vec::new();
-    }
-    let finished = lifecycle.next == lifecycle.steps.len();
+    };
+    // The inspector's status history.
+    let error = step.error.map(|(code, _)| code);
+    state.journal.status(sid, before, step.status, error, at);
     if !finished {
-        let next_key = (lifecycle.due(), key.1);
-        state.delivery.lifecycles.insert(next_key, lifecycle);
+        let due = lifecycle.due(&timing);
+        state.delivery.lifecycles.insert((due, n), lifecycle);
     }
-    let callbacks = apply_step(state, &sid, step, at);
-    if finished {
-        state.release(&sid);
+    match report {
+        Some(report) => strike(state, n, report, step.status, at),
+        None => Vec::new(),
     }
-    callbacks
 }
 
 /// Cancels scheduled message `sid` (its status already set to `canceled`): its lifecycle, due
@@ -401,79 +508,86 @@ pub(crate) fn cancel(state: &mut SimState, sid: &MessageSid) {
     let Some(at) = state.send_at(sid) else {
         return;
     };
-    if state
-        .delivery
-        .lifecycles
-        .remove(&(at, sid.number()))
-        .is_some()
-    {
+    let Some(n) = crate::state::counter(sid) else {
+        return;
+    };
+    if state.delivery.lifecycles.remove(&(at, n)).is_some() {
         state.release(sid);
     } else {
         state.settle(sid);
     }
 }
 
-/// Sets the status (and dates, error) of `step` on message `sid` at `at`, and returns the
-/// callbacks to POST now, each holding the message once.
-fn apply_step(
-    state: &mut SimState,
-    sid: &MessageSid,
-    step: Step,
-    at: DateTime<Utc>,
-) -> Vec<Callback> {
-    if let Some(before) = state.find(sid).map(|r| r.message.status) {
-        // The inspector's status history.
-        let error = step.error.map(|(code, _)| code);
-        state.journal.status(sid, before, step.status, error, at);
-    }
-    let Some(record) = state.find_mut(sid) else {
-        return Vec::new();
-    };
-    let m = &mut record.message;
+/// What a status change reports: the status callback's URL and form, and the numbers its
+/// faults are picked by.
+struct Report {
+    sid: MessageSid,
+    url: String,
+    params: Vec<(String, String)>,
+    numbers: [String; 2],
+}
+
+/// Sets the status (and dates, error) of `step` on `record` at `at`; the status callback to
+/// send, if the message has a `StatusCallback` and the status is reported. The callback holds
+/// the message once already (see [`strike`]), so that it is not settled meanwhile.
+fn apply_step(record: &mut Record, step: Step, at: DateTime<Utc>) -> Option<Report> {
+    let m = record.message_mut();
     m.status = step.status;
-    m.date_updated = rfc2822(at);
-    if step.status == MessageStatus::Sent {
-        m.date_sent = Some(rfc2822(at));
-    }
+    write_rfc2822(at, &mut m.date_updated);
     if let Some((code, text)) = step.error {
         m.error_code = Some(code);
         m.error_message = Some(text.to_owned());
     }
-    let Some(url) = record
+    if step.status == MessageStatus::Sent {
+        record.mark_sent(at);
+    }
+    let url = record
         .status_callback
         .clone()
-        .filter(|_| reported(step.status))
-    else {
-        return Vec::new();
-    };
-    let params = callback_params(&record.message, at);
-    let numbers = [
-        record.message.from.clone().unwrap_or_default(),
-        record.message.to.clone(),
-    ];
+        .filter(|_| reported(step.status))?;
+    record.holds += 1;
+    let m = &record.message;
+    Some(Report {
+        sid: m.sid.clone(),
+        url,
+        params: callback_params(m, at),
+        numbers: [m.from.clone().unwrap_or_default(), m.to.clone()],
+    })
+}
+
+/// The callbacks to POST now for the status callback `report` of the message with SID counter
+/// `n`, which changed to `status` at `at`, after any fault struck it. Each copy alive (waiting
+/// or about to be POSTed) holds the message once; the hold `apply_step` took is then released.
+fn strike(
+    state: &mut SimState,
+    n: u64,
+    report: Report,
+    status: MessageStatus,
+    at: DateTime<Utc>,
+) -> Vec<Callback> {
     state.delivery.last_callback += 1;
     let seq = state.delivery.last_callback;
     let callback = Callback {
-        sid: sid.clone(),
-        url,
-        params,
+        sid: report.sid,
+        url: report.url,
+        params: report.params,
         token: format!("00000000-0000-4000-9000-{seq:012x}"),
-        is_final: !matches!(step.status, MessageStatus::Queued | MessageStatus::Sent),
+        is_final: !matches!(status, MessageStatus::Queued | MessageStatus::Sent),
         seq,
     };
-    let fault = state
-        .faults
-        .pick_callback(&[numbers[0].as_str(), numbers[1].as_str()]);
+    let [from, to] = &report.numbers;
+    let fault = state.faults.pick_callback(&[from.as_str(), to.as_str()]);
     // Callbacks alive (waiting or about to be POSTed) are all this message's that changed here:
     // hold it once per new one (a held callback now going out keeps the hold it had).
     let d = &mut state.delivery;
     let waiting = d.delayed.len() + d.held.len();
     let out = with_fault(d, callback, fault, at);
     let alive = d.delayed.len() + d.held.len() + out.len();
-    state.hold_n(
-        sid,
+    state.hold_at(
+        n,
         u32::try_from(alive.saturating_sub(waiting)).unwrap_or(u32::MAX),
     );
+    state.release_at(n);
     out
 }
 
@@ -515,7 +629,14 @@ fn with_fault(
 
 /// Events applied per lock: transitions without a callback (the common case under load) are
 /// applied in runs under one lock, so creates racing a long flush wait at most one run.
-const EVENTS_PER_LOCK: usize = 64;
+const EVENTS_PER_LOCK: usize = 16;
+
+/// Runs of events applied between two yields to the requests that share the flush's worker
+/// thread (128 events, about 0.1 ms). Yielding after every run let a flush under sustained load
+/// (40,000 creates/s, three status changes each) fall behind, so messages stayed in flight and
+/// retention could not drop them (600,000 stored after a million creates); yielding never would
+/// hold those requests for a whole flush.
+const RUNS_PER_YIELD: usize = 8;
 
 /// Applies due events in order until one yields callbacks (returned, to be POSTed before the next
 /// event is applied) or [`EVENTS_PER_LOCK`] have been applied (an empty batch); `None` when
@@ -523,22 +644,38 @@ const EVENTS_PER_LOCK: usize = 64;
 fn apply_until_callback(core: &Core) -> Option<Vec<Callback>> {
     let mut state = core.state();
     let now = core.clock.now();
+    let mut out = Some(Vec::new());
     for _ in 0..EVENTS_PER_LOCK {
-        let batch = apply_next(&mut state, now)?;
-        if !batch.is_empty() {
-            return Some(batch);
+        match apply_next(&mut state, now) {
+            None => {
+                out = None;
+                break;
+            }
+            Some(batch) if !batch.is_empty() => {
+                out = Some(batch);
+                break;
+            }
+            Some(_) => {}
         }
     }
-    Some(Vec::new())
+    // Messages that retention dropped are freed after the lock is released.
+    let dropped = state.take_dropped();
+    drop(state);
+    drop(dropped);
+    out
 }
 
 /// See [`crate::Simulator::run_due`].
 pub(crate) async fn run_due(core: &Core) -> usize {
     let mut posted = 0;
+    let mut runs = 0;
     while let Some(batch) = apply_until_callback(core) {
         if batch.is_empty() {
-            // A long flush shares its worker thread with the requests queued there.
-            tokio::task::yield_now().await;
+            runs += 1;
+            if runs % RUNS_PER_YIELD == 0 {
+                // A long flush shares its worker thread with the requests queued there.
+                tokio::task::yield_now().await;
+            }
         }
         // Each callback holds its message until it has been POSTed (or this future is dropped).
         let batch: Vec<(Callback, Hold<'_>)> = batch
@@ -593,9 +730,11 @@ impl crate::Simulator {
 #[cfg(test)]
 pub(crate) mod testing {
     use std::sync::{Arc, Mutex};
+    use std::time::Duration;
 
     use chrono::{DateTime, TimeDelta, Utc};
 
+    use super::DeliveryTiming;
     use crate::{SimClock, SimConfig, Simulator};
 
     /// The account number the fixtures own.
@@ -617,6 +756,11 @@ pub(crate) mod testing {
         pub(crate) fn advance(&self, seconds: i64) {
             *self.0.lock().unwrap() += TimeDelta::seconds(seconds);
         }
+
+        /// Moves the clock forward by `ms` milliseconds.
+        pub(crate) fn advance_ms(&self, ms: i64) {
+            *self.0.lock().unwrap() += TimeDelta::milliseconds(ms);
+        }
     }
 
     impl SimClock for TestClock {
@@ -625,11 +769,32 @@ pub(crate) mod testing {
         }
     }
 
-    /// A simulator owning [`SHOP`] and `+14155550101`, on a [`TestClock`] at [`t0`].
+    /// Seconds from creation to `sending` in [`TIMING`].
+    pub(crate) const SENDING_AFTER: i64 = 1;
+    /// Seconds from creation to `sent` in [`TIMING`].
+    pub(crate) const SENT_AFTER: i64 = 2;
+    /// Seconds from creation to the final status in [`TIMING`].
+    pub(crate) const FINAL_AFTER: i64 = 5;
+    /// The timetable of the lifecycle tests: whole seconds, so each step has its own RFC 2822
+    /// date (+1 s `sending`, +2 s `sent`, +5 s final).
+    pub(crate) const TIMING: DeliveryTiming = DeliveryTiming {
+        to_sending: Duration::from_secs(SENDING_AFTER as u64),
+        to_sent: Duration::from_secs((SENT_AFTER - SENDING_AFTER) as u64),
+        to_final: Duration::from_secs((FINAL_AFTER - SENT_AFTER) as u64),
+    };
+
+    /// A simulator owning [`SHOP`] and `+14155550101`, on a [`TestClock`] at [`t0`], with the
+    /// timetable [`TIMING`].
     pub(crate) async fn start() -> (Simulator, Arc<TestClock>) {
+        start_with(TIMING).await
+    }
+
+    /// [`start`] with the timetable `timing`.
+    pub(crate) async fn start_with(timing: DeliveryTiming) -> (Simulator, Arc<TestClock>) {
         let clock = Arc::new(TestClock(Mutex::new(t0())));
         let config = SimConfig {
             numbers: vec![SHOP.to_owned(), "+14155550101".to_owned()],
+            timing,
             ..SimConfig::for_tests()
         };
         let sim = Simulator::start(config, clock.clone())
@@ -697,7 +862,7 @@ mod tests {
     }
 
     fn at(seconds: i64) -> String {
-        rfc2822(t0() + TimeDelta::seconds(seconds))
+        twilio_wire::date::rfc2822(t0() + TimeDelta::seconds(seconds))
     }
 
     #[tokio::test]
@@ -1129,5 +1294,133 @@ mod tests {
         ));
         assert_eq!(sim.errors().len(), 5);
         assert!(sim.errors()[4].message.ends_with("HTTP 503"));
+    }
+}
+
+#[cfg(test)]
+mod timing_tests {
+    use super::testing::*;
+    use super::*;
+
+    /// The status of every message, after moving the clock to `ms` after t0 and running what is
+    /// due.
+    async fn at_ms(
+        sim: &crate::Simulator,
+        clock: &TestClock,
+        now_ms: &mut i64,
+        ms: i64,
+    ) -> Vec<MessageStatus> {
+        clock.advance_ms(ms - *now_ms);
+        *now_ms = ms;
+        sim.run_due().await;
+        sim.messages().iter().map(|m| m.status).collect()
+    }
+
+    /// Sends one message to a delivering handset and one to an `UnknownError` one, then checks
+    /// the statuses just before and at each step of `timing` (milliseconds after creation).
+    async fn follows(timing: DeliveryTiming, steps_ms: [i64; 3]) {
+        use MessageStatus::*;
+        let (sim, clock) = start_with(timing).await;
+        sim.set_carrier("+14155550116", CarrierProfile::UnknownError);
+        send_ok(&sim, HANDSET, "hi", None).await;
+        send_ok(&sim, "+14155550116", "hi", None).await;
+        let mut now = 0;
+        assert_eq!(
+            at_ms(&sim, &clock, &mut now, 0).await[0],
+            if steps_ms[2] == 0 {
+                Delivered
+            } else if steps_ms[0] == 0 {
+                Sending
+            } else {
+                Queued
+            }
+        );
+        let [sending, sent, fin] = steps_ms;
+        if sending > 0 {
+            assert_eq!(
+                at_ms(&sim, &clock, &mut now, sending - 1).await,
+                [Queued, Queued]
+            );
+        }
+        if sent > sending {
+            assert_eq!(
+                at_ms(&sim, &clock, &mut now, sending).await,
+                [Sending, Sending]
+            );
+            assert_eq!(
+                at_ms(&sim, &clock, &mut now, sent - 1).await,
+                [Sending, Sending]
+            );
+        }
+        if fin > sent {
+            assert_eq!(at_ms(&sim, &clock, &mut now, sent).await, [Sent, Sending]);
+            assert_eq!(
+                at_ms(&sim, &clock, &mut now, fin - 1).await,
+                [Sent, Sending]
+            );
+        }
+        assert_eq!(
+            at_ms(&sim, &clock, &mut now, fin).await,
+            [Delivered, Failed]
+        );
+        let m = &sim.messages()[0];
+        assert_eq!(
+            m.date_updated,
+            twilio_wire::date::rfc2822(t0() + TimeDelta::milliseconds(fin)),
+            "the final status carries its own instant"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_default_timetable_is_final_within_three_seconds() {
+        assert_eq!(DeliveryTiming::default(), DeliveryTiming::REALISTIC);
+        assert_eq!(
+            crate::SimConfig::for_tests().timing,
+            DeliveryTiming::REALISTIC
+        );
+        assert!(DeliveryTiming::REALISTIC.total() <= Duration::from_secs(3));
+        follows(DeliveryTiming::REALISTIC, [500, 1000, 2500]).await;
+    }
+
+    #[tokio::test]
+    async fn the_fast_timetable_is_final_after_half_a_second() {
+        follows(DeliveryTiming::FAST, [100, 200, 500]).await;
+    }
+
+    #[tokio::test]
+    async fn the_instant_timetable_is_final_at_the_first_run() {
+        follows(DeliveryTiming::INSTANT, [0, 0, 0]).await;
+        // Every step is still applied, in order, each with its callback.
+        let app = crate::test_support::start_receiver(200, "").await;
+        let (sim, _clock) = start_with(DeliveryTiming::INSTANT).await;
+        send_ok(&sim, HANDSET, "hi", Some(&format!("{}/s", app.base))).await;
+        assert_eq!(sim.run_due().await, 2);
+        let statuses: Vec<String> = app
+            .hits()
+            .iter()
+            .map(|h| h.param("MessageStatus").to_owned())
+            .collect();
+        assert_eq!(statuses, ["sent", "delivered"]);
+    }
+
+    #[tokio::test]
+    async fn a_timetable_given_step_by_step_adds_up_the_delays() {
+        let timing = DeliveryTiming {
+            to_sending: Duration::from_millis(300),
+            to_sent: Duration::from_millis(700),
+            to_final: Duration::from_millis(2000),
+        };
+        assert_eq!(timing.total(), Duration::from_secs(3));
+        follows(timing, [300, 1000, 3000]).await;
+    }
+
+    #[tokio::test]
+    async fn a_reset_keeps_the_timetable() {
+        let (sim, clock) = start_with(DeliveryTiming::FAST).await;
+        sim.reset();
+        send_ok(&sim, HANDSET, "hi", None).await;
+        clock.advance_ms(500);
+        sim.run_due().await;
+        assert_eq!(sim.messages()[0].status, MessageStatus::Delivered);
     }
 }

@@ -151,7 +151,8 @@ pub(crate) async fn send_inbound(
         );
         message.messaging_service_sid = route.service;
         state.push(Record {
-            message,
+            message: message.into(),
+            sent_at: None,
             status_callback: None,
             media,
             inbound: Some(inbound.clone()),
@@ -273,8 +274,9 @@ async fn deliver(
 /// Sets `error_code` / `error_message` on inbound message `sid`.
 fn mark_inbound(state: &mut SimState, sid: &MessageSid, code: u32, detail: &str) {
     if let Some(record) = state.find_mut(sid) {
-        record.message.error_code = Some(code);
-        record.message.error_message = Some(detail.to_owned());
+        let m = record.message_mut();
+        m.error_code = Some(code);
+        m.error_message = Some(detail.to_owned());
     }
 }
 
@@ -315,7 +317,7 @@ fn apply_twiml(
             Some(url),
         );
     }
-    let handset = inbound.from.unwrap_or_default();
+    let handset = inbound.from.clone().unwrap_or_default();
     let verbs = parsed.messages.len();
     if verbs > twiml::MAX_REPLIES {
         let detail = format!(
@@ -423,7 +425,8 @@ fn send_reply(
         message.error_message = Some(e.message.clone());
     }
     state.push(Record {
-        message,
+        message: message.into(),
+        sent_at: None,
         status_callback,
         media,
         inbound: None,

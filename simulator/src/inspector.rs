@@ -90,7 +90,7 @@ impl Journal {
     /// Records that message `sid` went from `from` to `to` at `at` (with `error`).
     pub(crate) fn status(
         &mut self,
-        sid: &MessageSid,
+        sid: MessageSid,
         from: MessageStatus,
         to: MessageStatus,
         error: Option<u32>,
@@ -99,7 +99,7 @@ impl Journal {
         crate::state::push_bounded(
             &mut self.statuses,
             StatusChange {
-                sid: sid.clone(),
+                sid,
                 from,
                 to,
                 error,
@@ -480,7 +480,8 @@ mod tests {
             .find(|r| r.starts_with(&tracked))
             .unwrap();
         assert!(
-            row.contains("queued 05:01:45 → sending 05:01:46 → sent 05:01:47 → delivered 05:01:50"),
+            // The default timetable (`DeliveryTiming::REALISTIC`): +0.5 s, +1 s, +2.5 s.
+            row.contains("queued 05:01:45 → sending 05:01:45 → sent 05:01:46 → delivered 05:01:47"),
             "{row}"
         );
         assert!(html.contains("status callback for"), "{html}");

@@ -13,7 +13,9 @@
 //!   by SID counter, within a retention window ([`SimConfig::retain`], 100,000 by default): the
 //!   oldest *settled* messages (final, with no status change, callback or webhook delivery
 //!   pending, each of which holds its message) are dropped first, so memory stays flat over a
-//!   long run; a message in flight is never dropped. Read as you go with
+//!   long run; a message in flight is never dropped. Indexes of `To`, `From` and `DateSent`
+//!   are kept in step with it for the lists, and the messages are shared (`Arc`) so that a list
+//!   copies pointers under the lock and serialises after it. Read as you go with
 //!   [`Simulator::messages_after`] and [`Simulator::message`].
 //! * `api`: the Twilio REST surface: create, list, fetch, update (redact, cancel) and delete of
 //!   Messages (§2.1); Twilio-shaped 404s and 405s for anything else. Its child `api::respond`
@@ -28,8 +30,8 @@
 //! * `services`: Messaging Services (`messaging.twilio.com/v1`, served under `/messaging/v1/` and
 //!   `/v1/`): sender pools, sticky senders, the service's status callback and inbound URL.
 //! * `validate`: the synchronous 400 checks of a create request (§2.2), in a fixed order.
-//! * `list`: list queries, date filters and paging (§2.4); an unfiltered page of messages is
-//!   read around its token in the B-tree, O(page).
+//! * `list`: list queries, date filters and paging (§2.4); a page of messages is read around
+//!   its token through the B-tree and the indexes (`state`), about O(page) whatever is retained.
 //! * `media`: fetching `MediaUrl` files at create time and the Media subresource (§2.5, §9).
 //! * `testcreds`: the test credentials and their magic numbers (§10).
 //! * `api_faults`: injected 429 / 500 / latency faults of the create API ([`ApiFault`]).
@@ -38,12 +40,14 @@
 //! * `handsets`: messages from handsets to the account (inbound, §4.1).
 //! * `webhook`: signed form POSTs from "Twilio" to the app (`X-Twilio-Signature`, §6),
 //!   connection-override retries, and the debugger log ([`DebuggerEvent`]).
-//! * `delivery`: carrier profiles ([`CarrierProfile`]), the outbound status lifecycle driven by
+//! * `delivery`: carrier profiles ([`CarrierProfile`]), the outbound status lifecycle on the
+//!   timetable [`DeliveryTiming`] (final 2.5 s after creation by default) driven by
 //!   [`Simulator::run_due`], and status callbacks (§3, §3.1).
 //! * `optout`: Twilio's STOP/START/HELP keyword handling and the 21610 block (§7).
 //! * `twiml`: reading the app's TwiML answer to the inbound webhook (§4.2).
 //! * `faults`: seeded, injected webhook and status-callback faults ([`WebhookFault`],
 //!   [`CallbackFault`], [`FaultScope`]).
+//! * `memory`: giving the freed store back to the system after a reset (glibc `malloc_trim`).
 //! * `transport`: how the simulator's own requests reach the app: reqwest over the network, or
 //!   an app registered with [`Simulator::route_in_process`] called without sockets.
 //! * `control`: the JSON control API under `/_sim/` for tools outside the process (messages,
@@ -85,6 +89,7 @@ mod keys;
 mod list;
 pub mod loopback;
 mod media;
+mod memory;
 mod numbers;
 mod optout;
 mod phone_numbers;
@@ -103,13 +108,14 @@ mod retention_tests;
 mod test_support;
 
 pub use api_faults::ApiFault;
-pub use delivery::CarrierProfile;
+pub use delivery::{CarrierProfile, DeliveryTiming};
 pub use error::SimError;
 pub use faults::{CallbackFault, FaultScope, FaultTally, WebhookFault};
 pub use keys::KeyError;
 pub use optout::classify as opt_out_keyword;
 pub use phone_numbers::NumberUpdate;
 pub use services::ServiceSetup;
+pub use state::DEFAULT_RETAIN;
 pub use testcreds::{DEFAULT_TEST_ACCOUNT_SID, DEFAULT_TEST_AUTH_TOKEN};
 pub use transport::TransportError;
 pub use webhook::DebuggerEvent;
@@ -164,6 +170,10 @@ pub struct SimConfig {
     /// How long a request's body may take to arrive whole once its head has (default 30 s):
     /// past it the request is answered 408. Must be more than zero.
     pub body_read_timeout: Duration,
+    /// When an outbound message's statuses change after it is `queued` (`sending`, `sent`, the
+    /// final status); default [`DeliveryTiming::REALISTIC`]: final 2.5 s after creation. Kept
+    /// by [`Simulator::reset`].
+    pub timing: DeliveryTiming,
 }
 
 impl SimConfig {
@@ -171,7 +181,8 @@ impl SimConfig {
     /// auth token `0123456789abcdef0123456789abcdef`, no numbers, no webhook; test credentials
     /// [`DEFAULT_TEST_ACCOUNT_SID`] (`AC00000000000000000000000000007e57`) /
     /// [`DEFAULT_TEST_AUTH_TOKEN`] (`7e577e577e577e577e577e577e577e57`); retention 100,000
-    /// messages; header-read and body-read timeouts of 30 s.
+    /// messages; header-read and body-read timeouts of 30 s; delivery timing
+    /// [`DeliveryTiming::REALISTIC`].
     pub fn for_tests() -> Self {
         SimConfig {
             port: 0,
@@ -184,6 +195,7 @@ impl SimConfig {
             retain: state::DEFAULT_RETAIN,
             header_read_timeout: DEFAULT_READ_TIMEOUT,
             body_read_timeout: DEFAULT_READ_TIMEOUT,
+            timing: DeliveryTiming::default(),
         }
     }
 }
@@ -323,11 +335,11 @@ impl Simulator {
             routes: transport::Routes::default(),
             body_read_timeout: config.body_read_timeout,
             keys: keys::Keys::default(),
-            state: Mutex::new(state::SimState::new(
-                config.numbers,
-                config.sms_url,
-                config.retain,
-            )),
+            state: Mutex::new({
+                let mut state = state::SimState::new(config.numbers, config.sms_url, config.retain);
+                state.delivery.timing = config.timing;
+                state
+            }),
         });
         {
             // Every number the account starts with gets its IncomingPhoneNumber settings now.
@@ -490,7 +502,8 @@ impl Simulator {
     /// Message `sid` as stored, or `None` when it was never created, was deleted or was dropped
     /// by retention. O(log n), without copying any other message.
     pub fn message(&self, sid: &MessageSid) -> Option<Message> {
-        self.core.state().find(sid).map(|r| r.message.clone())
+        let message = self.core.state().find(sid).map(|r| r.message.clone());
+        message.map(Arc::unwrap_or_clone)
     }
 
     /// How many messages are stored now (retained), inbound and outbound. O(1).

@@ -371,6 +371,21 @@ impl DateFilter {
         self.until = Some(self.until.map_or(upper, |u| u.min(upper)));
     }
 
+    /// The bounds in whole Unix seconds, for dates that are whole seconds (RFC 2822): lower
+    /// inclusive, upper exclusive. A date `t` in whole seconds passes exactly when
+    /// [`DateFilter::matches`] passes its RFC 2822 form.
+    pub(crate) fn seconds(&self) -> (std::ops::Bound<i64>, std::ops::Bound<i64>) {
+        use std::ops::Bound;
+        // t >= x and t < x, for a whole t, are t >= ceil(x) and t < ceil(x).
+        let ceil = |x: DateTime<Utc>| x.timestamp() + i64::from(x.timestamp_subsec_nanos() > 0);
+        (
+            self.from
+                .map_or(Bound::Unbounded, |x| Bound::Included(ceil(x))),
+            self.until
+                .map_or(Bound::Unbounded, |x| Bound::Excluded(ceil(x))),
+        )
+    }
+
     /// True when no bound is set.
     pub(crate) fn is_empty(&self) -> bool {
         self.from.is_none() && self.until.is_none()

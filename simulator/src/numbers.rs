@@ -18,10 +18,29 @@ pub(crate) fn is_valid(text: &str) -> bool {
     parse_valid(text).is_some()
 }
 
+/// Numbers each thread remembers the answer of [`to_e164`] for (then it forgets them all).
+const REMEMBERED: usize = 4096;
+
 /// `text` in E.164 (`+14155552671`) when it is a valid number in international form, `None`
-/// otherwise: [`is_valid`] and [`normalise`] in one parse.
+/// otherwise: [`is_valid`] and [`normalise`] in one parse. libphonenumber's parse is the
+/// costliest step of a create, and an app sends to the same numbers again and again, so each
+/// thread remembers its last [`REMEMBERED`] answers (the answer for a text never changes).
 pub(crate) fn to_e164(text: &str) -> Option<String> {
-    parse_valid(text).map(|n| n.format_as(PhoneNumberFormat::E164).into_owned())
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(known) = SEEN.with_borrow(|seen| seen.get(text).cloned()) {
+        return known;
+    }
+    let answer = parse_valid(text).map(|n| n.format_as(PhoneNumberFormat::E164).into_owned());
+    SEEN.with_borrow_mut(|seen| {
+        if seen.len() >= REMEMBERED {
+            seen.clear();
+        }
+        seen.insert(text.to_owned(), answer.clone());
+    });
+    answer
 }
 
 /// `text` in its country's national format (`(415) 555-2671` for `+14155552671`), as Twilio
@@ -74,6 +93,24 @@ mod tests {
             assert!(!is_valid(bad), "{bad}");
             assert_eq!(normalise(bad), bad);
             assert_eq!(to_e164(bad), None);
+        }
+    }
+
+    #[test]
+    fn remembered_answers_are_the_parsed_ones() {
+        // Past the cache's size (it is cleared then), every answer is still libphonenumber's.
+        for round in 0..2 {
+            for i in 0..(REMEMBERED + 10) {
+                let text = format!("+1 415 555 {:04}", i % 10_000);
+                let parsed =
+                    parse_valid(&text).map(|n| n.format_as(PhoneNumberFormat::E164).into_owned());
+                assert_eq!(to_e164(&text), parsed, "{text}, round {round}");
+            }
+            assert_eq!(to_e164("+6512"), None);
+            assert_eq!(
+                to_e164("+1 (415) 555-2671").as_deref(),
+                Some("+14155552671")
+            );
         }
     }
 }

@@ -10,8 +10,7 @@ use axum::Router;
 use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::MessageSid;
 
-use crate::delivery::testing::{send, send_ok, start, HANDSET, SHOP};
-use crate::delivery::FINAL_AFTER;
+use crate::delivery::testing::{send, send_ok, start, FINAL_AFTER, HANDSET, SHOP};
 use crate::test_support::{assert_error_shape, receiver_app};
 use crate::{CallbackFault, Core, FaultScope, Simulator};
 

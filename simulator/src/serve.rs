@@ -246,7 +246,10 @@ mod tests {
             )
         });
         assert!(idle.starts_with("HTTP/1.1 200 OK\r\n"), "{idle}");
-        assert!(idle.ends_with("\r\n\r\n[]"), "{idle}");
+        assert!(
+            idle.ends_with("\r\n\r\n{\"messages\":[],\"next\":null}"),
+            "{idle}"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,8 +15,9 @@
 //! is; the SID counters and `outbound_created` are not affected. The debugger log and Twilio's
 //! keyword auto-replies keep their newest `retain` entries.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::ops::Bound;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, VecDeque};
+use std::ops::{Bound, RangeBounds};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use twilio_wire::date::rfc2822;
@@ -26,8 +27,11 @@ use twilio_wire::sid::{AccountSid, MediaSid, MessageSid};
 use crate::list::{Start, Window};
 use crate::numbers;
 
+/// At most this many dropped records wait to be freed outside the lock ([`SimState::take_dropped`]).
+const DROPPED_KEPT: usize = 1024;
+
 /// How many messages are retained by default ([`crate::SimConfig::retain`]).
-pub(crate) const DEFAULT_RETAIN: usize = 100_000;
+pub const DEFAULT_RETAIN: usize = 100_000;
 
 /// True for the statuses nothing follows: `delivered`, `undelivered`, `failed`, `received`,
 /// `read`, `partially_delivered` and `canceled` (an inbound `received` message is settled only once
@@ -66,6 +70,14 @@ pub(crate) struct SimState {
     /// The counters of the settled retained messages (final, nothing holds them): the ones
     /// retention may drop, oldest first.
     settled: BTreeSet<u64>,
+    /// The list filters' indexes over `records`.
+    index: Indexes,
+    /// Records retention has just dropped, to be freed after the state lock is released
+    /// ([`SimState::take_dropped`]): freeing a message's fifteen strings under the lock made
+    /// every create wait for it. At most [`DROPPED_KEPT`]; past that they are freed at once.
+    /// Boxed as they were stored: unboxing would free each box under the lock.
+    #[allow(clippy::vec_box)]
+    dropped: Vec<Box<Record>>,
     /// Most messages kept before the oldest settled ones are dropped (see the module docs).
     retain: usize,
     /// How many outbound messages were ever created (deleted and dropped ones included).
@@ -100,6 +112,8 @@ impl Default for SimState {
             last_media: 0,
             records: BTreeMap::new(),
             settled: BTreeSet::new(),
+            index: Indexes::default(),
+            dropped: Vec::new(),
             retain: DEFAULT_RETAIN,
             outbound_created: 0,
             send_at: BTreeMap::new(),
@@ -114,6 +128,149 @@ impl Default for SimState {
     }
 }
 
+/// The secondary indexes of the retained messages, for the list filters `To`, `From` and
+/// `DateSent` (§2.4): kept in step by [`SimState::push`], [`SimState::remove`], retention drops
+/// and [`SimState::change_at`]. About 80 bytes per message.
+#[derive(Debug, Default)]
+struct Indexes {
+    /// SID counters by `To`, as stored.
+    to: HashMap<String, BTreeSet<u64>>,
+    /// SID counters by `From`, as stored (a message without one is not indexed).
+    from: HashMap<String, BTreeSet<u64>>,
+    /// (`date_sent` in Unix seconds, SID counter) of the messages that have one.
+    sent: BTreeSet<(i64, u64)>,
+    /// The same, by SID counter: the messages sent, in list order, without the ones still in
+    /// flight (the newest, under load) or never sent.
+    sent_by_sid: BTreeMap<u64, i64>,
+}
+
+/// Adds `n` to the set of `key` in `map`.
+fn index_insert(map: &mut HashMap<String, BTreeSet<u64>>, key: &str, n: u64) {
+    match map.get_mut(key) {
+        Some(set) => {
+            set.insert(n);
+        }
+        None => {
+            map.insert(key.to_owned(), BTreeSet::from([n]));
+        }
+    }
+}
+
+/// Removes `n` from the set of `key` in `map`, and the key with its last counter.
+fn index_remove(map: &mut HashMap<String, BTreeSet<u64>>, key: &str, n: u64) {
+    if let Some(set) = map.get_mut(key) {
+        set.remove(&n);
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
+}
+
+impl Indexes {
+    fn insert(&mut self, n: u64, r: &Record) {
+        index_insert(&mut self.to, &r.message.to, n);
+        if let Some(from) = &r.message.from {
+            index_insert(&mut self.from, from, n);
+        }
+        if let Some(t) = r.sent_at {
+            self.sent.insert((t, n));
+            self.sent_by_sid.insert(n, t);
+        }
+    }
+
+    fn remove(&mut self, n: u64, r: &Record) {
+        index_remove(&mut self.to, &r.message.to, n);
+        if let Some(from) = &r.message.from {
+            index_remove(&mut self.from, from, n);
+        }
+        if let Some(t) = r.sent_at {
+            self.sent.remove(&(t, n));
+            self.sent_by_sid.remove(&n);
+        }
+    }
+}
+
+/// What a message list keeps (§2.4), in the indexes' terms. A number filter matches a message
+/// whose stored number equals either form.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ListFilter {
+    /// `To`: (as given, normalised to E.164).
+    pub(crate) to: Option<(String, String)>,
+    /// `From`: (as given, normalised to E.164).
+    pub(crate) from: Option<(String, String)>,
+    /// `DateSent` bounds in Unix seconds (lower inclusive, upper exclusive); `None` without a
+    /// date filter. A message not sent never matches one.
+    pub(crate) sent: Option<(Bound<i64>, Bound<i64>)>,
+}
+
+impl ListFilter {
+    fn is_empty(&self) -> bool {
+        self.to.is_none() && self.from.is_none() && self.sent.is_none()
+    }
+
+    /// Whether record `r` passes every filter.
+    fn matches(&self, r: &Record) -> bool {
+        let number = |value: Option<&str>, wanted: &Option<(String, String)>| match wanted {
+            None => true,
+            Some((given, normal)) => value.is_some_and(|v| v == given || v == normal),
+        };
+        number(Some(&r.message.to), &self.to)
+            && number(r.message.from.as_deref(), &self.from)
+            && self
+                .sent
+                .is_none_or(|range| r.sent_at.is_some_and(|t| range.contains(&t)))
+    }
+}
+
+/// Which way a list is read: towards older messages (lower SID counters) or newer ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Towards {
+    Older,
+    Newer,
+}
+
+/// The counters of `range` in `set`, in the order `way` reads them.
+fn walk<'a>(
+    set: &'a BTreeSet<u64>,
+    range: (Bound<u64>, Bound<u64>),
+    way: Towards,
+) -> Box<dyn Iterator<Item = u64> + 'a> {
+    let it = set.range(range).copied();
+    match way {
+        Towards::Older => Box::new(it.rev()),
+        Towards::Newer => Box::new(it),
+    }
+}
+
+/// Merges two iterators that each yield counters in the order `way` reads them, without
+/// repeating a counter both yield.
+fn merge<'a>(
+    a: Box<dyn Iterator<Item = u64> + 'a>,
+    b: Box<dyn Iterator<Item = u64> + 'a>,
+    way: Towards,
+) -> impl Iterator<Item = u64> + 'a {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || {
+        let first = match (a.peek(), b.peek()) {
+            (None, None) => return None,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some(x), Some(y)) => match way {
+                Towards::Older => x >= y,
+                Towards::Newer => x <= y,
+            },
+        };
+        let next = if first { a.next() } else { b.next() }?;
+        // Drop the same counter from the other side.
+        if first {
+            b.next_if_eq(&next);
+        } else {
+            a.next_if_eq(&next);
+        }
+        Some(next)
+    })
+}
+
 /// Appends `item` to `log`, then forgets its oldest entries beyond `cap`.
 pub(crate) fn push_bounded<T>(log: &mut VecDeque<T>, item: T, cap: usize) {
     log.push_back(item);
@@ -125,8 +282,13 @@ pub(crate) fn push_bounded<T>(log: &mut VecDeque<T>, item: T, cap: usize) {
 /// One message and its simulator-side details.
 #[derive(Clone, Debug)]
 pub(crate) struct Record {
-    /// The resource as the API shows it.
-    pub(crate) message: Message,
+    /// The resource as the API shows it, shared so that a list copies pointers under the state
+    /// lock and serialises after releasing it; change it with [`Record::message_mut`] (copy on
+    /// write).
+    pub(crate) message: Arc<Message>,
+    /// `date_sent` in Unix seconds, for the `DateSent` index: [`SimState::push`] reads it from
+    /// the message (give `None`) and [`SimState::mark_sent`] sets both.
+    pub(crate) sent_at: Option<i64>,
     /// The create request's `StatusCallback` (or a TwiML reply's `action`), for status
     /// callbacks (`delivery`).
     pub(crate) status_callback: Option<String>,
@@ -139,6 +301,21 @@ pub(crate) struct Record {
     /// message (its lifecycle takes one in `delivery::schedule`), 1 for a new inbound message
     /// (its webhook delivery, released by a [`Hold`]).
     pub(crate) holds: u32,
+}
+
+impl Record {
+    /// The message, for changing it. Never change `to`, `from` or `date_sent` this way: the
+    /// list indexes follow them (see [`Record::mark_sent`]).
+    pub(crate) fn message_mut(&mut self) -> &mut Message {
+        Arc::make_mut(&mut self.message)
+    }
+
+    /// Sets `date_sent` (and `sent_at`) to `at`. Only within [`SimState::change_at`], which
+    /// moves the message in the `DateSent` index.
+    pub(crate) fn mark_sent(&mut self, at: DateTime<Utc>) {
+        self.sent_at = Some(at.timestamp());
+        self.message_mut().date_sent = Some(rfc2822(at));
+    }
 }
 
 /// A hold on a message ([`SimState::hold`]) taken under the state lock and released when the
@@ -396,7 +573,21 @@ impl SimState {
             return;
         };
         let settled = is_final(record.message.status) && record.holds == 0;
-        self.records.insert(n, Box::new(record));
+        let mut record = record;
+        record.sent_at = record
+            .message
+            .date_sent
+            .as_deref()
+            .and_then(|d| twilio_wire::date::parse_rfc2822(d).ok())
+            .map(|t| t.timestamp());
+        self.index.insert(n, &record);
+        if let Some(old) = self.records.insert(n, Box::new(record)) {
+            // A counter is never handed out twice; should it be, the old record's entries go.
+            self.index.remove(n, &old);
+            if let Some(r) = self.records.get(&n) {
+                self.index.insert(n, r);
+            }
+        }
         if settled {
             self.settled.insert(n);
         }
@@ -417,13 +608,66 @@ impl SimState {
         (record.message.sid.is_mms() == sid.is_mms()).then_some(&mut **record)
     }
 
+    /// The record whose SID counter is `n`, if retained, whatever its `SM`/`MM` prefix: for
+    /// the simulator's own bookkeeping (lifecycles), which knows counters, not SIDs from outside.
+    pub(crate) fn at(&self, n: u64) -> Option<&Record> {
+        self.records.get(&n).map(|r| &**r)
+    }
+
+    /// The record whose SID counter is `n`, for changing it (see [`SimState::at`]).
+    pub(crate) fn at_mut(&mut self, n: u64) -> Option<&mut Record> {
+        self.records.get_mut(&n).map(|r| &mut **r)
+    }
+
     /// Removes message `sid` (and its media and schedule) and returns it, if retained: O(log n).
     pub(crate) fn remove(&mut self, sid: &MessageSid) -> Option<Record> {
         self.find(sid)?;
         let n = counter(sid)?;
         self.send_at.remove(&n);
         self.settled.remove(&n);
-        self.records.remove(&n).map(|r| *r)
+        let record = self.records.remove(&n)?;
+        self.index.remove(n, &record);
+        Some(*record)
+    }
+
+    /// Applies `change` to the record with SID counter `n`, found once, then keeps the state in
+    /// step with what it changed: the `DateSent` index when `sent_at` moved (see
+    /// [`Record::mark_sent`]), and retention when the message is now settled (final, no holds;
+    /// it may then be dropped at once). `None` when no such record is retained. This is the
+    /// delivery lifecycle's one look-up per status change: a message 2.5 s old is no longer in
+    /// the processor's caches.
+    pub(crate) fn change_at<R>(
+        &mut self,
+        n: u64,
+        change: impl FnOnce(&mut Record) -> R,
+    ) -> Option<R> {
+        let record = self.records.get_mut(&n)?;
+        let before = record.sent_at;
+        let out = change(record);
+        let after = record.sent_at;
+        let settled = record.holds == 0 && is_final(record.message.status);
+        if before != after {
+            if let Some(t) = before {
+                self.index.sent.remove(&(t, n));
+                self.index.sent_by_sid.remove(&n);
+            }
+            if let Some(t) = after {
+                self.index.sent.insert((t, n));
+                self.index.sent_by_sid.insert(n, t);
+            }
+        }
+        if settled {
+            self.settled.insert(n);
+            self.prune();
+        }
+        Some(out)
+    }
+
+    /// Sets `date_sent` of the message with SID counter `n` to `at` (it has just become `sent`),
+    /// keeping the `DateSent` index in step. Unknown counters are ignored.
+    #[cfg(test)]
+    pub(crate) fn mark_sent(&mut self, n: u64, at: DateTime<Utc>) {
+        self.change_at(n, |r| r.mark_sent(at));
     }
 
     /// The retained records, oldest first; `.rev()` gives them newest first.
@@ -440,63 +684,234 @@ impl SimState {
         self.records.range(range).map(|(_, r)| &**r)
     }
 
-    /// The window `start` and `size` ask for of the unfiltered message list (every retained
-    /// message, newest first), read through ranges of the B-tree: O(log n + size), or
-    /// O(offset + size) for [`Start::Offset`]. The same window as [`crate::list::window`] cuts
-    /// from the whole list.
-    pub(crate) fn newest_window(&self, start: Start, size: usize) -> Window<&Record> {
-        // `items` holds up to one record past the page, to tell whether more follow.
-        fn cut(
-            mut items: Vec<&Record>,
-            size: usize,
-            more_before: bool,
-        ) -> (Vec<&Record>, bool, bool) {
-            let more_after = items.len() > size;
-            items.truncate(size);
-            (items, more_before, more_after)
+    /// At most `n` counters of retained messages that pass `filter`, read from `from` (exclusive
+    /// or inclusive, as given) `way`, with the number of index entries and records examined
+    /// (the cost). Without a filter it reads the B-tree; with `To` or `From` it walks the
+    /// smaller number index and checks the other filters on each record; with `DateSent` alone
+    /// it runs two walks in step and takes the first to finish: the messages sent, in SID order,
+    /// checking each one's date (quick when the matches are recent, as for `DateSent>`, even
+    /// with thousands of newer messages still in flight), and the
+    /// date index's range, keeping the best `n` (quick when few match). So a page costs
+    /// O(log n + page) when the matches are dense among the messages read, and never more than
+    /// twice the matches in the date range.
+    fn take(
+        &self,
+        filter: &ListFilter,
+        way: Towards,
+        from: Bound<u64>,
+        n: usize,
+    ) -> (Vec<u64>, usize) {
+        let range = match way {
+            Towards::Older => (Bound::Unbounded, from),
+            Towards::Newer => (from, Bound::Unbounded),
+        };
+        let mut cost = 0usize;
+        if n == 0 {
+            return (Vec::new(), cost);
         }
-        let (items, more_before, more_after) = match start {
+        let in_order = |range: (Bound<u64>, Bound<u64>)| -> Box<dyn Iterator<Item = (&u64, &Box<Record>)> + '_> {
+            let it = self.records.range(range);
+            match way {
+                Towards::Older => Box::new(it.rev()),
+                Towards::Newer => Box::new(it),
+            }
+        };
+        if filter.is_empty() {
+            let found: Vec<u64> = in_order(range).take(n).map(|(c, _)| *c).collect();
+            cost += found.len();
+            return (found, cost);
+        }
+        // The number index to walk: the smaller of To's and From's (both forms of the number).
+        /// The index sets of a number's two forms (as given, normalised), when it is filtered.
+        type Sets<'m> = (Option<&'m BTreeSet<u64>>, Option<&'m BTreeSet<u64>>);
+        fn sets<'m>(
+            map: &'m HashMap<String, BTreeSet<u64>>,
+            wanted: &Option<(String, String)>,
+        ) -> Option<Sets<'m>> {
+            wanted.as_ref().map(|(given, normal)| {
+                let a = map.get(given.as_str());
+                let b = (normal != given)
+                    .then(|| map.get(normal.as_str()))
+                    .flatten();
+                (a, b)
+            })
+        }
+        let size = |(a, b): &Sets<'_>| a.map_or(0, BTreeSet::len) + b.map_or(0, BTreeSet::len);
+        let driver = match (
+            sets(&self.index.to, &filter.to),
+            sets(&self.index.from, &filter.from),
+        ) {
+            (Some(t), Some(f)) => Some(if size(&t) <= size(&f) { t } else { f }),
+            (t, f) => t.or(f),
+        };
+        if let Some((a, b)) = driver {
+            let empty = BTreeSet::new();
+            let a = walk(a.unwrap_or(&empty), range, way);
+            let b = walk(b.unwrap_or(&empty), range, way);
+            let mut found = Vec::new();
+            for c in merge(a, b, way) {
+                cost += 1;
+                if self.records.get(&c).is_some_and(|r| filter.matches(r)) {
+                    found.push(c);
+                    if found.len() == n {
+                        break;
+                    }
+                }
+            }
+            return (found, cost);
+        }
+        // DateSent alone: race the walk in SID order against the date index.
+        let Some(dates) = filter.sent else {
+            return (Vec::new(), cost);
+        };
+        let lower = match dates.0 {
+            Bound::Included(t) => Bound::Included((t, 0)),
+            Bound::Excluded(t) => Bound::Excluded((t, u64::MAX)),
+            Bound::Unbounded => Bound::Unbounded,
+        };
+        let upper = match dates.1 {
+            Bound::Included(t) => Bound::Included((t, u64::MAX)),
+            Bound::Excluded(t) => Bound::Excluded((t, 0)),
+            Bound::Unbounded => Bound::Unbounded,
+        };
+        let sent_in_order =
+            |range: (Bound<u64>, Bound<u64>)| -> Box<dyn Iterator<Item = (&u64, &i64)> + '_> {
+                let it = self.index.sent_by_sid.range(range);
+                match way {
+                    Towards::Older => Box::new(it.rev()),
+                    Towards::Newer => Box::new(it),
+                }
+            };
+        let mut by_sid = sent_in_order(range);
+        let mut by_date = self.index.sent.range((lower, upper));
+        let mut found = Vec::new();
+        // The best `n` of the date index so far: for Older, the highest counters (a min-heap of
+        // them); for Newer, the lowest (a max-heap).
+        let mut best: BinaryHeap<std::cmp::Reverse<u64>> = BinaryHeap::new();
+        let mut best_newer: BinaryHeap<u64> = BinaryHeap::new();
+        loop {
+            cost += 1;
+            match by_sid.next() {
+                None => return (found, cost),
+                Some((c, t)) => {
+                    if dates.contains(t) {
+                        found.push(*c);
+                        if found.len() == n {
+                            return (found, cost);
+                        }
+                    }
+                }
+            }
+            cost += 1;
+            match by_date.next() {
+                Some(&(_, c)) if range.contains(&c) => match way {
+                    Towards::Older => {
+                        best.push(std::cmp::Reverse(c));
+                        if best.len() > n {
+                            best.pop();
+                        }
+                    }
+                    Towards::Newer => {
+                        best_newer.push(c);
+                        if best_newer.len() > n {
+                            best_newer.pop();
+                        }
+                    }
+                },
+                Some(_) => {}
+                None => {
+                    let mut found: Vec<u64> = match way {
+                        Towards::Older => best.into_iter().map(|r| r.0).collect(),
+                        Towards::Newer => best_newer.into_vec(),
+                    };
+                    found.sort_unstable();
+                    if way == Towards::Older {
+                        found.reverse();
+                    }
+                    return (found, cost);
+                }
+            }
+        }
+    }
+
+    /// The window `start` and `size` ask for of the message list (every retained message that
+    /// passes `filter`, newest first): the same window as [`crate::list::window`] cuts from the
+    /// whole filtered list, read through the B-tree and the indexes (see [`SimState::take`]):
+    /// O(log n + size) for a dense filter, O(offset + size) for [`Start::Offset`]. Also returns
+    /// the number of entries examined.
+    pub(crate) fn list_window(
+        &self,
+        filter: &ListFilter,
+        start: Start,
+        size: usize,
+    ) -> (Window<&Record>, usize) {
+        let mut cost = 0;
+        let mut take = |way, from, n| {
+            let (found, c) = self.take(filter, way, from, n);
+            cost += c;
+            found
+        };
+        // `items` holds up to one counter past the page, to tell whether more follow.
+        let (counters, more_before, more_after) = match start {
             Start::After(n) => match u64::try_from(n) {
-                Ok(n) => cut(
-                    self.records_in((Bound::Unbounded, Bound::Excluded(n)))
-                        .rev()
-                        .take(size + 1)
-                        .collect(),
-                    size,
-                    self.records.range(n..).next().is_some(),
-                ),
-                Err(_) => cut(self.records().rev().take(size + 1).collect(), size, false),
+                Ok(n) => {
+                    let mut items = take(Towards::Older, Bound::Excluded(n), size + 1);
+                    let more_before = !take(Towards::Newer, Bound::Included(n), 1).is_empty();
+                    let more_after = items.len() > size;
+                    items.truncate(size);
+                    (items, more_before, more_after)
+                }
+                Err(_) => {
+                    let mut items = take(Towards::Older, Bound::Unbounded, size + 1);
+                    let more_after = items.len() > size;
+                    items.truncate(size);
+                    (items, false, more_after)
+                }
             },
             Start::Before(n) => {
-                let above: Vec<&Record> = match u64::try_from(n) {
-                    Ok(n) => self
-                        .records_in((Bound::Excluded(n), Bound::Unbounded))
-                        .take(size + 1)
-                        .collect(),
+                let above = match u64::try_from(n) {
+                    Ok(n) => take(Towards::Newer, Bound::Excluded(n), size + 1),
                     Err(_) => Vec::new(),
                 };
                 if above.len() < size {
                     // Fewer than a page precede the token: the first page.
-                    return self.newest_window(Start::Offset(0), size);
+                    let (w, c) = self.list_window(filter, Start::Offset(0), size);
+                    return (w, cost + c);
                 }
                 let more_before = above.len() > size;
-                let mut items: Vec<&Record> = above.into_iter().take(size).collect();
+                let mut items: Vec<u64> = above.into_iter().take(size).collect();
                 items.reverse();
-                let more_after = u64::try_from(n)
-                    .map_or(true, |n| self.records.range(..=n).next_back().is_some());
+                let more_after = match u64::try_from(n) {
+                    Ok(n) => !take(Towards::Older, Bound::Included(n), 1).is_empty(),
+                    Err(_) => !take(Towards::Older, Bound::Unbounded, 1).is_empty(),
+                };
                 (items, more_before, more_after)
             }
-            Start::Offset(o) => cut(
-                self.records().rev().skip(o).take(size + 1).collect(),
-                size,
-                o > 0 && !self.records.is_empty(),
-            ),
+            Start::Offset(o) => {
+                let all = take(
+                    Towards::Older,
+                    Bound::Unbounded,
+                    o.saturating_add(size).saturating_add(1),
+                );
+                let more_before = o > 0 && !all.is_empty();
+                let mut items: Vec<u64> = all.into_iter().skip(o).collect();
+                let more_after = items.len() > size;
+                items.truncate(size);
+                (items, more_before, more_after)
+            }
         };
-        Window {
-            items,
-            more_before,
-            more_after,
-        }
+        let items = counters
+            .iter()
+            .filter_map(|c| self.records.get(c).map(|r| &**r))
+            .collect();
+        (
+            Window {
+                items,
+                more_before,
+                more_after,
+            },
+            cost,
+        )
     }
 
     /// How many messages are retained.
@@ -527,38 +942,52 @@ impl SimState {
     /// a webhook delivery); it is not dropped until every hold is released. Unknown SIDs are
     /// ignored.
     pub(crate) fn hold(&mut self, sid: &MessageSid) {
-        self.hold_n(sid, 1);
+        if let (Some(n), true) = (counter(sid), self.find(sid).is_some()) {
+            self.hold_at(n, 1);
+        }
     }
 
-    /// Adds `n` holds on message `sid` (see [`SimState::hold`]).
-    pub(crate) fn hold_n(&mut self, sid: &MessageSid, n: u32) {
-        if n == 0 {
+    /// Adds `k` holds on the message with SID counter `n` (see [`SimState::hold`]).
+    pub(crate) fn hold_at(&mut self, n: u64, k: u32) {
+        if k == 0 {
             return;
         }
-        if let Some(record) = self.find_mut(sid) {
-            record.holds += n;
-            if let Some(c) = counter(sid) {
-                self.settled.remove(&c);
-            }
+        if let Some(record) = self.at_mut(n) {
+            record.holds += k;
+            self.settled.remove(&n);
         }
     }
 
     /// Releases one hold on message `sid`, then settles it (see [`SimState::settle`]). Unknown
     /// (deleted or dropped) SIDs are ignored.
     pub(crate) fn release(&mut self, sid: &MessageSid) {
-        if let Some(record) = self.find_mut(sid) {
+        if let (Some(n), true) = (counter(sid), self.find(sid).is_some()) {
+            self.release_at(n);
+        }
+    }
+
+    /// Releases one hold on the message with SID counter `n` (see [`SimState::release`]).
+    pub(crate) fn release_at(&mut self, n: u64) {
+        if let Some(record) = self.at_mut(n) {
             record.holds = record.holds.saturating_sub(1);
-            self.settle(sid);
+            self.settle_at(n);
         }
     }
 
     /// Marks message `sid` as droppable when its status is final and nothing holds it, then
     /// applies retention. Call it after a change that may have settled it.
     pub(crate) fn settle(&mut self, sid: &MessageSid) {
+        if let (Some(n), true) = (counter(sid), self.find(sid).is_some()) {
+            self.settle_at(n);
+        }
+    }
+
+    /// [`SimState::settle`] for the message with SID counter `n`.
+    pub(crate) fn settle_at(&mut self, n: u64) {
         let settled = self
-            .find(sid)
+            .at(n)
             .is_some_and(|r| r.holds == 0 && is_final(r.message.status));
-        if let (true, Some(n)) = (settled, counter(sid)) {
+        if settled {
             self.settled.insert(n);
             self.prune();
         }
@@ -570,9 +999,22 @@ impl SimState {
             let Some(n) = self.settled.pop_first() else {
                 return;
             };
-            self.records.remove(&n);
+            if let Some(record) = self.records.remove(&n) {
+                self.index.remove(n, &record);
+                if self.dropped.len() >= DROPPED_KEPT {
+                    self.dropped.clear();
+                }
+                self.dropped.push(record);
+            }
             self.send_at.remove(&n);
         }
+    }
+
+    /// The records retention dropped since the last call, to free after releasing the state
+    /// lock (`let dropped = state.take_dropped(); drop(state);`).
+    #[allow(clippy::vec_box)]
+    pub(crate) fn take_dropped(&mut self) -> Vec<Box<Record>> {
+        std::mem::take(&mut self.dropped)
     }
 
     /// Appends `event` to the debugger log, keeping its newest `retain` events.
@@ -598,13 +1040,14 @@ impl SimState {
     }
 
     /// Forgets every message, media item and schedule and restarts the SID counters, keeping the
-    /// configuration (owned numbers and their settings, SMS URL, Messaging Services, retention).
-    /// Everything else in the state returns to its default.
+    /// configuration (owned numbers and their settings, SMS URL, Messaging Services, retention,
+    /// delivery timing). Everything else in the state returns to its default.
     pub(crate) fn reset(&mut self) {
         let numbers = std::mem::take(&mut self.numbers);
         let sms_url = self.sms_url.take();
         let phone_numbers = std::mem::take(&mut self.phone_numbers);
         let services = std::mem::take(&mut self.services).without_assignments();
+        let timing = self.delivery.timing;
         *self = SimState {
             numbers,
             sms_url,
@@ -613,6 +1056,7 @@ impl SimState {
             services,
             ..SimState::default()
         };
+        self.delivery.timing = timing;
     }
 
     /// How many outbound messages were ever created, deleted and dropped ones included.
@@ -622,7 +1066,7 @@ impl SimState {
 
     /// Every retained message, oldest first: O(n).
     pub(crate) fn messages(&self) -> Vec<Message> {
-        self.records().map(|r| r.message.clone()).collect()
+        self.records().map(|r| (*r.message).clone()).collect()
     }
 
     /// The retained messages whose SID counter is greater than `after`, oldest first, at most
@@ -630,24 +1074,79 @@ impl SimState {
     pub(crate) fn messages_after(&self, after: u64, limit: usize) -> Vec<Message> {
         self.records_in((Bound::Excluded(after), Bound::Unbounded))
             .take(limit)
-            .map(|r| r.message.clone())
+            .map(|r| (*r.message).clone())
             .collect()
     }
 
     /// Every message whose `to` is `to` (compared as given and in E.164), oldest first.
     /// Twilio's opt-out auto-replies to `to` (not account messages) are merged in by SID counter.
+    /// O(k log n) for k such messages (the auto-replies are scanned).
     pub(crate) fn messages_to(&self, to: &str) -> Vec<Message> {
-        let normal = numbers::normalise(to);
-        let mut found: Vec<Message> = self
-            .records()
-            .map(|r| &r.message)
-            .chain(&self.optout.auto_replies)
-            .filter(|m| m.to == normal || m.to == to)
-            .cloned()
-            .collect();
-        // SIDs share one counter; order by it (the hex digits), whatever the SM/MM prefix.
-        found.sort_by(|a, b| a.sid.as_str()[2..].cmp(&b.sid.as_str()[2..]));
-        found
+        self.messages_page(Some(to), 0, usize::MAX)
+            .0
+            .into_iter()
+            .map(Arc::unwrap_or_clone)
+            .collect()
+    }
+
+    /// At most `limit` messages whose SID counter is greater than `after`, oldest first, and
+    /// whether more follow: every retained message, or with `to` those sent to that number
+    /// (compared as given and in E.164), with Twilio's opt-out auto-replies (to that number)
+    /// merged in by SID counter. The messages are shared, not copied: O(log n + limit) (with `to`, plus a
+    /// scan of the auto-replies, at most `retain` of them and rare).
+    pub(crate) fn messages_page(
+        &self,
+        to: Option<&str>,
+        after: u64,
+        limit: usize,
+    ) -> (Vec<Arc<Message>>, bool) {
+        let range = (Bound::Excluded(after), Bound::Unbounded);
+        let want = limit.saturating_add(1);
+        let mut found: Vec<Arc<Message>> = match to {
+            None => {
+                let records = self
+                    .records_in(range)
+                    .take(want)
+                    .map(|r| (r.message.sid.number(), r.message.clone()));
+                let replies = self
+                    .optout
+                    .auto_replies
+                    .iter()
+                    .filter(|m| m.sid.number() > u128::from(after))
+                    .map(|m| (m.sid.number(), Arc::new(m.clone())));
+                let mut all: Vec<(u128, Arc<Message>)> = records.chain(replies).collect();
+                all.sort_by_key(|(n, _)| *n);
+                all.into_iter().take(want).map(|(_, m)| m).collect()
+            }
+            Some(to) => {
+                let normal = numbers::normalise(to);
+                let filter = ListFilter {
+                    to: Some((to.to_owned(), normal.clone())),
+                    ..ListFilter::default()
+                };
+                let (counters, _) =
+                    self.take(&filter, Towards::Newer, Bound::Excluded(after), want);
+                let records = counters
+                    .iter()
+                    .filter_map(|c| self.records.get(c))
+                    .map(|r| (r.message.sid.number(), r.message.clone()));
+                let replies = self
+                    .optout
+                    .auto_replies
+                    .iter()
+                    .filter(|m| {
+                        (m.to == normal || m.to == to) && m.sid.number() > u128::from(after)
+                    })
+                    .map(|m| (m.sid.number(), Arc::new(m.clone())));
+                let mut all: Vec<(u128, Arc<Message>)> = records.chain(replies).collect();
+                // SIDs share one counter; order by it, whatever the SM/MM prefix.
+                all.sort_by_key(|(n, _)| *n);
+                all.into_iter().take(want).map(|(_, m)| m).collect()
+            }
+        };
+        let more = found.len() > limit;
+        found.truncate(limit);
+        (found, more)
     }
 }
 
@@ -730,7 +1229,8 @@ mod retention_tests {
             },
         );
         s.push(Record {
-            message,
+            message: message.into(),
+            sent_at: None,
             status_callback: None,
             media: Vec::new(),
             inbound: None,
@@ -776,11 +1276,17 @@ mod retention_tests {
         push(&mut s, 9, MessageStatus::Sending, 1);
         assert_eq!(kept(&s), [1, 7, 8, 9]);
         // 1 becomes final once its lifecycle ends; it is then the oldest settled one.
-        s.find_mut(&MessageSid::sms(1)).unwrap().message.status = MessageStatus::Delivered;
+        s.find_mut(&MessageSid::sms(1))
+            .unwrap()
+            .message_mut()
+            .status = MessageStatus::Delivered;
         s.release(&MessageSid::sms(1));
         assert_eq!(kept(&s), [7, 8, 9]);
         // A hold taken again (a re-delivery) protects a settled message.
-        s.find_mut(&MessageSid::sms(7)).unwrap().message.status = MessageStatus::Delivered;
+        s.find_mut(&MessageSid::sms(7))
+            .unwrap()
+            .message_mut()
+            .status = MessageStatus::Delivered;
         s.release(&MessageSid::sms(7));
         s.hold(&MessageSid::sms(7));
         s.set_retention(1);
@@ -815,7 +1321,10 @@ mod retention_tests {
         assert!(kept(&s).is_empty());
         push(&mut s, 2, MessageStatus::Queued, 1);
         assert_eq!(kept(&s), [2]);
-        s.find_mut(&MessageSid::sms(2)).unwrap().message.status = MessageStatus::Undelivered;
+        s.find_mut(&MessageSid::sms(2))
+            .unwrap()
+            .message_mut()
+            .status = MessageStatus::Undelivered;
         s.settle(&MessageSid::sms(2));
         assert_eq!(kept(&s), [2], "settle does not ignore holds");
         s.release(&MessageSid::sms(2));
@@ -866,53 +1375,210 @@ mod retention_tests {
         assert_eq!(s.optout.auto_replies.len(), 1);
     }
 
-    #[test]
-    fn unfiltered_windows_from_the_tree_match_the_whole_list() {
-        let mut s = SimState::new(vec![], None, usize::MAX);
-        for n in [1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13] {
-            push(&mut s, n, MessageStatus::Delivered, 0);
+    /// Appends message `n` to `to` from `from`, `date_sent` `sent` seconds after t0 (none when
+    /// `None`), settled.
+    fn push_to(s: &mut SimState, n: u64, to: &str, from: &str, sent: Option<i64>) {
+        while s.last_message < n {
+            s.next_message_sid(false);
         }
-        s.remove(&MessageSid::sms(7));
-        let all: Vec<&Record> = s.records().rev().collect();
-        let sid = |r: &&Record| r.message.sid.to_string();
-        let mut queries = vec!["".to_owned(), "PageToken=nope".to_owned()];
-        for size in [1, 2, 3, 4, 20] {
-            for page in 0..5 {
-                queries.push(format!("PageSize={size}&Page={page}"));
+        let account = AccountSid::from_counter(1);
+        let t0 = crate::test_support::t0();
+        let message = SimState::new_message(
+            &account,
+            NewMessage {
+                sid: MessageSid::sms(n),
+                direction: Direction::Inbound,
+                status: MessageStatus::Received,
+                from,
+                to,
+                body: "hi",
+                num_media: 0,
+                now: t0,
+                sent: sent.map(|x| t0 + chrono::TimeDelta::seconds(x)),
+            },
+        );
+        s.push(Record {
+            message: message.into(),
+            sent_at: None,
+            status_callback: None,
+            media: Vec::new(),
+            inbound: None,
+            holds: 0,
+        });
+    }
+
+    const NAMES: &[&str] = &["To", "From", "DateSent", "DateSent<", "DateSent>"];
+
+    /// The filter the API builds from `query`.
+    fn filter_of(query: &ListQuery) -> ListFilter {
+        let dates = crate::list::DateFilter::from_query(query, "DateSent").unwrap();
+        let number = |name: &str| {
+            query
+                .filter(name)
+                .map(|n| (n.to_owned(), numbers::normalise(n)))
+        };
+        ListFilter {
+            to: number("To"),
+            from: number("From"),
+            sent: (!dates.is_empty()).then(|| dates.seconds()),
+        }
+    }
+
+    /// The page of the whole list, filtered record by record on the stored strings, as the API
+    /// did before the indexes: what every indexed window must equal.
+    fn naive<'a>(s: &'a SimState, query: &ListQuery) -> Window<&'a Record> {
+        let dates = crate::list::DateFilter::from_query(query, "DateSent").unwrap();
+        let f = filter_of(query);
+        let number = |value: Option<&str>, wanted: &Option<(String, String)>| match wanted {
+            None => true,
+            Some((given, normal)) => value.is_some_and(|v| v == given || v == normal),
+        };
+        let all: Vec<&Record> = s
+            .records()
+            .rev()
+            .filter(|r| {
+                number(Some(&r.message.to), &f.to)
+                    && number(r.message.from.as_deref(), &f.from)
+                    && dates.matches(r.message.date_sent.as_deref())
+            })
+            .collect();
+        window(&all, |r| r.message.sid.as_str(), true, query)
+    }
+
+    fn shown(w: &Window<&Record>) -> (Vec<String>, bool, bool) {
+        (
+            w.items.iter().map(|r| r.message.sid.to_string()).collect(),
+            w.more_before,
+            w.more_after,
+        )
+    }
+
+    #[test]
+    fn indexed_windows_match_the_whole_filtered_list() {
+        let mut s = SimState::new(vec![], None, 40);
+        let handsets = ["+14155552671", "+14155552672", "12345"];
+        let shops = ["+14155550100", "+14155550101"];
+        for n in 1..=60u64 {
+            // Dates out of SID order, some a day later, some never sent.
+            let sent = match n % 7 {
+                0 => None,
+                3 => Some(86_400 + (n as i64 * 13) % 50),
+                _ => Some((n as i64 * 37) % 100),
+            };
+            let (to, from) = (handsets[(n % 3) as usize], shops[(n % 2) as usize]);
+            push_to(&mut s, n, to, from, sent);
+        }
+        // Retention kept the newest 40; a delete and a late `sent` change the indexes too.
+        assert_eq!(s.len(), 40);
+        s.remove(&MessageSid::sms(44));
+        s.mark_sent(49, crate::test_support::t0());
+        s.mark_sent(
+            50,
+            crate::test_support::t0() + chrono::TimeDelta::seconds(99),
+        );
+
+        let filters = [
+            "",
+            "To=%2B14155552671",
+            "To=%2B1+415+555+2672",
+            "To=12345",
+            "To=%2B19999999999",
+            "From=%2B14155550101",
+            "To=%2B14155552672&From=%2B14155550100",
+            "DateSent%3E=2023-08-24T05:02:45Z",
+            "DateSent%3C=2023-08-24T05:02:00Z",
+            "DateSent=2023-08-25",
+            "DateSent%3E=2023-08-24T05:02:00.5Z&DateSent%3C=2023-08-24T05:02:30Z",
+            "DateSent=2023-08-24&To=%2B14155552671",
+            "DateSent=2030-01-01",
+        ];
+        let mut starts = vec!["".to_owned(), "&PageToken=nope".to_owned()];
+        for page in 0..4 {
+            starts.push(format!("&Page={page}"));
+        }
+        for n in [0u64, 1, 21, 30, 44, 45, 52, 60, 61, u64::MAX] {
+            for kind in ["PA", "PB"] {
+                starts.push(format!("&PageToken={kind}{}", MessageSid::sms(n)));
             }
-            for n in [0u64, 1, 4, 7, 9, 12, 13, 14, u64::MAX] {
-                for kind in ["PA", "PB"] {
-                    queries.push(format!(
-                        "PageSize={size}&PageToken={kind}{}",
-                        MessageSid::mms(n)
-                    ));
+        }
+        starts.push("&PageToken=PASMffffffffffffffffffffffffffffffff".to_owned());
+        starts.push("&PageToken=PBSMffffffffffffffffffffffffffffffff".to_owned());
+        let (mut compared, mut pages) = (0, 0);
+        for f in filters {
+            for size in [1, 2, 3, 7, 50] {
+                for start in &starts {
+                    let q = format!("{f}&PageSize={size}{start}");
+                    let query = ListQuery::parse(Some(&q), NAMES);
+                    let whole = naive(&s, &query);
+                    let (fast, _) =
+                        s.list_window(&filter_of(&query), query.start(), query.page_size as usize);
+                    assert_eq!(shown(&fast), shown(&whole), "{q}");
+                    compared += 1;
+                    pages += usize::from(!whole.items.is_empty());
                 }
             }
-            queries.push(format!(
-                "PageSize={size}&PageToken=PASMffffffffffffffffffffffffffffffff"
-            ));
-            queries.push(format!(
-                "PageSize={size}&PageToken=PBSMffffffffffffffffffffffffffffffff"
-            ));
-            queries.push(format!(
-                "PageSize={size}&PageToken=PBSMzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz&Page=3"
-            ));
         }
-        let mut pages = 0;
-        for q in &queries {
-            let query = ListQuery::parse(Some(q), &[]);
-            let whole = window(&all, |r| r.message.sid.as_str(), true, &query);
-            let fast = s.newest_window(query.start(), query.page_size as usize);
-            let shown = |w: &Window<&Record>| {
-                (
-                    w.items.iter().map(sid).collect::<Vec<_>>(),
-                    w.more_before,
-                    w.more_after,
-                )
+        assert!(
+            pages > compared / 3,
+            "{pages} of {compared} queries give a page"
+        );
+    }
+
+    #[test]
+    fn a_page_costs_about_its_size_whatever_is_retained() {
+        let mut s = SimState::new(vec![], None, usize::MAX);
+        let n = 20_000u64;
+        for i in 1..=n {
+            // Every 1,000th message to a rare handset; sent one second apart, in SID order.
+            let to = if i % 1000 == 0 {
+                "+14155552699"
+            } else if i % 2 == 0 {
+                "+14155552671"
+            } else {
+                "+14155552672"
             };
-            assert_eq!(shown(&fast), shown(&whole), "{q}");
-            pages += usize::from(!whole.items.is_empty());
+            push_to(&mut s, i, to, "+14155550100", Some(i as i64));
         }
-        assert!(pages > queries.len() / 2, "most queries give a page");
+        let cost = |q: &str| {
+            let query = ListQuery::parse(Some(q), NAMES);
+            let (w, cost) =
+                s.list_window(&filter_of(&query), query.start(), query.page_size as usize);
+            assert_eq!(shown(&w), shown(&naive(&s, &query)), "{q}");
+            cost
+        };
+        // Unfiltered, a dense number, a recent date range, a page further on by token: a page
+        // of 50 examines a few pages' worth, not 20,000.
+        for q in [
+            "PageSize=50",
+            "PageSize=50&To=%2B14155552671",
+            "PageSize=50&To=%2B14155552671&From=%2B14155550100",
+            "PageSize=50&DateSent%3E=2023-08-24T08:00:00Z",
+            "PageSize=50&To=%2B14155552671&PageToken=PASM00000000000000000000000000002710",
+        ] {
+            assert!(cost(q) <= 4 * 51 + 4, "{q}: {}", cost(q));
+        }
+        // A rare number: its own index (20 entries), not the 20,000 messages.
+        assert!(cost("PageSize=50&To=%2B14155552699") <= 2 * 21 + 4);
+        assert!(cost("PageSize=50&To=%2B14155552699&From=%2B14155550100") <= 2 * 21 + 4);
+        // A date range of the oldest ten messages: the date index (10 entries) wins the race.
+        let old = cost("PageSize=5&DateSent%3C=2023-08-24T05:01:55Z");
+        assert!(old <= 2 * 11 + 14, "{old}");
+        // No message sent that day: nothing to walk in the index.
+        assert!(cost("PageSize=50&DateSent=2030-01-01") <= 8);
+    }
+
+    #[test]
+    fn a_date_page_skips_the_messages_still_in_flight() {
+        // Under load the newest messages are not sent yet: 5,000 of them above 20,000 sent.
+        let mut s = SimState::new(vec![], None, usize::MAX);
+        for i in 1..=25_000u64 {
+            let sent = (i <= 20_000).then_some(i as i64);
+            push_to(&mut s, i, "+14155552671", "+14155550100", sent);
+        }
+        let query = ListQuery::parse(Some("PageSize=50&DateSent%3E=2023-08-24T05:00:00Z"), NAMES);
+        let (w, cost) = s.list_window(&filter_of(&query), query.start(), 50);
+        assert_eq!(shown(&w), shown(&naive(&s, &query)));
+        assert_eq!(w.items[0].message.sid, MessageSid::sms(20_000));
+        assert!(cost <= 4 * 51 + 4, "{cost}");
     }
 }

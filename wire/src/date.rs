@@ -9,6 +9,20 @@ use crate::WireError;
 /// Formats `t` (whole seconds; sub-second precision is dropped) as Twilio does:
 /// `Thu, 24 Aug 2023 05:01:45 +0000`.
 pub fn rfc2822(t: DateTime<Utc>) -> String {
+    with_rfc2822(t, str::to_owned)
+}
+
+/// [`rfc2822`] into `out`, replacing what it held and reusing its buffer: a field restamped
+/// on every status change is rewritten without allocating.
+pub fn write_rfc2822(t: DateTime<Utc>, out: &mut String) {
+    with_rfc2822(t, |text| {
+        out.clear();
+        out.push_str(text);
+    })
+}
+
+/// Calls `f` with `t` formatted as [`rfc2822`] describes.
+fn with_rfc2822<R>(t: DateTime<Utc>, f: impl FnOnce(&str) -> R) -> R {
     // The format string is parsed once (chrono's `to_rfc2822` would not pad the day).
     static ITEMS: std::sync::LazyLock<Vec<chrono::format::Item<'static>>> =
         std::sync::LazyLock::new(|| {
@@ -23,11 +37,12 @@ pub fn rfc2822(t: DateTime<Utc>) -> String {
     }
     let second = t.timestamp();
     LAST.with_borrow_mut(|last| match last {
-        Some((s, text)) if *s == second => text.clone(),
+        Some((s, text)) if *s == second => f(text),
         _ => {
             let text = t.format_with_items(ITEMS.iter()).to_string();
-            *last = Some((second, text.clone()));
-            text
+            let out = f(&text);
+            *last = Some((second, text));
+            out
         }
     })
 }
@@ -54,6 +69,18 @@ mod tests {
     fn formats_the_oai_example() {
         let t = Utc.with_ymd_and_hms(2023, 8, 24, 5, 1, 45).unwrap();
         assert_eq!(rfc2822(t), "Thu, 24 Aug 2023 05:01:45 +0000");
+    }
+
+    #[test]
+    fn write_replaces_the_text_in_place() {
+        let t = Utc.with_ymd_and_hms(2023, 8, 24, 5, 1, 45).unwrap();
+        let mut field = rfc2822(Utc.with_ymd_and_hms(2024, 2, 9, 23, 0, 0).unwrap());
+        let buffer = field.as_ptr();
+        write_rfc2822(t, &mut field);
+        assert_eq!(field, "Thu, 24 Aug 2023 05:01:45 +0000");
+        assert_eq!(field.as_ptr(), buffer, "the same buffer, no allocation");
+        write_rfc2822(t + chrono::TimeDelta::days(1), &mut field);
+        assert_eq!(field, "Fri, 25 Aug 2023 05:01:45 +0000");
     }
 
     #[test]

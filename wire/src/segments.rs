@@ -138,8 +138,19 @@ fn unit_costs(body: &str, encoding: Encoding) -> Vec<usize> {
 
 /// The number of SMS segments `body` takes as it is (no Smart Encoding), at least 1.
 pub fn num_segments(body: &str) -> usize {
-    let costs = unit_costs(body, encoding(body));
-    if costs.iter().sum::<usize>() <= SEGMENT_BITS {
+    if body.is_ascii() {
+        // The common case, without allocating: one unit per byte (`\r\n` counts as two anyway).
+        let septets = |b: u8| usize::from(ASCII_SEPTETS[usize::from(b)]);
+        let gsm = body.bytes().all(|b| septets(b) > 0);
+        return pack(body.bytes().map(|b| if gsm { 7 * septets(b) } else { 16 }));
+    }
+    pack(unit_costs(body, encoding(body)).into_iter())
+}
+
+/// How many segments units of these bit `costs`, in order, take: one when they fit a single
+/// segment, else packed greedily into segments that carry a User Data Header, never split.
+fn pack(costs: impl Iterator<Item = usize> + Clone) -> usize {
+    if costs.clone().sum::<usize>() <= SEGMENT_BITS {
         return 1;
     }
     let capacity = SEGMENT_BITS - UDH_BITS;
@@ -464,7 +475,7 @@ mod tests {
     /// Property tests against an oracle written from §8.1/§8.2 of the reference alone (its own
     /// character tables, its own counting), not from this module's tables or packing code.
     mod props {
-        use super::super::{encoding, num_segments, Encoding};
+        use super::super::{encoding, num_segments, pack, unit_costs, Encoding};
         use proptest::collection::vec;
         use proptest::prelude::*;
 
@@ -610,6 +621,14 @@ mod tests {
                 let (single, per_part) = if ucs2 { (70, 67) } else { (160, 153) };
                 let expected = if n <= single { 1 } else { n.div_ceil(per_part) };
                 prop_assert_eq!(num_segments(&text), expected);
+            }
+
+            /// The allocation-free ASCII path counts as the general one does, GSM-7 or not
+            /// (a backtick or a tab makes a body UCS-2).
+            #[test]
+            fn ascii_bodies_count_as_the_general_path(text in "[ -~\t\r\n]{0,500}") {
+                let general = pack(unit_costs(&text, encoding(&text)).into_iter());
+                prop_assert_eq!(num_segments(&text), general, "{:?}", text);
             }
 
             /// Adding a character never takes a segment away.

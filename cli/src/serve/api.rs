@@ -166,6 +166,10 @@ pub fn router(handle: Handle) -> Router {
             post(agent_compose_validate),
         )
         .route("/api/setup/topics/reload", post(topics_reload))
+        .route("/api/setup/people", post(setup_person))
+        .route("/api/setup/agents", post(setup_agent))
+        .route("/api/setup/provider-numbers", post(setup_provider_number))
+        .route("/api/setup/properties/{name}", post(setup_property))
         .route("/api/time", get(time_now))
         .route("/api/time/advance", post(time_advance))
         .route("/api/interactions", get(interactions))
@@ -177,6 +181,15 @@ pub fn router(handle: Handle) -> Router {
         .route("/api/export/feature", get(export_feature))
         .route("/api/export/mark", post(export_mark))
         .with_state(handle)
+}
+
+/// Any other path: 404 in ServiceNow's shape, pointing at the list of routes.
+pub async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        message: format!("no route {}", uri.path()),
+        detail: "GET /api lists the routes; docs/serve.md documents them".into(),
+    }
 }
 
 /// A step's answer: 200 with what it came to, or 400 when the engine refused it.
@@ -228,7 +241,8 @@ async fn index() -> Json<Value> {
             "GET /api/agents/{agent}/ongoing", "POST /api/agents/{agent}/replies",
             "POST /api/agents/{agent}/close", "POST /api/agents/{agent}/compose",
             "POST /api/agents/{agent}/case-card", "POST /api/agents/{agent}/compose/validate",
-            "POST /api/setup/topics/reload",
+            "POST /api/setup/topics/reload", "POST /api/setup/people", "POST /api/setup/agents",
+            "POST /api/setup/provider-numbers", "POST /api/setup/properties/{name}",
             "GET /api/time", "POST /api/time/advance", "GET /api/interactions",
             "GET /api/interactions/{IMS}", "GET /api/interactions/{IMS}/transcript",
             "GET /api/timeline", "GET /api/events", "GET /api/now/table/{table}",
@@ -687,6 +701,92 @@ async fn agent_compose(
         return ran(r);
     }
     Ok(Json(json!({ "result": r, "sent": sent })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonBody {
+    table: String,
+    name: String,
+    #[serde(default)]
+    mobile_phone: Option<String>,
+    #[serde(default)]
+    country: Option<String>,
+}
+
+/// A requester record: sys_user, consumer or contact, with a mobile phone (national numbers are
+/// read in `country`) or none.
+async fn setup_person(State(h): State<Handle>, ApiJson(b): ApiJson<PersonBody>) -> ApiResult {
+    let who = RequesterRef {
+        table: b.table,
+        name: b.name,
+    }
+    .words()?;
+    let phone = match &b.mobile_phone {
+        Some(p) => format!(" with mobile phone {}", quote(text("mobile_phone", p)?)),
+        None => " with no mobile phone".to_owned(),
+    };
+    let country = match &b.country {
+        Some(c) => format!(" located in {}", quote(text("country", c)?)),
+        None => String::new(),
+    };
+    step(&h, format!("Given a {who}{phone}{country}")).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgentBody {
+    user_name: String,
+    #[serde(default)]
+    available: bool,
+}
+
+/// An agent (a sys_user with the agent_workspace_user role), available for SMS or not.
+async fn setup_agent(State(h): State<Handle>, ApiJson(b): ApiJson<AgentBody>) -> ApiResult {
+    let name = quote(text("user_name", &b.user_name)?);
+    let tail = if b.available {
+        " who is available for SMS"
+    } else {
+        ""
+    };
+    step(&h, format!("Given an agent {name}{tail}")).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NumberBody {
+    number: String,
+}
+
+/// An administrator adds a Conversational SMS provider number (refused when it is not a valid
+/// number or belongs to another integration).
+async fn setup_provider_number(
+    State(h): State<Handle>,
+    ApiJson(b): ApiJson<NumberBody>,
+) -> ApiResult {
+    let n = quote(text("number", &b.number)?);
+    step(
+        &h,
+        format!("When an administrator adds {n} as a Conversational SMS provider number"),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PropertyBody {
+    value: String,
+}
+
+/// A system property (`glide.phone_number.default_region`, …).
+async fn setup_property(
+    State(h): State<Handle>,
+    Path(name): Path<String>,
+    ApiJson(b): ApiJson<PropertyBody>,
+) -> ApiResult {
+    let name = quote(text("the property name", &name)?);
+    let value = quote(text("value", &b.value)?);
+    step(&h, format!("Given the property {name} is {value}")).await
 }
 
 /// Loads every topic file of the topic folder again, each as the administrator's step (a load

@@ -144,6 +144,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mount: ApiMount = Box::new(move |engine_app| {
         api::router(api_handle)
             .merge(engine_app)
+            .fallback(api::not_found)
             .layer(axum::middleware::from_fn(move |req, next| {
                 guard::check(guard.clone(), req, next)
             }))

@@ -513,4 +513,88 @@ mod tests {
         .unwrap();
         assert_eq!(s.docstring.as_deref().map(str::trim), Some("x = 1\ny = 2"));
     }
+
+    async fn runner() -> Runner {
+        let topics = convsms::domain::topic::TopicSet::from_sources(std::iter::empty())
+            .expect("no topics load");
+        let stack = crate::check::world::Stack::start(topics).await.unwrap();
+        let (notices, _) = broadcast::channel(16);
+        Runner::new(ConvWorld::on(stack), 1, notices).unwrap()
+    }
+
+    fn journal(r: &Runner) -> Vec<String> {
+        r.world
+            .stack
+            .store
+            .read(|tx| tx.journal_after(0))
+            .unwrap()
+            .into_iter()
+            .map(|j| j.step)
+            .collect()
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn wall_time_between_steps_is_journaled_in_whole_seconds_before_the_next() {
+        let mut r = runner().await;
+        r.run_step("Given the virtual agent is off", None, true)
+            .await
+            .unwrap();
+        // The --clock wall ticker: 90.6 s in four ticks, no step in between.
+        for ms in [30_000, 30_000, 30_000, 600] {
+            r.pass_wall_time(TimeDelta::milliseconds(ms)).await.unwrap();
+        }
+        r.run_step("Given an agent \"bob\"", None, true)
+            .await
+            .unwrap();
+        // The 0.6 s left over carries to the next gap: 0.6 + 59.4 = 60 s.
+        r.pass_wall_time(TimeDelta::milliseconds(59_400))
+            .await
+            .unwrap();
+        r.run_step("When agent \"bob\" becomes available", None, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            journal(&r),
+            [
+                "Given the virtual agent is off",
+                "When 90 seconds pass",
+                "Given an agent \"bob\"",
+                "When 1 minute passes",
+                "When agent \"bob\" becomes available",
+            ]
+        );
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn refusals_are_journaled_with_their_check_and_failures_not_at_all() {
+        let mut r = runner().await;
+        let ran = r
+            .run_step(
+                "When an administrator adds \"12\" as a Conversational SMS provider number",
+                None,
+                true,
+            )
+            .await
+            .unwrap();
+        let refusal = ran.refused.expect("refused");
+        let failed = r
+            .run_step("When agent \"nobody\" becomes available", None, true)
+            .await;
+        assert!(matches!(failed, Err(StepError::Failed(_))), "{failed:?}");
+        let unknown = r.run_step("When the moon rises", None, true).await;
+        assert!(
+            matches!(unknown, Err(StepError::NotAStep(_))),
+            "{unknown:?}"
+        );
+        let j = journal(&r);
+        assert_eq!(j.len(), 2, "{j:?}");
+        assert!(
+            j[1].starts_with("Then the request is refused with \""),
+            "{j:?}"
+        );
+        assert!(
+            refusal.contains(j[1].split('"').nth(1).unwrap()),
+            "{j:?} {refusal}"
+        );
+    }
 }

@@ -47,7 +47,8 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use twilio_wire::message::{Direction, Message, MessageStatus, API_VERSION};
@@ -56,8 +57,8 @@ use twilio_wire::sid::MessageSid;
 use twilio_wire::ApiError;
 
 use crate::body::FormParams;
-use crate::list::{page_of, window, DateFilter, ListQuery, Page};
-use crate::state::{NewMessage, Record, SimState};
+use crate::list::{page_of, DateFilter, ListQuery, Window};
+use crate::state::{ListFilter, NewMessage, Record, SimState};
 use crate::validate::Credentials;
 use crate::{media, validate, Core};
 
@@ -104,7 +105,7 @@ async fn create_message(
     Path(account): Path<String>,
     headers: HeaderMap,
     FormParams(params): FormParams,
-) -> Result<(StatusCode, Json<Message>), ApiReply> {
+) -> Result<Response, ApiReply> {
     let caller = authenticate(&core, &headers, &account)?;
     if caller == Caller::Test {
         return create_test_message(&core, &params);
@@ -125,11 +126,19 @@ async fn create_message(
         &params,
         Credentials::Live(&|n| core.state().owned(n).map(str::to_owned)),
     )?;
-    // The sender (a Messaging Service's pick), its capabilities, 21614 and 21610.
-    let sender = crate::services::admit(&mut core.state(), &request)?;
+    // The sender (a Messaging Service's pick), its capabilities, 21614 and 21610: refused
+    // before the media are fetched; without media, under the lock of the insert.
+    let mut sender = None;
+    if !request.media_urls.is_empty() {
+        sender = Some(crate::services::admit(&mut core.state(), &request)?);
+    }
     let (fetched, media_failure) = media::fetch_all(&core, &request.media_urls).await;
     let now = core.clock.now();
     let mut state = core.state();
+    let sender = match sender {
+        Some(sender) => sender,
+        None => crate::services::admit(&mut state, &request)?,
+    };
     let (sid, _) = state.next_message_sid(!fetched.is_empty());
     let media = state.new_fetched_media(fetched);
     let status = if request.send_at.is_some() {
@@ -163,19 +172,27 @@ async fn create_message(
         state.schedule(&sid, at);
     }
     // Stored with its sender; a Messaging Service send answers `from` null (see `services`).
-    let mut stored = message.clone();
-    stored.from = Some(sender.from).filter(|f| !f.is_empty());
+    let message = Arc::new(message);
+    let sender_from = Some(sender.from).filter(|f| !f.is_empty());
+    let stored = if sender_from == message.from {
+        message.clone()
+    } else {
+        let mut stored = (*message).clone();
+        stored.from = sender_from;
+        Arc::new(stored)
+    };
     state.push(Record {
         message: stored,
+        sent_at: None,
         status_callback: sender.status_callback,
         media,
         inbound: None,
         holds: 0,
     });
     if let Some(failure) = media_failure {
-        // The answer says `queued`; the stored message fails at once (see `media`).
+        // The answer says `queued`; the stored message fails at once (see `media`), a copy.
         if let Some(record) = state.find_mut(&sid) {
-            let m = &mut record.message;
+            let m = record.message_mut();
             m.status = MessageStatus::Failed;
             m.error_code = Some(failure.code);
             m.error_message = Some(failure.message);
@@ -185,14 +202,36 @@ async fn create_message(
     crate::delivery::schedule(&mut state, &sid, now);
     // A message that failed at once has no lifecycle: retention may drop it from now on.
     state.settle(&sid);
-    Ok((StatusCode::CREATED, Json(message)))
+    // Messages that retention dropped are freed after the lock is released.
+    let dropped = state.take_dropped();
+    drop(state);
+    drop(dropped);
+    Ok(created(&message))
+}
+
+/// The 201 answer of a create: the message as JSON, serialised into a buffer of the usual size
+/// at once (axum's `Json` starts at 128 bytes and grows three times for a message).
+fn created(message: &Message) -> Response {
+    let mut body = Vec::with_capacity(1024);
+    match serde_json::to_writer(&mut body, message) {
+        Ok(()) => (
+            StatusCode::CREATED,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+        // A Message is plain strings and numbers: this cannot fail, but answer as Twilio would.
+        Err(e) => ApiReply(ApiError::new(
+            20500,
+            500,
+            format!("Internal Server Error: {e}"),
+        ))
+        .into_response(),
+    }
 }
 
 /// Create with the test credentials (§10): validated, answered, never recorded.
-fn create_test_message(
-    core: &Core,
-    params: &[(String, String)],
-) -> Result<(StatusCode, Json<Message>), ApiReply> {
+fn create_test_message(core: &Core, params: &[(String, String)]) -> Result<Response, ApiReply> {
     let request = validate::create_request(params, Credentials::Test)?;
     let with_media = !request.media_urls.is_empty();
     let message = SimState::new_message(
@@ -209,12 +248,13 @@ fn create_test_message(
             sent: None,
         },
     );
-    Ok((StatusCode::CREATED, Json(message)))
+    Ok(created(&message))
 }
 
-/// A stored message as fetch, list and update show it: with `subresource_uris.feedback`.
-fn shown(core: &Core, record: &Record) -> Message {
-    let mut m = record.message.clone();
+/// A stored message as fetch, list and update show it: with `subresource_uris.feedback`. Call it
+/// after releasing the state lock: it copies the message.
+fn shown(core: &Core, message: &Message) -> Message {
+    let mut m = message.clone();
     m.subresource_uris.feedback = Some(Message::feedback_uri_for(&core.account_sid, &m.sid));
     m
 }
@@ -227,9 +267,11 @@ fn message_sid(file: &str, uri: &Uri) -> Result<MessageSid, ApiError> {
 }
 
 /// `GET /2010-04-01/Accounts/{AccountSid}/Messages.json`: filters `To`, `From`, `DateSent`,
-/// `DateSent<`, `DateSent>`; newest first; paged as in [`crate::list`]. Without filters a page
-/// costs O(page size) however many messages are retained (a `Page` offset without a token:
-/// O(offset)); with filters, O(retained messages).
+/// `DateSent<`, `DateSent>`; newest first; paged as in [`crate::list`]. A page is read through
+/// the B-tree of messages and the indexes of `To`, `From` and `DateSent`
+/// ([`SimState::list_window`]): O(log n + page) when the filter's matches are dense among the
+/// messages walked (a `Page` offset without a token: O(offset)). Under the state lock it only
+/// picks the page's messages (shared pointers); copying and serialising them happen after.
 async fn list_messages(
     State(core): State<Arc<Core>>,
     Path(account): Path<String>,
@@ -248,47 +290,29 @@ async fn list_messages(
             .filter(name)
             .map(|n| (n.to_owned(), crate::numbers::normalise(n)))
     };
-    let (to, from) = (number("To"), number("From"));
-    let matches = |value: Option<&str>, wanted: &Option<(String, String)>| match wanted {
-        None => true,
-        Some((given, normal)) => value.is_some_and(|v| v == given || v == normal),
+    let filter = ListFilter {
+        to: number("To"),
+        from: number("From"),
+        sent: (!dates.is_empty()).then(|| dates.seconds()),
     };
     let path = format!("/{API_VERSION}/Accounts/{}/Messages.json", core.account_sid);
-    fn sid<'a>(r: &'a &Record) -> &'a str {
-        r.message.sid.as_str()
-    }
-    let page = {
+    let window = {
         let state = core.state();
-        let window = if query.filters.is_empty() {
-            // O(page): read around the token in the B-tree.
-            state.newest_window(query.start(), query.page_size as usize)
-        } else {
-            // O(n): the filters are checked on every retained message, copying references only.
-            let items: Vec<&Record> = state
-                .records()
-                .rev()
-                .filter(|r| {
-                    let m = &r.message;
-                    matches(Some(&m.to), &to)
-                        && matches(m.from.as_deref(), &from)
-                        && dates.matches(m.date_sent.as_deref())
-                })
-                .collect();
-            window(&items, sid, true, &query)
-        };
-        let page = page_of(window, sid, &path, &query);
-        Page {
-            items: page
+        let (window, _) = state.list_window(&filter, query.start(), query.page_size as usize);
+        Window {
+            items: window
                 .items
                 .iter()
-                .map(|r| shown(&core, r))
-                .collect::<Vec<_>>(),
-            meta: page.meta,
+                .map(|r| r.message.clone())
+                .collect::<Vec<Arc<Message>>>(),
+            more_before: window.more_before,
+            more_after: window.more_after,
         }
     };
+    let page = page_of(window, |m| m.sid.as_str(), &path, &query);
     Ok(Json(MessagePage {
         meta: page.meta,
-        messages: page.items,
+        messages: page.items.iter().map(|m| shown(&core, m)).collect(),
     }))
 }
 
@@ -301,9 +325,12 @@ async fn fetch_message(
 ) -> Result<Json<Message>, ApiReply> {
     live_only(&core, &headers, &account)?;
     let sid = message_sid(&file, &uri)?;
-    let state = core.state();
-    let record = state.find(&sid).ok_or_else(|| resource_not_found(&uri))?;
-    Ok(Json(shown(&core, record)))
+    let message = {
+        let state = core.state();
+        let record = state.find(&sid).ok_or_else(|| resource_not_found(&uri))?;
+        record.message.clone()
+    };
+    Ok(Json(shown(&core, &message)))
 }
 
 /// `POST /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`: redact or cancel.
@@ -353,18 +380,21 @@ async fn update_message(
         return Err(ApiError::new(30409, 400, "This message cannot be canceled").into());
     }
     if cancel {
-        record.message.status = MessageStatus::Canceled;
-        record.message.date_updated = now.clone();
+        let m = record.message_mut();
+        m.status = MessageStatus::Canceled;
+        m.date_updated = now.clone();
     }
     if redact {
-        record.message.body = String::new();
-        record.message.date_updated = now;
+        let m = record.message_mut();
+        m.body = String::new();
+        m.date_updated = now;
     }
-    let shown = shown(&core, record);
+    let message = record.message.clone();
     if cancel {
         crate::delivery::cancel(&mut state, &sid);
     }
-    Ok(Json(shown))
+    drop(state);
+    Ok(Json(shown(&core, &message)))
 }
 
 /// `DELETE /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`: 204 with an empty body.

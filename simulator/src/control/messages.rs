@@ -1,19 +1,20 @@
-//! `GET /_sim/messages`, `POST /_sim/inbound`, `POST /_sim/sms_url` and `POST /_sim/reset` (see
+//! `GET /_sim/messages` (paged), `POST /_sim/inbound`, `POST /_sim/sms_url` and `POST /_sim/reset` (see
 //! the table in [`super`]).
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, Query, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use twilio_wire::loopback::media_type;
 use twilio_wire::message::Message;
+use twilio_wire::sid::MessageSid;
 
 use super::{body_bytes, e164, error, ControlError, ControlJson, FORM};
-use crate::state::SimState;
-use crate::{handsets, numbers, Core, SimError};
+use crate::{handsets, Core, SimError};
 
 /// The routes of this module.
 pub(super) fn router() -> Router<Arc<Core>> {
@@ -38,6 +39,8 @@ fn reset_core(core: &Core) {
     core.state().reset();
     core.api_faults.clear();
     core.api_faults.reseed(0);
+    // The old store is dropped by now; without this the process stays at its high-water mark.
+    crate::memory::give_back();
 }
 
 async fn reset(State(core): State<Arc<Core>>) -> StatusCode {
@@ -45,63 +48,138 @@ async fn reset(State(core): State<Arc<Core>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-#[derive(Debug, Deserialize)]
+/// Messages per answer of `GET /_sim/messages` when `limit` is not given.
+pub(crate) const DEFAULT_LIMIT: usize = 1000;
+/// The largest `limit` of `GET /_sim/messages`.
+pub(crate) const MAX_LIMIT: usize = 10_000;
+
+/// One answer of `GET /_sim/messages`.
+#[derive(Debug, Serialize)]
+struct MessagesPage {
+    /// The messages, oldest first, each marked whether Twilio itself sent it.
+    messages: Vec<LoggedMessage>,
+    /// The path of the next answer (`/_sim/messages?…&after=SID&limit=N`), `null` after the last.
+    next: Option<String>,
+}
+
+/// The query of `GET /_sim/messages`: `to`, `after` and `limit`, each at most once.
+#[derive(Debug, PartialEq, Eq)]
 struct MessagesQuery {
     to: Option<String>,
+    after: u64,
+    limit: usize,
+}
+
+impl MessagesQuery {
+    /// Reads `query` (form-encoded; a `+` that was not percent-encoded arrives as a space and a
+    /// leading space of `to` is read back as `+`).
+    ///
+    /// # Errors
+    /// The reason, naming the parameter and what was expected: an unknown parameter, a
+    /// repeated one, `after` not a message SID, `limit` not an integer in 1..=10000.
+    fn parse(query: Option<&str>) -> Result<MessagesQuery, String> {
+        let mut q = MessagesQuery {
+            to: None,
+            after: 0,
+            limit: DEFAULT_LIMIT,
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for (name, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+            if seen.iter().any(|n| *n == name) {
+                return Err(format!("'{name}' is given twice; give it once"));
+            }
+            seen.push(name.to_string());
+            match name.as_ref() {
+                "to" => {
+                    q.to = Some(match value.strip_prefix(' ') {
+                        Some(rest) => format!("+{rest}"),
+                        None => value.into_owned(),
+                    })
+                }
+                "after" => {
+                    let sid = MessageSid::parse(&value).map_err(|_| {
+                        format!(
+                            "after '{value}' is not a message SID; expected SM or MM followed by \
+                             32 hexadecimal digits, the last SID of the previous answer"
+                        )
+                    })?;
+                    // Every SID the simulator hands out fits; a larger one is past them all.
+                    q.after = u64::try_from(sid.number()).unwrap_or(u64::MAX);
+                }
+                "limit" => {
+                    q.limit = value
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=MAX_LIMIT).contains(n))
+                        .ok_or_else(|| {
+                            format!(
+                                "limit '{value}' is not a number of messages from 1 to {MAX_LIMIT}"
+                            )
+                        })?;
+                }
+                other => {
+                    return Err(format!(
+                        "unknown parameter '{other}'; expected to, after and limit"
+                    ))
+                }
+            }
+        }
+        Ok(q)
+    }
+
+    /// The path of the answer after the one that ended with message `last`.
+    fn next(&self, last: &MessageSid) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if let Some(to) = &self.to {
+            query.append_pair("to", to);
+        }
+        query
+            .append_pair("after", last.as_str())
+            .append_pair("limit", &self.limit.to_string());
+        format!("/_sim/messages?{}", query.finish())
+    }
 }
 
 /// One entry of `GET /_sim/messages`: the Message resource, and whether Twilio itself sent it
 /// (a STOP/START/HELP auto-reply of `optout`, not one of the account's messages).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize)]
 struct LoggedMessage {
     #[serde(flatten)]
-    message: Message,
+    message: Arc<Message>,
     twilio_reply: bool,
 }
 
-/// The account's retained messages and Twilio's retained auto-replies, sent to `to` if given
-/// (compared as given and in E.164), oldest (lowest SID counter) first.
-fn message_log(state: &SimState, to: Option<&str>) -> Vec<LoggedMessage> {
-    let wanted = to.map(|to| (to.to_owned(), numbers::normalise(to)));
-    let kept = |m: &&Message| {
-        wanted
-            .as_ref()
-            .is_none_or(|(given, normal)| m.to == *given || m.to == *normal)
-    };
-    let logged = |twilio_reply: bool| {
-        move |m: &Message| LoggedMessage {
-            message: m.clone(),
-            twilio_reply,
+/// `GET /_sim/messages[?to=E164][&after=SID][&limit=N]`: see the table in [`super`]. The
+/// account's retained messages and Twilio's retained auto-replies (marked `twilio_reply`),
+/// merged by SID counter. Under the state lock it only picks the page's messages (shared
+/// pointers); serialising happens after.
+async fn list_messages(State(core): State<Arc<Core>>, uri: axum::http::Uri) -> Response {
+    let query = match MessagesQuery::parse(uri.query()) {
+        Ok(q) => q,
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(serde_json::json!({ "error": e })),
+            )
+                .into_response()
         }
     };
-    let mut log: Vec<LoggedMessage> = state
-        .records()
-        .map(|r| &r.message)
-        .filter(kept)
-        .map(logged(false))
-        .chain(
-            state
-                .optout
-                .auto_replies
-                .iter()
-                .filter(kept)
-                .map(logged(true)),
-        )
-        .collect();
-    // SIDs share one counter; order by it (the hex digits), whatever the SM/MM prefix.
-    log.sort_by(|a, b| a.message.sid.as_str()[2..].cmp(&b.message.sid.as_str()[2..]));
-    log
-}
-
-async fn list_messages(
-    State(core): State<Arc<Core>>,
-    Query(query): Query<MessagesQuery>,
-) -> Json<Vec<LoggedMessage>> {
-    let to = query.to.map(|to| match to.strip_prefix(' ') {
-        Some(rest) => format!("+{rest}"),
-        None => to,
-    });
-    Json(message_log(&core.state(), to.as_deref()))
+    let (messages, more) = {
+        let state = core.state();
+        let (page, more) = state.messages_page(query.to.as_deref(), query.after, query.limit);
+        let logged: Vec<LoggedMessage> = page
+            .into_iter()
+            .map(|m| LoggedMessage {
+                twilio_reply: state.optout.auto_replies.iter().any(|r| r.sid == m.sid),
+                message: m,
+            })
+            .collect();
+        (logged, more)
+    };
+    let next = more
+        .then(|| messages.last().map(|m| query.next(&m.message.sid)))
+        .flatten();
+    Json(MessagesPage { messages, next }).into_response()
 }
 
 /// The body of `POST /_sim/inbound`: JSON `{"from", "to", "body"?, "media_urls"?}`, or a
@@ -254,27 +332,102 @@ mod tests {
 
         post_form(&sim, "To=%2B14155552671&From=%2B14155550100&Body=back").await;
         for query in ["?to=%2B14155552671", "?to=+14155552671"] {
-            let list: Vec<Message> = http
-                .get(format!("{}/_sim/messages{query}", sim.base_url()))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let page = get_page(&sim, query).await;
+            let list: Vec<Message> = serde_json::from_value(page["messages"].clone()).unwrap();
             assert_eq!(list.len(), 1, "{query}");
             assert_eq!(list[0].body, "back");
+            assert_eq!(page["next"], Value::Null);
         }
-        let all: Vec<Message> = http
-            .get(format!("{}/_sim/messages", sim.base_url()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page = get_page(&sim, "").await;
+        let all: Vec<Message> = serde_json::from_value(page["messages"].clone()).unwrap();
         assert_eq!(all, sim.messages());
         assert_eq!(all.len(), 2);
+    }
+
+    /// `GET /_sim/messages{query}`, answered 200: its JSON.
+    async fn get_page(sim: &crate::Simulator, query: &str) -> Value {
+        let resp = reqwest::get(format!("{}/_sim/messages{query}", sim.base_url()))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{query}");
+        resp.json().await.unwrap()
+    }
+
+    /// Follows `next` from `first` to the end: the SIDs' numbers and the pages' sizes.
+    async fn walk(sim: &crate::Simulator, first: &str) -> (Vec<u128>, Vec<usize>) {
+        let (mut sids, mut sizes) = (Vec::new(), Vec::new());
+        let mut query = first.to_owned();
+        loop {
+            let page = get_page(sim, &query).await;
+            let list: Vec<Message> = serde_json::from_value(page["messages"].clone()).unwrap();
+            sizes.push(list.len());
+            sids.extend(list.iter().map(|m| m.sid.number()));
+            match page["next"].as_str() {
+                Some(next) => query = next.strip_prefix("/_sim/messages").unwrap().to_owned(),
+                None => return (sids, sizes),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn messages_come_in_pages_with_a_next_cursor() {
+        let sim = start_sim(&[SHOP]).await;
+        for i in 0..7 {
+            let to = if i % 2 == 0 { HANDSET } else { "+14155552672" };
+            let form = format!(
+                "To={}&From=%2B14155550100&Body=m{i}",
+                to.replace('+', "%2B")
+            );
+            assert_eq!(post_form(&sim, &form).await.status(), 201);
+        }
+        let (sids, sizes) = walk(&sim, "?limit=3").await;
+        assert_eq!(sids, [1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(sizes, [3, 3, 1]);
+        let page = get_page(&sim, "?limit=3").await;
+        assert_eq!(
+            page["next"],
+            "/_sim/messages?after=SM00000000000000000000000000000003&limit=3"
+        );
+        // `to` pages through that handset's messages only, and `next` keeps it.
+        let (sids, sizes) = walk(&sim, "?to=%2B14155552671&limit=2").await;
+        assert_eq!(sids, [1, 3, 5, 7]);
+        assert_eq!(sizes, [2, 2]);
+        let page = get_page(&sim, "?to=%2B14155552671&limit=2").await;
+        assert_eq!(
+            page["next"],
+            "/_sim/messages?to=%2B14155552671&after=SM00000000000000000000000000000003&limit=2"
+        );
+        // `after` starts past a SID; the default limit takes everything here.
+        let (sids, _) = walk(&sim, "?after=SM00000000000000000000000000000005").await;
+        assert_eq!(sids, [6, 7]);
+        let (sids, _) = walk(&sim, "?after=MM00000000000000000000000000000007").await;
+        assert!(sids.is_empty());
+    }
+
+    #[tokio::test]
+    async fn bad_paging_parameters_are_refused_with_the_reason() {
+        let sim = start_sim(&[SHOP]).await;
+        for (query, says) in [
+            (
+                "?limit=0",
+                "limit '0' is not a number of messages from 1 to 10000",
+            ),
+            ("?limit=10001", "from 1 to 10000"),
+            ("?limit=ten", "limit 'ten'"),
+            ("?after=SM12", "after 'SM12' is not a message SID"),
+            (
+                "?page=2",
+                "unknown parameter 'page'; expected to, after and limit",
+            ),
+            ("?limit=1&limit=2", "'limit' is given twice"),
+        ] {
+            let resp = reqwest::get(format!("{}/_sim/messages{query}", sim.base_url()))
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 400, "{query}");
+            let v: Value = resp.json().await.unwrap();
+            assert!(v["error"].as_str().unwrap().contains(says), "{query}: {v}");
+        }
     }
 
     #[tokio::test]
@@ -422,12 +575,8 @@ mod tests {
         let log = |query: &'static str| {
             let url = format!("{}/_sim/messages{query}", sim.base_url());
             async move {
-                reqwest::get(url)
-                    .await
-                    .unwrap()
-                    .json::<Vec<Value>>()
-                    .await
-                    .unwrap()
+                let page: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+                page["messages"].as_array().unwrap().clone()
             }
         };
         let all = log("").await;

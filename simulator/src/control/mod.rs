@@ -4,7 +4,7 @@
 //!
 //! | route | body | answer | Rust | module |
 //! |---|---|---|---|---|
-//! | `GET /_sim/messages[?to=E164]` | | 200 + `[Message… + "twilio_reply"]`, oldest first | [`crate::Simulator::messages_to`], [`crate::Simulator::messages`] | `messages` |
+//! | `GET /_sim/messages[?to=E164][&after=SID][&limit=N]` | | 200 + `{"messages": [Message… + "twilio_reply"], "next"}`, oldest first | [`crate::Simulator::messages_to`], [`crate::Simulator::messages_after`] | `messages` |
 //! | `POST /_sim/inbound` | `{"from", "to", "body"?, "media_urls"?}` or the form `From=&To=&Body=&MediaUrl=` | 200 + `{"sid", "http_status", "body"}` | [`crate::Simulator::send_inbound`] | `messages` |
 //! | `POST /_sim/sms_url` | `{"url"}` | 200 + the same | [`crate::Simulator::set_sms_url`] | `messages` |
 //! | `POST /_sim/reset` | none | 204 | [`crate::Simulator::reset`] | `messages` |
@@ -33,13 +33,20 @@
 //!
 //! Routes:
 //!
-//! * `GET /_sim/messages?to=E164`: the retained Message resources sent to `to`, oldest first;
-//!   without `to`, every retained message (see [`crate::SimConfig::retain`]). A `+` that was not
-//!   percent-encoded arrives as a space; a leading space is read back as `+`. Each entry is the
-//!   Message resource plus `"twilio_reply"`: `true` for Twilio's own STOP/START/HELP replies
-//!   (see `optout`), which take a MessageSid of the shared counter but are not the account's
-//!   messages: Twilio's REST API neither lists them nor finds them (fetch answers 404 / 20404,
-//!   as §7 says they are "not stored as your messages"); `false` for the account's messages.
+//! * `GET /_sim/messages?to=E164&after=SID&limit=N`: a page of the retained Message resources
+//!   (see [`crate::SimConfig::retain`]) sent to `to`, or without `to` of every retained
+//!   message, with Twilio's opt-out auto-replies merged in, oldest first, from the first whose SID
+//!   counter is above `after`'s (default: the first), at most `limit` (default 1,000, at most
+//!   10,000): `{"messages": [...], "next": "/_sim/messages?…&after=SM…&limit=N"}`, `next` being
+//!   `null` on the last page. A page costs O(log n + limit) however many are retained, and the
+//!   state lock is not held while it is serialised. 400 + `{"error"}` for an unknown or
+//!   repeated parameter, an `after` that is not `SM`/`MM` + 32 hex, a `limit` outside
+//!   1..=10,000. A `+` that was not percent-encoded arrives as a space; a leading space of `to`
+//!   is read back as `+`. (Until this page format it answered a bare array of every message.)
+//!   Each entry is the Message resource plus `"twilio_reply"`: `true` for Twilio's own
+//!   STOP/START/HELP replies (see `optout`), which take a MessageSid of the shared counter but
+//!   are not the account's messages: Twilio's REST API neither lists them nor finds them (fetch
+//!   answers 404 / 20404, as §7 says they are "not stored as your messages").
 //! * `POST /_sim/inbound` with `{"from", "to", "body", "media_urls"}` (`body` and `media_urls`
 //!   optional; unknown keys refused), or a Twilio-style form `From`, `To`, `Body`, `MediaUrl`
 //!   (repeatable): a handset texts the account. 400 + `{"error"}` without an SMS URL (the message
