@@ -1844,6 +1844,24 @@ impl Drop for Driver {
     }
 }
 
+/// A headless Chromium session through `driver`, with its profile in `profile`.
+async fn browser(driver: &Driver, profile: &Path) -> fantoccini::Client {
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": chromium().unwrap(),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
+                     format!("--user-data-dir={}", profile.display())],
+        }
+    }))
+    .unwrap();
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    fantoccini::ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("connect to chromedriver")
+}
+
 /// Waits (up to 20 s, polling the page) until `css` matches an element whose text contains
 /// `text`; answers that text.
 async fn wait_text(c: &fantoccini::Client, css: &str, text: &str) -> String {
@@ -1904,20 +1922,7 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
     let rt = runtime();
     let base = serve.base.clone();
     let (load, reply_time, png) = rt.block_on(async {
-        let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chromium().unwrap(),
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
-                         format!("--user-data-dir={}", dir.join("profile").display())],
-            }
-        }))
-        .unwrap();
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let c = fantoccini::ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&driver.url)
-            .await
-            .expect("connect to chromedriver");
+        let c = browser(&driver, &dir.join("profile")).await;
         let started = std::time::Instant::now();
         c.goto(&base).await.unwrap();
         wait_text(&c, "#agent", "alice").await;
@@ -1961,16 +1966,28 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
         wait_text(&c, "#thread li", "unsubscribed").await;
         type_into(&c, "#reply-body", "Are you still there?").await;
         click(&c, "#reply-send").await;
-        wait_text(&c, "#conv-messages li", "failed — 21610: Attempt to send to unsubscribed recipient").await;
-        wait_text(&c, "#workspace-feedback", "The recipient replied STOP to this number").await;
+        wait_text(
+            &c,
+            "#conv-messages li",
+            "failed — 21610: Attempt to send to unsubscribed recipient",
+        )
+        .await;
+        wait_text(
+            &c,
+            "#workspace-feedback",
+            "The recipient replied STOP to this number",
+        )
+        .await;
 
         // Click a wire event: its raw Twilio request and the signature check.
-        c.find(fantoccini::Locator::Css("#timeline li[data-kind=\"webhook_in\"]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        c.find(fantoccini::Locator::Css(
+            "#timeline li[data-kind=\"webhook_in\"]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
         wait_text(&c, "#timeline pre", "X-Twilio-Signature").await;
 
         let png = c.screenshot().await.unwrap();
@@ -2458,20 +2475,7 @@ fn the_sim_inspector_shows_messages_and_deliveries_as_they_happen_in_a_real_brow
             .await
             .unwrap();
         assert_eq!(inbound.status(), 200);
-        let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chromium().unwrap(),
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
-                         format!("--user-data-dir={}", dir.join("profile").display())],
-            }
-        }))
-        .unwrap();
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let c = fantoccini::ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&driver.url)
-            .await
-            .expect("connect to chromedriver");
+        let c = browser(&driver, &dir.join("profile")).await;
         c.goto(&format!("{base}/")).await.unwrap();
         wait_text(&c, "#messages", "Is my order <late>?").await;
         wait_text(&c, "#deliveries", "inbound webhook for").await;
