@@ -268,9 +268,7 @@ fn friendly_name(params: &[(String, String)]) -> Result<Option<String>, ApiError
 
 /// The key SID of a `{Sid}.json` path segment.
 fn key_sid(file: &str, uri: &Uri) -> Result<KeySid, ApiError> {
-    file.strip_suffix(".json")
-        .and_then(|s| KeySid::parse(s).ok())
-        .ok_or_else(|| resource_not_found(uri))
+    crate::api::respond::sid_of(file, uri, KeySid::parse)
 }
 
 /// `POST …/Keys.json`.

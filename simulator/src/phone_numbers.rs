@@ -382,9 +382,7 @@ pub(crate) fn router() -> Router<Arc<Core>> {
 
 /// The PN SID of a `{Sid}.json` path segment.
 fn pn_sid(file: &str, uri: &Uri) -> Result<PhoneNumberSid, ApiError> {
-    file.strip_suffix(".json")
-        .and_then(|s| PhoneNumberSid::parse(s).ok())
-        .ok_or_else(|| resource_not_found(uri))
+    crate::api::respond::sid_of(file, uri, PhoneNumberSid::parse)
 }
 
 /// The digits of `s`.

@@ -261,9 +261,7 @@ fn shown(core: &Core, message: &Message) -> Message {
 
 /// The message SID of a `{Sid}.json` path segment.
 fn message_sid(file: &str, uri: &Uri) -> Result<MessageSid, ApiError> {
-    file.strip_suffix(".json")
-        .and_then(|s| MessageSid::parse(s).ok())
-        .ok_or_else(|| resource_not_found(uri))
+    crate::api::respond::sid_of(file, uri, MessageSid::parse)
 }
 
 /// `GET /2010-04-01/Accounts/{AccountSid}/Messages.json`: filters `To`, `From`, `DateSent`,

@@ -130,6 +130,21 @@ pub(crate) fn live_only_v1(core: &Core, headers: &HeaderMap) -> Result<(), ApiEr
     live_only(core, headers, account)
 }
 
+/// The SID of a `{Sid}.json` path segment (`SM…`, `SK…`, `PN…` + 32 hex), read by `parse`.
+///
+/// # Errors
+/// 404 / 20404 ([`resource_not_found`]) when the segment lacks `.json` or `parse` refuses it,
+/// as Twilio answers a malformed SID.
+pub(crate) fn sid_of<T, E>(
+    file: &str,
+    uri: &Uri,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, ApiError> {
+    file.strip_suffix(".json")
+        .and_then(|s| parse(s).ok())
+        .ok_or_else(|| resource_not_found(uri))
+}
+
 /// 404 / 20404 for `uri`, with Twilio's wording.
 pub(crate) fn resource_not_found(uri: &Uri) -> ApiError {
     ApiError::new(
