@@ -7,24 +7,26 @@
 //!   is `migration7.sql` (work items remember timed-out offers apart from rejections), 8 is
 //!   `migration8.sql` (timers remember when they settled, for audits; indexes for audits and the
 //!   tick), 9 is `migration9.sql` (indexes for the inbound path's look-ups), 10 is `migration10.sql`
-//!   (`convsms serve`'s state, journal and timeline events).
+//!   (`convsms serve`'s state, journal and timeline events), 11 is `migration11.sql` (an index
+//!   on `sys_user.name` for look-ups by name).
 //! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's
 //!   generic read of any table.
 //! - `audit`: reads only audits need (the soak's invariants): what changed since a time, sends in
 //!   flight, timers with their settle times, closed interactions.
 //! - File databases use WAL with `synchronous = NORMAL` and a checkpoint every 4,000 pages;
-//!   scenarios use a fresh in-memory database each.
+//!   scenarios use a fresh in-memory database each. A batch run can group its writes' commits
+//!   ([`SqliteStore::open_grouped`]). Statement journals live in memory (`temp_store`).
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
 //! - Queries are prepared once per connection (rusqlite's statement cache, through `Tx`).
-//! - Every engine operation runs in one transaction ([`SqliteStore::write`]), so a refused request
-//!   leaves nothing half-written.
+//! - Every engine operation runs in one transaction ([`SqliteStore::write`]: a savepoint, prepared
+//!   once like the queries), so a refused request leaves nothing half-written.
 
 use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, Row, Transaction};
+use rusqlite::{Connection, Row};
 
 use crate::domain::delivery::DeliveryStatus;
 use crate::domain::model::*;
@@ -57,11 +59,15 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration8.sql"),
     include_str!("migration9.sql"),
     include_str!("migration10.sql"),
+    include_str!("migration11.sql"),
 ];
 
 /// WAL pages after which a commit checkpoints the WAL into the database file (SQLite's
 /// `wal_autocheckpoint`; its default is 1,000).
 pub const WAL_AUTOCHECKPOINT_PAGES: u32 = 4_000;
+
+/// The page cache of a group-commit store, KiB (SQLite's default is 2,000).
+const GROUP_CACHE_KIB: i64 = 65_536;
 
 /// How many prepared statements a connection keeps: more than the store has queries.
 const STATEMENT_CACHE_CAPACITY: usize = 256;
@@ -75,6 +81,16 @@ pub struct SqliteStore {
     /// Rows changed by committed [`SqliteStore::write`]s (SQLite's `total_changes`, counted per
     /// committed transaction).
     committed: std::sync::atomic::AtomicU64,
+    /// Group commit ([`SqliteStore::open_grouped`]): how many writes share one SQLite commit, and
+    /// how many the open one holds. `None`: every write commits.
+    group: Option<Group>,
+}
+
+/// Group commit: [`SqliteStore::write`]s run as savepoints inside one long SQLite transaction,
+/// committed every `every` writes, at [`SqliteStore::flush`] and when the store is dropped.
+struct Group {
+    every: u32,
+    pending: std::sync::atomic::AtomicU32,
 }
 
 impl SqliteStore {
@@ -100,6 +116,50 @@ impl SqliteStore {
         Self::init(conn)
     }
 
+    /// Like [`SqliteStore::open`], with group commit: up to `writes_per_commit` (≥ 1) writes
+    /// share one SQLite commit, the way a database batches the commits of many clients into one
+    /// log write. Each [`SqliteStore::write`] is still all or nothing (a savepoint, rolled back
+    /// when it fails) and every later read sees it; what a crash of the process can lose grows
+    /// from nothing to the writes since the last commit. For a batch job whose database is a
+    /// record to read afterwards (`convsms soak --db`), not for a server that acknowledges
+    /// requests: the last group is committed by [`SqliteStore::flush`] or when the store is
+    /// dropped. The page cache grows to 64 MiB so that a group's pages stay in memory until
+    /// its commit writes each once.
+    ///
+    /// # Errors
+    /// As [`SqliteStore::open`].
+    pub fn open_grouped(
+        path: impl AsRef<Path>,
+        writes_per_commit: u32,
+    ) -> Result<Self, StoreError> {
+        let mut store = Self::open(path)?;
+        store
+            .lock()
+            .pragma_update(None, "cache_size", -GROUP_CACHE_KIB)?;
+        store.group = Some(Group {
+            every: writes_per_commit.max(1),
+            pending: std::sync::atomic::AtomicU32::new(0),
+        });
+        Ok(store)
+    }
+
+    /// Commits the writes of a group-commit store ([`SqliteStore::open_grouped`]) that are not
+    /// committed yet; nothing to do for any other store.
+    ///
+    /// # Errors
+    /// SQLite cannot commit (a full disk, for example); the writes stay in the open transaction.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        let Some(group) = &self.group else {
+            return Ok(());
+        };
+        let conn = self.lock();
+        if !conn.is_autocommit() {
+            conn.execute_batch("COMMIT")?;
+        }
+        group.pending.store(0, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
     /// A fresh private in-memory database (one per scenario).
     ///
     /// # Errors
@@ -110,6 +170,9 @@ impl SqliteStore {
 
     fn init(mut conn: Connection) -> Result<Self, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Statement and savepoint journals (what a failing statement or write rolls back to)
+        // live in memory, not in temporary files written on every nested change.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Every query of the store is prepared once and kept (`Tx` prepares through the cache):
         // room for all of them, so that none is parsed again.
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
@@ -123,6 +186,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             committed: std::sync::atomic::AtomicU64::new(0),
+            group: None,
         })
     }
 
@@ -149,7 +213,9 @@ impl SqliteStore {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs `f` in one transaction, committed only when `f` returns `Ok`.
+    /// Runs `f` in one transaction, committed only when `f` returns `Ok` (rolled back, leaving
+    /// nothing, when it returns `Err` or panics). In a group-commit store it is a savepoint of
+    /// the group's transaction, which commits every `writes_per_commit` writes.
     ///
     /// # Errors
     /// Whatever `f` returns, or a store error converted into `E`.
@@ -157,18 +223,30 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut conn = self.lock();
+        let conn = self.lock();
+        if self.group.is_some() && conn.is_autocommit() {
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+        }
         let before = conn.total_changes();
         let out = {
-            let tx = Tx(conn.transaction()?);
-            let out = f(&tx)?;
-            let Tx(tx) = tx;
-            tx.commit()?;
+            let scope = Scope::begin(&conn)?;
+            let out = f(&Tx(&conn))?;
+            scope.release()?;
             out
         };
         let changed = conn.total_changes().saturating_sub(before);
         self.committed
             .fetch_add(changed, std::sync::atomic::Ordering::SeqCst);
+        if let Some(group) = &self.group {
+            let pending = group
+                .pending
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                + 1;
+            if pending >= group.every {
+                conn.execute_batch("COMMIT")?;
+                group.pending.store(0, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
         Ok(out)
     }
 
@@ -180,9 +258,66 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut conn = self.lock();
-        let tx = Tx(conn.transaction()?);
-        f(&tx)
+        let conn = self.lock();
+        let _scope = Scope::begin(&conn)?;
+        f(&Tx(&conn))
+    }
+}
+
+/// A savepoint through the statement cache: outside a transaction it is `BEGIN DEFERRED` and its
+/// release a commit, inside the group's transaction a nested one. Dropped without
+/// [`Scope::release`] (an error, a panic, or a read), it rolls back to where it began.
+///
+/// rusqlite's `Transaction` and `Savepoint` parse their `BEGIN`/`SAVEPOINT`/`RELEASE` text on
+/// every use; these three statements are prepared once per connection, like every query.
+struct Scope<'c> {
+    conn: &'c Connection,
+    released: bool,
+}
+
+impl<'c> Scope<'c> {
+    fn begin(conn: &'c Connection) -> Result<Self, StoreError> {
+        conn.prepare_cached("SAVEPOINT convsms_write")?
+            .execute([])?;
+        Ok(Scope {
+            conn,
+            released: false,
+        })
+    }
+
+    fn release(mut self) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("RELEASE convsms_write")?
+            .execute([])?;
+        self.released = true;
+        Ok(())
+    }
+}
+
+impl Drop for Scope<'_> {
+    fn drop(&mut self) {
+        if self.released {
+            return;
+        }
+        for sql in ["ROLLBACK TO convsms_write", "RELEASE convsms_write"] {
+            if let Err(e) = self
+                .conn
+                .prepare_cached(sql)
+                .and_then(|mut st| st.execute([]).map(|_| ()))
+            {
+                tracing::error!(error = %e, sql, "ending a store transaction failed");
+            }
+        }
+    }
+}
+
+impl Drop for SqliteStore {
+    /// Commits a group-commit store's last group; a failure is logged (there is no one to
+    /// return it to), and SQLite rolls the group back.
+    fn drop(&mut self) {
+        if let Err(e) = self.flush() {
+            tracing::error!(error = %e, "committing the last group of writes failed");
+        }
     }
 }
 
@@ -202,7 +337,7 @@ pub struct RetryRow {
 }
 
 /// An open transaction with the engine's queries.
-pub struct Tx<'c>(pub(crate) Transaction<'c>);
+pub struct Tx<'c>(pub(crate) &'c Connection);
 
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -354,6 +489,7 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::OptionalExtension as _;
 
     #[test]
     fn migrates_a_file_database_once_in_wal_mode() {
@@ -385,6 +521,90 @@ mod tests {
         assert_eq!(checkpoint, WAL_AUTOCHECKPOINT_PAGES);
         assert_eq!(s.read(|tx| tx.property("x")).unwrap().as_deref(), Some("1"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// What another connection (another process) sees of property `name` in the file `path`.
+    fn seen_elsewhere(path: &Path, name: &str) -> Option<String> {
+        let other = Connection::open(path).unwrap();
+        other
+            .query_row(
+                "SELECT value FROM sys_properties WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap()
+    }
+
+    #[test]
+    fn group_commit_commits_every_n_writes_at_flush_and_at_drop_and_rolls_back_one_write() {
+        let dir = std::env::temp_dir().join(format!("convsms-group-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("g.sqlite");
+        let _ = std::fs::remove_file(&path);
+        {
+            let s = SqliteStore::open_grouped(&path, 3).unwrap();
+            s.write(|tx| tx.set_property("a", "1")).unwrap();
+            let failed: Result<(), StoreError> = s.write(|tx| {
+                tx.set_property("half", "written")?;
+                Err(rusqlite::Error::QueryReturnedNoRows)
+            });
+            assert!(failed.is_err());
+            s.write(|tx| tx.set_property("b", "2")).unwrap();
+            assert_eq!(s.read(|tx| tx.property("b")).unwrap().as_deref(), Some("2"));
+            assert_eq!(s.read(|tx| tx.property("half")).unwrap(), None);
+            assert_eq!(
+                seen_elsewhere(&path, "a"),
+                None,
+                "two writes: not committed yet"
+            );
+            s.write(|tx| tx.set_property("c", "3")).unwrap();
+            assert_eq!(
+                seen_elsewhere(&path, "a").as_deref(),
+                Some("1"),
+                "the third commits"
+            );
+            assert_eq!(seen_elsewhere(&path, "c").as_deref(), Some("3"));
+            assert_eq!(
+                seen_elsewhere(&path, "half"),
+                None,
+                "the failed write left nothing"
+            );
+            s.write(|tx| tx.set_property("d", "4")).unwrap();
+            s.flush().unwrap();
+            assert_eq!(
+                seen_elsewhere(&path, "d").as_deref(),
+                Some("4"),
+                "flush commits"
+            );
+            s.flush().unwrap();
+            s.write(|tx| tx.set_property("e", "5")).unwrap();
+            assert_eq!(seen_elsewhere(&path, "e"), None);
+        }
+        assert_eq!(
+            seen_elsewhere(&path, "e").as_deref(),
+            Some("5"),
+            "drop commits"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_write_that_panics_leaves_nothing_and_the_store_goes_on() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _: Result<(), StoreError> = s.write(|tx| {
+                tx.set_property("half", "written")?;
+                panic!("a bug mid-write");
+            });
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(s.read(|tx| tx.property("half")).unwrap(), None);
+        s.write(|tx| tx.set_property("after", "ok")).unwrap();
+        assert_eq!(
+            s.read(|tx| tx.property("after")).unwrap().as_deref(),
+            Some("ok")
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ use clap::{Args, ValueEnum};
 use convsms::domain::topic::TopicSet;
 use tokio::sync::broadcast;
 
-use crate::check::world::{epoch, ConvWorld, Hooks, Stack, Transport};
+use crate::check::world::{epoch, ConvWorld, Database, Hooks, Stack, Transport};
 use runner::Runner;
 
 /// Puts the API beside the engine's app (and the guard around both).
@@ -154,7 +154,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         provider: Some(timeline::provider_hook(notices.clone())),
         app: Some(timeline::app_hook(notices.clone(), mount)),
     };
-    let stack = Stack::start_hooked(topics, Transport::Http, Some(&args.db), None, hooks).await?;
+    let stack = Stack::start_hooked(
+        topics,
+        Transport::Http,
+        Database::File(&args.db),
+        None,
+        hooks,
+    )
+    .await?;
     let (generation, clock) = resume(&stack)?;
     let mut world = ConvWorld::on(stack);
     world.reseed(args.seed);

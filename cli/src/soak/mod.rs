@@ -42,7 +42,7 @@ use convsms::domain::work_assignment::Presence;
 use convsms::engine::{Attachment, ComposeRequest, ToField, CONVERSATIONAL_SMS};
 use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimError, WebhookFault};
 
-use crate::check::world::{Stack, Transport};
+use crate::check::world::{Database, Stack, Transport};
 use crate::partition::Partition;
 use audit::Auditor;
 use defect::Defect;
@@ -179,7 +179,8 @@ pub struct SoakArgs {
     #[arg(long, value_enum, default_value_t = Transport::Inproc)]
     pub transport: Transport,
     /// Keep the engine's database in this SQLite file (WAL) instead of memory; it must not
-    /// exist yet.
+    /// exist yet. A thousand writes share each commit (group commit); the last group is
+    /// committed when the run ends.
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
     /// Whether new conversations go to the virtual agent first (the project's greeting,
@@ -381,6 +382,11 @@ pub async fn soak_with(args: &SoakArgs, progress: Progress) -> anyhow::Result<Ou
     });
     s.progress.finish();
     let report = s.report(args, virtual_start, &violation, started)?;
+    // `--db`'s last group of writes, so the file holds the whole run for whoever reads it next.
+    s.stack
+        .store
+        .flush()
+        .context("committing the database's last writes")?;
     Ok(Outcome {
         report,
         violation,
@@ -466,8 +472,11 @@ impl Soak {
             Some(d) => Some(d),
             None => Defect::from_env()?,
         };
-        let stack =
-            Stack::start_with_defect(topics, args.transport, args.db.as_deref(), defect).await?;
+        let db = match &args.db {
+            Some(path) => Database::Grouped(path),
+            None => Database::Memory,
+        };
+        let stack = Stack::start_with_defect(topics, args.transport, db, defect).await?;
         let mut traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
         if let Some(p) = args.partition {
             traffic.keep_partition(p)?;

@@ -103,6 +103,22 @@ pub enum Transport {
     Inproc,
 }
 
+/// Where a [`Stack`] keeps the engine's database.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Database<'a> {
+    /// A fresh private in-memory database (scenarios).
+    #[default]
+    Memory,
+    /// This SQLite file (WAL), every write committed on its own (`convsms serve`).
+    File(&'a std::path::Path),
+    /// This SQLite file with group commit ([`SqliteStore::open_grouped`]): for a batch run
+    /// whose database is read afterwards (`convsms soak --db`).
+    Grouped(&'a std::path::Path),
+}
+
+/// How many writes share a commit in a [`Database::Grouped`] file.
+const WRITES_PER_COMMIT: u32 = 1_000;
+
 /// The public URL the engine has under [`Transport::Inproc`] (no socket listens there).
 const INPROC_ENGINE_URL: &str = "http://engine.inproc.invalid";
 
@@ -115,11 +131,11 @@ impl Stack {
     /// # Errors
     /// A port cannot be bound or the database cannot be created.
     pub(crate) async fn start(topics: TopicSet) -> anyhow::Result<Stack> {
-        Stack::start_with(topics, Transport::Http, None).await
+        Stack::start_with(topics, Transport::Http, Database::Memory).await
     }
 
-    /// Like [`Stack::start`], over `transport`, with the database in the SQLite file `db` (WAL;
-    /// created, or opened and migrated, when it exists) instead of memory, and the defect the
+    /// Like [`Stack::start`], over `transport`, with the database `db` (a file is created, or
+    /// opened and migrated when it exists), and the defect the
     /// environment variable [`crate::soak::defect::ENV`] names, if any (a harness self-test).
     ///
     /// # Errors
@@ -128,7 +144,7 @@ impl Stack {
     pub(crate) async fn start_with(
         topics: TopicSet,
         transport: Transport,
-        db: Option<&std::path::Path>,
+        db: Database<'_>,
     ) -> anyhow::Result<Stack> {
         let defect = Defect::from_env()?;
         Stack::start_with_defect(topics, transport, db, defect).await
@@ -142,7 +158,7 @@ impl Stack {
     pub(crate) async fn start_with_defect(
         topics: TopicSet,
         transport: Transport,
-        db: Option<&std::path::Path>,
+        db: Database<'_>,
         defect: Option<Defect>,
     ) -> anyhow::Result<Stack> {
         Stack::start_hooked(topics, transport, db, defect, Hooks::default()).await
@@ -157,14 +173,16 @@ impl Stack {
     pub(crate) async fn start_hooked(
         topics: TopicSet,
         transport: Transport,
-        db: Option<&std::path::Path>,
+        db: Database<'_>,
         defect: Option<Defect>,
         hooks: Hooks,
     ) -> anyhow::Result<Stack> {
         let clock = ManualClock::starting_at(epoch());
         let store = Arc::new(match db {
-            None => SqliteStore::open_in_memory().context("opening the database")?,
-            Some(path) => SqliteStore::open(path)
+            Database::Memory => SqliteStore::open_in_memory().context("opening the database")?,
+            Database::File(path) => SqliteStore::open(path)
+                .with_context(|| format!("opening the database {}", path.display()))?,
+            Database::Grouped(path) => SqliteStore::open_grouped(path, WRITES_PER_COMMIT)
                 .with_context(|| format!("opening the database {}", path.display()))?,
         });
         let sim = Simulator::start(
