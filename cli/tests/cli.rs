@@ -2007,11 +2007,13 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
     serve.kill();
 }
 
-/// A running `convsms sim --port 0 …` (stdout's first line read for the base URL, stderr
+/// A running `convsms sim --port 0 …` (its banner read from stdout, the base URL first, stderr
 /// collected on a thread); killed when dropped, stopped with SIGINT by [`SimProcess::stop`].
 struct SimProcess {
     child: std::process::Child,
     base_url: String,
+    /// The banner on stdout, through its last line ("… Ctrl-C to stop.").
+    banner: String,
     stderr: Option<std::thread::JoinHandle<String>>,
 }
 
@@ -2032,18 +2034,23 @@ impl SimProcess {
             text
         });
         let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        stdout.read_line(&mut first).unwrap();
-        // Keep reading stdout so the banner never blocks the server.
+        let mut banner = String::new();
+        while !banner.contains("Ctrl-C") {
+            if stdout.read_line(&mut banner).unwrap_or(0) == 0 {
+                break;
+            }
+        }
+        // Keep reading stdout so that nothing it prints later blocks the server.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        let base_url = first.trim().to_owned();
+        let base_url = banner.lines().next().unwrap_or("").trim().to_owned();
         assert!(
             base_url.starts_with("http://127.0.0.1:"),
-            "convsms sim printed {first:?} first"
+            "convsms sim printed {banner:?}"
         );
         SimProcess {
             child,
             base_url,
+            banner,
             stderr: Some(stderr),
         }
     }
@@ -2493,50 +2500,6 @@ fn the_sim_inspector_shows_messages_and_deliveries_as_they_happen_in_a_real_brow
     sim.stop();
 }
 
-/// A running `convsms sim --port 0 ARGS`, with its banner; killed when dropped.
-struct RunningSim {
-    child: std::process::Child,
-    base: String,
-    banner: String,
-}
-
-impl RunningSim {
-    fn start(args: &[&str]) -> RunningSim {
-        use std::io::BufRead;
-        let mut child = convsms()
-            .args(["sim", "--port", "0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start convsms sim");
-        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut banner = String::new();
-        while !banner.contains("Ctrl-C") {
-            let mut line = String::new();
-            if out.read_line(&mut line).unwrap_or(0) == 0 {
-                break;
-            }
-            banner.push_str(&line);
-        }
-        let base = banner.lines().next().unwrap_or("").trim().to_owned();
-        assert!(base.starts_with("http://127.0.0.1:"), "{banner}");
-        RunningSim {
-            child,
-            base,
-            banner,
-        }
-    }
-}
-
-impl Drop for RunningSim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn sim_takes_a_delivery_timing_and_a_retention_window() {
     let refused = |args: &[&str], what: &str| {
@@ -2576,7 +2539,7 @@ fn sim_takes_a_delivery_timing_and_a_retention_window() {
             "sending +0.5s, sent +1.5s, final +3.5s",
         ),
     ] {
-        let sim = RunningSim::start(args);
+        let sim = SimProcess::start(args, &[]);
         assert!(
             sim.banner
                 .contains(&format!("timing       {timing} after creation")),
@@ -2592,7 +2555,7 @@ fn sim_takes_a_delivery_timing_and_a_retention_window() {
 
     // Instant delivery and a window of 2: three messages created and flushed leave the newest
     // two, delivered, read in pages of one.
-    let sim = RunningSim::start(&["--timing", "instant", "--retain", "2"]);
+    let sim = SimProcess::start(&["--timing", "instant", "--retain", "2"], &[]);
     assert!(
         sim.banner.contains("retention    2 messages"),
         "{}",
@@ -2609,7 +2572,7 @@ fn sim_takes_a_delivery_timing_and_a_retention_window() {
             let resp = http
                 .post(format!(
                     "{}/2010-04-01/Accounts/{ac}/Messages.json",
-                    sim.base
+                    sim.base_url
                 ))
                 .basic_auth(ac, Some("0123456789abcdef0123456789abcdef"))
                 .form(&[
@@ -2623,7 +2586,7 @@ fn sim_takes_a_delivery_timing_and_a_retention_window() {
             assert_eq!(resp.status(), 201);
         }
         let flushed = http
-            .post(format!("{}/_sim/flush", sim.base))
+            .post(format!("{}/_sim/flush", sim.base_url))
             .header("Content-Type", "application/json")
             .send()
             .await
@@ -2633,7 +2596,7 @@ fn sim_takes_a_delivery_timing_and_a_retention_window() {
         let mut seen = Vec::new();
         loop {
             let page: serde_json::Value = http
-                .get(format!("{}{query}", sim.base))
+                .get(format!("{}{query}", sim.base_url))
                 .send()
                 .await
                 .unwrap()
