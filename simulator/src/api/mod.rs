@@ -53,12 +53,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use twilio_wire::message::{Direction, Message, MessageStatus, API_VERSION};
 use twilio_wire::page::MessagePage;
-use twilio_wire::sid::MessageSid;
+use twilio_wire::sid::{AccountSid, MessageSid};
 use twilio_wire::ApiError;
 
 use crate::body::FormParams;
 use crate::list::{page_of, DateFilter, ListQuery, Window};
 use crate::state::{ListFilter, NewMessage, Record, SimState};
+use crate::stored::StoredMessage;
 use crate::validate::Credentials;
 use crate::{media, validate, Core};
 
@@ -148,25 +149,24 @@ async fn create_message(
     } else {
         MessageStatus::Queued
     };
-    let mut message = SimState::new_message(
-        &core.account_sid,
-        NewMessage {
-            sid: sid.clone(),
-            direction: Direction::OutboundApi,
-            status,
-            from: request.from.as_deref().unwrap_or(""),
-            to: &request.to,
-            body: &request.body,
-            num_media: media.len(),
-            now,
-            sent: None,
-        },
-    );
-    message.from = request.from.clone();
+    let mut message = SimState::new_message(NewMessage {
+        sid: sid.clone(),
+        direction: Direction::OutboundApi,
+        status,
+        from: request.from.as_deref().unwrap_or(""),
+        to: &request.to,
+        body: &request.body,
+        num_media: media.len(),
+        now,
+        sent: None,
+    });
+    if request.from.is_none() {
+        message.from = None;
+    }
     message.messaging_service_sid = request.messaging_service_sid.clone();
     if status == MessageStatus::Scheduled && media.is_empty() {
         // Segments are counted when a scheduled message is sent (OAI scheduled SMS example).
-        message.num_segments = "0".to_owned();
+        message.num_segments = 0;
     }
     if let Some(at) = request.send_at {
         state.schedule(&sid, at);
@@ -196,7 +196,7 @@ async fn create_message(
             m.status = MessageStatus::Failed;
             m.error_code = Some(failure.code);
             m.error_message = Some(failure.message);
-            m.date_updated = twilio_wire::date::rfc2822(now);
+            m.date_updated = now;
         }
     }
     crate::delivery::schedule(&mut state, &sid, now);
@@ -206,21 +206,21 @@ async fn create_message(
     let dropped = state.take_dropped();
     drop(state);
     drop(dropped);
-    Ok(created(&message))
+    Ok(created(&core.account_sid, &message))
 }
 
 /// The 201 answer of a create: the message as JSON, serialised into a buffer of the usual size
 /// at once (axum's `Json` starts at 128 bytes and grows three times for a message).
-fn created(message: &Message) -> Response {
+fn created(account: &AccountSid, message: &StoredMessage) -> Response {
     let mut body = Vec::with_capacity(1024);
-    match serde_json::to_writer(&mut body, message) {
+    match serde_json::to_writer(&mut body, &message.shown(account, false)) {
         Ok(()) => (
             StatusCode::CREATED,
             [(header::CONTENT_TYPE, "application/json")],
             body,
         )
             .into_response(),
-        // A Message is plain strings and numbers: this cannot fail, but answer as Twilio would.
+        // A message is plain strings and numbers: this cannot fail, but answer as Twilio would.
         Err(e) => ApiReply(ApiError::new(
             20500,
             500,
@@ -234,27 +234,24 @@ fn created(message: &Message) -> Response {
 fn create_test_message(core: &Core, params: &[(String, String)]) -> Result<Response, ApiReply> {
     let request = validate::create_request(params, Credentials::Test)?;
     let with_media = !request.media_urls.is_empty();
-    let message = SimState::new_message(
-        &core.test_credentials.account_sid,
-        NewMessage {
-            sid: core.test_credentials.next_sid(with_media),
-            direction: Direction::OutboundApi,
-            status: MessageStatus::Queued,
-            from: request.from.as_deref().unwrap_or(""),
-            to: &request.to,
-            body: &request.body,
-            num_media: request.media_urls.len(),
-            now: core.clock.now(),
-            sent: None,
-        },
-    );
-    Ok(created(&message))
+    let message = SimState::new_message(NewMessage {
+        sid: core.test_credentials.next_sid(with_media),
+        direction: Direction::OutboundApi,
+        status: MessageStatus::Queued,
+        from: request.from.as_deref().unwrap_or(""),
+        to: &request.to,
+        body: &request.body,
+        num_media: request.media_urls.len(),
+        now: core.clock.now(),
+        sent: None,
+    });
+    Ok(created(&core.test_credentials.account_sid, &message))
 }
 
 /// A stored message as fetch, list and update show it: with `subresource_uris.feedback`. Call it
 /// after releasing the state lock: it copies the message.
-fn shown(core: &Core, message: &Message) -> Message {
-    let mut m = message.clone();
+fn shown(core: &Core, message: &StoredMessage) -> Message {
+    let mut m = message.wire(&core.account_sid);
     m.subresource_uris.feedback = Some(Message::feedback_uri_for(&core.account_sid, &m.sid));
     m
 }
@@ -302,7 +299,7 @@ async fn list_messages(
                 .items
                 .iter()
                 .map(|r| r.message.clone())
-                .collect::<Vec<Arc<Message>>>(),
+                .collect::<Vec<Arc<StoredMessage>>>(),
             more_before: window.more_before,
             more_after: window.more_after,
         }
@@ -347,7 +344,7 @@ async fn update_message(
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     };
-    let now = twilio_wire::date::rfc2822(core.clock.now());
+    let now = core.clock.now();
     let mut state = core.state();
     let record = state
         .find_mut(&sid)
@@ -380,7 +377,7 @@ async fn update_message(
     if cancel {
         let m = record.message_mut();
         m.status = MessageStatus::Canceled;
-        m.date_updated = now.clone();
+        m.date_updated = now;
     }
     if redact {
         let m = record.message_mut();
