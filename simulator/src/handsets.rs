@@ -152,7 +152,7 @@ pub(crate) async fn send_inbound(
             sent_at: None,
             status_callback: None,
             media,
-            inbound: Some(inbound.clone()),
+            inbound: Some(Box::new(inbound.clone())),
             // The webhook delivery below; `deliver` releases it.
             holds: 1,
         });
@@ -176,7 +176,7 @@ pub(crate) async fn redeliver_inbound(
                 ..
             }) => (
                 message.sid.clone(),
-                inbound.clone(),
+                (**inbound).clone(),
                 [message.from.clone().unwrap_or_default(), message.to.clone()],
             ),
             _ => return Err(SimError::UnknownInbound(sid.to_string())),
