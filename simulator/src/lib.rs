@@ -221,6 +221,10 @@ pub struct InboundDelivery {
 pub(crate) struct Core {
     pub(crate) account_sid: AccountSid,
     pub(crate) auth_token: String,
+    /// The `Authorization` header value of the live credentials as clients send it,
+    /// `Basic base64(AccountSid:AuthToken)`: the common request is authenticated by comparing
+    /// it, without decoding (`api::respond::authenticate`).
+    pub(crate) live_authorization: String,
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub(crate) base_url: String,
     pub(crate) clock: Arc<dyn SimClock>,
@@ -325,6 +329,10 @@ impl Simulator {
             source,
         })?;
         let core = Arc::new(Core {
+            live_authorization: api::respond::basic_authorization(
+                account_sid.as_str(),
+                &config.auth_token,
+            ),
             account_sid: account_sid.clone(),
             auth_token: config.auth_token,
             base_url: format!("http://{local}"),

@@ -497,6 +497,7 @@ mod tests {
     use super::*;
     use crate::test_support::*;
     use axum::http::header;
+    use base64::Engine as _;
     use serde_json::Value;
 
     const FROM: &str = "+14155550100";
@@ -693,6 +694,22 @@ mod tests {
             assert_error_shape(&v, 20003, 401);
         }
         assert!(sim.messages().is_empty());
+        // The live credentials written otherwise (scheme case, spacing) are decoded and pass.
+        let token = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            sim.account_sid(),
+            sim.auth_token()
+        ));
+        for value in [format!("basic {token}"), format!("Basic  {token} ")] {
+            let resp = http
+                .post(&url)
+                .header("Authorization", value.as_str())
+                .body(form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 201, "{value}");
+        }
     }
 
     #[tokio::test]
