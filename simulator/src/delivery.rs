@@ -395,8 +395,8 @@ fn callback_params(
         error_message: m.error_code.and(m.error_message.clone()),
         account_sid: account.clone(),
         messaging_service_sid: m.messaging_service_sid.clone(),
-        from: m.from.clone().unwrap_or_default(),
-        to: m.to.clone(),
+        from: m.from.as_deref().unwrap_or_default().to_owned(),
+        to: m.to.to_string(),
         api_version: API_VERSION.to_owned(),
         raw_dlr_done_date: final_receipt.then(|| raw_dlr_done_date(at)),
     }
@@ -561,7 +561,10 @@ fn apply_step(
         sid: m.sid.clone(),
         url,
         params: callback_params(m, account, at),
-        numbers: [m.from.clone().unwrap_or_default(), m.to.clone()],
+        numbers: [
+            m.from.as_deref().unwrap_or_default().to_owned(),
+            m.to.to_string(),
+        ],
     })
 }
 

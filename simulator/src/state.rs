@@ -561,9 +561,9 @@ impl SimState {
             date_created: m.now,
             date_updated: m.now,
             date_sent: m.sent,
-            body: m.body.to_owned(),
-            to: m.to.to_owned(),
-            from: Some(m.from.to_owned()),
+            body: m.body.into(),
+            to: m.to.into(),
+            from: Some(m.from.into()),
             messaging_service_sid: None,
             error_message: None,
         }

@@ -1,10 +1,10 @@
 //! A Message resource as the simulator stores it, [`StoredMessage`]: the fields that differ
 //! between messages, typed (dates as instants, counts as integers, the SID inline), with no
 //! copy of what every message of the account shares (`account_sid`, `api_version`, `uri`,
-//! `subresource_uris`, `price`, `price_unit`). A retained message costs one allocation for the
-//! record and one per text it carries (body, numbers), instead of about twenty strings; the
-//! §2.3 JSON is written from it on demand ([`StoredMessage::shown`]), byte for byte what
-//! [`twilio_wire::message::Message`] serialises, or the wire struct is built
+//! `subresource_uris`, `price`, `price_unit`), the numbers and a short body inline ([`Text`]).
+//! A retained message costs one allocation (two with a longer body), instead of about twenty
+//! strings; the §2.3 JSON is written from it on demand ([`StoredMessage::shown`]), byte for
+//! byte what [`twilio_wire::message::Message`] serialises, or the wire struct is built
 //! ([`StoredMessage::wire`]) for the Rust API and the pages.
 
 use chrono::{DateTime, Utc};
@@ -13,6 +13,96 @@ use serde::Serialize;
 use twilio_wire::date::{rfc2822, Rfc2822};
 use twilio_wire::message::{Direction, Message, MessageStatus, SubresourceUris, API_VERSION};
 use twilio_wire::sid::{AccountSid, MessageSid};
+
+/// A message's text or number: held inline when it fits in [`Text::INLINE`] bytes (phone
+/// numbers, short bodies), else on the heap. The same 24 bytes as a `String`, without an
+/// allocation (and a cache miss when a message is dropped or indexed) for a number.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum Text {
+    /// `len` bytes of UTF-8 at the start of `bytes`.
+    Inline { len: u8, bytes: [u8; Text::INLINE] },
+    /// A longer text.
+    Heap(Box<str>),
+}
+
+impl Text {
+    /// The longest text held inline, in bytes.
+    pub(crate) const INLINE: usize = 22;
+
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // Copied whole from a `&str`, so always UTF-8.
+            Text::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Text::Heap(text) => text,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        match u8::try_from(s.len()) {
+            Ok(len) if s.len() <= Text::INLINE => {
+                let mut bytes = [0; Text::INLINE];
+                bytes[..s.len()].copy_from_slice(s.as_bytes());
+                Text::Inline { len, bytes }
+            }
+            _ => Text::Heap(s.into()),
+        }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text::from("")
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 
 /// What every message reports as `price_unit`; `price` stays null (the simulator charges
 /// nothing).
@@ -41,11 +131,11 @@ pub(crate) struct StoredMessage {
     /// When it was sent; `None` until then.
     pub(crate) date_sent: Option<DateTime<Utc>>,
     /// The text (`""` after redaction or for a media-only message).
-    pub(crate) body: String,
+    pub(crate) body: Text,
     /// Recipient.
-    pub(crate) to: String,
+    pub(crate) to: Text,
     /// Sender; `None` for a Messaging Service send until a sender is chosen.
-    pub(crate) from: Option<String>,
+    pub(crate) from: Option<Text>,
     /// The Messaging Service it went through.
     pub(crate) messaging_service_sid: Option<String>,
     /// Text for `error_code`.
@@ -70,14 +160,14 @@ impl StoredMessage {
         Message {
             account_sid: account.clone(),
             api_version: API_VERSION.to_owned(),
-            body: self.body.clone(),
+            body: self.body.to_string(),
             date_created: rfc2822(self.date_created),
             date_sent: self.date_sent.map(rfc2822),
             date_updated: rfc2822(self.date_updated),
             direction: self.direction,
             error_code: self.error_code,
             error_message: self.error_message.clone(),
-            from: self.from.clone(),
+            from: self.from.as_deref().map(str::to_owned),
             messaging_service_sid: self.messaging_service_sid.clone(),
             num_media: self.num_media.to_string(),
             num_segments: self.num_segments.to_string(),
@@ -87,7 +177,7 @@ impl StoredMessage {
                 media: Message::media_uri_for(account, &self.sid),
                 feedback: None,
             },
-            to: self.to.clone(),
+            to: self.to.to_string(),
             uri: Message::uri_for(account, &self.sid),
             sid: self.sid.clone(),
             status: self.status,
@@ -260,7 +350,7 @@ mod tests {
         m.messaging_service_sid = Some("MG00000000000000000000000000000002".into());
         m.direction = Direction::OutboundReply;
         m.num_segments = 0;
-        m.body = String::new();
+        m.body = Text::default();
         variants.push(m);
         for m in &variants {
             for feedback in [false, true] {
@@ -268,6 +358,29 @@ mod tests {
                 assert_eq!(direct, via_wire(m, &account, feedback));
             }
         }
+    }
+
+    #[test]
+    fn text_is_inline_up_to_its_size_and_reads_back_whole() {
+        let fits = "é".repeat(Text::INLINE / 2);
+        let over = format!("{fits}a");
+        for (s, inline) in [
+            ("", true),
+            ("+14155552671", true),
+            (fits.as_str(), true),
+            (over.as_str(), false),
+        ] {
+            let text = Text::from(s);
+            assert_eq!(matches!(text, Text::Inline { .. }), inline, "{s}");
+            assert_eq!(text.as_str(), s);
+            assert_eq!(text, s);
+            assert_eq!(
+                serde_json::to_string(&text).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+        assert_eq!(std::mem::size_of::<Text>(), std::mem::size_of::<String>());
+        assert_eq!(format!("{:?}", Text::from("a\"b")), "\"a\\\"b\"");
     }
 
     #[test]

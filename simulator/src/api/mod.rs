@@ -61,7 +61,7 @@ use crate::list::{page_of, DateFilter, ListQuery, Window};
 use crate::media::MediaFailure;
 use crate::services::Sender;
 use crate::state::{FetchedMedia, ListFilter, NewMessage, Record, SimState};
-use crate::stored::StoredMessage;
+use crate::stored::{StoredMessage, Text};
 use crate::validate::{Credentials, OutboundRequest};
 use crate::{media, validate, Core};
 
@@ -227,7 +227,9 @@ fn store(
     }
     // Stored with its sender; a Messaging Service send answers `from` null (see `services`).
     let message = Arc::new(message);
-    let sender_from = Some(sender.from).filter(|f| !f.is_empty());
+    let sender_from = Some(sender.from.as_str())
+        .filter(|f| !f.is_empty())
+        .map(Text::from);
     let stored = if sender_from == message.from {
         message.clone()
     } else {
@@ -438,7 +440,7 @@ async fn update_message(
     }
     if redact {
         let m = record.message_mut();
-        m.body = String::new();
+        m.body = Text::default();
         m.date_updated = now;
     }
     let message = record.message.clone();
