@@ -44,10 +44,10 @@
 //! this resource before it is complete" (the HTTP status is UNCONFIRMED; §5.2 says "probably
 //! 400"). Deleting a message deletes its media.
 
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -58,11 +58,9 @@ use twilio_wire::ApiError;
 
 use crate::body::FormParams;
 use crate::list::{page_of, DateFilter, ListQuery, Window};
-use crate::media::MediaFailure;
-use crate::services::Sender;
-use crate::state::{FetchedMedia, ListFilter, NewMessage, Record, SimState};
+use crate::state::{ListFilter, NewMessage, Record, SimState};
 use crate::stored::{StoredMessage, Text};
-use crate::validate::{Credentials, OutboundRequest};
+use crate::validate::Credentials;
 use crate::{media, validate, Core};
 
 pub(crate) mod respond;
@@ -122,78 +120,26 @@ async fn create_message(
     if let Some(error) = fault.error {
         return Err(error.into());
     }
-    let message = match admit_text(&core, &params)? {
-        Admission::Stored(message) => message,
-        Admission::FetchMedia(request, sender) => {
-            // The files are fetched without the lock.
-            let (fetched, failure) = media::fetch_all(&core, &request.media_urls).await;
-            store(&core, core.state(), request, sender, fetched, failure)
-        }
-    };
-    Ok(created(&core.account_sid, &message))
-}
-
-/// What [`admit_text`] did with a create request that passed its checks.
-enum Admission {
-    /// A text: stored, as the create answers it.
-    Stored(Arc<StoredMessage>),
-    /// It has media to fetch before it is stored, by this sender.
-    FetchMedia(OutboundRequest, Sender),
-}
-
-/// Checks the create form `params` and admits it: the §2.2 checks, then the sender (a
-/// Messaging Service's pick), its capabilities, 21614 and 21610, all refused before any media
-/// are fetched; a text is stored at once, under the same lock.
-///
-/// The §2.2 checks run before the state lock is taken (number parsing, libphonenumber, is
-/// their costliest step), assuming the `From` number is owned as given. Under the lock that is
-/// confirmed (the common case: a text takes the lock once), or the checks run again with the
-/// account's numbers: a sender given in another form, or not owned (its error, or an earlier
-/// check's).
-fn admit_text(core: &Core, params: &[(String, String)]) -> Result<Admission, ApiError> {
-    let assumed = validate::create_request(params, Credentials::Live(&|n| Some(n.to_owned())));
-    let mut state = core.state();
-    let request = match assumed {
-        Ok(request)
-            if request
-                .from
-                .as_deref()
-                .is_none_or(|from| state.owned(from) == Some(from)) =>
-        {
-            request
-        }
-        _ => validate::create_request(
-            params,
-            Credentials::Live(&|n| state.owned(n).map(str::to_owned)),
-        )?,
-    };
-    let sender = crate::services::admit(&mut state, &request)?;
-    if request.media_urls.is_empty() {
-        Ok(Admission::Stored(store(
-            core,
-            state,
-            request,
-            sender,
-            Vec::new(),
-            None,
-        )))
-    } else {
-        Ok(Admission::FetchMedia(request, sender))
+    // The state lock is taken only for the sender lookup and the opt-out check; number parsing
+    // (libphonenumber, the costliest step) runs outside it, except for a sender not given in its
+    // held form.
+    let request = validate::create_request(
+        &params,
+        Credentials::Live(&|n| core.state().owned(n).map(str::to_owned)),
+    )?;
+    // The sender (a Messaging Service's pick), its capabilities, 21614 and 21610: refused
+    // before the media are fetched; without media, under the lock of the insert.
+    let mut sender = None;
+    if !request.media_urls.is_empty() {
+        sender = Some(crate::services::admit(&mut core.state(), &request)?);
     }
-}
-
-/// Stores the message `request` creates, sent by `sender` with the `fetched` media (and the
-/// fetch's `media_failure`), under the state lock `state` (released here), and schedules its
-/// lifecycle; the message as the create answers it.
-fn store(
-    core: &Core,
-    mut state: MutexGuard<'_, SimState>,
-    request: OutboundRequest,
-    sender: Sender,
-    fetched: Vec<FetchedMedia>,
-    media_failure: Option<MediaFailure>,
-) -> Arc<StoredMessage> {
+    let (fetched, media_failure) = media::fetch_all(&core, &request.media_urls).await;
     let now = core.clock.now();
+    let mut state = core.state();
+    let sender = match sender {
+        Some(sender) => sender,
+        None => crate::services::admit(&mut state, &request)?,
+    };
     let (sid, _) = state.next_message_sid(!fetched.is_empty());
     let media = state.new_fetched_media(fetched);
     let status = if request.send_at.is_some() {
@@ -262,7 +208,7 @@ fn store(
     let dropped = state.take_dropped();
     drop(state);
     drop(dropped);
-    message
+    Ok(created(&core.account_sid, &message))
 }
 
 /// The 201 answer of a create: the message as JSON, serialised into a buffer of the usual size
@@ -272,10 +218,7 @@ fn created(account: &AccountSid, message: &StoredMessage) -> Response {
     match serde_json::to_writer(&mut body, &message.shown(account, false)) {
         Ok(()) => (
             StatusCode::CREATED,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
+            [(header::CONTENT_TYPE, "application/json")],
             body,
         )
             .into_response(),
