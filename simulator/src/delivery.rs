@@ -61,14 +61,14 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
-use twilio_wire::date::write_rfc2822;
-use twilio_wire::message::{Message, MessageStatus, API_VERSION};
-use twilio_wire::sid::MessageSid;
+use twilio_wire::message::{MessageStatus, API_VERSION};
+use twilio_wire::sid::{AccountSid, MessageSid};
 use twilio_wire::webhook::{raw_dlr_done_date, StatusCallback};
 use twilio_wire::ApiError;
 
 use crate::faults::CallbackFault;
 use crate::state::{Hold, Record, SimState};
+use crate::stored::StoredMessage;
 use crate::{numbers, webhook, Core};
 
 /// How a handset's carrier treats messages to it; set with [`crate::Simulator::set_carrier`].
@@ -379,7 +379,11 @@ pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc
 /// The §3.1 form for `m`, which has just changed to its current status at `at`:
 /// `ErrorCode`/`ErrorMessage` when it has an error code, `RawDlrDoneDate` when it is delivered
 /// or undelivered, `MessagingServiceSid` for a message sent through a Messaging Service.
-fn callback_params(m: &Message, at: DateTime<Utc>) -> Vec<(String, String)> {
+fn callback_params(
+    m: &StoredMessage,
+    account: &AccountSid,
+    at: DateTime<Utc>,
+) -> Vec<(String, String)> {
     let final_receipt = matches!(
         m.status,
         MessageStatus::Delivered | MessageStatus::Undelivered
@@ -389,10 +393,10 @@ fn callback_params(m: &Message, at: DateTime<Utc>) -> Vec<(String, String)> {
         message_status: m.status,
         error_code: m.error_code,
         error_message: m.error_code.and(m.error_message.clone()),
-        account_sid: m.account_sid.clone(),
+        account_sid: account.clone(),
         messaging_service_sid: m.messaging_service_sid.clone(),
-        from: m.from.clone().unwrap_or_default(),
-        to: m.to.clone(),
+        from: m.from.as_deref().unwrap_or_default().to_owned(),
+        to: m.to.to_string(),
         api_version: API_VERSION.to_owned(),
         raw_dlr_done_date: final_receipt.then(|| raw_dlr_done_date(at)),
     }
@@ -470,6 +474,7 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callbac
     let n = lifecycle.n;
     lifecycle.next += 1;
     let finished = lifecycle.step(lifecycle.next, &timing).is_none();
+    let account = state.account().clone();
     // One look-up of the record for the whole change (see `SimState::change_at`).
     let changed = state.change_at(n, |record| {
         if record.message.status == MessageStatus::Canceled {
@@ -479,7 +484,7 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callbac
             return None;
         }
         let before = (record.message.status, record.message.sid.clone());
-        let report = apply_step(record, step, at);
+        let report = apply_step(record, &account, step, at);
         if finished {
             record.holds = record.holds.saturating_sub(1);
         }
@@ -530,10 +535,15 @@ struct Report {
 /// Sets the status (and dates, error) of `step` on `record` at `at`; the status callback to
 /// send, if the message has a `StatusCallback` and the status is reported. The callback holds
 /// the message once already (see [`strike`]), so that it is not settled meanwhile.
-fn apply_step(record: &mut Record, step: Step, at: DateTime<Utc>) -> Option<Report> {
+fn apply_step(
+    record: &mut Record,
+    account: &AccountSid,
+    step: Step,
+    at: DateTime<Utc>,
+) -> Option<Report> {
     let m = record.message_mut();
     m.status = step.status;
-    write_rfc2822(at, &mut m.date_updated);
+    m.date_updated = at;
     if let Some((code, text)) = step.error {
         m.error_code = Some(code);
         m.error_message = Some(text.to_owned());
@@ -550,8 +560,11 @@ fn apply_step(record: &mut Record, step: Step, at: DateTime<Utc>) -> Option<Repo
     Some(Report {
         sid: m.sid.clone(),
         url,
-        params: callback_params(m, at),
-        numbers: [m.from.clone().unwrap_or_default(), m.to.clone()],
+        params: callback_params(m, account, at),
+        numbers: [
+            m.from.as_deref().unwrap_or_default().to_owned(),
+            m.to.to_string(),
+        ],
     })
 }
 
@@ -854,7 +867,7 @@ mod tests {
             .collect()
     }
 
-    fn message(sim: &Simulator, sid: &str) -> Message {
+    fn message(sim: &Simulator, sid: &str) -> twilio_wire::message::Message {
         sim.messages()
             .into_iter()
             .find(|m| m.sid.as_str() == sid)

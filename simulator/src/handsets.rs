@@ -117,7 +117,7 @@ pub(crate) async fn send_inbound(
         let to = numbers::normalise(to);
         let (sid, n) = state.next_message_sid(!media_urls.is_empty());
         let media = state.new_media(media_urls);
-        let opt_out = optout::on_inbound(&mut state, &core.account_sid, &to, &from, body, now);
+        let opt_out = optout::on_inbound(&mut state, &to, &from, body, now);
         let inbound = InboundRecord {
             url: route.url,
             params: webhook_params(
@@ -135,27 +135,24 @@ pub(crate) async fn send_inbound(
             idempotency_token: idempotency_token(n),
             method: route.method,
         };
-        let mut message = SimState::new_message(
-            &core.account_sid,
-            NewMessage {
-                sid: sid.clone(),
-                direction: Direction::Inbound,
-                status: MessageStatus::Received,
-                from: &from,
-                to: &to,
-                body,
-                num_media: media.len(),
-                now,
-                sent: Some(now),
-            },
-        );
+        let mut message = SimState::new_message(NewMessage {
+            sid: sid.clone(),
+            direction: Direction::Inbound,
+            status: MessageStatus::Received,
+            from: &from,
+            to: &to,
+            body,
+            num_media: media.len(),
+            now,
+            sent: Some(now),
+        });
         message.messaging_service_sid = route.service;
         state.push(Record {
             message: message.into(),
             sent_at: None,
             status_callback: None,
             media,
-            inbound: Some(inbound.clone()),
+            inbound: Some(Box::new(inbound.clone())),
             // The webhook delivery below; `deliver` releases it.
             holds: 1,
         });
@@ -179,7 +176,7 @@ pub(crate) async fn redeliver_inbound(
                 ..
             }) => (
                 message.sid.clone(),
-                inbound.clone(),
+                (**inbound).clone(),
                 [message.from.clone().unwrap_or_default(), message.to.clone()],
             ),
             _ => return Err(SimError::UnknownInbound(sid.to_string())),
@@ -240,7 +237,6 @@ async fn deliver(
                 let mut state = core.state();
                 apply_twiml(
                     &mut state,
-                    core,
                     &sid,
                     &inbound.url,
                     &answer.body,
@@ -281,14 +277,7 @@ fn mark_inbound(state: &mut SimState, sid: &MessageSid, code: u32, detail: &str)
 }
 
 /// Carries out the TwiML `doc` the app answered to inbound message `sid` (webhook `url`).
-fn apply_twiml(
-    state: &mut SimState,
-    core: &Core,
-    sid: &MessageSid,
-    url: &str,
-    doc: &str,
-    now: DateTime<Utc>,
-) {
+fn apply_twiml(state: &mut SimState, sid: &MessageSid, url: &str, doc: &str, now: DateTime<Utc>) {
     let Some(inbound) = state.find(sid).map(|r| r.message.clone()) else {
         return;
     };
@@ -335,8 +324,7 @@ fn apply_twiml(
         );
     }
     for reply in parsed.messages.into_iter().take(twiml::MAX_REPLIES) {
-        if let Err((code, detail)) = send_reply(state, core, &inbound.to, &handset, url, reply, now)
-        {
+        if let Err((code, detail)) = send_reply(state, &inbound.to, &handset, url, reply, now) {
             webhook::log(state, now, code, &detail, Some(sid), Some(url));
         }
     }
@@ -356,7 +344,6 @@ fn is_http_url(s: &str) -> bool {
 /// The debugger code and detail when it is skipped (14101, 14102, 14103).
 fn send_reply(
     state: &mut SimState,
-    core: &Core,
     number: &str,
     handset: &str,
     webhook_url: &str,
@@ -405,20 +392,17 @@ fn send_reply(
     let refused = delivery::admit(state, &from, &to).err();
     let (sid, _) = state.next_message_sid(!reply.media.is_empty());
     let media = state.new_media(&reply.media);
-    let mut message = SimState::new_message(
-        &core.account_sid,
-        NewMessage {
-            sid: sid.clone(),
-            direction: Direction::OutboundReply,
-            status: MessageStatus::Queued,
-            from: &from,
-            to: &to,
-            body: &reply.body,
-            num_media: media.len(),
-            now,
-            sent: None,
-        },
-    );
+    let mut message = SimState::new_message(NewMessage {
+        sid: sid.clone(),
+        direction: Direction::OutboundReply,
+        status: MessageStatus::Queued,
+        from: &from,
+        to: &to,
+        body: &reply.body,
+        num_media: media.len(),
+        now,
+        sent: None,
+    });
     if let Some(e) = &refused {
         message.status = MessageStatus::Failed;
         message.error_code = Some(e.code);

@@ -278,7 +278,7 @@ fn render(core: &Core, state: &SimState) -> Markup {
                                         @if let Some(changes) = history.get(&m.sid) {
                                             br;
                                             span.muted.history {
-                                                (changes[0].from) " " (clock_time(&m.date_created))
+                                                (changes[0].from) " " (m.date_created.format("%H:%M:%S"))
                                                 @for c in changes {
                                                     " → " (c.to)
                                                     @if let Some(code) = c.error { " (" (code) ")" }
@@ -349,13 +349,6 @@ fn render(core: &Core, state: &SimState) -> Markup {
             }
         }
     }
-}
-
-/// The time of day of an RFC 2822 date (`05:01:45`), or the date as written if it does not
-/// read.
-fn clock_time(rfc2822: &str) -> String {
-    twilio_wire::date::parse_rfc2822(rfc2822)
-        .map_or_else(|_| rfc2822.to_owned(), |t| t.format("%H:%M:%S").to_string())
 }
 
 /// A direction as Twilio writes it.

@@ -17,6 +17,9 @@
 //!   are kept in step with it for the lists, and the messages are shared (`Arc`) so that a list
 //!   copies pointers under the lock and serialises after it. Read as you go with
 //!   [`Simulator::messages_after`] and [`Simulator::message`].
+//! * `stored`: a message as stored, compact and typed (instants, counts, the SID inline, no
+//!   copy of the account-wide fields), written out as the §2.3 JSON on demand, byte for byte
+//!   what `twilio_wire::message::Message` serialises.
 //! * `api`: the Twilio REST surface: create, list, fetch, update (redact, cancel) and delete of
 //!   Messages (§2.1); Twilio-shaped 404s and 405s for anything else. Its child `api::respond`
 //!   holds what the Media handlers share with it: HTTP Basic auth and Twilio's error answers.
@@ -96,6 +99,7 @@ mod phone_numbers;
 mod serve;
 mod services;
 mod state;
+mod stored;
 mod testcreds;
 mod transport;
 mod twiml;
@@ -217,6 +221,10 @@ pub struct InboundDelivery {
 pub(crate) struct Core {
     pub(crate) account_sid: AccountSid,
     pub(crate) auth_token: String,
+    /// The `Authorization` header value of the live credentials as clients send it,
+    /// `Basic base64(AccountSid:AuthToken)`: the common request is authenticated by comparing
+    /// it, without decoding (`api::respond::authenticate`).
+    pub(crate) live_authorization: String,
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub(crate) base_url: String,
     pub(crate) clock: Arc<dyn SimClock>,
@@ -321,7 +329,11 @@ impl Simulator {
             source,
         })?;
         let core = Arc::new(Core {
-            account_sid,
+            live_authorization: api::respond::basic_authorization(
+                account_sid.as_str(),
+                &config.auth_token,
+            ),
+            account_sid: account_sid.clone(),
             auth_token: config.auth_token,
             base_url: format!("http://{local}"),
             clock,
@@ -336,7 +348,12 @@ impl Simulator {
             body_read_timeout: config.body_read_timeout,
             keys: keys::Keys::default(),
             state: Mutex::new({
-                let mut state = state::SimState::new(config.numbers, config.sms_url, config.retain);
+                let mut state = state::SimState::new(
+                    account_sid.clone(),
+                    config.numbers,
+                    config.sms_url,
+                    config.retain,
+                );
                 state.delivery.timing = config.timing;
                 state
             }),
@@ -503,7 +520,7 @@ impl Simulator {
     /// by retention. O(log n), without copying any other message.
     pub fn message(&self, sid: &MessageSid) -> Option<Message> {
         let message = self.core.state().find(sid).map(|r| r.message.clone());
-        message.map(Arc::unwrap_or_clone)
+        message.map(|m| m.wire(&self.core.account_sid))
     }
 
     /// How many messages are stored now (retained), inbound and outbound. O(1).

@@ -38,6 +38,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use twilio_wire::date::rfc2822;
 use twilio_wire::message::{Media, API_VERSION};
 use twilio_wire::page::MediaPage;
 use twilio_wire::sid::{MediaSid, MessageSid};
@@ -229,8 +230,8 @@ fn resource(core: &Core, record: &Record, media: &MediaRecord) -> Media {
     Media {
         account_sid: core.account_sid.clone(),
         content_type: media.content_type.clone(),
-        date_created: m.date_created.clone(),
-        date_updated: m.date_created.clone(),
+        date_created: rfc2822(m.date_created),
+        date_updated: rfc2822(m.date_created),
         parent_sid: m.sid.clone(),
         sid: media.sid.clone(),
         uri: Media::uri_for(&core.account_sid, &m.sid, &media.sid),

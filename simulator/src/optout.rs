@@ -44,11 +44,13 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use twilio_wire::message::{Direction, Message, MessageStatus};
+use twilio_wire::message::{Direction, MessageStatus};
+#[cfg(test)]
 use twilio_wire::sid::AccountSid;
 
 use crate::numbers;
 use crate::state::{NewMessage, SimState};
+use crate::stored::StoredMessage;
 
 /// Opt-out keywords (§7).
 pub(crate) const STOP_WORDS: [&str; 8] = [
@@ -102,7 +104,7 @@ pub(crate) struct OptOutState {
     blocked: BTreeSet<(String, String)>,
     /// Auto-replies delivered to handsets, oldest first, the newest `retain` of them; not account
     /// messages.
-    pub(crate) auto_replies: std::collections::VecDeque<Message>,
+    pub(crate) auto_replies: std::collections::VecDeque<StoredMessage>,
 }
 
 impl OptOutState {
@@ -127,7 +129,6 @@ impl OptOutState {
 /// the auto-reply (taking the next message SID). Returns the `OptOutType` to add to the webhook.
 pub(crate) fn on_inbound(
     state: &mut SimState,
-    account: &AccountSid,
     number: &str,
     handset: &str,
     body: &str,
@@ -151,20 +152,17 @@ pub(crate) fn on_inbound(
     };
     if let Some(text) = reply {
         let (sid, _) = state.next_message_sid(false);
-        let message = SimState::new_message(
-            account,
-            NewMessage {
-                sid,
-                direction: Direction::OutboundReply,
-                status: MessageStatus::Delivered,
-                from: number,
-                to: handset,
-                body: text,
-                num_media: 0,
-                now,
-                sent: Some(now),
-            },
-        );
+        let message = SimState::new_message(NewMessage {
+            sid,
+            direction: Direction::OutboundReply,
+            status: MessageStatus::Delivered,
+            from: number,
+            to: handset,
+            body: text,
+            num_media: 0,
+            now,
+            sent: Some(now),
+        });
         let cap = state.retain();
         crate::state::push_bounded(&mut state.optout.auto_replies, message, cap);
     }
@@ -227,25 +225,29 @@ mod tests {
 
     #[test]
     fn blocks_are_per_pair_and_ignored_while_disabled() {
-        let account = AccountSid::from_counter(1);
-        let mut s = SimState::new(vec![], None, crate::state::DEFAULT_RETAIN);
+        let mut s = SimState::new(
+            AccountSid::from_counter(1),
+            vec![],
+            None,
+            crate::state::DEFAULT_RETAIN,
+        );
         let t = crate::delivery::testing::t0();
         assert_eq!(
-            on_inbound(&mut s, &account, "+14155550100", "+14155552671", "stop", t),
+            on_inbound(&mut s, "+14155550100", "+14155552671", "stop", t),
             Some(OptOutType::Stop)
         );
         assert!(s.optout.is_blocked("+14155550100", "+1 415 555 2671"));
         assert!(!s.optout.is_blocked("+14155550101", "+14155552671"));
         // HELP while blocked: forwarded, not answered.
         assert_eq!(
-            on_inbound(&mut s, &account, "+14155550100", "+14155552671", "HELP", t),
+            on_inbound(&mut s, "+14155550100", "+14155552671", "HELP", t),
             Some(OptOutType::Help)
         );
         assert_eq!(s.optout.auto_replies.len(), 1);
         s.optout.disabled = true;
         assert!(!s.optout.is_blocked("+14155550100", "+14155552671"));
         assert_eq!(
-            on_inbound(&mut s, &account, "+14155550100", "+14155552671", "START", t),
+            on_inbound(&mut s, "+14155550100", "+14155552671", "START", t),
             None
         );
         s.optout.disabled = false;

@@ -20,12 +20,12 @@ use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use twilio_wire::date::rfc2822;
-use twilio_wire::message::{Direction, Message, MessageStatus, SubresourceUris, API_VERSION};
+use twilio_wire::message::{Direction, Message, MessageStatus};
 use twilio_wire::sid::{AccountSid, MediaSid, MessageSid};
 
 use crate::list::{Start, Window};
 use crate::numbers;
+use crate::stored::StoredMessage;
 
 /// At most this many dropped records wait to be freed outside the lock ([`SimState::take_dropped`]).
 const DROPPED_KEPT: usize = 1024;
@@ -57,6 +57,8 @@ pub(crate) fn counter(sid: &MessageSid) -> Option<u64> {
 /// Everything the simulated account holds.
 #[derive(Debug)]
 pub(crate) struct SimState {
+    /// The account every message belongs to (shown in their JSON, signed into callbacks).
+    account: AccountSid,
     /// Owned numbers, normalised to E.164 when libphonenumber can read them, in insertion order.
     numbers: Vec<String>,
     sms_url: Option<String>,
@@ -64,20 +66,20 @@ pub(crate) struct SimState {
     last_message: u64,
     /// The last media number handed out.
     last_media: u64,
-    /// The retained messages by SID counter, oldest first. Boxed: a B-tree node holds 11 entries
-    /// and is about half full under appends, so inline records would waste half a node's bytes.
-    records: BTreeMap<u64, Box<Record>>,
+    /// The retained messages by SID counter, oldest first. Inline, not boxed: a status change
+    /// finds its record in the B-tree's leaf (a record is small: its message is behind an `Arc`,
+    /// an inbound delivery behind a `Box`), one cache miss fewer per change than a box would
+    /// cost for a message 2.5 s old.
+    records: BTreeMap<u64, Record>,
     /// The counters of the settled retained messages (final, nothing holds them): the ones
     /// retention may drop, oldest first.
     settled: BTreeSet<u64>,
     /// The list filters' indexes over `records`.
     index: Indexes,
     /// Records retention has just dropped, to be freed after the state lock is released
-    /// ([`SimState::take_dropped`]): freeing a message's fifteen strings under the lock made
+    /// ([`SimState::take_dropped`]): freeing a message's strings under the lock made
     /// every create wait for it. At most [`DROPPED_KEPT`]; past that they are freed at once.
-    /// Boxed as they were stored: unboxing would free each box under the lock.
-    #[allow(clippy::vec_box)]
-    dropped: Vec<Box<Record>>,
+    dropped: Vec<Record>,
     /// Most messages kept before the oldest settled ones are dropped (see the module docs).
     retain: usize,
     /// How many outbound messages were ever created (deleted and dropped ones included).
@@ -106,6 +108,8 @@ pub(crate) struct SimState {
 impl Default for SimState {
     fn default() -> Self {
         SimState {
+            // `SimState::new` sets the simulator's; this is the default account's SID.
+            account: AccountSid::from_counter(1),
             numbers: Vec::new(),
             sms_url: None,
             last_message: 0,
@@ -282,10 +286,10 @@ pub(crate) fn push_bounded<T>(log: &mut VecDeque<T>, item: T, cap: usize) {
 /// One message and its simulator-side details.
 #[derive(Clone, Debug)]
 pub(crate) struct Record {
-    /// The resource as the API shows it, shared so that a list copies pointers under the state
-    /// lock and serialises after releasing it; change it with [`Record::message_mut`] (copy on
-    /// write).
-    pub(crate) message: Arc<Message>,
+    /// The resource, compact ([`StoredMessage`]), shared so that a list copies pointers under
+    /// the state lock and serialises after releasing it; change it with [`Record::message_mut`]
+    /// (copy on write).
+    pub(crate) message: Arc<StoredMessage>,
     /// `date_sent` in Unix seconds, for the `DateSent` index: [`SimState::push`] reads it from
     /// the message (give `None`) and [`SimState::mark_sent`] sets both.
     pub(crate) sent_at: Option<i64>,
@@ -295,8 +299,9 @@ pub(crate) struct Record {
     /// The message's media, in `MediaUrl` order.
     #[allow(dead_code)]
     pub(crate) media: Vec<MediaRecord>,
-    /// How the inbound webhook was delivered, for inbound messages.
-    pub(crate) inbound: Option<InboundRecord>,
+    /// How the inbound webhook was delivered, for inbound messages (boxed: most messages are
+    /// outbound, and records are stored inline in the B-tree).
+    pub(crate) inbound: Option<Box<InboundRecord>>,
     /// How many holds keep it from being dropped (see the module docs): 0 for a new outbound
     /// message (its lifecycle takes one in `delivery::schedule`), 1 for a new inbound message
     /// (its webhook delivery, released by a [`Hold`]).
@@ -306,7 +311,7 @@ pub(crate) struct Record {
 impl Record {
     /// The message, for changing it. Never change `to`, `from` or `date_sent` this way: the
     /// list indexes follow them (see [`Record::mark_sent`]).
-    pub(crate) fn message_mut(&mut self) -> &mut Message {
+    pub(crate) fn message_mut(&mut self) -> &mut StoredMessage {
         Arc::make_mut(&mut self.message)
     }
 
@@ -314,7 +319,7 @@ impl Record {
     /// moves the message in the `DateSent` index.
     pub(crate) fn mark_sent(&mut self, at: DateTime<Utc>) {
         self.sent_at = Some(at.timestamp());
-        self.message_mut().date_sent = Some(rfc2822(at));
+        self.message_mut().date_sent = Some(at);
     }
 }
 
@@ -396,10 +401,16 @@ pub(crate) struct NewMessage<'a> {
 }
 
 impl SimState {
-    /// A state owning `numbers` with SMS URL `sms_url`, retaining `retain` messages, and no
-    /// messages.
-    pub(crate) fn new(numbers: Vec<String>, sms_url: Option<String>, retain: usize) -> SimState {
+    /// A state of `account` owning `numbers` with SMS URL `sms_url`, retaining `retain`
+    /// messages, and no messages.
+    pub(crate) fn new(
+        account: AccountSid,
+        numbers: Vec<String>,
+        sms_url: Option<String>,
+        retain: usize,
+    ) -> SimState {
         let mut state = SimState {
+            account,
             sms_url,
             retain,
             ..SimState::default()
@@ -527,39 +538,34 @@ impl SimState {
         }
     }
 
-    /// A Message resource of this account with every §2.3 field set: counts as strings, price
-    /// null with unit USD, no error, no Messaging Service, dates from `m.now`.
-    pub(crate) fn new_message(account: &AccountSid, m: NewMessage<'_>) -> Message {
-        let now = rfc2822(m.now);
-        Message {
-            account_sid: account.clone(),
-            api_version: API_VERSION.to_owned(),
-            body: m.body.to_owned(),
-            date_created: now.clone(),
-            date_sent: m.sent.map(rfc2822),
-            date_updated: now,
+    /// The account every message belongs to.
+    pub(crate) fn account(&self) -> &AccountSid {
+        &self.account
+    }
+
+    /// A message with every §2.3 field set: segments counted, no error, no Messaging Service,
+    /// created and updated at `m.now` (price null with unit USD when shown).
+    pub(crate) fn new_message(m: NewMessage<'_>) -> StoredMessage {
+        StoredMessage {
+            sid: m.sid,
             direction: m.direction,
-            error_code: None,
-            error_message: None,
-            from: Some(m.from.to_owned()),
-            messaging_service_sid: None,
-            num_media: m.num_media.to_string(),
+            status: m.status,
+            num_media: u32::try_from(m.num_media).unwrap_or(u32::MAX),
             // A message with media counts as one segment (§8.1, OAI MMS example).
             num_segments: if m.num_media > 0 {
-                "1".to_owned()
+                1
             } else {
-                twilio_wire::segments::num_segments(m.body).to_string()
+                u32::try_from(twilio_wire::segments::num_segments(m.body)).unwrap_or(u32::MAX)
             },
-            price: None,
-            price_unit: Some("USD".to_owned()),
-            subresource_uris: SubresourceUris {
-                media: Message::media_uri_for(account, &m.sid),
-                feedback: None,
-            },
-            to: m.to.to_owned(),
-            uri: Message::uri_for(account, &m.sid),
-            sid: m.sid,
-            status: m.status,
+            error_code: None,
+            date_created: m.now,
+            date_updated: m.now,
+            date_sent: m.sent,
+            body: m.body.into(),
+            to: m.to.into(),
+            from: Some(m.from.into()),
+            messaging_service_sid: None,
+            error_message: None,
         }
     }
 
@@ -574,14 +580,9 @@ impl SimState {
         };
         let settled = is_final(record.message.status) && record.holds == 0;
         let mut record = record;
-        record.sent_at = record
-            .message
-            .date_sent
-            .as_deref()
-            .and_then(|d| twilio_wire::date::parse_rfc2822(d).ok())
-            .map(|t| t.timestamp());
+        record.sent_at = record.message.date_sent.map(|t| t.timestamp());
         self.index.insert(n, &record);
-        if let Some(old) = self.records.insert(n, Box::new(record)) {
+        if let Some(old) = self.records.insert(n, record) {
             // A counter is never handed out twice; should it be, the old record's entries go.
             self.index.remove(n, &old);
             if let Some(r) = self.records.get(&n) {
@@ -598,25 +599,25 @@ impl SimState {
     /// are different SIDs, as Twilio's are.
     pub(crate) fn find(&self, sid: &MessageSid) -> Option<&Record> {
         let record = self.records.get(&counter(sid)?)?;
-        (record.message.sid.is_mms() == sid.is_mms()).then_some(&**record)
+        (record.message.sid.is_mms() == sid.is_mms()).then_some(record)
     }
 
     /// The record of message `sid`, for changing it, if retained. Call [`SimState::settle`] after
     /// making it final.
     pub(crate) fn find_mut(&mut self, sid: &MessageSid) -> Option<&mut Record> {
         let record = self.records.get_mut(&counter(sid)?)?;
-        (record.message.sid.is_mms() == sid.is_mms()).then_some(&mut **record)
+        (record.message.sid.is_mms() == sid.is_mms()).then_some(record)
     }
 
     /// The record whose SID counter is `n`, if retained, whatever its `SM`/`MM` prefix: for
     /// the simulator's own bookkeeping (lifecycles), which knows counters, not SIDs from outside.
     pub(crate) fn at(&self, n: u64) -> Option<&Record> {
-        self.records.get(&n).map(|r| &**r)
+        self.records.get(&n)
     }
 
     /// The record whose SID counter is `n`, for changing it (see [`SimState::at`]).
     pub(crate) fn at_mut(&mut self, n: u64) -> Option<&mut Record> {
-        self.records.get_mut(&n).map(|r| &mut **r)
+        self.records.get_mut(&n)
     }
 
     /// Removes message `sid` (and its media and schedule) and returns it, if retained: O(log n).
@@ -627,7 +628,7 @@ impl SimState {
         self.settled.remove(&n);
         let record = self.records.remove(&n)?;
         self.index.remove(n, &record);
-        Some(*record)
+        Some(record)
     }
 
     /// Applies `change` to the record with SID counter `n`, found once, then keeps the state in
@@ -672,7 +673,7 @@ impl SimState {
 
     /// The retained records, oldest first; `.rev()` gives them newest first.
     pub(crate) fn records(&self) -> impl DoubleEndedIterator<Item = &Record> {
-        self.records.values().map(|r| &**r)
+        self.records.values()
     }
 
     /// The retained records whose SID counter is within `range`, oldest first: O(log n) to find
@@ -681,7 +682,7 @@ impl SimState {
         &self,
         range: (Bound<u64>, Bound<u64>),
     ) -> impl DoubleEndedIterator<Item = &Record> {
-        self.records.range(range).map(|(_, r)| &**r)
+        self.records.range(range).map(|(_, r)| r)
     }
 
     /// At most `n` counters of retained messages that pass `filter`, read from `from` (exclusive
@@ -709,13 +710,14 @@ impl SimState {
         if n == 0 {
             return (Vec::new(), cost);
         }
-        let in_order = |range: (Bound<u64>, Bound<u64>)| -> Box<dyn Iterator<Item = (&u64, &Box<Record>)> + '_> {
-            let it = self.records.range(range);
-            match way {
-                Towards::Older => Box::new(it.rev()),
-                Towards::Newer => Box::new(it),
-            }
-        };
+        let in_order =
+            |range: (Bound<u64>, Bound<u64>)| -> Box<dyn Iterator<Item = (&u64, &Record)> + '_> {
+                let it = self.records.range(range);
+                match way {
+                    Towards::Older => Box::new(it.rev()),
+                    Towards::Newer => Box::new(it),
+                }
+            };
         if filter.is_empty() {
             let found: Vec<u64> = in_order(range).take(n).map(|(c, _)| *c).collect();
             cost += found.len();
@@ -902,7 +904,7 @@ impl SimState {
         };
         let items = counters
             .iter()
-            .filter_map(|c| self.records.get(c).map(|r| &**r))
+            .filter_map(|c| self.records.get(c))
             .collect();
         (
             Window {
@@ -1012,8 +1014,7 @@ impl SimState {
 
     /// The records retention dropped since the last call, to free after releasing the state
     /// lock (`let dropped = state.take_dropped(); drop(state);`).
-    #[allow(clippy::vec_box)]
-    pub(crate) fn take_dropped(&mut self) -> Vec<Box<Record>> {
+    pub(crate) fn take_dropped(&mut self) -> Vec<Record> {
         std::mem::take(&mut self.dropped)
     }
 
@@ -1049,6 +1050,7 @@ impl SimState {
         let services = std::mem::take(&mut self.services).without_assignments();
         let timing = self.delivery.timing;
         *self = SimState {
+            account: self.account.clone(),
             numbers,
             sms_url,
             retain: self.retain,
@@ -1066,7 +1068,9 @@ impl SimState {
 
     /// Every retained message, oldest first: O(n).
     pub(crate) fn messages(&self) -> Vec<Message> {
-        self.records().map(|r| (*r.message).clone()).collect()
+        self.records()
+            .map(|r| r.message.wire(&self.account))
+            .collect()
     }
 
     /// The retained messages whose SID counter is greater than `after`, oldest first, at most
@@ -1074,7 +1078,7 @@ impl SimState {
     pub(crate) fn messages_after(&self, after: u64, limit: usize) -> Vec<Message> {
         self.records_in((Bound::Excluded(after), Bound::Unbounded))
             .take(limit)
-            .map(|r| (*r.message).clone())
+            .map(|r| r.message.wire(&self.account))
             .collect()
     }
 
@@ -1085,7 +1089,7 @@ impl SimState {
         self.messages_page(Some(to), 0, usize::MAX)
             .0
             .into_iter()
-            .map(Arc::unwrap_or_clone)
+            .map(|m| m.wire(&self.account))
             .collect()
     }
 
@@ -1099,10 +1103,10 @@ impl SimState {
         to: Option<&str>,
         after: u64,
         limit: usize,
-    ) -> (Vec<Arc<Message>>, bool) {
+    ) -> (Vec<Arc<StoredMessage>>, bool) {
         let range = (Bound::Excluded(after), Bound::Unbounded);
         let want = limit.saturating_add(1);
-        let mut found: Vec<Arc<Message>> = match to {
+        let mut found: Vec<Arc<StoredMessage>> = match to {
             None => {
                 let records = self
                     .records_in(range)
@@ -1114,7 +1118,7 @@ impl SimState {
                     .iter()
                     .filter(|m| m.sid.number() > u128::from(after))
                     .map(|m| (m.sid.number(), Arc::new(m.clone())));
-                let mut all: Vec<(u128, Arc<Message>)> = records.chain(replies).collect();
+                let mut all: Vec<(u128, Arc<StoredMessage>)> = records.chain(replies).collect();
                 all.sort_by_key(|(n, _)| *n);
                 all.into_iter().take(want).map(|(_, m)| m).collect()
             }
@@ -1138,7 +1142,7 @@ impl SimState {
                         (m.to == normal || m.to == to) && m.sid.number() > u128::from(after)
                     })
                     .map(|m| (m.sid.number(), Arc::new(m.clone())));
-                let mut all: Vec<(u128, Arc<Message>)> = records.chain(replies).collect();
+                let mut all: Vec<(u128, Arc<StoredMessage>)> = records.chain(replies).collect();
                 // SIDs share one counter; order by it, whatever the SM/MM prefix.
                 all.sort_by_key(|(n, _)| *n);
                 all.into_iter().take(want).map(|(_, m)| m).collect()
@@ -1176,7 +1180,7 @@ mod tests {
 
     #[test]
     fn sids_share_one_counter_and_media_have_their_own() {
-        let mut s = SimState::new(vec![], None, DEFAULT_RETAIN);
+        let mut s = SimState::new(AccountSid::from_counter(1), vec![], None, DEFAULT_RETAIN);
         assert_eq!(s.next_message_sid(false).0, MessageSid::sms(1));
         assert_eq!(s.next_message_sid(true).0, MessageSid::mms(2));
         let media = s.new_media(&["https://x.test/a.JPG".into(), "https://x.test/b".into()]);
@@ -1189,6 +1193,7 @@ mod tests {
     #[test]
     fn numbers_are_owned_as_given_or_in_e164() {
         let s = SimState::new(
+            AccountSid::from_counter(1),
             vec!["+1 415-555-2671".into(), "12345".into()],
             None,
             DEFAULT_RETAIN,
@@ -1213,21 +1218,17 @@ mod retention_tests {
         while s.last_message < n {
             s.next_message_sid(false);
         }
-        let account = AccountSid::from_counter(1);
-        let message = SimState::new_message(
-            &account,
-            NewMessage {
-                sid: MessageSid::sms(n),
-                direction: Direction::OutboundApi,
-                status,
-                from: "+14155550100",
-                to: "+14155552671",
-                body: "hi",
-                num_media: 0,
-                now: crate::test_support::t0(),
-                sent: None,
-            },
-        );
+        let message = SimState::new_message(NewMessage {
+            sid: MessageSid::sms(n),
+            direction: Direction::OutboundApi,
+            status,
+            from: "+14155550100",
+            to: "+14155552671",
+            body: "hi",
+            num_media: 0,
+            now: crate::test_support::t0(),
+            sent: None,
+        });
         s.push(Record {
             message: message.into(),
             sent_at: None,
@@ -1246,7 +1247,7 @@ mod retention_tests {
 
     #[test]
     fn retention_drops_the_oldest_settled_first_and_never_one_in_flight() {
-        let mut s = SimState::new(vec![], None, 3);
+        let mut s = SimState::new(AccountSid::from_counter(1), vec![], None, 3);
         push(&mut s, 1, MessageStatus::Queued, 1); // in flight: its lifecycle holds it
         push(&mut s, 2, MessageStatus::Delivered, 0);
         push(&mut s, 3, MessageStatus::Delivered, 1); // a status callback still pending
@@ -1316,7 +1317,7 @@ mod retention_tests {
 
     #[test]
     fn retain_zero_drops_each_message_once_settled() {
-        let mut s = SimState::new(vec![], None, 0);
+        let mut s = SimState::new(AccountSid::from_counter(1), vec![], None, 0);
         push(&mut s, 1, MessageStatus::Delivered, 0);
         assert!(kept(&s).is_empty());
         push(&mut s, 2, MessageStatus::Queued, 1);
@@ -1333,7 +1334,7 @@ mod retention_tests {
 
     #[test]
     fn the_debugger_log_and_auto_replies_keep_the_newest_retain() {
-        let mut s = SimState::new(vec![], None, 2);
+        let mut s = SimState::new(AccountSid::from_counter(1), vec![], None, 2);
         for i in 0..5 {
             crate::webhook::log(
                 &mut s,
@@ -1352,11 +1353,9 @@ mod retention_tests {
                 "HTTP retrieval failure: attempt 4"
             ]
         );
-        let account = AccountSid::from_counter(1);
         for body in ["STOP", "START", "HELP"] {
             crate::optout::on_inbound(
                 &mut s,
-                &account,
                 "+14155550100",
                 "+14155552671",
                 body,
@@ -1381,22 +1380,18 @@ mod retention_tests {
         while s.last_message < n {
             s.next_message_sid(false);
         }
-        let account = AccountSid::from_counter(1);
         let t0 = crate::test_support::t0();
-        let message = SimState::new_message(
-            &account,
-            NewMessage {
-                sid: MessageSid::sms(n),
-                direction: Direction::Inbound,
-                status: MessageStatus::Received,
-                from,
-                to,
-                body: "hi",
-                num_media: 0,
-                now: t0,
-                sent: sent.map(|x| t0 + chrono::TimeDelta::seconds(x)),
-            },
-        );
+        let message = SimState::new_message(NewMessage {
+            sid: MessageSid::sms(n),
+            direction: Direction::Inbound,
+            status: MessageStatus::Received,
+            from,
+            to,
+            body: "hi",
+            num_media: 0,
+            now: t0,
+            sent: sent.map(|x| t0 + chrono::TimeDelta::seconds(x)),
+        });
         s.push(Record {
             message: message.into(),
             sent_at: None,
@@ -1439,7 +1434,12 @@ mod retention_tests {
             .filter(|r| {
                 number(Some(&r.message.to), &f.to)
                     && number(r.message.from.as_deref(), &f.from)
-                    && dates.matches(r.message.date_sent.as_deref())
+                    && dates.matches(
+                        r.message
+                            .date_sent
+                            .map(twilio_wire::date::rfc2822)
+                            .as_deref(),
+                    )
             })
             .collect();
         window(&all, |r| r.message.sid.as_str(), true, query)
@@ -1455,7 +1455,7 @@ mod retention_tests {
 
     #[test]
     fn indexed_windows_match_the_whole_filtered_list() {
-        let mut s = SimState::new(vec![], None, 40);
+        let mut s = SimState::new(AccountSid::from_counter(1), vec![], None, 40);
         let handsets = ["+14155552671", "+14155552672", "12345"];
         let shops = ["+14155550100", "+14155550101"];
         for n in 1..=60u64 {
@@ -1526,7 +1526,7 @@ mod retention_tests {
 
     #[test]
     fn a_page_costs_about_its_size_whatever_is_retained() {
-        let mut s = SimState::new(vec![], None, usize::MAX);
+        let mut s = SimState::new(AccountSid::from_counter(1), vec![], None, usize::MAX);
         let n = 20_000u64;
         for i in 1..=n {
             // Every 1,000th message to a rare handset; sent one second apart, in SID order.
@@ -1570,7 +1570,7 @@ mod retention_tests {
     #[test]
     fn a_date_page_skips_the_messages_still_in_flight() {
         // Under load the newest messages are not sent yet: 5,000 of them above 20,000 sent.
-        let mut s = SimState::new(vec![], None, usize::MAX);
+        let mut s = SimState::new(AccountSid::from_counter(1), vec![], None, usize::MAX);
         for i in 1..=25_000u64 {
             let sent = (i <= 20_000).then_some(i as i64);
             push_to(&mut s, i, "+14155552671", "+14155550100", sent);

@@ -21,6 +21,24 @@ pub fn write_rfc2822(t: DateTime<Utc>, out: &mut String) {
     })
 }
 
+/// An instant shown as [`rfc2822`] writes it, without building a `String`: serialises as that
+/// JSON string and displays as that text. For resources stored with typed dates and written
+/// out on demand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rfc2822(pub DateTime<Utc>);
+
+impl std::fmt::Display for Rfc2822 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        with_rfc2822(self.0, |text| f.write_str(text))
+    }
+}
+
+impl serde::Serialize for Rfc2822 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        with_rfc2822(self.0, |text| serializer.serialize_str(text))
+    }
+}
+
 /// Calls `f` with `t` formatted as [`rfc2822`] describes.
 fn with_rfc2822<R>(t: DateTime<Utc>, f: impl FnOnce(&str) -> R) -> R {
     // The format string is parsed once (chrono's `to_rfc2822` would not pad the day).
@@ -69,6 +87,16 @@ mod tests {
     fn formats_the_oai_example() {
         let t = Utc.with_ymd_and_hms(2023, 8, 24, 5, 1, 45).unwrap();
         assert_eq!(rfc2822(t), "Thu, 24 Aug 2023 05:01:45 +0000");
+    }
+
+    #[test]
+    fn the_wrapper_shows_and_serialises_the_same_text() {
+        let t = Utc.with_ymd_and_hms(2023, 8, 24, 5, 1, 45).unwrap();
+        assert_eq!(Rfc2822(t).to_string(), rfc2822(t));
+        assert_eq!(
+            serde_json::to_string(&Rfc2822(t)).unwrap(),
+            "\"Thu, 24 Aug 2023 05:01:45 +0000\""
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //!
 //! Each type serializes as a plain JSON string and checks the pattern when deserialized. The
 //! `from_counter`-style constructors give deterministic SIDs: prefix + `format!("{:032x}", n)`.
+//! A SID holds its 34 characters inline (no allocation), so cloning one is a copy.
 
 use std::fmt;
 use std::str::FromStr;
@@ -27,24 +28,71 @@ fn has_shape(s: &str, prefix: &str) -> bool {
     s.len() == 34 && s.starts_with(prefix) && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The 34 ASCII characters of a SID, held inline: SIDs are copied often (every stored message,
+/// status change and callback carries one), and a copy then costs no allocation.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct SidText([u8; 34]);
+
+impl SidText {
+    /// `s`, which [`has_shape`] accepted (34 ASCII bytes).
+    fn new(s: &str) -> SidText {
+        let mut text = [0; 34];
+        text.copy_from_slice(s.as_bytes());
+        SidText(text)
+    }
+
+    /// `prefix` (two ASCII letters) followed by `n` as 32 lower-case hex digits, as
+    /// `format!("{prefix}{n:032x}")` writes it.
+    fn counter(prefix: &str, n: u64) -> SidText {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [b'0'; 34];
+        text[..2].copy_from_slice(prefix.as_bytes());
+        let mut rest = n;
+        for digit in text[2..].iter_mut().rev() {
+            *digit = HEX[(rest & 0xf) as usize];
+            rest >>= 4;
+        }
+        SidText(text)
+    }
+
+    /// The text; every constructor stores ASCII, so this never falls back to `""`.
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The number its 32 hex digits spell, read case-insensitively.
+    fn number(&self) -> u128 {
+        // The constructors guarantee 32 hex digits after the prefix.
+        u128::from_str_radix(&self.as_str()[2..], 16).unwrap_or(u128::MAX)
+    }
+}
+
 macro_rules! sid_common {
     ($ty:ident) => {
         impl $ty {
             /// The SID as text (34 characters).
             pub fn as_str(&self) -> &str {
-                &self.0
+                self.0.as_str()
+            }
+        }
+
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($ty))
+                    .field(&self.as_str())
+                    .finish()
             }
         }
 
         impl fmt::Display for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(self.as_str())
             }
         }
 
         impl AsRef<str> for $ty {
             fn as_ref(&self) -> &str {
-                &self.0
+                self.as_str()
             }
         }
 
@@ -58,7 +106,7 @@ macro_rules! sid_common {
 
         impl Serialize for $ty {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(&self.0)
+                serializer.serialize_str(self.as_str())
             }
         }
 
@@ -74,8 +122,8 @@ macro_rules! sid_common {
 }
 
 /// An Account SID: `AC` + 32 hexadecimal digits, for example `ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AccountSid(String);
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountSid(SidText);
 
 impl AccountSid {
     /// Validates `s` against `^AC[0-9a-fA-F]{32}$`.
@@ -84,7 +132,7 @@ impl AccountSid {
     /// [`WireError::InvalidSid`] when it does not match.
     pub fn parse(s: &str) -> Result<AccountSid, WireError> {
         if has_shape(s, "AC") {
-            Ok(AccountSid(s.to_owned()))
+            Ok(AccountSid(SidText::new(s)))
         } else {
             Err(WireError::InvalidSid {
                 kind: "Account SID",
@@ -96,15 +144,15 @@ impl AccountSid {
 
     /// The deterministic account SID number `n`: `AC` + `format!("{:032x}", n)`.
     pub fn from_counter(n: u64) -> AccountSid {
-        AccountSid(format!("AC{n:032x}"))
+        AccountSid(SidText::counter("AC", n))
     }
 }
 sid_common!(AccountSid);
 
 /// A Message SID: `SM` + 32 hexadecimal digits for a text-only message, `MM` + 32 hexadecimal
 /// digits for a message with media (§2.3, §9), for example `SMded05904ccb347238880ca9264e8fe1c`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MessageSid(String);
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MessageSid(SidText);
 
 impl MessageSid {
     /// Validates `s` against `^(SM|MM)[0-9a-fA-F]{32}$`.
@@ -113,7 +161,7 @@ impl MessageSid {
     /// [`WireError::InvalidSid`] when it does not match.
     pub fn parse(s: &str) -> Result<MessageSid, WireError> {
         if has_shape(s, "SM") || has_shape(s, "MM") {
-            Ok(MessageSid(s.to_owned()))
+            Ok(MessageSid(SidText::new(s)))
         } else {
             Err(WireError::InvalidSid {
                 kind: "Message SID",
@@ -125,32 +173,31 @@ impl MessageSid {
 
     /// The deterministic SMS SID number `n`: `SM` + `format!("{:032x}", n)`.
     pub fn sms(n: u64) -> MessageSid {
-        MessageSid(format!("SM{n:032x}"))
+        MessageSid(SidText::counter("SM", n))
     }
 
     /// The deterministic MMS SID number `n`: `MM` + `format!("{:032x}", n)`.
     pub fn mms(n: u64) -> MessageSid {
-        MessageSid(format!("MM{n:032x}"))
+        MessageSid(SidText::counter("MM", n))
     }
 
     /// True for an `MM…` SID (a message that carries media).
     pub fn is_mms(&self) -> bool {
-        self.0.starts_with("MM")
+        self.0 .0.starts_with(b"MM")
     }
 
     /// The number its 32 hexadecimal digits spell, read case-insensitively: `n` for
     /// [`MessageSid::sms`]`(n)` and [`MessageSid::mms`]`(n)`. Two SIDs name the same message when
     /// [`MessageSid::is_mms`] and `number` agree (Twilio treats the hex digits case-insensitively).
     pub fn number(&self) -> u128 {
-        // `parse` and the constructors guarantee 32 hex digits after the prefix.
-        u128::from_str_radix(&self.0[2..], 16).unwrap_or(u128::MAX)
+        self.0.number()
     }
 }
 sid_common!(MessageSid);
 
 /// A Media SID: `ME` + 32 hexadecimal digits (§2.5), for example `MEfb1d0000000000000000000000000000`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MediaSid(String);
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MediaSid(SidText);
 
 impl MediaSid {
     /// Validates `s` against `^ME[0-9a-fA-F]{32}$`.
@@ -159,7 +206,7 @@ impl MediaSid {
     /// [`WireError::InvalidSid`] when it does not match.
     pub fn parse(s: &str) -> Result<MediaSid, WireError> {
         if has_shape(s, "ME") {
-            Ok(MediaSid(s.to_owned()))
+            Ok(MediaSid(SidText::new(s)))
         } else {
             Err(WireError::InvalidSid {
                 kind: "Media SID",
@@ -171,7 +218,7 @@ impl MediaSid {
 
     /// The deterministic media SID number `n`: `ME` + `format!("{:032x}", n)`.
     pub fn from_counter(n: u64) -> MediaSid {
-        MediaSid(format!("ME{n:032x}"))
+        MediaSid(SidText::counter("ME", n))
     }
 }
 sid_common!(MediaSid);
@@ -180,8 +227,8 @@ sid_common!(MediaSid);
 macro_rules! counter_sid {
     ($(#[$doc:meta])* $ty:ident, $prefix:literal, $kind:literal) => {
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $ty(String);
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $ty(SidText);
 
         impl $ty {
             #[doc = concat!("Validates `s` against `^", $prefix, "[0-9a-fA-F]{32}$`.")]
@@ -190,7 +237,7 @@ macro_rules! counter_sid {
             /// [`WireError::InvalidSid`] when it does not match.
             pub fn parse(s: &str) -> Result<$ty, WireError> {
                 if has_shape(s, $prefix) {
-                    Ok($ty(s.to_owned()))
+                    Ok($ty(SidText::new(s)))
                 } else {
                     Err(WireError::InvalidSid {
                         kind: $kind,
@@ -202,14 +249,13 @@ macro_rules! counter_sid {
 
             #[doc = concat!("The deterministic SID number `n`: `", $prefix, "` + `format!(\"{:032x}\", n)`.")]
             pub fn from_counter(n: u64) -> $ty {
-                $ty(format!(concat!($prefix, "{:032x}"), n))
+                $ty(SidText::counter($prefix, n))
             }
 
             /// The number its 32 hexadecimal digits spell, read case-insensitively: `n` for
             /// `from_counter(n)`.
             pub fn number(&self) -> u128 {
-                // `parse` and the constructor guarantee 32 hex digits after the prefix.
-                u128::from_str_radix(&self.0[2..], 16).unwrap_or(u128::MAX)
+                self.0.number()
             }
         }
         sid_common!($ty);
@@ -272,6 +318,20 @@ mod tests {
         let lower = MessageSid::parse("SMded05904ccb347238880ca9264e8fe1c").unwrap();
         assert_eq!(upper.number(), lower.number());
         assert_eq!(upper.number(), 0xded05904ccb347238880ca9264e8fe1c);
+    }
+
+    #[test]
+    fn counter_text_is_the_formatted_counter() {
+        for n in [0, 1, 0x2a, 0xdead_beef, u64::MAX] {
+            assert_eq!(MessageSid::sms(n).as_str(), format!("SM{n:032x}"));
+            assert_eq!(KeySid::from_counter(n).as_str(), format!("SK{n:032x}"));
+        }
+        let sid = MessageSid::sms(5);
+        assert_eq!(
+            format!("{sid:?}"),
+            "MessageSid(\"SM00000000000000000000000000000005\")"
+        );
+        assert!(MessageSid::sms(2) > MessageSid::sms(1) && MessageSid::mms(1) < MessageSid::sms(1));
     }
 
     #[test]

@@ -53,12 +53,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use twilio_wire::message::{Direction, Message, MessageStatus, API_VERSION};
 use twilio_wire::page::MessagePage;
-use twilio_wire::sid::MessageSid;
+use twilio_wire::sid::{AccountSid, MessageSid};
 use twilio_wire::ApiError;
 
 use crate::body::FormParams;
 use crate::list::{page_of, DateFilter, ListQuery, Window};
 use crate::state::{ListFilter, NewMessage, Record, SimState};
+use crate::stored::{StoredMessage, Text};
 use crate::validate::Credentials;
 use crate::{media, validate, Core};
 
@@ -148,32 +149,33 @@ async fn create_message(
     } else {
         MessageStatus::Queued
     };
-    let mut message = SimState::new_message(
-        &core.account_sid,
-        NewMessage {
-            sid: sid.clone(),
-            direction: Direction::OutboundApi,
-            status,
-            from: request.from.as_deref().unwrap_or(""),
-            to: &request.to,
-            body: &request.body,
-            num_media: media.len(),
-            now,
-            sent: None,
-        },
-    );
-    message.from = request.from.clone();
+    let mut message = SimState::new_message(NewMessage {
+        sid: sid.clone(),
+        direction: Direction::OutboundApi,
+        status,
+        from: request.from.as_deref().unwrap_or(""),
+        to: &request.to,
+        body: &request.body,
+        num_media: media.len(),
+        now,
+        sent: None,
+    });
+    if request.from.is_none() {
+        message.from = None;
+    }
     message.messaging_service_sid = request.messaging_service_sid.clone();
     if status == MessageStatus::Scheduled && media.is_empty() {
         // Segments are counted when a scheduled message is sent (OAI scheduled SMS example).
-        message.num_segments = "0".to_owned();
+        message.num_segments = 0;
     }
     if let Some(at) = request.send_at {
         state.schedule(&sid, at);
     }
     // Stored with its sender; a Messaging Service send answers `from` null (see `services`).
     let message = Arc::new(message);
-    let sender_from = Some(sender.from).filter(|f| !f.is_empty());
+    let sender_from = Some(sender.from.as_str())
+        .filter(|f| !f.is_empty())
+        .map(Text::from);
     let stored = if sender_from == message.from {
         message.clone()
     } else {
@@ -196,7 +198,7 @@ async fn create_message(
             m.status = MessageStatus::Failed;
             m.error_code = Some(failure.code);
             m.error_message = Some(failure.message);
-            m.date_updated = twilio_wire::date::rfc2822(now);
+            m.date_updated = now;
         }
     }
     crate::delivery::schedule(&mut state, &sid, now);
@@ -206,21 +208,21 @@ async fn create_message(
     let dropped = state.take_dropped();
     drop(state);
     drop(dropped);
-    Ok(created(&message))
+    Ok(created(&core.account_sid, &message))
 }
 
 /// The 201 answer of a create: the message as JSON, serialised into a buffer of the usual size
 /// at once (axum's `Json` starts at 128 bytes and grows three times for a message).
-fn created(message: &Message) -> Response {
+fn created(account: &AccountSid, message: &StoredMessage) -> Response {
     let mut body = Vec::with_capacity(1024);
-    match serde_json::to_writer(&mut body, message) {
+    match serde_json::to_writer(&mut body, &message.shown(account, false)) {
         Ok(()) => (
             StatusCode::CREATED,
             [(header::CONTENT_TYPE, "application/json")],
             body,
         )
             .into_response(),
-        // A Message is plain strings and numbers: this cannot fail, but answer as Twilio would.
+        // A message is plain strings and numbers: this cannot fail, but answer as Twilio would.
         Err(e) => ApiReply(ApiError::new(
             20500,
             500,
@@ -234,27 +236,24 @@ fn created(message: &Message) -> Response {
 fn create_test_message(core: &Core, params: &[(String, String)]) -> Result<Response, ApiReply> {
     let request = validate::create_request(params, Credentials::Test)?;
     let with_media = !request.media_urls.is_empty();
-    let message = SimState::new_message(
-        &core.test_credentials.account_sid,
-        NewMessage {
-            sid: core.test_credentials.next_sid(with_media),
-            direction: Direction::OutboundApi,
-            status: MessageStatus::Queued,
-            from: request.from.as_deref().unwrap_or(""),
-            to: &request.to,
-            body: &request.body,
-            num_media: request.media_urls.len(),
-            now: core.clock.now(),
-            sent: None,
-        },
-    );
-    Ok(created(&message))
+    let message = SimState::new_message(NewMessage {
+        sid: core.test_credentials.next_sid(with_media),
+        direction: Direction::OutboundApi,
+        status: MessageStatus::Queued,
+        from: request.from.as_deref().unwrap_or(""),
+        to: &request.to,
+        body: &request.body,
+        num_media: request.media_urls.len(),
+        now: core.clock.now(),
+        sent: None,
+    });
+    Ok(created(&core.test_credentials.account_sid, &message))
 }
 
 /// A stored message as fetch, list and update show it: with `subresource_uris.feedback`. Call it
 /// after releasing the state lock: it copies the message.
-fn shown(core: &Core, message: &Message) -> Message {
-    let mut m = message.clone();
+fn shown(core: &Core, message: &StoredMessage) -> Message {
+    let mut m = message.wire(&core.account_sid);
     m.subresource_uris.feedback = Some(Message::feedback_uri_for(&core.account_sid, &m.sid));
     m
 }
@@ -302,7 +301,7 @@ async fn list_messages(
                 .items
                 .iter()
                 .map(|r| r.message.clone())
-                .collect::<Vec<Arc<Message>>>(),
+                .collect::<Vec<Arc<StoredMessage>>>(),
             more_before: window.more_before,
             more_after: window.more_after,
         }
@@ -347,7 +346,7 @@ async fn update_message(
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     };
-    let now = twilio_wire::date::rfc2822(core.clock.now());
+    let now = core.clock.now();
     let mut state = core.state();
     let record = state
         .find_mut(&sid)
@@ -380,11 +379,11 @@ async fn update_message(
     if cancel {
         let m = record.message_mut();
         m.status = MessageStatus::Canceled;
-        m.date_updated = now.clone();
+        m.date_updated = now;
     }
     if redact {
         let m = record.message_mut();
-        m.body = String::new();
+        m.body = Text::default();
         m.date_updated = now;
     }
     let message = record.message.clone();
@@ -443,6 +442,7 @@ mod tests {
     use super::*;
     use crate::test_support::*;
     use axum::http::header;
+    use base64::Engine as _;
     use serde_json::Value;
 
     const FROM: &str = "+14155550100";
@@ -563,6 +563,9 @@ mod tests {
                 "To=%2B14155552671&From=%2B14155552672&Body=hi".into(),
                 21606,
             ),
+            // The sender is checked before `To`, whether or not the account owns it.
+            ("To=hello&From=%2B14155552672&Body=hi".into(), 21606),
+            ("To=hello&From=Apple&Body=hi".into(), 21212),
             ("To=%2B6512&From=%2B14155550100&Body=hi".into(), 21211),
             ("To=hello&From=%2B14155550100&Body=hi".into(), 21211),
             (
@@ -595,8 +598,13 @@ mod tests {
             "%F0%9F%98%9C".repeat(800)
         );
         assert_eq!(post_form(&sim, &over).await.status(), 400);
-        // Only the accepted send was recorded.
-        assert_eq!(sim.messages().len(), 1);
+        // An owned sender written in another form is sent from the number as held.
+        let resp = post_form(&sim, "To=%2B14155552671&From=%2B1+415-555-0100&Body=hi").await;
+        assert_eq!(resp.status(), 201);
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["from"], "+14155550100");
+        // Only the accepted sends were recorded.
+        assert_eq!(sim.messages().len(), 2);
     }
 
     #[tokio::test]
@@ -631,6 +639,22 @@ mod tests {
             assert_error_shape(&v, 20003, 401);
         }
         assert!(sim.messages().is_empty());
+        // The live credentials written otherwise (scheme case, spacing) are decoded and pass.
+        let token = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            sim.account_sid(),
+            sim.auth_token()
+        ));
+        for value in [format!("basic {token}"), format!("Basic  {token} ")] {
+            let resp = http
+                .post(&url)
+                .header("Authorization", value.as_str())
+                .body(form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 201, "{value}");
+        }
     }
 
     #[tokio::test]

@@ -10,10 +10,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use twilio_wire::loopback::media_type;
-use twilio_wire::message::Message;
 use twilio_wire::sid::MessageSid;
 
 use super::{body_bytes, e164, error, ControlError, ControlJson, FORM};
+use crate::stored::{Shown, StoredMessage};
 use crate::{handsets, Core, SimError};
 
 /// The routes of this module.
@@ -55,9 +55,9 @@ pub(crate) const MAX_LIMIT: usize = 10_000;
 
 /// One answer of `GET /_sim/messages`.
 #[derive(Debug, Serialize)]
-struct MessagesPage {
+struct MessagesPage<'a> {
     /// The messages, oldest first, each marked whether Twilio itself sent it.
-    messages: Vec<LoggedMessage>,
+    messages: Vec<LoggedMessage<'a>>,
     /// The path of the next answer (`/_sim/messages?…&after=SID&limit=N`), `null` after the last.
     next: Option<String>,
 }
@@ -142,10 +142,10 @@ impl MessagesQuery {
 
 /// One entry of `GET /_sim/messages`: the Message resource, and whether Twilio itself sent it
 /// (a STOP/START/HELP auto-reply of `optout`, not one of the account's messages).
-#[derive(Clone, Debug, Serialize)]
-struct LoggedMessage {
+#[derive(Clone, Copy, Debug, Serialize)]
+struct LoggedMessage<'a> {
     #[serde(flatten)]
-    message: Arc<Message>,
+    message: Shown<'a>,
     twilio_reply: bool,
 }
 
@@ -164,21 +164,28 @@ async fn list_messages(State(core): State<Arc<Core>>, uri: axum::http::Uri) -> R
                 .into_response()
         }
     };
-    let (messages, more) = {
+    let (page, more) = {
         let state = core.state();
         let (page, more) = state.messages_page(query.to.as_deref(), query.after, query.limit);
-        let logged: Vec<LoggedMessage> = page
+        let page: Vec<(Arc<StoredMessage>, bool)> = page
             .into_iter()
-            .map(|m| LoggedMessage {
-                twilio_reply: state.optout.auto_replies.iter().any(|r| r.sid == m.sid),
-                message: m,
+            .map(|m| {
+                let twilio_reply = state.optout.auto_replies.iter().any(|r| r.sid == m.sid);
+                (m, twilio_reply)
             })
             .collect();
-        (logged, more)
+        (page, more)
     };
     let next = more
-        .then(|| messages.last().map(|m| query.next(&m.message.sid)))
+        .then(|| page.last().map(|(m, _)| query.next(&m.sid)))
         .flatten();
+    let messages = page
+        .iter()
+        .map(|(m, twilio_reply)| LoggedMessage {
+            message: m.shown(&core.account_sid, false),
+            twilio_reply: *twilio_reply,
+        })
+        .collect();
     Json(MessagesPage { messages, next }).into_response()
 }
 
