@@ -203,7 +203,9 @@ impl Traffic {
 
     /// Keeps only the handsets of shard `p` (index `k` of the population kept when
     /// `p.keeps(k)`), after the whole population was drawn, so every shard of a seed draws the
-    /// same people.
+    /// same people; then gives the shard its own stream of events (derived from the seed and
+    /// `p`'s index). With one stream for all, shards of equal size would carry out the same
+    /// events on their own requesters: the same counts to the last message, half the coverage.
     ///
     /// # Errors
     /// The shard keeps no handset (fewer `--conversations` than shards).
@@ -215,6 +217,9 @@ impl Traffic {
             "--partition {p} keeps none of the {all} requesters: give at least {} --conversations",
             p.total()
         );
+        let stream: u64 = self.rng.random();
+        self.rng =
+            StdRng::seed_from_u64(stream ^ (p.index() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
         Ok(())
     }
 
@@ -398,5 +403,28 @@ mod tests {
         assert_ne!(numbers(&a), numbers(&c));
         let ec: Vec<Event> = (0..200).map(|i| c.next(i)).collect();
         assert_ne!(ea, ec);
+    }
+
+    #[test]
+    fn shards_of_a_seed_share_the_people_and_draw_their_own_events() {
+        let shard = |p: &str| {
+            let mut t = Traffic::new(7, 40, 3, 4).unwrap();
+            t.keep_partition(p.parse().unwrap()).unwrap();
+            let events: Vec<Event> = (0..200).map(|i| t.next(i)).collect();
+            (t, events)
+        };
+        let whole = Traffic::new(7, 40, 3, 4).unwrap();
+        let (one, e1) = shard("1/2");
+        let (two, e2) = shard("2/2");
+        let (again, e1_again) = shard("1/2");
+        assert_eq!(
+            one.handsets.len() + two.handsets.len(),
+            whole.handsets.len()
+        );
+        assert_eq!(one.handsets[0].number, whole.handsets[0].number);
+        assert_eq!(two.handsets[0].number, whole.handsets[1].number);
+        assert_eq!(e1, e1_again, "a shard is deterministic");
+        assert_eq!(again.handsets.len(), one.handsets.len());
+        assert_ne!(e1, e2, "each shard draws its own events");
     }
 }
