@@ -428,14 +428,7 @@ mod tests {
             .send()
             .await
             .unwrap();
-        let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.unwrap();
-        let v = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap()
-        };
-        (status, v)
+        crate::test_support::status_and_json(resp).await
     }
 
     #[test]

@@ -574,8 +574,7 @@ mod tests {
             .send()
             .await
             .unwrap();
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
+        crate::test_support::status_and_json(resp).await
     }
 
     #[tokio::test]

@@ -58,6 +58,21 @@ pub(crate) async fn post_form(sim: &Simulator, body: &str) -> reqwest::Response 
         .expect("simulator answers")
 }
 
+/// An answer's status and JSON body (`null` when the body is empty).
+///
+/// # Panics
+/// The body cannot be read or is not JSON.
+pub(crate) async fn status_and_json(resp: reqwest::Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    let bytes = resp.bytes().await.expect("the answer's body");
+    let v = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).expect("a JSON answer")
+    };
+    (status, v)
+}
+
 /// Asserts `v` is exactly Twilio's error JSON for `code` and `status`.
 pub(crate) fn assert_error_shape(v: &Value, code: u32, status: u16) {
     let obj = v.as_object().expect("error body is an object");

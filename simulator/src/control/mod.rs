@@ -259,15 +259,7 @@ mod tests {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let resp = request.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.unwrap();
-        let v = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).expect("a JSON answer")
-        };
-        (status, v)
+        crate::test_support::status_and_json(request.send().await.unwrap()).await
     }
 
     #[tokio::test]
