@@ -8,21 +8,20 @@ Feature: soak seed 5 replayed
   @soak
   Scenario: seed 5 replayed
     Given the Conversational SMS provider numbers "+14156275331" and "+14159645185" and "+14155474738"
-    Given a sys_user "Vivienne Blick 0" with mobile phone "+4915176993209" located in "DE"
-    Given a consumer "Elizabeth Franecki 1" with mobile phone "+31640724174" located in "NL"
-    Given a customer contact "Vincenzo Nienow 2" with mobile phone "+34604019783" located in "ES"
-    Given a sys_user "Elyse White 4" with mobile phone "+5511926841004" located in "BR"
-    Given a consumer "Etha Rath 5" with mobile phone "+919163472667" located in "IN"
-    Given a customer contact "Lura Hane 6" with mobile phone "+61461443531" located in "AU"
+    Given a sys_user "Elizabeth Franecki 1" with mobile phone "+31640724174" located in "NL"
+    Given a consumer "Vincenzo Nienow 2" with mobile phone "+34604019783" located in "ES"
+    Given a sys_user "Etha Rath 5" with mobile phone "+919163472667" located in "IN"
+    Given a consumer "Lura Hane 6" with mobile phone "+61461443531" located in "AU"
+    Given a customer contact "Danial Pagac 7" with mobile phone "+919287772946" located in "IN"
     Given a sys_user "Pattie Smitham 8" with mobile phone "+5511978330904" located in "BR"
     Given a consumer "Joany O'Reilly 9" with mobile phone "+5511912884696" located in "BR"
     Given a customer contact "Carley Schaefer 10" with mobile phone "+33682277955" located in "FR"
-    Given a sys_user "Ernesto Johnson 12" with mobile phone "+33662622477" located in "FR"
-    Given a consumer "Serena Lesch 13" with mobile phone "+33616122666" located in "FR"
-    Given a customer contact "Nolan Orn 14" with mobile phone "+4915110336305" located in "DE"
-    Given a sys_user "Toy Runte 16" with mobile phone "+16044618323" located in "CA"
-    Given a consumer "Alphonso Schinner 17" with mobile phone "+393366156480" located in "IT"
-    Given a customer contact "Wilhelm Rosenbaum 18" with mobile phone "+447311522830" located in "GB"
+    Given a customer contact "Ernesto Johnson 12" with mobile phone "+33662622477" located in "FR"
+    Given a sys_user "Nolan Orn 14" with mobile phone "+4915110336305" located in "DE"
+    Given a consumer "Fiona Nader 15" with mobile phone "+393483502620" located in "IT"
+    Given a customer contact "Toy Runte 16" with mobile phone "+16044618323" located in "CA"
+    Given a sys_user "Wilhelm Rosenbaum 18" with mobile phone "+447311522830" located in "GB"
+    Given a consumer "Dorothea Wintheiser 19" with mobile phone "+33617203172" located in "FR"
     Given an agent "agent01" who is available for SMS
     Given an agent "agent02" who is available for SMS
     Given an agent "agent03" who is available for SMS
@@ -176,7 +175,7 @@ Feature: soak seed 5 replayed
     When "+5511978330904" texts "voluptatem velit ullam nisi incidunt omnis." to "+14159645185"
     When 10 seconds pass
     When "+393366156480" texts "order" to "+14156275331"
-    When agent "agent01" composes "in occaecati voluptatem dolorem fugiat enim porro dolore ipsum." from "+14159645185" to "+34604019783" for customer contact "Vincenzo Nienow 2"
+    When agent "agent01" composes "in occaecati voluptatem dolorem fugiat enim porro dolore ipsum." from "+14159645185" to "+34604019783" for consumer "Vincenzo Nienow 2"
     When "+61452459986" texts "sed at provident occaecati." to "+14159645185"
     When agent "agent01" becomes available
     When 14 seconds pass

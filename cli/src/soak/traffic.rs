@@ -152,6 +152,22 @@ pub struct Traffic {
     pub invalid_draws: u64,
 }
 
+/// The kind of requester `i`. Every four consecutive indexes hold one of each kind (a quarter
+/// each), rotated by an offset drawn for the block (a generator seeded with the block's index,
+/// independent of `--seed`), so that the requesters a `--partition I/N` shard keeps (index ≡
+/// I-1 modulo N) hold every kind too: by `i % 4`, shard 1 of 2 held only sys_users and
+/// contacts, and each shard of 4 a single kind.
+fn kind_of(i: usize) -> Kind {
+    let block = u64::try_from(i / 4).unwrap_or(u64::MAX);
+    let offset = StdRng::seed_from_u64(block).random_range(0..4);
+    match (i % 4 + offset) % 4 {
+        0 => Kind::Known(PartyTable::SysUser),
+        1 => Kind::Known(PartyTable::CsmConsumer),
+        2 => Kind::Known(PartyTable::CustomerContact),
+        _ => Kind::Unknown,
+    }
+}
+
 impl Traffic {
     /// Draws a population of `handsets` requesters (a quarter each sys_users, consumers,
     /// contacts and unknown numbers), `providers` US provider numbers and `agents` agents.
@@ -180,12 +196,7 @@ impl Traffic {
         for i in 0..handsets {
             let shape = t.rng.random_range(0..MOBILE_SHAPES.len());
             let (number, region) = t.unique_number(shape, &mut taken)?;
-            let kind = match i % 4 {
-                0 => Kind::Known(PartyTable::SysUser),
-                1 => Kind::Known(PartyTable::CsmConsumer),
-                2 => Kind::Known(PartyTable::CustomerContact),
-                _ => Kind::Unknown,
-            };
+            let kind = kind_of(i);
             let name = format!(
                 "{} {i}",
                 fake::faker::name::en::Name().fake_with_rng::<String, _>(&mut t.rng)
@@ -403,6 +414,32 @@ mod tests {
         assert_ne!(numbers(&a), numbers(&c));
         let ec: Vec<Event> = (0..200).map(|i| c.next(i)).collect();
         assert_ne!(ea, ec);
+    }
+
+    #[test]
+    fn a_quarter_of_each_kind_and_every_shard_holds_every_kind() {
+        let kinds: Vec<Kind> = (0..400).map(kind_of).collect();
+        for kind in [
+            Kind::Known(PartyTable::SysUser),
+            Kind::Known(PartyTable::CsmConsumer),
+            Kind::Known(PartyTable::CustomerContact),
+            Kind::Unknown,
+        ] {
+            assert_eq!(
+                kinds.iter().filter(|k| **k == kind).count(),
+                100,
+                "{kind:?}"
+            );
+            for n in 2..=16 {
+                for shard in 0..n {
+                    assert!(
+                        kinds.iter().skip(shard).step_by(n).any(|k| *k == kind),
+                        "shard {} of {n} has no {kind:?}",
+                        shard + 1
+                    );
+                }
+            }
+        }
     }
 
     #[test]
