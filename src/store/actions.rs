@@ -29,8 +29,21 @@ fn action_from(kind: &str, value: Option<String>) -> Option<Action> {
 }
 
 impl Tx<'_> {
-    /// Every messaging action, by name. Rows that no longer parse are left out.
+    /// Every messaging action, by name (read once, then remembered until a messaging action is
+    /// written).
+    ///
+    /// # Errors
+    /// A stored row does not read back as a messaging action ([`super::BadValue`]).
     pub fn messaging_actions(&self) -> Result<Vec<MessagingAction>, StoreError> {
+        if let Some(actions) = &self.1.config().borrow().messaging_actions {
+            return Ok(actions.clone());
+        }
+        let actions = self.load_messaging_actions()?;
+        self.1.config().borrow_mut().messaging_actions = Some(actions.clone());
+        Ok(actions)
+    }
+
+    fn load_messaging_actions(&self) -> Result<Vec<MessagingAction>, StoreError> {
         let mut st = self.0.prepare_cached(
             "SELECT name, event, duration_secs, active, filter, action, action_value
              FROM sys_cs_messaging_action ORDER BY name",
@@ -82,6 +95,7 @@ impl Tx<'_> {
     /// Creates or replaces a messaging action (validate it first).
     pub fn save_messaging_action(&self, a: &MessagingAction) -> Result<(), StoreError> {
         let (kind, value) = action_columns(&a.action);
+        self.1.config().borrow_mut().messaging_actions = None;
         self.exec(
             "INSERT INTO sys_cs_messaging_action (name, event, duration_secs, active, filter, action, action_value)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -103,6 +117,7 @@ impl Tx<'_> {
 
     /// Turns every messaging action on or off.
     pub fn set_all_actions_active(&self, active: bool) -> Result<(), StoreError> {
+        self.1.config().borrow_mut().messaging_actions = None;
         self.exec("UPDATE sys_cs_messaging_action SET active = ?1", [active])?;
         Ok(())
     }

@@ -63,8 +63,18 @@ impl Tx<'_> {
 
     /// Every SMS queue with its members. The default queue's members are every agent with an SMS
     /// presence row, by user_name; a configured queue's, in the order they were given. A stored
-    /// condition that no longer parses leaves its queue out (it takes nothing).
+    /// condition that no longer parses leaves its queue out (it takes nothing). Read once, then
+    /// remembered until a queue or an agent's presence row is written.
     pub fn awa_queues(&self) -> Result<Vec<Queue>, StoreError> {
+        if let Some(queues) = &self.1.config().borrow().awa_queues {
+            return Ok(queues.clone());
+        }
+        let queues = self.load_awa_queues()?;
+        self.1.config().borrow_mut().awa_queues = Some(queues.clone());
+        Ok(queues)
+    }
+
+    fn load_awa_queues(&self) -> Result<Vec<Queue>, StoreError> {
         let mut st = self.0.prepare_cached(
             "SELECT sys_id, name, \"order\", condition, is_default FROM awa_queue ORDER BY \"order\", sys_id",
         )?;
@@ -138,6 +148,7 @@ impl Tx<'_> {
             Some(id) => id,
             None => self.new_sys_id()?,
         };
+        self.1.config().borrow_mut().awa_queues = None;
         self.exec(
             "INSERT INTO awa_queue (sys_id, name, \"order\", condition, is_default)
              VALUES (?1, ?2, ?3, ?4, 0)
@@ -157,13 +168,19 @@ impl Tx<'_> {
 
     // ----- presence and capacity --------------------------------------------------------------
 
-    /// Every agent with an SMS presence row.
+    /// Every agent with an SMS presence row (read once, then remembered until a presence row
+    /// is written).
     pub fn awa_agents(&self) -> Result<Vec<Agent>, StoreError> {
+        if let Some(agents) = &self.1.config().borrow().awa_agents {
+            return Ok(agents.clone());
+        }
         let mut st = self.0.prepare_cached(
             "SELECT agent, presence, sms_capacity FROM awa_agent_presence ORDER BY agent",
         )?;
         let rows = st.query_map([], agent_from_row)?;
-        rows.collect()
+        let agents: Vec<Agent> = rows.collect::<Result<_, _>>()?;
+        self.1.config().borrow_mut().awa_agents = Some(agents.clone());
+        Ok(agents)
     }
 
     /// An agent's SMS presence row, if any.
@@ -178,6 +195,12 @@ impl Tx<'_> {
 
     /// Creates or replaces an agent's SMS presence and capacity.
     pub fn save_awa_agent(&self, agent: &Agent) -> Result<(), StoreError> {
+        {
+            // The default queue's members are the agents with a presence row.
+            let mut config = self.1.config().borrow_mut();
+            config.awa_agents = None;
+            config.awa_queues = None;
+        }
         self.exec(
             "INSERT INTO awa_agent_presence (agent, presence, sms_capacity) VALUES (?1, ?2, ?3)
              ON CONFLICT (agent) DO UPDATE SET presence = excluded.presence,

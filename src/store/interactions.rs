@@ -32,6 +32,7 @@ impl Tx<'_> {
         integration: &str,
         number: &E164,
     ) -> Result<(), StoreError> {
+        self.1.config().borrow_mut().provider_numbers.clear();
         let app: Option<String> = self
             .row(
                 "SELECT sys_id FROM sys_cs_provider_application WHERE name = ?1",
@@ -57,19 +58,29 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The provider numbers of an integration, sorted.
+    /// The provider numbers of an integration, sorted (read once, then remembered until a
+    /// provider number is added).
     pub fn provider_numbers(&self, integration: &str) -> Result<Vec<E164>, StoreError> {
+        if let Some(numbers) = self.1.config().borrow().provider_numbers.get(integration) {
+            return Ok(numbers.clone());
+        }
         let mut st = self.0.prepare_cached(
             "SELECT n.number FROM sys_cs_provider_number n
              JOIN sys_cs_provider_application a ON a.sys_id = n.provider_application
              WHERE a.integration = ?1 ORDER BY n.number",
         )?;
         let rows = st.query_map([integration], |r| r.get::<_, String>(0))?;
-        Ok(rows
+        let numbers: Vec<E164> = rows
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
             .filter_map(|s| stored_e164(&s))
-            .collect())
+            .collect();
+        self.1
+            .config()
+            .borrow_mut()
+            .provider_numbers
+            .insert(integration.to_owned(), numbers.clone());
+        Ok(numbers)
     }
 
     // ----- interactions -----------------------------------------------------------------------

@@ -26,7 +26,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, Row};
+use rusqlite::{params, Connection, Row};
 
 use crate::domain::delivery::DeliveryStatus;
 use crate::domain::model::*;
@@ -36,6 +36,7 @@ mod actions;
 mod audit;
 mod awa;
 mod interactions;
+mod memo;
 mod people;
 mod serve;
 mod transcript;
@@ -77,13 +78,28 @@ pub type StoreError = rusqlite::Error;
 
 /// SQLite, behind a mutex.
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    conn: Mutex<Conn>,
     /// Rows changed by committed [`SqliteStore::write`]s (SQLite's `total_changes`, counted per
     /// committed transaction).
     committed: std::sync::atomic::AtomicU64,
     /// Group commit ([`SqliteStore::open_grouped`]): how many writes share one SQLite commit, and
     /// how many the open one holds. `None`: every write commits.
     group: Option<Group>,
+}
+
+/// The connection and what it remembers between statements (`memo`: reserved sys_ids and the
+/// configuration tables).
+struct Conn {
+    sql: Connection,
+    memo: memo::Memo,
+}
+
+impl std::ops::Deref for Conn {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.sql
+    }
 }
 
 /// Group commit: [`SqliteStore::write`]s run as savepoints inside one long SQLite transaction,
@@ -154,7 +170,7 @@ impl SqliteStore {
         };
         let conn = self.lock();
         if !conn.is_autocommit() {
-            conn.execute_batch("COMMIT")?;
+            commit_group(&conn)?;
         }
         group.pending.store(0, std::sync::atomic::Ordering::SeqCst);
         Ok(())
@@ -184,7 +200,10 @@ impl SqliteStore {
             tx.commit()?;
         }
         Ok(SqliteStore {
-            conn: Mutex::new(conn),
+            conn: Mutex::new(Conn {
+                sql: conn,
+                memo: memo::Memo::default(),
+            }),
             committed: std::sync::atomic::AtomicU64::new(0),
             group: None,
         })
@@ -209,7 +228,7 @@ impl SqliteStore {
         self.committed.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Conn> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -226,11 +245,12 @@ impl SqliteStore {
         let conn = self.lock();
         if self.group.is_some() && conn.is_autocommit() {
             conn.execute_batch("BEGIN IMMEDIATE")?;
+            conn.memo.begin(&conn)?;
         }
         let before = conn.total_changes();
         let out = {
-            let scope = Scope::begin(&conn)?;
-            let out = f(&Tx(&conn))?;
+            let scope = Scope::begin(&conn, true)?;
+            let out = f(&Tx(&conn, &conn.memo))?;
             scope.release()?;
             out
         };
@@ -243,14 +263,15 @@ impl SqliteStore {
                 .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
                 + 1;
             if pending >= group.every {
-                conn.execute_batch("COMMIT")?;
+                commit_group(&conn)?;
                 group.pending.store(0, std::sync::atomic::Ordering::SeqCst);
             }
         }
         Ok(out)
     }
 
-    /// Runs read-only `f` in a transaction (a consistent snapshot).
+    /// Runs read-only `f` in a transaction (a consistent snapshot): its own, or the open group's
+    /// in a group-commit store.
     ///
     /// # Errors
     /// Whatever `f` returns.
@@ -259,30 +280,53 @@ impl SqliteStore {
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let conn = self.lock();
-        let _scope = Scope::begin(&conn)?;
-        f(&Tx(&conn))
+        if !conn.is_autocommit() {
+            // Inside a group's transaction, which is already a snapshot no one else writes.
+            return f(&Tx(&conn, &conn.memo));
+        }
+        let _scope = Scope::begin(&conn, false)?;
+        f(&Tx(&conn, &conn.memo))
     }
+}
+
+/// Commits a group's transaction; when that fails, the connection forgets what it remembered
+/// (SQLite may have rolled the group back).
+fn commit_group(conn: &Conn) -> Result<(), StoreError> {
+    conn.execute_batch("COMMIT")
+        .inspect_err(|_| conn.memo.forget())
 }
 
 /// A savepoint through the statement cache: outside a transaction it is `BEGIN DEFERRED` and its
 /// release a commit, inside the group's transaction a nested one. Dropped without
-/// [`Scope::release`] (an error, a panic, or a read), it rolls back to where it began.
+/// [`Scope::release`] (an error, a panic, or a read), it rolls back to where it began, and so
+/// does what the connection remembers (`memo`) when it was a write.
 ///
 /// rusqlite's `Transaction` and `Savepoint` parse their `BEGIN`/`SAVEPOINT`/`RELEASE` text on
 /// every use; these three statements are prepared once per connection, like every query.
 struct Scope<'c> {
-    conn: &'c Connection,
+    conn: &'c Conn,
+    /// What `memo` puts back when a write rolls back; `None` for a read.
+    mark: Option<memo::IdBlock>,
     released: bool,
 }
 
 impl<'c> Scope<'c> {
-    fn begin(conn: &'c Connection) -> Result<Self, StoreError> {
+    fn begin(conn: &'c Conn, write: bool) -> Result<Self, StoreError> {
+        let outermost = conn.is_autocommit();
         conn.prepare_cached("SAVEPOINT convsms_write")?
             .execute([])?;
-        Ok(Scope {
+        let mut scope = Scope {
             conn,
+            mark: None,
             released: false,
-        })
+        };
+        let mark = if outermost {
+            conn.memo.begin(conn)?
+        } else {
+            conn.memo.mark()
+        };
+        scope.mark = write.then_some(mark);
+        Ok(scope)
     }
 
     fn release(mut self) -> Result<(), StoreError> {
@@ -298,6 +342,9 @@ impl Drop for Scope<'_> {
     fn drop(&mut self) {
         if self.released {
             return;
+        }
+        if let Some(mark) = self.mark {
+            self.conn.memo.rollback(mark);
         }
         for sql in ["ROLLBACK TO convsms_write", "RELEASE convsms_write"] {
             if let Err(e) = self
@@ -336,8 +383,9 @@ pub struct RetryRow {
     pub attempts: i64,
 }
 
-/// An open transaction with the engine's queries.
-pub struct Tx<'c>(pub(crate) &'c Connection);
+/// An open transaction with the engine's queries (and what the connection remembers between
+/// them: `memo`).
+pub struct Tx<'c>(pub(crate) &'c Connection, &'c memo::Memo);
 
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -472,17 +520,24 @@ impl Tx<'_> {
         self.0.prepare_cached(sql)?.query_row(params, f)
     }
 
-    fn next(&self, prefix: &str) -> Result<i64, StoreError> {
+    /// Reserves `n` numbers of the counter `prefix` (`sys_number`) and returns the first.
+    fn reserve(&self, prefix: &str, n: i64) -> Result<i64, StoreError> {
         self.row(
-            "UPDATE sys_number SET next_value = next_value + 1 WHERE prefix = ?1 RETURNING next_value - 1",
-            [prefix],
+            "UPDATE sys_number SET next_value = next_value + ?2 WHERE prefix = ?1 RETURNING next_value - ?2",
+            params![prefix, n],
             |r| r.get(0),
         )
     }
 
-    /// A new sys_id (32 hex digits, counter-based).
+    fn next(&self, prefix: &str) -> Result<i64, StoreError> {
+        self.reserve(prefix, 1)
+    }
+
+    /// A new sys_id (32 hex digits, counter-based: the `sys_id` counter of `sys_number`, reserved
+    /// in blocks of 1,024, see `memo`).
     pub fn new_sys_id(&self) -> Result<SysId, StoreError> {
-        Ok(format!("{:032x}", self.next("sys_id")?))
+        let n = self.1.next_id(|block| self.reserve("sys_id", block))?;
+        Ok(format!("{n:032x}"))
     }
 }
 
@@ -605,6 +660,63 @@ mod tests {
             s.read(|tx| tx.property("after")).unwrap().as_deref(),
             Some("ok")
         );
+    }
+
+    /// What the connection remembers (configuration, reserved sys_ids) is never staler than the
+    /// database: not after a write that read its own change and rolled back, not after another
+    /// connection's commit, and two stores on one file never hand out the same sys_id.
+    #[test]
+    fn what_the_store_remembers_follows_rollbacks_and_other_connections() {
+        let dir = std::env::temp_dir().join(format!("convsms-memo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.sqlite");
+        let _ = std::fs::remove_file(&path);
+        let s = SqliteStore::open(&path).unwrap();
+        s.write(|tx| tx.set_property("p", "1")).unwrap();
+        assert_eq!(s.read(|tx| tx.property("p")).unwrap().as_deref(), Some("1"));
+        let failed: Result<(), StoreError> = s.write(|tx| {
+            tx.set_property("p", "2")?;
+            assert_eq!(tx.property("p")?.as_deref(), Some("2"));
+            Err(rusqlite::Error::QueryReturnedNoRows)
+        });
+        assert!(failed.is_err());
+        assert_eq!(
+            s.read(|tx| tx.property("p")).unwrap().as_deref(),
+            Some("1"),
+            "the rolled-back value is forgotten"
+        );
+        Connection::open(&path)
+            .unwrap()
+            .execute("UPDATE sys_properties SET value = '3' WHERE name = 'p'", [])
+            .unwrap();
+        assert_eq!(
+            s.read(|tx| tx.property("p")).unwrap().as_deref(),
+            Some("3"),
+            "another connection's commit is seen"
+        );
+
+        let first = s.write(|tx| tx.new_sys_id()).unwrap();
+        let failed: Result<(), StoreError> = s.write(|tx| {
+            tx.new_sys_id()?;
+            Err(rusqlite::Error::QueryReturnedNoRows)
+        });
+        assert!(failed.is_err());
+        let second = s.write(|tx| tx.new_sys_id()).unwrap();
+        assert_eq!(
+            u128::from_str_radix(&second, 16).unwrap(),
+            u128::from_str_radix(&first, 16).unwrap() + 1,
+            "a rolled-back write's id is handed out again, as one at a time"
+        );
+        let other = SqliteStore::open(&path).unwrap();
+        let mut seen = std::collections::BTreeSet::from([first, second]);
+        for _ in 0..3 * memo::SYS_ID_BLOCK {
+            for store in [&s, &other] {
+                let id = store.write(|tx| tx.new_sys_id()).unwrap();
+                assert!(seen.insert(id.clone()), "{id} handed out twice");
+            }
+        }
+        drop((s, other));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -12,18 +12,29 @@ use crate::domain::phone::{Region, E164};
 impl Tx<'_> {
     // ----- properties -------------------------------------------------------------------------
 
-    /// A `sys_properties` value.
+    /// A `sys_properties` value (read once, then remembered until [`Tx::set_property`]).
     pub fn property(&self, name: &str) -> Result<Option<String>, StoreError> {
-        self.row(
-            "SELECT value FROM sys_properties WHERE name = ?1",
-            [name],
-            |r| r.get(0),
-        )
-        .optional()
+        if let Some(value) = self.1.config().borrow().properties.get(name) {
+            return Ok(value.clone());
+        }
+        let value: Option<String> = self
+            .row(
+                "SELECT value FROM sys_properties WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        self.1
+            .config()
+            .borrow_mut()
+            .properties
+            .insert(name.to_owned(), value.clone());
+        Ok(value)
     }
 
     /// Sets a `sys_properties` value.
     pub fn set_property(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        self.1.config().borrow_mut().properties.remove(name);
         self.exec(
             "INSERT INTO sys_properties (name, value) VALUES (?1, ?2)
              ON CONFLICT (name) DO UPDATE SET value = excluded.value",

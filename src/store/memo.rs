@@ -1,0 +1,154 @@
+//! What a connection remembers between statements, so that the engine's hot path does not ask
+//! SQLite again for what cannot have changed: the sys_ids it reserved ahead and the configuration
+//! tables it reads on every message.
+//!
+//! - **sys_ids in blocks**: [`Tx::new_sys_id`](super::Tx::new_sys_id) hands out ids from a block of
+//!   [`SYS_ID_BLOCK`] reserved with one `UPDATE sys_number` (one statement per block instead of one
+//!   per record). Within a process the ids are the same sequence as one-at-a-time allocation; a
+//!   process that opens the file afterwards starts after the last reserved block.
+//! - **Configuration** ([`Config`]): `sys_properties`, messaging actions, provider numbers, AWA
+//!   queues with their members and agents' presence. Each is read once and kept until a store
+//!   function writes its table, which forgets it.
+//!
+//! Both follow the transactions they were read or written in ([`Memo::begin`], [`Memo::rollback`]):
+//! a rolled-back write puts the id block back as it was and forgets the configuration (it may hold
+//! what the rolled-back write wrote). Another connection's commit (another process writing the same
+//! file) shows in SQLite's `PRAGMA data_version`, checked when a transaction starts: the
+//! configuration is then forgotten and the ids reserved afresh.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use super::StoreError;
+use crate::domain::messaging_actions::MessagingAction;
+use crate::domain::phone::E164;
+use crate::domain::work_assignment::{Agent, Queue};
+
+/// How many sys_ids one `UPDATE sys_number` reserves.
+pub(crate) const SYS_ID_BLOCK: i64 = 1_024;
+
+/// sys_ids `next..end` are reserved in `sys_number` and not handed out yet (empty at first).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct IdBlock {
+    next: i64,
+    end: i64,
+}
+
+/// The configuration tables as last read; `None` or absent: not read since last forgotten.
+#[derive(Default)]
+pub(crate) struct Config {
+    /// `sys_properties` by name (`None`: no such property).
+    pub properties: HashMap<String, Option<String>>,
+    /// Every messaging action, by name.
+    pub messaging_actions: Option<Vec<MessagingAction>>,
+    /// Provider numbers by integration, sorted.
+    pub provider_numbers: HashMap<String, Vec<E164>>,
+    /// AWA queues with their members.
+    pub awa_queues: Option<Vec<Queue>>,
+    /// Agents' SMS presence and capacity.
+    pub awa_agents: Option<Vec<Agent>>,
+}
+
+/// One connection's memory (it lives beside the connection, behind the store's mutex).
+#[derive(Default)]
+pub(crate) struct Memo {
+    ids: Cell<IdBlock>,
+    config: RefCell<Config>,
+    /// `PRAGMA data_version` when last checked.
+    data_version: Cell<Option<i64>>,
+}
+
+impl Memo {
+    /// The configuration as remembered (borrowed for one look-up or one update: never across a
+    /// query).
+    pub(crate) fn config(&self) -> &RefCell<Config> {
+        &self.config
+    }
+
+    /// The next sys_id number, reserving a block through `reserve(n)` (which returns the first of
+    /// `n` numbers it reserved) when the current one is used up.
+    pub(crate) fn next_id(
+        &self,
+        reserve: impl FnOnce(i64) -> Result<i64, StoreError>,
+    ) -> Result<i64, StoreError> {
+        let mut block = self.ids.get();
+        if block.next >= block.end {
+            let first = reserve(SYS_ID_BLOCK)?;
+            block = IdBlock {
+                next: first,
+                end: first + SYS_ID_BLOCK,
+            };
+        }
+        let id = block.next;
+        block.next += 1;
+        self.ids.set(block);
+        Ok(id)
+    }
+
+    /// A transaction starts on `conn`: what to put back if it rolls back. Forgets everything when
+    /// another connection committed since the last check.
+    ///
+    /// # Errors
+    /// SQLite cannot answer `PRAGMA data_version`.
+    pub(crate) fn begin(&self, conn: &Connection) -> Result<IdBlock, StoreError> {
+        let version: i64 = conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        if self.data_version.replace(Some(version)) != Some(version) {
+            self.forget();
+        }
+        Ok(self.ids.get())
+    }
+
+    /// A point to put back if what follows rolls back (a savepoint inside a transaction).
+    pub(crate) fn mark(&self) -> IdBlock {
+        self.ids.get()
+    }
+
+    /// What followed `mark` was rolled back: the id block as it was, the configuration forgotten.
+    pub(crate) fn rollback(&self, mark: IdBlock) {
+        self.ids.set(mark);
+        *self.config.borrow_mut() = Config::default();
+    }
+
+    /// Forgets everything (a commit failed, or another connection wrote): ids are reserved
+    /// afresh, the configuration read again.
+    pub(crate) fn forget(&self) {
+        self.ids.set(IdBlock::default());
+        *self.config.borrow_mut() = Config::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_come_from_blocks_and_a_rollback_puts_the_block_back() {
+        let memo = Memo::default();
+        let mut reserved = vec![];
+        let mut db_next = 256;
+        let mut take = |memo: &Memo| {
+            memo.next_id(|n| {
+                reserved.push(db_next);
+                db_next += n;
+                Ok(db_next - n)
+            })
+            .unwrap()
+        };
+        assert_eq!(take(&memo), 256);
+        assert_eq!(take(&memo), 257);
+        let mark = memo.mark();
+        assert_eq!(take(&memo), 258);
+        memo.rollback(mark);
+        assert_eq!(take(&memo), 258, "a rolled-back id is handed out again");
+        for _ in 0..SYS_ID_BLOCK - 3 {
+            take(&memo);
+        }
+        assert_eq!(take(&memo), 256 + SYS_ID_BLOCK, "the next block follows");
+        drop(take);
+        assert_eq!(reserved, vec![256, 256 + SYS_ID_BLOCK]);
+    }
+}
