@@ -715,7 +715,8 @@ mod tests {
                 assert!(seen.insert(id.clone()), "{id} handed out twice");
             }
         }
-        drop((s, other));
+        drop(s);
+        drop(other);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
