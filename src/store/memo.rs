@@ -128,13 +128,13 @@ mod tests {
     #[test]
     fn ids_come_from_blocks_and_a_rollback_puts_the_block_back() {
         let memo = Memo::default();
-        let mut reserved = vec![];
-        let mut db_next = 256;
-        let mut take = |memo: &Memo| {
+        let reserved = RefCell::new(vec![]);
+        let take = |memo: &Memo| {
             memo.next_id(|n| {
-                reserved.push(db_next);
-                db_next += n;
-                Ok(db_next - n)
+                let mut reserved = reserved.borrow_mut();
+                let first = reserved.last().map_or(256, |last| last + n);
+                reserved.push(first);
+                Ok(first)
             })
             .unwrap()
         };
@@ -148,7 +148,6 @@ mod tests {
             take(&memo);
         }
         assert_eq!(take(&memo), 256 + SYS_ID_BLOCK, "the next block follows");
-        drop(take);
-        assert_eq!(reserved, vec![256, 256 + SYS_ID_BLOCK]);
+        assert_eq!(*reserved.borrow(), vec![256, 256 + SYS_ID_BLOCK]);
     }
 }
