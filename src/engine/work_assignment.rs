@@ -156,7 +156,8 @@ impl Engine {
                 presence,
                 sms_capacity: DEFAULT_SMS_CAPACITY,
             });
-            let mut items = tx.awa_active_items()?;
+            // Leaving Available withdraws offers: only the items holding slots matter.
+            let mut items = tx.awa_items_holding_slots()?;
             let withdrawn = awa::set_presence(&mut row, presence, &mut items);
             for item in items.iter().filter(|i| withdrawn.contains(&i.sys_id)) {
                 tx.save_awa_item(item)?;
@@ -198,7 +199,8 @@ impl Engine {
         let now = self.clock.now();
         self.store.read(|tx| {
             let party = agent_party(tx, agent)?;
-            let items = tx.awa_active_items()?;
+            // The inbox holds offers: only the items holding slots matter.
+            let items = tx.awa_items_holding_slots()?;
             let mut out = vec![];
             for item in awa::inbox(&party.sys_id, &items, now) {
                 if let Some(i) = tx.interaction_by_sys_id(&item.interaction)? {
@@ -644,7 +646,7 @@ impl Engine {
                 })
             }
             None => {
-                let items = tx.awa_active_items()?;
+                let items = tx.awa_items_holding_slots()?;
                 let offered = awa::inbox(&agent.sys_id, &items, now);
                 match offered.as_slice() {
                     [one] => Ok((*one).clone()),
