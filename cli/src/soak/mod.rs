@@ -6,7 +6,7 @@
 //! module carries events out one at a time (no concurrency, no wall time), so a seed reproduces a
 //! run; [`audit`] reads what changed since the last check and runs [`invariants`]; [`metrics`],
 //! [`report`], [`html`] and [`progress`] tell people and machines what happened; [`merge`]
-//! combines `--partition` shards; [`shrink`], [`feature`] and [`defect`] turn a violation into a
+//! combines `--partition` shards and [`jobs`] runs them at once (`--jobs`); [`shrink`], [`feature`] and [`defect`] turn a violation into a
 //! small feature file and prove the harness catches one.
 //!
 //! Every `--check-every` events and at the end it runs the invariants; the first violation stops the run, which prints the seed, the invariant, the
@@ -19,6 +19,7 @@ pub mod defect;
 pub mod feature;
 pub mod html;
 pub mod invariants;
+pub mod jobs;
 pub mod merge;
 pub mod metrics;
 pub mod progress;
@@ -201,6 +202,17 @@ pub struct SoakArgs {
     /// shards' --json reports with `convsms soak merge`.
     #[arg(long, value_name = "I/N")]
     pub partition: Option<Partition>,
+    /// Run as N shards at once, one thread each (`--partition 1/N` ... `N/N`, merged as
+    /// `convsms soak merge` merges them): N cores, about N times faster. The report is that of
+    /// the N shards, not of a one-job run; with --db FILE, shard k's database is FILE with `.k`
+    /// before its extension.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        conflicts_with = "partition"
+    )]
+    pub jobs: usize,
     /// Where a broken invariant's shrunk feature is written (`soak-failure-<seed>.feature`).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub failure_dir: PathBuf,
@@ -248,6 +260,9 @@ pub struct Outcome {
 pub fn run(args: SoakArgs) -> ExitCode {
     if let Some(SoakCommand::Merge(m)) = &args.command {
         return merge::run(m);
+    }
+    if args.jobs != 1 {
+        return jobs::run(&args);
     }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -1035,6 +1050,7 @@ impl SoakArgs {
             json: None,
             html: None,
             partition: None,
+            jobs: 1,
             command: None,
             failure_dir: PathBuf::from("."),
             shrink_trials: 0,

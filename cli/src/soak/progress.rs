@@ -7,7 +7,9 @@ use std::io::IsTerminal as _;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::partition::Partition;
 
 /// Events between two updates.
 pub const EVERY: u64 = 256;
@@ -51,12 +53,17 @@ impl Progress {
             return Progress::hidden();
         }
         let bar = ProgressBar::with_draw_target(Some(target), ProgressDrawTarget::stderr());
+        Progress::styled(bar, "")
+    }
+
+    fn styled(bar: ProgressBar, prefix: &str) -> Progress {
         // The template is a constant: it parses.
         if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} inbound  {msg}",
+            "{prefix}{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} inbound  {msg}",
         ) {
             bar.set_style(style);
         }
+        bar.set_prefix(prefix.to_owned());
         Progress {
             bar: Some(bar),
             started: Instant::now(),
@@ -84,5 +91,36 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// The bars of `convsms soak --jobs` shards: one line each, on stderr when it is a terminal.
+#[derive(Debug)]
+pub struct ProgressGroup(Option<MultiProgress>);
+
+impl ProgressGroup {
+    /// Bars on stderr when it is a terminal; otherwise every bar is hidden.
+    pub fn stderr() -> ProgressGroup {
+        ProgressGroup(
+            std::io::stderr()
+                .is_terminal()
+                .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())),
+        )
+    }
+
+    /// Every bar hidden (tests).
+    #[cfg(test)]
+    pub fn hidden() -> ProgressGroup {
+        ProgressGroup(None)
+    }
+
+    /// Shard `shard`'s bar towards `target` inbound messages, labelled with the shard.
+    pub fn bar(&self, target: u64, shard: Option<Partition>) -> Progress {
+        let Some(group) = &self.0 else {
+            return Progress::hidden();
+        };
+        let bar = group.add(ProgressBar::new(target));
+        let label = shard.map(|p| format!("{p} ")).unwrap_or_default();
+        Progress::styled(bar, &label)
     }
 }

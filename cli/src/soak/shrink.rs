@@ -370,6 +370,7 @@ mod tests {
             json: None,
             html: None,
             partition: None,
+            jobs: 1,
             command: None,
             failure_dir: dir.clone(),
             shrink_trials: 200,
