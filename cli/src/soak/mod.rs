@@ -397,10 +397,11 @@ pub async fn soak_with(args: &SoakArgs, progress: Progress) -> anyhow::Result<Ou
     });
     s.progress.finish();
     let report = s.report(args, virtual_start, &violation, started)?;
-    // `--db`'s last group of writes, so the file holds the whole run for whoever reads it next.
+    // `--db`'s last group of writes, copied from the WAL into the file, so that the file alone
+    // holds the whole run for whoever reads (or copies) it next.
     s.stack
         .store
-        .flush()
+        .checkpoint()
         .context("committing the database's last writes")?;
     Ok(Outcome {
         report,
