@@ -1295,6 +1295,63 @@ fn soak_shards_merge_into_one_report_and_other_seeds_are_refused() {
         .unwrap()
         .contains("shards 1/2 2/2"));
 
+    // `--jobs 2` runs the same two shards at once: the same report but the wall figures, and
+    // each shard's database, whole in its file (the WAL checkpointed).
+    let jobs = dir.join("jobs.json");
+    let db = dir.join("j.db");
+    let out = convsms()
+        .args(["soak", "--seed", "3", "--conversations", "20"])
+        .args([
+            "--messages",
+            "101",
+            "--agents",
+            "3",
+            "--jobs",
+            "2",
+            "--json",
+        ])
+        .arg(&jobs)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&out);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("shards 1/2 2/2 merged"), "{stdout}");
+    let without_wall = |path: &Path| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("wall");
+        v
+    };
+    assert_eq!(without_wall(&jobs), without_wall(&merged));
+    for (k, r) in [(1, &ra), (2, &rb)] {
+        let file = dir.join(format!("j.{k}.db"));
+        let wal = std::fs::metadata(dir.join(format!("j.{k}.db-wal"))).map_or(0, |m| m.len());
+        assert_eq!(wal, 0, "shard {k}'s WAL is checkpointed");
+        let inbound: u64 = rusqlite::Connection::open(&file)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM sys_cs_message WHERE direction = 'inbound'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert!(
+            inbound >= r["inbound"].as_u64().unwrap(),
+            "shard {k}: {inbound} inbound rows"
+        );
+    }
+    let (code, _, stderr) = text(
+        &convsms()
+            .args(["soak", "--jobs", "2", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("j.1.db exists"), "{stderr}");
+
     // A shard of another seed: refused, exit 2, saying what differs.
     let mut other = rb.clone();
     other["options"]["seed"] = 4.into();
