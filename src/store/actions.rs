@@ -35,12 +35,10 @@ impl Tx<'_> {
     /// # Errors
     /// A stored row does not read back as a messaging action ([`super::BadValue`]).
     pub fn messaging_actions(&self) -> Result<Vec<MessagingAction>, StoreError> {
-        if let Some(actions) = &self.1.config().borrow().messaging_actions {
-            return Ok(actions.clone());
-        }
-        let actions = self.load_messaging_actions()?;
-        self.1.config().borrow_mut().messaging_actions = Some(actions.clone());
-        Ok(actions)
+        self.remembered(
+            |c| &mut c.messaging_actions,
+            || self.load_messaging_actions(),
+        )
     }
 
     fn load_messaging_actions(&self) -> Result<Vec<MessagingAction>, StoreError> {

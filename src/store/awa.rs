@@ -66,12 +66,7 @@ impl Tx<'_> {
     /// condition that no longer parses leaves its queue out (it takes nothing). Read once, then
     /// remembered until a queue or an agent's presence row is written.
     pub fn awa_queues(&self) -> Result<Vec<Queue>, StoreError> {
-        if let Some(queues) = &self.1.config().borrow().awa_queues {
-            return Ok(queues.clone());
-        }
-        let queues = self.load_awa_queues()?;
-        self.1.config().borrow_mut().awa_queues = Some(queues.clone());
-        Ok(queues)
+        self.remembered(|c| &mut c.awa_queues, || self.load_awa_queues())
     }
 
     fn load_awa_queues(&self) -> Result<Vec<Queue>, StoreError> {
@@ -171,16 +166,16 @@ impl Tx<'_> {
     /// Every agent with an SMS presence row (read once, then remembered until a presence row
     /// is written).
     pub fn awa_agents(&self) -> Result<Vec<Agent>, StoreError> {
-        if let Some(agents) = &self.1.config().borrow().awa_agents {
-            return Ok(agents.clone());
-        }
-        let mut st = self.0.prepare_cached(
-            "SELECT agent, presence, sms_capacity FROM awa_agent_presence ORDER BY agent",
-        )?;
-        let rows = st.query_map([], agent_from_row)?;
-        let agents: Vec<Agent> = rows.collect::<Result<_, _>>()?;
-        self.1.config().borrow_mut().awa_agents = Some(agents.clone());
-        Ok(agents)
+        self.remembered(
+            |c| &mut c.awa_agents,
+            || {
+                let mut st = self.0.prepare_cached(
+                    "SELECT agent, presence, sms_capacity FROM awa_agent_presence ORDER BY agent",
+                )?;
+                let rows = st.query_map([], agent_from_row)?;
+                rows.collect()
+            },
+        )
     }
 
     /// An agent's SMS presence row, if any.

@@ -541,6 +541,21 @@ impl Tx<'_> {
         self.0.prepare_cached(sql)?.query_row(params, f)
     }
 
+    /// A table of the configuration the connection remembers (`slot` of [`memo::Config`]), read
+    /// with `load` when it is not remembered (the borrow is not held while `load` queries).
+    fn remembered<T: Clone>(
+        &self,
+        slot: fn(&mut memo::Config) -> &mut Option<T>,
+        load: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if let Some(known) = slot(&mut self.1.config().borrow_mut()).clone() {
+            return Ok(known);
+        }
+        let value = load()?;
+        *slot(&mut self.1.config().borrow_mut()) = Some(value.clone());
+        Ok(value)
+    }
+
     /// Reserves `n` numbers of the counter `prefix` (`sys_number`) and returns the first.
     fn reserve(&self, prefix: &str, n: i64) -> Result<i64, StoreError> {
         self.row(
