@@ -6,7 +6,8 @@
 //! and `--jobs` give the same report (the shards do not share anything but the seed). With
 //! `--db FILE`, shard k keeps its database in FILE with `.k` before the extension (`big.db`:
 //! `big.1.db`, `big.2.db`). A shard that breaks an invariant is printed and shrunk as a whole run
-//! is; the run then exits 1.
+//! is (the first such shard's is the one shrunk into `soak-failure-<seed>.feature`; the others
+//! are printed with the `--partition` that reruns them); the run then exits 1.
 
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -37,13 +38,20 @@ fn run_shards(args: &SoakArgs) -> anyhow::Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let mut shrunk = false;
     for (a, outcome) in &done {
         if let Some((v, at, transcript)) = &outcome.violation {
-            if let Some(p) = a.partition {
-                let _ = writeln!(out, "shard {p}:");
-            }
+            let shard = a.partition.map(|p| p.to_string()).unwrap_or_default();
+            let _ = writeln!(out, "shard {shard}:");
             let _ = print_violation(&mut out, args.seed, v, *at, transcript.as_deref());
-            if a.shrink_trials > 0 {
+            if shrunk {
+                // One feature per seed: the first shard's. This one reproduces on its own.
+                let _ = writeln!(
+                    out,
+                    "(not shrunk: the feature is the first shard's; `--partition {shard}` with the same options reruns this shard alone)"
+                );
+            } else if a.shrink_trials > 0 {
+                shrunk = true;
                 match rt.block_on(shrink::write_failure(a, outcome)) {
                     Ok(written) => {
                         let _ = written.print(&mut out);
