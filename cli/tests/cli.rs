@@ -1166,6 +1166,31 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
     let without = convsms().arg("check").arg(&feature).output().unwrap();
     let (code, stdout, stderr) = text(&without);
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+
+    // On two jobs both shards break it: both are printed, the first is shrunk into the one
+    // feature, the second names the --partition that reruns it.
+    std::fs::remove_file(&feature).unwrap();
+    let out = convsms()
+        .args(["soak", "--seed", "7", "--conversations", "40"])
+        .args(["--messages", "200", "--agents", "4", "--jobs", "2"])
+        .arg("--failure-dir")
+        .arg(&dir)
+        .env("CONVSMS_INJECT_DEFECT", "duplicate-send")
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&out);
+    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    for line in [
+        "shard 1/2:\nconvsms soak: seed 7 broke invariant 2",
+        "shard 2/2:\nconvsms soak: seed 7 broke invariant 2",
+        "`--partition 2/2` with the same options reruns this shard alone",
+        "INVARIANT BROKEN",
+    ] {
+        assert!(stdout.contains(line), "no {line:?} in:\n{stdout}");
+    }
+    assert!(feature.exists(), "{stdout}");
+    let features = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(features, 1, "one feature for the seed");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
