@@ -75,7 +75,6 @@ impl Engine {
                             DeliveryStatus::Queued
                         });
                         tx.record_send(&p.message, Some(&sent.sid), status, None, now)?;
-                        tx.count_attempt(&p.message)?;
                         tracing::debug!(message = %p.message, sid = %sent.sid, %status, "sent");
                     }
                     Err(e) => {
@@ -103,7 +102,6 @@ impl Engine {
                                 Some(error),
                                 now,
                             )?;
-                            tx.count_attempt(&p.message)?;
                             tracing::info!(message = %p.message, attempt, error = %e, "send failed");
                         }
                     }

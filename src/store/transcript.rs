@@ -37,19 +37,16 @@ impl Tx<'_> {
         now: DateTime<Utc>,
     ) -> Result<SysId, StoreError> {
         let sys_id = self.new_sys_id()?;
-        let seq: i64 = self.row(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM sys_cs_message WHERE interaction = ?1",
-            [interaction],
-            |r| r.get(0),
-        )?;
+        // The next seq of the interaction, in the insert itself (one statement, not two).
         self.exec(
             "INSERT INTO sys_cs_message (sys_id, interaction, seq, direction, author_kind, author, body,
                  media, provider_sid, status, sys_created_on, sys_updated_on)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+             VALUES (?1, ?2,
+                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM sys_cs_message WHERE interaction = ?2),
+                 ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
             params![
                 sys_id,
                 interaction,
-                seq,
                 direction.as_str(),
                 author_kind.as_str(),
                 author,
@@ -63,7 +60,8 @@ impl Tx<'_> {
         Ok(sys_id)
     }
 
-    /// Records the provider's answer to a send: its SID and status, or the failure.
+    /// Records the provider's answer to a send (its SID and status, or the failure) and counts
+    /// the attempt (accepted or refused for good: no further attempt is due).
     pub fn record_send(
         &self,
         message: &str,
@@ -74,7 +72,7 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         self.exec(
             "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
-                 sys_updated_on = ?5 WHERE sys_id = ?6",
+                 sys_updated_on = ?5, attempts = attempts + 1, next_attempt_at = NULL WHERE sys_id = ?6",
             params![
                 sid.map(MessageSid::as_str),
                 status.as_str(),
@@ -101,16 +99,6 @@ impl Tx<'_> {
             params![ts(at), error.0, error.1, ts(now), message],
         )?;
         Ok(())
-    }
-
-    /// Counts a send attempt that got an answer (accepted or refused for good).
-    pub fn count_attempt(&self, message: &str) -> Result<i64, StoreError> {
-        self.row(
-            "UPDATE sys_cs_message SET attempts = attempts + 1, next_attempt_at = NULL WHERE sys_id = ?1
-             RETURNING attempts",
-            [message],
-            |r| r.get(0),
-        )
     }
 
     /// Sends due for another attempt at `now`: (message sys_id, interaction sys_id, body, media,
