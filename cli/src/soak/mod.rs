@@ -210,7 +210,8 @@ pub struct SoakArgs {
         long,
         value_name = "N",
         default_value_t = 1,
-        conflicts_with = "partition"
+        conflicts_with = "partition",
+        value_parser = parse_jobs
     )]
     pub jobs: usize,
     /// Where a broken invariant's shrunk feature is written (`soak-failure-<seed>.feature`).
@@ -232,6 +233,16 @@ pub enum SoakCommand {
     /// one: counts and invariant checks added, histograms merged; exits 0 when every shard
     /// passed, 1 when one did not, 2 when the reports cannot be merged.
     Merge(merge::MergeArgs),
+}
+
+/// Reads `--jobs`: a whole number, at least 1.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!(
+            "{text} is not a number of jobs: give a whole number, at least 1 (one per core: 2 on a 2-core machine)"
+        )),
+    }
 }
 
 /// Reads `--duration`: a humantime duration (`30d`, `12h 30m`), at least a second.
@@ -1064,6 +1075,16 @@ impl SoakArgs {
 mod tests {
     use super::invariants::Invariant;
     use super::*;
+
+    #[test]
+    fn jobs_are_a_whole_number_from_one() {
+        assert_eq!(parse_jobs("2"), Ok(2));
+        assert_eq!(parse_jobs("1"), Ok(1));
+        for bad in ["0", "-1", "two", ""] {
+            let e = parse_jobs(bad).unwrap_err();
+            assert!(e.contains("at least 1"), "{bad}: {e}");
+        }
+    }
 
     fn small(seed: u64, faults: Faults) -> SoakArgs {
         SoakArgs {
