@@ -1077,18 +1077,19 @@ fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
         .unwrap();
     let (code, stdout, stderr) = text(&out);
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    for line in [
-        "soak summary (seed 42, faults heavy)",
-        "every invariant held",
-        "(200 inbound,",
-        "virtual time",
-        "messages/s",
-        "invariant checks:",
-        "1 inbound-in-one-transcript-once",
-        "9 segments-match-simulator",
-    ] {
-        assert!(stdout.contains(line), "no {line:?} in:\n{stdout}");
-    }
+    assert_lines(
+        &stdout,
+        &[
+            "soak summary (seed 42, faults heavy)",
+            "every invariant held",
+            "(200 inbound,",
+            "virtual time",
+            "messages/s",
+            "invariant checks:",
+            "1 inbound-in-one-transcript-once",
+            "9 segments-match-simulator",
+        ],
+    );
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(report["passed"], true);
@@ -1132,12 +1133,13 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
     let (code, stdout, stderr) = text(&out);
     assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
     let feature = dir.join("soak-failure-7.feature");
-    for line in [
-        "seed 7 broke invariant 2 outbound-sent-at-most-once",
-        &format!("rerun: convsms check {}", feature.display()),
-    ] {
-        assert!(stdout.contains(line), "no {line:?} in:\n{stdout}");
-    }
+    assert_lines(
+        &stdout,
+        &[
+            "seed 7 broke invariant 2 outbound-sent-at-most-once",
+            &format!("rerun: convsms check {}", feature.display()),
+        ],
+    );
     let written = std::fs::read_to_string(&feature).unwrap();
     let steps = written
         .lines()
@@ -1180,18 +1182,26 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
         .unwrap();
     let (code, stdout, stderr) = text(&out);
     assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    for line in [
-        "shard 1/2:\nconvsms soak: seed 7 broke invariant 2",
-        "shard 2/2:\nconvsms soak: seed 7 broke invariant 2",
-        "`--partition 2/2` with the same options reruns this shard alone",
-        "INVARIANT BROKEN",
-    ] {
-        assert!(stdout.contains(line), "no {line:?} in:\n{stdout}");
-    }
+    assert_lines(
+        &stdout,
+        &[
+            "shard 1/2:\nconvsms soak: seed 7 broke invariant 2",
+            "shard 2/2:\nconvsms soak: seed 7 broke invariant 2",
+            "`--partition 2/2` with the same options reruns this shard alone",
+            "INVARIANT BROKEN",
+        ],
+    );
     assert!(feature.exists(), "{stdout}");
     let features = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(features, 1, "one feature for the seed");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Fails unless `stdout` contains every one of `lines`, naming the first missing.
+fn assert_lines(stdout: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(stdout.contains(line), "no {line:?} in:\n{stdout}");
+    }
 }
 
 /// The scenario names of a JUnit file, "feature file: scenario", in order.

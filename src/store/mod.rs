@@ -584,10 +584,7 @@ mod tests {
 
     #[test]
     fn migrates_a_file_database_once_in_wal_mode() {
-        let dir = std::env::temp_dir().join(format!("convsms-store-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("t.sqlite");
-        let _ = std::fs::remove_file(&path);
+        let (dir, path) = fresh_file("store", "t.sqlite");
         {
             let s = SqliteStore::open(&path).unwrap();
             assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
@@ -614,6 +611,16 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// A fresh folder for one test (`convsms-<test>-<pid>` in the temporary folder) and the path
+    /// of a database `file` in it, not created yet.
+    fn fresh_file(test: &str, file: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("convsms-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(file);
+        let _ = std::fs::remove_file(&path);
+        (dir, path)
+    }
+
     /// What another connection (another process) sees of property `name` in the file `path`.
     fn seen_elsewhere(path: &Path, name: &str) -> Option<String> {
         let other = Connection::open(path).unwrap();
@@ -629,10 +636,7 @@ mod tests {
 
     #[test]
     fn group_commit_commits_every_n_writes_at_flush_and_at_drop_and_rolls_back_one_write() {
-        let dir = std::env::temp_dir().join(format!("convsms-group-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("g.sqlite");
-        let _ = std::fs::remove_file(&path);
+        let (dir, path) = fresh_file("group", "g.sqlite");
         {
             let s = SqliteStore::open_grouped(&path, 3).unwrap();
             s.write(|tx| tx.set_property("a", "1")).unwrap();
@@ -703,10 +707,7 @@ mod tests {
     /// connection's commit, and two stores on one file never hand out the same sys_id.
     #[test]
     fn what_the_store_remembers_follows_rollbacks_and_other_connections() {
-        let dir = std::env::temp_dir().join(format!("convsms-memo-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("m.sqlite");
-        let _ = std::fs::remove_file(&path);
+        let (dir, path) = fresh_file("memo", "m.sqlite");
         let s = SqliteStore::open(&path).unwrap();
         s.write(|tx| tx.set_property("p", "1")).unwrap();
         assert_eq!(s.read(|tx| tx.property("p")).unwrap().as_deref(), Some("1"));
@@ -760,10 +761,7 @@ mod tests {
     /// copy of the file without it reads them all.
     #[test]
     fn a_checkpoint_leaves_every_write_in_the_database_file() {
-        let dir = std::env::temp_dir().join(format!("convsms-ckpt-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("c.sqlite");
-        let _ = std::fs::remove_file(&path);
+        let (dir, path) = fresh_file("ckpt", "c.sqlite");
         let s = SqliteStore::open_grouped(&path, 1_000).unwrap();
         for i in 0..100 {
             s.write(|tx| tx.set_property(&format!("p{i}"), "x"))
