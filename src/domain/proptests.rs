@@ -342,6 +342,31 @@ impl World {
             DEFAULT_OFFER_TIMEOUT_SECS,
         );
         self.check_pass(&step)?;
+        // What lets `Engine::awa_pass` skip a pass when nothing it reads changed: the items a
+        // pass leaves are a fixed point of `step` until the earliest offer it left expires.
+        let due = self
+            .items
+            .iter()
+            .filter(|i| i.active && i.state == WorkItemState::Offered)
+            .filter_map(|i| i.offer_expires_at)
+            .min()
+            .unwrap_or(self.now + TimeDelta::days(1));
+        let later = (due - TimeDelta::seconds(1)).max(self.now);
+        let mut again = self.items.clone();
+        let second = awa::step(
+            &self.queues,
+            &self.agents,
+            &mut again,
+            later,
+            DEFAULT_OFFER_TIMEOUT_SECS,
+        );
+        prop_assert_eq!(
+            second,
+            Step::default(),
+            "a second pass at {} did something",
+            later
+        );
+        prop_assert_eq!(&again, &self.items);
         Ok(step)
     }
 

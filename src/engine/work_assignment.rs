@@ -566,6 +566,11 @@ impl Engine {
     /// has a free slot once due offers have timed out ([`awa::any_free_slot`]); otherwise the step
     /// runs on the items that hold slots, with the same outcome.
     fn awa_pass(&self, tx: &Tx<'_>, now: DateTime<Utc>) -> Result<awa::Step, Error> {
+        // Nothing a pass reads changed since the last one and no offer is due: it would change
+        // nothing (a pass leaves a fixed point of `awa::step` until then).
+        if tx.awa_routing_settled(now)? {
+            return Ok(awa::Step::default());
+        }
         let queues = tx.awa_queues()?;
         let agents = tx.awa_agents()?;
         for mut item in tx.awa_items_out_of_step()? {
@@ -622,6 +627,7 @@ impl Engine {
                 )?;
             }
         }
+        tx.awa_routed(&items)?;
         Ok(step)
     }
 

@@ -6,12 +6,66 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
+use chrono::{DateTime, Utc};
+
+use super::memo::Routed;
 use super::{parsed, ts, ts_col, ts_opt_col, StoreError, Tx};
 use crate::domain::encoded_query::EncodedQuery;
 use crate::domain::model::{SysId, VIRTUAL_AGENT_SYS_ID};
 use crate::domain::work_assignment::{
     Agent, OngoingEntry, Presence, Queue, WorkItem, WorkItemState,
 };
+
+/// A per-connection count of the changes to what an AWA routing pass reads (created by
+/// `SqliteStore::init`, temporary: it lives and dies with the connection): work items, the
+/// Ongoing tab's rows and their agents, agents' presence and capacity, queues and their members,
+/// and the `active` and `assigned_to` of interactions with an active work item or an Ongoing
+/// entry (a pass reads no other interaction), or an interaction's deletion. Triggers are part of the
+/// write that fires them: a rollback takes its counts back.
+pub(crate) const ROUTING_CHANGES: &str = "
+    CREATE TEMP TABLE awa_routing_changes (n INTEGER NOT NULL);
+    INSERT INTO temp.awa_routing_changes (n) VALUES (0);
+    CREATE TEMP TRIGGER awa_routing_item_insert AFTER INSERT ON main.awa_work_item
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_item_update AFTER UPDATE ON main.awa_work_item
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_item_delete AFTER DELETE ON main.awa_work_item
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_ongoing_insert AFTER INSERT ON main.awa_ongoing
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_ongoing_agent AFTER UPDATE OF agent ON main.awa_ongoing
+        WHEN OLD.agent IS NOT NEW.agent
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_ongoing_delete AFTER DELETE ON main.awa_ongoing
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_presence_insert AFTER INSERT ON main.awa_agent_presence
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_presence_update AFTER UPDATE ON main.awa_agent_presence
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_presence_delete AFTER DELETE ON main.awa_agent_presence
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_queue_insert AFTER INSERT ON main.awa_queue
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_queue_update AFTER UPDATE ON main.awa_queue
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_queue_delete AFTER DELETE ON main.awa_queue
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_member_insert AFTER INSERT ON main.awa_queue_member
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_member_update AFTER UPDATE ON main.awa_queue_member
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_member_delete AFTER DELETE ON main.awa_queue_member
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_interaction_handler
+        AFTER UPDATE OF active, assigned_to ON main.interaction
+        WHEN (OLD.active IS NOT NEW.active OR OLD.assigned_to IS NOT NEW.assigned_to)
+            AND (EXISTS (SELECT 1 FROM main.awa_work_item w
+                         WHERE w.interaction = NEW.sys_id AND w.active = 1)
+                 OR EXISTS (SELECT 1 FROM main.awa_ongoing o WHERE o.interaction = NEW.sys_id))
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+    CREATE TEMP TRIGGER awa_routing_interaction_delete AFTER DELETE ON main.interaction
+        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+";
 
 const ITEM_COLS: &str = "sys_id, interaction, queue, state, active, agent, offered_at, offer_expires_at, declined_by, created_at, timed_out_by";
 
@@ -249,6 +303,38 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// Whether a routing pass at `now` would change nothing: the last pass on this connection
+    /// left things as they are (no change to what a pass reads since, counted by
+    /// [`ROUTING_CHANGES`]) and none of the offers it left expires by `now`. `false` when not
+    /// known (no pass yet, or a rollback or another connection's commit since).
+    pub fn awa_routing_settled(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let Some(routed) = self.1.routed().get() else {
+            return Ok(false);
+        };
+        Ok(routed.next_expiry.is_none_or(|at| now < at)
+            && self.routing_changes()? == routed.changes)
+    }
+
+    /// A routing pass has just run and written what it changed, leaving `items` (every active
+    /// item it read, as written): remembered for [`Tx::awa_routing_settled`].
+    pub fn awa_routed(&self, items: &[WorkItem]) -> Result<(), StoreError> {
+        let next_expiry = items
+            .iter()
+            .filter(|i| i.active && i.state == WorkItemState::Offered)
+            .filter_map(|i| i.offer_expires_at)
+            .min();
+        let changes = self.routing_changes()?;
+        self.1.routed().set(Some(Routed {
+            changes,
+            next_expiry,
+        }));
+        Ok(())
+    }
+
+    fn routing_changes(&self) -> Result<i64, StoreError> {
+        self.row("SELECT n FROM temp.awa_routing_changes", [], |r| r.get(0))
+    }
+
     /// The latest work item of an interaction, whatever its state.
     pub fn awa_item_for(&self, interaction: &str) -> Result<Option<WorkItem>, StoreError> {
         self.row(
@@ -330,14 +416,20 @@ impl Tx<'_> {
         interaction: &str,
         entry: Option<&OngoingEntry>,
     ) -> Result<(), StoreError> {
-        self.exec(
-            "DELETE FROM awa_ongoing WHERE interaction = ?1",
-            [interaction],
-        )?;
+        // An entry that stays is updated in place: a new indicator or activity time is not a
+        // change to routing (`ROUTING_CHANGES` counts a new, removed or reassigned entry).
+        if entry.is_none_or(|e| e.interaction != interaction) {
+            self.exec(
+                "DELETE FROM awa_ongoing WHERE interaction = ?1",
+                [interaction],
+            )?;
+        }
         if let Some(e) = entry {
             self.exec(
                 "INSERT INTO awa_ongoing (interaction, agent, unread, last_activity_at)
-                 VALUES (?1, ?2, ?3, ?4)",
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (interaction) DO UPDATE SET agent = excluded.agent,
+                     unread = excluded.unread, last_activity_at = excluded.last_activity_at",
                 params![e.interaction, e.agent, e.unread, ts(e.last_activity_at)],
             )?;
         }
@@ -494,5 +586,83 @@ mod tests {
             .unwrap();
         let back = store.read(|tx| tx.awa_item_for("i1")).unwrap().unwrap();
         assert_eq!(back, item);
+    }
+
+    /// A routing pass is skipped only while nothing it reads has changed and no offer it left is
+    /// due: each table it reads counts, what it does not read does not, and a rolled-back write
+    /// forgets where routing was left.
+    #[test]
+    fn routing_stays_settled_until_something_a_pass_reads_changes() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 5, 9, 0, 0).unwrap();
+        let agent = "00000000000000000000000000000002";
+        let mut item = WorkItem::new("w1", "i1", DEFAULT_QUEUE_SYS_ID, t0);
+        item.state = WorkItemState::Offered;
+        item.agent = Some(agent.to_owned());
+        item.offered_at = Some(t0);
+        item.offer_expires_at = Some(t0 + chrono::TimeDelta::seconds(60));
+        let exec = |sql: &str| store.write(|tx| tx.0.execute_batch(sql)).unwrap();
+        exec(
+            "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                 opened_for_table, opened_for, requester_phone, provider_phone, opened_at)
+             VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, 'sys_user',
+                     '00000000000000000000000000000001', '+14155552671', '+14155550100',
+                     '2026-01-05T09:00:00.000Z'),
+                    ('i2', 'IMS0000002', 'messaging', 'sms', 'new', 1, 'sys_user',
+                     '00000000000000000000000000000001', '+14155552672', '+14155550100',
+                     '2026-01-05T09:00:00.000Z');",
+        );
+        store.write(|tx| tx.save_awa_item(&item)).unwrap();
+        let settled = |at| store.read(|tx| tx.awa_routing_settled(at)).unwrap();
+        let routed = || {
+            store
+                .write(|tx| tx.awa_routed(std::slice::from_ref(&item)))
+                .unwrap()
+        };
+        assert!(!settled(t0), "no pass has run");
+        routed();
+        assert!(settled(t0 + chrono::TimeDelta::seconds(59)));
+        assert!(
+            !settled(t0 + chrono::TimeDelta::seconds(60)),
+            "the offer is due"
+        );
+
+        // What a pass does not read: an interaction AWA never saw, an Ongoing indicator.
+        exec("UPDATE interaction SET active = 0, assigned_to = NULL WHERE sys_id = 'i2'");
+        assert!(
+            settled(t0),
+            "an interaction with no work item and no Ongoing entry"
+        );
+        let changes: [(&str, &str); 6] = [
+            ("UPDATE interaction SET assigned_to = '00000000000000000000000000000002' WHERE sys_id = 'i1'", "the item's interaction"),
+            ("INSERT INTO awa_ongoing VALUES ('i1', '00000000000000000000000000000002', 0, 'x')", "a new Ongoing entry"),
+            ("UPDATE awa_ongoing SET agent = '00000000000000000000000000000001'", "an Ongoing entry's agent"),
+            ("UPDATE awa_work_item SET declined_by = 'x'", "a work item"),
+            ("INSERT INTO awa_agent_presence VALUES ('00000000000000000000000000000001', 'available', 3)", "presence"),
+            ("UPDATE awa_queue SET \"order\" = 1", "a queue"),
+        ];
+        for (sql, what) in changes {
+            exec(sql);
+            assert!(!settled(t0), "{what} changed: a pass must run");
+            routed();
+            assert!(settled(t0));
+        }
+        exec("UPDATE awa_ongoing SET unread = 1, last_activity_at = 'y'");
+        assert!(settled(t0), "an Ongoing indicator is not a routing change");
+
+        // A write that remembers a pass and then fails leaves nothing remembered.
+        let failed = store.write(|tx| {
+            tx.0.execute_batch("UPDATE awa_work_item SET declined_by = 'z'")?;
+            tx.awa_routed(std::slice::from_ref(&item))?;
+            tx.0.execute_batch("INSERT INTO no_such_table VALUES (1)")
+        });
+        assert!(failed.is_err());
+        // The count went back with the rollback and comes round to the remembered one again,
+        // over rows the rolled-back pass never saw.
+        exec("UPDATE awa_work_item SET declined_by = 'other'");
+        assert!(
+            !settled(t0),
+            "rolled back: where routing was left is forgotten"
+        );
     }
 }

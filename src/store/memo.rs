@@ -10,7 +10,12 @@
 //!   queues with their members and agents' presence. Each is read once and kept until a store
 //!   function writes its table, which forgets it.
 //!
-//! Both follow the transactions they were read or written in ([`Memo::begin`], [`Memo::rollback`]):
+//! - **Where routing was left** ([`Routed`]): the count of changes to what an AWA routing pass
+//!   reads (kept by the connection's temporary triggers, `awa::ROUTING_CHANGES`) when the last
+//!   pass ended, and when its earliest offer expires. A pass with nothing changed since and no
+//!   offer due would change nothing, so the engine skips it.
+//!
+//! All of these follow the transactions they were read or written in ([`Memo::begin`], [`Memo::rollback`]):
 //! a rolled-back write puts the id block back as it was and forgets the configuration (it may hold
 //! what the rolled-back write wrote). Another connection's commit (another process writing the same
 //! file) shows in SQLite's `PRAGMA data_version`, checked when a transaction starts: the
@@ -19,6 +24,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::StoreError;
@@ -51,6 +57,15 @@ pub(crate) struct Config {
     pub awa_agents: Option<Vec<Agent>>,
 }
 
+/// Where the last AWA routing pass on this connection left things.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Routed {
+    /// `temp.awa_routing_changes` when the pass ended (after its own writes).
+    pub changes: i64,
+    /// The earliest `offer_expires_at` of the offers outstanding then (`None`: no offer).
+    pub next_expiry: Option<DateTime<Utc>>,
+}
+
 /// One connection's memory (it lives beside the connection, behind the store's mutex).
 #[derive(Default)]
 pub(crate) struct Memo {
@@ -58,6 +73,8 @@ pub(crate) struct Memo {
     config: RefCell<Config>,
     /// `PRAGMA data_version` when last checked.
     data_version: Cell<Option<i64>>,
+    /// Where the last routing pass left things (`None`: not known).
+    routed: Cell<Option<Routed>>,
 }
 
 impl Memo {
@@ -87,6 +104,11 @@ impl Memo {
         Ok(id)
     }
 
+    /// Where the last routing pass left things, if known.
+    pub(crate) fn routed(&self) -> &Cell<Option<Routed>> {
+        &self.routed
+    }
+
     /// A transaction starts on `conn`: what to put back if it rolls back. Forgets everything when
     /// another connection committed since the last check.
     ///
@@ -107,10 +129,13 @@ impl Memo {
         self.ids.get()
     }
 
-    /// What followed `mark` was rolled back: the id block as it was, the configuration forgotten.
+    /// What followed `mark` was rolled back: the id block as it was, the configuration and where
+    /// routing was left forgotten (the triggers' count went back with the rollback, so it may
+    /// come round to a remembered count over different rows).
     pub(crate) fn rollback(&self, mark: IdBlock) {
         self.ids.set(mark);
         *self.config.borrow_mut() = Config::default();
+        self.routed.set(None);
     }
 
     /// Forgets everything (a commit failed, or another connection wrote): ids are reserved
@@ -118,6 +143,7 @@ impl Memo {
     pub(crate) fn forget(&self) {
         self.ids.set(IdBlock::default());
         *self.config.borrow_mut() = Config::default();
+        self.routed.set(None);
     }
 }
 

@@ -220,6 +220,7 @@ impl SqliteStore {
             tx.pragma_update(None, "user_version", i + 1)?;
             tx.commit()?;
         }
+        conn.execute_batch(awa::ROUTING_CHANGES)?;
         Ok(SqliteStore {
             conn: Mutex::new(Conn {
                 sql: conn,
