@@ -18,6 +18,8 @@ pub struct AuditRow {
     pub rowid: i64,
     /// Its interaction's number (`IMS` + 7 digits).
     pub interaction: InteractionNumber,
+    /// When its interaction closed, as of the read (`None`: still open).
+    pub closed_at: Option<DateTime<Utc>>,
     /// The message (author as user_name for agents).
     pub message: Message,
 }
@@ -28,11 +30,8 @@ const IN_FLIGHT: &str =
     "('pending', 'retrying', 'accepted', 'scheduled', 'queued', 'sending', 'sent')";
 
 /// The columns [`audit_row`] reads before [`MESSAGE_COLS`], from `sys_cs_message m` and
-/// `interaction i` (the message's from `sys_user u` too).
-const AUDIT_COLS: &str =
-    "m.rowid, i.number, m.seq, m.direction, m.author_kind, u.user_name, m.body,
-    m.media, m.provider_sid, m.status, m.error_code, m.error_message, m.sys_created_on,
-    m.sys_updated_on, m.attempts";
+/// `interaction i`.
+const AUDIT_COLS: &str = "m.rowid, i.number, i.closed_at";
 const AUDIT_FROM: &str = "sys_cs_message m JOIN interaction i ON i.sys_id = m.interaction
     LEFT JOIN sys_user u ON u.sys_id = m.author";
 
@@ -42,7 +41,8 @@ fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
         interaction: parsed(r, 1, "an interaction number", |s| {
             InteractionNumber::parse(s).ok()
         })?,
-        message: message_from(r, 2)?,
+        closed_at: ts_opt_col(r, 2)?,
+        message: message_from(r, 3)?,
     })
 }
 
@@ -210,21 +210,6 @@ impl Tx<'_> {
     pub fn audit_interaction_count(&self) -> Result<u64, StoreError> {
         self.0
             .query_row("SELECT count(*) FROM interaction", [], |r| r.get(0))
-    }
-
-    /// When interaction `number` closed, if it did.
-    pub fn audit_closed_at(
-        &self,
-        number: &InteractionNumber,
-    ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let mut st = self
-            .0
-            .prepare_cached("SELECT closed_at FROM interaction WHERE number = ?1")?;
-        let mut rows = st.query([number.to_string()])?;
-        match rows.next()? {
-            Some(r) => ts_opt_col(r, 0),
-            None => Ok(None),
-        }
     }
 }
 

@@ -164,39 +164,43 @@ impl Auditor {
         acked.dedup();
         let acked = &acked[..];
         let (changed, by_sid, shared, timers, closed) = stack.store.read(|tx| {
-            let changed: Vec<Row> = tx
-                .audit_messages_changed_since(since)?
-                .into_iter()
-                .map(row)
+            let changed = tx.audit_messages_changed_since(since)?;
+            // When the interactions with a changed agent or virtual-agent message closed.
+            let mut closed = vec![];
+            let mut seen = std::collections::BTreeSet::new();
+            for r in changed.iter().filter(|r| {
+                matches!(
+                    r.message.author_kind,
+                    convsms::domain::model::AuthorKind::Agent
+                        | convsms::domain::model::AuthorKind::VirtualAgent
+                )
+            }) {
+                if let (true, Some(at)) = (seen.insert(&r.interaction), r.closed_at) {
+                    closed.push((r.interaction.clone(), at));
+                }
+            }
+            let changed: Vec<Row> = changed.into_iter().map(row).collect();
+            // The rows owning the acknowledged inbound SIDs and the simulator's new sends: read
+            // with the changes when they changed (a SID is on one row at most: the column is
+            // UNIQUE), by SID otherwise.
+            let in_changed: HashMap<&MessageSid, &Row> = changed
+                .iter()
+                .filter_map(|r| r.sid.as_ref().map(|sid| (sid, r)))
                 .collect();
-            // The rows owning the acknowledged inbound SIDs and the simulator's new sends.
             let mut by_sid = vec![];
             let new_sends = sim
                 .iter()
                 .filter(|m| m.direction == twilio_wire::message::Direction::OutboundApi);
             for sid in acked.iter().chain(new_sends.map(|m| &m.sid)) {
-                by_sid.extend(tx.audit_messages_with_sid(sid)?.into_iter().map(row));
-            }
-            let shared = tx.audit_active_sms_pairs_shared()?;
-            let mut closed = vec![];
-            let mut seen = std::collections::BTreeSet::new();
-            for r in changed.iter().filter(|r| {
-                matches!(
-                    r.author,
-                    convsms::domain::model::AuthorKind::Agent
-                        | convsms::domain::model::AuthorKind::VirtualAgent
-                )
-            }) {
-                if seen.insert(r.interaction.clone()) {
-                    if let Some(at) = tx.audit_closed_at(&r.interaction)? {
-                        closed.push((r.interaction.clone(), at));
-                    }
+                match in_changed.get(sid) {
+                    Some(r) => by_sid.push((*r).clone()),
+                    None => by_sid.extend(tx.audit_messages_with_sid(sid)?.into_iter().map(row)),
                 }
             }
             Ok::<_, StoreError>((
                 changed,
                 by_sid,
-                shared,
+                tx.audit_active_sms_pairs_shared()?,
                 tx.audit_timers_since(since, last_tick)?,
                 closed,
             ))
