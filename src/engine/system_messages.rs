@@ -81,6 +81,9 @@ impl Engine {
     /// # Errors
     /// [`Error::Store`]; a provider refusal is recorded on the message.
     pub(super) async fn flush_system_sms(&self) -> Result<(), Error> {
+        if !self.store.read(|tx| tx.system_sms_waiting())? {
+            return Ok(());
+        }
         let now = self.clock.now();
         let config = self.settings();
         let pending = self.store.write(|tx| {

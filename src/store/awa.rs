@@ -444,7 +444,21 @@ impl Tx<'_> {
             "INSERT INTO awa_sms_outbox (interaction, body) VALUES (?1, ?2)",
             [interaction, body],
         )?;
+        self.1.system_sms_waiting().set(Some(true));
         Ok(())
+    }
+
+    /// Whether any system SMS waits in the outbox: remembered by the connection after a look,
+    /// a push or a take (forgotten when a write rolls back), so asking again costs no query.
+    pub fn system_sms_waiting(&self) -> Result<bool, StoreError> {
+        if let Some(known) = self.1.system_sms_waiting().get() {
+            return Ok(known);
+        }
+        let waiting = self.row("SELECT EXISTS (SELECT 1 FROM awa_sms_outbox)", [], |r| {
+            r.get(0)
+        })?;
+        self.1.system_sms_waiting().set(Some(waiting));
+        Ok(waiting)
     }
 
     /// Takes every queued system SMS, in the order queued: (interaction sys_id, body). Taking
@@ -460,6 +474,7 @@ impl Tx<'_> {
             // Only when there is something to take: an empty outbox stays unwritten.
             self.exec("DELETE FROM awa_sms_outbox", [])?;
         }
+        self.1.system_sms_waiting().set(Some(false));
         Ok(rows)
     }
 }
@@ -664,5 +679,37 @@ mod tests {
             !settled(t0),
             "rolled back: where routing was left is forgotten"
         );
+    }
+
+    /// Whether system SMS wait is known without a query after a look, a push or a take, and
+    /// follows a rolled-back push; another connection's push is seen at its next transaction.
+    #[test]
+    fn whether_system_sms_wait_follows_pushes_takes_and_rollbacks() {
+        let (dir, path) = super::super::tests::fresh_file("outbox", "o.sqlite");
+        let store = SqliteStore::open(&path).unwrap();
+        let other = SqliteStore::open(&path).unwrap();
+        let waiting = |s: &SqliteStore| s.read(|tx| tx.system_sms_waiting()).unwrap();
+        let insert = "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                 opened_for_table, opened_for, opened_at)
+             VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, 'sys_user',
+                     '00000000000000000000000000000001', '2026-01-05T09:00:00.000Z')";
+        store.write(|tx| tx.0.execute_batch(insert)).unwrap();
+        assert!(!waiting(&store));
+        let pushed_then_failed = store.write(|tx| {
+            tx.push_system_sms("i1", "hello")?;
+            assert!(tx.system_sms_waiting()?);
+            tx.0.execute_batch("INSERT INTO no_such_table VALUES (1)")
+        });
+        assert!(pushed_then_failed.is_err());
+        assert!(!waiting(&store), "the push rolled back");
+        other
+            .write(|tx| tx.push_system_sms("i1", "from elsewhere"))
+            .unwrap();
+        assert!(waiting(&store), "another connection pushed");
+        let taken = store.write(|tx| tx.take_system_sms()).unwrap();
+        assert_eq!(taken, [("i1".to_owned(), "from elsewhere".to_owned())]);
+        assert!(!waiting(&store));
+        drop((store, other));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

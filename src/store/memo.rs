@@ -15,6 +15,9 @@
 //!   pass ended, and when its earliest offer expires. A pass with nothing changed since and no
 //!   offer due would change nothing, so the engine skips it.
 //!
+//! - **Whether system SMS wait in the outbox** (`awa_sms_outbox`): known after a look, a push or
+//!   a take, so that the engine does not open a write after every request to find it empty.
+//!
 //! All of these follow the transactions they were read or written in ([`Memo::begin`], [`Memo::rollback`]):
 //! a rolled-back write puts the id block back as it was and forgets the configuration (it may hold
 //! what the rolled-back write wrote). Another connection's commit (another process writing the same
@@ -75,6 +78,8 @@ pub(crate) struct Memo {
     data_version: Cell<Option<i64>>,
     /// Where the last routing pass left things (`None`: not known).
     routed: Cell<Option<Routed>>,
+    /// Whether `awa_sms_outbox` has rows (`None`: not known).
+    system_sms_waiting: Cell<Option<bool>>,
 }
 
 impl Memo {
@@ -109,6 +114,11 @@ impl Memo {
         &self.routed
     }
 
+    /// Whether system SMS wait in the outbox, if known.
+    pub(crate) fn system_sms_waiting(&self) -> &Cell<Option<bool>> {
+        &self.system_sms_waiting
+    }
+
     /// A transaction starts on `conn`: what to put back if it rolls back. Forgets everything when
     /// another connection committed since the last check.
     ///
@@ -129,13 +139,14 @@ impl Memo {
         self.ids.get()
     }
 
-    /// What followed `mark` was rolled back: the id block as it was, the configuration and where
-    /// routing was left forgotten (the triggers' count went back with the rollback, so it may
+    /// What followed `mark` was rolled back: the id block as it was, the configuration, the
+    /// outbox and where routing was left forgotten (the triggers' count went back with the rollback, so it may
     /// come round to a remembered count over different rows).
     pub(crate) fn rollback(&self, mark: IdBlock) {
         self.ids.set(mark);
         *self.config.borrow_mut() = Config::default();
         self.routed.set(None);
+        self.system_sms_waiting.set(None);
     }
 
     /// Forgets everything (a commit failed, or another connection wrote): ids are reserved
@@ -144,6 +155,7 @@ impl Memo {
         self.ids.set(IdBlock::default());
         *self.config.borrow_mut() = Config::default();
         self.routed.set(None);
+        self.system_sms_waiting.set(None);
     }
 }
 

@@ -614,7 +614,7 @@ mod tests {
 
     /// A fresh folder for one test (`convsms-<test>-<pid>` in the temporary folder) and the path
     /// of a database `file` in it, not created yet.
-    fn fresh_file(test: &str, file: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    pub(super) fn fresh_file(test: &str, file: &str) -> (std::path::PathBuf, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("convsms-{test}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(file);
