@@ -8,7 +8,8 @@
 //!   `migration8.sql` (timers remember when they settled, for audits; indexes for audits and the
 //!   tick), 9 is `migration9.sql` (indexes for the inbound path's look-ups), 10 is `migration10.sql`
 //!   (`convsms serve`'s state, journal and timeline events), 11 is `migration11.sql` (an index
-//!   on `sys_user.name` for look-ups by name).
+//!   on `sys_user.name` for look-ups by name), 12 is `migration12.sql` (the partial indexes of
+//!   `sys_cs_message` without IN lists, which SQLite evaluates through a temporary b-tree).
 //! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's
 //!   generic read of any table.
 //! - `audit`: reads only audits need (the soak's invariants): what changed since a time, sends in
@@ -61,6 +62,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration9.sql"),
     include_str!("migration10.sql"),
     include_str!("migration11.sql"),
+    include_str!("migration12.sql"),
 ];
 
 /// WAL pages after which a commit checkpoints the WAL into the database file (SQLite's
@@ -849,6 +851,78 @@ mod tests {
         assert!(
             r.is_err(),
             "a second active interaction for one pair must be refused"
+        );
+    }
+
+    /// No INSERT, UPDATE or DELETE tests a partial index's condition through a temporary b-tree
+    /// (an `IN` list of more than two constants builds one on every execution: migration 12).
+    #[test]
+    fn no_partial_index_condition_builds_a_temporary_b_tree() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        let conn = s.lock();
+        let column = |sql: &str| -> Vec<String> {
+            let mut st = conn.prepare(sql).unwrap();
+            let rows = st.query_map([], |r| r.get::<_, String>(0)).unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        let tables = column(
+            "SELECT DISTINCT tbl_name FROM sqlite_master
+             WHERE type = 'index' AND sql LIKE '% WHERE %' ORDER BY tbl_name",
+        );
+        assert!(tables.contains(&"sys_cs_message".to_owned()), "{tables:?}");
+        for table in tables {
+            let cols = column(&format!("SELECT name FROM pragma_table_info('{table}')"));
+            let set: Vec<String> = cols.iter().map(|c| format!("\"{c}\" = ?1")).collect();
+            let values = vec!["?1"; cols.len()].join(", ");
+            for sql in [
+                format!("INSERT INTO {table} VALUES ({values})"),
+                format!("UPDATE {table} SET {} WHERE rowid = ?2", set.join(", ")),
+                format!("DELETE FROM {table} WHERE rowid = ?1"),
+            ] {
+                let ops: Vec<String> = {
+                    let mut st = conn.prepare(&format!("EXPLAIN {sql}")).unwrap();
+                    let nulls = vec![rusqlite::types::Null; st.parameter_count()];
+                    let rows = st
+                        .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(1))
+                        .unwrap();
+                    rows.map(Result::unwrap).collect()
+                };
+                assert!(
+                    !ops.iter().any(|op| op == "OpenEphemeral"),
+                    "{sql} builds a temporary b-tree"
+                );
+            }
+        }
+    }
+
+    /// The queries that select by a partial index's condition spell it as the index does, so
+    /// SQLite uses the index instead of reading the whole table.
+    #[test]
+    fn the_in_flight_and_stale_queries_use_their_partial_indexes() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        let conn = s.lock();
+        let plan = |sql: &str| -> String {
+            let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let rows = st
+                .query_map([rusqlite::types::Null], |r| r.get::<_, String>(3))
+                .unwrap();
+            rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
+        };
+        let stale = plan(&format!(
+            "SELECT provider_sid FROM sys_cs_message WHERE {} AND sys_updated_on <= ?1",
+            transcript::STALE
+        ));
+        assert!(
+            stale.contains("USING INDEX sys_cs_message_stale"),
+            "{stale}"
+        );
+        let in_flight = plan(&format!(
+            "SELECT rowid FROM sys_cs_message m WHERE direction = 'outbound' AND {} AND ?1 IS NULL",
+            audit::IN_FLIGHT
+        ));
+        assert!(
+            in_flight.contains("sys_cs_message_in_flight"),
+            "{in_flight}"
         );
     }
 }

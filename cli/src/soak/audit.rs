@@ -115,12 +115,7 @@ pub fn loads(
 pub fn routing(stack: &Stack, now: DateTime<Utc>) -> Result<Routing, StoreError> {
     stack.store.read(|tx| {
         let items = tx.awa_active_items()?;
-        let mut numbers = HashMap::new();
-        for w in &items {
-            if let Some(i) = tx.interaction_by_sys_id(&w.interaction)? {
-                numbers.insert(i.sys_id, i.number);
-            }
-        }
+        let numbers = tx.audit_active_item_interactions()?.into_iter().collect();
         Ok(Routing {
             now,
             agents: tx.awa_agents()?,
