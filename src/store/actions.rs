@@ -299,12 +299,16 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Active interactions the virtual agent handles whose last message is at or before `before`.
+    /// Active interactions the virtual agent handles whose last message (the one with the highest
+    /// seq: the last written) was created at or before `before`, or with no message and opened
+    /// at or before it, by number. The last message is one look-up in the transcript's
+    /// (interaction, seq) index, not a read of every message of the interaction.
     pub fn idle_va_interactions(&self, before: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
         let mut st = self.0.prepare_cached(
             "SELECT i.sys_id FROM interaction i
              WHERE i.active = 1 AND i.assigned_to = ?1
-               AND COALESCE((SELECT MAX(m.sys_created_on) FROM sys_cs_message m WHERE m.interaction = i.sys_id),
+               AND COALESCE((SELECT m.sys_created_on FROM sys_cs_message m
+                             WHERE m.interaction = i.sys_id ORDER BY m.seq DESC LIMIT 1),
                             i.opened_at) <= ?2
              ORDER BY i.number",
         )?;
@@ -313,5 +317,60 @@ impl Tx<'_> {
             |r| r.get(0),
         )?;
         rows.collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeDelta, TimeZone, Utc};
+
+    use super::super::SqliteStore;
+    use crate::domain::delivery::{DeliveryStatus, Direction};
+    use crate::domain::model::{AuthorKind, VIRTUAL_AGENT_SYS_ID};
+
+    /// An interaction is idle from its last message (or its opening, with none), and only the
+    /// virtual agent's active ones count.
+    #[test]
+    fn idle_virtual_agent_conversations_are_those_quiet_since_their_last_message() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        let min = TimeDelta::minutes;
+        store
+            .write(|tx| {
+                tx.0.execute_batch(&format!(
+                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         assigned_to, opened_for_table, opened_for, opened_at)
+                     VALUES ('talked', 'IMS0000001', 'messaging', 'sms', 'new', 1, '{VIRTUAL_AGENT_SYS_ID}',
+                             'sys_user', '00000000000000000000000000000001', '2026-01-05T09:00:00.000Z'),
+                            ('silent', 'IMS0000002', 'messaging', 'sms', 'new', 1, '{VIRTUAL_AGENT_SYS_ID}',
+                             'sys_user', '00000000000000000000000000000001', '2026-01-05T09:00:00.000Z'),
+                            ('queued', 'IMS0000003', 'messaging', 'sms', 'new', 1, NULL,
+                             'sys_user', '00000000000000000000000000000001', '2026-01-05T09:00:00.000Z');"
+                ))?;
+                for (at, body) in [(t0 + min(30), "hi"), (t0 + min(60), "still there?")] {
+                    tx.insert_message(
+                        "talked",
+                        Direction::Inbound,
+                        AuthorKind::Requester,
+                        None,
+                        body,
+                        &[],
+                        None,
+                        DeliveryStatus::Received,
+                        at,
+                    )?;
+                }
+                Ok::<_, super::StoreError>(())
+            })
+            .unwrap();
+        let idle = |before| store.read(|tx| tx.idle_va_interactions(before)).unwrap();
+        assert!(idle(t0 - min(1)).is_empty());
+        assert_eq!(idle(t0), ["silent"]);
+        assert_eq!(
+            idle(t0 + min(59)),
+            ["silent"],
+            "its last message, not its first, counts"
+        );
+        assert_eq!(idle(t0 + min(60)), ["talked", "silent"]);
     }
 }
