@@ -305,7 +305,7 @@ impl Tx<'_> {
 
     /// Whether a routing pass at `now` would change nothing: the last pass on this connection
     /// left things as they are (no change to what a pass reads since, counted by
-    /// [`ROUTING_CHANGES`]) and none of the offers it left expires by `now`. `false` when not
+    /// `awa::ROUTING_CHANGES`) and none of the offers it left expires by `now`. `false` when not
     /// known (no pass yet, or a rollback or another connection's commit since).
     pub fn awa_routing_settled(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let Some(routed) = self.1.routed().get() else {
