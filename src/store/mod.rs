@@ -854,24 +854,38 @@ mod tests {
         );
     }
 
+    /// Text column `column` of every row `sql` returns, with every parameter NULL (for a query
+    /// of the schema, an `EXPLAIN` or an `EXPLAIN QUERY PLAN`).
+    fn texts(conn: &Connection, sql: &str, column: usize) -> Vec<String> {
+        let mut st = conn.prepare(sql).unwrap();
+        let nulls = vec![rusqlite::types::Null; st.parameter_count()];
+        let rows = st
+            .query_map(rusqlite::params_from_iter(nulls), |r| {
+                r.get::<_, String>(column)
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
     /// No INSERT, UPDATE or DELETE tests a partial index's condition through a temporary b-tree
     /// (an `IN` list of more than two constants builds one on every execution: migration 12).
     #[test]
     fn no_partial_index_condition_builds_a_temporary_b_tree() {
         let s = SqliteStore::open_in_memory().unwrap();
         let conn = s.lock();
-        let column = |sql: &str| -> Vec<String> {
-            let mut st = conn.prepare(sql).unwrap();
-            let rows = st.query_map([], |r| r.get::<_, String>(0)).unwrap();
-            rows.map(Result::unwrap).collect()
-        };
-        let tables = column(
+        let tables = texts(
+            &conn,
             "SELECT DISTINCT tbl_name FROM sqlite_master
              WHERE type = 'index' AND sql LIKE '% WHERE %' ORDER BY tbl_name",
+            0,
         );
         assert!(tables.contains(&"sys_cs_message".to_owned()), "{tables:?}");
         for table in tables {
-            let cols = column(&format!("SELECT name FROM pragma_table_info('{table}')"));
+            let cols = texts(
+                &conn,
+                &format!("SELECT name FROM pragma_table_info('{table}')"),
+                0,
+            );
             let set: Vec<String> = cols.iter().map(|c| format!("\"{c}\" = ?1")).collect();
             let values = vec!["?1"; cols.len()].join(", ");
             for sql in [
@@ -879,14 +893,7 @@ mod tests {
                 format!("UPDATE {table} SET {} WHERE rowid = ?2", set.join(", ")),
                 format!("DELETE FROM {table} WHERE rowid = ?1"),
             ] {
-                let ops: Vec<String> = {
-                    let mut st = conn.prepare(&format!("EXPLAIN {sql}")).unwrap();
-                    let nulls = vec![rusqlite::types::Null; st.parameter_count()];
-                    let rows = st
-                        .query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(1))
-                        .unwrap();
-                    rows.map(Result::unwrap).collect()
-                };
+                let ops = texts(&conn, &format!("EXPLAIN {sql}"), 1);
                 assert!(
                     !ops.iter().any(|op| op == "OpenEphemeral"),
                     "{sql} builds a temporary b-tree"
@@ -901,28 +908,25 @@ mod tests {
     fn the_in_flight_and_stale_queries_use_their_partial_indexes() {
         let s = SqliteStore::open_in_memory().unwrap();
         let conn = s.lock();
-        let plan = |sql: &str| -> String {
-            let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-            let rows = st
-                .query_map([rusqlite::types::Null], |r| r.get::<_, String>(3))
-                .unwrap();
-            rows.map(Result::unwrap).collect::<Vec<_>>().join("; ")
-        };
-        let stale = plan(&format!(
-            "SELECT provider_sid FROM sys_cs_message WHERE {} AND sys_updated_on <= ?1",
-            transcript::STALE
-        ));
-        assert!(
-            stale.contains("USING INDEX sys_cs_message_stale"),
-            "{stale}"
-        );
-        let in_flight = plan(&format!(
-            "SELECT rowid FROM sys_cs_message m WHERE direction = 'outbound' AND {} AND ?1 IS NULL",
-            audit::IN_FLIGHT
-        ));
-        assert!(
-            in_flight.contains("sys_cs_message_in_flight"),
-            "{in_flight}"
-        );
+        let queries = [
+            (
+                format!(
+                    "SELECT provider_sid FROM sys_cs_message WHERE {} AND sys_updated_on <= ?1",
+                    transcript::STALE
+                ),
+                "sys_cs_message_stale",
+            ),
+            (
+                format!(
+                    "SELECT rowid FROM sys_cs_message WHERE direction = 'outbound' AND {}",
+                    audit::IN_FLIGHT
+                ),
+                "sys_cs_message_in_flight",
+            ),
+        ];
+        for (sql, index) in queries {
+            let plan = texts(&conn, &format!("EXPLAIN QUERY PLAN {sql}"), 3).join("; ");
+            assert!(plan.contains(&format!("INDEX {index}")), "{sql}: {plan}");
+        }
     }
 }
