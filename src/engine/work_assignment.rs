@@ -564,10 +564,11 @@ impl Engine {
     /// Its cost follows what can change, not the length of the queue: only the items and entries
     /// out of step are loaded for the catch-up, and the waiting items only when an available agent
     /// has a free slot once due offers have timed out ([`awa::any_free_slot`]); otherwise the step
-    /// runs on the items that hold slots, with the same outcome.
+    /// runs on the items that hold slots, with the same outcome. And it is skipped, returning an
+    /// empty [`awa::Step`], while nothing it reads has changed since the last pass on this
+    /// connection and none of the offers that pass left is due ([`Tx::awa_routing_settled`]):
+    /// a pass leaves a fixed point of [`awa::step`] until then (a property test).
     fn awa_pass(&self, tx: &Tx<'_>, now: DateTime<Utc>) -> Result<awa::Step, Error> {
-        // Nothing a pass reads changed since the last one and no offer is due: it would change
-        // nothing (a pass leaves a fixed point of `awa::step` until then).
         if tx.awa_routing_settled(now)? {
             return Ok(awa::Step::default());
         }

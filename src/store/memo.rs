@@ -18,11 +18,11 @@
 //! - **Whether system SMS wait in the outbox** (`awa_sms_outbox`): known after a look, a push or
 //!   a take, so that the engine does not open a write after every request to find it empty.
 //!
-//! All of these follow the transactions they were read or written in ([`Memo::begin`], [`Memo::rollback`]):
-//! a rolled-back write puts the id block back as it was and forgets the configuration (it may hold
-//! what the rolled-back write wrote). Another connection's commit (another process writing the same
-//! file) shows in SQLite's `PRAGMA data_version`, checked when a transaction starts: the
-//! configuration is then forgotten and the ids reserved afresh.
+//! All of these follow the transactions they were read or written in ([`Memo::begin`],
+//! [`Memo::rollback`]): a rolled-back write puts the id block back as it was and forgets the
+//! rest (it may hold what the rolled-back write wrote). Another connection's commit (another
+//! process writing the same file) shows in SQLite's `PRAGMA data_version`, checked when a
+//! transaction starts: everything is then forgotten and the ids reserved afresh.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -139,9 +139,9 @@ impl Memo {
         self.ids.get()
     }
 
-    /// What followed `mark` was rolled back: the id block as it was, the configuration, the
-    /// outbox and where routing was left forgotten (the triggers' count went back with the rollback, so it may
-    /// come round to a remembered count over different rows).
+    /// What followed `mark` was rolled back: the id block as it was; the configuration, the
+    /// outbox and where routing was left forgotten (the triggers' count went back with the
+    /// rollback, so it may come round to a remembered count over different rows).
     pub(crate) fn rollback(&self, mark: IdBlock) {
         self.ids.set(mark);
         *self.config.borrow_mut() = Config::default();
