@@ -595,11 +595,13 @@ impl Engine {
         let holding = tx.awa_items_holding_slots()?;
         let mut after_timeouts = holding.clone();
         awa::expire(&mut after_timeouts, now);
-        let mut items = if awa::any_free_slot(&agents, &after_timeouts) {
-            tx.awa_active_items()?
-        } else {
-            holding
-        };
+        let mut items = holding;
+        if awa::any_free_slot(&agents, &after_timeouts) {
+            // Every active item, in the order of `Tx::awa_active_items`, without reading the
+            // holding ones twice.
+            items.extend(tx.awa_waiting_items()?);
+            items.sort_by(|a, b| (a.created_at, &a.sys_id).cmp(&(b.created_at, &b.sys_id)));
+        }
         let before = items.clone();
         let step = awa::step(
             &queues,

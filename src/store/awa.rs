@@ -270,6 +270,17 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// The active work items waiting for an agent (neither Offered nor Accepted), oldest first:
+    /// with [`Tx::awa_items_holding_slots`], every active item.
+    pub fn awa_waiting_items(&self) -> Result<Vec<WorkItem>, StoreError> {
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {ITEM_COLS} FROM awa_work_item
+             WHERE active = 1 AND state NOT IN ('offered', 'accepted') ORDER BY created_at, sys_id"
+        ))?;
+        let rows = st.query_map([], item_from_row)?;
+        rows.collect()
+    }
+
     /// The active work items that hold an agent's slot (Offered or Accepted), oldest first: the
     /// order of [`Tx::awa_active_items`].
     pub fn awa_items_holding_slots(&self) -> Result<Vec<WorkItem>, StoreError> {
