@@ -1151,9 +1151,10 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
         .count();
     assert!(steps <= 30, "{steps} steps:\n{written}");
 
+    // Rerun where it was written, outside any project folder: the built-in topics.
     let with_defect = convsms()
-        .arg("check")
-        .arg(&feature)
+        .current_dir(&dir)
+        .args(["check", "soak-failure-7.feature"])
         .env("CONVSMS_INJECT_DEFECT", "duplicate-send")
         .output()
         .unwrap();
@@ -1165,7 +1166,11 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
         ),
         "{stdout}"
     );
-    let without = convsms().arg("check").arg(&feature).output().unwrap();
+    let without = convsms()
+        .current_dir(&dir)
+        .args(["check", "soak-failure-7.feature"])
+        .output()
+        .unwrap();
     let (code, stdout, stderr) = text(&without);
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
 

@@ -7,6 +7,7 @@ Feature: soak seed 5 replayed
 
   @soak
   Scenario: seed 5 replayed
+    Given the virtual agent answers with the built-in topics
     Given the Conversational SMS provider numbers "+14156275331" and "+14159645185" and "+14155474738"
     Given a sys_user "Elizabeth Franecki 1" with mobile phone "+31640724174" located in "NL"
     Given a consumer "Vincenzo Nienow 2" with mobile phone "+34604019783" located in "ES"

@@ -10,6 +10,7 @@
 //! - [`catalogue`]: `convsms steps`, the step catalogue (examples, words, refusals).
 //! - [`snapshot`]: transcript snapshots, named by feature path and scenario.
 //! - [`suggest`]: near misses ("did you mean").
+//! - [`topics`]: the virtual agent's topics every world starts with (a folder, or built in).
 //! - this module: the runner (many paths, tag filters, strict mode, the project folder) and the
 //!   row-coverage table.
 //!
@@ -26,6 +27,7 @@ pub mod snapshot;
 mod step_shape;
 pub mod steps;
 pub mod suggest;
+pub mod topics;
 pub mod world;
 
 use std::collections::{BTreeMap, HashMap};
@@ -41,57 +43,6 @@ use futures::stream;
 pub use catalogue::print_steps;
 use console::ScenarioResult;
 use world::ConvWorld;
-
-/// The topics folder every world starts with, and its `*.toml` files as (file name, text), read
-/// once per run by [`run`] (or on first use, from `topics/`).
-static TOPIC_SOURCES: std::sync::OnceLock<(PathBuf, Vec<(String, String)>)> =
-    std::sync::OnceLock::new();
-
-/// The base topics: the folder and its files' (name, text), sorted by name.
-pub fn topic_sources() -> &'static (PathBuf, Vec<(String, String)>) {
-    TOPIC_SOURCES.get_or_init(|| {
-        let dir = PathBuf::from("topics");
-        let files = read_topic_files(&dir).unwrap_or_default();
-        (dir, files)
-    })
-}
-
-/// Makes `dir` the topic folder of every world of this process (`convsms serve --topics`),
-/// read now; to be called before the first world starts.
-///
-/// # Errors
-/// The folder cannot be read, or the topic folder was read already.
-pub fn use_topic_dir(dir: &Path) -> anyhow::Result<()> {
-    let files = read_topic_files(dir)
-        .map_err(|e| anyhow::anyhow!("reading the topic folder {}: {e}", dir.display()))?;
-    TOPIC_SOURCES
-        .set((dir.to_path_buf(), files))
-        .map_err(|_| anyhow::anyhow!("the topic folder was read already"))
-}
-
-/// Reads the topic files of `dir` again (`*.toml`, sorted by name), for a reload.
-///
-/// # Errors
-/// The folder or a file cannot be read.
-pub fn reread_topic_files(dir: &Path) -> io::Result<Vec<(String, String)>> {
-    read_topic_files(dir)
-}
-
-fn read_topic_files(dir: &std::path::Path) -> io::Result<Vec<(String, String)>> {
-    let mut files = vec![];
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            files.push((name, std::fs::read_to_string(&path)?));
-        }
-    }
-    files.sort();
-    Ok(files)
-}
 
 /// The row catalogue: `ID<TAB>statement`, `#` comments.
 pub const ROWS: &str = include_str!("../../../features/rows.tsv");
@@ -122,7 +73,8 @@ pub struct CheckOptions {
     #[arg(long, value_name = "DIR")]
     pub snapshots: Option<PathBuf>,
     /// Folder of virtual-agent topics (*.toml) every scenario starts with [default: topics/
-    /// of the project folder].
+    /// of the project folder; outside any project folder, the built-in topics greeting,
+    /// talk_to_agent and order_status].
     #[arg(long, value_name = "DIR")]
     pub topics: Option<PathBuf>,
     /// Write the transcript snapshots of the scenarios of FILE (a feature file or folder)
@@ -179,28 +131,32 @@ pub fn partition_scenarios(
 }
 
 /// The project folder of a run: the nearest folder, from the first feature path up, that has a
-/// `features/` or `topics/` folder; the current folder when there is none. Given as `""` when it
-/// is the current folder, so paths under it print as the user would type them.
-pub fn project_root(first: &Path) -> PathBuf {
+/// `features/` or `topics/` folder, else the current folder when it has one. Given as `""` when
+/// it is the current folder, so paths under it print as the user would type them. `None` when
+/// there is none: feature files run on their own (a soak's failure, say), whose scenarios start
+/// with the built-in topics and whose snapshots are under the current folder.
+fn find_project(first: &Path) -> Option<PathBuf> {
+    let is_project = |d: &Path| d.join("features").is_dir() || d.join("topics").is_dir();
     let cwd = std::env::current_dir().unwrap_or_default();
     let cwd = cwd.canonicalize().unwrap_or(cwd);
-    let Ok(start) = first.canonicalize() else {
-        return PathBuf::new();
-    };
-    let start = if start.is_dir() {
-        start.as_path()
-    } else {
-        start.parent().unwrap_or(&start)
-    };
-    let found = start
-        .ancestors()
-        .find(|d| d.join("features").is_dir() || d.join("topics").is_dir());
+    let found = first.canonicalize().ok().and_then(|start| {
+        let start = if start.is_dir() {
+            start.as_path()
+        } else {
+            start.parent().unwrap_or(&start)
+        };
+        start
+            .ancestors()
+            .find(|d| is_project(d))
+            .map(Path::to_owned)
+    });
     match found {
-        Some(d) if d == cwd => PathBuf::new(),
-        Some(d) => d
-            .strip_prefix(&cwd)
-            .map_or_else(|_| d.to_owned(), Path::to_owned),
-        None => PathBuf::new(),
+        Some(d) if d == cwd => Some(PathBuf::new()),
+        Some(d) => Some(
+            d.strip_prefix(&cwd)
+                .map_or_else(|_| d.clone(), Path::to_owned),
+        ),
+        None => is_project(&cwd).then(PathBuf::new),
     }
 }
 
@@ -378,18 +334,24 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
             ),
         ));
     }
-    let root = project_root(&paths[0]);
-    let topics = folder(opts.topics.as_ref(), &root, "topics")?;
+    let project = find_project(&paths[0]);
+    let root = project.clone().unwrap_or_default();
     let snapshots = opts
         .snapshots
         .clone()
         .unwrap_or_else(|| root.join("snapshots"));
-    // Refuse a broken topics folder before any scenario runs (VA-9), naming file and node.
-    if let Err(e) = convsms::domain::topic::TopicSet::load_dir(&topics) {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string()));
-    }
-    let files = read_topic_files(&topics)?;
-    let _ = TOPIC_SOURCES.set((topics.clone(), files));
+    let sources = if opts.topics.is_none() && project.is_none() {
+        topics::TopicSources::built_in()
+    } else {
+        let dir = folder(opts.topics.as_ref(), &root, "topics")?;
+        // Refuse a broken topics folder before any scenario runs (VA-9), naming file and node.
+        if let Err(e) = convsms::domain::topic::TopicSet::load_dir(&dir) {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string()));
+        }
+        topics::TopicSources::read(&dir)?
+    };
+    // A second run in one process (tests) keeps the first run's topics.
+    topics::use_sources(sources);
     let tag_filter = match opts.tags.as_deref().map(str::parse::<gherkin::tagexpr::TagOperation>) {
         Some(Ok(op)) => Some(op),
         Some(Err(e)) => {

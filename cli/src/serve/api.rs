@@ -792,8 +792,15 @@ async fn setup_property(
 /// Loads every topic file of the topic folder again, each as the administrator's step (a load
 /// error names the file and the node).
 async fn topics_reload(State(h): State<Handle>) -> ApiResult {
-    let dir = crate::check::topic_sources().0.clone();
-    let files = crate::check::reread_topic_files(&dir).map_err(|e| {
+    let Some(dir) = crate::check::topics::topic_sources().dir.clone() else {
+        return Err(ApiError::bad(
+            "convsms serve answers with the built-in topics (there was no topics/ folder): there \
+             is no folder to reload"
+                .to_owned(),
+            "convsms serve started with --topics DIR, or in a folder with a topics/ folder",
+        ));
+    };
+    let files = crate::check::topics::reread_topic_files(&dir).map_err(|e| {
         ApiError::bad(
             format!("reading the topic folder {}: {e}", dir.display()),
             "a readable folder of *.toml topic files (--topics)",

@@ -36,7 +36,6 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::{Args, ValueEnum};
-use convsms::domain::topic::TopicSet;
 use tokio::sync::broadcast;
 
 use crate::check::world::{epoch, ConvWorld, Database, Hooks, Stack, Transport};
@@ -70,7 +69,8 @@ pub struct ServeArgs {
     /// The port of the engine and the API; 0 lets the OS choose (the first stdout line says).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
-    /// The virtual agent's topic folder (`*.toml`).
+    /// The virtual agent's topic folder (`*.toml`); when the default topics/ is not there, the
+    /// built-in topics greeting, talk_to_agent and order_status.
     #[arg(long, default_value = "topics")]
     pub topics: PathBuf,
     /// How the virtual clock moves.
@@ -124,14 +124,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         anyhow::bail!("--token is empty: give a secret of your own");
     }
     if args.topics.is_dir() {
-        crate::check::use_topic_dir(&args.topics)?;
+        crate::check::topics::use_topic_dir(&args.topics)?;
     } else if args.topics != std::path::Path::new("topics") {
         anyhow::bail!("--topics {}: no such folder", args.topics.display());
     }
-    let (dir, files) = crate::check::topic_sources();
-    let topics = TopicSet::from_sources(files.iter().map(|(f, t)| (f.as_str(), t.as_str())))
-        .with_context(|| format!("loading the topics of {}", dir.display()))?
-        .with_media_root(dir.clone());
+    let topics = crate::check::topics::topic_sources().load()?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
         .await
         .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;

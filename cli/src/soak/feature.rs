@@ -1,11 +1,12 @@
 //! Writes a soak's (shrunk) events as a feature file of catalogue steps (`convsms steps`), so
 //! `convsms check` on it replays them on a fresh world and fails for the same reason.
 //!
-//! The file has one `@soak` scenario: Given steps for the setup the soak does (virtual agent
-//! off, the provider numbers and requesters the events use, every agent available, in queue
-//! "Soak", with their capacity), one When step per event that did something
-//! ([`steps`], one `match` over [`Event`]), and `Then every soak invariant holds`, which runs
-//! the soak's invariants ([`super::audit::Auditor`]) on the scenario's store and simulator.
+//! The file has one `@soak` scenario: Given steps for the setup the soak does (the virtual
+//! agent off, or answering with the built-in topics as in the soak; the provider numbers and
+//! requesters the events use, every agent available, in queue "Soak", with their capacity), one
+//! When step per event that did something ([`steps`], one `match` over [`Event`]), and `Then
+//! every soak invariant holds`, which runs the soak's invariants ([`super::audit::Auditor`]) on
+//! the scenario's store and simulator.
 
 use std::fmt::Write as _;
 
@@ -78,7 +79,7 @@ pub struct Population {
     pub agents: Vec<String>,
     /// Each agent's SMS capacity.
     pub capacities: Vec<u32>,
-    /// Whether the virtual agent answers first (with the project's topics, in a feature).
+    /// Whether the virtual agent answers first (with the built-in topics, as in the soak).
     pub virtual_agent: bool,
 }
 
@@ -366,9 +367,15 @@ fn scenario(
         when.extend(steps(e, a, p));
     }
     let mut given = vec![];
-    if !p.virtual_agent {
-        given.push("Given the virtual agent is off".to_owned());
-    }
+    given.push(
+        if p.virtual_agent {
+            // The soak's topics in any project, whatever its topics/ folder holds.
+            "Given the virtual agent answers with the built-in topics"
+        } else {
+            "Given the virtual agent is off"
+        }
+        .to_owned(),
+    );
     let used = |f: &dyn Fn(&Event) -> Option<usize>| {
         let mut v: Vec<usize> = events
             .iter()

@@ -132,23 +132,6 @@ pub enum Switch {
     Off,
 }
 
-/// The virtual agent's topics in a soak: the project's own, built into the binary so a soak
-/// runs the same from any folder.
-const SOAK_TOPICS: [(&str, &str); 3] = [
-    (
-        "greeting.toml",
-        include_str!("../../../topics/greeting.toml"),
-    ),
-    (
-        "talk_to_agent.toml",
-        include_str!("../../../topics/talk_to_agent.toml"),
-    ),
-    (
-        "order_status.toml",
-        include_str!("../../../topics/order_status.toml"),
-    ),
-];
-
 /// `convsms soak`'s arguments.
 #[derive(Clone, Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -490,9 +473,8 @@ impl Soak {
             );
         }
         let topics = match args.virtual_agent {
-            Switch::On => {
-                TopicSet::from_sources(SOAK_TOPICS).context("loading the soak's topics")?
-            }
+            Switch::On => TopicSet::from_sources(crate::check::topics::BUILT_IN_TOPICS)
+                .context("loading the built-in topics")?,
             Switch::Off => TopicSet::default(),
         };
         let defect = match args.defect {

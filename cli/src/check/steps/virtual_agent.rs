@@ -8,6 +8,7 @@ use crate::check::params::{CaseState, InteractionNo, Requester, TopicPosition};
 use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
+    r#"Given the virtual agent answers with the built-in topics"#,
     r#"Given the topic file "store_hours.toml":"#,
     r#"When an administrator loads the topic file "carousel.toml":"#,
     r#"Given consumer "Bea Brown" has an open case "CS0001001" about "Router broken""#,
@@ -18,6 +19,11 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then interaction IMS0001001 waits in topic "order_status" at node "ask_need""#,
     r#"Then interaction IMS0001001 waits in no topic"#,
 ];
+
+#[given("the virtual agent answers with the built-in topics")]
+fn built_in_topics(w: &mut ConvWorld) -> StepResult {
+    Ok(w.given_built_in_topics()?)
+}
 
 #[given(expr = "the topic file {string}:")]
 fn topic_file(w: &mut ConvWorld, file: String, step: &Step) -> StepResult {

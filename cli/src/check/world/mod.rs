@@ -336,6 +336,9 @@ pub struct ConvWorld {
     faker: rand::rngs::StdRng,
     /// Topic files a scenario added or replaced: (file name, text).
     extra_topics: Vec<(String, String)>,
+    /// Whether the scenario's topics are the built-in ones
+    /// ([`ConvWorld::given_built_in_topics`]), not the run's.
+    built_in_topics: bool,
 }
 
 impl fmt::Debug for ConvWorld {
@@ -418,11 +421,7 @@ impl ConvWorld {
     }
 
     async fn build() -> anyhow::Result<Self> {
-        let (topic_dir, topic_files) = super::topic_sources();
-        let topics =
-            TopicSet::from_sources(topic_files.iter().map(|(f, t)| (f.as_str(), t.as_str())))
-                .with_context(|| format!("loading the topics of {}", topic_dir.display()))?
-                .with_media_root(topic_dir.clone());
+        let topics = super::topics::topic_sources().load()?;
         let stack = Stack::start(topics).await?;
         Ok(ConvWorld::on(stack))
     }
@@ -442,6 +441,7 @@ impl ConvWorld {
             unchecked: vec![],
             faker: rand::rngs::StdRng::seed_from_u64(2026),
             extra_topics: vec![],
+            built_in_topics: false,
         }
     }
 

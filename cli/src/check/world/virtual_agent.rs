@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::check::topics::{topic_sources, TopicSources};
 use anyhow::{ensure, Context as _};
 use convsms::domain::model::InteractionNumber;
-use convsms::domain::topic::TopicSet;
 use convsms::engine::ComposeRequest;
 use cucumber::gherkin::Step;
 
@@ -40,15 +40,33 @@ impl ConvWorld {
         let mut extra = self.extra_topics.clone();
         extra.retain(|(f, _)| f != file);
         extra.push((file.to_owned(), text.to_owned()));
-        let (dir, base) = crate::check::topic_sources();
-        let sources = base
-            .iter()
-            .filter(|(f, _)| !extra.iter().any(|(e, _)| e == f))
-            .chain(extra.iter());
-        let set = TopicSet::from_sources(sources.map(|(f, t)| (f.as_str(), t.as_str())))?
-            .with_media_root(dir.clone());
+        let set = self.base_topics().load_with(&extra)?;
         self.engine().set_topics(Arc::new(set));
         self.extra_topics = extra;
+        Ok(())
+    }
+
+    /// The topics the scenario's topic files add to: the run's, or the built-in ones after
+    /// `Given the virtual agent answers with the built-in topics`.
+    fn base_topics(&self) -> std::borrow::Cow<'static, TopicSources> {
+        if self.built_in_topics {
+            std::borrow::Cow::Owned(TopicSources::built_in())
+        } else {
+            std::borrow::Cow::Borrowed(topic_sources())
+        }
+    }
+
+    /// The virtual agent answers with the built-in topics alone (those `convsms soak` answers
+    /// with), whatever the run's topic folder holds; topic files the scenario loaded before are
+    /// dropped, those it loads after are added to them.
+    ///
+    /// # Errors
+    /// The built-in topics do not load (a bug of the build).
+    pub fn given_built_in_topics(&mut self) -> anyhow::Result<()> {
+        let set = TopicSources::built_in().load()?;
+        self.engine().set_topics(Arc::new(set));
+        self.built_in_topics = true;
+        self.extra_topics.clear();
         Ok(())
     }
 
