@@ -9,7 +9,8 @@
 //!   tick), 9 is `migration9.sql` (indexes for the inbound path's look-ups), 10 is `migration10.sql`
 //!   (`convsms serve`'s state, journal and timeline events), 11 is `migration11.sql` (an index
 //!   on `sys_user.name` for look-ups by name), 12 is `migration12.sql` (the partial indexes of
-//!   `sys_cs_message` without IN lists, which SQLite evaluates through a temporary b-tree).
+//!   `sys_cs_message` without IN lists, which SQLite evaluates through a temporary b-tree), 13
+//!   is `migration13.sql` (indexes in the order of their queries, so no look-up sorts).
 //! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's
 //!   generic read of any table.
 //! - `audit`: reads only audits need (the soak's invariants): what changed since a time, sends in
@@ -63,6 +64,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration10.sql"),
     include_str!("migration11.sql"),
     include_str!("migration12.sql"),
+    include_str!("migration13.sql"),
 ];
 
 /// WAL pages after which a commit checkpoints the WAL into the database file (SQLite's
@@ -900,6 +902,71 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The statements the connection keeps prepared that have sorted rows since they were
+    /// prepared (SQLite's `SQLITE_STMTSTATUS_SORT`: a sorter built on an execution), by text.
+    fn statements_that_sorted(conn: &Connection) -> Vec<String> {
+        let mut sorted = vec![];
+        // SAFETY: the handle is this connection's, used while its lock is held; the three calls
+        // only read the connection's list of statements, a counter and a statement's text.
+        unsafe {
+            let db = conn.handle();
+            let mut st = rusqlite::ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
+            while !st.is_null() {
+                let sorts = rusqlite::ffi::sqlite3_stmt_status(
+                    st,
+                    rusqlite::ffi::SQLITE_STMTSTATUS_SORT,
+                    0,
+                );
+                if sorts > 0 {
+                    let sql = std::ffi::CStr::from_ptr(rusqlite::ffi::sqlite3_sql(st));
+                    sorted.push(
+                        sql.to_string_lossy()
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
+                }
+                st = rusqlite::ffi::sqlite3_next_stmt(db, st);
+            }
+        }
+        sorted
+    }
+
+    /// The look-ups made on every message or routing pass read their rows in the order they
+    /// return them, from an index (migration 13): none builds a sorter, however few its rows.
+    #[test]
+    fn the_look_ups_of_every_message_and_routing_pass_do_not_sort() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        let phone = E164::parse("+14155552671", None).unwrap();
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 1, 5, 9, 0, 0).unwrap();
+        s.write(|tx| {
+            for (table, name) in [
+                (PartyTable::SysUser, "Ada"),
+                (PartyTable::SysUser, "Ann"),
+                (PartyTable::CsmConsumer, "Bea"),
+                (PartyTable::CsmConsumer, "Bob"),
+                (PartyTable::CustomerContact, "Cy"),
+            ] {
+                tx.insert_party(table, name, None, Some(&phone), None)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+        s.read(|tx| {
+            assert!(tx.user_by_phone(&phone)?.is_some());
+            assert_eq!(tx.customers_by_phone(&phone)?.len(), 3);
+            tx.pending_timers("00000000000000000000000000000001")?;
+            tx.due_timers(now)?;
+            tx.awa_active_items()?;
+            tx.awa_waiting_items()?;
+            tx.awa_items_out_of_step()?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+        let sorted = statements_that_sorted(&s.lock());
+        assert!(sorted.is_empty(), "these sorted: {sorted:#?}");
     }
 
     /// The queries that select by a partial index's condition spell it as the index does, so
