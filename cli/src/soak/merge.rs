@@ -201,10 +201,8 @@ pub fn merge(reports: &[(PathBuf, Report)]) -> anyhow::Result<Report> {
     };
     // The shards' wall seconds added: what the run cost, not how long CI waited.
     let seconds: f64 = sorted.iter().map(|r| r.wall.seconds).sum();
-    merged.wall = Wall {
-        seconds,
-        messages_per_second: merged.messages() as f64 / seconds.max(1e-9),
-    };
+    let by_activity = Wall::activities_of(sorted.iter().map(|r| &r.wall));
+    merged.wall = Wall::new(seconds, merged.messages(), by_activity);
     Ok(merged)
 }
 

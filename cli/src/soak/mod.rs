@@ -51,7 +51,7 @@ use feature::Applied;
 use invariants::Violation;
 use metrics::Metrics;
 use progress::Progress;
-use report::{Options, Report, Wall};
+use report::{Options, Report, Spent, Wall};
 use traffic::{Event, Kind, Traffic};
 
 /// The inbound messages this run sends: `--messages`, or the shard's share of it.
@@ -360,6 +360,8 @@ struct Soak {
     webhook_faults: u64,
     metrics: Metrics,
     progress: Progress,
+    /// Wall time by activity (setup, event kinds, checks, settle), for the report.
+    spent: BTreeMap<&'static str, Spent>,
 }
 
 /// Runs a soak in the current runtime and returns its outcome (`wall` filled in).
@@ -465,6 +467,7 @@ pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replaye
 impl Soak {
     /// The stack, the population and the faults, at virtual time [`crate::check::world::epoch`].
     async fn start(args: &SoakArgs) -> anyhow::Result<Soak> {
+        let started = Instant::now();
         if let Some(db) = &args.db {
             anyhow::ensure!(
                 !db.exists(),
@@ -510,8 +513,10 @@ impl Soak {
             webhook_faults: 0,
             metrics,
             progress: Progress::hidden(),
+            spent: BTreeMap::new(),
         };
         s.setup(args)?;
+        s.spent.entry("setup").or_default().add(started);
         Ok(s)
     }
 
@@ -534,18 +539,26 @@ impl Soak {
                     self.record = None;
                 }
             }
+            let (activity, started) = (event.activity(), Instant::now());
             self.apply(event).await?;
+            self.spent.entry(activity).or_default().add(started);
             self.events += 1;
             let (now, outbound) = (self.now(), self.stack.sim.outbound_created());
             self.metrics.on_event(now, self.acked, outbound);
             self.progress.update(&self.figures());
             if self.events.is_multiple_of(every) {
-                if let Err(v) = self.check()? {
+                let started = Instant::now();
+                let checked = self.check()?;
+                self.spent.entry("checks").or_default().add(started);
+                if let Err(v) = checked {
                     return Ok(Some(v));
                 }
             }
         }
-        Ok(self.settle().await?.0)
+        let started = Instant::now();
+        let settled = self.settle().await?.0;
+        self.spent.entry("settle").or_default().add(started);
+        Ok(settled)
     }
 
     /// Lets every callback, retry and timer come due (each wait may start new sends: an idle
@@ -1017,10 +1030,12 @@ impl Soak {
             wall: Wall::default(),
         };
         let seconds = started.elapsed().as_secs_f64();
-        report.wall = Wall {
-            seconds,
-            messages_per_second: report.messages() as f64 / seconds.max(1e-9),
-        };
+        let by_activity = self
+            .spent
+            .iter()
+            .map(|(k, s)| ((*k).to_owned(), *s))
+            .collect();
+        report.wall = Wall::new(seconds, report.messages(), by_activity);
         Ok(report)
     }
 }

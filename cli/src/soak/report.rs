@@ -52,6 +52,94 @@ pub struct Wall {
     pub seconds: f64,
     /// Messages (inbound and outbound) per wall second.
     pub messages_per_second: f64,
+    /// Where the seconds went, by activity: `setup` (the stack and the population), each event
+    /// kind (`text`, `mms`, `reply`, `compose`, `answer`, `presence`, `capacity`, `redeliver`,
+    /// and `wait`: virtual time passing, with the StatusCallbacks, retries, timers and routing
+    /// it brings), `checks` (the invariants, every `--check-every` events) and `settle` (the
+    /// closing waits and checks). What is left of `seconds` is the report itself (the
+    /// transcripts digest).
+    #[serde(default)]
+    pub by_activity: BTreeMap<String, Spent>,
+}
+
+/// Wall time spent on one activity of a soak.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Spent {
+    /// How many times it ran.
+    pub count: u64,
+    /// Seconds, in all.
+    pub seconds: f64,
+}
+
+impl Spent {
+    /// One more run that began at `started`.
+    pub fn add(&mut self, started: std::time::Instant) {
+        self.count += 1;
+        self.seconds += started.elapsed().as_secs_f64();
+    }
+}
+
+impl Wall {
+    /// The figures of a run of `seconds` that sent `messages`, its time spent as `by_activity`.
+    pub fn new(seconds: f64, messages: u64, by_activity: BTreeMap<String, Spent>) -> Self {
+        Wall {
+            seconds,
+            messages_per_second: messages as f64 / seconds.max(1e-9),
+            by_activity,
+        }
+    }
+
+    /// `by_activity` added up over `walls` (shards of one soak).
+    pub fn activities_of<'a>(walls: impl IntoIterator<Item = &'a Wall>) -> BTreeMap<String, Spent> {
+        let mut sum = BTreeMap::<String, Spent>::new();
+        for w in walls {
+            for (k, s) in &w.by_activity {
+                let t = sum.entry(k.clone()).or_default();
+                t.count += s.count;
+                t.seconds += s.seconds;
+            }
+        }
+        sum
+    }
+
+    /// The breakdown as one line, largest first: `wait 43% (5502 × 380 µs), text 29% (…), …`;
+    /// activities under 1% of the time and the time no activity took (the report) are summed as
+    /// `other`.
+    pub fn breakdown(&self) -> String {
+        let total = self.seconds.max(1e-9);
+        let mut shown: Vec<(&String, &Spent)> = self
+            .by_activity
+            .iter()
+            .filter(|(_, s)| s.seconds / total >= 0.01)
+            .collect();
+        shown.sort_by(|a, b| b.1.seconds.total_cmp(&a.1.seconds).then(a.0.cmp(b.0)));
+        let mut parts: Vec<String> = shown
+            .iter()
+            .map(|(k, s)| {
+                let each = s.seconds / s.count.max(1) as f64;
+                format!(
+                    "{k} {:.0}% ({} × {})",
+                    100.0 * s.seconds / total,
+                    s.count,
+                    micros(each)
+                )
+            })
+            .collect();
+        let other = total - shown.iter().map(|(_, s)| s.seconds).sum::<f64>();
+        if other / total >= 0.005 {
+            parts.push(format!("other {:.0}%", 100.0 * other / total));
+        }
+        parts.join(", ")
+    }
+}
+
+/// A duration in seconds as µs or ms, three significant figures at most.
+fn micros(seconds: f64) -> String {
+    if seconds >= 1e-3 {
+        format!("{:.1} ms", seconds * 1e3)
+    } else {
+        format!("{:.0} µs", seconds * 1e6)
+    }
 }
 
 /// A soak's outcome.
@@ -201,6 +289,7 @@ impl Report {
         let rows = rows.into_iter().chain(self.metrics.table_rows()).chain([
             ("transcripts digest".into(), self.transcripts_digest.clone()),
             ("wall time".into(), format!("{:.2} s", self.wall.seconds)),
+            ("wall time by activity".into(), self.wall.breakdown()),
             (
                 "messages/s".into(),
                 format!("{:.0}", self.wall.messages_per_second),
@@ -250,6 +339,30 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The breakdown names the activities of 1% or more, largest first, with their count and
+    /// time each, and sums the rest (small activities and time no activity took) as `other`;
+    /// shards' activities add up.
+    #[test]
+    fn the_wall_time_breakdown_is_largest_first_and_sums_the_rest() {
+        let spent = |count, seconds| Spent { count, seconds };
+        let by = BTreeMap::from([
+            ("text".to_owned(), spent(15_000, 1.5)),
+            ("wait".to_owned(), spent(5_000, 2.0)),
+            ("checks".to_owned(), spent(100, 0.25)),
+            ("capacity".to_owned(), spent(10, 0.02)),
+        ]);
+        let wall = Wall::new(5.0, 50_000, by);
+        assert_eq!(wall.messages_per_second, 10_000.0);
+        assert_eq!(
+            wall.breakdown(),
+            "wait 40% (5000 × 400 µs), text 30% (15000 × 100 µs), checks 5% (100 × 2.5 ms), \
+             other 25%"
+        );
+        let both = Wall::activities_of([&wall, &wall]);
+        assert_eq!(both["text"], spent(30_000, 3.0));
+        assert_eq!(both.len(), 4);
+    }
 
     #[test]
     fn the_digest_sees_every_field_and_its_boundaries() {

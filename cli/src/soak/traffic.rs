@@ -132,6 +132,23 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The event's kind, as the report's wall-time breakdown names it (`text`, `wait`, …).
+    pub fn activity(&self) -> &'static str {
+        match self {
+            Event::Text { .. } => "text",
+            Event::Redeliver(_) => "redeliver",
+            Event::Presence(..) => "presence",
+            Event::Answer { .. } => "answer",
+            Event::Reply { .. } => "reply",
+            Event::Wait(_) => "wait",
+            Event::Mms { .. } => "mms",
+            Event::Capacity(..) => "capacity",
+            Event::Compose { .. } => "compose",
+        }
+    }
+}
+
 /// What requesters answer the virtual agent with, besides free text: topic triggers, choice
 /// numbers, yes and no, and asking for a live agent mid-topic.
 const VA_ANSWERS: [&str; 9] = ["agent", "order", "1", "2", "3", "7", "yes", "no", "AGENT"];
