@@ -23,7 +23,10 @@ use crate::domain::work_assignment::{
 /// entry (a pass reads no other interaction), or an interaction's deletion. Triggers are part of the
 /// write that fires them: a rollback takes its counts back.
 pub(crate) const ROUTING_CHANGES: &str = "
-    CREATE TEMP TABLE awa_routing_changes (n INTEGER NOT NULL);
+    CREATE TEMP TABLE awa_routing_changes (
+        n INTEGER NOT NULL,
+        out_of_step INTEGER NOT NULL DEFAULT 0
+    );
     INSERT INTO temp.awa_routing_changes (n) VALUES (0);
     CREATE TEMP TRIGGER awa_routing_item_insert AFTER INSERT ON main.awa_work_item
         BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
@@ -62,10 +65,59 @@ pub(crate) const ROUTING_CHANGES: &str = "
             AND (EXISTS (SELECT 1 FROM main.awa_work_item w
                          WHERE w.interaction = NEW.sys_id AND w.active = 1)
                  OR EXISTS (SELECT 1 FROM main.awa_ongoing o WHERE o.interaction = NEW.sys_id))
-        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+        BEGIN UPDATE awa_routing_changes SET n = n + 1, out_of_step = out_of_step + 1; END;
     CREATE TEMP TRIGGER awa_routing_interaction_delete AFTER DELETE ON main.interaction
-        BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
+        BEGIN UPDATE awa_routing_changes SET n = n + 1, out_of_step = out_of_step + 1; END;
 ";
+
+/// Whether the work item `w` (a table alias, or `NEW` in a trigger) is active and out of step
+/// with its interaction, as an SQL condition: Accepted, and its interaction is gone, closed or
+/// not assigned to the item's agent (or the agent is the virtual agent); any other state, and its
+/// interaction is gone, closed or no longer unassigned (waiting in the queue). A routing pass
+/// completes or cancels such items ([`Tx::awa_items_out_of_step`]).
+fn item_out_of_step(w: &str) -> String {
+    format!(
+        "{w}.active = 1 AND NOT coalesce((SELECT CASE WHEN {w}.state = 'accepted'
+             THEN i.active <> 0 AND {w}.agent IS NOT NULL AND i.assigned_to = {w}.agent
+                  AND {w}.agent <> '{VIRTUAL_AGENT_SYS_ID}'
+             ELSE i.active <> 0 AND i.assigned_to IS NULL END
+         FROM main.interaction i WHERE i.sys_id = {w}.interaction), 0)"
+    )
+}
+
+/// Whether the Ongoing tab entry `o` (an alias, or `NEW`) is out of step: its interaction is
+/// gone, closed or not assigned to the entry's agent (or the agent is the virtual agent). A
+/// routing pass removes such entries ([`Tx::ongoing_entries_out_of_step`]).
+fn ongoing_out_of_step(o: &str) -> String {
+    format!(
+        "NOT coalesce((SELECT i.active <> 0 AND i.assigned_to = {o}.agent
+                 AND {o}.agent <> '{VIRTUAL_AGENT_SYS_ID}'
+         FROM main.interaction i WHERE i.sys_id = {o}.interaction), 0)"
+    )
+}
+
+/// Triggers that count, in `awa_routing_changes.out_of_step`, every change that may leave a work
+/// item or an Ongoing entry out of step with its interaction ([`item_out_of_step`],
+/// [`ongoing_out_of_step`]): an item or entry written out of step, and (with
+/// [`ROUTING_CHANGES`]) a change to the `active` or `assigned_to` of an interaction they refer to,
+/// or its deletion. A write that leaves them in step (an offer to an unassigned interaction, a
+/// new indicator, an item completed) counts nothing, so a routing pass can skip its catch-up
+/// ([`Tx::awa_in_step`]) until something could have put them out of step.
+pub(crate) fn out_of_step_changes() -> String {
+    let item = item_out_of_step("NEW");
+    let entry = ongoing_out_of_step("NEW");
+    let bump = "BEGIN UPDATE awa_routing_changes SET out_of_step = out_of_step + 1; END;";
+    format!(
+        "CREATE TEMP TRIGGER awa_out_of_step_item_insert AFTER INSERT ON main.awa_work_item
+             WHEN {item} {bump}
+         CREATE TEMP TRIGGER awa_out_of_step_item_update AFTER UPDATE ON main.awa_work_item
+             WHEN {item} {bump}
+         CREATE TEMP TRIGGER awa_out_of_step_ongoing_insert AFTER INSERT ON main.awa_ongoing
+             WHEN {entry} {bump}
+         CREATE TEMP TRIGGER awa_out_of_step_ongoing_update AFTER UPDATE ON main.awa_ongoing
+             WHEN {entry} {bump}"
+    )
+}
 
 const ITEM_COLS: &str = "sys_id, interaction, queue, state, active, agent, offered_at, offer_expires_at, declined_by, created_at, timed_out_by";
 
@@ -297,20 +349,11 @@ impl Tx<'_> {
     /// assigned to the item's agent; any other item whose interaction is gone, closed or no longer
     /// unassigned (waiting in the queue). A routing pass completes or cancels them.
     pub fn awa_items_out_of_step(&self) -> Result<Vec<WorkItem>, StoreError> {
-        let cols = ITEM_COLS
-            .split(", ")
-            .map(|c| format!("w.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
         let mut st = self.0.prepare_cached(&format!(
-            "SELECT {cols} FROM awa_work_item w LEFT JOIN interaction i ON i.sys_id = w.interaction
-             WHERE w.active = 1 AND NOT coalesce(CASE WHEN w.state = 'accepted'
-                 THEN i.active <> 0 AND w.agent IS NOT NULL AND i.assigned_to = w.agent
-                      AND w.agent <> ?1
-                 ELSE i.active <> 0 AND i.assigned_to IS NULL END, 0)
-             ORDER BY w.created_at, w.sys_id"
+            "SELECT {ITEM_COLS} FROM awa_work_item w WHERE {} ORDER BY w.created_at, w.sys_id",
+            item_out_of_step("w")
         ))?;
-        let rows = st.query_map([VIRTUAL_AGENT_SYS_ID], item_from_row)?;
+        let rows = st.query_map([], item_from_row)?;
         rows.collect()
     }
 
@@ -344,6 +387,31 @@ impl Tx<'_> {
 
     fn routing_changes(&self) -> Result<i64, StoreError> {
         self.row("SELECT n FROM temp.awa_routing_changes", [], |r| r.get(0))
+    }
+
+    /// Whether no work item or Ongoing entry can be out of step with its interaction: nothing
+    /// that could put one out of step (counted by [`out_of_step_changes`]) happened on this
+    /// connection since the last catch-up ([`Tx::awa_caught_up`]). `false` when not known (no
+    /// catch-up yet, or a rollback or another connection's commit since).
+    pub fn awa_in_step(&self) -> Result<bool, StoreError> {
+        Ok(self.1.caught_up().get() == Some(self.out_of_step_changes()?))
+    }
+
+    /// A routing pass has just completed or cancelled every work item and removed every Ongoing
+    /// entry out of step ([`Tx::awa_items_out_of_step`], [`Tx::ongoing_entries_out_of_step`]):
+    /// remembered for [`Tx::awa_in_step`].
+    pub fn awa_caught_up(&self) -> Result<(), StoreError> {
+        let changes = self.out_of_step_changes()?;
+        self.1.caught_up().set(Some(changes));
+        Ok(())
+    }
+
+    fn out_of_step_changes(&self) -> Result<i64, StoreError> {
+        self.row(
+            "SELECT out_of_step FROM temp.awa_routing_changes",
+            [],
+            |r| r.get(0),
+        )
     }
 
     /// The latest work item of an interaction, whatever its state.
@@ -411,13 +479,12 @@ impl Tx<'_> {
     /// The Ongoing tab entries whose interaction is gone, closed or no longer assigned to the
     /// entry's agent, by interaction (the order of [`Tx::ongoing_entries`]).
     pub fn ongoing_entries_out_of_step(&self) -> Result<Vec<OngoingEntry>, StoreError> {
-        let mut st = self.0.prepare_cached(
-            "SELECT o.interaction, o.agent, o.unread, o.last_activity_at
-             FROM awa_ongoing o LEFT JOIN interaction i ON i.sys_id = o.interaction
-             WHERE NOT coalesce(i.active <> 0 AND i.assigned_to = o.agent AND o.agent <> ?1, 0)
-             ORDER BY o.interaction",
-        )?;
-        let rows = st.query_map([VIRTUAL_AGENT_SYS_ID], ongoing_from_row)?;
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT o.interaction, o.agent, o.unread, o.last_activity_at FROM awa_ongoing o
+             WHERE {} ORDER BY o.interaction",
+            ongoing_out_of_step("o")
+        ))?;
+        let rows = st.query_map([], ongoing_from_row)?;
         rows.collect()
     }
 
@@ -690,6 +757,138 @@ mod tests {
             !settled(t0),
             "rolled back: where routing was left is forgotten"
         );
+    }
+
+    /// A routing pass may skip its catch-up only while nothing is out of step: every write that
+    /// puts a work item or an Ongoing entry out of step with its interaction ends that, writes
+    /// that keep them in step do not, and a rolled-back write forgets the last catch-up.
+    #[test]
+    fn the_catch_up_is_skipped_only_while_nothing_can_be_out_of_step() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 5, 9, 0, 0).unwrap();
+        // Two agents; the virtual agent never holds an item or an entry in step.
+        let (a, b) = (
+            "0000000000000000000000000000000a",
+            "0000000000000000000000000000000b",
+        );
+        let exec = |sql: &str| store.write(|tx| tx.0.execute_batch(sql)).unwrap();
+        exec(&format!(
+            "INSERT INTO sys_user (sys_id, user_name, name) VALUES ('{a}', 'a', 'A'), ('{b}', 'b', 'B');
+             INSERT INTO interaction (sys_id, number, type, channel, state, active, assigned_to,
+                 opened_for_table, opened_for, opened_at)
+             VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, NULL, 'sys_user',
+                     '{b}', '2026-01-05T09:00:00.000Z'),
+                    ('i2', 'IMS0000002', 'messaging', 'sms', 'work_in_progress', 1, '{a}',
+                     'sys_user', '{b}', '2026-01-05T09:00:00.000Z');
+             INSERT INTO awa_ongoing VALUES ('i2', '{a}', 0, '2026-01-05T09:00:00.000Z');"
+        ));
+        let mut offered = WorkItem::new("w1", "i1", DEFAULT_QUEUE_SYS_ID, t0);
+        offered.state = WorkItemState::Offered;
+        offered.agent = Some(a.to_owned());
+        store.write(|tx| tx.save_awa_item(&offered)).unwrap();
+        // Whether the store says "in step", after checking that it never says so wrongly.
+        let in_step = || {
+            store
+                .read(|tx| {
+                    let in_step = tx.awa_in_step()?;
+                    let out =
+                        tx.awa_items_out_of_step()?.len() + tx.ongoing_entries_out_of_step()?.len();
+                    assert!(!(in_step && out > 0), "in step with {out} out of step");
+                    Ok::<_, StoreError>(in_step)
+                })
+                .unwrap()
+        };
+        let caught_up = || store.write(|tx| tx.awa_caught_up()).unwrap();
+        assert!(!in_step(), "no catch-up yet");
+        caught_up();
+        assert!(in_step());
+
+        for (sql, what) in [
+            (
+                "UPDATE awa_work_item SET declined_by = 'x'".to_owned(),
+                "a declined agent",
+            ),
+            (
+                "UPDATE awa_ongoing SET unread = 1, last_activity_at = '2026-01-05T09:01:00.000Z'"
+                    .to_owned(),
+                "an indicator",
+            ),
+            (
+                format!("UPDATE awa_ongoing SET agent = '{a}'"),
+                "the same agent",
+            ),
+            (
+                "UPDATE interaction SET state = 'work_in_progress' WHERE sys_id = 'i2'".to_owned(),
+                "a state",
+            ),
+        ] {
+            exec(&sql);
+            assert!(in_step(), "{what} keeps everything in step");
+        }
+        let breaks: [(String, &str, String); 8] = [
+            (
+                format!("UPDATE interaction SET assigned_to = '{VIRTUAL_AGENT_SYS_ID}' WHERE sys_id = 'i2'"),
+                "an Ongoing entry's interaction back with the virtual agent",
+                format!("UPDATE interaction SET assigned_to = '{a}' WHERE sys_id = 'i2'"),
+            ),
+            (
+                format!("UPDATE interaction SET assigned_to = '{a}' WHERE sys_id = 'i1'"),
+                "an offered item's interaction assigned",
+                "UPDATE interaction SET assigned_to = NULL WHERE sys_id = 'i1'".to_owned(),
+            ),
+            (
+                "UPDATE interaction SET active = 0 WHERE sys_id = 'i1'".to_owned(),
+                "an offered item's interaction closed",
+                "UPDATE interaction SET active = 1 WHERE sys_id = 'i1'".to_owned(),
+            ),
+            (
+                "UPDATE awa_work_item SET state = 'accepted' WHERE sys_id = 'w1'".to_owned(),
+                "an item accepted with its interaction in the queue",
+                "UPDATE awa_work_item SET state = 'offered' WHERE sys_id = 'w1'".to_owned(),
+            ),
+            (
+                format!(
+                    "INSERT INTO awa_work_item (sys_id, interaction, queue, state, active,
+                         declined_by, created_at, timed_out_by)
+                     VALUES ('w2', 'i2', '{DEFAULT_QUEUE_SYS_ID}', 'pending', 1, '',
+                             '2026-01-05T09:00:00.000Z', '')"
+                ),
+                "a waiting item for an assigned interaction",
+                "DELETE FROM awa_work_item WHERE sys_id = 'w2'".to_owned(),
+            ),
+            (
+                format!("UPDATE awa_ongoing SET agent = '{b}' WHERE interaction = 'i2'"),
+                "an Ongoing entry moved to another agent",
+                format!("UPDATE awa_ongoing SET agent = '{a}' WHERE interaction = 'i2'"),
+            ),
+            (
+                format!("UPDATE interaction SET assigned_to = '{b}' WHERE sys_id = 'i2'"),
+                "an Ongoing entry's interaction reassigned",
+                format!("UPDATE interaction SET assigned_to = '{a}' WHERE sys_id = 'i2'"),
+            ),
+            (
+                format!(
+                    "INSERT INTO awa_ongoing VALUES ('i1', '{a}', 0, '2026-01-05T09:00:00.000Z')"
+                ),
+                "an Ongoing entry for an interaction in the queue",
+                "DELETE FROM awa_ongoing WHERE interaction = 'i1'".to_owned(),
+            ),
+        ];
+        for (sql, what, undo) in breaks {
+            exec(&sql);
+            assert!(!in_step(), "{what}: a catch-up must run");
+            exec(&undo);
+            caught_up();
+            assert!(in_step(), "caught up after {what}");
+        }
+
+        // A write that catches up and then fails leaves the catch-up forgotten.
+        let failed = store.write(|tx| {
+            tx.awa_caught_up()?;
+            tx.0.execute_batch("INSERT INTO no_such_table VALUES (1)")
+        });
+        assert!(failed.is_err());
+        assert!(!in_step(), "rolled back: the last catch-up is forgotten");
     }
 
     /// Whether system SMS wait is known without a query after a look, a push or a take, and

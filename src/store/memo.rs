@@ -13,7 +13,9 @@
 //! - **Where routing was left** ([`Routed`]): the count of changes to what an AWA routing pass
 //!   reads (kept by the connection's temporary triggers, `awa::ROUTING_CHANGES`) when the last
 //!   pass ended, and when its earliest offer expires. A pass with nothing changed since and no
-//!   offer due would change nothing, so the engine skips it.
+//!   offer due would change nothing, so the engine skips it. Likewise the count of what could put
+//!   a work item or Ongoing entry out of step with its interaction, after the last catch-up: the
+//!   pass skips its catch-up while it holds.
 //!
 //! - **Whether system SMS wait in the outbox** (`awa_sms_outbox`): known after a look, a push or
 //!   a take, so that the engine does not open a write after every request to find it empty.
@@ -78,6 +80,9 @@ pub(crate) struct Memo {
     data_version: Cell<Option<i64>>,
     /// Where the last routing pass left things (`None`: not known).
     routed: Cell<Option<Routed>>,
+    /// `temp.awa_routing_changes.out_of_step` after the last catch-up of work items and Ongoing
+    /// entries out of step (`None`: not known).
+    caught_up: Cell<Option<i64>>,
     /// Whether `awa_sms_outbox` has rows (`None`: not known).
     system_sms_waiting: Cell<Option<bool>>,
 }
@@ -114,6 +119,11 @@ impl Memo {
         &self.routed
     }
 
+    /// The out-of-step count after the last catch-up, if known.
+    pub(crate) fn caught_up(&self) -> &Cell<Option<i64>> {
+        &self.caught_up
+    }
+
     /// Whether system SMS wait in the outbox, if known.
     pub(crate) fn system_sms_waiting(&self) -> &Cell<Option<bool>> {
         &self.system_sms_waiting
@@ -140,12 +150,13 @@ impl Memo {
     }
 
     /// What followed `mark` was rolled back: the id block as it was; the configuration, the
-    /// outbox and where routing was left forgotten (the triggers' count went back with the
+    /// outbox, where routing was left and the last catch-up forgotten (the triggers' count went back with the
     /// rollback, so it may come round to a remembered count over different rows).
     pub(crate) fn rollback(&self, mark: IdBlock) {
         self.ids.set(mark);
         *self.config.borrow_mut() = Config::default();
         self.routed.set(None);
+        self.caught_up.set(None);
         self.system_sms_waiting.set(None);
     }
 
@@ -155,6 +166,7 @@ impl Memo {
         self.ids.set(IdBlock::default());
         *self.config.borrow_mut() = Config::default();
         self.routed.set(None);
+        self.caught_up.set(None);
         self.system_sms_waiting.set(None);
     }
 }

@@ -225,6 +225,7 @@ impl SqliteStore {
             tx.commit()?;
         }
         conn.execute_batch(awa::ROUTING_CHANGES)?;
+        conn.execute_batch(&awa::out_of_step_changes())?;
         Ok(SqliteStore {
             conn: Mutex::new(Conn {
                 sql: conn,
