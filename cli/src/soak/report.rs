@@ -104,9 +104,11 @@ impl Wall {
 
     /// The breakdown as one line, largest first: `wait 43% (5502 × 380 µs), text 29% (…), …`;
     /// activities under 1% of the time and the time no activity took (the report) are summed as
-    /// `other`.
+    /// `other`. Shares are of `seconds`, or of the activities' sum when that is more (`--jobs`
+    /// shards ran side by side: their activities add up to more than the run took).
     pub fn breakdown(&self) -> String {
-        let total = self.seconds.max(1e-9);
+        let busy: f64 = self.by_activity.values().map(|s| s.seconds).sum();
+        let total = self.seconds.max(busy).max(1e-9);
         let mut shown: Vec<(&String, &Spent)> = self
             .by_activity
             .iter()
@@ -362,6 +364,13 @@ mod tests {
         let both = Wall::activities_of([&wall, &wall]);
         assert_eq!(both["text"], spent(30_000, 3.0));
         assert_eq!(both.len(), 4);
+        // Two shards side by side in 5 s: shares of the 7.54 s they spent between them.
+        let side_by_side = Wall::new(5.0, 100_000, both);
+        assert_eq!(
+            side_by_side.breakdown(),
+            "wait 53% (10000 × 400 µs), text 40% (30000 × 100 µs), checks 7% (200 × 2.5 ms), \
+             other 1%"
+        );
     }
 
     #[test]
