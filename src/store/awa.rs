@@ -390,9 +390,10 @@ impl Tx<'_> {
     }
 
     /// Whether no work item or Ongoing entry can be out of step with its interaction: nothing
-    /// that could put one out of step (counted by [`out_of_step_changes`]) happened on this
-    /// connection since the last catch-up ([`Tx::awa_caught_up`]). `false` when not known (no
-    /// catch-up yet, or a rollback or another connection's commit since).
+    /// that could put one out of step (counted by the connection's temporary triggers,
+    /// `store::awa::out_of_step_changes`) happened on this connection since the last catch-up
+    /// ([`Tx::awa_caught_up`]). `false` when not known (no catch-up yet, or a rollback or
+    /// another connection's commit since).
     pub fn awa_in_step(&self) -> Result<bool, StoreError> {
         Ok(self.1.caught_up().get() == Some(self.out_of_step_changes()?))
     }

@@ -483,20 +483,7 @@ mod tests {
         let events = soak(&args).await.unwrap().events.unwrap();
         let r = replay(&args, &events).await.unwrap();
         assert_eq!(r.violation, None);
-        let kinds: std::collections::BTreeSet<&str> = events
-            .iter()
-            .map(|e| match e {
-                Event::Text { .. } => "text",
-                Event::Mms { .. } => "mms",
-                Event::Redeliver(_) => "redeliver",
-                Event::Presence(..) => "presence",
-                Event::Answer { .. } => "answer",
-                Event::Reply { .. } => "reply",
-                Event::Wait(_) => "wait",
-                Event::Capacity(..) => "capacity",
-                Event::Compose { .. } => "compose",
-            })
-            .collect();
+        let kinds: std::collections::BTreeSet<&str> = events.iter().map(Event::activity).collect();
         assert_eq!(kinds.len(), 9, "every event kind: {kinds:?}");
         let text = write_replay(
             5,
