@@ -9,7 +9,7 @@
 //! (`com.glide.cs.sms.profile.match_consumer_contact_phone`), and one SMS queue with `--agents`
 //! available agents of SMS capacity 3. The virtual agent is off (new conversations wait in the
 //! queue, and the first `3 × --agents` are offered), unless `--virtual-agent` turns it on with the
-//! topics of `--topics`.
+//! topics of `--topics` (the built-in topics when the default `topics/` is not there).
 //!
 //! Then `--messages` inbound messages go through [`convsms::web::inbound_webhook`], the function
 //! `POST /sms/inbound` runs once axum has read the request: the `X-Twilio-Signature` check
@@ -85,7 +85,8 @@ pub struct BenchEngineArgs {
     /// Turns the virtual agent on: new conversations go to the topics of --topics.
     #[arg(long)]
     pub virtual_agent: bool,
-    /// The topics folder the virtual agent uses with --virtual-agent.
+    /// The topics folder the virtual agent uses with --virtual-agent; when the default topics/
+    /// is not there, the built-in topics greeting, talk_to_agent and order_status.
     #[arg(long, default_value = "topics")]
     pub topics: PathBuf,
     /// Where the temporary database folders go (default: the system's temporary folder).
@@ -177,12 +178,16 @@ pub fn run(args: BenchEngineArgs) -> ExitCode {
 }
 
 async fn bench(args: &BenchEngineArgs) -> anyhow::Result<()> {
-    let topics = if args.virtual_agent {
+    let topics = if !args.virtual_agent {
+        None
+    } else if !args.topics.is_dir() && args.topics == std::path::Path::new("topics") {
+        Some(Arc::new(
+            crate::check::topics::TopicSources::built_in().load()?,
+        ))
+    } else {
         Some(Arc::new(TopicSet::load_dir(&args.topics).map_err(|e| {
             anyhow::anyhow!("loading the topics of {}: {e}", args.topics.display())
         })?))
-    } else {
-        None
     };
     println!(
         "convsms bench engine: {} inbound messages per round from {} requesters, {} agents, \
