@@ -717,19 +717,21 @@ impl Engine {
 
 /// Completes (Accepted) or cancels (any other state) every active work item out of step with its
 /// interaction, and removes every Ongoing entry out of step, then remembers that nothing is
-/// ([`Tx::awa_caught_up`]). An item whose state allows neither stays as it is, as it would on
-/// every later catch-up.
+/// ([`Tx::awa_caught_up`]). An item whose state allows neither (active but Cancelled: not a row
+/// the engine writes) stays as it is, and then nothing is remembered: the next pass catches up
+/// again, as every pass did before the catch-up could be skipped.
 fn catch_up(tx: &Tx<'_>) -> Result<(), Error> {
+    let mut all_fixed = true;
     for mut item in tx.awa_items_out_of_step()? {
-        let before = item.clone();
-        if item.state == WorkItemState::Accepted {
-            let _ = awa::complete(&mut item);
+        let fixed = if item.state == WorkItemState::Accepted {
+            awa::complete(&mut item)
         } else {
-            let _ = awa::cancel(&mut item);
-        }
-        if item != before {
+            awa::cancel(&mut item)
+        };
+        if fixed.is_ok() {
             tx.save_awa_item(&item)?;
         }
+        all_fixed &= fixed.is_ok();
     }
     for e in tx.ongoing_entries_out_of_step()? {
         let mut tab = Ongoing {
@@ -738,6 +740,84 @@ fn catch_up(tx: &Tx<'_>) -> Result<(), Error> {
         tab.complete(&e.interaction);
         tx.save_ongoing(&e.interaction, tab.entries.first())?;
     }
-    tx.awa_caught_up()?;
+    if all_fixed {
+        tx.awa_caught_up()?;
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::store::SqliteStore;
+    use crate::twilio::TwilioClient;
+
+    /// A work item out of step that no catch-up can fix (active but Cancelled: not a row the
+    /// engine writes) does not let later passes skip the catch-up: each looks at it again, and
+    /// debug builds do not find it behind a skipped catch-up. An item it can fix is fixed once.
+    #[tokio::test]
+    async fn what_a_catch_up_cannot_fix_is_looked_at_again_by_every_pass() {
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let clock =
+            ManualClock::starting_at(chrono::Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap());
+        // Routing sends nothing here, so the provider is never called.
+        let provider = TwilioClient::new(
+            "http://127.0.0.1:9",
+            "AC00000000000000000000000000000001",
+            "t",
+        );
+        let engine = Engine::new(store.clone(), Arc::new(provider), Arc::new(clock.clone()));
+        let item = |sys_id: &str, interaction: &str, state: &str| {
+            format!(
+                "INSERT INTO awa_work_item (sys_id, interaction, queue, state, active,
+                     declined_by, created_at, timed_out_by)
+                 VALUES ('{sys_id}', '{interaction}', '{}', '{state}', 1, '',
+                         '2026-01-05T09:00:00.000Z', '')",
+                crate::store::DEFAULT_QUEUE_SYS_ID
+            )
+        };
+        store
+            .write(|tx| {
+                tx.0.execute_batch(&format!(
+                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         opened_for_table, opened_for, opened_at)
+                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'closed_complete', 0,
+                             'sys_user', '00000000000000000000000000000001',
+                             '2026-01-05T09:00:00.000Z');
+                     {}; {};",
+                    item("stuck", "i1", "cancelled"),
+                    item("fixable", "i1", "pending")
+                ))
+            })
+            .unwrap();
+        let out_of_step = || {
+            store
+                .read(|tx| tx.awa_items_out_of_step())
+                .unwrap()
+                .into_iter()
+                .map(|i| i.sys_id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(out_of_step(), ["fixable", "stuck"]);
+        for pass in 1..=3 {
+            // A change a routing pass reads (not one that puts anything out of step), so that
+            // the pass runs.
+            store
+                .write(|tx| {
+                    tx.0.execute_batch(&format!(
+                        "UPDATE awa_queue SET name = 'Conversational SMS {pass}'"
+                    ))
+                })
+                .unwrap();
+            clock.advance(chrono::TimeDelta::minutes(1));
+            engine.tick().await.unwrap();
+            assert_eq!(out_of_step(), ["stuck"], "after pass {pass}");
+            assert!(!store.read(|tx| tx.awa_in_step()).unwrap());
+        }
+    }
 }
