@@ -21,7 +21,9 @@ use crate::domain::work_assignment::{
 /// Ongoing tab's rows and their agents, agents' presence and capacity, queues and their members,
 /// and the `active` and `assigned_to` of interactions with an active work item or an Ongoing
 /// entry (a pass reads no other interaction), or an interaction's deletion. Triggers are part of the
-/// write that fires them: a rollback takes its counts back.
+/// write that fires them: a rollback takes its counts back. The table's second column,
+/// `out_of_step`, counts what could put a work item or an Ongoing entry out of step: the two
+/// interaction triggers here and those of [`out_of_step_changes`].
 pub(crate) const ROUTING_CHANGES: &str = "
     CREATE TEMP TABLE awa_routing_changes (
         n INTEGER NOT NULL,

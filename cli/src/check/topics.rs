@@ -137,14 +137,6 @@ pub fn use_sources(sources: TopicSources) -> bool {
     SOURCES.set(sources).is_ok()
 }
 
-/// Reads the topic files of `dir` again (`*.toml`, sorted by name), for a reload.
-///
-/// # Errors
-/// The folder or a file cannot be read.
-pub fn reread_topic_files(dir: &Path) -> io::Result<Vec<(String, String)>> {
-    read_topic_files(dir)
-}
-
 fn read_topic_files(dir: &Path) -> io::Result<Vec<(String, String)>> {
     let mut files = vec![];
     for entry in std::fs::read_dir(dir)? {

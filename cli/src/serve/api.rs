@@ -800,12 +800,14 @@ async fn topics_reload(State(h): State<Handle>) -> ApiResult {
             "convsms serve started with --topics DIR, or in a folder with a topics/ folder",
         ));
     };
-    let files = crate::check::topics::reread_topic_files(&dir).map_err(|e| {
-        ApiError::bad(
-            format!("reading the topic folder {}: {e}", dir.display()),
-            "a readable folder of *.toml topic files (--topics)",
-        )
-    })?;
+    let files = crate::check::topics::TopicSources::read(&dir)
+        .map(|s| s.files)
+        .map_err(|e| {
+            ApiError::bad(
+                format!("reading the topic folder {}: {e}", dir.display()),
+                "a readable folder of *.toml topic files (--topics)",
+            )
+        })?;
     let mut loaded = vec![];
     for (file, text) in files {
         let r = h

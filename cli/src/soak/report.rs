@@ -123,7 +123,7 @@ impl Wall {
                     "{k} {:.0}% ({} × {})",
                     100.0 * s.seconds / total,
                     s.count,
-                    micros(each)
+                    short_duration(each)
                 )
             })
             .collect();
@@ -135,8 +135,9 @@ impl Wall {
     }
 }
 
-/// A duration in seconds as µs or ms, three significant figures at most.
-fn micros(seconds: f64) -> String {
+/// A duration given in seconds, written in µs (under a millisecond, whole) or ms (one decimal):
+/// `380 µs`, `2.5 ms`.
+fn short_duration(seconds: f64) -> String {
     if seconds >= 1e-3 {
         format!("{:.1} ms", seconds * 1e3)
     } else {
