@@ -87,12 +87,36 @@ pub async fn bind(port: u16) -> std::io::Result<(tokio::net::TcpListener, Socket
     Ok((listener, addr))
 }
 
-fn twiml_empty() -> Response {
-    (
-        [("content-type", "text/xml")],
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>",
-    )
-        .into_response()
+/// A webhook's answer before it is an HTTP response: what [`receive_form`] gives an app that
+/// posts forms in process, and what the HTTP handlers send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookAnswer {
+    /// 200 (TwiML), 204 (a status callback applied), 400, 403, 409 or 500 (see the module docs).
+    pub status: StatusCode,
+    /// TwiML `<Response/>` (`text/xml`), or the refusal's text (`text/plain`), or empty.
+    pub body: String,
+    /// Whether `body` is TwiML (`text/xml`) rather than plain text.
+    pub twiml: bool,
+}
+
+impl IntoResponse for WebhookAnswer {
+    fn into_response(self) -> Response {
+        if self.twiml {
+            (self.status, [("content-type", "text/xml")], self.body).into_response()
+        } else if self.body.is_empty() {
+            self.status.into_response()
+        } else {
+            (self.status, self.body).into_response()
+        }
+    }
+}
+
+fn twiml_empty() -> WebhookAnswer {
+    WebhookAnswer {
+        status: StatusCode::OK,
+        body: "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>".to_owned(),
+        twiml: true,
+    }
 }
 
 /// The HTTP status for an engine error, by what the caller must do ([`Error::class`]).
@@ -104,34 +128,46 @@ fn status_of(err: &Error) -> StatusCode {
     }
 }
 
-fn refuse(status: StatusCode, err: &Error) -> Response {
-    (status, err.to_string()).into_response()
+fn refuse(status: StatusCode, err: &Error) -> WebhookAnswer {
+    WebhookAnswer {
+        status,
+        body: err.to_string(),
+        twiml: false,
+    }
 }
 
-/// Checks `X-Twilio-Signature` over `public_url + path` and the posted form; returns the form, or
-/// [`Error::BadWebhook`] (answered 403) when the signature is missing or wrong.
-fn verified_form(
+/// Checks `signature` (the `X-Twilio-Signature` header, `None` when it is missing) over
+/// `public_url + path` and the posted `params`; [`Error::BadWebhook`] (answered 403) when it is
+/// missing or wrong.
+fn verify(
     st: &WebState,
     path: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Vec<(String, String)>, Error> {
-    let params: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    signature: Option<&str>,
+    params: &[(String, String)],
+) -> Result<(), Error> {
     let url = format!("{}{path}", st.public_url);
-    let Some(signature) = headers
-        .get("x-twilio-signature")
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(signature) = signature else {
         return Err(Error::BadWebhook(
             "missing X-Twilio-Signature header".into(),
         ));
     };
-    if !twilio_wire::signature::validate(&st.auth_token, &url, &params, signature) {
+    if !twilio_wire::signature::validate(&st.auth_token, &url, params, signature) {
         return Err(Error::BadWebhook(format!(
             "X-Twilio-Signature does not match {url} and the posted parameters"
         )));
     }
-    Ok(params)
+    Ok(())
+}
+
+/// The form of a request body and its `X-Twilio-Signature`, if any.
+fn read_form<'h>(headers: &'h HeaderMap, body: &[u8]) -> (Option<&'h str>, Vec<(String, String)>) {
+    let signature = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok());
+    (
+        signature,
+        form_urlencoded::parse(body).into_owned().collect(),
+    )
 }
 
 async fn inbound(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -144,11 +180,20 @@ async fn inbound(State(st): State<WebState>, headers: HeaderMap, body: Bytes) ->
 /// the module docs). `body` is the `application/x-www-form-urlencoded` body as posted. Public so
 /// that `convsms bench engine` measures the webhook's own path without a socket.
 pub async fn inbound_webhook(st: &WebState, headers: &HeaderMap, body: &[u8]) -> Response {
-    let params = match verified_form(st, INBOUND_PATH, headers, body) {
-        Ok(p) => p,
-        Err(e) => return refuse(StatusCode::FORBIDDEN, &e),
-    };
-    let sms = match inbound_sms(&params) {
+    let (signature, params) = read_form(headers, body);
+    inbound_form(st, signature, &params).await.into_response()
+}
+
+/// [`inbound_webhook`] of a form already read.
+async fn inbound_form(
+    st: &WebState,
+    signature: Option<&str>,
+    params: &[(String, String)],
+) -> WebhookAnswer {
+    if let Err(e) = verify(st, INBOUND_PATH, signature, params) {
+        return refuse(StatusCode::FORBIDDEN, &e);
+    }
+    let sms = match inbound_sms(params) {
         Ok(sms) => sms,
         Err(e) => return refuse(StatusCode::BAD_REQUEST, &e),
     };
@@ -159,11 +204,20 @@ pub async fn inbound_webhook(st: &WebState, headers: &HeaderMap, body: &[u8]) ->
 }
 
 async fn status(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
-    let params = match verified_form(&st, STATUS_PATH, &headers, &body) {
-        Ok(p) => p,
-        Err(e) => return refuse(StatusCode::FORBIDDEN, &e),
-    };
-    let callback = match StatusCallback::from_params(&params) {
+    let (signature, params) = read_form(&headers, &body);
+    status_form(&st, signature, &params).into_response()
+}
+
+/// What `POST /sms/status` does with a form already read (see the module docs).
+fn status_form(
+    st: &WebState,
+    signature: Option<&str>,
+    params: &[(String, String)],
+) -> WebhookAnswer {
+    if let Err(e) = verify(st, STATUS_PATH, signature, params) {
+        return refuse(StatusCode::FORBIDDEN, &e);
+    }
+    let callback = match StatusCallback::from_params(params) {
         Ok(c) => c,
         Err(e) => return refuse(StatusCode::BAD_REQUEST, &Error::BadWebhook(e.to_string())),
     };
@@ -174,8 +228,31 @@ async fn status(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> 
         error_message: callback.error_message,
     };
     match st.engine.handle_status(report) {
-        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Ok(_) => WebhookAnswer {
+            status: StatusCode::NO_CONTENT,
+            body: String::new(),
+            twiml: false,
+        },
         Err(e) => refuse(status_of(&e), &e),
+    }
+}
+
+/// A signed form POSTed to `path` (`/sms/inbound` or `/sms/status`, no query), taken as values
+/// rather than as an HTTP request: `signature` is the `X-Twilio-Signature` header (`None` when
+/// missing) and `params` the form's parameters. The same checks and the same answer as the
+/// route's HTTP handler (see the module docs), without a request to build, route or decode:
+/// what a simulator calling the engine in process uses (`convsms soak`'s `inproc` transport).
+/// `None` for any other path (the caller then sends an HTTP request to [`router`]).
+pub async fn receive_form(
+    st: &WebState,
+    path: &str,
+    signature: Option<&str>,
+    params: &[(String, String)],
+) -> Option<WebhookAnswer> {
+    match path {
+        INBOUND_PATH => Some(inbound_form(st, signature, params).await),
+        STATUS_PATH => Some(status_form(st, signature, params)),
+        _ => None,
     }
 }
 
@@ -336,6 +413,11 @@ mod tests {
 
     /// The router on 127.0.0.1:0 over an empty in-memory store; returns its base URL.
     async fn serve() -> String {
+        serve_state().await.public_url
+    }
+
+    /// [`serve`], returning the handlers' state (its `public_url` is the base URL).
+    async fn serve_state() -> WebState {
         let store = Arc::new(SqliteStore::open_in_memory().unwrap());
         let ac = AccountSid::from_counter(1);
         // Nothing is sent in these tests: the provider points at a closed port.
@@ -346,13 +428,14 @@ mod tests {
         let engine = Arc::new(Engine::new(store, provider, clock));
         let (listener, addr) = bind(0).await.unwrap();
         let public_url = format!("http://{addr}");
-        let app = router(WebState {
+        let state = WebState {
             engine,
             auth_token: TOKEN.to_owned(),
-            public_url: public_url.clone(),
-        });
+            public_url,
+        };
+        let app = router(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        public_url
+        state
     }
 
     /// POSTs `params` to `base + path`, signed when `signed`; returns (status, body).
@@ -442,9 +525,46 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn malformed_inbound_webhooks_are_400_after_the_signature_check() {
-        let base = serve().await;
-        let form: Vec<(String, String)> = [
+    async fn forms_taken_as_values_get_the_answers_of_the_http_handlers() {
+        let st = serve_state().await;
+        let mut inbound = inbound_form_without_body();
+        inbound.push(("Body".into(), "hi".into()));
+        let cases = [
+            (STATUS_PATH, callback(), true),
+            (STATUS_PATH, callback(), false),
+            (STATUS_PATH, with(callback(), "MessageStatus", "lost"), true),
+            (INBOUND_PATH, inbound_form_without_body(), true),
+            (
+                INBOUND_PATH,
+                with(inbound.clone(), "From", "not a number"),
+                true,
+            ),
+            (INBOUND_PATH, inbound.clone(), false),
+            // The provider number is not configured: the engine's own refusal.
+            (INBOUND_PATH, inbound, true),
+        ];
+        for (path, params, signed) in cases {
+            let url = format!("{}{path}", st.public_url);
+            let signature = twilio_wire::signature::sign(TOKEN, &url, &params);
+            let signature = signed.then_some(signature.as_str());
+            let answer = receive_form(&st, path, signature, &params)
+                .await
+                .expect("a webhook path");
+            let over_http = post(&st.public_url, path, &params, signed).await;
+            assert_eq!(
+                (answer.status.as_u16(), answer.body.clone()),
+                over_http,
+                "{path} {params:?} signed: {signed}"
+            );
+            assert_eq!(answer.twiml, answer.status == StatusCode::OK, "{answer:?}");
+        }
+        assert_eq!(receive_form(&st, "/sms/other", None, &[]).await, None);
+        assert_eq!(receive_form(&st, "/sms/status?x=1", None, &[]).await, None);
+    }
+
+    /// An inbound message webhook's form without its `Body`.
+    fn inbound_form_without_body() -> Vec<(String, String)> {
+        [
             ("MessageSid", "SM00000000000000000000000000000001"),
             ("AccountSid", "AC00000000000000000000000000000001"),
             ("From", "+14155552671"),
@@ -455,7 +575,13 @@ mod tests {
         ]
         .iter()
         .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-        .collect();
+        .collect()
+    }
+
+    #[tokio::test]
+    async fn malformed_inbound_webhooks_are_400_after_the_signature_check() {
+        let base = serve().await;
+        let form = inbound_form_without_body();
         assert_eq!(post(&base, INBOUND_PATH, &form, false).await.0, 403);
         let (status, body) = post(&base, INBOUND_PATH, &form, true).await;
         assert_eq!(

@@ -52,7 +52,9 @@
 //!   [`CallbackFault`], [`FaultScope`]).
 //! * `memory`: giving the freed store back to the system after a reset (glibc `malloc_trim`).
 //! * `transport`: how the simulator's own requests reach the app: reqwest over the network, or
-//!   an app registered with [`Simulator::route_in_process`] called without sockets.
+//!   an app registered with [`Simulator::route_in_process`] called without sockets, or, below
+//!   HTTP, a [`FormReceiver`] ([`Simulator::receive_forms_in_process`]) handed the signed forms
+//!   as values.
 //! * `control`: the JSON control API under `/_sim/` for tools outside the process (messages,
 //!   inbound, reset, flush, carrier, optout, faults, errors), one table of routes in its docs.
 //! * `serve`: the HTTP server: hyper HTTP/1.1 connections closed after
@@ -121,7 +123,7 @@ pub use phone_numbers::NumberUpdate;
 pub use services::ServiceSetup;
 pub use state::DEFAULT_RETAIN;
 pub use testcreds::{DEFAULT_TEST_ACCOUNT_SID, DEFAULT_TEST_AUTH_TOKEN};
-pub use transport::TransportError;
+pub use transport::{FormAnswer, FormReceiver, PostedForm, TransportError};
 pub use webhook::DebuggerEvent;
 
 /// Where the simulator's timestamps come from (`date_created`, `date_updated`, `date_sent`).
@@ -395,6 +397,20 @@ impl Simulator {
     /// timeouts or redirects. Registering a base URL again replaces its app.
     pub fn route_in_process(&self, base_url: &str, app: axum::Router) {
         self.core.routes.set(base_url, app);
+    }
+
+    /// From now on, the signed form POSTs (inbound-message webhooks and status callbacks) whose
+    /// URL starts with `base_url` are offered to `receiver` as values
+    /// ([`PostedForm`]: URL, `X-Twilio-Signature`, parameters) before anything else:
+    /// no request is built, encoded or routed. What it declines goes on as before (to the app of
+    /// [`Simulator::route_in_process`], or over the network). Faults, retries, timeouts of the
+    /// connection overrides and the debugger log are the simulator's, as for any request.
+    pub fn receive_forms_in_process(
+        &self,
+        base_url: &str,
+        receiver: std::sync::Arc<dyn FormReceiver>,
+    ) {
+        self.core.routes.set_form_receiver(base_url, receiver);
     }
 
     /// Makes the SID counters count on from above `counter`: the next message SID is at least

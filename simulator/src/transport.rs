@@ -7,8 +7,14 @@
 //! `X-Twilio-Signature`, same headers), converted to an `http::Request`: the app runs the same
 //! handlers, signature check included, without sockets. The in-process way has no timeouts and
 //! follows no redirects (an app answering in process cannot hang on a socket).
+//!
+//! Below HTTP, an app may also take the simulator's signed form POSTs (webhooks and status
+//! callbacks) as values: a [`FormReceiver`] registered with
+//! [`crate::Simulator::receive_forms_in_process`] gets the URL, the `X-Twilio-Signature` and the
+//! parameters, with no request built, encoded, routed or decoded (what `convsms soak`'s `inproc`
+//! transport does for speed). GETs and `MediaUrl` fetches still go to the registered app.
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
@@ -24,11 +30,92 @@ pub(crate) struct InProcessApp {
     pub(crate) app: Router,
 }
 
-/// The in-process apps, by base URL (at most a handful; looked up per request).
+/// A signed form POST handed to a [`FormReceiver`]: what the HTTP request would carry.
+#[derive(Clone, Copy, Debug)]
+pub struct PostedForm<'a> {
+    /// The absolute URL posted to, exactly as signed (`http://host:port/path`, no fragment).
+    pub url: &'a str,
+    /// The path and query of `url` after the receiver's base URL (`/sms/status`).
+    pub path: &'a str,
+    /// The `X-Twilio-Signature` header's value (HMAC-SHA1 over `url` and the parameters).
+    pub signature: &'a str,
+    /// The `I-Twilio-Idempotency-Token` header's value.
+    pub idempotency_token: &'a str,
+    /// The form's parameters, in the order they would be encoded.
+    pub params: &'a [(String, String)],
+}
+
+/// An app's answer to a [`PostedForm`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormAnswer {
+    /// HTTP status code (200, 204, 400, 403, ...).
+    pub status: u16,
+    /// The body (TwiML for an inbound webhook, empty or an error text otherwise).
+    pub body: Bytes,
+}
+
+/// An app that takes the simulator's signed form POSTs in process, as values (see the module
+/// docs). It checks the signature and the form as its HTTP handler would.
+#[async_trait::async_trait]
+pub trait FormReceiver: Send + Sync {
+    /// Answers one POST, or `None` when `form.path` is not one it takes as a value: the
+    /// simulator then sends it as an HTTP request to the app registered for the base URL.
+    async fn post_form(&self, form: PostedForm<'_>) -> Option<FormAnswer>;
+}
+
+/// A [`FormReceiver`] under its base URL.
+#[derive(Clone)]
+struct FormRoute {
+    base_url: String,
+    receiver: Arc<dyn FormReceiver>,
+}
+
+/// The in-process apps, by base URL (at most a handful; looked up per request), and the form
+/// receivers.
 #[derive(Default)]
-pub(crate) struct Routes(RwLock<Vec<InProcessApp>>);
+pub(crate) struct Routes(RwLock<Vec<InProcessApp>>, RwLock<Vec<FormRoute>>);
+
+/// The rest of `url` after `base_url` when `url` is under it (empty, or from a `/`, `?`, `#`).
+fn under<'u>(url: &'u str, base_url: &str) -> Option<&'u str> {
+    url.strip_prefix(base_url)
+        .filter(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
+}
 
 impl Routes {
+    /// Hands POSTed forms under `base_url` to `receiver`, replacing an earlier receiver there.
+    pub(crate) fn set_form_receiver(&self, base_url: &str, receiver: Arc<dyn FormReceiver>) {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        let mut forms = self.1.write().unwrap_or_else(|e| e.into_inner());
+        forms.retain(|r| r.base_url != base_url);
+        forms.push(FormRoute { base_url, receiver });
+    }
+
+    /// Offers a signed POST of `params` to `url` to its [`FormReceiver`], if one is registered
+    /// for it; `None` when there is none or it declines.
+    pub(crate) async fn post_form(
+        &self,
+        url: &str,
+        signature: &str,
+        idempotency_token: &str,
+        params: &[(String, String)],
+    ) -> Option<FormAnswer> {
+        let (receiver, path) = {
+            let forms = self.1.read().unwrap_or_else(|e| e.into_inner());
+            forms
+                .iter()
+                .find_map(|r| under(url, &r.base_url).map(|path| (r.receiver.clone(), path)))?
+        };
+        receiver
+            .post_form(PostedForm {
+                url,
+                path,
+                signature,
+                idempotency_token,
+                params,
+            })
+            .await
+    }
+
     /// Routes URLs under `base_url` to `app`, replacing an earlier app of that base URL.
     pub(crate) fn set(&self, base_url: &str, app: Router) {
         let base_url = base_url.trim_end_matches('/').to_owned();
@@ -42,10 +129,7 @@ impl Routes {
         let routes = self.0.read().unwrap_or_else(|e| e.into_inner());
         routes
             .iter()
-            .find(|r| {
-                url.strip_prefix(&r.base_url)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
-            })
+            .find(|r| under(url, &r.base_url).is_some())
             .map(|r| r.app.clone())
     }
 }
@@ -176,7 +260,12 @@ pub(crate) async fn in_process(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use axum::body::Bytes;
     use twilio_wire::signature;
+
+    use super::{FormAnswer, FormReceiver, PostedForm};
 
     use crate::delivery::testing::{send_ok, start, HANDSET, SHOP};
     use crate::test_support::receiver_app;
@@ -211,5 +300,74 @@ mod tests {
         // Another host still goes over the network (and fails here).
         sim.set_sms_url("http://other.invalid/sms");
         assert!(sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.is_err());
+    }
+
+    /// A form as a [`FormReceiver`] got it: URL, path, signature, parameters.
+    type Got = (String, String, String, Vec<(String, String)>);
+
+    /// A [`FormReceiver`] that takes `/status` and declines the rest, keeping what it got.
+    struct StatusForms(Mutex<Vec<Got>>);
+
+    #[async_trait::async_trait]
+    impl FormReceiver for StatusForms {
+        async fn post_form(&self, form: PostedForm<'_>) -> Option<FormAnswer> {
+            if form.path != "/status" {
+                return None;
+            }
+            self.0.lock().unwrap().push((
+                form.url.to_owned(),
+                form.path.to_owned(),
+                form.signature.to_owned(),
+                form.params.to_vec(),
+            ));
+            Some(FormAnswer {
+                status: 204,
+                body: Bytes::new(),
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_form_receiver_gets_the_signed_forms_it_takes_and_the_app_the_others() {
+        let (sim, clock) = start().await;
+        let (app, hits) = receiver_app(200, "<Response/>");
+        sim.route_in_process(APP, app);
+        let forms = Arc::new(StatusForms(Mutex::new(vec![])));
+        sim.receive_forms_in_process(&format!("{APP}/"), forms.clone());
+        sim.set_sms_url(&format!("{APP}/sms"));
+        let inbound = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+        assert_eq!(inbound.http_status, 200, "declined: the app answered");
+        let sid = send_ok(&sim, HANDSET, "hello", Some(&format!("{APP}/status"))).await;
+        clock.advance(120);
+        sim.run_due().await;
+
+        let hits = hits.lock().unwrap().clone();
+        assert_eq!(hits.len(), 1, "only the inbound webhook reached the app");
+        assert_eq!(hits[0].param("Body"), "hi");
+        let forms = forms.0.lock().unwrap().clone();
+        let statuses: Vec<&str> = forms
+            .iter()
+            .map(|(_, _, _, p)| {
+                p.iter()
+                    .find(|(k, _)| k == "MessageStatus")
+                    .unwrap()
+                    .1
+                    .as_str()
+            })
+            .collect();
+        assert_eq!(statuses, ["sent", "delivered"], "callbacks of {sid}");
+        for (url, path, signed, params) in &forms {
+            assert_eq!(url, &format!("{APP}/status"));
+            assert_eq!(path, "/status");
+            assert!(
+                signature::validate(sim.auth_token(), url, params, signed),
+                "{url} {signed}"
+            );
+        }
+        let sid = twilio_wire::sid::MessageSid::parse(&sid).unwrap();
+        assert_eq!(
+            sim.message(&sid).expect("the message").status.as_str(),
+            "delivered"
+        );
     }
 }

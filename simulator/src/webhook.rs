@@ -299,6 +299,22 @@ async fn post_once(
     signature: &str,
     timeout: Option<Duration>,
 ) -> Result<Answer, TransportError> {
+    if method == Method::Post {
+        if let Some(answer) = core
+            .routes
+            .post_form(url, signature, idempotency_token, params)
+            .await
+        {
+            return Ok(Answer {
+                status: answer.status,
+                too_large: answer.body.len() > MAX_ANSWER_BYTES,
+                body: String::from_utf8_lossy(
+                    &answer.body[..answer.body.len().min(MAX_ANSWER_BYTES)],
+                )
+                .into_owned(),
+            });
+        }
+    }
     let request = match method {
         Method::Post => core.http.post(url).form(params),
         Method::Get => core.http.get(url),

@@ -40,7 +40,7 @@ use convsms::provider::SmsProvider;
 use convsms::store::SqliteStore;
 use convsms::twilio::TwilioClient;
 use convsms::web::{self, WebState, INBOUND_PATH, STATUS_PATH};
-use convsms_sim::{SimConfig, Simulator};
+use convsms_sim::{FormAnswer, FormReceiver, PostedForm, SimConfig, Simulator};
 use cucumber::gherkin::Step;
 use rand::SeedableRng;
 use twilio_wire::message::Direction;
@@ -99,7 +99,9 @@ pub enum Transport {
     Http,
     /// The same requests (form, Basic auth, `X-Twilio-Signature`) handed to the other side's
     /// axum app in process, without sockets ([`TwilioClient::in_process`],
-    /// [`Simulator::route_in_process`]).
+    /// [`Simulator::route_in_process`]); the simulator's webhooks and status callbacks go below
+    /// HTTP, as signed forms handed to the engine's handlers as values
+    /// ([`Simulator::receive_forms_in_process`], [`web::receive_form`]).
     Inproc,
 }
 
@@ -118,6 +120,22 @@ pub enum Database<'a> {
 
 /// How many writes share a commit in a [`Database::Grouped`] file.
 const WRITES_PER_COMMIT: u32 = 1_000;
+
+/// The engine's webhooks as the simulator's [`FormReceiver`] under [`Transport::Inproc`]: the
+/// signed forms handed to [`web::receive_form`] as values.
+struct EngineForms(WebState);
+
+#[async_trait::async_trait]
+impl FormReceiver for EngineForms {
+    async fn post_form(&self, form: PostedForm<'_>) -> Option<FormAnswer> {
+        let answer =
+            web::receive_form(&self.0, form.path, Some(form.signature), form.params).await?;
+        Some(FormAnswer {
+            status: answer.status.as_u16(),
+            body: answer.body.into(),
+        })
+    }
+}
 
 /// The public URL the engine has under [`Transport::Inproc`] (no socket listens there).
 const INPROC_ENGINE_URL: &str = "http://engine.inproc.invalid";
@@ -232,14 +250,15 @@ impl Stack {
             status_callback: Some(format!("{engine_url}{STATUS_PATH}")),
             public_url: engine_url.clone(),
         });
-        let app = web::router(WebState {
+        let state = WebState {
             engine: engine.clone(),
             auth_token: sim.auth_token().to_owned(),
             public_url: engine_url.clone(),
-        });
-        let app = match hooks.app {
-            None => app,
-            Some(wrap) => wrap(app, &store, &clock),
+        };
+        let app = web::router(state.clone());
+        let (app, hooked) = match hooks.app {
+            None => (app, false),
+            Some(wrap) => (wrap(app, &store, &clock), true),
         };
         let server = match listener {
             Some(listener) => tokio::spawn(async move {
@@ -247,6 +266,9 @@ impl Stack {
             }),
             None => {
                 sim.route_in_process(&engine_url, app);
+                if !hooked {
+                    sim.receive_forms_in_process(&engine_url, Arc::new(EngineForms(state)));
+                }
                 tokio::spawn(async {})
             }
         };
