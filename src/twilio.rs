@@ -24,11 +24,15 @@
 //! the answers as a send's.
 //!
 //! [`TwilioClient::in_process`] sends the same requests into an axum app in process (the soak's
-//! `inproc` transport), and reads its answers the same way.
+//! `inproc` transport), and reads its answers the same way; with
+//! [`TwilioClient::with_messages_api`] a send goes below HTTP, its form handed to a
+//! [`MessagesApi`] as values.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use base64::Engine as _;
 use serde::Deserialize;
 use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::MessageSid;
@@ -41,6 +45,22 @@ use crate::provider::{DeliveryState, OutboundSms, ProviderError, SentSms, SmsPro
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// At most this many characters of an unexpected answer are quoted in an error.
 const SNIPPET_CHARS: usize = 200;
+
+/// A Twilio REST API in the same process that takes the create-message POST as values, below
+/// HTTP (`convsms_sim::RestForms`): no request to encode, route or decode.
+#[async_trait]
+pub trait MessagesApi: Send + Sync {
+    /// POSTs the form `params` to `url` (`{base_url}/2010-04-01/Accounts/{AccountSid}/
+    /// Messages.json`) with the `Authorization` header `authorization` (`Basic
+    /// base64(AccountSid:AuthToken)`). The answer's HTTP status and body, read as over the
+    /// network; `None` when it does not take `url` (the client then sends an HTTP request).
+    async fn create_message(
+        &self,
+        url: &str,
+        authorization: &str,
+        params: Vec<(String, String)>,
+    ) -> Option<(u16, axum::body::Bytes)>;
+}
 
 /// A Twilio REST client for one account: sends SMS/MMS through the 2010-04-01 Messages API.
 ///
@@ -55,6 +75,10 @@ pub struct TwilioClient {
     base_url: String,
     account_sid: String,
     auth_token: String,
+    /// Sends below HTTP, when set ([`TwilioClient::with_messages_api`]).
+    messages_api: Option<Arc<dyn MessagesApi>>,
+    /// `Basic base64(AccountSid:AuthToken)`.
+    authorization: String,
 }
 
 impl TwilioClient {
@@ -76,6 +100,12 @@ impl TwilioClient {
             http,
             transport: Transport::Network,
             base_url: base_url.trim_end_matches('/').to_owned(),
+            messages_api: None,
+            authorization: format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD
+                    .encode(format!("{account_sid}:{auth_token}"))
+            ),
             account_sid: account_sid.to_owned(),
             auth_token: auth_token.to_owned(),
         }
@@ -96,6 +126,16 @@ impl TwilioClient {
             transport: Transport::InProcess(app),
             ..TwilioClient::new(base_url, account_sid, auth_token)
         }
+    }
+
+    /// This client with its sends handed to `api` as values, below HTTP: the same URL,
+    /// `Authorization` and form as [`TwilioClient::send`] would post, its answer read the same
+    /// way. Fetches and number updates still go as requests (to the network or the app of
+    /// [`TwilioClient::in_process`]), and so does a send `api` does not take.
+    #[must_use]
+    pub fn with_messages_api(mut self, api: Arc<dyn MessagesApi>) -> TwilioClient {
+        self.messages_api = Some(api);
+        self
     }
 
     /// The create URL, `{base_url}/2010-04-01/Accounts/{AccountSid}/Messages.json`.
@@ -206,8 +246,31 @@ impl SmsProvider for TwilioClient {
     ///   Message SID, an HTML error page).
     async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
         let url = self.messages_url();
-        let request = self.http.post(&url).form(&Self::form(sms));
-        let created: CreatedMessage = self.call(request, &url).await?;
+        let mut created = None;
+        if let Some(api) = &self.messages_api {
+            let form = Self::form(sms)
+                .into_iter()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect();
+            if let Some((status, body)) = api.create_message(&url, &self.authorization, form).await
+            {
+                let status = reqwest::StatusCode::from_u16(status).map_err(|e| {
+                    ProviderError::Unavailable(format!("Twilio answered at {url} {e}"))
+                })?;
+                created = Some(read_answer::<CreatedMessage>(
+                    status,
+                    &String::from_utf8_lossy(&body),
+                    &url,
+                )?);
+            }
+        }
+        let created: CreatedMessage = match created {
+            Some(c) => c,
+            None => {
+                let request = self.http.post(&url).form(&Self::form(sms));
+                self.call(request, &url).await?
+            }
+        };
         let num_segments = created
             .num_segments
             .and_then(|n| n.trim().parse().ok())
@@ -316,35 +379,44 @@ impl TwilioClient {
             }
             Transport::InProcess(app) => in_process(app.clone(), request, url).await?,
         };
+        read_answer(status, &body, url)
+    }
+}
 
-        if status.is_success() {
-            return serde_json::from_str(&body).map_err(|e| {
-                ProviderError::Unavailable(format!(
-                    "Twilio answered HTTP {} at {url} without the expected JSON ({e}): {}",
-                    status.as_u16(),
-                    snippet(&body)
-                ))
+/// Reads Twilio's answer `body` of HTTP `status` to a request to `url`: 2xx JSON → `T`, 4xx
+/// with Twilio's error JSON → [`ProviderError::Rejected`], anything else →
+/// [`ProviderError::Unavailable`].
+fn read_answer<T: serde::de::DeserializeOwned>(
+    status: reqwest::StatusCode,
+    body: &str,
+    url: &str,
+) -> Result<T, ProviderError> {
+    if status.is_success() {
+        return serde_json::from_str(body).map_err(|e| {
+            ProviderError::Unavailable(format!(
+                "Twilio answered HTTP {} at {url} without the expected JSON ({e}): {}",
+                status.as_u16(),
+                snippet(body)
+            ))
+        });
+    }
+    if status.is_client_error() {
+        if let Ok(err) = serde_json::from_str::<ErrorBody>(body) {
+            return Err(ProviderError::Rejected {
+                http_status: status.as_u16(),
+                code: err.code,
+                more_info: err
+                    .more_info
+                    .unwrap_or_else(|| ApiError::more_info_for(err.code)),
+                message: err.message,
             });
         }
-
-        if status.is_client_error() {
-            if let Ok(err) = serde_json::from_str::<ErrorBody>(&body) {
-                return Err(ProviderError::Rejected {
-                    http_status: status.as_u16(),
-                    code: err.code,
-                    more_info: err
-                        .more_info
-                        .unwrap_or_else(|| ApiError::more_info_for(err.code)),
-                    message: err.message,
-                });
-            }
-        }
-        Err(ProviderError::Unavailable(format!(
-            "Twilio answered HTTP {} at {url}: {}",
-            status.as_u16(),
-            snippet(&body)
-        )))
     }
+    Err(ProviderError::Unavailable(format!(
+        "Twilio answered HTTP {} at {url}: {}",
+        status.as_u16(),
+        snippet(body)
+    )))
 }
 
 /// Calls `app` with `request` without sockets; answers as [`TwilioClient::call`] reads them.
@@ -823,6 +895,84 @@ mod tests {
             network.send(&sms("hi", &[], None)).await,
             Err(ProviderError::Unavailable(_))
         ));
+        sim.shutdown().await;
+    }
+
+    /// The simulator's create-message route as a [`MessagesApi`], counting what it takes.
+    struct Forms(convsms_sim::RestForms, std::sync::atomic::AtomicUsize);
+
+    #[async_trait]
+    impl MessagesApi for Forms {
+        async fn create_message(
+            &self,
+            url: &str,
+            authorization: &str,
+            params: Vec<(String, String)>,
+        ) -> Option<(u16, axum::body::Bytes)> {
+            let answer = self.0.create_message(url, authorization, params).await;
+            if answer.is_some() {
+                self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            answer
+        }
+    }
+
+    #[tokio::test]
+    async fn sends_below_http_are_read_as_the_same_answers() {
+        let sim = simulator_owning_from().await;
+        let forms = || Arc::new(Forms(sim.rest_forms(), Default::default()));
+        let taken = forms();
+        let client = TwilioClient::in_process(
+            sim.app(),
+            &sim.base_url(),
+            sim.account_sid(),
+            sim.auth_token(),
+        )
+        .with_messages_api(taken.clone());
+        let long = sms(&"1".repeat(161), &[], None);
+        let sent = client.send(&long).await.unwrap();
+        assert_eq!((sent.status.as_str(), sent.num_segments), ("queued", 2));
+        assert_eq!(sim.messages_to(TO).len(), 1);
+        let state = client.fetch_state(&sent.sid).await.unwrap();
+        assert_eq!(state.status.as_str(), "queued");
+
+        // Refusals read as over HTTP: bad credentials, a From the account does not own.
+        let wrong = TwilioClient::in_process(sim.app(), &sim.base_url(), sim.account_sid(), "x")
+            .with_messages_api(taken.clone());
+        let over_http =
+            TwilioClient::in_process(sim.app(), &sim.base_url(), sim.account_sid(), "x");
+        let (below, above) = (
+            wrong.send(&long).await.unwrap_err(),
+            over_http.send(&long).await.unwrap_err(),
+        );
+        assert_eq!(below, above);
+        assert_eq!(below.code(), Some(20003), "{below:?}");
+        let mut not_ours = long.clone();
+        not_ours.from = E164::parse("+14155550199", None).unwrap();
+        let refused = client.send(&not_ours).await.map(|s| s.status);
+        assert_eq!(
+            refused.clone().unwrap_err().code(),
+            Some(21606),
+            "{refused:?}"
+        );
+        assert_eq!(taken.1.load(std::sync::atomic::Ordering::Relaxed), 3);
+        let over_http = TwilioClient::in_process(
+            sim.app(),
+            &sim.base_url(),
+            sim.account_sid(),
+            sim.auth_token(),
+        );
+        assert_eq!(refused, over_http.send(&not_ours).await.map(|s| s.status));
+
+        // A URL the API does not take (another base URL) goes as a request, here to the app.
+        let declined = forms();
+        let elsewhere = "http://twilio.invalid";
+        let client =
+            TwilioClient::in_process(sim.app(), elsewhere, sim.account_sid(), sim.auth_token())
+                .with_messages_api(declined.clone());
+        client.send(&long).await.unwrap();
+        assert_eq!(declined.1.load(std::sync::atomic::Ordering::Relaxed), 0);
+        assert_eq!(sim.messages_to(TO).len(), 2);
         sim.shutdown().await;
     }
 }

@@ -113,6 +113,7 @@ mod retention_tests;
 #[cfg(test)]
 mod test_support;
 
+pub use api::RestForms;
 pub use api_faults::ApiFault;
 pub use delivery::{CarrierProfile, DeliveryTiming};
 pub use error::SimError;
@@ -397,6 +398,12 @@ impl Simulator {
     /// timeouts or redirects. Registering a base URL again replaces its app.
     pub fn route_in_process(&self, base_url: &str, app: axum::Router) {
         self.core.routes.set(base_url, app);
+    }
+
+    /// The create-message route taken as values, below HTTP ([`RestForms::create_message`]):
+    /// for an app that sends in process (`convsms soak`'s `inproc` transport).
+    pub fn rest_forms(&self) -> RestForms {
+        RestForms::new(self.core.clone())
     }
 
     /// From now on, the signed form POSTs (inbound-message webhooks and status callbacks) whose

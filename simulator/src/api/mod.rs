@@ -46,6 +46,7 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -98,6 +99,60 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
         .iter()
         .find(|(n, v)| n == name && !v.is_empty())
         .map_or("", |(_, v)| v.as_str())
+}
+
+/// The simulator's create-message API taken as values, below HTTP: what
+/// [`crate::Simulator::rest_forms`] hands out (cheap to clone).
+#[derive(Clone)]
+pub struct RestForms {
+    core: Arc<Core>,
+}
+
+impl RestForms {
+    pub(crate) fn new(core: Arc<Core>) -> RestForms {
+        RestForms { core }
+    }
+
+    /// `POST {base_url}/2010-04-01/Accounts/{AccountSid}/Messages.json` of the form `params`,
+    /// with the `Authorization` header `authorization` (`Basic base64(user:password)`): the
+    /// route's own handler (Basic auth, API faults, validation, the create), with no request to
+    /// encode, route or decode. The answer's HTTP status and body (the Message JSON, or
+    /// Twilio's error JSON), as over the network. `None` when `url` is not that route under
+    /// this simulator's base URL: send it as an HTTP request instead.
+    pub async fn create_message(
+        &self,
+        url: &str,
+        authorization: &str,
+        params: Vec<(String, String)>,
+    ) -> Option<(u16, Bytes)> {
+        let account = url
+            .strip_prefix(self.core.base_url.as_str())?
+            .strip_prefix("/2010-04-01/Accounts/")?
+            .strip_suffix("/Messages.json")?;
+        if account.contains(['/', '?', '#']) {
+            return None;
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, authorization.parse().ok()?);
+        let response = match create_message(
+            State(self.core.clone()),
+            Path(account.to_owned()),
+            headers,
+            FormParams(params),
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(e) => e.into_response(),
+        };
+        let status = response.status().as_u16();
+        // The answer is one buffer: reading it cannot fail. Were it to, the message exists
+        // already, so the caller gets an answer it cannot read rather than a second try.
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap_or_default();
+        Some((status, body))
+    }
 }
 
 /// `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`.
@@ -605,6 +660,71 @@ mod tests {
         assert_eq!(v["from"], "+14155550100");
         // Only the accepted sends were recorded.
         assert_eq!(sim.messages().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_create_taken_as_values_answers_as_over_http_and_other_urls_are_declined() {
+        let sim = sim().await;
+        let forms = sim.rest_forms();
+        let url = messages_url(&sim);
+        let live = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!(
+                "{}:{}",
+                sim.account_sid(),
+                sim.auth_token()
+            ))
+        );
+        let form = |to: &str| {
+            vec![
+                ("To".to_owned(), to.to_owned()),
+                ("From".to_owned(), "+14155550100".to_owned()),
+                ("Body".to_owned(), "hi".to_owned()),
+            ]
+        };
+        let (status, body) = forms
+            .create_message(&url, &live, form("+14155552671"))
+            .await
+            .unwrap();
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!((status, v["status"].as_str()), (201, Some("queued")));
+        let (status, body) = forms
+            .create_message(&url, "Basic d3Jvbmc6d3Jvbmc=", form("+14155552671"))
+            .await
+            .unwrap();
+        assert_error_shape(&serde_json::from_slice(&body).unwrap(), 20003, status);
+        assert_eq!(status, 401);
+        let (status, body) = forms.create_message(&url, &live, form("12")).await.unwrap();
+        assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+        // Not the create route of this simulator: declined, nothing recorded.
+        let other_account = url.replace(sim.account_sid(), "AC00000000000000000000000000000002");
+        let elsewhere = format!(
+            "http://twilio.invalid/2010-04-01/Accounts/{}/Messages.json",
+            sim.account_sid()
+        );
+        for declined in [
+            elsewhere,
+            format!("{url}?x=1"),
+            url.replace("Messages.json", "Messages/SM1.json"),
+            format!("{}/2010-04-01/Accounts/a/b/Messages.json", sim.base_url()),
+        ] {
+            assert_eq!(
+                forms
+                    .create_message(&declined, &live, form("+14155552671"))
+                    .await,
+                None,
+                "{declined}"
+            );
+        }
+        let (status, _) = forms
+            .create_message(&other_account, &live, form("+14155552671"))
+            .await
+            .unwrap();
+        assert_eq!(
+            status, 401,
+            "another account in the path: refused as over HTTP"
+        );
+        assert_eq!(sim.messages().len(), 1);
     }
 
     #[tokio::test]

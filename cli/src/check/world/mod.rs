@@ -38,9 +38,9 @@ use convsms::domain::topic::TopicSet;
 use convsms::engine::{ComposeForm, Engine, EngineConfig, SendOutcome};
 use convsms::provider::SmsProvider;
 use convsms::store::SqliteStore;
-use convsms::twilio::TwilioClient;
+use convsms::twilio::{MessagesApi, TwilioClient};
 use convsms::web::{self, WebState, INBOUND_PATH, STATUS_PATH};
-use convsms_sim::{FormAnswer, FormReceiver, PostedForm, SimConfig, Simulator};
+use convsms_sim::{FormAnswer, FormReceiver, PostedForm, RestForms, SimConfig, Simulator};
 use cucumber::gherkin::Step;
 use rand::SeedableRng;
 use twilio_wire::message::Direction;
@@ -97,11 +97,12 @@ pub enum Transport {
     /// simulator's on another, reqwest in between.
     #[default]
     Http,
-    /// The same requests (form, Basic auth, `X-Twilio-Signature`) handed to the other side's
-    /// axum app in process, without sockets ([`TwilioClient::in_process`],
-    /// [`Simulator::route_in_process`]); the simulator's webhooks and status callbacks go below
-    /// HTTP, as signed forms handed to the engine's handlers as values
-    /// ([`Simulator::receive_forms_in_process`], [`web::receive_form`]).
+    /// Everything below HTTP, without sockets: each send's form and Basic credentials handed to
+    /// the simulator's create-message handler as values ([`TwilioClient::with_messages_api`],
+    /// [`Simulator::rest_forms`]), each webhook's and status callback's signed form to the
+    /// engine's handlers ([`Simulator::receive_forms_in_process`], [`web::receive_form`]); other
+    /// requests (fetches, media) go to the other side's axum app in process
+    /// ([`TwilioClient::in_process`], [`Simulator::route_in_process`]).
     Inproc,
 }
 
@@ -134,6 +135,22 @@ impl FormReceiver for EngineForms {
             status: answer.status.as_u16(),
             body: answer.body.into(),
         })
+    }
+}
+
+/// The simulator's create-message route as the engine's [`MessagesApi`] under
+/// [`Transport::Inproc`]: each send's form handed over as values.
+struct SimulatorMessages(RestForms);
+
+#[async_trait::async_trait]
+impl MessagesApi for SimulatorMessages {
+    async fn create_message(
+        &self,
+        url: &str,
+        authorization: &str,
+        params: Vec<(String, String)>,
+    ) -> Option<(u16, axum::body::Bytes)> {
+        self.0.create_message(url, authorization, params).await
     }
 }
 
@@ -231,7 +248,8 @@ impl Stack {
                 &sim.base_url(),
                 sim.account_sid(),
                 sim.auth_token(),
-            ),
+            )
+            .with_messages_api(Arc::new(SimulatorMessages(sim.rest_forms()))),
         };
         let provider: Arc<dyn SmsProvider> = match defect {
             None => Arc::new(provider),
