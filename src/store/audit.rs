@@ -4,6 +4,7 @@
 //! thousand.
 
 use chrono::{DateTime, Utc};
+use rusqlite::OptionalExtension as _;
 use twilio_wire::sid::MessageSid;
 
 use super::transcript::{message_from, MESSAGE_COLS};
@@ -232,6 +233,49 @@ impl Tx<'_> {
         self.0
             .query_row("SELECT count(*) FROM interaction", [], |r| r.get(0))
     }
+
+    /// For the soak's time-to-first-response figure: interaction `n`'s first requester message
+    /// and first live-agent message (their `sys_created_on`), when the transcript holds exactly
+    /// one live-agent message; `None` otherwise (no such interaction, no agent message yet, or
+    /// more than one). Reads the interaction's messages in its (interaction, seq) index, without
+    /// loading them.
+    pub fn audit_first_response(
+        &self,
+        n: &InteractionNumber,
+    ) -> Result<Option<FirstResponse>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT
+                 (SELECT m.sys_created_on FROM sys_cs_message m
+                   WHERE m.interaction = i.sys_id AND m.author_kind = 'requester'
+                   ORDER BY m.seq LIMIT 1),
+                 (SELECT m.sys_created_on FROM sys_cs_message m
+                   WHERE m.interaction = i.sys_id AND m.author_kind = 'agent'
+                   ORDER BY m.seq LIMIT 1),
+                 (SELECT count(*) FROM (SELECT 1 FROM sys_cs_message m
+                   WHERE m.interaction = i.sys_id AND m.author_kind = 'agent' LIMIT 2))
+             FROM interaction i WHERE i.number = ?1",
+        )?;
+        let found = st
+            .query_row([n.as_str()], |r| {
+                Ok((ts_opt_col(r, 0)?, ts_opt_col(r, 1)?, r.get::<_, i64>(2)?))
+            })
+            .optional()?;
+        Ok(match found {
+            Some((requester, Some(agent), 1)) => Some(FirstResponse { requester, agent }),
+            _ => None,
+        })
+    }
+}
+
+/// An interaction's first live-agent message and the requester message it answers
+/// ([`Tx::audit_first_response`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FirstResponse {
+    /// When the requester's first message was created; `None` when the transcript has none
+    /// (an agent-initiated conversation).
+    pub requester: Option<DateTime<Utc>>,
+    /// When the only live-agent message was created.
+    pub agent: DateTime<Utc>,
 }
 
 #[cfg(test)]
@@ -254,5 +298,75 @@ mod tests {
         let condition = IN_FLIGHT.split_whitespace().collect::<Vec<_>>().join(" ");
         assert_eq!(condition, format!("({})", spelled.join(" OR ")));
         assert!(include_str!("migration12.sql").contains(IN_FLIGHT));
+    }
+
+    /// The first response is counted once: when the transcript has exactly one live-agent
+    /// message, from the first requester message (system and virtual-agent messages aside).
+    #[test]
+    fn the_first_response_is_the_only_agent_message_after_the_first_requester_message() {
+        use chrono::{TimeDelta, TimeZone, Utc};
+
+        use crate::domain::delivery::{DeliveryStatus, Direction};
+        use crate::domain::model::{AuthorKind, InteractionNumber};
+        use crate::store::SqliteStore;
+
+        let store = SqliteStore::open_in_memory().unwrap();
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        let min = TimeDelta::minutes;
+        let n = InteractionNumber::parse("IMS0000001").unwrap();
+        let first = |store: &SqliteStore, n: &InteractionNumber| {
+            store.read(|tx| tx.audit_first_response(n)).unwrap()
+        };
+        let say = |kind, direction, at| {
+            store
+                .write(|tx| {
+                    tx.insert_message(
+                        "talked",
+                        direction,
+                        kind,
+                        None,
+                        "x",
+                        &[],
+                        None,
+                        DeliveryStatus::Received,
+                        at,
+                    )
+                    .map(|_| ())
+                })
+                .unwrap();
+        };
+        store
+            .write(|tx| {
+                tx.0.execute_batch(
+                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         assigned_to, opened_for_table, opened_for, opened_at)
+                     VALUES ('talked', 'IMS0000001', 'messaging', 'sms', 'work_in_progress', 1,
+                             NULL, 'sys_user', '00000000000000000000000000000001',
+                             '2026-01-05T09:00:00.000Z')",
+                )
+            })
+            .unwrap();
+        assert_eq!(first(&store, &n), None, "no message yet");
+        say(AuthorKind::System, Direction::Outbound, t0);
+        say(AuthorKind::Requester, Direction::Inbound, t0 + min(5));
+        say(AuthorKind::VirtualAgent, Direction::Outbound, t0 + min(6));
+        say(AuthorKind::Requester, Direction::Inbound, t0 + min(7));
+        assert_eq!(first(&store, &n), None, "no agent message yet");
+        say(AuthorKind::Agent, Direction::Outbound, t0 + min(30));
+        assert_eq!(
+            first(&store, &n),
+            Some(super::FirstResponse {
+                requester: Some(t0 + min(5)),
+                agent: t0 + min(30)
+            })
+        );
+        say(AuthorKind::Agent, Direction::Outbound, t0 + min(31));
+        assert_eq!(
+            first(&store, &n),
+            None,
+            "a second agent message is not a first response"
+        );
+        let unknown = InteractionNumber::parse("IMS0000002").unwrap();
+        assert_eq!(first(&store, &unknown), None);
     }
 }

@@ -43,7 +43,7 @@ mod people;
 mod serve;
 mod transcript;
 
-pub use audit::{AuditRow, TimerAudit};
+pub use audit::{AuditRow, FirstResponse, TimerAudit};
 pub use serve::{AgentRow, EngineEvent, JournalEntry, OfferRow, TableRecord, WireEvent};
 
 /// The sys_id of the default SMS queue (migration 6): last in order, takes every interaction, and

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::Context as _;
 use chrono::{DateTime, TimeDelta, Utc};
 use convsms::domain::delivery::{DeliveryStatus, Direction};
-use convsms::domain::model::{AuthorKind, InteractionNumber};
+use convsms::domain::model::InteractionNumber;
 use convsms::domain::work_assignment::WorkItemState;
 use convsms::store::{SqliteStore, StoreError};
 use convsms_sim::FaultTally;
@@ -343,23 +343,15 @@ impl Metrics {
     /// # Errors
     /// The store cannot be read.
     pub fn on_reply(&mut self, store: &SqliteStore, n: &InteractionNumber) -> anyhow::Result<()> {
-        let transcript = store
-            .read(|tx| match tx.interaction(n)? {
-                Some(i) => tx.transcript(&i.sys_id),
-                None => Ok(vec![]),
-            })
+        let found = store
+            .read(|tx| tx.audit_first_response(n))
             .with_context(|| format!("reading the transcript of {n}"))?;
-        let mut agent = transcript
-            .iter()
-            .filter(|m| m.author_kind == AuthorKind::Agent);
-        let first_in = transcript
-            .iter()
-            .find(|m| m.author_kind == AuthorKind::Requester);
-        if let (Some(reply), None, Some(first)) = (agent.next(), agent.next(), first_in) {
-            record(
-                &mut self.first_response,
-                reply.created_at - first.created_at,
-            );
+        if let Some(convsms::store::FirstResponse {
+            requester: Some(first),
+            agent,
+        }) = found
+        {
+            record(&mut self.first_response, agent - first);
         }
         Ok(())
     }
