@@ -26,6 +26,10 @@ use clap::{Parser, Subcommand};
 /// p99 of 4.7 ms, most of the gap in malloc and free of the messages' small strings (a full
 /// window frees one message per create); with mimalloc 0.73 and 1.0 ms. The memory a
 /// `/_sim/reset` frees goes back to the system as the server's threads go on working.
+///
+/// With mimalloc's `override` feature the C code linked in (SQLite) allocates through it as
+/// well, instead of glibc's `malloc`: `convsms soak --conversations 10000 --messages 15000`
+/// paired against the same build without it, 0.957x the wall time (median of 5).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use convsms::domain::phone::{self, Region};

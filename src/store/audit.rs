@@ -1,7 +1,7 @@
 //! Reads for audits (the soak's invariants): what the engine's own queries never need. Each
-//! read is incremental (what changed since a time, what is in flight) and served by an index of
-//! migration 8, so an audit every few hundred events costs the same at a million messages as at a
-//! thousand.
+//! read during a run is incremental (the transcript rows changed since the last look, from a log
+//! kept on the auditing connection; timers settled since a time, by an index of migration 8), so
+//! an audit every few hundred events costs the same at a million messages as at a thousand.
 
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension as _;
@@ -25,8 +25,7 @@ pub struct AuditRow {
     pub message: Message,
 }
 
-/// An outbound status that is not final, as an SQL condition on `status`: spelled as the partial
-/// index `sys_cs_message_in_flight` spells it (migration 12), so that SQLite uses the index.
+/// An outbound status that is not final, as an SQL condition on `status`.
 pub(crate) const IN_FLIGHT: &str =
     "(status = 'pending' OR status = 'retrying' OR status = 'accepted'
            OR status = 'scheduled' OR status = 'queued' OR status = 'sending'
@@ -34,6 +33,21 @@ pub(crate) const IN_FLIGHT: &str =
 
 /// The columns [`audit_row`] reads before [`MESSAGE_COLS`], from `sys_cs_message m` and
 /// `interaction i`.
+/// The log of changed transcript rows ([`Tx::audit_log_message_changes`]): the rowid of each
+/// row inserted or updated since the log was last read, once. Temporary, so only the auditing
+/// connection pays for it, in memory (`temp_store`), keyed by integer: it replaced an index on
+/// `sys_updated_on` (migration 14) that every message write kept for every store.
+pub(crate) const MESSAGE_CHANGES: &str = "
+    CREATE TEMP TABLE IF NOT EXISTS sys_cs_message_changes (message INTEGER PRIMARY KEY);
+    CREATE TEMP TRIGGER IF NOT EXISTS sys_cs_message_changes_insert
+        AFTER INSERT ON main.sys_cs_message BEGIN
+        INSERT OR IGNORE INTO sys_cs_message_changes VALUES (NEW.rowid);
+    END;
+    CREATE TEMP TRIGGER IF NOT EXISTS sys_cs_message_changes_update
+        AFTER UPDATE ON main.sys_cs_message BEGIN
+        INSERT OR IGNORE INTO sys_cs_message_changes VALUES (NEW.rowid);
+    END;";
+
 const AUDIT_COLS: &str = "m.rowid, i.number, i.closed_at";
 const AUDIT_FROM: &str = "sys_cs_message m JOIN interaction i ON i.sys_id = m.interaction
     LEFT JOIN sys_user u ON u.sys_id = m.author";
@@ -109,17 +123,49 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// Transcript rows written or changed at or after `since` (`sys_updated_on`), by rowid.
-    pub fn audit_messages_changed_since(
-        &self,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<AuditRow>, StoreError> {
+    /// Starts this connection's log of changed transcript rows (a temporary table filled by
+    /// temporary triggers on `sys_cs_message` inserts and updates), or
+    /// empties it when it runs already, and returns every transcript row, by rowid: what an
+    /// auditor reads at its first look. From then on [`Tx::audit_take_message_changes`] returns
+    /// what changed. The log lives as long as the connection; a write rolled back takes its
+    /// entries with it.
+    ///
+    /// Run it in [`super::SqliteStore::write`]: a read rolls back what it wrote.
+    ///
+    /// # Errors
+    /// SQLite fails (a bug).
+    pub fn audit_log_message_changes(&self) -> Result<Vec<AuditRow>, StoreError> {
+        self.0.execute_batch(MESSAGE_CHANGES)?;
+        self.0
+            .prepare_cached("DELETE FROM temp.sys_cs_message_changes")?
+            .execute([])?;
         let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE m.sys_updated_on >= ?1
-             ORDER BY m.sys_updated_on, m.rowid"
+            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} ORDER BY m.rowid"
         ))?;
-        let rows = st.query_map([ts(since)], audit_row)?;
+        let rows = st.query_map([], audit_row)?;
         rows.collect()
+    }
+
+    /// The transcript rows inserted or updated since the last look (the log
+    /// [`Tx::audit_log_message_changes`] started), by rowid, each once; empties the log. Like
+    /// the log's start, run it in [`super::SqliteStore::write`].
+    ///
+    /// # Errors
+    /// The log was not started on this connection (`no such table`), or SQLite fails.
+    pub fn audit_take_message_changes(&self) -> Result<Vec<AuditRow>, StoreError> {
+        let rows = {
+            let mut st = self.0.prepare_cached(&format!(
+                "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM}
+                 WHERE m.rowid IN (SELECT message FROM temp.sys_cs_message_changes)
+                 ORDER BY m.rowid"
+            ))?;
+            let rows = st.query_map([], audit_row)?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        self.0
+            .prepare_cached("DELETE FROM temp.sys_cs_message_changes")?
+            .execute([])?;
+        Ok(rows)
     }
 
     /// The transcript rows carrying `sid` as their provider SID (at most one: the column is
@@ -133,7 +179,8 @@ impl Tx<'_> {
     }
 
     /// Outbound rows not in a final status (pending, retrying, accepted, scheduled, queued,
-    /// sending, sent), by rowid.
+    /// sending, sent), by rowid. Reads the whole table (no index keeps these apart since
+    /// migration 14): for the end of a run, once.
     pub fn audit_messages_in_flight(&self) -> Result<Vec<AuditRow>, StoreError> {
         let mut st = self.0.prepare_cached(&format!(
             "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE direction = 'outbound'
@@ -283,7 +330,7 @@ mod tests {
     use super::IN_FLIGHT;
     use crate::domain::delivery::ALL_STATUSES;
 
-    /// The in-flight index and query list exactly the statuses that are not final.
+    /// The in-flight query lists exactly the statuses that are not final.
     #[test]
     fn the_in_flight_list_is_the_non_final_outbound_statuses() {
         let in_flight: Vec<&str> = ALL_STATUSES
@@ -297,7 +344,82 @@ mod tests {
             .collect();
         let condition = IN_FLIGHT.split_whitespace().collect::<Vec<_>>().join(" ");
         assert_eq!(condition, format!("({})", spelled.join(" OR ")));
-        assert!(include_str!("migration12.sql").contains(IN_FLIGHT));
+    }
+
+    /// The log of changed rows: its start reads every row; then each take returns the rows
+    /// inserted or updated since the last, once each, in rowid order; a write rolled back leaves
+    /// nothing in it; taking from a connection that never started it is an error.
+    #[test]
+    fn the_change_log_returns_each_changed_row_once_since_the_last_look() {
+        use chrono::{TimeZone, Utc};
+
+        use crate::domain::delivery::{DeliveryStatus, Direction};
+        use crate::domain::model::AuthorKind;
+        use crate::store::{SqliteStore, StoreError};
+
+        let store = SqliteStore::open_in_memory().unwrap();
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        let say = |store: &SqliteStore, body: &str| {
+            store
+                .write(|tx| {
+                    tx.insert_message(
+                        "talked",
+                        Direction::Inbound,
+                        AuthorKind::Requester,
+                        None,
+                        body,
+                        &[],
+                        None,
+                        DeliveryStatus::Received,
+                        t0,
+                    )
+                })
+                .unwrap()
+        };
+        let bodies = |rows: Vec<super::AuditRow>| -> Vec<String> {
+            rows.into_iter().map(|r| r.message.body).collect()
+        };
+        store
+            .write(|tx| {
+                tx.0.execute_batch(
+                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         assigned_to, opened_for_table, opened_for, opened_at)
+                     VALUES ('talked', 'IMS0000001', 'messaging', 'sms', 'work_in_progress', 1,
+                             NULL, 'sys_user', '00000000000000000000000000000001',
+                             '2026-01-05T09:00:00.000Z')",
+                )
+            })
+            .unwrap();
+        let take = |store: &SqliteStore| {
+            bodies(store.write(|tx| tx.audit_take_message_changes()).unwrap())
+        };
+        assert!(
+            store.write(|tx| tx.audit_take_message_changes()).is_err(),
+            "no log started on this connection"
+        );
+        let one = say(&store, "one");
+        say(&store, "two");
+        let all = store.write(|tx| tx.audit_log_message_changes()).unwrap();
+        assert_eq!(bodies(all), ["one", "two"]);
+        assert!(take(&store).is_empty(), "nothing changed since the start");
+        say(&store, "three");
+        store
+            .write(|tx| {
+                tx.0.execute(
+                    "UPDATE sys_cs_message SET body = 'one again' WHERE sys_id = ?1",
+                    [&one],
+                )
+            })
+            .unwrap();
+        let refused: Result<(), StoreError> = store.write(|tx| {
+            tx.0.execute("UPDATE sys_cs_message SET body = 'lost'", [])?;
+            Err(rusqlite::Error::QueryReturnedNoRows)
+        });
+        assert!(refused.is_err());
+        assert_eq!(take(&store), ["one again", "three"]);
+        assert!(take(&store).is_empty(), "taken once");
+        let all = store.write(|tx| tx.audit_log_message_changes()).unwrap();
+        assert_eq!(bodies(all), ["one again", "two", "three"]);
     }
 
     /// The first response is counted once: when the transcript has exactly one live-agent

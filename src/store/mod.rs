@@ -10,11 +10,13 @@
 //!   (`convsms serve`'s state, journal and timeline events), 11 is `migration11.sql` (an index
 //!   on `sys_user.name` for look-ups by name), 12 is `migration12.sql` (the partial indexes of
 //!   `sys_cs_message` without IN lists, which SQLite evaluates through a temporary b-tree), 13
-//!   is `migration13.sql` (indexes in the order of their queries, so no look-up sorts).
+//!   is `migration13.sql` (indexes in the order of their queries, so no look-up sorts), 14 is
+//!   `migration14.sql` (the audit-only indexes of `sys_cs_message` dropped).
 //! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's
 //!   generic read of any table.
-//! - `audit`: reads only audits need (the soak's invariants): what changed since a time, sends in
-//!   flight, timers with their settle times, closed interactions.
+//! - `audit`: reads only audits need (the soak's invariants): the transcript rows changed since
+//!   the last look (a log on the auditing connection), sends in flight, timers with their settle
+//!   times, closed interactions.
 //! - File databases use WAL with `synchronous = NORMAL` and a checkpoint every 4,000 pages;
 //!   scenarios use a fresh in-memory database each. A batch run can group its writes' commits
 //!   ([`SqliteStore::open_grouped`]). Statement journals live in memory (`temp_store`).
@@ -65,6 +67,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration11.sql"),
     include_str!("migration12.sql"),
     include_str!("migration13.sql"),
+    include_str!("migration14.sql"),
 ];
 
 /// WAL pages after which a commit checkpoints the WAL into the database file (SQLite's
@@ -970,28 +973,19 @@ mod tests {
         assert!(sorted.is_empty(), "these sorted: {sorted:#?}");
     }
 
-    /// The queries that select by a partial index's condition spell it as the index does, so
+    /// The query that selects by a partial index's condition spells it as the index does, so
     /// SQLite uses the index instead of reading the whole table.
     #[test]
-    fn the_in_flight_and_stale_queries_use_their_partial_indexes() {
+    fn the_stale_query_uses_its_partial_index() {
         let s = SqliteStore::open_in_memory().unwrap();
         let conn = s.lock();
-        let queries = [
-            (
-                format!(
-                    "SELECT provider_sid FROM sys_cs_message WHERE {} AND sys_updated_on <= ?1",
-                    transcript::STALE
-                ),
-                "sys_cs_message_stale",
+        let queries = [(
+            format!(
+                "SELECT provider_sid FROM sys_cs_message WHERE {} AND sys_updated_on <= ?1",
+                transcript::STALE
             ),
-            (
-                format!(
-                    "SELECT rowid FROM sys_cs_message WHERE direction = 'outbound' AND {}",
-                    audit::IN_FLIGHT
-                ),
-                "sys_cs_message_in_flight",
-            ),
-        ];
+            "sys_cs_message_stale",
+        )];
         for (sql, index) in queries {
             let plan = texts(&conn, &format!("EXPLAIN QUERY PLAN {sql}"), 3).join("; ");
             assert!(plan.contains(&format!("INDEX {index}")), "{sql}: {plan}");

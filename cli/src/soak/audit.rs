@@ -2,7 +2,8 @@
 //! the [`invariants`] on it.
 //!
 //! Each check costs what changed since the last one, not what the run holds: transcript rows
-//! written or changed since the last check's virtual time (`sys_updated_on`, indexed), the
+//! written or changed since the last check (a log the first check starts on the store's
+//! connection, [`convsms::store::Tx::audit_take_message_changes`]), the
 //! simulator's messages after the last SID counter seen ([`convsms_sim::Simulator::messages_after`]),
 //! the inbound SIDs acknowledged since, timers settled since or overdue, the active work items and
 //! agents. What the invariants must remember across checks is compact: one byte per outbound row
@@ -30,8 +31,11 @@ const SIM_PAGE: usize = 10_000;
 /// The invariants' memory across checks, and how many times each was checked.
 #[derive(Debug)]
 pub struct Auditor {
-    /// Rows changed at or after this virtual time are read at the next check.
+    /// Timers settled at or after this virtual time are read at the next check.
     since: DateTime<Utc>,
+    /// Whether a check ran: later checks read the transcript rows changed since from the log
+    /// the first one started; the first reads them all.
+    logging: bool,
     /// The simulator's messages up to this SID counter were read.
     sim_counter: u64,
     statuses: StatusTracker,
@@ -45,6 +49,7 @@ impl Default for Auditor {
     fn default() -> Self {
         Auditor {
             since: DateTime::<Utc>::MIN_UTC,
+            logging: false,
             sim_counter: 0,
             statuses: StatusTracker::default(),
             opt_outs: OptOutTracker::default(),
@@ -154,12 +159,18 @@ impl Auditor {
             sim.extend(page.into_iter().map(sim_row));
         }
         let since = self.since;
+        let logging = self.logging;
         let mut acked = acked.to_vec();
         acked.sort();
         acked.dedup();
         let acked = &acked[..];
-        let (changed, by_sid, shared, timers, closed) = stack.store.read(|tx| {
-            let changed = tx.audit_messages_changed_since(since)?;
+        // A write: taking the log empties it.
+        let (changed, by_sid, shared, timers, closed) = stack.store.write(|tx| {
+            let changed = if logging {
+                tx.audit_take_message_changes()?
+            } else {
+                tx.audit_log_message_changes()?
+            };
             // When the interactions with a changed agent or virtual-agent message closed.
             let mut closed = vec![];
             let mut seen = std::collections::BTreeSet::new();
@@ -207,6 +218,7 @@ impl Auditor {
             ..
         } = self::routing(stack, now)?;
         self.since = now;
+        self.logging = true;
         Ok(self.judge(
             acked, &sim, &changed, &by_sid, &shared, &agents, &items, &numbers, kept, &timers,
             &closed, last_tick,
