@@ -3,6 +3,8 @@
 //! kept on the auditing connection; timers settled since a time, by an index of migration 8), so
 //! an audit every few hundred events costs the same at a million messages as at a thousand.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension as _;
 use twilio_wire::sid::MessageSid;
@@ -33,21 +35,6 @@ pub(crate) const IN_FLIGHT: &str =
 
 /// The columns [`audit_row`] reads before [`MESSAGE_COLS`], from `sys_cs_message m` and
 /// `interaction i`.
-/// The log of changed transcript rows ([`Tx::audit_log_message_changes`]): the rowid of each
-/// row inserted or updated since the log was last read, once. Temporary, so only the auditing
-/// connection pays for it, in memory (`temp_store`), keyed by integer: it replaced an index on
-/// `sys_updated_on` (migration 14) that every message write kept for every store.
-pub(crate) const MESSAGE_CHANGES: &str = "
-    CREATE TEMP TABLE IF NOT EXISTS sys_cs_message_changes (message INTEGER PRIMARY KEY);
-    CREATE TEMP TRIGGER IF NOT EXISTS sys_cs_message_changes_insert
-        AFTER INSERT ON main.sys_cs_message BEGIN
-        INSERT OR IGNORE INTO sys_cs_message_changes VALUES (NEW.rowid);
-    END;
-    CREATE TEMP TRIGGER IF NOT EXISTS sys_cs_message_changes_update
-        AFTER UPDATE ON main.sys_cs_message BEGIN
-        INSERT OR IGNORE INTO sys_cs_message_changes VALUES (NEW.rowid);
-    END;";
-
 const AUDIT_COLS: &str = "m.rowid, i.number, i.closed_at";
 const AUDIT_FROM: &str = "sys_cs_message m JOIN interaction i ON i.sys_id = m.interaction
     LEFT JOIN sys_user u ON u.sys_id = m.author";
@@ -123,22 +110,41 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// Starts this connection's log of changed transcript rows (a temporary table filled by
-    /// temporary triggers on `sys_cs_message` inserts and updates), or
-    /// empties it when it runs already, and returns every transcript row, by rowid: what an
-    /// auditor reads at its first look. From then on [`Tx::audit_take_message_changes`] returns
-    /// what changed. The log lives as long as the connection; a write rolled back takes its
-    /// entries with it.
+    /// Starts this connection's log of changed transcript rows, or empties it when it runs
+    /// already, and returns every transcript row, by rowid: what an auditor reads at its first
+    /// look. From then on [`Tx::audit_take_message_changes`] returns what changed.
     ///
-    /// Run it in [`super::SqliteStore::write`]: a read rolls back what it wrote.
+    /// The log is the connection's update hook (`sqlite3_update_hook`, one call per row an
+    /// INSERT or UPDATE of `sys_cs_message` writes, triggers' included): a rowid in memory,
+    /// nothing written to SQLite, no index kept by the engine's own writes (it replaced one on
+    /// `sys_updated_on`, migration 14), and nothing at all on a connection that never started
+    /// it. The hook also sees writes that are rolled back later: their rows are read as they
+    /// are then (or not at all, for an insert undone). Another connection's writes are not in
+    /// it.
     ///
     /// # Errors
     /// SQLite fails (a bug).
     pub fn audit_log_message_changes(&self) -> Result<Vec<AuditRow>, StoreError> {
-        self.0.execute_batch(MESSAGE_CHANGES)?;
-        self.0
-            .prepare_cached("DELETE FROM temp.sys_cs_message_changes")?
-            .execute([])?;
+        {
+            let mut slot = self.1.message_changes().borrow_mut();
+            match &*slot {
+                Some(log) => log.lock().unwrap_or_else(PoisonError::into_inner).clear(),
+                None => {
+                    let log: super::memo::MessageChanges = Arc::new(Mutex::new(vec![]));
+                    let seen = Arc::clone(&log);
+                    self.0.update_hook(Some(
+                        move |_: rusqlite::hooks::Action, db: &str, table: &str, rowid: i64| {
+                            if table == "sys_cs_message" && db == "main" {
+                                seen.lock()
+                                    .unwrap_or_else(PoisonError::into_inner)
+                                    .push(rowid);
+                            }
+                        },
+                    ));
+                    *slot = Some(log);
+                }
+            }
+        }
         let mut st = self.0.prepare_cached(&format!(
             "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} ORDER BY m.rowid"
         ))?;
@@ -147,25 +153,32 @@ impl Tx<'_> {
     }
 
     /// The transcript rows inserted or updated since the last look (the log
-    /// [`Tx::audit_log_message_changes`] started), by rowid, each once; empties the log. Like
-    /// the log's start, run it in [`super::SqliteStore::write`].
+    /// [`Tx::audit_log_message_changes`] started, then each take), by rowid, each once; empties
+    /// the log. `None`: no log was started on this connection.
     ///
     /// # Errors
-    /// The log was not started on this connection (`no such table`), or SQLite fails.
-    pub fn audit_take_message_changes(&self) -> Result<Vec<AuditRow>, StoreError> {
-        let rows = {
-            let mut st = self.0.prepare_cached(&format!(
-                "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM}
-                 WHERE m.rowid IN (SELECT message FROM temp.sys_cs_message_changes)
-                 ORDER BY m.rowid"
-            ))?;
-            let rows = st.query_map([], audit_row)?;
-            rows.collect::<Result<Vec<_>, _>>()?
+    /// SQLite fails (a bug).
+    pub fn audit_take_message_changes(&self) -> Result<Option<Vec<AuditRow>>, StoreError> {
+        let mut rowids = {
+            let slot = self.1.message_changes().borrow();
+            let Some(log) = &*slot else {
+                return Ok(None);
+            };
+            let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
+            std::mem::take(&mut *log)
         };
-        self.0
-            .prepare_cached("DELETE FROM temp.sys_cs_message_changes")?
-            .execute([])?;
-        Ok(rows)
+        rowids.sort_unstable();
+        rowids.dedup();
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE m.rowid = ?1"
+        ))?;
+        let mut rows = Vec::with_capacity(rowids.len());
+        for rowid in rowids {
+            if let Some(row) = st.query_row([rowid], audit_row).optional()? {
+                rows.push(row);
+            }
+        }
+        Ok(Some(rows))
     }
 
     /// The transcript rows carrying `sid` as their provider SID (at most one: the column is
@@ -347,8 +360,8 @@ mod tests {
     }
 
     /// The log of changed rows: its start reads every row; then each take returns the rows
-    /// inserted or updated since the last, once each, in rowid order; a write rolled back leaves
-    /// nothing in it; taking from a connection that never started it is an error.
+    /// inserted or updated since the last, once each, in rowid order; the rows of a write rolled
+    /// back are read as they are; a connection that never started it has none.
     #[test]
     fn the_change_log_returns_each_changed_row_once_since_the_last_look() {
         use chrono::{TimeZone, Utc};
@@ -391,15 +404,17 @@ mod tests {
             })
             .unwrap();
         let take = |store: &SqliteStore| {
-            bodies(store.write(|tx| tx.audit_take_message_changes()).unwrap())
+            let rows = store.read(|tx| tx.audit_take_message_changes()).unwrap();
+            bodies(rows.expect("the log runs"))
         };
-        assert!(
-            store.write(|tx| tx.audit_take_message_changes()).is_err(),
+        assert_eq!(
+            store.read(|tx| tx.audit_take_message_changes()).unwrap(),
+            None,
             "no log started on this connection"
         );
         let one = say(&store, "one");
         say(&store, "two");
-        let all = store.write(|tx| tx.audit_log_message_changes()).unwrap();
+        let all = store.read(|tx| tx.audit_log_message_changes()).unwrap();
         assert_eq!(bodies(all), ["one", "two"]);
         assert!(take(&store).is_empty(), "nothing changed since the start");
         say(&store, "three");
@@ -411,14 +426,19 @@ mod tests {
                 )
             })
             .unwrap();
+        assert_eq!(take(&store), ["one again", "three"]);
+        assert!(take(&store).is_empty(), "taken once");
         let refused: Result<(), StoreError> = store.write(|tx| {
             tx.0.execute("UPDATE sys_cs_message SET body = 'lost'", [])?;
             Err(rusqlite::Error::QueryReturnedNoRows)
         });
         assert!(refused.is_err());
-        assert_eq!(take(&store), ["one again", "three"]);
-        assert!(take(&store).is_empty(), "taken once");
-        let all = store.write(|tx| tx.audit_log_message_changes()).unwrap();
+        assert_eq!(
+            take(&store),
+            ["one again", "two", "three"],
+            "the rows of a write rolled back are read as they are"
+        );
+        let all = store.read(|tx| tx.audit_log_message_changes()).unwrap();
         assert_eq!(bodies(all), ["one again", "two", "three"]);
     }
 

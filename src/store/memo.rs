@@ -20,6 +20,9 @@
 //! - **Whether system SMS wait in the outbox** (`awa_sms_outbox`): known after a look, a push or
 //!   a take, so that the engine does not open a write after every request to find it empty.
 //!
+//! - **The transcript rows changed since an auditor's last look**: the rowids the connection's
+//!   update hook saw, once an auditor started it (`Tx::audit_log_message_changes`).
+//!
 //! All of these follow the transactions they were read or written in ([`Memo::begin`],
 //! [`Memo::rollback`]): a rolled-back write puts the id block back as it was and forgets the
 //! rest (it may hold what the rolled-back write wrote). Another connection's commit (another
@@ -85,7 +88,16 @@ pub(crate) struct Memo {
     caught_up: Cell<Option<i64>>,
     /// Whether `awa_sms_outbox` has rows (`None`: not known).
     system_sms_waiting: Cell<Option<bool>>,
+    /// The rowids of the `sys_cs_message` rows written since an auditor last looked, as the
+    /// connection's update hook saw them (`None`: no auditor started the log,
+    /// `Tx::audit_log_message_changes`). Kept through rollbacks: an auditor reads the rows as
+    /// they are.
+    message_changes: RefCell<Option<MessageChanges>>,
 }
+
+/// The update hook's log of changed `sys_cs_message` rowids, shared with the hook (which SQLite
+/// calls on the connection's thread, inside a statement).
+pub(crate) type MessageChanges = std::sync::Arc<std::sync::Mutex<Vec<i64>>>;
 
 impl Memo {
     /// The configuration as remembered (borrowed for one look-up or one update: never across a
@@ -122,6 +134,11 @@ impl Memo {
     /// The out-of-step count after the last catch-up, if known.
     pub(crate) fn caught_up(&self) -> &Cell<Option<i64>> {
         &self.caught_up
+    }
+
+    /// The log of changed transcript rows, if an auditor started it.
+    pub(crate) fn message_changes(&self) -> &RefCell<Option<MessageChanges>> {
+        &self.message_changes
     }
 
     /// Whether system SMS wait in the outbox, if known.

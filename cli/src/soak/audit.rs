@@ -164,12 +164,14 @@ impl Auditor {
         acked.sort();
         acked.dedup();
         let acked = &acked[..];
-        // A write: taking the log empties it.
-        let (changed, by_sid, shared, timers, closed) = stack.store.write(|tx| {
-            let changed = if logging {
-                tx.audit_take_message_changes()?
-            } else {
-                tx.audit_log_message_changes()?
+        let (changed, by_sid, shared, timers, closed) = stack.store.read(|tx| {
+            let changed = match logging
+                .then(|| tx.audit_take_message_changes())
+                .transpose()?
+            {
+                Some(Some(changed)) => changed,
+                // The first look, or (a bug) a store whose log is gone: every row.
+                _ => tx.audit_log_message_changes()?,
             };
             // When the interactions with a changed agent or virtual-agent message closed.
             let mut closed = vec![];
