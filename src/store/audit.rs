@@ -359,6 +359,23 @@ mod tests {
         assert_eq!(condition, format!("({})", spelled.join(" OR ")));
     }
 
+    /// A fresh in-memory store with one open SMS interaction, sys_id `talked` (IMS0000001).
+    fn store_with_an_interaction() -> crate::store::SqliteStore {
+        let store = crate::store::SqliteStore::open_in_memory().unwrap();
+        store
+            .write(|tx| {
+                tx.0.execute_batch(
+                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         assigned_to, opened_for_table, opened_for, opened_at)
+                     VALUES ('talked', 'IMS0000001', 'messaging', 'sms', 'work_in_progress', 1,
+                             NULL, 'sys_user', '00000000000000000000000000000001',
+                             '2026-01-05T09:00:00.000Z')",
+                )
+            })
+            .unwrap();
+        store
+    }
+
     /// The log of changed rows: its start reads every row; then each take returns the rows
     /// inserted or updated since the last, once each, in rowid order; the rows of a write rolled
     /// back are read as they are; a connection that never started it has none.
@@ -370,7 +387,7 @@ mod tests {
         use crate::domain::model::AuthorKind;
         use crate::store::{SqliteStore, StoreError};
 
-        let store = SqliteStore::open_in_memory().unwrap();
+        let store = store_with_an_interaction();
         let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
         let say = |store: &SqliteStore, body: &str| {
             store
@@ -392,17 +409,6 @@ mod tests {
         let bodies = |rows: Vec<super::AuditRow>| -> Vec<String> {
             rows.into_iter().map(|r| r.message.body).collect()
         };
-        store
-            .write(|tx| {
-                tx.0.execute_batch(
-                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
-                         assigned_to, opened_for_table, opened_for, opened_at)
-                     VALUES ('talked', 'IMS0000001', 'messaging', 'sms', 'work_in_progress', 1,
-                             NULL, 'sys_user', '00000000000000000000000000000001',
-                             '2026-01-05T09:00:00.000Z')",
-                )
-            })
-            .unwrap();
         let take = |store: &SqliteStore| {
             let rows = store.read(|tx| tx.audit_take_message_changes()).unwrap();
             bodies(rows.expect("the log runs"))
@@ -452,7 +458,7 @@ mod tests {
         use crate::domain::model::{AuthorKind, InteractionNumber};
         use crate::store::SqliteStore;
 
-        let store = SqliteStore::open_in_memory().unwrap();
+        let store = store_with_an_interaction();
         let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
         let min = TimeDelta::minutes;
         let n = InteractionNumber::parse("IMS0000001").unwrap();
@@ -477,17 +483,6 @@ mod tests {
                 })
                 .unwrap();
         };
-        store
-            .write(|tx| {
-                tx.0.execute_batch(
-                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
-                         assigned_to, opened_for_table, opened_for, opened_at)
-                     VALUES ('talked', 'IMS0000001', 'messaging', 'sms', 'work_in_progress', 1,
-                             NULL, 'sys_user', '00000000000000000000000000000001',
-                             '2026-01-05T09:00:00.000Z')",
-                )
-            })
-            .unwrap();
         assert_eq!(first(&store, &n), None, "no message yet");
         say(AuthorKind::System, Direction::Outbound, t0);
         say(AuthorKind::Requester, Direction::Inbound, t0 + min(5));
