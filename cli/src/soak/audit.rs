@@ -165,13 +165,15 @@ impl Auditor {
         acked.dedup();
         let acked = &acked[..];
         let (changed, by_sid, shared, timers, closed) = stack.store.read(|tx| {
-            let changed = match logging
-                .then(|| tx.audit_take_message_changes())
-                .transpose()?
-            {
-                Some(Some(changed)) => changed,
-                // The first look, or (a bug) a store whose log is gone: every row.
-                _ => tx.audit_log_message_changes()?,
+            let taken = if logging {
+                tx.audit_take_message_changes()?
+            } else {
+                None
+            };
+            // The first look (or, a bug, a connection without the log): every row.
+            let changed = match taken {
+                Some(changed) => changed,
+                None => tx.audit_log_message_changes()?,
             };
             // When the interactions with a changed agent or virtual-agent message closed.
             let mut closed = vec![];
