@@ -3,12 +3,13 @@
 //! kept on the auditing connection; timers settled since a time, by an index of migration 8), so
 //! an audit every few hundred events costs the same at a million messages as at a thousand.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension as _;
 use twilio_wire::sid::MessageSid;
 
+use super::memo::{ChangeLog, MessageChanges};
 use super::transcript::{message_from, MESSAGE_COLS};
 use super::{parsed, ts, ts_col, ts_opt_col, StoreError, Tx};
 use crate::domain::messaging_actions::TimerState;
@@ -26,12 +27,6 @@ pub struct AuditRow {
     /// The message (author as user_name for agents).
     pub message: Message,
 }
-
-/// An outbound status that is not final, as an SQL condition on `status`.
-pub(crate) const IN_FLIGHT: &str =
-    "(status = 'pending' OR status = 'retrying' OR status = 'accepted'
-           OR status = 'scheduled' OR status = 'queued' OR status = 'sending'
-           OR status = 'sent')";
 
 /// The columns [`audit_row`] reads before [`MESSAGE_COLS`], from `sys_cs_message m` and
 /// `interaction i`.
@@ -112,7 +107,8 @@ impl Tx<'_> {
 
     /// Starts this connection's log of changed transcript rows, or empties it when it runs
     /// already, and returns every transcript row, by rowid: what an auditor reads at its first
-    /// look. From then on [`Tx::audit_take_message_changes`] returns what changed.
+    /// look. From then on [`Tx::audit_take_message_changes`] returns what changed, until
+    /// [`Tx::audit_stop_message_changes`].
     ///
     /// The log is the connection's update hook (`sqlite3_update_hook`, one call per row an
     /// INSERT or UPDATE of `sys_cs_message` writes, triggers' included): a rowid in memory,
@@ -120,7 +116,7 @@ impl Tx<'_> {
     /// `sys_updated_on`, migration 14), and nothing at all on a connection that never started
     /// it. The hook also sees writes that are rolled back later: their rows are read as they
     /// are then (or not at all, for an insert undone). Another connection's writes are not in
-    /// it.
+    /// it: when one commits, the log says it has a gap (the next take is `None`).
     ///
     /// # Errors
     /// SQLite fails (a bug).
@@ -128,15 +124,18 @@ impl Tx<'_> {
         {
             let mut slot = self.1.message_changes().borrow_mut();
             match &*slot {
-                Some(log) => log.lock().unwrap_or_else(PoisonError::into_inner).clear(),
+                Some(log) => {
+                    *log.lock().unwrap_or_else(PoisonError::into_inner) = ChangeLog::default();
+                }
                 None => {
-                    let log: super::memo::MessageChanges = Arc::new(Mutex::new(vec![]));
+                    let log: MessageChanges = Arc::default();
                     let seen = Arc::clone(&log);
                     self.0.update_hook(Some(
                         move |_: rusqlite::hooks::Action, db: &str, table: &str, rowid: i64| {
                             if table == "sys_cs_message" && db == "main" {
                                 seen.lock()
                                     .unwrap_or_else(PoisonError::into_inner)
+                                    .rowids
                                     .push(rowid);
                             }
                         },
@@ -154,7 +153,8 @@ impl Tx<'_> {
 
     /// The transcript rows inserted or updated since the last look (the log
     /// [`Tx::audit_log_message_changes`] started, then each take), by rowid, each once; empties
-    /// the log. `None`: no log was started on this connection.
+    /// the log. `None`: no log runs on this connection, or it has a gap (another connection
+    /// committed since the last look): start it again, which reads every row.
     ///
     /// # Errors
     /// SQLite fails (a bug).
@@ -165,10 +165,22 @@ impl Tx<'_> {
                 return Ok(None);
             };
             let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
-            std::mem::take(&mut *log)
+            if log.gap {
+                return Ok(None);
+            }
+            std::mem::take(&mut log.rowids)
         };
         rowids.sort_unstable();
         rowids.dedup();
+        self.audit_messages_with_rowids(&rowids).map(Some)
+    }
+
+    /// The transcript rows with these rowids, in the order given; a rowid no row has (an
+    /// insert rolled back) is left out.
+    ///
+    /// # Errors
+    /// SQLite fails (a bug).
+    pub fn audit_messages_with_rowids(&self, rowids: &[i64]) -> Result<Vec<AuditRow>, StoreError> {
         let mut st = self.0.prepare_cached(&format!(
             "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE m.rowid = ?1"
         ))?;
@@ -178,7 +190,17 @@ impl Tx<'_> {
                 rows.push(row);
             }
         }
-        Ok(Some(rows))
+        Ok(rows)
+    }
+
+    /// Stops this connection's log of changed transcript rows (removes the update hook and
+    /// what it held): for an audit that looks once, so that later writes keep no log nobody
+    /// takes. Stopping a log that does not run does nothing.
+    pub fn audit_stop_message_changes(&self) {
+        if self.1.message_changes().borrow_mut().take().is_some() {
+            self.0
+                .update_hook(None::<fn(rusqlite::hooks::Action, &str, &str, i64)>);
+        }
     }
 
     /// The transcript rows carrying `sid` as their provider SID (at most one: the column is
@@ -188,18 +210,6 @@ impl Tx<'_> {
             "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE m.provider_sid = ?1 ORDER BY m.rowid"
         ))?;
         let rows = st.query_map([sid.as_str()], audit_row)?;
-        rows.collect()
-    }
-
-    /// Outbound rows not in a final status (pending, retrying, accepted, scheduled, queued,
-    /// sending, sent), by rowid. Reads the whole table (no index keeps these apart since
-    /// migration 14): for the end of a run, once.
-    pub fn audit_messages_in_flight(&self) -> Result<Vec<AuditRow>, StoreError> {
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE direction = 'outbound'
-               AND {IN_FLIGHT} ORDER BY m.rowid"
-        ))?;
-        let rows = st.query_map([], audit_row)?;
         rows.collect()
     }
 
@@ -340,28 +350,13 @@ pub struct FirstResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::IN_FLIGHT;
-    use crate::domain::delivery::ALL_STATUSES;
-
-    /// The in-flight query lists exactly the statuses that are not final.
-    #[test]
-    fn the_in_flight_list_is_the_non_final_outbound_statuses() {
-        let in_flight: Vec<&str> = ALL_STATUSES
-            .iter()
-            .filter(|s| s.rank().is_some() && !s.is_final())
-            .map(|s| s.as_str())
-            .collect();
-        let spelled: Vec<String> = in_flight
-            .iter()
-            .map(|s| format!("status = '{s}'"))
-            .collect();
-        let condition = IN_FLIGHT.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert_eq!(condition, format!("({})", spelled.join(" OR ")));
-    }
-
     /// A fresh in-memory store with one open SMS interaction, sys_id `talked` (IMS0000001).
     fn store_with_an_interaction() -> crate::store::SqliteStore {
-        let store = crate::store::SqliteStore::open_in_memory().unwrap();
+        with_an_interaction(crate::store::SqliteStore::open_in_memory().unwrap())
+    }
+
+    /// `store` with interaction IMS0000001 (sys_id `talked`).
+    fn with_an_interaction(store: crate::store::SqliteStore) -> crate::store::SqliteStore {
         store
             .write(|tx| {
                 tx.0.execute_batch(
@@ -444,8 +439,83 @@ mod tests {
             ["one again", "two", "three"],
             "the rows of a write rolled back are read as they are"
         );
+        let four = say(&store, "four");
+        store
+            .write(|tx| {
+                tx.0.execute(
+                    "UPDATE sys_cs_message SET body = 'four again' WHERE sys_id = ?1",
+                    [&four],
+                )
+            })
+            .unwrap();
+        assert_eq!(
+            take(&store),
+            ["four again"],
+            "a row inserted then updated is read once"
+        );
         let all = store.read(|tx| tx.audit_log_message_changes()).unwrap();
-        assert_eq!(bodies(all), ["one again", "two", "three"]);
+        assert_eq!(bodies(all), ["one again", "two", "three", "four again"]);
+        store
+            .read(|tx| {
+                tx.audit_stop_message_changes();
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        say(&store, "five");
+        assert_eq!(
+            store.read(|tx| tx.audit_take_message_changes()).unwrap(),
+            None,
+            "a stopped log is gone"
+        );
+    }
+
+    /// Another connection's commit is not in the log: the next take says so (`None`), and
+    /// starting the log again reads every row, that commit's included.
+    #[test]
+    fn another_connections_commit_leaves_a_gap_the_next_take_reports() {
+        use chrono::{TimeZone, Utc};
+
+        use crate::domain::delivery::{DeliveryStatus, Direction};
+        use crate::domain::model::AuthorKind;
+        use crate::store::SqliteStore;
+
+        let (dir, path) = crate::store::tests::fresh_file("audit-gap", "g.sqlite");
+        let store = with_an_interaction(SqliteStore::open(&path).unwrap());
+        let bodies = |rows: Vec<super::AuditRow>| -> Vec<String> {
+            rows.into_iter().map(|r| r.message.body).collect()
+        };
+        store
+            .write(|tx| {
+                tx.insert_message(
+                    "talked",
+                    Direction::Inbound,
+                    AuthorKind::Requester,
+                    None,
+                    "one",
+                    &[],
+                    None,
+                    DeliveryStatus::Received,
+                    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(),
+                )
+            })
+            .unwrap();
+        let all = store.read(|tx| tx.audit_log_message_changes()).unwrap();
+        assert_eq!(bodies(all), ["one"]);
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute("UPDATE sys_cs_message SET body = 'one elsewhere'", [])
+            .unwrap();
+        assert_eq!(
+            store.read(|tx| tx.audit_take_message_changes()).unwrap(),
+            None,
+            "the log could not see that commit"
+        );
+        let all = store.read(|tx| tx.audit_log_message_changes()).unwrap();
+        assert_eq!(bodies(all), ["one elsewhere"]);
+        let taken = store.read(|tx| tx.audit_take_message_changes()).unwrap();
+        assert_eq!(taken.map(bodies), Some(vec![]), "the log runs again");
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// The first response is counted once: when the transcript has exactly one live-agent

@@ -25,9 +25,12 @@
 //!
 //! All of these follow the transactions they were read or written in ([`Memo::begin`],
 //! [`Memo::rollback`]): a rolled-back write puts the id block back as it was and forgets the
-//! rest (it may hold what the rolled-back write wrote). Another connection's commit (another
-//! process writing the same file) shows in SQLite's `PRAGMA data_version`, checked when a
-//! transaction starts: everything is then forgotten and the ids reserved afresh.
+//! rest (it may hold what the rolled-back write wrote), but for the change log, which keeps the
+//! rows a rolled-back write touched (an auditor reads them as they are). Another connection's
+//! commit (another process writing the same file) shows in SQLite's `PRAGMA data_version`,
+//! checked when a transaction starts: everything is then forgotten and the ids reserved
+//! afresh, and the change log, which could not see that commit's rows, says so (its next take
+//! is `None`: the auditor reads every row again).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -95,9 +98,20 @@ pub(crate) struct Memo {
     message_changes: RefCell<Option<MessageChanges>>,
 }
 
-/// The update hook's log of changed `sys_cs_message` rowids, shared with the hook (which SQLite
+/// The update hook's log of changed `sys_cs_message` rows, shared with the hook (which SQLite
 /// calls on the connection's thread, inside a statement).
-pub(crate) type MessageChanges = std::sync::Arc<std::sync::Mutex<Vec<i64>>>;
+pub(crate) type MessageChanges = std::sync::Arc<std::sync::Mutex<ChangeLog>>;
+
+/// What the update hook saw since an auditor's last look.
+#[derive(Debug, Default)]
+pub(crate) struct ChangeLog {
+    /// Rowids of the `sys_cs_message` rows inserted or updated, in the order written, repeats
+    /// included.
+    pub rowids: Vec<i64>,
+    /// Rows may have changed where the hook could not see them (another connection committed,
+    /// or a group's commit failed): the log no longer says everything that changed.
+    pub gap: bool,
+}
 
 impl Memo {
     /// The configuration as remembered (borrowed for one look-up or one update: never across a
@@ -178,13 +192,18 @@ impl Memo {
     }
 
     /// Forgets everything (a commit failed, or another connection wrote): ids are reserved
-    /// afresh, the configuration read again.
+    /// afresh, the configuration read again, and a running change log says it has a gap.
     pub(crate) fn forget(&self) {
         self.ids.set(IdBlock::default());
         *self.config.borrow_mut() = Config::default();
         self.routed.set(None);
         self.caught_up.set(None);
         self.system_sms_waiting.set(None);
+        if let Some(log) = &*self.message_changes.borrow() {
+            log.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .gap = true;
+        }
     }
 }
 

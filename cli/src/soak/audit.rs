@@ -303,14 +303,17 @@ impl Auditor {
         Ok(invariants::oldest_first(&r).and_then(|()| invariants::liveness(&r)))
     }
 
-    /// Invariant 2 at the end of a run: every send is final (reads only the rows in flight).
+    /// Invariant 2 at the end of a run: every send is final. Call it right after
+    /// [`Auditor::check`]: what that check read is every outbound row's status, so this reads
+    /// only the rows it last saw in flight, not the whole table.
     ///
     /// # Errors
     /// The store cannot be read.
     pub fn check_settled(&mut self, stack: &Stack) -> Result<Result<(), Violation>, StoreError> {
+        let unsettled = self.statuses.unsettled();
         let in_flight: Vec<Row> = stack
             .store
-            .read(|tx| tx.audit_messages_in_flight())?
+            .read(|tx| tx.audit_messages_with_rowids(&unsettled))?
             .into_iter()
             .map(row)
             .collect();

@@ -344,6 +344,23 @@ impl StatusTracker {
         }
         Ok(())
     }
+
+    /// The rowids of the outbound rows whose status, as last checked, is not final, in rowid
+    /// order.
+    pub fn unsettled(&self) -> Vec<i64> {
+        let not_final: Vec<u8> = ALL_STATUSES
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.rank().is_some() && !s.is_final())
+            .map(|(p, _)| p as u8 + 1)
+            .collect();
+        self.last
+            .iter()
+            .enumerate()
+            .filter(|(_, code)| not_final.contains(code))
+            .filter_map(|(rowid, _)| i64::try_from(rowid).ok())
+            .collect()
+    }
 }
 
 /// Invariant 4: At most one active SMS interaction per (requester number, provider number) pair.

@@ -159,11 +159,12 @@ pub struct SoakArgs {
     #[arg(long, value_enum, default_value_t = Faults::Light)]
     pub faults: Faults,
     /// How the engine and the simulated Twilio reach each other: `inproc` hands the same signed
-    /// requests to the other side's HTTP app in process (fast), `http` sends them over loopback.
+    /// forms and credentials to the other side's handlers in process, without sockets (fast),
+    /// `http` sends them over loopback.
     #[arg(long, value_enum, default_value_t = Transport::Inproc)]
     pub transport: Transport,
     /// Keep the engine's database in this SQLite file (WAL) instead of memory; it must not
-    /// exist yet. A thousand writes share each commit (group commit); the last group is
+    /// exist yet. Ten thousand writes share each commit (group commit); the last group is
     /// committed when the run ends.
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
@@ -564,6 +565,8 @@ impl Soak {
     /// Lets every callback, retry and timer come due (each wait may start new sends: an idle
     /// close notice, a reminder) in 30-minute waits until every send is final (at most
     /// [`MAX_SETTLE_WAITS`]), then checks every invariant once more; says how many waits it made.
+    /// After each wait the auditor reads what changed (which may already break an invariant)
+    /// and then only the sends it saw in flight.
     async fn settle(&mut self) -> anyhow::Result<(Option<Violation>, usize)> {
         let mut settled = Ok(());
         let mut waits = 0;
@@ -571,6 +574,9 @@ impl Soak {
             self.wait(TimeDelta::minutes(feature::SETTLE_MINUTES))
                 .await?;
             waits += 1;
+            if let Err(v) = self.audit_changes()? {
+                return Ok((Some(v), waits));
+            }
             settled = self.audit.check_settled(&self.stack)?;
             if settled.is_ok() {
                 break;
@@ -957,9 +963,15 @@ impl Soak {
         let active = self.stack.store.read(|tx| tx.audit_active_sms_count())?;
         self.metrics
             .on_snapshot(&self.stack.store, now, active, &loads)?;
+        self.audit_changes()
+    }
+
+    /// The auditor's check of what changed since its last ([`Auditor::check`]), without the
+    /// routing invariants and the metrics' snapshot that [`Soak::check`] adds.
+    fn audit_changes(&mut self) -> anyhow::Result<Result<(), Violation>> {
         let verdict = self.audit.check(
             &self.stack,
-            now,
+            self.now(),
             &self.unverified,
             &self.kept,
             self.last_tick,
@@ -1145,6 +1157,73 @@ mod tests {
             "{again:#}"
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// What the engine's connection writes after a check reaches the next one through the
+    /// store's change log: a delivered send written back to sending breaks invariant 3.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_status_written_back_in_the_live_store_is_caught_by_the_next_check() {
+        use convsms::domain::delivery::{DeliveryStatus, Direction};
+
+        let args = small(3, Faults::None);
+        let mut s = Soak::start(&args).await.unwrap();
+        assert_eq!(s.drive(&args).await.unwrap(), None);
+        assert_eq!(s.check().unwrap(), Ok(()));
+        let delivered = audit::all_rows(&s.stack)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.direction == Direction::Outbound && r.status == DeliveryStatus::Delivered)
+            .and_then(|r| r.sid)
+            .expect("a delivered send");
+        let now = s.now();
+        s.stack
+            .store
+            .write(|tx| {
+                let (message, _) = tx.message_by_sid(&delivered)?.expect("its row");
+                tx.set_message_status(&message, DeliveryStatus::Sending, None, now)
+            })
+            .unwrap();
+        let v = s.check().unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::StatusForward, "{v}");
+        assert!(v.detail.contains("delivered back to sending"), "{v}");
+    }
+
+    /// The end-of-run check reads the sends the last check saw in flight: one written after the
+    /// run, never handed to the provider, is caught.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_send_still_pending_at_the_end_is_caught() {
+        use convsms::domain::delivery::{DeliveryStatus, Direction};
+        use convsms::domain::model::AuthorKind;
+
+        let args = small(3, Faults::None);
+        let mut s = Soak::start(&args).await.unwrap();
+        assert_eq!(s.drive(&args).await.unwrap(), None);
+        assert_eq!(s.settle().await.unwrap().0, None, "the run itself settles");
+        let now = s.now();
+        s.stack
+            .store
+            .write(|tx| {
+                let first = tx.interactions()?.remove(0);
+                tx.insert_message(
+                    &first.sys_id,
+                    Direction::Outbound,
+                    AuthorKind::System,
+                    None,
+                    "never sent",
+                    &[],
+                    None,
+                    DeliveryStatus::Pending,
+                    now,
+                )
+            })
+            .unwrap();
+        assert_eq!(s.audit_changes().unwrap(), Ok(()));
+        let v = s.audit.check_settled(&s.stack).unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::OutboundAtMostOnce, "{v}");
+        assert!(
+            v.detail.contains("is still pending after 0 attempts"),
+            "{v}"
+        );
     }
 
     #[tokio::test(flavor = "current_thread")]
