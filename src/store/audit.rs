@@ -355,6 +355,35 @@ mod tests {
         with_an_interaction(crate::store::SqliteStore::open_in_memory().unwrap())
     }
 
+    /// A requester's text `body` in interaction `talked`, at 2026-01-05 09:00 UTC; its sys_id.
+    fn say(store: &crate::store::SqliteStore, body: &str) -> String {
+        use chrono::{TimeZone, Utc};
+
+        use crate::domain::delivery::{DeliveryStatus, Direction};
+        use crate::domain::model::AuthorKind;
+
+        store
+            .write(|tx| {
+                tx.insert_message(
+                    "talked",
+                    Direction::Inbound,
+                    AuthorKind::Requester,
+                    None,
+                    body,
+                    &[],
+                    None,
+                    DeliveryStatus::Received,
+                    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(),
+                )
+            })
+            .unwrap()
+    }
+
+    /// The bodies of `rows`, in order.
+    fn bodies(rows: Vec<super::AuditRow>) -> Vec<String> {
+        rows.into_iter().map(|r| r.message.body).collect()
+    }
+
     /// `store` with interaction IMS0000001 (sys_id `talked`).
     fn with_an_interaction(store: crate::store::SqliteStore) -> crate::store::SqliteStore {
         store
@@ -376,34 +405,9 @@ mod tests {
     /// back are read as they are; a connection that never started it has none.
     #[test]
     fn the_change_log_returns_each_changed_row_once_since_the_last_look() {
-        use chrono::{TimeZone, Utc};
-
-        use crate::domain::delivery::{DeliveryStatus, Direction};
-        use crate::domain::model::AuthorKind;
         use crate::store::{SqliteStore, StoreError};
 
         let store = store_with_an_interaction();
-        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
-        let say = |store: &SqliteStore, body: &str| {
-            store
-                .write(|tx| {
-                    tx.insert_message(
-                        "talked",
-                        Direction::Inbound,
-                        AuthorKind::Requester,
-                        None,
-                        body,
-                        &[],
-                        None,
-                        DeliveryStatus::Received,
-                        t0,
-                    )
-                })
-                .unwrap()
-        };
-        let bodies = |rows: Vec<super::AuditRow>| -> Vec<String> {
-            rows.into_iter().map(|r| r.message.body).collect()
-        };
         let take = |store: &SqliteStore| {
             let rows = store.read(|tx| tx.audit_take_message_changes()).unwrap();
             bodies(rows.expect("the log runs"))
@@ -473,32 +477,11 @@ mod tests {
     /// starting the log again reads every row, that commit's included.
     #[test]
     fn another_connections_commit_leaves_a_gap_the_next_take_reports() {
-        use chrono::{TimeZone, Utc};
-
-        use crate::domain::delivery::{DeliveryStatus, Direction};
-        use crate::domain::model::AuthorKind;
         use crate::store::SqliteStore;
 
         let (dir, path) = crate::store::tests::fresh_file("audit-gap", "g.sqlite");
         let store = with_an_interaction(SqliteStore::open(&path).unwrap());
-        let bodies = |rows: Vec<super::AuditRow>| -> Vec<String> {
-            rows.into_iter().map(|r| r.message.body).collect()
-        };
-        store
-            .write(|tx| {
-                tx.insert_message(
-                    "talked",
-                    Direction::Inbound,
-                    AuthorKind::Requester,
-                    None,
-                    "one",
-                    &[],
-                    None,
-                    DeliveryStatus::Received,
-                    Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(),
-                )
-            })
-            .unwrap();
+        say(&store, "one");
         let all = store.read(|tx| tx.audit_log_message_changes()).unwrap();
         assert_eq!(bodies(all), ["one"]);
         rusqlite::Connection::open(&path)
