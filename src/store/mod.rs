@@ -17,8 +17,9 @@
 //! - `audit`: reads only audits need (the soak's invariants): the transcript rows changed since
 //!   the last look (a log on the auditing connection), sends in flight, timers with their settle
 //!   times, closed interactions.
-//! - File databases use WAL with `synchronous = NORMAL` and a checkpoint every 4,000 pages;
-//!   scenarios use a fresh in-memory database each. A batch run can group its writes' commits
+//! - File databases use WAL with `synchronous = NORMAL`; `checkpoint` copies the WAL into the
+//!   file on a thread of its own, so that writes do not wait for its fsyncs, and the writer
+//!   rewinds the WAL every 4,000 pages. Scenarios use a fresh in-memory database each. A batch run can group its writes' commits
 //!   ([`SqliteStore::open_grouped`]). Statement journals live in memory (`temp_store`).
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
@@ -39,6 +40,7 @@ use crate::domain::phone::E164;
 mod actions;
 mod audit;
 mod awa;
+mod checkpoint;
 mod interactions;
 mod memo;
 mod people;
@@ -85,6 +87,9 @@ pub type StoreError = rusqlite::Error;
 
 /// SQLite, behind a mutex.
 pub struct SqliteStore {
+    /// A file store's checkpoint thread (`checkpoint`), stopped and joined when the store drops.
+    /// `None` in memory.
+    checkpointer: Option<checkpoint::Checkpointer>,
     conn: Mutex<Conn>,
     /// Rows changed by committed [`SqliteStore::write`]s (SQLite's `total_changes`, counted per
     /// committed transaction).
@@ -117,26 +122,33 @@ struct Group {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) a database file in WAL mode with `synchronous = NORMAL` and a
-    /// checkpoint every [`WAL_AUTOCHECKPOINT_PAGES`] pages, and migrates it.
+    /// Opens (creating if needed) a database file in WAL mode with `synchronous = NORMAL`,
+    /// migrates it, and starts its checkpoint thread.
     ///
     /// `NORMAL` is SQLite's recommended setting for WAL: a commit appends to the WAL without an
     /// fsync, and the WAL is synced at each checkpoint. The database never corrupts; a power cut
     /// (not a crash of the process) may lose the last transactions committed before it. With
     /// `FULL`, SQLite's default, every commit waits for an fsync, which limited the inbound path
-    /// to a few hundred messages per second on this machine's disk. Each checkpoint still syncs
-    /// twice (the WAL, then the database), and runs in the commit that crosses the threshold:
-    /// 4,000 pages (16 MiB of WAL at 4 KiB pages) rather than SQLite's 1,000 make them four times
-    /// rarer and copy each hot page once per checkpoint.
+    /// to a few hundred messages per second on this machine's disk.
+    ///
+    /// A checkpoint syncs twice (the WAL, then the database file), and an fsync here takes about
+    /// 2 ms per MiB written: run in the commit that crosses SQLite's threshold, it took a third of
+    /// `convsms bench engine`'s wall time. The store's own thread runs them instead, after each
+    /// commit on a second connection (`checkpoint` module); the writer's automatic checkpoint
+    /// stays on every [`WAL_AUTOCHECKPOINT_PAGES`] pages to rewind the WAL, with little left to
+    /// copy or sync by then.
     ///
     /// # Errors
-    /// The file cannot be opened, or a migration fails.
+    /// The file cannot be opened, a migration fails, or the checkpoint thread cannot start.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
-        Self::init(conn)
+        let mut store = Self::init(conn)?;
+        store.checkpointer = Some(checkpoint::Checkpointer::start(path)?);
+        Ok(store)
     }
 
     /// Like [`SqliteStore::open`], with group commit: up to `writes_per_commit` (≥ 1) writes
@@ -178,6 +190,7 @@ impl SqliteStore {
         let conn = self.lock();
         if !conn.is_autocommit() {
             commit_group(&conn)?;
+            self.committed_to_file();
         }
         group.pending.store(0, std::sync::atomic::Ordering::SeqCst);
         Ok(())
@@ -193,6 +206,11 @@ impl SqliteStore {
     /// checkpoint then could not finish, and is reported as `SQLITE_BUSY`).
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         self.flush()?;
+        // The checkpoint thread's round would make this one fail at once (`SQLITE_BUSY`).
+        let _hold = self
+            .checkpointer
+            .as_ref()
+            .map(checkpoint::Checkpointer::hold);
         let conn = self.lock();
         let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
         if busy != 0 {
@@ -230,6 +248,7 @@ impl SqliteStore {
         conn.execute_batch(awa::ROUTING_CHANGES)?;
         conn.execute_batch(&awa::out_of_step_changes())?;
         Ok(SqliteStore {
+            checkpointer: None,
             conn: Mutex::new(Conn {
                 sql: conn,
                 memo: memo::Memo::default(),
@@ -297,7 +316,17 @@ impl SqliteStore {
                 group.pending.store(0, std::sync::atomic::Ordering::SeqCst);
             }
         }
+        if conn.is_autocommit() {
+            self.committed_to_file();
+        }
         Ok(out)
+    }
+
+    /// After a commit: a file store's checkpoint thread has WAL frames to copy.
+    fn committed_to_file(&self) {
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.committed();
+        }
     }
 
     /// Runs read-only `f` in a transaction (a consistent snapshot): its own, or the open group's

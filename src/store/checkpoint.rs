@@ -1,0 +1,285 @@
+//! Checkpoints off the writer's thread: a file store's WAL is copied into the database file by a
+//! thread of its own, on a connection of its own, so that a write does not wait for the two
+//! fsyncs a checkpoint takes (SQLite's advice for busy writers: "run checkpoints in a separate
+//! thread", `wal_autocheckpoint` documentation).
+//!
+//! After each commit the writer wakes the thread ([`Checkpointer::committed`]: an uncontended
+//! mutex, and a futex wake only when the thread sleeps); the thread runs
+//! `PRAGMA wal_checkpoint(PASSIVE)`, which syncs the WAL, copies the committed frames and syncs
+//! the database file without blocking the writer, and sleeps again once no commit came in while
+//! it worked. Commits that arrive during a round wait for the next one, so rounds grow with the
+//! write rate instead of running once per commit.
+//!
+//! A PASSIVE checkpoint never rewinds the WAL: SQLite starts the log again from its beginning
+//! only when a write begins after every frame was copied, which a checkpoint running beside a
+//! busy writer rarely sees. The writer's own automatic checkpoint (`wal_autocheckpoint`, every
+//! [`super::WAL_AUTOCHECKPOINT_PAGES`] pages) stays on for that: it finds little left to copy
+//! and sync, and lets the next write rewind the log, so the WAL file stays within about that
+//! size. When this thread holds the checkpoint lock the writer's attempt returns at once and the
+//! next commit tries again.
+//!
+//! A failed round is logged (`tracing::warn`) and the next commit tries again; nothing is lost
+//! by it, since a checkpoint only copies what the WAL already holds.
+
+use std::path::Path;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::StoreError;
+
+/// The checkpointing thread of one file store and its connection; both end when it is dropped
+/// (whichever of the store's two connections closes last copies what is left of the WAL into
+/// the file and removes it).
+pub(super) struct Checkpointer {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct Shared {
+    signal: Mutex<Signal>,
+    /// Wakes the thread (new commits, or stop) and whoever waits for it to catch up.
+    wake: Condvar,
+}
+
+#[derive(Default)]
+struct Signal {
+    /// Commits signalled by the writer.
+    commits: u64,
+    /// Commits the thread had seen when its last round began.
+    seen: u64,
+    /// Rounds run (each one `wal_checkpoint(PASSIVE)`), failed ones included.
+    rounds: u64,
+    /// The thread waits on `wake`: no round is running.
+    idle: bool,
+    /// `wake` was notified since the thread last began to wait (no need to again).
+    woken: bool,
+    /// A [`Hold`] is taken: no round begins.
+    held: bool,
+    /// The round in progress, if any, is the last.
+    stop: bool,
+}
+
+/// While it lives, the checkpoint thread runs no round ([`Checkpointer::hold`]).
+pub(super) struct Hold<'a>(&'a Shared);
+
+impl Checkpointer {
+    /// Opens a second connection to the database file at `path` (already created, migrated and
+    /// in WAL mode by the store's own connection) and starts the thread.
+    ///
+    /// # Errors
+    /// The file cannot be opened again, or the OS refuses a thread (as a `SQLITE_CANTOPEN`
+    /// failure naming the cause).
+    pub(super) fn start(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // A checkpoint syncs the WAL before copying it and the database file after; `NORMAL`
+        // and `FULL` both do, `NORMAL` is the store's setting.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let shared = Arc::new(Shared::default());
+        let thread = std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn({
+                let shared = Arc::clone(&shared);
+                move || run(&conn, &shared)
+            })
+            .map_err(|e| {
+                rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                    Some(format!("cannot start the checkpoint thread: {e}")),
+                )
+            })?;
+        Ok(Checkpointer {
+            shared,
+            thread: Some(thread),
+        })
+    }
+
+    /// Tells the thread that the writer committed: wakes it if it sleeps.
+    pub(super) fn committed(&self) {
+        let mut signal = self.shared.lock();
+        signal.commits += 1;
+        if signal.idle && !signal.woken {
+            signal.woken = true;
+            drop(signal);
+            self.shared.wake.notify_all();
+        }
+    }
+
+    /// Waits for the round in progress, if any, to end, and keeps the thread from beginning
+    /// another until the [`Hold`] is dropped: for a checkpoint that must not meet this one
+    /// (SQLite answers `SQLITE_BUSY` at once, without waiting, to a second checkpointer).
+    pub(super) fn hold(&self) -> Hold<'_> {
+        let mut signal = self.shared.lock();
+        signal.held = true;
+        while !signal.idle {
+            signal = self
+                .shared
+                .wake
+                .wait(signal)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        Hold(&self.shared)
+    }
+
+    /// Waits until the thread has run a round that began after every commit signalled so far,
+    /// and returns how many rounds it has run. For tests: a store never waits for it.
+    ///
+    /// # Panics
+    /// The thread has not caught up within a minute (a lost wake-up, not a slow disk).
+    #[cfg(test)]
+    pub(super) fn caught_up(&self) -> u64 {
+        let signal = self.shared.lock();
+        let (signal, waited) = self
+            .shared
+            .wake
+            .wait_timeout_while(signal, std::time::Duration::from_secs(60), |s| {
+                !(s.idle && s.seen == s.commits)
+            })
+            .unwrap_or_else(PoisonError::into_inner);
+        assert!(!waited.timed_out(), "the checkpoint thread never caught up");
+        signal.rounds
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Signal> {
+        self.signal.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Drop for Hold<'_> {
+    fn drop(&mut self) {
+        self.0.lock().held = false;
+        self.0.wake.notify_all();
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.shared.lock().stop = true;
+        self.shared.wake.notify_all();
+        if let Some(thread) = self.thread.take() {
+            if thread.join().is_err() {
+                tracing::error!("the checkpoint thread panicked");
+            }
+        }
+    }
+}
+
+/// The thread: a round per wake-up with new commits, until stopped.
+fn run(conn: &Connection, shared: &Shared) {
+    loop {
+        {
+            let mut signal = shared.lock();
+            while (signal.seen == signal.commits || signal.held) && !signal.stop {
+                signal.idle = true;
+                signal.woken = false;
+                // Whoever waits for the thread to be idle (`hold`, `caught_up`) learns it.
+                shared.wake.notify_all();
+                signal = shared
+                    .wake
+                    .wait(signal)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            if signal.stop {
+                return;
+            }
+            signal.idle = false;
+            signal.seen = signal.commits;
+        }
+        let result = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+        });
+        match result {
+            Ok((log, copied)) => {
+                tracing::trace!(log, copied, "checkpoint round");
+            }
+            Err(e) => tracing::warn!(error = %e, "a background WAL checkpoint failed"),
+        }
+        shared.lock().rounds += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::tests::fresh_file;
+    use crate::store::SqliteStore;
+
+    #[test]
+    fn the_thread_copies_the_wal_while_the_writer_goes_on() {
+        let (dir, path) = fresh_file("checkpoint", "t.sqlite");
+        let store = SqliteStore::open(&path).unwrap();
+        let data_version = |store: &SqliteStore| -> i64 {
+            store
+                .lock()
+                .pragma_query_value(None, "data_version", |r| r.get(0))
+                .unwrap()
+        };
+        let before = data_version(&store);
+        for i in 0..200 {
+            store
+                .write(|tx| tx.set_property(&format!("test.checkpoint.{i}"), "x"))
+                .unwrap();
+        }
+        let rounds = store.checkpointer.as_ref().unwrap().caught_up();
+        assert!(rounds >= 1, "no checkpoint round ran");
+        // Every committed frame is in the database file: a checkpoint now has nothing to copy.
+        let (log, copied): (i64, i64) = store
+            .lock()
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(
+            log, copied,
+            "WAL frames left to copy after the thread caught up"
+        );
+        // A checkpoint is not a write: what the store's connection remembers stays valid.
+        assert_eq!(data_version(&store), before);
+        drop(store);
+        // The thread ended with the store and closed its connection: the last one to close
+        // copied the WAL into the file and removed it.
+        let wal = path.with_extension("sqlite-wal");
+        assert!(!wal.exists(), "the WAL was left behind: {}", wal.display());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn no_round_runs_while_held() {
+        let (dir, path) = fresh_file("checkpoint-hold", "t.sqlite");
+        let store = SqliteStore::open(&path).unwrap();
+        let checkpointer = store.checkpointer.as_ref().unwrap();
+        let before = checkpointer.caught_up();
+        let hold = checkpointer.hold();
+        for i in 0..20 {
+            store
+                .write(|tx| tx.set_property(&format!("test.hold.{i}"), "x"))
+                .unwrap();
+        }
+        // The store's own checkpoint can take the lock: the thread is not in a round.
+        let (busy, log, copied): (i64, i64, i64) = store
+            .lock()
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!((busy, log), (0, copied), "the checkpoint was not alone");
+        assert_eq!(
+            checkpointer.shared.lock().rounds,
+            before,
+            "a round ran while held"
+        );
+        drop(hold);
+        assert!(
+            checkpointer.caught_up() > before,
+            "no round after the hold ended"
+        );
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
