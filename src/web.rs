@@ -265,8 +265,8 @@ fn inbound_sms(params: &[(String, String)]) -> Result<InboundSms, Error> {
     let m = InboundMessage::from_params(params).map_err(|e| Error::BadWebhook(e.to_string()))?;
     Ok(InboundSms {
         sid: m.message_sid,
-        from: E164::parse(&m.from, None)?,
-        to: E164::parse(&m.to, None)?,
+        from: E164::parse_remembered(&m.from)?,
+        to: E164::parse_remembered(&m.to)?,
         body: m.body,
         media: m
             .media

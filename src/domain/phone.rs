@@ -77,6 +77,30 @@ impl E164 {
         check(input, default_region).map(|(e164, _)| e164)
     }
 
+    /// [`E164::parse`] of `input` with no default region, remembering the valid numbers per
+    /// thread (up to [`REMEMBERED_PER_THREAD`], then it starts afresh): for texts that come back
+    /// on every message, such as a webhook's `From` and `To` or a stored number read back, where
+    /// libphonenumber's check costs microseconds each time. The outcome depends on the text alone,
+    /// so a remembered number is the one `parse` gives; a refusal is not remembered (it is
+    /// checked again, and its error says why each time).
+    ///
+    /// # Errors
+    /// As [`E164::parse`].
+    pub fn parse_remembered(input: &str) -> Result<E164, PhoneError> {
+        REMEMBERED.with(|memo| {
+            if let Some(known) = memo.borrow().get(input) {
+                return Ok(known.clone());
+            }
+            let number = E164::parse(input, None)?;
+            let mut memo = memo.borrow_mut();
+            if memo.len() >= REMEMBERED_PER_THREAD {
+                memo.clear();
+            }
+            memo.insert(input.to_owned(), number.clone());
+            Ok(number)
+        })
+    }
+
     /// The number as text, `+` and digits.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -89,6 +113,16 @@ impl E164 {
             .ok()
             .and_then(|n| number_region(&n))
     }
+}
+
+/// How many valid numbers [`E164::parse_remembered`] keeps per thread before it starts afresh
+/// (about 6 MiB when full).
+pub const REMEMBERED_PER_THREAD: usize = 65_536;
+
+thread_local! {
+    /// The texts [`E164::parse_remembered`] found valid on this thread, with their number.
+    static REMEMBERED: std::cell::RefCell<std::collections::HashMap<String, E164>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// Parses and validates; on success the E.164 text and the number's region (`None` for
@@ -295,6 +329,31 @@ mod tests {
         let n = E164::parse("+14155552671", None).unwrap();
         assert_eq!(n.as_str(), "+14155552671");
         assert_eq!(n.region().unwrap().to_string(), "US");
+    }
+
+    #[test]
+    fn a_remembered_parse_answers_as_parse_does_the_first_time_and_after() {
+        for input in [
+            "+14155552671",
+            "+44 7400 123456",
+            "+1415",
+            "",
+            "(415) 555-2671",
+        ] {
+            for _ in 0..2 {
+                assert_eq!(
+                    E164::parse_remembered(input),
+                    E164::parse(input, None),
+                    "{input}"
+                );
+            }
+        }
+        // A refusal is not remembered: the memo holds only valid numbers, by their text.
+        REMEMBERED.with(|memo| {
+            let memo = memo.borrow();
+            assert!(memo.contains_key("+14155552671") && memo.contains_key("+44 7400 123456"));
+            assert!(!memo.contains_key("+1415") && !memo.contains_key(""));
+        });
     }
 
     #[test]

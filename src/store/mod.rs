@@ -519,33 +519,11 @@ pub(crate) fn ts_opt_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Dat
     parsed_opt(r, idx, "an RFC 3339 time", parse_ts)
 }
 
-/// How many distinct stored phone-number texts [`stored_e164`] remembers per thread before it
-/// starts afresh.
-const E164_MEMO_CAPACITY: usize = 65_536;
-
-thread_local! {
-    /// Stored phone-number texts already checked by [`stored_e164`], with the outcome.
-    static E164_MEMO: std::cell::RefCell<std::collections::HashMap<String, Option<E164>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
-}
-
-/// A stored phone number read back: `E164::parse(text, None)`, remembered per thread. The same
-/// few numbers are read on every message (the requester's, the provider numbers), and a check by
-/// libphonenumber costs microseconds; the outcome only depends on the text. `None` when the text
-/// is not a valid E.164 number.
+/// A stored phone number read back: [`E164::parse_remembered`] (the same few numbers are read
+/// on every message: the requester's, the provider numbers). `None` when the text is not a valid
+/// E.164 number.
 pub(crate) fn stored_e164(text: &str) -> Option<E164> {
-    E164_MEMO.with(|memo| {
-        if let Some(known) = memo.borrow().get(text) {
-            return known.clone();
-        }
-        let checked = E164::parse(text, None).ok();
-        let mut memo = memo.borrow_mut();
-        if memo.len() >= E164_MEMO_CAPACITY {
-            memo.clear();
-        }
-        memo.insert(text.to_owned(), checked.clone());
-        checked
-    })
+    E164::parse_remembered(text).ok()
 }
 
 /// Column `idx` as a nullable E.164 number.
