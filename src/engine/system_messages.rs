@@ -81,7 +81,8 @@ impl Engine {
     /// # Errors
     /// [`Error::Store`]; a provider refusal is recorded on the message.
     pub(super) async fn flush_system_sms(&self) -> Result<(), Error> {
-        if !self.store.read(|tx| tx.system_sms_waiting())? {
+        // After this engine's own write, whether it posted any is known without a transaction.
+        if self.store.system_sms_known_none() || !self.store.read(|tx| tx.system_sms_waiting())? {
             return Ok(());
         }
         let now = self.clock.now();

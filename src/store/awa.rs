@@ -907,13 +907,22 @@ mod tests {
              VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, 'sys_user',
                      '00000000000000000000000000000001', '2026-01-05T09:00:00.000Z')";
         store.write(|tx| tx.0.execute_batch(insert)).unwrap();
+        assert!(!store.system_sms_known_none(), "not looked at yet");
         assert!(!waiting(&store));
+        assert!(store.system_sms_known_none());
+        store
+            .write(|tx| tx.push_system_sms("i1", "pushed"))
+            .unwrap();
+        assert!(!store.system_sms_known_none(), "a push was committed");
+        store.write(|tx| tx.take_system_sms()).unwrap();
+        assert!(store.system_sms_known_none(), "the outbox was emptied");
         let pushed_then_failed = store.write(|tx| {
             tx.push_system_sms("i1", "hello")?;
             assert!(tx.system_sms_waiting()?);
             tx.0.execute_batch("INSERT INTO no_such_table VALUES (1)")
         });
         assert!(pushed_then_failed.is_err());
+        assert!(!store.system_sms_known_none(), "not known after a rollback");
         assert!(!waiting(&store), "the push rolled back");
         other
             .write(|tx| tx.push_system_sms("i1", "from elsewhere"))

@@ -322,6 +322,15 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// Whether this connection knows the system SMS outbox (`awa_sms_outbox`) to be empty, asked
+    /// without a transaction: `true` after it looked at the outbox or emptied it
+    /// (`Tx::take_system_sms`) and pushed nothing since; `false` after a push, a rolled-back
+    /// write, or when it never looked. What another connection pushed is not seen here until this
+    /// one's next transaction begins: each engine sends the system SMS its own writes posted.
+    pub fn system_sms_known_none(&self) -> bool {
+        self.lock().memo.system_sms_waiting().get() == Some(false)
+    }
+
     /// After a commit: a file store's checkpoint thread has WAL frames to copy.
     fn committed_to_file(&self) {
         if let Some(checkpointer) = &self.checkpointer {
