@@ -10,13 +10,15 @@
 //! it worked. Commits that arrive during a round wait for the next one, so rounds grow with the
 //! write rate instead of running once per commit.
 //!
-//! A PASSIVE checkpoint never rewinds the WAL: SQLite starts the log again from its beginning
+//! A checkpoint never rewinds the WAL itself: SQLite starts the log again from its beginning
 //! only when a write begins after every frame was copied, which a checkpoint running beside a
-//! busy writer rarely sees. The writer's own automatic checkpoint (`wal_autocheckpoint`, every
-//! [`super::WAL_AUTOCHECKPOINT_PAGES`] pages) stays on for that: it finds little left to copy
-//! and sync, and lets the next write rewind the log, so the WAL file stays within about that
-//! size. When this thread holds the checkpoint lock the writer's attempt returns at once and the
-//! next commit tries again.
+//! busy writer rarely sees (the writer's own automatic checkpoint would not help either: it
+//! finds the lock taken by this thread's round and gives up at once; the WAL grew to 40 MiB in a
+//! benchmark that way). So once a round leaves at least [`REWIND_PAGES`] frames in the WAL, the
+//! thread stops and hands over ([`Checkpointer::rewind_due`]): the writer, before its next
+//! write begins, copies the few frames committed since that round on its own connection, and
+//! that write rewinds the log; the thread then goes on ([`Checkpointer::rewound`]). The WAL
+//! file stays within about [`REWIND_PAGES`] pages plus a round's worth of commits.
 //!
 //! A failed round is logged (`tracing::warn`) and the next commit tries again; nothing is lost
 //! by it, since a checkpoint only copies what the WAL already holds.
@@ -28,6 +30,9 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, OpenFlags};
 
 use super::StoreError;
+
+/// WAL frames (pages) after which the writer is asked to rewind the log: 16 MiB at 4 KiB pages.
+pub(super) const REWIND_PAGES: i64 = 4_000;
 
 /// The checkpointing thread of one file store and its connection; both end when it is dropped
 /// (whichever of the store's two connections closes last copies what is left of the WAL into
@@ -58,6 +63,9 @@ struct Signal {
     woken: bool,
     /// A [`Hold`] is taken: no round begins.
     held: bool,
+    /// The last round left at least [`REWIND_PAGES`] frames: no round begins until the writer
+    /// has copied the rest and rewound ([`Checkpointer::rewound`]).
+    rewind: bool,
     /// The round in progress, if any, is the last.
     stop: bool,
 }
@@ -108,6 +116,19 @@ impl Checkpointer {
             drop(signal);
             self.shared.wake.notify_all();
         }
+    }
+
+    /// Whether the writer should copy the last frames itself before its next write begins, so
+    /// that the write rewinds the WAL (see the module docs). The thread runs no round until
+    /// [`Checkpointer::rewound`].
+    pub(super) fn rewind_due(&self) -> bool {
+        self.shared.lock().rewind
+    }
+
+    /// The writer has copied what was left (or tried, and failed): the thread goes on.
+    pub(super) fn rewound(&self) {
+        self.shared.lock().rewind = false;
+        self.shared.wake.notify_all();
     }
 
     /// Waits for the round in progress, if any, to end, and keeps the thread from beginning
@@ -176,7 +197,7 @@ fn run(conn: &Connection, shared: &Shared) {
     loop {
         {
             let mut signal = shared.lock();
-            while (signal.seen == signal.commits || signal.held) && !signal.stop {
+            while (signal.seen == signal.commits || signal.held || signal.rewind) && !signal.stop {
                 signal.idle = true;
                 signal.woken = false;
                 // Whoever waits for the thread to be idle (`hold`, `caught_up`) learns it.
@@ -195,18 +216,25 @@ fn run(conn: &Connection, shared: &Shared) {
         let result = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
             Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
         });
-        match result {
+        let rewind = match result {
             Ok((log, copied)) => {
                 tracing::trace!(log, copied, "checkpoint round");
+                log >= REWIND_PAGES
             }
-            Err(e) => tracing::warn!(error = %e, "a background WAL checkpoint failed"),
-        }
-        shared.lock().rounds += 1;
+            Err(e) => {
+                tracing::warn!(error = %e, "a background WAL checkpoint failed");
+                false
+            }
+        };
+        let mut signal = shared.lock();
+        signal.rounds += 1;
+        signal.rewind = rewind;
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::REWIND_PAGES;
     use crate::store::tests::fresh_file;
     use crate::store::SqliteStore;
 
@@ -246,6 +274,46 @@ mod tests {
         // copied the WAL into the file and removed it.
         let wal = path.with_extension("sqlite-wal");
         assert!(!wal.exists(), "the WAL was left behind: {}", wal.display());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_round_that_leaves_a_long_wal_hands_the_rewind_to_the_writers_next_write() {
+        let (dir, path) = fresh_file("checkpoint-rewind", "t.sqlite");
+        let store = SqliteStore::open(&path).unwrap();
+        let checkpointer = store.checkpointer.as_ref().unwrap();
+        let frames = |store: &SqliteStore| -> i64 {
+            store
+                .lock()
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))
+                .unwrap()
+        };
+        // One write of 20 MiB: about 5,000 frames, more than REWIND_PAGES.
+        let value = "x".repeat(20 << 20);
+        store
+            .write(|tx| tx.set_property("test.rewind", &value))
+            .unwrap();
+        let rounds = checkpointer.caught_up();
+        assert!(frames(&store) >= REWIND_PAGES);
+        assert!(
+            checkpointer.rewind_due(),
+            "the round left a long WAL and did not ask"
+        );
+        store
+            .write(|tx| tx.set_property("test.small", "1"))
+            .unwrap();
+        assert!(
+            !checkpointer.rewind_due(),
+            "the writer did not take the rewind"
+        );
+        // That write started the WAL afresh: it holds only its own few frames.
+        let after = frames(&store);
+        assert!(after < 10, "{after} frames in the WAL after the rewind");
+        assert!(
+            checkpointer.caught_up() > rounds,
+            "the thread did not go on"
+        );
+        drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

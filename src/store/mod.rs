@@ -18,8 +18,8 @@
 //!   the last look (a log on the auditing connection), sends in flight, timers with their settle
 //!   times, closed interactions.
 //! - File databases use WAL with `synchronous = NORMAL`; `checkpoint` copies the WAL into the
-//!   file on a thread of its own, so that writes do not wait for its fsyncs, and the writer
-//!   rewinds the WAL every 4,000 pages. Scenarios use a fresh in-memory database each. A batch run can group its writes' commits
+//!   file on a thread of its own, so that writes do not wait for its fsyncs, and has the writer
+//!   rewind the WAL every 4,000 pages. Scenarios use a fresh in-memory database each. A batch run can group its writes' commits
 //!   ([`SqliteStore::open_grouped`]). Statement journals live in memory (`temp_store`).
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
@@ -72,9 +72,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration14.sql"),
 ];
 
-/// WAL pages after which a commit checkpoints the WAL into the database file (SQLite's
-/// `wal_autocheckpoint`; its default is 1,000).
-pub const WAL_AUTOCHECKPOINT_PAGES: u32 = 4_000;
+/// WAL pages after which the writer's commit checkpoints the WAL into the database file itself
+/// (SQLite's `wal_autocheckpoint`; its default is 1,000): a safety net, should the checkpoint
+/// thread fall behind or fail. The thread asks for a rewind at 4,000 pages
+/// (`checkpoint::REWIND_PAGES`), so this one is not reached while it works.
+pub const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_000;
 
 /// The page cache of a group-commit store, KiB (SQLite's default is 2,000).
 const GROUP_CACHE_KIB: i64 = 65_536;
@@ -134,9 +136,9 @@ impl SqliteStore {
     /// A checkpoint syncs twice (the WAL, then the database file), and an fsync here takes about
     /// 2 ms per MiB written: run in the commit that crosses SQLite's threshold, it took a third of
     /// `convsms bench engine`'s wall time. The store's own thread runs them instead, after each
-    /// commit on a second connection (`checkpoint` module); the writer's automatic checkpoint
-    /// stays on every [`WAL_AUTOCHECKPOINT_PAGES`] pages to rewind the WAL, with little left to
-    /// copy or sync by then.
+    /// commit on a second connection (`checkpoint` module), and every 4,000 WAL pages has the
+    /// writer copy the last few frames so that its next write rewinds the WAL. The writer's own
+    /// automatic checkpoint stays on as a safety net at [`WAL_AUTOCHECKPOINT_PAGES`].
     ///
     /// # Errors
     /// The file cannot be opened, a migration fails, or the checkpoint thread cannot start.
@@ -292,6 +294,9 @@ impl SqliteStore {
         f: impl FnOnce(&Tx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         let conn = self.lock();
+        if conn.is_autocommit() {
+            self.rewind_wal(&conn);
+        }
         if self.group.is_some() && conn.is_autocommit() {
             conn.execute_batch("BEGIN IMMEDIATE")?;
             conn.memo.begin(&conn)?;
@@ -329,6 +334,28 @@ impl SqliteStore {
     /// one's next transaction begins: each engine sends the system SMS its own writes posted.
     pub fn system_sms_known_none(&self) -> bool {
         self.lock().memo.system_sms_waiting().get() == Some(false)
+    }
+
+    /// Before a write begins, when the checkpoint thread asks: copies the WAL frames committed
+    /// since its last round (a few, synced in milliseconds) so that the write starts the WAL
+    /// afresh. A failure is logged, not returned: the write does not depend on it, and the
+    /// thread's next round tries again.
+    fn rewind_wal(&self, conn: &Conn) {
+        let Some(checkpointer) = &self.checkpointer else {
+            return;
+        };
+        if !checkpointer.rewind_due() {
+            return;
+        }
+        let copied = conn
+            .prepare_cached("PRAGMA wal_checkpoint(PASSIVE)")
+            .and_then(|mut st| st.query_row([], |r| r.get::<_, i64>(0)));
+        match copied {
+            Ok(0) => {}
+            Ok(_) => tracing::warn!("the WAL could not be rewound: the checkpoint was busy"),
+            Err(e) => tracing::warn!(error = %e, "the WAL could not be rewound"),
+        }
+        checkpointer.rewound();
     }
 
     /// After a commit: a file store's checkpoint thread has WAL frames to copy.
