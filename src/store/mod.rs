@@ -19,8 +19,9 @@
 //!   times, closed interactions.
 //! - File databases use WAL with `synchronous = NORMAL`; `checkpoint` copies the WAL into the
 //!   file on a thread of its own, so that writes do not wait for its fsyncs, and has the writer
-//!   rewind the WAL every 4,000 pages. Scenarios use a fresh in-memory database each. A batch run can group its writes' commits
-//!   ([`SqliteStore::open_grouped`]). Statement journals live in memory (`temp_store`).
+//!   rewind the WAL every 4,000 pages. Scenarios use a fresh in-memory database each. A batch
+//!   run can group its writes' commits ([`SqliteStore::open_grouped`]). Statement journals live
+//!   in memory (`temp_store`).
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
 //! - Queries are prepared once per connection (rusqlite's statement cache, through `Tx`).
