@@ -23,13 +23,26 @@ use crate::domain::work_assignment::{
 /// entry (a pass reads no other interaction), or an interaction's deletion. Triggers are part of the
 /// write that fires them: a rollback takes its counts back. The table's second column,
 /// `out_of_step`, counts what could put a work item or an Ongoing entry out of step: the two
-/// interaction triggers here and those of [`out_of_step_changes`].
+/// interaction triggers here and those of [`out_of_step_changes`]. The third, `holding`, counts
+/// the writes of work items that hold an agent's slot, before or after ([`Tx::awa_items_holding_slots`]
+/// reads them again only after one).
 pub(crate) const ROUTING_CHANGES: &str = "
     CREATE TEMP TABLE awa_routing_changes (
         n INTEGER NOT NULL,
-        out_of_step INTEGER NOT NULL DEFAULT 0
+        out_of_step INTEGER NOT NULL DEFAULT 0,
+        holding INTEGER NOT NULL DEFAULT 0
     );
     INSERT INTO temp.awa_routing_changes (n) VALUES (0);
+    CREATE TEMP TRIGGER awa_holding_item_insert AFTER INSERT ON main.awa_work_item
+        WHEN NEW.active = 1 AND NEW.state IN ('offered', 'accepted')
+        BEGIN UPDATE awa_routing_changes SET holding = holding + 1; END;
+    CREATE TEMP TRIGGER awa_holding_item_update AFTER UPDATE ON main.awa_work_item
+        WHEN (OLD.active = 1 AND OLD.state IN ('offered', 'accepted'))
+            OR (NEW.active = 1 AND NEW.state IN ('offered', 'accepted'))
+        BEGIN UPDATE awa_routing_changes SET holding = holding + 1; END;
+    CREATE TEMP TRIGGER awa_holding_item_delete AFTER DELETE ON main.awa_work_item
+        WHEN OLD.active = 1 AND OLD.state IN ('offered', 'accepted')
+        BEGIN UPDATE awa_routing_changes SET holding = holding + 1; END;
     CREATE TEMP TRIGGER awa_routing_item_insert AFTER INSERT ON main.awa_work_item
         BEGIN UPDATE awa_routing_changes SET n = n + 1; END;
     CREATE TEMP TRIGGER awa_routing_item_update AFTER UPDATE ON main.awa_work_item
@@ -336,14 +349,28 @@ impl Tx<'_> {
     }
 
     /// The active work items that hold an agent's slot (Offered or Accepted), oldest first: the
-    /// order of [`Tx::awa_active_items`].
+    /// order of [`Tx::awa_active_items`]. Read from their own index (SQLite's planner, left to
+    /// choose, took the index of every active item and read each waiting one to drop it), and
+    /// then remembered until one is written (`temp.awa_routing_changes.holding`): a routing
+    /// pass runs for every conversation that opens, and reads them each time.
     pub fn awa_items_holding_slots(&self) -> Result<Vec<WorkItem>, StoreError> {
+        let writes: i64 = self.row("SELECT holding FROM temp.awa_routing_changes", [], |r| {
+            r.get(0)
+        })?;
+        if let Some((seen, items)) = &*self.1.holding().borrow() {
+            if *seen == writes {
+                return Ok(items.clone());
+            }
+        }
         let mut st = self.0.prepare_cached(&format!(
-            "SELECT {ITEM_COLS} FROM awa_work_item
+            "SELECT {ITEM_COLS} FROM awa_work_item INDEXED BY awa_work_item_holding
              WHERE active = 1 AND state IN ('offered', 'accepted') ORDER BY created_at, sys_id"
         ))?;
-        let rows = st.query_map([], item_from_row)?;
-        rows.collect()
+        let items = st
+            .query_map([], item_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        *self.1.holding().borrow_mut() = Some((writes, items.clone()));
+        Ok(items)
     }
 
     /// The active work items out of step with their interaction, oldest first (the order of
@@ -760,6 +787,80 @@ mod tests {
             !settled(t0),
             "rolled back: where routing was left is forgotten"
         );
+    }
+
+    /// The items holding slots are read again after every write of one that holds a slot, before
+    /// or after, and only then: a waiting item written leaves what was read as it was; a
+    /// rolled-back write, or another connection's commit, forgets it.
+    #[test]
+    fn the_items_holding_slots_are_read_again_after_each_write_of_one() {
+        let (dir, path) = super::super::tests::fresh_file("awa-holding", "h.sqlite");
+        let store = SqliteStore::open(&path).unwrap();
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 5, 9, 0, 0).unwrap();
+        let agent = "00000000000000000000000000000002";
+        store
+            .write(|tx| {
+                tx.0.execute_batch(
+                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         opened_for_table, opened_for, requester_phone, provider_phone, opened_at)
+                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, 'sys_user',
+                             '00000000000000000000000000000001', '+14155552671', '+14155550100',
+                             '2026-01-05T09:00:00.000Z'),
+                            ('i2', 'IMS0000002', 'messaging', 'sms', 'new', 1, 'sys_user',
+                             '00000000000000000000000000000001', '+14155552672', '+14155550100',
+                             '2026-01-05T09:00:00.000Z');",
+                )
+            })
+            .unwrap();
+        let mut offered = WorkItem::new("w1", "i1", DEFAULT_QUEUE_SYS_ID, t0);
+        offered.state = WorkItemState::Offered;
+        offered.agent = Some(agent.to_owned());
+        let waiting = WorkItem::new("w2", "i2", DEFAULT_QUEUE_SYS_ID, t0);
+        let holding = || store.read(|tx| tx.awa_items_holding_slots()).unwrap();
+        let save = |item: &WorkItem| store.write(|tx| tx.save_awa_item(item)).unwrap();
+
+        assert_eq!(holding(), []);
+        save(&offered);
+        assert_eq!(holding(), [offered.clone()], "an item offered");
+        save(&waiting);
+        assert_eq!(holding(), [offered.clone()], "a waiting item holds no slot");
+        let mut accepted = offered.clone();
+        accepted.state = WorkItemState::Accepted;
+        save(&accepted);
+        assert_eq!(holding(), [accepted.clone()], "an offer accepted");
+        let mut taken = waiting.clone();
+        taken.state = WorkItemState::Offered;
+        taken.agent = Some(agent.to_owned());
+        save(&taken);
+        assert_eq!(
+            holding(),
+            [accepted.clone(), taken.clone()],
+            "a waiting item offered"
+        );
+        save(&waiting);
+        assert_eq!(holding(), [accepted.clone()], "an offer back in the queue");
+
+        let failed = store.write(|tx| {
+            tx.save_awa_item(&taken)?;
+            assert_eq!(
+                tx.awa_items_holding_slots()?,
+                [accepted.clone(), taken.clone()]
+            );
+            tx.0.execute_batch("INSERT INTO no_such_table VALUES (1)")
+        });
+        assert!(failed.is_err());
+        assert_eq!(holding(), [accepted.clone()], "the offer was rolled back");
+
+        Connection::open(&path)
+            .unwrap()
+            .execute(
+                "UPDATE awa_work_item SET active = 0 WHERE sys_id = 'w1'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(holding(), [], "another connection completed the item");
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     /// A routing pass may skip its catch-up only while nothing is out of step: every write that

@@ -82,9 +82,10 @@ impl Checkpointer {
     /// The file cannot be opened again, or the OS refuses a thread (as a `SQLITE_CANTOPEN`
     /// failure naming the cause).
     pub(super) fn start(path: &Path) -> Result<Self, StoreError> {
-        let conn = Connection::open_with_flags(
+        let conn = Connection::open_with_flags_and_vfs(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            super::EXCLUSIVE_VFS,
         )?;
         // A checkpoint syncs the WAL before copying it and the database file after; `NORMAL`
         // and `FULL` both do, `NORMAL` is the store's setting.

@@ -41,7 +41,7 @@ use rusqlite::Connection;
 use super::StoreError;
 use crate::domain::messaging_actions::MessagingAction;
 use crate::domain::phone::E164;
-use crate::domain::work_assignment::{Agent, Queue};
+use crate::domain::work_assignment::{Agent, Queue, WorkItem};
 
 /// How many sys_ids one `UPDATE sys_number` reserves.
 pub(crate) const SYS_ID_BLOCK: i64 = 1_024;
@@ -91,6 +91,9 @@ pub(crate) struct Memo {
     caught_up: Cell<Option<i64>>,
     /// Whether `awa_sms_outbox` has rows (`None`: not known).
     system_sms_waiting: Cell<Option<bool>>,
+    /// The work items holding agents' slots as last read, with `temp.awa_routing_changes.holding`
+    /// then (`None`: not known).
+    holding: RefCell<Option<(i64, Vec<WorkItem>)>>,
     /// The rowids of the `sys_cs_message` rows written since an auditor last looked, as the
     /// connection's update hook saw them (`None`: no auditor started the log,
     /// `Tx::audit_log_message_changes`). Kept through rollbacks: an auditor reads the rows as
@@ -155,6 +158,11 @@ impl Memo {
         &self.message_changes
     }
 
+    /// The work items holding slots as last read, and the count of their writes then, if known.
+    pub(crate) fn holding(&self) -> &RefCell<Option<(i64, Vec<WorkItem>)>> {
+        &self.holding
+    }
+
     /// Whether system SMS wait in the outbox, if known.
     pub(crate) fn system_sms_waiting(&self) -> &Cell<Option<bool>> {
         &self.system_sms_waiting
@@ -181,7 +189,7 @@ impl Memo {
     }
 
     /// What followed `mark` was rolled back: the id block as it was; the configuration, the
-    /// outbox, where routing was left and the last catch-up forgotten (the triggers' count went back with the
+    /// outbox, the items holding slots, where routing was left and the last catch-up forgotten (the triggers' count went back with the
     /// rollback, so it may come round to a remembered count over different rows).
     pub(crate) fn rollback(&self, mark: IdBlock) {
         self.ids.set(mark);
@@ -189,6 +197,7 @@ impl Memo {
         self.routed.set(None);
         self.caught_up.set(None);
         self.system_sms_waiting.set(None);
+        *self.holding.borrow_mut() = None;
     }
 
     /// Forgets everything (a commit failed, or another connection wrote): ids are reserved
@@ -199,6 +208,7 @@ impl Memo {
         self.routed.set(None);
         self.caught_up.set(None);
         self.system_sms_waiting.set(None);
+        *self.holding.borrow_mut() = None;
         if let Some(log) = &*self.message_changes.borrow() {
             log.lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
