@@ -711,6 +711,17 @@ mod tests {
         assert_eq!(back, item);
     }
 
+    /// Two open SMS interactions, `i1` and `i2`, with no work item yet.
+    const TWO_INTERACTIONS: &str = "
+        INSERT INTO interaction (sys_id, number, type, channel, state, active, opened_for_table,
+            opened_for, requester_phone, provider_phone, opened_at)
+        VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, 'sys_user',
+                '00000000000000000000000000000001', '+14155552671', '+14155550100',
+                '2026-01-05T09:00:00.000Z'),
+               ('i2', 'IMS0000002', 'messaging', 'sms', 'new', 1, 'sys_user',
+                '00000000000000000000000000000001', '+14155552672', '+14155550100',
+                '2026-01-05T09:00:00.000Z');";
+
     /// A routing pass is skipped only while nothing it reads has changed and no offer it left is
     /// due: each table it reads counts, what it does not read does not, and a rolled-back write
     /// forgets where routing was left.
@@ -725,16 +736,7 @@ mod tests {
         item.offered_at = Some(t0);
         item.offer_expires_at = Some(t0 + chrono::TimeDelta::seconds(60));
         let exec = |sql: &str| store.write(|tx| tx.0.execute_batch(sql)).unwrap();
-        exec(
-            "INSERT INTO interaction (sys_id, number, type, channel, state, active,
-                 opened_for_table, opened_for, requester_phone, provider_phone, opened_at)
-             VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, 'sys_user',
-                     '00000000000000000000000000000001', '+14155552671', '+14155550100',
-                     '2026-01-05T09:00:00.000Z'),
-                    ('i2', 'IMS0000002', 'messaging', 'sms', 'new', 1, 'sys_user',
-                     '00000000000000000000000000000001', '+14155552672', '+14155550100',
-                     '2026-01-05T09:00:00.000Z');",
-        );
+        exec(TWO_INTERACTIONS);
         store.write(|tx| tx.save_awa_item(&item)).unwrap();
         let settled = |at| store.read(|tx| tx.awa_routing_settled(at)).unwrap();
         let routed = || {
@@ -799,18 +801,7 @@ mod tests {
         let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 5, 9, 0, 0).unwrap();
         let agent = "00000000000000000000000000000002";
         store
-            .write(|tx| {
-                tx.0.execute_batch(
-                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
-                         opened_for_table, opened_for, requester_phone, provider_phone, opened_at)
-                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, 'sys_user',
-                             '00000000000000000000000000000001', '+14155552671', '+14155550100',
-                             '2026-01-05T09:00:00.000Z'),
-                            ('i2', 'IMS0000002', 'messaging', 'sms', 'new', 1, 'sys_user',
-                             '00000000000000000000000000000001', '+14155552672', '+14155550100',
-                             '2026-01-05T09:00:00.000Z');",
-                )
-            })
+            .write(|tx| tx.0.execute_batch(TWO_INTERACTIONS))
             .unwrap();
         let mut offered = WorkItem::new("w1", "i1", DEFAULT_QUEUE_SYS_ID, t0);
         offered.state = WorkItemState::Offered;
