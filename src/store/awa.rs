@@ -24,8 +24,8 @@ use crate::domain::work_assignment::{
 /// write that fires them: a rollback takes its counts back. The table's second column,
 /// `out_of_step`, counts what could put a work item or an Ongoing entry out of step: the two
 /// interaction triggers here and those of [`out_of_step_changes`]. The third, `holding`, counts
-/// the writes of work items that hold an agent's slot, before or after ([`Tx::awa_items_holding_slots`]
-/// reads them again only after one).
+/// the writes of work items that hold an agent's slot before or after the write
+/// ([`Tx::awa_items_holding_slots`] reads them again only after one).
 pub(crate) const ROUTING_CHANGES: &str = "
     CREATE TEMP TABLE awa_routing_changes (
         n INTEGER NOT NULL,

@@ -189,8 +189,9 @@ impl Memo {
     }
 
     /// What followed `mark` was rolled back: the id block as it was; the configuration, the
-    /// outbox, the items holding slots, where routing was left and the last catch-up forgotten (the triggers' count went back with the
-    /// rollback, so it may come round to a remembered count over different rows).
+    /// outbox, the items holding slots, where routing was left and the last catch-up forgotten
+    /// (the triggers' counts went back with the rollback, so they may come round to a remembered
+    /// count over different rows).
     pub(crate) fn rollback(&self, mark: IdBlock) {
         self.ids.set(mark);
         *self.config.borrow_mut() = Config::default();

@@ -117,8 +117,11 @@ impl std::ops::Deref for Conn {
     }
 }
 
-/// The SQLite VFS file stores open with: the default Unix one, holding the file with one
-/// exclusive lock while it is open (see [`SqliteStore::open`]).
+/// The SQLite VFS that file stores open with: SQLite's Unix VFS in its exclusive variant, which
+/// takes one exclusive POSIX lock on the database file at the first access and keeps it until
+/// the last connection of the process closes, with the WAL index in heap memory (no `-shm`
+/// file). Another process that opens the file meanwhile fails with `SQLITE_BUSY` ("database is
+/// locked"). See [`SqliteStore::open`].
 pub const EXCLUSIVE_VFS: &str = "unix-excl";
 
 /// Group commit: [`SqliteStore::write`]s run as savepoints inside one long SQLite transaction,
