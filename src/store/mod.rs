@@ -47,6 +47,7 @@ mod memo;
 mod people;
 mod serve;
 mod transcript;
+mod vfs;
 
 pub use audit::{AuditRow, FirstResponse, TimerAudit};
 pub use serve::{AgentRow, EngineEvent, JournalEntry, OfferRow, TableRecord, WireEvent};
@@ -117,12 +118,13 @@ impl std::ops::Deref for Conn {
     }
 }
 
-/// The SQLite VFS that file stores open with: SQLite's Unix VFS in its exclusive variant, which
-/// takes one exclusive POSIX lock on the database file at the first access and keeps it until
-/// the last connection of the process closes, with the WAL index in heap memory (no `-shm`
-/// file). Another process that opens the file meanwhile fails with `SQLITE_BUSY` ("database is
-/// locked"). See [`SqliteStore::open`].
-pub const EXCLUSIVE_VFS: &str = "unix-excl";
+/// The SQLite VFS that file stores open with (registered at the first open): SQLite's Unix VFS
+/// in its exclusive variant (`unix-excl`), which takes one exclusive POSIX lock on the database
+/// file at the first access and keeps it until the last connection of the process closes, with
+/// the WAL index in heap memory (no `-shm` file), and with the WAL's writes gathered into one
+/// write per transaction (module `vfs`). Another process that opens the file meanwhile fails
+/// with `SQLITE_BUSY` ("database is locked"). See [`SqliteStore::open`].
+pub const EXCLUSIVE_VFS: &str = vfs::VFS_NAME;
 
 /// Group commit: [`SqliteStore::write`]s run as savepoints inside one long SQLite transaction,
 /// committed every `every` writes, at [`SqliteStore::flush`] and when the store is dropped.
@@ -159,6 +161,12 @@ impl SqliteStore {
     /// The file cannot be opened, a migration fails, or the checkpoint thread cannot start.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
+        vfs::register().map_err(|rc| {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rc),
+                Some(format!("cannot register the SQLite VFS {EXCLUSIVE_VFS}")),
+            )
+        })?;
         let conn = Connection::open_with_flags_and_vfs(path, OpenFlags::default(), EXCLUSIVE_VFS)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
