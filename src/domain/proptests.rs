@@ -334,6 +334,15 @@ impl World {
 
     /// `Engine::awa_pass`: [`awa::step`] at now, then the routing checks.
     fn pass(&mut self) -> Result<Step, TestCaseError> {
+        // What `Engine::awa_pass` asks before it reads the waiting items: the same answer as
+        // expiring a copy of the items and asking `any_free_slot`.
+        let mut expired = self.items.clone();
+        awa::expire(&mut expired, self.now);
+        prop_assert_eq!(
+            awa::any_free_slot_at(&self.agents, &self.items, self.now),
+            awa::any_free_slot(&self.agents, &expired)
+        );
+        let before = self.items.clone();
         let step = awa::step(
             &self.queues,
             &self.agents,
@@ -341,6 +350,11 @@ impl World {
             self.now,
             DEFAULT_OFFER_TIMEOUT_SECS,
         );
+        // The items the engine writes back are exactly the ones the pass changed.
+        let differ: Vec<usize> = (0..before.len())
+            .filter(|&i| before[i] != self.items[i])
+            .collect();
+        prop_assert_eq!(&step.changed, &differ);
         self.check_pass(&step)?;
         // What lets `Engine::awa_pass` skip a pass when nothing it reads changed: the items a
         // pass leaves are a fixed point of `step` until the earliest offer it left expires.

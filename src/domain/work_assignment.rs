@@ -337,6 +337,32 @@ pub fn load(agent: &str, items: &[WorkItem]) -> u32 {
     items.iter().filter(|i| i.holds_slot_of(agent)).count() as u32
 }
 
+/// [`load`] of every agent who holds a slot, by agent sys_id, in one reading of `items`; the
+/// offers due at `now` (if given) left out, as [`expire`] would free them.
+fn loads(items: &[WorkItem], now: Option<DateTime<Utc>>) -> HashMap<&str, u32> {
+    let mut loads = HashMap::new();
+    for item in items {
+        if !(item.active && matches!(item.state, WorkItemState::Offered | WorkItemState::Accepted))
+        {
+            continue;
+        }
+        if now.is_some_and(|now| offer_due(item, now)) {
+            continue;
+        }
+        if let Some(agent) = item.agent.as_deref() {
+            *loads.entry(agent).or_insert(0) += 1;
+        }
+    }
+    loads
+}
+
+/// Whether [`expire`] at `now` sends `item` back to its queue.
+fn offer_due(item: &WorkItem, now: DateTime<Utc>) -> bool {
+    item.active
+        && item.state == WorkItemState::Offered
+        && item.offer_expires_at.is_some_and(|at| at <= now)
+}
+
 /// How many more items `agent` may be offered now (zero when at or over capacity).
 pub fn free_capacity(agent: &Agent, items: &[WorkItem]) -> u32 {
     agent
@@ -348,9 +374,21 @@ pub fn free_capacity(agent: &Agent, items: &[WorkItem]) -> u32 {
 /// whatever items wait: a routing pass then needs only the items that hold slots (active, Offered
 /// or Accepted), after [`expire`], and not the whole queue.
 pub fn any_free_slot(agents: &[Agent], items: &[WorkItem]) -> bool {
-    agents
-        .iter()
-        .any(|a| a.presence == Presence::Available && free_capacity(a, items) > 0)
+    free_slot_among(agents, &loads(items, None))
+}
+
+/// [`any_free_slot`] among `items` as [`expire`] at `now` would leave them (the offers due at
+/// `now` freed), without changing them: what a routing pass needs to know before it reads the
+/// waiting items.
+pub fn any_free_slot_at(agents: &[Agent], items: &[WorkItem], now: DateTime<Utc>) -> bool {
+    free_slot_among(agents, &loads(items, Some(now)))
+}
+
+fn free_slot_among(agents: &[Agent], loads: &HashMap<&str, u32>) -> bool {
+    agents.iter().any(|a| {
+        a.presence == Presence::Available
+            && a.sms_capacity > loads.get(a.sys_id.as_str()).copied().unwrap_or(0)
+    })
 }
 
 /// Decides the offers to make at `now` (ROUTE-1, ROUTE-2): see the module docs for the rules.
@@ -370,10 +408,14 @@ pub fn route(
     let expires_at = now
         .checked_add_signed(timeout)
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let load = loads(items, None);
     let mut free: HashMap<&str, u32> = agents
         .iter()
         .filter(|a| a.presence == Presence::Available)
-        .map(|a| (a.sys_id.as_str(), free_capacity(a, items)))
+        .map(|a| {
+            let held = load.get(a.sys_id.as_str()).copied().unwrap_or(0);
+            (a.sys_id.as_str(), a.sms_capacity.saturating_sub(held))
+        })
         .collect();
     let mut waiting: Vec<&WorkItem> = items
         .iter()
@@ -500,8 +542,7 @@ pub struct Timeout {
 pub fn expire(items: &mut [WorkItem], now: DateTime<Utc>) -> Vec<Timeout> {
     let mut timed_out = Vec::new();
     for item in items.iter_mut() {
-        let due = item.offer_expires_at.is_some_and(|at| at <= now);
-        if item.active && item.state == WorkItemState::Offered && due {
+        if offer_due(item, now) {
             let agent = item.agent.clone();
             let again = agent
                 .as_ref()
@@ -585,6 +626,9 @@ pub struct Step {
     pub timed_out: Vec<Timeout>,
     /// Offers made (already applied to the items).
     pub offers: Vec<Offer>,
+    /// The positions in `items` of the items the pass changed (timed out, offered, or both),
+    /// ascending, each once: the ones to write back.
+    pub changed: Vec<usize>,
 }
 
 /// One routing pass at `now`: [`expire`], then [`route`], then [`Offer::apply`] each offer.
@@ -595,14 +639,24 @@ pub fn step(
     now: DateTime<Utc>,
     offer_timeout_secs: i64,
 ) -> Step {
+    let mut changed: Vec<usize> = (0..items.len())
+        .filter(|&i| offer_due(&items[i], now))
+        .collect();
     let timed_out = expire(items, now);
     let offers = route(queues, agents, items, now, offer_timeout_secs);
     for offer in &offers {
-        if let Some(item) = items.iter_mut().find(|i| i.sys_id == offer.item) {
-            offer.apply(item);
+        if let Some(i) = items.iter().position(|i| i.sys_id == offer.item) {
+            offer.apply(&mut items[i]);
+            changed.push(i);
         }
     }
-    Step { timed_out, offers }
+    changed.sort_unstable();
+    changed.dedup();
+    Step {
+        timed_out,
+        offers,
+        changed,
+    }
 }
 
 /// Whether a waiting item can never be offered as things stand: its queue is gone, or every member

@@ -586,17 +586,13 @@ impl Engine {
                  out of step"
             );
         }
-        let holding = tx.awa_items_holding_slots()?;
-        let mut after_timeouts = holding.clone();
-        awa::expire(&mut after_timeouts, now);
-        let mut items = holding;
-        if awa::any_free_slot(&agents, &after_timeouts) {
+        let mut items = tx.awa_items_holding_slots()?;
+        if awa::any_free_slot_at(&agents, &items, now) {
             // Every active item, in the order of `Tx::awa_active_items`, without reading the
             // holding ones twice.
             items.extend(tx.awa_waiting_items()?);
             items.sort_by(|a, b| (a.created_at, &a.sys_id).cmp(&(b.created_at, &b.sys_id)));
         }
-        let before = items.clone();
         let step = awa::step(
             &queues,
             &agents,
@@ -604,10 +600,8 @@ impl Engine {
             now,
             DEFAULT_OFFER_TIMEOUT_SECS,
         );
-        for (item, old) in items.iter().zip(&before) {
-            if item != old {
-                tx.save_awa_item(item)?;
-            }
+        for &i in &step.changed {
+            tx.save_awa_item(&items[i])?;
         }
         for timeout in step.timed_out.iter().filter(|t| !t.again) {
             let Some(item) = items.iter().find(|o| o.sys_id == timeout.item) else {
