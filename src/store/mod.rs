@@ -19,7 +19,9 @@
 //!   times, closed interactions.
 //! - File databases use WAL with `synchronous = NORMAL`; `checkpoint` copies the WAL into the
 //!   file on a thread of its own, so that writes do not wait for its fsyncs, and has the writer
-//!   rewind the WAL every 4,000 pages. Scenarios use a fresh in-memory database each. A batch
+//!   rewind the WAL every 4,000 pages; `vfs` is the VFS file stores open with (`unix-excl`, with
+//!   a transaction's WAL writes handed to the file in one write). Scenarios use a fresh
+//!   in-memory database each. A batch
 //!   run can group its writes' commits ([`SqliteStore::open_grouped`]). Statement journals live
 //!   in memory (`temp_store`).
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
@@ -155,7 +157,9 @@ impl SqliteStore {
     /// locked`, and reads it once the store is dropped (connections of this process share it).
     /// In exchange the WAL index lives in this process's memory, not in a `-shm` file, and
     /// SQLite takes its locks there instead of with two `fcntl` calls per transaction (12 per
-    /// message of `convsms bench engine`, 5.5% of its thread).
+    /// message of `convsms bench engine`, 5.5% of its thread). The WAL's frames of a transaction
+    /// reach the file in one `pwrite` instead of two per page (module `vfs`), before the commit
+    /// returns.
     ///
     /// # Errors
     /// The file cannot be opened, a migration fails, or the checkpoint thread cannot start.

@@ -42,7 +42,7 @@ const VFS_NAME_C: &CStr = c"convsms-excl";
 /// The VFS underneath, SQLite's Unix VFS in its exclusive variant.
 const BASE_VFS: &CStr = c"unix-excl";
 
-/// The most a WAL file's buffer holds before it is written out: 64 KiB (16 frames of 4 KiB
+/// The most a WAL file's buffer holds before it is written out: 64 KiB (15 frames of 4 KiB
 /// pages; the Unix VFS writes at most 128 KiB - 1 bytes per call).
 pub(crate) const BUFFER_BYTES: usize = 64 << 10;
 
