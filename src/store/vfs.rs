@@ -17,14 +17,19 @@
 //! - before anything that looks at the file or depends on its contents: a read (SQLite reading
 //!   back a page it spilled, a checkpoint on the writer's connection), `xSync`, `xTruncate`,
 //!   `xFileSize`, a file control, closing; and before a write that does not continue the
-//!   buffer (a frame written again, the WAL header when the log starts over);
+//!   buffer (the WAL header when the log starts over, which begins a new buffer);
+//! - a write that goes back over the log (a frame written again in place: a page changed twice
+//!   in one transaction, the frame checksums rewritten after pages spilled) flushes the buffer
+//!   and goes to the file at once, so that its error is SQLite's to handle;
 //! - when it reaches [`BUFFER_BYTES`] (a transaction that large writes in slices of it);
 //! - as a backstop, when the connection publishes a commit in the WAL index
 //!   (`xShmBarrier` on its database file, which SQLite calls before another connection,
 //!   such as the checkpoint thread's, can see the new frames). That flush cannot report an
 //!   error (the barrier returns nothing): it is kept and returned by the WAL's next operation.
 //!   In `synchronous = NORMAL`, the store's setting, the commit frame has already flushed
-//!   everything by then.
+//!   everything by then (tests count the barrier's flushes: none). SQLite calls no barrier
+//!   when the WAL index is in heap memory (`PRAGMA locking_mode = EXCLUSIVE`), which the store
+//!   does not set.
 //!
 //! A commit therefore returns only once all its frames are in the file: a crash of the process
 //! loses nothing committed (test: a copy of the files taken right after a commit holds it).
@@ -139,6 +144,9 @@ struct WalBuffer {
     offset: i64,
     /// The last write was a commit frame's header: the next one (its page) ends the commit.
     commit_header: bool,
+    /// Where the log written so far ends (buffered or not), since its header was last written:
+    /// a write that starts before it rewrites a frame, and is not buffered.
+    end: i64,
     /// For [`FCNTL_WAL_COUNTS`].
     counts: WalCounts,
     /// A flush that failed where it could not be reported (`xShmBarrier`): returned by the
@@ -214,8 +222,15 @@ unsafe extern "C" fn x_open(
         return ffi::SQLITE_ERROR;
     };
     let rc = open(base, name, real, flags, out_flags);
-    if rc != ffi::SQLITE_OK || (*real).pMethods.is_null() {
-        // SQLite calls no method of a file whose open failed (pMethods stays null).
+    let methods = (*real).pMethods;
+    if rc != ffi::SQLITE_OK || methods.is_null() || (*methods).iVersion < 3 {
+        // SQLite calls no method of a file whose open failed (pMethods stays null). The
+        // methods of ours call the base file's up to version 3 (shared memory, fetch).
+        if !methods.is_null() {
+            if let Some(close) = (*methods).xClose {
+                close(real);
+            }
+        }
         return if rc == ffi::SQLITE_OK {
             ffi::SQLITE_CANTOPEN
         } else {
@@ -227,6 +242,7 @@ unsafe extern "C" fn x_open(
             bytes: Vec::new(),
             offset: 0,
             commit_header: false,
+            end: 0,
             counts: WalCounts::default(),
             deferred_error: ffi::SQLITE_OK,
         }));
@@ -261,7 +277,9 @@ unsafe fn flush(f: *mut File) -> c_int {
         wal.bytes.len() as c_int,
         wal.offset
     );
-    wal.bytes.clear();
+    if rc == ffi::SQLITE_OK {
+        wal.bytes.clear();
+    }
     rc
 }
 
@@ -308,18 +326,23 @@ unsafe extern "C" fn x_write(
         return ffi::SQLITE_IOERR_WRITE;
     };
     let data = std::slice::from_raw_parts(buf.cast::<u8>(), len);
+    // The WAL header (offset 0) starts the log again: what follows it is appended anew.
+    if offset == 0 {
+        wal.end = 0;
+    }
+    let appends = if wal.bytes.is_empty() {
+        offset >= wal.end
+    } else {
+        wal.offset + wal.bytes.len() as i64 == offset
+    };
     // A frame header (the only 24-byte write SQLite makes to a WAL) whose bytes 4-7, the
     // database size after a commit, are not zero begins a commit frame; its page, the next
     // write, ends the transaction.
     let ends_commit = std::mem::replace(
         &mut wal.commit_header,
-        len == 24 && data[4..8] != [0, 0, 0, 0],
+        appends && len == 24 && data[4..8] != [0, 0, 0, 0],
     );
-    let continues = wal.offset + wal.bytes.len() as i64 == offset;
-    if wal.deferred_error != ffi::SQLITE_OK
-        || (!wal.bytes.is_empty() && !continues)
-        || wal.bytes.len() + len > BUFFER_BYTES
-    {
+    if wal.deferred_error != ffi::SQLITE_OK || !appends || wal.bytes.len() + len > BUFFER_BYTES {
         let rc = flush(f);
         if rc != ffi::SQLITE_OK {
             return rc;
@@ -328,7 +351,11 @@ unsafe extern "C" fn x_write(
     let Some(wal) = (*f).wal.as_deref_mut() else {
         return ffi::SQLITE_IOERR_WRITE;
     };
-    if len > BUFFER_BYTES {
+    wal.end = wal.end.max(offset + len as i64);
+    if !appends || len > BUFFER_BYTES {
+        // A frame written again in place (a page changed twice in one transaction, the
+        // checksums rewritten after a spill, `walRewriteChecksums`) goes to the file at once,
+        // so that its error, if any, is SQLite's to handle.
         wal.counts.write_calls += 1;
         return real!(f, xWrite, buf, amount, offset);
     }
@@ -710,12 +737,15 @@ mod tests {
         let conn = open(&path);
         // A page cache of 8 pages: a 3 MB transaction writes most of its pages to the WAL
         // before it commits (SQLite's cache spill), in slices larger than the buffer, and
-        // reads them back from there.
+        // reads them back from there; then it changes every row again, so that pages already
+        // in the WAL are written again in place, and the commit rewrites the checksums of the
+        // frames after the first one rewritten (`walRewriteChecksums`), commit frame included.
         conn.pragma_update(None, "cache_size", 8).unwrap();
         conn.execute_batch(
             "BEGIN;
              WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 3000)
-             INSERT INTO t(x) SELECT printf('%.1000c', 'x') || i FROM k;",
+             INSERT INTO t(x) SELECT printf('%.1000c', 'x') || i FROM k;
+             UPDATE t SET x = upper(x);",
         )
         .unwrap();
         let expected = 3_000_000
@@ -725,7 +755,12 @@ mod tests {
         assert_eq!(sum(&conn), expected, "inside the transaction");
         conn.execute_batch("COMMIT").unwrap();
         assert_eq!(sum(&conn), expected, "after the commit");
-        assert!(wal_counts(&conn).unwrap().write_calls > 1);
+        let counts = wal_counts(&conn).unwrap();
+        assert!(counts.write_calls > 1);
+        assert_eq!(
+            counts.barrier_flushes, 0,
+            "a commit left frames for the barrier to write"
+        );
         drop(conn);
         let again = open_existing(&path);
         assert_eq!(sum(&again), expected, "after closing and opening again");
