@@ -342,14 +342,10 @@ pub fn load(agent: &str, items: &[WorkItem]) -> u32 {
 fn loads(items: &[WorkItem], now: Option<DateTime<Utc>>) -> HashMap<&str, u32> {
     let mut loads = HashMap::new();
     for item in items {
-        if !(item.active && matches!(item.state, WorkItemState::Offered | WorkItemState::Accepted))
-        {
+        let Some(agent) = item.agent.as_deref() else {
             continue;
-        }
-        if now.is_some_and(|now| offer_due(item, now)) {
-            continue;
-        }
-        if let Some(agent) = item.agent.as_deref() {
+        };
+        if item.holds_slot_of(agent) && !now.is_some_and(|now| offer_due(item, now)) {
             *loads.entry(agent).or_insert(0) += 1;
         }
     }
