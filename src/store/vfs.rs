@@ -33,7 +33,7 @@
 //!
 //! A commit therefore returns only once all its frames are in the file: a crash of the process
 //! loses nothing committed (test: a copy of the files taken right after a commit holds it).
-//! Everything else (locks, the WAL index in heap memory, the database file itself) is
+//! Everything else (locks, the WAL index in the process's memory, the database file itself) is
 //! `unix-excl`'s, unchanged.
 
 use std::ffi::{c_char, c_int, c_void, CStr};
