@@ -19,7 +19,7 @@
 //!   times, closed interactions.
 //! - File databases use WAL with `synchronous = NORMAL`; `checkpoint` copies the WAL into the
 //!   file on a thread of its own, so that writes do not wait for its fsyncs, and has the writer
-//!   rewind the WAL every 4,000 pages; `vfs` is the VFS file stores open with (`unix-excl`, with
+//!   rewind the WAL every 16,000 pages; `vfs` is the VFS file stores open with (`unix-excl`, with
 //!   a transaction's WAL writes handed to the file in one write). Scenarios use a fresh
 //!   in-memory database each. A batch
 //!   run can group its writes' commits ([`SqliteStore::open_grouped`]). Statement journals live
@@ -78,9 +78,9 @@ const MIGRATIONS: &[&str] = &[
 
 /// WAL pages after which the writer's commit checkpoints the WAL into the database file itself
 /// (SQLite's `wal_autocheckpoint`; its default is 1,000): a safety net, should the checkpoint
-/// thread fall behind or fail. The thread asks for a rewind at 4,000 pages
+/// thread fall behind or fail. The thread asks for a rewind at 16,000 pages
 /// (`checkpoint::REWIND_PAGES`), so this one is not reached while it works.
-pub const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_000;
+pub const WAL_AUTOCHECKPOINT_PAGES: u32 = 64_000;
 
 /// The page cache of a group-commit store, KiB (SQLite's default is 2,000).
 const GROUP_CACHE_KIB: i64 = 65_536;
@@ -148,7 +148,7 @@ impl SqliteStore {
     /// A checkpoint syncs twice (the WAL, then the database file), and an fsync here takes about
     /// 2 ms per MiB written: run in the commit that crosses SQLite's threshold, it took a third of
     /// `convsms bench engine`'s wall time. The store's own thread runs them instead, after each
-    /// commit on a second connection (`checkpoint` module), and every 4,000 WAL pages has the
+    /// commit on a second connection (`checkpoint` module), and every 16,000 WAL pages has the
     /// writer copy the last few frames so that its next write rewinds the WAL. The writer's own
     /// automatic checkpoint stays on as a safety net at [`WAL_AUTOCHECKPOINT_PAGES`].
     ///
