@@ -134,7 +134,15 @@ pub(crate) fn out_of_step_changes() -> String {
     )
 }
 
-const ITEM_COLS: &str = "sys_id, interaction, queue, state, active, agent, offered_at, offer_expires_at, declined_by, created_at, timed_out_by";
+/// The columns `item_from_row` reads, as a literal for `concat!` (statements on the inbound path
+/// are `&'static str`, not built per call).
+macro_rules! item_cols {
+    () => {
+        "sys_id, interaction, queue, state, active, agent, offered_at, offer_expires_at, declined_by, created_at, timed_out_by"
+    };
+}
+
+const ITEM_COLS: &str = item_cols!();
 
 /// Comma-separated sys_ids (they contain no commas) as a list.
 fn id_list(text: &str) -> Vec<String> {
@@ -447,8 +455,10 @@ impl Tx<'_> {
     /// The latest work item of an interaction, whatever its state.
     pub fn awa_item_for(&self, interaction: &str) -> Result<Option<WorkItem>, StoreError> {
         self.row(
-            &format!(
-                "SELECT {ITEM_COLS} FROM awa_work_item WHERE interaction = ?1
+            concat!(
+                "SELECT ",
+                item_cols!(),
+                " FROM awa_work_item WHERE interaction = ?1
                      ORDER BY active DESC, created_at DESC, rowid DESC LIMIT 1"
             ),
             [interaction],

@@ -113,7 +113,7 @@ impl Tx<'_> {
         })
     }
 
-    pub(super) const INTERACTION_COLS: &'static str = "sys_id, number, type, state, active, assigned_to, opened_for_table, opened_for, channel_user_profile, requester_phone, provider_phone, va_node, opened_at, va_state";
+    pub(super) const INTERACTION_COLS: &'static str = interaction_cols!();
 
     /// The active SMS interaction of a (requester phone, provider number) pair.
     pub fn active_sms_interaction(
@@ -122,10 +122,11 @@ impl Tx<'_> {
         provider: &E164,
     ) -> Result<Option<Interaction>, StoreError> {
         self.row(
-                &format!(
-                    "SELECT {} FROM interaction WHERE requester_phone = ?1 AND provider_phone = ?2 AND active = 1 AND channel = 'sms'",
-                    Self::INTERACTION_COLS
-                ),
+                concat!(
+                "SELECT ",
+                interaction_cols!(),
+                " FROM interaction WHERE requester_phone = ?1 AND provider_phone = ?2 AND active = 1 AND channel = 'sms'"
+            ),
                 [requester.as_str(), provider.as_str()],
                 Self::interaction_from_row,
             )
@@ -138,9 +139,10 @@ impl Tx<'_> {
         number: &InteractionNumber,
     ) -> Result<Option<Interaction>, StoreError> {
         self.row(
-            &format!(
-                "SELECT {} FROM interaction WHERE number = ?1",
-                Self::INTERACTION_COLS
+            concat!(
+                "SELECT ",
+                interaction_cols!(),
+                " FROM interaction WHERE number = ?1"
             ),
             [number.as_str()],
             Self::interaction_from_row,

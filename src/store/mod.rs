@@ -40,6 +40,26 @@ use crate::domain::delivery::DeliveryStatus;
 use crate::domain::model::*;
 use crate::domain::phone::E164;
 
+/// The columns `Tx::interaction_from_row` reads, as a literal for `concat!`: statements on the
+/// inbound path are `&'static str`, not built with `format!` per call.
+macro_rules! interaction_cols {
+    () => {
+        "sys_id, number, type, state, active, assigned_to, opened_for_table, opened_for, channel_user_profile, requester_phone, provider_phone, va_node, opened_at, va_state"
+    };
+}
+
+/// `$before`, the requester table `$table` ([`PartyTable::as_str`]), then `$after`, as a
+/// `&'static str` (one literal per table, not built per call).
+macro_rules! per_table {
+    ($table:expr, $before:literal, $after:literal) => {
+        match $table {
+            PartyTable::SysUser => concat!($before, "sys_user", $after),
+            PartyTable::CsmConsumer => concat!($before, "csm_consumer", $after),
+            PartyTable::CustomerContact => concat!($before, "customer_contact", $after),
+        }
+    };
+}
+
 mod actions;
 mod audit;
 mod awa;
@@ -660,6 +680,17 @@ impl Tx<'_> {
 mod tests {
     use super::*;
     use rusqlite::OptionalExtension as _;
+
+    #[test]
+    fn per_table_spells_each_table_as_its_name() {
+        for table in [
+            PartyTable::SysUser,
+            PartyTable::CsmConsumer,
+            PartyTable::CustomerContact,
+        ] {
+            assert_eq!(per_table!(table, "<", ">"), format!("<{}>", table.as_str()));
+        }
+    }
 
     /// While a file store is open its process holds the file with an exclusive POSIX lock
     /// (`/proc/locks`), and there is no `-shm` file: the WAL index is in memory.

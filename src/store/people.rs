@@ -92,9 +92,10 @@ impl Tx<'_> {
     /// A record by table and sys_id.
     pub fn party(&self, table: PartyTable, sys_id: &str) -> Result<Option<Party>, StoreError> {
         self.row(
-            &format!(
-                "SELECT sys_id, name, mobile_phone, country FROM {} WHERE sys_id = ?1",
-                table.as_str()
+            per_table!(
+                table,
+                "SELECT sys_id, name, mobile_phone, country FROM ",
+                " WHERE sys_id = ?1"
             ),
             [sys_id],
             |r| Self::party_from_row(table, r),
@@ -139,9 +140,10 @@ impl Tx<'_> {
     pub fn customers_by_phone(&self, phone: &E164) -> Result<Vec<Party>, StoreError> {
         let mut out = vec![];
         for table in [PartyTable::CsmConsumer, PartyTable::CustomerContact] {
-            let mut st = self.0.prepare_cached(&format!(
-                "SELECT sys_id, name, mobile_phone, country FROM {} WHERE mobile_phone = ?1 ORDER BY sys_id",
-                table.as_str()
+            let mut st = self.0.prepare_cached(per_table!(
+                table,
+                "SELECT sys_id, name, mobile_phone, country FROM ",
+                " WHERE mobile_phone = ?1 ORDER BY sys_id"
             ))?;
             let rows = st.query_map([phone.as_str()], |r| Self::party_from_row(table, r))?;
             for row in rows {

@@ -138,9 +138,10 @@ impl Tx<'_> {
     /// The interaction sys_id → its row.
     pub fn interaction_by_sys_id(&self, sys_id: &str) -> Result<Option<Interaction>, StoreError> {
         self.row(
-            &format!(
-                "SELECT {} FROM interaction WHERE sys_id = ?1",
-                Self::INTERACTION_COLS
+            concat!(
+                "SELECT ",
+                interaction_cols!(),
+                " FROM interaction WHERE sys_id = ?1"
             ),
             [sys_id],
             Self::interaction_from_row,
