@@ -1987,19 +1987,51 @@ async fn wait_text(c: &fantoccini::Client, css: &str, text: &str) -> String {
     }
 }
 
+/// Clicks the element `css` matches. The page re-renders parts of itself as events arrive, so
+/// the element found can be replaced before the click reaches it (WebDriver's "stale element
+/// reference": the click did not happen); it is then found again and clicked, for up to 20 s.
 async fn click(c: &fantoccini::Client, css: &str) {
-    c.find(fantoccini::Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let clicked = c
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .click()
+            .await;
+        match clicked {
+            Ok(_) => return,
+            Err(e) if e.is_stale_element_reference() && std::time::Instant::now() < deadline => {
+                tokio::task::yield_now().await;
+            }
+            Err(e) => panic!("clicking {css}: {e}"),
+        }
+    }
 }
 
+/// Replaces the text of the field `css` matches with `text`, found again if the page replaced
+/// it meanwhile (as [`click`]).
 async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
-    let e = c.find(fantoccini::Locator::Css(css)).await.unwrap();
-    e.clear().await.unwrap();
-    e.send_keys(text).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let e = c
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"));
+        let typed = match e.clear().await {
+            Ok(()) => e.send_keys(text).await,
+            Err(err) => Err(err),
+        };
+        match typed {
+            Ok(()) => return,
+            Err(err)
+                if err.is_stale_element_reference() && std::time::Instant::now() < deadline =>
+            {
+                tokio::task::yield_now().await;
+            }
+            Err(err) => panic!("typing into {css}: {err}"),
+        }
+    }
 }
 
 #[test]
