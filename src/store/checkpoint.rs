@@ -37,7 +37,7 @@ use super::StoreError;
 /// Each rewind costs the writer three fsyncs (the frames since the thread's round, the database
 /// file, then the new WAL header: about 6 ms here, in the request's thread); at 4,000 pages they
 /// were 12% of `convsms bench engine`'s wall time, 60 rewinds per 20,000 messages. At 16,000
-/// they are a quarter as many (paired medians 1.07–1.09x), for a WAL file of up to 64 MiB under
+/// they are a quarter as many (paired medians 1.07–1.21x), for a WAL file of up to 64 MiB under
 /// a sustained load (a store with time between its writes rewinds whenever a round catches up,
 /// and stays small).
 pub(super) const REWIND_PAGES: i64 = 16_000;
