@@ -19,7 +19,7 @@ use crate::engine::core::Engine;
 use crate::engine::delivery::PendingSend;
 use crate::engine::system_messages::SmsTiming;
 use crate::error::Error;
-use crate::store::Tx;
+use crate::store::{InteractionFields, Tx};
 
 /// What [`Engine::run_due_actions`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -60,7 +60,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
         let all = tx.messaging_actions()?;
-        let record = tx.interaction_fields(&interaction.sys_id)?;
+        let record = tx.interaction_fields(&interaction.sys_id, read_by_filters(&all))?;
         let idle = idle_timeout(tx, interaction)?;
         let plan = actions::plan_closing(idle, &all, &record);
         let pending = tx.pending_timers(&interaction.sys_id)?;
@@ -91,7 +91,9 @@ impl Engine {
             let mut pending = vec![];
             let all = tx.messaging_actions()?;
             let due = tx.due_timers(now)?;
-            let records = tx.interactions_fields(due.iter().map(|t| t.interaction.as_str()))?;
+            let wanted = read_by_filters(&all);
+            let records =
+                tx.interactions_fields(due.iter().map(|t| t.interaction.as_str()), wanted)?;
             for firing in actions::fire_due(&due, &all, now, &records) {
                 let t = &firing.timer;
                 tx.set_timer_state(&t.interaction, &t.action, t.event, t.state, now)?;
@@ -112,7 +114,7 @@ impl Engine {
                 let Some(i) = tx.interaction_by_sys_id(&sys_id)? else {
                     continue;
                 };
-                let record = tx.interaction_fields(&i.sys_id)?;
+                let record = tx.interaction_fields(&i.sys_id, wanted)?;
                 let plan = actions::plan_closing(idle_timeout(tx, &i)?, &all, &record);
                 if plan.idle_close {
                     self.post_system_message(
@@ -199,6 +201,12 @@ impl Engine {
 }
 
 /// The idle timeout that applies to an interaction: only while the virtual agent handles it.
+/// The interaction fields the filters of `actions` read (what [`Tx::interaction_fields`] loads
+/// for them: the defaults read `state` alone).
+fn read_by_filters(actions: &[MessagingAction]) -> InteractionFields {
+    InteractionFields::read_by(actions.iter().filter_map(|a| a.filter.as_ref()))
+}
+
 fn idle_timeout(tx: &Tx<'_>, i: &Interaction) -> Result<Option<i64>, Error> {
     if i.handler != Handler::VirtualAgent {
         return Ok(None);

@@ -49,7 +49,7 @@ use crate::engine::core::Engine;
 use crate::engine::records::find_party;
 use crate::engine::system_messages::SmsTiming;
 use crate::error::{Error, WorkAssignmentRefusal};
-use crate::store::{Tx, DEFAULT_QUEUE_SYS_ID};
+use crate::store::{InteractionFields, Tx, DEFAULT_QUEUE_SYS_ID};
 
 /// An agent's capacity on the SMS service channel unless set otherwise.
 pub const DEFAULT_SMS_CAPACITY: u32 = 3;
@@ -455,7 +455,8 @@ impl Engine {
         }
         tx.assign(&i.sys_id, &Handler::Queue)?;
         let queues = tx.awa_queues()?;
-        let record = tx.interaction_fields(&i.sys_id)?;
+        let wanted = InteractionFields::read_by(queues.iter().filter_map(|q| q.condition.as_ref()));
+        let record = tx.interaction_fields(&i.sys_id, wanted)?;
         let queue = awa::queue_for(&queues, &record)
             .map_or_else(|| DEFAULT_QUEUE_SYS_ID.to_owned(), |q| q.sys_id.clone());
         let mut item = WorkItem::new(&tx.new_sys_id()?, &i.sys_id, &queue, now);

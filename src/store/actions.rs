@@ -239,54 +239,61 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// An interaction's fields as messaging-action filters read them (ACTION-4): `number`,
-    /// `type`, `channel`, `state`, `active` (`1`/`0`), `opened_for_table`, `requester_phone`,
-    /// `provider_phone`, `va_topic`, and `assigned_to` as the agent's user_name. A field whose
-    /// column is empty is left out; an unknown interaction gives an empty record.
-    pub fn interaction_fields(&self, interaction: &str) -> Result<Record, StoreError> {
-        const FIELDS: [&str; 10] = [
-            "number",
-            "type",
-            "channel",
-            "state",
-            "active",
-            "opened_for_table",
-            "requester_phone",
-            "provider_phone",
-            "va_topic",
-            "assigned_to",
-        ];
-        let row = self
-            .row(
-                "SELECT CAST(i.number AS TEXT), CAST(i.type AS TEXT), CAST(i.channel AS TEXT),
-                        CAST(i.state AS TEXT), CAST(i.active AS TEXT),
-                        CAST(i.opened_for_table AS TEXT), CAST(i.requester_phone AS TEXT),
-                        CAST(i.provider_phone AS TEXT), CAST(i.va_topic AS TEXT), u.user_name
-                 FROM interaction i LEFT JOIN sys_user u ON u.sys_id = i.assigned_to
-                 WHERE i.sys_id = ?1",
-                [interaction],
-                |r| {
-                    (0..FIELDS.len())
-                        .map(|c| r.get::<_, Option<String>>(c))
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                },
-            )
+    /// An interaction's fields as messaging-action filters and queue conditions read them
+    /// (ACTION-4, ROUTE-1), those of `wanted` only: `number`, `type`, `channel`, `state`,
+    /// `active` (`1`/`0`), `opened_for_table`, `requester_phone`, `provider_phone`, `va_topic`,
+    /// and `assigned_to` as the agent's user_name ([`InteractionFields::NAMES`]). A field whose
+    /// column is empty is left out; an unknown interaction gives an empty record, and so does an
+    /// empty `wanted`, without a query.
+    pub fn interaction_fields(
+        &self,
+        interaction: &str,
+        wanted: InteractionFields,
+    ) -> Result<Record, StoreError> {
+        if wanted.is_empty() {
+            return Ok(Record::new());
+        }
+        // The join with sys_user only when `assigned_to` is read.
+        let sql = if wanted.contains(InteractionFields::ASSIGNED_TO) {
+            "SELECT CAST(i.number AS TEXT), CAST(i.type AS TEXT), CAST(i.channel AS TEXT),
+                    CAST(i.state AS TEXT), CAST(i.active AS TEXT),
+                    CAST(i.opened_for_table AS TEXT), CAST(i.requester_phone AS TEXT),
+                    CAST(i.provider_phone AS TEXT), CAST(i.va_topic AS TEXT), u.user_name
+             FROM interaction i LEFT JOIN sys_user u ON u.sys_id = i.assigned_to
+             WHERE i.sys_id = ?1"
+        } else {
+            "SELECT CAST(i.number AS TEXT), CAST(i.type AS TEXT), CAST(i.channel AS TEXT),
+                    CAST(i.state AS TEXT), CAST(i.active AS TEXT),
+                    CAST(i.opened_for_table AS TEXT), CAST(i.requester_phone AS TEXT),
+                    CAST(i.provider_phone AS TEXT), CAST(i.va_topic AS TEXT), NULL
+             FROM interaction i WHERE i.sys_id = ?1"
+        };
+        let record = self
+            .row(sql, [interaction], |r| {
+                let mut record = Record::new();
+                for (c, name) in InteractionFields::NAMES.into_iter().enumerate() {
+                    if wanted.0 & (1 << c) == 0 {
+                        continue;
+                    }
+                    if let Some(v) = r.get::<_, Option<String>>(c)? {
+                        record.insert(name.to_owned(), v);
+                    }
+                }
+                Ok(record)
+            })
             .optional()?;
-        Ok(row
-            .into_iter()
-            .flat_map(|values| FIELDS.into_iter().zip(values))
-            .filter_map(|(f, v)| Some((f.to_owned(), v?)))
-            .collect())
+        Ok(record.unwrap_or_default())
     }
 
     /// The fields ([`Tx::interaction_fields`]) of each of these interactions.
     pub fn interactions_fields<'a>(
         &self,
         interactions: impl IntoIterator<Item = &'a str>,
+        wanted: InteractionFields,
     ) -> Result<Records, StoreError> {
         interactions
             .into_iter()
-            .map(|i| Ok((i.to_owned(), self.interaction_fields(i)?)))
+            .map(|i| Ok((i.to_owned(), self.interaction_fields(i, wanted)?)))
             .collect()
     }
 
@@ -317,6 +324,62 @@ impl Tx<'_> {
             |r| r.get(0),
         )?;
         rows.collect()
+    }
+}
+
+/// Which of an interaction's fields a reader of [`Tx::interaction_fields`] needs: a set of
+/// [`InteractionFields::NAMES`]. Filters name the fields they read ([`EncodedQuery::fields`]),
+/// and a record that holds only those gives every filter the answer the whole record gives (a
+/// field the record leaves out reads as empty, as an empty column does).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InteractionFields(u16);
+
+impl InteractionFields {
+    /// The fields, in the order of their bits (`1 << index`).
+    pub const NAMES: [&'static str; 10] = [
+        "number",
+        "type",
+        "channel",
+        "state",
+        "active",
+        "opened_for_table",
+        "requester_phone",
+        "provider_phone",
+        "va_topic",
+        "assigned_to",
+    ];
+
+    /// Every field.
+    pub const ALL: Self = Self((1 << Self::NAMES.len()) - 1);
+
+    /// `assigned_to`, the one field read through a join (with sys_user).
+    pub const ASSIGNED_TO: Self = Self(1 << 9);
+
+    /// The fields these names name; a name that is none of [`InteractionFields::NAMES`] (a
+    /// field the interaction does not have, such as `priority`) adds nothing, since it reads
+    /// as empty either way.
+    pub fn named<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        Self(names.into_iter().fold(0, |bits, name| {
+            bits | Self::NAMES
+                .iter()
+                .position(|n| *n == name)
+                .map_or(0, |i| 1 << i)
+        }))
+    }
+
+    /// The fields the filters of these queries read.
+    pub fn read_by<'a>(queries: impl IntoIterator<Item = &'a EncodedQuery>) -> Self {
+        Self::named(queries.into_iter().flat_map(EncodedQuery::fields))
+    }
+
+    /// No field.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether every field of `other` is in this set.
+    pub fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
     }
 }
 
@@ -372,5 +435,71 @@ mod tests {
             "its last message, not its first, counts"
         );
         assert_eq!(idle(t0 + min(60)), ["talked", "silent"]);
+    }
+
+    /// A record holds the fields asked for, and each filter reads the same on the record of
+    /// the fields it names as on the whole record (what lets the engine load only those).
+    #[test]
+    fn interaction_fields_hold_what_is_asked_and_filters_read_them_alike() {
+        use super::InteractionFields;
+        use crate::domain::encoded_query::EncodedQuery;
+
+        let store = SqliteStore::open_in_memory().unwrap();
+        store
+            .write(|tx| {
+                tx.0.execute_batch(
+                    "INSERT INTO sys_user (sys_id, user_name, name)
+                     VALUES ('a1', 'beth.anglin', 'Beth Anglin');
+                     INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         assigned_to, opened_for_table, opened_for, opened_at, requester_phone)
+                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'work_in_progress', 1, 'a1',
+                             'sys_user', 'a1', '2026-01-05T09:00:00.000Z', '+14155552671');",
+                )
+            })
+            .unwrap();
+        let read = |wanted| {
+            store
+                .read(|tx| tx.interaction_fields("i1", wanted))
+                .unwrap()
+        };
+        let all = read(InteractionFields::ALL);
+        assert_eq!(
+            all.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>(),
+            [
+                "active=1",
+                "assigned_to=beth.anglin",
+                "channel=sms",
+                "number=IMS0000001",
+                "opened_for_table=sys_user",
+                "requester_phone=+14155552671",
+                "state=work_in_progress",
+                "type=messaging",
+            ],
+            "every field with a value, and none without"
+        );
+        let state = read(InteractionFields::named(["state", "priority"]));
+        assert_eq!(state.len(), 1, "{state:?}");
+        assert_eq!(state["state"], "work_in_progress");
+        assert!(read(InteractionFields::default()).is_empty());
+        assert!(store
+            .read(|tx| tx.interaction_fields("nope", InteractionFields::ALL))
+            .unwrap()
+            .is_empty());
+        for q in [
+            "state=work_in_progress",
+            "assigned_to=beth.anglin^channel=sms",
+            "assigned_to!=abel.tuter",
+            "priorityISEMPTY",
+            "va_topicISNOTEMPTY^ORstate=new",
+            "state=new^NQactive=1^requester_phoneSTARTSWITH+1",
+            "provider_phoneISEMPTY^type=messaging",
+        ] {
+            let q = EncodedQuery::parse(q).unwrap();
+            let part = read(InteractionFields::read_by([&q]));
+            assert!(part.len() < all.len(), "{q}: {part:?}");
+            assert_eq!(q.eval(&part), q.eval(&all), "{q} on {part:?}");
+        }
     }
 }

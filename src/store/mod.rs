@@ -71,6 +71,7 @@ mod serve;
 mod transcript;
 mod vfs;
 
+pub use actions::InteractionFields;
 pub use audit::{AuditRow, FirstResponse, TimerAudit};
 pub use serve::{AgentRow, EngineEvent, JournalEntry, OfferRow, TableRecord, WireEvent};
 
