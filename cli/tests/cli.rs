@@ -1987,51 +1987,51 @@ async fn wait_text(c: &fantoccini::Client, css: &str, text: &str) -> String {
     }
 }
 
-/// Clicks the element `css` matches. The page re-renders parts of itself as events arrive, so
-/// the element found can be replaced before the click reaches it (WebDriver's "stale element
-/// reference": the click did not happen); it is then found again and clicked, for up to 20 s.
-async fn click(c: &fantoccini::Client, css: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let clicked = c
-            .find(fantoccini::Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css}: {e}"))
-            .click()
-            .await;
-        match clicked {
-            Ok(_) => return,
-            Err(e) if e.is_stale_element_reference() && std::time::Instant::now() < deadline => {
-                tokio::task::yield_now().await;
-            }
-            Err(e) => panic!("clicking {css}: {e}"),
-        }
-    }
-}
-
-/// Replaces the text of the field `css` matches with `text`, found again if the page replaced
-/// it meanwhile (as [`click`]).
-async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
+/// Finds the element `css` matches and does `act` on it (`what` names it in a failure). The
+/// page re-renders parts of itself as events arrive, so the element found can be replaced
+/// before `act` reaches it (WebDriver's "stale element reference": nothing happened); it is then
+/// found again and `act` runs again, for up to 20 s. Any other error fails at once.
+async fn on_element<F, Fut>(c: &fantoccini::Client, css: &str, what: &str, act: F)
+where
+    F: Fn(fantoccini::elements::Element) -> Fut,
+    Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+{
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let e = c
             .find(fantoccini::Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("no {css}: {e}"));
-        let typed = match e.clear().await {
-            Ok(()) => e.send_keys(text).await,
-            Err(err) => Err(err),
-        };
-        match typed {
+        match act(e).await {
             Ok(()) => return,
             Err(err)
                 if err.is_stale_element_reference() && std::time::Instant::now() < deadline =>
             {
                 tokio::task::yield_now().await;
             }
-            Err(err) => panic!("typing into {css}: {err}"),
+            Err(err) => panic!("{what} {css}: {err}"),
         }
     }
+}
+
+/// Clicks the element `css` matches ([`on_element`]).
+async fn click(c: &fantoccini::Client, css: &str) {
+    on_element(
+        c,
+        css,
+        "clicking",
+        |e| async move { e.click().await.map(drop) },
+    )
+    .await;
+}
+
+/// Replaces the text of the field `css` matches with `text` ([`on_element`]).
+async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
+    on_element(c, css, "typing into", |e| async move {
+        e.clear().await?;
+        e.send_keys(text).await
+    })
+    .await;
 }
 
 #[test]
