@@ -200,13 +200,13 @@ impl Engine {
     }
 }
 
-/// The idle timeout that applies to an interaction: only while the virtual agent handles it.
 /// The interaction fields the filters of `actions` read (what [`Tx::interaction_fields`] loads
 /// for them: the defaults read `state` alone).
 fn read_by_filters(actions: &[MessagingAction]) -> InteractionFields {
     InteractionFields::read_by(actions.iter().filter_map(|a| a.filter.as_ref()))
 }
 
+/// The idle timeout that applies to an interaction: only while the virtual agent handles it.
 fn idle_timeout(tx: &Tx<'_>, i: &Interaction) -> Result<Option<i64>, Error> {
     if i.handler != Handler::VirtualAgent {
         return Ok(None);
