@@ -253,20 +253,24 @@ impl Tx<'_> {
         if wanted.is_empty() {
             return Ok(Record::new());
         }
+        // The columns of `InteractionFields::NAMES`, in order but for the last: `assigned_to`.
+        macro_rules! cols {
+            () => {
+                "SELECT CAST(i.number AS TEXT), CAST(i.type AS TEXT), CAST(i.channel AS TEXT),
+                    CAST(i.state AS TEXT), CAST(i.active AS TEXT),
+                    CAST(i.opened_for_table AS TEXT), CAST(i.requester_phone AS TEXT),
+                    CAST(i.provider_phone AS TEXT), CAST(i.va_topic AS TEXT), "
+            };
+        }
         // The join with sys_user only when `assigned_to` is read.
         let sql = if wanted.contains(InteractionFields::ASSIGNED_TO) {
-            "SELECT CAST(i.number AS TEXT), CAST(i.type AS TEXT), CAST(i.channel AS TEXT),
-                    CAST(i.state AS TEXT), CAST(i.active AS TEXT),
-                    CAST(i.opened_for_table AS TEXT), CAST(i.requester_phone AS TEXT),
-                    CAST(i.provider_phone AS TEXT), CAST(i.va_topic AS TEXT), u.user_name
-             FROM interaction i LEFT JOIN sys_user u ON u.sys_id = i.assigned_to
-             WHERE i.sys_id = ?1"
+            concat!(
+                cols!(),
+                "u.user_name FROM interaction i LEFT JOIN sys_user u ON u.sys_id = i.assigned_to
+                 WHERE i.sys_id = ?1"
+            )
         } else {
-            "SELECT CAST(i.number AS TEXT), CAST(i.type AS TEXT), CAST(i.channel AS TEXT),
-                    CAST(i.state AS TEXT), CAST(i.active AS TEXT),
-                    CAST(i.opened_for_table AS TEXT), CAST(i.requester_phone AS TEXT),
-                    CAST(i.provider_phone AS TEXT), CAST(i.va_topic AS TEXT), NULL
-             FROM interaction i WHERE i.sys_id = ?1"
+            concat!(cols!(), "NULL FROM interaction i WHERE i.sys_id = ?1")
         };
         let record = self
             .row(sql, [interaction], |r| {
@@ -352,8 +356,9 @@ impl InteractionFields {
     /// Every field.
     pub const ALL: Self = Self((1 << Self::NAMES.len()) - 1);
 
-    /// `assigned_to`, the one field read through a join (with sys_user).
-    pub const ASSIGNED_TO: Self = Self(1 << 9);
+    /// `assigned_to`, the last of [`InteractionFields::NAMES`] and the one field read through
+    /// a join (with sys_user).
+    pub const ASSIGNED_TO: Self = Self(1 << (Self::NAMES.len() - 1));
 
     /// The fields these names name; a name that is none of [`InteractionFields::NAMES`] (a
     /// field the interaction does not have, such as `priority`) adds nothing, since it reads
