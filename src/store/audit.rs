@@ -139,7 +139,7 @@ impl Tx<'_> {
                                     .push(rowid);
                             }
                         },
-                    ));
+                    ))?;
                     *slot = Some(log);
                 }
             }
@@ -196,11 +196,15 @@ impl Tx<'_> {
     /// Stops this connection's log of changed transcript rows (removes the update hook and
     /// what it held): for an audit that looks once, so that later writes keep no log nobody
     /// takes. Stopping a log that does not run does nothing.
-    pub fn audit_stop_message_changes(&self) {
+    ///
+    /// # Errors
+    /// SQLite refuses to remove the hook (a connection the store does not own: a bug).
+    pub fn audit_stop_message_changes(&self) -> Result<(), StoreError> {
         if self.1.message_changes().borrow_mut().take().is_some() {
             self.0
-                .update_hook(None::<fn(rusqlite::hooks::Action, &str, &str, i64)>);
+                .update_hook(None::<fn(rusqlite::hooks::Action, &str, &str, i64)>)?;
         }
+        Ok(())
     }
 
     /// The transcript rows carrying `sid` as their provider SID (at most one: the column is
@@ -294,14 +298,16 @@ impl Tx<'_> {
         self.0.query_row(
             "SELECT count(*) FROM interaction WHERE active = 1 AND channel = 'sms'",
             [],
-            |r| r.get(0),
+            |r| r.get::<_, i64>(0).map(|n| n as usize),
         )
     }
 
     /// How many interactions there are.
     pub fn audit_interaction_count(&self) -> Result<u64, StoreError> {
         self.0
-            .query_row("SELECT count(*) FROM interaction", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM interaction", [], |r| {
+                r.get::<_, i64>(0).map(|n| n as u64)
+            })
     }
 
     /// For the soak's time-to-first-response figure: interaction `n`'s first requester message
@@ -459,12 +465,7 @@ mod tests {
         );
         let all = store.read(|tx| tx.audit_log_message_changes()).unwrap();
         assert_eq!(bodies(all), ["one again", "two", "three", "four again"]);
-        store
-            .read(|tx| {
-                tx.audit_stop_message_changes();
-                Ok::<_, StoreError>(())
-            })
-            .unwrap();
+        store.read(|tx| tx.audit_stop_message_changes()).unwrap();
         say(&store, "five");
         assert_eq!(
             store.read(|tx| tx.audit_take_message_changes()).unwrap(),

@@ -20,6 +20,13 @@
 //! - **Whether system SMS wait in the outbox** (`awa_sms_outbox`): known after a look, a push or
 //!   a take, so that the engine does not open a write after every request to find it empty.
 //!
+//! - **Who a phone is** ([`People`]): what the profile match reads on every inbound message (a
+//!   phone's active profile, its `sys_user`, its consumers and contacts, and records by
+//!   sys_id), kept per phone and per record until a row it came from changes. The connection's
+//!   temporary triggers (`PEOPLE_CHANGES`) hand the phone and sys_id of every row written in the
+//!   four tables, old and new, to a function of the connection that forgets them, so a write by
+//!   any statement, the store's or not, is seen.
+//!
 //! - **The transcript rows changed since an auditor's last look**: the rowids the connection's
 //!   update hook saw, once an auditor started it (`Tx::audit_log_message_changes`).
 //!
@@ -34,12 +41,14 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::StoreError;
 use crate::domain::messaging_actions::MessagingAction;
+use crate::domain::model::{ChannelUserProfile, Party, PartyTable};
 use crate::domain::phone::E164;
 use crate::domain::work_assignment::{Agent, Queue, WorkItem};
 
@@ -67,6 +76,122 @@ pub(crate) struct Config {
     /// Agents' SMS presence and capacity.
     pub awa_agents: Option<Vec<Agent>>,
 }
+
+/// How many phones, and how many records, [`People`] keeps at most: past that it starts afresh
+/// (memory stays bounded however many requesters write in).
+pub(crate) const PEOPLE_REMEMBERED: usize = 65_536;
+
+/// The SQL function the people triggers call with a changed row's table, phone and sys_id.
+pub(crate) const PEOPLE_CHANGED_FN: &str = "convsms_people_changed";
+
+/// The temporary triggers that report every row written in the tables the profile match reads
+/// (old and new values of an update, both) to [`PEOPLE_CHANGED_FN`].
+pub(crate) fn people_changes() -> String {
+    let mut sql = String::new();
+    for (table, phone, id) in [
+        ("sys_user", "mobile_phone", "sys_id"),
+        ("csm_consumer", "mobile_phone", "sys_id"),
+        ("customer_contact", "mobile_phone", "sys_id"),
+        ("sys_cs_channel_user_profile", "channel_user_id", "NULL"),
+    ] {
+        let changed = |row: &str| {
+            let id = if id == "NULL" {
+                "NULL".to_owned()
+            } else {
+                format!("{row}.{id}")
+            };
+            format!("{PEOPLE_CHANGED_FN}('{table}', {row}.{phone}, {id})")
+        };
+        sql.push_str(&format!(
+            "CREATE TEMP TRIGGER people_{table}_insert AFTER INSERT ON main.{table}
+                 BEGIN SELECT {new}; END;
+             CREATE TEMP TRIGGER people_{table}_update AFTER UPDATE ON main.{table}
+                 BEGIN SELECT {old}, {new}; END;
+             CREATE TEMP TRIGGER people_{table}_delete AFTER DELETE ON main.{table}
+                 BEGIN SELECT {old}; END;
+            ",
+            new = changed("NEW"),
+            old = changed("OLD"),
+        ));
+    }
+    sql
+}
+
+/// What the profile match read about one phone; each `None`: not read since last forgotten.
+#[derive(Clone, Default)]
+pub(crate) struct PhoneRecords {
+    /// Its active `sys_cs_channel_user_profile`.
+    pub profile: Option<Option<ChannelUserProfile>>,
+    /// The first `sys_user` by sys_id whose mobile phone it is.
+    pub user: Option<Option<Party>>,
+    /// The consumers and contacts whose mobile phone it is.
+    pub customers: Option<Vec<Party>>,
+}
+
+/// Records as last read, by phone (E.164 text) and by table and sys_id, each forgotten when a
+/// row it came from is written ([`People::changed`], called by the triggers of
+/// [`people_changes`]).
+#[derive(Default)]
+pub(crate) struct People {
+    phones: HashMap<String, PhoneRecords>,
+    parties: HashMap<PartyTable, HashMap<String, Option<Party>>>,
+}
+
+impl People {
+    /// What is remembered of `phone`.
+    pub(crate) fn phone(&self, phone: &str) -> Option<&PhoneRecords> {
+        self.phones.get(phone)
+    }
+
+    /// The entry of `phone`, made if needed (forgetting every phone when full).
+    pub(crate) fn phone_mut(&mut self, phone: &str) -> &mut PhoneRecords {
+        if !self.phones.contains_key(phone) && self.phones.len() >= PEOPLE_REMEMBERED {
+            self.phones.clear();
+        }
+        self.phones.entry(phone.to_owned()).or_default()
+    }
+
+    /// The record of `table` with `sys_id`, if remembered (`Some(None)`: known not to exist).
+    pub(crate) fn party(&self, table: PartyTable, sys_id: &str) -> Option<&Option<Party>> {
+        self.parties.get(&table)?.get(sys_id)
+    }
+
+    /// Remembers what `table` holds under `sys_id` (forgetting every record when full).
+    pub(crate) fn set_party(&mut self, table: PartyTable, sys_id: &str, party: Option<Party>) {
+        let records = self.parties.entry(table).or_default();
+        if records.len() >= PEOPLE_REMEMBERED {
+            records.clear();
+        }
+        records.insert(sys_id.to_owned(), party);
+    }
+
+    /// A row of `table` with this phone and sys_id was inserted, updated or deleted: forgets the
+    /// phone and the record.
+    pub(crate) fn changed(&mut self, table: &str, phone: Option<&str>, sys_id: Option<&str>) {
+        if let Some(phone) = phone {
+            self.phones.remove(phone);
+        }
+        if let (Some(table), Some(sys_id)) = (PartyTable::from_table(table), sys_id) {
+            if let Some(records) = self.parties.get_mut(&table) {
+                records.remove(sys_id);
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.phones.clear();
+        self.parties.clear();
+    }
+
+    /// How many phones and records are remembered.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.phones.len() + self.parties.values().map(HashMap::len).sum::<usize>()
+    }
+}
+
+/// [`People`] shared between the store and the SQL function its triggers call.
+pub(crate) type SharedPeople = Arc<Mutex<People>>;
 
 /// Where the last AWA routing pass on this connection left things.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +224,8 @@ pub(crate) struct Memo {
     /// `Tx::audit_log_message_changes`). Kept through rollbacks: an auditor reads the rows as
     /// they are.
     message_changes: RefCell<Option<MessageChanges>>,
+    /// Who phones are (shared with the function the people triggers call).
+    people: SharedPeople,
 }
 
 /// The update hook's log of changed `sys_cs_message` rows, shared with the hook (which SQLite
@@ -117,6 +244,20 @@ pub(crate) struct ChangeLog {
 }
 
 impl Memo {
+    /// A memo whose people are `people` (the map the connection's triggers report to).
+    pub(crate) fn with_people(people: SharedPeople) -> Self {
+        Memo {
+            people,
+            ..Memo::default()
+        }
+    }
+
+    /// Who phones are, as remembered: lock it for one look-up or one update, never across a
+    /// statement (the triggers lock it while a statement writes).
+    pub(crate) fn people(&self) -> MutexGuard<'_, People> {
+        self.people.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The configuration as remembered (borrowed for one look-up or one update: never across a
     /// query).
     pub(crate) fn config(&self) -> &RefCell<Config> {
@@ -199,6 +340,7 @@ impl Memo {
         self.caught_up.set(None);
         self.system_sms_waiting.set(None);
         *self.holding.borrow_mut() = None;
+        self.people().clear();
     }
 
     /// Forgets everything (a commit failed, or another connection wrote): ids are reserved
@@ -210,6 +352,7 @@ impl Memo {
         self.caught_up.set(None);
         self.system_sms_waiting.set(None);
         *self.holding.borrow_mut() = None;
+        self.people().clear();
         if let Some(log) = &*self.message_changes.borrow() {
             log.lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -246,5 +389,33 @@ mod tests {
         }
         assert_eq!(take(&memo), 256 + SYS_ID_BLOCK, "the next block follows");
         assert_eq!(*reserved.borrow(), vec![256, 256 + SYS_ID_BLOCK]);
+    }
+
+    /// However many phones and records are read, the memory of them stays within its bound.
+    #[test]
+    fn people_are_remembered_within_a_bound() {
+        let mut people = People::default();
+        for n in 0..PEOPLE_REMEMBERED + 10 {
+            people.phone_mut(&format!("+1{n:010}")).user = Some(None);
+            people.set_party(PartyTable::SysUser, &n.to_string(), None);
+        }
+        assert!(people.len() <= 2 * PEOPLE_REMEMBERED);
+        assert!(
+            people.phone("+10000000000").is_none(),
+            "the first went when full"
+        );
+        assert!(people
+            .phone(&format!("+1{:010}", PEOPLE_REMEMBERED + 9))
+            .is_some());
+        people.changed(
+            "sys_user",
+            Some(&format!("+1{:010}", PEOPLE_REMEMBERED + 9)),
+            Some("65545"),
+        );
+        assert!(people
+            .phone(&format!("+1{:010}", PEOPLE_REMEMBERED + 9))
+            .is_none());
+        assert!(people.party(PartyTable::SysUser, "65545").is_none());
+        assert!(people.party(PartyTable::SysUser, "65544").is_some());
     }
 }

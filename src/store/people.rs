@@ -91,6 +91,15 @@ impl Tx<'_> {
 
     /// A record by table and sys_id.
     pub fn party(&self, table: PartyTable, sys_id: &str) -> Result<Option<Party>, StoreError> {
+        if let Some(known) = self.1.people().party(table, sys_id) {
+            return Ok(known.clone());
+        }
+        let party = self.read_party(table, sys_id)?;
+        self.1.people().set_party(table, sys_id, party.clone());
+        Ok(party)
+    }
+
+    fn read_party(&self, table: PartyTable, sys_id: &str) -> Result<Option<Party>, StoreError> {
         self.row(
             per_table!(
                 table,
@@ -127,17 +136,36 @@ impl Tx<'_> {
 
     /// The `sys_user` whose mobile phone is `phone` (the first by sys_id if several).
     pub fn user_by_phone(&self, phone: &E164) -> Result<Option<Party>, StoreError> {
-        self.row(
+        if let Some(known) = self
+            .1
+            .people()
+            .phone(phone.as_str())
+            .and_then(|p| p.user.clone())
+        {
+            return Ok(known);
+        }
+        let user = self
+            .row(
                 "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT 1",
                 [phone.as_str()],
                 |r| Self::party_from_row(PartyTable::SysUser, r),
             )
-            .optional()
+            .optional()?;
+        self.1.people().phone_mut(phone.as_str()).user = Some(user.clone());
+        Ok(user)
     }
 
     /// The consumers and customer contacts whose mobile phone is `phone`, consumers first, each
     /// table by sys_id.
     pub fn customers_by_phone(&self, phone: &E164) -> Result<Vec<Party>, StoreError> {
+        if let Some(known) = self
+            .1
+            .people()
+            .phone(phone.as_str())
+            .and_then(|p| p.customers.clone())
+        {
+            return Ok(known);
+        }
         let mut out = vec![];
         for table in [PartyTable::CsmConsumer, PartyTable::CustomerContact] {
             let mut st = self.0.prepare_cached(per_table!(
@@ -150,6 +178,7 @@ impl Tx<'_> {
                 out.push(row?);
             }
         }
+        self.1.people().phone_mut(phone.as_str()).customers = Some(out.clone());
         Ok(out)
     }
 
@@ -344,13 +373,24 @@ impl Tx<'_> {
 
     /// The active messaging profile of a phone.
     pub fn active_profile(&self, phone: &E164) -> Result<Option<ChannelUserProfile>, StoreError> {
-        self.row(
-            "SELECT sys_id, channel_user_id, user_table, user_document, active
+        if let Some(known) = self
+            .1
+            .people()
+            .phone(phone.as_str())
+            .and_then(|p| p.profile.clone())
+        {
+            return Ok(known);
+        }
+        let profile = self
+            .row(
+                "SELECT sys_id, channel_user_id, user_table, user_document, active
                  FROM sys_cs_channel_user_profile WHERE channel_user_id = ?1 AND active = 1",
-            [phone.as_str()],
-            Self::profile_from_row,
-        )
-        .optional()
+                [phone.as_str()],
+                Self::profile_from_row,
+            )
+            .optional()?;
+        self.1.people().phone_mut(phone.as_str()).profile = Some(profile.clone());
+        Ok(profile)
     }
 
     /// Every profile of a phone, oldest first.
@@ -402,5 +442,99 @@ impl Tx<'_> {
             params![user.table.as_str(), user.sys_id, sys_id],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{SqliteStore, StoreError};
+
+    fn phone(s: &str) -> E164 {
+        E164::parse(s, None).unwrap()
+    }
+
+    fn names(parties: &[Party]) -> Vec<&str> {
+        parties.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// The profile match's reads are remembered per phone and per record, and every write to a
+    /// row they came from, by a store function or by any other statement, rolled back or made by
+    /// another connection, is seen by the next read.
+    #[test]
+    fn who_a_phone_is_follows_every_write_to_its_rows() {
+        let (dir, path) = crate::store::tests::fresh_file("people", "p.sqlite");
+        let s = SqliteStore::open(&path).unwrap();
+        let x = phone("+14155550001");
+        let y = phone("+14155550002");
+        let sql = |sql: &str| s.write(|tx| tx.0.execute_batch(sql)).unwrap();
+        let user = |p: &E164| s.read(|tx| tx.user_by_phone(p)).unwrap().map(|u| u.name);
+        assert_eq!(user(&x), None);
+        sql("INSERT INTO sys_user (sys_id, user_name, name, mobile_phone) VALUES ('u1', 'ann', 'Ann', '+14155550001')");
+        assert_eq!(user(&x).as_deref(), Some("Ann"), "an insert is seen");
+        sql("UPDATE sys_user SET mobile_phone = '+14155550002' WHERE sys_id = 'u1'");
+        assert_eq!(user(&x), None, "the old phone is forgotten");
+        assert_eq!(user(&y).as_deref(), Some("Ann"), "and the new one read");
+
+        let party = || {
+            s.read(|tx| tx.party(PartyTable::SysUser, "u1"))
+                .unwrap()
+                .map(|u| u.name)
+        };
+        assert_eq!(party().as_deref(), Some("Ann"));
+        sql("UPDATE sys_user SET name = 'Anne' WHERE sys_id = 'u1'");
+        assert_eq!(
+            party().as_deref(),
+            Some("Anne"),
+            "a record's change is seen"
+        );
+        sql("DELETE FROM sys_user");
+        assert_eq!(party(), None, "and its deletion");
+        assert_eq!(user(&y), None);
+
+        let customers = || s.read(|tx| tx.customers_by_phone(&x)).unwrap();
+        assert!(customers().is_empty());
+        sql("INSERT INTO customer_contact (sys_id, name, mobile_phone) VALUES ('c1', 'Cy', '+14155550001')");
+        sql("INSERT INTO csm_consumer (sys_id, name, mobile_phone) VALUES ('k1', 'Kim', '+14155550001')");
+        assert_eq!(names(&customers()), ["Kim", "Cy"]);
+
+        let profile = || {
+            s.read(|tx| tx.active_profile(&x))
+                .unwrap()
+                .map(|p| p.sys_id)
+        };
+        assert_eq!(profile(), None);
+        let made = s
+            .write(|tx| tx.insert_profile(&x, None, chrono::Utc::now()))
+            .unwrap();
+        assert_eq!(profile(), Some(made.clone()));
+        sql("UPDATE sys_cs_channel_user_profile SET active = 0");
+        assert_eq!(profile(), None, "a deactivated profile is seen");
+
+        let failed: Result<(), StoreError> = s.write(|tx| {
+            tx.insert_party(PartyTable::SysUser, "Rolled", None, Some(&x), None)?;
+            assert_eq!(
+                tx.user_by_phone(&x)?.map(|u| u.name).as_deref(),
+                Some("Rolled")
+            );
+            Err(rusqlite::Error::QueryReturnedNoRows)
+        });
+        assert!(failed.is_err());
+        assert_eq!(user(&x), None, "what a rolled-back write read is forgotten");
+
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute(
+                "INSERT INTO sys_user (sys_id, user_name, name, mobile_phone) VALUES ('u2', 'bo', 'Bo', '+14155550001')",
+                [],
+            )
+            .unwrap();
+        assert_eq!(
+            user(&x).as_deref(),
+            Some("Bo"),
+            "another connection's commit is seen"
+        );
+        drop(s);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -29,10 +29,7 @@ impl ConvWorld {
         // write, with no one to take it.
         self.stack
             .store
-            .read(|tx| {
-                tx.audit_stop_message_changes();
-                Ok::<_, convsms::store::StoreError>(())
-            })
+            .read(|tx| tx.audit_stop_message_changes())
             .context("stopping the store's log of changed transcript rows")?;
         verdict
     }
