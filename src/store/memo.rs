@@ -138,9 +138,9 @@ pub(crate) struct People {
 }
 
 impl People {
-    /// What is remembered of `phone`.
-    pub(crate) fn phone(&self, phone: &str) -> Option<&PhoneRecords> {
-        self.phones.get(phone)
+    /// The entry of `phone`, if there is one.
+    pub(crate) fn known(&mut self, phone: &str) -> Option<&mut PhoneRecords> {
+        self.phones.get_mut(phone)
     }
 
     /// The entry of `phone`, made if needed (forgetting every phone when full).
@@ -401,11 +401,11 @@ mod tests {
         }
         assert!(people.len() <= 2 * PEOPLE_REMEMBERED);
         assert!(
-            people.phone("+10000000000").is_none(),
+            people.known("+10000000000").is_none(),
             "the first went when full"
         );
         assert!(people
-            .phone(&format!("+1{:010}", PEOPLE_REMEMBERED + 9))
+            .known(&format!("+1{:010}", PEOPLE_REMEMBERED + 9))
             .is_some());
         people.changed(
             "sys_user",
@@ -413,7 +413,7 @@ mod tests {
             Some("65545"),
         );
         assert!(people
-            .phone(&format!("+1{:010}", PEOPLE_REMEMBERED + 9))
+            .known(&format!("+1{:010}", PEOPLE_REMEMBERED + 9))
             .is_none());
         assert!(people.party(PartyTable::SysUser, "65545").is_none());
         assert!(people.party(PartyTable::SysUser, "65544").is_some());

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{e164_col, parsed, parsed_opt, stored_e164, ts, StoreError, Tx};
+use super::{e164_col, memo, parsed, parsed_opt, stored_e164, ts, StoreError, Tx};
 use crate::domain::model::*;
 use crate::domain::phone::{Region, E164};
 
@@ -136,36 +136,44 @@ impl Tx<'_> {
 
     /// The `sys_user` whose mobile phone is `phone` (the first by sys_id if several).
     pub fn user_by_phone(&self, phone: &E164) -> Result<Option<Party>, StoreError> {
-        if let Some(known) = self
-            .1
-            .people()
-            .phone(phone.as_str())
-            .and_then(|p| p.user.clone())
-        {
-            return Ok(known);
-        }
-        let user = self
-            .row(
+        self.remembered_of_phone(phone, |p| &mut p.user, || {
+            self.row(
                 "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT 1",
                 [phone.as_str()],
                 |r| Self::party_from_row(PartyTable::SysUser, r),
             )
-            .optional()?;
-        self.1.people().phone_mut(phone.as_str()).user = Some(user.clone());
-        Ok(user)
+            .optional()
+        })
+    }
+
+    /// What the connection remembers of `phone` in `slot` ([`memo::People`]), read with `load`
+    /// when it does not (the memo is not locked while `load` queries).
+    fn remembered_of_phone<T: Clone>(
+        &self,
+        phone: &E164,
+        slot: fn(&mut memo::PhoneRecords) -> &mut Option<T>,
+        load: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if let Some(known) = self
+            .1
+            .people()
+            .known(phone.as_str())
+            .and_then(|p| slot(p).clone())
+        {
+            return Ok(known);
+        }
+        let value = load()?;
+        *slot(self.1.people().phone_mut(phone.as_str())) = Some(value.clone());
+        Ok(value)
     }
 
     /// The consumers and customer contacts whose mobile phone is `phone`, consumers first, each
     /// table by sys_id.
     pub fn customers_by_phone(&self, phone: &E164) -> Result<Vec<Party>, StoreError> {
-        if let Some(known) = self
-            .1
-            .people()
-            .phone(phone.as_str())
-            .and_then(|p| p.customers.clone())
-        {
-            return Ok(known);
-        }
+        self.remembered_of_phone(phone, |p| &mut p.customers, || self.read_customers(phone))
+    }
+
+    fn read_customers(&self, phone: &E164) -> Result<Vec<Party>, StoreError> {
         let mut out = vec![];
         for table in [PartyTable::CsmConsumer, PartyTable::CustomerContact] {
             let mut st = self.0.prepare_cached(per_table!(
@@ -178,7 +186,6 @@ impl Tx<'_> {
                 out.push(row?);
             }
         }
-        self.1.people().phone_mut(phone.as_str()).customers = Some(out.clone());
         Ok(out)
     }
 
@@ -373,24 +380,19 @@ impl Tx<'_> {
 
     /// The active messaging profile of a phone.
     pub fn active_profile(&self, phone: &E164) -> Result<Option<ChannelUserProfile>, StoreError> {
-        if let Some(known) = self
-            .1
-            .people()
-            .phone(phone.as_str())
-            .and_then(|p| p.profile.clone())
-        {
-            return Ok(known);
-        }
-        let profile = self
-            .row(
-                "SELECT sys_id, channel_user_id, user_table, user_document, active
+        self.remembered_of_phone(
+            phone,
+            |p| &mut p.profile,
+            || {
+                self.row(
+                    "SELECT sys_id, channel_user_id, user_table, user_document, active
                  FROM sys_cs_channel_user_profile WHERE channel_user_id = ?1 AND active = 1",
-                [phone.as_str()],
-                Self::profile_from_row,
-            )
-            .optional()?;
-        self.1.people().phone_mut(phone.as_str()).profile = Some(profile.clone());
-        Ok(profile)
+                    [phone.as_str()],
+                    Self::profile_from_row,
+                )
+                .optional()
+            },
+        )
     }
 
     /// Every profile of a phone, oldest first.
