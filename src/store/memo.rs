@@ -23,7 +23,7 @@
 //! - **Who a phone is** ([`People`]): what the profile match reads on every inbound message (a
 //!   phone's active profile, its `sys_user`, its consumers and contacts, and records by
 //!   sys_id), kept per phone and per record until a row it came from changes. The connection's
-//!   temporary triggers (`PEOPLE_CHANGES`) hand the phone and sys_id of every row written in the
+//!   temporary triggers ([`people_changes`]) hand the phone and sys_id of every row written in the
 //!   four tables, old and new, to a function of the connection that forgets them, so a write by
 //!   any statement, the store's or not, is seen.
 //!

@@ -157,9 +157,9 @@ pub const EXCLUSIVE_VFS: &str = vfs::VFS_NAME;
 fn log_sqlite_messages() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        // SAFETY: the store opens this process's connections, and this runs before the first
-        // (other threads opening one wait for `call_once`), so no other SQLite call runs
-        // meanwhile; the callback calls no SQLite function.
+        // SAFETY: the engine's connections are all opened by the store, after this (other
+        // threads opening a store wait for `call_once`), so no other SQLite call of the engine
+        // runs meanwhile; the callback calls no SQLite function.
         if let Err(e) = unsafe { rusqlite::trace::config_log(Some(sqlite_message)) } {
             tracing::debug!(error = %e, "SQLite was started before the store: its log stays off");
         }

@@ -89,7 +89,8 @@ impl Tx<'_> {
         })
     }
 
-    /// A record by table and sys_id.
+    /// A record by table and sys_id. Remembered by the connection until that row is written (by
+    /// any statement: the store's `memo`, who a phone is).
     pub fn party(&self, table: PartyTable, sys_id: &str) -> Result<Option<Party>, StoreError> {
         if let Some(known) = self.1.people().party(table, sys_id) {
             return Ok(known.clone());
@@ -134,7 +135,8 @@ impl Tx<'_> {
         .optional()
     }
 
-    /// The `sys_user` whose mobile phone is `phone` (the first by sys_id if several).
+    /// The `sys_user` whose mobile phone is `phone` (the first by sys_id if several). Remembered
+    /// by the connection until a `sys_user` row with that phone, before or after, is written.
     pub fn user_by_phone(&self, phone: &E164) -> Result<Option<Party>, StoreError> {
         self.remembered_of_phone(phone, |p| &mut p.user, || {
             self.row(
@@ -168,7 +170,8 @@ impl Tx<'_> {
     }
 
     /// The consumers and customer contacts whose mobile phone is `phone`, consumers first, each
-    /// table by sys_id.
+    /// table by sys_id. Remembered by the connection until a row of either table with that
+    /// phone, before or after, is written.
     pub fn customers_by_phone(&self, phone: &E164) -> Result<Vec<Party>, StoreError> {
         self.remembered_of_phone(phone, |p| &mut p.customers, || self.read_customers(phone))
     }
@@ -378,7 +381,8 @@ impl Tx<'_> {
         })
     }
 
-    /// The active messaging profile of a phone.
+    /// The active messaging profile of a phone. Remembered by the connection until a profile of
+    /// that phone, before or after, is written.
     pub fn active_profile(&self, phone: &E164) -> Result<Option<ChannelUserProfile>, StoreError> {
         self.remembered_of_phone(
             phone,
