@@ -88,18 +88,15 @@ pub(crate) const PEOPLE_CHANGED_FN: &str = "convsms_people_changed";
 /// (old and new values of an update, both) to [`PEOPLE_CHANGED_FN`].
 pub(crate) fn people_changes() -> String {
     let mut sql = String::new();
+    // (table, its phone column, its sys_id column when records of it are remembered by sys_id)
     for (table, phone, id) in [
-        ("sys_user", "mobile_phone", "sys_id"),
-        ("csm_consumer", "mobile_phone", "sys_id"),
-        ("customer_contact", "mobile_phone", "sys_id"),
-        ("sys_cs_channel_user_profile", "channel_user_id", "NULL"),
+        ("sys_user", "mobile_phone", Some("sys_id")),
+        ("csm_consumer", "mobile_phone", Some("sys_id")),
+        ("customer_contact", "mobile_phone", Some("sys_id")),
+        ("sys_cs_channel_user_profile", "channel_user_id", None),
     ] {
         let changed = |row: &str| {
-            let id = if id == "NULL" {
-                "NULL".to_owned()
-            } else {
-                format!("{row}.{id}")
-            };
+            let id = id.map_or_else(|| "NULL".to_owned(), |id| format!("{row}.{id}"));
             format!("{PEOPLE_CHANGED_FN}('{table}', {row}.{phone}, {id})")
         };
         sql.push_str(&format!(
@@ -118,7 +115,7 @@ pub(crate) fn people_changes() -> String {
 }
 
 /// What the profile match read about one phone; each `None`: not read since last forgotten.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub(crate) struct PhoneRecords {
     /// Its active `sys_cs_channel_user_profile`.
     pub profile: Option<Option<ChannelUserProfile>>,
