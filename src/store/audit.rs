@@ -18,7 +18,8 @@ use crate::domain::model::{InteractionNumber, Message};
 /// A transcript row with its interaction, as audits read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditRow {
-    /// The row's SQLite rowid: a stable key, in insertion order.
+    /// The row's SQLite rowid, its `rid` (the number its sys_id spells, migration 15): a stable
+    /// key, in the order the rows were written.
     pub rowid: i64,
     /// Its interaction's number (`IMS` + 7 digits).
     pub interaction: InteractionNumber,

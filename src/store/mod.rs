@@ -11,7 +11,8 @@
 //!   on `sys_user.name` for look-ups by name), 12 is `migration12.sql` (the partial indexes of
 //!   `sys_cs_message` without IN lists, which SQLite evaluates through a temporary b-tree), 13
 //!   is `migration13.sql` (indexes in the order of their queries, so no look-up sorts), 14 is
-//!   `migration14.sql` (the audit-only indexes of `sys_cs_message` dropped).
+//!   `migration14.sql` (the audit-only indexes of `sys_cs_message` dropped), 15
+//!   (`sys_cs_message` keyed by its sys_id's number, `rid`: no sys_id index).
 //! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's
 //!   generic read of any table.
 //! - `audit`: reads only audits need (the soak's invariants): the transcript rows changed since
@@ -95,6 +96,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration12.sql"),
     include_str!("migration13.sql"),
     include_str!("migration14.sql"),
+    include_str!("migration15.sql"),
 ];
 
 /// WAL pages after which the writer's commit checkpoints the WAL into the database file itself
@@ -750,8 +752,13 @@ impl Tx<'_> {
     /// A new sys_id (32 hex digits, counter-based: the `sys_id` counter of `sys_number`, reserved
     /// in blocks of 1,024, see `memo`).
     pub fn new_sys_id(&self) -> Result<SysId, StoreError> {
-        let n = self.1.next_id(|block| self.reserve("sys_id", block))?;
-        Ok(format!("{n:032x}"))
+        Ok(format!("{:032x}", self.new_sys_number()?))
+    }
+
+    /// The number of a new sys_id ([`Tx::new_sys_id`] spells it in 32 hex digits): what
+    /// `sys_cs_message` keys its rows by (`rid`, migration 15).
+    pub(crate) fn new_sys_number(&self) -> Result<i64, StoreError> {
+        self.1.next_id(|block| self.reserve("sys_id", block))
     }
 }
 
@@ -1197,5 +1204,190 @@ mod tests {
         );
         let plan = texts(&conn, &format!("EXPLAIN QUERY PLAN {sql}"), 3).join("; ");
         assert!(plan.contains("INDEX sys_cs_message_stale"), "{sql}: {plan}");
+    }
+
+    /// Migration 15 keys `sys_cs_message` by the number its sys_id spells: rows written before
+    /// it keep their sys_id, every column and their indexes, and are found by sys_id afterwards.
+    #[test]
+    fn migration_15_keys_messages_by_their_sys_id_s_number_and_keeps_every_row() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        for sql in &MIGRATIONS[..14] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 14).unwrap();
+        conn.execute_batch(
+            "INSERT INTO interaction (sys_id, number, type, state, active, opened_for_table,
+                 opened_for, opened_at)
+             VALUES ('00000000000000000000000000000abc', 'IMS0001001', 'messaging', 'new', 1,
+                 'sys_user', '00000000000000000000000000000001', '2026-12-02T00:00:00Z');
+             INSERT INTO sys_cs_message (sys_id, interaction, seq, direction, author_kind, body,
+                 media, provider_sid, status, sys_created_on, sys_updated_on, attempts,
+                 next_attempt_at)
+             VALUES
+                 ('00000000000000000000000000000abd', '00000000000000000000000000000abc', 1,
+                  'inbound', 'requester', 'hello', '[]', 'SM01', 'received',
+                  '2026-12-02T00:00:00Z', '2026-12-02T00:00:00Z', 0, NULL),
+                 ('00000000000000000000000000fedcba', '00000000000000000000000000000abc', 2,
+                  'outbound', 'system', 'hi', '[]', NULL, 'retrying',
+                  '2026-12-02T00:00:01Z', '2026-12-02T00:00:01Z', 2, '2026-12-02T00:01:00Z');",
+        )
+        .unwrap();
+        let s = SqliteStore::init(conn).unwrap();
+        let conn = s.lock();
+        let rows = texts(
+            &conn,
+            "SELECT rid || ' ' || sys_id || ' ' || seq || ' ' || body || ' ' || status || ' '
+                 || COALESCE(provider_sid, '-') || ' ' || attempts || ' '
+                 || COALESCE(next_attempt_at, '-')
+             FROM sys_cs_message ORDER BY rid",
+            0,
+        );
+        assert_eq!(
+            rows,
+            [
+                "2749 00000000000000000000000000000abd 1 hello received SM01 0 -",
+                "16702650 00000000000000000000000000fedcba 2 hi retrying - 2 2026-12-02T00:01:00Z"
+            ]
+        );
+        let indexes = texts(
+            &conn,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sys_cs_message'
+             ORDER BY name",
+            0,
+        );
+        assert_eq!(
+            indexes,
+            [
+                "sqlite_autoindex_sys_cs_message_1",
+                "sqlite_autoindex_sys_cs_message_2",
+                "sys_cs_message_retry",
+                "sys_cs_message_stale"
+            ],
+            "the provider_sid and (interaction, seq) indexes and the two partial ones; none on sys_id"
+        );
+        let tx = Tx(&conn, &conn.memo);
+        tx.schedule_retry(
+            "00000000000000000000000000fedcba",
+            (20429, "Too many requests"),
+            "2026-12-02T00:05:00Z".parse().unwrap(),
+            "2026-12-02T00:02:00Z".parse().unwrap(),
+        )
+        .unwrap();
+        let retries = tx
+            .due_retries("2026-12-02T00:05:00Z".parse().unwrap())
+            .unwrap();
+        assert_eq!(retries.len(), 1);
+        assert_eq!(retries[0].message, "00000000000000000000000000fedcba");
+        assert_eq!(retries[0].attempts, 3);
+        let err = tx
+            .record_send(
+                "not hex",
+                None,
+                crate::domain::delivery::DeliveryStatus::Failed,
+                None,
+                chrono::Utc::now(),
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("'not hex' is not a message's sys_id"),
+            "{err}"
+        );
+    }
+
+    /// The statements the connection keeps prepared that mention `table` and have stepped
+    /// through it in a full scan since they were prepared (SQLite's
+    /// `SQLITE_STMTSTATUS_FULLSCAN_STEP`), by text.
+    fn statements_that_scanned(conn: &Connection, table: &str) -> Vec<String> {
+        let mut scanned = vec![];
+        // SAFETY: as in `statements_that_sorted`.
+        unsafe {
+            let db = conn.handle();
+            let mut st = rusqlite::ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
+            while !st.is_null() {
+                let steps = rusqlite::ffi::sqlite3_stmt_status(
+                    st,
+                    rusqlite::ffi::SQLITE_STMTSTATUS_FULLSCAN_STEP,
+                    0,
+                );
+                let sql = std::ffi::CStr::from_ptr(rusqlite::ffi::sqlite3_sql(st))
+                    .to_string_lossy()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if steps > 0 && sql.contains(table) {
+                    scanned.push(sql);
+                }
+                st = rusqlite::ffi::sqlite3_next_stmt(db, st);
+            }
+        }
+        scanned
+    }
+
+    /// `sys_cs_message` has no index on the text of its sys_ids (migration 15): every statement
+    /// of a message's life finds it by `rid`, provider SID or interaction, none by reading the
+    /// whole table, however many messages there are.
+    #[test]
+    fn a_message_s_statements_find_it_without_reading_the_table() {
+        use crate::domain::delivery::{DeliveryStatus, Direction};
+        let s = SqliteStore::open_in_memory().unwrap();
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 1, 5, 9, 0, 0).unwrap();
+        let p = E164::parse("+14155552671", None).unwrap();
+        let q = E164::parse("+14155550100", None).unwrap();
+        let sid = twilio_wire::sid::MessageSid::sms(7);
+        let (interaction, message) = s
+            .write(|tx| {
+                let guest = tx.party(PartyTable::SysUser, GUEST_SYS_ID)?.unwrap();
+                let i = tx.insert_interaction(
+                    InteractionType::Messaging,
+                    &Handler::Queue,
+                    &guest,
+                    None,
+                    Some(&p),
+                    Some(&q),
+                    None,
+                    t0,
+                )?;
+                let mut last = String::new();
+                for k in 0..50 {
+                    last = tx.insert_message(
+                        &i.sys_id,
+                        Direction::Outbound,
+                        AuthorKind::System,
+                        None,
+                        &format!("message {k}"),
+                        &[],
+                        None,
+                        DeliveryStatus::Pending,
+                        t0,
+                    )?;
+                }
+                Ok::<_, StoreError>((i.sys_id, last))
+            })
+            .unwrap();
+        let later = t0 + chrono::TimeDelta::minutes(5);
+        s.write(|tx| {
+            assert!(!tx.has_provider_sid(&sid)?);
+            tx.schedule_retry(&message, (20429, "Too many requests"), t0, t0)?;
+            assert_eq!(tx.due_retries(t0)?.len(), 1);
+            tx.record_send(&message, Some(&sid), DeliveryStatus::Queued, None, t0)?;
+            assert!(tx.has_provider_sid(&sid)?);
+            tx.touch_message(&sid, t0)?;
+            assert_eq!(tx.stale_in_flight(later)?, std::slice::from_ref(&sid));
+            let (found, _) = tx.message_by_sid(&sid)?.unwrap();
+            assert_eq!(found, message);
+            tx.set_message_status(&message, DeliveryStatus::Delivered, None, later)?;
+            let transcript = tx.transcript(&interaction)?;
+            assert_eq!(transcript.len(), 50);
+            assert_eq!(transcript[49].status, DeliveryStatus::Delivered);
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+        let scanned = statements_that_scanned(&s.lock(), "sys_cs_message");
+        assert!(
+            scanned.is_empty(),
+            "these read the whole table: {scanned:#?}"
+        );
     }
 }

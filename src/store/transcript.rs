@@ -8,6 +8,27 @@ use super::{json_col, parsed, parsed_opt, status_col, ts, ts_col, RetryRow, Stor
 use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::model::*;
 
+/// The `rid` of the `sys_cs_message` row whose sys_id is `sys_id` (migration 15): the number its
+/// 32 hex digits spell, which is how a message is looked up by sys_id (the table has no index
+/// on the text).
+///
+/// # Errors
+/// [`rusqlite::Error::ToSqlConversionFailure`] when `sys_id` is not hex digits of a number below
+/// 2^63: no message has such a sys_id ([`Tx::insert_message`] gives every one).
+pub(crate) fn message_rid(sys_id: &str) -> Result<i64, StoreError> {
+    i64::from_str_radix(sys_id, 16).map_err(|e| {
+        rusqlite::Error::ToSqlConversionFailure(
+            format!("'{sys_id}' is not a message's sys_id (32 hex digits): {e}").into(),
+        )
+    })
+}
+
+/// The sys_id of the row whose `rid` is `rid`: 32 lower-case hex digits, as
+/// `printf('%032x', rid)` computes the generated column.
+fn sys_id_of(rid: i64) -> SysId {
+    format!("{rid:032x}")
+}
+
 impl Tx<'_> {
     // ----- transcript -------------------------------------------------------------------------
 
@@ -36,16 +57,17 @@ impl Tx<'_> {
         status: DeliveryStatus,
         now: DateTime<Utc>,
     ) -> Result<SysId, StoreError> {
-        let sys_id = self.new_sys_id()?;
-        // The next seq of the interaction, in the insert itself (one statement, not two).
+        let rid = self.new_sys_number()?;
+        // The next seq of the interaction, in the insert itself (one statement, not two); the
+        // sys_id is the row's `rid` in hex (migration 15).
         self.exec(
-            "INSERT INTO sys_cs_message (sys_id, interaction, seq, direction, author_kind, author, body,
+            "INSERT INTO sys_cs_message (rid, interaction, seq, direction, author_kind, author, body,
                  media, provider_sid, status, sys_created_on, sys_updated_on)
              VALUES (?1, ?2,
                  (SELECT COALESCE(MAX(seq), 0) + 1 FROM sys_cs_message WHERE interaction = ?2),
                  ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
             params![
-                sys_id,
+                rid,
                 interaction,
                 direction.as_str(),
                 author_kind.as_str(),
@@ -57,11 +79,14 @@ impl Tx<'_> {
                 ts(now)
             ],
         )?;
-        Ok(sys_id)
+        Ok(sys_id_of(rid))
     }
 
     /// Records the provider's answer to a send (its SID and status, or the failure) and counts
     /// the attempt (accepted or refused for good: no further attempt is due).
+    ///
+    /// # Errors
+    /// `message` is not a message's sys_id ([`message_rid`]), or SQLite fails.
     pub fn record_send(
         &self,
         message: &str,
@@ -72,20 +97,23 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         self.exec(
             "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
-                 sys_updated_on = ?5, attempts = attempts + 1, next_attempt_at = NULL WHERE sys_id = ?6",
+                 sys_updated_on = ?5, attempts = attempts + 1, next_attempt_at = NULL WHERE rid = ?6",
             params![
                 sid.map(MessageSid::as_str),
                 status.as_str(),
                 error.map(|e| e.0),
                 error.map(|e| e.1),
                 ts(now),
-                message
+                message_rid(message)?
             ],
         )?;
         Ok(())
     }
 
     /// Puts a send the provider could not take back in line for `at`, counting the attempt.
+    ///
+    /// # Errors
+    /// `message` is not a message's sys_id ([`message_rid`]), or SQLite fails.
     pub fn schedule_retry(
         &self,
         message: &str,
@@ -95,8 +123,8 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         self.exec(
             "UPDATE sys_cs_message SET status = 'retrying', attempts = attempts + 1, next_attempt_at = ?1,
-                 error_code = ?2, error_message = ?3, sys_updated_on = ?4 WHERE sys_id = ?5",
-            params![ts(at), error.0, error.1, ts(now), message],
+                 error_code = ?2, error_message = ?3, sys_updated_on = ?4 WHERE rid = ?5",
+            params![ts(at), error.0, error.1, ts(now), message_rid(message)?],
         )?;
         Ok(())
     }
@@ -107,7 +135,7 @@ impl Tx<'_> {
         let mut st = self.0.prepare_cached(
             "SELECT m.sys_id, m.interaction, m.body, m.media, m.attempts FROM sys_cs_message m
              WHERE m.status = 'retrying' AND m.next_attempt_at <= ?1
-             ORDER BY m.next_attempt_at, m.sys_id",
+             ORDER BY m.next_attempt_at, m.rid",
         )?;
         let rows = st.query_map([ts(now)], |r| {
             Ok(RetryRow {
@@ -127,7 +155,7 @@ impl Tx<'_> {
         let mut st = self.0.prepare_cached(&format!(
             "SELECT provider_sid FROM sys_cs_message
              WHERE {STALE} AND sys_updated_on <= ?1
-             ORDER BY sys_updated_on, sys_id"
+             ORDER BY sys_updated_on, rid"
         ))?;
         let rows = st.query_map([ts(before)], |r| {
             parsed(r, 0, "a MessageSid", |s| MessageSid::parse(s).ok())
@@ -176,6 +204,9 @@ impl Tx<'_> {
     }
 
     /// Sets a message's delivery status (and the provider's error, when it failed).
+    ///
+    /// # Errors
+    /// `message` is not a message's sys_id ([`message_rid`]), or SQLite fails.
     pub fn set_message_status(
         &self,
         message: &str,
@@ -186,13 +217,13 @@ impl Tx<'_> {
         self.exec(
             "UPDATE sys_cs_message SET status = ?1,
                  error_code = COALESCE(?2, error_code), error_message = COALESCE(?3, error_message),
-                 sys_updated_on = ?4 WHERE sys_id = ?5",
+                 sys_updated_on = ?4 WHERE rid = ?5",
             params![
                 status.as_str(),
                 error.map(|e| e.0),
                 error.map(|e| e.1),
                 ts(now),
-                message
+                message_rid(message)?
             ],
         )?;
         Ok(())
