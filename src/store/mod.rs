@@ -1127,24 +1127,19 @@ mod tests {
         }
     }
 
-    /// The statements the connection keeps prepared that have sorted rows since they were
-    /// prepared (SQLite's `SQLITE_STMTSTATUS_SORT`: a sorter built on an execution), by text.
-    fn statements_that_sorted(conn: &Connection) -> Vec<String> {
-        let mut sorted = vec![];
+    /// The statements the connection keeps prepared whose counter `op` (an
+    /// `SQLITE_STMTSTATUS_*` of SQLite) is above zero, by text (whitespace runs as one space).
+    fn statements_counted(conn: &Connection, op: std::ffi::c_int) -> Vec<String> {
+        let mut counted = vec![];
         // SAFETY: the handle is this connection's, used while its lock is held; the three calls
         // only read the connection's list of statements, a counter and a statement's text.
         unsafe {
             let db = conn.handle();
             let mut st = rusqlite::ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
             while !st.is_null() {
-                let sorts = rusqlite::ffi::sqlite3_stmt_status(
-                    st,
-                    rusqlite::ffi::SQLITE_STMTSTATUS_SORT,
-                    0,
-                );
-                if sorts > 0 {
+                if rusqlite::ffi::sqlite3_stmt_status(st, op, 0) > 0 {
                     let sql = std::ffi::CStr::from_ptr(rusqlite::ffi::sqlite3_sql(st));
-                    sorted.push(
+                    counted.push(
                         sql.to_string_lossy()
                             .split_whitespace()
                             .collect::<Vec<_>>()
@@ -1154,7 +1149,22 @@ mod tests {
                 st = rusqlite::ffi::sqlite3_next_stmt(db, st);
             }
         }
-        sorted
+        counted
+    }
+
+    /// The statements that have sorted rows since they were prepared (`SQLITE_STMTSTATUS_SORT`:
+    /// a sorter built on an execution).
+    fn statements_that_sorted(conn: &Connection) -> Vec<String> {
+        statements_counted(conn, rusqlite::ffi::SQLITE_STMTSTATUS_SORT)
+    }
+
+    /// The statements that mention `table` and have stepped through a table in a full scan since
+    /// they were prepared (`SQLITE_STMTSTATUS_FULLSCAN_STEP`).
+    fn statements_that_scanned(conn: &Connection, table: &str) -> Vec<String> {
+        statements_counted(conn, rusqlite::ffi::SQLITE_STMTSTATUS_FULLSCAN_STEP)
+            .into_iter()
+            .filter(|sql| sql.contains(table))
+            .collect()
     }
 
     /// The look-ups made on every message or routing pass read their rows in the order they
@@ -1294,35 +1304,6 @@ mod tests {
                 .contains("'not hex' is not a message's sys_id"),
             "{err}"
         );
-    }
-
-    /// The statements the connection keeps prepared that mention `table` and have stepped
-    /// through it in a full scan since they were prepared (SQLite's
-    /// `SQLITE_STMTSTATUS_FULLSCAN_STEP`), by text.
-    fn statements_that_scanned(conn: &Connection, table: &str) -> Vec<String> {
-        let mut scanned = vec![];
-        // SAFETY: as in `statements_that_sorted`.
-        unsafe {
-            let db = conn.handle();
-            let mut st = rusqlite::ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
-            while !st.is_null() {
-                let steps = rusqlite::ffi::sqlite3_stmt_status(
-                    st,
-                    rusqlite::ffi::SQLITE_STMTSTATUS_FULLSCAN_STEP,
-                    0,
-                );
-                let sql = std::ffi::CStr::from_ptr(rusqlite::ffi::sqlite3_sql(st))
-                    .to_string_lossy()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                if steps > 0 && sql.contains(table) {
-                    scanned.push(sql);
-                }
-                st = rusqlite::ffi::sqlite3_next_stmt(db, st);
-            }
-        }
-        scanned
     }
 
     /// `sys_cs_message` has no index on the text of its sys_ids (migration 15): every statement
