@@ -86,7 +86,8 @@ impl Tx<'_> {
     /// the attempt (accepted or refused for good: no further attempt is due).
     ///
     /// # Errors
-    /// `message` is not a message's sys_id ([`message_rid`]), or SQLite fails.
+    /// `message` is not a message's sys_id (hex digits of a number below 2^63), or SQLite
+    /// fails.
     pub fn record_send(
         &self,
         message: &str,
@@ -113,7 +114,8 @@ impl Tx<'_> {
     /// Puts a send the provider could not take back in line for `at`, counting the attempt.
     ///
     /// # Errors
-    /// `message` is not a message's sys_id ([`message_rid`]), or SQLite fails.
+    /// `message` is not a message's sys_id (hex digits of a number below 2^63), or SQLite
+    /// fails.
     pub fn schedule_retry(
         &self,
         message: &str,
@@ -206,7 +208,8 @@ impl Tx<'_> {
     /// Sets a message's delivery status (and the provider's error, when it failed).
     ///
     /// # Errors
-    /// `message` is not a message's sys_id ([`message_rid`]), or SQLite fails.
+    /// `message` is not a message's sys_id (hex digits of a number below 2^63), or SQLite
+    /// fails.
     pub fn set_message_status(
         &self,
         message: &str,
