@@ -10,17 +10,29 @@ use crate::domain::model::*;
 
 /// The `rid` of the `sys_cs_message` row whose sys_id is `sys_id` (migration 15): the number its
 /// 32 hex digits spell, which is how a message is looked up by sys_id (the table has no index
-/// on the text).
+/// on the text). Only the exact spelling `printf('%032x', rid)` gives is read, so a look-up by
+/// `rid` finds what one by the text would have.
 ///
 /// # Errors
-/// [`rusqlite::Error::ToSqlConversionFailure`] when `sys_id` is not hex digits of a number below
-/// 2^63: no message has such a sys_id ([`Tx::insert_message`] gives every one).
+/// [`rusqlite::Error::ToSqlConversionFailure`] when `sys_id` is not 32 lower-case hex digits of
+/// a number below 2^63: no message has such a sys_id ([`Tx::insert_message`] gives every one).
 pub(crate) fn message_rid(sys_id: &str) -> Result<i64, StoreError> {
-    i64::from_str_radix(sys_id, 16).map_err(|e| {
-        rusqlite::Error::ToSqlConversionFailure(
-            format!("'{sys_id}' is not a message's sys_id (32 hex digits): {e}").into(),
-        )
-    })
+    let spelled = sys_id.len() == 32
+        && sys_id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    spelled
+        .then(|| i64::from_str_radix(sys_id, 16).ok())
+        .flatten()
+        .ok_or_else(|| {
+            rusqlite::Error::ToSqlConversionFailure(
+                format!(
+                    "'{sys_id}' is not a message's sys_id: expected 32 lower-case hex digits \
+                     of a number below 2^63"
+                )
+                .into(),
+            )
+        })
 }
 
 /// The sys_id of the row whose `rid` is `rid`: 32 lower-case hex digits, as
@@ -86,8 +98,8 @@ impl Tx<'_> {
     /// the attempt (accepted or refused for good: no further attempt is due).
     ///
     /// # Errors
-    /// `message` is not a message's sys_id (hex digits of a number below 2^63), or SQLite
-    /// fails.
+    /// `message` is not a message's sys_id (32 lower-case hex digits of a number below 2^63),
+    /// or SQLite fails.
     pub fn record_send(
         &self,
         message: &str,
@@ -114,8 +126,8 @@ impl Tx<'_> {
     /// Puts a send the provider could not take back in line for `at`, counting the attempt.
     ///
     /// # Errors
-    /// `message` is not a message's sys_id (hex digits of a number below 2^63), or SQLite
-    /// fails.
+    /// `message` is not a message's sys_id (32 lower-case hex digits of a number below 2^63),
+    /// or SQLite fails.
     pub fn schedule_retry(
         &self,
         message: &str,
@@ -208,8 +220,8 @@ impl Tx<'_> {
     /// Sets a message's delivery status (and the provider's error, when it failed).
     ///
     /// # Errors
-    /// `message` is not a message's sys_id (hex digits of a number below 2^63), or SQLite
-    /// fails.
+    /// `message` is not a message's sys_id (32 lower-case hex digits of a number below 2^63),
+    /// or SQLite fails.
     pub fn set_message_status(
         &self,
         message: &str,
@@ -272,4 +284,32 @@ pub(crate) fn message_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result
         updated_at: ts_col(r, at + 11)?,
         attempts: r.get(at + 12)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A message's sys_id reads as its `rid` only in the spelling the generated column gives.
+    #[test]
+    fn a_message_rid_is_read_from_exactly_the_generated_spelling() {
+        assert_eq!(
+            message_rid("00000000000000000000000000fedcba").unwrap(),
+            0xfedcba
+        );
+        assert_eq!(sys_id_of(0xfedcba), "00000000000000000000000000fedcba");
+        for bad in [
+            "fedcba",
+            "+0000000000000000000000000fedcba",
+            "00000000000000000000000000FEDCBA",
+            "0000000000000000ffffffffffffffff",
+            "0000000000000000000000000000000g",
+        ] {
+            let err = message_rid(bad).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("'{bad}' is not a message's sys_id")),
+                "{bad}: {err}"
+            );
+        }
+    }
 }
