@@ -705,6 +705,12 @@ fn json_col<T: serde::de::DeserializeOwned>(r: &Row<'_>, idx: usize) -> rusqlite
     parsed(r, idx, "valid JSON", |s| serde_json::from_str(s).ok())
 }
 
+/// The sys_id a counter value spells: 32 lower-case hex digits, as SQLite's
+/// `printf('%032x', n)` gives (`sys_cs_message`'s generated `sys_id`, migration 15).
+pub(crate) fn sys_id_of(n: i64) -> SysId {
+    format!("{n:032x}")
+}
+
 impl Tx<'_> {
     /// Runs a statement that returns no rows, prepared once per connection (the statement cache).
     fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<usize, StoreError> {
@@ -752,7 +758,7 @@ impl Tx<'_> {
     /// A new sys_id (32 hex digits, counter-based: the `sys_id` counter of `sys_number`, reserved
     /// in blocks of 1,024, see `memo`).
     pub fn new_sys_id(&self) -> Result<SysId, StoreError> {
-        Ok(format!("{:032x}", self.new_sys_number()?))
+        Ok(sys_id_of(self.new_sys_number()?))
     }
 
     /// The number of a new sys_id ([`Tx::new_sys_id`] spells it in 32 hex digits): what

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use twilio_wire::sid::MessageSid;
 
-use super::{json_col, parsed, parsed_opt, status_col, ts, ts_col, RetryRow, StoreError, Tx};
+use super::{
+    json_col, parsed, parsed_opt, status_col, sys_id_of, ts, ts_col, RetryRow, StoreError, Tx,
+};
 use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::model::*;
 
@@ -33,12 +35,6 @@ pub(crate) fn message_rid(sys_id: &str) -> Result<i64, StoreError> {
                 .into(),
             )
         })
-}
-
-/// The sys_id of the row whose `rid` is `rid`: 32 lower-case hex digits, as
-/// `printf('%032x', rid)` computes the generated column.
-fn sys_id_of(rid: i64) -> SysId {
-    format!("{rid:032x}")
 }
 
 impl Tx<'_> {
