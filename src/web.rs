@@ -24,6 +24,7 @@
 //!   provider to fetch.
 //! - `GET /topics/{path}`: an image a topic sends by MMS (`media/guide.png` in the topics folder).
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -139,11 +140,11 @@ fn refuse(status: StatusCode, err: &Error) -> WebhookAnswer {
 /// Checks `signature` (the `X-Twilio-Signature` header, `None` when it is missing) over
 /// `public_url + path` and the posted `params`; [`Error::BadWebhook`] (answered 403) when it is
 /// missing or wrong.
-fn verify(
+fn verify<K: AsRef<str>, V: AsRef<str>>(
     st: &WebState,
     path: &str,
     signature: Option<&str>,
-    params: &[(String, String)],
+    params: &[(K, V)],
 ) -> Result<(), Error> {
     let url = format!("{}{path}", st.public_url);
     let Some(signature) = signature else {
@@ -159,15 +160,16 @@ fn verify(
     Ok(())
 }
 
+/// A form's decoded `(name, value)` pairs, borrowing from the body each that needed no decoding
+/// (most of a Twilio webhook's: only `+`, `%2B` and the like are copied).
+type Form<'b> = Vec<(Cow<'b, str>, Cow<'b, str>)>;
+
 /// The form of a request body and its `X-Twilio-Signature`, if any.
-fn read_form<'h>(headers: &'h HeaderMap, body: &[u8]) -> (Option<&'h str>, Vec<(String, String)>) {
+fn read_form<'h, 'b>(headers: &'h HeaderMap, body: &'b [u8]) -> (Option<&'h str>, Form<'b>) {
     let signature = headers
         .get("x-twilio-signature")
         .and_then(|v| v.to_str().ok());
-    (
-        signature,
-        form_urlencoded::parse(body).into_owned().collect(),
-    )
+    (signature, form_urlencoded::parse(body).collect())
 }
 
 async fn inbound(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -185,10 +187,10 @@ pub async fn inbound_webhook(st: &WebState, headers: &HeaderMap, body: &[u8]) ->
 }
 
 /// [`inbound_webhook`] of a form already read.
-async fn inbound_form(
+async fn inbound_form<K: AsRef<str>, V: AsRef<str>>(
     st: &WebState,
     signature: Option<&str>,
-    params: &[(String, String)],
+    params: &[(K, V)],
 ) -> WebhookAnswer {
     if let Err(e) = verify(st, INBOUND_PATH, signature, params) {
         return refuse(StatusCode::FORBIDDEN, &e);
@@ -209,10 +211,10 @@ async fn status(State(st): State<WebState>, headers: HeaderMap, body: Bytes) -> 
 }
 
 /// What `POST /sms/status` does with a form already read (see the module docs).
-fn status_form(
+fn status_form<K: AsRef<str>, V: AsRef<str>>(
     st: &WebState,
     signature: Option<&str>,
-    params: &[(String, String)],
+    params: &[(K, V)],
 ) -> WebhookAnswer {
     if let Err(e) = verify(st, STATUS_PATH, signature, params) {
         return refuse(StatusCode::FORBIDDEN, &e);
@@ -261,7 +263,7 @@ pub async fn receive_form(
 /// # Errors
 /// [`Error::BadWebhook`] when the form is not an inbound message webhook (§4.1);
 /// [`Error::InvalidPhoneNumber`] when `From` or `To` is not a phone number.
-fn inbound_sms(params: &[(String, String)]) -> Result<InboundSms, Error> {
+fn inbound_sms<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Result<InboundSms, Error> {
     let m = InboundMessage::from_params(params).map_err(|e| Error::BadWebhook(e.to_string()))?;
     Ok(InboundSms {
         sid: m.message_sid,

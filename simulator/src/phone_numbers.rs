@@ -747,7 +747,7 @@ mod tests {
             assert!(twilio_wire::signature::validate(
                 sim.auth_token(),
                 &full,
-                &[],
+                twilio_wire::signature::NO_PARAMS,
                 signature
             ));
             assert!(!twilio_wire::signature::validate(

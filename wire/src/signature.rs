@@ -13,41 +13,50 @@ use sha1::Sha1;
 
 type HmacSha1 = Hmac<Sha1>;
 
-/// What follows the URL in the signed string: the sorted, deduplicated `name + value` pairs.
-fn params_input(params: &[(String, String)]) -> String {
+/// What follows the URL in the signed string, as pairs: the `(name, value)` pairs sorted and
+/// deduplicated (each contributes `name + value`, in this order).
+fn signed_pairs<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &str)> {
     let mut pairs: Vec<(&str, &str)> = params
         .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .map(|(n, v)| (n.as_ref(), v.as_ref()))
         .collect();
     // Sorting whole (name, value) pairs sorts by name, then by value within a name; dedup then
     // drops repeated identical pairs, which is PY's `sorted(set(values))` per name.
     pairs.sort_unstable();
     pairs.dedup();
-    let mut s = String::new();
-    for (name, value) in pairs {
-        s.push_str(name);
-        s.push_str(value);
-    }
-    s
+    pairs
 }
 
-/// The HMAC of the signed string: `url`, then `params_input` ([`params_input`]).
-fn mac_for(auth_token: &str, url: &str, params_input: &str) -> HmacSha1 {
+/// The HMAC of the signed string: `url`, then each of `pairs` ([`signed_pairs`]) as `name +
+/// value`, fed to the MAC as they are (the signed string is never built).
+fn mac_for(auth_token: &str, url: &str, pairs: &[(&str, &str)]) -> HmacSha1 {
     let mut mac =
         HmacSha1::new_from_slice(auth_token.as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(url.as_bytes());
-    mac.update(params_input.as_bytes());
+    for (name, value) in pairs {
+        mac.update(name.as_bytes());
+        mac.update(value.as_bytes());
+    }
     mac
 }
 
+/// The parameters of a request that signs its URL alone (a GET, or a JSON body: §6.1 point 4),
+/// for [`sign`] and [`validate`].
+pub const NO_PARAMS: &[(&str, &str)] = &[];
+
 /// Computes the `X-Twilio-Signature` value for a form POST of `params` (URL-decoded
-/// `(name, value)` pairs, in any order, names may repeat) to `url`, with the account's
-/// `auth_token` as key. Pass no params for a GET or a JSON-body request (§6.1 point 4).
+/// `(name, value)` pairs, in any order, names may repeat; `String`s or borrowed text) to
+/// `url`, with the account's `auth_token` as key. Pass [`NO_PARAMS`] for a GET or a JSON-body
+/// request (§6.1 point 4).
 ///
 /// Returns 28 characters of padded base64, for example `RSOYDt4T1cUTdK1PDd93/VVr8B8=`.
-pub fn sign(auth_token: &str, url: &str, params: &[(String, String)]) -> String {
+pub fn sign<K: AsRef<str>, V: AsRef<str>>(
+    auth_token: &str,
+    url: &str,
+    params: &[(K, V)],
+) -> String {
     STANDARD.encode(
-        mac_for(auth_token, url, &params_input(params))
+        mac_for(auth_token, url, &signed_pairs(params))
             .finalize()
             .into_bytes(),
     )
@@ -60,7 +69,12 @@ pub fn sign(auth_token: &str, url: &str, params: &[(String, String)]) -> String 
 ///
 /// The HMAC comparison is constant-time. Returns false for a signature that is not base64, for
 /// one computed with another token or over other parameters, and for an empty signature.
-pub fn validate(auth_token: &str, url: &str, params: &[(String, String)], signature: &str) -> bool {
+pub fn validate<K: AsRef<str>, V: AsRef<str>>(
+    auth_token: &str,
+    url: &str,
+    params: &[(K, V)],
+    signature: &str,
+) -> bool {
     let Ok(expected) = STANDARD.decode(signature.trim()) else {
         return false;
     };
@@ -69,11 +83,11 @@ pub fn validate(auth_token: &str, url: &str, params: &[(String, String)], signat
         without_port(url),
         with_default_port(url),
     ];
-    let params = params_input(params);
+    let pairs = signed_pairs(params);
     let mut ok = false;
     for candidate in candidates.iter().flatten() {
         // No short-circuit: every candidate is checked, each comparison in constant time.
-        ok |= mac_for(auth_token, candidate, &params)
+        ok |= mac_for(auth_token, candidate, &pairs)
             .verify_slice(&expected)
             .is_ok();
     }
@@ -155,6 +169,14 @@ mod tests {
     }
 
     /// Signs, and checks the vector both ways: `sign` reproduces it and `validate` accepts it.
+    /// The signed string after the URL, spelled out.
+    fn params_input(params: &[(String, String)]) -> String {
+        signed_pairs(params)
+            .into_iter()
+            .flat_map(|(n, v)| [n, v])
+            .collect()
+    }
+
     fn check(url: &str, params: &[(String, String)], expected: &str) {
         assert_eq!(sign(TOKEN, url, params), expected, "sign({url})");
         assert!(validate(TOKEN, url, params, expected), "validate({url})");
@@ -167,6 +189,31 @@ mod tests {
             format!("{BASE}{}", params_input(&params())),
             "https://mycompany.com/myapp.php?foo=1&bar=2CallSidCA1234567890ABCDECaller+14158675309Digits1234From+14158675309To+18005551212"
         );
+    }
+
+    #[test]
+    fn borrowed_pairs_sign_and_validate_as_owned_ones_do() {
+        let owned = params();
+        let borrowed: Vec<(&str, &str)> = owned
+            .iter()
+            .rev()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(sign(TOKEN, BASE, &borrowed), "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+        assert!(validate(
+            TOKEN,
+            BASE,
+            &borrowed,
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        ));
+        let mut tampered = borrowed.clone();
+        tampered[0].1 = "+18005551213";
+        assert!(!validate(
+            TOKEN,
+            BASE,
+            &tampered,
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+        ));
     }
 
     #[test]
@@ -336,7 +383,7 @@ mod tests {
         assert!(validate(
             TOKEN,
             &format!("{BASE}&bodySHA256=44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"),
-            &[],
+            NO_PARAMS,
             "Ldidvp12m26NI7eqEvxnEpkd9Hc="
         ));
     }

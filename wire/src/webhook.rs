@@ -86,20 +86,20 @@ fn expected_statuses() -> String {
 }
 
 /// The value of the first parameter called `name`.
-fn param<'p>(params: &'p [(String, String)], name: &str) -> Option<&'p str> {
+fn param<'p, K: AsRef<str>, V: AsRef<str>>(params: &'p [(K, V)], name: &str) -> Option<&'p str> {
     params
         .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
+        .find(|(n, _)| n.as_ref() == name)
+        .map(|(_, v)| v.as_ref())
 }
 
 /// Reads one form's parameters, naming the form in [`WebhookError::Missing`].
-struct Reader<'p> {
-    params: &'p [(String, String)],
+struct Reader<'p, K, V> {
+    params: &'p [(K, V)],
     form: &'static str,
 }
 
-impl<'p> Reader<'p> {
+impl<'p, K: AsRef<str>, V: AsRef<str>> Reader<'p, K, V> {
     fn get(&self, name: &str) -> Option<&'p str> {
         param(self.params, name)
     }
@@ -168,18 +168,19 @@ pub struct Geo {
 }
 
 impl Geo {
-    /// Reads the four fields with `prefix` (`From` or `To`); an absent field is empty.
-    fn read(r: &Reader<'_>, prefix: &str) -> Geo {
-        let field = |name: &str| {
-            r.get(&format!("{prefix}{name}"))
-                .unwrap_or_default()
-                .to_owned()
-        };
+    /// The parameters of the sender's lookup, in [`Geo`]'s field order.
+    const FROM: [&'static str; 4] = ["FromCity", "FromState", "FromZip", "FromCountry"];
+    /// The parameters of the recipient's lookup, in [`Geo`]'s field order.
+    const TO: [&'static str; 4] = ["ToCity", "ToState", "ToZip", "ToCountry"];
+
+    /// Reads the four fields `names` ([`Geo::FROM`] or [`Geo::TO`]); an absent field is empty.
+    fn read<K: AsRef<str>, V: AsRef<str>>(r: &Reader<'_, K, V>, names: &[&str; 4]) -> Geo {
+        let field = |i: usize| r.get(names[i]).unwrap_or_default().to_owned();
         Geo {
-            city: field("City"),
-            state: field("State"),
-            zip: field("Zip"),
-            country: field("Country"),
+            city: field(0),
+            state: field(1),
+            zip: field(2),
+            country: field(3),
         }
     }
 }
@@ -341,7 +342,8 @@ impl InboundMessage {
         p
     }
 
-    /// Reads an inbound message webhook form (decoded pairs, any order).
+    /// Reads an inbound message webhook form (decoded pairs, any order: `String`s, or text
+    /// borrowed from the body where it needed no decoding, as `form_urlencoded::parse` gives).
     ///
     /// Required: `MessageSid`, `AccountSid`, `From`, `To`, `Body` (may be empty), `NumMedia`,
     /// `NumSegments`, `ApiVersion`, and `MediaUrl{N}` and `MediaContentType{N}` for every N below
@@ -353,7 +355,9 @@ impl InboundMessage {
     /// a `MessageSid` that is not `SM`/`MM` + 32 hex, an `AccountSid` that is not `AC` + 32 hex,
     /// a `NumMedia` or `NumSegments` that is not a whole number, or an `OptOutType` other than
     /// `STOP`, `START`, `HELP`.
-    pub fn from_params(params: &[(String, String)]) -> Result<InboundMessage, WebhookError> {
+    pub fn from_params<K: AsRef<str>, V: AsRef<str>>(
+        params: &[(K, V)],
+    ) -> Result<InboundMessage, WebhookError> {
         let r = Reader {
             params,
             form: Self::FORM,
@@ -390,8 +394,8 @@ impl InboundMessage {
             body,
             num_segments,
             media,
-            from_geo: Geo::read(&r, "From"),
-            to_geo: Geo::read(&r, "To"),
+            from_geo: Geo::read(&r, &Geo::FROM),
+            to_geo: Geo::read(&r, &Geo::TO),
             opt_out_type,
             api_version,
         })
@@ -477,7 +481,9 @@ impl StatusCallback {
     /// (the message names the value and lists the expected ones); [`WebhookError::Invalid`] for
     /// a `MessageSid` that is not `SM`/`MM` + 32 hex, an `AccountSid` that is not `AC` + 32 hex,
     /// or an `ErrorCode` that is not a whole number.
-    pub fn from_params(params: &[(String, String)]) -> Result<StatusCallback, WebhookError> {
+    pub fn from_params<K: AsRef<str>, V: AsRef<str>>(
+        params: &[(K, V)],
+    ) -> Result<StatusCallback, WebhookError> {
         let r = Reader {
             params,
             form: Self::FORM,
