@@ -168,7 +168,6 @@ mod tests {
         ])
     }
 
-    /// Signs, and checks the vector both ways: `sign` reproduces it and `validate` accepts it.
     /// The signed string after the URL, spelled out.
     fn params_input(params: &[(String, String)]) -> String {
         signed_pairs(params)
@@ -177,6 +176,7 @@ mod tests {
             .collect()
     }
 
+    /// Signs, and checks the vector both ways: `sign` reproduces it and `validate` accepts it.
     fn check(url: &str, params: &[(String, String)], expected: &str) {
         assert_eq!(sign(TOKEN, url, params), expected, "sign({url})");
         assert!(validate(TOKEN, url, params, expected), "validate({url})");
