@@ -62,8 +62,8 @@ pub fn sign<K: AsRef<str>, V: AsRef<str>>(
     )
 }
 
-/// Checks `signature` (the `X-Twilio-Signature` header) for a request of `params` to `url`,
-/// leniently as twilio-python and twilio-node do (§6.1 point 5): the signature may have been
+/// Checks `signature` (the `X-Twilio-Signature` header) for a request of `params` (URL-decoded
+/// `(name, value)` pairs as [`sign`] takes them; [`NO_PARAMS`] for a GET) to `url`, leniently as twilio-python and twilio-node do (§6.1 point 5): the signature may have been
 /// computed over `url` as given, over `url` with its port removed, or, when `url` names no port,
 /// over `url` with the scheme's default port added (`:443` for https, `:80` for http).
 ///

@@ -468,7 +468,8 @@ impl StatusCallback {
         p
     }
 
-    /// Reads a status callback form (decoded pairs, any order).
+    /// Reads a status callback form (decoded pairs, any order: `String`s or borrowed text, as
+    /// [`InboundMessage::from_params`] takes them).
     ///
     /// Required: `MessageSid`, `MessageStatus` (when absent, the deprecated `SmsStatus` is read
     /// in its place), `AccountSid`, `From` and `To` (either may be empty), `ApiVersion`.
