@@ -263,8 +263,8 @@ pub(crate) struct Callback {
     pub(crate) sid: MessageSid,
     /// The `StatusCallback` URL as given (it may carry connection overrides).
     pub(crate) url: String,
-    /// The form, in sending order.
-    pub(crate) params: Vec<(String, String)>,
+    /// The form, in sending order (a duplicated callback shares it).
+    pub(crate) params: webhook::Form,
     /// `I-Twilio-Idempotency-Token`.
     pub(crate) token: String,
     /// True for a final status (`delivered`, `undelivered`, `failed`).
@@ -379,11 +379,7 @@ pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc
 /// The §3.1 form for `m`, which has just changed to its current status at `at`:
 /// `ErrorCode`/`ErrorMessage` when it has an error code, `RawDlrDoneDate` when it is delivered
 /// or undelivered, `MessagingServiceSid` for a message sent through a Messaging Service.
-fn callback_params(
-    m: &StoredMessage,
-    account: &AccountSid,
-    at: DateTime<Utc>,
-) -> Vec<(String, String)> {
+fn callback_params(m: &StoredMessage, account: &AccountSid, at: DateTime<Utc>) -> webhook::Form {
     let final_receipt = matches!(
         m.status,
         MessageStatus::Delivered | MessageStatus::Undelivered
@@ -401,6 +397,7 @@ fn callback_params(
         raw_dlr_done_date: final_receipt.then(|| raw_dlr_done_date(at)),
     }
     .to_params()
+    .into()
 }
 
 /// Statuses that get a status callback.
@@ -528,7 +525,7 @@ pub(crate) fn cancel(state: &mut SimState, sid: &MessageSid) {
 struct Report {
     sid: MessageSid,
     url: String,
-    params: Vec<(String, String)>,
+    params: webhook::Form,
     numbers: [String; 2],
 }
 

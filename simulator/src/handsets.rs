@@ -71,7 +71,7 @@ fn webhook_params(
     body: &str,
     media: &[MediaRecord],
     opt_out: Option<OptOutType>,
-) -> Vec<(String, String)> {
+) -> webhook::Form {
     let media = media
         .iter()
         .map(|m| InboundMedia {
@@ -95,6 +95,7 @@ fn webhook_params(
         )
     }
     .to_params()
+    .into()
 }
 
 /// See [`crate::Simulator::send_inbound`].

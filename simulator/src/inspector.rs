@@ -64,8 +64,8 @@ pub(crate) struct Delivery {
     pub(crate) url: String,
     /// 1 for the first attempt, then retries.
     pub(crate) attempt: u32,
-    /// The form, in sending order.
-    pub(crate) params: Vec<(String, String)>,
+    /// The form, in sending order (shared with the attempt that sent it).
+    pub(crate) params: crate::webhook::Form,
     /// `X-Twilio-Signature`.
     pub(crate) signature: String,
     /// `I-Twilio-Idempotency-Token`.
@@ -308,7 +308,7 @@ fn render(core: &Core, state: &SimState) -> Markup {
                                             pre {
                                                 "X-Twilio-Signature: " (d.signature) "\n"
                                                 "I-Twilio-Idempotency-Token: " (d.token) "\n\n"
-                                                @for (name, value) in &d.params { (name) "=" (value) "\n" }
+                                                @for (name, value) in d.params.iter() { (name) "=" (value) "\n" }
                                             }
                                         }
                                     }

@@ -379,7 +379,7 @@ pub(crate) struct InboundRecord {
     /// The SMS URL it was POSTed to.
     pub(crate) url: String,
     /// The form parameters, in sending order.
-    pub(crate) params: Vec<(String, String)>,
+    pub(crate) params: crate::webhook::Form,
     /// The `I-Twilio-Idempotency-Token` header (UUID-shaped, derived from the message counter).
     pub(crate) idempotency_token: String,
     /// POST or GET (the number's `SmsMethod` or its Messaging Service's `InboundMethod`).

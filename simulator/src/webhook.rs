@@ -31,6 +31,7 @@
 //! debugger error 11200 "HTTP retrieval failure" ([`crate::Simulator::errors`],
 //! `GET /_sim/errors`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -41,6 +42,10 @@ use twilio_wire::signature;
 use crate::state::SimState;
 use crate::transport::{self, TransportError};
 use crate::{Core, SimError, WebhookFault};
+
+/// A webhook's or status callback's form, in sending order: built once, then shared by its
+/// attempts, its re-deliveries and the inspector's journal (no copy per attempt).
+pub(crate) type Form = Arc<[(String, String)]>;
 
 /// Twilio's webhook `User-Agent`.
 pub(crate) const USER_AGENT: &str = "TwilioProxy/1.1";
@@ -343,7 +348,7 @@ async fn post_once(
 pub(crate) async fn deliver(
     core: &Core,
     url: &str,
-    params: &[(String, String)],
+    params: &Form,
     idempotency_token: &str,
     fault: Option<WebhookFault>,
     sid: &MessageSid,
@@ -365,7 +370,7 @@ pub(crate) async fn deliver_as(
     core: &Core,
     method: Method,
     url: &str,
-    params: &[(String, String)],
+    params: &Form,
     idempotency_token: &str,
     fault: Option<WebhookFault>,
     sid: &MessageSid,
@@ -373,7 +378,7 @@ pub(crate) async fn deliver_as(
     let (base, overrides) = split_overrides(url);
     let get_url;
     let (target, signed): (&str, &[(String, String)]) = match method {
-        Method::Post => (base, params),
+        Method::Post => (base, &params[..]),
         Method::Get => {
             get_url = with_query(base, params);
             (&get_url, &[])
@@ -474,7 +479,7 @@ pub(crate) async fn deliver_as(
 struct Attempt<'a> {
     method: Method,
     url: &'a str,
-    params: &'a [(String, String)],
+    params: &'a Form,
     signature: &'a str,
     token: &'a str,
     sid: &'a MessageSid,
@@ -514,7 +519,7 @@ fn record(core: &Core, attempt: Attempt<'_>, outcome: &Outcome) {
         method: attempt.method.as_str(),
         url: attempt.url.to_owned(),
         attempt: attempt.number,
-        params: attempt.params.to_vec(),
+        params: Arc::clone(attempt.params),
         signature: attempt.signature.to_owned(),
         token: attempt.token.to_owned(),
         outcome,
