@@ -45,7 +45,7 @@ use crate::faults::WebhookFault;
 use crate::optout;
 use crate::state::{Hold, InboundRecord, MediaRecord, NewMessage, Record, SimState};
 use crate::twiml::{self, TwimlMessage};
-use crate::validate::{MAX_BODY_UNITS, MAX_MEDIA};
+use crate::validate::{is_http_url, MAX_BODY_UNITS, MAX_MEDIA};
 use crate::webhook::{self, Outcome};
 use crate::{delivery, numbers, Core, InboundDelivery, SimError};
 
@@ -329,13 +329,6 @@ fn apply_twiml(state: &mut SimState, sid: &MessageSid, url: &str, doc: &str, now
             webhook::log(state, now, code, &detail, Some(sid), Some(url));
         }
     }
-}
-
-/// True for an absolute `http://` or `https://` URL with a host.
-fn is_http_url(s: &str) -> bool {
-    url::Url::parse(s).is_ok_and(|u| {
-        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
-    })
 }
 
 /// Records one `<Message>` reply from `number` (the texted number) to `handset`, unless its

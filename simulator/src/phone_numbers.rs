@@ -57,6 +57,7 @@ use crate::api::respond::{live_only, resource_not_found, ApiReply};
 use crate::body::FormParams;
 use crate::list::{paginate, ListQuery};
 use crate::state::SimState;
+use crate::validate::is_http_url;
 use crate::{numbers, Core};
 
 /// The longest `FriendlyName` taken (Twilio's usual 64; UNCONFIRMED for numbers).
@@ -227,13 +228,6 @@ pub struct NumberUpdate {
     pub status_callback_method: Option<String>,
     /// What the number can do (provisioning only; the REST update takes none).
     pub capabilities: Option<Capabilities>,
-}
-
-/// True for an absolute http(s) URL with a host.
-fn is_http_url(s: &str) -> bool {
-    url::Url::parse(s).is_ok_and(|u| {
-        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
-    })
 }
 
 impl NumberUpdate {

@@ -77,7 +77,7 @@ use crate::api::respond::{live_only_v1 as live_only, resource_not_found, ApiRepl
 use crate::body::FormParams;
 use crate::list::{window, ListQuery};
 use crate::state::SimState;
-use crate::validate::OutboundRequest;
+use crate::validate::{is_http_url, OutboundRequest};
 use crate::webhook::Method;
 use crate::{numbers, phone_numbers, Core, SimError};
 
@@ -286,13 +286,6 @@ fn invalid(name: &str, value: &str, expected: &str) -> ApiError {
         400,
         format!("Invalid {name}: '{value}' is not {expected}"),
     )
-}
-
-/// True for an absolute http(s) URL with a host.
-fn is_http_url(s: &str) -> bool {
-    url::Url::parse(s).is_ok_and(|u| {
-        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
-    })
 }
 
 /// Applies the create/update form `params` to `s` (see the module docs).
