@@ -176,19 +176,34 @@ impl Tx<'_> {
         self.audit_messages_with_rowids(&rowids).map(Some)
     }
 
-    /// The transcript rows with these rowids, in the order given; a rowid no row has (an
-    /// insert rolled back) is left out.
+    /// The transcript rows with these rowids (ascending, as both the log's take and
+    /// `StatusTracker::unsettled` give them), in rowid order; a rowid no row has (an insert
+    /// rolled back) is left out.
+    ///
+    /// Rowids close together (a check's new rows and the recent sends whose status moved) are
+    /// read as one range, one statement for each run instead of one for each row; a row inside
+    /// a run that was not asked for is skipped after its rowid is read.
     ///
     /// # Errors
     /// SQLite fails (a bug).
     pub fn audit_messages_with_rowids(&self, rowids: &[i64]) -> Result<Vec<AuditRow>, StoreError> {
+        /// The widest gap between two asked rowids that one range still spans.
+        const MAX_GAP: i64 = 16;
+        debug_assert!(rowids.is_sorted(), "rowids must be ascending");
         let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE m.rowid = ?1"
+            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} \
+             WHERE m.rowid BETWEEN ?1 AND ?2 ORDER BY m.rowid"
         ))?;
         let mut rows = Vec::with_capacity(rowids.len());
-        for rowid in rowids {
-            if let Some(row) = st.query_row([rowid], audit_row).optional()? {
-                rows.push(row);
+        for run in rowids.chunk_by(|a, b| b - a <= MAX_GAP) {
+            let (Some(&first), Some(&last)) = (run.first(), run.last()) else {
+                continue;
+            };
+            let mut found = st.query([first, last])?;
+            while let Some(r) = found.next()? {
+                if run.binary_search(&r.get::<_, i64>(0)?).is_ok() {
+                    rows.push(audit_row(r)?);
+                }
             }
         }
         Ok(rows)
@@ -472,6 +487,50 @@ mod tests {
             store.read(|tx| tx.audit_take_message_changes()).unwrap(),
             None,
             "a stopped log is gone"
+        );
+    }
+
+    /// Rows asked by rowid come back in rowid order, exactly those asked: neighbours inside a
+    /// range read as one are left out, rowids far apart are each found, and a rowid no row has
+    /// is skipped.
+    #[test]
+    fn rows_by_rowid_are_exactly_those_asked_near_or_far() {
+        let store = store_with_an_interaction();
+        let rowids: Vec<i64> = (0..40)
+            .map(|k| {
+                let sys_id = say(&store, &format!("m{k}"));
+                i64::from_str_radix(&sys_id, 16).unwrap()
+            })
+            .collect();
+        let ask = |wanted: &[i64]| {
+            bodies(
+                store
+                    .read(|tx| tx.audit_messages_with_rowids(wanted))
+                    .unwrap(),
+            )
+        };
+        assert!(ask(&[]).is_empty());
+        let last = *rowids.last().unwrap();
+        let wanted = [
+            rowids[1],
+            rowids[3],
+            rowids[4],
+            rowids[30],
+            last,
+            last + 1_000,
+        ];
+        assert_eq!(ask(&wanted), ["m1", "m3", "m4", "m30", "m39"]);
+        assert_eq!(ask(&rowids[5..8]), ["m5", "m6", "m7"]);
+        let conn = store.lock();
+        let sorted = crate::store::tests::statements_that_sorted(&conn);
+        assert!(
+            sorted.is_empty(),
+            "the ranges are read in rowid order: {sorted:#?}"
+        );
+        let scanned = crate::store::tests::statements_that_scanned(&conn, "sys_cs_message");
+        assert!(
+            scanned.is_empty(),
+            "each range is read by rowid: {scanned:#?}"
         );
     }
 

@@ -1160,13 +1160,13 @@ mod tests {
 
     /// The statements that have sorted rows since they were prepared (`SQLITE_STMTSTATUS_SORT`:
     /// a sorter built on an execution).
-    fn statements_that_sorted(conn: &Connection) -> Vec<String> {
+    pub(super) fn statements_that_sorted(conn: &Connection) -> Vec<String> {
         statements_counted(conn, rusqlite::ffi::SQLITE_STMTSTATUS_SORT)
     }
 
     /// The statements that mention `table` and have stepped through a table in a full scan since
     /// they were prepared (`SQLITE_STMTSTATUS_FULLSCAN_STEP`).
-    fn statements_that_scanned(conn: &Connection, table: &str) -> Vec<String> {
+    pub(super) fn statements_that_scanned(conn: &Connection, table: &str) -> Vec<String> {
         statements_counted(conn, rusqlite::ffi::SQLITE_STMTSTATUS_FULLSCAN_STEP)
             .into_iter()
             .filter(|sql| sql.contains(table))
