@@ -176,9 +176,9 @@ impl Tx<'_> {
         self.audit_messages_with_rowids(&rowids).map(Some)
     }
 
-    /// The transcript rows with these rowids (ascending, as both the log's take and
-    /// `StatusTracker::unsettled` give them), in rowid order; a rowid no row has (an insert
-    /// rolled back) is left out.
+    /// The transcript rows with these rowids, each once, in rowid order (whatever the order
+    /// asked; both callers ask in ascending order); a rowid no row has (an insert rolled back)
+    /// is left out.
     ///
     /// Rowids close together (a check's new rows and the recent sends whose status moved) are
     /// read as one range, one statement for each run instead of one for each row; a row inside
@@ -189,7 +189,13 @@ impl Tx<'_> {
     pub fn audit_messages_with_rowids(&self, rowids: &[i64]) -> Result<Vec<AuditRow>, StoreError> {
         /// The widest gap between two asked rowids that one range still spans.
         const MAX_GAP: i64 = 16;
-        debug_assert!(rowids.is_sorted(), "rowids must be ascending");
+        let rowids: std::borrow::Cow<'_, [i64]> = if rowids.is_sorted() {
+            rowids.into()
+        } else {
+            let mut sorted = rowids.to_vec();
+            sorted.sort_unstable();
+            sorted.into()
+        };
         let mut st = self.0.prepare_cached(&format!(
             "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} \
              WHERE m.rowid BETWEEN ?1 AND ?2 ORDER BY m.rowid"
@@ -490,9 +496,9 @@ mod tests {
         );
     }
 
-    /// Rows asked by rowid come back in rowid order, exactly those asked: neighbours inside a
-    /// range read as one are left out, rowids far apart are each found, and a rowid no row has
-    /// is skipped.
+    /// Rows asked by rowid come back in rowid order, exactly those asked, each once, however
+    /// they were asked: neighbours inside a range read as one are left out, rowids far apart
+    /// are each found, and a rowid no row has is skipped; no sorter, no full scan.
     #[test]
     fn rows_by_rowid_are_exactly_those_asked_near_or_far() {
         let store = store_with_an_interaction();
@@ -521,6 +527,12 @@ mod tests {
         ];
         assert_eq!(ask(&wanted), ["m1", "m3", "m4", "m30", "m39"]);
         assert_eq!(ask(&rowids[5..8]), ["m5", "m6", "m7"]);
+        let unordered = [rowids[7], rowids[2], rowids[7], rowids[25]];
+        assert_eq!(
+            ask(&unordered),
+            ["m2", "m7", "m25"],
+            "in rowid order, each once"
+        );
         let conn = store.lock();
         let sorted = crate::store::tests::statements_that_sorted(&conn);
         assert!(
