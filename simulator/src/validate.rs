@@ -205,7 +205,7 @@ pub(crate) fn create_request(
     let status_callback = first(params, "StatusCallback");
     if let Some(cb) = status_callback {
         // Twilio: "a valid hostname and underscores are not allowed" (one parse of the URL).
-        let host_ok = http_url_host(cb).is_some_and(|h| !h.contains('_'));
+        let host_ok = http_url(cb).is_some_and(|u| u.host_str().is_some_and(|h| !h.contains('_')));
         if !host_ok || cb.chars().count() > MAX_CALLBACK_CHARS {
             return Err(bad_request(
                 21609,
@@ -310,17 +310,15 @@ pub(crate) fn create_request(
 /// True for an absolute `http://` or `https://` URL with a host: what Twilio accepts for a
 /// media URL, a `StatusCallback`, a number's or service's webhook URL, a TwiML reply's media.
 pub(crate) fn is_http_url(s: &str) -> bool {
-    http_url_host(s).is_some()
+    http_url(s).is_some()
 }
 
-/// The host of an absolute `http://` or `https://` URL (`example.com` for
-/// `https://example.com/a`); `None` for any other text or an empty host.
-fn http_url_host(s: &str) -> Option<String> {
-    let u = url::Url::parse(s).ok()?;
-    if !matches!(u.scheme(), "http" | "https") {
-        return None;
-    }
-    u.host_str().filter(|h| !h.is_empty()).map(str::to_owned)
+/// `s` parsed, when it is an absolute `http://` or `https://` URL with a non-empty host;
+/// `None` for any other text.
+fn http_url(s: &str) -> Option<url::Url> {
+    url::Url::parse(s).ok().filter(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+    })
 }
 
 #[cfg(test)]

@@ -171,14 +171,14 @@ impl Tx<'_> {
             }
             std::mem::take(&mut log.rowids)
         };
+        // Sorted here, in place, so that the read copies nothing; it skips the repeats itself.
         rowids.sort_unstable();
-        rowids.dedup();
         self.audit_messages_with_rowids(&rowids).map(Some)
     }
 
-    /// The transcript rows with these rowids, each once, in rowid order (whatever the order
-    /// asked; both callers ask in ascending order); a rowid no row has (an insert rolled back)
-    /// is left out.
+    /// The transcript rows with these rowids, each once, in rowid order, whatever the order and
+    /// repeats asked (the change log's rowids come in the order written); a rowid no row has (an
+    /// insert rolled back) is left out.
     ///
     /// Rowids close together (a check's new rows and the recent sends whose status moved) are
     /// read as one range, one statement for each run instead of one for each row; a row inside
