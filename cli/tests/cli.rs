@@ -1113,6 +1113,46 @@ fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
 }
 
 #[test]
+fn a_soak_of_nothing_or_with_nowhere_to_write_is_refused_before_it_runs() {
+    let dir = temp("soak-refused");
+    let missing = dir.join("no-such-folder").join("r.json");
+    for (args, says) in [
+        (
+            vec!["--agents", "0"],
+            "invalid value '0' for '--agents <AGENTS>': 0 is not a number of agents",
+        ),
+        (
+            vec!["--conversations", "0"],
+            "0 is not a number of requesters",
+        ),
+        (
+            vec!["--messages", "0"],
+            "0 is not a number of inbound messages",
+        ),
+        (
+            vec!["--check-every", "0"],
+            "0 is not a number of events between checks",
+        ),
+        (vec!["--json", missing.to_str().unwrap()], "create it first"),
+        (
+            vec!["--conversations", "1", "--partition", "2/2"],
+            "keeps none of the 1 requesters",
+        ),
+    ] {
+        let out = convsms().arg("soak").args(&args).output().unwrap();
+        let (code, stdout, stderr) = text(&out);
+        assert_eq!(
+            code,
+            Some(2),
+            "{args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(!stdout.contains("soak summary"), "{args:?} ran: {stdout}");
+    }
+    assert!(!missing.parent().unwrap().exists());
+}
+
+#[test]
 fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_defect() {
     let dir = temp("soak-failure");
     let out = convsms()
@@ -1137,6 +1177,8 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
         &stdout,
         &[
             "seed 7 broke invariant 2 outbound-sent-at-most-once",
+            "that no transcript row sent: a duplicate send of IMS",
+            "transcript of IMS",
             &format!("rerun: convsms check {}", feature.display()),
         ],
     );

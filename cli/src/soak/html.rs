@@ -50,7 +50,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
                     h1 { "convsms soak " span.verdict { (if ok { "passed" } else { "failed" }) } }
                     p {
                         "seed " (o.seed) " · faults " (o.faults) " · "
-                        (report.inbound) " inbound, " (report.outbound) " outbound messages · "
+                        (report.inbound) " inbound, " (report.outbound) " outbound messages (accepted by Twilio) · "
                         (report.conversations) " conversations · "
                         (format!("{:.1}", report.virtual_seconds as f64 / 86_400.0)) " virtual days"
                         @if !report.shards.is_empty() {
@@ -177,7 +177,7 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
     out.push((
         "Delivery status at the end".to_owned(),
         format!(
-            "{} outbound transcript messages by delivery status.",
+            "{} outbound transcript messages by delivery status (sends Twilio refused included: failed, without a MessageSid).",
             m.delivery.values().sum::<u64>()
         ),
         bars(

@@ -260,12 +260,30 @@ pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violati
         .filter(|m| m.direction == SimDirection::OutboundApi)
     {
         if !owner.contains_key(&m.sid) {
+            // A duplicate send has a twin: the same text to the same handset from the same
+            // number, that a row owns. Its interaction is the one to show.
+            let twin = sim
+                .iter()
+                .filter(|o| o.direction == SimDirection::OutboundApi)
+                .filter(|o| (&o.to, &o.from, &o.body) == (&m.to, &m.from, &m.body))
+                .find_map(|o| owner.get(&o.sid));
             return broken(
                 Invariant::OutboundAtMostOnce,
-                None,
+                twin.map(|r| &r.interaction),
                 format!(
-                    "the simulator holds the outbound {} that no transcript row sent (a duplicate send?)",
-                    m.sid
+                    "the simulator holds the outbound {} ({} to {}) that no transcript row sent{}",
+                    m.sid,
+                    m.from,
+                    m.to,
+                    match twin {
+                        Some(r) => format!(
+                            ": a duplicate send of {} #{} ({}), same text, same numbers",
+                            r.interaction,
+                            r.seq,
+                            r.sid.as_ref().map_or("", MessageSid::as_str)
+                        ),
+                        None => " (a duplicate send?)".to_owned(),
+                    }
                 ),
             );
         }
@@ -774,6 +792,21 @@ mod tests {
         again.push(sim(3, SimDirection::OutboundApi, 1));
         let v = outbound_at_most_once(&again, &rows).unwrap_err();
         assert_eq!(v.invariant, Invariant::OutboundAtMostOnce);
+        // Its twin (same text, same numbers) is row #2's send: the violation names its
+        // interaction, so that its transcript is printed.
+        assert_eq!(v.interaction, Some(ims(1)), "{v}");
+        assert!(
+            v.detail.contains("a duplicate send of IMS0000001 #2"),
+            "{v}"
+        );
+        // Without a twin, no interaction is guessed.
+        let mut stray = sims.to_vec();
+        let mut other = sim(3, SimDirection::OutboundApi, 1);
+        other.body = "not sent by anyone".into();
+        stray.push(other);
+        let v = outbound_at_most_once(&stray, &rows).unwrap_err();
+        assert_eq!(v.interaction, None, "{v}");
+        assert!(v.detail.contains("(a duplicate send?)"), "{v}");
         // Two rows claiming one send.
         let mut shared = rows.to_vec();
         shared.push(row(2, 1, Direction::Outbound, Some(2)));

@@ -164,7 +164,13 @@ pub fn merge(reports: &[(PathBuf, Report)]) -> anyhow::Result<Report> {
         for (name, n) in &r.checks {
             *checks.entry(name.clone()).or_insert(0) += n;
         }
-        metrics = metrics.merge(&r.metrics);
+        // Each shard ran agents of its own under the same names: keep them apart.
+        let mut shard_metrics = r.metrics.clone();
+        shard_metrics.agents = std::mem::take(&mut shard_metrics.agents)
+            .into_iter()
+            .map(|(name, a)| (format!("{name} (shard {})", r.shards[0]), a))
+            .collect();
+        metrics = metrics.merge(&shard_metrics);
         if let Some(v) = &r.violation {
             violations.push(format!("shard {}: {v}", r.shards[0]));
         }
@@ -182,6 +188,7 @@ pub fn merge(reports: &[(PathBuf, Report)]) -> anyhow::Result<Report> {
         inbound: sum(|r| r.inbound),
         redelivered: sum(|r| r.redelivered),
         outbound: sum(|r| r.outbound),
+        requesters: sum(|r| r.requesters),
         conversations: sum(|r| r.conversations),
         refused: sum(|r| r.refused),
         webhook_faults: sum(|r| r.webhook_faults),

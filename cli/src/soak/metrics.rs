@@ -217,11 +217,12 @@ impl Summary {
 
     /// The summary table's lines about these figures: (label, value).
     pub fn table_rows(&self) -> Vec<(String, String)> {
-        let durations = |d: &Durations, what: &str| {
-            format!(
-                "p50 {} s, p90 {} s, p99 {} s, max {} s ({} {what})",
-                d.p50, d.p90, d.p99, d.max, d.count
-            )
+        let durations = |d: &Durations, what: &str| match d.count {
+            0 => format!("none measured (0 {what})"),
+            n => format!(
+                "p50 {} s, p90 {} s, p99 {} s, max {} s ({n} {what})",
+                d.p50, d.p90, d.p99, d.max
+            ),
         };
         let listed = |m: &BTreeMap<String, u64>| {
             let parts: Vec<String> = m
@@ -251,16 +252,24 @@ impl Summary {
             ),
             (
                 "agent utilisation".into(),
-                format!(
-                    "{:.1} % of SMS capacity{}",
-                    100.0 * self.utilisation(),
-                    busiest.map_or(String::new(), |(name, a)| format!(
-                        " (busiest {name} {:.1} %)",
-                        100.0 * a.utilisation()
-                    ))
-                ),
+                if self.agents.values().all(|a| a.busy_slot_seconds == 0) {
+                    "0.0 % of SMS capacity (no slot held at any sample: every 100 events)"
+                        .to_owned()
+                } else {
+                    format!(
+                        "{:.1} % of SMS capacity{}",
+                        100.0 * self.utilisation(),
+                        busiest.map_or(String::new(), |(name, a)| format!(
+                            " (busiest {name} {:.1} %)",
+                            100.0 * a.utilisation()
+                        ))
+                    )
+                },
             ),
-            ("delivery status at the end".into(), listed(&self.delivery)),
+            (
+                "outbound transcript rows at the end".into(),
+                listed(&self.delivery),
+            ),
             ("faults injected".into(), listed(&f.injected)),
             (
                 "faults recovered".into(),
@@ -385,19 +394,19 @@ impl Metrics {
         Ok(())
     }
 
-    /// At each invariant check, with what it read: `active` SMS conversations and the agents'
-    /// `loads` at `now`. The previous sample's load counts for the virtual time since it.
+    /// A sample of the agents' `loads` at `now`, taken at fixed points of the run (before the
+    /// first event, then every `LOAD_SAMPLE_EVERY` events), never tied to `--check-every`: the
+    /// same traffic gives the same utilisation. The previous sample's load counts for the
+    /// virtual time since it.
     ///
     /// # Errors
     /// An agent's user_name cannot be read.
-    pub fn on_snapshot(
+    pub fn on_load_sample(
         &mut self,
         store: &SqliteStore,
         now: DateTime<Utc>,
-        active: usize,
         loads: &[AgentLoad],
     ) -> anyhow::Result<()> {
-        self.active = active;
         self.integrate_until(now);
         let mut sample = Vec::with_capacity(loads.len());
         for l in loads {

@@ -29,7 +29,7 @@ pub mod traffic;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -91,8 +91,13 @@ pub fn media_url(from: usize, k: usize) -> String {
 /// How many recent acknowledged inbound SIDs Twilio's re-deliveries pick from.
 const RECENT: usize = 10_000;
 
-/// How many provider numbers the soak's account has.
-const PROVIDERS: usize = 3;
+/// Every how many events the agents' load is sampled for the utilisation figure (and once before
+/// the first event), whatever `--check-every` says: the same traffic gives the same figure.
+const LOAD_SAMPLE_EVERY: u64 = 100;
+
+/// How many provider numbers the soak's account has: with `--faults`, three each carry a
+/// callback fault of their own and the fourth the account-wide one (duplicates).
+const PROVIDERS: usize = 4;
 
 /// The most events a soak records for shrinking (a run that carries out more keeps only whether
 /// it overflowed; rerunning the seed with fewer `--messages` regenerates them).
@@ -143,17 +148,17 @@ pub struct SoakArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Requesters' handsets (sys_users, consumers, contacts and unknown numbers).
-    #[arg(long, default_value_t = 1_000)]
+    #[arg(long, default_value_t = 1_000, value_parser = parse_conversations)]
     pub conversations: usize,
     /// Inbound messages to send (the soak ends when the engine acknowledged this many).
-    #[arg(long, default_value_t = 15_000, conflicts_with = "duration")]
+    #[arg(long, default_value_t = 15_000, conflicts_with = "duration", value_parser = parse_messages)]
     pub messages: u64,
     /// Run for this much virtual time instead of a number of messages (`30d`, `12h`, `2w`:
     /// humantime's units).
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub duration: Option<TimeDelta>,
     /// Agents in the SMS queue.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = parse_agents)]
     pub agents: usize,
     /// Faults the simulated Twilio injects.
     #[arg(long, value_enum, default_value_t = Faults::Light)]
@@ -173,7 +178,7 @@ pub struct SoakArgs {
     #[arg(long, value_enum, default_value_t = Switch::On, value_name = "on|off")]
     pub virtual_agent: Switch,
     /// Check the invariants after every N events (and at the end).
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = 100, value_name = "N", value_parser = parse_check_every)]
     pub check_every: u64,
     /// Write the report as JSON to FILE.
     #[arg(long, value_name = "FILE")]
@@ -219,14 +224,49 @@ pub enum SoakCommand {
     Merge(merge::MergeArgs),
 }
 
-/// Reads `--jobs`: a whole number, at least 1.
-fn parse_jobs(text: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(n),
+/// Reads a count of the command line that must be a whole number of at least 1: `what` names
+/// it in the error, `hint` says what to give.
+fn at_least_one<T: std::str::FromStr + PartialOrd + From<u8>>(
+    text: &str,
+    what: &str,
+    hint: &str,
+) -> Result<T, String> {
+    match text.parse::<T>() {
+        Ok(n) if n >= T::from(1) => Ok(n),
         _ => Err(format!(
-            "{text} is not a number of jobs: give a whole number, at least 1 (one per core: 2 on a 2-core machine)"
+            "{text} is not a number of {what}: give a whole number, at least 1 ({hint})"
         )),
     }
+}
+
+/// Reads `--jobs`: a whole number, at least 1.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    at_least_one(text, "jobs", "one per core: 2 on a 2-core machine")
+}
+
+/// Reads `--conversations`: a whole number, at least 1 (a soak of nobody checks nothing).
+fn parse_conversations(text: &str) -> Result<usize, String> {
+    at_least_one(text, "requesters", "the default is 1000")
+}
+
+/// Reads `--messages`: a whole number, at least 1 (a soak of no message checks nothing).
+fn parse_messages(text: &str) -> Result<u64, String> {
+    at_least_one(text, "inbound messages", "the default is 15000")
+}
+
+/// Reads `--agents`: a whole number, at least 1 (without an agent, a conversation that asks
+/// for one waits forever, which invariant 6 forbids).
+fn parse_agents(text: &str) -> Result<usize, String> {
+    at_least_one(text, "agents", "the default is 8")
+}
+
+/// Reads `--check-every`: a whole number of events, at least 1 (1: after every event).
+fn parse_check_every(text: &str) -> Result<u64, String> {
+    at_least_one(
+        text,
+        "events between checks",
+        "1 checks after every event; the default is 100",
+    )
 }
 
 /// Reads `--duration`: a humantime duration (`30d`, `12h 30m`), at least a second.
@@ -250,11 +290,44 @@ pub struct Outcome {
     pub events: Option<Vec<Event>>,
 }
 
+/// Checks, before a soak of minutes starts, that its `--json` and `--html` files can be
+/// written at the end: each one's folder exists, and the path is not a folder.
+///
+/// # Errors
+/// Names the option, the path and what is wrong with it.
+fn outputs_writable(args: &SoakArgs) -> Result<(), String> {
+    for (option, path) in [("--json", &args.json), ("--html", &args.html)] {
+        let Some(path) = path else { continue };
+        if path.is_dir() {
+            return Err(format!(
+                "{option} {}: is a folder; give a file name",
+                path.display()
+            ));
+        }
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !parent.is_dir() {
+            return Err(format!(
+                "{option} {}: no folder {} to write it in; create it first",
+                path.display(),
+                parent.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Runs `convsms soak` and prints what it found: 0 when every invariant held, 1 when one broke,
 /// 2 when the soak could not run.
 pub fn run(args: SoakArgs) -> ExitCode {
     if let Some(SoakCommand::Merge(m)) = &args.command {
         return merge::run(m);
+    }
+    if let Err(e) = outputs_writable(&args) {
+        eprintln!("convsms soak: {e}");
+        return ExitCode::from(2);
     }
     if args.jobs != 1 {
         return jobs::run(&args);
@@ -443,7 +516,7 @@ pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replaye
     let mut applied = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
         applied.push(s.apply(e.clone()).await?);
-        if let Err(v) = s.check()? {
+        if let Err(v) = s.check(false)? {
             feature::locate_redelivered(&mut applied, &audit::all_rows(&s.stack)?);
             return Ok(Replayed {
                 violation: Some(v),
@@ -525,9 +598,10 @@ impl Soak {
     /// checking every `--check-every` events, then lets two hours pass and checks again. The
     /// first violation stops it.
     async fn drive(&mut self, args: &SoakArgs) -> anyhow::Result<Option<Violation>> {
-        let every = args.check_every.max(1);
+        let every = args.check_every;
         let until = args.duration.map(|d| self.now() + d);
         let target = messages_target(args);
+        self.sample_load()?;
         while match until {
             Some(until) => self.now() < until,
             None => self.acked < target,
@@ -547,13 +621,18 @@ impl Soak {
             let (now, outbound) = (self.now(), self.stack.sim.outbound_created());
             self.metrics.on_event(now, self.acked, outbound);
             self.progress.update(&self.figures());
+            let sample = self.events.is_multiple_of(LOAD_SAMPLE_EVERY);
             if self.events.is_multiple_of(every) {
                 let started = Instant::now();
-                let checked = self.check()?;
+                let checked = self.check(sample)?;
                 self.spent.entry("checks").or_default().add(started);
                 if let Err(v) = checked {
                     return Ok(Some(v));
                 }
+            } else if sample {
+                let started = Instant::now();
+                self.sample_load()?;
+                self.spent.entry("checks").or_default().add(started);
             }
         }
         let started = Instant::now();
@@ -582,7 +661,7 @@ impl Soak {
                 break;
             }
         }
-        Ok((settled.err().or(self.check()?.err()), waits))
+        Ok((settled.err().or(self.check(false)?.err()), waits))
     }
 
     /// The transcript of the interaction a violation names, rendered.
@@ -672,7 +751,8 @@ impl Soak {
             sim.set_webhook_fault(g(), Some(WebhookFault::Timeout), webhook);
             sim.set_callback_fault(g(), Some(CallbackFault::Duplicate), callback);
             // Per-number rules take precedence over the global one: spread the other kinds
-            // over the provider numbers.
+            // over the first three provider numbers; the last one keeps the global rule, so
+            // every mode duplicates callbacks too.
             let kinds = match args.faults {
                 Faults::Heavy => vec![
                     CallbackFault::Reorder,
@@ -685,6 +765,7 @@ impl Soak {
                     CallbackFault::Duplicate,
                 ],
             };
+            debug_assert!(kinds.len() < self.traffic.providers.len());
             for (n, kind) in self.traffic.providers.iter().zip(kinds) {
                 sim.set_callback_fault(
                     FaultScope::Number(n.as_str().to_owned()),
@@ -935,11 +1016,28 @@ impl Soak {
         Ok(())
     }
 
-    /// Reads the store and the simulator and runs every invariant, counting the checks.
+    /// Reads the agents' load (as [`Soak::check`] does) and hands it to the utilisation figure.
+    ///
+    /// # Errors
+    /// The store cannot be read.
+    fn sample_load(&mut self) -> anyhow::Result<()> {
+        let now = self.now();
+        let routing = audit::routing(&self.stack, now)?;
+        let loads = audit::loads(
+            &routing.agents,
+            &routing.items,
+            &routing.numbers,
+            &self.kept,
+        );
+        self.metrics.on_load_sample(&self.stack.store, now, &loads)
+    }
+
+    /// Reads the store and the simulator and runs every invariant, counting the checks; with
+    /// `sample_load`, the agents' load it read is also the utilisation figure's next sample.
     ///
     /// # Errors
     /// The store cannot be read (the outer result; the inner one is the invariants' verdict).
-    fn check(&mut self) -> anyhow::Result<Result<(), Violation>> {
+    fn check(&mut self, sample_load: bool) -> anyhow::Result<Result<(), Violation>> {
         self.routing_check_due = true;
         if let Some(v) = self.routing_violation.take() {
             return Ok(Err(v));
@@ -960,9 +1058,11 @@ impl Soak {
                 kept.retain(|n| l.held.contains(n));
             }
         }
-        let active = self.stack.store.read(|tx| tx.audit_active_sms_count())?;
-        self.metrics
-            .on_snapshot(&self.stack.store, now, active, &loads)?;
+        self.metrics.active = self.stack.store.read(|tx| tx.audit_active_sms_count())?;
+        if sample_load {
+            self.metrics
+                .on_load_sample(&self.stack.store, now, &loads)?;
+        }
         self.audit_changes()
     }
 
@@ -1003,7 +1103,7 @@ impl Soak {
             options: Options {
                 seed: args.seed,
                 conversations: args.conversations,
-                messages: args.messages,
+                messages: args.duration.is_none().then_some(args.messages),
                 agents: args.agents,
                 faults: args.faults.as_str().to_owned(),
                 duration_seconds: args.duration.map(|d| d.num_seconds()),
@@ -1014,6 +1114,7 @@ impl Soak {
                 }
                 .to_owned(),
                 partition: args.partition,
+                check_every: Some(args.check_every),
             },
             shards: args.partition.into_iter().collect(),
             passed: violation.is_none(),
@@ -1024,6 +1125,7 @@ impl Soak {
             inbound: self.acked,
             redelivered: self.redelivered,
             outbound,
+            requesters: self.traffic.handsets.len() as u64,
             conversations,
             refused: self.refused,
             webhook_faults: self.webhook_faults,
@@ -1095,6 +1197,49 @@ mod tests {
         }
     }
 
+    #[test]
+    fn report_files_that_cannot_be_written_are_refused_before_the_run() {
+        let dir = std::env::temp_dir().join(format!("convsms-soak-out-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let with = |json: PathBuf, html: Option<PathBuf>| SoakArgs {
+            json: Some(json),
+            html,
+            ..SoakArgs::for_tests(1)
+        };
+        assert_eq!(outputs_writable(&with(dir.join("r.json"), None)), Ok(()));
+        assert_eq!(outputs_writable(&with("r.json".into(), None)), Ok(()));
+        let e = outputs_writable(&with(dir.join("none").join("r.json"), None)).unwrap_err();
+        assert!(
+            e.starts_with("--json ") && e.contains("create it first"),
+            "{e}"
+        );
+        let e = outputs_writable(&with(dir.join("r.json"), Some(dir.clone()))).unwrap_err();
+        assert!(e.starts_with("--html ") && e.contains("is a folder"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn counts_of_nothing_are_refused_with_what_to_give() {
+        assert_eq!(parse_conversations("200"), Ok(200));
+        assert_eq!(parse_agents("1"), Ok(1));
+        assert_eq!(parse_check_every("1"), Ok(1));
+        assert_eq!(parse_messages("15000"), Ok(15_000));
+        let e = parse_agents("0").unwrap_err();
+        assert_eq!(
+            e,
+            "0 is not a number of agents: give a whole number, at least 1 (the default is 8)"
+        );
+        assert!(parse_conversations("0")
+            .unwrap_err()
+            .contains("number of requesters"));
+        assert!(parse_check_every("0")
+            .unwrap_err()
+            .contains("1 checks after every event"));
+        assert!(parse_messages("-5")
+            .unwrap_err()
+            .contains("inbound messages"));
+    }
+
     fn small(seed: u64, faults: Faults) -> SoakArgs {
         SoakArgs {
             faults,
@@ -1121,8 +1266,44 @@ mod tests {
         for (name, n) in a["checks"].as_object().unwrap() {
             assert!(n.as_u64().unwrap() >= 2, "{name} checked {n} times");
         }
+        let injected = &a["metrics"]["faults"]["injected"];
+        for kind in [
+            "callback_drop",
+            "callback_duplicate",
+            "callback_reorder",
+            "callback_delay",
+            "api_rate_limit",
+            "api_server_error",
+        ] {
+            assert!(
+                injected[kind].as_u64() > Some(0),
+                "heavy faults strike {kind}: {injected}"
+            );
+        }
         let c = report_without_wall(&small(12, Faults::Heavy)).await;
         assert_ne!(a["transcripts_digest"], c["transcripts_digest"]);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn how_often_the_invariants_are_checked_changes_no_figure() {
+        let often = report_without_wall(&small(3, Faults::Light)).await;
+        let rarely = report_without_wall(&SoakArgs {
+            check_every: 100_000,
+            ..small(3, Faults::Light)
+        })
+        .await;
+        assert_eq!(often["transcripts_digest"], rarely["transcripts_digest"]);
+        assert_eq!(often["metrics"], rarely["metrics"]);
+        assert_ne!(often["checks"], rarely["checks"]);
+        let busy: u64 = often["metrics"]["agents"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|a| a["busy_slot_seconds"].as_u64().unwrap())
+            .sum();
+        assert!(busy > 0, "agents held work: {}", often["metrics"]["agents"]);
+        // Capacity is counted from the first event: the first hour is not empty.
+        assert!(often["metrics"]["hours"][0]["capacity_slot_seconds"].as_u64() > Some(0));
     }
 
     #[tokio::test(flavor = "current_thread")]
@@ -1168,7 +1349,7 @@ mod tests {
         let args = small(3, Faults::None);
         let mut s = Soak::start(&args).await.unwrap();
         assert_eq!(s.drive(&args).await.unwrap(), None);
-        assert_eq!(s.check().unwrap(), Ok(()));
+        assert_eq!(s.check(false).unwrap(), Ok(()));
         let delivered = audit::all_rows(&s.stack)
             .unwrap()
             .into_iter()
@@ -1183,7 +1364,7 @@ mod tests {
                 tx.set_message_status(&message, DeliveryStatus::Sending, None, now)
             })
             .unwrap();
-        let v = s.check().unwrap().unwrap_err();
+        let v = s.check(false).unwrap().unwrap_err();
         assert_eq!(v.invariant, Invariant::StatusForward, "{v}");
         assert!(v.detail.contains("delivered back to sending"), "{v}");
     }
@@ -1247,7 +1428,7 @@ mod tests {
             .unwrap()
             .expect("the agent's user_name");
         s.stack.engine.set_sms_capacity(&busy, 0).unwrap();
-        let v = s.check().unwrap().unwrap_err();
+        let v = s.check(false).unwrap().unwrap_err();
         assert_eq!(v.invariant, Invariant::Capacity, "{v}");
         let transcript = s.transcript(&v).expect("the interaction's transcript");
         let mut printed = vec![];

@@ -21,8 +21,10 @@ pub struct Options {
     pub seed: u64,
     /// `--conversations`: requesters' handsets.
     pub conversations: usize,
-    /// `--messages`: acknowledged inbound messages to reach.
-    pub messages: u64,
+    /// `--messages`: acknowledged inbound messages to reach (`null` when `--duration` bounded
+    /// the run instead).
+    #[serde(default)]
+    pub messages: Option<u64>,
     /// `--agents`.
     pub agents: usize,
     /// `--faults`.
@@ -39,6 +41,10 @@ pub struct Options {
     /// `--partition I/N`: the shard this run was (`null` for a whole or a merged run).
     #[serde(default)]
     pub partition: Option<Partition>,
+    /// `--check-every`: events between invariant checks (`null` in reports written before it
+    /// was recorded). Shards checked at different rates are not merged.
+    #[serde(default)]
+    pub check_every: Option<u64>,
 }
 
 fn yes() -> bool {
@@ -165,8 +171,14 @@ pub struct Report {
     pub inbound: u64,
     /// Webhooks the simulator delivered again (Twilio retries).
     pub redelivered: u64,
-    /// Outbound messages the simulator created through its API.
+    /// Outbound messages the simulator created through its API (accepted by Twilio: a send it
+    /// refused, 21610 to an opted-out handset for example, is a `failed` transcript row
+    /// without a MessageSid, counted in the delivery mix but not here).
     pub outbound: u64,
+    /// Requesters whose handsets the run drew traffic from: `--conversations`, or a shard's
+    /// share of them (`0` in reports written before it was recorded).
+    #[serde(default)]
+    pub requesters: u64,
     /// Interactions the engine opened.
     pub conversations: u64,
     /// Agent actions the engine refused (an offer gone, nothing to answer).
@@ -194,6 +206,28 @@ pub struct Report {
 }
 
 impl Report {
+    /// The summary's population: interactions, requesters and agents; each shard has agents of
+    /// its own, so merged shards have that many times `--agents`.
+    fn population(&self) -> String {
+        let o = &self.options;
+        let requesters = match self.requesters {
+            0 => o.conversations as u64,
+            n => n,
+        };
+        let agents = match self.shards.len() {
+            0 | 1 => format!("{} agents", o.agents),
+            n => format!(
+                "{} agents ({} in each of {n} shards)",
+                n * o.agents,
+                o.agents
+            ),
+        };
+        format!(
+            "{} interactions, {requesters} requesters, {agents}",
+            self.conversations
+        )
+    }
+
     /// Messages both ways.
     pub fn messages(&self) -> u64 {
         self.inbound + self.outbound
@@ -260,20 +294,14 @@ impl Report {
             (
                 "messages".into(),
                 format!(
-                    "{} ({} inbound, {} outbound, {} redelivered)",
+                    "{} ({} inbound, {} outbound accepted by Twilio, {} redelivered)",
                     self.messages(),
                     self.inbound,
                     self.outbound,
                     self.redelivered
                 ),
             ),
-            (
-                "conversations".into(),
-                format!(
-                    "{} interactions, {} requesters, {} agents",
-                    self.conversations, o.conversations, o.agents
-                ),
-            ),
+            ("conversations".into(), self.population()),
             (
                 "events".into(),
                 format!(

@@ -377,11 +377,18 @@ mod tests {
             defect: Some(Defect::DuplicateSend),
         };
         let outcome = super::super::soak(&args).await.unwrap();
-        let (v, _, _) = outcome
+        let (v, _, transcript) = outcome
             .violation
             .as_ref()
             .expect("the duplicated send is caught");
         assert_eq!(v.invariant, Invariant::OutboundAtMostOnce, "{v}");
+        let transcript = transcript.as_deref().unwrap_or_default();
+        assert!(
+            v.interaction
+                .as_ref()
+                .is_some_and(|n| transcript.contains(n.as_str())),
+            "the duplicated send's interaction and transcript are shown: {v}\n{transcript}"
+        );
         let w = write_failure(&args, &outcome).await.unwrap();
         assert!(w.steps <= 30, "{w:?}");
         assert!(w.events_after < w.events_before, "{w:?}");
@@ -393,7 +400,7 @@ mod tests {
         for part in [
             "Feature: soak seed 7 breaks invariant 2 outbound-sent-at-most-once",
             "  @soak\n  Scenario: seed 7 shrunk",
-            "a duplicate send?",
+            "that no transcript row sent",
             "\n    Then every soak invariant holds\n",
         ] {
             assert!(text.contains(part), "no {part:?} in:\n{text}");

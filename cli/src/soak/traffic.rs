@@ -232,7 +232,7 @@ impl Traffic {
     /// Keeps only the handsets of shard `p` (index `k` of the population kept when
     /// `p.keeps(k)`), after the whole population was drawn, so every shard of a seed draws the
     /// same people; then gives the shard its own stream of events (derived from the seed and
-    /// `p`'s index). With one stream for all, shards of equal size would carry out the same
+    /// `p`'s index; the one shard of `1/1` keeps the seed's stream, so it is the whole run). With one stream for all, shards of equal size would carry out the same
     /// events on their own requesters: the same counts to the last message, half the coverage.
     ///
     /// # Errors
@@ -245,9 +245,13 @@ impl Traffic {
             "--partition {p} keeps none of the {all} requesters: give at least {} --conversations",
             p.total()
         );
-        let stream: u64 = self.rng.random();
-        self.rng =
-            StdRng::seed_from_u64(stream ^ (p.index() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        // One shard of one is the whole run (nextest's convention): it keeps the seed's stream.
+        if p.total() > 1 {
+            let stream: u64 = self.rng.random();
+            self.rng = StdRng::seed_from_u64(
+                stream ^ (p.index() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            );
+        }
         Ok(())
     }
 
@@ -480,5 +484,10 @@ mod tests {
         assert_eq!(e1, e1_again, "a shard is deterministic");
         assert_eq!(again.handsets.len(), one.handsets.len());
         assert_ne!(e1, e2, "each shard draws its own events");
+        let mut plain = Traffic::new(7, 40, 3, 4).unwrap();
+        let whole_events: Vec<Event> = (0..200).map(|i| plain.next(i)).collect();
+        let (all, e_all) = shard("1/1");
+        assert_eq!(all.handsets.len(), whole.handsets.len());
+        assert_eq!(e_all, whole_events, "the one shard of 1/1 is the whole run");
     }
 }
