@@ -166,8 +166,11 @@ pub struct Report {
     pub violation: Option<String>,
     /// Events drawn and carried out.
     pub events: u64,
-    /// Inbound messages the engine's webhook acknowledged (STOP and START not counted: they are
-    /// opt-out keywords, not conversation).
+    /// Inbound texts the engine's webhook acknowledged that belong in a conversation: what
+    /// `--messages` counts. Keywords (Twilio's STOP, START, HELP and their synonyms,
+    /// ServiceNow's Notification) are answered without one and not counted, nor is a text whose
+    /// webhook Twilio saw time out (the engine may have stored it all the same), so the
+    /// transcripts can hold more inbound rows than this.
     pub inbound: u64,
     /// Webhooks the simulator delivered again (Twilio retries).
     pub redelivered: u64,
