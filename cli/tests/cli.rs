@@ -1177,7 +1177,7 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
         &stdout,
         &[
             "seed 7 broke invariant 2 outbound-sent-at-most-once",
-            "that no transcript row sent: a duplicate send of IMS",
+            "that no transcript row sent: probably a duplicate send of IMS",
             "transcript of IMS",
             &format!("rerun: convsms check {}", feature.display()),
         ],

@@ -145,9 +145,10 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
     out.push((
         "Agent utilisation per virtual hour".to_owned(),
         format!(
-            "Held SMS slots over SMS capacity, {:.1} % over the run (sampled at each invariant \
-             check).",
-            100.0 * m.utilisation()
+            "Held SMS slots over SMS capacity, {:.1} % over the run (sampled before the first \
+             event, every {} events and as the run settles).",
+            100.0 * m.utilisation(),
+            super::metrics::LOAD_SAMPLE_EVERY
         ),
         lines(
             "% of capacity",

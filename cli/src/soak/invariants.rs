@@ -255,18 +255,31 @@ pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violati
             }
         }
     }
-    for m in sim
+    for (at, m) in sim
         .iter()
-        .filter(|m| m.direction == SimDirection::OutboundApi)
+        .enumerate()
+        .filter(|(_, m)| m.direction == SimDirection::OutboundApi)
     {
         if !owner.contains_key(&m.sid) {
             // A duplicate send has a twin: the same text to the same handset from the same
-            // number, that a row owns. Its interaction is the one to show.
-            let twin = sim
+            // number, that a row owns, created by the same send (so in the same window of
+            // `sim`). The nearest one is the likeliest (a standard text, a greeting or a close
+            // notice, may have gone to that handset before): after, then before.
+            let same = |o: &&SimRow| {
+                o.direction == SimDirection::OutboundApi
+                    && (&o.to, &o.from, &o.body) == (&m.to, &m.from, &m.body)
+            };
+            let twin = sim[at + 1..]
                 .iter()
-                .filter(|o| o.direction == SimDirection::OutboundApi)
-                .filter(|o| (&o.to, &o.from, &o.body) == (&m.to, &m.from, &m.body))
-                .find_map(|o| owner.get(&o.sid));
+                .filter(same)
+                .find_map(|o| owner.get(&o.sid))
+                .or_else(|| {
+                    sim[..at]
+                        .iter()
+                        .rev()
+                        .filter(same)
+                        .find_map(|o| owner.get(&o.sid))
+                });
             return broken(
                 Invariant::OutboundAtMostOnce,
                 twin.map(|r| &r.interaction),
@@ -277,7 +290,7 @@ pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violati
                     m.to,
                     match twin {
                         Some(r) => format!(
-                            ": a duplicate send of {} #{} ({}), same text, same numbers",
+                            ": probably a duplicate send of {} #{} ({}), the nearest with the same text and numbers",
                             r.interaction,
                             r.seq,
                             r.sid.as_ref().map_or("", MessageSid::as_str)
@@ -796,9 +809,27 @@ mod tests {
         // interaction, so that its transcript is printed.
         assert_eq!(v.interaction, Some(ims(1)), "{v}");
         assert!(
-            v.detail.contains("a duplicate send of IMS0000001 #2"),
+            v.detail
+                .contains("probably a duplicate send of IMS0000001 #2"),
             "{v}"
         );
+        // The same text went to that handset in an earlier interaction too: the nearest twin
+        // (the send right after the stray one, as the engine keeps the second SID) is named.
+        let mut earlier = rows.to_vec();
+        earlier.push(row(2, 1, Direction::Outbound, Some(5)));
+        let mut window = vec![sim(5, SimDirection::OutboundApi, 1)];
+        window.extend(sims.iter().filter(|m| m.sid != MessageSid::sms(2)).cloned());
+        window.push(sim(3, SimDirection::OutboundApi, 1));
+        window.push(sim(2, SimDirection::OutboundApi, 1));
+        let v = outbound_at_most_once(&window, &earlier).unwrap_err();
+        assert_eq!(v.interaction, Some(ims(1)), "{v}");
+        // Another handset's message with the same text is no twin.
+        let mut elsewhere = sims.to_vec();
+        let mut stray = sim(3, SimDirection::OutboundApi, 1);
+        stray.to = "+447700900123".into();
+        elsewhere.push(stray);
+        let v = outbound_at_most_once(&elsewhere, &rows).unwrap_err();
+        assert_eq!(v.interaction, None, "{v}");
         // Without a twin, no interaction is guessed.
         let mut stray = sims.to_vec();
         let mut other = sim(3, SimDirection::OutboundApi, 1);

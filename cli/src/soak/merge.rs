@@ -250,6 +250,29 @@ pub(crate) mod tests {
         serde_json::from_value(outcome.report.to_json()).unwrap()
     }
 
+    /// A shard's report as builds before `requesters`, `options.check_every` and a `null`
+    /// `options.messages` wrote it still reads, with those at their defaults.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_report_of_an_older_build_still_reads() {
+        let new = shard(&["--seed", "5", "--partition", "1/2"]).await;
+        let mut old = new.to_json();
+        old.as_object_mut().unwrap().remove("requesters");
+        let options = old["options"].as_object_mut().unwrap();
+        options.remove("check_every");
+        options.insert("messages".into(), 150.into());
+        let read: Report = serde_json::from_value(old).unwrap();
+        assert_eq!(read.requesters, 0);
+        assert_eq!(read.options.check_every, None);
+        assert_eq!(read.options.messages, Some(150));
+        let mut table = vec![];
+        read.print(&mut table).unwrap();
+        let table = String::from_utf8(table).unwrap();
+        assert!(
+            table.contains(", 30 requesters, 4 agents"),
+            "--conversations stands in: {table}"
+        );
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn two_shards_merge_into_their_sums_and_other_options_are_refused() {
         let a = shard(&["--seed", "5", "--partition", "1/2", "--faults", "heavy"]).await;
@@ -276,6 +299,19 @@ pub(crate) mod tests {
         assert_eq!(m.shards.len(), 2);
         assert_eq!(m.options.partition, None);
         assert_eq!(m.inbound, 150);
+        assert_eq!(m.requesters, a.requesters + b.requesters);
+        assert_eq!(m.requesters, 30);
+        // Each shard's agents are people of their own: kept apart, all counted.
+        let names: Vec<&str> = m.metrics.agents.keys().map(String::as_str).collect();
+        assert_eq!(names.len(), a.metrics.agents.len() + b.metrics.agents.len());
+        assert!(names.contains(&"agent01 (shard 1/2)") && names.contains(&"agent01 (shard 2/2)"));
+        let mut table = vec![];
+        m.print(&mut table).unwrap();
+        let table = String::from_utf8(table).unwrap();
+        assert!(
+            table.contains(" interactions, 30 requesters, 8 agents (4 in each of 2 shards)\n"),
+            "{table}"
+        );
         for (merged, x, y) in [
             (m.outbound, a.outbound, b.outbound),
             (m.events, a.events, b.events),
@@ -331,6 +367,13 @@ pub(crate) mod tests {
             .to_string();
         assert!(e.contains("seed 5 in a.json, 6 in c.json"), "{e}");
         assert!(e.contains("only --partition may differ"), "{e}");
+        // Another rate of checks: refused too.
+        let mut c = b.clone();
+        c.options.check_every = Some(7);
+        let e = merge(&given(&[("a.json", &a), ("c.json", &c)]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("check_every 25 in a.json, 7 in c.json"), "{e}");
         // The same shard twice, shards of different splits, a whole run.
         let e = merge(&given(&[("a.json", &a), ("a2.json", &a)])).unwrap_err();
         assert!(e.to_string().contains("shard 1/2 is given twice"), "{e}");

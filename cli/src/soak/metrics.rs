@@ -28,6 +28,11 @@ const SIGNIFICANT_FIGURES: u8 = 3;
 /// The longest duration the histograms hold, in seconds (a year); longer ones count as this.
 const MAX_SECONDS: u64 = 366 * 86_400;
 
+/// Every how many events a soak samples the agents' load for the utilisation figure (besides
+/// once before the first event and after each closing wait), whatever `--check-every` says: the
+/// same traffic gives the same figure.
+pub const LOAD_SAMPLE_EVERY: u64 = 100;
+
 /// One virtual hour of a soak, counted from its start.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hour {
@@ -35,8 +40,8 @@ pub struct Hour {
     pub inbound: u64,
     /// Outbound messages the simulator created in that hour.
     pub outbound: u64,
-    /// Agents' held SMS slots integrated over the hour (slot-seconds, sampled at each invariant
-    /// check).
+    /// Agents' held SMS slots integrated over the hour (slot-seconds, sampled before the first
+    /// event, every [`LOAD_SAMPLE_EVERY`] events and as the run settles).
     pub busy_slot_seconds: u64,
     /// Agents' SMS capacity integrated over the hour (slot-seconds).
     pub capacity_slot_seconds: u64,
@@ -253,8 +258,7 @@ impl Summary {
             (
                 "agent utilisation".into(),
                 if self.agents.values().all(|a| a.busy_slot_seconds == 0) {
-                    "0.0 % of SMS capacity (no slot held at any sample: every 100 events)"
-                        .to_owned()
+                    "0.0 % of SMS capacity (no held slot measured)".to_owned()
                 } else {
                     format!(
                         "{:.1} % of SMS capacity{}",
@@ -395,7 +399,8 @@ impl Metrics {
     }
 
     /// A sample of the agents' `loads` at `now`, taken at fixed points of the run (before the
-    /// first event, then every `LOAD_SAMPLE_EVERY` events), never tied to `--check-every`: the
+    /// first event, every [`LOAD_SAMPLE_EVERY`] events, after the last and after each closing
+    /// wait), never tied to `--check-every`: the
     /// same traffic gives the same utilisation. The previous sample's load counts for the
     /// virtual time since it.
     ///

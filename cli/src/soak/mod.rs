@@ -49,7 +49,7 @@ use audit::Auditor;
 use defect::Defect;
 use feature::Applied;
 use invariants::Violation;
-use metrics::Metrics;
+use metrics::{Metrics, LOAD_SAMPLE_EVERY};
 use progress::Progress;
 use report::{Options, Report, Spent, Wall};
 use traffic::{Event, Kind, Traffic};
@@ -90,10 +90,6 @@ pub fn media_url(from: usize, k: usize) -> String {
 
 /// How many recent acknowledged inbound SIDs Twilio's re-deliveries pick from.
 const RECENT: usize = 10_000;
-
-/// Every how many events the agents' load is sampled for the utilisation figure (and once before
-/// the first event), whatever `--check-every` says: the same traffic gives the same figure.
-const LOAD_SAMPLE_EVERY: u64 = 100;
 
 /// How many provider numbers the soak's account has: with `--faults`, three each carry a
 /// callback fault of their own and the fourth the account-wide one (duplicates).
@@ -290,15 +286,29 @@ pub struct Outcome {
     pub events: Option<Vec<Event>>,
 }
 
-/// Checks, before a soak of minutes starts, that its `--json` and `--html` files can be
-/// written at the end: each one's folder exists, and the path is not a folder.
+/// Checks, before a soak of minutes starts, what would otherwise fail only at its end or leave a
+/// shard with nothing to do: each shard (of `--jobs` or `--partition`) gets at least one of
+/// `--messages`, and the `--json` and `--html` files can be written: each one's folder exists,
+/// and the path is not a folder.
 ///
 /// # Errors
-/// Names the option, the path and what is wrong with it.
-fn outputs_writable(args: &SoakArgs) -> Result<(), String> {
+/// Names the option, the value and what is wrong with it.
+fn check_before_run(args: &SoakArgs) -> Result<(), String> {
+    let shards = args.partition.map_or(args.jobs, |p| p.total());
+    if args.duration.is_none() && args.messages < shards as u64 {
+        return Err(format!(
+            "--messages {} leaves some of the {shards} shards no message: give at least {shards}",
+            args.messages
+        ));
+    }
     for (option, path) in [("--json", &args.json), ("--html", &args.html)] {
         let Some(path) = path else { continue };
-        if path.is_dir() {
+        if path.is_dir()
+            || path
+                .as_os_str()
+                .to_string_lossy()
+                .ends_with(std::path::MAIN_SEPARATOR)
+        {
             return Err(format!(
                 "{option} {}: is a folder; give a file name",
                 path.display()
@@ -325,7 +335,7 @@ pub fn run(args: SoakArgs) -> ExitCode {
     if let Some(SoakCommand::Merge(m)) = &args.command {
         return merge::run(m);
     }
-    if let Err(e) = outputs_writable(&args) {
+    if let Err(e) = check_before_run(&args) {
         eprintln!("convsms soak: {e}");
         return ExitCode::from(2);
     }
@@ -632,9 +642,10 @@ impl Soak {
             } else if sample {
                 let started = Instant::now();
                 self.sample_load()?;
-                self.spent.entry("checks").or_default().add(started);
+                self.spent.entry("load samples").or_default().add(started);
             }
         }
+        self.sample_load()?;
         let started = Instant::now();
         let settled = self.settle().await?.0;
         self.spent.entry("settle").or_default().add(started);
@@ -653,6 +664,7 @@ impl Soak {
             self.wait(TimeDelta::minutes(feature::SETTLE_MINUTES))
                 .await?;
             waits += 1;
+            self.sample_load()?;
             if let Err(v) = self.audit_changes()? {
                 return Ok((Some(v), waits));
             }
@@ -1198,7 +1210,8 @@ mod tests {
     }
 
     #[test]
-    fn report_files_that_cannot_be_written_are_refused_before_the_run() {
+    fn shards_without_messages_and_report_files_that_cannot_be_written_are_refused_before_the_run()
+    {
         let dir = std::env::temp_dir().join(format!("convsms-soak-out-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let with = |json: PathBuf, html: Option<PathBuf>| SoakArgs {
@@ -1206,15 +1219,35 @@ mod tests {
             html,
             ..SoakArgs::for_tests(1)
         };
-        assert_eq!(outputs_writable(&with(dir.join("r.json"), None)), Ok(()));
-        assert_eq!(outputs_writable(&with("r.json".into(), None)), Ok(()));
-        let e = outputs_writable(&with(dir.join("none").join("r.json"), None)).unwrap_err();
+        assert_eq!(check_before_run(&with(dir.join("r.json"), None)), Ok(()));
+        assert_eq!(check_before_run(&with("r.json".into(), None)), Ok(()));
+        let e = check_before_run(&with(dir.join("none").join("r.json"), None)).unwrap_err();
         assert!(
             e.starts_with("--json ") && e.contains("create it first"),
             "{e}"
         );
-        let e = outputs_writable(&with(dir.join("r.json"), Some(dir.clone()))).unwrap_err();
+        let e = check_before_run(&with(dir.join("r.json"), Some(dir.clone()))).unwrap_err();
         assert!(e.starts_with("--html ") && e.contains("is a folder"), "{e}");
+        let e = check_before_run(&with(PathBuf::from("not-yet/"), None)).unwrap_err();
+        assert!(e.contains("is a folder"), "{e}");
+        let few = |messages: u64, jobs: usize, partition: Option<&str>| SoakArgs {
+            messages,
+            jobs,
+            partition: partition.map(|p| p.parse().unwrap()),
+            ..SoakArgs::for_tests(1)
+        };
+        assert_eq!(check_before_run(&few(2, 2, None)), Ok(()));
+        let e = check_before_run(&few(1, 2, None)).unwrap_err();
+        assert_eq!(
+            e,
+            "--messages 1 leaves some of the 2 shards no message: give at least 2"
+        );
+        assert!(check_before_run(&few(2, 1, Some("3/3"))).is_err());
+        let timed = SoakArgs {
+            duration: Some(TimeDelta::days(1)),
+            ..few(1, 2, None)
+        };
+        assert_eq!(check_before_run(&timed), Ok(()));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -1302,8 +1335,38 @@ mod tests {
             .map(|a| a["busy_slot_seconds"].as_u64().unwrap())
             .sum();
         assert!(busy > 0, "agents held work: {}", often["metrics"]["agents"]);
-        // Capacity is counted from the first event: the first hour is not empty.
-        assert!(often["metrics"]["hours"][0]["capacity_slot_seconds"].as_u64() > Some(0));
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn utilisation_counts_capacity_from_the_first_instant_to_the_last() {
+        // In a run where no agent's capacity changes, each agent's capacity-seconds are their
+        // capacity times the run's virtual seconds: only if the load was sampled at its first
+        // instant and counted to its end.
+        for seed in 1..=10 {
+            let args = SoakArgs {
+                messages: 20,
+                check_every: 100_000,
+                ..small(seed, Faults::None)
+            };
+            let outcome = soak(&args).await.unwrap();
+            let events = outcome.events.unwrap();
+            if events.iter().any(|e| matches!(e, Event::Capacity(..))) {
+                continue;
+            }
+            let r = &outcome.report;
+            let seconds = u64::try_from(r.virtual_seconds).unwrap();
+            assert!(!r.metrics.agents.is_empty());
+            for (name, a) in &r.metrics.agents {
+                let capacity = a.capacity_slot_seconds / seconds;
+                assert!(
+                    (1..=4).contains(&capacity) && a.capacity_slot_seconds % seconds == 0,
+                    "{name}: {} capacity-seconds over {seconds} s",
+                    a.capacity_slot_seconds
+                );
+            }
+            return;
+        }
+        panic!("every seed of 1 to 10 changed a capacity: pick others");
     }
 
     #[tokio::test(flavor = "current_thread")]

@@ -61,8 +61,9 @@ pub struct Wall {
     /// Where the seconds went, by activity: `setup` (the stack and the population), each event
     /// kind (`text`, `mms`, `reply`, `compose`, `answer`, `presence`, `capacity`, `redeliver`,
     /// and `wait`: virtual time passing, with the StatusCallbacks, retries, timers and routing
-    /// it brings), `checks` (the invariants, every `--check-every` events) and `settle` (the
-    /// closing waits and checks). What is left of `seconds` is the report itself (the
+    /// it brings), `checks` (the invariants, every `--check-every` events), `load samples`
+    /// (the agents' load for the utilisation figure, at events where no check read it) and
+    /// `settle` (the closing waits and checks). What is left of `seconds` is the report itself (the
     /// transcripts digest).
     #[serde(default)]
     pub by_activity: BTreeMap<String, Spent>,
