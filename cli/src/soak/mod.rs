@@ -1034,13 +1034,7 @@ impl Soak {
     /// The store cannot be read.
     fn sample_load(&mut self) -> anyhow::Result<()> {
         let now = self.now();
-        let routing = audit::routing(&self.stack, now)?;
-        let loads = audit::loads(
-            &routing.agents,
-            &routing.items,
-            &routing.numbers,
-            &self.kept,
-        );
+        let loads = self.snapshot_loads()?;
         self.metrics.on_load_sample(&self.stack.store, now, &loads)
     }
 
@@ -1055,13 +1049,7 @@ impl Soak {
             return Ok(Err(v));
         }
         let now = self.now();
-        let routing = audit::routing(&self.stack, now)?;
-        let loads = audit::loads(
-            &routing.agents,
-            &routing.items,
-            &routing.numbers,
-            &self.kept,
-        );
+        let loads = self.snapshot_loads()?;
         // What an agent kept counts only while they still hold it and are still over capacity.
         for l in &loads {
             if l.held.len() <= l.capacity as usize {
