@@ -29,8 +29,8 @@ const SIGNIFICANT_FIGURES: u8 = 3;
 const MAX_SECONDS: u64 = 366 * 86_400;
 
 /// Every how many events a soak samples the agents' load for the utilisation figure (besides
-/// once before the first event and after each closing wait), whatever `--check-every` says: the
-/// same traffic gives the same figure.
+/// once before the first event, once after the last and once after each closing wait), whatever
+/// `--check-every` says: the same traffic gives the same figure.
 pub const LOAD_SAMPLE_EVERY: u64 = 100;
 
 /// One virtual hour of a soak, counted from its start.
@@ -400,9 +400,8 @@ impl Metrics {
 
     /// A sample of the agents' `loads` at `now`, taken at fixed points of the run (before the
     /// first event, every [`LOAD_SAMPLE_EVERY`] events, after the last and after each closing
-    /// wait), never tied to `--check-every`: the
-    /// same traffic gives the same utilisation. The previous sample's load counts for the
-    /// virtual time since it.
+    /// wait), never tied to `--check-every`: the same traffic gives the same utilisation. The
+    /// previous sample's load (held slots and capacity) counts for the virtual seconds since it.
     ///
     /// # Errors
     /// An agent's user_name cannot be read.

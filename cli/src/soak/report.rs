@@ -63,8 +63,8 @@ pub struct Wall {
     /// and `wait`: virtual time passing, with the StatusCallbacks, retries, timers and routing
     /// it brings), `checks` (the invariants, every `--check-every` events), `load samples`
     /// (the agents' load for the utilisation figure, at events where no check read it) and
-    /// `settle` (the closing waits and checks). What is left of `seconds` is the report itself (the
-    /// transcripts digest).
+    /// `settle` (the closing waits and checks). What is left of `seconds` is the report itself
+    /// (the transcripts digest).
     #[serde(default)]
     pub by_activity: BTreeMap<String, Spent>,
 }

@@ -232,7 +232,8 @@ impl Traffic {
     /// Keeps only the handsets of shard `p` (index `k` of the population kept when
     /// `p.keeps(k)`), after the whole population was drawn, so every shard of a seed draws the
     /// same people; then gives the shard its own stream of events (derived from the seed and
-    /// `p`'s index; the one shard of `1/1` keeps the seed's stream, so it is the whole run). With one stream for all, shards of equal size would carry out the same
+    /// `p`'s index; the one shard of `1/1` keeps the seed's stream, so it is the whole run).
+    /// With one stream for all, shards of equal size would carry out the same
     /// events on their own requesters: the same counts to the last message, half the coverage.
     ///
     /// # Errors
