@@ -289,7 +289,7 @@ pub struct Outcome {
 /// Checks, before a soak of minutes starts, what would otherwise fail only at its end or leave a
 /// shard with nothing to do: each shard (of `--jobs` or `--partition`) gets at least one of
 /// `--messages`, and the `--json` and `--html` files can be written: each one's folder exists,
-/// and the path is not a folder.
+/// the path is not a folder, and the file (or a new one in its folder) opens for writing.
 ///
 /// # Errors
 /// Names the option, the value and what is wrong with it.
@@ -325,8 +325,34 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
                 parent.display()
             ));
         }
+        if let Err(e) = probe_writable(path, parent) {
+            return Err(format!(
+                "{option} {}: cannot be written ({e}); give a file in a folder you can write to",
+                path.display()
+            ));
+        }
     }
     Ok(())
+}
+
+/// Tries what writing `path` at the end of the soak will need, and leaves nothing behind: an
+/// existing file is opened for appending (not changed), and otherwise a temporary file is created
+/// in `parent` and removed.
+///
+/// # Errors
+/// The I/O error: permission denied, a read-only file system, and the like.
+fn probe_writable(path: &Path, parent: &Path) -> std::io::Result<()> {
+    if path.is_file() {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map(drop)
+    } else {
+        tempfile::Builder::new()
+            .prefix(".convsms-soak-")
+            .tempfile_in(parent)
+            .map(drop)
+    }
 }
 
 /// Runs `convsms soak` and prints what it found: 0 when every invariant held, 1 when one broke,
@@ -1218,6 +1244,21 @@ mod tests {
         assert!(e.starts_with("--html ") && e.contains("is a folder"), "{e}");
         let e = check_before_run(&with(PathBuf::from("not-yet/"), None)).unwrap_err();
         assert!(e.contains("is a folder"), "{e}");
+        // A folder nobody may create files in, root included; the probe leaves nothing in `dir`.
+        let e = check_before_run(&with(PathBuf::from("/proc/r.json"), None)).unwrap_err();
+        assert!(
+            e.starts_with("--json /proc/r.json: cannot be written ("),
+            "{e}"
+        );
+        let existing = dir.join("kept.json");
+        std::fs::write(&existing, "{}").unwrap();
+        assert_eq!(check_before_run(&with(existing.clone(), None)), Ok(()));
+        assert_eq!(std::fs::read_to_string(&existing).unwrap(), "{}");
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["kept.json"]);
         let few = |messages: u64, jobs: usize, partition: Option<&str>| SoakArgs {
             messages,
             jobs,
