@@ -24,6 +24,12 @@ Feature: The virtual agent gives up on a silent requester
     And agents see "The virtual agent closed the conversation after no reply (idle timeout)." in IMS0001001
     And the transcript matches the snapshot
 
+  Scenario: A day passing at once closes the conversation when it fell idle, not when the day ends
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And 1 day passes
+    Then interaction IMS0001001 is in state "closed_abandoned"
+    And the transcript matches the snapshot
+
   Scenario: A shorter closing messaging action wins over the idle timeout
     Given a messaging action "Close early" on "requester message without agent response" after 1 hour that sets state "closed_complete" where "state=new"
     When "+14155552671" texts "Hi" to "+14155550100"

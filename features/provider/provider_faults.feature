@@ -89,10 +89,13 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
     Then the request is refused with "the SMS provider is unavailable"
     And message #2 of IMS0001001 has status "retrying"
+    # Refused at 09:00:00 and again at 09:00:30; the next attempt is 60 seconds later.
     When 1 minute passes
     Then message #2 of IMS0001001 has status "retrying"
     Given Twilio answers sends normally again
-    When 2 minutes pass
+    When 29 seconds pass
+    Then message #2 of IMS0001001 has status "retrying"
+    When 1 second passes
     Then message #2 of IMS0001001 has status "queued"
     When 1 minute passes
     Then message #2 of IMS0001001 has status "delivered"

@@ -153,6 +153,14 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
     When agent "alice" accepts the offered work item
     Then interaction IMS0001001 is assigned to agent "alice"
 
+  Scenario: Offers time out a minute each, in turn, however much time passes at once
+    Given an agent "alice" who is available for SMS
+    And an agent "bob" who is available for SMS
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And 3 minutes pass
+    Then the work item for IMS0001001 is offered to agent "bob"
+    And the transcript matches the snapshot
+
   Scenario: A timeout is not a decline: a single agent who misses an offer is offered it again
     Given an agent "alice" who is available for SMS
     When "+14155552671" texts "Hi" to "+14155550100"

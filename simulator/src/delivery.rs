@@ -724,6 +724,18 @@ impl crate::Simulator {
         run_due(&self.core).await
     }
 
+    /// When the next status transition or delayed status callback falls due (`None`: every
+    /// message has reached its final status and no callback waits), so that a caller moving
+    /// the clock over a span can stop there and [`Self::run_due`] at that instant. A callback
+    /// held back for reordering has no time of its own: it goes with its message's next one.
+    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+        let state = self.core.state();
+        let d = &state.delivery;
+        let transition = d.lifecycles.keys().next().map(|&(due, _)| due);
+        let delayed = d.delayed.iter().map(|x| x.due).min();
+        transition.into_iter().chain(delayed).min()
+    }
+
     /// Gives the handset `number` (E.164) the carrier `profile`, for messages created from now
     /// on. [`CarrierProfile::Delivers`] restores the default.
     pub fn set_carrier(&self, number: &str, profile: CarrierProfile) {

@@ -220,14 +220,20 @@ fn idle_timeout(tx: &Tx<'_>, i: &Interaction) -> Result<Option<i64>, Error> {
 
 /// Virtual-agent interactions silent for at least the idle timeout.
 fn idle_candidates(tx: &Tx<'_>, now: DateTime<Utc>) -> Result<Vec<String>, Error> {
+    let Some(secs) = idle_timeout_secs(tx)? else {
+        return Ok(vec![]);
+    };
+    Ok(tx.idle_va_interactions(now - Duration::seconds(secs))?)
+}
+
+/// The virtual agent's idle timeout in seconds (`com.glide.cs.conversation_idle_timeout`, 7200
+/// when unset or not a number); `None` when it is 0 or less (no idle close).
+pub(super) fn idle_timeout_secs(tx: &Tx<'_>) -> Result<Option<i64>, Error> {
     let secs = tx
         .property(IDLE_TIMEOUT_PROPERTY)?
         .and_then(|v| v.trim().parse::<i64>().ok())
         .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS);
-    if secs <= 0 {
-        return Ok(vec![]);
-    }
-    Ok(tx.idle_va_interactions(now - Duration::seconds(secs))?)
+    Ok((secs > 0).then_some(secs))
 }
 
 impl From<ActionError> for Error {

@@ -1,8 +1,11 @@
 //! [`Engine::tick`]: everything that runs on the clock, in one place.
 
+use chrono::{DateTime, Utc};
+
 use crate::engine::core::Engine;
-use crate::engine::messaging_actions::ActionReport;
+use crate::engine::messaging_actions::{idle_timeout_secs, ActionReport};
 use crate::error::Error;
+use crate::store::TickDue;
 
 /// What [`Engine::tick`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -16,6 +19,21 @@ pub struct TickReport {
 }
 
 impl Engine {
+    /// When each kind of work of [`Engine::tick`] next falls due, strictly after `after`: a
+    /// messaging-action timer, a virtual-agent conversation's idle close, an offer's expiry, a
+    /// send's retry, a status to reconcile ([`TickDue::earliest`] of them all). A caller that
+    /// moves the clock over a span ticks at each such instant, so that what falls due on the way
+    /// runs at its own time, in order, and not at the end of the span.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn next_tick_due(&self, after: DateTime<Utc>) -> Result<TickDue, Error> {
+        self.store.read(|tx| {
+            let idle = idle_timeout_secs(tx)?;
+            Ok(tx.next_tick_due(after, idle, crate::engine::RECONCILE_AFTER_SECS)?)
+        })
+    }
+
     /// Runs what is due at the clock's now (call it whenever time moves): in this order:
     /// 1. due messaging actions and the virtual agent's idle timeout ([`Engine::run_due_actions`]);
     /// 2. Advanced Work Assignment: expired offers, then a routing pass;

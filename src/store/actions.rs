@@ -1,13 +1,51 @@
 //! Queries for messaging actions, their timers and workspace notifications (migration 5).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension};
 
+use super::transcript::STALE;
 use super::{bad_value, parse_ts, parsed, ts, ts_col, StoreError, Tx};
 use crate::domain::encoded_query::{EncodedQuery, Record};
 use crate::domain::messaging_actions::{
     Action, Event, MessagingAction, Records, Timer, TimerState,
 };
+
+/// When each kind of work of [`crate::engine::Engine::tick`] next falls due (`None`: none
+/// pending), from [`Tx::next_tick_due`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TickDue {
+    /// The earliest pending messaging-action timer (`sys_cs_action_timer.due_at`).
+    pub timer: Option<DateTime<Utc>>,
+    /// The earliest idle close of an active virtual-agent conversation: the idle timeout after
+    /// its last message (or its opening).
+    pub idle_close: Option<DateTime<Utc>>,
+    /// The earliest `offer_expires_at` of an offered `awa_work_item`.
+    pub offer_expiry: Option<DateTime<Utc>>,
+    /// The earliest `next_attempt_at` of a `retrying` message.
+    pub retry: Option<DateTime<Utc>>,
+    /// The earliest instant an outbound message on its way has gone unmoved long enough for the
+    /// engine to ask the provider for its status (a StatusCallback may have been lost).
+    pub reconcile: Option<DateTime<Utc>>,
+}
+
+impl TickDue {
+    /// The earliest of all five.
+    pub fn earliest(&self) -> Option<DateTime<Utc>> {
+        [self.reconcile, self.scheduled()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// The earliest of what the engine schedules (timers, idle closes, offer expiries, retries),
+    /// leaving out the reconciliation of statuses, which acts only when a callback was lost.
+    pub fn scheduled(&self) -> Option<DateTime<Utc>> {
+        [self.timer, self.idle_close, self.offer_expiry, self.retry]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+}
 
 fn action_columns(a: &Action) -> (&'static str, Option<&str>) {
     match a {
@@ -161,18 +199,61 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// The earliest pending timer's due time.
-    pub fn next_timer_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let due: Option<String> = self
-            .row(
-                "SELECT MIN(due_at) FROM sys_cs_action_timer WHERE state = 'pending'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        due.map(|d| parse_ts(&d).ok_or_else(|| bad_value(0, d, "an RFC 3339 time")))
-            .transpose()
+    /// When each kind of work of [`crate::engine::Engine::tick`] next falls due, strictly after
+    /// `after` (see [`TickDue`]). Something due at or before `after` that the tick at `after` left
+    /// as it was (an idle conversation a messaging action keeps open, a status the provider could
+    /// not tell) is not counted again.
+    ///
+    /// Each part is a `MIN` over an index but the idle close's, which reads the active
+    /// virtual-agent interactions as the tick's own idle query does.
+    pub fn next_tick_due(
+        &self,
+        after: DateTime<Utc>,
+        idle_secs: Option<i64>,
+        reconcile_secs: i64,
+    ) -> Result<TickDue, StoreError> {
+        let idle_after = idle_secs.map(|s| ts(after - Duration::seconds(s)));
+        let sql = format!(
+            "SELECT
+               (SELECT MIN(due_at) FROM sys_cs_action_timer WHERE state = 'pending' AND due_at > ?1),
+               (SELECT MIN(last) FROM (
+                  SELECT COALESCE((SELECT m.sys_created_on FROM sys_cs_message m
+                                   WHERE m.interaction = i.sys_id ORDER BY m.seq DESC LIMIT 1),
+                                  i.opened_at) AS last
+                  FROM interaction i WHERE ?3 IS NOT NULL AND i.active = 1 AND i.assigned_to = ?4)
+                WHERE last > ?3),
+               (SELECT MIN(offer_expires_at) FROM awa_work_item
+                 WHERE active = 1 AND state = 'offered' AND offer_expires_at > ?1),
+               (SELECT MIN(next_attempt_at) FROM sys_cs_message
+                 WHERE status = 'retrying' AND next_attempt_at > ?1),
+               (SELECT MIN(sys_updated_on) FROM sys_cs_message WHERE {STALE} AND sys_updated_on > ?2)"
+        );
+        let parts: [Option<String>; 5] = self.row(
+            &sql,
+            params![
+                ts(after),
+                ts(after - Duration::seconds(reconcile_secs)),
+                idle_after,
+                crate::domain::model::VIRTUAL_AGENT_SYS_ID
+            ],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+        )?;
+        let offsets = [0, idle_secs.unwrap_or(0), 0, 0, reconcile_secs];
+        let mut at = [None; 5];
+        for (i, (part, offset)) in parts.into_iter().zip(offsets).enumerate() {
+            if let Some(text) = part {
+                let t = parse_ts(&text).ok_or_else(|| bad_value(i, text, "an RFC 3339 time"))?;
+                at[i] = Some(t + Duration::seconds(offset));
+            }
+        }
+        let [timer, idle_close, offer_expiry, retry, reconcile] = at;
+        Ok(TickDue {
+            timer,
+            idle_close,
+            offer_expiry,
+            retry,
+            reconcile,
+        })
     }
 
     /// Adds a pending timer.

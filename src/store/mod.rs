@@ -72,7 +72,7 @@ mod serve;
 mod transcript;
 mod vfs;
 
-pub use actions::InteractionFields;
+pub use actions::{InteractionFields, TickDue};
 pub use audit::{AuditRow, FirstResponse, TimerAudit};
 pub use serve::{AgentRow, EngineEvent, JournalEntry, OfferRow, TableRecord, WireEvent};
 

@@ -99,14 +99,20 @@ impl ConvWorld {
             .context("turning every messaging action off")
     }
 
-    /// Moves the clock to the earliest pending timer and runs what is due.
+    /// Moves the clock to the engine's next scheduled work (a messaging-action timer, an idle
+    /// close, an offer's expiry or a send's retry: [`convsms::store::TickDue::scheduled`]) and
+    /// runs what is due on the way and there.
     pub async fn advance_to_next_timer(&mut self) -> anyhow::Result<()> {
-        let next = self
-            .store()
-            .read(|tx| tx.next_timer_due())
-            .context("finding the next messaging-action timer")?
-            .context("no messaging-action timer is pending")?;
         let now = self.now();
+        let next = self
+            .engine()
+            .next_tick_due(now)
+            .context("finding the engine's next timer")?
+            .scheduled()
+            .context(
+                "nothing is scheduled: no messaging-action timer, idle virtual-agent \
+                 conversation, offer or retry is pending",
+            )?;
         self.pass_time(next - now).await
     }
 

@@ -310,20 +310,51 @@ impl Stack {
 }
 
 impl Stack {
-    /// Moves the shared clock by `by` and runs what became due: first Twilio's side (status
-    /// transitions and their callbacks, `Simulator::run_due`), then the engine's
-    /// ([`Engine::tick`]: messaging actions, offers, retries, status reconciliation).
+    /// Moves the shared clock by `by`, stopping at each instant on the way at which something
+    /// falls due, so that it runs at its own time and in order: Twilio's side (status
+    /// transitions and their callbacks, `Simulator::run_due`) at each of its instants, the
+    /// engine's ([`Engine::tick`]: messaging actions, idle closes, offers, retries, status
+    /// reconciliation, [`Engine::next_tick_due`]) at each of its own, and both at the end.
+    ///
+    /// A StatusCallback can only settle or postpone what the engine has due, never bring it
+    /// nearer, so the engine's next instant is asked again only after a tick (or earlier work
+    /// of the caller's): at worst a tick finds nothing to do.
     ///
     /// # Errors
     /// The engine's tick fails (a database error).
     pub(crate) async fn pass_time(&self, by: chrono::TimeDelta) -> anyhow::Result<()> {
-        self.clock.advance(by);
-        self.sim.run_due().await;
+        use convsms::clock::Clock;
+        let target = self.clock.now() + by;
+        let mut engine_next = self.next_tick_due()?;
+        loop {
+            let now = self.clock.now();
+            let at = [self.sim.next_due(), engine_next]
+                .into_iter()
+                .flatten()
+                .min()
+                .filter(|&at| at < target)
+                .map_or(target, |at| at.max(now));
+            self.clock.set(at);
+            self.sim.run_due().await;
+            if at == target || engine_next.is_some_and(|e| e <= at) {
+                self.engine
+                    .tick()
+                    .await
+                    .context("running what became due")?;
+                if at == target {
+                    return Ok(());
+                }
+                engine_next = self.next_tick_due()?;
+            }
+        }
+    }
+
+    fn next_tick_due(&self) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+        use convsms::clock::Clock;
         self.engine
-            .tick()
-            .await
-            .map(|_| ())
-            .context("running what became due")
+            .next_tick_due(self.clock.now())
+            .map(|due| due.earliest())
+            .context("finding when the engine has work next")
     }
 }
 
