@@ -34,6 +34,44 @@ impl Engine {
         })
     }
 
+    /// Runs the kinds of work `due` (from [`Engine::next_tick_due`] or an earlier call) has due
+    /// at the clock's now, and no other, in [`Engine::tick`]'s order; returns when each kind
+    /// falls due next, strictly after now. What ran decides what is asked again: after
+    /// messaging actions or idle closes everything is; after an offer's expiry, a retry or a
+    /// reconciliation only those three, since none of them writes a requester's or an agent's
+    /// message (what starts a messaging-action timer or an idle countdown).
+    ///
+    /// A caller moving the clock over a span calls this at each instant [`TickDue::earliest`]
+    /// names, and [`Engine::tick`] at the end.
+    ///
+    /// # Errors
+    /// [`Error::Store`]. Provider failures while reconciling are skipped, as in
+    /// [`Engine::tick`].
+    pub async fn tick_due(&self, due: TickDue) -> Result<TickDue, Error> {
+        let now = self.clock.now();
+        let is_due = |at: Option<DateTime<Utc>>| at.is_some_and(|at| at <= now);
+        let actions = is_due(due.timer) || is_due(due.idle_close);
+        if actions {
+            self.run_due_actions(now).await?;
+        }
+        if is_due(due.offer_expiry) {
+            self.awa_tick(now).await?;
+        }
+        if is_due(due.retry) {
+            self.retry_due(now).await?;
+        }
+        if is_due(due.reconcile) {
+            self.reconcile_stale(now).await?;
+        }
+        if actions {
+            return self.next_tick_due(now);
+        }
+        let mut next = due;
+        self.store
+            .read(|tx| tx.refresh_tick_due(&mut next, now, crate::engine::RECONCILE_AFTER_SECS))?;
+        Ok(next)
+    }
+
     /// Runs what is due at the clock's now (call it whenever time moves): in this order:
     /// 1. due messaging actions and the virtual agent's idle timeout ([`Engine::run_due_actions`]);
     /// 2. Advanced Work Assignment: expired offers, then a routing pass;

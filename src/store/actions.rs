@@ -47,6 +47,17 @@ impl TickDue {
     }
 }
 
+/// Column `column` of a `MIN(...)` over stored times, `offset_secs` seconds later.
+fn time_part(
+    column: usize,
+    text: Option<String>,
+    offset_secs: i64,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let Some(text) = text else { return Ok(None) };
+    let t = parse_ts(&text).ok_or_else(|| bad_value(column, text, "an RFC 3339 time"))?;
+    Ok(Some(t + Duration::seconds(offset_secs)))
+}
+
 fn action_columns(a: &Action) -> (&'static str, Option<&str>) {
     match a {
         Action::PromptAgent { text } => ("prompt_agent", Some(text)),
@@ -238,22 +249,43 @@ impl Tx<'_> {
             ],
             |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
         )?;
-        let offsets = [0, idle_secs.unwrap_or(0), 0, 0, reconcile_secs];
-        let mut at = [None; 5];
-        for (i, (part, offset)) in parts.into_iter().zip(offsets).enumerate() {
-            if let Some(text) = part {
-                let t = parse_ts(&text).ok_or_else(|| bad_value(i, text, "an RFC 3339 time"))?;
-                at[i] = Some(t + Duration::seconds(offset));
-            }
-        }
-        let [timer, idle_close, offer_expiry, retry, reconcile] = at;
+        let [timer, idle_close, offer_expiry, retry, reconcile] = parts;
         Ok(TickDue {
-            timer,
-            idle_close,
-            offer_expiry,
-            retry,
-            reconcile,
+            timer: time_part(0, timer, 0)?,
+            idle_close: time_part(1, idle_close, idle_secs.unwrap_or(0))?,
+            offer_expiry: time_part(2, offer_expiry, 0)?,
+            retry: time_part(3, retry, 0)?,
+            reconcile: time_part(4, reconcile, reconcile_secs)?,
         })
+    }
+
+    /// [`Tx::next_tick_due`]'s offer expiry, retry and reconciliation, each strictly after
+    /// `after`, into `due` (its timer and idle close are left as they were): what a routing pass,
+    /// a retry or a reconciliation can change. Three `MIN`s over indexes.
+    pub fn refresh_tick_due(
+        &self,
+        due: &mut TickDue,
+        after: DateTime<Utc>,
+        reconcile_secs: i64,
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "SELECT
+               (SELECT MIN(offer_expires_at) FROM awa_work_item
+                 WHERE active = 1 AND state = 'offered' AND offer_expires_at > ?1),
+               (SELECT MIN(next_attempt_at) FROM sys_cs_message
+                 WHERE status = 'retrying' AND next_attempt_at > ?1),
+               (SELECT MIN(sys_updated_on) FROM sys_cs_message WHERE {STALE} AND sys_updated_on > ?2)"
+        );
+        let parts: [Option<String>; 3] = self.row(
+            &sql,
+            params![ts(after), ts(after - Duration::seconds(reconcile_secs))],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]),
+        )?;
+        let [offer, retry, reconcile] = parts;
+        due.offer_expiry = time_part(0, offer, 0)?;
+        due.retry = time_part(1, retry, 0)?;
+        due.reconcile = time_part(2, reconcile, reconcile_secs)?;
+        Ok(())
     }
 
     /// Adds a pending timer.

@@ -233,9 +233,10 @@ impl ConvWorld {
         let got = self.received(phone);
         ensure!(
             got.iter().any(|m| m.from == from && m.body == body),
-            "{phone} did not receive {} from {from}; it received:{}",
+            "{phone} did not receive {} from {from}; it received:{}{}",
             quote(&body),
-            lines(&got)
+            lines(&got),
+            self.undelivered_note(phone)
         );
         Ok(())
     }
@@ -248,13 +249,15 @@ impl ConvWorld {
         text: &str,
         from: &str,
     ) -> anyhow::Result<()> {
+        super::words_expected(text)?;
         let text = text.replace("\\n", "\n");
         let got = self.received(phone);
         ensure!(
             got.iter().any(|m| m.from == from && m.body.contains(&text)),
-            "{phone} received no message containing {} from {from}; it received:{}",
+            "{phone} received no message containing {} from {from}; it received:{}{}",
             quote(&text),
-            lines(&got)
+            lines(&got),
+            self.undelivered_note(phone)
         );
         Ok(())
     }
@@ -269,8 +272,9 @@ impl ConvWorld {
         let got = self.received(phone);
         ensure!(
             got.iter().any(|m| m.from == from && m.media == count),
-            "{phone} received no message with {count} media from {from}; it received:{}",
-            lines(&got)
+            "{phone} received no message with {count} media from {from}; it received:{}{}",
+            lines(&got),
+            self.undelivered_note(phone)
         );
         Ok(())
     }
@@ -280,9 +284,10 @@ impl ConvWorld {
         let got = self.received(phone);
         ensure!(
             got.len() == count,
-            "{phone} received {} messages, expected {count}:{}",
+            "{phone} received {} messages, expected {count}:{}{}",
             got.len(),
-            lines(&got)
+            lines(&got),
+            self.undelivered_note(phone)
         );
         Ok(())
     }
@@ -363,6 +368,7 @@ impl ConvWorld {
 
     /// Checks that the last action was refused with a message containing `text`.
     pub fn check_refused(&self, text: &str) -> anyhow::Result<()> {
+        super::words_expected(text)?;
         self.refusal_checked();
         match &self.last_error {
             Some(e) if e.contains(text) => Ok(()),

@@ -43,7 +43,7 @@ use convsms::web::{self, WebState, INBOUND_PATH, STATUS_PATH};
 use convsms_sim::{FormAnswer, FormReceiver, PostedForm, RestForms, SimConfig, Simulator};
 use cucumber::gherkin::Step;
 use rand::SeedableRng;
-use twilio_wire::message::Direction;
+use twilio_wire::message::{Direction, Message as TwilioMessage, MessageStatus};
 use twilio_wire::sid::MessageSid;
 
 use crate::soak::defect::Defect;
@@ -313,21 +313,26 @@ impl Stack {
     /// Moves the shared clock by `by`, stopping at each instant on the way at which something
     /// falls due, so that it runs at its own time and in order: Twilio's side (status
     /// transitions and their callbacks, `Simulator::run_due`) at each of its instants, the
-    /// engine's ([`Engine::tick`]: messaging actions, idle closes, offers, retries, status
-    /// reconciliation, [`Engine::next_tick_due`]) at each of its own, and both at the end.
+    /// engine's at each of its own ([`Engine::next_tick_due`], [`Engine::tick_due`]: messaging
+    /// actions, idle closes, offers, retries, status reconciliation), and everything
+    /// ([`Engine::tick`]) at the end.
     ///
     /// A StatusCallback can only settle or postpone what the engine has due, never bring it
-    /// nearer, so the engine's next instant is asked again only after a tick (or earlier work
-    /// of the caller's): at worst a tick finds nothing to do.
+    /// nearer, so what the engine has due is asked again only after it ran something: at worst
+    /// it is asked at an instant where nothing is left to do.
     ///
     /// # Errors
     /// The engine's tick fails (a database error).
     pub(crate) async fn pass_time(&self, by: chrono::TimeDelta) -> anyhow::Result<()> {
         use convsms::clock::Clock;
         let target = self.clock.now() + by;
-        let mut engine_next = self.next_tick_due()?;
+        let mut due = self
+            .engine
+            .next_tick_due(self.clock.now())
+            .context("finding when the engine has work next")?;
         loop {
             let now = self.clock.now();
+            let engine_next = due.earliest();
             let at = [self.sim.next_due(), engine_next]
                 .into_iter()
                 .flatten()
@@ -336,25 +341,21 @@ impl Stack {
                 .map_or(target, |at| at.max(now));
             self.clock.set(at);
             self.sim.run_due().await;
-            if at == target || engine_next.is_some_and(|e| e <= at) {
+            if at == target {
                 self.engine
                     .tick()
                     .await
                     .context("running what became due")?;
-                if at == target {
-                    return Ok(());
-                }
-                engine_next = self.next_tick_due()?;
+                return Ok(());
+            }
+            if engine_next.is_some_and(|e| e <= at) {
+                due = self
+                    .engine
+                    .tick_due(due)
+                    .await
+                    .context("running what became due")?;
             }
         }
-    }
-
-    fn next_tick_due(&self) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
-        use convsms::clock::Clock;
-        self.engine
-            .next_tick_due(self.clock.now())
-            .map(|due| due.earliest())
-            .context("finding when the engine has work next")
     }
 }
 
@@ -446,6 +447,25 @@ impl fmt::Display for Received {
         }
         Ok(())
     }
+}
+
+/// Whether the carrier refused a message (`undelivered`, `failed`): the handset never had it.
+fn never_arrived(m: &TwilioMessage) -> bool {
+    matches!(m.status, MessageStatus::Undelivered | MessageStatus::Failed)
+}
+
+/// Refuses an expected text that is empty or blank: every text contains it, so a check of it
+/// would pass whatever happened.
+///
+/// # Errors
+/// Says so, and what to quote instead.
+pub(crate) fn words_expected(text: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !text.trim().is_empty(),
+        "the expected text is empty, and every text contains it, so this check would pass \
+         whatever happened; quote words of the text you expect, such as \"not a valid phone number\""
+    );
+    Ok(())
 }
 
 /// A text in double quotes, its line breaks written `\n` as in step sentences.
@@ -653,19 +673,52 @@ impl ConvWorld {
             .with_context(|| format!("rendering the transcript of {number}"))
     }
 
-    /// What a handset received, oldest first (inbound messages excluded).
+    /// What a handset received, oldest first: the outbound messages to it that the carrier did
+    /// not refuse. One still `queued`, `sending` or `sent` counts (the handset has it seconds
+    /// later); one `undelivered` or `failed` does not (see [`ConvWorld::undelivered_note`]).
     pub(crate) fn received(&self, phone: &str) -> Vec<Received> {
-        self.stack
-            .sim
-            .messages_to(phone)
+        self.outbound_to(phone)
             .into_iter()
-            .filter(|m| m.direction != Direction::Inbound)
+            .filter(|m| !never_arrived(m))
             .map(|m| Received {
                 from: m.from.unwrap_or_default(),
                 body: m.body,
                 media: m.num_media.parse().unwrap_or(0),
             })
             .collect()
+    }
+
+    /// For a failure message about what `phone` received: the messages sent to it that never
+    /// arrived (`undelivered` or `failed`, with Twilio's error code), one per line after a
+    /// heading; empty when there are none.
+    pub(crate) fn undelivered_note(&self, phone: &str) -> String {
+        let lost: Vec<String> = self
+            .outbound_to(phone)
+            .into_iter()
+            .filter(never_arrived)
+            .map(|m| {
+                let error = m
+                    .error_code
+                    .map_or(String::new(), |c| format!(", error {c}"));
+                format!(
+                    "from {}: {} ({}{error})",
+                    m.from.unwrap_or_default(),
+                    quote(&m.body),
+                    m.status
+                )
+            })
+            .collect();
+        if lost.is_empty() {
+            String::new()
+        } else {
+            format!("\nsent to it but never delivered:{}", lines(lost))
+        }
+    }
+
+    fn outbound_to(&self, phone: &str) -> Vec<TwilioMessage> {
+        let mut all = self.stack.sim.messages_to(phone);
+        all.retain(|m| m.direction != Direction::Inbound);
+        all
     }
 
     /// The MessageSids of what a handset received, oldest first (inbound messages excluded).

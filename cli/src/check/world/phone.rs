@@ -92,6 +92,7 @@ impl ConvWorld {
 
     /// Checks that the validation was refused with a message containing `text`.
     pub fn check_validation_refused(&self, text: &str) -> anyhow::Result<()> {
+        super::words_expected(text)?;
         self.refusal_checked();
         let (status, v) = self.endpoint_answer()?;
         let msg = v["error"]["message"].as_str().unwrap_or_default();

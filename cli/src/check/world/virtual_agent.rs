@@ -139,8 +139,9 @@ impl ConvWorld {
         ensure!(
             got.iter()
                 .any(|m| m.from == from && m.body.trim_end() == want.trim_end()),
-            "{phone} did not receive from {from}:\n{want}\nIt received:{}",
-            lines(got.iter().map(|m| format!("from {}:\n{}", m.from, m.body)))
+            "{phone} did not receive from {from}:\n{want}\nIt received:{}{}",
+            lines(got.iter().map(|m| format!("from {}:\n{}", m.from, m.body))),
+            self.undelivered_note(phone)
         );
         Ok(())
     }
