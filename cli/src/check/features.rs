@@ -153,6 +153,9 @@ fn load_file(
         error(Some(at), reason)
     })?;
     feature.path = Some(path.to_owned());
+    if let Some((at, reason)) = bad_row_tag(&feature) {
+        return Err(error(Some(at), reason));
+    }
     add_problems(&text, &mut feature, is_step);
     let rows = outline_rows(&feature);
     let expanded = feature.expand_examples().map_err(|e| {
@@ -179,6 +182,54 @@ fn load_file(
         .filter_map(|(line, row)| row.map(|r| (line, r)))
         .collect();
     Ok((expanded, rows))
+}
+
+/// The first `@row:` tag (of the feature, a rule, a scenario or an Examples table) that names no
+/// row of `features/rows.tsv`, or spells `row:` in another case: a tag the coverage report would
+/// silently not count. Returns where it is and what to write instead.
+fn bad_row_tag(feature: &Feature) -> Option<(LineCol, String)> {
+    let known = super::rows();
+    let check = |tags: &[String], at: LineCol| {
+        tags.iter().find_map(|tag| {
+            let (prefix, id) = tag.split_at_checked(4)?;
+            if !prefix.eq_ignore_ascii_case("row:") {
+                return None;
+            }
+            let reason = if prefix != "row:" {
+                format!("@{tag}: row tags are written in lower case; expected @row:{id}")
+            } else if known.iter().any(|(row, _)| *row == id) {
+                return None;
+            } else {
+                let near: Vec<&str> = known
+                    .iter()
+                    .map(|(row, _)| *row)
+                    .filter(|row| row.eq_ignore_ascii_case(id))
+                    .collect();
+                match near.first() {
+                    Some(row) => format!("@{tag}: row IDs are upper case; expected @row:{row}"),
+                    None => format!(
+                        "@{tag} names no row of features/rows.tsv, so coverage would not count \
+                         it; expected a row ID such as @row:AGENT-1 (`convsms check --coverage` \
+                         lists them)"
+                    ),
+                }
+            };
+            Some((at, reason))
+        })
+    };
+    check(&feature.tags, feature.position)
+        .or_else(|| {
+            feature
+                .rules
+                .iter()
+                .find_map(|r| check(&r.tags, r.position))
+        })
+        .or_else(|| {
+            scenarios(feature).find_map(|s| {
+                check(&s.tags, s.position)
+                    .or_else(|| s.examples.iter().find_map(|e| check(&e.tags, e.position)))
+            })
+        })
 }
 
 /// Every scenario of a feature, its rules' included, in file order.
@@ -601,6 +652,24 @@ mod tests {
             misplaced("Feature: X\n  Text\n  Scenario: A\n    Given a\n      | a |\n"),
             None
         );
+    }
+
+    #[test]
+    fn row_tags_that_coverage_would_not_count_are_refused_where_they_are() {
+        let bad = |tags: &str| {
+            let text = format!("Feature: X\n\n  Rule: R\n\n  {tags}\n  Scenario: A\n    Given a\n");
+            let feature = Feature::parse(&text, GherkinEnv::default()).unwrap();
+            bad_row_tag(&feature).map(|(at, why)| (at.line, why))
+        };
+        assert_eq!(bad("@row:AGENT-1 @slow"), None);
+        let (line, why) = bad("@slow @row:REQ-99").unwrap();
+        assert_eq!(line, 6);
+        assert!(why.starts_with("@row:REQ-99 names no row"), "{why}");
+        assert!(bad("@row:agent-1")
+            .unwrap()
+            .1
+            .contains("expected @row:AGENT-1"));
+        assert!(bad("@ROW:AGENT-1").unwrap().1.contains("lower case"));
     }
 
     #[test]
