@@ -92,6 +92,15 @@ pub enum Error {
     /// (PROVIDER-4).
     #[error("refused webhook: {0}")]
     BadWebhook(String),
+    /// A `sys_properties` value the engine would not use as given: a name the engine does not
+    /// read, or a value of the wrong kind ([`crate::engine::Engine::set_property`]).
+    #[error("property {name} refused: {problem}")]
+    InvalidProperty {
+        /// The property's name.
+        name: String,
+        /// What is wrong and what is expected.
+        problem: String,
+    },
     /// A messaging action cannot be saved: empty name, bad duration or text, or a filter that is
     /// not a valid encoded query (with the position of the error) (ACTION-4).
     #[error("messaging action refused: {0}")]
@@ -149,6 +158,7 @@ impl Error {
             | Error::NotAProviderNumber(_)
             | Error::BadWebhook(_)
             | Error::InvalidAction(_)
+            | Error::InvalidProperty { .. }
             | Error::WorkAssignment(_) => ErrorClass::Request,
         }
     }

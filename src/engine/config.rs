@@ -29,6 +29,80 @@ pub mod properties {
     pub const MATCH_CUSTOMER_PHONES: &str = "com.glide.cs.sms.profile.match_consumer_contact_phone";
 }
 
+/// Every `sys_properties` name the engine reads, sorted.
+pub const KNOWN_PROPERTIES: [&str; 5] = [
+    crate::domain::messaging_actions::IDLE_TIMEOUT_PROPERTY,
+    properties::ATTACHMENT_TYPES,
+    properties::MATCH_CUSTOMER_PHONES,
+    properties::VIRTUAL_AGENT_ENABLED,
+    properties::DEFAULT_REGION,
+];
+
+/// Checks that `value` is one the engine reads property `name` as: a region libphonenumber knows
+/// (`glide.phone_number.default_region`), `true` or `false` (the two switches), a whole number
+/// of seconds (`com.glide.cs.conversation_idle_timeout`; 0 or less: no idle close), or
+/// comma-separated MIME types and patterns (`image/*`, `application/pdf`, `*/*`) (the allowed
+/// attachment types).
+///
+/// # Errors
+/// [`Error::InvalidProperty`] for a name the engine does not read (a typo would otherwise leave
+/// the default in force unnoticed) or a value of the wrong kind (which the engine would read as
+/// the default), saying what is expected.
+pub fn check_property(name: &str, value: &str) -> Result<(), Error> {
+    let v = value.trim();
+    let problem = |expected: &str| Error::InvalidProperty {
+        name: name.to_owned(),
+        problem: format!("\"{value}\" is not {expected}"),
+    };
+    match name {
+        properties::DEFAULT_REGION => {
+            crate::domain::phone::Region::parse(v)
+                .map(drop)
+                .map_err(|_| {
+                    problem("a region libphonenumber knows; expected a code such as US, GB or FR")
+                })
+        }
+        properties::VIRTUAL_AGENT_ENABLED | properties::MATCH_CUSTOMER_PHONES => {
+            matches!(v, "true" | "false")
+                .then_some(())
+                .ok_or_else(|| problem("a switch; expected true or false"))
+        }
+        crate::domain::messaging_actions::IDLE_TIMEOUT_PROPERTY => {
+            v.parse::<i64>().map(drop).map_err(|_| {
+                problem("a whole number of seconds; expected one such as 7200 (0: never)")
+            })
+        }
+        properties::ATTACHMENT_TYPES => {
+            let valid = v.split(',').map(str::trim).all(|t| {
+                t.parse::<mime::Mime>().is_ok_and(|m| {
+                    m.params().next().is_none() && m.essence_str() == t.to_ascii_lowercase()
+                })
+            });
+            valid.then_some(()).ok_or_else(|| {
+                problem("a list of MIME types; expected ones such as image/*, application/pdf")
+            })
+        }
+        _ => Err(Error::InvalidProperty {
+            name: name.to_owned(),
+            problem: format!(
+                "the engine reads no property of that name; expected one of {}",
+                KNOWN_PROPERTIES.join(", ")
+            ),
+        }),
+    }
+}
+
+impl Engine {
+    /// An administrator sets a `sys_properties` value ([`check_property`] first).
+    ///
+    /// # Errors
+    /// [`Error::InvalidProperty`] (nothing is written); [`Error::Store`].
+    pub fn set_property(&self, name: &str, value: &str) -> Result<(), Error> {
+        check_property(name, value)?;
+        Ok(self.store.write(|tx| tx.set_property(name, value))?)
+    }
+}
+
 /// The path of the engine's inbound webhook ("A message comes in"), under
 /// [`crate::engine::EngineConfig::public_url`]; served by [`crate::web`] as
 /// [`crate::web::INBOUND_PATH`].
@@ -180,5 +254,33 @@ mod tests {
             ""
         );
         sim.shutdown().await;
+    }
+
+    #[test]
+    fn properties_the_engine_would_misread_are_refused_saying_what_it_expects() {
+        use crate::domain::messaging_actions::IDLE_TIMEOUT_PROPERTY as IDLE;
+        let ok = |name: &str, value: &str| check_property(name, value).map_err(|e| e.to_string());
+        assert_eq!(ok(properties::DEFAULT_REGION, "gb"), Ok(()));
+        assert_eq!(ok(properties::VIRTUAL_AGENT_ENABLED, "false"), Ok(()));
+        assert_eq!(ok(IDLE, "60"), Ok(()));
+        assert_eq!(
+            ok(properties::ATTACHMENT_TYPES, "image/*, application/pdf"),
+            Ok(())
+        );
+        let e = ok("com.glide.cs.conversation_idle_timout", "60").unwrap_err();
+        assert!(e.contains("reads no property of that name"), "{e}");
+        assert!(e.contains(IDLE), "{e}");
+        let e = ok(IDLE, "soon").unwrap_err();
+        assert!(
+            e.contains("\"soon\" is not a whole number of seconds"),
+            "{e}"
+        );
+        assert!(ok(properties::DEFAULT_REGION, "USA")
+            .unwrap_err()
+            .contains("such as US"));
+        assert!(ok(properties::MATCH_CUSTOMER_PHONES, "yes").is_err());
+        assert!(ok(properties::ATTACHMENT_TYPES, "images").is_err());
+        assert!(ok(properties::ATTACHMENT_TYPES, "").is_err());
+        assert!(ok(properties::ATTACHMENT_TYPES, "text/plain; charset=utf-8").is_err());
     }
 }

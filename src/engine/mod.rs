@@ -38,7 +38,9 @@ pub mod virtual_agent;
 pub mod work_assignment;
 
 pub use self::compose::{Attachment, ComposeForm, ComposeRequest, SendOutcome, ToField};
-pub use self::config::{properties, CONVERSATIONAL_SMS, DEFAULT_REGION_CODE};
+pub use self::config::{
+    check_property, properties, CONVERSATIONAL_SMS, DEFAULT_REGION_CODE, KNOWN_PROPERTIES,
+};
 pub use self::core::{Engine, EngineConfig};
 pub use self::delivery::{
     StatusReport, MAX_SEND_ATTEMPTS, RECONCILE_AFTER_SECS, RETRY_BACKOFF_SECS,

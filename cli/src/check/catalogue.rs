@@ -184,6 +184,18 @@ fn refusals() -> Vec<(&'static str, Vec<Error>)> {
             ],
         ),
         (
+            "sys_properties",
+            vec![
+                convsms::engine::check_property("com.glide.cs.conversation_idle_timout", "60")
+                    .expect_err("a sample unknown property"),
+                convsms::engine::check_property(
+                    "com.glide.cs.conversation_idle_timeout",
+                    "soon",
+                )
+                .expect_err("a sample bad value"),
+            ],
+        ),
+        (
             "messaging actions",
             vec![
                 action_error(action(" ", 60, Action::Reassign)),
@@ -305,6 +317,7 @@ fn refusal_kind(e: &Error) -> Option<&'static str> {
         Error::NotAProviderNumber(_) => "NotAProviderNumber",
         Error::BadWebhook(_) => "BadWebhook",
         Error::InvalidAction(_) => "InvalidAction",
+        Error::InvalidProperty { .. } => "InvalidProperty",
         Error::WorkAssignment(_) => "WorkAssignment",
         Error::NoProvider => "NoProvider",
         Error::ProviderNumberInUse { .. } => "ProviderNumberInUse",
@@ -663,6 +676,7 @@ mod tests {
             "NotAProviderNumber",
             "BadWebhook",
             "InvalidAction",
+            "InvalidProperty",
             "WorkAssignment",
             "NoProvider",
             "ProviderNumberInUse",

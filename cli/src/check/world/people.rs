@@ -74,9 +74,7 @@ impl ConvWorld {
 
     /// Sets a sys_property.
     pub fn given_property(&mut self, name: &str, value: &str) -> anyhow::Result<()> {
-        self.store()
-            .write(|tx| tx.set_property(name, value))
-            .with_context(|| format!("setting the property {name} to \"{value}\""))
+        Ok(self.engine().set_property(name, value)?)
     }
 
     /// Turns the virtual agent off.
