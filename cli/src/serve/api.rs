@@ -192,14 +192,21 @@ pub async fn not_found(uri: axum::http::Uri) -> ApiError {
     }
 }
 
-/// A step's answer: 200 with what it came to, or 400 when the engine refused it.
+/// A step's answer: 200 with what it came to, or 400 when the engine refused it, saying
+/// whether anything was written all the same (a send Twilio refused stays in the transcript as
+/// `failed`).
 fn ran(r: Ran) -> ApiResult {
+    let detail = if r.wrote {
+        "refused, but recorded: the transcript keeps what was tried (a send Twilio refused is failed with its error code)"
+    } else {
+        "the engine refused it; nothing was written"
+    };
     match &r.refused {
         None => Ok(Json(json!({ "result": r })).into_response()),
         Some(e) => Ok((
             StatusCode::BAD_REQUEST,
             Json(json!({
-                "error": { "message": e, "detail": "the engine refused it; nothing was written" },
+                "error": { "message": e, "detail": detail },
                 "status": "failure",
                 "result": r,
             })),

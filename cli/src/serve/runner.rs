@@ -42,8 +42,11 @@ pub enum StepError {
 pub struct Ran {
     /// The sentence as journaled, with its resolved keyword.
     pub step: String,
-    /// The refusal the engine answered with, when it refused the action (nothing was changed).
+    /// The refusal the engine answered with, when it refused the action.
     pub refused: Option<String>,
+    /// Whether the action wrote to the store or sent through the simulated Twilio (a refused
+    /// send is kept in the transcript as failed: a refusal with something written).
+    pub wrote: bool,
     /// The virtual time after the step (RFC 3339).
     pub now: DateTime<Utc>,
 }
@@ -286,6 +289,7 @@ impl Runner {
         } else {
             None
         };
+        let wrote = acts && self.world.check_nothing_written().is_err();
         let mut step = format!("{} {text}", keyword_of(ty));
         if let Some(doc) = docstring {
             // The journal keeps the docstring under its step, as a feature file writes it.
@@ -323,6 +327,7 @@ impl Runner {
         let ran = Ran {
             step,
             refused,
+            wrote,
             now: self.now(),
         };
         let _ = self.notices.send(Notice {
