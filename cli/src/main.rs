@@ -127,7 +127,9 @@ fn main() -> ExitCode {
         Command::Steps => {
             let mut out = BufWriter::new(io::stdout().lock());
             match check::print_steps(&mut out).and_then(|()| out.flush()) {
+                // `convsms steps | head`: the reader has what it wanted.
                 Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("convsms steps: {e}");
                     ExitCode::FAILURE

@@ -147,7 +147,7 @@ pub struct SoakArgs {
     #[arg(long, default_value_t = 1_000, value_parser = parse_conversations)]
     pub conversations: usize,
     /// Inbound messages to send (the soak ends when the engine acknowledged this many).
-    #[arg(long, default_value_t = 15_000, conflicts_with = "duration", value_parser = parse_messages)]
+    #[arg(long, default_value_t = 8_000, conflicts_with = "duration", value_parser = parse_messages)]
     pub messages: u64,
     /// Run for this much virtual time instead of a number of messages (`30d`, `12h`, `2w`:
     /// humantime's units).
@@ -247,7 +247,7 @@ fn parse_conversations(text: &str) -> Result<usize, String> {
 
 /// Reads `--messages`: a whole number, at least 1 (a soak of no message checks nothing).
 fn parse_messages(text: &str) -> Result<u64, String> {
-    at_least_one(text, "inbound messages", "the default is 15000")
+    at_least_one(text, "inbound messages", "the default is 8000")
 }
 
 /// Reads `--agents`: a whole number, at least 1 (without an agent, a conversation that asks
