@@ -30,6 +30,14 @@ Feature: The virtual agent gives up on a silent requester
     Then interaction IMS0001001 is in state "closed_abandoned"
     And the transcript matches the snapshot
 
+  Scenario: A conversation a shorter idle timeout makes overdue closes when time next moves, before what falls due later
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And 5 minutes pass
+    Given the property "com.glide.cs.conversation_idle_timeout" is "60"
+    When 1 day passes
+    Then interaction IMS0001001 is in state "closed_abandoned"
+    And the transcript matches the snapshot
+
   Scenario: A shorter closing messaging action wins over the idle timeout
     Given a messaging action "Close early" on "requester message without agent response" after 1 hour that sets state "closed_complete" where "state=new"
     When "+14155552671" texts "Hi" to "+14155550100"

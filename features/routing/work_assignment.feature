@@ -161,6 +161,17 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
     Then the work item for IMS0001001 is offered to agent "bob"
     And the transcript matches the snapshot
 
+  Scenario: A messaging action that closes a conversation mid-span frees its slot then, not at the end of the span
+    Given an agent "alice" who is available for SMS
+    And agent "alice" has SMS capacity 1
+    And a messaging action "Close early" on "requester message without agent response" after 10 minutes that sets state "closed_complete" where "state=work_in_progress"
+    When "+14155552671" texts "First" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And "+14155552672" texts "Second" to "+14155550100"
+    And 1 hour passes
+    Then interaction IMS0001001 is in state "closed_complete"
+    And the transcript matches the snapshot
+
   Scenario: A timeout is not a decline: a single agent who misses an offer is offered it again
     Given an agent "alice" who is available for SMS
     When "+14155552671" texts "Hi" to "+14155550100"

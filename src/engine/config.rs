@@ -29,6 +29,9 @@ pub mod properties {
     pub const MATCH_CUSTOMER_PHONES: &str = "com.glide.cs.sms.profile.match_consumer_contact_phone";
 }
 
+/// The longest idle timeout [`check_property`] takes, in seconds (ten years).
+pub const MAX_IDLE_TIMEOUT_SECS: i64 = 10 * 365 * 86_400;
+
 /// Every `sys_properties` name the engine reads, sorted.
 pub const KNOWN_PROPERTIES: [&str; 5] = [
     crate::domain::messaging_actions::IDLE_TIMEOUT_PROPERTY,
@@ -67,11 +70,17 @@ pub fn check_property(name: &str, value: &str) -> Result<(), Error> {
                 .then_some(())
                 .ok_or_else(|| problem("a switch; expected true or false"))
         }
-        crate::domain::messaging_actions::IDLE_TIMEOUT_PROPERTY => {
-            v.parse::<i64>().map(drop).map_err(|_| {
-                problem("a whole number of seconds; expected one such as 7200 (0: never)")
-            })
-        }
+        crate::domain::messaging_actions::IDLE_TIMEOUT_PROPERTY => v
+            .parse::<i64>()
+            .ok()
+            .filter(|secs| *secs <= MAX_IDLE_TIMEOUT_SECS)
+            .map(drop)
+            .ok_or_else(|| {
+                problem(
+                    "a whole number of seconds up to ten years; expected one such as 7200 \
+                     (0: never)",
+                )
+            }),
         properties::ATTACHMENT_TYPES => {
             let valid = v.split(',').map(str::trim).all(|t| {
                 t.parse::<mime::Mime>().is_ok_and(|m| {
@@ -93,12 +102,15 @@ pub fn check_property(name: &str, value: &str) -> Result<(), Error> {
 }
 
 impl Engine {
-    /// An administrator sets a `sys_properties` value ([`check_property`] first).
+    /// An administrator sets a `sys_properties` value ([`check_property`] first), stored without
+    /// surrounding blanks.
     ///
     /// # Errors
     /// [`Error::InvalidProperty`] (nothing is written); [`Error::Store`].
     pub fn set_property(&self, name: &str, value: &str) -> Result<(), Error> {
         check_property(name, value)?;
+        // Stored as checked: the readers compare without trimming (`" false"` would read as on).
+        let value = value.trim();
         Ok(self.store.write(|tx| tx.set_property(name, value))?)
     }
 }
@@ -279,6 +291,10 @@ mod tests {
             .unwrap_err()
             .contains("such as US"));
         assert!(ok(properties::MATCH_CUSTOMER_PHONES, "yes").is_err());
+        assert!(ok(IDLE, "9000000000000")
+            .unwrap_err()
+            .contains("up to ten years"));
+        assert_eq!(ok(IDLE, "-1"), Ok(()));
         assert!(ok(properties::ATTACHMENT_TYPES, "images").is_err());
         assert!(ok(properties::ATTACHMENT_TYPES, "").is_err());
         assert!(ok(properties::ATTACHMENT_TYPES, "text/plain; charset=utf-8").is_err());

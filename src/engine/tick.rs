@@ -35,11 +35,13 @@ impl Engine {
     }
 
     /// Runs the kinds of work `due` (from [`Engine::next_tick_due`] or an earlier call) has due
-    /// at the clock's now, and no other, in [`Engine::tick`]'s order; returns when each kind
-    /// falls due next, strictly after now. What ran decides what is asked again: after
-    /// messaging actions or idle closes everything is; after an offer's expiry, a retry or a
-    /// reconciliation only those three, since none of them writes a requester's or an agent's
-    /// message (what starts a messaging-action timer or an idle countdown).
+    /// at the clock's now, in [`Engine::tick`]'s order, with the routing pass after messaging
+    /// actions too (they close and reassign conversations), and no other; returns when each kind
+    /// falls due next, strictly after now. After messaging actions or idle closes everything is
+    /// asked again; after an offer's expiry, a retry or a reconciliation only those three:
+    /// messaging-action timers are started only by requesters' and agents' messages (inbound and
+    /// Compose SMS), and the messages a routing pass writes go to conversations in the queue or
+    /// with an agent, which have no idle close to bring nearer.
     ///
     /// A caller moving the clock over a span calls this at each instant [`TickDue::earliest`]
     /// names, and [`Engine::tick`] at the end.
@@ -54,7 +56,9 @@ impl Engine {
         if actions {
             self.run_due_actions(now).await?;
         }
-        if is_due(due.offer_expiry) {
+        // Messaging actions close and reassign conversations: the routing pass (and the
+        // system SMS it sends) follows them at once, as in `tick`.
+        if actions || is_due(due.offer_expiry) {
             self.awa_tick(now).await?;
         }
         if is_due(due.retry) {

@@ -215,14 +215,19 @@ impl Tx<'_> {
     /// as it was (an idle conversation a messaging action keeps open, a status the provider could
     /// not tell) is not counted again.
     ///
-    /// Each part is a `MIN` over an index but the idle close's, which reads the active
-    /// virtual-agent interactions as the tick's own idle query does.
+    /// The timer, retry and reconciliation parts are each a `MIN` over an index; the offer's reads
+    /// the active work items (the partial index `awa_work_item_active`), and the idle close's the
+    /// active virtual-agent interactions, as the tick's own idle query does. An idle timeout too
+    /// long to subtract from `after` counts as none.
     pub fn next_tick_due(
         &self,
         after: DateTime<Utc>,
         idle_secs: Option<i64>,
         reconcile_secs: i64,
     ) -> Result<TickDue, StoreError> {
+        let idle_secs = idle_secs.filter(|&s| {
+            Duration::try_seconds(s).is_some_and(|d| after.checked_sub_signed(d).is_some())
+        });
         let idle_after = idle_secs.map(|s| ts(after - Duration::seconds(s)));
         let sql = format!(
             "SELECT
@@ -261,7 +266,7 @@ impl Tx<'_> {
 
     /// [`Tx::next_tick_due`]'s offer expiry, retry and reconciliation, each strictly after
     /// `after`, into `due` (its timer and idle close are left as they were): what a routing pass,
-    /// a retry or a reconciliation can change. Three `MIN`s over indexes.
+    /// a retry or a reconciliation can change.
     pub fn refresh_tick_due(
         &self,
         due: &mut TickDue,

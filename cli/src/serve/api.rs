@@ -193,13 +193,12 @@ pub async fn not_found(uri: axum::http::Uri) -> ApiError {
 }
 
 /// A step's answer: 200 with what it came to, or 400 when the engine refused it, saying
-/// whether anything was written all the same (a send Twilio refused stays in the transcript as
-/// `failed`).
+/// whether anything was written all the same (`wrote`: for example a send Twilio refused, kept in
+/// the transcript as `failed`).
 fn ran(r: Ran) -> ApiResult {
-    let detail = if r.wrote {
-        "refused, but recorded: the transcript keeps what was tried (a send Twilio refused is failed with its error code)"
-    } else {
-        "the engine refused it; nothing was written"
+    let detail = match &r.wrote {
+        Some(what) => format!("refused, but not without effect: {what}"),
+        None => "the engine refused it; nothing was written".to_owned(),
     };
     match &r.refused {
         None => Ok(Json(json!({ "result": r })).into_response()),
@@ -917,7 +916,8 @@ struct AdvanceBody {
     /// A duration (`90s`, `5m`, `2h`, `3d`, `1h 30m`).
     #[serde(default)]
     by: Option<String>,
-    /// `next_timer`: to the next pending timer.
+    /// `next_timer`: to the engine's next scheduled work (a messaging-action timer, an idle
+    /// close, an offer's expiry or a send's retry).
     #[serde(default)]
     to: Option<String>,
 }

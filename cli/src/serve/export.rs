@@ -93,18 +93,21 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
         let received = r.world.received(phone);
         for m in &received {
             let from = quote(&m.from);
-            let line = if m.body.contains('"') {
-                let part = m
-                    .body
-                    .split('"')
-                    .max_by_key(|p| p.len())
-                    .unwrap_or_default();
+            let part = m
+                .body
+                .split('"')
+                .max_by_key(|p| p.len())
+                .unwrap_or_default();
+            let line = if m.body.contains('"') && !part.trim().is_empty() {
                 format!(
                     "Then {} receives a message containing {} from {from}",
                     quote(phone),
                     quote(part)
                 )
-            } else if m.body.is_empty() && m.media > 0 {
+            } else if m.body.contains('"') && m.media == 0 {
+                // Only quotes and blanks: no step can quote it; the count below covers it.
+                "# (a text of quotes and blanks, counted below)".to_owned()
+            } else if (m.body.is_empty() || m.body.contains('"')) && m.media > 0 {
                 format!(
                     "Then {} receives a message with {} image{} from {from}",
                     quote(phone),

@@ -44,9 +44,9 @@ pub struct Ran {
     pub step: String,
     /// The refusal the engine answered with, when it refused the action.
     pub refused: Option<String>,
-    /// Whether the action wrote to the store or sent through the simulated Twilio (a refused
-    /// send is kept in the transcript as failed: a refusal with something written).
-    pub wrote: bool,
+    /// What the action wrote to the store or sent through the simulated Twilio, when it did
+    /// (a refused send is kept in the transcript as failed: a refusal with something written).
+    pub wrote: Option<String>,
     /// The virtual time after the step (RFC 3339).
     pub now: DateTime<Utc>,
 }
@@ -289,7 +289,14 @@ impl Runner {
         } else {
             None
         };
-        let wrote = acts && self.world.check_nothing_written().is_err();
+        let wrote = if acts {
+            self.world
+                .check_nothing_written()
+                .err()
+                .map(|e| e.to_string())
+        } else {
+            None
+        };
         let mut step = format!("{} {text}", keyword_of(ty));
         if let Some(doc) = docstring {
             // The journal keeps the docstring under its step, as a feature file writes it.

@@ -336,13 +336,13 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
 }
 
 /// Tries what writing `path` at the end of the soak will need, and leaves nothing behind: an
-/// existing file is opened for appending (not changed), and otherwise a temporary file is created
-/// in `parent` and removed.
+/// existing file (`/dev/stdout` too) is opened for appending (not changed), and otherwise a
+/// temporary file is created in `parent` and removed.
 ///
 /// # Errors
 /// The I/O error: permission denied, a read-only file system, and the like.
 fn probe_writable(path: &Path, parent: &Path) -> std::io::Result<()> {
-    if path.is_file() {
+    if path.exists() {
         std::fs::OpenOptions::new()
             .append(true)
             .open(path)

@@ -317,18 +317,21 @@ impl Stack {
     /// actions, idle closes, offers, retries, status reconciliation), and everything
     /// ([`Engine::tick`]) at the end.
     ///
-    /// A StatusCallback can only settle or postpone what the engine has due, never bring it
-    /// nearer, so what the engine has due is asked again only after it ran something: at worst
-    /// it is asked at an instant where nothing is left to do.
+    /// Work already overdue when the span starts (an idle timeout shortened since the last tick)
+    /// runs first, at the start. A StatusCallback can only settle or postpone what the engine has
+    /// due, never bring it nearer, so what the engine has due is asked again only after it ran
+    /// something: at worst it is asked at an instant where nothing is left to do.
     ///
     /// # Errors
     /// The engine's tick fails (a database error).
     pub(crate) async fn pass_time(&self, by: chrono::TimeDelta) -> anyhow::Result<()> {
         use convsms::clock::Clock;
         let target = self.clock.now() + by;
+        // From long before now: work already overdue (a property changed since the last tick)
+        // runs first, at now, not after what falls due later.
         let mut due = self
             .engine
-            .next_tick_due(self.clock.now())
+            .next_tick_due(self.clock.now() - chrono::TimeDelta::days(3650))
             .context("finding when the engine has work next")?;
         loop {
             let now = self.clock.now();
@@ -449,9 +452,13 @@ impl fmt::Display for Received {
     }
 }
 
-/// Whether the carrier refused a message (`undelivered`, `failed`): the handset never had it.
+/// Whether a message never reached the handset: the carrier refused it (`undelivered`,
+/// `failed`) or it was canceled before it went out.
 fn never_arrived(m: &TwilioMessage) -> bool {
-    matches!(m.status, MessageStatus::Undelivered | MessageStatus::Failed)
+    matches!(
+        m.status,
+        MessageStatus::Undelivered | MessageStatus::Failed | MessageStatus::Canceled
+    )
 }
 
 /// Refuses an expected text that is empty or blank: every text contains it, so a check of it
@@ -674,8 +681,9 @@ impl ConvWorld {
     }
 
     /// What a handset received, oldest first: the outbound messages to it that the carrier did
-    /// not refuse. One still `queued`, `sending` or `sent` counts (the handset has it seconds
-    /// later); one `undelivered` or `failed` does not (see [`ConvWorld::undelivered_note`]).
+    /// not refuse. One on its way (`accepted`, `queued`, `sending`, `sent`) counts (the handset
+    /// has it seconds later); one `undelivered`, `failed` or `canceled` does not (see
+    /// [`ConvWorld::undelivered_note`]).
     pub(crate) fn received(&self, phone: &str) -> Vec<Received> {
         self.outbound_to(phone)
             .into_iter()
@@ -721,7 +729,9 @@ impl ConvWorld {
         all
     }
 
-    /// The MessageSids of what a handset received, oldest first (inbound messages excluded).
+    /// The MessageSids of the messages sent to a handset, oldest first, whatever became of them
+    /// (`the 2nd message "+1…" received has status "undelivered"` names them so); inbound
+    /// messages excluded.
     pub(crate) fn received_sids(&self, phone: &str) -> Vec<MessageSid> {
         self.stack
             .sim
