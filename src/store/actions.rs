@@ -47,6 +47,32 @@ impl TickDue {
     }
 }
 
+/// The offer expiry, retry and reconciliation parts of [`Tx::next_tick_due`]: three scalar
+/// subqueries, comma-separated, over `?1` (the instant after which) and `?2` (that instant less
+/// the reconciliation wait).
+fn routing_due_sql() -> String {
+    format!(
+        "(SELECT MIN(offer_expires_at) FROM awa_work_item
+           WHERE active = 1 AND state = 'offered' AND offer_expires_at > ?1),
+         (SELECT MIN(next_attempt_at) FROM sys_cs_message
+           WHERE status = 'retrying' AND next_attempt_at > ?1),
+         (SELECT MIN(sys_updated_on) FROM sys_cs_message WHERE {STALE} AND sys_updated_on > ?2)"
+    )
+}
+
+/// Reads [`routing_due_sql`]'s three columns, from `first` on, into `due`.
+fn routing_due_parts(
+    due: &mut TickDue,
+    r: &rusqlite::Row<'_>,
+    first: usize,
+    reconcile_secs: i64,
+) -> rusqlite::Result<()> {
+    due.offer_expiry = time_part(first, r.get(first)?, 0)?;
+    due.retry = time_part(first + 1, r.get(first + 1)?, 0)?;
+    due.reconcile = time_part(first + 2, r.get(first + 2)?, reconcile_secs)?;
+    Ok(())
+}
+
 /// Column `column` of a `MIN(...)` over stored times, `offset_secs` seconds later.
 fn time_part(
     column: usize,
@@ -238,13 +264,11 @@ impl Tx<'_> {
                                   i.opened_at) AS last
                   FROM interaction i WHERE ?3 IS NOT NULL AND i.active = 1 AND i.assigned_to = ?4)
                 WHERE last > ?3),
-               (SELECT MIN(offer_expires_at) FROM awa_work_item
-                 WHERE active = 1 AND state = 'offered' AND offer_expires_at > ?1),
-               (SELECT MIN(next_attempt_at) FROM sys_cs_message
-                 WHERE status = 'retrying' AND next_attempt_at > ?1),
-               (SELECT MIN(sys_updated_on) FROM sys_cs_message WHERE {STALE} AND sys_updated_on > ?2)"
+               {}",
+            routing_due_sql()
         );
-        let parts: [Option<String>; 5] = self.row(
+        let mut due = TickDue::default();
+        let [timer, idle_close] = self.row(
             &sql,
             params![
                 ts(after),
@@ -252,16 +276,14 @@ impl Tx<'_> {
                 idle_after,
                 crate::domain::model::VIRTUAL_AGENT_SYS_ID
             ],
-            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+            |r| {
+                routing_due_parts(&mut due, r, 2, reconcile_secs)?;
+                Ok([r.get(0)?, r.get(1)?])
+            },
         )?;
-        let [timer, idle_close, offer_expiry, retry, reconcile] = parts;
-        Ok(TickDue {
-            timer: time_part(0, timer, 0)?,
-            idle_close: time_part(1, idle_close, idle_secs.unwrap_or(0))?,
-            offer_expiry: time_part(2, offer_expiry, 0)?,
-            retry: time_part(3, retry, 0)?,
-            reconcile: time_part(4, reconcile, reconcile_secs)?,
-        })
+        due.timer = time_part(0, timer, 0)?;
+        due.idle_close = time_part(1, idle_close, idle_secs.unwrap_or(0))?;
+        Ok(due)
     }
 
     /// [`Tx::next_tick_due`]'s offer expiry, retry and reconciliation, each strictly after
@@ -273,24 +295,11 @@ impl Tx<'_> {
         after: DateTime<Utc>,
         reconcile_secs: i64,
     ) -> Result<(), StoreError> {
-        let sql = format!(
-            "SELECT
-               (SELECT MIN(offer_expires_at) FROM awa_work_item
-                 WHERE active = 1 AND state = 'offered' AND offer_expires_at > ?1),
-               (SELECT MIN(next_attempt_at) FROM sys_cs_message
-                 WHERE status = 'retrying' AND next_attempt_at > ?1),
-               (SELECT MIN(sys_updated_on) FROM sys_cs_message WHERE {STALE} AND sys_updated_on > ?2)"
-        );
-        let parts: [Option<String>; 3] = self.row(
-            &sql,
+        self.row(
+            &format!("SELECT {}", routing_due_sql()),
             params![ts(after), ts(after - Duration::seconds(reconcile_secs))],
-            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]),
-        )?;
-        let [offer, retry, reconcile] = parts;
-        due.offer_expiry = time_part(0, offer, 0)?;
-        due.retry = time_part(1, retry, 0)?;
-        due.reconcile = time_part(2, reconcile, reconcile_secs)?;
-        Ok(())
+            |r| routing_due_parts(due, r, 0, reconcile_secs),
+        )
     }
 
     /// Adds a pending timer.
