@@ -43,7 +43,8 @@ pub const KNOWN_PROPERTIES: [&str; 5] = [
 
 /// Checks that `value` is one the engine reads property `name` as: a region libphonenumber knows
 /// (`glide.phone_number.default_region`), `true` or `false` (the two switches), a whole number
-/// of seconds (`com.glide.cs.conversation_idle_timeout`; 0 or less: no idle close), or
+/// of seconds up to [`MAX_IDLE_TIMEOUT_SECS`] (`com.glide.cs.conversation_idle_timeout`; 0 or
+/// less: no idle close), or
 /// comma-separated MIME types and patterns (`image/*`, `application/pdf`, `*/*`) (the allowed
 /// attachment types).
 ///

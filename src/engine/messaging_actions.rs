@@ -211,11 +211,7 @@ fn idle_timeout(tx: &Tx<'_>, i: &Interaction) -> Result<Option<i64>, Error> {
     if i.handler != Handler::VirtualAgent {
         return Ok(None);
     }
-    let secs = tx
-        .property(IDLE_TIMEOUT_PROPERTY)?
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS);
-    Ok(Some(secs))
+    configured_idle_timeout(tx).map(Some)
 }
 
 /// Virtual-agent interactions silent for at least the idle timeout.
@@ -229,11 +225,17 @@ fn idle_candidates(tx: &Tx<'_>, now: DateTime<Utc>) -> Result<Vec<String>, Error
 /// The virtual agent's idle timeout in seconds (`com.glide.cs.conversation_idle_timeout`, 7200
 /// when unset or not a number); `None` when it is 0 or less (no idle close).
 pub(super) fn idle_timeout_secs(tx: &Tx<'_>) -> Result<Option<i64>, Error> {
-    let secs = tx
+    let secs = configured_idle_timeout(tx)?;
+    Ok((secs > 0).then_some(secs))
+}
+
+/// `com.glide.cs.conversation_idle_timeout` as stored, in seconds ([`DEFAULT_IDLE_TIMEOUT_SECS`]
+/// when unset or not a whole number; 0 or less means no idle close).
+fn configured_idle_timeout(tx: &Tx<'_>) -> Result<i64, Error> {
+    Ok(tx
         .property(IDLE_TIMEOUT_PROPERTY)?
         .and_then(|v| v.trim().parse::<i64>().ok())
-        .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS);
-    Ok((secs > 0).then_some(secs))
+        .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS))
 }
 
 impl From<ActionError> for Error {

@@ -697,8 +697,8 @@ impl ConvWorld {
     }
 
     /// For a failure message about what `phone` received: the messages sent to it that never
-    /// arrived (`undelivered` or `failed`, with Twilio's error code), one per line after a
-    /// heading; empty when there are none.
+    /// arrived (`undelivered`, `failed` or `canceled`, with Twilio's error code when it gave
+    /// one), one per line after a heading; empty when there are none.
     pub(crate) fn undelivered_note(&self, phone: &str) -> String {
         let lost: Vec<String> = self
             .outbound_to(phone)
