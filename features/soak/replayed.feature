@@ -33,7 +33,13 @@ Feature: soak seed 5 replayed
     When "+819078396708" texts "est consectetur ut aut debitis qui fugit dolorem labore in." to "+14155474738"
     When agent "agent03" becomes available
     When "+447478912884" texts "consectetur temporibus quidem sit qui minus tenetur aut aut in voluptas pariatur odit sint iste suscipit cupiditate sit impedit dicta quia impedit maiores fugiat atque earum veritatis distinctio impedit modi deleniti sunt velit rem consequatur quidem assumenda possimus commodi aut doloribus itaque beatae asperiores facilis est qui quidem sed optio hic quia quis officia doloremque sunt eos aut sint aut voluptatum" to "+14155474738"
+    When agent "agent01" goes away
+    When agent "agent02" goes away
+    When agent "agent03" goes away
     When 18285 seconds pass
+    When agent "agent01" becomes available
+    When agent "agent02" becomes available
+    When agent "agent03" becomes available
     When 227 seconds pass
     When "+919231152283" texts "corporis illo dolor earum temporibus in." to "+14156275331"
     When agent "agent03"'s SMS capacity becomes 3
@@ -42,7 +48,13 @@ Feature: soak seed 5 replayed
     When "+919317203172" texts "AGENT" to "+14156275331"
     When "+447466236593" texts "nam quis ex vero fugit vero non rem." to "+14153769932"
     When "+16047432404" texts "et repellendus delectus magnam libero quaerat cum." to "+14153769932"
+    When agent "agent01" goes away
+    When agent "agent02" goes away
+    When agent "agent03" goes away
     When 5554 seconds pass
+    When agent "agent01" becomes available
+    When agent "agent02" becomes available
+    When agent "agent03" becomes available
     When "+919317203172" texts "3" to "+14159645185"
     When Twilio delivers the webhook of message #1 of IMS0001003 again
     When "+919317203172" texts "quod consequatur reiciendis omnis." to "+14159645185"
@@ -147,7 +159,13 @@ Feature: soak seed 5 replayed
     When "+16047432404" texts "cum velit sunt quidem est." to "+14159645185"
     When 94 seconds pass
     When "+16049906407" texts "ratione laboriosam dolor ea blanditiis ut ab." to "+14155474738"
+    When agent "agent01" goes away
+    When agent "agent02" goes away
+    When agent "agent03" goes away
     When 9552 seconds pass
+    When agent "agent01" becomes available
+    When agent "agent02" becomes available
+    When agent "agent03" becomes available
     When "+4915182877729" texts "agent" to "+14159645185"
     When "+16049906407" texts "iure dolorem cum excepturi a." to "+14153769932"
     When "+393177524599" texts "est quibusdam id sed dolores et." to "+14156275331"
@@ -181,7 +199,13 @@ Feature: soak seed 5 replayed
     When "+33660461832" texts "2" to "+14155474738"
     When "+919654835026" texts "1" to "+14155474738"
     When "+31656382277" texts "7" to "+14153769932"
+    When agent "agent01" goes away
+    When agent "agent02" goes away
+    When agent "agent03" goes away
     When 9453 seconds pass
+    When agent "agent01" becomes available
+    When agent "agent02" becomes available
+    When agent "agent03" becomes available
     When "+447478912884" texts "et ut nostrum et sint ut molestiae perferendis ipsum vitae aliquam nemo aut omnis sequi non quas vel consequuntur earum id minima consequatur sit optio aut est aliquam eligendi numquam excepturi minima hic adipisci incidunt inventore aut est magni aperiam laborum in praesentium molestiae qui velit et corporis perspiciatis doloremque vel rerum non saepe tempora explicabo exercitationem in dolor ut sit odit consequuntur vel aliquid alias placeat illum hic quia temporibus commodi deserunt est nihil voluptas iste veritatis dolore rem odio et error quia molestiae sequi quia voluptate voluptas non amet natus corrupti soluta iure sed et distinctio in cum error aspernatur ipsum reprehenderit quidem ut qui vel sunt molestiae possimus sunt similique maxime earum eaque magni ipsam dolor vel delectus voluptatum officiis repellat nisi autem earum error sed est reprehenderit magni provident debitis et perspiciatis repudiandae velit occaecati pariatur minima rem nisi ratione omnis dolorem ut necessitatibus omnis voluptas autem cum quisquam vero reprehenderit qui et id aut repellat qui nulla fuga ipsa quis perferendis vel non exercitationem amet temporibus itaque magni repellat aspernatur aut quae fuga eius et ducimus ex qui aut aperiam vel eligendi nihil consequatur nulla inventore quidem atque ut est qui saepe recusandae qui voluptas ipsum numquam eveniet nihil in quia enim hic et illum perferendis omnis quisquam iure quidem inventore rerum nobis iste quibusdam ratione ea quo beatae cum hic repellendus aut quae incidunt provident est harum fugit dicta possimus autem et ipsa ipsam itaque " to "+14156275331"
     When 137 seconds pass
     When 87 seconds pass
@@ -206,6 +230,8 @@ Feature: soak seed 5 replayed
     When "+16049906407" texts "aliquam laudantium inventore sed." to "+14159645185"
     When agent "agent03" composes "modi non itaque suscipit accusamus accusamus vel eum fuga et dolorem." on interaction IMS0001026 from "+14155474738"
     When "+919317203172" texts "deserunt dolorem et dolorum aliquid quaerat rem." to "+14153769932"
+    When agent "agent02" accepts the work item for IMS0001061
+    When agent "agent02" composes "et quod quidem incidunt et autem." on interaction IMS0001061 from "+14159645185"
     When "+61466144353" texts "iste enim odit laborum et debitis qui placeat dolores." to "+14159645185"
     When Twilio delivers the webhook of message #1 of IMS0001063 again
     When 243 seconds pass
@@ -216,6 +242,7 @@ Feature: soak seed 5 replayed
     When "+61466144353" texts "delectus repudiandae ut consequatur." to "+14153769932"
     When agent "agent01" composes "quis est provident sint pariatur et." on interaction IMS0001048 from "+14159645185"
     When "+4915182877729" texts "7" to "+14156275331"
+    When agent "agent02" composes "Спасибо, жду ответа" on interaction IMS0001061 from "+14159645185"
     When agent "agent01"'s SMS capacity becomes 2
     When 1 second passes
     When "+919536615648" texts "no" to "+14155474738"

@@ -10,6 +10,7 @@ use convsms::domain::work_assignment::Presence;
 use fake::Fake;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use std::collections::VecDeque;
 
 /// Mobile-number shapes of twelve regions: (region, E.164 prefix, digits after it).
 const MOBILE_SHAPES: [(&str, &str, usize); 12] = [
@@ -159,6 +160,11 @@ const KEYWORDS: [&str; 3] = ["HELP", "Notification", "info"];
 /// The seeded generator and the population it drew.
 pub struct Traffic {
     rng: StdRng,
+    /// Each agent's presence as the events drawn so far left it (all Available at first, as the
+    /// soak sets them up).
+    presence: Vec<Presence>,
+    /// Events drawn ahead (a night's), handed out before anything new is drawn.
+    pending: VecDeque<Event>,
     /// The requesters' handsets.
     pub handsets: Vec<Handset>,
     /// The provider numbers.
@@ -203,6 +209,8 @@ impl Traffic {
             handsets: vec![],
             providers: vec![],
             agents: (1..=agents).map(|i| format!("agent{i:02}")).collect(),
+            presence: vec![Presence::Available; agents],
+            pending: VecDeque::new(),
             invalid_draws: 0,
         };
         let mut taken = std::collections::HashSet::new();
@@ -318,6 +326,9 @@ impl Traffic {
 
     /// The next event, given how many inbound messages were acknowledged so far.
     pub fn next(&mut self, acked: usize) -> Event {
+        if let Some(event) = self.pending.pop_front() {
+            return event;
+        }
         let agents = self.agents.len();
         match self.rng.random_range(0..100) {
             0..=44 => {
@@ -379,7 +390,9 @@ impl Traffic {
                     7..=8 => Presence::Away,
                     _ => Presence::Offline,
                 };
-                Event::Presence(self.pick(agents), presence)
+                let agent = self.pick(agents);
+                self.presence[agent] = presence;
+                Event::Presence(agent, presence)
             }
             52..=65 => Event::Answer {
                 agent: self.pick(agents),
@@ -398,9 +411,36 @@ impl Traffic {
                 }
             }
             85..=97 => Event::Wait(self.rng.random_range(1..300)),
-            // Going silent for hours: idle timeouts, offer timeouts, reconciliation.
-            _ => Event::Wait(self.rng.random_range(3_600..6 * 3_600)),
+            // Going silent for hours: idle timeouts, timers, reconciliation.
+            _ => {
+                let seconds = self.rng.random_range(3_600..6 * 3_600);
+                self.night(seconds)
+            }
         }
+    }
+
+    /// The desk closes for `seconds`: every Available agent goes Away, the time passes, and they
+    /// come back Available; the first of these events now, the rest on the next calls.
+    ///
+    /// Agents leave for the night as they would: left Available through hours in which nobody
+    /// answers, every offer would lapse and go round the members every
+    /// `DEFAULT_OFFER_TIMEOUT_SECS` all night, a desk no service runs (and, with a routing pass
+    /// at each lapse, most of a soak's wall time). Offers still lapse in the day's shorter
+    /// silences.
+    fn night(&mut self, seconds: i64) -> Event {
+        let available: Vec<usize> = (0..self.agents.len())
+            .filter(|&a| self.presence[a] == Presence::Available)
+            .collect();
+        let leave = available
+            .iter()
+            .map(|&a| Event::Presence(a, Presence::Away));
+        let back = available
+            .iter()
+            .map(|&a| Event::Presence(a, Presence::Available));
+        self.pending.extend(leave);
+        self.pending.push_back(Event::Wait(seconds));
+        self.pending.extend(back);
+        self.pending.pop_front().unwrap_or(Event::Wait(seconds))
     }
 }
 
@@ -436,6 +476,33 @@ mod tests {
         assert_ne!(numbers(&a), numbers(&c));
         let ec: Vec<Event> = (0..200).map(|i| c.next(i)).collect();
         assert_ne!(ea, ec);
+    }
+
+    #[test]
+    fn at_night_every_available_agent_goes_away_and_comes_back_after_the_wait() {
+        let mut t = Traffic::new(7, 40, 3, 4).unwrap();
+        t.presence[2] = Presence::Offline;
+        let first = t.night(7_200);
+        let mut events = vec![first];
+        while let Some(e) = t.pending.pop_front() {
+            events.push(e);
+        }
+        let (away, available) = (Presence::Away, Presence::Available);
+        assert_eq!(
+            events,
+            [
+                Event::Presence(0, away),
+                Event::Presence(1, away),
+                Event::Presence(3, away),
+                Event::Wait(7_200),
+                Event::Presence(0, available),
+                Event::Presence(1, available),
+                Event::Presence(3, available),
+            ]
+        );
+        // The drawn events that follow come after the whole night.
+        t.pending.push_back(Event::Wait(1));
+        assert_eq!(t.next(0), Event::Wait(1));
     }
 
     #[test]
