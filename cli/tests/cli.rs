@@ -4,7 +4,7 @@
 //! `validate-number`. (One test binary on purpose: each `tests/*.rs` is linked separately.)
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// The workspace root: features/, topics/, snapshots/.
@@ -17,12 +17,55 @@ fn convsms() -> Command {
     c
 }
 
-/// A fresh temporary folder for one test.
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("convsms-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh temporary folder for one test, `convsms-<name>-<random>` in the system's temporary
+/// folder: removed with everything in it when the test passes, kept (and named on stderr) when it
+/// fails, for the paths its messages print.
+struct Scratch(Option<tempfile::TempDir>);
+
+impl Scratch {
+    fn path(&self) -> &Path {
+        self.0
+            .as_ref()
+            .expect("a scratch folder until dropped")
+            .path()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            if let Some(dir) = self.0.take() {
+                eprintln!("kept the failed test's folder {}", dir.keep().display());
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.path()
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        self.path()
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.path().as_os_str()
+    }
+}
+
+fn temp(name: &str) -> Scratch {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("convsms-{name}-"))
+        .tempdir()
+        .expect("a temporary folder");
+    Scratch(Some(dir))
 }
 
 /// Writes `files` (path in `dir`, bytes) and returns `dir`.
@@ -62,7 +105,8 @@ fn rows() -> Vec<String> {
 
 #[test]
 fn every_feature_passes_and_the_rows_are_covered() {
-    let junit = std::env::temp_dir().join(format!("convsms-junit-{}.xml", std::process::id()));
+    let dir = temp("junit");
+    let junit = dir.join("junit.xml");
     let html = junit.with_extension("html");
     let out = convsms()
         .args(["check", "--coverage", "--junit"])
@@ -96,14 +140,11 @@ fn every_feature_passes_and_the_rows_are_covered() {
         xml.matches("<testcase ").count(),
         "every scenario in both reports"
     );
-    let _ = std::fs::remove_file(junit);
-    let _ = std::fs::remove_file(html);
 }
 
 #[test]
 fn a_failing_scenario_fails_the_run() {
-    let dir = std::env::temp_dir().join(format!("convsms-failing-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp("failing");
     std::fs::write(
         dir.join("failing.feature"),
         "Feature: A deliberate failure\n  Scenario: No interaction exists\n    Then there are 3 interactions\n",
@@ -122,7 +163,6 @@ fn a_failing_scenario_fails_the_run() {
             String::from_utf8_lossy(&out.stdout)
         );
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -256,12 +296,9 @@ fn validate_number_exit_codes_and_the_engines_default_region() {
 /// undefined step and an outline whose two examples are alike, with text that needs escaping.
 const REPORT_FIXTURE: &str = "cli/tests/fixtures/reports";
 
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("convsms-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch folder for one test ([`temp`]).
+fn scratch(name: &str) -> Scratch {
+    temp(name)
 }
 
 /// Runs `convsms check` on the report fixture with extra arguments; it must fail (the fixture has
@@ -468,7 +505,6 @@ fn junit_names_features_and_scenarios_and_carries_each_failure() {
         steps.contains("- Then there are 0 interactions  [not run]"),
         "{steps}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// The status column of a row in the printed coverage table.
@@ -557,7 +593,6 @@ fn the_html_report_shows_steps_failures_diffs_transcripts_and_coverage() {
         r#"<code>PROFILE-1</code></td><td><span class="badge warn">covered (not run)</span>"#
     ));
     assert!(page.contains(r#"<code>REQ-1</code></td><td><span class="badge good">passing</span>"#));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A headless Chromium on PATH, if there is one.
@@ -650,7 +685,6 @@ fn the_html_report_renders_in_a_real_browser() {
     }
     assert!(colours.len() > 200, "only {} colours", colours.len());
     assert!(ink > 5_000, "only {ink} dark pixels: no text?");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -679,7 +713,6 @@ fn scenarios_whose_steps_were_lost_fail_the_run_with_file_and_line() {
         stdout.contains("4 scenarios (1 passed, 3 failed)"),
         "{stdout}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -732,7 +765,6 @@ fn unreadable_feature_files_say_where_and_what_is_wrong() {
         assert!(stdout.contains(&want), "missing {want:?} in:\n{stdout}");
     }
     assert!(!stdout.contains("Could not"), "{stdout}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -802,7 +834,47 @@ fn snapshots_are_named_by_feature_path_and_never_shared() {
     let both = format!("{0}:6, {0}:9; give them different names", twice.display());
     assert!(stdout.contains(&both), "missing {both:?} in:\n{stdout}");
     assert!(stdout.contains("2 scenarios (2 failed)"), "{stdout}");
-    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn outside_a_project_snapshot_names_do_not_depend_on_where_the_run_starts() {
+    let dir = temp("snapshots-elsewhere");
+    let feature = format!(
+        "Feature: Loose\n{BACKGROUND}  Scenario: Hello\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then the transcript matches the snapshot\n"
+    );
+    fixture(&dir, &[("qa/loose.feature", feature.as_bytes())]);
+    let (path, snaps) = (dir.join("qa/loose.feature"), dir.join("qa/snapshots"));
+    std::fs::create_dir_all(&snaps).unwrap();
+    let topics = Path::new(ROOT).join("topics");
+    let run = |cwd: &Path, accept: bool| {
+        let mut c = convsms();
+        c.current_dir(cwd).arg("check").arg("--topics").arg(&topics);
+        c.arg("--snapshots").arg(&snaps);
+        if accept {
+            c.arg("--accept");
+        }
+        text(&c.arg(&path).output().unwrap())
+    };
+    // Accepted from the repository (a project the feature is not in), ...
+    let (code, stdout, stderr) = run(Path::new(ROOT), true);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let names: Vec<String> = std::fs::read_dir(&snaps)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["loose__hello.snap"],
+        "named from the snapshots' parent"
+    );
+    // ... compared from the feature's own folder and from the temporary folder: the same file.
+    for cwd in [dir.join("qa"), dir.to_path_buf()] {
+        let (code, stdout, stderr) = run(&cwd, false);
+        assert_eq!(code, Some(0), "from {}: {stdout}{stderr}", cwd.display());
+        assert!(!stdout.contains("no snapshot"), "{stdout}");
+    }
+    let again: Vec<_> = std::fs::read_dir(&snaps).unwrap().collect();
+    assert_eq!(again.len(), 1, "nothing else written");
 }
 
 #[test]
@@ -847,7 +919,6 @@ fn a_refusal_no_step_checks_is_printed_and_fails_in_strict_mode() {
             "{stdout}"
         );
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A topic whose start runs `len` text responses in a row.
@@ -909,7 +980,6 @@ fn a_forty_thousand_node_topic_fails_its_scenario_not_the_run() {
         stderr.contains("chain.toml: topic `chain`, node `n0`: 40000 nodes"),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -947,7 +1017,6 @@ fn an_undefined_step_names_its_line_and_the_closest_sentences() {
         path.display()
     );
     assert!(stdout.contains(&want), "missing {want:?} in:\n{stdout}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -961,7 +1030,6 @@ fn steps_match_whatever_keyword_introduces_them() {
     let (code, stdout, _) = text(&check(&[path.as_os_str()]));
     assert_eq!(code, Some(0), "{stdout}");
     assert!(stdout.contains("1 scenario (1 passed)"), "{stdout}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -991,7 +1059,6 @@ fn failures_are_told_in_the_users_words() {
     ] {
         assert!(!stdout.contains(rust), "{rust:?} in:\n{stdout}");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -1054,7 +1121,6 @@ fn topics_and_snapshots_default_to_the_project_of_the_features() {
             .contains("the topics folder no-such-folder does not exist (given with --topics DIR)"),
         "{stderr}"
     );
-    std::fs::remove_dir_all(&elsewhere).unwrap();
 }
 
 #[test]
@@ -1241,7 +1307,6 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
     assert!(feature.exists(), "{stdout}");
     let features = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(features, 1, "one feature for the seed");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Fails unless `stdout` contains every one of `lines`, naming the first missing.
@@ -1304,7 +1369,6 @@ fn check_partitions_run_every_scenario_in_exactly_one_shard() {
     );
     assert_eq!(code, Some(2));
     assert!(stderr.contains("between 1 and 2"), "{stderr}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -1449,7 +1513,6 @@ fn soak_shards_merge_into_one_report_and_other_seeds_are_refused() {
     assert_eq!(code, Some(2), "{stdout}");
     assert!(stderr.contains("only --partition may differ"), "{stderr}");
     assert!(stderr.contains("seed 3 in"), "{stderr}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A running `convsms serve`; killed (SIGKILL) when dropped.
@@ -1900,9 +1963,10 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
 
 #[test]
 fn serve_on_another_address_needs_a_token_and_then_every_request_carries_it() {
+    let bind = temp("serve-bind");
     let out = convsms()
         .args(["serve", "--port", "0", "--bind", "0.0.0.0", "--db"])
-        .arg(temp("serve-bind").join("x.db"))
+        .arg(bind.join("x.db"))
         .output()
         .unwrap();
     let (code, _, stderr) = text(&out);

@@ -383,7 +383,12 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     for f in &mut loaded.features {
         matcher.retype(f);
     }
-    let snapshot_names = name_snapshots(&mut loaded, &root, &snapshots, snapshot_step.as_ref());
+    let snapshot_names = name_snapshots(
+        &mut loaded,
+        project.as_deref(),
+        &snapshots,
+        snapshot_step.as_ref(),
+    );
     for e in &loaded.errors {
         println!("✘  {e}");
     }
@@ -528,7 +533,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
 /// fails the scenarios that check a snapshot another scenario of the run would share.
 fn name_snapshots(
     loaded: &mut features::Loaded,
-    root: &Path,
+    project: Option<&Path>,
     dir: &Path,
     snapshot_step: Option<&regex::Regex>,
 ) -> HashMap<console::ScenarioKey, String> {
@@ -536,12 +541,13 @@ fn name_snapshots(
     let mut users: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     for f in &loaded.features {
         let path = f.path.clone().unwrap_or_default();
+        let names_root = snapshot::names_root(project, dir, &path);
         for s in features::scenarios(f) {
             let row = loaded
                 .example_rows
                 .get(&(path.clone(), s.position.line))
                 .copied();
-            let name = snapshot::name(root, &path, &s.name, row);
+            let name = snapshot::name(names_root, &path, &s.name, row);
             let key = console::key(f, s);
             let checks =
                 snapshot_step.is_some_and(|re| s.steps.iter().any(|st| re.is_match(&st.value)));

@@ -5,7 +5,8 @@
 //!   scenario outline the Examples row (`example_1` …), each part lower-cased with runs of other
 //!   characters as one `_`: `features/agent/agent_initiated.feature`, scenario "With no active
 //!   interaction, …" is `agent__agent_initiated__with_no_active_interaction_….snap`. Two scenarios
-//!   of a run that would share a snapshot are refused (see [`super::run`]).
+//!   of a run that would share a snapshot are refused (see [`super::run`]). A feature outside
+//!   the project is named by its path from the snapshots folder's parent ([`names_root`]).
 //! - **Files** are insta's format, so existing files and tools read them: a `---` header, then
 //!   the transcript. Only the transcript is compared (line endings and trailing blank lines
 //!   aside).
@@ -24,8 +25,27 @@ pub static WRITTEN: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::
 /// name added, so names stay unique and fit every file system).
 const MAX_NAME: usize = 180;
 
+/// The folder a feature's snapshot names start from: the project folder (`None`: none found)
+/// when the feature lies inside it, else the snapshots folder's parent (a feature outside every project, checked with
+/// `--snapshots DIR`, gets the same names from whatever folder the run starts in).
+pub fn names_root<'a>(project: Option<&'a Path>, snapshots: &'a Path, feature: &Path) -> &'a Path {
+    let canon = |p: &Path| {
+        let p = if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        };
+        p.canonicalize().unwrap_or_else(|_| p.to_owned())
+    };
+    match project {
+        Some(project) if canon(feature).starts_with(canon(project)) => project,
+        _ => snapshots.parent().unwrap_or(Path::new("")),
+    }
+}
+
 /// The snapshot name of a scenario (without `.snap`): see the module documentation. `root` is
-/// the project folder; a feature outside it is named by its whole path.
+/// the folder names start from ([`names_root`]); a feature outside it is named by its whole
+/// path.
 pub fn name(root: &Path, feature: &Path, scenario: &str, example: Option<usize>) -> String {
     let canon = |p: &Path| {
         let p = if p.as_os_str().is_empty() {

@@ -630,18 +630,21 @@ impl Soak {
         Ok(s)
     }
 
-    /// Draws and carries out events until `--messages` inbound messages were acknowledged,
-    /// checking every `--check-every` events, then lets two hours pass and checks again. The
+    /// Draws and carries out events until `--messages` inbound messages were acknowledged (or
+    /// `--duration` passed, and a night under way ended), checking every `--check-every` events, then lets two hours pass and checks again. The
     /// first violation stops it.
     async fn drive(&mut self, args: &SoakArgs) -> anyhow::Result<Option<Violation>> {
         let every = args.check_every;
         let until = args.duration.map(|d| self.now() + d);
         let target = messages_target(args);
         self.sample_load()?;
-        while match until {
-            Some(until) => self.now() < until,
-            None => self.acked < target,
-        } {
+        // A night under way is seen to its end (the agents back), even past `--duration`.
+        while self.traffic.night_under_way()
+            || match until {
+                Some(until) => self.now() < until,
+                None => self.acked < target,
+            }
+        {
             let event = self.traffic.next(self.recent.len());
             if let Some(record) = &mut self.record {
                 if record.len() < MAX_RECORDED {

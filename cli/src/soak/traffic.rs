@@ -419,6 +419,11 @@ impl Traffic {
         }
     }
 
+    /// Whether a night's events are still to be handed out (the agents are not back yet).
+    pub fn night_under_way(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
     /// The desk closes for `seconds`: every Available agent goes Away, the time passes, and they
     /// come back Available; the first of these events now, the rest on the next calls.
     ///
@@ -482,10 +487,9 @@ mod tests {
     fn at_night_every_available_agent_goes_away_and_comes_back_after_the_wait() {
         let mut t = Traffic::new(7, 40, 3, 4).unwrap();
         t.presence[2] = Presence::Offline;
-        let first = t.night(7_200);
-        let mut events = vec![first];
-        while let Some(e) = t.pending.pop_front() {
-            events.push(e);
+        let mut events = vec![t.night(7_200)];
+        while t.night_under_way() {
+            events.push(t.next(0));
         }
         let (away, available) = (Presence::Away, Presence::Available);
         assert_eq!(
@@ -500,9 +504,25 @@ mod tests {
                 Event::Presence(3, available),
             ]
         );
-        // The drawn events that follow come after the whole night.
-        t.pending.push_back(Event::Wait(1));
-        assert_eq!(t.next(0), Event::Wait(1));
+        // Presence drawn as an event is what the next night goes by.
+        let drawn = std::iter::repeat_with(|| t.next(0))
+            .find_map(|e| match e {
+                Event::Presence(a, p) if p != Presence::Available => Some(a),
+                _ => None,
+            })
+            .expect("a presence change among the draws");
+        while t.night_under_way() {
+            t.next(0);
+        }
+        let next_night = t.night(60);
+        let mut leaving = vec![next_night];
+        while t.night_under_way() {
+            leaving.push(t.next(0));
+        }
+        assert!(
+            !leaving.contains(&Event::Presence(drawn, Presence::Away)),
+            "agent {drawn} is not available and does not leave: {leaving:?}"
+        );
     }
 
     #[test]
