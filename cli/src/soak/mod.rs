@@ -1036,10 +1036,13 @@ impl Soak {
         {
             Ok(d) if d.http_status == 200 => match twilio {
                 Some(twilio_wire::webhook::OptOutType::Stop) => {
-                    self.traffic.handsets[from].opted_out = true;
+                    self.traffic.handsets[from].opted_out = Some(to);
                 }
                 Some(twilio_wire::webhook::OptOutType::Start) => {
-                    self.traffic.handsets[from].opted_out = false;
+                    let h = &mut self.traffic.handsets[from];
+                    if h.opted_out == Some(to) {
+                        h.opted_out = None;
+                    }
                 }
                 _ if !audit::acknowledged(&body) => {}
                 _ => {

@@ -61,8 +61,11 @@ pub struct Handset {
     pub number: E164,
     /// Its region.
     pub region: Region,
-    /// Whether they texted STOP last (the soak stops them texting until START).
-    pub opted_out: bool,
+    /// The provider number (index) they texted STOP to last, if they have not texted START to it
+    /// since: the soak stops them texting until they do. Twilio's opt-out is per pair (handset,
+    /// provider number), so a START to another number would leave this one refusing every
+    /// reply with 21610, and such pairs would pile up over a long run.
+    pub opted_out: Option<usize>,
 }
 
 /// What happens next.
@@ -231,7 +234,7 @@ impl Traffic {
                 kind,
                 number,
                 region,
-                opted_out: false,
+                opted_out: None,
             });
         }
         Ok(t)
@@ -333,11 +336,13 @@ impl Traffic {
         match self.rng.random_range(0..100) {
             0..=44 => {
                 let from = self.pick(self.handsets.len());
-                let to = self.pick(self.providers.len());
+                let mut to = self.pick(self.providers.len());
                 let h = &self.handsets[from];
-                let body = if h.opted_out {
-                    // An opted-out requester's next text is START, now and then.
+                let body = if let Some(stopped) = h.opted_out {
+                    // An opted-out requester's next text is START, now and then, to the number
+                    // they stopped.
                     if self.chance(0.3) {
+                        to = stopped;
                         "START".to_owned()
                     } else {
                         return Event::Wait(self.rng.random_range(1..60));
