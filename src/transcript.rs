@@ -123,10 +123,15 @@ pub fn load(store: &SqliteStore, number: &InteractionNumber) -> Result<Transcrip
                 status = format!("{status} {sid}");
             }
             if let Some(code) = m.error_code {
-                status = format!(
-                    "{status} error {code}: {}",
-                    m.error_message.as_deref().unwrap_or("")
-                );
+                // A StatusCallback carries ErrorCode but seldom ErrorMessage (Twilio §3.1): the
+                // code's meaning in plain words stands in for it.
+                let message = m
+                    .error_message
+                    .as_deref()
+                    .filter(|text| !text.trim().is_empty())
+                    .or_else(|| u32::try_from(code).ok().and_then(crate::provider::advice))
+                    .unwrap_or("(no message from the provider)");
+                status = format!("{status} error {code}: {message}");
             }
             lines.push(Line {
                 seq: m.seq,

@@ -30,6 +30,7 @@ Feature: Delivery status callbacks
     Then message #2 of IMS0001001 has status "undelivered" with error 30003
     When Twilio reports message #2 of IMS0001001 as "delivered"
     Then message #2 of IMS0001001 has status "undelivered" with error 30003
+    And the transcript matches the snapshot
 
   @row:PROVIDER-3
   Scenario: A failed report records the error

@@ -311,11 +311,18 @@ impl ConvWorld {
     pub fn check_ends_failed(&self, number: &InteractionNumber, code: i64) -> anyhow::Result<()> {
         let t = self.transcript(number)?;
         let last = t.lines().last().unwrap_or_default();
-        ensure!(
-            last.contains(&format!("[failed error {code}:")),
-            "the last message of {number} did not fail with error {code}:\n{t}"
-        );
-        Ok(())
+        if last.contains(&format!("[failed error {code}:")) {
+            return Ok(());
+        }
+        // Say what it ended as: "undelivered ... error 30006" is not "failed".
+        let ended = last
+            .rsplit_once('[')
+            .map(|(_, status)| status.trim_end_matches(']'))
+            .unwrap_or(last);
+        bail!(
+            "the last message of {number} did not fail with error {code}: it is [{ended}] \
+             (failed and undelivered are different Twilio statuses)\n{t}"
+        )
     }
 
     /// Compares the transcripts of every interaction with the scenario's snapshot, or writes it
