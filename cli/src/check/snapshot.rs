@@ -26,8 +26,9 @@ pub static WRITTEN: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::
 const MAX_NAME: usize = 180;
 
 /// The folder a feature's snapshot names start from: the project folder (`None`: none found)
-/// when the feature lies inside it, else the snapshots folder's parent (a feature outside every project, checked with
-/// `--snapshots DIR`, gets the same names from whatever folder the run starts in).
+/// when the feature lies inside it, else the snapshots folder's parent (a feature outside every
+/// project, checked with `--snapshots DIR`, gets the same names from whatever folder the run
+/// starts in).
 pub fn names_root<'a>(project: Option<&'a Path>, snapshots: &'a Path, feature: &Path) -> &'a Path {
     let canon = |p: &Path| {
         let p = if p.as_os_str().is_empty() {

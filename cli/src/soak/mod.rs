@@ -631,8 +631,8 @@ impl Soak {
     }
 
     /// Draws and carries out events until `--messages` inbound messages were acknowledged (or
-    /// `--duration` passed, and a night under way ended), checking every `--check-every` events, then lets two hours pass and checks again. The
-    /// first violation stops it.
+    /// `--duration` passed, and a night under way ended), checking every `--check-every` events,
+    /// then lets two hours pass and checks again. The first violation stops it.
     async fn drive(&mut self, args: &SoakArgs) -> anyhow::Result<Option<Violation>> {
         let every = args.check_every;
         let until = args.duration.map(|d| self.now() + d);
