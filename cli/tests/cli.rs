@@ -296,11 +296,6 @@ fn validate_number_exit_codes_and_the_engines_default_region() {
 /// undefined step and an outline whose two examples are alike, with text that needs escaping.
 const REPORT_FIXTURE: &str = "cli/tests/fixtures/reports";
 
-/// A fresh scratch folder for one test ([`temp`]).
-fn scratch(name: &str) -> Scratch {
-    temp(name)
-}
-
 /// Runs `convsms check` on the report fixture with extra arguments; it must fail (the fixture has
 /// failing scenarios) and write what it was asked to.
 fn check_report_fixture(args: &[&std::ffi::OsStr]) -> String {
@@ -403,7 +398,7 @@ fn parse_xml(xml: &str) -> Element {
 
 #[test]
 fn junit_names_features_and_scenarios_and_carries_each_failure() {
-    let dir = scratch("junit");
+    let dir = temp("junit");
     let junit = dir.join("report.xml");
     check_report_fixture(&["--junit".as_ref(), junit.as_os_str()]);
     let root = parse_xml(&std::fs::read_to_string(&junit).unwrap());
@@ -553,7 +548,7 @@ fn coverage_shows_rows_whose_scenarios_were_left_out_as_covered_not_run() {
 
 #[test]
 fn the_html_report_shows_steps_failures_diffs_transcripts_and_coverage() {
-    let dir = scratch("html");
+    let dir = temp("html");
     let html = dir.join("report.html");
     check_report_fixture(&["--html".as_ref(), html.as_os_str()]);
     let page = std::fs::read_to_string(&html).unwrap();
@@ -618,7 +613,7 @@ fn the_html_report_renders_in_a_real_browser() {
         );
         return;
     };
-    let dir = scratch("browser");
+    let dir = temp("browser");
     let html = dir.join("report.html");
     let png = dir.join("report.png");
     check_report_fixture(&["--html".as_ref(), html.as_os_str()]);

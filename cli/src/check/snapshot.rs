@@ -25,19 +25,22 @@ pub static WRITTEN: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::
 /// name added, so names stay unique and fit every file system).
 const MAX_NAME: usize = 180;
 
+/// `p` made absolute with links resolved (the empty path is the current folder), or as given
+/// when it does not exist.
+fn canon(p: &Path) -> PathBuf {
+    let p = if p.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        p
+    };
+    p.canonicalize().unwrap_or_else(|_| p.to_owned())
+}
+
 /// The folder a feature's snapshot names start from: the project folder (`None`: none found)
 /// when the feature lies inside it, else the snapshots folder's parent (a feature outside every
 /// project, checked with `--snapshots DIR`, gets the same names from whatever folder the run
 /// starts in).
 pub fn names_root<'a>(project: Option<&'a Path>, snapshots: &'a Path, feature: &Path) -> &'a Path {
-    let canon = |p: &Path| {
-        let p = if p.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            p
-        };
-        p.canonicalize().unwrap_or_else(|_| p.to_owned())
-    };
     match project {
         Some(project) if canon(feature).starts_with(canon(project)) => project,
         _ => snapshots.parent().unwrap_or(Path::new("")),
@@ -48,14 +51,6 @@ pub fn names_root<'a>(project: Option<&'a Path>, snapshots: &'a Path, feature: &
 /// the folder names start from ([`names_root`]); a feature outside it is named by its whole
 /// path.
 pub fn name(root: &Path, feature: &Path, scenario: &str, example: Option<usize>) -> String {
-    let canon = |p: &Path| {
-        let p = if p.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            p
-        };
-        p.canonicalize().unwrap_or_else(|_| p.to_owned())
-    };
     let feature = canon(feature);
     let root = canon(root);
     let rel = feature.strip_prefix(&root).unwrap_or(&feature);
