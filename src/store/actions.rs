@@ -241,10 +241,10 @@ impl Tx<'_> {
     /// as it was (an idle conversation a messaging action keeps open, a status the provider could
     /// not tell) is not counted again.
     ///
-    /// The timer, retry and reconciliation parts are each a `MIN` over an index; the offer's reads
-    /// the active work items (the partial index `awa_work_item_active`), and the idle close's the
-    /// active virtual-agent interactions, as the tick's own idle query does. An idle timeout too
-    /// long to subtract from `after` counts as none.
+    /// Each part is the first entry after a seek of an index: pending timers by due time,
+    /// offered work items by expiry (`awa_work_item_offered`), active interactions by handler and
+    /// the time they went quiet (`interaction_quiet_since`, migration 16), retries and silent
+    /// sends. An idle timeout too long to subtract from `after` counts as none.
     pub fn next_tick_due(
         &self,
         after: DateTime<Utc>,
@@ -258,12 +258,9 @@ impl Tx<'_> {
         let sql = format!(
             "SELECT
                (SELECT MIN(due_at) FROM sys_cs_action_timer WHERE state = 'pending' AND due_at > ?1),
-               (SELECT MIN(last) FROM (
-                  SELECT COALESCE((SELECT m.sys_created_on FROM sys_cs_message m
-                                   WHERE m.interaction = i.sys_id ORDER BY m.seq DESC LIMIT 1),
-                                  i.opened_at) AS last
-                  FROM interaction i WHERE ?3 IS NOT NULL AND i.active = 1 AND i.assigned_to = ?4)
-                WHERE last > ?3),
+               (SELECT MIN(COALESCE(last_message_at, opened_at)) FROM interaction
+                 WHERE ?3 IS NOT NULL AND active = 1 AND assigned_to = ?4
+                   AND COALESCE(last_message_at, opened_at) > ?3),
                {}",
             routing_due_sql()
         );
@@ -439,16 +436,15 @@ impl Tx<'_> {
 
     /// Active interactions the virtual agent handles whose last message (the one with the highest
     /// seq: the last written) was created at or before `before`, or with no message and opened
-    /// at or before it, by number. The last message is one look-up in the transcript's
-    /// (interaction, seq) index, not a read of every message of the interaction.
+    /// at or before it, by number: a range of the index `interaction_quiet_since` (migration 16:
+    /// the insert of a message keeps `interaction.last_message_at`), however many interactions
+    /// the virtual agent is in.
     pub fn idle_va_interactions(&self, before: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
         let mut st = self.0.prepare_cached(
-            "SELECT i.sys_id FROM interaction i
-             WHERE i.active = 1 AND i.assigned_to = ?1
-               AND COALESCE((SELECT m.sys_created_on FROM sys_cs_message m
-                             WHERE m.interaction = i.sys_id ORDER BY m.seq DESC LIMIT 1),
-                            i.opened_at) <= ?2
-             ORDER BY i.number",
+            "SELECT sys_id FROM interaction
+             WHERE active = 1 AND assigned_to = ?1
+               AND COALESCE(last_message_at, opened_at) <= ?2
+             ORDER BY number",
         )?;
         let rows = st.query_map(
             params![crate::domain::model::VIRTUAL_AGENT_SYS_ID, ts(before)],

@@ -97,6 +97,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration13.sql"),
     include_str!("migration14.sql"),
     include_str!("migration15.sql"),
+    include_str!("migration16.sql"),
 ];
 
 /// WAL pages after which the writer's commit checkpoints the WAL into the database file itself
@@ -1136,6 +1137,22 @@ mod tests {
     /// The statements the connection keeps prepared whose counter `op` (an
     /// `SQLITE_STMTSTATUS_*` of SQLite) is above zero, by text (whitespace runs as one space).
     fn statements_counted(conn: &Connection, op: std::ffi::c_int) -> Vec<String> {
+        // SAFETY: as in `statements_where`: the statement is the connection's, alive.
+        statements_where(conn, |st| unsafe {
+            rusqlite::ffi::sqlite3_stmt_status(st, op, 0) > 0
+        })
+    }
+
+    /// The text of every statement the connection has prepared (its statement cache's).
+    fn cached_statements(conn: &Connection) -> Vec<String> {
+        statements_where(conn, |_| true)
+    }
+
+    /// The text, on one line, of the connection's prepared statements that `keep`.
+    fn statements_where(
+        conn: &Connection,
+        keep: impl Fn(*mut rusqlite::ffi::sqlite3_stmt) -> bool,
+    ) -> Vec<String> {
         let mut counted = vec![];
         // SAFETY: the handle is this connection's, used while its lock is held; the three calls
         // only read the connection's list of statements, a counter and a statement's text.
@@ -1143,7 +1160,7 @@ mod tests {
             let db = conn.handle();
             let mut st = rusqlite::ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
             while !st.is_null() {
-                if rusqlite::ffi::sqlite3_stmt_status(st, op, 0) > 0 {
+                if keep(st) {
                     let sql = std::ffi::CStr::from_ptr(rusqlite::ffi::sqlite3_sql(st));
                     counted.push(
                         sql.to_string_lossy()
@@ -1310,6 +1327,111 @@ mod tests {
                 .contains("'not hex' is not a message's sys_id"),
             "{err}"
         );
+    }
+
+    /// Migration 16: interactions written before it learn when they went quiet (their last
+    /// message's time), each message written after it keeps that, and the clock's two queries
+    /// over it (the earliest idle close, the interactions now idle) and the next offer to lapse
+    /// read one entry of an index each, not every active interaction or work item.
+    #[test]
+    fn migration_16_keeps_when_each_interaction_went_quiet_and_the_clock_seeks_it() {
+        use crate::domain::delivery::{DeliveryStatus, Direction};
+        use crate::domain::model::{AuthorKind, VIRTUAL_AGENT_SYS_ID};
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        for sql in &MIGRATIONS[..15] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 15).unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO interaction (sys_id, number, type, state, active, assigned_to,
+                 opened_for_table, opened_for, opened_at)
+             VALUES ('00000000000000000000000000000a01', 'IMS0001001', 'messaging', 'new', 1,
+                 '{VIRTUAL_AGENT_SYS_ID}', 'sys_user', '00000000000000000000000000000001',
+                 '2026-12-02T00:00:00.000Z'),
+                    ('00000000000000000000000000000a02', 'IMS0001002', 'messaging', 'new', 1,
+                 '{VIRTUAL_AGENT_SYS_ID}', 'sys_user', '00000000000000000000000000000001',
+                 '2026-12-02T00:01:00.000Z');
+             INSERT INTO sys_cs_message (rid, interaction, seq, direction, author_kind, body,
+                 media, status, sys_created_on, sys_updated_on)
+             VALUES (1, '00000000000000000000000000000a01', 1, 'inbound', 'requester', 'hi',
+                     '[]', 'received', '2026-12-02T00:00:00.000Z', '2026-12-02T00:00:00.000Z'),
+                    (2, '00000000000000000000000000000a01', 2, 'outbound', 'virtual_agent',
+                     'hello', '[]', 'delivered', '2026-12-02T00:05:00.000Z',
+                     '2026-12-02T00:05:00.000Z');"
+        ))
+        .unwrap();
+        let s = SqliteStore::init(conn).unwrap();
+        let at = |t: &str| -> DateTime<Utc> { t.parse().unwrap() };
+        let quiet = |s: &SqliteStore| {
+            texts(
+                &s.lock(),
+                "SELECT number || ' ' || COALESCE(last_message_at, '-') FROM interaction
+                 ORDER BY number",
+                0,
+            )
+        };
+        assert_eq!(
+            quiet(&s),
+            ["IMS0001001 2026-12-02T00:05:00.000Z", "IMS0001002 -"]
+        );
+        let idle = 3_600;
+        let due = |s: &SqliteStore| {
+            s.read(|tx| tx.next_tick_due(at("2026-12-02T00:30:00Z"), Some(idle), 300))
+                .unwrap()
+                .idle_close
+        };
+        // The one without a message went quiet when it opened, at 00:01.
+        assert_eq!(due(&s), Some(at("2026-12-02T01:01:00Z")));
+        s.write(|tx| {
+            tx.insert_message(
+                "00000000000000000000000000000a02",
+                Direction::Inbound,
+                AuthorKind::Requester,
+                None,
+                "still there?",
+                &[],
+                None,
+                DeliveryStatus::Received,
+                at("2026-12-02T00:20:00Z"),
+            )
+        })
+        .unwrap();
+        assert_eq!(
+            quiet(&s),
+            [
+                "IMS0001001 2026-12-02T00:05:00.000Z",
+                "IMS0001002 2026-12-02T00:20:00.000Z"
+            ]
+        );
+        assert_eq!(due(&s), Some(at("2026-12-02T01:05:00Z")));
+        let idle_at = |t: &str| s.read(|tx| tx.idle_va_interactions(at(t))).unwrap();
+        assert!(idle_at("2026-12-02T00:04:59Z").is_empty());
+        assert_eq!(
+            idle_at("2026-12-02T00:05:00Z"),
+            ["00000000000000000000000000000a01"]
+        );
+        assert_eq!(idle_at("2026-12-02T00:20:00Z").len(), 2);
+        let conn = s.lock();
+        for (needle, index) in [
+            ("MIN(COALESCE(last_message_at", "interaction_quiet_since"),
+            ("MIN(offer_expires_at)", "awa_work_item_offered"),
+            (
+                "COALESCE(last_message_at, opened_at) <=",
+                "interaction_quiet_since",
+            ),
+        ] {
+            let sql = cached_statements(&conn)
+                .into_iter()
+                .find(|sql| sql.contains(needle))
+                .unwrap_or_else(|| panic!("no statement has {needle}"));
+            let plan = texts(&conn, &format!("EXPLAIN QUERY PLAN {sql}"), 3).join("; ");
+            assert!(
+                plan.contains(&format!("INDEX {index} (")),
+                "{needle}: {plan}"
+            );
+            assert!(!plan.contains("CORRELATED"), "{needle}: {plan}");
+        }
     }
 
     /// `sys_cs_message` has no index on the text of its sys_ids (migration 15): every statement
