@@ -33,8 +33,13 @@ pub enum Applied {
     /// Nothing happened: an empty inbox or Ongoing tab, a refusal, a re-delivery of a message
     /// that is not there. No step is written.
     Nothing,
-    /// An agent answered the offer of this interaction.
-    Answered(InteractionNumber),
+    /// An agent answered the offer of an interaction.
+    Answered {
+        /// The agent who did (index): the event's, or the one after them it fell to.
+        agent: usize,
+        /// The interaction offered.
+        interaction: InteractionNumber,
+    },
     /// An agent replied in (`sent`) and/or closed (`closed`) this interaction.
     Replied {
         /// The interaction picked from their Ongoing tab.
@@ -116,8 +121,8 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
                 presence.as_str()
             )]
         }
-        (Event::Answer { agent, accept }, Applied::Answered(n)) => vec![format!(
-            "When agent {} {} the work item for {n}",
+        (Event::Answer { accept, .. }, Applied::Answered { agent, interaction }) => vec![format!(
+            "When agent {} {} the work item for {interaction}",
             quote(&p.agents[*agent]),
             if *accept { "accepts" } else { "rejects" }
         )],

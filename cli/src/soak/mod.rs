@@ -917,27 +917,37 @@ impl Soak {
                 Applied::Done
             }
             Event::Answer { agent, accept } => {
-                let agent = self.traffic.agents[agent].clone();
-                let inbox = engine.workspace_inbox(&agent)?;
-                match inbox.first() {
+                let agents = self.traffic.agents.len();
+                let mut offered = None;
+                for index in (agent..agents).chain(0..agent.min(agents)) {
+                    let name = &self.traffic.agents[index];
+                    if let Some(n) = engine.workspace_inbox(name)?.into_iter().next() {
+                        offered = Some((index, name.clone(), n));
+                        break;
+                    }
+                }
+                match offered {
                     None => {
                         self.refused += 1;
                         Applied::Nothing
                     }
-                    Some(n) => {
+                    Some((index, name, n)) => {
                         let r = if accept {
-                            engine.accept_work_item(&agent, Some(n)).await.map(|_| ())
+                            engine.accept_work_item(&name, Some(&n)).await.map(|_| ())
                         } else {
-                            engine.reject_work_item(&agent, Some(n)).await.map(|_| ())
+                            engine.reject_work_item(&name, Some(&n)).await.map(|_| ())
                         };
                         if r.is_err() {
                             self.refused += 1;
                             Applied::Nothing
                         } else {
                             if accept {
-                                self.metrics.on_accept(&self.stack.store, n, self.now())?;
+                                self.metrics.on_accept(&self.stack.store, &n, self.now())?;
                             }
-                            Applied::Answered(n.clone())
+                            Applied::Answered {
+                                agent: index,
+                                interaction: n,
+                            }
                         }
                     }
                 }

@@ -85,9 +85,13 @@ pub enum Event {
     Redeliver(usize),
     /// An agent (index) changes presence.
     Presence(usize, Presence),
-    /// An agent (index) answers the oldest offer in their inbox.
+    /// An agent answers the oldest offer in their inbox: agent `agent`, or when nothing is
+    /// offered to them, the first agent after them (by index, wrapping round) with an offer.
+    /// Agents answer the offers they get, and an answer drawn for one with none answers
+    /// another's: drawn for a random agent alone, most answers found an empty inbox and most
+    /// offers lapsed, and a conversation waited hours for an agent while the desk was open.
     Answer {
-        /// Agent index.
+        /// Agent index: the first asked.
         agent: usize,
         /// Accept (or reject).
         accept: bool,
@@ -160,6 +164,14 @@ const VA_ANSWERS: [&str; 9] = ["agent", "order", "1", "2", "3", "7", "yes", "no"
 /// Keywords requesters text now and then: Twilio's HELP and ServiceNow's Notification.
 const KEYWORDS: [&str; 3] = ["HELP", "Notification", "info"];
 
+/// Conversations under way that a requester's next text may continue: the (handset, provider
+/// number) pairs that texted last, at most this many.
+const RECENT_PAIRS: usize = 12;
+
+/// The chance that a requester's text continues a conversation under way ([`RECENT_PAIRS`])
+/// rather than comes from anyone (most often someone texting for the first time in days).
+const CONTINUE_CHANCE: f64 = 0.75;
+
 /// The seeded generator and the population it drew.
 pub struct Traffic {
     rng: StdRng,
@@ -168,6 +180,9 @@ pub struct Traffic {
     presence: Vec<Presence>,
     /// Events drawn ahead (a night's), handed out before anything new is drawn.
     pending: VecDeque<Event>,
+    /// The (handset, provider number) pairs that texted last, the most recent last: the
+    /// conversations a requester's text most often continues ([`Traffic::sender`]).
+    recent: VecDeque<(usize, usize)>,
     /// The requesters' handsets.
     pub handsets: Vec<Handset>,
     /// The provider numbers.
@@ -214,6 +229,7 @@ impl Traffic {
             agents: (1..=agents).map(|i| format!("agent{i:02}")).collect(),
             presence: vec![Presence::Available; agents],
             pending: VecDeque::new(),
+            recent: VecDeque::new(),
             invalid_draws: 0,
         };
         let mut taken = std::collections::HashSet::new();
@@ -335,8 +351,7 @@ impl Traffic {
         let agents = self.agents.len();
         match self.rng.random_range(0..100) {
             0..=44 => {
-                let from = self.pick(self.handsets.len());
-                let mut to = self.pick(self.providers.len());
+                let (from, mut to) = self.sender();
                 let h = &self.handsets[from];
                 let body = if let Some(stopped) = h.opted_out {
                     // An opted-out requester's next text is START, now and then, to the number
@@ -424,6 +439,34 @@ impl Traffic {
         }
     }
 
+    /// Who texts, and to which provider number: most often ([`CONTINUE_CHANCE`]) one of the
+    /// [`RECENT_PAIRS`] conversations under way, so that conversations run to several messages
+    /// (a virtual agent's topic answered, a live agent's back and forth), else anyone to any
+    /// number, which then is under way in place of the one quiet longest.
+    ///
+    /// Drawn uniformly, every text was someone's first in weeks: a soak of 100,000 messages
+    /// opened more interactions than it sent messages, each a greeting and an idle close, and
+    /// no conversation lasted long enough to reach a topic's second step.
+    fn sender(&mut self) -> (usize, usize) {
+        if !self.recent.is_empty() && self.chance(CONTINUE_CHANCE) {
+            let i = self.pick(self.recent.len());
+            if let Some(pair) = self.recent.remove(i) {
+                self.recent.push_back(pair);
+                return pair;
+            }
+        }
+        let pair = (
+            self.pick(self.handsets.len()),
+            self.pick(self.providers.len()),
+        );
+        self.recent.retain(|p| *p != pair);
+        self.recent.push_back(pair);
+        if self.recent.len() > RECENT_PAIRS {
+            self.recent.pop_front();
+        }
+        pair
+    }
+
     /// Whether a night's events are still to be handed out (the agents are not back yet).
     pub fn night_under_way(&self) -> bool {
         !self.pending.is_empty()
@@ -509,16 +552,16 @@ mod tests {
                 Event::Presence(3, available),
             ]
         );
-        // Presence drawn as an event is what the next night goes by.
-        let drawn = std::iter::repeat_with(|| t.next(0))
-            .find_map(|e| match e {
-                Event::Presence(a, p) if p != Presence::Available => Some(a),
-                _ => None,
-            })
-            .expect("a presence change among the draws");
-        while t.night_under_way() {
-            t.next(0);
-        }
+        // Presence drawn as an event (not a night's leaving, which comes with a night under way)
+        // is what the next night goes by.
+        let drawn = loop {
+            match t.next(0) {
+                Event::Presence(a, p) if p != Presence::Available && !t.night_under_way() => {
+                    break a
+                }
+                _ => {}
+            }
+        };
         let next_night = t.night(60);
         let mut leaving = vec![next_night];
         while t.night_under_way() {
@@ -527,6 +570,34 @@ mod tests {
         assert!(
             !leaving.contains(&Event::Presence(drawn, Presence::Away)),
             "agent {drawn} is not available and does not leave: {leaving:?}"
+        );
+    }
+
+    #[test]
+    fn most_texts_continue_a_conversation_under_way_and_new_ones_keep_starting() {
+        let mut t = Traffic::new(7, 10_000, 3, 4).unwrap();
+        let pairs: Vec<(usize, usize)> = (0..20_000)
+            .filter_map(|i| match t.next(i) {
+                Event::Text { from, to, .. } | Event::Mms { from, to, .. } => Some((from, to)),
+                _ => None,
+            })
+            .collect();
+        let mut per_pair = std::collections::HashMap::<(usize, usize), usize>::new();
+        for p in &pairs {
+            *per_pair.entry(*p).or_default() += 1;
+        }
+        let mean = pairs.len() as f64 / per_pair.len() as f64;
+        // Drawn from 30,000 pairs uniformly, 9,000 texts would be 1.2 texts per pair.
+        assert!(
+            (3.0..6.0).contains(&mean),
+            "{mean:.2} texts per pair ({} pairs)",
+            per_pair.len()
+        );
+        let consecutive_same = pairs.windows(2).filter(|w| w[0] == w[1]).count();
+        assert!(
+            consecutive_same * 5 < pairs.len(),
+            "conversations interleave: {consecutive_same} of {} texts follow their own pair's",
+            pairs.len()
         );
     }
 
