@@ -61,6 +61,8 @@ Feature: soak seed 5 replayed
     When "+919536615648" texts "2" to "+14159645185"
     When agent "agent02" accepts the work item for IMS0001002
     When "+61466144353" texts "sed at veniam deserunt voluptate est aut explicabo porro tempore." to "+14156275331"
+    When agent "agent02" composes "Merci beaucoup, ça marche 😀" on interaction IMS0001002 from "+14156275331"
+    When agent "agent02" closes IMS0001002
     When 293 seconds pass
     When "+61466144353" texts "agent" to "+14156275331"
     When "+16046347266" texts "3" to "+14155474738"
@@ -70,6 +72,7 @@ Feature: soak seed 5 replayed
     When "+819078396708" texts "Danke! Können Sie mich zurückrufen?" to "+14155474738"
     When agent "agent02" accepts the work item for IMS0001001
     When "+61466144353" texts "お世話になっております。注文の件です" to "+14156275331"
+    When agent "agent02" composes "hic facere veniam sit non aut ab non." on interaction IMS0001001 from "+14155474738"
     When 49 seconds pass
     When "+919654835026" texts "explicabo nam omnis." to "+14153769932"
     When "+919654835026" texts "quasi voluptas neque excepturi temporibus sed aut quisquam." to "+14156275331"
@@ -79,21 +82,19 @@ Feature: soak seed 5 replayed
     When 296 seconds pass
     When "+393177524599" texts "occaecati qui blanditiis natus eos totam maxime quae." to "+14155474738"
     When "+393177524599" texts "iusto ipsam eligendi placeat ea error ad labore." to "+14159645185"
-    When agent "agent02" composes "eveniet provident repellendus voluptas est." on interaction IMS0001002 from "+14156275331"
-    When agent "agent02" closes IMS0001002
+    When agent "agent02" composes "eveniet provident repellendus voluptas est." on interaction IMS0001001 from "+14155474738"
+    When agent "agent02" closes IMS0001001
     When "+919654835026" texts "deleniti consectetur et accusantium voluptas ea." to "+14153769932"
     When "+919343161226" texts "et ullam repudiandae quia suscipit." to "+14156275331"
     When "+919343161226" texts "facere molestias rerum labore et voluptatem." to "+14155474738"
-    When agent "agent02" composes "adipisci sit qui." on interaction IMS0001001 from "+14155474738"
     When "+919343161226" texts "aliquid veritatis fugiat ratione alias aspernatur vitae tenetur facere." to "+14156275331"
     When "+16047432404" texts "Danke! Können Sie mich zurückrufen?" with the image "https://cdn.example.com/soak/1/photo-0.jpg" to "+14155474738"
     When "+393177524599" texts "AGENT" to "+14159645185"
     When agent "agent01" becomes available
     When "+16047432404" texts "yes" to "+14155474738"
-    When agent "agent01" rejects the work item for IMS0001009
+    When agent "agent01" rejects the work item for IMS0001003
     When agent "agent03" becomes available
     When "+393177524599" texts "aut magni et et quisquam blanditiis." to "+14159645185"
-    When agent "agent02" composes "earum odit quibusdam asperiores voluptatem dignissimos repellat sapiente quo." on interaction IMS0001001 from "+14155474738"
     When "+819078396708" texts "order" to "+14155474738"
     When agent "agent02" becomes available
     When 97 seconds pass
@@ -110,17 +111,21 @@ Feature: soak seed 5 replayed
     When 253 seconds pass
     When agent "agent02" accepts the work item for IMS0001003
     When "+919343161226" texts "7" to "+14156275331"
-    When agent "agent02" accepts the work item for IMS0001009
+    When agent "agent02" accepts the work item for IMS0001010
+    When agent "agent01" composes "pariatur quos exercitationem deleniti iste ex culpa illum aliquam aspernatur." on interaction IMS0001015 from "+14153769932"
+    When agent "agent01" closes IMS0001015
     When "+16046347266" texts "in esse suscipit et doloribus dicta porro et." to "+14155474738"
+    When agent "agent02" composes "ratione autem consectetur aperiam iusto voluptatem inventore." on interaction IMS0001010 from "+14159645185"
     When "+61466144353" texts "3" to "+14153769932"
     When "+16047432404" texts "yes" to "+14155474738"
     When 35 seconds pass
     When "+16049906407" texts "quos iste non magni assumenda quibusdam fugit sit dignissimos nihil voluptatem incidunt qui quis amet rerum nemo aut ut natus sed quia nesciunt consequatur et eos culpa ut ea omnis omnis sed eveniet aliquam velit dicta id et rem perferendis molestiae possimus neque eum veniam quas id autem natus voluptatem quisquam omnis voluptates consequatur quae quis maiores sapiente sed veritatis voluptas aut non harum temporibus et ut in harum quis corporis ut atque eaque quis ab voluptatem placeat velit libero dolores eveniet facilis quis est necessitatibus qui fugiat et est iure quia recusandae et voluptas rerum provident vel id deleniti ipsa voluptas eius consequatur et pariatur molestias itaque nihil porro incidunt quas dolor exercitationem cupiditate sit veritatis aut voluptas porro debitis possimus odio doloribus omnis nihil iste exercitationem commodi facilis at ut quos nam beatae nisi laudantium et et qui repudiandae aperiam porro inventore qui esse odio quas sint omnis sed neque facere eius voluptatem aliquid excepturi molestiae molestias atque sit et aut vitae maiores dolor omnis voluptatem voluptates sit quisquam sed fuga non vel tenetur iusto quis est et non facilis placeat est quos saepe illum sequi enim veritatis qui similique ipsum dolores magni aliquam et et assumenda est accusamus eius et aliquid repudiandae sit molestiae soluta impedit nihil sit sed et culpa animi debitis voluptatibus incidunt odit omnis corrupti et est id ut ad non omnis dignissimos cumque fuga id pariatur dolores qui tempore omnis optio autem distinctio autem ea voluptatem quisquam incidunt ea volup" to "+14156275331"
-    When Twilio delivers the webhook of message #13 of IMS0001002 again
+    When Twilio delivers the webhook of message #1 of IMS0001005 again
     When "+61466144353" texts "doloremque rerum itaque et placeat harum cum quasi omnis." to "+14156275331"
+    When agent "agent02" composes "voluptate esse ullam placeat unde." on interaction IMS0001003 from "+14155474738"
     When "+61466144353" texts "voluptate cum qui nam qui vero est perspiciatis dolor quis vitae." to "+14153769932"
-    When agent "agent01" composes "eaque non voluptatum laborum velit et quasi debitis." on interaction IMS0001014 from "+14153769932"
-    When agent "agent01" accepts the work item for IMS0001012
+    When agent "agent02" composes "eaque non voluptatum laborum velit et quasi debitis." on interaction IMS0001010 from "+14159645185"
+    When agent "agent02" accepts the work item for IMS0001005
     When "+61466144353" texts "neque saepe rem architecto cum neque consequatur sit." to "+14153769932"
     When "+16047432404" texts "maiores quo quia." with the images "https://cdn.example.com/soak/1/photo-0.jpg", "https://cdn.example.com/soak/1/photo-1.jpg" and "https://cdn.example.com/soak/1/photo-2.jpg" to "+14155474738"
     When "+919343161226" texts "quasi commodi cum cumque." to "+14156275331"
@@ -128,23 +133,26 @@ Feature: soak seed 5 replayed
     When agent "agent01" composes "accusamus dolorum temporibus qui voluptas quia." from "+14159645185" to "+31656382277" for sys_user "Timmy McCullough 8"
     When "+31656382277" texts "quo molestiae mollitia saepe." to "+14153769932"
     When "+919343161226" texts "3" to "+14156275331"
-    When agent "agent01" composes "voluptate praesentium ipsam sed consectetur velit quia praesentium." on interaction IMS0001014 from "+14153769932"
+    When agent "agent02" accepts the work item for IMS0001014
+    When agent "agent01" composes "voluptate praesentium ipsam sed consectetur velit quia praesentium." on interaction IMS0001018 from "+14159645185"
     When "+393177524599" texts "suscipit est saepe quas consequatur rem aut magni atque." to "+14155474738"
     When 131 seconds pass
     When "+61466144353" texts "AGENT" to "+14153769932"
     When "+61466144353" texts "velit corporis ut repudiandae." to "+14153769932"
     When "+61466144353" texts "eum quasi eveniet quia commodi repudiandae ullam est." to "+14153769932"
     When "+31656382277" texts "et similique assumenda nobis architecto quibusdam voluptate vel." to "+14153769932"
-    When agent "agent01" accepts the work item for IMS0001015
+    When agent "agent01" composes "et repellat enim dolorum voluptatem placeat." on interaction IMS0001018 from "+14159645185"
+    When agent "agent01" accepts the work item for IMS0001016
     When 106 seconds pass
     When "+61466144353" texts "Merci beaucoup, ça marche 😀" to "+14153769932"
     When "+919536615648" texts "enim ipsa ab in." to "+14159645185"
+    When agent "agent01" composes "ut blanditiis voluptas dolorum ullam et non amet repellendus dolores." on interaction IMS0001016 from "+14153769932"
     When "+61466144353" texts "consequatur possimus magnam numquam sed." to "+14156275331"
     When "+31656382277" texts "sunt optio quaerat in illo animi aspernatur consequuntur numquam et." to "+14153769932"
     When "+16046347266" texts "1" to "+14155474738"
     When agent "agent03" composes "repellat totam alias id voluptatum." with the attachment "receipt.png" of type "image/png" from "+14155474738" to "+16047432404" for sys_user "Adolph Dach 1"
     When 244 seconds pass
-    When agent "agent03" composes "nostrum quis porro enim facilis voluptatem repellendus aspernatur deserunt." on interaction IMS0001019 from "+14155474738"
+    When agent "agent03" composes "nostrum quis porro enim facilis voluptatem repellendus aspernatur deserunt." on interaction IMS0001020 from "+14155474738"
     When "+31656382277" texts "ut quis sunt architecto suscipit ut et." to "+14153769932"
     When "+919536615648" texts "enim adipisci aut." to "+14155474738"
     When Twilio delivers the webhook of message #10 of IMS0001001 again
@@ -152,16 +160,16 @@ Feature: soak seed 5 replayed
     When 67 seconds pass
     When "+61466144353" texts "iure dolorem cum excepturi a." to "+14159645185"
     When "+819078396708" texts "quibusdam id sed dolores et dicta nemo sequi." to "+14155474738"
-    When agent "agent02" composes "beatae aut in non similique fuga saepe pariatur reprehenderit sed." on interaction IMS0001009 from "+14159645185"
+    When agent "agent02" composes "beatae aut in non similique fuga saepe pariatur reprehenderit sed." on interaction IMS0001003 from "+14155474738"
     When "+393177524599" texts "2" to "+14155474738"
-    When agent "agent01" composes "nemo architecto fugiat vel maiores dicta repellendus et et ea." on interaction IMS0001017 from "+14159645185"
+    When agent "agent01" composes "nemo architecto fugiat vel maiores dicta repellendus et et ea." on interaction IMS0001018 from "+14159645185"
     When "+61466144353" texts "inventore ratione placeat sunt reprehenderit." to "+14156275331"
     When "+393177524599" texts "order" to "+14155474738"
     When "+919654835026" texts "illo voluptatum unde hic earum velit aut." to "+14155474738"
     When "+31656382277" texts "order" to "+14153769932"
     When 67 seconds pass
     When "+393177524599" texts "👍👍 thanks" to "+14155474738"
-    When agent "agent01" composes "et perspiciatis facilis." on interaction IMS0001017 from "+14159645185"
+    When agent "agent01" composes "et perspiciatis facilis." on interaction IMS0001016 from "+14153769932"
     When 17 seconds pass
     When 295 seconds pass
     When "+16047432404" texts "Спасибо, жду ответа" to "+14155474738"
@@ -172,34 +180,34 @@ Feature: soak seed 5 replayed
     When 88 seconds pass
     When "+819078396708" texts "quis repudiandae laudantium error ut." to "+14155474738"
     When "+393177524599" texts "culpa deleniti quisquam itaque." to "+14155474738"
-    When agent "agent02" composes "quidem perferendis iusto quisquam magnam et." on interaction IMS0001003 from "+14155474738"
+    When agent "agent02" composes "quidem perferendis iusto quisquam magnam et." on interaction IMS0001005 from "+14156275331"
     When "+919654835026" texts "HELP" to "+14155474738"
-    When agent "agent01" composes "est tempore quis dolores placeat itaque." on interaction IMS0001017 from "+14159645185"
-    When agent "agent01" composes "sapiente totam sint qui." on interaction IMS0001017 from "+14159645185"
+    When agent "agent01" composes "est tempore quis dolores placeat itaque." on interaction IMS0001016 from "+14153769932"
+    When agent "agent01" composes "sapiente totam sint qui." on interaction IMS0001016 from "+14153769932"
     When agent "agent02" composes "お世話になっております。注文の件です" on interaction IMS0001003 from "+14155474738"
     When "+819078396708" texts "no" to "+14155474738"
     When "+919536615648" texts "quia ea eaque distinctio id iure distinctio saepe eius ea." to "+14153769932"
     When "+61466144353" texts "yes" to "+14156275331"
     When 49 seconds pass
     When "+16046347266" texts "nostrum et sint ut molestiae perferendis ipsum vitae aliquam nemo aut." to "+14155474738"
-    When agent "agent01" composes "consequuntur earum id minima consequatur sit optio aut est aliquam." on interaction IMS0001015 from "+14153769932"
+    When agent "agent01" composes "consequuntur earum id minima consequatur sit optio aut est aliquam." on interaction IMS0001016 from "+14153769932"
     When agent "agent03" becomes available
     When "+919536615648" texts "corporis perspiciatis doloremque vel rerum non saepe tempora explicabo exercitationem in." to "+14153769932"
-    When agent "agent02" composes "Merci beaucoup, ça marche 😀" on interaction IMS0001001 from "+14155474738"
+    When agent "agent02" composes "Merci beaucoup, ça marche 😀" on interaction IMS0001005 from "+14156275331"
     When "+5511990761082" texts "1" to "+14156275331"
     When agent "agent02"'s SMS capacity becomes 2
     When "+447466236593" texts "aspernatur ipsum reprehenderit quidem ut qui vel sunt." to "+14156275331"
     When "+819078396708" texts "repellat nisi autem earum error sed est reprehenderit magni provident." to "+14155474738"
     When 163 seconds pass
     When 155 seconds pass
-    When agent "agent01" composes "omnis dolorem ut necessitatibus." on interaction IMS0001014 from "+14153769932"
+    When agent "agent01" composes "omnis dolorem ut necessitatibus." on interaction IMS0001018 from "+14159645185"
     When "+447466236593" texts "quis perferendis vel." to "+14156275331"
     When 299 seconds pass
     When "+16046347266" texts "consequatur nulla inventore quidem atque ut est qui saepe." to "+14155474738"
     When 229 seconds pass
     When "+31656382277" texts "rerum nobis iste." with the images "https://cdn.example.com/soak/8/photo-0.jpg", "https://cdn.example.com/soak/8/photo-1.jpg" and "https://cdn.example.com/soak/8/photo-2.jpg" to "+14155474738"
-    When agent "agent01" composes "cum hic repellendus." on interaction IMS0001012 from "+14159645185"
-    When agent "agent01" closes IMS0001012
+    When agent "agent01" composes "cum hic repellendus." on interaction IMS0001016 from "+14153769932"
+    When agent "agent01" closes IMS0001016
     When "+5511990761082" texts "cumque eos aperiam vitae fuga." with the image "https://cdn.example.com/soak/19/photo-0.jpg" to "+14156275331"
     When "+393177524599" texts "7" to "+14155474738"
     When "+61466144353" texts "¿Cuándo llega mi pedido? 📦" to "+14156275331"
@@ -207,21 +215,21 @@ Feature: soak seed 5 replayed
     When "+16047432404" texts "eos dicta eligendi dolor." to "+14155474738"
     When "+31656382277" texts "debitis illum nostrum modi odit nihil qui." to "+14155474738"
     When "+16049906407" texts "illo velit aperiam nemo quaerat est ipsa similique." to "+14159645185"
-    When agent "agent03" composes "Merci beaucoup, ça marche 😀" on interaction IMS0001019 from "+14155474738"
-    When agent "agent02" composes "quibusdam occaecati repellendus et est culpa dignissimos qui sed." on interaction IMS0001003 from "+14155474738"
+    When agent "agent03" composes "Merci beaucoup, ça marche 😀" on interaction IMS0001020 from "+14155474738"
+    When agent "agent02" composes "quibusdam occaecati repellendus et est culpa dignissimos qui sed." on interaction IMS0001005 from "+14156275331"
     When agent "agent02" goes away
-    When agent "agent01" composes "ipsa doloribus nihil." on interaction IMS0001015 from "+14153769932"
+    When agent "agent01" composes "ipsa doloribus nihil." on interaction IMS0001018 from "+14159645185"
     When 172 seconds pass
     When "+31656382277" texts "doloribus voluptates maiores." to "+14155474738"
-    When agent "agent01" composes "non id aut ut aspernatur." on interaction IMS0001017 from "+14159645185"
+    When agent "agent01" composes "non id aut ut aspernatur." on interaction IMS0001018 from "+14159645185"
     When "+447466236593" texts "perspiciatis odit eveniet sunt beatae ipsa quasi et." to "+14156275331"
-    When agent "agent02" composes "animi dolores et non explicabo aliquid ipsam doloremque mollitia consequatur." on interaction IMS0001001 from "+14155474738"
+    When agent "agent02" composes "animi dolores et non explicabo aliquid ipsam doloremque mollitia consequatur." on interaction IMS0001003 from "+14155474738"
     When agent "agent03" composes "voluptatem velit ullam nisi incidunt omnis." from "+14153769932" to "+16047432404" for sys_user "Adolph Dach 1"
     When "+16046347266" texts "7" to "+14156275331"
     When "+16049906407" texts "enim itaque commodi culpa." to "+14159645185"
     When agent "agent01" goes offline
-    When agent "agent02" composes "nemo sint nesciunt sed at provident occaecati dolores unde voluptatem sint." on interaction IMS0001003 from "+14155474738"
-    When agent "agent02" closes IMS0001003
+    When agent "agent02" composes "nemo sint nesciunt sed at provident occaecati dolores unde voluptatem sint." on interaction IMS0001014 from "+14159645185"
+    When agent "agent02" closes IMS0001014
     When "+447466236593" texts "Danke! Können Sie mich zurückrufen?" to "+14156275331"
     When Twilio delivers the webhook of message #15 of IMS0001001 again
     When "+33660461832" texts "et dolorem minima sed qui saepe officiis consequatur." to "+14155474738"

@@ -113,6 +113,29 @@ pub fn loads(
         .collect()
 }
 
+/// After a change of capacity, the work each agent keeps aside (`kept`, by agent sys_id) for
+/// invariant 5: what an agent now over capacity holds, since the engine revokes nothing and only
+/// offers no more until the load falls below the capacity; nothing for an agent within it. Both
+/// `convsms soak` and the step `Then every soak invariant holds` go by it.
+///
+/// # Errors
+/// The store cannot be read.
+pub fn keep_over_capacity(
+    stack: &Stack,
+    now: DateTime<Utc>,
+    kept: &mut BTreeMap<String, Vec<InteractionNumber>>,
+) -> Result<(), StoreError> {
+    let r = routing(stack, now)?;
+    for l in loads(&r.agents, &r.items, &r.numbers, kept) {
+        if l.held.len() > l.capacity as usize {
+            kept.insert(l.agent, l.held);
+        } else {
+            kept.remove(&l.agent);
+        }
+    }
+    Ok(())
+}
+
 /// The agents, queues, active work items and their interactions' numbers, at `now`.
 ///
 /// # Errors

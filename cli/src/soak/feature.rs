@@ -42,6 +42,8 @@ pub enum Applied {
     },
     /// An agent replied in (`sent`) and/or closed (`closed`) this interaction.
     Replied {
+        /// The agent who did (index): the event's, or the one after them it fell to.
+        agent: usize,
         /// The interaction picked from their Ongoing tab.
         interaction: InteractionNumber,
         /// The From number the agent chose (the interaction's provider number).
@@ -127,8 +129,9 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
             if *accept { "accepts" } else { "rejects" }
         )],
         (
-            Event::Reply { agent, body, .. },
+            Event::Reply { body, .. },
             Applied::Replied {
+                agent,
                 interaction,
                 from: Some(from),
                 sent: true,
@@ -148,8 +151,9 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
             steps
         }
         (
-            Event::Reply { agent, body, .. },
+            Event::Reply { body, .. },
             Applied::Replied {
+                agent,
                 interaction,
                 sent,
                 closed,

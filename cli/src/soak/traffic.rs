@@ -96,10 +96,12 @@ pub enum Event {
         /// Accept (or reject).
         accept: bool,
     },
-    /// An agent (index) replies in one of their conversations (`pick` modulo the number of
-    /// conversations in their Ongoing tab); `close` closes it after.
+    /// An agent replies in one of their conversations (`pick` modulo the number of
+    /// conversations in their Ongoing tab); `close` closes it after. Agent `agent`, or when
+    /// their Ongoing tab is empty, the first agent after them (by index, wrapping round) with a
+    /// conversation, as with [`Event::Answer`].
     Reply {
-        /// Agent index.
+        /// Agent index: the first asked.
         agent: usize,
         /// Which conversation of the Ongoing tab, modulo its length.
         pick: u32,

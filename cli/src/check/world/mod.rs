@@ -419,6 +419,9 @@ pub struct ConvWorld {
     /// Whether the scenario's topics are the built-in ones
     /// ([`ConvWorld::given_built_in_topics`]), not the run's.
     built_in_topics: bool,
+    /// The work each agent held beyond a capacity lowered since (by agent sys_id): theirs to
+    /// keep, as invariant 5 allows.
+    kept_over_capacity: std::collections::BTreeMap<String, Vec<InteractionNumber>>,
 }
 
 impl fmt::Debug for ConvWorld {
@@ -545,6 +548,7 @@ impl ConvWorld {
             faker: rand::rngs::StdRng::seed_from_u64(2026),
             extra_topics: vec![],
             built_in_topics: false,
+            kept_over_capacity: std::collections::BTreeMap::new(),
         }
     }
 

@@ -78,13 +78,18 @@ impl ConvWorld {
             .with_context(|| format!("making {agent} {}", presence.as_str()))
     }
 
-    /// Sets an agent's SMS capacity (routes at once).
+    /// Sets an agent's SMS capacity (routes at once). The work an agent holds beyond a lowered
+    /// capacity is theirs to keep: `Then every soak invariant holds` goes by it, as the soak
+    /// does ([`crate::soak::audit::keep_over_capacity`]).
     pub fn given_capacity(&mut self, agent: &str, capacity: usize) -> anyhow::Result<()> {
         let capacity = u32::try_from(capacity)
             .with_context(|| format!("{capacity} is too large an SMS capacity"))?;
         self.engine()
             .set_sms_capacity(agent, capacity)
-            .with_context(|| format!("setting {agent}'s SMS capacity to {capacity}"))
+            .with_context(|| format!("setting {agent}'s SMS capacity to {capacity}"))?;
+        let now = convsms::clock::Clock::now(&self.stack.clock);
+        crate::soak::audit::keep_over_capacity(&self.stack, now, &mut self.kept_over_capacity)
+            .context("reading what each agent holds")
     }
 
     /// The agent accepts (or rejects) the work item for an interaction, or the only one offered

@@ -1,8 +1,6 @@
 //! The world's soak invariants: the checks `convsms soak` runs, on the scenario's store and
 //! simulator.
 
-use std::collections::BTreeMap;
-
 use anyhow::Context as _;
 
 use convsms::clock::Clock as _;
@@ -42,7 +40,7 @@ impl ConvWorld {
             &self.stack,
             now,
             &acked,
-            &BTreeMap::new(),
+            &self.kept_over_capacity,
             chrono::DateTime::<chrono::Utc>::MIN_UTC,
         )?;
         // The end-of-run one reads the statuses that check saw: all of them when it passed (a
