@@ -12,7 +12,9 @@
 //!   `sys_cs_message` without IN lists, which SQLite evaluates through a temporary b-tree), 13
 //!   is `migration13.sql` (indexes in the order of their queries, so no look-up sorts), 14 is
 //!   `migration14.sql` (the audit-only indexes of `sys_cs_message` dropped), 15
-//!   (`sys_cs_message` keyed by its sys_id's number, `rid`: no sys_id index).
+//!   (`sys_cs_message` keyed by its sys_id's number, `rid`: no sys_id index), 16
+//!   (`interaction.last_message_at`, kept by a trigger on each message's insert, and the indexes
+//!   the clock's queries seek: when an interaction went quiet, when an offer lapses).
 //! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's
 //!   generic read of any table.
 //! - `audit`: reads only audits need (the soak's invariants): the transcript rows changed since

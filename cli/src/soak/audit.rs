@@ -113,20 +113,37 @@ pub fn loads(
         .collect()
 }
 
-/// After a change of capacity, the work each agent keeps aside (`kept`, by agent sys_id) for
-/// invariant 5: what an agent now over capacity holds, since the engine revokes nothing and only
-/// offers no more until the load falls below the capacity; nothing for an agent within it. Both
-/// `convsms soak` and the step `Then every soak invariant holds` go by it.
+/// After `agent`'s (a user_name) SMS capacity changed: the work they keep aside (`kept`, by
+/// agent sys_id) for invariant 5, which is what they hold beyond the new capacity, since the
+/// engine revokes nothing and only offers no more until the load falls below it; nothing when
+/// they are within it. Only their entry changes: work another agent holds beyond their capacity
+/// is no more theirs to keep for this change. Both `convsms soak` and the step `Then every soak
+/// invariant holds` go by it, and by [`trim_kept`].
 ///
 /// # Errors
 /// The store cannot be read.
 pub fn keep_over_capacity(
     stack: &Stack,
     now: DateTime<Utc>,
+    agent: &str,
     kept: &mut BTreeMap<String, Vec<InteractionNumber>>,
 ) -> Result<(), StoreError> {
     let r = routing(stack, now)?;
+    let Some(sys_id) = stack.store.read(|tx| {
+        for a in &r.agents {
+            if tx.user_name(&a.sys_id)?.as_deref() == Some(agent) {
+                return Ok(Some(a.sys_id.to_string()));
+            }
+        }
+        Ok::<_, StoreError>(None)
+    })?
+    else {
+        return Ok(());
+    };
     for l in loads(&r.agents, &r.items, &r.numbers, kept) {
+        if l.agent != sys_id {
+            continue;
+        }
         if l.held.len() > l.capacity as usize {
             kept.insert(l.agent, l.held);
         } else {
@@ -134,6 +151,18 @@ pub fn keep_over_capacity(
         }
     }
     Ok(())
+}
+
+/// What an agent kept aside ([`keep_over_capacity`]) counts only while they still hold it and
+/// are still over capacity: `kept` trimmed to that, by the agents' `loads` now.
+pub fn trim_kept(loads: &[AgentLoad], kept: &mut BTreeMap<String, Vec<InteractionNumber>>) {
+    for l in loads {
+        if l.held.len() <= l.capacity as usize {
+            kept.remove(&l.agent);
+        } else if let Some(kept) = kept.get_mut(&l.agent) {
+            kept.retain(|n| l.held.contains(n));
+        }
+    }
 }
 
 /// The agents, queues, active work items and their interactions' numbers, at `now`.

@@ -858,9 +858,9 @@ impl Soak {
                 Applied::Done
             }
             Event::Capacity(a, capacity) => {
-                let agent = &self.traffic.agents[a];
-                engine.set_sms_capacity(agent, capacity)?;
-                self.keep_over_capacity()?;
+                let agent = self.traffic.agents[a].clone();
+                engine.set_sms_capacity(&agent, capacity)?;
+                self.keep_over_capacity(&agent)?;
                 Applied::Done
             }
             Event::Compose {
@@ -1016,11 +1016,16 @@ impl Soak {
         })
     }
 
-    /// After a capacity change: remembers, for each agent now over capacity, the work they hold
-    /// (which the engine lets them keep); forgets it for agents within capacity.
-    fn keep_over_capacity(&mut self) -> anyhow::Result<()> {
+    /// After `agent`'s capacity changed: remembers the work they hold beyond it (which the
+    /// engine lets them keep), or forgets it when they are within it.
+    fn keep_over_capacity(&mut self, agent: &str) -> anyhow::Result<()> {
         let now = self.now();
-        Ok(audit::keep_over_capacity(&self.stack, now, &mut self.kept)?)
+        Ok(audit::keep_over_capacity(
+            &self.stack,
+            now,
+            agent,
+            &mut self.kept,
+        )?)
     }
 
     /// Every agent's capacity and held work ([`AgentLoad::kept`] filled in).
@@ -1095,14 +1100,7 @@ impl Soak {
         }
         let now = self.now();
         let loads = self.snapshot_loads()?;
-        // What an agent kept counts only while they still hold it and are still over capacity.
-        for l in &loads {
-            if l.held.len() <= l.capacity as usize {
-                self.kept.remove(&l.agent);
-            } else if let Some(kept) = self.kept.get_mut(&l.agent) {
-                kept.retain(|n| l.held.contains(n));
-            }
-        }
+        audit::trim_kept(&loads, &mut self.kept);
         self.metrics.active = self.stack.store.read(|tx| tx.audit_active_sms_count())?;
         if sample_load {
             self.metrics
@@ -1535,7 +1533,8 @@ mod tests {
             }
         }
         let (seed, mut s, held) = busy_end.expect("an agent holding work after one of ten soaks");
-        // Someone lowers a busy agent's capacity below their load (the soak itself never does).
+        // Someone lowers a busy agent's capacity below their load, unknown to the soak (its own
+        // capacity changes go through `keep_over_capacity`).
         let busy = s
             .stack
             .store
@@ -1543,6 +1542,16 @@ mod tests {
             .unwrap()
             .expect("the agent's user_name");
         s.stack.engine.set_sms_capacity(&busy, 0).unwrap();
+        // Another agent's capacity change since keeps aside only that agent's work.
+        let other = s
+            .traffic
+            .agents
+            .iter()
+            .find(|a| **a != busy)
+            .unwrap()
+            .clone();
+        s.stack.engine.set_sms_capacity(&other, 4).unwrap();
+        s.keep_over_capacity(&other).unwrap();
         let v = s.check(false).unwrap().unwrap_err();
         assert_eq!(v.invariant, Invariant::Capacity, "{v}");
         let transcript = s.transcript(&v).expect("the interaction's transcript");

@@ -171,7 +171,7 @@ const KEYWORDS: [&str; 3] = ["HELP", "Notification", "info"];
 const RECENT_PAIRS: usize = 12;
 
 /// The chance that a requester's text continues a conversation under way ([`RECENT_PAIRS`])
-/// rather than comes from anyone (most often someone texting for the first time in days).
+/// rather than comes from anyone (most often someone back after weeks).
 const CONTINUE_CHANCE: f64 = 0.75;
 
 /// The seeded generator and the population it drew.
@@ -270,6 +270,8 @@ impl Traffic {
     pub fn keep_partition(&mut self, p: crate::partition::Partition) -> anyhow::Result<()> {
         let all = self.handsets.len();
         self.handsets = p.select(std::mem::take(&mut self.handsets));
+        // Indexes into the handsets as they were.
+        self.recent.clear();
         anyhow::ensure!(
             !self.handsets.is_empty(),
             "--partition {p} keeps none of the {all} requesters: give at least {} --conversations",

@@ -88,8 +88,13 @@ impl ConvWorld {
             .set_sms_capacity(agent, capacity)
             .with_context(|| format!("setting {agent}'s SMS capacity to {capacity}"))?;
         let now = convsms::clock::Clock::now(&self.stack.clock);
-        crate::soak::audit::keep_over_capacity(&self.stack, now, &mut self.kept_over_capacity)
-            .context("reading what each agent holds")
+        crate::soak::audit::keep_over_capacity(
+            &self.stack,
+            now,
+            agent,
+            &mut self.kept_over_capacity,
+        )
+        .context("reading what the agent holds")
     }
 
     /// The agent accepts (or rejects) the work item for an interaction, or the only one offered
