@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use convsms::domain::model::InteractionNumber;
+use convsms::domain::model::{InteractionNumber, PartyTable};
 use convsms::domain::work_assignment::{Agent, WorkItem};
 use convsms::store::{AuditRow, StoreError};
 use twilio_wire::sid::MessageSid;
@@ -128,26 +128,22 @@ pub fn keep_over_capacity(
     agent: &str,
     kept: &mut BTreeMap<String, Vec<InteractionNumber>>,
 ) -> Result<(), StoreError> {
-    let r = routing(stack, now)?;
-    let Some(sys_id) = stack.store.read(|tx| {
-        for a in &r.agents {
-            if tx.user_name(&a.sys_id)?.as_deref() == Some(agent) {
-                return Ok(Some(a.sys_id.to_string()));
-            }
-        }
-        Ok::<_, StoreError>(None)
-    })?
+    let Some(user) = stack
+        .store
+        .read(|tx| tx.party_by_name(PartyTable::SysUser, agent))?
     else {
         return Ok(());
     };
-    for l in loads(&r.agents, &r.items, &r.numbers, kept) {
-        if l.agent != sys_id {
-            continue;
-        }
-        if l.held.len() > l.capacity as usize {
+    let r = routing(stack, now)?;
+    let load = loads(&r.agents, &r.items, &r.numbers, kept)
+        .into_iter()
+        .find(|l| l.agent == user.sys_id.as_str());
+    match load {
+        Some(l) if l.held.len() > l.capacity as usize => {
             kept.insert(l.agent, l.held);
-        } else {
-            kept.remove(&l.agent);
+        }
+        _ => {
+            kept.remove(user.sys_id.as_str());
         }
     }
     Ok(())

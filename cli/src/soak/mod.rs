@@ -917,9 +917,8 @@ impl Soak {
                 Applied::Done
             }
             Event::Answer { agent, accept } => {
-                let agents = self.traffic.agents.len();
                 let mut offered = None;
-                for index in (agent..agents).chain(0..agent.min(agents)) {
+                for index in self.agents_from(agent) {
                     let name = &self.traffic.agents[index];
                     if let Some(n) = engine.workspace_inbox(name)?.into_iter().next() {
                         offered = Some((index, name.clone(), n));
@@ -958,9 +957,8 @@ impl Soak {
                 body,
                 close,
             } => {
-                let agents = self.traffic.agents.len();
                 let mut busy = None;
-                for index in (agent..agents).chain(0..agent.min(agents)) {
+                for index in self.agents_from(agent) {
                     let ongoing = engine.ongoing_tab(&self.traffic.agents[index])?;
                     if !ongoing.is_empty() {
                         busy = Some((index, ongoing));
@@ -1014,6 +1012,13 @@ impl Soak {
                 Applied::Done
             }
         })
+    }
+
+    /// The agents' indexes from `first` on, wrapping round: whom an answer or a reply drawn for
+    /// agent `first` falls to, in turn.
+    fn agents_from(&self, first: usize) -> impl Iterator<Item = usize> {
+        let n = self.traffic.agents.len();
+        (first..n).chain(0..first.min(n))
     }
 
     /// After `agent`'s capacity changed: remembers the work they hold beyond it (which the
