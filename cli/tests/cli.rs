@@ -1323,6 +1323,50 @@ fn junit_cases(path: &Path) -> Vec<String> {
 }
 
 #[test]
+fn check_runs_the_scenarios_a_line_or_a_name_points_at() {
+    let dir = temp("check-select");
+    let run = |args: &[&str], name: &str| {
+        let junit = dir.join(name);
+        let out = convsms()
+            .arg("check")
+            .args(args)
+            .arg("--junit")
+            .arg(&junit)
+            .output()
+            .unwrap();
+        let (code, stdout, stderr) = text(&out);
+        assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+        junit_cases(&junit)
+    };
+    let file = "features/phone/validation.feature";
+    // Line 16 is the title of the second scenario, 20 one of its steps, 3 the background.
+    let second = [format!(
+        "{file}: A known consumer's national number is converted with the consumer's location"
+    )];
+    assert_eq!(run(&[&format!("{file}:16")], "16.xml"), second);
+    assert_eq!(run(&[&format!("{file}:20")], "20.xml"), second);
+    assert_eq!(run(&[&format!("{file}:3")], "3.xml").len(), 6);
+    let named = run(&["features/phone", "--name", "^A number"], "name.xml");
+    assert_eq!(named.len(), 2, "{named:?}");
+    assert!(named.iter().all(|c| c.contains(": A number")), "{named:?}");
+    for (args, says) in [
+        (
+            vec![format!("{file}:99")],
+            "is past the end of the file, which has 65 lines",
+        ),
+        (vec!["features/phone:3".to_owned()], "is a folder"),
+        (
+            vec![file.to_owned(), "--name".to_owned(), "zzz".to_owned()],
+            "no scenario's title matches",
+        ),
+    ] {
+        let (code, _, stderr) = text(&convsms().arg("check").args(&args).output().unwrap());
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn check_partitions_run_every_scenario_in_exactly_one_shard() {
     let dir = temp("check-partition");
     let run = |partition: Option<&str>, name: &str| {
@@ -1638,6 +1682,28 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         assert_eq!(r.status().as_u16(), 404);
         let v: serde_json::Value = r.json().await.unwrap();
         assert_eq!(v["status"], "failure", "{v}");
+        // A method a route does not take: 405 in the same shape, with the methods it takes; a
+        // POST that is not JSON: 415.
+        let r = http
+            .delete(format!("{base}/api/handsets/+14155552671/texts"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 405);
+        assert_eq!(r.headers()["allow"], "POST");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            v["error"]["message"], "DELETE is not a method of /api/handsets/+14155552671/texts",
+            "{v}"
+        );
+        let r = http
+            .post(format!("{base}/api/export/mark"))
+            .header("Content-Type", "text/plain")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 415);
         // A cross-site simple POST and a foreign Host are refused.
         let r = http
             .post(format!("{base}/api/export/mark"))

@@ -308,6 +308,9 @@ fn panic_text(info: &event::Info) -> String {
 /// Why an undefined step failed, with the closest sentences of the catalogue.
 fn undefined(text: &str) -> String {
     let mut s = "no step of the library matches this sentence".to_owned();
+    if let Some(slip) = suggest::value_slip(text, &|t| super::library().is_step(t)) {
+        return format!("{s}: {slip}");
+    }
     let close = suggest::closest_examples(text, 3);
     if close.is_empty() {
         s.push_str("; `convsms steps` lists every sentence");

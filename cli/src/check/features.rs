@@ -57,6 +57,39 @@ pub struct Loaded {
     /// For each scenario of an outline, by (feature path, scenario line): its Examples row,
     /// counted from 1 over all the outline's Examples tables.
     pub example_rows: HashMap<(PathBuf, usize), usize>,
+    /// Where each scenario is written, by (feature path, scenario line), for `check FILE:LINE`.
+    pub spans: HashMap<(PathBuf, usize), Span>,
+}
+
+/// Where a scenario (after expansion) is written in its file, 1-based lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// The lines of the scenario, or of the whole outline it was expanded from: from its tags
+    /// (or its keyword) to the line before the next scenario or rule, or the file's last line.
+    pub lines: (usize, usize),
+    /// For a scenario expanded from an outline, its Examples row's line.
+    pub row: Option<usize>,
+    /// The line the file's first scenario or rule starts at: lines above it (the feature's
+    /// title, description and background) belong to every scenario.
+    pub first: usize,
+    /// How many lines the file has.
+    pub last: usize,
+}
+
+impl Span {
+    /// Whether `line` points at this scenario, as `check FILE:LINE` reads it (as Cucumber's
+    /// runners do): a line of the scenario, or the line of its Examples row; a line of an
+    /// outline that is none of its rows (`rows` lists their lines) points at every row; a line
+    /// above the first scenario points at every scenario of the file.
+    pub fn contains(&self, line: usize, rows: &[usize]) -> bool {
+        if line < self.first {
+            return line >= 1;
+        }
+        match self.row {
+            Some(row) if rows.contains(&line) => row == line,
+            _ => (self.lines.0..=self.lines.1).contains(&line),
+        }
+    }
 }
 
 /// Every `.feature` file of `paths` (files as given; folders searched recursively, in name
@@ -121,10 +154,15 @@ pub fn load(paths: &[PathBuf], is_step: &dyn Fn(&str) -> bool) -> Loaded {
     let mut loaded = Loaded::default();
     for path in files {
         match load_file(&path, is_step) {
-            Ok((feature, rows)) => {
+            Ok((feature, rows, spans)) => {
                 loaded.example_rows.extend(
                     rows.into_iter()
                         .map(|(line, row)| ((path.clone(), line), row)),
+                );
+                loaded.spans.extend(
+                    spans
+                        .into_iter()
+                        .map(|(line, span)| ((path.clone(), line), span)),
                 );
                 loaded.features.push(feature);
             }
@@ -135,12 +173,12 @@ pub fn load(paths: &[PathBuf], is_step: &dyn Fn(&str) -> bool) -> Loaded {
     loaded
 }
 
-/// One file: read, parse, check, expand. Also returns the Examples row of each outline scenario,
-/// by line.
-fn load_file(
-    path: &Path,
-    is_step: &dyn Fn(&str) -> bool,
-) -> Result<(Feature, Vec<(usize, usize)>), FileError> {
+/// What [`load_file`] returns: the expanded feature, the Examples row of each outline scenario
+/// by line, and where each scenario is written by line.
+type LoadedFile = (Feature, Vec<(usize, usize)>, Vec<(usize, Span)>);
+
+/// One file: read, parse, check, expand.
+fn load_file(path: &Path, is_step: &dyn Fn(&str) -> bool) -> Result<LoadedFile, FileError> {
     let error = |at: Option<LineCol>, reason: String| FileError {
         path: path.to_owned(),
         at,
@@ -158,6 +196,7 @@ fn load_file(
     }
     add_problems(&text, &mut feature, is_step);
     let rows = outline_rows(&feature);
+    let written = written_lines(&feature, &text);
     let expanded = feature.expand_examples().map_err(|e| {
         error(
             Some(e.pos),
@@ -176,12 +215,65 @@ fn load_file(
         ));
     }
     let lines: Vec<usize> = scenarios(&expanded).map(|s| s.position.line).collect();
+    let spans = lines
+        .iter()
+        .zip(&rows)
+        .map(|(&line, (of, row))| {
+            let span = Span {
+                row: row.map(|_| line),
+                ..written[*of]
+            };
+            (line, span)
+        })
+        .collect();
     let rows = lines
         .into_iter()
         .zip(rows)
-        .filter_map(|(line, row)| row.map(|r| (line, r)))
+        .filter_map(|(line, (_, row))| row.map(|r| (line, r)))
         .collect();
-    Ok((expanded, rows))
+    Ok((expanded, rows, spans))
+}
+
+/// Where each scenario of `feature` (before expansion, in [`scenarios`] order) is written in
+/// `text`: from its tags (or its keyword) to the line before the next scenario or rule, the
+/// last one to the end of the file.
+fn written_lines(feature: &Feature, text: &str) -> Vec<Span> {
+    let lines: Vec<&str> = text.lines().collect();
+    let last_line = lines.len();
+    // The tag lines right above a keyword belong to it.
+    let start_of = |keyword: usize| {
+        let mut start = keyword;
+        while start > 1
+            && lines
+                .get(start - 2)
+                .is_some_and(|l| l.trim_start().starts_with('@'))
+        {
+            start -= 1;
+        }
+        start
+    };
+    let mut starts: Vec<usize> = scenarios(feature)
+        .map(|s| s.position.line)
+        .chain(feature.rules.iter().map(|r| r.position.line))
+        .map(start_of)
+        .collect();
+    starts.sort_unstable();
+    let first = starts.first().copied().unwrap_or(1);
+    scenarios(feature)
+        .map(|s| {
+            let start = start_of(s.position.line);
+            let end = starts
+                .iter()
+                .find(|&&l| l > start)
+                .map_or(last_line.max(start), |next| next - 1);
+            Span {
+                lines: (start, end),
+                row: None,
+                first,
+                last: last_line,
+            }
+        })
+        .collect()
 }
 
 /// The first `@row:` tag (of the feature, a rule, a scenario or an Examples table) that names no
@@ -249,14 +341,14 @@ fn scenarios_mut(feature: &mut Feature) -> impl Iterator<Item = &mut Scenario> {
     )
 }
 
-/// For each scenario the expansion will produce, in order: its Examples row (from 1) when it
-/// comes from an outline.
-fn outline_rows(feature: &Feature) -> Vec<Option<usize>> {
+/// For each scenario the expansion will produce, in order: the index (in [`scenarios`] order)
+/// of the scenario it comes from, and its Examples row (from 1) when that is an outline.
+fn outline_rows(feature: &Feature) -> Vec<(usize, Option<usize>)> {
     let mut out = vec![];
     // Expansion keeps the order of `feature.scenarios`, then of each rule's.
-    for s in scenarios(feature) {
+    for (i, s) in scenarios(feature).enumerate() {
         if s.examples.is_empty() {
-            out.push(None);
+            out.push((i, None));
         } else {
             let rows: usize = s
                 .examples
@@ -264,7 +356,7 @@ fn outline_rows(feature: &Feature) -> Vec<Option<usize>> {
                 .filter_map(|e| e.table.as_ref())
                 .map(|t| t.rows.len().saturating_sub(1))
                 .sum();
-            out.extend((1..=rows).map(Some));
+            out.extend((1..=rows).map(|r| (i, Some(r))));
         }
     }
     out

@@ -8,6 +8,7 @@
 //! - [`console`]: the console report in the user's words, and each scenario's outcome.
 //! - [`report`]: the JUnit and HTML reports and the coverage of scenarios left out.
 //! - [`catalogue`]: `convsms steps`, the step catalogue (examples, words, refusals).
+//! - [`select`]: which scenarios run (`--tags`, `--name`, `FILE:LINE`).
 //! - [`snapshot`]: transcript snapshots, named by feature path and scenario.
 //! - [`suggest`]: near misses ("did you mean").
 //! - [`topics`]: the virtual agent's topics every world starts with (a folder, or built in).
@@ -22,6 +23,7 @@ pub mod console;
 pub mod features;
 pub mod params;
 pub mod report;
+pub mod select;
 pub mod snapshot;
 #[cfg(test)]
 mod step_shape;
@@ -36,7 +38,6 @@ use std::path::{Path, PathBuf};
 
 use cucumber::codegen::{StepConstructor, WorldInventory};
 use cucumber::gherkin::{self, StepType};
-use cucumber::tag::Ext as _;
 use cucumber::{event, parser, World as _, WriterExt as _};
 use futures::stream;
 
@@ -50,11 +51,17 @@ pub const ROWS: &str = include_str!("../../../features/rows.tsv");
 /// Options of `convsms check`, as its command line takes them (`convsms check --help`).
 #[derive(Clone, Debug, Default, clap::Args)]
 pub struct CheckOptions {
-    /// Feature files or folders [default: features, or the --accept files].
+    /// Feature files or folders [default: features, or the --accept files]. A file may name
+    /// lines, as `features/phone/validation.feature:16` (several: `:12:30`): only the scenarios
+    /// written there run (an outline's Examples row runs that row).
     pub paths: Vec<PathBuf>,
     /// Cucumber tag expression, for example '@row:AGENT-1 or @row:AGENT-2'.
     #[arg(long)]
     pub tags: Option<String>,
+    /// Run only the scenarios whose title matches REGEX (case-sensitive, anywhere in the
+    /// title, an outline's placeholders filled in).
+    #[arg(long, value_name = "REGEX")]
+    pub name: Option<String>,
     /// Write a JUnit XML report to FILE.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -86,29 +93,10 @@ pub struct CheckOptions {
     #[arg(long)]
     pub strict: bool,
     /// Run only shard I of N (1-based, as `cargo nextest --partition count:I/N`): of the
-    /// scenarios --tags keeps, in file order (the feature files sorted), the k-th (from 0)
+    /// scenarios --tags, --name and the paths' lines keep, in file order (the feature files sorted), the k-th (from 0)
     /// runs in shard k % N + 1. The N shards' JUnit files together cover the suite once.
     #[arg(long, value_name = "I/N")]
     pub partition: Option<crate::partition::Partition>,
-}
-
-/// Whether `scenario` (of `rule`, if any, of `feature`) matches the `--tags` expression `op`
-/// (no expression matches everything).
-fn tags_match(
-    op: Option<&gherkin::tagexpr::TagOperation>,
-    feature: &gherkin::Feature,
-    rule: Option<&gherkin::Rule>,
-    scenario: &gherkin::Scenario,
-) -> bool {
-    op.is_none_or(|op| {
-        op.eval(
-            feature
-                .tags
-                .iter()
-                .chain(rule.iter().flat_map(|r| &r.tags))
-                .chain(scenario.tags.iter()),
-        )
-    })
 }
 
 /// The scenarios shard `p` runs: of those `wanted` keeps, in the order of `features` and of
@@ -239,6 +227,17 @@ pub struct Matcher {
     sets: Vec<(StepType, regex::RegexSet)>,
 }
 
+/// The matcher of the step library, built once per process.
+///
+/// # Panics
+/// A step's regex does not compile (a bug of the step library, which a test catches).
+pub fn library() -> &'static Matcher {
+    static LIBRARY: std::sync::LazyLock<Matcher> = std::sync::LazyLock::new(|| {
+        Matcher::new(&registered_steps()).expect("the step library's regexes compile")
+    });
+    &LIBRARY
+}
+
 impl Matcher {
     /// The matcher of the registered steps.
     ///
@@ -314,16 +313,18 @@ impl Matcher {
 /// Runs the features; returns whether everything passed (and, with coverage, every row passes).
 ///
 /// # Errors
-/// A folder is missing, the topics do not load, `--tags` is not a tag expression, the JUnit
-/// file cannot be written: each names the path or option.
+/// A folder is missing, the topics do not load, `--tags` is not a tag expression, `--name` is not
+/// a regular expression or matches no title, a `FILE:LINE` names a folder, line 0 or a line past
+/// the end of its file, the JUnit file cannot be written: each names the path or option.
 pub async fn run(opts: CheckOptions) -> io::Result<bool> {
-    let paths = if !opts.paths.is_empty() {
+    let given = if !opts.paths.is_empty() {
         opts.paths.clone()
     } else if !opts.accept.is_empty() {
         opts.accept.clone()
     } else {
         vec![PathBuf::from("features")]
     };
+    let select::Paths { paths, lines } = select::split_paths(&given)?;
     if !paths.iter().any(|p| p.exists()) {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(io::Error::new(
@@ -352,16 +353,6 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     };
     // A second run in one process (tests) keeps the first run's topics.
     topics::use_sources(sources);
-    let tag_filter = match opts.tags.as_deref().map(str::parse::<gherkin::tagexpr::TagOperation>) {
-        Some(Ok(op)) => Some(op),
-        Some(Err(e)) => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("--tags is not a tag expression ({e}); expected something like '@row:AGENT-1 and not @slow'"),
-            ))
-        }
-        None => None,
-    };
     // Create the report files now: a bad path fails before the scenarios run, not after.
     let outputs = report::Outputs {
         junit: opts.junit.clone(),
@@ -383,6 +374,12 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     for f in &mut loaded.features {
         matcher.retype(f);
     }
+    let selection = std::sync::Arc::new(select::Selection::new(
+        opts.tags.as_deref(),
+        opts.name.as_deref(),
+        lines,
+        &loaded,
+    )?);
     let snapshot_names = name_snapshots(
         &mut loaded,
         project.as_deref(),
@@ -399,9 +396,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         .collect();
 
     let shard = opts.partition.map(|p| {
-        let keys = partition_scenarios(&loaded.features, p, |f, r, s| {
-            tags_match(tag_filter.as_ref(), f, r, s)
-        });
+        let keys = partition_scenarios(&loaded.features, p, |f, r, s| selection.keeps(f, r, s));
         println!(
             "partition {p}: {} scenario{} of this shard run (--partition); the other shards run the rest",
             keys.len(),
@@ -469,7 +464,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         })
     })
     .filter_run(loaded.features, move |feature, rule, scenario| {
-        tags_match(tag_filter.as_ref(), feature, rule, scenario)
+        selection.keeps(feature, rule, scenario)
             && shard
                 .as_ref()
                 .is_none_or(|keys| keys.contains(&console::key(feature, scenario)))
@@ -516,7 +511,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         .parse_errors
         .extend(loaded.errors.iter().map(ToString::to_string));
     let info = report::RunInfo {
-        paths: paths.clone(),
+        paths: given.clone(),
         tags: opts.tags.clone(),
         partition: opts.partition.map(|p| p.to_string()),
     };

@@ -119,9 +119,112 @@ pub fn lost_step_keyword(line: &str, is_step: &dyn Fn(&str) -> bool) -> Option<&
     (near && ((capital && long) || is_step(rest))).then_some(k)
 }
 
+/// Why `text` (a step without its keyword) is no sentence of the library when it would be one
+/// with a value written as the library writes it (`is_step` says what is): typographic quotes
+/// where the library has straight ones, a fraction where it counts whole numbers, a negative
+/// count. What is inside straight quotes (numbers, bodies) is left as written.
+pub fn value_slip(text: &str, is_step: &dyn Fn(&str) -> bool) -> Option<String> {
+    const CURLY: &[char] = &['\u{201c}', '\u{201d}', '\u{201e}', '\u{00ab}', '\u{00bb}'];
+    if text.contains(CURLY) {
+        let straight = text.replace(CURLY, "\"");
+        if is_step(&straight) {
+            return Some(format!(
+                "its values are in typographic quotes (\u{201c}\u{2026}\u{201d}), which the \
+                 library does not read: write them in straight quotes, {straight}"
+            ));
+        }
+    }
+    let bare = outside_quotes(text);
+    let fraction = regex::Regex::new(r"\b(\d+)[.,](\d+)\b(?: (\w+))?").expect("a valid regex");
+    if let Some(c) = fraction.captures(&bare) {
+        let (number, whole) = (c.get(0).expect("a match"), c.get(1).expect("a group"));
+        let number_end = c.get(2).expect("a group").end();
+        let mut rounded = text.to_owned();
+        rounded.replace_range(number.start()..number_end, whole.as_str());
+        if is_step(&rounded) {
+            let written = &text[number.start()..number_end];
+            let smaller = c.get(3).and_then(|unit| {
+                let (to, per) = match unit.as_str().trim_end_matches('s') {
+                    "minute" => ("seconds", 60.0),
+                    "hour" => ("minutes", 60.0),
+                    "day" => ("hours", 24.0),
+                    "week" => ("days", 7.0),
+                    _ => return None,
+                };
+                let n = written.replace(',', ".").parse::<f64>().ok()? * per;
+                (n.fract() == 0.0)
+                    .then(|| format!(" (for {written} {} write {n} {to})", unit.as_str()))
+            });
+            return Some(format!(
+                "{written} is not a whole number: the library's counts and durations are whole \
+                 numbers{}",
+                smaller.unwrap_or_default()
+            ));
+        }
+    }
+    let negative = regex::Regex::new(r"(?:^| )-(\d+)\b").expect("a valid regex");
+    if let Some(digits) = negative.captures(&bare).and_then(|c| c.get(1)) {
+        let mut positive = text.to_owned();
+        positive.remove(digits.start() - 1);
+        if is_step(&positive) {
+            return Some(format!(
+                "-{} is negative: the library's counts and capacities are whole numbers from 0",
+                digits.as_str()
+            ));
+        }
+    }
+    None
+}
+
+/// `text` with every character inside straight quotes replaced by `_`, byte for byte, so that
+/// positions found in it are positions in `text`.
+fn outside_quotes(text: &str) -> String {
+    let mut inside = false;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '"' {
+            inside = !inside;
+            out.push(c);
+        } else if inside {
+            out.extend(std::iter::repeat_n('_', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_written_otherwise_are_named() {
+        let is_step = |t: &str| {
+            [
+                r#""+14155552671" texts "hi 1.5" to "+14155550100""#,
+                "1 hours pass",
+                r#"agent "alice" has SMS capacity 1"#,
+            ]
+            .contains(&t)
+        };
+        let curly = value_slip("\u{201c}+14155552671\u{201d} texts \u{201c}hi 1.5\u{201d} to \u{201c}+14155550100\u{201d}", &is_step).unwrap();
+        assert!(
+            curly.contains(r#"straight quotes, "+14155552671" texts "hi 1.5" to"#),
+            "{curly}"
+        );
+        let half = value_slip("1.5 hours pass", &is_step).unwrap();
+        assert_eq!(half, "1.5 is not a whole number: the library's counts and durations are whole numbers (for 1.5 hours write 90 minutes)");
+        assert!(value_slip("1,5 hours pass", &is_step).is_some());
+        let negative = value_slip(r#"agent "alice" has SMS capacity -1"#, &is_step).unwrap();
+        assert!(negative.starts_with("-1 is negative"), "{negative}");
+        // Inside quotes a value is the scenario's own; a sentence nothing fixes gets nothing.
+        assert_eq!(
+            value_slip(r#""+14155552671" texts "hi 1" to "+14155550100""#, &is_step),
+            None
+        );
+        assert_eq!(value_slip("2 fortnights pass", &is_step), None);
+    }
 
     #[test]
     fn distances() {

@@ -180,7 +180,18 @@ pub fn router(handle: Handle) -> Router {
         .route("/api/now/table/{table}", get(table))
         .route("/api/export/feature", get(export_feature))
         .route("/api/export/mark", post(export_mark))
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(handle)
+}
+
+/// A route asked with a method it does not take: 405 in ServiceNow's shape (axum adds the
+/// `Allow` header with the methods it takes).
+pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        message: format!("{method} is not a method of {}", uri.path()),
+        detail: "the methods in this answer's Allow header; GET /api lists the routes".into(),
+    }
 }
 
 /// Any other path: 404 in ServiceNow's shape, pointing at the list of routes.

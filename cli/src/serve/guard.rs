@@ -4,8 +4,10 @@
 //!   any port), which defeats DNS rebinding; with `--token` (required by `--bind` to another
 //!   address) the token replaces that check.
 //! - Every mutating request (`POST`, `PUT`, `PATCH`, `DELETE`) of the API must come from no
-//!   `Origin` or a loopback one (a foreign page's `fetch` carries its own) and carry
-//!   `Content-Type: application/json` (a cross-site "simple" request cannot).
+//!   `Origin` or a loopback one (a foreign page's `fetch` carries its own), and a `POST` must
+//!   carry `Content-Type: application/json` (a cross-site "simple" request cannot; the other
+//!   methods are never simple, so a browser asks first, and the API takes none of them: they
+//!   answer 405).
 //! - With `--token`, every request needs `Authorization: Bearer <token>`, except Twilio's
 //!   webhooks (`/sms/*`), which the engine checks by `X-Twilio-Signature`.
 //!
@@ -78,10 +80,12 @@ pub async fn check(guard: Guard, req: Request, next: Next) -> Response {
                 "no cross-site request: use the page this server serves, or curl",
             );
         }
-        if let Err(r) =
-            loopback::check_content_type(header(header::CONTENT_TYPE), &["application/json"])
-        {
-            return refused(r, "a JSON body (docs/serve.md)");
+        if *req.method() == Method::POST {
+            if let Err(r) =
+                loopback::check_content_type(header(header::CONTENT_TYPE), &["application/json"])
+            {
+                return refused(r, "a JSON body (docs/serve.md)");
+            }
         }
     }
     next.run(req).await

@@ -255,6 +255,11 @@ impl Runner {
             .find(&step)
             .map_err(|e| StepError::NotAStep(format!("'{text}' matches several steps: {e}")))?;
         let Some((step_fn, _, _, ctx)) = found else {
+            if let Some(slip) = suggest::value_slip(text, &|t| self.matcher.is_step(t)) {
+                return Err(StepError::NotAStep(format!(
+                    "'{text}' is no step of the library: {slip}"
+                )));
+            }
             let near = suggest::closest_examples(text, 3);
             return Err(StepError::NotAStep(format!(
                 "'{text}' is no step of the library (convsms steps lists them all){}",

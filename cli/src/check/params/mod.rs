@@ -55,10 +55,10 @@ macro_rules! quoted_list {
     };
 }
 
-/// A whole number of seconds, minutes, hours or days.
+/// A whole number of seconds, minutes, hours, days or weeks.
 macro_rules! duration {
     () => {
-        r"(?:\d+ (?:seconds?|minutes?|hours?|days?))"
+        r"(?:\d+ (?:seconds?|minutes?|hours?|days?|weeks?))"
     };
 }
 
@@ -289,7 +289,7 @@ impl FromStr for Count {
     }
 }
 
-/// A duration: `30 seconds`, `1 minute`, `2 hours`, `3 days`.
+/// A duration: `30 seconds`, `1 minute`, `2 hours`, `3 days`, `2 weeks` (7 days each).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Duration(pub TimeDelta);
 parameter!(Duration, "duration", duration!());
@@ -307,6 +307,7 @@ impl FromStr for Duration {
             "minute" => TimeDelta::try_minutes(n),
             "hour" => TimeDelta::try_hours(n),
             "day" => TimeDelta::try_days(n),
+            "week" => TimeDelta::try_weeks(n),
             _ => return unread(words, "a duration"),
         };
         delta.map(Duration).ok_or_else(too_long)
@@ -429,6 +430,7 @@ pub fn words() -> Vec<Words> {
         words!(Count, "a count: a whole number or no (the noun singular or plural)", ["0", "3", "no"], refused ["99999999999999999999999"]),
         words!(Duration, "a duration", [
             "1 second", "30 seconds", "1 minute", "10 minutes", "1 hour", "2 hours", "1 day", "3 days",
+            "1 week", "2 weeks",
         ], refused ["9999999999999 days"]),
         words!(At, "a moment on the scenario's clock (UTC): a time of day, or a date and time", [
             r#""09:10:00""#,
@@ -631,6 +633,7 @@ mod tests {
             ("1 minute", 60),
             ("2 hours", 7200),
             ("3 days", 259_200),
+            ("2 weeks", 1_209_600),
         ] {
             assert!(matches::<Duration>(words), "{words}");
             assert_eq!(words.parse::<Duration>().unwrap().0.num_seconds(), secs);

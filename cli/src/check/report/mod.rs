@@ -178,10 +178,17 @@ impl ScenarioReport {
                 StepStatus::NotRun | StepStatus::Passed => continue,
                 StepStatus::Undefined => (
                     "undefined step",
-                    format!(
-                        "Undefined step: no step of the library matches \"{written}\" \
-                         (`convsms steps` lists them all)"
-                    ),
+                    match crate::check::suggest::value_slip(&s.text, &|t| {
+                        crate::check::library().is_step(t)
+                    }) {
+                        Some(slip) => format!(
+                            "Undefined step: no step of the library matches \"{written}\": {slip}"
+                        ),
+                        None => format!(
+                            "Undefined step: no step of the library matches \"{written}\" \
+                             (`convsms steps` lists them all)"
+                        ),
+                    },
                 ),
                 StepStatus::Ambiguous(m) => ("ambiguous step", format!("Ambiguous step: {m}")),
                 StepStatus::Skipped => (

@@ -197,7 +197,8 @@ impl ConvWorld {
         let all = self.interaction_numbers()?;
         ensure!(
             all.len() == count,
-            "expected {count} interactions, found {}",
+            "expected {count} interaction{}, found {}",
+            if count == 1 { "" } else { "s" },
             if all.is_empty() {
                 "none".to_owned()
             } else {
