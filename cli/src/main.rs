@@ -38,7 +38,11 @@ use clap::{Parser, Subcommand};
 /// of a soak's samples (`convsms soak --conversations 10000 --messages 10000`: 2,538 page
 /// faults, about 5 GB zeroed, where 4 KiB pages took 28,913 faults, 113 MB). Paired with
 /// `farm-bench` (`--messages 20000 --db`, 5 pairs): 0.83x the wall time, 0.23x the system
-/// time, peak 193 MiB against 226 MiB.
+/// time, peak 193 MiB against 226 MiB; at 100,000 messages (2 pairs) 0.97x, 297 MiB against
+/// 330 MiB. The feature only stops mimalloc's `madvise`: it is
+/// what counts where transparent huge pages are `madvise` (this machine's setting); where
+/// they are `always`, the kernel still hands out 2 MiB pages, and
+/// `MIMALLOC_ALLOW_THP=0` in the environment turns them off for the process.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use convsms::domain::phone::{self, Region};

@@ -1696,6 +1696,11 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             v["error"]["message"], "DELETE is not a method of /api/handsets/+14155552671/texts",
             "{v}"
         );
+        // The engine's own routes too (Twilio's webhook is a POST).
+        let r = http.get(format!("{base}/sms/inbound")).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 405);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["status"], "failure", "{v}");
         let r = http
             .post(format!("{base}/api/export/mark"))
             .header("Content-Type", "text/plain")
@@ -1790,6 +1795,30 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
     let (code, _, _) = text(&check(&[path.as_os_str()]));
     assert_eq!(code, Some(1));
     serve.kill();
+}
+
+#[test]
+fn a_second_serve_on_one_database_says_another_process_holds_it() {
+    let dir = temp("serve-twice");
+    let db = dir.join("convsms.db");
+    let first = Serve::start(&db, &[]);
+    let (code, _, stderr) = text(
+        &convsms()
+            .args(["serve", "--port", "0", "--db"])
+            .arg(&db)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "another process holds {}: a running convsms serve or soak --db keeps its database \
+             file to itself until it stops",
+            db.display()
+        )),
+        "{stderr}"
+    );
+    first.kill();
 }
 
 #[test]

@@ -184,6 +184,27 @@ fn sqlite_message(code: std::ffi::c_int, message: &str) {
     }
 }
 
+/// How long a statement waits for a lock another connection holds (rusqlite's default).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `e` when it is not `SQLITE_BUSY`; else the same error saying that another process holds
+/// `path` ([`EXCLUSIVE_VFS`]) and what to do.
+fn held_elsewhere(path: &Path, e: rusqlite::Error) -> rusqlite::Error {
+    match e {
+        rusqlite::Error::SqliteFailure(err, _) if err.code == rusqlite::ErrorCode::DatabaseBusy => {
+            rusqlite::Error::SqliteFailure(
+                err,
+                Some(format!(
+                    "another process holds {}: a running convsms serve or soak --db keeps its \
+                     database file to itself until it stops; stop that one, or give another file",
+                    path.display()
+                )),
+            )
+        }
+        e => e,
+    }
+}
+
 /// Group commit: [`SqliteStore::write`]s run as savepoints inside one long SQLite transaction,
 /// committed every `every` writes, at [`SqliteStore::flush`] and when the store is dropped.
 struct Group {
@@ -209,8 +230,9 @@ impl SqliteStore {
     /// automatic checkpoint stays on as a safety net at [`WAL_AUTOCHECKPOINT_PAGES`].
     ///
     /// The process holds the file exclusively while the store is open (SQLite's `unix-excl`
-    /// VFS, [`EXCLUSIVE_VFS`]): another process that opens it meanwhile gets `database is
-    /// locked`, and reads it once the store is dropped (connections of this process share it).
+    /// VFS, [`EXCLUSIVE_VFS`]): another process that opens it meanwhile gets, after a second,
+    /// `SQLITE_BUSY` saying that another process holds the file, and reads it once the store is
+    /// dropped (connections of this process share it).
     /// In exchange the WAL index lives in this process's memory, not in a `-shm` file, and
     /// SQLite takes its locks there instead of with two `fcntl` calls per transaction (12 per
     /// message of `convsms bench engine`, 5.5% of its thread). The WAL's frames of a transaction
@@ -218,7 +240,9 @@ impl SqliteStore {
     /// returns.
     ///
     /// # Errors
-    /// The file cannot be opened, a migration fails, or the checkpoint thread cannot start.
+    /// The file cannot be opened, a migration fails, or the checkpoint thread cannot start;
+    /// `SQLITE_BUSY` when another process holds the file (a running `convsms serve` or
+    /// `soak --db`), saying so.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
         log_sqlite_messages();
@@ -229,7 +253,12 @@ impl SqliteStore {
             )
         })?;
         let conn = Connection::open_with_flags_and_vfs(path, OpenFlags::default(), EXCLUSIVE_VFS)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // The first access takes the file's lock: a process that holds it is named at once
+        // (after a second, for one that is just closing it), not after the busy timeout.
+        conn.busy_timeout(std::time::Duration::from_secs(1))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| held_elsewhere(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
         let mut store = Self::init(conn)?;

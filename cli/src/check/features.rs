@@ -69,6 +69,10 @@ pub struct Span {
     pub lines: (usize, usize),
     /// For a scenario expanded from an outline, its Examples row's line.
     pub row: Option<usize>,
+    /// For a scenario of a rule, the rule's own lines (from its tags or keyword to the line
+    /// before its first scenario: title, description, background), which belong to every
+    /// scenario of the rule.
+    pub rule: Option<(usize, usize)>,
     /// The line the file's first scenario or rule starts at: lines above it (the feature's
     /// title, description and background) belong to every scenario.
     pub first: usize,
@@ -80,10 +84,14 @@ impl Span {
     /// Whether `line` points at this scenario, as `check FILE:LINE` reads it (as Cucumber's
     /// runners do): a line of the scenario, or the line of its Examples row; a line of an
     /// outline that is none of its rows (`rows` lists their lines) points at every row; a line
-    /// above the first scenario points at every scenario of the file.
+    /// above the first scenario points at every scenario of the file, one of a rule's own lines
+    /// at every scenario of the rule.
     pub fn contains(&self, line: usize, rows: &[usize]) -> bool {
         if line < self.first {
             return line >= 1;
+        }
+        if self.rule.is_some_and(|(a, b)| (a..=b).contains(&line)) {
+            return true;
         }
         match self.row {
             Some(row) if rows.contains(&line) => row == line,
@@ -93,7 +101,7 @@ impl Span {
 }
 
 /// Every `.feature` file of `paths` (files as given; folders searched recursively, in name
-/// order).
+/// order), each once.
 pub fn feature_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
     let mut files = vec![];
     let mut errors = vec![];
@@ -144,6 +152,8 @@ pub fn feature_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
             });
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(f.clone()));
     (files, errors)
 }
 
@@ -219,9 +229,10 @@ fn load_file(path: &Path, is_step: &dyn Fn(&str) -> bool) -> Result<LoadedFile, 
         .iter()
         .zip(&rows)
         .map(|(&line, (of, row))| {
+            let (span, row_lines) = &written[*of];
             let span = Span {
-                row: row.map(|_| line),
-                ..written[*of]
+                row: row.and_then(|r| row_lines.get(r - 1).copied()),
+                ..*span
             };
             (line, span)
         })
@@ -236,8 +247,9 @@ fn load_file(path: &Path, is_step: &dyn Fn(&str) -> bool) -> Result<LoadedFile, 
 
 /// Where each scenario of `feature` (before expansion, in [`scenarios`] order) is written in
 /// `text`: from its tags (or its keyword) to the line before the next scenario or rule, the
-/// last one to the end of the file.
-fn written_lines(feature: &Feature, text: &str) -> Vec<Span> {
+/// last one to the end of the file; and, for an outline, the line of each of its Examples rows
+/// in the order the expansion makes them.
+fn written_lines(feature: &Feature, text: &str) -> Vec<(Span, Vec<usize>)> {
     let lines: Vec<&str> = text.lines().collect();
     let last_line = lines.len();
     // The tag lines right above a keyword belong to it.
@@ -259,21 +271,66 @@ fn written_lines(feature: &Feature, text: &str) -> Vec<Span> {
         .collect();
     starts.sort_unstable();
     let first = starts.first().copied().unwrap_or(1);
-    scenarios(feature)
-        .map(|s| {
-            let start = start_of(s.position.line);
-            let end = starts
-                .iter()
-                .find(|&&l| l > start)
-                .map_or(last_line.max(start), |next| next - 1);
-            Span {
-                lines: (start, end),
-                row: None,
-                first,
-                last: last_line,
+    let end_of = |start: usize| {
+        starts
+            .iter()
+            .find(|&&l| l > start)
+            .map_or(last_line.max(start), |next| next - 1)
+    };
+    let written = |s: &Scenario, rule: Option<(usize, usize)>| {
+        let start = start_of(s.position.line);
+        let span = Span {
+            lines: (start, end_of(start)),
+            row: None,
+            rule,
+            first,
+            last: last_line,
+        };
+        (span, examples_rows(s, &lines))
+    };
+    let own = feature.scenarios.iter().map(|s| written(s, None));
+    let ruled = feature.rules.iter().flat_map(|r| {
+        // The rule's title, description and background: up to its first scenario.
+        let start = start_of(r.position.line);
+        let head = (start, end_of(start));
+        r.scenarios.iter().map(move |s| written(s, Some(head)))
+    });
+    own.chain(ruled).collect()
+}
+
+/// The line of each Examples row of `outline` (1-based; none for a scenario), in the order
+/// cucumber expands them: below each `Examples:` keyword, its description, then the table's
+/// header and rows, between which blank lines and comments may stand. Falls back on
+/// cucumber's own count (keyword line + 2 + row) if the text does not read so.
+fn examples_rows(outline: &Scenario, lines: &[&str]) -> Vec<usize> {
+    let mut out = vec![];
+    for e in &outline.examples {
+        let Some(table) = &e.table else { continue };
+        let want = table.rows.len().saturating_sub(1);
+        let mut found = vec![];
+        let mut header = false;
+        // Line k (1-based) is lines[k - 1]: the keyword's next line is lines[keyword].
+        for (i, l) in lines.iter().enumerate().skip(e.position.line) {
+            let t = l.trim();
+            if t.starts_with('|') {
+                if header {
+                    found.push(i + 1);
+                } else {
+                    header = true;
+                }
+            } else if header && !(t.is_empty() || t.starts_with('#')) {
+                break;
             }
-        })
-        .collect()
+            if found.len() == want {
+                break;
+            }
+        }
+        if found.len() != want {
+            found = (0..want).map(|k| e.position.line + 2 + k).collect();
+        }
+        out.extend(found);
+    }
+    out
 }
 
 /// The first `@row:` tag (of the feature, a rule, a scenario or an Examples table) that names no

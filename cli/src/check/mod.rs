@@ -389,8 +389,8 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     for e in &loaded.errors {
         println!("✘  {e}");
     }
-    let accept: Vec<PathBuf> = opts
-        .accept
+    let accept: Vec<PathBuf> = select::split_paths(&opts.accept)?
+        .paths
         .iter()
         .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
         .collect();

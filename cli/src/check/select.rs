@@ -4,8 +4,9 @@
 //! A line points at the scenario written there (any line of it, its tags' and title's), at one
 //! Examples row of an outline (the row's line) or at every row (another line of the outline),
 //! or, above the file's first scenario (title, description, background), at every scenario of
-//! the file. A line past the end of the file, or a `--name` that no scenario has, is refused
-//! before anything runs, so a filter that selects nothing never passes as a green run.
+//! the file (above a rule's first scenario, at every scenario of the rule). A line past the end
+//! of the file, or filters that together select no scenario, are refused before anything runs,
+//! so a filter that selects nothing never passes as a green run.
 
 use std::collections::HashMap;
 use std::io;
@@ -26,7 +27,8 @@ pub struct Paths {
 }
 
 /// Splits `FILE:LINE[:LINE...]` arguments. A path that exists as given is taken whole, even
-/// with a colon in its name.
+/// with a colon in its name; a file also given whole, or inside a folder given whole, runs
+/// whole.
 ///
 /// # Errors
 /// `InvalidInput` when a line is given after a folder, or a line is 0.
@@ -67,9 +69,12 @@ pub fn split_paths(given: &[PathBuf]) -> io::Result<Paths> {
             out.paths.push(path);
         }
     }
-    for p in whole {
-        out.lines.remove(&p);
-    }
+    // A file given whole, or found in a folder given whole, runs whole.
+    out.lines.retain(|file, _| {
+        !whole
+            .iter()
+            .any(|w| file == w || (w.is_dir() && file.starts_with(w)))
+    });
     Ok(out)
 }
 
@@ -106,7 +111,8 @@ impl Selection {
     ///
     /// # Errors
     /// `InvalidInput` when `--tags` is not a tag expression, `--name` is not a regular
-    /// expression, no scenario's name matches `--name`, or a line is past the end of its file.
+    /// expression, no scenario's name matches `--name`, a line is past the end of its file, or
+    /// the filters given together select no scenario.
     pub fn new(
         tags: Option<&str>,
         name: Option<&str>,
@@ -114,6 +120,7 @@ impl Selection {
         loaded: &Loaded,
     ) -> io::Result<Self> {
         let invalid = |m: String| io::Error::new(io::ErrorKind::InvalidInput, m);
+        let (tags_given, name_given) = (tags, name);
         let tags = match tags.map(str::parse::<gherkin::tagexpr::TagOperation>) {
             Some(Ok(op)) => Some(op),
             Some(Err(e)) => {
@@ -135,11 +142,11 @@ impl Selection {
             None => None,
         };
         let mut rows: HashMap<(PathBuf, usize), Vec<usize>> = HashMap::new();
-        for ((path, line), span) in &loaded.spans {
-            if span.row.is_some() {
+        for ((path, _), span) in &loaded.spans {
+            if let Some(row) = span.row {
                 rows.entry((path.clone(), span.lines.0))
                     .or_default()
-                    .push(*line);
+                    .push(row);
             }
         }
         let selection = Self {
@@ -170,6 +177,34 @@ impl Selection {
                     path.display()
                 )));
             }
+        }
+        let all = || {
+            loaded.features.iter().flat_map(|f| {
+                let own = f.scenarios.iter().map(move |s| (f, None, s));
+                let ruled = (f.rules.iter())
+                    .flat_map(move |r| r.scenarios.iter().map(move |s| (f, Some(r), s)));
+                own.chain(ruled)
+            })
+        };
+        let filtered =
+            selection.tags.is_some() || selection.name.is_some() || !selection.lines.is_empty();
+        if filtered && !all().any(|(f, r, s)| selection.keeps(f, r, s)) {
+            let mut given = vec![];
+            if let Some(t) = tags_given {
+                given.push(format!("--tags '{t}'"));
+            }
+            if let Some(n) = name_given {
+                given.push(format!("--name '{n}'"));
+            }
+            if !selection.lines.is_empty() {
+                given.push("the lines given".to_owned());
+            }
+            return Err(invalid(format!(
+                "{} select no scenario of the {} loaded, so the run would check nothing; \
+                 `convsms check --help` says how each selects",
+                given.join(" and "),
+                all().count()
+            )));
         }
         Ok(selection)
     }
@@ -231,12 +266,22 @@ Feature: Lines
     When <n> seconds pass
 
     Examples:
+
       | n |
       | 2 |
+    # | 9 |
       | 3 |
 
-  Scenario: Third
-    When 4 seconds pass
+    Examples: more
+      | n |
+      | 5 |
+
+  Rule: A rule
+    Background:
+      Given an agent \"alice\"
+
+    Scenario: Third
+      When 4 seconds pass
 ";
 
     /// The titles `FILE:LINE...` runs in FEATURE, and the error when it is refused.
@@ -260,39 +305,54 @@ Feature: Lines
 
     #[test]
     fn a_line_runs_the_scenario_written_there_or_one_examples_row() {
-        let all = ["First", "Second 2", "Second 3", "Third"];
+        let outline = ["Second 2", "Second 3", "Second 5"];
+        let all = ["First", "Second 2", "Second 3", "Second 5", "Third"];
         assert_eq!(run(&[], None).unwrap(), all);
         // The feature's title and background: every scenario.
         assert_eq!(run(&[1], None).unwrap(), all);
         assert_eq!(run(&[3], None).unwrap(), all);
         // The title or a step of a scenario, or the blank line after it.
-        assert_eq!(run(&[5], None).unwrap(), ["First"]);
-        assert_eq!(run(&[6], None).unwrap(), ["First"]);
-        assert_eq!(run(&[7], None).unwrap(), ["First"]);
-        // The outline's tags, title or step, its Examples header: every row; a row: that row.
-        assert_eq!(run(&[8], None).unwrap(), ["Second 2", "Second 3"]);
-        assert_eq!(run(&[9], None).unwrap(), ["Second 2", "Second 3"]);
-        assert_eq!(run(&[13], None).unwrap(), ["Second 2", "Second 3"]);
-        assert_eq!(run(&[14], None).unwrap(), ["Second 2"]);
-        assert_eq!(run(&[15], None).unwrap(), ["Second 3"]);
-        assert_eq!(run(&[18, 5], None).unwrap(), ["First", "Third"]);
-        assert_eq!(run(&[18], None).unwrap(), ["Third"]);
-        let past = run(&[19], None).unwrap_err();
+        for line in [5, 6, 7] {
+            assert_eq!(run(&[line], None).unwrap(), ["First"], "line {line}");
+        }
+        // The outline's tags, title, step, Examples keywords and headers, a comment between
+        // its rows: every row.
+        for line in [8, 9, 10, 12, 13, 14, 16, 19, 20] {
+            assert_eq!(run(&[line], None).unwrap(), outline, "line {line}");
+        }
+        // A row, blank lines and comments in the table counted: that row.
+        assert_eq!(run(&[15], None).unwrap(), ["Second 2"]);
+        assert_eq!(run(&[17], None).unwrap(), ["Second 3"]);
+        assert_eq!(run(&[21], None).unwrap(), ["Second 5"]);
+        // A rule's title and background: its scenarios.
+        for line in [23, 24, 25, 27, 28] {
+            assert_eq!(run(&[line], None).unwrap(), ["Third"], "line {line}");
+        }
+        assert_eq!(run(&[28, 5], None).unwrap(), ["First", "Third"]);
+        let past = run(&[29], None).unwrap_err();
         assert!(
-            past.contains(":19 is past the end of the file, which has 18 lines"),
+            past.contains(":29 is past the end of the file, which has 28 lines"),
             "{past}"
         );
     }
 
     #[test]
     fn a_name_runs_the_scenarios_whose_title_matches_and_one_nobody_has_is_refused() {
-        assert_eq!(run(&[], Some("^Second")).unwrap(), ["Second 2", "Second 3"]);
-        assert_eq!(run(&[15], Some("Second")).unwrap(), ["Second 3"]);
-        assert_eq!(run(&[5], Some("Second")).unwrap(), Vec::<String>::new());
+        assert_eq!(
+            run(&[], Some("^Second")).unwrap(),
+            ["Second 2", "Second 3", "Second 5"]
+        );
+        assert_eq!(run(&[17], Some("Second")).unwrap(), ["Second 3"]);
         let none = run(&[], Some("Fourth")).unwrap_err();
         assert!(
-            none.contains("no scenario's title matches --name 'Fourth' (of 4 scenarios)"),
+            none.contains("no scenario's title matches --name 'Fourth' (of 5 scenarios)"),
             "{none}"
+        );
+        // Filters that each select something, but nothing together.
+        let apart = run(&[5], Some("Second")).unwrap_err();
+        assert!(
+            apart.contains("--name 'Second' and the lines given select no scenario of the 5"),
+            "{apart}"
         );
         let bad = run(&[], Some("(")).unwrap_err();
         assert!(bad.contains("--name is not a regular expression"), "{bad}");
@@ -306,6 +366,10 @@ Feature: Lines
         assert_eq!(split.lines[&p("a.feature")], [12, 30, 7]);
         let split = split_paths(&[p("a.feature:12"), p("a.feature")]).unwrap();
         assert!(split.lines.is_empty());
+        let folder = tempfile::tempdir().unwrap();
+        let inside = format!("{}/x.feature:16", folder.path().display());
+        let split = split_paths(&[folder.path().to_owned(), p(&inside)]).unwrap();
+        assert!(split.lines.is_empty(), "{:?}", split.lines);
         let zero = split_paths(&[p("a.feature:0")]).unwrap_err().to_string();
         assert!(zero.contains("counted from 1"), "{zero}");
         let dir = tempfile::tempdir().unwrap();

@@ -136,7 +136,12 @@ pub fn value_slip(text: &str, is_step: &dyn Fn(&str) -> bool) -> Option<String> 
     }
     let bare = outside_quotes(text);
     let fraction = regex::Regex::new(r"\b(\d+)[.,](\d+)\b(?: (\w+))?").expect("a valid regex");
-    if let Some(c) = fraction.captures(&bare) {
+    // `1,000` is a thousands separator, not a fraction.
+    let thousands = |c: &regex::Captures<'_>| {
+        c.get(2).is_some_and(|p| p.len() == 3)
+            && bare[c.get(1).expect("a group").end()..].starts_with(',')
+    };
+    if let Some(c) = fraction.captures(&bare).filter(|c| !thousands(c)) {
         let (number, whole) = (c.get(0).expect("a match"), c.get(1).expect("a group"));
         let number_end = c.get(2).expect("a group").end();
         let mut rounded = text.to_owned();
@@ -216,6 +221,7 @@ mod tests {
         let half = value_slip("1.5 hours pass", &is_step).unwrap();
         assert_eq!(half, "1.5 is not a whole number: the library's counts and durations are whole numbers (for 1.5 hours write 90 minutes)");
         assert!(value_slip("1,5 hours pass", &is_step).is_some());
+        assert_eq!(value_slip("1,000 hours pass", &is_step), None);
         let negative = value_slip(r#"agent "alice" has SMS capacity -1"#, &is_step).unwrap();
         assert!(negative.starts_with("-1 is negative"), "{negative}");
         // Inside quotes a value is the scenario's own; a sentence nothing fixes gets nothing.

@@ -180,7 +180,6 @@ pub fn router(handle: Handle) -> Router {
         .route("/api/now/table/{table}", get(table))
         .route("/api/export/feature", get(export_feature))
         .route("/api/export/mark", post(export_mark))
-        .method_not_allowed_fallback(method_not_allowed)
         .with_state(handle)
 }
 

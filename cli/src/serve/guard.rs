@@ -80,6 +80,7 @@ pub async fn check(guard: Guard, req: Request, next: Next) -> Response {
                 "no cross-site request: use the page this server serves, or curl",
             );
         }
+        // A route that takes PUT, PATCH or DELETE must check its body's type itself.
         if *req.method() == Method::POST {
             if let Err(r) =
                 loopback::check_content_type(header(header::CONTENT_TYPE), &["application/json"])

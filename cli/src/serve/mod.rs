@@ -141,6 +141,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mount: ApiMount = Box::new(move |engine_app| {
         api::router(api_handle)
             .merge(engine_app)
+            // After the merge: it applies to the routes registered before it.
+            .method_not_allowed_fallback(api::method_not_allowed)
             .fallback(api::not_found)
             .layer(axum::middleware::from_fn(move |req, next| {
                 guard::check(guard.clone(), req, next)
