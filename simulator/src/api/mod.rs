@@ -475,9 +475,13 @@ async fn delete_message(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Any path the simulator does not serve.
-async fn not_found(uri: Uri) -> ApiReply {
-    ApiReply(resource_not_found(&uri))
+/// Any path the simulator does not serve: Twilio's 20404, or under `/_sim/` the control API's
+/// own shape.
+async fn not_found(uri: Uri) -> Response {
+    if uri.path() == "/_sim" || uri.path().starts_with("/_sim/") {
+        return crate::control::not_found(&uri);
+    }
+    ApiReply(resource_not_found(&uri)).into_response()
 }
 
 /// A served path with a method it does not support (yet).

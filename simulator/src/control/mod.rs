@@ -30,6 +30,8 @@
 //!   does not arrive within [`crate::SimConfig::body_read_timeout`].
 //! * 400 when a phone number (`number` of carrier and faults, `from` and `to` of inbound) is not
 //!   a valid number in international form: it is stored in E.164.
+//! * 404 for a path under `/_sim/` that is no route; 405 for a route asked with a method it does
+//!   not take (its methods in `Allow`).
 //!
 //! Routes:
 //!
@@ -113,11 +115,38 @@ pub(crate) fn router() -> Router<Arc<Core>> {
     messages::router()
         .merge(behaviour::router())
         .merge(provision::router())
+        .method_not_allowed_fallback(method_not_allowed)
         .route_layer(from_fn(require_body_type))
         .route_layer(from_fn_with_state(
             loopback::json_error as loopback::Render,
             loopback::require_loopback_origin,
         ))
+}
+
+/// A control route asked with a method it does not take: 405 + `{"error"}`, the route's methods
+/// in the `Allow` header (axum's).
+async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ControlError {
+    ControlError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        message: format!(
+            "{method} is not a method of {}; expected one of this answer's Allow header \
+             (docs/simulator-control.md lists the routes)",
+            uri.path()
+        ),
+    }
+}
+
+/// A path under `/_sim/` that is no control route: 404 + `{"error"}`.
+pub(crate) fn not_found(uri: &axum::http::Uri) -> Response {
+    ControlError {
+        status: StatusCode::NOT_FOUND,
+        message: format!(
+            "no control route {}; expected one of the routes docs/simulator-control.md lists \
+             (/_sim/messages, /_sim/inbound, /_sim/flush, …)",
+            uri.path()
+        ),
+    }
+    .into_response()
 }
 
 /// A control API error: `status` and `{"error": message}`.
@@ -157,7 +186,9 @@ fn accepted_body_types(path: &str) -> &'static [&'static str] {
 /// Middleware: a request other than GET or HEAD must declare `Content-Type: application/json`
 /// (on `/_sim/inbound`, or `application/x-www-form-urlencoded`), else 415 `{"error"}`.
 async fn require_body_type(request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD) {
+    // Only a POST carries a body here: the other methods are answered 405 (no control route
+    // takes them), which a body's type must not turn into 415.
+    if *request.method() != Method::POST {
         return next.run(request).await;
     }
     let accepted = accepted_body_types(request.uri().path());
@@ -408,6 +439,46 @@ mod tests {
                 .contains("larger than 1048576 bytes"),
             "{v}"
         );
+        // No such route, and a route asked with a method it does not take: the same shape.
+        let http = reqwest::Client::new();
+        let r = http
+            .get(format!("{}/_sim/nothing", sim.base_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 404);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("no control route /_sim/nothing;"),
+            "{v}"
+        );
+        let r = http
+            .delete(format!("{}/_sim/flush", sim.base_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 405);
+        assert_eq!(r.headers()["allow"], "POST");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("DELETE is not a method of /_sim/flush;"),
+            "{v}"
+        );
+        // Twilio's own paths keep Twilio's shape.
+        let r = http
+            .get(format!("{}/2010-04-01/Nothing.json", sim.base_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 404);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["code"], 20404, "{v}");
     }
 
     #[tokio::test]
