@@ -141,14 +141,14 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
     }
     for i in &interactions {
         let n = &i.number;
-        if i.active {
-            out.push_str(&format!(
-                "    Then interaction {n} is in state {}\n",
-                quote(i.state.as_str())
-            ));
-        } else {
+        if !i.active {
             out.push_str(&format!("    Then interaction {n} is closed\n"));
         }
+        // Closed how (`closed_complete`, `closed_abandoned`, ...), or where it stands.
+        out.push_str(&format!(
+            "    Then interaction {n} is in state {}\n",
+            quote(i.state.as_str())
+        ));
         let who = match &i.handler {
             Handler::Queue => "nobody".to_owned(),
             Handler::VirtualAgent => "the virtual agent".to_owned(),
