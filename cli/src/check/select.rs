@@ -188,7 +188,9 @@ impl Selection {
         };
         let filtered =
             selection.tags.is_some() || selection.name.is_some() || !selection.lines.is_empty();
-        if filtered && !all().any(|(f, r, s)| selection.keeps(f, r, s)) {
+        // With no scenario loaded at all, the files' own errors say why.
+        let loaded_any = all().next().is_some();
+        if filtered && loaded_any && !all().any(|(f, r, s)| selection.keeps(f, r, s)) {
             let mut given = vec![];
             if let Some(t) = tags_given {
                 given.push(format!("--tags '{t}'"));
@@ -200,9 +202,14 @@ impl Selection {
                 given.push("the lines given".to_owned());
             }
             return Err(invalid(format!(
-                "{} select no scenario of the {} loaded, so the run would check nothing; \
+                "{} {} no scenario of the {} loaded, so the run would check nothing; \
                  `convsms check --help` says how each selects",
                 given.join(" and "),
+                if given.len() == 1 {
+                    "selects"
+                } else {
+                    "select"
+                },
                 all().count()
             )));
         }
