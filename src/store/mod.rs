@@ -1174,6 +1174,19 @@ mod tests {
         })
     }
 
+    /// An in-memory database with foreign keys on, migrated up to `version` (its
+    /// `user_version`): for a test of the migration after it.
+    fn migrated_to(version: usize) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        for sql in &MIGRATIONS[..version] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", i64::try_from(version).unwrap())
+            .unwrap();
+        conn
+    }
+
     /// The text of every statement the connection has prepared (its statement cache's).
     fn cached_statements(conn: &Connection) -> Vec<String> {
         statements_where(conn, |_| true)
@@ -1274,12 +1287,7 @@ mod tests {
     /// it keep their sys_id, every column and their indexes, and are found by sys_id afterwards.
     #[test]
     fn migration_15_keys_messages_by_their_sys_id_s_number_and_keeps_every_row() {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-        for sql in &MIGRATIONS[..14] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 14).unwrap();
+        let conn = migrated_to(14);
         conn.execute_batch(
             "INSERT INTO interaction (sys_id, number, type, state, active, opened_for_table,
                  opened_for, opened_at)
@@ -1368,12 +1376,7 @@ mod tests {
     fn migration_16_keeps_when_each_interaction_went_quiet_and_the_clock_seeks_it() {
         use crate::domain::delivery::{DeliveryStatus, Direction};
         use crate::domain::model::{AuthorKind, VIRTUAL_AGENT_SYS_ID};
-        let conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-        for sql in &MIGRATIONS[..15] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.pragma_update(None, "user_version", 15).unwrap();
+        let conn = migrated_to(15);
         conn.execute_batch(&format!(
             "INSERT INTO interaction (sys_id, number, type, state, active, assigned_to,
                  opened_for_table, opened_for, opened_at)

@@ -389,6 +389,19 @@ pub fn scenarios(feature: &Feature) -> impl Iterator<Item = &Scenario> {
         .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()))
 }
 
+/// Every scenario of every feature of `features`, with its feature and its rule (if any), in
+/// the order of [`scenarios`]: what `--tags`, `--name`, lines and `--partition` choose from.
+pub fn every_scenario(
+    features: &[Feature],
+) -> impl Iterator<Item = (&Feature, Option<&gherkin::Rule>, &Scenario)> {
+    features.iter().flat_map(|f| {
+        let own = f.scenarios.iter().map(move |s| (f, None, s));
+        let ruled =
+            (f.rules.iter()).flat_map(move |r| r.scenarios.iter().map(move |s| (f, Some(r), s)));
+        own.chain(ruled)
+    })
+}
+
 fn scenarios_mut(feature: &mut Feature) -> impl Iterator<Item = &mut Scenario> {
     feature.scenarios.iter_mut().chain(
         feature

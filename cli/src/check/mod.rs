@@ -106,13 +106,7 @@ pub fn partition_scenarios(
     p: crate::partition::Partition,
     wanted: impl Fn(&gherkin::Feature, Option<&gherkin::Rule>, &gherkin::Scenario) -> bool,
 ) -> std::collections::HashSet<console::ScenarioKey> {
-    let all = features.iter().flat_map(|f| {
-        let own = f.scenarios.iter().map(move |s| (f, None, s));
-        let ruled =
-            (f.rules.iter()).flat_map(move |r| r.scenarios.iter().map(move |s| (f, Some(r), s)));
-        own.chain(ruled)
-    });
-    let kept = all
+    let kept = features::every_scenario(features)
         .filter(|(f, r, s)| wanted(f, *r, s))
         .map(|(f, _, s)| console::key(f, s));
     p.select(kept).into_iter().collect()

@@ -157,8 +157,8 @@ impl Selection {
             rows,
         };
         if let Some(r) = &selection.name {
-            let all = || loaded.features.iter().flat_map(features::scenarios);
-            if !all().any(|s| r.is_match(&s.name)) {
+            let all = || features::every_scenario(&loaded.features);
+            if !all().any(|(_, _, s)| r.is_match(&s.name)) {
                 return Err(invalid(format!(
                     "no scenario's title matches --name '{r}' (of {} scenarios); the match is \
                      case-sensitive and finds the expression anywhere in the title",
@@ -178,14 +178,7 @@ impl Selection {
                 )));
             }
         }
-        let all = || {
-            loaded.features.iter().flat_map(|f| {
-                let own = f.scenarios.iter().map(move |s| (f, None, s));
-                let ruled = (f.rules.iter())
-                    .flat_map(move |r| r.scenarios.iter().map(move |s| (f, Some(r), s)));
-                own.chain(ruled)
-            })
-        };
+        let all = || features::every_scenario(&loaded.features);
         let filtered =
             selection.tags.is_some() || selection.name.is_some() || !selection.lines.is_empty();
         // With no scenario loaded at all, the files' own errors say why.
