@@ -7,7 +7,9 @@ Feature: The virtual agent gives up on a silent requester
   "This conversation is closed.", as a close by an agent does; so does one a messaging action
   closes (Set state closed_complete or closed_abandoned), since the idle timeout and a closing
   action are the same thing at two durations. Agents see who closed it
-  (src/domain/work_assignment.rs, SystemMessage::sms_text).
+  (src/domain/work_assignment.rs, SystemMessage::sms_text). An interaction that only held
+  START / STOP / Notification keywords closes without telling the requester
+  (features/notifications/sms_updates.feature).
 
   Background:
     Given the Conversational SMS provider number "+14155550100"

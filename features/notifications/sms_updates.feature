@@ -72,3 +72,21 @@ Feature: SMS update notifications (START, STOP, Notification)
     Then there is 1 interaction
     And "+14155552671" receives "Hi, this is the virtual agent. What can I help you with today?" from "+14155550100"
     And the transcript matches the snapshot
+
+  Scenario: A keyword alone is no conversation, so its idle close does not tell the requester
+    Choice where the seed is silent: the interaction that holds the keyword still closes after
+    the idle timeout, and agents see why; "This conversation is closed." would tell the requester
+    of a conversation they never started.
+    When "+14155552671" texts "Notification" to "+14155550100"
+    And 2 hours pass
+    Then interaction IMS0001001 is in state "closed_abandoned"
+    And agents see "Closed after no reply (idle timeout); only keywords were exchanged, so the requester was not told." in IMS0001001
+    And "+14155552671" has received 1 message
+
+  Scenario: Once the virtual agent has spoken, the idle close tells the requester
+    When "+14155552671" texts "Notification" to "+14155550100"
+    And "+14155552671" texts "Hello" to "+14155550100"
+    And 2 hours pass
+    Then interaction IMS0001001 is in state "closed_abandoned"
+    And "+14155552671" receives "This conversation is closed." from "+14155550100"
+    And "+14155552671" has received 3 messages

@@ -820,6 +820,7 @@ impl Ongoing {
 /// | `StateChanged` | "State changed to {state}." | nothing |
 /// | `AgentStarted` | "{agent} joined the conversation." | nothing |
 /// | `IdleClosed` | "The virtual agent closed the conversation after no reply (idle timeout)." | "This conversation is closed." |
+/// | `IdleClosedKeywordsOnly` | "Closed after no reply (idle timeout); only keywords were exchanged, so the requester was not told." | nothing |
 /// | `ActionClosed` | "The messaging action '{action}' closed the conversation ({state})." | "This conversation is closed." |
 /// | `KeywordReply` | (the SMS itself) | {text} |
 ///
@@ -831,7 +832,11 @@ impl Ongoing {
 /// whoever closed it: an agent, the virtual agent's idle timeout, or a messaging action that sets
 /// a closed state (our choice: the seed is silent, and the idle timeout and a closing action are
 /// the same thing at two durations). A conversation an agent's Compose SMS replaces (AGENT-3,
-/// AGENT-4) is not told: the agent's own message follows at once.
+/// AGENT-4) is not told: the agent's own message follows at once. Nor is one that only ever held
+/// START / STOP / Notification keywords and the system's answers (`IdleClosedKeywordsOnly`): the
+/// requester never started a conversation, so "This conversation is closed." two hours after
+/// "SMS update notifications are ON." would tell them of one they did not have (our choice: the
+/// seed is silent).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SystemMessage {
     /// The conversation waits in a queue for a live agent.
@@ -891,6 +896,10 @@ pub enum SystemMessage {
     },
     /// The virtual agent's idle timeout closed the conversation (ACTION-5).
     IdleClosed,
+    /// The idle timeout closed an interaction in which neither the virtual agent nor a live agent
+    /// ever wrote: it held only keywords (NOTIF-1..5) and the system's answers. Agents see why it
+    /// closed; the requester, who never started a conversation, is not told.
+    IdleClosedKeywordsOnly,
     /// A messaging action's Set state closed the conversation (ACTION-8).
     ActionClosed {
         /// The messaging action's name.
@@ -929,6 +938,10 @@ impl SystemMessage {
                 "The virtual agent closed the conversation after no reply (idle timeout)."
                     .to_owned()
             }
+            SystemMessage::IdleClosedKeywordsOnly => {
+                "Closed after no reply (idle timeout); only keywords were exchanged, so the requester was not told."
+                    .to_owned()
+            }
             SystemMessage::ActionClosed { action, state } => {
                 format!("The messaging action '{action}' closed the conversation ({state}).")
             }
@@ -959,7 +972,8 @@ impl SystemMessage {
             | SystemMessage::OfferTimedOut { .. }
             | SystemMessage::Reassigned { .. }
             | SystemMessage::StateChanged { .. }
-            | SystemMessage::AgentStarted { .. } => None,
+            | SystemMessage::AgentStarted { .. }
+            | SystemMessage::IdleClosedKeywordsOnly => None,
         }
     }
 }
@@ -1624,6 +1638,11 @@ mod tests {
             closes[2].agent_text().as_deref(),
             Some("The messaging action 'Close abandoned conversation' closed the conversation (closed_abandoned).")
         );
+        // Only keywords were exchanged: agents see why it closed, the requester gets nothing.
+        assert_eq!(SystemMessage::IdleClosedKeywordsOnly.sms_text(), None);
+        assert!(SystemMessage::IdleClosedKeywordsOnly
+            .agent_text()
+            .is_some_and(|t| t.contains("only keywords")));
         // Replaced by an agent's Compose SMS: their own message follows, nothing else is sent.
         assert_eq!(
             SystemMessage::AgentStarted {

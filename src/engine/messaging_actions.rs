@@ -117,10 +117,15 @@ impl Engine {
                 let record = tx.interaction_fields(&i.sys_id, wanted)?;
                 let plan = actions::plan_closing(idle_timeout(tx, &i)?, &all, &record);
                 if plan.idle_close {
+                    let notice = if tx.agents_wrote(&i.sys_id)? {
+                        SystemMessage::IdleClosed
+                    } else {
+                        SystemMessage::IdleClosedKeywordsOnly
+                    };
                     self.post_system_message(
                         tx,
                         &i,
-                        &SystemMessage::IdleClosed,
+                        &notice,
                         now,
                         SmsTiming::WithTheTransaction(&mut pending),
                     )?;

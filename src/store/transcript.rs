@@ -51,6 +51,21 @@ impl Tx<'_> {
         .map(|o| o.is_some())
     }
 
+    /// Whether the virtual agent or a live agent wrote anything in the interaction (`sys_id`, 32
+    /// hex characters): `false` for one that only held a requester's keywords and the system's
+    /// answers (the idle close then does not tell the requester; see
+    /// [`crate::domain::work_assignment::SystemMessage::IdleClosedKeywordsOnly`]).
+    pub fn agents_wrote(&self, interaction: &str) -> Result<bool, StoreError> {
+        self.row(
+            "SELECT 1 FROM sys_cs_message
+             WHERE interaction = ?1 AND author_kind IN ('virtual_agent', 'agent') LIMIT 1",
+            [interaction],
+            |_| Ok(()),
+        )
+        .optional()
+        .map(|o| o.is_some())
+    }
+
     /// Appends a message to an interaction's transcript and returns its sys_id.
     #[allow(clippy::too_many_arguments)]
     pub fn insert_message(
