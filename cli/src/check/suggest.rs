@@ -120,65 +120,140 @@ pub fn lost_step_keyword(line: &str, is_step: &dyn Fn(&str) -> bool) -> Option<&
 }
 
 /// Why `text` (a step without its keyword) is no sentence of the library when it would be one
-/// with a value written as the library writes it (`is_step` says what is): typographic quotes
-/// where the library has straight ones, a fraction where it counts whole numbers, a negative
-/// count. What is inside straight quotes (numbers, bodies) is left as written.
+/// with its values written as the library writes them (`is_step` says what is): typographic
+/// quotes where the library has straight ones, fractions where it counts whole numbers, negative
+/// counts. Every slip the sentence needs mended is named, in the order they appear, and only
+/// those: a value the sentence reads as it is (a second number that is fine) is not blamed. What
+/// is inside straight quotes (numbers, bodies) is left as written.
 pub fn value_slip(text: &str, is_step: &dyn Fn(&str) -> bool) -> Option<String> {
     const CURLY: &[char] = &['\u{201c}', '\u{201d}', '\u{201e}', '\u{00ab}', '\u{00bb}'];
-    if text.contains(CURLY) {
-        let straight = text.replace(CURLY, "\"");
-        if is_step(&straight) {
-            return Some(format!(
-                "its values are in typographic quotes (\u{201c}\u{2026}\u{201d}), which the \
-                 library does not read: write them in straight quotes, {straight}"
-            ));
-        }
-    }
-    let bare = outside_quotes(text);
-    let fraction = regex::Regex::new(r"\b(\d+)[.,](\d+)\b(?: (\w+))?").expect("a valid regex");
-    // `1,000` is a thousands separator, not a fraction.
-    let thousands = |c: &regex::Captures<'_>| {
-        c.get(2).is_some_and(|p| p.len() == 3)
-            && bare[c.get(1).expect("a group").end()..].starts_with(',')
+    let straight = text.replace(CURLY, "\"");
+    // Try with the quotes straightened first; a typographic quote that belongs to a body (inside
+    // straight quotes) makes that reading fail, and the numbers are then mended in the text as
+    // written.
+    let readings = if straight == text {
+        vec![(text, false)]
+    } else {
+        vec![(straight.as_str(), true), (text, false)]
     };
-    if let Some(c) = fraction.captures(&bare).filter(|c| !thousands(c)) {
+    for (reading, quotes_mended) in readings {
+        let edits = number_edits(reading);
+        if !quotes_mended && edits.is_empty() {
+            continue;
+        }
+        // The fewest edits that make it a sentence of the library (a sentence has a handful of
+        // numbers at most; past 8 only all of them together are tried).
+        let n = edits.len();
+        let masks: Vec<u32> = if n <= 8 {
+            let mut all: Vec<u32> = (0..1u32 << n).collect();
+            all.sort_by_key(|m| m.count_ones());
+            all
+        } else {
+            vec![u32::MAX]
+        };
+        let keep_of = |mask: u32| -> Vec<bool> { (0..n).map(|i| mask >> i & 1 == 1).collect() };
+        let Some(keep) = masks
+            .into_iter()
+            .filter(|m| quotes_mended || *m != 0)
+            .map(keep_of)
+            .find(|keep| is_step(&apply(reading, &edits, keep)))
+        else {
+            continue;
+        };
+        let mended = apply(reading, &edits, &keep);
+        let quotes = "its values are in typographic quotes (\u{201c}\u{2026}\u{201d}), which the \
+                      library does not read: write them in straight quotes";
+        let mut slips: Vec<&str> = vec![];
+        if quotes_mended {
+            slips.push(quotes);
+        }
+        slips.extend(
+            edits
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(e, _)| e.why.as_str()),
+        );
+        return Some(match slips.as_slice() {
+            [only] if *only == quotes => format!("{quotes}, {mended}"),
+            [only] => (*only).to_owned(),
+            _ => format!("{}; as the library writes it: {mended}", slips.join("; ")),
+        });
+    }
+    None
+}
+
+/// One value of a sentence written otherwise than the library writes it, and how to mend it.
+struct Edit {
+    /// Where the value is, in bytes of the sentence.
+    at: std::ops::Range<usize>,
+    /// What the library would read there.
+    with: String,
+    /// What is wrong, for the person who wrote it.
+    why: String,
+}
+
+/// The fractions and negative numbers of `text` outside straight quotes, left to right, each with
+/// the whole or positive number that would replace it.
+fn number_edits(text: &str) -> Vec<Edit> {
+    static FRACTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b(\d+)[.,](\d+)\b(?: (\w+))?").expect("a valid regex")
+    });
+    static NEGATIVE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(?:^| )-(\d+)\b").expect("a valid regex"));
+    let bare = outside_quotes(text);
+    let mut edits = vec![];
+    for c in FRACTION.captures_iter(&bare) {
         let (number, whole) = (c.get(0).expect("a match"), c.get(1).expect("a group"));
-        let number_end = c.get(2).expect("a group").end();
-        let mut rounded = text.to_owned();
-        rounded.replace_range(number.start()..number_end, whole.as_str());
-        if is_step(&rounded) {
-            let written = &text[number.start()..number_end];
-            let smaller = c.get(3).and_then(|unit| {
-                let (to, per) = match unit.as_str().trim_end_matches('s') {
-                    "minute" => ("seconds", 60.0),
-                    "hour" => ("minutes", 60.0),
-                    "day" => ("hours", 24.0),
-                    "week" => ("days", 7.0),
-                    _ => return None,
-                };
-                let n = written.replace(',', ".").parse::<f64>().ok()? * per;
-                (n.fract() == 0.0)
-                    .then(|| format!(" (for {written} {} write {n} {to})", unit.as_str()))
-            });
-            return Some(format!(
+        let fraction = c.get(2).expect("a group");
+        // `1,000` is a thousands separator, not a fraction.
+        if fraction.len() == 3 && bare[whole.end()..].starts_with(',') {
+            continue;
+        }
+        let written = &text[number.start()..fraction.end()];
+        let smaller = c.get(3).and_then(|unit| {
+            let (to, per) = match unit.as_str().trim_end_matches('s') {
+                "minute" => ("seconds", 60.0),
+                "hour" => ("minutes", 60.0),
+                "day" => ("hours", 24.0),
+                "week" => ("days", 7.0),
+                _ => return None,
+            };
+            let n = written.replace(',', ".").parse::<f64>().ok()? * per;
+            (n.fract() == 0.0).then(|| format!(" (for {written} {} write {n} {to})", unit.as_str()))
+        });
+        edits.push(Edit {
+            at: number.start()..fraction.end(),
+            with: whole.as_str().to_owned(),
+            why: format!(
                 "{written} is not a whole number: the library's counts and durations are whole \
                  numbers{}",
                 smaller.unwrap_or_default()
-            ));
-        }
+            ),
+        });
     }
-    let negative = regex::Regex::new(r"(?:^| )-(\d+)\b").expect("a valid regex");
-    if let Some(digits) = negative.captures(&bare).and_then(|c| c.get(1)) {
-        let mut positive = text.to_owned();
-        positive.remove(digits.start() - 1);
-        if is_step(&positive) {
-            return Some(format!(
+    for c in NEGATIVE.captures_iter(&bare) {
+        let digits = c.get(1).expect("a group");
+        edits.push(Edit {
+            at: digits.start() - 1..digits.end(),
+            with: digits.as_str().to_owned(),
+            why: format!(
                 "-{} is negative: the library's counts and capacities are whole numbers from 0",
                 digits.as_str()
-            ));
-        }
+            ),
+        });
     }
-    None
+    edits.sort_by_key(|e| e.at.start);
+    edits
+}
+
+/// `text` with the edits marked in `keep` made (the rest left as written).
+fn apply(text: &str, edits: &[Edit], keep: &[bool]) -> String {
+    let mut out = text.to_owned();
+    for (e, _) in edits.iter().zip(keep).rev().filter(|(_, k)| **k) {
+        out.replace_range(e.at.clone(), &e.with);
+    }
+    out
 }
 
 /// `text` with every character inside straight quotes replaced by `_`, byte for byte, so that
@@ -230,6 +305,48 @@ mod tests {
             None
         );
         assert_eq!(value_slip("2 fortnights pass", &is_step), None);
+    }
+
+    #[test]
+    fn every_slip_a_sentence_needs_mended_is_named_and_no_other() {
+        let is_step = |t: &str| {
+            [
+                r#"agent "alice" has SMS capacity 2 after 1 hours"#,
+                r#"agent "alice" has SMS capacity 2 after 3 hours"#,
+            ]
+            .contains(&t)
+        };
+        // Two fractions: both named, then the sentence as the library writes it.
+        let two = value_slip(
+            r#"agent "alice" has SMS capacity 2.5 after 1.5 hours"#,
+            &is_step,
+        )
+        .unwrap();
+        assert!(two.starts_with("2.5 is not a whole number"), "{two}");
+        assert!(two.contains("; 1.5 is not a whole number"), "{two}");
+        assert!(
+            two.ends_with(
+                r#"as the library writes it: agent "alice" has SMS capacity 2 after 1 hours"#
+            ),
+            "{two}"
+        );
+        // Typographic quotes and a negative number together.
+        let both = value_slip(
+            "agent \u{201c}alice\u{201d} has SMS capacity -2 after 3 hours",
+            &is_step,
+        )
+        .unwrap();
+        assert!(
+            both.starts_with("its values are in typographic quotes"),
+            "{both}"
+        );
+        assert!(both.contains("; -2 is negative"), "{both}");
+        // A number the sentence reads as it is is not blamed: only the one that needs mending.
+        let is_step = |t: &str| t == "1 hours pass after 2.5";
+        assert_eq!(
+            value_slip("1.5 hours pass after 2.5", &is_step).as_deref(),
+            Some("1.5 is not a whole number: the library's counts and durations are whole numbers (for 1.5 hours write 90 minutes)")
+        );
     }
 
     #[test]
