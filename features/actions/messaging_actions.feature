@@ -80,6 +80,13 @@ Feature: Messaging actions: timers on conversations
     Then messaging action "Hold" has fired once for IMS0001001
     And interaction IMS0001001 is in state "on_hold"
 
+  Scenario: A Set state that names no interaction state is refused when the action is saved
+    When an administrator saves a messaging action "Hold" on "agent message without requester response" after 5 minutes that sets state "on_hodl"
+    Then the request is refused with "on_hodl"
+    And the request is refused with "is not an interaction state"
+    And the request is refused with "expected one of new, work_in_progress, on_hold, closed_complete, closed_abandoned"
+    And nothing was written and nothing was sent
+
   Scenario: ServiceNow's defaults remind the agent after 30 minutes and close after 2 days
     Given the property "com.glide.cs.conversation_idle_timeout" is "7200"
     And a messaging action "Remind agent" on "requester message without agent response" after 30 minutes that prompts the agent "The requester has been waiting 30 minutes for your response." where "state=work_in_progress"

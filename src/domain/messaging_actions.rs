@@ -35,7 +35,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::domain::encoded_query::{EncodedQuery, QueryError, Record};
-use crate::domain::model::SysId;
+use crate::domain::model::{InteractionState, SysId};
 
 /// The fields of the interactions of due timers, by interaction sys_id (see [`fire_due`]).
 pub type Records = std::collections::BTreeMap<SysId, Record>;
@@ -201,6 +201,15 @@ pub enum ActionError {
         /// The action.
         name: String,
     },
+    /// A Set state whose value is no interaction state: the interaction would hold a state
+    /// nothing reads back (ACTION-8 sets one of the interaction's own states).
+    #[error("messaging action '{name}': Set state \"{state}\" is not an interaction state; expected one of new, work_in_progress, on_hold, closed_complete, closed_abandoned")]
+    UnknownState {
+        /// The action.
+        name: String,
+        /// The value as given.
+        state: String,
+    },
     /// The filter condition is no valid encoded query.
     #[error("messaging action '{name}': filter condition: {source}")]
     Filter {
@@ -233,8 +242,8 @@ impl MessagingAction {
     /// Checks one action before it is saved.
     ///
     /// # Errors
-    /// [`ActionError::EmptyName`], [`ActionError::Duration`], [`ActionError::EmptyText`] or
-    /// [`ActionError::EmptyState`].
+    /// [`ActionError::EmptyName`], [`ActionError::Duration`], [`ActionError::EmptyText`],
+    /// [`ActionError::EmptyState`] or [`ActionError::UnknownState`].
     pub fn validate(&self) -> Result<(), ActionError> {
         let name = || self.name.clone();
         if self.name.trim().is_empty() {
@@ -254,6 +263,12 @@ impl MessagingAction {
             }
             Action::SetState { state } if state.trim().is_empty() => {
                 Err(ActionError::EmptyState { name: name() })
+            }
+            Action::SetState { state } if InteractionState::parse(state).is_none() => {
+                Err(ActionError::UnknownState {
+                    name: name(),
+                    state: state.clone(),
+                })
             }
             _ => Ok(()),
         }
@@ -986,6 +1001,19 @@ mod tests {
             a.validate(),
             Err(ActionError::EmptyState { name: "A".into() })
         );
+        // A typo would leave the interaction in a state nothing reads back.
+        a.action = set_state("on_hodl");
+        let err = a.validate().unwrap_err();
+        assert_eq!(
+            err,
+            ActionError::UnknownState {
+                name: "A".into(),
+                state: "on_hodl".into()
+            }
+        );
+        assert!(err.to_string().contains("expected one of new, work_in_progress, on_hold"));
+        a.action = set_state("on_hold");
+        assert_eq!(a.validate(), Ok(()));
         assert_eq!(
             validate_all(&[ok.clone(), ok.clone()]),
             Err(ActionError::DuplicateName { name: "A".into() })

@@ -198,7 +198,11 @@ impl Engine {
                     )?;
                     tx.close_interaction(&i.sys_id, s, now)?;
                 }
-                _ => tx.set_interaction_state(&i.sys_id, state)?,
+                Some(s) => tx.set_interaction_state(&i.sys_id, s.as_str())?,
+                // Refused when saved (ActionError::UnknownState); one stored by an older build
+                // is skipped rather than written where nothing reads it back.
+                None => tracing::warn!(interaction = %i.number, action = %name, %state,
+                    "Set state names no interaction state; nothing set"),
             },
         }
         Ok(())
