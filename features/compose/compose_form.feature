@@ -35,6 +35,24 @@ Feature: The Compose SMS form
     When agent "alice" composes "Hello" from "+14155550101" for consumer "Bea Brown"
     Then "+14155552671" receives "Hello" from "+14155550101"
 
+  Scenario: In a conversation, From is the number the requester texted, however many there are
+    Choice where the seeds are silent: COMPOSE-3 makes the agent choose From for a new message;
+    a reply in an SMS conversation goes from the number that conversation uses (REQ-2: the same
+    conversation continues), so the form preselects it and an agent's reply needs no choice.
+    Given the Conversational SMS provider numbers "+14155550100" and "+14155550101"
+    And the virtual agent is off
+    When agent "alice" becomes available
+    And "+14155552671" texts "Hi" to "+14155550101"
+    And agent "alice" accepts the offered work item
+    And agent "alice" opens Compose SMS on interaction IMS0001001
+    Then the Compose SMS form preselects From "+14155550101"
+    When agent "alice" replies "Hello from us" in IMS0001001
+    Then "+14155552671" receives "Hello from us" from "+14155550101"
+    And interaction IMS0001001 is assigned to agent "alice"
+    When agent "alice" replies "Bye" and closes IMS0001001
+    Then "+14155552671" receives "Bye" from "+14155550101"
+    And interaction IMS0001001 is in state "closed_complete"
+
   @row:COMPOSE-4
   Scenario: To defaults to the interaction's consumer or contact number in E.164
     Given the Conversational SMS provider number "+14155550100"

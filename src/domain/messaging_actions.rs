@@ -1011,7 +1011,9 @@ mod tests {
                 state: "on_hodl".into()
             }
         );
-        assert!(err.to_string().contains("expected one of new, work_in_progress, on_hold"));
+        assert!(err
+            .to_string()
+            .contains("expected one of new, work_in_progress, on_hold"));
         a.action = set_state("on_hold");
         assert_eq!(a.validate(), Ok(()));
         assert_eq!(

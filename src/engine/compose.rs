@@ -154,7 +154,7 @@ impl Engine {
                 return Err(Error::NoProvider);
             }
             let to = ext.send_to(&ctx);
-            let from = (from_choices.len() == 1).then(|| from_choices[0].clone());
+            let from = preselected_from(&from_choices, context.0.as_ref());
             let mut ongoing = None;
             if let Some(to) = &to {
                 for f in from.iter().chain(from_choices.iter()) {
@@ -206,8 +206,10 @@ impl Engine {
                 return Err(Error::NoProvider);
             }
             let from = match &req.from {
-                None if choices.len() == 1 => choices[0].clone(),
-                None => return Err(Error::FromRequired { choices }),
+                None => match preselected_from(&choices, context.as_ref()) {
+                    Some(n) => n,
+                    None => return Err(Error::FromRequired { choices }),
+                },
                 Some(text) => match E164::parse(text, None) {
                     Ok(n) if choices.contains(&n) => n,
                     _ => {
@@ -465,4 +467,19 @@ fn ensure_profile(
         },
         None => Ok(tx.insert_profile(phone, link, now)?),
     }
+}
+
+/// The From the Compose SMS form preselects among `choices` (the extension's send-from numbers):
+/// the only one (COMPOSE-2); else, composing on an SMS interaction, the provider number that
+/// conversation already uses, so that an agent's reply reaches the requester from the number
+/// they texted (REQ-2, VA-7: the same conversation continues); else none, and the agent chooses
+/// (COMPOSE-3).
+fn preselected_from(choices: &[E164], interaction: Option<&Interaction>) -> Option<E164> {
+    if let [only] = choices {
+        return Some(only.clone());
+    }
+    interaction
+        .and_then(|i| i.provider_phone.as_ref())
+        .filter(|p| choices.contains(p))
+        .cloned()
 }
