@@ -931,6 +931,39 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_callback_url_with_characters_to_encode_is_signed_as_requested() {
+        // Reference §6.1 steps 1 and 6: the signature is over the URL Twilio requested, which
+        // carries `'`, a space, a quote and `é` percent-encoded (twilio-node reads it through
+        // `new URL()`); signing the configured text instead fails every validator.
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        let configured = format!("{}/status?y=it's&n=a b&q=\"x\"&c=café", app.base);
+        let sid = send_ok(&sim, HANDSET, "hi", Some(&configured)).await;
+        clock.advance(10);
+        assert_eq!(sim.run_due().await, 2);
+        let requested_path = "/status?y=it%27s&n=a%20b&q=%22x%22&c=caf%C3%A9";
+        let requested = format!("{}{requested_path}", app.base);
+        let hits = app.hits();
+        assert_eq!(hits.len(), 2, "{sid}");
+        for hit in &hits {
+            assert_eq!(hit.uri.to_string(), requested_path);
+            let signature = hit.header("X-Twilio-Signature");
+            assert!(twilio_wire::signature::validate(
+                sim.auth_token(),
+                &requested,
+                &hit.params,
+                signature
+            ));
+            assert!(!twilio_wire::signature::validate(
+                sim.auth_token(),
+                &configured,
+                &hit.params,
+                signature
+            ));
+        }
+    }
+
+    #[tokio::test]
     async fn callbacks_carry_the_3_1_params_and_a_valid_signature() {
         let app = start_receiver(200, "").await;
         let (sim, clock) = start().await;

@@ -278,6 +278,19 @@ impl Method {
     }
 }
 
+/// The URL as the request line carries it: `url` in the WHATWG URL standard's serialization
+/// (the `url` crate's, which the HTTP client sends), so that `'`, a space, a quote or a
+/// non-ASCII character in the query reach the app percent-encoded (`it's` → `it%27s`) and the
+/// `X-Twilio-Signature` is over that same text, as Twilio signs "the full URL Twilio requested"
+/// and as twilio-node's validator, which reads the URL through `new URL()`, computes it
+/// (reference §6.1, steps 1 and 6). A URL that does not parse is used as given.
+pub(crate) fn requested_url(url: &str) -> std::borrow::Cow<'_, str> {
+    match url::Url::parse(url) {
+        Ok(parsed) if parsed.as_str() != url => std::borrow::Cow::Owned(parsed.into()),
+        _ => std::borrow::Cow::Borrowed(url),
+    }
+}
+
 /// `url` (no fragment) with `params` appended to its query, form-encoded as a GET webhook sends
 /// them.
 pub(crate) fn with_query(url: &str, params: &[(String, String)]) -> String {
@@ -384,6 +397,8 @@ pub(crate) async fn deliver_as(
             (&get_url, &[])
         }
     };
+    let requested = requested_url(target);
+    let target: &str = &requested;
     let signature = signature::sign(&core.auth_token, target, signed);
     let mut attempt = 0;
     loop {
