@@ -1,7 +1,8 @@
 Feature: Delivery status callbacks
   Twilio posts StatusCallback reports (§3.1 of the Twilio reference) to the engine's /sms/status,
   signed with X-Twilio-Signature. The transcript shows each message's latest status; a late,
-  duplicated or out-of-order report never moves a message back.
+  duplicated or out-of-order report never moves a message back. A message Twilio reports
+  undelivered, failed or canceled does not count as received by the handset.
 
   Background:
     Given the Conversational SMS provider number "+14155550100"
@@ -28,6 +29,7 @@ Feature: Delivery status callbacks
   Scenario: An undelivered report records the carrier's error
     When Twilio reports message #2 of IMS0001001 as "undelivered" with error 30003
     Then message #2 of IMS0001001 has status "undelivered" with error 30003
+    And "+14155552671" has received 0 messages
     When Twilio reports message #2 of IMS0001001 as "delivered"
     Then message #2 of IMS0001001 has status "undelivered" with error 30003
     And the transcript matches the snapshot
@@ -36,6 +38,7 @@ Feature: Delivery status callbacks
   Scenario: A failed report records the error
     When Twilio reports message #2 of IMS0001001 as "failed" with error 30008
     Then message #2 of IMS0001001 has status "failed" with error 30008
+    And "+14155552671" has received 0 messages
 
   # Messages can be named two ways: as the transcript numbers them (every line, the agents'
   # internal lines too: #1 here is "alice joined the conversation.") or as the requester saw them

@@ -285,8 +285,8 @@ impl ConvWorld {
         let got = self.received(phone);
         ensure!(
             got.len() == count,
-            "{phone} received {} messages, expected {count}:{}{}",
-            got.len(),
+            "{phone} received {}, expected {count}:{}{}",
+            messages(got.len()),
             lines(&got),
             self.undelivered_note(phone)
         );
@@ -303,7 +303,8 @@ impl ConvWorld {
         let got = t.lines().filter(|l| l.starts_with("  #")).count();
         ensure!(
             got == count,
-            "the transcript of {number} has {got} messages, expected {count}:\n{t}"
+            "the transcript of {number} has {}, expected {count}:\n{t}",
+            messages(got)
         );
         Ok(())
     }
@@ -402,5 +403,14 @@ impl ConvWorld {
             now - sent
         );
         Ok(())
+    }
+}
+
+/// `1 message`, `2 messages`, `0 messages`: a count as a failure message reads it.
+fn messages(n: usize) -> String {
+    if n == 1 {
+        "1 message".to_owned()
+    } else {
+        format!("{n} messages")
     }
 }
