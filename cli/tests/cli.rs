@@ -686,7 +686,7 @@ fn the_html_report_renders_in_a_real_browser() {
 fn scenarios_whose_steps_were_lost_fail_the_run_with_file_and_line() {
     let dir = temp("lost");
     let feature = format!(
-        "Feature: Lost steps\n{BACKGROUND}\n  Scenario: No steps at all\n\n  Scenario: A misspelt first keyword\n    Gven a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n\n  Scenario: Lower case\n    given a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n    Then there are no interactions\n\n  Scenario: Prose that starts with a keyword-like word is fine\n    Any requester may text; an agent answers.\n    Then there are no interactions\n"
+        "Feature: Lost steps\n{BACKGROUND}\n  Scenario: No steps at all\n\n  Scenario: A misspelt first keyword\n    Gven a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n\n  Scenario: Lower case\n    given a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n    Then there are no interactions\n\n  Scenario: Prose that starts with a keyword-like word is fine\n    Any requester may text; an agent answers.\n    Then there are no interactions\n\n  Scenario: Only actions, nothing checked\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n"
     );
     fixture(&dir, &[("lost.feature", feature.as_bytes())]);
     let path = dir.join("lost.feature");
@@ -700,12 +700,13 @@ fn scenarios_whose_steps_were_lost_fail_the_run_with_file_and_line() {
         "`Gven a consumer".to_owned(),
         "did you mean `Given`?".to_owned(),
         format!("{shown}:13: line 13 reads like a step"),
-        "3 failed".to_owned(),
+        format!("{shown}:20: this scenario has no Then step"),
+        "4 failed".to_owned(),
     ] {
         assert!(stdout.contains(&want), "missing {want:?} in:\n{stdout}");
     }
     assert!(
-        stdout.contains("4 scenarios (1 passed, 3 failed)"),
+        stdout.contains("5 scenarios (1 passed, 4 failed)"),
         "{stdout}"
     );
 }

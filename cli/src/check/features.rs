@@ -5,7 +5,8 @@
 //!   wrong: not UTF-8 (a UTF-8 byte order mark is accepted, as other Gherkin tools do), or not
 //!   Gherkin (the line the parser stopped at and why, in words: "`Wen b` is not a step").
 //! - A feature with no scenarios is a [`FileError`] too.
-//! - A scenario with no steps of its own, and description text that reads like a step whose
+//! - A scenario with no steps of its own or no `Then` among them (only actions: nothing is
+//!   checked), and description text that reads like a step whose
 //!   keyword was misspelt (`Gven a consumer ...` is description text to Gherkin, so the step is
 //!   lost), are *problems*: the scenario gets a first step that fails with the problem and its
 //!   line ([`PROBLEM`]), so the run fails there and the report, JUnit and the coverage table all
@@ -727,6 +728,13 @@ fn add_problems(text: &str, feature: &mut Feature, is_step: &dyn Fn(&str) -> boo
             found.push((
                 s.position.line,
                 "this scenario has no steps, so it would pass without checking anything".to_owned(),
+            ));
+        } else if !s.steps.iter().any(|st| st.ty == StepType::Then) {
+            found.push((
+                s.position.line,
+                "this scenario has no Then step, so it would pass without checking anything: \
+                 add one that says what must be true afterwards (`convsms steps` lists them)"
+                    .to_owned(),
             ));
         }
         if !found.is_empty() {
