@@ -35,6 +35,7 @@ impl ConvWorld {
             }
             None => None,
         };
+        self.refuse_existing(new.table, &name)?;
         self.store()
             .write(|tx| {
                 tx.insert_party(new.table, &name, None, phone.as_ref(), country)
@@ -60,6 +61,7 @@ impl ConvWorld {
     }
 
     fn given_user(&mut self, user_name: &str, agent: bool) -> anyhow::Result<()> {
+        self.refuse_existing(PartyTable::SysUser, user_name)?;
         self.store()
             .write(|tx| {
                 let u =
@@ -70,6 +72,23 @@ impl ConvWorld {
                 Ok::<_, rusqlite::Error>(())
             })
             .with_context(|| format!("creating the user \"{user_name}\""))
+    }
+
+    /// Refuses a second record of `table` named `name` (for sys_user, as name or user_name):
+    /// steps find people by name, so a second one would make every later step ambiguous, and the
+    /// table's own UNIQUE constraint would say only "UNIQUE constraint failed".
+    fn refuse_existing(&self, table: PartyTable, name: &str) -> anyhow::Result<()> {
+        let existing = self
+            .store()
+            .read(|tx| tx.party_by_name(table, name))
+            .with_context(|| format!("looking up the {} \"{name}\"", table.as_str()))?;
+        anyhow::ensure!(
+            existing.is_none(),
+            "there is already a {} named \"{name}\"; each person is set up once (steps find \
+             them by name): give the second one another name",
+            table.as_str()
+        );
+        Ok(())
     }
 
     /// Sets a sys_property.
