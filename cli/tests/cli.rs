@@ -511,6 +511,19 @@ fn coverage_status(stdout: &str, row: &str) -> String {
     line[11..].trim_start()[..17].trim_end().to_owned()
 }
 
+/// The scenarios column of a row in the printed coverage table.
+fn coverage_count(stdout: &str, row: &str) -> String {
+    let line = stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(row))
+        .unwrap_or_else(|| panic!("{row} is missing from the coverage table:\n{stdout}"));
+    line[11..].trim_start()[17..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 #[test]
 fn coverage_shows_rows_whose_scenarios_were_left_out_as_covered_not_run() {
     let by_tag = convsms()
@@ -540,6 +553,22 @@ fn coverage_shows_rows_whose_scenarios_were_left_out_as_covered_not_run() {
     assert!(by_path.status.success(), "{stdout}");
     assert_eq!(coverage_status(&stdout, "PHONE-1"), "passing");
     assert_eq!(coverage_status(&stdout, "AGENT-1"), "covered (not run)");
+    // Each tagged scenario counts once, however the run named its file: PHONE-1 and AGENT-2
+    // are on one and two scenarios.
+    assert_eq!(coverage_count(&stdout, "PHONE-1"), "1", "{stdout}");
+    assert_eq!(coverage_count(&stdout, "AGENT-2"), "2", "{stdout}");
+    let by_file = convsms()
+        .args([
+            "check",
+            "--coverage",
+            "./features/agent/agent_initiated.feature",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&by_file.stdout);
+    assert!(by_file.status.success(), "{stdout}");
+    assert_eq!(coverage_count(&stdout, "AGENT-1"), "1", "{stdout}");
+    assert_eq!(coverage_count(&stdout, "AGENT-2"), "2", "{stdout}");
     assert!(
         !stdout.contains(" uncovered "),
         "no row is uncovered in the catalogue:\n{stdout}"

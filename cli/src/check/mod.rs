@@ -479,7 +479,18 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     // Every scenario of the catalogue, for rows whose scenarios --tags or the paths left out.
     let catalogue = report::coverage::scenarios_under(&root.join("features")).await;
     let mut st = shared.lock();
+    // The run names files as given (`features/a.feature`, `./features/a.feature`, absolute); the
+    // catalogue as found under the root: one scenario is one entry whichever way it is named.
+    let same_file = |path: &str| std::fs::canonicalize(path).unwrap_or_else(|_| path.into());
+    let seen: std::collections::HashSet<(PathBuf, usize)> = st
+        .scenarios
+        .keys()
+        .map(|(path, line)| (same_file(path), *line))
+        .collect();
     for (k, tags) in catalogue {
+        if seen.contains(&(same_file(&k.0), k.1)) {
+            continue;
+        }
         st.scenarios.entry(k).or_insert(console::ScenarioResult {
             tags,
             ran: false,
