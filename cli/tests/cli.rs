@@ -906,18 +906,33 @@ fn outside_a_project_snapshot_names_do_not_depend_on_where_the_run_starts() {
 fn a_refusal_no_step_checks_is_printed_and_fails_in_strict_mode() {
     let dir = temp("refusals");
     let feature = format!(
-        "Feature: Refusals\n{BACKGROUND}\n  Scenario: A misspelt agent\n    When agent \"alcie\" composes \"Hi\" for consumer \"Bea Brown\"\n\n  Scenario: Checked\n    When agent \"alcie\" composes \"Hi\" for consumer \"Bea Brown\"\n    Then the request is refused with \"alcie\"\n"
+        "Feature: Refusals\n{BACKGROUND}\n  Scenario: A misspelt agent\n    When agent \"alcie\" composes \"Hi\" for consumer \"Bea Brown\"\n    Then there are no interactions\n\n  Scenario: Checked\n    When agent \"alcie\" composes \"Hi\" for consumer \"Bea Brown\"\n    Then the request is refused with \"alcie\"\n"
     );
     fixture(&dir, &[("refusals.feature", feature.as_bytes())]);
     let path = dir.join("refusals.feature");
+    let (junit, html) = (dir.join("lenient.xml"), dir.join("lenient.html"));
     let lenient = convsms()
         .env_remove("CI")
         .arg("check")
         .arg(&path)
+        .arg("--junit")
+        .arg(&junit)
+        .arg("--html")
+        .arg(&html)
         .output()
         .unwrap();
     let (code, stdout, _) = text(&lenient);
     assert_eq!(code, Some(0), "{stdout}");
+    // The reports carry the refusal too, not only the console.
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(!xml.contains("<failure"), "{xml}");
+    assert!(
+        xml.contains("Refusals no step checked:\n! no sys_user named &apos;alcie&apos;")
+            || xml.contains("Refusals no step checked:\n! no sys_user named 'alcie'"),
+        "{xml}"
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("Refusals no step checked"), "{page}");
     assert_eq!(
         stdout.matches("a refusal no step checked: ").count(),
         1,
@@ -927,8 +942,15 @@ fn a_refusal_no_step_checks_is_printed_and_fails_in_strict_mode() {
         stdout.contains("a refusal no step checked: no sys_user named 'alcie'"),
         "{stdout}"
     );
+    let strict_junit = dir.join("strict.xml");
     for strict in [
-        convsms().arg("check").arg(&path).output().unwrap(), // CI=true
+        convsms()
+            .arg("check")
+            .arg(&path)
+            .arg("--junit")
+            .arg(&strict_junit)
+            .output()
+            .unwrap(), // CI=true
         convsms()
             .env_remove("CI")
             .args(["check", "--strict"])
@@ -944,6 +966,10 @@ fn a_refusal_no_step_checks_is_printed_and_fails_in_strict_mode() {
             "{stdout}"
         );
     }
+    // CI sees the cause in the failure itself.
+    let xml = std::fs::read_to_string(&strict_junit).unwrap();
+    let failure = &xml[xml.find("<failure").expect("a failure")..xml.find("</failure>").unwrap()];
+    assert!(failure.contains("no sys_user named"), "{failure}");
 }
 
 /// A topic whose start runs `len` text responses in a row.

@@ -209,6 +209,12 @@ fn scenario(i: usize, f: &FeatureReport, s: &ScenarioReport, name: &str) -> Mark
                         (message(&fail.message))
                     }
                 }
+                @if !s.unchecked.is_empty() {
+                    div.unchecked {
+                        h3 { "Refusals no step checked" }
+                        ul { @for r in &s.unchecked { li { (message(r)) } } }
+                    }
+                }
                 @match &s.transcripts {
                     Ok(ts) => {
                         @if !ts.is_empty() {

@@ -9,7 +9,9 @@
 //! - A failed scenario has `<failure type="failed step|undefined step|ambiguous step|…"
 //!   message="one line">` whose text is the whole message, snapshot diff included; a feature file
 //!   that does not parse is an `<error type="parse error">` in a suite of its own.
-//! - `<system-out>` lists the steps with their status, then the transcripts.
+//! - `<system-out>` lists the steps with their status, the refusals no step checked, then the
+//!   transcripts; a failed scenario's `<failure>` ends with those refusals too (under
+//!   `--strict` they are why it failed).
 
 use std::io;
 
@@ -117,6 +119,7 @@ fn testcase(
                     body.push_str(&format!("{step}\n  at {path}:{line}\n\n"));
                 }
                 body.push_str(&f.message);
+                body.push_str(&unchecked(s));
                 w.create_element("failure")
                     .with_attributes([("type", f.kind), ("message", one_line(&f.summary).as_str())])
                     .write_text_content(BytesText::new(&clean(&body)))?;
@@ -145,6 +148,7 @@ fn system_out(s: &ScenarioReport) -> String {
             st.status.label()
         ));
     }
+    out.push_str(&unchecked(s));
     match &s.transcripts {
         Ok(ts) if ts.is_empty() => {}
         Ok(ts) => {
@@ -154,6 +158,18 @@ fn system_out(s: &ScenarioReport) -> String {
             }
         }
         Err(e) => out.push_str(&format!("\nThe transcripts could not be read: {e}\n")),
+    }
+    out
+}
+
+/// The refusals no step checked, after a blank line and a heading; empty when there are none.
+fn unchecked(s: &ScenarioReport) -> String {
+    if s.unchecked.is_empty() {
+        return String::new();
+    }
+    let mut out = "\n\nRefusals no step checked:\n".to_owned();
+    for r in &s.unchecked {
+        out.push_str(&format!("! {r}\n"));
     }
     out
 }

@@ -85,6 +85,9 @@ pub struct ScenarioReport {
     pub finished: Option<SystemTime>,
     /// The transcripts of its interactions at its end, or why they could not be read.
     pub transcripts: Result<Vec<Transcript>, String>,
+    /// Refusals (a `When` the engine or Twilio refused) that no later step checked, oldest
+    /// first: a note when the run is not strict, the cause of the failure when it is.
+    pub unchecked: Vec<String>,
 }
 
 /// One step of a scenario.
@@ -463,6 +466,7 @@ fn new_scenario(
         started: Some(at),
         finished: None,
         transcripts: Ok(vec![]),
+        unchecked: vec![],
     }
 }
 
@@ -500,16 +504,17 @@ impl ScenarioReport {
     }
 }
 
-/// Each scenario's transcripts at its end, filled by the runner's after-hook.
+/// Each scenario's transcripts and unchecked refusals at its end, filled by the runner's
+/// after-hook.
 #[derive(Clone, Default)]
 pub struct Transcripts(Arc<Mutex<HashMap<ScenarioKey, Kept>>>);
 
-/// A scenario's transcripts, or why they could not be read.
-type Kept = Result<Vec<Transcript>, String>;
+/// A scenario's transcripts (or why they could not be read), and its refusals no step checked.
+type Kept = (Result<Vec<Transcript>, String>, Vec<String>);
 
 impl Transcripts {
-    /// Keeps the transcript of every interaction of a scenario's world (none when the world
-    /// could not be built).
+    /// Keeps the transcript of every interaction of a scenario's world, and the refusals no step
+    /// checked (nothing when the world could not be built).
     pub fn record(
         &self,
         feature: &gherkin::Feature,
@@ -529,10 +534,10 @@ impl Transcripts {
                     .collect::<anyhow::Result<Vec<_>>>()
             })
             .map_err(|e| format!("{e:#}"));
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key(feature, scenario), transcripts);
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            key(feature, scenario),
+            (transcripts, world.unchecked_refusals()),
+        );
     }
 
     /// Puts the kept transcripts into the report's scenarios.
@@ -540,8 +545,9 @@ impl Transcripts {
         let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
         for f in &mut report.features {
             for s in &mut f.scenarios {
-                if let Some(t) = kept.remove(&(f.key.clone(), s.line)) {
+                if let Some((t, unchecked)) = kept.remove(&(f.key.clone(), s.line)) {
                     s.transcripts = t;
+                    s.unchecked = unchecked;
                 }
             }
         }
