@@ -85,6 +85,19 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     When 6 minutes pass
     Then message #2 of IMS0001001 has status "delivered"
 
+  Scenario: A message Twilio no longer has settles as failed with 20404, its fate unknown
+    Choice where the seeds are silent: asked about a message it has no record of (deleted by
+    the account, or a simulator restarted without its messages), Twilio answers 404 (20404) and
+    always will, so the engine stops asking and says what it knows.
+    Given Twilio drops every status callback
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 1 minute passes
+    And Twilio deletes message #2 of IMS0001001
+    And 10 minutes pass
+    Then message #2 of IMS0001001 has status "failed" with error 20404
+    And the transcript of IMS0001001 ends with a failed message with error 20404
+    And the transcript matches the snapshot
+
   Scenario: Twilio answering 500 delays the message; it goes out once when Twilio recovers
     Given Twilio answers every send with HTTP 500
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"

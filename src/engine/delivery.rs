@@ -17,7 +17,7 @@ use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::model::*;
 use crate::engine::core::{Engine, EngineConfig};
 use crate::error::Error;
-use crate::provider::{OutboundSms, ProviderError};
+use crate::provider::{DeliveryState, OutboundSms, ProviderError};
 use crate::store::Tx;
 
 /// A delivery status callback, as the provider posted it (Twilio §3.1), already authenticated.
@@ -49,6 +49,10 @@ pub const RETRY_BACKOFF_SECS: i64 = 30;
 /// How long, in seconds, a message may sit in queued/sending/sent before the engine asks the
 /// provider for its status.
 pub const RECONCILE_AFTER_SECS: i64 = 600;
+
+/// Twilio's "The requested resource was not found" (HTTP 404), as a fetch of a message the
+/// account has no record of answers.
+const UNKNOWN_TO_THE_PROVIDER: u32 = 20404;
 
 impl Engine {
     /// Sends pending messages one by one and records each answer; returns each refusal.
@@ -155,7 +159,10 @@ impl Engine {
 
     /// Asks the provider for the status of every message unchanged in queued/sending/sent for
     /// [`RECONCILE_AFTER_SECS`] and applies the answer as a StatusCallback would; returns how many
-    /// moved forward. A provider that cannot answer now is asked again at a later tick. Called by
+    /// moved forward. A provider that cannot answer now is asked again at a later tick. One that
+    /// has no record of the message (HTTP 404, Twilio 20404: deleted, or a simulator restarted
+    /// without its messages) never will: the message settles as `failed` with error 20404 and a
+    /// text that says its fate is unknown, rather than waiting in `sent` for ever. Called by
     /// [`Engine::tick`].
     ///
     /// # Errors
@@ -168,6 +175,23 @@ impl Engine {
         for sid in stale {
             let state = match self.provider.fetch_state(&sid).await {
                 Ok(state) => state,
+                Err(ProviderError::Rejected {
+                    http_status: 404,
+                    code: UNKNOWN_TO_THE_PROVIDER,
+                    ..
+                }) => {
+                    tracing::warn!(%sid, "reconciliation: the provider has no record of the \
+                        message (20404); it settles as failed, its delivery unknown");
+                    DeliveryState {
+                        status: MessageStatus::Failed,
+                        error_code: Some(UNKNOWN_TO_THE_PROVIDER),
+                        error_message: Some(
+                            "The provider has no record of this message (Twilio error 20404): \
+                             whether it reached the handset is unknown."
+                                .to_owned(),
+                        ),
+                    }
+                }
                 Err(e) => {
                     tracing::info!(%sid, error = %e, "reconciliation: the provider did not \
                         answer; asking again at a later tick");

@@ -37,6 +37,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Given Twilio's own opt-out handling is off"#,
     r#"When Twilio reports message #2 of IMS0001001 as "sent""#,
     r#"When Twilio reports message #2 of IMS0001001 as "undelivered" with error 30003"#,
+    r#"When Twilio deletes message #2 of IMS0001001"#,
     r#"Then message #2 of IMS0001001 has status "delivered""#,
     r#"Then message #2 of IMS0001001 has status "undelivered" with error 30003"#,
     r#"When Twilio reports the 1st message "+14155552671" received as "delivered""#,
@@ -102,6 +103,11 @@ async fn report_status(
     error: ErrorCode,
 ) -> StepResult {
     Ok(w.report_status(&message, &status, error.0).await?)
+}
+
+#[when(expr = "Twilio deletes {message}")]
+async fn twilio_deletes(w: &mut ConvWorld, message: MessageRef) -> StepResult {
+    Ok(w.twilio_deletes(&message).await?)
 }
 
 #[then(expr = "{message} has status {string}{error_code}")]

@@ -311,11 +311,17 @@ impl ConvWorld {
 
     /// Checks that an interaction's last message failed with a provider error code.
     pub fn check_ends_failed(&self, number: &InteractionNumber, code: i64) -> anyhow::Result<()> {
-        let t = self.transcript(number)?;
-        let last = t.lines().last().unwrap_or_default();
-        if last.contains(&format!("[failed error {code}:")) {
+        // The stored message decides, whether it failed at the send (no MessageSid) or later
+        // (a StatusCallback, reconciliation).
+        let last = self.messages(number)?.pop();
+        if last.is_some_and(|m| {
+            m.status == convsms::domain::delivery::DeliveryStatus::Failed
+                && m.error_code == Some(code)
+        }) {
             return Ok(());
         }
+        let t = self.transcript(number)?;
+        let last = t.lines().last().unwrap_or_default();
         // Say what it ended as: "undelivered ... error 30006" is not "failed".
         let ended = last
             .rsplit_once('[')

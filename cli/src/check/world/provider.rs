@@ -290,6 +290,42 @@ impl ConvWorld {
         Ok(())
     }
 
+    /// Deletes a message's record at Twilio through the REST API (`DELETE
+    /// …/Messages/{MessageSid}.json` with the account's credentials, as an account's
+    /// data-retention job does); Twilio answers 404 (20404) for it afterwards.
+    ///
+    /// # Errors
+    /// When the message has no MessageSid, or Twilio does not answer 204 (it refuses, 20009, to
+    /// delete a message still on its way).
+    pub async fn twilio_deletes(&mut self, message: &MessageRef) -> anyhow::Result<()> {
+        let (_, m) = self.message_ref(message)?;
+        let sid = m
+            .provider_sid
+            .with_context(|| format!("{message} has no MessageSid"))?;
+        let sim = &self.stack.sim;
+        let url = format!(
+            "{}/2010-04-01/Accounts/{}/Messages/{sid}.json",
+            sim.base_url(),
+            sim.account_sid()
+        );
+        let answer = self
+            .stack
+            .http
+            .delete(&url)
+            .basic_auth(sim.account_sid(), Some(sim.auth_token()))
+            .send()
+            .await
+            .with_context(|| format!("deleting {message} at Twilio"))?;
+        let status = answer.status();
+        let body = answer.text().await.unwrap_or_default();
+        anyhow::ensure!(
+            status == reqwest::StatusCode::NO_CONTENT,
+            "Twilio answered {status} to deleting {message} ({sid}): {body}; it deletes a \
+             message once its status is final (delivered, undelivered, failed): let time pass first"
+        );
+        Ok(())
+    }
+
     /// Checks a message's status (and error code, when one is expected) in the transcript.
     pub fn check_message_status(
         &self,
