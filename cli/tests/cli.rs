@@ -842,6 +842,31 @@ fn snapshots_are_named_by_feature_path_and_never_shared() {
     // The next run compares, and passes.
     let (code, stdout, _) = text(&check(&[&base[..], &[features.as_os_str()]].concat()));
     assert_eq!(code, Some(0), "{stdout}");
+    // Accepting again says how many it compared.
+    let (code, stdout, _) = text(&check(&accept));
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout
+            .contains("--accept: 2 snapshot step(s) ran and every snapshot was already up to date"),
+        "{stdout}"
+    );
+    // An accepted file the run does not check is refused, not called up to date.
+    let (twice_file, only_a) = (dir.join("twice/twice.feature"), dir.join("features/a"));
+    let outside = [
+        &base[..],
+        &[
+            only_a.as_os_str(),
+            "--accept".as_ref(),
+            twice_file.as_os_str(),
+        ],
+    ]
+    .concat();
+    let (code, _, stderr) = text(&check(&outside));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("which is not among the files this run checks"),
+        "{stderr}"
+    );
     // A change is shown in the user's words, with how to accept it.
     std::fs::write(snaps.join("b__x__hello.snap"), a).unwrap();
     let (code, stdout, _) = text(&check(&[&base[..], &[features.as_os_str()]].concat()));

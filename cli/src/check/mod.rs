@@ -388,6 +388,31 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         .iter()
         .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
         .collect();
+    // An --accept file outside the paths run would have nothing compared, and the run would
+    // say its snapshots were up to date.
+    let run_roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+        .collect();
+    if let Some(outside) = accept.iter().find(|a| {
+        !run_roots
+            .iter()
+            .any(|r| a.starts_with(r) || r.starts_with(a))
+    }) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "--accept names {}, which is not among the files this run checks ({}): add it \
+                 to the paths, or give no paths to run the --accept files themselves",
+                outside.display(),
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
 
     let shard = opts.partition.map(|p| {
         let keys = partition_scenarios(&loaded.features, p, |f, r, s| selection.keeps(f, r, s));
@@ -436,6 +461,9 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         let unchecked = unchecked.clone();
         let key = console::key(feature, scenario);
         let passed = matches!(finished, event::ScenarioFinished::StepPassed);
+        if !passed && world.as_ref().is_some_and(|w| w.snapshot.accept) {
+            snapshot::ACCEPT_FAILED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         let refusals = world.map(|w| w.unchecked_refusals()).unwrap_or_default();
         Box::pin(async move {
             if refusals.is_empty() {
@@ -626,8 +654,26 @@ fn print_accepted(dir: &Path, none_asked: bool) {
         .unwrap_or_else(|p| p.into_inner())
         .clone();
     written.sort();
+    let compared = snapshot::COMPARED.load(std::sync::atomic::Ordering::Relaxed);
+    let cut_short = snapshot::ACCEPT_FAILED.load(std::sync::atomic::Ordering::Relaxed);
+    if cut_short > 0 {
+        println!(
+            "--accept: {cut_short} scenario(s) of the accepted files failed; a snapshot step \
+             after a failing step does not run, so such a snapshot was neither compared nor \
+             written"
+        );
+    }
     if written.is_empty() {
-        println!("--accept: every snapshot was already up to date; nothing written");
+        match compared {
+            0 => println!(
+                "--accept: no snapshot step ran in the accepted files; nothing compared, nothing \
+                 written"
+            ),
+            n => println!(
+                "--accept: {n} snapshot step(s) ran and every snapshot was already up to date; \
+                 nothing written"
+            ),
+        }
         return;
     }
     println!(

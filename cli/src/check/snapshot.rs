@@ -21,6 +21,13 @@ use super::slug;
 /// The snapshot files `--accept` wrote in this run, for the run's last lines.
 pub static WRITTEN: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
+/// How many snapshot steps of accepted files ran this run (written or already up to date).
+pub static COMPARED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many scenarios of accepted files failed this run: a snapshot step after the failure was
+/// never reached.
+pub static ACCEPT_FAILED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// The longest file name a snapshot gets (a long scenario name is cut and a hash of the whole
 /// name added, so names stay unique and fit every file system).
 const MAX_NAME: usize = 180;

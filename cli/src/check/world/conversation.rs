@@ -351,6 +351,7 @@ impl ConvWorld {
         let old = snapshot::read(&file)
             .with_context(|| format!("reading the snapshot {}", file.display()))?;
         if target.accept {
+            snapshot::COMPARED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if !old.is_some_and(|old| snapshot::same(&old, &text)) {
                 snapshot::write(&file, &target.feature, &text)
                     .with_context(|| format!("writing the snapshot {}", file.display()))?;
@@ -369,7 +370,7 @@ impl ConvWorld {
         match old {
             Some(old) if snapshot::same(&old, &text) => Ok(()),
             Some(old) => bail!(
-                "the transcript does not match the snapshot {}:\n{}{accept}",
+                "the transcript does not match the snapshot {}:\n{}\n{accept}",
                 file.display(),
                 crate::check::report::snapshot::diff(&old, &text)
             ),
