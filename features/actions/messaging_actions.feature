@@ -63,6 +63,14 @@ Feature: Messaging actions: timers on conversations
     And the request is refused with "expected a condition"
     And nothing was written and nothing was sent
 
+  Scenario: A filter on a field the interaction does not have is refused when the action is saved
+    A misspelt field would read as empty for ever: "stat!=closed_complete" would match every
+    interaction and "colour=red" none, so the action would always or never fire.
+    When an administrator saves a messaging action "Broken" on "agent message without requester response" after 5 minutes that reassigns where "stat!=closed_complete"
+    Then the request is refused with "unknown field 'stat'"
+    And the request is refused with "expected one of number, type, channel, state"
+    And nothing was written and nothing was sent
+
   @row:ACTION-7
   Scenario: Reassign removes the assigned agent and routes the interaction again
     Given a messaging action "Hand back" on "requester message without agent response" after 15 minutes that reassigns

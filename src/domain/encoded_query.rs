@@ -257,6 +257,14 @@ pub enum QueryErrorKind {
     /// Something after the closing `^EQ`.
     #[error("^EQ ends the query; expected nothing after it")]
     AfterEnd,
+    /// A field the table does not have ([`EncodedQuery::parse_on`]).
+    #[error("unknown field '{field}'; expected one of {known}")]
+    UnknownField {
+        /// The field as written.
+        field: String,
+        /// The fields the table has, comma-separated.
+        known: String,
+    },
     /// `ORDERBY`, `ORDERBYDESC` or `GROUPBY`: not part of a filter condition.
     #[error("{keyword} is not supported in a filter condition; expected a condition")]
     UnsupportedKeyword {
@@ -348,6 +356,35 @@ impl EncodedQuery {
     /// missing condition, an empty field name, a missing or unknown operator, a value where none
     /// is allowed, a missing value or list item, text after `^EQ`, or `ORDERBY`/`GROUPBY`.
     pub fn parse(text: &str) -> Result<EncodedQuery, QueryError> {
+        Self::parse_checked(text, None)
+    }
+
+    /// [`EncodedQuery::parse`] of a query on a table whose fields are `known` (for an
+    /// interaction, [`crate::domain::model::INTERACTION_FIELDS`]): a field that is none of them
+    /// (a typo such as `stat`, or a field this engine does not model) is refused where it
+    /// starts, rather than read as empty for ever after (`stat!=closed_complete` would match
+    /// every record, `colour=red` none).
+    ///
+    /// # Errors
+    /// As [`EncodedQuery::parse`], and [`QueryErrorKind::UnknownField`].
+    pub fn parse_on(text: &str, known: &[&str]) -> Result<EncodedQuery, QueryError> {
+        Self::parse_checked(text, Some(known))
+    }
+
+    fn parse_checked(text: &str, known: Option<&[&str]>) -> Result<EncodedQuery, QueryError> {
+        let parse_condition = |seg: &str, at: usize| {
+            let condition = parse_condition(seg, at)?;
+            match known {
+                Some(known) if !known.contains(&condition.field.as_str()) => Err(err(
+                    at,
+                    QueryErrorKind::UnknownField {
+                        field: condition.field,
+                        known: known.join(", "),
+                    },
+                )),
+                _ => Ok(condition),
+            }
+        };
         // Split on '^', remembering where each segment starts.
         let mut segments = Vec::new();
         let mut start = 0;
@@ -732,6 +769,37 @@ mod tests {
             e("GROUPBYstate"),
             (0, QueryErrorKind::UnsupportedKeyword { keyword: "GROUPBY" })
         );
+    }
+
+    #[test]
+    fn a_field_the_table_does_not_have_is_refused_where_it_starts() {
+        let known = ["state", "active"];
+        assert!(EncodedQuery::parse_on("state=new^ORactive=true^NQstate=on_hold", &known).is_ok());
+        for (text, at, field) in [
+            ("stat!=closed_complete", 0, "stat"),
+            ("state=new^colour=red", 10, "colour"),
+            ("state=new^ORcolour=red", 12, "colour"),
+            ("state=new^NQcolour=red", 12, "colour"),
+        ] {
+            let err = EncodedQuery::parse_on(text, &known).unwrap_err();
+            assert_eq!(
+                (err.position, err.kind.clone()),
+                (
+                    at,
+                    QueryErrorKind::UnknownField {
+                        field: field.into(),
+                        known: "state, active".into()
+                    }
+                ),
+                "{text}"
+            );
+            assert!(
+                err.to_string().contains("expected one of state, active"),
+                "{err}"
+            );
+            // Without a table every field parses (it reads as empty).
+            assert!(EncodedQuery::parse(text).is_ok());
+        }
     }
 
     #[test]

@@ -231,7 +231,7 @@ impl MessagingAction {
         if text.trim().is_empty() {
             return Ok(None);
         }
-        EncodedQuery::parse(text)
+        EncodedQuery::parse_on(text, &crate::domain::model::INTERACTION_FIELDS)
             .map(Some)
             .map_err(|source| ActionError::Filter {
                 name: name.to_owned(),

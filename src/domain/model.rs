@@ -214,6 +214,21 @@ pub enum InteractionState {
     ClosedAbandoned,
 }
 
+/// The interaction fields this engine models, as filter conditions (messaging actions, queue
+/// conditions) name them: `assigned_to` reads as the agent's user_name, the rest as stored.
+pub const INTERACTION_FIELDS: [&str; 10] = [
+    "number",
+    "type",
+    "channel",
+    "state",
+    "active",
+    "opened_for_table",
+    "requester_phone",
+    "provider_phone",
+    "va_topic",
+    "assigned_to",
+];
+
 impl InteractionState {
     /// ServiceNow's value.
     pub fn as_str(self) -> &'static str {

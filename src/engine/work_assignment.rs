@@ -122,12 +122,14 @@ impl Engine {
         }
         let condition = condition
             .map(|c| {
-                EncodedQuery::parse(c).map_err(|error| {
-                    refused(WorkAssignmentRefusal::InvalidCondition {
-                        queue: name.to_owned(),
-                        error,
-                    })
-                })
+                EncodedQuery::parse_on(c, &crate::domain::model::INTERACTION_FIELDS).map_err(
+                    |error| {
+                        refused(WorkAssignmentRefusal::InvalidCondition {
+                            queue: name.to_owned(),
+                            error,
+                        })
+                    },
+                )
             })
             .transpose()?;
         self.store.write(|tx| {

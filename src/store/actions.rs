@@ -463,18 +463,7 @@ pub struct InteractionFields(u16);
 
 impl InteractionFields {
     /// The fields, in the order of their bits (`1 << index`).
-    pub const NAMES: [&'static str; 10] = [
-        "number",
-        "type",
-        "channel",
-        "state",
-        "active",
-        "opened_for_table",
-        "requester_phone",
-        "provider_phone",
-        "va_topic",
-        "assigned_to",
-    ];
+    pub const NAMES: [&'static str; 10] = crate::domain::model::INTERACTION_FIELDS;
 
     /// Every field.
     pub const ALL: Self = Self((1 << Self::NAMES.len()) - 1);

@@ -2,7 +2,6 @@
 
 use anyhow::{ensure, Context as _};
 use chrono::{DateTime, TimeDelta, Utc};
-use convsms::domain::encoded_query::EncodedQuery;
 use convsms::domain::messaging_actions::{Action, Event, MessagingAction, TimerState};
 use convsms::domain::model::{InteractionNumber, PartyTable};
 
@@ -41,10 +40,12 @@ fn messaging_action(
     effect: &Action,
     filter: Option<&str>,
 ) -> anyhow::Result<MessagingAction> {
-    let filter = filter
-        .map(EncodedQuery::parse)
-        .transpose()
-        .context("messaging action refused")?;
+    let filter = match filter {
+        Some(text) => {
+            MessagingAction::parse_filter(name, text).context("messaging action refused")?
+        }
+        None => None,
+    };
     Ok(MessagingAction {
         name: name.to_owned(),
         event,
