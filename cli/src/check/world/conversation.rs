@@ -164,6 +164,11 @@ impl ConvWorld {
 
     /// Checks an interaction's state.
     pub fn check_state(&self, number: &InteractionNumber, state: &str) -> anyhow::Result<()> {
+        ensure!(
+            InteractionState::parse(state).is_some(),
+            "'{state}' is not an interaction state; expected one of new, work_in_progress, \
+             on_hold, closed_complete, closed_abandoned"
+        );
         let i = self.interaction(number)?;
         ensure!(
             i.state.as_str() == state,

@@ -333,6 +333,13 @@ impl ConvWorld {
         status: &str,
         error: Option<u32>,
     ) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            convsms::domain::delivery::ALL_STATUSES
+                .iter()
+                .any(|s| s.as_str() == status),
+            "'{status}' is not a message status; expected one of {}",
+            convsms::domain::delivery::ALL_STATUSES.map(|s| s.as_str()).join(", ")
+        );
         let (_, m) = self.message_ref(message)?;
         let want_code = error.map(i64::from);
         if m.status.as_str() == status && (want_code.is_none() || m.error_code == want_code) {
