@@ -76,7 +76,8 @@ impl MessagesQuery {
     ///
     /// # Errors
     /// The reason, naming the parameter and what was expected: an unknown parameter, a
-    /// repeated one, `after` not a message SID, `limit` not an integer in 1..=10000.
+    /// repeated one, `to` not a phone number, `after` not a message SID, `limit` not an integer
+    /// in 1..=10000.
     fn parse(query: Option<&str>) -> Result<MessagesQuery, String> {
         let mut q = MessagesQuery {
             to: None,
@@ -91,10 +92,17 @@ impl MessagesQuery {
             seen.push(name.to_string());
             match name.as_ref() {
                 "to" => {
-                    q.to = Some(match value.strip_prefix(' ') {
+                    let to = match value.strip_prefix(' ') {
                         Some(rest) => format!("+{rest}"),
                         None => value.into_owned(),
-                    })
+                    };
+                    if crate::numbers::to_e164(&to).is_none() {
+                        return Err(format!(
+                            "to '{to}' is not a valid phone number; expected E.164: '+', the \
+                             country code and the number, for example +14155552671"
+                        ));
+                    }
+                    q.to = Some(to);
                 }
                 "after" => {
                     let sid = MessageSid::parse(&value).map_err(|_| {
@@ -427,6 +435,7 @@ mod tests {
                 "unknown parameter 'page'; expected to, after and limit",
             ),
             ("?limit=1&limit=2", "'limit' is given twice"),
+            ("?to=abc", "to 'abc' is not a valid phone number; expected E.164"),
         ] {
             let resp = reqwest::get(format!("{}/_sim/messages{query}", sim.base_url()))
                 .await
