@@ -295,8 +295,9 @@ async fn run_step(State(h): State<Handle>, ApiJson(b): ApiJson<StepBody>) -> Api
 #[serde(deny_unknown_fields)]
 struct TextBody {
     to: String,
+    /// Required, as Twilio requires `Body` or `MediaUrl`: an empty string only with `media`.
     #[serde(default)]
-    body: String,
+    body: Option<String>,
     #[serde(default)]
     media: Vec<String>,
 }
@@ -308,7 +309,16 @@ async fn handset_text(
 ) -> ApiResult {
     let from = text("the handset number", &phone)?;
     let to = text("to", &b.to)?;
-    let body = text("body", &b.body)?;
+    let body = match (&b.body, b.media.is_empty()) {
+        (Some(body), _) if !body.is_empty() || !b.media.is_empty() => text("body", body)?,
+        (None, false) => text("body", "")?,
+        _ => {
+            return Err(ApiError::bad(
+                "a text needs a body or media; this one has neither",
+                "{\"to\": \"+14155550100\", \"body\": \"Hi\"}, or \"media\": [URL, ...] (a body may then be empty)",
+            ))
+        }
+    };
     for m in &b.media {
         text("a media URL", m)?;
     }
@@ -949,6 +959,12 @@ async fn time_advance(State(h): State<Handle>, ApiJson(b): ApiJson<AdvanceBody>)
             })?
         }
         (None, Some("next_timer")) => "When time advances to the next timer".to_owned(),
+        (None, Some(other)) => {
+            return Err(ApiError::bad(
+                format!("to '{other}' is no point in time this API knows"),
+                "{\"to\": \"next_timer\"} (the engine's next scheduled work), or {\"by\": \"5m\"}",
+            ))
+        }
         _ => {
             return Err(ApiError::bad(
                 "give either \"by\" or \"to\"",

@@ -27,7 +27,18 @@ impl ConvWorld {
             .json(&body);
         let answer = self.answer(req, &format!("calling {endpoint}")).await?;
         if answer.status != 200 {
-            self.refused(&answer.body);
+            // ServiceNow's error shape, `{"error": {"message", "detail"}}`, in its own words.
+            let said = serde_json::from_str::<serde_json::Value>(&answer.body)
+                .ok()
+                .and_then(|v| {
+                    let e = &v["error"];
+                    let message = e["message"].as_str()?.to_owned();
+                    Some(match e["detail"].as_str().filter(|d| !d.is_empty()) {
+                        Some(detail) => format!("{message} ({detail})"),
+                        None => message,
+                    })
+                });
+            self.refused(said.as_deref().unwrap_or(&answer.body));
         }
         self.last_http = Some(answer);
         Ok(())
