@@ -86,7 +86,8 @@ impl Engine {
                             ProviderError::Rejected { message, .. } => message.clone(),
                             ProviderError::Unavailable(_) => e.to_string(),
                         };
-                        let error = (e.code().map_or(0, i64::from), text.as_str());
+                        // An unreachable provider gives no code: none is recorded, not 0.
+                        let error = (e.code().map(i64::from), text.as_str());
                         let attempt = p.attempts + 1;
                         if e.is_retryable() && attempt < MAX_SEND_ATTEMPTS {
                             let wait = RETRY_BACKOFF_SECS << (attempt - 1);

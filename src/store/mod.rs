@@ -1341,7 +1341,7 @@ mod tests {
         let tx = Tx(&conn, &conn.memo);
         tx.schedule_retry(
             "00000000000000000000000000fedcba",
-            (20429, "Too many requests"),
+            (Some(20429), "Too many requests"),
             "2026-12-02T00:05:00Z".parse().unwrap(),
             "2026-12-02T00:02:00Z".parse().unwrap(),
         )
@@ -1512,7 +1512,7 @@ mod tests {
         let later = t0 + chrono::TimeDelta::minutes(5);
         s.write(|tx| {
             assert!(!tx.has_provider_sid(&sid)?);
-            tx.schedule_retry(&message, (20429, "Too many requests"), t0, t0)?;
+            tx.schedule_retry(&message, (Some(20429), "Too many requests"), t0, t0)?;
             assert_eq!(tx.due_retries(t0)?.len(), 1);
             tx.record_send(&message, Some(&sid), DeliveryStatus::Queued, None, t0)?;
             assert!(tx.has_provider_sid(&sid)?);

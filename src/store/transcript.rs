@@ -116,7 +116,7 @@ impl Tx<'_> {
         message: &str,
         sid: Option<&MessageSid>,
         status: DeliveryStatus,
-        error: Option<(i64, &str)>,
+        error: Option<(Option<i64>, &str)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.exec(
@@ -125,7 +125,7 @@ impl Tx<'_> {
             params![
                 sid.map(MessageSid::as_str),
                 status.as_str(),
-                error.map(|e| e.0),
+                error.and_then(|e| e.0),
                 error.map(|e| e.1),
                 ts(now),
                 message_rid(message)?
@@ -142,7 +142,7 @@ impl Tx<'_> {
     pub fn schedule_retry(
         &self,
         message: &str,
-        error: (i64, &str),
+        error: (Option<i64>, &str),
         at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
