@@ -132,7 +132,8 @@ pub fn load(store: &SqliteStore, number: &InteractionNumber) -> Result<Transcrip
                     .or_else(|| u32::try_from(code).ok().and_then(crate::provider::advice))
                     .unwrap_or("(no message from the provider)");
                 status = format!("{status} error {code}: {message}");
-            } else if let Some(message) = m.error_message.as_deref().filter(|t| !t.trim().is_empty())
+            } else if let Some(message) =
+                m.error_message.as_deref().filter(|t| !t.trim().is_empty())
             {
                 // The provider could not be reached: a reason, but no Twilio code.
                 status = format!("{status}: {message}");

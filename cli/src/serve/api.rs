@@ -943,35 +943,34 @@ struct AdvanceBody {
 }
 
 async fn time_advance(State(h): State<Handle>, ApiJson(b): ApiJson<AdvanceBody>) -> ApiResult {
-    let sentence = match (b.by.as_deref(), b.to.as_deref()) {
-        (Some(by), None) => {
-            let d = humantime::parse_duration(by).map_err(|e| {
-                ApiError::bad(
-                    format!("'{by}' is not a duration: {e}"),
-                    "by: a duration such as 90s, 5m, 2h, 3d or 1h 30m",
-                )
-            })?;
-            export::passes(d.as_secs() as i64).ok_or_else(|| {
-                ApiError::bad(
-                    format!("'{by}' is less than a second"),
-                    "by: at least one second",
-                )
-            })?
-        }
-        (None, Some("next_timer")) => "When time advances to the next timer".to_owned(),
-        (None, Some(other)) => {
-            return Err(ApiError::bad(
+    let sentence =
+        match (b.by.as_deref(), b.to.as_deref()) {
+            (Some(by), None) => {
+                let d = humantime::parse_duration(by).map_err(|e| {
+                    ApiError::bad(
+                        format!("'{by}' is not a duration: {e}"),
+                        "by: a duration such as 90s, 5m, 2h, 3d or 1h 30m",
+                    )
+                })?;
+                export::passes(d.as_secs() as i64).ok_or_else(|| {
+                    ApiError::bad(
+                        format!("'{by}' is less than a second"),
+                        "by: at least one second",
+                    )
+                })?
+            }
+            (None, Some("next_timer")) => "When time advances to the next timer".to_owned(),
+            (None, Some(other)) => return Err(ApiError::bad(
                 format!("to '{other}' is no point in time this API knows"),
                 "{\"to\": \"next_timer\"} (the engine's next scheduled work), or {\"by\": \"5m\"}",
-            ))
-        }
-        _ => {
-            return Err(ApiError::bad(
-                "give either \"by\" or \"to\"",
-                "{\"by\": \"5m\"} or {\"to\": \"next_timer\"}",
-            ))
-        }
-    };
+            )),
+            _ => {
+                return Err(ApiError::bad(
+                    "give either \"by\" or \"to\"",
+                    "{\"by\": \"5m\"} or {\"to\": \"next_timer\"}",
+                ))
+            }
+        };
     step(&h, sentence).await
 }
 

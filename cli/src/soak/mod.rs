@@ -437,8 +437,25 @@ pub fn print_violation(
     }
     writeln!(
         out,
-        "rerun: convsms soak --seed {seed} (with the same options)"
+        "rerun: {}",
+        rerun_command(std::env::args().skip(1), seed)
     )
+}
+
+/// The command that reruns this soak: `convsms` and the arguments it was given (`args`, without
+/// the program's path), with `--seed {seed}` added when they did not name the seed, quoted for a
+/// POSIX shell.
+fn rerun_command(args: impl Iterator<Item = String>, seed: u64) -> String {
+    let mut words: Vec<String> = std::iter::once("convsms".to_owned()).chain(args).collect();
+    if !words
+        .iter()
+        .any(|w| w == "--seed" || w.starts_with("--seed="))
+    {
+        words.push("--seed".to_owned());
+        words.push(seed.to_string());
+    }
+    shlex::try_join(words.iter().map(String::as_str))
+        .unwrap_or_else(|_| format!("convsms soak --seed {seed} (with the same options)"))
 }
 
 /// The soak's running state: the stack, the traffic and what the invariants remember.
@@ -1575,6 +1592,27 @@ mod tests {
         assert!(
             transcript.contains(&v.interaction.unwrap().to_string()),
             "{transcript}"
+        );
+    }
+
+    #[test]
+    fn the_rerun_command_is_the_one_given_with_its_seed() {
+        let args = |a: &[&str]| {
+            a.iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        assert_eq!(
+            rerun_command(
+                args(&["soak", "--faults", "heavy", "--db", "my soak.db"]),
+                7
+            ),
+            "convsms soak --faults heavy --db 'my soak.db' --seed 7"
+        );
+        assert_eq!(
+            rerun_command(args(&["soak", "--seed", "9", "--messages", "200"]), 9),
+            "convsms soak --seed 9 --messages 200"
         );
     }
 }

@@ -435,7 +435,10 @@ mod tests {
                 "unknown parameter 'page'; expected to, after and limit",
             ),
             ("?limit=1&limit=2", "'limit' is given twice"),
-            ("?to=abc", "to 'abc' is not a valid phone number; expected E.164"),
+            (
+                "?to=abc",
+                "to 'abc' is not a valid phone number; expected E.164",
+            ),
         ] {
             let resp = reqwest::get(format!("{}/_sim/messages{query}", sim.base_url()))
                 .await

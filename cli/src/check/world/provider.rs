@@ -338,7 +338,9 @@ impl ConvWorld {
                 .iter()
                 .any(|s| s.as_str() == status),
             "'{status}' is not a message status; expected one of {}",
-            convsms::domain::delivery::ALL_STATUSES.map(|s| s.as_str()).join(", ")
+            convsms::domain::delivery::ALL_STATUSES
+                .map(|s| s.as_str())
+                .join(", ")
         );
         let (_, m) = self.message_ref(message)?;
         let want_code = error.map(i64::from);
