@@ -188,6 +188,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tokio::pin!(stop);
     let mut wall = tokio::time::interval(WALL_TICK);
     let mut last = tokio::time::Instant::now();
+    // Real time not yet passed on: the clock moves in whole seconds, as `check` moves it and the
+    // export writes it. A clock at a fraction of a second would put work due at a time the
+    // store keeps to the millisecond between two of its instants, and it would run only at the
+    // end of the next jump.
+    let mut carry = chrono::TimeDelta::zero();
     loop {
         let cmd = tokio::select! {
             c = commands.recv() => match c { Some(c) => Some(c), None => break },
@@ -198,8 +203,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             Some(c) => runner.apply(c).await,
             None => {
                 let now = tokio::time::Instant::now();
-                let by = chrono::TimeDelta::from_std(now - last).unwrap_or_default();
+                carry += chrono::TimeDelta::from_std(now - last).unwrap_or_default();
                 last = now;
+                let by = take_whole_seconds(&mut carry);
+                if by.is_zero() {
+                    continue;
+                }
                 if let Err(e) = runner.pass_wall_time(by).await {
                     tracing::error!("running what came due: {e:#}");
                 }
@@ -255,6 +264,13 @@ fn resume(stack: &Stack) -> anyhow::Result<(i64, DateTime<Utc>)> {
 
 /// Prints where everything is; the base URL alone on the first line. A closed stdout is not an
 /// error (the server keeps serving).
+/// The whole seconds of `carry`, taken out of it (the fraction stays for the next tick).
+fn take_whole_seconds(carry: &mut chrono::TimeDelta) -> chrono::TimeDelta {
+    let whole = chrono::TimeDelta::seconds(carry.num_seconds());
+    *carry -= whole;
+    whole
+}
+
 fn print_banner(r: &Runner, args: &ServeArgs, generation: i64, clock: DateTime<Utc>) {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
@@ -320,5 +336,25 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = ctrl_c.await;
+    }
+}
+
+#[cfg(test)]
+mod wall_tests {
+    use super::take_whole_seconds;
+    use chrono::TimeDelta;
+
+    #[test]
+    fn the_wall_clock_passes_whole_seconds_and_keeps_the_fraction() {
+        let mut carry = TimeDelta::zero();
+        let mut passed = TimeDelta::zero();
+        // Four 250 ms ticks and a late one of 1.3 s: 2.3 s of real time.
+        for ms in [250, 250, 250, 250, 1300] {
+            carry += TimeDelta::milliseconds(ms);
+            passed += take_whole_seconds(&mut carry);
+            assert_eq!(passed.subsec_nanos(), 0, "whole seconds only");
+        }
+        assert_eq!(passed, TimeDelta::seconds(2));
+        assert_eq!(carry, TimeDelta::milliseconds(300));
     }
 }
