@@ -6,11 +6,13 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 
 /// What the engine needs to know about time: the current instant, in UTC.
 pub trait Clock: Send + Sync {
-    /// The current instant.
+    /// The current instant, to the millisecond: the store keeps times to the millisecond
+    /// (RFC 3339 with three decimals), so an instant finer than that would fall between two the
+    /// store can tell apart, and work due then would run late.
     fn now(&self) -> DateTime<Utc>;
 }
 
@@ -20,7 +22,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        Utc::now().trunc_subsecs(3)
     }
 }
 
@@ -53,6 +55,24 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .trunc_subsecs(3)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clocks_tell_time_to_the_millisecond() {
+        let start: DateTime<Utc> = "2026-01-05T09:00:01.751266941Z".parse().unwrap();
+        let clock = ManualClock::starting_at(start);
+        assert_eq!(clock.now().to_rfc3339(), "2026-01-05T09:00:01.751+00:00");
+        clock.advance(Duration::nanoseconds(999_999));
+        assert_eq!(clock.now().to_rfc3339(), "2026-01-05T09:00:01.752+00:00");
+        assert_eq!(SystemClock.now().timestamp_subsec_nanos() % 1_000_000, 0);
     }
 }
