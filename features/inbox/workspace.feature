@@ -23,6 +23,7 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     | an agent starts by Compose SMS  | <agent> joined the conversation.                            | (nothing)                             |
     | the idle timeout closed it      | The virtual agent closed the conversation after no reply (idle timeout). | This conversation is closed. |
     | a messaging action closed it    | The messaging action '<action>' closed the conversation (<state>).   | This conversation is closed. |
+    | only keywords, then idle        | Closed after no reply (idle timeout); only keywords were exchanged, so the requester was not told. | (nothing) |
 
   Choices where the seed is silent: "waiting in a queue" is posted once, when the conversation is
   handed to live agents; an agent joining by Compose SMS gets the internal line only (their own SMS
@@ -181,3 +182,16 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     And the requester of IMS0001001 receives "This conversation is closed."
     And "+14155552671" has received 3 messages
     And the transcript matches the snapshot
+
+  Scenario: A reply in a closed conversation is refused; the agent composes a new message instead
+    Choice where the seed is silent: a reply belongs to an open conversation. Composing on the
+    closed record would open another one unasked, and could close the requester's current
+    conversation (AGENT-3), so the reply is refused and says how to write again.
+    Given an agent "alice" who is available for SMS
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And agent "alice" replies "Bye" and closes IMS0001001
+    And agent "alice" replies "One more thing" in IMS0001001
+    Then the request is refused with "IMS0001001 is closed (closed_complete): a reply goes into an open conversation"
+    And nothing was written and nothing was sent
+    And there is 1 interaction

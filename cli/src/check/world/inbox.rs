@@ -38,6 +38,21 @@ impl ConvWorld {
     /// does), then closes it, or only closes it. A refused reply is kept for "Then" and the
     /// conversation stays open.
     pub async fn agent_replies(&mut self, agent: &str, reply: &AgentReply) -> anyhow::Result<()> {
+        let i = self.interaction(&reply.interaction)?;
+        if !i.active {
+            // A reply belongs to an open conversation; composing on a closed record would open
+            // another one (and could close the requester's current one, AGENT-3) unasked.
+            self.mark()?;
+            self.refused(format!(
+                "{} is closed ({}): a reply goes into an open conversation; to write to the \
+                 requester again, compose a new message (When agent \"{agent}\" composes \"…\" \
+                 on interaction {})",
+                reply.interaction,
+                i.state.as_str(),
+                reply.interaction
+            ));
+            return Ok(());
+        }
         if let Some(text) = &reply.text {
             self.send(ComposeRequest {
                 agent: agent.to_owned(),
