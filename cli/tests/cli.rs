@@ -1166,7 +1166,7 @@ fn topics_and_snapshots_default_to_the_project_of_the_features() {
             .contains("no such file or folder: features; give the feature files or folders to run"),
         "{stderr}"
     );
-    // A project without topics: the error names the folder and the option.
+    // A project without topics runs with the built-in ones, as `convsms serve` does, and says so.
     fixture(
         &elsewhere,
         &[(
@@ -1179,12 +1179,13 @@ fn topics_and_snapshots_default_to_the_project_of_the_features() {
         .args(["check", "features/x.feature"])
         .output()
         .unwrap();
-    let (code, _, stderr) = text(&out);
-    assert_eq!(code, Some(2), "{stderr}");
+    let (code, stdout, stderr) = text(&out);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(
-        stderr.contains("the topics folder topics does not exist")
-            && stderr.contains("--topics DIR"),
-        "{stderr}"
+        stdout.contains("no topics/ folder in the project folder .: the scenarios start with the built-in topics")
+            && stdout.contains("--topics DIR")
+            && stdout.contains("1 scenario (1 passed)"),
+        "{stdout}"
     );
     let out = convsms()
         .args(["check", "--topics", "no-such-folder", "features/phone"])

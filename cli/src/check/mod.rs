@@ -80,8 +80,8 @@ pub struct CheckOptions {
     #[arg(long, value_name = "DIR")]
     pub snapshots: Option<PathBuf>,
     /// Folder of virtual-agent topics (*.toml) every scenario starts with [default: topics/
-    /// of the project folder; outside any project folder, the built-in topics greeting,
-    /// talk_to_agent and order_status].
+    /// of the project folder; when there is none, or outside any project folder, the built-in
+    /// topics greeting, talk_to_agent and order_status].
     #[arg(long, value_name = "DIR")]
     pub topics: Option<PathBuf>,
     /// Write the transcript snapshots of the scenarios of FILE (a feature file or folder)
@@ -335,7 +335,20 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         .snapshots
         .clone()
         .unwrap_or_else(|| root.join("snapshots"));
-    let sources = if opts.topics.is_none() && project.is_none() {
+    let sources = if opts.topics.is_none() && !root.join("topics").is_dir() {
+        if project.is_some() {
+            // As `convsms serve` does: a project of features alone still runs.
+            println!(
+                "no topics/ folder in the project folder {}: the scenarios start with the \
+                 built-in topics (greeting, talk_to_agent, order_status); give --topics DIR for \
+                 your own",
+                if root.as_os_str().is_empty() {
+                    ".".to_owned()
+                } else {
+                    root.display().to_string()
+                }
+            );
+        }
         topics::TopicSources::built_in()
     } else {
         let dir = folder(opts.topics.as_ref(), &root, "topics")?;
