@@ -38,7 +38,7 @@ pub enum Error {
     InvalidPhoneNumber(#[from] PhoneError),
     /// No interaction has this number.
     #[error(
-        "no interaction {0}; expected the number of an existing interaction, such as IMS0001001"
+        "no interaction {0}; expected the number of one that exists (they are numbered IMS0001001, IMS0001002, ... as they open)"
     )]
     UnknownInteraction(String),
     /// No record of that kind has this name.
