@@ -1112,7 +1112,7 @@ fn steps_match_whatever_keyword_introduces_them() {
 fn failures_are_told_in_the_users_words() {
     let dir = temp("words");
     let feature = format!(
-        "Feature: Words\n{BACKGROUND}\n  Scenario: Wrong assignee\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then interaction IMS0001001 is assigned to agent \"alcie\"\n\n  Scenario: Words a step cannot honour\n    Given Twilio reorders status callbacks by 5 seconds\n"
+        "Feature: Words\n{BACKGROUND}\n  Scenario: Wrong assignee\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then interaction IMS0001001 is assigned to agent \"alcie\"\n\n  Scenario: Words a step cannot honour\n    Given Twilio reorders status callbacks by 5 seconds\n    Then there are no interactions\n"
     );
     fixture(&dir, &[("words.feature", feature.as_bytes())]);
     let path = dir.join("words.feature");

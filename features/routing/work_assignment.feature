@@ -10,7 +10,8 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
   free capacity, then the first listed (the default queue lists agents by user name).
 
   Choices where the seed is silent: offers and accepted conversations both hold a slot of capacity;
-  the default SMS capacity is 3; an offer lasts 60 seconds; an agent who rejects a work item is
+  lowering an agent's capacity below what they hold withdraws their newest offers beyond it (accepted
+  conversations stay theirs); the default SMS capacity is 3; an offer lasts 60 seconds; an agent who rejects a work item is
   never offered it again; waiting work items are offered oldest first, but an item nobody can take
   does not hold back younger ones.
 
@@ -246,3 +247,15 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
     And the work item for IMS0001001 is offered to agent "bob"
     And agent "alice"'s Ongoing tab is empty
     And agent "alice"'s Workspace Inbox is empty
+
+  Scenario: Lowering an agent's capacity withdraws the offers beyond it, for an agent with room
+    Given an agent "alice" who is available for SMS
+    And an agent "bob" who is available for SMS
+    And agent "bob" has SMS capacity 0
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then the work item for IMS0001001 is offered to agent "alice"
+    When agent "alice"'s SMS capacity becomes 0
+    Then agent "alice"'s Workspace Inbox is empty
+    And the work item for IMS0001001 is "pending"
+    When agent "bob"'s SMS capacity becomes 1
+    Then the work item for IMS0001001 is offered to agent "bob"

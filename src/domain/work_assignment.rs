@@ -594,6 +594,38 @@ pub fn complete(item: &mut WorkItem) -> Result<(), AwaError> {
     Ok(())
 }
 
+/// Sets the agent's SMS capacity. Accepted items stay theirs whatever the new capacity (nothing
+/// taken on is revoked); outstanding offers beyond it are withdrawn back to Pending, the newest
+/// first, not counted as declined, so that another agent with room gets them now rather than
+/// when the offer lapses (as leaving Available withdraws them all). Returns the withdrawn items'
+/// sys_ids.
+pub fn set_capacity(agent: &mut Agent, capacity: u32, items: &mut [WorkItem]) -> Vec<SysId> {
+    agent.sms_capacity = capacity;
+    let mine = |i: &WorkItem| i.active && i.agent.as_deref() == Some(agent.sys_id.as_str());
+    let held = items
+        .iter()
+        .filter(|i| mine(i) && matches!(i.state, WorkItemState::Offered | WorkItemState::Accepted))
+        .count();
+    let mut over = held.saturating_sub(capacity as usize);
+    let mut offers: Vec<usize> = (0..items.len())
+        .filter(|&n| mine(&items[n]) && items[n].state == WorkItemState::Offered)
+        .collect();
+    // Newest offer first (ties by sys_id, for a deterministic choice).
+    offers.sort_by(|&a, &b| {
+        (items[b].offered_at, &items[b].sys_id).cmp(&(items[a].offered_at, &items[a].sys_id))
+    });
+    let mut withdrawn = Vec::new();
+    for n in offers {
+        if over == 0 {
+            break;
+        }
+        items[n].back_to_queue(WorkItemState::Pending);
+        withdrawn.push(items[n].sys_id.clone());
+        over -= 1;
+    }
+    withdrawn
+}
+
 /// Sets the agent's presence. Leaving Available withdraws the agent's outstanding offers back to
 /// Pending (not counted as declined); accepted items stay theirs. Returns the withdrawn items'
 /// sys_ids.
@@ -1432,6 +1464,30 @@ mod tests {
             offered(&step(&queues, &agents, &mut items, at(4), 60)),
             [("w3", "ann")]
         );
+    }
+
+    #[test]
+    fn lowering_capacity_withdraws_the_newest_offers_beyond_it_not_accepted_work() {
+        let queues = vec![queue("q", 1, "", &["ann", "bob"])];
+        let mut agents = vec![agent("ann", 3), agent("bob", 1)];
+        agents[1].presence = Presence::Away;
+        let mut items = vec![item("w1", "q", 0), item("w2", "q", 1), item("w3", "q", 2)];
+        step(&queues, &agents, &mut items, at(1), 60);
+        accept(&mut items[0], "ann", at(2)).unwrap();
+        // ann holds w1 (accepted), w2 and w3 (offered at the same instant: w3 is the later id).
+        let withdrawn = set_capacity(&mut agents[0], 2, &mut items);
+        assert_eq!(withdrawn, ["w3"]);
+        assert_eq!(load("ann", &items), 2);
+        let withdrawn = set_capacity(&mut agents[0], 0, &mut items);
+        assert_eq!(withdrawn, ["w2"], "the accepted item stays");
+        assert_eq!(items[0].state, WorkItemState::Accepted);
+        assert!(items.iter().all(|i| i.declined_by.is_empty()));
+        // bob with room gets one now, without waiting for the offer to lapse.
+        set_presence(&mut agents[1], Presence::Available, &mut items);
+        let s = step(&queues, &agents, &mut items, at(3), 60);
+        assert_eq!(offered(&s), [("w2", "bob")]);
+        // Raising it withdraws nothing.
+        assert!(set_capacity(&mut agents[0], 5, &mut items).is_empty());
     }
 
     #[test]

@@ -171,7 +171,9 @@ impl Engine {
     }
 
     /// Sets an agent's SMS capacity (creating their SMS row, offline, if they have none). Lowering
-    /// it below their load revokes nothing; raising it routes waiting items to them.
+    /// it below their load revokes no accepted work but withdraws the offers beyond it, newest
+    /// first ([`awa::set_capacity`]), for agents with room; raising it routes waiting items to
+    /// them.
     ///
     /// # Errors
     /// [`Error::UnknownRecord`].
@@ -184,7 +186,11 @@ impl Engine {
                 presence: Presence::Offline,
                 sms_capacity: capacity,
             });
-            row.sms_capacity = capacity;
+            let mut items = tx.awa_items_holding_slots()?;
+            let withdrawn = awa::set_capacity(&mut row, capacity, &mut items);
+            for item in items.iter().filter(|i| withdrawn.contains(&i.sys_id)) {
+                tx.save_awa_item(item)?;
+            }
             tx.save_awa_agent(&row)?;
             self.awa_pass(tx, now)?;
             Ok(())

@@ -729,7 +729,10 @@ fn add_problems(text: &str, feature: &mut Feature, is_step: &dyn Fn(&str) -> boo
                 s.position.line,
                 "this scenario has no steps, so it would pass without checking anything".to_owned(),
             ));
-        } else if !s.steps.iter().any(|st| st.ty == StepType::Then) {
+        } else if !s.steps.iter().any(|st| st.ty == StepType::Then)
+            // A step that is none of the library's fails the scenario on its own, and says so.
+            && s.steps.iter().all(|st| is_step(&st.value))
+        {
             found.push((
                 s.position.line,
                 "this scenario has no Then step, so it would pass without checking anything: \
