@@ -81,7 +81,9 @@ impl FromStr for Effect {
 /// A moment on the scenario's clock (UTC), quoted: a time of day, `"09:10:00"` (any day), or a
 /// date and time, `"2026-01-07 09:30:00"` (scenarios start on 2026-01-05 at 09:00:00).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Parameter)]
-#[param(name = "date_time", regex = r#""(?:\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d""#)]
+/// Any quoted text matches, so that a time written otherwise (`"9:10"`) is refused with the
+/// form expected rather than with "no step matches".
+#[param(name = "date_time", regex = r#""[^"]*""#)]
 pub struct At {
     /// The date, when given.
     pub date: Option<NaiveDate>,
@@ -96,7 +98,12 @@ impl FromStr for At {
         match text.split_once(' ') {
             None => NaiveTime::parse_from_str(text, "%H:%M:%S")
                 .map(|time| At { date: None, time })
-                .or_else(|_| unhonoured(format!("{text} is not a time of day (HH:MM:SS)"))),
+                .or_else(|_| {
+                    unhonoured(format!(
+                        "\"{text}\" is not a time of day as HH:MM:SS (for example 09:10:00), or a \
+                         date and time as YYYY-MM-DD HH:MM:SS"
+                    ))
+                }),
             Some(_) => NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
                 .map(|at| At {
                     date: Some(at.date()),
@@ -104,7 +111,8 @@ impl FromStr for At {
                 })
                 .or_else(|_| {
                     unhonoured(format!(
-                        "{text} is not a date and time (YYYY-MM-DD HH:MM:SS)"
+                        "\"{text}\" is not a date and time as YYYY-MM-DD HH:MM:SS (for example \
+                         2026-01-07 09:30:00), or a time of day as HH:MM:SS"
                     ))
                 }),
         }

@@ -252,6 +252,15 @@ impl ConvWorld {
         error: Option<u32>,
     ) -> anyhow::Result<()> {
         let (number, m) = self.message_ref(message)?;
+        anyhow::ensure!(
+            m.direction == convsms::domain::delivery::Direction::Outbound,
+            "{message} is {}: Twilio reports the delivery of messages sent to a handset, \
+             expected an outbound message",
+            match m.direction {
+                convsms::domain::delivery::Direction::Inbound => "the requester's own (inbound)",
+                _ => "an internal line agents see, never sent",
+            }
+        );
         let sid = m
             .provider_sid
             .with_context(|| format!("{message} has no MessageSid"))?;
