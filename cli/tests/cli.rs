@@ -715,7 +715,7 @@ fn the_html_report_renders_in_a_real_browser() {
 fn scenarios_whose_steps_were_lost_fail_the_run_with_file_and_line() {
     let dir = temp("lost");
     let feature = format!(
-        "Feature: Lost steps\n{BACKGROUND}\n  Scenario: No steps at all\n\n  Scenario: A misspelt first keyword\n    Gven a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n\n  Scenario: Lower case\n    given a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n    Then there are no interactions\n\n  Scenario: Prose that starts with a keyword-like word is fine\n    Any requester may text; an agent answers.\n    Then there are no interactions\n\n  Scenario: Only actions, nothing checked\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n"
+        "Feature: Lost steps\n{BACKGROUND}\n  Scenario: No steps at all\n\n  Scenario: A misspelt first keyword\n    Gven a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n\n  Scenario: Lower case\n    given a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n    Then there are no interactions\n\n  Scenario: Prose that starts with a keyword-like word is fine\n    Any requester may text; an agent answers.\n    Then there are no interactions\n\n  Scenario: Only actions, nothing checked\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n\n  Scenario Outline: An outline of actions only\n    When <n> hours pass\n\n    Examples:\n      | n |\n      | 2 |\n"
     );
     fixture(&dir, &[("lost.feature", feature.as_bytes())]);
     let path = dir.join("lost.feature");
@@ -730,12 +730,13 @@ fn scenarios_whose_steps_were_lost_fail_the_run_with_file_and_line() {
         "did you mean `Given`?".to_owned(),
         format!("{shown}:13: line 13 reads like a step"),
         format!("{shown}:20: this scenario has no Then step"),
-        "4 failed".to_owned(),
+        format!("{shown}:23: this scenario has no Then step"),
+        "5 failed".to_owned(),
     ] {
         assert!(stdout.contains(&want), "missing {want:?} in:\n{stdout}");
     }
     assert!(
-        stdout.contains("5 scenarios (1 passed, 4 failed)"),
+        stdout.contains("6 scenarios (1 passed, 5 failed)"),
         "{stdout}"
     );
 }

@@ -37,8 +37,9 @@ Feature: The Compose SMS form
 
   Scenario: In a conversation, From is the number the requester texted, however many there are
     Choice where the seeds are silent: COMPOSE-3 makes the agent choose From for a new message;
-    a reply in an SMS conversation goes from the number that conversation uses (REQ-2: the same
-    conversation continues), so the form preselects it and an agent's reply needs no choice.
+    a reply in an open SMS conversation, to its requester, goes from the number that conversation
+    uses (REQ-2: the same conversation continues), so the form preselects it and the reply needs
+    no choice. Once the conversation is closed, a message is a new one again.
     Given the Conversational SMS provider numbers "+14155550100" and "+14155550101"
     And the virtual agent is off
     When agent "alice" becomes available
@@ -52,6 +53,9 @@ Feature: The Compose SMS form
     When agent "alice" replies "Bye" and closes IMS0001001
     Then "+14155552671" receives "Bye" from "+14155550101"
     And interaction IMS0001001 is in state "closed_complete"
+    # Closed, it is a new message again: the agent chooses From.
+    When agent "alice" composes "One more thing" on interaction IMS0001001
+    Then the request is refused with "choose a From number"
 
   @row:COMPOSE-4
   Scenario: To defaults to the interaction's consumer or contact number in E.164

@@ -195,3 +195,7 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     Then the request is refused with "IMS0001001 is closed (closed_complete): a reply goes into an open conversation"
     And nothing was written and nothing was sent
     And there is 1 interaction
+    # Closing it again is no reply: nothing to refuse, nothing to do.
+    When agent "alice" closes IMS0001001
+    Then interaction IMS0001001 is in state "closed_complete"
+    And nothing was written and nothing was sent

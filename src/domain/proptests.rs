@@ -451,7 +451,7 @@ impl World {
                 self.pass()?;
             }
             Event::Capacity { agent, capacity } => {
-                self.agents[agent].sms_capacity = capacity;
+                awa::set_capacity(&mut self.agents[agent], capacity, &mut self.items);
                 self.pass()?;
             }
         }
@@ -545,7 +545,8 @@ proptest! {
     #![proptest_config(config())]
 
     /// After every event: no agent's load (active offered + accepted items) rose above their
-    /// capacity (a lowered capacity revokes nothing, so an older excess may remain), agents who
+    /// capacity (a lowered capacity withdraws offers but revokes no accepted work, so an older
+    /// excess of accepted items may remain), agents who
     /// are not available hold no offers, and every pass routed oldest first ([`World::check_pass`]).
     #[test]
     fn work_assignment_respects_capacity_and_age(

@@ -19,7 +19,8 @@
 //!   [`WorkItemState::Offered`] or [`WorkItemState::Accepted`]: an outstanding offer holds a slot
 //!   until it is accepted, rejected, times out or is withdrawn. [`route`] never makes an offer that
 //!   would take an agent over [`Agent::sms_capacity`]. Lowering a capacity below the current load
-//!   revokes nothing; the agent just gets no new offers until the load falls below it.
+//!   ([`set_capacity`]) withdraws the agent's newest offers beyond it and revokes no accepted
+//!   work; the agent gets no new offers until the load falls below it.
 //! - An offer lasts `offer_timeout_secs` ([`DEFAULT_OFFER_TIMEOUT_SECS`] = 60 s, our choice: the
 //!   seed is silent). The agent sees it in the Workspace Inbox ([`inbox`]) and accepts
 //!   ([`accept`]) or rejects ([`reject`]) it. An offer not accepted by `expires_at` times out

@@ -154,7 +154,7 @@ impl Engine {
                 return Err(Error::NoProvider);
             }
             let to = ext.send_to(&ctx);
-            let from = preselected_from(&from_choices, context.0.as_ref());
+            let from = preselected_from(&from_choices, context.0.as_ref().filter(|i| i.active));
             let mut ongoing = None;
             if let Some(to) = &to {
                 for f in from.iter().chain(from_choices.iter()) {
@@ -206,7 +206,13 @@ impl Engine {
                 return Err(Error::NoProvider);
             }
             let from = match &req.from {
-                None => match preselected_from(&choices, context.as_ref()) {
+                // A reply in an open conversation to its requester, not a new message.
+                None => match preselected_from(
+                    &choices,
+                    context
+                        .as_ref()
+                        .filter(|i| i.active && matches!(req.to, ToField::Default)),
+                ) {
                     Some(n) => n,
                     None => return Err(Error::FromRequired { choices }),
                 },
@@ -470,10 +476,11 @@ fn ensure_profile(
 }
 
 /// The From the Compose SMS form preselects among `choices` (the extension's send-from numbers):
-/// the only one (COMPOSE-2); else, composing on an SMS interaction, the provider number that
-/// conversation already uses, so that an agent's reply reaches the requester from the number
-/// they texted (REQ-2, VA-7: the same conversation continues); else none, and the agent chooses
-/// (COMPOSE-3).
+/// the only one (COMPOSE-2); else, for a reply in an open SMS interaction (`interaction`, given
+/// only when it is active and the message goes to its requester), the provider number that
+/// conversation already uses, so that the reply reaches the requester from the number they
+/// texted (REQ-2, VA-7: the same conversation continues); else none, and the agent chooses
+/// (COMPOSE-3: a new message).
 fn preselected_from(choices: &[E164], interaction: Option<&Interaction>) -> Option<E164> {
     if let [only] = choices {
         return Some(only.clone());

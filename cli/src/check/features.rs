@@ -731,7 +731,7 @@ fn add_problems(text: &str, feature: &mut Feature, is_step: &dyn Fn(&str) -> boo
             ));
         } else if !s.steps.iter().any(|st| st.ty == StepType::Then)
             // A step that is none of the library's fails the scenario on its own, and says so.
-            && s.steps.iter().all(|st| is_step(&st.value))
+            && s.steps.iter().all(|st| is_step(&first_example(s, &st.value)))
         {
             found.push((
                 s.position.line,
@@ -762,6 +762,25 @@ fn add_problems(text: &str, feature: &mut Feature, is_step: &dyn Fn(&str) -> boo
             add_problem_step(s, found);
         }
     }
+}
+
+/// `text` with an outline's `<placeholders>` filled from its first Examples row, as cucumber
+/// expands it; `text` itself for a scenario (or an outline with no row).
+fn first_example(s: &Scenario, text: &str) -> String {
+    let row = s
+        .examples
+        .iter()
+        .filter_map(|e| e.table.as_ref())
+        .find(|t| t.rows.len() >= 2);
+    let Some(table) = row else {
+        return text.to_owned();
+    };
+    table.rows[0]
+        .iter()
+        .zip(&table.rows[1])
+        .fold(text.to_owned(), |t, (name, value)| {
+            t.replace(&format!("<{name}>"), value)
+        })
 }
 
 /// Makes a scenario fail first thing with `problems` (line, message).

@@ -151,7 +151,11 @@ pub fn value_slip(text: &str, is_step: &dyn Fn(&str) -> bool) -> Option<String> 
         } else {
             vec![u32::MAX]
         };
-        let keep_of = |mask: u32| -> Vec<bool> { (0..n).map(|i| mask >> i & 1 == 1).collect() };
+        let keep_of = |mask: u32| -> Vec<bool> {
+            (0..n)
+                .map(|i| mask == u32::MAX || mask >> i & 1 == 1)
+                .collect()
+        };
         let Some(keep) = masks
             .into_iter()
             .filter(|m| quotes_mended || *m != 0)
@@ -234,6 +238,10 @@ fn number_edits(text: &str) -> Vec<Edit> {
     }
     for c in NEGATIVE.captures_iter(&bare) {
         let digits = c.get(1).expect("a group");
+        // `-1.5` is one value: the fraction's edit names it.
+        if bare[digits.end()..].starts_with(['.', ',']) {
+            continue;
+        }
         edits.push(Edit {
             at: digits.start() - 1..digits.end(),
             with: digits.as_str().to_owned(),
@@ -341,6 +349,16 @@ mod tests {
             "{both}"
         );
         assert!(both.contains("; -2 is negative"), "{both}");
+        // A negative fraction is one slip, not two.
+        let is_step2 = |t: &str| t == r#"agent "alice" has SMS capacity 1 after 1 hours"#;
+        let one = value_slip(
+            r#"agent "alice" has SMS capacity -1.5 after 1 hours"#,
+            &is_step2,
+        );
+        assert!(
+            one.is_none() || !one.as_deref().unwrap().contains("-1 is negative"),
+            "{one:?}"
+        );
         // A number the sentence reads as it is is not blamed: only the one that needs mending.
         let is_step = |t: &str| t == "1 hours pass after 2.5";
         assert_eq!(

@@ -262,8 +262,6 @@ fn resume(stack: &Stack) -> anyhow::Result<(i64, DateTime<Utc>)> {
     Ok((generation, convsms::clock::Clock::now(&stack.clock)))
 }
 
-/// Prints where everything is; the base URL alone on the first line. A closed stdout is not an
-/// error (the server keeps serving).
 /// The whole seconds of `carry`, taken out of it (the fraction stays for the next tick).
 fn take_whole_seconds(carry: &mut chrono::TimeDelta) -> chrono::TimeDelta {
     let whole = chrono::TimeDelta::seconds(carry.num_seconds());
@@ -271,6 +269,8 @@ fn take_whole_seconds(carry: &mut chrono::TimeDelta) -> chrono::TimeDelta {
     whole
 }
 
+/// Prints where everything is; the base URL alone on the first line. A closed stdout is not an
+/// error (the server keeps serving).
 fn print_banner(r: &Runner, args: &ServeArgs, generation: i64, clock: DateTime<Utc>) {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();

@@ -183,7 +183,7 @@ pub struct AgentLoad {
     /// The interactions of the active Offered or Accepted work items they hold.
     pub held: Vec<InteractionNumber>,
     /// What they held when their capacity was last lowered below their load: lowering a capacity
-    /// revokes nothing, so these may keep them over it.
+    /// withdraws offers beyond it but revokes no accepted work, so these may keep them over it.
     pub kept: Vec<InteractionNumber>,
 }
 
@@ -414,7 +414,8 @@ pub fn one_active_per_pair(active: &[ActiveSms]) -> Result<(), Violation> {
 
 /// Invariant 5: No agent holds more SMS work (active Offered or Accepted items) than their
 /// capacity, except work they held when their capacity was lowered ([`AgentLoad::kept`]: the
-/// engine revokes nothing, it only offers no more until the load falls below the capacity).
+/// engine withdraws the offers beyond it but revokes no accepted work, and offers no more until
+/// the load falls below the capacity).
 pub fn capacity(loads: &[AgentLoad]) -> Result<(), Violation> {
     for l in loads {
         if l.held.len() > l.capacity as usize && l.held.iter().any(|h| !l.kept.contains(h)) {

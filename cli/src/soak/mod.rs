@@ -435,17 +435,19 @@ pub fn print_violation(
     if let (Some(n), Some(t)) = (&v.interaction, transcript) {
         writeln!(out, "transcript of {n}:\n{t}")?;
     }
+    let defect = std::env::var(defect::ENV).ok();
     writeln!(
         out,
         "rerun: {}",
-        rerun_command(std::env::args().skip(1), seed)
+        rerun_command(std::env::args().skip(1), seed, defect.as_deref())
     )
 }
 
 /// The command that reruns this soak: `convsms` and the arguments it was given (`args`, without
-/// the program's path), with `--seed {seed}` added when they did not name the seed, quoted for a
-/// POSIX shell.
-fn rerun_command(args: impl Iterator<Item = String>, seed: u64) -> String {
+/// the program's path), with `--seed {seed}` added when they did not name the seed, after the
+/// injected defect's variable when one was set (`defect`), quoted for a POSIX shell; with
+/// `--db`, a reminder that the soak refuses a database file that exists.
+fn rerun_command(args: impl Iterator<Item = String>, seed: u64, defect: Option<&str>) -> String {
     let mut words: Vec<String> = std::iter::once("convsms".to_owned()).chain(args).collect();
     if !words
         .iter()
@@ -454,8 +456,19 @@ fn rerun_command(args: impl Iterator<Item = String>, seed: u64) -> String {
         words.push("--seed".to_owned());
         words.push(seed.to_string());
     }
-    shlex::try_join(words.iter().map(String::as_str))
-        .unwrap_or_else(|_| format!("convsms soak --seed {seed} (with the same options)"))
+    let Ok(mut command) = shlex::try_join(words.iter().map(String::as_str)) else {
+        return format!("convsms soak --seed {seed} (with the same options)");
+    };
+    if let Some(d) = defect {
+        let d = shlex::try_quote(d).map_or_else(|_| d.to_owned(), |q| q.into_owned());
+        command = format!("{}={d} {command}", defect::ENV);
+    }
+    if words.iter().any(|w| w == "--db" || w.starts_with("--db=")) {
+        command.push_str(
+            " (after removing the --db file, or with another: the soak refuses one that exists)",
+        );
+    }
+    command
 }
 
 /// The soak's running state: the stack, the traffic and what the invariants remember.
@@ -988,8 +1001,8 @@ impl Soak {
                 };
                 let agent = self.traffic.agents[index].clone();
                 let n = ongoing[pick as usize % ongoing.len()].interaction.clone();
-                // The agent picks the conversation's own number in the From list: with several
-                // provider numbers the engine refuses to guess it.
+                // The agent picks the conversation's own number in the From list, as the form
+                // preselects it for a reply in an open conversation.
                 let from = (self.stack.store)
                     .read(|tx| tx.interaction(&n))
                     .context("reading the interaction an agent replies in")?
@@ -1606,13 +1619,19 @@ mod tests {
         assert_eq!(
             rerun_command(
                 args(&["soak", "--faults", "heavy", "--db", "my soak.db"]),
-                7
+                7,
+                None
             ),
-            "convsms soak --faults heavy --db 'my soak.db' --seed 7"
+            "convsms soak --faults heavy --db 'my soak.db' --seed 7 (after removing the --db \
+             file, or with another: the soak refuses one that exists)"
         );
         assert_eq!(
-            rerun_command(args(&["soak", "--seed", "9", "--messages", "200"]), 9),
+            rerun_command(args(&["soak", "--seed", "9", "--messages", "200"]), 9, None),
             "convsms soak --seed 9 --messages 200"
+        );
+        assert_eq!(
+            rerun_command(args(&["soak"]), 1, Some("duplicate-send")),
+            "CONVSMS_INJECT_DEFECT=duplicate-send convsms soak --seed 1"
         );
     }
 }

@@ -39,7 +39,7 @@ impl ConvWorld {
     /// conversation stays open.
     pub async fn agent_replies(&mut self, agent: &str, reply: &AgentReply) -> anyhow::Result<()> {
         let i = self.interaction(&reply.interaction)?;
-        if !i.active {
+        if !i.active && reply.text.is_some() {
             // A reply belongs to an open conversation; composing on a closed record would open
             // another one (and could close the requester's current one, AGENT-3) unasked.
             self.mark()?;
