@@ -492,6 +492,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_signature_over_the_configured_or_the_requested_url_is_accepted() {
+        // The simulator (and an HTTP client) requests the URL standard's serialization of the
+        // configured URL: here with the host in lower case.
+        let mut st = serve_state().await;
+        st.public_url = "http://LocalHost:8080".into();
+        let params = callback();
+        for signed_over in [
+            "http://LocalHost:8080/sms/status",
+            "http://localhost:8080/sms/status",
+        ] {
+            let signature = twilio_wire::signature::sign(TOKEN, signed_over, &params);
+            assert!(
+                verify(&st, STATUS_PATH, Some(&signature), &params).is_ok(),
+                "{signed_over}"
+            );
+        }
+        let other =
+            twilio_wire::signature::sign(TOKEN, "http://localhost:8081/sms/status", &params);
+        assert!(verify(&st, STATUS_PATH, Some(&other), &params).is_err());
+    }
+
+    #[tokio::test]
     async fn status_callbacks_are_checked_for_signature_then_shape() {
         let base = serve().await;
         // Well formed, for a message the engine does not know: accepted, nothing changes.
