@@ -153,11 +153,7 @@ fn folder(given: Option<&PathBuf>, root: &Path, name: &str) -> io::Result<PathBu
             format!(
                 "the default: {name}/ of the project folder {}, the nearest folder above the \
                  first feature path with a features/ or topics/ folder; set another with {option}",
-                if root.as_os_str().is_empty() {
-                    ".".to_owned()
-                } else {
-                    root.display().to_string()
-                }
+                shown_root(root)
             ),
         ),
     };
@@ -169,6 +165,21 @@ fn folder(given: Option<&PathBuf>, root: &Path, name: &str) -> io::Result<PathBu
             format!("the {name} folder {} does not exist ({why})", dir.display()),
         ))
     }
+}
+
+/// The project folder as messages show it: `.` for the current folder.
+fn shown_root(root: &Path) -> String {
+    if root.as_os_str().is_empty() {
+        ".".to_owned()
+    } else {
+        root.display().to_string()
+    }
+}
+
+/// `path` made absolute with links resolved, so that two ways of naming one file compare equal;
+/// as given when it does not exist.
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_owned())
 }
 
 /// Whether strict mode is on by default: the environment variable `CI` is `true` (or `1`).
@@ -342,11 +353,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
                 "no topics/ folder in the project folder {}: the scenarios start with the \
                  built-in topics (greeting, talk_to_agent, order_status); give --topics DIR for \
                  your own",
-                if root.as_os_str().is_empty() {
-                    ".".to_owned()
-                } else {
-                    root.display().to_string()
-                }
+                shown_root(&root)
             );
         }
         topics::TopicSources::built_in()
@@ -399,14 +406,11 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     let accept: Vec<PathBuf> = select::split_paths(&opts.accept)?
         .paths
         .iter()
-        .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+        .map(|p| canonical(p))
         .collect();
     // An --accept file outside the paths run would have nothing compared, and the run would
     // say its snapshots were up to date.
-    let run_roots: Vec<PathBuf> = paths
-        .iter()
-        .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
-        .collect();
+    let run_roots: Vec<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
     if let Some(outside) = accept.iter().find(|a| {
         !run_roots
             .iter()
@@ -460,7 +464,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     .before(move |feature, _rule, scenario, world| {
         let key = console::key(feature, scenario);
         let path = feature.path.clone().unwrap_or_default();
-        let canon = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let canon = canonical(&path);
         world.snapshot = world::SnapshotTarget {
             dir: snapshot_dir.clone(),
             name: snapshot_names.get(&key).cloned().unwrap_or_default(),
@@ -522,7 +526,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     let mut st = shared.lock();
     // The run names files as given (`features/a.feature`, `./features/a.feature`, absolute); the
     // catalogue as found under the root: one scenario is one entry whichever way it is named.
-    let same_file = |path: &str| std::fs::canonicalize(path).unwrap_or_else(|_| path.into());
+    let same_file = |path: &str| canonical(Path::new(path));
     let seen: std::collections::HashSet<(PathBuf, usize)> = st
         .scenarios
         .keys()

@@ -36,7 +36,8 @@ impl ConvWorld {
 
     /// The agent replies in a conversation (their SMS joins it, as Compose SMS on the interaction
     /// does), then closes it, or only closes it. A refused reply is kept for "Then" and the
-    /// conversation stays open.
+    /// conversation stays open. A reply in a closed conversation is refused (saying how to
+    /// compose instead); closing a closed one changes nothing.
     pub async fn agent_replies(&mut self, agent: &str, reply: &AgentReply) -> anyhow::Result<()> {
         let i = self.interaction(&reply.interaction)?;
         if !i.active && reply.text.is_some() {
