@@ -1428,14 +1428,14 @@ fn check_runs_the_scenarios_a_line_or_a_name_points_at() {
     )];
     assert_eq!(run(&[&format!("{file}:16")], "16.xml"), second);
     assert_eq!(run(&[&format!("{file}:20")], "20.xml"), second);
-    assert_eq!(run(&[&format!("{file}:3")], "3.xml").len(), 6);
+    assert_eq!(run(&[&format!("{file}:3")], "3.xml").len(), 7);
     let named = run(&["features/phone", "--name", "^A number"], "name.xml");
     assert_eq!(named.len(), 2, "{named:?}");
     assert!(named.iter().all(|c| c.contains(": A number")), "{named:?}");
     for (args, says) in [
         (
             vec![format!("{file}:99")],
-            "is past the end of the file, which has 65 lines",
+            "is past the end of the file, which has 80 lines",
         ),
         (vec!["features/phone:3".to_owned()], "is a folder"),
         (

@@ -40,23 +40,36 @@ Feature: Messaging actions: timers on conversations
   Scenario: An answer from the other side before the duration cancels the timer
     Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
     When "+14155552671" texts "Where is it?" to "+14155550100"
-    And 5 minutes pass
+    Then interaction IMS0001001 has a pending timer "Nudge" due at "09:10:00"
+    When 5 minutes pass
     And agent "alice" composes "It arrives tomorrow" on interaction IMS0001001
     Then interaction IMS0001001 has no pending timer
     When 1 hour passes
     Then no messaging action has fired
     And agent "alice" has no workspace notification
 
+  @row:ACTION-3
+  Scenario: A text from the requester before the duration cancels the agent's timer
+    Given a messaging action "Ping" on "agent message without requester response" after 1 hour that prompts the requester "Are you still there?"
+    When agent "alice" composes "Any news?" on interaction IMS0001001
+    Then interaction IMS0001001 has a pending timer "Ping" due at "10:00:00"
+    When 30 minutes pass
+    And "+14155552671" texts "Still waiting" to "+14155550100"
+    Then interaction IMS0001001 has no pending timer
+    When 2 hours pass
+    Then no messaging action has fired
+    And "+14155552671" has received 2 messages
+
   @row:ACTION-4
   Scenario: A filter condition that does not match stops the action
     Given a messaging action "Hold reminder" on "requester message without agent response" after 10 minutes that prompts the agent "Still on hold" where "state=on_hold"
     When "+14155552671" texts "Where is it?" to "+14155550100"
-    And 11 minutes pass
+    Then interaction IMS0001001 has a pending timer "Hold reminder" due at "09:10:00"
+    When 11 minutes pass
     Then no messaging action has fired
     And agent "alice" has no workspace notification
     And interaction IMS0001001 has no pending timer
 
-  @row:ACTION-4
   Scenario: An invalid filter is refused when the action is saved, with the position of the error
     When an administrator saves a messaging action "Broken" on "agent message without requester response" after 5 minutes that reassigns where "state=new^^active=true"
     Then the request is refused with "at byte 10"
@@ -79,6 +92,9 @@ Feature: Messaging actions: timers on conversations
     Then messaging action "Hand back" has fired once for IMS0001001
     And interaction IMS0001001 is assigned to nobody
     And interaction IMS0001001 is in state "new"
+    And agents see "alice was removed; the conversation is back in the queue." in IMS0001001
+    And queue "Conversational SMS" has waiting IMS0001001
+    And the work item for IMS0001001 is "pending"
 
   @row:ACTION-8
   Scenario: Set state puts the interaction in the configured state

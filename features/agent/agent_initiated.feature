@@ -33,9 +33,12 @@ Feature: Agent-initiated SMS conversations
   Scenario: The assigned agent writing again does not join twice
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
     And agent "alice" composes "One more thing" on interaction IMS0001001
-    Then there is 1 interaction
+    Then the message went into interaction IMS0001001
+    And there is 1 interaction
     And interaction IMS0001001 is assigned to agent "alice"
     And the live group profile of IMS0001001 is "alice"
+    And "+14155552671" receives "One more thing" from "+14155550100"
+    And "+14155552671" has received 2 messages
 
   @row:AGENT-3
   Scenario: With the virtual agent on the conversation, it is closed and a new one opened for the agent

@@ -49,17 +49,22 @@ Feature: SMS update notifications (START, STOP, Notification)
 
   @row:NOTIF-5
   Scenario: Guests, consumers and customer contacts cannot subscribe
-    Given a consumer "Bea Brown" with mobile phone "+14155552672"
+    Given Twilio's own opt-out handling is off
+    And a consumer "Bea Brown" with mobile phone "+14155552672"
     And a messaging profile links "+14155552672" to consumer "Bea Brown"
     And a customer contact "Cy Chen" with mobile phone "+14155552673"
     And a messaging profile links "+14155552673" to customer contact "Cy Chen"
     When "+14155552674" texts "START" to "+14155550100"
     And "+14155552672" texts "START" to "+14155550100"
+    And "+14155552673" texts "START" to "+14155550100"
     And "+14155552673" texts "Notification" to "+14155550100"
+    And "+14155552675" texts "STOP" to "+14155550100"
     Then no SMS update subscription is stored
     And "+14155552674" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
     And "+14155552672" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
+    And "+14155552673" has received 2 messages
     And "+14155552673" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
+    And "+14155552675" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
 
   Scenario: A keyword inside a sentence is just text for the virtual agent
     When "+14155552671" texts "please stop calling me" to "+14155550100"

@@ -26,8 +26,10 @@ Feature: Phone number and profile validation
     When the agent validates the phone number "(415) 555-2671" for consumer "Nia Null"
     Then the validation answers "+14155552671" in region "US"
     Given the property "glide.phone_number.default_region" is "GB"
-    When the agent validates the phone number "020 7183 8750"
+    When the agent validates the phone number "020 7183 8750" for consumer "Nia Null"
     Then the validation answers "+442071838750" in region "GB"
+    When the agent validates the phone number "020 7183 8751"
+    Then the validation answers "+442071838751" in region "GB"
 
   @row:PHONE-4
   Scenario: Text that cannot be a phone number is refused and nothing is stored or sent
@@ -63,3 +65,16 @@ Feature: Phone number and profile validation
     And the message went into interaction IMS0001002
     And interaction IMS0001002 is opened for consumer "Bea Brown"
     And interaction IMS0001002 is an active messaging interaction on the SMS channel
+
+  @row:VALIDATE-2
+  Scenario: The reply goes to the phone interaction's consumer even when the number's profile now links someone else
+    Given a consumer "Bea Brown" with mobile phone "+14155552671"
+    And a consumer "Ann Archer" with mobile phone "+14155552671"
+    And a phone interaction for consumer "Bea Brown"
+    And a messaging profile links "+14155552671" to consumer "Ann Archer"
+    When agent "alice" composes "Following up on your call" on interaction IMS0001001
+    Then "+14155552671" receives "Following up on your call" from "+14155550100"
+    And the message went into interaction IMS0001002
+    And interaction IMS0001002 is opened for consumer "Bea Brown"
+    And "+14155552671" has an active messaging profile linked to consumer "Bea Brown"
+    And the agent sees the warning "currently associated with consumer Ann Archer"

@@ -37,7 +37,10 @@ Feature: Requester-initiated SMS conversations
     And agent "alice" accepts the offered work item
     And "+14155552671" texts "Order 4471, by the way" to "+14155550100"
     Then there is 1 interaction
+    And agents see the requester's message "Order 4471, by the way" in IMS0001001
     And interaction IMS0001001 is assigned to agent "alice"
+    And the work item for IMS0001001 is "accepted"
+    And agent "bob"'s Workspace Inbox is empty
     And the live group profile of IMS0001001 is "alice"
     And the transcript of IMS0001001 has 6 messages
     And the transcript matches the snapshot
@@ -45,9 +48,11 @@ Feature: Requester-initiated SMS conversations
   @row:REQ-3
   Scenario: An SMS on a conversation with the virtual agent continues its topic
     When "+14155552671" texts "Hi" to "+14155550100"
-    And "+14155552671" texts "My router is broken" to "+14155550100"
+    Then interaction IMS0001001 waits in topic "greeting" at node "ask_issue"
+    When "+14155552671" texts "My router is broken" to "+14155550100"
     Then there is 1 interaction
     And interaction IMS0001001 is assigned to the virtual agent
+    And interaction IMS0001001 waits in topic "greeting" at node "more"
     And "+14155552671" receives "Thanks, I have noted: 'My router is broken'. Reply AGENT to talk to a live agent." from "+14155550100"
     And the transcript of IMS0001001 has 4 messages
     And the transcript matches the snapshot

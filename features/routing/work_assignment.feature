@@ -235,6 +235,7 @@ Feature: Advanced Work Assignment routes SMS conversations to live agents
     And the work item for IMS0001002 is in queue "Billing"
     And the work item for IMS0001002 is offered to agent "bob"
 
+  @row:ACTION-7
   Scenario: A messaging action's Reassign routes the conversation again, not back to the agent it was taken from
     Given an agent "alice" who is available for SMS
     And an agent "bob" who is available for SMS

@@ -546,6 +546,22 @@ impl Simulator {
         message.map(|m| m.wire(&self.core.account_sid))
     }
 
+    /// The MIME types of message `sid`'s media, in `MediaUrl` order (`image/png`, ...: the
+    /// `Content-Type` its URL answered, or guessed from the URL's extension), as the Media
+    /// subresource reports them; `None` when the message was never created, was deleted or was
+    /// dropped by retention. O(log n).
+    pub fn media_types(&self, sid: &MessageSid) -> Option<Vec<String>> {
+        let state = self.core.state();
+        let record = state.find(sid)?;
+        Some(
+            record
+                .media
+                .iter()
+                .map(|m| m.content_type.clone())
+                .collect(),
+        )
+    }
+
     /// How many messages are stored now (retained), inbound and outbound. O(1).
     pub fn stored(&self) -> usize {
         self.core.state().len()

@@ -106,9 +106,10 @@ impl Engine {
                 if !i.active {
                     continue;
                 }
-                self.run_action(tx, &i, &t.action, &action, now, &mut pending)?;
-                tracing::info!(interaction = %i.number, action = %t.action, "messaging action fired");
-                report.fired.push((i.number.to_string(), t.action.clone()));
+                if self.run_action(tx, &i, &t.action, &action, now, &mut pending)? {
+                    tracing::info!(interaction = %i.number, action = %t.action, "messaging action fired");
+                    report.fired.push((i.number.to_string(), t.action.clone()));
+                }
             }
             for sys_id in idle_candidates(tx, now)? {
                 let Some(i) = tx.interaction_by_sys_id(&sys_id)? else {
@@ -140,6 +141,8 @@ impl Engine {
         Ok(report)
     }
 
+    /// Carries out `action` on `i`; false when it did nothing (a Set state naming no state,
+    /// stored by an older build), so that it is not reported as fired.
     fn run_action(
         &self,
         tx: &Tx<'_>,
@@ -148,7 +151,7 @@ impl Engine {
         action: &Action,
         now: DateTime<Utc>,
         pending: &mut Vec<PendingSend>,
-    ) -> Result<(), Error> {
+    ) -> Result<bool, Error> {
         match action {
             Action::PromptAgent { text } => {
                 if let Handler::Agent(agent) = &i.handler {
@@ -201,11 +204,14 @@ impl Engine {
                 Some(s) => tx.set_interaction_state(&i.sys_id, s.as_str())?,
                 // Refused when saved (ActionError::UnknownState); one stored by an older build
                 // is skipped rather than written where nothing reads it back.
-                None => tracing::warn!(interaction = %i.number, action = %name, %state,
-                    "Set state names no interaction state; nothing set"),
+                None => {
+                    tracing::warn!(interaction = %i.number, action = %name, %state,
+                        "Set state names no interaction state; nothing set");
+                    return Ok(false);
+                }
             },
         }
-        Ok(())
+        Ok(true)
     }
 }
 
@@ -355,5 +361,60 @@ mod tests {
             vec![(Some("IMS0001001".to_owned()), "Bea is waiting".to_owned())]
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_stored_set_state_naming_no_state_is_skipped_and_not_reported_as_fired() {
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        let clock = ManualClock::starting_at(t0);
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let e = engine(store.clone(), &clock);
+        let interaction = store
+            .write(|tx| {
+                // As an older build stored it: the engine now refuses it when saved.
+                tx.save_messaging_action(&MessagingAction {
+                    name: "Park".into(),
+                    event: Event::RequesterWithoutAgentResponse,
+                    duration_secs: 600,
+                    active: true,
+                    filter: None,
+                    action: Action::SetState {
+                        state: "on_hodl".into(),
+                    },
+                })?;
+                let agent =
+                    tx.insert_party(PartyTable::SysUser, "alice", Some("alice"), None, None)?;
+                let bea = tx.insert_party(PartyTable::CsmConsumer, "Bea", None, None, None)?;
+                let i = tx.insert_interaction(
+                    InteractionType::Messaging,
+                    &Handler::Agent(agent.sys_id.clone()),
+                    &bea,
+                    None,
+                    E164::parse("+14155552671", None).ok().as_ref(),
+                    E164::parse("+14155550100", None).ok().as_ref(),
+                    None,
+                    t0,
+                )?;
+                tx.insert_timer(&Timer {
+                    interaction: i.sys_id.clone(),
+                    action: "Park".into(),
+                    event: Event::RequesterWithoutAgentResponse,
+                    due_at: t0 + Duration::seconds(600),
+                    state: TimerState::Pending,
+                })?;
+                Ok::<_, crate::store::StoreError>(i)
+            })
+            .unwrap();
+        let due = e
+            .run_due_actions(t0 + Duration::seconds(600))
+            .await
+            .unwrap();
+        assert!(due.fired.is_empty(), "nothing was set: {due:?}");
+        let after = store
+            .read(|tx| tx.interaction_by_sys_id(&interaction.sys_id))
+            .unwrap()
+            .unwrap();
+        assert_eq!(after.state, interaction.state, "the state is untouched");
+        assert!(after.active);
     }
 }

@@ -19,6 +19,7 @@ use convsms::domain::model::Handler;
 use twilio_wire::message::Direction;
 
 use super::runner::Runner;
+use crate::check::params::Attached;
 use crate::check::world::quote;
 
 /// The scenario's name when the caller gives none.
@@ -104,15 +105,15 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
                     quote(phone),
                     quote(part)
                 )
-            } else if m.body.contains('"') && m.media == 0 {
+            } else if m.body.contains('"') && m.media.is_empty() {
                 // Only quotes and blanks: no step can quote it; the count below covers it.
                 "# (a text of quotes and blanks, counted below)".to_owned()
-            } else if (m.body.is_empty() || m.body.contains('"')) && m.media > 0 {
+            } else if (m.body.is_empty() || m.body.contains('"')) && !m.media.is_empty() {
+                let (images, files) = m.images_and_files();
+                let attached = Attached { images, files }.to_string();
                 format!(
-                    "Then {} receives a message with {} image{} from {from}",
+                    "Then {} receives a message{attached} from {from}",
                     quote(phone),
-                    m.media,
-                    if m.media == 1 { "" } else { "s" }
                 )
             } else {
                 format!(

@@ -126,3 +126,46 @@ impl FromStr for Attached {
         Ok(attached)
     }
 }
+
+impl std::fmt::Display for Attached {
+    /// As written in a step: ` with 1 image`, ` with 2 images and 1 file`, ` with 1 file`, or
+    /// nothing for no media.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let noun = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+        match (self.images, self.files) {
+            (0, 0) => Ok(()),
+            (i, 0) => write!(f, " with {}", noun(i, "image")),
+            (0, n) => write!(f, " with {}", noun(n, "file")),
+            (i, n) => write!(f, " with {} and {}", noun(i, "image"), noun(n, "file")),
+        }
+    }
+}
+
+/// The media a handset received on one message: `1 image`, `2 images`, `1 image and 1 file`,
+/// `1 file` (images are media of type `image/*`, as the simulator's Media subresource reports
+/// them; files the others). At least one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReceivedMedia(pub Attached);
+parameter!(
+    ReceivedMedia,
+    "received_media",
+    r"\d+ images?(?: and \d+ files?)?|\d+ files?"
+);
+
+impl FromStr for ReceivedMedia {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let attached = Attached::from_str(&format!(" with {words}"))?;
+        if attached
+            == (Attached {
+                images: 0,
+                files: 0,
+            })
+        {
+            return unhonoured(format!(
+                "'{words}' is no media; write '1 image', '2 images', '1 file' or '1 image and 1 file'"
+            ));
+        }
+        Ok(ReceivedMedia(attached))
+    }
+}

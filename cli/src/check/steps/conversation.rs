@@ -5,7 +5,7 @@ use cucumber::{then, when};
 
 use super::StepResult;
 use crate::check::params::{
-    Assignee, Count, Duration, Group, InteractionNo, Media, RequesterOrGuest,
+    Assignee, Count, Duration, Group, InteractionNo, Media, ReceivedMedia, RequesterOrGuest,
 };
 use crate::check::world::ConvWorld;
 
@@ -37,6 +37,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then "+14155552671" receives a message containing "CS0001001" from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 1 image from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 2 images from "+14155550100""#,
+    r#"Then "+14155552671" receives a message with 1 file from "+14155550100""#,
     r#"Then "+14155552671" has received 2 messages"#,
     r#"Then "+14155552671" has received 1 message"#,
     r#"Then the transcript of IMS0001001 has 3 messages"#,
@@ -134,9 +135,14 @@ fn receives_containing(w: &mut ConvWorld, phone: String, text: String, from: Str
     Ok(w.check_receives_containing(&phone, &text, &from)?)
 }
 
-#[then(expr = "{string} receives a message with {count} image(s) from {string}")]
-fn receives_media(w: &mut ConvWorld, phone: String, count: Count, from: String) -> StepResult {
-    Ok(w.check_receives_media(&phone, count.0, &from)?)
+#[then(expr = "{string} receives a message with {received_media} from {string}")]
+fn receives_media(
+    w: &mut ConvWorld,
+    phone: String,
+    media: ReceivedMedia,
+    from: String,
+) -> StepResult {
+    Ok(w.check_receives_media(&phone, media.0, &from)?)
 }
 
 #[then(expr = "{string} has received {count} message(s)")]

@@ -6,7 +6,7 @@ use chrono::TimeDelta;
 use convsms::domain::model::{Handler, InteractionNumber, InteractionState, InteractionType};
 
 use super::{joined, lines, quote, ConvWorld, HttpAnswer};
-use crate::check::params::{Assignee, Requester};
+use crate::check::params::{Assignee, Attached, Requester};
 use crate::check::snapshot;
 
 impl ConvWorld {
@@ -268,17 +268,20 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks that a handset received a message with `count` media from a number.
+    /// Checks that a handset received a message from a number with `attached` media: so many
+    /// images (`image/*`, as the simulator's Media subresource types them) and other files.
     pub fn check_receives_media(
         &self,
         phone: &str,
-        count: usize,
+        attached: Attached,
         from: &str,
     ) -> anyhow::Result<()> {
         let got = self.received(phone);
         ensure!(
-            got.iter().any(|m| m.from == from && m.media == count),
-            "{phone} received no message with {count} media from {from}; it received:{}{}",
+            got.iter().any(
+                |m| m.from == from && m.images_and_files() == (attached.images, attached.files)
+            ),
+            "{phone} received no message{attached} from {from}; it received:{}{}",
             lines(&got),
             self.undelivered_note(phone)
         );

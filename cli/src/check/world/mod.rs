@@ -441,15 +441,27 @@ pub struct Received {
     pub from: String,
     /// Its text.
     pub body: String,
-    /// How many media it carried.
-    pub media: usize,
+    /// The MIME types of the media it carried, in order (`image/png`, `application/pdf`).
+    pub media: Vec<String>,
+}
+
+impl Received {
+    /// How many of its media are images (`image/*`) and how many other files.
+    pub fn images_and_files(&self) -> (usize, usize) {
+        let images = self
+            .media
+            .iter()
+            .filter(|t| t.starts_with("image/"))
+            .count();
+        (images, self.media.len() - images)
+    }
 }
 
 impl fmt::Display for Received {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "from {}: {}", self.from, quote(&self.body))?;
-        if self.media > 0 {
-            write!(f, " with {} media", self.media)?;
+        if !self.media.is_empty() {
+            write!(f, " with media {}", self.media.join(", "))?;
         }
         Ok(())
     }
@@ -693,9 +705,9 @@ impl ConvWorld {
             .into_iter()
             .filter(|m| !never_arrived(m))
             .map(|m| Received {
+                media: self.stack.sim.media_types(&m.sid).unwrap_or_default(),
                 from: m.from.unwrap_or_default(),
                 body: m.body,
-                media: m.num_media.parse().unwrap_or(0),
             })
             .collect()
     }
