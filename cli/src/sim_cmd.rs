@@ -285,10 +285,12 @@ async fn serve(config: SimConfig, seed: Option<&Seed>) -> Result<(), Box<dyn std
     Ok(())
 }
 
-/// Applies the status transitions (and posts their status callbacks) that are due by now: on
-/// its own the simulator moves nothing (see `convsms_sim`'s `delivery` module).
+/// Applies the status transitions that are due by now and starts posting their status
+/// callbacks, each message's on its own task, so that an app's slow callback URL holds up no
+/// other message: on its own the simulator moves nothing (see `convsms_sim`'s `delivery`
+/// module).
 async fn flush_due(sim: &Simulator) {
-    sim.run_due().await;
+    sim.run_due_detached().await;
 }
 
 /// What `convsms sim` prints at start: the base URL alone on the first line, then the details

@@ -55,8 +55,10 @@
 //! connection overrides; a failed one is logged as 11200. Faults
 //! ([`crate::Simulator::set_callback_fault`]) may drop, duplicate, reorder or delay them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -67,6 +69,7 @@ use twilio_wire::webhook::{raw_dlr_done_date, StatusCallback};
 use twilio_wire::ApiError;
 
 use crate::faults::CallbackFault;
+use crate::media::MediaFailure;
 use crate::state::{Hold, Record, SimState};
 use crate::stored::StoredMessage;
 use crate::{numbers, webhook, Core};
@@ -153,13 +156,13 @@ fn delta(d: Duration) -> TimeDelta {
 }
 
 /// One scheduled status change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Step {
     /// How long after the lifecycle's start (`queued`).
     after: TimeDelta,
     status: MessageStatus,
     /// `(error_code, error_message)` set with this status.
-    error: Option<(u32, &'static str)>,
+    error: Option<(u32, Cow<'static, str>)>,
 }
 
 impl CarrierProfile {
@@ -205,6 +208,9 @@ struct Lifecycle {
     queued_first: bool,
     /// Index of the next step.
     next: u8,
+    /// Why its media could not be fetched (see `media`): then its one step after `queued` is
+    /// `failed` with this error, at once.
+    media_failure: Option<Box<MediaFailure>>,
 }
 
 impl Lifecycle {
@@ -222,6 +228,13 @@ impl Lifecycle {
         } else {
             i
         };
+        if let Some(failure) = &self.media_failure {
+            return (i == 0).then(|| Step {
+                after: TimeDelta::zero(),
+                status: MessageStatus::Failed,
+                error: Some((failure.code, Cow::Owned(failure.message.clone()))),
+            });
+        }
         let t = timing;
         let sending = delta(t.to_sending);
         let sent = sending + delta(t.to_sent);
@@ -230,7 +243,7 @@ impl Lifecycle {
         let fin = Step {
             after: done,
             status,
-            error,
+            error: error.map(|(code, text)| (code, Cow::Borrowed(text))),
         };
         let plain = |after, status| Step {
             after,
@@ -353,6 +366,27 @@ pub(crate) fn admit(state: &SimState, from: &str, to: &str) -> Result<(), ApiErr
 /// becomes `queued` at its `SendAt`, and the rest of the timetable counts from there. Unknown
 /// SIDs are ignored. The lifecycle holds the message until its last step (see `state`).
 pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc>) {
+    schedule_with(state, sid, now, None);
+}
+
+/// Like [`schedule`], for a message whose media could not be fetched: instead of the carrier's
+/// steps, it becomes `failed` with `failure`'s error as soon as it is `queued` (at once, or at
+/// its `SendAt`), a change after creation that the status callback reports (§3).
+pub(crate) fn schedule_failure(
+    state: &mut SimState,
+    sid: &MessageSid,
+    now: DateTime<Utc>,
+    failure: MediaFailure,
+) {
+    schedule_with(state, sid, now, Some(Box::new(failure)));
+}
+
+fn schedule_with(
+    state: &mut SimState,
+    sid: &MessageSid,
+    now: DateTime<Utc>,
+    media_failure: Option<Box<MediaFailure>>,
+) {
     let (Some(record), Some(n)) = (state.find(sid), crate::state::counter(sid)) else {
         return;
     };
@@ -371,6 +405,7 @@ pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc
         profile,
         queued_first,
         next: 0,
+        media_failure,
     };
     let due = lifecycle.due(&state.delivery.timing);
     state.delivery.lifecycles.insert((due, n), lifecycle);
@@ -481,7 +516,7 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callbac
             return None;
         }
         let before = (record.message.status, record.message.sid.clone());
-        let report = apply_step(record, &account, step, at);
+        let report = apply_step(record, &account, &step, at);
         if finished {
             record.holds = record.holds.saturating_sub(1);
         }
@@ -492,7 +527,7 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callbac
         return Vec::new();
     };
     // The inspector's status history.
-    let error = step.error.map(|(code, _)| code);
+    let error = step.error.as_ref().map(|(code, _)| *code);
     state.journal.status(sid, before, step.status, error, at);
     if !finished {
         let due = lifecycle.due(&timing);
@@ -535,15 +570,15 @@ struct Report {
 fn apply_step(
     record: &mut Record,
     account: &AccountSid,
-    step: Step,
+    step: &Step,
     at: DateTime<Utc>,
 ) -> Option<Report> {
     let m = record.message_mut();
     m.status = step.status;
     m.date_updated = at;
-    if let Some((code, text)) = step.error {
-        m.error_code = Some(code);
-        m.error_message = Some(text.to_owned());
+    if let Some((code, text)) = &step.error {
+        m.error_code = Some(*code);
+        m.error_message = Some(text.clone().into_owned());
     }
     if step.status == MessageStatus::Sent {
         record.mark_sent(at);
@@ -713,6 +748,53 @@ pub(crate) async fn run_due(core: &Core) -> usize {
     posted
 }
 
+/// See [`crate::Simulator::run_due_detached`].
+pub(crate) async fn run_due_detached(core: &Arc<Core>) -> usize {
+    let mut due: Vec<Callback> = Vec::new();
+    let mut runs = 0;
+    while let Some(batch) = apply_until_callback(core) {
+        if batch.is_empty() {
+            runs += 1;
+            if runs % RUNS_PER_YIELD == 0 {
+                tokio::task::yield_now().await;
+            }
+        }
+        due.extend(batch);
+    }
+    let spawned = due.len();
+    // One task per message, its callbacks in order; the messages' tasks run side by side.
+    let mut by_message: BTreeMap<MessageSid, Vec<Callback>> = BTreeMap::new();
+    for callback in due {
+        by_message
+            .entry(callback.sid.clone())
+            .or_default()
+            .push(callback);
+    }
+    for (_, callbacks) in by_message {
+        let core = core.clone();
+        tokio::spawn(async move {
+            // Each callback holds its message until it has been POSTed (see `run_due`).
+            let holds: Vec<Hold<'_>> = callbacks
+                .iter()
+                .map(|c| Hold::adopt(&core, c.sid.clone()))
+                .collect();
+            for (callback, hold) in callbacks.iter().zip(holds) {
+                let _ = webhook::deliver(
+                    &core,
+                    &callback.url,
+                    &callback.params,
+                    &callback.token,
+                    None,
+                    &callback.sid,
+                )
+                .await;
+                drop(hold);
+            }
+        });
+    }
+    spawned
+}
+
 impl crate::Simulator {
     /// Applies every status transition (and delayed status callback) due at or before the
     /// clock's `now()`, in time order (ties by message SID), and POSTs the resulting status
@@ -722,6 +804,18 @@ impl crate::Simulator {
     /// the `delivery` module docs for the timetable.
     pub async fn run_due(&self) -> usize {
         run_due(&self.core).await
+    }
+
+    /// Like [`Self::run_due`], for a server on the wall clock (`convsms sim`): applies every
+    /// transition due now, then POSTs their status callbacks on tasks of their own, one task per
+    /// message (its callbacks in order), without waiting for them; returns how many it started.
+    /// So an app whose callback URL answers slowly (or never: each POST gives up after
+    /// `webhook`'s timeout) delays its own callbacks only, not the other messages' statuses or
+    /// callbacks, as on Twilio, where one account's slow endpoint holds up nothing else.
+    /// Callbacks of one message started by two calls may overlap (Twilio does not promise
+    /// their order either). Needs a tokio runtime.
+    pub async fn run_due_detached(&self) -> usize {
+        run_due_detached(&self.core).await
     }
 
     /// When the next status transition or delayed status callback falls due (`None`: every
@@ -928,6 +1022,37 @@ mod tests {
         assert_eq!(sim.run_due().await, 0);
         assert_eq!(statuses(&app.hits()), ["01:sent", "01:delivered"]);
         assert!(sim.errors().is_empty());
+    }
+
+    #[tokio::test]
+    async fn on_the_wall_clock_a_callback_url_that_never_answers_holds_up_no_other_message() {
+        // Accepts connections (the backlog) and never answers: each POST to it waits for the
+        // webhook timeout (15 s).
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let silent_url = format!("http://{}/status", silent.local_addr().unwrap());
+        let app = start_receiver(200, "").await;
+        let (sim, clock) = start().await;
+        let stuck = send_ok(&sim, HANDSET, "first, to the silent app", Some(&silent_url)).await;
+        let other = send_ok(&sim, "+14155552672", "second", Some(&format!("{}/s", app.base))).await;
+        clock.advance(FINAL_AFTER);
+        // The other app's callbacks arrive, in order, well before the silent one gives up.
+        tokio::time::timeout(Duration::from_secs(10), async {
+            assert_eq!(sim.run_due_detached().await, 4, "sent and delivered, twice");
+            // Every status moved at once, the silent app's message included.
+            assert_eq!(message(&sim, &stuck).status.as_str(), "delivered");
+            assert_eq!(message(&sim, &other).status.as_str(), "delivered");
+            while app.hits().len() < 2 {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the other app's callbacks are not held up by the silent app");
+        let tail = &other[32..];
+        assert_eq!(
+            statuses(&app.hits()),
+            [format!("{tail}:sent"), format!("{tail}:delivered")]
+        );
+        drop(silent);
     }
 
     #[tokio::test]

@@ -7,8 +7,10 @@
 //! or `application/octet-stream`).
 //!
 //! When a file cannot be fetched the send is still accepted (201, `queued`) and each `MediaUrl`
-//! still becomes a Media resource; the message then fails right away, as Twilio fails an MMS
-//! asynchronously (choice; UNCONFIRMED which code Twilio reports):
+//! still becomes a Media resource; the message then fails as soon as it is queued, as Twilio
+//! fails an MMS asynchronously: at the next run of due changes (`Simulator::run_due`), with a
+//! status callback, since `queued` to `failed` is a change after creation (§3) (choice;
+//! UNCONFIRMED which code Twilio reports):
 //!
 //! * connection error, timeout or a non-2xx answer → `failed`, `error_code` 11200
 //!   "HTTP retrieval failure";
@@ -542,20 +544,34 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn unfetchable_media_fail_the_message_after_the_201() {
+    async fn unfetchable_media_fail_the_message_after_the_201_with_a_status_callback() {
         let (base, _server) = files().await;
+        let app = start_receiver(200, "").await;
         let sim = start_sim(&[FROM]).await;
         let missing = format!("{base}/missing");
         let after = format!("{base}/cat.png");
-        let resp = post_form(&sim, &send_form(&[missing.clone(), after])).await;
+        let form = format!(
+            "{}&StatusCallback={}",
+            send_form(&[missing.clone(), after]),
+            form_urlencoded::byte_serialize(format!("{}/status", app.base).as_bytes())
+                .collect::<String>()
+        );
+        let resp = post_form(&sim, &form).await;
         assert_eq!(resp.status(), 201);
         let created: Value = resp.json().await.unwrap();
         assert_eq!(created["status"], "queued");
         assert_eq!(created["num_media"], "2");
+        assert_eq!(sim.messages()[0].status.as_str(), "queued", "until the next run");
+        // Queued to failed is a change after creation: the status callback reports it (§3).
+        assert_eq!(sim.run_due().await, 1);
         let stored = &sim.messages()[0];
         assert_eq!(stored.status.as_str(), "failed");
         assert_eq!(stored.error_code, Some(11200));
         assert!(stored.error_message.as_deref().unwrap().contains(&missing));
+        let hit = &app.hits()[0];
+        assert_eq!(hit.param("MessageStatus"), "failed");
+        assert_eq!(hit.param("ErrorCode"), "11200");
+        assert_eq!(sim.run_due().await, 0, "once");
         // Media without bytes redirect to where they came from.
         let ac = sim.account_sid().to_owned();
         let mm = created["sid"].as_str().unwrap();
@@ -572,9 +588,10 @@ mod tests {
         // A dead host and a file over 5 MB.
         let resp = post_form(&sim, &send_form(&[format!("{}/x.png", dead_url().await)])).await;
         assert_eq!(resp.status(), 201);
-        assert_eq!(sim.messages()[1].error_code, Some(11200));
         let resp = post_form(&sim, &send_form(&[format!("{base}/big")])).await;
         assert_eq!(resp.status(), 201);
+        sim.run_due().await;
+        assert_eq!(sim.messages()[1].error_code, Some(11200));
         assert_eq!(sim.messages()[2].error_code, Some(30019));
         assert_eq!(sim.messages()[2].status.as_str(), "failed");
     }

@@ -246,19 +246,12 @@ async fn create_message(
         inbound: None,
         holds: 0,
     });
-    if let Some(failure) = media_failure {
-        // The answer says `queued`; the stored message fails at once (see `media`), a copy.
-        if let Some(record) = state.find_mut(&sid) {
-            let m = record.message_mut();
-            m.status = MessageStatus::Failed;
-            m.error_code = Some(failure.code);
-            m.error_message = Some(failure.message);
-            m.date_updated = now;
-        }
+    match media_failure {
+        // The answer says `queued`; the message fails as soon as it is queued (see `media`), a
+        // change the status callback reports.
+        Some(failure) => crate::delivery::schedule_failure(&mut state, &sid, now, failure),
+        None => crate::delivery::schedule(&mut state, &sid, now),
     }
-    crate::delivery::schedule(&mut state, &sid, now);
-    // A message that failed at once has no lifecycle: retention may drop it from now on.
-    state.settle(&sid);
     // Messages that retention dropped are freed after the lock is released.
     let dropped = state.take_dropped();
     drop(state);
