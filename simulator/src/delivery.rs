@@ -580,6 +580,11 @@ fn apply_step(
         m.error_code = Some(*code);
         m.error_message = Some(text.clone().into_owned());
     }
+    if step.status == MessageStatus::Queued && m.num_segments == 0 && m.num_media == 0 {
+        // A scheduled text's segments are counted when it is sent (see `StoredMessage`).
+        m.num_segments =
+            u32::try_from(twilio_wire::segments::num_segments(&m.body)).unwrap_or(u32::MAX);
+    }
     if step.status == MessageStatus::Sent {
         record.mark_sent(at);
     }
@@ -1053,6 +1058,42 @@ mod tests {
             [format!("{tail}:sent"), format!("{tail}:delivered")]
         );
         drop(silent);
+    }
+
+    #[tokio::test]
+    async fn a_scheduled_text_counts_its_segments_when_sent_and_a_past_send_at_sends_now() {
+        let (sim, clock) = start().await;
+        let schedule = |send_at: DateTime<Utc>| {
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("To", HANDSET)
+                .append_pair("From", SHOP)
+                .append_pair("Body", &"later ".repeat(30))
+                .append_pair("ScheduleType", "fixed")
+                .append_pair("SendAt", &send_at.to_rfc3339())
+                .finish()
+        };
+        let sim_ref = &sim;
+        let post = |form: String| async move {
+            let resp = crate::test_support::post_form(sim_ref, &form).await;
+            assert_eq!(resp.status(), 201);
+            resp.json::<serde_json::Value>().await.unwrap()
+        };
+        let ahead = post(schedule(t0() + TimeDelta::seconds(60))).await;
+        let past = post(schedule(t0() - TimeDelta::seconds(600))).await;
+        assert_eq!(ahead["num_segments"], "0", "counted when sent");
+        let (ahead, past) = (ahead["sid"].as_str().unwrap(), past["sid"].as_str().unwrap());
+        clock.advance(SENT_AFTER);
+        sim.run_due().await;
+        let m = message(&sim, past);
+        assert_eq!(m.status.as_str(), "sent");
+        assert_eq!(m.num_segments, "2", "180 GSM-7 characters");
+        assert_eq!(m.date_sent.as_deref(), Some(at(SENT_AFTER).as_str()));
+        assert_eq!(message(&sim, ahead).status.as_str(), "scheduled");
+        clock.advance(60);
+        sim.run_due().await;
+        let m = message(&sim, ahead);
+        assert_eq!(m.status.as_str(), "sent");
+        assert_eq!(m.num_segments, "2");
     }
 
     #[tokio::test]

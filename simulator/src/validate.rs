@@ -13,9 +13,10 @@
 //! * `MessagingServiceSid`: echoed as `messaging_service_sid`; `From` may then be omitted
 //!   (`from` is null) and the initial status is `accepted` (§3);
 //! * `ScheduleType=fixed` with `SendAt` (ISO 8601): the initial status is `scheduled`,
-//!   `num_segments` is `"0"` (`"1"` with media, OAI scheduled examples) and the message can be
-//!   canceled. The simulator does not require a Messaging Service for scheduling, nor enforce
-//!   Twilio's 15-minute..35-day window (UNCONFIRMED);
+//!   `num_segments` is `"0"` until it is queued at its `SendAt` and counted (`"1"` with media,
+//!   OAI scheduled examples) and the message can be canceled. The simulator does not require a
+//!   Messaging Service for scheduling, nor enforce Twilio's 15-minute..35-day window
+//!   (UNCONFIRMED); a `SendAt` already past sends at once;
 //! * `StatusCallback`: kept for status callbacks.
 //!
 //! Twilio does not document its checking order beyond "an empty POST gives 21603" (UNCONFIRMED);

@@ -224,7 +224,8 @@ async fn create_message(
         message.num_segments = 0;
     }
     if let Some(at) = request.send_at {
-        state.schedule(&sid, at);
+        // A SendAt already past sends now: no date before the message's own creation.
+        state.schedule(&sid, at.max(now));
     }
     // Stored with its sender; a Messaging Service send answers `from` null (see `services`).
     let message = Arc::new(message);
