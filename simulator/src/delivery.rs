@@ -1038,7 +1038,13 @@ mod tests {
         let app = start_receiver(200, "").await;
         let (sim, clock) = start().await;
         let stuck = send_ok(&sim, HANDSET, "first, to the silent app", Some(&silent_url)).await;
-        let other = send_ok(&sim, "+14155552672", "second", Some(&format!("{}/s", app.base))).await;
+        let other = send_ok(
+            &sim,
+            "+14155552672",
+            "second",
+            Some(&format!("{}/s", app.base)),
+        )
+        .await;
         clock.advance(FINAL_AFTER);
         // The other app's callbacks arrive, in order, well before the silent one gives up.
         tokio::time::timeout(Duration::from_secs(10), async {
@@ -1081,7 +1087,10 @@ mod tests {
         let ahead = post(schedule(t0() + TimeDelta::seconds(60))).await;
         let past = post(schedule(t0() - TimeDelta::seconds(600))).await;
         assert_eq!(ahead["num_segments"], "0", "counted when sent");
-        let (ahead, past) = (ahead["sid"].as_str().unwrap(), past["sid"].as_str().unwrap());
+        let (ahead, past) = (
+            ahead["sid"].as_str().unwrap(),
+            past["sid"].as_str().unwrap(),
+        );
         clock.advance(SENT_AFTER);
         sim.run_due().await;
         let m = message(&sim, past);

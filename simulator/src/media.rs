@@ -1,8 +1,8 @@
 //! Media (§2.5, §9): fetching a send's `MediaUrl` files and the Media subresource.
 //!
-//! At create time the simulator GETs every `MediaUrl` in order (reqwest; 10 s to connect,
+//! At create time the simulator GETs every `MediaUrl`, side by side (reqwest; 10 s to connect,
 //! 15 s in all, at most 10 redirects, no proxy, `User-Agent: TwilioProxy/1.1`), so a test can
-//! serve its files from loopback. It keeps the bytes and the `Content-Type` the server answered
+//! serve its files from loopback; the answers are read in `MediaUrl` order. It keeps the bytes and the `Content-Type` the server answered
 //! (its MIME essence, lower case; guessed from the URL's extension when the server sends none
 //! or `application/octet-stream`).
 //!
@@ -167,20 +167,27 @@ fn too_big(url: &str) -> MediaFailure {
     }
 }
 
-/// Fetches `urls` in order within the 5 MB budget: one [`FetchedMedia`] per URL (without bytes
-/// from the first failure on) and the failure, if any.
+/// Fetches `urls` side by side (so a create waits for its slowest file, at most the client's
+/// 15 s, not for their sum), then reads the answers in order within the 5 MB budget: one
+/// [`FetchedMedia`] per URL (without bytes from the first failure on) and the failure, if any.
 pub(crate) async fn fetch_all(
     core: &Core,
     urls: &[String],
 ) -> (Vec<FetchedMedia>, Option<MediaFailure>) {
+    let answers =
+        futures::future::join_all(urls.iter().map(|url| fetch(core, url, MAX_MESSAGE_BYTES))).await;
     let mut out = Vec::with_capacity(urls.len());
     let mut failure = None;
     let mut budget = MAX_MESSAGE_BYTES;
-    for url in urls {
+    for (url, answer) in urls.iter().zip(answers) {
         if failure.is_none() {
-            match fetch(core, url, budget).await {
+            let answer = answer.and_then(|f| {
+                let size = f.bytes.as_ref().map_or(0, Bytes::len);
+                budget = budget.checked_sub(size).ok_or_else(|| too_big(url))?;
+                Ok(f)
+            });
+            match answer {
                 Ok(f) => {
-                    budget -= f.bytes.as_ref().map_or(0, Bytes::len);
                     out.push(f);
                     continue;
                 }
@@ -543,6 +550,48 @@ mod tests {
         }
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_send_fetches_its_media_side_by_side_and_keeps_their_order() {
+        // Each file is served only once all three have been asked for: fetched one after
+        // another, the first would wait for the others until the client gives up (15 s).
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(3));
+        let app = Router::new().route(
+            "/{name}",
+            get(move |Path(name): Path<String>| {
+                let barrier = barrier.clone();
+                async move {
+                    barrier.wait().await;
+                    let kind = if name.ends_with(".png") {
+                        "image/png"
+                    } else {
+                        "text/vcard"
+                    };
+                    ([(header::CONTENT_TYPE, kind)], name)
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let sim = start_sim(&[FROM]).await;
+        let urls = ["a.png", "b.vcf", "c.png"].map(|n| format!("{base}/{n}"));
+        let resp = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            post_form(&sim, &send_form(&urls)),
+        )
+        .await
+        .expect("the three files are fetched at once");
+        assert_eq!(resp.status(), 201);
+        let record = sim.core.state().messages().remove(0);
+        let types = sim.media_types(&record.sid).unwrap();
+        assert_eq!(
+            types,
+            ["image/png", "text/vcard", "image/png"],
+            "in MediaUrl order"
+        );
+        server.abort();
+    }
+
     #[tokio::test]
     async fn unfetchable_media_fail_the_message_after_the_201_with_a_status_callback() {
         let (base, _server) = files().await;
@@ -561,7 +610,11 @@ mod tests {
         let created: Value = resp.json().await.unwrap();
         assert_eq!(created["status"], "queued");
         assert_eq!(created["num_media"], "2");
-        assert_eq!(sim.messages()[0].status.as_str(), "queued", "until the next run");
+        assert_eq!(
+            sim.messages()[0].status.as_str(),
+            "queued",
+            "until the next run"
+        );
         // Queued to failed is a change after creation: the status callback reports it (§3).
         assert_eq!(sim.run_due().await, 1);
         let stored = &sim.messages()[0];
