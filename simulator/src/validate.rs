@@ -25,18 +25,22 @@
 //! 1. 21603 `From` missing or empty and no `MessagingServiceSid` (so an empty POST gives 21603);
 //! 2. 21604 `To` missing or empty;
 //! 3. 21602 no `Body` text, no `MediaUrl` and no `ContentSid`;
-//! 4. with live credentials: 21212 `From` is not a valid phone number (unless the account owns
+//! 4. 63007 `From` is a channel address (`whatsapp:+1…`: the account has SMS/MMS senders only),
+//!    then 21910 `To` is one (From and To of different channels) (ERR's codes and texts);
+//! 5. with live credentials: 21212 `From` is not a valid phone number (unless the account owns
 //!    it exactly as given), then 21606 `From` is not one of the account's numbers; with test
 //!    credentials the magic `From` table of [`crate::testcreds`] (21212, 21606, 21611);
-//! 5. with test credentials the magic `To` table (21211, 21612, 21408, 21610, 21614); then 21211
+//! 6. with test credentials the magic `To` table (21211, 21612, 21408, 21610, 21614); then 21211
 //!    `To` is not a valid phone number;
-//! 6. 21617 `Body` longer than 1,600 UTF-16 code units (as given, before Smart Encoding);
-//! 7. 21620 a `MediaUrl` that is not an absolute http(s) URL with a host;
-//! 8. 21623 more than 10 `MediaUrl`;
-//! 9. 21609 a `StatusCallback` that is not an absolute http(s) URL with a host free of
+//! 7. 21617 `Body` longer than 1,600 UTF-16 code units (as given, before Smart Encoding);
+//! 8. 21620 a `MediaUrl` that is not an absolute http(s) URL with a host;
+//! 9. 21623 more than 10 `MediaUrl`;
+//! 10. 21609 a `StatusCallback` that is not an absolute http(s) URL with a host free of
 //!    underscores, or longer than 4,000 characters;
-//! 10. 21624 a `ValidityPeriod` that is not an integer in 1..=36000 (OAI 2026 range);
-//! 11. 20001 any other malformed value (UNCONFIRMED code): a boolean that is not true/false,
+//! 11. 21624 a `ValidityPeriod` that is not an integer in 1..=36000 (OAI 2026 range);
+//! 12. 21654 `ContentVariables` without `ContentSid`, then 21656 `ContentVariables` that are not
+//!     a JSON object (§5.2; ERR's texts);
+//! 13. 20001 any other malformed value (UNCONFIRMED code): a boolean that is not true/false,
 //!     `Attempt` not an integer, `MaxPrice` not a finite number ≥ 0 (`NaN`, `inf`, `-1`), a value outside its enum
 //!     (`ContentRetention`, `AddressRetention`, `TrafficType`, `ScheduleType`, `RiskCheck`), a
 //!     malformed `MessagingServiceSid` (`MG`…), `ApplicationSid` (`AP`…) or `ContentSid`
@@ -118,6 +122,13 @@ fn boolean(params: &[(String, String)], name: &str) -> Result<Option<bool>, ApiE
     }
 }
 
+/// The channel of a channel address (`whatsapp` for `whatsapp:+14155552671`): a lower-case
+/// ASCII name before the first `:`; `None` for a phone number, short code or sender ID.
+fn channel_of(address: &str) -> Option<&str> {
+    let (channel, _) = address.split_once(':')?;
+    (!channel.is_empty() && channel.bytes().all(|b| b.is_ascii_lowercase())).then_some(channel)
+}
+
 /// True when `s` is `prefix` + 32 hex digits.
 fn is_sid(s: &str, prefix: &str) -> bool {
     s.len() == 34 && s.starts_with(prefix) && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
@@ -147,6 +158,20 @@ pub(crate) fn create_request(
         .collect();
     if body.is_empty() && media_urls.is_empty() && first(params, "ContentSid").is_none() {
         return Err(bad_request(21602, "Message body is required."));
+    }
+    // The account has SMS/MMS senders only: a channel address (`whatsapp:+1…`, §2.2) names a
+    // channel it has no sender on, and is never read as the phone number inside it.
+    if let Some(from) = from.filter(|f| channel_of(f).is_some()) {
+        return Err(bad_request(
+            63007,
+            format!("Twilio could not find a Channel with the specified From address: {from}"),
+        ));
+    }
+    if let Some(channel) = channel_of(to) {
+        return Err(bad_request(
+            21910,
+            format!("Invalid From and To pair. From and To should be of the same channel: To is a {channel} address, From an SMS sender."),
+        ));
     }
     // Each number is parsed at most once: libphonenumber dominates a create's cost.
     let from = match (from, &credentials) {
@@ -221,6 +246,20 @@ pub(crate) fn create_request(
                 format!(
                     "Invalid validity period value: '{v}' is not an integer between 1 and 36000."
                 ),
+            ));
+        }
+    }
+    if let Some(v) = first(params, "ContentVariables") {
+        if first(params, "ContentSid").is_none() {
+            return Err(bad_request(
+                21654,
+                "A ContentSid must be specified if ContentVariables are provided.",
+            ));
+        }
+        if !serde_json::from_str::<serde_json::Value>(v).is_ok_and(|j| j.is_object()) {
+            return Err(bad_request(
+                21656,
+                format!("The ContentVariables Parameter is invalid: '{v}' is not a JSON object such as {{\"1\":\"Ada\"}}."),
             ));
         }
     }
@@ -364,6 +403,29 @@ mod tests {
         );
     }
 
+    #[test]
+    fn channel_addresses_are_refused_not_read_as_the_number_inside() {
+        let whatsapp = [
+            ("From", "whatsapp:+14155550100"),
+            ("To", "whatsapp:+14155552671"),
+            ("Body", "hi"),
+        ];
+        let e = live(&whatsapp).unwrap_err();
+        assert_eq!((e.code, e.status), (63007, 400));
+        assert!(e.message.contains("whatsapp:+14155550100"), "{}", e.message);
+        let e = live(&[
+            ("From", "+14155550100"),
+            ("To", "whatsapp:+14155552671"),
+            ("Body", "hi"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.code, 21910);
+        assert!(e.message.contains("whatsapp"), "{}", e.message);
+        assert_eq!(channel_of("messenger:1234"), Some("messenger"));
+        assert_eq!(channel_of("+14155552671"), None);
+        assert_eq!(channel_of("Apple"), None);
+    }
+
     const OK: [(&str, &str); 3] = [
         ("From", "+14155550100"),
         ("To", "+14155552671"),
@@ -423,13 +485,21 @@ mod tests {
 
     #[test]
     fn malformed_values_are_refused() {
-        let cases: [(&[(&str, &str)], u32); 21] = [
+        let cases: [(&[(&str, &str)], u32); 23] = [
             (&[("StatusCallback", "ftp://example.com/s")], 21609),
             (
                 &[("StatusCallback", "https://my_host.example.com/s")],
                 21609,
             ),
             (&[("StatusCallback", "/relative")], 21609),
+            (&[("ContentVariables", "{\"1\":\"a\"}")], 21654),
+            (
+                &[
+                    ("ContentSid", "HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+                    ("ContentVariables", "{bad"),
+                ],
+                21656,
+            ),
             (&[("ValidityPeriod", "0")], 21624),
             (&[("ValidityPeriod", "36001")], 21624),
             (&[("ValidityPeriod", "ten")], 21624),
