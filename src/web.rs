@@ -268,13 +268,14 @@ pub async fn receive_form(
 ///
 /// # Errors
 /// [`Error::BadWebhook`] when the form is not an inbound message webhook (§4.1);
-/// [`Error::InvalidPhoneNumber`] when `From` or `To` is not a phone number.
+/// [`Error::InvalidPhoneNumber`] when `From` or `To` is not a phone number in E.164
+/// ([`E164::from_provider`]: a number libphonenumber does not know is still taken).
 fn inbound_sms<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Result<InboundSms, Error> {
     let m = InboundMessage::from_params(params).map_err(|e| Error::BadWebhook(e.to_string()))?;
     Ok(InboundSms {
         sid: m.message_sid,
-        from: E164::parse_remembered(&m.from)?,
-        to: E164::parse_remembered(&m.to)?,
+        from: E164::from_provider(&m.from)?,
+        to: E164::from_provider(&m.to)?,
         body: m.body,
         media: m
             .media

@@ -103,3 +103,16 @@ Feature: Requester-initiated SMS conversations
     Then the webhook is answered with status 400
     And the request is refused with "+14155550199 is not a Conversational SMS provider number"
     And nothing was written and nothing was sent
+
+  Scenario: A text from a number the phone metadata does not know is still taken; the provider refuses the reply
+    Area code 200 is not assigned, so libphonenumber calls +12005550100 invalid; but the
+    carrier delivered the text, so the engine keeps it. Twilio refuses the reply with 21211 and
+    the transcript records the failed message with the provider's error.
+    When "+12005550100" texts "Hi" to "+14155550100"
+    Then the webhook is answered with status 200
+    And interaction IMS0001001 is between "+12005550100" and "+14155550100"
+    And interaction IMS0001001 is opened for the guest user
+    And agents see the requester's message "Hi" in IMS0001001
+    And the transcript of IMS0001001 ends with a failed message with error 21211
+    And "+12005550100" has received 0 messages
+    And the transcript matches the snapshot

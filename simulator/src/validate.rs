@@ -36,7 +36,7 @@
 //! 8. 21620 a `MediaUrl` that is not an absolute http(s) URL with a host;
 //! 9. 21623 more than 10 `MediaUrl`;
 //! 10. 21609 a `StatusCallback` that is not an absolute http(s) URL with a host free of
-//!    underscores, or longer than 4,000 characters;
+//!     underscores, or longer than 4,000 characters;
 //! 11. 21624 a `ValidityPeriod` that is not an integer in 1..=36000 (OAI 2026 range);
 //! 12. 21654 `ContentVariables` without `ContentSid`, then 21656 `ContentVariables` that are not
 //!     a JSON object (§5.2; ERR's texts);

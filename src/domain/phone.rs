@@ -19,10 +19,13 @@ use rlibphonenumber::enums::Region as LibRegion;
 use rlibphonenumber::{PhoneNumber, PhoneNumberFormat, PHONE_NUMBER_UTIL};
 use serde::Serialize;
 
-/// A valid phone number in E.164: `+`, a country calling code and the national number, 8 to 16
+/// A phone number in E.164: `+`, a country calling code and the national number, 8 to 16
 /// characters in all, digits only after the `+` (for example `+14155552671`).
 ///
-/// Only [`E164::parse`] builds one, so holding an `E164` proves libphonenumber found the number valid.
+/// [`E164::parse`] builds one only for a number libphonenumber finds valid: every number an
+/// agent or a record gives. [`E164::from_provider`] also takes a number the provider delivered
+/// a text from, in E.164, that libphonenumber's metadata does not (yet) know: the carrier
+/// routed it, so it exists.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct E164(String);
@@ -101,6 +104,23 @@ impl E164 {
         })
     }
 
+    /// A webhook's `From` or `To` as Twilio gives it: [`E164::parse_remembered`] of it, or, when
+    /// libphonenumber parses it but finds it not valid (a number range newer than its metadata,
+    /// say `+12005550100`), the text itself when it is strictly E.164: `+`, a country calling
+    /// code libphonenumber knows and 8 to 15 digits in all. A requester's text is never lost to
+    /// a metadata table; a reply to such a number is the provider's to refuse (Twilio's 21211,
+    /// recorded on the failed message, PROVIDER-2).
+    ///
+    /// # Errors
+    /// As [`E164::parse`] for anything else: blank, not a number, or not written in E.164
+    /// (`(415) 555-2671`, `+1 415 555 2671`).
+    pub fn from_provider(input: &str) -> Result<E164, PhoneError> {
+        match E164::parse_remembered(input) {
+            Err(PhoneError::Invalid { .. }) if is_strict_e164(input) => Ok(E164(input.to_owned())),
+            other => other,
+        }
+    }
+
     /// The number as text, `+` and digits.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -153,6 +173,16 @@ fn check(
         E164(number.format_as(PhoneNumberFormat::E164).into_owned()),
         region,
     ))
+}
+
+/// True for `+` and 8 to 15 digits, the first not 0: E.164's shape (ITU-T E.164: at most 15
+/// digits), nothing else.
+fn is_strict_e164(text: &str) -> bool {
+    text.strip_prefix('+').is_some_and(|digits| {
+        (8..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0')
+    })
 }
 
 /// libphonenumber's region for a parsed number, `None` for non-geographic (`001`) or unknown.
@@ -354,6 +384,37 @@ mod tests {
             assert!(memo.contains_key("+14155552671") && memo.contains_key("+44 7400 123456"));
             assert!(!memo.contains_key("+1415") && !memo.contains_key(""));
         });
+    }
+
+    #[test]
+    fn the_provider_s_numbers_are_taken_in_e164_even_where_the_metadata_does_not_know_them() {
+        // Valid: as parse gives it.
+        assert_eq!(
+            E164::from_provider("+14155552671"),
+            E164::parse("+14155552671", None)
+        );
+        // Area code 200 is not assigned: invalid to libphonenumber, taken as delivered.
+        assert!(matches!(
+            E164::parse("+12005550100", None),
+            Err(PhoneError::Invalid { .. })
+        ));
+        assert_eq!(
+            E164::from_provider("+12005550100").unwrap().as_str(),
+            "+12005550100"
+        );
+        // Not E.164, or not a number: refused as parse refuses them.
+        for bad in [
+            "+1 200 555 0100",
+            "(200) 555-0100",
+            "+1415",
+            "",
+            "whatsapp:+12005550100",
+        ] {
+            assert!(E164::from_provider(bad).is_err(), "{bad}");
+        }
+        assert!(!is_strict_e164("+0123456789"));
+        assert!(!is_strict_e164("+1234567890123456"), "16 digits");
+        assert!(is_strict_e164("+123456789012345"));
     }
 
     #[test]

@@ -715,11 +715,12 @@ pub(crate) fn ts_opt_col(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Dat
     parsed_opt(r, idx, "an RFC 3339 time", parse_ts)
 }
 
-/// A stored phone number read back: [`E164::parse_remembered`] (the same few numbers are read
-/// on every message: the requester's, the provider numbers). `None` when the text is not a valid
-/// E.164 number.
+/// A stored phone number read back: [`E164::from_provider`] (remembered: the same few numbers
+/// are read on every message, the requester's and the provider numbers; a requester's number
+/// libphonenumber does not know was stored as the provider delivered it). `None` when the text
+/// is not an E.164 number.
 pub(crate) fn stored_e164(text: &str) -> Option<E164> {
-    E164::parse_remembered(text).ok()
+    E164::from_provider(text).ok()
 }
 
 /// Column `idx` as a nullable E.164 number.
