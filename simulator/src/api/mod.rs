@@ -9,6 +9,7 @@
 //! | DELETE | `/Messages/{Sid}.json` | delete: 204, empty body |
 //! | GET | `/Messages/{Sid}/Media.json`, `/Messages/{Sid}/Media/{Sid}[.json]` | [`crate::media`] |
 //! | DELETE | `/Messages/{Sid}/Media/{Sid}.json` | [`crate::media`] |
+//! | POST | `/Messages/{Sid}/Feedback.json` | MessageFeedback: 200 + its JSON (OAI) |
 //!
 //! Beside it: `/Keys` ([`crate::keys`]), `/IncomingPhoneNumbers` ([`crate::phone_numbers`]) and
 //! Messaging Services ([`crate::services`]).
@@ -84,6 +85,10 @@ pub(crate) fn router() -> Router<Arc<Core>> {
         .route(
             "/2010-04-01/Accounts/{account}/Messages/{message}/Media.json",
             get(media::list),
+        )
+        .route(
+            "/2010-04-01/Accounts/{account}/Messages/{message}/Feedback.json",
+            post(create_feedback),
         )
         .route(
             "/2010-04-01/Accounts/{account}/Messages/{message}/Media/{file}",
@@ -377,6 +382,47 @@ async fn fetch_message(
         record.message.clone()
     };
     Ok(Json(shown(&core, &message)))
+}
+
+/// `POST /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}/Feedback.json` (§2.1, optional):
+/// the MessageFeedback of an existing message, `Outcome` `confirmed` (also when absent:
+/// UNCONFIRMED default) or `unconfirmed`; 200 + `{account_sid, message_sid, outcome,
+/// date_created, date_updated, uri}` as in the OAI example. Nothing reads feedback back, so it
+/// is answered, not kept. An unknown message gives 404 / 20404, another `Outcome` 400 / 20001.
+async fn create_feedback(
+    State(core): State<Arc<Core>>,
+    Path((account, message)): Path<(String, String)>,
+    headers: HeaderMap,
+    uri: Uri,
+    FormParams(params): FormParams,
+) -> Result<Json<serde_json::Value>, ApiReply> {
+    live_only(&core, &headers, &account)?;
+    let sid = MessageSid::parse(&message).map_err(|_| resource_not_found(&uri))?;
+    if core.state().find(&sid).is_none() {
+        return Err(resource_not_found(&uri).into());
+    }
+    let outcome = match params.iter().find(|(n, _)| n == "Outcome") {
+        None => "confirmed",
+        Some((_, v)) if v == "confirmed" || v == "unconfirmed" => v.as_str(),
+        Some((_, v)) => {
+            return Err(ApiError::new(
+                20001,
+                400,
+                format!("Invalid Outcome '{v}': expected confirmed or unconfirmed."),
+            )
+            .into())
+        }
+    };
+    let now = twilio_wire::date::rfc2822(core.clock.now());
+    let ac = &core.account_sid;
+    Ok(Json(serde_json::json!({
+        "account_sid": ac.as_str(),
+        "message_sid": sid.as_str(),
+        "outcome": outcome,
+        "date_created": now,
+        "date_updated": now,
+        "uri": format!("/2010-04-01/Accounts/{ac}/Messages/{sid}/Feedback.json"),
+    })))
 }
 
 /// `POST /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`: redact or cancel.
@@ -1166,6 +1212,60 @@ mod tests {
         )
         .await;
         assert_error_shape(&resp.json().await.unwrap(), 20001, 400);
+    }
+
+    #[tokio::test]
+    async fn feedback_on_a_message_answers_its_outcome_as_the_oai_example() {
+        let sim = sim().await;
+        let created: Value = post_form(&sim, "To=%2B14155552671&From=%2B14155550100&Body=hi")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let sm = created["sid"].as_str().unwrap();
+        let ac = sim.account_sid().to_owned();
+        let path = |sid: &str| format!("/2010-04-01/Accounts/{ac}/Messages/{sid}/Feedback.json");
+        let feedback = |sid: String, form: &'static str| {
+            authed(&sim, reqwest::Method::POST, &path(&sid))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(form)
+                .send()
+        };
+        let resp = feedback(sm.to_owned(), "Outcome=unconfirmed")
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["outcome"], "unconfirmed");
+        assert_eq!(v["message_sid"], sm);
+        assert_eq!(v["account_sid"], ac.as_str());
+        assert_eq!(v["uri"], path(sm));
+        assert_eq!(v["date_created"], created["date_created"]);
+        let v: Value = feedback(sm.to_owned(), "")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["outcome"], "confirmed");
+        // The subresource a fetch advertises is this route.
+        let fetched: Value = authed(
+            &sim,
+            reqwest::Method::GET,
+            &format!("/2010-04-01/Accounts/{ac}/Messages/{sm}.json"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(fetched["subresource_uris"]["feedback"], path(sm));
+        let resp = feedback(sm.to_owned(), "Outcome=maybe").await.unwrap();
+        assert_error_shape(&resp.json().await.unwrap(), 20001, 400);
+        let unknown = "SM0000000000000000000000000000ffff".to_owned();
+        let resp = feedback(unknown, "Outcome=confirmed").await.unwrap();
+        assert_error_shape(&resp.json().await.unwrap(), 20404, 404);
     }
 
     #[tokio::test]
