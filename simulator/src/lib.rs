@@ -546,10 +546,12 @@ impl Simulator {
         message.map(|m| m.wire(&self.core.account_sid))
     }
 
-    /// The MIME types of message `sid`'s media, in `MediaUrl` order (`image/png`, ...: the
-    /// `Content-Type` its URL answered, or guessed from the URL's extension), as the Media
-    /// subresource reports them; `None` when the message was never created, was deleted or was
-    /// dropped by retention. O(log n).
+    /// The MIME types of the media of message `sid` whose files the simulator holds, in
+    /// `MediaUrl` order (`image/png`, ...: the `Content-Type` its URL answered, or guessed from
+    /// the URL's extension), as the Media subresource reports them. A file that could not be
+    /// fetched is left out (its message fails, see `media`), so fewer types than `num_media`
+    /// means the handset gets no media; `None` when the message was never created, was deleted
+    /// or was dropped by retention. O(log n).
     pub fn media_types(&self, sid: &MessageSid) -> Option<Vec<String>> {
         let state = self.core.state();
         let record = state.find(sid)?;
@@ -557,6 +559,7 @@ impl Simulator {
             record
                 .media
                 .iter()
+                .filter(|m| m.bytes.is_some())
                 .map(|m| m.content_type.clone())
                 .collect(),
         )

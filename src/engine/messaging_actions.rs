@@ -96,7 +96,12 @@ impl Engine {
                 tx.interactions_fields(due.iter().map(|t| t.interaction.as_str()), wanted)?;
             for firing in actions::fire_due(&due, &all, now, &records) {
                 let t = &firing.timer;
-                tx.set_timer_state(&t.interaction, &t.action, t.event, t.state, now)?;
+                // An action that can do nothing is not recorded as fired (see `run_action`).
+                let state = match &firing.outcome {
+                    Outcome::Run(a) if does_nothing(a) => TimerState::Cancelled,
+                    _ => t.state,
+                };
+                tx.set_timer_state(&t.interaction, &t.action, t.event, state, now)?;
                 let Outcome::Run(action) = firing.outcome else {
                     continue;
                 };
@@ -213,6 +218,13 @@ impl Engine {
         }
         Ok(true)
     }
+}
+
+/// True for an action that can do nothing when it fires: a Set state naming no interaction
+/// state (refused when saved, `ActionError::UnknownState`; stored by an older build). Its timer
+/// settles as cancelled, not fired.
+fn does_nothing(action: &Action) -> bool {
+    matches!(action, Action::SetState { state } if InteractionState::parse(state).is_none())
 }
 
 /// The interaction fields the filters of `actions` read (what [`Tx::interaction_fields`] loads
@@ -410,6 +422,13 @@ mod tests {
             .await
             .unwrap();
         assert!(due.fired.is_empty(), "nothing was set: {due:?}");
+        let timers = store.read(|tx| tx.timers(None)).unwrap();
+        assert_eq!(timers.len(), 1);
+        assert_eq!(
+            timers[0].state,
+            TimerState::Cancelled,
+            "its timer is not recorded as fired"
+        );
         let after = store
             .read(|tx| tx.interaction_by_sys_id(&interaction.sys_id))
             .unwrap()

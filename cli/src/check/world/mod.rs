@@ -699,15 +699,20 @@ impl ConvWorld {
     /// What a handset received, oldest first: the outbound messages to it that the carrier did
     /// not refuse. One on its way (`accepted`, `queued`, `sending`, `sent`) counts (the handset
     /// has it seconds later); one `undelivered`, `failed` or `canceled` does not (see
-    /// [`ConvWorld::undelivered_note`]).
+    /// [`ConvWorld::undelivered_note`]). Nor does one whose media the simulator could not fetch:
+    /// it fails at the simulator's next run of due changes.
     pub(crate) fn received(&self, phone: &str) -> Vec<Received> {
         self.outbound_to(phone)
             .into_iter()
             .filter(|m| !never_arrived(m))
-            .map(|m| Received {
-                media: self.stack.sim.media_types(&m.sid).unwrap_or_default(),
-                from: m.from.unwrap_or_default(),
-                body: m.body,
+            .filter_map(|m| {
+                let media = self.stack.sim.media_types(&m.sid).unwrap_or_default();
+                let fetched = m.num_media.parse().is_ok_and(|n: usize| n == media.len());
+                fetched.then(|| Received {
+                    media,
+                    from: m.from.unwrap_or_default(),
+                    body: m.body,
+                })
             })
             .collect()
     }
