@@ -80,6 +80,8 @@ pub fn advice(code: u32) -> Option<&'static str> {
         21612 => "The To number cannot be reached by SMS from this number.",
         21617 => "The message is longer than 1,600 characters.",
         21620 | 21623 => "An attachment could not be used: check its URL and that there are at most 10.",
+        11200 => "Twilio could not fetch an attachment from its URL: check that the file is reachable.",
+        30019 => "The attachments are larger than the carrier accepts (5 MB in all).",
         20003 => "Twilio refused the account's credentials: an administrator must check the provider settings.",
         20429 => "Twilio is rate-limiting this account: try again shortly.",
         30003 => "The handset is switched off or out of coverage.",

@@ -30,6 +30,10 @@
 //! stays null); §3 allows either status for it. The error texts are the short OAI-example style
 //! (30007 "Carrier violation").
 //!
+//! A message whose media could not be fetched (see `media`) has one step instead of the table:
+//! `failed` with 11200 or 30019 as soon as it is `queued` (at once, or at its `SendAt`), with
+//! a status callback like any change after creation.
+//!
 //! Nothing moves on its own: [`crate::Simulator::run_due`] (or `POST /_sim/flush`) applies every
 //! transition due at or before `clock.now()`, in time order, ties broken by SID counter, and sets
 //! `status`, `date_updated` (the transition's due instant, not the instant of the call),
@@ -70,7 +74,7 @@ use twilio_wire::ApiError;
 
 use crate::faults::CallbackFault;
 use crate::media::MediaFailure;
-use crate::state::{Hold, Record, SimState};
+use crate::state::{Hold, OwnedHold, Record, SimState};
 use crate::stored::StoredMessage;
 use crate::{numbers, webhook, Core};
 
@@ -208,9 +212,10 @@ struct Lifecycle {
     queued_first: bool,
     /// Index of the next step.
     next: u8,
-    /// Why its media could not be fetched (see `media`): then its one step after `queued` is
-    /// `failed` with this error, at once.
-    media_failure: Option<Box<MediaFailure>>,
+    /// True when its media could not be fetched (see `media`): then its one step after
+    /// `queued` is `failed` at once, with the error kept in [`DeliveryState::media_failures`]
+    /// (rare, so not in every entry: a bool fits in this one's padding).
+    media_failed: bool,
 }
 
 impl Lifecycle {
@@ -228,11 +233,12 @@ impl Lifecycle {
         } else {
             i
         };
-        if let Some(failure) = &self.media_failure {
-            return (i == 0).then(|| Step {
+        if self.media_failed {
+            // The error is filled in from `DeliveryState::media_failures` when it is applied.
+            return (i == 0).then_some(Step {
                 after: TimeDelta::zero(),
                 status: MessageStatus::Failed,
-                error: Some((failure.code, Cow::Owned(failure.message.clone()))),
+                error: None,
             });
         }
         let t = timing;
@@ -305,6 +311,9 @@ pub(crate) struct DeliveryState {
     delayed: Vec<Delayed>,
     /// Callbacks held back by [`CallbackFault::Reorder`], at most one per message.
     held: Vec<Callback>,
+    /// The errors of messages whose media could not be fetched, by SID counter, until their
+    /// `failed` step is applied (see [`schedule_failure`]).
+    media_failures: BTreeMap<u64, MediaFailure>,
     /// The last callback number handed out.
     last_callback: u64,
     /// The timetable of every message ([`crate::SimConfig::timing`]), fixed for the simulator's
@@ -366,7 +375,7 @@ pub(crate) fn admit(state: &SimState, from: &str, to: &str) -> Result<(), ApiErr
 /// becomes `queued` at its `SendAt`, and the rest of the timetable counts from there. Unknown
 /// SIDs are ignored. The lifecycle holds the message until its last step (see `state`).
 pub(crate) fn schedule(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc>) {
-    schedule_with(state, sid, now, None);
+    schedule_with(state, sid, now, false);
 }
 
 /// Like [`schedule`], for a message whose media could not be fetched: instead of the carrier's
@@ -378,15 +387,13 @@ pub(crate) fn schedule_failure(
     now: DateTime<Utc>,
     failure: MediaFailure,
 ) {
-    schedule_with(state, sid, now, Some(Box::new(failure)));
+    if let Some(n) = crate::state::counter(sid) {
+        state.delivery.media_failures.insert(n, failure);
+        schedule_with(state, sid, now, true);
+    }
 }
 
-fn schedule_with(
-    state: &mut SimState,
-    sid: &MessageSid,
-    now: DateTime<Utc>,
-    media_failure: Option<Box<MediaFailure>>,
-) {
+fn schedule_with(state: &mut SimState, sid: &MessageSid, now: DateTime<Utc>, media_failed: bool) {
     let (Some(record), Some(n)) = (state.find(sid), crate::state::counter(sid)) else {
         return;
     };
@@ -405,7 +412,7 @@ fn schedule_with(
         profile,
         queued_first,
         next: 0,
-        media_failure,
+        media_failed,
     };
     let due = lifecycle.due(&state.delivery.timing);
     state.delivery.lifecycles.insert((due, n), lifecycle);
@@ -500,10 +507,15 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callbac
     };
     let timing = state.delivery.timing;
     let at = lifecycle.due(&timing);
-    let Some(step) = lifecycle.step(lifecycle.next, &timing) else {
+    let Some(mut step) = lifecycle.step(lifecycle.next, &timing) else {
         return Vec::new();
     };
     let n = lifecycle.n;
+    if lifecycle.media_failed {
+        if let Some(failure) = state.delivery.media_failures.remove(&n) {
+            step.error = Some((failure.code, Cow::Owned(failure.message)));
+        }
+    }
     lifecycle.next += 1;
     let finished = lifecycle.step(lifecycle.next, &timing).is_none();
     let account = state.account().clone();
@@ -753,9 +765,18 @@ pub(crate) async fn run_due(core: &Core) -> usize {
     posted
 }
 
+/// How many status callbacks [`crate::Simulator::run_due_detached`] POSTs at once, all
+/// messages together: enough for every app on loopback, and a bound on the tasks, sockets and
+/// held messages an app that never answers can pile up (each POST gives up after `webhook`'s
+/// timeout).
+pub(crate) const DETACHED_CALLBACKS: usize = 64;
+
 /// See [`crate::Simulator::run_due_detached`].
 pub(crate) async fn run_due_detached(core: &Arc<Core>) -> usize {
-    let mut due: Vec<Callback> = Vec::new();
+    // Each callback's hold is adopted as soon as its transition is applied, so that dropping
+    // this future (or a task never run) releases it.
+    let mut by_message: BTreeMap<MessageSid, Vec<(Callback, OwnedHold)>> = BTreeMap::new();
+    let mut spawned = 0;
     let mut runs = 0;
     while let Some(batch) = apply_until_callback(core) {
         if batch.is_empty() {
@@ -764,26 +785,24 @@ pub(crate) async fn run_due_detached(core: &Arc<Core>) -> usize {
                 tokio::task::yield_now().await;
             }
         }
-        due.extend(batch);
+        for callback in batch {
+            spawned += 1;
+            let hold = OwnedHold::adopt(core.clone(), callback.sid.clone());
+            by_message
+                .entry(callback.sid.clone())
+                .or_default()
+                .push((callback, hold));
+        }
     }
-    let spawned = due.len();
-    // One task per message, its callbacks in order; the messages' tasks run side by side.
-    let mut by_message: BTreeMap<MessageSid, Vec<Callback>> = BTreeMap::new();
-    for callback in due {
-        by_message
-            .entry(callback.sid.clone())
-            .or_default()
-            .push(callback);
-    }
+    // One task per message, its callbacks in order; the messages' tasks run side by side,
+    // at most DETACHED_CALLBACKS POSTs at once.
     for (_, callbacks) in by_message {
         let core = core.clone();
         tokio::spawn(async move {
-            // Each callback holds its message until it has been POSTed (see `run_due`).
-            let holds: Vec<Hold<'_>> = callbacks
-                .iter()
-                .map(|c| Hold::adopt(&core, c.sid.clone()))
-                .collect();
-            for (callback, hold) in callbacks.iter().zip(holds) {
+            for (callback, hold) in callbacks {
+                let Ok(_slot) = core.callback_slots.acquire().await else {
+                    return;
+                };
                 let _ = webhook::deliver(
                     &core,
                     &callback.url,
@@ -813,7 +832,10 @@ impl crate::Simulator {
 
     /// Like [`Self::run_due`], for a server on the wall clock (`convsms sim`): applies every
     /// transition due now, then POSTs their status callbacks on tasks of their own, one task per
-    /// message (its callbacks in order), without waiting for them; returns how many it started.
+    /// message (its callbacks in order), at most 64 POSTs at once, without
+    /// waiting for them; returns how many it started. The tasks outlive [`Self::shutdown`]
+    /// until their POST ends (at most `webhook`'s timeout each); dropping this future releases
+    /// every hold it took.
     /// So an app whose callback URL answers slowly (or never: each POST gives up after
     /// `webhook`'s timeout) delays its own callbacks only, not the other messages' statuses or
     /// callbacks, as on Twilio, where one account's slow endpoint holds up nothing else.

@@ -245,6 +245,9 @@ pub(crate) struct Core {
     pub(crate) body_read_timeout: Duration,
     /// The account's API keys, behind their own lock ([`keys`]).
     pub(crate) keys: keys::Keys,
+    /// How many status callbacks `Simulator::run_due_detached` may be POSTing at once
+    /// ([`delivery::DETACHED_CALLBACKS`]); the others wait for a slot.
+    pub(crate) callback_slots: tokio::sync::Semaphore,
     state: Mutex<state::SimState>,
 }
 
@@ -350,6 +353,7 @@ impl Simulator {
             routes: transport::Routes::default(),
             body_read_timeout: config.body_read_timeout,
             keys: keys::Keys::default(),
+            callback_slots: tokio::sync::Semaphore::new(delivery::DETACHED_CALLBACKS),
             state: Mutex::new({
                 let mut state = state::SimState::new(
                     account_sid.clone(),

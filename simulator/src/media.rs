@@ -17,7 +17,8 @@
 //! * more than 5 MB for the whole message (§9) → `failed`, `error_code` 30019
 //!   "Content size exceeds carrier limit".
 //!
-//! The files after the first failure are not fetched. Media without bytes are served as a
+//! The files after the first failure (in `MediaUrl` order) are not kept: their fetches are
+//! dropped. Media without bytes are served as a
 //! `307 Temporary Redirect` to the original URL.
 //!
 //! Endpoints (live credentials; test credentials get 403 / 20008; an unknown message or media
@@ -167,20 +168,34 @@ fn too_big(url: &str) -> MediaFailure {
     }
 }
 
-/// Fetches `urls` side by side (so a create waits for its slowest file, at most the client's
-/// 15 s, not for their sum), then reads the answers in order within the 5 MB budget: one
-/// [`FetchedMedia`] per URL (without bytes from the first failure on) and the failure, if any.
+/// Fetches `urls` side by side (so a create waits about as long as its slowest file, at most
+/// the client's 15 s, not for their sum) and reads the answers in `MediaUrl` order within the
+/// 5 MB budget: one [`FetchedMedia`] per URL (without bytes from the first failure on) and the
+/// failure, if any. At the first failure in that order the fetches still under way are
+/// dropped. Each file may take the whole budget while they arrive, so a create holds at most
+/// [`crate::validate::MAX_MEDIA`] × 5 MB for a moment; which file fails, and why, depends only
+/// on the answers, not on their arrival order.
 pub(crate) async fn fetch_all(
     core: &Core,
     urls: &[String],
 ) -> (Vec<FetchedMedia>, Option<MediaFailure>) {
-    let answers =
-        futures::future::join_all(urls.iter().map(|url| fetch(core, url, MAX_MESSAGE_BYTES))).await;
+    use futures::StreamExt as _;
+    let fetches: Vec<_> = urls
+        .iter()
+        .map(|url| fetch(core, url, MAX_MESSAGE_BYTES))
+        .collect();
+    let mut answers = futures::stream::iter(fetches).buffered(crate::validate::MAX_MEDIA);
     let mut out = Vec::with_capacity(urls.len());
     let mut failure = None;
     let mut budget = MAX_MESSAGE_BYTES;
-    for (url, answer) in urls.iter().zip(answers) {
+    for url in urls {
         if failure.is_none() {
+            let answer = answers.next().await.unwrap_or_else(|| {
+                Err(MediaFailure {
+                    code: 11200,
+                    message: format!("HTTP retrieval failure: {url}: not fetched"),
+                })
+            });
             let answer = answer.and_then(|f| {
                 let size = f.bytes.as_ref().map_or(0, Bytes::len);
                 budget = budget.checked_sub(size).ok_or_else(|| too_big(url))?;
@@ -370,7 +385,7 @@ mod tests {
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\nnot really a png";
 
     /// A file server on loopback: `/cat.png` (image/png), `/card` (text/vcard; charset),
-    /// `/big` (6 MB), `/missing` (404).
+    /// `/big` (6 MB), `/three` (3 MB), `/missing` (404).
     async fn files() -> (String, tokio::task::JoinHandle<()>) {
         let app = Router::new()
             .route(
@@ -396,6 +411,7 @@ mod tests {
                 }),
             )
             .route("/big", get(|| async { vec![0u8; 6 * 1024 * 1024] }))
+            .route("/three", get(|| async { vec![0u8; 3 * 1024 * 1024] }))
             .route("/missing", get(|| async { StatusCode::NOT_FOUND }));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -548,6 +564,24 @@ mod tests {
             assert_eq!(resp.status(), 404, "{path}");
             assert_error_shape(&resp.json().await.unwrap(), 20404, 404);
         }
+    }
+
+    #[tokio::test]
+    async fn files_that_together_pass_5_mb_fail_at_the_file_that_passes_it() {
+        let (base, _server) = files().await;
+        let sim = start_sim(&[FROM]).await;
+        let three = format!("{base}/three");
+        let cat = format!("{base}/cat.png");
+        let resp = post_form(&sim, &send_form(&[three.clone(), three.clone(), cat])).await;
+        assert_eq!(resp.status(), 201);
+        sim.run_due().await;
+        let m = &sim.messages()[0];
+        assert_eq!(m.error_code, Some(30019));
+        // The first file fits and is kept; the second passes 5 MB; the third is not kept.
+        assert_eq!(
+            sim.media_types(&m.sid).unwrap(),
+            ["application/octet-stream"]
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

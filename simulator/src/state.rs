@@ -345,6 +345,26 @@ impl Drop for Hold<'_> {
     }
 }
 
+/// A [`Hold`] that owns its share of the simulator, for a task of its own
+/// (`delivery::run_due_detached`): released when dropped, wherever that happens.
+pub(crate) struct OwnedHold {
+    core: std::sync::Arc<crate::Core>,
+    sid: MessageSid,
+}
+
+impl OwnedHold {
+    /// Takes charge of one hold already counted on message `sid`.
+    pub(crate) fn adopt(core: std::sync::Arc<crate::Core>, sid: MessageSid) -> OwnedHold {
+        OwnedHold { core, sid }
+    }
+}
+
+impl Drop for OwnedHold {
+    fn drop(&mut self) {
+        self.core.state().release(&self.sid);
+    }
+}
+
 /// One media item of a message (§2.5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct MediaRecord {

@@ -122,11 +122,12 @@ fn boolean(params: &[(String, String)], name: &str) -> Result<Option<bool>, ApiE
     }
 }
 
-/// The channel of a channel address (`whatsapp` for `whatsapp:+14155552671`): a lower-case
-/// ASCII name before the first `:`; `None` for a phone number, short code or sender ID.
+/// The channel of a channel address (`whatsapp` for `whatsapp:+14155552671`, `WhatsApp` for
+/// `WhatsApp:+1…`): an ASCII name of letters, in any case, before the first `:`; `None` for a
+/// phone number, short code or sender ID.
 fn channel_of(address: &str) -> Option<&str> {
     let (channel, _) = address.split_once(':')?;
-    (!channel.is_empty() && channel.bytes().all(|b| b.is_ascii_lowercase())).then_some(channel)
+    (!channel.is_empty() && channel.bytes().all(|b| b.is_ascii_alphabetic())).then_some(channel)
 }
 
 /// True when `s` is `prefix` + 32 hex digits.
@@ -422,6 +423,13 @@ mod tests {
         assert_eq!(e.code, 21910);
         assert!(e.message.contains("whatsapp"), "{}", e.message);
         assert_eq!(channel_of("messenger:1234"), Some("messenger"));
+        let e = live(&[
+            ("From", "+14155550100"),
+            ("To", "WhatsApp:+14155552671"),
+            ("Body", "hi"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.code, 21910, "any case");
         assert_eq!(channel_of("+14155552671"), None);
         assert_eq!(channel_of("Apple"), None);
     }

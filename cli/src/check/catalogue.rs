@@ -265,8 +265,8 @@ fn refusals() -> Vec<(&'static str, Vec<Error>)> {
 
 /// The Twilio error codes the agent reads in plain words ([`convsms::provider::advice`]).
 const TWILIO_CODES: &[u32] = &[
-    20003, 20429, 21211, 21212, 21214, 21408, 21606, 21610, 21612, 21614, 21617, 21620, 21623,
-    30003, 30005, 30006, 30007, 30008,
+    11200, 20003, 20429, 21211, 21212, 21214, 21408, 21606, 21610, 21612, 21614, 21617, 21620,
+    21623, 30003, 30005, 30006, 30007, 30008, 30019,
 ];
 
 fn print_refusals(out: &mut impl Write) -> io::Result<()> {

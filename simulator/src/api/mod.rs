@@ -253,7 +253,7 @@ async fn create_message(
         holds: 0,
     });
     match media_failure {
-        // The answer says `queued`; the message fails as soon as it is queued (see `media`), a
+        // The answer says `queued` (`accepted`, `scheduled`); the message fails as soon as it is queued (see `media`), a
         // change the status callback reports.
         Some(failure) => crate::delivery::schedule_failure(&mut state, &sid, now, failure),
         None => crate::delivery::schedule(&mut state, &sid, now),
