@@ -1706,6 +1706,90 @@ async fn post(
 }
 
 #[test]
+fn serve_reloads_the_topic_folder_all_or_nothing() {
+    let dir = temp("serve-topics");
+    let topics = dir.join("topics");
+    std::fs::create_dir_all(topics.join("media")).unwrap();
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../topics");
+    for entry in std::fs::read_dir(&workspace).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, topics.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    for entry in std::fs::read_dir(workspace.join("media")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, topics.join("media").join(path.file_name().unwrap())).unwrap();
+    }
+    let serve = Serve::start(
+        &dir.join("convsms.db"),
+        &["--topics", topics.to_str().unwrap()],
+    );
+    let base = serve.base.clone();
+    // One file changed for the better, one broken: the reload must load neither.
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = topics.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("report_damage.toml", "Sorry to hear that.", "CHANGED.");
+    let talk = std::fs::read_to_string(topics.join("talk_to_agent.toml")).unwrap();
+    let start = talk
+        .lines()
+        .find(|l| l.starts_with("start = "))
+        .unwrap()
+        .to_owned();
+    edit("talk_to_agent.toml", &start, "start = \"nonexistent_node\"");
+    let rt = runtime();
+    let http = reqwest::Client::new();
+    rt.block_on(async {
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/setup/topics/reload"),
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 400, "{answer}");
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("talk_to_agent.toml") && message.contains("nonexistent_node"),
+            "{answer}"
+        );
+        assert!(
+            answer["error"]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("nothing was loaded"),
+            "{answer}"
+        );
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/handsets/+14155552671/texts"),
+            serde_json::json!({ "to": "+14155550100", "body": "My lamp arrived damaged" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let got = http
+            .get(format!("{base}/api/handsets/+14155552671/messages"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            got.contains("Sorry to hear that."),
+            "the topics as before: {got}"
+        );
+        assert!(!got.contains("CHANGED."), "{got}");
+    });
+    drop(serve);
+}
+
+#[test]
 fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
     let dir = temp("serve-export");
     let db = dir.join("convsms.db");

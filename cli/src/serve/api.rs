@@ -834,6 +834,13 @@ async fn topics_reload(State(h): State<Handle>) -> ApiResult {
                 "a readable folder of *.toml topic files (--topics)",
             )
         })?;
+    // All or nothing: the folder is checked as one set before any file is loaded.
+    if let Err(e) = crate::check::topics::topic_sources().load_with(&files) {
+        return Err(ApiError::bad(
+            format!("{e:#}"),
+            "topic files the loader accepts (docs/topics.md); nothing was loaded",
+        ));
+    }
     let mut loaded = vec![];
     for (file, text) in files {
         let r = h
@@ -846,8 +853,10 @@ async fn topics_reload(State(h): State<Handle>) -> ApiResult {
             )
             .await?;
         if let Some(e) = &r.refused {
+            // Checked above with the folder's files; a topic a scenario step loaded earlier
+            // can still conflict with one of them.
             return Err(ApiError::bad(
-                format!("{file}: {e}"),
+                e.clone(),
                 "a topic file the loader accepts (docs/topics.md); the files before it are loaded",
             ));
         }

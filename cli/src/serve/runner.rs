@@ -448,13 +448,18 @@ fn gherkin_step(
     Ok(step)
 }
 
-/// The longest part of a refusal without a double quote (a `{string}` cannot hold one), which
-/// `Then the request is refused with "…"` finds in the refusal.
+/// The longest part of a refusal that `Then the request is refused with "…"` finds in the same
+/// refusal of a later run: without a double quote (a `{string}` cannot hold one), a backslash
+/// (the step reads `\n` as a line break) or a URL (the simulator's and the engine's loopback
+/// ports differ from run to run).
 fn refusal_excerpt(e: &str) -> String {
-    e.split('"')
+    static URL: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\S*://\S*").expect("a valid regex"));
+    e.split(['"', '\\'])
+        .flat_map(|part| URL.split(part))
+        .map(str::trim)
         .max_by_key(|p| p.len())
         .unwrap_or_default()
-        .trim()
         .to_owned()
 }
 
@@ -517,6 +522,18 @@ mod tests {
         assert_eq!(
             refusal_excerpt(r#"the number "abc" is not a valid phone number"#),
             "is not a valid phone number"
+        );
+        assert_eq!(
+            refusal_excerpt(
+                "the SMS provider is unavailable: Twilio answered HTTP 500 at \
+                 http://127.0.0.1:39317/2010-04-01/Accounts/AC1/Messages.json: boom"
+            ),
+            "the SMS provider is unavailable: Twilio answered HTTP 500 at",
+            "no loopback port"
+        );
+        assert_eq!(
+            refusal_excerpt(r"C:\new\tmp is not a file"),
+            "tmp is not a file"
         );
     }
 
