@@ -1785,6 +1785,36 @@ fn serve_reloads_the_topic_folder_all_or_nothing() {
             "the topics as before: {got}"
         );
         assert!(!got.contains("CHANGED."), "{got}");
+        // A handset number that is not E.164 is refused before anything is sent or listed.
+        for bad in ["+1415555ABCD", "12345"] {
+            let (status, answer) = post(
+                &http,
+                format!("{base}/api/handsets/{bad}/texts"),
+                serde_json::json!({ "to": "+14155550100", "body": "Hi" }),
+            )
+            .await
+            .unwrap();
+            assert_eq!(status, 400, "{answer}");
+            assert!(
+                answer["error"]["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("E.164"),
+                "{answer}"
+            );
+        }
+        let listed = http
+            .get(format!("{base}/api/handsets"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !listed.contains("12345") && !listed.contains("ABCD"),
+            "{listed}"
+        );
     });
     drop(serve);
 }

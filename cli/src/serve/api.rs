@@ -302,12 +302,33 @@ struct TextBody {
     media: Vec<String>,
 }
 
+/// A handset's number as the simulated carrier would deliver it: E.164 (`+14155552671`, or
+/// written with spaces and punctuation, `+1 415 555 2671`), even in a range libphonenumber does
+/// not know yet (as the engine takes it, `E164::from_provider`); never letters (a vanity
+/// `+1415555ABCD` would be read as its keypad digits) or a national number.
+///
+/// # Errors
+/// A 400 saying what the number should look like, before anything is sent or recorded.
+fn handset_number(text: &str) -> Result<(), ApiError> {
+    use convsms::domain::phone::E164;
+    let taken = !text.bytes().any(|b| b.is_ascii_alphabetic())
+        && (E164::parse(text, None).is_ok() || E164::from_provider(text).is_ok());
+    if taken {
+        return Ok(());
+    }
+    Err(ApiError::bad(
+        format!("'{text}' is not a handset number"),
+        "a number in E.164 with its country calling code, such as +14155552671",
+    ))
+}
+
 async fn handset_text(
     State(h): State<Handle>,
     Path(phone): Path<String>,
     ApiJson(b): ApiJson<TextBody>,
 ) -> ApiResult {
     let from = text("the handset number", &phone)?;
+    handset_number(from)?;
     let to = text("to", &b.to)?;
     let body = match (&b.body, b.media.is_empty()) {
         (Some(body), _) if !body.is_empty() || !b.media.is_empty() => text("body", body)?,
