@@ -116,3 +116,9 @@ Feature: Requester-initiated SMS conversations
     And the transcript of IMS0001001 ends with a failed message with error 21211
     And "+12005550100" has received 0 messages
     And the transcript matches the snapshot
+
+  Scenario: A text with backslashes is checked as written, a backslash quoted as \\ in what a handset receives
+    When "+14155552671" texts "hello" to "+14155550100"
+    And "+14155552671" texts "see C:\new\tmp please" to "+14155550100"
+    Then "+14155552671" receives "Thanks, I have noted: 'see C:\\new\\tmp please'. Reply AGENT to talk to a live agent." from "+14155550100"
+    And "+14155552671" receives a message containing "C:\\new" from "+14155550100"

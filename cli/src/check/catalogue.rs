@@ -75,7 +75,7 @@ fn print_words(out: &mut impl Write, all: &[Words]) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "  {{string}}: any text in double quotes; in a text a handset receives, \\n is a line break"
+        "  {{string}}: any text in double quotes; in a text a handset receives (or agents see), \\n is a line break and \\\\ a backslash"
     )?;
     writeln!(out, "  {{int}}: a whole number")?;
     for w in all {

@@ -20,7 +20,7 @@ use twilio_wire::message::Direction;
 
 use super::runner::Runner;
 use crate::check::params::Attached;
-use crate::check::world::quote;
+use crate::check::world::{quote, quote_expected};
 
 /// The scenario's name when the caller gives none.
 pub const DEFAULT_NAME: &str = "Reproduced with convsms serve";
@@ -103,7 +103,7 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
                 format!(
                     "Then {} receives a message containing {} from {from}",
                     quote(phone),
-                    quote(part)
+                    quote_expected(part)
                 )
             } else if m.body.contains('"') && m.media.is_empty() {
                 // Only quotes and blanks: no step can quote it; the count below covers it.
@@ -119,7 +119,7 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
                 format!(
                     "Then {} receives {} from {from}",
                     quote(phone),
-                    quote(&m.body)
+                    quote_expected(&m.body)
                 )
             };
             out.push_str(&format!("    {line}\n"));

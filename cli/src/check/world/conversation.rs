@@ -233,14 +233,15 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks that a handset received a text from a number; `\n` in `body` is a line break.
+    /// Checks that a handset received a text from a number; `\n` in `body` is a line break and
+    /// `\\` a backslash ([`super::unescape`]).
     pub fn check_receives(&self, phone: &str, body: &str, from: &str) -> anyhow::Result<()> {
-        let body = body.replace("\\n", "\n");
+        let body = super::unescape(body);
         let got = self.received(phone);
         ensure!(
             got.iter().any(|m| m.from == from && m.body == body),
             "{phone} did not receive {} from {from}; it received:{}{}",
-            quote(&body),
+            super::quote_expected(&body),
             lines(&got),
             self.undelivered_note(phone)
         );
@@ -256,7 +257,7 @@ impl ConvWorld {
         from: &str,
     ) -> anyhow::Result<()> {
         super::words_expected(text)?;
-        let text = text.replace("\\n", "\n");
+        let text = super::unescape(text);
         let got = self.received(phone);
         ensure!(
             got.iter().any(|m| m.from == from && m.body.contains(&text)),

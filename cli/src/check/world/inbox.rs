@@ -170,7 +170,7 @@ impl ConvWorld {
         attached: Attached,
         number: &InteractionNumber,
     ) -> anyhow::Result<()> {
-        let text = text.replace("\\n", "\n");
+        let text = super::unescape(text);
         let counts = |m: &Message| {
             let images = m
                 .media

@@ -459,7 +459,7 @@ impl Received {
 
 impl fmt::Display for Received {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "from {}: {}", self.from, quote(&self.body))?;
+        write!(f, "from {}: {}", self.from, quote_expected(&self.body))?;
         if !self.media.is_empty() {
             write!(f, " with media {}", self.media.join(", "))?;
         }
@@ -493,6 +493,33 @@ pub(crate) fn words_expected(text: &str) -> anyhow::Result<()> {
 /// A text in double quotes, its line breaks written `\n` as in step sentences.
 pub(crate) fn quote(text: &str) -> String {
     format!("\"{}\"", text.replace('\n', "\\n"))
+}
+
+/// An expected text as a `Then` step quotes it (the inverse of [`unescape`]): a backslash
+/// written `\\`, a line break `\n`, in double quotes.
+pub(crate) fn quote_expected(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('\n', "\\n"))
+}
+
+/// An expected text of a `Then` step as the message would hold it: `\n` is a line break and
+/// `\\` a backslash; any other backslash stays as written (`C:\tmp`).
+pub(crate) fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('\\', Some('n')) => {
+                chars.next();
+                out.push('\n');
+            }
+            ('\\', Some('\\')) => {
+                chars.next();
+                out.push('\\');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Items one per line, indented, for a failure message; `(none)` when there are none.
@@ -781,5 +808,20 @@ impl ConvWorld {
             .filter(|m| m.direction != Direction::Inbound)
             .map(|m| m.sid)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{quote_expected, unescape};
+
+    #[test]
+    fn an_expected_text_is_quoted_and_read_back_the_same() {
+        for text in ["plain", "two\nlines", r"C:\new\tmp", r"a \\ b", "end\\"] {
+            let quoted = quote_expected(text);
+            assert_eq!(unescape(&quoted[1..quoted.len() - 1]), text, "{quoted}");
+        }
+        assert_eq!(unescape(r"C:\tmp"), r"C:\tmp", "another backslash stays");
+        assert_eq!(unescape(r"a\nb"), "a\nb");
     }
 }
