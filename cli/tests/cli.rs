@@ -1974,6 +1974,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "Given a consumer \"Bea Brown\" with mobile phone \"+14155552672\"",
         "When an administrator adds \"12\" as a Conversational SMS provider number",
         "Then the request is refused with \"",
+        "answered with the topics of ",
     ] {
         assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
     }

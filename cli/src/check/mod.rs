@@ -356,6 +356,15 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
                 shown_root(&root)
             );
         }
+        if project.is_none() {
+            // Nothing else says which topics answer: a file run on its own.
+            println!(
+                "no project folder (a folder with features/ or topics/) above {} or here: the \
+                 scenarios start with the built-in topics (greeting, talk_to_agent, \
+                 order_status); give --topics DIR for your own",
+                paths[0].display()
+            );
+        }
         topics::TopicSources::built_in()
     } else {
         let dir = folder(opts.topics.as_ref(), &root, "topics")?;

@@ -49,11 +49,27 @@ pub fn feature(r: &Runner, name: Option<&str>) -> anyhow::Result<String> {
     let restarted = journal.iter().any(|j| j.generation != r.generation);
     let mut out = String::new();
     out.push_str(&format!(
-        "# Exported by convsms serve at {} (virtual time): {} journaled steps.\n\
-         # Run it with `convsms check <this file>` from the project folder the server used.\n",
+        "# Exported by convsms serve at {} (virtual time): {} journaled steps.\n",
         r.now().format("%Y-%m-%d %H:%M:%S"),
         journal.len()
     ));
+    // The virtual agent's answers depend on the topics: say which, and how to run with them.
+    let topics = crate::check::topics::topic_sources();
+    out.push_str(&match topics.dir.as_deref() {
+        Some(dir) => {
+            let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
+            format!(
+                "# Its virtual agent answered with the topics of {}: run it with\n\
+                 # `convsms check --topics {} <this file>`, or from that project folder.\n",
+                dir.display(),
+                dir.display()
+            )
+        }
+        None => "# Its virtual agent answered with the built-in topics: run it with\n\
+                 # `convsms check <this file>` outside any project folder (or in one without\n\
+                 # topics/).\n"
+            .to_owned(),
+    });
     out.push_str("@serve\nFeature: Reproduced with convsms serve\n\n");
     out.push_str(&format!("  Scenario: {name}\n"));
     let mut marked = mark == 0;
