@@ -608,15 +608,39 @@ async fn agent_reply(
     let n = interaction_number(&b.interaction)?;
     let body = text("body", &b.body)?;
     let tail = if b.close { " and closes" } else { " in" };
-    step(
-        &h,
-        format!(
-            "When agent {} replies {}{tail} {n}",
-            quote(agent),
-            quote(body)
-        ),
-    )
+    let r = h
+        .step(
+            format!(
+                "When agent {} replies {}{tail} {n}",
+                quote(agent),
+                quote(body)
+            ),
+            None,
+        )
+        .await?;
+    if r.refused.is_some() {
+        return ran(r);
+    }
+    // Where the message went: not always `n` (a reply into the virtual agent's conversation
+    // closes it and opens one for the agent, AGENT-3).
+    let sent = last_send(&h).await?;
+    Ok(Json(json!({ "result": r, "sent": sent })).into_response())
+}
+
+/// The last send of the world, as compose and reply answers show it: the interaction the
+/// message went into, Twilio's refusal, the profile warning.
+async fn last_send(h: &Handle) -> Result<Value, ApiError> {
+    h.read(|r| {
+        r.world.last_send.as_ref().map_or(Value::Null, |s| {
+            json!({
+                "interaction": s.interaction.to_string(),
+                "provider_error": s.provider_error.as_ref().map(ToString::to_string),
+                "warning": s.warning,
+            })
+        })
+    })
     .await
+    .map_err(ApiError::internal)
 }
 
 #[derive(Deserialize)]
@@ -732,21 +756,10 @@ async fn agent_compose(
     }
     sentence.push_str(&for_words);
     let r = h.step(sentence, None).await?;
-    let sent = h
-        .read(|r| {
-            r.world.last_send.as_ref().map(|s| {
-                json!({
-                    "interaction": s.interaction.to_string(),
-                    "provider_error": s.provider_error.as_ref().map(ToString::to_string),
-                    "warning": s.warning,
-                })
-            })
-        })
-        .await
-        .map_err(ApiError::internal)?;
     if r.refused.is_some() {
         return ran(r);
     }
+    let sent = last_send(&h).await?;
     Ok(Json(json!({ "result": r, "sent": sent })).into_response())
 }
 
