@@ -989,6 +989,12 @@ async fn time_advance(State(h): State<Handle>, ApiJson(b): ApiJson<AdvanceBody>)
     let sentence =
         match (b.by.as_deref(), b.to.as_deref()) {
             (Some(by), None) => {
+                if by.trim_start().starts_with('-') {
+                    return Err(ApiError::bad(
+                        format!("'{by}' would move the clock back; time only moves forward"),
+                        "by: a duration such as 90s, 5m, 2h, 3d or 1h 30m",
+                    ));
+                }
                 let d = humantime::parse_duration(by).map_err(|e| {
                     ApiError::bad(
                         format!("'{by}' is not a duration: {e}"),
