@@ -1706,7 +1706,7 @@ async fn post(
 }
 
 #[test]
-fn serve_reloads_the_topic_folder_all_or_nothing() {
+fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_any_step() {
     let dir = temp("serve-topics");
     let topics = dir.join("topics");
     std::fs::create_dir_all(topics.join("media")).unwrap();
@@ -1815,6 +1815,30 @@ fn serve_reloads_the_topic_folder_all_or_nothing() {
             !listed.contains("12345") && !listed.contains("ABCD"),
             "{listed}"
         );
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/handsets/+14155552671/texts"),
+            serde_json::json!({ "to": "+14155550100", "body": "look", "media": ["not a url"] }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 400, "{answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("not an absolute http"),
+            "{answer}"
+        );
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/setup/people"),
+            serde_json::json!({ "table": "consumer", "name": " ", "mobile_phone": "+14155552721" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(answer["error"]["message"], "the name is empty", "{answer}");
     });
     drop(serve);
 }

@@ -342,6 +342,14 @@ async fn handset_text(
     };
     for m in &b.media {
         text("a media URL", m)?;
+        let absolute = reqwest::Url::parse(m)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !absolute {
+            return Err(ApiError::bad(
+                format!("media '{m}' is not an absolute http or https URL"),
+                "media: URLs of the files the handset sends, such as https://example.com/a.png",
+            ));
+        }
     }
     let images = b.media.iter().all(|u| {
         [".png", ".jpg", ".jpeg", ".gif"]
@@ -698,6 +706,12 @@ impl RequesterRef {
                 ))
             }
         };
+        if self.name.trim().is_empty() {
+            return Err(ApiError::bad(
+                "the name is empty",
+                "name: the requester's name, such as Bea Brown",
+            ));
+        }
         Ok(format!("{table} {}", quote(text("name", &self.name)?)))
     }
 }
