@@ -1043,6 +1043,12 @@ fn a_forty_thousand_node_topic_fails_its_scenario_not_the_run() {
         stdout.contains("3 scenarios (2 passed, 1 failed)"),
         "{stdout}"
     );
+    // The step after the failing one is shown as not run, and counted.
+    assert!(stdout.contains("1 more step not run"), "{stdout}");
+    assert!(
+        stdout.contains("4 steps (2 passed, 1 failed, 1 not run)"),
+        "{stdout}"
+    );
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(xml.matches("<failure").count(), 1, "{xml}");
     // In the topics folder every scenario starts with: refused before any scenario runs.

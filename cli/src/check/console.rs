@@ -71,9 +71,13 @@ pub struct Report {
     scenarios_failed: usize,
     steps_passed: usize,
     steps_failed: usize,
+    /// Steps of failed scenarios that never ran (those after the failing step).
+    steps_not_run: usize,
     hook_errors: usize,
     /// Whether the scenario being reported has failed so far.
     current_failed: bool,
+    /// How many of the scenario's own steps (not its background's) have finished.
+    current_steps: usize,
 }
 
 impl Report {
@@ -87,8 +91,10 @@ impl Report {
             scenarios_failed: 0,
             steps_passed: 0,
             steps_failed: 0,
+            steps_not_run: 0,
             hook_errors: 0,
             current_failed: false,
+            current_steps: 0,
         }
     }
 
@@ -116,6 +122,7 @@ impl Report {
         match ev {
             event::Scenario::Started => {
                 self.current_failed = false;
+                self.current_steps = 0;
                 self.shared.lock().scenarios.entry(key).or_default().ran = true;
                 self.print(&format!(
                     "{indent}{}: {}",
@@ -126,7 +133,12 @@ impl Report {
             event::Scenario::Background(step, ev) => {
                 self.step_event(&path, &step, ev, indent, true)
             }
-            event::Scenario::Step(step, ev) => self.step_event(&path, &step, ev, indent, false),
+            event::Scenario::Step(step, ev) => {
+                if !matches!(ev, event::Step::Started) {
+                    self.current_steps += 1;
+                }
+                self.step_event(&path, &step, ev, indent, false)
+            }
             event::Scenario::Hook(which, event::Hook::Failed(_, info)) => {
                 self.hook_errors += 1;
                 self.current_failed = true;
@@ -160,6 +172,18 @@ impl Report {
                     ));
                 }
                 let failed = self.current_failed;
+                let not_run = scenario.steps.len().saturating_sub(self.current_steps);
+                if failed && not_run > 0 {
+                    // Cucumber stops a scenario at its first failure: say what it never checked.
+                    self.steps_not_run += not_run;
+                    self.print(&self.paint(
+                        "90",
+                        &format!(
+                            "{indent} –  {not_run} more step{} not run",
+                            if not_run == 1 { "" } else { "s" }
+                        ),
+                    ));
+                }
                 if failed {
                     self.scenarios_failed += 1;
                 } else {
@@ -249,13 +273,16 @@ impl Report {
                 format!("{n} {what}s")
             }
         };
-        let split = |passed: usize, failed: usize| {
+        let split = |passed: usize, failed: usize, not_run: usize| {
             let mut parts = vec![];
             if passed > 0 {
                 parts.push(format!("{passed} passed"));
             }
             if failed > 0 {
                 parts.push(format!("{failed} failed"));
+            }
+            if not_run > 0 {
+                parts.push(format!("{not_run} not run"));
             }
             if parts.is_empty() {
                 String::new()
@@ -264,14 +291,14 @@ impl Report {
             }
         };
         let scenarios = self.scenarios_passed + self.scenarios_failed;
-        let steps = self.steps_passed + self.steps_failed;
+        let steps = self.steps_passed + self.steps_failed + self.steps_not_run;
         self.print(&format!(
             "[Summary]\n{}\n{}{}\n{}{}",
             plural(self.features, "feature"),
             plural(scenarios, "scenario"),
-            split(self.scenarios_passed, self.scenarios_failed),
+            split(self.scenarios_passed, self.scenarios_failed, 0),
             plural(steps, "step"),
-            split(self.steps_passed, self.steps_failed),
+            split(self.steps_passed, self.steps_failed, self.steps_not_run),
         ));
         if self.hook_errors > 0 {
             self.print(&format!(
