@@ -17,7 +17,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::delivery::Direction;
+use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::model::{AuthorKind, Handler, Interaction, InteractionNumber};
 use crate::error::Error;
 use crate::store::SqliteStore;
@@ -113,11 +113,20 @@ pub fn load(store: &SqliteStore, number: &InteractionNumber) -> Result<Transcrip
                 (k, _) => k.as_str().to_owned(),
             };
             let mut status = m.status.to_string();
-            if m.updated_at != m.created_at && m.direction == Direction::Outbound {
-                status = format!("{status} at {}", m.updated_at.format("%H:%M:%S"));
-            }
-            if m.attempts > 1 {
-                status = format!("{status} after {} attempts", m.attempts);
+            if m.status == DeliveryStatus::Retrying {
+                // Not "retrying at": the time is the failed attempt's, not the next one's.
+                status = format!(
+                    "retrying: attempt {} failed at {}",
+                    m.attempts.max(1),
+                    m.updated_at.format("%H:%M:%S")
+                );
+            } else {
+                if m.updated_at != m.created_at && m.direction == Direction::Outbound {
+                    status = format!("{status} at {}", m.updated_at.format("%H:%M:%S"));
+                }
+                if m.attempts > 1 {
+                    status = format!("{status} after {} attempts", m.attempts);
+                }
             }
             if let Some(sid) = &m.provider_sid {
                 status = format!("{status} {sid}");
@@ -249,5 +258,59 @@ fn stable_url(url: &str) -> &str {
     match url.strip_prefix("http://127.0.0.1:") {
         Some(rest) => rest.find('/').map_or(url, |i| &rest[i..]),
         None => url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::domain::model::{InteractionType, PartyTable};
+    use crate::domain::phone::E164;
+
+    #[test]
+    fn a_send_waiting_to_be_retried_says_which_attempt_failed_and_when() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        let number = store
+            .write(|tx| {
+                let bea = tx.insert_party(PartyTable::CsmConsumer, "Bea", None, None, None)?;
+                let i = tx.insert_interaction(
+                    InteractionType::Messaging,
+                    &Handler::VirtualAgent,
+                    &bea,
+                    None,
+                    E164::parse("+14155552671", None).ok().as_ref(),
+                    E164::parse("+14155550100", None).ok().as_ref(),
+                    None,
+                    t0,
+                )?;
+                let m = tx.insert_message(
+                    &i.sys_id,
+                    Direction::Outbound,
+                    AuthorKind::VirtualAgent,
+                    None,
+                    "Hi",
+                    &[],
+                    None,
+                    DeliveryStatus::Pending,
+                    t0,
+                )?;
+                let failed_at = t0 + Duration::seconds(30);
+                tx.schedule_retry(
+                    &m,
+                    (None, "unavailable"),
+                    failed_at + Duration::seconds(60),
+                    failed_at,
+                )?;
+                Ok::<_, crate::store::StoreError>(i.number)
+            })
+            .unwrap();
+        let text = render(&store, &number).unwrap();
+        assert!(
+            text.contains("[retrying: attempt 1 failed at 09:00:30"),
+            "not the next attempt's time: {text}"
+        );
     }
 }
