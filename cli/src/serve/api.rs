@@ -49,11 +49,12 @@ impl ApiError {
         }
     }
 
+    /// 404 for an interaction that does not exist; the detail says where to find the others.
     fn not_found(message: impl Into<String>) -> Self {
         ApiError {
             status: StatusCode::NOT_FOUND,
             message: message.into(),
-            detail: String::new(),
+            detail: "an interaction that exists: GET /api/interactions lists them".into(),
         }
     }
 
