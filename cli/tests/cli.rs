@@ -2274,6 +2274,10 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
     );
     // The simulated Twilio forgot its messages on the restart: no "has received" count.
     assert!(!recorded.contains("has received"), "{recorded}");
+    assert!(
+        recorded.contains("# The server restarted: the simulated Twilio forgot"),
+        "{recorded}"
+    );
     let path = dir.join("rec.feature");
     let (code, stdout, stderr) = text(&check(&[path.as_os_str()]));
     assert_eq!(code, Some(0), "{stdout}{stderr}\n{recorded}");

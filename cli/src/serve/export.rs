@@ -5,8 +5,9 @@
 //! step that did it (the setup `convsms serve` made on a new database included, and the time
 //! that passed between actions under `--clock wall`), each refusal followed by the check of it.
 //! After them come the checks a QA engineer would write, read from the state now: what each
-//! handset received (each message, and how many when the server never restarted in between:
-//! the simulated Twilio forgets its messages on a restart), then where each interaction stands
+//! handset received (each message, and how many, when the server never restarted in between:
+//! the simulated Twilio forgets its messages on a restart, so after one only what came since is
+//! checked, and a comment says so), then where each interaction stands
 //! (open or closed, its state, who it is assigned to, how long its transcript is), then how many
 //! interactions there are. With a mark (`POST /api/export/mark`), the steps before it are still
 //! replayed (they build the state the reproduction starts from) and only what follows is written
@@ -103,6 +104,12 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
             _ => Some(m.to),
         })
         .collect();
+    if restarted {
+        out.push_str(
+            "    # The server restarted: the simulated Twilio forgot the messages it held, so\n\
+             \x20   # only what handsets received since the last restart is checked, not counted.\n",
+        );
+    }
     if !handsets.is_empty() {
         out.push_str("    # What each handset received.\n");
     }
