@@ -292,6 +292,14 @@ pub(crate) struct Callback {
     seq: u64,
 }
 
+impl Callback {
+    /// POSTs it to its URL, signed. The answer does not matter: a failure is logged as 11200
+    /// by `webhook::deliver`.
+    async fn post(&self, core: &Core) {
+        let _ = webhook::deliver(core, &self.url, &self.params, &self.token, None, &self.sid).await;
+    }
+}
+
 /// A callback held back by a [`CallbackFault::Delay`].
 #[derive(Clone, Debug)]
 struct Delayed {
@@ -749,16 +757,7 @@ pub(crate) async fn run_due(core: &Core) -> usize {
             .collect();
         for (callback, hold) in batch {
             posted += 1;
-            // The answer does not matter; failures are logged as 11200 by `deliver`.
-            let _ = webhook::deliver(
-                core,
-                &callback.url,
-                &callback.params,
-                &callback.token,
-                None,
-                &callback.sid,
-            )
-            .await;
+            callback.post(core).await;
             drop(hold);
         }
     }
@@ -803,15 +802,7 @@ pub(crate) async fn run_due_detached(core: &Arc<Core>) -> usize {
                 let Ok(_slot) = core.callback_slots.acquire().await else {
                     return;
                 };
-                let _ = webhook::deliver(
-                    &core,
-                    &callback.url,
-                    &callback.params,
-                    &callback.token,
-                    None,
-                    &callback.sid,
-                )
-                .await;
+                callback.post(&core).await;
                 drop(hold);
             }
         });

@@ -295,6 +295,36 @@ mod tests {
         Engine::new(store, Arc::new(provider), Arc::new(clock.clone()))
     }
 
+    /// Agent alice in an SMS conversation with Bea opened at `t0`, and `action`'s timer on it
+    /// (requester without agent response), due 600 seconds later.
+    fn alice_with_bea(
+        tx: &Tx<'_>,
+        t0: DateTime<Utc>,
+        action: &str,
+    ) -> Result<Interaction, crate::store::StoreError> {
+        let agent = tx.insert_party(PartyTable::SysUser, "alice", Some("alice"), None, None)?;
+        tx.grant_role(&agent.sys_id, AGENT_ROLE)?;
+        let bea = tx.insert_party(PartyTable::CsmConsumer, "Bea", None, None, None)?;
+        let i = tx.insert_interaction(
+            InteractionType::Messaging,
+            &Handler::Agent(agent.sys_id.clone()),
+            &bea,
+            None,
+            E164::parse("+14155552671", None).ok().as_ref(),
+            E164::parse("+14155550100", None).ok().as_ref(),
+            None,
+            t0,
+        )?;
+        tx.insert_timer(&Timer {
+            interaction: i.sys_id.clone(),
+            action: action.into(),
+            event: Event::RequesterWithoutAgentResponse,
+            due_at: t0 + Duration::seconds(600),
+            state: TimerState::Pending,
+        })?;
+        Ok(i)
+    }
+
     #[tokio::test]
     async fn a_restart_loses_no_timer() {
         let dir = std::env::temp_dir().join(format!("convsms-timers-{}", std::process::id()));
@@ -317,31 +347,7 @@ mod tests {
                 },
             })
             .unwrap();
-            store
-                .write(|tx| {
-                    let agent =
-                        tx.insert_party(PartyTable::SysUser, "alice", Some("alice"), None, None)?;
-                    tx.grant_role(&agent.sys_id, AGENT_ROLE)?;
-                    let bea = tx.insert_party(PartyTable::CsmConsumer, "Bea", None, None, None)?;
-                    let i = tx.insert_interaction(
-                        InteractionType::Messaging,
-                        &Handler::Agent(agent.sys_id.clone()),
-                        &bea,
-                        None,
-                        E164::parse("+14155552671", None).ok().as_ref(),
-                        E164::parse("+14155550100", None).ok().as_ref(),
-                        None,
-                        t0,
-                    )?;
-                    tx.insert_timer(&Timer {
-                        interaction: i.sys_id,
-                        action: "Nudge".into(),
-                        event: Event::RequesterWithoutAgentResponse,
-                        due_at: t0 + Duration::seconds(600),
-                        state: TimerState::Pending,
-                    })
-                })
-                .unwrap();
+            store.write(|tx| alice_with_bea(tx, t0, "Nudge")).unwrap();
         } // the engine and its connection are gone
         let store = Arc::new(SqliteStore::open(&path).unwrap());
         let e = engine(store.clone(), &clock);
@@ -394,27 +400,7 @@ mod tests {
                         state: "on_hodl".into(),
                     },
                 })?;
-                let agent =
-                    tx.insert_party(PartyTable::SysUser, "alice", Some("alice"), None, None)?;
-                let bea = tx.insert_party(PartyTable::CsmConsumer, "Bea", None, None, None)?;
-                let i = tx.insert_interaction(
-                    InteractionType::Messaging,
-                    &Handler::Agent(agent.sys_id.clone()),
-                    &bea,
-                    None,
-                    E164::parse("+14155552671", None).ok().as_ref(),
-                    E164::parse("+14155550100", None).ok().as_ref(),
-                    None,
-                    t0,
-                )?;
-                tx.insert_timer(&Timer {
-                    interaction: i.sys_id.clone(),
-                    action: "Park".into(),
-                    event: Event::RequesterWithoutAgentResponse,
-                    due_at: t0 + Duration::seconds(600),
-                    state: TimerState::Pending,
-                })?;
-                Ok::<_, crate::store::StoreError>(i)
+                alice_with_bea(tx, t0, "Park")
             })
             .unwrap();
         let due = e
