@@ -519,7 +519,7 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callbac
         return Vec::new();
     };
     let n = lifecycle.n;
-    if lifecycle.media_failed {
+    if lifecycle.media_failed && step.status == MessageStatus::Failed {
         if let Some(failure) = state.delivery.media_failures.remove(&n) {
             step.error = Some((failure.code, Cow::Owned(failure.message)));
         }
@@ -568,6 +568,7 @@ pub(crate) fn cancel(state: &mut SimState, sid: &MessageSid) {
     let Some(n) = crate::state::counter(sid) else {
         return;
     };
+    state.delivery.media_failures.remove(&n);
     if state.delivery.lifecycles.remove(&(at, n)).is_some() {
         state.release(sid);
     } else {
@@ -764,11 +765,25 @@ pub(crate) async fn run_due(core: &Core) -> usize {
     posted
 }
 
-/// How many status callbacks [`crate::Simulator::run_due_detached`] POSTs at once, all
-/// messages together: enough for every app on loopback, and a bound on the tasks, sockets and
-/// held messages an app that never answers can pile up (each POST gives up after `webhook`'s
-/// timeout).
-pub(crate) const DETACHED_CALLBACKS: usize = 64;
+/// How many status callbacks [`crate::Simulator::run_due_detached`] POSTs at once to one
+/// origin (one app): a bound on the sockets an app that never answers takes (each POST gives up
+/// after `webhook`'s timeout); the other apps' callbacks do not wait for its slots.
+pub(crate) const DETACHED_CALLBACKS: usize = 16;
+
+/// The slots of `url`'s origin (scheme, host, port; the URL itself when it has none).
+fn slots_for(core: &Core, url: &str) -> Arc<tokio::sync::Semaphore> {
+    let origin = url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| url.to_owned());
+    let mut slots = core
+        .callback_slots
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    slots
+        .entry(origin)
+        .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(DETACHED_CALLBACKS)))
+        .clone()
+}
 
 /// See [`crate::Simulator::run_due_detached`].
 pub(crate) async fn run_due_detached(core: &Arc<Core>) -> usize {
@@ -794,12 +809,12 @@ pub(crate) async fn run_due_detached(core: &Arc<Core>) -> usize {
         }
     }
     // One task per message, its callbacks in order; the messages' tasks run side by side,
-    // at most DETACHED_CALLBACKS POSTs at once.
+    // at most DETACHED_CALLBACKS POSTs at once to each app.
     for (_, callbacks) in by_message {
         let core = core.clone();
         tokio::spawn(async move {
             for (callback, hold) in callbacks {
-                let Ok(_slot) = core.callback_slots.acquire().await else {
+                let Ok(_slot) = slots_for(&core, &callback.url).acquire_owned().await else {
                     return;
                 };
                 callback.post(&core).await;
@@ -811,6 +826,20 @@ pub(crate) async fn run_due_detached(core: &Arc<Core>) -> usize {
 }
 
 impl crate::Simulator {
+    /// True when message `sid` fails because its media could not be fetched (see `media`):
+    /// its `failed` step is still to come, or came with 11200 or 30019. A handset never gets
+    /// such a message, whatever its status says now. False for an unknown SID.
+    pub fn fails_for_media(&self, sid: &MessageSid) -> bool {
+        let state = self.core.state();
+        let pending = crate::state::counter(sid)
+            .is_some_and(|n| state.delivery.media_failures.contains_key(&n));
+        pending
+            || state.find(sid).is_some_and(|r| {
+                r.message.status == MessageStatus::Failed
+                    && matches!(r.message.error_code, Some(11200 | 30019))
+            })
+    }
+
     /// Applies every status transition (and delayed status callback) due at or before the
     /// clock's `now()`, in time order (ties by message SID), and POSTs the resulting status
     /// callbacks one after another. Returns how many status callbacks it sent: a duplicated
@@ -823,7 +852,8 @@ impl crate::Simulator {
 
     /// Like [`Self::run_due`], for a server on the wall clock (`convsms sim`): applies every
     /// transition due now, then POSTs their status callbacks on tasks of their own, one task per
-    /// message (its callbacks in order), at most 64 POSTs at once, without
+    /// message (its callbacks in order), at most 16 POSTs at once to each app (URL origin),
+    /// without
     /// waiting for them; returns how many it started. The tasks outlive [`Self::shutdown`]
     /// until their POST ends (at most `webhook`'s timeout each); dropping this future releases
     /// every hold it took.
@@ -1050,7 +1080,17 @@ mod tests {
         let silent_url = format!("http://{}/status", silent.local_addr().unwrap());
         let app = start_receiver(200, "").await;
         let (sim, clock) = start().await;
-        let stuck = send_ok(&sim, HANDSET, "first, to the silent app", Some(&silent_url)).await;
+        // More messages to the silent app than it gets POST slots at once.
+        let mut stuck = String::new();
+        for k in 0..=DETACHED_CALLBACKS {
+            stuck = send_ok(
+                &sim,
+                HANDSET,
+                &format!("#{k}, to the silent app"),
+                Some(&silent_url),
+            )
+            .await;
+        }
         let other = send_ok(
             &sim,
             "+14155552672",
@@ -1061,7 +1101,12 @@ mod tests {
         clock.advance(FINAL_AFTER);
         // The other app's callbacks arrive, in order, well before the silent one gives up.
         tokio::time::timeout(Duration::from_secs(10), async {
-            assert_eq!(sim.run_due_detached().await, 4, "sent and delivered, twice");
+            let each = 2 * (DETACHED_CALLBACKS + 2);
+            assert_eq!(
+                sim.run_due_detached().await,
+                each,
+                "sent and delivered, each"
+            );
             // Every status moved at once, the silent app's message included.
             assert_eq!(message(&sim, &stuck).status.as_str(), "delivered");
             assert_eq!(message(&sim, &other).status.as_str(), "delivered");

@@ -245,9 +245,11 @@ pub(crate) struct Core {
     pub(crate) body_read_timeout: Duration,
     /// The account's API keys, behind their own lock ([`keys`]).
     pub(crate) keys: keys::Keys,
-    /// How many status callbacks `Simulator::run_due_detached` may be POSTing at once
-    /// ([`delivery::DETACHED_CALLBACKS`]); the others wait for a slot.
-    pub(crate) callback_slots: tokio::sync::Semaphore,
+    /// How many status callbacks `Simulator::run_due_detached` may be POSTing at once to each
+    /// origin (scheme, host and port of the URL: one app), [`delivery::DETACHED_CALLBACKS`];
+    /// the others to that origin wait for a slot.
+    pub(crate) callback_slots:
+        Mutex<std::collections::HashMap<String, Arc<tokio::sync::Semaphore>>>,
     state: Mutex<state::SimState>,
 }
 
@@ -353,7 +355,7 @@ impl Simulator {
             routes: transport::Routes::default(),
             body_read_timeout: config.body_read_timeout,
             keys: keys::Keys::default(),
-            callback_slots: tokio::sync::Semaphore::new(delivery::DETACHED_CALLBACKS),
+            callback_slots: Mutex::default(),
             state: Mutex::new({
                 let mut state = state::SimState::new(
                     account_sid.clone(),
@@ -550,12 +552,10 @@ impl Simulator {
         message.map(|m| m.wire(&self.core.account_sid))
     }
 
-    /// The MIME types of the media of message `sid` whose files the simulator holds, in
-    /// `MediaUrl` order (`image/png`, ...: the `Content-Type` its URL answered, or guessed from
-    /// the URL's extension), as the Media subresource reports them. A file that could not be
-    /// fetched is left out (its message fails, see `media`), so fewer types than `num_media`
-    /// means the handset gets no media; `None` when the message was never created, was deleted
-    /// or was dropped by retention. O(log n).
+    /// The MIME types of message `sid`'s media, in `MediaUrl` order (`image/png`, ...: the
+    /// `Content-Type` its URL answered, or guessed from the URL's extension), as the Media
+    /// subresource reports them; `None` when the message was never created, was deleted or was
+    /// dropped by retention. O(log n).
     pub fn media_types(&self, sid: &MessageSid) -> Option<Vec<String>> {
         let state = self.core.state();
         let record = state.find(sid)?;
@@ -563,7 +563,6 @@ impl Simulator {
             record
                 .media
                 .iter()
-                .filter(|m| m.bytes.is_some())
                 .map(|m| m.content_type.clone())
                 .collect(),
         )

@@ -577,11 +577,11 @@ mod tests {
         sim.run_due().await;
         let m = &sim.messages()[0];
         assert_eq!(m.error_code, Some(30019));
+        assert!(sim.fails_for_media(&m.sid));
         // The first file fits and is kept; the second passes 5 MB; the third is not kept.
-        assert_eq!(
-            sim.media_types(&m.sid).unwrap(),
-            ["application/octet-stream"]
-        );
+        let stored = sim.core.state().find(&m.sid).unwrap().media.clone();
+        let kept: Vec<bool> = stored.iter().map(|x| x.bytes.is_some()).collect();
+        assert_eq!(kept, [true, false, false]);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -659,6 +659,29 @@ mod tests {
         assert_eq!(hit.param("MessageStatus"), "failed");
         assert_eq!(hit.param("ErrorCode"), "11200");
         assert_eq!(sim.run_due().await, 0, "once");
+        assert!(sim.fails_for_media(&stored.sid));
+
+        // Scheduled: queued at its SendAt, with no error, then failed with it.
+        let scheduled = format!(
+            "{form}&ScheduleType=fixed&SendAt={}",
+            form_urlencoded::byte_serialize(b"2000-01-01T00:00:00Z").collect::<String>()
+        );
+        let resp = post_form(&sim, &scheduled).await;
+        assert_eq!(resp.status(), 201);
+        let sid: Value = resp.json().await.unwrap();
+        let sid = MessageSid::parse(sid["sid"].as_str().unwrap()).unwrap();
+        assert!(sim.fails_for_media(&sid), "before its failed step too");
+        assert_eq!(sim.run_due().await, 2);
+        let hits = app.hits();
+        let (queued, failed) = (&hits[1], &hits[2]);
+        assert_eq!(queued.param("MessageStatus"), "queued");
+        assert!(
+            queued.params.iter().all(|(n, _)| n != "ErrorCode"),
+            "{:?}",
+            queued.params
+        );
+        assert_eq!(failed.param("MessageStatus"), "failed");
+        assert_eq!(failed.param("ErrorCode"), "11200");
         // Media without bytes redirect to where they came from.
         let ac = sim.account_sid().to_owned();
         let mm = created["sid"].as_str().unwrap();
@@ -678,9 +701,9 @@ mod tests {
         let resp = post_form(&sim, &send_form(&[format!("{base}/big")])).await;
         assert_eq!(resp.status(), 201);
         sim.run_due().await;
-        assert_eq!(sim.messages()[1].error_code, Some(11200));
-        assert_eq!(sim.messages()[2].error_code, Some(30019));
-        assert_eq!(sim.messages()[2].status.as_str(), "failed");
+        assert_eq!(sim.messages()[2].error_code, Some(11200));
+        assert_eq!(sim.messages()[3].error_code, Some(30019));
+        assert_eq!(sim.messages()[3].status.as_str(), "failed");
     }
 
     #[tokio::test]

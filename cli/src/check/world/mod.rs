@@ -732,14 +732,11 @@ impl ConvWorld {
         self.outbound_to(phone)
             .into_iter()
             .filter(|m| !never_arrived(m))
-            .filter_map(|m| {
-                let media = self.stack.sim.media_types(&m.sid).unwrap_or_default();
-                let fetched = m.num_media.parse().is_ok_and(|n: usize| n == media.len());
-                fetched.then(|| Received {
-                    media,
-                    from: m.from.unwrap_or_default(),
-                    body: m.body,
-                })
+            .filter(|m| !self.stack.sim.fails_for_media(&m.sid))
+            .map(|m| Received {
+                media: self.stack.sim.media_types(&m.sid).unwrap_or_default(),
+                from: m.from.unwrap_or_default(),
+                body: m.body,
             })
             .collect()
     }
