@@ -1845,7 +1845,53 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
         .unwrap();
         assert_eq!(status, 400, "{answer}");
         assert_eq!(answer["error"]["message"], "the name is empty", "{answer}");
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/handsets/+14155552671/texts"),
+            serde_json::json!({ "to": "+14155550100", "body": "C:\\" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 400, "{answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("ends in a backslash"),
+            "{answer}"
+        );
+        // A text with backslashes goes round: the export's checks quote them so that check reads
+        // back what the handset received.
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/handsets/+14155552671/texts"),
+            serde_json::json!({ "to": "+14155550100", "body": "see C:\\new\\tmp please" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let feature = http
+            .get(format!("{base}/api/export/feature"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(feature.contains(r"C:\\new\\tmp please"), "{feature}");
+        std::fs::write(dir.join("export.feature"), &feature).unwrap();
     });
+    // The server kept the topics as they were before the failed reload: so does the folder.
+    for file in ["report_damage.toml", "talk_to_agent.toml"] {
+        std::fs::copy(workspace.join(file), topics.join(file)).unwrap();
+    }
+    let path = dir.join("export.feature");
+    let (code, stdout, stderr) = text(&check(&[
+        path.as_os_str(),
+        "--topics".as_ref(),
+        topics.as_os_str(),
+    ]));
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     drop(serve);
 }
 

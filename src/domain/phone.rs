@@ -104,16 +104,17 @@ impl E164 {
         })
     }
 
-    /// A webhook's `From` or `To` as Twilio gives it: [`E164::parse_remembered`] of it, or, when
-    /// libphonenumber parses it but finds it not valid (a number range newer than its metadata,
-    /// say `+12005550100`), the text itself when it is strictly E.164: `+`, a country calling
-    /// code libphonenumber knows and 8 to 15 digits in all. A requester's text is never lost to
-    /// a metadata table; a reply to such a number is the provider's to refuse (Twilio's 21211,
-    /// recorded on the failed message, PROVIDER-2).
+    /// A webhook's `From` or `To` as Twilio gives it: [`E164::parse_remembered`] of it (any
+    /// valid number, in E.164 or written with punctuation), or, when libphonenumber parses it
+    /// but finds it not valid (a number range newer than its metadata, say `+12005550100`), the
+    /// text itself when it is strictly E.164: `+`, a country calling code libphonenumber knows
+    /// and 8 to 15 digits in all. A requester's text is never lost to a metadata table; a reply
+    /// to such a number is the provider's to refuse (Twilio's 21211, recorded on the failed
+    /// message, PROVIDER-2).
     ///
     /// # Errors
-    /// As [`E164::parse`] for anything else: blank, not a number, or not written in E.164
-    /// (`(415) 555-2671`, `+1 415 555 2671`).
+    /// As [`E164::parse`] for anything else: blank, not a number, or a number libphonenumber
+    /// finds not valid that is not written in strict E.164 (`+1 200 555 0100`).
     pub fn from_provider(input: &str) -> Result<E164, PhoneError> {
         match E164::parse_remembered(input) {
             Err(PhoneError::Invalid { .. }) if is_strict_e164(input) => Ok(E164(input.to_owned())),

@@ -76,7 +76,7 @@ pub struct Report {
     hook_errors: usize,
     /// Whether the scenario being reported has failed so far.
     current_failed: bool,
-    /// How many of the scenario's own steps (not its background's) have finished.
+    /// How many of the scenario's steps, its background's included, have finished.
     current_steps: usize,
 }
 
@@ -131,6 +131,9 @@ impl Report {
                 ));
             }
             event::Scenario::Background(step, ev) => {
+                if !matches!(ev, event::Step::Started) {
+                    self.current_steps += 1;
+                }
                 self.step_event(&path, &step, ev, indent, true)
             }
             event::Scenario::Step(step, ev) => {
@@ -172,7 +175,11 @@ impl Report {
                     ));
                 }
                 let failed = self.current_failed;
-                let not_run = scenario.steps.len().saturating_sub(self.current_steps);
+                // The feature's background runs before every scenario (a rule's too; its steps
+                // are counted when they ran, not when a failure skipped them).
+                let background = feature.background.as_ref().map_or(0, |b| b.steps.len());
+                let not_run =
+                    (background + scenario.steps.len()).saturating_sub(self.current_steps);
                 if failed && not_run > 0 {
                     // Cucumber stops a scenario at its first failure: say what it never checked.
                     self.steps_not_run += not_run;

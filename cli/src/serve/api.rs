@@ -229,12 +229,20 @@ async fn step(h: &Handle, sentence: String) -> ApiResult {
     ran(h.step(sentence, None).await?)
 }
 
-/// A text for a `{string}`: one line, no double quote (a step sentence cannot carry either).
+/// A text for a `{string}`: one line, no double quote, not ending in a backslash (a step
+/// sentence cannot carry any of them).
 fn text<'a>(field: &str, value: &'a str) -> Result<&'a str, ApiError> {
     if value.contains('"') || value.contains('\n') || value.contains('\r') {
         return Err(ApiError::bad(
             format!("{field} holds a double quote or a line break: {value:?}"),
             format!("{field} as one line without \" (a step sentence cannot carry it)"),
+        ));
+    }
+    let trailing = value.len() - value.trim_end_matches('\\').len();
+    if trailing % 2 == 1 {
+        return Err(ApiError::bad(
+            format!("{field} ends in a backslash: {value:?}"),
+            format!("{field} not ending in \\ (a quoted text of a step sentence cannot)"),
         ));
     }
     Ok(value)
@@ -303,17 +311,17 @@ struct TextBody {
     media: Vec<String>,
 }
 
-/// A handset's number as the simulated carrier would deliver it: E.164 (`+14155552671`, or
-/// written with spaces and punctuation, `+1 415 555 2671`), even in a range libphonenumber does
-/// not know yet (as the engine takes it, `E164::from_provider`); never letters (a vanity
-/// `+1415555ABCD` would be read as its keypad digits) or a national number.
+/// A handset's number as the simulated carrier would deliver it, as the engine takes it
+/// (`E164::from_provider`): a valid number with its country calling code (`+14155552671`, or
+/// written with punctuation, `+1 415 555 2671`), or strict E.164 in a range libphonenumber does
+/// not know yet (`+12005550100`); never letters (a vanity `+1415555ABCD` would be read as its
+/// keypad digits) or a national number.
 ///
 /// # Errors
 /// A 400 saying what the number should look like, before anything is sent or recorded.
 fn handset_number(text: &str) -> Result<(), ApiError> {
     use convsms::domain::phone::E164;
-    let taken = !text.bytes().any(|b| b.is_ascii_alphabetic())
-        && (E164::parse(text, None).is_ok() || E164::from_provider(text).is_ok());
+    let taken = !text.bytes().any(|b| b.is_ascii_alphabetic()) && E164::from_provider(text).is_ok();
     if taken {
         return Ok(());
     }
@@ -883,11 +891,22 @@ async fn topics_reload(State(h): State<Handle>) -> ApiResult {
                 "a readable folder of *.toml topic files (--topics)",
             )
         })?;
-    // All or nothing: the folder is checked as one set before any file is loaded.
-    if let Err(e) = crate::check::topics::topic_sources().load_with(&files) {
+    // All or nothing: each file's load is checked against the world's topics as it would run,
+    // before any file is loaded (a trigger moved from a later file to an earlier one is refused
+    // here, not halfway).
+    let check = files.clone();
+    let checked = h
+        .read(move |r| {
+            r.world
+                .check_topic_files(&check)
+                .map_err(|e| format!("{e:#}"))
+        })
+        .await
+        .map_err(ApiError::internal)?;
+    if let Err(e) = checked {
         return Err(ApiError::bad(
-            format!("{e:#}"),
-            "topic files the loader accepts (docs/topics.md); nothing was loaded",
+            e,
+            "topic files the loader accepts, each in turn (docs/topics.md); nothing was loaded",
         ));
     }
     let mut loaded = vec![];
@@ -902,8 +921,7 @@ async fn topics_reload(State(h): State<Handle>) -> ApiResult {
             )
             .await?;
         if let Some(e) = &r.refused {
-            // Checked above with the folder's files; a topic a scenario step loaded earlier
-            // can still conflict with one of them.
+            // Checked above; only a change between the check and the load gets here.
             return Err(ApiError::bad(
                 e.clone(),
                 "a topic file the loader accepts (docs/topics.md); the files before it are loaded",

@@ -5,7 +5,7 @@ use anyhow::{bail, ensure, Context as _};
 use chrono::TimeDelta;
 use convsms::domain::model::{Handler, InteractionNumber, InteractionState, InteractionType};
 
-use super::{joined, lines, quote, ConvWorld, HttpAnswer};
+use super::{joined, lines, ConvWorld, HttpAnswer};
 use crate::check::params::{Assignee, Attached, Requester};
 use crate::check::snapshot;
 
@@ -256,13 +256,13 @@ impl ConvWorld {
         text: &str,
         from: &str,
     ) -> anyhow::Result<()> {
-        super::words_expected(text)?;
         let text = super::unescape(text);
+        super::words_expected(&text)?;
         let got = self.received(phone);
         ensure!(
             got.iter().any(|m| m.from == from && m.body.contains(&text)),
             "{phone} received no message containing {} from {from}; it received:{}{}",
-            quote(&text),
+            super::quote_expected(&text),
             lines(&got),
             self.undelivered_note(phone)
         );

@@ -7,7 +7,7 @@ use convsms::domain::model::{InteractionNumber, Message};
 use convsms::engine::work_assignment::OngoingRow;
 use convsms::engine::{ComposeRequest, ToField};
 
-use super::{lines, quote, ConvWorld};
+use super::{lines, quote_expected, ConvWorld};
 use crate::check::params::{AgentReply, Attached};
 
 /// An Ongoing tab row as a failure message shows it.
@@ -148,6 +148,7 @@ impl ConvWorld {
 
     /// Checks that agents see a system message in an interaction (an internal transcript line).
     pub fn check_agents_see(&self, text: &str, number: &InteractionNumber) -> anyhow::Result<()> {
+        let text = super::unescape(text);
         let system: Vec<String> = self
             .messages(number)?
             .into_iter()
@@ -155,9 +156,10 @@ impl ConvWorld {
             .map(|m| m.body)
             .collect();
         ensure!(
-            system.iter().any(|s| s == text),
-            "agents do not see \"{text}\" in {number}; its system messages:{}",
-            lines(system.iter().map(|s| quote(s)))
+            system.contains(&text),
+            "agents do not see {} in {number}; its system messages:{}",
+            quote_expected(&text),
+            lines(system.iter().map(|s| quote_expected(s)))
         );
         Ok(())
     }
@@ -188,7 +190,7 @@ impl ConvWorld {
             let (images, files) = counts(m);
             format!(
                 "{} with {images} image(s) and {files} file(s)",
-                quote(&m.body)
+                quote_expected(&m.body)
             )
         };
         ensure!(
@@ -196,7 +198,7 @@ impl ConvWorld {
                 .iter()
                 .any(|m| m.body == text && counts(m) == (attached.images, attached.files)),
             "agents do not see the requester's message {} with {} image(s) and {} file(s) in {number}; the requester's messages:{}",
-            quote(&text),
+            quote_expected(&text),
             attached.images,
             attached.files,
             lines(inbound.iter().map(shown))
@@ -211,6 +213,7 @@ impl ConvWorld {
         receives: bool,
         text: &str,
     ) -> anyhow::Result<()> {
+        let text = super::unescape(text);
         let i = self.interaction(number)?;
         let (Some(requester), Some(provider)) = (i.requester_phone, i.provider_phone) else {
             anyhow::bail!("{number} is not an SMS conversation");
@@ -223,9 +226,10 @@ impl ConvWorld {
             .collect();
         let verb = if receives { "receive" } else { "not receive" };
         ensure!(
-            got.iter().any(|b| b == text) == receives,
-            "the requester of {number} was expected to {verb} \"{text}\"; they received:{}",
-            lines(got.iter().map(|b| quote(b)))
+            got.contains(&text) == receives,
+            "the requester of {number} was expected to {verb} {}; they received:{}",
+            quote_expected(&text),
+            lines(got.iter().map(|b| quote_expected(b)))
         );
         Ok(())
     }

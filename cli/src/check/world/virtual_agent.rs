@@ -46,6 +46,22 @@ impl ConvWorld {
         Ok(())
     }
 
+    /// Whether loading `files` one after another, each as `When an administrator loads the
+    /// topic file …` would, succeeds at every step; nothing is loaded. What `convsms serve`'s
+    /// reload checks first, so that it loads all or none.
+    ///
+    /// # Errors
+    /// The loader's refusal (naming the file and the node) at the first file that would fail.
+    pub(crate) fn check_topic_files(&self, files: &[(String, String)]) -> anyhow::Result<()> {
+        let mut extra = self.extra_topics.clone();
+        for (file, text) in files {
+            extra.retain(|(f, _)| f != file);
+            extra.push((file.clone(), text.clone()));
+            self.base_topics().load_with(&extra)?;
+        }
+        Ok(())
+    }
+
     /// The topics the scenario's topic files add to: the run's, or the built-in ones after
     /// `Given the virtual agent answers with the built-in topics`.
     fn base_topics(&self) -> std::borrow::Cow<'static, TopicSources> {
