@@ -1792,22 +1792,32 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
         );
         assert!(!got.contains("CHANGED."), "{got}");
         // A handset number that is not E.164 is refused before anything is sent or listed.
-        for bad in ["+1415555ABCD", "12345"] {
-            let (status, answer) = post(
-                &http,
-                format!("{base}/api/handsets/{bad}/texts"),
-                serde_json::json!({ "to": "+14155550100", "body": "Hi" }),
-            )
-            .await
-            .unwrap();
+        // Bad input is refused before any step runs, saying what was wrong.
+        let text = |phone: &str| format!("{base}/api/handsets/{phone}/texts");
+        let hi = serde_json::json!({ "to": "+14155550100", "body": "Hi" });
+        for (url, body, says) in [
+            (text("+1415555ABCD"), hi.clone(), "is not a handset number"),
+            (text("12345"), hi.clone(), "is not a handset number"),
+            (
+                text("+14155552671"),
+                serde_json::json!({ "to": "+14155550100", "body": "look", "media": ["not a url"] }),
+                "not an absolute http",
+            ),
+            (
+                format!("{base}/api/setup/people"),
+                serde_json::json!({ "table": "consumer", "name": " ", "mobile_phone": "+14155552721" }),
+                "the name is empty",
+            ),
+            (
+                text("+14155552671"),
+                serde_json::json!({ "to": "+14155550100", "body": "C:\\" }),
+                "ends in a backslash",
+            ),
+        ] {
+            let (status, answer) = post(&http, url, body).await.unwrap();
             assert_eq!(status, 400, "{answer}");
-            assert!(
-                answer["error"]["detail"]
-                    .as_str()
-                    .unwrap()
-                    .contains("E.164"),
-                "{answer}"
-            );
+            let message = answer["error"]["message"].as_str().unwrap_or_default();
+            assert!(message.contains(says), "{answer}");
         }
         let listed = http
             .get(format!("{base}/api/handsets"))
@@ -1819,46 +1829,7 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
             .unwrap();
         assert!(
             !listed.contains("12345") && !listed.contains("ABCD"),
-            "{listed}"
-        );
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/handsets/+14155552671/texts"),
-            serde_json::json!({ "to": "+14155550100", "body": "look", "media": ["not a url"] }),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 400, "{answer}");
-        assert!(
-            answer["error"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("not an absolute http"),
-            "{answer}"
-        );
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/setup/people"),
-            serde_json::json!({ "table": "consumer", "name": " ", "mobile_phone": "+14155552721" }),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 400, "{answer}");
-        assert_eq!(answer["error"]["message"], "the name is empty", "{answer}");
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/handsets/+14155552671/texts"),
-            serde_json::json!({ "to": "+14155550100", "body": "C:\\" }),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 400, "{answer}");
-        assert!(
-            answer["error"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("ends in a backslash"),
-            "{answer}"
+            "the refused numbers are no handsets: {listed}"
         );
         // A text with backslashes goes round: the export's checks quote them so that check reads
         // back what the handset received.
