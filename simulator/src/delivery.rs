@@ -853,15 +853,14 @@ impl crate::Simulator {
     /// Like [`Self::run_due`], for a server on the wall clock (`convsms sim`): applies every
     /// transition due now, then POSTs their status callbacks on tasks of their own, one task per
     /// message (its callbacks in order), at most 16 POSTs at once to each app (URL origin),
-    /// without
-    /// waiting for them; returns how many it started. The tasks outlive [`Self::shutdown`]
-    /// until their POST ends (at most `webhook`'s timeout each); dropping this future releases
-    /// every hold it took.
-    /// So an app whose callback URL answers slowly (or never: each POST gives up after
-    /// `webhook`'s timeout) delays its own callbacks only, not the other messages' statuses or
-    /// callbacks, as on Twilio, where one account's slow endpoint holds up nothing else.
-    /// Callbacks of one message started by two calls may overlap (Twilio does not promise
-    /// their order either). Needs a tokio runtime.
+    /// without waiting for them; returns how many it started. So an app whose callback URL
+    /// answers slowly (or never: each POST gives up after `webhook`'s timeout) delays its own
+    /// callbacks only, not the other messages' statuses or the other apps' callbacks, as on
+    /// Twilio, where one slow endpoint holds up nothing else. Callbacks of one message started
+    /// by two calls may overlap (Twilio does not promise their order either).
+    ///
+    /// The tasks outlive [`Self::shutdown`] until their POST ends (at most `webhook`'s timeout
+    /// each); dropping this future releases every hold it took. Needs a tokio runtime.
     pub async fn run_due_detached(&self) -> usize {
         run_due_detached(&self.core).await
     }
