@@ -484,7 +484,7 @@ fn junit_names_features_and_scenarios_and_carries_each_failure() {
     assert_eq!(undefined.attr("type"), "undefined step");
     assert!(
         undefined.attr("message").starts_with(
-            "Undefined step: no step of the library matches \"Given a step nobody wrote\""
+            "Undefined step \"Given a step nobody wrote\": no step of the library matches this sentence"
         ),
         "{undefined:?}"
     );
@@ -1208,6 +1208,79 @@ fn topics_and_snapshots_default_to_the_project_of_the_features() {
 }
 
 #[test]
+fn a_project_counts_its_own_rows_and_accepting_makes_its_snapshots_folder() {
+    let project = temp("own-rows");
+    let feature = b"Feature: Mine\n\n  Background:\n    Given the Conversational SMS provider number \"+14155550100\"\n\n  @row:MY-1\n  Scenario: Greeting\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then \"+14155552671\" receives \"Hi, this is the virtual agent. What can I help you with today?\" from \"+14155550100\"\n    And the transcript matches the snapshot\n";
+    fixture(
+        &project,
+        &[
+            (
+                "features/rows.tsv",
+                b"# ours\nMY-1\tA greeting answers a first text.\n",
+            ),
+            ("features/mine.feature", feature),
+        ],
+    );
+    let check = |args: &[&str]| {
+        let out = convsms()
+            .current_dir(&project)
+            .arg("check")
+            .args(args)
+            .output()
+            .unwrap();
+        let (code, stdout, stderr) = text(&out);
+        (code, format!("{stdout}{stderr}"))
+    };
+    // No snapshots/ yet: the failure says that accepting creates it.
+    let (code, out) = check(&["--coverage"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("nor the snapshots folder snapshots (`--accept` creates it")
+            && out.contains("Row coverage (1 row of features/rows.tsv)")
+            && out.contains("MY-1        FAILING"),
+        "{out}"
+    );
+    let (code, out) = check(&["--accept", "features/mine.feature"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        project.join("snapshots/mine__greeting.snap").is_file(),
+        "{out}"
+    );
+    let (code, out) = check(&["--coverage"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("MY-1        passing"), "{out}");
+    // The seeds' rows are not this project's: their tags are refused.
+    let (code, out) = check(&["--tags", "@row:MY-1"]);
+    assert_eq!(code, Some(0), "{out}");
+    fixture(
+        &project,
+        &[(
+            "features/other.feature",
+            b"Feature: Other\n  @row:AGENT-1\n  Scenario: Z\n    Then there are no interactions\n",
+        )],
+    );
+    let (code, out) = check(&[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("@row:AGENT-1 names no row of features/rows.tsv"),
+        "{out}"
+    );
+    // A malformed catalogue stops the run before any scenario, naming the line.
+    fixture(
+        &project,
+        &[("features/rows.tsv", b"MY-1\tone\nMY-2 no tab\n")],
+    );
+    let (code, out) = check(&[]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains(
+            "features/rows.tsv:2: no tab in \"MY-2 no tab\"; expected a row as ID<TAB>statement"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
     let dir = temp("soak");
     let json = dir.join("soak.json");
@@ -1329,7 +1402,10 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
             "seed 7 broke invariant 2 outbound-sent-at-most-once",
             "that no transcript row sent: probably a duplicate send of IMS",
             "transcript of IMS",
-            &format!("rerun: convsms check {}", feature.display()),
+            &format!(
+                "rerun: CONVSMS_INJECT_DEFECT=duplicate-send convsms check {}",
+                feature.display()
+            ),
         ],
     );
     let written = std::fs::read_to_string(&feature).unwrap();
@@ -1497,6 +1573,25 @@ fn check_partitions_run_every_scenario_in_exactly_one_shard() {
     );
     assert_eq!(code, Some(2));
     assert!(stderr.contains("between 1 and 2"), "{stderr}");
+    // More shards than scenarios: the empty shard is refused, not passed.
+    let (code, _, stderr) = text(
+        &convsms()
+            .args([
+                "check",
+                "features/phone/validation.feature",
+                "--partition",
+                "8/8",
+            ])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains(
+            "--partition 8/8: no scenario falls to this shard (the run selects 7); give at most 7 shards"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -48,6 +48,7 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
     And 1 minute passes
     Then message #2 of IMS0001001 has status "undelivered" with error 30003
+    And the transcript of IMS0001001 ends with an undelivered message with error 30003
     And "+14155552671" has received no messages
 
   Scenario: A failed carrier ends failed with its error

@@ -323,7 +323,7 @@ fn indented(text: &str, indent: &str) -> String {
 
 /// A step's or hook's panic message, without what cucumber adds when a step's words do not
 /// read as its parameter's type ("fault can not be parsed to CallbackFault: ...").
-fn panic_text(info: &event::Info) -> String {
+pub(crate) fn panic_text(info: &event::Info) -> String {
     let text = info
         .downcast_ref::<String>()
         .cloned()
@@ -340,7 +340,7 @@ fn panic_text(info: &event::Info) -> String {
 }
 
 /// Why an undefined step failed, with the closest sentences of the catalogue.
-fn undefined(text: &str) -> String {
+pub(crate) fn undefined(text: &str) -> String {
     let mut s = "no step of the library matches this sentence".to_owned();
     if let Some(slip) = suggest::value_slip(text, &|t| super::library().is_step(t)) {
         return format!("{s}: {slip}");

@@ -335,10 +335,10 @@ fn examples_rows(outline: &Scenario, lines: &[&str]) -> Vec<usize> {
 }
 
 /// The first `@row:` tag (of the feature, a rule, a scenario or an Examples table) that names no
-/// row of `features/rows.tsv`, or spells `row:` in another case: a tag the coverage report would
+/// row of the run's catalogue ([`super::rows`]), or spells `row:` in another case: a tag the coverage report would
 /// silently not count. Returns where it is and what to write instead.
 fn bad_row_tag(feature: &Feature) -> Option<(LineCol, String)> {
-    let known = super::rows();
+    let known = super::rows::rows();
     let check = |tags: &[String], at: LineCol| {
         tags.iter().find_map(|tag| {
             let (prefix, id) = tag.split_at_checked(4)?;
@@ -358,9 +358,10 @@ fn bad_row_tag(feature: &Feature) -> Option<(LineCol, String)> {
                 match near.first() {
                     Some(row) => format!("@{tag}: row IDs are upper case; expected @row:{row}"),
                     None => format!(
-                        "@{tag} names no row of features/rows.tsv, so coverage would not count \
-                         it; expected a row ID such as @row:AGENT-1 (`convsms check --coverage` \
-                         lists them)"
+                        "@{tag} names no row of {}, so coverage would not count it; expected \
+                         a row ID such as @row:{} (`convsms check --coverage` lists them)",
+                        super::rows::source(),
+                        known.first().map_or("AGENT-1", |r| r.0)
                     ),
                 }
             };

@@ -8,6 +8,7 @@
 //! - [`console`]: the console report in the user's words, and each scenario's outcome.
 //! - [`report`]: the JUnit and HTML reports and the coverage of scenarios left out.
 //! - [`catalogue`]: `convsms steps`, the step catalogue (examples, words, refusals).
+//! - [`rows`]: the row catalogue `@row:` tags name (the project's `features/rows.tsv`, or built in).
 //! - [`select`]: which scenarios run (`--tags`, `--name`, `FILE:LINE`).
 //! - [`snapshot`]: transcript snapshots, named by feature path and scenario.
 //! - [`suggest`]: near misses ("did you mean").
@@ -23,6 +24,7 @@ pub mod console;
 pub mod features;
 pub mod params;
 pub mod report;
+pub mod rows;
 pub mod select;
 pub mod snapshot;
 #[cfg(test)]
@@ -45,9 +47,6 @@ pub use catalogue::print_steps;
 use console::ScenarioResult;
 use world::ConvWorld;
 
-/// The row catalogue: `ID<TAB>statement`, `#` comments.
-pub const ROWS: &str = include_str!("../../../features/rows.tsv");
-
 /// Options of `convsms check`, as its command line takes them (`convsms check --help`).
 #[derive(Clone, Debug, Default, clap::Args)]
 pub struct CheckOptions {
@@ -55,7 +54,9 @@ pub struct CheckOptions {
     /// lines, as `features/phone/validation.feature:16` (several: `:12:30`): only the scenarios
     /// written there run (an outline's Examples row runs that row).
     pub paths: Vec<PathBuf>,
-    /// Cucumber tag expression, for example '@row:AGENT-1 or @row:AGENT-2'.
+    /// Run only the scenarios whose tags (their own, their rule's and feature's, an Examples
+    /// table's) match a Cucumber tag expression: tags joined with `and`, `or`, `not` and
+    /// parentheses, for example '@row:AGENT-1 or @row:AGENT-2' or 'not @soak'.
     #[arg(long)]
     pub tags: Option<String>,
     /// Run only the scenarios whose title matches REGEX (case-sensitive, anywhere in the
@@ -69,7 +70,8 @@ pub struct CheckOptions {
     /// failures, snapshot diffs and transcripts, and the row coverage.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
-    /// Print the row-coverage table (every row of features/rows.tsv) after the report.
+    /// Print the row-coverage table after the report: every row of the project's
+    /// features/rows.tsv, or of the built-in catalogue (the seeds' rows) when it has none.
     #[arg(long)]
     pub coverage: bool,
     /// How many scenarios run at once.
@@ -342,6 +344,15 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     }
     let project = find_project(&paths[0]);
     let root = project.clone().unwrap_or_default();
+    // Read before the features: their `@row:` tags are checked against it.
+    if !rows::use_project(&root)? && opts.coverage && project.is_some() {
+        println!(
+            "no features/rows.tsv in the project folder {}: coverage counts the built-in rows \
+             (the seeds' {}); add the file (a row a line: ID<TAB>statement) to count your own",
+            shown_root(&root),
+            rows::rows().len()
+        );
+    }
     let snapshots = opts
         .snapshots
         .clone()
@@ -369,8 +380,15 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     } else {
         let dir = folder(opts.topics.as_ref(), &root, "topics")?;
         // Refuse a broken topics folder before any scenario runs (VA-9), naming file and node.
-        if let Err(e) = convsms::domain::topic::TopicSet::load_dir(&dir) {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string()));
+        let set = convsms::domain::topic::TopicSet::load_dir(&dir)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+        if set.fallback().is_none() {
+            // Not an error (a desk may want only its triggers), but a silence nobody expects.
+            println!(
+                "the topics folder {} has no fallback topic (fallback = true): a requester's \
+                 first message that no trigger matches gets no answer from the virtual agent",
+                dir.display()
+            );
         }
         topics::TopicSources::read(&dir)?
     };
@@ -440,15 +458,31 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         ));
     }
 
-    let shard = opts.partition.map(|p| {
-        let keys = partition_scenarios(&loaded.features, p, |f, r, s| selection.keeps(f, r, s));
-        println!(
-            "partition {p}: {} scenario{} of this shard run (--partition); the other shards run the rest",
-            keys.len(),
-            if keys.len() == 1 { "" } else { "s" }
-        );
-        keys
-    });
+    let shard = match opts.partition {
+        None => None,
+        Some(p) => {
+            let keys = partition_scenarios(&loaded.features, p, |f, r, s| selection.keeps(f, r, s));
+            if keys.is_empty() {
+                // As for filters: a shard never passes having run nothing.
+                let selected = features::every_scenario(&loaded.features)
+                    .filter(|(f, r, s)| selection.keeps(f, *r, s))
+                    .count();
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "--partition {p}: no scenario falls to this shard (the run selects \
+                         {selected}); give at most {selected} shards"
+                    ),
+                ));
+            }
+            println!(
+                "partition {p}: {} scenario{} of this shard run (--partition); the other shards run the rest",
+                keys.len(),
+                if keys.len() == 1 { "" } else { "s" }
+            );
+            Some(keys)
+        }
+    };
     let shared = console::Shared::default();
     let writer = console::Report::new(shared.clone())
         .tee::<ConvWorld, _>(
@@ -662,14 +696,6 @@ pub enum Coverage {
     Uncovered,
 }
 
-/// The rows of [`ROWS`] as (ID, statement).
-pub fn rows() -> Vec<(&'static str, &'static str)> {
-    ROWS.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| l.split_once('\t'))
-        .collect()
-}
-
 /// Lists the snapshots `--accept` wrote, and asks for a review.
 fn print_accepted(dir: &Path, none_asked: bool) {
     if none_asked {
@@ -736,7 +762,7 @@ fn print_setup_times() {
 fn coverage(
     scenarios: &BTreeMap<(String, usize), ScenarioResult>,
 ) -> Vec<(&'static str, &'static str, Coverage, usize)> {
-    rows()
+    rows::rows()
         .into_iter()
         .map(|(id, text)| {
             let tag = format!("row:{id}");
@@ -761,7 +787,13 @@ fn coverage(
 
 fn print_coverage(table: &[(&str, &str, Coverage, usize)]) {
     let mut out = io::stdout().lock();
-    let _ = writeln!(out, "\nRow coverage ({} rows)", table.len());
+    let _ = writeln!(
+        out,
+        "\nRow coverage ({} row{} of {})",
+        table.len(),
+        if table.len() == 1 { "" } else { "s" },
+        rows::source()
+    );
     let _ = writeln!(
         out,
         "{:<11} {:<17} {:>9}  statement",
@@ -949,7 +981,7 @@ mod tests {
 
     #[test]
     fn rows_match_the_catalogue() {
-        let rows = rows();
+        let rows = rows::rows();
         assert_eq!(rows.len(), 60);
         assert!(rows.iter().any(|r| r.0 == "PROVIDER-4"));
     }

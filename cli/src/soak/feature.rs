@@ -86,6 +86,8 @@ pub struct Population {
     pub agents: Vec<String>,
     /// Each agent's SMS capacity.
     pub capacities: Vec<u32>,
+    /// Agents (indexes into `agents`) the run left out: no step creates them.
+    pub absent: Vec<usize>,
     /// Whether the virtual agent answers first (with the built-in topics, as in the soak).
     pub virtual_agent: bool,
 }
@@ -427,20 +429,25 @@ fn scenario(
             ));
         }
     }
-    for a in &p.agents {
+    let present: Vec<(&String, u32)> = (p.agents.iter().zip(p.capacities.iter().copied()))
+        .enumerate()
+        .filter(|(i, _)| !p.absent.contains(i))
+        .map(|(_, a)| a)
+        .collect();
+    for (a, _) in &present {
         given.push(format!(
             "Given an agent {} who is available for SMS",
             quote(a)
         ));
     }
-    let agents: Vec<String> = p.agents.iter().map(|a| quote(a)).collect();
+    let agents: Vec<String> = present.iter().map(|(a, _)| quote(a)).collect();
     given.push(format!(
         "Given a queue {} for SMS with agent{} {}",
         quote(QUEUE),
         if agents.len() == 1 { "" } else { "s" },
         agents.join(", ")
     ));
-    for (a, c) in p.agents.iter().zip(&p.capacities) {
+    for (a, c) in &present {
         given.push(format!("Given agent {} has SMS capacity {c}", quote(a)));
     }
     let mut then = vec![];

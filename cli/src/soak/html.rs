@@ -93,16 +93,17 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
         lines(
             "messages",
             "virtual hour",
+            // Outbound first, so the inbound line (fewer messages, often close) is drawn on top.
             &[
-                Series {
-                    name: "inbound",
-                    values: m.hours.iter().map(|h| h.inbound as f64).collect(),
-                    colour: INBOUND,
-                },
                 Series {
                     name: "outbound",
                     values: m.hours.iter().map(|h| h.outbound as f64).collect(),
                     colour: OUTBOUND,
+                },
+                Series {
+                    name: "inbound",
+                    values: m.hours.iter().map(|h| h.inbound as f64).collect(),
+                    colour: INBOUND,
                 },
             ],
         )?,
@@ -196,10 +197,11 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
     out.push((
         "Faults injected and recovered".to_owned(),
         format!(
-            "Create-API 429/500 against the retried sends that ended delivered ({} of {}); \
+            "Sends that met a create-API 429/500 ({} answers in all) against those of them that ended delivered ({} of {}); \
              re-delivered webhooks against those stored once; webhook timeouts and status-callback \
              faults ({} dropped, duplicated, reordered or delayed) are absorbed when the \
              invariants hold.",
+            f.api_errors(),
             f.retried_sends_delivered,
             f.retried_sends,
             f.callback_faults()
@@ -207,7 +209,7 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
         bars(
             "count",
             &[
-                "create API 429/500".into(),
+                "sends retried after a 429/500".into(),
                 "webhook re-deliveries".into(),
                 "webhook timeouts".into(),
                 "status callbacks".into(),
@@ -215,8 +217,10 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
             &[
                 Series {
                     name: "injected",
+                    // Like against like: sends that met a 429/500 (each may meet several)
+                    // against those of them delivered.
                     values: vec![
-                        f.api_errors() as f64,
+                        f.retried_sends as f64,
                         f.redelivered as f64,
                         injected("webhook_timeout") + injected("webhook_server_error"),
                         f.callback_faults() as f64,

@@ -130,7 +130,8 @@ pub struct FaultsSummary {
     pub retried_sends_delivered: u64,
     /// Webhooks Twilio re-delivered and the engine acknowledged.
     pub redelivered: u64,
-    /// Of those, the ones the engine stored only once (every one, unless invariant 1 broke).
+    /// Of those, the ones a passing check of invariant 1 found in one transcript row, once
+    /// (counted when checked: a run stopped by a violation counts those checked before it).
     pub redeliveries_deduplicated: u64,
 }
 
@@ -468,14 +469,14 @@ impl Metrics {
 
     /// The figures at the end (virtual time `end`): `tally` (one pass over the final
     /// transcripts) gives the delivery mix and the retried sends, `struck` the simulator's
-    /// injected faults, and `redelivered` the webhooks re-delivered and acknowledged (each stored
-    /// once: invariant 1 re-checks every re-delivered SID).
+    /// injected faults, `redelivered` the webhooks re-delivered and acknowledged, and
+    /// `deduplicated` those of them a passing check of invariant 1 found stored once.
     pub fn summary(
         &self,
         end: DateTime<Utc>,
         tally: RowTally,
         struck: FaultTally,
-        redelivered: u64,
+        (redelivered, deduplicated): (u64, u64),
     ) -> Summary {
         let mut m = self.clone();
         m.integrate_until(end);
@@ -484,7 +485,6 @@ impl Metrics {
             retried_sends,
             retried_sends_delivered,
         } = tally;
-        let stored_twice = 0;
         let injected = match serde_json::to_value(struck) {
             Ok(serde_json::Value::Object(o)) => o
                 .into_iter()
@@ -503,7 +503,7 @@ impl Metrics {
                 retried_sends,
                 retried_sends_delivered,
                 redelivered,
-                redeliveries_deduplicated: redelivered.saturating_sub(stored_twice),
+                redeliveries_deduplicated: deduplicated,
             },
         }
     }
@@ -575,7 +575,12 @@ mod tests {
         m.on_event(at(10), 1, 0);
         m.on_event(at(20), 1, 2);
         m.on_event(at(2 * 3_600 + 5), 4, 2);
-        let s = m.summary(at(3 * 3_600), RowTally::default(), FaultTally::default(), 0);
+        let s = m.summary(
+            at(3 * 3_600),
+            RowTally::default(),
+            FaultTally::default(),
+            (0, 0),
+        );
         let counts: Vec<(u64, u64)> = s.hours.iter().map(|h| (h.inbound, h.outbound)).collect();
         assert_eq!(counts, [(1, 2), (0, 0), (3, 0)]);
     }
@@ -588,7 +593,12 @@ mod tests {
         m.sample = Some((at(0), vec![("sys1".into(), 1, 4)]));
         m.integrate_until(at(1_800));
         m.sample = Some((at(1_800), vec![("sys1".into(), 3, 4)]));
-        let s = m.summary(at(5_400), RowTally::default(), FaultTally::default(), 0);
+        let s = m.summary(
+            at(5_400),
+            RowTally::default(),
+            FaultTally::default(),
+            (0, 0),
+        );
         let alice = &s.agents["alice"];
         // 1 of 4 slots for half an hour, then 3 of 4 for an hour: (1800 + 10800) / (4 × 5400).
         assert_eq!(alice.busy_slot_seconds, 1_800 + 3 * 3_600);

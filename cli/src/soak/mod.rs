@@ -209,6 +209,11 @@ pub struct SoakArgs {
     /// variable `CONVSMS_INJECT_DEFECT` sets it).
     #[arg(skip)]
     pub defect: Option<Defect>,
+    /// Agents (indexes) left out of the run: not created, not in the queue, offered nothing
+    /// (shrinking only: [`shrink`] drops agents a violation does not need; their events must
+    /// be gone too).
+    #[arg(skip)]
+    pub absent_agents: Vec<usize>,
 }
 
 /// `convsms soak`'s subcommands.
@@ -299,6 +304,23 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
         return Err(format!(
             "--messages {} leaves some of the {shards} shards no message: give at least {shards}",
             args.messages
+        ));
+    }
+    if let (Some(json), Some(html)) = (&args.json, &args.html) {
+        if json == html {
+            return Err(format!(
+                "--json and --html both name {}: the HTML would overwrite the JSON; give two files",
+                json.display()
+            ));
+        }
+    }
+    // The failure feature's folder is made when a violation is shrunk: a file in its way is
+    // found now, not after the run.
+    let dir = &args.failure_dir;
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "--failure-dir {}: is a file; give the folder soak-failure-<seed>.feature goes in",
+            dir.display()
         ));
     }
     for (option, path) in [("--json", &args.json), ("--html", &args.html)] {
@@ -490,12 +512,22 @@ struct Soak {
     routing_check_due: bool,
     /// The first violation a routing check found, reported at the next check.
     routing_violation: Option<Violation>,
+    /// A genuine webhook the engine answered with other than 200 (the soak injects only
+    /// timeouts, so such an answer is the engine's): the message is lost, which breaks
+    /// invariant 1. Reported at the next check.
+    refused_webhook: Option<Violation>,
     /// Each agent's SMS capacity, drawn at setup.
     capacities: Vec<u32>,
+    /// Agents left out of the run (`SoakArgs::absent_agents`).
+    absent_agents: Vec<usize>,
     /// The events carried out, while recording (see [`MAX_RECORDED`]).
     record: Option<Vec<Event>>,
     events: u64,
     redelivered: u64,
+    /// Re-delivered webhooks acknowledged since the last check, and those a passing check of
+    /// invariant 1 found stored once (the report's "deduplicated").
+    redelivered_unverified: u64,
+    redelivered_verified: u64,
     refused: u64,
     webhook_faults: u64,
     metrics: Metrics,
@@ -577,6 +609,7 @@ pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replaye
         providers: s.traffic.providers.clone(),
         agents: s.traffic.agents.clone(),
         capacities: s.capacities.clone(),
+        absent: args.absent_agents.clone(),
         virtual_agent: args.virtual_agent == Switch::On,
     };
     let mut applied = Vec::with_capacity(events.len());
@@ -645,10 +678,14 @@ impl Soak {
             last_tick: crate::check::world::epoch(),
             routing_check_due: true,
             routing_violation: None,
+            refused_webhook: None,
             capacities: vec![],
+            absent_agents: args.absent_agents.clone(),
             record: Some(vec![]),
             events: 0,
             redelivered: 0,
+            redelivered_unverified: 0,
+            redelivered_verified: 0,
             refused: 0,
             webhook_faults: 0,
             metrics,
@@ -770,7 +807,10 @@ impl Soak {
             self.stack.sim.add_number(n.as_str());
         }
         let handsets = self.traffic.handsets.clone();
-        let agents = self.traffic.agents.clone();
+        let agents: Vec<String> = (self.traffic.agents.iter().enumerate())
+            .filter(|(i, _)| !args.absent_agents.contains(i))
+            .map(|(_, a)| a.clone())
+            .collect();
         self.stack
             .store
             .write(|tx| {
@@ -790,11 +830,15 @@ impl Soak {
         engine
             .save_sms_queue("Soak", 100, None, &names)
             .context("saving the SMS queue")?;
-        for a in &agents {
+        for i in 0..self.traffic.agents.len() {
+            // Drawn for every agent, present or not: the same capacities either way.
             let capacity = 1 + self.traffic.pick(4) as u32;
-            engine.set_sms_capacity(a, capacity)?;
-            engine.set_sms_presence(a, Presence::Available)?;
             self.capacities.push(capacity);
+            if !args.absent_agents.contains(&i) {
+                let a = &self.traffic.agents[i];
+                engine.set_sms_capacity(a, capacity)?;
+                engine.set_sms_presence(a, Presence::Available)?;
+            }
         }
         let sim = &self.stack.sim;
         sim.set_fault_seed(args.seed);
@@ -934,9 +978,11 @@ impl Soak {
                 match self.stack.sim.redeliver_inbound(&sid).await {
                     Ok(d) if d.http_status == 200 => {
                         self.redelivered += 1;
+                        self.redelivered_unverified += 1;
                         self.unverified.push(sid.clone());
                     }
-                    Ok(_) | Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
+                    Ok(d) => self.engine_refused(&d, "a re-delivery of"),
+                    Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
                     Err(e) => return Err(e).with_context(|| format!("re-delivering {sid}")),
                 }
                 Applied::Redelivered { sid, message: None }
@@ -1046,9 +1092,11 @@ impl Soak {
 
     /// The agents' indexes from `first` on, wrapping round: whom an answer or a reply drawn for
     /// agent `first` falls to, in turn.
-    fn agents_from(&self, first: usize) -> impl Iterator<Item = usize> {
+    fn agents_from(&self, first: usize) -> impl Iterator<Item = usize> + '_ {
         let n = self.traffic.agents.len();
-        (first..n).chain(0..first.min(n))
+        (first..n)
+            .chain(0..first.min(n))
+            .filter(|i| !self.absent_agents.contains(i))
     }
 
     /// After `agent`'s capacity changed: remembers the work they hold beyond it (which the
@@ -1087,18 +1135,20 @@ impl Soak {
             .send_inbound(&handset, &provider, &body, media)
             .await
         {
-            Ok(d) if d.http_status == 200 => match twilio {
-                Some(twilio_wire::webhook::OptOutType::Stop) => {
-                    self.traffic.handsets[from].opted_out = Some(to);
-                }
-                Some(twilio_wire::webhook::OptOutType::Start) => {
-                    let h = &mut self.traffic.handsets[from];
-                    if h.opted_out == Some(to) {
-                        h.opted_out = None;
+            Ok(d) if d.http_status == 200 => {
+                match twilio {
+                    Some(twilio_wire::webhook::OptOutType::Stop) => {
+                        self.traffic.handsets[from].opted_out = Some(to);
                     }
+                    Some(twilio_wire::webhook::OptOutType::Start) => {
+                        let h = &mut self.traffic.handsets[from];
+                        if h.opted_out == Some(to) {
+                            h.opted_out = None;
+                        }
+                    }
+                    _ => {}
                 }
-                _ if !audit::acknowledged(&body) => {}
-                _ => {
+                if audit::acknowledged(&body) {
                     self.acked += 1;
                     self.unverified.push(d.sid.clone());
                     self.recent.push_back(d.sid);
@@ -1106,11 +1156,31 @@ impl Soak {
                         self.recent.pop_front();
                     }
                 }
-            },
-            Ok(_) | Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
+            }
+            Ok(d) => self.engine_refused(&d, "the webhook of"),
+            Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
             Err(e) => return Err(e).with_context(|| format!("{handset} texting {provider}")),
         }
         Ok(())
+    }
+
+    /// Records that the engine answered a genuine, signed webhook (`what` its inbound message
+    /// `d.sid`) with other than 200: the message is lost (invariant 1), reported at the next
+    /// check. The first such answer is the one reported.
+    fn engine_refused(&mut self, d: &convsms_sim::InboundDelivery, what: &str) {
+        if self.refused_webhook.is_some() {
+            return;
+        }
+        let answer: String = d.body.chars().take(300).collect();
+        self.refused_webhook = Some(Violation {
+            invariant: invariants::Invariant::InboundOnce,
+            interaction: None,
+            detail: format!(
+                "the engine answered HTTP {} to {what} {}, a genuine signed webhook (the soak \
+                 injects only timeouts), so the message is lost; its answer: {answer:?}",
+                d.http_status, d.sid
+            ),
+        });
     }
 
     /// Reads the agents' load (as [`Soak::check`] does) and hands it to the utilisation figure.
@@ -1130,7 +1200,11 @@ impl Soak {
     /// The store cannot be read (the outer result; the inner one is the invariants' verdict).
     fn check(&mut self, sample_load: bool) -> anyhow::Result<Result<(), Violation>> {
         self.routing_check_due = true;
-        if let Some(v) = self.routing_violation.take() {
+        if let Some(v) = self
+            .refused_webhook
+            .take()
+            .or(self.routing_violation.take())
+        {
             return Ok(Err(v));
         }
         let now = self.now();
@@ -1155,6 +1229,10 @@ impl Soak {
             self.last_tick,
         )?;
         self.unverified.clear();
+        if verdict.is_ok() {
+            self.redelivered_verified += self.redelivered_unverified;
+        }
+        self.redelivered_unverified = 0;
         Ok(verdict)
     }
 
@@ -1176,7 +1254,12 @@ impl Soak {
         let outbound = self.stack.sim.outbound_created();
         let mut metrics = self.metrics.clone();
         metrics.on_event(end, self.acked, outbound);
-        let metrics = metrics.summary(end, tally, self.stack.sim.faults_struck(), self.redelivered);
+        let metrics = metrics.summary(
+            end,
+            tally,
+            self.stack.sim.faults_struck(),
+            (self.redelivered, self.redelivered_verified),
+        );
         let mut report = Report {
             options: Options {
                 seed: args.seed,
@@ -1256,6 +1339,7 @@ impl SoakArgs {
             failure_dir: PathBuf::from("."),
             shrink_trials: 0,
             defect: None,
+            absent_agents: vec![],
         }
     }
 }
@@ -1292,6 +1376,22 @@ mod tests {
             e.starts_with("--json ") && e.contains("create it first"),
             "{e}"
         );
+        let e = check_before_run(&with(dir.join("r.json"), Some(dir.join("r.json")))).unwrap_err();
+        assert!(
+            e.contains("both name") && e.contains("give two files"),
+            "{e}"
+        );
+        let in_the_way = SoakArgs {
+            failure_dir: dir.join("r.json"),
+            ..SoakArgs::for_tests(1)
+        };
+        std::fs::write(dir.join("r.json"), "{}").unwrap();
+        let e = check_before_run(&in_the_way).unwrap_err();
+        assert!(
+            e.starts_with("--failure-dir ") && e.contains("is a file"),
+            "{e}"
+        );
+        std::fs::remove_file(dir.join("r.json")).unwrap();
         let e = check_before_run(&with(dir.join("r.json"), Some(dir.clone()))).unwrap_err();
         assert!(e.starts_with("--html ") && e.contains("is a folder"), "{e}");
         let e = check_before_run(&with(PathBuf::from("not-yet/"), None)).unwrap_err();

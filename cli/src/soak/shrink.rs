@@ -4,9 +4,10 @@
 //! First it drops the faults (when the violation occurs without them: steps cannot express the
 //! soak's seeded faults), then agents (the fewest first agents, without the others' events),
 //! then whole conversations (every text and re-delivery of a handset,
-//! then of a provider number), then events, delta-debugging style: chunks of half the events,
+//! then of a provider number), then each agent not needed (with their events), then events, delta-debugging style: chunks of half the events,
 //! then a quarter, down to single events, keeping every removal after which the same invariant
-//! still breaks. A replay that breaks it stops at the violation, so the events after it go too.
+//! still breaks, and agents once more (those whose events went). A replay that breaks it stops
+//! at the violation, so the events after it go too.
 //! Every candidate is one replay; at most `--shrink-trials` of them.
 
 use std::io::{self, Write};
@@ -16,6 +17,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use super::audit::acknowledged;
+use super::defect::Defect;
 use super::feature::{self, Origin};
 use super::invariants::Invariant;
 use super::traffic::Event;
@@ -45,6 +47,41 @@ struct Trials {
 impl Trials {
     fn exhausted(&self) -> bool {
         self.done >= self.max
+    }
+
+    /// Leaves out, one at a time from the last, each agent the violation does not need, with
+    /// their events (the first-k stage keeps a prefix: the one agent who matters may be the
+    /// eighth). At least one agent stays.
+    async fn drop_agents(
+        &mut self,
+        events: &mut Vec<Event>,
+        best: &mut Replayed,
+    ) -> anyhow::Result<()> {
+        for j in (0..self.args.agents).rev() {
+            let present = self.args.agents - self.args.absent_agents.len();
+            if self.exhausted() || present <= 1 {
+                break;
+            }
+            if self.args.absent_agents.contains(&j) {
+                continue;
+            }
+            let candidate: Vec<Event> = events
+                .iter()
+                .filter(|e| agent_of(e) != Some(j))
+                .cloned()
+                .collect();
+            self.args.absent_agents.push(j);
+            match self.breaks(&candidate).await? {
+                Some(r) => {
+                    *events = up_to(candidate, &r);
+                    *best = r;
+                }
+                None => {
+                    self.args.absent_agents.pop();
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Replays `events`: their replay when it breaks the invariant (and the budget allows it).
@@ -208,6 +245,8 @@ pub async fn shrink(
         }
     }
 
+    t.drop_agents(&mut events, &mut best).await?;
+
     // Events: chunks of half, a quarter, ... one.
     let mut chunk = events.len().div_ceil(2).max(1);
     while !events.is_empty() && !t.exhausted() {
@@ -235,6 +274,8 @@ pub async fn shrink(
             chunk = chunk.min(events.len().div_ceil(2)).max(1);
         }
     }
+    // Agents whose events the last stage took away.
+    t.drop_agents(&mut events, &mut best).await?;
     Ok(Some(Shrunk {
         events,
         replayed: best,
@@ -258,6 +299,8 @@ pub struct Written {
     pub steps: usize,
     /// Wall-clock seconds the shrinking and writing took.
     pub seconds: f64,
+    /// The defect the soak ran with (`CONVSMS_INJECT_DEFECT`), which the rerun must set too.
+    pub defect: Option<Defect>,
     /// The faults the violation needs ([`Faults::None`] unless it did not occur without them;
     /// then the feature, which sets no faults, may not reproduce it).
     pub faults: Faults,
@@ -286,7 +329,16 @@ impl Written {
                 self.faults.as_str()
             )?;
         }
-        writeln!(out, "rerun: convsms check {}", self.path.display())
+        match self.defect {
+            Some(d) => writeln!(
+                out,
+                "rerun: {}={} convsms check {}",
+                super::defect::ENV,
+                d.name(),
+                self.path.display()
+            ),
+            None => writeln!(out, "rerun: convsms check {}", self.path.display()),
+        }
     }
 }
 
@@ -344,6 +396,10 @@ pub async fn write_failure(args: &SoakArgs, outcome: &Outcome) -> anyhow::Result
         steps: feature::count_steps(&text),
         seconds: started.elapsed().as_secs_f64(),
         faults: shrunk.faults,
+        defect: match args.defect {
+            Some(d) => Some(d),
+            None => Defect::from_env()?,
+        },
     })
 }
 
@@ -361,7 +417,9 @@ mod tests {
             conversations: 40,
             messages: 200,
             duration: None,
-            agents: 4,
+            // More agents than the first-k stage alone brings under 30 steps (38 for seed 2
+            // before agents were dropped one by one).
+            agents: 16,
             faults: Faults::Light,
             transport: Transport::Inproc,
             db: None,
@@ -375,6 +433,7 @@ mod tests {
             failure_dir: dir.clone(),
             shrink_trials: 200,
             defect: Some(Defect::DuplicateSend),
+            absent_agents: vec![],
         };
         let outcome = super::super::soak(&args).await.unwrap();
         let (v, _, transcript) = outcome
@@ -415,7 +474,10 @@ mod tests {
         w.print(&mut printed).unwrap();
         let printed = String::from_utf8(printed).unwrap();
         assert!(
-            printed.contains(&format!("rerun: convsms check {}", w.path.display())),
+            printed.contains(&format!(
+                "rerun: CONVSMS_INJECT_DEFECT=duplicate-send convsms check {}",
+                w.path.display()
+            )),
             "{printed}"
         );
         // Without the defect the same soak holds: the defect is what broke it.

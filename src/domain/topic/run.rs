@@ -35,7 +35,7 @@ use super::load::words;
 use super::model::{ChoiceOption, Node, Topic, TopicSet};
 use super::render::{self, Outbound};
 use super::reply::{self, ImageReply};
-use super::template::fill;
+use super::template::{fill, fill_within, MAX_BODY_UNITS};
 
 /// Sent when a Dynamic Choice's source has no options and the node has no `if_empty`; the topic
 /// then ends.
@@ -355,7 +355,7 @@ impl TopicSet {
             match node {
                 Node::TextInput { prompt, .. } => {
                     if let Some(p) = prompt {
-                        out.push(render::text(&fill(p, &vars)));
+                        out.push(render::text(&fill_within(p, &vars, MAX_BODY_UNITS)));
                     }
                     return Ok(wait(out, vec![]));
                 }
@@ -381,7 +381,7 @@ impl TopicSet {
                     }
                 }
                 Node::Text { text, next } => {
-                    out.push(render::text(&fill(text, &vars)));
+                    out.push(render::text(&fill_within(text, &vars, MAX_BODY_UNITS)));
                     cur = next.clone();
                 }
                 Node::Image { url, alt, next } => {
@@ -434,7 +434,7 @@ impl TopicSet {
                 }
                 Node::Transfer { message } => {
                     if let Some(m) = message {
-                        out.push(render::text(&fill(m, &vars)));
+                        out.push(render::text(&fill_within(m, &vars, MAX_BODY_UNITS)));
                     }
                     return Ok(Turn {
                         outbound: out,
@@ -445,7 +445,7 @@ impl TopicSet {
                 }
                 Node::End { message } => {
                     if let Some(m) = message {
-                        out.push(render::text(&fill(m, &vars)));
+                        out.push(render::text(&fill_within(m, &vars, MAX_BODY_UNITS)));
                     }
                     return Ok(ended(out));
                 }

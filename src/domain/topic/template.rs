@@ -18,6 +18,65 @@ pub fn fill(text: &str, vars: &BTreeMap<String, String>) -> String {
     out
 }
 
+/// The longest body Twilio sends, in UTF-16 code units: a longer `Body` is refused with 21617
+/// (reference §2.2).
+pub const MAX_BODY_UNITS: usize = 1_600;
+
+/// As [`fill`], for a text the requester receives: when the filled text would be longer than
+/// `max` UTF-16 code units, the longest values are cut to a fair share of what the topic's own
+/// words leave (shorter values stay whole; a cut value ends with `…`), so that a long reply echoed back (`'{issue}'`)
+/// still makes one message Twilio accepts, not a 21617 refusal and silence. The topic's own
+/// words are never cut: when they alone are longer than `max`, the values are left out and the
+/// text is still too long for Twilio.
+pub fn fill_within(text: &str, vars: &BTreeMap<String, String>, max: usize) -> String {
+    let full = fill(text, vars);
+    let units = |s: &str| s.encode_utf16().count();
+    if units(&full) <= max {
+        return full;
+    }
+    let value = |name: &str| vars.get(name).map(String::as_str).unwrap_or("");
+    let mut literal = 0;
+    let mut lengths = vec![];
+    scan(text, |piece| match piece {
+        Piece::Literal(s) => literal += units(s),
+        Piece::Var(name) => lengths.push(units(value(name))),
+    });
+    // Fair shares: values shorter than their share stay whole and leave the rest to the longer
+    // ones, which are all cut to one length (`share`).
+    lengths.sort_unstable();
+    let mut room = max.saturating_sub(literal);
+    let mut share = room;
+    for (i, len) in lengths.iter().enumerate() {
+        share = room / (lengths.len() - i);
+        if *len > share {
+            break;
+        }
+        room -= len;
+    }
+    let mut out = String::with_capacity(full.len());
+    scan(text, |piece| match piece {
+        Piece::Literal(s) => out.push_str(s),
+        Piece::Var(name) => {
+            let v = value(name);
+            if units(v) <= share {
+                out.push_str(v);
+            } else if share > 0 {
+                // `…` is one unit: the value's first characters that fit in the rest.
+                let mut used = 1;
+                for c in v.chars() {
+                    used += c.len_utf16();
+                    if used > share {
+                        break;
+                    }
+                    out.push(c);
+                }
+                out.push('…');
+            }
+        }
+    });
+    out
+}
+
 /// The names of the placeholders of `text`, in order, repeats included.
 pub fn placeholders(text: &str) -> Vec<String> {
     let mut names = vec![];
@@ -103,6 +162,25 @@ mod tests {
         assert_eq!(fill("[{missing}]", &v), "[]");
         assert_eq!(fill("no placeholders é", &v), "no placeholders é");
         assert_eq!(fill("é{name}", &v), "éAda");
+    }
+
+    #[test]
+    fn a_long_value_is_cut_so_the_text_fits_one_message() {
+        let long: String = "é".repeat(2_000);
+        let v: BTreeMap<String, String> =
+            [("issue".to_owned(), long), ("n".to_owned(), "7".to_owned())]
+                .into_iter()
+                .collect();
+        let text = "Thanks, I have noted: '{issue}' ({n}).";
+        let out = fill_within(text, &v, MAX_BODY_UNITS);
+        assert_eq!(out.encode_utf16().count(), MAX_BODY_UNITS);
+        assert!(out.starts_with("Thanks, I have noted: 'éé") && out.ends_with("é…' (7)."));
+        // Within the limit, as fill; an emoji (two units) is never split.
+        assert_eq!(fill_within("{n}", &v, 5), "7");
+        let emoji: BTreeMap<String, String> = [("e".to_owned(), "😀😀😀".to_owned())]
+            .into_iter()
+            .collect();
+        assert_eq!(fill_within("<{e}>", &emoji, 6), "<😀…>");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::str::FromStr;
 
+use convsms::domain::delivery::DeliveryStatus;
 use convsms::domain::model::InteractionNumber;
 use cucumber::Parameter;
 
@@ -173,5 +174,23 @@ impl FromStr for Group {
                 .map(str::to_owned)
                 .collect(),
         ))
+    }
+}
+
+/// How a send ended when Twilio could not deliver it: `failed` (refused, or not sent) or
+/// `undelivered` (sent, but the carrier could not deliver it), Twilio's two final failure
+/// statuses (§3).
+#[derive(Clone, Copy, Debug, Parameter)]
+#[param(name = "failure", regex = "failed|undelivered")]
+pub struct Failure(pub DeliveryStatus);
+
+impl FromStr for Failure {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        match words {
+            "failed" => Ok(Failure(DeliveryStatus::Failed)),
+            "undelivered" => Ok(Failure(DeliveryStatus::Undelivered)),
+            other => unhonoured(format!("{other:?} is not failed or undelivered")),
+        }
     }
 }

@@ -575,6 +575,7 @@ pub fn words() -> Vec<Words> {
         ], refused ["1 images", "2 file", "0 images"]),
         words!(NewMessage, "with or without (a new message)", ["with", "without"]),
         words!(Receives, "receives or does not receive", ["receives", "does not receive"]),
+        words!(Failure, "how an undeliverable send ended: failed (refused or not sent) or undelivered (sent, not delivered)", ["failed", "undelivered"]),
         words!(CaseState, "a case's state", ["open", "resolved"]),
         words!(TopicPosition, "where a conversation waits in the virtual agent's topics, or no topic", [
             r#"topic "order_status" at node "ask_need""#,

@@ -344,7 +344,7 @@ fn coverage_table(report: &Report, rows: &[Row]) -> Markup {
                 (count(Coverage::Failing)) " failing · "
                 (count(Coverage::Covered)) " covered (not run) · "
                 (count(Coverage::Uncovered)) " uncovered — every row of "
-                code { "features/rows.tsv" } " and the scenarios tagged " code { "@row:ID" } "."
+                (crate::check::rows::source()) " and the scenarios tagged " code { "@row:ID" } "."
             }
             table.rows {
                 thead { tr { th { "row" } th { "status" } th { "statement" } th { "scenarios" } } }

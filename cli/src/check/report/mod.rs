@@ -181,17 +181,12 @@ impl ScenarioReport {
                 StepStatus::NotRun | StepStatus::Passed => continue,
                 StepStatus::Undefined => (
                     "undefined step",
-                    match crate::check::suggest::value_slip(&s.text, &|t| {
-                        crate::check::library().is_step(t)
-                    }) {
-                        Some(slip) => format!(
-                            "Undefined step: no step of the library matches \"{written}\": {slip}"
-                        ),
-                        None => format!(
-                            "Undefined step: no step of the library matches \"{written}\" \
-                             (`convsms steps` lists them all)"
-                        ),
-                    },
+                    // As the console says it: a value written otherwise, or the closest
+                    // sentences of the catalogue.
+                    format!(
+                        "Undefined step \"{written}\": {}",
+                        crate::check::console::undefined(&s.text)
+                    ),
                 ),
                 StepStatus::Ambiguous(m) => ("ambiguous step", format!("Ambiguous step: {m}")),
                 StepStatus::Skipped => (
@@ -304,14 +299,6 @@ pub fn relative(path: &Path) -> String {
         .to_string()
 }
 
-/// A panic payload as text.
-fn panic_text(info: &event::Info) -> String {
-    info.downcast_ref::<String>()
-        .cloned()
-        .or_else(|| info.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_else(|| "the step panicked with a payload that is not text".to_owned())
-}
-
 /// The cucumber writer that fills a [`Report`].
 #[derive(Clone, Default)]
 pub struct Recorder(pub Arc<Mutex<Report>>);
@@ -410,7 +397,10 @@ impl Report {
             event::Scenario::Background(step, st) => s.step_event(&step, true, st),
             event::Scenario::Step(step, st) => s.step_event(&step, false, st),
             event::Scenario::Hook(which, event::Hook::Failed(_, info)) => {
-                s.hook_failure = Some(format!("The {which} hook failed: {}", panic_text(&info)));
+                s.hook_failure = Some(format!(
+                    "The {which} hook failed: {}",
+                    crate::check::console::panic_text(&info)
+                ));
             }
             event::Scenario::Hook(..) | event::Scenario::Log(_) => {}
             event::Scenario::Finished => s.finished = Some(at),
@@ -479,7 +469,9 @@ impl ScenarioReport {
             event::Step::Failed(_, _, _, err) => match err {
                 event::StepError::NotFound => StepStatus::Undefined,
                 event::StepError::AmbiguousMatch(e) => StepStatus::Ambiguous(e.to_string()),
-                event::StepError::Panic(info) => StepStatus::Failed(panic_text(&info)),
+                event::StepError::Panic(info) => {
+                    StepStatus::Failed(crate::check::console::panic_text(&info))
+                }
             },
         };
         let found = self.steps.iter_mut().find(|s| {

@@ -5,7 +5,8 @@ use cucumber::{then, when};
 
 use super::StepResult;
 use crate::check::params::{
-    Assignee, Count, Duration, Group, InteractionNo, Media, ReceivedMedia, RequesterOrGuest,
+    Assignee, Count, Duration, Failure, Group, InteractionNo, Media, ReceivedMedia, Receives,
+    RequesterOrGuest,
 };
 use crate::check::world::ConvWorld;
 
@@ -34,6 +35,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then the live group profile of IMS0001001 is empty"#,
     r#"Then "+14155552671" receives "Hi, this is the virtual agent. What can I help you with today?" from "+14155550100""#,
     r#"Then "+14155552671" receives "Cancel order 4471? This cannot be undone.\nReply YES or NO." from "+14155550100""#,
+    r#"Then "+14155552671" does not receive "Hi, this is the virtual agent. What can I help you with today?" from "+14155550100""#,
     r#"Then "+14155552671" receives a message containing "CS0001001" from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 1 image from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 2 images from "+14155550100""#,
@@ -43,6 +45,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then the transcript of IMS0001001 has 3 messages"#,
     r#"Then the transcript of IMS0001001 has 1 message"#,
     r#"Then the transcript of IMS0001001 ends with a failed message with error 21610"#,
+    r#"Then the transcript of IMS0001001 ends with an undelivered message with error 30006"#,
     r#"Then the transcript matches the snapshot"#,
     r#"Then the request is refused with "not a valid phone number""#,
     r#"Then nothing was written and nothing was sent"#,
@@ -125,9 +128,15 @@ fn live_group(w: &mut ConvWorld, number: InteractionNo, group: Group) -> StepRes
     Ok(w.check_live_group(&number, &group.0)?)
 }
 
-#[then(expr = "{string} receives {string} from {string}")]
-fn receives(w: &mut ConvWorld, phone: String, body: String, from: String) -> StepResult {
-    Ok(w.check_receives(&phone, &body, &from)?)
+#[then(expr = "{string} {receives} {string} from {string}")]
+fn receives(
+    w: &mut ConvWorld,
+    phone: String,
+    verb: Receives,
+    body: String,
+    from: String,
+) -> StepResult {
+    Ok(w.check_receives(&phone, verb.0, &body, &from)?)
 }
 
 #[then(expr = "{string} receives a message containing {string} from {string}")]
@@ -155,9 +164,14 @@ fn transcript_length(w: &mut ConvWorld, number: InteractionNo, count: Count) -> 
     Ok(w.check_transcript_length(&number, count.0)?)
 }
 
-#[then(expr = "the transcript of {interaction} ends with a failed message with error {int}")]
-fn transcript_failed(w: &mut ConvWorld, number: InteractionNo, code: i64) -> StepResult {
-    Ok(w.check_ends_failed(&number, code)?)
+#[then(expr = "the transcript of {interaction} ends with a(n) {failure} message with error {int}")]
+fn transcript_failed(
+    w: &mut ConvWorld,
+    number: InteractionNo,
+    failure: Failure,
+    code: i64,
+) -> StepResult {
+    Ok(w.check_ends_failed(&number, failure.0, code)?)
 }
 
 #[then("the transcript matches the snapshot")]

@@ -3,7 +3,11 @@
 
 use anyhow::{bail, ensure, Context as _};
 use chrono::TimeDelta;
-use convsms::domain::model::{Handler, InteractionNumber, InteractionState, InteractionType};
+use convsms::domain::delivery::DeliveryStatus;
+use convsms::domain::model::{
+    Handler, InteractionNumber, InteractionState, InteractionType, PartyTable,
+};
+use convsms::engine::config::properties;
 
 use super::{joined, lines, ConvWorld, HttpAnswer};
 use crate::check::params::{Assignee, Attached, Requester};
@@ -96,11 +100,29 @@ impl ConvWorld {
             table: p.table,
             name: p.name,
         };
-        ensure!(
-            got == *want,
-            "{number} is opened for {got}, expected {want}"
-        );
-        Ok(())
+        if got == *want {
+            return Ok(());
+        }
+        // The usual surprise: consumers and contacts are matched by phone only when a property
+        // says so (seed 002 matches sys_users alone).
+        let by_phone_off = matches!(
+            want.table,
+            PartyTable::CsmConsumer | PartyTable::CustomerContact
+        ) && self
+            .store()
+            .read(|tx| tx.property(properties::MATCH_CUSTOMER_PHONES))
+            .context("reading the engine's properties")?
+            .is_none_or(|v| v != "true");
+        let hint = if by_phone_off {
+            format!(
+                " (an inbound number is matched to consumers' and contacts' mobile phones only \
+                 with `Given the property \"{}\" is \"true\"`; by default only sys_users match)",
+                properties::MATCH_CUSTOMER_PHONES
+            )
+        } else {
+            String::new()
+        };
+        bail!("{number} is opened for {got}, expected {want}{hint}")
     }
 
     /// Checks who an interaction is assigned to, by user_name (`virtual.agent` for the virtual
@@ -233,13 +255,29 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks that a handset received a text from a number; `\n` in `body` is a line break and
-    /// `\\` a backslash ([`super::unescape`]).
-    pub fn check_receives(&self, phone: &str, body: &str, from: &str) -> anyhow::Result<()> {
+    /// Checks that a handset received a text from a number, or (`receives` false) that it has
+    /// not, so far; `\n` in `body` is a line break and `\\` a backslash ([`super::unescape`]).
+    pub fn check_receives(
+        &self,
+        phone: &str,
+        receives: bool,
+        body: &str,
+        from: &str,
+    ) -> anyhow::Result<()> {
         let body = super::unescape(body);
         let got = self.received(phone);
+        let found = got.iter().any(|m| m.from == from && m.body == body);
+        if !receives {
+            ensure!(
+                !found,
+                "{phone} received {} from {from}, expected not to; it received:{}",
+                super::quote_expected(&body),
+                lines(&got)
+            );
+            return Ok(());
+        }
         ensure!(
-            got.iter().any(|m| m.from == from && m.body == body),
+            found,
             "{phone} did not receive {} from {from}; it received:{}{}",
             super::quote_expected(&body),
             lines(&got),
@@ -318,15 +356,18 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks that an interaction's last message failed with a provider error code.
-    pub fn check_ends_failed(&self, number: &InteractionNumber, code: i64) -> anyhow::Result<()> {
+    /// Checks that an interaction's last message ended `failed` or `undelivered` (`status`) with a
+    /// provider error code.
+    pub fn check_ends_failed(
+        &self,
+        number: &InteractionNumber,
+        status: DeliveryStatus,
+        code: i64,
+    ) -> anyhow::Result<()> {
         // The stored message decides, whether it failed at the send (no MessageSid) or later
         // (a StatusCallback, reconciliation).
         let last = self.messages(number)?.pop();
-        if last.is_some_and(|m| {
-            m.status == convsms::domain::delivery::DeliveryStatus::Failed
-                && m.error_code == Some(code)
-        }) {
+        if last.is_some_and(|m| m.status == status && m.error_code == Some(code)) {
             return Ok(());
         }
         let t = self.transcript(number)?;
@@ -337,8 +378,9 @@ impl ConvWorld {
             .map(|(_, status)| status.trim_end_matches(']'))
             .unwrap_or(last);
         bail!(
-            "the last message of {number} did not fail with error {code}: it is [{ended}] \
-             (failed and undelivered are different Twilio statuses)\n{t}"
+            "the last message of {number} is not {} with error {code}: it is [{ended}] \
+             (failed and undelivered are different Twilio statuses)\n{t}",
+            status.as_str()
         )
     }
 
@@ -352,11 +394,24 @@ impl ConvWorld {
         }
         let target = &self.snapshot;
         let dir = target.dir.display();
-        ensure!(
-            target.dir.is_dir(),
-            "the snapshots folder {dir} does not exist (set it with --snapshots DIR)"
-        );
         let file = snapshot::path(&target.dir, &target.name);
+        let accept = format!(
+            "If the new transcript is right, accept it with\n  convsms check --accept {}\n\
+             then review the change to the .snap file (git diff {dir}) before committing it.",
+            target.feature
+        );
+        if !target.dir.is_dir() {
+            // A new project's first snapshot: accepting it makes the folder, as insta does.
+            ensure!(
+                target.accept,
+                "there is no snapshot {} yet, nor the snapshots folder {dir} (`--accept` creates \
+                 it; `--snapshots DIR` names another); this run's transcript is:\n{}\n{accept}",
+                file.display(),
+                text.trim_end()
+            );
+            std::fs::create_dir_all(&target.dir)
+                .with_context(|| format!("creating the snapshots folder {dir}"))?;
+        }
         let old = snapshot::read(&file)
             .with_context(|| format!("reading the snapshot {}", file.display()))?;
         if target.accept {
@@ -371,11 +426,6 @@ impl ConvWorld {
             }
             return Ok(());
         }
-        let accept = format!(
-            "If the new transcript is right, accept it with\n  convsms check --accept {}\n\
-             then review the change to the .snap file (git diff {dir}) before committing it.",
-            target.feature
-        );
         match old {
             Some(old) if snapshot::same(&old, &text) => Ok(()),
             Some(old) => bail!(
