@@ -1736,6 +1736,37 @@ fn soak_shards_merge_into_one_report_and_other_seeds_are_refused() {
     assert_eq!(code, Some(2), "{stdout}");
     assert!(stderr.contains("only --partition may differ"), "{stderr}");
     assert!(stderr.contains("seed 3 in"), "{stderr}");
+
+    // One shard of two: refused unless asked for, and then it says it is partial.
+    let merge_one = |extra: &[&str]| {
+        text(
+            &convsms()
+                .args(["soak", "merge"])
+                .arg(&a)
+                .args(extra)
+                .output()
+                .unwrap(),
+        )
+    };
+    let (code, stdout, stderr) = merge_one(&[]);
+    assert_eq!(code, Some(2), "{stdout}");
+    assert!(
+        stderr.contains("shards 2/2 missing: give every shard's report, or --allow-missing"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = merge_one(&["--allow-missing"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("shards 2/2 missing: the report covers part of the population"),
+        "{stderr}"
+    );
+    // Report files that could not be written are refused before anything is read.
+    let (code, _, stderr) = merge_one(&["--json", "/nonexistent-folder/m.json"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("--json /nonexistent-folder/m.json: no folder"),
+        "{stderr}"
+    );
 }
 
 /// A running `convsms serve`; killed (SIGKILL) when dropped.

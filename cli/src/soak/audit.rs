@@ -403,7 +403,7 @@ pub fn transcripts_digest(stack: &Stack) -> Result<(String, super::metrics::RowT
     stack.store.read(|tx| {
         tx.audit_each_message(|r| {
             let m = &r.message;
-            tally.add(m.direction, m.status, m.attempts);
+            tally.add(m.direction, m.status, m.error_code, m.attempts);
             digest.feed(r.interaction.to_string().as_bytes());
             digest.feed(m.seq.to_string().as_bytes());
             digest.feed(format!("{:?}", m.direction).as_bytes());

@@ -3,7 +3,7 @@
 //!
 //! The shards must share the seed and every option but `--partition`, the shard count and the
 //! virtual start, and be distinct shards; anything else is refused with the file and the
-//! difference named (exit 2). Counts, invariant checks, messages per hour, agent slot-seconds,
+//! difference named (exit 2), as is a set with a shard missing unless `--allow-missing`. Counts, invariant checks, messages per hour, agent slot-seconds,
 //! the delivery mix and the faults are added; the duration histograms are merged from their
 //! buckets (so the percentiles are those of every shard's durations together); the virtual end
 //! is the latest; the transcripts digest is the FNV-1a of the shards' digests in shard order; the
@@ -29,11 +29,19 @@ pub struct MergeArgs {
     /// Write the merged report as a self-contained HTML page with charts to FILE.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Merge even when some shards' reports are missing (the report then covers part of the
+    /// population, and says so); without it a missing shard is refused.
+    #[arg(long)]
+    pub allow_missing: bool,
 }
 
 /// Runs `convsms soak merge`: prints the merged summary table and writes the files asked for;
 /// 0 when every shard passed, 1 when one did not, 2 when the reports cannot be read or merged.
 pub fn run(args: &MergeArgs) -> ExitCode {
+    if let Err(e) = super::check_outputs(args.json.as_deref(), args.html.as_deref()) {
+        eprintln!("convsms soak merge: {e}");
+        return ExitCode::from(2);
+    }
     let merged = read_all(&args.reports).and_then(|r| merge(&r));
     let report = match merged {
         Ok(r) => r,
@@ -48,6 +56,15 @@ pub fn run(args: &MergeArgs) -> ExitCode {
                 .filter(|i| !report.shards.iter().any(|p| p.index() == *i))
                 .map(|i| format!("{i}/{total}"))
                 .collect();
+            // A merge of some shards must not read as the whole run passing.
+            if !args.allow_missing {
+                eprintln!(
+                    "convsms soak merge: shards {} missing: give every shard's report, or \
+                     --allow-missing for a report of part of the population",
+                    missing.join(" ")
+                );
+                return ExitCode::from(2);
+            }
             eprintln!(
                 "convsms soak merge: shards {} missing: the report covers part of the population",
                 missing.join(" ")

@@ -170,6 +170,10 @@ pub struct Summary {
     pub agents: BTreeMap<String, AgentShare>,
     /// Outbound transcript messages by delivery status at the end.
     pub delivery: BTreeMap<String, u64>,
+    /// Of those, the `failed` and `undelivered` ones by status and error code (`failed 21610`,
+    /// `undelivered 30003`; `failed none` without a code): why sends did not arrive.
+    #[serde(default)]
+    pub failures: BTreeMap<String, u64>,
     /// Faults injected and recovered.
     pub faults: FaultsSummary,
 }
@@ -210,6 +214,7 @@ impl Summary {
             queue_wait: self.queue_wait.merge(&other.queue_wait),
             agents,
             delivery: add_maps(&self.delivery, &other.delivery),
+            failures: add_maps(&self.failures, &other.failures),
             faults: FaultsSummary {
                 injected: add_maps(&f.injected, &o.injected),
                 retried_sends: f.retried_sends + o.retried_sends,
@@ -274,6 +279,14 @@ impl Summary {
             (
                 "outbound transcript rows at the end".into(),
                 listed(&self.delivery),
+            ),
+            (
+                "failed and undelivered by error".into(),
+                if self.failures.is_empty() {
+                    "none".to_owned()
+                } else {
+                    listed(&self.failures)
+                },
             ),
             ("faults injected".into(), listed(&f.injected)),
             (
@@ -482,6 +495,7 @@ impl Metrics {
         m.integrate_until(end);
         let RowTally {
             delivery,
+            failures,
             retried_sends,
             retried_sends_delivered,
         } = tally;
@@ -498,6 +512,7 @@ impl Metrics {
             queue_wait: Durations::from_histogram(&m.queue_wait),
             agents: m.agents,
             delivery,
+            failures,
             faults: FaultsSummary {
                 injected,
                 retried_sends,
@@ -515,6 +530,8 @@ impl Metrics {
 pub struct RowTally {
     /// Outbound rows by delivery status.
     pub delivery: BTreeMap<String, u64>,
+    /// Failed and undelivered outbound rows by status and error code.
+    pub failures: BTreeMap<String, u64>,
     /// Outbound rows handed to the provider more than once.
     pub retried_sends: u64,
     /// Of those, the ones delivered.
@@ -522,12 +539,25 @@ pub struct RowTally {
 }
 
 impl RowTally {
-    /// Counts one row.
-    pub fn add(&mut self, direction: Direction, status: DeliveryStatus, attempts: i64) {
+    /// Counts one row (`error_code`: the provider's, when it failed).
+    pub fn add(
+        &mut self,
+        direction: Direction,
+        status: DeliveryStatus,
+        error_code: Option<i64>,
+        attempts: i64,
+    ) {
         if direction != Direction::Outbound {
             return;
         }
         *self.delivery.entry(status.as_str().to_owned()).or_default() += 1;
+        if matches!(status, DeliveryStatus::Failed | DeliveryStatus::Undelivered) {
+            let code = error_code.map_or_else(|| "none".to_owned(), |c| c.to_string());
+            *self
+                .failures
+                .entry(format!("{} {code}", status.as_str()))
+                .or_default() += 1;
+        }
         if attempts > 1 {
             self.retried_sends += 1;
             self.retried_sends_delivered += u64::from(status == DeliveryStatus::Delivered);

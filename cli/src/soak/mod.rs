@@ -306,14 +306,6 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
             args.messages
         ));
     }
-    if let (Some(json), Some(html)) = (&args.json, &args.html) {
-        if json == html {
-            return Err(format!(
-                "--json and --html both name {}: the HTML would overwrite the JSON; give two files",
-                json.display()
-            ));
-        }
-    }
     // The failure feature's folder is made when a violation is shrunk: a file in its way is
     // found now, not after the run.
     let dir = &args.failure_dir;
@@ -323,7 +315,22 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
             dir.display()
         ));
     }
-    for (option, path) in [("--json", &args.json), ("--html", &args.html)] {
+    check_outputs(args.json.as_deref(), args.html.as_deref())
+}
+
+/// Refuses report files that could not be written at the end (`convsms soak` and `soak merge`
+/// check them before they start): a folder, a file in a folder that does not exist or cannot
+/// be written to. Says which option and what to give instead.
+pub(crate) fn check_outputs(json: Option<&Path>, html: Option<&Path>) -> Result<(), String> {
+    if let (Some(json), Some(html)) = (json, html) {
+        if json == html {
+            return Err(format!(
+                "--json and --html both name {}: the HTML would overwrite the JSON; give two files",
+                json.display()
+            ));
+        }
+    }
+    for (option, path) in [("--json", json), ("--html", html)] {
         let Some(path) = path else { continue };
         if path.is_dir()
             || path
@@ -1496,6 +1503,28 @@ mod tests {
         }
         let c = report_without_wall(&small(12, Faults::Heavy)).await;
         assert_ne!(a["transcripts_digest"], c["transcripts_digest"]);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_genuine_webhook_the_engine_refuses_breaks_invariant_1_at_the_next_check() {
+        let mut s = Soak::start(&small(3, Faults::None)).await.unwrap();
+        assert_eq!(s.check(false).unwrap(), Ok(()));
+        let refused = convsms_sim::InboundDelivery {
+            sid: twilio_wire::sid::MessageSid::sms(9),
+            http_status: 500,
+            body: "database is locked".to_owned(),
+        };
+        s.engine_refused(&refused, "the webhook of");
+        let v = s.check(false).unwrap().unwrap_err();
+        assert_eq!(v.invariant, invariants::Invariant::InboundOnce);
+        assert!(
+            v.detail
+                .contains("answered HTTP 500 to the webhook of SM00000000000000000000000000000009")
+                && v.detail.contains("database is locked"),
+            "{v}"
+        );
+        // Reported once; the next check looks at the store again.
+        assert_eq!(s.check(false).unwrap(), Ok(()));
     }
 
     #[tokio::test(flavor = "current_thread")]
