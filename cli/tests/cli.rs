@@ -1249,9 +1249,10 @@ fn a_project_counts_its_own_rows_and_accepting_makes_its_snapshots_folder() {
     let (code, out) = check(&["--coverage"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("MY-1        passing"), "{out}");
-    // The seeds' rows are not this project's: their tags are refused.
+    // Its own row selects its scenario.
     let (code, out) = check(&["--tags", "@row:MY-1"]);
     assert_eq!(code, Some(0), "{out}");
+    // The seeds' rows are not this project's: their tags are refused.
     fixture(
         &project,
         &[(

@@ -471,7 +471,8 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
                     io::ErrorKind::InvalidInput,
                     format!(
                         "--partition {p}: no scenario falls to this shard (the run selects \
-                         {selected}); give at most {selected} shards"
+                         {selected}); give at most {selected} shard{}",
+                        if selected == 1 { "" } else { "s" }
                     ),
                 ));
             }

@@ -73,6 +73,8 @@ pub fn source() -> String {
 /// `"N: what was wrong"` for line N (from 1).
 fn parse(text: &str) -> Result<Vec<(&str, &str)>, String> {
     let mut rows: Vec<(&str, &str)> = Vec::new();
+    // A byte-order mark, as a spreadsheet saving TSV may write, is not part of the first ID.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (n, line) in text.lines().enumerate() {
         let n = n + 1;
         if line.starts_with('#') || line.trim().is_empty() {
@@ -126,6 +128,10 @@ mod tests {
         }
         assert_eq!(
             parse("# only\n\nMY-1\tMine.\n").unwrap(),
+            vec![("MY-1", "Mine.")]
+        );
+        assert_eq!(
+            parse("\u{feff}MY-1\tMine.\n").unwrap(),
             vec![("MY-1", "Mine.")]
         );
     }

@@ -370,16 +370,6 @@ impl Auditor {
     }
 }
 
-/// Whether an inbound text the webhook answered 200 must be in a transcript (invariant 1):
-/// every text but ServiceNow's keywords (START, STOP, Notification,
-/// [`convsms::domain::keywords::keyword`]), which the engine answers without a conversation.
-/// Twilio's other keywords (HELP, INFO, YES, CANCEL and the like: [`convsms_sim::opt_out_keyword`])
-/// reach the engine as ordinary texts, "yes" answering the virtual agent among them, so they
-/// are checked like any other.
-pub fn acknowledged(body: &str) -> bool {
-    convsms::domain::keywords::keyword(body).is_none()
-}
-
 /// Every transcript row, by interaction number and seq (for short runs: replays and scenarios).
 ///
 /// # Errors

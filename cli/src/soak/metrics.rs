@@ -130,8 +130,9 @@ pub struct FaultsSummary {
     pub retried_sends_delivered: u64,
     /// Webhooks Twilio re-delivered and the engine acknowledged.
     pub redelivered: u64,
-    /// Of those, the ones a passing check of invariant 1 found in one transcript row, once
-    /// (counted when checked: a run stopped by a violation counts those checked before it).
+    /// Of those, the ones a check that found no violation (so invariant 1 held for them) saw
+    /// in one transcript row, once: counted when checked, so a run stopped by a violation of
+    /// any invariant counts those checked before it.
     pub redeliveries_deduplicated: u64,
 }
 

@@ -323,7 +323,11 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
 /// be written to. Says which option and what to give instead.
 pub(crate) fn check_outputs(json: Option<&Path>, html: Option<&Path>) -> Result<(), String> {
     if let (Some(json), Some(html)) = (json, html) {
-        if json == html {
+        let same = |a: &Path, b: &Path| match (std::path::absolute(a), std::path::absolute(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        if same(json, html) {
             return Err(format!(
                 "--json and --html both name {}: the HTML would overwrite the JSON; give two files",
                 json.display()
@@ -1155,13 +1159,12 @@ impl Soak {
                     }
                     _ => {}
                 }
-                if audit::acknowledged(&body) {
-                    self.acked += 1;
-                    self.unverified.push(d.sid.clone());
-                    self.recent.push_back(d.sid);
-                    if self.recent.len() > RECENT {
-                        self.recent.pop_front();
-                    }
+                // Every text, keywords included: the engine stores each in a transcript.
+                self.acked += 1;
+                self.unverified.push(d.sid.clone());
+                self.recent.push_back(d.sid);
+                if self.recent.len() > RECENT {
+                    self.recent.pop_front();
                 }
             }
             Ok(d) => self.engine_refused(&d, "the webhook of"),
@@ -1207,11 +1210,10 @@ impl Soak {
     /// The store cannot be read (the outer result; the inner one is the invariants' verdict).
     fn check(&mut self, sample_load: bool) -> anyhow::Result<Result<(), Violation>> {
         self.routing_check_due = true;
-        if let Some(v) = self
-            .refused_webhook
-            .take()
-            .or(self.routing_violation.take())
-        {
+        if let Some(v) = self.refused_webhook.take() {
+            return Ok(Err(v));
+        }
+        if let Some(v) = self.routing_violation.take() {
             return Ok(Err(v));
         }
         let now = self.now();
@@ -1228,6 +1230,10 @@ impl Soak {
     /// The auditor's check of what changed since its last ([`Auditor::check`]), without the
     /// routing invariants and the metrics' snapshot that [`Soak::check`] adds.
     fn audit_changes(&mut self) -> anyhow::Result<Result<(), Violation>> {
+        // Also for the closing settle's checks, which come here directly.
+        if let Some(v) = self.refused_webhook.take() {
+            return Ok(Err(v));
+        }
         let verdict = self.audit.check(
             &self.stack,
             self.now(),
@@ -1236,6 +1242,7 @@ impl Soak {
             self.last_tick,
         )?;
         self.unverified.clear();
+        // A check that found nothing wrong checked invariant 1 on them, as on every SID.
         if verdict.is_ok() {
             self.redelivered_verified += self.redelivered_unverified;
         }
@@ -1388,6 +1395,8 @@ mod tests {
             e.contains("both name") && e.contains("give two files"),
             "{e}"
         );
+        let e = check_before_run(&with("r.json".into(), Some("./r.json".into()))).unwrap_err();
+        assert!(e.contains("both name"), "{e}");
         let in_the_way = SoakArgs {
             failure_dir: dir.join("r.json"),
             ..SoakArgs::for_tests(1)

@@ -175,6 +175,19 @@ pub struct Turn {
     pub ended: bool,
 }
 
+impl Turn {
+    /// Every message cut to Twilio's 1,600 UTF-16 code units (a longer body is refused with
+    /// 21617, and the requester would get nothing): a long value a text echoes is already cut
+    /// by [`super::template::fill_within`]; this catches the rest (a question with a long option
+    /// list, a re-prompt, a card's values), ending it with [`super::template::CUT_MARK`].
+    fn fitted(mut self) -> Turn {
+        for o in &mut self.outbound {
+            o.body = super::template::cut(&o.body, MAX_BODY_UNITS);
+        }
+        self
+    }
+}
+
 impl TopicSet {
     /// The topic a message starts, by triggers only (no fallback): the trigger phrase occurring
     /// earliest as whole words, any case; on a tie the longer phrase, then the topic loaded first.
@@ -189,6 +202,10 @@ impl TopicSet {
     /// # Errors
     /// The source's error when a Dynamic Choice or Card could not read its data.
     pub fn start<E>(&self, text: &str, src: &dyn ChoiceSource<Error = E>) -> Result<Turn, E> {
+        self.start_turn(text, src).map(Turn::fitted)
+    }
+
+    fn start_turn<E>(&self, text: &str, src: &dyn ChoiceSource<Error = E>) -> Result<Turn, E> {
         match self.matching_topic(text).or_else(|| self.fallback()) {
             Some(topic) => self.run(topic, Some(&topic.start), BTreeMap::new(), src),
             None => Ok(Turn {
@@ -206,6 +223,15 @@ impl TopicSet {
     /// # Errors
     /// The source's error when a Dynamic Choice or Card could not read its data.
     pub fn resume<E>(
+        &self,
+        state: &TopicState,
+        input: &Input,
+        src: &dyn ChoiceSource<Error = E>,
+    ) -> Result<Turn, E> {
+        self.resume_turn(state, input, src).map(Turn::fitted)
+    }
+
+    fn resume_turn<E>(
         &self,
         state: &TopicState,
         input: &Input,

@@ -24,7 +24,7 @@ pub const MAX_BODY_UNITS: usize = 1_600;
 
 /// As [`fill`], for a text the requester receives: when the filled text would be longer than
 /// `max` UTF-16 code units, the longest values are cut to a fair share of what the topic's own
-/// words leave (shorter values stay whole; a cut value ends with `…`), so that a long reply echoed back (`'{issue}'`)
+/// words leave (shorter values stay whole; a cut value ends with [`CUT_MARK`]), so that a long reply echoed back (`'{issue}'`)
 /// still makes one message Twilio accepts, not a 21617 refusal and silence. The topic's own
 /// words are never cut: when they alone are longer than `max`, the values are left out and the
 /// text is still too long for Twilio.
@@ -60,20 +60,38 @@ pub fn fill_within(text: &str, vars: &BTreeMap<String, String>, max: usize) -> S
             let v = value(name);
             if units(v) <= share {
                 out.push_str(v);
-            } else if share > 0 {
-                // `…` is one unit: the value's first characters that fit in the rest.
-                let mut used = 1;
-                for c in v.chars() {
-                    used += c.len_utf16();
-                    if used > share {
-                        break;
-                    }
-                    out.push(c);
-                }
-                out.push('…');
+            } else {
+                out.push_str(&cut(v, share));
             }
         }
     });
+    out
+}
+
+/// What marks a cut text: three full stops, not `…`, which is not in the GSM-7 alphabet and
+/// would make the whole message UCS-2 (about twice the segments).
+pub const CUT_MARK: &str = "...";
+
+/// `text` when it is at most `max` UTF-16 code units, else its first characters and
+/// [`CUT_MARK`] in `max` units (nothing when `max` leaves no room for the mark). A character
+/// is never split.
+pub fn cut(text: &str, max: usize) -> String {
+    if text.encode_utf16().count() <= max {
+        return text.to_owned();
+    }
+    let Some(room) = max.checked_sub(CUT_MARK.len()) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        used += c.len_utf16();
+        if used > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push_str(CUT_MARK);
     out
 }
 
@@ -174,13 +192,28 @@ mod tests {
         let text = "Thanks, I have noted: '{issue}' ({n}).";
         let out = fill_within(text, &v, MAX_BODY_UNITS);
         assert_eq!(out.encode_utf16().count(), MAX_BODY_UNITS);
-        assert!(out.starts_with("Thanks, I have noted: 'éé") && out.ends_with("é…' (7)."));
+        assert!(out.starts_with("Thanks, I have noted: 'éé") && out.ends_with("é...' (7)."));
         // Within the limit, as fill; an emoji (two units) is never split.
         assert_eq!(fill_within("{n}", &v, 5), "7");
         let emoji: BTreeMap<String, String> = [("e".to_owned(), "😀😀😀".to_owned())]
             .into_iter()
             .collect();
-        assert_eq!(fill_within("<{e}>", &emoji, 6), "<😀…>");
+        assert_eq!(fill_within("<{e}>", &emoji, 7), "<😀...>");
+        assert_eq!(fill_within("<{e}>", &emoji, 6), "<...>");
+        // Two long values share the room; a short one keeps its whole length.
+        let two: BTreeMap<String, String> = [
+            ("a".to_owned(), "a".repeat(1_000)),
+            ("b".to_owned(), "b".repeat(1_000)),
+            ("c".to_owned(), "c".repeat(10)),
+        ]
+        .into_iter()
+        .collect();
+        let out = fill_within("{a}|{b}|{c}", &two, 100);
+        assert_eq!(out.encode_utf16().count(), 100);
+        let (a, b, c) = ("a".repeat(41), "b".repeat(41), "c".repeat(10));
+        assert_eq!(out, format!("{a}...|{b}...|{c}"));
+        // The topic's own words longer than the limit: the values go, the words stay.
+        assert_eq!(fill_within("0123456789{c}", &two, 8), "0123456789");
     }
 
     #[test]

@@ -188,10 +188,17 @@ fn scenario(i: usize, f: &FeatureReport, s: &ScenarioReport, name: &str) -> Mark
         .cloned()
         .collect();
     html! {
-        details.scenario.passed[passed].failed[!passed] id=(anchor(i, s)) open[!passed] {
+        // A passed scenario with a refusal no step checked opens too: in strict mode (CI) it
+        // is a failure, and otherwise it is what the reader must see.
+        details.scenario.passed[passed].failed[!passed] id=(anchor(i, s))
+            open[!passed || !s.unchecked.is_empty()] {
             summary {
                 span.mark { (if passed { "✔" } else { "✘" }) }
                 span.name { (name) }
+                @if !s.unchecked.is_empty() {
+                    span.badge.warn { (format!("⚠ {} unchecked refusal{}", s.unchecked.len(),
+                        if s.unchecked.len() == 1 { "" } else { "s" })) }
+                }
                 (tags(&own_tags))
                 span.time { (format!("{:.0} ms", s.duration().as_secs_f64() * 1e3)) }
             }

@@ -112,11 +112,12 @@ impl ConvWorld {
             .store()
             .read(|tx| tx.property(properties::MATCH_CUSTOMER_PHONES))
             .context("reading the engine's properties")?
-            .is_none_or(|v| v != "true");
+            .is_none_or(|v| v.trim() != "true");
         let hint = if by_phone_off {
             format!(
                 " (an inbound number is matched to consumers' and contacts' mobile phones only \
-                 with `Given the property \"{}\" is \"true\"`; by default only sys_users match)",
+                 with `Given the property \"{}\" is \"true\"`; by default only sys_users \
+                 match, and numbers a messaging profile links)",
                 properties::MATCH_CUSTOMER_PHONES
             )
         } else {
