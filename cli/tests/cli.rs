@@ -1282,6 +1282,42 @@ fn a_project_counts_its_own_rows_and_accepting_makes_its_snapshots_folder() {
 }
 
 #[test]
+fn the_usual_surprises_of_a_new_project_are_told() {
+    let project = temp("surprises");
+    let topic = b"name = \"hours\"\ntrigger = [\"hours\"]\nstart = \"say\"\n\n[nodes.say]\nresponse = \"text\"\ntext = \"We open at nine.\"\n";
+    let feature = b"Feature: Surprises\n\n  Scenario: A consumer texts in\n    Given the Conversational SMS provider number \"+14155550100\"\n    And a consumer \"Bea Brown\" with mobile phone \"+14155552671\"\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then \"+14155552671\" has received 0 messages\n    And interaction IMS0001001 is opened for consumer \"Bea Brown\"\n\n  Scenario: A typo in a number\n    Given the Conversational SMS provider number \"+14155550100\"\n    Then \"+14155552671\" does not receive \"Hi\" from \"+14155550199\"\n";
+    fixture(
+        &project,
+        &[
+            ("topics/hours.toml", topic),
+            ("features/x.feature", feature),
+        ],
+    );
+    let out = convsms()
+        .current_dir(&project)
+        .arg("check")
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&out);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    // No fallback topic: "Hi" gets no answer, and the run said why beforehand.
+    assert!(
+        stdout.contains("has no fallback topic (fallback = true): a requester's first message that no trigger matches gets no answer"),
+        "{stdout}"
+    );
+    // Not receiving from a number nobody uses checks nothing: refused, naming the numbers.
+    assert!(
+        stdout.contains("+14155550199 is not a Conversational SMS provider number of this scenario and has sent nothing, so not receiving from it checks nothing; expected one of: +14155550100"),
+        "{stdout}"
+    );
+    // A consumer is not matched by phone by default: the failure names the property.
+    assert!(
+        stdout.contains("expected csm_consumer \"Bea Brown\" (an inbound number is matched to consumers' and contacts' mobile phones only with `Given the property \"com.glide.cs.sms.profile.match_consumer_contact_phone\" is \"true\"`"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
     let dir = temp("soak");
     let json = dir.join("soak.json");

@@ -201,6 +201,7 @@ pub fn merge(reports: &[(PathBuf, Report)]) -> anyhow::Result<Report> {
         shards,
         passed: sorted.iter().all(|r| r.passed),
         violation: (!violations.is_empty()).then(|| violations.join("; ")),
+        broken: sorted.iter().find_map(|r| r.broken.clone()),
         events: sum(|r| r.events),
         inbound: sum(|r| r.inbound),
         redelivered: sum(|r| r.redelivered),

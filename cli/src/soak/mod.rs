@@ -1296,6 +1296,13 @@ impl Soak {
             violation: violation
                 .as_ref()
                 .map(|(v, at, _)| format!("{v} (at {})", at.to_rfc3339())),
+            broken: violation.as_ref().map(|(v, at, _)| report::Broken {
+                invariant: v.invariant.to_string(),
+                at: at.to_rfc3339(),
+                interaction: v.interaction.as_ref().map(|n| n.as_str().to_owned()),
+                detail: v.detail.clone(),
+                shard: args.partition,
+            }),
             events: self.events,
             inbound: self.acked,
             redelivered: self.redelivered,

@@ -163,15 +163,17 @@ pub struct Report {
     pub shards: Vec<Partition>,
     /// Whether every invariant held.
     pub passed: bool,
-    /// The broken invariant, virtual time and detail, when one broke.
+    /// The broken invariant, virtual time and detail, when one broke, in one line.
     pub violation: Option<String>,
+    /// The same in fields, for machines: the first violation (in a merged report, the first
+    /// shard's, in shard order).
+    #[serde(default)]
+    pub broken: Option<Broken>,
     /// Events drawn and carried out.
     pub events: u64,
-    /// Inbound texts the engine's webhook acknowledged that belong in a conversation: what
-    /// `--messages` counts. Keywords (Twilio's STOP, START, HELP and their synonyms,
-    /// ServiceNow's Notification) are answered without one and not counted, nor is a text whose
-    /// webhook Twilio saw time out (the engine may have stored it all the same), so the
-    /// transcripts can hold more inbound rows than this.
+    /// Inbound texts the engine's webhook acknowledged, keywords included: what `--messages`
+    /// counts. A text whose webhook Twilio saw time out is not counted (the engine may have
+    /// stored it all the same), so the transcripts can hold more inbound rows than this.
     pub inbound: u64,
     /// Webhooks the simulator delivered again (Twilio retries).
     pub redelivered: u64,
@@ -187,7 +189,8 @@ pub struct Report {
     pub conversations: u64,
     /// Agent actions the engine refused (an offer gone, nothing to answer).
     pub refused: u64,
-    /// Faults the simulator reported back to the soak (webhook timeouts and errors).
+    /// Webhook timeouts the simulator injected and reported back to the soak (an answer other
+    /// than 200 is the engine's and breaks invariant 1 instead).
     pub webhook_faults: u64,
     /// Candidate phone numbers drawn and found invalid by the phone library.
     pub invalid_number_draws: u64,
@@ -207,6 +210,21 @@ pub struct Report {
     pub metrics: Summary,
     /// Wall-clock figures (differ between runs).
     pub wall: Wall,
+}
+
+/// A broken invariant, in fields (`Report::broken`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Broken {
+    /// The invariant as the checks table names it: `2 outbound-sent-at-most-once`.
+    pub invariant: String,
+    /// The virtual time it was seen at (RFC 3339).
+    pub at: String,
+    /// The interaction whose transcript shows it (`IMS0001002`), when there is one.
+    pub interaction: Option<String>,
+    /// What was seen, in words.
+    pub detail: String,
+    /// The shard that saw it (`2/4`), for a `--partition` run or a merged report.
+    pub shard: Option<Partition>,
 }
 
 impl Report {

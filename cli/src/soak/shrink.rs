@@ -448,6 +448,17 @@ mod tests {
             .as_ref()
             .expect("the duplicated send is caught");
         assert_eq!(v.invariant, Invariant::OutboundAtMostOnce, "{v}");
+        let broken = outcome
+            .report
+            .broken
+            .as_ref()
+            .expect("the report says it in fields");
+        assert_eq!(broken.invariant, "2 outbound-sent-at-most-once");
+        assert_eq!(broken.detail, v.detail);
+        assert_eq!(
+            broken.interaction.as_deref(),
+            v.interaction.as_ref().map(|n| n.as_str())
+        );
         let transcript = transcript.as_deref().unwrap_or_default();
         assert!(
             v.interaction

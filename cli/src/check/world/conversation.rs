@@ -269,6 +269,31 @@ impl ConvWorld {
         let got = self.received(phone);
         let found = got.iter().any(|m| m.from == from && m.body == body);
         if !receives {
+            // Not receiving from a number nobody uses would pass on any typo of it.
+            let known = self
+                .store()
+                .read(|tx| tx.provider_numbers(convsms::engine::CONVERSATIONAL_SMS))
+                .context("reading the provider numbers")?;
+            let sent_something = self
+                .stack
+                .sim
+                .messages()
+                .iter()
+                .any(|m| m.from.as_deref() == Some(from));
+            ensure!(
+                sent_something || known.iter().any(|n| n.as_str() == from),
+                "{from} is not a Conversational SMS provider number of this scenario and has sent \
+                 nothing, so not receiving from it checks nothing; expected one of: {}",
+                if known.is_empty() {
+                    "(none yet)".to_owned()
+                } else {
+                    known
+                        .iter()
+                        .map(|n| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            );
             ensure!(
                 !found,
                 "{phone} received {} from {from}, expected not to; it received:{}",
