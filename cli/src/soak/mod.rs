@@ -508,7 +508,7 @@ fn rerun_command(args: impl Iterator<Item = String>, seed: u64, defect: Option<&
 struct Soak {
     stack: Stack,
     traffic: Traffic,
-    /// Inbound messages the webhook acknowledged (keywords aside).
+    /// Inbound messages the webhook acknowledged (keywords too).
     acked: u64,
     /// Inbound SIDs acknowledged or re-acknowledged since the last check.
     unverified: Vec<twilio_wire::sid::MessageSid>,
