@@ -118,8 +118,9 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
         "Time to first response and queue wait".to_owned(),
         format!(
             "Percentiles in virtual minutes: first response over {} conversations (requester's \
-             first message to the first agent reply), queue wait over {} accepted offers.",
-            m.first_response.count, m.queue_wait.count
+             first message to the first agent reply), queue wait over {} accepted offers, and \
+             the wait so far of the {} conversations still waiting for an agent at the end.",
+            m.first_response.count, m.queue_wait.count, m.still_waiting.count
         ),
         bars(
             "minutes",
@@ -134,6 +135,11 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
                     name: "queue wait",
                     values: minutes(&m.queue_wait),
                     colour: OUTBOUND,
+                },
+                Series {
+                    name: "still waiting at the end",
+                    values: minutes(&m.still_waiting),
+                    colour: THIRD,
                 },
             ],
         )?,
@@ -437,6 +443,10 @@ mod soak_tests {
                 m.first_response.count
             ),
             format!("queue wait over {} accepted offers", m.queue_wait.count),
+            format!(
+                "the {} conversations still waiting for an agent at the end",
+                m.still_waiting.count
+            ),
             format!("{:.1} % over the run", 100.0 * m.utilisation()),
             format!(
                 "{} outbound transcript messages",

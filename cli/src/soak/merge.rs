@@ -346,6 +346,11 @@ pub(crate) mod tests {
                 b.metrics.queue_wait.count,
             ),
             (
+                m.metrics.still_waiting.count,
+                a.metrics.still_waiting.count,
+                b.metrics.still_waiting.count,
+            ),
+            (
                 m.metrics.hours.iter().map(|h| h.outbound).sum(),
                 a.metrics.hours.iter().map(|h| h.outbound).sum(),
                 b.metrics.hours.iter().map(|h| h.outbound).sum::<u64>(),

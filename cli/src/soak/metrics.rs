@@ -84,6 +84,15 @@ pub struct Durations {
 }
 
 impl Durations {
+    /// The distribution of `durations` (negative ones count as 0 s).
+    pub fn of(durations: impl IntoIterator<Item = TimeDelta>) -> Durations {
+        let mut h = new_histogram();
+        for d in durations {
+            record(&mut h, d);
+        }
+        Durations::from_histogram(&h)
+    }
+
     fn from_histogram(h: &Histogram<u64>) -> Durations {
         if h.is_empty() {
             return Durations::default();
@@ -167,6 +176,13 @@ pub struct Summary {
     /// Queue wait per accepted offer: from the work item entering the queue to the agent
     /// accepting it.
     pub queue_wait: Durations,
+    /// Conversations still waiting for an agent when the run ended (their work item queued,
+    /// offered or put back, never accepted): how long each had waited. A queue that grows
+    /// faster than agents take from it (too few agents for the traffic, `--virtual-agent
+    /// off`) shows here, where invariant 6 does not break: it asks only that no agent with a
+    /// free slot stays idle.
+    #[serde(default)]
+    pub still_waiting: Durations,
     /// Utilisation per agent (user_name).
     pub agents: BTreeMap<String, AgentShare>,
     /// Outbound transcript messages by delivery status at the end.
@@ -213,6 +229,7 @@ impl Summary {
             hours,
             first_response: self.first_response.merge(&other.first_response),
             queue_wait: self.queue_wait.merge(&other.queue_wait),
+            still_waiting: self.still_waiting.merge(&other.still_waiting),
             agents,
             delivery: add_maps(&self.delivery, &other.delivery),
             failures: add_maps(&self.failures, &other.failures),
@@ -229,10 +246,11 @@ impl Summary {
 
     /// The summary table's lines about these figures: (label, value).
     pub fn table_rows(&self) -> Vec<(String, String)> {
-        let durations = |d: &Durations, what: &str| match d.count {
-            0 => format!("none measured (0 {what})"),
+        let durations = |d: &Durations, (one, many): (&str, &str)| match d.count {
+            0 => format!("none measured (0 {many})"),
+            1 => format!("{} s (1 {one})", d.max),
             n => format!(
-                "p50 {} s, p90 {} s, p99 {} s, max {} s ({n} {what})",
+                "p50 {} s, p90 {} s, p99 {} s, max {} s ({n} {many})",
                 d.p50, d.p90, d.p99, d.max
             ),
         };
@@ -256,11 +274,15 @@ impl Summary {
         vec![
             (
                 "time to first response".into(),
-                durations(&self.first_response, "conversations"),
+                durations(&self.first_response, ("conversation", "conversations")),
             ),
             (
                 "queue wait".into(),
-                durations(&self.queue_wait, "accepted offers"),
+                durations(&self.queue_wait, ("accepted offer", "accepted offers")),
+            ),
+            (
+                "still waiting at the end".into(),
+                durations(&self.still_waiting, ("conversation", "conversations")),
             ),
             (
                 "agent utilisation".into(),
@@ -481,13 +503,15 @@ impl Metrics {
         self.sample = Some((until, sample));
     }
 
-    /// The figures at the end (virtual time `end`): `tally` (one pass over the final
+    /// The figures at the end (virtual time `end`): `still_waiting` the waits of the
+    /// conversations no agent accepted yet, `tally` (one pass over the final
     /// transcripts) gives the delivery mix and the retried sends, `struck` the simulator's
     /// injected faults, `redelivered` the webhooks re-delivered and acknowledged, and
     /// `deduplicated` those of them a passing check of invariant 1 found stored once.
     pub fn summary(
         &self,
         end: DateTime<Utc>,
+        still_waiting: Durations,
         tally: RowTally,
         struck: FaultTally,
         (redelivered, deduplicated): (u64, u64),
@@ -511,6 +535,7 @@ impl Metrics {
             hours: m.hours,
             first_response: Durations::from_histogram(&m.first_response),
             queue_wait: Durations::from_histogram(&m.queue_wait),
+            still_waiting,
             agents: m.agents,
             delivery,
             failures,
@@ -608,12 +633,28 @@ mod tests {
         m.on_event(at(2 * 3_600 + 5), 4, 2);
         let s = m.summary(
             at(3 * 3_600),
+            Durations::default(),
             RowTally::default(),
             FaultTally::default(),
             (0, 0),
         );
         let counts: Vec<(u64, u64)> = s.hours.iter().map(|h| (h.inbound, h.outbound)).collect();
         assert_eq!(counts, [(1, 2), (0, 0), (3, 0)]);
+    }
+
+    #[test]
+    fn waits_still_under_way_are_a_distribution_that_merges() {
+        let a = Durations::of([TimeDelta::seconds(60), TimeDelta::hours(30)]);
+        let b = Durations::of([TimeDelta::seconds(-5)]);
+        let near = |v: u64, want: u64| v.abs_diff(want) * 1_000 <= want;
+        assert!(a.count == 2 && a.p50 == 60 && near(a.max, 108_000), "{a:?}");
+        assert_eq!((b.count, b.max), (1, 0), "a negative wait counts as none");
+        let both = a.merge(&b);
+        assert!(
+            both.count == 3 && both.p50 == 60 && near(both.max, 108_000),
+            "{both:?}"
+        );
+        assert_eq!(Durations::of([]), Durations::default());
     }
 
     #[test]
@@ -626,6 +667,7 @@ mod tests {
         m.sample = Some((at(1_800), vec![("sys1".into(), 3, 4)]));
         let s = m.summary(
             at(5_400),
+            Durations::default(),
             RowTally::default(),
             FaultTally::default(),
             (0, 0),

@@ -39,7 +39,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use convsms::clock::Clock as _;
 use convsms::domain::model::{PartyTable, AGENT_ROLE};
 use convsms::domain::topic::TopicSet;
-use convsms::domain::work_assignment::Presence;
+use convsms::domain::work_assignment::{Presence, WorkItemState};
 use convsms::engine::{Attachment, ComposeRequest, ToField, CONVERSATIONAL_SMS};
 use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimError, WebhookFault};
 
@@ -1265,11 +1265,21 @@ impl Soak {
             .context("counting the interactions")?;
         let (digest, tally) =
             audit::transcripts_digest(&self.stack).context("reading the transcripts")?;
+        let still_waiting = self
+            .stack
+            .store
+            .read(|tx| tx.awa_active_items())
+            .context("reading the work items")?
+            .into_iter()
+            .filter(|w| w.state != WorkItemState::Accepted)
+            .map(|w| end - w.created_at);
+        let still_waiting = metrics::Durations::of(still_waiting);
         let outbound = self.stack.sim.outbound_created();
         let mut metrics = self.metrics.clone();
         metrics.on_event(end, self.acked, outbound);
         let metrics = metrics.summary(
             end,
+            still_waiting,
             tally,
             self.stack.sim.faults_struck(),
             (self.redelivered, self.redelivered_verified),
