@@ -34,6 +34,23 @@ Feature: SMS update notifications (START, STOP, Notification)
     And "+14155552671" has received 3 messages
 
   @row:NOTIF-3
+  Scenario Outline: Twilio's other opt-out words are a STOP too, since Twilio now blocks the handset
+    Pinned reading: seed 003 names STOP, but Twilio opts the handset out on any of its opt-out
+    words and refuses every later send with 21610, so the engine records the opt-out and the
+    virtual agent does not answer. Opt-in words other than START ("yes") stay answers.
+    When "+14155552671" texts "START" to "+14155550100"
+    And "+14155552671" texts "<word>" to "+14155550100"
+    Then sys_user "Ada Lovelace" has SMS update notifications off
+    And "+14155552671" receives "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe." from "+14155550100"
+    And "+14155552671" has received 3 messages
+
+    Examples:
+      | word        |
+      | UNSUBSCRIBE |
+      | cancel      |
+      | Quit        |
+
+  @row:NOTIF-3
   Scenario: With Twilio's opt-out handling off, the engine confirms STOP itself
     Given Twilio's own opt-out handling is off
     When "+14155552671" texts "START" to "+14155550100"

@@ -52,22 +52,6 @@ use crate::numbers;
 use crate::state::{NewMessage, SimState};
 use crate::stored::StoredMessage;
 
-/// Opt-out keywords (§7).
-pub(crate) const STOP_WORDS: [&str; 8] = [
-    "STOP",
-    "UNSUBSCRIBE",
-    "END",
-    "QUIT",
-    "STOPALL",
-    "REVOKE",
-    "OPTOUT",
-    "CANCEL",
-];
-/// Opt-in keywords (§7).
-pub(crate) const START_WORDS: [&str; 3] = ["START", "YES", "UNSTOP"];
-/// Help keywords (§7).
-pub(crate) const HELP_WORDS: [&str; 2] = ["HELP", "INFO"];
-
 /// Twilio's reply to an opt-out keyword (§7, observed wording).
 pub(crate) const STOP_REPLY: &str = "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe.";
 /// Twilio's reply to an opt-in keyword (§7, observed wording).
@@ -83,16 +67,7 @@ pub(crate) use twilio_wire::webhook::OptOutType;
 /// of Twilio's keywords (any case): `" stop "` is `Stop`, `"STOP."` and `"stop please"` are
 /// ordinary messages (§7; the trimming and punctuation rules are the simulator's choice).
 pub fn classify(body: &str) -> Option<OptOutType> {
-    let word = body.trim().to_uppercase();
-    if STOP_WORDS.contains(&word.as_str()) {
-        Some(OptOutType::Stop)
-    } else if START_WORDS.contains(&word.as_str()) {
-        Some(OptOutType::Start)
-    } else if HELP_WORDS.contains(&word.as_str()) {
-        Some(OptOutType::Help)
-    } else {
-        None
-    }
+    OptOutType::of_keyword(body)
 }
 
 /// Opt-out blocks and the auto-replies sent to handsets.
@@ -202,7 +177,7 @@ mod tests {
 
     #[test]
     fn keywords_are_whole_trimmed_words_in_any_case() {
-        for w in STOP_WORDS {
+        for w in OptOutType::Stop.keywords() {
             assert_eq!(classify(w), Some(OptOutType::Stop), "{w}");
             assert_eq!(classify(&w.to_lowercase()), Some(OptOutType::Stop), "{w}");
         }

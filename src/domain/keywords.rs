@@ -12,7 +12,9 @@
 //! confirmation and forwards the keyword with `OptOutType`. The engine then records the
 //! subscription change but sends no reply of its own after `STOP` (Twilio would refuse it with
 //! 21610); after `START` it confirms the subscription. With Twilio's handling off (Advanced Opt-Out
-//! managed by the application), the engine replies to every keyword itself.
+//! managed by the application), the engine replies to every keyword itself. Twilio's other
+//! opt-out words (`UNSUBSCRIBE`, `CANCEL`, ...) opt the handset out at Twilio too, so a message
+//! Twilio marks `OptOutType=STOP` counts as `STOP` whatever its word ([`keyword_of`]).
 
 use crate::domain::model::{Party, PartyTable};
 
@@ -38,6 +40,21 @@ pub fn keyword(body: &str) -> Option<Keyword> {
         Some(Keyword::Notification)
     } else {
         None
+    }
+}
+
+/// The keyword of an inbound message given Twilio's `OptOutType` for it (`STOP`, `START`,
+/// `HELP`, or `None` when Twilio did not act on it): `Stop` whatever the word when Twilio opted
+/// the handset out (`UNSUBSCRIBE`, `CANCEL`, `QUIT`... Twilio reference §7), since Twilio now
+/// refuses every send to the handset with 21610: the user is recorded as opted out (NOTIF-3)
+/// and the virtual agent does not answer. Otherwise [`keyword`] of the body: Twilio's other
+/// opt-in words (`YES`, `UNSTOP`) and help words stay text, so that "yes" still answers a
+/// virtual agent's question.
+pub fn keyword_of(body: &str, opt_out_type: Option<&str>) -> Option<Keyword> {
+    if opt_out_type.is_some_and(|t| t.eq_ignore_ascii_case("STOP")) {
+        Some(Keyword::Stop)
+    } else {
+        keyword(body)
     }
 }
 
@@ -110,6 +127,27 @@ mod tests {
 
     fn party(table: PartyTable, id: &str) -> Party {
         Party::fixture(table, id)
+    }
+
+    #[test]
+    fn twilio_opt_out_words_are_stop_only_when_twilio_opted_the_handset_out() {
+        assert_eq!(keyword_of("UNSUBSCRIBE", Some("STOP")), Some(Keyword::Stop));
+        assert_eq!(keyword_of("cancel", Some("STOP")), Some(Keyword::Stop));
+        assert_eq!(
+            keyword_of("cancel", None),
+            None,
+            "Twilio's handling off: just text"
+        );
+        assert_eq!(
+            keyword_of("yes", Some("START")),
+            None,
+            "an answer, not an opt-in"
+        );
+        assert_eq!(keyword_of("START", Some("START")), Some(Keyword::Start));
+        assert_eq!(
+            keyword_of("Notification", None),
+            Some(Keyword::Notification)
+        );
     }
 
     #[test]

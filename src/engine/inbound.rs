@@ -110,7 +110,7 @@ impl Engine {
             let va_enabled = tx
                 .property(properties::VIRTUAL_AGENT_ENABLED)?
                 .is_none_or(|v| v != "false");
-            let keyword = keywords::keyword(&sms.body);
+            let keyword = keywords::keyword_of(&sms.body, sms.opt_out_type.as_deref());
             let route = conversation::route_inbound(
                 tx.active_sms_interaction(&sms.from, &sms.to)?,
                 va_enabled,

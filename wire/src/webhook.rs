@@ -218,6 +218,38 @@ impl OptOutType {
         }
     }
 
+    /// Twilio's default keywords of this type on long codes, upper case (Twilio reference §7):
+    /// opt-out `STOP`, `UNSUBSCRIBE`, `END`, `QUIT`, `STOPALL`, `REVOKE`, `OPTOUT`, `CANCEL`;
+    /// opt-in `START`, `YES`, `UNSTOP`; help `HELP`, `INFO`.
+    pub const fn keywords(self) -> &'static [&'static str] {
+        match self {
+            OptOutType::Stop => &[
+                "STOP",
+                "UNSUBSCRIBE",
+                "END",
+                "QUIT",
+                "STOPALL",
+                "REVOKE",
+                "OPTOUT",
+                "CANCEL",
+            ],
+            OptOutType::Start => &["START", "YES", "UNSTOP"],
+            OptOutType::Help => &["HELP", "INFO"],
+        }
+    }
+
+    /// The type of `body` when the whole body, trimmed of white space, is one of Twilio's
+    /// default keywords ([`OptOutType::keywords`]) in any case: `" stop "` is `Stop`, while
+    /// `"STOP."` and `"stop please"` are ordinary messages (§7: only single-word messages
+    /// trigger; the exact trimming and punctuation rules are UNCONFIRMED, this is the
+    /// simulator's reading).
+    pub fn of_keyword(body: &str) -> Option<OptOutType> {
+        let word = body.trim().to_uppercase();
+        [OptOutType::Stop, OptOutType::Start, OptOutType::Help]
+            .into_iter()
+            .find(|t| t.keywords().contains(&word.as_str()))
+    }
+
     /// The type spelled `s` (exactly, upper case), or `None`.
     pub fn from_wire(s: &str) -> Option<OptOutType> {
         [OptOutType::Stop, OptOutType::Start, OptOutType::Help]

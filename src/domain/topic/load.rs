@@ -34,6 +34,7 @@ use super::error::TopicError;
 use super::model::{BranchCase, CardField, ChoiceOption, Node, Topic, TopicSet};
 use super::reply;
 use super::template::{is_var_name, placeholders};
+use twilio_wire::webhook::OptOutType;
 
 /// The supported `input` kinds (seed 003: Text, Static Choice, Dynamic Choice, Boolean, File
 /// Picker).
@@ -638,6 +639,13 @@ fn options(at: &At<'_>, raw: Vec<RawOption>) -> Result<Vec<ChoiceOption>, TopicE
     let mut out: Vec<ChoiceOption> = vec![];
     for o in raw {
         let label = at.not_empty("label", o.label)?;
+        if OptOutType::of_keyword(&label) == Some(OptOutType::Stop) {
+            return Err(at.bad(format!(
+                "option `{label}` is one of Twilio's opt-out keywords: a requester who replies \
+                 with it is unsubscribed from the number and gets no further message; label it \
+                 in more than one word (for example `{label} it`)"
+            )));
+        }
         let value = o.value.unwrap_or_else(|| label.clone());
         for prev in &out {
             if reply::normalize(&prev.label) == reply::normalize(&label) {
@@ -1125,6 +1133,11 @@ mod tests {
                 "input = \"static_choice\"\nprompt = \"P\"\nvar = \"v\"\n\
                  options = [{ label = \"Yes\" }, { label = \"YES!\" }]\n",
                 "two options are labelled `YES!`",
+            ),
+            (
+                "input = \"static_choice\"\nprompt = \"P\"\nvar = \"v\"\n\
+                 options = [{ label = \"Track\" }, { label = \"Cancel\" }]\n",
+                "option `Cancel` is one of Twilio's opt-out keywords",
             ),
             (
                 "flow = \"branch\"\nvar = \"what\"\ncases = [{ equals = \"a\", one_of = [\"b\"], \
