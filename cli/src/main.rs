@@ -7,6 +7,7 @@
 mod bench_engine;
 mod bench_sim;
 mod check;
+mod outputs;
 mod partition;
 mod serve;
 mod sim_clock;

@@ -394,12 +394,10 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     };
     // A second run in one process (tests) keeps the first run's topics.
     topics::use_sources(sources);
-    // Create the report files now: a bad path fails before the scenarios run, not after.
     let outputs = report::Outputs {
         junit: opts.junit.clone(),
         html: opts.html.clone(),
     };
-    outputs.prepare()?;
     let recorder = report::Recorder::default();
     let transcripts = report::Transcripts::default();
     let kept = transcripts.clone();
@@ -415,6 +413,13 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     for f in &mut loaded.features {
         matcher.retype(f);
     }
+    // A report path that cannot be written, or would overwrite a feature, fails before the
+    // scenarios run, and leaves every file as it was.
+    let read: Vec<&Path> = (loaded.features.iter().filter_map(|f| f.path.as_deref()))
+        .chain(loaded.errors.iter().map(|e| e.path.as_path()))
+        .chain(paths.iter().map(PathBuf::as_path))
+        .collect();
+    outputs.check(&read)?;
     let selection = std::sync::Arc::new(select::Selection::new(
         opts.tags.as_deref(),
         opts.name.as_deref(),

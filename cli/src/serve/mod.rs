@@ -123,6 +123,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.token.as_deref() == Some("") {
         anyhow::bail!("--token is empty: give a secret of your own");
     }
+    if let Some(record) = &args.record {
+        // Checked now, not when the server stops: the session's export would be lost, or
+        // written over the database it came from.
+        let mut wal = args.db.clone().into_os_string();
+        wal.push("-wal");
+        let wal = PathBuf::from(wal);
+        crate::outputs::check(
+            &[("--record", record)],
+            &[
+                ("the --db database", &args.db),
+                ("the database's WAL", &wal),
+            ],
+        )
+        .map_err(anyhow::Error::msg)?;
+    }
     if args.topics.is_dir() {
         crate::check::topics::use_topic_dir(&args.topics)?;
     } else if args.topics != std::path::Path::new("topics") {

@@ -38,18 +38,32 @@ pub struct MergeArgs {
 /// Runs `convsms soak merge`: prints the merged summary table and writes the files asked for;
 /// 0 when every shard passed, 1 when one did not, 2 when the reports cannot be read or merged.
 pub fn run(args: &MergeArgs) -> ExitCode {
-    if let Err(e) = super::check_outputs(args.json.as_deref(), args.html.as_deref()) {
+    let inputs: Vec<(&str, &Path)> = args
+        .reports
+        .iter()
+        .map(|r| ("a report", r.as_path()))
+        .collect();
+    if let Err(e) = super::check_outputs(args.json.as_deref(), args.html.as_deref(), &inputs) {
         eprintln!("convsms soak merge: {e}");
         return ExitCode::from(2);
     }
-    let merged = read_all(&args.reports).and_then(|r| merge(&r));
-    let report = match merged {
-        Ok(r) => r,
+    let (shards, report) = match read_all(&args.reports).and_then(|r| Ok((merge(&r)?, r))) {
+        Ok((report, shards)) => (shards, report),
         Err(e) => {
             eprintln!("convsms soak merge: {e:#}");
             return ExitCode::from(2);
         }
     };
+    // As `--jobs` does: which shard broke what, not only that the merged run failed.
+    for (path, r) in &shards {
+        if let Some(v) = &r.violation {
+            let shard = r.shards.first().map_or("?".to_owned(), ToString::to_string);
+            eprintln!(
+                "convsms soak merge: shard {shard} ({}) broke {v}",
+                path.display()
+            );
+        }
+    }
     if let Some(total) = report.shards.first().map(|p| p.total()) {
         if report.shards.len() < total {
             let missing: Vec<String> = (1..=total)

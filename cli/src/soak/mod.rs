@@ -276,7 +276,7 @@ fn parse_duration(text: &str) -> Result<TimeDelta, String> {
         .map_err(|e| format!("{e}; expected a duration such as 30d, 12h or 90m"))?;
     TimeDelta::from_std(d)
         .ok()
-        .filter(|d| d.num_seconds() >= 1)
+        .filter(|d| d.num_seconds() >= 1 && *d <= TimeDelta::days(36_525))
         .ok_or_else(|| format!("{text} is not between 1 second and 100 years"))
 }
 
@@ -300,6 +300,15 @@ pub struct Outcome {
 /// Names the option, the value and what is wrong with it.
 fn check_before_run(args: &SoakArgs) -> Result<(), String> {
     let shards = args.partition.map_or(args.jobs, |p| p.total());
+    // Requesters are dealt to shards in turn: with fewer than shards, one gets none. Found now,
+    // before any shard's database is created.
+    if args.conversations < shards {
+        return Err(format!(
+            "--conversations {} leaves some of the {shards} shards no requester: give at least \
+             {shards}",
+            args.conversations
+        ));
+    }
     if args.duration.is_none() && args.messages < shards as u64 {
         return Err(format!(
             "--messages {} leaves some of the {shards} shards no message: give at least {shards}",
@@ -315,77 +324,21 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
             dir.display()
         ));
     }
-    check_outputs(args.json.as_deref(), args.html.as_deref())
+    check_outputs(args.json.as_deref(), args.html.as_deref(), &[])
 }
 
-/// Refuses report files that could not be written at the end (`convsms soak` and `soak merge`
-/// check them before they start): a folder, a file in a folder that does not exist or cannot
-/// be written to. Says which option and what to give instead.
-pub(crate) fn check_outputs(json: Option<&Path>, html: Option<&Path>) -> Result<(), String> {
-    if let (Some(json), Some(html)) = (json, html) {
-        let same = |a: &Path, b: &Path| match (std::path::absolute(a), std::path::absolute(b)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => a == b,
-        };
-        if same(json, html) {
-            return Err(format!(
-                "--json and --html both name {}: the HTML would overwrite the JSON; give two files",
-                json.display()
-            ));
-        }
-    }
-    for (option, path) in [("--json", json), ("--html", html)] {
-        let Some(path) = path else { continue };
-        if path.is_dir()
-            || path
-                .as_os_str()
-                .to_string_lossy()
-                .ends_with(std::path::MAIN_SEPARATOR)
-        {
-            return Err(format!(
-                "{option} {}: is a folder; give a file name",
-                path.display()
-            ));
-        }
-        let parent = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        if !parent.is_dir() {
-            return Err(format!(
-                "{option} {}: no folder {} to write it in; create it first",
-                path.display(),
-                parent.display()
-            ));
-        }
-        if let Err(e) = probe_writable(path, parent) {
-            return Err(format!(
-                "{option} {}: cannot be written ({e}); give a file in a folder you can write to",
-                path.display()
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Tries what writing `path` at the end of the soak will need, and leaves nothing behind: an
-/// existing file (`/dev/stdout` too) is opened for appending (not changed), and otherwise a
-/// temporary file is created in `parent` and removed.
-///
-/// # Errors
-/// The I/O error: permission denied, a read-only file system, and the like.
-fn probe_writable(path: &Path, parent: &Path) -> std::io::Result<()> {
-    if path.exists() {
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(path)
-            .map(drop)
-    } else {
-        tempfile::Builder::new()
-            .prefix(".convsms-soak-")
-            .tempfile_in(parent)
-            .map(drop)
-    }
+/// Refuses report files that could not be written at the end, or that would overwrite one of
+/// `inputs` (`soak merge`'s reports): see [`crate::outputs::check`].
+pub(crate) fn check_outputs(
+    json: Option<&Path>,
+    html: Option<&Path>,
+    inputs: &[(&str, &Path)],
+) -> Result<(), String> {
+    let outputs: Vec<(&str, &Path)> = [("--json", json), ("--html", html)]
+        .into_iter()
+        .filter_map(|(o, p)| p.map(|p| (o, p)))
+        .collect();
+    crate::outputs::check(&outputs, inputs)
 }
 
 /// Runs `convsms soak` and prints what it found: 0 when every invariant held, 1 when one broke,

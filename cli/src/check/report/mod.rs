@@ -556,16 +556,27 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    /// Creates (empties) the report files, so that a path that cannot be written is refused
-    /// before any scenario runs.
+    /// Refuses, before any scenario runs and without touching any file, report paths that could
+    /// not be written at the end, that name one file twice, or that name one of `features` (the
+    /// feature files the run reads): see [`crate::outputs::check`].
     ///
     /// # Errors
-    /// A report file cannot be created.
-    pub fn prepare(&self) -> std::io::Result<()> {
-        for (p, what) in self.files() {
-            std::fs::File::create(p).map_err(|e| with_path(e, p, what))?;
-        }
-        Ok(())
+    /// `InvalidInput`, naming the option, the path and what to give instead.
+    pub fn check(&self, features: &[&Path]) -> std::io::Result<()> {
+        let outputs: Vec<(&str, &Path)> = self
+            .files()
+            .map(|(p, what)| {
+                let option = if what.contains("JUnit") {
+                    "--junit"
+                } else {
+                    "--html"
+                };
+                (option, p.as_path())
+            })
+            .collect();
+        let inputs: Vec<(&str, &Path)> = features.iter().map(|p| ("a feature file", *p)).collect();
+        crate::outputs::check(&outputs, &inputs)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
     }
 
     /// The report files asked for, each with what it is and the option that sets it.
