@@ -113,8 +113,9 @@ pub enum Error {
     /// No Conversational SMS provider is configured: Compose SMS is not offered (COMPOSE-1).
     #[error("Compose SMS is not available: no messaging provider number is configured for Conversational SMS")]
     NoProvider,
-    /// The number already belongs to another integration (PROVIDER-1).
-    #[error("{number} is already used by {application} ({integration}); Conversational SMS needs numbers of its own")]
+    /// The number already belongs to an integration (PROVIDER-1): another one, or Conversational
+    /// SMS itself (the number was added before).
+    #[error("{}", number_in_use(number, application, integration))]
     ProviderNumberInUse {
         /// The number.
         number: E164,
@@ -250,6 +251,19 @@ fn list(choices: &[E164]) -> String {
         .map(E164::as_str)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// [`Error::ProviderNumberInUse`] in words: a number added twice is said as such, not as a
+/// clash with another integration.
+fn number_in_use(number: &E164, application: &str, integration: &str) -> String {
+    if integration == crate::engine::CONVERSATIONAL_SMS {
+        format!("{number} is already a Conversational SMS provider number")
+    } else {
+        format!(
+            "{number} is already used by {application} ({integration}); Conversational SMS \
+             needs numbers of its own"
+        )
+    }
 }
 
 #[cfg(test)]

@@ -111,6 +111,13 @@ Feature: Messaging actions: timers on conversations
     And the request is refused with "expected one of new, work_in_progress, on_hold, closed_complete, closed_abandoned"
     And nothing was written and nothing was sent
 
+  Scenario: A second action of a name already saved is refused, not put in the first one's place
+    Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    When an administrator saves a messaging action "Nudge" on "requester message without agent response" after 20 minutes that prompts the agent "Bea is waiting"
+    Then the request is refused with "messaging action 'Nudge' exists twice; names must be unique"
+    When "+14155552671" texts "Hello?" to "+14155550100"
+    Then interaction IMS0001001 has a pending timer "Nudge" due at "2026-01-05 09:10:00"
+
   Scenario: ServiceNow's defaults remind the agent after 30 minutes and close after 2 days
     Given the property "com.glide.cs.conversation_idle_timeout" is "7200"
     And a messaging action "Remind agent" on "requester message without agent response" after 30 minutes that prompts the agent "The requester has been waiting 30 minutes for your response." where "state=work_in_progress"

@@ -117,6 +117,30 @@ const STATEMENT_CACHE_CAPACITY: usize = 256;
 /// A store failure: a bug or a broken database file, never bad user input.
 pub type StoreError = rusqlite::Error;
 
+/// Refuses a database convsms never migrated (`user_version` 0) that already has tables: the
+/// file belongs to something else, and migrating it would add convsms's tables to it.
+///
+/// # Errors
+/// `SQLITE_NOTADB`, with a message naming up to three of its tables.
+fn refuse_foreign_tables(conn: &Connection) -> Result<(), StoreError> {
+    let mut st = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4",
+    )?;
+    let names: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if names.is_empty() {
+        return Ok(());
+    }
+    let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    let more = if names.len() > 3 { ", ..." } else { "" };
+    Err(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_NOTADB),
+        Some(format!(
+            "not a convsms database: it holds tables of something else ({shown}{more}) and no \
+             convsms schema; give a new file or one convsms made"
+        )),
+    ))
+}
+
 /// SQLite, behind a mutex.
 pub struct SqliteStore {
     /// A file store's checkpoint thread (`checkpoint`), stopped and joined when the store drops.
@@ -357,6 +381,9 @@ impl SqliteStore {
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let version = usize::try_from(version)
             .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(0, version))?;
+        if version == 0 {
+            refuse_foreign_tables(&conn)?;
+        }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             let tx = conn.transaction()?;
             tx.execute_batch(sql)?;
@@ -847,6 +874,28 @@ mod tests {
         assert!(!shm.exists(), "{} exists", shm.display());
         drop(s);
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_database_of_something_else_is_refused_and_left_as_it_was() {
+        let (dir, path) = fresh_file("store-foreign", "other.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+                .unwrap();
+        }
+        let e = SqliteStore::open(&path).map(drop).unwrap_err().to_string();
+        assert!(
+            e.contains("not a convsms database: it holds tables of something else (users)"),
+            "{e}"
+        );
+        let c = Connection::open(&path).unwrap();
+        let tables: i64 = c
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 1, "nothing added to it");
+        drop(c);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

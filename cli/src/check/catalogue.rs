@@ -288,7 +288,10 @@ fn print_refusals(out: &mut impl Write) -> io::Result<()> {
     };
     writeln!(
         out,
-        "  Twilio's refusals: the agent sees Twilio's message and code, then what the code means"
+        "  Twilio's refusals (answered to the send, for `the request is refused with`) and \
+         delivery errors (30xxx, arriving later by StatusCallback, for `ends with a failed or \
+         undelivered message with error N`): the agent sees Twilio's message and code, then \
+         what the code means"
     )?;
     writeln!(out, "    {sample}")?;
     for code in TWILIO_CODES {

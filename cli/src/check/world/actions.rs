@@ -2,7 +2,7 @@
 
 use anyhow::{ensure, Context as _};
 use chrono::{DateTime, TimeDelta, Utc};
-use convsms::domain::messaging_actions::{Action, Event, MessagingAction, TimerState};
+use convsms::domain::messaging_actions::{Action, ActionError, Event, MessagingAction, TimerState};
 use convsms::domain::model::{InteractionNumber, PartyTable};
 
 use super::{lines, quote, ConvWorld};
@@ -69,9 +69,35 @@ impl ConvWorld {
     ) -> anyhow::Result<()> {
         let action = messaging_action(active, name, event, after, effect, filter.0.as_deref())
             .with_context(|| format!("the messaging action \"{name}\""))?;
+        self.refuse_name_taken(&action)
+            .context("messaging action refused")?;
         self.engine()
             .save_messaging_action(&action)
             .with_context(|| format!("saving the messaging action \"{name}\""))
+    }
+
+    /// A second action of a name already saved with other settings would replace the first
+    /// silently (timers refer to actions by name): refused. Saving the same settings again, active
+    /// or not (the defaults spelled out after `no messaging actions are active`), is allowed.
+    fn refuse_name_taken(&self, action: &MessagingAction) -> anyhow::Result<()> {
+        let saved = self
+            .store()
+            .read(|tx| tx.messaging_actions())
+            .context("reading the messaging actions")?;
+        match saved.iter().find(|a| a.name == action.name) {
+            Some(a)
+                if !(MessagingAction {
+                    active: action.active,
+                    ..a.clone()
+                } == *action) =>
+            {
+                Err(ActionError::DuplicateName {
+                    name: action.name.clone(),
+                }
+                .into())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// An administrator saves a messaging action; a refusal is kept for "Then".
@@ -86,7 +112,11 @@ impl ConvWorld {
     ) -> anyhow::Result<()> {
         self.mark()?;
         let saved = messaging_action(active, name, event, after, effect, filter.0.as_deref())
-            .and_then(|a| Ok(self.engine().save_messaging_action(&a)?));
+            .and_then(|a| {
+                self.refuse_name_taken(&a)
+                    .context("messaging action refused")?;
+                Ok(self.engine().save_messaging_action(&a)?)
+            });
         if let Err(e) = saved {
             self.refused(format!("{e:#}"));
         }
@@ -199,6 +229,8 @@ impl ConvWorld {
 
     /// Checks that an interaction has no pending timer.
     pub fn check_no_pending_timer(&self, number: &InteractionNumber) -> anyhow::Result<()> {
+        // A mistyped number has no timer either: refused, not passed.
+        self.interaction(number)?;
         let all = self.timers()?;
         ensure!(
             !all.iter()

@@ -207,6 +207,12 @@ impl ConvWorld {
                 .ok()
                 .and_then(|v| v["result"]["message"].as_str().map(str::to_owned))
         });
+        // Nothing sent or validated yet: "no warning" would pass without looking at anything.
+        ensure!(
+            self.last_send.is_some() || self.last_http.is_some(),
+            "nothing was sent or validated yet, so there is no warning to look at: check after \
+             a Compose SMS send or a validation request"
+        );
         let got = from_send.or(from_http);
         match (want.0.as_deref(), got) {
             (None, None) => Ok(()),

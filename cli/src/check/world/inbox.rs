@@ -114,6 +114,8 @@ impl ConvWorld {
         agent: &str,
         number: &InteractionNumber,
     ) -> anyhow::Result<()> {
+        // A mistyped number is not shown either: refused, not passed.
+        self.interaction(number)?;
         let tab = self.ongoing(agent)?;
         ensure!(
             !tab.iter().any(|r| r.interaction == *number),

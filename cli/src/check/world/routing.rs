@@ -147,6 +147,11 @@ impl ConvWorld {
         number: &InteractionNumber,
         state: &str,
     ) -> anyhow::Result<()> {
+        ensure!(
+            WorkItemState::parse(state).is_some(),
+            "\"{state}\" is not a work item state; expected one of pending, offered, accepted, \
+             rejected, timed_out, cancelled"
+        );
         let item = self.work_item(number)?;
         ensure!(
             item.state.as_str() == state,
