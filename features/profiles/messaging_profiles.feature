@@ -7,7 +7,8 @@ Feature: Messaging profiles match an inbound number to a requester
   phones of consumers and customer contacts: a sys_user with the number still wins; otherwise the
   one consumer or contact with it is the requester from the first text (so a Dynamic Choice of
   "my open cases" shows hers); a number several of them share matches nobody, as guessing would
-  show one person another's records: the guest user, until an agent re-links (PROFILE-4).
+  show one person another's records: the guest user, until an agent re-links (PROFILE-4). The same
+  holds for a mobile phone several sys_users share.
 
   Background:
     Given the Conversational SMS provider number "+14155550100"
@@ -29,6 +30,14 @@ Feature: Messaging profiles match an inbound number to a requester
     Then interaction IMS0001001 is opened for sys_user "Ada Lovelace"
     And the sys_user "Ada Lovelace" has no mobile phone
     And "+14155552671" has 1 messaging profile
+
+  Scenario: A mobile phone two sys_users share is nobody's: the guest, until an agent re-links
+    As for consumers and contacts: whichever was created first is no better a guess.
+    Given a sys_user "Ada Lovelace" with mobile phone "+14155552671"
+    And a sys_user "Grace Hopper" with mobile phone "+14155552671"
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then interaction IMS0001001 is opened for the guest user
+    And "+14155552671" has an active messaging profile linked to nobody
 
   @row:PROFILE-3
   Scenario: An unknown number opens the interaction for the guest user

@@ -135,16 +135,21 @@ impl Tx<'_> {
         .optional()
     }
 
-    /// The `sys_user` whose mobile phone is `phone` (the first by sys_id if several). Remembered
-    /// by the connection until a `sys_user` row with that phone, before or after, is written.
+    /// The one `sys_user` whose mobile phone is `phone`; `None` when no sys_user has it or
+    /// several share it (a shared number is nobody's, as for consumers and contacts: guessing
+    /// would open one person's conversation for another; PROFILE-1, PROFILE-4). Remembered by
+    /// the connection until a `sys_user` row with that phone, before or after, is written.
     pub fn user_by_phone(&self, phone: &E164) -> Result<Option<Party>, StoreError> {
         self.remembered_of_phone(phone, |p| &mut p.user, || {
-            self.row(
-                "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT 1",
-                [phone.as_str()],
-                |r| Self::party_from_row(PartyTable::SysUser, r),
-            )
-            .optional()
+            let mut st = self.0.prepare_cached(
+                "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT 2",
+            )?;
+            let mut users: Vec<Party> = st
+                .query_map([phone.as_str()], |r| {
+                    Self::party_from_row(PartyTable::SysUser, r)
+                })?
+                .collect::<Result<_, _>>()?;
+            Ok(if users.len() == 1 { users.pop() } else { None })
         })
     }
 
