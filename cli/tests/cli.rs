@@ -1344,7 +1344,7 @@ fn a_project_counts_its_own_rows_and_accepting_makes_its_snapshots_folder() {
 fn the_usual_surprises_of_a_new_project_are_told() {
     let project = temp("surprises");
     let topic = b"name = \"hours\"\ntrigger = [\"hours\"]\nstart = \"say\"\n\n[nodes.say]\nresponse = \"text\"\ntext = \"We open at nine.\"\n";
-    let feature = b"Feature: Surprises\n\n  Scenario: A consumer texts in\n    Given the Conversational SMS provider number \"+14155550100\"\n    And a consumer \"Bea Brown\" with mobile phone \"+14155552671\"\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then \"+14155552671\" has received 0 messages\n    And interaction IMS0001001 is opened for consumer \"Bea Brown\"\n\n  Scenario: A typo in a number\n    Given the Conversational SMS provider number \"+14155550100\"\n    Then \"+14155552671\" does not receive \"Hi\" from \"+14155550199\"\n";
+    let feature = b"Feature: Surprises\n\n  Scenario: A consumer texts in\n    Given the Conversational SMS provider number \"+14155550100\"\n    And a consumer \"Bea Brown\" with mobile phone \"+14155552671\"\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then \"+14155552671\" has received 0 messages\n    And interaction IMS0001001 is opened for consumer \"Bea Brown\"\n\n  Scenario: A typo in a number\n    Given the Conversational SMS provider number \"+14155550100\"\n    Then \"+14155552671\" does not receive \"Hi\" from \"+14155550199\"\n\n  Scenario: A near miss\n    Given the Conversational SMS provider number \"+14155550100\"\n    When \"+14155552671\" texts \"hours\" to \"+14155550100\"\n    Then \"+14155552671\" does not receive \"we open at nine\" from \"+14155550100\"\n\n  Scenario: A typo in a handset\n    Given the Conversational SMS provider number \"+14155550100\"\n    When \"+14155552671\" texts \"hours\" to \"+14155550100\"\n    Then \"+14155552761\" has received no messages\n\n  Scenario: No warning before anything\n    Then the agent sees no warning\n";
     fixture(
         &project,
         &[
@@ -1369,6 +1369,14 @@ fn the_usual_surprises_of_a_new_project_are_told() {
         stdout.contains("+14155550199 is not a Conversational SMS provider number of this scenario and has sent nothing, so not receiving from it checks nothing; expected one of: +14155550100"),
         "{stdout}"
     );
+    // Absence checks that would pass on a typo, or on nothing, are refused.
+    for said in [
+        "received \"We open at nine.\" from +14155550100, which differs from \"we open at nine\" only in case, spaces or punctuation",
+        "+14155552761 is nobody's number in this scenario",
+        "nothing was sent or validated yet, so there is no warning to look at",
+    ] {
+        assert!(stdout.contains(said), "missing {said:?} in:\n{stdout}");
+    }
     // A consumer is not matched by phone by default: the failure names the property.
     assert!(
         stdout.contains("expected csm_consumer \"Bea Brown\" (an inbound number is matched to consumers' and contacts' mobile phones only with `Given the property \"com.glide.cs.sms.profile.match_consumer_contact_phone\" is \"true\"`"),

@@ -256,6 +256,41 @@ impl ConvWorld {
         Ok(())
     }
 
+    /// Refuses a handset nothing in the scenario knows (it texted nothing, nothing was sent to
+    /// it, no person or messaging profile has the number): that it received nothing would pass
+    /// on any typo of the number.
+    fn handset_in_scenario(&self, phone: &str) -> anyhow::Result<()> {
+        let on_the_wire = self
+            .stack
+            .sim
+            .messages()
+            .iter()
+            .any(|m| m.from.as_deref() == Some(phone) || m.to == phone);
+        if on_the_wire {
+            return Ok(());
+        }
+        let known = match convsms::domain::phone::E164::parse(phone, None) {
+            Ok(e164) => self
+                .store()
+                .read(|tx| {
+                    Ok::<_, convsms::store::StoreError>(
+                        tx.user_by_phone(&e164)?.is_some()
+                            || !tx.customers_by_phone(&e164)?.is_empty()
+                            || !tx.profiles(&e164)?.is_empty(),
+                    )
+                })
+                .context("looking the number up")?,
+            Err(_) => false,
+        };
+        ensure!(
+            known,
+            "{phone} is nobody's number in this scenario: it texted nothing, nothing was sent to \
+             it, and no person or messaging profile has it, so that it received nothing checks \
+             nothing; check the number"
+        );
+        Ok(())
+    }
+
     /// Checks that a handset received a text from a number, or (`receives` false) that it has
     /// not, so far; `\n` in `body` is a line break and `\\` a backslash ([`super::unescape`]).
     pub fn check_receives(
@@ -294,12 +329,26 @@ impl ConvWorld {
                         .join(", ")
                 }
             );
+            self.handset_in_scenario(phone)?;
             ensure!(
                 !found,
                 "{phone} received {} from {from}, expected not to; it received:{}",
                 super::quote_expected(&body),
                 lines(&got)
             );
+            // A text written slightly otherwise than it was sent would pass on the typo.
+            let near = got
+                .iter()
+                .find(|m| m.from == from && loosely(&m.body) == loosely(&body));
+            if let Some(m) = near {
+                anyhow::bail!(
+                    "{phone} received {} from {from}, which differs from {} only in case, \
+                     spaces or punctuation: write the text exactly as it is sent, to check that \
+                     it was not",
+                    super::quote_expected(&m.body),
+                    super::quote_expected(&body)
+                );
+            }
             return Ok(());
         }
         ensure!(
@@ -355,6 +404,9 @@ impl ConvWorld {
 
     /// Checks how many messages a handset received.
     pub fn check_received_count(&self, phone: &str, count: usize) -> anyhow::Result<()> {
+        if count == 0 {
+            self.handset_in_scenario(phone)?;
+        }
         let got = self.received(phone);
         ensure!(
             got.len() == count,
@@ -505,4 +557,13 @@ fn messages(n: usize) -> String {
     } else {
         format!("{n} messages")
     }
+}
+
+/// A text with case, white space and punctuation left out: what a near-miss of a text
+/// shares with it.
+pub(super) fn loosely(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }

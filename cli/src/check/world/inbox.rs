@@ -233,6 +233,20 @@ impl ConvWorld {
             quote_expected(&text),
             lines(got.iter().map(|b| quote_expected(b)))
         );
+        // A text written slightly otherwise than it was sent would pass on the typo.
+        let loose = super::conversation::loosely(&text);
+        if let Some(near) = got
+            .iter()
+            .find(|b| !receives && super::conversation::loosely(b) == loose)
+        {
+            anyhow::bail!(
+                "the requester of {number} received {}, which differs from {} only in case, \
+                 spaces or punctuation: write the text exactly as it is sent, to check that it \
+                 was not",
+                quote_expected(near),
+                quote_expected(&text)
+            );
+        }
         Ok(())
     }
 }
