@@ -172,6 +172,9 @@ fn main() -> ExitCode {
                 let invalid = u64::from(verdict["valid"] != true);
                 writeln!(out, "{verdict}").map(|()| phone::Tally { lines: 1, invalid })
             };
+            if let Ok(phone::Tally { lines: 0, .. }) = result {
+                eprintln!("convsms validate-number: stdin held no line: no number was validated");
+            }
             match result {
                 Ok(t) if t.invalid == 0 || exit_zero => ExitCode::SUCCESS,
                 Ok(t) => {

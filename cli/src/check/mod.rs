@@ -74,8 +74,8 @@ pub struct CheckOptions {
     /// features/rows.tsv, or of the built-in catalogue (the seeds' rows) when it has none.
     #[arg(long)]
     pub coverage: bool,
-    /// How many scenarios run at once.
-    #[arg(long, default_value_t = 16)]
+    /// How many scenarios run at once (at least 1).
+    #[arg(long, default_value_t = 16, value_parser = parse_concurrency)]
     pub concurrency: usize,
     /// Folder of transcript snapshots [default: snapshots/ of the project folder, the
     /// nearest folder above the first feature path with a features/ or topics/ folder].
@@ -315,6 +315,11 @@ impl Matcher {
             step.ty = self.resolve(step.ty, &step.value);
         }
     }
+}
+
+/// Reads `--concurrency`: a whole number of scenarios, at least 1.
+fn parse_concurrency(text: &str) -> Result<usize, String> {
+    crate::soak::at_least_one(text, "scenarios at once", "the default is 16")
 }
 
 /// Runs the features; returns whether everything passed (and, with coverage, every row passes).

@@ -40,6 +40,27 @@ pub fn split_paths(given: &[PathBuf]) -> io::Result<Paths> {
             Some((path, lines)) if !p.exists() => (path, lines),
             _ => (p.clone(), vec![]),
         };
+        if !path.exists() {
+            // `F:abc`, `F:16:`: the file exists and only what follows it is wrong.
+            let text = p.to_string_lossy();
+            let file = text
+                .match_indices(':')
+                .map(|(i, _)| Path::new(&text[..i]))
+                .find(|f| f.is_file());
+            if let Some(file) = file {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "{}: after the feature file {}, `:` takes line numbers only, as in \
+                         {}:16 or {}:16:20",
+                        p.display(),
+                        file.display(),
+                        file.display(),
+                        file.display()
+                    ),
+                ));
+            }
+        }
         if !lines.is_empty() && path.is_dir() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -377,5 +398,13 @@ Feature: Lines
             .unwrap_err()
             .to_string();
         assert!(folder.contains("is a folder"), "{folder}");
+        let file = dir.path().join("v.feature");
+        std::fs::write(&file, "Feature: v\n").unwrap();
+        for tail in [":abc", ":16:"] {
+            let e = split_paths(&[PathBuf::from(format!("{}{tail}", file.display()))])
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("`:` takes line numbers only"), "{e}");
+        }
     }
 }

@@ -150,7 +150,8 @@ pub struct SoakArgs {
     #[arg(long, default_value_t = 8_000, conflicts_with = "duration", value_parser = parse_messages)]
     pub messages: u64,
     /// Run for this much virtual time instead of a number of messages (`30d`, `12h`, `2w`:
-    /// humantime's units).
+    /// humantime's units; 1 second to 100 years). A desk's night (1 to 6 silent hours) under
+    /// way when it ends is seen to its end, so the run may go past it by up to 6 hours.
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub duration: Option<TimeDelta>,
     /// Agents in the SMS queue.
@@ -227,7 +228,7 @@ pub enum SoakCommand {
 
 /// Reads a count of the command line that must be a whole number of at least 1: `what` names
 /// it in the error, `hint` says what to give.
-fn at_least_one<T: std::str::FromStr + PartialOrd + From<u8>>(
+pub(crate) fn at_least_one<T: std::str::FromStr + PartialOrd + From<u8>>(
     text: &str,
     what: &str,
     hint: &str,
