@@ -1481,6 +1481,8 @@ fn a_soak_of_nothing_or_with_nowhere_to_write_is_refused_before_it_runs() {
             vec!["--duration", "101y"],
             "is not between 1 second and 100 years",
         ),
+        (vec!["--db", missing.to_str().unwrap()], "no folder"),
+        (vec!["--db", dir.to_str().unwrap()], "is a folder"),
     ] {
         let out = convsms().arg("soak").args(&args).output().unwrap();
         let (code, stdout, stderr) = text(&out);
@@ -2566,13 +2568,19 @@ fn serve_on_another_address_needs_a_token_and_then_every_request_carries_it() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("--token"), "{stderr}");
     // A --record that would be lost, or would overwrite the database: refused at the start.
-    for (record, want) in [
-        (bind.join("x.db"), "is the --db database this run reads"),
-        (bind.join("none/r.feature"), "no folder"),
+    for (db, record, want) in [
+        (
+            bind.join("x.db"),
+            bind.join("x.db"),
+            "is the --db database this run reads",
+        ),
+        (bind.join("x.db"), bind.join("none/r.feature"), "no folder"),
+        (bind.join("none/x.db"), bind.join("r.feature"), "no folder"),
+        (bind.to_path_buf(), bind.join("r.feature"), "is a folder"),
     ] {
         let out = convsms()
             .args(["serve", "--port", "0", "--db"])
-            .arg(bind.join("x.db"))
+            .arg(&db)
             .arg("--record")
             .arg(&record)
             .output()

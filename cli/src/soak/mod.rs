@@ -316,6 +316,25 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
             args.messages
         ));
     }
+    if let Some(db) = &args.db {
+        if db.is_dir() {
+            return Err(format!(
+                "--db {}: is a folder; give the name of a new database file",
+                db.display()
+            ));
+        }
+        let parent = match db.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !parent.is_dir() {
+            return Err(format!(
+                "--db {}: no folder {} to make it in; create it first",
+                db.display(),
+                parent.display()
+            ));
+        }
+    }
     // The failure feature's folder is made when a violation is shrunk: a file in its way is
     // found now, not after the run.
     let dir = &args.failure_dir;
