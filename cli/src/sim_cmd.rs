@@ -14,7 +14,7 @@ use clap::Args;
 use convsms::clock::SystemClock;
 use convsms_sim::{DeliveryTiming, SimConfig, Simulator, DEFAULT_RETAIN};
 
-use crate::sim_seed::{Seed, SeedError};
+use crate::sim_seed::Seed;
 use twilio_wire::sid::AccountSid;
 
 /// The account SID when neither `--account-sid` nor `TWILIO_ACCOUNT_SID` is given.
@@ -205,7 +205,8 @@ impl SimArgs {
     }
 }
 
-/// Runs `convsms sim` to completion: 0 after Ctrl-C, 1 when the server cannot start.
+/// Runs `convsms sim` to completion: 0 after Ctrl-C, 2 when the server cannot start (a port in
+/// use, a refused seed file), as `convsms serve`.
 pub fn run(args: SimArgs) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -214,7 +215,7 @@ pub fn run(args: SimArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("convsms sim: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(2);
         }
     };
     let seed = match args.seed_file.as_deref().map(Seed::load).transpose() {
@@ -235,8 +236,7 @@ pub fn run(args: SimArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("convsms sim: {e}");
-            // A refused seed file is bad input, as a bad option is.
-            ExitCode::from(if e.is::<SeedError>() { 2 } else { 1 })
+            ExitCode::from(2)
         }
     }
 }
