@@ -357,14 +357,14 @@ fn sim_validates_its_options_reads_the_environment_and_stops_on_ctrl_c() {
         "{banner}"
     );
 
-    // A taken port is a clear error, exit status 1.
+    // A taken port is a clear error, exit status 2 (the server cannot start).
     let port = sim.base_url.rsplit(':').next().unwrap().to_owned();
     let out = convsms()
         .args(["sim", "--port", &port])
         .output()
         .expect("run sim");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
         "{stderr}"

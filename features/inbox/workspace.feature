@@ -64,13 +64,13 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     When "+14155552671" texts "Hi" to "+14155550100"
     And agent "alice" accepts the offered work item
     Then agent "alice"'s Ongoing tab shows IMS0001001 without a new message
-    And agent "alice"'s Ongoing tab indicator shows no new messages
+    And agent "alice"'s Ongoing tab indicator shows no conversations with new messages
     When "+14155552671" texts "Any news on my order?" to "+14155550100"
     Then agent "alice"'s Ongoing tab shows IMS0001001 with a new message
-    And agent "alice"'s Ongoing tab indicator shows 1 new message
+    And agent "alice"'s Ongoing tab indicator shows 1 conversation with new messages
     When agent "alice" reads IMS0001001
     Then agent "alice"'s Ongoing tab shows IMS0001001 without a new message
-    And agent "alice"'s Ongoing tab indicator shows no new messages
+    And agent "alice"'s Ongoing tab indicator shows no conversations with new messages
 
   Scenario: The assigned agent's reply clears the new-message indicator; another agent's read does not
     Given an agent "alice" who is available for SMS
@@ -97,7 +97,7 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     When interaction IMS0001001 is closed
     Then agent "alice"'s Ongoing tab does not show IMS0001001
     And agent "alice"'s Ongoing tab shows IMS0001002 without a new message
-    And agent "alice"'s Ongoing tab indicator shows no new messages
+    And agent "alice"'s Ongoing tab indicator shows no conversations with new messages
     When interaction IMS0001002 is closed
     Then agent "alice"'s Ongoing tab is empty
 
@@ -156,7 +156,7 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     And agents see the requester's message "Both sides of the damage" with 2 images in IMS0001001
     And agents see the requester's message "And the receipt" with 1 file in IMS0001001
     And agent "alice"'s Ongoing tab shows IMS0001001 with a new message
-    And agent "alice"'s Ongoing tab indicator shows 1 new message
+    And agent "alice"'s Ongoing tab indicator shows 1 conversation with new messages
 
   @row:SYSMSG-1
   Scenario: The requester receives only the system messages meant for SMS; agents see them all

@@ -16,8 +16,8 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then agent "alice"'s Ongoing tab shows IMS0001001 without a new message"#,
     r#"Then agent "alice"'s Ongoing tab does not show IMS0001001"#,
     r#"Then agent "alice"'s Ongoing tab is empty"#,
-    r#"Then agent "alice"'s Ongoing tab indicator shows 1 new message"#,
-    r#"Then agent "alice"'s Ongoing tab indicator shows 2 new messages"#,
+    r#"Then agent "alice"'s Ongoing tab indicator shows 1 conversation with new messages"#,
+    r#"Then agent "alice"'s Ongoing tab indicator shows no conversations with new messages"#,
     r#"Then agents see "alice rejected the conversation." in IMS0001001"#,
     r#"Then agents see the requester's message "Hi" in IMS0001001"#,
     r#"Then agents see the requester's message "Look" with 2 images in IMS0001001"#,
@@ -55,7 +55,11 @@ fn empty(w: &mut ConvWorld, agent: String) -> StepResult {
     Ok(w.check_ongoing_empty(&agent)?)
 }
 
-#[then(expr = "agent {string}'s Ongoing tab indicator shows {count} new message(s)")]
+/// Seed 002: "the tab indicator and record highlight indicate when an SMS conversation has a
+/// new message": it counts conversations, however many new messages each has.
+#[then(
+    expr = "agent {string}'s Ongoing tab indicator shows {count} conversation(s) with new messages"
+)]
 fn indicator(w: &mut ConvWorld, agent: String, count: Count) -> StepResult {
     Ok(w.check_indicator(&agent, count.0)?)
 }

@@ -136,13 +136,14 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks how many new messages the agent's Ongoing tab indicator shows.
+    /// Checks how many conversations with new messages the agent's Ongoing tab indicator shows.
     pub fn check_indicator(&self, agent: &str, count: usize) -> anyhow::Result<()> {
         let tab = self.ongoing(agent)?;
         let got = tab.iter().filter(|r| r.unread).count();
         ensure!(
             got == count,
-            "{agent}'s Ongoing tab indicator shows {got}, expected {count}:{}",
+            "{agent}'s Ongoing tab indicator shows {got} conversations with new messages, \
+             expected {count}:{}",
             lines(tab.iter().map(RowShown))
         );
         Ok(())
