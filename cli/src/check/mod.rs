@@ -161,6 +161,14 @@ fn folder(given: Option<&PathBuf>, root: &Path, name: &str) -> io::Result<PathBu
     };
     if dir.is_dir() {
         Ok(dir)
+    } else if dir.exists() {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "the {name} folder {} is a file, not a folder ({why}); give a folder",
+                dir.display()
+            ),
+        ))
     } else {
         Err(io::Error::new(
             io::ErrorKind::NotFound,
@@ -362,6 +370,16 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         .snapshots
         .clone()
         .unwrap_or_else(|| root.join("snapshots"));
+    if snapshots.exists() && !snapshots.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "the snapshots folder {} is a file, not a folder; give a folder with \
+                 --snapshots DIR",
+                snapshots.display()
+            ),
+        ));
+    }
     let sources = if opts.topics.is_none() && !root.join("topics").is_dir() {
         if project.is_some() {
             // As `convsms serve` does: a project of features alone still runs.

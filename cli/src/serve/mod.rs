@@ -155,7 +155,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.topics.is_dir() {
         crate::check::topics::use_topic_dir(&args.topics)?;
     } else if args.topics != std::path::Path::new("topics") {
-        anyhow::bail!("--topics {}: no such folder", args.topics.display());
+        anyhow::bail!(
+            "--topics {}: {}; give a folder of topic files (*.toml)",
+            args.topics.display(),
+            if args.topics.exists() {
+                "is a file, not a folder"
+            } else {
+                "no such folder"
+            }
+        );
     }
     let topics = crate::check::topics::topic_sources().load()?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
