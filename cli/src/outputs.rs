@@ -59,7 +59,9 @@ fn identity_within(path: &Path, links: u8) -> PathBuf {
     }
 }
 
-fn writable(option: &str, path: &Path) -> Result<(), String> {
+/// Refuses a file path `option` names that is a folder, or whose folder does not exist (a
+/// report to write, a database to create).
+pub(crate) fn in_a_folder(option: &str, path: &Path) -> Result<(), String> {
     if path.is_dir()
         || path
             .as_os_str()
@@ -82,6 +84,15 @@ fn writable(option: &str, path: &Path) -> Result<(), String> {
             parent.display()
         ));
     }
+    Ok(())
+}
+
+fn writable(option: &str, path: &Path) -> Result<(), String> {
+    in_a_folder(option, path)?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let probe = if path.exists() {
         std::fs::OpenOptions::new()
             .append(true)

@@ -123,20 +123,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.token.as_deref() == Some("") {
         anyhow::bail!("--token is empty: give a secret of your own");
     }
-    if args.db.is_dir() {
-        anyhow::bail!(
-            "--db {}: is a folder; give a database file (created when missing)",
-            args.db.display()
-        );
-    }
-    if let Some(parent) = args.db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        anyhow::ensure!(
-            parent.is_dir(),
-            "--db {}: no folder {} to make it in; create it first",
-            args.db.display(),
-            parent.display()
-        );
-    }
+    crate::outputs::in_a_folder("--db", &args.db).map_err(anyhow::Error::msg)?;
     if let Some(record) = &args.record {
         // Checked now, not when the server stops: the session's export would be lost, or
         // written over the database it came from.

@@ -317,23 +317,7 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
         ));
     }
     if let Some(db) = &args.db {
-        if db.is_dir() {
-            return Err(format!(
-                "--db {}: is a folder; give the name of a new database file",
-                db.display()
-            ));
-        }
-        let parent = match db.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        if !parent.is_dir() {
-            return Err(format!(
-                "--db {}: no folder {} to make it in; create it first",
-                db.display(),
-                parent.display()
-            ));
-        }
+        crate::outputs::in_a_folder("--db", db)?;
     }
     // The failure feature's folder is made when a violation is shrunk: a file in its way is
     // found now, not after the run.
