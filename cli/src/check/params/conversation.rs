@@ -32,6 +32,17 @@ impl FromStr for Media {
         else {
             return Ok(Media(urls));
         };
+        // The simulated handset sends the type its file's name says (as MediaContentType): an
+        // "image" named otherwise would reach the engine as a file, whatever the step said.
+        if kind.starts_with("image") {
+            if let Some(url) = urls.iter().find(|u| !named_as_image(u)) {
+                return unhonoured(format!(
+                    "\"{url}\" is not named as an image (.jpg, .jpeg, .png, .gif, .webp): the \
+                     handset sends the type its file name says; name an image file, or write \
+                     'with the file'"
+                ));
+            }
+        }
         match (kind.strip_suffix('s'), urls.len()) {
             (None, 1) | (Some(_), 2..) => Ok(Media(urls)),
             (None, n) => unhonoured(format!(
@@ -42,6 +53,18 @@ impl FromStr for Media {
             )),
         }
     }
+}
+
+/// Whether a URL's path ends in an image extension, as the simulator's handsets read it.
+fn named_as_image(url: &str) -> bool {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    [".jpg", ".jpeg", ".png", ".gif", ".webp"]
+        .iter()
+        .any(|e| path.ends_with(e))
 }
 
 /// A message of a conversation, numbered as the transcript numbers it (`message #2 of
@@ -192,5 +215,28 @@ impl FromStr for Failure {
             "undelivered" => Ok(Failure(DeliveryStatus::Undelivered)),
             other => unhonoured(format!("{other:?} is not failed or undelivered")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_image_is_named_as_one_and_counted_right() {
+        let ok = Media::from_str(r#" with the images "https://a.example/x.PNG?s=1" and "b.jpeg""#);
+        assert_eq!(ok.unwrap().0.len(), 2);
+        let file = Media::from_str(r#" with the file "https://a.example/Media/ME1""#);
+        assert_eq!(file.unwrap().0, ["https://a.example/Media/ME1"]);
+        let e = format!(
+            "{:?}",
+            Media::from_str(r#" with the image "https://a.example/Media/ME1""#).unwrap_err()
+        );
+        assert!(e.contains("is not named as an image"), "{e}");
+        let e = format!(
+            "{:?}",
+            Media::from_str(r#" with the image "a.png" and "b.png""#).unwrap_err()
+        );
+        assert!(e.contains("names one, not 2"), "{e}");
     }
 }
