@@ -37,6 +37,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use async_trait::async_trait;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use chrono::{TimeDelta, TimeZone, Utc};
@@ -158,6 +159,10 @@ pub fn run(args: BenchEngineArgs) -> ExitCode {
         eprintln!("convsms bench engine: --requesters must be at most 7,000,000");
         return ExitCode::from(2);
     }
+    if let Err(e) = check_folders(&args) {
+        eprintln!("convsms bench engine: {e}");
+        return ExitCode::from(2);
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -175,6 +180,22 @@ pub fn run(args: BenchEngineArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Refuses `--dir` and `--topics` paths that are not folders, before the table's header: the
+/// rounds' databases are made inside `--dir`, which must exist.
+fn check_folders(args: &BenchEngineArgs) -> Result<(), String> {
+    if let Some(dir) = &args.dir {
+        crate::outputs::existing_folder(
+            "--dir",
+            dir,
+            "an existing folder for the rounds' temporary databases",
+        )?;
+    }
+    if args.virtual_agent && args.topics != Path::new("topics") {
+        crate::outputs::existing_folder("--topics", &args.topics, crate::outputs::TOPICS_FOLDER)?;
+    }
+    Ok(())
 }
 
 async fn bench(args: &BenchEngineArgs) -> anyhow::Result<()> {
@@ -214,7 +235,8 @@ async fn bench(args: &BenchEngineArgs) -> anyhow::Result<()> {
                 "convsms-bench-engine-{}-{round}",
                 std::process::id()
             ));
-        std::fs::create_dir_all(&dir)?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("making the round's folder {}", dir.display()))?;
         let result = one_round(args, &dir, &forms, topics.clone()).await;
         let _ = std::fs::remove_dir_all(&dir);
         let r = result?;

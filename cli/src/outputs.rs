@@ -2,9 +2,13 @@
 //! `soak merge --json/--html`, `serve --record`), checked before it starts so that a run is
 //! never lost to a path that cannot be written, and nothing it reads is overwritten. The check
 //! leaves every file as it was: an existing file is opened for appending (not changed), and
-//! otherwise a temporary file is created in its folder and removed.
+//! otherwise a temporary file is created in its folder and removed. Also the folders options
+//! name ([`existing_folder`]: `--topics`, `bench engine --dir`).
 
 use std::path::{Path, PathBuf};
+
+/// What a `--topics` option should name.
+pub(crate) const TOPICS_FOLDER: &str = "a folder of topic files (*.toml)";
 
 /// Refuses, naming the option, the path and what to give instead:
 /// - two outputs that are one file (however spelled: `./r.json`, `sub/../r.json`, a symlink);
@@ -57,6 +61,19 @@ fn identity_within(path: &Path, links: u8) -> PathBuf {
         (Ok(dir), Some(name)) => dir.join(name),
         _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
     }
+}
+
+/// Refuses a folder `option` names that is a file or does not exist; `give` says what to give.
+pub(crate) fn existing_folder(option: &str, path: &Path, give: &str) -> Result<(), String> {
+    if path.is_dir() {
+        return Ok(());
+    }
+    let what = if path.exists() {
+        "is a file, not a folder"
+    } else {
+        "no such folder"
+    };
+    Err(format!("{option} {}: {what}; give {give}", path.display()))
 }
 
 /// Refuses a file path `option` names that is a folder, or whose folder does not exist (a

@@ -142,15 +142,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if args.topics.is_dir() {
         crate::check::topics::use_topic_dir(&args.topics)?;
     } else if args.topics != std::path::Path::new("topics") {
-        anyhow::bail!(
-            "--topics {}: {}; give a folder of topic files (*.toml)",
-            args.topics.display(),
-            if args.topics.exists() {
-                "is a file, not a folder"
-            } else {
-                "no such folder"
-            }
-        );
+        crate::outputs::existing_folder("--topics", &args.topics, crate::outputs::TOPICS_FOLDER)
+            .map_err(anyhow::Error::msg)?;
     }
     let topics = crate::check::topics::topic_sources().load()?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.bind, args.port))
