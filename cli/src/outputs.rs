@@ -50,10 +50,7 @@ fn identity_within(path: &Path, links: u8) -> PathBuf {
     if let Ok(p) = std::fs::canonicalize(path) {
         return p;
     }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let parent = folder_of(path);
     if let (Ok(target), Some(links)) = (std::fs::read_link(path), links.checked_sub(1)) {
         return identity_within(&parent.join(target), links);
     }
@@ -90,10 +87,7 @@ pub(crate) fn in_a_folder(option: &str, path: &Path) -> Result<(), String> {
             path.display()
         ));
     }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let parent = folder_of(path);
     if !parent.is_dir() {
         return Err(format!(
             "{option} {}: no folder {} to write it in; create it first",
@@ -106,10 +100,7 @@ pub(crate) fn in_a_folder(option: &str, path: &Path) -> Result<(), String> {
 
 fn writable(option: &str, path: &Path) -> Result<(), String> {
     in_a_folder(option, path)?;
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let parent = folder_of(path);
     let probe = if path.exists() {
         std::fs::OpenOptions::new()
             .append(true)
@@ -127,6 +118,14 @@ fn writable(option: &str, path: &Path) -> Result<(), String> {
             path.display()
         )
     })
+}
+
+/// The folder a file path is in: its parent, or `.` for a bare file name.
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 #[cfg(test)]
