@@ -140,17 +140,31 @@ impl Tx<'_> {
     /// would open one person's conversation for another; PROFILE-1, PROFILE-4). Remembered by
     /// the connection until a `sys_user` row with that phone, before or after, is written.
     pub fn user_by_phone(&self, phone: &E164) -> Result<Option<Party>, StoreError> {
-        self.remembered_of_phone(phone, |p| &mut p.user, || {
-            let mut st = self.0.prepare_cached(
-                "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT 2",
-            )?;
-            let mut users: Vec<Party> = st
-                .query_map([phone.as_str()], |r| {
-                    Self::party_from_row(PartyTable::SysUser, r)
-                })?
-                .collect::<Result<_, _>>()?;
-            Ok(if users.len() == 1 { users.pop() } else { None })
-        })
+        self.remembered_of_phone(
+            phone,
+            |p| &mut p.user,
+            || {
+                let mut users = self.users_with_phone(phone, 2)?;
+                Ok(if users.len() == 1 { users.pop() } else { None })
+            },
+        )
+    }
+
+    /// Every `sys_user` whose mobile phone is `phone`, by sys_id (not remembered: for checks,
+    /// where [`Tx::user_by_phone`] answers `None` for a shared number).
+    pub fn users_by_phone(&self, phone: &E164) -> Result<Vec<Party>, StoreError> {
+        // SQLite reads a negative LIMIT as none.
+        self.users_with_phone(phone, -1)
+    }
+
+    fn users_with_phone(&self, phone: &E164, limit: i64) -> Result<Vec<Party>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT ?2",
+        )?;
+        let users = st.query_map(rusqlite::params![phone.as_str(), limit], |r| {
+            Self::party_from_row(PartyTable::SysUser, r)
+        })?;
+        users.collect()
     }
 
     /// What the connection remembers of `phone` in `slot` ([`memo::People`]), read with `load`

@@ -86,10 +86,10 @@ impl ConvWorld {
             .context("reading the messaging actions")?;
         match saved.iter().find(|a| a.name == action.name) {
             Some(a)
-                if !(MessagingAction {
+                if (MessagingAction {
                     active: action.active,
                     ..a.clone()
-                } == *action) =>
+                }) != *action =>
             {
                 Err(ActionError::DuplicateName {
                     name: action.name.clone(),

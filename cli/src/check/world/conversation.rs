@@ -274,7 +274,7 @@ impl ConvWorld {
                 .store()
                 .read(|tx| {
                     Ok::<_, convsms::store::StoreError>(
-                        tx.user_by_phone(&e164)?.is_some()
+                        !tx.users_by_phone(&e164)?.is_empty()
                             || !tx.customers_by_phone(&e164)?.is_empty()
                             || !tx.profiles(&e164)?.is_empty(),
                     )
