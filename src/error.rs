@@ -233,6 +233,44 @@ pub enum WorkAssignmentRefusal {
         /// When the offer expired.
         expired_at: DateTime<Utc>,
     },
+    /// A transfer or leave of a conversation that is closed or not assigned to the agent.
+    #[error("{interaction} is {held}, not assigned to {agent}: only the agent it is assigned to can transfer or leave it")]
+    NotAssigned {
+        /// The interaction.
+        interaction: InteractionNumber,
+        /// The agent who tried.
+        agent: String,
+        /// Where it is: "assigned to bob", "with the virtual agent", "waiting for an agent",
+        /// "closed (closed_complete)".
+        held: String,
+    },
+    /// An agent transferred a conversation to themselves.
+    #[error("{agent} cannot transfer {interaction} to themselves: name another agent or a queue")]
+    TransferToSelf {
+        /// The interaction.
+        interaction: InteractionNumber,
+        /// The agent.
+        agent: String,
+    },
+    /// The agent a conversation is transferred to cannot take it now.
+    #[error("{agent} cannot take {interaction}: {why}; transfer it to an available agent with a free SMS slot, or to a queue")]
+    CannotTake {
+        /// The interaction.
+        interaction: InteractionNumber,
+        /// The agent named.
+        agent: String,
+        /// Why: "they are away", "they have no SMS presence", "their only SMS slot is taken",
+        /// "all 3 of their SMS slots are taken".
+        why: String,
+    },
+    /// A transfer names a queue that does not exist.
+    #[error("no SMS queue is named '{queue}'; the queues are {}", .queues.iter().map(|q| format!("'{q}'")).collect::<Vec<_>>().join(", "))]
+    UnknownQueue {
+        /// The name given.
+        queue: String,
+        /// The queues there are, by name.
+        queues: Vec<String>,
+    },
     /// Any other refusal of the work-assignment rules.
     #[error(transparent)]
     Rule(#[from] AwaError),

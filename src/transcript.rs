@@ -18,7 +18,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use crate::domain::delivery::{DeliveryStatus, Direction};
-use crate::domain::model::{AuthorKind, Handler, Interaction, InteractionNumber};
+use crate::domain::model::{AuthorKind, Handler, Interaction, InteractionNumber, Message};
 use crate::error::Error;
 use crate::store::SqliteStore;
 
@@ -84,6 +84,24 @@ impl Line {
     }
 }
 
+/// What the workspace shows of a message's delivery error: `error 30003: The handset is switched
+/// off or out of coverage.` (Twilio's ErrorMessage when the provider gave one; a StatusCallback
+/// carries ErrorCode but seldom ErrorMessage (Twilio §3.1), so the code's meaning in plain words,
+/// [`crate::provider::advice`], stands in for it), or, for a send that never reached the
+/// provider, its reason (no code). `None` for a message without an error.
+pub fn delivery_error(m: &Message) -> Option<String> {
+    let given = m.error_message.as_deref().filter(|t| !t.trim().is_empty());
+    match m.error_code {
+        Some(code) => {
+            let message = given
+                .or_else(|| u32::try_from(code).ok().and_then(crate::provider::advice))
+                .unwrap_or("(no message from the provider)");
+            Some(format!("error {code}: {message}"))
+        }
+        None => given.map(str::to_owned),
+    }
+}
+
 /// Loads one interaction's transcript.
 ///
 /// # Errors
@@ -131,21 +149,10 @@ pub fn load(store: &SqliteStore, number: &InteractionNumber) -> Result<Transcrip
             if let Some(sid) = &m.provider_sid {
                 status = format!("{status} {sid}");
             }
-            if let Some(code) = m.error_code {
-                // A StatusCallback carries ErrorCode but seldom ErrorMessage (Twilio §3.1): the
-                // code's meaning in plain words stands in for it.
-                let message = m
-                    .error_message
-                    .as_deref()
-                    .filter(|text| !text.trim().is_empty())
-                    .or_else(|| u32::try_from(code).ok().and_then(crate::provider::advice))
-                    .unwrap_or("(no message from the provider)");
-                status = format!("{status} error {code}: {message}");
-            } else if let Some(message) =
-                m.error_message.as_deref().filter(|t| !t.trim().is_empty())
-            {
-                // The provider could not be reached: a reason, but no Twilio code.
-                status = format!("{status}: {message}");
+            match (delivery_error(&m), m.error_code) {
+                (Some(error), Some(_)) => status = format!("{status} {error}"),
+                (Some(reason), None) => status = format!("{status}: {reason}"),
+                (None, _) => {}
             }
             lines.push(Line {
                 seq: m.seq,

@@ -1232,6 +1232,21 @@ fn topics_and_snapshots_default_to_the_project_of_the_features() {
             .contains("no such file or folder: features; give the feature files or folders to run"),
         "{stderr}"
     );
+    // A folder without a feature file in it: nothing to run either (exit 2, not a failed run).
+    let empty = elsewhere.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = convsms()
+        .current_dir(&elsewhere)
+        .args(["check", "empty"])
+        .output()
+        .unwrap();
+    let (code, _, stderr) = text(&out);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no .feature file in empty; give the feature files or folders to run"),
+        "{stderr}"
+    );
+    std::fs::remove_dir(&empty).unwrap();
     // A project without topics runs with the built-in ones, as `convsms serve` does, and says so.
     fixture(
         &elsewhere,
@@ -1299,6 +1314,23 @@ fn a_project_counts_its_own_rows_and_accepting_makes_its_snapshots_folder() {
             && out.contains("MY-1        FAILING"),
         "{out}"
     );
+    // A scenario that fails after its snapshot step: accepting writes nothing (its transcript
+    // may be what is wrong), and says why.
+    fixture(
+        &project,
+        &[(
+            "features/later.feature",
+            b"Feature: Later\n  Scenario: Fails after\n    Given the Conversational SMS provider number \"+14155550100\"\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then the transcript matches the snapshot\n    And there are no interactions\n",
+        )],
+    );
+    let (code, out) = check(&["--accept", "features/later.feature"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        !project.join("snapshots").exists()
+            && out.contains("a failing scenario's snapshot is not written"),
+        "{out}"
+    );
+    std::fs::remove_file(project.join("features/later.feature")).unwrap();
     let (code, out) = check(&["--accept", "features/mine.feature"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(
@@ -2526,6 +2558,47 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
             .map(|o| o["interaction"].as_str().unwrap())
             .collect();
         assert_eq!(offered, ["IMS0001001"], "{inbox}");
+        // Accept, then transfer: a queue that does not exist is refused with the queues there
+        // are, a body naming no target is refused before any step, and leaving works.
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/agents/alice/offers/IMS0001001/accept"),
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/agents/alice/transfer"),
+            serde_json::json!({ "interaction": "IMS0001001", "to_queue": "Tier 2" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 400, "{answer}");
+        assert!(
+            answer
+                .to_string()
+                .contains("no SMS queue is named 'Tier 2'; the queues are 'Conversational SMS'"),
+            "{answer}"
+        );
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/agents/alice/transfer"),
+            serde_json::json!({ "interaction": "IMS0001001" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 400, "{answer}");
+        assert!(answer.to_string().contains("to_agent"), "{answer}");
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/agents/alice/leave"),
+            serde_json::json!({ "interaction": "IMS0001001" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
     });
     // SIGTERM (by PID) stops it cleanly and --record writes the export.
     let status = Command::new("kill")
@@ -2543,6 +2616,10 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
     assert!(recorded.contains("When 2 hours pass"), "{recorded}");
     assert!(
         recorded.contains("When agent \"alice\" becomes available"),
+        "{recorded}"
+    );
+    assert!(
+        recorded.contains("When agent \"alice\" leaves IMS0001001"),
         "{recorded}"
     );
     // The simulated Twilio forgot its messages on the restart: no "has received" count.
@@ -2830,6 +2907,10 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
             "The recipient replied STOP to this number",
         )
         .await;
+
+        // Leave: the conversation goes back to the queue; agents see the line.
+        click(&c, "#leave").await;
+        wait_text(&c, "#conv-messages li", "alice left the conversation.").await;
 
         // Click a wire event: its raw Twilio request and the signature check.
         c.find(fantoccini::Locator::Css(

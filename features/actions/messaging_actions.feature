@@ -96,6 +96,22 @@ Feature: Messaging actions: timers on conversations
     And queue "Conversational SMS" has waiting IMS0001001
     And the work item for IMS0001001 is "pending"
 
+  Scenario: Reassign and Prompt agent do nothing while no live agent holds the conversation
+    Choice where the seed is silent: Reassign removes the assigned agent and Prompt agent notifies
+    them; a conversation the virtual agent handles has neither, so the timer settles without
+    firing, and the virtual agent keeps the conversation (a Reassign does not hand it to live
+    agents mid-topic). A closing Set state still applies (features/actions/idle_timeout.feature).
+    Given a messaging action "Hand back" on "requester message without agent response" after 10 minutes that reassigns
+    And a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Someone is waiting"
+    When "+14155552672" texts "Hi" to "+14155550100"
+    Then interaction IMS0001002 is assigned to the virtual agent
+    And interaction IMS0001002 has a pending timer "Hand back" due at "09:10:00"
+    When 10 minutes pass
+    Then no messaging action has fired
+    And interaction IMS0001002 has no pending timer
+    And interaction IMS0001002 is assigned to the virtual agent
+    And agent "alice" has no workspace notification
+
   @row:ACTION-8
   Scenario: Set state puts the interaction in the configured state
     Given a messaging action "Hold" on "agent message without requester response" after 2 days that sets state "on_hold"

@@ -29,6 +29,7 @@ Feature: Delivery status callbacks
   Scenario: An undelivered report records the carrier's error
     When Twilio reports message #2 of IMS0001001 as "undelivered" with error 30003
     Then message #2 of IMS0001001 has status "undelivered" with error 30003
+    And agents see the delivery error "error 30003: The handset is switched off or out of coverage." on message #2 of IMS0001001
     And "+14155552671" has received 0 messages
     When Twilio reports message #2 of IMS0001001 as "delivered"
     Then message #2 of IMS0001001 has status "undelivered" with error 30003
@@ -38,6 +39,7 @@ Feature: Delivery status callbacks
   Scenario: A failed report records the error
     When Twilio reports message #2 of IMS0001001 as "failed" with error 30008
     Then message #2 of IMS0001001 has status "failed" with error 30008
+    And agents see the delivery error "The carrier reported an unknown error." on message #2 of IMS0001001
     And "+14155552671" has received 0 messages
 
   # Messages can be named two ways: as the transcript numbers them (every line, the agents'

@@ -96,16 +96,17 @@ impl Engine {
                 tx.interactions_fields(due.iter().map(|t| t.interaction.as_str()), wanted)?;
             for firing in actions::fire_due(&due, &all, now, &records) {
                 let t = &firing.timer;
+                let i = tx.interaction_by_sys_id(&t.interaction)?;
                 // An action that can do nothing is not recorded as fired (see `run_action`).
-                let state = match &firing.outcome {
-                    Outcome::Run(a) if does_nothing(a) => TimerState::Cancelled,
+                let state = match (&firing.outcome, &i) {
+                    (Outcome::Run(a), Some(i)) if does_nothing(a, i) => TimerState::Cancelled,
                     _ => t.state,
                 };
                 tx.set_timer_state(&t.interaction, &t.action, t.event, state, now)?;
                 let Outcome::Run(action) = firing.outcome else {
                     continue;
                 };
-                let Some(i) = tx.interaction_by_sys_id(&t.interaction)? else {
+                let Some(i) = i else {
                     continue;
                 };
                 if !i.active {
@@ -146,8 +147,9 @@ impl Engine {
         Ok(report)
     }
 
-    /// Carries out `action` on `i`; false when it did nothing (a Set state naming no state,
-    /// stored by an older build), so that it is not reported as fired.
+    /// Carries out `action` on `i`; false when it did nothing ([`does_nothing`]: a Set state
+    /// naming no state, stored by an older build; a Prompt agent or Reassign with no live agent
+    /// assigned), so that it is not reported as fired.
     fn run_action(
         &self,
         tx: &Tx<'_>,
@@ -159,9 +161,10 @@ impl Engine {
     ) -> Result<bool, Error> {
         match action {
             Action::PromptAgent { text } => {
-                if let Handler::Agent(agent) = &i.handler {
-                    tx.notify_agent(agent, Some(&i.sys_id), text, now)?;
-                }
+                let Handler::Agent(agent) = &i.handler else {
+                    return Ok(false);
+                };
+                tx.notify_agent(agent, Some(&i.sys_id), text, now)?;
             }
             Action::PromptRequester { text } => {
                 self.post_system_message(
@@ -173,10 +176,10 @@ impl Engine {
                 )?;
             }
             Action::Reassign => {
-                let agent = match &i.handler {
-                    Handler::Agent(sys_id) => tx.user_name(sys_id)?,
-                    _ => None,
+                let Handler::Agent(sys_id) = &i.handler else {
+                    return Ok(false);
                 };
+                let agent = tx.user_name(sys_id)?;
                 self.post_system_message(
                     tx,
                     i,
@@ -220,11 +223,19 @@ impl Engine {
     }
 }
 
-/// True for an action that can do nothing when it fires: a Set state naming no interaction
-/// state (refused when saved, `ActionError::UnknownState`; stored by an older build). Its timer
-/// settles as cancelled, not fired.
-fn does_nothing(action: &Action) -> bool {
-    matches!(action, Action::SetState { state } if InteractionState::parse(state).is_none())
+/// True for an action that can do nothing when it fires on `i`, whose timer then settles as
+/// cancelled, not fired: a Set state naming no interaction state (refused when saved,
+/// `ActionError::UnknownState`; stored by an older build), and a Prompt agent or a Reassign on a
+/// conversation no live agent is assigned to (the virtual agent's, or one waiting in a queue):
+/// there is no agent to notify or to remove (seed 002: "Remove assigned agent from
+/// interaction"; our reading where the seed is silent, so that a Reassign does not take a
+/// conversation from the virtual agent mid-topic).
+fn does_nothing(action: &Action, i: &Interaction) -> bool {
+    match action {
+        Action::SetState { state } => InteractionState::parse(state).is_none(),
+        Action::PromptAgent { .. } | Action::Reassign => !matches!(i.handler, Handler::Agent(_)),
+        Action::PromptRequester { .. } => false,
+    }
 }
 
 /// The interaction fields the filters of `actions` read (what [`Tx::interaction_fields`] loads

@@ -36,6 +36,11 @@
 //!   those with a [`SystemMessage::sms_text`] also go to the requester by SMS, sent once the
 //!   transaction that posted them has committed (`awa_sms_outbox`).
 //! - A Reassign routes the conversation again without the agent it was taken from.
+//! - An agent transfers a conversation assigned to them ([`Engine::transfer`]) to another agent,
+//!   who is offered it at once (and must be available with a free slot), or to a queue; or leaves
+//!   it ([`Engine::leave`]), and it goes back to its queue. The agent it leaves is never offered
+//!   it again, as after a Reassign. A transfer the named agent rejects or lets lapse waits in the
+//!   queue it came through: the seed names transfers only among system messages (SYSMSG-1).
 
 use chrono::{DateTime, Utc};
 
@@ -94,6 +99,74 @@ fn user_name(tx: &Tx<'_>, sys_id: &str) -> Result<String, Error> {
 
 fn agent_party(tx: &Tx<'_>, user_name: &str) -> Result<Party, Error> {
     find_party(tx, PartyTable::SysUser, user_name)
+}
+
+/// Where an agent transfers a conversation ([`Engine::transfer`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferTarget<'a> {
+    /// Another agent, by user_name: offered to them at once.
+    Agent(&'a str),
+    /// An SMS queue, by name (the default queue is "Conversational SMS").
+    Queue(&'a str),
+}
+
+/// Where [`Engine::requeue`] puts a conversation.
+#[derive(Clone, Copy)]
+enum Requeue<'a> {
+    /// The first queue whose condition matches it (routing, a Reassign, an agent leaving).
+    ByCondition,
+    /// This queue (sys_id): a transfer to it.
+    Queue(&'a str),
+    /// Offered to this agent (sys_id) in the queue it came through: a transfer to them.
+    Agent(&'a str),
+}
+
+/// The open interaction `number`, which must be assigned to `agent`.
+fn assigned_to(
+    tx: &Tx<'_>,
+    number: &InteractionNumber,
+    agent: &Party,
+) -> Result<Interaction, Error> {
+    let i = tx
+        .interaction(number)?
+        .ok_or_else(|| Error::UnknownInteraction(number.to_string()))?;
+    let held = match (&i.handler, i.active) {
+        (_, false) => format!("closed ({})", i.state.as_str()),
+        (Handler::Agent(a), true) if *a == agent.sys_id => return Ok(i),
+        (Handler::Agent(a), true) => format!("assigned to {}", user_name(tx, a)?),
+        (Handler::VirtualAgent, true) => "with the virtual agent".to_owned(),
+        (Handler::Queue, true) => "waiting for an agent".to_owned(),
+    };
+    Err(refused(WorkAssignmentRefusal::NotAssigned {
+        interaction: number.clone(),
+        agent: agent.name.clone(),
+        held,
+    }))
+}
+
+/// Refuses a transfer to an agent who is not available or has no free SMS slot.
+fn can_take(tx: &Tx<'_>, number: &InteractionNumber, to: &Party) -> Result<(), Error> {
+    let why = match tx.awa_agent(&to.sys_id)? {
+        None => Some("they have no SMS presence".to_owned()),
+        Some(a) if a.presence != Presence::Available => {
+            Some(format!("they are {}", a.presence.as_str()))
+        }
+        Some(a) => {
+            let items = tx.awa_items_holding_slots()?;
+            (awa::free_capacity(&a, &items) == 0).then(|| match a.sms_capacity {
+                1 => "their only SMS slot is taken".to_owned(),
+                n => format!("all {n} of their SMS slots are taken"),
+            })
+        }
+    };
+    match why {
+        None => Ok(()),
+        Some(why) => Err(refused(WorkAssignmentRefusal::CannotTake {
+            interaction: number.clone(),
+            agent: to.name.clone(),
+            why,
+        })),
+    }
 }
 
 impl Engine {
@@ -326,6 +399,111 @@ impl Engine {
         Ok(number)
     }
 
+    /// `agent` transfers a conversation assigned to them (SYSMSG-1: "alice transferred the
+    /// conversation to bob.", for agents only). To an agent: it is offered to them at once, ahead
+    /// of anything waiting, for the usual offer time; accepting makes it theirs ("You are now
+    /// chatting with bob." by SMS), and a rejection or a lapsed offer leaves it waiting in the
+    /// queue it came through for its other members. To a queue: it waits there, and the
+    /// requester is told "An agent will be with you shortly.". Either way it leaves `agent`'s
+    /// Ongoing tab, frees their slot, and is never offered to them again.
+    ///
+    /// # Errors
+    /// [`Error::WorkAssignment`] when the conversation is closed or not assigned to `agent`
+    /// ([`WorkAssignmentRefusal::NotAssigned`]), when `agent` names themselves
+    /// ([`WorkAssignmentRefusal::TransferToSelf`]), when the agent named cannot take it now
+    /// (not available, or no free SMS slot: [`WorkAssignmentRefusal::CannotTake`]) or no queue
+    /// has the name ([`WorkAssignmentRefusal::UnknownQueue`]); [`Error::UnknownRecord`] for an
+    /// unknown agent, [`Error::UnknownInteraction`]. Nothing is written.
+    pub async fn transfer(
+        &self,
+        agent: &str,
+        number: &InteractionNumber,
+        to: TransferTarget<'_>,
+    ) -> Result<(), Error> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let party = agent_party(tx, agent)?;
+            self.awa_pass(tx, now)?;
+            let i = assigned_to(tx, number, &party)?;
+            match to {
+                TransferTarget::Agent(target) => {
+                    let to = agent_party(tx, target)?;
+                    if to.sys_id == party.sys_id {
+                        return Err(refused(WorkAssignmentRefusal::TransferToSelf {
+                            interaction: number.clone(),
+                            agent: party.name.clone(),
+                        }));
+                    }
+                    can_take(tx, number, &to)?;
+                    self.post_system_message(
+                        tx,
+                        &i,
+                        &SystemMessage::Transferred {
+                            from: party.name.clone(),
+                            to: to.name.clone(),
+                        },
+                        now,
+                        SmsTiming::AfterCommit,
+                    )?;
+                    self.requeue(tx, &i, now, Requeue::Agent(&to.sys_id))
+                }
+                TransferTarget::Queue(name) => {
+                    let queues = tx.awa_queues()?;
+                    let Some(queue) = queues.iter().find(|q| q.name == name) else {
+                        let mut names: Vec<String> = queues.into_iter().map(|q| q.name).collect();
+                        names.sort();
+                        return Err(refused(WorkAssignmentRefusal::UnknownQueue {
+                            queue: name.to_owned(),
+                            queues: names,
+                        }));
+                    };
+                    self.post_system_message(
+                        tx,
+                        &i,
+                        &SystemMessage::Transferred {
+                            from: party.name.clone(),
+                            to: queue.name.clone(),
+                        },
+                        now,
+                        SmsTiming::AfterCommit,
+                    )?;
+                    self.requeue(tx, &i, now, Requeue::Queue(&queue.sys_id))
+                }
+            }
+        })?;
+        self.flush_system_sms().await
+    }
+
+    /// `agent` leaves a conversation assigned to them without closing it (SYSMSG-1: "alice left
+    /// the conversation.", for agents only): it goes back to the first queue whose condition
+    /// matches it, the requester is told "An agent will be with you shortly.", and it is offered
+    /// to the queue's other members, never to `agent` again. It leaves their Ongoing tab and
+    /// frees their slot.
+    ///
+    /// # Errors
+    /// [`Error::WorkAssignment`] when the conversation is closed or not assigned to `agent`
+    /// ([`WorkAssignmentRefusal::NotAssigned`]); [`Error::UnknownRecord`],
+    /// [`Error::UnknownInteraction`]. Nothing is written.
+    pub async fn leave(&self, agent: &str, number: &InteractionNumber) -> Result<(), Error> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let party = agent_party(tx, agent)?;
+            self.awa_pass(tx, now)?;
+            let i = assigned_to(tx, number, &party)?;
+            self.post_system_message(
+                tx,
+                &i,
+                &SystemMessage::AgentLeft {
+                    agent: party.name.clone(),
+                },
+                now,
+                SmsTiming::AfterCommit,
+            )?;
+            self.requeue(tx, &i, now, Requeue::ByCondition)
+        })?;
+        self.flush_system_sms().await
+    }
+
     /// `agent`'s Ongoing tab (INBOX-1, INBOX-2): their active SMS conversations, the most recent
     /// activity first, each with its new-message indicator.
     ///
@@ -454,6 +632,23 @@ impl Engine {
         i: &Interaction,
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
+        self.requeue(tx, i, now, Requeue::ByCondition)
+    }
+
+    /// Puts `i` in a new work item: in the first queue whose condition matches it, in a queue
+    /// chosen by its agent, or offered straight to an agent (a transfer). The agent who held it
+    /// (the handler the caller saw, or the agent who had accepted its last work item) is never
+    /// offered it again; their accepted item completes and leaves their Ongoing tab in the routing
+    /// pass that follows. The requester is told "An agent will be with you shortly." unless it
+    /// goes straight to an agent, who introduces themselves on accepting. An interaction already
+    /// waiting or offered is left as it is.
+    fn requeue(
+        &self,
+        tx: &Tx<'_>,
+        i: &Interaction,
+        now: DateTime<Utc>,
+        to: Requeue<'_>,
+    ) -> Result<(), Error> {
         let previous = tx.awa_item_for(&i.sys_id)?;
         if previous
             .as_ref()
@@ -462,14 +657,25 @@ impl Engine {
             return Ok(());
         }
         tx.assign(&i.sys_id, &Handler::Queue)?;
-        let queues = tx.awa_queues()?;
-        let wanted = InteractionFields::read_by(queues.iter().filter_map(|q| q.condition.as_ref()));
-        let record = tx.interaction_fields(&i.sys_id, wanted)?;
-        let queue = awa::queue_for(&queues, &record)
-            .map_or_else(|| DEFAULT_QUEUE_SYS_ID.to_owned(), |q| q.sys_id.clone());
+        let queue = match to {
+            Requeue::Queue(queue) => queue.to_owned(),
+            Requeue::ByCondition | Requeue::Agent(_) => {
+                let queues = tx.awa_queues()?;
+                let wanted =
+                    InteractionFields::read_by(queues.iter().filter_map(|q| q.condition.as_ref()));
+                let record = tx.interaction_fields(&i.sys_id, wanted)?;
+                // A transfer to an agent keeps the queue the conversation came through.
+                let came_through = match to {
+                    Requeue::Agent(_) => previous.as_ref().map(|p| p.queue.clone()),
+                    _ => None,
+                };
+                came_through.unwrap_or_else(|| {
+                    awa::queue_for(&queues, &record)
+                        .map_or_else(|| DEFAULT_QUEUE_SYS_ID.to_owned(), |q| q.sys_id.clone())
+                })
+            }
+        };
         let mut item = WorkItem::new(&tx.new_sys_id()?, &i.sys_id, &queue, now);
-        // Routed again after a Reassign: not back to the agent it was taken from (the handler the
-        // caller saw, or the agent who had accepted its last work item).
         let taken_from = match &i.handler {
             Handler::Agent(a) => Some(a.clone()),
             _ => previous
@@ -477,17 +683,30 @@ impl Engine {
                 .and_then(|p| p.agent),
         };
         item.declined_by.extend(taken_from);
+        if let Requeue::Agent(agent) = to {
+            awa::Offer {
+                item: item.sys_id.clone(),
+                interaction: i.sys_id.clone(),
+                queue: queue.clone(),
+                agent: agent.to_owned(),
+                offered_at: now,
+                expires_at: now + chrono::TimeDelta::seconds(DEFAULT_OFFER_TIMEOUT_SECS),
+            }
+            .apply(&mut item);
+        }
         tx.save_awa_item(&item)?;
-        let name = tx
-            .awa_queue_name(&queue)?
-            .unwrap_or_else(|| DEFAULT_QUEUE.to_owned());
-        self.post_system_message(
-            tx,
-            i,
-            &SystemMessage::QueueWaiting { queue: name },
-            now,
-            SmsTiming::AfterCommit,
-        )?;
+        if !matches!(to, Requeue::Agent(_)) {
+            let name = tx
+                .awa_queue_name(&queue)?
+                .unwrap_or_else(|| DEFAULT_QUEUE.to_owned());
+            self.post_system_message(
+                tx,
+                i,
+                &SystemMessage::QueueWaiting { queue: name },
+                now,
+                SmsTiming::AfterCommit,
+            )?;
+        }
         self.awa_pass(tx, now)?;
         Ok(())
     }

@@ -260,6 +260,29 @@ fn refusals() -> Vec<(&'static str, Vec<Error>)> {
                 }),
             ],
         ),
+        (
+            "transfers and leaving",
+            vec![
+                wa(WorkAssignmentRefusal::NotAssigned {
+                    interaction: number("IMS0001001"),
+                    agent: "bob".to_owned(),
+                    held: "assigned to alice".to_owned(),
+                }),
+                wa(WorkAssignmentRefusal::TransferToSelf {
+                    interaction: number("IMS0001001"),
+                    agent: "alice".to_owned(),
+                }),
+                wa(WorkAssignmentRefusal::CannotTake {
+                    interaction: number("IMS0001001"),
+                    agent: "carol".to_owned(),
+                    why: "they are away".to_owned(),
+                }),
+                wa(WorkAssignmentRefusal::UnknownQueue {
+                    queue: "Shiping".to_owned(),
+                    queues: vec!["Conversational SMS".to_owned(), "Shipping".to_owned()],
+                }),
+            ],
+        ),
     ]
 }
 

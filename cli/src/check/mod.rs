@@ -355,6 +355,18 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
             ),
         ));
     }
+    // Folders with no feature file in them, and nothing else given: nothing to run (exit 2),
+    // not a failed run.
+    if features::feature_files(&paths).0.is_empty() && paths.iter().all(|p| p.is_dir()) {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "no .feature file in {}; give the feature files or folders to run",
+                shown.join(", ")
+            ),
+        ));
+    }
     let project = find_project(&paths[0]);
     let root = project.clone().unwrap_or_default();
     // Read before the features: their `@row:` tags are checked against it.
@@ -542,6 +554,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
             name: snapshot_names.get(&key).cloned().unwrap_or_default(),
             feature: path.display().to_string(),
             accept: accept.iter().any(|a| canon.starts_with(a)),
+            accepted: None,
         };
         Box::pin(async {})
     })
@@ -550,8 +563,12 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         let unchecked = unchecked.clone();
         let key = console::key(feature, scenario);
         let passed = matches!(finished, event::ScenarioFinished::StepPassed);
-        if !passed && world.as_ref().is_some_and(|w| w.snapshot.accept) {
-            snapshot::ACCEPT_FAILED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(w) = world.as_deref().filter(|w| w.snapshot.accept) {
+            if passed {
+                snapshot::write_accepted(&w.snapshot);
+            } else {
+                snapshot::ACCEPT_FAILED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
         }
         let refusals = world.map(|w| w.unchecked_refusals()).unwrap_or_default();
         Box::pin(async move {
@@ -582,7 +599,9 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     })
     .await;
     use cucumber::writer::Stats as _;
-    let mut ok = !result.execution_has_failed() && loaded.errors.is_empty();
+    let mut ok = !result.execution_has_failed()
+        && loaded.errors.is_empty()
+        && snapshot::WRITE_FAILED.load(std::sync::atomic::Ordering::Relaxed) == 0;
     if !loaded.errors.is_empty() {
         println!(
             "{} could not be run (listed at the top)",
@@ -739,9 +758,9 @@ fn print_accepted(dir: &Path, none_asked: bool) {
     let cut_short = snapshot::ACCEPT_FAILED.load(std::sync::atomic::Ordering::Relaxed);
     if cut_short > 0 {
         println!(
-            "--accept: {cut_short} scenario(s) of the accepted files failed; a snapshot step \
-             after a failing step does not run, so such a snapshot was neither compared nor \
-             written"
+            "--accept: {cut_short} scenario(s) of the accepted files failed; a failing \
+             scenario's snapshot is not written, whether its snapshot step ran before the \
+             failure or not at all"
         );
     }
     if written.is_empty() {

@@ -24,8 +24,11 @@ pub static WRITTEN: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::
 /// How many snapshot steps of accepted files ran this run (written or already up to date).
 pub static COMPARED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// How many scenarios of accepted files failed this run: a snapshot step after the failure was
-/// never reached.
+/// Snapshot files `--accept` could not write (each said on stderr): the run fails.
+pub static WRITE_FAILED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many scenarios of accepted files failed this run: their snapshots are not written,
+/// whether the snapshot step ran before the failure or never ran.
 pub static ACCEPT_FAILED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// The longest file name a snapshot gets (a long scenario name is cut and a hash of the whole
@@ -136,6 +139,28 @@ pub fn write(path: &Path, source: &str, transcript: &str) -> std::io::Result<()>
         path,
         format!("---\nsource: {source}\n---\n{}\n", normal(transcript)),
     )
+}
+
+/// Writes the snapshot a passing scenario's snapshot step accepted (`--accept`; the transcript
+/// differed from the file or there was none), making the snapshots folder if there is none, as
+/// insta does. A file that cannot be written is said on stderr and fails the run.
+pub fn write_accepted(target: &crate::check::world::SnapshotTarget) {
+    let Some(text) = &target.accepted else {
+        return;
+    };
+    let file = path(&target.dir, &target.name);
+    let written =
+        std::fs::create_dir_all(&target.dir).and_then(|()| write(&file, &target.feature, text));
+    match written {
+        Ok(()) => WRITTEN.lock().unwrap_or_else(|p| p.into_inner()).push(file),
+        Err(e) => {
+            WRITE_FAILED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            eprintln!(
+                "convsms check: could not write the snapshot {}: {e}",
+                file.display()
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -160,6 +160,8 @@ pub fn router(handle: Handle) -> Router {
         .route("/api/agents/{agent}/ongoing", get(agent_ongoing))
         .route("/api/agents/{agent}/replies", post(agent_reply))
         .route("/api/agents/{agent}/close", post(agent_close))
+        .route("/api/agents/{agent}/transfer", post(agent_transfer))
+        .route("/api/agents/{agent}/leave", post(agent_leave))
         .route("/api/agents/{agent}/compose", post(agent_compose))
         .route("/api/agents/{agent}/case-card", post(agent_case_card))
         .route(
@@ -264,7 +266,8 @@ async fn index() -> Json<Value> {
             "POST /api/agents/{agent}/presence", "POST /api/agents/{agent}/capacity",
             "GET /api/agents/{agent}/inbox", "POST /api/agents/{agent}/offers/{IMS}/accept|reject",
             "GET /api/agents/{agent}/ongoing", "POST /api/agents/{agent}/replies",
-            "POST /api/agents/{agent}/close", "POST /api/agents/{agent}/compose",
+            "POST /api/agents/{agent}/close", "POST /api/agents/{agent}/transfer",
+            "POST /api/agents/{agent}/leave", "POST /api/agents/{agent}/compose",
             "POST /api/agents/{agent}/case-card", "POST /api/agents/{agent}/compose/validate",
             "POST /api/setup/topics/reload", "POST /api/setup/people", "POST /api/setup/agents",
             "POST /api/setup/provider-numbers", "POST /api/setup/properties/{name}",
@@ -674,6 +677,52 @@ async fn agent_close(
     let agent = text("the agent", &agent)?;
     let n = interaction_number(&b.interaction)?;
     step(&h, format!("When agent {} closes {n}", quote(agent))).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TransferBody {
+    interaction: String,
+    /// The agent (user_name) to transfer to; exactly one of `to_agent` and `to_queue`.
+    #[serde(default)]
+    to_agent: Option<String>,
+    /// The SMS queue (name) to transfer to.
+    #[serde(default)]
+    to_queue: Option<String>,
+}
+
+async fn agent_transfer(
+    State(h): State<Handle>,
+    Path(agent): Path<String>,
+    ApiJson(b): ApiJson<TransferBody>,
+) -> ApiResult {
+    let agent = text("the agent", &agent)?;
+    let n = interaction_number(&b.interaction)?;
+    let target = match (&b.to_agent, &b.to_queue) {
+        (Some(a), None) => format!("agent {}", quote(text("to_agent", a)?)),
+        (None, Some(q)) => format!("queue {}", quote(text("to_queue", q)?)),
+        _ => {
+            return Err(ApiError::bad(
+                "a transfer names one target",
+                "either \"to_agent\" (a user_name) or \"to_queue\" (a queue's name)",
+            ))
+        }
+    };
+    step(
+        &h,
+        format!("When agent {} transfers {n} to {target}", quote(agent)),
+    )
+    .await
+}
+
+async fn agent_leave(
+    State(h): State<Handle>,
+    Path(agent): Path<String>,
+    ApiJson(b): ApiJson<CloseBody>,
+) -> ApiResult {
+    let agent = text("the agent", &agent)?;
+    let n = interaction_number(&b.interaction)?;
+    step(&h, format!("When agent {} leaves {n}", quote(agent))).await
 }
 
 #[derive(Deserialize)]

@@ -14,7 +14,7 @@ use convsms::domain::model::{InteractionNumber, PartyTable};
 use twilio_wire::sid::MessageSid;
 
 use super::invariants::{Row, Violation};
-use super::traffic::{Event, Handset, Kind};
+use super::traffic::{Event, Handoff, Handset, Kind};
 use crate::check::world::quote;
 
 /// How long each of the soak's closing waits is (minutes).
@@ -50,8 +50,26 @@ pub enum Applied {
         from: Option<String>,
         /// Whether the reply was sent (not refused).
         sent: bool,
+        /// What of the provider's refusal of a sent reply the agent was shown, to check after it
+        /// ([`provider_refusal`]).
+        provider_refused: Option<String>,
         /// Whether the interaction was closed.
         closed: bool,
+    },
+    /// An agent's Compose SMS went out; the provider refused it when `provider_refused` says
+    /// what the agent was shown ([`provider_refusal`]).
+    Composed {
+        /// What to check after the step.
+        provider_refused: Option<String>,
+    },
+    /// An agent handed this interaction on.
+    Transferred {
+        /// The agent who did (index): the event's, or the one after them it fell to.
+        agent: usize,
+        /// The interaction picked from their Ongoing tab.
+        interaction: InteractionNumber,
+        /// Where it went: for [`Handoff::Agent`], the agent who was offered it (index).
+        to: Handoff,
     },
     /// Twilio re-delivered the webhook of this inbound message.
     Redelivered {
@@ -137,6 +155,7 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
                 interaction,
                 from: Some(from),
                 sent: true,
+                provider_refused,
                 closed,
             },
         ) => {
@@ -147,6 +166,7 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
                 quote(body),
                 quote(from)
             )];
+            steps.extend(refusal_checked(provider_refused.as_deref()));
             if *closed {
                 steps.push(format!("When agent {agent} closes {interaction}"));
             }
@@ -158,23 +178,53 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
                 agent,
                 interaction,
                 sent,
+                provider_refused,
                 closed,
                 ..
             },
         ) => {
             let agent = quote(&p.agents[*agent]);
-            match (sent, closed) {
-                (true, true) => vec![format!(
+            match (sent, closed, provider_refused) {
+                (true, true, None) => vec![format!(
                     "When agent {agent} replies {} and closes {interaction}",
                     quote(body)
                 )],
-                (true, false) => vec![format!(
-                    "When agent {agent} replies {} in {interaction}",
-                    quote(body)
-                )],
-                (false, true) => vec![format!("When agent {agent} closes {interaction}")],
-                (false, false) => vec![],
+                (true, closed, refused) => {
+                    // A refusal is checked right after the reply, before any close.
+                    let mut steps = vec![format!(
+                        "When agent {agent} replies {} in {interaction}",
+                        quote(body)
+                    )];
+                    steps.extend(refusal_checked(refused.as_deref()));
+                    if *closed {
+                        steps.push(format!("When agent {agent} closes {interaction}"));
+                    }
+                    steps
+                }
+                (false, true, _) => vec![format!("When agent {agent} closes {interaction}")],
+                (false, false, _) => vec![],
             }
+        }
+        (
+            Event::Transfer { .. },
+            Applied::Transferred {
+                agent,
+                interaction,
+                to,
+            },
+        ) => {
+            let agent = quote(&p.agents[*agent]);
+            vec![match to {
+                Handoff::Agent(to) => format!(
+                    "When agent {agent} transfers {interaction} to agent {}",
+                    quote(&p.agents[*to])
+                ),
+                Handoff::Queue => format!(
+                    "When agent {agent} transfers {interaction} to queue {}",
+                    quote(QUEUE)
+                ),
+                Handoff::Leave => format!("When agent {agent} leaves {interaction}"),
+            }]
         }
         (Event::Wait(seconds), _) => vec![duration_passes(*seconds)],
         (
@@ -225,13 +275,17 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
                 Kind::Known(table) => format!(" for {} {}", table_words(table), quote(&h.name)),
                 Kind::Unknown => String::new(),
             };
-            vec![format!(
+            let mut steps = vec![format!(
                 "When agent {} composes {}{attachment} from {} to {}{requester}",
                 quote(&p.agents[*agent]),
                 quote(body),
                 quote(p.providers[*from].as_str()),
                 quote(h.number.as_str())
-            )]
+            )];
+            if let Applied::Composed { provider_refused } = applied {
+                steps.extend(refusal_checked(provider_refused.as_deref()));
+            }
+            steps
         }
         // A re-delivery of a message in no transcript, or an outcome that does not fit its
         // event (`apply` makes none).
@@ -462,6 +516,24 @@ fn scenario(
     given.into_iter().chain(when).chain(then).collect()
 }
 
+/// What of a provider's refusal of an agent's send the written feature checks: Twilio's code
+/// (`Twilio error 21610`), or that the provider was unavailable. The text shown to the agent
+/// also carries Twilio's message and advice, which the check need not repeat.
+pub fn provider_refusal(e: &convsms::provider::ProviderError) -> String {
+    match e {
+        convsms::provider::ProviderError::Rejected { code, .. } => format!("Twilio error {code}"),
+        convsms::provider::ProviderError::Unavailable(_) => {
+            "the SMS provider is unavailable".to_owned()
+        }
+    }
+}
+
+/// The step that checks a provider's refusal of the send before it, if there was one: the agent
+/// was shown it, and `convsms check --strict` fails a refusal no step checked.
+fn refusal_checked(refused: Option<&str>) -> Option<String> {
+    refused.map(|r| format!("Then the request is refused with {}", quote(r)))
+}
+
 /// How many steps a feature file has (lines starting with a step keyword).
 pub fn count_steps(feature: &str) -> usize {
     feature
@@ -482,7 +554,7 @@ mod tests {
 
     /// `features/soak/replayed.feature`: what the writer makes of every event of a short soak
     /// with the virtual agent on (texts, MMS, keywords, re-deliveries, presence, capacity,
-    /// offers, replies, closes, Compose SMS, waits). The suite runs it with `convsms check`, so
+    /// offers, replies, closes, transfers, Compose SMS, waits). The suite runs it with `convsms check`, so
     /// together they show that a written feature replays what the soak did.
     #[tokio::test(flavor = "current_thread")]
     async fn the_writer_reproduces_the_committed_replay() {
@@ -500,7 +572,7 @@ mod tests {
         let r = replay(&args, &events).await.unwrap();
         assert_eq!(r.violation, None);
         let kinds: std::collections::BTreeSet<&str> = events.iter().map(Event::activity).collect();
-        assert_eq!(kinds.len(), 9, "every event kind: {kinds:?}");
+        assert_eq!(kinds.len(), 10, "every event kind: {kinds:?}");
         let text = write_replay(
             5,
             "--conversations 20 --messages 100 --agents 3 --faults none",

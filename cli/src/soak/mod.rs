@@ -40,7 +40,9 @@ use convsms::clock::Clock as _;
 use convsms::domain::model::{PartyTable, AGENT_ROLE};
 use convsms::domain::topic::TopicSet;
 use convsms::domain::work_assignment::{Presence, WorkItemState};
+use convsms::engine::work_assignment::TransferTarget;
 use convsms::engine::{Attachment, ComposeRequest, ToField, CONVERSATIONAL_SMS};
+use convsms::error::WorkAssignmentRefusal;
 use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimError, WebhookFault};
 
 use crate::check::world::{Database, Stack, Transport};
@@ -52,7 +54,7 @@ use invariants::Violation;
 use metrics::{Metrics, LOAD_SAMPLE_EVERY};
 use progress::Progress;
 use report::{Options, Report, Spent, Wall};
-use traffic::{Event, Kind, Traffic};
+use traffic::{Event, Handoff, Kind, Traffic};
 
 /// The inbound messages this run sends: `--messages`, or the shard's share of it.
 fn messages_target(args: &SoakArgs) -> u64 {
@@ -932,11 +934,17 @@ impl Soak {
                         }),
                     })
                     .await;
-                if sent.is_err() {
-                    self.refused += 1;
-                    Applied::Nothing
-                } else {
-                    Applied::Done
+                match sent {
+                    Err(_) => {
+                        self.refused += 1;
+                        Applied::Nothing
+                    }
+                    Ok(out) => Applied::Composed {
+                        provider_refused: out
+                            .provider_error
+                            .as_ref()
+                            .map(feature::provider_refusal),
+                    },
                 }
             }
             Event::Redeliver(i) => {
@@ -1023,7 +1031,7 @@ impl Soak {
                     .and_then(|i| i.provider_phone)
                     .map(|p| p.as_str().to_owned());
                 let reply_from = from.clone();
-                let sent = engine
+                let outcome = engine
                     .send_sms(ComposeRequest {
                         agent: agent.clone(),
                         interaction: Some(n.clone()),
@@ -1032,8 +1040,13 @@ impl Soak {
                         body,
                         ..ComposeRequest::default()
                     })
-                    .await
-                    .is_ok();
+                    .await;
+                let sent = outcome.is_ok();
+                let provider_refused = outcome
+                    .ok()
+                    .and_then(|o| o.provider_error)
+                    .as_ref()
+                    .map(feature::provider_refusal);
                 if sent {
                     self.metrics.on_reply(&self.stack.store, &n)?;
                 } else {
@@ -1048,7 +1061,67 @@ impl Soak {
                     interaction: n,
                     from: reply_from,
                     sent,
+                    provider_refused,
                     closed,
+                }
+            }
+            Event::Transfer { agent, pick, to } => {
+                let mut busy = None;
+                for index in self.agents_from(agent) {
+                    let ongoing = engine.ongoing_tab(&self.traffic.agents[index])?;
+                    if !ongoing.is_empty() {
+                        busy = Some((index, ongoing));
+                        break;
+                    }
+                }
+                let Some((index, ongoing)) = busy else {
+                    self.refused += 1;
+                    return Ok(Applied::Nothing);
+                };
+                let name = self.traffic.agents[index].clone();
+                let n = ongoing[pick as usize % ongoing.len()].interaction.clone();
+                let done = match to {
+                    Handoff::Agent(first) => {
+                        // The first agent from `first` who can take it (available, a free
+                        // slot), as an agent would pick a colleague the workspace shows free.
+                        let mut went = None;
+                        let others: Vec<usize> =
+                            self.agents_from(first).filter(|&i| i != index).collect();
+                        for other in others {
+                            let target = self.traffic.agents[other].clone();
+                            match engine
+                                .transfer(&name, &n, TransferTarget::Agent(&target))
+                                .await
+                            {
+                                Ok(()) => {
+                                    went = Some(Handoff::Agent(other));
+                                    break;
+                                }
+                                Err(convsms::Error::WorkAssignment(
+                                    WorkAssignmentRefusal::CannotTake { .. },
+                                )) => {}
+                                Err(_) => break,
+                            }
+                        }
+                        went
+                    }
+                    Handoff::Queue => engine
+                        .transfer(&name, &n, TransferTarget::Queue(feature::QUEUE))
+                        .await
+                        .ok()
+                        .map(|()| Handoff::Queue),
+                    Handoff::Leave => engine.leave(&name, &n).await.ok().map(|()| Handoff::Leave),
+                };
+                match done {
+                    Some(to) => Applied::Transferred {
+                        agent: index,
+                        interaction: n,
+                        to,
+                    },
+                    None => {
+                        self.refused += 1;
+                        Applied::Nothing
+                    }
                 }
             }
             Event::Wait(seconds) => {

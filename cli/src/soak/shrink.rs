@@ -109,6 +109,17 @@ fn up_to(mut events: Vec<Event>, r: &Replayed) -> Vec<Event> {
         match (e, a) {
             (Event::Answer { agent, .. }, Applied::Answered { agent: did, .. })
             | (Event::Reply { agent, .. }, Applied::Replied { agent: did, .. }) => *agent = *did,
+            (
+                Event::Transfer { agent, to, .. },
+                Applied::Transferred {
+                    agent: did,
+                    to: went,
+                    ..
+                },
+            ) => {
+                *agent = *did;
+                *to = *went;
+            }
             _ => {}
         }
     }
@@ -122,7 +133,8 @@ fn agent_of(e: &Event) -> Option<usize> {
         | Event::Capacity(a, _)
         | Event::Answer { agent: a, .. }
         | Event::Reply { agent: a, .. }
-        | Event::Compose { agent: a, .. } => Some(*a),
+        | Event::Compose { agent: a, .. }
+        | Event::Transfer { agent: a, .. } => Some(*a),
         Event::Text { .. } | Event::Mms { .. } | Event::Redeliver(_) | Event::Wait(_) => None,
     }
 }

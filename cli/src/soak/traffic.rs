@@ -140,6 +140,30 @@ pub enum Event {
         /// Whether a small PNG is attached (an MMS the simulator fetches from the engine).
         image: bool,
     },
+    /// An agent hands one of their conversations on (`pick` modulo the number in their Ongoing
+    /// tab): to another agent, to the queue, or by leaving it. Agent `agent`, or when their
+    /// Ongoing tab is empty, the first agent after them with a conversation, as with
+    /// [`Event::Reply`].
+    Transfer {
+        /// Agent index: the first asked.
+        agent: usize,
+        /// Which conversation of the Ongoing tab, modulo its length.
+        pick: u32,
+        /// Where it goes.
+        to: Handoff,
+    },
+}
+
+/// Where [`Event::Transfer`] hands a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handoff {
+    /// To an agent (index): this one, or the first after them who can take it (available, a
+    /// free slot), never the agent who holds it.
+    Agent(usize),
+    /// To the soak's queue.
+    Queue,
+    /// The agent leaves it: back to its queue.
+    Leave,
 }
 
 impl Event {
@@ -155,6 +179,7 @@ impl Event {
             Event::Mms { .. } => "mms",
             Event::Capacity(..) => "capacity",
             Event::Compose { .. } => "compose",
+            Event::Transfer { .. } => "transfer",
         }
     }
 }
@@ -422,7 +447,17 @@ impl Traffic {
                 agent: self.pick(agents),
                 accept: self.chance(0.85),
             },
-            67..=84 => {
+            84 => {
+                let agent = self.pick(agents);
+                let pick = self.rng.random();
+                let to = match self.rng.random_range(0..4) {
+                    0..=1 => Handoff::Agent(self.pick(agents)),
+                    2 => Handoff::Queue,
+                    _ => Handoff::Leave,
+                };
+                Event::Transfer { agent, pick, to }
+            }
+            67..=83 => {
                 let agent = self.pick(agents);
                 let pick = self.rng.random();
                 let body = self.body();

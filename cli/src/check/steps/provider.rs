@@ -40,6 +40,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"When Twilio deletes message #2 of IMS0001001"#,
     r#"Then message #2 of IMS0001001 has status "delivered""#,
     r#"Then message #2 of IMS0001001 has status "undelivered" with error 30003"#,
+    r#"Then agents see the delivery error "The handset is switched off or out of coverage." on message #2 of IMS0001001"#,
     r#"When Twilio reports the 1st message "+14155552671" received as "delivered""#,
     r#"Then the 2nd message "+14155552671" received has status "sent""#,
 ];
@@ -118,6 +119,11 @@ fn message_status(
     error: ErrorCode,
 ) -> StepResult {
     Ok(w.check_message_status(&message, &status, error.0)?)
+}
+
+#[then(expr = "agents see the delivery error {string} on {message}")]
+fn delivery_error(w: &mut ConvWorld, text: String, message: MessageRef) -> StepResult {
+    Ok(w.check_delivery_error(&message, &text)?)
 }
 
 #[given(expr = "the handset {string} is {carrier}")]

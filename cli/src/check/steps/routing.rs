@@ -1,5 +1,6 @@
 //! Advanced Work Assignment: SMS queues, agents' presence and capacity, work items offered in the
-//! Workspace Inbox, accepted or rejected (ROUTE-1, ROUTE-2, INBOX-3).
+//! Workspace Inbox, accepted or rejected (ROUTE-1, ROUTE-2, INBOX-3); conversations agents
+//! transfer or leave (SYSMSG-1).
 
 use cucumber::{given, then, when};
 
@@ -21,6 +22,9 @@ pub const EXAMPLES: &[&str] = &[
     r#"When agent "bob"'s SMS capacity becomes 2"#,
     r#"When agent "alice" accepts the offered work item"#,
     r#"When agent "alice" rejects the work item for IMS0001001"#,
+    r#"When agent "alice" transfers IMS0001001 to agent "bob""#,
+    r#"When agent "alice" transfers IMS0001001 to queue "Billing""#,
+    r#"When agent "alice" leaves IMS0001001"#,
     r#"Then agent "alice"'s Workspace Inbox offers IMS0001001"#,
     r#"Then agent "alice"'s Workspace Inbox offers IMS0001001 and IMS0001002"#,
     r#"Then agent "bob"'s Workspace Inbox is empty"#,
@@ -76,6 +80,31 @@ fn when_capacity(w: &mut ConvWorld, agent: String, capacity: Count) -> StepResul
 #[when(expr = "agent {string} {verdict} the {offer}")]
 async fn answer(w: &mut ConvWorld, agent: String, verdict: Verdict, offer: Offer) -> StepResult {
     Ok(w.answer_offer(&agent, verdict, &offer).await?)
+}
+
+#[when(expr = "agent {string} transfers {interaction} to agent {string}")]
+async fn transfer_to_agent(
+    w: &mut ConvWorld,
+    agent: String,
+    number: InteractionNo,
+    to: String,
+) -> StepResult {
+    Ok(w.transfer_to_agent(&agent, &number, &to).await?)
+}
+
+#[when(expr = "agent {string} transfers {interaction} to queue {string}")]
+async fn transfer_to_queue(
+    w: &mut ConvWorld,
+    agent: String,
+    number: InteractionNo,
+    queue: String,
+) -> StepResult {
+    Ok(w.transfer_to_queue(&agent, &number, &queue).await?)
+}
+
+#[when(expr = "agent {string} leaves {interaction}")]
+async fn leave(w: &mut ConvWorld, agent: String, number: InteractionNo) -> StepResult {
+    Ok(w.leave(&agent, &number).await?)
 }
 
 #[then(expr = "agent {string}'s Workspace Inbox {inbox}")]

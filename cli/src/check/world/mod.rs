@@ -380,6 +380,10 @@ pub struct SnapshotTarget {
     /// Whether `Then the transcript matches the snapshot` writes the snapshot (`--accept`)
     /// instead of comparing.
     pub accept: bool,
+    /// Under `--accept`, the transcript the snapshot step saw when it differs from the file (or
+    /// there is none yet): written once the whole scenario has passed
+    /// ([`crate::check::snapshot::write_accepted`]), never for a scenario that fails later.
+    pub accepted: Option<String>,
 }
 
 /// What the last HTTP call to the engine answered.

@@ -373,6 +373,30 @@ impl ConvWorld {
         }
     }
 
+    /// Checks the delivery error agents see on a message (`error 30003: The handset is switched
+    /// off or out of coverage.`, [`convsms::transcript::delivery_error`]) says `expected`: the
+    /// code, the words, or both as shown.
+    pub fn check_delivery_error(&self, message: &MessageRef, expected: &str) -> anyhow::Result<()> {
+        let expected = super::unescape(expected);
+        ensure!(
+            !expected.trim().is_empty(),
+            "the expected delivery error is empty; write what agents see, such as \
+             \"The handset is switched off or out of coverage.\" or \"error 30003\""
+        );
+        let (_, m) = self.message_ref(message)?;
+        let Some(shown) = convsms::transcript::delivery_error(&m) else {
+            bail!(
+                "{message} is {} with no delivery error; agents see none",
+                m.status
+            );
+        };
+        ensure!(
+            shown.contains(&expected),
+            "agents see the delivery error \"{shown}\" on {message}, which does not say \"{expected}\""
+        );
+        Ok(())
+    }
+
     /// Gives a handset a carrier profile in the simulated Twilio.
     pub fn given_carrier(&mut self, phone: &str, profile: CarrierProfile) -> anyhow::Result<()> {
         let phone = E164::parse(phone, None).with_context(|| format!("the handset \"{phone}\""))?;

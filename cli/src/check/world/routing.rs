@@ -4,7 +4,7 @@
 use anyhow::{ensure, Context as _};
 use convsms::domain::model::InteractionNumber;
 use convsms::domain::work_assignment::{Presence, WorkItemState};
-use convsms::engine::work_assignment::WorkItemView;
+use convsms::engine::work_assignment::{TransferTarget, WorkItemView};
 
 use super::{joined, ConvWorld};
 use crate::check::params::{Offer, Verdict, Where};
@@ -113,6 +113,55 @@ impl ConvWorld {
             Verdict::Reject => engine.reject_work_item(agent, interaction).await,
         };
         if let Err(e) = result {
+            self.refused(e);
+        }
+        Ok(())
+    }
+
+    /// The agent transfers a conversation assigned to them to another agent. A refusal is kept
+    /// for "Then".
+    pub async fn transfer_to_agent(
+        &mut self,
+        agent: &str,
+        number: &InteractionNumber,
+        to: &str,
+    ) -> anyhow::Result<()> {
+        self.transfer(agent, number, TransferTarget::Agent(to))
+            .await
+    }
+
+    /// The agent transfers a conversation assigned to them to an SMS queue. A refusal is kept
+    /// for "Then".
+    pub async fn transfer_to_queue(
+        &mut self,
+        agent: &str,
+        number: &InteractionNumber,
+        queue: &str,
+    ) -> anyhow::Result<()> {
+        self.transfer(agent, number, TransferTarget::Queue(queue))
+            .await
+    }
+
+    async fn transfer(
+        &mut self,
+        agent: &str,
+        number: &InteractionNumber,
+        to: TransferTarget<'_>,
+    ) -> anyhow::Result<()> {
+        self.mark()?;
+        let engine = self.stack.engine.clone();
+        if let Err(e) = engine.transfer(agent, number, to).await {
+            self.refused(e);
+        }
+        Ok(())
+    }
+
+    /// The agent leaves a conversation assigned to them: it goes back to its queue. A refusal
+    /// is kept for "Then".
+    pub async fn leave(&mut self, agent: &str, number: &InteractionNumber) -> anyhow::Result<()> {
+        self.mark()?;
+        let engine = self.stack.engine.clone();
+        if let Err(e) = engine.leave(agent, number).await {
             self.refused(e);
         }
         Ok(())

@@ -318,6 +318,13 @@ $("#reply-form").addEventListener("submit", (e) => { e.preventDefault(); act("#w
 $("#reply-close").addEventListener("click", () => act("#workspace-feedback", () => reply(true)));
 $("#close").addEventListener("click", () => act("#workspace-feedback", () =>
   api("POST", `/api/agents/${encodeURIComponent(state.agent)}/close`, { interaction: state.conversation })));
+$("#transfer").addEventListener("click", () => act("#workspace-feedback", () => {
+  const body = { interaction: state.conversation };
+  body[$("#transfer-kind").value === "queue" ? "to_queue" : "to_agent"] = $("#transfer-to").value.trim();
+  return api("POST", `/api/agents/${encodeURIComponent(state.agent)}/transfer`, body);
+}));
+$("#leave").addEventListener("click", () => act("#workspace-feedback", () =>
+  api("POST", `/api/agents/${encodeURIComponent(state.agent)}/leave`, { interaction: state.conversation })));
 $("#case-card").addEventListener("click", () => act("#workspace-feedback", () =>
   api("POST", `/api/agents/${encodeURIComponent(state.agent)}/case-card`, { case: $("#case-number").value.trim(), interaction: state.conversation })));
 $("#compose-open").addEventListener("click", () => act("#workspace-feedback", openCompose));
