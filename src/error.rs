@@ -233,15 +233,24 @@ pub enum WorkAssignmentRefusal {
         /// When the offer expired.
         expired_at: DateTime<Utc>,
     },
-    /// A transfer or leave of a conversation that is closed or not assigned to the agent.
+    /// A transfer or leave of a closed conversation.
+    #[error(
+        "{interaction} is closed ({state}): a closed conversation cannot be transferred or left"
+    )]
+    Closed {
+        /// The interaction.
+        interaction: InteractionNumber,
+        /// Its closed state: `closed_complete` or `closed_abandoned`.
+        state: String,
+    },
+    /// A transfer or leave of an open conversation not assigned to the agent.
     #[error("{interaction} is {held}, not assigned to {agent}: only the agent it is assigned to can transfer or leave it")]
     NotAssigned {
         /// The interaction.
         interaction: InteractionNumber,
         /// The agent who tried.
         agent: String,
-        /// Where it is: "assigned to bob", "with the virtual agent", "waiting for an agent",
-        /// "closed (closed_complete)".
+        /// Where it is: "assigned to bob", "with the virtual agent", "waiting for an agent".
         held: String,
     },
     /// An agent transferred a conversation to themselves.

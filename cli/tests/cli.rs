@@ -848,7 +848,7 @@ fn snapshots_are_named_by_feature_path_and_never_shared() {
     assert_eq!(code, Some(0), "{stdout}");
     assert!(
         stdout
-            .contains("--accept: 2 snapshot step(s) ran and every snapshot was already up to date"),
+            .contains("--accept: 2 passing scenario(s) checked a snapshot and every one was already up to date"),
         "{stdout}"
     );
     // An accepted file the run does not check is refused, not called up to date.
@@ -1331,6 +1331,22 @@ fn a_project_counts_its_own_rows_and_accepting_makes_its_snapshots_folder() {
         "{out}"
     );
     std::fs::remove_file(project.join("features/later.feature")).unwrap();
+    // A second snapshot step in one scenario fails: two transcripts cannot both match one file.
+    fixture(
+        &project,
+        &[(
+            "features/twice.feature",
+            b"Feature: Twice\n  Scenario: Two snapshots\n    Given the Conversational SMS provider number \"+14155550100\"\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then the transcript matches the snapshot\n    When \"+14155552671\" texts \"Again\" to \"+14155550100\"\n    Then the transcript matches the snapshot\n",
+        )],
+    );
+    let (code, out) = check(&["--accept", "features/twice.feature"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        !project.join("snapshots").exists()
+            && out.contains("this scenario already checked its snapshot"),
+        "{out}"
+    );
+    std::fs::remove_file(project.join("features/twice.feature")).unwrap();
     let (code, out) = check(&["--accept", "features/mine.feature"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(

@@ -110,7 +110,18 @@ Feature: Messaging actions: timers on conversations
     Then no messaging action has fired
     And interaction IMS0001002 has no pending timer
     And interaction IMS0001002 is assigned to the virtual agent
-    And agent "alice" has no workspace notification
+
+  Scenario: Reassign does nothing to a conversation waiting in a queue
+    Given the virtual agent is off
+    And a messaging action "Hand back" on "requester message without agent response" after 10 minutes that reassigns
+    When "+14155552672" texts "Hi" to "+14155550100"
+    Then interaction IMS0001002 is assigned to nobody
+    And queue "Conversational SMS" has waiting IMS0001002
+    When 10 minutes pass
+    Then no messaging action has fired
+    And interaction IMS0001002 has no pending timer
+    And queue "Conversational SMS" has waiting IMS0001002
+    And the work item for IMS0001002 is "pending"
 
   @row:ACTION-8
   Scenario: Set state puts the interaction in the configured state

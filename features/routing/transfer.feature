@@ -5,13 +5,16 @@ Feature: Agents transfer SMS conversations and leave them
   Workspace, pinned here.
 
   Choices where the seed is silent: only the agent a conversation is assigned to can transfer it
-  or leave it. A transfer to an agent is offered to that agent at once, ahead of anything waiting,
-  for the usual 60 seconds, and only while they are available with a free SMS slot; accepting
-  makes it theirs and the requester meets them ("You are now chatting with bob."). A transfer to a
-  queue, or an agent leaving, puts the conversation back in a queue like a Reassign does, and the
-  requester is told "An agent will be with you shortly." since nobody holds it until someone
-  accepts. Either way it leaves the agent's Ongoing tab, frees their slot, and is never offered to
-  them again; a transfer the named agent rejects or lets lapse waits in the queue it came through.
+  or leave it. Nobody holds it then until someone accepts, so the requester is told "An agent will
+  be with you shortly." each time, as after a Reassign. A transfer to an agent is offered to that
+  agent at once, ahead of anything waiting, for the usual 60 seconds, in the queue it came
+  through, and only while they are available with a free SMS slot; accepting makes it theirs and
+  the requester meets them ("You are now chatting with bob."). A rejection leaves it waiting there
+  for the queue's other members; a lapsed offer goes to them too, and back to the named agent when
+  none of them can take it (a timeout is not a decline). A transfer to a queue waits in that
+  queue; an agent leaving puts it back in the queue it came through. Either way it leaves the
+  agent's Ongoing tab and live group profile, frees their slot, and is never offered to them
+  again.
 
   Background:
     Given the Conversational SMS provider number "+14155550100"
@@ -22,7 +25,7 @@ Feature: Agents transfer SMS conversations and leave them
     And agent "carol" is away
 
   @row:SYSMSG-1
-  Scenario: A transfer to an agent: agents see it, the requester only meets the new agent
+  Scenario: A transfer to an agent: agents see it; the requester is told someone is coming, then meets them
     When "+14155552671" texts "My order never came" to "+14155550100"
     And agent "alice" accepts the offered work item
     And agent "alice" replies "Let me pass you to our shipping expert" in IMS0001001
@@ -39,7 +42,8 @@ Feature: Agents transfer SMS conversations and leave them
     And the requester of IMS0001001 receives "You are now chatting with bob."
     And the requester of IMS0001001 does not receive "alice transferred the conversation to bob."
     And the requester of IMS0001001 does not receive "bob joined the conversation."
-    And "+14155552671" has received 4 messages
+    And the live group profile of IMS0001001 is "bob"
+    And "+14155552671" has received 5 messages
     And the transcript matches the snapshot
     And every soak invariant holds
 
@@ -58,6 +62,17 @@ Feature: Agents transfer SMS conversations and leave them
     And "+14155552671" has received 3 messages
     And the requester of IMS0001001 receives "An agent will be with you shortly."
     And agent "alice"'s Ongoing tab is empty
+
+  Scenario: An agent leaves a conversation transferred to a queue: it goes back to that queue
+    Given a queue "Shipping" for SMS where "provider_phone=+14155550199" with agent "bob"
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And agent "alice" transfers IMS0001001 to queue "Shipping"
+    And agent "bob" accepts the offered work item
+    And agent "bob" leaves IMS0001001
+    Then the work item for IMS0001001 is in queue "Shipping"
+    And the work item for IMS0001001 is "pending"
+    And the live group profile of IMS0001001 is empty
 
   @row:SYSMSG-1
   Scenario: An agent leaves a conversation: it goes back to its queue, never back to them
@@ -92,6 +107,7 @@ Feature: Agents transfer SMS conversations and leave them
     And 60 seconds pass
     Then agents see "The offer to bob timed out." in IMS0001001
     And agent "alice"'s Workspace Inbox is empty
+    And the work item for IMS0001001 is offered to agent "bob"
 
   Scenario Outline: A transfer or leave that cannot be done is refused and changes nothing
     Given a queue "Shipping" for SMS where "provider_phone=+14155550199" with agent "bob"
@@ -122,10 +138,13 @@ Feature: Agents transfer SMS conversations and leave them
     Then the request is refused with "bob cannot take IMS0001002: their only SMS slot is taken"
     And nothing was written and nothing was sent
 
-  Scenario: A closed conversation cannot be transferred
+  Scenario: A conversation nobody has accepted yet, or a closed one, cannot be transferred or left
     When "+14155552671" texts "Hi" to "+14155550100"
-    And agent "alice" accepts the offered work item
-    And agent "alice" closes IMS0001001
     And agent "alice" transfers IMS0001001 to agent "bob"
-    Then the request is refused with "IMS0001001 is closed (closed_complete), not assigned to alice"
+    Then the request is refused with "IMS0001001 is waiting for an agent, not assigned to alice"
+    And nothing was written and nothing was sent
+    When agent "alice" accepts the offered work item
+    And agent "alice" closes IMS0001001
+    And agent "alice" leaves IMS0001001
+    Then the request is refused with "IMS0001001 is closed (closed_complete): a closed conversation cannot be transferred or left"
     And nothing was written and nothing was sent

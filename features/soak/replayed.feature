@@ -1,220 +1,223 @@
-Feature: soak seed 5 replayed
+Feature: soak seed 19 replayed
 
-  Written by the soak's feature writer from every event of `convsms soak --seed 5 --conversations 20 --messages 100 --agents 3 --faults none`
+  Written by the soak's feature writer from every event of `convsms soak --seed 19 --conversations 20 --messages 100 --agents 3 --faults none`
   (cli/src/soak/feature.rs, test `the_writer_reproduces_the_committed_replay`): each event
   kind as catalogue steps, run by `convsms check` like any feature. Regenerate it with
   CONVSMS_WRITE_SOAK_FIXTURE=1 cargo test -p convsms-cli --bin convsms the_writer_reproduces
 
   @soak
-  Scenario: seed 5 replayed
+  Scenario: seed 19 replayed
     Given the virtual agent answers with the built-in topics
-    Given the Conversational SMS provider numbers "+14156275331" and "+14159645185" and "+14155474738" and "+14153769932"
-    Given a sys_user "Adolph Dach 1" with mobile phone "+16047432404" located in "CA"
-    Given a consumer "Shannon Cruickshank 2" with mobile phone "+819078396708" located in "JP"
-    Given a sys_user "Bernice Oberbrunner 5" with mobile phone "+61466144353" located in "AU"
-    Given a sys_user "Timmy McCullough 8" with mobile phone "+31656382277" located in "NL"
-    Given a consumer "Ross Moen 9" with mobile phone "+393177524599" located in "IT"
-    Given a customer contact "Jerome Sauer 10" with mobile phone "+14152362622" located in "US"
-    Given a consumer "Ali Baumbach 15" with mobile phone "+919536615648" located in "IN"
-    Given a customer contact "Ava Wuckert 16" with mobile phone "+919231152283" located in "IN"
-    Given a sys_user "Marjorie Schinner 18" with mobile phone "+447466236593" located in "GB"
-    Given a consumer "Reina Kiehn 19" with mobile phone "+5511990761082" located in "BR"
+    Given the Conversational SMS provider numbers "+14157914135" and "+14154634579" and "+14156476237" and "+14156963972"
+    Given a sys_user "Thurman Muller 1" with mobile phone "+61462659710" located in "AU"
+    Given a consumer "Pablo O'Kon 2" with mobile phone "+33689001137" located in "FR"
+    Given a customer contact "Cullen Doyle 3" with mobile phone "+14158536675" located in "US"
+    Given a customer contact "Keanu Schowalter 7" with mobile phone "+16046458990" located in "CA"
+    Given a sys_user "Bobbie Ankunding 8" with mobile phone "+447147083995" located in "GB"
+    Given a customer contact "Bret Harber 12" with mobile phone "+34607353006" located in "ES"
+    Given a sys_user "Ava Feeney 14" with mobile phone "+34616517322" located in "ES"
+    Given a sys_user "Lincoln Yundt 18" with mobile phone "+61482835620" located in "AU"
+    Given a consumer "Jovany VonRueden 19" with mobile phone "+819058968795" located in "JP"
     Given an agent "agent01" who is available for SMS
     Given an agent "agent02" who is available for SMS
     Given an agent "agent03" who is available for SMS
     Given a queue "Soak" for SMS with agents "agent01", "agent02", "agent03"
-    Given agent "agent01" has SMS capacity 2
-    Given agent "agent02" has SMS capacity 4
-    Given agent "agent03" has SMS capacity 4
-    When "+819078396708" texts "est consectetur ut aut debitis qui fugit dolorem labore in." to "+14155474738"
-    When agent "agent03" becomes available
-    When "+819078396708" texts "3" to "+14155474738"
-    When "+819078396708" texts "Спасибо, жду ответа" to "+14155474738"
-    When "+819078396708" texts "STOP" to "+14155474738"
-    When agent "agent03"'s SMS capacity becomes 0
-    When 49 seconds pass
-    When 227 seconds pass
-    When "+819078396708" texts "START" to "+14155474738"
-    When agent "agent02" becomes available
-    When "+819078396708" texts "agent" to "+14155474738"
-    When "+819078396708" texts "omnis non veniam eum est natus ut sapiente." to "+14155474738"
-    When "+819078396708" texts "ipsa amet eum molestiae rerum laboriosam tempora incidunt aperiam ut." to "+14155474738"
-    When "+61466144353" texts "ex vero fugit vero non rem." to "+14156275331"
-    When "+919343161226" texts "delectus magnam libero quaerat cum sunt at et ex doloribus." to "+14155474738"
-    When "+61466144353" texts "omnis qui voluptatem eum saepe nostrum molestiae quo iusto veniam quia voluptas explicabo quis in eos quod consequatur reiciendis omnis accusamus ducimus architecto natus fugit et laborum maxime nisi iusto molestiae et nihil similique et quo at beatae dolores voluptatem quasi sequi quos quo maxime atque optio illo" to "+14156275331"
-    When 112 seconds pass
-    When "+819078396708" texts "ut est accusamus enim ipsam velit autem." to "+14155474738"
-    When "+919343161226" texts "agent" to "+14155474738"
-    When 91 seconds pass
-    When 118 seconds pass
-    When 27 seconds pass
-    When "+61466144353" texts "officia dolorum rerum rerum occaecati qui blanditiis natus eos." with the images "https://cdn.example.com/soak/5/photo-0.jpg", "https://cdn.example.com/soak/5/photo-1.jpg" and "https://cdn.example.com/soak/5/photo-2.jpg" to "+14153769932"
-    When Twilio delivers the webhook of message #3 of IMS0001002 again
-    When "+5511990761082" texts "HELP" to "+14159645185"
-    When agent "agent01" accepts the work item for IMS0001001
-    When 131 seconds pass
-    When "+819078396708" texts "repellendus voluptas est qui voluptatem dolore debitis." to "+14155474738"
-    When agent "agent02" accepts the work item for IMS0001003
-    When "+61466144353" texts "1" to "+14153769932"
-    When "+61466144353" texts "AGENT" to "+14153769932"
-    When agent "agent02" accepts the work item for IMS0001004
-    When "+919343161226" texts "architecto voluptatem itaque autem facere molestias rerum." to "+14155474738"
-    When "+919343161226" texts "voluptas magnam fugit suscipit eum nisi magnam voluptatem perferendis." to "+14155474738"
-    When agent "agent01" leaves IMS0001001
-    When 188 seconds pass
-    When "+61466144353" texts "aut delectus dicta." to "+14153769932"
-    When agent "agent02" accepts the work item for IMS0001001
-    When agent "agent01" becomes available
-    When "+31656382277" texts "quisquam alias sit ut quia sit." to "+14159645185"
-    When Twilio delivers the webhook of message #15 of IMS0001001 again
-    When "+5511990761082" texts "aut harum quia repudiandae nobis magni facere omnis." to "+14159645185"
-    When "+393177524599" texts "7" to "+14155474738"
-    When "+31656382277" texts "incidunt est quod earum odit quibusdam asperiores voluptatem." to "+14159645185"
-    When "+919231152283" texts "assumenda sapiente quia consequuntur consequatur corporis." to "+14159645185"
-    When "+393177524599" texts "maxime quam eos adipisci sequi animi voluptatem." to "+14155474738"
+    Given agent "agent01" has SMS capacity 1
+    Given agent "agent02" has SMS capacity 2
+    Given agent "agent03" has SMS capacity 2
+    When "+31646755072" texts "minus voluptas atque ea repellendus aut sint inventore perferendis." to "+14156476237"
+    When "+31646755072" texts "voluptas laboriosam quos et ea omnis accusamus laborum atque nesciunt natus quo in illo dolorem aspernatur omnis rerum sed dolores id voluptatem voluptatibus necessitatibus sed pariatur minima est nostrum omnis doloribus rerum nihil harum tempora autem hic nisi dolores enim ea ab corrupti modi unde consequatur ducimus possimus est aliquid est voluptatem nobis cum ipsa labore a inventore laboriosam recusandae autem quidem occaecati voluptatum nam quod cupiditate dolorum quo dolores magnam quia quo corrupti eos similique consequatur sint inventore quaerat in odio quas deserunt atque quia at doloremque aliquam voluptatem non aspernatur repudiandae dolor qui unde aut quo est ea veniam vel maxime facere qui est et vitae mollitia nostrum quos alias dolore quis beatae voluptatem quidem quam consectetur optio enim quasi sint accusantium quas explicabo suscipit esse ullam aut perspiciatis ipsam facere beatae accusantium tempore ea saepe voluptatem rem illum minus sint saepe nemo odit nobis dolore facilis nesciunt architecto autem nesciunt consequatur consequatur at aut et nostrum velit sit repellat qui natus aspernatur labore explicabo incidunt maiores recusandae qui nulla quam expedita omnis quis animi impedit mollitia molestiae possimus iste fugiat magni accusantium ut ut molestiae qui consectetur recusandae placeat eum eaque enim nisi labore distinctio consequatur culpa in modi aliquam numquam qui tempora quisquam aut inventore sapiente molestiae deserunt et sapiente saepe dignissimos delectus et accusantium qui ullam animi quia accusantium quis vel et voluptatem tenetur nihil vo" to "+14156476237"
     When agent "agent01" goes away
     When agent "agent02" goes away
     When agent "agent03" goes away
-    When 16791 seconds pass
+    When 19610 seconds pass
     When agent "agent01" becomes available
     When agent "agent02" becomes available
     When agent "agent03" becomes available
-    When "+5511990761082" texts "voluptates ducimus labore in." to "+14155474738"
-    When agent "agent02" composes "voluptates sint voluptas veniam pariatur ratione labore ullam praesentium." on interaction IMS0001004 from "+14153769932"
-    When 7 seconds pass
-    When 126 seconds pass
-    When "+919654835026" texts "perspiciatis distinctio aut quo mollitia dolorem molestias id." to "+14153769932"
-    When agent "agent01" becomes available
+    When agent "agent02" becomes available
+    When agent "agent02" goes away
+    When 203 seconds pass
+    When "+31646755072" texts "AGENT" to "+14156476237"
+    When agent "agent01" composes "お世話になっております。注文の件です" with the attachment "receipt.png" of type "image/png" from "+14156963972" to "+14158536675" for customer contact "Cullen Doyle 3"
+    When "+31646755072" texts "👍👍 thanks" to "+14156476237"
+    When "+31646755072" texts "" with the images "https://cdn.example.com/soak/11/photo-0.jpg", "https://cdn.example.com/soak/11/photo-1.jpg" and "https://cdn.example.com/soak/11/photo-2.jpg" to "+14156476237"
+    When agent "agent01" composes "quos atque vitae." on interaction IMS0001003 from "+14156963972"
+    When "+31646755072" texts "2" to "+14156476237"
+    When "+31646755072" texts "iste quia voluptas modi quod sint rem quia et voluptatum voluptas." to "+14156476237"
+    When "+31646755072" texts "7" to "+14156476237"
+    When "+31646755072" texts "neque ratione explicabo." to "+14156476237"
+    When 103 seconds pass
+    When agent "agent01" accepts the work item for IMS0001002
+    When "+16049225373" texts "veritatis dolor perspiciatis nihil omnis ut." to "+14156476237"
+    When 257 seconds pass
+    When 136 seconds pass
+    When agent "agent01" leaves IMS0001002
+    When "+34616517322" texts "eaque repellat eius quis vel earum." to "+14154634579"
+    When agent "agent01" composes "eius nobis mollitia quas culpa voluptatibus illum quo voluptatem." on interaction IMS0001003 from "+14156963972"
+    When agent "agent03" accepts the work item for IMS0001002
+    When agent "agent03"'s SMS capacity becomes 4
+    When 236 seconds pass
+    When agent "agent01" goes away
     When agent "agent03" goes away
-    When "+61466144353" texts "ut deserunt molestiae deserunt doloribus sit est excepturi." to "+14156275331"
-    When "+14152362622" texts "7" to "+14156275331"
-    When "+61466144353" texts "STOP" to "+14153769932"
-    When 18 seconds pass
-    When "+31656382277" texts "occaecati officia vitae est ipsam iusto quisquam itaque." to "+14159645185"
-    When "+16046347266" texts "order" to "+14156275331"
-    When agent "agent02" composes "excepturi et ea." on interaction IMS0001001 from "+14155474738"
-    When "+14152362622" texts "3" to "+14156275331"
-    When agent "agent02" composes "rem qui et natus autem dolore." on interaction IMS0001004 from "+14153769932"
-    Then the request is refused with "Twilio error 21610"
-    When "+61466144353" texts "START" to "+14153769932"
-    When agent "agent03" composes "ut rerum magnam nam recusandae eligendi corrupti sint quam tenetur et saepe deleniti et eaque asperiores nihil laudantium maxime fuga unde ut enim ducimus quod quia repudiandae enim et aut voluptas quibusdam quas autem neque ut error cupiditate sunt veniam consequatur fuga commodi aut unde quos esse consequatur dolorum dolore voluptate veniam quo adipisci ducimus ipsam est molestiae ullam dolorem facere et nobis aspernatur omnis dignissimos explicabo ut beatae aut id quo consequatur id deleniti ut natus eos ad quia eos temporibus rem quisquam reiciendis maxime quia earum sed maxime saepe eos vel qui ex dolor corporis quaerat enim unde nobis amet dolores ut molestiae delectus quia velit qui placeat quo nihil consequatur enim repudiandae et voluptas odio vero omnis aliquam quis ullam assumenda porro et eum enim fuga aut quae corrupti modi ipsam nostrum tempora rerum ad ut harum doloremque cumque doloremque unde sed omnis rerum cupiditate ex et temporibus deserunt impedit libero est nam ullam reiciendis aut nulla ipsam corporis quo sed veniam eum aliquam cum qui blanditiis et natus voluptas repellendus id dolor minus et molestiae non possimus tenetur quia et reprehenderit voluptatem voluptatem nihil doloremque saepe impedit illum dolor dolores numquam dolor nisi laborum adipisci inventore sit quis deleniti laudantium sint eligendi non quis nulla facilis sed molestiae tempora commodi aperiam exercitationem recusandae voluptas enim placeat enim excepturi sed temporibus consequuntur sunt et praesentium doloremque sit optio recusandae fugit repellendus dolorem pariatur quos exerci" from "+14156275331" to "+16046347266"
-    When "+61466144353" texts "amet ut quos iste non magni assumenda quibusdam fugit." to "+14156275331"
-    When "+819078396708" texts "quia nesciunt consequatur et eos culpa ut." to "+14155474738"
-    When "+819078396708" texts "eum veniam quas id." to "+14153769932"
-    When "+14152362622" texts "agent" to "+14156275331"
-    When agent "agent03" transfers IMS0001015 to queue "Soak"
-    When agent "agent02" composes "quis corporis ut atque eaque quis ab voluptatem." on interaction IMS0001004 from "+14153769932"
-    When agent "agent02" closes IMS0001004
-    When agent "agent02" composes "necessitatibus qui fugiat et est iure quia recusandae." from "+14155474738" to "+919317203172"
-    When agent "agent01" accepts the work item for IMS0001012
-    When agent "agent01"'s SMS capacity becomes 3
-    When "+819078396708" texts "veritatis aut voluptas." to "+14153769932"
-    When agent "agent01" composes "omnis nihil iste exercitationem commodi facilis at ut quos nam beatae." on interaction IMS0001012 from "+14156275331"
-    When agent "agent01" rejects the work item for IMS0001015
-    When "+919231152283" texts "aliquid excepturi molestiae." to "+14159645185"
+    When 19109 seconds pass
     When agent "agent01" becomes available
-    When "+919231152283" texts "tenetur iusto quis est et non." to "+14159645185"
-    When agent "agent02" accepts the work item for IMS0001015
-    When 47 seconds pass
-    When "+16046347266" texts "et aliquid repudiandae sit." to "+14156275331"
-    When 212 seconds pass
-    When "+31656382277" texts "id ut ad non omnis dignissimos cumque fuga id." to "+14159645185"
-    When 119 seconds pass
-    When agent "agent01" composes "autem ea voluptatem quisquam incidunt ea voluptas nisi." on interaction IMS0001012 from "+14156275331"
-    When 251 seconds pass
-    When "+14152362622" texts "sapiente dolorum in mollitia." to "+14156275331"
-    When "+16046347266" texts "dicta similique iusto tempore vero voluptatem magni eos commodi necessitatibus officiis." to "+14156275331"
-    When 177 seconds pass
-    When "+14152362622" texts "laudantium quia iure qui et in." to "+14156275331"
-    When 224 seconds pass
-    When agent "agent01" composes "voluptate esse ullam placeat unde." on interaction IMS0001012 from "+14156275331"
-    When "+919231152283" texts "voluptate cum qui nam qui vero est perspiciatis dolor quis vitae." to "+14159645185"
-    When agent "agent01" composes "eaque non voluptatum laborum velit et quasi debitis." on interaction IMS0001012 from "+14156275331"
-    When "+919231152283" texts "neque saepe rem architecto cum neque consequatur sit." to "+14159645185"
-    When "+31656382277" texts "maiores quo quia." with the images "https://cdn.example.com/soak/8/photo-0.jpg", "https://cdn.example.com/soak/8/photo-1.jpg" and "https://cdn.example.com/soak/8/photo-2.jpg" to "+14159645185"
-    When "+819078396708" texts "quasi commodi cum cumque." to "+14155474738"
-    When "+919654835026" texts "quibusdam voluptatem consequatur nemo et perferendis incidunt dignissimos et minus et." to "+14153769932"
-    When agent "agent01" composes "accusamus dolorum temporibus qui voluptas quia." from "+14159645185" to "+31656382277" for sys_user "Timmy McCullough 8"
-    When "+31656382277" texts "quo molestiae mollitia saepe." to "+14153769932"
-    When "+819078396708" texts "3" to "+14155474738"
-    When agent "agent01" composes "voluptate praesentium ipsam sed consectetur velit quia praesentium." on interaction IMS0001012 from "+14156275331"
-    When "+61466144353" texts "suscipit est saepe quas consequatur rem aut magni atque." to "+14153769932"
-    When 131 seconds pass
-    When "+919231152283" texts "AGENT" to "+14159645185"
-    When "+919231152283" texts "velit corporis ut repudiandae." to "+14159645185"
-    When "+919231152283" texts "eum quasi eveniet quia commodi repudiandae ullam est." to "+14159645185"
-    When "+31656382277" texts "et similique assumenda nobis architecto quibusdam voluptate vel." to "+14153769932"
-    When agent "agent01" composes "et repellat enim dolorum voluptatem placeat." on interaction IMS0001012 from "+14156275331"
-    When agent "agent01" accepts the work item for IMS0001018
-    When 106 seconds pass
-    When "+919231152283" texts "Merci beaucoup, ça marche 😀" to "+14159645185"
-    When "+919536615648" texts "enim ipsa ab in." to "+14159645185"
-    When agent "agent01" composes "ut blanditiis voluptas dolorum ullam et non amet repellendus dolores." on interaction IMS0001019 from "+14159645185"
-    When "+14152362622" texts "consequatur possimus magnam numquam sed." to "+14156275331"
-    When "+31656382277" texts "sunt optio quaerat in illo animi aspernatur consequuntur numquam et." to "+14153769932"
-    When "+819078396708" texts "1" to "+14153769932"
-    When agent "agent03" composes "repellat totam alias id voluptatum." with the attachment "receipt.png" of type "image/png" from "+14155474738" to "+16047432404" for sys_user "Adolph Dach 1"
-    When 244 seconds pass
-    When agent "agent03" composes "nostrum quis porro enim facilis voluptatem repellendus aspernatur deserunt." on interaction IMS0001023 from "+14155474738"
-    When "+31656382277" texts "ut quis sunt architecto suscipit ut et." to "+14153769932"
-    When "+919536615648" texts "enim adipisci aut." to "+14155474738"
-    When Twilio delivers the webhook of message #7 of IMS0001001 again
-    When "+61466144353" texts "a dolor est iusto assumenda." to "+14156275331"
-    When 67 seconds pass
-    When "+61466144353" texts "iure dolorem cum excepturi a." to "+14156275331"
-    When "+919654835026" texts "quibusdam id sed dolores et dicta nemo sequi." to "+14153769932"
-    When agent "agent02" composes "beatae aut in non similique fuga saepe pariatur reprehenderit sed." on interaction IMS0001017 from "+14155474738"
-    When "+61466144353" texts "2" to "+14153769932"
-    When agent "agent01" composes "nemo architecto fugiat vel maiores dicta repellendus et et ea." on interaction IMS0001019 from "+14159645185"
-    When "+14152362622" texts "inventore ratione placeat sunt reprehenderit." to "+14156275331"
-    When "+61466144353" texts "order" to "+14153769932"
-    When "+919654835026" texts "illo voluptatum unde hic earum velit aut." to "+14155474738"
-    When "+31656382277" texts "order" to "+14153769932"
-    When 67 seconds pass
-    When "+61466144353" texts "👍👍 thanks" to "+14153769932"
-    When agent "agent01" composes "et perspiciatis facilis." on interaction IMS0001012 from "+14156275331"
-    When 17 seconds pass
-    When 295 seconds pass
-    When "+31656382277" texts "Спасибо, жду ответа" to "+14159645185"
-    When "+919536615648" texts "お世話になっております。注文の件です" to "+14153769932"
-    When "+819078396708" texts "dolorem blanditiis et ad voluptatem et autem unde laborum quia cumque natus ducimus est et et est dolore qui modi laudantium delectus voluptatem minima nostrum culpa est et vitae sint hic eum eum voluptatibus rerum perspiciatis beatae atque maxime qui omnis et sed eveniet molestiae possimus dolores nostrum facere nam velit ut et odio dolor quibusdam consequatur qui voluptatem occaecati animi voluptas et earum quis accusantium accusamus et rerum quis odio aut fugit quam et voluptatem blanditiis et magni ipsa ut odio voluptatum corrupti eos autem dicta qui ipsam officia vel eveniet culpa eos nam et sed ullam voluptate praesentium est quia neque ipsum error odio sit sed commodi sed est ipsa quasi omnis consequuntur ea incidunt hic nam quaerat porro et molestiae ullam est est beatae quod quisquam tempore temporibus qui minus in vero quibusdam et sunt sit blanditiis rerum distinctio sit eligendi eaque natus qui adipisci odit aut consequatur tenetur veritatis sunt perferendis architecto quo alias ipsa numquam dolorem nisi dolor atque voluptatum beatae cum laboriosam sequi consequatur rerum ab ducimus debitis non ad est iure voluptas qui libero quia debitis sunt modi quasi a blanditiis occaecati excepturi occaecati labore eum quis dicta in reiciendis ducimus et qui est qui est incidunt vitae iste quis rerum vitae et voluptatibus sed sed voluptate fugit aut provident assumenda occaecati sit iusto sint a necessitatibus quod ea non rem laborum recusandae aut qui et animi voluptates voluptates architecto ducimus consequatur quia occaecati quos iure qui omnis iure rerum quas aut quia d" to "+14153769932"
-    When 47 seconds pass
-    When "+819078396708" texts "consequatur facilis velit eum sed dicta explicabo nisi doloremque et sunt." to "+14159645185"
-    When 88 seconds pass
-    When "+919654835026" texts "quis repudiandae laudantium error ut." to "+14153769932"
-    When "+61466144353" texts "culpa deleniti quisquam itaque." to "+14153769932"
-    When agent "agent02" composes "quidem perferendis iusto quisquam magnam et." on interaction IMS0001001 from "+14155474738"
-    When "+919654835026" texts "HELP" to "+14155474738"
-    When agent "agent01" composes "est tempore quis dolores placeat itaque." on interaction IMS0001018 from "+14159645185"
-    When agent "agent01" composes "sapiente totam sint qui." on interaction IMS0001012 from "+14156275331"
-    When agent "agent02" composes "お世話になっております。注文の件です" on interaction IMS0001017 from "+14155474738"
-    When "+919654835026" texts "no" to "+14153769932"
-    When "+919536615648" texts "quia ea eaque distinctio id iure distinctio saepe eius ea." to "+14153769932"
-    When "+14152362622" texts "yes" to "+14156275331"
-    When 49 seconds pass
-    When "+819078396708" texts "nostrum et sint ut molestiae perferendis ipsum vitae aliquam nemo aut." to "+14153769932"
-    When agent "agent01" composes "consequuntur earum id minima consequatur sit optio aut est aliquam." on interaction IMS0001012 from "+14156275331"
     When agent "agent03" becomes available
-    When "+919536615648" texts "corporis perspiciatis doloremque vel rerum non saepe tempora explicabo exercitationem in." to "+14153769932"
-    When agent "agent02" composes "Merci beaucoup, ça marche 😀" on interaction IMS0001017 from "+14155474738"
-    When "+5511990761082" texts "1" to "+14156275331"
-    When agent "agent02"'s SMS capacity becomes 2
-    When "+447466236593" texts "aspernatur ipsum reprehenderit quidem ut qui vel sunt." to "+14156275331"
-    When "+919654835026" texts "repellat nisi autem earum error sed est reprehenderit magni provident." to "+14153769932"
-    When 163 seconds pass
-    When 155 seconds pass
-    When agent "agent03" composes "voluptas autem cum quisquam vero reprehenderit qui et id." on interaction IMS0001023 from "+14155474738"
-    When "+14152362622" texts "agent" to "+14156275331"
-    When "+16049906407" texts "saepe recusandae qui voluptas." to "+14153769932"
-    When "+31656382277" texts "rerum nobis iste." with the images "https://cdn.example.com/soak/8/photo-0.jpg", "https://cdn.example.com/soak/8/photo-1.jpg" and "https://cdn.example.com/soak/8/photo-2.jpg" to "+14155474738"
-    When agent "agent01" composes "cum hic repellendus." on interaction IMS0001018 from "+14159645185"
-    When agent "agent01" closes IMS0001018
-    When "+447466236593" texts "cumque eos aperiam vitae fuga." with the image "https://cdn.example.com/soak/18/photo-0.jpg" to "+14156275331"
-    When "+919654835026" texts "7" to "+14155474738"
-    When "+919536615648" texts "¿Cuándo llega mi pedido? 📦" to "+14153769932"
-    When 36 seconds pass
-    When "+16047432404" texts "eos dicta eligendi dolor." to "+14155474738"
-    When "+31656382277" texts "debitis illum nostrum modi odit nihil qui." to "+14155474738"
-    When "+16049906407" texts "illo velit aperiam nemo quaerat est ipsa similique." to "+14159645185"
+    When "+34616517322" texts "voluptas omnis aspernatur quod eum consequatur." to "+14154634579"
+    When "+31646755072" texts "autem id et quidem voluptatum ea ea itaque." to "+14156476237"
+    When "+34616517322" texts "Спасибо, жду ответа" to "+14154634579"
+    When "+34616517322" texts "vel non repudiandae aspernatur reprehenderit aspernatur voluptatem eveniet." to "+14154634579"
+    When "+16049225373" texts "inventore aperiam similique assumenda dolores amet." to "+14156476237"
+    When "+33689001137" texts "veritatis ut ut ut sunt repellat omnis." to "+14154634579"
+    When "+34616517322" texts "no" to "+14156476237"
+    When agent "agent01" goes away
+    When agent "agent01" composes "voluptatem quam perferendis est aut et omnis." on interaction IMS0001003 from "+14156963972"
+    When agent "agent01" closes IMS0001003
+    When "+16046458990" texts "optio expedita repellendus." to "+14156476237"
+    When "+16049225373" texts "quia voluptate et aut repudiandae." to "+14156476237"
+    When "+34616517322" texts "deleniti fugiat assumenda aliquid delectus dolores minus accusantium." to "+14154634579"
+    When "+447147083995" texts "tempora molestiae quia nesciunt rerum nulla." to "+14156476237"
+    When 176 seconds pass
+    When "+14158536675" texts "debitis ut tenetur." to "+14156963972"
+    When "+16046458990" texts "7" to "+14156476237"
+    When "+14158536675" texts "" with the images "https://cdn.example.com/soak/3/photo-0.jpg", "https://cdn.example.com/soak/3/photo-1.jpg" and "https://cdn.example.com/soak/3/photo-2.jpg" to "+14156963972"
+    When "+34607353006" texts "eligendi officia est non consequatur neque similique rerum iste aut aut ut ducimus et fugit ducimus est atque soluta vero qui reprehenderit neque pariatur possimus sed architecto quisquam atque et delectus eos perferendis voluptatem sit exercitationem non minus consequatur dolores eum natus quaerat fugiat est est dolore voluptas qui accusamus autem consequatur dolorem eveniet et itaque voluptas a est sit consectetur laboriosam aut aut dignissimos eaque dolorum quam sit quia asperiores sint debitis ipsa similique aspernatur quia quod vero et quia reprehenderit laborum ducimus odit non aut ea dolore id laboriosam est harum repellendus sint fugit autem praesentium voluptatum fugiat occaecati ab molestiae soluta voluptas vitae aliquam non sed debitis sint ducimus delectus ratione voluptatibus sapiente qui officiis et expedita voluptatum quia occaecati accusantium aliquid suscipit velit corporis aperiam a itaque aut laudantium magnam in voluptates est corporis expedita officia voluptatem rerum dolore aperiam iure facere qui omnis amet et eius fuga dolorem sed error voluptas quis sint ducimus dolor aspernatur sequi est reiciendis nisi nobis quam voluptas consequatur itaque corporis voluptatem magnam eos nisi corrupti esse sapiente aut ex tempore voluptatum suscipit fugiat quia consequatur labore quisquam consequatur nihil ad nobis perspiciatis ab in omnis laborum qui eaque vel libero sunt totam optio qui sed voluptatem sit sit cumque enim quas voluptatem et consequuntur numquam dolores beatae amet dolore itaque quisquam aut libero dolor laborum doloribus maiores illo quisquam max" to "+14156476237"
+    When "+33689001137" texts "optio animi voluptatum dolor at iste deleniti pariatur." to "+14154634579"
+    When "+16046458990" texts "similique commodi ipsam ut laudantium architecto quidem ea excepturi illum ullam est qui suscipit sint qui sequi quo et est qui ipsum iure ut atque vel sint ullam animi ut et eveniet omnis voluptatibus culpa similique itaque et nam esse est repellat sunt aut est explicabo aspernatur quia quia culpa ipsa nemo error eos voluptatem pariatur laudantium qui ratione qui laudantium eos incidunt quod ut eveniet ut consequatur tenetur et et quae rerum ipsum et rerum explicabo molestiae" to "+14156476237"
+    When "+34616517322" texts "order" to "+14154634579"
+    When 21 seconds pass
+    When "+447147083995" texts "voluptatibus et corporis." to "+14156476237"
+    When "+14158536675" texts "Danke! Können Sie mich zurückrufen?" to "+14156963972"
+    When "+34616517322" texts "nam ut officia." to "+14156476237"
+    When "+16049225373" texts "quibusdam vero odit quis reiciendis molestiae a omnis architecto consequatur molestiae atque laborum in velit quam debitis est nemo dignissimos tenetur necessitatibus qui modi corrupti et maxime vero ut accusantium voluptatem molestiae quis sit dolorem repellendus architecto eius reiciendis sunt aut est voluptate error cum aspernatur ipsum iste aut quia nihil pariatur maiores eveniet repellendus qui natus reiciendis nostrum commodi possimus atque ducimus quibusdam" to "+14156476237"
+    When "+14158536675" texts "aut molestiae enim aspernatur tempora totam voluptatum qui." to "+14156963972"
+    When "+4915152004364" texts "Merci beaucoup, ça marche 😀" to "+14154634579"
+    When "+16046458990" texts "👍👍 thanks" to "+14156476237"
+    When "+33689001137" texts "inventore ex accusamus esse nobis laudantium esse." to "+14154634579"
+    When "+31646755072" texts "fugit eius voluptatem voluptatem porro excepturi nostrum." to "+14156476237"
+    When "+31646755072" texts "2" to "+14156476237"
+    When "+34616517322" texts "recusandae accusantium explicabo quia blanditiis cum illum." to "+14154634579"
+    When "+34616517322" texts "quod aut qui mollitia excepturi sunt." to "+14154634579"
+    When "+16049225373" texts "3" to "+14156476237"
+    When "+16049225373" texts "order" to "+14156476237"
+    When "+16049225373" texts "dolorem accusantium sed." to "+14156476237"
+    When "+447147083995" texts "お世話になっております。注文の件です" to "+14156476237"
+    When agent "agent03" goes away
+    When 12047 seconds pass
+    When agent "agent03" becomes available
+    When "+447147083995" texts "no" to "+14156476237"
+    When "+447147083995" texts "vitae enim quos excepturi labore velit." to "+14156476237"
+    When Twilio delivers the webhook of message #3 of IMS0001010 again
+    When "+4915152004364" texts "order" to "+14154634579"
+    When 174 seconds pass
+    When "+34616517322" texts "1" to "+14154634579"
+    When 31 seconds pass
+    When 234 seconds pass
+    When "+16049225373" texts "aut laboriosam consequatur ut." to "+14156476237"
+    When "+31646755072" texts "corporis facilis nam qui." to "+14157914135"
+    When agent "agent03" composes "Спасибо, жду ответа" on interaction IMS0001002 from "+14156476237"
+    When agent "agent03" composes "お世話になっております。注文の件です" on interaction IMS0001002 from "+14156476237"
+    When agent "agent03" composes "aspernatur delectus et reiciendis ad similique sit quia vel vitae placeat." on interaction IMS0001002 from "+14156476237"
+    When "+34607353006" texts "" with the images "https://cdn.example.com/soak/12/photo-0.jpg" and "https://cdn.example.com/soak/12/photo-1.jpg" to "+14156476237"
+    When 201 seconds pass
+    When "+34616517322" texts "sint reprehenderit voluptates distinctio sed et nostrum rerum totam harum molestiae aliquid vero molestiae velit et voluptatem ipsa quas et debitis recusandae sequi veritatis et maiores minus expedita optio est et et sit aspernatur voluptatem eligendi saepe et eum est aut quos ipsum error aut qui omnis explicabo explicabo aperiam non quos sunt ducimus ipsam et laboriosam aut et soluta in voluptate cum necessitatibus consectetur omnis dolores doloremque deleniti placeat voluptatum sed repudiandae iste nesciunt aliquid hic nemo fugit incidunt eos eaque nulla ut a voluptate ex aperiam omnis quibusdam dolore est rerum praesentium accusantium ea doloremque et et et alias consequatur est animi repellat a enim nihil provident et magnam similique voluptatum est necessitatibus impedit sed debitis quis maiores occaecati ut dolorem minus corrupti voluptatem omnis labore quibusdam modi harum officia enim ut consectetur ut ut est sit ipsa et sed omnis iste aut officia dolores reprehenderit enim autem corporis qui consequatur illo ad temporibus tempore aut velit et sequi voluptate nam omnis assumenda magnam enim saepe et velit tempora ipsum ut qui dolores distinctio laboriosam voluptatem ut eum ducimus deserunt illum reiciendis qui et asperiores doloribus rerum consequuntur doloremque voluptate quisquam odio et qui natus quo odio cupiditate suscipit dolorem atque cupiditate ea ut sunt non architecto ad deleniti ipsam ut mollitia illum omnis doloremque quos sit repellat est molestiae iusto illo rem qui sint est vitae quaerat iure voluptatum vero quae qui vitae velit dolore cum veniam non " to "+14156963972"
+    When "+16046458990" texts "vel dolores accusamus qui assumenda qui." to "+14156476237"
+    When "+33689001137" texts "explicabo et officiis doloribus sit." with the images "https://cdn.example.com/soak/2/photo-0.jpg", "https://cdn.example.com/soak/2/photo-1.jpg" and "https://cdn.example.com/soak/2/photo-2.jpg" to "+14154634579"
+    When 101 seconds pass
+    When "+31646755072" texts "voluptatem et ex impedit voluptate voluptates voluptatem quae." to "+14157914135"
+    When 193 seconds pass
+    When "+34616517322" texts "rerum et incidunt corrupti harum ex hic earum adipisci quia." to "+14154634579"
+    When "+819058968795" texts "3" to "+14156476237"
+    When agent "agent03" goes away
+    When 11518 seconds pass
+    When agent "agent03" becomes available
+    When "+34607353006" texts "aut qui ut saepe rem asperiores voluptatem dolores odio." to "+14156476237"
+    When "+31646755072" texts "7" to "+14157914135"
+    When "+33689001137" texts "asperiores nihil beatae et est impedit dolore esse dolores ut ipsam et temporibus itaque sint hic possimus numquam hic qui doloribus non non illo eligendi ex nemo praesentium consequatur ut consequatur minima nobis et ut velit molestias voluptatem consequatur sit eaque soluta incidunt dolorem distinctio ea voluptas eaque vero dolorem consectetur consequatur mollitia adipisci recusandae eveniet neque earum sit sint dolor et veniam iste dolorem qui alias laudantium rerum sunt minima labore velit vero iusto libero sit voluptatum deserunt ut ea consequatur et distinctio amet voluptas ut est voluptatem nulla voluptates voluptatem quia tempore ullam dolorem praesentium non maiores odio minima cupiditate labore ut quo id sunt provident laudantium dolor aut sunt ex id molestias necessitatibus quo esse molestiae voluptatem nisi ullam maiores repudiandae alias impedit molestiae ex non vero nihil sint optio non sit ut ipsa ut natus ut non natus reiciendis tempore sunt voluptatibus in qui rerum est pariatur cupiditate aperiam ipsum voluptates qui consequatur quos earum in tempore vel ut reiciendis aut voluptas et quas consequatur est illo quidem reprehenderit asperiores molestiae dolor officia aut libero id fugiat autem dolores dolore quo eum et sit aut animi aut et neque pariatur sed voluptatem magnam ut animi non doloremque qui ullam iure quas magni et qui aliquam autem molestias aperiam quae sunt dignissimos est quo mollitia corrupti eligendi error aut id dolorum veritatis iure doloribus aliquam aut et asperiores aspernatur maxime reiciendis voluptatem et ut aut eum sapiente qui nes" to "+14154634579"
+    When 243 seconds pass
+    When "+447147083995" texts "ducimus temporibus enim eaque." to "+14156476237"
+    When agent "agent03" composes "dolores non eum exercitationem aperiam unde veritatis a corporis impedit et." on interaction IMS0001002 from "+14156476237"
+    When "+819058968795" texts "nisi magnam ipsa sint est amet perspiciatis vel maiores dolores error." to "+14156476237"
+    When Twilio delivers the webhook of message #7 of IMS0001006 again
+    When "+819058968795" texts "quos et cum consequatur consequatur explicabo." to "+14156476237"
+    When agent "agent03" composes "quasi ipsum est." on interaction IMS0001002 from "+14156476237"
+    When 144 seconds pass
+    When "+447147083995" texts "voluptas ut quisquam odio nesciunt cum ducimus autem ullam impedit possimus." to "+14156476237"
+    When agent "agent03" composes "ea ex exercitationem impedit natus molestias consectetur voluptatem iste quos." on interaction IMS0001002 from "+14156476237"
+    When "+16046458990" texts "お世話になっております。注文の件です" to "+14156476237"
+    When "+4915152004364" texts "molestiae deserunt at sequi vitae." to "+14154634579"
+    When "+61462659710" texts "¿Cuándo llega mi pedido? 📦" to "+14154634579"
+    When agent "agent01" goes away
+    When 298 seconds pass
+    When 63 seconds pass
+    When agent "agent03" composes "aut et sit eum dolor dolorem voluptates assumenda accusantium consequuntur." on interaction IMS0001002 from "+14156476237"
+    When agent "agent03" composes "et velit recusandae non laborum aliquid exercitationem omnis corrupti." on interaction IMS0001002 from "+14156476237"
+    When "+16046458990" texts "natus est ea quo sequi velit." to "+14156476237"
+    When 201 seconds pass
+    When "+4915152004364" texts "sit molestiae sequi unde eligendi ipsam et." to "+14154634579"
+    When "+34607353006" texts "explicabo sequi impedit." to "+14156476237"
+    When "+16046458990" texts "7" to "+14154634579"
+    When 251 seconds pass
+    When agent "agent01" becomes available
+    When "+447147083995" texts "deleniti aut ut qui qui exercitationem quia voluptates deleniti nisi minus." to "+14156476237"
+    When 57 seconds pass
+    When "+447147083995" texts "enim architecto ipsum qui esse eos voluptatem ut ab quibusdam aspernatur." to "+14156476237"
+    When agent "agent02" goes away
+    When "+16046458990" texts "Merci beaucoup, ça marche 😀" to "+14154634579"
+    When 216 seconds pass
+    When 15 seconds pass
+    When "+16046458990" texts "totam ut error error est." with the images "https://cdn.example.com/soak/7/photo-0.jpg", "https://cdn.example.com/soak/7/photo-1.jpg" and "https://cdn.example.com/soak/7/photo-2.jpg" to "+14154634579"
+    When agent "agent03" composes "natus reiciendis ut laboriosam." on interaction IMS0001002 from "+14156476237"
+    When "+31646755072" texts "quae beatae ea ut a eos ut sunt at voluptatem exercitationem." to "+14157914135"
+    When "+33689001137" texts "yes" to "+14154634579"
+    When agent "agent03" composes "et asperiores praesentium suscipit enim doloribus eligendi." on interaction IMS0001002 from "+14156476237"
+    When "+447147083995" texts "voluptate voluptas ratione hic." to "+14156476237"
+    When agent "agent03" composes "autem nihil officiis ullam sapiente quaerat ducimus sed neque iure velit cum sed mollitia eum quod autem blanditiis aut natus libero corrupti ducimus porro nihil natus delectus in veritatis quis culpa tempora repellendus quas quas est repellat et laudantium quibusdam praesentium molestias voluptatem autem consectetur aliquid aut asperiores quia distinctio molestiae laborum porro ut et beatae unde quisquam natus quas id dignissimos voluptatem" on interaction IMS0001002 from "+14156476237"
+    When "+61482835620" texts "ab quos eos hic voluptatem et quia sed." to "+14156476237"
+    When 165 seconds pass
+    When "+61482835620" texts "et officiis reprehenderit possimus placeat nisi deleniti magnam atque aliquam est." to "+14156476237"
+    When "+61482835620" texts "order" to "+14156476237"
+    When "+819058968795" texts "agent" to "+14156476237"
+    When agent "agent03" accepts the work item for IMS0001029
+    When 138 seconds pass
+    When "+16046458990" texts "rerum totam exercitationem." to "+14157914135"
+    When "+16046458990" texts "odit quam fuga maiores dolorem asperiores harum laboriosam qui." to "+14156476237"
+    When agent "agent03" composes "ut molestiae perspiciatis nihil dolore." on interaction IMS0001029 from "+14156476237"
+    When agent "agent02" composes "dolorem voluptas laudantium ut quasi." with the attachment "receipt.png" of type "image/png" from "+14157914135" to "+61462659710" for sys_user "Thurman Muller 1"
+    When agent "agent03" transfers IMS0001002 to agent "agent01"
+    When agent "agent02" composes "qui nostrum recusandae est magnam distinctio." on interaction IMS0001036 from "+14157914135"
+    When agent "agent01" accepts the work item for IMS0001002
+    When "+61462659710" texts "" with the images "https://cdn.example.com/soak/1/photo-0.jpg" and "https://cdn.example.com/soak/1/photo-1.jpg" to "+14154634579"
+    When agent "agent01" composes "qui voluptas quod." on interaction IMS0001002 from "+14156476237"
+    When "+16046458990" texts "order" to "+14156476237"
+    When agent "agent02" composes "aperiam ducimus ea molestias nobis aut quam aliquam." on interaction IMS0001036 from "+14157914135"
+    When "+819058968795" texts "et officiis sunt ea ipsam ad error cupiditate cumque." to "+14156476237"
+    When "+447147083995" texts "Danke! Können Sie mich zurückrufen?" to "+14156476237"
+    When "+4915152004364" texts "suscipit reiciendis accusantium et ut commodi." to "+14157914135"
+    When "+819058968795" texts "ut repellendus quas earum hic." to "+14156476237"
+    When "+61462659710" texts "asperiores eaque veniam quae eaque aut quia accusamus quae dolor." to "+14154634579"
+    When "+33689001137" texts "error autem maxime est esse voluptatem magnam in ipsum ut." to "+14154634579"
+    When agent "agent03" composes "unde nihil quaerat debitis quia est voluptatem distinctio laboriosam minima fugit culpa officiis et nisi non saepe aperiam quod provident non quia corporis odit et et ex in omnis id architecto dolores dicta perspiciatis molestiae asperiores veniam occaecati est qui tempore dolorem occaecati facere aliquid maxime sequi aspernatur nulla nam voluptatum aut accusamus alias facilis dolor qui nisi voluptatum hic quis molestiae id ad sit itaque accusamus ab quo quibusdam" with the attachment "receipt.png" of type "image/png" from "+14154634579" to "+4915152004364"
+    When agent "agent01" goes away
+    When agent "agent03" goes away
+    When 12709 seconds pass
+    When agent "agent01" becomes available
+    When agent "agent03" becomes available
+    When agent "agent02" transfers IMS0001036 to queue "Soak"
+    When "+16046458990" texts "7" to "+14154634579"
+    When "+4915152004364" texts "aut sint autem voluptatum et vel possimus nulla voluptatibus sint." to "+14157914135"
+    When "+5511991416738" texts "7" to "+14154634579"
+    When agent "agent01" composes "deleniti porro voluptatem." on interaction IMS0001002 from "+14156476237"
+    When 11 seconds pass
+    When "+16046458990" texts "sint doloribus corporis modi et nisi tempora et sed." to "+14157914135"
+    When "+31646755072" texts "ad voluptas voluptas exercitationem consequatur ut ut magnam doloremque." to "+14157914135"
+    When agent "agent01" goes away
+    When agent "agent03" goes away
+    When 20573 seconds pass
+    When agent "agent01" becomes available
+    When agent "agent03" becomes available
+    When "+4915152004364" texts "error eos earum voluptatum quidem natus at architecto voluptatum voluptatem." to "+14157914135"
+    When 25 seconds pass
+    When agent "agent03" composes "dolores aspernatur ipsam rerum nisi." on interaction IMS0001038 from "+14154634579"
+    When "+4915152004364" texts "voluptas corporis voluptates." to "+14157914135"
     When 30 minutes pass
     Then every soak invariant holds and every send has settled

@@ -55,6 +55,13 @@ Feature: Virtual-agent responses, transfer to live agents, and what SMS cannot c
     And interaction IMS0001001 waits in no topic
     And the transcript matches the snapshot
 
+  Scenario: A conversation the virtual agent handles is no live agent's to transfer or leave
+    When "+14155552671" texts "my cases" to "+14155550100"
+    And agent "alice" transfers IMS0001001 to queue "Conversational SMS"
+    Then the request is refused with "IMS0001001 is with the virtual agent, not assigned to alice: only the agent it is assigned to can transfer or leave it"
+    And nothing was written and nothing was sent
+    And interaction IMS0001001 is assigned to the virtual agent
+
   @row:VA-7
   Scenario: The bot transfers to a live agent, who replies from the workspace
     When "+14155552671" texts "my cases" to "+14155550100"

@@ -38,9 +38,11 @@
 //! - A Reassign routes the conversation again without the agent it was taken from.
 //! - An agent transfers a conversation assigned to them ([`Engine::transfer`]) to another agent,
 //!   who is offered it at once (and must be available with a free slot), or to a queue; or leaves
-//!   it ([`Engine::leave`]), and it goes back to its queue. The agent it leaves is never offered
-//!   it again, as after a Reassign. A transfer the named agent rejects or lets lapse waits in the
-//!   queue it came through: the seed names transfers only among system messages (SYSMSG-1).
+//!   it ([`Engine::leave`]), and it goes back to the queue it came through. The agent it leaves
+//!   is never offered it again, as after a Reassign, and leaves its live group profile; the
+//!   requester is told "An agent will be with you shortly." each time. A transfer the named
+//!   agent rejects waits in the queue it came through for its other members: the seed names
+//!   transfers only among system messages (SYSMSG-1).
 
 use chrono::{DateTime, Utc};
 
@@ -113,8 +115,11 @@ pub enum TransferTarget<'a> {
 /// Where [`Engine::requeue`] puts a conversation.
 #[derive(Clone, Copy)]
 enum Requeue<'a> {
-    /// The first queue whose condition matches it (routing, a Reassign, an agent leaving).
+    /// The first queue whose condition matches it (routing, a Reassign).
     ByCondition,
+    /// The queue it came through, or the first whose condition matches it when it has never
+    /// been in one (an agent leaving it).
+    Back,
     /// This queue (sys_id): a transfer to it.
     Queue(&'a str),
     /// Offered to this agent (sys_id) in the queue it came through: a transfer to them.
@@ -131,7 +136,12 @@ fn assigned_to(
         .interaction(number)?
         .ok_or_else(|| Error::UnknownInteraction(number.to_string()))?;
     let held = match (&i.handler, i.active) {
-        (_, false) => format!("closed ({})", i.state.as_str()),
+        (_, false) => {
+            return Err(refused(WorkAssignmentRefusal::Closed {
+                interaction: number.clone(),
+                state: i.state.as_str().to_owned(),
+            }))
+        }
         (Handler::Agent(a), true) if *a == agent.sys_id => return Ok(i),
         (Handler::Agent(a), true) => format!("assigned to {}", user_name(tx, a)?),
         (Handler::VirtualAgent, true) => "with the virtual agent".to_owned(),
@@ -400,15 +410,18 @@ impl Engine {
     }
 
     /// `agent` transfers a conversation assigned to them (SYSMSG-1: "alice transferred the
-    /// conversation to bob.", for agents only). To an agent: it is offered to them at once, ahead
-    /// of anything waiting, for the usual offer time; accepting makes it theirs ("You are now
-    /// chatting with bob." by SMS), and a rejection or a lapsed offer leaves it waiting in the
-    /// queue it came through for its other members. To a queue: it waits there, and the
-    /// requester is told "An agent will be with you shortly.". Either way it leaves `agent`'s
-    /// Ongoing tab, frees their slot, and is never offered to them again.
+    /// conversation to bob.", for agents only); the requester is told "An agent will be with you
+    /// shortly." To an agent: it is offered to them at once, ahead of anything waiting, for the
+    /// usual offer time, in the queue it came through; accepting makes it theirs ("You are now
+    /// chatting with bob." by SMS). A rejection leaves it waiting there for the queue's other
+    /// members; a lapsed offer goes to them too, and back to the named agent when none can take
+    /// it (a timeout is not a decline). To a queue: it waits there. Either way it leaves
+    /// `agent`'s Ongoing tab and live group profile, frees their slot, and is never offered to
+    /// them again.
     ///
     /// # Errors
-    /// [`Error::WorkAssignment`] when the conversation is closed or not assigned to `agent`
+    /// [`Error::WorkAssignment`] when the conversation is closed
+    /// ([`WorkAssignmentRefusal::Closed`]) or not assigned to `agent`
     /// ([`WorkAssignmentRefusal::NotAssigned`]), when `agent` names themselves
     /// ([`WorkAssignmentRefusal::TransferToSelf`]), when the agent named cannot take it now
     /// (not available, or no free SMS slot: [`WorkAssignmentRefusal::CannotTake`]) or no queue
@@ -475,13 +488,15 @@ impl Engine {
     }
 
     /// `agent` leaves a conversation assigned to them without closing it (SYSMSG-1: "alice left
-    /// the conversation.", for agents only): it goes back to the first queue whose condition
-    /// matches it, the requester is told "An agent will be with you shortly.", and it is offered
-    /// to the queue's other members, never to `agent` again. It leaves their Ongoing tab and
-    /// frees their slot.
+    /// the conversation.", for agents only): it goes back to the queue it came through (a
+    /// conversation the agent started, never in a queue, to the first whose condition matches
+    /// it), the requester is told "An agent will be with you shortly.", and it is offered to the
+    /// queue's other members, never to `agent` again. It leaves their Ongoing tab and live group
+    /// profile and frees their slot.
     ///
     /// # Errors
-    /// [`Error::WorkAssignment`] when the conversation is closed or not assigned to `agent`
+    /// [`Error::WorkAssignment`] when the conversation is closed
+    /// ([`WorkAssignmentRefusal::Closed`]) or not assigned to `agent`
     /// ([`WorkAssignmentRefusal::NotAssigned`]); [`Error::UnknownRecord`],
     /// [`Error::UnknownInteraction`]. Nothing is written.
     pub async fn leave(&self, agent: &str, number: &InteractionNumber) -> Result<(), Error> {
@@ -499,7 +514,7 @@ impl Engine {
                 now,
                 SmsTiming::AfterCommit,
             )?;
-            self.requeue(tx, &i, now, Requeue::ByCondition)
+            self.requeue(tx, &i, now, Requeue::Back)
         })?;
         self.flush_system_sms().await
     }
@@ -635,13 +650,14 @@ impl Engine {
         self.requeue(tx, i, now, Requeue::ByCondition)
     }
 
-    /// Puts `i` in a new work item: in the first queue whose condition matches it, in a queue
-    /// chosen by its agent, or offered straight to an agent (a transfer). The agent who held it
-    /// (the handler the caller saw, or the agent who had accepted its last work item) is never
-    /// offered it again; their accepted item completes and leaves their Ongoing tab in the routing
-    /// pass that follows. The requester is told "An agent will be with you shortly." unless it
-    /// goes straight to an agent, who introduces themselves on accepting. An interaction already
-    /// waiting or offered is left as it is.
+    /// Puts `i` in a new work item: in the first queue whose condition matches it, back in the
+    /// queue it came through, in a queue chosen by its agent, or offered straight to an agent (a
+    /// transfer). The agent who held it (the handler the caller saw, or the agent who had
+    /// accepted its last work item) is never offered it again and leaves its live group profile;
+    /// their accepted item completes and leaves their Ongoing tab in the routing pass that
+    /// follows. The requester is told "An agent will be with you shortly.": nobody holds the
+    /// conversation until someone accepts it. An interaction already waiting or offered is left
+    /// as it is.
     fn requeue(
         &self,
         tx: &Tx<'_>,
@@ -659,20 +675,24 @@ impl Engine {
         tx.assign(&i.sys_id, &Handler::Queue)?;
         let queue = match to {
             Requeue::Queue(queue) => queue.to_owned(),
-            Requeue::ByCondition | Requeue::Agent(_) => {
-                let queues = tx.awa_queues()?;
-                let wanted =
-                    InteractionFields::read_by(queues.iter().filter_map(|q| q.condition.as_ref()));
-                let record = tx.interaction_fields(&i.sys_id, wanted)?;
-                // A transfer to an agent keeps the queue the conversation came through.
+            Requeue::ByCondition | Requeue::Back | Requeue::Agent(_) => {
+                // Leaving and a transfer to an agent keep the queue it came through.
                 let came_through = match to {
-                    Requeue::Agent(_) => previous.as_ref().map(|p| p.queue.clone()),
+                    Requeue::Agent(_) | Requeue::Back => previous.as_ref().map(|p| p.queue.clone()),
                     _ => None,
                 };
-                came_through.unwrap_or_else(|| {
-                    awa::queue_for(&queues, &record)
-                        .map_or_else(|| DEFAULT_QUEUE_SYS_ID.to_owned(), |q| q.sys_id.clone())
-                })
+                match came_through {
+                    Some(queue) => queue,
+                    None => {
+                        let queues = tx.awa_queues()?;
+                        let wanted = InteractionFields::read_by(
+                            queues.iter().filter_map(|q| q.condition.as_ref()),
+                        );
+                        let record = tx.interaction_fields(&i.sys_id, wanted)?;
+                        awa::queue_for(&queues, &record)
+                            .map_or_else(|| DEFAULT_QUEUE_SYS_ID.to_owned(), |q| q.sys_id.clone())
+                    }
+                }
             }
         };
         let mut item = WorkItem::new(&tx.new_sys_id()?, &i.sys_id, &queue, now);
@@ -682,6 +702,10 @@ impl Engine {
                 .filter(|p| p.active && p.state == WorkItemState::Accepted)
                 .and_then(|p| p.agent),
         };
+        if let Some(agent) = &taken_from {
+            // Removed, transferred away or gone: no longer in the live group profile.
+            tx.leave_live_group(&i.sys_id, agent, now)?;
+        }
         item.declined_by.extend(taken_from);
         if let Requeue::Agent(agent) = to {
             awa::Offer {
@@ -695,18 +719,16 @@ impl Engine {
             .apply(&mut item);
         }
         tx.save_awa_item(&item)?;
-        if !matches!(to, Requeue::Agent(_)) {
-            let name = tx
-                .awa_queue_name(&queue)?
-                .unwrap_or_else(|| DEFAULT_QUEUE.to_owned());
-            self.post_system_message(
-                tx,
-                i,
-                &SystemMessage::QueueWaiting { queue: name },
-                now,
-                SmsTiming::AfterCommit,
-            )?;
-        }
+        let name = tx
+            .awa_queue_name(&queue)?
+            .unwrap_or_else(|| DEFAULT_QUEUE.to_owned());
+        self.post_system_message(
+            tx,
+            i,
+            &SystemMessage::QueueWaiting { queue: name },
+            now,
+            SmsTiming::AfterCommit,
+        )?;
         self.awa_pass(tx, now)?;
         Ok(())
     }

@@ -265,18 +265,38 @@ impl Tx<'_> {
         agent: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        // A member who left joins again (the row keeps the group's history).
         let n = self.exec(
-            "INSERT OR IGNORE INTO live_group_profile (interaction, agent, joined_at) VALUES (?1, ?2, ?3)",
+            "INSERT INTO live_group_profile (interaction, agent, joined_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (interaction, agent) DO UPDATE
+                 SET joined_at = excluded.joined_at, left_at = NULL WHERE left_at IS NOT NULL",
             params![interaction, agent, ts(now)],
         )?;
         Ok(n == 1)
     }
 
-    /// The user_names in an interaction's live group profile, in joining order.
+    /// `agent` (sys_id) leaves an interaction's live group profile at `now` (a transfer, leaving,
+    /// a Reassign); returns whether they were a member.
+    pub fn leave_live_group(
+        &self,
+        interaction: &str,
+        agent: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = self.exec(
+            "UPDATE live_group_profile SET left_at = ?3
+             WHERE interaction = ?1 AND agent = ?2 AND left_at IS NULL",
+            params![interaction, agent, ts(now)],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// The user_names of an interaction's live group profile's members (not those who left), in
+    /// joining order.
     pub fn live_group(&self, interaction: &str) -> Result<Vec<String>, StoreError> {
         let mut st = self.0.prepare_cached(
             "SELECT u.user_name FROM live_group_profile l JOIN sys_user u ON u.sys_id = l.agent
-             WHERE l.interaction = ?1 ORDER BY l.joined_at, u.user_name",
+             WHERE l.interaction = ?1 AND l.left_at IS NULL ORDER BY l.joined_at, u.user_name",
         )?;
         let rows = st.query_map([interaction], |r| r.get(0))?;
         rows.collect()

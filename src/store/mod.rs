@@ -14,7 +14,8 @@
 //!   `migration14.sql` (the audit-only indexes of `sys_cs_message` dropped), 15
 //!   (`sys_cs_message` keyed by its sys_id's number, `rid`: no sys_id index), 16
 //!   (`interaction.last_message_at`, kept by a trigger on each message's insert, and the indexes
-//!   the clock's queries seek: when an interaction went quiet, when an offer lapses).
+//!   the clock's queries seek: when an interaction went quiet, when an offer lapses), 17
+//!   (`live_group_profile.left_at`: who left the group, by a transfer, leaving or a Reassign).
 //! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's
 //!   generic read of any table.
 //! - `audit`: reads only audits need (the soak's invariants): the transcript rows changed since
@@ -100,6 +101,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration14.sql"),
     include_str!("migration15.sql"),
     include_str!("migration16.sql"),
+    include_str!("migration17.sql"),
 ];
 
 /// WAL pages after which the writer's commit checkpoints the WAL into the database file itself

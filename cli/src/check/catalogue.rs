@@ -263,6 +263,10 @@ fn refusals() -> Vec<(&'static str, Vec<Error>)> {
         (
             "transfers and leaving",
             vec![
+                wa(WorkAssignmentRefusal::Closed {
+                    interaction: number("IMS0001001"),
+                    state: "closed_complete".to_owned(),
+                }),
                 wa(WorkAssignmentRefusal::NotAssigned {
                     interaction: number("IMS0001001"),
                     agent: "bob".to_owned(),

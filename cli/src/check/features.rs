@@ -101,6 +101,9 @@ impl Span {
     }
 }
 
+/// The reason [`feature_files`] gives for a folder with no feature file in it.
+pub const NO_FEATURE_FILE: &str = "no .feature file in this folder";
+
 /// Every `.feature` file of `paths` (files as given; folders searched recursively, in name
 /// order), each once.
 pub fn feature_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
@@ -140,7 +143,7 @@ pub fn feature_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
                 errors.push(FileError {
                     path: p.clone(),
                     at: None,
-                    reason: "no .feature file in this folder".to_owned(),
+                    reason: NO_FEATURE_FILE.to_owned(),
                 });
             }
             found.sort();

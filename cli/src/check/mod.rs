@@ -333,7 +333,7 @@ fn parse_concurrency(text: &str) -> Result<usize, String> {
 /// Runs the features; returns whether everything passed (and, with coverage, every row passes).
 ///
 /// # Errors
-/// A folder is missing, the topics do not load, `--tags` is not a tag expression, `--name` is not
+/// A folder is missing, the folders given hold no feature file, the topics do not load, `--tags` is not a tag expression, `--name` is not
 /// a regular expression or matches no title, a `FILE:LINE` names a folder, line 0 or a line past
 /// the end of its file, the JUnit file cannot be written: each names the path or option.
 pub async fn run(opts: CheckOptions) -> io::Result<bool> {
@@ -357,7 +357,12 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     }
     // Folders with no feature file in them, and nothing else given: nothing to run (exit 2),
     // not a failed run.
-    if features::feature_files(&paths).0.is_empty() && paths.iter().all(|p| p.is_dir()) {
+    // (A folder that cannot be read is reported as such by the run instead.)
+    let (found, errors) = features::feature_files(&paths);
+    if found.is_empty()
+        && paths.iter().all(|p| p.is_dir())
+        && errors.iter().all(|e| e.reason == features::NO_FEATURE_FILE)
+    {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
@@ -555,6 +560,8 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
             feature: path.display().to_string(),
             accept: accept.iter().any(|a| canon.starts_with(a)),
             accepted: None,
+            compared: false,
+            checked: false,
         };
         Box::pin(async {})
     })
@@ -563,14 +570,19 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         let unchecked = unchecked.clone();
         let key = console::key(feature, scenario);
         let passed = matches!(finished, event::ScenarioFinished::StepPassed);
+        let refusals = world
+            .as_deref()
+            .map(|w| w.unchecked_refusals())
+            .unwrap_or_default();
+        // Strict mode fails a passing scenario that left a refusal unchecked (below).
+        let fails = !passed || (strict && !refusals.is_empty());
         if let Some(w) = world.as_deref().filter(|w| w.snapshot.accept) {
-            if passed {
-                snapshot::write_accepted(&w.snapshot);
-            } else {
+            if fails {
                 snapshot::ACCEPT_FAILED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            } else {
+                snapshot::write_accepted(&w.snapshot);
             }
         }
-        let refusals = world.map(|w| w.unchecked_refusals()).unwrap_or_default();
         Box::pin(async move {
             if refusals.is_empty() {
                 return;
@@ -766,12 +778,12 @@ fn print_accepted(dir: &Path, none_asked: bool) {
     if written.is_empty() {
         match compared {
             0 => println!(
-                "--accept: no snapshot step ran in the accepted files; nothing compared, nothing \
+                "--accept: no passing scenario of the accepted files ran a snapshot step; nothing \
                  written"
             ),
             n => println!(
-                "--accept: {n} snapshot step(s) ran and every snapshot was already up to date; \
-                 nothing written"
+                "--accept: {n} passing scenario(s) checked a snapshot and every one was already \
+                 up to date; nothing written"
             ),
         }
         return;

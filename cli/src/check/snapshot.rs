@@ -21,7 +21,8 @@ use super::slug;
 /// The snapshot files `--accept` wrote in this run, for the run's last lines.
 pub static WRITTEN: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
-/// How many snapshot steps of accepted files ran this run (written or already up to date).
+/// How many passing scenarios of accepted files ran a snapshot step this run (written or already
+/// up to date).
 pub static COMPARED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Snapshot files `--accept` could not write (each said on stderr): the run fails.
@@ -141,10 +142,13 @@ pub fn write(path: &Path, source: &str, transcript: &str) -> std::io::Result<()>
     )
 }
 
-/// Writes the snapshot a passing scenario's snapshot step accepted (`--accept`; the transcript
-/// differed from the file or there was none), making the snapshots folder if there is none, as
-/// insta does. A file that cannot be written is said on stderr and fails the run.
+/// Counts a passing scenario's snapshot step and writes the snapshot it accepted (`--accept`;
+/// the transcript differed from the file or there was none), making the snapshots folder if there
+/// is none, as insta does. A file that cannot be written is said on stderr and fails the run.
 pub fn write_accepted(target: &crate::check::world::SnapshotTarget) {
+    if target.compared {
+        COMPARED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     let Some(text) = &target.accepted else {
         return;
     };

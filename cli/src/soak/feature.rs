@@ -517,14 +517,17 @@ fn scenario(
 }
 
 /// What of a provider's refusal of an agent's send the written feature checks: Twilio's code
-/// (`Twilio error 21610`), or that the provider was unavailable. The text shown to the agent
-/// also carries Twilio's message and advice, which the check need not repeat.
-pub fn provider_refusal(e: &convsms::provider::ProviderError) -> String {
+/// (`Twilio error 21610`; the text shown to the agent also carries Twilio's message and advice,
+/// which the check need not repeat). `None` for a refusal the engine retries (429, 5xx, the
+/// provider unreachable): those come of the soak's faults, which a written feature does not
+/// inject, so its replay sends at once.
+pub fn provider_refusal(e: &convsms::provider::ProviderError) -> Option<String> {
     match e {
-        convsms::provider::ProviderError::Rejected { code, .. } => format!("Twilio error {code}"),
-        convsms::provider::ProviderError::Unavailable(_) => {
-            "the SMS provider is unavailable".to_owned()
+        _ if e.is_retryable() => None,
+        convsms::provider::ProviderError::Rejected { code, .. } => {
+            Some(format!("Twilio error {code}"))
         }
+        convsms::provider::ProviderError::Unavailable(_) => None,
     }
 }
 
@@ -553,6 +556,7 @@ mod tests {
     use crate::soak::{replay, soak, Faults, SoakArgs, Switch};
 
     /// `features/soak/replayed.feature`: what the writer makes of every event of a short soak
+    /// (seed 19, whose transfers go to an agent, to the queue and by leaving)
     /// with the virtual agent on (texts, MMS, keywords, re-deliveries, presence, capacity,
     /// offers, replies, closes, transfers, Compose SMS, waits). The suite runs it with `convsms check`, so
     /// together they show that a written feature replays what the soak did.
@@ -566,7 +570,7 @@ mod tests {
             virtual_agent: Switch::On,
             check_every: 20,
             shrink_trials: 0,
-            ..SoakArgs::for_tests(5)
+            ..SoakArgs::for_tests(19)
         };
         let events = soak(&args).await.unwrap().events.unwrap();
         let r = replay(&args, &events).await.unwrap();
@@ -574,13 +578,24 @@ mod tests {
         let kinds: std::collections::BTreeSet<&str> = events.iter().map(Event::activity).collect();
         assert_eq!(kinds.len(), 10, "every event kind: {kinds:?}");
         let text = write_replay(
-            5,
+            19,
             "--conversations 20 --messages 100 --agents 3 --faults none",
             &events,
             &r.applied,
             &r.population,
             r.settle_waits,
         );
+        for handoff in [
+            " transfers IMS",
+            " to agent \"",
+            " to queue \"",
+            " leaves IMS",
+        ] {
+            assert!(
+                text.contains(handoff),
+                "every way a transfer is written: {handoff}"
+            );
+        }
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../features/soak/replayed.feature"
@@ -591,7 +606,7 @@ mod tests {
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             committed == text,
-            "{path} is not what the writer makes of seed 5 now; if the traffic or the writer \
+            "{path} is not what the writer makes of seed 19 now; if the traffic or the writer \
              changed on purpose, regenerate it (see its description) and review the diff"
         );
     }

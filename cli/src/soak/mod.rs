@@ -943,7 +943,7 @@ impl Soak {
                         provider_refused: out
                             .provider_error
                             .as_ref()
-                            .map(feature::provider_refusal),
+                            .and_then(feature::provider_refusal),
                     },
                 }
             }
@@ -1046,7 +1046,7 @@ impl Soak {
                     .ok()
                     .and_then(|o| o.provider_error)
                     .as_ref()
-                    .map(feature::provider_refusal);
+                    .and_then(feature::provider_refusal);
                 if sent {
                     self.metrics.on_reply(&self.stack.store, &n)?;
                 } else {

@@ -162,7 +162,7 @@ pub enum Handoff {
     Agent(usize),
     /// To the soak's queue.
     Queue,
-    /// The agent leaves it: back to its queue.
+    /// The agent leaves it: back to the queue it came through.
     Leave,
 }
 

@@ -463,8 +463,16 @@ impl ConvWorld {
     }
 
     /// Compares the transcripts of every interaction with the scenario's snapshot, or writes it
-    /// when accepting (`convsms check --accept`).
+    /// when accepting (`convsms check --accept`). A scenario has one snapshot: a second snapshot
+    /// step fails (two transcripts for one file could never both match it).
     pub fn check_snapshot(&mut self) -> anyhow::Result<()> {
+        ensure!(
+            !self.snapshot.checked,
+            "this scenario already checked its snapshot: a scenario has one snapshot file, so \
+             one `Then the transcript matches the snapshot` step (put it where the transcript is \
+             complete, usually last)"
+        );
+        self.snapshot.checked = true;
         let mut text = String::new();
         for n in self.interaction_numbers()? {
             text.push_str(&self.transcript(&n)?);
@@ -491,7 +499,7 @@ impl ConvWorld {
         let old = snapshot::read(&file)
             .with_context(|| format!("reading the snapshot {}", file.display()))?;
         if target.accept {
-            snapshot::COMPARED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.snapshot.compared = true;
             // Written when the scenario has passed: a later failing step may mean this
             // transcript is wrong.
             self.snapshot.accepted =

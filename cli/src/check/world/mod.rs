@@ -384,6 +384,10 @@ pub struct SnapshotTarget {
     /// there is none yet): written once the whole scenario has passed
     /// ([`crate::check::snapshot::write_accepted`]), never for a scenario that fails later.
     pub accepted: Option<String>,
+    /// Under `--accept`, whether a snapshot step ran (counted once the scenario has passed).
+    pub compared: bool,
+    /// Whether the scenario's snapshot step ran (a second one fails).
+    pub checked: bool,
 }
 
 /// What the last HTTP call to the engine answered.

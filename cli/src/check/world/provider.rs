@@ -374,8 +374,8 @@ impl ConvWorld {
     }
 
     /// Checks the delivery error agents see on a message (`error 30003: The handset is switched
-    /// off or out of coverage.`, [`convsms::transcript::delivery_error`]) says `expected`: the
-    /// code, the words, or both as shown.
+    /// off or out of coverage.`, [`convsms::transcript::delivery_error`]) is `expected`: all of
+    /// it as shown, its words alone, or its code alone (`error 30003`).
     pub fn check_delivery_error(&self, message: &MessageRef, expected: &str) -> anyhow::Result<()> {
         let expected = super::unescape(expected);
         ensure!(
@@ -390,9 +390,14 @@ impl ConvWorld {
                 m.status
             );
         };
+        // The whole text, or either of its two parts ("error 30003", the words).
+        let parts = shown.split_once(": ").filter(|_| m.error_code.is_some());
+        let matches = expected == shown
+            || parts.is_some_and(|(code, words)| expected == code || expected == words);
         ensure!(
-            shown.contains(&expected),
-            "agents see the delivery error \"{shown}\" on {message}, which does not say \"{expected}\""
+            matches,
+            "agents see the delivery error \"{shown}\" on {message}; expected \"{expected}\" \
+             (write all of it, its words alone or its code alone, such as \"error 30003\")"
         );
         Ok(())
     }
