@@ -1009,20 +1009,11 @@ impl Soak {
                 body,
                 close,
             } => {
-                let mut busy = None;
-                for index in self.agents_from(agent) {
-                    let ongoing = engine.ongoing_tab(&self.traffic.agents[index])?;
-                    if !ongoing.is_empty() {
-                        busy = Some((index, ongoing));
-                        break;
-                    }
-                }
-                let Some((index, ongoing)) = busy else {
+                let Some((index, n)) = self.busy_agent(agent, pick)? else {
                     self.refused += 1;
                     return Ok(Applied::Nothing);
                 };
                 let agent = self.traffic.agents[index].clone();
-                let n = ongoing[pick as usize % ongoing.len()].interaction.clone();
                 // The agent picks the conversation's own number in the From list, as the form
                 // preselects it for a reply in an open conversation.
                 let from = (self.stack.store)
@@ -1066,20 +1057,11 @@ impl Soak {
                 }
             }
             Event::Transfer { agent, pick, to } => {
-                let mut busy = None;
-                for index in self.agents_from(agent) {
-                    let ongoing = engine.ongoing_tab(&self.traffic.agents[index])?;
-                    if !ongoing.is_empty() {
-                        busy = Some((index, ongoing));
-                        break;
-                    }
-                }
-                let Some((index, ongoing)) = busy else {
+                let Some((index, n)) = self.busy_agent(agent, pick)? else {
                     self.refused += 1;
                     return Ok(Applied::Nothing);
                 };
                 let name = self.traffic.agents[index].clone();
-                let n = ongoing[pick as usize % ongoing.len()].interaction.clone();
                 let done = match to {
                     Handoff::Agent(first) => {
                         // The first agent from `first` who can take it (available, a free
@@ -1133,6 +1115,23 @@ impl Soak {
 
     /// The agents' indexes from `first` on, wrapping round: whom an answer or a reply drawn for
     /// agent `first` falls to, in turn.
+    /// The first agent from `first` (index, wrapping round) with a conversation in their Ongoing
+    /// tab, and the one of them `pick` chooses (modulo their number); `None` when nobody has one.
+    fn busy_agent(
+        &self,
+        first: usize,
+        pick: u32,
+    ) -> anyhow::Result<Option<(usize, convsms::domain::model::InteractionNumber)>> {
+        for index in self.agents_from(first) {
+            let ongoing = self.stack.engine.ongoing_tab(&self.traffic.agents[index])?;
+            if !ongoing.is_empty() {
+                let n = ongoing[pick as usize % ongoing.len()].interaction.clone();
+                return Ok(Some((index, n)));
+            }
+        }
+        Ok(None)
+    }
+
     fn agents_from(&self, first: usize) -> impl Iterator<Item = usize> + '_ {
         let n = self.traffic.agents.len();
         (first..n)
