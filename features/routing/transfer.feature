@@ -11,7 +11,7 @@ Feature: Agents transfer SMS conversations and leave them
   through, and only while they are available with a free SMS slot; accepting makes it theirs and
   the requester meets them ("You are now chatting with bob."). A rejection leaves it waiting there
   for the queue's other members; a lapsed offer goes to them too, and back to the named agent when
-  none of them can take it (a timeout is not a decline). A transfer to a queue waits in that
+  none of them can take it, if the named agent is a member (a timeout is not a decline). A transfer to a queue waits in that
   queue; an agent leaving puts it back in the queue it came through. Either way it leaves the
   agent's Ongoing tab and live group profile, frees their slot, and is never offered to them
   again.
@@ -148,3 +148,15 @@ Feature: Agents transfer SMS conversations and leave them
     And agent "alice" leaves IMS0001001
     Then the request is refused with "IMS0001001 is closed (closed_complete): a closed conversation cannot be transferred or left"
     And nothing was written and nothing was sent
+
+  Scenario: A transfer to an agent outside the conversation's queue goes ahead of that queue's line
+    Given a queue "Sales" for SMS where "provider_phone=+14155550100" with agent "alice"
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And "+14155552672" texts "Hi" to "+14155550100"
+    And agent "alice" rejects the offered work item
+    And 1 minute passes
+    And agent "alice" transfers IMS0001001 to agent "bob"
+    Then the work item for IMS0001001 is offered to agent "bob"
+    And queue "Sales" has waiting IMS0001002
+    And every soak invariant holds

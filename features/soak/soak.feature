@@ -21,3 +21,16 @@ Feature: The soak's invariants on a scenario
     Then every soak invariant holds
     When 2 hours pass
     Then every soak invariant holds and every send has settled
+
+  Scenario: Offers made by several steps at one instant keep every invariant the step checks
+    Several steps run at one virtual instant; the routing invariant that needs to know which
+    offers the last routing pass made (5b, oldest first) is the soak's alone, so this checks the
+    others, liveness (6) among them.
+    Given an agent "bob" who is available for SMS
+    And agent "alice" has SMS capacity 1
+    And agent "bob" has SMS capacity 1
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And "+14155552672" texts "Hi" to "+14155550100"
+    And agent "alice" rejects the offered work item
+    Then the work item for IMS0001001 is "rejected"
+    And every soak invariant holds

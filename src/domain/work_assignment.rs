@@ -858,9 +858,9 @@ impl Ongoing {
 /// | `KeywordReply` | (the SMS itself) | {text} |
 ///
 /// The SMS subset is what the requester needs to know (someone is coming, who they talk to, the
-/// action's prompt, the end); the rest is workspace bookkeeping. A transfer to an agent reaches
-/// the requester as the new agent's `AgentJoined`; one to a queue, an agent leaving and a
-/// Reassign as `QueueWaiting` first, since nobody holds the conversation until someone accepts.
+/// action's prompt, the end); the rest is workspace bookkeeping. A transfer (to an agent or a
+/// queue), an agent leaving and a Reassign reach the requester as `QueueWaiting`, since nobody
+/// holds the conversation until someone accepts, then as the new agent's `AgentJoined`.
 ///
 /// Every close that ends the conversation tells the requester "This conversation is closed.",
 /// whoever closed it: an agent, the virtual agent's idle timeout, or a messaging action that sets

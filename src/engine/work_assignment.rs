@@ -42,7 +42,8 @@
 //!   is never offered it again, as after a Reassign, and leaves its live group profile; the
 //!   requester is told "An agent will be with you shortly." each time. A transfer the named
 //!   agent rejects waits in the queue it came through for its other members: the seed names
-//!   transfers only among system messages (SYSMSG-1).
+//!   transfers only among system messages (SYSMSG-1). A Reassign, unlike leaving, routes by
+//!   condition again: the messaging action's "back to routing" (ACTION-7).
 
 use chrono::{DateTime, Utc};
 
@@ -415,7 +416,7 @@ impl Engine {
     /// usual offer time, in the queue it came through; accepting makes it theirs ("You are now
     /// chatting with bob." by SMS). A rejection leaves it waiting there for the queue's other
     /// members; a lapsed offer goes to them too, and back to the named agent when none can take
-    /// it (a timeout is not a decline). To a queue: it waits there. Either way it leaves
+    /// it if the named agent is a member (a timeout is not a decline). To a queue: it waits there. Either way it leaves
     /// `agent`'s Ongoing tab and live group profile, frees their slot, and is never offered to
     /// them again.
     ///

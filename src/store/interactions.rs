@@ -265,7 +265,7 @@ impl Tx<'_> {
         agent: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        // A member who left joins again (the row keeps the group's history).
+        // A member who left joins again: the row's stint starts anew.
         let n = self.exec(
             "INSERT INTO live_group_profile (interaction, agent, joined_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (interaction, agent) DO UPDATE

@@ -351,6 +351,23 @@ impl Auditor {
         Ok(invariants::oldest_first(&r).and_then(|()| invariants::liveness(&r)))
     }
 
+    /// Runs invariant 6 alone on the routing state at `now`: what a scenario's step can check
+    /// between any two steps. 5b needs to know which offers the last routing pass made, which
+    /// only the soak, checking right after a wait, does: in a scenario several steps make offers
+    /// at one instant.
+    ///
+    /// # Errors
+    /// The store cannot be read.
+    pub fn check_liveness(
+        &mut self,
+        stack: &Stack,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), Violation>, StoreError> {
+        let r = routing(stack, now)?;
+        self.count(Invariant::Liveness);
+        Ok(invariants::liveness(&r))
+    }
+
     /// Invariant 2 at the end of a run: every send is final. Call it right after
     /// [`Auditor::check`]: what that check read is every outbound row's status, so this reads
     /// only the rows it last saw in flight, not the whole table.

@@ -465,7 +465,9 @@ impl Routing {
 
 /// Invariant 5b: offers go oldest-first. Right after a routing pass, no item offered in that
 /// pass (`offered_at` = now) is younger than an item of its queue still waiting that the same
-/// agent had not declined: the pass would have offered the older one first.
+/// agent, a member of that queue, had not declined: the pass would have offered the older one
+/// first. (An offer to an agent outside the queue is a transfer to them by name, which the line
+/// does not govern.)
 pub fn oldest_first(r: &Routing) -> Result<(), Violation> {
     for w in r.waiting() {
         for x in r.items.iter().filter(|x| {
@@ -475,7 +477,11 @@ pub fn oldest_first(r: &Routing) -> Result<(), Violation> {
                 && (x.created_at, &x.sys_id) > (w.created_at, &w.sys_id)
         }) {
             let Some(agent) = &x.agent else { continue };
-            if w.declined_by.contains(agent) {
+            let member = r
+                .queues
+                .iter()
+                .any(|q| q.sys_id == w.queue && q.agents.contains(agent));
+            if w.declined_by.contains(agent) || !member {
                 continue;
             }
             return broken(
@@ -997,6 +1003,13 @@ mod tests {
         declined.declined_by.push("alice".into());
         assert_eq!(
             oldest_first(&routing(vec![declined, young.clone()], 0)),
+            Ok(())
+        );
+        // A transfer by name to an agent outside the queue is not the line's choice either.
+        let mut transferred = young.clone();
+        offered(&mut transferred, "bob", t(60));
+        assert_eq!(
+            oldest_first(&routing(vec![old.clone(), transferred], 0)),
             Ok(())
         );
         // An offer made before this pass is not this pass's choice.

@@ -12,13 +12,14 @@ use crate::soak::audit::{self, Auditor};
 
 impl ConvWorld {
     /// Runs the invariants `convsms soak` checks along the way ([`Auditor::check`]: 1-5, 7, 8
-    /// and 9) on everything the scenario's store and simulator hold, then the routing ones (5b
-    /// oldest first, 6 liveness: [`Auditor::check_routing`]), and with `settled` the end-of-run
-    /// one (every send in a final status). The acknowledged inbound messages are the texts the
-    /// simulated handsets sent, but keywords ([`audit::acknowledged`]). 5b and 6 hold right
-    /// after a routing pass, and a scenario is always at one between steps: every step that can
-    /// change routing ends with a pass, and time passing runs one at each instant something
-    /// falls due. The missed-timer check needs the soak's own record of its last tick: it is the
+    /// and 9) on everything the scenario's store and simulator hold, then liveness (6:
+    /// [`Auditor::check_liveness`]), and with `settled` the end-of-run one (every send in a final
+    /// status). The acknowledged inbound messages are the texts the simulated handsets sent, but
+    /// keywords ([`audit::acknowledged`]). 6 holds right after a routing pass, and a scenario is
+    /// always at one between steps: every step that can change routing ends with a pass, and
+    /// time passing runs one at each instant something falls due. 5b (oldest first) needs to
+    /// know which offers the last pass made, and several steps of a scenario make offers at one
+    /// instant; the missed-timer check needs the soak's record of its last tick: both are the
     /// soak's alone.
     ///
     /// # Errors
@@ -51,11 +52,10 @@ impl ConvWorld {
             &self.kept_over_capacity,
             chrono::DateTime::<chrono::Utc>::MIN_UTC,
         )?;
-        // 5b and 6 hold right after a routing pass: every step that can change routing ends
-        // with one, and time passing runs one at each instant something fell due, so a step
-        // that checks leaves the scenario at such a point.
+        // 6 holds right after a routing pass: every step that can change routing ends with one,
+        // and time passing runs one at each instant something fell due.
         let along_the_way = match along_the_way {
-            Ok(()) => auditor.check_routing(&self.stack, now)?,
+            Ok(()) => auditor.check_liveness(&self.stack, now)?,
             broken => broken,
         };
         // The end-of-run one reads the statuses that check saw: all of them when it passed (a
