@@ -345,32 +345,27 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         vec![PathBuf::from("features")]
     };
     let select::Paths { paths, lines } = select::split_paths(&given)?;
-    if !paths.iter().any(|p| p.exists()) {
+    // Nothing to run (exit 2, not a failed run): no path exists, or only folders are given and
+    // none holds a feature file (a folder that cannot be read is reported by the run instead).
+    let nothing_to_run = |what: &str| {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(io::Error::new(
+        Err(io::Error::new(
             io::ErrorKind::NotFound,
             format!(
-                "no such file or folder: {}; give the feature files or folders to run",
+                "{what} {}; give the feature files or folders to run",
                 shown.join(", ")
             ),
-        ));
+        ))
+    };
+    if !paths.iter().any(|p| p.exists()) {
+        return nothing_to_run("no such file or folder:");
     }
-    // Folders with no feature file in them, and nothing else given: nothing to run (exit 2),
-    // not a failed run.
-    // (A folder that cannot be read is reported as such by the run instead.)
     let (found, errors) = features::feature_files(&paths);
     if found.is_empty()
         && paths.iter().all(|p| p.is_dir())
         && errors.iter().all(|e| e.reason == features::NO_FEATURE_FILE)
     {
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!(
-                "no .feature file in {}; give the feature files or folders to run",
-                shown.join(", ")
-            ),
-        ));
+        return nothing_to_run("no .feature file in");
     }
     let project = find_project(&paths[0]);
     let root = project.clone().unwrap_or_default();
