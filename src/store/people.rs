@@ -144,7 +144,7 @@ impl Tx<'_> {
             phone,
             |p| &mut p.user,
             || {
-                let mut users = self.users_with_phone(phone, 2)?;
+                let mut users = self.users_with_phone(phone, UserLimit::Two)?;
                 Ok(if users.len() == 1 { users.pop() } else { None })
             },
         )
@@ -153,15 +153,21 @@ impl Tx<'_> {
     /// Every `sys_user` whose mobile phone is `phone`, by sys_id (not remembered: for checks,
     /// where [`Tx::user_by_phone`] answers `None` for a shared number).
     pub fn users_by_phone(&self, phone: &E164) -> Result<Vec<Party>, StoreError> {
-        // SQLite reads a negative LIMIT as none.
-        self.users_with_phone(phone, -1)
+        self.users_with_phone(phone, UserLimit::All)
     }
 
-    fn users_with_phone(&self, phone: &E164, limit: i64) -> Result<Vec<Party>, StoreError> {
-        let mut st = self.0.prepare_cached(
-            "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT ?2",
-        )?;
-        let users = st.query_map(rusqlite::params![phone.as_str(), limit], |r| {
+    fn users_with_phone(&self, phone: &E164, limit: UserLimit) -> Result<Vec<Party>, StoreError> {
+        // The limit is written into the statement, not bound: SQLite (3.47 on) reads a bound
+        // LIMIT when it plans, and then prepares the statement again on every execution.
+        let mut st = self.0.prepare_cached(match limit {
+            UserLimit::Two => {
+                "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id LIMIT 2"
+            }
+            UserLimit::All => {
+                "SELECT sys_id, name, mobile_phone, country FROM sys_user WHERE mobile_phone = ?1 ORDER BY sys_id"
+            }
+        })?;
+        let users = st.query_map([phone.as_str()], |r| {
             Self::party_from_row(PartyTable::SysUser, r)
         })?;
         users.collect()
@@ -562,4 +568,13 @@ mod tests {
         drop(s);
         std::fs::remove_dir_all(dir).unwrap();
     }
+}
+
+/// How many `sys_user` rows [`Tx::users_with_phone`] reads.
+#[derive(Clone, Copy)]
+enum UserLimit {
+    /// Two: enough to tell one from several.
+    Two,
+    /// Every one.
+    All,
 }
