@@ -317,13 +317,28 @@ impl Tx<'_> {
         .optional()
     }
 
-    /// Creates or replaces an agent's SMS presence and capacity.
+    /// Creates or replaces an agent's SMS presence and capacity. What the connection remembers
+    /// of the agents is updated in place, not read again (presence changes all day long); the
+    /// queues are forgotten only when the agent is new (the default queue's members are the
+    /// agents with a presence row) or the agents are not remembered.
     pub fn save_awa_agent(&self, agent: &Agent) -> Result<(), StoreError> {
         {
-            // The default queue's members are the agents with a presence row.
             let mut config = self.1.config().borrow_mut();
-            config.awa_agents = None;
-            config.awa_queues = None;
+            let known = config.awa_agents.as_mut().map(|agents| {
+                match agents.binary_search_by(|a| a.sys_id.as_str().cmp(agent.sys_id.as_str())) {
+                    Ok(k) => {
+                        agents[k] = agent.clone();
+                        true
+                    }
+                    Err(k) => {
+                        agents.insert(k, agent.clone());
+                        false
+                    }
+                }
+            });
+            if known != Some(true) {
+                config.awa_queues = None;
+            }
         }
         self.exec(
             "INSERT INTO awa_agent_presence (agent, presence, sms_capacity) VALUES (?1, ?2, ?3)
@@ -602,6 +617,82 @@ mod tests {
     use super::super::{SqliteStore, DEFAULT_QUEUE_SYS_ID, MIGRATIONS};
     use super::*;
     use rusqlite::Connection;
+
+    /// The agents and queues the connection remembers stay what SQLite holds through presence
+    /// writes: an agent's row updated in place, a new agent (a member of the default queue), a
+    /// write rolled back.
+    #[test]
+    fn remembered_agents_and_queues_follow_presence_writes() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store
+            .lock()
+            .execute_batch(
+                "INSERT INTO sys_user (sys_id, user_name, name) VALUES
+                     ('c1', 'alice', 'alice'), ('b1', 'bob', 'bob'), ('a1', 'carol', 'carol')",
+            )
+            .unwrap();
+        let agent = |id: &str, presence, sms_capacity| Agent {
+            sys_id: id.into(),
+            presence,
+            sms_capacity,
+        };
+        let held = |store: &SqliteStore| -> (Vec<Agent>, Vec<SysId>) {
+            let conn = store.lock();
+            let mut st = conn
+                .prepare(
+                    "SELECT agent, presence, sms_capacity FROM awa_agent_presence ORDER BY agent",
+                )
+                .unwrap();
+            let agents = st
+                .query_map([], agent_from_row)
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let mut st = conn
+                .prepare(
+                    "SELECT p.agent FROM awa_agent_presence p JOIN sys_user u ON u.sys_id = p.agent
+                     ORDER BY u.user_name",
+                )
+                .unwrap();
+            let members = st
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            (agents, members)
+        };
+        let remembered = |store: &SqliteStore| {
+            store
+                .read(|tx| {
+                    let queues = tx.awa_queues()?;
+                    assert_eq!(queues.len(), 1, "the default queue");
+                    Ok::<_, StoreError>((tx.awa_agents()?, queues[0].agents.clone()))
+                })
+                .unwrap()
+        };
+        let save = |a: Agent| store.write(|tx| tx.save_awa_agent(&a)).unwrap();
+
+        save(agent("b1", Presence::Available, 3));
+        assert_eq!(remembered(&store), held(&store));
+        save(agent("c1", Presence::Available, 2));
+        assert_eq!(remembered(&store).1, ["c1", "b1"], "alice, then bob");
+        assert_eq!(remembered(&store), held(&store));
+        save(agent("b1", Presence::Away, 1));
+        assert_eq!(remembered(&store), held(&store));
+        assert_eq!(remembered(&store).0[0], agent("b1", Presence::Away, 1));
+        let failed = store.write(|tx| {
+            tx.save_awa_agent(&agent("a1", Presence::Available, 1))?;
+            assert_eq!(tx.awa_agents()?.len(), 3, "seen inside the write");
+            Err::<(), _>(rusqlite::Error::InvalidQuery)
+        });
+        assert!(failed.is_err());
+        assert_eq!(remembered(&store), held(&store));
+        assert_eq!(
+            remembered(&store).0.len(),
+            2,
+            "carol's row went with the write"
+        );
+    }
 
     /// A database from before migration 6, with the old `sms_agent_queue`, migrates cleanly: the
     /// agents keep their availability with the default capacity, conversations agents work count
