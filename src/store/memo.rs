@@ -125,13 +125,15 @@ pub(crate) struct PhoneRecords {
     pub customers: Option<Vec<Party>>,
 }
 
-/// Records as last read, by phone (E.164 text) and by table and sys_id, each forgotten when a
-/// row it came from is written ([`People::changed`], called by the triggers of
-/// [`people_changes`]).
+/// Records as last read, by phone (E.164 text), by table and sys_id, and by table and name,
+/// each forgotten when a row it came from is written ([`People::changed`], called by the
+/// triggers of [`people_changes`]); the names of a table, when any row of it is written (a
+/// write can give a name to another row).
 #[derive(Default)]
 pub(crate) struct People {
     phones: HashMap<String, PhoneRecords>,
     parties: HashMap<PartyTable, HashMap<String, Option<Party>>>,
+    names: HashMap<PartyTable, HashMap<String, Option<Party>>>,
 }
 
 impl People {
@@ -162,14 +164,29 @@ impl People {
         records.insert(sys_id.to_owned(), party);
     }
 
+    /// The record of `table` found by `name`, if remembered (`Some(None)`: known not to exist).
+    pub(crate) fn named(&self, table: PartyTable, name: &str) -> Option<&Option<Party>> {
+        self.names.get(&table)?.get(name)
+    }
+
+    /// Remembers what `table` holds under `name` (forgetting every name when full).
+    pub(crate) fn set_named(&mut self, table: PartyTable, name: &str, party: Option<Party>) {
+        let names = self.names.entry(table).or_default();
+        if names.len() >= PEOPLE_REMEMBERED {
+            names.clear();
+        }
+        names.insert(name.to_owned(), party);
+    }
+
     /// A row of `table` with this phone and sys_id was inserted, updated or deleted: forgets the
-    /// phone and the record.
+    /// phone, the record and every name of the table.
     pub(crate) fn changed(&mut self, table: &str, phone: Option<&str>, sys_id: Option<&str>) {
         if let Some(phone) = phone {
             self.phones.remove(phone);
         }
-        if let (Some(table), Some(sys_id)) = (PartyTable::from_table(table), sys_id) {
-            if let Some(records) = self.parties.get_mut(&table) {
+        if let Some(table) = PartyTable::from_table(table) {
+            self.names.remove(&table);
+            if let (Some(records), Some(sys_id)) = (self.parties.get_mut(&table), sys_id) {
                 records.remove(sys_id);
             }
         }
@@ -178,12 +195,15 @@ impl People {
     fn clear(&mut self) {
         self.phones.clear();
         self.parties.clear();
+        self.names.clear();
     }
 
     /// How many phones and records are remembered.
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.phones.len() + self.parties.values().map(HashMap::len).sum::<usize>()
+        self.phones.len()
+            + self.parties.values().map(HashMap::len).sum::<usize>()
+            + self.names.values().map(HashMap::len).sum::<usize>()
     }
 }
 

@@ -113,8 +113,23 @@ impl Tx<'_> {
         .optional()
     }
 
-    /// A record by display name (for `sys_user`, also by user_name).
+    /// A record by display name (for `sys_user`, also by user_name). Remembered by the
+    /// connection until a row of `table` is written (agents are looked up by name on every
+    /// action and workspace read).
     pub fn party_by_name(
+        &self,
+        table: PartyTable,
+        name: &str,
+    ) -> Result<Option<Party>, StoreError> {
+        if let Some(known) = self.1.people().named(table, name) {
+            return Ok(known.clone());
+        }
+        let party = self.read_party_by_name(table, name)?;
+        self.1.people().set_named(table, name, party.clone());
+        Ok(party)
+    }
+
+    fn read_party_by_name(
         &self,
         table: PartyTable,
         name: &str,
@@ -476,6 +491,15 @@ impl Tx<'_> {
     }
 }
 
+/// How many `sys_user` rows [`Tx::users_with_phone`] reads.
+#[derive(Clone, Copy)]
+enum UserLimit {
+    /// Two: enough to tell one from several.
+    Two,
+    /// Every one.
+    All,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,6 +530,31 @@ mod tests {
         sql("UPDATE sys_user SET mobile_phone = '+14155550002' WHERE sys_id = 'u1'");
         assert_eq!(user(&x), None, "the old phone is forgotten");
         assert_eq!(user(&y).as_deref(), Some("Ann"), "and the new one read");
+
+        let by_name = |name: &str| {
+            s.read(|tx| tx.party_by_name(PartyTable::SysUser, name))
+                .unwrap()
+                .map(|u| u.sys_id)
+        };
+        assert_eq!(by_name("Ann").as_deref(), Some("u1"));
+        assert_eq!(by_name("ann").as_deref(), Some("u1"), "by user_name too");
+        assert_eq!(by_name("Zed"), None);
+        sql("INSERT INTO sys_user (sys_id, user_name, name) VALUES ('u9', 'zed', 'Zed')");
+        assert_eq!(
+            by_name("Zed").as_deref(),
+            Some("u9"),
+            "a name nobody had is seen"
+        );
+        sql("UPDATE sys_user SET name = 'Anna', user_name = 'anna' WHERE sys_id = 'u1'");
+        assert_eq!(
+            by_name("Ann"),
+            None,
+            "a name a row no longer has is forgotten"
+        );
+        assert_eq!(by_name("anna").as_deref(), Some("u1"));
+        sql("UPDATE sys_user SET name = 'Ann', user_name = 'ann' WHERE sys_id = 'u1'");
+        sql("DELETE FROM sys_user WHERE sys_id = 'u9'");
+        assert_eq!(by_name("Zed"), None, "a deleted row is forgotten");
 
         let party = || {
             s.read(|tx| tx.party(PartyTable::SysUser, "u1"))
@@ -548,11 +597,18 @@ mod tests {
                 tx.user_by_phone(&x)?.map(|u| u.name).as_deref(),
                 Some("Rolled")
             );
+            assert!(tx.party_by_name(PartyTable::SysUser, "Rolled")?.is_some());
             Err(rusqlite::Error::QueryReturnedNoRows)
         });
         assert!(failed.is_err());
         assert_eq!(user(&x), None, "what a rolled-back write read is forgotten");
+        assert_eq!(
+            s.read(|tx| tx.party_by_name(PartyTable::SysUser, "Rolled"))
+                .unwrap(),
+            None
+        );
 
+        assert_eq!(by_name("bo"), None);
         rusqlite::Connection::open(&path)
             .unwrap()
             .execute(
@@ -565,16 +621,8 @@ mod tests {
             Some("Bo"),
             "another connection's commit is seen"
         );
+        assert_eq!(by_name("bo").as_deref(), Some("u2"));
         drop(s);
         std::fs::remove_dir_all(dir).unwrap();
     }
-}
-
-/// How many `sys_user` rows [`Tx::users_with_phone`] reads.
-#[derive(Clone, Copy)]
-enum UserLimit {
-    /// Two: enough to tell one from several.
-    Two,
-    /// Every one.
-    All,
 }
