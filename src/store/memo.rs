@@ -8,7 +8,8 @@
 //!   process that opens the file afterwards starts after the last reserved block.
 //! - **Configuration** ([`Config`]): `sys_properties`, messaging actions, provider numbers, AWA
 //!   queues with their members and agents' presence. Each is read once and kept until a store
-//!   function writes its table, which forgets it.
+//!   function writes its table, which forgets it (a presence write updates the agents in place,
+//!   and forgets the queues only for a new agent).
 //!
 //! - **Where routing was left** ([`Routed`]): the count of changes to what an AWA routing pass
 //!   reads (kept by the connection's temporary triggers, `awa::ROUTING_CHANGES`) when the last
@@ -22,7 +23,8 @@
 //!
 //! - **Who a phone is** ([`People`]): what the profile match reads on every inbound message (a
 //!   phone's active profile, its `sys_user`, its consumers and contacts, and records by
-//!   sys_id), kept per phone and per record until a row it came from changes. The connection's
+//!   sys_id), and the records found by name (an agent, on every action), kept per phone and per
+//!   record until a row it came from changes, and by name until any row of the table does. The connection's
 //!   temporary triggers ([`people_changes`]) hand the phone and sys_id of every row written in the
 //!   four tables, old and new, to a function of the connection that forgets them, so a write by
 //!   any statement, the store's or not, is seen.
@@ -157,11 +159,7 @@ impl People {
 
     /// Remembers what `table` holds under `sys_id` (forgetting every record when full).
     pub(crate) fn set_party(&mut self, table: PartyTable, sys_id: &str, party: Option<Party>) {
-        let records = self.parties.entry(table).or_default();
-        if records.len() >= PEOPLE_REMEMBERED {
-            records.clear();
-        }
-        records.insert(sys_id.to_owned(), party);
+        remember(&mut self.parties, table, sys_id, party);
     }
 
     /// The record of `table` found by `name`, if remembered (`Some(None)`: known not to exist).
@@ -171,11 +169,7 @@ impl People {
 
     /// Remembers what `table` holds under `name` (forgetting every name when full).
     pub(crate) fn set_named(&mut self, table: PartyTable, name: &str, party: Option<Party>) {
-        let names = self.names.entry(table).or_default();
-        if names.len() >= PEOPLE_REMEMBERED {
-            names.clear();
-        }
-        names.insert(name.to_owned(), party);
+        remember(&mut self.names, table, name, party);
     }
 
     /// A row of `table` with this phone and sys_id was inserted, updated or deleted: forgets the
@@ -205,6 +199,20 @@ impl People {
             + self.parties.values().map(HashMap::len).sum::<usize>()
             + self.names.values().map(HashMap::len).sum::<usize>()
     }
+}
+
+/// Puts `party` under `key` in `table`'s map (forgetting the table's others when full).
+fn remember(
+    maps: &mut HashMap<PartyTable, HashMap<String, Option<Party>>>,
+    table: PartyTable,
+    key: &str,
+    party: Option<Party>,
+) {
+    let entries = maps.entry(table).or_default();
+    if entries.len() >= PEOPLE_REMEMBERED {
+        entries.clear();
+    }
+    entries.insert(key.to_owned(), party);
 }
 
 /// [`People`] shared between the store and the SQL function its triggers call.
