@@ -193,7 +193,8 @@ impl Tx<'_> {
     /// Every SMS queue with its members. The default queue's members are every agent with an SMS
     /// presence row, by user_name; a configured queue's, in the order they were given. A stored
     /// condition that no longer parses leaves its queue out (it takes nothing). Read once, then
-    /// remembered until a queue or an agent's presence row is written.
+    /// remembered until a queue is written or an agent gets a presence row (see
+    /// [`Tx::save_awa_agent`]).
     pub fn awa_queues(&self) -> Result<Vec<Queue>, StoreError> {
         self.remembered(|c| &mut c.awa_queues, || self.load_awa_queues())
     }
@@ -292,8 +293,8 @@ impl Tx<'_> {
 
     // ----- presence and capacity --------------------------------------------------------------
 
-    /// Every agent with an SMS presence row (read once, then remembered until a presence row
-    /// is written).
+    /// Every agent with an SMS presence row, by sys_id (read once, then remembered; a presence
+    /// write updates what is remembered, [`Tx::save_awa_agent`]).
     pub fn awa_agents(&self) -> Result<Vec<Agent>, StoreError> {
         self.remembered(
             |c| &mut c.awa_agents,
@@ -317,11 +318,21 @@ impl Tx<'_> {
         .optional()
     }
 
-    /// Creates or replaces an agent's SMS presence and capacity. What the connection remembers
-    /// of the agents is updated in place, not read again (presence changes all day long); the
-    /// queues are forgotten only when the agent is new (the default queue's members are the
-    /// agents with a presence row) or the agents are not remembered.
+    /// Creates or replaces an agent's SMS presence and capacity. Once the row is written, what
+    /// the connection remembers of the agents is updated in place, not read again (presence
+    /// changes all day long); the queues are forgotten only when the agent is new (the default
+    /// queue's members are the agents with a presence row) or the agents are not remembered.
+    ///
+    /// # Errors
+    /// SQLite's: an agent without a `sys_user` row breaks the foreign key. Nothing remembered
+    /// changes then.
     pub fn save_awa_agent(&self, agent: &Agent) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO awa_agent_presence (agent, presence, sms_capacity) VALUES (?1, ?2, ?3)
+             ON CONFLICT (agent) DO UPDATE SET presence = excluded.presence,
+                 sms_capacity = excluded.sms_capacity",
+            params![agent.sys_id, agent.presence.as_str(), agent.sms_capacity],
+        )?;
         {
             let mut config = self.1.config().borrow_mut();
             let known = config.awa_agents.as_mut().map(|agents| {
@@ -340,12 +351,6 @@ impl Tx<'_> {
                 config.awa_queues = None;
             }
         }
-        self.exec(
-            "INSERT INTO awa_agent_presence (agent, presence, sms_capacity) VALUES (?1, ?2, ?3)
-             ON CONFLICT (agent) DO UPDATE SET presence = excluded.presence,
-                 sms_capacity = excluded.sms_capacity",
-            params![agent.sys_id, agent.presence.as_str(), agent.sms_capacity],
-        )?;
         Ok(())
     }
 
@@ -692,6 +697,20 @@ mod tests {
             2,
             "carol's row went with the write"
         );
+        store
+            .write(|tx| {
+                let before = tx.awa_agents()?;
+                let refused = tx.save_awa_agent(&agent("nobody", Presence::Available, 1));
+                assert!(refused.is_err(), "no sys_user: the foreign key refuses it");
+                assert_eq!(
+                    tx.awa_agents()?,
+                    before,
+                    "a refused write changes nothing remembered"
+                );
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert_eq!(remembered(&store), held(&store));
     }
 
     /// A database from before migration 6, with the old `sms_agent_queue`, migrates cleanly: the

@@ -32,14 +32,15 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::StoreError;
 
-/// WAL frames (pages) after which the writer is asked to rewind the log: 64 MiB at 4 KiB pages.
+/// WAL frames (pages) after which the writer is asked to rewind the log: 32 MiB at the 2 KiB
+/// pages of a file the store creates (`PAGE_SIZE_BYTES`), 64 MiB at the 4 KiB of an older one.
 ///
 /// Each rewind costs the writer three fsyncs (the frames since the thread's round, the database
 /// file, then the new WAL header: about 6 ms here, in the request's thread); at 4,000 pages they
 /// were 12% of `convsms bench engine`'s wall time, 60 rewinds per 20,000 messages. At 16,000
-/// they are a quarter as many (paired medians 1.07–1.21x), for a WAL file of up to 64 MiB under
-/// a sustained load (a store with time between its writes rewinds whenever a round catches up,
-/// and stays small).
+/// they are a quarter as many (paired medians 1.07–1.21x, with 4 KiB pages), for a WAL file of
+/// up to 32 MiB (64 MiB) under a sustained load (a store with time between its writes rewinds
+/// whenever a round catches up, and stays small).
 pub(super) const REWIND_PAGES: i64 = 16_000;
 
 /// The checkpointing thread of one file store and its connection; both end when it is dropped

@@ -9,7 +9,7 @@
 //! - **Configuration** ([`Config`]): `sys_properties`, messaging actions, provider numbers, AWA
 //!   queues with their members and agents' presence. Each is read once and kept until a store
 //!   function writes its table, which forgets it (a presence write updates the agents in place,
-//!   and forgets the queues only for a new agent).
+//!   and forgets the queues only for a new agent, or when the agents were not remembered).
 //!
 //! - **Where routing was left** ([`Routed`]): the count of changes to what an AWA routing pass
 //!   reads (kept by the connection's temporary triggers, `awa::ROUTING_CHANGES`) when the last
@@ -24,8 +24,8 @@
 //! - **Who a phone is** ([`People`]): what the profile match reads on every inbound message (a
 //!   phone's active profile, its `sys_user`, its consumers and contacts, and records by
 //!   sys_id), and the records found by name (an agent, on every action), kept per phone and per
-//!   record until a row it came from changes, and by name until any row of the table does. The connection's
-//!   temporary triggers ([`people_changes`]) hand the phone and sys_id of every row written in the
+//!   record until a row it came from changes, and by name until any row of the table does (a
+//!   write can give a name to a row). The connection's temporary triggers ([`people_changes`]) hand the phone and sys_id of every row written in the
 //!   four tables, old and new, to a function of the connection that forgets them, so a write by
 //!   any statement, the store's or not, is seen.
 //!

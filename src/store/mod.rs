@@ -290,9 +290,9 @@ impl SqliteStore {
         // The first access takes the file's lock: a process that holds it is named at once
         // (after a second, for one that is just closing it), not after the busy timeout.
         conn.busy_timeout(std::time::Duration::from_secs(1))?;
-        // Before the first write (WAL's header is one); an existing file keeps its own.
-        conn.pragma_update(None, "page_size", PAGE_SIZE_BYTES)
-            .map_err(|e| held_elsewhere(path, e))?;
+        // Before the first write (switching to WAL writes the database header); an existing
+        // file keeps the size its header says.
+        conn.pragma_update(None, "page_size", PAGE_SIZE_BYTES)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| held_elsewhere(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;

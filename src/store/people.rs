@@ -536,6 +536,7 @@ mod tests {
                 .unwrap()
                 .map(|u| u.sys_id)
         };
+        // Each name is looked up (so remembered) right before the write that changes it.
         assert_eq!(by_name("Ann").as_deref(), Some("u1"));
         assert_eq!(by_name("ann").as_deref(), Some("u1"), "by user_name too");
         assert_eq!(by_name("Zed"), None);
@@ -545,14 +546,21 @@ mod tests {
             Some("u9"),
             "a name nobody had is seen"
         );
-        sql("UPDATE sys_user SET name = 'Anna', user_name = 'anna' WHERE sys_id = 'u1'");
+        assert_eq!(by_name("Ann").as_deref(), Some("u1"));
+        assert_eq!(by_name("Kit"), None);
+        sql("UPDATE sys_user SET name = 'Kit', user_name = 'kit' WHERE sys_id = 'u1'");
         assert_eq!(
             by_name("Ann"),
             None,
             "a name a row no longer has is forgotten"
         );
-        assert_eq!(by_name("anna").as_deref(), Some("u1"));
+        assert_eq!(
+            by_name("Kit").as_deref(),
+            Some("u1"),
+            "a name an update gives a row is seen"
+        );
         sql("UPDATE sys_user SET name = 'Ann', user_name = 'ann' WHERE sys_id = 'u1'");
+        assert_eq!(by_name("Zed").as_deref(), Some("u9"));
         sql("DELETE FROM sys_user WHERE sys_id = 'u9'");
         assert_eq!(by_name("Zed"), None, "a deleted row is forgotten");
 

@@ -47,8 +47,8 @@ const VFS_NAME_C: &CStr = c"convsms-excl";
 /// The VFS underneath, SQLite's Unix VFS in its exclusive variant.
 const BASE_VFS: &CStr = c"unix-excl";
 
-/// The most a WAL file's buffer holds before it is written out: 64 KiB (15 frames of 4 KiB
-/// pages; the Unix VFS writes at most 128 KiB - 1 bytes per call).
+/// The most a WAL file's buffer holds before it is written out: 64 KiB (31 frames of 2 KiB
+/// pages, 15 of 4 KiB; the Unix VFS writes at most 128 KiB - 1 bytes per call).
 pub(crate) const BUFFER_BYTES: usize = 64 << 10;
 
 /// A file-control opcode of this VFS (`sqlite3_file_control` on a database opened through it):
