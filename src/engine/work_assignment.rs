@@ -529,7 +529,7 @@ impl Engine {
         self.store.read(|tx| {
             let party = agent_party(tx, agent)?;
             let tab = Ongoing {
-                entries: tx.ongoing_entries()?,
+                entries: tx.ongoing_entries_of(&party.sys_id)?,
             };
             let mut rows = vec![];
             for e in tab.for_agent(&party.sys_id) {

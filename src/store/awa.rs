@@ -536,6 +536,17 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// The Ongoing tab entries of agent `agent` (a sys_user sys_id), in no particular order
+    /// ([`Ongoing::for_agent`](crate::domain::work_assignment::Ongoing::for_agent) orders
+    /// them): one agent's tab without reading every agent's.
+    pub fn ongoing_entries_of(&self, agent: &str) -> Result<Vec<OngoingEntry>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT interaction, agent, unread, last_activity_at FROM awa_ongoing WHERE agent = ?1",
+        )?;
+        let rows = st.query_map([agent], ongoing_from_row)?;
+        rows.collect()
+    }
+
     /// The Ongoing tab entries whose interaction is gone, closed or no longer assigned to the
     /// entry's agent, by interaction (the order of [`Tx::ongoing_entries`]).
     pub fn ongoing_entries_out_of_step(&self) -> Result<Vec<OngoingEntry>, StoreError> {
@@ -790,6 +801,15 @@ mod tests {
                     .map(|e| (e.interaction, e.agent, e.unread))
                     .collect();
                 assert_eq!(tab, [("i1".to_owned(), "a1".to_owned(), false)]);
+                let of = |agent: &str| -> Result<Vec<String>, StoreError> {
+                    Ok(tx
+                        .ongoing_entries_of(agent)?
+                        .into_iter()
+                        .map(|e| e.interaction)
+                        .collect())
+                };
+                assert_eq!(of("a1")?, ["i1"], "one agent's tab");
+                assert!(of("b1")?.is_empty(), "not another's");
                 let queues = tx.awa_queues()?;
                 assert_eq!(queues.len(), 1);
                 assert_eq!(queues[0].agents, ["a1", "b1"]);

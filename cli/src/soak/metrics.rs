@@ -9,7 +9,7 @@
 //! shards of a `--partition`ed soak are combined, histograms included (their buckets are in the
 //! JSON).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Context as _;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -345,7 +345,14 @@ pub struct Metrics {
     names: HashMap<String, String>,
     /// Active SMS conversations at the last invariant check.
     pub active: usize,
+    /// Conversations whose first live-agent reply is measured already: their later replies
+    /// need no read. Bounded (emptied when full, [`ANSWERED_REMEMBERED`]): a conversation it
+    /// forgot is read again, and its transcript says it was answered before.
+    answered: HashSet<InteractionNumber>,
 }
+
+/// How many answered conversations [`Metrics`] remembers.
+const ANSWERED_REMEMBERED: usize = 4_096;
 
 impl Metrics {
     /// A collector for a soak starting at virtual time `start`.
@@ -361,6 +368,7 @@ impl Metrics {
             agents: BTreeMap::new(),
             names: HashMap::new(),
             active: 0,
+            answered: HashSet::new(),
         }
     }
 
@@ -393,6 +401,13 @@ impl Metrics {
     /// # Errors
     /// The store cannot be read.
     pub fn on_reply(&mut self, store: &SqliteStore, n: &InteractionNumber) -> anyhow::Result<()> {
+        if self.answered.contains(n) {
+            return Ok(());
+        }
+        if self.answered.len() >= ANSWERED_REMEMBERED {
+            self.answered.clear();
+        }
+        self.answered.insert(n.clone());
         let found = store
             .read(|tx| tx.audit_first_response(n))
             .with_context(|| format!("reading the transcript of {n}"))?;
