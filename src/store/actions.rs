@@ -1,6 +1,7 @@
 //! Queries for messaging actions, their timers and workspace notifications (migration 5).
 
 use chrono::{DateTime, Duration, Utc};
+use const_format::concatcp;
 use rusqlite::{params, OptionalExtension};
 
 use super::transcript::STALE;
@@ -50,17 +51,17 @@ impl TickDue {
 /// The offer expiry, retry and reconciliation parts of [`Tx::next_tick_due`]: three scalar
 /// subqueries, comma-separated, over `?1` (the instant after which) and `?2` (that instant less
 /// the reconciliation wait).
-fn routing_due_sql() -> String {
-    format!(
-        "(SELECT MIN(offer_expires_at) FROM awa_work_item
-           WHERE active = 1 AND state = 'offered' AND offer_expires_at > ?1),
-         (SELECT MIN(next_attempt_at) FROM sys_cs_message
-           WHERE status = 'retrying' AND next_attempt_at > ?1),
-         (SELECT MIN(sys_updated_on) FROM sys_cs_message WHERE {STALE} AND sys_updated_on > ?2)"
-    )
-}
+const ROUTING_DUE: &str = concatcp!(
+    "(SELECT MIN(offer_expires_at) FROM awa_work_item
+       WHERE active = 1 AND state = 'offered' AND offer_expires_at > ?1),
+     (SELECT MIN(next_attempt_at) FROM sys_cs_message
+       WHERE status = 'retrying' AND next_attempt_at > ?1),
+     (SELECT MIN(sys_updated_on) FROM sys_cs_message WHERE ",
+    STALE,
+    " AND sys_updated_on > ?2)"
+);
 
-/// Reads [`routing_due_sql`]'s three columns, from `first` on, into `due`.
+/// Reads [`ROUTING_DUE`]'s three columns, from `first` on, into `due`.
 fn routing_due_parts(
     due: &mut TickDue,
     r: &rusqlite::Row<'_>,
@@ -255,18 +256,18 @@ impl Tx<'_> {
             Duration::try_seconds(s).is_some_and(|d| after.checked_sub_signed(d).is_some())
         });
         let idle_after = idle_secs.map(|s| ts(after - Duration::seconds(s)));
-        let sql = format!(
+        const SQL: &str = concatcp!(
             "SELECT
                (SELECT MIN(due_at) FROM sys_cs_action_timer WHERE state = 'pending' AND due_at > ?1),
                (SELECT MIN(COALESCE(last_message_at, opened_at)) FROM interaction
                  WHERE ?3 IS NOT NULL AND active = 1 AND assigned_to = ?4
                    AND COALESCE(last_message_at, opened_at) > ?3),
-               {}",
-            routing_due_sql()
+               ",
+            ROUTING_DUE
         );
         let mut due = TickDue::default();
         let [timer, idle_close] = self.row(
-            &sql,
+            SQL,
             params![
                 ts(after),
                 ts(after - Duration::seconds(reconcile_secs)),
@@ -293,7 +294,7 @@ impl Tx<'_> {
         reconcile_secs: i64,
     ) -> Result<(), StoreError> {
         self.row(
-            &format!("SELECT {}", routing_due_sql()),
+            concatcp!("SELECT ", ROUTING_DUE),
             params![ts(after), ts(after - Duration::seconds(reconcile_secs))],
             |r| routing_due_parts(due, r, 0, reconcile_secs),
         )

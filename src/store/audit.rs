@@ -3,6 +3,7 @@
 //! kept on the auditing connection; timers settled since a time, by an index of migration 8), so
 //! an audit every few hundred events costs the same at a million messages as at a thousand.
 
+use const_format::concatcp;
 use std::sync::{Arc, PoisonError};
 
 use chrono::{DateTime, Utc};
@@ -145,8 +146,14 @@ impl Tx<'_> {
                 }
             }
         }
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} ORDER BY m.rowid"
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            AUDIT_COLS,
+            ", ",
+            MESSAGE_COLS,
+            " FROM ",
+            AUDIT_FROM,
+            " ORDER BY m.rowid"
         ))?;
         let rows = st.query_map([], audit_row)?;
         rows.collect()
@@ -196,9 +203,14 @@ impl Tx<'_> {
             sorted.sort_unstable();
             sorted.into()
         };
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} \
-             WHERE m.rowid BETWEEN ?1 AND ?2 ORDER BY m.rowid"
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            AUDIT_COLS,
+            ", ",
+            MESSAGE_COLS,
+            " FROM ",
+            AUDIT_FROM,
+            " WHERE m.rowid BETWEEN ?1 AND ?2 ORDER BY m.rowid"
         ))?;
         let mut rows = Vec::with_capacity(rowids.len());
         for run in rowids.chunk_by(|a, b| b - a <= MAX_GAP) {
@@ -232,8 +244,14 @@ impl Tx<'_> {
     /// The transcript rows carrying `sid` as their provider SID (at most one: the column is
     /// unique).
     pub fn audit_messages_with_sid(&self, sid: &MessageSid) -> Result<Vec<AuditRow>, StoreError> {
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} WHERE m.provider_sid = ?1 ORDER BY m.rowid"
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            AUDIT_COLS,
+            ", ",
+            MESSAGE_COLS,
+            " FROM ",
+            AUDIT_FROM,
+            " WHERE m.provider_sid = ?1 ORDER BY m.rowid"
         ))?;
         let rows = st.query_map([sid.as_str()], audit_row)?;
         rows.collect()
@@ -242,8 +260,14 @@ impl Tx<'_> {
     /// Calls `f` on every transcript row, by interaction number and seq, one at a time (memory
     /// stays flat however long the transcripts are).
     pub fn audit_each_message(&self, mut f: impl FnMut(&AuditRow)) -> Result<(), StoreError> {
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT {AUDIT_COLS}, {MESSAGE_COLS} FROM {AUDIT_FROM} ORDER BY i.number, m.seq"
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            AUDIT_COLS,
+            ", ",
+            MESSAGE_COLS,
+            " FROM ",
+            AUDIT_FROM,
+            " ORDER BY i.number, m.seq"
         ))?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {

@@ -4,6 +4,7 @@
 //! Rows map one to one onto the plain data of [`crate::domain::work_assignment`]: the engine loads them, lets the pure
 //! module decide, and writes back what changed.
 
+use const_format::concatcp;
 use rusqlite::{params, OptionalExtension, Row};
 
 use chrono::{DateTime, Utc};
@@ -358,8 +359,10 @@ impl Tx<'_> {
 
     /// Every active work item, oldest first.
     pub fn awa_active_items(&self) -> Result<Vec<WorkItem>, StoreError> {
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT {ITEM_COLS} FROM awa_work_item WHERE active = 1 ORDER BY created_at, sys_id"
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            ITEM_COLS,
+            " FROM awa_work_item WHERE active = 1 ORDER BY created_at, sys_id"
         ))?;
         let rows = st.query_map([], item_from_row)?;
         rows.collect()
@@ -368,8 +371,10 @@ impl Tx<'_> {
     /// The active work items waiting for an agent (neither Offered nor Accepted), oldest first:
     /// with [`Tx::awa_items_holding_slots`], every active item.
     pub fn awa_waiting_items(&self) -> Result<Vec<WorkItem>, StoreError> {
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT {ITEM_COLS} FROM awa_work_item
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            ITEM_COLS,
+            " FROM awa_work_item
              WHERE active = 1 AND state NOT IN ('offered', 'accepted') ORDER BY created_at, sys_id"
         ))?;
         let rows = st.query_map([], item_from_row)?;
@@ -390,8 +395,10 @@ impl Tx<'_> {
                 return Ok(items.clone());
             }
         }
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT {ITEM_COLS} FROM awa_work_item INDEXED BY awa_work_item_holding
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            ITEM_COLS,
+            " FROM awa_work_item INDEXED BY awa_work_item_holding
              WHERE active = 1 AND state IN ('offered', 'accepted') ORDER BY created_at, sys_id"
         ))?;
         let items = st
@@ -406,7 +413,7 @@ impl Tx<'_> {
     /// assigned to the item's agent; any other item whose interaction is gone, closed or no longer
     /// unassigned (waiting in the queue). A routing pass completes or cancels them.
     pub fn awa_items_out_of_step(&self) -> Result<Vec<WorkItem>, StoreError> {
-        let mut st = self.0.prepare_cached(&format!(
+        let mut st = self.0.sql.prepare_cached(&format!(
             "SELECT {ITEM_COLS} FROM awa_work_item w WHERE {} ORDER BY w.created_at, w.sys_id",
             item_out_of_step("w")
         ))?;
@@ -550,7 +557,7 @@ impl Tx<'_> {
     /// The Ongoing tab entries whose interaction is gone, closed or no longer assigned to the
     /// entry's agent, by interaction (the order of [`Tx::ongoing_entries`]).
     pub fn ongoing_entries_out_of_step(&self) -> Result<Vec<OngoingEntry>, StoreError> {
-        let mut st = self.0.prepare_cached(&format!(
+        let mut st = self.0.sql.prepare_cached(&format!(
             "SELECT o.interaction, o.agent, o.unread, o.last_activity_at FROM awa_ongoing o
              WHERE {} ORDER BY o.interaction",
             ongoing_out_of_step("o")

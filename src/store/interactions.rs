@@ -1,6 +1,7 @@
 //! Provider numbers (`sys_cs_provider_application`), `interaction` records and `sys_attachment`.
 
 use chrono::{DateTime, Utc};
+use const_format::concatcp;
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{e164_col, parsed, stored_e164, ts, ts_col, StoreError, Tx};
@@ -152,9 +153,10 @@ impl Tx<'_> {
 
     /// Every interaction, by number.
     pub fn interactions(&self) -> Result<Vec<Interaction>, StoreError> {
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT {} FROM interaction ORDER BY number",
-            Self::INTERACTION_COLS
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            Tx::INTERACTION_COLS,
+            " FROM interaction ORDER BY number"
         ))?;
         let rows = st.query_map([], Self::interaction_from_row)?;
         rows.collect()

@@ -165,18 +165,112 @@ pub struct SqliteStore {
     group: Option<Group>,
 }
 
-/// The connection and what it remembers between statements (`memo`: reserved sys_ids and the
-/// configuration tables).
-struct Conn {
-    sql: Connection,
+/// The connection, its prepared statements and what it remembers between statements (`memo`:
+/// reserved sys_ids and the configuration tables).
+pub(crate) struct Conn {
+    /// Declared before `sql`: its statements are finalized before the connection closes.
+    statements: Statements,
+    /// Boxed so that its address, which every prepared statement holds, never changes.
+    sql: Box<Connection>,
     memo: memo::Memo,
 }
+
+// SAFETY: `Conn` is `!Send` only because of `statements`, whose `Statement`s hold a reference to
+// the `Connection` they were prepared on (and `Connection` is `!Sync`). Every one of them was
+// prepared on `sql`, which moves with them (boxed, it does not even move in memory), and none is
+// used but through `&Conn`, which `SqliteStore` hands out only under its mutex: one thread at a
+// time uses the connection and its statements, as rusqlite's own statement cache does.
+unsafe impl Send for Conn {}
 
 impl std::ops::Deref for Conn {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
         &self.sql
+    }
+}
+
+impl Conn {
+    fn new(sql: Connection, memo: memo::Memo) -> Self {
+        Conn {
+            statements: Statements::default(),
+            sql: Box::new(sql),
+            memo,
+        }
+    }
+
+    /// The statement of `sql`, prepared on its first use and kept: the store's own queries, all
+    /// `&'static str`, found by where their text lives (see [`Statements`]). Shadows
+    /// `Connection::prepare_cached`, which the store keeps for SQL built at run time.
+    ///
+    /// # Errors
+    /// SQLite cannot prepare `sql` (a bug: the store's statements are fixed).
+    fn prepare_cached(&self, sql: &'static str) -> rusqlite::Result<CachedStatement<'_>> {
+        let key = (sql.as_ptr() as usize, sql.len());
+        let kept = self.statements.kept.borrow_mut().remove(&key);
+        let statement = match kept {
+            Some(statement) => statement,
+            None => {
+                let fresh = self
+                    .sql
+                    .prepare_with_flags(sql, rusqlite::PrepFlags::SQLITE_PREPARE_PERSISTENT)?;
+                // SAFETY: the statement borrows `*self.sql`, which lives in a box that `Conn`
+                // neither moves nor replaces, and `Conn` drops `statements` before `sql` (see
+                // the fields and the `Send` impl above). The `'static` never leaves the store:
+                // `CachedStatement` hands the statement out for the borrow of `self` only.
+                unsafe {
+                    std::mem::transmute::<rusqlite::Statement<'_>, rusqlite::Statement<'static>>(
+                        fresh,
+                    )
+                }
+            }
+        };
+        Ok(CachedStatement {
+            statement: Some(statement),
+            key,
+            home: &self.statements,
+        })
+    }
+}
+
+/// A connection's prepared statements of the store's own SQL, keyed by the address and length of
+/// their `&'static str` text: a look-up hashes two words. rusqlite's `prepare_cached` hashes the
+/// whole text twice per use and copies it into a new `Arc<str>` each time (a statement cache key),
+/// an allocation and some hundred nanoseconds for each of the soak's sixty-odd statements per
+/// inbound message (3% of a soak's profile). A statement in use is out of the map, so a query
+/// run while the same one is open (a nested use) gets a statement of its own.
+#[derive(Default)]
+struct Statements {
+    kept: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize), rusqlite::Statement<'static>>>,
+}
+
+/// A statement of [`Statements`], back in the map (its bindings cleared) when dropped.
+struct CachedStatement<'c> {
+    statement: Option<rusqlite::Statement<'static>>,
+    key: (usize, usize),
+    home: &'c Statements,
+}
+
+impl std::ops::Deref for CachedStatement<'_> {
+    type Target = rusqlite::Statement<'static>;
+
+    fn deref(&self) -> &rusqlite::Statement<'static> {
+        self.statement.as_ref().expect("a statement until dropped")
+    }
+}
+
+impl std::ops::DerefMut for CachedStatement<'_> {
+    fn deref_mut(&mut self) -> &mut rusqlite::Statement<'static> {
+        self.statement.as_mut().expect("a statement until dropped")
+    }
+}
+
+impl Drop for CachedStatement<'_> {
+    fn drop(&mut self) {
+        if let Some(mut statement) = self.statement.take() {
+            statement.clear_bindings();
+            self.home.kept.borrow_mut().insert(self.key, statement);
+        }
     }
 }
 
@@ -427,10 +521,7 @@ impl SqliteStore {
         conn.execute_batch(&memo::people_changes())?;
         Ok(SqliteStore {
             checkpointer: None,
-            conn: Mutex::new(Conn {
-                sql: conn,
-                memo: memo::Memo::with_people(people),
-            }),
+            conn: Mutex::new(Conn::new(conn, memo::Memo::with_people(people))),
             committed: std::sync::atomic::AtomicU64::new(0),
             group: None,
         })
@@ -682,7 +773,7 @@ pub struct RetryRow {
 
 /// An open transaction with the engine's queries (and what the connection remembers between
 /// them: `memo`).
-pub struct Tx<'c>(pub(crate) &'c Connection, &'c memo::Memo);
+pub struct Tx<'c>(pub(crate) &'c Conn, &'c memo::Memo);
 
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -788,14 +879,30 @@ pub(crate) fn sys_id_of(n: i64) -> SysId {
 
 impl Tx<'_> {
     /// Runs a statement that returns no rows, prepared once per connection (the statement cache).
-    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<usize, StoreError> {
+    fn exec<P: rusqlite::Params>(&self, sql: &'static str, params: P) -> Result<usize, StoreError> {
         self.0.prepare_cached(sql)?.execute(params)
+    }
+
+    /// [`Tx::exec`] for SQL built at run time (a table's name in it), kept by rusqlite's own
+    /// statement cache (the whole text hashed on each use).
+    fn exec_built<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<usize, StoreError> {
+        self.0.sql.prepare_cached(sql)?.execute(params)
+    }
+
+    /// [`Tx::row`] for SQL built at run time, kept by rusqlite's own statement cache.
+    fn row_built<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        self.0.sql.prepare_cached(sql)?.query_row(params, f)
     }
 
     /// Runs a query for its first row, prepared once per connection (the statement cache).
     fn row<T, P: rusqlite::Params>(
         &self,
-        sql: &str,
+        sql: &'static str,
         params: P,
         f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<T, StoreError> {
@@ -1378,6 +1485,50 @@ mod tests {
     /// The look-ups made on every message keep their prepared statement from one execution to
     /// the next: a bound value SQLite reads when it plans (a bound `LIMIT`, from 3.47 on) makes
     /// it prepare the statement again on every execution (`SQLITE_STMTSTATUS_REPREPARE`).
+    /// The store's statements (`Conn::prepare_cached`, keyed by where their text lives) are
+    /// prepared once and used again with their bindings cleared; one used while the same is open
+    /// gets a statement of its own, and the spare is finalized when both are back; a store that
+    /// drops with statements kept closes (rusqlite panics on a close refused for statements
+    /// still open).
+    #[test]
+    fn the_store_s_statements_are_prepared_once_and_a_nested_use_gets_its_own() {
+        const SQL: &str = "SELECT :v";
+        let prepared = |conn: &Connection| {
+            cached_statements(conn)
+                .iter()
+                .filter(|s| s.as_str() == SQL)
+                .count()
+        };
+        let store = SqliteStore::open_in_memory().unwrap();
+        {
+            let conn = store.lock();
+            // `raw_query`: the bindings as they are (`query_row` binds every parameter).
+            let value = |st: &mut rusqlite::Statement<'_>| {
+                let mut rows = st.raw_query();
+                rows.next()
+                    .unwrap()
+                    .unwrap()
+                    .get::<_, Option<i64>>(0)
+                    .unwrap()
+            };
+            let mut st = conn.prepare_cached(SQL).unwrap();
+            st.raw_bind_parameter(":v", 5).unwrap();
+            assert_eq!(value(&mut st), Some(5));
+            drop(st);
+            let mut again = conn.prepare_cached(SQL).unwrap();
+            assert_eq!(value(&mut again), None, "the last use's binding is cleared");
+            assert_eq!(prepared(&conn), 1);
+            let mut nested = conn.prepare_cached(SQL).unwrap();
+            nested.raw_bind_parameter(":v", 7).unwrap();
+            assert_eq!(prepared(&conn), 2);
+            assert_eq!(value(&mut nested), Some(7));
+            drop(nested);
+            drop(again);
+            assert_eq!(prepared(&conn), 1, "the spare statement is finalized");
+        }
+        drop(store);
+    }
+
     #[test]
     fn the_look_ups_of_every_message_are_not_prepared_again() {
         let s = SqliteStore::open_in_memory().unwrap();

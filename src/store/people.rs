@@ -62,7 +62,7 @@ impl Tx<'_> {
                 "INSERT INTO sys_user (sys_id, user_name, name, mobile_phone, country) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![sys_id, user_name.unwrap_or(name), name, phone_s, country_s],
             )?,
-            _ => self.exec(
+            _ => self.exec_built(
                 &format!(
                     "INSERT INTO {} (sys_id, name, mobile_phone, country) VALUES (?1, ?2, ?3, ?4)",
                     table.as_str()
@@ -139,7 +139,7 @@ impl Tx<'_> {
         } else {
             ""
         };
-        self.row(
+        self.row_built(
             &format!(
                 "SELECT sys_id, name, mobile_phone, country FROM {} WHERE name = ?1{extra}",
                 table.as_str()
@@ -234,7 +234,7 @@ impl Tx<'_> {
 
     /// Sets a record's mobile phone.
     pub fn set_party_phone(&self, party: &Party, phone: &E164) -> Result<(), StoreError> {
-        self.exec(
+        self.exec_built(
             &format!(
                 "UPDATE {} SET mobile_phone = ?1 WHERE sys_id = ?2",
                 party.table.as_str()
@@ -355,6 +355,7 @@ impl Tx<'_> {
         }
         let columns: Vec<String> = self
             .0
+            .sql
             .prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
@@ -366,7 +367,7 @@ impl Tx<'_> {
             .map(|f| format!("COALESCE(CAST(\"{f}\" AS TEXT), '')"))
             .collect::<Vec<_>>()
             .join(", ");
-        self.row(
+        self.row_built(
             &format!("SELECT {list} FROM {table} WHERE number = ?1"),
             [number],
             |r| (0..fields.len()).map(|i| r.get::<_, String>(i)).collect(),

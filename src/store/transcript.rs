@@ -1,6 +1,7 @@
 //! The transcript: `sys_cs_message` rows, their delivery status, send retries and reconciliation.
 
 use chrono::{DateTime, Utc};
+use const_format::concatcp;
 use rusqlite::{params, OptionalExtension};
 use twilio_wire::sid::MessageSid;
 
@@ -177,10 +178,10 @@ impl Tx<'_> {
     /// Outbound messages still on their way (queued, sending, sent, accepted) whose status has not
     /// changed since `before`: candidates for asking the provider (a callback may have been lost).
     pub fn stale_in_flight(&self, before: DateTime<Utc>) -> Result<Vec<MessageSid>, StoreError> {
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT provider_sid FROM sys_cs_message
-             WHERE {STALE} AND sys_updated_on <= ?1
-             ORDER BY sys_updated_on, rid"
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT provider_sid FROM sys_cs_message WHERE ",
+            STALE,
+            " AND sys_updated_on <= ?1 ORDER BY sys_updated_on, rid"
         ))?;
         let rows = st.query_map([ts(before)], |r| {
             parsed(r, 0, "a MessageSid", |s| MessageSid::parse(s).ok())
@@ -257,10 +258,11 @@ impl Tx<'_> {
 
     /// An interaction's transcript, in order.
     pub fn transcript(&self, interaction: &str) -> Result<Vec<Message>, StoreError> {
-        let mut st = self.0.prepare_cached(&format!(
-            "SELECT {MESSAGE_COLS}
-                 FROM sys_cs_message m LEFT JOIN sys_user u ON u.sys_id = m.author
-                 WHERE m.interaction = ?1 ORDER BY m.seq"
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            MESSAGE_COLS,
+            " FROM sys_cs_message m LEFT JOIN sys_user u ON u.sys_id = m.author
+              WHERE m.interaction = ?1 ORDER BY m.seq"
         ))?;
         let rows = st.query_map([interaction], |r| message_from(r, 0))?;
         rows.collect()
