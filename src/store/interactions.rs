@@ -1,6 +1,6 @@
 //! Provider numbers (`sys_cs_provider_application`), `interaction` records and `sys_attachment`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use const_format::concatcp;
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -204,9 +204,28 @@ impl Tx<'_> {
                 ts(now)
             ],
         )?;
-        Ok(self
-            .interaction(&number)?
-            .expect("the interaction was just inserted"))
+        // The row as `interaction_from_row` would read it back (the test
+        // `an_inserted_interaction_is_what_reading_it_back_gives` holds the two together): the
+        // time to the stored millisecond, a handler through the stored `assigned_to`.
+        Ok(Interaction {
+            sys_id,
+            number,
+            kind,
+            state,
+            active: true,
+            handler: match assigned {
+                None => Handler::Queue,
+                Some(a) if a == VIRTUAL_AGENT_SYS_ID => Handler::VirtualAgent,
+                Some(a) => Handler::Agent(a),
+            },
+            opened_for: (opened_for.table, opened_for.sys_id.clone()),
+            profile: profile.map(str::to_owned),
+            requester_phone: requester_phone.cloned(),
+            provider_phone: provider_phone.cloned(),
+            va_node: va_node.map(str::to_owned),
+            opened_at: now.trunc_subsecs(3),
+            va_state: None,
+        })
     }
 
     /// Closes an interaction with a closed state, and cancels its pending messaging-action timers.

@@ -1289,6 +1289,47 @@ mod tests {
         );
     }
 
+    /// `insert_interaction` answers the row it wrote without reading it back: what it answers
+    /// must be what reading it gives, for each handler (the virtual agent's sys_id as an agent
+    /// too) and a time finer than the stored millisecond.
+    #[test]
+    fn an_inserted_interaction_is_what_reading_it_back_gives() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-01-05T09:00:00.123456789Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let provider = E164::parse("+14155550100", None).unwrap();
+        let handlers = [
+            (Handler::Queue, None),
+            (Handler::VirtualAgent, Some("greeting")),
+            (Handler::Agent(GUEST_SYS_ID.to_owned()), None),
+            (
+                Handler::Agent(VIRTUAL_AGENT_SYS_ID.to_owned()),
+                Some("greeting"),
+            ),
+        ];
+        let r: Result<(), StoreError> = s.write(|tx| {
+            let guest = tx.party(PartyTable::SysUser, GUEST_SYS_ID)?.unwrap();
+            for (k, (handler, node)) in handlers.iter().enumerate() {
+                let requester = E164::parse(&format!("+1415555267{k}"), None).unwrap();
+                let inserted = tx.insert_interaction(
+                    InteractionType::Messaging,
+                    handler,
+                    &guest,
+                    None,
+                    Some(&requester),
+                    Some(&provider),
+                    *node,
+                    now,
+                )?;
+                let read = tx.interaction(&inserted.number)?.unwrap();
+                assert_eq!(inserted, read, "{handler:?}");
+            }
+            Ok(())
+        });
+        r.unwrap();
+    }
+
     #[test]
     fn one_active_sms_interaction_per_pair() {
         let s = SqliteStore::open_in_memory().unwrap();
