@@ -35,6 +35,15 @@ pub struct AuditRow {
 const AUDIT_COLS: &str = "m.rowid, i.number, i.closed_at";
 const AUDIT_FROM: &str = "sys_cs_message m JOIN interaction i ON i.sys_id = m.interaction
     LEFT JOIN sys_user u ON u.sys_id = m.author";
+/// The audit's rows, each with its interaction's number and close time and its author's name.
+const AUDIT_SELECT: &str = concatcp!(
+    "SELECT ",
+    AUDIT_COLS,
+    ", ",
+    MESSAGE_COLS,
+    " FROM ",
+    AUDIT_FROM
+);
 
 fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
     Ok(AuditRow {
@@ -146,15 +155,9 @@ impl Tx<'_> {
                 }
             }
         }
-        let mut st = self.0.prepare_cached(concatcp!(
-            "SELECT ",
-            AUDIT_COLS,
-            ", ",
-            MESSAGE_COLS,
-            " FROM ",
-            AUDIT_FROM,
-            " ORDER BY m.rowid"
-        ))?;
+        let mut st = self
+            .0
+            .prepare_cached(concatcp!(AUDIT_SELECT, " ORDER BY m.rowid"))?;
         let rows = st.query_map([], audit_row)?;
         rows.collect()
     }
@@ -204,12 +207,7 @@ impl Tx<'_> {
             sorted.into()
         };
         let mut st = self.0.prepare_cached(concatcp!(
-            "SELECT ",
-            AUDIT_COLS,
-            ", ",
-            MESSAGE_COLS,
-            " FROM ",
-            AUDIT_FROM,
+            AUDIT_SELECT,
             " WHERE m.rowid BETWEEN ?1 AND ?2 ORDER BY m.rowid"
         ))?;
         let mut rows = Vec::with_capacity(rowids.len());
@@ -245,12 +243,7 @@ impl Tx<'_> {
     /// unique).
     pub fn audit_messages_with_sid(&self, sid: &MessageSid) -> Result<Vec<AuditRow>, StoreError> {
         let mut st = self.0.prepare_cached(concatcp!(
-            "SELECT ",
-            AUDIT_COLS,
-            ", ",
-            MESSAGE_COLS,
-            " FROM ",
-            AUDIT_FROM,
+            AUDIT_SELECT,
             " WHERE m.provider_sid = ?1 ORDER BY m.rowid"
         ))?;
         let rows = st.query_map([sid.as_str()], audit_row)?;
@@ -260,15 +253,9 @@ impl Tx<'_> {
     /// Calls `f` on every transcript row, by interaction number and seq, one at a time (memory
     /// stays flat however long the transcripts are).
     pub fn audit_each_message(&self, mut f: impl FnMut(&AuditRow)) -> Result<(), StoreError> {
-        let mut st = self.0.prepare_cached(concatcp!(
-            "SELECT ",
-            AUDIT_COLS,
-            ", ",
-            MESSAGE_COLS,
-            " FROM ",
-            AUDIT_FROM,
-            " ORDER BY i.number, m.seq"
-        ))?;
+        let mut st = self
+            .0
+            .prepare_cached(concatcp!(AUDIT_SELECT, " ORDER BY i.number, m.seq"))?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             f(&audit_row(r)?);
