@@ -413,7 +413,7 @@ impl Tx<'_> {
     /// assigned to the item's agent; any other item whose interaction is gone, closed or no longer
     /// unassigned (waiting in the queue). A routing pass completes or cancels them.
     pub fn awa_items_out_of_step(&self) -> Result<Vec<WorkItem>, StoreError> {
-        let mut st = self.0.sql.prepare_cached(&format!(
+        let mut st = self.0.prepare_built(&format!(
             "SELECT {ITEM_COLS} FROM awa_work_item w WHERE {} ORDER BY w.created_at, w.sys_id",
             item_out_of_step("w")
         ))?;
@@ -557,7 +557,7 @@ impl Tx<'_> {
     /// The Ongoing tab entries whose interaction is gone, closed or no longer assigned to the
     /// entry's agent, by interaction (the order of [`Tx::ongoing_entries`]).
     pub fn ongoing_entries_out_of_step(&self) -> Result<Vec<OngoingEntry>, StoreError> {
-        let mut st = self.0.sql.prepare_cached(&format!(
+        let mut st = self.0.prepare_built(&format!(
             "SELECT o.interaction, o.agent, o.unread, o.last_activity_at FROM awa_ongoing o
              WHERE {} ORDER BY o.interaction",
             ongoing_out_of_step("o")

@@ -72,6 +72,7 @@ mod interactions;
 mod memo;
 mod people;
 mod serve;
+mod statements;
 mod transcript;
 mod vfs;
 
@@ -168,109 +169,46 @@ pub struct SqliteStore {
 /// The connection, its prepared statements and what it remembers between statements (`memo`:
 /// reserved sys_ids and the configuration tables).
 pub(crate) struct Conn {
-    /// Declared before `sql`: its statements are finalized before the connection closes.
-    statements: Statements,
-    /// Boxed so that its address, which every prepared statement holds, never changes.
-    sql: Box<Connection>,
+    sql: statements::Connected,
     memo: memo::Memo,
 }
-
-// SAFETY: `Conn` is `!Send` only because of `statements`, whose `Statement`s hold a reference to
-// the `Connection` they were prepared on (and `Connection` is `!Sync`). Every one of them was
-// prepared on `sql`, which moves with them (boxed, it does not even move in memory), and none is
-// used but through `&Conn`, which `SqliteStore` hands out only under its mutex: one thread at a
-// time uses the connection and its statements, as rusqlite's own statement cache does.
-unsafe impl Send for Conn {}
 
 impl std::ops::Deref for Conn {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        &self.sql
+        self.sql.connection()
     }
 }
 
 impl Conn {
     fn new(sql: Connection, memo: memo::Memo) -> Self {
         Conn {
-            statements: Statements::default(),
-            sql: Box::new(sql),
+            sql: statements::Connected::new(sql),
             memo,
         }
     }
 
     /// The statement of `sql`, prepared on its first use and kept: the store's own queries, all
-    /// `&'static str`, found by where their text lives (see [`Statements`]). Shadows
-    /// `Connection::prepare_cached`, which the store keeps for SQL built at run time.
+    /// `&'static str`, found by where their text lives (module `statements`). Shadows
+    /// `Connection::prepare_cached`; SQL built at run time goes through [`Conn::prepare_built`].
     ///
     /// # Errors
     /// SQLite cannot prepare `sql` (a bug: the store's statements are fixed).
-    fn prepare_cached(&self, sql: &'static str) -> rusqlite::Result<CachedStatement<'_>> {
-        let key = (sql.as_ptr() as usize, sql.len());
-        let kept = self.statements.kept.borrow_mut().remove(&key);
-        let statement = match kept {
-            Some(statement) => statement,
-            None => {
-                let fresh = self
-                    .sql
-                    .prepare_with_flags(sql, rusqlite::PrepFlags::SQLITE_PREPARE_PERSISTENT)?;
-                // SAFETY: the statement borrows `*self.sql`, which lives in a box that `Conn`
-                // neither moves nor replaces, and `Conn` drops `statements` before `sql` (see
-                // the fields and the `Send` impl above). The `'static` never leaves the store:
-                // `CachedStatement` hands the statement out for the borrow of `self` only.
-                unsafe {
-                    std::mem::transmute::<rusqlite::Statement<'_>, rusqlite::Statement<'static>>(
-                        fresh,
-                    )
-                }
-            }
-        };
-        Ok(CachedStatement {
-            statement: Some(statement),
-            key,
-            home: &self.statements,
-        })
+    fn prepare_cached(
+        &self,
+        sql: &'static str,
+    ) -> rusqlite::Result<statements::CachedStatement<'_>> {
+        self.sql.kept(sql)
     }
-}
 
-/// A connection's prepared statements of the store's own SQL, keyed by the address and length of
-/// their `&'static str` text: a look-up hashes two words. rusqlite's `prepare_cached` hashes the
-/// whole text twice per use and copies it into a new `Arc<str>` each time (a statement cache key),
-/// an allocation and some hundred nanoseconds for each of the soak's sixty-odd statements per
-/// inbound message (3% of a soak's profile). A statement in use is out of the map, so a query
-/// run while the same one is open (a nested use) gets a statement of its own.
-#[derive(Default)]
-struct Statements {
-    kept: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize), rusqlite::Statement<'static>>>,
-}
-
-/// A statement of [`Statements`], back in the map (its bindings cleared) when dropped.
-struct CachedStatement<'c> {
-    statement: Option<rusqlite::Statement<'static>>,
-    key: (usize, usize),
-    home: &'c Statements,
-}
-
-impl std::ops::Deref for CachedStatement<'_> {
-    type Target = rusqlite::Statement<'static>;
-
-    fn deref(&self) -> &rusqlite::Statement<'static> {
-        self.statement.as_ref().expect("a statement until dropped")
-    }
-}
-
-impl std::ops::DerefMut for CachedStatement<'_> {
-    fn deref_mut(&mut self) -> &mut rusqlite::Statement<'static> {
-        self.statement.as_mut().expect("a statement until dropped")
-    }
-}
-
-impl Drop for CachedStatement<'_> {
-    fn drop(&mut self) {
-        if let Some(mut statement) = self.statement.take() {
-            statement.clear_bindings();
-            self.home.kept.borrow_mut().insert(self.key, statement);
-        }
+    /// A statement of SQL built at run time (a table's name in it), kept by rusqlite's own
+    /// statement cache (the whole text hashed on each use).
+    ///
+    /// # Errors
+    /// SQLite cannot prepare `sql`.
+    fn prepare_built(&self, sql: &str) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
+        self.sql.connection().prepare_cached(sql)
     }
 }
 
@@ -484,8 +422,8 @@ impl SqliteStore {
         // Statement and savepoint journals (what a failing statement or write rolls back to)
         // live in memory, not in temporary files written on every nested change.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // Every query of the store is prepared once and kept (`Tx` prepares through the cache):
-        // room for all of them, so that none is parsed again.
+        // rusqlite's cache keeps what the store's own (module `statements`) does not: SQL built
+        // at run time (`Conn::prepare_built`) and the memo's `PRAGMA data_version`.
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let version = usize::try_from(version)
@@ -886,7 +824,7 @@ impl Tx<'_> {
     /// [`Tx::exec`] for SQL built at run time (a table's name in it), kept by rusqlite's own
     /// statement cache (the whole text hashed on each use).
     fn exec_built<P: rusqlite::Params>(&self, sql: &str, params: P) -> Result<usize, StoreError> {
-        self.0.sql.prepare_cached(sql)?.execute(params)
+        self.0.prepare_built(sql)?.execute(params)
     }
 
     /// [`Tx::row`] for SQL built at run time, kept by rusqlite's own statement cache.
@@ -896,7 +834,7 @@ impl Tx<'_> {
         params: P,
         f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<T, StoreError> {
-        self.0.sql.prepare_cached(sql)?.query_row(params, f)
+        self.0.prepare_built(sql)?.query_row(params, f)
     }
 
     /// Runs a query for its first row, prepared once per connection (the statement cache).
@@ -1523,14 +1461,11 @@ mod tests {
         assert!(sorted.is_empty(), "these sorted: {sorted:#?}");
     }
 
-    /// The look-ups made on every message keep their prepared statement from one execution to
-    /// the next: a bound value SQLite reads when it plans (a bound `LIMIT`, from 3.47 on) makes
-    /// it prepare the statement again on every execution (`SQLITE_STMTSTATUS_REPREPARE`).
     /// The store's statements (`Conn::prepare_cached`, keyed by where their text lives) are
     /// prepared once and used again with their bindings cleared; one used while the same is open
-    /// gets a statement of its own, and the spare is finalized when both are back; a store that
-    /// drops with statements kept closes (rusqlite panics on a close refused for statements
-    /// still open).
+    /// gets a statement of its own, and the spare is finalized when both are back; emptying the
+    /// kept statements (what dropping the connection does first) leaves none prepared, so the
+    /// connection can close.
     #[test]
     fn the_store_s_statements_are_prepared_once_and_a_nested_use_gets_its_own() {
         const SQL: &str = "SELECT :v";
@@ -1566,9 +1501,16 @@ mod tests {
             drop(nested);
             drop(again);
             assert_eq!(prepared(&conn), 1, "the spare statement is finalized");
+            conn.sql.finalize_kept();
+            conn.flush_prepared_statement_cache();
+            let left = cached_statements(&conn);
+            assert!(left.is_empty(), "still prepared: {left:#?}");
         }
-        drop(store);
     }
+
+    /// The look-ups made on every message keep their prepared statement from one execution to
+    /// the next: a bound value SQLite reads when it plans (a bound `LIMIT`, from 3.47 on) makes
+    /// it prepare the statement again on every execution (`SQLITE_STMTSTATUS_REPREPARE`).
 
     #[test]
     fn the_look_ups_of_every_message_are_not_prepared_again() {

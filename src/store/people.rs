@@ -355,8 +355,7 @@ impl Tx<'_> {
         }
         let columns: Vec<String> = self
             .0
-            .sql
-            .prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+            .prepare_built(&format!("SELECT name FROM pragma_table_info('{table}')"))?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         if fields.iter().any(|f| !columns.contains(f)) {
