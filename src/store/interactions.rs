@@ -96,11 +96,7 @@ impl Tx<'_> {
             kind: parsed(r, 2, "an interaction type", InteractionType::parse)?,
             state: parsed(r, 3, "an interaction state", InteractionState::parse)?,
             active: r.get(4)?,
-            handler: match assigned {
-                None => Handler::Queue,
-                Some(a) if a == VIRTUAL_AGENT_SYS_ID => Handler::VirtualAgent,
-                Some(a) => Handler::Agent(a),
-            },
+            handler: handler_of(assigned),
             opened_for: (
                 parsed(r, 6, "a requester table", PartyTable::from_table)?,
                 r.get(7)?,
@@ -213,11 +209,7 @@ impl Tx<'_> {
             kind,
             state,
             active: true,
-            handler: match assigned {
-                None => Handler::Queue,
-                Some(a) if a == VIRTUAL_AGENT_SYS_ID => Handler::VirtualAgent,
-                Some(a) => Handler::Agent(a),
-            },
+            handler: handler_of(assigned),
             opened_for: (opened_for.table, opened_for.sys_id.clone()),
             profile: profile.map(str::to_owned),
             requester_phone: requester_phone.cloned(),
@@ -348,5 +340,15 @@ impl Tx<'_> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
+    }
+}
+
+/// The handler an interaction's `assigned_to` names: nobody (waiting in a queue), the virtual
+/// agent's sys_id, or an agent's sys_user sys_id.
+fn handler_of(assigned: Option<String>) -> Handler {
+    match assigned {
+        None => Handler::Queue,
+        Some(a) if a == VIRTUAL_AGENT_SYS_ID => Handler::VirtualAgent,
+        Some(a) => Handler::Agent(a),
     }
 }
