@@ -1479,7 +1479,7 @@ mod tests {
         {
             let conn = store.lock();
             // `raw_query`: the bindings as they are (`query_row` binds every parameter).
-            let value = |st: &mut rusqlite::Statement<'_>| {
+            let value = |st: &mut statements::CachedStatement<'_>| {
                 let mut rows = st.raw_query();
                 rows.next()
                     .unwrap()

@@ -8,15 +8,15 @@
 //!
 //! A kept statement borrows the connection it was prepared on, which this module holds by a raw
 //! pointer (from `Box::into_raw`, so its address never changes) and frees only after the last
-//! statement is finalized. The one rule its callers keep (nothing in the store breaks it; the
-//! types cannot stop it): **never swap or replace the statement behind a [`CachedStatement`]**
-//! (`std::mem::swap`, `std::mem::replace`): the map would keep a statement of another
-//! connection, which may be gone when it is used.
+//! statement is finalized. A [`CachedStatement`] lends its statement by `&` only (`Deref`) and
+//! runs it through its own methods (`execute`, `query_row`, ...), never lending `&mut
+//! Statement`: with one, safe code could `std::mem::swap` the statements of two connections, and
+//! the map would keep one whose connection may be gone when it is used.
 
 use std::cell::RefCell;
 use std::ptr::NonNull;
 
-use rusqlite::{Connection, Statement};
+use rusqlite::{Connection, MappedRows, Params, Row, Rows, Statement};
 
 /// A connection with its kept statements. Dropping it finalizes every kept statement, then
 /// closes the connection.
@@ -94,8 +94,10 @@ impl Drop for Connected {
     }
 }
 
-/// A kept statement lent out; back in the map (its bindings cleared) when dropped. See the
-/// module's one rule.
+/// A kept statement lent out; back in the map (its bindings cleared) when dropped. It reads as
+/// a `&Statement` and runs through the methods below, which are rusqlite's `Statement` methods of
+/// the same names (their errors are SQLite's); it never lends `&mut Statement` (the module docs
+/// say why).
 pub(super) struct CachedStatement<'c> {
     statement: Option<Statement<'static>>,
     key: (usize, usize),
@@ -110,9 +112,58 @@ impl std::ops::Deref for CachedStatement<'_> {
     }
 }
 
-impl std::ops::DerefMut for CachedStatement<'_> {
-    fn deref_mut(&mut self) -> &mut Statement<'static> {
+impl CachedStatement<'_> {
+    fn statement(&mut self) -> &mut Statement<'static> {
         self.statement.as_mut().expect("a statement until dropped")
+    }
+
+    /// [`Statement::execute`]: runs it with `params`; the number of rows changed.
+    pub(super) fn execute<P: Params>(&mut self, params: P) -> rusqlite::Result<usize> {
+        self.statement().execute(params)
+    }
+
+    /// [`Statement::query`]: the rows of a query with `params`.
+    pub(super) fn query<P: Params>(&mut self, params: P) -> rusqlite::Result<Rows<'_>> {
+        self.statement().query(params)
+    }
+
+    /// [`Statement::query_map`]: the rows of a query with `params`, each through `f`.
+    pub(super) fn query_map<T, P, F>(
+        &mut self,
+        params: P,
+        f: F,
+    ) -> rusqlite::Result<MappedRows<'_, F>>
+    where
+        P: Params,
+        F: FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.statement().query_map(params, f)
+    }
+
+    /// [`Statement::query_row`]: the first row of a query with `params`, through `f`
+    /// (`QueryReturnedNoRows` when there is none).
+    pub(super) fn query_row<T, P, F>(&mut self, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.statement().query_row(params, f)
+    }
+
+    /// [`Statement::raw_bind_parameter`]: binds one parameter, by name or 1-based index.
+    #[cfg(test)]
+    pub(super) fn raw_bind_parameter<I: rusqlite::BindIndex, T: rusqlite::ToSql>(
+        &mut self,
+        index: I,
+        value: T,
+    ) -> rusqlite::Result<()> {
+        self.statement().raw_bind_parameter(index, value)
+    }
+
+    /// [`Statement::raw_query`]: the rows with the bindings as they are.
+    #[cfg(test)]
+    pub(super) fn raw_query(&mut self) -> Rows<'_> {
+        self.statement().raw_query()
     }
 }
 
@@ -124,3 +175,15 @@ impl Drop for CachedStatement<'_> {
         }
     }
 }
+
+// `CachedStatement` must not implement `DerefMut` (the module docs say why): if it did, the call
+// below would be ambiguous between the two impls and this would not compile (the trick of
+// `static_assertions::assert_not_impl_any!`).
+const _: fn() = || {
+    trait AmbiguousIfDerefMut<A> {
+        fn some_item() {}
+    }
+    impl<T: ?Sized> AmbiguousIfDerefMut<()> for T {}
+    impl<T: ?Sized + std::ops::DerefMut> AmbiguousIfDerefMut<u8> for T {}
+    let _ = <CachedStatement<'static> as AmbiguousIfDerefMut<_>>::some_item;
+};
