@@ -21,10 +21,6 @@ pub enum SimError {
     /// The HTTP client for webhooks could not be built (TLS backend initialisation failed).
     #[error("cannot build the webhook HTTP client: {0}")]
     Http(#[source] reqwest::Error),
-    /// A handset texted the account, but no SMS URL (messaging webhook) is configured; set one
-    /// with [`crate::Simulator::set_sms_url`] or [`crate::SimConfig::sms_url`].
-    #[error("no SMS URL is configured for the account's numbers; call set_sms_url first")]
-    NoSmsUrl,
     /// A handset texted a number the account does not own; add it with
     /// [`crate::Simulator::add_number`] or [`crate::SimConfig::numbers`].
     #[error("{0} is not a number of the simulated Twilio account; a handset can only text the account's numbers (the provider numbers a scenario sets up, or `convsms sim --number`)")]

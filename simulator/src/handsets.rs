@@ -33,6 +33,10 @@
 //!   `error_code` 11200 (its status stays `received`); every failed attempt is in the debugger
 //!   log.
 //!
+//! When no SMS URL applies to the texted number, the message is recorded all the same and posted
+//! nowhere (there is nothing to re-deliver): Twilio handles an opt-out keyword and answers any
+//! other text with its default reply (§7, see `optout`).
+//!
 //! Choice: the inbound message's `error_code`/`error_message` is set when its final delivery
 //! attempt fails or its TwiML is unreadable; a later successful re-delivery does not clear it.
 
@@ -47,7 +51,7 @@ use crate::state::{Hold, InboundRecord, MediaRecord, NewMessage, Record, SimStat
 use crate::twiml::{self, TwimlMessage};
 use crate::validate::{is_http_url, MAX_BODY_UNITS, MAX_MEDIA};
 use crate::webhook::{self, Outcome};
-use crate::{delivery, numbers, Core, InboundDelivery, SimError};
+use crate::{delivery, numbers, Core, InboundDelivery, SimError, WebhookAnswer};
 
 /// The `I-Twilio-Idempotency-Token` of message number `n`: UUID-shaped and deterministic.
 fn idempotency_token(n: u64) -> String {
@@ -119,8 +123,8 @@ pub(crate) async fn send_inbound(
         let (sid, n) = state.next_message_sid(!media_urls.is_empty());
         let media = state.new_media(media_urls);
         let opt_out = optout::on_inbound(&mut state, &to, &from, body, now);
-        let inbound = InboundRecord {
-            url: route.url,
+        let inbound = route.webhook.map(|(url, method)| InboundRecord {
+            url,
             params: webhook_params(
                 core,
                 &sid,
@@ -134,8 +138,11 @@ pub(crate) async fn send_inbound(
                 opt_out,
             ),
             idempotency_token: idempotency_token(n),
-            method: route.method,
-        };
+            method,
+        });
+        if inbound.is_none() && opt_out.is_none() {
+            optout::no_url_reply(&mut state, &to, &from, now);
+        }
         let mut message = SimState::new_message(NewMessage {
             sid: sid.clone(),
             direction: Direction::Inbound,
@@ -153,10 +160,13 @@ pub(crate) async fn send_inbound(
             sent_at: None,
             status_callback: None,
             media,
-            inbound: Some(Box::new(inbound.clone())),
+            inbound: inbound.clone().map(Box::new),
             // The webhook delivery below; `deliver` releases it.
-            holds: 1,
+            holds: u32::from(inbound.is_some()),
         });
+        let Some(inbound) = inbound else {
+            return Ok(InboundDelivery { sid, answer: None });
+        };
         let fault = state.faults.pick_webhook(&[&from, &to]);
         (sid, inbound, fault)
     };
@@ -248,8 +258,10 @@ async fn deliver(
             }
             Ok(InboundDelivery {
                 sid,
-                http_status: answer.status,
-                body: answer.body,
+                answer: Some(WebhookAnswer {
+                    http_status: answer.status,
+                    body: answer.body,
+                }),
             })
         }
         Outcome::TimedOut => {
@@ -441,8 +453,10 @@ mod tests {
             delivery,
             InboundDelivery {
                 sid: MessageSid::parse(sm).unwrap(),
-                http_status: 200,
-                body: TWIML.to_owned(),
+                answer: Some(WebhookAnswer {
+                    http_status: 200,
+                    body: TWIML.to_owned(),
+                }),
             }
         );
 
@@ -562,7 +576,7 @@ mod tests {
         let delivery = sim.send_inbound(HANDSET, SHOP, "", &media).await.unwrap();
         let mm = "MM00000000000000000000000000000001";
         assert_eq!(delivery.sid.as_str(), mm);
-        assert_eq!(delivery.body, "");
+        assert_eq!(delivery.answer.as_ref().unwrap().body, "");
 
         let hit = &app.hits()[0];
         let base = format!(
@@ -650,15 +664,60 @@ mod tests {
         assert_eq!(to_handset[0].body, "hello");
     }
 
+    /// §7: with no SMS URL, a text is recorded and posted nowhere; Twilio answers it with its
+    /// default reply, and its opt-out keywords work all the same ("the block works … even if your
+    /// number currently has no messaging request URL").
+    #[tokio::test]
+    async fn a_text_to_a_number_without_an_sms_url_is_recorded_and_answered_by_twilio() {
+        let sim = start_sim(&[SHOP]).await;
+        let replies = || -> Vec<String> {
+            sim.messages_to(HANDSET)
+                .into_iter()
+                .map(|m| {
+                    assert_eq!(
+                        (m.from.as_deref(), m.status),
+                        (Some(SHOP), MessageStatus::Delivered)
+                    );
+                    m.body
+                })
+                .collect()
+        };
+        let hi = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+        assert_eq!(hi.answer, None, "nothing was posted");
+        assert_eq!(hi.http_status(), None);
+        let stored = sim.message(&hi.sid).unwrap();
+        assert_eq!(
+            (stored.body.as_str(), stored.status, stored.error_code),
+            ("hi", MessageStatus::Received, None)
+        );
+        assert_eq!(replies(), [optout::NO_URL_REPLY]);
+        // Nothing to re-deliver: no webhook was ever posted.
+        let err = sim.redeliver_inbound(&hi.sid).await.unwrap_err();
+        assert!(matches!(err, SimError::UnknownInbound(_)), "{err}");
+
+        sim.send_inbound(HANDSET, SHOP, "STOP", &[]).await.unwrap();
+        assert!(sim.core.state().optout.is_blocked(SHOP, HANDSET));
+        // Blocked: the default reply is not sent either.
+        sim.send_inbound(HANDSET, SHOP, "anyone?", &[])
+            .await
+            .unwrap();
+        sim.send_inbound(HANDSET, SHOP, "start", &[]).await.unwrap();
+        assert!(!sim.core.state().optout.is_blocked(SHOP, HANDSET));
+        assert_eq!(
+            replies(),
+            [
+                optout::NO_URL_REPLY,
+                optout::STOP_REPLY,
+                optout::START_REPLY
+            ]
+        );
+        let received: Vec<String> = sim.messages().into_iter().map(|m| m.body).collect();
+        assert_eq!(received, ["hi", "STOP", "anyone?", "start"]);
+    }
+
     #[tokio::test]
     async fn inbound_errors() {
         let sim = start_sim(&[SHOP]).await;
-        let err = sim
-            .send_inbound(HANDSET, SHOP, "hi", &[])
-            .await
-            .unwrap_err();
-        assert!(matches!(err, SimError::NoSmsUrl), "{err}");
-
         let dead = dead_url().await;
         sim.set_sms_url(&dead);
         let err = sim
@@ -694,8 +753,8 @@ mod tests {
         let sim = start_sim(&[SHOP]).await;
         sim.set_sms_url(&format!("{}/sms", app.base));
         let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
-        assert_eq!(d.http_status, 500);
-        assert_eq!(d.body, "<html>oops</html>");
+        assert_eq!(d.http_status(), Some(500));
+        assert_eq!(d.answer.as_ref().unwrap().body, "<html>oops</html>");
     }
 
     // ----- opt-out (§7) ---------------------------------------------------------------------
@@ -862,7 +921,7 @@ mod tests {
             let (sim, clock) = start().await;
             sim.set_sms_url(&format!("{}/sms#rc=0", app.base));
             let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
-            assert_eq!(d.http_status, 200);
+            assert_eq!(d.http_status(), Some(200));
 
             let replies = sim.messages_to(HANDSET);
             assert_eq!(replies.len(), 2);
@@ -933,7 +992,7 @@ mod tests {
             let url = format!("{}/sms", app.base);
             sim.set_sms_url(&url);
             let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
-            assert_eq!(d.http_status, 200);
+            assert_eq!(d.http_status(), Some(200));
             assert!(sim.messages_to(HANDSET).is_empty());
             let errors = sim.errors();
             assert_eq!(errors.len(), 1);
@@ -976,7 +1035,7 @@ mod tests {
             let (sim, _clock) = start().await;
             sim.set_sms_url(&format!("{}/sms", app.base));
             let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
-            assert_eq!(d.http_status, 500);
+            assert_eq!(d.http_status(), Some(500));
             assert!(
                 sim.messages_to(HANDSET).is_empty(),
                 "TwiML of a 500 is not run"
@@ -1032,8 +1091,12 @@ mod tests {
                 sim.route_in_process("http://app.invalid", app.clone());
                 sim.set_sms_url(&url);
                 let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
-                assert_eq!(d.http_status, 200, "{how}");
-                assert_eq!(d.body.len(), 65_536, "{how}: the first 64 KiB");
+                assert_eq!(d.http_status(), Some(200), "{how}");
+                assert_eq!(
+                    d.answer.as_ref().unwrap().body.len(),
+                    65_536,
+                    "{how}: the first 64 KiB"
+                );
                 let inbound = sim.message(&d.sid).unwrap();
                 assert_eq!(inbound.error_code, Some(11750), "{how}");
                 let error = sim.errors().pop().unwrap();
@@ -1103,7 +1166,10 @@ mod tests {
             sim.set_sms_url(&format!("{}/sms", app.base));
             sim.set_webhook_fault(FaultScope::Global, Some(WebhookFault::ServerError), 1.0);
             let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
-            assert_eq!((d.http_status, d.body.as_str()), (500, ""));
+            assert_eq!(
+                (d.http_status(), d.answer.as_ref().unwrap().body.as_str()),
+                (Some(500), "")
+            );
             assert!(app.hits().is_empty());
             assert_eq!(sim.errors()[0].code, 11200);
             assert_eq!(sim.messages()[0].error_code, Some(11200));
@@ -1111,7 +1177,7 @@ mod tests {
             // The URL asks for one retry on 5xx: the retry gets through.
             sim.set_sms_url(&format!("{}/sms#rc=1&rp=5xx", app.base));
             let d = sim.send_inbound(HANDSET, SHOP, "again", &[]).await.unwrap();
-            assert_eq!(d.http_status, 200);
+            assert_eq!(d.http_status(), Some(200));
             assert_eq!(app.hits().len(), 1);
             assert_eq!(app.hits()[0].uri.to_string(), "/sms");
             assert_eq!(sim.errors().len(), 2);
@@ -1142,14 +1208,14 @@ mod tests {
                 .send_inbound("+14155550123", SHOP, "hi", &[])
                 .await
                 .unwrap();
-            assert_eq!(d.http_status, 200);
+            assert_eq!(d.http_status(), Some(200));
 
             sim.set_sms_url(&format!("{}/sms#rc=1&rp=rt", app.base));
             let d = sim
                 .send_inbound(HANDSET, SHOP, "retried", &[])
                 .await
                 .unwrap();
-            assert_eq!(d.http_status, 200);
+            assert_eq!(d.http_status(), Some(200));
             let hits = app.hits();
             assert_eq!(
                 hits.len(),
@@ -1170,8 +1236,8 @@ mod tests {
             assert!(matches!(err, SimError::WebhookTimeout { .. }), "{err}");
             sim.clear_faults();
             assert_eq!(
-                sim.redeliver_inbound(&first).await.unwrap().http_status,
-                200
+                sim.redeliver_inbound(&first).await.unwrap().http_status(),
+                Some(200)
             );
         }
     }

@@ -207,11 +207,30 @@ impl SimConfig {
     }
 }
 
-/// What the app answered to an inbound webhook.
+/// What became of a handset's text: the inbound message it was recorded as, and what the app
+/// answered to its webhook. As JSON (`POST /_sim/inbound`): `{"sid", "http_status", "body"}`, or
+/// `{"sid"}` alone when no SMS URL applied.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboundDelivery {
     /// The inbound message's SID (`SM…`, or `MM…` with media).
     pub sid: MessageSid,
+    /// The app's answer; `None` when no SMS URL applies to the texted number, so that nothing was
+    /// posted: Twilio then records the message, handles an opt-out keyword and sends its default
+    /// reply to any other text (§7, see the `optout` module).
+    #[serde(flatten)]
+    pub answer: Option<WebhookAnswer>,
+}
+
+impl InboundDelivery {
+    /// The HTTP status the app answered with, or `None` when nothing was posted (no SMS URL).
+    pub fn http_status(&self) -> Option<u16> {
+        self.answer.as_ref().map(|a| a.http_status)
+    }
+}
+
+/// The app's answer to an inbound webhook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookAnswer {
     /// The HTTP status the app answered with (200 expected).
     pub http_status: u16,
     /// The body the app answered with (TwiML, or empty), as text (invalid UTF-8 replaced): at
@@ -487,10 +506,13 @@ impl Simulator {
     /// URLs `{base_url}/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…`, as Twilio's do. An
     /// opt-out keyword is handled first (§7, see `optout`), and a 2xx TwiML answer is carried out
     /// (replies, §4.2, see `handsets`); a non-2xx answer is reported here and logged as 11200.
+    /// When no SMS URL applies to `to`, the message is recorded, posted nowhere, and `answer` is
+    /// `None`: an opt-out keyword is handled all the same, and any other text gets Twilio's
+    /// default reply (§7, see `optout`).
     ///
     /// # Errors
-    /// [`SimError::NoSmsUrl`] when no SMS URL is set, [`SimError::NotAccountNumber`] when `to` is
-    /// not one of the account's numbers (nothing is recorded in either case);
+    /// [`SimError::NotAccountNumber`] when `to` is not one of the account's numbers and
+    /// [`SimError::NotSmsCapable`] when it cannot receive SMS (nothing is recorded in either case);
     /// [`SimError::Webhook`] when the app cannot be reached or does not answer within 15 s,
     /// [`SimError::WebhookTimeout`] when an injected timeout fault swallowed the answer (the
     /// message stays recorded and can be re-delivered).

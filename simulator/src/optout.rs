@@ -27,8 +27,12 @@
 //! * The keyword message itself is recorded and POSTed to the SMS URL as any inbound message,
 //!   with one extra parameter, `OptOutType` = `STOP`, `START` or `HELP`, after `ApiVersion`
 //!   (Twilio documents it for Advanced Opt-Out; the simulator sends it whenever it handles the
-//!   keyword). As with any inbound message, nothing happens without an SMS URL
-//!   ([`crate::SimError::NoSmsUrl`]), although Twilio's block does not need one.
+//!   keyword).
+//! * Without an SMS URL (§7: "the block works … even if your number currently has no messaging
+//!   request URL"), a keyword is handled all the same: the message is recorded, the block and the
+//!   keyword's auto-reply happen, and nothing is posted. Any other text gets Twilio's default
+//!   reply, [`NO_URL_REPLY`] (observed wording, §7), delivered as the auto-replies are, unless the
+//!   pair is blocked.
 //! * [`crate::Simulator::set_opt_out_handling`]`(false)` turns all of this off, as when the app
 //!   manages consent itself (Advanced Opt-Out with the app in charge): no block is checked, no
 //!   auto-reply is sent, no `OptOutType` is added; keywords are plain inbound messages. Blocks
@@ -56,6 +60,9 @@ use crate::stored::StoredMessage;
 pub(crate) const STOP_REPLY: &str = "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe.";
 /// Twilio's reply to an opt-in keyword (§7, observed wording).
 pub(crate) const START_REPLY: &str = "You have successfully been re-subscribed to messages from this number. Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.";
+/// Twilio's reply to a text (not a keyword) to a number with no messaging webhook (§7, observed
+/// wording).
+pub(crate) const NO_URL_REPLY: &str = "Thanks for the message. Configure your number's SMS URL to change this message. Reply HELP for help. Reply STOP to unsubscribe. Msg&Data rates may apply.";
 /// The simulator's reply to a help keyword; Twilio's wording is UNCONFIRMED (§7).
 pub(crate) const HELP_REPLY: &str =
     "Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.";
@@ -126,22 +133,37 @@ pub(crate) fn on_inbound(
         OptOutType::Help => (!state.optout.blocked.contains(&pair)).then_some(HELP_REPLY),
     };
     if let Some(text) = reply {
-        let (sid, _) = state.next_message_sid(false);
-        let message = SimState::new_message(NewMessage {
-            sid,
-            direction: Direction::OutboundReply,
-            status: MessageStatus::Delivered,
-            from: number,
-            to: handset,
-            body: text,
-            num_media: 0,
-            now,
-            sent: Some(now),
-        });
-        let cap = state.retain();
-        crate::state::push_bounded(&mut state.optout.auto_replies, message, cap);
+        auto_reply(state, number, handset, text, now);
     }
     Some(kind)
+}
+
+/// Twilio's default reply to a text (not a keyword, see [`on_inbound`]) from `handset` to the
+/// account's `number` (both normalised) when no SMS URL applies: [`NO_URL_REPLY`], delivered as
+/// the keywords' auto-replies are (taking the next message SID), unless the pair is blocked.
+pub(crate) fn no_url_reply(state: &mut SimState, number: &str, handset: &str, now: DateTime<Utc>) {
+    if !state.optout.is_blocked(number, handset) {
+        auto_reply(state, number, handset, NO_URL_REPLY, now);
+    }
+}
+
+/// Delivers Twilio's `text` from `number` to `handset` at once: `delivered`, `outbound-reply`,
+/// not one of the account's messages (see the module docs).
+fn auto_reply(state: &mut SimState, number: &str, handset: &str, text: &str, now: DateTime<Utc>) {
+    let (sid, _) = state.next_message_sid(false);
+    let message = SimState::new_message(NewMessage {
+        sid,
+        direction: Direction::OutboundReply,
+        status: MessageStatus::Delivered,
+        from: number,
+        to: handset,
+        body: text,
+        num_media: 0,
+        now,
+        sent: Some(now),
+    });
+    let cap = state.retain();
+    crate::state::push_bounded(&mut state.optout.auto_replies, message, cap);
 }
 
 impl crate::Simulator {

@@ -876,11 +876,9 @@ fn remember(state: &mut SimState, n: u128, to: &str, from: &str, picked: Option<
 /// holds `to`, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct InboundRoute {
-    /// The webhook URL.
-    pub(crate) url: String,
-    /// How it is called: the number's `sms_method` or the service's `inbound_method` (POST for
-    /// the simulator-wide SMS URL).
-    pub(crate) method: Method,
+    /// The webhook URL and how it is called (the number's `sms_method` or the service's
+    /// `inbound_method`; POST for the simulator-wide SMS URL); `None` when no URL applies.
+    pub(crate) webhook: Option<(String, Method)>,
     /// `MG…`, for the webhook's `MessagingServiceSid` and the stored Message.
     pub(crate) service: Option<String>,
 }
@@ -888,8 +886,7 @@ pub(crate) struct InboundRoute {
 /// See the module docs ("Inbound") and `phone_numbers`.
 ///
 /// # Errors
-/// [`SimError::NoSmsUrl`] when no URL applies; [`SimError::NotSmsCapable`] when `to` is an owned
-/// number without the SMS capability.
+/// [`SimError::NotSmsCapable`] when `to` is an owned number without the SMS capability.
 pub(crate) fn inbound_route(state: &SimState, to: &str) -> Result<InboundRoute, SimError> {
     let held = state.owned(to);
     let service = held.and_then(|h| state.services.owner_of(h));
@@ -904,19 +901,17 @@ pub(crate) fn inbound_route(state: &SimState, to: &str) -> Result<InboundRoute, 
             let url = r.settings.inbound_request_url.as_deref()?;
             Some((url, method(&r.settings.inbound_method)))
         });
-    let (url, method) = service_url
+    let webhook = service_url
         .or(number_url)
         .or(state.sms_url().map(|u| (u, Method::Post)))
-        .ok_or(SimError::NoSmsUrl)?;
-    let url = url.to_owned();
+        .map(|(url, method)| (url.to_owned(), method));
     if let Some(h) = held {
         if !state.phone_numbers.capabilities(h).sms {
             return Err(SimError::NotSmsCapable(h.to_owned()));
         }
     }
     Ok(InboundRoute {
-        url,
-        method,
+        webhook,
         service: service.map(|(n, _)| {
             ServiceSid::from_counter(u64::try_from(n).unwrap_or(u64::MAX)).to_string()
         }),
@@ -1441,9 +1436,16 @@ mod tests {
         assert_eq!(hits[1].method, axum::http::Method::GET);
         assert!(hits[1].uri.query().unwrap().contains("Body=by+get"));
 
-        // A number in no pool carries no MessagingServiceSid; with no URL at all: NoSmsUrl.
-        let err = sim.send_inbound(H1, B, "nobody", &[]).await.unwrap_err();
-        assert!(matches!(err, crate::SimError::NoSmsUrl), "{err}");
+        // A number in no pool and with no URL at all: recorded, without a MessagingServiceSid,
+        // and posted nowhere (Twilio's default reply goes to the handset, see `optout`).
+        let nobody = sim.send_inbound(H1, B, "nobody", &[]).await.unwrap();
+        assert_eq!(nobody.answer, None);
+        let stored = sim.message(&nobody.sid).unwrap();
+        assert_eq!(
+            (stored.body.as_str(), stored.messaging_service_sid),
+            ("nobody", None)
+        );
+        assert_eq!((number_app.hits().len(), service_app.hits().len()), (1, 2));
     }
 
     #[tokio::test]

@@ -280,7 +280,7 @@ mod tests {
         sim.route_in_process(&format!("{APP}/"), app);
         sim.set_sms_url(&format!("{APP}/sms"));
         let inbound = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
-        assert_eq!(inbound.http_status, 200);
+        assert_eq!(inbound.http_status(), Some(200));
         let sid = send_ok(&sim, HANDSET, "hello", Some(&format!("{APP}/status"))).await;
         clock.advance(120);
         sim.run_due().await;
@@ -336,7 +336,11 @@ mod tests {
         sim.receive_forms_in_process(&format!("{APP}/"), forms.clone());
         sim.set_sms_url(&format!("{APP}/sms"));
         let inbound = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
-        assert_eq!(inbound.http_status, 200, "declined: the app answered");
+        assert_eq!(
+            inbound.http_status(),
+            Some(200),
+            "declined: the app answered"
+        );
         let sid = send_ok(&sim, HANDSET, "hello", Some(&format!("{APP}/status"))).await;
         clock.advance(120);
         sim.run_due().await;

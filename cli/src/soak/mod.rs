@@ -952,7 +952,7 @@ impl Soak {
                     return Ok(Applied::Nothing);
                 };
                 match self.stack.sim.redeliver_inbound(&sid).await {
-                    Ok(d) if d.http_status == 200 => {
+                    Ok(d) if d.http_status() == Some(200) => {
                         self.redelivered += 1;
                         self.redelivered_unverified += 1;
                         self.unverified.push(sid.clone());
@@ -1175,7 +1175,7 @@ impl Soak {
             .send_inbound(&handset, &provider, &body, media)
             .await
         {
-            Ok(d) if d.http_status == 200 => {
+            Ok(d) if d.http_status() == Some(200) => {
                 match twilio {
                     Some(twilio_wire::webhook::OptOutType::Stop) => {
                         self.traffic.handsets[from].opted_out = Some(to);
@@ -1210,15 +1210,24 @@ impl Soak {
         if self.refused_webhook.is_some() {
             return;
         }
-        let answer: String = d.body.chars().take(300).collect();
+        let detail = match &d.answer {
+            Some(a) => {
+                let answer: String = a.body.chars().take(300).collect();
+                format!(
+                    "the engine answered HTTP {} to {what} {}, a genuine signed webhook (the \
+                     soak injects only timeouts), so the message is lost; its answer: {answer:?}",
+                    a.http_status, d.sid
+                )
+            }
+            None => format!(
+                "{what} {} was posted nowhere (no SMS URL applied), so the message is lost",
+                d.sid
+            ),
+        };
         self.refused_webhook = Some(Violation {
             invariant: invariants::Invariant::InboundOnce,
             interaction: None,
-            detail: format!(
-                "the engine answered HTTP {} to {what} {}, a genuine signed webhook (the soak \
-                 injects only timeouts), so the message is lost; its answer: {answer:?}",
-                d.http_status, d.sid
-            ),
+            detail,
         });
     }
 
@@ -1566,8 +1575,10 @@ mod tests {
         assert_eq!(s.check(false).unwrap(), Ok(()));
         let refused = convsms_sim::InboundDelivery {
             sid: twilio_wire::sid::MessageSid::sms(9),
-            http_status: 500,
-            body: "database is locked".to_owned(),
+            answer: Some(convsms_sim::WebhookAnswer {
+                http_status: 500,
+                body: "database is locked".to_owned(),
+            }),
         };
         s.engine_refused(&refused, "the webhook of");
         let v = s.check(false).unwrap().unwrap_err();

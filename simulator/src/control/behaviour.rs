@@ -243,7 +243,7 @@ mod tests {
         clock.advance(5);
         assert_eq!(sim.run_due().await, 0, "dropped");
         let d = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
-        assert_eq!(d.http_status, 500);
+        assert_eq!(d.http_status(), Some(500));
 
         let errors: Vec<DebuggerEvent> = reqwest::get(format!("{}/_sim/errors", sim.base_url()))
             .await
@@ -271,8 +271,8 @@ mod tests {
             sim.send_inbound(HANDSET, SHOP, "x", &[])
                 .await
                 .unwrap()
-                .http_status,
-            200
+                .http_status(),
+            Some(200)
         );
     }
 }

@@ -261,11 +261,6 @@ impl FromRequest<Arc<Core>> for InboundRequest {
     }
 }
 
-/// What `POST /_sim/inbound` answers when no SMS URL is set.
-const NO_SMS_URL: &str = "no SMS URL is configured for the account's numbers, so a handset's \
-    message has nowhere to go: start the simulator with `convsms sim --sms-url URL`, or set one \
-    with POST /_sim/sms_url {\"url\": \"http://127.0.0.1:8080/sms/inbound\"}";
-
 async fn inbound(
     State(core): State<Arc<Core>>,
     req: InboundRequest,
@@ -274,7 +269,6 @@ async fn inbound(
     let to = e164("to", &req.to)?;
     match handsets::send_inbound(&core, &from, &to, &req.body, &req.media_urls).await {
         Ok(delivery) => Ok(Json(delivery)),
-        Err(SimError::NoSmsUrl) => Err(error(StatusCode::BAD_REQUEST, NO_SMS_URL)),
         Err(e) => {
             let status = match e {
                 SimError::NotAccountNumber(_)
@@ -326,6 +320,23 @@ mod tests {
     const SHOP: &str = "+14155550100";
     const HANDSET: &str = "+14155552671";
 
+    /// With no SMS URL the text is recorded and posted nowhere: 200 with the SID alone.
+    #[tokio::test]
+    async fn inbound_without_an_sms_url_answers_the_sid_alone() {
+        let sim = start_sim(&[SHOP]).await;
+        let resp = reqwest::Client::new()
+            .post(format!("{}/_sim/inbound", sim.base_url()))
+            .json(&json!({"from": HANDSET, "to": SHOP, "body": "hi"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v, json!({"sid": "SM00000000000000000000000000000001"}));
+        let d: InboundDelivery = serde_json::from_value(v).unwrap();
+        assert_eq!(d.answer, None);
+    }
+
     #[tokio::test]
     async fn inbound_then_list_over_http() {
         let app = start_receiver(200, "<Response/>").await;
@@ -342,7 +353,10 @@ mod tests {
         assert_eq!(resp.status(), 200);
         let d: InboundDelivery = resp.json().await.unwrap();
         assert_eq!(d.sid.as_str(), "SM00000000000000000000000000000001");
-        assert_eq!((d.http_status, d.body.as_str()), (200, "<Response/>"));
+        assert_eq!(
+            (d.http_status(), d.answer.as_ref().unwrap().body.as_str()),
+            (Some(200), "<Response/>")
+        );
         assert_eq!(app.hits()[0].param("Body"), "hi");
 
         post_form(&sim, "To=%2B14155552671&From=%2B14155550100&Body=back").await;
@@ -496,16 +510,6 @@ mod tests {
                 .json(&json!({"from": HANDSET, "to": to, "body": "hi"}))
                 .send()
         };
-        let resp = send(SHOP).await.unwrap();
-        assert_eq!(resp.status(), 400);
-        let v: Value = resp.json().await.unwrap();
-        let error = v["error"].as_str().unwrap();
-        assert!(
-            error.contains("`convsms sim --sms-url URL`") && error.contains("POST /_sim/sms_url"),
-            "{v}"
-        );
-        assert!(sim.messages().is_empty(), "nothing recorded");
-
         // Set over the control API.
         let set = |url: &str| {
             http.post(format!("{}/_sim/sms_url", sim.base_url()))

@@ -5,7 +5,7 @@
 //! | route | body | answer | Rust | module |
 //! |---|---|---|---|---|
 //! | `GET /_sim/messages[?to=E164][&after=SID][&limit=N]` | | 200 + `{"messages": [Message… + "twilio_reply"], "next"}`, oldest first | [`crate::Simulator::messages_to`], [`crate::Simulator::messages_after`] | `messages` |
-//! | `POST /_sim/inbound` | `{"from", "to", "body"?, "media_urls"?}` or the form `From=&To=&Body=&MediaUrl=` | 200 + `{"sid", "http_status", "body"}` | [`crate::Simulator::send_inbound`] | `messages` |
+//! | `POST /_sim/inbound` | `{"from", "to", "body"?, "media_urls"?}` or the form `From=&To=&Body=&MediaUrl=` | 200 + `{"sid", "http_status", "body"}` (`{"sid"}` when no SMS URL applies) | [`crate::Simulator::send_inbound`] | `messages` |
 //! | `POST /_sim/sms_url` | `{"url"}` | 200 + the same | [`crate::Simulator::set_sms_url`] | `messages` |
 //! | `POST /_sim/reset` | none | 204 | [`crate::Simulator::reset`] | `messages` |
 //! | `POST /_sim/flush` | none | 200 + `{"callbacks": n}` | [`crate::Simulator::run_due`] | `behaviour` |

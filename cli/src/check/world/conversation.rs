@@ -31,13 +31,17 @@ impl ConvWorld {
                 return Ok(());
             }
         };
-        self.last_http = Some(HttpAnswer {
-            status: d.http_status,
-            body: d.body.clone(),
+        self.last_http = d.answer.as_ref().map(|a| HttpAnswer {
+            status: a.http_status,
+            body: a.body.clone(),
         });
         self.last_inbound = Some(d.sid);
-        if d.http_status != 200 {
-            self.refused(format!("webhook answered {}: {}", d.http_status, d.body));
+        match d.answer {
+            Some(a) if a.http_status == 200 => {}
+            Some(a) => self.refused(format!("webhook answered {}: {}", a.http_status, a.body)),
+            None => self.refused(format!(
+                "no SMS URL applies to {to}, so the text was posted nowhere"
+            )),
         }
         Ok(())
     }
@@ -58,11 +62,14 @@ impl ConvWorld {
             .zip(futures::future::join_all(sends).await)
         {
             let d = d.with_context(|| format!("{from} texting {to}"))?;
+            let a = d.answer.with_context(|| {
+                format!("no SMS URL applies to {to}, so {from}'s text was posted nowhere")
+            })?;
             ensure!(
-                d.http_status == 200,
+                a.http_status == 200,
                 "the webhook of {from}'s text answered {}: {}",
-                d.http_status,
-                d.body
+                a.http_status,
+                a.body
             );
         }
         Ok(())

@@ -169,9 +169,12 @@ impl ConvWorld {
             .redeliver_inbound(&sid)
             .await
             .with_context(|| format!("delivering the webhook of {sid} again"))?;
+        let a = d
+            .answer
+            .with_context(|| format!("the webhook of {sid} was not posted again: no SMS URL"))?;
         self.last_http = Some(HttpAnswer {
-            status: d.http_status,
-            body: d.body,
+            status: a.http_status,
+            body: a.body,
         });
         Ok(())
     }
