@@ -324,7 +324,7 @@ fn banner(sim: &Simulator, config: &SimConfig, numbers: &[String]) -> String {
         sms_url = config
             .sms_url
             .as_deref()
-            .unwrap_or("(none: inbound messages need --sms-url)"),
+            .unwrap_or("(none: inbound messages are recorded, posted nowhere and answered by Twilio's default reply)"),
         retain = config.retain,
         sending = secs(t.to_sending),
         sent = secs(t.to_sending + t.to_sent),

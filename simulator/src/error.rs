@@ -29,8 +29,9 @@ pub enum SimError {
     /// [`crate::Simulator::provision_number`]); nothing is recorded.
     #[error("{0} cannot receive SMS: the number has no SMS capability in the simulated account")]
     NotSmsCapable(String),
-    /// A re-delivery named a SID that is not an inbound message of this simulator.
-    #[error("{0} is not an inbound message of this simulator")]
+    /// A re-delivery named a SID that is not an inbound message of this simulator whose webhook
+    /// was posted (one recorded while no SMS URL applied has nothing to re-deliver).
+    #[error("{0} is not an inbound message of this simulator whose webhook was posted")]
     UnknownInbound(String),
     /// The webhook could not be delivered: connection refused, timeout (10 s to connect, 15 s in
     /// all, §4.1) or a broken answer. The inbound message stays recorded.

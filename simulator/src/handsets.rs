@@ -685,6 +685,12 @@ mod tests {
         let hi = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
         assert_eq!(hi.answer, None, "nothing was posted");
         assert_eq!(hi.http_status(), None);
+        // The text takes its SID first, Twilio's reply the next.
+        assert_eq!(hi.sid, MessageSid::sms(1));
+        assert_eq!(
+            sim.messages_to(HANDSET)[0].sid.as_str(),
+            MessageSid::sms(2).as_str()
+        );
         let stored = sim.message(&hi.sid).unwrap();
         assert_eq!(
             (stored.body.as_str(), stored.status, stored.error_code),
@@ -697,22 +703,80 @@ mod tests {
 
         sim.send_inbound(HANDSET, SHOP, "STOP", &[]).await.unwrap();
         assert!(sim.core.state().optout.is_blocked(SHOP, HANDSET));
-        // Blocked: the default reply is not sent either.
+        // Blocked: neither the default reply nor the help reply is sent.
         sim.send_inbound(HANDSET, SHOP, "anyone?", &[])
             .await
             .unwrap();
+        sim.send_inbound(HANDSET, SHOP, "HELP", &[]).await.unwrap();
         sim.send_inbound(HANDSET, SHOP, "start", &[]).await.unwrap();
         assert!(!sim.core.state().optout.is_blocked(SHOP, HANDSET));
+        sim.send_inbound(HANDSET, SHOP, "help", &[]).await.unwrap();
         assert_eq!(
             replies(),
             [
                 optout::NO_URL_REPLY,
                 optout::STOP_REPLY,
-                optout::START_REPLY
+                optout::START_REPLY,
+                optout::HELP_REPLY
             ]
         );
+        // With Twilio's handling off no text is a keyword: STOP blocks nothing and gets the
+        // default reply as any text does.
+        sim.set_opt_out_handling(false);
+        sim.send_inbound(HANDSET, SHOP, "STOP", &[]).await.unwrap();
+        sim.set_opt_out_handling(true);
+        assert!(!sim.core.state().optout.is_blocked(SHOP, HANDSET));
+        assert_eq!(
+            replies().last().map(String::as_str),
+            Some(optout::NO_URL_REPLY)
+        );
+        assert_eq!(replies().len(), 5);
         let received: Vec<String> = sim.messages().into_iter().map(|m| m.body).collect();
-        assert_eq!(received, ["hi", "STOP", "anyone?", "start"]);
+        assert_eq!(
+            received,
+            ["hi", "STOP", "anyone?", "HELP", "start", "help", "STOP"]
+        );
+
+        // A number that cannot receive SMS is refused before anything is recorded, URL or not.
+        let voice_only = "+14155550102";
+        sim.provision_number(
+            voice_only,
+            crate::NumberUpdate {
+                capabilities: Some(twilio_wire::phone_number::Capabilities {
+                    voice: true,
+                    sms: false,
+                    mms: false,
+                    fax: false,
+                }),
+                ..crate::NumberUpdate::default()
+            },
+        )
+        .unwrap();
+        let err = sim
+            .send_inbound(HANDSET, voice_only, "hello?", &[])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, SimError::NotSmsCapable(_)), "{err}");
+        assert_eq!(sim.messages().len(), 7);
+    }
+
+    /// A text posted nowhere holds nothing: with `retain` 0 it is dropped at once, as a settled
+    /// message is, and Twilio's reply is not kept either.
+    #[tokio::test]
+    async fn a_text_posted_nowhere_is_settled_at_once() {
+        let config = crate::SimConfig {
+            numbers: vec![SHOP.to_owned()],
+            retain: 0,
+            ..crate::SimConfig::for_tests()
+        };
+        let sim = crate::Simulator::start(config, std::sync::Arc::new(FixedClock(t0())))
+            .await
+            .unwrap();
+        let hi = sim.send_inbound(HANDSET, SHOP, "hi", &[]).await.unwrap();
+        assert_eq!(hi.answer, None);
+        assert!(sim.message(&hi.sid).is_none(), "dropped by retention");
+        assert!(sim.messages().is_empty());
+        assert!(sim.messages_to(HANDSET).is_empty());
     }
 
     #[tokio::test]

@@ -209,8 +209,10 @@ impl SimConfig {
 
 /// What became of a handset's text: the inbound message it was recorded as, and what the app
 /// answered to its webhook. As JSON (`POST /_sim/inbound`): `{"sid", "http_status", "body"}`, or
-/// `{"sid"}` alone when no SMS URL applied.
+/// `{"sid"}` alone when no SMS URL applied; reading JSON refuses one of `http_status` and `body`
+/// without the other, and any other key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "InboundDeliveryJson")]
 pub struct InboundDelivery {
     /// The inbound message's SID (`SM…`, or `MM…` with media).
     pub sid: MessageSid,
@@ -225,6 +227,42 @@ impl InboundDelivery {
     /// The HTTP status the app answered with, or `None` when nothing was posted (no SMS URL).
     pub fn http_status(&self) -> Option<u16> {
         self.answer.as_ref().map(|a| a.http_status)
+    }
+}
+
+/// [`InboundDelivery`] as JSON, read strictly: serde's `flatten` of an `Option` would read a
+/// broken answer (a `body` without its `http_status`) as no answer at all.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InboundDeliveryJson {
+    sid: MessageSid,
+    http_status: Option<u16>,
+    body: Option<String>,
+}
+
+impl TryFrom<InboundDeliveryJson> for InboundDelivery {
+    type Error = String;
+
+    fn try_from(json: InboundDeliveryJson) -> Result<Self, String> {
+        let answer = match (json.http_status, json.body) {
+            (Some(http_status), Some(body)) => Some(WebhookAnswer { http_status, body }),
+            (None, None) => None,
+            (status, _) => {
+                let (has, lacks) = if status.is_some() {
+                    ("http_status", "body")
+                } else {
+                    ("body", "http_status")
+                };
+                return Err(format!(
+                    "`{has}` without `{lacks}`: the app's answer has both, and a text posted \
+                     nowhere (no SMS URL) neither"
+                ));
+            }
+        };
+        Ok(InboundDelivery {
+            sid: json.sid,
+            answer,
+        })
     }
 }
 
@@ -531,14 +569,15 @@ impl Simulator {
     /// retry.
     ///
     /// # Errors
-    /// [`SimError::UnknownInbound`] when `sid` is not an inbound message of this simulator;
+    /// [`SimError::UnknownInbound`] when `sid` is not an inbound message of this simulator whose
+    /// webhook was posted (retained; one recorded while no SMS URL applied has none);
     /// [`SimError::Webhook`] as for [`Simulator::send_inbound`].
     pub async fn redeliver_inbound(&self, sid: &MessageSid) -> Result<InboundDelivery, SimError> {
         handsets::redeliver_inbound(&self.core, sid).await
     }
 
     /// Every retained message sent to `to` (what that handset received, or for an account
-    /// number what handsets sent it), with the retained keyword auto-replies to it, oldest
+    /// number what handsets sent it), with Twilio's retained auto-replies to it, oldest
     /// first. O(n) in the retained messages.
     pub fn messages_to(&self, to: &str) -> Vec<Message> {
         self.core.state().messages_to(to)
@@ -561,7 +600,7 @@ impl Simulator {
     /// [`MessageSid::number`]: `n` for `SM`/`MM` + `{n:032x}`) is greater than `counter`, oldest
     /// (lowest counter) first; `counter` 0 starts at the first. To read everything once, pass the
     /// counter of the last message of the previous call. Messages dropped by retention or
-    /// deleted are skipped, and counters taken by keyword auto-replies (not account messages)
+    /// deleted are skipped, and counters taken by Twilio's auto-replies (not account messages)
     /// are gaps. O(log n + limit).
     pub fn messages_after(&self, counter: u64, limit: usize) -> Vec<Message> {
         self.core.state().messages_after(counter, limit)

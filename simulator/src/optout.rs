@@ -32,10 +32,13 @@
 //!   request URL"), a keyword is handled all the same: the message is recorded, the block and the
 //!   keyword's auto-reply happen, and nothing is posted. Any other text gets Twilio's default
 //!   reply, [`NO_URL_REPLY`] (observed wording, §7), delivered as the auto-replies are, unless the
-//!   pair is blocked.
+//!   pair is blocked (the simulator's reading: Twilio sends nothing to a blocked handset from
+//!   that number; UNCONFIRMED for its own reply). That reply is not part of the opt-out
+//!   handling: with handling off, no text is a keyword and no pair is blocked, so every text gets
+//!   it.
 //! * [`crate::Simulator::set_opt_out_handling`]`(false)` turns all of this off, as when the app
 //!   manages consent itself (Advanced Opt-Out with the app in charge): no block is checked, no
-//!   auto-reply is sent, no `OptOutType` is added; keywords are plain inbound messages. Blocks
+//!   keyword auto-reply is sent, no `OptOutType` is added; keywords are plain inbound messages. Blocks
 //!   recorded earlier are kept and apply again when handling is turned back on.
 //!
 //! ServiceNow's own keywords: Conversational SMS handles `START`/`STOP` (and its notification
@@ -84,8 +87,8 @@ pub(crate) struct OptOutState {
     disabled: bool,
     /// Blocked `(account number, handset)` pairs, both normalised.
     blocked: BTreeSet<(String, String)>,
-    /// Auto-replies delivered to handsets, oldest first, the newest `retain` of them; not account
-    /// messages.
+    /// Auto-replies delivered to handsets (to keywords, and to texts for a number with no SMS
+    /// URL), oldest first, the newest `retain` of them; not account messages.
     pub(crate) auto_replies: std::collections::VecDeque<StoredMessage>,
 }
 

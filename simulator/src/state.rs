@@ -299,12 +299,13 @@ pub(crate) struct Record {
     /// The message's media, in `MediaUrl` order.
     #[allow(dead_code)]
     pub(crate) media: Vec<MediaRecord>,
-    /// How the inbound webhook was delivered, for inbound messages (boxed: most messages are
-    /// outbound, and records are stored inline in the B-tree).
+    /// How the inbound webhook was delivered, for inbound messages that were posted (none when no
+    /// SMS URL applied) (boxed: most messages are outbound, and records are stored inline in the
+    /// B-tree).
     pub(crate) inbound: Option<Box<InboundRecord>>,
     /// How many holds keep it from being dropped (see the module docs): 0 for a new outbound
     /// message (its lifecycle takes one in `delivery::schedule`), 1 for a new inbound message
-    /// (its webhook delivery, released by a [`Hold`]).
+    /// posted to a webhook (its delivery, released by a [`Hold`]), 0 for one posted nowhere.
     pub(crate) holds: u32,
 }
 

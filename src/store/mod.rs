@@ -1557,6 +1557,37 @@ mod tests {
         assert!(again.is_empty(), "prepared again: {again:#?}");
     }
 
+    /// `convsms serve` polls its wire events with a limit that SQLite does not see (a bound
+    /// `LIMIT` makes it prepare the statement again on each call): the limit still holds.
+    #[test]
+    fn the_serve_s_wire_events_are_read_without_preparing_again() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-01-05T09:00:00Z")
+            .unwrap()
+            .to_utc();
+        s.write(|tx| {
+            for sid in ["SM1", "SM2", "SM3"] {
+                tx.event_append(at, "webhook_in", Some(sid), "x", None)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+        s.read(|tx| {
+            for _ in 0..3 {
+                let seqs = |events: Vec<WireEvent>| -> Vec<i64> {
+                    events.into_iter().map(|e| e.seq).collect()
+                };
+                assert_eq!(seqs(tx.events_after(0, 2)?), [1, 2]);
+                assert_eq!(seqs(tx.events_after(1, 5)?), [2, 3]);
+                assert_eq!(seqs(tx.events_latest(2)?), [2, 3]);
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+        let again = statements_counted(&s.lock(), rusqlite::ffi::SQLITE_STMTSTATUS_REPREPARE);
+        assert!(again.is_empty(), "prepared again: {again:#?}");
+    }
+
     /// The query that selects by a partial index's condition spells it as the index does, so
     /// SQLite uses the index instead of reading the whole table.
     #[test]

@@ -104,10 +104,10 @@ pub(super) struct CachedStatement<'c> {
     home: &'c Connected,
 }
 
-impl std::ops::Deref for CachedStatement<'_> {
-    type Target = Statement<'static>;
+impl<'c> std::ops::Deref for CachedStatement<'c> {
+    type Target = Statement<'c>;
 
-    fn deref(&self) -> &Statement<'static> {
+    fn deref(&self) -> &Statement<'c> {
         self.statement.as_ref().expect("a statement until dropped")
     }
 }
@@ -176,9 +176,11 @@ impl Drop for CachedStatement<'_> {
     }
 }
 
-// `CachedStatement` must not implement `DerefMut` (the module docs say why): if it did, the call
-// below would be ambiguous between the two impls and this would not compile (the trick of
-// `static_assertions::assert_not_impl_any!`).
+// What keeps `&mut Statement` in this module is the privacy of `CachedStatement::statement` and
+// the methods above, which lend none. `DerefMut` is the impl that would most naturally be added
+// back, so its absence is checked: if `CachedStatement` implemented it, the call below would be
+// ambiguous between the two impls and this would not compile (the trick of
+// `static_assertions::assert_not_impl_any!`). No `AsMut`, `BorrowMut` or accessor either.
 const _: fn() = || {
     trait AmbiguousIfDerefMut<A> {
         fn some_item() {}

@@ -149,7 +149,8 @@ impl MessagesQuery {
 }
 
 /// One entry of `GET /_sim/messages`: the Message resource, and whether Twilio itself sent it
-/// (a STOP/START/HELP auto-reply of `optout`, not one of the account's messages).
+/// (an auto-reply of `optout`, to a keyword or to a text for a number with no SMS URL: not one of
+/// the account's messages).
 #[derive(Clone, Copy, Debug, Serialize)]
 struct LoggedMessage<'a> {
     #[serde(flatten)]
@@ -335,6 +336,29 @@ mod tests {
         assert_eq!(v, json!({"sid": "SM00000000000000000000000000000001"}));
         let d: InboundDelivery = serde_json::from_value(v).unwrap();
         assert_eq!(d.answer, None);
+        // Read back strictly: half an answer is not "no answer".
+        let sid = "SM00000000000000000000000000000001";
+        for (json, why) in [
+            (
+                json!({"sid": sid, "http_status": 200}),
+                "`http_status` without `body`",
+            ),
+            (
+                json!({"sid": sid, "http_status": 200, "body": null}),
+                "`http_status` without `body`",
+            ),
+            (
+                json!({"sid": sid, "body": "<Response/>"}),
+                "`body` without `http_status`",
+            ),
+            (json!({"sid": sid, "status": 200}), "unknown field `status`"),
+        ] {
+            let err = serde_json::from_value::<InboundDelivery>(json.clone()).unwrap_err();
+            assert!(err.to_string().contains(why), "{json}: {err}");
+        }
+        let answered = json!({"sid": sid, "http_status": 200, "body": ""});
+        let d: InboundDelivery = serde_json::from_value(answered.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&d).unwrap(), answered);
     }
 
     #[tokio::test]

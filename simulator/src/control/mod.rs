@@ -46,14 +46,16 @@
 //!   1..=10,000. A `+` that was not percent-encoded arrives as a space; a leading space of `to`
 //!   is read back as `+`. (Until this page format it answered a bare array of every message.)
 //!   Each entry is the Message resource plus `"twilio_reply"`: `true` for Twilio's own
-//!   STOP/START/HELP replies (see `optout`), which take a MessageSid of the shared counter but
+//!   replies (to STOP, START and HELP, and to a text for a number with no SMS URL; see
+//!   `optout`), which take a MessageSid of the shared counter but
 //!   are not the account's messages: Twilio's REST API neither lists them nor finds them (fetch
 //!   answers 404 / 20404, as §7 says they are "not stored as your messages").
 //! * `POST /_sim/inbound` with `{"from", "to", "body", "media_urls"}` (`body` and `media_urls`
 //!   optional; unknown keys refused), or a Twilio-style form `From`, `To`, `Body`, `MediaUrl`
-//!   (repeatable): a handset texts the account. 400 + `{"error"}` without an SMS URL (the message
-//!   says to start `convsms sim --sms-url URL` or to POST `/_sim/sms_url`) or when `to` is not
-//!   one of the account's numbers; 502 + `{"error"}` when the webhook could not be delivered;
+//!   (repeatable): a handset texts the account. 200 + `{"sid", "http_status", "body"}`, or
+//!   `{"sid"}` alone when no SMS URL applies to `to` (recorded and posted nowhere; Twilio's
+//!   default reply goes to the handset, see `optout`). 400 + `{"error"}` when `to` is not one of
+//!   the account's numbers or cannot receive SMS; 502 + `{"error"}` when the webhook could not be delivered;
 //!   504 + `{"error"}` when an injected timeout fault lost the answer.
 //! * `POST /_sim/sms_url` with `{"url": "http://127.0.0.1:8080/sms/inbound"}`: the account's
 //!   messaging webhook from now on; 400 unless an absolute http(s) URL.
