@@ -321,21 +321,34 @@ mod tests {
     const SHOP: &str = "+14155550100";
     const HANDSET: &str = "+14155552671";
 
-    /// With no SMS URL the text is recorded and posted nowhere: 200 with the SID alone.
-    #[tokio::test]
-    async fn inbound_without_an_sms_url_answers_the_sid_alone() {
-        let sim = start_sim(&[SHOP]).await;
-        let resp = reqwest::Client::new()
+    /// `POST /_sim/inbound` of the handset's "hi" to the shop, as JSON.
+    async fn text_hi(sim: &crate::Simulator) -> reqwest::Response {
+        reqwest::Client::new()
             .post(format!("{}/_sim/inbound", sim.base_url()))
             .json(&json!({"from": HANDSET, "to": SHOP, "body": "hi"}))
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// With no SMS URL the text is recorded and posted nowhere: 200 with the SID alone.
+    #[tokio::test]
+    async fn inbound_without_an_sms_url_answers_the_sid_alone() {
+        let sim = start_sim(&[SHOP]).await;
+        let resp = text_hi(&sim).await;
         assert_eq!(resp.status(), 200);
         let v: Value = resp.json().await.unwrap();
         assert_eq!(v, json!({"sid": "SM00000000000000000000000000000001"}));
         let d: InboundDelivery = serde_json::from_value(v).unwrap();
         assert_eq!(d.answer, None);
+        // Twilio's default reply is logged as Twilio's, not the account's, with the next SID.
+        let page = get_page(&sim, "?to=%2B14155552671").await;
+        assert_eq!(page["messages"].as_array().unwrap().len(), 1, "{page}");
+        assert_eq!(page["messages"][0]["twilio_reply"], true, "{page}");
+        assert_eq!(
+            page["messages"][0]["sid"],
+            "SM00000000000000000000000000000002"
+        );
         // Read back strictly: half an answer is not "no answer".
         let sid = "SM00000000000000000000000000000001";
         for (json, why) in [
@@ -366,14 +379,8 @@ mod tests {
         let app = start_receiver(200, "<Response/>").await;
         let sim = start_sim(&[SHOP]).await;
         sim.set_sms_url(&format!("{}/sms", app.base));
-        let http = reqwest::Client::new();
 
-        let resp = http
-            .post(format!("{}/_sim/inbound", sim.base_url()))
-            .json(&json!({"from": HANDSET, "to": SHOP, "body": "hi"}))
-            .send()
-            .await
-            .unwrap();
+        let resp = text_hi(&sim).await;
         assert_eq!(resp.status(), 200);
         let d: InboundDelivery = resp.json().await.unwrap();
         assert_eq!(d.sid.as_str(), "SM00000000000000000000000000000001");
