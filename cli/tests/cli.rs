@@ -165,6 +165,44 @@ fn a_failing_scenario_fails_the_run() {
     }
 }
 
+/// A failure in a rule's background leaves the rest of that background and the whole scenario
+/// not run, and the console counts them: the feature's background, then the rule's, then the
+/// scenario's steps.
+#[test]
+fn the_steps_a_rule_s_failing_background_skipped_are_counted_as_not_run() {
+    let dir = temp("rule-background");
+    std::fs::write(
+        dir.join("rule.feature"),
+        "Feature: A rule with a background
+  Background:
+    Then there are no interactions
+
+  Rule: Its own background fails
+    Background:
+      Then there are 3 interactions
+      Then there are no interactions
+
+    Scenario: Never reached
+      Then there are no interactions
+      Then there are no interactions
+",
+    )
+    .unwrap();
+    let out = convsms()
+        .args(["check"])
+        .arg(dir.join("rule.feature"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("3 more steps not run"), "{stdout}");
+    assert!(
+        stdout.contains("5 steps (1 passed, 1 failed, 3 not run)"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn steps_lists_every_step_with_an_example() {
     let out = convsms().arg("steps").output().unwrap();

@@ -113,6 +113,7 @@ impl Report {
     fn scenario_event(
         &mut self,
         feature: &gherkin::Feature,
+        rule: Option<&gherkin::Rule>,
         scenario: &gherkin::Scenario,
         ev: event::Scenario<ConvWorld>,
         indent: &str,
@@ -175,9 +176,15 @@ impl Report {
                     ));
                 }
                 let failed = self.current_failed;
-                // The feature's background runs before every scenario (a rule's too; its steps
-                // are counted when they ran, not when a failure skipped them).
-                let background = feature.background.as_ref().map_or(0, |b| b.steps.len());
+                // The feature's background runs before every scenario, then its rule's.
+                let background = [
+                    feature.background.as_ref(),
+                    rule.and_then(|r| r.background.as_ref()),
+                ]
+                .into_iter()
+                .flatten()
+                .map(|b| b.steps.len())
+                .sum::<usize>();
                 let not_run =
                     (background + scenario.steps.len()).saturating_sub(self.current_steps);
                 if failed && not_run > 0 {
@@ -390,11 +397,11 @@ impl Writer<ConvWorld> for Report {
                 event::Feature::Rule(rule, event::Rule::Started) => {
                     self.print(&format!("  {}: {}", rule.keyword.trim(), rule.name));
                 }
-                event::Feature::Rule(_, event::Rule::Scenario(sc, ev)) => {
-                    self.scenario_event(&feature, &sc, ev.event, "    ");
+                event::Feature::Rule(rule, event::Rule::Scenario(sc, ev)) => {
+                    self.scenario_event(&feature, Some(&rule), &sc, ev.event, "    ");
                 }
                 event::Feature::Scenario(sc, ev) => {
-                    self.scenario_event(&feature, &sc, ev.event, "  ");
+                    self.scenario_event(&feature, None, &sc, ev.event, "  ");
                 }
                 event::Feature::Rule(_, event::Rule::Finished) | event::Feature::Finished => {}
             },
