@@ -203,6 +203,39 @@ fn the_steps_a_rule_s_failing_background_skipped_are_counted_as_not_run() {
     );
 }
 
+/// A `receives` step that fails names what was sent but never delivered with what the engine
+/// was told (a forged StatusCallback: the simulator itself delivered it), its error code included.
+#[test]
+fn a_message_reported_undelivered_is_named_with_the_engine_s_error() {
+    let dir = temp("undelivered-note");
+    std::fs::write(
+        dir.join("lost.feature"),
+        "Feature: Lost
+  Scenario: Reported undelivered
+    Given the Conversational SMS provider number \"+14155550100\"
+    And an agent \"alice\"
+    And a consumer \"Bea Brown\" with mobile phone \"+14155552671\"
+    When agent \"alice\" composes \"Your parcel is on its way\" for consumer \"Bea Brown\"
+    And Twilio reports message #2 of IMS0001001 as \"undelivered\" with error 30003
+    Then \"+14155552671\" receives \"Your parcel is on its way\" from \"+14155550100\"
+",
+    )
+    .unwrap();
+    let out = convsms()
+        .args(["check"])
+        .arg(dir.join("lost.feature"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("sent to it but never delivered")
+            && stdout.contains("\"Your parcel is on its way\" (undelivered, error 30003)"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn steps_lists_every_step_with_an_example() {
     let out = convsms().arg("steps").output().unwrap();

@@ -229,6 +229,20 @@ impl Tx<'_> {
         .optional()
     }
 
+    /// The delivery status of the message with this provider SID, with the provider's error code
+    /// when it failed (what the engine was told, which may not be what the provider knows).
+    pub fn message_outcome_by_sid(
+        &self,
+        sid: &MessageSid,
+    ) -> Result<Option<(DeliveryStatus, Option<i64>)>, StoreError> {
+        self.row(
+            "SELECT status, error_code FROM sys_cs_message WHERE provider_sid = ?1",
+            [sid.as_str()],
+            |r| Ok((status_col(r, 0)?, r.get(1)?)),
+        )
+        .optional()
+    }
+
     /// Sets a message's delivery status (and the provider's error, when it failed).
     ///
     /// # Errors

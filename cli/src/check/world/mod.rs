@@ -777,26 +777,30 @@ impl ConvWorld {
     }
 
     /// The messages sent to `phone`, oldest first, each with the simulator's status, unless the
-    /// engine recorded that it never arrived: a `When Twilio reports … as "undelivered"` step
-    /// tells the engine alone (a forged StatusCallback), and what the scenario then says Twilio
-    /// reported must not count as received on the handset either.
+    /// engine recorded that it never arrived (then the engine's status and error code): a `When
+    /// Twilio reports … as "undelivered"` step tells the engine alone (a forged StatusCallback),
+    /// and what the scenario then says Twilio reported must not count as received on the handset
+    /// either.
     fn outbound_to(&self, phone: &str) -> Vec<TwilioMessage> {
         let mut all = self.stack.sim.messages_to(phone);
         all.retain(|m| m.direction != Direction::Inbound);
         for m in all.iter_mut().filter(|m| !never_arrived(m)) {
             let recorded = self
                 .store()
-                .read(|tx| tx.message_by_sid(&m.sid))
+                .read(|tx| tx.message_outcome_by_sid(&m.sid))
                 .ok()
                 .flatten()
-                .and_then(|(_, status)| MessageStatus::from_wire(status.as_str()));
-            if let Some(status) = recorded.filter(|s| {
+                .and_then(|(status, code)| {
+                    Some((MessageStatus::from_wire(status.as_str())?, code))
+                });
+            if let Some((status, code)) = recorded.filter(|(s, _)| {
                 matches!(
                     s,
                     MessageStatus::Undelivered | MessageStatus::Failed | MessageStatus::Canceled
                 )
             }) {
                 m.status = status;
+                m.error_code = code.and_then(|c| u32::try_from(c).ok());
             }
         }
         all
