@@ -171,31 +171,10 @@ fn a_failing_scenario_fails_the_run() {
 #[test]
 fn the_steps_a_rule_s_failing_background_skipped_are_counted_as_not_run() {
     let dir = temp("rule-background");
-    std::fs::write(
-        dir.join("rule.feature"),
-        "Feature: A rule with a background
-  Background:
-    Then there are no interactions
-
-  Rule: Its own background fails
-    Background:
-      Then there are 3 interactions
-      Then there are no interactions
-
-    Scenario: Never reached
-      Then there are no interactions
-      Then there are no interactions
-",
-    )
-    .unwrap();
-    let out = convsms()
-        .args(["check"])
-        .arg(dir.join("rule.feature"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let feature = "Feature: A rule with a background\n  Background:\n    Then there are no interactions\n\n  Rule: Its own background fails\n    Background:\n      Then there are 3 interactions\n      Then there are no interactions\n\n    Scenario: Never reached\n      Then there are no interactions\n      Then there are no interactions\n";
+    fixture(&dir, &[("rule.feature", feature.as_bytes())]);
+    let (code, stdout, stderr) = text(&check(&[dir.join("rule.feature").as_os_str()]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(stdout.contains("3 more steps not run"), "{stdout}");
     assert!(
         stdout.contains("5 steps (1 passed, 1 failed, 3 not run)"),
@@ -208,27 +187,12 @@ fn the_steps_a_rule_s_failing_background_skipped_are_counted_as_not_run() {
 #[test]
 fn a_message_reported_undelivered_is_named_with_the_engine_s_error() {
     let dir = temp("undelivered-note");
-    std::fs::write(
-        dir.join("lost.feature"),
-        "Feature: Lost
-  Scenario: Reported undelivered
-    Given the Conversational SMS provider number \"+14155550100\"
-    And an agent \"alice\"
-    And a consumer \"Bea Brown\" with mobile phone \"+14155552671\"
-    When agent \"alice\" composes \"Your parcel is on its way\" for consumer \"Bea Brown\"
-    And Twilio reports message #2 of IMS0001001 as \"undelivered\" with error 30003
-    Then \"+14155552671\" receives \"Your parcel is on its way\" from \"+14155550100\"
-",
-    )
-    .unwrap();
-    let out = convsms()
-        .args(["check"])
-        .arg(dir.join("lost.feature"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let feature = format!(
+        "Feature: Lost\n{BACKGROUND}\n  Scenario: Reported undelivered\n    When agent \"alice\" composes \"Your parcel is on its way\" for consumer \"Bea Brown\"\n    And Twilio reports message #2 of IMS0001001 as \"undelivered\" with error 30003\n    Then \"+14155552671\" receives \"Your parcel is on its way\" from \"+14155550100\"\n"
+    );
+    fixture(&dir, &[("lost.feature", feature.as_bytes())]);
+    let (code, stdout, stderr) = text(&check(&[dir.join("lost.feature").as_os_str()]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(
         stdout.contains("sent to it but never delivered")
             && stdout.contains("\"Your parcel is on its way\" (undelivered, error 30003)"),
