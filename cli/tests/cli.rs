@@ -182,6 +182,26 @@ fn the_steps_a_rule_s_failing_background_skipped_are_counted_as_not_run() {
     );
 }
 
+/// `When time advances to "…"` moves the clock forward only: a moment already past fails the
+/// step with the clock's reading, and a time of day means its next occurrence.
+#[test]
+fn time_advances_to_a_moment_but_never_back() {
+    let dir = temp("advance-to");
+    let feature = format!(
+        "Feature: Advance\n{BACKGROUND}\n  Scenario: Tomorrow morning, then back\n    When time advances to \"08:00:00\"\n    Then there are no interactions\n    When time advances to \"2026-01-06 07:59:59\"\n    Then there are no interactions\n"
+    );
+    fixture(&dir, &[("advance.feature", feature.as_bytes())]);
+    let (code, stdout, stderr) = text(&check(&[dir.join("advance.feature").as_os_str()]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "\"2026-01-06 07:59:59\" is before the scenario's clock (2026-01-06 08:00:00): time only moves forward"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 failed"), "{stdout}");
+}
+
 /// A `receives` step that fails names what was sent but never delivered with what the engine
 /// was told (a forged StatusCallback: the simulator itself delivered it), its error code included.
 #[test]
@@ -2341,6 +2361,47 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         for k in ["action", "webhook_in", "send_out", "system_message"] {
             assert!(kinds.contains(k), "no {k} in the timeline: {timeline}");
         }
+        // A sys_user turns SMS updates on; the clock moves to a moment, never back.
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/steps"),
+            serde_json::json!({ "step": "Given a sys_user \"Ada Lovelace\" with mobile phone \"+14155552673\"" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/handsets/+14155552673/texts"),
+            serde_json::json!({ "to": "+14155550100", "body": "START" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
+        for (to, want) in [
+            ("2026-01-05 09:30:00", 200),
+            ("09:00:00", 200), // the next 09:00: tomorrow's
+            ("2026-01-06 08:00:00", 422),
+            ("9:00", 400),
+        ] {
+            let (status, answer) = post(
+                &http,
+                format!("{base}/api/time/advance"),
+                serde_json::json!({ "to": to }),
+            )
+            .await
+            .unwrap();
+            assert_eq!(status, want, "{to}: {answer}");
+        }
+        let now: serde_json::Value = http
+            .get(format!("{base}/api/time"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(now["result"]["now"], "2026-01-06T09:00:00Z", "{now}");
     });
     let feature = rt.block_on(async {
         http.get(format!("{base}/api/export/feature"))
@@ -2355,29 +2416,44 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "When \"+14155552671\" texts \"STOP\" to \"+14155550100\"",
         "When \"+14155552671\" texts \"Hi\" to \"+14155550100\"",
         "Then \"+14155552671\" receives \"Hi, this is the virtual agent. What can I help you with today?\" from \"+14155550100\"",
-        "Then \"+14155552671\" has received 4 messages",
+        "Then \"+14155552671\" has received 5 messages",
+        "Then interaction IMS0001001 is in state \"closed_abandoned\"",
         "Then interaction IMS0001001 is assigned to the virtual agent",
         "Given a consumer \"Bea Brown\" with mobile phone \"+14155552672\"",
         "When an administrator adds \"12\" as a Conversational SMS provider number",
         "Then the request is refused with \"",
         "answered with the topics of ",
+        "When time advances to \"2026-01-05 09:30:00\"\n    When time advances to \"09:00:00\"\n",
+        "Then interaction IMS0001001 has no pending timer",
+        "Then agent \"alice\" has no workspace notification",
+        "Then sys_user \"Ada Lovelace\" has SMS update notifications on",
     ] {
         assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
     }
-    assert!(
-        !feature.contains("zed"),
-        "a failed step was journaled:\n{feature}"
-    );
+    for never in ["zed", "08:00:00"] {
+        assert!(
+            !feature.contains(never),
+            "a failed step was journaled ({never}):\n{feature}"
+        );
+    }
     let path = dir.join("repro.feature");
     std::fs::write(&path, &feature).unwrap();
     let (code, stdout, stderr) = text(&check(&[path.as_os_str()]));
     assert_eq!(code, Some(0), "{stdout}{stderr}\n{feature}");
     assert!(stdout.contains("1 scenario (1 passed)"), "{stdout}");
     // A check that does not hold makes the export fail: the export is a real regression test.
-    let broken = feature.replace("has received 4 messages", "has received 5 messages");
-    std::fs::write(&path, broken).unwrap();
-    let (code, _, _) = text(&check(&[path.as_os_str()]));
-    assert_eq!(code, Some(1));
+    for (held, broken) in [
+        ("has received 5 messages", "has received 6 messages"),
+        ("notifications on", "notifications off"),
+        (
+            "has no pending timer",
+            "has a pending timer \"Nudge\" due at \"09:10:00\"",
+        ),
+    ] {
+        std::fs::write(&path, feature.replace(held, broken)).unwrap();
+        let (code, stdout, _) = text(&check(&[path.as_os_str()]));
+        assert_eq!(code, Some(1), "{broken}: {stdout}");
+    }
     serve.kill();
 }
 
@@ -2840,8 +2916,10 @@ async fn wait_text(c: &fantoccini::Client, css: &str, text: &str) -> String {
 
 /// Finds the element `css` matches and does `act` on it (`what` names it in a failure). The
 /// page re-renders parts of itself as events arrive, so the element found can be replaced
-/// before `act` reaches it (WebDriver's "stale element reference": nothing happened); it is then
-/// found again and `act` runs again, for up to 20 s. Any other error fails at once.
+/// before `act` reaches it (WebDriver's "stale element reference": nothing happened), or be
+/// shown a moment after the text the test waited for ("element not interactable": a part
+/// still hidden); it is then found again and `act` runs again, for up to 20 s. Any other error
+/// fails at once.
 async fn on_element<F, Fut>(c: &fantoccini::Client, css: &str, what: &str, act: F)
 where
     F: Fn(fantoccini::elements::Element) -> Fut,
@@ -2856,7 +2934,8 @@ where
         match act(e).await {
             Ok(()) => return,
             Err(err)
-                if err.is_stale_element_reference() && std::time::Instant::now() < deadline =>
+                if (err.is_stale_element_reference() || err.is_element_not_interactable())
+                    && std::time::Instant::now() < deadline =>
             {
                 tokio::task::yield_now().await;
             }
@@ -2958,6 +3037,14 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
             "The recipient replied STOP to this number",
         )
         .await;
+
+        // The clock to a moment: a time already past is refused in words, the clock stays.
+        type_into(&c, "#advance-to", "2026-01-05 09:00:00").await;
+        click(&c, "#advance-to-go").await;
+        wait_text(&c, "#workspace-feedback", "time only moves forward").await;
+        type_into(&c, "#advance-to", "2026-01-06 08:00:00").await;
+        click(&c, "#advance-to-go").await;
+        wait_text(&c, "#now", "2026-01-06 08:00:00").await;
 
         // Leave: the conversation goes back to the queue; agents see the line.
         click(&c, "#leave").await;

@@ -158,3 +158,14 @@ Feature: Messaging actions: timers on conversations
     Then interaction IMS0001001 is closed
     And interaction IMS0001001 is in state "closed_abandoned"
     And "+14155552671" receives "This conversation is closed." from "+14155550100"
+
+  Scenario: Time advances to a moment: a timer due then fires there, not a second earlier
+    Given a messaging action "Close abandoned conversation" on "agent message without requester response" after 2 days that sets state "closed_abandoned" where "state=work_in_progress"
+    When "+14155552671" texts "Hello?" to "+14155550100"
+    And agent "alice" composes "Found it" on interaction IMS0001001
+    Then interaction IMS0001001 has a pending timer "Close abandoned conversation" due at "2026-01-07 09:00:00"
+    When time advances to "2026-01-07 08:59:59"
+    Then no messaging action has fired
+    When time advances to "09:00:00"
+    Then messaging action "Close abandoned conversation" has fired once for IMS0001001
+    And interaction IMS0001001 is in state "closed_abandoned"

@@ -337,6 +337,40 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// Every agent's workspace notifications (messaging actions' Prompt agent, ACTION-5), as
+    /// `(user_name, interaction number, text)`, by user_name, then oldest first; the number is
+    /// `None` when the interaction is gone.
+    ///
+    /// # Errors
+    /// SQLite fails.
+    pub fn workspace_notifications(
+        &self,
+    ) -> Result<Vec<(String, Option<String>, String)>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT u.user_name, i.number, n.text
+             FROM workspace_notification n JOIN sys_user u ON u.sys_id = n.agent
+             LEFT JOIN interaction i ON i.sys_id = n.interaction
+             ORDER BY u.user_name, n.created_at, n.sys_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect()
+    }
+
+    /// Every stored SMS update setting (seed 003, NOTIF), as `(the sys_user's user_name,
+    /// enabled)`, by user_name.
+    ///
+    /// # Errors
+    /// SQLite fails.
+    pub fn subscriptions(&self) -> Result<Vec<(String, bool)>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT u.user_name, s.enabled
+             FROM sys_cs_sms_subscription s JOIN sys_user u ON u.sys_id = s.user
+             ORDER BY u.user_name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    }
+
     /// The offers in an agent's Workspace Inbox (work items `offered` to them), oldest first,
     /// with when each times out.
     ///

@@ -29,6 +29,7 @@ use twilio_wire::message::Direction;
 
 use super::runner::{Handle, Ran, StepError};
 use super::{export, page, timeline};
+use crate::check::params::At;
 use crate::check::world::quote;
 
 /// A ServiceNow-shaped error answer.
@@ -1062,7 +1063,8 @@ struct AdvanceBody {
     #[serde(default)]
     by: Option<String>,
     /// `next_timer`: to the engine's next scheduled work (a messaging-action timer, an idle
-    /// close, an offer's expiry or a send's retry).
+    /// close, an offer's expiry or a send's retry); or a moment in UTC, `2026-01-07 09:30:00`,
+    /// or a time of day, `17:30:00` (its next occurrence). A moment already past is refused.
     #[serde(default)]
     to: Option<String>,
 }
@@ -1091,10 +1093,14 @@ async fn time_advance(State(h): State<Handle>, ApiJson(b): ApiJson<AdvanceBody>)
                 })?
             }
             (None, Some("next_timer")) => "When time advances to the next timer".to_owned(),
-            (None, Some(other)) => return Err(ApiError::bad(
-                format!("to '{other}' is no point in time this API knows"),
-                "{\"to\": \"next_timer\"} (the engine's next scheduled work), or {\"by\": \"5m\"}",
-            )),
+            (None, Some(moment)) => match moment.parse::<At>() {
+                Ok(at) => format!("When time advances to \"{at}\""),
+                Err(e) => return Err(ApiError::bad(
+                    format!("to '{moment}' is no point in time this API knows: {e}"),
+                    "{\"to\": \"next_timer\"} (the engine's next scheduled work), {\"to\": \"2026-01-07 09:30:00\"} \
+                     or {\"to\": \"17:30:00\"} (UTC; a time of day is its next occurrence), or {\"by\": \"5m\"}",
+                )),
+            },
             _ => {
                 return Err(ApiError::bad(
                     "give either \"by\" or \"to\"",

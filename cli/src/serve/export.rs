@@ -8,8 +8,9 @@
 //! handset received (each message, and how many, when the server never restarted in between:
 //! the simulated Twilio forgets its messages on a restart, so after one only what came since is
 //! checked, and a comment says so), then where each interaction stands
-//! (open or closed, its state, who it is assigned to, how long its transcript is), then how many
-//! interactions there are. With a mark (`POST /api/export/mark`), the steps before it are still
+//! (open or closed, its state, who it is assigned to, how long its transcript is, its pending
+//! messaging-action timers), then how many interactions there are, each agent's workspace
+//! notifications, and every stored SMS update setting. With a mark (`POST /api/export/mark`), the steps before it are still
 //! replayed (they build the state the reproduction starts from) and only what follows is written
 //! as "what happened".
 
@@ -196,6 +197,26 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
             "    Then the transcript of {n} has {}\n",
             plural(messages.len(), "message")
         ));
+        // Its messaging-action timers still to fire, or none.
+        let timers = r
+            .world
+            .store()
+            .read(|tx| tx.pending_timers(&i.sys_id))
+            .with_context(|| format!("reading the timers of {n}"))?;
+        if timers.is_empty() {
+            out.push_str(&format!("    Then interaction {n} has no pending timer\n"));
+        }
+        for t in &timers {
+            let due = t.due_at.format("%Y-%m-%d %H:%M:%S");
+            out.push_str(&if t.action.contains('"') {
+                format!("    # (a pending timer of an action named with a quote, due at {due})\n")
+            } else {
+                format!(
+                    "    Then interaction {n} has a pending timer {} due at \"{due}\"\n",
+                    quote(&t.action)
+                )
+            });
+        }
     }
     out.push_str(&format!(
         "    Then {}\n",
@@ -205,6 +226,60 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
             k => format!("there are {k} interactions"),
         }
     ));
+    out.push_str(&workspace_and_settings(r)?);
+    Ok(out)
+}
+
+/// The checks of each agent's workspace notifications and of every stored SMS update setting.
+fn workspace_and_settings(r: &Runner) -> anyhow::Result<String> {
+    let mut out = String::new();
+    let (agents, notifications, settings) = r
+        .world
+        .store()
+        .read(|tx| {
+            Ok::<_, convsms::store::StoreError>((
+                tx.agents()?,
+                tx.workspace_notifications()?,
+                tx.subscriptions()?,
+            ))
+        })
+        .context("reading the workspace notifications and SMS update settings")?;
+    if !agents.is_empty() {
+        out.push_str("    # Each agent's workspace notifications.\n");
+    }
+    for a in &agents {
+        let agent = quote(&a.user_name);
+        let theirs: Vec<_> = notifications
+            .iter()
+            .filter(|(who, _, _)| *who == a.user_name)
+            .collect();
+        if theirs.is_empty() {
+            out.push_str(&format!(
+                "    Then agent {agent} has no workspace notification\n"
+            ));
+        }
+        for (_, number, text) in theirs {
+            out.push_str(&match number {
+                Some(n) if !text.contains('"') && !text.contains('\n') => format!(
+                    "    Then agent {agent} has the workspace notification {} for {n}\n",
+                    quote(text)
+                ),
+                // No step can quote it: a quote or a line break, or no interaction.
+                _ => format!("    # ({agent} has a workspace notification no step can name)\n"),
+            });
+        }
+    }
+    out.push_str("    # SMS update notifications.\n");
+    if settings.is_empty() {
+        out.push_str("    Then no SMS update subscription is stored\n");
+    }
+    for (user, on) in &settings {
+        out.push_str(&format!(
+            "    Then sys_user {} has SMS update notifications {}\n",
+            quote(user),
+            if *on { "on" } else { "off" }
+        ));
+    }
     Ok(out)
 }
 

@@ -5,7 +5,7 @@ use cucumber::{then, when};
 
 use super::StepResult;
 use crate::check::params::{
-    Assignee, Count, Duration, Failure, Group, InteractionNo, Media, ReceivedMedia, Receives,
+    Assignee, At, Count, Duration, Failure, Group, InteractionNo, Media, ReceivedMedia, Receives,
     RequesterOrGuest,
 };
 use crate::check::world::ConvWorld;
@@ -19,6 +19,8 @@ pub const EXAMPLES: &[&str] = &[
     r#"When interaction IMS0001001 is closed"#,
     r#"When 30 minutes pass"#,
     r#"When 1 minute passes"#,
+    r#"When time advances to "2026-01-06 09:00:00""#,
+    r#"When time advances to "17:30:00""#,
     r#"Then interaction IMS0001001 is opened for sys_user "Ada Lovelace""#,
     r#"Then interaction IMS0001001 is opened for the guest user"#,
     r#"Then interaction IMS0001001 is assigned to the virtual agent"#,
@@ -81,6 +83,11 @@ async fn close(w: &mut ConvWorld, number: InteractionNo) -> StepResult {
 #[when(expr = "{duration} pass(es)")]
 async fn time_passes(w: &mut ConvWorld, by: Duration) -> StepResult {
     Ok(w.pass_time(by.0).await?)
+}
+
+#[when(expr = "time advances to {date_time}")]
+async fn time_advances_to(w: &mut ConvWorld, at: At) -> StepResult {
+    Ok(w.advance_to(at).await?)
 }
 
 #[then(expr = "interaction {interaction} is opened for {requester_or_guest}")]

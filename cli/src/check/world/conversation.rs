@@ -10,7 +10,7 @@ use convsms::domain::model::{
 use convsms::engine::config::properties;
 
 use super::{joined, lines, ConvWorld, HttpAnswer};
-use crate::check::params::{Assignee, Attached, Requester};
+use crate::check::params::{Assignee, At, Attached, Requester};
 use crate::check::snapshot;
 
 impl ConvWorld {
@@ -89,6 +89,29 @@ impl ConvWorld {
     /// retries, status reconciliation, messaging-action timers).
     pub async fn pass_time(&mut self, by: TimeDelta) -> anyhow::Result<()> {
         self.stack.pass_time(by).await
+    }
+
+    /// Moves the scenario clock to a moment, running what falls due on the way as
+    /// [`Self::pass_time`] does: a date and time (UTC), or a time of day, read as its next
+    /// occurrence (today's when the clock has not passed it, else tomorrow's).
+    ///
+    /// # Errors
+    /// The moment is before the scenario clock (time only moves forward), or what falls due on
+    /// the way fails.
+    pub async fn advance_to(&mut self, at: At) -> anyhow::Result<()> {
+        let now = self.now();
+        let today = now.date_naive().and_time(at.time).and_utc();
+        let to = match at.date {
+            Some(date) => date.and_time(at.time).and_utc(),
+            None if today >= now => today,
+            None => today + TimeDelta::days(1),
+        };
+        ensure!(
+            to >= now,
+            "\"{at}\" is before the scenario's clock ({}): time only moves forward",
+            now.format("%Y-%m-%d %H:%M:%S")
+        );
+        self.pass_time(to - now).await
     }
 
     /// Checks who an interaction is opened for.

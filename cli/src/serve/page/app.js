@@ -291,7 +291,7 @@ async function refresh() {
 }
 
 // ---- wiring ----
-document.querySelectorAll(".advance button").forEach((b) =>
+document.querySelectorAll(".advance button[data-by], .advance button[data-to]").forEach((b) =>
   b.addEventListener("click", () => act("#workspace-feedback", () =>
     api("POST", "/api/time/advance", b.dataset.by ? { by: b.dataset.by } : { to: b.dataset.to }))));
 document.querySelectorAll('input[name="api-fault"]').forEach((r) =>
@@ -300,6 +300,11 @@ document.querySelectorAll(".faults button").forEach((b) =>
   b.addEventListener("click", () => act("#workspace-feedback", () => api("POST", "/api/steps", { step: b.dataset.step }))));
 $("#optout").addEventListener("change", (e) => act("#workspace-feedback", () =>
   api("POST", "/api/steps", { step: `Given Twilio's own opt-out handling is ${e.target.checked ? "on" : "off"}` })));
+$("#advance-to-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const to = $("#advance-to").value.trim();
+  act("#workspace-feedback", async () => { await api("POST", "/api/time/advance", { to }); $("#advance-to").value = ""; });
+});
 $("#add-phone").addEventListener("submit", (e) => { e.preventDefault(); addPhone($("#new-phone").value.trim()).catch((x) => say("#phone-feedback", x.message, false)); });
 $("#text-form").addEventListener("submit", (e) => {
   e.preventDefault();
