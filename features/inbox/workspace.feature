@@ -158,6 +158,15 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     And agent "alice"'s Ongoing tab shows IMS0001001 with a new message
     And agent "alice"'s Ongoing tab indicator shows 1 conversation with new messages
 
+  Scenario: A file's type is the one the handset gives, not its URL's name
+    Given an agent "alice" who is available for SMS
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And "+14155552671" texts "The photo" with the image "https://media.example.com/MEa1b2c3" of type "image/heic" to "+14155550100"
+    And "+14155552671" texts "The form" with the file "https://media.example.com/photo.jpg" of type "application/pdf" to "+14155550100"
+    Then agents see the requester's message "The photo" with 1 image in IMS0001001
+    And agents see the requester's message "The form" with 1 file in IMS0001001
+
   @row:SYSMSG-1
   Scenario: The requester receives only the system messages meant for SMS; agents see them all
     Given an agent "alice" who is available for SMS

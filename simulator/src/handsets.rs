@@ -108,7 +108,7 @@ pub(crate) async fn send_inbound(
     from: &str,
     to: &str,
     body: &str,
-    media_urls: &[String],
+    media: &[crate::InboundMedia],
 ) -> Result<InboundDelivery, SimError> {
     let now = core.clock.now();
     let (sid, inbound, fault) = {
@@ -120,8 +120,8 @@ pub(crate) async fn send_inbound(
         }
         let from = numbers::normalise(from);
         let to = numbers::normalise(to);
-        let (sid, n) = state.next_message_sid(!media_urls.is_empty());
-        let media = state.new_media(media_urls);
+        let (sid, n) = state.next_message_sid(!media.is_empty());
+        let media = state.new_inbound_media(media);
         let opt_out = optout::on_inbound(&mut state, &to, &from, body, now);
         let inbound = route.webhook.map(|(url, method)| InboundRecord {
             url,

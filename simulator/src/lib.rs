@@ -207,6 +207,37 @@ impl SimConfig {
     }
 }
 
+/// One picture or file of a handset's MMS ([`Simulator::send_inbound_media`]): where the
+/// carrier fetched it from, and its MIME type when the handset says (a URL without an extension,
+/// `https://cdn.example/media/7f3a`, as Twilio's own media URLs are). Without one, the type is
+/// read from the URL's extension (`.jpg` → `image/jpeg`, ..., else `application/octet-stream`).
+/// The webhook's `MediaContentType{N}` carries it (§4.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboundMedia {
+    /// The file's URL (absolute http(s)).
+    pub url: String,
+    /// Its MIME type (`image/png`, `application/pdf`), or `None` to read it from the URL.
+    pub content_type: Option<mime::Mime>,
+}
+
+impl InboundMedia {
+    /// A file whose type is read from its URL's extension.
+    pub fn at(url: impl Into<String>) -> Self {
+        InboundMedia {
+            url: url.into(),
+            content_type: None,
+        }
+    }
+
+    /// The MIME type the webhook reports for it: the one given, else the URL's extension's.
+    pub(crate) fn content_type(&self) -> String {
+        match &self.content_type {
+            Some(m) => m.essence_str().to_owned(),
+            None => state::guess_content_type(&self.url).to_owned(),
+        }
+    }
+}
+
 /// What became of a handset's text: the inbound message it was recorded as, and what the app
 /// answered to its webhook. As JSON (`POST /_sim/inbound`): `{"sid", "http_status", "body"}`, or
 /// `{"sid"}` alone when no SMS URL applied; reading JSON refuses one of `http_status` and `body`
@@ -561,7 +592,24 @@ impl Simulator {
         body: &str,
         media_urls: &[String],
     ) -> Result<InboundDelivery, SimError> {
-        handsets::send_inbound(&self.core, from, to, body, media_urls).await
+        let media: Vec<InboundMedia> = media_urls.iter().map(InboundMedia::at).collect();
+        handsets::send_inbound(&self.core, from, to, body, &media).await
+    }
+
+    /// [`Simulator::send_inbound`] of an MMS whose media may each carry the MIME type the handset
+    /// gives ([`InboundMedia`]): the webhook's `MediaContentType{N}` is that type, whatever the
+    /// URL's name says.
+    ///
+    /// # Errors
+    /// As for [`Simulator::send_inbound`].
+    pub async fn send_inbound_media(
+        &self,
+        from: &str,
+        to: &str,
+        body: &str,
+        media: &[InboundMedia],
+    ) -> Result<InboundDelivery, SimError> {
+        handsets::send_inbound(&self.core, from, to, body, media).await
     }
 
     /// Re-delivers the webhook of the earlier inbound message `sid` exactly as before (same URL,

@@ -518,6 +518,23 @@ impl SimState {
             .collect()
     }
 
+    /// Media records for a handset's MMS, each with the next `ME…` SID and the type the handset
+    /// gave, else its URL's.
+    pub(crate) fn new_inbound_media(&mut self, media: &[crate::InboundMedia]) -> Vec<MediaRecord> {
+        media
+            .iter()
+            .map(|m| {
+                self.last_media += 1;
+                MediaRecord {
+                    sid: MediaSid::from_counter(self.last_media),
+                    source_url: m.url.clone(),
+                    content_type: m.content_type(),
+                    bytes: None,
+                }
+            })
+            .collect()
+    }
+
     /// Media records for files fetched already, each with the next `ME…` SID, in order.
     pub(crate) fn new_fetched_media(&mut self, fetched: Vec<FetchedMedia>) -> Vec<MediaRecord> {
         fetched

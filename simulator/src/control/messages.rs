@@ -198,8 +198,10 @@ async fn list_messages(State(core): State<Arc<Core>>, uri: axum::http::Uri) -> R
     Json(MessagesPage { messages, next }).into_response()
 }
 
-/// The body of `POST /_sim/inbound`: JSON `{"from", "to", "body"?, "media_urls"?}`, or a
-/// Twilio-style form `From=…&To=…&Body=…&MediaUrl=…` (`MediaUrl` repeated).
+/// The body of `POST /_sim/inbound`: JSON `{"from", "to", "body"?, "media_urls"?}` or with
+/// `"media": [{"url", "content_type"?}]` in place of `media_urls`, or a Twilio-style form
+/// `From=…&To=…&Body=…&MediaUrl=…&MediaContentType=…` (`MediaUrl` repeated, and
+/// `MediaContentType` once for each or not at all).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct InboundRequest {
@@ -209,6 +211,59 @@ struct InboundRequest {
     body: String,
     #[serde(default)]
     media_urls: Vec<String>,
+    #[serde(default)]
+    media: Vec<MediaRequest>,
+}
+
+/// One file of `"media"`: its URL and, when the handset says, its MIME type.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MediaRequest {
+    url: String,
+    #[serde(default)]
+    content_type: Option<String>,
+}
+
+impl InboundRequest {
+    /// The media, each with its type parsed.
+    ///
+    /// # Errors
+    /// Both `media_urls` and `media` given, or a type that is not one MIME type.
+    fn media(&self) -> Result<Vec<crate::InboundMedia>, ControlError> {
+        if !self.media_urls.is_empty() && !self.media.is_empty() {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                "give media_urls or media, not both; expected \"media_urls\": [url, …] or \
+                 \"media\": [{\"url\", \"content_type\"}, …]",
+            ));
+        }
+        let urls = self.media_urls.iter().map(crate::InboundMedia::at);
+        let typed = self.media.iter().map(|m| {
+            let content_type = match &m.content_type {
+                None => None,
+                Some(t) => Some(
+                    t.parse::<mime::Mime>()
+                        .ok()
+                        .filter(|m| m.type_() != mime::STAR && m.subtype() != mime::STAR)
+                        .ok_or_else(|| {
+                            error(
+                                StatusCode::BAD_REQUEST,
+                                format!(
+                                    "media content_type '{}' is not a MIME type; expected one \
+                                     such as image/png or application/pdf",
+                                    super::shortened(t)
+                                ),
+                            )
+                        })?,
+                ),
+            };
+            Ok(crate::InboundMedia {
+                url: m.url.clone(),
+                content_type,
+            })
+        });
+        urls.map(Ok).chain(typed).collect()
+    }
 }
 
 impl FromRequest<Arc<Core>> for InboundRequest {
@@ -231,24 +286,48 @@ impl FromRequest<Arc<Core>> for InboundRequest {
             to: String::new(),
             body: String::new(),
             media_urls: Vec::new(),
+            media: Vec::new(),
         };
+        let mut types = Vec::new();
         for (name, value) in form_urlencoded::parse(&bytes) {
             match name.as_ref() {
                 "From" => req.from = value.into_owned(),
                 "To" => req.to = value.into_owned(),
                 "Body" => req.body = value.into_owned(),
                 "MediaUrl" => req.media_urls.push(value.into_owned()),
+                "MediaContentType" => types.push(value.into_owned()),
                 other => {
                     return Err(error(
                         StatusCode::BAD_REQUEST,
                         format!(
-                            "unknown form parameter '{}'; expected From, To, Body and MediaUrl \
-                             (repeatable)",
+                            "unknown form parameter '{}'; expected From, To, Body, MediaUrl \
+                             (repeatable) and MediaContentType (one for each MediaUrl, in order)",
                             super::shortened(other)
                         ),
                     ))
                 }
             }
+        }
+        if !types.is_empty() {
+            if types.len() != req.media_urls.len() {
+                return Err(error(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "the form has {} MediaContentType for {} MediaUrl; expected one for \
+                         each, in order, or none",
+                        types.len(),
+                        req.media_urls.len()
+                    ),
+                ));
+            }
+            req.media = std::mem::take(&mut req.media_urls)
+                .into_iter()
+                .zip(types)
+                .map(|(url, t)| MediaRequest {
+                    url,
+                    content_type: Some(t),
+                })
+                .collect();
         }
         for (name, value) in [("From", &req.from), ("To", &req.to)] {
             if value.is_empty() {
@@ -268,7 +347,8 @@ async fn inbound(
 ) -> Result<Json<crate::InboundDelivery>, ControlError> {
     let from = e164("from", &req.from)?;
     let to = e164("to", &req.to)?;
-    match handsets::send_inbound(&core, &from, &to, &req.body, &req.media_urls).await {
+    let media = req.media()?;
+    match handsets::send_inbound(&core, &from, &to, &req.body, &media).await {
         Ok(delivery) => Ok(Json(delivery)),
         Err(e) => {
             let status = match e {
@@ -616,6 +696,85 @@ mod tests {
             assert!(v["error"].as_str().unwrap().contains(why), "{form}: {v}");
         }
         assert_eq!(sim.messages().len(), 1, "refused forms record nothing");
+    }
+
+    /// A handset's file may carry its MIME type: the webhook reports that type, not the one its
+    /// URL's name suggests; a type that is not one MIME type is refused, and nothing recorded.
+    #[tokio::test]
+    async fn inbound_media_carry_the_content_type_the_handset_gives() {
+        let app = start_receiver(200, "").await;
+        let sim = start_sim(&[SHOP]).await;
+        sim.set_sms_url(&format!("{}/sms", app.base));
+        let http = reqwest::Client::new();
+        let url = format!("{}/_sim/inbound", sim.base_url());
+        let resp = http
+            .post(&url)
+            .json(&json!({"from": HANDSET, "to": SHOP, "body": "", "media": [
+                {"url": "https://cdn.test/media/7f3a", "content_type": "image/heic"},
+                {"url": "https://cdn.test/b.png", "content_type": "application/pdf; name=b"},
+                {"url": "https://cdn.test/c.jpg"},
+            ]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let form = |body: &'static str| {
+            http.post(&url)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+        };
+        let resp = form("From=%2B14155552671&To=%2B14155550100&MediaUrl=https%3A%2F%2Fcdn.test%2Fm%2F1&MediaContentType=video%2Fmp4")
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let hits = app.hits();
+        assert_eq!(
+            [0, 1, 2].map(|n| hits[0].param(&format!("MediaContentType{n}"))),
+            ["image/heic", "application/pdf", "image/jpeg"]
+        );
+        assert_eq!(hits[1].param("MediaContentType0"), "video/mp4");
+
+        for (json, why) in [
+            (
+                json!({"from": HANDSET, "to": SHOP, "media_urls": ["https://cdn.test/a.png"],
+                       "media": [{"url": "https://cdn.test/b.png"}]}),
+                "give media_urls or media, not both",
+            ),
+            (
+                json!({"from": HANDSET, "to": SHOP,
+                       "media": [{"url": "https://cdn.test/a", "content_type": "png"}]}),
+                "media content_type 'png' is not a MIME type",
+            ),
+            (
+                json!({"from": HANDSET, "to": SHOP,
+                       "media": [{"url": "https://cdn.test/a", "content_type": "image/*"}]}),
+                "media content_type 'image/*' is not a MIME type",
+            ),
+            (
+                json!({"from": HANDSET, "to": SHOP,
+                       "media": [{"url": "https://cdn.test/a", "type": "image/png"}]}),
+                "unknown field `type`",
+            ),
+        ] {
+            let resp = http.post(&url).json(&json).send().await.unwrap();
+            assert_eq!(resp.status(), 400, "{json}");
+            let v: Value = resp.json().await.unwrap();
+            assert!(v["error"].as_str().unwrap().contains(why), "{json}: {v}");
+        }
+        let resp = form("From=%2B14155552671&To=%2B14155550100&MediaUrl=https%3A%2F%2Fcdn.test%2Fa&MediaUrl=https%3A%2F%2Fcdn.test%2Fb&MediaContentType=image%2Fpng")
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400);
+        let v: Value = resp.json().await.unwrap();
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .contains("the form has 1 MediaContentType for 2 MediaUrl"),
+            "{v}"
+        );
+        assert_eq!(sim.messages().len(), 2, "refused requests record nothing");
     }
 
     #[tokio::test]

@@ -4,6 +4,7 @@ use std::str::FromStr;
 
 use convsms::domain::delivery::DeliveryStatus;
 use convsms::domain::model::InteractionNumber;
+use convsms_sim::InboundMedia;
 use cucumber::Parameter;
 
 use super::{
@@ -11,40 +12,77 @@ use super::{
 };
 
 /// An optional clause with the media of an MMS: `with the image "…"`, `with the file "…"`, or
-/// several in one MMS: `with the images "…" and "…"` (`files` alike). The URLs, in order.
+/// several in one MMS: `with the images "…" and "…"` (`files` alike); one file may give its
+/// MIME type, `with the image "https://cdn.example/m/7f3a" of type "image/heic"`, which the
+/// handset then sends (as the webhook's `MediaContentType0`) whatever its URL's name says.
+/// The media, in order.
 ///
-/// "the image" names one URL and "the images" several: the other way round is refused.
+/// "the image" names one URL and "the images" several: the other way round is refused. A type
+/// is refused when it is not one MIME type, when an image's is not `image/*` or a file's is (an
+/// image is an image), and after several URLs.
 #[derive(Clone, Debug)]
-pub struct Media(pub Vec<String>);
+pub struct Media(pub Vec<InboundMedia>);
 parameter!(
     Media,
     "media",
-    concat!("(?: with the (?:images?|files?) ", quoted_list!(), ")?")
+    concat!(
+        "(?: with the (?:images?|files?) ",
+        quoted_list!(),
+        r#"(?: of type "[^"]*")?)?"#
+    )
 );
 
 impl FromStr for Media {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
-        let urls = quoted_texts(words);
+        let mut urls = quoted_texts(words);
+        // The last quoted text is a type when the clause ends `" of type "…"`.
+        let given = urls
+            .last()
+            .filter(|t| words.ends_with(&format!("\" of type \"{t}\"")))
+            .cloned();
+        if given.is_some() {
+            urls.pop();
+        }
         let Some(kind) = words
             .strip_prefix(" with the ")
             .and_then(|w| w.split(' ').next())
         else {
-            return Ok(Media(urls));
+            return Ok(Media(vec![]));
         };
-        // The simulated handset sends the type its file's name says (as MediaContentType): an
-        // "image" named otherwise would reach the engine as a file, whatever the step said.
-        if kind.starts_with("image") {
+        let image = kind.starts_with("image");
+        let content_type = match given {
+            None => None,
+            Some(_) if urls.len() > 1 => {
+                return unhonoured(format!(
+                    "'of type' gives the type of one file, not of {}: write one step per file, \
+                     or name each as its type (a.png, b.pdf)",
+                    urls.len()
+                ))
+            }
+            Some(t) => Some(media_type(&t, image)?),
+        };
+        // Without a type the simulated handset sends the one its file's name says (as
+        // MediaContentType): an "image" named otherwise would reach the engine as a file,
+        // whatever the step said.
+        if image && content_type.is_none() {
             if let Some(url) = urls.iter().find(|u| !named_as_image(u)) {
                 return unhonoured(format!(
                     "\"{url}\" is not named as an image (.jpg, .jpeg, .png, .gif, .webp): the \
-                     handset sends the type its file name says; name an image file, or write \
-                     'with the file'"
+                     handset sends the type its file name says; name an image file, give its \
+                     type ('of type \"image/heic\"'), or write 'with the file'"
                 ));
             }
         }
+        let media = urls
+            .iter()
+            .map(|url| InboundMedia {
+                url: url.clone(),
+                content_type: content_type.clone(),
+            })
+            .collect();
         match (kind.strip_suffix('s'), urls.len()) {
-            (None, 1) | (Some(_), 2..) => Ok(Media(urls)),
+            (None, 1) | (Some(_), 2..) => Ok(Media(media)),
             (None, n) => unhonoured(format!(
                 "'the {kind}' names one, not {n}: write 'with the {kind}s \"…\" and \"…\"'"
             )),
@@ -52,6 +90,29 @@ impl FromStr for Media {
                 "'the {kind}' names several, not one: write 'with the {one} \"…\"'"
             )),
         }
+    }
+}
+
+/// A file's MIME type as a step gives it: one type (`image/heic`), an image's `image/*` and a
+/// file's anything else.
+fn media_type(given: &str, image: bool) -> Result<mime::Mime, Unhonoured> {
+    let Some(m) = given
+        .parse::<mime::Mime>()
+        .ok()
+        .filter(|m| m.type_() != mime::STAR && m.subtype() != mime::STAR)
+    else {
+        return unhonoured(format!(
+            "\"{given}\" is not a MIME type; expected one such as image/heic or application/pdf"
+        ));
+    };
+    match (image, m.type_() == mime::IMAGE) {
+        (true, false) => unhonoured(format!(
+            "an image's type is image/…, not {m}: write 'with the file' for other files"
+        )),
+        (false, true) => unhonoured(format!(
+            "{m} is an image's type: write 'with the image' (agents see it as an image)"
+        )),
+        _ => Ok(m),
     }
 }
 
@@ -227,7 +288,27 @@ mod tests {
         let ok = Media::from_str(r#" with the images "https://a.example/x.PNG?s=1" and "b.jpeg""#);
         assert_eq!(ok.unwrap().0.len(), 2);
         let file = Media::from_str(r#" with the file "https://a.example/Media/ME1""#);
-        assert_eq!(file.unwrap().0, ["https://a.example/Media/ME1"]);
+        assert_eq!(
+            file.unwrap().0,
+            [InboundMedia::at("https://a.example/Media/ME1")]
+        );
+        // A type given goes with the URL, whatever its name says; a URL that merely reads
+        // like the clause is a URL.
+        let typed = Media::from_str(
+            r#" with the image "https://a.example/Media/ME1" of type "image/heic""#,
+        );
+        assert_eq!(
+            typed.unwrap().0,
+            [InboundMedia {
+                url: "https://a.example/Media/ME1".into(),
+                content_type: Some("image/heic".parse().unwrap()),
+            }]
+        );
+        let odd = Media::from_str(r#" with the file "https://a.example/x of type y""#);
+        assert_eq!(
+            odd.unwrap().0,
+            [InboundMedia::at("https://a.example/x of type y")]
+        );
         let e = format!(
             "{:?}",
             Media::from_str(r#" with the image "https://a.example/Media/ME1""#).unwrap_err()

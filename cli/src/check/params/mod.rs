@@ -447,15 +447,22 @@ pub fn words() -> Vec<Words> {
             "",
             r#" where "state=work_in_progress""#,
         ]),
-        words!(Media, "the media of an MMS a handset sends: one, several, or none", [
+        words!(Media, "the media of an MMS a handset sends: one, several, or none; one may give its MIME type, which the handset then sends whatever its URL's name says", [
             "",
             r#" with the image "https://example.com/a.png""#,
             r#" with the images "https://example.com/a.png" and "https://example.com/b.jpg""#,
             r#" with the file "https://example.com/a.pdf""#,
             r#" with the files "https://example.com/a.pdf" and "https://example.com/b.vcf""#,
+            r#" with the image "https://example.com/media/7f3a" of type "image/heic""#,
+            r#" with the file "https://example.com/media/7f3b" of type "application/pdf""#,
         ], refused [
             r#" with the image "https://example.com/a.png" and "https://example.com/b.jpg""#,
             r#" with the images "https://example.com/a.png""#,
+            r#" with the image "https://example.com/media/7f3a""#,
+            r#" with the image "https://example.com/media/7f3a" of type "heic""#,
+            r#" with the image "https://example.com/media/7f3a" of type "application/pdf""#,
+            r#" with the file "https://example.com/media/7f3a" of type "image/png""#,
+            r#" with the images "https://example.com/a" and "https://example.com/b" of type "image/png""#,
         ]),
         words!(MessageRef, "a message: numbered as the transcript numbers it (every line, internal ones too), or as the requester saw them (what the handset received, oldest first)", [
             "message #2 of IMS0001001",

@@ -8,6 +8,7 @@ use convsms::domain::model::{
     Handler, InteractionNumber, InteractionState, InteractionType, PartyTable,
 };
 use convsms::engine::config::properties;
+use convsms_sim::InboundMedia;
 
 use super::{joined, lines, ConvWorld, HttpAnswer};
 use crate::check::params::{Assignee, At, Attached, Requester};
@@ -20,11 +21,16 @@ impl ConvWorld {
         &mut self,
         from: &str,
         body: &str,
-        media: &[String],
+        media: &[InboundMedia],
         to: &str,
     ) -> anyhow::Result<()> {
         self.mark()?;
-        let d = match self.stack.sim.send_inbound(from, to, body, media).await {
+        let d = match self
+            .stack
+            .sim
+            .send_inbound_media(from, to, body, media)
+            .await
+        {
             Ok(d) => d,
             Err(e) => {
                 self.refused(e);
