@@ -2361,15 +2361,21 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         for k in ["action", "webhook_in", "send_out", "system_message"] {
             assert!(kinds.contains(k), "no {k} in the timeline: {timeline}");
         }
-        // A sys_user turns SMS updates on; the clock moves to a moment, never back.
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/steps"),
-            serde_json::json!({ "step": "Given a sys_user \"Ada Lovelace\" with mobile phone \"+14155552673\"" }),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
+        // A sys_user turns SMS updates on; the clock moves to a moment, never back. An agent
+        // whose name no step can quote is said, not checked.
+        for step in [
+            "Given a sys_user \"Ada Lovelace\" with mobile phone \"+14155552673\"",
+            r#"Given an agent "q\"x""#,
+        ] {
+            let (status, answer) = post(
+                &http,
+                format!("{base}/api/steps"),
+                serde_json::json!({ "step": step }),
+            )
+            .await
+            .unwrap();
+            assert_eq!(status, 200, "{step}: {answer}");
+        }
         let (status, answer) = post(
             &http,
             format!("{base}/api/handsets/+14155552673/texts"),
@@ -2427,6 +2433,8 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "Then interaction IMS0001001 has no pending timer",
         "Then agent \"alice\" has no workspace notification",
         "Then sys_user \"Ada Lovelace\" has SMS update notifications on",
+        "Then 1 SMS update subscription is stored",
+        "# (an agent no step can name)",
     ] {
         assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
     }
@@ -2445,6 +2453,10 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
     for (held, broken) in [
         ("has received 5 messages", "has received 6 messages"),
         ("notifications on", "notifications off"),
+        (
+            "1 SMS update subscription is",
+            "2 SMS update subscriptions are",
+        ),
         (
             "has no pending timer",
             "has a pending timer \"Nudge\" due at \"09:10:00\"",

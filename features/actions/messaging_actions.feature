@@ -15,14 +15,17 @@ Feature: Messaging actions: timers on conversations
     Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
     When "+14155552671" texts "Where is it?" to "+14155550100"
     Then interaction IMS0001001 has a pending timer "Nudge" due at "09:10:00"
+    And interaction IMS0001001 has 1 pending timer
     When 599 seconds pass
     Then no messaging action has fired
     And agent "alice" has no workspace notification
     When 1 second passes
     Then messaging action "Nudge" has fired once for IMS0001001
     And agent "alice" has the workspace notification "Bea is waiting" for IMS0001001
+    And interaction IMS0001001 has no pending timer
     When 3 hours pass
     Then messaging action "Nudge" has fired once for IMS0001001
+    And agent "alice" has 1 workspace notification
 
   @row:ACTION-2 @row:ACTION-6
   Scenario: "Agent message without requester response" fires once; Prompt requester sends a system message by SMS

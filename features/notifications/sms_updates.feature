@@ -28,6 +28,7 @@ Feature: SMS update notifications (START, STOP, Notification)
     When "+14155552671" texts "START" to "+14155550100"
     And "+14155552671" texts "Stop" to "+14155550100"
     Then sys_user "Ada Lovelace" has SMS update notifications off
+    And 1 SMS update subscription is stored
     And "+14155552671" receives "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe." from "+14155550100"
     And "+14155552671" receives "You will receive SMS updates about your conversations. Reply STOP to stop them." from "+14155550100"
     And "+14155552671" does not receive "You will no longer receive SMS updates. Reply START to receive them again." from "+14155550100"

@@ -235,20 +235,17 @@ async fn step(h: &Handle, sentence: String) -> ApiResult {
 /// A text for a `{string}`: one line, no double quote, not ending in a backslash (a step
 /// sentence cannot carry any of them).
 fn text<'a>(field: &str, value: &'a str) -> Result<&'a str, ApiError> {
-    if value.contains('"') || value.contains('\n') || value.contains('\r') {
-        return Err(ApiError::bad(
-            format!("{field} holds a double quote or a line break: {value:?}"),
-            format!("{field} as one line without \" (a step sentence cannot carry it)"),
-        ));
-    }
-    let trailing = value.len() - value.trim_end_matches('\\').len();
-    if trailing % 2 == 1 {
-        return Err(ApiError::bad(
-            format!("{field} ends in a backslash: {value:?}"),
+    match export::unquotable(value) {
+        None => Ok(value),
+        Some(why @ "ends in a backslash") => Err(ApiError::bad(
+            format!("{field} {why}: {value:?}"),
             format!("{field} not ending in \\ (a quoted text of a step sentence cannot)"),
-        ));
+        )),
+        Some(why) => Err(ApiError::bad(
+            format!("{field} {why}: {value:?}"),
+            format!("{field} as one line without \" (a step sentence cannot carry it)"),
+        )),
     }
-    Ok(value)
 }
 
 fn interaction_number(s: &str) -> Result<InteractionNumber, ApiError> {
@@ -1104,7 +1101,7 @@ async fn time_advance(State(h): State<Handle>, ApiJson(b): ApiJson<AdvanceBody>)
             _ => {
                 return Err(ApiError::bad(
                     "give either \"by\" or \"to\"",
-                    "{\"by\": \"5m\"} or {\"to\": \"next_timer\"}",
+                    "{\"by\": \"5m\"}, {\"to\": \"next_timer\"} or {\"to\": \"2026-01-07 09:30:00\"}",
                 ))
             }
         };

@@ -10,9 +10,11 @@
 //! checked, and a comment says so), then where each interaction stands
 //! (open or closed, its state, who it is assigned to, how long its transcript is, its pending
 //! messaging-action timers), then how many interactions there are, each agent's workspace
-//! notifications, and every stored SMS update setting. With a mark (`POST /api/export/mark`), the steps before it are still
-//! replayed (they build the state the reproduction starts from) and only what follows is written
-//! as "what happened".
+//! notifications, and every stored SMS update setting (how many of each, then each). Under
+//! `--clock wall` the time that passed after the last step comes before the checks. A name or
+//! text no step can quote is said in a comment instead of checked. With a mark (`POST
+//! /api/export/mark`), the steps before it are still replayed (they build the state the
+//! reproduction starts from) and only what follows is written as "what happened".
 
 use std::collections::BTreeSet;
 
@@ -89,8 +91,28 @@ pub fn feature(r: &Runner, name: Option<&str>) -> anyhow::Result<String> {
             out.push('\n');
         }
     }
+    // Under `--clock wall`, the time that passed since the last step is journaled only before
+    // the next one: the checks below read the state now, so the replay goes there too.
+    if let Some(pass) = passes((r.now() - r.journaled_to()).num_seconds()) {
+        out.push_str(&format!(
+            "    # The time that passed since the last step, up to the export.\n    {pass}\n"
+        ));
+    }
     out.push_str(&checks(r, restarted)?);
     Ok(out)
+}
+
+/// Why a text cannot be a step's `{string}`, or `None` when it can: a double quote or a line
+/// break ends it, and so does a backslash at its end (it would escape the closing quote).
+pub fn unquotable(text: &str) -> Option<&'static str> {
+    let trailing = text.len() - text.trim_end_matches('\\').len();
+    if text.contains('"') || text.contains('\n') || text.contains('\r') {
+        Some("holds a double quote or a line break")
+    } else if trailing % 2 == 1 {
+        Some("ends in a backslash")
+    } else {
+        None
+    }
 }
 
 /// The checks of the state now (see the module docs), each line indented as a scenario step.
@@ -175,8 +197,8 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
             quote(i.state.as_str())
         ));
         let who = match &i.handler {
-            Handler::Queue => "nobody".to_owned(),
-            Handler::VirtualAgent => "the virtual agent".to_owned(),
+            Handler::Queue => Some("nobody".to_owned()),
+            Handler::VirtualAgent => Some("the virtual agent".to_owned()),
             Handler::Agent(a) => {
                 let name = r
                     .world
@@ -184,10 +206,15 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
                     .read(|tx| tx.user_name(a))
                     .context("reading an assignee")?
                     .unwrap_or_default();
-                format!("agent {}", quote(&name))
+                unquotable(&name)
+                    .is_none()
+                    .then(|| format!("agent {}", quote(&name)))
             }
         };
-        out.push_str(&format!("    Then interaction {n} is assigned to {who}\n"));
+        out.push_str(&match who {
+            Some(who) => format!("    Then interaction {n} is assigned to {who}\n"),
+            None => format!("    # (interaction {n} is assigned to an agent no step can name)\n"),
+        });
         let messages = r
             .world
             .store()
@@ -197,19 +224,26 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
             "    Then the transcript of {n} has {}\n",
             plural(messages.len(), "message")
         ));
-        // Its messaging-action timers still to fire, or none.
+        // Its messaging-action timers still to fire: how many, then each.
         let timers = r
             .world
             .store()
             .read(|tx| tx.pending_timers(&i.sys_id))
             .with_context(|| format!("reading the timers of {n}"))?;
-        if timers.is_empty() {
-            out.push_str(&format!("    Then interaction {n} has no pending timer\n"));
-        }
+        out.push_str(&match timers.len() {
+            0 => format!("    Then interaction {n} has no pending timer\n"),
+            k => format!(
+                "    Then interaction {n} has {}\n",
+                plural(k, "pending timer")
+            ),
+        });
         for t in &timers {
             let due = t.due_at.format("%Y-%m-%d %H:%M:%S");
-            out.push_str(&if t.action.contains('"') {
-                format!("    # (a pending timer of an action named with a quote, due at {due})\n")
+            // The step reads whole seconds; a name it cannot quote is said, not checked.
+            out.push_str(&if unquotable(&t.action).is_some()
+                || t.due_at.timestamp_subsec_nanos() != 0
+            {
+                format!("    # (a pending timer no step can name, due at {due})\n")
             } else {
                 format!(
                     "    Then interaction {n} has a pending timer {} due at \"{due}\"\n",
@@ -245,40 +279,58 @@ fn workspace_and_settings(r: &Runner) -> anyhow::Result<String> {
         })
         .context("reading the workspace notifications and SMS update settings")?;
     if !agents.is_empty() {
-        out.push_str("    # Each agent's workspace notifications.\n");
+        out.push_str("    # Each agent's workspace notifications: how many, then each.\n");
     }
     for a in &agents {
+        if unquotable(&a.user_name).is_some() {
+            out.push_str("    # (an agent no step can name)\n");
+            continue;
+        }
         let agent = quote(&a.user_name);
         let theirs: Vec<_> = notifications
             .iter()
             .filter(|(who, _, _)| *who == a.user_name)
+            .map(|(_, number, text)| (number, text))
             .collect();
-        if theirs.is_empty() {
-            out.push_str(&format!(
-                "    Then agent {agent} has no workspace notification\n"
-            ));
-        }
-        for (_, number, text) in theirs {
+        out.push_str(&match theirs.len() {
+            0 => format!("    Then agent {agent} has no workspace notification\n"),
+            k => format!(
+                "    Then agent {agent} has {}\n",
+                plural(k, "workspace notification")
+            ),
+        });
+        // Each once: the count above says how many times.
+        let mut said = BTreeSet::new();
+        for (number, text) in theirs {
+            if !said.insert((number, text)) {
+                continue;
+            }
             out.push_str(&match number {
-                Some(n) if !text.contains('"') && !text.contains('\n') => format!(
+                // The step's text is `"[^"]+"`: anything but a quote or a line break.
+                Some(n) if !text.is_empty() && !text.contains(['"', '\n', '\r']) => format!(
                     "    Then agent {agent} has the workspace notification {} for {n}\n",
                     quote(text)
                 ),
-                // No step can quote it: a quote or a line break, or no interaction.
                 _ => format!("    # ({agent} has a workspace notification no step can name)\n"),
             });
         }
     }
-    out.push_str("    # SMS update notifications.\n");
-    if settings.is_empty() {
-        out.push_str("    Then no SMS update subscription is stored\n");
-    }
+    out.push_str("    # SMS update notifications: how many settings are stored, then each.\n");
+    out.push_str(&match settings.len() {
+        0 => "    Then no SMS update subscription is stored\n".to_owned(),
+        1 => "    Then 1 SMS update subscription is stored\n".to_owned(),
+        k => format!("    Then {k} SMS update subscriptions are stored\n"),
+    });
     for (user, on) in &settings {
-        out.push_str(&format!(
-            "    Then sys_user {} has SMS update notifications {}\n",
-            quote(user),
-            if *on { "on" } else { "off" }
-        ));
+        out.push_str(&if unquotable(user).is_some() {
+            "    # (a sys_user no step can name)\n".to_owned()
+        } else {
+            format!(
+                "    Then sys_user {} has SMS update notifications {}\n",
+                quote(user),
+                if *on { "on" } else { "off" }
+            )
+        });
     }
     Ok(out)
 }
@@ -317,6 +369,16 @@ pub fn passes(seconds: i64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_is_quotable_unless_a_quote_a_line_break_or_a_last_backslash_ends_it() {
+        for ok in ["alice", "C:\\tmp\\\\", "Bea's", ""] {
+            assert_eq!(unquotable(ok), None, "{ok:?}");
+        }
+        for bad in ["q\"x", "two\nlines", "cr\r", "Ada\\", "a\\\\\\"] {
+            assert!(unquotable(bad).is_some(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn time_reads_in_its_largest_whole_unit() {

@@ -179,6 +179,12 @@ impl Runner {
         (Handle { tx, notices }, Commands(rx))
     }
 
+    /// The virtual time the journal accounts for: under `--clock wall`, the time that passed
+    /// after it is not journaled until the next step.
+    pub fn journaled_to(&self) -> DateTime<Utc> {
+        self.journaled_to
+    }
+
     /// The virtual clock's now.
     pub fn now(&self) -> DateTime<Utc> {
         self.world.now()
@@ -608,6 +614,42 @@ mod tests {
                 "When agent \"bob\" becomes available",
             ]
         );
+    }
+
+    /// The export's checks read the state at the export: the wall time that passed after the
+    /// last step is replayed before them, so a timer that fired meanwhile fires in the replay.
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_export_replays_the_wall_time_after_the_last_step() {
+        let mut r = runner().await;
+        for step in [
+            "Given the Conversational SMS provider number \"+14155550100\"",
+            "Given the virtual agent is off",
+            "Given no messaging actions are active",
+            "Given a messaging action \"Ping\" on \"requester message without agent response\" after 20 seconds that prompts the requester \"Still there?\"",
+            "When \"+14155552671\" texts \"Hi\" to \"+14155550100\"",
+        ] {
+            r.run_step(step, None, true).await.unwrap();
+        }
+        r.pass_wall_time(TimeDelta::milliseconds(25_500))
+            .await
+            .unwrap();
+        let feature = super::super::export::feature(&r, None).unwrap();
+        let last = "When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n";
+        let at = feature.find(last).expect("the last step") + last.len();
+        assert!(
+            feature[at..].starts_with(
+                "    # The time that passed since the last step, up to the export.\n    When 25 seconds pass\n"
+            ),
+            "{feature}"
+        );
+        assert!(
+            feature
+                .contains("Then \"+14155552671\" receives \"Still there?\" from \"+14155550100\"")
+                && feature.contains("Then interaction IMS0001001 has no pending timer"),
+            "{feature}"
+        );
+        // Nothing was journaled for it: the next step still says the time that passed.
+        assert_eq!(journal(&r).len(), 5);
     }
 
     #[tokio::test(flavor = "current_thread")]

@@ -95,6 +95,13 @@ impl FromStr for At {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
         let text = words.trim_matches('"');
+        // chrono reads a leap second (`23:59:60`); the scenario's clock never shows one.
+        if text.ends_with(":60") {
+            return unhonoured(format!(
+                "\"{text}\" is a leap second, which the scenario's clock never shows; write \
+                 23:59:59 or the next day's 00:00:00"
+            ));
+        }
         match text.split_once(' ') {
             None => NaiveTime::parse_from_str(text, "%H:%M:%S")
                 .map(|time| At { date: None, time })
@@ -128,25 +135,25 @@ impl std::fmt::Display for At {
     }
 }
 
-/// An agent's workspace notification: `the workspace notification "…" for IMS0001001` or `no
-/// workspace notification`.
+/// An agent's workspace notification: `the workspace notification "…" for IMS0001001` (none, or
+/// how many: `agent "alice" has no workspace notification`, `has 2 workspace notifications`).
 #[derive(Clone, Debug, Parameter)]
 #[param(
     name = "notification",
-    regex = r#"the workspace notification "[^"]+" for \S+|no workspace notification"#
+    regex = r#"the workspace notification "[^"]+" for \S+"#
 )]
-pub struct Notification(pub Option<(String, InteractionNumber)>);
+pub struct Notification(pub String, pub InteractionNumber);
 
 impl FromStr for Notification {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
         let mut rest = words;
         match take_quoted(&mut rest, "the workspace notification ") {
-            None => Ok(Notification(None)),
             Some(text) => match rest.strip_prefix(" for ") {
-                Some(n) => interaction_number(n).map(|n| Notification(Some((text, n)))),
+                Some(n) => interaction_number(n).map(|n| Notification(text, n)),
                 None => unread(words, "a workspace notification"),
             },
+            None => unread(words, "a workspace notification"),
         }
     }
 }

@@ -432,10 +432,10 @@ pub fn words() -> Vec<Words> {
             "1 second", "30 seconds", "1 minute", "10 minutes", "1 hour", "2 hours", "1 day", "3 days",
             "1 week", "2 weeks",
         ], refused ["9999999999999 days"]),
-        words!(At, "a moment on the scenario's clock (UTC): a time of day, or a date and time", [
+        words!(At, "a moment on the scenario's clock (UTC): a time of day (a check's any day, an advance's next at or after now), or a date and time", [
             r#""09:10:00""#,
             r#""2026-01-07 09:30:00""#,
-        ], refused [r#""25:00:00""#, r#""2026-02-30 09:00:00""#]),
+        ], refused [r#""25:00:00""#, r#""2026-02-30 09:00:00""#, r#""2026-12-31 23:59:60""#]),
         words!(List, "quoted texts joined by , or and", [
             r#""+14155550100""#,
             r#""+14155550100" and "+14155550101""#,
@@ -516,9 +516,8 @@ pub fn words() -> Vec<Words> {
             "reassigns",
             r#"sets state "on_hold""#,
         ]),
-        words!(Notification, "an agent's workspace notification, or none", [
+        words!(Notification, "an agent's workspace notification", [
             r#"the workspace notification "Bea is waiting" for IMS0001001"#,
-            "no workspace notification",
         ]),
         words!(ComposeScope, "where Compose SMS is opened: on an interaction, for a requester, or neither", [
             "",

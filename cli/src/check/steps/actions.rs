@@ -4,7 +4,7 @@ use cucumber::{given, then, when};
 
 use super::StepResult;
 use crate::check::params::{
-    ActionEvent, At, Duration, Effect, InteractionNo, NewAction, Notification, Where,
+    ActionEvent, At, Count, Duration, Effect, InteractionNo, NewAction, Notification, Where,
 };
 use crate::check::world::ConvWorld;
 
@@ -22,8 +22,10 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then interaction IMS0001001 has a pending timer "Nudge" due at "09:10:00""#,
     r#"Then interaction IMS0001001 has a pending timer "Close abandoned conversation" due at "2026-01-07 09:30:00""#,
     r#"Then interaction IMS0001001 has no pending timer"#,
+    r#"Then interaction IMS0001001 has 2 pending timers"#,
     r#"Then agent "alice" has the workspace notification "Bea is waiting" for IMS0001001"#,
     r#"Then agent "alice" has no workspace notification"#,
+    r#"Then agent "alice" has 2 workspace notifications"#,
 ];
 
 #[given(expr = "{a_messaging_action} {string} on {event} after {duration} that {effect}{where}")]
@@ -79,12 +81,17 @@ fn pending_timer(w: &mut ConvWorld, number: InteractionNo, name: String, at: At)
     Ok(w.check_pending_timer(&number, &name, at)?)
 }
 
-#[then(expr = "interaction {interaction} has no pending timer")]
-fn no_pending(w: &mut ConvWorld, number: InteractionNo) -> StepResult {
-    Ok(w.check_no_pending_timer(&number)?)
+#[then(expr = "interaction {interaction} has {count} pending timer(s)")]
+fn pending_count(w: &mut ConvWorld, number: InteractionNo, n: Count) -> StepResult {
+    Ok(w.check_pending_timer_count(&number, n.0)?)
 }
 
 #[then(expr = "agent {string} has {notification}")]
 fn notification(w: &mut ConvWorld, agent: String, want: Notification) -> StepResult {
     Ok(w.check_notification(&agent, &want)?)
+}
+
+#[then(expr = "agent {string} has {count} workspace notification(s)")]
+fn notification_count(w: &mut ConvWorld, agent: String, n: Count) -> StepResult {
+    Ok(w.check_notification_count(&agent, n.0)?)
 }

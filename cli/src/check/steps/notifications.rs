@@ -3,7 +3,7 @@
 use cucumber::then;
 
 use super::StepResult;
-use crate::check::params::Switch;
+use crate::check::params::{Count, Switch};
 use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
@@ -11,6 +11,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then sys_user "Ada Lovelace" has SMS update notifications off"#,
     r#"Then sys_user "Ada Lovelace" never set SMS update notifications"#,
     r#"Then no SMS update subscription is stored"#,
+    r#"Then 2 SMS update subscriptions are stored"#,
 ];
 
 #[then(expr = "sys_user {string} has SMS update notifications {on_off}")]
@@ -23,7 +24,7 @@ fn never_set(w: &mut ConvWorld, user: String) -> StepResult {
     Ok(w.check_sms_updates_never_set(&user)?)
 }
 
-#[then("no SMS update subscription is stored")]
-fn none_stored(w: &mut ConvWorld) -> StepResult {
-    Ok(w.check_no_subscriptions()?)
+#[then(expr = "{count} SMS update subscription(s) is/are stored")]
+fn stored(w: &mut ConvWorld, n: Count) -> StepResult {
+    Ok(w.check_subscription_count(n.0)?)
 }

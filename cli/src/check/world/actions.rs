@@ -227,48 +227,68 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks that an interaction has no pending timer.
-    pub fn check_no_pending_timer(&self, number: &InteractionNumber) -> anyhow::Result<()> {
+    /// Checks how many pending timers an interaction has (`0`: none).
+    pub fn check_pending_timer_count(
+        &self,
+        number: &InteractionNumber,
+        want: usize,
+    ) -> anyhow::Result<()> {
         // A mistyped number has no timer either: refused, not passed.
         self.interaction(number)?;
         let all = self.timers()?;
+        let got = all
+            .iter()
+            .filter(|t| t.interaction == number.as_str() && t.state == TimerState::Pending)
+            .count();
         ensure!(
-            !all.iter()
-                .any(|t| t.interaction == number.as_str() && t.state == TimerState::Pending),
-            "{number} has a pending timer; the timers:{}",
+            got == want,
+            "{number} has {got} pending timer(s), expected {want}; the timers:{}",
             lines(&all)
         );
         Ok(())
     }
 
-    /// Checks an agent's workspace notifications: one with this text for this interaction, or
-    /// none at all.
-    pub fn check_notification(&self, agent: &str, want: &Notification) -> anyhow::Result<()> {
+    /// An agent's workspace notifications, as `"text" for IMS…` lines for a failure message.
+    fn notifications_of(&self, agent: &str) -> anyhow::Result<Vec<(Option<String>, String)>> {
         let a = self.party(PartyTable::SysUser, agent)?;
-        let got = self
-            .store()
+        self.store()
             .read(|tx| tx.notifications(&a.sys_id))
-            .with_context(|| format!("reading {agent}'s workspace notifications"))?;
-        let shown = got.iter().map(|(n, text)| {
-            format!(
-                "{} for {}",
-                quote(text),
-                n.as_deref().unwrap_or("no interaction")
-            )
-        });
-        match &want.0 {
-            None => ensure!(
-                got.is_empty(),
-                "{agent} has workspace notifications:{}",
-                lines(shown)
-            ),
-            Some((text, number)) => ensure!(
-                got.iter()
-                    .any(|(n, t)| n.as_deref() == Some(number.as_str()) && t == text),
-                "{agent} has no workspace notification \"{text}\" for {number}; they have:{}",
-                lines(shown)
-            ),
-        }
+            .with_context(|| format!("reading {agent}'s workspace notifications"))
+    }
+
+    /// Checks that an agent has a workspace notification with this text for this interaction.
+    pub fn check_notification(&self, agent: &str, want: &Notification) -> anyhow::Result<()> {
+        let got = self.notifications_of(agent)?;
+        let Notification(text, number) = want;
+        ensure!(
+            got.iter()
+                .any(|(n, t)| n.as_deref() == Some(number.as_str()) && t == text),
+            "{agent} has no workspace notification \"{text}\" for {number}; they have:{}",
+            lines(shown(&got))
+        );
         Ok(())
     }
+
+    /// Checks how many workspace notifications an agent has (`0`: none).
+    pub fn check_notification_count(&self, agent: &str, want: usize) -> anyhow::Result<()> {
+        let got = self.notifications_of(agent)?;
+        ensure!(
+            got.len() == want,
+            "{agent} has {} workspace notification(s), expected {want}:{}",
+            got.len(),
+            lines(shown(&got))
+        );
+        Ok(())
+    }
+}
+
+/// Workspace notifications as a failure message lists them.
+fn shown(got: &[(Option<String>, String)]) -> impl Iterator<Item = String> + '_ {
+    got.iter().map(|(n, text)| {
+        format!(
+            "{} for {}",
+            quote(text),
+            n.as_deref().unwrap_or("no interaction")
+        )
+    })
 }

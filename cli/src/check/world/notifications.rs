@@ -39,13 +39,16 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks that no SMS update subscription is stored.
-    pub fn check_no_subscriptions(&self) -> anyhow::Result<()> {
+    /// Checks how many SMS update settings are stored, on or off (`0`: none).
+    pub fn check_subscription_count(&self, want: usize) -> anyhow::Result<()> {
         let n = self
             .store()
             .read(|tx| tx.subscription_count())
             .context("counting the SMS update subscriptions")?;
-        ensure!(n == 0, "{n} SMS update subscriptions are stored");
+        ensure!(
+            usize::try_from(n).is_ok_and(|n| n == want),
+            "{n} SMS update subscription(s) are stored, expected {want}"
+        );
         Ok(())
     }
 }
