@@ -2384,6 +2384,22 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         .await
         .unwrap();
         assert_eq!(status, 200, "{answer}");
+        // A picture from a URL with no extension, typed by the handset; a type that is not one,
+        // or one for several files, is refused before anything is sent.
+        for (text, want) in [
+            (serde_json::json!({ "to": "+14155550100", "body": "", "media": ["https://cdn.example.com/MEa1"], "content_type": "image/heic" }), 200),
+            (serde_json::json!({ "to": "+14155550100", "body": "", "media": ["https://cdn.example.com/MEa2"], "content_type": "heic" }), 400),
+            (serde_json::json!({ "to": "+14155550100", "body": "", "media": ["https://cdn.example.com/a", "https://cdn.example.com/b"], "content_type": "image/png" }), 400),
+        ] {
+            let (status, answer) = post(
+                &http,
+                format!("{base}/api/handsets/+14155552673/texts"),
+                text.clone(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(status, want, "{text}: {answer}");
+        }
         for (to, want) in [
             ("2026-01-05 09:30:00", 200),
             ("09:00:00", 200), // the next 09:00: tomorrow's
@@ -2435,6 +2451,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "Then sys_user \"Ada Lovelace\" has SMS update notifications on",
         "Then 1 SMS update subscription is stored",
         "# (an agent no step can name)",
+        "When \"+14155552673\" texts \"\" with the image \"https://cdn.example.com/MEa1\" of type \"image/heic\" to \"+14155550100\"",
     ] {
         assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
     }

@@ -310,6 +310,10 @@ struct TextBody {
     body: Option<String>,
     #[serde(default)]
     media: Vec<String>,
+    /// The MIME type of the one file in `media` (`image/heic`), which the handset sends whatever
+    /// its URL's name says; without it, the type is read from the URL's extension.
+    #[serde(default)]
+    content_type: Option<String>,
 }
 
 /// A handset's number as the simulated carrier would deliver it, as the engine takes it
@@ -361,11 +365,33 @@ async fn handset_text(
             ));
         }
     }
-    let images = b.media.iter().all(|u| {
-        [".png", ".jpg", ".jpeg", ".gif"]
-            .iter()
-            .any(|e| u.to_ascii_lowercase().ends_with(e))
-    });
+    let typed =
+        match (&b.content_type, b.media.len()) {
+            (None, _) => None,
+            (Some(t), 1) => Some(
+                t.parse::<mime::Mime>()
+                    .ok()
+                    .filter(|m| m.type_() != mime::STAR && m.subtype() != mime::STAR)
+                    .ok_or_else(|| {
+                        ApiError::bad(
+                            format!("content_type '{t}' is not a MIME type"),
+                            "content_type: one MIME type, such as image/heic or application/pdf",
+                        )
+                    })?,
+            ),
+            (Some(_), n) => return Err(ApiError::bad(
+                format!("content_type gives the type of one file; media has {n}"),
+                "\"media\": [URL], \"content_type\": \"image/heic\"; or media without content_type",
+            )),
+        };
+    let images = match &typed {
+        Some(m) => m.type_() == mime::IMAGE,
+        None => b.media.iter().all(|u| {
+            [".png", ".jpg", ".jpeg", ".gif"]
+                .iter()
+                .any(|e| u.to_ascii_lowercase().ends_with(e))
+        }),
+    };
     let (one, several) = if images {
         ("image", "images")
     } else {
@@ -373,7 +399,14 @@ async fn handset_text(
     };
     let media = match b.media.as_slice() {
         [] => String::new(),
-        [u] => format!(" with the {one} {}", quote(u)),
+        [u] => match &typed {
+            Some(m) => format!(
+                " with the {one} {} of type \"{}\"",
+                quote(u),
+                m.essence_str()
+            ),
+            None => format!(" with the {one} {}", quote(u)),
+        },
         [init @ .., last] => format!(
             " with the {several} {} and {}",
             init.iter().map(|u| quote(u)).collect::<Vec<_>>().join(", "),
