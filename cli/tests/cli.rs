@@ -2389,6 +2389,9 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         for (text, want) in [
             (serde_json::json!({ "to": "+14155550100", "body": "", "media": ["https://cdn.example.com/MEa1"], "content_type": "image/heic" }), 200),
             (serde_json::json!({ "to": "+14155550100", "body": "", "media": ["https://cdn.example.com/MEa2"], "content_type": "heic" }), 400),
+            // A file whose query, not its path, reads like an image is a file, as its type says.
+            (serde_json::json!({ "to": "+14155550100", "body": "", "media": ["https://cdn.example.com/a?name=b.png"] }), 200),
+            (serde_json::json!({ "to": "+14155550100", "body": "", "media": ["cdn.example.com/a.png"] }), 400),
             (serde_json::json!({ "to": "+14155550100", "body": "", "media": ["https://cdn.example.com/a", "https://cdn.example.com/b"], "content_type": "image/png" }), 400),
         ] {
             let (status, answer) = post(
@@ -2452,6 +2455,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "Then 1 SMS update subscription is stored",
         "# (an agent no step can name)",
         "When \"+14155552673\" texts \"\" with the image \"https://cdn.example.com/MEa1\" of type \"image/heic\" to \"+14155550100\"",
+        "When \"+14155552673\" texts \"\" with the file \"https://cdn.example.com/a?name=b.png\" to \"+14155550100\"",
     ] {
         assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
     }

@@ -526,6 +526,10 @@ fn transition_at(state: &mut SimState, key: (DateTime<Utc>, u64)) -> Vec<Callbac
     }
     lifecycle.next += 1;
     let finished = lifecycle.step(lifecycle.next, &timing).is_none();
+    if step.status == MessageStatus::Queued {
+        // A scheduled Messaging Service send shows its sender once it is sent.
+        state.reveal_scheduled_sender(n);
+    }
     let account = state.account().clone();
     // One look-up of the record for the whole change (see `SimState::change_at`).
     let changed = state.change_at(n, |record| {
@@ -1160,6 +1164,67 @@ mod tests {
         let m = message(&sim, ahead);
         assert_eq!(m.status.as_str(), "sent");
         assert_eq!(m.num_segments, "2");
+    }
+
+    /// A scheduled Messaging Service send has no sender until it is sent (`from` null, as the
+    /// OAI's scheduled examples show); then the one its service picked, in the `From` filter too.
+    #[tokio::test]
+    async fn a_scheduled_service_send_shows_its_sender_once_sent() {
+        let (sim, clock) = start().await;
+        let service = sim
+            .create_service(&crate::ServiceSetup {
+                params: vec![("FriendlyName".into(), "Pool".into())],
+                senders: vec![SHOP.into()],
+            })
+            .unwrap();
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("To", HANDSET)
+            .append_pair("MessagingServiceSid", service.sid.as_str())
+            .append_pair("Body", "later")
+            .append_pair("ScheduleType", "fixed")
+            .append_pair("SendAt", &(t0() + TimeDelta::seconds(60)).to_rfc3339())
+            .finish();
+        let resp = crate::test_support::post_form(&sim, &form).await;
+        assert_eq!(resp.status(), 201);
+        let created: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(
+            (&created["status"], &created["from"]),
+            (&serde_json::json!("scheduled"), &serde_json::Value::Null)
+        );
+        let sid = created["sid"].as_str().unwrap();
+        let from_filter = |sim: &Simulator| {
+            let url = format!(
+                "{}?From=%2B14155550100",
+                crate::test_support::messages_url(sim)
+            );
+            let auth = (sim.account_sid().to_string(), sim.auth_token().to_string());
+            async move {
+                let page: serde_json::Value = reqwest::Client::new()
+                    .get(url)
+                    .basic_auth(auth.0, Some(auth.1))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                page["messages"].as_array().unwrap().len()
+            }
+        };
+        assert_eq!(message(&sim, sid).from, None, "no sender while scheduled");
+        assert_eq!(from_filter(&sim).await, 0);
+        clock.advance(59);
+        sim.run_due().await;
+        assert_eq!(message(&sim, sid).from, None, "a second before SendAt");
+        clock.advance(1 + SENT_AFTER);
+        sim.run_due().await;
+        let m = message(&sim, sid);
+        assert_eq!(
+            (m.status.as_str(), m.from.as_deref()),
+            ("sent", Some(SHOP)),
+            "sent from the pool"
+        );
+        assert_eq!(from_filter(&sim).await, 1);
     }
 
     #[tokio::test]

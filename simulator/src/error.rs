@@ -9,6 +9,11 @@ pub enum SimError {
     /// The [`crate::SimConfig`] is unusable (malformed account SID, empty auth token).
     #[error("invalid simulator configuration: {0}")]
     InvalidConfig(String),
+    /// A handset's file is not one a handset can send ([`crate::InboundMedia::checked`]): its
+    /// URL is not an absolute http(s) URL, or its type is not one MIME type. Says which, and
+    /// what was expected.
+    #[error("{0}")]
+    InvalidMedia(String),
     /// The listening socket could not be bound (port in use, permission denied).
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind {

@@ -11,7 +11,8 @@
 //! `MessagingServiceSid` follows `To` when the texted number is in a Messaging Service's sender
 //! pool (see `services`, which also says which URL the webhook goes to). `MediaUrl{N}` is the simulator's own media URL
 //! `{base_url}/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…` (no `.json`), and
-//! `MediaContentType{N}` is guessed from the handset's file name.
+//! `MediaContentType{N}` is the type the handset gave for the file, else the one its URL's
+//! extension says (see `InboundMedia`).
 //!
 //! After the delivery (see [`crate::webhook`] for retries and injected faults):
 //!

@@ -210,18 +210,19 @@ impl SimConfig {
 /// One picture or file of a handset's MMS ([`Simulator::send_inbound_media`]): where the
 /// carrier fetched it from, and its MIME type when the handset says (a URL without an extension,
 /// `https://cdn.example/media/7f3a`, as Twilio's own media URLs are). Without one, the type is
-/// read from the URL's extension (`.jpg` → `image/jpeg`, ..., else `application/octet-stream`).
-/// The webhook's `MediaContentType{N}` carries it (§4.1).
+/// read from the URL's extension ([`InboundMedia::type_of_url`]). The webhook's
+/// `MediaContentType{N}` carries it as a bare type in lower case (`image/heic`: parameters such
+/// as `; charset=utf-8` are dropped, as Twilio's examples of it show bare types) (§4.1).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InboundMedia {
-    /// The file's URL (absolute http(s)).
+    /// The file's URL: absolute http(s) when made by [`InboundMedia::checked`].
     pub url: String,
     /// Its MIME type (`image/png`, `application/pdf`), or `None` to read it from the URL.
     pub content_type: Option<mime::Mime>,
 }
 
 impl InboundMedia {
-    /// A file whose type is read from its URL's extension.
+    /// A file whose type is read from its URL's extension (the URL unchecked).
     pub fn at(url: impl Into<String>) -> Self {
         InboundMedia {
             url: url.into(),
@@ -229,12 +230,58 @@ impl InboundMedia {
         }
     }
 
-    /// The MIME type the webhook reports for it: the one given, else the URL's extension's.
-    pub(crate) fn content_type(&self) -> String {
+    /// A file a handset can send: `url` an absolute http(s) URL, `content_type` (when given)
+    /// one MIME type, `type/subtype` without a wildcard, read case-insensitively.
+    ///
+    /// # Errors
+    /// [`SimError::InvalidMedia`] saying which of the two is wrong and what was expected.
+    pub fn checked(url: &str, content_type: Option<&str>) -> Result<Self, SimError> {
+        let absolute = url::Url::parse(url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !absolute {
+            return Err(SimError::InvalidMedia(format!(
+                "media URL '{url}' is not an absolute http(s) URL; expected one such as \
+                 https://cdn.example.com/photo.jpg"
+            )));
+        }
+        let content_type = match content_type {
+            None => None,
+            Some(t) => Some(
+                t.parse::<mime::Mime>()
+                    .ok()
+                    .filter(|m| m.type_() != mime::STAR && m.subtype() != mime::STAR)
+                    .ok_or_else(|| {
+                        SimError::InvalidMedia(format!(
+                            "content type '{t}' is not a MIME type; expected one such as \
+                             image/png or application/pdf"
+                        ))
+                    })?,
+            ),
+        };
+        Ok(InboundMedia {
+            url: url.to_owned(),
+            content_type,
+        })
+    }
+
+    /// The MIME type the simulated handset sends for a file named `url` when none is given:
+    /// from its path's extension (`.jpg` and `.jpeg` `image/jpeg`, `.png`, `.gif`, `.webp`,
+    /// `.mp4`, `.mp3`, `.pdf`, `.vcf`, `.txt`), else `application/octet-stream`.
+    pub fn type_of_url(url: &str) -> &'static str {
+        state::guess_content_type(url)
+    }
+
+    /// The MIME type the webhook reports for it: the one given (bare), else its URL's.
+    pub fn content_type(&self) -> String {
         match &self.content_type {
             Some(m) => m.essence_str().to_owned(),
-            None => state::guess_content_type(&self.url).to_owned(),
+            None => Self::type_of_url(&self.url).to_owned(),
         }
+    }
+
+    /// Whether agents see it as an image: its type is `image/*`.
+    pub fn is_image(&self) -> bool {
+        self.content_type().starts_with("image/")
     }
 }
 

@@ -25,7 +25,7 @@ use twilio_wire::sid::{AccountSid, MediaSid, MessageSid};
 
 use crate::list::{Start, Window};
 use crate::numbers;
-use crate::stored::StoredMessage;
+use crate::stored::{StoredMessage, Text};
 
 /// At most this many dropped records wait to be freed outside the lock ([`SimState::take_dropped`]).
 const DROPPED_KEPT: usize = 1024;
@@ -84,8 +84,9 @@ pub(crate) struct SimState {
     retain: usize,
     /// How many outbound messages were ever created (deleted and dropped ones included).
     outbound_created: u64,
-    /// `SendAt` of retained scheduled messages (`ScheduleType=fixed`), by SID counter.
-    send_at: BTreeMap<u64, DateTime<Utc>>,
+    /// `SendAt` of retained scheduled messages (`ScheduleType=fixed`), by SID counter, with the
+    /// sender a Messaging Service picked for one, shown as its `from` once it is sent.
+    send_at: BTreeMap<u64, (DateTime<Utc>, Option<Text>)>,
     /// Carrier profiles, outbound lifecycles, status callbacks not yet sent (`delivery`).
     pub(crate) delivery: crate::delivery::DeliveryState,
     /// Opt-out blocks and Twilio's keyword auto-replies (`optout`).
@@ -1066,16 +1067,30 @@ impl SimState {
         self.debugger.iter().cloned().collect()
     }
 
-    /// Remembers when scheduled message `sid` is to be sent (`SendAt`).
-    pub(crate) fn schedule(&mut self, sid: &MessageSid, at: DateTime<Utc>) {
+    /// Remembers when scheduled message `sid` is to be sent (`SendAt`), and the sender a
+    /// Messaging Service picked for it, which its `from` shows once it is sent (see `services`).
+    pub(crate) fn schedule(&mut self, sid: &MessageSid, at: DateTime<Utc>, sender: Option<Text>) {
         if let Some(n) = counter(sid) {
-            self.send_at.insert(n, at);
+            self.send_at.insert(n, (at, sender));
         }
     }
 
     /// When scheduled message `sid` is to be sent, if it was scheduled (and is retained).
     pub(crate) fn send_at(&self, sid: &MessageSid) -> Option<DateTime<Utc>> {
-        self.send_at.get(&counter(sid)?).copied()
+        self.send_at.get(&counter(sid)?).map(|(at, _)| *at)
+    }
+
+    /// A scheduled message being sent (it is `queued` now): the sender its Messaging Service
+    /// picked becomes its `from`, in the `From` index too. Nothing for any other message.
+    pub(crate) fn reveal_scheduled_sender(&mut self, n: u64) {
+        let Some(from) = self.send_at.get_mut(&n).and_then(|(_, s)| s.take()) else {
+            return;
+        };
+        let Some(record) = self.records.get_mut(&n) else {
+            return;
+        };
+        index_insert(&mut self.index.from, &from, n);
+        record.message_mut().from = Some(from);
     }
 
     /// Forgets every message, media item and schedule and restarts the SID counters, keeping the
@@ -1289,7 +1304,7 @@ mod retention_tests {
         push(&mut s, 1, MessageStatus::Queued, 1); // in flight: its lifecycle holds it
         push(&mut s, 2, MessageStatus::Delivered, 0);
         push(&mut s, 3, MessageStatus::Delivered, 1); // a status callback still pending
-        s.schedule(&MessageSid::sms(2), crate::test_support::t0());
+        s.schedule(&MessageSid::sms(2), crate::test_support::t0(), None);
         assert_eq!(kept(&s), [1, 2, 3]);
         push(&mut s, 4, MessageStatus::Delivered, 0);
         assert_eq!(kept(&s), [1, 3, 4], "the oldest settled one goes first");

@@ -354,44 +354,33 @@ async fn handset_text(
             ))
         }
     };
+    if b.content_type.is_some() && b.media.len() != 1 {
+        return Err(ApiError::bad(
+            format!(
+                "content_type gives the type of one file; media has {}",
+                b.media.len()
+            ),
+            "\"media\": [URL], \"content_type\": \"image/heic\"; or media without content_type",
+        ));
+    }
+    let mut files = Vec::with_capacity(b.media.len());
     for m in &b.media {
         text("a media URL", m)?;
-        let absolute = reqwest::Url::parse(m)
-            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-        if !absolute {
-            return Err(ApiError::bad(
-                format!("media '{m}' is not an absolute http or https URL"),
-                "media: URLs of the files the handset sends, such as https://example.com/a.png",
-            ));
-        }
+        let file =
+            convsms_sim::InboundMedia::checked(m, b.content_type.as_deref()).map_err(|e| {
+                ApiError::bad(
+                e.to_string(),
+                "media: URLs of the files the handset sends, such as https://example.com/a.png; \
+                 content_type: one MIME type, such as image/heic",
+            )
+            })?;
+        files.push(file);
     }
-    let typed =
-        match (&b.content_type, b.media.len()) {
-            (None, _) => None,
-            (Some(t), 1) => Some(
-                t.parse::<mime::Mime>()
-                    .ok()
-                    .filter(|m| m.type_() != mime::STAR && m.subtype() != mime::STAR)
-                    .ok_or_else(|| {
-                        ApiError::bad(
-                            format!("content_type '{t}' is not a MIME type"),
-                            "content_type: one MIME type, such as image/heic or application/pdf",
-                        )
-                    })?,
-            ),
-            (Some(_), n) => return Err(ApiError::bad(
-                format!("content_type gives the type of one file; media has {n}"),
-                "\"media\": [URL], \"content_type\": \"image/heic\"; or media without content_type",
-            )),
-        };
-    let images = match &typed {
-        Some(m) => m.type_() == mime::IMAGE,
-        None => b.media.iter().all(|u| {
-            [".png", ".jpg", ".jpeg", ".gif"]
-                .iter()
-                .any(|e| u.to_ascii_lowercase().ends_with(e))
-        }),
-    };
+    // Agents see an image exactly when its type (given, or its URL's) is image/*: the step
+    // says which, and refuses the other word.
+    // (Several files that mix the two are "the files": agents see each as what it is.)
+    let images = files.iter().all(convsms_sim::InboundMedia::is_image);
+    let typed = files.first().and_then(|f| f.content_type.clone());
     let (one, several) = if images {
         ("image", "images")
     } else {

@@ -228,15 +228,21 @@ async fn create_message(
         // Segments are counted when a scheduled message is sent (OAI scheduled SMS example).
         message.num_segments = 0;
     }
-    if let Some(at) = request.send_at {
-        // A SendAt already past sends now: no date before the message's own creation.
-        state.schedule(&sid, at.max(now));
-    }
-    // Stored with its sender; a Messaging Service send answers `from` null (see `services`).
+    // Stored with its sender; a Messaging Service send answers `from` null (see `services`),
+    // and a scheduled one shows it only once it is sent.
     let message = Arc::new(message);
-    let sender_from = Some(sender.from.as_str())
+    let mut sender_from = Some(sender.from.as_str())
         .filter(|f| !f.is_empty())
         .map(Text::from);
+    if let Some(at) = request.send_at {
+        let picked = if message.from.is_none() {
+            sender_from.take()
+        } else {
+            None
+        };
+        // A SendAt already past sends now: no date before the message's own creation.
+        state.schedule(&sid, at.max(now), picked);
+    }
     let stored = if sender_from == message.from {
         message.clone()
     } else {

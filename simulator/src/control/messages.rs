@@ -225,10 +225,11 @@ struct MediaRequest {
 }
 
 impl InboundRequest {
-    /// The media, each with its type parsed.
+    /// The media, each checked ([`crate::InboundMedia::checked`]).
     ///
     /// # Errors
-    /// Both `media_urls` and `media` given, or a type that is not one MIME type.
+    /// Both `media_urls` and `media` given, a URL that is not an absolute http(s) URL, or a
+    /// type that is not one MIME type.
     fn media(&self) -> Result<Vec<crate::InboundMedia>, ControlError> {
         if !self.media_urls.is_empty() && !self.media.is_empty() {
             return Err(error(
@@ -237,32 +238,17 @@ impl InboundRequest {
                  \"media\": [{\"url\", \"content_type\"}, …]",
             ));
         }
-        let urls = self.media_urls.iter().map(crate::InboundMedia::at);
-        let typed = self.media.iter().map(|m| {
-            let content_type = match &m.content_type {
-                None => None,
-                Some(t) => Some(
-                    t.parse::<mime::Mime>()
-                        .ok()
-                        .filter(|m| m.type_() != mime::STAR && m.subtype() != mime::STAR)
-                        .ok_or_else(|| {
-                            error(
-                                StatusCode::BAD_REQUEST,
-                                format!(
-                                    "media content_type '{}' is not a MIME type; expected one \
-                                     such as image/png or application/pdf",
-                                    super::shortened(t)
-                                ),
-                            )
-                        })?,
-                ),
-            };
-            Ok(crate::InboundMedia {
-                url: m.url.clone(),
-                content_type,
+        let urls = self.media_urls.iter().map(|u| (u.as_str(), None));
+        let typed = self
+            .media
+            .iter()
+            .map(|m| (m.url.as_str(), m.content_type.as_deref()));
+        urls.chain(typed)
+            .map(|(url, t)| {
+                crate::InboundMedia::checked(url, t)
+                    .map_err(|e| error(StatusCode::BAD_REQUEST, e.to_string()))
             })
-        });
-        urls.map(Ok).chain(typed).collect()
+            .collect()
     }
 }
 
@@ -744,17 +730,21 @@ mod tests {
             (
                 json!({"from": HANDSET, "to": SHOP,
                        "media": [{"url": "https://cdn.test/a", "content_type": "png"}]}),
-                "media content_type 'png' is not a MIME type",
+                "content type 'png' is not a MIME type",
             ),
             (
                 json!({"from": HANDSET, "to": SHOP,
                        "media": [{"url": "https://cdn.test/a", "content_type": "image/*"}]}),
-                "media content_type 'image/*' is not a MIME type",
+                "content type 'image/*' is not a MIME type",
             ),
             (
                 json!({"from": HANDSET, "to": SHOP,
                        "media": [{"url": "https://cdn.test/a", "type": "image/png"}]}),
                 "unknown field `type`",
+            ),
+            (
+                json!({"from": HANDSET, "to": SHOP, "media_urls": ["cdn.test/a.png"]}),
+                "media URL 'cdn.test/a.png' is not an absolute http(s) URL",
             ),
         ] {
             let resp = http.post(&url).json(&json).send().await.unwrap();

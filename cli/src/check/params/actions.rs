@@ -98,8 +98,8 @@ impl FromStr for At {
         // chrono reads a leap second (`23:59:60`); the scenario's clock never shows one.
         if text.ends_with(":60") {
             return unhonoured(format!(
-                "\"{text}\" is a leap second, which the scenario's clock never shows; write \
-                 23:59:59 or the next day's 00:00:00"
+                "\"{text}\" has a 60th second, which the scenario's clock never shows; write \
+                 the minute's :59 or the next minute's :00"
             ));
         }
         match text.split_once(' ') {

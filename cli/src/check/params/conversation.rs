@@ -12,14 +12,16 @@ use super::{
 };
 
 /// An optional clause with the media of an MMS: `with the image "…"`, `with the file "…"`, or
-/// several in one MMS: `with the images "…" and "…"` (`files` alike); one file may give its
-/// MIME type, `with the image "https://cdn.example/m/7f3a" of type "image/heic"`, which the
-/// handset then sends (as the webhook's `MediaContentType0`) whatever its URL's name says.
-/// The media, in order.
+/// several in one MMS: `with the images "…" and "…"` (`files` alike, which may mix images and
+/// other files); one file may give its MIME type, `with the image "https://cdn.example/m/7f3a"
+/// of type "image/heic"`, which the handset then sends (as the webhook's `MediaContentType0`)
+/// whatever its URL's name says. The media, in order, each an absolute http(s) URL.
 ///
-/// "the image" names one URL and "the images" several: the other way round is refused. A type
-/// is refused when it is not one MIME type, when an image's is not `image/*` or a file's is (an
-/// image is an image), and after several URLs.
+/// "the image" names one URL and "the images" several: the other way round is refused. Each is
+/// an image when its type (given, else its URL's extension's, [`InboundMedia::type_of_url`]) is
+/// `image/*`, as agents will see it: "image" for anything else is refused, and so is "file"
+/// for an image or for files that are all images. A type is refused when it is not one MIME
+/// type, and after several URLs.
 #[derive(Clone, Debug)]
 pub struct Media(pub Vec<InboundMedia>);
 parameter!(
@@ -51,81 +53,71 @@ impl FromStr for Media {
             return Ok(Media(vec![]));
         };
         let image = kind.starts_with("image");
-        let content_type = match given {
-            None => None,
-            Some(_) if urls.len() > 1 => {
+        match (kind.strip_suffix('s'), urls.len()) {
+            (None, 1) | (Some(_), 2..) => {}
+            (None, n) => {
                 return unhonoured(format!(
-                    "'of type' gives the type of one file, not of {}: write one step per file, \
-                     or name each as its type (a.png, b.pdf)",
-                    urls.len()
+                    "'the {kind}' names one, not {n}: write 'with the {kind}s \"…\" and \"…\"'"
                 ))
             }
-            Some(t) => Some(media_type(&t, image)?),
-        };
-        // Without a type the simulated handset sends the one its file's name says (as
-        // MediaContentType): an "image" named otherwise would reach the engine as a file,
-        // whatever the step said.
-        if image && content_type.is_none() {
-            if let Some(url) = urls.iter().find(|u| !named_as_image(u)) {
+            (Some(one), _) => {
                 return unhonoured(format!(
-                    "\"{url}\" is not named as an image (.jpg, .jpeg, .png, .gif, .webp): the \
-                     handset sends the type its file name says; name an image file, give its \
-                     type ('of type \"image/heic\"'), or write 'with the file'"
-                ));
+                    "'the {kind}' names several, not one: write 'with the {one} \"…\"'"
+                ))
             }
         }
-        let media = urls
-            .iter()
-            .map(|url| InboundMedia {
-                url: url.clone(),
-                content_type: content_type.clone(),
-            })
-            .collect();
-        match (kind.strip_suffix('s'), urls.len()) {
-            (None, 1) | (Some(_), 2..) => Ok(Media(media)),
-            (None, n) => unhonoured(format!(
-                "'the {kind}' names one, not {n}: write 'with the {kind}s \"…\" and \"…\"'"
-            )),
-            (Some(one), _) => unhonoured(format!(
-                "'the {kind}' names several, not one: write 'with the {one} \"…\"'"
-            )),
+        if given.is_some() && urls.len() > 1 {
+            return unhonoured(format!(
+                "'of type' gives the type of one file, not of {}: write one step per file, or \
+                 name each as its type (a.png, b.pdf)",
+                urls.len()
+            ));
         }
+        let mut media = Vec::with_capacity(urls.len());
+        for url in &urls {
+            let m = InboundMedia::checked(url, given.as_deref())
+                .or_else(|e| unhonoured(e.to_string()))?;
+            media.push(m);
+        }
+        // Several files may mix images and others (agents see each as what it is); one file,
+        // or files that are all images, are said as what agents see.
+        let mixed = !image && media.iter().any(|m| !m.is_image());
+        for m in &media {
+            let url = &m.url;
+            // The handset sends the type given, else the one its file's name says (as
+            // MediaContentType): agents see an image exactly when that type is image/*.
+            match (image, m.is_image() && !mixed, &m.content_type) {
+                (true, false, Some(t)) => {
+                    return unhonoured(format!(
+                        "an image's type is image/…, not {t}: write 'with the file' for other \
+                         files"
+                    ))
+                }
+                (true, false, None) => {
+                    return unhonoured(format!(
+                        "\"{url}\" is not named as an image (.jpg, .jpeg, .png, .gif, .webp): \
+                         the handset sends the type its file name says; name an image file, \
+                         give its type ('of type \"image/heic\"'), or write 'with the file'"
+                    ))
+                }
+                (false, true, Some(t)) => {
+                    return unhonoured(format!(
+                        "{t} is an image's type: write 'with the image' (agents see it as an \
+                         image)"
+                    ))
+                }
+                (false, true, None) => {
+                    return unhonoured(format!(
+                        "\"{url}\" is named as an image ({}): agents see it as one; write \
+                         'with the image', or give the file's type ('of type \"application/pdf\"')",
+                        m.content_type()
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(Media(media))
     }
-}
-
-/// A file's MIME type as a step gives it: one type (`image/heic`), an image's `image/*` and a
-/// file's anything else.
-fn media_type(given: &str, image: bool) -> Result<mime::Mime, Unhonoured> {
-    let Some(m) = given
-        .parse::<mime::Mime>()
-        .ok()
-        .filter(|m| m.type_() != mime::STAR && m.subtype() != mime::STAR)
-    else {
-        return unhonoured(format!(
-            "\"{given}\" is not a MIME type; expected one such as image/heic or application/pdf"
-        ));
-    };
-    match (image, m.type_() == mime::IMAGE) {
-        (true, false) => unhonoured(format!(
-            "an image's type is image/…, not {m}: write 'with the file' for other files"
-        )),
-        (false, true) => unhonoured(format!(
-            "{m} is an image's type: write 'with the image' (agents see it as an image)"
-        )),
-        _ => Ok(m),
-    }
-}
-
-/// Whether a URL's path ends in an image extension, as the simulator's handsets read it.
-fn named_as_image(url: &str) -> bool {
-    let path = url
-        .split(['?', '#'])
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    [".jpg", ".jpeg", ".png", ".gif", ".webp"]
-        .iter()
-        .any(|e| path.ends_with(e))
 }
 
 /// A message of a conversation, numbered as the transcript numbers it (`message #2 of
@@ -285,7 +277,9 @@ mod tests {
 
     #[test]
     fn an_image_is_named_as_one_and_counted_right() {
-        let ok = Media::from_str(r#" with the images "https://a.example/x.PNG?s=1" and "b.jpeg""#);
+        let ok = Media::from_str(
+            r#" with the images "https://a.example/x.PNG?s=1" and "https://b.example/b.jpeg#f""#,
+        );
         assert_eq!(ok.unwrap().0.len(), 2);
         let file = Media::from_str(r#" with the file "https://a.example/Media/ME1""#);
         assert_eq!(

@@ -447,12 +447,13 @@ pub fn words() -> Vec<Words> {
             "",
             r#" where "state=work_in_progress""#,
         ]),
-        words!(Media, "the media of an MMS a handset sends: one, several, or none; one may give its MIME type, which the handset then sends whatever its URL's name says", [
+        words!(Media, "the media of an MMS a handset sends: one, several, or none; absolute http(s) URLs, each an image or not as its type says (the one given, else its URL's extension's); one may give its MIME type, which the handset then sends whatever its URL's name says", [
             "",
             r#" with the image "https://example.com/a.png""#,
             r#" with the images "https://example.com/a.png" and "https://example.com/b.jpg""#,
             r#" with the file "https://example.com/a.pdf""#,
             r#" with the files "https://example.com/a.pdf" and "https://example.com/b.vcf""#,
+            r#" with the files "https://example.com/a.png" and "https://example.com/b.pdf""#,
             r#" with the image "https://example.com/media/7f3a" of type "image/heic""#,
             r#" with the file "https://example.com/media/7f3b" of type "application/pdf""#,
         ], refused [
@@ -463,6 +464,8 @@ pub fn words() -> Vec<Words> {
             r#" with the image "https://example.com/media/7f3a" of type "application/pdf""#,
             r#" with the file "https://example.com/media/7f3a" of type "image/png""#,
             r#" with the images "https://example.com/a" and "https://example.com/b" of type "image/png""#,
+            r#" with the file "https://example.com/a.png""#,
+            r#" with the image "example.com/a.png""#,
         ]),
         words!(MessageRef, "a message: numbered as the transcript numbers it (every line, internal ones too), or as the requester saw them (what the handset received, oldest first)", [
             "message #2 of IMS0001001",
