@@ -1166,8 +1166,9 @@ mod tests {
         assert_eq!(m.num_segments, "2");
     }
 
-    /// A scheduled Messaging Service send has no sender until it is sent (`from` null, as the
-    /// OAI's scheduled examples show); then the one its service picked, in the `From` filter too.
+    /// A scheduled Messaging Service send has no sender until it is queued at its `SendAt`
+    /// (`from` null, as the OAI's scheduled examples show); then the one its service picked, in
+    /// the `From` filter too. One canceled first never gets one; one deleted leaves the filter.
     #[tokio::test]
     async fn a_scheduled_service_send_shows_its_sender_once_sent() {
         let (sim, clock) = start().await;
@@ -1177,16 +1178,36 @@ mod tests {
                 senders: vec![SHOP.into()],
             })
             .unwrap();
-        let form = form_urlencoded::Serializer::new(String::new())
-            .append_pair("To", HANDSET)
-            .append_pair("MessagingServiceSid", service.sid.as_str())
-            .append_pair("Body", "later")
-            .append_pair("ScheduleType", "fixed")
-            .append_pair("SendAt", &(t0() + TimeDelta::seconds(60)).to_rfc3339())
-            .finish();
-        let resp = crate::test_support::post_form(&sim, &form).await;
+        let form = |after: i64| {
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("To", HANDSET)
+                .append_pair("MessagingServiceSid", service.sid.as_str())
+                .append_pair("Body", "later")
+                .append_pair("ScheduleType", "fixed")
+                .append_pair("SendAt", &(t0() + TimeDelta::seconds(after)).to_rfc3339())
+                .finish()
+        };
+        let resp = crate::test_support::post_form(&sim, &form(60)).await;
         assert_eq!(resp.status(), 201);
         let created: serde_json::Value = resp.json().await.unwrap();
+        let resp = crate::test_support::post_form(&sim, &form(120)).await;
+        let canceled: serde_json::Value = resp.json().await.unwrap();
+        let canceled = canceled["sid"].as_str().unwrap().to_owned();
+        let http = reqwest::Client::new();
+        let one = |sid: &str| {
+            format!(
+                "{}/{sid}.json",
+                crate::test_support::messages_url(&sim).trim_end_matches(".json")
+            )
+        };
+        let resp = http
+            .post(one(&canceled))
+            .basic_auth(sim.account_sid(), Some(sim.auth_token()))
+            .form(&[("Status", "canceled")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
         assert_eq!(
             (&created["status"], &created["from"]),
             (&serde_json::json!("scheduled"), &serde_json::Value::Null)
@@ -1225,6 +1246,22 @@ mod tests {
             "sent from the pool"
         );
         assert_eq!(from_filter(&sim).await, 1);
+        clock.advance(120);
+        sim.run_due().await;
+        let c = message(&sim, &canceled);
+        assert_eq!((c.status.as_str(), c.from), ("canceled", None));
+        let resp = http
+            .delete(one(sid))
+            .basic_auth(sim.account_sid(), Some(sim.auth_token()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 204, "delivered by now");
+        assert_eq!(
+            from_filter(&sim).await,
+            0,
+            "the deleted one left the filter"
+        );
     }
 
     #[tokio::test]

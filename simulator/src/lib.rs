@@ -240,8 +240,9 @@ impl InboundMedia {
             .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
         if !absolute {
             return Err(SimError::InvalidMedia(format!(
-                "media URL '{url}' is not an absolute http(s) URL; expected one such as \
-                 https://cdn.example.com/photo.jpg"
+                "media URL '{}' is not an absolute http(s) URL; expected one such as \
+                 https://cdn.example.com/photo.jpg",
+                control::shortened(url)
             )));
         }
         let content_type = match content_type {
@@ -252,8 +253,9 @@ impl InboundMedia {
                     .filter(|m| m.type_() != mime::STAR && m.subtype() != mime::STAR)
                     .ok_or_else(|| {
                         SimError::InvalidMedia(format!(
-                            "content type '{t}' is not a MIME type; expected one such as \
-                             image/png or application/pdf"
+                            "content type '{}' is not a MIME type; expected one such as \
+                             image/png or application/pdf",
+                            control::shortened(t)
                         ))
                     })?,
             ),

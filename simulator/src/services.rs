@@ -46,8 +46,8 @@
 //! 400 / 21704, a pool without an SMS-capable number 400 / 21703. The create answer shows
 //! `status` `accepted` and `from` null (the sender is not chosen yet, as Twilio answers); the
 //! stored message, what fetch and list show, has the sender as `from` from the start. A
-//! scheduled one (`ScheduleType=fixed`) shows `from` null until it is sent at its `SendAt`, as
-//! the OAI's scheduled examples do; the sender it then shows is the one picked at the create
+//! scheduled one (`ScheduleType=fixed`) shows `from` null until it is queued at its `SendAt`,
+//! as the OAI's scheduled examples do; the sender it then shows is the one picked at the create
 //! (Twilio picks it when it sends, UNCONFIRMED; the pool's checks are the create's). Without
 //! its own `StatusCallback` the message's callbacks go to the service's `status_callback`, and
 //! every callback of a service message carries `MessagingServiceSid`. The pick is remembered only

@@ -1080,13 +1080,19 @@ impl SimState {
         self.send_at.get(&counter(sid)?).map(|(at, _)| *at)
     }
 
-    /// A scheduled message being sent (it is `queued` now): the sender its Messaging Service
-    /// picked becomes its `from`, in the `From` index too. Nothing for any other message.
+    /// A scheduled message being sent (it is `queued` at its `SendAt` now): the sender its
+    /// Messaging Service picked becomes its `from`, in the `From` index too (the one place besides
+    /// [`SimState::push`] and removal that keeps that index in step). Nothing for any other
+    /// message, or a canceled one.
     pub(crate) fn reveal_scheduled_sender(&mut self, n: u64) {
-        let Some(from) = self.send_at.get_mut(&n).and_then(|(_, s)| s.take()) else {
+        let Some(record) = self.records.get_mut(&n) else {
             return;
         };
-        let Some(record) = self.records.get_mut(&n) else {
+        if record.message.status == MessageStatus::Canceled {
+            // Never sent: it keeps no sender.
+            return;
+        }
+        let Some(from) = self.send_at.get_mut(&n).and_then(|(_, s)| s.take()) else {
             return;
         };
         index_insert(&mut self.index.from, &from, n);

@@ -201,7 +201,7 @@ async fn require_body_type(request: Request, next: Next) -> Response {
 }
 
 /// At most 40 characters of `value` for a message, then `…`.
-fn shortened(value: &str) -> String {
+pub(crate) fn shortened(value: &str) -> String {
     let mut chars = value.chars();
     let head: String = chars.by_ref().take(40).collect();
     if chars.next().is_some() {

@@ -93,6 +93,13 @@ impl FromStr for Media {
                          files"
                     ))
                 }
+                (true, false, None) if urls.len() > 1 => {
+                    return unhonoured(format!(
+                        "\"{url}\" is not named as an image (.jpg, .jpeg, .png, .gif, .webp): \
+                         the handset sends the type its file name says; 'with the files' may mix \
+                         images and other files"
+                    ))
+                }
                 (true, false, None) => {
                     return unhonoured(format!(
                         "\"{url}\" is not named as an image (.jpg, .jpeg, .png, .gif, .webp): \
@@ -105,6 +112,13 @@ impl FromStr for Media {
                         "{t} is an image's type: write 'with the image' (agents see it as an \
                          image)"
                     ))
+                }
+                (false, true, None) if urls.len() > 1 => {
+                    return unhonoured(
+                        "these are all named as images: agents see images; write 'with the \
+                         images'"
+                            .to_owned(),
+                    )
                 }
                 (false, true, None) => {
                     return unhonoured(format!(
