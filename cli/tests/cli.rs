@@ -93,6 +93,17 @@ fn text(out: &Output) -> (Option<i32>, String, String) {
 
 const BACKGROUND: &str = "  Background:\n    Given the Conversational SMS provider number \"+14155550100\"\n    And an agent \"alice\"\n    And a consumer \"Bea Brown\" with mobile phone \"+14155552671\"\n";
 
+/// Writes `feature` as `NAME.feature` in a fresh folder and runs `convsms check` on it, which
+/// must fail (exit 1): its stdout.
+fn check_fails(name: &str, feature: &str) -> String {
+    let dir = temp(name);
+    let file = format!("{name}.feature");
+    fixture(&dir, &[(file.as_str(), feature.as_bytes())]);
+    let (code, stdout, stderr) = text(&check(&[dir.join(&file).as_os_str()]));
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    stdout
+}
+
 /// Every row ID of the catalogue (`features/rows.tsv`): each must be covered by a passing scenario.
 fn rows() -> Vec<String> {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../features/rows.tsv"))
@@ -170,11 +181,10 @@ fn a_failing_scenario_fails_the_run() {
 /// scenario's steps.
 #[test]
 fn the_steps_a_rule_s_failing_background_skipped_are_counted_as_not_run() {
-    let dir = temp("rule-background");
-    let feature = "Feature: A rule with a background\n  Background:\n    Then there are no interactions\n\n  Rule: Its own background fails\n    Background:\n      Then there are 3 interactions\n      Then there are no interactions\n\n    Scenario: Never reached\n      Then there are no interactions\n      Then there are no interactions\n";
-    fixture(&dir, &[("rule.feature", feature.as_bytes())]);
-    let (code, stdout, stderr) = text(&check(&[dir.join("rule.feature").as_os_str()]));
-    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let stdout = check_fails(
+        "rule-background",
+        "Feature: A rule with a background\n  Background:\n    Then there are no interactions\n\n  Rule: Its own background fails\n    Background:\n      Then there are 3 interactions\n      Then there are no interactions\n\n    Scenario: Never reached\n      Then there are no interactions\n      Then there are no interactions\n",
+    );
     assert!(stdout.contains("3 more steps not run"), "{stdout}");
     assert!(
         stdout.contains("5 steps (1 passed, 1 failed, 3 not run)"),
@@ -186,13 +196,12 @@ fn the_steps_a_rule_s_failing_background_skipped_are_counted_as_not_run() {
 /// step with the clock's reading, and a time of day means its next occurrence.
 #[test]
 fn time_advances_to_a_moment_but_never_back() {
-    let dir = temp("advance-to");
-    let feature = format!(
-        "Feature: Advance\n{BACKGROUND}\n  Scenario: Tomorrow morning, then back\n    When time advances to \"08:00:00\"\n    Then there are no interactions\n    When time advances to \"2026-01-06 07:59:59\"\n    Then there are no interactions\n"
+    let stdout = check_fails(
+        "advance-to",
+        &format!(
+            "Feature: Advance\n{BACKGROUND}\n  Scenario: Tomorrow morning, then back\n    When time advances to \"08:00:00\"\n    Then there are no interactions\n    When time advances to \"2026-01-06 07:59:59\"\n    Then there are no interactions\n"
+        ),
     );
-    fixture(&dir, &[("advance.feature", feature.as_bytes())]);
-    let (code, stdout, stderr) = text(&check(&[dir.join("advance.feature").as_os_str()]));
-    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(
         stdout.contains(
             "\"2026-01-06 07:59:59\" is before the scenario's clock (2026-01-06 08:00:00): time only moves forward"
@@ -206,13 +215,12 @@ fn time_advances_to_a_moment_but_never_back() {
 /// was told (a forged StatusCallback: the simulator itself delivered it), its error code included.
 #[test]
 fn a_message_reported_undelivered_is_named_with_the_engine_s_error() {
-    let dir = temp("undelivered-note");
-    let feature = format!(
-        "Feature: Lost\n{BACKGROUND}\n  Scenario: Reported undelivered\n    When agent \"alice\" composes \"Your parcel is on its way\" for consumer \"Bea Brown\"\n    And Twilio reports message #2 of IMS0001001 as \"undelivered\" with error 30003\n    Then \"+14155552671\" receives \"Your parcel is on its way\" from \"+14155550100\"\n"
+    let stdout = check_fails(
+        "undelivered-note",
+        &format!(
+            "Feature: Lost\n{BACKGROUND}\n  Scenario: Reported undelivered\n    When agent \"alice\" composes \"Your parcel is on its way\" for consumer \"Bea Brown\"\n    And Twilio reports message #2 of IMS0001001 as \"undelivered\" with error 30003\n    Then \"+14155552671\" receives \"Your parcel is on its way\" from \"+14155550100\"\n"
+        ),
     );
-    fixture(&dir, &[("lost.feature", feature.as_bytes())]);
-    let (code, stdout, stderr) = text(&check(&[dir.join("lost.feature").as_os_str()]));
-    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(
         stdout.contains("sent to it but never delivered")
             && stdout.contains("\"Your parcel is on its way\" (undelivered, error 30003)"),
@@ -2070,6 +2078,20 @@ async fn post(
     Ok((status, r.json().await.unwrap_or_default()))
 }
 
+/// Runs each step sentence through serve's `POST /api/steps`, each answered 200.
+async fn run_steps(http: &reqwest::Client, base: &str, steps: &[&str]) {
+    for step in steps {
+        let (status, answer) = post(
+            http,
+            format!("{base}/api/steps"),
+            serde_json::json!({ "step": step }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{step}: {answer}");
+    }
+}
+
 #[test]
 fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_any_step() {
     let dir = temp("serve-topics");
@@ -2363,19 +2385,15 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         }
         // A sys_user turns SMS updates on; the clock moves to a moment, never back. An agent
         // whose name no step can quote is said, not checked.
-        for step in [
-            "Given a sys_user \"Ada Lovelace\" with mobile phone \"+14155552673\"",
-            r#"Given an agent "q\"x""#,
-        ] {
-            let (status, answer) = post(
-                &http,
-                format!("{base}/api/steps"),
-                serde_json::json!({ "step": step }),
-            )
-            .await
-            .unwrap();
-            assert_eq!(status, 200, "{step}: {answer}");
-        }
+        run_steps(
+            &http,
+            &base,
+            &[
+                "Given a sys_user \"Ada Lovelace\" with mobile phone \"+14155552673\"",
+                r#"Given an agent "q\"x""#,
+            ],
+        )
+        .await;
         let (status, answer) = post(
             &http,
             format!("{base}/api/handsets/+14155552673/texts"),
@@ -2633,19 +2651,15 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
     let serve = Serve::start(&db, &[]);
     let base = serve.base.clone();
     rt.block_on(async {
-        for step in [
-            "Given the virtual agent is off",
-            "When agent \"alice\" goes away",
-        ] {
-            let (status, answer) = post(
-                &http,
-                format!("{base}/api/steps"),
-                serde_json::json!({ "step": step }),
-            )
-            .await
-            .unwrap();
-            assert_eq!(status, 200, "{step}: {answer}");
-        }
+        run_steps(
+            &http,
+            &base,
+            &[
+                "Given the virtual agent is off",
+                "When agent \"alice\" goes away",
+            ],
+        )
+        .await;
         let (status, _) = post(
             &http,
             format!("{base}/api/handsets/+14155552671/texts"),

@@ -1193,16 +1193,13 @@ mod tests {
         let resp = crate::test_support::post_form(&sim, &form(120)).await;
         let canceled: serde_json::Value = resp.json().await.unwrap();
         let canceled = canceled["sid"].as_str().unwrap().to_owned();
-        let http = reqwest::Client::new();
         let one = |sid: &str| {
             format!(
-                "{}/{sid}.json",
-                crate::test_support::messages_url(&sim).trim_end_matches(".json")
+                "/2010-04-01/Accounts/{}/Messages/{sid}.json",
+                sim.account_sid()
             )
         };
-        let resp = http
-            .post(one(&canceled))
-            .basic_auth(sim.account_sid(), Some(sim.auth_token()))
+        let resp = crate::test_support::authed(&sim, reqwest::Method::POST, &one(&canceled))
             .form(&[("Status", "canceled")])
             .send()
             .await
@@ -1213,27 +1210,16 @@ mod tests {
             (&serde_json::json!("scheduled"), &serde_json::Value::Null)
         );
         let sid = created["sid"].as_str().unwrap();
-        let from_filter = |sim: &Simulator| {
-            let url = format!(
-                "{}?From=%2B14155550100",
-                crate::test_support::messages_url(sim)
-            );
-            let auth = (sim.account_sid().to_string(), sim.auth_token().to_string());
-            async move {
-                let page: serde_json::Value = reqwest::Client::new()
-                    .get(url)
-                    .basic_auth(auth.0, Some(auth.1))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                page["messages"].as_array().unwrap().len()
-            }
-        };
+        let from_path = format!(
+            "/2010-04-01/Accounts/{}/Messages.json?From=%2B14155550100",
+            sim.account_sid()
+        );
+        async fn listed(sim: &Simulator, path: &str) -> usize {
+            let page = crate::test_support::get_json(sim, path).await;
+            page["messages"].as_array().unwrap().len()
+        }
         assert_eq!(message(&sim, sid).from, None, "no sender while scheduled");
-        assert_eq!(from_filter(&sim).await, 0);
+        assert_eq!(listed(&sim, &from_path).await, 0);
         clock.advance(59);
         sim.run_due().await;
         assert_eq!(message(&sim, sid).from, None, "a second before SendAt");
@@ -1245,20 +1231,18 @@ mod tests {
             ("sent", Some(SHOP)),
             "sent from the pool"
         );
-        assert_eq!(from_filter(&sim).await, 1);
+        assert_eq!(listed(&sim, &from_path).await, 1);
         clock.advance(120);
         sim.run_due().await;
         let c = message(&sim, &canceled);
         assert_eq!((c.status.as_str(), c.from), ("canceled", None));
-        let resp = http
-            .delete(one(sid))
-            .basic_auth(sim.account_sid(), Some(sim.auth_token()))
+        let resp = crate::test_support::authed(&sim, reqwest::Method::DELETE, &one(sid))
             .send()
             .await
             .unwrap();
         assert_eq!(resp.status(), 204, "delivered by now");
         assert_eq!(
-            from_filter(&sim).await,
+            listed(&sim, &from_path).await,
             0,
             "the deleted one left the filter"
         );

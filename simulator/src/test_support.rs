@@ -46,6 +46,27 @@ pub(crate) fn messages_url(sim: &Simulator) -> String {
     )
 }
 
+/// A request of `method` to `path` (from `/2010-04-01/…`) with the account's Basic auth.
+pub(crate) fn authed(
+    sim: &Simulator,
+    method: reqwest::Method,
+    path: &str,
+) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .request(method, format!("{}{path}", sim.base_url()))
+        .basic_auth(sim.account_sid(), Some(sim.auth_token()))
+}
+
+/// `GET path` with the account's Basic auth, answered 200: its JSON.
+pub(crate) async fn get_json(sim: &Simulator, path: &str) -> Value {
+    let resp = authed(sim, reqwest::Method::GET, path)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{path}");
+    resp.json().await.unwrap()
+}
+
 /// POSTs the raw form `body` to the create URL with the account's Basic auth.
 pub(crate) async fn post_form(sim: &Simulator, body: &str) -> reqwest::Response {
     reqwest::Client::new()

@@ -939,25 +939,6 @@ mod tests {
         (sim, clock)
     }
 
-    fn authed(
-        sim: &crate::Simulator,
-        method: reqwest::Method,
-        path: &str,
-    ) -> reqwest::RequestBuilder {
-        reqwest::Client::new()
-            .request(method, format!("{}{path}", sim.base_url()))
-            .basic_auth(sim.account_sid(), Some(sim.auth_token()))
-    }
-
-    async fn get_json(sim: &crate::Simulator, path: &str) -> Value {
-        let resp = authed(sim, reqwest::Method::GET, path)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(resp.status(), 200, "{path}");
-        resp.json().await.unwrap()
-    }
-
     fn sids(page: &Value) -> Vec<String> {
         page["messages"]
             .as_array()

@@ -397,6 +397,19 @@ mod tests {
             .unwrap()
     }
 
+    /// `POST /_sim/inbound` of the Twilio-style form `body`.
+    async fn inbound_form(
+        sim: &crate::Simulator,
+        body: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        reqwest::Client::new()
+            .post(format!("{}/_sim/inbound", sim.base_url()))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+    }
+
     /// With no SMS URL the text is recorded and posted nowhere: 200 with the SID alone.
     #[tokio::test]
     async fn inbound_without_an_sms_url_answers_the_sid_alone() {
@@ -646,13 +659,7 @@ mod tests {
         let app = start_receiver(200, "").await;
         let sim = start_sim(&[SHOP]).await;
         sim.set_sms_url(&format!("{}/sms", app.base));
-        let http = reqwest::Client::new();
-        let post = |form: &'static str| {
-            http.post(format!("{}/_sim/inbound", sim.base_url()))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(form)
-                .send()
-        };
+        let post = |form: &'static str| inbound_form(&sim, form);
         let resp = post("From=%2B1+415+555+2671&To=%2B14155550100&Body=hi+there&MediaUrl=https%3A%2F%2Fcdn.test%2Fa.jpg")
             .await
             .unwrap();
@@ -704,12 +711,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(resp.status(), 200);
-        let form = |body: &'static str| {
-            http.post(&url)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(body)
-                .send()
-        };
+        let form = |body: &'static str| inbound_form(&sim, body);
         let resp = form("From=%2B14155552671&To=%2B14155550100&MediaUrl=https%3A%2F%2Fcdn.test%2Fm%2F1&MediaContentType=video%2Fmp4")
             .await
             .unwrap();
@@ -811,16 +813,11 @@ mod tests {
 
         // Twilio's REST API knows only the account's messages (§7): the reply is not listed
         // and its SID is not found.
-        let http = reqwest::Client::new();
-        let listed: Value = http
-            .get(messages_url(&sim))
-            .basic_auth(sim.account_sid(), Some(sim.auth_token()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let listed = get_json(
+            &sim,
+            &format!("/2010-04-01/Accounts/{}/Messages.json", sim.account_sid()),
+        )
+        .await;
         let sids: Vec<&str> = listed["messages"]
             .as_array()
             .unwrap()
@@ -834,16 +831,17 @@ mod tests {
                 "SM00000000000000000000000000000001"
             ]
         );
-        let fetch = http
-            .get(format!(
-                "{}/2010-04-01/Accounts/{}/Messages/SM00000000000000000000000000000002.json",
-                sim.base_url(),
+        let fetch = authed(
+            &sim,
+            reqwest::Method::GET,
+            &format!(
+                "/2010-04-01/Accounts/{}/Messages/SM00000000000000000000000000000002.json",
                 sim.account_sid()
-            ))
-            .basic_auth(sim.account_sid(), Some(sim.auth_token()))
-            .send()
-            .await
-            .unwrap();
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
         assert_eq!(fetch.status(), 404);
     }
 }
