@@ -18,8 +18,10 @@
 //!
 //! Date filters (`DateSent`, `DateSent<`, `DateSent>`; `DateCreated…` for media): the value may
 //! be a GMT date `YYYY-MM-DD`, an ISO 8601 date-time (`2024-01-02T00:00:00Z`, what the SDKs
-//! send for a datetime; without an offset it is read as UTC), `YYYY-MM-DD HH:MM:SS[.fff]` or
-//! RFC 2822. Semantics, as the OAI descriptions give them for dates:
+//! send for a datetime; without an offset it is read as UTC), `YYYY-MM-DD HH:MM:SS[.fff]`,
+//! RFC 2822, or `MM/DD/YYYY HH:MM:SS ZONE` with a US zone name or an offset
+//! (`06/11/2019 22:05:25 MST`, one of the OAI's examples; its zone read as RFC 5322's obsolete
+//! names are, UNCONFIRMED). Semantics, as the OAI descriptions give them for dates:
 //!
 //! | filter | date `D` | date-time `T` |
 //! |---|---|---|
@@ -303,6 +305,15 @@ fn parse_when(value: &str) -> Option<When> {
             return Some(When::Instant(t.and_utc()));
         }
     }
+    // The OAI's `06/11/2019 22:05:25 MST`: month/day/year, then a zone as RFC 5322 reads one
+    // (an offset, or an obsolete name: UT, GMT, EST, EDT, CST, CDT, MST, MDT, PST, PDT), which
+    // chrono's RFC 2822 parser knows.
+    if let Ok((t, zone)) = NaiveDateTime::parse_and_remainder(v, "%m/%d/%Y %H:%M:%S") {
+        let rfc = format!("{} {}", t.format("%d %b %Y %H:%M:%S"), zone.trim());
+        return twilio_wire::date::parse_rfc2822(&rfc)
+            .ok()
+            .map(When::Instant);
+    }
     twilio_wire::date::parse_rfc2822(v).ok().map(When::Instant)
 }
 
@@ -338,7 +349,7 @@ impl DateFilter {
                 ApiError::new(
                     20001,
                     400,
-                    format!("Invalid {name} value '{value}': expected YYYY-MM-DD or an ISO 8601 date-time"),
+                    format!("Invalid {name} value '{value}': expected YYYY-MM-DD, an ISO 8601 date-time, RFC 2822 or MM/DD/YYYY HH:MM:SS with a zone"),
                 )
             })?;
             let (lower, upper) = match when {
@@ -471,6 +482,9 @@ mod tests {
             "2024-01-02 13:00:00.000",
             "Tue, 02 Jan 2024 13:00:00 -0000",
             "2024-01-02T13:00:00",
+            "01/02/2024 06:00:00 MST",
+            "01/02/2024 08:00:00 EDT",
+            "01/02/2024 13:00:00 +0000",
         ] {
             let q = format!(
                 "DateSent%3E={}",
@@ -479,6 +493,25 @@ mod tests {
             assert!(filter(&q).matches(Some(on_day)), "{other}");
         }
         assert!(filter("").matches(None));
+        // The OAI's example: 22:05:25 at UTC-7 is 05:05:25 UTC the next day.
+        let f = filter("DateSent%3E=06%2F11%2F2019+22%3A05%3A25+MST");
+        assert!(
+            f.matches(Some("Wed, 12 Jun 2019 05:05:25 +0000"))
+                && !f.matches(Some("Wed, 12 Jun 2019 05:05:24 +0000"))
+        );
+        for bad in [
+            "06/11/2019 22:05:25",
+            "06/11/2019 22:05:25 XYZ",
+            "13/11/2019 22:05:25 MST",
+        ] {
+            let q = format!(
+                "DateSent={}",
+                form_urlencoded::byte_serialize(bad.as_bytes()).collect::<String>()
+            );
+            let err =
+                DateFilter::from_query(&ListQuery::parse(Some(&q), NAMES), "DateSent").unwrap_err();
+            assert_eq!((err.code, err.status), (20001, 400), "{bad}");
+        }
         let err = DateFilter::from_query(
             &ListQuery::parse(Some("DateSent=yesterday"), NAMES),
             "DateSent",

@@ -652,6 +652,44 @@ mod tests {
         assert_eq!(journal(&r).len(), 5);
     }
 
+    /// A message an API client scheduled has not reached the handset until its `SendAt`.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_scheduled_send_is_received_only_once_sent() {
+        let mut r = runner().await;
+        r.run_step(
+            "Given the Conversational SMS provider number \"+14155550100\"",
+            None,
+            true,
+        )
+        .await
+        .unwrap();
+        let sim = &r.world.stack.sim;
+        let send_at = (r.now() + TimeDelta::minutes(10)).to_rfc3339();
+        let created = reqwest::Client::new()
+            .post(format!(
+                "{}/2010-04-01/Accounts/{}/Messages.json",
+                sim.base_url(),
+                sim.account_sid()
+            ))
+            .basic_auth(sim.account_sid(), Some(sim.auth_token()))
+            .form(&[
+                ("To", "+14155552671"),
+                ("From", "+14155550100"),
+                ("Body", "Your appointment is tomorrow"),
+                ("ScheduleType", "fixed"),
+                ("SendAt", send_at.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201);
+        assert!(r.world.received("+14155552671").is_empty(), "scheduled");
+        r.pass_wall_time(TimeDelta::minutes(10)).await.unwrap();
+        let got = r.world.received("+14155552671");
+        assert_eq!(got.len(), 1, "sent at its SendAt");
+        assert_eq!(got[0].body, "Your appointment is tomorrow");
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn refusals_are_journaled_with_their_check_and_failures_not_at_all() {
         let mut r = runner().await;

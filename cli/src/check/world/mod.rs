@@ -735,11 +735,12 @@ impl ConvWorld {
     /// not refuse. One on its way (`accepted`, `queued`, `sending`, `sent`) counts (the handset
     /// has it seconds later); one `undelivered`, `failed` or `canceled` does not (see
     /// [`ConvWorld::undelivered_note`]). Nor does one whose media the simulator could not fetch:
-    /// it fails at the simulator's next run of due changes.
+    /// it fails at the simulator's next run of due changes. Nor one still `scheduled` (an API
+    /// client's `SendAt`, in `convsms serve`): it has not gone out yet.
     pub(crate) fn received(&self, phone: &str) -> Vec<Received> {
         self.outbound_to(phone)
             .into_iter()
-            .filter(|m| !never_arrived(m))
+            .filter(|m| !never_arrived(m) && m.status != MessageStatus::Scheduled)
             .filter(|m| !self.stack.sim.fails_for_media(&m.sid))
             .map(|m| Received {
                 media: self.stack.sim.media_types(&m.sid).unwrap_or_default(),
