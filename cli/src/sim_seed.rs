@@ -292,6 +292,8 @@ impl Seed {
                     mms: c.mms.unwrap_or(defaults.mms),
                     fax: c.fax.unwrap_or(defaults.fax),
                 }),
+                // Voice settings are the REST API's (the simulator has no calls).
+                ..NumberUpdate::default()
             };
             sim.provision_number(&number, update)
                 .map_err(|e| self.error_at(at, format!("number {number}: {}", bare(&e))))?;

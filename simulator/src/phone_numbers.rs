@@ -16,11 +16,13 @@
 //! * **SIDs**: `PN` + the number's position among the owned numbers, from 1, in 32 hex digits:
 //!   deterministic, stable across `/_sim/reset` (which keeps the numbers and their settings).
 //! * **Update** takes `FriendlyName` (at most 64 characters, else 400 / 20001), `SmsUrl`,
-//!   `SmsFallbackUrl`, `StatusCallback` (each an absolute http(s) URL, or empty to clear, else
-//!   400 / 21402 "Invalid Url"), `SmsMethod`, `SmsFallbackMethod`, `StatusCallbackMethod`
-//!   (`GET` or `POST`, any case, else 400 / 21403 "Invalid Method"). Other OAI parameters
-//!   (voice, trunk, emergency, address, bundle) are accepted and ignored: the simulator has no
-//!   calls. Capabilities cannot be changed through the REST API (Twilio's update takes none); they
+//!   `SmsFallbackUrl`, `StatusCallback`, `VoiceUrl`, `VoiceFallbackUrl` (each an absolute
+//!   http(s) URL, or empty to clear, else 400 / 21402 "Invalid Url"), `SmsMethod`,
+//!   `SmsFallbackMethod`, `StatusCallbackMethod`, `VoiceMethod`, `VoiceFallbackMethod` (`GET`
+//!   or `POST`, any case, else 400 / 21403 "Invalid Method"). The voice settings are stored and
+//!   shown (`voice_url` null while empty), never used: the simulator has no calls. Other OAI
+//!   parameters (voice application, caller ID lookup, trunk, emergency, address, bundle) are
+//!   accepted and ignored. Capabilities cannot be changed through the REST API (Twilio's update takes none); they
 //!   are set when a number is provisioned (`/_sim/numbers`, `convsms sim --seed-file`).
 //! * **What the settings do.** A handset's text to the number is POSTed to its `sms_url` when set
 //!   (else to the simulator-wide SMS URL, [`crate::Simulator::set_sms_url`]), unless the number is
@@ -74,6 +76,11 @@ pub(crate) struct NumberSetting {
     pub(crate) sms_fallback_method: String,
     pub(crate) status_callback: String,
     pub(crate) status_callback_method: String,
+    /// Empty when unset (shown as null). Stored and shown only: the simulator has no calls.
+    pub(crate) voice_url: String,
+    pub(crate) voice_method: String,
+    pub(crate) voice_fallback_url: String,
+    pub(crate) voice_fallback_method: String,
     pub(crate) capabilities: Capabilities,
     pub(crate) date_created: DateTime<Utc>,
     pub(crate) date_updated: DateTime<Utc>,
@@ -90,6 +97,10 @@ impl NumberSetting {
             sms_fallback_method: "POST".to_owned(),
             status_callback: String::new(),
             status_callback_method: "POST".to_owned(),
+            voice_url: String::new(),
+            voice_method: "POST".to_owned(),
+            voice_fallback_url: String::new(),
+            voice_fallback_method: "POST".to_owned(),
             capabilities: Capabilities::default(),
             date_created: now,
             date_updated: now,
@@ -178,10 +189,10 @@ fn resource(account: &AccountSid, state: &SimState, index: usize) -> Option<Inco
         uri: IncomingPhoneNumber::uri_for(account, &sid),
         voice_application_sid: String::new(),
         voice_caller_id_lookup: false,
-        voice_fallback_method: "POST".to_owned(),
-        voice_fallback_url: None,
-        voice_method: "POST".to_owned(),
-        voice_url: None,
+        voice_fallback_method: s.voice_fallback_method.clone(),
+        voice_fallback_url: Some(s.voice_fallback_url.clone()).filter(|u| !u.is_empty()),
+        voice_method: s.voice_method.clone(),
+        voice_url: Some(s.voice_url.clone()).filter(|u| !u.is_empty()),
         voice_receive_mode: "voice".to_owned(),
         status: "in-use".to_owned(),
         bundle_sid: None,
@@ -226,6 +237,15 @@ pub struct NumberUpdate {
     pub status_callback: Option<String>,
     /// `GET` or `POST`.
     pub status_callback_method: Option<String>,
+    /// "A call comes in": an absolute http(s) URL, or empty to clear (stored and shown only:
+    /// the simulator has no calls).
+    pub voice_url: Option<String>,
+    /// `GET` or `POST`.
+    pub voice_method: Option<String>,
+    /// An absolute http(s) URL, or empty (stored and shown only).
+    pub voice_fallback_url: Option<String>,
+    /// `GET` or `POST`.
+    pub voice_fallback_method: Option<String>,
     /// What the number can do (provisioning only; the REST update takes none).
     pub capabilities: Option<Capabilities>,
 }
@@ -247,6 +267,10 @@ impl NumberUpdate {
             sms_fallback_method: value("SmsFallbackMethod"),
             status_callback: value("StatusCallback"),
             status_callback_method: value("StatusCallbackMethod"),
+            voice_url: value("VoiceUrl"),
+            voice_method: value("VoiceMethod"),
+            voice_fallback_url: value("VoiceFallbackUrl"),
+            voice_fallback_method: value("VoiceFallbackMethod"),
             capabilities: None,
         }
     }
@@ -277,6 +301,8 @@ impl NumberUpdate {
             ("SmsUrl", &self.sms_url),
             ("SmsFallbackUrl", &self.sms_fallback_url),
             ("StatusCallback", &self.status_callback),
+            ("VoiceUrl", &self.voice_url),
+            ("VoiceFallbackUrl", &self.voice_fallback_url),
         ] {
             if let Some(v) = value
                 .as_deref()
@@ -297,6 +323,8 @@ impl NumberUpdate {
             ("SmsMethod", &self.sms_method),
             ("SmsFallbackMethod", &self.sms_fallback_method),
             ("StatusCallbackMethod", &self.status_callback_method),
+            ("VoiceMethod", &self.voice_method),
+            ("VoiceFallbackMethod", &self.voice_fallback_method),
         ] {
             let Some(v) = value.as_deref() else { continue };
             if crate::webhook::Method::parse(v).is_none() {
@@ -333,6 +361,18 @@ impl NumberUpdate {
         }
         if let Some(v) = self.status_callback_method {
             s.status_callback_method = upper(v);
+        }
+        if let Some(v) = self.voice_url {
+            s.voice_url = v;
+        }
+        if let Some(v) = self.voice_method {
+            s.voice_method = upper(v);
+        }
+        if let Some(v) = self.voice_fallback_url {
+            s.voice_fallback_url = v;
+        }
+        if let Some(v) = self.voice_fallback_method {
+            s.voice_fallback_method = upper(v);
         }
         if let Some(v) = self.capabilities {
             s.capabilities = v;
@@ -500,6 +540,10 @@ pub(crate) fn snake_name(rest: &'static str) -> &'static str {
         "SmsFallbackMethod" => "sms_fallback_method",
         "StatusCallback" => "status_callback",
         "StatusCallbackMethod" => "status_callback_method",
+        "VoiceUrl" => "voice_url",
+        "VoiceMethod" => "voice_method",
+        "VoiceFallbackUrl" => "voice_fallback_url",
+        "VoiceFallbackMethod" => "voice_fallback_method",
         other => other,
     }
 }
@@ -607,14 +651,18 @@ mod tests {
             &sim,
             reqwest::Method::POST,
             &tail,
-            "SmsUrl=https%3A%2F%2Fdesk.example%2Fsms&SmsMethod=post&FriendlyName=Desk&VoiceUrl=ignored",
+            "SmsUrl=https%3A%2F%2Fdesk.example%2Fsms&SmsMethod=post&FriendlyName=Desk&VoiceUrl=https%3A%2F%2Fdesk.example%2Fvoice&VoiceMethod=get&VoiceCallerIdLookup=true",
         )
         .await;
         assert_eq!(status, 200, "{updated}");
         assert_eq!(updated["sms_url"], "https://desk.example/sms");
         assert_eq!(updated["sms_method"], "POST");
         assert_eq!(updated["friendly_name"], "Desk");
-        assert_eq!(updated["voice_url"], Value::Null);
+        // Voice settings are stored and shown (the simulator has no calls); others ignored.
+        assert_eq!(updated["voice_url"], "https://desk.example/voice");
+        assert_eq!(updated["voice_method"], "GET");
+        assert_eq!(updated["voice_fallback_url"], Value::Null);
+        assert_eq!(updated["voice_caller_id_lookup"], false);
         let (_, fetched) = call(&sim, reqwest::Method::GET, &tail, "").await;
         assert_eq!(fetched, updated);
         assert_eq!(
@@ -627,6 +675,8 @@ mod tests {
             ("SmsUrl=ftp%3A%2F%2Fx", 21402),
             ("SmsUrl=not+a+url", 21402),
             ("SmsMethod=PUT", 21403),
+            ("VoiceUrl=ftp%3A%2F%2Fx", 21402),
+            ("VoiceFallbackMethod=PATCH", 21403),
             (
                 "SmsUrl=https%3A%2F%2Fnew.example&FriendlyName=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                 20001,
@@ -639,8 +689,9 @@ mod tests {
         let (_, unchanged) = call(&sim, reqwest::Method::GET, &tail, "").await;
         assert_eq!(unchanged, updated);
         // Clearing.
-        let (_, cleared) = call(&sim, reqwest::Method::POST, &tail, "SmsUrl=").await;
+        let (_, cleared) = call(&sim, reqwest::Method::POST, &tail, "SmsUrl=&VoiceUrl=").await;
         assert_eq!(cleared["sms_url"], "");
+        assert_eq!(cleared["voice_url"], Value::Null);
 
         // Unknown SIDs, buying and releasing.
         let (status, v) = call(

@@ -51,6 +51,8 @@ async fn provision(
         status_callback: req.status_callback,
         status_callback_method: req.status_callback_method,
         capabilities: req.capabilities,
+        // Voice settings are the REST API's (the simulator has no calls).
+        ..NumberUpdate::default()
     };
     match phone_numbers::provision(&core, &req.number, update) {
         Ok((resource, true)) => Ok((StatusCode::CREATED, Json(resource))),
