@@ -19,13 +19,14 @@
 //! Date filters (`DateSent`, `DateSent<`, `DateSent>`; `DateCreated…` for media): the value may
 //! be a GMT date `YYYY-MM-DD`, an ISO 8601 date-time (`2024-01-02T00:00:00Z`, what the SDKs
 //! send for a datetime; without an offset it is read as UTC), `YYYY-MM-DD HH:MM:SS[.fff]`,
-//! RFC 2822, or `MM/DD/YYYY HH:MM:SS ZONE` with a US zone name or an offset
-//! (`06/11/2019 22:05:25 MST`, one of the OAI's examples; its zone read as RFC 5322's obsolete
-//! names are, UNCONFIRMED). Semantics, as the OAI descriptions give them for dates:
+//! RFC 2822, or `MM/DD/YYYY HH:MM:SS ZONE` (`06/11/2019 22:05:25 MST`, one of the OAI's
+//! examples; UNCONFIRMED beyond it) whose zone is an offset `±HHMM`, `UTC`, or a name RFC 5322
+//! knows: UT, GMT, Z, EST, EDT, CST, CDT, MST, MDT, PST, PDT (any case); another name (`CET`) is
+//! refused. A year is four digits. Semantics, as the OAI descriptions give them for dates:
 //!
 //! | filter | date `D` | date-time `T` |
 //! |---|---|---|
-//! | `DateSent=` | sent on day `D` | sent on the day of `T` |
+//! | `DateSent=` | sent on day `D` | sent on the GMT day of `T` |
 //! | `DateSent<=` | sent on or before day `D` | sent at or before `T` |
 //! | `DateSent>=` | sent on or after day `D` | sent at or after `T` |
 //!
@@ -293,7 +294,18 @@ enum When {
 
 /// Reads a date filter value in one of the formats of the module docs.
 fn parse_when(value: &str) -> Option<When> {
-    let v = value.trim();
+    use chrono::Datelike as _;
+    // chrono's `%Y` takes 1 to 4 digits: `19` would be the year 19, matching everything.
+    let when = parse_any(value.trim())?;
+    let year = match when {
+        When::Day(d) => d.year(),
+        When::Instant(t) => t.year(),
+    };
+    (year >= 1000).then_some(when)
+}
+
+/// [`parse_when`] before its check of the year.
+fn parse_any(v: &str) -> Option<When> {
     if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
         return Some(When::Day(d));
     }
@@ -309,7 +321,11 @@ fn parse_when(value: &str) -> Option<When> {
     // (an offset, or an obsolete name: UT, GMT, EST, EDT, CST, CDT, MST, MDT, PST, PDT), which
     // chrono's RFC 2822 parser knows.
     if let Ok((t, zone)) = NaiveDateTime::parse_and_remainder(v, "%m/%d/%Y %H:%M:%S") {
-        let rfc = format!("{} {}", t.format("%d %b %Y %H:%M:%S"), zone.trim());
+        let zone = match zone.trim() {
+            z if z.eq_ignore_ascii_case("utc") => "GMT",
+            z => z,
+        };
+        let rfc = format!("{} {zone}", t.format("%d %b %Y %H:%M:%S"));
         return twilio_wire::date::parse_rfc2822(&rfc)
             .ok()
             .map(When::Instant);
@@ -483,14 +499,21 @@ mod tests {
             "Tue, 02 Jan 2024 13:00:00 -0000",
             "2024-01-02T13:00:00",
             "01/02/2024 06:00:00 MST",
-            "01/02/2024 08:00:00 EDT",
+            "01/02/2024 09:00:00 edt",
             "01/02/2024 13:00:00 +0000",
+            "01/02/2024 13:00:00 UTC",
+            "1/2/2024 13:00:00 GMT",
         ] {
             let q = format!(
                 "DateSent%3E={}",
                 form_urlencoded::byte_serialize(other.as_bytes()).collect::<String>()
             );
-            assert!(filter(&q).matches(Some(on_day)), "{other}");
+            // Each is 13:00:00 UTC exactly: the second before does not match.
+            let f = filter(&q);
+            assert!(
+                f.matches(Some(on_day)) && !f.matches(Some("Tue, 02 Jan 2024 12:59:59 +0000")),
+                "{other}"
+            );
         }
         assert!(filter("").matches(None));
         // The OAI's example: 22:05:25 at UTC-7 is 05:05:25 UTC the next day.
@@ -503,6 +526,8 @@ mod tests {
             "06/11/2019 22:05:25",
             "06/11/2019 22:05:25 XYZ",
             "13/11/2019 22:05:25 MST",
+            "06/11/19 22:05:25 MST",
+            "19-06-11",
         ] {
             let q = format!(
                 "DateSent={}",

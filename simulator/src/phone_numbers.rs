@@ -19,10 +19,11 @@
 //!   `SmsFallbackUrl`, `StatusCallback`, `VoiceUrl`, `VoiceFallbackUrl` (each an absolute
 //!   http(s) URL, or empty to clear, else 400 / 21402 "Invalid Url"), `SmsMethod`,
 //!   `SmsFallbackMethod`, `StatusCallbackMethod`, `VoiceMethod`, `VoiceFallbackMethod` (`GET`
-//!   or `POST`, any case, else 400 / 21403 "Invalid Method"). The voice settings are stored and
-//!   shown (`voice_url` null while empty), never used: the simulator has no calls. Other OAI
-//!   parameters (voice application, caller ID lookup, trunk, emergency, address, bundle) are
-//!   accepted and ignored. Capabilities cannot be changed through the REST API (Twilio's update takes none); they
+//!   or `POST`, any case, else 400 / 21403 "Invalid Method"), `VoiceCallerIdLookup` (`true` or
+//!   `false`, any case, else 400 / 20001). The voice settings are stored and shown, never used:
+//!   the simulator has no calls. `voice_url` and `voice_fallback_url` are null while empty, as
+//!   in the OAI's examples (after clearing too: UNCONFIRMED). Other OAI parameters (voice
+//!   application, receive mode, trunk, emergency, address, bundle) are accepted and ignored. Capabilities cannot be changed through the REST API (Twilio's update takes none); they
 //!   are set when a number is provisioned (`/_sim/numbers`, `convsms sim --seed-file`).
 //! * **What the settings do.** A handset's text to the number is POSTed to its `sms_url` when set
 //!   (else to the simulator-wide SMS URL, [`crate::Simulator::set_sms_url`]), unless the number is
@@ -81,6 +82,7 @@ pub(crate) struct NumberSetting {
     pub(crate) voice_method: String,
     pub(crate) voice_fallback_url: String,
     pub(crate) voice_fallback_method: String,
+    pub(crate) voice_caller_id_lookup: bool,
     pub(crate) capabilities: Capabilities,
     pub(crate) date_created: DateTime<Utc>,
     pub(crate) date_updated: DateTime<Utc>,
@@ -101,6 +103,7 @@ impl NumberSetting {
             voice_method: "POST".to_owned(),
             voice_fallback_url: String::new(),
             voice_fallback_method: "POST".to_owned(),
+            voice_caller_id_lookup: false,
             capabilities: Capabilities::default(),
             date_created: now,
             date_updated: now,
@@ -188,7 +191,7 @@ fn resource(account: &AccountSid, state: &SimState, index: usize) -> Option<Inco
         trunk_sid: None,
         uri: IncomingPhoneNumber::uri_for(account, &sid),
         voice_application_sid: String::new(),
-        voice_caller_id_lookup: false,
+        voice_caller_id_lookup: s.voice_caller_id_lookup,
         voice_fallback_method: s.voice_fallback_method.clone(),
         voice_fallback_url: Some(s.voice_fallback_url.clone()).filter(|u| !u.is_empty()),
         voice_method: s.voice_method.clone(),
@@ -246,6 +249,8 @@ pub struct NumberUpdate {
     pub voice_fallback_url: Option<String>,
     /// `GET` or `POST`.
     pub voice_fallback_method: Option<String>,
+    /// `true` or `false`, any case (stored and shown only).
+    pub voice_caller_id_lookup: Option<String>,
     /// What the number can do (provisioning only; the REST update takes none).
     pub capabilities: Option<Capabilities>,
 }
@@ -271,6 +276,7 @@ impl NumberUpdate {
             voice_method: value("VoiceMethod"),
             voice_fallback_url: value("VoiceFallbackUrl"),
             voice_fallback_method: value("VoiceFallbackMethod"),
+            voice_caller_id_lookup: value("VoiceCallerIdLookup"),
             capabilities: None,
         }
     }
@@ -297,12 +303,28 @@ impl NumberUpdate {
                 ));
             }
         }
-        for (field, value) in [
-            ("SmsUrl", &self.sms_url),
-            ("SmsFallbackUrl", &self.sms_fallback_url),
-            ("StatusCallback", &self.status_callback),
-            ("VoiceUrl", &self.voice_url),
-            ("VoiceFallbackUrl", &self.voice_fallback_url),
+        if let Some(v) = &self.voice_caller_id_lookup {
+            if boolean(v).is_none() {
+                return Err(ApiError::new(
+                    20001,
+                    400,
+                    format!(
+                        "Invalid {} '{v}': expected true or false",
+                        name("VoiceCallerIdLookup")
+                    ),
+                ));
+            }
+        }
+        for (field, value, example) in [
+            ("SmsUrl", &self.sms_url, "sms"),
+            ("SmsFallbackUrl", &self.sms_fallback_url, "sms-fallback"),
+            ("StatusCallback", &self.status_callback, "call-status"),
+            ("VoiceUrl", &self.voice_url, "voice"),
+            (
+                "VoiceFallbackUrl",
+                &self.voice_fallback_url,
+                "voice-fallback",
+            ),
         ] {
             if let Some(v) = value
                 .as_deref()
@@ -313,7 +335,7 @@ impl NumberUpdate {
                     400,
                     format!(
                         "Invalid Url: {} '{v}' is not an absolute http(s) URL; expected for \
-                         example https://example.com/sms, or empty to clear it",
+                         example https://example.com/{example}, or empty to clear it",
                         name(field)
                     ),
                 ));
@@ -373,6 +395,9 @@ impl NumberUpdate {
         }
         if let Some(v) = self.voice_fallback_method {
             s.voice_fallback_method = upper(v);
+        }
+        if let Some(v) = self.voice_caller_id_lookup.as_deref().and_then(boolean) {
+            s.voice_caller_id_lookup = v;
         }
         if let Some(v) = self.capabilities {
             s.capabilities = v;
@@ -530,6 +555,17 @@ pub(crate) fn provision(
     Ok((resource, new))
 }
 
+/// `true` or `false` in any case, as Twilio's boolean parameters read.
+fn boolean(v: &str) -> Option<bool> {
+    if v.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if v.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// The JSON names of the update fields, for errors of the control API and seed files.
 pub(crate) fn snake_name(rest: &'static str) -> &'static str {
     match rest {
@@ -544,6 +580,7 @@ pub(crate) fn snake_name(rest: &'static str) -> &'static str {
         "VoiceMethod" => "voice_method",
         "VoiceFallbackUrl" => "voice_fallback_url",
         "VoiceFallbackMethod" => "voice_fallback_method",
+        "VoiceCallerIdLookup" => "voice_caller_id_lookup",
         other => other,
     }
 }
@@ -658,11 +695,11 @@ mod tests {
         assert_eq!(updated["sms_url"], "https://desk.example/sms");
         assert_eq!(updated["sms_method"], "POST");
         assert_eq!(updated["friendly_name"], "Desk");
-        // Voice settings are stored and shown (the simulator has no calls); others ignored.
+        // Voice settings are stored and shown (the simulator has no calls).
         assert_eq!(updated["voice_url"], "https://desk.example/voice");
         assert_eq!(updated["voice_method"], "GET");
         assert_eq!(updated["voice_fallback_url"], Value::Null);
-        assert_eq!(updated["voice_caller_id_lookup"], false);
+        assert_eq!(updated["voice_caller_id_lookup"], true);
         let (_, fetched) = call(&sim, reqwest::Method::GET, &tail, "").await;
         assert_eq!(fetched, updated);
         assert_eq!(
@@ -677,6 +714,7 @@ mod tests {
             ("SmsMethod=PUT", 21403),
             ("VoiceUrl=ftp%3A%2F%2Fx", 21402),
             ("VoiceFallbackMethod=PATCH", 21403),
+            ("VoiceCallerIdLookup=yes", 20001),
             (
                 "SmsUrl=https%3A%2F%2Fnew.example&FriendlyName=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                 20001,
