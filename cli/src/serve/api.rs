@@ -363,22 +363,18 @@ async fn handset_text(
             "\"media\": [URL], \"content_type\": \"image/heic\"; or media without content_type",
         ));
     }
+    const MEDIA: &str = "media: URLs of the files the handset sends, such as \
+                         https://example.com/a.png; content_type: one MIME type, such as image/heic";
     let mut files = Vec::with_capacity(b.media.len());
     for m in &b.media {
         text("a media URL", m)?;
-        let file =
-            convsms_sim::InboundMedia::checked(m, b.content_type.as_deref()).map_err(|e| {
-                ApiError::bad(
-                e.to_string(),
-                "media: URLs of the files the handset sends, such as https://example.com/a.png; \
-                 content_type: one MIME type, such as image/heic",
-            )
-            })?;
+        let file = convsms_sim::InboundMedia::checked(m, b.content_type.as_deref())
+            .map_err(|e| ApiError::bad(e.to_string(), MEDIA))?;
         files.push(file);
     }
     // Agents see an image exactly when its type (given, or its URL's) is image/*: the step
-    // says which, and refuses the other word.
-    // (Several files that mix the two are "the files": agents see each as what it is.)
+    // says which, and refuses the other word. Several files that mix the two are "the files"
+    // (agents see each as what it is).
     let images = files.iter().all(convsms_sim::InboundMedia::is_image);
     let typed = files.first().and_then(|f| f.content_type.clone());
     let (one, several) = if images {
