@@ -684,9 +684,14 @@ mod tests {
             .unwrap();
         assert_eq!(created.status(), 201);
         assert!(r.world.received("+14155552671").is_empty(), "scheduled");
+        assert_eq!(
+            r.world.undelivered_note("+14155552671"),
+            "\nscheduled for it, not sent yet:\n  from +14155550100: \"Your appointment is tomorrow\""
+        );
         r.pass_wall_time(TimeDelta::minutes(10)).await.unwrap();
         let got = r.world.received("+14155552671");
         assert_eq!(got.len(), 1, "sent at its SendAt");
+        assert_eq!(r.world.undelivered_note("+14155552671"), "");
         assert_eq!(got[0].body, "Your appointment is tomorrow");
     }
 

@@ -752,10 +752,27 @@ impl ConvWorld {
 
     /// For a failure message about what `phone` received: the messages sent to it that never
     /// arrived (`undelivered`, `failed` or `canceled`, with Twilio's error code when it gave
-    /// one), one per line after a heading; empty when there are none.
+    /// one), then those still `scheduled`, one per line after a heading each; empty when there
+    /// are none.
     pub(crate) fn undelivered_note(&self, phone: &str) -> String {
-        let lost: Vec<String> = self
-            .outbound_to(phone)
+        let outbound = self.outbound_to(phone);
+        let scheduled: Vec<String> = outbound
+            .iter()
+            .filter(|m| m.status == MessageStatus::Scheduled)
+            .map(|m| {
+                let from = m
+                    .from
+                    .as_deref()
+                    .unwrap_or("its Messaging Service's sender");
+                format!("from {from}: {}", quote(&m.body))
+            })
+            .collect();
+        let scheduled = if scheduled.is_empty() {
+            String::new()
+        } else {
+            format!("\nscheduled for it, not sent yet:{}", lines(scheduled))
+        };
+        let lost: Vec<String> = outbound
             .into_iter()
             .filter(never_arrived)
             .map(|m| {
@@ -771,9 +788,12 @@ impl ConvWorld {
             })
             .collect();
         if lost.is_empty() {
-            String::new()
+            scheduled
         } else {
-            format!("\nsent to it but never delivered:{}", lines(lost))
+            format!(
+                "\nsent to it but never delivered:{}{scheduled}",
+                lines(lost)
+            )
         }
     }
 
