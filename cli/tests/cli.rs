@@ -2078,6 +2078,11 @@ async fn post(
     Ok((status, r.json().await.unwrap_or_default()))
 }
 
+/// `GET url`: its JSON.
+async fn get_json(http: &reqwest::Client, url: String) -> serde_json::Value {
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 /// Runs each step sentence through serve's `POST /api/steps`, each answered 200.
 async fn run_steps(http: &reqwest::Client, base: &str, steps: &[&str]) {
     for step in steps {
@@ -2366,14 +2371,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             table,
             serde_json::json!({ "result": [{ "number": "IMS0001001", "state": "new" }] })
         );
-        let timeline: serde_json::Value = http
-            .get(format!("{base}/api/timeline"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let timeline: serde_json::Value = get_json(&http, format!("{base}/api/timeline")).await;
         let kinds: std::collections::BTreeSet<&str> = timeline["result"]
             .as_array()
             .unwrap()
@@ -2436,14 +2434,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             .unwrap();
             assert_eq!(status, want, "{to}: {answer}");
         }
-        let now: serde_json::Value = http
-            .get(format!("{base}/api/time"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let now: serde_json::Value = get_json(&http, format!("{base}/api/time")).await;
         assert_eq!(now["result"]["now"], "2026-01-06T09:00:00Z", "{now}");
     });
     let feature = rt.block_on(async {
@@ -2700,14 +2691,7 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
     );
     let base = serve.base.clone();
     rt.block_on(async {
-        let now: serde_json::Value = http
-            .get(format!("{base}/api/time"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let now: serde_json::Value = get_json(&http, format!("{base}/api/time")).await;
         assert_eq!(now["result"]["now"], "2026-01-05T11:00:00Z", "{now}");
         let (status, answer) = post(
             &http,
@@ -2717,14 +2701,8 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
         .await
         .unwrap();
         assert_eq!(status, 200, "{answer}");
-        let inbox: serde_json::Value = http
-            .get(format!("{base}/api/agents/alice/inbox"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let inbox: serde_json::Value =
+            get_json(&http, format!("{base}/api/agents/alice/inbox")).await;
         let offered: Vec<&str> = inbox["result"]
             .as_array()
             .unwrap()

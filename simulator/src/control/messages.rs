@@ -397,6 +397,13 @@ mod tests {
             .unwrap()
     }
 
+    /// Asserts a 400 whose error says `why`.
+    async fn assert_refused(resp: reqwest::Response, why: &str) {
+        assert_eq!(resp.status(), 400, "{why}");
+        let v: Value = resp.json().await.unwrap();
+        assert!(v["error"].as_str().unwrap().contains(why), "{why}: {v}");
+    }
+
     /// `POST /_sim/inbound` of the Twilio-style form `body`.
     async fn inbound_form(
         sim: &crate::Simulator,
@@ -627,30 +634,14 @@ mod tests {
                 .send()
         };
         let resp = set("ftp://x.test/sms").await.unwrap();
-        assert_eq!(resp.status(), 400);
-        let v: Value = resp.json().await.unwrap();
-        assert!(
-            v["error"]
-                .as_str()
-                .unwrap()
-                .contains("not an absolute http(s) URL"),
-            "{v}"
-        );
+        assert_refused(resp, "not an absolute http(s) URL").await;
         let dead = dead_url().await;
         let resp = set(&dead).await.unwrap();
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.json::<Value>().await.unwrap(), json!({ "url": dead }));
 
         let resp = send("+14155550199").await.unwrap();
-        assert_eq!(resp.status(), 400);
-        let v: Value = resp.json().await.unwrap();
-        assert!(
-            v["error"]
-                .as_str()
-                .unwrap()
-                .contains("is not a number of the simulated Twilio account"),
-            "{v}"
-        );
+        assert_refused(resp, "is not a number of the simulated Twilio account").await;
         assert_eq!(send(SHOP).await.unwrap().status(), 502);
     }
 
@@ -757,15 +748,7 @@ mod tests {
         let resp = form("From=%2B14155552671&To=%2B14155550100&MediaUrl=https%3A%2F%2Fcdn.test%2Fa&MediaUrl=https%3A%2F%2Fcdn.test%2Fb&MediaContentType=image%2Fpng")
             .await
             .unwrap();
-        assert_eq!(resp.status(), 400);
-        let v: Value = resp.json().await.unwrap();
-        assert!(
-            v["error"]
-                .as_str()
-                .unwrap()
-                .contains("the form has 1 MediaContentType for 2 MediaUrl"),
-            "{v}"
-        );
+        assert_refused(resp, "the form has 1 MediaContentType for 2 MediaUrl").await;
         assert_eq!(sim.messages().len(), 2, "refused requests record nothing");
     }
 
