@@ -233,9 +233,9 @@ pub enum WorkAssignmentRefusal {
         /// When the offer expired.
         expired_at: DateTime<Utc>,
     },
-    /// A transfer or leave of a closed conversation.
+    /// A transfer, leave or close of a closed conversation.
     #[error(
-        "{interaction} is closed ({state}): a closed conversation cannot be transferred or left"
+        "{interaction} is closed ({state}): a closed conversation cannot be transferred, left or closed again"
     )]
     Closed {
         /// The interaction.
@@ -243,8 +243,8 @@ pub enum WorkAssignmentRefusal {
         /// Its closed state: `closed_complete` or `closed_abandoned`.
         state: String,
     },
-    /// A transfer or leave of an open conversation not assigned to the agent.
-    #[error("{interaction} is {held}, not assigned to {agent}: only the agent it is assigned to can transfer or leave it")]
+    /// A transfer, leave or close of an open conversation not assigned to the agent.
+    #[error("{interaction} is {held}, not assigned to {agent}: only the agent it is assigned to can transfer, leave or close it")]
     NotAssigned {
         /// The interaction.
         interaction: InteractionNumber,

@@ -212,13 +212,14 @@ fn time_advances_to_a_moment_but_never_back() {
 }
 
 /// A `receives` step that fails names what was sent but never delivered with what the engine
-/// was told (a forged StatusCallback: the simulator itself delivered it), its error code included.
+/// was told (a forged StatusCallback: the simulator itself delivered it), its error code
+/// included, and a send Twilio refused outright (21610 after STOP) with Twilio's error.
 #[test]
-fn a_message_reported_undelivered_is_named_with_the_engine_s_error() {
+fn a_message_reported_undelivered_or_refused_is_named_with_the_engine_s_error() {
     let stdout = check_fails(
         "undelivered-note",
         &format!(
-            "Feature: Lost\n{BACKGROUND}\n  Scenario: Reported undelivered\n    When agent \"alice\" composes \"Your parcel is on its way\" for consumer \"Bea Brown\"\n    And Twilio reports message #2 of IMS0001001 as \"undelivered\" with error 30003\n    Then \"+14155552671\" receives \"Your parcel is on its way\" from \"+14155550100\"\n"
+            "Feature: Lost\n{BACKGROUND}\n  Scenario: Reported undelivered\n    When agent \"alice\" composes \"Your parcel is on its way\" for consumer \"Bea Brown\"\n    And Twilio reports message #2 of IMS0001001 as \"undelivered\" with error 30003\n    Then \"+14155552671\" receives \"Your parcel is on its way\" from \"+14155550100\"\n\n  Scenario: Refused after STOP\n    When \"+14155552672\" texts \"STOP\" to \"+14155550100\"\n    And \"+14155552672\" texts \"Notification\" to \"+14155550100\"\n    Then \"+14155552672\" receives a message containing \"Only registered users\" from \"+14155550100\"\n"
         ),
     );
     assert!(
@@ -226,6 +227,12 @@ fn a_message_reported_undelivered_is_named_with_the_engine_s_error() {
             && stdout.contains("\"Your parcel is on its way\" (undelivered, error 30003)"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains("the engine's sends to it that Twilio refused (never sent):")
+            && stdout.contains("(error 21610: Attempt to send to unsubscribed recipient)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 failed"), "{stdout}");
 }
 
 #[test]
@@ -936,7 +943,14 @@ fn snapshots_are_named_by_feature_path_and_never_shared() {
     let (code, stdout, _) = text(&check(&[&base[..], &[features.as_os_str()]].concat()));
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("- ") && stdout.contains("+ "), "{stdout}");
-    assert!(stdout.contains("convsms check --accept"), "{stdout}");
+    // The hint repeats `--snapshots`: run as written, it accepts into the same folder.
+    assert!(
+        stdout.contains(&format!(
+            "convsms check --snapshots {} --accept",
+            snaps.display()
+        )),
+        "{stdout}"
+    );
     assert!(
         !stdout.contains("cargo insta") && !stdout.contains("panicked"),
         "{stdout}"
@@ -989,6 +1003,24 @@ fn outside_a_project_snapshot_names_do_not_depend_on_where_the_run_starts() {
     }
     let again: Vec<_> = std::fs::read_dir(&snaps).unwrap().collect();
     assert_eq!(again.len(), 1, "nothing else written");
+}
+
+/// A refusal checked one action too late says so, quoting the earlier refusal, rather than
+/// "not refused".
+#[test]
+fn a_refusal_checked_after_another_action_names_the_earlier_one() {
+    let stdout = check_fails(
+        "late-refusal",
+        &format!(
+            "Feature: Late\n{BACKGROUND}\n  Scenario: Checked too late\n    When agent \"alcie\" composes \"Hi\" for consumer \"Bea Brown\"\n    And \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then the request is refused with \"alcie\"\n"
+        ),
+    );
+    assert!(
+        stdout.contains(
+            "the last action was not refused (expected \"alcie\"); an earlier one was, with \"no sys_user named 'alcie'\": check a refusal right after the step that caused it"
+        ),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -39,6 +39,19 @@ Feature: Messaging actions: timers on conversations
     Then messaging action "Ping" has fired once for IMS0001001
     And the transcript matches the snapshot
 
+  Scenario: Each requester message left unanswered fires the action again; the other side's action stays silent
+    Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    And a messaging action "Ping" on "agent message without requester response" after 1 hour that prompts the requester "Are you still there?"
+    When "+14155552671" texts "Where is it?" to "+14155550100"
+    And 10 minutes pass
+    Then messaging action "Nudge" has fired once for IMS0001001
+    And messaging action "Ping" has not fired for IMS0001001
+    When "+14155552671" texts "Hello?" to "+14155550100"
+    And 10 minutes pass
+    Then messaging action "Nudge" has fired 2 times for IMS0001001
+    And messaging action "Ping" has not fired for IMS0001001
+    And agent "alice" has 2 workspace notifications
+
   @row:ACTION-3
   Scenario: An answer from the other side before the duration cancels the timer
     Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"

@@ -146,6 +146,27 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     And the requester of IMS0001001 receives "This conversation is closed."
     And "+14155552671" has received 3 messages
 
+  Scenario Outline: Only the agent a conversation is assigned to can close it
+    Choice where the seeds are silent: an agent ends only a conversation they hold, as they
+    transfer or leave only one; `When interaction IMS0001001 is closed` closes any record.
+    Given an agent "alice" who is available for SMS
+    And an agent "bob" who is available for SMS
+    And a user "eve" without the agent_workspace_user role
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And <before>
+    And <step>
+    Then the request is refused with "<refusal>"
+    And nothing was written and nothing was sent
+    And interaction IMS0001001 is <state>
+
+    Examples:
+      | before                                      | step                            | refusal                                                                                                                | state                      |
+      | agent "alice" accepts the offered work item | agent "bob" closes IMS0001001   | IMS0001001 is assigned to alice, not assigned to bob: only the agent it is assigned to can transfer, leave or close it | assigned to agent "alice"  |
+      | agent "alice" accepts the offered work item | agent "alcie" closes IMS0001001 | no sys_user named 'alcie'                                                                                              | assigned to agent "alice"  |
+      | agent "alice" accepts the offered work item | agent "eve" closes IMS0001001   | IMS0001001 is assigned to alice, not assigned to eve                                                                   | assigned to agent "alice"  |
+      | 1 second passes                             | agent "alice" closes IMS0001001 | IMS0001001 is waiting for an agent, not assigned to alice                                                              | in state "new"             |
+      | interaction IMS0001001 is closed            | agent "alice" closes IMS0001001 | IMS0001001 is closed (closed_complete): a closed conversation cannot be transferred, left or closed again              | in state "closed_complete" |
+
   Scenario: Agents see a requester's MMS with its images, several in one message
     Given an agent "alice" who is available for SMS
     When "+14155552671" texts "Hi" to "+14155550100"
@@ -206,5 +227,6 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     And there is 1 interaction
     # Closing it again is no reply: nothing to refuse, nothing to do.
     When agent "alice" closes IMS0001001
-    Then interaction IMS0001001 is in state "closed_complete"
+    Then the request is refused with "IMS0001001 is closed (closed_complete): a closed conversation cannot be transferred, left or closed again"
+    And interaction IMS0001001 is in state "closed_complete"
     And nothing was written and nothing was sent

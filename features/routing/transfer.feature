@@ -120,8 +120,8 @@ Feature: Agents transfer SMS conversations and leave them
 
     Examples:
       | step                                                     | refusal                                                                                                                         |
-      | agent "bob" transfers IMS0001001 to agent "carol"        | IMS0001001 is assigned to alice, not assigned to bob: only the agent it is assigned to can transfer or leave it                 |
-      | agent "bob" leaves IMS0001001                            | IMS0001001 is assigned to alice, not assigned to bob: only the agent it is assigned to can transfer or leave it                 |
+      | agent "bob" transfers IMS0001001 to agent "carol"        | IMS0001001 is assigned to alice, not assigned to bob: only the agent it is assigned to can transfer, leave or close it                 |
+      | agent "bob" leaves IMS0001001                            | IMS0001001 is assigned to alice, not assigned to bob: only the agent it is assigned to can transfer, leave or close it                 |
       | agent "alice" transfers IMS0001001 to agent "alice"      | alice cannot transfer IMS0001001 to themselves: name another agent or a queue                                                   |
       | agent "alice" transfers IMS0001001 to agent "carol"      | carol cannot take IMS0001001: they are away; transfer it to an available agent with a free SMS slot, or to a queue              |
       | agent "alice" transfers IMS0001001 to queue "Shiping"    | no SMS queue is named 'Shiping'; the queues are 'Conversational SMS', 'Shipping'                                                |
@@ -138,7 +138,7 @@ Feature: Agents transfer SMS conversations and leave them
     Then the request is refused with "bob cannot take IMS0001002: their only SMS slot is taken"
     And nothing was written and nothing was sent
 
-  Scenario: A conversation nobody has accepted yet, or a closed one, cannot be transferred or left
+  Scenario: A conversation nobody has accepted yet, or a closed one, cannot be transferred, left or closed again
     When "+14155552671" texts "Hi" to "+14155550100"
     And agent "alice" transfers IMS0001001 to agent "bob"
     Then the request is refused with "IMS0001001 is waiting for an agent, not assigned to alice"
@@ -146,7 +146,7 @@ Feature: Agents transfer SMS conversations and leave them
     When agent "alice" accepts the offered work item
     And agent "alice" closes IMS0001001
     And agent "alice" leaves IMS0001001
-    Then the request is refused with "IMS0001001 is closed (closed_complete): a closed conversation cannot be transferred or left"
+    Then the request is refused with "IMS0001001 is closed (closed_complete): a closed conversation cannot be transferred, left or closed again"
     And nothing was written and nothing was sent
 
   Scenario: A transfer to an agent outside the conversation's queue goes ahead of that queue's line

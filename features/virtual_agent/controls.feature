@@ -108,6 +108,34 @@ Feature: Virtual-agent input controls over SMS
     Then "+14155552671" receives "Thanks, we received your photo of the lamp and opened a damage claim. We will text you within 2 business days." from "+14155550100"
     And the transcript matches the snapshot
 
+  Scenario: A File Picker of exact types names them when refusing another image, and keeps the file's URL and type
+    A File Picker keeps the URL Twilio hosts the image at (the webhook's MediaUrl), not the
+    handset's: in convsms the simulator's, written http://twilio.simulator/… in what a handset
+    received and in snapshots, since its port changes from run to run.
+    Given the topic file "claim.toml":
+      """
+      name = "claim"
+      trigger = ["claim"]
+      start = "ask_photo"
+
+      [nodes.ask_photo]
+      input = "file_picker"
+      prompt = "Send a PNG screenshot of the error."
+      var = "shot"
+      types = ["image/png"]
+      next = "thanks"
+
+      [nodes.thanks]
+      response = "text"
+      text = "Got your {shot.type} file: {shot}"
+      """
+    When "+14155552671" texts "claim" to "+14155550100"
+    And "+14155552671" texts "" with the image "https://files.example.com/shot.jpg" to "+14155550100"
+    Then "+14155552671" receives "Sorry, I can only accept images of type image/png.\nSend a PNG screenshot of the error.\nReply with an image (a picture message)." from "+14155550100"
+    When "+14155552671" texts "" with the image "https://files.example.com/shot.png" to "+14155550100"
+    Then "+14155552671" receives "Got your image/png file: http://twilio.simulator/2010-04-01/Accounts/AC00000000000000000000000000000001/Messages/MM00000000000000000000000000000005/Media/ME00000000000000000000000000000002" from "+14155550100"
+    And the transcript matches the snapshot
+
   @row:VA-10
   Scenario: Input that does not fit a choice re-prompts with the choices again
     When "+14155552671" texts "order" to "+14155550100"

@@ -58,7 +58,7 @@ Feature: Virtual-agent responses, transfer to live agents, and what SMS cannot c
   Scenario: A conversation the virtual agent handles is no live agent's to transfer or leave
     When "+14155552671" texts "my cases" to "+14155550100"
     And agent "alice" transfers IMS0001001 to queue "Conversational SMS"
-    Then the request is refused with "IMS0001001 is with the virtual agent, not assigned to alice: only the agent it is assigned to can transfer or leave it"
+    Then the request is refused with "IMS0001001 is with the virtual agent, not assigned to alice: only the agent it is assigned to can transfer, leave or close it"
     And nothing was written and nothing was sent
     And interaction IMS0001001 is assigned to the virtual agent
 

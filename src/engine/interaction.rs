@@ -1,12 +1,16 @@
 //! What agents do to an interaction as a whole: re-link it to the right requester (PROFILE-4) and
-//! close it (SYSMSG-1).
+//! close it (SYSMSG-1): their own conversation ([`Engine::close_by`]), or any record
+//! ([`Engine::close`]).
 
-use crate::domain::model::{InteractionNumber, InteractionState, PartyTable};
+use chrono::{DateTime, Utc};
+
+use crate::domain::model::{Interaction, InteractionNumber, InteractionState, PartyTable};
 use crate::domain::work_assignment::SystemMessage;
 use crate::engine::core::Engine;
 use crate::engine::records::find_party;
 use crate::engine::system_messages::SmsTiming;
 use crate::error::Error;
+use crate::store::Tx;
 
 impl Engine {
     /// Re-links an interaction and its messaging profile to the right requester record, after an
@@ -28,8 +32,10 @@ impl Engine {
         })
     }
 
-    /// Closes an interaction as completed (the agent ends the conversation); the requester is
-    /// told by SMS. Closing a closed interaction changes nothing.
+    /// Closes an interaction as completed, whoever holds it (the interaction record closed
+    /// from its form, as an administrator may); the requester is told by SMS. Closing a closed
+    /// interaction changes nothing. An agent ending their own conversation is
+    /// [`Engine::close_by`].
     ///
     /// # Errors
     /// [`Error::UnknownInteraction`].
@@ -39,16 +45,45 @@ impl Engine {
             let i = tx
                 .interaction(number)?
                 .ok_or_else(|| Error::UnknownInteraction(number.to_string()))?;
-            if !i.active {
-                return Ok(());
+            if i.active {
+                self.close_complete(tx, &i, now)?;
             }
-            // Agents see the line; the requester gets "This conversation is closed." (SYSMSG-1).
-            self.post_system_message(tx, &i, &SystemMessage::Closed, now, SmsTiming::AfterCommit)?;
-            tx.close_interaction(&i.sys_id, InteractionState::ClosedComplete, now)?;
-            tracing::info!(interaction = %i.number, "closed by an agent");
-            self.awa_closed(tx, &i, now)?;
             Ok::<_, Error>(())
         })?;
         self.flush_system_sms().await
+    }
+
+    /// `agent` (a user_name) ends a conversation assigned to them in Agent Workspace: it closes
+    /// as completed and the requester is told "This conversation is closed." by SMS (SYSMSG-1).
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecord`] when no sys_user has that user_name;
+    /// [`Error::UnknownInteraction`]; [`Error::WorkAssignment`] when the conversation is
+    /// already closed ([`WorkAssignmentRefusal::Closed`](crate::error::WorkAssignmentRefusal::Closed))
+    /// or not assigned to `agent`: with the virtual agent, waiting in a queue or offered, or
+    /// assigned to another agent
+    /// ([`WorkAssignmentRefusal::NotAssigned`](crate::error::WorkAssignmentRefusal::NotAssigned)).
+    /// Nothing is written then.
+    pub async fn close_by(&self, agent: &str, number: &InteractionNumber) -> Result<(), Error> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let i = super::work_assignment::held_by(tx, agent, number)?;
+            self.close_complete(tx, &i, now)
+        })?;
+        self.flush_system_sms().await
+    }
+
+    /// Closes the active interaction `i` as completed: agents see the line, the requester gets
+    /// "This conversation is closed." (SYSMSG-1), and its work item and timers settle.
+    fn close_complete(
+        &self,
+        tx: &Tx<'_>,
+        i: &Interaction,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        self.post_system_message(tx, i, &SystemMessage::Closed, now, SmsTiming::AfterCommit)?;
+        tx.close_interaction(&i.sys_id, InteractionState::ClosedComplete, now)?;
+        tracing::info!(interaction = %i.number, "closed by an agent");
+        self.awa_closed(tx, i, now)
     }
 }

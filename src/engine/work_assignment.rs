@@ -127,6 +127,16 @@ enum Requeue<'a> {
     Agent(&'a str),
 }
 
+/// The open interaction `number`, which must be assigned to the agent named `agent`
+/// (a user_name): [`Error::UnknownRecord`] for an unknown name, else as [`assigned_to`].
+pub(super) fn held_by(
+    tx: &Tx<'_>,
+    agent: &str,
+    number: &InteractionNumber,
+) -> Result<Interaction, Error> {
+    assigned_to(tx, number, &agent_party(tx, agent)?)
+}
+
 /// The open interaction `number`, which must be assigned to `agent`.
 fn assigned_to(
     tx: &Tx<'_>,

@@ -536,6 +536,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     let strict = opts.strict;
     let unchecked = shared.clone();
     let snapshot_dir = snapshots.clone();
+    let named_snapshot_dir = opts.snapshots.clone();
     let result = cucumber::Cucumber::<_, _, _, _, _, cucumber::cli::Empty>::custom(
         Parsed,
         cucumber::runner::Basic::default(),
@@ -551,6 +552,7 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         let canon = canonical(&path);
         world.snapshot = world::SnapshotTarget {
             dir: snapshot_dir.clone(),
+            named_dir: named_snapshot_dir.clone(),
             name: snapshot_names.get(&key).cloned().unwrap_or_default(),
             feature: path.display().to_string(),
             accept: accept.iter().any(|a| canon.starts_with(a)),

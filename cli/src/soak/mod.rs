@@ -1043,7 +1043,7 @@ impl Soak {
                 } else {
                     self.refused += 1;
                 }
-                let closed = close && engine.close(&n).await.is_ok();
+                let closed = close && engine.close_by(&agent, &n).await.is_ok();
                 if close && !closed {
                     self.refused += 1;
                 }

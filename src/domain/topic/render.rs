@@ -10,10 +10,12 @@
 //! | image | the alt text (empty when none) | the image URL |
 //! | link | `label: url` (the URL alone when the label is empty) | none |
 //! | card | optional title, then `Label: value` per field | none |
-//! | a re-prompt | a sorry line ([`SORRY`] or [`IMAGES_ONLY`]), then the whole question | none |
+//! | a re-prompt | a sorry line ([`SORRY`] or [`images_only`]), then the whole question | none |
 //!
 //! An empty prompt or title adds no line. Each [`Outbound`] is one SMS or MMS; splitting into
 //! segments is the provider's business.
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +31,23 @@ pub const FILE_HINT: &str = "Reply with an image (a picture message).";
 pub const SORRY: &str = "Sorry, I didn't get that.";
 /// First line of a File Picker's re-prompt when the reply carries media that are not images (VA-5).
 pub const IMAGES_ONLY: &str = "Sorry, I can only accept images.";
+
+/// First line of a File Picker's re-prompt when the reply carries no medium of the picker's
+/// `types` (VA-5): [`IMAGES_ONLY`] for `image/*`; for exact types, the types it takes, so that a
+/// requester whose JPEG a PNG-only picker refused knows what to send: "Sorry, I can only accept
+/// images of type image/png or image/gif."
+#[must_use]
+pub fn images_only(types: &[String]) -> Cow<'static, str> {
+    if types.is_empty() || types.iter().any(|t| t == "image/*") {
+        return Cow::Borrowed(IMAGES_ONLY);
+    }
+    let listed = match types {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+        [] => unreachable!("checked above"),
+    };
+    Cow::Owned(format!("Sorry, I can only accept images of type {listed}."))
+}
 
 /// One message to the requester: an SMS, or an MMS when `media` is not empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +148,21 @@ mod tests {
             ChoiceOption::new("Where is my order?", "track"),
             ChoiceOption::new("Cancel it", "cancel"),
         ]
+    }
+
+    #[test]
+    fn images_only_names_the_exact_types_a_picker_takes() {
+        let t = |v: &[&str]| images_only(&v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        assert_eq!(t(&["image/*"]), IMAGES_ONLY);
+        assert_eq!(t(&["image/png", "image/*"]), IMAGES_ONLY);
+        assert_eq!(
+            t(&["image/png"]),
+            "Sorry, I can only accept images of type image/png."
+        );
+        assert_eq!(
+            t(&["image/png", "image/gif", "image/jpeg"]),
+            "Sorry, I can only accept images of type image/png, image/gif or image/jpeg."
+        );
     }
 
     #[test]

@@ -15,8 +15,8 @@
 //!   `interrupt = true` (talk_to_agent) abandons the current topic and starts that one, even at a
 //!   Text input. Other topics' triggers are not looked at mid-topic.
 //! - **Re-prompts** (VA-10): an answer that does not fit the control is answered by one SMS, a
-//!   sorry line ([`render::SORRY`], or [`render::IMAGES_ONLY`] when a File Picker got non-image
-//!   media) followed by the whole question again; the topic stays where it was, as often as
+//!   sorry line ([`render::SORRY`], or [`render::images_only`] when a File Picker got media
+//!   none of its types) followed by the whole question again; the topic stays where it was, as often as
 //!   needed.
 //! - **Stored values**: a Text input stores the trimmed text; a choice its option's value (and
 //!   `<var>.label` the label); a Boolean `yes` or `no`; a File Picker the first accepted image's
@@ -27,6 +27,7 @@
 //! - **A state that no longer fits the topics** (the topic or node was removed or changed kind
 //!   since it was stored): the message is handled as by [`TopicSet::start`].
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -252,10 +253,10 @@ impl TopicSet {
             Node::TextInput { var, next, .. } => {
                 let text = input.text.trim();
                 if text.is_empty() {
-                    (render::SORRY, None)
+                    (Cow::Borrowed(render::SORRY), None)
                 } else {
                     vars.insert(var.clone(), text.to_owned());
-                    (render::SORRY, Some(next))
+                    (Cow::Borrowed(render::SORRY), Some(next))
                 }
             }
             Node::StaticChoice {
@@ -265,9 +266,9 @@ impl TopicSet {
                 match reply::choice(&input.text, &options) {
                     Some(i) => {
                         set_choice(&mut vars, var, &options[i]);
-                        (render::SORRY, Some(next))
+                        (Cow::Borrowed(render::SORRY), Some(next))
                     }
-                    None => (render::SORRY, None),
+                    None => (Cow::Borrowed(render::SORRY), None),
                 }
             }
             Node::DynamicChoice { var, next, .. } => {
@@ -278,17 +279,17 @@ impl TopicSet {
                 match reply::choice(&input.text, &state.choices) {
                     Some(i) => {
                         set_choice(&mut vars, var, &state.choices[i]);
-                        (render::SORRY, Some(next))
+                        (Cow::Borrowed(render::SORRY), Some(next))
                     }
-                    None => (render::SORRY, None),
+                    None => (Cow::Borrowed(render::SORRY), None),
                 }
             }
             Node::Boolean { var, next, .. } => match reply::boolean(&input.text) {
                 Some(b) => {
                     vars.insert(var.clone(), if b { "yes" } else { "no" }.to_owned());
-                    (render::SORRY, Some(next))
+                    (Cow::Borrowed(render::SORRY), Some(next))
                 }
-                None => (render::SORRY, None),
+                None => (Cow::Borrowed(render::SORRY), None),
             },
             Node::FilePicker {
                 var, types, next, ..
@@ -296,10 +297,10 @@ impl TopicSet {
                 ImageReply::Accepted(url, ct) => {
                     vars.insert(var.clone(), url.to_owned());
                     vars.insert(format!("{var}.type"), ct.to_owned());
-                    (render::SORRY, Some(next))
+                    (Cow::Borrowed(render::SORRY), Some(next))
                 }
-                ImageReply::NotAnImage(_) => (render::IMAGES_ONLY, None),
-                ImageReply::NoMedia => (render::SORRY, None),
+                ImageReply::NotAnImage(_) => (render::images_only(types), None),
+                ImageReply::NoMedia => (Cow::Borrowed(render::SORRY), None),
             },
             _ => unreachable!("filtered by is_input"),
         };
@@ -308,7 +309,7 @@ impl TopicSet {
             None => {
                 let question = question(node, &vars, &state.choices);
                 Ok(Turn {
-                    outbound: vec![render::reprompt(sorry, question)],
+                    outbound: vec![render::reprompt(&sorry, question)],
                     state: Some(state.clone()),
                     transfer: false,
                     ended: false,
@@ -820,7 +821,8 @@ mod tests {
                 &NoChoiceSource,
             )
             .unwrap();
-        assert!(bodies(&jpeg)[0].starts_with("Sorry, I can only accept images.\nPhoto?"));
+        assert!(bodies(&jpeg)[0]
+            .starts_with("Sorry, I can only accept images of type image/png.\nPhoto?"));
         let input = Input {
             text: String::new(),
             media: vec![

@@ -19,6 +19,9 @@ pub const EXAMPLES: &[&str] = &[
     r#"When time advances to the next timer"#,
     r#"Then no messaging action has fired"#,
     r#"Then messaging action "Nudge" has fired once for IMS0001001"#,
+    r#"Then messaging action "Nudge" has fired 2 times for IMS0001001"#,
+    r#"Then messaging action "Nudge" has fired 1 time for IMS0001001"#,
+    r#"Then messaging action "Nudge" has not fired for IMS0001001"#,
     r#"Then interaction IMS0001001 has a pending timer "Nudge" due at "09:10:00""#,
     r#"Then interaction IMS0001001 has a pending timer "Close abandoned conversation" due at "2026-01-07 09:30:00""#,
     r#"Then interaction IMS0001001 has no pending timer"#,
@@ -73,7 +76,17 @@ fn none_fired(w: &mut ConvWorld) -> StepResult {
 
 #[then(expr = "messaging action {string} has fired once for {interaction}")]
 fn fired_once(w: &mut ConvWorld, name: String, number: InteractionNo) -> StepResult {
-    Ok(w.check_fired_once(&name, &number)?)
+    Ok(w.check_fired_times(&name, &number, 1)?)
+}
+
+#[then(expr = "messaging action {string} has fired {count} time(s) for {interaction}")]
+fn fired_times(w: &mut ConvWorld, name: String, count: Count, number: InteractionNo) -> StepResult {
+    Ok(w.check_fired_times(&name, &number, count.0)?)
+}
+
+#[then(expr = "messaging action {string} has not fired for {interaction}")]
+fn not_fired(w: &mut ConvWorld, name: String, number: InteractionNo) -> StepResult {
+    Ok(w.check_fired_times(&name, &number, 0)?)
 }
 
 #[then(expr = "interaction {interaction} has a pending timer {string} due at {date_time}")]

@@ -1,6 +1,6 @@
 //! The world's messaging actions: configure them, move time to their timers, read what fired.
 
-use anyhow::{ensure, Context as _};
+use anyhow::{bail, ensure, Context as _};
 use chrono::{DateTime, TimeDelta, Utc};
 use convsms::domain::messaging_actions::{Action, ActionError, Event, MessagingAction, TimerState};
 use convsms::domain::model::{InteractionNumber, PartyTable};
@@ -184,8 +184,29 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks that a messaging action fired exactly once for an interaction.
-    pub fn check_fired_once(&self, name: &str, number: &InteractionNumber) -> anyhow::Result<()> {
+    /// Checks that a messaging action fired exactly `times` times for an interaction (0: it has
+    /// not fired). The action must be saved (active or not) and the interaction exist: a
+    /// misspelt name would otherwise "not fire" and pass.
+    pub fn check_fired_times(
+        &self,
+        name: &str,
+        number: &InteractionNumber,
+        times: usize,
+    ) -> anyhow::Result<()> {
+        let saved = self
+            .store()
+            .read(|tx| tx.messaging_actions())
+            .context("reading the messaging actions")?;
+        if !saved.iter().any(|a| a.name == name) {
+            let mut names: Vec<String> =
+                saved.into_iter().map(|a| format!("'{}'", a.name)).collect();
+            names.sort();
+            bail!(
+                "no messaging action is named '{name}'; the actions are {}",
+                names.join(", ")
+            );
+        }
+        self.interaction(number)?;
         let all = self.timers()?;
         let n = all
             .iter()
@@ -193,9 +214,16 @@ impl ConvWorld {
                 t.interaction == number.as_str() && t.action == name && t.state == TimerState::Fired
             })
             .count();
+        let said = |n: usize| match n {
+            0 => "never".to_owned(),
+            1 => "once".to_owned(),
+            n => format!("{n} times"),
+        };
         ensure!(
-            n == 1,
-            "\"{name}\" fired {n} times for {number}; the timers:{}",
+            n == times,
+            "\"{name}\" fired {} for {number}, expected {}; the timers:{}",
+            said(n),
+            said(times),
             lines(&all)
         );
         Ok(())

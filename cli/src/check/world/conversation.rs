@@ -14,6 +14,10 @@ use super::{joined, lines, ConvWorld, HttpAnswer};
 use crate::check::params::{Assignee, At, Attached, Requester};
 use crate::check::snapshot;
 
+/// What a transcript snapshot writes for the simulated Twilio's address (`http://127.0.0.1:PORT`,
+/// a port of the run), so that a media URL it hosts reads the same on every run.
+pub const SIMULATOR_IN_SNAPSHOTS: &str = "http://twilio.simulator";
+
 impl ConvWorld {
     /// A handset texts a provider number through the simulated Twilio; a refusal is kept for
     /// "Then".
@@ -498,7 +502,8 @@ impl ConvWorld {
         )
     }
 
-    /// Compares the transcripts of every interaction with the scenario's snapshot, or writes it
+    /// Compares the transcripts of every interaction with the scenario's snapshot (each URL of
+    /// the simulated Twilio written with [`SIMULATOR_IN_SNAPSHOTS`] for its address), or writes it
     /// when accepting (`convsms check --accept`). A scenario has one snapshot: a second snapshot
     /// step fails (two transcripts for one file could never both match it).
     pub fn check_snapshot(&mut self) -> anyhow::Result<()> {
@@ -514,11 +519,16 @@ impl ConvWorld {
             text.push_str(&self.transcript(&n)?);
             text.push('\n');
         }
+        // The simulator listens on a port of the moment; a URL it hosts (a requester's media,
+        // which a topic may repeat back) is written without it, so the snapshot matches twice.
+        let text = text.replace(&self.stack.sim.base_url(), SIMULATOR_IN_SNAPSHOTS);
         let target = &self.snapshot;
         let dir = target.dir.display();
         let file = snapshot::path(&target.dir, &target.name);
+        let named = (target.named_dir.as_ref())
+            .map_or(String::new(), |d| format!(" --snapshots {}", d.display()));
         let accept = format!(
-            "If the new transcript is right, accept it with\n  convsms check --accept {}\n\
+            "If the new transcript is right, accept it with\n  convsms check{named} --accept {}\n\
              then review the change to the .snap file (git diff {dir}) before committing it.",
             target.feature
         );
@@ -564,7 +574,14 @@ impl ConvWorld {
         match &self.last_error {
             Some(e) if e.contains(text) => Ok(()),
             Some(e) => bail!("the request was refused with \"{e}\", which does not say \"{text}\""),
-            None => bail!("the request was not refused (expected \"{text}\")"),
+            None => match self.unchecked.iter().rev().find(|e| e.contains(text)) {
+                Some(earlier) => bail!(
+                    "the last action was not refused (expected \"{text}\"); an earlier one \
+                     was, with \"{earlier}\": check a refusal right after the step that caused \
+                     it, since every action starts afresh"
+                ),
+                None => bail!("the request was not refused (expected \"{text}\")"),
+            },
         }
     }
 

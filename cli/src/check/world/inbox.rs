@@ -37,7 +37,8 @@ impl ConvWorld {
     /// The agent replies in a conversation (their SMS joins it, as Compose SMS on the interaction
     /// does), then closes it, or only closes it. A refused reply is kept for "Then" and the
     /// conversation stays open. A reply in a closed conversation is refused (saying how to
-    /// compose instead); closing a closed one changes nothing.
+    /// compose instead). Only the agent a conversation is assigned to can close it: another
+    /// agent, an unknown name or a closed conversation is a refusal kept for "Then".
     pub async fn agent_replies(&mut self, agent: &str, reply: &AgentReply) -> anyhow::Result<()> {
         let i = self.interaction(&reply.interaction)?;
         if !i.active && reply.text.is_some() {
@@ -68,7 +69,13 @@ impl ConvWorld {
             }
         }
         if reply.close {
-            self.close(&reply.interaction).await?;
+            if reply.text.is_none() {
+                self.mark()?;
+            }
+            let engine = self.stack.engine.clone();
+            if let Err(e) = engine.close_by(agent, &reply.interaction).await {
+                self.refused(e);
+            }
         }
         Ok(())
     }

@@ -373,6 +373,8 @@ impl Drop for Stack {
 pub struct SnapshotTarget {
     /// The snapshots folder (`--snapshots`).
     pub dir: PathBuf,
+    /// The folder as `--snapshots` named it, when it did (the `--accept` hint repeats it).
+    pub named_dir: Option<PathBuf>,
     /// The file's name without `.snap` (see [`crate::check::snapshot::name`]).
     pub name: String,
     /// The scenario's feature file, as the user named it (for messages and the file's header).
@@ -736,7 +738,9 @@ impl ConvWorld {
     /// has it seconds later); one `undelivered`, `failed` or `canceled` does not (see
     /// [`ConvWorld::undelivered_note`]). Nor does one whose media the simulator could not fetch:
     /// it fails at the simulator's next run of due changes. Nor one still `scheduled` (an API
-    /// client's `SendAt`, in `convsms serve`): it has not gone out yet.
+    /// client's `SendAt`, in `convsms serve`): it has not gone out yet. A URL of the simulated
+    /// Twilio in a body (a topic repeating a requester's file back) reads with
+    /// [`conversation::SIMULATOR_IN_SNAPSHOTS`] for its address, as in snapshots.
     pub(crate) fn received(&self, phone: &str) -> Vec<Received> {
         self.outbound_to(phone)
             .into_iter()
@@ -745,15 +749,18 @@ impl ConvWorld {
             .map(|m| Received {
                 media: self.stack.sim.media_types(&m.sid).unwrap_or_default(),
                 from: m.from.unwrap_or_default(),
-                body: m.body,
+                body: m.body.replace(
+                    &self.stack.sim.base_url(),
+                    conversation::SIMULATOR_IN_SNAPSHOTS,
+                ),
             })
             .collect()
     }
 
     /// For a failure message about what `phone` received: the messages sent to it that never
     /// arrived (`undelivered`, `failed` or `canceled`, with Twilio's error code when it gave
-    /// one), then those still `scheduled`, one per line after a heading each; empty when there
-    /// are none.
+    /// one), then the engine's sends Twilio refused outright (21610 after STOP, ...), then
+    /// those still `scheduled`, one per line after a heading each; empty when there are none.
     pub(crate) fn undelivered_note(&self, phone: &str) -> String {
         let outbound = self.outbound_to(phone);
         let scheduled: Vec<String> = outbound
@@ -787,14 +794,66 @@ impl ConvWorld {
                 )
             })
             .collect();
-        if lost.is_empty() {
-            scheduled
+        let lost = if lost.is_empty() {
+            String::new()
+        } else {
+            format!("\nsent to it but never delivered:{}", lines(lost))
+        };
+        let refused = self.refused_sends_to(phone);
+        let refused = if refused.is_empty() {
+            String::new()
         } else {
             format!(
-                "\nsent to it but never delivered:{}{scheduled}",
-                lines(lost)
+                "\nthe engine's sends to it that Twilio refused (never sent):{}",
+                lines(refused)
             )
-        }
+        };
+        format!("{lost}{refused}{scheduled}")
+    }
+
+    /// The engine's outbound messages to `phone` that Twilio refused when asked to send them
+    /// (no MessageSid: an opted-out handset's 21610, an invalid number's 21211, ...), oldest
+    /// first, as "from +14155550100: "Hi" (error 21610: ...)". Empty when the store cannot be
+    /// read: this only adds to a failure message.
+    fn refused_sends_to(&self, phone: &str) -> Vec<String> {
+        let read = self.store().read(|tx| {
+            let mut out = vec![];
+            for i in tx.interactions()? {
+                if i.requester_phone
+                    .as_ref()
+                    .is_none_or(|p| p.as_str() != phone)
+                {
+                    continue;
+                }
+                let from = i.provider_phone.map(|p| p.as_str().to_owned());
+                for m in tx.transcript(&i.sys_id)? {
+                    if m.direction == convsms::domain::delivery::Direction::Outbound
+                        && m.provider_sid.is_none()
+                        && m.status == convsms::domain::delivery::DeliveryStatus::Failed
+                    {
+                        out.push((m.created_at, m.seq, from.clone(), m));
+                    }
+                }
+            }
+            Ok::<_, convsms::store::StoreError>(out)
+        });
+        let mut found = read.unwrap_or_default();
+        found.sort_by_key(|(at, seq, ..)| (*at, *seq));
+        found
+            .into_iter()
+            .map(|(_, _, from, m)| {
+                let error = match (m.error_code, m.error_message.as_deref()) {
+                    (Some(c), Some(text)) if !text.is_empty() => format!(" (error {c}: {text})"),
+                    (Some(c), _) => format!(" (error {c})"),
+                    (None, _) => String::new(),
+                };
+                format!(
+                    "from {}: {}{error}",
+                    from.unwrap_or_default(),
+                    quote(&m.body)
+                )
+            })
+            .collect()
     }
 
     /// The messages sent to `phone`, oldest first, each with the simulator's status, unless the
