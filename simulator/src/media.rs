@@ -630,7 +630,7 @@ mod tests {
     async fn unfetchable_media_fail_the_message_after_the_201_with_a_status_callback() {
         let (base, _server) = files().await;
         let app = start_receiver(200, "").await;
-        let sim = start_sim(&[FROM]).await;
+        let (sim, clock) = crate::delivery::testing::start().await;
         let missing = format!("{base}/missing");
         let after = format!("{base}/cat.png");
         let form = format!(
@@ -662,15 +662,24 @@ mod tests {
         assert!(sim.fails_for_media(&stored.sid));
 
         // Scheduled: queued at its SendAt, with no error, then failed with it.
+        let service = sim
+            .create_service(&crate::ServiceSetup {
+                params: vec![("FriendlyName".into(), "Pool".into())],
+                senders: vec![FROM.into()],
+            })
+            .unwrap();
+        let send_at = crate::test_support::t0() + chrono::TimeDelta::seconds(300);
         let scheduled = format!(
-            "{form}&ScheduleType=fixed&SendAt={}",
-            form_urlencoded::byte_serialize(b"2000-01-01T00:00:00Z").collect::<String>()
+            "{form}&MessagingServiceSid={}&ScheduleType=fixed&SendAt={}",
+            service.sid.as_str(),
+            form_urlencoded::byte_serialize(send_at.to_rfc3339().as_bytes()).collect::<String>()
         );
         let resp = post_form(&sim, &scheduled).await;
         assert_eq!(resp.status(), 201);
         let sid: Value = resp.json().await.unwrap();
         let sid = MessageSid::parse(sid["sid"].as_str().unwrap()).unwrap();
         assert!(sim.fails_for_media(&sid), "before its failed step too");
+        clock.advance(300);
         assert_eq!(sim.run_due().await, 2);
         let hits = app.hits();
         let (queued, failed) = (&hits[1], &hits[2]);

@@ -14,9 +14,10 @@
 //!   (`from` is null) and the initial status is `accepted` (§3);
 //! * `ScheduleType=fixed` with `SendAt` (ISO 8601): the initial status is `scheduled`,
 //!   `num_segments` is `"0"` until it is queued at its `SendAt` and counted (`"1"` with media,
-//!   OAI scheduled examples) and the message can be canceled. The simulator does not require a
-//!   Messaging Service for scheduling, nor enforce Twilio's 15-minute..35-day window
-//!   (UNCONFIRMED); a `SendAt` already past sends at once;
+//!   OAI scheduled examples) and the message can be canceled. As Twilio's error pages say:
+//!   scheduling needs a `MessagingServiceSid` (35118), a `SendAt` (35111) that parses (35115)
+//!   and lies between 300 seconds and 35 days ahead of the simulator's clock, both inclusive
+//!   (35115, checked by the create handler: [`schedule_window`]);
 //! * `StatusCallback`: kept for status callbacks.
 //!
 //! Twilio does not document its checking order beyond "an empty POST gives 21603" (UNCONFIRMED);
@@ -44,11 +45,13 @@
 //!     `Attempt` not an integer, `MaxPrice` not a finite number ≥ 0 (`NaN`, `inf`, `-1`), a value outside its enum
 //!     (`ContentRetention`, `AddressRetention`, `TrafficType`, `ScheduleType`, `RiskCheck`), a
 //!     malformed `MessagingServiceSid` (`MG`…), `ApplicationSid` (`AP`…) or `ContentSid`
-//!     (`HX`…), `ScheduleType=fixed` without a valid ISO 8601 `SendAt`.
+//!     (`HX`…);
+//! 14. with `ScheduleType=fixed`: 35118 no `MessagingServiceSid`, 35111 no `SendAt`, 35115 a
+//!     `SendAt` that is not an ISO 8601 date-time.
 //!
 //! Checks of other modules come after these, in the create handler (`api`).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use twilio_wire::ApiError;
 
 use crate::{numbers, testcreds};
@@ -293,7 +296,6 @@ pub(crate) fn create_request(
         ("ContentRetention", &["retain", "discard"][..]),
         ("AddressRetention", &["retain", "obfuscate"]),
         ("TrafficType", &["free"]),
-        ("ScheduleType", &["fixed"]),
         ("RiskCheck", &["enable", "disable"]),
     ] {
         if let Some(v) = first(params, name) {
@@ -317,14 +319,34 @@ pub(crate) fn create_request(
             }
         }
     }
+    if let Some(v) = first(params, "ScheduleType").filter(|v| *v != "fixed") {
+        return Err(bad_request(
+            35126,
+            format!(
+                "The ScheduleType value provided is not supported for this channel: '{v}' (the \
+                 only one is 'fixed')"
+            ),
+        ));
+    }
     let send_at = match first(params, "ScheduleType").filter(|_| !test) {
         Some(_) => {
+            if service.is_none() {
+                return Err(bad_request(
+                    35118,
+                    "MessagingServiceSid is required to schedule a message",
+                ));
+            }
             let raw = first(params, "SendAt").unwrap_or("");
+            if raw.is_empty() {
+                return Err(bad_request(35111, "SendAt timestamp is missing"));
+            }
             let at = DateTime::parse_from_rfc3339(raw).map_err(|_| {
-                invalid(
-                    "SendAt",
-                    raw,
-                    "an ISO 8601 date-time such as 2024-01-02T15:04:05Z",
+                bad_request(
+                    35115,
+                    format!(
+                        "Scheduling does not support this timestamp: '{raw}' is not an ISO 8601 \
+                         date-time in UTC such as 2024-01-02T15:04:05Z"
+                    ),
                 )
             })?;
             Some(at.with_timezone(&Utc))
@@ -344,6 +366,33 @@ pub(crate) fn create_request(
         messaging_service_sid: service.map(str::to_owned),
         send_at,
     })
+}
+
+/// Least time ahead a `SendAt` may be (Twilio's error 35115: "between 300 seconds and 35
+/// days (3024000 seconds) in the future, inclusive").
+pub(crate) const MIN_SCHEDULE_AHEAD: TimeDelta = TimeDelta::seconds(300);
+/// Most time ahead a `SendAt` may be (35 days, Twilio's error 35115).
+pub(crate) const MAX_SCHEDULE_AHEAD: TimeDelta = TimeDelta::days(35);
+
+/// Checks that a `SendAt` is within Twilio's scheduling window, from [`MIN_SCHEDULE_AHEAD`] to
+/// [`MAX_SCHEDULE_AHEAD`] after `now` (the simulator's clock), both inclusive.
+///
+/// # Errors
+/// 35115 "Scheduling does not support this timestamp", with the window and how far `at` is.
+pub(crate) fn schedule_window(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let ahead = at - now;
+    if (MIN_SCHEDULE_AHEAD..=MAX_SCHEDULE_AHEAD).contains(&ahead) {
+        return Ok(());
+    }
+    Err(bad_request(
+        35115,
+        format!(
+            "Scheduling does not support this timestamp: SendAt {} is {} s from now; it must be \
+             between 300 seconds and 35 days (3024000 seconds) in the future, inclusive",
+            at.format("%Y-%m-%dT%H:%M:%SZ"),
+            ahead.num_seconds()
+        ),
+    ))
 }
 
 /// Whether Twilio takes `cb` as a `StatusCallback`: an http(s) URL with "a valid hostname and
@@ -508,9 +557,35 @@ mod tests {
         assert_eq!(ok.from.as_deref(), Some("+14155550100"));
     }
 
+    const MG: &str = "MGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+    /// Twilio's window, both ends inclusive: 300 seconds to 35 days ahead (error 35115).
+    #[test]
+    fn a_send_at_is_taken_from_300_seconds_to_35_days_ahead() {
+        let now = DateTime::parse_from_rfc3339("2026-01-05T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let code = |ahead: TimeDelta| schedule_window(now + ahead, now).err().map(|e| e.code);
+        assert_eq!(code(TimeDelta::seconds(300)), None);
+        assert_eq!(code(TimeDelta::days(35)), None);
+        assert_eq!(code(TimeDelta::seconds(299)), Some(35115));
+        assert_eq!(
+            code(TimeDelta::days(35) + TimeDelta::seconds(1)),
+            Some(35115)
+        );
+        assert_eq!(code(TimeDelta::seconds(-60)), Some(35115));
+        let e = schedule_window(now + TimeDelta::seconds(60), now).unwrap_err();
+        assert_eq!(
+            e.message,
+            "Scheduling does not support this timestamp: SendAt 2026-01-05T09:01:00Z is 60 s \
+             from now; it must be between 300 seconds and 35 days (3024000 seconds) in the \
+             future, inclusive"
+        );
+    }
+
     #[test]
     fn malformed_values_are_refused() {
-        let cases: [(&[(&str, &str)], u32); 23] = [
+        let cases: [(&[(&str, &str)], u32); 25] = [
             (&[("StatusCallback", "ftp://example.com/s")], 21609),
             (
                 &[("StatusCallback", "https://my_host.example.com/s")],
@@ -539,10 +614,29 @@ mod tests {
             (&[("ContentRetention", "keep")], 20001),
             (&[("TrafficType", "paid")], 20001),
             (&[("RiskCheck", "maybe")], 20001),
-            (&[("ScheduleType", "later")], 20001),
-            (&[("ScheduleType", "fixed")], 20001),
-            (&[("ScheduleType", "fixed"), ("SendAt", "tomorrow")], 20001),
             (&[("MessagingServiceSid", "MG123")], 20001),
+            // Scheduling (Twilio's error pages 35126, 35118, 35111, 35115).
+            (&[("ScheduleType", "later")], 35126),
+            (&[("ScheduleType", "fixed")], 35118),
+            (
+                &[
+                    ("ScheduleType", "fixed"),
+                    ("SendAt", "2030-01-01T00:00:00Z"),
+                ],
+                35118,
+            ),
+            (
+                &[("ScheduleType", "fixed"), ("MessagingServiceSid", MG)],
+                35111,
+            ),
+            (
+                &[
+                    ("ScheduleType", "fixed"),
+                    ("MessagingServiceSid", MG),
+                    ("SendAt", "tomorrow"),
+                ],
+                35115,
+            ),
         ];
         for (extra, expected) in cases {
             assert_eq!(code_with(extra), Some(expected), "{extra:?}");

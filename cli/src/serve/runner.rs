@@ -664,6 +664,13 @@ mod tests {
         .await
         .unwrap();
         let sim = &r.world.stack.sim;
+        // Scheduling needs a Messaging Service (Twilio's 35118).
+        let service = sim
+            .create_service(&convsms_sim::ServiceSetup {
+                params: vec![("FriendlyName".into(), "Reminders".into())],
+                senders: vec!["+14155550100".into()],
+            })
+            .unwrap();
         let send_at = (r.now() + TimeDelta::minutes(10)).to_rfc3339();
         let created = reqwest::Client::new()
             .post(format!(
@@ -674,7 +681,7 @@ mod tests {
             .basic_auth(sim.account_sid(), Some(sim.auth_token()))
             .form(&[
                 ("To", "+14155552671"),
-                ("From", "+14155550100"),
+                ("MessagingServiceSid", service.sid.as_str()),
                 ("Body", "Your appointment is tomorrow"),
                 ("ScheduleType", "fixed"),
                 ("SendAt", send_at.as_str()),
@@ -686,7 +693,10 @@ mod tests {
         assert!(r.world.received("+14155552671").is_empty(), "scheduled");
         assert_eq!(
             r.world.undelivered_note("+14155552671"),
-            "\nscheduled for it, not sent yet:\n  from +14155550100: \"Your appointment is tomorrow\""
+            format!(
+                "\nscheduled for it, not sent yet:\n  from Messaging Service {}: \"Your appointment is tomorrow\"",
+                service.sid.as_str()
+            )
         );
         r.pass_wall_time(TimeDelta::minutes(10)).await.unwrap();
         let got = r.world.received("+14155552671");

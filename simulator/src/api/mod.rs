@@ -34,10 +34,11 @@
 //! Fetch, list and update answers carry `subresource_uris.feedback` besides `media`, as the OAI
 //! fetch and list examples do; create answers carry `media` only (§2.3).
 //!
-//! Update (UNCONFIRMED details): `Body` may only be set to the empty string (redaction, allowed
-//! in any status); another value gives 400 / 20001. `Status` may only be `canceled` (else
-//! 400 / 20001) and only a `scheduled` message can be canceled: otherwise 400 / 30409. A
-//! canceled message keeps `date_sent` null.
+//! Update: `Body` may only be set to the empty string (redaction, allowed in any status:
+//! UNCONFIRMED), `Status` only to `canceled`, one of the two per request; anything else is
+//! 400 / 30400 "Parameters are not valid" (another Body, another Status, neither, both: the
+//! causes Twilio's error page lists; the HTTP status is UNCONFIRMED). Only a `scheduled`
+//! message can be canceled: otherwise 400 / 30409. A canceled message keeps `date_sent` null.
 //!
 //! Delete: only a message in a final status can be deleted: `delivered`, `undelivered`,
 //! `failed`, `received`, `canceled`, `read` or `partially_delivered`. In `queued`, `sending`,
@@ -187,6 +188,9 @@ async fn create_message(
         &params,
         Credentials::Live(&|n| core.state().owned(n).map(str::to_owned)),
     )?;
+    if let Some(at) = request.send_at {
+        validate::schedule_window(at, core.clock.now())?;
+    }
     // The sender (a Messaging Service's pick), its capabilities, 21614 and 21610: refused
     // before the media are fetched; without media, under the lock of the insert.
     let mut sender = None;
@@ -240,7 +244,8 @@ async fn create_message(
         } else {
             None
         };
-        // A SendAt already past sends now: no date before the message's own creation.
+        // At least 300 s ahead when checked; the media fetch in between takes no virtual time
+        // under a manual clock, but a wall clock's may have moved: never before creation.
         state.schedule(&sid, at.max(now), picked);
     }
     let stored = if sender_from == message.from {
@@ -452,28 +457,36 @@ async fn update_message(
     let record = state
         .find_mut(&sid)
         .ok_or_else(|| resource_not_found(&uri))?;
+    // Twilio's error 30400 "Parameters are not valid" lists these four causes.
+    let invalid = |why: &str| ApiError::new(30400, 400, format!("Parameters are not valid: {why}"));
     let redact = match value("Body") {
         None => false,
         Some("") => true,
-        Some(_) => return Err(ApiError::new(
-            20001,
-            400,
-            "Invalid Body: a message body can only be redacted, by setting it to the empty string",
-        )
-        .into()),
+        Some(_) => {
+            return Err(invalid(
+                "a message body redaction needs an empty Body (a body can only be redacted)",
+            )
+            .into())
+        }
     };
     let cancel = match value("Status") {
         None => false,
         Some("canceled") => true,
         Some(other) => {
-            return Err(ApiError::new(
-                20001,
-                400,
-                format!("Invalid Status: '{other}' is not canceled"),
-            )
+            return Err(invalid(&format!(
+                "Status '{other}' is not valid (the only one is canceled)"
+            ))
             .into())
         }
     };
+    if !redact && !cancel {
+        return Err(invalid("the POST body has neither Body nor Status").into());
+    }
+    if redact && cancel {
+        return Err(
+            invalid("a message cannot be canceled and its body redacted at the same time").into(),
+        );
+    }
     if cancel && record.message.status != MessageStatus::Scheduled {
         return Err(ApiError::new(30409, 400, "This message cannot be canceled").into());
     }
@@ -1182,17 +1195,29 @@ mod tests {
         assert_eq!(v["body"], "\"Curly\" - and...");
         assert_eq!(v["num_segments"], "1");
 
-        let scheduled: Value = post_form(
-            &sim,
-            "To=%2B14155552671&From=%2B14155550100&Body=later&ScheduleType=fixed&SendAt=2023-08-25T05%3A01%3A45Z",
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+        let schedule = |extra: &str| {
+            format!("To=%2B14155552671&Body=later&ScheduleType=fixed&SendAt=2023-08-25T05%3A01%3A45Z{extra}")
+        };
+        let with_service = format!("&MessagingServiceSid={}", service.sid.as_str());
+        let scheduled: Value = post_form(&sim, &schedule(&with_service))
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(scheduled["status"], "scheduled");
         assert_eq!(scheduled["num_segments"], "0");
         assert_eq!(scheduled["date_sent"], Value::Null);
+        // Scheduling needs a Messaging Service (35118) and a SendAt 300 s to 35 days ahead of
+        // the clock (t0): an hour ago, or 299 s ahead, is 35115.
+        let resp = post_form(&sim, &schedule("&From=%2B14155550100")).await;
+        assert_error_shape(&resp.json().await.unwrap(), 35118, 400);
+        for send_at in ["2023-08-24T04%3A01%3A45Z", "2023-08-24T05%3A06%3A44Z"] {
+            let form = format!(
+                "To=%2B14155552671&Body=later&ScheduleType=fixed&SendAt={send_at}{with_service}"
+            );
+            let resp = post_form(&sim, &form).await;
+            assert_error_shape(&resp.json().await.unwrap(), 35115, 400);
+        }
         let resp = post_form(
             &sim,
             "To=%2B14155552671&From=%2B14155550100&Body=x&SmartEncoded=maybe",
@@ -1265,9 +1290,18 @@ mod tests {
             .json()
             .await
             .unwrap();
+        let service = sim
+            .create_service(&crate::ServiceSetup {
+                params: vec![("FriendlyName".into(), "Pool".into())],
+                senders: vec![FROM.into()],
+            })
+            .unwrap();
         let scheduled: Value = post_form(
             &sim,
-            "To=%2B14155552671&From=%2B14155550100&Body=later&ScheduleType=fixed&SendAt=2030-01-01T00%3A00%3A00Z",
+            &format!(
+                "To=%2B14155552671&MessagingServiceSid={}&Body=later&ScheduleType=fixed&SendAt=2023-09-01T00%3A00%3A00Z",
+                service.sid.as_str()
+            ),
         )
         .await
         .json()
@@ -1291,12 +1325,19 @@ mod tests {
         assert_eq!(v["body"], "");
         assert_eq!(v["sid"], q.as_str());
         assert_eq!(sim.messages()[0].body, "");
-        // Only redaction and cancellation are updates.
-        for form in ["Body=new", "Status=sent"] {
-            let resp = update(q.clone(), form).await.unwrap();
+        // Only redaction and cancellation are updates, one at a time (Twilio's 30400 causes:
+        // another Body, another Status, neither, both).
+        for form in ["Body=new", "Status=sent", "", "Status=canceled&Body="] {
+            let resp = update(s.clone(), form).await.unwrap();
             assert_eq!(resp.status(), 400, "{form}");
-            assert_error_shape(&resp.json().await.unwrap(), 20001, 400);
+            assert_error_shape(&resp.json().await.unwrap(), 30400, 400);
         }
+        let stored = sim.message(&MessageSid::parse(&s).unwrap()).unwrap();
+        assert_eq!(
+            (stored.status.as_str(), stored.body.as_str()),
+            ("scheduled", "later"),
+            "nothing changed"
+        );
         // Only a scheduled message can be canceled.
         let resp = update(q.clone(), "Status=canceled").await.unwrap();
         assert_eq!(resp.status(), 400);

@@ -767,10 +767,11 @@ impl ConvWorld {
             .iter()
             .filter(|m| m.status == MessageStatus::Scheduled)
             .map(|m| {
-                let from = m
-                    .from
-                    .as_deref()
-                    .unwrap_or("its Messaging Service's sender");
+                let from = match (&m.from, &m.messaging_service_sid) {
+                    (Some(from), _) => from.clone(),
+                    (None, Some(service)) => format!("Messaging Service {service}"),
+                    (None, None) => "its Messaging Service's sender".to_owned(),
+                };
                 format!("from {from}: {}", quote(&m.body))
             })
             .collect();
