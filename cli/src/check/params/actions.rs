@@ -32,10 +32,7 @@ impl FromStr for NewAction {
 /// A messaging action's event, quoted: `"requester message without agent response"` or `"agent
 /// message without requester response"`.
 #[derive(Clone, Copy, Debug, Parameter)]
-#[param(
-    name = "event",
-    regex = r#""(?:requester message without agent response|agent message without requester response)""#
-)]
+#[param(name = "event", regex = r#""[^"]*""#)]
 pub struct ActionEvent(pub Event);
 
 impl FromStr for ActionEvent {
@@ -48,7 +45,11 @@ impl FromStr for ActionEvent {
             "agent message without requester response" => {
                 Ok(ActionEvent(Event::AgentWithoutRequesterResponse))
             }
-            _ => unread(words, "a messaging action's event"),
+            other => unhonoured(format!(
+                "'{other}' is not a messaging action's event; the events are \
+                 \"requester message without agent response\" and \"agent message without \
+                 requester response\""
+            )),
         }
     }
 }

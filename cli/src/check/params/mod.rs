@@ -289,10 +289,12 @@ impl FromStr for Count {
     }
 }
 
-/// A duration: `30 seconds`, `1 minute`, `2 hours`, `3 days`, `2 weeks` (7 days each).
+/// A duration: `30 seconds`, `1 minute`, `2 hours`, `3 days`, `2 weeks` (7 days each). Its
+/// pattern takes any word after the number, so that another unit (`90 mins`) is refused naming
+/// the units rather than left to "no step matches".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Duration(pub TimeDelta);
-parameter!(Duration, "duration", duration!());
+parameter!(Duration, "duration", r"\d+ [A-Za-z]+");
 
 impl FromStr for Duration {
     type Err = Unhonoured;
@@ -308,7 +310,12 @@ impl FromStr for Duration {
             "hour" => TimeDelta::try_hours(n),
             "day" => TimeDelta::try_days(n),
             "week" => TimeDelta::try_weeks(n),
-            _ => return unread(words, "a duration"),
+            _ => {
+                return unhonoured(format!(
+                    "'{unit}' is not a unit of time; the units are second(s), minute(s), \
+                     hour(s), day(s) and week(s)"
+                ))
+            }
         };
         delta.map(Duration).ok_or_else(too_long)
     }
@@ -431,7 +438,7 @@ pub fn words() -> Vec<Words> {
         words!(Duration, "a duration", [
             "1 second", "30 seconds", "1 minute", "10 minutes", "1 hour", "2 hours", "1 day", "3 days",
             "1 week", "2 weeks",
-        ], refused ["9999999999999 days"]),
+        ], refused ["9999999999999 days", "90 mins"]),
         words!(At, "a moment on the scenario's clock (UTC): a time of day (a check's any day, an advance's next at or after now), or a date and time", [
             r#""09:10:00""#,
             r#""2026-01-07 09:30:00""#,
@@ -512,7 +519,7 @@ pub fn words() -> Vec<Words> {
         words!(ActionEvent, "a messaging action's event", [
             r#""requester message without agent response""#,
             r#""agent message without requester response""#,
-        ]),
+        ], refused [r#""requester message without agent reply""#]),
         words!(Effect, "what a messaging action does", [
             r#"prompts the agent "Bea is waiting""#,
             r#"prompts the requester "Are you still there?""#,
@@ -656,7 +663,13 @@ mod tests {
             assert!(matches::<Duration>(words), "{words}");
             assert_eq!(words.parse::<Duration>().unwrap().0.num_seconds(), secs);
         }
-        assert!(!matches::<Duration>("5 fortnights"));
+        // Another unit matches, so that its refusal names the units.
+        assert!(matches::<Duration>("5 fortnights"));
+        assert_eq!(
+            "5 fortnights".parse::<Duration>().unwrap_err().to_string(),
+            "'fortnights' is not a unit of time; the units are second(s), minute(s), hour(s), \
+             day(s) and week(s)"
+        );
         assert_eq!("no".parse::<Count>().unwrap(), Count(0));
         assert_eq!("3".parse::<Count>().unwrap(), Count(3));
     }
