@@ -5,7 +5,9 @@
 //!   space, and a filter value starting with a space is read back with `+`.
 //! * `PageSize`: default 50; values outside 1..=1000 are clamped into that range, and a value
 //!   that is not an integer counts as absent (UNCONFIRMED: Twilio's answer to a bad `PageSize` is
-//!   not documented). `Page`: default 0; not a non-negative integer counts as 0; a `Page` whose
+//!   not documented for Messages; its error 20007 says "the maximum page size is 1000", but
+//!   twilio-python's `messages.list(limit=5000)` sends `PageSize=5000` as it is, which a
+//!   refusal would break, so the simulator clamps). `Page`: default 0; not a non-negative integer counts as 0; a `Page` whose
 //!   records would be numbered past 2^64 − 1 is refused with 400 / 20001 (UNCONFIRMED).
 //! * `PageToken`: `PA` + SID continues after that record (what `next_page_uri` carries, §2.4);
 //!   `PB` + SID gives the page just before that record (what `previous_page_uri` carries;
