@@ -267,7 +267,15 @@ fn render(core: &Core, state: &SimState) -> Markup {
                                 tr data-sid=(m.sid) {
                                     td { code { (m.sid) } }
                                     td { (direction(m.direction)) }
-                                    td { (m.from.as_deref().unwrap_or("")) " → " (m.to) }
+                                    td {
+                                        @match (&m.from, &m.messaging_service_sid) {
+                                            (Some(from), _) => (from),
+                                            // A scheduled service send has no sender yet.
+                                            (None, Some(service)) => (service),
+                                            (None, None) => "",
+                                        }
+                                        " → " (m.to)
+                                    }
                                     td { (m.body) }
                                     td { (m.num_segments) }
                                     td {
@@ -478,6 +486,34 @@ mod tests {
             "{row}"
         );
         assert!(html.contains("status callback for"), "{html}");
+
+        // A scheduled Messaging Service send has no sender yet: its service stands in.
+        let service = sim
+            .create_service(&crate::ServiceSetup {
+                params: vec![("FriendlyName".into(), "Pool".into())],
+                senders: vec![SHOP.into()],
+            })
+            .unwrap();
+        let later: serde_json::Value = post_form(
+            &sim,
+            &format!(
+                "To=%2B14155552671&MessagingServiceSid={}&Body=later&ScheduleType=fixed&SendAt=2023-08-25T05%3A01%3A45Z",
+                service.sid.as_str()
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let html = page(&sim).await;
+        let row = html
+            .split("<tr data-sid=\"")
+            .find(|r| r.starts_with(later["sid"].as_str().unwrap()))
+            .unwrap();
+        assert!(
+            row.contains(&format!("{} → +14155552671", service.sid.as_str())),
+            "{row}"
+        );
 
         // Like every route, a foreign Host is refused.
         let refused = reqwest::Client::new()
