@@ -1626,6 +1626,18 @@ fn a_soak_of_nothing_or_with_nowhere_to_write_is_refused_before_it_runs() {
         ),
         (vec!["--db", missing.to_str().unwrap()], "no folder"),
         (vec!["--db", dir.to_str().unwrap()], "is a folder"),
+        (
+            vec!["--db", db.to_str().unwrap(), "--json", db.to_str().unwrap()],
+            "is the soak's database (--db) this run reads",
+        ),
+        (
+            vec!["--failure-dir", missing.to_str().unwrap()],
+            "no folder",
+        ),
+        (
+            vec!["--messages", "999999999999999999999"],
+            "is too large a number of inbound messages",
+        ),
     ] {
         let out = convsms().arg("soak").args(&args).output().unwrap();
         let (code, stdout, stderr) = text(&out);
@@ -1657,15 +1669,25 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
         ])
         .args(["--agents", "4", "--failure-dir"])
         .arg(&dir)
+        .arg("--json")
+        .arg(dir.join("r.json"))
         .env("CONVSMS_INJECT_DEFECT", "duplicate-send")
         .output()
         .unwrap();
     let (code, stdout, stderr) = text(&out);
     assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
     let feature = dir.join("soak-failure-7.feature");
+    // Every output says the defect was injected on purpose.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["options"]["injected_defect"], "duplicate-send");
+    assert!(std::fs::read_to_string(&feature)
+        .unwrap()
+        .contains("Found with a defect injected on purpose (CONVSMS_INJECT_DEFECT=duplicate-send"),);
     assert_lines(
         &stdout,
         &[
+            "soak summary (seed 7, faults light, defect duplicate-send injected on purpose)",
             "seed 7 broke invariant 2 outbound-sent-at-most-once",
             "that no transcript row sent: probably a duplicate send of IMS",
             "transcript of IMS",
@@ -1732,7 +1754,13 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
         ],
     );
     assert!(feature.exists(), "{stdout}");
-    let features = std::fs::read_dir(&dir).unwrap().count();
+    let features = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().ends_with(".feature")
+        })
+        .count();
     assert_eq!(features, 1, "one feature for the seed");
 }
 

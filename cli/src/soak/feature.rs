@@ -328,6 +328,8 @@ pub struct Origin {
     pub trials: usize,
     /// The faults the violation needed (see [`super::shrink::Written::faults`]).
     pub faults: super::Faults,
+    /// The defect injected on purpose, when one was ([`super::defect::ENV`]).
+    pub defect: Option<super::defect::Defect>,
 }
 
 /// The feature file: `events` (each with what it came to in `applied`, the same length or
@@ -363,6 +365,18 @@ pub fn write(
         origin.trials, v.invariant
     );
     let _ = writeln!(out, "  {}", v.detail.replace('\n', " "));
+    if let Some(d) = origin.defect {
+        let _ = writeln!(
+            out,
+            "  Found with a defect injected on purpose ({}={}, a harness self-test): convsms",
+            super::defect::ENV,
+            d.name()
+        );
+        let _ = writeln!(
+            out,
+            "  check fails on it only with that variable set, and passes without it."
+        );
+    }
     if origin.faults != super::Faults::None {
         let _ = writeln!(
             out,

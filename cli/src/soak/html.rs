@@ -58,6 +58,20 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
                             (report.shards.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))
                         }
                     }
+                    @let missing = report.missing_shards();
+                    @if !missing.is_empty() {
+                        p.violation {
+                            "A partial merge: shard" (if missing.len() == 1 { " " } else { "s " })
+                            (missing.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))
+                            " missing, so every figure covers only the shards listed."
+                        }
+                    }
+                    @if let Some(d) = &o.injected_defect {
+                        p.violation {
+                            "A defect was injected on purpose (" (crate::soak::defect::ENV) "=" (d)
+                            "): this run tests the harness, not the engine."
+                        }
+                    }
                     @if let Some(v) = &report.violation { p.violation { (v) } }
                 }
                 main {

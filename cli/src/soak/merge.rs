@@ -16,6 +16,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::report::{Fnv, Report, Wall};
+use crate::partition::Partition;
 
 /// `convsms soak merge`'s arguments.
 #[derive(Clone, Debug, Args)]
@@ -134,7 +135,7 @@ pub fn merge(reports: &[(PathBuf, Report)]) -> anyhow::Result<Report> {
     let total = shard(first_path, first)?.total();
     let mut options = first.options.clone();
     options.partition = None;
-    let mut shards = vec![];
+    let mut shards: Vec<(Partition, &PathBuf)> = vec![];
     for (path, r) in reports {
         let p = shard(path, r)?;
         let mut o = r.options.clone();
@@ -142,16 +143,25 @@ pub fn merge(reports: &[(PathBuf, Report)]) -> anyhow::Result<Report> {
         if o != options {
             let a = serde_json::to_value(&options)?;
             let b = serde_json::to_value(&o)?;
-            let differ: Vec<String> = a
-                .as_object()
+            // Every key of either: one only a shard run with a defect has is a difference too.
+            let keys: std::collections::BTreeSet<&String> = [&a, &b]
                 .into_iter()
-                .flatten()
-                .filter(|(k, v)| b.get(k.as_str()) != Some(v))
-                .map(|(k, v)| {
+                .filter_map(|v| v.as_object())
+                .flat_map(|o| o.keys())
+                .collect();
+            let differ: Vec<String> = keys
+                .into_iter()
+                .filter(|k| a.get(k.as_str()) != b.get(k.as_str()))
+                .map(|k| {
+                    let shown = |v: &serde_json::Value| match v.get(k.as_str()) {
+                        Some(x) => x.to_string(),
+                        None => "none".to_owned(),
+                    };
                     format!(
-                        "{k} {v} in {}, {} in {}",
+                        "{k} {} in {}, {} in {}",
+                        shown(&a),
                         first_path.display(),
-                        b[k.as_str()],
+                        shown(&b),
                         path.display()
                     )
                 })
@@ -175,15 +185,18 @@ pub fn merge(reports: &[(PathBuf, Report)]) -> anyhow::Result<Report> {
             first_path.display(),
             first.virtual_start
         );
-        anyhow::ensure!(
-            !shards.contains(&p),
-            "shard {p} is given twice ({} among them)",
-            path.display()
-        );
-        shards.push(p);
+        if let Some((_, earlier)) = shards.iter().find(|(q, _)| *q == p) {
+            anyhow::bail!(
+                "shard {p} is given twice: {} and {}",
+                earlier.display(),
+                path.display()
+            );
+        }
+        shards.push((p, path));
     }
     let mut sorted: Vec<&Report> = reports.iter().map(|(_, r)| r).collect();
     sorted.sort_by_key(|r| r.shards[0]);
+    let mut shards: Vec<Partition> = shards.into_iter().map(|(p, _)| p).collect();
     shards.sort();
     let sum = |f: fn(&Report) -> u64| sorted.iter().map(|r| f(r)).sum::<u64>();
     let mut digest = Fnv::default();
@@ -242,6 +255,7 @@ pub fn merge(reports: &[(PathBuf, Report)]) -> anyhow::Result<Report> {
     let seconds: f64 = sorted.iter().map(|r| r.wall.seconds).sum();
     let by_activity = Wall::activities_of(sorted.iter().map(|r| &r.wall));
     merged.wall = Wall::new(seconds, merged.messages(), by_activity);
+    merged.wall.shards_summed = true;
     Ok(merged)
 }
 
@@ -411,9 +425,36 @@ pub(crate) mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("check_every 25 in a.json, 7 in c.json"), "{e}");
+        // A shard run with an injected defect and one without: refused, the key only one has
+        // named too.
+        let mut c = b.clone();
+        c.options.injected_defect = Some("duplicate-send".into());
+        let e = merge(&given(&[("a.json", &a), ("c.json", &c)]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("injected_defect none in a.json, \"duplicate-send\" in c.json"),
+            "{e}"
+        );
+        // A partial merge says which shard it lacks.
+        let partial = merge(&given(&[("a.json", &a)])).unwrap();
+        assert_eq!(partial.missing_shards(), ["2/2".parse().unwrap()]);
+        let mut table = vec![];
+        partial.print(&mut table).unwrap();
+        let table = String::from_utf8(table).unwrap();
+        assert!(
+            table.contains("shards 1/2 merged, PARTIAL: shard 2/2 missing"),
+            "{table}"
+        );
+        assert!(table.contains("wall time (the shards' added)"), "{table}");
+        assert!(m.missing_shards().is_empty());
         // The same shard twice, shards of different splits, a whole run.
         let e = merge(&given(&[("a.json", &a), ("a2.json", &a)])).unwrap_err();
-        assert!(e.to_string().contains("shard 1/2 is given twice"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("shard 1/2 is given twice: a.json and a2.json"),
+            "{e}"
+        );
         let mut d = b.clone();
         d.options.partition = "2/3".parse().ok();
         d.shards = d.options.partition.into_iter().collect();

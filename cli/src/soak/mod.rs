@@ -237,6 +237,11 @@ pub(crate) fn at_least_one<T: std::str::FromStr + PartialOrd + From<u8>>(
 ) -> Result<T, String> {
     match text.parse::<T>() {
         Ok(n) if n >= T::from(1) => Ok(n),
+        // Digits alone that do not parse are past the type's range.
+        Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => Err(format!(
+            "{text} is too large a number of {what}: give a whole number, at least 1, that \
+             this machine can count ({hint})"
+        )),
         _ => Err(format!(
             "{text} is not a number of {what}: give a whole number, at least 1 ({hint})"
         )),
@@ -330,7 +335,42 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
             dir.display()
         ));
     }
-    check_outputs(args.json.as_deref(), args.html.as_deref(), &[])
+    // A folder not there yet is made when a violation is shrunk, one level deep: its parent
+    // must exist and take a new folder, found now rather than when the feature is written.
+    if !dir.exists() {
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+        let parent = parent.unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            return Err(format!(
+                "--failure-dir {}: no folder {} to make it in; create it first",
+                dir.display(),
+                parent.display()
+            ));
+        }
+        tempfile::Builder::new()
+            .prefix(".convsms-")
+            .tempdir_in(parent)
+            .map_err(|e| {
+                format!(
+                    "--failure-dir {}: cannot be made in {} ({e}); give a folder you can write to",
+                    dir.display(),
+                    parent.display()
+                )
+            })?;
+    }
+    // The reports are written at the end: never over the database the run writes.
+    let mut databases: Vec<PathBuf> = vec![];
+    if let Some(db) = &args.db {
+        databases.push(db.clone());
+        if args.jobs != 1 {
+            databases.extend((1..=args.jobs).map(|k| jobs::shard_db(db, k)));
+        }
+    }
+    let inputs: Vec<(&str, &Path)> = databases
+        .iter()
+        .map(|p| ("the soak's database (--db)", p.as_path()))
+        .collect();
+    check_outputs(args.json.as_deref(), args.html.as_deref(), &inputs)
 }
 
 /// Refuses report files that could not be written at the end, or that would overwrite one of
@@ -419,7 +459,8 @@ pub fn print_violation(
 ) -> io::Result<()> {
     writeln!(
         out,
-        "convsms soak: seed {seed} broke invariant {} at virtual time {}\n  {}",
+        "convsms soak: seed {seed} broke invariant {}, found by the check at virtual time {} \
+         (checks run every --check-every events; --check-every 1 finds it when it happens)\n  {}",
         v.invariant,
         at.to_rfc3339(),
         v.detail
@@ -1338,6 +1379,10 @@ impl Soak {
                 .to_owned(),
                 partition: args.partition,
                 check_every: Some(args.check_every),
+                injected_defect: args
+                    .defect
+                    .or_else(|| Defect::from_env().ok().flatten())
+                    .map(|d| d.name().to_owned()),
             },
             shards: args.partition.into_iter().collect(),
             passed: violation.is_none(),
@@ -1790,7 +1835,7 @@ mod tests {
         let printed = String::from_utf8(printed).unwrap();
         for part in [
             &format!(
-                "seed {seed} broke invariant 5 agent-within-sms-capacity at virtual time 2026-"
+                "seed {seed} broke invariant 5 agent-within-sms-capacity, found by the check at virtual time 2026-"
             ),
             &v.detail,
             &transcript,

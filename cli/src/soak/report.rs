@@ -45,6 +45,11 @@ pub struct Options {
     /// was recorded). Shards checked at different rates are not merged.
     #[serde(default)]
     pub check_every: Option<u64>,
+    /// The defect injected on purpose (`CONVSMS_INJECT_DEFECT`, a harness self-test:
+    /// `duplicate-send`), absent when none was: a break it caused is not the engine's, and a
+    /// shard run with it is not merged with one run without.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub injected_defect: Option<String>,
 }
 
 fn yes() -> bool {
@@ -67,6 +72,10 @@ pub struct Wall {
     /// (the transcripts digest).
     #[serde(default)]
     pub by_activity: BTreeMap<String, Spent>,
+    /// Whether `seconds` is the shards' seconds added (`soak merge` of shards run apart: what
+    /// the run cost, not how long anyone waited), not one run's wall time.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shards_summed: bool,
 }
 
 /// Wall time spent on one activity of a soak.
@@ -93,6 +102,7 @@ impl Wall {
             seconds,
             messages_per_second: messages as f64 / seconds.max(1e-9),
             by_activity,
+            shards_summed: false,
         }
     }
 
@@ -217,7 +227,8 @@ pub struct Report {
 pub struct Broken {
     /// The invariant as the checks table names it: `2 outbound-sent-at-most-once`.
     pub invariant: String,
-    /// The virtual time it was seen at (RFC 3339).
+    /// The virtual time of the check that found it (RFC 3339): checks run every
+    /// `--check-every` events, so the break itself may be earlier.
     pub at: String,
     /// The interaction whose transcript shows it (`IMS0001002`), when there is one.
     pub interaction: Option<String>,
@@ -285,22 +296,59 @@ impl Report {
         Ok(())
     }
 
+    /// The shards of a merged or shard report that are not in it, in order (`soak merge
+    /// --allow-missing` leaves them out): empty for a whole run, a lone shard's own report, or a
+    /// complete merge.
+    pub fn missing_shards(&self) -> Vec<Partition> {
+        let Some(total) = self.shards.first().map(|p| p.total()) else {
+            return vec![];
+        };
+        if self.options.partition.is_some() {
+            return vec![]; // one shard's own report
+        }
+        (1..=total)
+            .filter(|i| !self.shards.iter().any(|p| p.index() == *i))
+            .filter_map(|i| Partition::new(i, total).ok())
+            .collect()
+    }
+
+    /// How the report's scope reads after its seed: "", ", partition 1/2", ", shards 1/2 2/2
+    /// merged", or with the shards left out of a partial merge named.
+    fn scope(&self) -> String {
+        let shards: Vec<String> = self.shards.iter().map(ToString::to_string).collect();
+        let missing: Vec<String> = self
+            .missing_shards()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        match (shards.len(), self.options.partition) {
+            (0, _) => String::new(),
+            (1, Some(_)) => format!(", partition {}", shards[0]),
+            _ if missing.is_empty() => format!(", shards {} merged", shards.join(" ")),
+            _ => format!(
+                ", shards {} merged, PARTIAL: shard{} {} missing",
+                shards.join(" "),
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(" ")
+            ),
+        }
+    }
+
     /// Prints the summary table.
     ///
     /// # Errors
     /// Writing fails.
     pub fn print(&self, out: &mut impl Write) -> io::Result<()> {
         let o = &self.options;
-        let shards: Vec<String> = self.shards.iter().map(ToString::to_string).collect();
         writeln!(
             out,
-            "soak summary (seed {}, faults {}{})",
+            "soak summary (seed {}, faults {}{}{})",
             o.seed,
             o.faults,
-            match shards.len() {
-                0 => String::new(),
-                1 => format!(", partition {}", shards[0]),
-                _ => format!(", shards {} merged", shards.join(" ")),
+            self.scope(),
+            match &o.injected_defect {
+                Some(d) => format!(", defect {d} injected on purpose"),
+                None => String::new(),
             }
         )?;
         let days = self.virtual_seconds as f64 / 86_400.0;
@@ -341,11 +389,22 @@ impl Report {
         ];
         let rows = rows.into_iter().chain(self.metrics.table_rows()).chain([
             ("transcripts digest".into(), self.transcripts_digest.clone()),
-            ("wall time".into(), format!("{:.2} s", self.wall.seconds)),
+            (
+                if self.wall.shards_summed {
+                    "wall time (the shards' added)".into()
+                } else {
+                    "wall time".into()
+                },
+                format!("{:.2} s", self.wall.seconds),
+            ),
             ("wall time by activity".into(), self.wall.breakdown()),
             (
-                "messages/s".into(),
-                format!("{:.0}", self.wall.messages_per_second),
+                "messages/s (both ways)".into(),
+                format!(
+                    "{:.0} ({:.0} inbound)",
+                    self.wall.messages_per_second,
+                    self.inbound as f64 / self.wall.seconds.max(1e-9)
+                ),
             ),
         ]);
         for (k, v) in rows {

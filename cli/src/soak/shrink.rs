@@ -387,12 +387,17 @@ pub async fn write_failure(args: &SoakArgs, outcome: &Outcome) -> anyhow::Result
             )
         })?;
     let r = &shrunk.replayed;
+    let defect = match args.defect {
+        Some(d) => Some(d),
+        None => Defect::from_env()?,
+    };
     let origin = Origin {
         seed: args.seed,
         violation: r.violation.clone().unwrap_or_else(|| violation.clone()),
         events_before: before,
         trials: shrunk.trials,
         faults: shrunk.faults,
+        defect,
     };
     let text = feature::write(
         &origin,
@@ -415,10 +420,7 @@ pub async fn write_failure(args: &SoakArgs, outcome: &Outcome) -> anyhow::Result
         steps: feature::count_steps(&text),
         seconds: started.elapsed().as_secs_f64(),
         faults: shrunk.faults,
-        defect: match args.defect {
-            Some(d) => Some(d),
-            None => Defect::from_env()?,
-        },
+        defect,
     })
 }
 
