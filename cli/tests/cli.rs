@@ -2719,6 +2719,16 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
         .await
         .unwrap();
         assert_eq!(status, 200);
+        // What the restarted simulated Twilio forgets: a fault and an opt-out.
+        run_steps(
+            &http,
+            &base,
+            &[
+                "When \"+14155552671\" texts \"STOP\" to \"+14155550100\"",
+                "Given Twilio answers every send with HTTP 500",
+            ],
+        )
+        .await;
         let (status, _) = post(
             &http,
             format!("{base}/api/time/advance"),
@@ -2747,12 +2757,18 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
     // The restart resumes the clock and the work item waiting in the queue.
     let serve = Serve::start(
         &db,
-        &["--record", dir.join("rec.feature").to_str().unwrap()],
+        &[
+            "--record",
+            dir.join("rec.feature").to_str().unwrap(),
+            "--seed",
+            "7",
+        ],
     );
     let base = serve.base.clone();
     rt.block_on(async {
         let now: serde_json::Value = get_json(&http, format!("{base}/api/time")).await;
         assert_eq!(now["result"]["now"], "2026-01-05T11:00:00Z", "{now}");
+
         let (status, answer) = post(
             &http,
             format!("{base}/api/agents/alice/presence"),
@@ -2811,6 +2827,25 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
         .await
         .unwrap();
         assert_eq!(status, 200, "{answer}");
+        // The fault and the opt-out are gone, and the replay forgets them too; a name made up
+        // from this start's seed replays as it was made.
+        run_steps(
+            &http,
+            &base,
+            &["Given a consumer with mobile phone \"+14155552673\""],
+        )
+        .await;
+        let consumers: serde_json::Value =
+            get_json(&http, format!("{base}/api/now/table/csm_consumer")).await;
+        let name = consumers["result"][0]["name"].as_str().unwrap().to_owned();
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/agents/alice/compose"),
+            serde_json::json!({ "body": "Hello", "for": { "table": "consumer", "name": name } }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
     });
     // SIGTERM (by PID) stops it cleanly and --record writes the export.
     let status = Command::new("kill")
@@ -2836,6 +2871,12 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
     );
     // The simulated Twilio forgot its messages on the restart: no "has received" count.
     assert!(!recorded.contains("has received"), "{recorded}");
+    assert!(
+        recorded.contains(
+            "    When the simulated Twilio restarts\n    Given made-up names come from seed 7\n"
+        ),
+        "{recorded}"
+    );
     assert!(
         recorded.contains("# The server restarted: the simulated Twilio forgot"),
         "{recorded}"

@@ -19,7 +19,7 @@
 use std::collections::BTreeSet;
 
 use anyhow::Context as _;
-use convsms::domain::model::Handler;
+use convsms::domain::model::{Handler, PartyTable};
 use twilio_wire::message::Direction;
 
 use super::runner::Runner;
@@ -188,6 +188,27 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
     }
     for i in &interactions {
         let n = &i.number;
+        // Who it is opened for: a record a step made (or the guest user), as the replay must
+        // find it again.
+        let party = r
+            .world
+            .store()
+            .read(|tx| tx.party(i.opened_for.0, &i.opened_for.1))
+            .with_context(|| format!("reading who {n} is opened for"))?;
+        out.push_str(&match party {
+            Some(p) if p.is_guest() => {
+                format!("    Then interaction {n} is opened for the guest user\n")
+            }
+            Some(p) if unquotable(&p.name).is_none() => format!(
+                "    Then interaction {n} is opened for {} {}\n",
+                match p.table {
+                    PartyTable::SysUser => "sys_user",
+                    other => other.noun(),
+                },
+                quote(&p.name)
+            ),
+            _ => format!("    # (interaction {n} is opened for a record no step can name)\n"),
+        });
         if !i.active {
             out.push_str(&format!("    Then interaction {n} is closed\n"));
         }

@@ -77,7 +77,7 @@ pub struct ServeArgs {
     #[arg(long, value_enum, default_value_t = ClockMode::Manual)]
     pub clock: ClockMode,
     /// The seed of made-up data (names of requesters created without one).
-    #[arg(long, default_value_t = 2026)]
+    #[arg(long, default_value_t = crate::check::world::NAMES_SEED)]
     pub seed: u64,
     /// The address to listen on; anything but loopback requires --token.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
@@ -182,6 +182,23 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut world = ConvWorld::on(stack);
     world.reseed(args.seed);
     let mut runner = Runner::new(world, generation, notices)?;
+    // A restart's simulated Twilio is a new one, which forgot its messages, opt-outs, carriers
+    // and faults: the export's replay forgets them at the same point. And the export replays
+    // made-up names from this seed: a start that reseeds says so in it (a restart too, since its
+    // generator starts afresh where the replay's would go on).
+    let mut journaled = vec![];
+    if generation > 1 {
+        journaled.push("When the simulated Twilio restarts".to_owned());
+    }
+    if generation > 1 || args.seed != crate::check::world::NAMES_SEED {
+        journaled.push(format!("Given made-up names come from seed {}", args.seed));
+    }
+    for step in journaled {
+        runner
+            .run_step(&step, None, true)
+            .await
+            .with_context(|| format!("journaling the start: {step}"))?;
+    }
     if generation == 1 {
         for step in [
             format!("Given the Conversational SMS provider number \"{DEFAULT_PROVIDER_NUMBER}\""),

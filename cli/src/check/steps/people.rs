@@ -13,6 +13,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Given a contact "Cy Chen" with no mobile phone"#,
     r#"Given a user "Ada Lovelace" with mobile phone "+14155552671""#,
     r#"Given a consumer with mobile phone "+14155550123""#,
+    r#"Given made-up names come from seed 7"#,
     r#"Given an agent "alice""#,
     r#"Given an agent "bob" who is available for SMS"#,
     r#"Given a user "eve" without the agent_workspace_user role"#,
@@ -23,6 +24,13 @@ pub const EXAMPLES: &[&str] = &[
 #[given(expr = "a {new_requester}")]
 fn requester(w: &mut ConvWorld, new: NewRequester) -> StepResult {
     Ok(w.given_requester(&new)?)
+}
+
+/// The requesters created without a name get theirs from this seed's generator, from here on
+/// (2026 until a step says otherwise; `convsms serve --seed` writes this step into its export).
+#[given(expr = "made-up names come from seed {int}")]
+fn names_seed(w: &mut ConvWorld, seed: u64) -> StepResult {
+    Ok(w.given_names_seed(seed)?)
 }
 
 #[given(expr = "an agent {string}")]

@@ -35,6 +35,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Given Twilio reorders status callbacks"#,
     r#"Given Twilio delays every status callback by 120 seconds"#,
     r#"Given Twilio's own opt-out handling is off"#,
+    r#"When the simulated Twilio restarts"#,
     r#"When Twilio reports message #2 of IMS0001001 as "sent""#,
     r#"When Twilio reports message #2 of IMS0001001 as "undelivered" with error 30003"#,
     r#"When Twilio deletes message #2 of IMS0001001"#,
@@ -144,4 +145,12 @@ fn callback_fault(w: &mut ConvWorld, fault: StatusCallbackFault) -> StepResult {
 #[given(expr = "Twilio's own opt-out handling is {on_off}")]
 fn opt_out_handling(w: &mut ConvWorld, on: Switch) -> StepResult {
     Ok(w.given_opt_out_handling(on.0)?)
+}
+
+/// What `convsms serve` journals when it starts again on its database: the simulated Twilio
+/// forgets its messages, opt-outs, carriers and faults, and counts SIDs on from above every
+/// stored one.
+#[when("the simulated Twilio restarts")]
+fn sim_restarts(w: &mut ConvWorld) -> StepResult {
+    Ok(w.sim_restarts()?)
 }

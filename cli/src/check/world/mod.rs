@@ -368,6 +368,9 @@ impl Drop for Stack {
     }
 }
 
+/// The seed of made-up names (requesters created without one) until a step names another.
+pub const NAMES_SEED: u64 = 2026;
+
 /// Where a scenario's transcript snapshot is, and what to do with it.
 #[derive(Clone, Debug, Default)]
 pub struct SnapshotTarget {
@@ -594,7 +597,7 @@ impl ConvWorld {
             before: None,
             refusal_checked: std::sync::atomic::AtomicBool::new(false),
             unchecked: vec![],
-            faker: rand::rngs::StdRng::seed_from_u64(2026),
+            faker: rand::rngs::StdRng::seed_from_u64(NAMES_SEED),
             extra_topics: vec![],
             built_in_topics: false,
             kept_over_capacity: std::collections::BTreeMap::new(),
@@ -602,6 +605,8 @@ impl ConvWorld {
     }
 
     /// Draws the world's made-up data (names of requesters created without one) from `seed`.
+    /// Made-up names come from `seed`'s generator from here on (`Given made-up names come from
+    /// seed 7`; [`NAMES_SEED`] until then).
     pub(crate) fn reseed(&mut self, seed: u64) {
         self.faker = rand::rngs::StdRng::seed_from_u64(seed);
     }

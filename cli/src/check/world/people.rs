@@ -10,6 +10,12 @@ use super::ConvWorld;
 use crate::check::params::NewRequester;
 
 impl ConvWorld {
+    /// Requesters created without a name get theirs from `seed`'s generator from here on.
+    pub fn given_names_seed(&mut self, seed: u64) -> anyhow::Result<()> {
+        self.reseed(seed);
+        Ok(())
+    }
+
     /// Creates a requester record; a made-up name when none is given. Its phone is read in its
     /// country, or in the US.
     pub fn given_requester(&mut self, new: &NewRequester) -> anyhow::Result<()> {

@@ -21,6 +21,20 @@ fn integration_key(integration: &str) -> String {
 }
 
 impl ConvWorld {
+    /// The simulated Twilio starts afresh, as a restarted `convsms serve`'s does: its
+    /// messages, media, opt-outs, carriers and faults forgotten (the account's numbers and
+    /// Messaging Services kept), and its SID counters on at the next block of 2^32 above every
+    /// SID the engine stored, so that no new SID repeats one.
+    pub fn sim_restarts(&mut self) -> anyhow::Result<()> {
+        let max = self
+            .store()
+            .read(|tx| tx.max_message_sid_counter())
+            .context("reading the stored SIDs")?;
+        self.stack.sim.reset();
+        self.stack.sim.count_sids_from(((max >> 32) + 1) << 32);
+        Ok(())
+    }
+
     /// Adds Conversational SMS provider numbers (and makes the simulated account own them).
     pub fn given_provider_numbers(&mut self, numbers: &[String]) -> anyhow::Result<()> {
         for n in numbers {
