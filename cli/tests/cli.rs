@@ -2937,6 +2937,49 @@ fn serve_on_another_address_needs_a_token_and_then_every_request_carries_it() {
             .await
             .unwrap();
         assert_eq!(r.status().as_u16(), 200);
+        // A browser: the page's address with the token once, then a cookie carries it (the
+        // page, its API calls and its event stream); a wrong token sets nothing.
+        let plain = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = plain.get(format!("{}/", serve.base)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        let r = plain
+            .get(format!("{}/?token=wrong", serve.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        let r = plain
+            .get(format!("{}/?token=s3cret", serve.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(
+            set.starts_with("convsms_token=s3cret")
+                && set.contains("HttpOnly")
+                && set.contains("SameSite=Strict"),
+            "{set}"
+        );
+        for path in ["/", "/api/time"] {
+            let r = plain
+                .get(format!("{}{path}", serve.base))
+                .header("Cookie", "convsms_token=s3cret")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{path}");
+        }
+        let r = plain
+            .get(format!("{}/api/time", serve.base))
+            .header("Cookie", "convsms_token=nope")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403);
     });
 }
 

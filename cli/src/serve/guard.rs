@@ -9,7 +9,10 @@
 //!   methods are never simple, so a browser asks first, and the API takes none of them: they
 //!   answer 405).
 //! - With `--token`, every request needs `Authorization: Bearer <token>`, except Twilio's
-//!   webhooks (`/sms/*`), which the engine checks by `X-Twilio-Signature`.
+//!   webhooks (`/sms/*`), which the engine checks by `X-Twilio-Signature`. A browser cannot
+//!   send that header for the page or its event stream: `GET /?token=<token>` answers a redirect
+//!   to `/` that sets the cookie [`TOKEN_COOKIE`] (`HttpOnly`, `SameSite=Strict`, so no other
+//!   site's request carries it), which then stands for the header.
 //!
 //! The checks are `twilio_wire::loopback`'s, shared with the simulator's control API; each
 //! refusal is 403 or 415 in ServiceNow's error shape, saying what was wrong and what was
@@ -22,6 +25,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 use twilio_wire::loopback::{self, Refusal};
+
+/// The cookie that carries `--token` for a browser (set by `GET /?token=<token>`).
+pub const TOKEN_COOKIE: &str = "convsms_token";
 
 /// The rules of one server.
 #[derive(Clone, Debug, Default)]
@@ -58,12 +64,44 @@ pub async fn check(guard: Guard, req: Request, next: Next) -> Response {
             .and_then(|v: &header::HeaderValue| v.to_str().ok())
     };
     if let Some(token) = &guard.token {
-        let given = header(header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer "));
-        if !webhook && given != Some(token.as_str()) {
+        let page_token = (*req.method() == Method::GET && path == "/")
+            .then(|| req.uri().query())
+            .flatten()
+            .and_then(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "token")
+                    .map(|(_, v)| v.into_owned())
+            });
+        if page_token.as_deref() == Some(token.as_str()) {
+            let cookie = cookie::Cookie::build((TOKEN_COOKIE, token.clone()))
+                .http_only(true)
+                .same_site(cookie::SameSite::Strict)
+                .path("/")
+                .build();
+            return (
+                StatusCode::SEE_OTHER,
+                [
+                    (header::LOCATION, "/".to_owned()),
+                    (header::SET_COOKIE, cookie.to_string()),
+                ],
+            )
+                .into_response();
+        }
+        let bearer = header(header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer "));
+        let cookie = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| cookie::Cookie::split_parse(v).flatten())
+            .find(|c| c.name() == TOKEN_COOKIE)
+            .map(|c| c.value().to_owned());
+        let given = bearer.map(str::to_owned).or(cookie);
+        if !webhook && given.as_deref() != Some(token.as_str()) {
             return refuse(
                 StatusCode::FORBIDDEN,
                 "missing or wrong token".into(),
-                "the header Authorization: Bearer <the --token the server was started with>",
+                "the header Authorization: Bearer <the --token the server was started with>; in \
+                 a browser, open /?token=<the token> once",
             );
         }
     } else if let Err(r) = loopback::check_host(header(header::HOST)) {
@@ -74,7 +112,17 @@ pub async fn check(guard: Guard, req: Request, next: Next) -> Response {
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
     if mutating && path.starts_with("/api/") {
-        if let Err(r) = loopback::check_origin(header(header::ORIGIN)) {
+        // With a token (another machine's browser), the page's own origin is this server's.
+        let same_origin = guard.token.is_some()
+            && header(header::ORIGIN)
+                .zip(header(header::HOST))
+                .is_some_and(|(o, h)| o.strip_prefix("http://") == Some(h));
+        let origin = if same_origin {
+            Ok(())
+        } else {
+            loopback::check_origin(header(header::ORIGIN))
+        };
+        if let Err(r) = origin {
             return refused(
                 r,
                 "no cross-site request: use the page this server serves, or curl",

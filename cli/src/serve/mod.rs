@@ -315,6 +315,12 @@ fn print_banner(r: &Runner, args: &ServeArgs, generation: i64, clock: DateTime<U
         out,
         "  API:              {base}/api  (docs/serve.md; GET /api/steps lists every action)"
     );
+    if args.token.is_some() {
+        let _ = writeln!(
+            out,
+            "  page:             {base}/?token=<the --token> (once: a cookie then carries it)"
+        );
+    }
     let _ = writeln!(
         out,
         "  engine webhook:   {base}/sms/inbound, StatusCallback {base}/sms/status"
