@@ -74,6 +74,10 @@ pub enum Error {
     /// No To number was given and none is known for the interaction (COMPOSE-4).
     #[error("no To number: the interaction's requester has no phone; choose Other and type one")]
     NoRecipient,
+    /// No To number was given, and the message names no interaction and no requester whose
+    /// number To could default to (COMPOSE-4).
+    #[error("no To number: the message names no interaction and no requester to send to; name one, or choose Other and type a number")]
+    NoRecipientNamed,
     /// Neither text nor attachment (COMPOSE-9).
     #[error("the message is empty: type a message or attach a file")]
     EmptyMessage,
@@ -154,6 +158,7 @@ impl Error {
             | Error::FromRequired { .. }
             | Error::FromNotAllowed { .. }
             | Error::NoRecipient
+            | Error::NoRecipientNamed
             | Error::EmptyMessage
             | Error::AttachmentTypeNotAllowed { .. }
             | Error::NotAProviderNumber(_)

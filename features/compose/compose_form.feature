@@ -80,6 +80,12 @@ Feature: The Compose SMS form
     Then "+14155552673" receives "Hello Dee" from "+14155550100"
     And interaction IMS0001001 is opened for customer contact "Dee Dunn"
 
+  Scenario: A message that names nobody and no number is refused, saying so
+    Given the Conversational SMS provider number "+14155550100"
+    When agent "alice" composes "Hello"
+    Then the request is refused with "no To number: the message names no interaction and no requester to send to; name one, or choose Other and type a number"
+    And nothing was written and nothing was sent
+
   @row:COMPOSE-5
   Scenario: A number typed under Other is converted to E.164, or refused
     Given the Conversational SMS provider number "+14155550100"

@@ -28,7 +28,7 @@ pub enum SimError {
     Http(#[source] reqwest::Error),
     /// A handset texted a number the account does not own; add it with
     /// [`crate::Simulator::add_number`] or [`crate::SimConfig::numbers`].
-    #[error("{0} is not a number of the simulated Twilio account; a handset can only text the account's numbers (the provider numbers a scenario sets up, or `convsms sim --number`)")]
+    #[error("{0} is not a number of the simulated Twilio account; a handset can only text the account's numbers (a scenario's `Given the Conversational SMS provider number \"…\"`, `convsms serve`'s POST /api/setup/provider-numbers, `convsms sim --number`, or POST /_sim/numbers)")]
     NotAccountNumber(String),
     /// A handset texted an account number that has no SMS capability (see
     /// [`crate::Simulator::provision_number`]); nothing is recorded.

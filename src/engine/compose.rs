@@ -181,6 +181,7 @@ impl Engine {
     /// # Errors
     /// [`Error::MissingRole`], [`Error::NoProvider`], [`Error::FromRequired`],
     /// [`Error::FromNotAllowed`], [`Error::InvalidPhoneNumber`], [`Error::NoRecipient`],
+    /// [`Error::NoRecipientNamed`],
     /// [`Error::EmptyMessage`], [`Error::AttachmentTypeNotAllowed`], [`Error::UnknownInteraction`],
     /// [`Error::UnknownRecord`].
     pub async fn send_sms(&self, req: ComposeRequest) -> Result<SendOutcome, Error> {
@@ -227,7 +228,10 @@ impl Engine {
                 },
             };
             let to = match &req.to {
-                ToField::Default => ext.send_to(&ctx).ok_or(Error::NoRecipient)?,
+                ToField::Default => ext.send_to(&ctx).ok_or(match (&context, &requester) {
+                    (None, None) => Error::NoRecipientNamed,
+                    _ => Error::NoRecipient,
+                })?,
                 ToField::Other(text) => {
                     E164::parse(text, Some(party_region(tx, requester.as_ref())?))?
                 }

@@ -151,6 +151,7 @@ fn refusals() -> Vec<(&'static str, Vec<Error>)> {
                     choices: vec![e164("+14155550100"), e164("+14155550101")],
                 },
                 Error::NoRecipient,
+                Error::NoRecipientNamed,
                 Error::EmptyMessage,
                 Error::AttachmentTypeNotAllowed {
                     content_type: "application/pdf".to_owned(),
@@ -342,6 +343,7 @@ fn refusal_kind(e: &Error) -> Option<&'static str> {
         Error::FromRequired { .. } => "FromRequired",
         Error::FromNotAllowed { .. } => "FromNotAllowed",
         Error::NoRecipient => "NoRecipient",
+        Error::NoRecipientNamed => "NoRecipientNamed",
         Error::EmptyMessage => "EmptyMessage",
         Error::AttachmentTypeNotAllowed { .. } => "AttachmentTypeNotAllowed",
         Error::NotAProviderNumber(_) => "NotAProviderNumber",
@@ -701,6 +703,7 @@ mod tests {
             "FromRequired",
             "FromNotAllowed",
             "NoRecipient",
+            "NoRecipientNamed",
             "EmptyMessage",
             "AttachmentTypeNotAllowed",
             "NotAProviderNumber",
