@@ -282,6 +282,26 @@ fn top(series: &[Series<'_>]) -> f64 {
     (max * 1.25).max(1.0)
 }
 
+/// An x axis of whole numbers (hours, positions): a tick between two is left unlabelled, so a
+/// short run's axis does not read `0 0 1 1 2`.
+fn whole_only(x: &f64) -> String {
+    if (x - x.round()).abs() < 1e-6 {
+        format!("{x:.0}")
+    } else {
+        String::new()
+    }
+}
+
+/// A y tick on an axis up to `top`: with one decimal on a short axis (ticks a tenth or a half
+/// apart), whole otherwise.
+fn value_label(y: f64, top: f64) -> String {
+    if top <= 5.0 {
+        format!("{y:.1}")
+    } else {
+        format!("{y:.0}")
+    }
+}
+
 /// A line chart of `series` over x = 0, 1, 2, ...
 fn lines(y_desc: &str, x_desc: &str, series: &[Series<'_>]) -> anyhow::Result<String> {
     let mut svg = String::new();
@@ -299,8 +319,9 @@ fn lines(y_desc: &str, x_desc: &str, series: &[Series<'_>]) -> anyhow::Result<St
             .configure_mesh()
             .x_desc(x_desc)
             .y_desc(y_desc)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
+            .x_labels(len.clamp(2, 12))
+            .x_label_formatter(&whole_only)
+            .y_label_formatter(&|y| value_label(*y, top(series)))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(draw)?;
@@ -332,14 +353,24 @@ fn bars(y_desc: &str, categories: &[String], series: &[Series<'_>]) -> anyhow::R
         let n = categories.len().max(1);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(36)
+            .x_label_area_size(if n > 8 { 150 } else { 36 })
             .y_label_area_size(56)
             .build_cartesian_2d(0f64..n as f64, 0f64..top(series))
             .map_err(draw)?;
         let names = categories.to_vec();
+        // Many groups (the agents of several shards): their names stand upright, one under each.
+        let upright = n > 8;
+        let style = if upright {
+            ("sans-serif", 12)
+                .into_font()
+                .transform(FontTransform::Rotate270)
+        } else {
+            ("sans-serif", 12).into_font()
+        };
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .x_label_style(style)
             .x_labels(n * 2 + 1)
             .x_label_formatter(&|x| {
                 // Label each group at its middle only.
@@ -351,7 +382,7 @@ fn bars(y_desc: &str, categories: &[String], series: &[Series<'_>]) -> anyhow::R
                 }
             })
             .y_desc(y_desc)
-            .y_label_formatter(&|y| format!("{y:.0}"))
+            .y_label_formatter(&|y| value_label(*y, top(series)))
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(draw)?;
