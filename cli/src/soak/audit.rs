@@ -43,6 +43,10 @@ pub struct Auditor {
     timers: TimerTracker,
     /// Checks per invariant.
     pub checks: BTreeMap<Invariant, u64>,
+    /// What each invariant's checks looked at, in all: the subjects of each check (inbound
+    /// messages acknowledged, sends, transcript rows changed, active pairs, agents, work items,
+    /// simulator messages, timers and closes), so that a run whose checks saw nothing shows it.
+    pub examined: BTreeMap<Invariant, u64>,
 }
 
 impl Default for Auditor {
@@ -55,6 +59,7 @@ impl Default for Auditor {
             opt_outs: OptOutTracker::default(),
             timers: TimerTracker::default(),
             checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
+            examined: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
         }
     }
 }
@@ -180,8 +185,10 @@ pub fn routing(stack: &Stack, now: DateTime<Utc>) -> Result<Routing, StoreError>
 }
 
 impl Auditor {
-    fn count(&mut self, i: Invariant) {
+    /// One more check of `i`, which looked at `subjects` things.
+    fn count(&mut self, i: Invariant, subjects: usize) {
         *self.checks.entry(i).or_default() += 1;
+        *self.examined.entry(i).or_default() += subjects as u64;
     }
 
     /// Runs invariants 1-5, 7-9 on what changed since the last check, at virtual time `now`:
@@ -212,7 +219,7 @@ impl Auditor {
         acked.sort();
         acked.dedup();
         let acked = &acked[..];
-        let (changed, by_sid, shared, timers, closed) = stack.store.read(|tx| {
+        let (changed, by_sid, (shared, active_sms), timers, closed) = stack.store.read(|tx| {
             let taken = if logging {
                 tx.audit_take_message_changes()?
             } else {
@@ -258,7 +265,10 @@ impl Auditor {
             Ok::<_, StoreError>((
                 changed,
                 by_sid,
-                tx.audit_active_sms_pairs_shared()?,
+                (
+                    tx.audit_active_sms_pairs_shared()?,
+                    tx.audit_active_sms_count()?,
+                ),
                 tx.audit_timers_since(since, last_tick)?,
                 closed,
             ))
@@ -272,8 +282,18 @@ impl Auditor {
         self.since = now;
         self.logging = true;
         Ok(self.judge(
-            acked, &sim, &changed, &by_sid, &shared, &agents, &items, &numbers, kept, &timers,
-            &closed, last_tick,
+            acked,
+            &sim,
+            &changed,
+            &by_sid,
+            (&shared, active_sms),
+            &agents,
+            &items,
+            &numbers,
+            kept,
+            &timers,
+            &closed,
+            last_tick,
         ))
     }
 
@@ -284,7 +304,7 @@ impl Auditor {
         sim: &[SimRow],
         changed: &[Row],
         by_sid: &[Row],
-        shared: &[(String, String, Vec<InteractionNumber>)],
+        (shared, active_sms): (&[(String, String, Vec<InteractionNumber>)], usize),
         agents: &[Agent],
         items: &[WorkItem],
         numbers: &HashMap<String, InteractionNumber>,
@@ -293,9 +313,13 @@ impl Auditor {
         closed: &[(InteractionNumber, DateTime<Utc>)],
         last_tick: DateTime<Utc>,
     ) -> Result<(), Violation> {
-        self.count(Invariant::InboundOnce);
+        self.count(Invariant::InboundOnce, acked.len());
         invariants::inbound_once(acked, by_sid)?;
-        self.count(Invariant::OutboundAtMostOnce);
+        let sends = sim
+            .iter()
+            .filter(|m| m.direction == twilio_wire::message::Direction::OutboundApi)
+            .count();
+        self.count(Invariant::OutboundAtMostOnce, sends);
         let mut owners: Vec<Row> = changed.to_vec();
         owners.extend(
             by_sid
@@ -304,9 +328,8 @@ impl Auditor {
                 .cloned(),
         );
         invariants::outbound_at_most_once(sim, &owners)?;
-        self.count(Invariant::StatusForward);
+        self.count(Invariant::StatusForward, changed.len());
         self.statuses.check(changed)?;
-        self.count(Invariant::OneActivePerPair);
         let active: Vec<ActiveSms> = shared
             .iter()
             .flat_map(|(requester, provider, numbers)| {
@@ -317,20 +340,21 @@ impl Auditor {
                 })
             })
             .collect();
+        self.count(Invariant::OneActivePerPair, active_sms);
         invariants::one_active_per_pair(&active)?;
-        self.count(Invariant::Capacity);
+        self.count(Invariant::Capacity, agents.len());
         invariants::capacity(&loads(agents, items, numbers, kept))?;
-        self.count(Invariant::OptOut);
+        self.count(Invariant::OptOut, sim.len());
         self.opt_outs.check(sim)?;
-        self.count(Invariant::Timers);
+        self.count(Invariant::Timers, timers.len() + closed.len());
         self.timers.check(timers, last_tick)?;
         invariants::closed_stay_quiet(changed, closed)?;
-        self.count(Invariant::Segments);
         let sent: Vec<SimRow> = sim
             .iter()
             .filter(|m| m.direction != twilio_wire::message::Direction::Inbound)
             .cloned()
             .collect();
+        self.count(Invariant::Segments, sent.len());
         // A row's send and its SID are written in one engine call, so each send is in exactly
         // one check's window, with its row.
         invariants::segments(&sent, changed)
@@ -346,8 +370,8 @@ impl Auditor {
         now: DateTime<Utc>,
     ) -> Result<Result<(), Violation>, StoreError> {
         let r = routing(stack, now)?;
-        self.count(Invariant::OldestFirst);
-        self.count(Invariant::Liveness);
+        self.count(Invariant::OldestFirst, r.items.len());
+        self.count(Invariant::Liveness, r.items.len());
         Ok(invariants::oldest_first(&r).and_then(|()| invariants::liveness(&r)))
     }
 
@@ -364,7 +388,7 @@ impl Auditor {
         now: DateTime<Utc>,
     ) -> Result<Result<(), Violation>, StoreError> {
         let r = routing(stack, now)?;
-        self.count(Invariant::Liveness);
+        self.count(Invariant::Liveness, r.items.len());
         Ok(invariants::liveness(&r))
     }
 
@@ -382,7 +406,7 @@ impl Auditor {
             .into_iter()
             .map(row)
             .collect();
-        self.count(Invariant::OutboundAtMostOnce);
+        self.count(Invariant::OutboundAtMostOnce, in_flight.len());
         Ok(invariants::settled(&in_flight))
     }
 }

@@ -201,12 +201,16 @@ pub fn merge(reports: &[(PathBuf, Report)]) -> anyhow::Result<Report> {
     let sum = |f: fn(&Report) -> u64| sorted.iter().map(|r| f(r)).sum::<u64>();
     let mut digest = Fnv::default();
     let mut checks = std::collections::BTreeMap::new();
+    let mut examined = std::collections::BTreeMap::new();
     let mut metrics = super::metrics::Summary::default();
     let mut violations = vec![];
     for r in &sorted {
         digest.feed(r.transcripts_digest.as_bytes());
         for (name, n) in &r.checks {
             *checks.entry(name.clone()).or_insert(0) += n;
+        }
+        for (name, n) in &r.examined {
+            *examined.entry(name.clone()).or_insert(0) += n;
         }
         // Each shard ran agents of its own under the same names: keep them apart.
         let mut shard_metrics = r.metrics.clone();
@@ -248,6 +252,7 @@ pub fn merge(reports: &[(PathBuf, Report)]) -> anyhow::Result<Report> {
         virtual_seconds: latest.virtual_seconds,
         transcripts_digest: digest.hex(),
         checks,
+        examined,
         metrics,
         wall: Wall::default(),
     };
@@ -401,6 +406,15 @@ pub(crate) mod tests {
         for (name, n) in &m.checks {
             assert_eq!(*n, a.checks[name] + b.checks[name], "{name}");
         }
+        for (name, n) in &m.examined {
+            assert_eq!(*n, a.examined[name] + b.examined[name], "{name}");
+        }
+        // Every inbound message the webhook acknowledged was looked at by invariant 1.
+        assert!(
+            a.examined["1 inbound-in-one-transcript-once"] >= a.inbound,
+            "{:?}",
+            a.examined
+        );
         assert!(m.metrics.first_response.max >= a.metrics.first_response.max);
         assert_eq!(
             m.metrics.first_response.max,

@@ -1416,6 +1416,12 @@ impl Soak {
                 .iter()
                 .map(|(i, n)| (i.name().to_owned(), *n))
                 .collect(),
+            examined: self
+                .audit
+                .examined
+                .iter()
+                .map(|(i, n)| (i.name().to_owned(), *n))
+                .collect(),
             wall: Wall::default(),
         };
         let seconds = started.elapsed().as_secs_f64();

@@ -215,6 +215,11 @@ pub struct Report {
     pub transcripts_digest: String,
     /// Checks per invariant, by name.
     pub checks: BTreeMap<String, u64>,
+    /// What each invariant's checks looked at, in all, by name (see
+    /// `Auditor::examined`): a check that looked at nothing checked nothing. Absent from
+    /// reports written before it was recorded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub examined: BTreeMap<String, u64>,
     /// Messages per virtual hour, first-response and queue-wait distributions, agent
     /// utilisation, delivery status mix, faults injected and recovered.
     pub metrics: Summary,
@@ -412,7 +417,10 @@ impl Report {
         }
         writeln!(out, "  invariant checks:")?;
         for (name, n) in &self.checks {
-            writeln!(out, "    {name:<34} {n}")?;
+            match self.examined.get(name) {
+                Some(m) => writeln!(out, "    {name:<34} {n} ({m} examined)")?,
+                None => writeln!(out, "    {name:<34} {n}")?,
+            }
         }
         Ok(())
     }
