@@ -282,18 +282,8 @@ impl Auditor {
         self.since = now;
         self.logging = true;
         Ok(self.judge(
-            acked,
-            &sim,
-            &changed,
-            &by_sid,
-            (&shared, active_sms),
-            &agents,
-            &items,
-            &numbers,
-            kept,
-            &timers,
-            &closed,
-            last_tick,
+            acked, &sim, &changed, &by_sid, &shared, active_sms, &agents, &items, &numbers, kept,
+            &timers, &closed, last_tick,
         ))
     }
 
@@ -304,7 +294,8 @@ impl Auditor {
         sim: &[SimRow],
         changed: &[Row],
         by_sid: &[Row],
-        (shared, active_sms): (&[(String, String, Vec<InteractionNumber>)], usize),
+        shared: &[(String, String, Vec<InteractionNumber>)],
+        active_sms: usize,
         agents: &[Agent],
         items: &[WorkItem],
         numbers: &HashMap<String, InteractionNumber>,
