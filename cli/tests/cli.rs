@@ -2441,6 +2441,12 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         for k in ["action", "webhook_in", "send_out", "system_message"] {
             assert!(kinds.contains(k), "no {k} in the timeline: {timeline}");
         }
+        let r = http
+            .get(format!("{base}/api/timeline?limit=0"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400, "a limit out of range is refused");
         // A sys_user turns SMS updates on; the clock moves to a moment, never back. An agent
         // whose name no step can quote is said, not checked.
         run_steps(

@@ -292,20 +292,20 @@ impl Tx<'_> {
         let mut stmt = self.0.prepare_cached(
             "SELECT at, kind, number, detail FROM (
                 SELECT t.settled_at AS at, 'timer_fired' AS kind, i.number AS number,
-                       t.action AS detail
+                       t.action AS detail, t.rowid AS ord
                 FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
                 WHERE t.state = 'fired' AND t.settled_at IS NOT NULL
                 UNION ALL
                 SELECT w.offered_at, 'work_item_offered', i.number,
-                       'offered to ' || COALESCE(u.user_name, '?')
+                       'offered to ' || COALESCE(u.user_name, '?'), w.rowid
                 FROM awa_work_item w JOIN interaction i ON i.sys_id = w.interaction
                 LEFT JOIN sys_user u ON u.sys_id = w.agent
                 WHERE w.offered_at IS NOT NULL
                 UNION ALL
-                SELECT m.sys_created_on, 'system_message', i.number, m.body
+                SELECT m.sys_created_on, 'system_message', i.number, m.body, m.seq
                 FROM sys_cs_message m JOIN interaction i ON i.sys_id = m.interaction
                 WHERE m.author_kind = 'system'
-             ) ORDER BY at DESC, kind, number LIMIT ?1",
+             ) ORDER BY at DESC, kind, number, ord DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], |r| {
             Ok((ts_col(r, 0)?, r.get(1)?, r.get(2)?, r.get(3)?))

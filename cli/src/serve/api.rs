@@ -1210,7 +1210,13 @@ struct TimelineQuery {
 }
 
 async fn timeline_read(State(h): State<Handle>, ApiQuery(q): ApiQuery<TimelineQuery>) -> ApiResult {
-    let limit = q.limit.unwrap_or(200).clamp(1, 10_000);
+    let limit = q.limit.unwrap_or(200);
+    if !(1..=10_000).contains(&limit) {
+        return Err(ApiError::bad(
+            format!("limit {limit} is out of range"),
+            "limit: how many of the latest entries, 1 to 10000 (200 when left out)",
+        ));
+    }
     let out = h
         .read(move |r| timeline::read(&r.world.stack.store, limit))
         .await

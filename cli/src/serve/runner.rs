@@ -737,4 +737,37 @@ mod tests {
             "{j:?} {refusal}"
         );
     }
+
+    /// Within one instant, the timeline gives an interaction's system messages in the order
+    /// they were posted (a join before the leave that follows it).
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_timeline_keeps_one_instant_s_system_messages_in_order() {
+        let mut r = runner().await;
+        for step in [
+            "Given the Conversational SMS provider number \"+14155550100\"",
+            "Given the virtual agent is off",
+            "Given an agent \"alice\" who is available for SMS",
+            "When \"+14155552671\" texts \"Hi\" to \"+14155550100\"",
+            "When agent \"alice\" accepts the offered work item",
+            "When agent \"alice\" leaves IMS0001001",
+        ] {
+            r.run_step(step, None, true).await.unwrap();
+        }
+        let lines: Vec<String> = crate::serve::timeline::read(&r.world.stack.store, 200)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == "system_message")
+            .map(|e| e.detail)
+            .collect();
+        let at = |text: &str| lines.iter().position(|l| l == text).unwrap();
+        assert!(
+            at("alice joined the conversation.") < at("alice left the conversation."),
+            "{lines:?}"
+        );
+        assert!(
+            at("Waiting for an agent in Conversational SMS.")
+                < at("alice joined the conversation."),
+            "{lines:?}"
+        );
+    }
 }
