@@ -1631,8 +1631,8 @@ fn a_soak_of_nothing_or_with_nowhere_to_write_is_refused_before_it_runs() {
             "is the soak's database (--db) this run reads",
         ),
         (
-            vec!["--failure-dir", missing.to_str().unwrap()],
-            "no folder",
+            vec!["--failure-dir", "/proc/no-such-folder/fails"],
+            "cannot be made in /proc",
         ),
         (
             vec!["--messages", "999999999999999999999"],
@@ -2331,6 +2331,13 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             .unwrap();
             assert_eq!(status, 200, "{answer}");
         }
+        // A first start's SIDs count from 1, as the export's replay counts them.
+        let messages: serde_json::Value =
+            get_json(&http, format!("{base}/api/handsets/+14155552671/messages")).await;
+        assert_eq!(
+            messages["result"][0]["sid"], "SM00000000000000000000000000000001",
+            "{messages}"
+        );
         // Setup by route; a refused one is answered 400 and journaled with its check.
         let (status, answer) = post(
             &http,
@@ -2852,6 +2859,21 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
         .await
         .unwrap();
         assert_eq!(status, 200, "{answer}");
+        // The handset that texted STOP before the restart is sent to: the opt-out was forgotten
+        // (and the fault), here and on replay.
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/agents/alice/compose"),
+            serde_json::json!({ "body": "Back again", "to": "+14155552671" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(
+            answer["sent"]["provider_error"],
+            serde_json::Value::Null,
+            "{answer}"
+        );
     });
     // SIGTERM (by PID) stops it cleanly and --record writes the export.
     let status = Command::new("kill")
@@ -2875,16 +2897,18 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
         recorded.contains("When agent \"alice\" leaves IMS0001001"),
         "{recorded}"
     );
-    // The simulated Twilio forgot its messages on the restart: no "has received" count.
-    assert!(!recorded.contains("has received"), "{recorded}");
+    // The simulated Twilio forgot its messages on the restart, and the replay forgets them at
+    // the same point: what handsets received since is checked, and counted.
+    assert!(recorded.contains("has received"), "{recorded}");
+    assert!(
+        recorded.contains("Then \"+14155552671\" receives \"Back again\" from \"+14155550100\""),
+        "{recorded}"
+    );
+    assert!(!recorded.contains("# The server restarted"), "{recorded}");
     assert!(
         recorded.contains(
             "    When the simulated Twilio restarts\n    Given made-up names come from seed 7\n"
         ),
-        "{recorded}"
-    );
-    assert!(
-        recorded.contains("# The server restarted: the simulated Twilio forgot"),
         "{recorded}"
     );
     let path = dir.join("rec.feature");
@@ -2963,29 +2987,74 @@ fn serve_on_another_address_needs_a_token_and_then_every_request_carries_it() {
             .await
             .unwrap();
         assert_eq!(r.status().as_u16(), 303);
+        let port = serve.base.rsplit(':').next().unwrap().to_owned();
+        let cookie = format!("convsms_token_{port}=s3cret");
         let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
         assert!(
-            set.starts_with("convsms_token=s3cret")
-                && set.contains("HttpOnly")
-                && set.contains("SameSite=Strict"),
+            set.starts_with(&cookie) && set.contains("HttpOnly") && set.contains("SameSite=Strict"),
             "{set}"
         );
         for path in ["/", "/api/time"] {
             let r = plain
                 .get(format!("{}{path}", serve.base))
-                .header("Cookie", "convsms_token=s3cret")
+                .header("Cookie", &cookie)
                 .send()
                 .await
                 .unwrap();
             assert_eq!(r.status().as_u16(), 200, "{path}");
         }
-        let r = plain
-            .get(format!("{}/api/time", serve.base))
-            .header("Cookie", "convsms_token=nope")
-            .send()
-            .await
+        // Another port's cookie, or a wrong value: refused.
+        for other in [
+            format!("convsms_token_1{port}=s3cret"),
+            format!("convsms_token_{port}=nope"),
+        ] {
+            let r = plain
+                .get(format!("{}/api/time", serve.base))
+                .header("Cookie", other)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 403);
+        }
+        // The page's own origin may write with the cookie; another origin may not.
+        let origin = serve.base.clone();
+        for (from, want) in [(origin.as_str(), 200), ("http://evil.example", 403)] {
+            let r = plain
+                .post(format!("{}/api/time/advance", serve.base))
+                .header("Cookie", &cookie)
+                .header("Origin", from)
+                .json(&serde_json::json!({ "by": "1m" }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), want, "{from}");
+        }
+    });
+    // A token with characters a URL or a cookie must encode (a base64 `+`, a `;`).
+    let dir = temp("serve-token-chars");
+    let serve = Serve::start(&dir.join("x.db"), &["--token", "a+b;c/d="]);
+    rt.block_on(async {
+        let plain = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
             .unwrap();
-        assert_eq!(r.status().as_u16(), 403);
+        for pasted in ["a+b;c/d=", "a%2Bb%3Bc%2Fd%3D"] {
+            let r = plain
+                .get(format!("{}/?token={pasted}", serve.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 303, "{pasted}");
+            let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+            let pair = set.split(';').next().unwrap().to_owned();
+            let r = plain
+                .get(format!("{}/api/time", serve.base))
+                .header("Cookie", pair.clone())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{pair}");
+        }
     });
 }
 

@@ -52,6 +52,14 @@ Feature: Agent-initiated SMS conversations
     And the live group profile of IMS0001002 is "alice"
     And the transcript matches the snapshot
 
+  Scenario: A reply and close in the virtual agent's conversation closes the conversation the reply opened
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" replies "Sorted, goodbye" and closes IMS0001001
+    Then interaction IMS0001001 is closed
+    And interaction IMS0001002 is in state "closed_complete"
+    And "+14155552671" receives "Sorted, goodbye" from "+14155550100"
+    And the requester of IMS0001002 receives "This conversation is closed."
+
   @row:AGENT-4
   Scenario: With another consumer on the conversation, it is closed and the profile replaced
     Given a consumer "Ann Archer" with mobile phone "+14155552672"

@@ -160,12 +160,13 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     And interaction IMS0001001 is <state>
 
     Examples:
-      | before                                      | step                            | refusal                                                                                                                | state                      |
-      | agent "alice" accepts the offered work item | agent "bob" closes IMS0001001   | IMS0001001 is assigned to alice, not assigned to bob: only the agent it is assigned to can transfer, leave or close it | assigned to agent "alice"  |
-      | agent "alice" accepts the offered work item | agent "alcie" closes IMS0001001 | no sys_user named 'alcie'                                                                                              | assigned to agent "alice"  |
-      | agent "alice" accepts the offered work item | agent "eve" closes IMS0001001   | IMS0001001 is assigned to alice, not assigned to eve                                                                   | assigned to agent "alice"  |
-      | 1 second passes                             | agent "alice" closes IMS0001001 | IMS0001001 is waiting for an agent, not assigned to alice                                                              | in state "new"             |
-      | interaction IMS0001001 is closed            | agent "alice" closes IMS0001001 | IMS0001001 is closed (closed_complete): a closed conversation cannot be transferred, left or closed again              | in state "closed_complete" |
+      | before                                      | step                                                       | refusal                                                                                                                | state                      |
+      | agent "alice" accepts the offered work item | agent "bob" closes IMS0001001                              | IMS0001001 is assigned to alice, not assigned to bob: only the agent it is assigned to can transfer, leave or close it | assigned to agent "alice"  |
+      | agent "alice" accepts the offered work item | agent "alcie" closes IMS0001001                            | no sys_user named 'alcie'                                                                                              | assigned to agent "alice"  |
+      | agent "alice" accepts the offered work item | agent "eve" closes IMS0001001                              | IMS0001001 is assigned to alice, not assigned to eve                                                                   | assigned to agent "alice"  |
+      | 1 second passes                             | agent "alice" closes IMS0001001                            | IMS0001001 is waiting for an agent, not assigned to alice                                                              | in state "new"             |
+      | interaction IMS0001001 is closed            | agent "alice" closes IMS0001001                            | IMS0001001 is closed (closed_complete): a closed conversation cannot be transferred, left or closed again              | in state "closed_complete" |
+      | agent "alice" accepts the offered work item | agent "bob" replies "Hello from bob" and closes IMS0001001 | IMS0001001 is assigned to alice, not assigned to bob                                                                   | assigned to agent "alice"  |
 
   Scenario: Agents see a requester's MMS with its images, several in one message
     Given an agent "alice" who is available for SMS
@@ -225,7 +226,7 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     Then the request is refused with "IMS0001001 is closed (closed_complete): a reply goes into an open conversation"
     And nothing was written and nothing was sent
     And there is 1 interaction
-    # Closing it again is no reply: nothing to refuse, nothing to do.
+    # Closing it again is refused too, and changes nothing.
     When agent "alice" closes IMS0001001
     Then the request is refused with "IMS0001001 is closed (closed_complete): a closed conversation cannot be transferred, left or closed again"
     And interaction IMS0001001 is in state "closed_complete"

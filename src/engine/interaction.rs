@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::model::{Interaction, InteractionNumber, InteractionState, PartyTable};
+use crate::domain::model::{Handler, Interaction, InteractionNumber, InteractionState, PartyTable};
 use crate::domain::work_assignment::SystemMessage;
 use crate::engine::core::Engine;
 use crate::engine::records::find_party;
@@ -71,6 +71,35 @@ impl Engine {
             self.close_complete(tx, &i, now)
         })?;
         self.flush_system_sms().await
+    }
+
+    /// Whether `agent` may reply in `number` and then close what the reply goes into, asked
+    /// before the reply is sent so that a refused close sends nothing: a conversation another
+    /// agent holds takes the reply in itself (the agent joins it) and is not theirs to close. One
+    /// the virtual agent or a queue holds is fine: the reply opens one for the agent (AGENT-3)
+    /// or takes it from the queue, and that is what closes.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecord`] when no sys_user has that user_name;
+    /// [`Error::UnknownInteraction`]; [`Error::WorkAssignment`] with
+    /// [`WorkAssignmentRefusal::NotAssigned`](crate::error::WorkAssignmentRefusal::NotAssigned)
+    /// when another agent holds it.
+    pub fn may_reply_and_close(
+        &self,
+        agent: &str,
+        number: &InteractionNumber,
+    ) -> Result<(), Error> {
+        self.store.read(|tx| {
+            let i = tx
+                .interaction(number)?
+                .ok_or_else(|| Error::UnknownInteraction(number.to_string()))?;
+            match &i.handler {
+                Handler::Agent(_) if i.active => {
+                    super::work_assignment::held_by(tx, agent, number).map(|_| ())
+                }
+                _ => find_party(tx, PartyTable::SysUser, agent).map(|_| ()),
+            }
+        })
     }
 
     /// Closes the active interaction `i` as completed: agents see the line, the requester gets

@@ -11,8 +11,9 @@
 //! - With `--token`, every request needs `Authorization: Bearer <token>`, except Twilio's
 //!   webhooks (`/sms/*`), which the engine checks by `X-Twilio-Signature`. A browser cannot
 //!   send that header for the page or its event stream: `GET /?token=<token>` answers a redirect
-//!   to `/` that sets the cookie [`TOKEN_COOKIE`] (`HttpOnly`, `SameSite=Strict`, so no other
-//!   site's request carries it), which then stands for the header.
+//!   to `/` that sets the cookie [`TOKEN_COOKIE`]`_<port>` (`HttpOnly`, `SameSite=Strict`, so no
+//!   other site's request carries it; named by port, since a host's ports share cookies), which
+//!   then stands for the header.
 //!
 //! The checks are `twilio_wire::loopback`'s, shared with the simulator's control API; each
 //! refusal is 403 or 415 in ServiceNow's error shape, saying what was wrong and what was
@@ -26,7 +27,8 @@ use axum::Json;
 use serde_json::json;
 use twilio_wire::loopback::{self, Refusal};
 
-/// The cookie that carries `--token` for a browser (set by `GET /?token=<token>`).
+/// The cookie that carries `--token` for a browser, before `_<port>` (set by
+/// `GET /?token=<token>`).
 pub const TOKEN_COOKIE: &str = "convsms_token";
 
 /// The rules of one server.
@@ -53,6 +55,13 @@ fn refused(r: Refusal, detail: &str) -> Response {
     refuse(status, r.message, detail)
 }
 
+/// Whether `given` is the token, compared in constant time (a wrong guess learns nothing from
+/// how long the answer took but the length).
+fn same(given: &str, token: &str) -> bool {
+    use subtle::ConstantTimeEq as _;
+    given.len() == token.len() && bool::from(given.as_bytes().ct_eq(token.as_bytes()))
+}
+
 /// The middleware: checks `req` against the rules, then runs the rest.
 pub async fn check(guard: Guard, req: Request, next: Next) -> Response {
     let path = req.uri().path();
@@ -64,39 +73,50 @@ pub async fn check(guard: Guard, req: Request, next: Next) -> Response {
             .and_then(|v: &header::HeaderValue| v.to_str().ok())
     };
     if let Some(token) = &guard.token {
+        // Browsers share a host's cookies across its ports: the cookie's name carries this
+        // server's port, so that another server on the host neither reads nor overwrites it.
+        let port = header(header::HOST)
+            .and_then(|h| h.rsplit_once(':'))
+            .map_or("80", |(_, p)| p);
+        let name = format!("{TOKEN_COOKIE}_{port}");
         let page_token = (*req.method() == Method::GET && path == "/")
             .then(|| req.uri().query())
             .flatten()
-            .and_then(|q| {
-                form_urlencoded::parse(q.as_bytes())
-                    .find(|(k, _)| k == "token")
-                    .map(|(_, v)| v.into_owned())
-            });
-        if page_token.as_deref() == Some(token.as_str()) {
-            let cookie = cookie::Cookie::build((TOKEN_COOKIE, token.clone()))
-                .http_only(true)
-                .same_site(cookie::SameSite::Strict)
-                .path("/")
-                .build();
-            return (
-                StatusCode::SEE_OTHER,
-                [
-                    (header::LOCATION, "/".to_owned()),
-                    (header::SET_COOKIE, cookie.to_string()),
-                ],
-            )
-                .into_response();
+            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("token=")));
+        if let Some(raw) = page_token {
+            // Percent-decoded, a `+` kept as itself (a base64 token has them) or read as a
+            // space (form encoding): either may be how the token was pasted.
+            let literal = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+            let form = form_urlencoded::parse(format!("t={raw}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            if same(&literal, token) || same(&form, token) {
+                let cookie = cookie::Cookie::build((name, token.clone()))
+                    .http_only(true)
+                    .same_site(cookie::SameSite::Strict)
+                    .path("/")
+                    .build();
+                return (
+                    StatusCode::SEE_OTHER,
+                    [
+                        (header::LOCATION, "/".to_owned()),
+                        (header::SET_COOKIE, cookie.encoded().to_string()),
+                    ],
+                )
+                    .into_response();
+            }
         }
         let bearer = header(header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer "));
         let cookie = headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| cookie::Cookie::split_parse(v).flatten())
-            .find(|c| c.name() == TOKEN_COOKIE)
+            .flat_map(|v| cookie::Cookie::split_parse_encoded(v).flatten())
+            .find(|c| c.name() == name)
             .map(|c| c.value().to_owned());
         let given = bearer.map(str::to_owned).or(cookie);
-        if !webhook && given.as_deref() != Some(token.as_str()) {
+        if !webhook && !given.is_some_and(|g| same(&g, token)) {
             return refuse(
                 StatusCode::FORBIDDEN,
                 "missing or wrong token".into(),

@@ -28,6 +28,9 @@ pub mod page;
 pub mod runner;
 pub mod timeline;
 
+/// The step a restart journals first: the export's replay forgets what the restarted simulated
+/// Twilio forgot, at the same point.
+pub const RESTART_STEP: &str = "When the simulated Twilio restarts";
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -188,7 +191,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // generator starts afresh where the replay's would go on).
     let mut journaled = vec![];
     if generation > 1 {
-        journaled.push("When the simulated Twilio restarts".to_owned());
+        journaled.push(RESTART_STEP.to_owned());
     }
     if generation > 1 || args.seed != crate::check::world::NAMES_SEED {
         journaled.push(format!("Given made-up names come from seed {}", args.seed));
@@ -289,10 +292,13 @@ fn resume(stack: &Stack) -> anyhow::Result<(i64, DateTime<Utc>)> {
     for n in numbers {
         stack.sim.add_number(&n);
     }
-    // Each start counts from a fresh block of 2^32 SIDs above the stored ones.
-    stack
-        .sim
-        .count_sids_from(max_sid.max((generation as u64) << 32));
+    // A first start counts from 1, as `convsms check` does, so that the export's replay gives
+    // the same SIDs (a media URL a topic repeats back carries them); each restart from the next
+    // block of 2^32 above the stored ones, as its journaled `When the simulated Twilio restarts`
+    // does on replay.
+    if generation > 1 {
+        stack.sim.count_sids_from(((max_sid >> 32) + 1) << 32);
+    }
     Ok((generation, convsms::clock::Clock::now(&stack.clock)))
 }
 

@@ -335,14 +335,24 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
             dir.display()
         ));
     }
-    // A folder not there yet is made when a violation is shrunk, one level deep: its parent
-    // must exist and take a new folder, found now rather than when the feature is written.
+    // A folder not there yet is made (with its missing parents) when a violation is shrunk:
+    // the nearest folder that exists must take a new one, found now rather than at the end.
     if !dir.exists() {
-        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
-        let parent = parent.unwrap_or(Path::new("."));
+        let parent = dir
+            .ancestors()
+            .skip(1)
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .find(|p| p.exists())
+            .unwrap_or(Path::new("."));
         if !parent.is_dir() {
             return Err(format!(
-                "--failure-dir {}: no folder {} to make it in; create it first",
+                "--failure-dir {}: {} is a file, not a folder to make it in",
                 dir.display(),
                 parent.display()
             ));

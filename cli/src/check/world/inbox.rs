@@ -38,7 +38,9 @@ impl ConvWorld {
     /// does), then closes it, or only closes it. A refused reply is kept for "Then" and the
     /// conversation stays open. A reply in a closed conversation is refused (saying how to
     /// compose instead). Only the agent a conversation is assigned to can close it: another
-    /// agent, an unknown name or a closed conversation is a refusal kept for "Then".
+    /// agent, an unknown name or a closed conversation is a refusal kept for "Then", and a reply
+    /// and close that would be refused sends nothing. A reply that leaves the virtual agent's
+    /// conversation for one of the agent's own (AGENT-3) closes that one.
     pub async fn agent_replies(&mut self, agent: &str, reply: &AgentReply) -> anyhow::Result<()> {
         let i = self.interaction(&reply.interaction)?;
         if !i.active && reply.text.is_some() {
@@ -54,6 +56,14 @@ impl ConvWorld {
                 reply.interaction
             ));
             return Ok(());
+        }
+        if let (true, Some(_)) = (reply.close, &reply.text) {
+            // A close that would be refused is refused before the reply goes out.
+            if let Err(e) = self.engine().may_reply_and_close(agent, &reply.interaction) {
+                self.mark()?;
+                self.refused(e);
+                return Ok(());
+            }
         }
         if let Some(text) = &reply.text {
             self.send(ComposeRequest {
@@ -72,8 +82,14 @@ impl ConvWorld {
             if reply.text.is_none() {
                 self.mark()?;
             }
+            // What closes is the conversation the reply went into: another one when the reply
+            // left the virtual agent's (AGENT-3).
+            let target = match (&reply.text, &self.last_send) {
+                (Some(_), Some(sent)) => sent.interaction.clone(),
+                _ => reply.interaction.clone(),
+            };
             let engine = self.stack.engine.clone();
-            if let Err(e) = engine.close_by(agent, &reply.interaction).await {
+            if let Err(e) = engine.close_by(agent, &target).await {
                 self.refused(e);
             }
         }
