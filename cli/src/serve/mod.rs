@@ -19,7 +19,8 @@
 //! **Durable.** The database is a SQLite file in WAL: a webhook is answered 200 only after its
 //! transaction committed, so `kill -9` loses nothing acknowledged. The clock is saved after every
 //! command; a restart resumes it, re-registers the provider numbers with the (fresh) simulated
-//! Twilio, makes its SIDs count on from above every stored one, and runs what came due.
+//! Twilio, makes its SIDs count on from above every stored one, journals [`RESTART_STEP`] so
+//! that the export's replay forgets what the simulated Twilio forgot, and runs what came due.
 
 pub mod api;
 pub mod export;
@@ -28,9 +29,6 @@ pub mod page;
 pub mod runner;
 pub mod timeline;
 
-/// The step a restart journals first: the export's replay forgets what the restarted simulated
-/// Twilio forgot, at the same point.
-pub const RESTART_STEP: &str = "When the simulated Twilio restarts";
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +41,10 @@ use tokio::sync::broadcast;
 
 use crate::check::world::{epoch, ConvWorld, Database, Hooks, Stack, Transport};
 use runner::Runner;
+
+/// The step a restart journals first: the export's replay forgets what the restarted simulated
+/// Twilio forgot, at the same point.
+pub const RESTART_STEP: &str = "When the simulated Twilio restarts";
 
 /// Puts the API beside the engine's app (and the guard around both).
 pub type ApiMount = Box<dyn FnOnce(axum::Router) -> axum::Router + Send>;
