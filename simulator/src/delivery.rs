@@ -1130,12 +1130,7 @@ mod tests {
     #[tokio::test]
     async fn a_scheduled_text_counts_its_segments_when_sent() {
         let (sim, clock) = start().await;
-        let service = sim
-            .create_service(&crate::ServiceSetup {
-                params: vec![("FriendlyName".into(), "Pool".into())],
-                senders: vec![SHOP.into()],
-            })
-            .unwrap();
+        let service = crate::test_support::pool(&sim, SHOP);
         let form = form_urlencoded::Serializer::new(String::new())
             .append_pair("To", HANDSET)
             .append_pair("MessagingServiceSid", service.sid.as_str())
@@ -1165,12 +1160,7 @@ mod tests {
     #[tokio::test]
     async fn a_scheduled_service_send_shows_its_sender_once_sent() {
         let (sim, clock) = start().await;
-        let service = sim
-            .create_service(&crate::ServiceSetup {
-                params: vec![("FriendlyName".into(), "Pool".into())],
-                senders: vec![SHOP.into()],
-            })
-            .unwrap();
+        let service = crate::test_support::pool(&sim, SHOP);
         let form = |after: i64| {
             form_urlencoded::Serializer::new(String::new())
                 .append_pair("To", HANDSET)

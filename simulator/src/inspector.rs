@@ -488,12 +488,7 @@ mod tests {
         assert!(html.contains("status callback for"), "{html}");
 
         // A scheduled Messaging Service send has no sender yet: its service stands in.
-        let service = sim
-            .create_service(&crate::ServiceSetup {
-                params: vec![("FriendlyName".into(), "Pool".into())],
-                senders: vec![SHOP.into()],
-            })
-            .unwrap();
+        let service = crate::test_support::pool(&sim, SHOP);
         let later: serde_json::Value = post_form(
             &sim,
             &format!(

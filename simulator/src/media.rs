@@ -662,12 +662,7 @@ mod tests {
         assert!(sim.fails_for_media(&stored.sid));
 
         // Scheduled: queued at its SendAt, with no error, then failed with it.
-        let service = sim
-            .create_service(&crate::ServiceSetup {
-                params: vec![("FriendlyName".into(), "Pool".into())],
-                senders: vec![FROM.into()],
-            })
-            .unwrap();
+        let service = crate::test_support::pool(&sim, FROM);
         let send_at = crate::test_support::t0() + chrono::TimeDelta::seconds(300);
         let scheduled = format!(
             "{form}&MessagingServiceSid={}&ScheduleType=fixed&SendAt={}",

@@ -177,12 +177,7 @@ async fn messages_after_pages_across_a_retention_drop() {
     assert_eq!(numbers(&first), [1, 2]);
     let cursor = 2;
     // A canceled scheduled message is settled at once (its SendAt is a day away).
-    let service = sim
-        .create_service(&crate::ServiceSetup {
-            params: vec![("FriendlyName".into(), "Pool".into())],
-            senders: vec![SHOP.into()],
-        })
-        .unwrap();
+    let service = crate::test_support::pool(&sim, SHOP);
     let form = form_urlencoded::Serializer::new(String::new())
         .append_pair("To", HANDSET)
         .append_pair("From", SHOP)

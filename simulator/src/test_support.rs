@@ -26,6 +26,15 @@ pub(crate) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2023, 8, 24, 5, 1, 45).unwrap()
 }
 
+/// A Messaging Service "Pool" whose sender pool is `sender` (scheduling needs one: 35118).
+pub(crate) fn pool(sim: &Simulator, sender: &str) -> twilio_wire::service::Service {
+    sim.create_service(&crate::ServiceSetup {
+        params: vec![("FriendlyName".into(), "Pool".into())],
+        senders: vec![sender.into()],
+    })
+    .expect("the pool is created")
+}
+
 /// A simulator with [`SimConfig::for_tests`], owning `numbers`, clock at [`t0`].
 pub(crate) async fn start_sim(numbers: &[&str]) -> Simulator {
     let config = SimConfig {

@@ -1165,12 +1165,7 @@ mod tests {
     #[tokio::test]
     async fn documented_parameters_messaging_services_and_scheduling() {
         let sim = sim().await;
-        let service = sim
-            .create_service(&crate::ServiceSetup {
-                params: vec![("FriendlyName".into(), "Pool".into())],
-                senders: vec![FROM.into()],
-            })
-            .unwrap();
+        let service = crate::test_support::pool(&sim, FROM);
         let form = form_urlencoded::Serializer::new(String::new())
             .append_pair("To", TO)
             .append_pair("MessagingServiceSid", service.sid.as_str())
@@ -1290,12 +1285,7 @@ mod tests {
             .json()
             .await
             .unwrap();
-        let service = sim
-            .create_service(&crate::ServiceSetup {
-                params: vec![("FriendlyName".into(), "Pool".into())],
-                senders: vec![FROM.into()],
-            })
-            .unwrap();
+        let service = crate::test_support::pool(&sim, FROM);
         let scheduled: Value = post_form(
             &sim,
             &format!(
