@@ -17,7 +17,7 @@
 //! /api/export/mark`), the steps before it are still replayed (they build the state the
 //! reproduction starts from) and only what follows is written as "what happened".
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context as _;
 use convsms::domain::model::{Handler, PartyTable};
@@ -91,11 +91,18 @@ pub fn feature(r: &Runner, name: Option<&str>) -> anyhow::Result<String> {
     if !marked {
         out.push_str("    # Before the mark: the state the reproduction starts from.\n");
     }
+    let mut topic_files = TopicFiles::at_export(r)?;
+    let mut generation = 0;
     for j in &journal {
         if !marked && j.seq > mark {
             out.push_str("    # After the mark: what happened.\n");
             marked = true;
         }
+        if j.generation != generation {
+            generation = j.generation;
+            out.push_str(&topic_files.start(generation));
+        }
+        topic_files.journaled(&j.step);
         for line in j.step.lines() {
             out.push_str("    ");
             out.push_str(line);
@@ -111,6 +118,120 @@ pub fn feature(r: &Runner, name: Option<&str>) -> anyhow::Result<String> {
     }
     out.push_str(&checks(r, restarted)?);
     Ok(out)
+}
+
+/// The key of `convsms serve`'s state that keeps the topic files start `generation` answered
+/// with (their names and texts, JSON).
+pub fn topics_state_key(generation: i64) -> String {
+    format!("topics.{generation}")
+}
+
+/// The topic files the export's replay answers with at each point, against those the server
+/// answered with: the replay starts with the topic folder as it is at export time, so a file
+/// edited since (then reloaded, or read again by a restart) is written into the export, as
+/// `Given the topic file "…":` with the text the server had, where the server started with it.
+struct TopicFiles {
+    /// Each start's files, by generation (none for a database from before they were kept, or
+    /// for the built-in topics).
+    started: BTreeMap<i64, Vec<(String, String)>>,
+    /// The replay's files now: name → lines.
+    replay: BTreeMap<String, Vec<String>>,
+}
+
+impl TopicFiles {
+    fn at_export(r: &Runner) -> anyhow::Result<TopicFiles> {
+        let sources = crate::check::topics::topic_sources();
+        let Some(dir) = sources.dir.as_deref() else {
+            return Ok(TopicFiles {
+                started: BTreeMap::new(),
+                replay: BTreeMap::new(),
+            });
+        };
+        let now = crate::check::topics::TopicSources::read(dir)
+            .with_context(|| format!("reading the topic folder {}", dir.display()))?;
+        let mut started = BTreeMap::new();
+        for g in 1..=r.generation {
+            let kept = r
+                .world
+                .store()
+                .read(|tx| tx.serve_state(&topics_state_key(g)))
+                .context("reading the topic files of a start")?;
+            if let Some(files) = kept.and_then(|k| serde_json::from_str(&k).ok()) {
+                started.insert(g, files);
+            }
+        }
+        Ok(TopicFiles {
+            started,
+            replay: now
+                .files
+                .into_iter()
+                .map(|(name, text)| (name, lines(&text)))
+                .collect(),
+        })
+    }
+
+    /// The steps that give the replay, before start `generation`'s first step, the files that
+    /// start answered with.
+    fn start(&mut self, generation: i64) -> String {
+        let mut out = String::new();
+        for (name, text) in self.started.get(&generation).into_iter().flatten() {
+            let want = lines(text);
+            if self.replay.get(name) == Some(&want) {
+                continue;
+            }
+            if generation == 1 {
+                out.push_str(
+                    "    # The topic file as the server started with it (since edited):\n",
+                );
+            } else {
+                out.push_str("    # The topic file as the server read it on this start:\n");
+            }
+            let step = format!(
+                "Given the topic file {}:{}",
+                quote(name),
+                super::runner::docstring_block(text)
+            );
+            for line in step.lines() {
+                out.push_str("    ");
+                out.push_str(line);
+                out.push('\n');
+            }
+            self.replay.insert(name.clone(), want);
+        }
+        out
+    }
+
+    /// Follows a journaled step that loads a topic file (a reload's, or a scenario's).
+    fn journaled(&mut self, step: &str) {
+        let mut rows = step.lines();
+        let first = rows.next().unwrap_or_default();
+        let name = [
+            "When an administrator loads the topic file ",
+            "Given the topic file ",
+        ]
+        .iter()
+        .find_map(|p| first.strip_prefix(p))
+        .and_then(|rest| rest.strip_suffix(':'))
+        .and_then(|q| q.strip_prefix('"')?.strip_suffix('"'));
+        let Some(name) = name else { return };
+        let text: Vec<String> = rows
+            .filter(|l| l.trim() != "\"\"\"")
+            .map(|l| l.strip_prefix("  ").unwrap_or(l).to_owned())
+            .collect();
+        self.replay.insert(name.to_owned(), trimmed(text));
+    }
+}
+
+/// A file's lines, without the blank ones that end it.
+fn lines(text: &str) -> Vec<String> {
+    trimmed(text.lines().map(str::to_owned).collect())
+}
+
+fn trimmed(mut lines: Vec<String>) -> Vec<String> {
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    lines
 }
 
 /// Why a text cannot be a step's `{string}`, or `None` when it can: a double quote or a line

@@ -186,6 +186,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let (generation, clock) = resume(&stack)?;
     let mut world = ConvWorld::on(stack);
     world.reseed(args.seed);
+    // The topic files this start answers with, for the export (a file edited and reloaded, or
+    // edited before a restart, is not what the folder holds at export time).
+    let started_with = serde_json::to_string(&crate::check::topics::topic_sources().files)
+        .context("writing down the topic files")?;
+    world
+        .store()
+        .write(|tx| tx.set_serve_state(&export::topics_state_key(generation), &started_with))
+        .context("saving the topic files of this start")?;
     let mut runner = Runner::new(world, generation, notices)?;
     // A restart's simulated Twilio is a new one, which forgot its messages, opt-outs, carriers
     // and faults: the export's replay forgets them at the same point. And the export replays

@@ -411,7 +411,7 @@ fn keyword_of(ty: StepType) -> &'static str {
 }
 
 /// A docstring as a feature file writes it under its step.
-fn docstring_block(doc: &str) -> String {
+pub(crate) fn docstring_block(doc: &str) -> String {
     let mut out = String::from("\n  \"\"\"\n");
     for line in doc.lines() {
         out.push_str("  ");
