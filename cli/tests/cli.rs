@@ -2525,6 +2525,18 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             .unwrap();
             assert_eq!(status, want, "{text}: {answer}");
         }
+        // After STOP, the answer to Notification is refused by Twilio (21610): the export
+        // checks that send's status, which what the handset received cannot show.
+        for body in ["STOP", "Notification"] {
+            let (status, answer) = post(
+                &http,
+                format!("{base}/api/handsets/+14155552674/texts"),
+                serde_json::json!({ "to": "+14155550100", "body": body }),
+            )
+            .await
+            .unwrap();
+            assert_eq!(status, 200, "{answer}");
+        }
         for (to, want) in [
             ("2026-01-05 09:30:00", 200),
             ("09:00:00", 200), // the next 09:00: tomorrow's
@@ -2571,6 +2583,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "# (an agent no step can name)",
         "When \"+14155552673\" texts \"\" with the image \"https://cdn.example.com/MEa1\" of type \"image/heic\" to \"+14155550100\"",
         "When \"+14155552673\" texts \"\" with the file \"https://cdn.example.com/a?name=b.png\" to \"+14155550100\"",
+        "has status \"failed\" with error 21610",
     ] {
         assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
     }

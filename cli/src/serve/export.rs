@@ -9,7 +9,8 @@
 //! restart, and so does the replay at the restart's journaled `When the simulated Twilio
 //! restarts`; a journal from before that step was journaled is checked without the counts, and
 //! a comment says so), then who each interaction is opened for and where it stands
-//! (open or closed, its state, who it is assigned to, how long its transcript is, its pending
+//! (open or closed, its state, who it is assigned to, how long its transcript is, each send that
+//! never reached the handset with its status and Twilio's error, its pending
 //! messaging-action timers), then how many interactions there are, each agent's workspace
 //! notifications, and every stored SMS update setting (how many of each, then each). Under
 //! `--clock wall` the time that passed after the last step comes before the checks. A name or
@@ -377,6 +378,26 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
             "    Then the transcript of {n} has {}\n",
             plural(messages.len(), "message")
         ));
+        // Each send that never reached the handset, with Twilio's error: a refusal (21610 after
+        // STOP) or a carrier's, which what handsets received cannot show.
+        for m in &messages {
+            if m.direction == convsms::domain::delivery::Direction::Outbound
+                && matches!(
+                    m.status,
+                    convsms::domain::delivery::DeliveryStatus::Failed
+                        | convsms::domain::delivery::DeliveryStatus::Undelivered
+                )
+            {
+                let error = m
+                    .error_code
+                    .map_or(String::new(), |c| format!(" with error {c}"));
+                out.push_str(&format!(
+                    "    Then message #{} of {n} has status {}{error}\n",
+                    m.seq,
+                    quote(m.status.as_str())
+                ));
+            }
+        }
         // Its messaging-action timers still to fire: how many, then each.
         let timers = r
             .world
