@@ -2584,6 +2584,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "When \"+14155552673\" texts \"\" with the image \"https://cdn.example.com/MEa1\" of type \"image/heic\" to \"+14155550100\"",
         "When \"+14155552673\" texts \"\" with the file \"https://cdn.example.com/a?name=b.png\" to \"+14155550100\"",
         "has status \"failed\" with error 21610",
+        "Then agent \"alice\"'s Workspace Inbox is empty",
     ] {
         assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
     }
@@ -2946,6 +2947,12 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
     // The simulated Twilio forgot its messages on the restart, and the replay forgets them at
     // the same point: what handsets received since is checked, and counted.
     assert!(recorded.contains("has received"), "{recorded}");
+    assert!(
+        recorded.contains("Then the work item for IMS0001001 is \"")
+            && recorded
+                .contains("Then the work item for IMS0001001 is in queue \"Conversational SMS\""),
+        "{recorded}"
+    );
     assert!(
         recorded.contains("Then \"+14155552671\" receives \"Back again\" from \"+14155550100\""),
         "{recorded}"

@@ -10,9 +10,10 @@
 //! restarts`; a journal from before that step was journaled is checked without the counts, and
 //! a comment says so), then who each interaction is opened for and where it stands
 //! (open or closed, its state, who it is assigned to, how long its transcript is, each send that
-//! never reached the handset with its status and Twilio's error, its pending
-//! messaging-action timers), then how many interactions there are, each agent's workspace
-//! notifications, and every stored SMS update setting (how many of each, then each). Under
+//! never reached the handset with its status and Twilio's error, its work item's state and
+//! queue, the messaging actions that fired for it, its pending
+//! messaging-action timers), then how many interactions there are, each agent's Workspace Inbox
+//! and workspace notifications, and every stored SMS update setting (how many of each, then each). Under
 //! `--clock wall` the time that passed after the last step comes before the checks. A name or
 //! text no step can quote is said in a comment instead of checked. With a mark (`POST
 //! /api/export/mark`), the steps before it are still replayed (they build the state the
@@ -21,6 +22,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context as _;
+use convsms::domain::messaging_actions::TimerState;
 use convsms::domain::model::{Handler, PartyTable};
 use twilio_wire::message::Direction;
 
@@ -398,6 +400,50 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
                 ));
             }
         }
+        // Its work item: the state, and the queue it is in (once handed to live agents).
+        let item = r
+            .world
+            .engine()
+            .work_item(n)
+            .with_context(|| format!("reading the work item of {n}"))?;
+        if let Some(item) = item {
+            out.push_str(&format!(
+                "    Then the work item for {n} is {}\n",
+                quote(item.state.as_str())
+            ));
+            out.push_str(&if unquotable(&item.queue).is_some() {
+                format!("    # (the work item for {n} is in a queue no step can name)\n")
+            } else {
+                format!(
+                    "    Then the work item for {n} is in queue {}\n",
+                    quote(&item.queue)
+                )
+            });
+        }
+        // The messaging actions that fired for it, each with how many times.
+        let mut fired: BTreeMap<String, usize> = BTreeMap::new();
+        let timers = r
+            .world
+            .store()
+            .read(|tx| tx.timers(Some(TimerState::Fired)))
+            .with_context(|| format!("reading the fired timers of {n}"))?;
+        for t in timers.into_iter().filter(|t| t.interaction == i.sys_id) {
+            *fired.entry(t.action).or_default() += 1;
+        }
+        for (action, times) in &fired {
+            out.push_str(&if unquotable(action).is_some() {
+                format!("    # (a messaging action no step can name fired for {n})\n")
+            } else {
+                format!(
+                    "    Then messaging action {} has fired {} for {n}\n",
+                    quote(action),
+                    match times {
+                        1 => "once".to_owned(),
+                        k => format!("{k} times"),
+                    }
+                )
+            });
+        }
         // Its messaging-action timers still to fire: how many, then each.
         let timers = r
             .world
@@ -453,7 +499,9 @@ fn workspace_and_settings(r: &Runner) -> anyhow::Result<String> {
         })
         .context("reading the workspace notifications and SMS update settings")?;
     if !agents.is_empty() {
-        out.push_str("    # Each agent's workspace notifications: how many, then each.\n");
+        out.push_str(
+            "    # Each agent's Workspace Inbox, and workspace notifications: how many, then each.\n",
+        );
     }
     for a in &agents {
         if unquotable(&a.user_name).is_some() {
@@ -461,6 +509,23 @@ fn workspace_and_settings(r: &Runner) -> anyhow::Result<String> {
             continue;
         }
         let agent = quote(&a.user_name);
+        // What their Workspace Inbox offers, oldest first.
+        let offered = r
+            .world
+            .engine()
+            .workspace_inbox(&a.user_name)
+            .with_context(|| format!("reading {}'s Workspace Inbox", a.user_name))?;
+        out.push_str(&match offered.as_slice() {
+            [] => format!("    Then agent {agent}'s Workspace Inbox is empty\n"),
+            [one] => format!("    Then agent {agent}'s Workspace Inbox offers {one}\n"),
+            [rest @ .., last] => format!(
+                "    Then agent {agent}'s Workspace Inbox offers {} and {last}\n",
+                rest.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
         let theirs: Vec<_> = notifications
             .iter()
             .filter(|(who, _, _)| *who == a.user_name)
