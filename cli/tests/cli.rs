@@ -2268,6 +2268,29 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
             .await
             .unwrap();
         assert!(got.contains("CHANGED."), "the reloaded topic: {got}");
+        // A file added to the folder, with a TOML multi-line string (`"""`, which a docstring
+        // between `"""` cannot hold): its reload is journaled between backticks.
+        std::fs::write(
+            topics.join("hours.toml"),
+            "name = \"hours\"\ndescription = \"Opening hours.\"\ntrigger = [\"hours\"]\nstart = \"say\"\n\n[nodes.say]\nflow = \"end\"\nmessage = \"\"\"\nWe are open 9 to 5.\"\"\"\n",
+        )
+        .unwrap();
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/setup/topics/reload"),
+            serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
+        let (status, answer) = post(
+            &http,
+            format!("{base}/api/handsets/+14155552675/texts"),
+            serde_json::json!({ "to": "+14155550100", "body": "hours" }),
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{answer}");
         // A handset number that is not E.164 is refused before anything is sent or listed.
         // Bad input is refused before any step runs, saying what was wrong.
         let text = |phone: &str| format!("{base}/api/handsets/{phone}/texts");
@@ -2330,7 +2353,13 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
         // The folder now holds the changed file; the export gives the replay the one the
         // server started with, so the texts before the reload get the answers they got.
         assert!(
-            feature.contains("Given the topic file \"report_damage.toml\":"),
+            feature.contains(
+                "Given the virtual agent answers only with the topic files that follow\n    Given the topic file \"greeting.toml\":"
+            ) && feature.contains("Given the topic file \"report_damage.toml\":"),
+            "{feature}"
+        );
+        assert!(
+            feature.contains("When an administrator loads the topic file \"hours.toml\":\n      ```"),
             "{feature}"
         );
         std::fs::write(dir.join("export.feature"), &feature).unwrap();

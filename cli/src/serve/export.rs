@@ -130,28 +130,30 @@ pub fn topics_state_key(generation: i64) -> String {
 }
 
 /// The topic files the export's replay answers with at each point, against those the server
-/// answered with: the replay starts with the topic folder as it is at export time, so a file
-/// edited since (then reloaded, or read again by a restart) is written into the export, as
-/// `Given the topic file "…":` with the text the server had, where the server started with it.
+/// answered with. The replay starts with the topic folder as it is when `convsms check` runs
+/// (taken to be the folder at export time), so where a start's files differ from what the replay
+/// holds then (a file edited, added or removed since, then reloaded or read again by a restart;
+/// a restart after topic files were loaded by step), the export pins them: `Given the virtual
+/// agent answers only with the topic files that follow`, then each file the server started
+/// with, as `Given the topic file "…":`.
 struct TopicFiles {
-    /// Each start's files, by generation (none for a database from before they were kept, or
-    /// for the built-in topics).
+    /// Each start's files, by generation (none for a database from before they were kept).
     started: BTreeMap<i64, Vec<(String, String)>>,
-    /// The replay's files now: name → lines.
-    replay: BTreeMap<String, Vec<String>>,
+    /// The replay's files now, name → lines; `None` when unknown (after the built-in topics).
+    replay: Option<BTreeMap<String, Vec<String>>>,
 }
 
 impl TopicFiles {
     fn at_export(r: &Runner) -> anyhow::Result<TopicFiles> {
         let sources = crate::check::topics::topic_sources();
-        let Some(dir) = sources.dir.as_deref() else {
-            return Ok(TopicFiles {
-                started: BTreeMap::new(),
-                replay: BTreeMap::new(),
-            });
+        let now = match sources.dir.as_deref() {
+            Some(dir) => {
+                crate::check::topics::TopicSources::read(dir)
+                    .with_context(|| format!("reading the topic folder {}", dir.display()))?
+                    .files
+            }
+            None => sources.files.clone(),
         };
-        let now = crate::check::topics::TopicSources::read(dir)
-            .with_context(|| format!("reading the topic folder {}", dir.display()))?;
         let mut started = BTreeMap::new();
         for g in 1..=r.generation {
             let kept = r
@@ -165,30 +167,25 @@ impl TopicFiles {
         }
         Ok(TopicFiles {
             started,
-            replay: now
-                .files
-                .into_iter()
-                .map(|(name, text)| (name, lines(&text)))
-                .collect(),
+            replay: Some(by_name(&now)),
         })
     }
 
-    /// The steps that give the replay, before start `generation`'s first step, the files that
-    /// start answered with.
+    /// The steps that give the replay, before start `generation`'s first step, exactly the
+    /// files that start answered with, when it holds others.
     fn start(&mut self, generation: i64) -> String {
-        let mut out = String::new();
-        for (name, text) in self.started.get(&generation).into_iter().flatten() {
-            let want = lines(text);
-            if self.replay.get(name) == Some(&want) {
-                continue;
-            }
-            if generation == 1 {
-                out.push_str(
-                    "    # The topic file as the server started with it (since edited):\n",
-                );
-            } else {
-                out.push_str("    # The topic file as the server read it on this start:\n");
-            }
+        let Some(files) = self.started.get(&generation) else {
+            return String::new();
+        };
+        let want = by_name(files);
+        if self.replay.as_ref() == Some(&want) {
+            return String::new();
+        }
+        let mut out = String::from(
+            "    # The topic files the server answered with from here (the folder holds others):\n\
+             \x20   Given the virtual agent answers only with the topic files that follow\n",
+        );
+        for (name, text) in files {
             let step = format!(
                 "Given the topic file {}:{}",
                 quote(name),
@@ -199,15 +196,27 @@ impl TopicFiles {
                 out.push_str(line);
                 out.push('\n');
             }
-            self.replay.insert(name.clone(), want);
         }
+        self.replay = Some(want);
         out
     }
 
-    /// Follows a journaled step that loads a topic file (a reload's, or a scenario's).
+    /// Follows a journaled step that changes the topics: a topic file loaded (a reload's, or a
+    /// step's), the built-in topics, only the files that follow.
     fn journaled(&mut self, step: &str) {
         let mut rows = step.lines();
         let first = rows.next().unwrap_or_default();
+        match first {
+            "Given the virtual agent answers with the built-in topics" => {
+                self.replay = None;
+                return;
+            }
+            "Given the virtual agent answers only with the topic files that follow" => {
+                self.replay = Some(BTreeMap::new());
+                return;
+            }
+            _ => {}
+        }
         let name = [
             "When an administrator loads the topic file ",
             "Given the topic file ",
@@ -218,11 +227,21 @@ impl TopicFiles {
         .and_then(|q| q.strip_prefix('"')?.strip_suffix('"'));
         let Some(name) = name else { return };
         let text: Vec<String> = rows
-            .filter(|l| l.trim() != "\"\"\"")
+            .filter(|l| !matches!(l.trim(), "\"\"\"" | "```"))
             .map(|l| l.strip_prefix("  ").unwrap_or(l).to_owned())
             .collect();
-        self.replay.insert(name.to_owned(), trimmed(text));
+        if let Some(replay) = &mut self.replay {
+            replay.insert(name.to_owned(), trimmed(text));
+        }
     }
+}
+
+/// Files by name, each as its lines.
+fn by_name(files: &[(String, String)]) -> BTreeMap<String, Vec<String>> {
+    files
+        .iter()
+        .map(|(name, text)| (name.clone(), lines(text)))
+        .collect()
 }
 
 /// A file's lines, without the blank ones that end it.

@@ -410,16 +410,28 @@ fn keyword_of(ty: StepType) -> &'static str {
     }
 }
 
-/// A docstring as a feature file writes it under its step.
+/// A docstring as a feature file writes it under its step, between `"""`, or between ``` when
+/// it holds `"""` (a TOML multi-line string), which Gherkin would read as its end.
 pub(crate) fn docstring_block(doc: &str) -> String {
-    let mut out = String::from("\n  \"\"\"\n");
+    let fence = docstring_fence(doc);
+    let mut out = format!("\n  {fence}\n");
     for line in doc.lines() {
         out.push_str("  ");
         out.push_str(line);
         out.push('\n');
     }
-    out.push_str("  \"\"\"");
+    out.push_str("  ");
+    out.push_str(fence);
     out
+}
+
+/// The delimiter a docstring of `doc` takes: `"""` unless `doc` holds it, then ```.
+fn docstring_fence(doc: &str) -> &'static str {
+    if doc.contains("\"\"\"") {
+        "```"
+    } else {
+        "\"\"\""
+    }
 }
 
 /// The step as the Gherkin parser reads it from a one-step scenario, so that docstrings and
@@ -434,18 +446,21 @@ fn gherkin_step(
         keyword_of(ty)
     );
     if let Some(doc) = docstring {
-        if doc.lines().any(|l| l.trim() == "\"\"\"") {
+        if doc.contains("\"\"\"") && doc.contains("```") {
             return Err(StepError::NotAStep(
-                "a docstring cannot hold a line of three double quotes".into(),
+                "a docstring cannot hold both three double quotes and three backticks (Gherkin \
+                 has no other delimiter)"
+                    .into(),
             ));
         }
-        src.push_str("      \"\"\"\n");
+        let fence = docstring_fence(doc);
+        src.push_str(&format!("      {fence}\n"));
         for line in doc.lines() {
             src.push_str("      ");
             src.push_str(line);
             src.push('\n');
         }
-        src.push_str("      \"\"\"\n");
+        src.push_str(&format!("      {fence}\n"));
     }
     let feature = gherkin::Feature::parse(&src, GherkinEnv::default()).map_err(|e| {
         StepError::NotAStep(format!("'{text}' does not read as a Gherkin step: {e}"))

@@ -9,6 +9,7 @@ use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
     r#"Given the virtual agent answers with the built-in topics"#,
+    r#"Given the virtual agent answers only with the topic files that follow"#,
     r#"Given the topic file "store_hours.toml":"#,
     r#"When an administrator loads the topic file "carousel.toml":"#,
     r#"Given consumer "Bea Brown" has an open case "CS0001001" about "Router broken""#,
@@ -23,6 +24,11 @@ pub const EXAMPLES: &[&str] = &[
 #[given("the virtual agent answers with the built-in topics")]
 fn built_in_topics(w: &mut ConvWorld) -> StepResult {
     Ok(w.given_built_in_topics()?)
+}
+
+#[given("the virtual agent answers only with the topic files that follow")]
+fn only_topic_files(w: &mut ConvWorld) -> StepResult {
+    Ok(w.given_only_topic_files()?)
 }
 
 #[given(expr = "the topic file {string}:")]

@@ -432,6 +432,9 @@ pub struct ConvWorld {
     /// Whether the scenario's topics are the built-in ones
     /// ([`ConvWorld::given_built_in_topics`]), not the run's.
     built_in_topics: bool,
+    /// Whether the virtual agent answers only with the topic files steps load
+    /// ([`ConvWorld::given_only_topic_files`]): neither the run's nor the built-in ones.
+    only_topic_files: bool,
     /// The work each agent held beyond a capacity lowered since (by agent sys_id): theirs to
     /// keep, as invariant 5 allows.
     kept_over_capacity: std::collections::BTreeMap<String, Vec<InteractionNumber>>,
@@ -600,6 +603,7 @@ impl ConvWorld {
             faker: rand::rngs::StdRng::seed_from_u64(NAMES_SEED),
             extra_topics: vec![],
             built_in_topics: false,
+            only_topic_files: false,
             kept_over_capacity: std::collections::BTreeMap::new(),
         }
     }

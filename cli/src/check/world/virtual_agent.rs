@@ -65,7 +65,13 @@ impl ConvWorld {
     /// The topics the scenario's topic files add to: the run's, or the built-in ones after
     /// `Given the virtual agent answers with the built-in topics`.
     fn base_topics(&self) -> std::borrow::Cow<'static, TopicSources> {
-        if self.built_in_topics {
+        if self.only_topic_files {
+            // The folder stays the root of the media its files show.
+            std::borrow::Cow::Owned(TopicSources {
+                dir: topic_sources().dir.clone(),
+                files: vec![],
+            })
+        } else if self.built_in_topics {
             std::borrow::Cow::Owned(TopicSources::built_in())
         } else {
             std::borrow::Cow::Borrowed(topic_sources())
@@ -82,7 +88,24 @@ impl ConvWorld {
         let set = TopicSources::built_in().load()?;
         self.engine().set_topics(Arc::new(set));
         self.built_in_topics = true;
+        self.only_topic_files = false;
         self.extra_topics.clear();
+        Ok(())
+    }
+
+    /// The virtual agent answers only with the topic files the steps after this one load
+    /// (`Given the topic file "…":`), neither the run's folder nor the built-in topics; until
+    /// one loads, it has no topic. What `convsms serve`'s export writes where the topics a
+    /// server answered with differ from what the folder holds.
+    ///
+    /// # Errors
+    /// An empty topic set does not load (a bug).
+    pub fn given_only_topic_files(&mut self) -> anyhow::Result<()> {
+        self.only_topic_files = true;
+        self.built_in_topics = false;
+        self.extra_topics.clear();
+        let set = self.base_topics().load()?;
+        self.engine().set_topics(Arc::new(set));
         Ok(())
     }
 
