@@ -337,6 +337,15 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
     }
     // A folder not there yet is made (with its missing parents) when a violation is shrunk:
     // the nearest folder that exists must take a new one, found now rather than at the end.
+    // A dangling symbolic link is there too, as what it is: not a folder.
+    let there = |p: &Path| p.symlink_metadata().is_ok();
+    if there(dir) && !dir.is_dir() {
+        return Err(format!(
+            "--failure-dir {}: is not a folder (a file, or a link to nothing); give the folder \
+             soak-failure-<seed>.feature goes in",
+            dir.display()
+        ));
+    }
     if !dir.exists() {
         let parent = dir
             .ancestors()
@@ -348,11 +357,12 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
                     p
                 }
             })
-            .find(|p| p.exists())
+            .find(|p| there(p))
             .unwrap_or(Path::new("."));
         if !parent.is_dir() {
             return Err(format!(
-                "--failure-dir {}: {} is a file, not a folder to make it in",
+                "--failure-dir {}: {} is not a folder to make it in (a file, or a link to \
+                 nothing)",
                 dir.display(),
                 parent.display()
             ));
