@@ -2989,7 +2989,7 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
     assert!(!recorded.contains("# The server restarted"), "{recorded}");
     assert!(
         recorded.contains(
-            "    When the simulated Twilio restarts\n    Given made-up names come from seed 7\n"
+            "    When the simulated Twilio restarts\n    Given the default send-from/send-to extension\n    Given made-up names come from seed 7\n"
         ),
         "{recorded}"
     );

@@ -129,6 +129,11 @@ Feature: The Compose SMS form
     When agent "alice" composes "Hello" for consumer "Bea Brown"
     Then "+14155552672" receives "Hello" from "+14155550101"
     And "+14155552671" has received no messages
+    # The engine's own extension again (what a restarted convsms serve answers with): every
+    # provider number to choose from, and the consumer's own phone.
+    Given the default send-from/send-to extension
+    When agent "alice" opens Compose SMS for consumer "Bea Brown"
+    Then the Compose SMS form fills To with "+14155552671"
 
   @row:COMPOSE-9
   Scenario: An empty message with no attachment is refused

@@ -196,12 +196,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("saving the topic files of this start")?;
     let mut runner = Runner::new(world, generation, notices)?;
     // A restart's simulated Twilio is a new one, which forgot its messages, opt-outs, carriers
-    // and faults: the export's replay forgets them at the same point. And the export replays
+    // and faults, and its engine has its default send-from/send-to extension again: the
+    // export's replay forgets them at the same point. And the export replays
     // made-up names from this seed: a start that reseeds says so in it (a restart too, since its
     // generator starts afresh where the replay's would go on).
     let mut journaled = vec![];
     if generation > 1 {
         journaled.push(RESTART_STEP.to_owned());
+        // The engine's settings that live in memory start afresh too.
+        journaled.push("Given the default send-from/send-to extension".to_owned());
     }
     if generation > 1 || args.seed != crate::check::world::NAMES_SEED {
         journaled.push(format!("Given made-up names come from seed {}", args.seed));

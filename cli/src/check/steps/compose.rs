@@ -11,6 +11,7 @@ use crate::check::world::ConvWorld;
 pub const EXAMPLES: &[&str] = &[
     r#"Given a phone interaction for consumer "Bea Brown""#,
     r#"Given a send-from/send-to extension that sends from "+14155550101" to "+14155552671""#,
+    r#"Given the default send-from/send-to extension"#,
     r#"When agent "alice" opens Compose SMS"#,
     r#"When agent "alice" opens Compose SMS on interaction IMS0001001"#,
     r#"When agent "alice" opens Compose SMS for consumer "Bea Brown""#,
@@ -30,6 +31,12 @@ pub const EXAMPLES: &[&str] = &[
 #[given(expr = "a phone interaction for {requester}")]
 fn phone_interaction(w: &mut ConvWorld, who: Requester) -> StepResult {
     Ok(w.given_phone_interaction(&who)?)
+}
+
+/// What a restarted `convsms serve` journals: an extension set by step lived in memory.
+#[given(expr = r"the default send-from\/send-to extension")]
+fn default_extension(w: &mut ConvWorld) -> StepResult {
+    Ok(w.given_default_extension()?)
 }
 
 #[given(expr = r"a send-from\/send-to extension that sends from {list} to {string}")]

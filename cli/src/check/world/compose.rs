@@ -6,7 +6,9 @@ use std::sync::Arc;
 use anyhow::{ensure, Context as _};
 use convsms::domain::model::{Handler, InteractionNumber, InteractionType};
 use convsms::domain::phone::E164;
-use convsms::engine::extension::{AgentInitiatedConversationUtil, ComposeContext};
+use convsms::engine::extension::{
+    AgentInitiatedConversationUtil, AgentInitiatedMessagingUtilExtPointImpl, ComposeContext,
+};
 use convsms::engine::{Attachment, ComposeForm, ComposeRequest, ToField};
 
 use super::{joined, ConvWorld};
@@ -67,6 +69,15 @@ impl ConvWorld {
         let to = Some(phone(to)?);
         self.engine()
             .install_extension(Arc::new(FixedNumbers { from, to }));
+        Ok(())
+    }
+
+    /// The engine's own send-from/send-to extension again
+    /// (`AgentInitiatedMessagingUtilExtPointImpl`): what a restarted `convsms serve` answers
+    /// with, since an extension set by step lives in memory.
+    pub fn given_default_extension(&mut self) -> anyhow::Result<()> {
+        self.engine()
+            .install_extension(Arc::new(AgentInitiatedMessagingUtilExtPointImpl));
         Ok(())
     }
 
