@@ -2138,6 +2138,38 @@ async fn post(
     Ok((status, r.json().await.unwrap_or_default()))
 }
 
+/// `POST url` with a JSON body, which must be answered 200: its JSON.
+async fn post_ok(
+    http: &reqwest::Client,
+    url: String,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let (status, answer) = post(http, url.clone(), body).await.unwrap();
+    assert_eq!(status, 200, "{url}: {answer}");
+    answer
+}
+
+/// A handset texts the provider number `+14155550100` through serve's API, answered 200.
+async fn text_from(http: &reqwest::Client, base: &str, phone: &str, body: &str) {
+    post_ok(
+        http,
+        format!("{base}/api/handsets/{phone}/texts"),
+        serde_json::json!({ "to": "+14155550100", "body": body }),
+    )
+    .await;
+}
+
+/// What a handset sent and received, as serve's API answers it (the JSON's text).
+async fn handset_log(http: &reqwest::Client, base: &str, phone: &str) -> String {
+    http.get(format!("{base}/api/handsets/{phone}/messages"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// `GET url`: its JSON.
 async fn get_json(http: &reqwest::Client, url: String) -> serde_json::Value {
     http.get(url).send().await.unwrap().json().await.unwrap()
@@ -2216,22 +2248,8 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
                 .contains("nothing was loaded"),
             "{answer}"
         );
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/handsets/+14155552671/texts"),
-            serde_json::json!({ "to": "+14155550100", "body": "My lamp arrived damaged" }),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
-        let got = http
-            .get(format!("{base}/api/handsets/+14155552671/messages"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        text_from(&http, &base, "+14155552671", "My lamp arrived damaged").await;
+        let got = handset_log(&http, &base, "+14155552671").await;
         assert!(
             got.contains("Sorry to hear that."),
             "the topics as before: {got}"
@@ -2243,30 +2261,10 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
             topics.join("talk_to_agent.toml"),
         )
         .unwrap();
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/setup/topics/reload"),
-            serde_json::json!({}),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/handsets/+14155552672/texts"),
-            serde_json::json!({ "to": "+14155550100", "body": "My lamp arrived damaged" }),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
-        let got = http
-            .get(format!("{base}/api/handsets/+14155552672/messages"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let reload = format!("{base}/api/setup/topics/reload");
+        post_ok(&http, reload, serde_json::json!({})).await;
+        text_from(&http, &base, "+14155552672", "My lamp arrived damaged").await;
+        let got = handset_log(&http, &base, "+14155552672").await;
         assert!(got.contains("CHANGED."), "the reloaded topic: {got}");
         // A file added to the folder, with a TOML multi-line string (`"""`, which a docstring
         // between `"""` cannot hold): its reload is journaled between backticks.
@@ -2275,22 +2273,9 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
             "name = \"hours\"\ndescription = \"Opening hours.\"\ntrigger = [\"hours\"]\nstart = \"say\"\n\n[nodes.say]\nflow = \"end\"\nmessage = \"\"\"\nWe are open 9 to 5.\"\"\"\n",
         )
         .unwrap();
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/setup/topics/reload"),
-            serde_json::json!({}),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/handsets/+14155552675/texts"),
-            serde_json::json!({ "to": "+14155550100", "body": "hours" }),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
+        let reload = format!("{base}/api/setup/topics/reload");
+        post_ok(&http, reload, serde_json::json!({})).await;
+        text_from(&http, &base, "+14155552675", "hours").await;
         // A handset number that is not E.164 is refused before anything is sent or listed.
         // Bad input is refused before any step runs, saying what was wrong.
         let text = |phone: &str| format!("{base}/api/handsets/{phone}/texts");
@@ -2333,14 +2318,7 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
         );
         // A text with backslashes goes round: the export's checks quote them so that check reads
         // back what the handset received.
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/handsets/+14155552671/texts"),
-            serde_json::json!({ "to": "+14155550100", "body": "see C:\\new\\tmp please" }),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
+        text_from(&http, &base, "+14155552671", "see C:\\new\\tmp please").await;
         let feature = http
             .get(format!("{base}/api/export/feature"))
             .send()
@@ -2384,14 +2362,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
     let http = reqwest::Client::new();
     rt.block_on(async {
         for body in ["STOP", "START", "Hi"] {
-            let (status, answer) = post(
-                &http,
-                format!("{base}/api/handsets/+14155552671/texts"),
-                serde_json::json!({ "to": "+14155550100", "body": body }),
-            )
-            .await
-            .unwrap();
-            assert_eq!(status, 200, "{answer}");
+            text_from(&http, &base, "+14155552671", body).await;
         }
         // A first start's SIDs count from 1, as the export's replay counts them.
         let messages: serde_json::Value =
@@ -2401,14 +2372,8 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             "{messages}"
         );
         // Setup by route; a refused one is answered 400 and journaled with its check.
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/setup/people"),
-            serde_json::json!({ "table": "consumer", "name": "Bea Brown", "mobile_phone": "+14155552672" }),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
+        let bea = serde_json::json!({ "table": "consumer", "name": "Bea Brown", "mobile_phone": "+14155552672" });
+        post_ok(&http, format!("{base}/api/setup/people"), bea).await;
         let (status, answer) = post(
             &http,
             format!("{base}/api/setup/provider-numbers"),
@@ -2527,14 +2492,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             ],
         )
         .await;
-        let (status, answer) = post(
-            &http,
-            format!("{base}/api/handsets/+14155552673/texts"),
-            serde_json::json!({ "to": "+14155550100", "body": "START" }),
-        )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
+        text_from(&http, &base, "+14155552673", "START").await;
         // A picture from a URL with no extension, typed by the handset; a type that is not one,
         // or one for several files, is refused before anything is sent.
         for (text, want) in [
@@ -2557,14 +2515,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         // After STOP, the answer to Notification is refused by Twilio (21610): the export
         // checks that send's status, which what the handset received cannot show.
         for body in ["STOP", "Notification"] {
-            let (status, answer) = post(
-                &http,
-                format!("{base}/api/handsets/+14155552674/texts"),
-                serde_json::json!({ "to": "+14155550100", "body": body }),
-            )
-            .await
-            .unwrap();
-            assert_eq!(status, 200, "{answer}");
+            text_from(&http, &base, "+14155552674", body).await;
         }
         for (to, want) in [
             ("2026-01-05 09:30:00", 200),
@@ -2858,14 +2809,12 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
         let now: serde_json::Value = get_json(&http, format!("{base}/api/time")).await;
         assert_eq!(now["result"]["now"], "2026-01-05T11:00:00Z", "{now}");
 
-        let (status, answer) = post(
+        post_ok(
             &http,
             format!("{base}/api/agents/alice/presence"),
             serde_json::json!({ "presence": "available" }),
         )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
+        .await;
         let inbox: serde_json::Value =
             get_json(&http, format!("{base}/api/agents/alice/inbox")).await;
         let offered: Vec<&str> = inbox["result"]
@@ -2877,14 +2826,12 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
         assert_eq!(offered, ["IMS0001001"], "{inbox}");
         // Accept, then transfer: a queue that does not exist is refused with the queues there
         // are, a body naming no target is refused before any step, and leaving works.
-        let (status, answer) = post(
+        post_ok(
             &http,
             format!("{base}/api/agents/alice/offers/IMS0001001/accept"),
             serde_json::json!({}),
         )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
+        .await;
         let (status, answer) = post(
             &http,
             format!("{base}/api/agents/alice/transfer"),
@@ -2908,14 +2855,12 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
         .unwrap();
         assert_eq!(status, 400, "{answer}");
         assert!(answer.to_string().contains("to_agent"), "{answer}");
-        let (status, answer) = post(
+        post_ok(
             &http,
             format!("{base}/api/agents/alice/leave"),
             serde_json::json!({ "interaction": "IMS0001001" }),
         )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
+        .await;
         // The fault and the opt-out are gone, and the replay forgets them too; a name made up
         // from this start's seed replays as it was made.
         run_steps(
@@ -2927,24 +2872,20 @@ fn serve_resumes_clock_and_pending_work_after_a_restart_and_records_on_sigterm()
         let consumers: serde_json::Value =
             get_json(&http, format!("{base}/api/now/table/csm_consumer")).await;
         let name = consumers["result"][0]["name"].as_str().unwrap().to_owned();
-        let (status, answer) = post(
+        post_ok(
             &http,
             format!("{base}/api/agents/alice/compose"),
             serde_json::json!({ "body": "Hello", "for": { "table": "consumer", "name": name } }),
         )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
+        .await;
         // The handset that texted STOP before the restart is sent to: the opt-out was forgotten
         // (and the fault), here and on replay.
-        let (status, answer) = post(
+        let answer = post_ok(
             &http,
             format!("{base}/api/agents/alice/compose"),
             serde_json::json!({ "body": "Back again", "to": "+14155552671" }),
         )
-        .await
-        .unwrap();
-        assert_eq!(status, 200, "{answer}");
+        .await;
         assert_eq!(
             answer["sent"]["provider_error"],
             serde_json::Value::Null,
