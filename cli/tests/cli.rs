@@ -2159,15 +2159,19 @@ async fn text_from(http: &reqwest::Client, base: &str, phone: &str, body: &str) 
     .await;
 }
 
+/// `GET url`: its body as text.
+async fn get_text(http: &reqwest::Client, url: String) -> String {
+    http.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 /// What a handset sent and received, as serve's API answers it (the JSON's text).
 async fn handset_log(http: &reqwest::Client, base: &str, phone: &str) -> String {
-    http.get(format!("{base}/api/handsets/{phone}/messages"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    get_text(http, format!("{base}/api/handsets/{phone}/messages")).await
+}
+
+/// The HTTP status `request` is answered with.
+async fn status_of(request: reqwest::RequestBuilder) -> u16 {
+    request.send().await.unwrap().status().as_u16()
 }
 
 /// `GET url`: its JSON.
@@ -2304,14 +2308,7 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
             let message = answer["error"]["message"].as_str().unwrap_or_default();
             assert!(message.contains(says), "{answer}");
         }
-        let listed = http
-            .get(format!("{base}/api/handsets"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let listed = get_text(&http, format!("{base}/api/handsets")).await;
         assert!(
             !listed.contains("12345") && !listed.contains("ABCD"),
             "the refused numbers are no handsets: {listed}"
@@ -2319,14 +2316,7 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
         // A text with backslashes goes round: the export's checks quote them so that check reads
         // back what the handset received.
         text_from(&http, &base, "+14155552671", "see C:\\new\\tmp please").await;
-        let feature = http
-            .get(format!("{base}/api/export/feature"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let feature = get_text(&http, format!("{base}/api/export/feature")).await;
         assert!(feature.contains(r"C:\\new\\tmp please"), "{feature}");
         // The folder now holds the changed file; the export gives the replay the one the
         // server started with, so the texts before the reload get the answers they got.
@@ -2535,15 +2525,8 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         let now: serde_json::Value = get_json(&http, format!("{base}/api/time")).await;
         assert_eq!(now["result"]["now"], "2026-01-06T09:00:00Z", "{now}");
     });
-    let feature = rt.block_on(async {
-        http.get(format!("{base}/api/export/feature"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    });
+    let feature =
+        rt.block_on(async { get_text(&http, format!("{base}/api/export/feature")).await });
     for line in [
         "When \"+14155552671\" texts \"STOP\" to \"+14155550100\"",
         "When \"+14155552671\" texts \"Hi\" to \"+14155550100\"",
@@ -2977,33 +2960,29 @@ fn serve_on_another_address_needs_a_token_and_then_every_request_carries_it() {
     let rt = runtime();
     let http = reqwest::Client::new();
     rt.block_on(async {
-        let r = http
-            .get(format!("{}/api/time", serve.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 403);
-        let r = http
-            .get(format!("{}/api/time", serve.base))
-            .bearer_auth("s3cret")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(
+            status_of(http.get(format!("{}/api/time", serve.base))).await,
+            403
+        );
+        assert_eq!(
+            status_of(
+                http.get(format!("{}/api/time", serve.base))
+                    .bearer_auth("s3cret")
+            )
+            .await,
+            200
+        );
         // A browser: the page's address with the token once, then a cookie carries it (the
         // page, its API calls and its event stream); a wrong token sets nothing.
         let plain = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let r = plain.get(format!("{}/", serve.base)).send().await.unwrap();
-        assert_eq!(r.status().as_u16(), 403);
-        let r = plain
-            .get(format!("{}/?token=wrong", serve.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 403);
+        assert_eq!(status_of(plain.get(format!("{}/", serve.base))).await, 403);
+        assert_eq!(
+            status_of(plain.get(format!("{}/?token=wrong", serve.base))).await,
+            403
+        );
         let r = plain
             .get(format!("{}/?token=s3cret", serve.base))
             .send()
@@ -3018,39 +2997,47 @@ fn serve_on_another_address_needs_a_token_and_then_every_request_carries_it() {
             "{set}"
         );
         for path in ["/", "/api/time"] {
-            let r = plain
-                .get(format!("{}{path}", serve.base))
-                .header("Cookie", &cookie)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status().as_u16(), 200, "{path}");
+            assert_eq!(
+                status_of(
+                    plain
+                        .get(format!("{}{path}", serve.base))
+                        .header("Cookie", &cookie)
+                )
+                .await,
+                200,
+                "{path}"
+            );
         }
         // Another port's cookie, or a wrong value: refused.
         for other in [
             format!("convsms_token_1{port}=s3cret"),
             format!("convsms_token_{port}=nope"),
         ] {
-            let r = plain
-                .get(format!("{}/api/time", serve.base))
-                .header("Cookie", other)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status().as_u16(), 403);
+            assert_eq!(
+                status_of(
+                    plain
+                        .get(format!("{}/api/time", serve.base))
+                        .header("Cookie", other)
+                )
+                .await,
+                403
+            );
         }
         // The page's own origin may write with the cookie; another origin may not.
         let origin = serve.base.clone();
         for (from, want) in [(origin.as_str(), 200), ("http://evil.example", 403)] {
-            let r = plain
-                .post(format!("{}/api/time/advance", serve.base))
-                .header("Cookie", &cookie)
-                .header("Origin", from)
-                .json(&serde_json::json!({ "by": "1m" }))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status().as_u16(), want, "{from}");
+            assert_eq!(
+                status_of(
+                    plain
+                        .post(format!("{}/api/time/advance", serve.base))
+                        .header("Cookie", &cookie)
+                        .header("Origin", from)
+                        .json(&serde_json::json!({ "by": "1m" }))
+                )
+                .await,
+                want,
+                "{from}"
+            );
         }
     });
     // A token with characters a URL or a cookie must encode (a base64 `+`, a `;`).
@@ -3070,13 +3057,16 @@ fn serve_on_another_address_needs_a_token_and_then_every_request_carries_it() {
             assert_eq!(r.status().as_u16(), 303, "{pasted}");
             let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
             let pair = set.split(';').next().unwrap().to_owned();
-            let r = plain
-                .get(format!("{}/api/time", serve.base))
-                .header("Cookie", pair.clone())
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status().as_u16(), 200, "{pair}");
+            assert_eq!(
+                status_of(
+                    plain
+                        .get(format!("{}/api/time", serve.base))
+                        .header("Cookie", pair.clone())
+                )
+                .await,
+                200,
+                "{pair}"
+            );
         }
     });
 }
