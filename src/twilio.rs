@@ -243,7 +243,9 @@ impl SmsProvider for TwilioClient {
     ///   400/21610 (opted out), 401/20003 (bad credentials), 429/20429.
     /// * [`ProviderError::Unavailable`] when Twilio cannot be reached or does not answer within
     ///   30 s, for any 5xx, and for an answer that is not the expected JSON (a 2xx without a
-    ///   Message SID, an HTML error page).
+    ///   Message SID, an HTML error page). A 5xx with Twilio's error JSON is said in its words
+    ///   (`Twilio answered HTTP 500: Internal Server Error (Twilio error 20500)`), anything
+    ///   else with the URL and the start of the body.
     async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
         let url = self.messages_url();
         let mut created = None;
@@ -400,8 +402,9 @@ fn read_answer<T: serde::de::DeserializeOwned>(
             ))
         });
     }
+    let twilio_error = serde_json::from_str::<ErrorBody>(body).ok();
     if status.is_client_error() {
-        if let Ok(err) = serde_json::from_str::<ErrorBody>(body) {
+        if let Some(err) = twilio_error {
             return Err(ProviderError::Rejected {
                 http_status: status.as_u16(),
                 code: err.code,
@@ -412,11 +415,20 @@ fn read_answer<T: serde::de::DeserializeOwned>(
             });
         }
     }
-    Err(ProviderError::Unavailable(format!(
-        "Twilio answered HTTP {} at {url}: {}",
-        status.as_u16(),
-        snippet(body)
-    )))
+    Err(ProviderError::Unavailable(match twilio_error {
+        // Twilio's own error JSON (a 5xx): its words, not the JSON; it was Twilio that answered.
+        Some(err) => format!(
+            "Twilio answered HTTP {}: {} (Twilio error {})",
+            status.as_u16(),
+            err.message,
+            err.code
+        ),
+        None => format!(
+            "Twilio answered HTTP {} at {url}: {}",
+            status.as_u16(),
+            snippet(body)
+        ),
+    }))
 }
 
 /// Calls `app` with `request` without sockets; answers as [`TwilioClient::call`] reads them.
@@ -645,6 +657,28 @@ mod tests {
             "{err:?}"
         );
         assert_eq!(err.code(), None);
+    }
+
+    #[tokio::test]
+    async fn a_500_with_twilios_json_is_unavailable_in_twilios_words() {
+        let server = server_answering(ResponseTemplate::new(500).set_body_json(json!({
+            "code": 20500,
+            "message": "Internal Server Error",
+            "more_info": "https://www.twilio.com/docs/errors/20500",
+            "status": 500
+        })))
+        .await;
+        let err = TwilioClient::new(&server.uri(), AC, TOKEN)
+            .send(&sms("hi", &[], None))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ProviderError::Unavailable(
+                "Twilio answered HTTP 500: Internal Server Error (Twilio error 20500)".into()
+            )
+        );
+        assert!(err.is_retryable());
     }
 
     #[tokio::test]

@@ -13,6 +13,7 @@ Feature: Messaging actions: timers on conversations
   @row:ACTION-1 @row:ACTION-5
   Scenario: "Requester message without agent response" fires once when its duration passes; Prompt agent notifies the agent
     Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    And an agent "bob" who is available for SMS
     When "+14155552671" texts "Where is it?" to "+14155550100"
     Then interaction IMS0001001 has a pending timer "Nudge" due at "09:10:00"
     And interaction IMS0001001 has 1 pending timer
@@ -26,6 +27,7 @@ Feature: Messaging actions: timers on conversations
     When 3 hours pass
     Then messaging action "Nudge" has fired once for IMS0001001
     And agent "alice" has 1 workspace notification
+    And agent "bob" has no workspace notification
 
   @row:ACTION-2 @row:ACTION-6
   Scenario: "Agent message without requester response" fires once; Prompt requester sends a system message by SMS

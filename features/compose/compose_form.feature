@@ -9,6 +9,7 @@ Feature: The Compose SMS form
   Scenario: Without a messaging provider Compose SMS is not offered
     When agent "alice" opens Compose SMS for consumer "Bea Brown"
     Then the request is refused with "no messaging provider number is configured"
+    And nothing was written and nothing was sent
     When agent "alice" composes "Hello" for consumer "Bea Brown"
     Then the request is refused with "Compose SMS is not available"
     And nothing was written and nothing was sent
@@ -29,6 +30,7 @@ Feature: The Compose SMS form
     When agent "alice" composes "Hello" for consumer "Bea Brown"
     Then the request is refused with "choose a From number"
     And nothing was written and nothing was sent
+    Given "+14155550199" is a ServiceNowTwilioDirect number
     When agent "alice" composes "Hello" from "+14155550199" for consumer "Bea Brown"
     Then the request is refused with "+14155550199 is not a provider number you can send from"
     And nothing was written and nothing was sent

@@ -66,6 +66,16 @@ Feature: SMS update notifications (START, STOP, Notification)
     Then "+14155552671" receives "SMS update notifications are ON. Reply STOP to turn them off." from "+14155550100"
     And sys_user "Ada Lovelace" has SMS update notifications on
 
+  @row:NOTIF-4
+  Scenario: Notification after STOP replies that the setting is off
+    Given Twilio's own opt-out handling is off
+    When "+14155552671" texts "START" to "+14155550100"
+    And "+14155552671" texts "STOP" to "+14155550100"
+    And "+14155552671" texts "Notification" to "+14155550100"
+    Then "+14155552671" receives "SMS update notifications are OFF. Reply START to turn them on." from "+14155550100"
+    And "+14155552671" has received 3 messages
+    And sys_user "Ada Lovelace" has SMS update notifications off
+
   @row:NOTIF-5
   Scenario: Guests, consumers and customer contacts cannot subscribe
     Given Twilio's own opt-out handling is off

@@ -35,10 +35,15 @@ Feature: Phone number and profile validation
   Scenario: Text that cannot be a phone number is refused and nothing is stored or sent
     When the agent validates the phone number "call me maybe"
     Then the validation is refused with "is not a phone number"
+    And nothing was written and nothing was sent
     When the agent validates the phone number "+1 415 555"
     Then the validation is refused with "not a valid number"
+    And nothing was written and nothing was sent
     When agent "alice" composes "Hello" to "call me maybe"
     Then the request is refused with "is not a phone number"
+    And nothing was written and nothing was sent
+    When agent "alice" composes "Hello" to "+1 415 555"
+    Then the request is refused with "not a valid number"
     And nothing was written and nothing was sent
 
   @row:VALIDATE-1

@@ -53,6 +53,8 @@ Feature: Messaging profiles match an inbound number to a requester
     And a messaging profile links "+14155552671" to sys_user "Grace Hopper"
     When "+14155552671" texts "It's Ada, not Grace" to "+14155550100"
     Then interaction IMS0001001 is opened for sys_user "Grace Hopper"
+    And "+14155552671" has an active messaging profile linked to sys_user "Grace Hopper"
+    And the sys_user "Ada Lovelace" has mobile phone "+14155552671"
     When the agent re-links interaction IMS0001001 to sys_user "Ada Lovelace"
     Then interaction IMS0001001 is opened for sys_user "Ada Lovelace"
     And "+14155552671" has an active messaging profile linked to sys_user "Ada Lovelace"

@@ -32,7 +32,9 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     Then the request is refused with "is not a mobile number"
     And the request is refused with "cannot receive SMS"
     And the transcript of IMS0001001 ends with a failed message with error 21614
+    And agents see the delivery error "error 21614" on message #2 of IMS0001001
     And "+14155552671" has received no messages
+    And the transcript matches the snapshot
 
   @row:PROVIDER-3
   Scenario: The simulated Twilio's callbacks take the message to delivered
@@ -102,7 +104,7 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
   Scenario: Twilio answering 500 delays the message; it goes out once when Twilio recovers
     Given Twilio answers every send with HTTP 500
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
-    Then the request is refused with "the SMS provider is unavailable"
+    Then the request is refused with "the SMS provider is unavailable: Twilio answered HTTP 500: Internal Server Error (Twilio error 20500); the message is kept and sent again at 2026-01-05 09:00:30 UTC"
     And message #2 of IMS0001001 has status "retrying"
     # Refused at 09:00:00 and again at 09:00:30; the next attempt is 60 seconds later.
     When 1 minute passes
@@ -120,7 +122,7 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
   Scenario: Twilio rate-limiting (429) is retried too, and given up after five attempts
     Given Twilio answers every send with HTTP 429
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
-    Then the request is refused with "Twilio is rate-limiting this account"
+    Then the request is refused with "Twilio is rate-limiting this account: try again shortly. See https://www.twilio.com/docs/errors/20429; the message is kept and sent again at 2026-01-05 09:00:30 UTC"
     And message #2 of IMS0001001 has status "retrying" with error 20429
     When 30 minutes pass
     And 30 minutes pass

@@ -52,6 +52,8 @@ Feature: Virtual-agent input controls over SMS
     Given consumer "Bea Brown" has an open case "CS0001001" about "Router broken"
     And consumer "Bea Brown" has an open case "CS0001003" about "Refund for May"
     And consumer "Bea Brown" has a resolved case "CS0001002" about "Old bill"
+    And a consumer "Cy Chen" with mobile phone "+14155552699"
+    And consumer "Cy Chen" has an open case "CS0001009" about "Not Bea's case"
     When "+14155552671" texts "my cases" to "+14155550100"
     Then "+14155552671" receives from "+14155550100":
       """
@@ -152,6 +154,7 @@ Feature: Virtual-agent input controls over SMS
       """
     When "+14155552671" texts "maybe" to "+14155550100"
     Then interaction IMS0001001 waits in topic "order_status" at node "ask_need"
+    And "+14155552671" has received 4 messages
     When "+14155552671" texts "3" to "+14155550100"
     And "+14155552671" texts "perhaps" to "+14155550100"
     Then "+14155552671" receives "Sorry, I didn't get that.\nCancel order 4471? This cannot be undone.\nReply YES or NO." from "+14155550100"

@@ -79,10 +79,32 @@ pub struct ComposeForm {
 pub struct SendOutcome {
     /// The interaction the message went into.
     pub interaction: InteractionNumber,
-    /// The provider's refusal, shown to the agent; the message stays in the transcript as failed.
+    /// The provider's refusal, shown to the agent; the message stays in the transcript, as
+    /// `failed` or, when the refusal is retryable, `retrying` (see `retry_at`).
     pub provider_error: Option<ProviderError>,
+    /// When the refusal is retryable ([`ProviderError::is_retryable`]: unreachable, HTTP 5xx or
+    /// 429) and attempts are left: the time (UTC) the engine hands the message to the provider
+    /// again ([`crate::engine::delivery::RETRY_BACKOFF_SECS`] after the first attempt). `None`
+    /// when the message went out or failed for good.
+    pub retry_at: Option<DateTime<Utc>>,
     /// A warning shown before sending, for example that the number was linked to someone else.
     pub warning: Option<String>,
+}
+
+impl SendOutcome {
+    /// The provider's refusal as the agent reads it, `None` when there was none: Twilio's error,
+    /// and for a retryable one when the message is tried again, such as `the SMS provider is
+    /// unavailable: HTTP 500; the message is kept and sent again at 09:00:30 UTC`.
+    pub fn refusal(&self) -> Option<String> {
+        let e = self.provider_error.as_ref()?;
+        Some(match self.retry_at {
+            Some(at) => format!(
+                "{e}; the message is kept and sent again at {} UTC",
+                at.format("%Y-%m-%d %H:%M:%S")
+            ),
+            None => e.to_string(),
+        })
+    }
 }
 
 impl Engine {
@@ -321,15 +343,18 @@ impl Engine {
                 SendOutcome {
                     interaction: interaction.number,
                     provider_error: None,
+                    retry_at: None,
                     warning,
                 },
                 vec![send],
             ))
         })?;
         tracing::info!(interaction = %outcome.interaction, agent = %req.agent, "Compose SMS");
-        let mut errors = self.dispatch(pending).await?;
+        let sent = self.dispatch(pending).await?.pop();
+        let (provider_error, retry_at) = sent.map_or((None, None), |d| (d.error, d.retry_at));
         Ok(SendOutcome {
-            provider_error: errors.pop().flatten(),
+            provider_error,
+            retry_at,
             ..outcome
         })
     }

@@ -40,6 +40,14 @@ pub(super) struct PendingSend {
     sms: OutboundSms,
 }
 
+/// What became of one send [`Engine::dispatch`] made.
+pub(super) struct Dispatched {
+    /// The provider's refusal; `None` when it took the message.
+    pub error: Option<ProviderError>,
+    /// When a retryable refusal left the message `retrying`: its next attempt (UTC).
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
 /// At most this many attempts are made to hand a message to the provider.
 pub const MAX_SEND_ATTEMPTS: i64 = 5;
 
@@ -55,7 +63,7 @@ pub const RECONCILE_AFTER_SECS: i64 = 600;
 const UNKNOWN_TO_THE_PROVIDER: u32 = 20404;
 
 impl Engine {
-    /// Sends pending messages one by one and records each answer; returns each refusal.
+    /// Sends pending messages one by one and records each answer; returns what became of each.
     ///
     /// A retryable refusal ([`ProviderError::is_retryable`]: unreachable, 5xx, 429) leaves the
     /// message `retrying` with its next attempt [`RETRY_BACKOFF_SECS`] × 2^(attempt − 1) later, up to
@@ -64,11 +72,12 @@ impl Engine {
     pub(super) async fn dispatch(
         &self,
         pending: Vec<PendingSend>,
-    ) -> Result<Vec<Option<ProviderError>>, Error> {
+    ) -> Result<Vec<Dispatched>, Error> {
         let mut out = Vec::with_capacity(pending.len());
         for p in pending {
             let result = self.provider.send(&p.sms).await;
             let now = self.clock.now();
+            let mut retry_at = None;
             self.store.write(|tx| -> Result<(), Error> {
                 match &result {
                     Ok(sent) => {
@@ -91,12 +100,9 @@ impl Engine {
                         let attempt = p.attempts + 1;
                         if e.is_retryable() && attempt < MAX_SEND_ATTEMPTS {
                             let wait = RETRY_BACKOFF_SECS << (attempt - 1);
-                            tx.schedule_retry(
-                                &p.message,
-                                error,
-                                now + Duration::seconds(wait),
-                                now,
-                            )?;
+                            let at = now + Duration::seconds(wait);
+                            tx.schedule_retry(&p.message, error, at, now)?;
+                            retry_at = Some(at);
                             tracing::info!(message = %p.message, attempt, wait_secs = wait,
                                 error = %e, "send refused for now; retrying");
                         } else {
@@ -113,7 +119,10 @@ impl Engine {
                 }
                 Ok(())
             })?;
-            out.push(result.err());
+            out.push(Dispatched {
+                error: result.err(),
+                retry_at,
+            });
         }
         Ok(out)
     }

@@ -670,7 +670,8 @@ async fn last_send(h: &Handle) -> Result<Value, ApiError> {
         r.world.last_send.as_ref().map_or(Value::Null, |s| {
             json!({
                 "interaction": s.interaction.to_string(),
-                "provider_error": s.provider_error.as_ref().map(ToString::to_string),
+                "provider_error": s.refusal(),
+                "retry_at": s.retry_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 "warning": s.warning,
             })
         })

@@ -55,10 +55,12 @@ macro_rules! quoted_list {
     };
 }
 
-/// A whole number of seconds, minutes, hours, days or weeks.
+/// A whole number and a word: a duration in seconds, minutes, hours, days or weeks. Any word
+/// matches, so that another unit (`90 mins`) is refused naming the units ([`Duration`]'s
+/// reading) rather than left to "no step matches", wherever a duration is written.
 macro_rules! duration {
     () => {
-        r"(?:\d+ (?:seconds?|minutes?|hours?|days?|weeks?))"
+        r"(?:\d+ [A-Za-z]+)"
     };
 }
 
@@ -294,7 +296,7 @@ impl FromStr for Count {
 /// the units rather than left to "no step matches".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Duration(pub TimeDelta);
-parameter!(Duration, "duration", r"\d+ [A-Za-z]+");
+parameter!(Duration, "duration", duration!());
 
 impl FromStr for Duration {
     type Err = Unhonoured;
@@ -512,7 +514,11 @@ pub fn words() -> Vec<Words> {
             "duplicates every status callback",
             "reorders status callbacks",
             "delays every status callback by 120 seconds",
-        ], refused ["reorders status callbacks by 5 seconds", "delays every status callback"]),
+        ], refused [
+            "reorders status callbacks by 5 seconds",
+            "delays every status callback",
+            "delays every status callback by 90 mins",
+        ]),
         words!(Signature, "an inbound webhook's X-Twilio-Signature", [r#"the signature "bm90IGEgc2lnbmF0dXJl""#, "no signature"]),
         words!(ErrorCode, "a Twilio error code, or none", ["", " with error 30003"]),
         words!(NewAction, "a new messaging action, active or not", ["a messaging action", "an inactive messaging action"]),
@@ -702,6 +708,13 @@ mod tests {
         );
         assert!(fault("delays every status callback").is_err());
         assert!(fault("delays every status callback by 100000 days").is_err());
+        let words = "delays every status callback by 90 mins";
+        assert!(matches::<StatusCallbackFault>(words));
+        let refused = fault(words).unwrap_err().to_string();
+        assert!(
+            refused.contains("'mins' is not a unit of time"),
+            "{refused}"
+        );
     }
 
     #[test]

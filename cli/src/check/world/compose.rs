@@ -127,7 +127,7 @@ impl ConvWorld {
         self.mark()?;
         match self.stack.engine.send_sms(req).await {
             Ok(out) => {
-                if let Some(e) = &out.provider_error {
+                if let Some(e) = out.refusal() {
                     self.refused(e);
                 }
                 self.last_send = Some(out);
