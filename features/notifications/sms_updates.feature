@@ -77,8 +77,8 @@ Feature: SMS update notifications (START, STOP, Notification)
     And sys_user "Ada Lovelace" has SMS update notifications off
 
   @row:NOTIF-5
-  Scenario: Guests, consumers and customer contacts cannot subscribe
-    Given Twilio's own opt-out handling is off
+  Scenario Outline: Guests, consumers and customer contacts cannot subscribe (Twilio's own opt-out handling <handling>)
+    Given Twilio's own opt-out handling is <handling>
     And a consumer "Bea Brown" with mobile phone "+14155552672"
     And a messaging profile links "+14155552672" to consumer "Bea Brown"
     And a customer contact "Cy Chen" with mobile phone "+14155552673"
@@ -91,9 +91,15 @@ Feature: SMS update notifications (START, STOP, Notification)
     Then no SMS update subscription is stored
     And "+14155552674" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
     And "+14155552672" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
-    And "+14155552673" has received 2 messages
+    And "+14155552673" has received <contact> messages
+    And "+14155552675" has received 1 message
     And "+14155552673" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
-    And "+14155552675" receives "Only registered users can subscribe to SMS update notifications." from "+14155550100"
+    And "+14155552675" receives "<answer to STOP>" from "+14155550100"
+
+    Examples:
+      | handling | contact | answer to STOP                                                                                                               |
+      | off      | 2       | Only registered users can subscribe to SMS update notifications.                                                             |
+      | on       | 3       | You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe. |
 
   Scenario: A keyword inside a sentence is just text for the virtual agent
     When "+14155552671" texts "please stop calling me" to "+14155550100"
