@@ -2081,6 +2081,8 @@ fn soak_shards_merge_into_one_report_and_other_seeds_are_refused() {
 struct Serve {
     child: std::process::Child,
     base: String,
+    /// The simulated Twilio, from the banner: (base URL, account SID, auth token).
+    twilio: (String, String, String),
 }
 
 impl Serve {
@@ -2099,6 +2101,24 @@ impl Serve {
         let mut first = String::new();
         let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
         out.read_line(&mut first).unwrap();
+        // The banner's `  simulated Twilio: URL (account AC…, auth token …)`.
+        let mut twilio = None;
+        let mut line = String::new();
+        while twilio.is_none() && out.read_line(&mut line).unwrap() > 0 {
+            if let Some(rest) = line.trim().strip_prefix("simulated Twilio:") {
+                let words: Vec<&str> = rest
+                    .split([' ', '(', ')', ','])
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                // [URL, "account", AC…, "auth", "token", TOKEN]
+                twilio = Some((
+                    words[0].to_owned(),
+                    words[2].to_owned(),
+                    words[5].to_owned(),
+                ));
+            }
+            line.clear();
+        }
         // The rest of the banner (and anything later) is read and dropped, so no write of the
         // server meets a closed pipe.
         std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
@@ -2109,6 +2129,7 @@ impl Serve {
         Serve {
             child,
             base: first.trim().to_owned(),
+            twilio: twilio.expect("the banner names the simulated Twilio"),
         }
     }
 
@@ -2531,6 +2552,25 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         }
         let now: serde_json::Value = get_json(&http, format!("{base}/api/time")).await;
         assert_eq!(now["result"]["now"], "2026-01-06T09:00:00Z", "{now}");
+        // An app's send straight to the simulated Twilio's API, not through the engine: the
+        // handset receives it, but the replay cannot send it, so the export names it and
+        // leaves it out of what the handset is checked for.
+        let (twilio, ac, token) = &serve.twilio;
+        let direct = http
+            .post(format!("{twilio}/2010-04-01/Accounts/{ac}/Messages.json"))
+            .basic_auth(ac, Some(token))
+            .form(&[
+                ("To", "+14155552671"),
+                ("From", "+14155550100"),
+                ("Body", "Straight from an app"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(direct.status(), 201, "{}", direct.text().await.unwrap());
+        assert!(handset_log(&http, &base, "+14155552671")
+            .await
+            .contains("Straight from an app"));
     });
     let feature =
         rt.block_on(async { get_text(&http, format!("{base}/api/export/feature")).await });
@@ -2539,6 +2579,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "When \"+14155552671\" texts \"Hi\" to \"+14155550100\"",
         "Then \"+14155552671\" receives \"Hi, this is the virtual agent. What can I help you with today?\" from \"+14155550100\"",
         "Then \"+14155552671\" has received 5 messages",
+        " (20 characters) from +14155550100, sent straight to the simulated Twilio's API, not by the engine: not replayed, so not checked.",
         "Then interaction IMS0001001 is in state \"closed_abandoned\"",
         "Then interaction IMS0001001 is assigned to the virtual agent",
         "Given a consumer \"Bea Brown\" with mobile phone \"+14155552672\"",
@@ -2558,7 +2599,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
     ] {
         assert!(feature.contains(line), "the export lacks {line:?}:\n{feature}");
     }
-    for never in ["zed", "08:00:00"] {
+    for never in ["zed", "08:00:00", "Straight from an app"] {
         assert!(
             !feature.contains(never),
             "a failed step was journaled ({never}):\n{feature}"

@@ -5,7 +5,9 @@
 //! step that did it (the setup `convsms serve` made on a new database included, and the time
 //! that passed between actions under `--clock wall`), each refusal followed by the check of it.
 //! After them come the checks a QA engineer would write, read from the state now: what each
-//! handset received (each message, and how many: the simulated Twilio forgets its messages on a
+//! handset received from the engine (each message, and how many; one an app sent straight to the
+//! simulated Twilio's API is said in a comment, as the replay cannot send it: the simulated
+//! Twilio forgets its messages on a
 //! restart, and so does the replay at the restart's journaled `When the simulated Twilio
 //! restarts`; a journal from before that step was journaled is checked without the counts, and
 //! a comment says so), then who each interaction is opened for and where it stands
@@ -273,6 +275,12 @@ pub fn unquotable(text: &str) -> Option<&'static str> {
 fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
     let mut out = String::new();
     let sim = &r.world.stack.sim;
+    let api_sends: BTreeSet<_> = sim
+        .messages()
+        .into_iter()
+        .filter(|m| m.direction == Direction::OutboundApi)
+        .map(|m| m.sid)
+        .collect();
     let handsets: BTreeSet<String> = sim
         .messages()
         .into_iter()
@@ -291,7 +299,38 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
         out.push_str("    # What each handset received.\n");
     }
     for phone in &handsets {
-        let received = r.world.received(phone);
+        // A message an app sent straight to the simulated Twilio's API (`outbound-api`, and
+        // not one of the engine's sends) is no action of the journal: the replay cannot send
+        // it, so it is said, not checked. Twilio's own auto-replies (`outbound-reply`) replay.
+        let mut received = vec![];
+        let mut direct = vec![];
+        for m in r.world.received(phone) {
+            let by_engine = !api_sends.contains(&m.sid)
+                || r.world
+                    .store()
+                    .read(|tx| tx.message_by_sid(&m.sid))
+                    .context("finding the engine's sends by MessageSid")?
+                    .is_some();
+            if by_engine {
+                received.push(m);
+            } else {
+                direct.push(m);
+            }
+        }
+        for m in &direct {
+            out.push_str(&format!(
+                "    # {} also received {} {} from {}, sent straight to the simulated Twilio's \
+                 API, not by the engine: not replayed, so not checked.\n",
+                quote(phone),
+                m.sid,
+                if m.body.is_empty() {
+                    "(no text)".to_owned()
+                } else {
+                    format!("({} characters)", m.body.chars().count())
+                },
+                m.from
+            ));
+        }
         for m in &received {
             let from = quote(&m.from);
             let part = m

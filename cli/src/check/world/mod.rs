@@ -453,6 +453,8 @@ impl fmt::Debug for ConvWorld {
 /// A message a handset received: who sent it, its text and how many media it carried.
 #[derive(Clone, Debug)]
 pub struct Received {
+    /// Its MessageSid at the simulated Twilio (`SM` + 32 hex digits).
+    pub sid: MessageSid,
     /// The number it came from.
     pub from: String,
     /// Its text.
@@ -757,6 +759,7 @@ impl ConvWorld {
             .filter(|m| !self.stack.sim.fails_for_media(&m.sid))
             .map(|m| Received {
                 media: self.stack.sim.media_types(&m.sid).unwrap_or_default(),
+                sid: m.sid,
                 from: m.from.unwrap_or_default(),
                 body: m.body.replace(
                     &self.stack.sim.base_url(),
