@@ -2346,6 +2346,12 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
         text_from(&http, &base, "+14155552671", "see C:\\new\\tmp please").await;
         let feature = get_text(&http, format!("{base}/api/export/feature")).await;
         assert!(feature.contains(r"C:\\new\\tmp please"), "{feature}");
+        // Where the virtual agent stands in the conversations it holds.
+        assert!(
+            feature.contains("Then interaction IMS0001001 waits in ")
+                && feature.matches(" waits in ").count() >= 3,
+            "{feature}"
+        );
         // The folder now holds the changed file; the export gives the replay the one the
         // server started with, so the texts before the reload get the answers they got.
         assert!(

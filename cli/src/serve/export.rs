@@ -11,7 +11,8 @@
 //! restart, and so does the replay at the restart's journaled `When the simulated Twilio
 //! restarts`; a journal from before that step was journaled is checked without the counts, and
 //! a comment says so), then who each interaction is opened for and where it stands
-//! (open or closed, its state, who it is assigned to, how long its transcript is, each send that
+//! (open or closed, its state, who it is assigned to, where the virtual agent stands in a
+//! conversation it holds, how long its transcript is, each send that
 //! never reached the handset with its status and Twilio's error, its work item's state and
 //! queue, the messaging actions that fired for it, its pending
 //! messaging-action timers), then how many interactions there are, each agent's Workspace Inbox
@@ -30,6 +31,7 @@ use twilio_wire::message::Direction;
 
 use super::runner::Runner;
 use crate::check::params::Attached;
+use crate::check::world::topic_position;
 use crate::check::world::{quote, quote_expected};
 
 /// The scenario's name when the caller gives none.
@@ -429,6 +431,25 @@ fn checks(r: &Runner, restarted: bool) -> anyhow::Result<String> {
             Some(who) => format!("    Then interaction {n} is assigned to {who}\n"),
             None => format!("    # (interaction {n} is assigned to an agent no step can name)\n"),
         });
+        // Where the virtual agent stands in a conversation it still holds: the next text's
+        // answer depends on it.
+        if i.active && i.handler == Handler::VirtualAgent {
+            out.push_str(&match topic_position(i) {
+                None => format!("    Then interaction {n} waits in no topic\n"),
+                Some((topic, node))
+                    if unquotable(&topic).is_none() && unquotable(&node).is_none() =>
+                {
+                    format!(
+                        "    Then interaction {n} waits in topic {} at node {}\n",
+                        quote(&topic),
+                        quote(&node)
+                    )
+                }
+                Some(_) => {
+                    format!("    # (interaction {n} waits at a topic or node no step can name)\n")
+                }
+            });
+        }
         let messages = r
             .world
             .store()

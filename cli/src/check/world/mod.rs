@@ -26,6 +26,8 @@ mod routing;
 mod soak;
 mod virtual_agent;
 
+pub(crate) use virtual_agent::topic_position;
+
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;

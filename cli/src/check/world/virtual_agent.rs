@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::check::topics::{topic_sources, TopicSources};
 use anyhow::{ensure, Context as _};
-use convsms::domain::model::InteractionNumber;
+use convsms::domain::model::{Interaction, InteractionNumber};
 use convsms::engine::ComposeRequest;
 use cucumber::gherkin::Step;
 
@@ -192,17 +192,7 @@ impl ConvWorld {
         want: &TopicPosition,
     ) -> anyhow::Result<()> {
         let want = want.0.as_ref();
-        let i = self.interaction(number)?;
-        let got = i
-            .va_state
-            .as_deref()
-            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-            .map(|v| {
-                (
-                    v["topic"].as_str().unwrap_or("").to_owned(),
-                    v["node"].as_str().unwrap_or("").to_owned(),
-                )
-            });
+        let got = topic_position(&self.interaction(number)?);
         let show = |p: Option<&(String, String)>| {
             p.map_or_else(
                 || "no topic".to_owned(),
@@ -217,4 +207,18 @@ impl ConvWorld {
         );
         Ok(())
     }
+}
+
+/// Where an interaction waits in the virtual agent, as `waits in topic "…" at node "…"` reads
+/// it: (topic, node) from its `va_state`, `None` in no topic.
+pub(crate) fn topic_position(i: &Interaction) -> Option<(String, String)> {
+    i.va_state
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+        .map(|v| {
+            (
+                v["topic"].as_str().unwrap_or("").to_owned(),
+                v["node"].as_str().unwrap_or("").to_owned(),
+            )
+        })
 }
