@@ -3579,7 +3579,14 @@ fn sim_serves_again_after_running_out_of_file_descriptors() {
             .set_read_timeout(Some(std::time::Duration::from_secs(30)))
             .unwrap();
         let mut buf = [0u8; 16];
-        match socket.read(&mut buf) {
+        // A signal to the test process (another test's child exiting) interrupts the read.
+        let read = loop {
+            match socket.read(&mut buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => break other,
+            }
+        };
+        match read {
             Ok(0) => {}
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
             other => panic!("an idle connection was not closed: {other:?}"),

@@ -10,8 +10,8 @@
 //! matching step function of the library called on the world. A panic (a failed check, an
 //! error) is caught and answered as [`StepError::Failed`]; a refusal the world keeps for
 //! `Then the request is refused with "…"` is answered as [`Ran::refused`]. What succeeded (or
-//! was refused, with a check of the refusal) is appended to the journal in the same order, so
-//! the export ([`super::export`]) replays it.
+//! was refused, with a check of the refusal; or warned, with a check of the warning) is appended
+//! to the journal in the same order, so the export ([`super::export`]) replays it.
 
 use std::any::Any;
 use std::panic::AssertUnwindSafe;
@@ -332,6 +332,16 @@ impl Runner {
                     lines.push(format!("# The engine refused it: {}", e.replace('\n', " ")));
                 }
                 self.world.refusal_checked();
+            } else if let Some(w) = self.world.shown_warning().filter(|_| acts) {
+                // The warning the agent saw (a number linked to someone else, VALIDATE-1): the
+                // replay must show it again.
+                let excerpt = refusal_excerpt(&w);
+                if excerpt.chars().any(char::is_alphanumeric) {
+                    lines.push(format!(
+                        "Then the agent sees the warning {}",
+                        quote(&excerpt)
+                    ));
+                }
             }
             let (now, generation) = (self.now(), self.generation);
             let written = self.world.stack.store.write(|tx| {
@@ -751,6 +761,43 @@ mod tests {
             refusal.contains(j[1].split('"').nth(1).unwrap()),
             "{j:?} {refusal}"
         );
+    }
+
+    /// A warning the agent saw (VALIDATE-1) is journaled with its check, after the validation
+    /// and after the send; an action without one adds no check.
+    #[tokio::test(flavor = "current_thread")]
+    async fn warnings_are_journaled_with_their_check() {
+        let mut r = runner().await;
+        for step in [
+            "Given the Conversational SMS provider number \"+14155550100\"",
+            "Given an agent \"alice\"",
+            "Given a consumer \"Ann Archer\" with mobile phone \"+14155552671\"",
+            "Given a consumer \"Bea Brown\"",
+            "Given a messaging profile links \"+14155552671\" to consumer \"Ann Archer\"",
+            "When the agent validates the profile of \"+14155552671\" for consumer \"Bea Brown\"",
+            "When agent \"alice\" composes \"Hello Bea\" to \"+14155552671\" for consumer \"Bea Brown\"",
+            "When agent \"alice\" composes \"Again\" on interaction IMS0001001",
+        ] {
+            r.run_step(step, None, true).await.unwrap();
+        }
+        let j = journal(&r);
+        let checks: Vec<&String> = j
+            .iter()
+            .filter(|l| l.contains("sees the warning"))
+            .collect();
+        assert_eq!(checks.len(), 2, "{j:?}");
+        assert!(
+            j.iter()
+                .any(|l| l.starts_with("Then the agent sees the warning \"")
+                    && l.contains("currently associated with consumer Ann Archer")),
+            "{j:?}"
+        );
+        assert!(
+            j.iter()
+                .any(|l| l.contains("will associate it with consumer Bea Brown")),
+            "{j:?}"
+        );
+        assert!(j.last().unwrap().contains("\"Again\""), "{j:?}");
     }
 
     /// Within one instant, the timeline gives an interaction's system messages in the order

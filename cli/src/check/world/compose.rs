@@ -209,23 +209,29 @@ impl ConvWorld {
         Ok(())
     }
 
+    /// The warning the agent sees after the last action: the Compose SMS send's, else the
+    /// validation answer's (`result.message`); `None` when there is none.
+    pub(crate) fn shown_warning(&self) -> Option<String> {
+        let from_send = self.last_send.as_ref().and_then(|o| o.warning.clone());
+        from_send.or_else(|| {
+            self.last_http.as_ref().and_then(|h| {
+                serde_json::from_str::<serde_json::Value>(&h.body)
+                    .ok()
+                    .and_then(|v| v["result"]["message"].as_str().map(str::to_owned))
+            })
+        })
+    }
+
     /// Checks the warning the agent sees (from the last send or endpoint answer): one that
     /// contains `want`, or none.
     pub fn check_warning(&self, want: &Warning) -> anyhow::Result<()> {
-        let from_send = self.last_send.as_ref().and_then(|o| o.warning.clone());
-        let from_http = self.last_http.as_ref().and_then(|h| {
-            serde_json::from_str::<serde_json::Value>(&h.body)
-                .ok()
-                .and_then(|v| v["result"]["message"].as_str().map(str::to_owned))
-        });
         // Nothing sent or validated yet: "no warning" would pass without looking at anything.
         ensure!(
             self.last_send.is_some() || self.last_http.is_some(),
             "nothing was sent or validated yet, so there is no warning to look at: check after \
              a Compose SMS send or a validation request"
         );
-        let got = from_send.or(from_http);
-        match (want.0.as_deref(), got) {
+        match (want.0.as_deref(), self.shown_warning()) {
             (None, None) => Ok(()),
             (None, Some(got)) => anyhow::bail!("the agent sees the warning \"{got}\""),
             (Some(want), Some(got)) if got.contains(want) => Ok(()),
