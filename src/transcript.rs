@@ -84,19 +84,34 @@ impl Line {
     }
 }
 
-/// What the workspace shows of a message's delivery error: `error 30003: The handset is switched
-/// off or out of coverage.` (Twilio's ErrorMessage when the provider gave one; a StatusCallback
-/// carries ErrorCode but seldom ErrorMessage (Twilio §3.1), so the code's meaning in plain words,
-/// [`crate::provider::advice`], stands in for it), or, for a send that never reached the
-/// provider, its reason (no code). `None` for a message without an error.
+/// What the workspace shows of a message's delivery error: the code, Twilio's ErrorMessage when
+/// the provider gave one, then what the code means in plain words
+/// ([`crate::provider::advice`]) when it is a code agents meet: `error 30003: Unreachable
+/// destination handset. The handset is switched off or out of coverage.` A StatusCallback
+/// carries ErrorCode but seldom ErrorMessage (Twilio §3.1): then `error 30003: The handset is
+/// switched off or out of coverage.`. For a send that never reached the provider, its reason (no
+/// code). `None` for a message without an error.
 pub fn delivery_error(m: &Message) -> Option<String> {
-    let given = m.error_message.as_deref().filter(|t| !t.trim().is_empty());
+    let given = m
+        .error_message
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     match m.error_code {
         Some(code) => {
-            let message = given
-                .or_else(|| u32::try_from(code).ok().and_then(crate::provider::advice))
-                .unwrap_or("(no message from the provider)");
-            Some(format!("error {code}: {message}"))
+            let meaning = u32::try_from(code).ok().and_then(crate::provider::advice);
+            Some(match (given, meaning) {
+                (Some(given), Some(meaning)) if given != meaning => {
+                    let stop = if given.ends_with(['.', '!', '?']) {
+                        ""
+                    } else {
+                        "."
+                    };
+                    format!("error {code}: {given}{stop} {meaning}")
+                }
+                (Some(text), _) | (None, Some(text)) => format!("error {code}: {text}"),
+                (None, None) => format!("error {code}: (no message from the provider)"),
+            })
         }
         None => given.map(str::to_owned),
     }

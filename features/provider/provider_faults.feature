@@ -51,6 +51,8 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     And 1 minute passes
     Then message #2 of IMS0001001 has status "undelivered" with error 30003
     And the transcript of IMS0001001 ends with an undelivered message with error 30003
+    And agents see the delivery error "error 30003: Unreachable destination handset. The handset is switched off or out of coverage." on message #2 of IMS0001001
+    And agents see the delivery error "The handset is switched off or out of coverage." on message #2 of IMS0001001
     And "+14155552671" has received no messages
 
   Scenario: A failed carrier ends failed with its error
@@ -58,6 +60,7 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
     And 1 minute passes
     Then message #2 of IMS0001001 has status "failed" with error 30008
+    And agents see the delivery error "error 30008: Unknown error. The carrier reported an unknown error." on message #2 of IMS0001001
 
   Scenario: Duplicated callbacks change nothing twice
     Given Twilio duplicates every status callback

@@ -390,9 +390,10 @@ impl ConvWorld {
         }
     }
 
-    /// Checks the delivery error agents see on a message (`error 30003: The handset is switched
-    /// off or out of coverage.`, [`convsms::transcript::delivery_error`]) is `expected`: all of
-    /// it as shown, its words alone, or its code alone (`error 30003`).
+    /// Checks the delivery error agents see on a message (`error 30003: Unreachable destination
+    /// handset. The handset is switched off or out of coverage.`,
+    /// [`convsms::transcript::delivery_error`]) is `expected`: all of it as shown, its words
+    /// alone, its code alone (`error 30003`), Twilio's message alone or the code's meaning alone.
     pub fn check_delivery_error(&self, message: &MessageRef, expected: &str) -> anyhow::Result<()> {
         let expected = super::unescape(expected);
         ensure!(
@@ -407,14 +408,23 @@ impl ConvWorld {
                 m.status
             );
         };
-        // The whole text, or either of its two parts ("error 30003", the words).
+        // The whole text, or one of its parts: "error 30003", the words after it, Twilio's
+        // message, what the code means.
         let parts = shown.split_once(": ").filter(|_| m.error_code.is_some());
+        let twilio = m.error_message.as_deref().map(str::trim);
+        let meaning = m
+            .error_code
+            .and_then(|c| u32::try_from(c).ok())
+            .and_then(convsms::provider::advice);
         let matches = expected == shown
-            || parts.is_some_and(|(code, words)| expected == code || expected == words);
+            || parts.is_some_and(|(code, words)| expected == code || expected == words)
+            || twilio.is_some_and(|t| !t.is_empty() && t == expected)
+            || meaning == Some(expected.as_str());
         ensure!(
             matches,
             "agents see the delivery error \"{shown}\" on {message}; expected \"{expected}\" \
-             (write all of it, its words alone or its code alone, such as \"error 30003\")"
+             (write all of it, the words after the code, Twilio's message or what the code \
+             means alone, or the code alone, such as \"error 30003\")"
         );
         Ok(())
     }
