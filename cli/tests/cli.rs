@@ -785,7 +785,7 @@ fn the_html_report_renders_in_a_real_browser() {
 fn scenarios_whose_steps_were_lost_fail_the_run_with_file_and_line() {
     let dir = temp("lost");
     let feature = format!(
-        "Feature: Lost steps\n{BACKGROUND}\n  Scenario: No steps at all\n\n  Scenario: A misspelt first keyword\n    Gven a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n\n  Scenario: Lower case\n    given a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n    Then there are no interactions\n\n  Scenario: Prose that starts with a keyword-like word is fine\n    Any requester may text; an agent answers.\n    Then there are no interactions\n\n  Scenario: Only actions, nothing checked\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n\n  Scenario Outline: An outline of actions only\n    When <n> hours pass\n\n    Examples:\n      | n |\n      | 2 |\n"
+        "Feature: Lost steps\n{BACKGROUND}\n  Scenario: No steps at all\n\n  Scenario: A misspelt first keyword\n    Gven a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n\n  Scenario: Lower case\n    given a consumer \"Cy Chen\" with mobile phone \"+14155552672\"\n    Then there are no interactions\n\n  Scenario: Prose that starts with a keyword-like word is fine\n    Any requester may text; an agent answers.\n    Then there are no interactions\n\n  Scenario: Only actions, nothing checked\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n\n  Scenario Outline: An outline of actions only\n    When <n> hours pass\n\n    Examples:\n      | n |\n      | 2 |\n\n  Scenario: A setup sentence written as a check\n    When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    Then agent \"alice\" is away\n\n  Scenario: An action after a real check\n    Then there are no interactions\n    And 2 hours pass\n    Then 1 hour passes\n"
     );
     fixture(&dir, &[("lost.feature", feature.as_bytes())]);
     let path = dir.join("lost.feature");
@@ -801,12 +801,21 @@ fn scenarios_whose_steps_were_lost_fail_the_run_with_file_and_line() {
         format!("{shown}:13: line 13 reads like a step"),
         format!("{shown}:20: this scenario has no Then step"),
         format!("{shown}:23: this scenario has no Then step"),
-        "5 failed".to_owned(),
+        // A setup or action sentence after `Then` is no check, and does not count as one.
+        format!("{shown}:30: this scenario has no Then step"),
+        "line 32: `Then agent \"alice\" is away` is no check: the step library has it as a \
+         Given step"
+            .to_owned(),
+        "line 37: `Then 1 hour passes` is no check: the step library has it as a When step"
+            .to_owned(),
+        "7 failed".to_owned(),
     ] {
         assert!(stdout.contains(&want), "missing {want:?} in:\n{stdout}");
     }
+    // `And` after a check keeps its reading: an action that follows a check.
+    assert!(!stdout.contains("line 36:"), "{stdout}");
     assert!(
-        stdout.contains("6 scenarios (1 passed, 5 failed)"),
+        stdout.contains("8 scenarios (1 passed, 7 failed)"),
         "{stdout}"
     );
 }

@@ -161,13 +161,16 @@ pub fn feature_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
     (files, errors)
 }
 
-/// Reads and checks every feature file of `paths`. `is_step` says whether a sentence (without
-/// its keyword) is one of the step library's.
-pub fn load(paths: &[PathBuf], is_step: &dyn Fn(&str) -> bool) -> Loaded {
+/// How the step library runs a sentence (without its keyword) written with a keyword type: as
+/// a step of which type ([`super::Matcher::resolve`]), `None` when it is no step of the library.
+pub type Library<'a> = &'a dyn Fn(StepType, &str) -> Option<StepType>;
+
+/// Reads and checks every feature file of `paths` against the step `library`.
+pub fn load(paths: &[PathBuf], library: Library<'_>) -> Loaded {
     let (files, mut errors) = feature_files(paths);
     let mut loaded = Loaded::default();
     for path in files {
-        match load_file(&path, is_step) {
+        match load_file(&path, library) {
             Ok((feature, rows, spans)) => {
                 loaded.example_rows.extend(
                     rows.into_iter()
@@ -192,7 +195,7 @@ pub fn load(paths: &[PathBuf], is_step: &dyn Fn(&str) -> bool) -> Loaded {
 type LoadedFile = (Feature, Vec<(usize, usize)>, Vec<(usize, Span)>);
 
 /// One file: read, parse, check, expand.
-fn load_file(path: &Path, is_step: &dyn Fn(&str) -> bool) -> Result<LoadedFile, FileError> {
+fn load_file(path: &Path, library: Library<'_>) -> Result<LoadedFile, FileError> {
     let error = |at: Option<LineCol>, reason: String| FileError {
         path: path.to_owned(),
         at,
@@ -208,7 +211,7 @@ fn load_file(path: &Path, is_step: &dyn Fn(&str) -> bool) -> Result<LoadedFile, 
     if let Some((at, reason)) = bad_row_tag(&feature) {
         return Err(error(Some(at), reason));
     }
-    add_problems(&text, &mut feature, is_step);
+    add_problems(&text, &mut feature, library);
     let rows = outline_rows(&feature);
     let written = written_lines(&feature, &text);
     let expanded = feature.expand_examples().map_err(|e| {
@@ -687,10 +690,12 @@ fn first_misplaced_line(text: &str) -> Option<(LineCol, String)> {
     })
 }
 
-/// Adds a failing first step to every scenario with a problem: no steps of its own, or
+/// Adds a failing first step to every scenario with a problem: no steps of its own, no check
+/// (no step the library runs as a Then step), a `Then` the library runs as an action, or
 /// description text (its own, or its feature's, rule's, background's or Examples') that reads
 /// like a step whose keyword was misspelt.
-fn add_problems(text: &str, feature: &mut Feature, is_step: &dyn Fn(&str) -> bool) {
+fn add_problems(text: &str, feature: &mut Feature, library: Library<'_>) {
+    let is_step = &|t: &str| library(StepType::Given, t).is_some();
     let lines: Vec<&str> = text.lines().collect();
     // Description lines that read like steps, as (line, message), by where they are.
     let lost = |description: &Option<String>, header: LineCol| -> Vec<(usize, String)> {
@@ -722,32 +727,56 @@ fn add_problems(text: &str, feature: &mut Feature, is_step: &dyn Fn(&str) -> boo
         for_all.extend(lost(&b.description, b.position));
     }
     let mut by_line: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
-    let mut note = |s: &Scenario, extra: &[(usize, String)]| {
-        let mut found: Vec<(usize, String)> = extra.to_vec();
-        found.extend(lost(&s.description, s.position));
-        for e in &s.examples {
-            found.extend(lost(&e.description, e.position));
-        }
-        if s.steps.is_empty() {
-            found.push((
-                s.position.line,
-                "this scenario has no steps, so it would pass without checking anything".to_owned(),
-            ));
-        } else if !s.steps.iter().any(|st| st.ty == StepType::Then)
+    let mut note =
+        |s: &Scenario, extra: &[(usize, String)]| {
+            let mut found: Vec<(usize, String)> = extra.to_vec();
+            found.extend(lost(&s.description, s.position));
+            for e in &s.examples {
+                found.extend(lost(&e.description, e.position));
+            }
+            if s.steps.is_empty() {
+                found.push((
+                    s.position.line,
+                    "this scenario has no steps, so it would pass without checking anything"
+                        .to_owned(),
+                ));
+            } else if !s
+            .steps
+            .iter()
+            .any(|st| library(st.ty, &first_example(s, &st.value)) == Some(StepType::Then))
             // A step that is none of the library's fails the scenario on its own, and says so.
             && s.steps.iter().all(|st| is_step(&first_example(s, &st.value)))
-        {
-            found.push((
-                s.position.line,
-                "this scenario has no Then step, so it would pass without checking anything: \
-                 add one that says what must be true afterwards (`convsms steps` lists them)"
-                    .to_owned(),
-            ));
-        }
-        if !found.is_empty() {
-            by_line.insert(s.position.line, found);
-        }
-    };
+            {
+                found.push((
+                    s.position.line,
+                    "this scenario has no Then step, so it would pass without checking anything: \
+                 add one that says what must be true afterwards (`convsms steps` lists them; \
+                 a setup or action sentence written after `Then` does not check)"
+                        .to_owned(),
+                ));
+            }
+            // A `Then` that acts: the reader takes it for a check, and it changes the scenario.
+            for st in &s.steps {
+                let runs_as = library(st.ty, &first_example(s, &st.value));
+                if st.keyword.trim() == "Then" && runs_as.is_some_and(|t| t != StepType::Then) {
+                    found.push((
+                        st.position.line,
+                        format!(
+                        "line {}: `Then {}` is no check: the step library has it as a {} step, \
+                         which changes the scenario; write it with {}, and check what must be \
+                         true with a Then step",
+                        st.position.line,
+                        st.value,
+                        if runs_as == Some(StepType::Given) { "Given" } else { "When" },
+                        if runs_as == Some(StepType::Given) { "Given" } else { "When" },
+                    ),
+                    ));
+                }
+            }
+            if !found.is_empty() {
+                by_line.insert(s.position.line, found);
+            }
+        };
     for s in &feature.scenarios {
         note(s, &for_all);
     }

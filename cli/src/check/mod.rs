@@ -444,7 +444,9 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         .iter()
         .filter_map(|s| regex::Regex::new(&s.regex).ok())
         .find(|r| r.is_match(SNAPSHOT_SENTENCE));
-    let mut loaded = features::load(&paths, &|text| matcher.is_step(text));
+    let mut loaded = features::load(&paths, &|ty, text| {
+        matcher.is_step(text).then(|| matcher.resolve(ty, text))
+    });
     for f in &mut loaded.features {
         matcher.retype(f);
     }
@@ -936,7 +938,7 @@ mod tests {
     #[test]
     fn partitions_split_the_suite_once_evenly_after_the_tag_filter() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../features");
-        let loaded = features::load(&[root], &|_| true);
+        let loaded = features::load(&[root], &|ty, _| Some(ty));
         let all: std::collections::HashSet<console::ScenarioKey> = loaded
             .features
             .iter()

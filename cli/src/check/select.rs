@@ -310,7 +310,7 @@ Feature: Lines
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("lines.feature");
         std::fs::write(&path, FEATURE).unwrap();
-        let loaded = features::load(std::slice::from_ref(&path), &|_| true);
+        let loaded = features::load(std::slice::from_ref(&path), &|ty, _| Some(ty));
         assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
         let mut by_file = HashMap::new();
         if !lines.is_empty() {
