@@ -41,13 +41,16 @@ pub enum Error {
         "no interaction {0}; expected the number of one that exists (they are numbered IMS0001001, IMS0001002, ... as they open)"
     )]
     UnknownInteraction(String),
-    /// No record of that kind has this name.
-    #[error("no {table} named '{name}'")]
+    /// No record of that kind has this name: `no sys_user named 'Alice'`, followed by `; did you
+    /// mean 'alice'?` when records are named so but for case and spacing.
+    #[error("no {table} named '{name}'{}", did_you_mean(.near))]
     UnknownRecord {
-        /// `sys_user`, `csm_consumer` or `customer_contact`.
+        /// `sys_user`, `csm_consumer`, `customer_contact` or `awa_queue`.
         table: &'static str,
         /// The name looked up.
         name: String,
+        /// Names of that table equal to `name` but for letter case and spacing (at most three).
+        near: Vec<String>,
     },
     /// The user lacks a role the operation needs (COMPOSE-7).
     #[error("{user} lacks the {role} role, which Compose SMS requires")]
@@ -342,4 +345,14 @@ mod tests {
             "alice's Workspace Inbox offers no work item"
         );
     }
+}
+
+/// `; did you mean 'a'?` (or `'a' or 'b'`) for names close to one that was not found; empty
+/// for none.
+fn did_you_mean(near: &[String]) -> String {
+    if near.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = near.iter().map(|n| format!("'{n}'")).collect();
+    format!("; did you mean {}?", quoted.join(" or "))
 }

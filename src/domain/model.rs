@@ -372,3 +372,12 @@ pub struct Message {
     /// How many times it was handed to the provider (0 for messages that are not sent).
     pub attempts: i64,
 }
+
+/// A name as a "did you mean" compares it: spaces dropped, ASCII letters in lower case (as
+/// SQLite's `lower(replace(name, ' ', ''))`): `Alice Ng` and `alice ng` and `AliceNg` meet.
+pub fn squeezed(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != ' ')
+        .collect::<String>()
+        .to_ascii_lowercase()
+}

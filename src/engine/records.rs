@@ -15,11 +15,14 @@ pub(super) fn guest(tx: &Tx<'_>) -> Result<Party, Error> {
 
 /// A record by name.
 pub(super) fn find_party(tx: &Tx<'_>, table: PartyTable, name: &str) -> Result<Party, Error> {
-    tx.party_by_name(table, name)?
-        .ok_or_else(|| Error::UnknownRecord {
+    match tx.party_by_name(table, name)? {
+        Some(p) => Ok(p),
+        None => Err(Error::UnknownRecord {
             table: table.as_str(),
             name: name.to_owned(),
-        })
+            near: tx.names_near(table, name)?,
+        }),
+    }
 }
 
 pub(super) fn party_region(tx: &Tx<'_>, party: Option<&Party>) -> Result<Region, Error> {

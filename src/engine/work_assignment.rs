@@ -598,6 +598,14 @@ impl Engine {
                     .find(|q| q.name == queue)
                     .ok_or_else(|| Error::UnknownRecord {
                         table: "awa_queue",
+                        near: queues
+                            .iter()
+                            .filter(|q| {
+                                crate::domain::model::squeezed(&q.name)
+                                    == crate::domain::model::squeezed(queue)
+                            })
+                            .map(|q| q.name.clone())
+                            .collect(),
                         name: queue.to_owned(),
                     })?;
             let items = tx.awa_active_items()?;

@@ -129,6 +129,37 @@ impl Tx<'_> {
         Ok(party)
     }
 
+    /// Names of `table` (and, for `sys_user`, user names) equal to `name` but for letter case
+    /// and spacing, at most three in order, `name` itself left out: what a "did you mean"
+    /// offers.
+    ///
+    /// # Errors
+    /// A store failure.
+    pub fn names_near(&self, table: PartyTable, name: &str) -> Result<Vec<String>, StoreError> {
+        let sql = per_table!(
+            table,
+            "SELECT name FROM ",
+            " WHERE lower(replace(name, ' ', '')) = ?1"
+        );
+        let sql = if table == PartyTable::SysUser {
+            "SELECT name FROM sys_user WHERE lower(replace(name, ' ', '')) = ?1 \
+             UNION SELECT user_name FROM sys_user WHERE lower(replace(user_name, ' ', '')) = ?1"
+        } else {
+            sql
+        };
+        let want = crate::domain::model::squeezed(name);
+        let mut names = self
+            .0
+            .prepare_built(sql)?
+            .query_map([want.as_str()], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        names.sort();
+        names.dedup();
+        names.retain(|n| n != name);
+        names.truncate(3);
+        Ok(names)
+    }
+
     fn read_party_by_name(
         &self,
         table: PartyTable,
@@ -511,6 +542,27 @@ mod tests {
 
     fn names(parties: &[Party]) -> Vec<&str> {
         parties.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// A "did you mean" offers the names that differ only in case and spacing, never the name
+    /// asked for, from the table asked about (and a sys_user's user name).
+    #[test]
+    fn names_near_differ_only_in_case_and_spacing() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        let near = |table, name: &str| s.read(|tx| tx.names_near(table, name)).unwrap();
+        s.write(|tx| {
+            tx.insert_party(PartyTable::CsmConsumer, "Bea Brown", None, None, None)?;
+            tx.insert_party(PartyTable::CsmConsumer, "Bea Browne", None, None, None)?;
+            tx.insert_party(PartyTable::SysUser, "Alice Ng", Some("alice"), None, None)?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+        assert_eq!(near(PartyTable::CsmConsumer, "bea  brown"), ["Bea Brown"]);
+        assert_eq!(near(PartyTable::CsmConsumer, "BeaBrown"), ["Bea Brown"]);
+        assert!(near(PartyTable::CsmConsumer, "Bea Brown").is_empty());
+        assert!(near(PartyTable::CustomerContact, "bea brown").is_empty());
+        assert_eq!(near(PartyTable::SysUser, "Alice"), ["alice"]);
+        assert_eq!(near(PartyTable::SysUser, "alice ng"), ["Alice Ng"]);
     }
 
     /// The profile match's reads are remembered per phone and per record, and every write to a

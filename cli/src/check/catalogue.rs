@@ -131,6 +131,7 @@ fn refusals() -> Vec<(&'static str, Vec<Error>)> {
                 Error::UnknownRecord {
                     table: PartyTable::CsmConsumer.as_str(),
                     name: "Zoe Zed".to_owned(),
+                    near: vec![],
                 },
                 Error::UnknownInteraction("IMS0009999".to_owned()),
             ],
