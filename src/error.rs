@@ -321,6 +321,16 @@ fn number_in_use(number: &E164, application: &str, integration: &str) -> String 
     }
 }
 
+/// `; did you mean 'a'?` (or `'a' or 'b'`) for names close to one that was not found; empty
+/// for none.
+fn did_you_mean(near: &[String]) -> String {
+    if near.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = near.iter().map(|n| format!("'{n}'")).collect();
+    format!("; did you mean {}?", quoted.join(" or "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,14 +355,4 @@ mod tests {
             "alice's Workspace Inbox offers no work item"
         );
     }
-}
-
-/// `; did you mean 'a'?` (or `'a' or 'b'`) for names close to one that was not found; empty
-/// for none.
-fn did_you_mean(near: &[String]) -> String {
-    if near.is_empty() {
-        return String::new();
-    }
-    let quoted: Vec<String> = near.iter().map(|n| format!("'{n}'")).collect();
-    format!("; did you mean {}?", quoted.join(" or "))
 }

@@ -54,6 +54,23 @@ Feature: Messaging actions: timers on conversations
     And messaging action "Ping" has not fired for IMS0001001
     And agent "alice" has 2 workspace notifications
 
+  Scenario: A keyword is no turn of the conversation: it starts no timer and answers none
+    Choice where the seeds are silent: START, STOP and Notification are commands to the SMS
+    notification settings (seed 003) and do not wake the virtual agent, so a keyword neither
+    waits for an agent's answer nor answers the agent. Agents still see it in the transcript.
+    Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    And a messaging action "Ping" on "agent message without requester response" after 1 hour that prompts the requester "Are you still there?"
+    When agent "alice" composes "Any news?" on interaction IMS0001001
+    And "+14155552671" texts "Notification" to "+14155550100"
+    Then interaction IMS0001001 has a pending timer "Ping" due at "10:00:00"
+    And interaction IMS0001001 has 1 pending timer
+    And agents see the requester's message "Notification" in IMS0001001
+    When 1 hour passes
+    Then messaging action "Ping" has fired once for IMS0001001
+    And messaging action "Nudge" has not fired for IMS0001001
+    And agent "alice" has no workspace notification
+    And "+14155552671" receives "Are you still there?" from "+14155550100"
+
   @row:ACTION-3
   Scenario: An answer from the other side before the duration cancels the timer
     Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"

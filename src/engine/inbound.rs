@@ -162,7 +162,12 @@ impl Engine {
                     i
                 }
             };
-            self.actions_on_message(tx, &interaction, Side::Requester, now)?;
+            // A keyword is a command to the notification system, not a turn of the conversation
+            // (as it does not wake the virtual agent): it starts no requester timer and answers
+            // no agent's. Agents still see it, flagged as new.
+            if keyword.is_none() {
+                self.actions_on_message(tx, &interaction, Side::Requester, now)?;
+            }
             self.awa_requester_message(tx, &interaction, now)?;
             if let Some(kw) = keyword {
                 // START / STOP / Notification (NOTIF-1..5): the system answers, not the VA.
