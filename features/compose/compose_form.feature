@@ -21,6 +21,8 @@ Feature: The Compose SMS form
     Then the Compose SMS form preselects From "+14155550100"
     When agent "alice" composes "Hello" for consumer "Bea Brown"
     Then "+14155552671" receives "Hello" from "+14155550100"
+    And message #2 of IMS0001001 reads "Hello"
+    And the last message "+14155552671" received reads "Hello"
 
   @row:COMPOSE-3
   Scenario: With several provider numbers the agent chooses From among them

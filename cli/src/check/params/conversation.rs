@@ -136,8 +136,9 @@ impl FromStr for Media {
 
 /// A message of a conversation, numbered as the transcript numbers it (`message #2 of
 /// IMS0001001`: every line, the requester's, the agents', the system's internal ones) or as the
-/// requester saw them (`the 2nd message "+14155552671" received`: what that handset received,
-/// oldest first, across its conversations).
+/// requester saw them (`the 2nd message "+14155552671" received`, `the last message
+/// "+14155552671" received`: what that handset received, oldest first, across its
+/// conversations).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MessageRef {
     /// Message `seq` (from 1) of an interaction's transcript.
@@ -147,18 +148,18 @@ pub enum MessageRef {
         /// Its number in the transcript.
         seq: i64,
     },
-    /// The `nth` (from 1) message a handset received.
+    /// The `nth` (from 1) message a handset received; `None`, the last.
     Received {
         /// The handset.
         phone: String,
-        /// Which, from 1.
-        nth: usize,
+        /// Which, from 1; `None` for the last.
+        nth: Option<usize>,
     },
 }
 parameter!(
     MessageRef,
     "message",
-    r#"message #\d+ of \S+|the \d+(?:st|nd|rd|th) message "[^"]+" received"#
+    r#"message #\d+ of \S+|the (?:\d+(?:st|nd|rd|th)|last) message "[^"]+" received"#
 );
 
 /// The English ordinal suffix of `n`: `st`, `nd`, `rd` or `th`.
@@ -191,6 +192,12 @@ impl FromStr for MessageRef {
         let Some(ordinal) = take_word(&mut rest, "the ") else {
             return unread(words, "a message");
         };
+        if ordinal == "last" {
+            return match take_quoted(&mut rest, " message ") {
+                Some(phone) if rest == " received" => Ok(MessageRef::Received { phone, nth: None }),
+                _ => unread(words, "a message"),
+            };
+        }
         let digits = ordinal.trim_end_matches(|c: char| c.is_ascii_alphabetic());
         let nth: usize = digits
             .parse()
@@ -204,7 +211,10 @@ impl FromStr for MessageRef {
             ));
         }
         match take_quoted(&mut rest, " message ") {
-            Some(phone) if rest == " received" => Ok(MessageRef::Received { phone, nth }),
+            Some(phone) if rest == " received" => Ok(MessageRef::Received {
+                phone,
+                nth: Some(nth),
+            }),
             _ => unread(words, "a message"),
         }
     }
@@ -216,12 +226,18 @@ impl std::fmt::Display for MessageRef {
             MessageRef::Transcript { interaction, seq } => {
                 write!(f, "message #{seq} of {interaction}")
             }
-            MessageRef::Received { phone, nth } => {
+            MessageRef::Received {
+                phone,
+                nth: Some(nth),
+            } => {
                 write!(
                     f,
                     "the {nth}{} message \"{phone}\" received",
                     ordinal_suffix(*nth)
                 )
+            }
+            MessageRef::Received { phone, nth: None } => {
+                write!(f, "the last message \"{phone}\" received")
             }
         }
     }

@@ -482,6 +482,7 @@ pub fn words() -> Vec<Words> {
             r#"the 2nd message "+14155552671" received"#,
             r#"the 3rd message "+14155552671" received"#,
             r#"the 4th message "+14155552671" received"#,
+            r#"the last message "+14155552671" received"#,
         ], refused [
             r#"the 2th message "+14155552671" received"#,
             r#"the 0th message "+14155552671" received"#,

@@ -5,8 +5,8 @@ use cucumber::{then, when};
 
 use super::StepResult;
 use crate::check::params::{
-    Assignee, At, Count, Duration, Failure, Group, InteractionNo, Media, ReceivedMedia, Receives,
-    RequesterOrGuest,
+    Assignee, At, Count, Duration, Failure, Group, InteractionNo, Media, MessageRef, ReceivedMedia,
+    Receives, RequesterOrGuest,
 };
 use crate::check::world::ConvWorld;
 
@@ -44,6 +44,8 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then "+14155552671" receives a message with 1 file from "+14155550100""#,
     r#"Then "+14155552671" has received 2 messages"#,
     r#"Then "+14155552671" has received 1 message"#,
+    r#"Then message #2 of IMS0001001 reads "Hello Bea""#,
+    r#"Then the last message "+14155552671" received reads "Hi, this is the virtual agent. What can I help you with today?""#,
     r#"Then the transcript of IMS0001001 has 3 messages"#,
     r#"Then the transcript of IMS0001001 has 1 message"#,
     r#"Then the transcript of IMS0001001 ends with a failed message with error 21610"#,
@@ -194,4 +196,9 @@ fn refused(w: &mut ConvWorld, text: String) -> StepResult {
 #[then("nothing was written and nothing was sent")]
 fn nothing_written(w: &mut ConvWorld) -> StepResult {
     Ok(w.check_nothing_written()?)
+}
+
+#[then(expr = "{message} reads {string}")]
+fn reads(w: &mut ConvWorld, message: MessageRef, text: String) -> StepResult {
+    Ok(w.check_reads(&message, &text)?)
 }

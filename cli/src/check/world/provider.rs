@@ -243,7 +243,11 @@ impl ConvWorld {
             }
             MessageRef::Received { phone, nth } => {
                 let received = self.received_sids(phone);
-                let sid = received.get(nth - 1).with_context(|| {
+                let sid = match nth {
+                    Some(nth) => received.get(nth - 1),
+                    None => received.last(),
+                }
+                .with_context(|| {
                     format!("{phone} received {} message(s), so not {r}", received.len())
                 })?;
                 for n in self.interaction_numbers()? {
@@ -258,6 +262,20 @@ impl ConvWorld {
                 bail!("{r} ({sid}) is in no transcript")
             }
         }
+    }
+
+    /// Checks a message's text, as agents see it in the transcript, is `expected` (all of it;
+    /// `\n` for a line break).
+    pub fn check_reads(&self, message: &MessageRef, expected: &str) -> anyhow::Result<()> {
+        let expected = super::unescape(expected);
+        let (_, m) = self.message_ref(message)?;
+        ensure!(
+            m.body == expected,
+            "{message} reads {:?}; expected {:?}",
+            m.body,
+            expected
+        );
+        Ok(())
     }
 
     /// Posts a signed status callback for a message, as Twilio would (to replay late, duplicated
