@@ -37,7 +37,7 @@ Feature: Messaging actions: timers on conversations
     When time advances to the next timer
     Then messaging action "Ping" has fired once for IMS0001001
     And "+14155552671" receives "Are you still there? Reply to continue." from "+14155550100"
-    When 1 day passes
+    When a day passes
     Then messaging action "Ping" has fired once for IMS0001001
     And the transcript matches the snapshot
 

@@ -55,12 +55,13 @@ macro_rules! quoted_list {
     };
 }
 
-/// A whole number and a word: a duration in seconds, minutes, hours, days or weeks. Any word
+/// A whole number (or `a`, `an`: one) and a word: a duration in seconds, minutes, hours, days or
+/// weeks. Any word
 /// matches, so that another unit (`90 mins`) is refused naming the units ([`Duration`]'s
 /// reading) rather than left to "no step matches", wherever a duration is written.
 macro_rules! duration {
     () => {
-        r"(?:\d+ [A-Za-z]+)"
+        r"(?:(?:\d+|an?) [A-Za-z]+)"
     };
 }
 
@@ -291,7 +292,8 @@ impl FromStr for Count {
     }
 }
 
-/// A duration: `30 seconds`, `1 minute`, `2 hours`, `3 days`, `2 weeks` (7 days each). Its
+/// A duration: `30 seconds`, `1 minute`, `an hour`, `2 hours`, `a day`, `3 days`, `2 weeks` (7
+/// days each). Its
 /// pattern takes any word after the number, so that another unit (`90 mins`) is refused naming
 /// the units rather than left to "no step matches".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -305,7 +307,10 @@ impl FromStr for Duration {
             return unread(words, "a duration");
         };
         let too_long = || Unhonoured(format!("{words} is too long a time"));
-        let n: i64 = n.parse().map_err(|_| too_long())?;
+        let n: i64 = match n {
+            "a" | "an" => 1,
+            n => n.parse().map_err(|_| too_long())?,
+        };
         let delta = match unit.trim_end_matches('s') {
             "second" => TimeDelta::try_seconds(n),
             "minute" => TimeDelta::try_minutes(n),
@@ -439,7 +444,7 @@ pub fn words() -> Vec<Words> {
         words!(Count, "a count: a whole number or no (the noun singular or plural)", ["0", "3", "no"], refused ["99999999999999999999999"]),
         words!(Duration, "a duration", [
             "1 second", "30 seconds", "1 minute", "10 minutes", "1 hour", "2 hours", "1 day", "3 days",
-            "1 week", "2 weeks",
+            "1 week", "2 weeks", "a day", "an hour",
         ], refused ["9999999999999 days", "90 mins"]),
         words!(At, "a moment on the scenario's clock (UTC): a time of day (a check's any day, an advance's next at or after now), or a date and time", [
             r#""09:10:00""#,
