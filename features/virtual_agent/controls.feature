@@ -62,6 +62,7 @@ Feature: Virtual-agent input controls over SMS
       2. CS0001003 Refund for May
       Reply with a number or the option's name.
       """
+    And "+14155552671" does not receive a message containing "CS0001009" from "+14155550100"
     When "+14155552671" texts "2" to "+14155550100"
     Then "+14155552671" receives from "+14155550100":
       """

@@ -39,6 +39,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then "+14155552671" receives "Cancel order 4471? This cannot be undone.\nReply YES or NO." from "+14155550100""#,
     r#"Then "+14155552671" does not receive "Hi, this is the virtual agent. What can I help you with today?" from "+14155550100""#,
     r#"Then "+14155552671" receives a message containing "CS0001001" from "+14155550100""#,
+    r#"Then "+14155552671" does not receive a message containing "CS0001002" from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 1 image from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 2 images from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 1 file from "+14155550100""#,
@@ -148,9 +149,15 @@ fn receives(
     Ok(w.check_receives(&phone, verb.0, &body, &from)?)
 }
 
-#[then(expr = "{string} receives a message containing {string} from {string}")]
-fn receives_containing(w: &mut ConvWorld, phone: String, text: String, from: String) -> StepResult {
-    Ok(w.check_receives_containing(&phone, &text, &from)?)
+#[then(expr = "{string} {receives} a message containing {string} from {string}")]
+fn receives_containing(
+    w: &mut ConvWorld,
+    phone: String,
+    verb: Receives,
+    text: String,
+    from: String,
+) -> StepResult {
+    Ok(w.check_receives_containing(&phone, verb.0, &text, &from)?)
 }
 
 #[then(expr = "{string} receives a message with {received_media} from {string}")]

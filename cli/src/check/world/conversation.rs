@@ -331,6 +331,36 @@ impl ConvWorld {
         Ok(())
     }
 
+    /// Refuses a "does not receive" that could not fail: `from` is no provider number of the
+    /// scenario and sent nothing (a typo of it would pass), or `phone` is no handset of it.
+    fn negative_is_meaningful(&self, phone: &str, from: &str) -> anyhow::Result<()> {
+        let known = self
+            .store()
+            .read(|tx| tx.provider_numbers(convsms::engine::CONVERSATIONAL_SMS))
+            .context("reading the provider numbers")?;
+        let sent_something = self
+            .stack
+            .sim
+            .messages()
+            .iter()
+            .any(|m| m.from.as_deref() == Some(from));
+        ensure!(
+            sent_something || known.iter().any(|n| n.as_str() == from),
+            "{from} is not a Conversational SMS provider number of this scenario and has sent \
+             nothing, so not receiving from it checks nothing; expected one of: {}",
+            if known.is_empty() {
+                "(none yet)".to_owned()
+            } else {
+                known
+                    .iter()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        );
+        self.handset_in_scenario(phone)
+    }
+
     /// Checks that a handset received a text from a number, or (`receives` false) that it has
     /// not, so far; `\n` in `body` is a line break and `\\` a backslash ([`super::unescape`]).
     pub fn check_receives(
@@ -344,32 +374,7 @@ impl ConvWorld {
         let got = self.received(phone);
         let found = got.iter().any(|m| m.from == from && m.body == body);
         if !receives {
-            // Not receiving from a number nobody uses would pass on any typo of it.
-            let known = self
-                .store()
-                .read(|tx| tx.provider_numbers(convsms::engine::CONVERSATIONAL_SMS))
-                .context("reading the provider numbers")?;
-            let sent_something = self
-                .stack
-                .sim
-                .messages()
-                .iter()
-                .any(|m| m.from.as_deref() == Some(from));
-            ensure!(
-                sent_something || known.iter().any(|n| n.as_str() == from),
-                "{from} is not a Conversational SMS provider number of this scenario and has sent \
-                 nothing, so not receiving from it checks nothing; expected one of: {}",
-                if known.is_empty() {
-                    "(none yet)".to_owned()
-                } else {
-                    known
-                        .iter()
-                        .map(|n| n.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            );
-            self.handset_in_scenario(phone)?;
+            self.negative_is_meaningful(phone, from)?;
             ensure!(
                 !found,
                 "{phone} received {} from {from}, expected not to; it received:{}",
@@ -401,17 +406,29 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks that a handset received a text containing `text` from a number; `\n` in `text` is
-    /// a line break.
+    /// Checks that a handset received a text containing `text` from a number, or (`receives`
+    /// false) none so far; `\n` in `text` is a line break.
     pub fn check_receives_containing(
         &self,
         phone: &str,
+        receives: bool,
         text: &str,
         from: &str,
     ) -> anyhow::Result<()> {
         let text = super::unescape(text);
         super::words_expected(&text)?;
         let got = self.received(phone);
+        if !receives {
+            self.negative_is_meaningful(phone, from)?;
+            ensure!(
+                !got.iter().any(|m| m.from == from && m.body.contains(&text)),
+                "{phone} received a message containing {} from {from}, expected none; it \
+                 received:{}",
+                super::quote_expected(&text),
+                lines(&got)
+            );
+            return Ok(());
+        }
         ensure!(
             got.iter().any(|m| m.from == from && m.body.contains(&text)),
             "{phone} received no message containing {} from {from}; it received:{}{}",
