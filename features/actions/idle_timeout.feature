@@ -28,8 +28,10 @@ Feature: The virtual agent gives up on a silent requester
 
   Scenario: A day passing at once closes the conversation when it fell idle, not when the day ends
     When "+14155552671" texts "Hi" to "+14155550100"
-    And 1 day passes
+    Then interaction IMS0001001 waits in topic "greeting" at node "ask_issue"
+    When 1 day passes
     Then interaction IMS0001001 is in state "closed_abandoned"
+    And interaction IMS0001001 waits in no topic
     And the transcript matches the snapshot
 
   Scenario: A conversation a shorter idle timeout makes overdue closes when time next moves, before what falls due later

@@ -185,14 +185,29 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Checks where an interaction waits in the virtual agent: (topic, node), or in no topic.
+    /// Checks where an interaction waits in the virtual agent: (topic, node), or in no topic (a
+    /// closed one waits in none).
     pub fn check_waits_at(
         &self,
         number: &InteractionNumber,
         want: &TopicPosition,
     ) -> anyhow::Result<()> {
         let want = want.0.as_ref();
-        let got = topic_position(&self.interaction(number)?);
+        let i = self.interaction(number)?;
+        let got = topic_position(&i);
+        // A closed conversation waits nowhere, wherever its topic stopped.
+        if !i.active && want.is_some() {
+            anyhow::bail!(
+                "{number} is closed, so it waits in no topic{}; expected it to wait in topic \"{}\" \
+                 at node \"{}\"",
+                got.as_ref().map_or(String::new(), |(t, n)| format!(
+                    " (its topic stopped at topic \"{t}\", node \"{n}\")"
+                )),
+                want.map_or("", |w| w.0.as_str()),
+                want.map_or("", |w| w.1.as_str()),
+            );
+        }
+        let got = got.filter(|_| i.active);
         let show = |p: Option<&(String, String)>| {
             p.map_or_else(
                 || "no topic".to_owned(),
