@@ -109,8 +109,8 @@ Feature: The Compose SMS form
     Then "+14155552671" receives a message with 1 image from "+14155550100"
     Given the property "com.glide.cs.sms.attachment.allowed_types" is "image/*, application/pdf"
     When agent "alice" composes "Your invoice" with the attachment "invoice.pdf" of type "application/pdf" for consumer "Bea Brown"
-    Then "+14155552671" receives "Your invoice" from "+14155550100"
-    And "+14155552671" receives a message with 1 file from "+14155550100"
+    Then "+14155552671" receives "Your invoice" with 1 file from "+14155550100"
+    And "+14155552671" receives "" with 1 image from "+14155550100"
     And "+14155552671" has received 2 messages
 
   @row:COMPOSE-7

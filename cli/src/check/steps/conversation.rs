@@ -43,6 +43,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then "+14155552671" receives a message with 1 image from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 2 images from "+14155550100""#,
     r#"Then "+14155552671" receives a message with 1 file from "+14155550100""#,
+    r#"Then "+14155552671" receives "See this" with 1 image from "+14155550100""#,
     r#"Then "+14155552671" has received 2 messages"#,
     r#"Then "+14155552671" has received 1 message"#,
     r#"Then message #2 of IMS0001001 reads "Hello Bea""#,
@@ -168,6 +169,17 @@ fn receives_media(
     from: String,
 ) -> StepResult {
     Ok(w.check_receives_media(&phone, media.0, &from)?)
+}
+
+#[then(expr = "{string} receives {string} with {received_media} from {string}")]
+fn receives_text_and_media(
+    w: &mut ConvWorld,
+    phone: String,
+    text: String,
+    media: ReceivedMedia,
+    from: String,
+) -> StepResult {
+    Ok(w.check_receives_text_with_media(&phone, &text, media.0, &from)?)
 }
 
 #[then(expr = "{string} has received {count} message(s)")]

@@ -447,12 +447,37 @@ impl ConvWorld {
         attached: Attached,
         from: &str,
     ) -> anyhow::Result<()> {
+        self.check_received_with_media(phone, None, attached, from)
+    }
+
+    /// Checks that a handset received `text` (`\n` a line break) with `attached` media in one
+    /// message from a number.
+    pub fn check_receives_text_with_media(
+        &self,
+        phone: &str,
+        text: &str,
+        attached: Attached,
+        from: &str,
+    ) -> anyhow::Result<()> {
+        self.check_received_with_media(phone, Some(text), attached, from)
+    }
+
+    fn check_received_with_media(
+        &self,
+        phone: &str,
+        text: Option<&str>,
+        attached: Attached,
+        from: &str,
+    ) -> anyhow::Result<()> {
+        let text = text.map(super::unescape);
         let got = self.received(phone);
         ensure!(
-            got.iter().any(
-                |m| m.from == from && m.images_and_files() == (attached.images, attached.files)
-            ),
-            "{phone} received no message{attached} from {from}; it received:{}{}",
+            got.iter().any(|m| m.from == from
+                && m.images_and_files() == (attached.images, attached.files)
+                && text.as_ref().is_none_or(|t| m.body == *t)),
+            "{phone} received no message{}{attached} from {from}; it received:{}{}",
+            text.as_ref()
+                .map_or(String::new(), |t| format!(" {}", super::quote_expected(t))),
             lines(&got),
             self.undelivered_note(phone)
         );
