@@ -1,4 +1,4 @@
-//! The engine's one error enum, organised by what the caller must do ([`Error::class`]).
+//! The engine's top-level error enum, organised by what the caller must do ([`Error::class`]).
 
 use chrono::{DateTime, Utc};
 
@@ -311,7 +311,7 @@ fn list(choices: &[E164]) -> String {
 /// [`Error::ProviderNumberInUse`] in words: a number added twice is said as such, not as a
 /// clash with another integration.
 fn number_in_use(number: &E164, application: &str, integration: &str) -> String {
-    if integration == crate::engine::CONVERSATIONAL_SMS {
+    if integration == crate::domain::model::CONVERSATIONAL_SMS {
         format!("{number} is already a Conversational SMS provider number")
     } else {
         format!(

@@ -10,7 +10,8 @@
 //! - [`engine`]: [`engine::Engine`], which loads, decides and writes each event in one transaction
 //!   and sends what must be sent; one module per use case.
 //! - [`domain`]: the pure decisions (profiles, routing, compose rows, keywords, topics, messaging
-//!   actions, work assignment, encoded queries). No IO.
+//!   actions, work assignment, encoded queries). No IO but reading topic files
+//!   (`domain::topic::load_dir`).
 //! - [`store`]: [`store::SqliteStore`], the embedded SQLite database with ServiceNow's table names.
 //! - [`clock`], [`provider`], [`transcript`], [`error`]: the ports and the vocabulary around them.
 //!

@@ -1,8 +1,8 @@
 //! The `convsms` command: `check` runs Gherkin features against the engine and a simulated
 //! Twilio, `steps` prints the step library, `validate-number` checks phone numbers, `sim` serves
-//! the simulated Twilio on its own, `serve` runs the engine by hand on a SQLite file, `bench-sim`
-//! measures the simulator and `bench engine` measures the
-//! engine's inbound path.
+//! the simulated Twilio on its own, `serve` runs the engine by hand on a SQLite file, `soak`
+//! drives seeded traffic and checks invariants (`soak merge` combines shards), `bench-sim`
+//! measures the simulator and `bench engine` the engine's inbound path.
 
 mod bench_engine;
 mod bench_sim;

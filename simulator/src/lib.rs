@@ -56,7 +56,8 @@
 //!   HTTP, a [`FormReceiver`] ([`Simulator::receive_forms_in_process`]) handed the signed forms
 //!   as values.
 //! * `control`: the JSON control API under `/_sim/` for tools outside the process (messages,
-//!   inbound, reset, flush, carrier, optout, faults, errors), one table of routes in its docs.
+//!   inbound, sms_url, reset, flush, carrier, optout, faults, errors, numbers), one table of
+//!   routes in its docs.
 //! * `serve`: the HTTP server: hyper HTTP/1.1 connections closed after
 //!   [`SimConfig::header_read_timeout`] without a request head (stalled or idle), accept errors
 //!   (`EMFILE`) backed off, a graceful stop.

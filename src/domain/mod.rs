@@ -1,4 +1,5 @@
-//! The pure decisions of Conversational SMS: no IO, no clock, no store.
+//! The pure decisions of Conversational SMS: no clock, no store, no network; the only IO is
+//! reading topic files (`topic::load_dir`).
 //!
 //! Each module takes what the engine loaded for one event (and `now` where time matters) and
 //! returns what must change; [`crate::engine`] applies the decision in one transaction. Nothing

@@ -381,3 +381,8 @@ pub fn squeezed(name: &str) -> String {
         .collect::<String>()
         .to_ascii_lowercase()
 }
+
+/// The integration name of Conversational SMS provider numbers (`sys_cs_provider_number`'s
+/// integration; other integrations, such as ServiceNowTwilioDirect, keep their own numbers:
+/// PROVIDER-1).
+pub const CONVERSATIONAL_SMS: &str = "conversational_sms";

@@ -5,8 +5,7 @@ use crate::domain::phone::E164;
 use crate::engine::core::Engine;
 use crate::error::Error;
 
-/// The integration name of Conversational SMS provider numbers.
-pub const CONVERSATIONAL_SMS: &str = "conversational_sms";
+pub use crate::domain::model::CONVERSATIONAL_SMS;
 
 /// `sys_properties` the engine reads, with their defaults.
 /// The region national numbers are read in when `glide.phone_number.default_region` is unset.

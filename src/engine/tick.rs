@@ -30,7 +30,7 @@ impl Engine {
     pub fn next_tick_due(&self, after: DateTime<Utc>) -> Result<TickDue, Error> {
         self.store.read(|tx| {
             let idle = idle_timeout_secs(tx)?;
-            Ok(tx.next_tick_due(after, idle, crate::engine::RECONCILE_AFTER_SECS)?)
+            Ok(tx.next_tick_due(after, idle, crate::engine::delivery::RECONCILE_AFTER_SECS)?)
         })
     }
 
@@ -71,8 +71,13 @@ impl Engine {
             return self.next_tick_due(now);
         }
         let mut next = due;
-        self.store
-            .read(|tx| tx.refresh_tick_due(&mut next, now, crate::engine::RECONCILE_AFTER_SECS))?;
+        self.store.read(|tx| {
+            tx.refresh_tick_due(
+                &mut next,
+                now,
+                crate::engine::delivery::RECONCILE_AFTER_SECS,
+            )
+        })?;
         Ok(next)
     }
 
@@ -80,7 +85,7 @@ impl Engine {
     /// 1. due messaging actions and the virtual agent's idle timeout ([`Engine::run_due_actions`]);
     /// 2. Advanced Work Assignment: expired offers, then a routing pass;
     /// 3. sends waiting in `retrying` ([`Engine::retry_due`]);
-    /// 4. messages whose status has not moved for [`crate::engine::RECONCILE_AFTER_SECS`] (a
+    /// 4. messages whose status has not moved for [`crate::engine::delivery::RECONCILE_AFTER_SECS`] (a
     ///    StatusCallback may have been dropped) ([`Engine::reconcile_stale`]).
     ///
     /// # Errors

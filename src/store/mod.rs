@@ -16,6 +16,8 @@
 //!   (`interaction.last_message_at`, kept by a trigger on each message's insert, and the indexes
 //!   the clock's queries seek: when an interaction went quiet, when an offer lapses), 17
 //!   (`live_group_profile.left_at`: who left the group, by a transfer, leaving or a Reassign).
+//! - `people`, `interactions`, `transcript`, `actions`, `awa`: queries by family; `memo`: what a
+//!   connection remembers between statements; `statements`: the store's statement cache.
 //! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's
 //!   generic read of any table.
 //! - `audit`: reads only audits need (the soak's invariants): the transcript rows changed since
@@ -30,9 +32,12 @@
 //!   in memory (`temp_store`).
 //! - The connection sits behind a std `Mutex` and every call is synchronous: the lock is never held
 //!   across an `.await`.
-//! - Queries are prepared once per connection (rusqlite's statement cache, through `Tx`).
-//! - Every engine operation runs in one transaction ([`SqliteStore::write`]: a savepoint, prepared
-//!   once like the queries), so a refused request leaves nothing half-written.
+//! - The store's own statements are prepared once per connection and found by the address of
+//!   their `&'static str` text (`statements`, `Conn::prepare_cached`); SQL built at run time uses
+//!   rusqlite's cache (`Conn::prepare_built`).
+//! - Every engine operation runs in one transaction ([`SqliteStore::write`]: `BEGIN IMMEDIATE`
+//!   when outermost, a savepoint when nested or inside a group commit, prepared once like the
+//!   queries), so a refused request leaves nothing half-written.
 
 use std::path::Path;
 use std::sync::Mutex;

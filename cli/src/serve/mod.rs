@@ -15,6 +15,7 @@
 //! * [`timeline`]: wire events recorded by hooks on the provider port and the engine's app, merged
 //!   with the engine's own events and the journal; Server-Sent Events.
 //! * [`guard`]: loopback `Host`, no cross-site writes, `--token`.
+//! * [`page`]: the browser page at `/` (HTML, CSS and JS embedded), a client of the JSON API.
 //!
 //! **Durable.** The database is a SQLite file in WAL: a webhook is answered 200 only after its
 //! transaction committed, so `kill -9` loses nothing acknowledged. The clock is saved after every
