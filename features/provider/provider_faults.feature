@@ -74,6 +74,7 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
     And 1 minute passes
     Then message #2 of IMS0001001 has status "delivered"
+    And every soak invariant holds
 
   Scenario: Delayed callbacks arrive when their time comes
     Given Twilio delays every status callback by 120 seconds

@@ -16,6 +16,16 @@ use super::{parsed, ts, ts_col, ts_opt_col, StoreError, Tx};
 use crate::domain::messaging_actions::TimerState;
 use crate::domain::model::{InteractionNumber, Message};
 
+/// The SQL function the audit's trigger reports each status change to.
+const STATUS_MOVED_FN: &str = "convsms_audit_status_moved";
+
+/// A temporary trigger reporting each change of a transcript row's status, while an auditor's
+/// log runs: only a store an auditor watches has it (the soak, `Then every soak invariant
+/// holds`), as an UPDATE that fires a trigger costs a statement journal.
+const STATUS_MOVES_TRIGGER: &str = "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_status_moves \
+     AFTER UPDATE OF status ON main.sys_cs_message WHEN old.status IS NOT new.status \
+     BEGIN SELECT convsms_audit_status_moved(new.rid, old.status, new.status); END";
+
 /// A transcript row with its interaction, as audits read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditRow {
@@ -140,6 +150,25 @@ impl Tx<'_> {
                 }
                 None => {
                     let log: MessageChanges = Arc::default();
+                    // Weak: once the log is stopped, a trigger left behind reports to no one.
+                    let moved = Arc::downgrade(&log);
+                    self.0.create_scalar_function(
+                        STATUS_MOVED_FN,
+                        3,
+                        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+                        move |ctx| {
+                            let rowid: i64 = ctx.get(0)?;
+                            let from: String = ctx.get(1)?;
+                            let to: String = ctx.get(2)?;
+                            if let Some(log) = moved.upgrade() {
+                                log.lock()
+                                    .unwrap_or_else(PoisonError::into_inner)
+                                    .status_moves
+                                    .push((rowid, from, to));
+                            }
+                            Ok(rusqlite::types::Null)
+                        },
+                    )?;
                     let seen = Arc::clone(&log);
                     self.0.update_hook(Some(
                         move |_: rusqlite::hooks::Action, db: &str, table: &str, rowid: i64| {
@@ -160,6 +189,36 @@ impl Tx<'_> {
             .prepare_cached(concatcp!(AUDIT_SELECT, " ORDER BY m.rowid"))?;
         let rows = st.query_map([], audit_row)?;
         rows.collect()
+    }
+
+    /// Has the log ([`Tx::audit_log_message_changes`], started before) follow each change of a
+    /// transcript row's status, for [`Tx::audit_take_status_moves`]: a temporary trigger,
+    /// which, being schema, must be made inside [`super::SqliteStore::write`] (a read's
+    /// savepoint rolls it back). Following already does nothing.
+    ///
+    /// # Errors
+    /// SQLite fails (a bug).
+    pub fn audit_follow_status_moves(&self) -> Result<(), StoreError> {
+        self.0.execute_batch(STATUS_MOVES_TRIGGER)
+    }
+
+    /// Every change of a transcript row's delivery status since the last take, in the order
+    /// written: (rowid, from, to), each status as stored (`sent`, `delivered`, ...); empties
+    /// that part of the log. Empty when no log runs. A status an auditor only reads at its looks
+    /// could go forward and back between two of them unseen; this sees each step.
+    ///
+    /// # Errors
+    /// None today; a `Result` like the other reads of the log.
+    pub fn audit_take_status_moves(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let slot = self.1.message_changes().borrow();
+        Ok(slot.as_ref().map_or_else(Vec::new, |log| {
+            std::mem::take(
+                &mut log
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .status_moves,
+            )
+        }))
     }
 
     /// The transcript rows inserted or updated since the last look (the log
@@ -226,8 +285,10 @@ impl Tx<'_> {
     }
 
     /// Stops this connection's log of changed transcript rows (removes the update hook and
-    /// what it held): for an audit that looks once, so that later writes keep no log nobody
-    /// takes. Stopping a log that does not run does nothing.
+    /// what it held, and the status trigger: in [`super::SqliteStore::write`], as a read's
+    /// savepoint would roll the drop back, leaving a trigger that reports to no one): for an
+    /// audit that looks once, so that later writes keep no log nobody takes. Stopping a log that
+    /// does not run does nothing.
     ///
     /// # Errors
     /// SQLite refuses to remove the hook (a connection the store does not own: a bug).
@@ -235,6 +296,8 @@ impl Tx<'_> {
         if self.1.message_changes().borrow_mut().take().is_some() {
             self.0
                 .update_hook(None::<fn(rusqlite::hooks::Action, &str, &str, i64)>)?;
+            self.0
+                .execute_batch("DROP TRIGGER IF EXISTS temp.convsms_audit_status_moves")?;
         }
         Ok(())
     }
@@ -505,6 +568,66 @@ mod tests {
             None,
             "a stopped log is gone"
         );
+    }
+
+    /// While the log runs, each change of a row's status is reported, in order, the steps
+    /// between two looks included; other changes are not, and a stopped log reports none.
+    #[test]
+    fn each_status_change_is_reported_while_the_log_runs() {
+        let store = store_with_an_interaction();
+        let sent = say(&store, "hi");
+        let set = |status: &str| {
+            store
+                .write(|tx| {
+                    tx.0.execute(
+                        "UPDATE sys_cs_message SET status = ?1 WHERE sys_id = ?2",
+                        [status, sent.as_str()],
+                    )
+                })
+                .unwrap();
+        };
+        let moves = || store.read(|tx| tx.audit_take_status_moves()).unwrap();
+        set("queued");
+        assert!(moves().is_empty(), "no log runs yet");
+        store.read(|tx| tx.audit_log_message_changes()).unwrap();
+        store.write(|tx| tx.audit_follow_status_moves()).unwrap();
+        set("sent");
+        set("sent");
+        set("delivered");
+        set("sent");
+        let rowid: i64 = i64::from_str_radix(&sent, 16).unwrap();
+        let m = |a: &str, b: &str| (rowid, a.to_owned(), b.to_owned());
+        assert_eq!(
+            moves(),
+            [
+                m("queued", "sent"),
+                m("sent", "delivered"),
+                m("delivered", "sent")
+            ]
+        );
+        assert!(moves().is_empty(), "taken once");
+        store
+            .write(|tx| {
+                tx.0.execute(
+                    "UPDATE sys_cs_message SET body = 'other' WHERE sys_id = ?1",
+                    [sent.as_str()],
+                )
+            })
+            .unwrap();
+        assert!(moves().is_empty(), "only the status is followed");
+        store.write(|tx| tx.audit_stop_message_changes()).unwrap();
+        set("delivered");
+        assert!(moves().is_empty(), "a stopped log reports nothing");
+        let triggers: i64 = store
+            .read(|tx| {
+                tx.0.query_row(
+                    "SELECT count(*) FROM sqlite_temp_master WHERE name = 'convsms_audit_status_moves'",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .unwrap();
+        assert_eq!(triggers, 0, "the trigger is gone with the log");
     }
 
     /// Rows asked by rowid come back in rowid order, exactly those asked, each once, however

@@ -266,6 +266,9 @@ pub(crate) struct ChangeLog {
     /// Rows may have changed where the hook could not see them (another connection committed,
     /// or a group's commit failed): the log no longer says everything that changed.
     pub gap: bool,
+    /// Every change of a row's `status`, in the order written: (rowid, from, to), as the
+    /// connection's temporary trigger reported it (statuses as stored).
+    pub status_moves: Vec<(i64, String, String)>,
 }
 
 impl Memo {

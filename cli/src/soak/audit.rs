@@ -219,71 +219,80 @@ impl Auditor {
         acked.sort();
         acked.dedup();
         let acked = &acked[..];
-        let (changed, by_sid, (shared, active_sms), timers, closed) = stack.store.read(|tx| {
-            let taken = if logging {
-                tx.audit_take_message_changes()?
-            } else {
-                None
-            };
-            // The first look (or, a bug, a connection without the log): every row.
-            let changed = match taken {
-                Some(changed) => changed,
-                None => tx.audit_log_message_changes()?,
-            };
-            // When the interactions with a changed agent or virtual-agent message closed.
-            let mut closed = vec![];
-            let mut seen = std::collections::BTreeSet::new();
-            for r in changed.iter().filter(|r| {
-                matches!(
-                    r.message.author_kind,
-                    convsms::domain::model::AuthorKind::Agent
-                        | convsms::domain::model::AuthorKind::VirtualAgent
-                )
-            }) {
-                if let (true, Some(at)) = (seen.insert(&r.interaction), r.closed_at) {
-                    closed.push((r.interaction.clone(), at));
+        let (changed, moves, by_sid, (shared, active_sms), timers, closed) =
+            stack.store.read(|tx| {
+                let taken = if logging {
+                    tx.audit_take_message_changes()?
+                } else {
+                    None
+                };
+                let moves = tx.audit_take_status_moves()?;
+                // The first look (or, a bug, a connection without the log): every row.
+                let changed = match taken {
+                    Some(changed) => changed,
+                    None => tx.audit_log_message_changes()?,
+                };
+                // When the interactions with a changed agent or virtual-agent message closed.
+                let mut closed = vec![];
+                let mut seen = std::collections::BTreeSet::new();
+                for r in changed.iter().filter(|r| {
+                    matches!(
+                        r.message.author_kind,
+                        convsms::domain::model::AuthorKind::Agent
+                            | convsms::domain::model::AuthorKind::VirtualAgent
+                    )
+                }) {
+                    if let (true, Some(at)) = (seen.insert(&r.interaction), r.closed_at) {
+                        closed.push((r.interaction.clone(), at));
+                    }
                 }
-            }
-            let changed: Vec<Row> = changed.into_iter().map(row).collect();
-            // The rows owning the acknowledged inbound SIDs and the simulator's new sends: read
-            // with the changes when they changed (a SID is on one row at most: the column is
-            // UNIQUE), by SID otherwise.
-            let in_changed: HashMap<&MessageSid, &Row> = changed
-                .iter()
-                .filter_map(|r| r.sid.as_ref().map(|sid| (sid, r)))
-                .collect();
-            let mut by_sid = vec![];
-            let new_sends = sim
-                .iter()
-                .filter(|m| m.direction == twilio_wire::message::Direction::OutboundApi);
-            for sid in acked.iter().chain(new_sends.map(|m| &m.sid)) {
-                match in_changed.get(sid) {
-                    Some(r) => by_sid.push((*r).clone()),
-                    None => by_sid.extend(tx.audit_messages_with_sid(sid)?.into_iter().map(row)),
+                let changed: Vec<Row> = changed.into_iter().map(row).collect();
+                // The rows owning the acknowledged inbound SIDs and the simulator's new sends: read
+                // with the changes when they changed (a SID is on one row at most: the column is
+                // UNIQUE), by SID otherwise.
+                let in_changed: HashMap<&MessageSid, &Row> = changed
+                    .iter()
+                    .filter_map(|r| r.sid.as_ref().map(|sid| (sid, r)))
+                    .collect();
+                let mut by_sid = vec![];
+                let new_sends = sim
+                    .iter()
+                    .filter(|m| m.direction == twilio_wire::message::Direction::OutboundApi);
+                for sid in acked.iter().chain(new_sends.map(|m| &m.sid)) {
+                    match in_changed.get(sid) {
+                        Some(r) => by_sid.push((*r).clone()),
+                        None => {
+                            by_sid.extend(tx.audit_messages_with_sid(sid)?.into_iter().map(row))
+                        }
+                    }
                 }
-            }
-            Ok::<_, StoreError>((
-                changed,
-                by_sid,
-                (
-                    tx.audit_active_sms_pairs_shared()?,
-                    tx.audit_active_sms_count()?,
-                ),
-                tx.audit_timers_since(since, last_tick)?,
-                closed,
-            ))
-        })?;
+                Ok::<_, StoreError>((
+                    changed,
+                    moves,
+                    by_sid,
+                    (
+                        tx.audit_active_sms_pairs_shared()?,
+                        tx.audit_active_sms_count()?,
+                    ),
+                    tx.audit_timers_since(since, last_tick)?,
+                    closed,
+                ))
+            })?;
         let Routing {
             agents,
             items,
             numbers,
             ..
         } = self::routing(stack, now)?;
+        if !logging {
+            // From the first look on, each status change too (schema: in a write).
+            stack.store.write(|tx| tx.audit_follow_status_moves())?;
+        }
         self.since = now;
         self.logging = true;
         Ok(self.judge(
-            acked, &sim, &changed, &by_sid, &shared, active_sms, &agents, &items, &numbers, kept,
-            &timers, &closed, last_tick,
+            acked, &sim, &changed, &moves, &by_sid, &shared, active_sms, &agents, &items, &numbers,
+            kept, &timers, &closed, last_tick,
         ))
     }
 
@@ -293,6 +302,7 @@ impl Auditor {
         acked: &[MessageSid],
         sim: &[SimRow],
         changed: &[Row],
+        moves: &[(i64, String, String)],
         by_sid: &[Row],
         shared: &[(String, String, Vec<InteractionNumber>)],
         active_sms: usize,
@@ -320,6 +330,7 @@ impl Auditor {
         );
         invariants::outbound_at_most_once(sim, &owners)?;
         self.count(Invariant::StatusForward, changed.len());
+        invariants::status_moves(moves, changed)?;
         self.statuses.check(changed)?;
         let active: Vec<ActiveSms> = shared
             .iter()

@@ -325,6 +325,52 @@ pub fn settled(rows: &[Row]) -> Result<(), Violation> {
     Ok(())
 }
 
+/// Invariant 3, step by step: every change of an outbound row's status the store made since the
+/// last check (`moves`: rowid, from, to, as the store's audit trigger reported each one) goes
+/// forward, and a final status never changes into another: between two checks a status could
+/// otherwise go forward and back again unseen. `rows` are the rows changed since the last check
+/// (a moved row is one of them), for naming the message.
+pub fn status_moves(moves: &[(i64, String, String)], rows: &[Row]) -> Result<(), Violation> {
+    for (rowid, from, to) in moves {
+        let Some(r) = rows
+            .iter()
+            .find(|r| r.rowid == *rowid && r.direction == Direction::Outbound)
+        else {
+            continue;
+        };
+        let (Ok(before), Ok(after)) =
+            (from.parse::<DeliveryStatus>(), to.parse::<DeliveryStatus>())
+        else {
+            return broken(
+                Invariant::StatusForward,
+                Some(&r.interaction),
+                format!(
+                    "{} #{} changed from status '{from}' to '{to}', one of which is no delivery \
+                     status",
+                    r.interaction, r.seq
+                ),
+            );
+        };
+        let backwards = matches!((before.rank(), after.rank()), (Some(a), Some(b)) if b < a);
+        let final_changed = before.is_final() && after.is_final() && before != after;
+        if backwards || final_changed {
+            return broken(
+                Invariant::StatusForward,
+                Some(&r.interaction),
+                format!(
+                    "{} #{} ({}) went from {} back to {}",
+                    r.interaction,
+                    r.seq,
+                    r.sid.as_ref().map_or("no sid", |s| s.as_str()),
+                    before.as_str(),
+                    after.as_str()
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Invariant 3: No delivery status moves backwards: remembers each outbound message's status across
 /// checks, in one byte per row (indexed by rowid), so it fits a million messages in a megabyte.
 #[derive(Debug, Default)]
@@ -891,6 +937,37 @@ mod tests {
         t.check(std::slice::from_ref(&r)).unwrap();
         r.status = DeliveryStatus::Undelivered;
         assert!(t.check(std::slice::from_ref(&r)).is_err());
+    }
+
+    /// A status that went forward and back between two checks ends forward of where the last
+    /// check saw it: only the store's reported moves show the step back.
+    #[test]
+    fn a_status_moving_back_between_checks_is_caught_by_its_moves() {
+        let mut r = row(7, 2, Direction::Outbound, Some(2));
+        r.status = DeliveryStatus::Sent;
+        let rows = [r];
+        let id = rows[0].rowid;
+        let m = |from: &str, to: &str| (id, from.to_owned(), to.to_owned());
+        let forward = [m("queued", "sent"), m("sent", "delivered")];
+        assert_eq!(status_moves(&forward, &rows), Ok(()));
+        // queued → delivered → sent: the check sees only `sent`, after `queued`, and passes.
+        let mut t = StatusTracker::default();
+        let mut seen = rows[0].clone();
+        seen.status = DeliveryStatus::Queued;
+        t.check(std::slice::from_ref(&seen)).unwrap();
+        assert_eq!(t.check(&rows), Ok(()));
+        let v =
+            status_moves(&[m("queued", "delivered"), m("delivered", "sent")], &rows).unwrap_err();
+        assert_eq!(v.invariant, Invariant::StatusForward);
+        assert!(v.detail.contains("delivered back to sent"), "{v}");
+        // One final status to another, and a status no one knows.
+        assert!(status_moves(&[m("delivered", "undelivered")], &rows).is_err());
+        assert!(status_moves(&[m("sent", "lost")], &rows).is_err());
+        // A row that is not outbound, or not among the rows read, is not judged.
+        assert_eq!(
+            status_moves(&[(id + 1, "delivered".into(), "sent".into())], &rows),
+            Ok(())
+        );
     }
 
     #[test]

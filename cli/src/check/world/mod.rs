@@ -440,6 +440,9 @@ pub struct ConvWorld {
     /// The work each agent held beyond a capacity lowered since (by agent sys_id): theirs to
     /// keep, as invariant 5 allows.
     kept_over_capacity: std::collections::BTreeMap<String, Vec<InteractionNumber>>,
+    /// Whether the store's audit log has followed every status change since the world began (a
+    /// scenario's world; not `serve`'s, which would keep the log for as long as it runs).
+    pub(crate) follows_status_moves: bool,
 }
 
 impl fmt::Debug for ConvWorld {
@@ -588,7 +591,19 @@ impl ConvWorld {
     async fn build() -> anyhow::Result<Self> {
         let topics = super::topics::topic_sources().load()?;
         let stack = Stack::start(topics).await?;
-        Ok(ConvWorld::on(stack))
+        let mut world = ConvWorld::on(stack);
+        // `Then every soak invariant holds` sees each status change of the scenario, not only
+        // the statuses at its look: a status that went back between two steps is caught.
+        world
+            .store()
+            .read(|tx| tx.audit_log_message_changes())
+            .context("starting the store's log of changed transcript rows")?;
+        world
+            .store()
+            .write(|tx| tx.audit_follow_status_moves())
+            .context("following the transcript's status changes")?;
+        world.follows_status_moves = true;
+        Ok(world)
     }
 
     /// A world on a stack built elsewhere (`convsms serve`'s).
@@ -609,6 +624,7 @@ impl ConvWorld {
             built_in_topics: false,
             only_topic_files: false,
             kept_over_capacity: std::collections::BTreeMap::new(),
+            follows_status_moves: false,
         }
     }
 
