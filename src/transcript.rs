@@ -260,13 +260,21 @@ impl fmt::Display for Transcript {
         Ok(())
     }
 }
+
+/// How many SMS segments a text without media takes, as the transcript shows it (Twilio §8:
+/// 160 GSM-7 characters or 70 UCS-2 code units alone, 153 or 67 per segment once split); the
+/// soak's invariant 9 compares it with the simulator's `num_segments`.
+pub fn segments(body: &str) -> usize {
+    twilio_wire::segments::num_segments(body)
+}
+
 /// What an outbound message costs on the air (Twilio §8): `MMS`, or `N segment(s), GSM-7|UCS-2`.
 fn cost(body: &str, has_media: bool) -> String {
-    use twilio_wire::segments::{encoding, num_segments, Encoding};
+    use twilio_wire::segments::{encoding, Encoding};
     if has_media {
         return "MMS".to_owned();
     }
-    let n = num_segments(body);
+    let n = segments(body);
     let enc = match encoding(body) {
         Encoding::Gsm7 => "GSM-7",
         Encoding::Ucs2 => "UCS-2",

@@ -746,8 +746,8 @@ pub fn closed_stay_quiet(
     Ok(())
 }
 
-/// Invariant 9: Every sent SMS (no media) takes as many segments in the transcript (its body,
-/// counted as Twilio does) as the simulator says.
+/// Invariant 9: Every sent SMS (no media) takes as many segments in the transcript (as the
+/// transcript counts them, [`convsms::transcript::segments`]) as the simulator says.
 pub fn segments(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
     let by_sid: HashMap<&MessageSid, &SimRow> = sim.iter().map(|m| (&m.sid, m)).collect();
     for r in rows
@@ -756,7 +756,7 @@ pub fn segments(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
     {
         let Some(sid) = &r.sid else { continue };
         let Some(m) = by_sid.get(sid) else { continue };
-        let ours = twilio_wire::segments::num_segments(&r.body);
+        let ours = convsms::transcript::segments(&r.body);
         if ours != m.segments {
             return broken(
                 Invariant::Segments,
