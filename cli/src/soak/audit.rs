@@ -70,6 +70,7 @@ fn row(r: AuditRow) -> Row {
     Row {
         rowid: r.rowid,
         interaction: r.interaction,
+        pair: r.pair,
         seq: m.seq,
         direction: m.direction,
         body: m.body,
@@ -316,6 +317,7 @@ impl Auditor {
     ) -> Result<(), Violation> {
         self.count(Invariant::InboundOnce, acked.len());
         invariants::inbound_once(acked, by_sid)?;
+        invariants::inbound_in_its_conversation(sim, by_sid)?;
         let sends = sim
             .iter()
             .filter(|m| m.direction == twilio_wire::message::Direction::OutboundApi)

@@ -123,6 +123,8 @@ pub struct Row {
     pub rowid: i64,
     /// Its interaction.
     pub interaction: InteractionNumber,
+    /// Its interaction's requester and provider numbers (E.164; `None` on no phone).
+    pub pair: (Option<String>, Option<String>),
     /// Its position in the transcript.
     pub seq: i64,
     /// Which way it went.
@@ -221,6 +223,36 @@ pub fn inbound_once(acked: &[MessageSid], rows: &[Row]) -> Result<(), Violation>
                     ),
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+/// Invariant 1, where: an inbound SMS is in the conversation between its sender and the number it
+/// was texted to (the interaction's requester and provider numbers), not another of the
+/// requester's. `sim` holds the simulator's messages, read by SID.
+pub fn inbound_in_its_conversation(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
+    let by_sid: HashMap<&MessageSid, &SimRow> = sim.iter().map(|m| (&m.sid, m)).collect();
+    for r in rows.iter().filter(|r| r.direction == Direction::Inbound) {
+        let Some(m) = r.sid.as_ref().and_then(|sid| by_sid.get(sid)) else {
+            continue;
+        };
+        let (requester, provider) = (r.pair.0.as_deref(), r.pair.1.as_deref());
+        if requester != Some(m.from.as_str()) || provider != Some(m.to.as_str()) {
+            return broken(
+                Invariant::InboundOnce,
+                Some(&r.interaction),
+                format!(
+                    "the inbound {} from {} to {} is in {} #{}, the conversation between {} and {}",
+                    m.sid,
+                    m.from,
+                    m.to,
+                    r.interaction,
+                    r.seq,
+                    requester.unwrap_or("no requester number"),
+                    provider.unwrap_or("no provider number")
+                ),
+            );
         }
     }
     Ok(())
@@ -786,6 +818,7 @@ mod tests {
         Row {
             rowid: i64::from(i) * 1000 + seq,
             interaction: ims(i),
+            pair: (Some(HANDSET.to_owned()), Some(SHOP.to_owned())),
             seq,
             direction,
             body: "Hello".to_owned(),
@@ -968,6 +1001,34 @@ mod tests {
             status_moves(&[(id + 1, "delivered".into(), "sent".into())], &rows),
             Ok(())
         );
+    }
+
+    /// A text to the second provider number that joined the conversation on the first is caught.
+    #[test]
+    fn an_inbound_message_in_another_conversation_is_caught() {
+        let mut inbound = row(1, 1, Direction::Inbound, Some(9));
+        let sim = |to: &str| SimRow {
+            sid: MessageSid::sms(9),
+            direction: SimDirection::Inbound,
+            segments: 1,
+            from: HANDSET.to_owned(),
+            to: to.to_owned(),
+            body: "Hello".to_owned(),
+            error_code: None,
+        };
+        assert_eq!(
+            inbound_in_its_conversation(&[sim(SHOP)], std::slice::from_ref(&inbound)),
+            Ok(())
+        );
+        let v = inbound_in_its_conversation(&[sim("+14155550101")], std::slice::from_ref(&inbound))
+            .unwrap_err();
+        assert_eq!(v.invariant, Invariant::InboundOnce);
+        assert!(
+            v.detail.contains("to +14155550101 is in IMS0000001 #1"),
+            "{v}"
+        );
+        inbound.pair.0 = None;
+        assert!(inbound_in_its_conversation(&[sim(SHOP)], &[inbound]).is_err());
     }
 
     #[test]
