@@ -534,10 +534,17 @@ impl Routing {
         self.numbers.get(item.interaction.as_str())
     }
 
+    /// The items that wait for an offer: active, and neither offered, accepted nor cancelled.
+    /// Said here, not with the engine's `WorkItemState::is_waiting`, so that a mistake there
+    /// cannot hide what it strands.
     fn waiting(&self) -> impl Iterator<Item = &WorkItem> {
-        self.items
-            .iter()
-            .filter(|i| i.active && i.state.is_waiting())
+        self.items.iter().filter(|i| {
+            i.active
+                && !matches!(
+                    i.state,
+                    WorkItemState::Offered | WorkItemState::Accepted | WorkItemState::Cancelled
+                )
+        })
     }
 }
 
