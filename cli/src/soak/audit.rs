@@ -187,7 +187,7 @@ pub fn routing(stack: &Stack, now: DateTime<Utc>) -> Result<Routing, StoreError>
 
 impl Auditor {
     /// One more check of `i`, which looked at `subjects` things.
-    fn count(&mut self, i: Invariant, subjects: usize) {
+    pub(crate) fn count(&mut self, i: Invariant, subjects: usize) {
         *self.checks.entry(i).or_default() += 1;
         *self.examined.entry(i).or_default() += subjects as u64;
     }

@@ -47,11 +47,14 @@ pub enum Invariant {
     Timers,
     /// 9. The transcript's segment count equals the simulator's.
     Segments,
+    /// 10. The engine answers every request the traffic makes without failing: a store error or
+    ///     a bug (`ErrorClass::Bug`, HTTP 500) is no refusal.
+    EngineAnswers,
 }
 
 impl Invariant {
     /// Every invariant, in the order.
-    pub const ALL: [Invariant; 10] = [
+    pub const ALL: [Invariant; 11] = [
         Invariant::InboundOnce,
         Invariant::OutboundAtMostOnce,
         Invariant::StatusForward,
@@ -62,6 +65,7 @@ impl Invariant {
         Invariant::OptOut,
         Invariant::Timers,
         Invariant::Segments,
+        Invariant::EngineAnswers,
     ];
 
     /// Its short name, as the report and the JSON show it.
@@ -77,6 +81,7 @@ impl Invariant {
             Invariant::OptOut => "7 nothing-sent-after-stop",
             Invariant::Timers => "8 timers-once-closed-quiet",
             Invariant::Segments => "9 segments-match-simulator",
+            Invariant::EngineAnswers => "10 engine-never-fails",
         }
     }
 }

@@ -545,8 +545,11 @@ struct Soak {
     routing_violation: Option<Violation>,
     /// A genuine webhook the engine answered with other than 200 (the soak injects only
     /// timeouts, so such an answer is the engine's): the message is lost, which breaks
-    /// invariant 1. Reported at the next check.
-    refused_webhook: Option<Violation>,
+    /// invariant 1; or a request the engine failed (invariant 10). The first is reported at
+    /// the next check.
+    pending_violation: Option<Violation>,
+    /// The events whose engine answers invariant 10 has counted.
+    events_judged: u64,
     /// Each agent's SMS capacity, drawn at setup.
     capacities: Vec<u32>,
     /// Agents left out of the run (`SoakArgs::absent_agents`).
@@ -709,7 +712,8 @@ impl Soak {
             last_tick: crate::check::world::epoch(),
             routing_check_due: true,
             routing_violation: None,
-            refused_webhook: None,
+            pending_violation: None,
+            events_judged: 0,
             capacities: vec![],
             absent_agents: args.absent_agents.clone(),
             record: Some(vec![]),
@@ -996,8 +1000,8 @@ impl Soak {
                     })
                     .await;
                 match sent {
-                    Err(_) => {
-                        self.refused += 1;
+                    Err(e) => {
+                        self.refused_by_engine(&e, "a Compose SMS");
                         Applied::Nothing
                     }
                     Ok(out) => Applied::Composed {
@@ -1049,8 +1053,8 @@ impl Soak {
                         } else {
                             engine.reject_work_item(&name, Some(&n)).await.map(|_| ())
                         };
-                        if r.is_err() {
-                            self.refused += 1;
+                        if let Err(e) = r {
+                            self.refused_by_engine(&e, "an agent's answer to an offer");
                             Applied::Nothing
                         } else {
                             if accept {
@@ -1094,20 +1098,30 @@ impl Soak {
                     })
                     .await;
                 let sent = outcome.is_ok();
-                let provider_refused = outcome
-                    .ok()
-                    .and_then(|o| o.provider_error)
-                    .as_ref()
-                    .and_then(feature::provider_refusal);
+                let provider_refused = match outcome {
+                    Ok(o) => o
+                        .provider_error
+                        .as_ref()
+                        .and_then(feature::provider_refusal),
+                    Err(e) => {
+                        self.refused_by_engine(&e, "an agent's reply");
+                        None
+                    }
+                };
                 if sent {
                     self.metrics.on_reply(&self.stack.store, &n)?;
+                }
+                let closed = if close {
+                    match engine.close_by(&agent, &n).await {
+                        Ok(_) => true,
+                        Err(e) => {
+                            self.refused_by_engine(&e, "an agent's close");
+                            false
+                        }
+                    }
                 } else {
-                    self.refused += 1;
-                }
-                let closed = close && engine.close_by(&agent, &n).await.is_ok();
-                if close && !closed {
-                    self.refused += 1;
-                }
+                    false
+                };
                 Applied::Replied {
                     agent: index,
                     interaction: n,
@@ -1123,6 +1137,7 @@ impl Soak {
                     return Ok(Applied::Nothing);
                 };
                 let name = self.traffic.agents[index].clone();
+                let mut failed: Option<convsms::Error> = None;
                 let done = match to {
                     Handoff::Agent(first) => {
                         // The first agent from `first` who can take it (available, a free
@@ -1143,7 +1158,10 @@ impl Soak {
                                 Err(convsms::Error::WorkAssignment(
                                     WorkAssignmentRefusal::CannotTake { .. },
                                 )) => {}
-                                Err(_) => break,
+                                Err(e) => {
+                                    failed = Some(e);
+                                    break;
+                                }
                             }
                         }
                         went
@@ -1151,10 +1169,21 @@ impl Soak {
                     Handoff::Queue => engine
                         .transfer(&name, &n, TransferTarget::Queue(feature::QUEUE))
                         .await
+                        .map_err(|e| failed = Some(e))
                         .ok()
                         .map(|()| Handoff::Queue),
-                    Handoff::Leave => engine.leave(&name, &n).await.ok().map(|()| Handoff::Leave),
+                    Handoff::Leave => engine
+                        .leave(&name, &n)
+                        .await
+                        .map_err(|e| failed = Some(e))
+                        .ok()
+                        .map(|()| Handoff::Leave),
                 };
+                if let Some(e) = &failed {
+                    if e.class() == convsms::error::ErrorClass::Bug {
+                        self.count_engine_failure(format!("the engine failed a transfer: {e}"));
+                    }
+                }
                 match done {
                     Some(to) => Applied::Transferred {
                         agent: index,
@@ -1266,9 +1295,31 @@ impl Soak {
 
     /// Records that the engine answered a genuine, signed webhook (`what` its inbound message
     /// `d.sid`) with other than 200: the message is lost (invariant 1), reported at the next
-    /// check. The first such answer is the one reported.
+    /// check. The first such answer (or engine failure, [`Soak::refused_by_engine`]) is the one
+    /// reported.
+    /// Counts a request the engine refused (a wrong request or a configuration it does not
+    /// allow: the traffic draws such), or, when the engine failed instead (a store error or a
+    /// bug, `ErrorClass::Bug`), records invariant 10's violation, reported at the next check.
+    fn refused_by_engine(&mut self, e: &convsms::Error, what: &str) {
+        if e.class() != convsms::error::ErrorClass::Bug {
+            self.refused += 1;
+            return;
+        }
+        self.count_engine_failure(format!("the engine failed {what}: {e}"));
+    }
+
+    fn count_engine_failure(&mut self, detail: String) {
+        if self.pending_violation.is_none() {
+            self.pending_violation = Some(Violation {
+                invariant: invariants::Invariant::EngineAnswers,
+                interaction: None,
+                detail,
+            });
+        }
+    }
+
     fn engine_refused(&mut self, d: &convsms_sim::InboundDelivery, what: &str) {
-        if self.refused_webhook.is_some() {
+        if self.pending_violation.is_some() {
             return;
         }
         let detail = match &d.answer {
@@ -1285,7 +1336,7 @@ impl Soak {
                 d.sid
             ),
         };
-        self.refused_webhook = Some(Violation {
+        self.pending_violation = Some(Violation {
             invariant: invariants::Invariant::InboundOnce,
             interaction: None,
             detail,
@@ -1309,7 +1360,7 @@ impl Soak {
     /// The store cannot be read (the outer result; the inner one is the invariants' verdict).
     fn check(&mut self, sample_load: bool) -> anyhow::Result<Result<(), Violation>> {
         self.routing_check_due = true;
-        if let Some(v) = self.refused_webhook.take() {
+        if let Some(v) = self.pending_violation.take() {
             return Ok(Err(v));
         }
         if let Some(v) = self.routing_violation.take() {
@@ -1329,8 +1380,14 @@ impl Soak {
     /// The auditor's check of what changed since its last ([`Auditor::check`]), without the
     /// routing invariants and the metrics' snapshot that [`Soak::check`] adds.
     fn audit_changes(&mut self) -> anyhow::Result<Result<(), Violation>> {
+        // Invariant 10 looked at every request since the last check (an engine failure among
+        // them is the pending violation below).
+        let requests = self.events - self.events_judged;
+        self.events_judged = self.events;
+        self.audit
+            .count(invariants::Invariant::EngineAnswers, requests as usize);
         // Also for the closing settle's checks, which come here directly.
-        if let Some(v) = self.refused_webhook.take() {
+        if let Some(v) = self.pending_violation.take() {
             return Ok(Err(v));
         }
         let verdict = self.audit.check(
@@ -1662,6 +1719,31 @@ mod tests {
         );
         // Reported once; the next check looks at the store again.
         assert_eq!(s.check(false).unwrap(), Ok(()));
+    }
+
+    /// A refusal the traffic drew is counted; an engine that fails a request (a store error)
+    /// breaks invariant 10 at the next check, not counted as a refusal.
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_engine_failure_is_no_refusal_but_breaks_invariant_10() {
+        let mut s = Soak::start(&small(3, Faults::None)).await.unwrap();
+        assert_eq!(s.check(false).unwrap(), Ok(()));
+        let refused = s.refused;
+        s.refused_by_engine(&convsms::Error::NoProvider, "a Compose SMS");
+        assert_eq!(s.refused, refused + 1);
+        assert_eq!(s.check(false).unwrap(), Ok(()));
+        let failed = convsms::Error::Store(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+            Some("UNIQUE constraint failed: interaction.active_pair".to_owned()),
+        ));
+        s.refused_by_engine(&failed, "a Compose SMS");
+        assert_eq!(s.refused, refused + 1, "not counted as a refusal");
+        let v = s.check(false).unwrap().unwrap_err();
+        assert_eq!(v.invariant, invariants::Invariant::EngineAnswers);
+        assert!(
+            v.detail.contains("the engine failed a Compose SMS")
+                && v.detail.contains("UNIQUE constraint failed"),
+            "{v}"
+        );
     }
 
     #[tokio::test(flavor = "current_thread")]
