@@ -388,22 +388,29 @@ pub fn status_moves(moves: &[(i64, String, String)], rows: &[Row]) -> Result<(),
                 ),
             );
         };
-        let backwards = matches!((before.rank(), after.rank()), (Some(a), Some(b)) if b < a);
-        let final_changed = before.is_final() && after.is_final() && before != after;
-        if backwards || final_changed {
-            return broken(
-                Invariant::StatusForward,
-                Some(&r.interaction),
-                format!(
-                    "{} #{} ({}) went from {} back to {}",
-                    r.interaction,
-                    r.seq,
-                    r.sid.as_ref().map_or("no sid", |s| s.as_str()),
-                    before.as_str(),
-                    after.as_str()
-                ),
-            );
-        }
+        went_forward(r, before, after)?;
+    }
+    Ok(())
+}
+
+/// Invariant 3's rule for one change of `r`'s status: a lower rank, or one final status for
+/// another, is a move back.
+fn went_forward(r: &Row, before: DeliveryStatus, after: DeliveryStatus) -> Result<(), Violation> {
+    let backwards = matches!((before.rank(), after.rank()), (Some(a), Some(b)) if b < a);
+    let final_changed = before.is_final() && after.is_final() && before != after;
+    if backwards || final_changed {
+        return broken(
+            Invariant::StatusForward,
+            Some(&r.interaction),
+            format!(
+                "{} #{} ({}) went from {} back to {}",
+                r.interaction,
+                r.seq,
+                r.sid.as_ref().map_or("no sid", |s| s.as_str()),
+                before.as_str(),
+                after.as_str()
+            ),
+        );
     }
     Ok(())
 }
@@ -435,23 +442,8 @@ impl StatusTracker {
                 .checked_sub(1)
                 .map(|p| ALL_STATUSES[p as usize])
             {
-                if let (Some(a), Some(b)) = (before.rank(), r.status.rank()) {
-                    let final_changed =
-                        before.is_final() && r.status.is_final() && before != r.status;
-                    if b < a || final_changed {
-                        return broken(
-                            Invariant::StatusForward,
-                            Some(&r.interaction),
-                            format!(
-                                "{} #{} ({}) went from {} back to {}",
-                                r.interaction,
-                                r.seq,
-                                r.sid.as_ref().map_or("no sid", |s| s.as_str()),
-                                before.as_str(),
-                                r.status.as_str()
-                            ),
-                        );
-                    }
+                if before.rank().is_some() && r.status.rank().is_some() {
+                    went_forward(r, before, r.status)?;
                 }
             }
             self.last[at] = code;
