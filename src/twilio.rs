@@ -510,6 +510,15 @@ mod tests {
         server
     }
 
+    /// The error a send gets from a Twilio answering `response`.
+    async fn send_answered(response: ResponseTemplate) -> ProviderError {
+        let server = server_answering(response).await;
+        TwilioClient::new(&server.uri(), AC, TOKEN)
+            .send(&sms("hi", &[], None))
+            .await
+            .unwrap_err()
+    }
+
     #[tokio::test]
     async fn posts_the_form_with_basic_auth_and_maps_201() {
         let sid = "MM0123456789abcdef0123456789abcdef";
@@ -643,15 +652,11 @@ mod tests {
 
     #[tokio::test]
     async fn html_500_is_unavailable() {
-        let server = server_answering(ResponseTemplate::new(500).set_body_raw(
+        let err = send_answered(ResponseTemplate::new(500).set_body_raw(
             "<html><body>Internal Server Error</body></html>",
             "text/html",
         ))
         .await;
-        let err = TwilioClient::new(&server.uri(), AC, TOKEN)
-            .send(&sms("hi", &[], None))
-            .await
-            .unwrap_err();
         assert!(
             matches!(&err, ProviderError::Unavailable(m) if m.contains("HTTP 500") && m.contains("Internal Server Error")),
             "{err:?}"
@@ -661,17 +666,13 @@ mod tests {
 
     #[tokio::test]
     async fn a_500_with_twilios_json_is_unavailable_in_twilios_words() {
-        let server = server_answering(ResponseTemplate::new(500).set_body_json(json!({
+        let err = send_answered(ResponseTemplate::new(500).set_body_json(json!({
             "code": 20500,
             "message": "Internal Server Error",
             "more_info": "https://www.twilio.com/docs/errors/20500",
             "status": 500
         })))
         .await;
-        let err = TwilioClient::new(&server.uri(), AC, TOKEN)
-            .send(&sms("hi", &[], None))
-            .await
-            .unwrap_err();
         assert_eq!(
             err,
             ProviderError::Unavailable(
