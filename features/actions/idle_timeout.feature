@@ -31,6 +31,7 @@ Feature: The virtual agent gives up on a silent requester
     Then interaction IMS0001001 waits in topic "greeting" at node "ask_issue"
     When 1 day passes
     Then interaction IMS0001001 is in state "closed_abandoned"
+    And interaction IMS0001001 was closed at "2026-01-05 11:00:00"
     And interaction IMS0001001 waits in no topic
     And the transcript matches the snapshot
 

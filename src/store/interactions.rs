@@ -130,6 +130,25 @@ impl Tx<'_> {
             .optional()
     }
 
+    /// When interaction `number` closed (its `closed_at`, UTC): `None` while it is open, or when
+    /// no interaction has that number.
+    ///
+    /// # Errors
+    /// A store failure, or a `closed_at` that does not read as a time (`BadValue`).
+    pub fn interaction_closed_at(
+        &self,
+        number: &InteractionNumber,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(self
+            .row(
+                "SELECT closed_at FROM interaction WHERE number = ?1",
+                [number.as_str()],
+                |r| super::ts_opt_col(r, 0),
+            )
+            .optional()?
+            .flatten())
+    }
+
     /// An interaction by number.
     pub fn interaction(
         &self,

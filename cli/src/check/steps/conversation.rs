@@ -28,6 +28,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then interaction IMS0001001 is assigned to nobody"#,
     r#"Then interaction IMS0001001 is an active messaging interaction on the SMS channel"#,
     r#"Then interaction IMS0001001 is closed"#,
+    r#"Then interaction IMS0001001 was closed at "2026-01-05 11:00:00""#,
     r#"Then interaction IMS0001001 is in state "work_in_progress""#,
     r#"Then interaction IMS0001001 is between "+14155552671" and "+14155550100""#,
     r#"Then there are 2 interactions"#,
@@ -112,6 +113,11 @@ fn active_sms(w: &mut ConvWorld, number: InteractionNo) -> StepResult {
 #[then(expr = "interaction {interaction} is closed")]
 fn closed(w: &mut ConvWorld, number: InteractionNo) -> StepResult {
     Ok(w.check_closed(&number)?)
+}
+
+#[then(expr = "interaction {interaction} was closed at {date_time}")]
+fn closed_at(w: &mut ConvWorld, number: InteractionNo, at: At) -> StepResult {
+    Ok(w.check_closed_at(&number, &at)?)
 }
 
 #[then(expr = "interaction {interaction} is in state {string}")]

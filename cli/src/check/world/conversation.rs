@@ -2,7 +2,7 @@
 //! what handsets receive, transcripts, refusals and time.
 
 use anyhow::{bail, ensure, Context as _};
-use chrono::TimeDelta;
+use chrono::{SubsecRound as _, TimeDelta};
 use convsms::domain::delivery::DeliveryStatus;
 use convsms::domain::model::{
     Handler, InteractionNumber, InteractionState, InteractionType, PartyTable,
@@ -222,6 +222,33 @@ impl ConvWorld {
             i.state.as_str(),
             if i.active { "active" } else { "inactive" }
         );
+        Ok(())
+    }
+
+    /// Checks that an interaction closed at `at`, a date and time (a time of day alone would
+    /// match any day, so it is refused), to the second.
+    pub fn check_closed_at(&self, number: &InteractionNumber, at: &At) -> anyhow::Result<()> {
+        let Some(date) = at.date else {
+            anyhow::bail!(
+                "write the date with the time, such as \"2026-01-05 11:00:00\": a time of day \
+                 alone would match a close on any day"
+            );
+        };
+        self.interaction(number)?;
+        let closed = self
+            .store()
+            .read(|tx| tx.interaction_closed_at(number))
+            .with_context(|| format!("reading when {number} closed"))?;
+        let want = date.and_time(at.time).and_utc();
+        match closed {
+            None => bail!("{number} is still open; expected it closed at {want}"),
+            Some(got) => ensure!(
+                got.trunc_subsecs(0) == want,
+                "{number} closed at {}, expected {}",
+                got.format("%Y-%m-%d %H:%M:%S"),
+                want.format("%Y-%m-%d %H:%M:%S")
+            ),
+        }
         Ok(())
     }
 
