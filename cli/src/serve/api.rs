@@ -671,7 +671,6 @@ async fn last_send(h: &Handle) -> Result<Value, ApiError> {
             json!({
                 "interaction": s.interaction.to_string(),
                 "provider_error": s.refusal(),
-                "retry_at": s.retry_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 "warning": s.warning,
             })
         })
