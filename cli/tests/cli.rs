@@ -1777,6 +1777,53 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
     assert_eq!(features, 1, "one feature for the seed");
 }
 
+#[test]
+fn a_defect_that_needs_faults_is_shrunk_to_a_feature_that_sets_them_and_fails_with_it() {
+    let dir = temp("soak-failure-faults");
+    let out = convsms()
+        .args(["soak", "--seed", "7", "--conversations", "40"])
+        .args(["--messages", "200", "--agents", "4", "--faults", "light"])
+        .arg("--failure-dir")
+        .arg(&dir)
+        .env("CONVSMS_INJECT_DEFECT", "resend-refused")
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&out);
+    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert_lines(
+        &stdout,
+        &[
+            "seed 7 broke invariant 2 outbound-sent-at-most-once",
+            "the violation did not occur without the soak's light faults: the feature sets them",
+        ],
+    );
+    let written = std::fs::read_to_string(dir.join("soak-failure-7.feature")).unwrap();
+    assert!(
+        written.contains("Given Twilio answers 2% of sends with HTTP 429"),
+        "{written}"
+    );
+    let with_defect = convsms()
+        .current_dir(&dir)
+        .args(["check", "soak-failure-7.feature"])
+        .env("CONVSMS_INJECT_DEFECT", "resend-refused")
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&with_defect);
+    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        stdout.contains("invariant 2 outbound-sent-at-most-once broken"),
+        "{stdout}"
+    );
+    // The faults strike the same sends without the defect, and nothing breaks, even strictly.
+    let without = convsms()
+        .current_dir(&dir)
+        .args(["check", "--strict", "soak-failure-7.feature"])
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&without);
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+}
+
 /// Fails unless `stdout` contains every one of `lines`, naming the first missing.
 fn assert_lines(stdout: &str, lines: &[&str]) {
     for line in lines {

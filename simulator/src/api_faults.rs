@@ -6,9 +6,10 @@
 //! * one rule per [`FaultScope`]: a [`FaultScope::Number`] rule applies when the request's `To`
 //!   or `From` is that number (compared in E.164) and wins over the [`FaultScope::Global`] rule;
 //! * each rule has a `probability` in `[0, 1]` (clamped, NaN counts as 0); at 1 it strikes every
-//!   request and draws nothing, strictly between 0 and 1 each candidate request draws from one
-//!   ChaCha8 generator of its own, seeded with 0 until [`ApiFaultState::reseed`], so the same
-//!   seed and the same sequence of requests strike the same requests.
+//!   request and draws nothing, strictly between 0 and 1 each candidate request draws once from
+//!   the ChaCha8 stream of its pair of numbers (`faults::Draws`, the create API's own streams),
+//!   seeded with 0 until [`ApiFaultState::reseed`]: the n-th send between two numbers is struck
+//!   or not whatever requests between other numbers came before it.
 //!
 //! What a striking fault does, after authentication (live credentials only: test credentials
 //! never see faults) and before any validation:
@@ -30,8 +31,6 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use twilio_wire::ApiError;
 
@@ -66,9 +65,9 @@ pub(crate) struct Decision {
 pub(crate) type Sleep =
     Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
-/// The rules and their generator.
+/// The rules and their draws.
 struct Rules {
-    rng: ChaCha8Rng,
+    draws: faults::Draws,
     rules: Vec<Rule<ApiFault>>,
     /// Faults that struck: 429s, 500s, slowed requests.
     struck: [u64; 3],
@@ -84,7 +83,7 @@ impl Default for ApiFaultState {
     fn default() -> Self {
         ApiFaultState {
             rules: Mutex::new(Rules {
-                rng: ChaCha8Rng::seed_from_u64(0),
+                draws: faults::Draws::new("api"),
                 rules: Vec::new(),
                 struck: [0; 3],
             }),
@@ -109,12 +108,12 @@ impl ApiFaultState {
         Rule::set(&mut self.lock().rules, scope, fault, probability);
     }
 
-    /// Restarts the generator from `seed`.
+    /// Restarts the draws from `seed`.
     pub(crate) fn reseed(&self, seed: u64) {
-        self.lock().rng = ChaCha8Rng::seed_from_u64(seed);
+        self.lock().draws.reseed(seed);
     }
 
-    /// Removes every rule (the generator keeps its position).
+    /// Removes every rule (the draws keep their positions).
     pub(crate) fn clear(&self) {
         self.lock().rules.clear();
     }
@@ -129,8 +128,12 @@ impl ApiFaultState {
     /// else the global rule, then a draw when its probability is strictly between 0 and 1.
     pub(crate) fn decide(&self, to: &str, from: &str) -> Decision {
         let mut guard = self.lock();
-        let Rules { rng, rules, struck } = &mut *guard;
-        let Some(kind) = faults::pick(rules, rng, &[to, from]) else {
+        let Rules {
+            draws,
+            rules,
+            struck,
+        } = &mut *guard;
+        let Some(kind) = faults::pick(rules, draws, &[to, from]) else {
             // No rule, or it did not strike (no rule set is the common case: no number parsing).
             return Decision::default();
         };
@@ -182,6 +185,12 @@ impl crate::Simulator {
     /// 1 = every request). See [`ApiFault`] for what each does.
     pub fn set_api_fault(&self, scope: FaultScope, fault: Option<ApiFault>, probability: f64) {
         self.core.api_faults.set(scope, fault, probability);
+    }
+
+    /// Removes every create-API fault rule, global and per number (the draws keep their
+    /// positions; the webhook and callback rules stay).
+    pub fn clear_api_faults(&self) {
+        self.core.api_faults.clear();
     }
 }
 

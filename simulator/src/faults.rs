@@ -28,14 +28,20 @@
 //!
 //! Each rule has a `probability` in `[0, 1]` (values outside are clamped, NaN counts as 0): at 1
 //! (the usual case) it strikes every time and draws nothing; below 1 each candidate request draws
-//! from one ChaCha8 generator seeded with [`crate::Simulator::set_fault_seed`] (seed 0 until
-//! set), so a run with the same seed and the same sequence of events strikes the same requests.
+//! once from a ChaCha8 stream of its family and its pair of numbers (`From` and `To`, in either
+//! order), keyed by [`crate::Simulator::set_fault_seed`] (seed 0 until set) ([`Draws`]). Whether
+//! the n-th such request between two numbers is struck depends on the seed, the pair and n alone:
+//! the same seed and the same requests strike the same ones, and requests between other numbers
+//! do not move it (a soak's shrinker leaves out other conversations and keeps this one's faults).
 //!
 //! Every family, the create-API faults of `api_faults` included, chooses through [`pick`]: its
 //! rules are `Vec<Rule<Kind>>` set with [`Rule::set`]. Adding another family means one more such
 //! field, a `set_*` method that calls [`Rule::set`] on it and a `pick_*` method that calls
 //! [`pick`]; `POST /_sim/faults` then takes one more optional key next to `callback`,
 //! `webhook` and `api`.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -123,6 +129,57 @@ pub(crate) fn clamp_probability(p: f64) -> f64 {
     }
 }
 
+/// The seeded draws of one fault family: a ChaCha8 stream for each pair of numbers.
+///
+/// The n-th draw between two numbers (normalised, in either order) is the n-th block of the
+/// stream the pair and the family name (`family`) select, under the key the fault seed gives
+/// (SipHash of the names picks the stream: the same on every run of one build). So it depends on
+/// the seed, the pair and n alone, and requests between other numbers draw from other streams.
+#[derive(Debug)]
+pub(crate) struct Draws {
+    family: &'static str,
+    rng: ChaCha8Rng,
+    /// How many draws each pair made so far.
+    made: HashMap<(String, String), u64>,
+}
+
+impl Draws {
+    /// Draws of `family` (its name keys its streams apart from the other families'), seed 0.
+    pub(crate) fn new(family: &'static str) -> Draws {
+        Draws {
+            family,
+            rng: ChaCha8Rng::seed_from_u64(0),
+            made: HashMap::new(),
+        }
+    }
+
+    /// Starts every stream again from `seed`.
+    pub(crate) fn reseed(&mut self, seed: u64) {
+        self.rng = ChaCha8Rng::seed_from_u64(seed);
+        self.made.clear();
+    }
+
+    /// The next draw between `parties` (normalised; one or two numbers): true with
+    /// `probability`.
+    fn draw(&mut self, parties: &[String], probability: f64) -> bool {
+        let mut pair = (
+            parties.first().cloned().unwrap_or_default(),
+            parties.get(1).cloned().unwrap_or_default(),
+        );
+        if pair.1 < pair.0 {
+            std::mem::swap(&mut pair.0, &mut pair.1);
+        }
+        let mut h = DefaultHasher::new();
+        (self.family, &pair).hash(&mut h);
+        let n = self.made.entry(pair).or_insert(0);
+        self.rng.set_stream(h.finish());
+        // One 16-word block per draw: a draw uses two words, the rest are left unused.
+        self.rng.set_word_pos(u128::from(*n) * 16);
+        *n += 1;
+        self.rng.random_bool(probability)
+    }
+}
+
 /// The one place a seeded fault is chosen, for every family (webhook, callback and the create
 /// API's [`crate::ApiFault`]): the kind of the rule striking a request about a message between
 /// `parties` (its `From` and `To`, in any order, any spelling libphonenumber can read), if one
@@ -130,14 +187,10 @@ pub(crate) fn clamp_probability(p: f64) -> f64 {
 ///
 /// The rule is the first [`FaultScope::Number`] rule naming one of `parties`, else the
 /// [`FaultScope::Global`] rule, else none. It strikes for sure at probability 1 and never at 0,
-/// without drawing; strictly between, it draws once from `rng` (`random_bool`), so the same seed
-/// and the same sequence of requests strike the same ones. Without rules nothing is parsed and
-/// nothing drawn.
-pub(crate) fn pick<K: Copy>(
-    rules: &[Rule<K>],
-    rng: &mut ChaCha8Rng,
-    parties: &[&str],
-) -> Option<K> {
+/// without drawing; strictly between, it draws once from `draws` (the pair's stream), so the
+/// same seed and the same requests between two numbers strike the same ones. Without rules
+/// nothing is parsed and nothing drawn.
+pub(crate) fn pick<K: Copy>(rules: &[Rule<K>], draws: &mut Draws, parties: &[&str]) -> Option<K> {
     if rules.is_empty() {
         return None;
     }
@@ -151,7 +204,7 @@ pub(crate) fn pick<K: Copy>(
     } else if rule.probability <= 0.0 {
         false
     } else {
-        rng.random_bool(rule.probability)
+        draws.draw(&normal, rule.probability)
     };
     strikes.then_some(rule.kind)
 }
@@ -188,11 +241,14 @@ pub struct FaultTally {
     pub callback_delay: u64,
 }
 
-/// Every fault rule and the seeded generator that decides the probabilistic ones.
+/// Every fault rule and the seeded draws that decide the probabilistic ones.
 #[derive(Debug)]
 pub(crate) struct Faults {
     seed: u64,
-    rng: ChaCha8Rng,
+    /// Draws of the webhook rules.
+    webhook_draws: Draws,
+    /// Draws of the callback rules.
+    callback_draws: Draws,
     /// Webhook and callback faults that struck (the create API's are counted in `api_faults`).
     pub(crate) tally: FaultTally,
     /// Rules for status callbacks.
@@ -205,7 +261,8 @@ impl Default for Faults {
     fn default() -> Self {
         Faults {
             seed: 0,
-            rng: ChaCha8Rng::seed_from_u64(0),
+            webhook_draws: Draws::new("webhook"),
+            callback_draws: Draws::new("callback"),
             callback: Vec::new(),
             webhook: Vec::new(),
             tally: FaultTally::default(),
@@ -214,19 +271,20 @@ impl Default for Faults {
 }
 
 impl Faults {
-    /// Restarts the generator from `seed`.
+    /// Restarts the draws from `seed`.
     pub(crate) fn reseed(&mut self, seed: u64) {
         self.seed = seed;
-        self.rng = ChaCha8Rng::seed_from_u64(seed);
+        self.webhook_draws.reseed(seed);
+        self.callback_draws.reseed(seed);
     }
 
-    /// The seed the generator last started from.
+    /// The seed the draws last started from.
     #[cfg(test)]
     pub(crate) fn seed(&self) -> u64 {
         self.seed
     }
 
-    /// Removes every rule (the generator keeps its position).
+    /// Removes every rule (the draws keep their positions).
     pub(crate) fn clear(&mut self) {
         self.callback.clear();
         self.webhook.clear();
@@ -234,7 +292,7 @@ impl Faults {
 
     /// The callback fault for a message between `parties` (its `From` and `To`), if one strikes.
     pub(crate) fn pick_callback(&mut self, parties: &[&str]) -> Option<CallbackFault> {
-        let kind = pick(&self.callback, &mut self.rng, parties)?;
+        let kind = pick(&self.callback, &mut self.callback_draws, parties)?;
         let t = &mut self.tally;
         *match kind {
             CallbackFault::Drop => &mut t.callback_drop,
@@ -247,7 +305,7 @@ impl Faults {
 
     /// The webhook fault for an inbound message between `parties`, if one strikes.
     pub(crate) fn pick_webhook(&mut self, parties: &[&str]) -> Option<WebhookFault> {
-        let kind = pick(&self.webhook, &mut self.rng, parties)?;
+        let kind = pick(&self.webhook, &mut self.webhook_draws, parties)?;
         let t = &mut self.tally;
         *match kind {
             WebhookFault::ServerError => &mut t.webhook_server_error,
@@ -376,47 +434,77 @@ mod tests {
         assert_eq!(never.seed(), 0);
     }
 
-    /// Every family chooses through [`pick`], which draws exactly one `random_bool(p)` per
-    /// candidate request when `0 < p < 1`: the strikes for a seed are those draws, whichever
-    /// family asks.
+    /// Every family chooses through [`pick`], which draws once per candidate request when
+    /// `0 < p < 1`, from the stream of the request's pair of numbers: a pair's strikes are the
+    /// same whatever requests between other numbers (or of other families) came between them,
+    /// and whichever order its two numbers are given in.
     #[test]
-    fn every_family_strikes_on_the_seeded_draws() {
+    fn a_pairs_strikes_do_not_move_with_other_pairs_requests() {
+        const C: &str = "+14155550177";
         let seed = 7;
-        let draws: Vec<bool> = {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            (0..64).map(|_| rng.random_bool(0.5)).collect()
+        let webhook_rules = |f: &mut Faults| {
+            Rule::set(
+                &mut f.webhook,
+                FaultScope::Global,
+                Some(WebhookFault::Timeout),
+                0.5,
+            );
+            Rule::set(
+                &mut f.callback,
+                FaultScope::Global,
+                Some(CallbackFault::Drop),
+                0.5,
+            );
         };
-        let mut f = Faults::default();
-        f.reseed(seed);
-        Rule::set(
-            &mut f.webhook,
-            FaultScope::Global,
-            Some(WebhookFault::Timeout),
-            0.5,
-        );
-        Rule::set(
-            &mut f.callback,
-            FaultScope::Number(B.into()),
-            Some(CallbackFault::Drop),
-            0.5,
-        );
-        // Webhook and callback faults share one generator: alternate them.
-        let shared: Vec<bool> = (0..64)
+        let mut alone = Faults::default();
+        alone.reseed(seed);
+        webhook_rules(&mut alone);
+        let by_itself: Vec<bool> = (0..64)
+            .map(|_| alone.pick_webhook(&[A, B]).is_some())
+            .collect();
+        let mut mixed = Faults::default();
+        mixed.reseed(seed);
+        webhook_rules(&mut mixed);
+        let among_others: Vec<bool> = (0..64)
             .map(|i| {
-                if i % 2 == 0 {
-                    f.pick_webhook(&[A, B]).is_some()
-                } else {
-                    f.pick_callback(&[B, A]).is_some()
-                }
+                let _ = mixed.pick_webhook(&[A, C]);
+                let _ = mixed.pick_callback(&[A, B]);
+                let parties = if i % 2 == 0 { [A, B] } else { [B, A] };
+                mixed.pick_webhook(&parties).is_some()
             })
             .collect();
-        assert_eq!(shared, draws);
+        assert_eq!(by_itself, among_others);
+        let hits = by_itself.iter().filter(|b| **b).count();
+        assert!((10..54).contains(&hits), "{hits} of 64");
+        // Another pair, and another family on the same pair, draw other streams.
+        let mut other = Faults::default();
+        other.reseed(seed);
+        webhook_rules(&mut other);
+        let other_pair: Vec<bool> = (0..64)
+            .map(|_| other.pick_webhook(&[A, C]).is_some())
+            .collect();
+        assert_ne!(other_pair, by_itself);
+        let callbacks: Vec<bool> = (0..64)
+            .map(|_| other.pick_callback(&[A, B]).is_some())
+            .collect();
+        assert_ne!(callbacks, by_itself);
 
-        let api = crate::api_faults::ApiFaultState::default();
-        api.reseed(seed);
-        api.set(FaultScope::Global, Some(crate::ApiFault::RateLimit), 0.5);
-        let api: Vec<bool> = (0..64).map(|_| api.decide(B, A).error.is_some()).collect();
-        assert_eq!(api, draws);
+        // The create API draws the same way, from streams of its own.
+        let api_pattern = |interleave: bool| {
+            let api = crate::api_faults::ApiFaultState::default();
+            api.reseed(seed);
+            api.set(FaultScope::Global, Some(crate::ApiFault::RateLimit), 0.5);
+            (0..64)
+                .map(|_| {
+                    if interleave {
+                        let _ = api.decide(C, A);
+                    }
+                    api.decide(B, A).error.is_some()
+                })
+                .collect::<Vec<bool>>()
+        };
+        assert_eq!(api_pattern(false), api_pattern(true));
+        assert_ne!(api_pattern(false), by_itself);
 
         // No draw for a request no rule applies to, nor at probability 0 or 1.
         let mut g = Faults::default();
@@ -439,7 +527,20 @@ mod tests {
             assert_eq!(g.pick_callback(&[A]), Some(CallbackFault::Duplicate));
             picked.push(g.pick_webhook(&[B]).is_some());
         }
-        assert_eq!(picked, draws[..8]);
+        let mut h = Faults::default();
+        h.reseed(seed);
+        Rule::set(
+            &mut h.webhook,
+            FaultScope::Number(B.into()),
+            Some(WebhookFault::ServerError),
+            0.5,
+        );
+        let undisturbed: Vec<bool> = (0..8).map(|_| h.pick_webhook(&[B]).is_some()).collect();
+        assert_eq!(picked, undisturbed);
+        // Reseeding starts every stream again.
+        h.reseed(seed);
+        let again: Vec<bool> = (0..8).map(|_| h.pick_webhook(&[B]).is_some()).collect();
+        assert_eq!(again, undisturbed);
     }
 
     #[test]

@@ -733,7 +733,7 @@ mod tests {
             "  When 1 minute passes",
             "  Then there is 1 interaction",
             "    customer contact \"Cy Chen\"",
-            "    refused: every send with HTTP 503 → the simulated Twilio can answer every send with HTTP 500 or 429, not 503",
+            "    refused: every send with HTTP 503 → the simulated Twilio can answer sends with HTTP 500 or 429, not 503",
             "    no To number: the interaction's requester has no phone; choose Other and type one",
             "    21610: The recipient replied STOP",
         ] {

@@ -27,13 +27,22 @@ pub enum Defect {
     /// the engine keeps the second SID, so the first is a message no transcript row sent
     /// (invariant 2, outbound sent at most once).
     DuplicateSend,
+    /// A send Twilio refuses with an error the engine retries (429, 5xx) is sent again at once by
+    /// the provider adapter, which throws that answer away and reports the refusal: the
+    /// engine's own retry later makes a second message of one transcript row (invariant 2). Only
+    /// a soak with faults meets it: without them Twilio refuses no send that way.
+    ResendRefused,
 }
+
+/// Every defect, by name.
+const ALL: [Defect; 2] = [Defect::DuplicateSend, Defect::ResendRefused];
 
 impl Defect {
     /// Its name, as [`ENV`] takes it.
     pub fn name(self) -> &'static str {
         match self {
             Defect::DuplicateSend => "duplicate-send",
+            Defect::ResendRefused => "resend-refused",
         }
     }
 
@@ -45,11 +54,13 @@ impl Defect {
         match std::env::var(ENV) {
             Err(_) => Ok(None),
             Ok(v) if v.is_empty() => Ok(None),
-            Ok(v) if v == Defect::DuplicateSend.name() => Ok(Some(Defect::DuplicateSend)),
-            Ok(v) => anyhow::bail!(
-                "{ENV}={v}: no such defect; the one defect is {}",
-                Defect::DuplicateSend.name()
-            ),
+            Ok(v) => match ALL.into_iter().find(|d| d.name() == v) {
+                Some(d) => Ok(Some(d)),
+                None => anyhow::bail!(
+                    "{ENV}={v}: no such defect; the defects are {}",
+                    ALL.map(Defect::name).join(" and ")
+                ),
+            },
         }
     }
 
@@ -60,6 +71,7 @@ impl Defect {
                 inner: provider,
                 sends: AtomicU64::new(0),
             }),
+            Defect::ResendRefused => Arc::new(ResendRefused { inner: provider }),
         }
     }
 }
@@ -78,6 +90,35 @@ impl SmsProvider for DuplicateSend {
             let _ = self.inner.send(sms).await;
         }
         self.inner.send(sms).await
+    }
+
+    async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError> {
+        self.inner.fetch_state(sid).await
+    }
+
+    async fn set_number_sms_url(
+        &self,
+        number: &convsms::domain::phone::E164,
+        sms_url: &str,
+    ) -> Result<(), ProviderError> {
+        self.inner.set_number_sms_url(number, sms_url).await
+    }
+}
+
+/// [`Defect::ResendRefused`]: a provider that sends a refused message again at once, unseen.
+struct ResendRefused {
+    inner: Arc<dyn SmsProvider>,
+}
+
+#[async_trait::async_trait]
+impl SmsProvider for ResendRefused {
+    async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
+        let sent = self.inner.send(sms).await;
+        if sent.as_ref().is_err_and(ProviderError::is_retryable) {
+            // The defect: a second attempt whose answer is thrown away.
+            let _ = self.inner.send(sms).await;
+        }
+        sent
     }
 
     async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError> {

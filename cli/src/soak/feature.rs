@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 
 use convsms::domain::model::{InteractionNumber, PartyTable};
+use convsms::domain::phone::E164;
 use twilio_wire::sid::MessageSid;
 
 use super::invariants::{Row, Violation};
@@ -78,13 +79,22 @@ pub enum Applied {
         /// Its interaction and place in the transcript, once located
         /// ([`locate_redelivered`]); no step is written without it.
         message: Option<(InteractionNumber, i64)>,
+        /// Whether its answer was lost to an injected webhook timeout.
+        timed_out: bool,
     },
+    /// A text (or MMS) whose webhook timed out, an injected fault: the engine got it, its
+    /// answer was lost. The step is followed by the check of its refusal ([`TIMED_OUT`]).
+    TimedOut,
 }
+
+/// What a text whose webhook timed out is refused with, as `convsms check` shows it (the
+/// simulator's `webhook POST to … timed out (injected fault)`).
+pub const TIMED_OUT: &str = "timed out (injected fault)";
 
 /// Finds the transcript row of every re-delivered message in `rows`.
 pub fn locate_redelivered(applied: &mut [Applied], rows: &[Row]) {
     for a in applied {
-        if let Applied::Redelivered { sid, message } = a {
+        if let Applied::Redelivered { sid, message, .. } = a {
             *message = rows
                 .iter()
                 .find(|r| r.sid.as_ref() == Some(sid))
@@ -108,6 +118,8 @@ pub struct Population {
     pub absent: Vec<usize>,
     /// Whether the virtual agent answers first (with the built-in topics, as in the soak).
     pub virtual_agent: bool,
+    /// The faults the simulator strikes (`None`: none).
+    pub faults: Option<super::fault_plan::FaultPlan>,
 }
 
 /// The When steps of one event that came to `applied` (none when it did nothing). A new
@@ -117,21 +129,30 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
         return vec![];
     }
     match (event, applied) {
-        (Event::Text { from, to, body }, _) => vec![format!(
-            "When {} texts {} to {}",
-            quote(p.handsets[*from].number.as_str()),
-            quote(body),
-            quote(p.providers[*to].as_str())
-        )],
+        (Event::Text { from, to, body }, _) => {
+            let mut steps = vec![format!(
+                "When {} texts {} to {}",
+                quote(p.handsets[*from].number.as_str()),
+                quote(body),
+                quote(p.providers[*to].as_str())
+            )];
+            steps.extend(timeout_checked(*applied == Applied::TimedOut));
+            steps
+        }
         (
             Event::Redeliver(_),
             Applied::Redelivered {
                 message: Some((n, seq)),
+                timed_out,
                 ..
             },
-        ) => vec![format!(
-            "When Twilio delivers the webhook of message #{seq} of {n} again"
-        )],
+        ) => {
+            let mut steps = vec![format!(
+                "When Twilio delivers the webhook of message #{seq} of {n} again"
+            )];
+            steps.extend(timeout_checked(*timed_out));
+            steps
+        }
         (Event::Presence(a, presence), _) => {
             let verb = match presence {
                 convsms::domain::work_assignment::Presence::Available => "becomes",
@@ -244,12 +265,14 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
                 [init @ .., last] => format!("the images {} and {last}", init.join(", ")),
                 [] => String::new(),
             };
-            vec![format!(
+            let mut steps = vec![format!(
                 "When {} texts {} with {list} to {}",
                 quote(p.handsets[*from].number.as_str()),
                 quote(body),
                 quote(p.providers[*to].as_str())
-            )]
+            )];
+            steps.extend(timeout_checked(*applied == Applied::TimedOut));
+            steps
         }
         (Event::Capacity(a, capacity), _) => vec![format!(
             "When agent {}'s SMS capacity becomes {capacity}",
@@ -380,8 +403,13 @@ pub fn write(
     if origin.faults != super::Faults::None {
         let _ = writeln!(
             out,
-            "  It did not occur without the soak's {} faults, which no step sets: this may pass.",
+            "  It did not occur without the soak's {} faults: the Given steps set them, drawn from",
             origin.faults.as_str()
+        );
+        let _ = writeln!(
+            out,
+            "  seed {} as in the soak, so the same requests are struck.",
+            origin.seed
         );
     }
     let _ = writeln!(out);
@@ -497,6 +525,15 @@ fn scenario(
             ));
         }
     }
+    if let Some(plan) = &p.faults {
+        let handsets = used(&|e| match e {
+            Event::Text { from, .. } | Event::Mms { from, .. } => Some(*from),
+            Event::Compose { to, .. } => Some(*to),
+            _ => None,
+        });
+        let phones: Vec<E164> = p.handsets.iter().map(|h| h.number.clone()).collect();
+        given.extend(plan.steps(&providers, &p.providers, &handsets, &phones));
+    }
     let present: Vec<(&String, u32)> = (p.agents.iter().zip(p.capacities.iter().copied()))
         .enumerate()
         .filter(|(i, _)| !p.absent.contains(i))
@@ -531,18 +568,23 @@ fn scenario(
 }
 
 /// What of a provider's refusal of an agent's send the written feature checks: Twilio's code
-/// (`Twilio error 21610`; the text shown to the agent also carries Twilio's message and advice,
-/// which the check need not repeat). `None` for a refusal the engine retries (429, 5xx, the
-/// provider unreachable): those come of the soak's faults, which a written feature does not
-/// inject, so its replay sends at once.
+/// (`Twilio error 21610`, or `Twilio error 20429` for a refusal the engine retries, which comes
+/// of the soak's faults and is struck again by the feature's fault steps; the text shown to the
+/// agent also carries Twilio's message and advice, which the check need not repeat). `None` when
+/// the provider could not be reached, which the simulator never injects.
 pub fn provider_refusal(e: &convsms::provider::ProviderError) -> Option<String> {
     match e {
-        _ if e.is_retryable() => None,
         convsms::provider::ProviderError::Rejected { code, .. } => {
             Some(format!("Twilio error {code}"))
         }
         convsms::provider::ProviderError::Unavailable(_) => None,
     }
+}
+
+/// The step that checks that the webhook before it timed out, if it did: `convsms check`
+/// keeps it as a refusal, and `--strict` fails a refusal no step checked.
+fn timeout_checked(timed_out: bool) -> Option<String> {
+    timed_out.then(|| format!("Then the request is refused with {}", quote(TIMED_OUT)))
 }
 
 /// The step that checks a provider's refusal of the send before it, if there was one: the agent

@@ -16,6 +16,7 @@
 
 pub mod audit;
 pub mod defect;
+pub mod fault_plan;
 pub mod feature;
 pub mod html;
 pub mod invariants;
@@ -38,17 +39,19 @@ use chrono::{DateTime, TimeDelta, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use convsms::clock::Clock as _;
 use convsms::domain::model::{PartyTable, AGENT_ROLE};
+use convsms::domain::phone::E164;
 use convsms::domain::topic::TopicSet;
 use convsms::domain::work_assignment::{Presence, WorkItemState};
 use convsms::engine::work_assignment::TransferTarget;
 use convsms::engine::{Attachment, ComposeRequest, ToField, CONVERSATIONAL_SMS};
 use convsms::error::WorkAssignmentRefusal;
-use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, SimError, WebhookFault};
+use convsms_sim::SimError;
 
 use crate::check::world::{Database, Stack, Transport};
 use crate::partition::Partition;
 use audit::Auditor;
 use defect::Defect;
+use fault_plan::FaultPlan;
 use feature::Applied;
 use invariants::Violation;
 use metrics::{Metrics, LOAD_SAMPLE_EVERY};
@@ -217,6 +220,10 @@ pub struct SoakArgs {
     /// be gone too).
     #[arg(skip)]
     pub absent_agents: Vec<usize>,
+    /// The fault rules to set instead of `--faults`' whole plan, when `--faults` is not none
+    /// (shrinking only: [`shrink`] leaves out the rules a violation does not need).
+    #[arg(skip)]
+    pub fault_plan: Option<FaultPlan>,
 }
 
 /// `convsms soak`'s subcommands.
@@ -568,6 +575,8 @@ struct Soak {
     progress: Progress,
     /// Wall time by activity (setup, event kinds, checks, settle), for the report.
     spent: BTreeMap<&'static str, Spent>,
+    /// The faults set on the simulator (`None` without `--faults`).
+    fault_plan: Option<FaultPlan>,
 }
 
 /// Runs a soak in the current runtime and returns its outcome (`wall` filled in).
@@ -645,6 +654,7 @@ pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replaye
         capacities: s.capacities.clone(),
         absent: args.absent_agents.clone(),
         virtual_agent: args.virtual_agent == Switch::On,
+        faults: s.fault_plan.clone(),
     };
     let mut applied = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
@@ -726,6 +736,7 @@ impl Soak {
             metrics,
             progress: Progress::hidden(),
             spent: BTreeMap::new(),
+            fault_plan: None,
         };
         s.setup(args)?;
         s.spent.entry("setup").or_default().add(started);
@@ -877,61 +888,18 @@ impl Soak {
         }
         let sim = &self.stack.sim;
         sim.set_fault_seed(args.seed);
-        let (api, callback, webhook) = match args.faults {
-            Faults::None => (0.0, 0.0, 0.0),
-            Faults::Light => (0.02, 0.03, 0.01),
-            Faults::Heavy => (0.10, 0.10, 0.05),
-        };
-        if args.faults != Faults::None {
-            // Some handsets cannot be reached: one in 50 (light) or 20 (heavy), undelivered 30003
-            // or failed 30008.
-            let every = if args.faults == Faults::Heavy { 20 } else { 50 };
-            for (i, h) in self.traffic.handsets.iter().enumerate() {
-                if i % every == every - 1 {
-                    let profile = if i % (2 * every) == every - 1 {
-                        CarrierProfile::Unreachable
-                    } else {
-                        CarrierProfile::UnknownError
-                    };
-                    sim.set_carrier(h.number.as_str(), profile);
-                }
-            }
-            let g = || FaultScope::Global;
-            sim.set_api_fault(g(), Some(ApiFault::RateLimit), api);
-            sim.set_webhook_fault(g(), Some(WebhookFault::Timeout), webhook);
-            sim.set_callback_fault(g(), Some(CallbackFault::Duplicate), callback);
-            // Per-number rules take precedence over the global one: spread the other kinds
-            // over the first three provider numbers; the last one keeps the global rule, so
-            // every mode duplicates callbacks too.
-            let kinds = match args.faults {
-                Faults::Heavy => vec![
-                    CallbackFault::Reorder,
-                    CallbackFault::Delay { seconds: 90 },
-                    CallbackFault::Drop,
-                ],
-                _ => vec![
-                    CallbackFault::Reorder,
-                    CallbackFault::Delay { seconds: 30 },
-                    CallbackFault::Duplicate,
-                ],
-            };
-            debug_assert!(kinds.len() < self.traffic.providers.len());
-            for (n, kind) in self.traffic.providers.iter().zip(kinds) {
-                sim.set_callback_fault(
-                    FaultScope::Number(n.as_str().to_owned()),
-                    Some(kind),
-                    callback,
-                );
-            }
-            if args.faults == Faults::Heavy {
-                if let Some(n) = self.traffic.providers.first() {
-                    sim.set_api_fault(
-                        FaultScope::Number(n.as_str().to_owned()),
-                        Some(ApiFault::ServerError),
-                        api,
-                    );
-                }
-            }
+        self.fault_plan = FaultPlan::new(
+            args.faults,
+            args.seed,
+            self.traffic.handsets.len(),
+            self.traffic.providers.len(),
+        )
+        .map(|whole| args.fault_plan.clone().unwrap_or(whole));
+        if let Some(plan) = &self.fault_plan {
+            let phones: Vec<E164> = (self.traffic.handsets.iter())
+                .map(|h| h.number.clone())
+                .collect();
+            plan.apply(sim, &phones, &self.traffic.providers);
         }
         Ok(())
     }
@@ -952,10 +920,7 @@ impl Soak {
     async fn apply(&mut self, event: Event) -> anyhow::Result<Applied> {
         let engine = self.stack.engine.clone();
         Ok(match event {
-            Event::Text { from, to, body } => {
-                self.text(from, to, body, &[]).await?;
-                Applied::Done
-            }
+            Event::Text { from, to, body } => self.text(from, to, body, &[]).await?,
             Event::Mms {
                 from,
                 to,
@@ -963,8 +928,7 @@ impl Soak {
                 media,
             } => {
                 let urls: Vec<String> = (0..media).map(|k| media_url(from, k)).collect();
-                self.text(from, to, body, &urls).await?;
-                Applied::Done
+                self.text(from, to, body, &urls).await?
             }
             Event::Capacity(a, capacity) => {
                 let agent = self.traffic.agents[a].clone();
@@ -1016,6 +980,7 @@ impl Soak {
                 let Some(sid) = self.recent.get(i).cloned() else {
                     return Ok(Applied::Nothing);
                 };
+                let mut timed_out = false;
                 match self.stack.sim.redeliver_inbound(&sid).await {
                     Ok(d) if d.http_status() == Some(200) => {
                         self.redelivered += 1;
@@ -1023,10 +988,17 @@ impl Soak {
                         self.unverified.push(sid.clone());
                     }
                     Ok(d) => self.engine_refused(&d, "a re-delivery of"),
-                    Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
+                    Err(SimError::WebhookTimeout { .. }) => {
+                        self.webhook_faults += 1;
+                        timed_out = true;
+                    }
                     Err(e) => return Err(e).with_context(|| format!("re-delivering {sid}")),
                 }
-                Applied::Redelivered { sid, message: None }
+                Applied::Redelivered {
+                    sid,
+                    message: None,
+                    timed_out,
+                }
             }
             Event::Presence(a, presence) => {
                 let agent = &self.traffic.agents[a];
@@ -1247,15 +1219,17 @@ impl Soak {
         Ok(audit::loads(&r.agents, &r.items, &r.numbers, &self.kept))
     }
 
-    /// Handset `from` texts provider number `to`: `body` and `media` URLs. Keywords (Twilio's and
-    /// ServiceNow's) are not conversation: they are not counted as acknowledged inbound messages.
+    /// Handset `from` texts provider number `to`: `body` and `media` URLs. Each text the engine
+    /// acknowledged counts, keywords (Twilio's and ServiceNow's) too: the engine stores each in a
+    /// transcript.
+    /// [`Applied::TimedOut`] when an injected fault lost the webhook's answer.
     async fn text(
         &mut self,
         from: usize,
         to: usize,
         body: String,
         media: &[String],
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Applied> {
         let handset = self.traffic.handsets[from].number.as_str().to_owned();
         let provider = self.traffic.providers[to].as_str().to_owned();
         let twilio = convsms_sim::opt_out_keyword(&body);
@@ -1287,10 +1261,13 @@ impl Soak {
                 }
             }
             Ok(d) => self.engine_refused(&d, "the webhook of"),
-            Err(SimError::WebhookTimeout { .. }) => self.webhook_faults += 1,
+            Err(SimError::WebhookTimeout { .. }) => {
+                self.webhook_faults += 1;
+                return Ok(Applied::TimedOut);
+            }
             Err(e) => return Err(e).with_context(|| format!("{handset} texting {provider}")),
         }
-        Ok(())
+        Ok(Applied::Done)
     }
 
     /// Records that the engine answered a genuine, signed webhook (`what` its inbound message
@@ -1537,6 +1514,7 @@ impl SoakArgs {
             shrink_trials: 0,
             defect: None,
             absent_agents: vec![],
+            fault_plan: None,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Shrinking a broken invariant: fewer events that still break the same invariant, found by
 //! replaying candidates on fresh stacks ([`super::replay`]), then written as a feature file.
 //!
-//! First it drops the faults (when the violation occurs without them: steps cannot express the
-//! soak's seeded faults), then agents (the fewest first agents, without the others' events),
+//! First it drops the faults (when the violation occurs without them: the feature is simpler
+//! without fault steps; when it needs them, the replays keep them and the feature sets them,
+//! [`super::fault_plan`]), then agents (the fewest first agents, without the others' events),
 //! then whole conversations (every text and re-delivery of a handset,
 //! then of a provider number), then each agent not needed (with their events), then events, delta-debugging style: chunks of half the events,
 //! then a quarter, down to single events, keeping every removal after which the same invariant
@@ -78,6 +79,46 @@ impl Trials {
                 None => {
                     self.args.absent_agents.pop();
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Leaves out the fault rules the violation does not need (when it needs faults at all):
+    /// the carriers, then each rule, the last first. Fewer rules draw less from the simulator's
+    /// generators, so leaving out an event later moves fewer of the draws after it.
+    async fn narrow_faults(
+        &mut self,
+        events: &mut Vec<Event>,
+        best: &mut Replayed,
+    ) -> anyhow::Result<()> {
+        let Some(mut plan) = best.population.faults.clone() else {
+            return Ok(());
+        };
+        let mut candidates = vec![];
+        if !plan.carriers.is_empty() {
+            candidates.push(None);
+        }
+        candidates.extend((0..plan.rules.len()).rev().map(Some));
+        for c in candidates {
+            if self.exhausted() {
+                break;
+            }
+            let mut fewer = plan.clone();
+            match c {
+                None => fewer.carriers.clear(),
+                Some(i) => {
+                    fewer.rules.remove(i);
+                }
+            }
+            self.args.fault_plan = Some(fewer.clone());
+            match self.breaks(events).await? {
+                Some(r) => {
+                    *events = up_to(std::mem::take(events), &r);
+                    *best = r;
+                    plan = fewer;
+                }
+                None => self.args.fault_plan = Some(plan.clone()),
             }
         }
         Ok(())
@@ -197,20 +238,29 @@ pub async fn shrink(
         max: args.shrink_trials,
     };
     // Without the virtual agent and without faults first: the simplest feature.
-    t.args.virtual_agent = Switch::Off;
-    let mut best = t.breaks(&events).await?;
-    if best.is_none() && args.virtual_agent == Switch::On {
-        t.args.virtual_agent = Switch::On;
+    let mut best = None;
+    for (faults, virtual_agent) in [
+        (Faults::None, Switch::Off),
+        (Faults::None, Switch::On),
+        (args.faults, Switch::Off),
+        (args.faults, Switch::On),
+    ] {
+        if (faults != Faults::None && args.faults == Faults::None)
+            || (virtual_agent == Switch::On && args.virtual_agent == Switch::Off)
+        {
+            continue;
+        }
+        (t.args.faults, t.args.virtual_agent) = (faults, virtual_agent);
         best = t.breaks(&events).await?;
-    }
-    if best.is_none() && args.faults != Faults::None {
-        t.args.faults = args.faults;
-        best = t.breaks(&events).await?;
+        if best.is_some() {
+            break;
+        }
     }
     let Some(mut best) = best else {
         return Ok(None);
     };
     let mut events = up_to(events, &best);
+    t.narrow_faults(&mut events, &mut best).await?;
 
     // Fewer agents: the first k (the same names and capacities), without the others' events.
     for k in 1..t.args.agents {
@@ -319,7 +369,7 @@ pub struct Written {
     /// The defect the soak ran with (`CONVSMS_INJECT_DEFECT`), which the rerun must set too.
     pub defect: Option<Defect>,
     /// The faults the violation needs ([`Faults::None`] unless it did not occur without them;
-    /// then the feature, which sets no faults, may not reproduce it).
+    /// then the feature's Given steps set them).
     pub faults: Faults,
 }
 
@@ -342,7 +392,7 @@ impl Written {
         if self.faults != Faults::None {
             writeln!(
                 out,
-                "  the violation did not occur without the soak's {} faults, which the feature cannot set: it may pass",
+                "  the violation did not occur without the soak's {} faults: the feature sets them",
                 self.faults.as_str()
             )?;
         }
@@ -430,6 +480,62 @@ mod tests {
     use crate::check::world::Transport;
     use crate::soak::defect::Defect;
 
+    /// A defect only the soak's faults bring out (a refused send sent again at once) is shrunk
+    /// to a small feature that sets the faults it needs and no others: a pair's draws do not
+    /// move when other conversations are left out.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_defect_that_needs_faults_is_shrunk_with_the_fault_steps_it_needs() {
+        let dir =
+            std::env::temp_dir().join(format!("convsms-shrink-faults-{}", std::process::id()));
+        let args = SoakArgs {
+            conversations: 40,
+            messages: 200,
+            agents: 4,
+            faults: Faults::Light,
+            virtual_agent: Switch::On,
+            check_every: 50,
+            failure_dir: dir.clone(),
+            shrink_trials: 200,
+            defect: Some(Defect::ResendRefused),
+            ..SoakArgs::for_tests(7)
+        };
+        let outcome = super::super::soak(&args).await.unwrap();
+        let (v, _, _) = outcome.violation.as_ref().expect("the resend is caught");
+        assert_eq!(v.invariant, Invariant::OutboundAtMostOnce, "{v}");
+        let w = write_failure(&args, &outcome).await.unwrap();
+        assert_eq!(w.faults, Faults::Light, "it needs the faults");
+        assert!(w.steps <= 30, "{w:?}");
+        let text = std::fs::read_to_string(&w.path).unwrap();
+        for part in [
+            "It did not occur without the soak's light faults: the Given steps set them",
+            "    Given Twilio draws its faults from seed 7\n",
+            "    Given Twilio answers 2% of sends with HTTP 429\n",
+        ] {
+            assert!(text.contains(part), "no {part:?} in:\n{text}");
+        }
+        for unneeded in ["status callbacks", "inbound webhooks", "Given the handset "] {
+            assert!(
+                !text.contains(unneeded),
+                "{unneeded:?} is not needed:\n{text}"
+            );
+        }
+        // Without the defect the same soak holds.
+        let clean = SoakArgs {
+            defect: None,
+            ..args.clone()
+        };
+        let outcome = super::super::soak(&clean).await.unwrap();
+        assert!(outcome.violation.is_none(), "{:?}", outcome.violation);
+        // Without the faults the defect does nothing.
+        let calm = SoakArgs {
+            faults: Faults::None,
+            ..args.clone()
+        };
+        let outcome = super::super::soak(&calm).await.unwrap();
+        assert!(outcome.violation.is_none(), "{:?}", outcome.violation);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn a_duplicated_send_is_caught_and_shrunk_to_a_feature_of_at_most_30_steps() {
         let dir = std::env::temp_dir().join(format!("convsms-shrink-{}", std::process::id()));
@@ -455,6 +561,7 @@ mod tests {
             shrink_trials: 200,
             defect: Some(Defect::DuplicateSend),
             absent_agents: vec![],
+            fault_plan: None,
         };
         let outcome = super::super::soak(&args).await.unwrap();
         let (v, _, transcript) = outcome

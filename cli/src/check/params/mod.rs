@@ -510,21 +510,38 @@ pub fn words() -> Vec<Words> {
             "failing with an unknown error",
             "not a mobile number",
         ]),
-        words!(SendFault, "how Twilio's Messages API answers sends", [
+        words!(SendFault, "how Twilio's Messages API answers sends: every one, or a share drawn from the fault seed, of every number's or of one number's", [
             "every send with HTTP 500",
             "every send with HTTP 429",
+            "2% of sends with HTTP 429",
+            "2.5% of sends with HTTP 500",
+            r#"10% of sends to or from "+14155550100" with HTTP 500"#,
             "sends normally again",
-        ], refused ["every send with HTTP 503"]),
-        words!(StatusCallbackFault, "what Twilio does to every status callback", [
+        ], refused [
+            "every send with HTTP 503",
+            "150% of sends with HTTP 429",
+            r#"2% of sends to or from "12" with HTTP 429"#,
+        ]),
+        words!(StatusCallbackFault, "what Twilio does to status callbacks: every one, or a share drawn from the fault seed, of every number's or of one number's", [
             "drops every status callback",
             "duplicates every status callback",
             "reorders status callbacks",
             "delays every status callback by 120 seconds",
+            "duplicates 3% of status callbacks",
+            r#"reorders 3% of status callbacks to or from "+14155550100""#,
+            r#"delays 3% of status callbacks to or from "+14155550101" by 30 seconds"#,
+            "drops 0.5% of status callbacks",
         ], refused [
             "reorders status callbacks by 5 seconds",
             "delays every status callback",
             "delays every status callback by 90 mins",
         ]),
+        words!(InboundWebhookFault, "which inbound webhooks time out (the engine gets them, their answer is lost)", [
+            "times out on every inbound webhook",
+            "times out on 1% of inbound webhooks",
+            "times out on 0.5% of inbound webhooks",
+            r#"times out on 5% of inbound webhooks to or from "+14155550100""#,
+        ], refused ["times out on 101% of inbound webhooks"]),
         words!(Signature, "an inbound webhook's X-Twilio-Signature", [r#"the signature "bm90IGEgc2lnbmF0dXJl""#, "no signature"]),
         words!(ErrorCode, "a Twilio error code, or none", ["", " with error 30003"]),
         words!(NewAction, "a new messaging action, active or not", ["a messaging action", "an inactive messaging action"]),
@@ -615,7 +632,7 @@ pub fn words() -> Vec<Words> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use convsms_sim::CallbackFault;
+    use convsms_sim::{ApiFault, CallbackFault, FaultScope};
 
     fn matches<P: Parameter>(words: &str) -> bool {
         regex::Regex::new(&format!("^(?:{})$", P::REGEX))
@@ -688,7 +705,7 @@ mod tests {
 
     #[test]
     fn a_callback_fault_uses_its_delay_or_refuses_one() {
-        let fault = |w: &str| w.parse::<StatusCallbackFault>().map(|f| f.0);
+        let fault = |w: &str| w.parse::<StatusCallbackFault>().map(|f| f.fault);
         assert_eq!(
             fault("delays every status callback by 120 seconds").unwrap(),
             CallbackFault::Delay { seconds: 120 }
@@ -721,6 +738,42 @@ mod tests {
             refused.contains("'mins' is not a unit of time"),
             "{refused}"
         );
+    }
+
+    #[test]
+    fn a_share_of_requests_and_a_number_scope_are_read() {
+        let send: SendFault = r#"10% of sends to or from "+1 415 555 0100" with HTTP 500"#
+            .parse()
+            .unwrap();
+        assert_eq!(send.fault, Some(ApiFault::ServerError));
+        assert_eq!(
+            send.strikes,
+            Strikes {
+                probability: 0.1,
+                scope: FaultScope::Number("+14155550100".into()),
+            }
+        );
+        let every: SendFault = "every send with HTTP 429".parse().unwrap();
+        assert!((every.strikes.probability - 1.0).abs() < f64::EPSILON);
+        assert_eq!(every.strikes.scope, FaultScope::Global);
+        let delayed: StatusCallbackFault = "delays 2.5% of status callbacks by 30 seconds"
+            .parse()
+            .unwrap();
+        assert_eq!(delayed.fault, CallbackFault::Delay { seconds: 30 });
+        assert_eq!(delayed.strikes.probability, 0.025);
+        // The soak's shares read back as the same f64 it sets (percent / 100).
+        for percent in [1, 2, 3, 5, 10] {
+            let words = format!("times out on {percent}% of inbound webhooks");
+            let w: InboundWebhookFault = words.parse().unwrap();
+            assert_eq!(w.strikes.probability, f64::from(percent) / 100.0);
+        }
+        let refused = "150% of sends with HTTP 429"
+            .parse::<SendFault>()
+            .unwrap_err();
+        assert!(refused.to_string().contains("at most 100%"), "{refused}");
+        let refused =
+            r#"2% of sends to or from "12" with HTTP 429"#.parse::<SendFault>().unwrap_err();
+        assert!(refused.to_string().starts_with("\"12\": "), "{refused}");
     }
 
     #[test]

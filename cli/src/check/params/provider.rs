@@ -2,10 +2,11 @@
 
 use std::str::FromStr;
 
-use convsms_sim::{ApiFault, CallbackFault, CarrierProfile};
+use convsms::domain::phone::E164;
+use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope};
 use cucumber::Parameter;
 
-use super::{quoted_texts, unhonoured, unread, Duration, Unhonoured};
+use super::{quoted_texts, take_quoted, unhonoured, unread, Duration, Unhonoured};
 
 /// `ServiceNowTwilioDirect` or `Twilio Notify`: another integration's number.
 #[derive(Clone, Copy, Debug, Parameter)]
@@ -91,41 +92,139 @@ impl FromStr for Carrier {
     }
 }
 
-/// How Twilio's Messages API answers sends: `every send with HTTP 500` (or 429), or `sends
-/// normally again`.
-#[derive(Clone, Copy, Debug, Parameter)]
-#[param(
-    name = "api_fault",
-    regex = r"every send with HTTP \d{3}|sends normally again"
-)]
-pub struct SendFault(pub Option<ApiFault>);
+/// Which requests a fault rule strikes, and how often: `every …` (each one, drawing nothing), or
+/// a share such as `2% of …` (each request draws from the simulator's seeded generator, `Given
+/// Twilio draws its faults from seed 7`), optionally only those `to or from "+14155550100"` (a
+/// number's rule wins over the rule for every number).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strikes {
+    /// The chance that each request is struck, in `[0, 1]`: 1 for `every`.
+    pub probability: f64,
+    /// Where the rule applies: every message, or those to or from one number (E.164).
+    pub scope: FaultScope,
+}
+
+/// A share, written `2%` or `2.5%`, or `every`, then optionally ` to or from "…"`.
+macro_rules! strikes {
+    ($every:literal, $share:literal) => {
+        concat!(
+            "(?:",
+            $every,
+            r"|\d+(?:\.\d+)?% of ",
+            $share,
+            r#")(?: to or from "[^"]+")?"#
+        )
+    };
+}
+
+impl Strikes {
+    /// Reads `every …` or `N% of …` (the noun already matched by the regex), then the optional
+    /// scope, from the front of `rest`.
+    fn take(rest: &mut &str, every: &str, share: &str) -> Result<Strikes, Unhonoured> {
+        let probability = if let Some(r) = rest.strip_prefix(every) {
+            *rest = r;
+            1.0
+        } else {
+            let (percent, r) = rest
+                .split_once("% of ")
+                .and_then(|(p, r)| Some((p, r.strip_prefix(share)?)))
+                .map_or_else(|| unread(rest, "a share of requests"), Ok)?;
+            let n: f64 = percent
+                .parse()
+                .or_else(|_| unhonoured(format!("{percent}% is not a share")))?;
+            if n > 100.0 {
+                return unhonoured(format!(
+                    "{percent}% of {share} cannot be struck: a share is at most 100%"
+                ));
+            }
+            *rest = r;
+            n / 100.0
+        };
+        let scope = match take_quoted(rest, " to or from ") {
+            None => FaultScope::Global,
+            Some(number) => FaultScope::Number(
+                E164::parse(&number, None)
+                    .map_err(|e| Unhonoured(format!("\"{number}\": {e}")))?
+                    .as_str()
+                    .to_owned(),
+            ),
+        };
+        Ok(Strikes { probability, scope })
+    }
+}
+
+/// How Twilio's Messages API answers sends: `every send with HTTP 500` (or 429), a share of them
+/// (`2% of sends with HTTP 429`, `10% of sends to or from "+14155550100" with HTTP 500`; see
+/// [`Strikes`]), or `sends normally again` (every such rule removed).
+#[derive(Clone, Debug)]
+pub struct SendFault {
+    /// The answer (`None`: sends are answered normally again, every rule removed).
+    pub fault: Option<ApiFault>,
+    /// Which sends get it.
+    pub strikes: Strikes,
+}
+parameter!(
+    SendFault,
+    "api_fault",
+    concat!(
+        strikes!("every send", "sends"),
+        r" with HTTP \d{3}|sends normally again"
+    )
+);
 
 impl FromStr for SendFault {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
-        match words.strip_prefix("every send with HTTP ") {
-            None => Ok(SendFault(None)),
-            Some("500") => Ok(SendFault(Some(ApiFault::ServerError))),
-            Some("429") => Ok(SendFault(Some(ApiFault::RateLimit))),
-            Some(other) => unhonoured(format!(
-                "the simulated Twilio can answer every send with HTTP 500 or 429, not {other}"
-            )),
+        let every = Strikes {
+            probability: 1.0,
+            scope: FaultScope::Global,
+        };
+        if words == "sends normally again" {
+            return Ok(SendFault {
+                fault: None,
+                strikes: every,
+            });
         }
+        let mut rest = words;
+        let strikes = Strikes::take(&mut rest, "every send", "sends")?;
+        let fault = match rest.strip_prefix(" with HTTP ") {
+            Some("500") => ApiFault::ServerError,
+            Some("429") => ApiFault::RateLimit,
+            Some(other) => {
+                return unhonoured(format!(
+                    "the simulated Twilio can answer sends with HTTP 500 or 429, not {other}"
+                ))
+            }
+            None => return unread(words, "a send fault"),
+        };
+        Ok(SendFault {
+            fault: Some(fault),
+            strikes,
+        })
     }
 }
 
-/// What Twilio does to every status callback: `drops every status callback`, `duplicates every
-/// status callback`, `reorders status callbacks`, `delays every status callback by 120 seconds`.
+/// What Twilio does to status callbacks: `drops every status callback`, `duplicates every
+/// status callback`, `reorders status callbacks`, `delays every status callback by 120 seconds`,
+/// or to a share of them (`duplicates 3% of status callbacks`, `reorders 3% of status callbacks
+/// to or from "+14155550100"`; see [`Strikes`]).
 ///
 /// Only a delay takes a duration, in whole seconds: a duration on another fault, or a delay
 /// without one, is refused rather than ignored.
-#[derive(Clone, Copy, Debug)]
-pub struct StatusCallbackFault(pub CallbackFault);
+#[derive(Clone, Debug)]
+pub struct StatusCallbackFault {
+    /// What happens to a struck callback.
+    pub fault: CallbackFault,
+    /// Which callbacks are struck.
+    pub strikes: Strikes,
+}
 parameter!(
     StatusCallbackFault,
     "callback_fault",
     concat!(
-        "(?:drops every|duplicates every|reorders|delays every) status callbacks?(?: by ",
+        "(?:drops|duplicates|reorders|delays) (?:status callbacks|",
+        strikes!("every status callback", "status callbacks"),
+        ")(?: by ",
         duration!(),
         ")?"
     )
@@ -138,31 +237,78 @@ impl FromStr for StatusCallbackFault {
             Some((fault, by)) => (fault, Some(by)),
             None => (words, None),
         };
-        let kind = fault.split(" status").next().unwrap_or_default();
-        let fault = match (kind, by) {
-            ("delays every", Some(by)) => {
+        let (verb, mut rest) = fault
+            .split_once(' ')
+            .map_or_else(|| unread(words, "a status callback fault"), Ok)?;
+        let strikes = if rest == "status callbacks" {
+            rest = "";
+            Strikes {
+                probability: 1.0,
+                scope: FaultScope::Global,
+            }
+        } else {
+            Strikes::take(&mut rest, "every status callback", "status callbacks")?
+        };
+        if !rest.is_empty() {
+            return unread(words, "a status callback fault");
+        }
+        let fault = match (verb, by) {
+            ("delays", Some(by)) => {
                 let Duration(delta) = by.parse()?;
                 let seconds = u32::try_from(delta.num_seconds())
                     .or_else(|_| unhonoured(format!("{by} is too long a delay")))?;
                 CallbackFault::Delay { seconds }
             }
-            ("delays every", None) => {
+            ("delays", None) => {
                 return unhonoured(
                     "say how long Twilio delays them, such as 'Twilio delays every status callback by 120 seconds'",
                 )
             }
-            (kind, Some(by)) => {
+            (verb, Some(by)) => {
                 return unhonoured(format!(
-                    "Twilio {kind} status callbacks without delaying them, so 'by {by}' cannot be honoured: \
+                    "Twilio {verb} status callbacks without delaying them, so 'by {by}' cannot be honoured: \
                      leave it out, or write 'Twilio delays every status callback by {by}'"
                 ))
             }
-            ("drops every", None) => CallbackFault::Drop,
-            ("duplicates every", None) => CallbackFault::Duplicate,
+            ("drops", None) => CallbackFault::Drop,
+            ("duplicates", None) => CallbackFault::Duplicate,
             ("reorders", None) => CallbackFault::Reorder,
             _ => return unread(words, "a status callback fault"),
         };
-        Ok(StatusCallbackFault(fault))
+        Ok(StatusCallbackFault { fault, strikes })
+    }
+}
+
+/// What Twilio does to the inbound-message webhook: `times out on every inbound webhook` or on a
+/// share of them (`times out on 1% of inbound webhooks`, optionally `to or from "…"`; see
+/// [`Strikes`]). A timed-out webhook reached the engine, which may have acted on it; its answer
+/// is lost, as when it comes after Twilio's 15-second deadline (error 11200), and the handset's
+/// text is refused with "timed out".
+#[derive(Clone, Debug)]
+pub struct InboundWebhookFault {
+    /// Which webhooks time out.
+    pub strikes: Strikes,
+}
+parameter!(
+    InboundWebhookFault,
+    "webhook_fault",
+    concat!(
+        "times out on ",
+        strikes!("every inbound webhook", "inbound webhooks")
+    )
+);
+
+impl FromStr for InboundWebhookFault {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let mut rest = words
+            .strip_prefix("times out on ")
+            .map_or_else(|| unread(words, "a webhook fault"), Ok)?;
+        let strikes = Strikes::take(&mut rest, "every inbound webhook", "inbound webhooks")?;
+        if !rest.is_empty() {
+            return unread(words, "a webhook fault");
+        }
+        Ok(InboundWebhookFault { strikes })
     }
 }
 

@@ -5,8 +5,8 @@ use cucumber::{given, then, when};
 
 use super::StepResult;
 use crate::check::params::{
-    Carrier, ErrorCode, Integration, List, MessageRef, NumberUse, SendFault, Signature,
-    StatusCallbackFault, Switch,
+    Carrier, ErrorCode, InboundWebhookFault, Integration, List, MessageRef, NumberUse, SendFault,
+    Signature, StatusCallbackFault, Switch,
 };
 use crate::check::world::ConvWorld;
 
@@ -29,11 +29,18 @@ pub const EXAMPLES: &[&str] = &[
     r#"Given the handset "+14155552671" is not a mobile number"#,
     r#"Given Twilio answers every send with HTTP 500"#,
     r#"Given Twilio answers every send with HTTP 429"#,
+    r#"Given Twilio answers 2% of sends with HTTP 429"#,
+    r#"Given Twilio answers 10% of sends to or from "+14155550100" with HTTP 500"#,
     r#"Given Twilio answers sends normally again"#,
     r#"Given Twilio drops every status callback"#,
     r#"Given Twilio duplicates every status callback"#,
     r#"Given Twilio reorders status callbacks"#,
     r#"Given Twilio delays every status callback by 120 seconds"#,
+    r#"Given Twilio duplicates 3% of status callbacks"#,
+    r#"Given Twilio reorders 3% of status callbacks to or from "+14155550100""#,
+    r#"Given Twilio times out on every inbound webhook"#,
+    r#"Given Twilio times out on 1% of inbound webhooks"#,
+    r#"Given Twilio draws its faults from seed 7"#,
     r#"Given Twilio's own opt-out handling is off"#,
     r#"When the simulated Twilio restarts"#,
     r#"When Twilio reports message #2 of IMS0001001 as "sent""#,
@@ -134,12 +141,22 @@ fn carrier(w: &mut ConvWorld, phone: String, profile: Carrier) -> StepResult {
 
 #[given(expr = "Twilio answers {api_fault}")]
 fn api_fault(w: &mut ConvWorld, fault: SendFault) -> StepResult {
-    Ok(w.given_api_fault(fault.0)?)
+    Ok(w.given_api_fault(fault.fault, &fault.strikes)?)
 }
 
 #[given(expr = "Twilio {callback_fault}")]
 fn callback_fault(w: &mut ConvWorld, fault: StatusCallbackFault) -> StepResult {
-    Ok(w.given_callback_fault(fault.0)?)
+    Ok(w.given_callback_fault(fault.fault, &fault.strikes)?)
+}
+
+#[given(expr = "Twilio {webhook_fault}")]
+fn webhook_fault(w: &mut ConvWorld, fault: InboundWebhookFault) -> StepResult {
+    Ok(w.given_webhook_timeouts(&fault.strikes)?)
+}
+
+#[given(expr = "Twilio draws its faults from seed {int}")]
+fn fault_seed(w: &mut ConvWorld, seed: u64) -> StepResult {
+    Ok(w.given_fault_seed(seed)?)
 }
 
 #[given(expr = "Twilio's own opt-out handling is {on_off}")]

@@ -7,13 +7,13 @@ use convsms::domain::model::{InteractionNumber, Message};
 use convsms::domain::phone::E164;
 use convsms::engine::CONVERSATIONAL_SMS;
 use convsms::web::{INBOUND_PATH, STATUS_PATH};
-use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope};
+use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, WebhookFault};
 use twilio_wire::message::{MessageStatus, API_VERSION};
 use twilio_wire::sid::{AccountSid, MessageSid};
 use twilio_wire::webhook::{InboundMessage, StatusCallback};
 
 use super::{ConvWorld, HttpAnswer};
-use crate::check::params::{MessageRef, NumberUse, Signature};
+use crate::check::params::{MessageRef, NumberUse, Signature, Strikes};
 
 /// How the store names another integration: `Twilio Notify` → `twilio_notify`.
 fn integration_key(integration: &str) -> String {
@@ -177,12 +177,18 @@ impl ConvWorld {
 
     async fn redeliver_sid(&mut self, sid: MessageSid) -> anyhow::Result<()> {
         self.mark()?;
-        let d = self
-            .stack
-            .sim
-            .redeliver_inbound(&sid)
-            .await
-            .with_context(|| format!("delivering the webhook of {sid} again"))?;
+        let d = match self.stack.sim.redeliver_inbound(&sid).await {
+            Ok(d) => d,
+            Err(e @ convsms_sim::SimError::WebhookTimeout { .. }) => {
+                // The engine got it; Twilio lost its answer (an injected fault).
+                self.last_http = None;
+                self.refused(e);
+                return Ok(());
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("delivering the webhook of {sid} again"))
+            }
+        };
         let a = d
             .answer
             .with_context(|| format!("the webhook of {sid} was not posted again: no SMS URL"))?;
@@ -454,17 +460,49 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Makes Twilio's Messages API fail every create (or stop failing with `None`).
-    pub fn given_api_fault(&mut self, fault: Option<ApiFault>) -> anyhow::Result<()> {
-        self.stack.sim.set_api_fault(FaultScope::Global, fault, 1.0);
+    /// Makes Twilio's Messages API answer the sends `strikes` picks with `fault`, or with `None`
+    /// answer every send normally again (every rule removed, global and per number).
+    pub fn given_api_fault(
+        &mut self,
+        fault: Option<ApiFault>,
+        strikes: &Strikes,
+    ) -> anyhow::Result<()> {
+        match fault {
+            None => self.stack.sim.clear_api_faults(),
+            Some(_) => {
+                (self.stack.sim).set_api_fault(strikes.scope.clone(), fault, strikes.probability)
+            }
+        }
         Ok(())
     }
 
-    /// Makes every status callback suffer `fault`.
-    pub fn given_callback_fault(&mut self, fault: CallbackFault) -> anyhow::Result<()> {
+    /// Makes the status callbacks `strikes` picks suffer `fault`.
+    pub fn given_callback_fault(
+        &mut self,
+        fault: CallbackFault,
+        strikes: &Strikes,
+    ) -> anyhow::Result<()> {
         self.stack
             .sim
-            .set_callback_fault(FaultScope::Global, Some(fault), 1.0);
+            .set_callback_fault(strikes.scope.clone(), Some(fault), strikes.probability);
+        Ok(())
+    }
+
+    /// Makes the inbound webhooks `strikes` picks time out: the engine gets the request, its
+    /// answer is lost (error 11200), and the text is refused with "timed out".
+    pub fn given_webhook_timeouts(&mut self, strikes: &Strikes) -> anyhow::Result<()> {
+        self.stack.sim.set_webhook_fault(
+            strikes.scope.clone(),
+            Some(WebhookFault::Timeout),
+            strikes.probability,
+        );
+        Ok(())
+    }
+
+    /// Starts the simulator's fault generator from `seed`: rules striking a share of requests
+    /// (not every one) draw from it, so the same steps strike the same requests.
+    pub fn given_fault_seed(&mut self, seed: u64) -> anyhow::Result<()> {
+        self.stack.sim.set_fault_seed(seed);
         Ok(())
     }
 
