@@ -78,6 +78,7 @@ fn row(r: AuditRow) -> Row {
         sid: m.provider_sid,
         status: m.status,
         attempts: m.attempts,
+        error_code: m.error_code,
         author: m.author_kind,
         created_at: m.created_at,
     }

@@ -64,7 +64,7 @@ impl FaultPlan {
     /// duplicated, and on the first three provider numbers reordered, delayed 30 s and
     /// duplicated instead; one handset in 50 unreachable (30003) or failing (30008). Heavy: 10%,
     /// 5% and 10%, the third number's callbacks dropped and delays of 90 s, 10% of the first
-    /// number's sends answered 500; one handset in 20.
+    /// number's sends answered 500 and half the second's 429; one handset in 20.
     pub fn new(faults: Faults, seed: u64, handsets: usize, providers: usize) -> Option<FaultPlan> {
         let (api, webhook, callback, every) = match faults {
             Faults::None => return None,
@@ -103,11 +103,18 @@ impl FaultPlan {
                 percent: callback,
             });
         }
-        if faults == Faults::Heavy && providers > 0 {
+        if faults == Faults::Heavy && providers > 1 {
             rules.push(PlannedRule {
                 on: Some(0),
                 kind: RuleKind::Api(ApiFault::ServerError),
                 percent: api,
+            });
+            // A number under rate limiting: one send in 32 there is refused five times in a
+            // row, which the retry policy ends as failed (invariant 2 counts the attempts).
+            rules.push(PlannedRule {
+                on: Some(1),
+                kind: RuleKind::Api(ApiFault::RateLimit),
+                percent: 50,
             });
         }
         let carriers = (0..handsets)

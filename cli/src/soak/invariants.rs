@@ -17,7 +17,6 @@ use convsms::domain::model::{AuthorKind, InteractionNumber};
 use convsms::domain::work_assignment::{
     free_capacity, Agent, Presence, Queue, WorkItem, WorkItemState,
 };
-use convsms::engine::delivery::MAX_SEND_ATTEMPTS;
 use convsms::store::TimerAudit;
 use serde::Serialize;
 use twilio_wire::message::Direction as SimDirection;
@@ -144,6 +143,8 @@ pub struct Row {
     pub status: DeliveryStatus,
     /// How many times the engine handed it to the provider.
     pub attempts: i64,
+    /// Twilio's error code, when a send or its delivery failed.
+    pub error_code: Option<i64>,
     /// Who wrote it.
     pub author: AuthorKind,
     /// When it was written.
@@ -263,19 +264,49 @@ pub fn inbound_in_its_conversation(sim: &[SimRow], rows: &[Row]) -> Result<(), V
     Ok(())
 }
 
+/// The retry policy invariant 2 holds the engine to (the README's): a send Twilio refuses with
+/// an error worth retrying (HTTP 429 or 5xx, Twilio's 20429 and 205xx) is made again, up to this
+/// many attempts in all, then ends as failed with that error. The soak's own figure, not the
+/// engine's constant: a test holds the two equal, so a change of policy changes both on purpose.
+pub const RETRY_POLICY_ATTEMPTS: i64 = 5;
+
+/// Whether Twilio's error `code` is one the retry policy retries (20429, 205xx).
+fn retried(code: i64) -> bool {
+    code == 20429 || (20500..20600).contains(&code)
+}
+
 /// Invariant 2: Every outbound message reaches the simulator at most once: no two transcript rows
 /// share a MessageSid, and every message the simulator created through its API belongs to a
-/// transcript row (a second create for the same row would leave one behind).
+/// transcript row (a second create for the same row would leave one behind); and within the
+/// retry policy ([`RETRY_POLICY_ATTEMPTS`]): no row handed to the provider more often, and
+/// none that failed with an error the policy retries after fewer attempts.
 pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
     let mut owner: HashMap<&MessageSid, &Row> = HashMap::new();
     for r in rows.iter().filter(|r| r.direction == Direction::Outbound) {
-        if r.attempts > MAX_SEND_ATTEMPTS {
+        if r.attempts > RETRY_POLICY_ATTEMPTS {
             return broken(
                 Invariant::OutboundAtMostOnce,
                 Some(&r.interaction),
                 format!(
-                    "{} #{} was handed to the provider {} times, more than the retry policy's {MAX_SEND_ATTEMPTS}",
+                    "{} #{} was handed to the provider {} times, more than the retry policy's {RETRY_POLICY_ATTEMPTS}",
                     r.interaction, r.seq, r.attempts
+                ),
+            );
+        }
+        if r.status == DeliveryStatus::Failed
+            && r.sid.is_none()
+            && r.error_code.is_some_and(retried)
+            && r.attempts < RETRY_POLICY_ATTEMPTS
+        {
+            return broken(
+                Invariant::OutboundAtMostOnce,
+                Some(&r.interaction),
+                format!(
+                    "{} #{} failed with error {} after {} attempts; the retry policy makes {RETRY_POLICY_ATTEMPTS}",
+                    r.interaction,
+                    r.seq,
+                    r.error_code.unwrap_or_default(),
+                    r.attempts
                 ),
             );
         }
@@ -834,6 +865,7 @@ mod tests {
                 DeliveryStatus::Queued
             },
             attempts: i64::from(direction == Direction::Outbound),
+            error_code: None,
             author: if direction == Direction::Inbound {
                 AuthorKind::Requester
             } else {
@@ -935,9 +967,38 @@ mod tests {
         assert_eq!(v.interaction, Some(ims(2)));
         // More attempts than the retry policy allows.
         let mut tried = rows.to_vec();
-        tried[1].attempts = MAX_SEND_ATTEMPTS + 1;
+        tried[1].attempts = RETRY_POLICY_ATTEMPTS + 1;
         let v = outbound_at_most_once(&sims, &tried).unwrap_err();
         assert!(v.detail.contains("retry policy"), "{v}");
+        // Given up on a 429 before the policy's last attempt; a 21610 is not retried.
+        let mut early = rows.to_vec();
+        early.push(Row {
+            sid: None,
+            status: DeliveryStatus::Failed,
+            error_code: Some(20429),
+            attempts: RETRY_POLICY_ATTEMPTS - 1,
+            ..row(3, 1, Direction::Outbound, None)
+        });
+        let v = outbound_at_most_once(&sims, &early).unwrap_err();
+        assert_eq!(
+            v.detail,
+            "IMS0000003 #1 failed with error 20429 after 4 attempts; the retry policy makes 5"
+        );
+        early.last_mut().unwrap().attempts = RETRY_POLICY_ATTEMPTS;
+        assert_eq!(outbound_at_most_once(&sims, &early), Ok(()));
+        early.last_mut().unwrap().error_code = Some(21610);
+        early.last_mut().unwrap().attempts = 1;
+        assert_eq!(outbound_at_most_once(&sims, &early), Ok(()));
+    }
+
+    /// The soak holds the engine to its own figure of the retry policy: a change of policy is
+    /// made in both places, on purpose.
+    #[test]
+    fn the_retry_policy_is_the_engines() {
+        assert_eq!(
+            RETRY_POLICY_ATTEMPTS,
+            convsms::engine::delivery::MAX_SEND_ATTEMPTS
+        );
     }
 
     #[test]
