@@ -139,8 +139,8 @@ pub(crate) fn clamp_probability(p: f64) -> f64 {
 pub(crate) struct Draws {
     family: &'static str,
     rng: ChaCha8Rng,
-    /// How many draws each pair made so far.
-    made: HashMap<(String, String), u64>,
+    /// How many draws each pair made so far, by the pair's stream.
+    made: HashMap<u64, u64>,
 }
 
 impl Draws {
@@ -162,17 +162,14 @@ impl Draws {
     /// The next draw between `parties` (normalised; one or two numbers): true with
     /// `probability`.
     fn draw(&mut self, parties: &[String], probability: f64) -> bool {
-        let mut pair = (
-            parties.first().cloned().unwrap_or_default(),
-            parties.get(1).cloned().unwrap_or_default(),
-        );
-        if pair.1 < pair.0 {
-            std::mem::swap(&mut pair.0, &mut pair.1);
-        }
+        let a = parties.first().map_or("", String::as_str);
+        let b = parties.get(1).map_or("", String::as_str);
         let mut h = DefaultHasher::new();
-        (self.family, &pair).hash(&mut h);
-        let n = self.made.entry(pair).or_insert(0);
-        self.rng.set_stream(h.finish());
+        (self.family, a.min(b), a.max(b)).hash(&mut h);
+        let stream = h.finish();
+        // Two pairs whose streams collide (one chance in 2^64) would share a count: harmless.
+        let n = self.made.entry(stream).or_insert(0);
+        self.rng.set_stream(stream);
         // One 16-word block per draw: a draw uses two words, the rest are left unused.
         self.rng.set_word_pos(u128::from(*n) * 16);
         *n += 1;
