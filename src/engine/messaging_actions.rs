@@ -75,7 +75,7 @@ impl Engine {
             )?;
         }
         for timer in &changes.schedule {
-            tx.insert_timer(timer)?;
+            tx.insert_timer(timer, now)?;
         }
         Ok(())
     }
@@ -326,13 +326,16 @@ mod tests {
             None,
             t0,
         )?;
-        tx.insert_timer(&Timer {
-            interaction: i.sys_id.clone(),
-            action: action.into(),
-            event: Event::RequesterWithoutAgentResponse,
-            due_at: t0 + Duration::seconds(600),
-            state: TimerState::Pending,
-        })?;
+        tx.insert_timer(
+            &Timer {
+                interaction: i.sys_id.clone(),
+                action: action.into(),
+                event: Event::RequesterWithoutAgentResponse,
+                due_at: t0 + Duration::seconds(600),
+                state: TimerState::Pending,
+            },
+            t0,
+        )?;
         Ok(i)
     }
 

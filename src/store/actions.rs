@@ -300,19 +300,25 @@ impl Tx<'_> {
         )
     }
 
-    /// Adds a pending timer.
-    pub fn insert_timer(&self, t: &Timer) -> Result<(), StoreError> {
+    /// Adds a pending timer, started at `now`: the row also keeps its start (`sys_created_on`)
+    /// and its action's duration as configured now (`duration_secs`, read here from
+    /// `sys_cs_messaging_action`), which the soak's invariant 8 checks `due_at` against
+    /// (migration 18).
+    pub fn insert_timer(&self, t: &Timer, now: DateTime<Utc>) -> Result<(), StoreError> {
         let sys_id = self.new_sys_id()?;
         self.exec(
-            "INSERT INTO sys_cs_action_timer (sys_id, interaction, action, event, due_at, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO sys_cs_action_timer
+                 (sys_id, interaction, action, event, due_at, state, sys_created_on, duration_secs)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
+                 (SELECT duration_secs FROM sys_cs_messaging_action WHERE name = ?3))",
             params![
                 sys_id,
                 t.interaction,
                 t.action,
                 t.event.as_str(),
                 ts(t.due_at),
-                t.state.as_str()
+                t.state.as_str(),
+                ts(now)
             ],
         )?;
         Ok(())
@@ -508,6 +514,48 @@ mod tests {
     use super::super::SqliteStore;
     use crate::domain::delivery::{DeliveryStatus, Direction};
     use crate::domain::model::{AuthorKind, VIRTUAL_AGENT_SYS_ID};
+
+    /// A timer's row keeps when it started and its action's duration then, as the store read
+    /// it (not as the caller computed the due time); an action the store does not hold gives
+    /// no duration.
+    #[test]
+    fn a_timer_records_its_start_and_its_actions_duration() {
+        use crate::domain::messaging_actions::{Event, Timer, TimerState};
+        let store = SqliteStore::open_in_memory().unwrap();
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        let timers = store
+            .write(|tx| {
+                tx.0.execute_batch(
+                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         opened_for_table, opened_for, opened_at)
+                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'work_in_progress', 1,
+                             'sys_user', '00000000000000000000000000000001', '2026-01-05T09:00:00.000Z');",
+                )?;
+                for (action, due) in [("Remind agent", 1740), ("Not configured", 60)] {
+                    let timer = Timer {
+                        interaction: "i1".into(),
+                        action: action.into(),
+                        event: Event::RequesterWithoutAgentResponse,
+                        due_at: t0 + TimeDelta::seconds(due),
+                        state: TimerState::Pending,
+                    };
+                    tx.insert_timer(&timer, t0)?;
+                }
+                tx.audit_timers()
+            })
+            .unwrap();
+        let got: Vec<_> = timers
+            .iter()
+            .map(|t| (t.action.as_str(), t.started_at, t.duration_secs))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Not configured", Some(t0), None),
+                ("Remind agent", Some(t0), Some(1800)),
+            ]
+        );
+    }
 
     /// An interaction is idle from its last message (or its opening, with none), and only the
     /// virtual agent's active ones count.

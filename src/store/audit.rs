@@ -85,6 +85,11 @@ pub struct TimerAudit {
     pub state: TimerState,
     /// When it left pending (fired or cancelled); `None` while pending.
     pub settled_at: Option<DateTime<Utc>>,
+    /// When it started (`None` for a timer older than migration 18).
+    pub started_at: Option<DateTime<Utc>>,
+    /// Its action's duration when it started, in seconds (`None`: older than migration 18, or
+    /// an action the store does not hold).
+    pub duration_secs: Option<i64>,
 }
 
 fn timer_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimerAudit> {
@@ -97,6 +102,8 @@ fn timer_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimerAudit> {
         due_at: ts_col(r, 3)?,
         state: parsed(r, 4, "a timer state", TimerState::parse)?,
         settled_at: ts_opt_col(r, 5)?,
+        started_at: ts_opt_col(r, 6)?,
+        duration_secs: r.get(7)?,
     })
 }
 
@@ -104,7 +111,8 @@ impl Tx<'_> {
     /// Every messaging-action timer, by interaction number, action and sys_id.
     pub fn audit_timers(&self) -> Result<Vec<TimerAudit>, StoreError> {
         let mut st = self.0.prepare_cached(
-            "SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at
+            "SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at,
+                    t.sys_created_on, t.duration_secs
              FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
              ORDER BY i.number, t.action, t.sys_id",
         )?;
@@ -362,11 +370,13 @@ impl Tx<'_> {
         due_by: DateTime<Utc>,
     ) -> Result<Vec<TimerAudit>, StoreError> {
         let mut st = self.0.prepare_cached(
-            "SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at
+            "SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at,
+                    t.sys_created_on, t.duration_secs
              FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
              WHERE t.settled_at >= ?1
              UNION ALL
-             SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at
+             SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at,
+                    t.sys_created_on, t.duration_secs
              FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
              WHERE t.state = 'pending' AND t.due_at <= ?2",
         )?;

@@ -108,6 +108,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration15.sql"),
     include_str!("migration16.sql"),
     include_str!("migration17.sql"),
+    include_str!("migration18.sql"),
 ];
 
 /// WAL pages after which the writer's commit checkpoints the WAL into the database file itself

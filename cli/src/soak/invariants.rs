@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use convsms::domain::delivery::{DeliveryStatus, Direction, ALL_STATUSES};
 use convsms::domain::messaging_actions::TimerState;
 use convsms::domain::model::{AuthorKind, InteractionNumber};
@@ -700,7 +700,9 @@ impl OptOutTracker {
     }
 }
 
-/// Invariant 8, timers: a fired timer fired at or after its due time; no pending timer was due
+/// Invariant 8, timers: a timer is due exactly its action's duration after it started (both as
+/// the store recorded them at the start, migration 18); a fired timer fired at or after its due
+/// time; no pending timer was due
 /// before `last_tick` (the last time the engine ran what was due); and a settled timer never
 /// changes again (remembered across checks: eight bytes per settled timer, plus the state and
 /// settle time of those the last check saw).
@@ -730,6 +732,20 @@ impl TimerTracker {
         let mut window = HashMap::new();
         for t in timers {
             let what = format!("the {:?} timer {} of {}", t.action, t.sys_id, t.interaction);
+            if let (Some(start), Some(secs)) = (t.started_at, t.duration_secs) {
+                if t.due_at - start != TimeDelta::seconds(secs) {
+                    return broken(
+                        Invariant::Timers,
+                        Some(&t.interaction),
+                        format!(
+                            "{what} is due {} seconds after it started at {} (due {}), but its action waits {secs} seconds",
+                            (t.due_at - start).num_seconds(),
+                            start.to_rfc3339(),
+                            t.due_at.to_rfc3339()
+                        ),
+                    );
+                }
+            }
             if t.state == TimerState::Fired && t.settled_at.is_none_or(|at| at < t.due_at) {
                 return broken(
                     Invariant::Timers,
@@ -1281,8 +1297,31 @@ mod tests {
             due_at: t(1800),
             state,
             settled_at: settled.map(t),
+            started_at: Some(t(0)),
+            duration_secs: Some(1800),
         };
         let mut tracker = TimerTracker::default();
+        // Due sooner than its action's duration after its start (or later).
+        for due in [1740, 1860] {
+            let wrong = TimerAudit {
+                due_at: t(due),
+                ..timer(TimerState::Pending, None)
+            };
+            let v = TimerTracker::default().check(&[wrong], t(0)).unwrap_err();
+            assert!(
+                v.detail.contains(&format!(
+                    "is due {due} seconds after it started at 2026-01-05T09:00:00+00:00"
+                )) && v.detail.ends_with("its action waits 1800 seconds"),
+                "{v}"
+            );
+        }
+        // A timer older than migration 18 is judged without it.
+        let old = TimerAudit {
+            due_at: t(1740),
+            started_at: None,
+            ..timer(TimerState::Pending, None)
+        };
+        assert_eq!(TimerTracker::default().check(&[old], t(0)), Ok(()));
         assert_eq!(
             tracker.check(&[timer(TimerState::Pending, None)], t(1799)),
             Ok(())
