@@ -26,6 +26,88 @@ const STATUS_MOVES_TRIGGER: &str = "CREATE TEMP TRIGGER IF NOT EXISTS convsms_au
      AFTER UPDATE OF status ON main.sys_cs_message WHEN old.status IS NOT new.status \
      BEGIN SELECT convsms_audit_status_moved(new.rid, old.status, new.status); END";
 
+/// The SQL function the audit's offer triggers report each offer to.
+const OFFERED_FN: &str = "convsms_audit_offered";
+
+/// The SQL function the audit's offer triggers report each item an offer passed over to.
+const PASSED_OVER_FN: &str = "convsms_audit_passed_over";
+
+/// Temporary triggers reporting each offer of a work item, and each item of the same queue it
+/// passed over (older, waiting, not declined by the agent offered, who is an available member
+/// of the queue: an offer to anyone else is a transfer by name, which the line does not
+/// govern), at the moment the offer is written, while an auditor's log runs.
+const OFFER_TRIGGERS: &str = "
+    CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_offers_updated
+    AFTER UPDATE OF state ON main.awa_work_item
+    WHEN new.state = 'offered' AND old.state IS NOT 'offered' AND new.agent IS NOT NULL
+    BEGIN
+        SELECT convsms_audit_offered(new.sys_id, new.offered_at);
+        SELECT convsms_audit_passed_over(
+            (SELECT number FROM main.interaction WHERE sys_id = new.interaction),
+            (SELECT number FROM main.interaction WHERE sys_id = w.interaction),
+            w.sys_id, w.created_at,
+            coalesce((SELECT user_name FROM main.sys_user WHERE sys_id = new.agent), new.agent),
+            new.offered_at)
+        FROM main.awa_work_item w
+        WHERE w.queue = new.queue AND w.active = 1
+          AND w.state NOT IN ('offered', 'accepted', 'cancelled')
+          AND (w.created_at < new.created_at
+               OR (w.created_at = new.created_at AND w.sys_id < new.sys_id))
+          AND instr(',' || w.declined_by || ',', ',' || new.agent || ',') = 0
+          AND EXISTS (SELECT 1 FROM main.awa_queue_member m
+                      WHERE m.queue = new.queue AND m.agent = new.agent)
+          AND EXISTS (SELECT 1 FROM main.awa_agent_presence p
+                      WHERE p.agent = new.agent AND p.presence = 'available');
+    END;
+    CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_offers_inserted
+    AFTER INSERT ON main.awa_work_item
+    WHEN new.state = 'offered' AND new.agent IS NOT NULL
+    BEGIN
+        SELECT convsms_audit_offered(new.sys_id, new.offered_at);
+        SELECT convsms_audit_passed_over(
+            (SELECT number FROM main.interaction WHERE sys_id = new.interaction),
+            (SELECT number FROM main.interaction WHERE sys_id = w.interaction),
+            w.sys_id, w.created_at,
+            coalesce((SELECT user_name FROM main.sys_user WHERE sys_id = new.agent), new.agent),
+            new.offered_at)
+        FROM main.awa_work_item w
+        WHERE w.queue = new.queue AND w.active = 1
+          AND w.state NOT IN ('offered', 'accepted', 'cancelled')
+          AND (w.created_at < new.created_at
+               OR (w.created_at = new.created_at AND w.sys_id < new.sys_id))
+          AND instr(',' || w.declined_by || ',', ',' || new.agent || ',') = 0
+          AND EXISTS (SELECT 1 FROM main.awa_queue_member m
+                      WHERE m.queue = new.queue AND m.agent = new.agent)
+          AND EXISTS (SELECT 1 FROM main.awa_agent_presence p
+                      WHERE p.agent = new.agent AND p.presence = 'available');
+    END;";
+
+/// An item an offer passed over, as the audit's trigger saw it when the offer was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassedOver {
+    /// The interaction of the item offered (`IMS` + 7 digits).
+    pub offered: String,
+    /// The interaction of the older item still waiting.
+    pub waiting: String,
+    /// The waiting item's sys_id.
+    pub waiting_item: String,
+    /// When the waiting item was created (as stored).
+    pub waiting_since: String,
+    /// The agent offered the younger item (user_name).
+    pub agent: String,
+    /// When the offer was made (as stored).
+    pub at: String,
+}
+
+/// What the audit's offer triggers saw since the last take.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OfferLog {
+    /// Each offer: (work item sys_id, offered_at as stored), in the order written.
+    pub made: Vec<(String, String)>,
+    /// Each item an offer passed over, in the order written.
+    pub passed_over: Vec<PassedOver>,
+}
+
 /// A transcript row with its interaction, as audits read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditRow {
@@ -181,6 +263,48 @@ impl Tx<'_> {
                             Ok(rusqlite::types::Null)
                         },
                     )?;
+                    let offered = Arc::downgrade(&log);
+                    self.0.create_scalar_function(
+                        OFFERED_FN,
+                        2,
+                        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+                        move |ctx| {
+                            let item: String = ctx.get(0)?;
+                            let at: String = ctx.get(1)?;
+                            if let Some(log) = offered.upgrade() {
+                                log.lock()
+                                    .unwrap_or_else(PoisonError::into_inner)
+                                    .offers
+                                    .made
+                                    .push((item, at));
+                            }
+                            Ok(rusqlite::types::Null)
+                        },
+                    )?;
+                    let passed = Arc::downgrade(&log);
+                    self.0.create_scalar_function(
+                        PASSED_OVER_FN,
+                        6,
+                        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+                        move |ctx| {
+                            let p = PassedOver {
+                                offered: ctx.get(0)?,
+                                waiting: ctx.get(1)?,
+                                waiting_item: ctx.get(2)?,
+                                waiting_since: ctx.get(3)?,
+                                agent: ctx.get(4)?,
+                                at: ctx.get(5)?,
+                            };
+                            if let Some(log) = passed.upgrade() {
+                                log.lock()
+                                    .unwrap_or_else(PoisonError::into_inner)
+                                    .offers
+                                    .passed_over
+                                    .push(p);
+                            }
+                            Ok(rusqlite::types::Null)
+                        },
+                    )?;
                     let seen = Arc::clone(&log);
                     self.0.update_hook(Some(
                         move |_: rusqlite::hooks::Action, db: &str, table: &str, rowid: i64| {
@@ -204,14 +328,30 @@ impl Tx<'_> {
     }
 
     /// Has the log ([`Tx::audit_log_message_changes`], started before) follow each change of a
-    /// transcript row's status, for [`Tx::audit_take_status_moves`]: a temporary trigger,
+    /// transcript row's status, for [`Tx::audit_take_status_moves`], and each offer of a work
+    /// item with the items it passed over, for [`Tx::audit_take_offers`]: temporary triggers,
     /// which, being schema, must be made inside [`super::SqliteStore::write`] (a read's
-    /// savepoint rolls it back). Following already does nothing.
+    /// savepoint rolls them back). Following already does nothing.
     ///
     /// # Errors
     /// SQLite fails (a bug).
-    pub fn audit_follow_status_moves(&self) -> Result<(), StoreError> {
-        self.0.execute_batch(STATUS_MOVES_TRIGGER)
+    pub fn audit_follow_moves(&self) -> Result<(), StoreError> {
+        self.0.execute_batch(STATUS_MOVES_TRIGGER)?;
+        self.0.execute_batch(OFFER_TRIGGERS)
+    }
+
+    /// Every offer of a work item since the last take, and every item an offer passed over
+    /// (see [`Tx::audit_follow_moves`]), in the order written; empties that part of the log. Empty when
+    /// no log runs. The routing state an auditor reads at its looks shows only the last pass;
+    /// this sees each offer as it is written.
+    ///
+    /// # Errors
+    /// None today; a `Result` like the other reads of the log.
+    pub fn audit_take_offers(&self) -> Result<OfferLog, StoreError> {
+        let slot = self.1.message_changes().borrow();
+        Ok(slot.as_ref().map_or_else(OfferLog::default, |log| {
+            std::mem::take(&mut log.lock().unwrap_or_else(PoisonError::into_inner).offers)
+        }))
     }
 
     /// Every change of a transcript row's delivery status since the last take, in the order
@@ -308,8 +448,11 @@ impl Tx<'_> {
         if self.1.message_changes().borrow_mut().take().is_some() {
             self.0
                 .update_hook(None::<fn(rusqlite::hooks::Action, &str, &str, i64)>)?;
-            self.0
-                .execute_batch("DROP TRIGGER IF EXISTS temp.convsms_audit_status_moves")?;
+            self.0.execute_batch(
+                "DROP TRIGGER IF EXISTS temp.convsms_audit_status_moves;
+                 DROP TRIGGER IF EXISTS temp.convsms_audit_offers_updated;
+                 DROP TRIGGER IF EXISTS temp.convsms_audit_offers_inserted;",
+            )?;
         }
         Ok(())
     }
@@ -516,6 +659,80 @@ mod tests {
         store
     }
 
+    /// The offer log: each offer written, and each older waiting item of the queue the agent
+    /// offered had not declined, as the offer is written (an update or an insert as offered);
+    /// an agent outside the queue passes over nothing; a take empties it.
+    #[test]
+    fn the_offer_log_sees_each_offer_and_the_items_it_passed_over() {
+        use super::{OfferLog, PassedOver};
+        let store = crate::store::SqliteStore::open_in_memory().unwrap();
+        let q = "000000000000000000000000000000a1";
+        store
+            .write(|tx| {
+                tx.0.execute_batch(&format!(
+                    "INSERT INTO sys_user (sys_id, user_name, name) VALUES
+                         ('u_alice', 'alice', 'Alice'), ('u_bob', 'bob', 'Bob');
+                     INSERT INTO awa_queue_member (queue, agent, position) VALUES ('{q}', 'u_alice', 1);
+                     INSERT INTO awa_agent_presence (agent, presence, sms_capacity)
+                     VALUES ('u_alice', 'available', 3), ('u_bob', 'available', 3);
+                     INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         opened_for_table, opened_for, opened_at)
+                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, 'sys_user', 'u_bob', '2026-01-05T09:00:00.000Z'),
+                            ('i2', 'IMS0000002', 'messaging', 'sms', 'new', 1, 'sys_user', 'u_bob', '2026-01-05T09:01:00.000Z'),
+                            ('i3', 'IMS0000003', 'messaging', 'sms', 'new', 1, 'sys_user', 'u_bob', '2026-01-05T09:02:00.000Z');
+                     INSERT INTO awa_work_item (sys_id, interaction, queue, state, active, created_at)
+                     VALUES ('w1', 'i1', '{q}', 'pending', 1, '2026-01-05T09:00:00.000Z'),
+                            ('w2', 'i2', '{q}', 'pending', 1, '2026-01-05T09:01:00.000Z');"
+                ))
+            })
+            .unwrap();
+        store.read(|tx| tx.audit_log_message_changes()).unwrap();
+        store.write(|tx| tx.audit_follow_moves()).unwrap();
+        let offer = |sql: &str| {
+            store.write(|tx| tx.0.execute_batch(sql)).unwrap();
+            store.read(|tx| tx.audit_take_offers()).unwrap()
+        };
+        let at = "2026-01-05T09:05:00.000Z";
+        let log = offer(&format!(
+            "UPDATE awa_work_item SET state = 'offered', agent = 'u_alice', offered_at = '{at}'
+             WHERE sys_id = 'w2'"
+        ));
+        assert_eq!(log.made, [("w2".to_owned(), at.to_owned())]);
+        assert_eq!(
+            log.passed_over,
+            [PassedOver {
+                offered: "IMS0000002".into(),
+                waiting: "IMS0000001".into(),
+                waiting_item: "w1".into(),
+                waiting_since: "2026-01-05T09:00:00.000Z".into(),
+                agent: "alice".into(),
+                at: at.into(),
+            }]
+        );
+        // Declined by the agent: not passed over; an item inserted as offered is seen too.
+        let log = offer(&format!(
+            "UPDATE awa_work_item SET declined_by = 'u_x,u_alice' WHERE sys_id = 'w1';
+             INSERT INTO awa_work_item (sys_id, interaction, queue, state, active, agent, offered_at, created_at)
+             VALUES ('w3', 'i3', '{q}', 'offered', 1, 'u_alice', '{at}', '2026-01-05T09:02:00.000Z');"
+        ));
+        assert_eq!(log.made, [("w3".to_owned(), at.to_owned())]);
+        assert_eq!(log.passed_over, []);
+        // An agent outside the queue (a transfer by name) passes over nothing.
+        let log = offer(&format!(
+            "UPDATE awa_work_item SET declined_by = '' WHERE sys_id = 'w1';
+             UPDATE awa_work_item SET state = 'pending', agent = NULL WHERE sys_id = 'w3';
+             UPDATE awa_work_item SET state = 'offered', agent = 'u_bob', offered_at = '{at}'
+             WHERE sys_id = 'w3';"
+        ));
+        assert_eq!(log.made.len(), 1);
+        assert_eq!(log.passed_over, []);
+        assert_eq!(
+            store.read(|tx| tx.audit_take_offers()).unwrap(),
+            OfferLog::default(),
+            "taken once"
+        );
+    }
+
     /// The log of changed rows: its start reads every row; then each take returns the rows
     /// inserted or updated since the last, once each, in rowid order; the rows of a write rolled
     /// back are read as they are; a connection that never started it has none.
@@ -604,7 +821,7 @@ mod tests {
         set("queued");
         assert!(moves().is_empty(), "no log runs yet");
         store.read(|tx| tx.audit_log_message_changes()).unwrap();
-        store.write(|tx| tx.audit_follow_status_moves()).unwrap();
+        store.write(|tx| tx.audit_follow_moves()).unwrap();
         set("sent");
         set("sent");
         set("delivered");

@@ -269,6 +269,9 @@ pub(crate) struct ChangeLog {
     /// Every change of a row's `status`, in the order written: (rowid, from, to), as the
     /// connection's temporary trigger reported it (statuses as stored).
     pub status_moves: Vec<(i64, String, String)>,
+    /// Every offer of a work item and every item one passed over, as the connection's
+    /// temporary triggers reported them.
+    pub offers: super::audit::OfferLog,
 }
 
 impl Memo {

@@ -82,7 +82,7 @@ mod transcript;
 mod vfs;
 
 pub use actions::{InteractionFields, TickDue};
-pub use audit::{AuditRow, FirstResponse, TimerAudit};
+pub use audit::{AuditRow, FirstResponse, OfferLog, PassedOver, TimerAudit};
 pub use serve::{AgentRow, EngineEvent, JournalEntry, OfferRow, TableRecord, WireEvent};
 
 /// The sys_id of the default SMS queue (migration 6): last in order, takes every interaction, and

@@ -193,7 +193,8 @@ impl Auditor {
         *self.examined.entry(i).or_default() += subjects as u64;
     }
 
-    /// Runs invariants 1-5, 7-9 on what changed since the last check, at virtual time `now`:
+    /// Runs invariants 1-5, 5b (each offer written since the last check, from the store's offer
+    /// log) and 7-9 on what changed since the last check, at virtual time `now`:
     /// `acked` are the inbound SIDs the webhook acknowledged (or re-acknowledged) since the last
     /// check, `kept` the work agents kept when their capacity was lowered, `last_tick` when the
     /// engine last ran what was due. The first violation stops it.
@@ -221,7 +222,7 @@ impl Auditor {
         acked.sort();
         acked.dedup();
         let acked = &acked[..];
-        let (changed, moves, by_sid, (shared, active_sms), timers, closed) =
+        let (changed, (moves, offers), by_sid, (shared, active_sms), timers, closed) =
             stack.store.read(|tx| {
                 let taken = if logging {
                     tx.audit_take_message_changes()?
@@ -229,6 +230,7 @@ impl Auditor {
                     None
                 };
                 let moves = tx.audit_take_status_moves()?;
+                let offers = tx.audit_take_offers()?;
                 // The first look (or, a bug, a connection without the log): every row.
                 let changed = match taken {
                     Some(changed) => changed,
@@ -270,7 +272,7 @@ impl Auditor {
                 }
                 Ok::<_, StoreError>((
                     changed,
-                    moves,
+                    (moves, offers),
                     by_sid,
                     (
                         tx.audit_active_sms_pairs_shared()?,
@@ -288,14 +290,17 @@ impl Auditor {
         } = self::routing(stack, now)?;
         if !logging {
             // From the first look on, each status change too (schema: in a write).
-            stack.store.write(|tx| tx.audit_follow_status_moves())?;
+            stack.store.write(|tx| tx.audit_follow_moves())?;
         }
         self.since = now;
         self.logging = true;
-        Ok(self.judge(
-            acked, &sim, &changed, &moves, &by_sid, &shared, active_sms, &agents, &items, &numbers,
-            kept, &timers, &closed, last_tick,
-        ))
+        self.count(Invariant::OldestFirst, offers.made.len());
+        Ok(invariants::none_passed_over(&offers).and_then(|()| {
+            self.judge(
+                acked, &sim, &changed, &moves, &by_sid, &shared, active_sms, &agents, &items,
+                &numbers, kept, &timers, &closed, last_tick,
+            )
+        }))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -381,9 +386,10 @@ impl Auditor {
     }
 
     /// Runs invariant 6 alone on the routing state at `now`: what a scenario's step can check
-    /// between any two steps. 5b needs to know which offers the last routing pass made, which
-    /// only the soak, checking right after a wait, does: in a scenario several steps make offers
-    /// at one instant.
+    /// between any two steps. 5b's reading of the routing state needs to know which offers the
+    /// last routing pass made, which only the soak, checking right after a wait, does: in a
+    /// scenario several steps make offers at one instant (5b's offer log, in [`Auditor::check`],
+    /// serves both).
     ///
     /// # Errors
     /// The store cannot be read.

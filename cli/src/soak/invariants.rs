@@ -614,6 +614,35 @@ pub fn oldest_first(r: &Routing) -> Result<(), Violation> {
     Ok(())
 }
 
+/// Invariant 5b, at every offer: no offer passed over an older item of its queue that was
+/// waiting when the offer was written, that the agent offered had not declined, and that the
+/// same instant did not offer to someone (`offers`, the store's offer log: its triggers see
+/// each offer as it is written, so each routing pass is judged, not only the one after a
+/// check, [`oldest_first`]).
+pub fn none_passed_over(offers: &convsms::store::OfferLog) -> Result<(), Violation> {
+    let made: std::collections::HashSet<(&str, &str)> = offers
+        .made
+        .iter()
+        .map(|(item, at)| (item.as_str(), at.as_str()))
+        .collect();
+    for p in &offers.passed_over {
+        if made.contains(&(p.waiting_item.as_str(), p.at.as_str())) {
+            // Offered at the same instant, to someone else: written later in the same pass.
+            continue;
+        }
+        let number = InteractionNumber::parse(&p.waiting).ok();
+        return broken(
+            Invariant::OldestFirst,
+            number.as_ref(),
+            format!(
+                "{} (waiting since {}) was passed over: {} was offered the younger {} at {}",
+                p.waiting, p.waiting_since, p.agent, p.offered, p.at
+            ),
+        );
+    }
+    Ok(())
+}
+
 /// Invariant 6 (liveness): right after a routing pass, nothing waits while a member of its queue
 /// who has not declined it is Available with free SMS capacity.
 pub fn liveness(r: &Routing) -> Result<(), Violation> {
@@ -1286,6 +1315,39 @@ mod tests {
             ..out(2)
         };
         assert_eq!(opt_out(&[inbound(1, "STOP"), other]), Ok(()));
+    }
+
+    #[test]
+    fn an_offer_that_passed_over_an_older_waiting_item_is_caught() {
+        use convsms::store::{OfferLog, PassedOver};
+        let at = "2026-01-05T09:10:00.000Z";
+        let passed = PassedOver {
+            offered: "IMS0000002".into(),
+            waiting: "IMS0000001".into(),
+            waiting_item: "w1".into(),
+            waiting_since: "2026-01-05T09:00:00.000Z".into(),
+            agent: "a1".into(),
+            at: at.into(),
+        };
+        let mut log = OfferLog {
+            made: vec![("w2".into(), at.into())],
+            passed_over: vec![passed],
+        };
+        let v = none_passed_over(&log).unwrap_err();
+        assert_eq!(
+            (v.invariant, v.interaction.clone()),
+            (Invariant::OldestFirst, Some(ims(1)))
+        );
+        assert!(
+            v.detail.contains("was offered the younger IMS0000002"),
+            "{v}"
+        );
+        // The older item offered at the same instant (later in the same pass) was not passed over.
+        log.made.push(("w1".into(), at.into()));
+        assert_eq!(none_passed_over(&log), Ok(()));
+        // Offered at another instant does not excuse it.
+        log.made[1].1 = "2026-01-05T09:11:00.000Z".into();
+        assert!(none_passed_over(&log).is_err());
     }
 
     #[test]

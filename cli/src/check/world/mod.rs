@@ -600,7 +600,7 @@ impl ConvWorld {
             .context("starting the store's log of changed transcript rows")?;
         world
             .store()
-            .write(|tx| tx.audit_follow_status_moves())
+            .write(|tx| tx.audit_follow_moves())
             .context("following the transcript's status changes")?;
         world.follows_status_moves = true;
         Ok(world)

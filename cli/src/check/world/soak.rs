@@ -11,16 +11,17 @@ use super::ConvWorld;
 use crate::soak::audit::{self, Auditor};
 
 impl ConvWorld {
-    /// Runs the invariants `convsms soak` checks along the way ([`Auditor::check`]: 1-5, 7, 8
-    /// and 9) on everything the scenario's store and simulator hold, then liveness (6:
+    /// Runs the invariants `convsms soak` checks along the way ([`Auditor::check`]: 1-5, 5b
+    /// from the store's offer log, 7, 8 and 9) on everything the scenario's store and simulator
+    /// hold, then liveness (6:
     /// [`Auditor::check_liveness`]), and with `settled` the end-of-run one (every send in a final
     /// status). The acknowledged inbound messages are the texts the simulated handsets sent, but
     /// keywords ([`audit::acknowledged`]). 6 holds right after a routing pass, and a scenario is
     /// always at one between steps: every step that can change routing ends with a pass, and
-    /// time passing runs one at each instant something falls due. 5b (oldest first) needs to
-    /// know which offers the last pass made, and several steps of a scenario make offers at one
-    /// instant; the missed-timer check needs the soak's record of its last tick: both are the
-    /// soak's alone.
+    /// time passing runs one at each instant something falls due. 5b's reading of the routing
+    /// state right after a pass ([`invariants::oldest_first`]) needs to know which offers the
+    /// last pass made, and several steps of a scenario make offers at one instant; the
+    /// missed-timer check needs the soak's record of its last tick: both are the soak's alone.
     ///
     /// # Errors
     /// The store cannot be read, or an invariant is broken: the error names it (`invariant 2
