@@ -356,6 +356,7 @@ impl Auditor {
         invariants::capacity(&loads(agents, items, numbers, kept))?;
         self.count(Invariant::OptOut, sim.len());
         self.opt_outs.check(sim)?;
+        invariants::no_reply_to_a_handled_stop(changed)?;
         self.count(Invariant::Timers, timers.len() + closed.len());
         self.timers.check(timers, last_tick)?;
         invariants::closed_stay_quiet(changed, closed)?;

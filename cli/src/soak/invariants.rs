@@ -729,6 +729,48 @@ impl OptOutTracker {
     }
 }
 
+/// Invariant 7, the engine's side: the engine does not answer a STOP that Twilio handled. With
+/// Twilio's opt-out handling (reference §7) Twilio confirms the opt-out itself and blocks the
+/// pair, so a keyword reply of the engine's ([`keywords::UNSUBSCRIBED`],
+/// [`keywords::REGISTERED_ONLY`]) written right after the STOP (the next row of its transcript,
+/// at the same instant) and refused with 21610 is a reply the engine should not have made:
+/// nothing reaches the handset, so the simulator's side of invariant 7 cannot see it.
+/// (`rows`: the transcript rows that changed since the last check, a STOP and its reply among
+/// them, as one webhook writes both.)
+///
+/// [`keywords::UNSUBSCRIBED`]: convsms::domain::keywords::UNSUBSCRIBED
+/// [`keywords::REGISTERED_ONLY`]: convsms::domain::keywords::REGISTERED_ONLY
+pub fn no_reply_to_a_handled_stop(rows: &[Row]) -> Result<(), Violation> {
+    use convsms::domain::keywords::{REGISTERED_ONLY, UNSUBSCRIBED};
+    let at: HashMap<(&InteractionNumber, i64), &Row> =
+        rows.iter().map(|r| ((&r.interaction, r.seq), r)).collect();
+    for stop in rows.iter().filter(|r| {
+        r.direction == Direction::Inbound
+            && convsms_sim::opt_out_keyword(&r.body) == Some(OptOutType::Stop)
+    }) {
+        let Some(reply) = at.get(&(&stop.interaction, stop.seq + 1)) else {
+            continue;
+        };
+        if reply.direction == Direction::Outbound
+            && reply.author == AuthorKind::System
+            && reply.created_at == stop.created_at
+            && reply.error_code == Some(21610)
+            && [UNSUBSCRIBED, REGISTERED_ONLY].contains(&reply.body.as_str())
+        {
+            return broken(
+                Invariant::OptOut,
+                Some(&stop.interaction),
+                format!(
+                    "{} #{} answered the STOP of #{} with {:?}, which Twilio refused with 21610: \
+                     Twilio handled that STOP, confirmed it itself and blocks the pair",
+                    stop.interaction, reply.seq, stop.seq, reply.body
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Invariant 8, timers: a timer is due exactly its action's duration after it started (both as
 /// the store recorded them at the start, migration 18); a fired timer fired at or after its due
 /// time; no pending timer was due
@@ -1348,6 +1390,55 @@ mod tests {
         // Offered at another instant does not excuse it.
         log.made[1].1 = "2026-01-05T09:11:00.000Z".into();
         assert!(none_passed_over(&log).is_err());
+    }
+
+    #[test]
+    fn a_reply_to_a_stop_twilio_handled_is_caught() {
+        use convsms::domain::keywords::{STATUS_OFF, UNSUBSCRIBED};
+        let stop = Row {
+            body: "stop".into(),
+            ..row(1, 4, Direction::Inbound, Some(4))
+        };
+        let reply = Row {
+            body: UNSUBSCRIBED.into(),
+            author: AuthorKind::System,
+            status: DeliveryStatus::Failed,
+            error_code: Some(21610),
+            ..row(1, 5, Direction::Outbound, None)
+        };
+        let v = no_reply_to_a_handled_stop(&[stop.clone(), reply.clone()]).unwrap_err();
+        assert_eq!(
+            (v.invariant, v.interaction.clone()),
+            (Invariant::OptOut, Some(ims(1)))
+        );
+        assert!(
+            v.detail
+                .starts_with("IMS0000001 #5 answered the STOP of #4"),
+            "{v}"
+        );
+        // Delivered (Twilio's handling off: the engine confirms itself), another text, or an
+        // agent's reply refused with 21610: none is a reply the engine should not have made.
+        for other in [
+            Row {
+                error_code: None,
+                status: DeliveryStatus::Delivered,
+                ..reply.clone()
+            },
+            Row {
+                body: STATUS_OFF.into(),
+                ..reply.clone()
+            },
+            Row {
+                author: AuthorKind::Agent,
+                ..reply.clone()
+            },
+            Row {
+                seq: 6,
+                ..reply.clone()
+            },
+        ] {
+            assert_eq!(no_reply_to_a_handled_stop(&[stop.clone(), other]), Ok(()));
+        }
     }
 
     #[test]
