@@ -41,7 +41,7 @@
 //! `webhook` and `api`.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hasher;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -133,8 +133,10 @@ pub(crate) fn clamp_probability(p: f64) -> f64 {
 ///
 /// The n-th draw between two numbers (normalised, in either order) is the n-th block of the
 /// stream the pair and the family name (`family`) select, under the key the fault seed gives
-/// (SipHash of the names picks the stream: the same on every run of one build). So it depends on
-/// the seed, the pair and n alone, and requests between other numbers draw from other streams.
+/// (SipHash-1-3 with fixed keys of the names picks the stream: the same on every build and
+/// toolchain, so a written feature's faults strike the same requests later too). So it depends
+/// on the seed, the pair and n alone, and requests between other numbers draw from other
+/// streams.
 #[derive(Debug)]
 pub(crate) struct Draws {
     family: &'static str,
@@ -164,8 +166,13 @@ impl Draws {
     fn draw(&mut self, parties: &[String], probability: f64) -> bool {
         let a = parties.first().map_or("", String::as_str);
         let b = parties.get(1).map_or("", String::as_str);
-        let mut h = DefaultHasher::new();
-        (self.family, a.min(b), a.max(b)).hash(&mut h);
+        let mut h = siphasher::sip::SipHasher13::new_with_keys(0, 0);
+        // The bytes themselves, each name ended by a 0 (std's `Hash` for `str` is not promised
+        // to stay the same).
+        for part in [self.family, a.min(b), a.max(b)] {
+            h.write(part.as_bytes());
+            h.write_u8(0);
+        }
         let stream = h.finish();
         // Two pairs whose streams collide (one chance in 2^64) would share a count: harmless.
         let n = self.made.entry(stream).or_insert(0);
@@ -538,6 +545,22 @@ mod tests {
         h.reseed(seed);
         let again: Vec<bool> = (0..8).map(|_| h.pick_webhook(&[B]).is_some()).collect();
         assert_eq!(again, undisturbed);
+    }
+
+    /// A pair's strikes are pinned: a written feature's `3% of status callbacks` must strike
+    /// the same callbacks on a later build or toolchain (the stream is chosen by SipHash-1-3
+    /// with fixed keys, the draws are ChaCha8's).
+    const PINNED: &str = "010011101010010100001011";
+
+    #[test]
+    fn a_pairs_strikes_are_the_same_on_every_build() {
+        let mut d = Draws::new("webhook");
+        d.reseed(7);
+        let pair = [A.to_owned(), B.to_owned()];
+        let drawn: String = (0..24)
+            .map(|_| if d.draw(&pair, 0.5) { '1' } else { '0' })
+            .collect();
+        assert_eq!(drawn, PINNED);
     }
 
     #[test]

@@ -300,10 +300,10 @@ impl Tx<'_> {
         )
     }
 
-    /// Adds a pending timer, started at `now`: the row also keeps its start (`sys_created_on`)
-    /// and its action's duration as configured now (`duration_secs`, read here from
-    /// `sys_cs_messaging_action`), which the soak's invariant 8 checks `due_at` against
-    /// (migration 18).
+    /// Adds a pending timer, started at `now` (the instant of the write that starts it): the row
+    /// also keeps its start (`sys_created_on`) and its action's duration as configured now
+    /// (`duration_secs`, read by the insert from `sys_cs_messaging_action`, not derived from
+    /// `t.due_at`), which the soak's invariant 8 checks `due_at` against (migration 18).
     pub fn insert_timer(&self, t: &Timer, now: DateTime<Utc>) -> Result<(), StoreError> {
         let sys_id = self.new_sys_id()?;
         self.exec(

@@ -36,10 +36,19 @@ const PASSED_OVER_FN: &str = "convsms_audit_passed_over";
 /// passed over (older, waiting, not declined by the agent offered, who is an available member
 /// of the queue: an offer to anyone else is a transfer by name, which the line does not
 /// govern), at the moment the offer is written, while an auditor's log runs.
-const OFFER_TRIGGERS: &str = "
-    CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_offers_updated
-    AFTER UPDATE OF state ON main.awa_work_item
-    WHEN new.state = 'offered' AND old.state IS NOT 'offered' AND new.agent IS NOT NULL
+const OFFER_TRIGGERS: &str = concatcp!(
+    "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_offers_updated
+     AFTER UPDATE OF state ON main.awa_work_item
+     WHEN new.state = 'offered' AND old.state IS NOT 'offered' AND new.agent IS NOT NULL ",
+    OFFER_TRIGGER_BODY,
+    "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_offers_inserted
+     AFTER INSERT ON main.awa_work_item
+     WHEN new.state = 'offered' AND new.agent IS NOT NULL ",
+    OFFER_TRIGGER_BODY
+);
+
+/// What both offer triggers do with the offer `new`.
+const OFFER_TRIGGER_BODY: &str = "
     BEGIN
         SELECT convsms_audit_offered(new.sys_id, new.offered_at);
         SELECT convsms_audit_passed_over(
@@ -59,28 +68,7 @@ const OFFER_TRIGGERS: &str = "
           AND EXISTS (SELECT 1 FROM main.awa_agent_presence p
                       WHERE p.agent = new.agent AND p.presence = 'available');
     END;
-    CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_offers_inserted
-    AFTER INSERT ON main.awa_work_item
-    WHEN new.state = 'offered' AND new.agent IS NOT NULL
-    BEGIN
-        SELECT convsms_audit_offered(new.sys_id, new.offered_at);
-        SELECT convsms_audit_passed_over(
-            (SELECT number FROM main.interaction WHERE sys_id = new.interaction),
-            (SELECT number FROM main.interaction WHERE sys_id = w.interaction),
-            w.sys_id, w.created_at,
-            coalesce((SELECT user_name FROM main.sys_user WHERE sys_id = new.agent), new.agent),
-            new.offered_at)
-        FROM main.awa_work_item w
-        WHERE w.queue = new.queue AND w.active = 1
-          AND w.state NOT IN ('offered', 'accepted', 'cancelled')
-          AND (w.created_at < new.created_at
-               OR (w.created_at = new.created_at AND w.sys_id < new.sys_id))
-          AND instr(',' || w.declined_by || ',', ',' || new.agent || ',') = 0
-          AND EXISTS (SELECT 1 FROM main.awa_queue_member m
-                      WHERE m.queue = new.queue AND m.agent = new.agent)
-          AND EXISTS (SELECT 1 FROM main.awa_agent_presence p
-                      WHERE p.agent = new.agent AND p.presence = 'available');
-    END;";
+";
 
 /// An item an offer passed over, as the audit's trigger saw it when the offer was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -269,8 +257,9 @@ impl Tx<'_> {
                         2,
                         rusqlite::functions::FunctionFlags::SQLITE_UTF8,
                         move |ctx| {
-                            let item: String = ctx.get(0)?;
-                            let at: String = ctx.get(1)?;
+                            // Never fail the engine's write: a NULL is logged as empty.
+                            let item: String = ctx.get::<Option<String>>(0)?.unwrap_or_default();
+                            let at: String = ctx.get::<Option<String>>(1)?.unwrap_or_default();
                             if let Some(log) = offered.upgrade() {
                                 log.lock()
                                     .unwrap_or_else(PoisonError::into_inner)
@@ -287,13 +276,16 @@ impl Tx<'_> {
                         6,
                         rusqlite::functions::FunctionFlags::SQLITE_UTF8,
                         move |ctx| {
+                            // Never fail the engine's write: a NULL is logged as empty.
+                            let text =
+                                |i| ctx.get::<Option<String>>(i).map(Option::unwrap_or_default);
                             let p = PassedOver {
-                                offered: ctx.get(0)?,
-                                waiting: ctx.get(1)?,
-                                waiting_item: ctx.get(2)?,
-                                waiting_since: ctx.get(3)?,
-                                agent: ctx.get(4)?,
-                                at: ctx.get(5)?,
+                                offered: text(0)?,
+                                waiting: text(1)?,
+                                waiting_item: text(2)?,
+                                waiting_since: text(3)?,
+                                agent: text(4)?,
+                                at: text(5)?,
                             };
                             if let Some(log) = passed.upgrade() {
                                 log.lock()

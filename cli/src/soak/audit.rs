@@ -193,6 +193,19 @@ impl Auditor {
         *self.examined.entry(i).or_default() += subjects as u64;
     }
 
+    /// Starts the store's logs before any traffic (the changed transcript rows, each status
+    /// change, each offer), so that the first check judges every offer and status change of the
+    /// run, not only those after it. Without it the first check starts them.
+    ///
+    /// # Errors
+    /// The store cannot be read or the log's triggers made.
+    pub fn start_log(&mut self, stack: &Stack) -> Result<(), StoreError> {
+        stack.store.read(|tx| tx.audit_log_message_changes())?;
+        stack.store.write(|tx| tx.audit_follow_moves())?;
+        self.logging = true;
+        Ok(())
+    }
+
     /// Runs invariants 1-5, 5b (each offer written since the last check, from the store's offer
     /// log) and 7-9 on what changed since the last check, at virtual time `now`:
     /// `acked` are the inbound SIDs the webhook acknowledged (or re-acknowledged) since the last
@@ -222,66 +235,88 @@ impl Auditor {
         acked.sort();
         acked.dedup();
         let acked = &acked[..];
-        let (changed, (moves, offers), by_sid, (shared, active_sms), timers, closed) =
-            stack.store.read(|tx| {
-                let taken = if logging {
-                    tx.audit_take_message_changes()?
-                } else {
-                    None
-                };
-                let moves = tx.audit_take_status_moves()?;
-                let offers = tx.audit_take_offers()?;
-                // The first look (or, a bug, a connection without the log): every row.
-                let changed = match taken {
-                    Some(changed) => changed,
-                    None => tx.audit_log_message_changes()?,
-                };
-                // When the interactions with a changed agent or virtual-agent message closed.
-                let mut closed = vec![];
-                let mut seen = std::collections::BTreeSet::new();
-                for r in changed.iter().filter(|r| {
-                    matches!(
-                        r.message.author_kind,
-                        convsms::domain::model::AuthorKind::Agent
-                            | convsms::domain::model::AuthorKind::VirtualAgent
-                    )
-                }) {
-                    if let (true, Some(at)) = (seen.insert(&r.interaction), r.closed_at) {
-                        closed.push((r.interaction.clone(), at));
-                    }
+        let (
+            (changed, before_replies),
+            (moves, offers),
+            by_sid,
+            (shared, active_sms),
+            timers,
+            closed,
+        ) = stack.store.read(|tx| {
+            let taken = if logging {
+                tx.audit_take_message_changes()?
+            } else {
+                None
+            };
+            let moves = tx.audit_take_status_moves()?;
+            let offers = tx.audit_take_offers()?;
+            // The first look (or, a bug, a connection without the log): every row.
+            let changed = match taken {
+                Some(changed) => changed,
+                None => tx.audit_log_message_changes()?,
+            };
+            // When the interactions with a changed agent or virtual-agent message closed.
+            let mut closed = vec![];
+            let mut seen = std::collections::BTreeSet::new();
+            for r in changed.iter().filter(|r| {
+                matches!(
+                    r.message.author_kind,
+                    convsms::domain::model::AuthorKind::Agent
+                        | convsms::domain::model::AuthorKind::VirtualAgent
+                )
+            }) {
+                if let (true, Some(at)) = (seen.insert(&r.interaction), r.closed_at) {
+                    closed.push((r.interaction.clone(), at));
                 }
-                let changed: Vec<Row> = changed.into_iter().map(row).collect();
-                // The rows owning the acknowledged inbound SIDs and the simulator's new sends: read
-                // with the changes when they changed (a SID is on one row at most: the column is
-                // UNIQUE), by SID otherwise.
-                let in_changed: HashMap<&MessageSid, &Row> = changed
-                    .iter()
-                    .filter_map(|r| r.sid.as_ref().map(|sid| (sid, r)))
-                    .collect();
-                let mut by_sid = vec![];
-                let new_sends = sim
-                    .iter()
-                    .filter(|m| m.direction == twilio_wire::message::Direction::OutboundApi);
-                for sid in acked.iter().chain(new_sends.map(|m| &m.sid)) {
-                    match in_changed.get(sid) {
-                        Some(r) => by_sid.push((*r).clone()),
-                        None => {
-                            by_sid.extend(tx.audit_messages_with_sid(sid)?.into_iter().map(row))
-                        }
-                    }
+            }
+            let changed: Vec<Row> = changed.into_iter().map(row).collect();
+            // A keyword reply refused after a retry changed in a later check than its STOP:
+            // read the row before it too (written just before it, by the same webhook).
+            let stops: Vec<i64> = changed
+                .iter()
+                .filter(|r| invariants::refused_keyword_reply(r))
+                .filter(|r| {
+                    !changed
+                        .iter()
+                        .any(|c| c.interaction == r.interaction && c.seq == r.seq - 1)
+                })
+                .map(|r| r.rowid - 1)
+                .collect();
+            let before_replies: Vec<Row> = if stops.is_empty() {
+                vec![]
+            } else {
+                let rows = tx.audit_messages_with_rowids(&stops)?;
+                rows.into_iter().map(row).collect()
+            };
+            // The rows owning the acknowledged inbound SIDs and the simulator's new sends: read
+            // with the changes when they changed (a SID is on one row at most: the column is
+            // UNIQUE), by SID otherwise.
+            let in_changed: HashMap<&MessageSid, &Row> = changed
+                .iter()
+                .filter_map(|r| r.sid.as_ref().map(|sid| (sid, r)))
+                .collect();
+            let mut by_sid = vec![];
+            let new_sends = sim
+                .iter()
+                .filter(|m| m.direction == twilio_wire::message::Direction::OutboundApi);
+            for sid in acked.iter().chain(new_sends.map(|m| &m.sid)) {
+                match in_changed.get(sid) {
+                    Some(r) => by_sid.push((*r).clone()),
+                    None => by_sid.extend(tx.audit_messages_with_sid(sid)?.into_iter().map(row)),
                 }
-                Ok::<_, StoreError>((
-                    changed,
-                    (moves, offers),
-                    by_sid,
-                    (
-                        tx.audit_active_sms_pairs_shared()?,
-                        tx.audit_active_sms_count()?,
-                    ),
-                    tx.audit_timers_since(since, last_tick)?,
-                    closed,
-                ))
-            })?;
+            }
+            Ok::<_, StoreError>((
+                (changed, before_replies),
+                (moves, offers),
+                by_sid,
+                (
+                    tx.audit_active_sms_pairs_shared()?,
+                    tx.audit_active_sms_count()?,
+                ),
+                tx.audit_timers_since(since, last_tick)?,
+                closed,
+            ))
+        })?;
         let Routing {
             agents,
             items,
@@ -295,12 +330,14 @@ impl Auditor {
         self.since = now;
         self.logging = true;
         self.count(Invariant::OldestFirst, offers.made.len());
-        Ok(invariants::none_passed_over(&offers).and_then(|()| {
-            self.judge(
-                acked, &sim, &changed, &moves, &by_sid, &shared, active_sms, &agents, &items,
-                &numbers, kept, &timers, &closed, last_tick,
-            )
-        }))
+        Ok(invariants::none_passed_over(&offers)
+            .and_then(|()| invariants::no_reply_to_a_handled_stop(&changed, &before_replies))
+            .and_then(|()| {
+                self.judge(
+                    acked, &sim, &changed, &moves, &by_sid, &shared, active_sms, &agents, &items,
+                    &numbers, kept, &timers, &closed, last_tick,
+                )
+            }))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -356,7 +393,6 @@ impl Auditor {
         invariants::capacity(&loads(agents, items, numbers, kept))?;
         self.count(Invariant::OptOut, sim.len());
         self.opt_outs.check(sim)?;
-        invariants::no_reply_to_a_handled_stop(changed)?;
         self.count(Invariant::Timers, timers.len() + closed.len());
         self.timers.check(timers, last_tick)?;
         invariants::closed_stay_quiet(changed, closed)?;

@@ -66,59 +66,42 @@ impl Defect {
 
     /// `provider` with the defect injected.
     pub fn wrap(self, provider: Arc<dyn SmsProvider>) -> Arc<dyn SmsProvider> {
-        match self {
-            Defect::DuplicateSend => Arc::new(DuplicateSend {
-                inner: provider,
-                sends: AtomicU64::new(0),
-            }),
-            Defect::ResendRefused => Arc::new(ResendRefused { inner: provider }),
-        }
+        Arc::new(Defective {
+            defect: self,
+            inner: provider,
+            sends: AtomicU64::new(0),
+        })
     }
 }
 
-/// [`Defect::DuplicateSend`]: a provider that creates its [`DUPLICATED_SEND`]th message twice.
-struct DuplicateSend {
+/// A provider with a [`Defect`] in its sends; everything else is the inner provider's.
+struct Defective {
+    defect: Defect,
     inner: Arc<dyn SmsProvider>,
+    /// Sends so far (for [`Defect::DuplicateSend`]).
     sends: AtomicU64,
 }
 
 #[async_trait::async_trait]
-impl SmsProvider for DuplicateSend {
+impl SmsProvider for Defective {
     async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
-        if self.sends.fetch_add(1, Ordering::SeqCst) + 1 == DUPLICATED_SEND {
-            // The defect: a send whose answer is thrown away.
-            let _ = self.inner.send(sms).await;
+        match self.defect {
+            Defect::DuplicateSend => {
+                if self.sends.fetch_add(1, Ordering::SeqCst) + 1 == DUPLICATED_SEND {
+                    // The defect: a send whose answer is thrown away.
+                    let _ = self.inner.send(sms).await;
+                }
+                self.inner.send(sms).await
+            }
+            Defect::ResendRefused => {
+                let sent = self.inner.send(sms).await;
+                if sent.as_ref().is_err_and(ProviderError::is_retryable) {
+                    // The defect: a second attempt whose answer is thrown away.
+                    let _ = self.inner.send(sms).await;
+                }
+                sent
+            }
         }
-        self.inner.send(sms).await
-    }
-
-    async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError> {
-        self.inner.fetch_state(sid).await
-    }
-
-    async fn set_number_sms_url(
-        &self,
-        number: &convsms::domain::phone::E164,
-        sms_url: &str,
-    ) -> Result<(), ProviderError> {
-        self.inner.set_number_sms_url(number, sms_url).await
-    }
-}
-
-/// [`Defect::ResendRefused`]: a provider that sends a refused message again at once, unseen.
-struct ResendRefused {
-    inner: Arc<dyn SmsProvider>,
-}
-
-#[async_trait::async_trait]
-impl SmsProvider for ResendRefused {
-    async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
-        let sent = self.inner.send(sms).await;
-        if sent.as_ref().is_err_and(ProviderError::is_retryable) {
-            // The defect: a second attempt whose answer is thrown away.
-            let _ = self.inner.send(sms).await;
-        }
-        sent
     }
 
     async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError> {

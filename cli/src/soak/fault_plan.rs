@@ -2,11 +2,12 @@
 //! [`super::Soak`]'s setup sets on the simulator, and what the feature writer writes as catalogue
 //! steps, so that a shrunk feature strikes the requests its replays struck.
 //!
-//! Every rule below 100% draws from the simulator's generator, seeded with the soak's seed
-//! (`Given Twilio draws its faults from seed 7`): one draw per request a rule applies to, in the
-//! order the requests come. A feature that makes the same requests in the same order (a
-//! written feature replays the soak's events on the same stack) therefore strikes the same
-//! ones. Carriers are set per handset and draw nothing.
+//! Every rule below 100% draws from the simulator's streams, seeded with the soak's seed
+//! (`Given Twilio draws its faults from seed 7`): one draw per request a rule applies to, from
+//! the stream of the request's family and pair of numbers, in the order that pair's requests
+//! come. A feature that makes the same requests between the same numbers (a written feature
+//! replays the soak's events on the same stack) therefore strikes the same ones, even with other
+//! conversations left out. Carriers are set per handset and draw nothing.
 
 use convsms::domain::phone::E164;
 use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope, Simulator, WebhookFault};

@@ -736,27 +736,22 @@ impl OptOutTracker {
 /// at the same instant) and refused with 21610 is a reply the engine should not have made:
 /// nothing reaches the handset, so the simulator's side of invariant 7 cannot see it.
 /// (`rows`: the transcript rows that changed since the last check, a STOP and its reply among
-/// them, as one webhook writes both.)
+/// them, as one webhook writes both; `before`: the rows just before the refused keyword replies
+/// whose STOP did not change since, read again.)
 ///
 /// [`keywords::UNSUBSCRIBED`]: convsms::domain::keywords::UNSUBSCRIBED
 /// [`keywords::REGISTERED_ONLY`]: convsms::domain::keywords::REGISTERED_ONLY
-pub fn no_reply_to_a_handled_stop(rows: &[Row]) -> Result<(), Violation> {
-    use convsms::domain::keywords::{REGISTERED_ONLY, UNSUBSCRIBED};
+pub fn no_reply_to_a_handled_stop(rows: &[Row], before: &[Row]) -> Result<(), Violation> {
     let at: HashMap<(&InteractionNumber, i64), &Row> =
         rows.iter().map(|r| ((&r.interaction, r.seq), r)).collect();
-    for stop in rows.iter().filter(|r| {
+    for stop in rows.iter().chain(before).filter(|r| {
         r.direction == Direction::Inbound
             && convsms_sim::opt_out_keyword(&r.body) == Some(OptOutType::Stop)
     }) {
         let Some(reply) = at.get(&(&stop.interaction, stop.seq + 1)) else {
             continue;
         };
-        if reply.direction == Direction::Outbound
-            && reply.author == AuthorKind::System
-            && reply.created_at == stop.created_at
-            && reply.error_code == Some(21610)
-            && [UNSUBSCRIBED, REGISTERED_ONLY].contains(&reply.body.as_str())
-        {
+        if refused_keyword_reply(reply) && reply.created_at == stop.created_at {
             return broken(
                 Invariant::OptOut,
                 Some(&stop.interaction),
@@ -769,6 +764,21 @@ pub fn no_reply_to_a_handled_stop(rows: &[Row]) -> Result<(), Violation> {
         }
     }
     Ok(())
+}
+
+/// Whether `r` is one of the engine's replies to STOP ([`keywords::UNSUBSCRIBED`],
+/// [`keywords::REGISTERED_ONLY`]) that Twilio refused with 21610: what
+/// [`no_reply_to_a_handled_stop`] looks at (a reply refused after a retry changes in a later
+/// check than its STOP, which the auditor then reads again).
+///
+/// [`keywords::UNSUBSCRIBED`]: convsms::domain::keywords::UNSUBSCRIBED
+/// [`keywords::REGISTERED_ONLY`]: convsms::domain::keywords::REGISTERED_ONLY
+pub fn refused_keyword_reply(r: &Row) -> bool {
+    use convsms::domain::keywords::{REGISTERED_ONLY, UNSUBSCRIBED};
+    r.direction == Direction::Outbound
+        && r.author == AuthorKind::System
+        && r.error_code == Some(21610)
+        && [UNSUBSCRIBED, REGISTERED_ONLY].contains(&r.body.as_str())
 }
 
 /// Invariant 8, timers: a timer is due exactly its action's duration after it started (both as
@@ -804,7 +814,7 @@ impl TimerTracker {
         for t in timers {
             let what = format!("the {:?} timer {} of {}", t.action, t.sys_id, t.interaction);
             if let (Some(start), Some(secs)) = (t.started_at, t.duration_secs) {
-                if t.due_at - start != TimeDelta::seconds(secs) {
+                if Some(t.due_at - start) != TimeDelta::try_seconds(secs) {
                     return broken(
                         Invariant::Timers,
                         Some(&t.interaction),
@@ -1406,7 +1416,7 @@ mod tests {
             error_code: Some(21610),
             ..row(1, 5, Direction::Outbound, None)
         };
-        let v = no_reply_to_a_handled_stop(&[stop.clone(), reply.clone()]).unwrap_err();
+        let v = no_reply_to_a_handled_stop(&[stop.clone(), reply.clone()], &[]).unwrap_err();
         assert_eq!(
             (v.invariant, v.interaction.clone()),
             (Invariant::OptOut, Some(ims(1)))
@@ -1437,8 +1447,14 @@ mod tests {
                 ..reply.clone()
             },
         ] {
-            assert_eq!(no_reply_to_a_handled_stop(&[stop.clone(), other]), Ok(()));
+            assert_eq!(
+                no_reply_to_a_handled_stop(&[stop.clone(), other], &[]),
+                Ok(())
+            );
         }
+        // The reply refused after a retry, in a later check than its STOP (read again).
+        assert!(refused_keyword_reply(&reply));
+        assert!(no_reply_to_a_handled_stop(std::slice::from_ref(&reply), &[stop]).is_err());
     }
 
     #[test]

@@ -739,6 +739,9 @@ impl Soak {
             fault_plan: None,
         };
         s.setup(args)?;
+        s.audit
+            .start_log(&s.stack)
+            .context("starting the store's logs for the checks")?;
         s.spent.entry("setup").or_default().add(started);
         Ok(s)
     }

@@ -181,7 +181,9 @@ fn agent_of(e: &Event) -> Option<usize> {
 }
 
 /// Which handset each event concerns, if any: a text's sender; a re-delivery's, through the
-/// acknowledged texts it counts (as [`super::replay`] will, without faults).
+/// acknowledged texts it counts (as [`super::replay`] will when no webhook timed out: with
+/// faults, a timed-out text is not acknowledged and the index may name a later text's sender,
+/// which only makes a candidate the replay then rejects).
 fn handsets_of(events: &[Event]) -> Vec<Option<usize>> {
     let mut acked = vec![];
     events
@@ -239,17 +241,20 @@ pub async fn shrink(
     };
     // Without the virtual agent and without faults first: the simplest feature.
     let mut best = None;
+    let mut tried = vec![];
     for (faults, virtual_agent) in [
         (Faults::None, Switch::Off),
         (Faults::None, Switch::On),
         (args.faults, Switch::Off),
         (args.faults, Switch::On),
     ] {
-        if (faults != Faults::None && args.faults == Faults::None)
-            || (virtual_agent == Switch::On && args.virtual_agent == Switch::Off)
+        // Only what the soak had, each once (without faults the last two are the first two).
+        if (virtual_agent == Switch::On && args.virtual_agent == Switch::Off)
+            || tried.contains(&(faults, virtual_agent))
         {
             continue;
         }
+        tried.push((faults, virtual_agent));
         (t.args.faults, t.args.virtual_agent) = (faults, virtual_agent);
         best = t.breaks(&events).await?;
         if best.is_some() {

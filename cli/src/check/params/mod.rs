@@ -531,6 +531,8 @@ pub fn words() -> Vec<Words> {
             r#"reorders 3% of status callbacks to or from "+14155550100""#,
             r#"delays 3% of status callbacks to or from "+14155550101" by 30 seconds"#,
             "drops 0.5% of status callbacks",
+            "reorders status callback",
+            "drops every status callbacks",
         ], refused [
             "reorders status callbacks by 5 seconds",
             "delays every status callback",
@@ -761,6 +763,16 @@ mod tests {
             .unwrap();
         assert_eq!(delayed.fault, CallbackFault::Delay { seconds: 30 });
         assert_eq!(delayed.strikes.probability, 0.025);
+        // The forms read before shares existed still read as every callback.
+        for words in [
+            "reorders status callback",
+            "drops every status callbacks",
+            "duplicates every status callback",
+        ] {
+            assert!(matches::<StatusCallbackFault>(words), "{words}");
+            let every: StatusCallbackFault = words.parse().unwrap();
+            assert_eq!(every.strikes.probability, 1.0, "{words}");
+        }
         // The soak's shares read back as the same f64 it sets (percent / 100).
         for percent in [1, 2, 3, 5, 10] {
             let words = format!("times out on {percent}% of inbound webhooks");

@@ -110,7 +110,7 @@ macro_rules! strikes {
         concat!(
             "(?:",
             $every,
-            r"|\d+(?:\.\d+)?% of ",
+            r"|[0-9]+(?:\.[0-9]+)?% of ",
             $share,
             r#")(?: to or from "[^"]+")?"#
         )
@@ -222,8 +222,8 @@ parameter!(
     StatusCallbackFault,
     "callback_fault",
     concat!(
-        "(?:drops|duplicates|reorders|delays) (?:status callbacks|",
-        strikes!("every status callback", "status callbacks"),
+        "(?:drops|duplicates|reorders|delays) (?:status callbacks?|",
+        strikes!("every status callbacks?", "status callbacks"),
         ")(?: by ",
         duration!(),
         ")?"
@@ -240,15 +240,20 @@ impl FromStr for StatusCallbackFault {
         let (verb, mut rest) = fault
             .split_once(' ')
             .map_or_else(|| unread(words, "a status callback fault"), Ok)?;
-        let strikes = if rest == "status callbacks" {
-            rest = "";
-            Strikes {
-                probability: 1.0,
-                scope: FaultScope::Global,
-            }
-        } else {
-            Strikes::take(&mut rest, "every status callback", "status callbacks")?
-        };
+        // `status callback(s)` and `every status callback(s)` say every one.
+        let every = [
+            "every status callbacks",
+            "status callbacks",
+            "status callback",
+        ]
+        .into_iter()
+        .find_map(|form| rest.strip_prefix(form));
+        let normal;
+        if let Some(after) = every {
+            normal = format!("every status callback{after}");
+            rest = &normal;
+        }
+        let strikes = Strikes::take(&mut rest, "every status callback", "status callbacks")?;
         if !rest.is_empty() {
             return unread(words, "a status callback fault");
         }
