@@ -740,6 +740,15 @@ impl Simulator {
 
     /// Stops the server and waits until it has stopped (in-flight requests finish first).
     pub async fn shutdown(mut self) {
+        self.stop_server().await;
+    }
+
+    /// Stops the server and waits until it has stopped, keeping the simulator for what does not
+    /// need the server (its state, in-process routes). A server that is only told to stop, as
+    /// [`Drop`] does, ends when its runtime next runs it, and until then its app holds the
+    /// simulator's whole state; a caller that drops simulators in a loop on a busy
+    /// current-thread runtime (a soak's shrinker) stops them this way.
+    pub async fn stop_server(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -754,6 +763,9 @@ impl Drop for Simulator {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        // An app routed in process may hold this core (an engine that sends in process does):
+        // forget it, or the two keep each other, and the app's store, alive for good.
+        self.core.routes.clear();
     }
 }
 

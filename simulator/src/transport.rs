@@ -124,6 +124,14 @@ impl Routes {
         routes.push(InProcessApp { base_url, app });
     }
 
+    /// Forgets every in-process app and form receiver. They may hold what holds the simulator
+    /// (an app that sends to it in process holds its core), so a simulator dropped with them
+    /// in place would never be freed, nor would the app and its store.
+    pub(crate) fn clear(&self) {
+        self.0.write().unwrap_or_else(|e| e.into_inner()).clear();
+        self.1.write().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     /// The app `url` goes to, if one is registered for it.
     pub(crate) fn find(&self, url: &str) -> Option<Router> {
         let routes = self.0.read().unwrap_or_else(|e| e.into_inner());

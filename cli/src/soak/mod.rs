@@ -661,6 +661,7 @@ pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replaye
         applied.push(s.apply(e.clone()).await?);
         if let Err(v) = s.check(false)? {
             feature::locate_redelivered(&mut applied, &audit::all_rows(&s.stack)?);
+            s.stack.close().await;
             return Ok(Replayed {
                 violation: Some(v),
                 at: Some(i),
@@ -672,6 +673,7 @@ pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replaye
     }
     let (violation, settle_waits) = s.settle().await?;
     feature::locate_redelivered(&mut applied, &audit::all_rows(&s.stack)?);
+    s.stack.close().await;
     Ok(Replayed {
         violation,
         at: None,

@@ -370,6 +370,19 @@ impl Drop for Stack {
     }
 }
 
+impl Stack {
+    /// Stops the engine's and the simulator's servers and waits until they have stopped, then
+    /// drops the stack: everything it holds is freed now, not when the runtime next gets to the
+    /// stopped tasks (whose apps hold the simulator's state and the engine). The shrinker
+    /// replays hundreds of stacks on one busy current-thread runtime; dropped without this,
+    /// each kept its simulator (16 MB at 7,000 events) for the rest of the run.
+    pub(crate) async fn close(mut self) {
+        self.server.abort();
+        let _ = (&mut self.server).await;
+        self.sim.stop_server().await;
+    }
+}
+
 /// The seed of made-up names (requesters created without one) until a step names another.
 pub const NAMES_SEED: u64 = 2026;
 
@@ -933,7 +946,39 @@ impl ConvWorld {
 
 #[cfg(test)]
 mod tests {
-    use super::{quote_expected, unescape};
+    use super::{quote_expected, unescape, Database, Stack, Transport};
+
+    /// A stack dropped frees its store and simulator: the soak's shrinker starts hundreds of
+    /// them, and in process the simulator's routes hold the engine, whose provider holds the
+    /// simulator (a cycle the simulator's drop breaks). Before, each replay kept its whole
+    /// in-memory database (23 MB at 7,000 events): 1 GB after 40 replays.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_dropped_stack_frees_its_store() {
+        for transport in [Transport::Inproc, Transport::Http] {
+            let stack = Stack::start_with_defect(
+                convsms::domain::topic::TopicSet::default(),
+                transport,
+                Database::Memory,
+                None,
+            )
+            .await
+            .unwrap();
+            let store = std::sync::Arc::downgrade(&stack.store);
+            drop(stack);
+            // Aborted server tasks are dropped when the runtime next runs them.
+            for _ in 0..16 {
+                if store.strong_count() == 0 {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            assert_eq!(
+                store.strong_count(),
+                0,
+                "{transport:?}: the store outlives its stack"
+            );
+        }
+    }
 
     #[test]
     fn an_expected_text_is_quoted_and_read_back_the_same() {
