@@ -892,7 +892,7 @@ impl Soak {
             }
         }
         let sim = &self.stack.sim;
-        sim.set_fault_seed(args.seed);
+        // The plan sets the fault seed with its rules (without faults nothing draws).
         self.fault_plan = FaultPlan::new(
             args.faults,
             args.seed,
