@@ -56,12 +56,12 @@ macro_rules! quoted_list {
 }
 
 /// A whole number (or `a`, `an`: one) and a word: a duration in seconds, minutes, hours, days or
-/// weeks. Any word
+/// weeks, or several joined by `, ` or ` and ` (`1 week and 2 days`). Any word
 /// matches, so that another unit (`90 mins`) is refused naming the units ([`Duration`]'s
 /// reading) rather than left to "no step matches", wherever a duration is written.
 macro_rules! duration {
     () => {
-        r"(?:(?:\d+|an?) [A-Za-z]+)"
+        r"(?:(?:\d+|an?) [A-Za-z]+(?:(?:, | and )(?:\d+|an?) [A-Za-z]+)*)"
     };
 }
 
@@ -293,7 +293,8 @@ impl FromStr for Count {
 }
 
 /// A duration: `30 seconds`, `1 minute`, `an hour`, `2 hours`, `a day`, `3 days`, `2 weeks` (7
-/// days each). Its
+/// days each), or their sum, joined by `, ` or ` and ` (`1 week and 2 days`, `1 day, 2 hours
+/// and 30 minutes`). Its
 /// pattern takes any word after the number, so that another unit (`90 mins`) is refused naming
 /// the units rather than left to "no step matches".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -303,6 +304,17 @@ parameter!(Duration, "duration", duration!());
 impl FromStr for Duration {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        let parts: Vec<&str> = words.split(", ").flat_map(|p| p.split(" and ")).collect();
+        if parts.len() > 1 {
+            let mut sum = TimeDelta::zero();
+            for part in parts {
+                let Duration(d) = part.parse()?;
+                sum = sum
+                    .checked_add(&d)
+                    .ok_or_else(|| Unhonoured(format!("{words} is too long a time")))?;
+            }
+            return Ok(Duration(sum));
+        }
         let Some((n, unit)) = words.split_once(' ') else {
             return unread(words, "a duration");
         };
@@ -444,8 +456,9 @@ pub fn words() -> Vec<Words> {
         words!(Count, "a count: a whole number or no (the noun singular or plural)", ["0", "3", "no"], refused ["99999999999999999999999"]),
         words!(Duration, "a duration", [
             "1 second", "30 seconds", "1 minute", "10 minutes", "1 hour", "2 hours", "1 day", "3 days",
-            "1 week", "2 weeks", "a day", "an hour",
-        ], refused ["9999999999999 days", "90 mins"]),
+            "1 week", "2 weeks", "a day", "an hour", "1 week and 2 days", "1 day, 2 hours",
+            "1 day and an hour", "2 days and a minute", "1 day, 2 hours and 30 minutes",
+        ], refused ["9999999999999 days", "90 mins", "1 week and 90 mins"]),
         words!(At, "a moment on the scenario's clock (UTC): a time of day (a check's any day, an advance's next at or after now), or a date and time", [
             r#""09:10:00""#,
             r#""2026-01-07 09:30:00""#,
@@ -699,6 +712,23 @@ mod tests {
         assert_eq!(
             "5 fortnights".parse::<Duration>().unwrap_err().to_string(),
             "'fortnights' is not a unit of time; the units are second(s), minute(s), hour(s), \
+             day(s) and week(s)"
+        );
+        assert_eq!(
+            "1 week and 2 days".parse::<Duration>().unwrap(),
+            Duration(TimeDelta::days(9))
+        );
+        assert_eq!(
+            "1 day, 2 hours and 30 minutes".parse::<Duration>().unwrap(),
+            Duration(TimeDelta::minutes(24 * 60 + 150))
+        );
+        assert!(matches::<Duration>("a day and an hour"));
+        assert_eq!(
+            "1 week and 90 mins"
+                .parse::<Duration>()
+                .unwrap_err()
+                .to_string(),
+            "'mins' is not a unit of time; the units are second(s), minute(s), hour(s), \
              day(s) and week(s)"
         );
         assert_eq!("no".parse::<Count>().unwrap(), Count(0));
