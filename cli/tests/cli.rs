@@ -1722,13 +1722,8 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
     assert!(steps <= 30, "{steps} steps:\n{written}");
 
     // Rerun where it was written, outside any project folder: the built-in topics.
-    let with_defect = convsms()
-        .current_dir(&dir)
-        .args(["check", "soak-failure-7.feature"])
-        .env("CONVSMS_INJECT_DEFECT", "duplicate-send")
-        .output()
-        .unwrap();
-    let (code, stdout, stderr) = text(&with_defect);
+    let (code, stdout, stderr) =
+        check_written(&dir, &["soak-failure-7.feature"], Some("duplicate-send"));
     assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(
         stdout.contains(
@@ -1736,12 +1731,7 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
         ),
         "{stdout}"
     );
-    let without = convsms()
-        .current_dir(&dir)
-        .args(["check", "soak-failure-7.feature"])
-        .output()
-        .unwrap();
-    let (code, stdout, stderr) = text(&without);
+    let (code, stdout, stderr) = check_written(&dir, &["soak-failure-7.feature"], None);
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
 
     // On two jobs both shards break it: both are printed, the first is shrunk into the one
@@ -1802,26 +1792,27 @@ fn a_defect_that_needs_faults_is_shrunk_to_a_feature_that_sets_them_and_fails_wi
         written.contains("Given Twilio answers 2% of sends with HTTP 429"),
         "{written}"
     );
-    let with_defect = convsms()
-        .current_dir(&dir)
-        .args(["check", "soak-failure-7.feature"])
-        .env("CONVSMS_INJECT_DEFECT", "resend-refused")
-        .output()
-        .unwrap();
-    let (code, stdout, stderr) = text(&with_defect);
+    let (code, stdout, stderr) =
+        check_written(&dir, &["soak-failure-7.feature"], Some("resend-refused"));
     assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(
         stdout.contains("invariant 2 outbound-sent-at-most-once broken"),
         "{stdout}"
     );
     // The faults strike the same sends without the defect, and nothing breaks, even strictly.
-    let without = convsms()
-        .current_dir(&dir)
-        .args(["check", "--strict", "soak-failure-7.feature"])
-        .output()
-        .unwrap();
-    let (code, stdout, stderr) = text(&without);
+    let (code, stdout, stderr) = check_written(&dir, &["--strict", "soak-failure-7.feature"], None);
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+}
+
+/// `convsms check ARGS` run in `dir` (where a soak wrote its failure feature), with the defect
+/// `CONVSMS_INJECT_DEFECT` names when given: exit code, stdout, stderr.
+fn check_written(dir: &Path, args: &[&str], defect: Option<&str>) -> (Option<i32>, String, String) {
+    let mut cmd = convsms();
+    cmd.current_dir(dir).arg("check").args(args);
+    if let Some(d) = defect {
+        cmd.env("CONVSMS_INJECT_DEFECT", d);
+    }
+    text(&cmd.output().unwrap())
 }
 
 /// Fails unless `stdout` contains every one of `lines`, naming the first missing.
