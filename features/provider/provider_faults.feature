@@ -134,3 +134,47 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     And 30 minutes pass
     Then message #2 of IMS0001001 has status "failed" with error 20429
     And "+14155552671" has received no messages
+
+  Scenario: Twilio refuses the next two sends with 429: the third attempt goes out, once
+    Given Twilio answers the next 2 sends with HTTP 429
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the request is refused with "Twilio is rate-limiting this account: try again shortly. See https://www.twilio.com/docs/errors/20429; the message is kept and sent again at 2026-01-05 09:00:30 UTC"
+    And message #2 of IMS0001001 has status "retrying" with error 20429
+    # Refused again at 09:00:30; the third attempt, 60 seconds later, is taken.
+    When 30 seconds pass
+    Then message #2 of IMS0001001 has status "retrying" with error 20429
+    When 59 seconds pass
+    Then message #2 of IMS0001001 has status "retrying" with error 20429
+    When 1 second passes
+    Then message #2 of IMS0001001 has status "queued"
+    When 1 minute passes
+    Then message #2 of IMS0001001 has status "delivered"
+    And "+14155552671" has received 1 message
+    When agent "alice" composes "Anything else?" on interaction IMS0001001
+    And 1 minute passes
+    Then message #3 of IMS0001001 has status "delivered"
+    And every soak invariant holds
+    And the transcript matches the snapshot
+
+  Scenario: One status callback lost: the message waits at queued until the next one comes
+    Given Twilio drops the next status callback
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 2 seconds pass
+    Then message #2 of IMS0001001 has status "queued"
+    When 1 minute passes
+    Then message #2 of IMS0001001 has status "delivered"
+    # The rule is spent: the next message's "sent" arrives.
+    When agent "alice" composes "Anything else?" on interaction IMS0001001
+    And 2 seconds pass
+    Then message #3 of IMS0001001 has status "sent"
+
+  Scenario: The next inbound webhook times out: the engine keeps the text, the next one is answered
+    Given Twilio times out on the next inbound webhook
+    When "+14155552671" texts "Hi, I need help" to "+14155550100"
+    Then the request is refused with "timed out (injected fault)"
+    And the transcript of IMS0001001 has 3 messages
+    And the last message "+14155552671" received reads "An agent will be with you shortly."
+    When "+14155552671" texts "Are you there?" to "+14155550100"
+    Then the transcript of IMS0001001 has 4 messages
+    And there is 1 interaction
+    And every soak invariant holds

@@ -5,7 +5,8 @@
 //!
 //! * one rule per [`FaultScope`]: a [`FaultScope::Number`] rule applies when the request's `To`
 //!   or `From` is that number (compared in E.164) and wins over the [`FaultScope::Global`] rule;
-//! * each rule has a `probability` in `[0, 1]` (clamped, NaN counts as 0); at 1 it strikes every
+//! * each rule strikes the next `n` requests ([`crate::Strikes::Next`]) or has a `probability`
+//!   in `[0, 1]` ([`crate::Strikes::Share`]; clamped, NaN counts as 0); at 1 it strikes every
 //!   request and draws nothing, strictly between 0 and 1 each candidate request draws once from
 //!   the ChaCha8 stream of its pair of numbers (`faults::Draws`, the create API's own streams),
 //!   seeded with 0 until [`ApiFaultState::reseed`]: the n-th send between two numbers is struck
@@ -103,9 +104,14 @@ impl ApiFaultState {
         self.rules.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Sets (or with `fault: None` removes) the rule of `scope`, striking with `probability`.
-    pub(crate) fn set(&self, scope: FaultScope, fault: Option<ApiFault>, probability: f64) {
-        Rule::set(&mut self.lock().rules, scope, fault, probability);
+    /// Sets (or with `fault: None` removes) the rule of `scope`, striking as `strikes` say.
+    pub(crate) fn set(
+        &self,
+        scope: FaultScope,
+        fault: Option<ApiFault>,
+        strikes: impl Into<faults::Strikes>,
+    ) {
+        Rule::set(&mut self.lock().rules, scope, fault, strikes);
     }
 
     /// Restarts the draws from `seed`.
@@ -133,7 +139,7 @@ impl ApiFaultState {
             rules,
             struck,
         } = &mut *guard;
-        let Some(kind) = faults::pick(rules, draws, &[to, from]) else {
+        let Some(kind) = faults::pick(rules, draws, &[to, from], |_| true) else {
             // No rule, or it did not strike (no rule set is the common case: no number parsing).
             return Decision::default();
         };
@@ -181,10 +187,16 @@ impl ApiFaultState {
 
 impl crate::Simulator {
     /// Sets (or with `fault: None` removes) the create-API fault of `scope` (a number matches a
-    /// request whose `To` or `From` it is), striking with `probability` in `[0, 1]` (clamped;
-    /// 1 = every request). See [`ApiFault`] for what each does.
-    pub fn set_api_fault(&self, scope: FaultScope, fault: Option<ApiFault>, probability: f64) {
-        self.core.api_faults.set(scope, fault, probability);
+    /// request whose `To` or `From` it is), striking the requests `strikes` say: a probability
+    /// in `[0, 1]` (an `f64`, clamped; 1 = every request) or [`crate::Strikes::Next`]. See
+    /// [`ApiFault`] for what each does.
+    pub fn set_api_fault(
+        &self,
+        scope: FaultScope,
+        fault: Option<ApiFault>,
+        strikes: impl Into<crate::Strikes>,
+    ) {
+        self.core.api_faults.set(scope, fault, strikes);
     }
 
     /// Removes every create-API fault rule, global and per number (the draws keep their

@@ -651,7 +651,7 @@ fn strike(
         seq,
     };
     let [from, to] = &report.numbers;
-    let fault = state.faults.pick_callback(&[from.as_str(), to.as_str()]);
+    let fault = (state.faults).pick_callback(&[from.as_str(), to.as_str()], callback.is_final);
     // Callbacks alive (waiting or about to be POSTed) are all this message's that changed here:
     // hold it once per new one (a held callback now going out keeps the hold it had).
     let d = &mut state.delivery;

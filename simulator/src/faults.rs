@@ -26,10 +26,12 @@
 //!     the same message's next callback (so `delivered` arrives before `sent`); a final callback
 //!     struck by it is sent normally, as there is nothing left to swap it with.
 //!
-//! Each rule has a `probability` in `[0, 1]` (values outside are clamped, NaN counts as 0): at 1
-//! (the usual case) it strikes every time and draws nothing; below 1 each candidate request draws
-//! once from a ChaCha8 stream of its family and its pair of numbers (`From` and `To`, in either
-//! order), keyed by [`crate::Simulator::set_fault_seed`] (seed 0 until set) ([`Draws`]). Whether
+//! Each rule strikes as its [`Strikes`] say: the next `n` candidate requests
+//! ([`Strikes::Next`]: counted down, the rule is removed after its last strike, and nothing is
+//! drawn), or a share of them ([`Strikes::Share`], a `probability` in `[0, 1]`: values outside
+//! are clamped, NaN counts as 0). At probability 1 (the usual case) it strikes every time and
+//! draws nothing; below 1 each candidate request draws once from a ChaCha8 stream of its family
+//! and its pair of numbers (`From` and `To`, in either order), keyed by [`crate::Simulator::set_fault_seed`] (seed 0 until set) ([`Draws`]). Whether
 //! the n-th such request between two numbers is struck depends on the seed, the pair and n alone:
 //! the same seed and the same requests strike the same ones, and requests between other numbers
 //! do not move it (a soak's shrinker leaves out other conversations and keeps this one's faults).
@@ -88,6 +90,49 @@ pub enum CallbackFault {
     },
 }
 
+/// Which of the requests a fault rule applies to it strikes.
+///
+/// An `f64` converts to [`Strikes::Share`], so `sim.set_api_fault(scope, fault, 0.5)` reads as
+/// before.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Strikes {
+    /// Each one with this chance in `[0, 1]` (clamped when set; NaN counts as 0): 1 strikes
+    /// every one and 0 none, drawing nothing; strictly between, each draws from the seeded
+    /// stream of its pair of numbers ([`crate::Simulator::set_fault_seed`]).
+    Share(f64),
+    /// The next `n` of them, drawing nothing; the rule is removed after its last strike (so a
+    /// global rule a number's rule hid applies again). `Next(0)` removes the rule at once.
+    /// A [`CallbackFault::Reorder`] counts only the non-final callbacks it holds back: a final
+    /// one is not a candidate, as there is nothing after it to swap with.
+    Next(u32),
+}
+
+impl From<f64> for Strikes {
+    fn from(probability: f64) -> Strikes {
+        Strikes::Share(probability)
+    }
+}
+
+impl Strikes {
+    /// The chance of a [`Strikes::Share`] (clamped), `None` for [`Strikes::Next`].
+    pub fn share(self) -> Option<f64> {
+        match self {
+            Strikes::Share(p) => Some(clamp_probability(p)),
+            Strikes::Next(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Strikes {
+    /// `probability 0.5`, or `the next 2`: how the inspector lists a rule.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Strikes::Share(p) => write!(f, "probability {p}"),
+            Strikes::Next(n) => write!(f, "the next {n}"),
+        }
+    }
+}
+
 /// One fault rule of a family.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Rule<K> {
@@ -95,26 +140,31 @@ pub(crate) struct Rule<K> {
     pub(crate) scope: FaultScope,
     /// What happens.
     pub(crate) kind: K,
-    /// Chance in `[0, 1]` that it strikes each candidate request.
-    pub(crate) probability: f64,
+    /// Which candidate requests it strikes (a share clamped to `[0, 1]`; a count of those left).
+    pub(crate) strikes: Strikes,
 }
 
 impl<K> Rule<K> {
-    /// Replaces the rule of `scope` in `rules` with `kind` at `probability`, or removes it when
-    /// `kind` is `None`.
+    /// Replaces the rule of `scope` in `rules` with `kind` striking as `strikes` say, or
+    /// removes it when `kind` is `None` (or `strikes` is `Next(0)`).
     pub(crate) fn set(
         rules: &mut Vec<Rule<K>>,
         scope: FaultScope,
         kind: Option<K>,
-        probability: f64,
+        strikes: impl Into<Strikes>,
     ) {
         let scope = normalise_scope(scope);
         rules.retain(|r| r.scope != scope);
+        let strikes = match strikes.into() {
+            Strikes::Share(p) => Strikes::Share(clamp_probability(p)),
+            Strikes::Next(0) => return,
+            next => next,
+        };
         if let Some(kind) = kind {
             rules.push(Rule {
                 scope,
                 kind,
-                probability: clamp_probability(probability),
+                strikes,
             });
         }
     }
@@ -190,27 +240,43 @@ impl Draws {
 /// strikes.
 ///
 /// The rule is the first [`FaultScope::Number`] rule naming one of `parties`, else the
-/// [`FaultScope::Global`] rule, else none. It strikes for sure at probability 1 and never at 0,
-/// without drawing; strictly between, it draws once from `draws` (the pair's stream), so the
-/// same seed and the same requests between two numbers strike the same ones. Without rules
-/// nothing is parsed and nothing drawn.
-pub(crate) fn pick<K: Copy>(rules: &[Rule<K>], draws: &mut Draws, parties: &[&str]) -> Option<K> {
+/// [`FaultScope::Global`] rule, else none. A [`Strikes::Next`] rule strikes when the request is
+/// a candidate for it (`counts` says whether its kind counts this request) and counts one
+/// down, removed after its last; a [`Strikes::Share`] strikes for sure at probability 1 and
+/// never at 0, without drawing; strictly between, it draws once from `draws` (the pair's
+/// stream), so the same seed and the same requests between two numbers strike the same ones.
+/// Without rules nothing is parsed and nothing drawn.
+pub(crate) fn pick<K: Copy>(
+    rules: &mut Vec<Rule<K>>,
+    draws: &mut Draws,
+    parties: &[&str],
+    counts: impl Fn(K) -> bool,
+) -> Option<K> {
     if rules.is_empty() {
         return None;
     }
     let normal: Vec<String> = parties.iter().map(|n| numbers::normalise(n)).collect();
-    let rule = rules
+    let at = rules
         .iter()
-        .find(|r| matches!(&r.scope, FaultScope::Number(n) if normal.contains(n)))
-        .or_else(|| rules.iter().find(|r| r.scope == FaultScope::Global))?;
-    let strikes = if rule.probability >= 1.0 {
-        true
-    } else if rule.probability <= 0.0 {
-        false
-    } else {
-        draws.draw(&normal, rule.probability)
-    };
-    strikes.then_some(rule.kind)
+        .position(|r| matches!(&r.scope, FaultScope::Number(n) if normal.contains(n)))
+        .or_else(|| rules.iter().position(|r| r.scope == FaultScope::Global))?;
+    let rule = &mut rules[at];
+    let kind = rule.kind;
+    match &mut rule.strikes {
+        Strikes::Next(left) => {
+            if !counts(kind) {
+                return None;
+            }
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                rules.remove(at);
+            }
+            Some(kind)
+        }
+        Strikes::Share(p) if *p >= 1.0 => Some(kind),
+        Strikes::Share(p) if *p <= 0.0 => None,
+        Strikes::Share(p) => draws.draw(&normal, *p).then_some(kind),
+    }
 }
 
 fn normalise_scope(scope: FaultScope) -> FaultScope {
@@ -294,9 +360,21 @@ impl Faults {
         self.webhook.clear();
     }
 
-    /// The callback fault for a message between `parties` (its `From` and `To`), if one strikes.
-    pub(crate) fn pick_callback(&mut self, parties: &[&str]) -> Option<CallbackFault> {
-        let kind = pick(&self.callback, &mut self.callback_draws, parties)?;
+    /// The callback fault for a message between `parties` (its `From` and `To`), if one strikes;
+    /// `is_final` says whether the callback reports a final status (a [`Strikes::Next`] reorder
+    /// does not count those: see [`Strikes::Next`]).
+    pub(crate) fn pick_callback(
+        &mut self,
+        parties: &[&str],
+        is_final: bool,
+    ) -> Option<CallbackFault> {
+        let counts = |kind| !(is_final && kind == CallbackFault::Reorder);
+        let kind = pick(
+            &mut self.callback,
+            &mut self.callback_draws,
+            parties,
+            counts,
+        )?;
         let t = &mut self.tally;
         *match kind {
             CallbackFault::Drop => &mut t.callback_drop,
@@ -309,7 +387,9 @@ impl Faults {
 
     /// The webhook fault for an inbound message between `parties`, if one strikes.
     pub(crate) fn pick_webhook(&mut self, parties: &[&str]) -> Option<WebhookFault> {
-        let kind = pick(&self.webhook, &mut self.webhook_draws, parties)?;
+        let kind = pick(&mut self.webhook, &mut self.webhook_draws, parties, |_| {
+            true
+        })?;
         let t = &mut self.tally;
         *match kind {
             WebhookFault::ServerError => &mut t.webhook_server_error,
@@ -320,29 +400,31 @@ impl Faults {
 }
 
 impl crate::Simulator {
-    /// Sets (or with `fault: None` removes) the status-callback fault of `scope`, striking with
-    /// `probability` in `[0, 1]` (clamped; 1 = every callback). See the `faults` module docs for
-    /// what each [`CallbackFault`] does.
+    /// Sets (or with `fault: None` removes) the status-callback fault of `scope`, striking the
+    /// callbacks `strikes` say: a probability in `[0, 1]` (an `f64`, clamped; 1 = every
+    /// callback) or [`Strikes::Next`]. See the `faults` module docs for what each
+    /// [`CallbackFault`] does.
     pub fn set_callback_fault(
         &self,
         scope: FaultScope,
         fault: Option<CallbackFault>,
-        probability: f64,
+        strikes: impl Into<Strikes>,
     ) {
         let mut state = self.core.state();
-        Rule::set(&mut state.faults.callback, scope, fault, probability);
+        Rule::set(&mut state.faults.callback, scope, fault, strikes);
     }
 
     /// Sets (or with `fault: None` removes) the inbound-webhook fault of `scope`, striking the
-    /// first attempt of a delivery with `probability` in `[0, 1]` (clamped; 1 = every delivery).
+    /// first attempt of the deliveries `strikes` say: a probability in `[0, 1]` (an `f64`,
+    /// clamped; 1 = every delivery) or [`Strikes::Next`].
     pub fn set_webhook_fault(
         &self,
         scope: FaultScope,
         fault: Option<WebhookFault>,
-        probability: f64,
+        strikes: impl Into<Strikes>,
     ) {
         let mut state = self.core.state();
-        Rule::set(&mut state.faults.webhook, scope, fault, probability);
+        Rule::set(&mut state.faults.webhook, scope, fault, strikes);
     }
 
     /// Restarts the fault generator from `seed` (it starts from 0 otherwise). Only rules with a
@@ -389,18 +471,18 @@ mod tests {
             1.0,
         );
         assert_eq!(
-            f.pick_callback(&[A, B]),
+            f.pick_callback(&[A, B], false),
             Some(CallbackFault::Delay { seconds: 3 })
         );
         assert_eq!(
-            f.pick_callback(&[A, "+14155550199"]),
+            f.pick_callback(&[A, "+14155550199"], false),
             Some(CallbackFault::Drop)
         );
         Rule::set(&mut f.callback, FaultScope::Global, None, 1.0);
-        assert_eq!(f.pick_callback(&[A, "+14155550199"]), None);
+        assert_eq!(f.pick_callback(&[A, "+14155550199"], false), None);
         assert_eq!(f.callback.len(), 1);
         f.clear();
-        assert_eq!(f.pick_callback(&[A, B]), None);
+        assert_eq!(f.pick_callback(&[A, B], false), None);
     }
 
     #[test]
@@ -438,6 +520,70 @@ mod tests {
         assert_eq!(never.seed(), 0);
     }
 
+    /// `Strikes::Next(n)` strikes the next n candidates without drawing, then the rule is gone
+    /// and the global rule it hid applies again; a reorder counts only non-final callbacks.
+    #[test]
+    fn the_next_n_strike_then_the_rule_is_gone() {
+        let mut f = Faults::default();
+        Rule::set(
+            &mut f.callback,
+            FaultScope::Global,
+            Some(CallbackFault::Duplicate),
+            1.0,
+        );
+        Rule::set(
+            &mut f.callback,
+            FaultScope::Number(B.into()),
+            Some(CallbackFault::Drop),
+            Strikes::Next(2),
+        );
+        let picked: Vec<_> = (0..4).map(|_| f.pick_callback(&[A, B], false)).collect();
+        let drop = Some(CallbackFault::Drop);
+        let dup = Some(CallbackFault::Duplicate);
+        assert_eq!(picked, [drop, drop, dup, dup]);
+        assert_eq!(f.callback.len(), 1, "the spent rule is removed");
+        assert_eq!(f.tally.callback_drop, 2);
+
+        let mut r = Faults::default();
+        Rule::set(
+            &mut r.callback,
+            FaultScope::Global,
+            Some(CallbackFault::Reorder),
+            Strikes::Next(1),
+        );
+        assert_eq!(
+            r.pick_callback(&[A, B], true),
+            None,
+            "a final one is not counted"
+        );
+        assert_eq!(
+            r.pick_callback(&[A, B], false),
+            Some(CallbackFault::Reorder)
+        );
+        assert_eq!(r.pick_callback(&[A, B], false), None);
+        assert!(r.callback.is_empty());
+
+        // Next(0) sets nothing (and removes the scope's rule); nothing is drawn either way.
+        let mut w = Faults::default();
+        Rule::set(
+            &mut w.webhook,
+            FaultScope::Global,
+            Some(WebhookFault::Timeout),
+            1.0,
+        );
+        Rule::set(
+            &mut w.webhook,
+            FaultScope::Global,
+            Some(WebhookFault::Timeout),
+            Strikes::Next(0),
+        );
+        assert!(w.webhook.is_empty());
+        assert_eq!(w.callback_draws.made.len(), 0);
+        assert_eq!(Strikes::Next(3).to_string(), "the next 3");
+        assert_eq!(Strikes::from(0.25).share(), Some(0.25));
+        assert_eq!(Strikes::Next(3).share(), None);
+    }
+
     /// Every family chooses through [`pick`], which draws once per candidate request when
     /// `0 < p < 1`, from the stream of the request's pair of numbers: a pair's strikes are the
     /// same whatever requests between other numbers (or of other families) came between them,
@@ -472,7 +618,7 @@ mod tests {
         let among_others: Vec<bool> = (0..64)
             .map(|i| {
                 let _ = mixed.pick_webhook(&[A, C]);
-                let _ = mixed.pick_callback(&[A, B]);
+                let _ = mixed.pick_callback(&[A, B], false);
                 let parties = if i % 2 == 0 { [A, B] } else { [B, A] };
                 mixed.pick_webhook(&parties).is_some()
             })
@@ -489,7 +635,7 @@ mod tests {
             .collect();
         assert_ne!(other_pair, by_itself);
         let callbacks: Vec<bool> = (0..64)
-            .map(|_| other.pick_callback(&[A, B]).is_some())
+            .map(|_| other.pick_callback(&[A, B], false).is_some())
             .collect();
         assert_ne!(callbacks, by_itself);
 
@@ -528,7 +674,7 @@ mod tests {
         let mut picked = Vec::new();
         for _ in 0..8 {
             assert_eq!(g.pick_webhook(&[A, "+14155550199"]), None);
-            assert_eq!(g.pick_callback(&[A]), Some(CallbackFault::Duplicate));
+            assert_eq!(g.pick_callback(&[A], false), Some(CallbackFault::Duplicate));
             picked.push(g.pick_webhook(&[B]).is_some());
         }
         let mut h = Faults::default();

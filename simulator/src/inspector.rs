@@ -166,7 +166,7 @@ fn rule<K: serde::Serialize>(r: &Rule<K>) -> String {
         FaultScope::Number(n) => n.clone(),
     };
     let kind = serde_json::to_string(&r.kind).unwrap_or_default();
-    format!("{scope}: {kind} (probability {})", r.probability)
+    format!("{scope}: {kind} ({})", r.strikes)
 }
 
 fn render(core: &Core, state: &SimState) -> Markup {

@@ -118,7 +118,7 @@ pub use api::RestForms;
 pub use api_faults::ApiFault;
 pub use delivery::{CarrierProfile, DeliveryTiming};
 pub use error::SimError;
-pub use faults::{CallbackFault, FaultScope, FaultTally, WebhookFault};
+pub use faults::{CallbackFault, FaultScope, FaultTally, Strikes, WebhookFault};
 pub use keys::KeyError;
 pub use optout::classify as opt_out_keyword;
 pub use phone_numbers::NumberUpdate;

@@ -264,19 +264,28 @@ mod tests {
         use crate::check::params::{InboundWebhookFault, SendFault, StatusCallbackFault};
         let probability = |step: &str| -> f64 {
             if let Some(w) = step.strip_prefix("Given Twilio answers ") {
-                w.parse::<SendFault>().unwrap().strikes.probability
+                w.parse::<SendFault>()
+                    .unwrap()
+                    .strikes
+                    .which
+                    .share()
+                    .unwrap()
             } else if let Some(w) = step.strip_prefix("Given Twilio times") {
                 format!("times{w}")
                     .parse::<InboundWebhookFault>()
                     .unwrap()
                     .strikes
-                    .probability
+                    .which
+                    .share()
+                    .unwrap()
             } else {
                 let w = step.strip_prefix("Given Twilio ").unwrap();
                 w.parse::<StatusCallbackFault>()
                     .unwrap()
                     .strikes
-                    .probability
+                    .which
+                    .share()
+                    .unwrap()
             }
         };
         let rules: Vec<f64> = steps[1..5].iter().map(|s| probability(s)).collect();

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
 use super::{e164, error, ControlError, ControlJson};
-use crate::faults::{Rule, WebhookFault};
+use crate::faults::{Rule, Strikes, WebhookFault};
 use crate::{delivery, CallbackFault, CarrierProfile, Core, DebuggerEvent, FaultScope};
 
 /// The routes of this module.
@@ -85,6 +85,7 @@ struct FaultsRequest {
     clear: bool,
     number: Option<String>,
     probability: Option<f64>,
+    next: Option<u32>,
     #[serde(default, deserialize_with = "present")]
     callback: Option<Option<CallbackFault>>,
     #[serde(default, deserialize_with = "present")]
@@ -97,13 +98,32 @@ async fn faults(
     State(core): State<Arc<Core>>,
     ControlJson(req): ControlJson<FaultsRequest>,
 ) -> Result<Json<serde_json::Value>, ControlError> {
-    let probability = req.probability.unwrap_or(1.0);
-    if !(0.0..=1.0).contains(&probability) {
-        return Err(error(
-            StatusCode::BAD_REQUEST,
-            format!("probability must be between 0 and 1, got {probability}"),
-        ));
-    }
+    let strikes = match (req.probability, req.next) {
+        (Some(_), Some(_)) => {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                "give probability (a share of requests) or next (a count of them), not both"
+                    .to_owned(),
+            ))
+        }
+        (_, Some(0)) => {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                "next must be at least 1 (a null fault removes a rule)".to_owned(),
+            ))
+        }
+        (_, Some(n)) => Strikes::Next(n),
+        (p, None) => {
+            let probability = p.unwrap_or(1.0);
+            if !(0.0..=1.0).contains(&probability) {
+                return Err(error(
+                    StatusCode::BAD_REQUEST,
+                    format!("probability must be between 0 and 1, got {probability}"),
+                ));
+            }
+            Strikes::Share(probability)
+        }
+    };
     let scope = match req.number.as_deref() {
         Some(n) => FaultScope::Number(e164("number", n)?),
         None => FaultScope::Global,
@@ -115,7 +135,7 @@ async fn faults(
         core.api_faults.clear();
     }
     if let Some(fault) = req.api {
-        core.api_faults.set(scope.clone(), fault, probability);
+        core.api_faults.set(scope.clone(), fault, strikes);
     }
     let mut state = core.state();
     if let Some(seed) = req.seed {
@@ -125,15 +145,10 @@ async fn faults(
         state.faults.clear();
     }
     if let Some(fault) = req.callback {
-        Rule::set(
-            &mut state.faults.callback,
-            scope.clone(),
-            fault,
-            probability,
-        );
+        Rule::set(&mut state.faults.callback, scope.clone(), fault, strikes);
     }
     if let Some(fault) = req.webhook {
-        Rule::set(&mut state.faults.webhook, scope, fault, probability);
+        Rule::set(&mut state.faults.webhook, scope, fault, strikes);
     }
     Ok(Json(json!({})))
 }
@@ -274,5 +289,35 @@ mod tests {
                 .http_status(),
             Some(200)
         );
+
+        // `next` strikes that many deliveries, then the rule is gone.
+        for refused in [
+            json!({"next": 2, "probability": 0.5, "webhook": {"kind": "server_error"}}),
+            json!({"next": 0, "webhook": {"kind": "server_error"}}),
+            json!({"next": -1, "webhook": {"kind": "server_error"}}),
+        ] {
+            let resp = post(&sim, "/_sim/faults", refused.clone()).await;
+            assert_eq!(resp.status(), 400, "{refused}");
+        }
+        assert_eq!(
+            sim.send_inbound(HANDSET, SHOP, "y", &[])
+                .await
+                .unwrap()
+                .http_status(),
+            Some(200)
+        );
+        let ok = post(
+            &sim,
+            "/_sim/faults",
+            json!({"next": 2, "webhook": {"kind": "server_error"}}),
+        )
+        .await;
+        assert_eq!(ok.status(), 200);
+        let mut answers = Vec::new();
+        for body in ["a", "b", "c"] {
+            let d = sim.send_inbound(HANDSET, SHOP, body, &[]).await.unwrap();
+            answers.push(d.http_status());
+        }
+        assert_eq!(answers, [Some(500), Some(500), Some(200)]);
     }
 }

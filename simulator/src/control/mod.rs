@@ -81,9 +81,11 @@
 //!   "timeout"}, "api": {"kind": "rate_limit"}}` (unknown keys are refused), applied in that
 //!   order: `seed` restarts the generators, `clear` removes every rule, then each of `api` /
 //!   `callback` / `webhook` sets the rule of the scope (`number`, matching a message's `From` or
-//!   `To`; global without it) with `probability` (default 1); a `null` fault removes that scope's
-//!   rule. 400 + `{"error"}` when `probability` is outside `[0, 1]` or `number` is not a valid
-//!   number (nothing is changed then). Faults: [`crate::CallbackFault`], [`crate::WebhookFault`]
+//!   `To`; global without it) striking a share of requests, `probability` (default 1), or
+//!   instead the next `next` of them (`"next": 2`, then the rule is gone: [`crate::Strikes`]);
+//!   a `null` fault removes that scope's rule. 400 + `{"error"}` when `probability` is outside
+//!   `[0, 1]`, `next` is 0 or given with `probability`, or `number` is not a valid number
+//!   (nothing is changed then). Faults: [`crate::CallbackFault`], [`crate::WebhookFault`]
 //!   (see `faults`) and [`crate::ApiFault`]: `{"kind": "rate_limit"}` (429 / 20429),
 //!   `{"kind": "server_error"}` (500 / 20500), `{"kind": "latency", "ms": 1500}`, on
 //!   `POST …/Messages.json` only (see `api_faults`).

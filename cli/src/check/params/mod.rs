@@ -523,19 +523,22 @@ pub fn words() -> Vec<Words> {
             "failing with an unknown error",
             "not a mobile number",
         ]),
-        words!(SendFault, "how Twilio's Messages API answers sends: every one, or a share drawn from the fault seed, of every number's or of one number's", [
+        words!(SendFault, "how Twilio's Messages API answers sends: every one, the next ones, or a share drawn from the fault seed, of every number's or of one number's", [
             "every send with HTTP 500",
             "every send with HTTP 429",
             "2% of sends with HTTP 429",
             "2.5% of sends with HTTP 500",
             r#"10% of sends to or from "+14155550100" with HTTP 500"#,
+            "the next send with HTTP 429",
+            r#"the next 2 sends to or from "+14155550100" with HTTP 500"#,
             "sends normally again",
         ], refused [
             "every send with HTTP 503",
+            "the next 0 sends with HTTP 429",
             "150% of sends with HTTP 429",
             r#"2% of sends to or from "12" with HTTP 429"#,
         ]),
-        words!(StatusCallbackFault, "what Twilio does to status callbacks: every one, or a share drawn from the fault seed, of every number's or of one number's", [
+        words!(StatusCallbackFault, "what Twilio does to status callbacks: every one, the next ones, or a share drawn from the fault seed, of every number's or of one number's", [
             "drops every status callback",
             "duplicates every status callback",
             "reorders status callbacks",
@@ -546,17 +549,23 @@ pub fn words() -> Vec<Words> {
             "drops 0.5% of status callbacks",
             "reorders status callback",
             "drops every status callbacks",
+            "drops the next status callback",
+            r#"duplicates the next 2 status callbacks to or from "+14155550100""#,
+            "delays the next status callback by 5 minutes",
         ], refused [
+            "reorders the next status callback by 5 seconds",
             "reorders status callbacks by 5 seconds",
             "delays every status callback",
             "delays every status callback by 90 mins",
         ]),
-        words!(InboundWebhookFault, "which inbound webhooks time out (the engine gets them, their answer is lost)", [
+        words!(InboundWebhookFault, "which inbound webhooks time out (the engine gets them, their answer is lost): every one, the next ones, or a share", [
             "times out on every inbound webhook",
             "times out on 1% of inbound webhooks",
             "times out on 0.5% of inbound webhooks",
             r#"times out on 5% of inbound webhooks to or from "+14155550100""#,
-        ], refused ["times out on 101% of inbound webhooks"]),
+            "times out on the next inbound webhook",
+            "times out on the next 3 inbound webhooks",
+        ], refused ["times out on 101% of inbound webhooks", "times out on the next 0 inbound webhooks"]),
         words!(Signature, "an inbound webhook's X-Twilio-Signature", [r#"the signature "bm90IGEgc2lnbmF0dXJl""#, "no signature"]),
         words!(ErrorCode, "a Twilio error code, or none", ["", " with error 30003"]),
         words!(NewAction, "a new messaging action, active or not", ["a messaging action", "an inactive messaging action"]),
@@ -781,18 +790,18 @@ mod tests {
         assert_eq!(
             send.strikes,
             Strikes {
-                probability: 0.1,
+                which: convsms_sim::Strikes::Share(0.1),
                 scope: FaultScope::Number("+14155550100".into()),
             }
         );
         let every: SendFault = "every send with HTTP 429".parse().unwrap();
-        assert!((every.strikes.probability - 1.0).abs() < f64::EPSILON);
+        assert_eq!(every.strikes.which, convsms_sim::Strikes::Share(1.0));
         assert_eq!(every.strikes.scope, FaultScope::Global);
         let delayed: StatusCallbackFault = "delays 2.5% of status callbacks by 30 seconds"
             .parse()
             .unwrap();
         assert_eq!(delayed.fault, CallbackFault::Delay { seconds: 30 });
-        assert_eq!(delayed.strikes.probability, 0.025);
+        assert_eq!(delayed.strikes.which.share(), Some(0.025));
         // The forms read before shares existed still read as every callback.
         for words in [
             "reorders status callback",
@@ -801,13 +810,13 @@ mod tests {
         ] {
             assert!(matches::<StatusCallbackFault>(words), "{words}");
             let every: StatusCallbackFault = words.parse().unwrap();
-            assert_eq!(every.strikes.probability, 1.0, "{words}");
+            assert_eq!(every.strikes.which.share(), Some(1.0), "{words}");
         }
         // The soak's shares read back as the same f64 it sets (percent / 100).
         for percent in [1, 2, 3, 5, 10] {
             let words = format!("times out on {percent}% of inbound webhooks");
             let w: InboundWebhookFault = words.parse().unwrap();
-            assert_eq!(w.strikes.probability, f64::from(percent) / 100.0);
+            assert_eq!(w.strikes.which.share(), Some(f64::from(percent) / 100.0));
         }
         let refused = "150% of sends with HTTP 429"
             .parse::<SendFault>()
@@ -816,6 +825,50 @@ mod tests {
         let refused =
             r#"2% of sends to or from "12" with HTTP 429"#.parse::<SendFault>().unwrap_err();
         assert!(refused.to_string().starts_with("\"12\": "), "{refused}");
+    }
+
+    #[test]
+    fn the_next_requests_are_counted() {
+        use convsms_sim::Strikes::Next;
+        let send: SendFault = "the next send with HTTP 429".parse().unwrap();
+        assert_eq!(send.strikes.which, Next(1));
+        assert_eq!(send.fault, Some(ApiFault::RateLimit));
+        let send: SendFault = r#"the next 3 sends to or from "+1 415 555 0100" with HTTP 500"#
+            .parse()
+            .unwrap();
+        assert_eq!(
+            send.strikes,
+            Strikes {
+                which: Next(3),
+                scope: FaultScope::Number("+14155550100".into()),
+            }
+        );
+        let dropped: StatusCallbackFault = "drops the next status callback".parse().unwrap();
+        assert_eq!(
+            (dropped.fault, dropped.strikes.which),
+            (CallbackFault::Drop, Next(1))
+        );
+        let delayed: StatusCallbackFault = "delays the next 2 status callbacks by 1 minute"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            (delayed.fault, delayed.strikes.which),
+            (CallbackFault::Delay { seconds: 60 }, Next(2))
+        );
+        let timeouts: InboundWebhookFault =
+            "times out on the next 2 inbound webhooks".parse().unwrap();
+        assert_eq!(timeouts.strikes.which, Next(2));
+        for (words, says) in [
+            ("the next 0 sends with HTTP 429", "strikes nothing"),
+            (
+                "the next 99999999999 sends with HTTP 429",
+                "too many to count",
+            ),
+        ] {
+            assert!(matches::<SendFault>(words), "{words}");
+            let refused = words.parse::<SendFault>().unwrap_err().to_string();
+            assert!(refused.contains(says), "{words}: {refused}");
+        }
     }
 
     #[test]

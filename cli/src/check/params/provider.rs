@@ -3,6 +3,7 @@
 use std::str::FromStr;
 
 use convsms::domain::phone::E164;
+use convsms_sim::Strikes as Which;
 use convsms_sim::{ApiFault, CallbackFault, CarrierProfile, FaultScope};
 use cucumber::Parameter;
 
@@ -92,24 +93,28 @@ impl FromStr for Carrier {
     }
 }
 
-/// Which requests a fault rule strikes, and how often: `every …` (each one, drawing nothing), or
-/// a share such as `2% of …` (each request draws from the simulator's seeded generator, `Given
-/// Twilio draws its faults from seed 7`), optionally only those `to or from "+14155550100"` (a
-/// number's rule wins over the rule for every number).
+/// Which requests a fault rule strikes: `every …` (each one, drawing nothing), `the next …` or
+/// `the next 3 …` (that many, then the rule is gone: one-off faults), or a share such as `2% of
+/// …` (each request draws from the simulator's seeded generator, `Given Twilio draws its faults
+/// from seed 7`), optionally only those `to or from "+14155550100"` (a number's rule wins over
+/// the rule for every number).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Strikes {
-    /// The chance that each request is struck, in `[0, 1]`: 1 for `every`.
-    pub probability: f64,
+    /// A share in `[0, 1]` (1 for `every`), or the next `n`.
+    pub which: Which,
     /// Where the rule applies: every message, or those to or from one number (E.164).
     pub scope: FaultScope,
 }
 
-/// A share, written `2%` or `2.5%`, or `every`, then optionally ` to or from "…"`.
+/// `every …`, `the next [N] …` or a share, written `2%` or `2.5%`, then optionally ` to or from
+/// "…"`. `$next` is the noun after `the next`, singular or plural (`sends?`).
 macro_rules! strikes {
-    ($every:literal, $share:literal) => {
+    ($every:literal, $share:literal, $next:literal) => {
         concat!(
             "(?:",
             $every,
+            "|the next (?:[0-9]+ )?",
+            $next,
             r"|[0-9]+(?:\.[0-9]+)?% of ",
             $share,
             r#")(?: to or from "[^"]+")?"#
@@ -118,12 +123,37 @@ macro_rules! strikes {
 }
 
 impl Strikes {
-    /// Reads `every …` or `N% of …` (the noun already matched by the regex), then the optional
-    /// scope, from the front of `rest`.
+    /// Reads `every …`, `the next [N] …` or `N% of …` (the noun already matched by the regex:
+    /// `share` is its plural, which `the next` also takes in the singular, without its final
+    /// `s`), then the optional scope, from the front of `rest`.
     fn take(rest: &mut &str, every: &str, share: &str) -> Result<Strikes, Unhonoured> {
-        let probability = if let Some(r) = rest.strip_prefix(every) {
+        let which = if let Some(r) = rest.strip_prefix(every) {
             *rest = r;
-            1.0
+            Which::Share(1.0)
+        } else if let Some(r) = rest.strip_prefix("the next ") {
+            let (n, r) = match r.split_once(' ') {
+                Some((digits, after))
+                    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    let n: u32 = digits.parse().or_else(|_| {
+                        unhonoured(format!("{digits} {share} are too many to count"))
+                    })?;
+                    (n, after)
+                }
+                _ => (1, r),
+            };
+            if n == 0 {
+                return unhonoured(format!(
+                    "'the next 0 {share}' strikes nothing: say how many, at least 1, or leave \
+                     the step out"
+                ));
+            }
+            let singular = share.strip_suffix('s').unwrap_or(share);
+            *rest = r
+                .strip_prefix(share)
+                .or_else(|| r.strip_prefix(singular))
+                .map_or_else(|| unread(r, share), Ok)?;
+            Which::Next(n)
         } else {
             let (percent, r) = rest
                 .split_once("% of ")
@@ -138,7 +168,7 @@ impl Strikes {
                 ));
             }
             *rest = r;
-            n / 100.0
+            Which::Share(n / 100.0)
         };
         let scope = match take_quoted(rest, " to or from ") {
             None => FaultScope::Global,
@@ -149,13 +179,14 @@ impl Strikes {
                     .to_owned(),
             ),
         };
-        Ok(Strikes { probability, scope })
+        Ok(Strikes { which, scope })
     }
 }
 
-/// How Twilio's Messages API answers sends: `every send with HTTP 500` (or 429), a share of them
-/// (`2% of sends with HTTP 429`, `10% of sends to or from "+14155550100" with HTTP 500`; see
-/// [`Strikes`]), or `sends normally again` (every such rule removed).
+/// How Twilio's Messages API answers sends: `every send with HTTP 500` (or 429), the next ones
+/// (`the next send with HTTP 429`, `the next 2 sends to or from "+14155550100" with HTTP
+/// 500`), a share of them (`2% of sends with HTTP 429`; see [`Strikes`]), or `sends normally
+/// again` (every such rule removed).
 #[derive(Clone, Debug)]
 pub struct SendFault {
     /// The answer (`None`: sends are answered normally again, every rule removed).
@@ -167,7 +198,7 @@ parameter!(
     SendFault,
     "api_fault",
     concat!(
-        strikes!("every send", "sends"),
+        strikes!("every send", "sends", "sends?"),
         r" with HTTP \d{3}|sends normally again"
     )
 );
@@ -176,7 +207,7 @@ impl FromStr for SendFault {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
         let every = Strikes {
-            probability: 1.0,
+            which: Which::Share(1.0),
             scope: FaultScope::Global,
         };
         if words == "sends normally again" {
@@ -206,8 +237,9 @@ impl FromStr for SendFault {
 
 /// What Twilio does to status callbacks: `drops every status callback`, `duplicates every
 /// status callback`, `reorders status callbacks`, `delays every status callback by 120 seconds`,
-/// or to a share of them (`duplicates 3% of status callbacks`, `reorders 3% of status callbacks
-/// to or from "+14155550100"`; see [`Strikes`]).
+/// to the next ones (`drops the next status callback`, `duplicates the next 2 status callbacks
+/// to or from "+14155550100"`; a reorder counts only the non-final callbacks it holds back), or
+/// to a share of them (`duplicates 3% of status callbacks`; see [`Strikes`]).
 ///
 /// Only a delay takes a duration, in whole seconds: a duration on another fault, or a delay
 /// without one, is refused rather than ignored.
@@ -223,7 +255,11 @@ parameter!(
     "callback_fault",
     concat!(
         "(?:drops|duplicates|reorders|delays) (?:status callbacks?|",
-        strikes!("every status callbacks?", "status callbacks"),
+        strikes!(
+            "every status callbacks?",
+            "status callbacks",
+            "status callbacks?"
+        ),
         ")(?: by ",
         duration!(),
         ")?"
@@ -237,9 +273,10 @@ impl FromStr for StatusCallbackFault {
             Some((fault, by)) => (fault, Some(by)),
             None => (words, None),
         };
-        let (verb, mut rest) = fault
+        let (verb, which) = fault
             .split_once(' ')
             .map_or_else(|| unread(words, "a status callback fault"), Ok)?;
+        let mut rest = which;
         // `status callback(s)` and `every status callback(s)` say every one.
         let every = [
             "every status callbacks",
@@ -272,7 +309,7 @@ impl FromStr for StatusCallbackFault {
             (verb, Some(by)) => {
                 return unhonoured(format!(
                     "Twilio {verb} status callbacks without delaying them, so 'by {by}' cannot be honoured: \
-                     leave it out, or write 'Twilio delays every status callback by {by}'"
+                     leave it out, or write 'Twilio delays {which} by {by}'"
                 ))
             }
             ("drops", None) => CallbackFault::Drop,
@@ -284,8 +321,9 @@ impl FromStr for StatusCallbackFault {
     }
 }
 
-/// What Twilio does to the inbound-message webhook: `times out on every inbound webhook` or on a
-/// share of them (`times out on 1% of inbound webhooks`, optionally `to or from "…"`; see
+/// What Twilio does to the inbound-message webhook: `times out on every inbound webhook`, on the
+/// next ones (`times out on the next inbound webhook`, `… the next 2 inbound webhooks`) or on a
+/// share of them (`times out on 1% of inbound webhooks`), optionally `to or from "…"` (see
 /// [`Strikes`]). A timed-out webhook reached the engine, which may have acted on it; its answer
 /// is lost, as when it comes after Twilio's 15-second deadline (error 11200), and the handset's
 /// text is refused with "timed out".
@@ -299,7 +337,11 @@ parameter!(
     "webhook_fault",
     concat!(
         "times out on ",
-        strikes!("every inbound webhook", "inbound webhooks")
+        strikes!(
+            "every inbound webhook",
+            "inbound webhooks",
+            "inbound webhooks?"
+        )
     )
 );
 

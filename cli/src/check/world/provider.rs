@@ -469,9 +469,7 @@ impl ConvWorld {
     ) -> anyhow::Result<()> {
         match fault {
             None => self.stack.sim.clear_api_faults(),
-            Some(_) => {
-                (self.stack.sim).set_api_fault(strikes.scope.clone(), fault, strikes.probability)
-            }
+            Some(_) => (self.stack.sim).set_api_fault(strikes.scope.clone(), fault, strikes.which),
         }
         Ok(())
     }
@@ -484,7 +482,7 @@ impl ConvWorld {
     ) -> anyhow::Result<()> {
         self.stack
             .sim
-            .set_callback_fault(strikes.scope.clone(), Some(fault), strikes.probability);
+            .set_callback_fault(strikes.scope.clone(), Some(fault), strikes.which);
         Ok(())
     }
 
@@ -494,7 +492,7 @@ impl ConvWorld {
         self.stack.sim.set_webhook_fault(
             strikes.scope.clone(),
             Some(WebhookFault::Timeout),
-            strikes.probability,
+            strikes.which,
         );
         Ok(())
     }
