@@ -441,6 +441,11 @@ mod tests {
         sim.set_webhook_fault(FaultScope::Global, Some(WebhookFault::ServerError), 1.0);
         sim.send_inbound(HANDSET, SHOP, "lost", &[]).await.unwrap();
         sim.set_webhook_fault(FaultScope::Global, None, 1.0);
+        sim.set_api_fault(
+            FaultScope::Global,
+            Some(crate::ApiFault::RateLimit),
+            crate::Strikes::Next(2),
+        );
 
         let resp = reqwest::get(format!("{}/", sim.base_url())).await.unwrap();
         assert_eq!(resp.status(), 200);
@@ -469,7 +474,13 @@ mod tests {
             ),
             "{html}"
         );
+        assert!(
+            html.contains("every message: {&quot;kind&quot;:&quot;rate_limit&quot;} (the next 2)"),
+            "{html}"
+        );
         assert!(html.contains("11200"), "the debugger log");
+
+        sim.clear_api_faults();
 
         // Time passes: the tracked message's history, and its callbacks, signed.
         sim.set_callback_fault(FaultScope::Number(HANDSET.into()), None, 1.0);
