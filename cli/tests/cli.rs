@@ -1578,8 +1578,8 @@ fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
         report["wall"]["seconds"].as_f64().unwrap() > 0.0,
         "{report}"
     );
-    // Invariants 1 to 10 and 5b.
-    assert_eq!(report["checks"].as_object().unwrap().len(), 11, "{report}");
+    // Invariants 1 to 12 and 5b.
+    assert_eq!(report["checks"].as_object().unwrap().len(), 13, "{report}");
     assert!(
         report["examined"]["10 engine-never-fails"].as_u64() > Some(0),
         "{report}"

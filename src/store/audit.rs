@@ -70,6 +70,21 @@ const OFFER_TRIGGER_BODY: &str = "
     END;
 ";
 
+/// The SQL function the audit's opening trigger reports each SMS interaction opened to.
+const OPENED_FN: &str = "convsms_audit_opened";
+
+/// A temporary trigger reporting each SMS interaction as it is opened, with the messaging
+/// profile it records as that profile is at that moment, while an auditor's log runs.
+const OPENED_TRIGGER: &str = "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_opened
+     AFTER INSERT ON main.interaction WHEN new.channel = 'sms'
+     BEGIN
+        SELECT convsms_audit_opened(new.number, new.requester_phone, new.opened_for_table,
+                                    new.opened_for, p.channel_user_id, p.active, p.user_table,
+                                    p.user_document)
+        FROM (SELECT 1) LEFT JOIN main.sys_cs_channel_user_profile p
+             ON p.sys_id = new.channel_user_profile;
+     END;";
+
 /// An item an offer passed over, as the audit's trigger saw it when the offer was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PassedOver {
@@ -177,7 +192,76 @@ fn timer_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimerAudit> {
     })
 }
 
+/// An active SMS interaction as invariant 12 reads it: whom it is assigned to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActiveAudit {
+    /// Its number (`IMS` + 7 digits).
+    pub interaction: InteractionNumber,
+    /// The sys_id it is assigned to (the virtual agent's, a live agent's), `None` while waiting.
+    pub assigned_to: Option<String>,
+    /// The assignee's user_name (their sys_id when they have no sys_user row).
+    pub assignee: Option<String>,
+    /// Whether the assignee is a current member of its live group profile (joined, not left).
+    pub assignee_in_group: bool,
+}
+
+/// An SMS interaction as the audit's trigger saw it when it was opened (inserted), with the
+/// messaging profile it records as that profile was then: what invariant 11 judges. Values as
+/// stored; a NULL is empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenedAudit {
+    /// Its number (`IMS` + 7 digits).
+    pub interaction: String,
+    /// The requester's number (E.164).
+    pub requester_phone: String,
+    /// Whom it is opened for: the table and the record's sys_id.
+    pub opened_for: (String, String),
+    /// The number of the profile it records (`channel_user_id`); empty when no such profile.
+    pub profile_phone: String,
+    /// Whether that profile was the number's active one.
+    pub profile_active: bool,
+    /// Whom the profile linked: table and sys_id, both empty for nobody.
+    pub profile_user: (String, String),
+}
+
 impl Tx<'_> {
+    /// Every active SMS interaction with its assignee, by number.
+    pub fn audit_active_sms(&self) -> Result<Vec<ActiveAudit>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT i.number, i.assigned_to, coalesce(u.user_name, i.assigned_to),
+                    EXISTS (SELECT 1 FROM live_group_profile g
+                            WHERE g.interaction = i.sys_id AND g.agent = i.assigned_to
+                              AND g.left_at IS NULL)
+             FROM interaction i LEFT JOIN sys_user u ON u.sys_id = i.assigned_to
+             WHERE i.active = 1 AND i.channel = 'sms'
+             ORDER BY i.number",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(ActiveAudit {
+                interaction: parsed(r, 0, "an interaction number", |s| {
+                    InteractionNumber::parse(s).ok()
+                })?,
+                assigned_to: r.get(1)?,
+                assignee: r.get(2)?,
+                assignee_in_group: r.get(3)?,
+            })
+        })?;
+        rows.collect()
+    }
+
+    /// Every SMS interaction opened since the last take, as the audit's trigger saw it then
+    /// (see [`Tx::audit_follow_moves`]), in the order written; empties that part of the log.
+    /// Empty when no log runs.
+    ///
+    /// # Errors
+    /// None today; a `Result` like the other reads of the log.
+    pub fn audit_take_opened(&self) -> Result<Vec<OpenedAudit>, StoreError> {
+        let slot = self.1.message_changes().borrow();
+        Ok(slot.as_ref().map_or_else(Vec::new, |log| {
+            std::mem::take(&mut log.lock().unwrap_or_else(PoisonError::into_inner).opened)
+        }))
+    }
+
     /// Every messaging-action timer, by interaction number, action and sys_id.
     pub fn audit_timers(&self) -> Result<Vec<TimerAudit>, StoreError> {
         let mut st = self.0.prepare_cached(
@@ -297,6 +381,32 @@ impl Tx<'_> {
                             Ok(rusqlite::types::Null)
                         },
                     )?;
+                    let opened = Arc::downgrade(&log);
+                    self.0.create_scalar_function(
+                        OPENED_FN,
+                        8,
+                        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+                        move |ctx| {
+                            // Never fail the engine's write: a NULL is logged as empty.
+                            let text =
+                                |i| ctx.get::<Option<String>>(i).map(Option::unwrap_or_default);
+                            let o = OpenedAudit {
+                                interaction: text(0)?,
+                                requester_phone: text(1)?,
+                                opened_for: (text(2)?, text(3)?),
+                                profile_phone: text(4)?,
+                                profile_active: ctx.get::<Option<i64>>(5)?.unwrap_or(0) != 0,
+                                profile_user: (text(6)?, text(7)?),
+                            };
+                            if let Some(log) = opened.upgrade() {
+                                log.lock()
+                                    .unwrap_or_else(PoisonError::into_inner)
+                                    .opened
+                                    .push(o);
+                            }
+                            Ok(rusqlite::types::Null)
+                        },
+                    )?;
                     let seen = Arc::clone(&log);
                     self.0.update_hook(Some(
                         move |_: rusqlite::hooks::Action, db: &str, table: &str, rowid: i64| {
@@ -320,8 +430,9 @@ impl Tx<'_> {
     }
 
     /// Has the log ([`Tx::audit_log_message_changes`], started before) follow each change of a
-    /// transcript row's status, for [`Tx::audit_take_status_moves`], and each offer of a work
-    /// item with the items it passed over, for [`Tx::audit_take_offers`]: temporary triggers,
+    /// transcript row's status, for [`Tx::audit_take_status_moves`], each offer of a work item
+    /// with the items it passed over, for [`Tx::audit_take_offers`], and each SMS interaction
+    /// opened, for [`Tx::audit_take_opened`]: temporary triggers,
     /// which, being schema, must be made inside [`super::SqliteStore::write`] (a read's
     /// savepoint rolls them back). Following already does nothing.
     ///
@@ -329,7 +440,8 @@ impl Tx<'_> {
     /// SQLite fails (a bug).
     pub fn audit_follow_moves(&self) -> Result<(), StoreError> {
         self.0.execute_batch(STATUS_MOVES_TRIGGER)?;
-        self.0.execute_batch(OFFER_TRIGGERS)
+        self.0.execute_batch(OFFER_TRIGGERS)?;
+        self.0.execute_batch(OPENED_TRIGGER)
     }
 
     /// Every offer of a work item since the last take, and every item an offer passed over
@@ -443,7 +555,8 @@ impl Tx<'_> {
             self.0.execute_batch(
                 "DROP TRIGGER IF EXISTS temp.convsms_audit_status_moves;
                  DROP TRIGGER IF EXISTS temp.convsms_audit_offers_updated;
-                 DROP TRIGGER IF EXISTS temp.convsms_audit_offers_inserted;",
+                 DROP TRIGGER IF EXISTS temp.convsms_audit_offers_inserted;
+                 DROP TRIGGER IF EXISTS temp.convsms_audit_opened;",
             )?;
         }
         Ok(())

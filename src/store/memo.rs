@@ -272,6 +272,8 @@ pub(crate) struct ChangeLog {
     /// Every offer of a work item and every item one passed over, as the connection's
     /// temporary triggers reported them.
     pub offers: super::audit::OfferLog,
+    /// Every SMS interaction opened, as the connection's temporary trigger reported it.
+    pub opened: Vec<super::audit::OpenedAudit>,
 }
 
 impl Memo {

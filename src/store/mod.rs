@@ -82,7 +82,9 @@ mod transcript;
 mod vfs;
 
 pub use actions::{InteractionFields, TickDue};
-pub use audit::{AuditRow, FirstResponse, OfferLog, PassedOver, TimerAudit};
+pub use audit::{
+    ActiveAudit, AuditRow, FirstResponse, OfferLog, OpenedAudit, PassedOver, TimerAudit,
+};
 pub use serve::{AgentRow, EngineEvent, JournalEntry, OfferRow, TableRecord, WireEvent};
 
 /// The sys_id of the default SMS queue (migration 6): last in order, takes every interaction, and

@@ -207,7 +207,8 @@ impl Auditor {
     }
 
     /// Runs invariants 1-5, 5b (each offer written since the last check, from the store's offer
-    /// log) and 7-9 on what changed since the last check, at virtual time `now`:
+    /// log), 7-9, 11 (each SMS interaction opened since, from the log) and 12 on what changed
+    /// since the last check, at virtual time `now`:
     /// `acked` are the inbound SIDs the webhook acknowledged (or re-acknowledged) since the last
     /// check, `kept` the work agents kept when their capacity was lowered, `last_tick` when the
     /// engine last ran what was due. The first violation stops it.
@@ -237,7 +238,7 @@ impl Auditor {
         let acked = &acked[..];
         let (
             (changed, before_replies),
-            (moves, offers),
+            (moves, offers, opened),
             by_sid,
             (shared, active_sms),
             timers,
@@ -250,6 +251,7 @@ impl Auditor {
             };
             let moves = tx.audit_take_status_moves()?;
             let offers = tx.audit_take_offers()?;
+            let opened = tx.audit_take_opened()?;
             // The first look (or, a bug, a connection without the log): every row.
             let changed = match taken {
                 Some(changed) => changed,
@@ -307,12 +309,9 @@ impl Auditor {
             }
             Ok::<_, StoreError>((
                 (changed, before_replies),
-                (moves, offers),
+                (moves, offers, opened),
                 by_sid,
-                (
-                    tx.audit_active_sms_pairs_shared()?,
-                    tx.audit_active_sms_count()?,
-                ),
+                (tx.audit_active_sms_pairs_shared()?, tx.audit_active_sms()?),
                 tx.audit_timers_since(since, last_tick)?,
                 closed,
             ))
@@ -330,12 +329,26 @@ impl Auditor {
         self.since = now;
         self.logging = true;
         self.count(Invariant::OldestFirst, offers.made.len());
+        self.count(Invariant::OpenedForItsProfile, opened.len());
         Ok(invariants::none_passed_over(&offers)
+            .and_then(|()| invariants::opened_for_its_profile(&opened))
             .and_then(|()| invariants::no_reply_to_a_handled_stop(&changed, &before_replies))
             .and_then(|()| {
                 self.judge(
-                    acked, &sim, &changed, &moves, &by_sid, &shared, active_sms, &agents, &items,
-                    &numbers, kept, &timers, &closed, last_tick,
+                    acked,
+                    &sim,
+                    &changed,
+                    &moves,
+                    &by_sid,
+                    &shared,
+                    &active_sms,
+                    &agents,
+                    &items,
+                    &numbers,
+                    kept,
+                    &timers,
+                    &closed,
+                    last_tick,
                 )
             }))
     }
@@ -349,7 +362,7 @@ impl Auditor {
         moves: &[(i64, String, String)],
         by_sid: &[Row],
         shared: &[(String, String, Vec<InteractionNumber>)],
-        active_sms: usize,
+        active_sms: &[convsms::store::ActiveAudit],
         agents: &[Agent],
         items: &[WorkItem],
         numbers: &HashMap<String, InteractionNumber>,
@@ -387,8 +400,10 @@ impl Auditor {
                 })
             })
             .collect();
-        self.count(Invariant::OneActivePerPair, active_sms);
+        self.count(Invariant::OneActivePerPair, active_sms.len());
         invariants::one_active_per_pair(&active)?;
+        self.count(Invariant::AssigneeInLiveGroup, active_sms.len());
+        invariants::assignee_in_live_group(active_sms)?;
         self.count(Invariant::Capacity, agents.len());
         invariants::capacity(&loads(agents, items, numbers, kept))?;
         self.count(Invariant::OptOut, sim.len());

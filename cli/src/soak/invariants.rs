@@ -14,10 +14,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 use convsms::domain::delivery::{DeliveryStatus, Direction, ALL_STATUSES};
 use convsms::domain::messaging_actions::TimerState;
 use convsms::domain::model::{AuthorKind, InteractionNumber};
+use convsms::domain::model::{GUEST_SYS_ID, VIRTUAL_AGENT_SYS_ID};
 use convsms::domain::work_assignment::{
     free_capacity, Agent, Presence, Queue, WorkItem, WorkItemState,
 };
-use convsms::store::TimerAudit;
+use convsms::store::{ActiveAudit, OpenedAudit, TimerAudit};
 use serde::Serialize;
 use twilio_wire::message::Direction as SimDirection;
 use twilio_wire::sid::MessageSid;
@@ -49,11 +50,17 @@ pub enum Invariant {
     /// 10. The engine answers every request the traffic makes without failing: a store error or
     ///     a bug (`ErrorClass::Bug`, HTTP 500) is no refusal.
     EngineAnswers,
+    /// 11. Every SMS interaction is opened through its number's active messaging profile, for
+    ///     whom that profile links (PROFILE-1..4, AGENT-4).
+    OpenedForItsProfile,
+    /// 12. A live agent an active SMS interaction is assigned to is in its live group profile
+    ///     (AGENT-1..4).
+    AssigneeInLiveGroup,
 }
 
 impl Invariant {
     /// Every invariant, in the issue's order.
-    pub const ALL: [Invariant; 11] = [
+    pub const ALL: [Invariant; 13] = [
         Invariant::InboundOnce,
         Invariant::OutboundAtMostOnce,
         Invariant::StatusForward,
@@ -65,6 +72,8 @@ impl Invariant {
         Invariant::Timers,
         Invariant::Segments,
         Invariant::EngineAnswers,
+        Invariant::OpenedForItsProfile,
+        Invariant::AssigneeInLiveGroup,
     ];
 
     /// Its short name, as the report and the JSON show it.
@@ -81,6 +90,8 @@ impl Invariant {
             Invariant::Timers => "8 timers-once-closed-quiet",
             Invariant::Segments => "9 segments-match-simulator",
             Invariant::EngineAnswers => "10 engine-never-fails",
+            Invariant::OpenedForItsProfile => "11 opened-for-its-profile",
+            Invariant::AssigneeInLiveGroup => "12 assignee-in-live-group",
         }
     }
 }
@@ -935,6 +946,80 @@ pub fn segments(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
     Ok(())
 }
 
+/// Invariant 11 (PROFILE-1..4, AGENT-4): every SMS interaction, at the moment it is opened,
+/// records its requester number's active messaging profile and is opened for whom that profile
+/// links: the profile's user (PROFILE-1, 2, 4; AGENT-4's new profile), or the guest user when it
+/// links nobody (PROFILE-3). Judged at the opening (the audit's trigger), as later changes to a
+/// profile (an agent's Compose SMS linking a guest's profile to the person they write to) do
+/// not re-open the interactions already under way.
+pub fn opened_for_its_profile(opened: &[OpenedAudit]) -> Result<(), Violation> {
+    for o in opened {
+        let (table, sys_id) = (o.opened_for.0.as_str(), o.opened_for.1.as_str());
+        let (linked_table, linked) = (o.profile_user.0.as_str(), o.profile_user.1.as_str());
+        let why = if o.profile_phone.is_empty() {
+            Some("records no messaging profile".to_owned())
+        } else if !o.profile_active {
+            Some(format!(
+                "was opened through a messaging profile of {} that is not active",
+                o.profile_phone
+            ))
+        } else if o.profile_phone != o.requester_phone {
+            Some(format!(
+                "is with {} but was opened through the messaging profile of {}",
+                o.requester_phone, o.profile_phone
+            ))
+        } else if linked.is_empty() {
+            ((table, sys_id) != ("sys_user", GUEST_SYS_ID)).then(|| {
+                format!(
+                    "was opened for {table} {sys_id}, but the messaging profile of {} links \
+                     nobody (the guest user)",
+                    o.profile_phone
+                )
+            })
+        } else {
+            ((table, sys_id) != (linked_table, linked)).then(|| {
+                format!(
+                    "was opened for {table} {sys_id}, but the messaging profile of {} links \
+                     {linked_table} {linked}",
+                    o.profile_phone
+                )
+            })
+        };
+        if let Some(why) = why {
+            let number = InteractionNumber::parse(&o.interaction).ok();
+            return broken(
+                Invariant::OpenedForItsProfile,
+                number.as_ref(),
+                format!("{} {why}", o.interaction),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Invariant 12 (AGENT-1..4, "the agent joins the live group profile"; accepting an offer joins
+/// it too): an active SMS interaction assigned to a live agent (not the virtual agent, not
+/// waiting) has that agent as a current member of its live group profile (joined, not left).
+pub fn assignee_in_live_group(active: &[ActiveAudit]) -> Result<(), Violation> {
+    for a in active {
+        let Some(agent) = a.assigned_to.as_deref() else {
+            continue;
+        };
+        if agent != VIRTUAL_AGENT_SYS_ID && !a.assignee_in_group {
+            let name = a.assignee.as_deref().unwrap_or(agent);
+            return broken(
+                Invariant::AssigneeInLiveGroup,
+                Some(&a.interaction),
+                format!(
+                    "{} is assigned to {name}, who is not in its live group profile",
+                    a.interaction
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1213,6 +1298,79 @@ mod tests {
             (v.invariant, v.interaction.clone()),
             (Invariant::OneActivePerPair, Some(ims(4)))
         );
+    }
+
+    fn opened(i: u32, opened_for: (&str, &str), linked: (&str, &str)) -> OpenedAudit {
+        OpenedAudit {
+            interaction: ims(i).to_string(),
+            requester_phone: "+447400123456".to_owned(),
+            opened_for: (opened_for.0.to_owned(), opened_for.1.to_owned()),
+            profile_phone: "+447400123456".to_owned(),
+            profile_active: true,
+            profile_user: (linked.0.to_owned(), linked.1.to_owned()),
+        }
+    }
+
+    #[test]
+    fn an_interaction_opened_for_someone_its_profile_does_not_link_is_caught() {
+        let bea = ("csm_consumer", "00000000000000000000000000000abc");
+        let guest = ("sys_user", GUEST_SYS_ID);
+        let nobody = ("", "");
+        let ok = [opened(1, bea, bea), opened(2, guest, nobody)];
+        assert_eq!(opened_for_its_profile(&ok), Ok(()));
+        let caught = |bad: OpenedAudit| {
+            let v = opened_for_its_profile(&[ok[0].clone(), bad]).unwrap_err();
+            assert_eq!(
+                (v.invariant, v.interaction.clone()),
+                (Invariant::OpenedForItsProfile, Some(ims(3)))
+            );
+            v.detail
+        };
+        // The profile links Bea, the interaction went to the guest (or the other way round).
+        let d = caught(opened(3, guest, bea));
+        assert!(d.contains("links csm_consumer"), "{d}");
+        let d = caught(opened(3, bea, nobody));
+        assert!(d.contains("links nobody"), "{d}");
+        // Through a deactivated profile, another number's, or none.
+        let d = caught(OpenedAudit {
+            profile_active: false,
+            ..opened(3, bea, bea)
+        });
+        assert!(d.contains("not active"), "{d}");
+        let d = caught(OpenedAudit {
+            profile_phone: "+33612345678".to_owned(),
+            ..opened(3, bea, bea)
+        });
+        assert!(d.contains("+33612345678"), "{d}");
+        let d = caught(OpenedAudit {
+            profile_phone: String::new(),
+            ..opened(3, bea, bea)
+        });
+        assert!(d.contains("no messaging profile"), "{d}");
+    }
+
+    #[test]
+    fn an_assignee_outside_the_live_group_is_caught() {
+        let assigned = |i, to: Option<&str>, in_group| ActiveAudit {
+            interaction: ims(i),
+            assigned_to: to.map(str::to_owned),
+            assignee: to.map(|_| "alice".to_owned()),
+            assignee_in_group: in_group,
+        };
+        let ok = [
+            assigned(1, Some("00000000000000000000000000000a11"), true),
+            assigned(2, None, false),
+            assigned(3, Some(VIRTUAL_AGENT_SYS_ID), false),
+        ];
+        assert_eq!(assignee_in_live_group(&ok), Ok(()));
+        let mut bad = ok.to_vec();
+        bad.push(assigned(4, Some("00000000000000000000000000000a11"), false));
+        let v = assignee_in_live_group(&bad).unwrap_err();
+        assert_eq!(
+            (v.invariant, v.interaction.clone()),
+            (Invariant::AssigneeInLiveGroup, Some(ims(4)))
+        );
+        assert!(v.detail.contains("assigned to alice"), "{}", v.detail);
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //! First it drops the faults (when the violation occurs without them: the feature is simpler
 //! without fault steps; when it needs them, the replays keep them and the feature sets them,
 //! [`super::fault_plan`]), then agents (the fewest first agents, without the others' events),
-//! then whole conversations (every text and re-delivery of a handset,
-//! then of a provider number), then each agent not needed (with their events), then events, delta-debugging style: chunks of half the events,
-//! then a quarter, down to single events, keeping every removal after which the same invariant
+//! then whole conversations (every text and re-delivery of a handset, then of a provider
+//! number; half of them at a time, then a quarter, down to one), then each agent not needed
+//! (with their events), then events, delta-debugging style: chunks of half the events, then a
+//! quarter, down to single events, keeping every removal after which the same invariant
 //! still breaks, and agents once more (those whose events went). A replay that breaks it stops
 //! at the violation, so the events after it go too.
 //! Every candidate is one replay; at most `--shrink-trials` of them.
@@ -288,7 +289,9 @@ pub async fn shrink(
         }
     }
 
-    // Whole conversations: a handset's, then a provider number's.
+    // Whole conversations: a handset's, then a provider number's; half of them at a time, then
+    // a quarter, ... one (most of a long run's conversations have nothing to do with the
+    // violation: one replay for each of a thousand handsets took minutes).
     for owners in [
         handsets_of as fn(&[Event]) -> Vec<Option<usize>>,
         providers_of,
@@ -296,23 +299,39 @@ pub async fn shrink(
         let mut keys: Vec<usize> = owners(&events).into_iter().flatten().collect();
         keys.sort_unstable();
         keys.dedup();
-        for key in keys {
-            if t.exhausted() {
-                break;
+        let mut chunk = keys.len().div_ceil(2).max(1);
+        while !keys.is_empty() && !t.exhausted() {
+            let mut removed = false;
+            let mut start = 0;
+            while start < keys.len() && !t.exhausted() {
+                let end = (start + chunk).min(keys.len());
+                let dropped = &keys[start..end];
+                let candidate: Vec<Event> = (events.iter())
+                    .zip(owners(&events))
+                    .filter(|(_, o)| o.is_none_or(|k| !dropped.contains(&k)))
+                    .map(|(e, _)| e.clone())
+                    .collect();
+                if candidate.len() == events.len() {
+                    start = end;
+                    continue;
+                }
+                match t.breaks(&candidate).await? {
+                    Some(r) => {
+                        events = up_to(candidate, &r);
+                        best = r;
+                        keys.drain(start..end);
+                        removed = true;
+                    }
+                    None => start = end,
+                }
             }
-            let owned = owners(&events);
-            let candidate: Vec<Event> = events
-                .iter()
-                .zip(owned)
-                .filter(|(_, o)| *o != Some(key))
-                .map(|(e, _)| e.clone())
-                .collect();
-            if candidate.len() == events.len() {
-                continue;
-            }
-            if let Some(r) = t.breaks(&candidate).await? {
-                events = up_to(candidate, &r);
-                best = r;
+            if !removed {
+                if chunk == 1 {
+                    break;
+                }
+                chunk = chunk.div_ceil(2);
+            } else {
+                chunk = chunk.min(keys.len().div_ceil(2)).max(1);
             }
         }
     }

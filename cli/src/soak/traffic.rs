@@ -10,7 +10,7 @@ use convsms::domain::work_assignment::Presence;
 use fake::Fake;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 /// Mobile-number shapes of twelve regions: (region, E.164 prefix, digits after it).
 const MOBILE_SHAPES: [(&str, &str, usize); 12] = [
@@ -199,6 +199,12 @@ const RECENT_PAIRS: usize = 12;
 /// rather than comes from anyone (most often someone back after weeks).
 const CONTINUE_CHANCE: f64 = 0.75;
 
+/// The chance that a known requester's mobile phone is one an earlier known requester has too
+/// (a household's or a desk's shared phone): the same number on two records, as PROFILE-4
+/// (a sys_user and a profile pointing to different people) and AGENT-4 (an agent writing to
+/// another person on a number with an active interaction) describe.
+const SHARED_PHONE_CHANCE: f64 = 0.03;
+
 /// The seeded generator and the population it drew.
 pub struct Traffic {
     rng: StdRng,
@@ -210,6 +216,8 @@ pub struct Traffic {
     /// The (handset, provider number) pairs that texted last, the most recent last: the
     /// conversations a requester's text most often continues ([`Traffic::sender`]).
     recent: VecDeque<(usize, usize)>,
+    /// For each handset, the others with the same phone number (indexes; mostly none).
+    mates: Vec<Vec<usize>>,
     /// The requesters' handsets.
     pub handsets: Vec<Handset>,
     /// The provider numbers.
@@ -257,6 +265,7 @@ impl Traffic {
             presence: vec![Presence::Available; agents],
             pending: VecDeque::new(),
             recent: VecDeque::new(),
+            mates: vec![],
             invalid_draws: 0,
         };
         let mut taken = std::collections::HashSet::new();
@@ -266,8 +275,12 @@ impl Traffic {
         }
         for i in 0..handsets {
             let shape = t.rng.random_range(0..MOBILE_SHAPES.len());
-            let (number, region) = t.unique_number(shape, &mut taken)?;
+            let (mut number, mut region) = t.unique_number(shape, &mut taken)?;
             let kind = kind_of(i);
+            if let (Kind::Known(_), Some(earlier)) = (kind, t.sharing(i)) {
+                let h: &Handset = &t.handsets[earlier];
+                (number, region) = (h.number.clone(), h.region);
+            }
             let name = format!(
                 "{} {i}",
                 fake::faker::name::en::Name().fake_with_rng::<String, _>(&mut t.rng)
@@ -280,6 +293,7 @@ impl Traffic {
                 opted_out: None,
             });
         }
+        t.mates = Traffic::find_mates(&t.handsets);
         Ok(t)
     }
 
@@ -295,6 +309,7 @@ impl Traffic {
     pub fn keep_partition(&mut self, p: crate::partition::Partition) -> anyhow::Result<()> {
         let all = self.handsets.len();
         self.handsets = p.select(std::mem::take(&mut self.handsets));
+        self.mates = Traffic::find_mates(&self.handsets);
         // Indexes into the handsets as they were.
         self.recent.clear();
         anyhow::ensure!(
@@ -310,6 +325,20 @@ impl Traffic {
             );
         }
         Ok(())
+    }
+
+    /// Whether requester `i` (a known one) shares an earlier known requester's phone, and whose:
+    /// drawn for each known requester after the first ([`SHARED_PHONE_CHANCE`]).
+    fn sharing(&mut self, i: usize) -> Option<usize> {
+        let known: Vec<usize> = (0..i)
+            .rev()
+            .take(8)
+            .filter(|&j| matches!(self.handsets[j].kind, Kind::Known(_)))
+            .collect();
+        if known.is_empty() || !self.rng.random_bool(SHARED_PHONE_CHANCE) {
+            return None;
+        }
+        Some(known[self.rng.random_range(0..known.len())])
     }
 
     fn unique_number(
@@ -418,11 +447,14 @@ impl Traffic {
             45..=46 if acked > 0 => Event::Redeliver(self.pick(acked)),
             47 => Event::Capacity(self.pick(agents), self.rng.random_range(0..5)),
             66 => {
-                let (agent, to, from) = (
-                    self.pick(agents),
-                    self.pick(self.handsets.len()),
-                    self.pick(self.providers.len()),
-                );
+                let agent = self.pick(agents);
+                let (to, from) = match self.household_follow_up() {
+                    Some(pair) => pair,
+                    None => (
+                        self.pick(self.handsets.len()),
+                        self.pick(self.providers.len()),
+                    ),
+                };
                 let body = self.body();
                 let image = self.chance(0.3);
                 Event::Compose {
@@ -506,6 +538,36 @@ impl Traffic {
         pair
     }
 
+    /// Half the time when a conversation under way is on a shared phone: the other person on
+    /// that phone and the conversation's provider number, for an agent's Compose SMS (AGENT-4:
+    /// the conversation with the first is closed, a profile made for the second).
+    fn household_follow_up(&mut self) -> Option<(usize, usize)> {
+        let shared: Vec<(usize, usize)> = (self.recent.iter())
+            .filter(|(h, _)| !self.mates[*h].is_empty())
+            .copied()
+            .collect();
+        if shared.is_empty() || !self.chance(0.5) {
+            return None;
+        }
+        let (h, provider) = shared[self.pick(shared.len())];
+        let mates = &self.mates[h];
+        Some((mates[self.rng.random_range(0..mates.len())], provider))
+    }
+
+    /// Who else has each handset's phone number ([`Traffic::mates`]).
+    fn find_mates(handsets: &[Handset]) -> Vec<Vec<usize>> {
+        let mut by_number: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, h) in handsets.iter().enumerate() {
+            by_number.entry(h.number.as_str()).or_default().push(i);
+        }
+        (handsets.iter().enumerate())
+            .map(|(i, h)| {
+                let all = &by_number[h.number.as_str()];
+                all.iter().copied().filter(|&j| j != i).collect()
+            })
+            .collect()
+    }
+
     /// Whether a night's events are still to be handed out (the agents are not back yet).
     pub fn night_under_way(&self) -> bool {
         !self.pending.is_empty()
@@ -539,6 +601,27 @@ impl Traffic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_few_known_requesters_share_a_phone() {
+        let t = Traffic::new(1, 2_000, 3, 4).unwrap();
+        let mut by_number: std::collections::BTreeMap<&str, Vec<&Handset>> = Default::default();
+        for h in &t.handsets {
+            by_number.entry(h.number.as_str()).or_default().push(h);
+        }
+        let shared: Vec<&Vec<&Handset>> = by_number.values().filter(|v| v.len() > 1).collect();
+        // About 3% of the 1,500 known requesters.
+        assert!((20..80).contains(&shared.len()), "{} shared", shared.len());
+        for people in shared {
+            assert!(
+                people.iter().all(|h| matches!(h.kind, Kind::Known(_))),
+                "an unknown number is nobody's"
+            );
+            let names: std::collections::BTreeSet<&str> =
+                people.iter().map(|h| h.name.as_str()).collect();
+            assert_eq!(names.len(), people.len(), "different people");
+        }
+    }
 
     #[test]
     fn a_seed_draws_the_same_population_and_events_and_every_number_is_valid() {

@@ -12,7 +12,8 @@ use crate::soak::audit::{self, Auditor};
 
 impl ConvWorld {
     /// Runs the invariants `convsms soak` checks along the way ([`Auditor::check`]: 1-5, 5b
-    /// from the store's offer log, 7, 8 and 9) on everything the scenario's store and simulator
+    /// from the store's offer log, 7, 8, 9, 11 from its log of openings, and 12) on everything
+    /// the scenario's store and simulator
     /// hold, then liveness (6:
     /// [`Auditor::check_liveness`]), and with `settled` the end-of-run one (every send in a final
     /// status). The acknowledged inbound messages are the texts the simulated handsets sent, but
