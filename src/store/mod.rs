@@ -1392,7 +1392,7 @@ mod tests {
     /// The text, on one line, of the connection's prepared statements that `keep`.
     fn statements_where(
         conn: &Connection,
-        keep: impl Fn(*mut rusqlite::ffi::sqlite3_stmt) -> bool,
+        mut keep: impl FnMut(*mut rusqlite::ffi::sqlite3_stmt) -> bool,
     ) -> Vec<String> {
         let mut counted = vec![];
         // SAFETY: the handle is this connection's, used while its lock is held; the three calls
@@ -1414,6 +1414,21 @@ mod tests {
             }
         }
         counted
+    }
+
+    /// The counter `op` (an `SQLITE_STMTSTATUS_*`) of each statement the connection keeps
+    /// prepared whose text contains `part`.
+    pub(super) fn counters_of(conn: &Connection, part: &str, op: std::ffi::c_int) -> Vec<i32> {
+        let mut counters = vec![];
+        // SAFETY: as in `statements_where`: the statements are the connection's, alive.
+        statements_where(conn, |st| unsafe {
+            let sql = std::ffi::CStr::from_ptr(rusqlite::ffi::sqlite3_sql(st));
+            if sql.to_string_lossy().contains(part) {
+                counters.push(rusqlite::ffi::sqlite3_stmt_status(st, op, 0));
+            }
+            false
+        });
+        counters
     }
 
     /// The statements that have sorted rows since they were prepared (`SQLITE_STMTSTATUS_SORT`:
