@@ -50,6 +50,53 @@ impl Trials {
         self.done >= self.max
     }
 
+    /// Delta debugging: leaves out chunks of the `units` of `events` (`units` lists them, in
+    /// order: conversations' keys, or the events' positions), half of them at a time, then a
+    /// quarter, down to one, keeping each removal after which the invariant still breaks
+    /// (`without` makes the candidate from the events and a chunk of consecutive units; after
+    /// a removal the units are listed again from the events left, and the next chunk starts
+    /// where the removed one did).
+    async fn drop_chunks<U>(
+        &mut self,
+        events: &mut Vec<Event>,
+        best: &mut Replayed,
+        units: impl Fn(&[Event]) -> Vec<U>,
+        without: impl Fn(&[Event], &[U]) -> Vec<Event>,
+    ) -> anyhow::Result<()> {
+        let mut listed = units(events);
+        let mut chunk = listed.len().div_ceil(2).max(1);
+        while !listed.is_empty() && !self.exhausted() {
+            let mut removed = false;
+            let mut start = 0;
+            while start < listed.len() && !self.exhausted() {
+                let end = (start + chunk).min(listed.len());
+                let candidate = without(events, &listed[start..end]);
+                if candidate.len() == events.len() {
+                    start = end;
+                    continue;
+                }
+                match self.breaks(&candidate).await? {
+                    Some(r) => {
+                        *events = up_to(candidate, &r);
+                        *best = r;
+                        listed = units(events);
+                        removed = true;
+                    }
+                    None => start = end,
+                }
+            }
+            if !removed {
+                if chunk == 1 {
+                    break;
+                }
+                chunk = chunk.div_ceil(2);
+            } else {
+                chunk = chunk.min(listed.len().div_ceil(2)).max(1);
+            }
+        }
+        Ok(())
+    }
+
     /// Leaves out, one at a time from the last, each agent the violation does not need, with
     /// their events (the first-k stage keeps a prefix: the one agent who matters may be the
     /// eighth). At least one agent stays.
@@ -296,75 +343,34 @@ pub async fn shrink(
         handsets_of as fn(&[Event]) -> Vec<Option<usize>>,
         providers_of,
     ] {
-        let mut keys: Vec<usize> = owners(&events).into_iter().flatten().collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let mut chunk = keys.len().div_ceil(2).max(1);
-        while !keys.is_empty() && !t.exhausted() {
-            let mut removed = false;
-            let mut start = 0;
-            while start < keys.len() && !t.exhausted() {
-                let end = (start + chunk).min(keys.len());
-                let dropped = &keys[start..end];
-                let candidate: Vec<Event> = (events.iter())
-                    .zip(owners(&events))
-                    .filter(|(_, o)| o.is_none_or(|k| !dropped.contains(&k)))
-                    .map(|(e, _)| e.clone())
-                    .collect();
-                if candidate.len() == events.len() {
-                    start = end;
-                    continue;
-                }
-                match t.breaks(&candidate).await? {
-                    Some(r) => {
-                        events = up_to(candidate, &r);
-                        best = r;
-                        keys.drain(start..end);
-                        removed = true;
-                    }
-                    None => start = end,
-                }
-            }
-            if !removed {
-                if chunk == 1 {
-                    break;
-                }
-                chunk = chunk.div_ceil(2);
-            } else {
-                chunk = chunk.min(keys.len().div_ceil(2)).max(1);
-            }
-        }
+        let keys = |events: &[Event]| {
+            let mut keys: Vec<usize> = owners(events).into_iter().flatten().collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys
+        };
+        let without = |events: &[Event], dropped: &[usize]| {
+            (events.iter())
+                .zip(owners(events))
+                .filter(|(_, o)| o.is_none_or(|k| !dropped.contains(&k)))
+                .map(|(e, _)| e.clone())
+                .collect()
+        };
+        t.drop_chunks(&mut events, &mut best, keys, without).await?;
     }
 
     t.drop_agents(&mut events, &mut best).await?;
 
     // Events: chunks of half, a quarter, ... one.
-    let mut chunk = events.len().div_ceil(2).max(1);
-    while !events.is_empty() && !t.exhausted() {
-        let mut removed = false;
-        let mut start = 0;
-        while start < events.len() && !t.exhausted() {
-            let end = (start + chunk).min(events.len());
-            let mut candidate = events[..start].to_vec();
-            candidate.extend_from_slice(&events[end..]);
-            match t.breaks(&candidate).await? {
-                Some(r) => {
-                    events = up_to(candidate, &r);
-                    best = r;
-                    removed = true;
-                }
-                None => start = end,
-            }
-        }
-        if !removed {
-            if chunk == 1 {
-                break;
-            }
-            chunk = chunk.div_ceil(2);
-        } else {
-            chunk = chunk.min(events.len().div_ceil(2)).max(1);
-        }
-    }
+    let positions = |events: &[Event]| (0..events.len()).collect::<Vec<usize>>();
+    let without = |events: &[Event], dropped: &[usize]| {
+        let (first, last) = (dropped[0], dropped[dropped.len() - 1]);
+        let mut candidate = events[..first].to_vec();
+        candidate.extend_from_slice(&events[last + 1..]);
+        candidate
+    };
+    t.drop_chunks(&mut events, &mut best, positions, without)
+        .await?;
     // Agents whose events the last stage took away.
     t.drop_agents(&mut events, &mut best).await?;
     Ok(Some(Shrunk {
