@@ -1580,10 +1580,16 @@ fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
     );
     // Invariants 1 to 12 and 5b.
     assert_eq!(report["checks"].as_object().unwrap().len(), 13, "{report}");
-    assert!(
-        report["examined"]["10 engine-never-fails"].as_u64() > Some(0),
-        "{report}"
-    );
+    for invariant in [
+        "10 engine-never-fails",
+        "11 opened-for-its-profile",
+        "12 assignee-in-live-group",
+    ] {
+        assert!(
+            report["examined"][invariant].as_u64() > Some(0),
+            "{invariant}: {report}"
+        );
+    }
     assert_eq!(
         report["metrics"]["hours"]
             .as_array()

@@ -651,7 +651,9 @@ fn strike(
         seq,
     };
     let [from, to] = &report.numbers;
-    let fault = (state.faults).pick_callback(&[from.as_str(), to.as_str()], callback.is_final);
+    // A reorder holds back a non-final callback when none of the message's is held already.
+    let holdable = !callback.is_final && !state.delivery.held.iter().any(|h| h.sid == callback.sid);
+    let fault = (state.faults).pick_callback(&[from.as_str(), to.as_str()], holdable);
     // Callbacks alive (waiting or about to be POSTed) are all this message's that changed here:
     // hold it once per new one (a held callback now going out keeps the hold it had).
     let d = &mut state.delivery;

@@ -102,8 +102,8 @@ pub enum Strikes {
     Share(f64),
     /// The next `n` of them, drawing nothing; the rule is removed after its last strike (so a
     /// global rule a number's rule hid applies again). `Next(0)` removes the rule at once.
-    /// A [`CallbackFault::Reorder`] counts only the non-final callbacks it holds back: a final
-    /// one is not a candidate, as there is nothing after it to swap with.
+    /// A [`CallbackFault::Reorder`] counts only the callbacks it holds back: a final one, or
+    /// one whose message has a callback held already, is not a candidate.
     Next(u32),
 }
 
@@ -361,14 +361,15 @@ impl Faults {
     }
 
     /// The callback fault for a message between `parties` (its `From` and `To`), if one strikes;
-    /// `is_final` says whether the callback reports a final status (a [`Strikes::Next`] reorder
-    /// does not count those: see [`Strikes::Next`]).
+    /// `holdable` says whether a reorder could hold this callback back (a non-final one, none
+    /// of its message's held already): a [`Strikes::Next`] reorder counts only those (see
+    /// [`Strikes::Next`]).
     pub(crate) fn pick_callback(
         &mut self,
         parties: &[&str],
-        is_final: bool,
+        holdable: bool,
     ) -> Option<CallbackFault> {
-        let counts = |kind| !(is_final && kind == CallbackFault::Reorder);
+        let counts = |kind| holdable || kind != CallbackFault::Reorder;
         let kind = pick(
             &mut self.callback,
             &mut self.callback_draws,
@@ -537,12 +538,13 @@ mod tests {
             Some(CallbackFault::Drop),
             Strikes::Next(2),
         );
-        let picked: Vec<_> = (0..4).map(|_| f.pick_callback(&[A, B], false)).collect();
+        let picked: Vec<_> = (0..4).map(|_| f.pick_callback(&[A, B], true)).collect();
         let drop = Some(CallbackFault::Drop);
         let dup = Some(CallbackFault::Duplicate);
         assert_eq!(picked, [drop, drop, dup, dup]);
         assert_eq!(f.callback.len(), 1, "the spent rule is removed");
         assert_eq!(f.tally.callback_drop, 2);
+        assert!(f.callback_draws.made.is_empty(), "nothing drawn");
 
         let mut r = Faults::default();
         Rule::set(
@@ -552,15 +554,12 @@ mod tests {
             Strikes::Next(1),
         );
         assert_eq!(
-            r.pick_callback(&[A, B], true),
-            None,
-            "a final one is not counted"
-        );
-        assert_eq!(
             r.pick_callback(&[A, B], false),
-            Some(CallbackFault::Reorder)
+            None,
+            "one it cannot hold back is not counted"
         );
-        assert_eq!(r.pick_callback(&[A, B], false), None);
+        assert_eq!(r.pick_callback(&[A, B], true), Some(CallbackFault::Reorder));
+        assert_eq!(r.pick_callback(&[A, B], true), None);
         assert!(r.callback.is_empty());
 
         // Next(0) sets nothing (and removes the scope's rule); nothing is drawn either way.
@@ -578,7 +577,6 @@ mod tests {
             Strikes::Next(0),
         );
         assert!(w.webhook.is_empty());
-        assert_eq!(w.callback_draws.made.len(), 0);
         assert_eq!(Strikes::Next(3).to_string(), "the next 3");
         assert_eq!(Strikes::from(0.25).share(), Some(0.25));
         assert_eq!(Strikes::Next(3).share(), None);

@@ -224,11 +224,23 @@ pub struct OpenedAudit {
     pub profile_user: (String, String),
 }
 
+/// Argument `i` of a call from an audit trigger as text: anything else (a NULL, a number) is
+/// logged as empty, so that the log never fails the engine's write it reports on.
+fn logged_text(ctx: &rusqlite::functions::Context<'_>, i: usize) -> String {
+    match ctx.get_raw(i) {
+        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+        _ => String::new(),
+    }
+}
+
 impl Tx<'_> {
     /// Every active SMS interaction with its assignee, by number. It reads the active rows
     /// alone (an index of active interactions, migration 16), not every interaction: sorted
     /// here, as an `ORDER BY number` made SQLite walk the whole table in the number's index
     /// (52 ms a check at a million messages, 232,677 interactions, 10 active).
+    ///
+    /// # Errors
+    /// SQLite fails, or a row holds no interaction number (a bug).
     pub fn audit_active_sms(&self) -> Result<Vec<ActiveAudit>, StoreError> {
         let mut st = self.0.prepare_cached(
             "SELECT i.number, i.assigned_to, coalesce(u.user_name, i.assigned_to),
@@ -345,9 +357,7 @@ impl Tx<'_> {
                         2,
                         rusqlite::functions::FunctionFlags::SQLITE_UTF8,
                         move |ctx| {
-                            // Never fail the engine's write: a NULL is logged as empty.
-                            let item: String = ctx.get::<Option<String>>(0)?.unwrap_or_default();
-                            let at: String = ctx.get::<Option<String>>(1)?.unwrap_or_default();
+                            let (item, at) = (logged_text(ctx, 0), logged_text(ctx, 1));
                             if let Some(log) = offered.upgrade() {
                                 log.lock()
                                     .unwrap_or_else(PoisonError::into_inner)
@@ -364,16 +374,14 @@ impl Tx<'_> {
                         6,
                         rusqlite::functions::FunctionFlags::SQLITE_UTF8,
                         move |ctx| {
-                            // Never fail the engine's write: a NULL is logged as empty.
-                            let text =
-                                |i| ctx.get::<Option<String>>(i).map(Option::unwrap_or_default);
+                            let text = |i| logged_text(ctx, i);
                             let p = PassedOver {
-                                offered: text(0)?,
-                                waiting: text(1)?,
-                                waiting_item: text(2)?,
-                                waiting_since: text(3)?,
-                                agent: text(4)?,
-                                at: text(5)?,
+                                offered: text(0),
+                                waiting: text(1),
+                                waiting_item: text(2),
+                                waiting_since: text(3),
+                                agent: text(4),
+                                at: text(5),
                             };
                             if let Some(log) = passed.upgrade() {
                                 log.lock()
@@ -391,16 +399,17 @@ impl Tx<'_> {
                         8,
                         rusqlite::functions::FunctionFlags::SQLITE_UTF8,
                         move |ctx| {
-                            // Never fail the engine's write: a NULL is logged as empty.
-                            let text =
-                                |i| ctx.get::<Option<String>>(i).map(Option::unwrap_or_default);
+                            let text = |i| logged_text(ctx, i);
                             let o = OpenedAudit {
-                                interaction: text(0)?,
-                                requester_phone: text(1)?,
-                                opened_for: (text(2)?, text(3)?),
-                                profile_phone: text(4)?,
-                                profile_active: ctx.get::<Option<i64>>(5)?.unwrap_or(0) != 0,
-                                profile_user: (text(6)?, text(7)?),
+                                interaction: text(0),
+                                requester_phone: text(1),
+                                opened_for: (text(2), text(3)),
+                                profile_phone: text(4),
+                                profile_active: matches!(
+                                    ctx.get_raw(5),
+                                    rusqlite::types::ValueRef::Integer(n) if n != 0
+                                ),
+                                profile_user: (text(6), text(7)),
                             };
                             if let Some(log) = opened.upgrade() {
                                 log.lock()

@@ -496,15 +496,13 @@ fn scenario(
     // The requesters the events name, and those who share a phone with one of them: who else
     // has a number decides whom the engine takes a text from it to be (PROFILE-4).
     let with_sharers = |named: Vec<usize>| {
-        let mut v: Vec<usize> = (0..p.handsets.len())
-            .filter(|&j| {
-                named
-                    .iter()
-                    .any(|&i| p.handsets[i].number == p.handsets[j].number)
-            })
+        let phones: std::collections::HashSet<&str> = named
+            .iter()
+            .map(|&i| p.handsets[i].number.as_str())
             .collect();
-        v.dedup();
-        v
+        (0..p.handsets.len())
+            .filter(|&j| phones.contains(p.handsets[j].number.as_str()))
+            .collect::<Vec<usize>>()
     };
     let providers = used(&|e| match e {
         Event::Text { to, .. } | Event::Mms { to, .. } => Some(*to),

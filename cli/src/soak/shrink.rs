@@ -55,7 +55,11 @@ impl Trials {
     /// quarter, down to one, keeping each removal after which the invariant still breaks
     /// (`without` makes the candidate from the events and a chunk of consecutive units; after
     /// a removal the units are listed again from the events left, and the next chunk starts
-    /// where the removed one did).
+    /// where the removed one did). `without` is given a non-empty run of units; conversations'
+    /// keys come sorted.
+    ///
+    /// # Errors
+    /// A replay's stack cannot start, or the engine fails in a way that is not a refusal.
     async fn drop_chunks<U>(
         &mut self,
         events: &mut Vec<Event>,
@@ -352,7 +356,7 @@ pub async fn shrink(
         let without = |events: &[Event], dropped: &[usize]| {
             (events.iter())
                 .zip(owners(events))
-                .filter(|(_, o)| o.is_none_or(|k| !dropped.contains(&k)))
+                .filter(|(_, o)| o.is_none_or(|k| dropped.binary_search(&k).is_err()))
                 .map(|(e, _)| e.clone())
                 .collect()
         };

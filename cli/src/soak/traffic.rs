@@ -327,8 +327,11 @@ impl Traffic {
         Ok(())
     }
 
-    /// Whether requester `i` (a known one) shares an earlier known requester's phone, and whose:
-    /// drawn for each known requester after the first ([`SHARED_PHONE_CHANCE`]).
+    /// Whether requester `i` shares the phone of a known requester among the eight before it,
+    /// and whose (an index): drawn for every requester with such a one before it (used for the
+    /// known ones only), with [`SHARED_PHONE_CHANCE`]. The eight before it: a `--partition I/N`
+    /// shard keeps every N-th requester, so a household lands in one shard only when its two
+    /// members are N apart (about half of them with `--jobs 2`, none from nine shards on).
     fn sharing(&mut self, i: usize) -> Option<usize> {
         let known: Vec<usize> = (0..i)
             .rev()
@@ -539,8 +542,9 @@ impl Traffic {
     }
 
     /// Half the time when a conversation under way is on a shared phone: the other person on
-    /// that phone and the conversation's provider number, for an agent's Compose SMS (AGENT-4:
-    /// the conversation with the first is closed, a profile made for the second).
+    /// that phone and the conversation's provider number, (handset index, provider index), for
+    /// an agent's Compose SMS (AGENT-4: the conversation with the first is closed, a profile
+    /// made for the second).
     fn household_follow_up(&mut self) -> Option<(usize, usize)> {
         let shared: Vec<(usize, usize)> = (self.recent.iter())
             .filter(|(h, _)| !self.mates[*h].is_empty())
