@@ -189,7 +189,8 @@ pub struct SoakArgs {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
     /// Run shard I of N (1-based, as `cargo nextest --partition`): the requesters whose index
-    /// in the seed's population is I-1 modulo N, and their share of --messages; combine the
+    /// in the seed's population is I-1 modulo N (with those sharing their phone), and their
+    /// share of --messages; combine the
     /// shards' --json reports with `convsms soak merge`.
     #[arg(long, value_name = "I/N")]
     pub partition: Option<Partition>,

@@ -298,7 +298,8 @@ impl Traffic {
     }
 
     /// Keeps only the handsets of shard `p` (index `k` of the population kept when
-    /// `p.keeps(k)`), after the whole population was drawn, so every shard of a seed draws the
+    /// `p.keeps(k)`, or when `p.keeps(j)` for the first handset `j` with the same phone: a
+    /// household stays whole), after the whole population was drawn, so every shard of a seed draws the
     /// same people; then gives the shard its own stream of events (derived from the seed and
     /// `p`'s index; the one shard of `1/1` keeps the seed's stream, so it is the whole run).
     /// With one stream for all, shards of equal size would carry out the same
@@ -308,7 +309,19 @@ impl Traffic {
     /// The shard keeps no handset (fewer `--conversations` than shards).
     pub fn keep_partition(&mut self, p: crate::partition::Partition) -> anyhow::Result<()> {
         let all = self.handsets.len();
-        self.handsets = p.select(std::mem::take(&mut self.handsets));
+        // A household's members go with its first member (the lowest index with its number):
+        // the shard that keeps one keeps the others, so shared phones happen in shards too.
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (k, h) in self.handsets.iter().enumerate() {
+            first.entry(h.number.as_str()).or_insert(k);
+        }
+        let kept: Vec<bool> = (self.handsets.iter())
+            .map(|h| p.keeps(first[h.number.as_str()]))
+            .collect();
+        self.handsets = (std::mem::take(&mut self.handsets).into_iter())
+            .zip(kept)
+            .filter_map(|(h, keep)| keep.then_some(h))
+            .collect();
         self.mates = Traffic::find_mates(&self.handsets);
         // Indexes into the handsets as they were.
         self.recent.clear();
@@ -329,9 +342,8 @@ impl Traffic {
 
     /// Whether requester `i` shares the phone of a known requester among the eight before it,
     /// and whose (an index): drawn for every requester with such a one before it (used for the
-    /// known ones only), with [`SHARED_PHONE_CHANCE`]. The eight before it: a `--partition I/N`
-    /// shard keeps every N-th requester, so a household lands in one shard only when its two
-    /// members are N apart (about half of them with `--jobs 2`, none from nine shards on).
+    /// known ones only), with [`SHARED_PHONE_CHANCE`]. A `--partition I/N` shard keeps a
+    /// household whole ([`Traffic::keep_partition`]).
     fn sharing(&mut self, i: usize) -> Option<usize> {
         let known: Vec<usize> = (0..i)
             .rev()
@@ -779,5 +791,34 @@ mod tests {
         let (all, e_all) = shard("1/1");
         assert_eq!(all.handsets.len(), whole.handsets.len());
         assert_eq!(e_all, whole_events, "the one shard of 1/1 is the whole run");
+    }
+
+    /// Shards keep households whole: everyone with a phone is in the shard of its first holder,
+    /// and the shards still split the population.
+    #[test]
+    fn a_shard_keeps_a_household_whole() {
+        let whole = Traffic::new(1, 2_000, 3, 4).unwrap();
+        let holders = |t: &Traffic| {
+            let mut by_number: std::collections::BTreeMap<String, usize> = Default::default();
+            for h in &t.handsets {
+                *by_number.entry(h.number.as_str().to_owned()).or_default() += 1;
+            }
+            by_number
+        };
+        let everyone = holders(&whole);
+        assert!(everyone.values().any(|&n| n > 1), "some households");
+        for total in [2, 9] {
+            let mut kept = 0;
+            for index in 1..=total {
+                let mut t = Traffic::new(1, 2_000, 3, 4).unwrap();
+                t.keep_partition(format!("{index}/{total}").parse().unwrap())
+                    .unwrap();
+                kept += t.handsets.len();
+                for (number, n) in holders(&t) {
+                    assert_eq!(n, everyone[&number], "{number} in shard {index}/{total}");
+                }
+            }
+            assert_eq!(kept, whole.handsets.len(), "{total} shards split everyone");
+        }
     }
 }
