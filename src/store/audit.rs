@@ -224,6 +224,33 @@ pub struct OpenedAudit {
     pub profile_user: (String, String),
 }
 
+/// Registers the SQL function `name`, of `args` arguments, through which an audit trigger
+/// reports to `log`: `report` reads a call's arguments into the log, under its lock. The
+/// function holds the log weakly: once the log is stopped, a trigger left behind reports to
+/// no one.
+fn log_function(
+    conn: &rusqlite::Connection,
+    name: &'static str,
+    args: std::ffi::c_int,
+    log: &MessageChanges,
+    report: impl Fn(&rusqlite::functions::Context<'_>, &mut ChangeLog) -> rusqlite::Result<()>
+        + Send
+        + 'static,
+) -> rusqlite::Result<()> {
+    let log = Arc::downgrade(log);
+    conn.create_scalar_function(
+        name,
+        args,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+        move |ctx| {
+            if let Some(log) = log.upgrade() {
+                report(ctx, &mut log.lock().unwrap_or_else(PoisonError::into_inner))?;
+            }
+            Ok(rusqlite::types::Null)
+        },
+    )
+}
+
 /// Argument `i` of a call from an audit trigger as text: anything else (a NULL, a number) is
 /// logged as empty, so that the log never fails the engine's write it reports on.
 fn logged_text(ctx: &rusqlite::functions::Context<'_>, i: usize) -> String {
@@ -332,94 +359,43 @@ impl Tx<'_> {
                 }
                 None => {
                     let log: MessageChanges = Arc::default();
-                    // Weak: once the log is stopped, a trigger left behind reports to no one.
-                    let moved = Arc::downgrade(&log);
-                    self.0.create_scalar_function(
-                        STATUS_MOVED_FN,
-                        3,
-                        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
-                        move |ctx| {
-                            let rowid: i64 = ctx.get(0)?;
-                            let from: String = ctx.get(1)?;
-                            let to: String = ctx.get(2)?;
-                            if let Some(log) = moved.upgrade() {
-                                log.lock()
-                                    .unwrap_or_else(PoisonError::into_inner)
-                                    .status_moves
-                                    .push((rowid, from, to));
-                            }
-                            Ok(rusqlite::types::Null)
-                        },
-                    )?;
-                    let offered = Arc::downgrade(&log);
-                    self.0.create_scalar_function(
-                        OFFERED_FN,
-                        2,
-                        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
-                        move |ctx| {
-                            let (item, at) = (logged_text(ctx, 0), logged_text(ctx, 1));
-                            if let Some(log) = offered.upgrade() {
-                                log.lock()
-                                    .unwrap_or_else(PoisonError::into_inner)
-                                    .offers
-                                    .made
-                                    .push((item, at));
-                            }
-                            Ok(rusqlite::types::Null)
-                        },
-                    )?;
-                    let passed = Arc::downgrade(&log);
-                    self.0.create_scalar_function(
-                        PASSED_OVER_FN,
-                        6,
-                        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
-                        move |ctx| {
-                            let text = |i| logged_text(ctx, i);
-                            let p = PassedOver {
-                                offered: text(0),
-                                waiting: text(1),
-                                waiting_item: text(2),
-                                waiting_since: text(3),
-                                agent: text(4),
-                                at: text(5),
-                            };
-                            if let Some(log) = passed.upgrade() {
-                                log.lock()
-                                    .unwrap_or_else(PoisonError::into_inner)
-                                    .offers
-                                    .passed_over
-                                    .push(p);
-                            }
-                            Ok(rusqlite::types::Null)
-                        },
-                    )?;
-                    let opened = Arc::downgrade(&log);
-                    self.0.create_scalar_function(
-                        OPENED_FN,
-                        8,
-                        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
-                        move |ctx| {
-                            let text = |i| logged_text(ctx, i);
-                            let o = OpenedAudit {
-                                interaction: text(0),
-                                requester_phone: text(1),
-                                opened_for: (text(2), text(3)),
-                                profile_phone: text(4),
-                                profile_active: matches!(
-                                    ctx.get_raw(5),
-                                    rusqlite::types::ValueRef::Integer(n) if n != 0
-                                ),
-                                profile_user: (text(6), text(7)),
-                            };
-                            if let Some(log) = opened.upgrade() {
-                                log.lock()
-                                    .unwrap_or_else(PoisonError::into_inner)
-                                    .opened
-                                    .push(o);
-                            }
-                            Ok(rusqlite::types::Null)
-                        },
-                    )?;
+                    log_function(self.0, STATUS_MOVED_FN, 3, &log, |ctx, log| {
+                        let moved = (ctx.get(0)?, ctx.get(1)?, ctx.get(2)?);
+                        log.status_moves.push(moved);
+                        Ok(())
+                    })?;
+                    log_function(self.0, OFFERED_FN, 2, &log, |ctx, log| {
+                        let made = (logged_text(ctx, 0), logged_text(ctx, 1));
+                        log.offers.made.push(made);
+                        Ok(())
+                    })?;
+                    log_function(self.0, PASSED_OVER_FN, 6, &log, |ctx, log| {
+                        let text = |i| logged_text(ctx, i);
+                        log.offers.passed_over.push(PassedOver {
+                            offered: text(0),
+                            waiting: text(1),
+                            waiting_item: text(2),
+                            waiting_since: text(3),
+                            agent: text(4),
+                            at: text(5),
+                        });
+                        Ok(())
+                    })?;
+                    log_function(self.0, OPENED_FN, 8, &log, |ctx, log| {
+                        let text = |i| logged_text(ctx, i);
+                        log.opened.push(OpenedAudit {
+                            interaction: text(0),
+                            requester_phone: text(1),
+                            opened_for: (text(2), text(3)),
+                            profile_phone: text(4),
+                            profile_active: matches!(
+                                ctx.get_raw(5),
+                                rusqlite::types::ValueRef::Integer(n) if n != 0
+                            ),
+                            profile_user: (text(6), text(7)),
+                        });
+                        Ok(())
+                    })?;
                     let seen = Arc::clone(&log);
                     self.0.update_hook(Some(
                         move |_: rusqlite::hooks::Action, db: &str, table: &str, rowid: i64| {
