@@ -1566,7 +1566,7 @@ fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
             "messages/s",
             "invariant checks:",
             "1 inbound-in-one-transcript-once",
-            "9 segments-match-simulator",
+            "9 sent-as-transcribed",
         ],
     );
     let report: serde_json::Value =

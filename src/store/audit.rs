@@ -649,6 +649,16 @@ impl Tx<'_> {
         )
     }
 
+    /// The highest rowid of `sys_cs_message` (0 when it is empty): a transcript row written
+    /// since a look raises it (rowids only grow: the table is never deleted from). One seek.
+    pub fn audit_last_message_rowid(&self) -> Result<i64, StoreError> {
+        self.0.query_row(
+            "SELECT coalesce(max(rowid), 0) FROM sys_cs_message",
+            [],
+            |r| r.get(0),
+        )
+    }
+
     /// How many interactions there are.
     pub fn audit_interaction_count(&self) -> Result<u64, StoreError> {
         self.0

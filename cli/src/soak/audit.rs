@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use convsms::domain::model::{InteractionNumber, PartyTable};
-use convsms::domain::work_assignment::{Agent, WorkItem};
+use convsms::domain::work_assignment::{Agent, WorkItem, WorkItemState};
 use convsms::store::{AuditRow, StoreError};
 use twilio_wire::sid::MessageSid;
 
@@ -98,7 +98,8 @@ fn sim_row(m: twilio_wire::message::Message) -> SimRow {
 }
 
 /// Each agent's capacity and the interactions of the work items holding one of their slots, with
-/// what they kept when their capacity was lowered (`kept`, by agent sys_id).
+/// what they kept when their capacity was lowered (`kept`, by agent sys_id) and still hold as
+/// accepted work: an offer is never kept.
 pub fn loads(
     agents: &[Agent],
     items: &[WorkItem],
@@ -115,15 +116,28 @@ pub fn loads(
                 .filter(|w| w.holds_slot_of(&a.sys_id))
                 .filter_map(|w| numbers.get(&w.interaction).cloned())
                 .collect(),
-            kept: kept.get(&a.sys_id).cloned().unwrap_or_default(),
+            kept: kept
+                .get(&a.sys_id)
+                .into_iter()
+                .flatten()
+                .filter(|n| {
+                    items.iter().any(|w| {
+                        w.holds_slot_of(&a.sys_id)
+                            && w.state == WorkItemState::Accepted
+                            && numbers.get(&w.interaction) == Some(*n)
+                    })
+                })
+                .cloned()
+                .collect(),
         })
         .collect()
 }
 
 /// After `agent`'s (a user_name) SMS capacity changed: the work they keep aside (`kept`, by
-/// agent sys_id) for invariant 5, which is what they hold beyond the new capacity, since the
-/// engine revokes nothing and only offers no more until the load falls below it; nothing when
-/// they are within it. Only their entry changes: work another agent holds beyond their capacity
+/// agent sys_id) for invariant 5 when they hold more than the new capacity, which is their
+/// accepted work alone, since the engine revokes no accepted work but withdraws the offers
+/// beyond the capacity (so an offer they still hold while over it breaks invariant 5); nothing
+/// when they are within it. Only their entry changes: work another agent holds beyond their capacity
 /// is no more theirs to keep for this change. Both `convsms soak` and the step `Then every soak
 /// invariant holds` go by it, and by [`trim_kept`].
 ///
@@ -147,7 +161,13 @@ pub fn keep_over_capacity(
         .find(|l| l.agent == user.sys_id.as_str());
     match load {
         Some(l) if l.held.len() > l.capacity as usize => {
-            kept.insert(l.agent, l.held);
+            let accepted = r
+                .items
+                .iter()
+                .filter(|w| w.holds_slot_of(&l.agent) && w.state == WorkItemState::Accepted)
+                .filter_map(|w| r.numbers.get(&w.interaction).cloned())
+                .collect();
+            kept.insert(l.agent, accepted);
         }
         _ => {
             kept.remove(user.sys_id.as_str());

@@ -45,7 +45,8 @@ pub enum Invariant {
     OptOut,
     /// 8. Every timer fires once, never early, never missed; a closed interaction stays quiet.
     Timers,
-    /// 9. The transcript's segment count equals the simulator's.
+    /// 9. Each message reaches the simulator as its transcript row holds it: body, numbers and
+    ///    segments.
     Segments,
     /// 10. The engine answers every request the traffic makes without failing: a store error or
     ///     a bug (`ErrorClass::Bug`, HTTP 500) is no refusal.
@@ -88,7 +89,7 @@ impl Invariant {
             Invariant::Liveness => "6 nothing-waits-for-a-free-agent",
             Invariant::OptOut => "7 nothing-sent-after-stop",
             Invariant::Timers => "8 timers-once-closed-quiet",
-            Invariant::Segments => "9 segments-match-simulator",
+            Invariant::Segments => "9 sent-as-transcribed",
             Invariant::EngineAnswers => "10 engine-never-fails",
             Invariant::OpenedForItsProfile => "11 opened-for-its-profile",
             Invariant::AssigneeInLiveGroup => "12 assignee-in-live-group",
@@ -381,6 +382,33 @@ pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violati
         }
     }
     Ok(())
+}
+
+/// Invariant 2 for Twilio's re-delivery of a webhook the engine acknowledged (`sid`): the engine
+/// recognises the MessageSid and changes nothing, so no transcript row is written and nothing is
+/// sent between `before` and `after` (each: the last transcript rowid, the simulator's count of
+/// outbound messages created; no virtual time passes in between, so nothing else could). A
+/// re-delivery answered again (the virtual agent's turn run twice, a second greeting) makes rows
+/// each sent once, which the checks of rows and sends cannot tell from a first answer.
+pub fn redelivery_changed_nothing(
+    sid: &MessageSid,
+    before: (i64, u64),
+    after: (i64, u64),
+) -> Result<(), Violation> {
+    if before == after {
+        return Ok(());
+    }
+    broken(
+        Invariant::OutboundAtMostOnce,
+        None,
+        format!(
+            "re-delivering the acknowledged {sid} (Twilio retrying its webhook) made the engine \
+             write {} transcript row(s) and send {} message(s): a re-delivered webhook must \
+             change nothing",
+            after.0 - before.0,
+            after.1.saturating_sub(before.1)
+        ),
+    )
 }
 
 /// Invariant 2, at the end of a run (after the retry policy and status reconciliation had time
@@ -921,29 +949,71 @@ pub fn closed_stay_quiet(
     Ok(())
 }
 
-/// Invariant 9: Every sent SMS (no media) takes as many segments in the transcript (as the
-/// transcript counts them, [`convsms::transcript::segments`]) as the simulator says.
+/// Invariant 9: every message the engine sent is, at the simulator, the one its transcript row
+/// holds: the same body, from the interaction's provider number to its requester (E.164), and,
+/// for an SMS (no media), as many segments as the transcript counts ([`convsms::transcript::segments`]).
+/// Both sides count segments with `twilio_wire::segments` (tested against the cases of Twilio's
+/// own segment calculator there), so the count agrees whenever the bodies do: what this catches
+/// is a body changed between the transcript and the wire (cut, re-encoded, another row's) and a
+/// message sent to or from the wrong number.
 pub fn segments(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
     let by_sid: HashMap<&MessageSid, &SimRow> = sim.iter().map(|m| (&m.sid, m)).collect();
-    for r in rows
-        .iter()
-        .filter(|r| r.direction == Direction::Outbound && !r.media)
-    {
+    for r in rows.iter().filter(|r| r.direction == Direction::Outbound) {
         let Some(sid) = &r.sid else { continue };
         let Some(m) = by_sid.get(sid) else { continue };
+        let at = || format!("{} #{} ({sid})", r.interaction, r.seq);
+        if m.body != r.body {
+            return broken(
+                Invariant::Segments,
+                Some(&r.interaction),
+                format!(
+                    "{} reads {:?} in the transcript but {:?} at the simulator",
+                    at(),
+                    short(&r.body),
+                    short(&m.body)
+                ),
+            );
+        }
+        let (requester, provider) = (r.pair.0.as_deref(), r.pair.1.as_deref());
+        if (Some(m.to.as_str()), Some(m.from.as_str())) != (requester, provider) {
+            return broken(
+                Invariant::Segments,
+                Some(&r.interaction),
+                format!(
+                    "{} went from {} to {} at the simulator; its interaction is with {} on {}",
+                    at(),
+                    m.from,
+                    m.to,
+                    requester.unwrap_or("no number"),
+                    provider.unwrap_or("no number")
+                ),
+            );
+        }
+        if r.media {
+            continue;
+        }
         let ours = convsms::transcript::segments(&r.body);
         if ours != m.segments {
             return broken(
                 Invariant::Segments,
                 Some(&r.interaction),
                 format!(
-                    "{} #{} ({sid}) takes {ours} segments in the transcript, {} in the simulator",
-                    r.interaction, r.seq, m.segments
+                    "{} takes {ours} segments in the transcript, {} in the simulator",
+                    at(),
+                    m.segments
                 ),
             );
         }
     }
     Ok(())
+}
+
+/// At most 60 characters of `body`, for a violation's detail.
+fn short(body: &str) -> String {
+    match body.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &body[..at]),
+        None => body.to_owned(),
+    }
 }
 
 /// Invariant 11 (PROFILE-1..4, AGENT-4): every SMS interaction, at the moment it is opened,
@@ -1090,6 +1160,21 @@ mod tests {
         let v = inbound_once(&acked, &twice).unwrap_err();
         assert_eq!(v.interaction, Some(ims(2)));
         assert!(v.detail.contains("2 times"), "{v}");
+    }
+
+    #[test]
+    fn a_redelivery_that_writes_or_sends_is_caught() {
+        let sid = MessageSid::sms(7);
+        assert_eq!(redelivery_changed_nothing(&sid, (40, 12), (40, 12)), Ok(()));
+        let v = redelivery_changed_nothing(&sid, (40, 12), (41, 13)).unwrap_err();
+        assert_eq!(v.invariant, Invariant::OutboundAtMostOnce);
+        assert!(
+            v.detail
+                .contains("write 1 transcript row(s) and send 1 message(s)"),
+            "{v}"
+        );
+        // A row without a send (a reply that failed before reaching Twilio) is caught too.
+        assert!(redelivery_changed_nothing(&sid, (40, 12), (41, 12)).is_err());
     }
 
     #[test]
@@ -1401,14 +1486,40 @@ mod tests {
     fn a_segment_count_the_simulator_disagrees_with_is_caught() {
         let mut r = row(1, 2, Direction::Outbound, Some(2));
         r.body = "é😀".repeat(40); // UCS-2: 120 code units, 2 segments of 67
-        let two = [sim(2, SimDirection::OutboundApi, 2)];
+        let sent = |segments| SimRow {
+            body: r.body.clone(),
+            ..sim(2, SimDirection::OutboundApi, segments)
+        };
+        let two = [sent(2)];
         assert_eq!(segments(&two, std::slice::from_ref(&r)), Ok(()));
-        let one = [sim(2, SimDirection::OutboundApi, 1)];
+        let one = [sent(1)];
         let v = segments(&one, std::slice::from_ref(&r)).unwrap_err();
         assert_eq!(v.invariant, Invariant::Segments);
         // MMS rows are not counted in segments.
         r.media = true;
-        assert_eq!(segments(&one, &[r]), Ok(()));
+        assert_eq!(segments(&one, std::slice::from_ref(&r)), Ok(()));
+        r.media = false;
+        // The body the simulator got is not the transcript's.
+        let mut cut = two.clone();
+        cut[0].body = "é😀".repeat(39);
+        let v = segments(&cut, std::slice::from_ref(&r)).unwrap_err();
+        assert_eq!(v.invariant, Invariant::Segments);
+        assert!(v.detail.contains("at the simulator"), "{v}");
+        // Sent to another handset, or from another number.
+        let mut elsewhere = two.clone();
+        elsewhere[0].to = "+447700900123".into();
+        let v = segments(&elsewhere, std::slice::from_ref(&r)).unwrap_err();
+        assert!(
+            v.detail
+                .contains("its interaction is with +447400123456 on +14155550100"),
+            "{v}"
+        );
+        let mut other_number = two.clone();
+        other_number[0].from = "+14155550199".into();
+        assert!(segments(&other_number, std::slice::from_ref(&r)).is_err());
+        // An MMS is checked for its caption and numbers too.
+        r.media = true;
+        assert!(segments(&cut, std::slice::from_ref(&r)).is_err());
     }
 
     fn routing(items: Vec<WorkItem>, free_slots: u32) -> Routing {

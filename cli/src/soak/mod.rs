@@ -987,6 +987,7 @@ impl Soak {
                     return Ok(Applied::Nothing);
                 };
                 let mut timed_out = false;
+                let before = self.writes_and_sends()?;
                 match self.stack.sim.redeliver_inbound(&sid).await {
                     Ok(d) if d.http_status() == Some(200) => {
                         self.redelivered += 1;
@@ -1000,6 +1001,8 @@ impl Soak {
                     }
                     Err(e) => return Err(e).with_context(|| format!("re-delivering {sid}")),
                 }
+                let after = self.writes_and_sends()?;
+                self.redelivery_changed_nothing(&sid, before, after);
                 Applied::Redelivered {
                     sid,
                     message: None,
@@ -1298,6 +1301,31 @@ impl Soak {
                 interaction: None,
                 detail,
             });
+        }
+    }
+
+    /// The last transcript row's rowid and how many outbound messages the simulator has
+    /// created: what [`Soak::redelivery_changed_nothing`] compares.
+    fn writes_and_sends(&self) -> anyhow::Result<(i64, u64)> {
+        let rowid = self
+            .stack
+            .store
+            .read(|tx| tx.audit_last_message_rowid())
+            .context("reading the last transcript row")?;
+        Ok((rowid, self.stack.sim.outbound_created()))
+    }
+
+    /// Records invariant 2's verdict on a re-delivery of `sid`
+    /// ([`invariants::redelivery_changed_nothing`]) as the pending violation.
+    fn redelivery_changed_nothing(
+        &mut self,
+        sid: &twilio_wire::sid::MessageSid,
+        before: (i64, u64),
+        after: (i64, u64),
+    ) {
+        if self.pending_violation.is_none() {
+            self.pending_violation =
+                invariants::redelivery_changed_nothing(sid, before, after).err();
         }
     }
 
@@ -1938,6 +1966,48 @@ mod tests {
             transcript.contains(&v.interaction.unwrap().to_string()),
             "{transcript}"
         );
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_offer_kept_beyond_a_lowered_capacity_is_caught() {
+        use convsms::domain::work_assignment::WorkItemState;
+        // A small soak that ends with an agent holding accepted work.
+        let mut found = None;
+        for seed in 3..13 {
+            let args = small(seed, Faults::None);
+            let mut s = Soak::start(&args).await.unwrap();
+            assert_eq!(s.drive(&args).await.unwrap(), None);
+            let items = s.stack.store.read(|tx| tx.awa_active_items()).unwrap();
+            if let Some(w) = items
+                .into_iter()
+                .find(|w| w.state == WorkItemState::Accepted)
+            {
+                found = Some((s, w));
+                break;
+            }
+        }
+        let (mut s, accepted) = found.expect("accepted work after one of ten soaks");
+        let agent_id = accepted.agent.clone().unwrap();
+        let agent = s
+            .stack
+            .store
+            .read(|tx| tx.user_name(&agent_id))
+            .unwrap()
+            .unwrap();
+        // Lowered to 0 as the soak lowers capacities: the accepted work is theirs to keep.
+        s.stack.engine.set_sms_capacity(&agent, 0).unwrap();
+        s.keep_over_capacity(&agent).unwrap();
+        assert_eq!(s.check(false).unwrap(), Ok(()));
+        // An engine that kept an offer beyond the capacity: the same conversation, offered.
+        let mut offered = accepted.clone();
+        offered.state = WorkItemState::Offered;
+        s.stack
+            .store
+            .write(|tx| tx.save_awa_item(&offered))
+            .unwrap();
+        let v = s.check(false).unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::Capacity, "{v}");
+        assert!(v.detail.contains("with a capacity of 0"), "{v}");
     }
 
     #[test]

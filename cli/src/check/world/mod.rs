@@ -105,6 +105,12 @@ pub enum Transport {
     /// engine's handlers ([`Simulator::receive_forms_in_process`], [`web::receive_form`]); other
     /// requests (fetches, media) go to the other side's axum app in process
     /// ([`TwilioClient::in_process`], [`Simulator::route_in_process`]).
+    #[value(
+        help = "Everything below HTTP, without sockets: each send's form and Basic \
+        credentials handed to the simulator's create-message handler as values, each webhook's \
+        and status callback's signed form to the engine's handlers; other requests (fetches, \
+        media) go to the other side's axum app in process"
+    )]
     Inproc,
 }
 
@@ -453,6 +459,10 @@ pub struct ConvWorld {
     /// The work each agent held beyond a capacity lowered since (by agent sys_id): theirs to
     /// keep, as invariant 5 allows.
     kept_over_capacity: std::collections::BTreeMap<String, Vec<InteractionNumber>>,
+    /// The first webhook re-delivery that made the engine write or send something (invariant 2,
+    /// [`crate::soak::invariants::redelivery_changed_nothing`]): `Then every soak invariant
+    /// holds` reports it.
+    pub(crate) redelivery_violation: Option<crate::soak::invariants::Violation>,
     /// Whether the store's audit log has followed every status change since the world began (a
     /// scenario's world; not `serve`'s, which would keep the log for as long as it runs).
     pub(crate) follows_status_moves: bool,
@@ -637,6 +647,7 @@ impl ConvWorld {
             built_in_topics: false,
             only_topic_files: false,
             kept_over_capacity: std::collections::BTreeMap::new(),
+            redelivery_violation: None,
             follows_status_moves: false,
         }
     }

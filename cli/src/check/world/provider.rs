@@ -177,7 +177,17 @@ impl ConvWorld {
 
     async fn redeliver_sid(&mut self, sid: MessageSid) -> anyhow::Result<()> {
         self.mark()?;
-        let d = match self.stack.sim.redeliver_inbound(&sid).await {
+        let before = self.writes_and_sends()?;
+        let delivered = self.stack.sim.redeliver_inbound(&sid).await;
+        if self.redelivery_violation.is_none() {
+            self.redelivery_violation = crate::soak::invariants::redelivery_changed_nothing(
+                &sid,
+                before,
+                self.writes_and_sends()?,
+            )
+            .err();
+        }
+        let d = match delivered {
             Ok(d) => d,
             Err(e @ convsms_sim::SimError::WebhookTimeout { .. }) => {
                 // The engine got it; Twilio lost its answer (an injected fault).
@@ -197,6 +207,17 @@ impl ConvWorld {
             body: a.body,
         });
         Ok(())
+    }
+
+    /// The last transcript row's rowid and how many outbound messages the simulator has created
+    /// (what [`crate::soak::invariants::redelivery_changed_nothing`] compares).
+    fn writes_and_sends(&self) -> anyhow::Result<(i64, u64)> {
+        let rowid = self
+            .stack
+            .store
+            .read(|tx| tx.audit_last_message_rowid())
+            .context("reading the last transcript row")?;
+        Ok((rowid, self.stack.sim.outbound_created()))
     }
 
     /// Checks the HTTP status the last webhook was answered with.

@@ -41,6 +41,9 @@ impl ConvWorld {
     }
 
     fn soak_verdict(&mut self, settled: bool) -> anyhow::Result<()> {
+        if let Some(v) = &self.redelivery_violation {
+            anyhow::bail!("{v}");
+        }
         let mut auditor = Auditor::default();
         let acked = acknowledged_inbound(&self.stack.sim);
         let now = self.stack.clock.now();
