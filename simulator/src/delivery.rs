@@ -293,11 +293,34 @@ pub(crate) struct Callback {
 }
 
 impl Callback {
-    /// POSTs it to its URL, signed. The answer does not matter: a failure is logged as 11200
-    /// by `webhook::deliver`.
+    /// POSTs it to its URL, signed. Twilio goes on whatever the answer: a failure is logged as
+    /// 11200 by `webhook::deliver`, and counted in [`RefusedCallbacks`].
     async fn post(&self, core: &Core) {
-        let _ = webhook::deliver(core, &self.url, &self.params, &self.token, None, &self.sid).await;
+        let outcome =
+            webhook::deliver(core, &self.url, &self.params, &self.token, None, &self.sid).await;
+        let what = match outcome {
+            webhook::Outcome::Answered(a) if (200..300).contains(&a.status) => return,
+            webhook::Outcome::Answered(a) => {
+                let body: String = a.body.chars().take(300).collect();
+                format!("the app answered HTTP {}: {body:?}", a.status)
+            }
+            webhook::Outcome::TimedOut => "the app did not answer in time".to_owned(),
+            webhook::Outcome::Failed(e) => e.to_string(),
+        };
+        let refused = &mut core.state().delivery.refused;
+        refused.count += 1;
+        refused.last = Some((self.sid.clone(), what));
     }
+}
+
+/// The status callbacks the app did not take: answered other than 2xx, not in time, or not
+/// reachable ([`crate::Simulator::refused_status_callbacks`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RefusedCallbacks {
+    /// How many, since the simulator started (each attempt counts).
+    pub count: u64,
+    /// The last one: the MessageSid it reported on and what happened.
+    pub last: Option<(MessageSid, String)>,
 }
 
 /// A callback held back by a [`CallbackFault::Delay`].
@@ -324,6 +347,8 @@ pub(crate) struct DeliveryState {
     media_failures: BTreeMap<u64, MediaFailure>,
     /// The last callback number handed out.
     last_callback: u64,
+    /// Status callbacks the app did not take ([`RefusedCallbacks`]).
+    pub(crate) refused: RefusedCallbacks,
     /// The timetable of every message ([`crate::SimConfig::timing`]), fixed for the simulator's
     /// life (a reset keeps it).
     pub(crate) timing: DeliveryTiming,

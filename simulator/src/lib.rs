@@ -79,7 +79,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use twilio_wire::message::Message;
+use twilio_wire::message::{Message, MessageStatus};
 use twilio_wire::sid::{AccountSid, MessageSid};
 
 mod api;
@@ -116,7 +116,7 @@ mod test_support;
 
 pub use api::RestForms;
 pub use api_faults::ApiFault;
-pub use delivery::{CarrierProfile, DeliveryTiming};
+pub use delivery::{CarrierProfile, DeliveryTiming, RefusedCallbacks};
 pub use error::SimError;
 pub use faults::{CallbackFault, FaultScope, FaultTally, Strikes, WebhookFault};
 pub use keys::KeyError;
@@ -709,6 +709,22 @@ impl Simulator {
     pub fn message(&self, sid: &MessageSid) -> Option<Message> {
         let message = self.core.state().find(sid).map(|r| r.message.clone());
         message.map(|m| m.wire(&self.core.account_sid))
+    }
+
+    /// The status callbacks the app did not take (an answer other than 2xx, none in time, no
+    /// connection), counted since the simulator started, with the last one. Twilio does not
+    /// retry them (no connection override asks it to, on this simulator's callbacks); the
+    /// debugger log has each as 11200 too.
+    pub fn refused_status_callbacks(&self) -> RefusedCallbacks {
+        self.core.state().delivery.refused.clone()
+    }
+
+    /// Message `sid`'s status and `ErrorCode` (30003, 21610, ...), without copying the message;
+    /// `None` when it was never created, was deleted or was dropped by retention. O(log n).
+    pub fn status_of(&self, sid: &MessageSid) -> Option<(MessageStatus, Option<u32>)> {
+        let state = self.core.state();
+        let record = state.find(sid)?;
+        Some((record.message.status, record.message.error_code))
     }
 
     /// The MIME types of message `sid`'s media, in `MediaUrl` order (`image/png`, ...: the

@@ -14,9 +14,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
+use convsms::domain::delivery::DeliveryStatus;
 use convsms::domain::model::{InteractionNumber, PartyTable};
 use convsms::domain::work_assignment::{Agent, WorkItem, WorkItemState};
 use convsms::store::{AuditRow, StoreError};
+use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::MessageSid;
 
 use super::invariants::{
@@ -24,6 +26,9 @@ use super::invariants::{
     TimerTracker, Violation,
 };
 use crate::check::world::Stack;
+
+/// The simulator's status and `ErrorCode` of a SID ([`convsms_sim::Simulator::status_of`]).
+type SimStatus<'a> = dyn Fn(&MessageSid) -> Option<(MessageStatus, Option<u32>)> + 'a;
 
 /// How many simulator messages one read takes (the rest at the next read of the same check).
 const SIM_PAGE: usize = 10_000;
@@ -369,6 +374,7 @@ impl Auditor {
                     &timers,
                     &closed,
                     last_tick,
+                    &|sid| stack.sim.status_of(sid),
                 )
             }))
     }
@@ -390,6 +396,7 @@ impl Auditor {
         timers: &[convsms::store::TimerAudit],
         closed: &[(InteractionNumber, DateTime<Utc>)],
         last_tick: DateTime<Utc>,
+        sim_status: &SimStatus<'_>,
     ) -> Result<(), Violation> {
         self.count(Invariant::InboundOnce, acked.len());
         invariants::inbound_once(acked, by_sid)?;
@@ -410,6 +417,10 @@ impl Auditor {
         self.count(Invariant::StatusForward, changed.len());
         invariants::status_moves(moves, changed)?;
         self.statuses.check(changed)?;
+        invariants::status_is_twilios(changed, |sid| {
+            let (status, code) = sim_status(sid)?;
+            Some((DeliveryStatus::from_twilio(status)?, code))
+        })?;
         let active: Vec<ActiveSms> = shared
             .iter()
             .flat_map(|(requester, provider, numbers)| {

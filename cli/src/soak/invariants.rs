@@ -31,7 +31,7 @@ pub enum Invariant {
     InboundOnce,
     /// 2. Every outbound message reaches the simulator at most once.
     OutboundAtMostOnce,
-    /// 3. No delivery status moves backwards.
+    /// 3. No delivery status moves backwards, and a final one is Twilio's.
     StatusForward,
     /// 4. At most one active SMS interaction per (requester, provider) pair.
     OneActivePerPair,
@@ -432,6 +432,63 @@ pub fn settled(rows: &[Row]) -> Result<(), Violation> {
     Ok(())
 }
 
+/// Invariant 3, against Twilio: an outbound row whose status says Twilio has it (queued and
+/// after) has a MessageSid, and a row in a final status (delivered, undelivered, failed) has the
+/// status and error code Twilio has for that SID (`twilio`: the simulator's status and
+/// `ErrorCode` of a SID, `None` when it no longer holds it). Twilio settles a message before it
+/// reports it, by a StatusCallback or a fetch, so an engine that applied a callback to the
+/// wrong row, or marked a row delivered that Twilio never had, disagrees here. `rows`: the rows
+/// changed since the last check.
+pub fn status_is_twilios(
+    rows: &[Row],
+    twilio: impl Fn(&MessageSid) -> Option<(DeliveryStatus, Option<u32>)>,
+) -> Result<(), Violation> {
+    for r in rows.iter().filter(|r| r.direction == Direction::Outbound) {
+        let Some(sid) = &r.sid else {
+            if !matches!(
+                r.status,
+                DeliveryStatus::Pending | DeliveryStatus::Retrying | DeliveryStatus::Failed
+            ) {
+                return broken(
+                    Invariant::StatusForward,
+                    Some(&r.interaction),
+                    format!(
+                        "{} #{} is {} but has no MessageSid: Twilio never took it",
+                        r.interaction,
+                        r.seq,
+                        r.status.as_str()
+                    ),
+                );
+            }
+            continue;
+        };
+        if !r.status.is_final() {
+            continue;
+        }
+        let Some((status, code)) = twilio(sid) else {
+            continue;
+        };
+        let code = code.map(i64::from);
+        if (status, code) != (r.status, r.error_code) {
+            let with = |code: Option<i64>| code.map_or(String::new(), |c| format!(" ({c})"));
+            return broken(
+                Invariant::StatusForward,
+                Some(&r.interaction),
+                format!(
+                    "{} #{} ({sid}) is {}{} in the transcript but {}{} at Twilio",
+                    r.interaction,
+                    r.seq,
+                    r.status.as_str(),
+                    with(r.error_code),
+                    status.as_str(),
+                    with(code)
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Invariant 3, step by step: every change of an outbound row's status the store made since the
 /// last check (`moves`: rowid, from, to, as the store's audit trigger reported each one) goes
 /// forward, and a final status never changes into another: between two checks a status could
@@ -716,6 +773,30 @@ pub fn liveness(r: &Routing) -> Result<(), Violation> {
         }
     }
     Ok(())
+}
+
+/// Invariant 10 for the status callbacks: the engine takes every one the simulator posts (its
+/// answers reach no step of the traffic, so [`Violation`]s of 10 found elsewhere miss them):
+/// `refused` is the simulator's count of callbacks the engine answered other than 2xx (or not at
+/// all), which must be 0. An engine that answers them 403 or 500 would otherwise
+/// pass: the status it failed to apply comes later through the reconciliation's fetch.
+pub fn callbacks_taken(refused: &convsms_sim::RefusedCallbacks) -> Option<Violation> {
+    if refused.count == 0 {
+        return None;
+    }
+    let (sid, what) = refused
+        .last
+        .as_ref()
+        .map_or(("?", "?"), |(sid, what)| (sid.as_str(), what.as_str()));
+    Some(Violation {
+        invariant: Invariant::EngineAnswers,
+        interaction: None,
+        detail: format!(
+            "the engine did not take {} status callback(s) of the simulated Twilio; the last, \
+             for {sid}: {what}",
+            refused.count
+        ),
+    })
 }
 
 /// Invariant 7: nothing is sent to a handset after it texted an opt-out keyword to a number,
@@ -1160,6 +1241,91 @@ mod tests {
         let v = inbound_once(&acked, &twice).unwrap_err();
         assert_eq!(v.interaction, Some(ims(2)));
         assert!(v.detail.contains("2 times"), "{v}");
+    }
+
+    #[test]
+    fn a_final_status_twilio_does_not_have_is_caught() {
+        let mut r = row(1, 2, Direction::Outbound, Some(2));
+        r.status = DeliveryStatus::Delivered;
+        let twilio = |status, code| move |_: &MessageSid| Some((status, code));
+        assert_eq!(
+            status_is_twilios(
+                std::slice::from_ref(&r),
+                twilio(DeliveryStatus::Delivered, None)
+            ),
+            Ok(())
+        );
+        // A callback applied to the wrong row: Twilio says undelivered.
+        let v = status_is_twilios(
+            std::slice::from_ref(&r),
+            twilio(DeliveryStatus::Undelivered, Some(30003)),
+        )
+        .unwrap_err();
+        assert_eq!(v.invariant, Invariant::StatusForward);
+        assert_eq!(
+            v.detail,
+            "IMS0000001 #2 (SM00000000000000000000000000000002) is delivered in the transcript but \
+             undelivered (30003) at Twilio"
+        );
+        // The same status with another error code.
+        r.status = DeliveryStatus::Undelivered;
+        r.error_code = Some(30005);
+        assert!(status_is_twilios(
+            std::slice::from_ref(&r),
+            twilio(DeliveryStatus::Undelivered, Some(30003))
+        )
+        .is_err());
+        // A status still in flight is not compared (its callback may be on its way), nor a SID
+        // Twilio no longer holds.
+        r.status = DeliveryStatus::Sent;
+        assert_eq!(
+            status_is_twilios(
+                std::slice::from_ref(&r),
+                twilio(DeliveryStatus::Delivered, None)
+            ),
+            Ok(())
+        );
+        r.status = DeliveryStatus::Delivered;
+        r.error_code = None;
+        assert_eq!(
+            status_is_twilios(std::slice::from_ref(&r), |_| None),
+            Ok(())
+        );
+        // Delivered without ever reaching Twilio; pending, retrying and refused rows have no SID.
+        r.sid = None;
+        let v = status_is_twilios(std::slice::from_ref(&r), |_| None).unwrap_err();
+        assert!(v.detail.contains("has no MessageSid"), "{v}");
+        for status in [
+            DeliveryStatus::Pending,
+            DeliveryStatus::Retrying,
+            DeliveryStatus::Failed,
+        ] {
+            r.status = status;
+            assert_eq!(
+                status_is_twilios(std::slice::from_ref(&r), |_| None),
+                Ok(())
+            );
+        }
+    }
+
+    #[test]
+    fn a_status_callback_the_engine_refused_is_caught() {
+        let none = convsms_sim::RefusedCallbacks::default();
+        assert_eq!(callbacks_taken(&none), None);
+        let refused = convsms_sim::RefusedCallbacks {
+            count: 2,
+            last: Some((
+                MessageSid::sms(9),
+                "the app answered HTTP 403: \"\"".to_owned(),
+            )),
+        };
+        let v = callbacks_taken(&refused).unwrap();
+        assert_eq!(v.invariant, Invariant::EngineAnswers);
+        assert_eq!(
+            v.detail,
+            "the engine did not take 2 status callback(s) of the simulated Twilio; the last, for \
+             SM00000000000000000000000000000009: the app answered HTTP 403: \"\""
+        );
     }
 
     #[test]

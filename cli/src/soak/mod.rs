@@ -1397,6 +1397,9 @@ impl Soak {
         self.events_judged = self.events;
         self.audit
             .count(invariants::Invariant::EngineAnswers, requests as usize);
+        if let Some(v) = invariants::callbacks_taken(&self.stack.sim.refused_status_callbacks()) {
+            self.count_engine_failure(v.detail);
+        }
         // Also for the closing settle's checks, which come here directly.
         if let Some(v) = self.pending_violation.take() {
             return Ok(Err(v));

@@ -44,6 +44,11 @@ impl ConvWorld {
         if let Some(v) = &self.redelivery_violation {
             anyhow::bail!("{v}");
         }
+        if let Some(v) =
+            crate::soak::invariants::callbacks_taken(&self.stack.sim.refused_status_callbacks())
+        {
+            anyhow::bail!("{v}");
+        }
         let mut auditor = Auditor::default();
         let acked = acknowledged_inbound(&self.stack.sim);
         let now = self.stack.clock.now();
