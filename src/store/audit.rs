@@ -203,6 +203,9 @@ pub struct ActiveAudit {
     pub assignee: Option<String>,
     /// Whether the assignee is a current member of its live group profile (joined, not left).
     pub assignee_in_group: bool,
+    /// Whether it has an active work item (`awa_work_item`): waiting in a queue, offered or
+    /// accepted.
+    pub has_work_item: bool,
 }
 
 /// An SMS interaction as the audit's trigger saw it when it was opened (inserted), with the
@@ -273,7 +276,9 @@ impl Tx<'_> {
             "SELECT i.number, i.assigned_to, coalesce(u.user_name, i.assigned_to),
                     EXISTS (SELECT 1 FROM live_group_profile g
                             WHERE g.interaction = i.sys_id AND g.agent = i.assigned_to
-                              AND g.left_at IS NULL)
+                              AND g.left_at IS NULL),
+                    EXISTS (SELECT 1 FROM awa_work_item w
+                            WHERE w.interaction = i.sys_id AND w.active = 1)
              FROM interaction i LEFT JOIN sys_user u ON u.sys_id = i.assigned_to
              WHERE i.active = 1 AND i.channel = 'sms'",
         )?;
@@ -285,6 +290,7 @@ impl Tx<'_> {
                 assigned_to: r.get(1)?,
                 assignee: r.get(2)?,
                 assignee_in_group: r.get(3)?,
+                has_work_item: r.get(4)?,
             })
         })?;
         let mut active: Vec<ActiveAudit> = rows.collect::<Result<_, _>>()?;

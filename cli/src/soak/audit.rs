@@ -435,6 +435,7 @@ impl Auditor {
         invariants::one_active_per_pair(&active)?;
         self.count(Invariant::AssigneeInLiveGroup, active_sms.len());
         invariants::assignee_in_live_group(active_sms)?;
+        invariants::nothing_stranded(active_sms)?;
         self.count(Invariant::Capacity, agents.len());
         invariants::capacity(&loads(agents, items, numbers, kept))?;
         self.count(Invariant::OptOut, sim.len());
@@ -463,8 +464,11 @@ impl Auditor {
         now: DateTime<Utc>,
     ) -> Result<Result<(), Violation>, StoreError> {
         let r = routing(stack, now)?;
-        self.count(Invariant::OldestFirst, r.items.len());
-        self.count(Invariant::Liveness, r.items.len());
+        // What each judges: the items waiting (6: none may wait for a free member; 5b: none
+        // may be passed over by an offer of this pass).
+        let waiting = r.waiting().count();
+        self.count(Invariant::OldestFirst, waiting);
+        self.count(Invariant::Liveness, waiting);
         Ok(invariants::oldest_first(&r).and_then(|()| invariants::liveness(&r)))
     }
 
@@ -482,7 +486,7 @@ impl Auditor {
         now: DateTime<Utc>,
     ) -> Result<Result<(), Violation>, StoreError> {
         let r = routing(stack, now)?;
-        self.count(Invariant::Liveness, r.items.len());
+        self.count(Invariant::Liveness, r.waiting().count());
         Ok(invariants::liveness(&r))
     }
 

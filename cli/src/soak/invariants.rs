@@ -661,7 +661,8 @@ impl Routing {
     /// The items that wait for an offer: active, and neither offered, accepted nor cancelled.
     /// Said here, not with the engine's `WorkItemState::is_waiting`, so that a mistake there
     /// cannot hide what it strands.
-    fn waiting(&self) -> impl Iterator<Item = &WorkItem> {
+    /// The active items waiting in their queue: neither offered, accepted nor cancelled.
+    pub fn waiting(&self) -> impl Iterator<Item = &WorkItem> {
         self.items.iter().filter(|i| {
             i.active
                 && !matches!(
@@ -751,7 +752,16 @@ pub fn liveness(r: &Routing) -> Result<(), Violation> {
         .collect();
     for w in r.waiting() {
         let Some(q) = r.queues.iter().find(|q| q.sys_id == w.queue) else {
-            continue;
+            return broken(
+                Invariant::Liveness,
+                r.number(w),
+                format!(
+                    "{} waits in a queue that does not exist ({}): no agent can ever be offered it",
+                    r.number(w)
+                        .map_or_else(|| w.interaction.to_string(), ToString::to_string),
+                    w.queue
+                ),
+            );
         };
         let idle = q
             .agents
@@ -773,6 +783,27 @@ pub fn liveness(r: &Routing) -> Result<(), Violation> {
         }
     }
     Ok(())
+}
+
+/// Invariant 6, conversations nobody has: every active SMS interaction is with someone, the
+/// virtual agent or a live agent, or waits for one with an active work item; one that has none
+/// of these waits forever, unseen by the routing (`active`: the active SMS interactions).
+pub fn nothing_stranded(active: &[ActiveAudit]) -> Result<(), Violation> {
+    match active
+        .iter()
+        .find(|a| a.assigned_to.is_none() && !a.has_work_item)
+    {
+        None => Ok(()),
+        Some(a) => broken(
+            Invariant::Liveness,
+            Some(&a.interaction),
+            format!(
+                "{} is active with nobody: neither the virtual agent nor a live agent has it, and \
+                 no work item waits for an agent",
+                a.interaction
+            ),
+        ),
+    }
 }
 
 /// Invariant 10 for the status callbacks: the engine takes every one the simulator posts (its
@@ -1607,6 +1638,7 @@ mod tests {
             assigned_to: to.map(str::to_owned),
             assignee: to.map(|_| "alice".to_owned()),
             assignee_in_group: in_group,
+            has_work_item: to.is_none(),
         };
         let ok = [
             assigned(1, Some("00000000000000000000000000000a11"), true),
@@ -1622,6 +1654,30 @@ mod tests {
             (Invariant::AssigneeInLiveGroup, Some(ims(4)))
         );
         assert!(v.detail.contains("assigned to alice"), "{}", v.detail);
+    }
+
+    #[test]
+    fn a_conversation_nobody_has_is_caught() {
+        let active = |i, to: Option<&str>, has_work_item| ActiveAudit {
+            interaction: ims(i),
+            assigned_to: to.map(str::to_owned),
+            assignee: None,
+            assignee_in_group: true,
+            has_work_item,
+        };
+        let ok = [
+            active(1, Some(VIRTUAL_AGENT_SYS_ID), false),
+            active(2, Some("00000000000000000000000000000a11"), true),
+            active(3, None, true),
+        ];
+        assert_eq!(nothing_stranded(&ok), Ok(()));
+        let mut bad = ok.to_vec();
+        bad.push(active(4, None, false));
+        let v = nothing_stranded(&bad).unwrap_err();
+        assert_eq!(
+            (v.invariant, v.interaction.clone()),
+            (Invariant::Liveness, Some(ims(4)))
+        );
     }
 
     #[test]
