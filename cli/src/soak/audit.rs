@@ -521,8 +521,9 @@ pub fn all_rows(stack: &Stack) -> Result<Vec<Row>, StoreError> {
     Ok(rows)
 }
 
-/// The digest of every transcript row (interaction, seq, direction, body, sid, status) and the
-/// metrics' tally of them, read one row at a time.
+/// The digest of every transcript row (interaction, seq, direction, who wrote it, when, body,
+/// media, sid, status, error code, attempts) and the metrics' tally of them, read one row at a
+/// time.
 ///
 /// # Errors
 /// The store cannot be read.
@@ -536,7 +537,21 @@ pub fn transcripts_digest(stack: &Stack) -> Result<(String, super::metrics::RowT
             digest.feed(r.interaction.to_string().as_bytes());
             digest.feed(m.seq.to_string().as_bytes());
             digest.feed(format!("{:?}", m.direction).as_bytes());
+            digest.feed(format!("{:?}", m.author_kind).as_bytes());
+            digest.feed(m.author.as_deref().unwrap_or("").as_bytes());
+            digest.feed(m.created_at.to_rfc3339().as_bytes());
             digest.feed(m.body.as_bytes());
+            for media in &m.media {
+                // Its path: the simulator's media URLs name a loopback port of this run.
+                let url = url::Url::parse(&media.url);
+                digest.feed(
+                    url.as_ref()
+                        .map_or(media.url.as_str(), url::Url::path)
+                        .as_bytes(),
+                );
+                digest.feed(media.content_type.as_bytes());
+            }
+            digest.feed(format!("{:?}/{}", m.error_code, m.attempts).as_bytes());
             digest.feed(
                 m.provider_sid
                     .as_ref()

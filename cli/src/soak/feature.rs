@@ -257,12 +257,20 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
             },
             _,
         ) => {
-            let urls: Vec<String> = (0..*media)
-                .map(|k| quote(&super::media_url(*from, k)))
+            let urls: Vec<String> = media
+                .iter()
+                .enumerate()
+                .map(|(k, file)| quote(&super::media_url(*from, k, *file)))
                 .collect();
+            // "the image(s)" when every file is one (the step checks), "the file(s)" otherwise.
+            let kind = if media.iter().all(|f| *f < super::traffic::IMAGE_FILES) {
+                "image"
+            } else {
+                "file"
+            };
             let list = match urls.as_slice() {
-                [one] => format!("the image {one}"),
-                [init @ .., last] => format!("the images {} and {last}", init.join(", ")),
+                [one] => format!("the {kind} {one}"),
+                [init @ .., last] => format!("the {kind}s {} and {last}", init.join(", ")),
                 [] => String::new(),
             };
             let mut steps = vec![format!(
@@ -620,7 +628,7 @@ mod tests {
     use crate::soak::{replay, soak, Faults, SoakArgs, Switch};
 
     /// `features/soak/replayed.feature`: what the writer makes of every event of a short soak
-    /// (seed 239, whose transfers go to an agent, to the queue and by leaving)
+    /// (seed 15, whose transfers go to an agent, to the queue and by leaving, with a phone two people share and an MMS of other files than images)
     /// with the virtual agent on (texts, MMS, keywords, re-deliveries, presence, capacity,
     /// offers, replies, closes, transfers, Compose SMS, waits). The suite runs it with `convsms check`, so
     /// together they show that a written feature replays what the soak did.
@@ -634,7 +642,7 @@ mod tests {
             virtual_agent: Switch::On,
             check_every: 20,
             shrink_trials: 0,
-            ..SoakArgs::for_tests(239)
+            ..SoakArgs::for_tests(15)
         };
         let events = soak(&args).await.unwrap().events.unwrap();
         let r = replay(&args, &events).await.unwrap();
@@ -642,7 +650,7 @@ mod tests {
         let kinds: std::collections::BTreeSet<&str> = events.iter().map(Event::activity).collect();
         assert_eq!(kinds.len(), 10, "every event kind: {kinds:?}");
         let text = write_replay(
-            239,
+            15,
             "--conversations 20 --messages 100 --agents 3 --faults none",
             &events,
             &r.applied,
@@ -660,6 +668,18 @@ mod tests {
                 "every way a transfer is written: {handoff}"
             );
         }
+        assert!(text.contains(" with the file"), "an MMS of other files");
+        let phones: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.split("with mobile phone ").nth(1))
+            .collect();
+        let mut people_by_phone = phones.clone();
+        people_by_phone.sort_unstable();
+        people_by_phone.dedup();
+        assert!(
+            people_by_phone.len() < phones.len(),
+            "a phone two people share"
+        );
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../features/soak/replayed.feature"
@@ -670,7 +690,7 @@ mod tests {
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             committed == text,
-            "{path} is not what the writer makes of seed 239 now; if the traffic or the writer \
+            "{path} is not what the writer makes of seed 15 now; if the traffic or the writer \
              changed on purpose, regenerate it (see its description) and review the diff"
         );
     }

@@ -88,9 +88,14 @@ const SOAK_PNG: &[u8] = &[
     0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
-/// The URL of image `k` of handset `from`'s MMS (the simulator does not fetch inbound media).
-pub fn media_url(from: usize, k: usize) -> String {
-    format!("https://cdn.example.com/soak/{from}/photo-{k}.jpg")
+/// The URL of file `k` (from 0) of handset `from`'s MMS, `file` an index into
+/// [`traffic::MEDIA_FILES`]: `https://cdn.example.com/soak/{from}/{k}-{name}` (the simulator does
+/// not fetch inbound media; the webhook's content type follows the extension).
+pub fn media_url(from: usize, k: usize, file: usize) -> String {
+    format!(
+        "https://cdn.example.com/soak/{from}/{k}-{}",
+        traffic::MEDIA_FILES[file]
+    )
 }
 
 /// How many recent acknowledged inbound SIDs Twilio's re-deliveries pick from.
@@ -933,7 +938,11 @@ impl Soak {
                 body,
                 media,
             } => {
-                let urls: Vec<String> = (0..media).map(|k| media_url(from, k)).collect();
+                let urls: Vec<String> = media
+                    .iter()
+                    .enumerate()
+                    .map(|(k, file)| media_url(from, k, *file))
+                    .collect();
                 self.text(from, to, body, &urls).await?
             }
             Event::Capacity(a, capacity) => {

@@ -112,7 +112,7 @@ pub enum Event {
     },
     /// Virtual time passes (seconds).
     Wait(i64),
-    /// Handset `from` sends an MMS with `media` images (and maybe a caption) to provider `to`.
+    /// Handset `from` sends an MMS with `media` files (and maybe a caption) to provider `to`.
     Mms {
         /// Handset index.
         from: usize,
@@ -120,9 +120,10 @@ pub enum Event {
         to: usize,
         /// The caption (may be empty).
         body: String,
-        /// How many images (1-3); their URLs are `https://cdn.example.com/soak/…` (the simulator
-        /// does not fetch inbound media).
-        media: usize,
+        /// Its files (1-3), as indexes into [`MEDIA_FILES`]; their URLs are
+        /// `https://cdn.example.com/soak/…` ([`super::media_url`]; the simulator does not fetch
+        /// inbound media, and the webhook's `MediaContentTypeN` follows the extension).
+        media: Vec<usize>,
     },
     /// An agent (index) changes their SMS capacity.
     Capacity(usize, u32),
@@ -187,6 +188,25 @@ impl Event {
 /// What requesters answer the virtual agent with, besides free text: topic triggers, choice
 /// numbers, yes and no, and asking for a live agent mid-topic.
 const VA_ANSWERS: [&str; 9] = ["agent", "order", "1", "2", "3", "7", "yes", "no", "AGENT"];
+
+/// The files requesters send by MMS: images first ([`IMAGE_FILES`] of them), then other files
+/// (a PDF, a contact card, a video, a text file), which the virtual agent's File Picker
+/// re-prompts for (VA-5) and agents see as attachments.
+pub const MEDIA_FILES: [&str; 7] = [
+    "photo.jpg",
+    "screenshot.png",
+    "sticker.gif",
+    "receipt.pdf",
+    "contact.vcf",
+    "clip.mp4",
+    "note.txt",
+];
+
+/// How many of [`MEDIA_FILES`] are images.
+pub const IMAGE_FILES: usize = 3;
+
+/// The share of MMS files that are not images.
+const OTHER_FILE_CHANCE: f64 = 0.2;
 
 /// Keywords requesters text now and then: Twilio's HELP and ServiceNow's Notification.
 const KEYWORDS: [&str; 3] = ["HELP", "Notification", "info"];
@@ -392,6 +412,15 @@ impl Traffic {
         self.rng.random_bool(p.clamp(0.0, 1.0))
     }
 
+    /// One file of an MMS: an index into [`MEDIA_FILES`], an image four times in five.
+    fn media_file(&mut self) -> usize {
+        if self.chance(OTHER_FILE_CHANCE) {
+            IMAGE_FILES + self.pick(MEDIA_FILES.len() - IMAGE_FILES)
+        } else {
+            self.pick(IMAGE_FILES)
+        }
+    }
+
     /// A requester's text: mostly a sentence, sometimes UCS-2 or emoji, sometimes long
     /// (several segments), now and then Twilio's longest (1,600 characters).
     pub fn body(&mut self) -> String {
@@ -440,7 +469,7 @@ impl Traffic {
                 } else if self.chance(0.01) {
                     KEYWORDS[self.pick(KEYWORDS.len())].to_owned()
                 } else if self.chance(0.05) {
-                    let media = 1 + self.pick(3);
+                    let media = (0..1 + self.pick(3)).map(|_| self.media_file()).collect();
                     let body = if self.chance(0.5) {
                         self.body()
                     } else {
@@ -640,6 +669,46 @@ mod tests {
     }
 
     #[test]
+    fn requesters_send_every_kind_of_text_the_issue_names() {
+        let mut t = Traffic::new(3, 300, 3, 4).unwrap();
+        let events: Vec<Event> = (0..20_000).map(|i| t.next(i)).collect();
+        let texts: Vec<&str> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text { body, .. } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect();
+        let has = |what: &str, f: &dyn Fn(&str) -> bool| {
+            assert!(texts.iter().any(|b| f(b)), "no text {what}");
+        };
+        has("of 1,600 characters", &|b| {
+            b.chars().count() == MAX_BODY_CHARS
+        });
+        has("in UCS-2", &|b| {
+            twilio_wire::segments::encoding(b) == twilio_wire::segments::Encoding::Ucs2
+        });
+        // START follows a STOP the soak applied (`Handset::opted_out`), not the traffic alone.
+        for keyword in ["STOP", "HELP", "Notification"] {
+            has(keyword, &|b| b == keyword);
+        }
+        let files: Vec<&Vec<usize>> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Mms { media, .. } => Some(media),
+                _ => None,
+            })
+            .collect();
+        assert!(files.iter().any(|m| m.iter().all(|f| *f < IMAGE_FILES)));
+        for (other, name) in MEDIA_FILES.iter().enumerate().skip(IMAGE_FILES) {
+            assert!(
+                files.iter().any(|m| m.contains(&other)),
+                "no MMS with {name}"
+            );
+        }
+    }
+
+    #[test]
     fn a_seed_draws_the_same_population_and_events_and_every_number_is_valid() {
         let mut a = Traffic::new(7, 40, 3, 4).unwrap();
         let mut b = Traffic::new(7, 40, 3, 4).unwrap();
@@ -650,9 +719,14 @@ mod tests {
                 .collect()
         };
         assert_eq!(numbers(&a), numbers(&b));
-        let regions: std::collections::HashSet<String> =
-            a.handsets.iter().map(|h| h.region.to_string()).collect();
-        assert!(regions.len() >= 8, "only {regions:?}");
+        // At least ten regions (issue 10), in a population of a few hundred.
+        let regions: std::collections::HashSet<String> = Traffic::new(7, 300, 3, 4)
+            .unwrap()
+            .handsets
+            .iter()
+            .map(|h| h.region.to_string())
+            .collect();
+        assert!(regions.len() >= 10, "only {regions:?}");
         for h in &a.handsets {
             assert!(
                 E164::parse(h.number.as_str(), None).is_ok(),
