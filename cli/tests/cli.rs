@@ -1525,7 +1525,7 @@ fn the_usual_surprises_of_a_new_project_are_told() {
     for said in [
         "received \"We open at nine.\" from +14155550100, which differs from \"we open at nine\" only in case, spaces or punctuation",
         "+14155552761 is nobody's number in this scenario",
-        "nothing was sent or validated yet, so there is no warning to look at",
+        "the last step was not a Compose SMS send or a validation request, so there is no warning to look at",
     ] {
         assert!(stdout.contains(said), "missing {said:?} in:\n{stdout}");
     }

@@ -117,8 +117,10 @@ Feature: Requester-initiated SMS conversations
     And "+12005550100" has received 0 messages
     And the transcript matches the snapshot
 
-  Scenario: A text with backslashes is checked as written, a backslash quoted as \\ in what a handset receives
+  Scenario: A text with backslashes and quotes: in every quoted text a backslash is \\ and a double quote \"
     When "+14155552671" texts "hello" to "+14155550100"
-    And "+14155552671" texts "see C:\new\tmp please" to "+14155550100"
+    And "+14155552671" texts "see C:\\new\\tmp please" to "+14155550100"
     Then "+14155552671" receives "Thanks, I have noted: 'see C:\\new\\tmp please'. Reply AGENT to talk to a live agent." from "+14155550100"
     And "+14155552671" receives a message containing "C:\\new" from "+14155550100"
+    When "+14155552671" texts "he said \"hi\"" to "+14155550100"
+    Then agents see the requester's message "he said \"hi\"" in IMS0001001

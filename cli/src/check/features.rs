@@ -347,6 +347,19 @@ fn bad_row_tag(feature: &Feature) -> Option<(LineCol, String)> {
     let known = super::rows::rows();
     let check = |tags: &[String], at: LineCol| {
         tags.iter().find_map(|tag| {
+            // A row ID behind another word (`@rows:NOTIF-2`, `@req:AGENT-1`): a slip of `row:`.
+            if let Some((prefix, id)) = tag.split_once(':') {
+                let row = known.iter().find(|(row, _)| row.eq_ignore_ascii_case(id));
+                if let (false, Some((row, _))) = (prefix.eq_ignore_ascii_case("row"), row) {
+                    return Some((
+                        at,
+                        format!(
+                            "@{tag} is not a row tag, so coverage would not count it; expected \
+                             @row:{row}"
+                        ),
+                    ));
+                }
+            }
             let (prefix, id) = tag.split_at_checked(4)?;
             if !prefix.eq_ignore_ascii_case("row:") {
                 return None;
@@ -690,6 +703,30 @@ fn first_misplaced_line(text: &str) -> Option<(LineCol, String)> {
     })
 }
 
+/// A data table or docstring under a step that takes none, with where it is and why: the step
+/// library's steps that read one end with a colon (`Given the topic file "x.toml":`, `Then
+/// "+1…" receives from "+1…":`), and any other step would run without looking at it.
+fn ignored_argument(st: &gherkin::Step) -> Option<(usize, String)> {
+    let what = match (&st.docstring, &st.table) {
+        (Some(_), _) => "a docstring",
+        (None, Some(_)) => "a data table",
+        (None, None) => return None,
+    };
+    if st.value.trim_end().ends_with(':') {
+        return None;
+    }
+    Some((
+        st.position.line,
+        format!(
+            "line {}: `{} {}` takes no argument, so {what} under it would be ignored; remove \
+             it, or use a step that reads one (those end with a colon: `convsms steps`)",
+            st.position.line,
+            st.keyword.trim(),
+            st.value
+        ),
+    ))
+}
+
 /// Adds a failing first step to every scenario with a problem: no steps of its own, no check
 /// (no step the library runs as a Then step), a `Then` the library runs as an action, or
 /// description text (its own, or its feature's, rule's, background's or Examples') that reads
@@ -725,6 +762,7 @@ fn add_problems(text: &str, feature: &mut Feature, library: Library<'_>) {
     let mut for_all = lost(&feature.description, feature.position);
     if let Some(b) = &feature.background {
         for_all.extend(lost(&b.description, b.position));
+        for_all.extend(b.steps.iter().filter_map(ignored_argument));
     }
     let mut by_line: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
     let mut note =
@@ -755,6 +793,7 @@ fn add_problems(text: &str, feature: &mut Feature, library: Library<'_>) {
                         .to_owned(),
                 ));
             }
+            found.extend(s.steps.iter().filter_map(ignored_argument));
             // A `Then` that acts: the reader takes it for a check, and it changes the scenario.
             for st in &s.steps {
                 let runs_as = library(st.ty, &first_example(s, &st.value));
@@ -887,6 +926,16 @@ mod tests {
             bad_row_tag(&feature).map(|(at, why)| (at.line, why))
         };
         assert_eq!(bad("@row:AGENT-1 @slow"), None);
+        let (_, why) = bad("@rows:AGENT-1").unwrap();
+        assert_eq!(
+            why,
+            "@rows:AGENT-1 is not a row tag, so coverage would not count it; expected @row:AGENT-1"
+        );
+        assert!(bad("@req:agent-1")
+            .unwrap()
+            .1
+            .ends_with("expected @row:AGENT-1"));
+        assert_eq!(bad("@issue:42 @slow"), None);
         let (line, why) = bad("@slow @row:REQ-99").unwrap();
         assert_eq!(line, 6);
         assert!(why.starts_with("@row:REQ-99 names no row"), "{why}");

@@ -4,28 +4,10 @@
 use super::steps;
 
 /// The optimal-string-alignment distance between `a` and `b`, by characters: insertions,
-/// deletions, substitutions and swaps of two neighbours each cost 1.
+/// deletions, substitutions and swaps of two neighbours each cost 1 (`strsim`, the crate clap's
+/// own suggestions use).
 pub fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // Three rows: two back (for swaps), one back, current.
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur: Vec<usize> = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(before[j - 2] + 1);
-            }
-            cur[j] = d;
-        }
-        std::mem::swap(&mut before, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    strsim::osa_distance(a, b)
 }
 
 /// A sentence with its values blanked, so that sentences are compared by their words: every
@@ -94,7 +76,8 @@ pub fn closest_examples(text: &str, max: usize) -> Vec<&'static str> {
 /// `given`, `Adn`), when the line should be read as a lost step rather than prose:
 ///
 /// - `Given`, `When`, `Then` (or a one-letter slip of them) with a capital letter, followed by
-///   text: prose rarely starts a line so;
+///   text: prose rarely starts a line so, unless the word is an English one a letter away
+///   ([`PROSE_LOOKALIKES`]: "The customer is happy." is prose);
 /// - any case, and also `And`/`But` slips of the same length, when the rest of the line is a
 ///   sentence of the step library (`is_step`).
 pub fn lost_step_keyword(line: &str, is_step: &dyn Fn(&str) -> bool) -> Option<&'static str> {
@@ -116,8 +99,16 @@ pub fn lost_step_keyword(line: &str, is_step: &dyn Fn(&str) -> bool) -> Option<&
         .min()?;
     let long = k.len() >= 4;
     let near = d <= 1 && (long || lower.chars().count() == k.len());
-    (near && ((capital && long) || is_step(rest))).then_some(k)
+    let prose = PROSE_LOOKALIKES.contains(&lower.as_str());
+    (near && ((capital && long && !prose) || is_step(rest))).then_some(k)
 }
+
+/// English words a letter away from `Given`, `When` or `Then` that start sentences of prose:
+/// a description line starting with one is a lost step only when the rest is a step sentence.
+const PROSE_LOOKALIKES: &[&str] = &[
+    "the", "them", "than", "thin", "thee", "hen", "ten", "wen", "whet", "whey", "wren", "give",
+    "giver", "gives", "riven", "liven",
+];
 
 /// Why `text` (a step without its keyword) is no sentence of the library when it would be one
 /// with its values written as the library writes them (`is_step` says what is): typographic
@@ -402,6 +393,17 @@ mod tests {
             None
         );
         assert_eq!(lost_step_keyword("An agent reads it", &always), None);
+        // English words a letter away from a keyword are prose, unless a step follows.
+        assert_eq!(lost_step_keyword("The customer is happy.", &never), None);
+        assert_eq!(lost_step_keyword("Give it a minute.", &never), None);
+        assert_eq!(
+            lost_step_keyword("Then customer is happy.", &never),
+            Some("Then")
+        );
+        assert_eq!(
+            lost_step_keyword("The request is refused", &always),
+            Some("Then")
+        );
         assert_eq!(lost_step_keyword("Any requester may text", &never), None);
         assert_eq!(lost_step_keyword("And so on", &never), None);
         assert_eq!(

@@ -47,7 +47,7 @@ pub struct AgentReply {
 parameter!(
     AgentReply,
     "reply",
-    r#"replies "[^"]+" (?:in|and closes) \S+|closes \S+"#
+    r#"replies "[^"\\]*(?:\\.[^"\\]*)*" (?:in|and closes) \S+|closes \S+"#
 );
 
 impl FromStr for AgentReply {
@@ -62,6 +62,12 @@ impl FromStr for AgentReply {
             });
         }
         let text = take_quoted(&mut rest, "replies ");
+        if text.as_deref() == Some("") {
+            return unhonoured(
+                "an empty reply sends nothing: quote the words the agent writes, or write \
+                 `closes IMS…` to close without a reply",
+            );
+        }
         let (close, n) = match (rest.strip_prefix(" in "), rest.strip_prefix(" and closes ")) {
             (Some(n), _) => (false, n),
             (_, Some(n)) => (true, n),

@@ -136,7 +136,13 @@ fn unread<T>(words: &str, what: &str) -> Result<T, Unhonoured> {
 /// Takes `prefix` then a double-quoted text off the front of `rest`; returns the text.
 fn take_quoted(rest: &mut &str, prefix: &str) -> Option<String> {
     let r = rest.strip_prefix(prefix)?.strip_prefix('"')?;
-    let end = r.find('"')?;
+    // The closing quote is the first one no backslash escapes (`\"` is a quote in the text).
+    let mut escaped = false;
+    let end = r.char_indices().find_map(|(i, c)| {
+        let closes = c == '"' && !escaped;
+        escaped = c == '\\' && !escaped;
+        closes.then_some(i)
+    })?;
     *rest = &r[end + 1..];
     Some(r[..end].to_owned())
 }
@@ -623,8 +629,9 @@ pub fn words() -> Vec<Words> {
         words!(AgentReply, "what an agent does in a conversation: reply, reply and close, or close", [
             r#"replies "On it" in IMS0001001"#,
             r#"replies "All sorted, goodbye" and closes IMS0001001"#,
+            r#"replies "It says \"shipped\"" in IMS0001001"#,
             "closes IMS0001001",
-        ]),
+        ], refused [r#"replies "" in IMS0001001"#]),
         words!(Attached, "the media agents see on a requester's message: images (image/*) and other files, or none", [
             "",
             " with 1 image",

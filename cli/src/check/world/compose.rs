@@ -109,7 +109,7 @@ impl ConvWorld {
             requester: c.requester.clone().map(|r| (r.table, r.name)),
             from: c.from.clone(),
             to: c.to.clone().map_or(ToField::Default, ToField::Other),
-            body: body.to_owned(),
+            body: super::unescape(body),
             attachment: c
                 .attachment
                 .as_ref()
@@ -214,6 +214,7 @@ impl ConvWorld {
     pub(crate) fn shown_warning(&self) -> Option<String> {
         let from_send = self.last_send.as_ref().and_then(|o| o.warning.clone());
         from_send.or_else(|| {
+            self.last_endpoint?;
             self.last_http.as_ref().and_then(|h| {
                 serde_json::from_str::<serde_json::Value>(&h.body)
                     .ok()
@@ -225,11 +226,12 @@ impl ConvWorld {
     /// Checks the warning the agent sees (from the last send or endpoint answer): one that
     /// contains `want`, or none.
     pub fn check_warning(&self, want: &Warning) -> anyhow::Result<()> {
-        // Nothing sent or validated yet: "no warning" would pass without looking at anything.
+        // The warning is of the last step: after any other (a text, time passing) "no warning"
+        // would pass without looking at anything.
         ensure!(
-            self.last_send.is_some() || self.last_http.is_some(),
-            "nothing was sent or validated yet, so there is no warning to look at: check after \
-             a Compose SMS send or a validation request"
+            self.last_send.is_some() || self.last_endpoint.is_some(),
+            "the last step was not a Compose SMS send or a validation request, so there is no \
+             warning to look at: check it right after one"
         );
         match (want.0.as_deref(), self.shown_warning()) {
             (None, None) => Ok(()),

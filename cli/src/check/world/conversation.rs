@@ -18,6 +18,9 @@ use crate::check::snapshot;
 /// a port of the run), so that a media URL it hosts reads the same on every run.
 pub const SIMULATOR_IN_SNAPSHOTS: &str = "http://twilio.simulator";
 
+/// The longest a step moves the scenario clock, in days: two years.
+pub const LONGEST_STEP_DAYS: i64 = 731;
+
 impl ConvWorld {
     /// A handset texts a provider number through the simulated Twilio; a refusal is kept for
     /// "Then".
@@ -29,10 +32,11 @@ impl ConvWorld {
         to: &str,
     ) -> anyhow::Result<()> {
         self.mark()?;
+        let body = super::unescape(body);
         let d = match self
             .stack
             .sim
-            .send_inbound_media(from, to, body, media)
+            .send_inbound_media(from, to, &body, media)
             .await
         {
             Ok(d) => d,
@@ -65,8 +69,9 @@ impl ConvWorld {
         to: &str,
     ) -> anyhow::Result<()> {
         self.mark()?;
+        let body = super::unescape(body);
         let sim = &self.stack.sim;
-        let sends = [a, b].map(|from| sim.send_inbound(from, to, body, &[]));
+        let sends = [a, b].map(|from| sim.send_inbound(from, to, &body, &[]));
         for (from, d) in [a, b]
             .into_iter()
             .zip(futures::future::join_all(sends).await)
@@ -97,7 +102,18 @@ impl ConvWorld {
     /// Moves the scenario clock and runs what became due: first Twilio's side (status
     /// transitions and their callbacks), then the engine's ([`convsms::engine::Engine::tick`]:
     /// retries, status reconciliation, messaging-action timers).
+    ///
+    /// # Errors
+    /// `by` is longer than [`LONGEST_STEP_DAYS`], or what falls due on the way fails.
     pub async fn pass_time(&mut self, by: TimeDelta) -> anyhow::Result<()> {
+        ensure!(
+            by <= TimeDelta::days(LONGEST_STEP_DAYS),
+            "a step moves the scenario clock at most {LONGEST_STEP_DAYS} days (two years), not \
+             {} days: the engine runs each instant's work on the way (an offer nobody takes is \
+             made again every minute), so a longer jump can take minutes; split it into steps, \
+             or run `convsms soak --duration` for traffic over years",
+            by.num_days()
+        );
         self.stack.pass_time(by).await
     }
 
@@ -411,12 +427,13 @@ impl ConvWorld {
             // A text written slightly otherwise than it was sent would pass on the typo.
             let near = got
                 .iter()
-                .find(|m| m.from == from && loosely(&m.body) == loosely(&body));
-            if let Some(m) = near {
+                .filter(|m| m.from == from)
+                .find_map(|m| near_miss(&m.body, &body).map(|how| (m, how)));
+            if let Some((m, how)) = near {
                 anyhow::bail!(
-                    "{phone} received {} from {from}, which differs from {} only in case, \
-                     spaces or punctuation: write the text exactly as it is sent, to check that \
-                     it was not",
+                    "{phone} received {} from {from}, which differs from {} {how}: write the \
+                     text exactly as it is sent, to check that it was not (or check a part of \
+                     it with `does not receive a message containing`)",
                     super::quote_expected(&m.body),
                     super::quote_expected(&body)
                 );
@@ -690,4 +707,51 @@ pub(super) fn loosely(text: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// Whether `written`, the text of a negative check ("does not receive"), is a near miss of a
+/// text that was `sent`, on which the check would pass by its slip: the same but for case,
+/// spaces or punctuation, a typo or two (one slip per 20 letters, at least one), or the sent
+/// text cut short (at least 12 letters of its start). Says how it differs.
+pub(super) fn near_miss(sent: &str, written: &str) -> Option<&'static str> {
+    let (sent, written) = (loosely(sent), loosely(written));
+    if sent == written {
+        return Some("only in case, spaces or punctuation");
+    }
+    let slips = (written.chars().count() / 20).max(1);
+    if crate::check::suggest::distance(&sent, &written) <= slips {
+        return Some("by a typo");
+    }
+    if written.chars().count() >= 12 && sent.starts_with(&written) {
+        return Some("by being cut short");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::near_miss;
+
+    #[test]
+    fn a_negative_check_on_a_slip_of_a_sent_text_is_a_near_miss() {
+        let sent = "alice rejected the conversation.";
+        assert_eq!(
+            near_miss(sent, "Alice rejected the conversation"),
+            Some("only in case, spaces or punctuation")
+        );
+        assert_eq!(
+            near_miss(sent, "alice rejected the conversaton."),
+            Some("by a typo")
+        );
+        assert_eq!(
+            near_miss(
+                "Hi, this is the virtual agent. What can I help you with today?",
+                "Hi, this is the virtual agent."
+            ),
+            Some("by being cut short")
+        );
+        // Another text, or a short word at the start of a longer one, is not.
+        assert_eq!(near_miss(sent, "bob accepted the conversation."), None);
+        assert_eq!(near_miss(sent, "alice"), None);
+    }
 }

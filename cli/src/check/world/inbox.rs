@@ -70,7 +70,7 @@ impl ConvWorld {
                 agent: agent.to_owned(),
                 interaction: Some(reply.interaction.clone()),
                 to: ToField::Default,
-                body: text.clone(),
+                body: super::unescape(text),
                 ..ComposeRequest::default()
             })
             .await?;
@@ -258,15 +258,14 @@ impl ConvWorld {
             lines(got.iter().map(|b| quote_expected(b)))
         );
         // A text written slightly otherwise than it was sent would pass on the typo.
-        let loose = super::conversation::loosely(&text);
-        if let Some(near) = got
+        if let Some((near, how)) = got
             .iter()
-            .find(|b| !receives && super::conversation::loosely(b) == loose)
+            .filter(|_| !receives)
+            .find_map(|b| super::conversation::near_miss(b, &text).map(|how| (b, how)))
         {
             anyhow::bail!(
-                "the requester of {number} received {}, which differs from {} only in case, \
-                 spaces or punctuation: write the text exactly as it is sent, to check that it \
-                 was not",
+                "the requester of {number} received {}, which differs from {} {how}: write the \
+                 text exactly as it is sent, to check that it was not",
                 quote_expected(near),
                 quote_expected(&text)
             );

@@ -438,6 +438,9 @@ pub struct ConvWorld {
     pub last_form: Option<ComposeForm>,
     /// The last Compose SMS send.
     pub last_send: Option<SendOutcome>,
+    /// The validation endpoint the last step called (`validate_phone_number`,
+    /// `validate_profile`), whose answer is [`ConvWorld::last_http`]; `None` after any other step.
+    pub(crate) last_endpoint: Option<&'static str>,
     /// The last HTTP answer (webhooks, ServiceNow endpoints).
     pub last_http: Option<HttpAnswer>,
     /// The last inbound message the simulator delivered.
@@ -536,19 +539,24 @@ pub(crate) fn words_expected(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A text in double quotes, its line breaks written `\n` as in step sentences.
+/// A text as a step quotes it, in double quotes (the inverse of [`unescape`]): a backslash
+/// written `\\`, a line break `\n`, a double quote `\"`.
 pub(crate) fn quote(text: &str) -> String {
-    format!("\"{}\"", text.replace('\n', "\\n"))
+    format!(
+        "\"{}\"",
+        text.replace('\\', "\\\\")
+            .replace('\n', "\\n")
+            .replace('"', "\\\"")
+    )
 }
 
-/// An expected text as a `Then` step quotes it (the inverse of [`unescape`]): a backslash
-/// written `\\`, a line break `\n`, in double quotes.
+/// An expected text as a `Then` step quotes it: [`quote`].
 pub(crate) fn quote_expected(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('\n', "\\n"))
+    quote(text)
 }
 
-/// An expected text of a `Then` step as the message would hold it: `\n` is a line break and
-/// `\\` a backslash; any other backslash stays as written (`C:\tmp`).
+/// A quoted text of a step as the message holds it: `\n` is a line break, `\\` a backslash and
+/// `\"` a double quote; any other backslash stays as written (`C:\tmp`).
 pub(crate) fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -561,6 +569,10 @@ pub(crate) fn unescape(text: &str) -> String {
             ('\\', Some('\\')) => {
                 chars.next();
                 out.push('\\');
+            }
+            ('\\', Some('"')) => {
+                chars.next();
+                out.push('"');
             }
             _ => out.push(c),
         }
@@ -637,6 +649,7 @@ impl ConvWorld {
             last_error: None,
             last_form: None,
             last_send: None,
+            last_endpoint: None,
             last_http: None,
             last_inbound: None,
             before: None,
@@ -678,6 +691,7 @@ impl ConvWorld {
         self.set_aside_unchecked();
         self.last_form = None;
         self.last_send = None;
+        self.last_endpoint = None;
         self.last_http = None;
         self.before = Some((
             self.store().committed_changes(),
@@ -993,7 +1007,15 @@ mod tests {
 
     #[test]
     fn an_expected_text_is_quoted_and_read_back_the_same() {
-        for text in ["plain", "two\nlines", r"C:\new\tmp", r"a \\ b", "end\\"] {
+        for text in [
+            "plain",
+            "two\nlines",
+            r"C:\new\tmp",
+            r"a \\ b",
+            "end\\",
+            r#"say "hi" now"#,
+            r#"a \" b"#,
+        ] {
             let quoted = quote_expected(text);
             assert_eq!(unescape(&quoted[1..quoted.len() - 1]), text, "{quoted}");
         }

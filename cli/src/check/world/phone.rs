@@ -13,7 +13,7 @@ impl ConvWorld {
     /// than 200 is kept as a refusal.
     async fn call_endpoint(
         &mut self,
-        endpoint: &str,
+        endpoint: &'static str,
         body: serde_json::Value,
     ) -> anyhow::Result<()> {
         self.mark()?;
@@ -41,6 +41,7 @@ impl ConvWorld {
             self.refused(said.as_deref().unwrap_or(&answer.body));
         }
         self.last_http = Some(answer);
+        self.last_endpoint = Some(endpoint);
         Ok(())
     }
 
@@ -74,6 +75,11 @@ impl ConvWorld {
 
     /// The last endpoint answer: status and JSON body.
     fn endpoint_answer(&self) -> anyhow::Result<(u16, serde_json::Value)> {
+        ensure!(
+            self.last_endpoint.is_some(),
+            "the last step called no validation endpoint: check the validation's answer right \
+             after the step that asks for it (`When the agent validates the number ...`)"
+        );
         let h = self.last_http.as_ref().context("no endpoint was called")?;
         let v = serde_json::from_str(&h.body).with_context(|| {
             format!(
