@@ -1980,6 +1980,165 @@ mod tests {
         );
     }
 
+    /// A small soak (seed 3 on) that ends with an active SMS interaction a live agent has.
+    async fn soak_with_an_agents_conversation() -> (Soak, convsms::domain::model::Interaction) {
+        use convsms::domain::model::Handler;
+        for seed in 3..13 {
+            let args = small(seed, Faults::None);
+            let mut s = Soak::start(&args).await.unwrap();
+            assert_eq!(s.drive(&args).await.unwrap(), None);
+            assert_eq!(s.check(false).unwrap(), Ok(()));
+            let with_agent = s
+                .stack
+                .store
+                .read(|tx| tx.interactions())
+                .unwrap()
+                .into_iter()
+                .find(|i| i.active && matches!(i.handler, Handler::Agent(_)));
+            if let Some(i) = with_agent {
+                return (s, i);
+            }
+        }
+        panic!("no agent's conversation at the end of ten small soaks");
+    }
+
+    /// Invariant 12 through the live auditor: an agent's conversation handed to an agent who
+    /// never joined its live group profile.
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_assignee_outside_the_live_group_in_the_live_store_is_caught() {
+        use convsms::domain::model::{Handler, PartyTable};
+        let (mut s, i) = soak_with_an_agents_conversation().await;
+        let Handler::Agent(holder) = &i.handler else {
+            unreachable!()
+        };
+        let stranger = s
+            .traffic
+            .agents
+            .iter()
+            .map(|name| {
+                s.stack
+                    .store
+                    .read(|tx| tx.party_by_name(PartyTable::SysUser, name))
+                    .unwrap()
+                    .unwrap()
+                    .sys_id
+            })
+            .find(|id| id != holder)
+            .unwrap();
+        s.stack
+            .store
+            .write(|tx| tx.assign(&i.sys_id, &Handler::Agent(stranger.clone())))
+            .unwrap();
+        let v = s.check(false).unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::AssigneeInLiveGroup, "{v}");
+        assert_eq!(v.interaction, Some(i.number), "{v}");
+    }
+
+    /// Invariant 6 through the live auditor: a conversation taken from its agent and put
+    /// nowhere (no work item).
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_conversation_nobody_has_in_the_live_store_is_caught() {
+        use convsms::domain::model::Handler;
+        let (mut s, i) = soak_with_an_agents_conversation().await;
+        s.stack
+            .store
+            .write(|tx| {
+                tx.assign(&i.sys_id, &Handler::Queue)?;
+                if let Some(mut item) = tx.awa_item_for(&i.sys_id)? {
+                    item.active = false;
+                    tx.save_awa_item(&item)?;
+                }
+                Ok::<_, convsms::store::StoreError>(())
+            })
+            .unwrap();
+        let v = s.check(false).unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::Liveness, "{v}");
+        assert!(v.detail.contains("is active with nobody"), "{v}");
+    }
+
+    /// Invariant 11 through the live auditor: an interaction opened for the guest user through
+    /// a messaging profile that links someone.
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_interaction_opened_for_another_than_its_profile_links_is_caught() {
+        use convsms::domain::model::{Handler, InteractionType, PartyTable, GUEST_SYS_ID};
+        let args = small(3, Faults::None);
+        let mut s = Soak::start(&args).await.unwrap();
+        assert_eq!(s.drive(&args).await.unwrap(), None);
+        assert_eq!(s.check(false).unwrap(), Ok(()));
+        let now = s.now();
+        let providers = s.traffic.providers.clone();
+        let phones: Vec<_> = s
+            .traffic
+            .handsets
+            .iter()
+            .map(|h| h.number.clone())
+            .collect();
+        s.stack
+            .store
+            .write(|tx| {
+                let guest = tx.party(PartyTable::SysUser, GUEST_SYS_ID)?.unwrap();
+                for phone in &phones {
+                    let Some(profile) = tx.active_profile(phone)? else {
+                        continue;
+                    };
+                    if profile.user.is_none() {
+                        continue;
+                    }
+                    for provider in &providers {
+                        if tx.active_sms_interaction(phone, provider)?.is_none() {
+                            tx.insert_interaction(
+                                InteractionType::Messaging,
+                                &Handler::VirtualAgent,
+                                &guest,
+                                Some(&profile.sys_id),
+                                Some(phone),
+                                Some(provider),
+                                None,
+                                now,
+                            )?;
+                            return Ok::<_, convsms::store::StoreError>(());
+                        }
+                    }
+                }
+                panic!("no linked profile with a free pair");
+            })
+            .unwrap();
+        let v = s.check(false).unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::OpenedForItsProfile, "{v}");
+    }
+
+    /// Invariant 8 through the live auditor: a messaging-action timer settled as fired before
+    /// it was due.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_timer_fired_early_in_the_live_store_is_caught() {
+        use convsms::domain::messaging_actions::TimerState;
+        for seed in 3..13 {
+            let args = small(seed, Faults::None);
+            let mut s = Soak::start(&args).await.unwrap();
+            assert_eq!(s.drive(&args).await.unwrap(), None);
+            assert_eq!(s.check(false).unwrap(), Ok(()));
+            let now = s.now();
+            let pending = s
+                .stack
+                .store
+                .read(|tx| tx.timers(Some(TimerState::Pending)))
+                .unwrap()
+                .into_iter()
+                .find(|t| t.due_at > now);
+            let Some(t) = pending else { continue };
+            s.stack
+                .store
+                .write(|tx| {
+                    tx.set_timer_state(&t.interaction, &t.action, t.event, TimerState::Fired, now)
+                })
+                .unwrap();
+            let v = s.check(false).unwrap().unwrap_err();
+            assert_eq!(v.invariant, Invariant::Timers, "{v}");
+            return;
+        }
+        panic!("no pending timer at the end of ten small soaks");
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn an_offer_kept_beyond_a_lowered_capacity_is_caught() {
         use convsms::domain::work_assignment::WorkItemState;
