@@ -665,6 +665,25 @@ impl Tx<'_> {
         )
     }
 
+    /// When interaction `n`'s last message before position `seq` and strictly before `at` was
+    /// written: the silence an idle close at `at` (its notice at `seq`) ended. `None` when
+    /// there is none. One seek of the (interaction, seq) index, read backwards.
+    pub fn audit_last_message_before(
+        &self,
+        n: &InteractionNumber,
+        seq: i64,
+        at: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT m.sys_created_on FROM sys_cs_message m
+               JOIN interaction i ON i.sys_id = m.interaction
+              WHERE i.number = ?1 AND m.seq < ?2 AND m.sys_created_on < ?3
+              ORDER BY m.seq DESC LIMIT 1",
+        )?;
+        st.query_row(rusqlite::params![n.as_str(), seq, ts(at)], |r| ts_col(r, 0))
+            .optional()
+    }
+
     /// How many interactions there are.
     pub fn audit_interaction_count(&self) -> Result<u64, StoreError> {
         self.0

@@ -14,8 +14,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use convsms::domain::delivery::DeliveryStatus;
+use convsms::domain::delivery::{DeliveryStatus, Direction};
+use convsms::domain::messaging_actions::{DEFAULT_IDLE_TIMEOUT_SECS, IDLE_TIMEOUT_PROPERTY};
 use convsms::domain::model::{InteractionNumber, PartyTable};
+use convsms::domain::work_assignment::SystemMessage;
 use convsms::domain::work_assignment::{Agent, WorkItem, WorkItemState};
 use convsms::store::{AuditRow, StoreError};
 use twilio_wire::message::MessageStatus;
@@ -261,8 +263,15 @@ impl Auditor {
         acked.sort();
         acked.dedup();
         let acked = &acked[..];
+        let idle_notes: Vec<String> = [
+            SystemMessage::IdleClosed,
+            SystemMessage::IdleClosedKeywordsOnly,
+        ]
+        .iter()
+        .filter_map(SystemMessage::agent_text)
+        .collect();
         let (
-            (changed, before_replies),
+            (changed, before_replies, idle_closes, idle_timeout),
             (moves, offers, opened),
             by_sid,
             (shared, active_sms),
@@ -332,8 +341,21 @@ impl Auditor {
                     None => by_sid.extend(tx.audit_messages_with_sid(sid)?.into_iter().map(row)),
                 }
             }
+            // The idle closes written since: when the silence each ended began (invariant 8).
+            let idle_closes: Vec<(Row, Option<DateTime<Utc>>)> = changed
+                .iter()
+                .filter(|r| r.direction == Direction::Internal && idle_notes.contains(&r.body))
+                .map(|r| {
+                    tx.audit_last_message_before(&r.interaction, r.seq, r.created_at)
+                        .map(|last| (r.clone(), last))
+                })
+                .collect::<Result<_, _>>()?;
+            let idle_timeout = tx
+                .property(IDLE_TIMEOUT_PROPERTY)?
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS);
             Ok::<_, StoreError>((
-                (changed, before_replies),
+                (changed, before_replies, idle_closes, idle_timeout),
                 (moves, offers, opened),
                 by_sid,
                 (tx.audit_active_sms_pairs_shared()?, tx.audit_active_sms()?),
@@ -355,7 +377,9 @@ impl Auditor {
         self.logging = true;
         self.count(Invariant::OldestFirst, offers.made.len());
         self.count(Invariant::OpenedForItsProfile, opened.len());
+        self.count(Invariant::Timers, idle_closes.len());
         Ok(invariants::none_passed_over(&offers)
+            .and_then(|()| invariants::idle_closes_never_early(&idle_closes, idle_timeout))
             .and_then(|()| invariants::opened_for_its_profile(&opened))
             .and_then(|()| invariants::no_reply_to_a_handled_stop(&changed, &before_replies))
             .and_then(|()| {

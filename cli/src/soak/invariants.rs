@@ -1028,6 +1028,33 @@ impl TimerTracker {
     }
 }
 
+/// Invariant 8, the virtual agent's idle close: never early. Each close (`closes`: the internal
+/// note of an idle close, with when the interaction's last message before it was written) came
+/// at least `timeout_secs` (`com.glide.cs.conversation_idle_timeout`) after that message.
+pub fn idle_closes_never_early(
+    closes: &[(Row, Option<DateTime<Utc>>)],
+    timeout_secs: i64,
+) -> Result<(), Violation> {
+    for (note, last) in closes {
+        let Some(last) = last else { continue };
+        let silent = (note.created_at - *last).num_seconds();
+        if silent < timeout_secs {
+            return broken(
+                Invariant::Timers,
+                Some(&note.interaction),
+                format!(
+                    "{} was closed for idleness at {} after {silent} s of silence (its last \
+                     message at {}); the idle timeout is {timeout_secs} s",
+                    note.interaction,
+                    note.created_at.to_rfc3339(),
+                    last.to_rfc3339()
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Invariant 8, closed interactions: no agent or virtual-agent message was written after the
 /// interaction closed (`closed`: number and `closed_at`).
 pub fn closed_stay_quiet(
@@ -1357,6 +1384,25 @@ mod tests {
             "the engine did not take 2 status callback(s) of the simulated Twilio; the last, for \
              SM00000000000000000000000000000009: the app answered HTTP 403: \"\""
         );
+    }
+
+    #[test]
+    fn an_idle_close_before_the_timeout_is_caught() {
+        let note = Row {
+            created_at: t(7200),
+            ..row(1, 5, Direction::Internal, None)
+        };
+        assert_eq!(
+            idle_closes_never_early(&[(note.clone(), Some(t(0)))], 7200),
+            Ok(())
+        );
+        assert_eq!(
+            idle_closes_never_early(&[(note.clone(), None)], 7200),
+            Ok(())
+        );
+        let v = idle_closes_never_early(&[(note, Some(t(1)))], 7200).unwrap_err();
+        assert_eq!(v.invariant, Invariant::Timers);
+        assert!(v.detail.contains("after 7199 s of silence"), "{v}");
     }
 
     #[test]
