@@ -206,6 +206,9 @@ pub struct ActiveAudit {
     /// Whether it has an active work item (`awa_work_item`): waiting in a queue, offered or
     /// accepted.
     pub has_work_item: bool,
+    /// Whether it records both numbers of its pair (requester, provider): an SMS interaction
+    /// without one escapes the unique index of active pairs.
+    pub has_pair: bool,
 }
 
 /// An SMS interaction as the audit's trigger saw it when it was opened (inserted), with the
@@ -278,7 +281,8 @@ impl Tx<'_> {
                             WHERE g.interaction = i.sys_id AND g.agent = i.assigned_to
                               AND g.left_at IS NULL),
                     EXISTS (SELECT 1 FROM awa_work_item w
-                            WHERE w.interaction = i.sys_id AND w.active = 1)
+                            WHERE w.interaction = i.sys_id AND w.active = 1),
+                    i.requester_phone IS NOT NULL AND i.provider_phone IS NOT NULL
              FROM interaction i LEFT JOIN sys_user u ON u.sys_id = i.assigned_to
              WHERE i.active = 1 AND i.channel = 'sms'",
         )?;
@@ -291,6 +295,7 @@ impl Tx<'_> {
                 assignee: r.get(2)?,
                 assignee_in_group: r.get(3)?,
                 has_work_item: r.get(4)?,
+                has_pair: r.get(5)?,
             })
         })?;
         let mut active: Vec<ActiveAudit> = rows.collect::<Result<_, _>>()?;

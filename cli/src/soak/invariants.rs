@@ -785,6 +785,22 @@ pub fn liveness(r: &Routing) -> Result<(), Violation> {
     Ok(())
 }
 
+/// Invariant 4, the pair itself: every active SMS interaction records both numbers (one
+/// without would escape the unique index of active pairs and every check by pair).
+pub fn every_active_sms_has_its_pair(active: &[ActiveAudit]) -> Result<(), Violation> {
+    match active.iter().find(|a| !a.has_pair) {
+        None => Ok(()),
+        Some(a) => broken(
+            Invariant::OneActivePerPair,
+            Some(&a.interaction),
+            format!(
+                "{} is an active SMS interaction without its requester or provider number",
+                a.interaction
+            ),
+        ),
+    }
+}
+
 /// Invariant 6, conversations nobody has: every active SMS interaction is with someone, the
 /// virtual agent or a live agent, or waits for one with an active work item; one that has none
 /// of these waits forever, unseen by the routing (`active`: the active SMS interactions).
@@ -1685,6 +1701,7 @@ mod tests {
             assignee: to.map(|_| "alice".to_owned()),
             assignee_in_group: in_group,
             has_work_item: to.is_none(),
+            has_pair: true,
         };
         let ok = [
             assigned(1, Some("00000000000000000000000000000a11"), true),
@@ -1710,6 +1727,7 @@ mod tests {
             assignee: None,
             assignee_in_group: true,
             has_work_item,
+            has_pair: i != 5,
         };
         let ok = [
             active(1, Some(VIRTUAL_AGENT_SYS_ID), false),
@@ -1723,6 +1741,13 @@ mod tests {
         assert_eq!(
             (v.invariant, v.interaction.clone()),
             (Invariant::Liveness, Some(ims(4)))
+        );
+        // Invariant 4: an active SMS interaction without its pair of numbers.
+        assert_eq!(every_active_sms_has_its_pair(&ok), Ok(()));
+        let v = every_active_sms_has_its_pair(&[active(5, None, true)]).unwrap_err();
+        assert_eq!(
+            (v.invariant, v.interaction.clone()),
+            (Invariant::OneActivePerPair, Some(ims(5)))
         );
     }
 
