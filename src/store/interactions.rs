@@ -250,10 +250,12 @@ impl Tx<'_> {
             "UPDATE interaction SET active = 0, state = ?1, closed_at = ?2 WHERE sys_id = ?3",
             params![state.as_str(), ts(now), sys_id],
         )?;
-        // A closed interaction's messaging-action timers will never fire.
+        // A closed interaction's messaging-action timers will never fire: settled now, as
+        // every other way a timer ends is (`settled_at`, which the soak's timer checks read).
         self.exec(
-            "UPDATE sys_cs_action_timer SET state = 'cancelled' WHERE interaction = ?1 AND state = 'pending'",
-            [sys_id],
+            "UPDATE sys_cs_action_timer SET state = 'cancelled', settled_at = ?2
+             WHERE interaction = ?1 AND state = 'pending'",
+            params![sys_id, ts(now)],
         )?;
         Ok(())
     }
