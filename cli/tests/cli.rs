@@ -2398,11 +2398,15 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
             !listed.contains("12345") && !listed.contains("ABCD"),
             "the refused numbers are no handsets: {listed}"
         );
-        // A text with backslashes goes round: the export's checks quote them so that check reads
-        // back what the handset received.
+        // A text with backslashes goes round: the export quotes a backslash that would otherwise
+        // be read with what follows (`\n`), so that check reads back what was sent and received.
         text_from(&http, &base, "+14155552671", "see C:\\new\\tmp please").await;
         let feature = get_text(&http, format!("{base}/api/export/feature")).await;
-        assert!(feature.contains(r"C:\\new\\tmp please"), "{feature}");
+        assert!(feature.contains(r#"texts "see C:\\new\tmp please""#), "{feature}");
+        assert!(
+            feature.contains(r#"receives "Please send a photo of the damaged see C:\\new\tmp please."#),
+            "{feature}"
+        );
         // Where the virtual agent stands in the conversations it holds.
         assert!(
             feature.contains("Then interaction IMS0001001 waits in ")

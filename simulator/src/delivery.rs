@@ -317,7 +317,8 @@ impl Callback {
 /// reachable ([`crate::Simulator::refused_status_callbacks`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RefusedCallbacks {
-    /// How many, since the simulator started (each attempt counts).
+    /// How many, since the simulator started or was last reset (each callback once, by its
+    /// last attempt's outcome).
     pub count: u64,
     /// The last one: the MessageSid it reported on and what happened.
     pub last: Option<(MessageSid, String)>,
@@ -1597,6 +1598,31 @@ mod tests {
         assert_eq!(message(&sim, &late).status, MessageStatus::Delivered);
         // The late `sent` still says `sent`, although the message has long been delivered.
         assert_eq!(app.hits()[2].param("SmsStatus"), "sent");
+    }
+
+    #[tokio::test]
+    async fn callbacks_the_app_refused_are_counted_with_the_last_one() {
+        let (sim, clock) = start().await;
+        let refusing = start_receiver(403, "no").await;
+        let taking = start_receiver(204, "").await;
+        let sid: MessageSid = send_ok(&sim, HANDSET, "hi", Some(&format!("{}/s", refusing.base)))
+            .await
+            .parse()
+            .unwrap();
+        send_ok(&sim, HANDSET, "ok", Some(&format!("{}/s", taking.base))).await;
+        clock.advance(FINAL_AFTER);
+        assert_eq!(sim.run_due().await, 4);
+        let refused = sim.refused_status_callbacks();
+        assert_eq!(
+            refused.count, 2,
+            "sent and delivered of the first message alone"
+        );
+        let (last, what) = refused.last.unwrap();
+        assert_eq!(last, sid);
+        assert!(what.contains("HTTP 403"), "{what}");
+        // And the status a SID has, as Twilio holds it.
+        assert_eq!(sim.status_of(&sid), Some((MessageStatus::Delivered, None)));
+        assert_eq!(sim.status_of(&MessageSid::sms(999)), None);
     }
 
     #[tokio::test]

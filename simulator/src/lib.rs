@@ -712,7 +712,7 @@ impl Simulator {
     }
 
     /// The status callbacks the app did not take (an answer other than 2xx, none in time, no
-    /// connection), counted since the simulator started, with the last one. Twilio does not
+    /// connection), counted since the simulator started or was last reset, with the last one. Twilio does not
     /// retry them (no connection override asks it to, on this simulator's callbacks); the
     /// debugger log has each as 11200 too.
     pub fn refused_status_callbacks(&self) -> RefusedCallbacks {

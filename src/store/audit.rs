@@ -662,6 +662,9 @@ impl Tx<'_> {
 
     /// The highest rowid of `sys_cs_message` (0 when it is empty): a transcript row written
     /// since a look raises it (rowids only grow: the table is never deleted from). One seek.
+    ///
+    /// # Errors
+    /// SQLite fails.
     pub fn audit_last_message_rowid(&self) -> Result<i64, StoreError> {
         self.0.query_row(
             "SELECT coalesce(max(rowid), 0) FROM sys_cs_message",
@@ -673,6 +676,9 @@ impl Tx<'_> {
     /// When interaction `n`'s last message before position `seq` and strictly before `at` was
     /// written: the silence an idle close at `at` (its notice at `seq`) ended. `None` when
     /// there is none. One seek of the (interaction, seq) index, read backwards.
+    ///
+    /// # Errors
+    /// SQLite fails, or the time stored is not RFC 3339 (a bug).
     pub fn audit_last_message_before(
         &self,
         n: &InteractionNumber,

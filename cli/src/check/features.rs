@@ -824,6 +824,7 @@ fn add_problems(text: &str, feature: &mut Feature, library: Library<'_>) {
         for_rule.extend(lost(&r.description, r.position));
         if let Some(b) = &r.background {
             for_rule.extend(lost(&b.description, b.position));
+            for_rule.extend(b.steps.iter().filter_map(ignored_argument));
         }
         for s in &r.scenarios {
             note(s, &for_rule);

@@ -106,8 +106,8 @@ pub fn lost_step_keyword(line: &str, is_step: &dyn Fn(&str) -> bool) -> Option<&
 /// English words a letter away from `Given`, `When` or `Then` that start sentences of prose:
 /// a description line starting with one is a lost step only when the rest is a step sentence.
 const PROSE_LOOKALIKES: &[&str] = &[
-    "the", "them", "than", "thin", "thee", "hen", "ten", "wen", "whet", "whey", "wren", "give",
-    "giver", "gives", "riven", "liven",
+    "the", "them", "than", "thin", "thee", "they", "hen", "ten", "wen", "whet", "whey", "wren",
+    "give", "giver", "gives", "riven", "liven",
 ];
 
 /// Why `text` (a step without its keyword) is no sentence of the library when it would be one
@@ -396,6 +396,7 @@ mod tests {
         // English words a letter away from a keyword are prose, unless a step follows.
         assert_eq!(lost_step_keyword("The customer is happy.", &never), None);
         assert_eq!(lost_step_keyword("Give it a minute.", &never), None);
+        assert_eq!(lost_step_keyword("They reply within a day.", &never), None);
         assert_eq!(
             lost_step_keyword("Then customer is happy.", &never),
             Some("Then")

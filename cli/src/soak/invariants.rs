@@ -661,7 +661,6 @@ impl Routing {
     /// The items that wait for an offer: active, and neither offered, accepted nor cancelled.
     /// Said here, not with the engine's `WorkItemState::is_waiting`, so that a mistake there
     /// cannot hide what it strands.
-    /// The active items waiting in their queue: neither offered, accepted nor cancelled.
     pub fn waiting(&self) -> impl Iterator<Item = &WorkItem> {
         self.items.iter().filter(|i| {
             i.active

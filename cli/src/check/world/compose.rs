@@ -226,8 +226,8 @@ impl ConvWorld {
     /// Checks the warning the agent sees (from the last send or endpoint answer): one that
     /// contains `want`, or none.
     pub fn check_warning(&self, want: &Warning) -> anyhow::Result<()> {
-        // The warning is of the last step: after any other (a text, time passing) "no warning"
-        // would pass without looking at anything.
+        // The warning is of the last request: after another (a text, another send) "no
+        // warning" would pass on that request's answer without looking at the warning.
         ensure!(
             self.last_send.is_some() || self.last_endpoint.is_some(),
             "the last step was not a Compose SMS send or a validation request, so there is no \

@@ -711,15 +711,21 @@ pub(super) fn loosely(text: &str) -> String {
 
 /// Whether `written`, the text of a negative check ("does not receive"), is a near miss of a
 /// text that was `sent`, on which the check would pass by its slip: the same but for case,
-/// spaces or punctuation, a typo or two (one slip per 20 letters, at least one), or the sent
-/// text cut short (at least 12 letters of its start). Says how it differs.
+/// spaces or punctuation, a typo or two in its words (one slip per 20 characters, at least one;
+/// its numbers the same, and at least 5 characters: `order 1002` is another text than `order
+/// 1001`, `2` than `1`), or the sent text cut short (at least 12 characters of its start). Says
+/// how it differs.
 pub(super) fn near_miss(sent: &str, written: &str) -> Option<&'static str> {
     let (sent, written) = (loosely(sent), loosely(written));
     if sent == written {
         return Some("only in case, spaces or punctuation");
     }
+    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
     let slips = (written.chars().count() / 20).max(1);
-    if crate::check::suggest::distance(&sent, &written) <= slips {
+    if written.chars().count() >= 5
+        && digits(&sent) == digits(&written)
+        && crate::check::suggest::distance(&sent, &written) <= slips
+    {
         return Some("by a typo");
     }
     if written.chars().count() >= 12 && sent.starts_with(&written) {
@@ -750,8 +756,14 @@ mod tests {
             ),
             Some("by being cut short")
         );
-        // Another text, or a short word at the start of a longer one, is not.
+        // Another text, or a short word at the start of a longer one, is not; nor another
+        // number.
         assert_eq!(near_miss(sent, "bob accepted the conversation."), None);
         assert_eq!(near_miss(sent, "alice"), None);
+        assert_eq!(
+            near_miss("Your order 1001 has shipped", "Your order 1002 has shipped"),
+            None
+        );
+        assert_eq!(near_miss("1", "2"), None);
     }
 }

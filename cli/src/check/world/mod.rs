@@ -466,6 +466,9 @@ pub struct ConvWorld {
     /// [`crate::soak::invariants::redelivery_changed_nothing`]): `Then every soak invariant
     /// holds` reports it.
     pub(crate) redelivery_violation: Option<crate::soak::invariants::Violation>,
+    /// The MessageSids of the status callbacks the scenario wrote itself (`When Twilio reports
+    /// message … as …`), which invariant 3 does not compare with the simulator's status.
+    pub(crate) hand_reported: std::collections::HashSet<twilio_wire::sid::MessageSid>,
     /// Whether the store's audit log has followed every status change since the world began (a
     /// scenario's world; not `serve`'s, which would keep the log for as long as it runs).
     pub(crate) follows_status_moves: bool,
@@ -539,15 +542,24 @@ pub(crate) fn words_expected(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A text as a step quotes it, in double quotes (the inverse of [`unescape`]): a backslash
-/// written `\\`, a line break `\n`, a double quote `\"`.
+/// A text as a step quotes it, in double quotes (the inverse of [`unescape`]): a line break
+/// written `\n`, a double quote `\"`, and a backslash `\\` where [`unescape`] would otherwise
+/// read it with what follows (before `n`, `\`, `"` or the closing quote); any other backslash
+/// as it is, so that a text without those (a name, `C:\tmp`) is quoted as written.
 pub(crate) fn quote(text: &str) -> String {
-    format!(
-        "\"{}\"",
-        text.replace('\\', "\\\\")
-            .replace('\n', "\\n")
-            .replace('"', "\\\"")
-    )
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '"' => out.push_str("\\\""),
+            '\\' if matches!(chars.peek(), None | Some('n' | '\\' | '"')) => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// An expected text as a `Then` step quotes it: [`quote`].
@@ -661,6 +673,7 @@ impl ConvWorld {
             only_topic_files: false,
             kept_over_capacity: std::collections::BTreeMap::new(),
             redelivery_violation: None,
+            hand_reported: std::collections::HashSet::new(),
             follows_status_moves: false,
         }
     }
@@ -1020,6 +1033,12 @@ mod tests {
             assert_eq!(unescape(&quoted[1..quoted.len() - 1]), text, "{quoted}");
         }
         assert_eq!(unescape(r"C:\tmp"), r"C:\tmp", "another backslash stays");
+        assert_eq!(
+            super::quote(r"C:\tmp"),
+            r#""C:\tmp""#,
+            "and is quoted as written"
+        );
+        assert_eq!(super::quote(r"C:\new"), r#""C:\\new""#);
         assert_eq!(unescape(r"a\nb"), "a\nb");
     }
 }

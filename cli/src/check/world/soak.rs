@@ -50,6 +50,7 @@ impl ConvWorld {
             anyhow::bail!("{v}");
         }
         let mut auditor = Auditor::default();
+        auditor.hand_reported.clone_from(&self.hand_reported);
         let acked = acknowledged_inbound(&self.stack.sim);
         let now = self.stack.clock.now();
         // Work kept beyond a lowered capacity counts while it is still held and the agent still
