@@ -2139,6 +2139,66 @@ mod tests {
         panic!("no pending timer at the end of ten small soaks");
     }
 
+    /// Invariant 10 through the live stack: status callbacks the engine answers 404 (its
+    /// StatusCallback URL mistyped) are counted by the simulator and fail the next check.
+    #[tokio::test(flavor = "current_thread")]
+    async fn status_callbacks_the_engine_refuses_in_the_live_stack_are_caught() {
+        let args = small(3, Faults::None);
+        let mut s = Soak::start(&args).await.unwrap();
+        assert_eq!(s.drive(&args).await.unwrap(), None);
+        assert_eq!(s.check(false).unwrap(), Ok(()));
+        let mut config = s.stack.engine.settings();
+        let url = config
+            .status_callback
+            .clone()
+            .expect("a StatusCallback URL");
+        config.status_callback = Some(format!("{url}-mistyped"));
+        s.stack.engine.configure(config);
+        // A new requester's text: the engine answers, and the answer's callbacks go astray.
+        let from = s.traffic.handsets.len() - 1;
+        s.text(from, 0, "hello".into(), &[]).await.unwrap();
+        s.stack.pass_time(TimeDelta::minutes(1)).await.unwrap();
+        let v = s.check(false).unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::EngineAnswers, "{v}");
+        assert!(v.detail.contains("HTTP 404"), "{v}");
+    }
+
+    /// Invariant 3 through the live auditor: a send marked undelivered in the transcript while
+    /// Twilio still has it queued (a callback applied to the wrong row would look so).
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_final_status_twilio_does_not_have_in_the_live_store_is_caught() {
+        use convsms::domain::delivery::{DeliveryStatus, Direction};
+        let args = small(3, Faults::None);
+        let mut s = Soak::start(&args).await.unwrap();
+        assert_eq!(s.drive(&args).await.unwrap(), None);
+        assert_eq!(s.check(false).unwrap(), Ok(()));
+        let from = s.traffic.handsets.len() - 1;
+        s.text(from, 0, "hello".into(), &[]).await.unwrap();
+        // The engine's answer is queued at Twilio: no time passed.
+        let queued = audit::all_rows(&s.stack)
+            .unwrap()
+            .into_iter()
+            .rfind(|r| r.direction == Direction::Outbound && r.status == DeliveryStatus::Queued)
+            .and_then(|r| r.sid)
+            .expect("the answer, queued");
+        let now = s.now();
+        s.stack
+            .store
+            .write(|tx| {
+                let (message, _) = tx.message_by_sid(&queued)?.expect("its row");
+                tx.set_message_status(
+                    &message,
+                    DeliveryStatus::Undelivered,
+                    Some((30003, "Unreachable destination handset")),
+                    now,
+                )
+            })
+            .unwrap();
+        let v = s.check(false).unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::StatusForward, "{v}");
+        assert!(v.detail.contains("at Twilio"), "{v}");
+    }
+
     #[tokio::test(flavor = "current_thread")]
     async fn an_offer_kept_beyond_a_lowered_capacity_is_caught() {
         use convsms::domain::work_assignment::WorkItemState;
