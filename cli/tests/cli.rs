@@ -2384,8 +2384,8 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
             ),
             (
                 text("+14155552671"),
-                serde_json::json!({ "to": "+14155550100", "body": "C:\\" }),
-                "ends in a backslash",
+                serde_json::json!({ "to": "+14155550100", "body": "one\r\ntwo" }),
+                "holds a carriage return",
             ),
         ] {
             let (status, answer) = post(&http, url, body).await.unwrap();
@@ -2401,8 +2401,11 @@ fn serve_reloads_the_topic_folder_all_or_nothing_and_refuses_bad_input_before_an
         // A text with backslashes goes round: the export quotes a backslash that would otherwise
         // be read with what follows (`\n`), so that check reads back what was sent and received.
         text_from(&http, &base, "+14155552671", "see C:\\new\\tmp please").await;
+        // A double quote and a text ending in a backslash go round too, quoted.
+        text_from(&http, &base, "+14155552671", "he said \"hi\" C:\\").await;
         let feature = get_text(&http, format!("{base}/api/export/feature")).await;
         assert!(feature.contains(r#"texts "see C:\\new\tmp please""#), "{feature}");
+        assert!(feature.contains(r#"texts "he said \"hi\" C:\\""#), "{feature}");
         assert!(
             feature.contains(r#"receives "Please send a photo of the damaged see C:\\new\tmp please."#),
             "{feature}"

@@ -232,8 +232,21 @@ async fn step(h: &Handle, sentence: String) -> ApiResult {
     ran(h.step(sentence, None).await?)
 }
 
-/// A text for a `{string}`: one line, no double quote, not ending in a backslash (a step
-/// sentence cannot carry any of them).
+/// A message's text for a step (a text, a reply, a Compose SMS body): anything but a carriage
+/// return, since a step quotes a double quote as `\"`, a line break as `\n` and a backslash
+/// that would be read with what follows as `\\` ([`quote`]).
+fn message_text<'a>(field: &str, value: &'a str) -> Result<&'a str, ApiError> {
+    if value.contains('\r') {
+        return Err(ApiError::bad(
+            format!("{field} holds a carriage return: {value:?}"),
+            format!("{field} with line breaks as \\n alone (a step sentence cannot carry \\r)"),
+        ));
+    }
+    Ok(value)
+}
+
+/// A name or number for a `{string}`: one line, no double quote, not ending in a backslash (a
+/// step reads a name as written, so it cannot carry any of them).
 fn text<'a>(field: &str, value: &'a str) -> Result<&'a str, ApiError> {
     match export::unquotable(value) {
         None => Ok(value),
@@ -345,8 +358,8 @@ async fn handset_text(
     handset_number(from)?;
     let to = text("to", &b.to)?;
     let body = match (&b.body, b.media.is_empty()) {
-        (Some(body), _) if !body.is_empty() || !b.media.is_empty() => text("body", body)?,
-        (None, false) => text("body", "")?,
+        (Some(body), _) if !body.is_empty() || !b.media.is_empty() => message_text("body", body)?,
+        (None, false) => message_text("body", "")?,
         _ => {
             return Err(ApiError::bad(
                 "a text needs a body or media; this one has neither",
@@ -642,7 +655,7 @@ async fn agent_reply(
 ) -> ApiResult {
     let agent = text("the agent", &agent)?;
     let n = interaction_number(&b.interaction)?;
-    let body = text("body", &b.body)?;
+    let body = message_text("body", &b.body)?;
     let tail = if b.close { " and closes" } else { " in" };
     let r = h
         .step(
@@ -834,7 +847,7 @@ async fn agent_compose(
     };
     let mut sentence = format!(
         "When agent {agent} composes {}{on}",
-        quote(text("body", body)?)
+        quote(message_text("body", body)?)
     );
     if let Some(from) = &b.from {
         sentence.push_str(&format!(" from {}", quote(text("from", from)?)));
