@@ -1072,6 +1072,11 @@ fn a_refusal_no_step_checks_is_printed_and_fails_in_strict_mode() {
         stdout.contains("a refusal no step checked: no sys_user named 'alcie'"),
         "{stdout}"
     );
+    // The summary says it too, where a green run is read.
+    assert!(
+        stdout.contains("1 scenario left a refusal no step checked (marked !)"),
+        "{stdout}"
+    );
     let strict_junit = dir.join("strict.xml");
     for strict in [
         convsms()

@@ -74,6 +74,9 @@ pub struct Report {
     /// Steps of failed scenarios that never ran (those after the failing step).
     steps_not_run: usize,
     hook_errors: usize,
+    /// Scenarios that ended with a refusal no step checked (a mistyped name or number often
+    /// makes one): the summary says so, since only `--strict` fails them.
+    with_unchecked: usize,
     /// Whether the scenario being reported has failed so far.
     current_failed: bool,
     /// How many of the scenario's steps, its background's included, have finished.
@@ -93,6 +96,7 @@ impl Report {
             steps_failed: 0,
             steps_not_run: 0,
             hook_errors: 0,
+            with_unchecked: 0,
             current_failed: false,
             current_steps: 0,
         }
@@ -165,8 +169,16 @@ impl Report {
             }
             event::Scenario::Hook(..) | event::Scenario::Log(_) => {}
             event::Scenario::Finished => {
-                let unchecked = self.shared.lock().unchecked.remove(&key);
-                for refusal in unchecked.unwrap_or_default() {
+                let unchecked = self
+                    .shared
+                    .lock()
+                    .unchecked
+                    .remove(&key)
+                    .unwrap_or_default();
+                if !unchecked.is_empty() {
+                    self.with_unchecked += 1;
+                }
+                for refusal in unchecked {
                     self.print(&self.paint(
                         "33",
                         &format!(
@@ -318,6 +330,17 @@ impl Report {
             self.print(&format!(
                 "{} failed after their steps",
                 plural(self.hook_errors, "scenario")
+            ));
+        }
+        if self.with_unchecked > 0 {
+            self.print(&self.paint(
+                "33",
+                &format!(
+                    "{} left a refusal no step checked (marked !): a mistyped name or number \
+                     often makes one; check it with `Then the request is refused with \"…\"`, \
+                     or fix the step (--strict, on when CI is true, fails such a scenario)",
+                    plural(self.with_unchecked, "scenario")
+                ),
             ));
         }
     }
