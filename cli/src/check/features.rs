@@ -183,7 +183,7 @@ pub fn load(paths: &[PathBuf], library: Library<'_>) -> Loaded {
                 );
                 loaded.features.push(feature);
             }
-            Err(e) => errors.push(e),
+            Err(e) => errors.extend(e),
         }
     }
     loaded.errors = errors;
@@ -195,41 +195,51 @@ pub fn load(paths: &[PathBuf], library: Library<'_>) -> Loaded {
 type LoadedFile = (Feature, Vec<(usize, usize)>, Vec<(usize, Span)>);
 
 /// One file: read, parse, check, expand.
-fn load_file(path: &Path, library: Library<'_>) -> Result<LoadedFile, FileError> {
+fn load_file(path: &Path, library: Library<'_>) -> Result<LoadedFile, Vec<FileError>> {
     let error = |at: Option<LineCol>, reason: String| FileError {
         path: path.to_owned(),
         at,
         reason,
     };
-    let bytes = std::fs::read(path).map_err(|e| error(None, format!("cannot read it: {e}")))?;
-    let text = decode(bytes).map_err(|(at, reason)| error(at, reason))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| vec![error(None, format!("cannot read it: {e}"))])?;
+    let text = decode(bytes).map_err(|(at, reason)| vec![error(at, reason)])?;
     let mut feature = Feature::parse(&text, GherkinEnv::default()).map_err(|e| {
         let (at, reason) = diagnose(&text, &e.to_string());
-        error(Some(at), reason)
+        vec![error(Some(at), reason)]
     })?;
     feature.path = Some(path.to_owned());
-    if let Some((at, reason)) = bad_row_tag(&feature) {
-        return Err(error(Some(at), reason));
-    }
+    // What keeps the file from running, all of it at once (the parse's own error stops first).
+    let mut errors: Vec<FileError> = bad_row_tags(&feature)
+        .into_iter()
+        .map(|(at, reason)| error(Some(at), reason))
+        .collect();
     add_problems(&text, &mut feature, library);
     let rows = outline_rows(&feature);
     let written = written_lines(&feature, &text);
-    let expanded = feature.expand_examples().map_err(|e| {
-        error(
-            Some(e.pos),
-            format!(
-                "<{}> is not a column of this outline's Examples table",
-                e.name
-            ),
-        )
-    })?;
+    let expanded = match feature.expand_examples() {
+        Ok(expanded) => expanded,
+        Err(e) => {
+            errors.push(error(
+                Some(e.pos),
+                format!(
+                    "<{}> is not a column of this outline's Examples table",
+                    e.name
+                ),
+            ));
+            return Err(errors);
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     if scenarios(&expanded).next().is_none() {
-        return Err(error(
+        return Err(vec![error(
             Some(expanded.position),
             "this feature has no scenarios (or only outlines without Examples rows), so it would \
              pass without checking anything"
                 .to_owned(),
-        ));
+        )]);
     }
     let lines: Vec<usize> = scenarios(&expanded).map(|s| s.position.line).collect();
     let spans = lines
@@ -340,66 +350,66 @@ fn examples_rows(outline: &Scenario, lines: &[&str]) -> Vec<usize> {
     out
 }
 
-/// The first `@row:` tag (of the feature, a rule, a scenario or an Examples table) that names no
+/// Every `@row:` tag (of the feature, a rule, a scenario or an Examples table) that names no
 /// row of the run's catalogue ([`super::rows`]), or spells `row:` in another case: a tag the coverage report would
 /// silently not count. Returns where it is and what to write instead.
-fn bad_row_tag(feature: &Feature) -> Option<(LineCol, String)> {
+fn bad_row_tags(feature: &Feature) -> Vec<(LineCol, String)> {
     let known = super::rows::rows();
-    let check = |tags: &[String], at: LineCol| {
-        tags.iter().find_map(|tag| {
-            // A row ID behind another word (`@rows:NOTIF-2`, `@req:AGENT-1`): a slip of `row:`.
-            if let Some((prefix, id)) = tag.split_once(':') {
-                let row = known.iter().find(|(row, _)| row.eq_ignore_ascii_case(id));
-                if let (false, Some((row, _))) = (prefix.eq_ignore_ascii_case("row"), row) {
-                    return Some((
-                        at,
-                        format!(
+    let check = |tags: &[String], at: LineCol| -> Vec<(LineCol, String)> {
+        tags.iter()
+            .filter_map(|tag| {
+                // A row ID behind another word (`@rows:NOTIF-2`, `@req:AGENT-1`): a slip of `row:`.
+                if let Some((prefix, id)) = tag.split_once(':') {
+                    let row = known.iter().find(|(row, _)| row.eq_ignore_ascii_case(id));
+                    if let (false, Some((row, _))) = (prefix.eq_ignore_ascii_case("row"), row) {
+                        return Some((
+                            at,
+                            format!(
                             "@{tag} is not a row tag, so coverage would not count it; expected \
                              @row:{row}"
                         ),
-                    ));
+                        ));
+                    }
                 }
-            }
-            let (prefix, id) = tag.split_at_checked(4)?;
-            if !prefix.eq_ignore_ascii_case("row:") {
-                return None;
-            }
-            let reason = if prefix != "row:" {
-                format!("@{tag}: row tags are written in lower case; expected @row:{id}")
-            } else if known.iter().any(|(row, _)| *row == id) {
-                return None;
-            } else {
-                let near: Vec<&str> = known
-                    .iter()
-                    .map(|(row, _)| *row)
-                    .filter(|row| row.eq_ignore_ascii_case(id))
-                    .collect();
-                match near.first() {
-                    Some(row) => format!("@{tag}: row IDs are upper case; expected @row:{row}"),
-                    None => format!(
-                        "@{tag} names no row of {}, so coverage would not count it; expected \
+                let (prefix, id) = tag.split_at_checked(4)?;
+                if !prefix.eq_ignore_ascii_case("row:") {
+                    return None;
+                }
+                let reason = if prefix != "row:" {
+                    format!("@{tag}: row tags are written in lower case; expected @row:{id}")
+                } else if known.iter().any(|(row, _)| *row == id) {
+                    return None;
+                } else {
+                    let near: Vec<&str> = known
+                        .iter()
+                        .map(|(row, _)| *row)
+                        .filter(|row| row.eq_ignore_ascii_case(id))
+                        .collect();
+                    match near.first() {
+                        Some(row) => format!("@{tag}: row IDs are upper case; expected @row:{row}"),
+                        None => format!(
+                            "@{tag} names no row of {}, so coverage would not count it; expected \
                          a row ID such as @row:{} (`convsms check --coverage` lists them)",
-                        super::rows::source(),
-                        known.first().map_or("AGENT-1", |r| r.0)
-                    ),
-                }
-            };
-            Some((at, reason))
-        })
-    };
-    check(&feature.tags, feature.position)
-        .or_else(|| {
-            feature
-                .rules
-                .iter()
-                .find_map(|r| check(&r.tags, r.position))
-        })
-        .or_else(|| {
-            scenarios(feature).find_map(|s| {
-                check(&s.tags, s.position)
-                    .or_else(|| s.examples.iter().find_map(|e| check(&e.tags, e.position)))
+                            super::rows::source(),
+                            known.first().map_or("AGENT-1", |r| r.0)
+                        ),
+                    }
+                };
+                Some((at, reason))
             })
-        })
+            .collect()
+    };
+    let mut bad = check(&feature.tags, feature.position);
+    for r in &feature.rules {
+        bad.extend(check(&r.tags, r.position));
+    }
+    for s in scenarios(feature) {
+        bad.extend(check(&s.tags, s.position));
+        for e in &s.examples {
+            bad.extend(check(&e.tags, e.position));
+        }
+    }
+    bad
 }
 
 /// Every scenario of a feature, its rules' included, in file order.
@@ -924,7 +934,10 @@ mod tests {
         let bad = |tags: &str| {
             let text = format!("Feature: X\n\n  Rule: R\n\n  {tags}\n  Scenario: A\n    Given a\n");
             let feature = Feature::parse(&text, GherkinEnv::default()).unwrap();
-            bad_row_tag(&feature).map(|(at, why)| (at.line, why))
+            bad_row_tags(&feature)
+                .into_iter()
+                .next()
+                .map(|(at, why)| (at.line, why))
         };
         assert_eq!(bad("@row:AGENT-1 @slow"), None);
         let (_, why) = bad("@rows:AGENT-1").unwrap();
@@ -945,6 +958,10 @@ mod tests {
             .1
             .contains("expected @row:AGENT-1"));
         assert!(bad("@ROW:AGENT-1").unwrap().1.contains("lower case"));
+        // Every one is said at once, not one a run.
+        let text = "@rows:AGENT-1\nFeature: X\n\n  @row:agent-2\n  Scenario: A\n    Given a\n";
+        let feature = Feature::parse(text, GherkinEnv::default()).unwrap();
+        assert_eq!(bad_row_tags(&feature).len(), 2);
     }
 
     #[test]

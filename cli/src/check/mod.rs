@@ -614,12 +614,14 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         && loaded.errors.is_empty()
         && snapshot::WRITE_FAILED.load(std::sync::atomic::Ordering::Relaxed) == 0;
     if !loaded.errors.is_empty() {
+        // A file may have several problems, each listed: count the paths.
+        let paths: std::collections::BTreeSet<_> = loaded.errors.iter().map(|e| &e.path).collect();
         println!(
             "{} could not be run (listed at the top)",
-            if loaded.errors.len() == 1 {
+            if paths.len() == 1 {
                 "1 feature path".to_owned()
             } else {
-                format!("{} feature paths", loaded.errors.len())
+                format!("{} feature paths", paths.len())
             }
         );
     }
