@@ -124,13 +124,16 @@ pub struct AuditRow {
     /// Its interaction's requester and provider numbers (E.164, as stored; `None` for an
     /// interaction on no phone).
     pub pair: (Option<String>, Option<String>),
+    /// When a `retrying` send is to be made again (UTC; `None` for any other status).
+    pub next_attempt_at: Option<DateTime<Utc>>,
     /// The message (author as user_name for agents).
     pub message: Message,
 }
 
 /// The columns [`audit_row`] reads before [`MESSAGE_COLS`], from `sys_cs_message m` and
 /// `interaction i`.
-const AUDIT_COLS: &str = "m.rowid, i.number, i.closed_at, i.requester_phone, i.provider_phone";
+const AUDIT_COLS: &str =
+    "m.rowid, i.number, i.closed_at, i.requester_phone, i.provider_phone, m.next_attempt_at";
 const AUDIT_FROM: &str = "sys_cs_message m JOIN interaction i ON i.sys_id = m.interaction
     LEFT JOIN sys_user u ON u.sys_id = m.author";
 /// The audit's rows, each with its interaction's number and close time and its author's name.
@@ -151,7 +154,8 @@ fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
         })?,
         closed_at: ts_opt_col(r, 2)?,
         pair: (r.get(3)?, r.get(4)?),
-        message: message_from(r, 5)?,
+        next_attempt_at: ts_opt_col(r, 5)?,
+        message: message_from(r, 6)?,
     })
 }
 

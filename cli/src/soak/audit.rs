@@ -24,8 +24,8 @@ use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::MessageSid;
 
 use super::invariants::{
-    self, ActiveSms, AgentLoad, Invariant, OptOutTracker, Routing, Row, SimRow, StatusTracker,
-    TimerTracker, Violation,
+    self, ActiveSms, AgentLoad, Invariant, OptOutTracker, RetryTracker, Routing, Row, SimRow,
+    StatusTracker, TimerTracker, Violation,
 };
 use crate::check::world::Stack;
 
@@ -48,6 +48,7 @@ pub struct Auditor {
     statuses: StatusTracker,
     opt_outs: OptOutTracker,
     timers: TimerTracker,
+    retries: RetryTracker,
     /// MessageSids whose status callbacks a scenario wrote itself: invariant 3 does not hold
     /// their status to the simulator's, which never sent those reports.
     pub hand_reported: std::collections::HashSet<MessageSid>,
@@ -68,6 +69,7 @@ impl Default for Auditor {
             statuses: StatusTracker::default(),
             opt_outs: OptOutTracker::default(),
             timers: TimerTracker::default(),
+            retries: RetryTracker::default(),
             hand_reported: std::collections::HashSet::new(),
             checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
             examined: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
@@ -92,6 +94,8 @@ fn row(r: AuditRow) -> Row {
         error_code: m.error_code,
         author: m.author_kind,
         created_at: m.created_at,
+        updated_at: m.updated_at,
+        next_attempt_at: r.next_attempt_at,
     }
 }
 
@@ -443,6 +447,7 @@ impl Auditor {
                 .cloned(),
         );
         invariants::outbound_at_most_once(sim, &owners)?;
+        self.retries.check(changed)?;
         self.count(Invariant::StatusForward, changed.len());
         invariants::status_moves(moves, changed)?;
         self.statuses.check(changed)?;

@@ -161,6 +161,10 @@ pub struct Row {
     pub author: AuthorKind,
     /// When it was written.
     pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// When a `retrying` send is to be made again.
+    pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
 /// One message of the simulator, as the invariants read it.
@@ -281,6 +285,71 @@ pub fn inbound_in_its_conversation(sim: &[SimRow], rows: &[Row]) -> Result<(), V
 /// many attempts in all, then ends as failed with that error. The soak's own figure, not the
 /// engine's constant: a test holds the two equal, so a change of policy changes both on purpose.
 pub const RETRY_POLICY_ATTEMPTS: i64 = 5;
+
+/// The retry policy's wait before the first retry, in seconds, doubling for each further one
+/// (the README's; a test holds it equal to the engine's `RETRY_BACKOFF_SECS`).
+pub const RETRY_POLICY_BACKOFF_SECS: i64 = 30;
+
+/// Invariant 2's retry policy in time: a send left `retrying` after `k` attempts is to be made
+/// again exactly [`RETRY_POLICY_BACKOFF_SECS`] × 2^(k−1) after that attempt (its
+/// `next_attempt_at` against the time the row changed), and is not made again before then:
+/// the due time of each retrying row seen is remembered until the row changes again (bounded by
+/// the sends in flight), and a later attempt (more attempts) written earlier breaks it.
+#[derive(Debug, Default)]
+pub struct RetryTracker {
+    /// Retrying rows by rowid: attempts made, when the next one is due.
+    due: HashMap<i64, (i64, DateTime<Utc>)>,
+}
+
+impl RetryTracker {
+    /// Checks the rows changed since the last check (`rows`).
+    pub fn check(&mut self, rows: &[Row]) -> Result<(), Violation> {
+        for r in rows.iter().filter(|r| r.direction == Direction::Outbound) {
+            if let Some((attempts, due)) = self.due.get(&r.rowid).copied() {
+                if r.attempts > attempts && r.updated_at < due {
+                    return broken(
+                        Invariant::OutboundAtMostOnce,
+                        Some(&r.interaction),
+                        format!(
+                            "{} #{} was handed to the provider again at {}, before its retry was \
+                             due at {} (attempt {} of the retry policy)",
+                            r.interaction,
+                            r.seq,
+                            r.updated_at.to_rfc3339(),
+                            due.to_rfc3339(),
+                            attempts + 1
+                        ),
+                    );
+                }
+            }
+            if r.status != DeliveryStatus::Retrying {
+                self.due.remove(&r.rowid);
+                continue;
+            }
+            let wait = RETRY_POLICY_BACKOFF_SECS << (r.attempts - 1).clamp(0, 30);
+            let want = r.updated_at + chrono::TimeDelta::seconds(wait);
+            if r.next_attempt_at != Some(want) {
+                return broken(
+                    Invariant::OutboundAtMostOnce,
+                    Some(&r.interaction),
+                    format!(
+                        "{} #{} is retrying after {} attempt(s) made at {}, next at {}; the retry \
+                         policy waits {wait} s, until {}",
+                        r.interaction,
+                        r.seq,
+                        r.attempts,
+                        r.updated_at.to_rfc3339(),
+                        r.next_attempt_at
+                            .map_or_else(|| "no time".to_owned(), |t| t.to_rfc3339()),
+                        want.to_rfc3339()
+                    ),
+                );
+            }
+            self.due.insert(r.rowid, (r.attempts, want));
+        }
+        Ok(())
+    }
+}
 
 /// Whether Twilio's error `code` is one the retry policy retries (20429, 205xx).
 fn retried(code: i64) -> bool {
@@ -1278,6 +1347,8 @@ mod tests {
                 AuthorKind::Agent
             },
             created_at: t(0),
+            updated_at: t(0),
+            next_attempt_at: None,
         }
     }
 
@@ -1524,6 +1595,46 @@ mod tests {
             RETRY_POLICY_ATTEMPTS,
             convsms::engine::delivery::MAX_SEND_ATTEMPTS
         );
+        assert_eq!(
+            RETRY_POLICY_BACKOFF_SECS,
+            convsms::engine::delivery::RETRY_BACKOFF_SECS
+        );
+    }
+
+    #[test]
+    fn a_retry_off_the_policy_or_early_is_caught() {
+        let retrying = |attempts, at: i64, next: i64| Row {
+            status: DeliveryStatus::Retrying,
+            sid: None,
+            attempts,
+            updated_at: t(at),
+            next_attempt_at: Some(t(next)),
+            ..row(1, 2, Direction::Outbound, None)
+        };
+        let mut tracker = RetryTracker::default();
+        // 30 s after the first attempt, 60 s after the second.
+        assert_eq!(tracker.check(&[retrying(1, 0, 30)]), Ok(()));
+        assert_eq!(tracker.check(&[retrying(2, 30, 90)]), Ok(()));
+        // A wait off the policy.
+        let v = RetryTracker::default()
+            .check(&[retrying(2, 30, 60)])
+            .unwrap_err();
+        assert_eq!(v.invariant, Invariant::OutboundAtMostOnce);
+        assert!(v.detail.contains("waits 60 s"), "{v}");
+        // The third attempt made before its time (due at 90).
+        let v = tracker.check(&[retrying(3, 89, 209)]).unwrap_err();
+        assert!(v.detail.contains("before its retry was due"), "{v}");
+        // Delivered at last: forgotten.
+        let mut tracker = RetryTracker::default();
+        tracker.check(&[retrying(1, 0, 30)]).unwrap();
+        let done = Row {
+            status: DeliveryStatus::Queued,
+            attempts: 2,
+            updated_at: t(30),
+            ..row(1, 2, Direction::Outbound, Some(9))
+        };
+        assert_eq!(tracker.check(&[done]), Ok(()));
+        assert!(tracker.due.is_empty());
     }
 
     #[test]
