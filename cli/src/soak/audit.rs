@@ -547,6 +547,20 @@ impl Auditor {
     }
 }
 
+/// The last transcript row's rowid and how many outbound messages the simulator has created:
+/// what [`invariants::redelivery_changed_nothing`] compares before and after a re-delivery.
+///
+/// # Errors
+/// The store cannot be read.
+pub fn writes_and_sends(stack: &Stack) -> anyhow::Result<(i64, u64)> {
+    use anyhow::Context as _;
+    let rowid = stack
+        .store
+        .read(|tx| tx.audit_last_message_rowid())
+        .context("reading the last transcript row")?;
+    Ok((rowid, stack.sim.outbound_created()))
+}
+
 /// Every transcript row, by interaction number and seq (for short runs: replays and scenarios).
 ///
 /// # Errors

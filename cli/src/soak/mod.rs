@@ -996,7 +996,7 @@ impl Soak {
                     return Ok(Applied::Nothing);
                 };
                 let mut timed_out = false;
-                let before = self.writes_and_sends()?;
+                let before = audit::writes_and_sends(&self.stack)?;
                 match self.stack.sim.redeliver_inbound(&sid).await {
                     Ok(d) if d.http_status() == Some(200) => {
                         self.redelivered += 1;
@@ -1010,7 +1010,7 @@ impl Soak {
                     }
                     Err(e) => return Err(e).with_context(|| format!("re-delivering {sid}")),
                 }
-                let after = self.writes_and_sends()?;
+                let after = audit::writes_and_sends(&self.stack)?;
                 self.redelivery_changed_nothing(&sid, before, after);
                 Applied::Redelivered {
                     sid,
@@ -1311,17 +1311,6 @@ impl Soak {
                 detail,
             });
         }
-    }
-
-    /// The last transcript row's rowid and how many outbound messages the simulator has
-    /// created: what [`Soak::redelivery_changed_nothing`] compares.
-    fn writes_and_sends(&self) -> anyhow::Result<(i64, u64)> {
-        let rowid = self
-            .stack
-            .store
-            .read(|tx| tx.audit_last_message_rowid())
-            .context("reading the last transcript row")?;
-        Ok((rowid, self.stack.sim.outbound_created()))
     }
 
     /// Records invariant 2's verdict on a re-delivery of `sid`

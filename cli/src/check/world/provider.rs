@@ -177,7 +177,7 @@ impl ConvWorld {
 
     async fn redeliver_sid(&mut self, sid: MessageSid) -> anyhow::Result<()> {
         self.mark()?;
-        let before = self.writes_and_sends()?;
+        let before = crate::soak::audit::writes_and_sends(&self.stack)?;
         // Only a webhook the engine stored is a re-delivery for it: one it refused the first
         // time is taken now for the first time.
         let stored = self
@@ -190,7 +190,7 @@ impl ConvWorld {
             self.redelivery_violation = crate::soak::invariants::redelivery_changed_nothing(
                 &sid,
                 before,
-                self.writes_and_sends()?,
+                crate::soak::audit::writes_and_sends(&self.stack)?,
             )
             .err();
         }
@@ -214,17 +214,6 @@ impl ConvWorld {
             body: a.body,
         });
         Ok(())
-    }
-
-    /// The last transcript row's rowid and how many outbound messages the simulator has created
-    /// (what [`crate::soak::invariants::redelivery_changed_nothing`] compares).
-    fn writes_and_sends(&self) -> anyhow::Result<(i64, u64)> {
-        let rowid = self
-            .stack
-            .store
-            .read(|tx| tx.audit_last_message_rowid())
-            .context("reading the last transcript row")?;
-        Ok((rowid, self.stack.sim.outbound_created()))
     }
 
     /// Checks the HTTP status the last webhook was answered with.
