@@ -340,9 +340,9 @@ impl ConvWorld {
     }
 
     /// Refuses a handset nothing in the scenario knows (it texted nothing, nothing was sent to
-    /// it, no person or messaging profile has the number): that it received nothing would pass
-    /// on any typo of the number.
-    fn handset_in_scenario(&self, phone: &str) -> anyhow::Result<()> {
+    /// it, no person or messaging profile has the number): that it has nothing (`nothing`, as
+    /// the check says it: "received nothing") would pass on any typo of the number.
+    pub(super) fn handset_in_scenario(&self, phone: &str, nothing: &str) -> anyhow::Result<()> {
         let on_the_wire = self
             .stack
             .sim
@@ -368,7 +368,7 @@ impl ConvWorld {
         ensure!(
             known,
             "{phone} is nobody's number in this scenario: it texted nothing, nothing was sent to \
-             it, and no person or messaging profile has it, so that it received nothing checks \
+             it, and no person or messaging profile has it, so that it {nothing} checks \
              nothing; check the number"
         );
         Ok(())
@@ -401,7 +401,7 @@ impl ConvWorld {
                     .join(", ")
             }
         );
-        self.handset_in_scenario(phone)
+        self.handset_in_scenario(phone, "received nothing")
     }
 
     /// Checks that a handset received a text from a number, or (`receives` false) that it has
@@ -531,7 +531,7 @@ impl ConvWorld {
     /// Checks how many messages a handset received.
     pub fn check_received_count(&self, phone: &str, count: usize) -> anyhow::Result<()> {
         if count == 0 {
-            self.handset_in_scenario(phone)?;
+            self.handset_in_scenario(phone, "received nothing")?;
         }
         let got = self.received(phone);
         ensure!(

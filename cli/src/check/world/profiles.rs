@@ -105,6 +105,10 @@ impl ConvWorld {
 
     /// Checks how many messaging profiles a phone has.
     pub fn check_profile_count(&self, phone: &str, count: usize) -> anyhow::Result<()> {
+        if count == 0 {
+            // "No profile" of a number nobody has (a typo) would pass checking nothing.
+            self.handset_in_scenario(phone, "has no messaging profile")?;
+        }
         let all = self.profiles(phone)?;
         ensure!(
             all.len() == count,
