@@ -61,3 +61,11 @@ Feature: The virtual agent gives up on a silent requester
     When 2 hours pass
     Then no messaging action has fired
     And "+14155552671" has received 2 messages
+
+  Scenario: A close under a shorter idle timeout is judged by it after the timeout is raised
+    Given the property "com.glide.cs.conversation_idle_timeout" is "3600"
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And 1 hour passes
+    Then interaction IMS0001001 is closed
+    Given the property "com.glide.cs.conversation_idle_timeout" is "7200"
+    Then every soak invariant holds

@@ -51,6 +51,9 @@ pub struct Auditor {
     /// MessageSids whose status callbacks a scenario wrote itself: invariant 3 does not hold
     /// their status to the simulator's, which never sent those reports.
     pub hand_reported: std::collections::HashSet<MessageSid>,
+    /// An idle timeout (seconds) shorter than the store's that idle closes may have been made
+    /// under: a scenario that changed it judges its closes by the shortest it had.
+    pub idle_timeout_at_most: Option<i64>,
     /// Checks per invariant.
     pub checks: BTreeMap<Invariant, u64>,
     /// What each invariant's checks looked at, in all: the subjects of each check (inbound
@@ -70,6 +73,7 @@ impl Default for Auditor {
             timers: TimerTracker::default(),
             retries: RetryTracker::default(),
             hand_reported: std::collections::HashSet::new(),
+            idle_timeout_at_most: None,
             checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
             examined: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
         }
@@ -360,7 +364,8 @@ impl Auditor {
             let idle_timeout = tx
                 .property(IDLE_TIMEOUT_PROPERTY)?
                 .and_then(|v| v.trim().parse::<i64>().ok())
-                .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS);
+                .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS)
+                .min(self.idle_timeout_at_most.unwrap_or(i64::MAX));
             Ok::<_, StoreError>((
                 (changed, before_replies, idle_closes, idle_timeout),
                 (moves, offers, opened),

@@ -469,6 +469,9 @@ pub struct ConvWorld {
     /// The MessageSids of the status callbacks the scenario wrote itself (`When Twilio reports
     /// message … as …`), which invariant 3 does not compare with the simulator's status.
     pub(crate) hand_reported: std::collections::HashSet<twilio_wire::sid::MessageSid>,
+    /// The shortest idle timeout (`com.glide.cs.conversation_idle_timeout`, seconds) a step
+    /// set, if any: an idle close is judged by it, or by the default it may have replaced.
+    pub(crate) shortest_idle_timeout: Option<i64>,
     /// Whether the store's audit log has followed every status change since the world began (a
     /// scenario's world; not `serve`'s, which would keep the log for as long as it runs).
     pub(crate) follows_status_moves: bool,
@@ -674,6 +677,7 @@ impl ConvWorld {
             kept_over_capacity: std::collections::BTreeMap::new(),
             redelivery_violation: None,
             hand_reported: std::collections::HashSet::new(),
+            shortest_idle_timeout: None,
             follows_status_moves: false,
         }
     }

@@ -99,7 +99,18 @@ impl ConvWorld {
 
     /// Sets a sys_property.
     pub fn given_property(&mut self, name: &str, value: &str) -> anyhow::Result<()> {
-        Ok(self.engine().set_property(name, value)?)
+        self.engine().set_property(name, value)?;
+        if name == convsms::domain::messaging_actions::IDLE_TIMEOUT_PROPERTY {
+            // The soak invariants judge the idle closes of the whole scenario by the shortest
+            // idle timeout it ever had (an invalid value reads as the default).
+            let secs = value
+                .trim()
+                .parse::<i64>()
+                .unwrap_or(convsms::domain::messaging_actions::DEFAULT_IDLE_TIMEOUT_SECS);
+            let shortest = self.shortest_idle_timeout.get_or_insert(secs);
+            *shortest = (*shortest).min(secs);
+        }
+        Ok(())
     }
 
     /// Turns the virtual agent off.

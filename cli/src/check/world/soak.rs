@@ -51,6 +51,10 @@ impl ConvWorld {
         }
         let mut auditor = Auditor::default();
         auditor.hand_reported.clone_from(&self.hand_reported);
+        // Closes made before a step changed the idle timeout were made under the default.
+        auditor.idle_timeout_at_most = self
+            .shortest_idle_timeout
+            .map(|s| s.min(convsms::domain::messaging_actions::DEFAULT_IDLE_TIMEOUT_SECS));
         let acked = acknowledged_inbound(&self.stack.sim);
         let now = self.stack.clock.now();
         // Work kept beyond a lowered capacity counts while it is still held and the agent still
