@@ -85,6 +85,30 @@ const OPENED_TRIGGER: &str = "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_op
              ON p.sys_id = new.channel_user_profile;
      END;";
 
+/// The SQL function the audit's closing trigger reports each interaction closed to.
+const CLOSED_FN: &str = "convsms_audit_closed";
+
+/// A temporary trigger reporting each interaction as it closes, with its close time and the
+/// last transcript rowid written before the close (a message of the same instant written after
+/// it has a higher one), while an auditor's log runs. Only a close writes `active`.
+const CLOSED_TRIGGER: &str = "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_closed
+     AFTER UPDATE OF active ON main.interaction WHEN old.active = 1 AND new.active = 0
+     BEGIN
+        SELECT convsms_audit_closed(new.number, new.closed_at,
+                                    (SELECT coalesce(max(rowid), 0) FROM main.sys_cs_message));
+     END;";
+
+/// An interaction as the audit's trigger saw it close ([`Tx::audit_take_closed`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClosedAudit {
+    /// Its number (`IMS` + 7 digits, as stored).
+    pub interaction: String,
+    /// Its `closed_at` (RFC 3339, as stored).
+    pub closed_at: String,
+    /// The highest `sys_cs_message` rowid when it closed: a row of it above is written after.
+    pub last_rowid: i64,
+}
+
 /// An item an offer passed over, as the audit's trigger saw it when the offer was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PassedOver {
@@ -411,6 +435,14 @@ impl Tx<'_> {
                         });
                         Ok(())
                     })?;
+                    log_function(self.0, CLOSED_FN, 3, &log, |ctx, log| {
+                        log.closed.push(ClosedAudit {
+                            interaction: logged_text(ctx, 0),
+                            closed_at: logged_text(ctx, 1),
+                            last_rowid: ctx.get(2).unwrap_or(0),
+                        });
+                        Ok(())
+                    })?;
                     let seen = Arc::clone(&log);
                     self.0.update_hook(Some(
                         move |_: rusqlite::hooks::Action, db: &str, table: &str, rowid: i64| {
@@ -435,8 +467,9 @@ impl Tx<'_> {
 
     /// Has the log ([`Tx::audit_log_message_changes`], started before) follow each change of a
     /// transcript row's status, for [`Tx::audit_take_status_moves`], each offer of a work item
-    /// with the items it passed over, for [`Tx::audit_take_offers`], and each SMS interaction
-    /// opened, for [`Tx::audit_take_opened`]: temporary triggers,
+    /// with the items it passed over, for [`Tx::audit_take_offers`], each SMS interaction
+    /// opened, for [`Tx::audit_take_opened`], and each interaction closed, for
+    /// [`Tx::audit_take_closed`]: temporary triggers,
     /// which, being schema, must be made inside [`super::SqliteStore::write`] (a read's
     /// savepoint rolls them back). Following already does nothing.
     ///
@@ -445,7 +478,21 @@ impl Tx<'_> {
     pub fn audit_follow_moves(&self) -> Result<(), StoreError> {
         self.0.execute_batch(STATUS_MOVES_TRIGGER)?;
         self.0.execute_batch(OFFER_TRIGGERS)?;
-        self.0.execute_batch(OPENED_TRIGGER)
+        self.0.execute_batch(OPENED_TRIGGER)?;
+        self.0.execute_batch(CLOSED_TRIGGER)
+    }
+
+    /// Every interaction closed since the last take, as the audit's trigger saw it (see
+    /// [`Tx::audit_follow_moves`]), in the order written; empties that part of the log. Empty
+    /// when no log runs.
+    ///
+    /// # Errors
+    /// None today; a `Result` like the other reads of the log.
+    pub fn audit_take_closed(&self) -> Result<Vec<ClosedAudit>, StoreError> {
+        let slot = self.1.message_changes().borrow();
+        Ok(slot.as_ref().map_or_else(Vec::new, |log| {
+            std::mem::take(&mut log.lock().unwrap_or_else(PoisonError::into_inner).closed)
+        }))
     }
 
     /// Every offer of a work item since the last take, and every item an offer passed over
@@ -560,7 +607,8 @@ impl Tx<'_> {
                 "DROP TRIGGER IF EXISTS temp.convsms_audit_status_moves;
                  DROP TRIGGER IF EXISTS temp.convsms_audit_offers_updated;
                  DROP TRIGGER IF EXISTS temp.convsms_audit_offers_inserted;
-                 DROP TRIGGER IF EXISTS temp.convsms_audit_opened;",
+                 DROP TRIGGER IF EXISTS temp.convsms_audit_opened;
+                 DROP TRIGGER IF EXISTS temp.convsms_audit_closed;",
             )?;
         }
         Ok(())
@@ -1120,6 +1168,27 @@ mod tests {
             ]
         );
         assert!(store.read(|tx| tx.audit_take_opened()).unwrap().is_empty());
+        // The closing log: each close with its time and the last transcript rowid before it.
+        let at: chrono::DateTime<chrono::Utc> = "2026-01-05T10:00:00Z".parse().unwrap();
+        store
+            .write(|tx| {
+                tx.close_interaction(
+                    "i2",
+                    crate::domain::model::InteractionState::ClosedComplete,
+                    at,
+                )
+            })
+            .unwrap();
+        let closed = store.read(|tx| tx.audit_take_closed()).unwrap();
+        assert_eq!(
+            closed,
+            [super::ClosedAudit {
+                interaction: "IMS0000002".to_owned(),
+                closed_at: "2026-01-05T10:00:00.000Z".to_owned(),
+                last_rowid: 0,
+            }]
+        );
+        assert!(store.read(|tx| tx.audit_take_closed()).unwrap().is_empty());
         store.write(|tx| tx.audit_stop_message_changes()).unwrap();
         open(4, "'p1'");
         assert!(store.read(|tx| tx.audit_take_opened()).unwrap().is_empty());

@@ -274,6 +274,8 @@ pub(crate) struct ChangeLog {
     pub offers: super::audit::OfferLog,
     /// Every SMS interaction opened, as the connection's temporary trigger reported it.
     pub opened: Vec<super::audit::OpenedAudit>,
+    /// Every interaction closed, as the connection's temporary trigger reported it.
+    pub closed: Vec<super::audit::ClosedAudit>,
 }
 
 impl Memo {

@@ -83,7 +83,8 @@ mod vfs;
 
 pub use actions::{InteractionFields, TickDue};
 pub use audit::{
-    ActiveAudit, AuditRow, FirstResponse, OfferLog, OpenedAudit, PassedOver, TimerAudit,
+    ActiveAudit, AuditRow, ClosedAudit, FirstResponse, OfferLog, OpenedAudit, PassedOver,
+    TimerAudit,
 };
 pub use serve::{AgentRow, EngineEvent, JournalEntry, OfferRow, TableRecord, WireEvent};
 

@@ -48,6 +48,10 @@ pub struct Auditor {
     opt_outs: OptOutTracker,
     timers: TimerTracker,
     retries: RetryTracker,
+    /// Interactions closed at the last look's instant or later, with the last transcript rowid
+    /// before each close: only a row of the same instant needs it (a later one is later in time
+    /// too), so the map keeps one instant's closes.
+    closes_now: HashMap<InteractionNumber, (DateTime<Utc>, i64)>,
     /// MessageSids whose status callbacks a scenario wrote itself: invariant 3 does not hold
     /// their status to the simulator's, which never sent those reports.
     pub hand_reported: std::collections::HashSet<MessageSid>,
@@ -72,6 +76,7 @@ impl Default for Auditor {
             opt_outs: OptOutTracker::default(),
             timers: TimerTracker::default(),
             retries: RetryTracker::default(),
+            closes_now: HashMap::new(),
             hand_reported: std::collections::HashSet::new(),
             idle_timeout_at_most: None,
             checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
@@ -274,6 +279,17 @@ impl Auditor {
         acked.sort();
         acked.dedup();
         let acked = &acked[..];
+        // The closes since the last look, with the last transcript row before each: a row of
+        // the same instant written after a close has a higher rowid (invariant 8).
+        for c in stack.store.read(|tx| tx.audit_take_closed())? {
+            if let (Ok(n), Ok(at)) = (
+                InteractionNumber::parse(&c.interaction),
+                DateTime::parse_from_rfc3339(&c.closed_at),
+            ) {
+                self.closes_now
+                    .insert(n, (at.with_timezone(&Utc), c.last_rowid));
+            }
+        }
         let idle_notes: Vec<String> = [
             SystemMessage::IdleClosed,
             SystemMessage::IdleClosedKeywordsOnly,
@@ -316,6 +332,7 @@ impl Auditor {
                     closed.push((r.interaction.clone(), at));
                 }
             }
+
             let changed: Vec<Row> = changed.into_iter().map(row).collect();
             // A keyword reply refused after a retry changed in a later check than its STOP:
             // read the row before it too (written just before it, by the same webhook).
@@ -386,6 +403,8 @@ impl Auditor {
             stack.store.write(|tx| tx.audit_follow_moves())?;
         }
         self.since = now;
+        // Rows written from here on are at `now` or later: closes before `now` need no rowid.
+        self.closes_now.retain(|_, (at, _)| *at >= now);
         self.logging = true;
         self.count(Invariant::OldestFirst, offers.made.len());
         self.count(Invariant::OpenedForItsProfile, opened.len());
@@ -484,7 +503,7 @@ impl Auditor {
         self.opt_outs.check(sim)?;
         self.count(Invariant::Timers, timers.len() + closed.len());
         self.timers.check(timers, last_tick)?;
-        invariants::closed_stay_quiet(changed, closed)?;
+        invariants::closed_stay_quiet(changed, closed, &self.closes_now)?;
         let sent: Vec<SimRow> = sim
             .iter()
             .filter(|m| m.direction != twilio_wire::message::Direction::Inbound)

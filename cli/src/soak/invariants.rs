@@ -1140,10 +1140,13 @@ pub fn idle_closes_never_early(
 }
 
 /// Invariant 8, closed interactions: no agent or virtual-agent message was written after the
-/// interaction closed (`closed`: number and `closed_at`).
+/// interaction closed (`closed`: number and `closed_at`), later in time or at the same instant
+/// after the close (`closes`: the last transcript rowid before each close the audit's trigger
+/// saw, by interaction).
 pub fn closed_stay_quiet(
     rows: &[Row],
     closed: &[(InteractionNumber, DateTime<Utc>)],
+    closes: &HashMap<InteractionNumber, (DateTime<Utc>, i64)>,
 ) -> Result<(), Violation> {
     let closed: HashMap<&InteractionNumber, DateTime<Utc>> =
         closed.iter().map(|(n, at)| (n, *at)).collect();
@@ -1151,6 +1154,23 @@ pub fn closed_stay_quiet(
         .iter()
         .filter(|r| matches!(r.author, AuthorKind::Agent | AuthorKind::VirtualAgent))
     {
+        if let Some(&(at, last)) = closes.get(&r.interaction) {
+            if r.created_at == at && r.rowid > last {
+                return broken(
+                    Invariant::Timers,
+                    Some(&r.interaction),
+                    format!(
+                        "{} #{} ({:?}, {:?}) was written after the interaction closed at {}, at \
+                         the same instant",
+                        r.interaction,
+                        r.seq,
+                        r.author,
+                        r.body,
+                        at.to_rfc3339()
+                    ),
+                );
+            }
+        }
         if let Some(at) = closed.get(&r.interaction) {
             if r.created_at > *at {
                 return broken(
@@ -2191,15 +2211,29 @@ mod tests {
         let mut r = row(1, 3, Direction::Outbound, Some(3));
         r.created_at = t(100);
         let closed = [(ims(1), t(100))];
-        assert_eq!(closed_stay_quiet(std::slice::from_ref(&r), &closed), Ok(()));
+        let none = HashMap::new();
+        assert_eq!(
+            closed_stay_quiet(std::slice::from_ref(&r), &closed, &none),
+            Ok(())
+        );
+        // At the same instant: before the close (its rowid at most the last one then) or after.
+        let mut closes = HashMap::new();
+        closes.insert(ims(1), (t(100), r.rowid));
+        assert_eq!(
+            closed_stay_quiet(std::slice::from_ref(&r), &closed, &closes),
+            Ok(())
+        );
+        closes.insert(ims(1), (t(100), r.rowid - 1));
+        let v = closed_stay_quiet(std::slice::from_ref(&r), &closed, &closes).unwrap_err();
+        assert!(v.detail.contains("at the same instant"), "{v}");
         r.created_at = t(101);
-        let v = closed_stay_quiet(std::slice::from_ref(&r), &closed).unwrap_err();
+        let v = closed_stay_quiet(std::slice::from_ref(&r), &closed, &none).unwrap_err();
         assert_eq!(
             (v.invariant, v.interaction.clone()),
             (Invariant::Timers, Some(ims(1)))
         );
         // System messages (the close notice) may follow.
         r.author = AuthorKind::System;
-        assert_eq!(closed_stay_quiet(&[r], &closed), Ok(()));
+        assert_eq!(closed_stay_quiet(&[r], &closed, &closes), Ok(()));
     }
 }
