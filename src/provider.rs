@@ -4,6 +4,7 @@
 //! is the adapter for Twilio's REST API (2010-04-01 Messages and IncomingPhoneNumbers).
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::MessageSid;
 
@@ -42,6 +43,28 @@ pub struct DeliveryState {
     /// queued, sending, sent, delivered, undelivered, failed, ... (Twilio §3).
     pub status: MessageStatus,
     /// The error code of a failed or undelivered message (30003, ...).
+    pub error_code: Option<u32>,
+    /// The provider's text for it.
+    pub error_message: Option<String>,
+}
+
+/// A message the provider holds, as its list shows it (Twilio §2.3-2.4): what the engine
+/// compares with a send whose answer was lost ([`SmsProvider::created_since`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderMessage {
+    /// The provider's id (`SM…`/`MM…` + 32 hex).
+    pub sid: MessageSid,
+    /// Where it is now (Twilio §3).
+    pub status: MessageStatus,
+    /// Number of SMS segments (Twilio's `num_segments`).
+    pub num_segments: u32,
+    /// The text as the provider holds it.
+    pub body: String,
+    /// How many media items it carries (Twilio's `num_media`).
+    pub num_media: usize,
+    /// When the provider created it (Twilio's `date_created`, to the second).
+    pub created_at: DateTime<Utc>,
+    /// The error code of a failed or undelivered message.
     pub error_code: Option<u32>,
     /// The provider's text for it.
     pub error_message: Option<String>,
@@ -105,6 +128,16 @@ impl ProviderError {
         }
     }
 
+    /// Whether the provider may have created the message although the send failed: it answered
+    /// 5xx, or no answer was read (unreachable, a timeout, a body that is not Twilio's). Only a
+    /// 4xx refusal (429 included) says that nothing was created.
+    pub fn may_have_created(&self) -> bool {
+        match self {
+            ProviderError::Unavailable(_) => true,
+            ProviderError::Rejected { http_status, .. } => *http_status >= 500,
+        }
+    }
+
     /// What the provider said, without saying what was being done: `{message} (Twilio error
     /// {code}, HTTP {status}). See {more_info}` for a refusal, the reason for an unavailable
     /// provider.
@@ -146,6 +179,25 @@ pub trait SmsProvider: Send + Sync {
     /// As [`SmsProvider::send`]; an unknown SID is [`ProviderError::Rejected`] (Twilio 20404).
     async fn fetch_state(&self, sid: &MessageSid) -> Result<DeliveryState, ProviderError>;
 
+    /// The outbound messages the provider created from `from` to `to` at or after `since` (UTC;
+    /// the provider's times are whole seconds, so `since` counts from its second), oldest
+    /// first: where the engine looks for the message of a send whose failure does not say it
+    /// was not created ([`ProviderError::may_have_created`]) before sending it again.
+    ///
+    /// The default finds nothing: a provider that cannot list messages has the send retried.
+    ///
+    /// # Errors
+    /// As [`SmsProvider::send`].
+    async fn created_since(
+        &self,
+        from: &E164,
+        to: &E164,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<ProviderMessage>, ProviderError> {
+        let _ = (from, to, since);
+        Ok(Vec::new())
+    }
+
     /// Points the provider number `number`'s messaging webhook ("A message comes in": Twilio's
     /// IncomingPhoneNumber `SmsUrl`, with `SmsMethod` POST) at `sms_url`, an absolute http(s)
     /// URL, so that texts to it reach the engine: what ServiceNow's Twilio setup does when a
@@ -161,5 +213,31 @@ pub trait SmsProvider: Send + Sync {
     async fn set_number_sms_url(&self, number: &E164, sms_url: &str) -> Result<(), ProviderError> {
         let _ = (number, sms_url);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rejected(http_status: u16, code: u32) -> ProviderError {
+        ProviderError::Rejected {
+            http_status,
+            code,
+            message: String::new(),
+            more_info: String::new(),
+        }
+    }
+
+    #[test]
+    fn only_a_4xx_says_that_nothing_was_created() {
+        assert!(ProviderError::Unavailable("timed out".into()).may_have_created());
+        assert!(rejected(500, 20500).may_have_created());
+        assert!(rejected(503, 20503).may_have_created());
+        for (status, code) in [(429, 20429), (400, 21211), (401, 20003), (404, 20404)] {
+            assert!(!rejected(status, code).may_have_created(), "{status}");
+        }
+        // A 429 is retried although it created nothing.
+        assert!(rejected(429, 20429).is_retryable());
     }
 }

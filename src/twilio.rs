@@ -33,13 +33,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use base64::Engine as _;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use twilio_wire::message::MessageStatus;
 use twilio_wire::sid::MessageSid;
 use twilio_wire::ApiError;
 
 use crate::domain::phone::E164;
-use crate::provider::{DeliveryState, OutboundSms, ProviderError, SentSms, SmsProvider};
+use crate::provider::{
+    DeliveryState, OutboundSms, ProviderError, ProviderMessage, SentSms, SmsProvider,
+};
 
 /// How long one send may take, connection included, before it counts as unavailable.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -199,6 +202,39 @@ struct FetchedMessage {
     error_message: Option<String>,
 }
 
+/// The parts of a Messages list page (§2.4) the engine reads: newest first.
+#[derive(Deserialize)]
+struct MessageListPage {
+    messages: Vec<ListedMessage>,
+    #[serde(default)]
+    next_page_uri: Option<String>,
+}
+
+/// The parts of a listed Message JSON (§2.3) the engine reads.
+#[derive(Deserialize)]
+struct ListedMessage {
+    sid: MessageSid,
+    status: MessageStatus,
+    #[serde(default)]
+    body: String,
+    /// Decimal strings, as Twilio writes them.
+    #[serde(default)]
+    num_media: Option<String>,
+    #[serde(default)]
+    num_segments: Option<String>,
+    /// RFC 2822.
+    date_created: String,
+    #[serde(default)]
+    error_code: Option<u32>,
+    #[serde(default)]
+    error_message: Option<String>,
+}
+
+/// Records asked for per page when looking for a send whose answer was lost.
+const LIST_PAGE_SIZE: u32 = 50;
+/// At most this many pages are read back (2,000 messages between two numbers since the send).
+const LIST_MAX_PAGES: usize = 40;
+
 /// The parts of an IncomingPhoneNumbers page the engine reads.
 #[derive(Deserialize)]
 struct NumberPage {
@@ -299,6 +335,68 @@ impl SmsProvider for TwilioClient {
             error_code: fetched.error_code,
             error_message: fetched.error_message,
         })
+    }
+
+    /// Lists `GET …/Messages.json?To={to}&From={from}&PageSize=50`, newest first, following
+    /// `next_page_uri` until a message created before `since`'s second (or 40 pages, 2,000
+    /// messages), and answers those created at or after it, oldest first. `date_created` is
+    /// read as RFC 2822; a message whose date cannot be read is left out.
+    ///
+    /// # Errors
+    /// As [`TwilioClient::send`].
+    async fn created_since(
+        &self,
+        from: &E164,
+        to: &E164,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<ProviderMessage>, ProviderError> {
+        use chrono::Timelike as _;
+        let since = since.with_nanosecond(0).unwrap_or(since);
+        let mut url = format!(
+            "{}/2010-04-01/Accounts/{}/Messages.json",
+            self.base_url, self.account_sid
+        );
+        let mut request = self.http.get(&url).query(&[
+            ("To", to.as_str()),
+            ("From", from.as_str()),
+            ("PageSize", &LIST_PAGE_SIZE.to_string()),
+        ]);
+        let mut found = Vec::new();
+        for _ in 0..LIST_MAX_PAGES {
+            let page: MessageListPage = self.call(request, &url).await?;
+            let mut older = false;
+            for m in page.messages {
+                let Ok(created_at) = twilio_wire::date::parse_rfc2822(&m.date_created) else {
+                    tracing::warn!(sid = %m.sid, date_created = %m.date_created,
+                        "a listed message's date_created is not RFC 2822; left out");
+                    continue;
+                };
+                if created_at < since {
+                    older = true;
+                    break;
+                }
+                let count = |n: Option<String>| n.and_then(|n| n.trim().parse().ok());
+                found.push(ProviderMessage {
+                    sid: m.sid,
+                    status: m.status,
+                    num_segments: count(m.num_segments).unwrap_or(0),
+                    body: m.body,
+                    num_media: count(m.num_media).unwrap_or(0) as usize,
+                    created_at,
+                    error_code: m.error_code,
+                    error_message: m.error_message,
+                });
+            }
+            match page.next_page_uri {
+                Some(next) if !older => {
+                    url = format!("{}{next}", self.base_url);
+                    request = self.http.get(&url);
+                }
+                _ => break,
+            }
+        }
+        found.reverse();
+        Ok(found)
     }
 
     /// Finds `number` with `GET …/IncomingPhoneNumbers.json?PhoneNumber=…` and sets its `SmsUrl`
@@ -729,6 +827,85 @@ mod tests {
         .unwrap();
         sim.add_number(FROM);
         sim
+    }
+
+    /// A simulator clock moved by hand (seconds after 2023-08-24T05:01:45Z).
+    struct SteppedClock(std::sync::atomic::AtomicI64);
+    impl convsms_sim::SimClock for SteppedClock {
+        fn now(&self) -> chrono::DateTime<chrono::Utc> {
+            FixedClock.now()
+                + chrono::Duration::seconds(self.0.load(std::sync::atomic::Ordering::SeqCst))
+        }
+    }
+
+    #[tokio::test]
+    async fn created_since_lists_the_messages_between_two_numbers_oldest_first() {
+        use convsms_sim::SimClock as _;
+        let clock = Arc::new(SteppedClock(0.into()));
+        let sim = convsms_sim::Simulator::start(convsms_sim::SimConfig::for_tests(), clock.clone())
+            .await
+            .unwrap();
+        sim.add_number(FROM);
+        let client = TwilioClient::new(&sim.base_url(), sim.account_sid(), sim.auth_token());
+        let from = E164::parse(FROM, None).unwrap();
+        let to = E164::parse(TO, None).unwrap();
+        // 60 messages at the first instant (two pages of 50 and 10), one to another handset.
+        for i in 0..60 {
+            client
+                .send(&sms(&format!("early {i}"), &[], None))
+                .await
+                .unwrap();
+        }
+        let mut other = sms("elsewhere", &[], None);
+        other.to = E164::parse("+14155552672", None).unwrap();
+        client.send(&other).await.unwrap();
+        clock.0.store(90, std::sync::atomic::Ordering::SeqCst);
+        sim.set_api_fault(
+            convsms_sim::FaultScope::Global,
+            Some(convsms_sim::ApiFault::ServerErrorAfterCreate),
+            1.0,
+        );
+        let err = client
+            .send(&sms("late", &["https://cdn.test/a.jpg"], None))
+            .await
+            .unwrap_err();
+        assert!(err.may_have_created(), "{err:?}");
+        let late_at = clock.now();
+
+        let found = client.created_since(&from, &to, late_at).await.unwrap();
+        let found: Vec<_> = found
+            .iter()
+            .map(|m| {
+                (
+                    m.body.as_str(),
+                    m.num_media,
+                    m.created_at,
+                    m.status.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(found, [("late", 1, late_at, "queued")]);
+        // Since a time within the first second: all 61 to TO, across two pages, oldest first.
+        let all = client
+            .created_since(
+                &from,
+                &to,
+                FixedClock.now() + chrono::Duration::milliseconds(500),
+            )
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 61);
+        assert_eq!(all[0].body, "early 0");
+        assert_eq!(all[0].sid, MessageSid::sms(1));
+        assert_eq!(all[59].body, "early 59");
+        assert_eq!(all[60].body, "late");
+        assert!(all.iter().all(|m| m.num_segments == 1));
+        // Nothing after the last one.
+        let none = client
+            .created_since(&from, &to, late_at + chrono::Duration::seconds(1))
+            .await
+            .unwrap();
+        assert!(none.is_empty());
     }
 
     #[tokio::test]

@@ -123,6 +123,32 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     And "+14155552671" has received 1 message
     And the transcript matches the snapshot
 
+  Scenario: Twilio created the message but its answer was lost: the engine finds it and sends it once
+    Choice where the seeds and Twilio's reference are silent: a 500 does not say whether Twilio
+    created the message (an answer lost on the way reads the same), so before sending again the
+    engine looks in Twilio's list for a message from its number to the handset with the same
+    text, created since the send, that no transcript row holds; found, it is the send's.
+    Given Twilio answers the next send with HTTP 500 after creating the message
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then message #2 of IMS0001001 has status "queued"
+    When 1 minute passes
+    Then message #2 of IMS0001001 has status "delivered"
+    And "+14155552671" has received 1 message
+    And every soak invariant holds
+    And the transcript matches the snapshot
+
+  Scenario: A lost answer is matched to a message no row holds, not to an earlier one with the same text
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 1 minute passes
+    Given Twilio answers the next send with HTTP 500 after creating the message
+    When agent "alice" composes "Hello Bea" on interaction IMS0001001
+    Then message #3 of IMS0001001 has status "queued"
+    When 1 minute passes
+    Then message #2 of IMS0001001 has status "delivered"
+    And message #3 of IMS0001001 has status "delivered"
+    And "+14155552671" has received 2 messages
+    And every soak invariant holds
+
   Scenario: Twilio rate-limiting (429) is retried too, and given up after five attempts
     Given Twilio answers every send with HTTP 429
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"

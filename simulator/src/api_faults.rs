@@ -1,6 +1,6 @@
 //! Injected faults of the create API (`POST …/Messages.json`): rate limiting (429 / 20429),
-//! server errors (500 / 20500) and added latency, globally or per number, seeded and
-//! deterministic. The model is the one of the webhook and callback faults (`faults`), and the
+//! server errors (500 / 20500) before or after the message is created, and added latency,
+//! globally or per number, seeded and deterministic. The model is the one of the webhook and callback faults (`faults`), and the
 //! choice is made by the same function, `faults::pick`:
 //!
 //! * one rule per [`FaultScope`]: a [`FaultScope::Number`] rule applies when the request's `To`
@@ -21,11 +21,18 @@
 //! * [`ApiFault::ServerError`]: 500 + `{"code": 20500, "message": "Internal Server Error", …,
 //!   "status": 500}` (20500 is Twilio's internal-error code; a real 500's body is UNCONFIRMED);
 //!   nothing is recorded;
+//! * [`ApiFault::ServerErrorAfterCreate`]: the request is handled as usual (validated, the
+//!   message created, queued and sent, its StatusCallbacks posted), but the answer is the same
+//!   500 / 20500 as [`ApiFault::ServerError`]'s: what a client sees when the answer to a create
+//!   that succeeded is lost (a proxy's 502 or 504, a connection reset, a timeout; UNCONFIRMED
+//!   that Twilio itself answers 500 after creating). The client cannot tell the two 500s apart;
+//!   only listing the messages (`GET …/Messages.json?To=…&From=…`) can. A request refused by
+//!   validation is answered with its refusal, as nothing was created;
 //! * [`ApiFault::Latency`]: the server waits `ms` milliseconds (`tokio::time::sleep`, real time)
 //!   and then handles the request normally.
 //!
 //! JSON of a fault: `{"kind": "rate_limit"}`, `{"kind": "server_error"}`,
-//! `{"kind": "latency", "ms": 1500}`: the `"api"` key of `POST /_sim/faults` (see `control`).
+//! `{"kind": "server_error_after_create"}`, `{"kind": "latency", "ms": 1500}`: the `"api"` key of `POST /_sim/faults` (see `control`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -46,6 +53,9 @@ pub enum ApiFault {
     RateLimit,
     /// Answer 500 / 20500 "Internal Server Error" (JSON `{"kind": "server_error"}`).
     ServerError,
+    /// Create the message as usual, then answer 500 / 20500 as [`ApiFault::ServerError`] does
+    /// (JSON `{"kind": "server_error_after_create"}`): a create whose answer was lost.
+    ServerErrorAfterCreate,
     /// Wait `ms` milliseconds, then answer normally (JSON `{"kind": "latency", "ms": 1500}`).
     Latency {
         /// The added delay, in milliseconds of real time.
@@ -60,6 +70,9 @@ pub(crate) struct Decision {
     pub(crate) delay: Duration,
     /// Then answer this error instead of handling the request.
     pub(crate) error: Option<ApiError>,
+    /// Or handle the request, and answer this error instead of the created message (when the
+    /// request was valid: a refusal is answered as such).
+    pub(crate) error_after_create: Option<ApiError>,
 }
 
 /// How the server waits; tests replace it to observe delays without waiting.
@@ -70,8 +83,8 @@ pub(crate) type Sleep =
 struct Rules {
     draws: faults::Draws,
     rules: Vec<Rule<ApiFault>>,
-    /// Faults that struck: 429s, 500s, slowed requests.
-    struck: [u64; 3],
+    /// Faults that struck: 429s, 500s, 500s after the create, slowed requests.
+    struck: [u64; 4],
 }
 
 /// The API faults in force on a running simulator (a field of [`crate::Core`]).
@@ -86,7 +99,7 @@ impl Default for ApiFaultState {
             rules: Mutex::new(Rules {
                 draws: faults::Draws::new("api"),
                 rules: Vec::new(),
-                struck: [0; 3],
+                struck: [0; 4],
             }),
             sleep: Mutex::new(Arc::new(|d| Box::pin(tokio::time::sleep(d)))),
         }
@@ -143,32 +156,47 @@ impl ApiFaultState {
             // No rule, or it did not strike (no rule set is the common case: no number parsing).
             return Decision::default();
         };
-        struck[match kind {
-            ApiFault::RateLimit => 0,
-            ApiFault::ServerError => 1,
-            ApiFault::Latency { .. } => 2,
-        }] += 1;
+        // A 500 after the create is counted when it is answered (`answered_after_create`): a
+        // request that validation refuses created nothing.
+        match kind {
+            ApiFault::RateLimit => struck[0] += 1,
+            ApiFault::ServerError => struck[1] += 1,
+            ApiFault::ServerErrorAfterCreate => {}
+            ApiFault::Latency { .. } => struck[3] += 1,
+        }
+        let internal = || ApiError::new(20500, 500, "Internal Server Error");
         match kind {
             ApiFault::Latency { ms } => Decision {
                 delay: Duration::from_millis(ms),
-                error: None,
+                ..Decision::default()
             },
             ApiFault::RateLimit => Decision {
-                delay: Duration::ZERO,
                 error: Some(ApiError::new(20429, 429, "Too Many Requests")),
+                ..Decision::default()
             },
             ApiFault::ServerError => Decision {
-                delay: Duration::ZERO,
-                error: Some(ApiError::new(20500, 500, "Internal Server Error")),
+                error: Some(internal()),
+                ..Decision::default()
+            },
+            ApiFault::ServerErrorAfterCreate => Decision {
+                error_after_create: Some(internal()),
+                ..Decision::default()
             },
         }
     }
 
+    /// Counts a create answered 500 after the message was created
+    /// ([`ApiFault::ServerErrorAfterCreate`]).
+    pub(crate) fn answered_after_create(&self) {
+        self.lock().struck[2] += 1;
+    }
+
     /// Adds the create-API faults that struck so far to `tally`.
     pub(crate) fn add_tally(&self, tally: &mut faults::FaultTally) {
-        let [rate_limit, server_error, latency] = self.lock().struck;
+        let [rate_limit, server_error, after_create, latency] = self.lock().struck;
         tally.api_rate_limit += rate_limit;
         tally.api_server_error += server_error;
+        tally.api_server_error_after_create += after_create;
         tally.api_latency += latency;
     }
 
@@ -276,6 +304,10 @@ mod tests {
             (r#"{"kind":"rate_limit"}"#, ApiFault::RateLimit),
             (r#"{"kind":"server_error"}"#, ApiFault::ServerError),
             (
+                r#"{"kind":"server_error_after_create"}"#,
+                ApiFault::ServerErrorAfterCreate,
+            ),
+            (
                 r#"{"kind":"latency","ms":1500}"#,
                 ApiFault::Latency { ms: 1500 },
             ),
@@ -340,6 +372,59 @@ mod tests {
                 "SM00000000000000000000000000000002"
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn a_500_after_the_create_leaves_the_message_created_and_listed() {
+        let sim = start_sim(&[FROM]).await;
+        sim.set_api_fault(
+            FaultScope::Global,
+            Some(ApiFault::ServerErrorAfterCreate),
+            1.0,
+        );
+        let send = |to: &'static str| {
+            let form = form_urlencoded::Serializer::new(String::new())
+                .append_pair("To", to)
+                .append_pair("From", FROM)
+                .append_pair("Body", "hi")
+                .finish();
+            let sim = &sim;
+            async move { post_form(sim, &form).await }
+        };
+        let resp = send(TO).await;
+        assert_eq!(resp.status(), 500);
+        // The same answer as a 500 that created nothing: the client cannot tell them apart.
+        assert_error_shape(&resp.json().await.unwrap(), 20500, 500);
+        let created: Vec<(String, String)> = sim
+            .messages()
+            .iter()
+            .map(|m| (m.sid.to_string(), m.body.clone()))
+            .collect();
+        assert_eq!(
+            created,
+            [(
+                "SM00000000000000000000000000000001".to_owned(),
+                "hi".to_owned()
+            )]
+        );
+        let page = get_json(
+            &sim,
+            &format!(
+                "/2010-04-01/Accounts/{}/Messages.json?To=%2B14155552671&From=%2B14155550100",
+                sim.account_sid()
+            ),
+        )
+        .await;
+        assert_eq!(
+            page["messages"][0]["sid"],
+            "SM00000000000000000000000000000001"
+        );
+        assert_eq!(page["messages"][0]["status"], "queued");
+        // A request validation refuses created nothing and is answered with its refusal.
+        let resp = send("+1415").await;
+        assert_eq!(resp.status(), 400);
+        assert_eq!(sim.messages().len(), 1);
+        assert_eq!(sim.faults_struck().api_server_error_after_create, 1);
     }
 
     #[tokio::test(start_paused = true)]

@@ -295,6 +295,9 @@ pub struct FaultTally {
     pub api_rate_limit: u64,
     /// Create requests answered 500 / 20500 ([`crate::ApiFault::ServerError`]).
     pub api_server_error: u64,
+    /// Create requests that created the message and were answered 500 / 20500
+    /// ([`crate::ApiFault::ServerErrorAfterCreate`]).
+    pub api_server_error_after_create: u64,
     /// Create requests slowed down ([`crate::ApiFault::Latency`]).
     pub api_latency: u64,
     /// Webhook deliveries failed with 500 before reaching the app ([`WebhookFault::ServerError`]).

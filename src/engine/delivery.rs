@@ -5,6 +5,9 @@
 //!   transaction; after it commits, `dispatch` sends it and records the provider's answer.
 //! - **Retries**: a temporary refusal leaves it `retrying`; [`Engine::retry_due`] (from
 //!   [`Engine::tick`]) tries again, [`RETRY_BACKOFF_SECS`] doubling, up to [`MAX_SEND_ATTEMPTS`].
+//! - **Lost answers**: a failure that does not say the message was not created (a 5xx, no
+//!   answer) is followed by a look at the provider's list; a message found there is the send's,
+//!   and it is not sent again.
 //! - **Status callbacks**: [`Engine::handle_status`] applies Twilio's StatusCallback, forward only.
 //! - **Reconciliation**: [`Engine::reconcile_stale`] (from [`Engine::tick`]) fetches the status of
 //!   messages silent for [`RECONCILE_AFTER_SECS`], in case a callback was dropped.
@@ -17,7 +20,7 @@ use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::model::*;
 use crate::engine::core::{Engine, EngineConfig};
 use crate::error::Error;
-use crate::provider::{DeliveryState, OutboundSms, ProviderError};
+use crate::provider::{DeliveryState, OutboundSms, ProviderError, ProviderMessage};
 use crate::store::Tx;
 
 /// A delivery status callback, as the provider posted it (Twilio §3.1), already authenticated.
@@ -58,6 +61,10 @@ pub const RETRY_BACKOFF_SECS: i64 = 30;
 /// provider for its status.
 pub const RECONCILE_AFTER_SECS: i64 = 600;
 
+/// How far before a send, in seconds, its message may have been created by the provider's
+/// clock (the provider's `date_created` against the engine's clock: skew allowed).
+pub const LOST_CREATE_SKEW_SECS: i64 = 60;
+
 /// Twilio's "The requested resource was not found" (HTTP 404), as a fetch of a message the
 /// account has no record of answers.
 const UNKNOWN_TO_THE_PROVIDER: u32 = 20404;
@@ -69,16 +76,36 @@ impl Engine {
     /// message `retrying` with its next attempt [`RETRY_BACKOFF_SECS`] × 2^(attempt − 1) later, up to
     /// [`MAX_SEND_ATTEMPTS`] attempts; [`Engine::tick`] makes the attempt. Any other refusal, or the
     /// last attempt's, leaves it `failed` with the provider's code (PROVIDER-2). Nothing is dropped.
+    /// Before either, a failure that may have created the message (a 5xx, no answer read) is
+    /// followed by a look at the provider's list (`find_lost_create`): a message found there
+    /// is recorded as this send's, with its MessageSid and status, and not sent again; the
+    /// attempt counts once, and the caller is told of no error.
     pub(super) async fn dispatch(
         &self,
         pending: Vec<PendingSend>,
     ) -> Result<Vec<Dispatched>, Error> {
         let mut out = Vec::with_capacity(pending.len());
         for p in pending {
+            let started = self.clock.now();
             let result = self.provider.send(&p.sms).await;
+            let mut found = None;
+            if let Err(e) = &result {
+                if e.may_have_created() {
+                    found = self.find_lost_create(&p.sms, started, e).await?;
+                }
+            }
             let now = self.clock.now();
             let mut retry_at = None;
             self.store.write(|tx| -> Result<(), Error> {
+                if let Some(m) = &found {
+                    let status = DeliveryStatus::from_twilio(m.status)
+                        .unwrap_or(DeliveryStatus::Queued);
+                    let error = m
+                        .error_code
+                        .map(|c| (Some(i64::from(c)), m.error_message.as_deref().unwrap_or("")));
+                    tx.record_send(&p.message, Some(&m.sid), status, error, now)?;
+                    return Ok(());
+                }
                 match &result {
                     Ok(sent) => {
                         let status = DeliveryStatus::from_twilio(sent.status).unwrap_or_else(|| {
@@ -120,11 +147,61 @@ impl Engine {
                 Ok(())
             })?;
             out.push(Dispatched {
-                error: result.err(),
+                // A send whose message was found went out: nothing to tell.
+                error: result.err().filter(|_| found.is_none()),
                 retry_at,
             });
         }
         Ok(out)
+    }
+
+    /// The message the provider created for `sms` although its send failed with `error` (one
+    /// that may have created it: [`ProviderError::may_have_created`]), by the provider's list
+    /// ([`crate::provider::SmsProvider::created_since`]) from [`LOST_CREATE_SKEW_SECS`] before
+    /// `started`: the oldest from its number to its handset with its body and number of media
+    /// that no transcript row holds (its MessageSid unknown to the store). `None` when there is
+    /// none, or the provider cannot be asked (logged; the send is then retried as usual, and
+    /// may reach the handset twice).
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    async fn find_lost_create(
+        &self,
+        sms: &OutboundSms,
+        started: DateTime<Utc>,
+        error: &ProviderError,
+    ) -> Result<Option<ProviderMessage>, Error> {
+        let since = started - Duration::seconds(LOST_CREATE_SKEW_SECS);
+        let listed = match self.provider.created_since(&sms.from, &sms.to, since).await {
+            Ok(listed) => listed,
+            Err(e) => {
+                tracing::warn!(from = %sms.from, to = %sms.to, error = %e,
+                    "a send failed in a way that may have created the message, and the \
+                     provider's list cannot say; the send is retried and may go twice");
+                return Ok(None);
+            }
+        };
+        let same: Vec<ProviderMessage> = listed
+            .into_iter()
+            .filter(|m| m.body == sms.body && m.num_media == sms.media_urls.len())
+            .collect();
+        if same.is_empty() {
+            return Ok(None);
+        }
+        let found = self.store.read(|tx| -> Result<_, Error> {
+            for m in same {
+                if tx.message_by_sid(&m.sid)?.is_none() {
+                    return Ok(Some(m));
+                }
+            }
+            Ok(None)
+        })?;
+        if let Some(m) = &found {
+            tracing::info!(sid = %m.sid, from = %sms.from, to = %sms.to, %error,
+                "the send failed but the provider had created the message; it is the send's \
+                 and is not sent again");
+        }
+        Ok(found)
     }
 
     /// Sends messages queued inside a transaction that has committed.

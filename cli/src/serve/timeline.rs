@@ -120,6 +120,15 @@ impl SmsProvider for Recording {
         self.inner.fetch_state(sid).await
     }
 
+    async fn created_since(
+        &self,
+        from: &convsms::domain::phone::E164,
+        to: &convsms::domain::phone::E164,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<convsms::provider::ProviderMessage>, ProviderError> {
+        self.inner.created_since(from, to, since).await
+    }
+
     async fn set_number_sms_url(
         &self,
         number: &convsms::domain::phone::E164,

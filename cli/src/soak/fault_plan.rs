@@ -61,11 +61,13 @@ impl FaultPlan {
     /// The plan of `faults` for `handsets` requesters and `providers` provider numbers; `None`
     /// for [`Faults::None`].
     ///
-    /// Light: 2% of sends answered 429, 1% of inbound webhooks timed out, 3% of status callbacks
-    /// duplicated, and on the first three provider numbers reordered, delayed 30 s and
-    /// duplicated instead; one handset in 50 unreachable (30003) or failing (30008). Heavy: 10%,
-    /// 5% and 10%, the third number's callbacks dropped and delays of 90 s, 10% of the first
-    /// number's sends answered 500 and half the second's 429; one handset in 20.
+    /// Light: 2% of sends answered 429 (on the first provider number instead 2% answered 500
+    /// after the message was created: a lost answer), 1% of inbound webhooks timed out, 3% of
+    /// status callbacks duplicated, and on the first three provider numbers reordered, delayed
+    /// 30 s and duplicated instead; one handset in 50 unreachable (30003) or failing (30008).
+    /// Heavy: 10%, 5% and 10%, the third number's callbacks dropped and delays of 90 s, 10% of
+    /// the first number's sends answered 500, half the second's 429 and 10% of the third's 500
+    /// after the create; one handset in 20.
     pub fn new(faults: Faults, seed: u64, handsets: usize, providers: usize) -> Option<FaultPlan> {
         let (api, webhook, callback, every) = match faults {
             Faults::None => return None,
@@ -102,6 +104,16 @@ impl FaultPlan {
                 on: Some(i),
                 kind: RuleKind::Callback(kind),
                 percent: callback,
+            });
+        }
+        // Answers lost after the create: only a look at Twilio's list tells the engine that
+        // the message went out, and sending it again would send it twice (invariant 2).
+        let lost_on = if faults == Faults::Heavy { 2 } else { 0 };
+        if lost_on < providers {
+            rules.push(PlannedRule {
+                on: Some(lost_on),
+                kind: RuleKind::Api(ApiFault::ServerErrorAfterCreate),
+                percent: api,
             });
         }
         if faults == Faults::Heavy && providers > 1 {
@@ -181,12 +193,13 @@ impl FaultPlan {
             let share = r.percent;
             steps.push(match r.kind {
                 RuleKind::Api(f) => {
-                    let status = match f {
-                        ApiFault::RateLimit => 429,
-                        ApiFault::ServerError => 500,
+                    let answer = match f {
+                        ApiFault::RateLimit => "HTTP 429",
+                        ApiFault::ServerError => "HTTP 500",
+                        ApiFault::ServerErrorAfterCreate => "HTTP 500 after creating the message",
                         ApiFault::Latency { .. } => unreachable!("the plan adds no latency"),
                     };
-                    format!("Given Twilio answers {share}% of sends{scope} with HTTP {status}")
+                    format!("Given Twilio answers {share}% of sends{scope} with {answer}")
                 }
                 RuleKind::Webhook(_) => {
                     format!("Given Twilio times out on {share}% of inbound webhooks{scope}")

@@ -146,9 +146,11 @@ pub struct FaultsSummary {
 }
 
 impl FaultsSummary {
-    /// Create-API faults (429 and 500) injected.
+    /// Create-API faults (429 and 500, before or after the create) injected.
     pub fn api_errors(&self) -> u64 {
-        self.count("api_rate_limit") + self.count("api_server_error")
+        self.count("api_rate_limit")
+            + self.count("api_server_error")
+            + self.count("api_server_error_after_create")
     }
 
     /// Status-callback faults (dropped, duplicated, reordered, delayed) injected.

@@ -117,10 +117,11 @@ const MAX_SETTLE_WAITS: usize = 96;
 pub enum Faults {
     /// No faults.
     None,
-    /// A few: 429 answers, duplicated, reordered and delayed callbacks, webhook timeouts, one
-    /// handset in 50 unreachable.
+    /// A few: 429 answers, 500 answers after the create (lost answers), duplicated, reordered
+    /// and delayed callbacks, webhook timeouts, one handset in 50 unreachable.
     Light,
-    /// Many, and 500 answers and dropped callbacks too; one handset in 20 unreachable.
+    /// Many, and 500 answers that created nothing and dropped callbacks too; one handset in 20
+    /// unreachable.
     Heavy,
 }
 
@@ -1700,6 +1701,7 @@ mod tests {
             "callback_delay",
             "api_rate_limit",
             "api_server_error",
+            "api_server_error_after_create",
         ] {
             assert!(
                 injected[kind].as_u64() > Some(0),

@@ -273,6 +273,11 @@ async fn create_message(
     let dropped = state.take_dropped();
     drop(state);
     drop(dropped);
+    if let Some(error) = fault.error_after_create {
+        // The message exists and goes its way; the caller is told it failed.
+        core.api_faults.answered_after_create();
+        return Err(error.into());
+    }
     Ok(created(&core.account_sid, &message))
 }
 

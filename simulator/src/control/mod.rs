@@ -87,7 +87,8 @@
 //!   `[0, 1]`, `next` is 0 or given with `probability`, or `number` is not a valid number
 //!   (nothing is changed then). Faults: [`crate::CallbackFault`], [`crate::WebhookFault`]
 //!   (see `faults`) and [`crate::ApiFault`]: `{"kind": "rate_limit"}` (429 / 20429),
-//!   `{"kind": "server_error"}` (500 / 20500), `{"kind": "latency", "ms": 1500}`, on
+//!   `{"kind": "server_error"}` (500 / 20500), `{"kind": "server_error_after_create"}` (the
+//!   message is created, the answer is the same 500), `{"kind": "latency", "ms": 1500}`, on
 //!   `POST …/Messages.json` only (see `api_faults`).
 
 use std::sync::Arc;

@@ -529,8 +529,9 @@ pub fn words() -> Vec<Words> {
             "failing with an unknown error",
             "not a mobile number",
         ]),
-        words!(SendFault, "how Twilio's Messages API answers sends: every one, the next ones, or a share drawn from the fault seed, of every number's or of one number's", [
+        words!(SendFault, "how Twilio's Messages API answers sends: every one, the next ones, or a share drawn from the fault seed, of every number's or of one number's; a 500 \"after creating the message\" is an answer lost after the message was created", [
             "every send with HTTP 500",
+            "the next send with HTTP 500 after creating the message",
             "every send with HTTP 429",
             "2% of sends with HTTP 429",
             "2.5% of sends with HTTP 500",
@@ -540,6 +541,7 @@ pub fn words() -> Vec<Words> {
             "sends normally again",
         ], refused [
             "every send with HTTP 503",
+            "every send with HTTP 429 after creating the message",
             "the next 0 sends with HTTP 429",
             "150% of sends with HTTP 429",
             r#"2% of sends to or from "12" with HTTP 429"#,
@@ -800,6 +802,23 @@ mod tests {
                 which: convsms_sim::Strikes::Share(0.1),
                 scope: FaultScope::Number("+14155550100".into()),
             }
+        );
+        let lost: SendFault = "2% of sends with HTTP 500 after creating the message"
+            .parse()
+            .unwrap();
+        assert!(matches::<SendFault>(
+            "2% of sends with HTTP 500 after creating the message"
+        ));
+        assert_eq!(lost.fault, Some(ApiFault::ServerErrorAfterCreate));
+        assert_eq!(lost.strikes.which.share(), Some(0.02));
+        let refused = "the next send with HTTP 429 after creating the message"
+            .parse::<SendFault>()
+            .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("only HTTP 500 can come after creating the message"),
+            "{refused}"
         );
         let every: SendFault = "every send with HTTP 429".parse().unwrap();
         assert_eq!(every.strikes.which, convsms_sim::Strikes::Share(1.0));

@@ -186,7 +186,9 @@ impl Strikes {
 /// How Twilio's Messages API answers sends: `every send with HTTP 500` (or 429), the next ones
 /// (`the next send with HTTP 429`, `the next 2 sends to or from "+14155550100" with HTTP
 /// 500`), a share of them (`2% of sends with HTTP 429`; see [`Strikes`]), or `sends normally
-/// again` (every such rule removed).
+/// again` (every such rule removed). `with HTTP 500 after creating the message` creates the
+/// message (it goes out, its callbacks come) and answers the same 500: a create whose answer
+/// was lost.
 #[derive(Clone, Debug)]
 pub struct SendFault {
     /// The answer (`None`: sends are answered normally again, every rule removed).
@@ -199,7 +201,7 @@ parameter!(
     "api_fault",
     concat!(
         strikes!("every send", "sends", "sends?"),
-        r" with HTTP \d{3}|sends normally again"
+        r" with HTTP \d{3}(?: after creating the message)?|sends normally again"
     )
 );
 
@@ -220,7 +222,14 @@ impl FromStr for SendFault {
         let strikes = Strikes::take(&mut rest, "every send", "sends")?;
         let fault = match rest.strip_prefix(" with HTTP ") {
             Some("500") => ApiFault::ServerError,
+            Some("500 after creating the message") => ApiFault::ServerErrorAfterCreate,
             Some("429") => ApiFault::RateLimit,
+            Some(other) if other.ends_with(" after creating the message") => {
+                return unhonoured(format!(
+                    "only HTTP 500 can come after creating the message (a lost answer), not {}",
+                    other.trim_end_matches(" after creating the message")
+                ))
+            }
             Some(other) => {
                 return unhonoured(format!(
                     "the simulated Twilio can answer sends with HTTP 500 or 429, not {other}"
