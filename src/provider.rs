@@ -129,8 +129,10 @@ impl ProviderError {
     }
 
     /// Whether the provider may have created the message although the send failed: it answered
-    /// 5xx, or no answer was read (unreachable, a timeout, a body that is not Twilio's). Only a
-    /// 4xx refusal (429 included) says that nothing was created.
+    /// 5xx, or no answer was read (unreachable, a timeout, a body that is not Twilio's: every
+    /// [`ProviderError::Unavailable`], so also a connection refused, where nothing was created
+    /// and the engine's look at the list costs one request more). Only a 4xx refusal with
+    /// Twilio's error JSON (429 included) says that nothing was created.
     pub fn may_have_created(&self) -> bool {
         match self {
             ProviderError::Unavailable(_) => true,

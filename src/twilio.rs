@@ -215,8 +215,9 @@ struct MessageListPage {
 struct ListedMessage {
     sid: MessageSid,
     status: MessageStatus,
+    /// `null` after redaction.
     #[serde(default)]
-    body: String,
+    body: Option<String>,
     /// Decimal strings, as Twilio writes them.
     #[serde(default)]
     num_media: Option<String>,
@@ -337,10 +338,11 @@ impl SmsProvider for TwilioClient {
         })
     }
 
-    /// Lists `GET …/Messages.json?To={to}&From={from}&PageSize=50`, newest first, following
-    /// `next_page_uri` until a message created before `since`'s second (or 40 pages, 2,000
-    /// messages), and answers those created at or after it, oldest first. `date_created` is
-    /// read as RFC 2822; a message whose date cannot be read is left out.
+    /// Lists `GET …/Messages.json?To={to}&From={from}&PageSize=50` (newest first), following
+    /// `next_page_uri` until a page holds nothing created at or after `since`'s second (or 40
+    /// pages, 2,000 messages), and answers those created at or after it, oldest first (by
+    /// `date_created`, read as RFC 2822; a message whose date cannot be read is left out, a
+    /// `null` body reads as empty).
     ///
     /// # Errors
     /// As [`TwilioClient::send`].
@@ -364,7 +366,7 @@ impl SmsProvider for TwilioClient {
         let mut found = Vec::new();
         for _ in 0..LIST_MAX_PAGES {
             let page: MessageListPage = self.call(request, &url).await?;
-            let mut older = false;
+            let mut newer = false;
             for m in page.messages {
                 let Ok(created_at) = twilio_wire::date::parse_rfc2822(&m.date_created) else {
                     tracing::warn!(sid = %m.sid, date_created = %m.date_created,
@@ -372,15 +374,15 @@ impl SmsProvider for TwilioClient {
                     continue;
                 };
                 if created_at < since {
-                    older = true;
-                    break;
+                    continue;
                 }
+                newer = true;
                 let count = |n: Option<String>| n.and_then(|n| n.trim().parse().ok());
                 found.push(ProviderMessage {
                     sid: m.sid,
                     status: m.status,
                     num_segments: count(m.num_segments).unwrap_or(0),
-                    body: m.body,
+                    body: m.body.unwrap_or_default(),
                     num_media: count(m.num_media).unwrap_or(0) as usize,
                     created_at,
                     error_code: m.error_code,
@@ -388,7 +390,7 @@ impl SmsProvider for TwilioClient {
                 });
             }
             match page.next_page_uri {
-                Some(next) if !older => {
+                Some(next) if newer => {
                     url = format!("{}{next}", self.base_url);
                     request = self.http.get(&url);
                 }
@@ -396,6 +398,7 @@ impl SmsProvider for TwilioClient {
             }
         }
         found.reverse();
+        found.sort_by_key(|m| m.created_at);
         Ok(found)
     }
 

@@ -138,8 +138,9 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     And the transcript matches the snapshot
 
   Scenario: A lost answer is matched to a message no row holds, not to an earlier one with the same text
+    The earlier "Hello Bea" is within the minute before the send that the engine looks back.
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
-    And 1 minute passes
+    And 30 seconds pass
     Given Twilio answers the next send with HTTP 500 after creating the message
     When agent "alice" composes "Hello Bea" on interaction IMS0001001
     Then message #3 of IMS0001001 has status "queued"

@@ -35,7 +35,15 @@ pub struct Engine {
     pub(super) extension: RwLock<Arc<dyn AgentInitiatedConversationUtil>>,
     pub(super) config: RwLock<EngineConfig>,
     pub(super) topics: RwLock<Arc<TopicSet>>,
+    /// Sends between one provider number and one handset go one at a time, each with the record
+    /// of its answer (`delivery::dispatch`): a send whose answer was lost looks for its message
+    /// in the provider's list, where another send's message must already have its row. Striped
+    /// by a hash of the pair ([`SEND_LOCK_STRIPES`]), so memory stays bounded.
+    pub(super) send_locks: Box<[tokio::sync::Mutex<()>]>,
 }
+
+/// How many locks the sends' pairs are spread over (`Engine::send_locks`).
+pub(super) const SEND_LOCK_STRIPES: usize = 64;
 
 impl Engine {
     /// An engine over `store`, sending through `provider`, with time from `clock`.
@@ -51,6 +59,9 @@ impl Engine {
             extension: RwLock::new(Arc::new(AgentInitiatedMessagingUtilExtPointImpl)),
             config: RwLock::new(EngineConfig::default()),
             topics: RwLock::new(Arc::new(TopicSet::default())),
+            send_locks: (0..SEND_LOCK_STRIPES)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
         }
     }
 
@@ -97,6 +108,15 @@ impl Engine {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// The lock of sends from `from` to `to` (see `send_locks`).
+    pub(super) fn send_lock(&self, from: &str, to: &str) -> &tokio::sync::Mutex<()> {
+        use std::hash::{Hash, Hasher};
+        // Only spread, not security: the std hasher with its fixed keys.
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (from, to).hash(&mut h);
+        &self.send_locks[(h.finish() % SEND_LOCK_STRIPES as u64) as usize]
     }
 
     pub(super) fn extension(&self) -> Arc<dyn AgentInitiatedConversationUtil> {

@@ -77,34 +77,48 @@ impl Engine {
     /// [`MAX_SEND_ATTEMPTS`] attempts; [`Engine::tick`] makes the attempt. Any other refusal, or the
     /// last attempt's, leaves it `failed` with the provider's code (PROVIDER-2). Nothing is dropped.
     /// Before either, a failure that may have created the message (a 5xx, no answer read) is
-    /// followed by a look at the provider's list (`find_lost_create`): a message found there
-    /// is recorded as this send's, with its MessageSid and status, and not sent again; the
-    /// attempt counts once, and the caller is told of no error.
+    /// followed by a look at the provider's list (`lost_create_candidates`): the oldest message
+    /// there with the send's text and media that no transcript row holds (checked in the
+    /// transaction that records it) is this send's, recorded with its MessageSid and status and
+    /// not sent again, its state fetched once more (`refresh_adopted`); the attempt counts once,
+    /// and the caller is told of no error. Sends between one provider number and one handset go
+    /// one at a time, each with the record of its answer (`Engine::send_lock`), so a message
+    /// another send created has its row before a lost answer's look can find it.
     pub(super) async fn dispatch(
         &self,
         pending: Vec<PendingSend>,
     ) -> Result<Vec<Dispatched>, Error> {
         let mut out = Vec::with_capacity(pending.len());
         for p in pending {
+            let _pair = self
+                .send_lock(p.sms.from.as_str(), p.sms.to.as_str())
+                .lock()
+                .await;
             let started = self.clock.now();
             let result = self.provider.send(&p.sms).await;
-            let mut found = None;
-            if let Err(e) = &result {
-                if e.may_have_created() {
-                    found = self.find_lost_create(&p.sms, started, e).await?;
+            let candidates = match &result {
+                Err(e) if e.may_have_created() => {
+                    self.lost_create_candidates(&p.sms, started, e).await
                 }
-            }
+                _ => Vec::new(),
+            };
             let now = self.clock.now();
             let mut retry_at = None;
+            let mut adopted = None;
             self.store.write(|tx| -> Result<(), Error> {
-                if let Some(m) = &found {
-                    let status = DeliveryStatus::from_twilio(m.status)
-                        .unwrap_or(DeliveryStatus::Queued);
-                    let error = m
-                        .error_code
-                        .map(|c| (Some(i64::from(c)), m.error_message.as_deref().unwrap_or("")));
-                    tx.record_send(&p.message, Some(&m.sid), status, error, now)?;
-                    return Ok(());
+                (retry_at, adopted) = (None, None);
+                // The oldest candidate no transcript row holds, checked in this transaction.
+                for m in &candidates {
+                    if tx.message_by_sid(&m.sid)?.is_none() {
+                        let status =
+                            DeliveryStatus::from_twilio(m.status).unwrap_or(DeliveryStatus::Queued);
+                        let error = m.error_code.map(|c| {
+                            (Some(i64::from(c)), m.error_message.as_deref().unwrap_or(""))
+                        });
+                        tx.record_send(&p.message, Some(&m.sid), status, error, now)?;
+                        adopted = Some(m.sid.clone());
+                        return Ok(());
+                    }
                 }
                 match &result {
                     Ok(sent) => {
@@ -146,62 +160,71 @@ impl Engine {
                 }
                 Ok(())
             })?;
+            if let Some(sid) = &adopted {
+                tracing::info!(%sid, message = %p.message, from = %p.sms.from, to = %p.sms.to,
+                    "the send failed, but the provider had created the message: it is the \
+                     send's, and is not sent again");
+                self.refresh_adopted(sid).await?;
+            }
             out.push(Dispatched {
                 // A send whose message was found went out: nothing to tell.
-                error: result.err().filter(|_| found.is_none()),
+                error: result.err().filter(|_| adopted.is_none()),
                 retry_at,
             });
         }
         Ok(out)
     }
 
-    /// The message the provider created for `sms` although its send failed with `error` (one
-    /// that may have created it: [`ProviderError::may_have_created`]), by the provider's list
-    /// ([`crate::provider::SmsProvider::created_since`]) from [`LOST_CREATE_SKEW_SECS`] before
-    /// `started`: the oldest from its number to its handset with its body and number of media
-    /// that no transcript row holds (its MessageSid unknown to the store). `None` when there is
-    /// none, or the provider cannot be asked (logged; the send is then retried as usual, and
-    /// may reach the handset twice).
-    ///
-    /// # Errors
-    /// [`Error::Store`].
-    async fn find_lost_create(
+    /// The messages the provider may have created for `sms` although its send failed with
+    /// `error` (one that may have created it: [`ProviderError::may_have_created`]): by the
+    /// provider's list ([`crate::provider::SmsProvider::created_since`]) from
+    /// [`LOST_CREATE_SKEW_SECS`] before `started`, those from its number to its handset with its
+    /// body and number of media, oldest first. `dispatch` takes the first that no transcript row
+    /// holds. Empty when the provider cannot be asked (logged; the send is then retried as
+    /// usual, and may reach the handset twice).
+    async fn lost_create_candidates(
         &self,
         sms: &OutboundSms,
         started: DateTime<Utc>,
         error: &ProviderError,
-    ) -> Result<Option<ProviderMessage>, Error> {
+    ) -> Vec<ProviderMessage> {
         let since = started - Duration::seconds(LOST_CREATE_SKEW_SECS);
-        let listed = match self.provider.created_since(&sms.from, &sms.to, since).await {
-            Ok(listed) => listed,
+        match self.provider.created_since(&sms.from, &sms.to, since).await {
+            Ok(listed) => listed
+                .into_iter()
+                .filter(|m| m.body == sms.body && m.num_media == sms.media_urls.len())
+                .collect(),
             Err(e) => {
-                tracing::warn!(from = %sms.from, to = %sms.to, error = %e,
+                tracing::warn!(from = %sms.from, to = %sms.to, %error, list_error = %e,
                     "a send failed in a way that may have created the message, and the \
                      provider's list cannot say; the send is retried and may go twice");
-                return Ok(None);
+                Vec::new()
             }
-        };
-        let same: Vec<ProviderMessage> = listed
-            .into_iter()
-            .filter(|m| m.body == sms.body && m.num_media == sms.media_urls.len())
-            .collect();
-        if same.is_empty() {
-            return Ok(None);
         }
-        let found = self.store.read(|tx| -> Result<_, Error> {
-            for m in same {
-                if tx.message_by_sid(&m.sid)?.is_none() {
-                    return Ok(Some(m));
-                }
+    }
+
+    /// Asks the provider once for the state of `sid`, a message just recorded as a send's after
+    /// its answer was lost, and applies it as a StatusCallback: callbacks that came before its
+    /// row held the MessageSid were not the engine's then, and were ignored. A provider that
+    /// cannot answer leaves it to the reconciliation ([`RECONCILE_AFTER_SECS`]).
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    async fn refresh_adopted(&self, sid: &MessageSid) -> Result<(), Error> {
+        match self.provider.fetch_state(sid).await {
+            Ok(state) => {
+                self.handle_status(StatusReport {
+                    sid: sid.clone(),
+                    status: state.status,
+                    error_code: state.error_code.map(i64::from),
+                    error_message: state.error_message,
+                })?;
             }
-            Ok(None)
-        })?;
-        if let Some(m) = &found {
-            tracing::info!(sid = %m.sid, from = %sms.from, to = %sms.to, %error,
-                "the send failed but the provider had created the message; it is the send's \
-                 and is not sent again");
+            Err(e) => tracing::info!(%sid, error = %e,
+                "could not fetch the state of a message found after a lost answer; the \
+                 reconciliation will"),
         }
-        Ok(found)
+        Ok(())
     }
 
     /// Sends messages queued inside a transaction that has committed.
@@ -372,4 +395,310 @@ pub(super) fn queue_outbound(
             status_callback: config.status_callback.clone(),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+
+    use async_trait::async_trait;
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::domain::model::{InteractionType, PartyTable};
+    use crate::domain::phone::E164;
+    use crate::provider::{SentSms, SmsProvider};
+    use crate::store::SqliteStore;
+
+    const FROM: &str = "+14155550100";
+    const TO: &str = "+14155552671";
+
+    /// How [`Lossy`] answers one send.
+    #[derive(Clone, Copy, Debug)]
+    enum Answer {
+        /// 201: created, answered after `yields` turns of the runtime.
+        Created { yields: usize },
+        /// Created, answered 500 (a lost answer).
+        LostAfterCreate,
+        /// 500, nothing created.
+        ServerError,
+    }
+
+    /// A provider that creates what it is sent and answers as scripted; its list shows every
+    /// message it created (and any put there first), its fetch says `delivered`.
+    #[derive(Default)]
+    struct Lossy {
+        answers: Mutex<VecDeque<Answer>>,
+        created: Mutex<Vec<(String, String, ProviderMessage)>>,
+        list_fails: bool,
+        sends: Mutex<u32>,
+    }
+
+    impl Lossy {
+        fn with(answers: &[Answer]) -> Lossy {
+            Lossy {
+                answers: Mutex::new(answers.iter().copied().collect()),
+                ..Lossy::default()
+            }
+        }
+
+        fn create(
+            &self,
+            from: &str,
+            to: &str,
+            body: &str,
+            media: usize,
+            at: DateTime<Utc>,
+        ) -> MessageSid {
+            let mut created = self.created.lock().unwrap();
+            let sid = MessageSid::sms(created.len() as u64 + 1);
+            created.push((
+                from.to_owned(),
+                to.to_owned(),
+                ProviderMessage {
+                    sid: sid.clone(),
+                    status: MessageStatus::Queued,
+                    num_segments: 1,
+                    body: body.to_owned(),
+                    num_media: media,
+                    created_at: at,
+                    error_code: None,
+                    error_message: None,
+                },
+            ));
+            sid
+        }
+    }
+
+    fn server_error() -> ProviderError {
+        ProviderError::Unavailable("Twilio answered HTTP 500: Internal Server Error".into())
+    }
+
+    #[async_trait]
+    impl SmsProvider for Lossy {
+        async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
+            *self.sends.lock().unwrap() += 1;
+            let answer = self
+                .answers
+                .lock()
+                .unwrap()
+                .pop_front()
+                .expect("a scripted answer");
+            let now = t0();
+            let (from, to) = (sms.from.as_str(), sms.to.as_str());
+            match answer {
+                Answer::ServerError => Err(server_error()),
+                Answer::LostAfterCreate => {
+                    self.create(from, to, &sms.body, sms.media_urls.len(), now);
+                    Err(server_error())
+                }
+                Answer::Created { yields } => {
+                    let sid = self.create(from, to, &sms.body, sms.media_urls.len(), now);
+                    for _ in 0..yields {
+                        tokio::task::yield_now().await;
+                    }
+                    Ok(SentSms {
+                        sid,
+                        status: MessageStatus::Queued,
+                        num_segments: 1,
+                    })
+                }
+            }
+        }
+
+        async fn fetch_state(&self, _sid: &MessageSid) -> Result<DeliveryState, ProviderError> {
+            Ok(DeliveryState {
+                status: MessageStatus::Delivered,
+                error_code: None,
+                error_message: None,
+            })
+        }
+
+        async fn created_since(
+            &self,
+            from: &E164,
+            to: &E164,
+            since: DateTime<Utc>,
+        ) -> Result<Vec<ProviderMessage>, ProviderError> {
+            if self.list_fails {
+                return Err(ProviderError::Unavailable("cannot reach Twilio".into()));
+            }
+            Ok(self
+                .created
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(f, t, m)| f == from.as_str() && t == to.as_str() && m.created_at >= since)
+                .map(|(_, _, m)| m.clone())
+                .collect())
+        }
+    }
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()
+    }
+
+    /// An engine over `provider` and an SMS interaction between [`FROM`] and [`TO`].
+    fn engine_with(provider: Arc<Lossy>) -> (Engine, Interaction) {
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let engine = Engine::new(
+            store.clone(),
+            provider,
+            Arc::new(ManualClock::starting_at(t0())),
+        );
+        let i = store
+            .write(|tx| {
+                let bea = tx.insert_party(PartyTable::CsmConsumer, "Bea", None, None, None)?;
+                tx.insert_interaction(
+                    InteractionType::Messaging,
+                    &Handler::VirtualAgent,
+                    &bea,
+                    None,
+                    E164::parse(TO, None).ok().as_ref(),
+                    E164::parse(FROM, None).ok().as_ref(),
+                    None,
+                    t0(),
+                )
+            })
+            .unwrap();
+        (engine, i)
+    }
+
+    fn queue(engine: &Engine, i: &Interaction, body: &str) -> PendingSend {
+        let config = engine.settings();
+        engine
+            .store
+            .write(|tx| {
+                queue_outbound(
+                    tx,
+                    i,
+                    AuthorKind::VirtualAgent,
+                    None,
+                    body,
+                    &[],
+                    &config,
+                    t0(),
+                )
+            })
+            .unwrap()
+    }
+
+    /// (body, MessageSid, status, attempts) of each outbound row.
+    fn sent(
+        engine: &Engine,
+        i: &Interaction,
+    ) -> Vec<(String, Option<String>, DeliveryStatus, i64)> {
+        engine
+            .store
+            .read(|tx| tx.transcript(&i.sys_id))
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.direction == Direction::Outbound)
+            .map(|m| {
+                (
+                    m.body,
+                    m.provider_sid.map(|s| s.to_string()),
+                    m.status,
+                    m.attempts,
+                )
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_lost_answer_is_the_oldest_unowned_message_with_its_text_and_media() {
+        let lossy = Arc::new(Lossy::with(&[
+            Answer::Created { yields: 0 },
+            Answer::LostAfterCreate,
+        ]));
+        // Not this send's: too early, other media, another text, another handset.
+        lossy.create(
+            FROM,
+            TO,
+            "Hello",
+            0,
+            t0() - Duration::seconds(LOST_CREATE_SKEW_SECS + 1),
+        );
+        lossy.create(FROM, TO, "Hello", 1, t0());
+        lossy.create(FROM, TO, "Hello!", 0, t0());
+        lossy.create(FROM, "+14155552672", "Hello", 0, t0());
+        let (engine, i) = engine_with(lossy.clone());
+        let first = queue(&engine, &i, "Hello");
+        let answers = engine.dispatch(vec![first]).await.unwrap();
+        assert!(answers[0].error.is_none());
+        let second = queue(&engine, &i, "Hello");
+        let answers = engine.dispatch(vec![second]).await.unwrap();
+        assert!(answers[0].error.is_none(), "the agent is told of no error");
+        assert_eq!(answers[0].retry_at, None);
+        assert_eq!(*lossy.sends.lock().unwrap(), 2, "not sent again");
+        let sid = |n: u64| Some(MessageSid::sms(n).to_string());
+        assert_eq!(
+            sent(&engine, &i),
+            [
+                ("Hello".to_owned(), sid(5), DeliveryStatus::Queued, 1),
+                // Its own (the first send's is held by its row), then fetched once more.
+                ("Hello".to_owned(), sid(6), DeliveryStatus::Delivered, 1),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_500_that_created_nothing_or_a_list_that_cannot_answer_leaves_a_retry() {
+        let lossy = Arc::new(Lossy::with(&[Answer::ServerError]));
+        let (engine, i) = engine_with(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        let answers = engine.dispatch(vec![p]).await.unwrap();
+        assert!(answers[0]
+            .error
+            .as_ref()
+            .is_some_and(ProviderError::may_have_created));
+        assert_eq!(
+            answers[0].retry_at,
+            Some(t0() + Duration::seconds(RETRY_BACKOFF_SECS))
+        );
+        assert_eq!(
+            sent(&engine, &i),
+            [("Hello".to_owned(), None, DeliveryStatus::Retrying, 1)]
+        );
+
+        let lossy = Arc::new(Lossy {
+            list_fails: true,
+            ..Lossy::with(&[Answer::LostAfterCreate])
+        });
+        let (engine, i) = engine_with(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        let answers = engine.dispatch(vec![p]).await.unwrap();
+        assert!(answers[0].retry_at.is_some());
+        assert_eq!(
+            sent(&engine, &i),
+            [("Hello".to_owned(), None, DeliveryStatus::Retrying, 1)]
+        );
+    }
+
+    #[tokio::test]
+    async fn concurrent_sends_to_one_handset_each_keep_their_own_message() {
+        // The first is created and answered late; the second's answer is lost meanwhile. Were
+        // they not one at a time, the second would find the first's message unowned, take it,
+        // and the first's record would then fail on the unique MessageSid.
+        let lossy = Arc::new(Lossy::with(&[
+            Answer::Created { yields: 8 },
+            Answer::LostAfterCreate,
+        ]));
+        let (engine, i) = engine_with(lossy.clone());
+        let a = queue(&engine, &i, "Hello");
+        let b = queue(&engine, &i, "Hello");
+        let (ra, rb) = tokio::join!(engine.dispatch(vec![a]), engine.dispatch(vec![b]));
+        assert!(ra.unwrap()[0].error.is_none());
+        assert!(rb.unwrap()[0].error.is_none());
+        let sid = |n: u64| Some(MessageSid::sms(n).to_string());
+        assert_eq!(
+            sent(&engine, &i),
+            [
+                ("Hello".to_owned(), sid(1), DeliveryStatus::Queued, 1),
+                ("Hello".to_owned(), sid(2), DeliveryStatus::Delivered, 1),
+            ]
+        );
+    }
 }

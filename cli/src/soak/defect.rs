@@ -27,10 +27,13 @@ pub enum Defect {
     /// the engine keeps the second SID, so the first is a message no transcript row sent
     /// (invariant 2, outbound sent at most once).
     DuplicateSend,
-    /// A send Twilio refuses with an error the engine retries (429, 5xx) is sent again at once by
-    /// the provider adapter, which throws that answer away and reports the refusal: the
+    /// A send Twilio refuses with 429 (an error the engine retries, and one that says nothing
+    /// was created, so the engine does not look in Twilio's list for it) is sent again at once
+    /// by the provider adapter, which throws that answer away and reports the refusal: the
     /// engine's own retry later makes a second message of one transcript row (invariant 2). Only
-    /// a soak with faults meets it: without them Twilio refuses no send that way.
+    /// a soak with faults meets it: without them Twilio refuses no send that way. (After a 5xx
+    /// the engine would find the adapter's second message in the list and make it the send's:
+    /// no defect to see.)
     ResendRefused,
 }
 
@@ -95,7 +98,10 @@ impl SmsProvider for Defective {
             }
             Defect::ResendRefused => {
                 let sent = self.inner.send(sms).await;
-                if sent.as_ref().is_err_and(ProviderError::is_retryable) {
+                if sent
+                    .as_ref()
+                    .is_err_and(|e| e.is_retryable() && !e.may_have_created())
+                {
                     // The defect: a second attempt whose answer is thrown away.
                     let _ = self.inner.send(sms).await;
                 }

@@ -217,7 +217,8 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
     out.push((
         "Faults injected and recovered".to_owned(),
         format!(
-            "Sends that met a create-API 429/500 ({} answers in all) against those of them that ended delivered ({} of {}); \
+            "Sends that met a create-API 429/500 ({} answers in all) against those of them that ended delivered ({} of {}; \
+             a 500 after the create is not retried: the engine finds the message in Twilio's list); \
              re-delivered webhooks against those stored once; webhook timeouts and status-callback \
              faults ({} dropped, duplicated, reordered or delayed) are absorbed when the \
              invariants hold.",

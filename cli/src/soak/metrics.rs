@@ -317,11 +317,18 @@ impl Summary {
             (
                 "faults recovered".into(),
                 format!(
-                    "{} of {} retried sends delivered, {} of {} re-delivered webhooks deduplicated",
+                    "{} of {} retried sends delivered, {} of {} re-delivered webhooks deduplicated{}",
                     f.retried_sends_delivered,
                     f.retried_sends,
                     f.redeliveries_deduplicated,
-                    f.redelivered
+                    f.redelivered,
+                    match f.count("api_server_error_after_create") {
+                        0 => String::new(),
+                        n => format!(
+                            ", {n} answers lost after the create found in Twilio's list, not \
+                             sent again (invariant 2)"
+                        ),
+                    }
                 ),
             ),
         ]
