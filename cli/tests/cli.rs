@@ -2559,7 +2559,27 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             table,
             serde_json::json!({ "result": [{ "number": "IMS0001001", "state": "new" }] })
         );
+        // A reply whose answer Twilio loses after creating it: the engine's look in Twilio's
+        // list is on the timeline, with what it found.
+        run_steps(
+            &http,
+            &base,
+            &["Given Twilio answers the next send with HTTP 500 after creating the message"],
+        )
+        .await;
+        text_from(&http, &base, "+14155552679", "Hi").await;
         let timeline: serde_json::Value = get_json(&http, format!("{base}/api/timeline")).await;
+        let listed: Vec<&str> = timeline["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "list_sent")
+            .map(|e| e["detail"].as_str().unwrap())
+            .collect();
+        assert!(
+            listed.len() == 1 && listed[0].contains("to +14155552679") && listed[0].contains("→ 1 found (SM"),
+            "{listed:?}"
+        );
         let kinds: std::collections::BTreeSet<&str> = timeline["result"]
             .as_array()
             .unwrap()

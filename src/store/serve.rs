@@ -29,7 +29,8 @@ pub struct WireEvent {
     pub seq: i64,
     /// The virtual time it happened at.
     pub at: DateTime<Utc>,
-    /// `webhook_in`, `send_out` or `status_callback`.
+    /// `webhook_in`, `send_out`, `list_sent` (a look in Twilio's list after a lost answer) or
+    /// `status_callback`.
     pub kind: String,
     /// The MessageSid it concerns (`SM`/`MM` + 32 hex), when it has one.
     pub message_sid: Option<String>,

@@ -120,13 +120,55 @@ impl SmsProvider for Recording {
         self.inner.fetch_state(sid).await
     }
 
+    /// Recorded as `list_sent`: the engine looking in Twilio's list for a send whose answer was
+    /// lost, and what it found there.
     async fn created_since(
         &self,
         from: &convsms::domain::phone::E164,
         to: &convsms::domain::phone::E164,
         since: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<convsms::provider::ProviderMessage>, ProviderError> {
-        self.inner.created_since(from, to, since).await
+        let out = self.inner.created_since(from, to, since).await;
+        let what = format!(
+            "messages from {from} to {to} created since {}",
+            since.format("%Y-%m-%d %H:%M:%S UTC")
+        );
+        let (detail, answer) = match &out {
+            Ok(found) => {
+                let sids: Vec<String> = found.iter().map(|m| m.sid.to_string()).collect();
+                (
+                    format!(
+                        "{what} → {} found{}",
+                        found.len(),
+                        match sids.is_empty() {
+                            true => String::new(),
+                            false => format!(" ({})", sids.join(", ")),
+                        }
+                    ),
+                    serde_json::json!({ "found": sids }),
+                )
+            }
+            Err(e) => (
+                format!("{what} → refused: {e}"),
+                serde_json::json!({ "error": e.to_string() }),
+            ),
+        };
+        let request = serde_json::json!({
+            "method": "GET",
+            "url": "/2010-04-01/Accounts/{AccountSid}/Messages.json",
+            "query": { "From": from.to_string(), "To": to.to_string() },
+            "answer": answer,
+        });
+        record(
+            &self.store,
+            &self.notices,
+            self.clock.now(),
+            "list_sent",
+            None,
+            &detail,
+            &request,
+        );
+        out
     }
 
     async fn set_number_sms_url(
@@ -259,8 +301,9 @@ async fn recorder(
 pub struct Entry {
     /// The virtual time.
     pub at: DateTime<Utc>,
-    /// `action` (a journaled step), `webhook_in`, `send_out`, `status_callback`, `timer_fired`,
-    /// `work_item_offered` or `system_message`.
+    /// `action` (a journaled step), `webhook_in`, `send_out`, `list_sent` (a look in Twilio's
+    /// list after a lost answer), `status_callback`, `timer_fired`, `work_item_offered` or
+    /// `system_message`.
     pub kind: String,
     /// The interaction it concerns, when known (`IMS0001001`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -322,7 +365,7 @@ pub fn read(store: &SqliteStore, limit: i64) -> anyhow::Result<Vec<Entry>> {
             "timer_fired" => 2,
             "work_item_offered" => 3,
             "system_message" => 4,
-            "send_out" => 5,
+            "send_out" | "list_sent" => 5,
             _ => 6,
         };
         all.sort_by_key(|e| (e.at, rank(&e.kind)));
