@@ -13,12 +13,13 @@ use std::sync::OnceLock;
 use anyhow::Context as _;
 use convsms::domain::topic::TopicSet;
 
-/// The built-in topics, as (file name, TOML text): the project's `greeting`, `talk_to_agent`
-/// and `order_status`, compiled in. `convsms soak` answers with them (so a soak runs the same
+/// The built-in topics, as (file name, TOML text): the project's `greeting`, `talk_to_agent`,
+/// `order_status` and `open_cases` (the requester's open cases: a Dynamic Choice, a Card),
+/// compiled in. `convsms soak` answers with them (so a soak runs the same
 /// from any folder), `Given the virtual agent answers with the built-in topics` loads them (so a
 /// feature the soak wrote replays with the soak's topics in any project), and `convsms check` and
 /// `convsms serve` start with them outside any project folder. None of them shows media.
-pub const BUILT_IN_TOPICS: [(&str, &str); 3] = [
+pub const BUILT_IN_TOPICS: [(&str, &str); 4] = [
     (
         "greeting.toml",
         include_str!("../../../topics/greeting.toml"),
@@ -30,6 +31,10 @@ pub const BUILT_IN_TOPICS: [(&str, &str); 3] = [
     (
         "order_status.toml",
         include_str!("../../../topics/order_status.toml"),
+    ),
+    (
+        "open_cases.toml",
+        include_str!("../../../topics/open_cases.toml"),
     ),
 ];
 
@@ -168,7 +173,10 @@ mod tests {
             n
         };
         let set = built_in.load().unwrap();
-        assert_eq!(names(&set), ["greeting", "order_status", "talk_to_agent"]);
+        assert_eq!(
+            names(&set),
+            ["greeting", "open_cases", "order_status", "talk_to_agent"]
+        );
         let replaced = built_in
             .load_with(&[(
                 "order_status.toml".to_owned(),
@@ -177,6 +185,9 @@ mod tests {
                     .to_owned(),
             )])
             .unwrap();
-        assert_eq!(names(&replaced), ["greeting", "orders", "talk_to_agent"]);
+        assert_eq!(
+            names(&replaced),
+            ["greeting", "open_cases", "orders", "talk_to_agent"]
+        );
     }
 }

@@ -63,6 +63,17 @@ pub enum Applied {
         /// What to check after the step.
         provider_refused: Option<String>,
     },
+    /// An agent sent the card of a case into this interaction.
+    CardSent {
+        /// The agent who did (index): the event's, or the one after them it fell to.
+        agent: usize,
+        /// The interaction picked from their Ongoing tab.
+        interaction: InteractionNumber,
+        /// The case (`CS…`).
+        case: String,
+        /// The provider's refusal, as the step that checks it reads it.
+        provider_refused: Option<String>,
+    },
     /// An agent handed this interaction on.
     Transferred {
         /// The agent who did (index): the event's, or the one after them it fell to.
@@ -246,6 +257,23 @@ pub fn steps(event: &Event, applied: &Applied, p: &Population) -> Vec<String> {
                 ),
                 Handoff::Leave => format!("When agent {agent} leaves {interaction}"),
             }]
+        }
+        (
+            Event::Card { .. },
+            Applied::CardSent {
+                agent,
+                interaction,
+                case,
+                provider_refused,
+            },
+        ) => {
+            let mut steps = vec![format!(
+                "When agent {} sends the card of case {} on interaction {interaction}",
+                quote(&p.agents[*agent]),
+                quote(case)
+            )];
+            steps.extend(refusal_checked(provider_refused.as_deref()));
+            steps
         }
         (Event::Wait(seconds), _) => vec![duration_passes(*seconds)],
         (
@@ -543,6 +571,17 @@ fn scenario(
                 quote(h.number.as_str()),
                 quote(&h.region.to_string())
             ));
+            // Their cases: the virtual agent lists the open ones, agents send their cards.
+            for c in &h.cases {
+                given.push(format!(
+                    "Given {} {} has {} case {} about {}",
+                    table_words(table),
+                    quote(&h.name),
+                    if c.open { "an open" } else { "a resolved" },
+                    quote(&c.number),
+                    quote(c.about)
+                ));
+            }
         }
     }
     if let Some(plan) = &p.faults {
@@ -628,30 +667,31 @@ mod tests {
     use crate::soak::{replay, soak, Faults, SoakArgs, Switch};
 
     /// `features/soak/replayed.feature`: what the writer makes of every event of a short soak
-    /// (seed 15, whose transfers go to an agent, to the queue and by leaving, with a phone two people share and an MMS of other files than images)
+    /// (seed 40, 150 messages, whose transfers go to an agent, to the queue and by leaving,
+    /// with a phone two people share, an MMS of other files than images and a case's card)
     /// with the virtual agent on (texts, MMS, keywords, re-deliveries, presence, capacity,
-    /// offers, replies, closes, transfers, Compose SMS, waits). The suite runs it with `convsms check`, so
+    /// offers, replies, cards, closes, transfers, Compose SMS, waits). The suite runs it with `convsms check`, so
     /// together they show that a written feature replays what the soak did.
     #[tokio::test(flavor = "current_thread")]
     async fn the_writer_reproduces_the_committed_replay() {
         let args = SoakArgs {
             conversations: 20,
-            messages: 100,
+            messages: 150,
             agents: 3,
             faults: Faults::None,
             virtual_agent: Switch::On,
             check_every: 20,
             shrink_trials: 0,
-            ..SoakArgs::for_tests(15)
+            ..SoakArgs::for_tests(40)
         };
         let events = soak(&args).await.unwrap().events.unwrap();
         let r = replay(&args, &events).await.unwrap();
         assert_eq!(r.violation, None);
         let kinds: std::collections::BTreeSet<&str> = events.iter().map(Event::activity).collect();
-        assert_eq!(kinds.len(), 10, "every event kind: {kinds:?}");
+        assert_eq!(kinds.len(), 11, "every event kind: {kinds:?}");
         let text = write_replay(
-            15,
-            "--conversations 20 --messages 100 --agents 3 --faults none",
+            40,
+            "--conversations 20 --messages 150 --agents 3 --faults none",
             &events,
             &r.applied,
             &r.population,
@@ -669,6 +709,11 @@ mod tests {
             );
         }
         assert!(text.contains(" with the file"), "an MMS of other files");
+        assert!(
+            text.contains(" sends the card of case \"CS")
+                && text.contains(" has an open case \"CS"),
+            "an agent sends a case's card"
+        );
         let phones: Vec<&str> = text
             .lines()
             .filter_map(|l| l.split("with mobile phone ").nth(1))
@@ -690,7 +735,7 @@ mod tests {
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             committed == text,
-            "{path} is not what the writer makes of seed 15 now; if the traffic or the writer \
+            "{path} is not what the writer makes of seed 40 now; if the traffic or the writer \
              changed on purpose, regenerate it (see its description) and review the diff"
         );
     }

@@ -874,7 +874,12 @@ impl Soak {
             .write(|tx| {
                 for h in &handsets {
                     if let Kind::Known(table) = h.kind {
-                        tx.insert_party(table, &h.name, None, Some(&h.number), Some(h.region))?;
+                        let party =
+                            tx.insert_party(table, &h.name, None, Some(&h.number), Some(h.region))?;
+                        for c in &h.cases {
+                            let state = if c.open { "open" } else { "resolved" };
+                            tx.insert_case(&c.number, c.about, state, &party)?;
+                        }
                     }
                 }
                 for a in &agents {
@@ -1120,6 +1125,57 @@ impl Soak {
                     sent,
                     provider_refused,
                     closed,
+                }
+            }
+            Event::Card { agent, pick } => {
+                let Some((index, n)) = self.busy_agent(agent, pick)? else {
+                    self.refused += 1;
+                    return Ok(Applied::Nothing);
+                };
+                // The first open case of the conversation's requester, if they have one.
+                let case = (self.stack.store)
+                    .read(|tx| -> Result<_, convsms::store::StoreError> {
+                        let Some(i) = tx.interaction(&n)? else {
+                            return Ok(None);
+                        };
+                        let Some(party) = tx.party(i.opened_for.0, &i.opened_for.1)? else {
+                            return Ok(None);
+                        };
+                        Ok(tx.open_cases(&party)?.into_iter().next().map(|(c, _)| c))
+                    })
+                    .context("reading the cases of a conversation's requester")?;
+                let Some(case) = case else {
+                    self.refused += 1;
+                    return Ok(Applied::Nothing);
+                };
+                let body = crate::check::world::case_card_body(&self.stack.store, &case)?
+                    .with_context(|| format!("the case {case} has no card"))?;
+                let agent = self.traffic.agents[index].clone();
+                let outcome = engine
+                    .send_sms(ComposeRequest {
+                        agent,
+                        interaction: Some(n.clone()),
+                        body,
+                        ..ComposeRequest::default()
+                    })
+                    .await;
+                let provider_refused = match outcome {
+                    Ok(o) => {
+                        self.metrics.on_reply(&self.stack.store, &n)?;
+                        o.provider_error
+                            .as_ref()
+                            .and_then(feature::provider_refusal)
+                    }
+                    Err(e) => {
+                        self.refused_by_engine(&e, "an agent's card");
+                        return Ok(Applied::Nothing);
+                    }
+                };
+                Applied::CardSent {
+                    agent: index,
+                    interaction: n,
+                    case,
+                    provider_refused,
                 }
             }
             Event::Transfer { agent, pick, to } => {
@@ -1814,6 +1870,36 @@ mod tests {
     }
 
     #[tokio::test(flavor = "current_thread")]
+    async fn agents_send_cases_cards_and_the_virtual_agent_lists_open_cases() {
+        let dir = std::env::temp_dir().join(format!("convsms-soak-cases-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("cases.db");
+        let _ = std::fs::remove_file(&db);
+        report_without_wall(&SoakArgs {
+            messages: 1_500,
+            conversations: 200,
+            db: Some(db.clone()),
+            ..small(1, Faults::None)
+        })
+        .await;
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        let cards = count(
+            "SELECT count(*) FROM sys_cs_message WHERE author_kind = 'agent' AND body LIKE 'Case: CS%'",
+        );
+        let listed = count(
+            "SELECT count(*) FROM sys_cs_message WHERE body LIKE 'Which of your open cases?%'",
+        );
+        let cases = count("SELECT count(*) FROM sn_customerservice_case");
+        assert!(
+            cards > 0 && listed > 0 && cases > 0,
+            "{cards} cards sent by agents, {listed} open-case lists, {cases} cases"
+        );
+        drop(conn);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test(flavor = "current_thread")]
     async fn inproc_and_http_give_the_same_transcripts_and_a_file_database_the_same_as_memory() {
         let dir = std::env::temp_dir().join(format!("convsms-soak-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -1916,7 +2002,8 @@ mod tests {
 
     #[tokio::test(flavor = "current_thread")]
     async fn an_agent_over_capacity_in_the_live_store_is_caught_with_a_transcript() {
-        // The first of a few small soaks that ends with an agent holding work.
+        // The first of a few small soaks that ends with an agent holding accepted work (an
+        // offer is withdrawn when the capacity is lowered).
         let mut busy_end = None;
         for seed in 3..13 {
             let args = small(seed, Faults::None);
@@ -1925,12 +2012,20 @@ mod tests {
             // Outside the soak: it knows of no capacity it lowered.
             s.kept.clear();
             let held = s.snapshot_loads().unwrap();
-            if let Some(l) = held.into_iter().find(|l| !l.held.is_empty()) {
+            let items = audit::routing(&s.stack, s.now()).unwrap().items;
+            let accepted = |agent: &str| {
+                items.iter().any(|w| {
+                    w.state == convsms::domain::work_assignment::WorkItemState::Accepted
+                        && w.holds_slot_of(agent)
+                })
+            };
+            if let Some(l) = held.into_iter().find(|l| accepted(&l.agent)) {
                 busy_end = Some((seed, s, l));
                 break;
             }
         }
-        let (seed, mut s, held) = busy_end.expect("an agent holding work after one of ten soaks");
+        let (seed, mut s, held) =
+            busy_end.expect("an agent holding accepted work after one of ten soaks");
         // Someone lowers a busy agent's capacity below their load, unknown to the soak (its own
         // capacity changes go through `keep_over_capacity`).
         let busy = s

@@ -201,7 +201,8 @@ fn up_to(mut events: Vec<Event>, r: &Replayed) -> Vec<Event> {
     for (e, a) in events.iter_mut().zip(&r.applied) {
         match (e, a) {
             (Event::Answer { agent, .. }, Applied::Answered { agent: did, .. })
-            | (Event::Reply { agent, .. }, Applied::Replied { agent: did, .. }) => *agent = *did,
+            | (Event::Reply { agent, .. }, Applied::Replied { agent: did, .. })
+            | (Event::Card { agent, .. }, Applied::CardSent { agent: did, .. }) => *agent = *did,
             (
                 Event::Transfer { agent, to, .. },
                 Applied::Transferred {
@@ -227,6 +228,7 @@ fn agent_of(e: &Event) -> Option<usize> {
         | Event::Answer { agent: a, .. }
         | Event::Reply { agent: a, .. }
         | Event::Compose { agent: a, .. }
+        | Event::Card { agent: a, .. }
         | Event::Transfer { agent: a, .. } => Some(*a),
         Event::Text { .. } | Event::Mms { .. } | Event::Redeliver(_) | Event::Wait(_) => None,
     }

@@ -66,7 +66,37 @@ pub struct Handset {
     /// provider number), so a START to another number would leave this one refusing every
     /// reply with 21610, and such pairs would pile up over a long run.
     pub opted_out: Option<usize>,
+    /// Their customer service cases (half of the known requesters have one or two), which the
+    /// virtual agent's open-cases topic lists (its Dynamic Choice and Card) and agents send as
+    /// cards (VA-8).
+    pub cases: Vec<Case>,
 }
+
+/// A requester's customer service case (`sn_customerservice_case`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    /// `CS` + 7 digits, unique in the population.
+    pub number: String,
+    /// Its short description.
+    pub about: &'static str,
+    /// Open, or resolved (which the open-cases topic leaves out).
+    pub open: bool,
+}
+
+/// What cases are about.
+const CASE_SUBJECTS: [&str; 8] = [
+    "Router broken",
+    "Refund request",
+    "Late delivery",
+    "Billing question",
+    "Damaged lamp",
+    "Password reset",
+    "Wrong item sent",
+    "Cancel my plan",
+];
+
+/// The share of known requesters who have cases (one or two).
+const CASE_CHANCE: f64 = 0.5;
 
 /// What happens next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,6 +171,15 @@ pub enum Event {
         /// Whether a small PNG is attached (an MMS the simulator fetches from the engine).
         image: bool,
     },
+    /// An agent sends the card of a case (VA-8) into one of their conversations (`pick` modulo
+    /// their Ongoing tab): the first open case of its requester, if they have one. Agent
+    /// `agent`, or the first after them with a conversation, as with [`Event::Reply`].
+    Card {
+        /// Agent index: the first asked.
+        agent: usize,
+        /// Which conversation of the Ongoing tab, modulo its length.
+        pick: u32,
+    },
     /// An agent hands one of their conversations on (`pick` modulo the number in their Ongoing
     /// tab): to another agent, to the queue, or by leaving it. Agent `agent`, or when their
     /// Ongoing tab is empty, the first agent after them with a conversation, as with
@@ -181,13 +220,16 @@ impl Event {
             Event::Capacity(..) => "capacity",
             Event::Compose { .. } => "compose",
             Event::Transfer { .. } => "transfer",
+            Event::Card { .. } => "card",
         }
     }
 }
 
 /// What requesters answer the virtual agent with, besides free text: topic triggers, choice
 /// numbers, yes and no, and asking for a live agent mid-topic.
-const VA_ANSWERS: [&str; 9] = ["agent", "order", "1", "2", "3", "7", "yes", "no", "AGENT"];
+const VA_ANSWERS: [&str; 10] = [
+    "agent", "order", "cases", "1", "2", "3", "7", "yes", "no", "AGENT",
+];
 
 /// The files requesters send by MMS: images first ([`IMAGE_FILES`] of them), then other files
 /// (a PDF, a contact card, a video, a text file), which the virtual agent's File Picker
@@ -293,6 +335,7 @@ impl Traffic {
             let (n, _) = t.unique_number(0, &mut taken)?;
             t.providers.push(n);
         }
+        let mut case_count = 0u32;
         for i in 0..handsets {
             let shape = t.rng.random_range(0..MOBILE_SHAPES.len());
             let (mut number, mut region) = t.unique_number(shape, &mut taken)?;
@@ -305,12 +348,24 @@ impl Traffic {
                 "{} {i}",
                 fake::faker::name::en::Name().fake_with_rng::<String, _>(&mut t.rng)
             );
+            let mut cases = vec![];
+            if matches!(kind, Kind::Known(_)) && t.chance(CASE_CHANCE) {
+                for _ in 0..1 + t.pick(2) {
+                    case_count += 1;
+                    cases.push(Case {
+                        number: format!("CS{case_count:07}"),
+                        about: CASE_SUBJECTS[t.pick(CASE_SUBJECTS.len())],
+                        open: t.chance(2.0 / 3.0),
+                    });
+                }
+            }
             t.handsets.push(Handset {
                 name,
                 kind,
                 number,
                 region,
                 opted_out: None,
+                cases,
             });
         }
         t.mates = Traffic::find_mates(&t.handsets);
@@ -536,6 +591,9 @@ impl Traffic {
             67..=83 => {
                 let agent = self.pick(agents);
                 let pick = self.rng.random();
+                if self.chance(0.06) {
+                    return Event::Card { agent, pick };
+                }
                 let body = self.body();
                 let close = self.chance(0.2);
                 Event::Reply {
@@ -706,6 +764,35 @@ mod tests {
                 "no MMS with {name}"
             );
         }
+    }
+
+    #[test]
+    fn half_the_known_requesters_have_cases_and_agents_send_cards() {
+        let mut t = Traffic::new(2, 2_000, 3, 4).unwrap();
+        let known = t
+            .handsets
+            .iter()
+            .filter(|h| matches!(h.kind, Kind::Known(_)));
+        let with_cases = known.clone().filter(|h| !h.cases.is_empty()).count();
+        let known = known.count();
+        assert!(
+            (known * 2 / 5..known * 3 / 5).contains(&with_cases),
+            "{with_cases} of {known}"
+        );
+        assert!(t
+            .handsets
+            .iter()
+            .all(|h| matches!(h.kind, Kind::Known(_)) || h.cases.is_empty()));
+        let cases: Vec<&Case> = t.handsets.iter().flat_map(|h| &h.cases).collect();
+        let numbers: std::collections::BTreeSet<&str> =
+            cases.iter().map(|c| c.number.as_str()).collect();
+        assert_eq!(numbers.len(), cases.len(), "case numbers are unique");
+        assert!(cases.iter().any(|c| c.open) && cases.iter().any(|c| !c.open));
+        let events: Vec<Event> = (0..20_000).map(|i| t.next(i)).collect();
+        assert!(events.iter().any(|e| matches!(e, Event::Card { .. })));
+        assert!(events
+            .iter()
+            .any(|e| matches!(e, Event::Text { body, .. } if body == "cases")));
     }
 
     #[test]

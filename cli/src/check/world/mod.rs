@@ -26,7 +26,7 @@ mod routing;
 mod soak;
 mod virtual_agent;
 
-pub(crate) use virtual_agent::topic_position;
+pub(crate) use virtual_agent::{case_card_body, topic_position};
 
 use std::fmt;
 use std::path::PathBuf;

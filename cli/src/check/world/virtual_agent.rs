@@ -143,19 +143,8 @@ impl ConvWorld {
         case: &str,
         number: &InteractionNumber,
     ) -> anyhow::Result<()> {
-        let table = "sn_customerservice_case";
-        let fields: Vec<String> = ["number", "short_description", "state"]
-            .map(str::to_owned)
-            .to_vec();
-        let values = self
-            .store()
-            .read(|tx| tx.card_values(table, case, &fields))
-            .with_context(|| format!("reading the case {case}"))?
-            .with_context(|| format!("no case {case}"))?;
-        let labels = ["Case", "Subject", "State"];
-        let pairs: Vec<(String, String)> =
-            labels.iter().map(|l| l.to_string()).zip(values).collect();
-        let body = convsms::domain::topic::render::card(None, &pairs).body;
+        let body =
+            case_card_body(self.store(), case)?.with_context(|| format!("no case {case}"))?;
         self.send(ComposeRequest {
             agent: agent.to_owned(),
             interaction: Some(number.clone()),
@@ -236,4 +225,34 @@ pub(crate) fn topic_position(i: &Interaction) -> Option<(String, String)> {
                 v["node"].as_str().unwrap_or("").to_owned(),
             )
         })
+}
+
+/// The text of the card of customer service case `case` (`CS…`) as an agent sends it into a
+/// conversation (VA-8): its number, subject and state, labelled `Case`, `Subject`, `State`, as
+/// the virtual agent renders a card (`convsms::domain::topic::render::card`). `None` when no case
+/// has that number. The step `When agent … sends the card of case …` and the soak's agents send
+/// the same text.
+///
+/// # Errors
+/// The store cannot be read.
+pub(crate) fn case_card_body(
+    store: &convsms::store::SqliteStore,
+    case: &str,
+) -> anyhow::Result<Option<String>> {
+    let fields: Vec<String> = ["number", "short_description", "state"]
+        .map(str::to_owned)
+        .to_vec();
+    let Some(values) = store
+        .read(|tx| tx.card_values("sn_customerservice_case", case, &fields))
+        .with_context(|| format!("reading the case {case}"))?
+    else {
+        return Ok(None);
+    };
+    let pairs: Vec<(String, String)> = (["Case", "Subject", "State"].iter())
+        .map(|l| l.to_string())
+        .zip(values)
+        .collect();
+    Ok(Some(
+        convsms::domain::topic::render::card(None, &pairs).body,
+    ))
 }
