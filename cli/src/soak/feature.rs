@@ -131,6 +131,8 @@ pub struct Population {
     pub virtual_agent: bool,
     /// The faults the simulator strikes (`None`: none).
     pub faults: Option<super::fault_plan::FaultPlan>,
+    /// The orders the virtual agent can look up.
+    pub orders: Vec<super::traffic::Order>,
 }
 
 /// The When steps of one event that came to `applied` (none when it did nothing). A new
@@ -584,6 +586,27 @@ fn scenario(
             }
         }
     }
+    // The orders a text names: the virtual agent looks them up.
+    let texted: std::collections::HashSet<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text { body, .. } => Some(body.as_str()),
+            _ => None,
+        })
+        .collect();
+    for o in p
+        .orders
+        .iter()
+        .filter(|o| texted.contains(o.number.as_str()))
+    {
+        given.push(format!(
+            "Given the order {} is {} with {}, expected {}",
+            quote(&o.number),
+            quote(o.state),
+            quote(o.carrier),
+            quote(o.expected)
+        ));
+    }
     if let Some(plan) = &p.faults {
         let handsets = requesters;
         let phones: Vec<E164> = p.handsets.iter().map(|h| h.number.clone()).collect();
@@ -667,8 +690,9 @@ mod tests {
     use crate::soak::{replay, soak, Faults, SoakArgs, Switch};
 
     /// `features/soak/replayed.feature`: what the writer makes of every event of a short soak
-    /// (seed 40, 150 messages, whose transfers go to an agent, to the queue and by leaving,
-    /// with a phone two people share, an MMS of other files than images and a case's card)
+    /// (seed 22, 200 messages, whose transfers go to an agent, to the queue and by leaving,
+    /// with a phone two people share, an MMS of other files than images, a case's card and an
+    /// order looked up)
     /// with the virtual agent on (texts, MMS, keywords, re-deliveries, presence, capacity,
     /// offers, replies, cards, closes, transfers, Compose SMS, waits). The suite runs it with `convsms check`, so
     /// together they show that a written feature replays what the soak did.
@@ -676,13 +700,13 @@ mod tests {
     async fn the_writer_reproduces_the_committed_replay() {
         let args = SoakArgs {
             conversations: 20,
-            messages: 150,
+            messages: 200,
             agents: 3,
             faults: Faults::None,
             virtual_agent: Switch::On,
             check_every: 20,
             shrink_trials: 0,
-            ..SoakArgs::for_tests(40)
+            ..SoakArgs::for_tests(22)
         };
         let events = soak(&args).await.unwrap().events.unwrap();
         let r = replay(&args, &events).await.unwrap();
@@ -690,8 +714,8 @@ mod tests {
         let kinds: std::collections::BTreeSet<&str> = events.iter().map(Event::activity).collect();
         assert_eq!(kinds.len(), 11, "every event kind: {kinds:?}");
         let text = write_replay(
-            40,
-            "--conversations 20 --messages 150 --agents 3 --faults none",
+            22,
+            "--conversations 20 --messages 200 --agents 3 --faults none",
             &events,
             &r.applied,
             &r.population,
@@ -714,6 +738,10 @@ mod tests {
                 && text.contains(" has an open case \"CS"),
             "an agent sends a case's card"
         );
+        assert!(
+            text.contains("Given the order \""),
+            "a requester texts an order number"
+        );
         let phones: Vec<&str> = text
             .lines()
             .filter_map(|l| l.split("with mobile phone ").nth(1))
@@ -735,7 +763,7 @@ mod tests {
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             committed == text,
-            "{path} is not what the writer makes of seed 40 now; if the traffic or the writer \
+            "{path} is not what the writer makes of seed 22 now; if the traffic or the writer \
              changed on purpose, regenerate it (see its description) and review the diff"
         );
     }

@@ -662,6 +662,7 @@ pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replaye
         absent: args.absent_agents.clone(),
         virtual_agent: args.virtual_agent == Switch::On,
         faults: s.fault_plan.clone(),
+        orders: s.traffic.orders.clone(),
     };
     let mut applied = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
@@ -865,6 +866,7 @@ impl Soak {
             self.stack.sim.add_number(n.as_str());
         }
         let handsets = self.traffic.handsets.clone();
+        let orders = self.traffic.orders.clone();
         let agents: Vec<String> = (self.traffic.agents.iter().enumerate())
             .filter(|(i, _)| !args.absent_agents.contains(i))
             .map(|(_, a)| a.clone())
@@ -881,6 +883,9 @@ impl Soak {
                             tx.insert_case(&c.number, c.about, state, &party)?;
                         }
                     }
+                }
+                for o in &orders {
+                    tx.insert_order(&o.number, o.state, o.carrier, o.expected)?;
                 }
                 for a in &agents {
                     let u = tx.insert_party(PartyTable::SysUser, a, Some(a), None, None)?;

@@ -576,7 +576,9 @@ mod tests {
     async fn a_duplicated_send_is_caught_and_shrunk_to_a_feature_of_at_most_30_steps() {
         let dir = std::env::temp_dir().join(format!("convsms-shrink-{}", std::process::id()));
         let args = SoakArgs {
-            seed: 7,
+            // Seed 7 stopped showing it when cases and orders came to the traffic: the defect's
+            // thrown-away create of the third send was one the faults refused with 429.
+            seed: 2,
             conversations: 40,
             messages: 200,
             duration: None,
@@ -634,12 +636,12 @@ mod tests {
         assert!(w.events_after < w.events_before, "{w:?}");
         assert!(w.trials <= 200, "{w:?}");
         assert_eq!(w.faults, Faults::None, "it breaks without faults too");
-        assert_eq!(w.path, dir.join("soak-failure-7.feature"));
+        assert_eq!(w.path, dir.join("soak-failure-2.feature"));
         let text = std::fs::read_to_string(&w.path).unwrap();
         assert_eq!(feature::count_steps(&text), w.steps);
         for part in [
-            "Feature: soak seed 7 breaks invariant 2 outbound-sent-at-most-once",
-            "  @soak\n  Scenario: seed 7 shrunk",
+            "Feature: soak seed 2 breaks invariant 2 outbound-sent-at-most-once",
+            "  @soak\n  Scenario: seed 2 shrunk",
             "that no transcript row sent",
             "\n    Then every soak invariant holds\n",
         ] {

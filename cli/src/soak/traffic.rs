@@ -95,6 +95,27 @@ const CASE_SUBJECTS: [&str; 8] = [
     "Cancel my plan",
 ];
 
+/// An order (`x_convsms_order`), which the virtual agent's order_status topic looks up by the
+/// number a requester texts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Order {
+    /// Four digits (`1001`…), unique.
+    pub number: String,
+    /// Where it is.
+    pub state: &'static str,
+    /// Who carries it.
+    pub carrier: &'static str,
+    /// When it is expected.
+    pub expected: &'static str,
+}
+
+const ORDER_STATES: [&str; 4] = ["Processing", "Shipped", "In transit", "Delivered"];
+const CARRIERS: [&str; 4] = ["UPS", "FedEx", "DHL", "USPS"];
+const EXPECTED: [&str; 5] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
+
+/// How many requesters there are for each order in the population (at least one order).
+const REQUESTERS_PER_ORDER: usize = 20;
+
 /// The share of known requesters who have cases (one or two).
 const CASE_CHANCE: f64 = 0.5;
 
@@ -288,6 +309,9 @@ pub struct Traffic {
     pub agents: Vec<String>,
     /// How many candidate numbers were drawn and found invalid (then drawn again).
     pub invalid_draws: u64,
+    /// The orders (one for every [`REQUESTERS_PER_ORDER`] requesters, at most 8,999): a
+    /// requester answering the order topic texts one of their numbers, or one that is none.
+    pub orders: Vec<Order>,
 }
 
 /// The kind of requester `i`. Every four consecutive indexes hold one of each kind (a quarter
@@ -329,6 +353,7 @@ impl Traffic {
             recent: VecDeque::new(),
             mates: vec![],
             invalid_draws: 0,
+            orders: vec![],
         };
         let mut taken = std::collections::HashSet::new();
         for _ in 0..providers {
@@ -369,6 +394,15 @@ impl Traffic {
             });
         }
         t.mates = Traffic::find_mates(&t.handsets);
+        for k in 0..(handsets / REQUESTERS_PER_ORDER).clamp(1, 8_999) {
+            let order = Order {
+                number: (1001 + k).to_string(),
+                state: ORDER_STATES[t.pick(ORDER_STATES.len())],
+                carrier: CARRIERS[t.pick(CARRIERS.len())],
+                expected: EXPECTED[t.pick(EXPECTED.len())],
+            };
+            t.orders.push(order);
+        }
         Ok(t)
     }
 
@@ -537,7 +571,17 @@ impl Traffic {
                         media,
                     };
                 } else if self.chance(0.25) {
-                    VA_ANSWERS[self.pick(VA_ANSWERS.len())].to_owned()
+                    if self.chance(0.2) {
+                        // An order number: most often one that exists, else five digits, none.
+                        if self.chance(0.8) {
+                            let k = self.pick(self.orders.len());
+                            self.orders[k].number.clone()
+                        } else {
+                            self.rng.random_range(10_000..100_000).to_string()
+                        }
+                    } else {
+                        VA_ANSWERS[self.pick(VA_ANSWERS.len())].to_owned()
+                    }
                 } else {
                     self.body()
                 };
@@ -767,7 +811,7 @@ mod tests {
     }
 
     #[test]
-    fn half_the_known_requesters_have_cases_and_agents_send_cards() {
+    fn requesters_have_cases_and_orders_and_agents_send_cards() {
         let mut t = Traffic::new(2, 2_000, 3, 4).unwrap();
         let known = t
             .handsets
@@ -793,6 +837,17 @@ mod tests {
         assert!(events
             .iter()
             .any(|e| matches!(e, Event::Text { body, .. } if body == "cases")));
+        // Orders, one for every 20 requesters, and texts of their numbers and of none.
+        assert_eq!(t.orders.len(), 100);
+        let texted = |f: &dyn Fn(&str) -> bool| {
+            events
+                .iter()
+                .any(|e| matches!(e, Event::Text { body, .. } if f(body)))
+        };
+        assert!(texted(&|b| t.orders.iter().any(|o| o.number == b)));
+        assert!(texted(
+            &|b| b.len() == 5 && b.bytes().all(|c| c.is_ascii_digit())
+        ));
     }
 
     #[test]
