@@ -219,9 +219,9 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
         format!(
             "Sends that met a create-API 429/500 ({} answers in all) against those of them that ended delivered ({} of {}; \
              a 500 after the create is not retried: the engine finds the message in Twilio's list); \
-             re-delivered webhooks against those stored once; webhook timeouts and status-callback \
-             faults ({} dropped, duplicated, reordered or delayed) are absorbed when the \
-             invariants hold.",
+             re-delivered webhooks against those stored once; answers lost after the create (found \
+             in Twilio's list, not sent again), webhook timeouts and status-callback faults ({} \
+             dropped, duplicated, reordered or delayed) are absorbed when the invariants hold.",
             f.api_errors(),
             f.retried_sends_delivered,
             f.retried_sends,
@@ -231,6 +231,7 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
             "count",
             &[
                 "sends retried after a 429/500".into(),
+                "answers lost after the create".into(),
                 "webhook re-deliveries".into(),
                 "webhook timeouts".into(),
                 "status callbacks".into(),
@@ -242,6 +243,7 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
                     // against those of them delivered.
                     values: vec![
                         f.retried_sends as f64,
+                        injected("api_server_error_after_create"),
                         f.redelivered as f64,
                         injected("webhook_timeout") + injected("webhook_server_error"),
                         f.callback_faults() as f64,
@@ -252,6 +254,7 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
                     name: "recovered",
                     values: vec![
                         f.retried_sends_delivered as f64,
+                        0.0,
                         f.redeliveries_deduplicated as f64,
                         0.0,
                         0.0,
