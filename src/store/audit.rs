@@ -295,6 +295,36 @@ fn logged_text(ctx: &rusqlite::functions::Context<'_>, i: usize) -> String {
 }
 
 impl Tx<'_> {
+    /// The owner of customer service case `number` (`CS…`: its requester's table and sys_id)
+    /// and whether it is open (not resolved or closed), or `None` when no case has that number:
+    /// for the soak's check that the virtual agent shows a requester only their own cases.
+    ///
+    /// # Errors
+    /// SQLite fails, or a row names an owner table that is not a requester's (a bug).
+    pub fn audit_case(
+        &self,
+        number: &str,
+    ) -> Result<Option<(crate::domain::model::PartyTable, String, bool)>, StoreError> {
+        self.0
+            .prepare_cached(
+                "SELECT contact_table, contact, state NOT IN ('resolved', 'closed')
+                 FROM sn_customerservice_case WHERE number = ?1",
+            )?
+            .query_row([number], |r| {
+                Ok((
+                    parsed(
+                        r,
+                        0,
+                        "a requester table",
+                        crate::domain::model::PartyTable::from_table,
+                    )?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            })
+            .optional()
+    }
+
     /// Every active SMS interaction with its assignee, by number. It reads the active rows
     /// alone (an index of active interactions, migration 16), not every interaction: sorted
     /// here, as an `ORDER BY number` made SQLite walk the whole table in the number's index

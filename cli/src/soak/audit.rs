@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use convsms::domain::delivery::{DeliveryStatus, Direction};
 use convsms::domain::messaging_actions::{DEFAULT_IDLE_TIMEOUT_SECS, IDLE_TIMEOUT_PROPERTY};
-use convsms::domain::model::{InteractionNumber, PartyTable};
+use convsms::domain::model::{AuthorKind, InteractionNumber, PartyTable};
 use convsms::domain::work_assignment::{Agent, SystemMessage, WorkItem, WorkItemState};
 use convsms::store::{AuditRow, StoreError};
 use twilio_wire::message::MessageStatus;
@@ -52,6 +52,9 @@ pub struct Auditor {
     /// before each close: only a row of the same instant needs it (a later one is later in time
     /// too), so the map keeps one instant's closes.
     closes_now: HashMap<InteractionNumber, (DateTime<Utc>, i64)>,
+    /// The last transcript rowid whose cases invariant 13 judged (a row changes again with
+    /// each status: it is judged once, when it is new).
+    cases_judged_to: i64,
     /// MessageSids whose status callbacks a scenario wrote itself: invariant 3 does not hold
     /// their status to the simulator's, which never sent those reports.
     pub hand_reported: std::collections::HashSet<MessageSid>,
@@ -77,6 +80,7 @@ impl Default for Auditor {
             timers: TimerTracker::default(),
             retries: RetryTracker::default(),
             closes_now: HashMap::new(),
+            cases_judged_to: 0,
             hand_reported: std::collections::HashSet::new(),
             idle_timeout_at_most: None,
             checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
@@ -298,7 +302,7 @@ impl Auditor {
         .filter_map(SystemMessage::agent_text)
         .collect();
         let (
-            (changed, before_replies, idle_closes, idle_timeout),
+            (changed, before_replies, idle_closes, idle_timeout, citations),
             (moves, offers, opened),
             by_sid,
             (shared, active_sms),
@@ -378,13 +382,46 @@ impl Auditor {
                         .map(|last| (r.clone(), last))
                 })
                 .collect::<Result<_, _>>()?;
+            // The virtual agent's messages naming cases, with their owners (invariant 13).
+            let mut citations = vec![];
+            for r in changed
+                .iter()
+                .filter(|r| r.author == AuthorKind::VirtualAgent && r.rowid > self.cases_judged_to)
+            {
+                let named = invariants::cases_named(&r.body);
+                if named.is_empty() {
+                    continue;
+                }
+                let Some(i) = tx.interaction(&r.interaction)? else {
+                    continue;
+                };
+                let cases = named
+                    .into_iter()
+                    .map(|(n, option)| {
+                        let found = tx.audit_case(&n)?;
+                        Ok((n, option, found))
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                citations.push(invariants::CaseCitation {
+                    interaction: r.interaction.clone(),
+                    seq: r.seq,
+                    requester: (i.opened_for.0, i.opened_for.1.to_string()),
+                    cases,
+                });
+            }
             let idle_timeout = tx
                 .property(IDLE_TIMEOUT_PROPERTY)?
                 .and_then(|v| v.trim().parse::<i64>().ok())
                 .unwrap_or(DEFAULT_IDLE_TIMEOUT_SECS)
                 .min(self.idle_timeout_at_most.unwrap_or(i64::MAX));
             Ok::<_, StoreError>((
-                (changed, before_replies, idle_closes, idle_timeout),
+                (
+                    changed,
+                    before_replies,
+                    idle_closes,
+                    idle_timeout,
+                    citations,
+                ),
                 (moves, offers, opened),
                 by_sid,
                 (tx.audit_active_sms_pairs_shared()?, tx.audit_active_sms()?),
@@ -408,11 +445,16 @@ impl Auditor {
         self.logging = true;
         self.count(Invariant::OldestFirst, offers.made.len());
         self.count(Invariant::OpenedForItsProfile, opened.len());
+        self.count(Invariant::OwnCasesOnly, citations.len());
+        if let Some(last) = changed.iter().map(|r| r.rowid).max() {
+            self.cases_judged_to = self.cases_judged_to.max(last);
+        }
         // Judged with the timers' check (in `judge`): more subjects, not another check.
         *self.examined.entry(Invariant::Timers).or_default() += idle_closes.len() as u64;
         Ok(invariants::none_passed_over(&offers)
             .and_then(|()| invariants::idle_closes_never_early(&idle_closes, idle_timeout))
             .and_then(|()| invariants::opened_for_its_profile(&opened))
+            .and_then(|()| invariants::own_cases_only(&citations))
             .and_then(|()| invariants::no_reply_to_a_handled_stop(&changed, &before_replies))
             .and_then(|()| {
                 self.judge(

@@ -690,7 +690,7 @@ mod tests {
     use crate::soak::{replay, soak, Faults, SoakArgs, Switch};
 
     /// `features/soak/replayed.feature`: what the writer makes of every event of a short soak
-    /// (seed 22, 200 messages, whose transfers go to an agent, to the queue and by leaving,
+    /// (seed 23, 200 messages, whose transfers go to an agent, to the queue and by leaving,
     /// with a phone two people share, an MMS of other files than images, a case's card and an
     /// order looked up)
     /// with the virtual agent on (texts, MMS, keywords, re-deliveries, presence, capacity,
@@ -706,7 +706,7 @@ mod tests {
             virtual_agent: Switch::On,
             check_every: 20,
             shrink_trials: 0,
-            ..SoakArgs::for_tests(22)
+            ..SoakArgs::for_tests(23)
         };
         let events = soak(&args).await.unwrap().events.unwrap();
         let r = replay(&args, &events).await.unwrap();
@@ -714,7 +714,7 @@ mod tests {
         let kinds: std::collections::BTreeSet<&str> = events.iter().map(Event::activity).collect();
         assert_eq!(kinds.len(), 11, "every event kind: {kinds:?}");
         let text = write_replay(
-            22,
+            23,
             "--conversations 20 --messages 200 --agents 3 --faults none",
             &events,
             &r.applied,
@@ -742,6 +742,20 @@ mod tests {
             text.contains("Given the order \""),
             "a requester texts an order number"
         );
+        // ... when the virtual agent asks for it: it then asks what to do with that order.
+        let mut s = crate::soak::Soak::start(&args).await.unwrap();
+        for e in &events {
+            s.apply(e.clone()).await.unwrap();
+        }
+        let rows = crate::soak::audit::all_rows(&s.stack).unwrap();
+        assert!(
+            rows.iter().any(|r| r
+                .body
+                .strip_prefix("What would you like to do with order ")
+                .and_then(|t| t.split('?').next())
+                .is_some_and(|n| text.contains(&format!("Given the order \"{n}\"")))),
+            "the virtual agent looks up an order the feature creates"
+        );
         let phones: Vec<&str> = text
             .lines()
             .filter_map(|l| l.split("with mobile phone ").nth(1))
@@ -763,7 +777,7 @@ mod tests {
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             committed == text,
-            "{path} is not what the writer makes of seed 22 now; if the traffic or the writer \
+            "{path} is not what the writer makes of seed 23 now; if the traffic or the writer \
              changed on purpose, regenerate it (see its description) and review the diff"
         );
     }

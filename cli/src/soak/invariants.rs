@@ -13,7 +13,7 @@ use std::fmt;
 use chrono::{DateTime, TimeDelta, Utc};
 use convsms::domain::delivery::{DeliveryStatus, Direction, ALL_STATUSES};
 use convsms::domain::messaging_actions::TimerState;
-use convsms::domain::model::{AuthorKind, InteractionNumber};
+use convsms::domain::model::{AuthorKind, InteractionNumber, PartyTable};
 use convsms::domain::model::{GUEST_SYS_ID, VIRTUAL_AGENT_SYS_ID};
 use convsms::domain::work_assignment::{
     free_capacity, Agent, Presence, Queue, WorkItem, WorkItemState,
@@ -57,11 +57,15 @@ pub enum Invariant {
     /// 12. A live agent an active SMS interaction is assigned to is in its live group profile
     ///     (AGENT-1..4).
     AssigneeInLiveGroup,
+    /// 13. The virtual agent shows a requester only their own cases: the options of a list of
+    ///     cases are open cases of the interaction's requester, a case's card one of theirs
+    ///     (VA-3, VA-6).
+    OwnCasesOnly,
 }
 
 impl Invariant {
     /// Every invariant, in the order.
-    pub const ALL: [Invariant; 13] = [
+    pub const ALL: [Invariant; 14] = [
         Invariant::InboundOnce,
         Invariant::OutboundAtMostOnce,
         Invariant::StatusForward,
@@ -75,6 +79,7 @@ impl Invariant {
         Invariant::EngineAnswers,
         Invariant::OpenedForItsProfile,
         Invariant::AssigneeInLiveGroup,
+        Invariant::OwnCasesOnly,
     ];
 
     /// Its short name, as the report and the JSON show it.
@@ -93,6 +98,7 @@ impl Invariant {
             Invariant::EngineAnswers => "10 engine-never-fails",
             Invariant::OpenedForItsProfile => "11 opened-for-its-profile",
             Invariant::AssigneeInLiveGroup => "12 assignee-in-live-group",
+            Invariant::OwnCasesOnly => "13 own-cases-only",
         }
     }
 }
@@ -1310,6 +1316,88 @@ pub fn opened_for_its_profile(opened: &[OpenedAudit]) -> Result<(), Violation> {
     Ok(())
 }
 
+/// A case's owner as the store has it: the requester's table and sys_id, and whether the case
+/// is open.
+pub type CaseOwner = (PartyTable, String, bool);
+
+/// A case a message names: its number, whether it is a list's option (else a card's), and its
+/// owner (`None`: no case has that number).
+pub type NamedCase = (String, bool, Option<CaseOwner>);
+
+/// A message of the virtual agent that names customer service cases, with what the store says
+/// of each: the input of invariant 13.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseCitation {
+    /// Its interaction.
+    pub interaction: InteractionNumber,
+    /// Its place in the transcript.
+    pub seq: i64,
+    /// The interaction's requester: table and sys_id.
+    pub requester: (PartyTable, String),
+    /// Each case it names ([`cases_named`]): its number, whether it is a list's option (else a
+    /// card's), and its owner (table, sys_id) and whether it is open, `None` when no case has
+    /// that number.
+    pub cases: Vec<NamedCase>,
+}
+
+/// The cases a virtual-agent message names: the options of a list (`1. CS0000453 Password
+/// reset`: number, true) and the `Case:` line of a card (`Case: CS0000453`: number, false).
+/// Other mentions (a requester's words echoed back) are not read.
+pub fn cases_named(body: &str) -> Vec<(String, bool)> {
+    let case = |s: &str| -> Option<String> {
+        let digits = s.strip_prefix("CS")?;
+        let n = digits.bytes().take_while(u8::is_ascii_digit).count();
+        (n > 0 && digits[n..].chars().next().is_none_or(char::is_whitespace))
+            .then(|| format!("CS{}", &digits[..n]))
+    };
+    body.lines()
+        .map(str::trim)
+        .filter_map(|line| {
+            if let Some(rest) = line.strip_prefix("Case: ") {
+                return case(rest).map(|c| (c, false));
+            }
+            let n = line.bytes().take_while(u8::is_ascii_digit).count();
+            let option = line[n..].strip_prefix(". ").filter(|_| n > 0)?;
+            case(option).map(|c| (c, true))
+        })
+        .collect()
+}
+
+/// Invariant 13: the virtual agent shows a requester only their own cases (VA-3, VA-6): each
+/// case a list offers is an open case of the interaction's requester, each case card one of
+/// theirs. A list or card naming a case of somebody else, or none, breaks it.
+pub fn own_cases_only(citations: &[CaseCitation]) -> Result<(), Violation> {
+    for c in citations {
+        for (number, option, found) in &c.cases {
+            let what = if *option {
+                "offers"
+            } else {
+                "shows the card of"
+            };
+            let problem = match found {
+                None => "no such case".to_owned(),
+                Some((table, owner, _)) if (table, owner) != (&c.requester.0, &c.requester.1) => {
+                    format!("a case of {} {owner}", table.as_str())
+                }
+                Some((_, _, false)) if *option => "a resolved or closed case".to_owned(),
+                Some(_) => continue,
+            };
+            return broken(
+                Invariant::OwnCasesOnly,
+                Some(&c.interaction),
+                format!(
+                    "the virtual agent {what} {number} in {} #{} ({problem}), to {} {}",
+                    c.interaction,
+                    c.seq,
+                    c.requester.0.as_str(),
+                    c.requester.1
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Invariant 12 (AGENT-1..4, "the agent joins the live group profile"; accepting an offer joins
 /// it too): an active SMS interaction assigned to a live agent (not the virtual agent, not
 /// waiting) has that agent as a current member of its live group profile (joined, not left).
@@ -1821,6 +1909,55 @@ mod tests {
             ..opened(3, bea, bea)
         });
         assert!(d.contains("no messaging profile"), "{d}");
+    }
+
+    #[test]
+    fn the_virtual_agent_showing_someone_else_s_case_or_a_closed_one_in_a_list_is_caught() {
+        assert_eq!(
+            cases_named("Which of your open cases?\n1. CS0000453 Password reset\n2. CS12 Refund\nReply with a number or the option's name."),
+            [("CS0000453".to_owned(), true), ("CS12".to_owned(), true)]
+        );
+        assert_eq!(
+            cases_named("Case: CS0000278\nSubject: Damaged lamp"),
+            [("CS0000278".to_owned(), false)]
+        );
+        // A requester's words echoed back, or a case number inside other words, are not read.
+        assert!(cases_named("I have added: 'CS0000453'. 1. CSx\nCase: CS9a").is_empty());
+        let bea = (PartyTable::CsmConsumer, "bea".to_owned());
+        let cite = |cases: Vec<NamedCase>| CaseCitation {
+            interaction: ims(5),
+            seq: 3,
+            requester: bea.clone(),
+            cases,
+        };
+        let hers = |open: bool| Some((bea.0, bea.1.clone(), open));
+        let ok = [
+            cite(vec![("CS1".into(), true, hers(true))]),
+            cite(vec![("CS2".into(), false, hers(false))]),
+        ];
+        assert_eq!(own_cases_only(&ok), Ok(()));
+        for (bad, why) in [
+            (
+                cite(vec![(
+                    "CS3".into(),
+                    true,
+                    Some((PartyTable::SysUser, "ann".into(), true)),
+                )]),
+                "a case of sys_user ann",
+            ),
+            (
+                cite(vec![("CS4".into(), true, hers(false))]),
+                "a resolved or closed case",
+            ),
+            (cite(vec![("CS5".into(), false, None)]), "no such case"),
+        ] {
+            let v = own_cases_only(&[ok[0].clone(), bad]).unwrap_err();
+            assert_eq!(
+                (v.invariant, v.interaction.clone()),
+                (Invariant::OwnCasesOnly, Some(ims(5)))
+            );
+            assert!(v.detail.contains(why), "{v}");
+        }
     }
 
     #[test]

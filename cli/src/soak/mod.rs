@@ -1889,16 +1889,30 @@ mod tests {
         .await;
         let conn = rusqlite::Connection::open(&db).unwrap();
         let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        let cards = count(
-            "SELECT count(*) FROM sys_cs_message WHERE author_kind = 'agent' AND body LIKE 'Case: CS%'",
-        );
+        // Agents' cards, each of an open case of the conversation's requester.
+        let card = |who: &str, own: bool| {
+            count(&format!(
+                "SELECT count(*) FROM sys_cs_message m JOIN interaction i ON i.sys_id = m.interaction
+                 LEFT JOIN sn_customerservice_case c ON c.number = substr(m.body, 7, 9)
+                     AND c.contact_table = i.opened_for_table AND c.contact = i.opened_for
+                     AND c.state = 'open'
+                 WHERE m.author_kind = '{who}' AND m.body LIKE 'Case: CS%'
+                   AND (c.number IS NOT NULL) = {own}"
+            ))
+        };
+        let (cards, strays) = (card("agent", true), card("agent", false));
+        // The virtual agent: lists of open cases, a case's card, an order's question.
         let listed = count(
             "SELECT count(*) FROM sys_cs_message WHERE body LIKE 'Which of your open cases?%'",
         );
-        let cases = count("SELECT count(*) FROM sn_customerservice_case");
+        let va_cards = card("virtual_agent", true) + card("virtual_agent", false);
+        let orders = count(
+            "SELECT count(*) FROM sys_cs_message WHERE body LIKE 'What would you like to do with order%'",
+        );
         assert!(
-            cards > 0 && listed > 0 && cases > 0,
-            "{cards} cards sent by agents, {listed} open-case lists, {cases} cases"
+            cards > 0 && strays == 0 && listed > 0 && va_cards > 0 && orders > 0,
+            "{cards} agents' cards of the requester's open cases, {strays} of another case, \
+             {listed} open-case lists, {va_cards} cards by the virtual agent, {orders} orders asked about"
         );
         drop(conn);
         std::fs::remove_dir_all(&dir).unwrap();
@@ -2123,6 +2137,49 @@ mod tests {
         let v = s.check(false).unwrap().unwrap_err();
         assert_eq!(v.invariant, Invariant::AssigneeInLiveGroup, "{v}");
         assert_eq!(v.interaction, Some(i.number), "{v}");
+    }
+
+    /// Invariant 13 through the live auditor: a virtual agent's list that offers a case of
+    /// another requester.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_list_of_someone_else_s_case_in_the_live_store_is_caught() {
+        use convsms::domain::delivery::{DeliveryStatus, Direction};
+        use convsms::domain::model::{AuthorKind, PartyTable};
+        let (mut s, i) = soak_with_an_agents_conversation().await;
+        assert_eq!(s.check(false).unwrap(), Ok(()));
+        let stranger = s
+            .stack
+            .store
+            .write(|tx| {
+                let ann = tx.insert_party(PartyTable::SysUser, "Ann Other", None, None, None)?;
+                tx.insert_case("CS9999999", "Not yours", "open", &ann)?;
+                Ok::<_, convsms::store::StoreError>(ann.sys_id)
+            })
+            .unwrap();
+        let now = s.now();
+        s.stack
+            .store
+            .write(|tx| {
+                tx.insert_message(
+                    &i.sys_id,
+                    Direction::Outbound,
+                    AuthorKind::VirtualAgent,
+                    None,
+                    "Which of your open cases?\n1. CS9999999 Not yours",
+                    &[],
+                    None,
+                    DeliveryStatus::Pending,
+                    now,
+                )
+            })
+            .unwrap();
+        let v = s.check(false).unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::OwnCasesOnly, "{v}");
+        assert_eq!(v.interaction, Some(i.number), "{v}");
+        assert!(
+            v.detail.contains(&format!("a case of sys_user {stranger}")),
+            "{v}"
+        );
     }
 
     /// Invariant 6 through the live auditor: a conversation taken from its agent and put

@@ -113,6 +113,22 @@ const ORDER_STATES: [&str; 4] = ["Processing", "Shipped", "In transit", "Deliver
 const CARRIERS: [&str; 4] = ["UPS", "FedEx", "DHL", "USPS"];
 const EXPECTED: [&str; 5] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
 
+/// What the virtual agent asked a pair (handset, provider number) last, as the traffic
+/// remembers it: the requester's next text there most often answers it, right (an order's
+/// number, a choice) or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum VaAsk {
+    /// "What is your order number?" (the order topic's first question).
+    OrderNumber,
+    /// "What would you like to do with order …?" (track, change the address, cancel).
+    OrderNeed,
+    /// "Which of your open cases?" (a numbered list).
+    CasePick,
+}
+
+/// The chance that a requester's next text answers what the virtual agent asked.
+const ANSWER_CHANCE: f64 = 0.8;
+
 /// How many requesters there are for each order in the population (at least one order).
 const REQUESTERS_PER_ORDER: usize = 20;
 
@@ -312,6 +328,8 @@ pub struct Traffic {
     /// The orders (one for every [`REQUESTERS_PER_ORDER`] requesters, at most 8,999): a
     /// requester answering the order topic texts one of their numbers, or one that is none.
     pub orders: Vec<Order>,
+    /// What the virtual agent asked each pair last, by the texts that start its topics.
+    asks: HashMap<(usize, usize), VaAsk>,
 }
 
 /// The kind of requester `i`. Every four consecutive indexes hold one of each kind (a quarter
@@ -354,6 +372,7 @@ impl Traffic {
             mates: vec![],
             invalid_draws: 0,
             orders: vec![],
+            asks: HashMap::new(),
         };
         let mut taken = std::collections::HashSet::new();
         for _ in 0..providers {
@@ -543,6 +562,14 @@ impl Traffic {
         match self.rng.random_range(0..100) {
             0..=44 => {
                 let (from, mut to) = self.sender();
+                if self.handsets[from].opted_out.is_none() {
+                    if let Some(ask) = self.asks.remove(&(from, to)) {
+                        if self.chance(ANSWER_CHANCE) {
+                            let body = self.answer(ask, (from, to));
+                            return Event::Text { from, to, body };
+                        }
+                    }
+                }
                 let h = &self.handsets[from];
                 let body = if let Some(stopped) = h.opted_out {
                     // An opted-out requester's next text is START, now and then, to the number
@@ -571,17 +598,13 @@ impl Traffic {
                         media,
                     };
                 } else if self.chance(0.25) {
-                    if self.chance(0.2) {
-                        // An order number: most often one that exists, else five digits, none.
-                        if self.chance(0.8) {
-                            let k = self.pick(self.orders.len());
-                            self.orders[k].number.clone()
-                        } else {
-                            self.rng.random_range(10_000..100_000).to_string()
-                        }
-                    } else {
-                        VA_ANSWERS[self.pick(VA_ANSWERS.len())].to_owned()
-                    }
+                    let answer = VA_ANSWERS[self.pick(VA_ANSWERS.len())];
+                    match answer {
+                        "order" => self.asks.insert((from, to), VaAsk::OrderNumber),
+                        "cases" => self.asks.insert((from, to), VaAsk::CasePick),
+                        _ => None,
+                    };
+                    answer.to_owned()
                 } else {
                     self.body()
                 };
@@ -653,6 +676,25 @@ impl Traffic {
                 let seconds = self.rng.random_range(3_600..6 * 3_600);
                 self.night(seconds)
             }
+        }
+    }
+
+    /// A requester's answer to what the virtual agent asked `pair`: an order's number (one in
+    /// five a five-digit number that is no order's), then what to do with it (track it three
+    /// times in five), or the first of their open cases.
+    fn answer(&mut self, ask: VaAsk, pair: (usize, usize)) -> String {
+        match ask {
+            VaAsk::OrderNumber => {
+                self.asks.insert(pair, VaAsk::OrderNeed);
+                if self.chance(0.8) {
+                    let k = self.pick(self.orders.len());
+                    self.orders[k].number.clone()
+                } else {
+                    self.rng.random_range(10_000..100_000).to_string()
+                }
+            }
+            VaAsk::OrderNeed => ["1", "1", "1", "2", "3"][self.pick(5)].to_owned(),
+            VaAsk::CasePick => "1".to_owned(),
         }
     }
 
