@@ -402,10 +402,23 @@ impl Auditor {
                         Ok((n, option, found))
                     })
                     .collect::<Result<Vec<_>, StoreError>>()?;
+                let (table, sys_id) = (i.opened_for.0, i.opened_for.1.to_string());
+                let name_of = |table, id: &str| -> Result<String, StoreError> {
+                    Ok(tx
+                        .party(table, id)?
+                        .map_or_else(|| id.to_owned(), |p| p.name))
+                };
+                let mut others = BTreeMap::new();
+                for (t, owner, _) in cases.iter().filter_map(|(_, _, f)| f.as_ref()) {
+                    if (t, owner) != (&table, &sys_id) {
+                        others.insert(owner.clone(), name_of(*t, owner)?);
+                    }
+                }
                 citations.push(invariants::CaseCitation {
                     interaction: r.interaction.clone(),
                     seq: r.seq,
-                    requester: (i.opened_for.0, i.opened_for.1.to_string()),
+                    requester: (table, sys_id.clone(), name_of(table, &sys_id)?),
+                    others,
                     cases,
                 });
             }

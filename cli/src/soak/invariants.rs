@@ -1320,6 +1320,9 @@ pub fn opened_for_its_profile(opened: &[OpenedAudit]) -> Result<(), Violation> {
 /// is open.
 pub type CaseOwner = (PartyTable, String, bool);
 
+/// Who a requester is: table, sys_id and name (the name for messages only).
+pub type Requester = (PartyTable, String, String);
+
 /// A case a message names: its number, whether it is a list's option (else a card's), and its
 /// owner (`None`: no case has that number).
 pub type NamedCase = (String, bool, Option<CaseOwner>);
@@ -1332,8 +1335,11 @@ pub struct CaseCitation {
     pub interaction: InteractionNumber,
     /// Its place in the transcript.
     pub seq: i64,
-    /// The interaction's requester: table and sys_id.
-    pub requester: (PartyTable, String),
+    /// The interaction's requester.
+    pub requester: Requester,
+    /// The names of the owners of the cases it names that are not the requester's, by sys_id
+    /// (for the message).
+    pub others: BTreeMap<String, String>,
     /// Each case it names ([`cases_named`]): its number, whether it is a list's option (else a
     /// card's), and its owner (table, sys_id) and whether it is open, `None` when no case has
     /// that number.
@@ -1377,7 +1383,8 @@ pub fn own_cases_only(citations: &[CaseCitation]) -> Result<(), Violation> {
             let problem = match found {
                 None => "no such case".to_owned(),
                 Some((table, owner, _)) if (table, owner) != (&c.requester.0, &c.requester.1) => {
-                    format!("a case of {} {owner}", table.as_str())
+                    let name = c.others.get(owner).map_or(owner.as_str(), String::as_str);
+                    format!("a case of {} {name}", table.as_str())
                 }
                 Some((_, _, false)) if *option => "a resolved or closed case".to_owned(),
                 Some(_) => continue,
@@ -1390,7 +1397,7 @@ pub fn own_cases_only(citations: &[CaseCitation]) -> Result<(), Violation> {
                     c.interaction,
                     c.seq,
                     c.requester.0.as_str(),
-                    c.requester.1
+                    c.requester.2
                 ),
             );
         }
@@ -1923,11 +1930,16 @@ mod tests {
         );
         // A requester's words echoed back, or a case number inside other words, are not read.
         assert!(cases_named("I have added: 'CS0000453'. 1. CSx\nCase: CS9a").is_empty());
-        let bea = (PartyTable::CsmConsumer, "bea".to_owned());
+        let bea = (
+            PartyTable::CsmConsumer,
+            "bea".to_owned(),
+            "Bea Brown".to_owned(),
+        );
         let cite = |cases: Vec<NamedCase>| CaseCitation {
             interaction: ims(5),
             seq: 3,
             requester: bea.clone(),
+            others: [("ann".to_owned(), "Ann Archer".to_owned())].into(),
             cases,
         };
         let hers = |open: bool| Some((bea.0, bea.1.clone(), open));
@@ -1943,7 +1955,7 @@ mod tests {
                     true,
                     Some((PartyTable::SysUser, "ann".into(), true)),
                 )]),
-                "a case of sys_user ann",
+                "a case of sys_user Ann Archer), to csm_consumer Bea Brown",
             ),
             (
                 cite(vec![("CS4".into(), true, hers(false))]),
