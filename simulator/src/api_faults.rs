@@ -318,6 +318,16 @@ mod tests {
         assert!(serde_json::from_str::<ApiFault>(r#"{"kind":"boom"}"#).is_err());
     }
 
+    /// POSTs "hi" from [`FROM`] to `to` over HTTP.
+    async fn say_hi(sim: &crate::Simulator, to: &str) -> reqwest::Response {
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("To", to)
+            .append_pair("From", FROM)
+            .append_pair("Body", "hi")
+            .finish();
+        post_form(sim, &form).await
+    }
+
     #[tokio::test]
     async fn faults_over_http_write_nothing_and_latency_is_applied() {
         let sim = start_sim(&[FROM]).await;
@@ -327,15 +337,7 @@ mod tests {
             log.lock().unwrap().push(d);
             Box::pin(async {})
         }));
-        let send = |to: &'static str| {
-            let form = form_urlencoded::Serializer::new(String::new())
-                .append_pair("To", to)
-                .append_pair("From", FROM)
-                .append_pair("Body", "hi")
-                .finish();
-            let sim = &sim;
-            async move { post_form(sim, &form).await }
-        };
+        let send = |to: &'static str| say_hi(&sim, to);
         sim.set_api_fault(
             FaultScope::Number(TO.into()),
             Some(ApiFault::RateLimit),
@@ -382,15 +384,7 @@ mod tests {
             Some(ApiFault::ServerErrorAfterCreate),
             1.0,
         );
-        let send = |to: &'static str| {
-            let form = form_urlencoded::Serializer::new(String::new())
-                .append_pair("To", to)
-                .append_pair("From", FROM)
-                .append_pair("Body", "hi")
-                .finish();
-            let sim = &sim;
-            async move { post_form(sim, &form).await }
-        };
+        let send = |to: &'static str| say_hi(&sim, to);
         let resp = send(TO).await;
         assert_eq!(resp.status(), 500);
         // The same answer as a 500 that created nothing: the client cannot tell them apart.
