@@ -404,6 +404,7 @@ Feature: soak seed 23 replayed
     When "+61416434782" texts "3" to "+14154965148"
     When agent "agent01" becomes available
     When "+4915163277900" texts "animi iusto tenetur molestiae voluptatem." to "+14154965148"
+    When agent "agent01" sends the card of case "CS0000004" on interaction IMS0001047
     When "+61416434782" texts "ducimus quis expedita ullam rerum." to "+14154965148"
     When agent "agent01" goes away
     When agent "agent02" goes away
@@ -414,9 +415,8 @@ Feature: soak seed 23 replayed
     When agent "agent03" becomes available
     When agent "agent03" accepts the work item for IMS0001048
     When Twilio delivers the webhook of message #9 of IMS0001009 again
-    When agent "agent01" composes "est velit fugit aliquid ullam velit in est sint est modi." on interaction IMS0001025 from "+14155261026"
-    Then the request is refused with "Twilio error 21610"
-    When agent "agent01" closes IMS0001025
+    When agent "agent01" composes "est velit fugit aliquid ullam velit in est sint est modi." on interaction IMS0001047 from "+14159280727"
+    When agent "agent01" closes IMS0001047
     When 20 seconds pass
     When "+61436960796" texts "Merci beaucoup, ça marche 😀" to "+14154965148"
     When agent "agent02" composes "sapiente dolorem omnis exercitationem qui temporibus consequuntur quibusdam magni optio molestiae voluptate facilis maxime iusto perspiciatis occaecati suscipit veniam adipisci nobis non rerum dicta autem repellendus atque ad quia exercitationem qui deserunt quia impedit fugit ut voluptatibus deleniti est voluptatem suscipit rem odio consequuntur id eius ut magni soluta placeat aut quibusdam itaque error architecto neque facere inventore eius neque recusandae quasi ab quibusdam et sed sed esse id voluptatum totam laboriosam maxime assumenda voluptatem facere iure cupiditate dolor in qui et quia earum error rerum molestiae sint id quia dolorem quod dignissimos qui earum sed est cum molestias ad ipsam enim et esse temporibus repellendus at voluptatem aperiam aliquid non ipsum nihil quod corrupti enim ea incidunt perspiciatis et eius tenetur a assumenda at blanditiis ea sed tempora dolorem est aperiam quae tempora distinctio quaerat ut assumenda ut corporis ea nihil numquam necessitatibus exercitationem et ratione similique vel saepe corporis esse veniam accusantium assumenda consequatur illo voluptatem sunt et provident voluptas quidem ex laudantium quasi culpa consectetur delectus ea et occaecati totam et sint optio iusto aut commodi est molestias voluptatum dignissimos ea assumenda maiores qui aspernatur non occaecati omnis quae maiores dolorum corporis qui rerum voluptatum vitae et consequuntur exercitationem non autem cumque in vero quis vel commodi aspernatur quo aspernatur blanditiis ratione ipsa voluptates provident sint laborum officia sed distinctio porro nobis numqu" with the attachment "receipt.png" of type "image/png" from "+14155261026" to "+61416867400" for customer contact "Savanna Howell 3"
@@ -427,8 +427,7 @@ Feature: soak seed 23 replayed
     When 58 seconds pass
     When "+61464120420" texts "tempore autem sint cumque expedita eos iusto aperiam error laborum." to "+14159048610"
     When 255 seconds pass
-    When agent "agent02" composes "¿Cuándo llega mi pedido? 📦" on interaction IMS0001068 from "+14155261026"
-    Then the request is refused with "Twilio error 21610"
+    When agent "agent03" composes "¿Cuándo llega mi pedido? 📦" on interaction IMS0001048 from "+14159048610"
     When "+61416867400" texts "7" to "+14154965148"
     When 165 seconds pass
     When "+4915163277900" texts "no" to "+14154965148"
@@ -444,9 +443,8 @@ Feature: soak seed 23 replayed
     When agent "agent02" becomes available
     When agent "agent03" becomes available
     When "+33617669923" texts "quia exercitationem rerum quo inventore cumque deleniti at hic est nisi quo sequi ipsam distinctio omnis fuga harum consequatur quis quaerat enim harum totam sint officia ut tempora quis non magni enim enim dolor tempora veniam molestiae cum aut sit qui qui" to "+14154965148"
-    When agent "agent02" composes "Merci beaucoup, ça marche 😀" on interaction IMS0001068 from "+14155261026"
-    Then the request is refused with "Twilio error 21610"
-    When agent "agent02" closes IMS0001068
+    When agent "agent03" composes "Merci beaucoup, ça marche 😀" on interaction IMS0001048 from "+14159048610"
+    When agent "agent03" closes IMS0001048
     When agent "agent01" goes away
     When agent "agent02" goes away
     When agent "agent03" goes away
@@ -457,10 +455,9 @@ Feature: soak seed 23 replayed
     When "+33668199382" texts "2" to "+14159280727"
     When 277 seconds pass
     When agent "agent02"'s SMS capacity becomes 2
-    When agent "agent01" composes "aut aliquam sunt cumque sed corporis omnis similique animi a incidunt quos incidunt quia sint voluptas voluptates autem et qui eveniet tenetur necessitatibus cumque fugiat et omnis perferendis ut autem laborum voluptas corrupti autem quam laudantium dicta laboriosam repudiandae nulla dignissimos nemo ut et dolores tempore adipisci facere molestias similique sit ad omnis sit ducimus deleniti enim ipsam sed sed hic aut dolores eum quas et enim omnis occaecati ut temporibus ut ex ut temporibus et voluptas molestiae eos porro qui doloribus qui tempore qui architecto aut iure amet asperiores velit sequi quia quod quasi eum modi minus consequuntur perspiciatis fuga vero qui aut sint non similique velit nihil suscipit minima qui exercitationem dolorem nihil incidunt ratione illum deserunt et quis earum pariatur quas amet sint non eligendi qui enim ullam sapiente ut ullam qui et autem amet occaecati aut animi et id exercitationem natus corporis culpa pariatur ut et harum temporibus et deserunt porro ut eos voluptatibus neque eos repellat dicta et suscipit perferendis sit aliquam cupiditate qui molestiae numquam sunt eligendi quibusdam error animi dolores sit explicabo qui ipsa non quae totam porro magni saepe magni praesentium architecto sed id labore amet similique consequatur rerum est dignissimos et quae perferendis debitis alias dignissimos soluta excepturi necessitatibus modi veritatis aut natus ab officiis qui ea dolorum hic et quaerat quae autem et ipsam hic consectetur et in reiciendis enim animi qui deserunt omnis doloribus iste voluptatem consequatur et quo quas rem optio" on interaction IMS0001047 from "+14159280727"
-    When agent "agent01" closes IMS0001047
-    When agent "agent03" composes "quaerat quia in temporibus ea deleniti vel placeat ut voluptatem." on interaction IMS0001048 from "+14159048610"
-    When agent "agent03" closes IMS0001048
+    When agent "agent01" composes "aut aliquam sunt cumque sed corporis omnis similique animi a incidunt quos incidunt quia sint voluptas voluptates autem et qui eveniet tenetur necessitatibus cumque fugiat et omnis perferendis ut autem laborum voluptas corrupti autem quam laudantium dicta laboriosam repudiandae nulla dignissimos nemo ut et dolores tempore adipisci facere molestias similique sit ad omnis sit ducimus deleniti enim ipsam sed sed hic aut dolores eum quas et enim omnis occaecati ut temporibus ut ex ut temporibus et voluptas molestiae eos porro qui doloribus qui tempore qui architecto aut iure amet asperiores velit sequi quia quod quasi eum modi minus consequuntur perspiciatis fuga vero qui aut sint non similique velit nihil suscipit minima qui exercitationem dolorem nihil incidunt ratione illum deserunt et quis earum pariatur quas amet sint non eligendi qui enim ullam sapiente ut ullam qui et autem amet occaecati aut animi et id exercitationem natus corporis culpa pariatur ut et harum temporibus et deserunt porro ut eos voluptatibus neque eos repellat dicta et suscipit perferendis sit aliquam cupiditate qui molestiae numquam sunt eligendi quibusdam error animi dolores sit explicabo qui ipsa non quae totam porro magni saepe magni praesentium architecto sed id labore amet similique consequatur rerum est dignissimos et quae perferendis debitis alias dignissimos soluta excepturi necessitatibus modi veritatis aut natus ab officiis qui ea dolorum hic et quaerat quae autem et ipsam hic consectetur et in reiciendis enim animi qui deserunt omnis doloribus iste voluptatem consequatur et quo quas rem optio" on interaction IMS0001025 from "+14155261026"
+    Then the request is refused with "Twilio error 21610"
+    When agent "agent01" closes IMS0001025
     When agent "agent01" goes away
     When agent "agent02" goes away
     When agent "agent03" goes away
@@ -489,7 +486,7 @@ Feature: soak seed 23 replayed
     When 87 seconds pass
     When "+61464120420" texts "ab suscipit aliquid officia." to "+14154965148"
     When agent "agent02" composes "veritatis nihil aut quos pariatur sed et." on interaction IMS0001050 from "+14154965148"
-    When Twilio delivers the webhook of message #1 of IMS0001071 again
+    When Twilio delivers the webhook of message #1 of IMS0001070 again
     When "+33668199382" texts "asperiores natus commodi omnis ut culpa." to "+14159280727"
     When 46 seconds pass
     When 35 seconds pass

@@ -1133,23 +1133,7 @@ impl Soak {
                 }
             }
             Event::Card { agent, pick } => {
-                let Some((index, n)) = self.busy_agent(agent, pick)? else {
-                    self.refused += 1;
-                    return Ok(Applied::Nothing);
-                };
-                // The first open case of the conversation's requester, if they have one.
-                let case = (self.stack.store)
-                    .read(|tx| -> Result<_, convsms::store::StoreError> {
-                        let Some(i) = tx.interaction(&n)? else {
-                            return Ok(None);
-                        };
-                        let Some(party) = tx.party(i.opened_for.0, &i.opened_for.1)? else {
-                            return Ok(None);
-                        };
-                        Ok(tx.open_cases(&party)?.into_iter().next().map(|(c, _)| c))
-                    })
-                    .context("reading the cases of a conversation's requester")?;
-                let Some(case) = case else {
+                let Some((index, n, case)) = self.card_to_send(agent, pick)? else {
                     self.refused += 1;
                     return Ok(Applied::Nothing);
                 };
@@ -1269,6 +1253,43 @@ impl Soak {
             if !ongoing.is_empty() {
                 let n = ongoing[pick as usize % ongoing.len()].interaction.clone();
                 return Ok(Some((index, n)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The card an agent sends ([`Event::Card`]): agent `first`, or the first after them with
+    /// a conversation whose requester has an open case; among those conversations the one
+    /// `pick` names (modulo their number), and its requester's first open case. `None` when no
+    /// agent has such a conversation.
+    fn card_to_send(
+        &self,
+        first: usize,
+        pick: u32,
+    ) -> anyhow::Result<Option<(usize, convsms::domain::model::InteractionNumber, String)>> {
+        for index in self.agents_from(first) {
+            let ongoing = self.stack.engine.ongoing_tab(&self.traffic.agents[index])?;
+            let mut with_cases = vec![];
+            for entry in ongoing {
+                let n = entry.interaction;
+                let case = (self.stack.store)
+                    .read(|tx| -> Result<_, convsms::store::StoreError> {
+                        let Some(i) = tx.interaction(&n)? else {
+                            return Ok(None);
+                        };
+                        let Some(party) = tx.party(i.opened_for.0, &i.opened_for.1)? else {
+                            return Ok(None);
+                        };
+                        Ok(tx.open_cases(&party)?.into_iter().next().map(|(c, _)| c))
+                    })
+                    .context("reading the cases of a conversation's requester")?;
+                if let Some(case) = case {
+                    with_cases.push((n, case));
+                }
+            }
+            if !with_cases.is_empty() {
+                let (n, case) = with_cases.swap_remove(pick as usize % with_cases.len());
+                return Ok(Some((index, n, case)));
             }
         }
         Ok(None)

@@ -208,9 +208,9 @@ pub enum Event {
         /// Whether a small PNG is attached (an MMS the simulator fetches from the engine).
         image: bool,
     },
-    /// An agent sends the card of a case (VA-8) into one of their conversations (`pick` modulo
-    /// their Ongoing tab): the first open case of its requester, if they have one. Agent
-    /// `agent`, or the first after them with a conversation, as with [`Event::Reply`].
+    /// An agent sends the card of a case (VA-8) into one of their conversations whose requester
+    /// has an open case (`pick` modulo their number): the first of those cases. Agent `agent`,
+    /// or the first after them with such a conversation, as with [`Event::Reply`].
     Card {
         /// Agent index: the first asked.
         agent: usize,
