@@ -342,6 +342,21 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// A customer service case's number, short description and state, for its card; `None`
+    /// when no case has that number.
+    ///
+    /// # Errors
+    /// SQLite fails.
+    pub fn case_card(&self, number: &str) -> Result<Option<[String; 3]>, StoreError> {
+        self.0
+            .prepare_cached(
+                "SELECT number, COALESCE(short_description, ''), COALESCE(state, '')
+                 FROM sn_customerservice_case WHERE number = ?1",
+            )?
+            .query_row([number], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]))
+            .optional()
+    }
+
     /// A requester's cases that are not resolved or closed, by number: (number, short description).
     pub fn open_cases(&self, contact: &Party) -> Result<Vec<(String, String)>, StoreError> {
         let mut st = self.0.prepare_cached(

@@ -1269,24 +1269,27 @@ impl Soak {
     ) -> anyhow::Result<Option<(usize, convsms::domain::model::InteractionNumber, String)>> {
         for index in self.agents_from(first) {
             let ongoing = self.stack.engine.ongoing_tab(&self.traffic.agents[index])?;
-            let mut with_cases = vec![];
-            for entry in ongoing {
-                let n = entry.interaction;
-                let case = (self.stack.store)
-                    .read(|tx| -> Result<_, convsms::store::StoreError> {
-                        let Some(i) = tx.interaction(&n)? else {
-                            return Ok(None);
+            if ongoing.is_empty() {
+                continue;
+            }
+            // One read for the whole tab: each conversation's requester's first open case.
+            let mut with_cases = (self.stack.store)
+                .read(|tx| -> Result<Vec<_>, convsms::store::StoreError> {
+                    let mut found = vec![];
+                    for entry in ongoing {
+                        let Some(i) = tx.interaction(&entry.interaction)? else {
+                            continue;
                         };
                         let Some(party) = tx.party(i.opened_for.0, &i.opened_for.1)? else {
-                            return Ok(None);
+                            continue;
                         };
-                        Ok(tx.open_cases(&party)?.into_iter().next().map(|(c, _)| c))
-                    })
-                    .context("reading the cases of a conversation's requester")?;
-                if let Some(case) = case {
-                    with_cases.push((n, case));
-                }
-            }
+                        if let Some((case, _)) = tx.open_cases(&party)?.into_iter().next() {
+                            found.push((entry.interaction, case));
+                        }
+                    }
+                    Ok(found)
+                })
+                .context("reading the cases of the conversations' requesters")?;
             if !with_cases.is_empty() {
                 let (n, case) = with_cases.swap_remove(pick as usize % with_cases.len());
                 return Ok(Some((index, n, case)));

@@ -239,11 +239,8 @@ pub(crate) fn case_card_body(
     store: &convsms::store::SqliteStore,
     case: &str,
 ) -> anyhow::Result<Option<String>> {
-    let fields: Vec<String> = ["number", "short_description", "state"]
-        .map(str::to_owned)
-        .to_vec();
     let Some(values) = store
-        .read(|tx| tx.card_values("sn_customerservice_case", case, &fields))
+        .read(|tx| tx.case_card(case))
         .with_context(|| format!("reading the case {case}"))?
     else {
         return Ok(None);
