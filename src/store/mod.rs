@@ -15,7 +15,9 @@
 //!   (`sys_cs_message` keyed by its sys_id's number, `rid`: no sys_id index), 16
 //!   (`interaction.last_message_at`, kept by a trigger on each message's insert, and the indexes
 //!   the clock's queries seek: when an interaction went quiet, when an offer lapses), 17
-//!   (`live_group_profile.left_at`: who left the group, by a transfer, leaving or a Reassign).
+//!   (`live_group_profile.left_at`: who left the group, by a transfer, leaving or a Reassign), 18
+//!   (when each messaging-action timer started, and its duration then), 19 (an index of each
+//!   requester's cases).
 //! - `people`, `interactions`, `transcript`, `actions`, `awa`: queries by family; `memo`: what a
 //!   connection remembers between statements; `statements`: the store's statement cache.
 //! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's
@@ -112,6 +114,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration16.sql"),
     include_str!("migration17.sql"),
     include_str!("migration18.sql"),
+    include_str!("migration19.sql"),
 ];
 
 /// WAL pages after which the writer's commit checkpoints the WAL into the database file itself
