@@ -332,6 +332,7 @@ mod tests {
                     &m,
                     (None, "unavailable"),
                     failed_at + Duration::seconds(60),
+                    None,
                     failed_at,
                 )?;
                 Ok::<_, crate::store::StoreError>(i.number)

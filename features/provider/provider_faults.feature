@@ -150,6 +150,40 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     And "+14155552671" has received 2 messages
     And every soak invariant holds
 
+  Scenario: A lost answer the message list cannot confirm is looked for again before any retry sends
+    Choice where the seeds and Twilio's reference are silent: when Twilio's list does not answer
+    either, the engine cannot tell whether the message went out, so it sends nothing blind; the
+    retry looks in the list first, and sends only if the message is not there.
+    Given Twilio answers the next send with HTTP 500 after creating the message
+    And Twilio answers the next 2 message lists with HTTP 500
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the request is refused with "the SMS provider is unavailable: Twilio answered HTTP 500: Internal Server Error (Twilio error 20500); the message is kept and sent again at 2026-01-05 09:00:30 UTC"
+    And message #2 of IMS0001001 has status "retrying"
+    # 09:00:30: the list fails again; nothing is sent, no attempt is counted.
+    When 30 seconds pass
+    Then message #2 of IMS0001001 has status "retrying"
+    And "+14155552671" has received 1 message
+    # 09:01:00: the list answers, and the message the lost answer created is the send's.
+    When 30 seconds pass
+    Then message #2 of IMS0001001 has status "delivered"
+    And "+14155552671" has received 1 message
+    And every soak invariant holds
+    And the transcript matches the snapshot
+
+  Scenario: A 500 that created nothing, the message list down: the retry finds nothing and sends
+    Given Twilio answers the next send with HTTP 500
+    And Twilio answers the next message list with HTTP 429
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the request is refused with "Twilio answered HTTP 500"
+    And message #2 of IMS0001001 has status "retrying"
+    And "+14155552671" has received no messages
+    When 30 seconds pass
+    Then message #2 of IMS0001001 has status "queued"
+    When 1 minute passes
+    Then message #2 of IMS0001001 has status "delivered"
+    And "+14155552671" has received 1 message
+    And every soak invariant holds
+
   Scenario: Twilio rate-limiting (429) is retried too, and given up after five attempts
     Given Twilio answers every send with HTTP 429
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"

@@ -1,6 +1,8 @@
-//! Injected faults of the create API (`POST …/Messages.json`): rate limiting (429 / 20429),
-//! server errors (500 / 20500) before or after the message is created, and added latency,
-//! globally or per number, seeded and deterministic. The model is the one of the webhook and callback faults (`faults`), and the
+//! Injected faults of the Messages API: of the create (`POST …/Messages.json`) rate limiting
+//! (429 / 20429), server errors (500 / 20500) before or after the message is created, and added
+//! latency; of the list (`GET …/Messages.json`, a rule set of its own: `Core::list_faults`) the
+//! same but for the create's "after the create", answered as a plain 500. Globally or per number,
+//! seeded and deterministic. The model is the one of the webhook and callback faults (`faults`), and the
 //! choice is made by the same function, `faults::pick`:
 //!
 //! * one rule per [`FaultScope`]: a [`FaultScope::Number`] rule applies when the request's `To`
@@ -31,8 +33,14 @@
 //! * [`ApiFault::Latency`]: the server waits `ms` milliseconds (`tokio::time::sleep`, real time)
 //!   and then handles the request normally.
 //!
+//! A list request is matched by its `To` and `From` filters, and struck as a create would be,
+//! with draws of its own (so lists do not move the creates' draws); a
+//! [`ApiFault::ServerErrorAfterCreate`] rule of the list, which has nothing to create, answers
+//! the plain 500 (the control API refuses to set one).
+//!
 //! JSON of a fault: `{"kind": "rate_limit"}`, `{"kind": "server_error"}`,
-//! `{"kind": "server_error_after_create"}`, `{"kind": "latency", "ms": 1500}`: the `"api"` key of `POST /_sim/faults` (see `control`).
+//! `{"kind": "server_error_after_create"}`, `{"kind": "latency", "ms": 1500}`: the `"api"` key
+//! (the create) or the `"list"` key (the list) of `POST /_sim/faults` (see `control`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -94,10 +102,18 @@ pub(crate) struct ApiFaultState {
 }
 
 impl Default for ApiFaultState {
+    /// The create's rules (draws named `api`).
     fn default() -> Self {
+        ApiFaultState::new("api")
+    }
+}
+
+impl ApiFaultState {
+    /// Rules drawing from the streams named `draws` (`api` for the create, `list` for the list).
+    pub(crate) fn new(draws: &'static str) -> Self {
         ApiFaultState {
             rules: Mutex::new(Rules {
-                draws: faults::Draws::new("api"),
+                draws: faults::Draws::new(draws),
                 rules: Vec::new(),
                 struck: [0; 4],
             }),
@@ -185,6 +201,26 @@ impl ApiFaultState {
         }
     }
 
+    /// The fault striking a list request filtered by `To` `to` and `From` `from` (empty when
+    /// absent), as [`ApiFaultState::decide`] chooses it; a list creates nothing, so a
+    /// [`ApiFault::ServerErrorAfterCreate`] rule answers the plain 500 (and counts as one).
+    pub(crate) fn decide_list(&self, to: &str, from: &str) -> Decision {
+        let mut decision = self.decide(to, from);
+        if let Some(error) = decision.error_after_create.take() {
+            self.lock().struck[1] += 1;
+            decision.error = Some(error);
+        }
+        decision
+    }
+
+    /// Adds the list faults that struck so far to `tally` (`list_*`).
+    pub(crate) fn add_list_tally(&self, tally: &mut faults::FaultTally) {
+        let [rate_limit, server_error, _, latency] = self.lock().struck;
+        tally.list_rate_limit += rate_limit;
+        tally.list_server_error += server_error;
+        tally.list_latency += latency;
+    }
+
     /// Counts a create answered 500 after the message was created
     /// ([`ApiFault::ServerErrorAfterCreate`]).
     pub(crate) fn answered_after_create(&self) {
@@ -231,6 +267,26 @@ impl crate::Simulator {
     /// positions; the webhook and callback rules stay).
     pub fn clear_api_faults(&self) {
         self.core.api_faults.clear();
+    }
+
+    /// Sets (or with `fault: None` removes) the fault of the message list (`GET
+    /// …/Messages.json`) for `scope` (a number matches a list filtered `To` or `From` it),
+    /// striking the requests `strikes` say, as [`crate::Simulator::set_api_fault`] does for the
+    /// create. [`ApiFault::ServerErrorAfterCreate`] answers the plain 500 here: a list creates
+    /// nothing. The draws are the list's own: lists do not move the creates' faults.
+    pub fn set_list_fault(
+        &self,
+        scope: FaultScope,
+        fault: Option<ApiFault>,
+        strikes: impl Into<crate::Strikes>,
+    ) {
+        self.core.list_faults.set(scope, fault, strikes);
+    }
+
+    /// Removes every fault rule of the message list, global and per number (the draws keep
+    /// their positions; the other rules stay).
+    pub fn clear_list_faults(&self) {
+        self.core.list_faults.clear();
     }
 }
 
@@ -419,6 +475,92 @@ mod tests {
         assert_eq!(resp.status(), 400);
         assert_eq!(sim.messages().len(), 1);
         assert_eq!(sim.faults_struck().api_server_error_after_create, 1);
+    }
+
+    #[tokio::test]
+    async fn list_faults_strike_lists_by_their_filters_and_leave_creates_alone() {
+        let sim = start_sim(&[FROM]).await;
+        assert_eq!(say_hi(&sim, TO).await.status(), 201);
+        let list = |to: &str| {
+            let path = format!(
+                "/2010-04-01/Accounts/{}/Messages.json?To={}&From=%2B14155550100",
+                sim.account_sid(),
+                to.replace('+', "%2B")
+            );
+            authed(&sim, reqwest::Method::GET, &path).send()
+        };
+        sim.set_list_fault(
+            FaultScope::Number(TO.into()),
+            Some(ApiFault::ServerError),
+            crate::Strikes::Next(1),
+        );
+        // A number rule matches the filter; the create between two numbers it names is not struck.
+        assert_eq!(say_hi(&sim, TO).await.status(), 201);
+        let resp = list(OTHER).await.unwrap();
+        assert_eq!(resp.status(), 200, "another handset's list");
+        let resp = list(TO).await.unwrap();
+        assert_eq!(resp.status(), 500);
+        assert_error_shape(&resp.json().await.unwrap(), 20500, 500);
+        let resp = list(TO).await.unwrap();
+        assert_eq!(resp.status(), 200, "the next list: the rule struck once");
+        let page: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(page["messages"].as_array().map(Vec::len), Some(2));
+
+        // A 500 after the create has nothing to create on a list: the plain 500.
+        sim.set_list_fault(
+            FaultScope::Global,
+            Some(ApiFault::ServerErrorAfterCreate),
+            1.0,
+        );
+        assert_eq!(list(TO).await.unwrap().status(), 500);
+        sim.set_list_fault(FaultScope::Global, Some(ApiFault::RateLimit), 1.0);
+        let resp = list(TO).await.unwrap();
+        assert_eq!(resp.status(), 429);
+        assert_error_shape(&resp.json().await.unwrap(), 20429, 429);
+        let tally = sim.faults_struck();
+        assert_eq!(
+            (
+                tally.list_server_error,
+                tally.list_rate_limit,
+                tally.api_server_error,
+                tally.api_rate_limit
+            ),
+            (2, 1, 0, 0)
+        );
+        sim.clear_faults();
+        assert_eq!(list(TO).await.unwrap().status(), 200);
+    }
+
+    #[tokio::test]
+    async fn the_control_api_sets_list_faults_and_refuses_one_after_a_create() {
+        let sim = start_sim(&[FROM]).await;
+        let post = |body: serde_json::Value| {
+            reqwest::Client::new()
+                .post(format!("{}/_sim/faults", sim.base_url()))
+                .json(&body)
+                .send()
+        };
+        let resp = post(serde_json::json!({"list": {"kind": "server_error_after_create"}}))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400);
+        let why: serde_json::Value = resp.json().await.unwrap();
+        assert!(
+            why["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("a list creates nothing")),
+            "{why}"
+        );
+        assert!(sim.core.list_faults.rules().is_empty(), "nothing set");
+        let resp = post(serde_json::json!({"list": {"kind": "server_error"}, "next": 1}))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(sim.core.list_faults.rules().len(), 1);
+        assert!(
+            sim.core.api_faults.rules().is_empty(),
+            "the create's rules stay"
+        );
     }
 
     #[tokio::test(start_paused = true)]

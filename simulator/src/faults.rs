@@ -286,8 +286,8 @@ fn normalise_scope(scope: FaultScope) -> FaultScope {
     }
 }
 
-/// How many times each kind of fault struck since the simulator started (the create API's,
-/// the inbound webhook's and the status callbacks'): what a soak or a test injected, as opposed to
+/// How many times each kind of fault struck since the simulator started (the create API's, the
+/// message list's, the inbound webhook's and the status callbacks'): what a soak or a test injected, as opposed to
 /// the rules it set. Counts only grow; [`crate::Simulator::clear_faults`] keeps them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultTally {
@@ -300,6 +300,16 @@ pub struct FaultTally {
     pub api_server_error_after_create: u64,
     /// Create requests slowed down ([`crate::ApiFault::Latency`]).
     pub api_latency: u64,
+    /// List requests (`GET …/Messages.json`) answered 429 / 20429 (a list rule's
+    /// [`crate::ApiFault::RateLimit`]).
+    #[serde(default)]
+    pub list_rate_limit: u64,
+    /// List requests answered 500 / 20500 (a list rule's [`crate::ApiFault::ServerError`]).
+    #[serde(default)]
+    pub list_server_error: u64,
+    /// List requests slowed down (a list rule's [`crate::ApiFault::Latency`]).
+    #[serde(default)]
+    pub list_latency: u64,
     /// Webhook deliveries failed with 500 before reaching the app ([`WebhookFault::ServerError`]).
     pub webhook_server_error: u64,
     /// Webhook deliveries whose answer was lost ([`WebhookFault::Timeout`]).
@@ -436,12 +446,14 @@ impl crate::Simulator {
     pub fn set_fault_seed(&self, seed: u64) {
         self.core.state().faults.reseed(seed);
         self.core.api_faults.reseed(seed);
+        self.core.list_faults.reseed(seed);
     }
 
     /// How many times each kind of fault struck so far, every family (see [`FaultTally`]).
     pub fn faults_struck(&self) -> FaultTally {
         let mut tally = self.core.state().faults.tally;
         self.core.api_faults.add_tally(&mut tally);
+        self.core.list_faults.add_list_tally(&mut tally);
         tally
     }
 
@@ -449,6 +461,7 @@ impl crate::Simulator {
     pub fn clear_faults(&self) {
         self.core.state().faults.clear();
         self.core.api_faults.clear();
+        self.core.list_faults.clear();
     }
 }
 

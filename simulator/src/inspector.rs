@@ -177,9 +177,11 @@ fn render(core: &Core, state: &SimState) -> Markup {
     let numbers = phone_numbers::all(&core.account_sid, state);
     let keys = core.keys.all();
     let api_rules = core.api_faults.rules();
+    let list_rules = core.list_faults.rules();
     let faults: Vec<(&str, String)> = api_rules
         .iter()
         .map(|r| ("create API", rule(r)))
+        .chain(list_rules.iter().map(|r| ("message list", rule(r))))
         .chain(
             state
                 .faults

@@ -37,7 +37,8 @@
 //!   its token through the B-tree and the indexes (`state`), about O(page) whatever is retained.
 //! * `media`: fetching `MediaUrl` files at create time and the Media subresource (§2.5, §9).
 //! * `testcreds`: the test credentials and their magic numbers (§10).
-//! * `api_faults`: injected 429 / 500 / latency faults of the create API ([`ApiFault`]).
+//! * `api_faults`: injected 429 / 500 / latency faults of the create API and of the message
+//!   list ([`ApiFault`]).
 //! * `numbers`: phone-number validity through libphonenumber (`rlibphonenumber`).
 //! * segment counting lives in `twilio_wire::segments` (§8), shared with the engine.
 //! * `handsets`: messages from handsets to the account (inbound, §4.1).
@@ -377,6 +378,8 @@ pub(crate) struct Core {
     pub(crate) test_credentials: testcreds::TestCredentials,
     /// Injected create-API faults (`api_faults`).
     pub(crate) api_faults: api_faults::ApiFaultState,
+    /// Injected faults of the message list, `GET …/Messages.json` (`api_faults`).
+    pub(crate) list_faults: api_faults::ApiFaultState,
     /// Apps called in process instead of over the network (`transport`).
     pub(crate) routes: transport::Routes,
     /// [`SimConfig::body_read_timeout`] (`body`).
@@ -490,6 +493,7 @@ impl Simulator {
                 config.test_auth_token,
             ),
             api_faults: api_faults::ApiFaultState::default(),
+            list_faults: api_faults::ApiFaultState::new("list"),
             routes: transport::Routes::default(),
             body_read_timeout: config.body_read_timeout,
             keys: keys::Keys::default(),

@@ -41,6 +41,9 @@ pub(super) struct PendingSend {
     /// Attempts already made.
     attempts: i64,
     sms: OutboundSms,
+    /// When the attempt whose answer was lost started, while whether it created the message is
+    /// unconfirmed (a retry's, migration 20): the provider's list is looked at before sending.
+    unconfirmed_since: Option<DateTime<Utc>>,
 }
 
 /// What became of one send [`Engine::dispatch`] made.
@@ -76,14 +79,21 @@ impl Engine {
     /// message `retrying` with its next attempt [`RETRY_BACKOFF_SECS`] × 2^(attempt − 1) later, up to
     /// [`MAX_SEND_ATTEMPTS`] attempts; [`Engine::tick`] makes the attempt. Any other refusal, or the
     /// last attempt's, leaves it `failed` with the provider's code (PROVIDER-2). Nothing is dropped.
-    /// Before either, a failure that may have created the message (a 5xx, no answer read) is
-    /// followed by a look at the provider's list (`lost_create_candidates`): the oldest message
-    /// there with the send's text and media that no transcript row holds (checked in the
+    ///
+    /// **Lost answers** (invariant 2: a message reaches the handset at most once). A failure that
+    /// may have created the message (a 5xx, no answer read: [`ProviderError::may_have_created`])
+    /// is followed by a look at the provider's list (`lost_create_candidates`): the oldest
+    /// message there with the send's text and media that no transcript row holds (checked in the
     /// transaction that records it) is this send's, recorded with its MessageSid and status and
     /// not sent again, its state fetched once more (`refresh_adopted`); the attempt counts once,
-    /// and the caller is told of no error. Sends between one provider number and one handset go
-    /// one at a time, each with the record of its answer (`Engine::send_lock`), so a message
-    /// another send created has its row before a lost answer's look can find it.
+    /// and the caller is told of no error. When the list cannot answer either, the retry waits
+    /// with the instant of the lost attempt (`unconfirmed_since`, migration 20) and looks in the
+    /// list first: a message found is adopted, an answer without one lets the send go again, and
+    /// a list still silent sends nothing (a blind resend could reach the handset twice) and
+    /// counts no attempt: the message stays `retrying` until the list can say.
+    /// Sends between one provider number and one handset go one at a time, each with the record
+    /// of its answer (`Engine::send_lock`), so a message another send created has its row before
+    /// a lost answer's look can find it.
     pub(super) async fn dispatch(
         &self,
         pending: Vec<PendingSend>,
@@ -94,113 +104,200 @@ impl Engine {
                 .send_lock(p.sms.from.as_str(), p.sms.to.as_str())
                 .lock()
                 .await;
-            let started = self.clock.now();
-            let result = self.provider.send(&p.sms).await;
-            let candidates = match &result {
-                Err(e) if e.may_have_created() => {
-                    self.lost_create_candidates(&p.sms, started, e).await
-                }
-                _ => Vec::new(),
+            let dispatched = match p.unconfirmed_since {
+                Some(since) => match self.lost_create_candidates(&p.sms, since).await {
+                    Ok(candidates) => match self.adopt(&p, &candidates).await? {
+                        Some(done) => done,
+                        // The list answered without it: the lost attempt created nothing.
+                        None => self.send_once(&p).await?,
+                    },
+                    Err(list_error) => self.unconfirmed_again(&p, list_error)?,
+                },
+                None => self.send_once(&p).await?,
             };
-            let now = self.clock.now();
-            let mut retry_at = None;
-            let mut adopted = None;
-            self.store.write(|tx| -> Result<(), Error> {
-                (retry_at, adopted) = (None, None);
-                // The oldest candidate no transcript row holds, checked in this transaction.
-                for m in &candidates {
+            out.push(dispatched);
+        }
+        Ok(out)
+    }
+
+    /// One attempt of `p` and the record of its answer (see [`Engine::dispatch`]).
+    async fn send_once(&self, p: &PendingSend) -> Result<Dispatched, Error> {
+        let started = self.clock.now();
+        let result = self.provider.send(&p.sms).await;
+        // Whether the provider's list was read after a failure that may have created it.
+        let mut unconfirmed = None;
+        let candidates = match &result {
+            Err(e) if e.may_have_created() => {
+                match self.lost_create_candidates(&p.sms, started).await {
+                    Ok(candidates) => candidates,
+                    Err(list_error) => {
+                        tracing::warn!(from = %p.sms.from, to = %p.sms.to, error = %e,
+                            %list_error, "a send failed in a way that may have created the \
+                            message, and the provider's list cannot say; the retry looks first");
+                        unconfirmed = Some(started);
+                        Vec::new()
+                    }
+                }
+            }
+            _ => Vec::new(),
+        };
+        if let Some(done) = self.adopt(p, &candidates).await? {
+            return Ok(done);
+        }
+        let now = self.clock.now();
+        let mut retry_at = None;
+        self.store.write(|tx| -> Result<(), Error> {
+            retry_at = None;
+            match &result {
+                Ok(sent) => {
+                    let status = DeliveryStatus::from_twilio(sent.status).unwrap_or_else(|| {
+                        tracing::warn!(sid = %sent.sid, status = %sent.status,
+                            "the provider answered a send with a status that is not an \
+                             outbound one; recorded as queued");
+                        DeliveryStatus::Queued
+                    });
+                    tx.record_send(&p.message, Some(&sent.sid), status, None, now)?;
+                    tracing::debug!(message = %p.message, sid = %sent.sid, %status, "sent");
+                }
+                Err(e) => {
+                    let text = match e {
+                        ProviderError::Rejected { message, .. } => message.clone(),
+                        ProviderError::Unavailable(_) => e.to_string(),
+                    };
+                    // An unreachable provider gives no code: none is recorded, not 0.
+                    let error = (e.code().map(i64::from), text.as_str());
+                    retry_at =
+                        self.retry_or_fail(tx, p, e.is_retryable(), error, unconfirmed, now)?;
+                    tracing::info!(message = %p.message, attempt = p.attempts + 1, error = %e,
+                        retry_at = ?retry_at, "send refused");
+                }
+            }
+            Ok(())
+        })?;
+        Ok(Dispatched {
+            error: result.err(),
+            retry_at,
+        })
+    }
+
+    /// A retry whose last attempt's answer was lost, when the provider's list still cannot say
+    /// whether that attempt created the message: nothing is sent (a second message could reach
+    /// the handset) and no attempt is counted (none was made); the message stays `retrying`,
+    /// its text saying why, and is looked for again after the backoff its next attempt has.
+    fn unconfirmed_again(
+        &self,
+        p: &PendingSend,
+        list_error: ProviderError,
+    ) -> Result<Dispatched, Error> {
+        tracing::warn!(message = %p.message, from = %p.sms.from, to = %p.sms.to, %list_error,
+            "a lost answer is still unconfirmed: the provider's list cannot say; not sent again");
+        let now = self.clock.now();
+        let at = now + Duration::seconds(RETRY_BACKOFF_SECS << (p.attempts.max(1) - 1));
+        let text = format!(
+            "Whether the provider created this message is unconfirmed: the answer to a send was \
+             lost and the provider's list cannot say yet ({}); looked for again before any \
+             send.",
+            list_error.reason()
+        );
+        self.store
+            .write(|tx| tx.postpone_retry(&p.message, (None, &text), at, now))?;
+        Ok(Dispatched {
+            error: Some(list_error),
+            retry_at: Some(at),
+        })
+    }
+
+    /// Records a failed attempt of `p`: `retrying` with the backoff when `retryable` and attempts
+    /// remain (keeping `unconfirmed`), `failed` with `error` otherwise. Returns the next attempt.
+    fn retry_or_fail(
+        &self,
+        tx: &Tx<'_>,
+        p: &PendingSend,
+        retryable: bool,
+        error: (Option<i64>, &str),
+        unconfirmed: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, Error> {
+        let attempt = p.attempts + 1;
+        if retryable && attempt < MAX_SEND_ATTEMPTS {
+            let at = now + Duration::seconds(RETRY_BACKOFF_SECS << (attempt - 1));
+            tx.schedule_retry(&p.message, error, at, unconfirmed, now)?;
+            Ok(Some(at))
+        } else {
+            tx.record_send(&p.message, None, DeliveryStatus::Failed, Some(error), now)?;
+            Ok(None)
+        }
+    }
+
+    /// Takes the oldest of `candidates` that no transcript row holds as `p`'s message (checked
+    /// in the transaction that records it), then fetches its state once more; `None` when every
+    /// candidate is another row's (or there is none).
+    async fn adopt(
+        &self,
+        p: &PendingSend,
+        candidates: &[ProviderMessage],
+    ) -> Result<Option<Dispatched>, Error> {
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        let now = self.clock.now();
+        let adopted = self
+            .store
+            .write(|tx| -> Result<Option<MessageSid>, Error> {
+                for m in candidates {
                     if tx.message_by_sid(&m.sid)?.is_none() {
                         let status =
                             DeliveryStatus::from_twilio(m.status).unwrap_or(DeliveryStatus::Queued);
                         let error = m.error_code.map(|c| {
                             (Some(i64::from(c)), m.error_message.as_deref().unwrap_or(""))
                         });
-                        tx.record_send(&p.message, Some(&m.sid), status, error, now)?;
-                        adopted = Some(m.sid.clone());
-                        return Ok(());
-                    }
-                }
-                match &result {
-                    Ok(sent) => {
-                        let status = DeliveryStatus::from_twilio(sent.status).unwrap_or_else(|| {
-                            tracing::warn!(sid = %sent.sid, status = %sent.status,
-                                "the provider answered a send with a status that is not an \
-                                 outbound one; recorded as queued");
-                            DeliveryStatus::Queued
-                        });
-                        tx.record_send(&p.message, Some(&sent.sid), status, None, now)?;
-                        tracing::debug!(message = %p.message, sid = %sent.sid, %status, "sent");
-                    }
-                    Err(e) => {
-                        let text = match e {
-                            ProviderError::Rejected { message, .. } => message.clone(),
-                            ProviderError::Unavailable(_) => e.to_string(),
-                        };
-                        // An unreachable provider gives no code: none is recorded, not 0.
-                        let error = (e.code().map(i64::from), text.as_str());
-                        let attempt = p.attempts + 1;
-                        if e.is_retryable() && attempt < MAX_SEND_ATTEMPTS {
-                            let wait = RETRY_BACKOFF_SECS << (attempt - 1);
-                            let at = now + Duration::seconds(wait);
-                            tx.schedule_retry(&p.message, error, at, now)?;
-                            retry_at = Some(at);
-                            tracing::info!(message = %p.message, attempt, wait_secs = wait,
-                                error = %e, "send refused for now; retrying");
+                        if p.unconfirmed_since.is_some() {
+                            // A retry's look: the lost attempt was counted when it was lost.
+                            tx.record_found(&p.message, &m.sid, status, error, now)?;
                         } else {
-                            tx.record_send(
-                                &p.message,
-                                None,
-                                DeliveryStatus::Failed,
-                                Some(error),
-                                now,
-                            )?;
-                            tracing::info!(message = %p.message, attempt, error = %e, "send failed");
+                            tx.record_send(&p.message, Some(&m.sid), status, error, now)?;
                         }
+                        return Ok(Some(m.sid.clone()));
                     }
                 }
-                Ok(())
+                Ok(None)
             })?;
-            if let Some(sid) = &adopted {
-                tracing::info!(%sid, message = %p.message, from = %p.sms.from, to = %p.sms.to,
-                    "the send failed, but the provider had created the message: it is the \
-                     send's, and is not sent again");
-                self.refresh_adopted(sid).await?;
-            }
-            out.push(Dispatched {
-                // A send whose message was found went out: nothing to tell.
-                error: result.err().filter(|_| adopted.is_none()),
-                retry_at,
-            });
-        }
-        Ok(out)
+        let Some(sid) = adopted else {
+            return Ok(None);
+        };
+        tracing::info!(%sid, message = %p.message, from = %p.sms.from, to = %p.sms.to,
+            "the answer to a send was lost, but the provider had created the message: it is \
+             the send's, and is not sent again");
+        self.refresh_adopted(&sid).await?;
+        // A send whose message was found went out: nothing to tell.
+        Ok(Some(Dispatched {
+            error: None,
+            retry_at: None,
+        }))
     }
 
-    /// The messages the provider may have created for `sms` although its send failed with
-    /// `error` (one that may have created it: [`ProviderError::may_have_created`]): by the
-    /// provider's list ([`crate::provider::SmsProvider::created_since`]) from
-    /// [`LOST_CREATE_SKEW_SECS`] before `started`, those from its number to its handset with its
-    /// body and number of media, oldest first. `dispatch` takes the first that no transcript row
-    /// holds. Empty when the provider cannot be asked (logged; the send is then retried as
-    /// usual, and may reach the handset twice).
+    /// The messages the provider may have created for `sms` in an attempt that started at
+    /// `started` and whose answer was lost: by the provider's list
+    /// ([`crate::provider::SmsProvider::created_since`]) from [`LOST_CREATE_SKEW_SECS`] before
+    /// `started`, those from its number to its handset with its body and number of media, oldest
+    /// first. [`Engine::adopt`] takes the first that no transcript row holds.
+    ///
+    /// # Errors
+    /// The list's own failure: whether the attempt created the message is then unknown.
     async fn lost_create_candidates(
         &self,
         sms: &OutboundSms,
         started: DateTime<Utc>,
-        error: &ProviderError,
-    ) -> Vec<ProviderMessage> {
+    ) -> Result<Vec<ProviderMessage>, ProviderError> {
         let since = started - Duration::seconds(LOST_CREATE_SKEW_SECS);
-        match self.provider.created_since(&sms.from, &sms.to, since).await {
-            Ok(listed) => listed
-                .into_iter()
-                .filter(|m| m.body == sms.body && m.num_media == sms.media_urls.len())
-                .collect(),
-            Err(e) => {
-                tracing::warn!(from = %sms.from, to = %sms.to, %error, list_error = %e,
-                    "a send failed in a way that may have created the message, and the \
-                     provider's list cannot say; the send is retried and may go twice");
-                Vec::new()
-            }
-        }
+        let listed = self
+            .provider
+            .created_since(&sms.from, &sms.to, since)
+            .await?;
+        Ok(listed
+            .into_iter()
+            .filter(|m| m.body == sms.body && m.num_media == sms.media_urls.len())
+            .collect())
     }
 
     /// Asks the provider once for the state of `sid`, a message just recorded as a send's after
@@ -251,6 +348,7 @@ impl Engine {
                 pending.push(PendingSend {
                     message: row.message,
                     attempts: row.attempts,
+                    unconfirmed_since: row.unconfirmed_since,
                     sms: OutboundSms {
                         from,
                         to,
@@ -387,6 +485,7 @@ pub(super) fn queue_outbound(
     Ok(PendingSend {
         message,
         attempts: 0,
+        unconfirmed_since: None,
         sms: OutboundSms {
             from,
             to,
@@ -400,13 +499,14 @@ pub(super) fn queue_outbound(
 #[cfg(test)]
 mod tests {
     use std::collections::VecDeque;
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Arc, Mutex};
 
     use async_trait::async_trait;
     use chrono::TimeZone;
 
     use super::*;
-    use crate::clock::ManualClock;
+    use crate::clock::{Clock, ManualClock};
     use crate::domain::model::{InteractionType, PartyTable};
     use crate::domain::phone::E164;
     use crate::provider::{SentSms, SmsProvider};
@@ -432,8 +532,10 @@ mod tests {
     struct Lossy {
         answers: Mutex<VecDeque<Answer>>,
         created: Mutex<Vec<(String, String, ProviderMessage)>>,
-        list_fails: bool,
+        /// The list answers `Unavailable` while set.
+        list_fails: AtomicBool,
         sends: Mutex<u32>,
+        lists: Mutex<u32>,
     }
 
     impl Lossy {
@@ -522,7 +624,8 @@ mod tests {
             to: &E164,
             since: DateTime<Utc>,
         ) -> Result<Vec<ProviderMessage>, ProviderError> {
-            if self.list_fails {
+            *self.lists.lock().unwrap() += 1;
+            if self.list_fails.load(Ordering::Relaxed) {
                 return Err(ProviderError::Unavailable("cannot reach Twilio".into()));
             }
             Ok(self
@@ -542,12 +645,15 @@ mod tests {
 
     /// An engine over `provider` and an SMS interaction between [`FROM`] and [`TO`].
     fn engine_with(provider: Arc<Lossy>) -> (Engine, Interaction) {
+        let (engine, i, _) = engine_and_clock(provider);
+        (engine, i)
+    }
+
+    /// [`engine_with`], and the engine's clock.
+    fn engine_and_clock(provider: Arc<Lossy>) -> (Engine, Interaction, Arc<ManualClock>) {
         let store = Arc::new(SqliteStore::open_in_memory().unwrap());
-        let engine = Engine::new(
-            store.clone(),
-            provider,
-            Arc::new(ManualClock::starting_at(t0())),
-        );
+        let clock = Arc::new(ManualClock::starting_at(t0()));
+        let engine = Engine::new(store.clone(), provider, clock.clone());
         let i = store
             .write(|tx| {
                 let bea = tx.insert_party(PartyTable::CsmConsumer, "Bea", None, None, None)?;
@@ -563,7 +669,7 @@ mod tests {
                 )
             })
             .unwrap();
-        (engine, i)
+        (engine, i, clock)
     }
 
     fn queue(engine: &Engine, i: &Interaction, body: &str) -> PendingSend {
@@ -664,7 +770,7 @@ mod tests {
         );
 
         let lossy = Arc::new(Lossy {
-            list_fails: true,
+            list_fails: AtomicBool::new(true),
             ..Lossy::with(&[Answer::LostAfterCreate])
         });
         let (engine, i) = engine_with(lossy.clone());
@@ -674,6 +780,118 @@ mod tests {
         assert_eq!(
             sent(&engine, &i),
             [("Hello".to_owned(), None, DeliveryStatus::Retrying, 1)]
+        );
+        assert_eq!(
+            unconfirmed(&engine),
+            [Some(t0())],
+            "the retry is to look first"
+        );
+    }
+
+    /// The `unconfirmed_since` of every outbound row.
+    fn unconfirmed(engine: &Engine) -> Vec<Option<DateTime<Utc>>> {
+        engine
+            .store
+            .read(|tx| tx.due_retries(t0() + Duration::days(1)))
+            .unwrap()
+            .into_iter()
+            .map(|r| r.unconfirmed_since)
+            .collect()
+    }
+
+    /// Runs the retries due over the next `minutes`, a minute at a time.
+    async fn retry_for(engine: &Engine, clock: &ManualClock, minutes: i64) {
+        for _ in 0..minutes {
+            clock.advance(Duration::minutes(1));
+            engine.retry_due(clock.now()).await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_lost_answer_the_list_cannot_confirm_is_looked_for_before_the_retry_sends() {
+        // The list is down when the answer is lost, and back by the retry: the message the lost
+        // attempt created is found then, and not sent again.
+        let lossy = Arc::new(Lossy {
+            list_fails: AtomicBool::new(true),
+            ..Lossy::with(&[Answer::LostAfterCreate])
+        });
+        let (engine, i, clock) = engine_and_clock(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        engine.dispatch(vec![p]).await.unwrap();
+        lossy.list_fails.store(false, Ordering::Relaxed);
+        retry_for(&engine, &clock, 1).await;
+        assert_eq!(*lossy.sends.lock().unwrap(), 1, "not sent again");
+        let sid = Some(MessageSid::sms(1).to_string());
+        assert_eq!(
+            sent(&engine, &i),
+            [("Hello".to_owned(), sid, DeliveryStatus::Delivered, 1)],
+            "one attempt: the look is not another"
+        );
+
+        // A 500 that created nothing, the list down then: the retry's look finds nothing, and
+        // the send goes again.
+        let lossy = Arc::new(Lossy {
+            list_fails: AtomicBool::new(true),
+            ..Lossy::with(&[Answer::ServerError, Answer::Created { yields: 0 }])
+        });
+        let (engine, i, clock) = engine_and_clock(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        engine.dispatch(vec![p]).await.unwrap();
+        lossy.list_fails.store(false, Ordering::Relaxed);
+        retry_for(&engine, &clock, 1).await;
+        assert_eq!(*lossy.sends.lock().unwrap(), 2);
+        let sid = Some(MessageSid::sms(1).to_string());
+        assert_eq!(
+            sent(&engine, &i),
+            [("Hello".to_owned(), sid, DeliveryStatus::Queued, 2)]
+        );
+        assert!(unconfirmed(&engine).is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_lost_answer_is_never_sent_blind_while_the_list_cannot_say() {
+        let lossy = Arc::new(Lossy {
+            list_fails: AtomicBool::new(true),
+            ..Lossy::with(&[Answer::LostAfterCreate])
+        });
+        let (engine, i, clock) = engine_and_clock(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        engine.dispatch(vec![p]).await.unwrap();
+        // Longer than every attempt's backoff together (30 + 60 + 120 + 240 s).
+        retry_for(&engine, &clock, 10).await;
+        assert_eq!(*lossy.sends.lock().unwrap(), 1, "never sent blind");
+        assert_eq!(
+            *lossy.lists.lock().unwrap(),
+            11,
+            "a look after the send, then one at each minute's retries (each due 30 s after the \
+             last): no attempt is counted"
+        );
+        let row = engine
+            .store
+            .read(|tx| tx.transcript(&i.sys_id))
+            .unwrap()
+            .into_iter()
+            .find(|m| m.direction == Direction::Outbound)
+            .unwrap();
+        assert_eq!(
+            (row.status, row.attempts, row.provider_sid),
+            (DeliveryStatus::Retrying, 1, None)
+        );
+        let text = row.error_message.unwrap_or_default();
+        assert!(
+            text.starts_with("Whether the provider created this message is unconfirmed"),
+            "{text}"
+        );
+        assert_eq!(unconfirmed(&engine), [Some(t0())]);
+        // The list answers again: the message is found, and still not sent again.
+        lossy.list_fails.store(false, Ordering::Relaxed);
+        retry_for(&engine, &clock, 1).await;
+        assert_eq!(*lossy.sends.lock().unwrap(), 1);
+        let sid = Some(MessageSid::sms(1).to_string());
+        assert_eq!(
+            sent(&engine, &i),
+            [("Hello".to_owned(), sid, DeliveryStatus::Delivered, 1)],
+            "one attempt: the looks are not attempts"
         );
     }
 

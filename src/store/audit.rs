@@ -150,6 +150,9 @@ pub struct AuditRow {
     pub pair: (Option<String>, Option<String>),
     /// When a `retrying` send is to be made again (UTC; `None` for any other status).
     pub next_attempt_at: Option<DateTime<Utc>>,
+    /// When the attempt whose answer was lost started, while a `retrying` send waits for the
+    /// provider's list to say whether it created the message (migration 20; `None` otherwise).
+    pub unconfirmed_since: Option<DateTime<Utc>>,
     /// The message (author as user_name for agents).
     pub message: Message,
 }
@@ -157,7 +160,8 @@ pub struct AuditRow {
 /// The columns [`audit_row`] reads before [`MESSAGE_COLS`], from `sys_cs_message m` and
 /// `interaction i`.
 const AUDIT_COLS: &str =
-    "m.rowid, i.number, i.closed_at, i.requester_phone, i.provider_phone, m.next_attempt_at";
+    "m.rowid, i.number, i.closed_at, i.requester_phone, i.provider_phone, m.next_attempt_at,
+     m.unconfirmed_since";
 const AUDIT_FROM: &str = "sys_cs_message m JOIN interaction i ON i.sys_id = m.interaction
     LEFT JOIN sys_user u ON u.sys_id = m.author";
 /// The audit's rows, each with its interaction's number and close time and its author's name.
@@ -179,7 +183,8 @@ fn audit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
         closed_at: ts_opt_col(r, 2)?,
         pair: (r.get(3)?, r.get(4)?),
         next_attempt_at: ts_opt_col(r, 5)?,
-        message: message_from(r, 6)?,
+        unconfirmed_since: ts_opt_col(r, 6)?,
+        message: message_from(r, 7)?,
     })
 }
 

@@ -115,6 +115,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration17.sql"),
     include_str!("migration18.sql"),
     include_str!("migration19.sql"),
+    include_str!("migration20.sql"),
 ];
 
 /// WAL pages after which the writer's commit checkpoints the WAL into the database file itself
@@ -719,6 +720,10 @@ pub struct RetryRow {
     pub media: Vec<Media>,
     /// Attempts made so far.
     pub attempts: i64,
+    /// When the attempt whose answer was lost started, while whether it created the message is
+    /// unconfirmed (migration 20): the retry looks in the provider's list from a little before
+    /// it before sending again. `None` when nothing is in doubt.
+    pub unconfirmed_since: Option<DateTime<Utc>>,
 }
 
 /// An open transaction with the engine's queries (and what the connection remembers between
@@ -1689,6 +1694,7 @@ mod tests {
             "00000000000000000000000000fedcba",
             (Some(20429), "Too many requests"),
             "2026-12-02T00:05:00Z".parse().unwrap(),
+            None,
             "2026-12-02T00:02:00Z".parse().unwrap(),
         )
         .unwrap();
@@ -1858,7 +1864,7 @@ mod tests {
         let later = t0 + chrono::TimeDelta::minutes(5);
         s.write(|tx| {
             assert!(!tx.has_provider_sid(&sid)?);
-            tx.schedule_retry(&message, (Some(20429), "Too many requests"), t0, t0)?;
+            tx.schedule_retry(&message, (Some(20429), "Too many requests"), t0, None, t0)?;
             assert_eq!(tx.due_retries(t0)?.len(), 1);
             tx.record_send(&message, Some(&sid), DeliveryStatus::Queued, None, t0)?;
             assert!(tx.has_provider_sid(&sid)?);

@@ -6,7 +6,8 @@ use rusqlite::{params, OptionalExtension};
 use twilio_wire::sid::MessageSid;
 
 use super::{
-    json_col, parsed, parsed_opt, status_col, sys_id_of, ts, ts_col, RetryRow, StoreError, Tx,
+    json_col, parsed, parsed_opt, status_col, sys_id_of, ts, ts_col, ts_opt_col, RetryRow,
+    StoreError, Tx,
 };
 use crate::domain::delivery::{DeliveryStatus, Direction};
 use crate::domain::model::*;
@@ -106,6 +107,37 @@ impl Tx<'_> {
         Ok(sys_id_of(rid))
     }
 
+    /// Records the message the provider's list showed a retrying send's lost attempt had
+    /// created (its SID and status) without counting an attempt: that attempt was counted when
+    /// its answer was lost, and the look is not another.
+    ///
+    /// # Errors
+    /// `message` is not a message's sys_id (32 lower-case hex digits of a number below 2^63),
+    /// or SQLite fails (a `UNIQUE` failure when another row holds `sid`).
+    pub fn record_found(
+        &self,
+        message: &str,
+        sid: &MessageSid,
+        status: DeliveryStatus,
+        error: Option<(Option<i64>, &str)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
+                 sys_updated_on = ?5, next_attempt_at = NULL, unconfirmed_since = NULL
+             WHERE rid = ?6",
+            params![
+                sid.as_str(),
+                status.as_str(),
+                error.and_then(|e| e.0),
+                error.map(|e| e.1),
+                ts(now),
+                message_rid(message)?
+            ],
+        )?;
+        Ok(())
+    }
+
     /// Records the provider's answer to a send (its SID and status, or the failure) and counts
     /// the attempt (accepted or refused for good: no further attempt is due).
     ///
@@ -122,7 +154,8 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         self.exec(
             "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
-                 sys_updated_on = ?5, attempts = attempts + 1, next_attempt_at = NULL WHERE rid = ?6",
+                 sys_updated_on = ?5, attempts = attempts + 1, next_attempt_at = NULL,
+                 unconfirmed_since = NULL WHERE rid = ?6",
             params![
                 sid.map(MessageSid::as_str),
                 status.as_str(),
@@ -136,6 +169,9 @@ impl Tx<'_> {
     }
 
     /// Puts a send the provider could not take back in line for `at`, counting the attempt.
+    /// `unconfirmed_since`: when the attempt whose answer was lost started, if whether it
+    /// created the message is still unconfirmed (the retry looks in the provider's list first);
+    /// `None` when nothing is in doubt.
     ///
     /// # Errors
     /// `message` is not a message's sys_id (32 lower-case hex digits of a number below 2^63),
@@ -145,21 +181,53 @@ impl Tx<'_> {
         message: &str,
         error: (Option<i64>, &str),
         at: DateTime<Utc>,
+        unconfirmed_since: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.exec(
             "UPDATE sys_cs_message SET status = 'retrying', attempts = attempts + 1, next_attempt_at = ?1,
-                 error_code = ?2, error_message = ?3, sys_updated_on = ?4 WHERE rid = ?5",
+                 error_code = ?2, error_message = ?3, sys_updated_on = ?4, unconfirmed_since = ?5
+             WHERE rid = ?6",
+            params![
+                ts(at),
+                error.0,
+                error.1,
+                ts(now),
+                unconfirmed_since.map(ts),
+                message_rid(message)?
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Moves a `retrying` send's next attempt to `at` without counting one (none was made: a
+    /// look in the provider's list for a lost answer could not be made), with `error` saying
+    /// why.
+    ///
+    /// # Errors
+    /// `message` is not a message's sys_id (32 lower-case hex digits of a number below 2^63),
+    /// or SQLite fails.
+    pub fn postpone_retry(
+        &self,
+        message: &str,
+        error: (Option<i64>, &str),
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE sys_cs_message SET next_attempt_at = ?1, error_code = ?2, error_message = ?3,
+                 sys_updated_on = ?4 WHERE rid = ?5 AND status = 'retrying'",
             params![ts(at), error.0, error.1, ts(now), message_rid(message)?],
         )?;
         Ok(())
     }
 
     /// Sends due for another attempt at `now`: (message sys_id, interaction sys_id, body, media,
-    /// attempts so far), oldest due first.
+    /// attempts so far, since when a lost answer is unconfirmed), oldest due first.
     pub fn due_retries(&self, now: DateTime<Utc>) -> Result<Vec<RetryRow>, StoreError> {
         let mut st = self.0.prepare_cached(
-            "SELECT m.sys_id, m.interaction, m.body, m.media, m.attempts FROM sys_cs_message m
+            "SELECT m.sys_id, m.interaction, m.body, m.media, m.attempts, m.unconfirmed_since
+             FROM sys_cs_message m
              WHERE m.status = 'retrying' AND m.next_attempt_at <= ?1
              ORDER BY m.next_attempt_at, m.rid",
         )?;
@@ -170,6 +238,7 @@ impl Tx<'_> {
                 body: r.get(2)?,
                 media: json_col(r, 3)?,
                 attempts: r.get(4)?,
+                unconfirmed_since: ts_opt_col(r, 5)?,
             })
         })?;
         rows.collect()

@@ -108,6 +108,7 @@ fn row(r: AuditRow) -> Row {
         created_at: m.created_at,
         updated_at: m.updated_at,
         next_attempt_at: r.next_attempt_at,
+        unconfirmed_since: r.unconfirmed_since,
     }
 }
 

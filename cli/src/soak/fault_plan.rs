@@ -20,6 +20,9 @@ use crate::check::world::quote;
 pub enum RuleKind {
     /// A send (Messages API create) is answered with an error.
     Api(ApiFault),
+    /// A message list (`GET …/Messages.json`, the engine's look after a lost answer) is
+    /// answered with an error.
+    List(ApiFault),
     /// An inbound webhook's answer is lost (the engine got the request).
     Webhook(WebhookFault),
     /// A status callback is dropped, duplicated, reordered or delayed.
@@ -62,12 +65,13 @@ impl FaultPlan {
     /// for [`Faults::None`].
     ///
     /// Light: 2% of sends answered 429 (on the first provider number instead 2% answered 500
-    /// after the message was created: a lost answer), 1% of inbound webhooks timed out, 3% of
+    /// after the message was created: a lost answer, and 20% of its message lists answered 500,
+    /// so some lost answers are confirmed only at the retry), 1% of inbound webhooks timed out, 3% of
     /// status callbacks duplicated, and on the first three provider numbers reordered, delayed
     /// 30 s and duplicated instead; one handset in 50 unreachable (30003) or failing (30008).
     /// Heavy: 10%, 5% and 10%, the third number's callbacks dropped and delays of 90 s, 10% of
     /// the first number's sends answered 500, half the second's 429 and 10% of the third's 500
-    /// after the create; one handset in 20.
+    /// after the create (a third of its message lists 500); one handset in 20.
     pub fn new(faults: Faults, seed: u64, handsets: usize, providers: usize) -> Option<FaultPlan> {
         let (api, webhook, callback, every) = match faults {
             Faults::None => return None,
@@ -114,6 +118,12 @@ impl FaultPlan {
                 on: Some(lost_on),
                 kind: RuleKind::Api(ApiFault::ServerErrorAfterCreate),
                 percent: api,
+            });
+            // The list failing too: the retry must look before it sends (never blind).
+            rules.push(PlannedRule {
+                on: Some(lost_on),
+                kind: RuleKind::List(ApiFault::ServerError),
+                percent: if faults == Faults::Heavy { 33 } else { 20 },
             });
         }
         if faults == Faults::Heavy && providers > 1 {
@@ -162,6 +172,7 @@ impl FaultPlan {
             let p = r.probability();
             match r.kind {
                 RuleKind::Api(f) => sim.set_api_fault(scope, Some(f), p),
+                RuleKind::List(f) => sim.set_list_fault(scope, Some(f), p),
                 RuleKind::Webhook(f) => sim.set_webhook_fault(scope, Some(f), p),
                 RuleKind::Callback(f) => sim.set_callback_fault(scope, Some(f), p),
             }
@@ -200,6 +211,13 @@ impl FaultPlan {
                         ApiFault::Latency { .. } => unreachable!("the plan adds no latency"),
                     };
                     format!("Given Twilio answers {share}% of sends{scope} with {answer}")
+                }
+                RuleKind::List(f) => {
+                    let answer = match f {
+                        ApiFault::RateLimit => "HTTP 429",
+                        _ => "HTTP 500",
+                    };
+                    format!("Given Twilio answers {share}% of message lists{scope} with {answer}")
                 }
                 RuleKind::Webhook(_) => {
                     format!("Given Twilio times out on {share}% of inbound webhooks{scope}")
@@ -307,5 +325,26 @@ mod tests {
             .map(|i| plan.rules[i].probability())
             .collect();
         assert_eq!(rules, planned);
+
+        // The first number's lost answers, and its message lists that fail too.
+        let steps = plan.steps(&[0], &numbers, &[], &phones);
+        let list =
+            "Given Twilio answers 20% of message lists to or from \"+14155550100\" with HTTP 500";
+        assert_eq!(
+            steps[steps.len() - 2..],
+            [
+                "Given Twilio answers 2% of sends to or from \"+14155550100\" with HTTP 500 after creating the message",
+                list,
+            ]
+        );
+        let read: crate::check::params::ListFault =
+            list["Given Twilio answers ".len()..].parse().unwrap();
+        assert_eq!(read.fault, Some(ApiFault::ServerError));
+        let planned = plan
+            .rules
+            .iter()
+            .find(|r| matches!(r.kind, RuleKind::List(_)))
+            .unwrap();
+        assert_eq!(read.strikes.which.share(), Some(planned.probability()));
     }
 }

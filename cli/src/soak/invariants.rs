@@ -171,6 +171,9 @@ pub struct Row {
     pub updated_at: DateTime<Utc>,
     /// When a `retrying` send is to be made again.
     pub next_attempt_at: Option<DateTime<Utc>>,
+    /// When the attempt whose answer was lost started, while a `retrying` send waits for
+    /// Twilio's list to say whether it created the message.
+    pub unconfirmed_since: Option<DateTime<Utc>>,
 }
 
 /// One message of the simulator, as the invariants read it.
@@ -364,7 +367,10 @@ fn retried(code: i64) -> bool {
 
 /// Invariant 2: Every outbound message reaches the simulator at most once: no two transcript rows
 /// share a MessageSid, and every message the simulator created through its API belongs to a
-/// transcript row (a second create for the same row would leave one behind); and within the
+/// transcript row (a second create for the same row would leave one behind), but for one
+/// message with its numbers and text for each `retrying` row whose lost answer awaits the look
+/// in Twilio's list its retry makes first (`unconfirmed_since`: adopted then, or left behind by
+/// a blind resend, which this check then catches); and within the
 /// retry policy ([`RETRY_POLICY_ATTEMPTS`]): no row handed to the provider more often, and
 /// none that failed with an error the policy retries after fewer attempts.
 pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
@@ -410,12 +416,34 @@ pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violati
             }
         }
     }
+    // Sends whose answer was lost and whose retry is to look in Twilio's list before sending
+    // again: each may have left one message no row owns yet, from its numbers with its text
+    // (adopted at the look; a blind resend would own a second one and leave this one behind).
+    let mut awaiting: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    for r in rows.iter().filter(|r| {
+        r.direction == Direction::Outbound
+            && r.status == DeliveryStatus::Retrying
+            && r.unconfirmed_since.is_some()
+    }) {
+        if let (Some(to), Some(from)) = (&r.pair.0, &r.pair.1) {
+            *awaiting
+                .entry((to.as_str(), from.as_str(), r.body.as_str()))
+                .or_default() += 1;
+        }
+    }
     for (at, m) in sim
         .iter()
         .enumerate()
         .filter(|(_, m)| m.direction == SimDirection::OutboundApi)
     {
         if !owner.contains_key(&m.sid) {
+            if let Some(n) = awaiting
+                .get_mut(&(m.to.as_str(), m.from.as_str(), m.body.as_str()))
+                .filter(|n| **n > 0)
+            {
+                *n -= 1;
+                continue;
+            }
             // A duplicate send has a twin: the same text to the same handset from the same
             // number, that a row owns, created by the same send (so in the same window of
             // `sim`). The nearest one is the likeliest (a standard text, a greeting or a close
@@ -1464,6 +1492,7 @@ mod tests {
             created_at: t(0),
             updated_at: t(0),
             next_attempt_at: None,
+            unconfirmed_since: None,
         }
     }
 
@@ -1700,6 +1729,47 @@ mod tests {
         early.last_mut().unwrap().error_code = Some(21610);
         early.last_mut().unwrap().attempts = 1;
         assert_eq!(outbound_at_most_once(&sims, &early), Ok(()));
+    }
+
+    #[test]
+    fn a_lost_answer_awaiting_its_look_excuses_one_message_and_no_more() {
+        let rows = [
+            row(1, 1, Direction::Inbound, Some(1)),
+            row(1, 2, Direction::Outbound, Some(2)),
+        ];
+        let mut sims = vec![
+            sim(1, SimDirection::Inbound, 1),
+            sim(2, SimDirection::OutboundApi, 1),
+            // Created by #3's attempt, whose answer was lost.
+            sim(3, SimDirection::OutboundApi, 1),
+        ];
+        let awaiting = Row {
+            sid: None,
+            status: DeliveryStatus::Retrying,
+            unconfirmed_since: Some(t(0)),
+            ..row(1, 3, Direction::Outbound, None)
+        };
+        let mut with = rows.to_vec();
+        with.push(awaiting.clone());
+        assert_eq!(outbound_at_most_once(&sims, &with), Ok(()));
+        // The same row retrying without a look pending excuses nothing.
+        let mut plain = rows.to_vec();
+        plain.push(Row {
+            unconfirmed_since: None,
+            ..awaiting.clone()
+        });
+        assert!(outbound_at_most_once(&sims, &plain).is_err());
+        // One look pending excuses one message: a second with its text is a duplicate.
+        sims.push(sim(4, SimDirection::OutboundApi, 1));
+        let v = outbound_at_most_once(&sims, &with).unwrap_err();
+        assert!(
+            v.detail.contains("SM00000000000000000000000000000004"),
+            "{v}"
+        );
+        // Nor another text, or another handset's message.
+        let mut other = sims[..3].to_vec();
+        other[2].body = "Bye".into();
+        assert!(outbound_at_most_once(&other, &with).is_err());
     }
 
     /// The soak holds the engine to its own figure of the retry policy: a change of policy is

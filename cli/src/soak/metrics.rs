@@ -326,7 +326,14 @@ impl Summary {
                         0 => String::new(),
                         n => format!(
                             ", {n} answers lost after the create found in Twilio's list, not \
-                             sent again (invariant 2)"
+                             sent again (invariant 2){}",
+                            match f.count("list_server_error") + f.count("list_rate_limit") {
+                                0 => String::new(),
+                                k => format!(
+                                    "; {k} looks in the list failed, and their sends waited \
+                                     for the next look rather than go again blind"
+                                ),
+                            }
                         ),
                     }
                 ),

@@ -339,6 +339,8 @@ fn message_sid(file: &str, uri: &Uri) -> Result<MessageSid, ApiError> {
 /// ([`SimState::list_window`]): O(log n + page) when the filter's matches are dense among the
 /// messages walked (a `Page` offset without a token: O(offset)). Under the state lock it only
 /// picks the page's messages (shared pointers); copying and serialising them happen after.
+/// The list's injected faults (`api_faults`, matched by the `To` and `From` filters) strike
+/// first.
 async fn list_messages(
     State(core): State<Arc<Core>>,
     Path(account): Path<String>,
@@ -350,6 +352,16 @@ async fn list_messages(
         uri.query(),
         &["To", "From", "DateSent", "DateSent<", "DateSent>"],
     );
+    let fault = core.list_faults.decide_list(
+        query.filter("To").unwrap_or(""),
+        query.filter("From").unwrap_or(""),
+    );
+    if !fault.delay.is_zero() {
+        core.list_faults.sleep(fault.delay).await;
+    }
+    if let Some(error) = fault.error {
+        return Err(error.into());
+    }
     query.check_page()?;
     let dates = DateFilter::from_query(&query, "DateSent")?;
     let number = |name: &str| {

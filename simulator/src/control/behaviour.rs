@@ -92,6 +92,8 @@ struct FaultsRequest {
     webhook: Option<Option<WebhookFault>>,
     #[serde(default, deserialize_with = "present")]
     api: Option<Option<crate::ApiFault>>,
+    #[serde(default, deserialize_with = "present")]
+    list: Option<Option<crate::ApiFault>>,
 }
 
 async fn faults(
@@ -124,18 +126,31 @@ async fn faults(
             Strikes::Share(probability)
         }
     };
+    if let Some(Some(crate::ApiFault::ServerErrorAfterCreate)) = req.list {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "list: a list creates nothing; give {\"kind\": \"server_error\"}, \"rate_limit\" \
+             or \"latency\""
+                .to_owned(),
+        ));
+    }
     let scope = match req.number.as_deref() {
         Some(n) => FaultScope::Number(e164("number", n)?),
         None => FaultScope::Global,
     };
     if let Some(seed) = req.seed {
         core.api_faults.reseed(seed);
+        core.list_faults.reseed(seed);
     }
     if req.clear {
         core.api_faults.clear();
+        core.list_faults.clear();
     }
     if let Some(fault) = req.api {
         core.api_faults.set(scope.clone(), fault, strikes);
+    }
+    if let Some(fault) = req.list {
+        core.list_faults.set(scope.clone(), fault, strikes);
     }
     let mut state = core.state();
     if let Some(seed) = req.seed {

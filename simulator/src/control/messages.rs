@@ -39,6 +39,8 @@ fn reset_core(core: &Core) {
     core.state().reset();
     core.api_faults.clear();
     core.api_faults.reseed(0);
+    core.list_faults.clear();
+    core.list_faults.reseed(0);
     // The old store is dropped by now; without this the process stays at its high-water mark.
     crate::memory::give_back();
 }

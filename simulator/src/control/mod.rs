@@ -78,9 +78,9 @@
 //!   ([`crate::CarrierProfile`]).
 //! * `POST /_sim/faults` takes any of `{"seed": 7, "clear": true, "number": "+1…",
 //!   "probability": 0.5, "callback": {"kind": "delay", "seconds": 10}, "webhook": {"kind":
-//!   "timeout"}, "api": {"kind": "rate_limit"}}` (unknown keys are refused), applied in that
-//!   order: `seed` restarts the generators, `clear` removes every rule, then each of `api` /
-//!   `callback` / `webhook` sets the rule of the scope (`number`, matching a message's `From` or
+//!   "timeout"}, "api": {"kind": "rate_limit"}, "list": {"kind": "server_error"}}` (unknown
+//!   keys are refused), applied in that order: `seed` restarts the generators, `clear` removes
+//!   every rule, then each of `api` / `list` / `callback` / `webhook` sets the rule of the scope (`number`, matching a message's `From` or
 //!   `To`; global without it) striking a share of requests, `probability` (default 1), or
 //!   instead the next `next` of them (`"next": 2`, then the rule is gone: [`crate::Strikes`]);
 //!   a `null` fault removes that scope's rule. 400 + `{"error"}` when `probability` is outside
@@ -88,8 +88,10 @@
 //!   (nothing is changed then). Faults: [`crate::CallbackFault`], [`crate::WebhookFault`]
 //!   (see `faults`) and [`crate::ApiFault`]: `{"kind": "rate_limit"}` (429 / 20429),
 //!   `{"kind": "server_error"}` (500 / 20500), `{"kind": "server_error_after_create"}` (the
-//!   message is created, the answer is the same 500), `{"kind": "latency", "ms": 1500}`, on
-//!   `POST …/Messages.json` only (see `api_faults`).
+//!   message is created, the answer is the same 500), `{"kind": "latency", "ms": 1500}`, under
+//!   `api` on `POST …/Messages.json`, under `list` on `GET …/Messages.json` (matched by its `To`
+//!   and `From` filters; `server_error_after_create` is refused there: a list creates nothing;
+//!   see `api_faults`).
 
 use std::sync::Arc;
 

@@ -546,6 +546,18 @@ pub fn words() -> Vec<Words> {
             "150% of sends with HTTP 429",
             r#"2% of sends to or from "12" with HTTP 429"#,
         ]),
+        words!(ListFault, "how Twilio's message list answers (the engine reads it after a send whose answer was lost): every one, the next ones, or a share drawn from the fault seed, of every number's or of one number's", [
+            "every message list with HTTP 500",
+            "the next message list with HTTP 500",
+            r#"the next 2 message lists to or from "+14155550100" with HTTP 429"#,
+            "10% of message lists with HTTP 500",
+            "2.5% of message lists with HTTP 429",
+            "every message list with HTTP 429",
+            "message lists normally again",
+        ], refused [
+            "every message list with HTTP 503",
+            "the next 0 message lists with HTTP 500",
+        ]),
         words!(StatusCallbackFault, "what Twilio does to status callbacks: every one, the next ones, or a share drawn from the fault seed, of every number's or of one number's", [
             "drops every status callback",
             "duplicates every status callback",

@@ -244,6 +244,60 @@ impl FromStr for SendFault {
     }
 }
 
+/// How Twilio's message list (`GET …/Messages.json`, which the engine reads after a send whose
+/// answer was lost) answers: `every message list with HTTP 500` (or 429), the next ones (`the
+/// next message list with HTTP 500`, `the next 2 message lists to or from "+14155550100" with
+/// HTTP 429`), a share of them (`10% of message lists with HTTP 500`; see [`Strikes`]), or
+/// `message lists normally again` (every such rule removed). A number's rule strikes lists
+/// filtered `To` or `From` it.
+#[derive(Clone, Debug)]
+pub struct ListFault {
+    /// The answer (`None`: lists are answered normally again, every rule removed).
+    pub fault: Option<ApiFault>,
+    /// Which lists get it.
+    pub strikes: Strikes,
+}
+parameter!(
+    ListFault,
+    "list_fault",
+    concat!(
+        strikes!("every message list", "message lists", "message lists?"),
+        r" with HTTP \d{3}|message lists normally again"
+    )
+);
+
+impl FromStr for ListFault {
+    type Err = Unhonoured;
+    fn from_str(words: &str) -> Result<Self, Unhonoured> {
+        if words == "message lists normally again" {
+            return Ok(ListFault {
+                fault: None,
+                strikes: Strikes {
+                    which: Which::Share(1.0),
+                    scope: FaultScope::Global,
+                },
+            });
+        }
+        let mut rest = words;
+        let strikes = Strikes::take(&mut rest, "every message list", "message lists")?;
+        let fault = match rest.strip_prefix(" with HTTP ") {
+            Some("500") => ApiFault::ServerError,
+            Some("429") => ApiFault::RateLimit,
+            Some(other) => {
+                return unhonoured(format!(
+                    "the simulated Twilio can answer message lists with HTTP 500 or 429, not \
+                     {other}"
+                ))
+            }
+            None => return unread(words, "a message list fault"),
+        };
+        Ok(ListFault {
+            fault: Some(fault),
+            strikes,
+        })
+    }
+}
+
 /// What Twilio does to status callbacks: `drops every status callback`, `duplicates every
 /// status callback`, `reorders status callbacks`, `delays every status callback by 120 seconds`,
 /// to the next ones (`drops the next status callback`, `duplicates the next 2 status callbacks

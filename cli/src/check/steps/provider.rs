@@ -5,8 +5,8 @@ use cucumber::{given, then, when};
 
 use super::StepResult;
 use crate::check::params::{
-    Carrier, ErrorCode, InboundWebhookFault, Integration, List, MessageRef, NumberUse, SendFault,
-    Signature, StatusCallbackFault, Switch,
+    Carrier, ErrorCode, InboundWebhookFault, Integration, List, ListFault, MessageRef, NumberUse,
+    SendFault, Signature, StatusCallbackFault, Switch,
 };
 use crate::check::world::ConvWorld;
 
@@ -32,6 +32,9 @@ pub const EXAMPLES: &[&str] = &[
     r#"Given Twilio answers 2% of sends with HTTP 429"#,
     r#"Given Twilio answers 10% of sends to or from "+14155550100" with HTTP 500"#,
     r#"Given Twilio answers sends normally again"#,
+    r#"Given Twilio answers the next message list with HTTP 500"#,
+    r#"Given Twilio answers 20% of message lists to or from "+14155550100" with HTTP 500"#,
+    r#"Given Twilio answers message lists normally again"#,
     r#"Given Twilio drops every status callback"#,
     r#"Given Twilio duplicates every status callback"#,
     r#"Given Twilio reorders status callbacks"#,
@@ -142,6 +145,11 @@ fn carrier(w: &mut ConvWorld, phone: String, profile: Carrier) -> StepResult {
 #[given(expr = "Twilio answers {api_fault}")]
 fn api_fault(w: &mut ConvWorld, fault: SendFault) -> StepResult {
     Ok(w.given_api_fault(fault.fault, &fault.strikes)?)
+}
+
+#[given(expr = "Twilio answers {list_fault}")]
+fn list_fault(w: &mut ConvWorld, fault: ListFault) -> StepResult {
+    Ok(w.given_list_fault(fault.fault, &fault.strikes)?)
 }
 
 #[given(expr = "Twilio {callback_fault}")]

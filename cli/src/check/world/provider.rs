@@ -494,6 +494,20 @@ impl ConvWorld {
         Ok(())
     }
 
+    /// Makes the message lists (`GET …/Messages.json`) `strikes` picks answer `fault`; `None`
+    /// removes every list rule.
+    pub fn given_list_fault(
+        &mut self,
+        fault: Option<ApiFault>,
+        strikes: &Strikes,
+    ) -> anyhow::Result<()> {
+        match fault {
+            None => self.stack.sim.clear_list_faults(),
+            Some(_) => (self.stack.sim).set_list_fault(strikes.scope.clone(), fault, strikes.which),
+        }
+        Ok(())
+    }
+
     /// Makes the status callbacks `strikes` picks suffer `fault`.
     pub fn given_callback_fault(
         &mut self,
