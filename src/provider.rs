@@ -90,6 +90,11 @@ pub enum ProviderError {
     /// message may be retried later.
     #[error("the SMS provider is unavailable: {0}")]
     Unavailable(String),
+    /// The request went out but no answer was read: a timeout, or the connection closed before
+    /// the answer (or in its body). Whether the provider acted on it is unknown; the message may
+    /// be retried later, after a look in the provider's list (see `engine::delivery`).
+    #[error("the SMS provider did not answer: {0}")]
+    NoAnswer(String),
 }
 
 /// What a Twilio error code means for the agent, in plain words (Twilio §2.2, §5.2, §7).
@@ -121,7 +126,7 @@ impl ProviderError {
     /// rate-limited the account (HTTP 429, Twilio 20429).
     pub fn is_retryable(&self) -> bool {
         match self {
-            ProviderError::Unavailable(_) => true,
+            ProviderError::Unavailable(_) | ProviderError::NoAnswer(_) => true,
             ProviderError::Rejected { http_status, .. } => {
                 *http_status == 429 || *http_status >= 500
             }
@@ -129,13 +134,13 @@ impl ProviderError {
     }
 
     /// Whether the provider may have created the message although the send failed: it answered
-    /// 5xx, or no answer was read (unreachable, a timeout, a body that is not Twilio's: every
-    /// [`ProviderError::Unavailable`], so also a connection refused, where nothing was created
-    /// and the engine's look at the list costs one request more). Only a 4xx refusal with
-    /// Twilio's error JSON (429 included) says that nothing was created.
+    /// 5xx, or no answer was read (a timeout, a reset: [`ProviderError::NoAnswer`]; a body that
+    /// is not Twilio's; every [`ProviderError::Unavailable`], so also a connection refused, where
+    /// nothing was created and the engine's look at the list costs one request more). Only a
+    /// 4xx refusal with Twilio's error JSON (429 included) says that nothing was created.
     pub fn may_have_created(&self) -> bool {
         match self {
-            ProviderError::Unavailable(_) => true,
+            ProviderError::Unavailable(_) | ProviderError::NoAnswer(_) => true,
             ProviderError::Rejected { http_status, .. } => *http_status >= 500,
         }
     }
@@ -152,6 +157,7 @@ impl ProviderError {
                 more_info,
             } => format!("{message} (Twilio error {code}, HTTP {http_status}). See {more_info}"),
             ProviderError::Unavailable(why) => format!("the SMS provider is unavailable: {why}"),
+            ProviderError::NoAnswer(why) => format!("the SMS provider did not answer: {why}"),
         }
     }
 
@@ -159,7 +165,7 @@ impl ProviderError {
     pub fn code(&self) -> Option<u32> {
         match self {
             ProviderError::Rejected { code, .. } => Some(*code),
-            ProviderError::Unavailable(_) => None,
+            ProviderError::Unavailable(_) | ProviderError::NoAnswer(_) => None,
         }
     }
 }
@@ -233,7 +239,9 @@ mod tests {
 
     #[test]
     fn only_a_4xx_says_that_nothing_was_created() {
-        assert!(ProviderError::Unavailable("timed out".into()).may_have_created());
+        assert!(ProviderError::Unavailable("Twilio answered HTTP 502".into()).may_have_created());
+        assert!(ProviderError::NoAnswer("timed out".into()).may_have_created());
+        assert!(ProviderError::NoAnswer("timed out".into()).is_retryable());
         assert!(rejected(500, 20500).may_have_created());
         assert!(rejected(503, 20503).may_have_created());
         for (status, code) in [(429, 20429), (400, 21211), (401, 20003), (404, 20404)] {

@@ -278,11 +278,13 @@ impl SmsProvider for TwilioClient {
     ///   the HTTP status, `code`/`message`/`more_info` come from the JSON (`more_info` defaults to
     ///   `https://www.twilio.com/docs/errors/<code>`). For example 400/21211 (invalid To),
     ///   400/21610 (opted out), 401/20003 (bad credentials), 429/20429.
-    /// * [`ProviderError::Unavailable`] when Twilio cannot be reached or does not answer within
-    ///   30 s, for any 5xx, and for an answer that is not the expected JSON (a 2xx without a
-    ///   Message SID, an HTML error page). A 5xx with Twilio's error JSON is said in its words
+    /// * [`ProviderError::Unavailable`] when Twilio cannot be reached (no connection: nothing
+    ///   was sent), for any 5xx, and for an answer that is not the expected JSON (a 2xx without
+    ///   a Message SID, an HTML error page). A 5xx with Twilio's error JSON is said in its words
     ///   (`Twilio answered HTTP 500: Internal Server Error (Twilio error 20500)`), anything
     ///   else with the URL and the start of the body.
+    /// * [`ProviderError::NoAnswer`] when the request went out and no answer was read: no answer
+    ///   within 30 s, the connection closed before the answer, or its body unreadable.
     async fn send(&self, sms: &OutboundSms) -> Result<SentSms, ProviderError> {
         let url = self.messages_url();
         let mut created = None;
@@ -469,11 +471,17 @@ impl TwilioClient {
         let (status, body) = match &self.transport {
             Transport::Network => {
                 let response = self.http.execute(request).await.map_err(|e| {
-                    ProviderError::Unavailable(format!("cannot reach Twilio at {url}: {e}"))
+                    if e.is_connect() {
+                        // Nothing was sent: no connection was made.
+                        ProviderError::Unavailable(format!("cannot reach Twilio at {url}: {e}"))
+                    } else {
+                        // Sent, perhaps acted on, and no answer read (a timeout, a reset).
+                        ProviderError::NoAnswer(format!("no answer from Twilio at {url}: {e}"))
+                    }
                 })?;
                 let status = response.status();
                 let body = response.text().await.map_err(|e| {
-                    ProviderError::Unavailable(format!(
+                    ProviderError::NoAnswer(format!(
                         "Twilio answered HTTP {} at {url} but the body could not be read: {e}",
                         status.as_u16()
                     ))
@@ -811,6 +819,55 @@ mod tests {
             matches!(&err, ProviderError::Unavailable(m) if m.contains("cannot reach Twilio")),
             "{err:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_request_read_and_never_answered_is_no_answer() {
+        // A server that reads the whole request, then closes the connection without a word:
+        // whether it acted is unknown (a reset after the create looks the same).
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            use tokio::io::AsyncReadExt as _;
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Headers, then the form (its length is small: one read after the headers does).
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the client closed first");
+                request.extend_from_slice(&buf[..n]);
+            }
+            let head = String::from_utf8_lossy(&request).to_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length: "))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            let body_start = request.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+            while request.len() < body_start + length {
+                let n = socket.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the client closed first");
+                request.extend_from_slice(&buf[..n]);
+            }
+            drop(socket);
+            String::from_utf8_lossy(&request[body_start..]).into_owned()
+        });
+        let err = TwilioClient::new(&format!("http://{addr}"), AC, TOKEN)
+            .send(&sms("hi", &[], None))
+            .await
+            .unwrap_err();
+        let form = server.await.unwrap();
+        assert!(
+            form.contains("Body=hi"),
+            "the request went out whole: {form}"
+        );
+        assert!(
+            matches!(&err, ProviderError::NoAnswer(m) if m.contains("no answer from Twilio")),
+            "{err:?}"
+        );
+        assert!(err.may_have_created() && err.is_retryable());
+        assert_eq!(err.code(), None);
     }
 
     struct FixedClock;

@@ -6,8 +6,9 @@
 //! - **Retries**: a temporary refusal leaves it `retrying`; [`Engine::retry_due`] (from
 //!   [`Engine::tick`]) tries again, [`RETRY_BACKOFF_SECS`] doubling, up to [`MAX_SEND_ATTEMPTS`].
 //! - **Lost answers**: a failure that does not say the message was not created (a 5xx, no
-//!   answer) is followed by a look at the provider's list; a message found there is the send's,
-//!   and it is not sent again.
+//!   answer) is followed by a look at the provider's list, at once or (no answer, or a list that
+//!   cannot answer) before the retry; a message found there is the send's, and it is not sent
+//!   again; nothing is sent again before the list has said it holds no such message.
 //! - **Status callbacks**: [`Engine::handle_status`] applies Twilio's StatusCallback, forward only.
 //! - **Reconciliation**: [`Engine::reconcile_stale`] (from [`Engine::tick`]) fetches the status of
 //!   messages silent for [`RECONCILE_AFTER_SECS`], in case a callback was dropped.
@@ -68,6 +69,11 @@ pub const RECONCILE_AFTER_SECS: i64 = 600;
 /// clock (the provider's `date_created` against the engine's clock: skew allowed).
 pub const LOST_CREATE_SKEW_SECS: i64 = 60;
 
+/// How long, in seconds, a send whose answer was lost waits for the provider's list to say
+/// whether it created the message (one day), looking before each retry; then it fails, its fate
+/// unknown, without being sent again.
+pub const UNCONFIRMED_FOR_AT_MOST_SECS: i64 = 86_400;
+
 /// Twilio's "The requested resource was not found" (HTTP 404), as a fetch of a message the
 /// account has no record of answers.
 const UNKNOWN_TO_THE_PROVIDER: u32 = 20404;
@@ -86,11 +92,14 @@ impl Engine {
     /// message there with the send's text and media that no transcript row holds (checked in the
     /// transaction that records it) is this send's, recorded with its MessageSid and status and
     /// not sent again, its state fetched once more (`refresh_adopted`); the attempt counts once,
-    /// and the caller is told of no error. When the list cannot answer either, the retry waits
-    /// with the instant of the lost attempt (`unconfirmed_since`, migration 20) and looks in the
-    /// list first: a message found is adopted, an answer without one lets the send go again, and
-    /// a list still silent sends nothing (a blind resend could reach the handset twice) and
-    /// counts no attempt: the message stays `retrying` until the list can say.
+    /// and the caller is told of no error. When the list cannot answer either, or the send had
+    /// no answer at all ([`ProviderError::NoAnswer`]: a timeout, a reset; a look now would wait
+    /// as long again), the retry waits with the instant of the lost attempt (`unconfirmed_since`,
+    /// migration 20) and looks in the list first: a message found is adopted, an answer without
+    /// one lets the send go again (or, after the last attempt, ends it `failed` unsent), and a
+    /// list still silent sends nothing (a blind resend could reach the handset twice) and counts
+    /// no attempt: the message stays `retrying` until the list can say, after the last attempt
+    /// too.
     /// Sends between one provider number and one handset go one at a time, each with the record
     /// of its answer (`Engine::send_lock`), so a message another send created has its row before
     /// a lost answer's look can find it.
@@ -104,13 +113,32 @@ impl Engine {
                 .send_lock(p.sms.from.as_str(), p.sms.to.as_str())
                 .lock()
                 .await;
+            // A retry another dispatch made meanwhile (its row moved on) is not made again.
+            if p.attempts > 0
+                && !self
+                    .store
+                    .read(|tx| tx.still_retrying(&p.message, p.attempts))?
+            {
+                out.push(Dispatched {
+                    error: None,
+                    retry_at: None,
+                });
+                continue;
+            }
             let dispatched = match p.unconfirmed_since {
                 Some(since) => match self.lost_create_candidates(&p.sms, since).await {
-                    Ok(candidates) => match self.adopt(&p, &candidates).await? {
+                    Ok(candidates) => match self.adopt(&p, &candidates, false).await? {
                         Some(done) => done,
                         // The list answered without it: the lost attempt created nothing.
+                        None if p.attempts >= MAX_SEND_ATTEMPTS => self.give_up(&p)?,
                         None => self.send_once(&p).await?,
                     },
+                    Err(list_error)
+                        if self.clock.now() - since
+                            >= Duration::seconds(UNCONFIRMED_FOR_AT_MOST_SECS) =>
+                    {
+                        self.give_up_unknown(&p, &list_error)?
+                    }
                     Err(list_error) => self.unconfirmed_again(&p, list_error)?,
                 },
                 None => self.send_once(&p).await?,
@@ -127,6 +155,12 @@ impl Engine {
         // Whether the provider's list was read after a failure that may have created it.
         let mut unconfirmed = None;
         let candidates = match &result {
+            // No answer at all: the provider is not answering now, and a look would wait as
+            // long again; the retry looks first.
+            Err(ProviderError::NoAnswer(_)) => {
+                unconfirmed = Some(started);
+                Vec::new()
+            }
             Err(e) if e.may_have_created() => {
                 match self.lost_create_candidates(&p.sms, started).await {
                     Ok(candidates) => candidates,
@@ -141,7 +175,7 @@ impl Engine {
             }
             _ => Vec::new(),
         };
-        if let Some(done) = self.adopt(p, &candidates).await? {
+        if let Some(done) = self.adopt(p, &candidates, true).await? {
             return Ok(done);
         }
         let now = self.clock.now();
@@ -162,7 +196,7 @@ impl Engine {
                 Err(e) => {
                     let text = match e {
                         ProviderError::Rejected { message, .. } => message.clone(),
-                        ProviderError::Unavailable(_) => e.to_string(),
+                        ProviderError::Unavailable(_) | ProviderError::NoAnswer(_) => e.to_string(),
                     };
                     // An unreachable provider gives no code: none is recorded, not 0.
                     let error = (e.code().map(i64::from), text.as_str());
@@ -207,8 +241,53 @@ impl Engine {
         })
     }
 
+    /// A lost answer the provider's list has not confirmed for
+    /// [`UNCONFIRMED_FOR_AT_MOST_SECS`]: looked for no more, and never sent again, the message
+    /// is `failed` with a text that says its fate is unknown (as the reconciliation settles a
+    /// message the provider has no record of).
+    fn give_up_unknown(
+        &self,
+        p: &PendingSend,
+        list_error: &ProviderError,
+    ) -> Result<Dispatched, Error> {
+        let now = self.clock.now();
+        tracing::warn!(message = %p.message, %list_error, "a lost answer stayed unconfirmed for \
+            a day: failed, its delivery unknown");
+        let text = format!(
+            "Whether this message reached the handset is unknown: the answer to a send was lost, \
+             and the provider's list could not say for a day ({}).",
+            list_error.reason()
+        );
+        self.store
+            .write(|tx| tx.give_up(&p.message, (None, &text), now))?;
+        Ok(Dispatched {
+            error: None,
+            retry_at: None,
+        })
+    }
+
+    /// The last attempt's answer was lost and the provider's list shows it created nothing: no
+    /// attempt remains, so the message is `failed`, sent never (no attempt is counted for the
+    /// look).
+    fn give_up(&self, p: &PendingSend) -> Result<Dispatched, Error> {
+        let now = self.clock.now();
+        tracing::info!(message = %p.message, attempts = p.attempts,
+            "the last attempt's answer was lost, and the provider's list shows it created \
+             nothing: failed");
+        let text = "No attempt reached the handset: the answer to the last one was lost, and the \
+                    provider's list shows it created no message.";
+        self.store
+            .write(|tx| tx.give_up(&p.message, (None, text), now))?;
+        Ok(Dispatched {
+            error: None,
+            retry_at: None,
+        })
+    }
+
     /// Records a failed attempt of `p`: `retrying` with the backoff when `retryable` and attempts
-    /// remain (keeping `unconfirmed`), `failed` with `error` otherwise. Returns the next attempt.
+    /// remain, or when whether it created the message is `unconfirmed` (after the last attempt
+    /// too: the look is not an attempt), `failed` with `error` otherwise. Returns the next
+    /// attempt.
     fn retry_or_fail(
         &self,
         tx: &Tx<'_>,
@@ -219,7 +298,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, Error> {
         let attempt = p.attempts + 1;
-        if retryable && attempt < MAX_SEND_ATTEMPTS {
+        if retryable && (attempt < MAX_SEND_ATTEMPTS || unconfirmed.is_some()) {
             let at = now + Duration::seconds(RETRY_BACKOFF_SECS << (attempt - 1));
             tx.schedule_retry(&p.message, error, at, unconfirmed, now)?;
             Ok(Some(at))
@@ -231,11 +310,14 @@ impl Engine {
 
     /// Takes the oldest of `candidates` that no transcript row holds as `p`'s message (checked
     /// in the transaction that records it), then fetches its state once more; `None` when every
-    /// candidate is another row's (or there is none).
+    /// candidate is another row's (or there is none). `count_attempt`: whether the attempt that
+    /// created it is counted now (after a send), or was when its answer was lost (a retry's
+    /// look).
     async fn adopt(
         &self,
         p: &PendingSend,
         candidates: &[ProviderMessage],
+        count_attempt: bool,
     ) -> Result<Option<Dispatched>, Error> {
         if candidates.is_empty() {
             return Ok(None);
@@ -251,11 +333,11 @@ impl Engine {
                         let error = m.error_code.map(|c| {
                             (Some(i64::from(c)), m.error_message.as_deref().unwrap_or(""))
                         });
-                        if p.unconfirmed_since.is_some() {
+                        if count_attempt {
+                            tx.record_send(&p.message, Some(&m.sid), status, error, now)?;
+                        } else {
                             // A retry's look: the lost attempt was counted when it was lost.
                             tx.record_found(&p.message, &m.sid, status, error, now)?;
-                        } else {
-                            tx.record_send(&p.message, Some(&m.sid), status, error, now)?;
                         }
                         return Ok(Some(m.sid.clone()));
                     }
@@ -524,6 +606,10 @@ mod tests {
         LostAfterCreate,
         /// 500, nothing created.
         ServerError,
+        /// Created, and no answer read (a timeout).
+        SilentAfterCreate,
+        /// No answer read, nothing created.
+        Silent,
     }
 
     /// A provider that creates what it is sent and answers as scripted; its list shows every
@@ -536,6 +622,8 @@ mod tests {
         list_fails: AtomicBool,
         sends: Mutex<u32>,
         lists: Mutex<u32>,
+        /// The engine's clock, for the time of what it creates ([`t0`] without one).
+        clock: Mutex<Option<Arc<ManualClock>>>,
     }
 
     impl Lossy {
@@ -588,10 +676,20 @@ mod tests {
                 .unwrap()
                 .pop_front()
                 .expect("a scripted answer");
-            let now = t0();
+            let now = self
+                .clock
+                .lock()
+                .unwrap()
+                .as_ref()
+                .map_or_else(t0, |c| c.now());
             let (from, to) = (sms.from.as_str(), sms.to.as_str());
             match answer {
                 Answer::ServerError => Err(server_error()),
+                Answer::Silent => Err(ProviderError::NoAnswer("timed out".into())),
+                Answer::SilentAfterCreate => {
+                    self.create(from, to, &sms.body, sms.media_urls.len(), now);
+                    Err(ProviderError::NoAnswer("timed out".into()))
+                }
                 Answer::LostAfterCreate => {
                     self.create(from, to, &sms.body, sms.media_urls.len(), now);
                     Err(server_error())
@@ -625,6 +723,8 @@ mod tests {
             since: DateTime<Utc>,
         ) -> Result<Vec<ProviderMessage>, ProviderError> {
             *self.lists.lock().unwrap() += 1;
+            // A request's turn of the runtime: another dispatch may run meanwhile.
+            tokio::task::yield_now().await;
             if self.list_fails.load(Ordering::Relaxed) {
                 return Err(ProviderError::Unavailable("cannot reach Twilio".into()));
             }
@@ -653,6 +753,7 @@ mod tests {
     fn engine_and_clock(provider: Arc<Lossy>) -> (Engine, Interaction, Arc<ManualClock>) {
         let store = Arc::new(SqliteStore::open_in_memory().unwrap());
         let clock = Arc::new(ManualClock::starting_at(t0()));
+        *provider.clock.lock().unwrap() = Some(clock.clone());
         let engine = Engine::new(store.clone(), provider, clock.clone());
         let i = store
             .write(|tx| {
@@ -893,6 +994,169 @@ mod tests {
             [("Hello".to_owned(), sid, DeliveryStatus::Delivered, 1)],
             "one attempt: the looks are not attempts"
         );
+    }
+
+    #[tokio::test]
+    async fn a_send_after_a_look_that_found_nothing_counts_its_own_attempt() {
+        // A 500 that created nothing, the list down; the retry's look finds nothing, sends, and
+        // that send's answer is lost too, found at once: two attempts, one message.
+        let lossy = Arc::new(Lossy {
+            list_fails: AtomicBool::new(true),
+            ..Lossy::with(&[Answer::ServerError, Answer::LostAfterCreate])
+        });
+        let (engine, i, clock) = engine_and_clock(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        engine.dispatch(vec![p]).await.unwrap();
+        lossy.list_fails.store(false, Ordering::Relaxed);
+        retry_for(&engine, &clock, 1).await;
+        assert_eq!(*lossy.sends.lock().unwrap(), 2);
+        let sid = Some(MessageSid::sms(1).to_string());
+        assert_eq!(
+            sent(&engine, &i),
+            [("Hello".to_owned(), sid, DeliveryStatus::Delivered, 2)]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_lost_answer_unconfirmed_for_a_day_fails_unknown_and_is_never_resent() {
+        let lossy = Arc::new(Lossy {
+            list_fails: AtomicBool::new(true),
+            ..Lossy::with(&[Answer::LostAfterCreate])
+        });
+        let (engine, i, clock) = engine_and_clock(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        engine.dispatch(vec![p]).await.unwrap();
+        clock.advance(Duration::seconds(UNCONFIRMED_FOR_AT_MOST_SECS - 60));
+        engine.retry_due(clock.now()).await.unwrap();
+        assert_eq!(unconfirmed(&engine), [Some(t0())], "still looking");
+        clock.advance(Duration::seconds(60));
+        engine.retry_due(clock.now()).await.unwrap();
+        assert_eq!(*lossy.sends.lock().unwrap(), 1, "never sent again");
+        let row = engine
+            .store
+            .read(|tx| tx.transcript(&i.sys_id))
+            .unwrap()
+            .into_iter()
+            .find(|m| m.direction == Direction::Outbound)
+            .unwrap();
+        assert_eq!(
+            (row.status, row.attempts, row.provider_sid),
+            (DeliveryStatus::Failed, 1, None)
+        );
+        let text = row.error_message.unwrap_or_default();
+        assert!(
+            text.starts_with("Whether this message reached the handset is unknown"),
+            "{text}"
+        );
+    }
+
+    #[tokio::test]
+    async fn two_runs_of_one_due_retry_make_it_once() {
+        // Both read the retry before either made it; the second waits for the pair's lock,
+        // then finds the row moved on (the message found by the first) and neither looks nor
+        // sends (without the check it would look, find the message taken, and send blind).
+        let lossy = Arc::new(Lossy {
+            list_fails: AtomicBool::new(true),
+            ..Lossy::with(&[Answer::LostAfterCreate])
+        });
+        let (engine, i, clock) = engine_and_clock(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        engine.dispatch(vec![p]).await.unwrap();
+        lossy.list_fails.store(false, Ordering::Relaxed);
+        clock.advance(Duration::minutes(1));
+        let now = clock.now();
+        let (a, b) = tokio::join!(engine.retry_due(now), engine.retry_due(now));
+        assert_eq!((a.unwrap(), b.unwrap()), (1, 1), "both read it due");
+        assert_eq!(*lossy.sends.lock().unwrap(), 1);
+        assert_eq!(
+            *lossy.lists.lock().unwrap(),
+            2,
+            "the look after the send, then one"
+        );
+        let sid = Some(MessageSid::sms(1).to_string());
+        assert_eq!(
+            sent(&engine, &i),
+            [("Hello".to_owned(), sid, DeliveryStatus::Delivered, 1)]
+        );
+    }
+
+    #[tokio::test]
+    async fn no_answer_at_all_is_looked_for_at_the_retry_not_at_once() {
+        let lossy = Arc::new(Lossy::with(&[Answer::SilentAfterCreate]));
+        let (engine, i, clock) = engine_and_clock(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        let answers = engine.dispatch(vec![p]).await.unwrap();
+        assert!(matches!(answers[0].error, Some(ProviderError::NoAnswer(_))));
+        assert_eq!(
+            *lossy.lists.lock().unwrap(),
+            0,
+            "no look while Twilio is silent"
+        );
+        assert_eq!(unconfirmed(&engine), [Some(t0())]);
+        retry_for(&engine, &clock, 1).await;
+        assert_eq!(*lossy.lists.lock().unwrap(), 1);
+        assert_eq!(*lossy.sends.lock().unwrap(), 1, "found, not sent again");
+        let sid = Some(MessageSid::sms(1).to_string());
+        assert_eq!(
+            sent(&engine, &i),
+            [("Hello".to_owned(), sid, DeliveryStatus::Delivered, 1)]
+        );
+    }
+
+    #[tokio::test]
+    async fn the_last_attempt_s_lost_answer_is_still_looked_for_and_never_resent() {
+        // Four 500s that created nothing; the fifth and last attempt's answer is lost with the
+        // list down: the message waits for the look, and is found when the list is back.
+        let mut script = vec![Answer::ServerError; 4];
+        script.push(Answer::LostAfterCreate);
+        let lossy = Arc::new(Lossy::with(&script));
+        let (engine, i, clock) = engine_and_clock(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        engine.dispatch(vec![p]).await.unwrap();
+        // Attempts at 0, 1, 2 and 4 minutes (each 30 s << n after the last, at a minute's
+        // retries); the fifth at 8.
+        retry_for(&engine, &clock, 7).await;
+        assert_eq!(*lossy.sends.lock().unwrap(), 4);
+        lossy.list_fails.store(true, Ordering::Relaxed);
+        retry_for(&engine, &clock, 1).await;
+        assert_eq!(*lossy.sends.lock().unwrap(), 5);
+        assert_eq!(
+            sent(&engine, &i),
+            [("Hello".to_owned(), None, DeliveryStatus::Retrying, 5)],
+            "the look after the last attempt is not an attempt"
+        );
+        lossy.list_fails.store(false, Ordering::Relaxed);
+        retry_for(&engine, &clock, 10).await;
+        assert_eq!(*lossy.sends.lock().unwrap(), 5);
+        let sid = Some(MessageSid::sms(1).to_string());
+        assert_eq!(
+            sent(&engine, &i),
+            [("Hello".to_owned(), sid, DeliveryStatus::Delivered, 5)]
+        );
+
+        // The same, but the last attempt created nothing: the look finds nothing, no attempt
+        // remains, and the message fails unsent.
+        let mut script = vec![Answer::ServerError; 4];
+        script.push(Answer::Silent);
+        let lossy = Arc::new(Lossy::with(&script));
+        let (engine, i, clock) = engine_and_clock(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        engine.dispatch(vec![p]).await.unwrap();
+        retry_for(&engine, &clock, 20).await;
+        assert_eq!(*lossy.sends.lock().unwrap(), 5);
+        let row = engine
+            .store
+            .read(|tx| tx.transcript(&i.sys_id))
+            .unwrap()
+            .into_iter()
+            .find(|m| m.direction == Direction::Outbound)
+            .unwrap();
+        assert_eq!(
+            (row.status, row.attempts, row.provider_sid),
+            (DeliveryStatus::Failed, MAX_SEND_ATTEMPTS, None)
+        );
+        let text = row.error_message.unwrap_or_default();
+        assert!(text.starts_with("No attempt reached the handset"), "{text}");
     }
 
     #[tokio::test]

@@ -660,6 +660,19 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// The sends waiting for a look in the provider's list before their retry (`retrying` with
+    /// `unconfirmed_since`, migration 20), in rowid order: each may have left one message the
+    /// provider created that no row holds yet. Read through the index of retrying rows.
+    pub fn audit_awaiting_look(&self) -> Result<Vec<AuditRow>, StoreError> {
+        let mut st = self.0.prepare_cached(concatcp!(
+            AUDIT_SELECT,
+            " WHERE m.status = 'retrying' AND m.next_attempt_at IS NOT NULL
+                AND m.unconfirmed_since IS NOT NULL ORDER BY m.rowid"
+        ))?;
+        let rows = st.query_map([], audit_row)?;
+        rows.collect()
+    }
+
     /// Calls `f` on every transcript row, by interaction number and seq, one at a time (memory
     /// stays flat however long the transcripts are).
     pub fn audit_each_message(&self, mut f: impl FnMut(&AuditRow)) -> Result<(), StoreError> {

@@ -109,7 +109,8 @@ impl Tx<'_> {
 
     /// Records the message the provider's list showed a retrying send's lost attempt had
     /// created (its SID and status) without counting an attempt: that attempt was counted when
-    /// its answer was lost, and the look is not another.
+    /// its answer was lost, and the look is not another. A row no longer `retrying` is left as
+    /// it is.
     ///
     /// # Errors
     /// `message` is not a message's sys_id (32 lower-case hex digits of a number below 2^63),
@@ -125,7 +126,7 @@ impl Tx<'_> {
         self.exec(
             "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
                  sys_updated_on = ?5, next_attempt_at = NULL, unconfirmed_since = NULL
-             WHERE rid = ?6",
+             WHERE rid = ?6 AND status = 'retrying'",
             params![
                 sid.as_str(),
                 status.as_str(),
@@ -220,6 +221,43 @@ impl Tx<'_> {
             params![ts(at), error.0, error.1, ts(now), message_rid(message)?],
         )?;
         Ok(())
+    }
+
+    /// Ends a `retrying` send as `failed` with `error` without counting an attempt: its last
+    /// attempt's answer was lost and the provider's list shows it created nothing, and no
+    /// attempt remains.
+    ///
+    /// # Errors
+    /// `message` is not a message's sys_id (32 lower-case hex digits of a number below 2^63),
+    /// or SQLite fails.
+    pub fn give_up(
+        &self,
+        message: &str,
+        error: (Option<i64>, &str),
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE sys_cs_message SET status = 'failed', error_code = ?1, error_message = ?2,
+                 sys_updated_on = ?3, next_attempt_at = NULL, unconfirmed_since = NULL
+             WHERE rid = ?4 AND status = 'retrying'",
+            params![error.0, error.1, ts(now), message_rid(message)?],
+        )?;
+        Ok(())
+    }
+
+    /// Whether the send `message` is still `retrying` after `attempts` attempts (a retry read
+    /// before another dispatch of it finished is not made again).
+    ///
+    /// # Errors
+    /// `message` is not a message's sys_id, or SQLite fails.
+    pub fn still_retrying(&self, message: &str, attempts: i64) -> Result<bool, StoreError> {
+        self.row(
+            "SELECT 1 FROM sys_cs_message WHERE rid = ?1 AND status = 'retrying' AND attempts = ?2",
+            params![message_rid(message)?, attempts],
+            |_| Ok(()),
+        )
+        .optional()
+        .map(|o| o.is_some())
     }
 
     /// Sends due for another attempt at `now`: (message sys_id, interaction sys_id, body, media,

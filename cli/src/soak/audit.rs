@@ -48,6 +48,10 @@ pub struct Auditor {
     opt_outs: OptOutTracker,
     timers: TimerTracker,
     retries: RetryTracker,
+    /// Messages the simulator created that no row held at the last check, excused then by a
+    /// send awaiting a look in Twilio's list (invariant 2): judged again at each check until a
+    /// row holds them.
+    excused: Vec<SimRow>,
     /// Interactions closed at the last look's instant or later, with the last transcript rowid
     /// before each close: only a row of the same instant needs it (a later one is later in time
     /// too), so the map keeps one instant's closes.
@@ -79,6 +83,7 @@ impl Default for Auditor {
             opt_outs: OptOutTracker::default(),
             timers: TimerTracker::default(),
             retries: RetryTracker::default(),
+            excused: Vec::new(),
             closes_now: HashMap::new(),
             cases_judged_to: 0,
             hand_reported: std::collections::HashSet::new(),
@@ -280,6 +285,7 @@ impl Auditor {
         }
         let since = self.since;
         let logging = self.logging;
+        let excused = std::mem::take(&mut self.excused);
         let mut acked = acked.to_vec();
         acked.sort();
         acked.dedup();
@@ -309,6 +315,7 @@ impl Auditor {
             (shared, active_sms),
             timers,
             closed,
+            (awaiting, excused_owners),
         ) = stack.store.read(|tx| {
             let taken = if logging {
                 tx.audit_take_message_changes()?
@@ -441,6 +448,20 @@ impl Auditor {
                 (tx.audit_active_sms_pairs_shared()?, tx.audit_active_sms()?),
                 tx.audit_timers_since(since, last_tick)?,
                 closed,
+                (
+                    tx.audit_awaiting_look()?
+                        .into_iter()
+                        .map(row)
+                        .collect::<Vec<_>>(),
+                    excused
+                        .iter()
+                        .map(|m| tx.audit_messages_with_sid(&m.sid))
+                        .collect::<Result<Vec<_>, _>>()?
+                        .into_iter()
+                        .flatten()
+                        .map(row)
+                        .collect::<Vec<_>>(),
+                ),
             ))
         })?;
         let Routing {
@@ -473,7 +494,8 @@ impl Auditor {
             .and_then(|()| {
                 self.judge(
                     acked,
-                    &sim,
+                    (&sim, &excused),
+                    (&awaiting, &excused_owners),
                     &changed,
                     &moves,
                     &by_sid,
@@ -495,7 +517,8 @@ impl Auditor {
     fn judge(
         &mut self,
         acked: &[MessageSid],
-        sim: &[SimRow],
+        (sim, excused): (&[SimRow], &[SimRow]),
+        (awaiting, excused_owners): (&[Row], &[Row]),
         changed: &[Row],
         moves: &[(i64, String, String)],
         by_sid: &[Row],
@@ -525,7 +548,25 @@ impl Auditor {
                 .filter(|r| !changed.iter().any(|c| c.rowid == r.rowid))
                 .cloned(),
         );
-        invariants::outbound_at_most_once(sim, &owners)?;
+        // The messages excused at the last check are judged again, with their owners if any.
+        owners.extend(
+            excused_owners
+                .iter()
+                .filter(|r| !owners.iter().any(|o| o.rowid == r.rowid))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        let sent_now: std::borrow::Cow<'_, [SimRow]> = if excused.is_empty() {
+            sim.into()
+        } else {
+            excused
+                .iter()
+                .chain(sim)
+                .cloned()
+                .collect::<Vec<_>>()
+                .into()
+        };
+        self.excused = invariants::outbound_at_most_once(&sent_now, &owners, awaiting)?;
         self.retries.check(changed)?;
         self.count(Invariant::StatusForward, changed.len());
         invariants::status_moves(moves, changed)?;

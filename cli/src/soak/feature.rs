@@ -649,13 +649,14 @@ fn scenario(
 /// (`Twilio error 21610`, or `Twilio error 20429` for a refusal the engine retries, which comes
 /// of the soak's faults and is struck again by the feature's fault steps; the text shown to the
 /// agent also carries Twilio's message and advice, which the check need not repeat). `None` when
-/// the provider could not be reached, which the simulator never injects.
+/// the provider could not be reached or did not answer, which the simulator never injects.
 pub fn provider_refusal(e: &convsms::provider::ProviderError) -> Option<String> {
     match e {
         convsms::provider::ProviderError::Rejected { code, .. } => {
             Some(format!("Twilio error {code}"))
         }
-        convsms::provider::ProviderError::Unavailable(_) => None,
+        convsms::provider::ProviderError::Unavailable(_)
+        | convsms::provider::ProviderError::NoAnswer(_) => None,
     }
 }
 

@@ -126,11 +126,11 @@ impl fmt::Display for Violation {
     }
 }
 
-fn broken(
+fn broken<T>(
     invariant: Invariant,
     interaction: Option<&InteractionNumber>,
     detail: String,
-) -> Result<(), Violation> {
+) -> Result<T, Violation> {
     Err(Violation {
         invariant,
         interaction: interaction.cloned(),
@@ -368,12 +368,18 @@ fn retried(code: i64) -> bool {
 /// Invariant 2: Every outbound message reaches the simulator at most once: no two transcript rows
 /// share a MessageSid, and every message the simulator created through its API belongs to a
 /// transcript row (a second create for the same row would leave one behind), but for one
-/// message with its numbers and text for each `retrying` row whose lost answer awaits the look
-/// in Twilio's list its retry makes first (`unconfirmed_since`: adopted then, or left behind by
-/// a blind resend, which this check then catches); and within the
+/// message with its numbers and text for each row of `awaiting` (`retrying` with
+/// `unconfirmed_since`: its lost answer awaits the look in Twilio's list its retry makes
+/// first). Those messages are returned, for the caller to hand in again with the next check's
+/// `sim` until a row owns them: once their row stops awaiting (adopted, or sent again blind,
+/// which leaves one behind), nothing excuses them; and within the
 /// retry policy ([`RETRY_POLICY_ATTEMPTS`]): no row handed to the provider more often, and
 /// none that failed with an error the policy retries after fewer attempts.
-pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violation> {
+pub fn outbound_at_most_once(
+    sim: &[SimRow],
+    rows: &[Row],
+    awaiting: &[Row],
+) -> Result<Vec<SimRow>, Violation> {
     let mut owner: HashMap<&MessageSid, &Row> = HashMap::new();
     for r in rows.iter().filter(|r| r.direction == Direction::Outbound) {
         if r.attempts > RETRY_POLICY_ATTEMPTS {
@@ -418,30 +424,34 @@ pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violati
     }
     // Sends whose answer was lost and whose retry is to look in Twilio's list before sending
     // again: each may have left one message no row owns yet, from its numbers with its text
-    // (adopted at the look; a blind resend would own a second one and leave this one behind).
-    let mut awaiting: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    for r in rows.iter().filter(|r| {
+    // (adopted at the look; a blind resend would own a second one and leave this one behind,
+    // which the check after the row stops awaiting catches: the caller hands the excused
+    // messages back in).
+    let mut excusable: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    for r in awaiting.iter().filter(|r| {
         r.direction == Direction::Outbound
             && r.status == DeliveryStatus::Retrying
             && r.unconfirmed_since.is_some()
     }) {
         if let (Some(to), Some(from)) = (&r.pair.0, &r.pair.1) {
-            *awaiting
+            *excusable
                 .entry((to.as_str(), from.as_str(), r.body.as_str()))
                 .or_default() += 1;
         }
     }
+    let mut excused = vec![];
     for (at, m) in sim
         .iter()
         .enumerate()
         .filter(|(_, m)| m.direction == SimDirection::OutboundApi)
     {
         if !owner.contains_key(&m.sid) {
-            if let Some(n) = awaiting
+            if let Some(n) = excusable
                 .get_mut(&(m.to.as_str(), m.from.as_str(), m.body.as_str()))
                 .filter(|n| **n > 0)
             {
                 *n -= 1;
+                excused.push(m.clone());
                 continue;
             }
             // A duplicate send has a twin: the same text to the same handset from the same
@@ -484,7 +494,7 @@ pub fn outbound_at_most_once(sim: &[SimRow], rows: &[Row]) -> Result<(), Violati
             );
         }
     }
-    Ok(())
+    Ok(excused)
 }
 
 /// Invariant 2 for Twilio's re-delivery of a webhook the engine acknowledged (`sid`): the engine
@@ -1661,11 +1671,11 @@ mod tests {
             sim(2, SimDirection::OutboundApi, 1),
             sim(4, SimDirection::OutboundReply, 1),
         ];
-        assert_eq!(outbound_at_most_once(&sims, &rows), Ok(()));
+        assert_eq!(outbound_at_most_once(&sims, &rows, &[]), Ok(vec![]));
         // The engine sent row #2 again: the simulator holds SM…3 that no row owns.
         let mut again = sims.to_vec();
         again.push(sim(3, SimDirection::OutboundApi, 1));
-        let v = outbound_at_most_once(&again, &rows).unwrap_err();
+        let v = outbound_at_most_once(&again, &rows, &[]).unwrap_err();
         assert_eq!(v.invariant, Invariant::OutboundAtMostOnce);
         // Its twin (same text, same numbers) is row #2's send: the violation names its
         // interaction, so that its transcript is printed.
@@ -1683,32 +1693,32 @@ mod tests {
         window.extend(sims.iter().filter(|m| m.sid != MessageSid::sms(2)).cloned());
         window.push(sim(3, SimDirection::OutboundApi, 1));
         window.push(sim(2, SimDirection::OutboundApi, 1));
-        let v = outbound_at_most_once(&window, &earlier).unwrap_err();
+        let v = outbound_at_most_once(&window, &earlier, &[]).unwrap_err();
         assert_eq!(v.interaction, Some(ims(1)), "{v}");
         // Another handset's message with the same text is no twin.
         let mut elsewhere = sims.to_vec();
         let mut stray = sim(3, SimDirection::OutboundApi, 1);
         stray.to = "+447700900123".into();
         elsewhere.push(stray);
-        let v = outbound_at_most_once(&elsewhere, &rows).unwrap_err();
+        let v = outbound_at_most_once(&elsewhere, &rows, &[]).unwrap_err();
         assert_eq!(v.interaction, None, "{v}");
         // Without a twin, no interaction is guessed.
         let mut stray = sims.to_vec();
         let mut other = sim(3, SimDirection::OutboundApi, 1);
         other.body = "not sent by anyone".into();
         stray.push(other);
-        let v = outbound_at_most_once(&stray, &rows).unwrap_err();
+        let v = outbound_at_most_once(&stray, &rows, &[]).unwrap_err();
         assert_eq!(v.interaction, None, "{v}");
         assert!(v.detail.contains("(a duplicate send?)"), "{v}");
         // Two rows claiming one send.
         let mut shared = rows.to_vec();
         shared.push(row(2, 1, Direction::Outbound, Some(2)));
-        let v = outbound_at_most_once(&sims, &shared).unwrap_err();
+        let v = outbound_at_most_once(&sims, &shared, &[]).unwrap_err();
         assert_eq!(v.interaction, Some(ims(2)));
         // More attempts than the retry policy allows.
         let mut tried = rows.to_vec();
         tried[1].attempts = RETRY_POLICY_ATTEMPTS + 1;
-        let v = outbound_at_most_once(&sims, &tried).unwrap_err();
+        let v = outbound_at_most_once(&sims, &tried, &[]).unwrap_err();
         assert!(v.detail.contains("retry policy"), "{v}");
         // Given up on a 429 before the policy's last attempt; a 21610 is not retried.
         let mut early = rows.to_vec();
@@ -1719,16 +1729,16 @@ mod tests {
             attempts: RETRY_POLICY_ATTEMPTS - 1,
             ..row(3, 1, Direction::Outbound, None)
         });
-        let v = outbound_at_most_once(&sims, &early).unwrap_err();
+        let v = outbound_at_most_once(&sims, &early, &[]).unwrap_err();
         assert_eq!(
             v.detail,
             "IMS0000003 #1 failed with error 20429 after 4 attempts; the retry policy makes 5"
         );
         early.last_mut().unwrap().attempts = RETRY_POLICY_ATTEMPTS;
-        assert_eq!(outbound_at_most_once(&sims, &early), Ok(()));
+        assert_eq!(outbound_at_most_once(&sims, &early, &[]), Ok(vec![]));
         early.last_mut().unwrap().error_code = Some(21610);
         early.last_mut().unwrap().attempts = 1;
-        assert_eq!(outbound_at_most_once(&sims, &early), Ok(()));
+        assert_eq!(outbound_at_most_once(&sims, &early, &[]), Ok(vec![]));
     }
 
     #[test]
@@ -1749,19 +1759,17 @@ mod tests {
             unconfirmed_since: Some(t(0)),
             ..row(1, 3, Direction::Outbound, None)
         };
-        let mut with = rows.to_vec();
-        with.push(awaiting.clone());
-        assert_eq!(outbound_at_most_once(&sims, &with), Ok(()));
+        let excused = outbound_at_most_once(&sims, &rows, std::slice::from_ref(&awaiting));
+        assert_eq!(excused, Ok(vec![sims[2].clone()]), "handed back");
         // The same row retrying without a look pending excuses nothing.
-        let mut plain = rows.to_vec();
-        plain.push(Row {
+        let plain = Row {
             unconfirmed_since: None,
             ..awaiting.clone()
-        });
-        assert!(outbound_at_most_once(&sims, &plain).is_err());
+        };
+        assert!(outbound_at_most_once(&sims, &rows, &[plain]).is_err());
         // One look pending excuses one message: a second with its text is a duplicate.
         sims.push(sim(4, SimDirection::OutboundApi, 1));
-        let v = outbound_at_most_once(&sims, &with).unwrap_err();
+        let v = outbound_at_most_once(&sims, &rows, std::slice::from_ref(&awaiting)).unwrap_err();
         assert!(
             v.detail.contains("SM00000000000000000000000000000004"),
             "{v}"
@@ -1769,7 +1777,36 @@ mod tests {
         // Nor another text, or another handset's message.
         let mut other = sims[..3].to_vec();
         other[2].body = "Bye".into();
-        assert!(outbound_at_most_once(&other, &with).is_err());
+        assert!(outbound_at_most_once(&other, &rows, std::slice::from_ref(&awaiting)).is_err());
+
+        // A later check, the excused message handed in again: adopted by its row, it passes;
+        // the row sent again blind (owning another message) leaves it behind, and it is caught.
+        let carried = vec![sim(3, SimDirection::OutboundApi, 1)];
+        let adopted = Row {
+            sid: Some(MessageSid::sms(3)),
+            status: DeliveryStatus::Delivered,
+            unconfirmed_since: None,
+            ..awaiting.clone()
+        };
+        assert_eq!(outbound_at_most_once(&carried, &[adopted], &[]), Ok(vec![]));
+        let mut later = carried.clone();
+        later.push(sim(5, SimDirection::OutboundApi, 1));
+        let resent = Row {
+            sid: Some(MessageSid::sms(5)),
+            status: DeliveryStatus::Queued,
+            unconfirmed_since: None,
+            ..awaiting
+        };
+        let v = outbound_at_most_once(&later, &[resent], &[]).unwrap_err();
+        assert!(
+            v.detail.contains("SM00000000000000000000000000000003"),
+            "{v}"
+        );
+        assert!(
+            v.detail
+                .contains("probably a duplicate send of IMS0000001 #3"),
+            "{v}"
+        );
     }
 
     /// The soak holds the engine to its own figure of the retry policy: a change of policy is

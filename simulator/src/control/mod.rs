@@ -11,7 +11,7 @@
 //! | `POST /_sim/flush` | none | 200 + `{"callbacks": n}` | [`crate::Simulator::run_due`] | `behaviour` |
 //! | `POST /_sim/carrier` | `{"number", "profile"}` | 200 + the same, number in E.164 | [`crate::Simulator::set_carrier`] | `behaviour` |
 //! | `POST /_sim/optout` | `{"enabled": bool}` | 200 + `{"enabled"}` | [`crate::Simulator::set_opt_out_handling`] | `behaviour` |
-//! | `POST /_sim/faults` | see below | 200 + `{}` | [`crate::Simulator::set_fault_seed`], [`crate::Simulator::clear_faults`], [`crate::Simulator::set_callback_fault`], [`crate::Simulator::set_webhook_fault`], [`crate::Simulator::set_api_fault`] | `behaviour` |
+//! | `POST /_sim/faults` | see below | 200 + `{}` | [`crate::Simulator::set_fault_seed`], [`crate::Simulator::clear_faults`], [`crate::Simulator::set_callback_fault`], [`crate::Simulator::set_webhook_fault`], [`crate::Simulator::set_api_fault`], [`crate::Simulator::set_list_fault`] | `behaviour` |
 //! | `GET /_sim/errors` | | 200 + `[{"code", "message", "sid", "url", "at"}…]`, oldest first | [`crate::Simulator::errors`] | `behaviour` |
 //! | `GET /_sim/numbers` | | 200 + `[IncomingPhoneNumber…]`, in the order added | [`crate::Simulator::incoming_phone_numbers`] | `provision` |
 //! | `POST /_sim/numbers` | `{"number", "friendly_name"?, "sms_url"?, "sms_method"?, "sms_fallback_url"?, "sms_fallback_method"?, "status_callback"?, "status_callback_method"?, "capabilities"?}` | 201 (new number) or 200 + IncomingPhoneNumber | [`crate::Simulator::provision_number`] | `provision` |
