@@ -56,13 +56,15 @@ pub trait MessagesApi: Send + Sync {
     /// POSTs the form `params` to `url` (`{base_url}/2010-04-01/Accounts/{AccountSid}/
     /// Messages.json`) with the `Authorization` header `authorization` (`Basic
     /// base64(AccountSid:AuthToken)`). The answer's HTTP status and body, read as over the
-    /// network; `None` when it does not take `url` (the client then sends an HTTP request).
+    /// network, or `Err(why)` when no answer came (the connection closed before it: the client
+    /// reports [`ProviderError::NoAnswer`]); `None` when it does not take `url` (the client
+    /// then sends an HTTP request).
     async fn create_message(
         &self,
         url: &str,
         authorization: &str,
         params: Vec<(String, String)>,
-    ) -> Option<(u16, axum::body::Bytes)>;
+    ) -> Option<Result<(u16, axum::body::Bytes), String>>;
 }
 
 /// A Twilio REST client for one account: sends SMS/MMS through the 2010-04-01 Messages API.
@@ -293,8 +295,10 @@ impl SmsProvider for TwilioClient {
                 .into_iter()
                 .map(|(n, v)| (n.to_owned(), v.to_owned()))
                 .collect();
-            if let Some((status, body)) = api.create_message(&url, &self.authorization, form).await
-            {
+            if let Some(answer) = api.create_message(&url, &self.authorization, form).await {
+                let (status, body) = answer.map_err(|why| {
+                    ProviderError::NoAnswer(format!("no answer from Twilio at {url}: {why}"))
+                })?;
                 let status = reqwest::StatusCode::from_u16(status).map_err(|e| {
                     ProviderError::Unavailable(format!("Twilio answered at {url} {e}"))
                 })?;
@@ -1180,7 +1184,7 @@ mod tests {
             url: &str,
             authorization: &str,
             params: Vec<(String, String)>,
-        ) -> Option<(u16, axum::body::Bytes)> {
+        ) -> Option<Result<(u16, axum::body::Bytes), String>> {
             let answer = self.0.create_message(url, authorization, params).await;
             if answer.is_some() {
                 self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -170,6 +170,20 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     And every soak invariant holds
     And the transcript matches the snapshot
 
+  Scenario: Twilio created the message but no answer came: the retry finds it and sends nothing
+    Choice where the seeds and Twilio's reference are silent: with no answer at all (a timeout,
+    a reset) the engine does not look in Twilio's list at once, where a look would wait as long
+    again; the retry looks first, and the message found there is the send's.
+    Given Twilio answers the next send with no answer after creating the message
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the request is refused with "the SMS provider did not answer"
+    And message #2 of IMS0001001 has status "retrying"
+    When 30 seconds pass
+    Then message #2 of IMS0001001 has status "delivered"
+    And "+14155552671" has received 1 message
+    And every soak invariant holds
+    And the transcript matches the snapshot
+
   Scenario: A 500 that created nothing, the message list down: the retry finds nothing and sends
     Given Twilio answers the next send with HTTP 500
     And Twilio answers the next message list with HTTP 429

@@ -30,16 +30,21 @@
 //!   that Twilio itself answers 500 after creating). The client cannot tell the two 500s apart;
 //!   only listing the messages (`GET …/Messages.json?To=…&From=…`) can. A request refused by
 //!   validation is answered with its refusal, as nothing was created;
+//! * [`ApiFault::ResetAfterCreate`]: handled as usual too, but the connection is closed
+//!   instead of the answer (the response's body fails, so the server drops the connection): a
+//!   client reads no answer, as after a reset or a timeout, and cannot tell whether anything was
+//!   created. In process ([`crate::RestForms::create_message`]) the caller gets `Err`: no answer;
 //! * [`ApiFault::Latency`]: the server waits `ms` milliseconds (`tokio::time::sleep`, real time)
 //!   and then handles the request normally.
 //!
 //! A list request is matched by its `To` and `From` filters, and struck as a create would be,
 //! with draws of its own (so lists do not move the creates' draws); a
-//! [`ApiFault::ServerErrorAfterCreate`] rule of the list, which has nothing to create, answers
-//! the plain 500 (the control API refuses to set one).
+//! [`ApiFault::ServerErrorAfterCreate`] or [`ApiFault::ResetAfterCreate`] rule of the list,
+//! which has nothing to create, answers the plain 500 (the control API refuses to set one).
 //!
 //! JSON of a fault: `{"kind": "rate_limit"}`, `{"kind": "server_error"}`,
-//! `{"kind": "server_error_after_create"}`, `{"kind": "latency", "ms": 1500}`: the `"api"` key
+//! `{"kind": "server_error_after_create"}`, `{"kind": "reset_after_create"}`, `{"kind":
+//! "latency", "ms": 1500}`: the `"api"` key
 //! (the create) or the `"list"` key (the list) of `POST /_sim/faults` (see `control`).
 
 use std::future::Future;
@@ -64,6 +69,10 @@ pub enum ApiFault {
     /// Create the message as usual, then answer 500 / 20500 as [`ApiFault::ServerError`] does
     /// (JSON `{"kind": "server_error_after_create"}`): a create whose answer was lost.
     ServerErrorAfterCreate,
+    /// Create the message as usual, then close the connection without an answer (JSON
+    /// `{"kind": "reset_after_create"}`): a create whose answer never came (a reset, or a
+    /// timeout: the client reads nothing). In process the caller is told the same: no answer.
+    ResetAfterCreate,
     /// Wait `ms` milliseconds, then answer normally (JSON `{"kind": "latency", "ms": 1500}`).
     Latency {
         /// The added delay, in milliseconds of real time.
@@ -81,6 +90,9 @@ pub(crate) struct Decision {
     /// Or handle the request, and answer this error instead of the created message (when the
     /// request was valid: a refusal is answered as such).
     pub(crate) error_after_create: Option<ApiError>,
+    /// Or handle the request, and close the connection instead of answering the created
+    /// message (when the request was valid).
+    pub(crate) reset_after_create: bool,
 }
 
 /// How the server waits; tests replace it to observe delays without waiting.
@@ -91,8 +103,9 @@ pub(crate) type Sleep =
 struct Rules {
     draws: faults::Draws,
     rules: Vec<Rule<ApiFault>>,
-    /// Faults that struck: 429s, 500s, 500s after the create, slowed requests.
-    struck: [u64; 4],
+    /// Faults that struck: 429s, 500s, 500s after the create, slowed requests, resets after
+    /// the create.
+    struck: [u64; 5],
 }
 
 /// The API faults in force on a running simulator (a field of [`crate::Core`]).
@@ -115,7 +128,7 @@ impl ApiFaultState {
             rules: Mutex::new(Rules {
                 draws: faults::Draws::new(draws),
                 rules: Vec::new(),
-                struck: [0; 4],
+                struck: [0; 5],
             }),
             sleep: Mutex::new(Arc::new(|d| Box::pin(tokio::time::sleep(d)))),
         }
@@ -177,7 +190,7 @@ impl ApiFaultState {
         match kind {
             ApiFault::RateLimit => struck[0] += 1,
             ApiFault::ServerError => struck[1] += 1,
-            ApiFault::ServerErrorAfterCreate => {}
+            ApiFault::ServerErrorAfterCreate | ApiFault::ResetAfterCreate => {}
             ApiFault::Latency { .. } => struck[3] += 1,
         }
         let internal = || ApiError::new(20500, 500, "Internal Server Error");
@@ -198,6 +211,10 @@ impl ApiFaultState {
                 error_after_create: Some(internal()),
                 ..Decision::default()
             },
+            ApiFault::ResetAfterCreate => Decision {
+                reset_after_create: true,
+                ..Decision::default()
+            },
         }
     }
 
@@ -206,16 +223,18 @@ impl ApiFaultState {
     /// [`ApiFault::ServerErrorAfterCreate`] rule answers the plain 500 (and counts as one).
     pub(crate) fn decide_list(&self, to: &str, from: &str) -> Decision {
         let mut decision = self.decide(to, from);
-        if let Some(error) = decision.error_after_create.take() {
+        let after_create = decision.error_after_create.take().is_some()
+            || std::mem::take(&mut decision.reset_after_create);
+        if after_create {
             self.lock().struck[1] += 1;
-            decision.error = Some(error);
+            decision.error = Some(ApiError::new(20500, 500, "Internal Server Error"));
         }
         decision
     }
 
     /// Adds the list faults that struck so far to `tally` (`list_*`).
     pub(crate) fn add_list_tally(&self, tally: &mut faults::FaultTally) {
-        let [rate_limit, server_error, _, latency] = self.lock().struck;
+        let [rate_limit, server_error, _, latency, _] = self.lock().struck;
         tally.list_rate_limit += rate_limit;
         tally.list_server_error += server_error;
         tally.list_latency += latency;
@@ -227,13 +246,20 @@ impl ApiFaultState {
         self.lock().struck[2] += 1;
     }
 
+    /// Counts a create whose connection was closed after the message was created
+    /// ([`ApiFault::ResetAfterCreate`]).
+    pub(crate) fn reset_after_create(&self) {
+        self.lock().struck[4] += 1;
+    }
+
     /// Adds the create-API faults that struck so far to `tally`.
     pub(crate) fn add_tally(&self, tally: &mut faults::FaultTally) {
-        let [rate_limit, server_error, after_create, latency] = self.lock().struck;
+        let [rate_limit, server_error, after_create, latency, reset] = self.lock().struck;
         tally.api_rate_limit += rate_limit;
         tally.api_server_error += server_error;
         tally.api_server_error_after_create += after_create;
         tally.api_latency += latency;
+        tally.api_reset_after_create += reset;
     }
 
     /// Waits `delay` with the sleep function in force.
@@ -362,6 +388,10 @@ mod tests {
             (
                 r#"{"kind":"server_error_after_create"}"#,
                 ApiFault::ServerErrorAfterCreate,
+            ),
+            (
+                r#"{"kind":"reset_after_create"}"#,
+                ApiFault::ResetAfterCreate,
             ),
             (
                 r#"{"kind":"latency","ms":1500}"#,
@@ -561,6 +591,32 @@ mod tests {
             sim.core.api_faults.rules().is_empty(),
             "the create's rules stay"
         );
+    }
+
+    #[tokio::test]
+    async fn a_reset_after_the_create_leaves_the_message_created_and_no_answer() {
+        let sim = start_sim(&[FROM]).await;
+        sim.set_api_fault(
+            FaultScope::Global,
+            Some(ApiFault::ResetAfterCreate),
+            crate::Strikes::Next(1),
+        );
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("To", TO)
+            .append_pair("From", FROM)
+            .append_pair("Body", "hi")
+            .finish();
+        // Whether hyper sends the head before it drops the connection or not, no answer can
+        // be read whole.
+        let answer = match post_form_result(&sim, &form).await {
+            Ok(resp) => resp.bytes().await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        assert!(answer.is_err(), "an answer was read: {answer:?}");
+        assert_eq!(sim.messages().len(), 1, "created");
+        assert_eq!(sim.faults_struck().api_reset_after_create, 1);
+        // The next create is answered.
+        assert_eq!(say_hi(&sim, TO).await.status(), 201);
     }
 
     #[tokio::test(start_paused = true)]

@@ -300,6 +300,10 @@ pub struct FaultTally {
     pub api_server_error_after_create: u64,
     /// Create requests slowed down ([`crate::ApiFault::Latency`]).
     pub api_latency: u64,
+    /// Create requests that created the message and had their connection closed instead of
+    /// an answer ([`crate::ApiFault::ResetAfterCreate`]).
+    #[serde(default)]
+    pub api_reset_after_create: u64,
     /// List requests (`GET …/Messages.json`) answered 429 / 20429 (a list rule's
     /// [`crate::ApiFault::RateLimit`]).
     #[serde(default)]

@@ -78,6 +78,16 @@ pub(crate) async fn get_json(sim: &Simulator, path: &str) -> Value {
 
 /// POSTs the raw form `body` to the create URL with the account's Basic auth.
 pub(crate) async fn post_form(sim: &Simulator, body: &str) -> reqwest::Response {
+    post_form_result(sim, body)
+        .await
+        .expect("simulator answers")
+}
+
+/// [`post_form`], a failure to read an answer's head returned rather than a panic.
+pub(crate) async fn post_form_result(
+    sim: &Simulator,
+    body: &str,
+) -> reqwest::Result<reqwest::Response> {
     reqwest::Client::new()
         .post(messages_url(sim))
         .basic_auth(sim.account_sid(), Some(sim.auth_token()))
@@ -85,7 +95,6 @@ pub(crate) async fn post_form(sim: &Simulator, body: &str) -> reqwest::Response 
         .body(body.to_owned())
         .send()
         .await
-        .expect("simulator answers")
 }
 
 /// An answer's status and JSON body (`null` when the body is empty).

@@ -66,12 +66,14 @@ impl FaultPlan {
     ///
     /// Light: 2% of sends answered 429 (on the first provider number instead 2% answered 500
     /// after the message was created: a lost answer, and 20% of its message lists answered 500,
-    /// so some lost answers are confirmed only at the retry), 1% of inbound webhooks timed out, 3% of
+    /// so some lost answers are confirmed only at the retry; on the fourth 2% closed without an
+    /// answer after the create), 1% of inbound webhooks timed out, 3% of
     /// status callbacks duplicated, and on the first three provider numbers reordered, delayed
     /// 30 s and duplicated instead; one handset in 50 unreachable (30003) or failing (30008).
     /// Heavy: 10%, 5% and 10%, the third number's callbacks dropped and delays of 90 s, 10% of
     /// the first number's sends answered 500, half the second's 429 and 10% of the third's 500
-    /// after the create (a third of its message lists 500); one handset in 20.
+    /// after the create (a third of its message lists 500), 10% of the fourth's closed without
+    /// an answer after the create; one handset in 20.
     pub fn new(faults: Faults, seed: u64, handsets: usize, providers: usize) -> Option<FaultPlan> {
         let (api, webhook, callback, every) = match faults {
             Faults::None => return None,
@@ -124,6 +126,15 @@ impl FaultPlan {
                 on: Some(lost_on),
                 kind: RuleKind::List(ApiFault::ServerError),
                 percent: if faults == Faults::Heavy { 33 } else { 20 },
+            });
+        }
+        // Creates whose connection closes without an answer (a reset, a timeout): the engine
+        // looks for the message only before the retry, not at once.
+        if providers > 3 {
+            rules.push(PlannedRule {
+                on: Some(3),
+                kind: RuleKind::Api(ApiFault::ResetAfterCreate),
+                percent: api,
             });
         }
         if faults == Faults::Heavy && providers > 1 {
@@ -208,6 +219,7 @@ impl FaultPlan {
                         ApiFault::RateLimit => "HTTP 429",
                         ApiFault::ServerError => "HTTP 500",
                         ApiFault::ServerErrorAfterCreate => "HTTP 500 after creating the message",
+                        ApiFault::ResetAfterCreate => "no answer after creating the message",
                         ApiFault::Latency { .. } => unreachable!("the plan adds no latency"),
                     };
                     format!("Given Twilio answers {share}% of sends{scope} with {answer}")

@@ -648,15 +648,21 @@ fn scenario(
 /// What of a provider's refusal of an agent's send the written feature checks: Twilio's code
 /// (`Twilio error 21610`, or `Twilio error 20429` for a refusal the engine retries, which comes
 /// of the soak's faults and is struck again by the feature's fault steps; the text shown to the
-/// agent also carries Twilio's message and advice, which the check need not repeat). `None` when
-/// the provider could not be reached or did not answer, which the simulator never injects.
+/// agent also carries Twilio's message and advice, which the check need not repeat; for a 5xx
+/// or an answer that never came, the first words of what the agent reads, as the rest names
+/// the URL). `None` for no refusal the engine reports today (kept for those it may).
 pub fn provider_refusal(e: &convsms::provider::ProviderError) -> Option<String> {
     match e {
         convsms::provider::ProviderError::Rejected { code, .. } => {
             Some(format!("Twilio error {code}"))
         }
-        convsms::provider::ProviderError::Unavailable(_)
-        | convsms::provider::ProviderError::NoAnswer(_) => None,
+        // The rest names the URL, whose port differs from run to run.
+        convsms::provider::ProviderError::NoAnswer(_) => {
+            Some("the SMS provider did not answer".to_owned())
+        }
+        convsms::provider::ProviderError::Unavailable(_) => {
+            Some("the SMS provider is unavailable".to_owned())
+        }
     }
 }
 

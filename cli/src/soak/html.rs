@@ -217,8 +217,8 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
     out.push((
         "Faults injected and recovered".to_owned(),
         format!(
-            "Sends that met a create-API 429/500 ({} answers in all) against those of them that ended delivered ({} of {}; \
-             a 500 after the create is not retried: the engine finds the message in Twilio's list); \
+            "Sends that met a create-API 429/500 or no answer ({} in all) against those of them that ended delivered ({} of {}; \
+             an answer lost after the create is not retried: the engine finds the message in Twilio's list); \
              re-delivered webhooks against those stored once; answers lost after the create (found \
              in Twilio's list, not sent again), webhook timeouts and status-callback faults ({} \
              dropped, duplicated, reordered or delayed) are absorbed when the invariants hold.",
@@ -243,7 +243,7 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
                     // against those of them delivered.
                     values: vec![
                         f.retried_sends as f64,
-                        injected("api_server_error_after_create"),
+                        f.lost_answers() as f64,
                         f.redelivered as f64,
                         injected("webhook_timeout") + injected("webhook_server_error"),
                         f.callback_faults() as f64,

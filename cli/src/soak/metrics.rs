@@ -146,11 +146,16 @@ pub struct FaultsSummary {
 }
 
 impl FaultsSummary {
-    /// Create-API faults (429 and 500, before or after the create) injected.
+    /// Create-API faults (429 and 500, before or after the create, and answers that never came)
+    /// injected.
     pub fn api_errors(&self) -> u64 {
-        self.count("api_rate_limit")
-            + self.count("api_server_error")
-            + self.count("api_server_error_after_create")
+        self.count("api_rate_limit") + self.count("api_server_error") + self.lost_answers()
+    }
+
+    /// Creates whose answer was lost after the message was created: answered 500, or never
+    /// answered (the connection closed).
+    pub fn lost_answers(&self) -> u64 {
+        self.count("api_server_error_after_create") + self.count("api_reset_after_create")
     }
 
     /// Status-callback faults (dropped, duplicated, reordered, delayed) injected.
@@ -322,11 +327,13 @@ impl Summary {
                     f.retried_sends,
                     f.redeliveries_deduplicated,
                     f.redelivered,
-                    match f.count("api_server_error_after_create") {
+                    match f.lost_answers() {
                         0 => String::new(),
                         n => format!(
-                            ", {n} answers lost after the create found in Twilio's list, not \
-                             sent again (invariant 2){}",
+                            ", {n} answers lost after the create ({} 500s, {} never came) found \
+                             in Twilio's list, not sent again (invariant 2){}",
+                            f.count("api_server_error_after_create"),
+                            f.count("api_reset_after_create"),
                             match f.count("list_server_error") + f.count("list_rate_limit") {
                                 0 => String::new(),
                                 k => format!(

@@ -533,7 +533,7 @@ mod tests {
             failure_dir: dir.clone(),
             shrink_trials: 200,
             defect: Some(Defect::ResendRefused),
-            ..SoakArgs::for_tests(7)
+            ..SoakArgs::for_tests(3)
         };
         let outcome = super::super::soak(&args).await.unwrap();
         let (v, _, _) = outcome.violation.as_ref().expect("the resend is caught");
@@ -544,7 +544,7 @@ mod tests {
         let text = std::fs::read_to_string(&w.path).unwrap();
         for part in [
             "It did not occur without the soak's light faults: the Given steps set them",
-            "    Given Twilio draws its faults from seed 7\n",
+            "    Given Twilio draws its faults from seed 3\n",
             "    Given Twilio answers 2% of sends with HTTP 429\n",
         ] {
             assert!(text.contains(part), "no {part:?} in:\n{text}");

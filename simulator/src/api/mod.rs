@@ -124,13 +124,15 @@ impl RestForms {
     /// route's own handler (Basic auth, API faults, validation, the create), with no request to
     /// encode, route or decode. The answer's HTTP status and body (the Message JSON, or
     /// Twilio's error JSON), as over the network. `None` when `url` is not that route under
-    /// this simulator's base URL: send it as an HTTP request instead.
+    /// this simulator's base URL: send it as an HTTP request instead. `Some(Err(why))` when no
+    /// answer comes ([`crate::ApiFault::ResetAfterCreate`]: the message was created, and the
+    /// connection would have closed without an answer).
     pub async fn create_message(
         &self,
         url: &str,
         authorization: &str,
         params: Vec<(String, String)>,
-    ) -> Option<(u16, Bytes)> {
+    ) -> Option<Result<(u16, Bytes), String>> {
         let account = url
             .strip_prefix(self.core.base_url.as_str())?
             .strip_prefix("/2010-04-01/Accounts/")?
@@ -152,12 +154,13 @@ impl RestForms {
             Err(e) => e.into_response(),
         };
         let status = response.status().as_u16();
-        // The answer is one buffer: reading it cannot fail. Were it to, the message exists
-        // already, so the caller gets an answer it cannot read rather than a second try.
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap_or_default();
-        Some((status, body))
+        // An answer is one buffer; only a reset fails, and then no answer came.
+        Some(
+            axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .map(|body| (status, body))
+                .map_err(|e| format!("the connection closed before the answer: {e}")),
+        )
     }
 }
 
@@ -278,7 +281,24 @@ async fn create_message(
         core.api_faults.answered_after_create();
         return Err(error.into());
     }
+    if fault.reset_after_create {
+        // The message exists and goes its way; the caller is told nothing.
+        core.api_faults.reset_after_create();
+        return Ok(connection_reset());
+    }
     Ok(created(&core.account_sid, &message))
+}
+
+/// An answer that never comes: its body fails at once, so the server closes the connection
+/// (hyper aborts a response whose body errs) and the client reads no answer.
+fn connection_reset() -> Response {
+    let failing = futures::stream::once(async {
+        Err::<Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection reset after the create (injected fault)",
+        ))
+    });
+    Response::new(axum::body::Body::from_stream(failing))
 }
 
 /// The 201 answer of a create: the message as JSON, serialised into a buffer of the usual size
@@ -765,17 +785,36 @@ mod tests {
         let (status, body) = forms
             .create_message(&url, &live, form("+14155552671"))
             .await
+            .unwrap()
             .unwrap();
         let v: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!((status, v["status"].as_str()), (201, Some("queued")));
         let (status, body) = forms
             .create_message(&url, "Basic d3Jvbmc6d3Jvbmc=", form("+14155552671"))
             .await
+            .unwrap()
             .unwrap();
         assert_error_shape(&serde_json::from_slice(&body).unwrap(), 20003, status);
         assert_eq!(status, 401);
-        let (status, body) = forms.create_message(&url, &live, form("12")).await.unwrap();
+        let (status, body) = forms
+            .create_message(&url, &live, form("12"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+        // A reset after the create: the message exists, and no answer comes.
+        sim.set_api_fault(
+            crate::FaultScope::Global,
+            Some(crate::ApiFault::ResetAfterCreate),
+            crate::Strikes::Next(1),
+        );
+        let why = forms
+            .create_message(&url, &live, form("+14155552671"))
+            .await
+            .unwrap()
+            .unwrap_err();
+        assert!(why.contains("closed before the answer"), "{why}");
+        assert_eq!(sim.faults_struck().api_reset_after_create, 1);
         // Not the create route of this simulator: declined, nothing recorded.
         let other_account = url.replace(sim.account_sid(), "AC00000000000000000000000000000002");
         let elsewhere = format!(
@@ -799,12 +838,17 @@ mod tests {
         let (status, _) = forms
             .create_message(&other_account, &live, form("+14155552671"))
             .await
+            .unwrap()
             .unwrap();
         assert_eq!(
             status, 401,
             "another account in the path: refused as over HTTP"
         );
-        assert_eq!(sim.messages().len(), 1);
+        assert_eq!(
+            sim.messages().len(),
+            2,
+            "the first, and the one reset after its create"
+        );
     }
 
     #[tokio::test]

@@ -126,7 +126,9 @@ async fn faults(
             Strikes::Share(probability)
         }
     };
-    if let Some(Some(crate::ApiFault::ServerErrorAfterCreate)) = req.list {
+    if let Some(Some(crate::ApiFault::ServerErrorAfterCreate | crate::ApiFault::ResetAfterCreate)) =
+        req.list
+    {
         return Err(error(
             StatusCode::BAD_REQUEST,
             "list: a list creates nothing; give {\"kind\": \"server_error\"}, \"rate_limit\" \

@@ -88,9 +88,12 @@
 //!   (nothing is changed then). Faults: [`crate::CallbackFault`], [`crate::WebhookFault`]
 //!   (see `faults`) and [`crate::ApiFault`]: `{"kind": "rate_limit"}` (429 / 20429),
 //!   `{"kind": "server_error"}` (500 / 20500), `{"kind": "server_error_after_create"}` (the
-//!   message is created, the answer is the same 500), `{"kind": "latency", "ms": 1500}`, under
+//!   message is created, the answer is the same 500), `{"kind": "reset_after_create"}` (the
+//!   message is created, the connection closed without an answer), `{"kind": "latency", "ms":
+//!   1500}`, under
 //!   `api` on `POST …/Messages.json`, under `list` on `GET …/Messages.json` (matched by its `To`
-//!   and `From` filters; `server_error_after_create` is refused there: a list creates nothing;
+//!   and `From` filters; the two after-the-create kinds are refused there: a list creates
+//!   nothing;
 //!   see `api_faults`).
 
 use std::sync::Arc;

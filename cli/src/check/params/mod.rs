@@ -529,9 +529,10 @@ pub fn words() -> Vec<Words> {
             "failing with an unknown error",
             "not a mobile number",
         ]),
-        words!(SendFault, "how Twilio's Messages API answers sends: every one, the next ones, or a share drawn from the fault seed, of every number's or of one number's; a 500 \"after creating the message\" is an answer lost after the message was created", [
+        words!(SendFault, "how Twilio's Messages API answers sends: every one, the next ones, or a share drawn from the fault seed, of every number's or of one number's; a 500 or no answer \"after creating the message\" is an answer lost after the message was created", [
             "every send with HTTP 500",
             "the next send with HTTP 500 after creating the message",
+            "the next send with no answer after creating the message",
             "every send with HTTP 429",
             "2% of sends with HTTP 429",
             "2.5% of sends with HTTP 500",
@@ -542,6 +543,7 @@ pub fn words() -> Vec<Words> {
         ], refused [
             "every send with HTTP 503",
             "every send with HTTP 429 after creating the message",
+            "every send with no answer",
             "the next 0 sends with HTTP 429",
             "150% of sends with HTTP 429",
             r#"2% of sends to or from "12" with HTTP 429"#,

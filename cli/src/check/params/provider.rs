@@ -188,7 +188,8 @@ impl Strikes {
 /// 500`), a share of them (`2% of sends with HTTP 429`; see [`Strikes`]), or `sends normally
 /// again` (every such rule removed). `with HTTP 500 after creating the message` creates the
 /// message (it goes out, its callbacks come) and answers the same 500: a create whose answer
-/// was lost.
+/// was lost; `with no answer after creating the message` creates it and closes the
+/// connection without an answer (a reset, or a timeout as the client sees it).
 #[derive(Clone, Debug)]
 pub struct SendFault {
     /// The answer (`None`: sends are answered normally again, every rule removed).
@@ -201,7 +202,7 @@ parameter!(
     "api_fault",
     concat!(
         strikes!("every send", "sends", "sends?"),
-        r" with HTTP \d{3}(?: after creating the message)?|sends normally again"
+        r" with (?:HTTP \d{3}|no answer)(?: after creating the message)?|sends normally again"
     )
 );
 
@@ -220,6 +221,20 @@ impl FromStr for SendFault {
         }
         let mut rest = words;
         let strikes = Strikes::take(&mut rest, "every send", "sends")?;
+        if rest == " with no answer after creating the message" {
+            return Ok(SendFault {
+                fault: Some(ApiFault::ResetAfterCreate),
+                strikes,
+            });
+        }
+        if rest == " with no answer" {
+            return unhonoured(
+                "'with no answer' needs 'after creating the message': the simulated Twilio \
+                 closes the connection after the create (a lost answer); a send that never \
+                 reaches it is a refused connection"
+                    .to_owned(),
+            );
+        }
         let fault = match rest.strip_prefix(" with HTTP ") {
             Some("500") => ApiFault::ServerError,
             Some("500 after creating the message") => ApiFault::ServerErrorAfterCreate,

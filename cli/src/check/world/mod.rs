@@ -162,7 +162,7 @@ impl MessagesApi for SimulatorMessages {
         url: &str,
         authorization: &str,
         params: Vec<(String, String)>,
-    ) -> Option<(u16, axum::body::Bytes)> {
+    ) -> Option<Result<(u16, axum::body::Bytes), String>> {
         self.0.create_message(url, authorization, params).await
     }
 }
