@@ -610,6 +610,34 @@ mod tests {
     }
 
     #[tokio::test(flavor = "current_thread")]
+    async fn every_step_the_page_sends_runs() {
+        // The faults panel: radio values (sent with "Given ") and buttons' data-step.
+        let page = super::super::page::INDEX;
+        let attr = |name: &str| -> Vec<String> {
+            page.split(&format!("{name}=\""))
+                .skip(1)
+                .filter_map(|rest| rest.split_once('"').map(|(v, _)| v.to_owned()))
+                .collect()
+        };
+        let mut steps: Vec<String> = page
+            .split("type=\"radio\"")
+            .skip(1)
+            .filter_map(|rest| {
+                let value = rest.split_once("value=\"")?.1.split_once('"')?.0;
+                Some(format!("Given {value}"))
+            })
+            .collect();
+        steps.extend(attr("data-step"));
+        assert!(steps.len() >= 10, "{steps:?}");
+        let mut r = runner().await;
+        for step in &steps {
+            r.run_step(step, None, true)
+                .await
+                .unwrap_or_else(|e| panic!("{step}: {e}"));
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
     async fn wall_time_between_steps_is_journaled_in_whole_seconds_before_the_next() {
         let mut r = runner().await;
         r.run_step("Given the virtual agent is off", None, true)

@@ -294,7 +294,7 @@ async function refresh() {
 document.querySelectorAll(".advance button[data-by], .advance button[data-to]").forEach((b) =>
   b.addEventListener("click", () => act("#workspace-feedback", () =>
     api("POST", "/api/time/advance", b.dataset.by ? { by: b.dataset.by } : { to: b.dataset.to }))));
-document.querySelectorAll('input[name="api-fault"]').forEach((r) =>
+document.querySelectorAll('input[name="api-fault"], input[name="list-fault"]').forEach((r) =>
   r.addEventListener("change", () => act("#workspace-feedback", () => api("POST", "/api/steps", { step: "Given " + r.value }))));
 document.querySelectorAll(".faults button").forEach((b) =>
   b.addEventListener("click", () => act("#workspace-feedback", () => api("POST", "/api/steps", { step: b.dataset.step }))));
