@@ -164,6 +164,18 @@ const AUDIT_COLS: &str =
      m.unconfirmed_since";
 const AUDIT_FROM: &str = "sys_cs_message m JOIN interaction i ON i.sys_id = m.interaction
     LEFT JOIN sys_user u ON u.sys_id = m.author";
+/// [`Tx::audit_awaiting_look`]'s statement.
+const AWAITING_LOOK: &str = concatcp!(
+    "SELECT ",
+    AUDIT_COLS,
+    ", ",
+    MESSAGE_COLS,
+    " FROM sys_cs_message m INDEXED BY sys_cs_message_retry
+        JOIN interaction i ON i.sys_id = m.interaction
+        LEFT JOIN sys_user u ON u.sys_id = m.author
+     WHERE m.status = 'retrying' AND m.next_attempt_at IS NOT NULL
+        AND m.unconfirmed_since IS NOT NULL ORDER BY m.rowid"
+);
 /// The audit's rows, each with its interaction's number and close time and its author's name.
 const AUDIT_SELECT: &str = concatcp!(
     "SELECT ",
@@ -662,13 +674,11 @@ impl Tx<'_> {
 
     /// The sends waiting for a look in the provider's list before their retry (`retrying` with
     /// `unconfirmed_since`, migration 20), in rowid order: each may have left one message the
-    /// provider created that no row holds yet. Read through the index of retrying rows.
+    /// provider created that no row holds yet. Read through the index of retrying rows, named:
+    /// for `ORDER BY rowid` SQLite would rather scan every message (3.7 ms a check at 20,000
+    /// messages, where the index takes microseconds).
     pub fn audit_awaiting_look(&self) -> Result<Vec<AuditRow>, StoreError> {
-        let mut st = self.0.prepare_cached(concatcp!(
-            AUDIT_SELECT,
-            " WHERE m.status = 'retrying' AND m.next_attempt_at IS NOT NULL
-                AND m.unconfirmed_since IS NOT NULL ORDER BY m.rowid"
-        ))?;
+        let mut st = self.0.prepare_cached(AWAITING_LOOK)?;
         let rows = st.query_map([], audit_row)?;
         rows.collect()
     }

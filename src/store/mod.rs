@@ -1864,9 +1864,22 @@ mod tests {
         let later = t0 + chrono::TimeDelta::minutes(5);
         s.write(|tx| {
             assert!(!tx.has_provider_sid(&sid)?);
-            tx.schedule_retry(&message, (Some(20429), "Too many requests"), t0, None, t0)?;
+            tx.schedule_retry(
+                &message,
+                (Some(20429), "Too many requests"),
+                t0,
+                Some(t0),
+                t0,
+            )?;
             assert_eq!(tx.due_retries(t0)?.len(), 1);
+            assert!(tx.still_retrying(&message, 1)?);
+            tx.postpone_retry(&message, (None, "the list cannot say"), t0, t0)?;
+            assert_eq!(tx.audit_awaiting_look()?.len(), 1);
             tx.record_send(&message, Some(&sid), DeliveryStatus::Queued, None, t0)?;
+            assert!(tx.audit_awaiting_look()?.is_empty());
+            // No longer retrying: these change nothing, and find it by rid.
+            tx.record_found(&message, &sid, DeliveryStatus::Sent, None, t0)?;
+            tx.give_up(&message, (None, "unsent"), t0)?;
             assert!(tx.has_provider_sid(&sid)?);
             tx.touch_message(&sid, t0)?;
             assert_eq!(tx.stale_in_flight(later)?, std::slice::from_ref(&sid));
