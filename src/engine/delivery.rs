@@ -889,6 +889,17 @@ mod tests {
         );
     }
 
+    /// The interaction's (first) outbound row.
+    fn outbound_row(engine: &Engine, i: &Interaction) -> Message {
+        engine
+            .store
+            .read(|tx| tx.transcript(&i.sys_id))
+            .unwrap()
+            .into_iter()
+            .find(|m| m.direction == Direction::Outbound)
+            .unwrap()
+    }
+
     /// The `unconfirmed_since` of every outbound row.
     fn unconfirmed(engine: &Engine) -> Vec<Option<DateTime<Utc>>> {
         engine
@@ -967,13 +978,7 @@ mod tests {
             "a look after the send, then one at each minute's retries (each due 30 s after the \
              last): no attempt is counted"
         );
-        let row = engine
-            .store
-            .read(|tx| tx.transcript(&i.sys_id))
-            .unwrap()
-            .into_iter()
-            .find(|m| m.direction == Direction::Outbound)
-            .unwrap();
+        let row = outbound_row(&engine, &i);
         assert_eq!(
             (row.status, row.attempts, row.provider_sid),
             (DeliveryStatus::Retrying, 1, None)
@@ -1032,13 +1037,7 @@ mod tests {
         clock.advance(Duration::seconds(60));
         engine.retry_due(clock.now()).await.unwrap();
         assert_eq!(*lossy.sends.lock().unwrap(), 1, "never sent again");
-        let row = engine
-            .store
-            .read(|tx| tx.transcript(&i.sys_id))
-            .unwrap()
-            .into_iter()
-            .find(|m| m.direction == Direction::Outbound)
-            .unwrap();
+        let row = outbound_row(&engine, &i);
         assert_eq!(
             (row.status, row.attempts, row.provider_sid),
             (DeliveryStatus::Failed, 1, None)
@@ -1144,13 +1143,7 @@ mod tests {
         engine.dispatch(vec![p]).await.unwrap();
         retry_for(&engine, &clock, 20).await;
         assert_eq!(*lossy.sends.lock().unwrap(), 5);
-        let row = engine
-            .store
-            .read(|tx| tx.transcript(&i.sys_id))
-            .unwrap()
-            .into_iter()
-            .find(|m| m.direction == Direction::Outbound)
-            .unwrap();
+        let row = outbound_row(&engine, &i);
         assert_eq!(
             (row.status, row.attempts, row.provider_sid),
             (DeliveryStatus::Failed, MAX_SEND_ATTEMPTS, None)
