@@ -911,6 +911,21 @@ mod tests {
             .collect()
     }
 
+    /// A "Hello" dispatched to a provider answering `answers` whose list fails (until the test
+    /// says otherwise).
+    async fn sent_with_the_list_down(
+        answers: &[Answer],
+    ) -> (Arc<Lossy>, Engine, Interaction, Arc<ManualClock>) {
+        let lossy = Arc::new(Lossy {
+            list_fails: AtomicBool::new(true),
+            ..Lossy::with(answers)
+        });
+        let (engine, i, clock) = engine_and_clock(lossy.clone());
+        let p = queue(&engine, &i, "Hello");
+        engine.dispatch(vec![p]).await.unwrap();
+        (lossy, engine, i, clock)
+    }
+
     /// Runs the retries due over the next `minutes`, a minute at a time.
     async fn retry_for(engine: &Engine, clock: &ManualClock, minutes: i64) {
         for _ in 0..minutes {
@@ -923,13 +938,7 @@ mod tests {
     async fn a_lost_answer_the_list_cannot_confirm_is_looked_for_before_the_retry_sends() {
         // The list is down when the answer is lost, and back by the retry: the message the lost
         // attempt created is found then, and not sent again.
-        let lossy = Arc::new(Lossy {
-            list_fails: AtomicBool::new(true),
-            ..Lossy::with(&[Answer::LostAfterCreate])
-        });
-        let (engine, i, clock) = engine_and_clock(lossy.clone());
-        let p = queue(&engine, &i, "Hello");
-        engine.dispatch(vec![p]).await.unwrap();
+        let (lossy, engine, i, clock) = sent_with_the_list_down(&[Answer::LostAfterCreate]).await;
         lossy.list_fails.store(false, Ordering::Relaxed);
         retry_for(&engine, &clock, 1).await;
         assert_eq!(*lossy.sends.lock().unwrap(), 1, "not sent again");
@@ -942,13 +951,8 @@ mod tests {
 
         // A 500 that created nothing, the list down then: the retry's look finds nothing, and
         // the send goes again.
-        let lossy = Arc::new(Lossy {
-            list_fails: AtomicBool::new(true),
-            ..Lossy::with(&[Answer::ServerError, Answer::Created { yields: 0 }])
-        });
-        let (engine, i, clock) = engine_and_clock(lossy.clone());
-        let p = queue(&engine, &i, "Hello");
-        engine.dispatch(vec![p]).await.unwrap();
+        let (lossy, engine, i, clock) =
+            sent_with_the_list_down(&[Answer::ServerError, Answer::Created { yields: 0 }]).await;
         lossy.list_fails.store(false, Ordering::Relaxed);
         retry_for(&engine, &clock, 1).await;
         assert_eq!(*lossy.sends.lock().unwrap(), 2);
@@ -962,13 +966,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_lost_answer_is_never_sent_blind_while_the_list_cannot_say() {
-        let lossy = Arc::new(Lossy {
-            list_fails: AtomicBool::new(true),
-            ..Lossy::with(&[Answer::LostAfterCreate])
-        });
-        let (engine, i, clock) = engine_and_clock(lossy.clone());
-        let p = queue(&engine, &i, "Hello");
-        engine.dispatch(vec![p]).await.unwrap();
+        let (lossy, engine, i, clock) = sent_with_the_list_down(&[Answer::LostAfterCreate]).await;
         // Longer than every attempt's backoff together (30 + 60 + 120 + 240 s).
         retry_for(&engine, &clock, 10).await;
         assert_eq!(*lossy.sends.lock().unwrap(), 1, "never sent blind");
@@ -1005,13 +1003,8 @@ mod tests {
     async fn a_send_after_a_look_that_found_nothing_counts_its_own_attempt() {
         // A 500 that created nothing, the list down; the retry's look finds nothing, sends, and
         // that send's answer is lost too, found at once: two attempts, one message.
-        let lossy = Arc::new(Lossy {
-            list_fails: AtomicBool::new(true),
-            ..Lossy::with(&[Answer::ServerError, Answer::LostAfterCreate])
-        });
-        let (engine, i, clock) = engine_and_clock(lossy.clone());
-        let p = queue(&engine, &i, "Hello");
-        engine.dispatch(vec![p]).await.unwrap();
+        let (lossy, engine, i, clock) =
+            sent_with_the_list_down(&[Answer::ServerError, Answer::LostAfterCreate]).await;
         lossy.list_fails.store(false, Ordering::Relaxed);
         retry_for(&engine, &clock, 1).await;
         assert_eq!(*lossy.sends.lock().unwrap(), 2);
@@ -1024,13 +1017,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_lost_answer_unconfirmed_for_a_day_fails_unknown_and_is_never_resent() {
-        let lossy = Arc::new(Lossy {
-            list_fails: AtomicBool::new(true),
-            ..Lossy::with(&[Answer::LostAfterCreate])
-        });
-        let (engine, i, clock) = engine_and_clock(lossy.clone());
-        let p = queue(&engine, &i, "Hello");
-        engine.dispatch(vec![p]).await.unwrap();
+        let (lossy, engine, i, clock) = sent_with_the_list_down(&[Answer::LostAfterCreate]).await;
         clock.advance(Duration::seconds(UNCONFIRMED_FOR_AT_MOST_SECS - 60));
         engine.retry_due(clock.now()).await.unwrap();
         assert_eq!(unconfirmed(&engine), [Some(t0())], "still looking");
@@ -1054,13 +1041,7 @@ mod tests {
         // Both read the retry before either made it; the second waits for the pair's lock,
         // then finds the row moved on (the message found by the first) and neither looks nor
         // sends (without the check it would look, find the message taken, and send blind).
-        let lossy = Arc::new(Lossy {
-            list_fails: AtomicBool::new(true),
-            ..Lossy::with(&[Answer::LostAfterCreate])
-        });
-        let (engine, i, clock) = engine_and_clock(lossy.clone());
-        let p = queue(&engine, &i, "Hello");
-        engine.dispatch(vec![p]).await.unwrap();
+        let (lossy, engine, i, clock) = sent_with_the_list_down(&[Answer::LostAfterCreate]).await;
         lossy.list_fails.store(false, Ordering::Relaxed);
         clock.advance(Duration::minutes(1));
         let now = clock.now();
