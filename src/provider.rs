@@ -195,7 +195,9 @@ pub trait SmsProvider: Send + Sync {
     /// The default finds nothing: a provider that cannot list messages has the send retried.
     ///
     /// # Errors
-    /// As [`SmsProvider::send`].
+    /// As [`SmsProvider::send`], and whenever the answer may be incomplete (an adapter that
+    /// cannot read the whole list must fail rather than answer part of it: the engine sends
+    /// again when the answer lacks the message).
     async fn created_since(
         &self,
         from: &E164,

@@ -345,13 +345,14 @@ impl SmsProvider for TwilioClient {
     }
 
     /// Lists `GET …/Messages.json?To={to}&From={from}&PageSize=50` (newest first), following
-    /// `next_page_uri` until a page holds nothing created at or after `since`'s second (or 40
-    /// pages, 2,000 messages), and answers those created at or after it, oldest first (by
-    /// `date_created`, read as RFC 2822; a message whose date cannot be read is left out, a
-    /// `null` body reads as empty).
+    /// `next_page_uri` until a page holds nothing created at or after `since`'s second, and
+    /// answers those created at or after it, oldest first (by `date_created`, read as RFC
+    /// 2822; a message whose date cannot be read is left out, a `null` body reads as empty).
     ///
     /// # Errors
-    /// As [`TwilioClient::send`].
+    /// As [`TwilioClient::send`]; [`ProviderError::Unavailable`] when the list runs past 40
+    /// pages (2,000 messages) without reaching `since`: what was not read may hold the message,
+    /// so the list cannot say it is not there.
     async fn created_since(
         &self,
         from: &E164,
@@ -370,6 +371,7 @@ impl SmsProvider for TwilioClient {
             ("PageSize", &LIST_PAGE_SIZE.to_string()),
         ]);
         let mut found = Vec::new();
+        let mut complete = false;
         for _ in 0..LIST_MAX_PAGES {
             let page: MessageListPage = self.call(request, &url).await?;
             let mut newer = false;
@@ -400,8 +402,18 @@ impl SmsProvider for TwilioClient {
                     url = format!("{}{next}", self.base_url);
                     request = self.http.get(&url);
                 }
-                _ => break,
+                _ => {
+                    complete = true;
+                    break;
+                }
             }
+        }
+        if !complete {
+            // What was not read may hold the message: the list cannot say it is not there.
+            return Err(ProviderError::Unavailable(format!(
+                "Twilio's list of the messages from {from} to {to} since {since} runs past \
+                 {LIST_MAX_PAGES} pages of {LIST_PAGE_SIZE}; not read to its end"
+            )));
         }
         found.reverse();
         found.sort_by_key(|m| m.created_at);
@@ -486,7 +498,7 @@ impl TwilioClient {
                 let status = response.status();
                 let body = response.text().await.map_err(|e| {
                     ProviderError::NoAnswer(format!(
-                        "Twilio answered HTTP {} at {url} but the body could not be read: {e}",
+                        "the answer (HTTP {}) from Twilio at {url} broke off: {e}",
                         status.as_u16()
                     ))
                 })?;
@@ -547,7 +559,8 @@ fn read_answer<T: serde::de::DeserializeOwned>(
 /// Calls `app` with `request` without sockets; answers as [`TwilioClient::call`] reads them.
 ///
 /// # Errors
-/// [`ProviderError::Unavailable`] when the request cannot be converted or the body read.
+/// [`ProviderError::Unavailable`] when the request cannot be converted,
+/// [`ProviderError::NoAnswer`] when the answer's body breaks off (as over the network).
 async fn in_process(
     app: axum::Router,
     request: reqwest::Request,
@@ -565,8 +578,8 @@ async fn in_process(
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
         .map_err(|e| {
-            ProviderError::Unavailable(format!(
-                "Twilio answered HTTP {} at {url} but the body could not be read: {e}",
+            ProviderError::NoAnswer(format!(
+                "the answer (HTTP {}) from Twilio at {url} broke off: {e}",
                 status.as_u16()
             ))
         })?;
@@ -970,6 +983,43 @@ mod tests {
             .await
             .unwrap();
         assert!(none.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_list_longer_than_the_pages_read_cannot_say() {
+        // Every page holds a message newer than `since` and points to another page.
+        let server = MockServer::start().await;
+        let list = format!("/2010-04-01/Accounts/{AC}/Messages.json");
+        Mock::given(method("GET"))
+            .and(path(list.clone()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "messages": [{
+                    "sid": "SM00000000000000000000000000000001",
+                    "status": "delivered",
+                    "body": "Hello",
+                    "num_media": "0",
+                    "num_segments": "1",
+                    "date_created": "Thu, 24 Aug 2023 05:01:45 +0000",
+                }],
+                "next_page_uri": format!("{list}?PageSize=50&Page=1&PageToken=PAx"),
+            })))
+            .mount(&server)
+            .await;
+        let client = TwilioClient::new(&server.uri(), AC, TOKEN);
+        let since = chrono::Utc.with_ymd_and_hms(2023, 8, 24, 5, 0, 0).unwrap();
+        let err = client
+            .created_since(
+                &E164::parse(FROM, None).unwrap(),
+                &E164::parse(TO, None).unwrap(),
+                since,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, ProviderError::Unavailable(m) if m.contains("runs past 40 pages")),
+            "{err:?}"
+        );
+        assert_eq!(server.received_requests().await.unwrap().len(), 40);
     }
 
     #[tokio::test]

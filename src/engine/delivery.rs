@@ -113,11 +113,13 @@ impl Engine {
                 .send_lock(p.sms.from.as_str(), p.sms.to.as_str())
                 .lock()
                 .await;
-            // A retry another dispatch made meanwhile (its row moved on) is not made again.
+            // A retry another dispatch made or postponed meanwhile (its row moved on) is not
+            // made again.
+            let now = self.clock.now();
             if p.attempts > 0
                 && !self
                     .store
-                    .read(|tx| tx.still_retrying(&p.message, p.attempts))?
+                    .read(|tx| tx.still_retrying(&p.message, p.attempts, now))?
             {
                 out.push(Dispatched {
                     error: None,
@@ -1058,6 +1060,20 @@ mod tests {
             sent(&engine, &i),
             [("Hello".to_owned(), sid, DeliveryStatus::Delivered, 1)]
         );
+
+        // The list still down: the first run's look fails and postpones the retry; the second
+        // finds it no longer due and does not look before its time.
+        let (lossy, engine, _, clock) = sent_with_the_list_down(&[Answer::LostAfterCreate]).await;
+        clock.advance(Duration::minutes(1));
+        let now = clock.now();
+        let (a, b) = tokio::join!(engine.retry_due(now), engine.retry_due(now));
+        assert_eq!((a.unwrap(), b.unwrap()), (1, 1));
+        assert_eq!(
+            *lossy.lists.lock().unwrap(),
+            2,
+            "the look after the send, then one"
+        );
+        assert_eq!(*lossy.sends.lock().unwrap(), 1);
     }
 
     #[tokio::test]

@@ -1872,7 +1872,8 @@ mod tests {
                 t0,
             )?;
             assert_eq!(tx.due_retries(t0)?.len(), 1);
-            assert!(tx.still_retrying(&message, 1)?);
+            assert!(tx.still_retrying(&message, 1, t0)?);
+            assert!(!tx.still_retrying(&message, 1, t0 - chrono::TimeDelta::seconds(1))?);
             tx.postpone_retry(&message, (None, "the list cannot say"), t0, t0)?;
             assert_eq!(tx.audit_awaiting_look()?.len(), 1);
             tx.record_send(&message, Some(&sid), DeliveryStatus::Queued, None, t0)?;

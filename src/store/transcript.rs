@@ -245,15 +245,21 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Whether the send `message` is still `retrying` after `attempts` attempts (a retry read
-    /// before another dispatch of it finished is not made again).
+    /// Whether the send `message` is still `retrying` after `attempts` attempts and due by
+    /// `now` (a retry read before another dispatch of it made or postponed it is not made).
     ///
     /// # Errors
     /// `message` is not a message's sys_id, or SQLite fails.
-    pub fn still_retrying(&self, message: &str, attempts: i64) -> Result<bool, StoreError> {
+    pub fn still_retrying(
+        &self,
+        message: &str,
+        attempts: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         self.row(
-            "SELECT 1 FROM sys_cs_message WHERE rid = ?1 AND status = 'retrying' AND attempts = ?2",
-            params![message_rid(message)?, attempts],
+            "SELECT 1 FROM sys_cs_message WHERE rid = ?1 AND status = 'retrying' AND attempts = ?2
+                AND next_attempt_at <= ?3",
+            params![message_rid(message)?, attempts, ts(now)],
             |_| Ok(()),
         )
         .optional()

@@ -298,7 +298,8 @@ fn connection_reset() -> Response {
             "connection reset after the create (injected fault)",
         ))
     });
-    Response::new(axum::body::Body::from_stream(failing))
+    // Were the head sent before the connection closes, it would be a create's.
+    (StatusCode::CREATED, axum::body::Body::from_stream(failing)).into_response()
 }
 
 /// The 201 answer of a create: the message as JSON, serialised into a buffer of the usual size

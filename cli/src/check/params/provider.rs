@@ -189,7 +189,8 @@ impl Strikes {
 /// again` (every such rule removed). `with HTTP 500 after creating the message` creates the
 /// message (it goes out, its callbacks come) and answers the same 500: a create whose answer
 /// was lost; `with no answer after creating the message` creates it and closes the
-/// connection without an answer (a reset, or a timeout as the client sees it).
+/// connection at once without an answer (what a reset or a timeout leaves a client, without
+/// the wait).
 #[derive(Clone, Debug)]
 pub struct SendFault {
     /// The answer (`None`: sends are answered normally again, every rule removed).
