@@ -261,7 +261,7 @@ impl Engine {
             list_error.reason()
         );
         self.store
-            .write(|tx| tx.give_up(&p.message, (None, &text), now))?;
+            .write(|tx| tx.fail_unconfirmed(&p.message, (None, &text), now))?;
         Ok(Dispatched {
             error: None,
             retry_at: None,
@@ -1035,6 +1035,15 @@ mod tests {
         assert!(
             text.starts_with("Whether this message reached the handset is unknown"),
             "{text}"
+        );
+        let unknown = engine.store.read(|tx| tx.audit_awaiting_look()).unwrap();
+        assert_eq!(
+            unknown
+                .iter()
+                .map(|r| (r.message.status, r.unconfirmed_since))
+                .collect::<Vec<_>>(),
+            [(DeliveryStatus::Failed, Some(t0()))],
+            "its fate unknown, it is kept as such"
         );
     }
 

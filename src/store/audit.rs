@@ -151,7 +151,8 @@ pub struct AuditRow {
     /// When a `retrying` send is to be made again (UTC; `None` for any other status).
     pub next_attempt_at: Option<DateTime<Utc>>,
     /// When the attempt whose answer was lost started, while a `retrying` send waits for the
-    /// provider's list to say whether it created the message (migration 20; `None` otherwise).
+    /// provider's list to say whether it created the message, or on a `failed` one whose fate
+    /// stayed unknown (migration 20; `None` otherwise).
     pub unconfirmed_since: Option<DateTime<Utc>>,
     /// The message (author as user_name for agents).
     pub message: Message,
@@ -170,11 +171,11 @@ const AWAITING_LOOK: &str = concatcp!(
     AUDIT_COLS,
     ", ",
     MESSAGE_COLS,
-    " FROM sys_cs_message m INDEXED BY sys_cs_message_retry
+    " FROM sys_cs_message m INDEXED BY sys_cs_message_unconfirmed
         JOIN interaction i ON i.sys_id = m.interaction
         LEFT JOIN sys_user u ON u.sys_id = m.author
-     WHERE m.status = 'retrying' AND m.next_attempt_at IS NOT NULL
-        AND m.unconfirmed_since IS NOT NULL ORDER BY m.rowid"
+     WHERE m.unconfirmed_since IS NOT NULL
+        AND (m.status = 'retrying' OR m.status = 'failed') ORDER BY m.rowid"
 );
 /// The audit's rows, each with its interaction's number and close time and its author's name.
 const AUDIT_SELECT: &str = concatcp!(
@@ -672,11 +673,12 @@ impl Tx<'_> {
         rows.collect()
     }
 
-    /// The sends waiting for a look in the provider's list before their retry (`retrying` with
-    /// `unconfirmed_since`, migration 20), in rowid order: each may have left one message the
-    /// provider created that no row holds yet. Read through the index of retrying rows, named:
-    /// for `ORDER BY rowid` SQLite would rather scan every message (3.7 ms a check at 20,000
-    /// messages, where the index takes microseconds).
+    /// The sends whose lost answer is unconfirmed (`unconfirmed_since`, migration 20): waiting
+    /// for a look in the provider's list before their retry (`retrying`), or given up after a
+    /// day of looks that could not say (`failed`, their fate unknown); in rowid order. Each may
+    /// account for one message the provider created that no row holds. Read through their own
+    /// index (migration 21), named: for `ORDER BY rowid` SQLite would rather scan every message
+    /// (3.7 ms a check at 20,000 messages, where the index takes microseconds).
     pub fn audit_awaiting_look(&self) -> Result<Vec<AuditRow>, StoreError> {
         let mut st = self.0.prepare_cached(AWAITING_LOOK)?;
         let rows = st.query_map([], audit_row)?;

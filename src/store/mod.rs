@@ -116,6 +116,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migration18.sql"),
     include_str!("migration19.sql"),
     include_str!("migration20.sql"),
+    include_str!("migration21.sql"),
 ];
 
 /// WAL pages after which the writer's commit checkpoints the WAL into the database file itself
@@ -1685,9 +1686,11 @@ mod tests {
                 "sqlite_autoindex_sys_cs_message_1",
                 "sqlite_autoindex_sys_cs_message_2",
                 "sys_cs_message_retry",
-                "sys_cs_message_stale"
+                "sys_cs_message_stale",
+                "sys_cs_message_unconfirmed"
             ],
-            "the provider_sid and (interaction, seq) indexes and the two partial ones; none on sys_id"
+            "the provider_sid and (interaction, seq) indexes and the three partial ones (the \
+             last, migration 21's); none on sys_id"
         );
         let tx = Tx(&conn, &conn.memo);
         tx.schedule_retry(

@@ -266,6 +266,28 @@ impl Tx<'_> {
         .map(|o| o.is_some())
     }
 
+    /// Ends a `retrying` send as `failed` with `error`, its fate unknown: its lost answer stayed
+    /// unconfirmed too long. No attempt is counted, and `unconfirmed_since` is kept: the
+    /// provider may hold its message (migration 21 indexes such rows).
+    ///
+    /// # Errors
+    /// `message` is not a message's sys_id (32 lower-case hex digits of a number below 2^63),
+    /// or SQLite fails.
+    pub fn fail_unconfirmed(
+        &self,
+        message: &str,
+        error: (Option<i64>, &str),
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE sys_cs_message SET status = 'failed', error_code = ?1, error_message = ?2,
+                 sys_updated_on = ?3, next_attempt_at = NULL
+             WHERE rid = ?4 AND status = 'retrying'",
+            params![error.0, error.1, ts(now), message_rid(message)?],
+        )?;
+        Ok(())
+    }
+
     /// Sends due for another attempt at `now`: (message sys_id, interaction sys_id, body, media,
     /// attempts so far, since when a lost answer is unconfirmed), oldest due first.
     pub fn due_retries(&self, now: DateTime<Utc>) -> Result<Vec<RetryRow>, StoreError> {

@@ -370,9 +370,10 @@ fn retried(code: i64) -> bool {
 /// transcript row (a second create for the same row would leave one behind), but for one
 /// message with its numbers and text for each row of `awaiting` (`retrying` with
 /// `unconfirmed_since`: its lost answer awaits the look in Twilio's list its retry makes
-/// first). Those messages are returned, for the caller to hand in again with the next check's
-/// `sim` until a row owns them: once their row stops awaiting (adopted, or sent again blind,
-/// which leaves one behind), nothing excuses them; and within the
+/// first; or `failed` with it: given up, its fate unknown, never sent again). Those messages
+/// are returned, for the caller to hand in again with the next check's `sim` until a row owns
+/// them: once their row stops awaiting (adopted, or sent again blind, which leaves one behind),
+/// nothing excuses them; and within the
 /// retry policy ([`RETRY_POLICY_ATTEMPTS`]): no row handed to the provider more often, and
 /// none that failed with an error the policy retries after fewer attempts.
 pub fn outbound_at_most_once(
@@ -430,7 +431,7 @@ pub fn outbound_at_most_once(
     let mut excusable: HashMap<(&str, &str, &str), usize> = HashMap::new();
     for r in awaiting.iter().filter(|r| {
         r.direction == Direction::Outbound
-            && r.status == DeliveryStatus::Retrying
+            && matches!(r.status, DeliveryStatus::Retrying | DeliveryStatus::Failed)
             && r.unconfirmed_since.is_some()
     }) {
         if let (Some(to), Some(from)) = (&r.pair.0, &r.pair.1) {
@@ -1779,6 +1780,15 @@ mod tests {
         other[2].body = "Bye".into();
         assert!(outbound_at_most_once(&other, &rows, std::slice::from_ref(&awaiting)).is_err());
 
+        // Given up after a day, its fate unknown: it still excuses its message.
+        let unknown = Row {
+            status: DeliveryStatus::Failed,
+            ..awaiting.clone()
+        };
+        assert_eq!(
+            outbound_at_most_once(&sims[..3], &rows, &[unknown]),
+            Ok(vec![sims[2].clone()])
+        );
         // A later check, the excused message handed in again: adopted by its row, it passes;
         // the row sent again blind (owning another message) leaves it behind, and it is caught.
         let carried = vec![sim(3, SimDirection::OutboundApi, 1)];
