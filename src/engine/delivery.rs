@@ -69,6 +69,23 @@ pub const RECONCILE_AFTER_SECS: i64 = 600;
 /// clock (the provider's `date_created` against the engine's clock: skew allowed).
 pub const LOST_CREATE_SKEW_SECS: i64 = 60;
 
+/// The longest wait, in seconds, between two looks in the provider's list for a lost answer
+/// (an hour): the waits grow with the time the answer has been unconfirmed, up to this.
+pub const LOOK_WAIT_AT_MOST_SECS: i64 = 3_600;
+
+/// The wait before the next attempt of a send made `attempts` times: [`RETRY_BACKOFF_SECS`] ×
+/// 2^(attempts − 1); for a send whose lost answer has been unconfirmed for `unconfirmed_for`
+/// (its next step a look in the provider's list), at least that long too, up to
+/// [`LOOK_WAIT_AT_MOST_SECS`], so that the looks of a list that keeps failing come at doubling
+/// intervals, not every 30 seconds for a day.
+pub fn retry_wait(attempts: i64, unconfirmed_for: Option<Duration>) -> Duration {
+    let backoff = Duration::seconds(RETRY_BACKOFF_SECS << (attempts.clamp(1, 31) - 1));
+    match unconfirmed_for {
+        Some(waited) => backoff.max(waited.min(Duration::seconds(LOOK_WAIT_AT_MOST_SECS))),
+        None => backoff,
+    }
+}
+
 /// How long, in seconds, a send whose answer was lost waits for the provider's list to say
 /// whether it created the message (one day), looking before each retry; then it fails, its fate
 /// unknown, without being sent again.
@@ -219,7 +236,8 @@ impl Engine {
     /// A retry whose last attempt's answer was lost, when the provider's list still cannot say
     /// whether that attempt created the message: nothing is sent (a second message could reach
     /// the handset) and no attempt is counted (none was made); the message stays `retrying`,
-    /// its text saying why, and is looked for again after the backoff its next attempt has.
+    /// its text saying why, and is looked for again after [`retry_wait`] (growing with the time
+    /// the answer has been unconfirmed).
     fn unconfirmed_again(
         &self,
         p: &PendingSend,
@@ -228,7 +246,8 @@ impl Engine {
         tracing::warn!(message = %p.message, from = %p.sms.from, to = %p.sms.to, %list_error,
             "a lost answer is still unconfirmed: the provider's list cannot say; not sent again");
         let now = self.clock.now();
-        let at = now + Duration::seconds(RETRY_BACKOFF_SECS << (p.attempts.max(1) - 1));
+        let unconfirmed_for = p.unconfirmed_since.map(|since| now - since);
+        let at = now + retry_wait(p.attempts.max(1), unconfirmed_for);
         let text = format!(
             "Whether the provider created this message is unconfirmed: the answer to a send was \
              lost and the provider's list cannot say yet ({}); looked for again before any \
@@ -301,7 +320,7 @@ impl Engine {
     ) -> Result<Option<DateTime<Utc>>, Error> {
         let attempt = p.attempts + 1;
         if retryable && (attempt < MAX_SEND_ATTEMPTS || unconfirmed.is_some()) {
-            let at = now + Duration::seconds(RETRY_BACKOFF_SECS << (attempt - 1));
+            let at = now + retry_wait(attempt, unconfirmed.map(|since| now - since));
             tx.schedule_retry(&p.message, error, at, unconfirmed, now)?;
             Ok(Some(at))
         } else {
@@ -906,7 +925,7 @@ mod tests {
     fn unconfirmed(engine: &Engine) -> Vec<Option<DateTime<Utc>>> {
         engine
             .store
-            .read(|tx| tx.due_retries(t0() + Duration::days(1)))
+            .read(|tx| tx.due_retries(t0() + Duration::days(30)))
             .unwrap()
             .into_iter()
             .map(|r| r.unconfirmed_since)
@@ -974,9 +993,9 @@ mod tests {
         assert_eq!(*lossy.sends.lock().unwrap(), 1, "never sent blind");
         assert_eq!(
             *lossy.lists.lock().unwrap(),
-            11,
-            "a look after the send, then one at each minute's retries (each due 30 s after the \
-             last): no attempt is counted"
+            5,
+            "a look after the send, then at 1, 2, 4 and 8 minutes (each wait as long as the \
+             answer has been unconfirmed): no attempt is counted"
         );
         let row = outbound_row(&engine, &i);
         assert_eq!(
@@ -989,9 +1008,10 @@ mod tests {
             "{text}"
         );
         assert_eq!(unconfirmed(&engine), [Some(t0())]);
-        // The list answers again: the message is found, and still not sent again.
+        // The list answers again: the message is found at the next look (16 minutes), and
+        // still not sent again.
         lossy.list_fails.store(false, Ordering::Relaxed);
-        retry_for(&engine, &clock, 1).await;
+        retry_for(&engine, &clock, 6).await;
         assert_eq!(*lossy.sends.lock().unwrap(), 1);
         let sid = Some(MessageSid::sms(1).to_string());
         assert_eq!(
@@ -1023,7 +1043,11 @@ mod tests {
         clock.advance(Duration::seconds(UNCONFIRMED_FOR_AT_MOST_SECS - 60));
         engine.retry_due(clock.now()).await.unwrap();
         assert_eq!(unconfirmed(&engine), [Some(t0())], "still looking");
-        clock.advance(Duration::seconds(60));
+        // The next look an hour later (the longest wait), past the day.
+        clock.advance(Duration::seconds(LOOK_WAIT_AT_MOST_SECS - 1));
+        engine.retry_due(clock.now()).await.unwrap();
+        assert_eq!(unconfirmed(&engine), [Some(t0())], "not due yet");
+        clock.advance(Duration::seconds(1));
         engine.retry_due(clock.now()).await.unwrap();
         assert_eq!(*lossy.sends.lock().unwrap(), 1, "never sent again");
         let row = outbound_row(&engine, &i);

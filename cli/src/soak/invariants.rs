@@ -299,8 +299,14 @@ pub const RETRY_POLICY_ATTEMPTS: i64 = 5;
 /// (the README's; a test holds it equal to the engine's `RETRY_BACKOFF_SECS`).
 pub const RETRY_POLICY_BACKOFF_SECS: i64 = 30;
 
+/// The longest wait between two looks in Twilio's list for a lost answer, in seconds (the
+/// README's; a test holds it equal to the engine's `LOOK_WAIT_AT_MOST_SECS`).
+pub const RETRY_POLICY_LOOK_WAIT_AT_MOST_SECS: i64 = 3_600;
+
 /// Invariant 2's retry policy in time: a send left `retrying` after `k` attempts is to be made
-/// again exactly [`RETRY_POLICY_BACKOFF_SECS`] × 2^(k−1) after that attempt (its
+/// again exactly [`RETRY_POLICY_BACKOFF_SECS`] × 2^(k−1) after that attempt (a send whose lost
+/// answer is unconfirmed at least as long as it has been, up to
+/// [`RETRY_POLICY_LOOK_WAIT_AT_MOST_SECS`]: its next step is a look in Twilio's list) (its
 /// `next_attempt_at` against the time the row changed), and is not made again before then:
 /// the due time of each retrying row seen is remembered until the row changes again (bounded by
 /// the sends in flight), and a later attempt (more attempts) written earlier breaks it.
@@ -335,7 +341,13 @@ impl RetryTracker {
                 self.due.remove(&r.rowid);
                 continue;
             }
-            let wait = RETRY_POLICY_BACKOFF_SECS << (r.attempts - 1).clamp(0, 30);
+            let mut wait = RETRY_POLICY_BACKOFF_SECS << (r.attempts - 1).clamp(0, 30);
+            if let Some(since) = r.unconfirmed_since {
+                // Its next step is a look in Twilio's list: at least as long as its answer has
+                // been unconfirmed, up to an hour.
+                let waited = (r.updated_at - since).num_seconds();
+                wait = wait.max(waited.min(RETRY_POLICY_LOOK_WAIT_AT_MOST_SECS));
+            }
             let want = r.updated_at + chrono::TimeDelta::seconds(wait);
             if r.next_attempt_at != Some(want) {
                 return broken(
@@ -1831,6 +1843,10 @@ mod tests {
             RETRY_POLICY_BACKOFF_SECS,
             convsms::engine::delivery::RETRY_BACKOFF_SECS
         );
+        assert_eq!(
+            RETRY_POLICY_LOOK_WAIT_AT_MOST_SECS,
+            convsms::engine::delivery::LOOK_WAIT_AT_MOST_SECS
+        );
     }
 
     #[test]
@@ -1867,6 +1883,22 @@ mod tests {
         };
         assert_eq!(tracker.check(&[done]), Ok(()));
         assert!(tracker.due.is_empty());
+
+        // A lost answer awaiting its look: the wait grows with the time it has been
+        // unconfirmed (lost at 0, looks failed at 30 and 60), up to an hour.
+        let looking = |at: i64, next: i64| Row {
+            unconfirmed_since: Some(t(0)),
+            ..retrying(1, at, next)
+        };
+        let mut tracker = RetryTracker::default();
+        assert_eq!(tracker.check(&[looking(0, 30)]), Ok(()));
+        assert_eq!(tracker.check(&[looking(30, 60)]), Ok(()));
+        assert_eq!(tracker.check(&[looking(60, 120)]), Ok(()));
+        assert_eq!(tracker.check(&[looking(7_200, 10_800)]), Ok(()));
+        let v = RetryTracker::default()
+            .check(&[looking(60, 90)])
+            .unwrap_err();
+        assert!(v.detail.contains("waits 60 s"), "{v}");
     }
 
     #[test]
