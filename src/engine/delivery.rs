@@ -116,7 +116,8 @@ impl Engine {
     /// one lets the send go again (or, after the last attempt, ends it `failed` unsent), and a
     /// list still silent sends nothing (a blind resend could reach the handset twice) and counts
     /// no attempt: the message stays `retrying` until the list can say, after the last attempt
-    /// too.
+    /// too, looked for again after [`retry_wait`]; after [`UNCONFIRMED_FOR_AT_MOST_SECS`] it
+    /// ends `failed`, its fate unknown, never sent again.
     /// Sends between one provider number and one handset go one at a time, each with the record
     /// of its answer (`Engine::send_lock`), so a message another send created has its row before
     /// a lost answer's look can find it.
