@@ -123,20 +123,16 @@ impl Tx<'_> {
         error: Option<(Option<i64>, &str)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.exec(
+        self.set_answer(
             "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
                  sys_updated_on = ?5, next_attempt_at = NULL, unconfirmed_since = NULL
              WHERE rid = ?6 AND status = 'retrying'",
-            params![
-                sid.as_str(),
-                status.as_str(),
-                error.and_then(|e| e.0),
-                error.map(|e| e.1),
-                ts(now),
-                message_rid(message)?
-            ],
-        )?;
-        Ok(())
+            message,
+            Some(sid),
+            status,
+            error,
+            now,
+        )
     }
 
     /// Records the provider's answer to a send (its SID and status, or the failure) and counts
@@ -153,10 +149,32 @@ impl Tx<'_> {
         error: Option<(Option<i64>, &str)>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.exec(
+        self.set_answer(
             "UPDATE sys_cs_message SET provider_sid = ?1, status = ?2, error_code = ?3, error_message = ?4,
                  sys_updated_on = ?5, attempts = attempts + 1, next_attempt_at = NULL,
                  unconfirmed_since = NULL WHERE rid = ?6",
+            message,
+            sid,
+            status,
+            error,
+            now,
+        )
+    }
+
+    /// Runs `sql`, an UPDATE of one message by `rid` (`?6`) setting its MessageSid (`?1`),
+    /// status (`?2`), error code and text (`?3`, `?4`) and update time (`?5`): the binding
+    /// [`Tx::record_send`] and [`Tx::record_found`] share.
+    fn set_answer(
+        &self,
+        sql: &'static str,
+        message: &str,
+        sid: Option<&MessageSid>,
+        status: DeliveryStatus,
+        error: Option<(Option<i64>, &str)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            sql,
             params![
                 sid.map(MessageSid::as_str),
                 status.as_str(),
@@ -236,13 +254,7 @@ impl Tx<'_> {
         error: (Option<i64>, &str),
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.exec(
-            "UPDATE sys_cs_message SET status = 'failed', error_code = ?1, error_message = ?2,
-                 sys_updated_on = ?3, next_attempt_at = NULL, unconfirmed_since = NULL
-             WHERE rid = ?4 AND status = 'retrying'",
-            params![error.0, error.1, ts(now), message_rid(message)?],
-        )?;
-        Ok(())
+        self.fail_retrying(message, error, false, now)
     }
 
     /// Whether the send `message` is still `retrying` after `attempts` attempts and due by
@@ -279,11 +291,31 @@ impl Tx<'_> {
         error: (Option<i64>, &str),
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.fail_retrying(message, error, true, now)
+    }
+
+    /// Ends a `retrying` send as `failed` with `error`, counting no attempt, its
+    /// `unconfirmed_since` kept when `keep_unconfirmed` ([`Tx::fail_unconfirmed`]) or cleared
+    /// ([`Tx::give_up`]); a row no longer `retrying` is left as it is.
+    fn fail_retrying(
+        &self,
+        message: &str,
+        error: (Option<i64>, &str),
+        keep_unconfirmed: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.exec(
             "UPDATE sys_cs_message SET status = 'failed', error_code = ?1, error_message = ?2,
-                 sys_updated_on = ?3, next_attempt_at = NULL
+                 sys_updated_on = ?3, next_attempt_at = NULL,
+                 unconfirmed_since = CASE WHEN ?5 THEN unconfirmed_since END
              WHERE rid = ?4 AND status = 'retrying'",
-            params![error.0, error.1, ts(now), message_rid(message)?],
+            params![
+                error.0,
+                error.1,
+                ts(now),
+                message_rid(message)?,
+                keep_unconfirmed
+            ],
         )?;
         Ok(())
     }
