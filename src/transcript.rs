@@ -41,7 +41,8 @@ pub struct Transcript {
     pub state: String,
     /// Whether it is still active.
     pub active: bool,
-    /// `virtual agent`, `nobody (waiting for an agent)` or the agent's name.
+    /// `virtual agent`, `nobody (waiting for an agent)` (`nobody` once closed) or the agent's
+    /// name.
     pub assigned_to: String,
     /// The live group profile's members.
     pub live_group: Vec<String>,
@@ -131,7 +132,8 @@ pub fn load(store: &SqliteStore, number: &InteractionNumber) -> Result<Transcrip
             .map_or_else(|| i.opened_for.1.clone(), |p| p.name);
         let handler = match &i.handler {
             Handler::VirtualAgent => "virtual agent".to_owned(),
-            Handler::Queue => "nobody (waiting for an agent)".to_owned(),
+            Handler::Queue if i.active => "nobody (waiting for an agent)".to_owned(),
+            Handler::Queue => "nobody".to_owned(),
             Handler::Agent(a) => tx.user_name(a)?.unwrap_or_else(|| a.clone()),
         };
         let live_group = tx.live_group(&i.sys_id)?;

@@ -24,6 +24,7 @@ Feature: The agent's workspace: Workspace Inbox, Ongoing tab and system messages
     | the idle timeout closed it      | The virtual agent closed the conversation after no reply (idle timeout). | This conversation is closed. |
     | a messaging action closed it    | The messaging action '<action>' closed the conversation (<state>).   | This conversation is closed. |
     | only keywords, then idle        | Closed after no reply (idle timeout); only keywords were exchanged, so the requester was not told. | (nothing) |
+    | a keyword, virtual agent off    | Closed once answered: a keyword opened it with the virtual agent off, so no agent was offered it. | (nothing) |
 
   Choices where the seed is silent: "waiting in a queue" is posted once, when the conversation is
   handed to live agents; an agent joining by Compose SMS gets the internal line only (their own SMS

@@ -130,3 +130,26 @@ Feature: SMS update notifications (START, STOP, Notification)
     Then interaction IMS0001001 is in state "closed_abandoned"
     And "+14155552671" receives "This conversation is closed." from "+14155550100"
     And "+14155552671" has received 3 messages
+
+  Scenario: With the virtual agent off, a keyword alone is answered and no agent is offered it
+    Choice where the seed is silent: a keyword is a command to the notification system, not a
+    conversation. With the virtual agent off, the interaction that holds it closes as soon as the
+    system has answered, so no live agent is offered it and the requester is not told "An agent
+    will be with you shortly." (after STOP, Twilio would refuse even that with 21610). The next
+    message that is not a keyword opens a conversation for the agents.
+    Given the virtual agent is off
+    And an agent "alice" who is available for SMS
+    When "+14155552671" texts "Notification" to "+14155550100"
+    Then "+14155552671" receives "SMS update notifications are OFF. Reply START to turn them on." from "+14155550100"
+    And interaction IMS0001001 is in state "closed_complete"
+    And agents see "Closed once answered: a keyword opened it with the virtual agent off, so no agent was offered it." in IMS0001001
+    And agent "alice"'s Workspace Inbox is empty
+    When "+14155552671" texts "STOP" to "+14155550100"
+    Then interaction IMS0001002 is in state "closed_complete"
+    And agent "alice"'s Workspace Inbox is empty
+    And "+14155552671" has received 2 messages
+    When "+14155552671" texts "START" to "+14155550100"
+    And "+14155552671" texts "My router is broken" to "+14155550100"
+    Then agent "alice"'s Workspace Inbox offers IMS0001004
+    And "+14155552671" receives "An agent will be with you shortly." from "+14155550100"
+    And the transcript matches the snapshot

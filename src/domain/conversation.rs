@@ -90,16 +90,31 @@ pub enum InboundRoute {
         /// The virtual agent when it is enabled, else a live agent (or the queue when none is free).
         handler: Handler,
     },
+    /// No active interaction, the virtual agent off, and the SMS is a START / STOP / Notification
+    /// keyword (NOTIF-1..5): an interaction holds it and the system's answer and closes at once
+    /// (`closed_complete`), without a word to the requester. A command to the notification system
+    /// is no conversation, so no live agent is offered it, and the requester is not told "An
+    /// agent will be with you shortly." (after STOP, Twilio would refuse even that). With the
+    /// virtual agent on, the interaction opens with it as usual, and the keyword does not wake
+    /// it (our choice: the seeds are silent).
+    AnswerKeyword,
 }
 
 /// Routes an inbound SMS. A new interaction goes to the virtual agent when it is enabled, else
-/// to the queue, from where live-agent routing takes it.
-pub fn route_inbound(active: Option<Interaction>, virtual_agent_enabled: bool) -> InboundRoute {
+/// to the queue, from where live-agent routing takes it, unless it would open for a keyword
+/// (`keyword`: START / STOP / Notification, [`crate::domain::keywords::keyword_of`]) that no
+/// virtual agent receives ([`InboundRoute::AnswerKeyword`]).
+pub fn route_inbound(
+    active: Option<Interaction>,
+    virtual_agent_enabled: bool,
+    keyword: bool,
+) -> InboundRoute {
     match active {
         Some(i) => InboundRoute::Join(Box::new(i)),
         None if virtual_agent_enabled => InboundRoute::Open {
             handler: Handler::VirtualAgent,
         },
+        None if keyword => InboundRoute::AnswerKeyword,
         None => InboundRoute::Open {
             handler: Handler::Queue,
         },
@@ -376,16 +391,33 @@ mod tests {
     #[test]
     fn inbound_rows() {
         assert_eq!(
-            route_inbound(None, true),
+            route_inbound(None, true, false),
             InboundRoute::Open {
                 handler: Handler::VirtualAgent
             }
         );
         assert_eq!(
-            route_inbound(None, false),
+            route_inbound(None, false, false),
             InboundRoute::Open {
                 handler: Handler::Queue
             }
+        );
+        // A keyword with the virtual agent on opens with it (the keyword does not wake it);
+        // with it off, no live agent is asked to answer it.
+        assert_eq!(
+            route_inbound(None, true, true),
+            InboundRoute::Open {
+                handler: Handler::VirtualAgent
+            }
+        );
+        assert_eq!(
+            route_inbound(None, false, true),
+            InboundRoute::AnswerKeyword
+        );
+        let active = interaction(Handler::Queue, (PartyTable::CsmConsumer, "a"));
+        assert_eq!(
+            route_inbound(Some(active.clone()), false, true),
+            InboundRoute::Join(Box::new(active))
         );
     }
 }

@@ -854,6 +854,7 @@ impl Ongoing {
 /// | `AgentStarted` | "{agent} joined the conversation." | nothing |
 /// | `IdleClosed` | "The virtual agent closed the conversation after no reply (idle timeout)." | "This conversation is closed." |
 /// | `IdleClosedKeywordsOnly` | "Closed after no reply (idle timeout); only keywords were exchanged, so the requester was not told." | nothing |
+/// | `KeywordAnswered` | "Closed once answered: a keyword opened it with the virtual agent off, so no agent was offered it." | nothing |
 /// | `ActionClosed` | "The messaging action '{action}' closed the conversation ({state})." | "This conversation is closed." |
 /// | `KeywordReply` | (the SMS itself) | {text} |
 ///
@@ -934,6 +935,10 @@ pub enum SystemMessage {
     /// ever wrote: it held only keywords (NOTIF-1..5) and the system's answers. Agents see why it
     /// closed; the requester, who never started a conversation, is not told.
     IdleClosedKeywordsOnly,
+    /// A keyword opened the interaction while the virtual agent is off, and it closed once the
+    /// system answered ([`crate::domain::conversation::InboundRoute::AnswerKeyword`]): no live
+    /// agent was offered a command to the notification system, and the requester is not told.
+    KeywordAnswered,
     /// A messaging action's Set state closed the conversation (ACTION-8).
     ActionClosed {
         /// The messaging action's name.
@@ -976,6 +981,10 @@ impl SystemMessage {
                 "Closed after no reply (idle timeout); only keywords were exchanged, so the requester was not told."
                     .to_owned()
             }
+            SystemMessage::KeywordAnswered => {
+                "Closed once answered: a keyword opened it with the virtual agent off, so no agent was offered it."
+                    .to_owned()
+            }
             SystemMessage::ActionClosed { action, state } => {
                 format!("The messaging action '{action}' closed the conversation ({state}).")
             }
@@ -1007,7 +1016,8 @@ impl SystemMessage {
             | SystemMessage::Reassigned { .. }
             | SystemMessage::StateChanged { .. }
             | SystemMessage::AgentStarted { .. }
-            | SystemMessage::IdleClosedKeywordsOnly => None,
+            | SystemMessage::IdleClosedKeywordsOnly
+            | SystemMessage::KeywordAnswered => None,
         }
     }
 }
@@ -1698,6 +1708,7 @@ mod tests {
         );
         // Only keywords were exchanged: agents see why it closed, the requester gets nothing.
         assert_eq!(SystemMessage::IdleClosedKeywordsOnly.sms_text(), None);
+        assert_eq!(SystemMessage::KeywordAnswered.sms_text(), None);
         assert!(SystemMessage::IdleClosedKeywordsOnly
             .agent_text()
             .is_some_and(|t| t.contains("only keywords")));

@@ -114,7 +114,9 @@ impl Engine {
             let route = conversation::route_inbound(
                 tx.active_sms_interaction(&sms.from, &sms.to)?,
                 va_enabled,
+                keyword.is_some(),
             );
+            let answer_and_close = route == InboundRoute::AnswerKeyword;
             let mut pending = vec![];
             let interaction = match route {
                 InboundRoute::Join(i) => {
@@ -134,6 +136,20 @@ impl Engine {
                         };
                         self.apply_turn(tx, &i, turn, &public, now, &mut pending)?;
                     }
+                    i
+                }
+                InboundRoute::AnswerKeyword => {
+                    let i = tx.insert_interaction(
+                        InteractionType::Messaging,
+                        &Handler::Queue,
+                        &opened_for,
+                        Some(&profile_id),
+                        Some(&sms.from),
+                        Some(&sms.to),
+                        None,
+                        now,
+                    )?;
+                    store_inbound(tx, &i, &sms, now)?;
                     i
                 }
                 InboundRoute::Open { handler } => {
@@ -193,6 +209,16 @@ impl Engine {
                         SmsTiming::WithTheTransaction(&mut pending),
                     )?;
                 }
+            }
+            if answer_and_close {
+                self.post_system_message(
+                    tx,
+                    &interaction,
+                    &SystemMessage::KeywordAnswered,
+                    now,
+                    SmsTiming::WithTheTransaction(&mut pending),
+                )?;
+                tx.close_interaction(&interaction.sys_id, InteractionState::ClosedComplete, now)?;
             }
             tracing::info!(interaction = %interaction.number, sid = %sms.sid, handler = ?interaction.handler,
                 "inbound SMS stored");
