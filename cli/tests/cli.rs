@@ -176,6 +176,49 @@ fn a_failing_scenario_fails_the_run() {
     }
 }
 
+/// `the last message "+1…" received reads` reads what the handset got: Twilio's own STOP
+/// confirmation (in no transcript) reads as the handset has it, and a message sent to it that
+/// never arrived fails, saying why, though the ordinals count it (so its status can be checked).
+#[test]
+fn a_handsets_message_reads_what_the_handset_got() {
+    let stdout = check_fails(
+        "received-reads",
+        &format!(
+            "Feature: What a handset received\n{BACKGROUND}    And the virtual agent is off\n\n  \
+             Scenario: Twilio's own confirmation\n    \
+             When \"+14155552671\" texts \"STOP\" to \"+14155550100\"\n    \
+             Then the last message \"+14155552671\" received reads \"You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe.\"\n\n  \
+             Scenario: A reply that never arrived\n    \
+             Given agent \"alice\" becomes available\n    \
+             When \"+14155552671\" texts \"Is my washer coming?\" to \"+14155550100\"\n    \
+             And agent \"alice\" accepts the offered work item\n    \
+             Given the handset \"+14155552671\" is unreachable\n    \
+             When agent \"alice\" replies \"Between 2 and 4pm\" in IMS0001001\n    \
+             And 5 minutes pass\n    \
+             Then the 3rd message \"+14155552671\" received has status \"undelivered\"\n    \
+             And the 3rd message \"+14155552671\" received reads \"Between 2 and 4pm\"\n\n  \
+             Scenario: A wrong expectation of Twilio's confirmation\n    \
+             When \"+14155552671\" texts \"STOP\" to \"+14155550100\"\n    \
+             Then the 1st message \"+14155552671\" received reads \"Bye\"\n"
+        ),
+    );
+    assert!(
+        stdout.contains(
+            "the 3rd message \"+14155552671\" received (SM00000000000000000000000000000004) \
+             never reached the handset: it is undelivered with error 30003"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("reads \"You have successfully been unsubscribed."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("3 scenarios (1 passed, 2 failed)"),
+        "{stdout}"
+    );
+}
+
 /// A failure in a rule's background leaves the rest of that background and the whole scenario
 /// not run, and the console counts them: the feature's background, then the rule's, then the
 /// scenario's steps.

@@ -947,7 +947,7 @@ impl ConvWorld {
     /// Twilio reports … as "undelivered"` step tells the engine alone (a forged StatusCallback),
     /// and what the scenario then says Twilio reported must not count as received on the handset
     /// either.
-    fn outbound_to(&self, phone: &str) -> Vec<TwilioMessage> {
+    pub(crate) fn outbound_to(&self, phone: &str) -> Vec<TwilioMessage> {
         let mut all = self.stack.sim.messages_to(phone);
         all.retain(|m| m.direction != Direction::Inbound);
         for m in all.iter_mut().filter(|m| !never_arrived(m)) {

@@ -257,8 +257,12 @@ impl ConvWorld {
     }
 
     /// A message of a conversation: its interaction and transcript row. `the 2nd message
-    /// "+14155552671" received` is the second message the simulated Twilio delivered to that
-    /// handset, found in the transcripts by its MessageSid.
+    /// "+14155552671" received` is the second message the simulated Twilio was given for that
+    /// handset, delivered or not, found in the transcripts by its MessageSid.
+    ///
+    /// # Errors
+    /// No such message; one Twilio sent itself (a STOP or START confirmation), which is in no
+    /// transcript: the error quotes it.
     fn message_ref(&self, r: &MessageRef) -> anyhow::Result<(InteractionNumber, Message)> {
         match r {
             MessageRef::Transcript { interaction, seq } => {
@@ -282,20 +286,78 @@ impl ConvWorld {
                         return Ok((n, m));
                     }
                 }
-                bail!("{r} ({sid}) is in no transcript")
+                let body = self
+                    .stack
+                    .sim
+                    .messages_to(phone)
+                    .into_iter()
+                    .find(|m| &m.sid == sid)
+                    .map(|m| m.body)
+                    .unwrap_or_default();
+                bail!(
+                    "{r} ({sid}) is in no transcript: Twilio sent it itself (it reads {}), as \
+                     it confirms STOP and START, so no step about the engine's messages can name \
+                     it; check what the handset got with `\"{phone}\" receives \"...\" from \
+                     \"...\"`",
+                    super::quote(&body)
+                )
             }
         }
     }
 
-    /// Checks a message's text, as agents see it in the transcript, is `expected` (all of it;
-    /// `\n` for a line break).
+    /// Checks a message's text is `expected` (all of it; `\n` for a line break): as agents see
+    /// it in the transcript, or for `the 2nd message "+1…" received`, as the handset got it
+    /// (Twilio's own STOP and START confirmations too).
+    ///
+    /// # Errors
+    /// Another text; a handset's message that never reached it (`undelivered`, `failed`,
+    /// `canceled`, or still `scheduled`): the ordinals count every message sent to a handset,
+    /// so that a check of such a message's status can name it, but it was not received, so it
+    /// reads nothing.
     pub fn check_reads(&self, message: &MessageRef, expected: &str) -> anyhow::Result<()> {
         let expected = super::unescape(expected);
-        let (_, m) = self.message_ref(message)?;
+        let body = match message {
+            MessageRef::Transcript { .. } => self.message_ref(message)?.1.body,
+            MessageRef::Received { phone, nth } => {
+                let sent = self.received_sids(phone);
+                let sid = match nth {
+                    Some(nth) => sent.get(nth - 1),
+                    None => sent.last(),
+                }
+                .with_context(|| {
+                    format!(
+                        "{phone} was sent {} message(s), so not {message}",
+                        sent.len()
+                    )
+                })?;
+                let received = self.received(phone);
+                match received.iter().find(|m| &m.sid == sid) {
+                    Some(m) => m.body.clone(),
+                    None => {
+                        let status = self
+                            .outbound_to(phone)
+                            .into_iter()
+                            .find(|m| &m.sid == sid)
+                            .map(|m| match m.error_code {
+                                Some(code) => format!("{} with error {code}", m.status.as_str()),
+                                None => m.status.as_str().to_owned(),
+                            })
+                            .unwrap_or_else(|| "not delivered".to_owned());
+                        bail!(
+                            "{message} ({sid}) never reached the handset: it is {status}, so it \
+                             reads nothing there ({phone} received {} message(s)); the ordinals \
+                             count every message sent to a handset, so that `{message} has \
+                             status \"...\"` can name this one",
+                            received.len()
+                        )
+                    }
+                }
+            }
+        };
         ensure!(
-            m.body == expected,
+            body == expected,
             "{message} reads {:?}; expected {:?}",
-            m.body,
+            body,
             expected
         );
         Ok(())
