@@ -42,6 +42,8 @@ pub enum SimError {
     /// all, §4.1) or a broken answer. The inbound message stays recorded.
     #[error("webhook POST to {url} failed: {source}")]
     Webhook {
+        /// The inbound message's SID (`SM`/`MM` + 32 hex digits): recorded, with error 11200.
+        sid: twilio_wire::sid::MessageSid,
         /// The URL that was called.
         url: String,
         /// Why: no connection, or no usable answer.
@@ -53,6 +55,8 @@ pub enum SimError {
     /// message stays recorded, with error 11200.
     #[error("webhook POST to {url} timed out (injected fault)")]
     WebhookTimeout {
+        /// The inbound message's SID (`SM`/`MM` + 32 hex digits).
+        sid: twilio_wire::sid::MessageSid,
         /// The URL that was called, as configured.
         url: String,
     },

@@ -268,12 +268,14 @@ async fn deliver(
         Outcome::TimedOut => {
             retrieval_failed("the app did not answer in time");
             Err(SimError::WebhookTimeout {
+                sid,
                 url: inbound.url.clone(),
             })
         }
         Outcome::Failed(source) => {
             retrieval_failed(&source.to_string());
             Err(SimError::Webhook {
+                sid,
                 url: inbound.url.clone(),
                 source,
             })

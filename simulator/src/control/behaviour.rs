@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
-use super::{e164, error, ControlError, ControlJson};
+use super::{e164, error, ControlError, ControlJson, NoFields, NoQuery};
 use crate::faults::{Rule, Strikes, WebhookFault};
 use crate::{delivery, CallbackFault, CarrierProfile, Core, DebuggerEvent, FaultScope};
 
@@ -24,7 +24,10 @@ pub(super) fn router() -> Router<Arc<Core>> {
         .route("/_sim/errors", get(errors))
 }
 
-async fn flush(State(core): State<Arc<Core>>) -> Json<serde_json::Value> {
+async fn flush(
+    State(core): State<Arc<Core>>,
+    ControlJson(NoFields {}): ControlJson<NoFields>,
+) -> Json<serde_json::Value> {
     let callbacks = delivery::run_due(&core).await;
     Json(json!({ "callbacks": callbacks }))
 }
@@ -170,7 +173,7 @@ async fn faults(
     Ok(Json(json!({})))
 }
 
-async fn errors(State(core): State<Arc<Core>>) -> Json<Vec<DebuggerEvent>> {
+async fn errors(State(core): State<Arc<Core>>, _: NoQuery) -> Json<Vec<DebuggerEvent>> {
     Json(core.state().debugger())
 }
 

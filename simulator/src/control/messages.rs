@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use twilio_wire::loopback::media_type;
 use twilio_wire::sid::MessageSid;
 
-use super::{body_bytes, e164, error, ControlError, ControlJson, FORM};
+use super::{body_bytes, e164, error, ControlError, ControlJson, NoFields, FORM};
 use crate::stored::{Shown, StoredMessage};
 use crate::{handsets, Core, SimError};
 
@@ -45,7 +45,10 @@ fn reset_core(core: &Core) {
     crate::memory::give_back();
 }
 
-async fn reset(State(core): State<Arc<Core>>) -> StatusCode {
+async fn reset(
+    State(core): State<Arc<Core>>,
+    ControlJson(NoFields {}): ControlJson<NoFields>,
+) -> StatusCode {
     reset_core(&core);
     StatusCode::NO_CONTENT
 }
@@ -332,19 +335,29 @@ impl FromRequest<Arc<Core>> for InboundRequest {
 async fn inbound(
     State(core): State<Arc<Core>>,
     req: InboundRequest,
-) -> Result<Json<crate::InboundDelivery>, ControlError> {
+) -> Result<Response, ControlError> {
     let from = e164("from", &req.from)?;
     let to = e164("to", &req.to)?;
     let media = req.media()?;
     match handsets::send_inbound(&core, &from, &to, &req.body, &media).await {
-        Ok(delivery) => Ok(Json(delivery)),
+        Ok(delivery) => Ok(Json(delivery).into_response()),
+        // The handset's message is recorded (as Twilio records one whose webhook failed, with
+        // error 11200 in the debugger): the answer names it.
+        Err(
+            ref e @ (SimError::Webhook { ref sid, .. } | SimError::WebhookTimeout { ref sid, .. }),
+        ) => {
+            let status = match e {
+                SimError::Webhook { .. } => StatusCode::BAD_GATEWAY,
+                _ => StatusCode::GATEWAY_TIMEOUT,
+            };
+            let body = serde_json::json!({ "error": e.to_string(), "sid": sid });
+            Ok((status, Json(body)).into_response())
+        }
         Err(e) => {
             let status = match e {
                 SimError::NotAccountNumber(_)
                 | SimError::NotSmsCapable(_)
                 | SimError::UnknownInbound(_) => StatusCode::BAD_REQUEST,
-                SimError::Webhook { .. } => StatusCode::BAD_GATEWAY,
-                SimError::WebhookTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             };
             Err(error(status, e.to_string()))
@@ -644,7 +657,19 @@ mod tests {
 
         let resp = send("+14155550199").await.unwrap();
         assert_refused(resp, "is not a number of the simulated Twilio account").await;
-        assert_eq!(send(SHOP).await.unwrap().status(), 502);
+        assert!(sim.messages().is_empty(), "a refused text is not recorded");
+        // The app cannot be reached: the handset's message is recorded, as Twilio records it,
+        // and the 502 names it.
+        let resp = send(SHOP).await.unwrap();
+        assert_eq!(resp.status(), 502);
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["sid"], "SM00000000000000000000000000000001", "{v}");
+        assert!(
+            v["error"].as_str().unwrap().starts_with("webhook POST to "),
+            "{v}"
+        );
+        assert_eq!(sim.messages().len(), 1);
+        assert_eq!(sim.errors()[0].code, 11200);
     }
 
     #[tokio::test]

@@ -7,8 +7,8 @@
 //! | `GET /_sim/messages[?to=E164][&after=SID][&limit=N]` | | 200 + `{"messages": [Message… + "twilio_reply"], "next"}`, oldest first | [`crate::Simulator::messages_to`], [`crate::Simulator::messages_after`] | `messages` |
 //! | `POST /_sim/inbound` | `{"from", "to", "body"?, "media_urls"?}` or the form `From=&To=&Body=&MediaUrl=` | 200 + `{"sid", "http_status", "body"}` (`{"sid"}` when no SMS URL applies) | [`crate::Simulator::send_inbound`] | `messages` |
 //! | `POST /_sim/sms_url` | `{"url"}` | 200 + the same | [`crate::Simulator::set_sms_url`] | `messages` |
-//! | `POST /_sim/reset` | none | 204 | [`crate::Simulator::reset`] | `messages` |
-//! | `POST /_sim/flush` | none | 200 + `{"callbacks": n}` | [`crate::Simulator::run_due`] | `behaviour` |
+//! | `POST /_sim/reset` | none (or `{}`) | 204 | [`crate::Simulator::reset`] | `messages` |
+//! | `POST /_sim/flush` | none (or `{}`) | 200 + `{"callbacks": n}` | [`crate::Simulator::run_due`] | `behaviour` |
 //! | `POST /_sim/carrier` | `{"number", "profile"}` | 200 + the same, number in E.164 | [`crate::Simulator::set_carrier`] | `behaviour` |
 //! | `POST /_sim/optout` | `{"enabled": bool}` | 200 + `{"enabled"}` | [`crate::Simulator::set_opt_out_handling`] | `behaviour` |
 //! | `POST /_sim/faults` | see below | 200 + `{}` | [`crate::Simulator::set_fault_seed`], [`crate::Simulator::clear_faults`], [`crate::Simulator::set_callback_fault`], [`crate::Simulator::set_webhook_fault`], [`crate::Simulator::set_api_fault`], [`crate::Simulator::set_list_fault`] | `behaviour` |
@@ -55,15 +55,19 @@
 //!   (repeatable): a handset texts the account. 200 + `{"sid", "http_status", "body"}`, or
 //!   `{"sid"}` alone when no SMS URL applies to `to` (recorded and posted nowhere; Twilio's
 //!   default reply goes to the handset, see `optout`). 400 + `{"error"}` when `to` is not one of
-//!   the account's numbers or cannot receive SMS; 502 + `{"error"}` when the webhook could not be delivered;
-//!   504 + `{"error"}` when an injected timeout fault lost the answer.
+//!   the account's numbers or cannot receive SMS (nothing is recorded then); 502 + `{"error",
+//!   "sid"}` when the webhook could not be delivered, 504 + `{"error", "sid"}` when an injected
+//!   timeout fault lost the answer: in both the handset's message is recorded, as Twilio records
+//!   one whose webhook failed (error 11200 in `GET /_sim/errors`), and `sid` names it.
 //! * `POST /_sim/sms_url` with `{"url": "http://127.0.0.1:8080/sms/inbound"}`: the account's
 //!   messaging webhook from now on; 400 unless an absolute http(s) URL.
 //! * `POST /_sim/reset`: forgets every message, media file, schedule, opt-out block, status
 //!   callback and debugger entry, restarts the SID counters, and removes every fault (API faults
 //!   and their generator too); the account's configuration stays (numbers and their settings,
 //!   SMS URL, API keys, Messaging Services; sticky senders start over). Everything else the state
-//!   holds returns to its start-up value (the retention window stays as set). Empty body.
+//!   holds returns to its start-up value (carrier profiles, Twilio's opt-out handling; the
+//!   retention window and the delivery timing stay as set). An empty body
+//!   or `{}`; any other is refused (400) and nothing is forgotten.
 //! * `POST /_sim/numbers`: gives the account the number (any valid number; stored in E.164) if
 //!   it does not own it yet, then applies the settings given, as the REST update of an
 //!   IncomingPhoneNumber does (see `phone_numbers`), plus `capabilities`
@@ -261,6 +265,39 @@ impl<T: DeserializeOwned> FromRequest<Arc<Core>> for ControlJson<T> {
     }
 }
 
+/// The body of a route that takes none (`POST /_sim/reset`, `/_sim/flush`): empty, or `{}`.
+/// Read as [`ControlJson`], so a body that is anything else (not JSON, a key) is refused with
+/// 400 before the route acts, and one that is slow to arrive with 408.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoFields {}
+
+/// The query of a GET route that takes no parameter (`/_sim/errors`, `/_sim/numbers`): a
+/// parameter is refused (400 `{"error"}` naming it), as `/_sim/messages` refuses one it does not
+/// know, rather than ignored.
+pub(crate) struct NoQuery;
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for NoQuery {
+    type Rejection = ControlError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, ControlError> {
+        match parts.uri.query().filter(|q| !q.is_empty()) {
+            None => Ok(NoQuery),
+            Some(query) => Err(error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "{} takes no parameter; got '{}'",
+                    parts.uri.path(),
+                    shortened(query)
+                ),
+            )),
+        }
+    }
+}
+
 /// The body of `request`, read as [`ControlJson`] reads it.
 ///
 /// # Errors
@@ -363,6 +400,39 @@ mod tests {
             "{v}"
         );
         assert_eq!(sim.messages().len(), 1, "nothing was reset");
+        // The routes that take no body take none: anything but an empty body or `{}` is
+        // refused before they act.
+        for (path, body, expected) in [
+            (
+                "/_sim/reset",
+                "not json",
+                "the body is not the JSON this route takes: expected",
+            ),
+            ("/_sim/reset", r#"{"bogus": 1}"#, "unknown field `bogus`"),
+            ("/_sim/flush", r#"{"bogus": 1}"#, "unknown field `bogus`"),
+        ] {
+            let (status, v) = post(&sim, path, &[("Content-Type", "application/json")], body).await;
+            assert_eq!(status, 400, "{path} {body}: {v}");
+            assert!(v["error"].as_str().unwrap().contains(expected), "{v}");
+        }
+        assert_eq!(sim.messages().len(), 1, "nothing was reset");
+        // Reads that take no parameter refuse one rather than ignore it.
+        for path in ["/_sim/errors?x=1", "/_sim/numbers?x=1"] {
+            let (status, v) = crate::test_support::status_and_json(
+                reqwest::get(format!("{}{path}", sim.base_url()))
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(status, 400, "{path}: {v}");
+            assert!(
+                v["error"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("takes no parameter; got 'x=1'"),
+                "{v}"
+            );
+        }
 
         // A local page and a tool both get through.
         let (status, v) = post(
@@ -380,7 +450,7 @@ mod tests {
             &sim,
             "/_sim/reset",
             &[("Content-Type", "application/json; charset=utf-8")],
-            "",
+            "{}",
         )
         .await;
         assert_eq!(status, 204);

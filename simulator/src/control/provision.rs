@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use twilio_wire::phone_number::{Capabilities, IncomingPhoneNumber};
 
-use super::{error, ControlError, ControlJson};
+use super::{error, ControlError, ControlJson, NoQuery};
 use crate::phone_numbers::{self, NumberUpdate};
 use crate::Core;
 
@@ -34,7 +34,7 @@ struct ProvisionRequest {
     capabilities: Option<Capabilities>,
 }
 
-async fn list(State(core): State<Arc<Core>>) -> Json<Vec<IncomingPhoneNumber>> {
+async fn list(State(core): State<Arc<Core>>, _: NoQuery) -> Json<Vec<IncomingPhoneNumber>> {
     Json(phone_numbers::all(&core.account_sid, &core.state()))
 }
 
