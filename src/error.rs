@@ -67,7 +67,8 @@ pub enum Error {
         choices: Vec<E164>,
     },
     /// The From number is not one the agent may send from (COMPOSE-3, COMPOSE-8).
-    #[error("{from} is not a provider number you can send from; expected one of {}", list(.choices))]
+    #[error("{} is not a provider number you can send from; expected one of {}",
+        if from.trim().is_empty() { "an empty From" } else { from.as_str() }, list(.choices))]
     FromNotAllowed {
         /// The From given.
         from: String,

@@ -87,7 +87,7 @@ pub struct BenchEngineArgs {
     #[arg(long)]
     pub virtual_agent: bool,
     /// The topics folder the virtual agent uses with --virtual-agent; when the default topics/
-    /// is not there, the built-in topics greeting, talk_to_agent and order_status.
+    /// is not there, the built-in topics greeting, talk_to_agent, order_status and open_cases.
     #[arg(long, default_value = "topics")]
     pub topics: PathBuf,
     /// Where the temporary database folders go (default: the system's temporary folder).
@@ -149,9 +149,21 @@ struct Round {
 
 /// Runs the benchmark: 0 when every message was answered 200, 1 otherwise, 2 on bad options.
 pub fn run(args: BenchEngineArgs) -> ExitCode {
-    if args.messages == 0 || args.requesters == 0 || args.rounds == 0 || args.agents == 0 {
+    let zero: Vec<String> = [
+        ("--messages", args.messages),
+        ("--requesters", args.requesters),
+        ("--rounds", args.rounds),
+        ("--agents", args.agents),
+    ]
+    .iter()
+    .filter(|(_, n)| *n == 0)
+    .map(|(name, _)| format!("{name} 0"))
+    .collect();
+    if !zero.is_empty() {
         eprintln!(
-            "convsms bench engine: --messages, --requesters, --rounds and --agents must be at least 1"
+            "convsms bench engine: {}: --messages, --requesters, --rounds and --agents must each \
+             be at least 1",
+            zero.join(", ")
         );
         return ExitCode::from(2);
     }
@@ -212,12 +224,13 @@ async fn bench(args: &BenchEngineArgs) -> anyhow::Result<()> {
     };
     println!(
         "convsms bench engine: {} inbound messages per round from {} requesters, {} agents, \
-         virtual agent {}, SQLite file in WAL mode, {} rounds",
+         virtual agent {}, SQLite file in WAL mode, {} round{}",
         args.messages,
         args.requesters,
         args.agents,
         if args.virtual_agent { "on" } else { "off" },
         args.rounds,
+        if args.rounds == 1 { "" } else { "s" },
     );
     let forms = signed_forms(args)?;
     println!(
@@ -242,7 +255,9 @@ async fn bench(args: &BenchEngineArgs) -> anyhow::Result<()> {
         let r = result?;
         let rate = args.messages as f64 / r.elapsed.as_secs_f64();
         rates.push(rate);
-        let cpu = r.cpu.map(|c| c.as_secs_f64());
+        // The kernel adds a thread's CPU time as it is scheduled, so a round too short for that
+        // reads 0: no figure rather than an infinite rate.
+        let cpu = r.cpu.map(|c| c.as_secs_f64()).filter(|c| *c > 0.0);
         if let Some(c) = cpu {
             cpu_rates.push(args.messages as f64 / c);
         }
@@ -271,15 +286,21 @@ async fn bench(args: &BenchEngineArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `what over N rounds: min …, median …, max …` of `rates` (sorted in place; not empty).
+/// `what over N rounds: min …, median …, max …` of `rates` (sorted in place; not empty). The
+/// median of an even number of rounds is the mean of the middle two.
 fn summary(what: &str, rates: &mut [f64]) -> String {
     rates.sort_by(f64::total_cmp);
+    let n = rates.len();
+    let median = if n % 2 == 1 {
+        rates[n / 2]
+    } else {
+        (rates[n / 2 - 1] + rates[n / 2]) / 2.0
+    };
     format!(
-        "{what} over {} rounds: min {:.0}, median {:.0}, max {:.0}",
-        rates.len(),
+        "{what} over {n} round{}: min {:.0}, median {median:.0}, max {:.0}",
+        if n == 1 { "" } else { "s" },
         rates[0],
-        rates[rates.len() / 2],
-        rates[rates.len() - 1],
+        rates[n - 1],
     )
 }
 
@@ -454,4 +475,25 @@ fn peak_rss_kib() -> Option<u64> {
         .next()?
         .parse()
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn the_summary_s_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        assert_eq!(
+            summary("msg/s", &mut [9632.0, 8978.0]),
+            "msg/s over 2 rounds: min 8978, median 9305, max 9632"
+        );
+        assert_eq!(
+            summary("msg/s", &mut [3.0, 1.0, 2.0]),
+            "msg/s over 3 rounds: min 1, median 2, max 3"
+        );
+        assert_eq!(
+            summary("msg/s", &mut [5.0]),
+            "msg/s over 1 round: min 5, median 5, max 5"
+        );
+    }
 }

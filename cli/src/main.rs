@@ -179,10 +179,18 @@ fn main() -> ExitCode {
                 Ok(t) if t.invalid == 0 || exit_zero => ExitCode::SUCCESS,
                 Ok(t) => {
                     eprintln!(
-                        "convsms validate-number: {} of {} numbers are not valid (--exit-zero to exit 0 anyway)",
-                        t.invalid, t.lines
+                        "convsms validate-number: {} of {} number{} {} not valid (--exit-zero to \
+                         exit 0 anyway)",
+                        t.invalid,
+                        t.lines,
+                        if t.lines == 1 { "" } else { "s" },
+                        if t.invalid == 1 { "is" } else { "are" },
                     );
                     ExitCode::FAILURE
+                }
+                Err(e) if number == "-" => {
+                    eprintln!("convsms validate-number: reading the numbers from stdin: {e}");
+                    ExitCode::from(2)
                 }
                 Err(e) => {
                     eprintln!("convsms validate-number: {e}");

@@ -88,6 +88,13 @@ pub(crate) fn in_a_folder(option: &str, path: &Path) -> Result<(), String> {
         ));
     }
     let parent = folder_of(path);
+    if parent.exists() && !parent.is_dir() {
+        return Err(format!(
+            "{option} {}: {} is a file, not a folder to write it in",
+            path.display(),
+            parent.display()
+        ));
+    }
     if !parent.is_dir() {
         return Err(format!(
             "{option} {}: no folder {} to write it in; create it first",
@@ -113,8 +120,12 @@ fn writable(option: &str, path: &Path) -> Result<(), String> {
             .map(drop)
     };
     probe.map_err(|e| {
+        // The system's reason alone: tempfile's error adds ` at path "…"`, the probe's
+        // temporary name, which means nothing to the reader.
+        let full = e.to_string();
+        let reason = full.split(" at path ").next().unwrap_or(&full);
         format!(
-            "{option} {}: cannot be written ({e}); give a file in a folder you can write to",
+            "{option} {}: cannot be written ({reason}); give a file in a folder you can write to",
             path.display()
         )
     })
@@ -163,6 +174,12 @@ mod tests {
         assert!(e.contains("no folder"), "{e}");
         let e = check(&[("--html", &d.join("sub"))], &[]).unwrap_err();
         assert!(e.contains("is a folder"), "{e}");
+        // A file where the folder should be is named as such, not as a missing folder.
+        let e = check(&[("--html", &d.join("in.feature/r.html"))], &[]).unwrap_err();
+        assert!(
+            e.ends_with("in.feature is a file, not a folder to write it in"),
+            "{e}"
+        );
         check(&[("--json", &json), ("--html", &d.join("r.html"))], &[]).unwrap();
         let left: Vec<_> = std::fs::read_dir(d)
             .unwrap()

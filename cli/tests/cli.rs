@@ -353,7 +353,7 @@ fn validate_number_prints_json_for_one_and_for_stdin() {
         "one invalid line among three exits 1: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 3 numbers are not valid"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 3 numbers is not valid"));
 
     let bad = convsms()
         .args(["validate-number", "--region", "XX", "1"])
@@ -842,10 +842,10 @@ fn scenarios_whose_steps_were_lost_fail_the_run_with_file_and_line() {
         "`Gven a consumer".to_owned(),
         "did you mean `Given`?".to_owned(),
         format!("{shown}:13: line 13 reads like a step"),
-        format!("{shown}:20: this scenario has no Then step"),
-        format!("{shown}:23: this scenario has no Then step"),
+        format!("{shown}:20: this scenario checks nothing"),
+        format!("{shown}:23: this scenario checks nothing"),
         // A setup or action sentence after `Then` is no check, and does not count as one.
-        format!("{shown}:30: this scenario has no Then step"),
+        format!("{shown}:30: this scenario checks nothing"),
         "line 32: `Then agent \"alice\" is away` is no check: the step library has it as a \
          Given step"
             .to_owned(),

@@ -98,6 +98,9 @@ Feature: The Compose SMS form
     When agent "alice" composes "Hello" to "call me maybe" for consumer "Bea Brown"
     Then the request is refused with "is not a phone number"
     And nothing was written and nothing was sent
+    When agent "alice" composes "Hello" to "" for consumer "Bea Brown"
+    Then the request is refused with "the phone number is empty; expected a number such as +14155552671"
+    And nothing was written and nothing was sent
 
   @row:COMPOSE-6
   Scenario: Images are accepted, other files only when an administrator allows them

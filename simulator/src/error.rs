@@ -28,7 +28,7 @@ pub enum SimError {
     Http(#[source] reqwest::Error),
     /// A handset texted a number the account does not own; add it with
     /// [`crate::Simulator::add_number`] or [`crate::SimConfig::numbers`].
-    #[error("{0} is not a number of the simulated Twilio account; a handset can only text the account's numbers (a scenario's `Given the Conversational SMS provider number \"…\"`, `convsms serve`'s POST /api/setup/provider-numbers, `convsms sim --number`, or POST /_sim/numbers)")]
+    #[error("{0} is not a number of the simulated Twilio account{hint}; a handset can only text the account's numbers (a scenario's `Given the Conversational SMS provider number \"…\"`, `convsms serve`'s POST /api/setup/provider-numbers, `convsms sim --number`, or POST /_sim/numbers)", hint = international_hint(.0))]
     NotAccountNumber(String),
     /// A handset texted an account number that has no SMS capability (see
     /// [`crate::Simulator::provision_number`]); nothing is recorded.
@@ -60,4 +60,15 @@ pub enum SimError {
         /// The URL that was called, as configured.
         url: String,
     },
+}
+
+/// For a number written without its `+` and country code (`4155550100`): a reminder that the
+/// account's numbers are in E.164; empty for one that has them.
+fn international_hint(number: &str) -> &'static str {
+    if number.trim_start().starts_with('+') {
+        ""
+    } else {
+        " (its numbers are in E.164: '+' and the country code first, as +14155550100 for a US \
+         number)"
+    }
 }

@@ -795,6 +795,19 @@ mod tests {
             matches!(err, SimError::NotAccountNumber(ref n) if n == "+14155550199"),
             "{err}"
         );
+        assert!(!err.to_string().contains("E.164"), "{err}");
+        // The account's own number written nationally: the error says how to write it.
+        let err = sim
+            .send_inbound(HANDSET, "4155550100", "hi", &[])
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "4155550100 is not a number of the simulated Twilio account (its numbers are in \
+                 E.164: '+' and the country code first"
+            ),
+            "{err}"
+        );
         assert!(sim.messages().is_empty());
 
         let err = sim

@@ -75,7 +75,7 @@ fn print_words(out: &mut impl Write, all: &[Words]) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "  {{string}}: any text in double quotes; in a message's text (texted, replied, composed, received or seen), \\n is a line break, \\\" a double quote and \\\\ a backslash"
+        "  {{string}}: any text in double quotes (Cucumber's {{string}} takes single quotes too); in a message's text (texted, replied, composed, received or seen), \\n is a line break, \\\" a double quote and \\\\ a backslash"
     )?;
     writeln!(out, "  {{int}}: a whole number")?;
     for w in all {

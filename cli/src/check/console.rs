@@ -328,8 +328,13 @@ impl Report {
         ));
         if self.hook_errors > 0 {
             self.print(&format!(
-                "{} failed after their steps",
-                plural(self.hook_errors, "scenario")
+                "{} failed after {} steps",
+                plural(self.hook_errors, "scenario"),
+                if self.hook_errors == 1 {
+                    "its"
+                } else {
+                    "their"
+                }
             ));
         }
         if self.with_unchecked > 0 {

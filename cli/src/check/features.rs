@@ -797,9 +797,10 @@ fn add_problems(text: &str, feature: &mut Feature, library: Library<'_>) {
             {
                 found.push((
                     s.position.line,
-                    "this scenario has no Then step, so it would pass without checking anything: \
-                 add one that says what must be true afterwards (`convsms steps` lists them; \
-                 a setup or action sentence written after `Then` does not check)"
+                    "this scenario checks nothing: none of its steps is one the library runs as \
+                 a Then step, so it would pass whatever happened; add one that says what must \
+                 be true afterwards (`convsms steps` lists them; a setup or action sentence \
+                 written after `Then` does not check)"
                         .to_owned(),
                 ));
             }

@@ -83,7 +83,7 @@ pub struct CheckOptions {
     pub snapshots: Option<PathBuf>,
     /// Folder of virtual-agent topics (*.toml) every scenario starts with [default: topics/
     /// of the project folder; when there is none, or outside any project folder, the built-in
-    /// topics greeting, talk_to_agent and order_status].
+    /// topics greeting, talk_to_agent, order_status and open_cases].
     #[arg(long, value_name = "DIR")]
     pub topics: Option<PathBuf>,
     /// Write the transcript snapshots of the scenarios of FILE (a feature file or folder)
@@ -395,11 +395,15 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
     let sources = if opts.topics.is_none() && !root.join("topics").is_dir() {
         if project.is_some() {
             // As `convsms serve` does: a project of features alone still runs.
+            let built_in: Vec<&str> = topics::BUILT_IN_TOPICS
+                .iter()
+                .map(|(file, _)| file.trim_end_matches(".toml"))
+                .collect();
             println!(
                 "no topics/ folder in the project folder {}: the scenarios start with the \
-                 built-in topics (greeting, talk_to_agent, order_status); give --topics DIR for \
-                 your own",
-                shown_root(&root)
+                 built-in topics ({}); give --topics DIR for your own",
+                shown_root(&root),
+                built_in.join(", ")
             );
         }
         if project.is_none() {

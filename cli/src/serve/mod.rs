@@ -76,7 +76,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
     /// The virtual agent's topic folder (`*.toml`); when the default topics/ is not there, the
-    /// built-in topics greeting, talk_to_agent and order_status.
+    /// built-in topics greeting, talk_to_agent, order_status and open_cases.
     #[arg(long, default_value = "topics")]
     pub topics: PathBuf,
     /// How the virtual clock moves.

@@ -66,11 +66,9 @@ parameter!(
         quoted!(),
         " of type ",
         quoted!(),
-        r")?(?: on interaction \S+)?(?: from ",
-        quoted!(),
-        ")?(?: to ",
-        quoted!(),
-        ")?(?: for ",
+        // From and To may be empty (`to ""`): the form's fields left blank, which Compose
+        // SMS refuses, naming the field.
+        r#")?(?: on interaction \S+)?(?: from "[^"]*")?(?: to "[^"]*")?(?: for "#,
         requester!(),
         ")?"
     )

@@ -465,7 +465,7 @@ pub fn words() -> Vec<Words> {
             "1 week", "2 weeks", "a day", "an hour", "1 week and 2 days", "1 day, 2 hours",
             "1 day and an hour", "2 days and a minute", "1 day, 2 hours and 30 minutes",
         ], refused ["9999999999999 days", "90 mins", "1 week and 90 mins"]),
-        words!(At, "a moment on the scenario's clock (UTC): a time of day (a check's any day, an advance's next at or after now), or a date and time", [
+        words!(At, "a moment on the scenario's clock (UTC): a time of day (a check's any day, but `was closed at` wants the date; an advance's next at or after now), or a date and time", [
             r#""09:10:00""#,
             r#""2026-01-07 09:30:00""#,
         ], refused [r#""25:00:00""#, r#""2026-02-30 09:00:00""#, r#""2026-12-31 23:59:60""#]),
