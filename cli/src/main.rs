@@ -188,6 +188,8 @@ fn main() -> ExitCode {
                     );
                     ExitCode::FAILURE
                 }
+                // `convsms validate-number - < numbers.txt | head`: the reader has what it wanted.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) if number == "-" => {
                     eprintln!("convsms validate-number: reading the numbers from stdin: {e}");
                     ExitCode::from(2)

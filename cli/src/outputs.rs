@@ -88,11 +88,17 @@ pub(crate) fn in_a_folder(option: &str, path: &Path) -> Result<(), String> {
         ));
     }
     let parent = folder_of(path);
-    if parent.exists() && !parent.is_dir() {
+    // The nearest of the folders above that exists: a file there (`a.txt/sub/r.json`) is named,
+    // since creating the missing folders would not help.
+    if let Some(file) = parent
+        .ancestors()
+        .find(|a| a.exists())
+        .filter(|a| !a.is_dir())
+    {
         return Err(format!(
             "{option} {}: {} is a file, not a folder to write it in",
             path.display(),
-            parent.display()
+            file.display()
         ));
     }
     if !parent.is_dir() {
@@ -175,11 +181,13 @@ mod tests {
         let e = check(&[("--html", &d.join("sub"))], &[]).unwrap_err();
         assert!(e.contains("is a folder"), "{e}");
         // A file where the folder should be is named as such, not as a missing folder.
-        let e = check(&[("--html", &d.join("in.feature/r.html"))], &[]).unwrap_err();
-        assert!(
-            e.ends_with("in.feature is a file, not a folder to write it in"),
-            "{e}"
-        );
+        for under in ["in.feature/r.html", "in.feature/sub/r.html"] {
+            let e = check(&[("--html", &d.join(under))], &[]).unwrap_err();
+            assert!(
+                e.ends_with("in.feature is a file, not a folder to write it in"),
+                "{e}"
+            );
+        }
         check(&[("--json", &json), ("--html", &d.join("r.html"))], &[]).unwrap();
         let left: Vec<_> = std::fs::read_dir(d)
             .unwrap()

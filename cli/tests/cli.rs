@@ -199,8 +199,22 @@ fn a_handsets_message_reads_what_the_handset_got() {
              And the 3rd message \"+14155552671\" received reads \"Between 2 and 4pm\"\n\n  \
              Scenario: A wrong expectation of Twilio's confirmation\n    \
              When \"+14155552671\" texts \"STOP\" to \"+14155550100\"\n    \
-             Then the 1st message \"+14155552671\" received reads \"Bye\"\n"
+             Then the 1st message \"+14155552671\" received reads \"Bye\"\n\n  \
+             Scenario: A status check that names an internal line\n    \
+             When \"+14155552671\" texts \"Hi\" to \"+14155550100\"\n    \
+             Then the last message sent in IMS0001001 reads \"An agent will be with you shortly.\"\n    \
+             And message #2 of IMS0001001 has status \"queued\"\n"
         ),
+    );
+    // The numbering counts internal lines: the failure quotes the line named and lists the
+    // numbers of the messages sent.
+    assert!(
+        stdout.contains(
+            "message #2 of IMS0001001 is internal with no error; expected queued (it reads \
+             \"Waiting for an agent in Conversational SMS.\"; the messages IMS0001001 sent (the \
+             numbering counts internal lines too): #3 "
+        ),
+        "{stdout}"
     );
     assert!(
         stdout.contains(
@@ -210,11 +224,15 @@ fn a_handsets_message_reads_what_the_handset_got() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("reads \"You have successfully been unsubscribed."),
+        stdout.contains(
+            "the 1st message \"+14155552671\" received reads \"You have successfully been \
+             unsubscribed. You will not receive any more messages from this number. Reply START \
+             to resubscribe.\"; expected \"Bye\""
+        ),
         "{stdout}"
     );
     assert!(
-        stdout.contains("3 scenarios (1 passed, 2 failed)"),
+        stdout.contains("4 scenarios (1 passed, 3 failed)"),
         "{stdout}"
     );
 }

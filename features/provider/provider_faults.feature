@@ -60,6 +60,7 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
     And 1 minute passes
     Then message #2 of IMS0001001 has status "failed" with error 30008
+    And the last message sent in IMS0001001 has status "failed" with error 30008
     And agents see the delivery error "error 30008: Unknown error. The carrier reported an unknown error." on message #2 of IMS0001001
 
   Scenario: Duplicated callbacks change nothing twice

@@ -182,7 +182,9 @@ pub struct SoakArgs {
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
     /// Whether new conversations go to the virtual agent first (the project's greeting,
-    /// talk_to_agent, order_status and open_cases topics, built in) or straight to live agents.
+    /// talk_to_agent, order_status and open_cases topics, built in) or straight to live agents
+    /// (a START / STOP / Notification keyword alone is then answered, and its interaction closes
+    /// at once).
     #[arg(long, value_enum, default_value_t = Switch::On, value_name = "on|off")]
     pub virtual_agent: Switch,
     /// Check the invariants after every N events (and at the end).

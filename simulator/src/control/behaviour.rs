@@ -26,7 +26,7 @@ pub(super) fn router() -> Router<Arc<Core>> {
 
 async fn flush(
     State(core): State<Arc<Core>>,
-    ControlJson(NoFields {}): ControlJson<NoFields>,
+    ControlJson(NoFields): ControlJson<NoFields>,
 ) -> Json<serde_json::Value> {
     let callbacks = delivery::run_due(&core).await;
     Json(json!({ "callbacks": callbacks }))

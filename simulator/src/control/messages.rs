@@ -47,7 +47,7 @@ fn reset_core(core: &Core) {
 
 async fn reset(
     State(core): State<Arc<Core>>,
-    ControlJson(NoFields {}): ControlJson<NoFields>,
+    ControlJson(NoFields): ControlJson<NoFields>,
 ) -> StatusCode {
     reset_core(&core);
     StatusCode::NO_CONTENT

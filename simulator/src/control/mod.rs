@@ -266,11 +266,24 @@ impl<T: DeserializeOwned> FromRequest<Arc<Core>> for ControlJson<T> {
 }
 
 /// The body of a route that takes none (`POST /_sim/reset`, `/_sim/flush`): empty, or `{}`.
-/// Read as [`ControlJson`], so a body that is anything else (not JSON, a key) is refused with
-/// 400 before the route acts, and one that is slow to arrive with 408.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NoFields {}
+/// Read as [`ControlJson`], so a body that is anything else (not JSON, an array, a key) is
+/// refused with 400 before the route acts, and one that is slow to arrive with 408.
+#[derive(Debug)]
+pub(crate) struct NoFields;
+
+impl<'de> serde::Deserialize<'de> for NoFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // A map, as serde reads a struct, but not a sequence, which a derived empty struct
+        // also takes.
+        let fields = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        match fields.keys().next() {
+            None => Ok(NoFields),
+            Some(key) => Err(serde::de::Error::custom(format!(
+                "unknown field `{key}`: this route takes none; send no body or {{}}"
+            ))),
+        }
+    }
+}
 
 /// The query of a GET route that takes no parameter (`/_sim/errors`, `/_sim/numbers`): a
 /// parameter is refused (400 `{"error"}` naming it), as `/_sim/messages` refuses one it does not
@@ -410,6 +423,11 @@ mod tests {
             ),
             ("/_sim/reset", r#"{"bogus": 1}"#, "unknown field `bogus`"),
             ("/_sim/flush", r#"{"bogus": 1}"#, "unknown field `bogus`"),
+            (
+                "/_sim/reset",
+                "[]",
+                "invalid type: sequence, expected a map",
+            ),
         ] {
             let (status, v) = post(&sim, path, &[("Content-Type", "application/json")], body).await;
             assert_eq!(status, 400, "{path} {body}: {v}");

@@ -148,6 +148,12 @@ pub enum MessageRef {
         /// Its number in the transcript.
         seq: i64,
     },
+    /// The last message an interaction sent to its requester (`the last message sent in
+    /// IMS0001001`): its outbound transcript row with the highest number, whatever its status.
+    LastSent {
+        /// The interaction.
+        interaction: InteractionNumber,
+    },
     /// The `nth` (from 1) message a handset received; `None`, the last.
     Received {
         /// The handset.
@@ -159,7 +165,7 @@ pub enum MessageRef {
 parameter!(
     MessageRef,
     "message",
-    r#"message #\d+ of \S+|the (?:\d+(?:st|nd|rd|th)|last) message "[^"]+" received"#
+    r#"message #\d+ of \S+|the last message sent in \S+|the (?:\d+(?:st|nd|rd|th)|last) message "[^"]+" received"#
 );
 
 /// The English ordinal suffix of `n`: `st`, `nd`, `rd` or `th`.
@@ -193,6 +199,11 @@ impl FromStr for MessageRef {
             return unread(words, "a message");
         };
         if ordinal == "last" {
+            if let Some(n) = rest.strip_prefix(" message sent in ") {
+                return Ok(MessageRef::LastSent {
+                    interaction: interaction_number(n)?,
+                });
+            }
             return match take_quoted(&mut rest, " message ") {
                 Some(phone) if rest == " received" => Ok(MessageRef::Received { phone, nth: None }),
                 _ => unread(words, "a message"),
@@ -225,6 +236,9 @@ impl std::fmt::Display for MessageRef {
         match self {
             MessageRef::Transcript { interaction, seq } => {
                 write!(f, "message #{seq} of {interaction}")
+            }
+            MessageRef::LastSent { interaction } => {
+                write!(f, "the last message sent in {interaction}")
             }
             MessageRef::Received {
                 phone,

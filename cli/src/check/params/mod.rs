@@ -500,8 +500,9 @@ pub fn words() -> Vec<Words> {
             r#" with the file "https://example.com/a.png""#,
             r#" with the image "example.com/a.png""#,
         ]),
-        words!(MessageRef, "a message: numbered as the transcript numbers it (every line, internal ones too), or as sent to the handset, oldest first, delivered or not (so a check of an undelivered one's status names it; `reads` fails for one that never arrived, and reads Twilio's own STOP and START confirmations as the handset got them)", [
+        words!(MessageRef, "a message: numbered as the transcript numbers it (every line, internal ones too), the last an interaction sent its requester (whatever its status), or as sent to the handset, oldest first, delivered or not (so a check of an undelivered one's status names it; `reads` fails for one that never arrived, and reads Twilio's own STOP and START confirmations as the handset got them)", [
             "message #2 of IMS0001001",
+            "the last message sent in IMS0001001",
             r#"the 1st message "+14155552671" received"#,
             r#"the 2nd message "+14155552671" received"#,
             r#"the 3rd message "+14155552671" received"#,

@@ -268,6 +268,17 @@ impl ConvWorld {
             MessageRef::Transcript { interaction, seq } => {
                 Ok((interaction.clone(), self.message(interaction, *seq)?))
             }
+            MessageRef::LastSent { interaction } => {
+                let last = self
+                    .messages(interaction)?
+                    .into_iter()
+                    .filter(|m| m.direction == Direction::Outbound)
+                    .max_by_key(|m| m.seq)
+                    .with_context(|| {
+                        format!("{interaction} sent its requester no message, so not {r}")
+                    })?;
+                Ok((interaction.clone(), last))
+            }
             MessageRef::Received { phone, nth } => {
                 let received = self.received_sids(phone);
                 let sid = match nth {
@@ -275,7 +286,7 @@ impl ConvWorld {
                     None => received.last(),
                 }
                 .with_context(|| {
-                    format!("{phone} received {} message(s), so not {r}", received.len())
+                    format!("{phone} was sent {} message(s), so not {r}", received.len())
                 })?;
                 for n in self.interaction_numbers()? {
                     if let Some(m) = self
@@ -295,8 +306,9 @@ impl ConvWorld {
                     .map(|m| m.body)
                     .unwrap_or_default();
                 bail!(
-                    "{r} ({sid}) is in no transcript: Twilio sent it itself (it reads {}), as \
-                     it confirms STOP and START, so no step about the engine's messages can name \
+                    "{r} ({sid}) is in no transcript: the engine did not send it (it reads {}: \
+                     Twilio's own answer to STOP, START or HELP, or a message an app sent \
+                     through Twilio's REST API), so no step about the engine's messages can name \
                      it; check what the handset got with `\"{phone}\" receives \"...\" from \
                      \"...\"`",
                     super::quote(&body)
@@ -317,7 +329,9 @@ impl ConvWorld {
     pub fn check_reads(&self, message: &MessageRef, expected: &str) -> anyhow::Result<()> {
         let expected = super::unescape(expected);
         let body = match message {
-            MessageRef::Transcript { .. } => self.message_ref(message)?.1.body,
+            MessageRef::Transcript { .. } | MessageRef::LastSent { .. } => {
+                self.message_ref(message)?.1.body
+            }
             MessageRef::Received { phone, nth } => {
                 let sent = self.received_sids(phone);
                 let sid = match nth {
@@ -334,15 +348,23 @@ impl ConvWorld {
                 match received.iter().find(|m| &m.sid == sid) {
                     Some(m) => m.body.clone(),
                     None => {
-                        let status = self
-                            .outbound_to(phone)
-                            .into_iter()
-                            .find(|m| &m.sid == sid)
-                            .map(|m| match m.error_code {
-                                Some(code) => format!("{} with error {code}", m.status.as_str()),
-                                None => m.status.as_str().to_owned(),
-                            })
-                            .unwrap_or_else(|| "not delivered".to_owned());
+                        let status = if self.stack.sim.fails_for_media(sid) {
+                            "failing: the simulated Twilio could not fetch its media".to_owned()
+                        } else {
+                            self.outbound_to(phone)
+                                .into_iter()
+                                .find(|m| &m.sid == sid)
+                                .map(|m| match (m.status, m.error_code) {
+                                    (MessageStatus::Scheduled, _) => {
+                                        "scheduled, not sent yet".to_owned()
+                                    }
+                                    (status, Some(code)) => {
+                                        format!("{} with error {code}", status.as_str())
+                                    }
+                                    (status, None) => status.as_str().to_owned(),
+                                })
+                                .unwrap_or_else(|| "not delivered".to_owned())
+                        };
                         bail!(
                             "{message} ({sid}) never reached the handset: it is {status}, so it \
                              reads nothing there ({phone} received {} message(s)); the ordinals \
@@ -481,19 +503,36 @@ impl ConvWorld {
         }
         let code =
             |c: Option<i64>| c.map_or_else(|| "no error".to_owned(), |c| format!("error {c}"));
-        match want_code {
-            Some(_) => bail!(
-                "{message} is {} with {}; expected {status} with {}",
-                m.status,
-                code(m.error_code),
-                code(want_code)
-            ),
-            None => bail!(
-                "{message} is {} with {}; expected {status}",
-                m.status,
-                code(m.error_code)
-            ),
+        let expected = match want_code {
+            Some(_) => format!("{status} with {}", code(want_code)),
+            None => status.to_owned(),
+        };
+        // Which message the number named, and (the transcript numbering every line, internal
+        // ones too) the numbers of those sent, to find the one meant.
+        let mut seen = format!("it reads {}", super::quote(&shortened(&m.body)));
+        if let MessageRef::Transcript { interaction, .. } | MessageRef::LastSent { interaction } =
+            message
+        {
+            let sent: Vec<String> = self
+                .messages(interaction)?
+                .iter()
+                .filter(|x| x.direction == Direction::Outbound)
+                .map(|x| format!("#{} {}", x.seq, x.status))
+                .collect();
+            seen.push_str(&match sent.as_slice() {
+                [] => format!("; {interaction} sent no message"),
+                _ => format!(
+                    "; the messages {interaction} sent (the numbering counts internal lines \
+                     too): {}",
+                    sent.join(", ")
+                ),
+            });
         }
+        bail!(
+            "{message} is {} with {}; expected {expected} ({seen})",
+            m.status,
+            code(m.error_code)
+        )
     }
 
     /// Checks the delivery error agents see on a message (`error 30003: Unreachable destination
@@ -604,5 +643,16 @@ impl ConvWorld {
     pub fn given_opt_out_handling(&mut self, on: bool) -> anyhow::Result<()> {
         self.stack.sim.set_opt_out_handling(on);
         Ok(())
+    }
+}
+
+/// At most 60 characters of `text`, then `…`, for a failure message that names a message.
+fn shortened(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(60).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
     }
 }
