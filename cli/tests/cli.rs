@@ -1087,7 +1087,7 @@ fn a_refusal_checked_after_another_action_names_the_earlier_one() {
     );
     assert!(
         stdout.contains(
-            "the last action was not refused (expected \"alcie\"); an earlier one was, with \"no sys_user named 'alcie'\": check a refusal right after the step that caused it"
+            "the last action was not refused (expected \"alcie\"); an earlier one was, with \"no sys_user named 'alcie'; did you mean 'alice'?\": check a refusal right after the step that caused it"
         ),
         "{stdout}"
     );

@@ -131,7 +131,10 @@ impl Tx<'_> {
 
     /// Names of `table` (and, for `sys_user`, user names) equal to `name` but for letter case
     /// and spacing, at most three in order, `name` itself left out: what a "did you mean"
-    /// offers.
+    /// offers. When none is, the names a slip of the keyboard away instead (at most one edit
+    /// (a letter added, dropped, changed or two swapped) in four letters, at least one; closest
+    /// first, then in order): `alcie` finds `alice`. That reads every name of the table, which
+    /// only a refusal pays.
     ///
     /// # Errors
     /// A store failure.
@@ -155,9 +158,41 @@ impl Tx<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         names.sort();
         names.dedup();
+        let exists = names.iter().any(|n| n == name);
         names.retain(|n| n != name);
+        if names.is_empty() && !exists {
+            names = self.names_a_slip_away(table, &want)?;
+        }
         names.truncate(3);
         Ok(names)
+    }
+
+    /// The names (and, for `sys_user`, user names) of `table` whose squeezed form
+    /// ([`crate::domain::model::squeezed`]) is at most `max(1, len / 4)` edits from `want`'s, but
+    /// not equal to it: closest first, then in order.
+    fn names_a_slip_away(&self, table: PartyTable, want: &str) -> Result<Vec<String>, StoreError> {
+        let sql = if table == PartyTable::SysUser {
+            "SELECT name FROM sys_user UNION SELECT user_name FROM sys_user"
+        } else {
+            per_table!(table, "SELECT name FROM ", "")
+        };
+        let most = (want.chars().count() / 4).max(1);
+        let mut near: Vec<(usize, String)> = self
+            .0
+            .prepare_built(sql)?
+            .query_map([], |r| r.get::<_, Option<String>>(0))?
+            .filter_map(|n| n.transpose())
+            .filter_map(|n| {
+                n.map(|n| {
+                    let d = strsim::damerau_levenshtein(&crate::domain::model::squeezed(&n), want);
+                    (d > 0 && d <= most).then_some((d, n))
+                })
+                .transpose()
+            })
+            .collect::<Result<_, _>>()?;
+        near.sort();
+        near.dedup_by(|a, b| a.1 == b.1);
+        Ok(near.into_iter().map(|(_, n)| n).collect())
     }
 
     fn read_party_by_name(
@@ -578,6 +613,15 @@ mod tests {
         assert!(near(PartyTable::CustomerContact, "bea brown").is_empty());
         assert_eq!(near(PartyTable::SysUser, "Alice"), ["alice"]);
         assert_eq!(near(PartyTable::SysUser, "alice ng"), ["Alice Ng"]);
+        // None equal but for case and spacing: a slip of the keyboard away.
+        assert_eq!(near(PartyTable::SysUser, "alcie"), ["alice"]);
+        assert_eq!(near(PartyTable::SysUser, "alise"), ["alice"]);
+        assert_eq!(near(PartyTable::CsmConsumer, "Bea Brwn"), ["Bea Brown"]);
+        assert!(near(PartyTable::SysUser, "bob").is_empty());
+        assert!(
+            near(PartyTable::SysUser, "alxxe").is_empty(),
+            "two edits in five letters"
+        );
     }
 
     /// The profile match's reads are remembered per phone and per record, and every write to a
