@@ -1117,20 +1117,26 @@ fn a_refusal_no_step_checks_is_printed_and_fails_in_strict_mode() {
     // The reports carry the refusal too, not only the console.
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(!xml.contains("<failure"), "{xml}");
+    // Each names the step that made it: its line and words.
+    let step = "line 8, When agent &quot;alcie&quot; composes &quot;Hi&quot; for consumer \
+                &quot;Bea Brown&quot;: no sys_user named";
     assert!(
-        xml.contains("Refusals no step checked:\n! no sys_user named &apos;alcie&apos;")
-            || xml.contains("Refusals no step checked:\n! no sys_user named 'alcie'"),
+        xml.contains(&format!("Refusals no step checked:\n! {step}")),
         "{xml}"
     );
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("Refusals no step checked"), "{page}");
+    assert!(page.contains(step), "{page}");
     assert_eq!(
         stdout.matches("a refusal no step checked: ").count(),
         1,
         "{stdout}"
     );
     assert!(
-        stdout.contains("a refusal no step checked: no sys_user named 'alcie'"),
+        stdout.contains(
+            "a refusal no step checked: line 8, When agent \"alcie\" composes \"Hi\" for \
+             consumer \"Bea Brown\": no sys_user named 'alcie'"
+        ),
         "{stdout}"
     );
     // The summary says it too, where a green run is read.

@@ -52,7 +52,7 @@ pub struct SharedState {
     /// Every parsed scenario's outcome.
     pub scenarios: BTreeMap<ScenarioKey, ScenarioResult>,
     /// Refusals no step checked, by scenario.
-    pub unchecked: HashMap<ScenarioKey, Vec<String>>,
+    pub unchecked: HashMap<ScenarioKey, Vec<crate::check::world::Refusal>>,
 }
 
 impl Shared {
@@ -81,6 +81,9 @@ pub struct Report {
     current_failed: bool,
     /// How many of the scenario's steps, its background's included, have finished.
     current_steps: usize,
+    /// The current scenario's steps that finished: when (cucumber's stamp), line, words; to
+    /// name the step of a refusal no step checked.
+    finished_steps: Vec<(std::time::SystemTime, usize, String)>,
 }
 
 impl Report {
@@ -99,6 +102,7 @@ impl Report {
             with_unchecked: 0,
             current_failed: false,
             current_steps: 0,
+            finished_steps: vec![],
         }
     }
 
@@ -120,6 +124,7 @@ impl Report {
         rule: Option<&gherkin::Rule>,
         scenario: &gherkin::Scenario,
         ev: event::Scenario<ConvWorld>,
+        at: std::time::SystemTime,
         indent: &str,
     ) {
         let key = key(feature, scenario);
@@ -128,6 +133,7 @@ impl Report {
             event::Scenario::Started => {
                 self.current_failed = false;
                 self.current_steps = 0;
+                self.finished_steps.clear();
                 self.shared.lock().scenarios.entry(key).or_default().ran = true;
                 self.print(&format!(
                     "{indent}{}: {}",
@@ -138,12 +144,16 @@ impl Report {
             event::Scenario::Background(step, ev) => {
                 if !matches!(ev, event::Step::Started) {
                     self.current_steps += 1;
+                    let words = format!("{}{}", step.keyword, step.value);
+                    self.finished_steps.push((at, step.position.line, words));
                 }
                 self.step_event(&path, &step, ev, indent, true)
             }
             event::Scenario::Step(step, ev) => {
                 if !matches!(ev, event::Step::Started) {
                     self.current_steps += 1;
+                    let words = format!("{}{}", step.keyword, step.value);
+                    self.finished_steps.push((at, step.position.line, words));
                 }
                 self.step_event(&path, &step, ev, indent, false)
             }
@@ -179,11 +189,16 @@ impl Report {
                     self.with_unchecked += 1;
                 }
                 for refusal in unchecked {
+                    let steps = self
+                        .finished_steps
+                        .iter()
+                        .map(|(at, line, words)| (*at, *line, words.as_str()));
+                    let shown = refusal.shown(refusal.step(steps));
                     self.print(&self.paint(
                         "33",
                         &format!(
                             "{indent} !  a refusal no step checked: {}",
-                            indented(&refusal, &format!("{indent}    "))
+                            indented(&shown, &format!("{indent}    "))
                         ),
                     ));
                 }
@@ -405,6 +420,7 @@ impl Writer<ConvWorld> for Report {
             // The runner parses nothing itself: files are read before it starts.
             return;
         };
+        let at = ev.at;
         match ev.value {
             event::Cucumber::Feature(feature, fev) => match fev {
                 event::Feature::Started => {
@@ -426,10 +442,10 @@ impl Writer<ConvWorld> for Report {
                     self.print(&format!("  {}: {}", rule.keyword.trim(), rule.name));
                 }
                 event::Feature::Rule(rule, event::Rule::Scenario(sc, ev)) => {
-                    self.scenario_event(&feature, Some(&rule), &sc, ev.event, "    ");
+                    self.scenario_event(&feature, Some(&rule), &sc, ev.event, at, "    ");
                 }
                 event::Feature::Scenario(sc, ev) => {
-                    self.scenario_event(&feature, None, &sc, ev.event, "  ");
+                    self.scenario_event(&feature, None, &sc, ev.event, at, "  ");
                 }
                 event::Feature::Rule(_, event::Rule::Finished) | event::Feature::Finished => {}
             },

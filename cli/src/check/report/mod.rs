@@ -86,7 +86,8 @@ pub struct ScenarioReport {
     /// The transcripts of its interactions at its end, or why they could not be read.
     pub transcripts: Result<Vec<Transcript>, String>,
     /// Refusals (a `When` the engine or Twilio refused) that no later step checked, oldest
-    /// first: a note when the run is not strict, the cause of the failure when it is.
+    /// first, each after the line and words of the step that made it (`line 12, When …: …`): a
+    /// note when the run is not strict, the cause of the failure when it is.
     pub unchecked: Vec<String>,
 }
 
@@ -108,6 +109,9 @@ pub struct StepReport {
     col: usize,
     /// What happened to it.
     pub status: StepStatus,
+    /// When it finished (cucumber's stamp of its event), to name the step of a refusal no step
+    /// checked ([`crate::check::world::Refusal::step`]).
+    finished: Option<SystemTime>,
 }
 
 /// What happened to a step.
@@ -394,8 +398,8 @@ impl Report {
         };
         match ev {
             event::Scenario::Started => {}
-            event::Scenario::Background(step, st) => s.step_event(&step, true, st),
-            event::Scenario::Step(step, st) => s.step_event(&step, false, st),
+            event::Scenario::Background(step, st) => s.step_event(&step, true, st, at),
+            event::Scenario::Step(step, st) => s.step_event(&step, false, st, at),
             event::Scenario::Hook(which, event::Hook::Failed(_, info)) => {
                 s.hook_failure = Some(format!(
                     "The {which} hook failed: {}",
@@ -423,6 +427,7 @@ fn new_scenario(
         line: s.position.line,
         col: s.position.col,
         status: StepStatus::NotRun,
+        finished: None,
     };
     let mut steps: Vec<StepReport> = vec![];
     let backgrounds = feature
@@ -461,7 +466,13 @@ fn new_scenario(
 }
 
 impl ScenarioReport {
-    fn step_event(&mut self, step: &gherkin::Step, background: bool, ev: event::Step<ConvWorld>) {
+    fn step_event(
+        &mut self,
+        step: &gherkin::Step,
+        background: bool,
+        ev: event::Step<ConvWorld>,
+        at: SystemTime,
+    ) {
         let status = match ev {
             event::Step::Started => return,
             event::Step::Passed(..) => StepStatus::Passed,
@@ -481,7 +492,10 @@ impl ScenarioReport {
                 && s.status == StepStatus::NotRun
         });
         match found {
-            Some(s) => s.status = status,
+            Some(s) => {
+                s.status = status;
+                s.finished = Some(at);
+            }
             None => self.steps.push(StepReport {
                 keyword: step.keyword.clone(),
                 text: step.value.clone(),
@@ -491,6 +505,7 @@ impl ScenarioReport {
                 line: step.position.line,
                 col: step.position.col,
                 status,
+                finished: Some(at),
             }),
         }
     }
@@ -502,7 +517,10 @@ impl ScenarioReport {
 pub struct Transcripts(Arc<Mutex<HashMap<ScenarioKey, Kept>>>);
 
 /// A scenario's transcripts (or why they could not be read), and its refusals no step checked.
-type Kept = (Result<Vec<Transcript>, String>, Vec<String>);
+type Kept = (
+    Result<Vec<Transcript>, String>,
+    Vec<crate::check::world::Refusal>,
+);
 
 impl Transcripts {
     /// Keeps the transcript of every interaction of a scenario's world, and the refusals no step
@@ -539,7 +557,21 @@ impl Transcripts {
             for s in &mut f.scenarios {
                 if let Some((t, unchecked)) = kept.remove(&(f.key.clone(), s.line)) {
                     s.transcripts = t;
-                    s.unchecked = unchecked;
+                    let words: Vec<(SystemTime, usize, String)> = s
+                        .steps
+                        .iter()
+                        .filter_map(|st| {
+                            let words = format!("{}{}", st.keyword, st.text);
+                            st.finished.map(|at| (at, st.line, words))
+                        })
+                        .collect();
+                    s.unchecked = unchecked
+                        .iter()
+                        .map(|r| {
+                            let steps = words.iter().map(|(at, l, w)| (*at, *l, w.as_str()));
+                            r.shown(r.step(steps))
+                        })
+                        .collect();
                 }
             }
         }

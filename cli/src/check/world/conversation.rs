@@ -660,7 +660,13 @@ impl ConvWorld {
         match &self.last_error {
             Some(e) if e.contains(text) => Ok(()),
             Some(e) => bail!("the request was refused with \"{e}\", which does not say \"{text}\""),
-            None => match self.unchecked.iter().rev().find(|e| e.contains(text)) {
+            None => match self
+                .unchecked
+                .iter()
+                .rev()
+                .map(|r| &r.text)
+                .find(|e| e.contains(text))
+            {
                 Some(earlier) => bail!(
                     "the last action was not refused (expected \"{text}\"); an earlier one \
                      was, with \"{earlier}\": check a refusal right after the step that caused \

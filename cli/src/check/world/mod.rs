@@ -449,7 +449,10 @@ pub struct ConvWorld {
     /// Whether a step has read [`ConvWorld::last_error`] (a check of the refusal).
     refusal_checked: std::sync::atomic::AtomicBool,
     /// Earlier refusals no step checked, oldest first.
-    unchecked: Vec<String>,
+    unchecked: Vec<Refusal>,
+    /// When [`ConvWorld::last_error`] was kept (wall time: only for naming its step in a
+    /// report, see [`Refusal`]).
+    last_error_at: Option<std::time::SystemTime>,
     faker: rand::rngs::StdRng,
     /// Topic files a scenario added or replaced: (file name, text).
     extra_topics: Vec<(String, String)>,
@@ -484,6 +487,42 @@ impl fmt::Debug for ConvWorld {
             .field("simulator", &self.stack.sim.base_url())
             .field("last_error", &self.last_error)
             .finish_non_exhaustive()
+    }
+}
+
+/// A refusal no step checked: its text and when it was kept, by the wall clock, which is what
+/// names the step that made it in a report: the first step of its scenario to finish at or
+/// after that instant (cucumber stamps each step's events with the same clock;
+/// [`Refusal::step`]). Nothing the scenario checks reads that time.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    /// The refusal, as the engine or Twilio gave it.
+    pub text: String,
+    /// When the World kept it.
+    pub at: std::time::SystemTime,
+}
+
+impl Refusal {
+    /// The step (its line and words) that made this refusal, of `steps` (each: when it
+    /// finished, its line, its keyword and text), in the order they ran: the first to finish at
+    /// or after [`Refusal::at`]; `None` when none did (a step's event not stamped).
+    pub fn step<'s>(
+        &self,
+        steps: impl IntoIterator<Item = (std::time::SystemTime, usize, &'s str)>,
+    ) -> Option<(usize, &'s str)> {
+        steps
+            .into_iter()
+            .find(|(finished, _, _)| *finished >= self.at)
+            .map(|(_, line, words)| (line, words))
+    }
+
+    /// The refusal as a report shows it: `line 12, When agent "alcie" composes "Hi": no
+    /// sys_user named 'alcie'`, or its text alone when no step is named.
+    pub fn shown(&self, step: Option<(usize, &str)>) -> String {
+        match step {
+            Some((line, words)) => format!("line {line}, {words}: {}", self.text),
+            None => self.text.clone(),
+        }
     }
 }
 
@@ -670,6 +709,7 @@ impl ConvWorld {
             before: None,
             refusal_checked: std::sync::atomic::AtomicBool::new(false),
             unchecked: vec![],
+            last_error_at: None,
             faker: rand::rngs::StdRng::seed_from_u64(NAMES_SEED),
             extra_topics: vec![],
             built_in_topics: false,
@@ -721,6 +761,7 @@ impl ConvWorld {
     pub(crate) fn refused(&mut self, e: impl fmt::Display) {
         self.set_aside_unchecked();
         self.last_error = Some(e.to_string());
+        self.last_error_at = Some(std::time::SystemTime::now());
     }
 
     /// Forgets the last refusal, keeping it as unchecked when no step checked it.
@@ -728,9 +769,13 @@ impl ConvWorld {
         let checked = self
             .refusal_checked
             .swap(false, std::sync::atomic::Ordering::SeqCst);
+        let at = self.last_error_at.take();
         if let Some(e) = self.last_error.take() {
             if !checked {
-                self.unchecked.push(e);
+                self.unchecked.push(Refusal {
+                    text: e,
+                    at: at.unwrap_or(std::time::UNIX_EPOCH),
+                });
             }
         }
     }
@@ -744,13 +789,16 @@ impl ConvWorld {
     }
 
     /// Every refusal of the scenario so far that no step checked, oldest first.
-    pub fn unchecked_refusals(&self) -> Vec<String> {
+    pub fn unchecked_refusals(&self) -> Vec<Refusal> {
         let mut all = self.unchecked.clone();
         if !self
             .refusal_checked
             .load(std::sync::atomic::Ordering::SeqCst)
         {
-            all.extend(self.last_error.clone());
+            all.extend(self.last_error.clone().map(|text| Refusal {
+                text,
+                at: self.last_error_at.unwrap_or(std::time::UNIX_EPOCH),
+            }));
         }
         all
     }
@@ -988,7 +1036,32 @@ impl ConvWorld {
 
 #[cfg(test)]
 mod tests {
-    use super::{quote_expected, unescape, Database, Stack, Transport};
+    use super::{quote_expected, unescape, Database, Refusal, Stack, Transport};
+
+    /// A refusal belongs to the first step that finished at or after it was kept: the step that
+    /// was running then (steps of a scenario run one after another).
+    #[test]
+    fn a_refusal_names_the_step_running_when_it_was_kept() {
+        let t = |ms: u64| std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms);
+        let steps = [
+            (t(10), 3, "Given a"),
+            (t(20), 4, "When b"),
+            (t(30), 5, "Then c"),
+        ];
+        let refusal = |at| Refusal {
+            text: "no".into(),
+            at,
+        };
+        assert_eq!(refusal(t(15)).step(steps), Some((4, "When b")));
+        assert_eq!(refusal(t(20)).step(steps), Some((4, "When b")));
+        assert_eq!(refusal(t(5)).step(steps), Some((3, "Given a")));
+        assert_eq!(refusal(t(31)).step(steps), None);
+        assert_eq!(
+            refusal(t(15)).shown(refusal(t(15)).step(steps)),
+            "line 4, When b: no"
+        );
+        assert_eq!(refusal(t(31)).shown(None), "no");
+    }
 
     /// A stack dropped frees its store and simulator: the soak's shrinker starts hundreds of
     /// them, and in process the simulator's routes hold the engine, whose provider holds the
