@@ -5,11 +5,9 @@
 //! topic's questions about records inside the engine's transaction.
 
 use crate::domain::model::Party;
+pub use crate::domain::topic::OPEN_CASES;
 use crate::domain::topic::{ChoiceOption, ChoiceSource, TopicContext};
 use crate::store::{StoreError, Tx};
-
-/// The `dynamic_choice` source name listing the requester's open cases (VA-3).
-pub const OPEN_CASES: &str = "open_cases";
 
 /// Answers a topic's Dynamic Choice and Card lookups from the store, for one requester.
 pub struct StoreChoices<'a, 'c> {
@@ -23,7 +21,8 @@ impl ChoiceSource for StoreChoices<'_, '_> {
     type Error = StoreError;
 
     /// `open_cases`: the requester's cases that are not resolved or closed, labelled
-    /// `CS0001001 Router broken`, valued by case number. Unknown sources have no options.
+    /// `CS0001001 Router broken`, valued by case number. Unknown sources have no options (the
+    /// loader refuses a topic that names one: [`crate::domain::topic::DYNAMIC_CHOICE_SOURCES`]).
     fn options(
         &self,
         source: &str,

@@ -422,24 +422,21 @@ impl Tx<'_> {
     }
 
     /// The values of `fields` of the record `number` of `table`, in field order, for a card.
-    /// `None` when the table is not one cards may read, a field is not a column, or there is no
-    /// such record.
+    /// `None` when the table is not one cards may read or a field is not one of its fields
+    /// ([`crate::domain::topic::CARD_TABLES`]), or there is no such record.
     pub fn card_values(
         &self,
         table: &str,
         number: &str,
         fields: &[String],
     ) -> Result<Option<Vec<String>>, StoreError> {
-        const CARD_TABLES: &[&str] = &["sn_customerservice_case", "x_convsms_order"];
-        if !CARD_TABLES.contains(&table) {
+        let Some((_, columns)) = crate::domain::topic::CARD_TABLES
+            .iter()
+            .find(|(name, _)| *name == table)
+        else {
             return Ok(None);
-        }
-        let columns: Vec<String> = self
-            .0
-            .prepare_built(&format!("SELECT name FROM pragma_table_info('{table}')"))?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        if fields.iter().any(|f| !columns.contains(f)) {
+        };
+        if fields.iter().any(|f| !columns.contains(&f.as_str())) {
             return Ok(None);
         }
         let list = fields
@@ -592,6 +589,23 @@ mod tests {
 
     fn names(parties: &[Party]) -> Vec<&str> {
         parties.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// The fields a Card may read of each table are the table's columns, all of them: the
+    /// loader refuses a topic by that list, and `card_values` reads by it.
+    #[test]
+    fn a_cards_fields_are_its_tables_columns() {
+        let s = SqliteStore::open_in_memory().unwrap();
+        for (table, fields) in crate::domain::topic::CARD_TABLES {
+            let columns: Vec<String> = s
+                .read(|tx| {
+                    tx.0.prepare_built(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+                        .query_map([], |r| r.get(0))?
+                        .collect::<Result<Vec<String>, _>>()
+                })
+                .unwrap();
+            assert_eq!(columns, fields, "{table}");
+        }
     }
 
     /// A "did you mean" offers the names that differ only in case and spacing, never the name

@@ -294,7 +294,10 @@ impl Summary {
             (
                 "agent utilisation".into(),
                 if self.agents.values().all(|a| a.busy_slot_seconds == 0) {
-                    "0.0 % of SMS capacity (no held slot measured)".to_owned()
+                    format!(
+                        "0.0 % of SMS capacity (no slot held at the samples, one every \
+                         {LOAD_SAMPLE_EVERY} events)"
+                    )
                 } else {
                     format!(
                         "{:.1} % of SMS capacity{}",

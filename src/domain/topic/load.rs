@@ -11,7 +11,9 @@
 //! - a node uses a kind SMS does not support, such as `input = "date_picker"`, `"carousel"`,
 //!   `"multi_flat_select"` or `response = "html"` ([`TopicError::Unsupported`]), or a File Picker
 //!   accepts something other than images ([`TopicError::NonImageFileType`]);
-//! - a node is otherwise malformed ([`TopicError::BadNode`]);
+//! - a node is otherwise malformed ([`TopicError::BadNode`]): among others, a kind misspelt
+//!   (`staticchoice`: a "did you mean"), a Dynamic Choice `source` the engine does not answer
+//!   ([`DYNAMIC_CHOICE_SOURCES`]), a card `table` or field it cannot read ([`CARD_TABLES`]);
 //! - `start` is missing or names no node ([`TopicError::MissingStart`]);
 //! - a `next`, `default`, `if_empty` or case names no node ([`TopicError::DanglingRef`]);
 //! - a `{placeholder}` or branch names no variable of the topic ([`TopicError::UnknownVariable`]);
@@ -31,7 +33,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::error::TopicError;
-use super::model::{BranchCase, CardField, ChoiceOption, Node, Topic, TopicSet};
+use super::model::{
+    BranchCase, CardField, ChoiceOption, Node, Topic, TopicSet, CARD_TABLES, DYNAMIC_CHOICE_SOURCES,
+};
 use super::reply;
 use super::template::{is_var_name, placeholders};
 use twilio_wire::webhook::OptOutType;
@@ -479,6 +483,12 @@ fn parse_node(at: &At<'_>, mut table: toml::Table) -> Result<Node, TopicError> {
         _ => FLOW_KINDS,
     };
     if !supported.contains(&kind.as_str()) {
+        // A slip of the keyboard (`staticchoice`) is a typo, not a control SMS lacks.
+        if let Some(near) = nearest(&kind, supported.iter().copied()) {
+            return Err(at.bad(format!(
+                "{category} `{kind}` is no {category} kind; did you mean `{near}`?"
+            )));
+        }
         return Err(TopicError::Unsupported {
             file: at.file.to_owned(),
             topic: at.topic.to_owned(),
@@ -508,10 +518,18 @@ fn parse_node(at: &At<'_>, mut table: toml::Table) -> Result<Node, TopicError> {
         }
         ("input", "dynamic_choice") => {
             let r: RawDynamicChoice = at.de(&what, table)?;
+            let source = at.not_empty("source", r.source)?;
+            if !DYNAMIC_CHOICE_SOURCES.contains(&source.as_str()) {
+                return Err(at.bad(format!(
+                    "`source` `{source}` is no Dynamic Choice source{}; the sources: {}",
+                    did_you_mean(&source, DYNAMIC_CHOICE_SOURCES),
+                    DYNAMIC_CHOICE_SOURCES.join(", ")
+                )));
+            }
             Node::DynamicChoice {
                 prompt: r.prompt,
                 var: at.var(r.var)?,
-                source: at.not_empty("source", r.source)?,
+                source,
                 if_empty: r.if_empty,
                 next: r.next,
             }
@@ -582,15 +600,31 @@ fn parse_node(at: &At<'_>, mut table: toml::Table) -> Result<Node, TopicError> {
             if r.fields.is_empty() {
                 return Err(at.bad("a card needs at least one field"));
             }
+            let table = at.not_empty("table", r.table)?;
+            let Some((_, columns)) = CARD_TABLES.iter().find(|(name, _)| *name == table) else {
+                let tables = CARD_TABLES.map(|(name, _)| name);
+                return Err(at.bad(format!(
+                    "`table` `{table}` is no table a card reads{}; the tables: {}",
+                    did_you_mean(&table, tables),
+                    tables.join(", ")
+                )));
+            };
             let mut fields = vec![];
             for f in r.fields {
                 let field = at.not_empty("field", f.field)?;
+                if !columns.contains(&field.as_str()) {
+                    return Err(at.bad(format!(
+                        "field `{field}` is no field of {table}{}; its fields: {}",
+                        did_you_mean(&field, columns.iter().copied()),
+                        columns.join(", ")
+                    )));
+                }
                 let label = f.label.unwrap_or_else(|| field.clone());
                 fields.push(CardField { field, label });
             }
             Node::Card {
                 title: r.title.filter(|t| !t.trim().is_empty()),
-                table: at.not_empty("table", r.table)?,
+                table,
                 record: at.not_empty("record", r.record)?,
                 fields,
                 not_found: r.not_found,
@@ -894,6 +928,25 @@ fn check_loops(topic: &Topic) -> Result<(), TopicError> {
     }
 }
 
+/// The one of `choices` a slip of the keyboard away from `word` (at most one edit in four
+/// letters, at least one; case and `_` ignored), the closest first.
+fn nearest<'a>(word: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let squeeze = |w: &str| w.replace('_', "").to_lowercase();
+    let want = squeeze(word);
+    let most = (want.chars().count() / 4).max(1);
+    choices
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&squeeze(c), &want), c))
+        .filter(|(d, _)| *d <= most)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// `; did you mean `x`?` for the [`nearest`] choice, or nothing.
+fn did_you_mean<'a>(word: &str, choices: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(word, choices).map_or_else(String::new, |c| format!("; did you mean `{c}`?"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -953,6 +1006,66 @@ mod tests {
         }
     }
 
+    /// A misspelt kind, Dynamic Choice source, card table or field is refused at load, naming
+    /// what was meant: at run time they would only say "nothing to choose from" or "couldn't
+    /// find that record".
+    #[test]
+    fn refuses_a_misspelt_kind_source_table_or_field_saying_what_was_meant() {
+        let at = "topics/t.toml: topic `t`, node `x`: ";
+        assert_eq!(
+            node_err("input = \"staticchoice\"\n"),
+            format!("{at}input `staticchoice` is no input kind; did you mean `static_choice`?")
+        );
+        let choice = |source: &str| {
+            node_err(&format!(
+                "input = \"dynamic_choice\"\nprompt = \"Which?\"\nvar = \"c\"\nsource = \"{source}\"\n"
+            ))
+        };
+        assert_eq!(
+            choice("open_case"),
+            format!(
+                "{at}`source` `open_case` is no Dynamic Choice source; did you mean \
+                 `open_cases`?; the sources: open_cases"
+            )
+        );
+        assert_eq!(
+            choice("my_orders"),
+            format!(
+                "{at}`source` `my_orders` is no Dynamic Choice source; the sources: open_cases"
+            )
+        );
+        let card = |table: &str, field: &str| {
+            node_err(&format!(
+                "response = \"card\"\ntable = \"{table}\"\nrecord = \"{{what}}\"\nfields = [{{ field = \"{field}\" }}]\n"
+            ))
+        };
+        assert_eq!(
+            card("x_convsms_orders", "state"),
+            format!(
+                "{at}`table` `x_convsms_orders` is no table a card reads; did you mean \
+                 `x_convsms_order`?; the tables: sn_customerservice_case, x_convsms_order"
+            )
+        );
+        assert_eq!(
+            card("x_convsms_order", "staet"),
+            format!(
+                "{at}field `staet` is no field of x_convsms_order; did you mean `state`?; \
+                 its fields: sys_id, number, state, carrier, expected_delivery"
+            )
+        );
+        assert_eq!(
+            card("x_convsms_order", "status"),
+            format!(
+                "{at}field `status` is no field of x_convsms_order; its fields: sys_id, \
+                 number, state, carrier, expected_delivery"
+            )
+        );
+        assert!(TopicSet::from_str(FILE, &topic_with(
+            "next = \"x\"\n\n[nodes.x]\nresponse = \"card\"\ntable = \"x_convsms_order\"\nrecord = \"{what}\"\nfields = [{ field = \"state\" }]\n"
+        ))
+        .is_ok());
+    }
+
     #[test]
     fn refuses_a_file_picker_for_other_files() {
         for t in ["application/pdf", "*/*", "image", "video/*", "image/*/x"] {
@@ -997,7 +1110,7 @@ mod tests {
                 .contains("`default` goes to `void`")
         );
         assert!(node_err(
-            "input = \"dynamic_choice\"\nprompt = \"P\"\nvar = \"c\"\nsource = \"s\"\nif_empty = \"none\"\n"
+            "input = \"dynamic_choice\"\nprompt = \"P\"\nvar = \"c\"\nsource = \"open_cases\"\nif_empty = \"none\"\n"
         )
         .contains("node `x`: `if_empty` goes to `none`"));
     }
@@ -1056,7 +1169,7 @@ mod tests {
         // A Dynamic Choice with nothing to choose does not wait.
         let text = topic_with(
             "next = \"d\"\n[nodes.d]\ninput = \"dynamic_choice\"\nprompt = \"P\"\nvar = \"c\"\n\
-             source = \"s\"\nif_empty = \"e\"\n[nodes.e]\nresponse = \"text\"\ntext = \"none\"\n\
+             source = \"open_cases\"\nif_empty = \"e\"\n[nodes.e]\nresponse = \"text\"\ntext = \"none\"\n\
              next = \"d\"\n",
         );
         assert!(err(&text).contains("nodes d -> e -> d loop"));
@@ -1145,7 +1258,7 @@ mod tests {
                 "cases[0] needs exactly one of `equals",
             ),
             (
-                "response = \"card\"\ntable = \"t\"\nrecord = \"r\"\nfields = []\n",
+                "response = \"card\"\ntable = \"x_convsms_order\"\nrecord = \"r\"\nfields = []\n",
                 "a card needs at least one field",
             ),
             (

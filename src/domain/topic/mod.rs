@@ -63,7 +63,10 @@ pub mod run;
 pub mod template;
 
 pub use error::TopicError;
-pub use model::{BranchCase, CardField, ChoiceOption, Node, Topic, TopicSet};
+pub use model::{
+    BranchCase, CardField, ChoiceOption, Node, Topic, TopicSet, CARD_TABLES,
+    DYNAMIC_CHOICE_SOURCES, OPEN_CASES,
+};
 pub use render::Outbound;
 pub use run::{ChoiceSource, Input, NoChoiceSource, TopicContext, TopicState, Turn};
 

@@ -44,6 +44,36 @@ pub struct BranchCase {
     pub next: String,
 }
 
+/// The Dynamic Choice source listing the requester's open cases (VA-3): `CS0001001 Router
+/// broken`, valued by case number.
+pub const OPEN_CASES: &str = "open_cases";
+
+/// Every Dynamic Choice `source` the engine answers; a topic naming another is refused at load
+/// ([`crate::domain::topic::TopicError::BadNode`]).
+pub const DYNAMIC_CHOICE_SOURCES: [&str; 1] = [OPEN_CASES];
+
+/// The tables a Card reads, by record `number` (VA-6, VA-8), each with the fields it may show:
+/// every column of the table (a store test holds them to the schema). A topic naming another
+/// table or field is refused at load.
+pub const CARD_TABLES: [(&str, &[&str]); 2] = [
+    (
+        "sn_customerservice_case",
+        &[
+            "sys_id",
+            "number",
+            "short_description",
+            "state",
+            "assigned_to",
+            "contact_table",
+            "contact",
+        ],
+    ),
+    (
+        "x_convsms_order",
+        &["sys_id", "number", "state", "carrier", "expected_delivery"],
+    ),
+];
+
 /// One node of a topic, as loaded (every reference checked).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {

@@ -892,7 +892,7 @@ mod tests {
         let set = TopicSet::from_str(
             "d.toml",
             "name = \"d\"\ntrigger = [\"pick\"]\nstart = \"d\"\n[nodes.d]\n\
-             input = \"dynamic_choice\"\nprompt = \"Which?\"\nvar = \"c\"\nsource = \"nothing\"\n",
+             input = \"dynamic_choice\"\nprompt = \"Which?\"\nvar = \"c\"\nsource = \"open_cases\"\n",
         )
         .unwrap();
         let t = set.start("pick", &NoChoiceSource).unwrap();
