@@ -138,21 +138,12 @@ impl Engine {
                     }
                     i
                 }
-                InboundRoute::AnswerKeyword => {
-                    let i = tx.insert_interaction(
-                        InteractionType::Messaging,
-                        &Handler::Queue,
-                        &opened_for,
-                        Some(&profile_id),
-                        Some(&sms.from),
-                        Some(&sms.to),
-                        None,
-                        now,
-                    )?;
-                    store_inbound(tx, &i, &sms, now)?;
-                    i
-                }
-                InboundRoute::Open { handler } => {
+                opening @ (InboundRoute::Open { .. } | InboundRoute::AnswerKeyword) => {
+                    // A keyword answered alone opens nobody's interaction, handed to no one.
+                    let handler = match opening {
+                        InboundRoute::Open { handler } => handler,
+                        _ => Handler::Queue,
+                    };
                     let i = tx.insert_interaction(
                         InteractionType::Messaging,
                         &handler,
@@ -164,7 +155,7 @@ impl Engine {
                         now,
                     )?;
                     store_inbound(tx, &i, &sms, now)?;
-                    if handler == Handler::Queue {
+                    if handler == Handler::Queue && !answer_and_close {
                         self.route_to_live_agent(tx, &i, now)?;
                     }
                     if handler == Handler::VirtualAgent && keyword.is_none() {

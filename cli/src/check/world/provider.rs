@@ -280,14 +280,7 @@ impl ConvWorld {
                 Ok((interaction.clone(), last))
             }
             MessageRef::Received { phone, nth } => {
-                let received = self.received_sids(phone);
-                let sid = match nth {
-                    Some(nth) => received.get(nth - 1),
-                    None => received.last(),
-                }
-                .with_context(|| {
-                    format!("{phone} was sent {} message(s), so not {r}", received.len())
-                })?;
+                let sid = &self.sent_sid(phone, *nth, r)?;
                 for n in self.interaction_numbers()? {
                     if let Some(m) = self
                         .messages(&n)?
@@ -317,6 +310,26 @@ impl ConvWorld {
         }
     }
 
+    /// The MessageSid of the `nth` (from 1; `None`: the last) message sent to `phone`, delivered
+    /// or not, which `r` names.
+    ///
+    /// # Errors
+    /// Fewer messages were sent to it.
+    fn sent_sid(
+        &self,
+        phone: &str,
+        nth: Option<usize>,
+        r: &MessageRef,
+    ) -> anyhow::Result<MessageSid> {
+        let sent = self.received_sids(phone);
+        match nth {
+            Some(nth) => sent.get(nth - 1),
+            None => sent.last(),
+        }
+        .cloned()
+        .with_context(|| format!("{phone} was sent {} message(s), so not {r}", sent.len()))
+    }
+
     /// Checks a message's text is `expected` (all of it; `\n` for a line break): as agents see
     /// it in the transcript, or for `the 2nd message "+1…" received`, as the handset got it
     /// (Twilio's own STOP and START confirmations too).
@@ -333,17 +346,7 @@ impl ConvWorld {
                 self.message_ref(message)?.1.body
             }
             MessageRef::Received { phone, nth } => {
-                let sent = self.received_sids(phone);
-                let sid = match nth {
-                    Some(nth) => sent.get(nth - 1),
-                    None => sent.last(),
-                }
-                .with_context(|| {
-                    format!(
-                        "{phone} was sent {} message(s), so not {message}",
-                        sent.len()
-                    )
-                })?;
+                let sid = &self.sent_sid(phone, *nth, message)?;
                 let received = self.received(phone);
                 match received.iter().find(|m| &m.sid == sid) {
                     Some(m) => m.body.clone(),
