@@ -159,6 +159,9 @@ Feature: The Compose SMS form
     And nothing was written and nothing was sent
     When agent "alice" opens Compose SMS on interaction IMS0009999
     Then the request is refused with "no interaction IMS0009999"
+    When agent "alice" replies "Hello" in IMS0009999
+    Then the request is refused with "no interaction IMS0009999"
+    And nothing was written and nothing was sent
 
   Scenario: An agent who does not exist cannot compose
     Given the Conversational SMS provider number "+14155550100"

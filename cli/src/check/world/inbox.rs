@@ -42,7 +42,19 @@ impl ConvWorld {
     /// and close that would be refused sends nothing. A reply that leaves the virtual agent's
     /// conversation for one of the agent's own (AGENT-3) closes that one.
     pub async fn agent_replies(&mut self, agent: &str, reply: &AgentReply) -> anyhow::Result<()> {
-        let i = self.interaction(&reply.interaction)?;
+        // No such interaction: refused, as Compose SMS on one is (and as `convsms serve` answers
+        // an offer that does not exist), for `Then the request is refused with …` to check.
+        let i = match self.store().read(|tx| tx.interaction(&reply.interaction)) {
+            Ok(Some(i)) => i,
+            Ok(None) => {
+                self.mark()?;
+                self.refused(convsms::Error::UnknownInteraction(
+                    reply.interaction.to_string(),
+                ));
+                return Ok(());
+            }
+            Err(e) => return Err(e).with_context(|| format!("looking up {}", reply.interaction)),
+        };
         if !i.active && reply.text.is_some() {
             // A reply belongs to an open conversation; composing on a closed record would open
             // another one (and could close the requester's current one, AGENT-3) unasked.
