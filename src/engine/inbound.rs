@@ -139,7 +139,8 @@ impl Engine {
                     i
                 }
                 opening @ (InboundRoute::Open { .. } | InboundRoute::AnswerKeyword) => {
-                    // A keyword answered alone opens nobody's interaction, handed to no one.
+                    // A keyword answered alone opens the requester's interaction unassigned,
+                    // and it is handed to no agent (it closes once answered, below).
                     let handler = match opening {
                         InboundRoute::Open { handler } => handler,
                         _ => Handler::Queue,

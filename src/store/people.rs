@@ -171,15 +171,24 @@ impl Tx<'_> {
     /// ([`crate::domain::model::squeezed`]) is at most `max(1, len / 4)` edits from `want`'s, but
     /// not equal to it: closest first, then in order.
     fn names_a_slip_away(&self, table: PartyTable, want: &str) -> Result<Vec<String>, StoreError> {
+        // The guest user (a sys_user every store has) is nobody a scenario names.
         let sql = if table == PartyTable::SysUser {
-            "SELECT name FROM sys_user UNION SELECT user_name FROM sys_user"
+            let guest = crate::domain::model::GUEST_SYS_ID;
+            format!(
+                "SELECT name FROM sys_user WHERE sys_id != '{guest}' \
+                 UNION SELECT user_name FROM sys_user WHERE sys_id != '{guest}'"
+            )
         } else {
-            per_table!(table, "SELECT name FROM ", "")
+            per_table!(table, "SELECT name FROM ", "").to_owned()
         };
+        // Names of three letters or fewer are a slip away from too many others.
+        if want.chars().count() < 4 {
+            return Ok(vec![]);
+        }
         let most = (want.chars().count() / 4).max(1);
         let mut near: Vec<(usize, String)> = self
             .0
-            .prepare_built(sql)?
+            .prepare_built(&sql)?
             .query_map([], |r| r.get::<_, Option<String>>(0))?
             .filter_map(|n| n.transpose())
             .filter_map(|n| {

@@ -54,6 +54,20 @@ pub const RESPONSE_KINDS: &[&str] = &["text", "image", "link", "card"];
 /// The supported `flow` kinds.
 pub const FLOW_KINDS: &[&str] = &["branch", "transfer", "end"];
 
+/// Virtual Agent Designer's kinds that SMS cannot carry (VA-9), refused as such, never taken
+/// for a slip of the keyboard near a supported one (`time_picker` is not `file_picker`).
+const UNSUPPORTED_KINDS: &[&str] = &[
+    "carousel",
+    "date_picker",
+    "time_picker",
+    "date_time_picker",
+    "multi_flat_select",
+    "multi_select",
+    "masked",
+    "html",
+    "script",
+];
+
 impl TopicSet {
     /// The file behind a relative image URL of a loaded topic (`media/guide.png` →
     /// `<topics dir>/media/guide.png`), for the engine to serve; `None` for absolute URLs, for
@@ -483,8 +497,12 @@ fn parse_node(at: &At<'_>, mut table: toml::Table) -> Result<Node, TopicError> {
         _ => FLOW_KINDS,
     };
     if !supported.contains(&kind.as_str()) {
-        // A slip of the keyboard (`staticchoice`) is a typo, not a control SMS lacks.
-        if let Some(near) = nearest(&kind, supported.iter().copied()) {
+        // A slip of the keyboard (`staticchoice`, `imgae`: one edit, `_` aside) is a typo, not
+        // a control SMS lacks.
+        let near = (!UNSUPPORTED_KINDS.contains(&kind.as_str()))
+            .then(|| nearest_within(&kind, supported.iter().copied(), 1))
+            .flatten();
+        if let Some(near) = near {
             return Err(at.bad(format!(
                 "{category} `{kind}` is no {category} kind; did you mean `{near}`?"
             )));
@@ -931,9 +949,19 @@ fn check_loops(topic: &Topic) -> Result<(), TopicError> {
 /// The one of `choices` a slip of the keyboard away from `word` (at most one edit in four
 /// letters, at least one; case and `_` ignored), the closest first.
 fn nearest<'a>(word: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let most = (word.chars().count() / 4).max(1);
+    nearest_within(word, choices, most)
+}
+
+/// The one of `choices` at most `most` edits from `word` (case and `_` ignored), the closest
+/// first.
+fn nearest_within<'a>(
+    word: &str,
+    choices: impl IntoIterator<Item = &'a str>,
+    most: usize,
+) -> Option<&'a str> {
     let squeeze = |w: &str| w.replace('_', "").to_lowercase();
     let want = squeeze(word);
-    let most = (want.chars().count() / 4).max(1);
     choices
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(&squeeze(c), &want), c))
@@ -1016,6 +1044,8 @@ mod tests {
             node_err("input = \"staticchoice\"\n"),
             format!("{at}input `staticchoice` is no input kind; did you mean `static_choice`?")
         );
+        // A kind SMS lacks is said to be so, even near a supported one.
+        assert!(node_err("input = \"time_picker\"\n").contains("is not supported over SMS"));
         let choice = |source: &str| {
             node_err(&format!(
                 "input = \"dynamic_choice\"\nprompt = \"Which?\"\nvar = \"c\"\nsource = \"{source}\"\n"

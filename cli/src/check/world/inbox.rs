@@ -48,8 +48,11 @@ impl ConvWorld {
             Ok(Some(i)) => i,
             Ok(None) => {
                 self.mark()?;
-                self.refused(convsms::Error::UnknownInteraction(
-                    reply.interaction.to_string(),
+                let all = self.interaction_numbers().unwrap_or_default();
+                self.refused(format!(
+                    "no interaction {}; the interactions are: {}",
+                    reply.interaction,
+                    super::joined(all)
                 ));
                 return Ok(());
             }

@@ -498,21 +498,23 @@ impl fmt::Debug for ConvWorld {
 pub struct Refusal {
     /// The refusal, as the engine or Twilio gave it.
     pub text: String,
-    /// When the World kept it.
-    pub at: std::time::SystemTime,
+    /// When the World kept it; `None` when unknown (a refusal set without
+    /// [`ConvWorld::refused`]), which names no step.
+    pub at: Option<std::time::SystemTime>,
 }
 
 impl Refusal {
     /// The step (its line and words) that made this refusal, of `steps` (each: when it
     /// finished, its line, its keyword and text), in the order they ran: the first to finish at
-    /// or after [`Refusal::at`]; `None` when none did (a step's event not stamped).
+    /// or after [`Refusal::at`]; `None` when none did, or the instant is unknown.
     pub fn step<'s>(
         &self,
         steps: impl IntoIterator<Item = (std::time::SystemTime, usize, &'s str)>,
     ) -> Option<(usize, &'s str)> {
+        let at = self.at?;
         steps
             .into_iter()
-            .find(|(finished, _, _)| *finished >= self.at)
+            .find(|(finished, _, _)| *finished >= at)
             .map(|(_, line, words)| (line, words))
     }
 
@@ -772,10 +774,7 @@ impl ConvWorld {
         let at = self.last_error_at.take();
         if let Some(e) = self.last_error.take() {
             if !checked {
-                self.unchecked.push(Refusal {
-                    text: e,
-                    at: at.unwrap_or(std::time::UNIX_EPOCH),
-                });
+                self.unchecked.push(Refusal { text: e, at });
             }
         }
     }
@@ -797,7 +796,7 @@ impl ConvWorld {
         {
             all.extend(self.last_error.clone().map(|text| Refusal {
                 text,
-                at: self.last_error_at.unwrap_or(std::time::UNIX_EPOCH),
+                at: self.last_error_at,
             }));
         }
         all
@@ -1050,7 +1049,7 @@ mod tests {
         ];
         let refusal = |at| Refusal {
             text: "no".into(),
-            at,
+            at: Some(at),
         };
         assert_eq!(refusal(t(15)).step(steps), Some((4, "When b")));
         assert_eq!(refusal(t(20)).step(steps), Some((4, "When b")));
@@ -1061,6 +1060,11 @@ mod tests {
             "line 4, When b: no"
         );
         assert_eq!(refusal(t(31)).shown(None), "no");
+        let unknown = Refusal {
+            text: "no".into(),
+            at: None,
+        };
+        assert_eq!(unknown.step(steps), None);
     }
 
     /// A stack dropped frees its store and simulator: the soak's shrinker starts hundreds of
