@@ -162,6 +162,8 @@ Feature: The Compose SMS form
     When agent "alice" replies "Hello" in IMS0009999
     Then the request is refused with "no interaction IMS0009999"
     And nothing was written and nothing was sent
+    When agent "alice" reads IMS0009999
+    Then the request is refused with "no interaction IMS0009999"
 
   Scenario: An agent who does not exist cannot compose
     Given the Conversational SMS provider number "+14155550100"

@@ -22,16 +22,19 @@ impl std::fmt::Display for RowShown<'_> {
 }
 
 impl ConvWorld {
-    /// The agent opens a conversation in the workspace.
+    /// The agent opens a conversation in the workspace (clearing its new-message indicator); an
+    /// unknown agent or interaction is a refusal kept for "Then".
     pub fn read_conversation(
         &mut self,
         agent: &str,
         number: &InteractionNumber,
     ) -> anyhow::Result<()> {
-        self.engine()
-            .read_conversation(agent, number)
-            .map(|_| ())
-            .with_context(|| format!("{agent} reading {number}"))
+        self.mark()?;
+        // An unknown agent or interaction is refused, as a reply is, for "Then" to check.
+        if let Err(e) = self.engine().read_conversation(agent, number) {
+            self.refused(e);
+        }
+        Ok(())
     }
 
     /// The agent replies in a conversation (their SMS joins it, as Compose SMS on the interaction
