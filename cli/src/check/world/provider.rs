@@ -512,7 +512,10 @@ impl ConvWorld {
         };
         // Which message the number named, and (the transcript numbering every line, internal
         // ones too) the numbers of those sent, to find the one meant.
-        let mut seen = format!("it reads {}", super::quote(&shortened(&m.body)));
+        let mut seen = format!(
+            "it reads {}",
+            crate::check::report::shorten(&super::quote(&m.body), 62)
+        );
         if let MessageRef::Transcript { interaction, .. } | MessageRef::LastSent { interaction } =
             message
         {
@@ -646,16 +649,5 @@ impl ConvWorld {
     pub fn given_opt_out_handling(&mut self, on: bool) -> anyhow::Result<()> {
         self.stack.sim.set_opt_out_handling(on);
         Ok(())
-    }
-}
-
-/// At most 60 characters of `text`, then `…`, for a failure message that names a message.
-fn shortened(text: &str) -> String {
-    let mut chars = text.chars();
-    let head: String = chars.by_ref().take(60).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
     }
 }
