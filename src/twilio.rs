@@ -1,7 +1,7 @@
 //! [`TwilioClient`]: the Twilio REST adapter of the [`SmsProvider`] port.
 //!
-//! It sends each [`OutboundSms`] as Twilio's "Send a message" call (§2.1-2.2 of
-//! `shared/reference/twilio-messaging.md`):
+//! It sends each [`OutboundSms`] as Twilio's "Send a message" call (§2.1-2.2 of the reference
+//! beside the repository, `../shared/reference/twilio-messaging.md`):
 //!
 //! ```text
 //! POST {base_url}/2010-04-01/Accounts/{AccountSid}/Messages.json

@@ -3,6 +3,13 @@
 //! the simulated Twilio on its own, `serve` runs the engine by hand on a SQLite file, `soak`
 //! drives seeded traffic and checks invariants (`soak merge` combines shards), `bench-sim`
 //! measures the simulator and `bench engine` the engine's inbound path.
+//!
+//! Its modules, by command: `check` (`check` and `steps`: the runner, the World, the step
+//! library and the reports), `serve`, `soak`, `sim_cmd` (`sim`) with `sim_seed` (its
+//! `--seed-file`), `bench_sim` (`bench-sim`), `bench_engine` (`bench engine`), and
+//! `validate-number` in this file; shared by several: `outputs` (the files a command writes
+//! when it ends, checked before it starts), `partition` (`--partition I/N`) and `sim_clock`
+//! (one clock for the engine and the simulator).
 
 mod bench_engine;
 mod bench_sim;

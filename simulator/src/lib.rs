@@ -1,9 +1,10 @@
 //! A simulated Twilio Programmable Messaging provider (2010-04-01 Messages API) served over real
 //! HTTP on `127.0.0.1`, for offline tests of an app that talks to Twilio.
 //!
-//! Section numbers (§) refer to `shared/reference/twilio-messaging.md`. Start one with
-//! [`Simulator::start`]; point a Twilio client at [`Simulator::base_url`]; play handsets with
-//! [`Simulator::send_inbound`] and look at what they received with [`Simulator::messages_to`].
+//! Section numbers (§) refer to `../shared/reference/twilio-messaging.md` (beside the
+//! repository). Start one with [`Simulator::start`]; point a Twilio client at
+//! [`Simulator::base_url`]; play handsets with [`Simulator::send_inbound`] and look at what they
+//! received with [`Simulator::messages_to`].
 //!
 //! A tour of the modules:
 //!

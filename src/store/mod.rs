@@ -17,7 +17,8 @@
 //!   the clock's queries seek: when an interaction went quiet, when an offer lapses), 17
 //!   (`live_group_profile.left_at`: who left the group, by a transfer, leaving or a Reassign), 18
 //!   (when each messaging-action timer started, and its duration then), 19 (an index of each
-//!   requester's cases).
+//!   requester's cases), 20 (`sys_cs_message.unconfirmed_since`: a send whose lost answer the
+//!   provider's list has not yet confirmed or denied), 21 (the index of those sends).
 //! - `people`, `interactions`, `transcript`, `actions`, `awa`: queries by family; `memo`: what a
 //!   connection remembers between statements; `statements`: the store's statement cache.
 //! - `serve`: what `convsms serve` keeps (state, journal, wire events) and the Table API's

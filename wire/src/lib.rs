@@ -1,7 +1,7 @@
 //! Twilio's wire formats, shared by the engine and the simulator (`convsms_sim`); this crate depends
 //! on neither of them.
 //!
-//! Section numbers (§) refer to `shared/reference/twilio-messaging.md`.
+//! Section numbers (§) refer to `../shared/reference/twilio-messaging.md` (beside the repository).
 //!
 //! A tour of the modules:
 //!

@@ -6,8 +6,10 @@
 //! module carries events out one at a time (no concurrency, no wall time), so a seed reproduces a
 //! run; [`audit`] reads what changed since the last check and runs [`invariants`]; [`metrics`],
 //! [`report`], [`html`] and [`progress`] tell people and machines what happened; [`merge`]
-//! combines `--partition` shards and [`jobs`] runs them at once (`--jobs`); [`shrink`], [`feature`] and [`defect`] turn a violation into a
-//! small feature file and prove the harness catches one.
+//! combines `--partition` shards and [`jobs`] runs them at once (`--jobs`); [`fault_plan`] is `--faults` as one plan of rules,
+//! which the setup sets on the simulator and [`feature`] writes as Given steps; [`shrink`],
+//! [`feature`] and [`defect`] turn a violation into a small feature file and prove the harness
+//! catches one.
 //!
 //! Every `--check-every` events and at the end it runs the invariants; the first violation stops the run, which prints the seed, the invariant, the
 //! virtual time and the interaction's transcript and exits 1. It also shrinks the events that

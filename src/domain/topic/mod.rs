@@ -7,6 +7,9 @@
 //! - [`run`]: the state machine, [`TopicSet::start`] and [`TopicSet::resume`], with the
 //!   [`ChoiceSource`] port the engine implements for Dynamic Choice and Card.
 //! - [`template`]: `{var}` placeholders.
+//! - [`model`]: the topic file's shapes (nodes, inputs, responses), and the Dynamic Choice
+//!   sources and card tables and fields the engine answers, which [`load`] holds topics to.
+//! - [`error`]: [`TopicError`], every refusal of a topic file or folder.
 //!
 //! Nothing here reads a clock or a store or sends anything; the only IO is reading topic files in
 //! [`TopicSet::load_dir`]. `docs/topics.md` is the guide for QA.

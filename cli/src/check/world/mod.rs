@@ -453,7 +453,7 @@ pub struct ConvWorld {
     /// When [`ConvWorld::last_error`] was kept (wall time: only for naming its step in a
     /// report, see [`Refusal`]).
     last_error_at: Option<std::time::SystemTime>,
-    faker: rand::rngs::StdRng,
+    faker: rand_chacha::ChaCha12Rng,
     /// Topic files a scenario added or replaced: (file name, text).
     extra_topics: Vec<(String, String)>,
     /// Whether the scenario's topics are the built-in ones
@@ -712,7 +712,7 @@ impl ConvWorld {
             refusal_checked: std::sync::atomic::AtomicBool::new(false),
             unchecked: vec![],
             last_error_at: None,
-            faker: rand::rngs::StdRng::seed_from_u64(NAMES_SEED),
+            faker: rand_chacha::ChaCha12Rng::seed_from_u64(NAMES_SEED),
             extra_topics: vec![],
             built_in_topics: false,
             only_topic_files: false,
@@ -728,7 +728,7 @@ impl ConvWorld {
     /// Made-up names come from `seed`'s generator from here on (`Given made-up names come from
     /// seed 7`; [`NAMES_SEED`] until then).
     pub(crate) fn reseed(&mut self, seed: u64) {
-        self.faker = rand::rngs::StdRng::seed_from_u64(seed);
+        self.faker = rand_chacha::ChaCha12Rng::seed_from_u64(seed);
     }
 
     pub(crate) fn engine(&self) -> &Engine {
