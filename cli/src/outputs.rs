@@ -14,11 +14,18 @@ pub(crate) const TOPICS_FOLDER: &str = "a folder of topic files (*.toml)";
 /// - two outputs that are one file (however spelled: `./r.json`, `sub/../r.json`, a symlink);
 /// - an output that is one of `inputs` (a feature file run, a report merged, a database
 ///   served): writing it would destroy what the run reads;
-/// - a folder, a file in a folder that does not exist, or one that cannot be written.
+/// - a folder, a file in a folder that does not exist, or one that cannot be written;
+/// - `-`, which would be a file of that name, not standard output.
 ///
 /// `outputs` are `(option, path)`, `inputs` `(what it is, path)`.
 pub(crate) fn check(outputs: &[(&str, &Path)], inputs: &[(&str, &Path)]) -> Result<(), String> {
     for (i, (option, path)) in outputs.iter().enumerate() {
+        if path.as_os_str() == "-" {
+            return Err(format!(
+                "{option} -: writes a file, not standard output (which the run's own report \
+                 takes); give a file name"
+            ));
+        }
         let id = identity(path);
         if let Some((other, _)) = outputs[..i].iter().find(|(_, p)| identity(p) == id) {
             return Err(format!(

@@ -1731,6 +1731,11 @@ fn a_soak_of_nothing_or_with_nowhere_to_write_is_refused_before_it_runs() {
             vec!["--messages", "999999999999999999999"],
             "is too large a number of inbound messages",
         ),
+        (
+            vec!["--messages", "-5"],
+            "-5 is not a number of inbound messages",
+        ),
+        (vec!["--json", "-"], "writes a file, not standard output"),
     ] {
         let out = convsms().arg("soak").args(&args).output().unwrap();
         let (code, stdout, stderr) = text(&out);
@@ -1745,6 +1750,18 @@ fn a_soak_of_nothing_or_with_nowhere_to_write_is_refused_before_it_runs() {
     assert!(!missing.parent().unwrap().exists());
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
     assert!(left.is_empty(), "a refused soak leaves no file: {left:?}");
+    // A duration too short for any traffic runs, reports, and exits 2: nothing was checked.
+    let out = convsms()
+        .args(["soak", "--duration", "1s", "--conversations", "20"])
+        .output()
+        .unwrap();
+    let (code, stdout, stderr) = text(&out);
+    assert_eq!(code, Some(2), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("0 (0 inbound"), "{stdout}");
+    assert!(
+        stderr.contains("the run acknowledged no inbound message in"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -1769,6 +1786,11 @@ fn an_injected_duplicate_send_is_shrunk_to_a_feature_that_fails_only_with_the_de
         .unwrap();
     let (code, stdout, stderr) = text(&out);
     assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    // The verdict reaches stderr too, for a run whose stdout went to a file.
+    assert!(
+        stderr.contains("convsms soak: FAILED: invariant 2 outbound-sent-at-most-once broken"),
+        "{stderr}"
+    );
     let feature = dir.join("soak-failure-7.feature");
     // Every output says the defect was injected on purpose.
     let report: serde_json::Value =

@@ -393,12 +393,12 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
         ));
     }
     let sources = if opts.topics.is_none() && !root.join("topics").is_dir() {
+        let built_in: Vec<&str> = topics::BUILT_IN_TOPICS
+            .iter()
+            .map(|(file, _)| file.trim_end_matches(".toml"))
+            .collect();
         if project.is_some() {
             // As `convsms serve` does: a project of features alone still runs.
-            let built_in: Vec<&str> = topics::BUILT_IN_TOPICS
-                .iter()
-                .map(|(file, _)| file.trim_end_matches(".toml"))
-                .collect();
             println!(
                 "no topics/ folder in the project folder {}: the scenarios start with the \
                  built-in topics ({}); give --topics DIR for your own",
@@ -410,9 +410,9 @@ pub async fn run(opts: CheckOptions) -> io::Result<bool> {
             // Nothing else says which topics answer: a file run on its own.
             println!(
                 "no project folder (a folder with features/ or topics/) above {} or here: the \
-                 scenarios start with the built-in topics (greeting, talk_to_agent, \
-                 order_status); give --topics DIR for your own",
-                paths[0].display()
+                 scenarios start with the built-in topics ({}); give --topics DIR for your own",
+                paths[0].display(),
+                built_in.join(", ")
             );
         }
         topics::TopicSources::built_in()

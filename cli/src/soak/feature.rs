@@ -422,8 +422,9 @@ pub fn write(
     );
     let _ = writeln!(
         out,
-        "  (shrunk in {} replays) still break invariant {}:",
-        origin.trials, v.invariant
+        "  (shrunk in {}) still break invariant {}, here as:",
+        super::report::plural(origin.trials as u64, "replay", "replays"),
+        v.invariant
     );
     let _ = writeln!(out, "  {}", v.detail.replace('\n', " "));
     if let Some(d) = origin.defect {

@@ -1,12 +1,14 @@
 //! `--html`: a soak's report as one self-contained page (inline CSS and SVG, no script, nothing
 //! fetched): the verdict and summary table, then charts drawn by `plotters` (its SVG backend,
 //! embedded inline): messages per virtual hour, time to first response and queue wait
-//! percentiles, agent utilisation per virtual hour and per agent, the delivery status mix, and the
-//! faults injected against those recovered. maud builds the page and escapes every value; only
-//! the style sheet and the SVG that plotters drew go in as they are.
+//! percentiles, agent utilisation per virtual hour and per agent, the delivery status mix, the
+//! faults injected by kind, and the recoveries counted one by one against the faults they met.
+//! maud builds the page and escapes every value; only the style sheet and the SVG that plotters
+//! drew go in as they are.
 
 use maud::{html, PreEscaped, DOCTYPE};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::metrics::Summary;
 use super::report::Report;
@@ -49,7 +51,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
                 header.ok[ok].bad[!ok] {
                     h1 { "convsms soak " span.verdict { (if ok { "passed" } else { "failed" }) } }
                     p {
-                        "seed " (o.seed) " · faults " (o.faults) " · "
+                        "seed " (o.seed) " · faults " (o.faults) " · " (o.settings()) " · "
                         (report.inbound) " inbound, " (report.outbound) " outbound messages (accepted by Twilio) · "
                         (report.conversations) " conversations · "
                         (format!("{:.1}", report.virtual_seconds as f64 / 86_400.0)) " virtual days"
@@ -133,7 +135,10 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
         format!(
             "Percentiles in virtual minutes: first response over {} conversations (requester's \
              first message to the first agent reply), queue wait over {} accepted offers, and \
-             the wait so far of the {} conversations still waiting for an agent at the end.",
+             the wait so far of the {} conversations still waiting for an agent at the end. \
+             Virtual time passes only in the traffic's waits: what is drawn between two waits \
+             (an agent free at once accepting, a reply) happens at the same instant, so 0 is \
+             common and is the simulation's, not a measured latency.",
             m.first_response.count, m.queue_wait.count, m.still_waiting.count
         ),
         bars(
@@ -213,51 +218,65 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
         )?,
     ));
     let f = &m.faults;
-    let injected = |k: &str| f.injected.get(k).copied().unwrap_or(0) as f64;
+    // The kinds that struck: a kind the plan has but that never struck is no bar.
+    let struck: Vec<(&String, &u64)> = f.injected.iter().filter(|(_, n)| **n > 0).collect();
+    let kinds: Vec<String> = struck.iter().map(|(k, _)| (*k).clone()).collect();
     out.push((
-        "Faults injected and recovered".to_owned(),
+        "Faults injected".to_owned(),
+        if kinds.is_empty() {
+            "No fault struck (--faults none, or a run too short for any).".to_owned()
+        } else {
+            format!(
+                "{} faults the simulated Twilio injected, by kind: create-API answers (api_), \
+                 looks in the message list (list_), status callbacks dropped, duplicated, \
+                 reordered or delayed (callback_), inbound webhooks (webhook_).",
+                f.injected.values().sum::<u64>()
+            )
+        },
+        bars(
+            "faults",
+            &kinds,
+            &[Series {
+                name: "injected",
+                values: struck.iter().map(|(_, n)| **n as f64).collect(),
+                colour: OUTBOUND,
+            }],
+        )?,
+    ));
+    out.push((
+        "Faults recovered".to_owned(),
         format!(
-            "Sends that met a create-API 429/500 or no answer ({} in all) against those of them that ended delivered ({} of {}; \
-             an answer lost after the create is not retried: the engine finds the message in Twilio's list); \
-             re-delivered webhooks against those stored once; answers lost after the create (found \
-             in Twilio's list, not sent again), webhook timeouts and status-callback faults ({} \
-             dropped, duplicated, reordered or delayed) are absorbed when the invariants hold.",
-            f.api_errors(),
-            f.retried_sends_delivered,
+            "The recoveries counted one by one: of the {} sends that met a create-API 429 or 500 \
+             (a send may meet several), those that ended delivered ({}); of the {} webhooks \
+             Twilio re-delivered, those stored once ({}). The other faults have no count of \
+             their own to recover, and the invariants answer for them: {} answers lost after \
+             the create found in Twilio's list rather than sent again (invariant 2), webhook \
+             timeouts stored once (invariant 1), {} status-callback faults that never moved a \
+             status backwards (invariant 3).",
             f.retried_sends,
+            f.retried_sends_delivered,
+            f.redelivered,
+            f.redeliveries_deduplicated,
+            f.lost_answers(),
             f.callback_faults()
         ),
         bars(
             "count",
             &[
                 "sends retried after a 429/500".into(),
-                "answers lost after the create".into(),
                 "webhook re-deliveries".into(),
-                "webhook timeouts".into(),
-                "status callbacks".into(),
             ],
             &[
                 Series {
-                    name: "injected",
-                    // Like against like: sends that met a 429/500 (each may meet several)
-                    // against those of them delivered.
-                    values: vec![
-                        f.retried_sends as f64,
-                        f.lost_answers() as f64,
-                        f.redelivered as f64,
-                        injected("webhook_timeout") + injected("webhook_server_error"),
-                        f.callback_faults() as f64,
-                    ],
+                    name: "met the fault",
+                    values: vec![f.retried_sends as f64, f.redelivered as f64],
                     colour: OUTBOUND,
                 },
                 Series {
                     name: "recovered",
                     values: vec![
                         f.retried_sends_delivered as f64,
-                        0.0,
                         f.redeliveries_deduplicated as f64,
-                        0.0,
-                        0.0,
                     ],
                     colour: THIRD,
                 },
@@ -275,15 +294,16 @@ fn percent(a: u64, b: u64) -> f64 {
     }
 }
 
-/// The top of the y axis for `series`: a quarter above the largest value (room for the legend),
-/// at least 1.
+/// The top of the y axis for `series`: above the largest value by a quarter (room for the
+/// values over the bars), by half with several series (and room for their legend), at least 1.
 fn top(series: &[Series<'_>]) -> f64 {
     let max = series
         .iter()
         .flat_map(|s| s.values.iter().copied())
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
-    (max * 1.25).max(1.0)
+    let room = if series.len() > 1 { 1.5 } else { 1.25 };
+    (max * room).max(1.0)
 }
 
 /// An x axis of whole numbers (hours, positions): a tick between two is left unlabelled, so a
@@ -357,25 +377,19 @@ fn bars(y_desc: &str, categories: &[String], series: &[Series<'_>]) -> anyhow::R
         let n = categories.len().max(1);
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(if n > 8 { 150 } else { 36 })
+            .x_label_area_size(if n > 8 { 120 } else { 36 })
             .y_label_area_size(56)
             .build_cartesian_2d(0f64..n as f64, 0f64..top(series))
             .map_err(draw)?;
         let names = categories.to_vec();
-        // Many groups (the agents of several shards): their names stand upright, one under each.
+        // Many groups (the agents of several shards): their names stand upright, one under each,
+        // drawn below (plotters centres an axis label on its tick, rotated or not, which would
+        // put half of an upright name over the bars).
         let upright = n > 8;
-        let style = if upright {
-            ("sans-serif", 12)
-                .into_font()
-                .transform(FontTransform::Rotate270)
-        } else {
-            ("sans-serif", 12).into_font()
-        };
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_label_style(style)
-            .x_labels(n * 2 + 1)
+            .x_labels(if upright { 0 } else { n * 2 + 1 })
             .x_label_formatter(&|x| {
                 // Label each group at its middle only.
                 let i = x.floor();
@@ -390,6 +404,19 @@ fn bars(y_desc: &str, categories: &[String], series: &[Series<'_>]) -> anyhow::R
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(draw)?;
+        if upright {
+            let style = TextStyle::from(
+                ("sans-serif", 12)
+                    .into_font()
+                    .transform(FontTransform::Rotate270),
+            )
+            .pos(Pos::new(HPos::Right, VPos::Center));
+            for (i, name) in names.iter().enumerate() {
+                let (x, y) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+                root.draw(&Text::new(name.clone(), (x, y + 6), style.clone()))
+                    .map_err(draw)?;
+            }
+        }
         let width = 0.8 / series.len().max(1) as f64;
         for (k, s) in series.iter().enumerate() {
             let colour = s.colour;
@@ -403,11 +430,34 @@ fn bars(y_desc: &str, categories: &[String], series: &[Series<'_>]) -> anyhow::R
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled())
                 });
+            // Each bar's value above it, so that a small one (a failure count beside thousands
+            // delivered, a median beside a maximum) still reads; not over a crowd of groups.
+            if n <= 12 {
+                let style = TextStyle::from(("sans-serif", 11).into_font())
+                    .pos(Pos::new(HPos::Center, VPos::Bottom));
+                chart
+                    .draw_series(s.values.iter().enumerate().map(|(i, v)| {
+                        let x = i as f64 + 0.1 + (k as f64 + 0.475) * width;
+                        Text::new(bar_value(*v), (x, *v), style.clone())
+                    }))
+                    .map_err(draw)?;
+            }
         }
-        legend(&mut chart)?;
+        if series.len() > 1 {
+            legend(&mut chart)?;
+        }
         root.present().map_err(draw)?;
     }
     Ok(svg)
+}
+
+/// A bar's value as written above it: whole when it is, else one decimal below 100.
+fn bar_value(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 || v >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
 }
 
 /// The coordinates of every chart: f64 on both axes.
@@ -448,7 +498,7 @@ section { background: #fff; border-radius: 6px; padding: 12px 18px; margin: 14px
 h2 { font-size: 17px; margin: 4px 0; }
 p.note { color: #50575e; margin: 2px 0 8px; }
 svg { max-width: 100%; height: auto; }
-pre { font-size: 13px; overflow-x: auto; }
+pre { font-size: 13px; white-space: pre-wrap; overflow-wrap: anywhere; }
 ";
 
 #[cfg(test)]
@@ -458,7 +508,7 @@ mod tests {
     #[test]
     fn empty_figures_still_draw_every_chart() {
         let charts = charts(&Summary::default()).unwrap();
-        assert_eq!(charts.len(), 6);
+        assert_eq!(charts.len(), 7);
         for (title, _, svg) in &charts {
             assert!(svg.starts_with("<svg"), "{title}: {svg:.80}");
         }
@@ -480,7 +530,7 @@ mod soak_tests {
         r.save(None, Some(&path)).unwrap();
         let page = std::fs::read_to_string(&path).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(page.matches("<svg").count(), 6, "one SVG per chart");
+        assert_eq!(page.matches("<svg").count(), 7, "one SVG per chart");
         let m = &r.metrics;
         let inbound: u64 = m.hours.iter().map(|h| h.inbound).sum();
         let outbound: u64 = m.hours.iter().map(|h| h.outbound).sum();
@@ -501,13 +551,36 @@ mod soak_tests {
                 "{} outbound transcript messages",
                 m.delivery.values().sum::<u64>()
             ),
-            "Faults injected and recovered".to_owned(),
+            format!(
+                "{} faults the simulated Twilio injected",
+                m.faults.injected.values().sum::<u64>()
+            ),
+            format!(
+                "of the {} sends that met a create-API 429 or 500 (a send may meet several), \
+                 those that ended delivered ({})",
+                m.faults.retried_sends, m.faults.retried_sends_delivered
+            ),
             r.transcripts_digest.clone(),
         ] {
             assert!(page.contains(&part), "no {part:?} in the page");
         }
-        // Every agent and delivery status is a label on its chart (plotters' <text> element).
-        for label in m.agents.keys().chain(m.delivery.keys()) {
+        // Every agent, delivery status and fault kind is a label on its chart (plotters' <text>
+        // element), and so is each delivery status's count, above its bar.
+        assert!(!m.faults.injected.is_empty(), "light faults struck");
+        for label in m
+            .agents
+            .keys()
+            .chain(m.delivery.keys())
+            .chain(
+                m.faults
+                    .injected
+                    .iter()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(k, _)| k),
+            )
+            .cloned()
+            .chain(m.delivery.values().map(u64::to_string))
+        {
             assert!(
                 page.contains(&format!(">\n{label}\n</text>")),
                 "no label {label}"

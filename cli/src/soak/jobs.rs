@@ -43,7 +43,14 @@ fn run_shards(args: &SoakArgs) -> anyhow::Result<ExitCode> {
         if let Some((v, at, transcript)) = &outcome.violation {
             let shard = a.partition.map(|p| p.to_string()).unwrap_or_default();
             let _ = writeln!(out, "shard {shard}:");
-            let _ = print_violation(&mut out, args.seed, v, *at, transcript.as_deref());
+            let _ = print_violation(
+                &mut out,
+                args.seed,
+                args.check_every,
+                v,
+                *at,
+                transcript.as_deref(),
+            );
             if shrunk {
                 // One feature per seed: the first shard's. This one reproduces on its own.
                 let _ = writeln!(
@@ -63,11 +70,7 @@ fn run_shards(args: &SoakArgs) -> anyhow::Result<ExitCode> {
     }
     let _ = report.print(&mut out);
     report.save(args.json.as_deref(), args.html.as_deref())?;
-    Ok(if report.passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(super::verdict(&report))
 }
 
 /// Runs the shards of `args` at once (one thread each, bars in `group`) and merges their reports
@@ -86,7 +89,7 @@ pub fn soak_jobs(
         let running: Vec<_> = shards
             .iter()
             .map(|a| {
-                let progress = group.bar(super::messages_target(a), a.partition);
+                let progress = group.bar(super::progress_goal(a), a.partition);
                 scope.spawn(move || run_one(a, progress))
             })
             .collect();

@@ -146,12 +146,6 @@ pub struct FaultsSummary {
 }
 
 impl FaultsSummary {
-    /// Create-API faults (429 and 500, before or after the create, and answers that never came)
-    /// injected.
-    pub fn api_errors(&self) -> u64 {
-        self.count("api_rate_limit") + self.count("api_server_error") + self.lost_answers()
-    }
-
     /// Creates whose answer was lost after the message was created: answered 500, or never
     /// answered (the connection closed).
     pub fn lost_answers(&self) -> u64 {
@@ -333,8 +327,9 @@ impl Summary {
                     match f.lost_answers() {
                         0 => String::new(),
                         n => format!(
-                            ", {n} answers lost after the create ({} 500s, {} never came) found \
-                             in Twilio's list, not sent again (invariant 2){}",
+                            ", {} lost after the create ({} answered 500, {} never answered) \
+                             found in Twilio's list, not sent again (invariant 2){}",
+                            super::report::plural(n, "answer", "answers"),
                             f.count("api_server_error_after_create"),
                             f.count("api_reset_after_create"),
                             match f.count("list_server_error") + f.count("list_rate_limit") {

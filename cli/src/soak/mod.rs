@@ -67,6 +67,14 @@ fn messages_target(args: &SoakArgs) -> u64 {
         .map_or(args.messages, |p| p.share(args.messages))
 }
 
+/// What this run's progress bar counts towards: `--duration`, else [`messages_target`].
+fn progress_goal(args: &SoakArgs) -> progress::Goal {
+    args.duration.map_or_else(
+        || progress::Goal::Inbound(messages_target(args)),
+        progress::Goal::Virtual,
+    )
+}
+
 impl Soak {
     /// What the progress bar shows now.
     fn figures(&self) -> progress::Figures {
@@ -157,10 +165,10 @@ pub struct SoakArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Requesters' handsets (sys_users, consumers, contacts and unknown numbers).
-    #[arg(long, default_value_t = 1_000, value_parser = parse_conversations)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 1_000, value_parser = parse_conversations)]
     pub conversations: usize,
     /// Inbound messages to send (the soak ends when the engine acknowledged this many).
-    #[arg(long, default_value_t = 8_000, conflicts_with = "duration", value_parser = parse_messages)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 8_000, conflicts_with = "duration", value_parser = parse_messages)]
     pub messages: u64,
     /// Run for this much virtual time instead of a number of messages (`30d`, `12h`, `2w`:
     /// humantime's units; 1 second to 100 years). A desk's night (1 to 6 silent hours) under
@@ -168,7 +176,7 @@ pub struct SoakArgs {
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
     pub duration: Option<TimeDelta>,
     /// Agents in the SMS queue.
-    #[arg(long, default_value_t = 8, value_parser = parse_agents)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 8, value_parser = parse_agents)]
     pub agents: usize,
     /// Faults the simulated Twilio injects.
     #[arg(long, value_enum, default_value_t = Faults::Light)]
@@ -190,7 +198,7 @@ pub struct SoakArgs {
     #[arg(long, value_enum, default_value_t = Switch::On, value_name = "on|off")]
     pub virtual_agent: Switch,
     /// Check the invariants after every N events (and at the end).
-    #[arg(long, default_value_t = 100, value_name = "N", value_parser = parse_check_every)]
+    #[arg(long, allow_negative_numbers = true, default_value_t = 100, value_name = "N", value_parser = parse_check_every)]
     pub check_every: u64,
     /// Write the report as JSON to FILE.
     #[arg(long, value_name = "FILE")]
@@ -210,6 +218,7 @@ pub struct SoakArgs {
     /// before its extension.
     #[arg(
         long,
+        allow_negative_numbers = true,
         value_name = "N",
         default_value_t = 1,
         conflicts_with = "partition",
@@ -343,6 +352,22 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
     }
     if let Some(db) = &args.db {
         crate::outputs::in_a_folder("--db", db)?;
+        // SQLite would say only "unable to open database file" when the folder takes no file.
+        let folder = match db.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        tempfile::Builder::new()
+            .prefix(".convsms-")
+            .tempfile_in(folder)
+            .map_err(|e| {
+                format!(
+                    "--db {}: its folder {} cannot be written ({e}); give a file in a folder \
+                     you can write to",
+                    db.display(),
+                    folder.display()
+                )
+            })?;
     }
     // The failure feature's folder is made when a violation is shrunk: a file in its way is
     // found now, not after the run.
@@ -364,7 +389,18 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
             dir.display()
         ));
     }
-    if !dir.exists() {
+    if dir.is_dir() && args.shrink_trials > 0 {
+        // The feature is written at the end: a folder that takes no file is found now.
+        tempfile::Builder::new()
+            .prefix(".convsms-")
+            .tempfile_in(dir)
+            .map_err(|e| {
+                format!(
+                    "--failure-dir {}: cannot be written ({e}); give a folder you can write to",
+                    dir.display()
+                )
+            })?;
+    } else if !dir.exists() {
         let parent = dir
             .ancestors()
             .skip(1)
@@ -448,7 +484,7 @@ pub fn run(args: SoakArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let progress = Progress::stderr(messages_target(&args));
+    let progress = Progress::stderr(progress_goal(&args));
     let outcome = match rt.block_on(soak_with(&args, progress)) {
         Ok(o) => o,
         Err(e) => {
@@ -458,7 +494,14 @@ pub fn run(args: SoakArgs) -> ExitCode {
     };
     let mut out = io::stdout().lock();
     if let Some((v, at, transcript)) = &outcome.violation {
-        let _ = print_violation(&mut out, args.seed, v, *at, transcript.as_deref());
+        let _ = print_violation(
+            &mut out,
+            args.seed,
+            args.check_every,
+            v,
+            *at,
+            transcript.as_deref(),
+        );
         if args.shrink_trials > 0 {
             match rt.block_on(shrink::write_failure(&args, &outcome)) {
                 Ok(written) => {
@@ -476,11 +519,30 @@ pub fn run(args: SoakArgs) -> ExitCode {
         eprintln!("convsms soak: {e:#}");
         return ExitCode::from(2);
     }
-    if outcome.violation.is_some() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
+    verdict(&outcome.report)
+}
+
+/// The exit code of a finished soak (or merged shards), with a line on stderr when it is not 0,
+/// so that a run whose stdout went to a file still says why: 1 when an invariant broke, 2 when
+/// the run acknowledged no inbound message (a `--duration` too short for any traffic: every
+/// invariant "held" over nothing), else 0.
+pub(crate) fn verdict(report: &Report) -> ExitCode {
+    if !report.passed {
+        eprintln!(
+            "convsms soak: FAILED: {} (the transcript and how to rerun it are on stdout)",
+            report.violation.as_deref().unwrap_or("an invariant broke")
+        );
+        return ExitCode::FAILURE;
     }
+    if report.inbound == 0 {
+        eprintln!(
+            "convsms soak: the run acknowledged no inbound message in {} of virtual time, so no \
+             invariant was checked against any traffic; give a longer --duration (a day or more)",
+            report::span(report.virtual_seconds)
+        );
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
 }
 
 /// Prints a violation as `convsms soak` does: the seed, the invariant, the virtual time, what was
@@ -491,14 +553,20 @@ pub fn run(args: SoakArgs) -> ExitCode {
 pub fn print_violation(
     out: &mut impl Write,
     seed: u64,
+    check_every: u64,
     v: &Violation,
     at: DateTime<Utc>,
     transcript: Option<&str>,
 ) -> io::Result<()> {
+    let when = if check_every == 1 {
+        "checks run after every event"
+    } else {
+        "checks run every --check-every events; --check-every 1 finds it when it happens"
+    };
     writeln!(
         out,
         "convsms soak: seed {seed} broke invariant {}, found by the check at virtual time {} \
-         (checks run every --check-every events; --check-every 1 finds it when it happens)\n  {}",
+         ({when})\n  {}",
         v.invariant,
         at.to_rfc3339(),
         v.detail
@@ -767,6 +835,7 @@ impl Soak {
         let every = args.check_every;
         let until = args.duration.map(|d| self.now() + d);
         let target = messages_target(args);
+        self.progress.traffic_starts(self.now());
         self.sample_load()?;
         // A night under way is seen to its end (the agents back), even past `--duration`.
         while self.traffic.night_under_way()
@@ -1562,6 +1631,7 @@ impl Soak {
                     .defect
                     .or_else(|| Defect::from_env().ok().flatten())
                     .map(|d| d.name().to_owned()),
+                build: report::this_build(),
             },
             shards: args.partition.into_iter().collect(),
             passed: violation.is_none(),
@@ -2096,7 +2166,7 @@ mod tests {
         assert_eq!(v.invariant, Invariant::Capacity, "{v}");
         let transcript = s.transcript(&v).expect("the interaction's transcript");
         let mut printed = vec![];
-        print_violation(&mut printed, seed, &v, s.now(), Some(&transcript)).unwrap();
+        print_violation(&mut printed, seed, 100, &v, s.now(), Some(&transcript)).unwrap();
         let printed = String::from_utf8(printed).unwrap();
         for part in [
             &format!(

@@ -50,10 +50,98 @@ pub struct Options {
     /// shard run with it is not merged with one run without.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub injected_defect: Option<String>,
+    /// The build that ran it: `convsms 0.1.0 (1a2b3c4d5e6f)`, the version and the commit it
+    /// was built from ([`this_build`]); empty in reports written before it was recorded. The
+    /// same seed and options on the same build give the same report, and shards of different
+    /// builds are not merged.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub build: String,
+}
+
+/// This binary's build: `convsms 0.1.0 (1a2b3c4d5e6f)`, the commit from `git` when it was
+/// built (`cli/build.rs`), or `convsms 0.1.0` alone outside a git checkout.
+pub fn this_build() -> String {
+    match env!("CONVSMS_COMMIT") {
+        "" => format!("convsms {}", env!("CARGO_PKG_VERSION")),
+        commit => format!("convsms {} ({commit})", env!("CARGO_PKG_VERSION")),
+    }
 }
 
 fn yes() -> bool {
     true
+}
+
+impl Options {
+    /// The options that shape the run besides the seed and the faults, as the summary's and
+    /// the HTML page's headers show them: `inproc, virtual agent on, checks every 50 events,
+    /// 8000 messages, 1000 requesters, 8 agents; convsms 0.1.0 (1a2b3c4d5e6f)` (`30d` in place
+    /// of the messages for a `--duration` run; the build when the report has it).
+    pub fn settings(&self) -> String {
+        let bound = match (self.messages, self.duration_seconds) {
+            (_, Some(d)) => duration_words(d),
+            (Some(n), None) => plural(n, "message", "messages"),
+            (None, None) => "messages not recorded".to_owned(),
+        };
+        let transport = if self.transport.is_empty() {
+            "inproc"
+        } else {
+            &self.transport
+        };
+        let checks = match self.check_every {
+            Some(1) => ", checks after every event".to_owned(),
+            Some(n) => format!(", checks every {n} events"),
+            None => String::new(),
+        };
+        format!(
+            "{transport}, virtual agent {}{checks}, {bound}, {}, {}{}",
+            if self.virtual_agent { "on" } else { "off" },
+            plural(self.conversations as u64, "requester", "requesters"),
+            plural(self.agents as u64, "agent", "agents"),
+            if self.build.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", self.build)
+            }
+        )
+    }
+}
+
+/// A `--duration` as people write it: in the largest unit that divides it (`200 days`,
+/// `36 hours`, `90 minutes`, `45 seconds`); humantime would write `200d` as `6months 17days
+/// 8h 38m 24s`.
+pub fn duration_words(seconds: i64) -> String {
+    let s = seconds.max(0).unsigned_abs();
+    match s {
+        _ if s >= 86_400 && s.is_multiple_of(86_400) => plural(s / 86_400, "day", "days"),
+        _ if s >= 3_600 && s.is_multiple_of(3_600) => plural(s / 3_600, "hour", "hours"),
+        _ if s >= 60 && s.is_multiple_of(60) => plural(s / 60, "minute", "minutes"),
+        _ => plural(s, "second", "seconds"),
+    }
+}
+
+/// `1 message`, `2 messages`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A span of virtual time as the summary shows it: days from one day up, else hours from one
+/// hour up, else minutes (`2.5 days`, `5.2 hours`, `31 minutes`).
+pub fn span(seconds: i64) -> String {
+    let s = seconds.max(0) as f64;
+    if s >= 86_400.0 {
+        format!("{:.1} days", s / 86_400.0)
+    } else if s >= 3_600.0 {
+        format!("{:.1} hours", s / 3_600.0)
+    } else {
+        plural((s / 60.0).round() as u64, "minute", "minutes")
+    }
+}
+
+/// The order of the invariant table: by the invariant's number (`2` before `10`, `5` before
+/// `5b`), then its name.
+fn invariant_order(name: &str) -> (u64, &str) {
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    (name[..digits].parse().unwrap_or(u64::MAX), &name[digits..])
 }
 
 /// Wall-clock figures: the only part of a report that differs between runs of one seed.
@@ -253,7 +341,7 @@ impl Report {
             n => n,
         };
         let agents = match self.shards.len() {
-            0 | 1 => format!("{} agents", o.agents),
+            0 | 1 => plural(o.agents as u64, "agent", "agents"),
             n => format!(
                 "{} agents ({} in each of {n} shards)",
                 n * o.agents,
@@ -261,8 +349,9 @@ impl Report {
             ),
         };
         format!(
-            "{} interactions, {requesters} requesters, {agents}",
-            self.conversations
+            "{}, {}, {agents}",
+            plural(self.conversations, "interaction", "interactions"),
+            plural(requesters, "requester", "requesters")
         )
     }
 
@@ -347,16 +436,16 @@ impl Report {
         let o = &self.options;
         writeln!(
             out,
-            "soak summary (seed {}, faults {}{}{})",
+            "soak summary (seed {}, faults {}{}{})\n  options: {}",
             o.seed,
             o.faults,
             self.scope(),
             match &o.injected_defect {
                 Some(d) => format!(", defect {d} injected on purpose"),
                 None => String::new(),
-            }
+            },
+            o.settings()
         )?;
-        let days = self.virtual_seconds as f64 / 86_400.0;
         let rows: Vec<(String, String)> = vec![
             (
                 "result".into(),
@@ -376,7 +465,7 @@ impl Report {
                     self.redelivered
                 ),
             ),
-            ("conversations".into(), self.population()),
+            ("population".into(), self.population()),
             (
                 "events".into(),
                 format!(
@@ -387,8 +476,10 @@ impl Report {
             (
                 "virtual time".into(),
                 format!(
-                    "{} → {} ({days:.1} days)",
-                    self.virtual_start, self.virtual_end
+                    "{} → {} ({})",
+                    self.virtual_start,
+                    self.virtual_end,
+                    span(self.virtual_seconds)
                 ),
             ),
         ];
@@ -412,14 +503,33 @@ impl Report {
                 ),
             ),
         ]);
-        for (k, v) in rows {
+        for (k, mut v) in rows {
+            if !self.passed && k == "faults recovered" {
+                // A run stops at the check that found the violation: what was in flight then
+                // was never followed to its end.
+                v.push_str(" (counted until the run stopped at the violation)");
+            }
             writeln!(out, "  {k:<36} {v}")?;
         }
         writeln!(out, "  invariant checks:")?;
-        for (name, n) in &self.checks {
-            match self.examined.get(name) {
-                Some(m) => writeln!(out, "    {name:<34} {n} ({m} examined)")?,
-                None => writeln!(out, "    {name:<34} {n}")?,
+        let mut checks: Vec<(&String, &u64)> = self.checks.iter().collect();
+        checks.sort_by(|a, b| invariant_order(a.0).cmp(&invariant_order(b.0)));
+        for (name, n) in checks {
+            let not_reached = if *n == 0 && !self.passed {
+                "not reached before the run stopped; "
+            } else {
+                ""
+            };
+            match (self.examined.get(name).filter(|m| **m > 0), not_reached) {
+                (Some(m), _) => writeln!(out, "    {name:<34} {n} ({not_reached}{m} examined)")?,
+                (None, "") => match self.examined.get(name) {
+                    Some(m) => writeln!(out, "    {name:<34} {n} ({m} examined)")?,
+                    None => writeln!(out, "    {name:<34} {n}")?,
+                },
+                (None, _) => writeln!(
+                    out,
+                    "    {name:<34} {n} (not reached before the run stopped)"
+                )?,
             }
         }
         Ok(())

@@ -398,6 +398,10 @@ pub struct Written {
     pub events_after: usize,
     /// Replays it took.
     pub trials: usize,
+    /// What the feature's replay sees break, when it is not what the soak reported: the
+    /// shrinking keeps any break of the same invariant, which may be another conversation's
+    /// (and a replay of fewer conversations numbers its interactions otherwise).
+    pub replay_detail: Option<String>,
     /// Steps in the feature.
     pub steps: usize,
     /// Wall-clock seconds the shrinking and writing took.
@@ -417,14 +421,22 @@ impl Written {
     pub fn print(&self, out: &mut impl Write) -> io::Result<()> {
         writeln!(
             out,
-            "shrunk {} events to {} in {} replays ({:.1}s): {} ({} steps)",
+            "shrunk {} events to {} in {} ({:.1}s): {} ({} steps)",
             self.events_before,
             self.events_after,
-            self.trials,
+            super::report::plural(self.trials as u64, "replay", "replays"),
             self.seconds,
             self.path.display(),
             self.steps
         )?;
+        if let Some(detail) = &self.replay_detail {
+            writeln!(
+                out,
+                "  the feature's events break the same invariant in their own way (shrinking \
+                 keeps any break of it, perhaps in another conversation): {}",
+                detail.replace('\n', " ")
+            )?;
+        }
         if self.faults != Faults::None {
             writeln!(
                 out,
@@ -507,6 +519,8 @@ pub async fn write_failure(args: &SoakArgs, outcome: &Outcome) -> anyhow::Result
         seconds: started.elapsed().as_secs_f64(),
         faults: shrunk.faults,
         defect,
+        replay_detail: (origin.violation.detail != violation.detail)
+            .then(|| origin.violation.detail.clone()),
     })
 }
 
