@@ -26,6 +26,17 @@ Feature: The virtual agent gives up on a silent requester
     And agents see "The virtual agent closed the conversation after no reply (idle timeout)." in IMS0001001
     And the transcript matches the snapshot
 
+  Scenario: The idle timeout counts from the last message, not from when the conversation opened
+    When "+14155552671" texts "Hi" to "+14155550100"
+    And 1 hour passes
+    And "+14155552671" texts "My router is broken" to "+14155550100"
+    And 1 hour passes
+    Then interaction IMS0001001 is in state "new"
+    And interaction IMS0001001 waits in topic "greeting" at node "more"
+    When 1 hour passes
+    Then interaction IMS0001001 is in state "closed_abandoned"
+    And interaction IMS0001001 was closed at "2026-01-05 12:00:00"
+
   Scenario: A day passing at once closes the conversation when it fell idle, not when the day ends
     When "+14155552671" texts "Hi" to "+14155550100"
     Then interaction IMS0001001 waits in topic "greeting" at node "ask_issue"

@@ -95,6 +95,21 @@ Feature: Messaging actions: timers on conversations
     Then no messaging action has fired
     And "+14155552671" has received 2 messages
 
+  @row:ACTION-1
+  Scenario: A second unanswered message does not push back the timer the first one started
+    Choice where the seed is silent: the duration counts from the first message the other side
+    has not answered (src/domain/messaging_actions.rs), so a requester who writes again while
+    waiting is not made to wait longer.
+    Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    When "+14155552671" texts "Where is it?" to "+14155550100"
+    And 5 minutes pass
+    And "+14155552671" texts "Hello?" to "+14155550100"
+    Then interaction IMS0001001 has a pending timer "Nudge" due at "09:10:00"
+    And interaction IMS0001001 has 1 pending timer
+    When 5 minutes pass
+    Then messaging action "Nudge" has fired once for IMS0001001
+    And agent "alice" has the workspace notification "Bea is waiting" for IMS0001001
+
   @row:ACTION-4
   Scenario: A filter condition that does not match stops the action
     Given a messaging action "Hold reminder" on "requester message without agent response" after 10 minutes that prompts the agent "Still on hold" where "state=on_hold"
@@ -104,6 +119,17 @@ Feature: Messaging actions: timers on conversations
     Then no messaging action has fired
     And agent "alice" has no workspace notification
     And interaction IMS0001001 has no pending timer
+
+  @row:ACTION-4
+  Scenario: A filter with != fires on an interaction in another state, and not on one in that state
+    Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting" where "state!=on_hold"
+    And a messaging action "Hold nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Not while on hold" where "state!=work_in_progress"
+    When "+14155552671" texts "Where is it?" to "+14155550100"
+    And 10 minutes pass
+    Then messaging action "Nudge" has fired once for IMS0001001
+    And messaging action "Hold nudge" has not fired for IMS0001001
+    And agent "alice" has 1 workspace notification
+    And agent "alice" has the workspace notification "Bea is waiting" for IMS0001001
 
   Scenario: An invalid filter is refused when the action is saved, with the position of the error
     When an administrator saves a messaging action "Broken" on "agent message without requester response" after 5 minutes that reassigns where "state=new^^active=true"
@@ -130,6 +156,10 @@ Feature: Messaging actions: timers on conversations
     And agents see "alice was removed; the conversation is back in the queue." in IMS0001001
     And queue "Conversational SMS" has waiting IMS0001001
     And the work item for IMS0001001 is "pending"
+    # Agents see who was removed; the requester only hears that someone is coming (SYSMSG-1).
+    And the requester of IMS0001001 does not receive "alice was removed; the conversation is back in the queue."
+    And the requester of IMS0001001 receives "An agent will be with you shortly."
+    And "+14155552671" has received 2 messages
 
   Scenario: Reassign and Prompt agent do nothing while no live agent holds the conversation
     Choice where the seed is silent: Reassign removes the assigned agent and Prompt agent notifies
@@ -165,6 +195,8 @@ Feature: Messaging actions: timers on conversations
     And 2 days pass
     Then messaging action "Hold" has fired once for IMS0001001
     And interaction IMS0001001 is in state "on_hold"
+    And agents see "State changed to on_hold." in IMS0001001
+    And the requester of IMS0001001 does not receive "State changed to on_hold."
 
   Scenario: A Set state that names no interaction state is refused when the action is saved
     When an administrator saves a messaging action "Hold" on "agent message without requester response" after 5 minutes that sets state "on_hodl"

@@ -66,6 +66,10 @@ Feature: Agent-initiated SMS conversations
     When agent "alice" composes "Hello Ann" for consumer "Ann Archer"
     And agent "alice" composes "Hello Bea, this is your new number" to "+14155552672" for consumer "Bea Brown"
     Then interaction IMS0001001 is closed
+    And interaction IMS0001001 is in state "closed_complete"
+    # The handset of the closed conversation is now Bea's: it is told nothing of Ann's closing.
+    And "+14155552672" does not receive "This conversation is closed." from "+14155550100"
+    And "+14155552672" has received 2 messages
     And "+14155552672" has an inactive messaging profile linked to consumer "Ann Archer"
     And "+14155552672" has an active messaging profile linked to consumer "Bea Brown"
     And "+14155552672" has 2 messaging profiles
@@ -126,6 +130,16 @@ Feature: Agent-initiated SMS conversations
     Then the Compose SMS form shows the ongoing interaction IMS0001001
     When agent "alice" opens Compose SMS on interaction IMS0001001
     Then the Compose SMS form shows the ongoing interaction IMS0001001
+
+  @row:AGENT-5
+  Scenario: With several provider numbers, Compose SMS shows the conversation on whichever number the requester texted
+    Given the Conversational SMS provider number "+14155550101"
+    And the virtual agent is off
+    And an agent "carol" who is available for SMS
+    When "+14155552671" texts "Are you there?" to "+14155550101"
+    And agent "alice" opens Compose SMS for consumer "Bea Brown"
+    Then the Compose SMS form offers From "+14155550100" and "+14155550101" with none preselected
+    And the Compose SMS form shows the ongoing interaction IMS0001001
 
   @row:AGENT-5
   Scenario: Compose SMS shows no ongoing conversation when there is none

@@ -61,6 +61,29 @@ Feature: The Compose SMS form
     When agent "alice" composes "One more thing" on interaction IMS0001001
     Then the request is refused with "choose a From number"
 
+  Scenario: In a conversation, To is the number the requester texts from, even one a profile links
+    Choice where the seeds are silent, as for From above: a reply in an open SMS conversation goes
+    to the number that conversation is with (REQ-2: the same conversation continues), not to the
+    requester's mobile phone, which would open another conversation and leave this one unanswered.
+    Once the conversation is closed, To is the person's number again (COMPOSE-4).
+    Given the Conversational SMS provider number "+14155550100"
+    And the virtual agent is off
+    And a messaging profile links "+14155552679" to consumer "Bea Brown"
+    When agent "alice" becomes available
+    And "+14155552679" texts "Hi, it's Bea from my work phone" to "+14155550100"
+    Then interaction IMS0001001 is opened for consumer "Bea Brown"
+    When agent "alice" accepts the offered work item
+    And agent "alice" opens Compose SMS on interaction IMS0001001
+    Then the Compose SMS form fills To with "+14155552679"
+    When agent "alice" replies "Hello Bea" in IMS0001001
+    Then "+14155552679" receives "Hello Bea" from "+14155550100"
+    And the message went into interaction IMS0001001
+    And there is 1 interaction
+    And "+14155552671" has received 0 messages
+    When agent "alice" replies "Bye" and closes IMS0001001
+    And agent "alice" opens Compose SMS on interaction IMS0001001
+    Then the Compose SMS form fills To with "+14155552671"
+
   @row:COMPOSE-4
   Scenario: To defaults to the interaction's consumer or contact number in E.164
     Given the Conversational SMS provider number "+14155550100"

@@ -39,4 +39,13 @@ Feature: The SMS provider
     Then the webhook is answered with status 403
     And the request is refused with "missing X-Twilio-Signature"
     And nothing was written and nothing was sent
+    # A real signature of another body: the form was changed on the way.
+    When a webhook with Twilio's signature of "Hi" posts "Send my refund to account 1234" from "+14155552671" to "+14155550100"
+    Then the webhook is answered with status 403
+    And the request is refused with "X-Twilio-Signature does not match"
+    And nothing was written and nothing was sent
     And there are no interactions
+    # The same signature over the body it was made for is Twilio's own: accepted.
+    When a webhook with Twilio's signature of "Hi" posts "Hi" from "+14155552671" to "+14155550100"
+    Then the webhook is answered with status 200
+    And there is 1 interaction

@@ -140,6 +140,14 @@ Feature: Virtual-agent input controls over SMS
     And the transcript matches the snapshot
 
   @row:VA-10
+  Scenario: A picture with no words, where the virtual agent asks for text, gets a re-prompt
+    When "+14155552671" texts "Hello" to "+14155550100"
+    And "+14155552671" texts "" with the image "https://files.example.com/router.jpg" to "+14155550100"
+    Then "+14155552671" receives a message containing "Sorry, I didn't get that." from "+14155550100"
+    And interaction IMS0001001 waits in topic "greeting" at node "ask_issue"
+    And "+14155552671" does not receive a message containing "Thanks, I have noted" from "+14155550100"
+
+  @row:VA-10
   Scenario: Input that does not fit a choice re-prompts with the choices again
     When "+14155552671" texts "order" to "+14155550100"
     And "+14155552671" texts "4471" to "+14155550100"

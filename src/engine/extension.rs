@@ -4,7 +4,7 @@
 //! include `AgentInitiatedMessagingUtilExtPointImpl`. A customer installs its own implementation to
 //! change which provider numbers an agent may send from and which number a message goes to.
 
-use crate::domain::model::{Interaction, Party};
+use crate::domain::model::{Interaction, InteractionType, Party};
 use crate::domain::phone::E164;
 
 /// What the Compose SMS form knows when it asks for numbers.
@@ -33,8 +33,11 @@ pub trait AgentInitiatedConversationUtil: Send + Sync {
 /// The default implementation (`AgentInitiatedMessagingUtilExtPointImpl`).
 ///
 /// - Send from: every Conversational SMS provider number.
-/// - Send to: for a phone interaction, the consumer originally associated with it (VALIDATE-2);
-///   otherwise the requester's mobile phone, else the interaction's requester phone.
+/// - Send to: in an open SMS conversation, the number the requester texts from (the
+///   interaction's `requester_phone`), so that a reply continues that conversation (REQ-2) even
+///   when the number is one a messaging profile links to them rather than their mobile phone;
+///   for a phone interaction, the consumer originally associated with it (VALIDATE-2); otherwise
+///   the requester's mobile phone (COMPOSE-4), else the interaction's requester phone.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AgentInitiatedMessagingUtilExtPointImpl;
 
@@ -44,8 +47,12 @@ impl AgentInitiatedConversationUtil for AgentInitiatedMessagingUtilExtPointImpl 
     }
 
     fn send_to(&self, ctx: &ComposeContext<'_>) -> Option<E164> {
-        ctx.requester
-            .and_then(|r| r.phone.clone())
+        let texting = ctx
+            .interaction
+            .filter(|i| i.active && i.kind == InteractionType::Messaging)
+            .and_then(|i| i.requester_phone.clone());
+        texting
+            .or_else(|| ctx.requester.and_then(|r| r.phone.clone()))
             .or_else(|| ctx.interaction.and_then(|i| i.requester_phone.clone()))
     }
 }

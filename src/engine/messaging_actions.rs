@@ -209,7 +209,22 @@ impl Engine {
                     )?;
                     tx.close_interaction(&i.sys_id, s, now)?;
                 }
-                Some(s) => tx.set_interaction_state(&i.sys_id, s.as_str())?,
+                Some(s) => {
+                    // Agents see the change (the system messages' table); the requester is
+                    // told nothing. A state it already has is no change.
+                    if s != i.state {
+                        self.post_system_message(
+                            tx,
+                            i,
+                            &SystemMessage::StateChanged {
+                                state: s.as_str().to_owned(),
+                            },
+                            now,
+                            SmsTiming::WithTheTransaction(pending),
+                        )?;
+                    }
+                    tx.set_interaction_state(&i.sys_id, s.as_str())?
+                }
                 // Refused when saved (ActionError::UnknownState); one stored by an older build
                 // is skipped rather than written where nothing reads it back.
                 None => {

@@ -589,7 +589,7 @@ pub fn words() -> Vec<Words> {
             "times out on the next inbound webhook",
             "times out on the next 3 inbound webhooks",
         ], refused ["times out on 101% of inbound webhooks", "times out on the next 0 inbound webhooks"]),
-        words!(Signature, "an inbound webhook's X-Twilio-Signature", [r#"the signature "bm90IGEgc2lnbmF0dXJl""#, "no signature"]),
+        words!(Signature, "an inbound webhook's X-Twilio-Signature, or Twilio's of another body", [r#"the signature "bm90IGEgc2lnbmF0dXJl""#, "no signature", r#"Twilio's signature of "Hi""#]),
         words!(ErrorCode, "a Twilio error code, or none", ["", " with error 30003"]),
         words!(NewAction, "a new messaging action, active or not", ["a messaging action", "an inactive messaging action"]),
         words!(ActionEvent, "a messaging action's event", [

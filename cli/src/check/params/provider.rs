@@ -438,21 +438,31 @@ impl FromStr for InboundWebhookFault {
     }
 }
 
-/// An inbound webhook's signature: `the signature "…"` or `no signature` (as is `the
-/// signature ""`: no header is sent).
+/// An inbound webhook's signature: `the signature "…"` (that `X-Twilio-Signature` header, as
+/// written) or `no signature` (as is `the signature ""`: no header is sent); or `Twilio's
+/// signature of "…"`, the signature Twilio computes for a webhook of that body (the same URL,
+/// numbers and MessageSid), under which the step posts another body: a webhook tampered with on
+/// the way (PROVIDER-4).
 #[derive(Clone, Debug, Parameter)]
-#[param(name = "signature", regex = r#"the signature "[^"]*"|no signature"#)]
-pub struct Signature(pub Option<String>);
+#[param(
+    name = "signature",
+    regex = r#"the signature "[^"]*"|no signature|Twilio's signature of "[^"]*""#
+)]
+pub enum Signature {
+    /// The header as written, or none.
+    Header(Option<String>),
+    /// Twilio's signature of a webhook with this body.
+    SignedFor(String),
+}
 
 impl FromStr for Signature {
     type Err = Unhonoured;
     fn from_str(words: &str) -> Result<Self, Unhonoured> {
-        Ok(Signature(
-            quoted_texts(words)
-                .into_iter()
-                .next()
-                .filter(|s| !s.is_empty()),
-        ))
+        let quoted = quoted_texts(words).into_iter().next();
+        if words.starts_with("Twilio's") {
+            return Ok(Signature::SignedFor(quoted.unwrap_or_default()));
+        }
+        Ok(Signature::Header(quoted.filter(|s| !s.is_empty())))
     }
 }
 

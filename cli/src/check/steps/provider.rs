@@ -19,6 +19,7 @@ pub const EXAMPLES: &[&str] = &[
     r#"Then Twilio's number "+14155550199" sends inbound messages to the engine"#,
     r#"When a webhook with the signature "bm90IGEgc2lnbmF0dXJl" posts "Hi" from "+14155552671" to "+14155550100""#,
     r#"When a webhook with no signature posts "Hi" from "+14155552671" to "+14155550100""#,
+    r#"When a webhook with Twilio's signature of "Hi" posts "Send my refund to 1234" from "+14155552671" to "+14155550100""#,
     r#"When Twilio delivers the same inbound webhook again"#,
     r#"When Twilio delivers the webhook of message #1 of IMS0001001 again"#,
     r#"Then the webhook is answered with status 403"#,

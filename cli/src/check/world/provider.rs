@@ -104,7 +104,8 @@ impl ConvWorld {
         Ok(())
     }
 
-    /// Posts an inbound webhook that Twilio did not sign: a wrong signature, or none.
+    /// Posts an inbound webhook that Twilio did not sign: a wrong signature, none, or Twilio's
+    /// signature of another body (a webhook tampered with on the way).
     pub async fn forged_webhook(
         &mut self,
         signature: &Signature,
@@ -113,20 +114,27 @@ impl ConvWorld {
         to: &str,
     ) -> anyhow::Result<()> {
         self.mark()?;
-        let params = InboundMessage::sms(
-            MessageSid::parse("SM00000000000000000000000000000bad")?,
-            AccountSid::parse(self.stack.sim.account_sid())?,
-            from,
-            to,
-            body,
-        )
-        .to_params();
-        let mut req = self
-            .stack
-            .http
-            .post(format!("{}{INBOUND_PATH}", self.stack.engine_url))
-            .form(&params);
-        if let Some(sig) = &signature.0 {
+        let params_of = |body: &str| -> anyhow::Result<Vec<(String, String)>> {
+            Ok(InboundMessage::sms(
+                MessageSid::parse("SM00000000000000000000000000000bad")?,
+                AccountSid::parse(self.stack.sim.account_sid())?,
+                from,
+                to,
+                body,
+            )
+            .to_params())
+        };
+        let url = format!("{}{INBOUND_PATH}", self.stack.engine_url);
+        let header = match signature {
+            Signature::Header(header) => header.clone(),
+            Signature::SignedFor(signed) => Some(twilio_wire::signature::sign(
+                self.stack.sim.auth_token(),
+                &url,
+                &params_of(signed)?,
+            )),
+        };
+        let mut req = self.stack.http.post(url).form(&params_of(body)?);
+        if let Some(sig) = &header {
             req = req.header("X-Twilio-Signature", sig);
         }
         let answer = self.answer(req, "posting the webhook").await?;
