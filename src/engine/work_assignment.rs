@@ -100,6 +100,44 @@ fn user_name(tx: &Tx<'_>, sys_id: &str) -> Result<String, Error> {
     Ok(tx.user_name(sys_id)?.unwrap_or_else(|| sys_id.to_owned()))
 }
 
+/// [`Engine::set_sms_presence`] without its routing pass: the agent's SMS row written (created
+/// with [`DEFAULT_SMS_CAPACITY`] if they have none), their outstanding offers withdrawn when they
+/// leave Available.
+fn write_presence(tx: &Tx<'_>, agent: &str, presence: Presence) -> Result<(), Error> {
+    let party = agent_party(tx, agent)?;
+    let mut row = tx.awa_agent(&party.sys_id)?.unwrap_or(Agent {
+        sys_id: party.sys_id.clone(),
+        presence,
+        sms_capacity: DEFAULT_SMS_CAPACITY,
+    });
+    // Leaving Available withdraws offers: only the items holding slots matter.
+    let mut items = tx.awa_items_holding_slots()?;
+    let withdrawn = awa::set_presence(&mut row, presence, &mut items);
+    for item in items.iter().filter(|i| withdrawn.contains(&i.sys_id)) {
+        tx.save_awa_item(item)?;
+    }
+    tx.save_awa_agent(&row)?;
+    Ok(())
+}
+
+/// [`Engine::set_sms_capacity`] without its routing pass: the agent's SMS row written (created,
+/// offline, if they have none), the offers beyond a lowered capacity withdrawn.
+fn write_capacity(tx: &Tx<'_>, agent: &str, capacity: u32) -> Result<(), Error> {
+    let party = agent_party(tx, agent)?;
+    let mut row = tx.awa_agent(&party.sys_id)?.unwrap_or(Agent {
+        sys_id: party.sys_id.clone(),
+        presence: Presence::Offline,
+        sms_capacity: capacity,
+    });
+    let mut items = tx.awa_items_holding_slots()?;
+    let withdrawn = awa::set_capacity(&mut row, capacity, &mut items);
+    for item in items.iter().filter(|i| withdrawn.contains(&i.sys_id)) {
+        tx.save_awa_item(item)?;
+    }
+    tx.save_awa_agent(&row)?;
+    Ok(())
+}
+
 fn agent_party(tx: &Tx<'_>, user_name: &str) -> Result<Party, Error> {
     find_party(tx, PartyTable::SysUser, user_name)
 }
@@ -246,19 +284,7 @@ impl Engine {
     pub fn set_sms_presence(&self, agent: &str, presence: Presence) -> Result<(), Error> {
         let now = self.clock.now();
         self.store.write(|tx| {
-            let party = agent_party(tx, agent)?;
-            let mut row = tx.awa_agent(&party.sys_id)?.unwrap_or(Agent {
-                sys_id: party.sys_id.clone(),
-                presence,
-                sms_capacity: DEFAULT_SMS_CAPACITY,
-            });
-            // Leaving Available withdraws offers: only the items holding slots matter.
-            let mut items = tx.awa_items_holding_slots()?;
-            let withdrawn = awa::set_presence(&mut row, presence, &mut items);
-            for item in items.iter().filter(|i| withdrawn.contains(&i.sys_id)) {
-                tx.save_awa_item(item)?;
-            }
-            tx.save_awa_agent(&row)?;
+            write_presence(tx, agent, presence)?;
             self.awa_pass(tx, now)?;
             Ok(())
         })
@@ -274,18 +300,27 @@ impl Engine {
     pub fn set_sms_capacity(&self, agent: &str, capacity: u32) -> Result<(), Error> {
         let now = self.clock.now();
         self.store.write(|tx| {
-            let party = agent_party(tx, agent)?;
-            let mut row = tx.awa_agent(&party.sys_id)?.unwrap_or(Agent {
-                sys_id: party.sys_id.clone(),
-                presence: Presence::Offline,
-                sms_capacity: capacity,
-            });
-            let mut items = tx.awa_items_holding_slots()?;
-            let withdrawn = awa::set_capacity(&mut row, capacity, &mut items);
-            for item in items.iter().filter(|i| withdrawn.contains(&i.sys_id)) {
-                tx.save_awa_item(item)?;
+            write_capacity(tx, agent, capacity)?;
+            self.awa_pass(tx, now)?;
+            Ok(())
+        })
+    }
+
+    /// A desk opening at once: each agent's SMS capacity, then presence, set as
+    /// [`Engine::set_sms_capacity`] and [`Engine::set_sms_presence`] do, in one write with one
+    /// routing pass after the last (so what waits is offered once every agent is there, as at one
+    /// instant). Setting them one by one runs a pass per call, each reading every agent: for a
+    /// desk of thousands, a setup that grows with the square of its size.
+    ///
+    /// # Errors
+    /// [`Error::UnknownRecord`] for an agent who is not a sys_user: nothing is set.
+    pub fn set_sms_agents(&self, agents: &[(&str, u32, Presence)]) -> Result<(), Error> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            for (agent, capacity, presence) in agents {
+                write_capacity(tx, agent, *capacity)?;
+                write_presence(tx, agent, *presence)?;
             }
-            tx.save_awa_agent(&row)?;
             self.awa_pass(tx, now)?;
             Ok(())
         })
@@ -1019,6 +1054,60 @@ mod tests {
     use crate::clock::ManualClock;
     use crate::store::SqliteStore;
     use crate::twilio::TwilioClient;
+
+    /// A desk set at once ([`Engine::set_sms_agents`]) gives each agent the row their calls one
+    /// by one give; one agent who is not a sys_user sets nothing for any of them.
+    #[tokio::test]
+    async fn a_desk_set_at_once_is_its_calls_one_by_one_and_all_or_nothing() {
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let clock =
+            ManualClock::starting_at(chrono::Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap());
+        // Nothing waits, so routing sends nothing and the provider is never called.
+        let provider = TwilioClient::new(
+            "http://127.0.0.1:9",
+            "AC00000000000000000000000000000001",
+            "t",
+        );
+        let engine = Engine::new(store.clone(), Arc::new(provider), Arc::new(clock));
+        store
+            .write(|tx| {
+                for n in ["ann", "bo", "cy", "di"] {
+                    tx.insert_party(PartyTable::SysUser, n, Some(n), None, None)?;
+                }
+                Ok::<_, rusqlite::Error>(())
+            })
+            .unwrap();
+        let row = |name: &str| {
+            store
+                .read(|tx| {
+                    let party = agent_party(tx, name)?;
+                    Ok::<_, Error>(tx.awa_agent(&party.sys_id)?)
+                })
+                .unwrap()
+                .map(|a| (a.presence, a.sms_capacity))
+        };
+        engine
+            .set_sms_agents(&[("ann", 3, Presence::Available), ("bo", 1, Presence::Away)])
+            .unwrap();
+        engine.set_sms_capacity("cy", 3).unwrap();
+        engine.set_sms_presence("cy", Presence::Available).unwrap();
+        engine.set_sms_capacity("di", 1).unwrap();
+        engine.set_sms_presence("di", Presence::Away).unwrap();
+        assert_eq!(row("ann"), row("cy"));
+        assert_eq!(row("bo"), row("di"));
+        assert_eq!(row("ann"), Some((Presence::Available, 3)));
+        let refused =
+            engine.set_sms_agents(&[("ann", 4, Presence::Offline), ("nobody", 1, Presence::Away)]);
+        assert!(
+            matches!(refused, Err(Error::UnknownRecord { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(
+            row("ann"),
+            Some((Presence::Available, 3)),
+            "nothing was set"
+        );
+    }
 
     /// A work item out of step that no catch-up can fix (active but Cancelled: not a row the
     /// engine writes) does not let later passes skip the catch-up: each looks at it again, and

@@ -971,16 +971,23 @@ impl Soak {
         engine
             .save_sms_queue("Soak", 100, None, &names)
             .context("saving the SMS queue")?;
+        let mut desk = vec![];
         for i in 0..self.traffic.agents.len() {
             // Drawn for every agent, present or not: the same capacities either way.
             let capacity = 1 + self.traffic.pick(4) as u32;
             self.capacities.push(capacity);
             if !args.absent_agents.contains(&i) {
-                let a = &self.traffic.agents[i];
-                engine.set_sms_capacity(a, capacity)?;
-                engine.set_sms_presence(a, Presence::Available)?;
+                desk.push((i, capacity));
             }
         }
+        // One write and one routing pass for the whole desk (nothing waits yet).
+        let desk: Vec<(&str, u32, Presence)> = (desk.into_iter())
+            .map(|(i, capacity)| {
+                let name = self.traffic.agents[i].as_str();
+                (name, capacity, Presence::Available)
+            })
+            .collect();
+        engine.set_sms_agents(&desk)?;
         let sim = &self.stack.sim;
         // The plan sets the fault seed with its rules (without faults nothing draws).
         self.fault_plan = FaultPlan::new(
