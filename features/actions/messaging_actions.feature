@@ -198,6 +198,15 @@ Feature: Messaging actions: timers on conversations
     And agents see "State changed to on_hold." in IMS0001001
     And the requester of IMS0001001 does not receive "State changed to on_hold."
 
+  Scenario: A Set state to the state the interaction has already posts no state change
+    Given a messaging action "Keep working" on "agent message without requester response" after 1 day that sets state "work_in_progress"
+    When agent "alice" composes "I have asked the carrier" on interaction IMS0001001
+    Then interaction IMS0001001 is in state "work_in_progress"
+    When 1 day passes
+    Then messaging action "Keep working" has fired once for IMS0001001
+    And interaction IMS0001001 is in state "work_in_progress"
+    And the transcript matches the snapshot
+
   Scenario: A Set state that names no interaction state is refused when the action is saved
     When an administrator saves a messaging action "Hold" on "agent message without requester response" after 5 minutes that sets state "on_hodl"
     Then the request is refused with "on_hodl"

@@ -84,6 +84,22 @@ Feature: The Compose SMS form
     And agent "alice" opens Compose SMS on interaction IMS0001001
     Then the Compose SMS form fills To with "+14155552671"
 
+  Scenario: Composing on a conversation for another record writes to that record's number
+    Naming another requester is writing to them: To is their number, not the number the
+    conversation's requester texts from.
+    Given the Conversational SMS provider number "+14155550100"
+    And the virtual agent is off
+    And a consumer "Ann Archer" with mobile phone "+14155552672"
+    When agent "alice" becomes available
+    And "+14155552671" texts "Hi" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And agent "alice" composes "Hello Ann" on interaction IMS0001001 for consumer "Ann Archer"
+    Then "+14155552672" receives "Hello Ann" from "+14155550100"
+    And "+14155552671" does not receive "Hello Ann" from "+14155550100"
+    And the message went into interaction IMS0001002
+    And interaction IMS0001002 is opened for consumer "Ann Archer"
+    And interaction IMS0001001 is assigned to agent "alice"
+
   @row:COMPOSE-4
   Scenario: To defaults to the interaction's consumer or contact number in E.164
     Given the Conversational SMS provider number "+14155550100"

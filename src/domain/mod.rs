@@ -110,6 +110,16 @@ mod tests {
                         found.push(format!("{}:{}: {word}", file.display(), n + 1));
                     }
                 }
+                // `use std::{env, fs};` names them without writing `std::env`.
+                let listed = line.split("std::{").skip(1).flat_map(|rest| {
+                    rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .filter(|w| ["env", "fs", "net"].contains(w))
+                });
+                for word in listed {
+                    if !(reads_topics && word == "fs") {
+                        found.push(format!("{}:{}: std::{{{word}}}", file.display(), n + 1));
+                    }
+                }
             }
         }
         assert!(

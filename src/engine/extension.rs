@@ -33,9 +33,10 @@ pub trait AgentInitiatedConversationUtil: Send + Sync {
 /// The default implementation (`AgentInitiatedMessagingUtilExtPointImpl`).
 ///
 /// - Send from: every Conversational SMS provider number.
-/// - Send to: in an open SMS conversation, the number the requester texts from (the
-///   interaction's `requester_phone`), so that a reply continues that conversation (REQ-2) even
-///   when the number is one a messaging profile links to them rather than their mobile phone;
+/// - Send to: in an open SMS conversation, to its own requester (no other record named), the
+///   number the requester texts from (the interaction's `requester_phone`), so that a reply
+///   continues that conversation (REQ-2) even when the number is one a messaging profile links
+///   to them rather than their mobile phone;
 ///   for a phone interaction, the consumer originally associated with it (VALIDATE-2); otherwise
 ///   the requester's mobile phone (COMPOSE-4), else the interaction's requester phone.
 #[derive(Clone, Copy, Debug, Default)]
@@ -47,9 +48,13 @@ impl AgentInitiatedConversationUtil for AgentInitiatedMessagingUtilExtPointImpl 
     }
 
     fn send_to(&self, ctx: &ComposeContext<'_>) -> Option<E164> {
+        let its_own = |i: &Interaction| {
+            ctx.requester
+                .is_none_or(|r| (r.table, &r.sys_id) == (i.opened_for.0, &i.opened_for.1))
+        };
         let texting = ctx
             .interaction
-            .filter(|i| i.active && i.kind == InteractionType::Messaging)
+            .filter(|i| i.active && i.kind == InteractionType::Messaging && its_own(i))
             .and_then(|i| i.requester_phone.clone());
         texting
             .or_else(|| ctx.requester.and_then(|r| r.phone.clone()))

@@ -54,7 +54,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
                         "seed " (o.seed) " · faults " (o.faults) " · " (o.settings()) " · "
                         (report.inbound) " inbound, " (report.outbound) " outbound messages (accepted by Twilio) · "
                         (report.conversations) " conversations · "
-                        (format!("{:.1}", report.virtual_seconds as f64 / 86_400.0)) " virtual days"
+                        (super::report::span(report.virtual_seconds)) " of virtual time"
                         @if !report.shards.is_empty() {
                             " · shards "
                             (report.shards.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))

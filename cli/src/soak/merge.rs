@@ -3,7 +3,8 @@
 //!
 //! The shards must share the seed and every option but `--partition`, the shard count and the
 //! virtual start, and be distinct shards; anything else is refused with the file and the
-//! difference named (exit 2), as is a set with a shard missing unless `--allow-missing`. Counts, invariant checks, messages per hour, agent slot-seconds,
+//! difference named (exit 2), as is a set with a shard missing unless `--allow-missing`.
+//! Counts, invariant checks, messages per hour, agent slot-seconds,
 //! the delivery mix and the faults are added; the duration histograms are merged from their
 //! buckets (so the percentiles are those of every shard's durations together); the virtual end
 //! is the latest; the transcripts digest is the FNV-1a of the shards' digests in shard order; the
@@ -37,7 +38,8 @@ pub struct MergeArgs {
 }
 
 /// Runs `convsms soak merge`: prints the merged summary table and writes the files asked for;
-/// 0 when every shard passed, 1 when one did not, 2 when the reports cannot be read or merged.
+/// 0 when every shard passed, 1 when one did not, 2 when the reports cannot be read or merged
+/// or hold no inbound message at all (as [`super::verdict`] says of a soak).
 pub fn run(args: &MergeArgs) -> ExitCode {
     let inputs: Vec<(&str, &Path)> = args
         .reports
@@ -91,11 +93,7 @@ pub fn run(args: &MergeArgs) -> ExitCode {
         eprintln!("convsms soak merge: {e:#}");
         return ExitCode::from(2);
     }
-    if report.passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    super::verdict(&report)
 }
 
 /// Reads `--json` reports, each with its path.

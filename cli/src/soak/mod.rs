@@ -251,7 +251,8 @@ pub struct SoakArgs {
 pub enum SoakCommand {
     /// Combines the --json reports of a partitioned soak's shards (same seed and options) into
     /// one: counts and invariant checks added, histograms merged; exits 0 when every shard
-    /// passed, 1 when one did not, 2 when the reports cannot be merged.
+    /// passed, 1 when one did not, 2 when the reports cannot be merged or the shards together
+    /// acknowledged no inbound message.
     Merge(merge::MergeArgs),
 }
 
@@ -395,8 +396,14 @@ fn check_before_run(args: &SoakArgs) -> Result<(), String> {
             .prefix(".convsms-")
             .tempfile_in(dir)
             .map_err(|e| {
+                let default = if dir == Path::new(".") {
+                    " (the default: the current folder)"
+                } else {
+                    ""
+                };
                 format!(
-                    "--failure-dir {}: cannot be written ({e}); give a folder you can write to",
+                    "--failure-dir {}{default}: cannot be written ({e}); give a folder you can \
+                     write to, or --shrink-trials 0 to write no feature if an invariant breaks",
                     dir.display()
                 )
             })?;
@@ -462,7 +469,7 @@ pub(crate) fn check_outputs(
 }
 
 /// Runs `convsms soak` and prints what it found: 0 when every invariant held, 1 when one broke,
-/// 2 when the soak could not run.
+/// 2 when the soak could not run or ran no traffic ([`verdict`]).
 pub fn run(args: SoakArgs) -> ExitCode {
     if let Some(SoakCommand::Merge(m)) = &args.command {
         return merge::run(m);
