@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::metrics::Summary;
-use super::report::Report;
+use super::report::{plural, Report};
 
 /// Width and height of every chart, in CSS pixels.
 const SIZE: (u32, u32) = (760, 320);
@@ -133,14 +133,21 @@ fn charts(m: &Summary) -> anyhow::Result<Vec<(String, String, String)>> {
     out.push((
         "Time to first response and queue wait".to_owned(),
         format!(
-            "Percentiles in virtual minutes: first response over {} conversations (requester's \
-             first message to the first agent reply), queue wait over {} accepted offers, and \
-             the wait so far of the {} conversations still waiting for an agent at the end. \
-             Virtual time passes only in the traffic's waits: what is drawn between two waits \
-             (an agent free at once accepting, a reply) happens at the same instant, so 0 is \
-             common and is the simulation's, not a measured latency.",
-            m.first_response.count, m.queue_wait.count, m.still_waiting.count
-        ),
+            "Percentiles in virtual minutes: first response over {} (requester's first message \
+             to the first agent reply), queue wait over {}, and the wait so far of {} still \
+             waiting for an agent at the end. Virtual time passes only in the traffic's waits: \
+             what is drawn between two waits (an agent free at once accepting, a reply) happens \
+             at the same instant, so 0 is common and is the simulation's, not a measured \
+             latency.",
+            plural(m.first_response.count, "conversation", "conversations"),
+            plural(m.queue_wait.count, "accepted offer", "accepted offers"),
+            plural(m.still_waiting.count, "conversation", "conversations"),
+        ) + if m.first_response.count + m.queue_wait.count + m.still_waiting.count == 0 {
+            " Nothing was measured: no conversation reached a live agent's queue, so the chart is \
+             empty."
+        } else {
+            ""
+        },
         bars(
             "minutes",
             &["p50".into(), "p90".into(), "p99".into(), "max".into()],
@@ -518,6 +525,7 @@ mod tests {
 #[cfg(test)]
 mod soak_tests {
     use crate::soak::merge::tests::small;
+    use crate::soak::report::plural;
     use crate::soak::soak;
 
     #[tokio::test(flavor = "current_thread")]
@@ -538,13 +546,16 @@ mod soak_tests {
         for part in [
             format!("{} inbound and {outbound} outbound messages", inbound),
             format!(
-                "first response over {} conversations",
-                m.first_response.count
+                "first response over {}",
+                plural(m.first_response.count, "conversation", "conversations")
             ),
-            format!("queue wait over {} accepted offers", m.queue_wait.count),
             format!(
-                "the {} conversations still waiting for an agent at the end",
-                m.still_waiting.count
+                "queue wait over {}",
+                plural(m.queue_wait.count, "accepted offer", "accepted offers")
+            ),
+            format!(
+                "the wait so far of {} still waiting for an agent at the end",
+                plural(m.still_waiting.count, "conversation", "conversations")
             ),
             format!("{:.1} % over the run", 100.0 * m.utilisation()),
             format!(
