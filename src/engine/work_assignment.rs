@@ -104,33 +104,46 @@ fn user_name(tx: &Tx<'_>, sys_id: &str) -> Result<String, Error> {
 /// with [`DEFAULT_SMS_CAPACITY`] if they have none), their outstanding offers withdrawn when they
 /// leave Available.
 fn write_presence(tx: &Tx<'_>, agent: &str, presence: Presence) -> Result<(), Error> {
-    let party = agent_party(tx, agent)?;
-    let mut row = tx.awa_agent(&party.sys_id)?.unwrap_or(Agent {
-        sys_id: party.sys_id.clone(),
+    let first = Agent {
+        sys_id: SysId::default(),
         presence,
         sms_capacity: DEFAULT_SMS_CAPACITY,
-    });
-    // Leaving Available withdraws offers: only the items holding slots matter.
-    let mut items = tx.awa_items_holding_slots()?;
-    let withdrawn = awa::set_presence(&mut row, presence, &mut items);
-    for item in items.iter().filter(|i| withdrawn.contains(&i.sys_id)) {
-        tx.save_awa_item(item)?;
-    }
-    tx.save_awa_agent(&row)?;
-    Ok(())
+    };
+    write_agent(tx, agent, first, |row, items| {
+        awa::set_presence(row, presence, items)
+    })
 }
 
 /// [`Engine::set_sms_capacity`] without its routing pass: the agent's SMS row written (created,
 /// offline, if they have none), the offers beyond a lowered capacity withdrawn.
 fn write_capacity(tx: &Tx<'_>, agent: &str, capacity: u32) -> Result<(), Error> {
+    let first = Agent {
+        sys_id: SysId::default(),
+        presence: Presence::Offline,
+        sms_capacity: capacity,
+    };
+    write_agent(tx, agent, first, |row, items| {
+        awa::set_capacity(row, capacity, items)
+    })
+}
+
+/// Changes `agent`'s SMS row with `change` (`first`, theirs, when they have none yet), which
+/// answers the work items it withdrew among those holding slots; writes those and the row.
+fn write_agent(
+    tx: &Tx<'_>,
+    agent: &str,
+    first: Agent,
+    change: impl FnOnce(&mut Agent, &mut [WorkItem]) -> Vec<SysId>,
+) -> Result<(), Error> {
     let party = agent_party(tx, agent)?;
     let mut row = tx.awa_agent(&party.sys_id)?.unwrap_or(Agent {
         sys_id: party.sys_id.clone(),
-        presence: Presence::Offline,
-        sms_capacity: capacity,
+        ..first
     });
+    // Leaving Available or lowering capacity withdraws offers: only the items holding slots
+    // matter.
     let mut items = tx.awa_items_holding_slots()?;
-    let withdrawn = awa::set_capacity(&mut row, capacity, &mut items);
+    let withdrawn = change(&mut row, &mut items);
     for item in items.iter().filter(|i| withdrawn.contains(&i.sys_id)) {
         tx.save_awa_item(item)?;
     }
@@ -1055,20 +1068,26 @@ mod tests {
     use crate::store::SqliteStore;
     use crate::twilio::TwilioClient;
 
-    /// A desk set at once ([`Engine::set_sms_agents`]) gives each agent the row their calls one
-    /// by one give; one agent who is not a sys_user sets nothing for any of them.
-    #[tokio::test]
-    async fn a_desk_set_at_once_is_its_calls_one_by_one_and_all_or_nothing() {
+    /// An engine on an in-memory store at 2026-01-05 09:00 whose provider is never reached:
+    /// these tests route nothing that sends.
+    fn engine_in_memory() -> (Arc<SqliteStore>, Engine, ManualClock) {
         let store = Arc::new(SqliteStore::open_in_memory().unwrap());
         let clock =
             ManualClock::starting_at(chrono::Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap());
-        // Nothing waits, so routing sends nothing and the provider is never called.
         let provider = TwilioClient::new(
             "http://127.0.0.1:9",
             "AC00000000000000000000000000000001",
             "t",
         );
-        let engine = Engine::new(store.clone(), Arc::new(provider), Arc::new(clock));
+        let engine = Engine::new(store.clone(), Arc::new(provider), Arc::new(clock.clone()));
+        (store, engine, clock)
+    }
+
+    /// A desk set at once ([`Engine::set_sms_agents`]) gives each agent the row their calls one
+    /// by one give; one agent who is not a sys_user sets nothing for any of them.
+    #[tokio::test]
+    async fn a_desk_set_at_once_is_its_calls_one_by_one_and_all_or_nothing() {
+        let (store, engine, _) = engine_in_memory();
         store
             .write(|tx| {
                 for n in ["ann", "bo", "cy", "di"] {
@@ -1114,16 +1133,7 @@ mod tests {
     /// debug builds do not find it behind a skipped catch-up. An item it can fix is fixed once.
     #[tokio::test]
     async fn what_a_catch_up_cannot_fix_is_looked_at_again_by_every_pass() {
-        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
-        let clock =
-            ManualClock::starting_at(chrono::Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap());
-        // Routing sends nothing here, so the provider is never called.
-        let provider = TwilioClient::new(
-            "http://127.0.0.1:9",
-            "AC00000000000000000000000000000001",
-            "t",
-        );
-        let engine = Engine::new(store.clone(), Arc::new(provider), Arc::new(clock.clone()));
+        let (store, engine, clock) = engine_in_memory();
         let item = |sys_id: &str, interaction: &str, state: &str| {
             format!(
                 "INSERT INTO awa_work_item (sys_id, interaction, queue, state, active,
