@@ -632,7 +632,8 @@ fn apply_step(
         m.error_message = Some(text.clone().into_owned());
     }
     if step.status == MessageStatus::Queued && m.num_segments == 0 && m.num_media == 0 {
-        // A scheduled text's segments are counted when it is sent (see `StoredMessage`).
+        // A scheduled text's segments are counted when it is sent, a Messaging Service's once
+        // its sender is assigned (see `StoredMessage`).
         m.num_segments =
             u32::try_from(twilio_wire::segments::num_segments(&m.body)).unwrap_or(u32::MAX);
     }

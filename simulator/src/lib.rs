@@ -112,6 +112,8 @@ mod validate;
 mod webhook;
 
 #[cfg(test)]
+mod fidelity_tests;
+#[cfg(test)]
 mod retention_tests;
 #[cfg(test)]
 mod test_support;

@@ -12,7 +12,11 @@
 //!   that account number to that handset answers HTTP 400 / 21610 "Attempt to send to
 //!   unsubscribed recipient" and records nothing; a TwiML `<Message>` reply to it is recorded
 //!   as `failed` with error 21610. An opt-in keyword lifts the block. The block is per pair:
-//!   other numbers of the account can still text the handset.
+//!   other numbers of the account can still text the handset, but a number in a Messaging
+//!   Service's pool blocks the service too ("the user is also opted out … from that Messaging
+//!   Service", §7 Scope): a send through the service is refused with 21610 whichever sender it
+//!   would pick, until an opt-in keyword to one of its numbers lifts the service's block (and
+//!   that number's).
 //! * Auto-replies: Twilio answers each keyword from the texted number (opt-out: the
 //!   "successfully been unsubscribed" text; opt-in: the "re-subscribed" text; help: [`HELP_REPLY`]
 //!   — its wording is UNCONFIRMED, §7 — except that a blocked handset gets no help reply, as §7
@@ -87,6 +91,9 @@ pub(crate) struct OptOutState {
     disabled: bool,
     /// Blocked `(account number, handset)` pairs, both normalised.
     blocked: BTreeSet<(String, String)>,
+    /// Blocked `(Messaging Service, handset)` pairs: the service's number in its SID (`MG…`),
+    /// the handset normalised. A STOP to a number in a service's pool blocks the service too.
+    blocked_services: BTreeSet<(u128, String)>,
     /// Auto-replies delivered to handsets (to keywords, and to texts for a number with no SMS
     /// URL), oldest first, the newest `retain` of them; not account messages.
     pub(crate) auto_replies: std::collections::VecDeque<StoredMessage>,
@@ -107,6 +114,36 @@ impl OptOutState {
                 .blocked
                 .contains(&(numbers::normalise(number), numbers::normalise(handset)))
     }
+
+    /// True when a send through Messaging Service `service` (the number in its SID) to
+    /// `handset` must be refused with 21610: the handset opted out of one of its numbers.
+    pub(crate) fn is_blocked_by_service(&self, service: u128, handset: &str) -> bool {
+        !self.disabled
+            && !self.blocked_services.is_empty()
+            && self
+                .blocked_services
+                .contains(&(service, numbers::normalise(handset)))
+    }
+}
+
+/// Blocks (`stop`) or lifts the block of `handset` for the account's `number` (both normalised)
+/// and for the Messaging Service whose pool holds the number, if one does (§7 Scope).
+fn set_block(state: &mut SimState, number: &str, handset: &str, stop: bool) {
+    let pair = (number.to_owned(), handset.to_owned());
+    let service = state
+        .services
+        .service_of(number)
+        .map(|n| (n, handset.to_owned()));
+    let o = &mut state.optout;
+    if stop {
+        o.blocked.insert(pair);
+        o.blocked_services.extend(service);
+    } else {
+        o.blocked.remove(&pair);
+        if let Some(s) = service {
+            o.blocked_services.remove(&s);
+        }
+    }
 }
 
 /// Handles an inbound message from `handset` to the account's `number` (both normalised) before
@@ -123,17 +160,16 @@ pub(crate) fn on_inbound(
         return None;
     }
     let kind = classify(body)?;
-    let pair = (number.to_owned(), handset.to_owned());
     let reply = match kind {
         OptOutType::Stop => {
-            state.optout.blocked.insert(pair);
+            set_block(state, number, handset, true);
             Some(STOP_REPLY)
         }
         OptOutType::Start => {
-            state.optout.blocked.remove(&pair);
+            set_block(state, number, handset, false);
             Some(START_REPLY)
         }
-        OptOutType::Help => (!state.optout.blocked.contains(&pair)).then_some(HELP_REPLY),
+        OptOutType::Help => (!state.optout.is_blocked(number, handset)).then_some(HELP_REPLY),
     };
     if let Some(text) = reply {
         auto_reply(state, number, handset, text, now);
@@ -182,11 +218,8 @@ impl crate::Simulator {
     /// numbers, stored in E.164), as if it had texted STOP, without a message or an auto-reply:
     /// for a shared setup (`convsms sim --seed-file`). `/_sim/reset` forgets it.
     pub fn add_opt_out(&self, number: &str, handset: &str) {
-        self.core
-            .state()
-            .optout
-            .blocked
-            .insert((numbers::normalise(number), numbers::normalise(handset)));
+        let (number, handset) = (numbers::normalise(number), numbers::normalise(handset));
+        set_block(&mut self.core.state(), &number, &handset, true);
     }
 
     /// True when sends from the account's `number` to `handset` are currently refused with 21610

@@ -183,6 +183,11 @@ impl Services {
     }
 
     /// The service whose pool holds `number` (as held), with its record.
+    /// The service (the number in its SID) whose pool holds `number`, if one does.
+    pub(crate) fn service_of(&self, number: &str) -> Option<u128> {
+        self.owner_of(number).map(|(n, _)| n)
+    }
+
     fn owner_of(&self, number: &str) -> Option<(u128, &Record)> {
         self.services
             .iter()
@@ -780,6 +785,15 @@ pub(crate) fn admit(state: &mut SimState, request: &OutboundRequest) -> Result<S
                         format!("The Messaging Service does not exist: {mg}"),
                     )
                 })?;
+            // A handset that opted out of one of the service's numbers opted out of the
+            // service (§7 Scope): refused whichever sender the pool would pick.
+            if state.optout.is_blocked_by_service(n, &request.to) {
+                return Err(ApiError::new(
+                    21610,
+                    400,
+                    "Attempt to send to unsubscribed recipient",
+                ));
+            }
             let record = &state.services.services[&n];
             if status_callback.is_none() {
                 status_callback = record.settings.status_callback.clone();

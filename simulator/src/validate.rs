@@ -11,7 +11,8 @@
 //! * `SmartEncoded=true`: the §8.3 substitutions ([`twilio_wire::segments::smart_encode`]) are applied
 //!   to the body before it is counted, stored and sent (off by default: UNCONFIRMED);
 //! * `MessagingServiceSid`: echoed as `messaging_service_sid`; `From` may then be omitted
-//!   (`from` is null) and the initial status is `accepted` (§3);
+//!   (`from` is null), the initial status is `accepted` (§3) and `num_segments` is `"0"` until
+//!   the message is queued (OAI: "since a sender hasn't yet been assigned"; `"1"` with media);
 //! * `ScheduleType=fixed` with `SendAt` (ISO 8601): the initial status is `scheduled`,
 //!   `num_segments` is `"0"` until it is queued at its `SendAt` and counted (`"1"` with media,
 //!   OAI scheduled examples) and the message can be canceled. As Twilio's error pages say:

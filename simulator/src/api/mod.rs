@@ -231,8 +231,10 @@ async fn create_message(
         message.from = None;
     }
     message.messaging_service_sid = request.messaging_service_sid.clone();
-    if status == MessageStatus::Scheduled && media.is_empty() {
-        // Segments are counted when a scheduled message is sent (OAI scheduled SMS example).
+    if matches!(status, MessageStatus::Scheduled | MessageStatus::Accepted) && media.is_empty() {
+        // Segments are counted when the message is queued: a scheduled one when it is sent (OAI
+        // scheduled SMS example), a Messaging Service's once a sender is assigned (OAI
+        // `num_segments`: "initially `0`, since a sender hasn't yet been assigned").
         message.num_segments = 0;
     }
     // Stored with its sender; a Messaging Service send answers `from` null (see `services`),
@@ -1250,7 +1252,8 @@ mod tests {
         assert_eq!(v["from"], Value::Null);
         assert_eq!(v["messaging_service_sid"], service.sid.as_str());
         assert_eq!(v["body"], "\"Curly\" - and...");
-        assert_eq!(v["num_segments"], "1");
+        // OAI: "initially `0`, since a sender hasn't yet been assigned".
+        assert_eq!(v["num_segments"], "0");
 
         let schedule = |extra: &str| {
             format!("To=%2B14155552671&Body=later&ScheduleType=fixed&SendAt=2023-08-25T05%3A01%3A45Z{extra}")
