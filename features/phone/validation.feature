@@ -72,6 +72,17 @@ Feature: Phone number and profile validation
     And interaction IMS0001002 is an active messaging interaction on the SMS channel
 
   @row:VALIDATE-2
+  Scenario: The reply goes to the phone interaction's consumer, not to the number that called
+    Given a consumer "Bea Brown" with mobile phone "+14155552671"
+    And a phone interaction from "+14155559876" for consumer "Bea Brown"
+    When agent "alice" opens Compose SMS on interaction IMS0001001
+    Then the Compose SMS form fills To with "+14155552671"
+    When agent "alice" composes "Following up on your call" on interaction IMS0001001
+    Then "+14155552671" receives "Following up on your call" from "+14155550100"
+    And the message went into interaction IMS0001002
+    And interaction IMS0001002 is opened for consumer "Bea Brown"
+
+  @row:VALIDATE-2
   Scenario: The reply goes to the phone interaction's consumer even when the number's profile now links someone else
     Given a consumer "Bea Brown" with mobile phone "+14155552671"
     And a consumer "Ann Archer" with mobile phone "+14155552671"

@@ -10,6 +10,7 @@ use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
     r#"Given a phone interaction for consumer "Bea Brown""#,
+    r#"Given a phone interaction from "+14155559876" for consumer "Bea Brown""#,
     r#"Given a send-from/send-to extension that sends from "+14155550101" to "+14155552671""#,
     r#"Given the default send-from/send-to extension"#,
     r#"When agent "alice" opens Compose SMS"#,
@@ -30,7 +31,12 @@ pub const EXAMPLES: &[&str] = &[
 
 #[given(expr = "a phone interaction for {requester}")]
 fn phone_interaction(w: &mut ConvWorld, who: Requester) -> StepResult {
-    Ok(w.given_phone_interaction(&who)?)
+    Ok(w.given_phone_interaction(&who, None)?)
+}
+
+#[given(expr = "a phone interaction from {string} for {requester}")]
+fn phone_interaction_from(w: &mut ConvWorld, caller: String, who: Requester) -> StepResult {
+    Ok(w.given_phone_interaction(&who, Some(&caller))?)
 }
 
 /// What a restarted `convsms serve` journals: an extension set by step lived in memory.

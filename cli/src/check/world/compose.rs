@@ -39,9 +39,15 @@ fn shown(p: Option<&E164>) -> String {
 }
 
 impl ConvWorld {
-    /// Opens a phone-call interaction for a record (VALIDATE-2).
-    pub fn given_phone_interaction(&mut self, who: &Requester) -> anyhow::Result<()> {
+    /// Opens a phone-call interaction for a record (VALIDATE-2), the call from `caller` (E.164
+    /// as people write it), else from the record's own phone.
+    pub fn given_phone_interaction(
+        &mut self,
+        who: &Requester,
+        caller: Option<&str>,
+    ) -> anyhow::Result<()> {
         let party = self.party(who.table, &who.name)?;
+        let caller = caller.map(phone).transpose()?;
         let now = self.now();
         self.store()
             .write(|tx| {
@@ -50,7 +56,7 @@ impl ConvWorld {
                     &Handler::Queue,
                     &party,
                     None,
-                    party.phone.as_ref(),
+                    caller.as_ref().or(party.phone.as_ref()),
                     None,
                     None,
                     now,
