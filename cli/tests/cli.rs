@@ -1958,7 +1958,7 @@ fn check_runs_the_scenarios_a_line_or_a_name_points_at() {
     )];
     assert_eq!(run(&[&format!("{file}:16")], "16.xml"), second);
     assert_eq!(run(&[&format!("{file}:20")], "20.xml"), second);
-    assert_eq!(run(&[&format!("{file}:3")], "3.xml").len(), 7);
+    assert_eq!(run(&[&format!("{file}:3")], "3.xml").len(), 8);
     let named = run(&["features/phone", "--name", "^A number"], "name.xml");
     assert_eq!(named.len(), 2, "{named:?}");
     assert!(named.iter().all(|c| c.contains(": A number")), "{named:?}");
@@ -2035,7 +2035,7 @@ fn check_partitions_run_every_scenario_in_exactly_one_shard() {
                 "check",
                 "features/phone/validation.feature",
                 "--partition",
-                "8/8",
+                "9/9",
             ])
             .output()
             .unwrap(),
@@ -2043,7 +2043,7 @@ fn check_partitions_run_every_scenario_in_exactly_one_shard() {
     assert_eq!(code, Some(2));
     assert!(
         stderr.contains(
-            "--partition 8/8: no scenario falls to this shard (the run selects 7); give at most 7 shards"
+            "--partition 9/9: no scenario falls to this shard (the run selects 8); give at most 8 shards"
         ),
         "{stderr}"
     );

@@ -384,7 +384,7 @@ impl DeliveryState {
 ///
 /// # Errors
 /// HTTP 400 / 21614 for a [`CarrierProfile::NotMobile`] handset; 400 / 21610 when `to` opted out
-/// from `from`.
+/// from `from`, or from another number of its Messaging Service's pool ([`crate::optout`]).
 pub(crate) fn admit(state: &SimState, from: &str, to: &str) -> Result<(), ApiError> {
     if state.delivery.carrier(to) == CarrierProfile::NotMobile {
         return Err(ApiError::new(
@@ -393,14 +393,15 @@ pub(crate) fn admit(state: &SimState, from: &str, to: &str) -> Result<(), ApiErr
             format!("To number: {to}, is not a mobile number"),
         ));
     }
-    if state.optout.is_blocked(from, to) {
-        return Err(ApiError::new(
-            21610,
-            400,
-            "Attempt to send to unsubscribed recipient",
-        ));
+    if crate::optout::blocked(state, from, to) {
+        return Err(unsubscribed());
     }
     Ok(())
+}
+
+/// Twilio's refusal of a send to a handset that opted out: HTTP 400 / 21610.
+pub(crate) fn unsubscribed() -> ApiError {
+    ApiError::new(21610, 400, "Attempt to send to unsubscribed recipient")
 }
 
 /// Starts the lifecycle of the just-recorded outbound message `sid`, created at `now`, with the

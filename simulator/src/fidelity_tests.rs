@@ -21,7 +21,7 @@ mod signature_over_exact_url {
         let (sim, clock) = start().await;
         let sms_url = format!("{}/sms?tenant=acme", app.base);
         assert!(
-            sms_url.contains(":"),
+            url::Url::parse(&sms_url).unwrap().port().is_some(),
             "the receiver's URL has an explicit port"
         );
         sim.set_sms_url(&sms_url);
@@ -108,10 +108,12 @@ mod every_reference_keyword {
             sim.send_inbound(HANDSET, SHOP, word, &[]).await.unwrap();
             assert_eq!(app.hits()[0].param("OptOutType"), "STOP", "{word}");
             let resp = send(&sim, HANDSET, "after", None).await;
+            let status = resp.status().as_u16();
+            let v: serde_json::Value = resp.json().await.unwrap();
             assert_eq!(
-                resp.status(),
-                400,
-                "a send after {word} must be refused with 21610"
+                (status, v["code"].as_i64()),
+                (400, Some(21610)),
+                "a send after {word} must be refused with 21610: {v}"
             );
         }
     }
@@ -315,51 +317,75 @@ mod stop_to_a_pool_number_blocks_the_service {
     use crate::test_support::{post_form, start_receiver, start_sim};
     use crate::ServiceSetup;
 
+    const A: &str = "+14155550100";
+    const B: &str = "+14155550101";
+    const OUTSIDE: &str = "+14155550102";
+    const HANDSET: &str = "+14155552671";
+
+    /// The status and error code of a send to the handset, through `service` or `From` a number.
+    async fn send(sim: &crate::Simulator, service: Option<&str>, from: Option<&str>) -> (u16, i64) {
+        let mut pairs = vec![("To", HANDSET), ("Body", "hi")];
+        pairs.extend(service.map(|mg| ("MessagingServiceSid", mg)));
+        pairs.extend(from.map(|f| ("From", f)));
+        let form = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        let resp = post_form(sim, &form).await;
+        let status = resp.status().as_u16();
+        let v: serde_json::Value = resp.json().await.unwrap();
+        (status, v["code"].as_i64().unwrap_or(0))
+    }
+
     #[tokio::test]
-    async fn a_send_through_the_service_is_refused_with_21610() {
+    async fn a_stop_to_one_pool_number_refuses_the_service_until_a_start_to_any() {
         let app = start_receiver(200, "<Response/>").await;
-        let sim = start_sim(&["+14155550100", "+14155550101"]).await;
+        let sim = start_sim(&[A, B, OUTSIDE]).await;
         sim.set_sms_url(&format!("{}/sms", app.base));
         let mg = sim
             .create_service(&ServiceSetup {
                 params: vec![("FriendlyName".into(), "Pool".into())],
-                senders: vec!["+14155550100".into(), "+14155550101".into()],
+                senders: vec![A.into(), B.into()],
             })
             .unwrap()
             .sid
             .to_string();
-        // The handset texts STOP to the second pool number; the first send through the
-        // service picks the first one.
-        sim.send_inbound("+14155552671", "+14155550101", "STOP", &[])
-            .await
-            .unwrap();
-        let form = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([
-                ("To", "+14155552671"),
-                ("MessagingServiceSid", mg.as_str()),
-                ("Body", "hi"),
-            ])
-            .finish();
-        let resp = post_form(&sim, &form).await;
-        let status = resp.status();
-        let v: serde_json::Value = resp.json().await.unwrap();
+        // The service's first send to the handset goes from A, its sticky sender from then on.
+        assert_eq!(send(&sim, Some(&mg), None).await, (201, 0));
+        // The handset texts STOP to B: it opted out of the service, whichever sender it picks.
+        sim.send_inbound(HANDSET, B, "STOP", &[]).await.unwrap();
         assert_eq!(
-            (status.as_u16(), v["code"].clone()),
-            (400, serde_json::json!(21610)),
-            "the handset opted out of the service by texting STOP to one of its numbers: {v}"
+            send(&sim, Some(&mg), None).await,
+            (400, 21610),
+            "through the service"
         );
-        assert!(
-            !sim.is_opted_out("+14155550100", "+14155552671"),
-            "a send from the other number alone, not through the service, is not blocked"
-        );
-        sim.send_inbound("+14155552671", "+14155550101", "START", &[])
-            .await
-            .unwrap();
         assert_eq!(
-            post_form(&sim, &form).await.status(),
+            send(&sim, None, Some(A)).await,
+            (400, 21610),
+            "From a pool number"
+        );
+        assert!(sim.is_opted_out(A, HANDSET) && sim.is_opted_out(B, HANDSET));
+        assert_eq!(
+            send(&sim, None, Some(OUTSIDE)).await.0,
             201,
-            "START to the number lifts the service's block"
+            "a number outside the pool"
         );
+        // Opted out, HELP to another pool number gets no auto-reply (§7).
+        let received = sim.messages_to(HANDSET).len();
+        sim.send_inbound(HANDSET, A, "HELP", &[]).await.unwrap();
+        assert_eq!(
+            sim.messages_to(HANDSET).len(),
+            received,
+            "no HELP reply from {A}"
+        );
+        // A START to A, not the number the STOP went to, re-subscribes to the whole service.
+        sim.send_inbound(HANDSET, A, "START", &[]).await.unwrap();
+        assert!(!sim.is_opted_out(B, HANDSET));
+        assert_eq!(
+            send(&sim, Some(&mg), None).await,
+            (201, 0),
+            "back through the service"
+        );
+        assert_eq!(send(&sim, None, Some(B)).await, (201, 0), "and From B");
     }
 }
 

@@ -12,11 +12,13 @@
 //!   that account number to that handset answers HTTP 400 / 21610 "Attempt to send to
 //!   unsubscribed recipient" and records nothing; a TwiML `<Message>` reply to it is recorded
 //!   as `failed` with error 21610. An opt-in keyword lifts the block. The block is per pair:
-//!   other numbers of the account can still text the handset, but a number in a Messaging
-//!   Service's pool blocks the service too ("the user is also opted out … from that Messaging
-//!   Service", §7 Scope): a send through the service is refused with 21610 whichever sender it
-//!   would pick, until an opt-in keyword to one of its numbers lifts the service's block (and
-//!   that number's).
+//!   other numbers of the account can still text the handset. A number in a Messaging Service's
+//!   pool blocks the service too ("the user is also opted out … from that Messaging Service",
+//!   §7 Scope): while the handset has a STOP to any number of the pool, a send through the
+//!   service is refused whichever sender it would pick, and so is a send `From` any pool number
+//!   (the simulator's reading), and Twilio sends no HELP or default reply from them. The block
+//!   is read from the pool at send time, so it follows numbers joining and leaving it. An
+//!   opt-in keyword to any number of the pool lifts the STOP of every number in it.
 //! * Auto-replies: Twilio answers each keyword from the texted number (opt-out: the
 //!   "successfully been unsubscribed" text; opt-in: the "re-subscribed" text; help: [`HELP_REPLY`]
 //!   — its wording is UNCONFIRMED, §7 — except that a blocked handset gets no help reply, as §7
@@ -89,11 +91,10 @@ pub fn classify(body: &str) -> Option<OptOutType> {
 pub(crate) struct OptOutState {
     /// True when the app manages consent (handling off).
     disabled: bool,
-    /// Blocked `(account number, handset)` pairs, both normalised.
+    /// Blocked `(account number, handset)` pairs, both normalised: the numbers the handset
+    /// texted STOP to. A Messaging Service's block is read from its pool at send time
+    /// ([`blocked`]), so that it follows the pool as numbers join and leave it.
     blocked: BTreeSet<(String, String)>,
-    /// Blocked `(Messaging Service, handset)` pairs: the service's number in its SID (`MG…`),
-    /// the handset normalised. A STOP to a number in a service's pool blocks the service too.
-    blocked_services: BTreeSet<(u128, String)>,
     /// Auto-replies delivered to handsets (to keywords, and to texts for a number with no SMS
     /// URL), oldest first, the newest `retain` of them; not account messages.
     pub(crate) auto_replies: std::collections::VecDeque<StoredMessage>,
@@ -105,7 +106,9 @@ impl OptOutState {
         self.disabled = !enabled;
     }
 
-    /// True when a send from `number` to `handset` must be refused with 21610.
+    /// True when the handset texted STOP to `number` itself (the pair alone; [`blocked`] is what
+    /// a send is refused by).
+    #[cfg(test)]
     pub(crate) fn is_blocked(&self, number: &str, handset: &str) -> bool {
         // No block, no parsing: creates stay cheap while nobody has opted out.
         !self.disabled
@@ -114,36 +117,43 @@ impl OptOutState {
                 .blocked
                 .contains(&(numbers::normalise(number), numbers::normalise(handset)))
     }
-
-    /// True when a send through Messaging Service `service` (the number in its SID) to
-    /// `handset` must be refused with 21610: the handset opted out of one of its numbers.
-    pub(crate) fn is_blocked_by_service(&self, service: u128, handset: &str) -> bool {
-        !self.disabled
-            && !self.blocked_services.is_empty()
-            && self
-                .blocked_services
-                .contains(&(service, numbers::normalise(handset)))
-    }
 }
 
-/// Blocks (`stop`) or lifts the block of `handset` for the account's `number` (both normalised)
-/// and for the Messaging Service whose pool holds the number, if one does (§7 Scope).
-fn set_block(state: &mut SimState, number: &str, handset: &str, stop: bool) {
-    let pair = (number.to_owned(), handset.to_owned());
-    let service = state
-        .services
-        .service_of(number)
-        .map(|n| (n, handset.to_owned()));
-    let o = &mut state.optout;
-    if stop {
-        o.blocked.insert(pair);
-        o.blocked_services.extend(service);
-    } else {
-        o.blocked.remove(&pair);
-        if let Some(s) = service {
-            o.blocked_services.remove(&s);
-        }
+/// True when Twilio refuses a send (or sends no reply of its own) from the account's `number`
+/// to `handset`: handling is on and the handset texted STOP to that number, or to another
+/// number of the Messaging Service whose pool holds it now (§7 Scope: "also opted out … from
+/// that Messaging Service"; that this covers a send `From` a pool number directly, not through
+/// the service, is the simulator's reading).
+pub(crate) fn blocked(state: &SimState, number: &str, handset: &str) -> bool {
+    let o = &state.optout;
+    if o.disabled || o.blocked.is_empty() {
+        return false;
     }
+    let (number, handset) = (numbers::normalise(number), numbers::normalise(handset));
+    o.blocked.contains(&(number.clone(), handset.clone()))
+        || state
+            .services
+            .service_of(&number)
+            .is_some_and(|n| pool_blocked(state, n, &handset))
+}
+
+/// True when Twilio refuses a send through Messaging Service `service` (the number in its SID)
+/// to `handset`: handling is on and the handset texted STOP to a number of its pool.
+pub(crate) fn service_blocked(state: &SimState, service: u128, handset: &str) -> bool {
+    let o = &state.optout;
+    !o.disabled
+        && !o.blocked.is_empty()
+        && pool_blocked(state, service, &numbers::normalise(handset))
+}
+
+/// True when the handset (normalised) texted STOP to a number of `service`'s pool.
+fn pool_blocked(state: &SimState, service: u128, handset: &str) -> bool {
+    state.services.pool_of(service).any(|p| {
+        state
+            .optout
+            .blocked
+            .contains(&(p.to_owned(), handset.to_owned()))
+    })
 }
 
 /// Handles an inbound message from `handset` to the account's `number` (both normalised) before
@@ -162,14 +172,21 @@ pub(crate) fn on_inbound(
     let kind = classify(body)?;
     let reply = match kind {
         OptOutType::Stop => {
-            set_block(state, number, handset, true);
+            (state.optout.blocked).insert((number.to_owned(), handset.to_owned()));
             Some(STOP_REPLY)
         }
         OptOutType::Start => {
-            set_block(state, number, handset, false);
+            // Re-subscribed to the number, and to its service: every pool number's STOP goes.
+            let pool: Vec<String> = match state.services.service_of(number) {
+                Some(n) => state.services.pool_of(n).map(str::to_owned).collect(),
+                None => vec![],
+            };
+            for p in pool.into_iter().chain([number.to_owned()]) {
+                state.optout.blocked.remove(&(p, handset.to_owned()));
+            }
             Some(START_REPLY)
         }
-        OptOutType::Help => (!state.optout.is_blocked(number, handset)).then_some(HELP_REPLY),
+        OptOutType::Help => (!blocked(state, number, handset)).then_some(HELP_REPLY),
     };
     if let Some(text) = reply {
         auto_reply(state, number, handset, text, now);
@@ -181,7 +198,7 @@ pub(crate) fn on_inbound(
 /// account's `number` (both normalised) when no SMS URL applies: [`NO_URL_REPLY`], delivered as
 /// the keywords' auto-replies are (taking the next message SID), unless the pair is blocked.
 pub(crate) fn no_url_reply(state: &mut SimState, number: &str, handset: &str, now: DateTime<Utc>) {
-    if !state.optout.is_blocked(number, handset) {
+    if !blocked(state, number, handset) {
         auto_reply(state, number, handset, NO_URL_REPLY, now);
     }
 }
@@ -218,14 +235,18 @@ impl crate::Simulator {
     /// numbers, stored in E.164), as if it had texted STOP, without a message or an auto-reply:
     /// for a shared setup (`convsms sim --seed-file`). `/_sim/reset` forgets it.
     pub fn add_opt_out(&self, number: &str, handset: &str) {
-        let (number, handset) = (numbers::normalise(number), numbers::normalise(handset));
-        set_block(&mut self.core.state(), &number, &handset, true);
+        self.core
+            .state()
+            .optout
+            .blocked
+            .insert((numbers::normalise(number), numbers::normalise(handset)));
     }
 
     /// True when sends from the account's `number` to `handset` are currently refused with 21610
-    /// (the handset opted out and handling is on).
+    /// (handling is on and the handset opted out of that number, or of another number of the
+    /// Messaging Service whose pool holds it).
     pub fn is_opted_out(&self, number: &str, handset: &str) -> bool {
-        self.core.state().optout.is_blocked(number, handset)
+        blocked(&self.core.state(), number, handset)
     }
 }
 

@@ -44,14 +44,17 @@
 //! SMS-capable number of the pool in turn (round robin, in the order they were added:
 //! deterministic; Twilio's own choice also weighs geography, UNCONFIRMED). An empty pool is
 //! 400 / 21704, a pool without an SMS-capable number 400 / 21703. The create answer shows
-//! `status` `accepted` and `from` null (the sender is not chosen yet, as Twilio answers); the
+//! `status` `accepted`, `from` null and `num_segments` "0" (the sender is not chosen yet, as
+//! Twilio answers; the segments are counted once it is queued); the
 //! stored message, what fetch and list show, has the sender as `from` from the start. A
 //! scheduled one (`ScheduleType=fixed`) shows `from` null until it is queued at its `SendAt`,
 //! as the OAI's scheduled examples do; the sender it then shows is the one picked at the create
 //! (Twilio picks it when it sends, UNCONFIRMED; the pool's checks are the create's). Without
 //! its own `StatusCallback` the message's callbacks go to the service's `status_callback`, and
-//! every callback of a service message carries `MessagingServiceSid`. The pick is remembered only
-//! when the create succeeds.
+//! every callback of a service message carries `MessagingServiceSid`. A handset that texted STOP
+//! to any number of the pool has opted out of the service: 400 / 21610 whichever sender would
+//! be picked, until it texts START to one of them (`optout`). The pick is remembered only when
+//! the create succeeds.
 //!
 //! **Inbound.** A handset's text to a pool number is POSTed to the service's
 //! `inbound_request_url` when it is set and `use_inbound_webhook_on_number` is false; otherwise
@@ -182,12 +185,21 @@ impl Services {
             .collect()
     }
 
-    /// The service whose pool holds `number` (as held), with its record.
-    /// The service (the number in its SID) whose pool holds `number`, if one does.
+    /// The service (the number in its SID) whose pool holds `number` (as held), if one does: a
+    /// number is in one pool at most (21712).
     pub(crate) fn service_of(&self, number: &str) -> Option<u128> {
         self.owner_of(number).map(|(n, _)| n)
     }
 
+    /// The numbers of service `n`'s pool now, as held (none for a service that does not exist).
+    pub(crate) fn pool_of(&self, n: u128) -> impl Iterator<Item = &str> {
+        self.services
+            .get(&n)
+            .into_iter()
+            .flat_map(|r| r.pool.iter().map(|(number, _)| number.as_str()))
+    }
+
+    /// The service whose pool holds `number` (as held), with its record.
     fn owner_of(&self, number: &str) -> Option<(u128, &Record)> {
         self.services
             .iter()
@@ -763,14 +775,16 @@ pub(crate) struct Sender {
 /// The sender of a checked create `request` and the create-time checks that depend on the
 /// account's configuration, in this order: the Messaging Service (unknown: 400 / 21701; its
 /// pool empty: 21704, without an SMS-capable number: 21703), the sender's capabilities (no SMS:
-/// 21606, media without MMS: 21621), then `delivery::admit` (21614, 21610). A sticky pick is
-/// remembered only when every check passed.
+/// 21606, media without MMS: 21621), then `delivery::admit` (21614, 21610), then the handset's
+/// opt-out of the service (21610, [`crate::optout`]). A sticky pick is remembered only when
+/// every check passed.
 ///
 /// # Errors
 /// The first check that failed, HTTP 400; nothing changes then.
 pub(crate) fn admit(state: &mut SimState, request: &OutboundRequest) -> Result<Sender, ApiError> {
     let mut status_callback = request.status_callback.clone();
     let mut pick: Option<(u128, usize)> = None;
+    let mut service = None;
     let from = match &request.messaging_service_sid {
         None => request.from.clone().unwrap_or_default(),
         Some(mg) => {
@@ -785,15 +799,7 @@ pub(crate) fn admit(state: &mut SimState, request: &OutboundRequest) -> Result<S
                         format!("The Messaging Service does not exist: {mg}"),
                     )
                 })?;
-            // A handset that opted out of one of the service's numbers opted out of the
-            // service (§7 Scope): refused whichever sender the pool would pick.
-            if state.optout.is_blocked_by_service(n, &request.to) {
-                return Err(ApiError::new(
-                    21610,
-                    400,
-                    "Attempt to send to unsubscribed recipient",
-                ));
-            }
+            service = Some(n);
             let record = &state.services.services[&n];
             if status_callback.is_none() {
                 status_callback = record.settings.status_callback.clone();
@@ -827,6 +833,11 @@ pub(crate) fn admit(state: &mut SimState, request: &OutboundRequest) -> Result<S
         ));
     }
     crate::delivery::admit(state, &from, &request.to)?;
+    // A handset that opted out of one of the service's numbers opted out of the service (§7
+    // Scope): refused whichever sender it would use, a `From` given outside its pool too.
+    if service.is_some_and(|n| crate::optout::service_blocked(state, n, &request.to)) {
+        return Err(crate::delivery::unsubscribed());
+    }
     if let Some(mg) = &request.messaging_service_sid {
         if let Some(n) = ServiceSid::parse(mg).ok().map(|s| s.number()) {
             remember(state, n, &request.to, &from, pick.map(|(_, i)| i));

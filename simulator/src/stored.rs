@@ -35,7 +35,7 @@ pub(crate) struct StoredMessage {
     /// Number of media items, 0..10 (`num_media`, a decimal string on the wire).
     pub(crate) num_media: u32,
     /// Number of SMS segments (`num_segments`, a decimal string on the wire; 0 for a scheduled
-    /// text until it is sent).
+    /// text until it is sent, and for a Messaging Service's text until it is queued).
     pub(crate) num_segments: u32,
     /// Twilio's error code once failed or undelivered.
     pub(crate) error_code: Option<u32>,

@@ -319,11 +319,13 @@ impl Engine {
         })
     }
 
-    /// A desk opening at once: each agent's SMS capacity, then presence, set as
-    /// [`Engine::set_sms_capacity`] and [`Engine::set_sms_presence`] do, in one write with one
-    /// routing pass after the last (so what waits is offered once every agent is there, as at one
-    /// instant). Setting them one by one runs a pass per call, each reading every agent: for a
-    /// desk of thousands, a setup that grows with the square of its size.
+    /// A desk opening at once: each agent's SMS capacity, then presence, written as
+    /// [`Engine::set_sms_capacity`] and [`Engine::set_sms_presence`] write them, in one write
+    /// with one routing pass after the last, as at one instant. So what waits is offered once
+    /// every agent is there, to whoever has most room: who gets what can differ from calls one
+    /// by one, where the first agent made available takes what waits up to their capacity.
+    /// Setting them one by one runs a pass per call, each reading every agent: for a desk of
+    /// thousands, a setup that grows with the square of its size.
     ///
     /// # Errors
     /// [`Error::UnknownRecord`] for an agent who is not a sys_user: nothing is set.
@@ -1084,9 +1086,10 @@ mod tests {
     }
 
     /// A desk set at once ([`Engine::set_sms_agents`]) gives each agent the row their calls one
-    /// by one give; one agent who is not a sys_user sets nothing for any of them.
+    /// by one give; one agent who is not a sys_user sets nothing for any of them; and the desk's
+    /// routing pass offers what waits.
     #[tokio::test]
-    async fn a_desk_set_at_once_is_its_calls_one_by_one_and_all_or_nothing() {
+    async fn a_desk_set_at_once_writes_the_rows_its_calls_would_all_or_nothing_and_routes() {
         let (store, engine, _) = engine_in_memory();
         store
             .write(|tx| {
@@ -1125,6 +1128,37 @@ mod tests {
             row("ann"),
             Some((Presence::Available, 3)),
             "nothing was set"
+        );
+        // A conversation waiting in the default queue (every agent is a member) is offered by
+        // the desk's one pass.
+        store
+            .write(|tx| {
+                tx.0.execute_batch(&format!(
+                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         opened_for_table, opened_for, opened_at)
+                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1,
+                             'sys_user', '00000000000000000000000000000001',
+                             '2026-01-05T09:00:00.000Z');
+                     INSERT INTO awa_work_item (sys_id, interaction, queue, state, active,
+                         declined_by, created_at, timed_out_by)
+                     VALUES ('w1', 'i1', '{}', 'pending', 1, '', '2026-01-05T09:00:00.000Z', '');",
+                    crate::store::DEFAULT_QUEUE_SYS_ID
+                ))
+            })
+            .unwrap();
+        engine
+            .set_sms_agents(&[("di", 1, Presence::Available)])
+            .unwrap();
+        let offered = store
+            .read(|tx| tx.awa_items_holding_slots())
+            .unwrap()
+            .into_iter()
+            .map(|w| (w.sys_id, w.state, w.agent.is_some()))
+            .collect::<Vec<_>>();
+        assert_eq!(
+            offered,
+            [("w1".into(), WorkItemState::Offered, true)],
+            "the desk's pass offered what waited"
         );
     }
 
