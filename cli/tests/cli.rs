@@ -4184,3 +4184,118 @@ fn sim_takes_a_delivery_timing_and_a_retention_window() {
         assert_eq!(seen, ["m2", "m3"], "the oldest settled message was dropped");
     });
 }
+
+/// Every check of the step library fails when what it checks does not hold: a `Then` step that
+/// passed regardless would make every scenario using it pass, and the suite (which only sees
+/// passes) could not tell. Each scenario fails at its last step, with that step's message.
+/// (helper-80's mutation testing: each of these steps was seen to pass with its World method
+/// broken while every other test stayed green.)
+#[test]
+fn each_check_fails_when_what_it_checks_does_not_hold() {
+    const FEATURE: &str = r#"Feature: Checks that do not hold
+
+  Background:
+    Given the Conversational SMS provider number "+14155550100"
+    And an agent "alice"
+    And a consumer "Bea Brown" with mobile phone "+14155552671"
+
+  Scenario: A text from another number
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then "+14155552671" receives "Hi, this is the virtual agent. What can I help you with today?" from "+14155550199"
+
+  Scenario: A text that was received
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then "+14155552671" does not receive "Hi, this is the virtual agent. What can I help you with today?" from "+14155550100"
+
+  Scenario: Another count
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then "+14155552671" has received 2 messages
+
+  Scenario: A refusal for another reason
+    When agent "alcie" composes "Hi" for consumer "Bea Brown"
+    Then the request is refused with "not a valid phone number"
+
+  Scenario: Another state
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then interaction IMS0001001 is in state "closed_complete"
+
+  Scenario: A system message of another conversation
+    Given a consumer "Cy Chen" with mobile phone "+14155552672"
+    And the virtual agent is off
+    When agent "alice" becomes available
+    And "+14155552671" texts "My order never came" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And agent "alice" leaves IMS0001001
+    And "+14155552672" texts "Hello" to "+14155550100"
+    Then agents see "alice left the conversation." in IMS0001001
+    And agents see "alice left the conversation." in IMS0001002
+
+  Scenario: Fired twice, not once
+    Given no messaging actions are active
+    And a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    When agent "alice" composes "Hello Bea, about your parcel" for consumer "Bea Brown"
+    And "+14155552671" texts "Where is it?" to "+14155550100"
+    And 10 minutes pass
+    And "+14155552671" texts "Hello?" to "+14155550100"
+    And 10 minutes pass
+    Then messaging action "Nudge" has fired 2 times for IMS0001001
+    And messaging action "Nudge" has fired once for IMS0001001
+
+  Scenario: A text that writes and sends
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then nothing was written and nothing was sent
+"#;
+    // Each scenario, and what its failing step must say.
+    let said: [(&str, &[&str]); 8] = [
+        (
+            "A text from another number",
+            &["+14155552671 did not receive \"Hi, this is the virtual agent. What can I help you with today?\" from +14155550199"],
+        ),
+        (
+            "A text that was received",
+            &["+14155552671 received \"Hi, this is the virtual agent. What can I help you with today?\" from +14155550100, expected not to"],
+        ),
+        ("Another count", &["+14155552671 received 1 message, expected 2"]),
+        (
+            "A refusal for another reason",
+            &["the request was refused with \"no sys_user named 'alcie'; did you mean 'alice'?\", which does not say \"not a valid phone number\""],
+        ),
+        (
+            "Another state",
+            &["IMS0001001 is in state work_in_progress, expected closed_complete"],
+        ),
+        (
+            "A system message of another conversation",
+            &["agents do not see \"alice left the conversation.\" in IMS0001002"],
+        ),
+        (
+            "Fired twice, not once",
+            &["\"Nudge\" fired 2 times for IMS0001001, expected once"],
+        ),
+        (
+            "A text that writes and sends",
+            &["the store changed: ", " row(s) were written since the last action"],
+        ),
+    ];
+    let stdout = check_fails("then-steps", FEATURE);
+    assert!(
+        stdout.contains(&format!("{n} scenarios ({n} failed)", n = said.len())),
+        "{stdout}"
+    );
+    for (name, says) in &said {
+        // The scenario's own block: from its name to the next scenario.
+        let at = stdout
+            .find(&format!("Scenario: {name}"))
+            .unwrap_or_else(|| panic!("no scenario {name:?}:\n{stdout}"));
+        let block = &stdout[at..];
+        let block = &block[..block[1..].find("Scenario: ").map_or(block.len(), |e| e + 1)];
+        for s in *says {
+            assert!(block.contains(s), "{name}: no {s:?} in\n{block}");
+        }
+        assert_eq!(
+            block.matches('✘').count(),
+            1,
+            "{name}: one failed step, its last:\n{block}"
+        );
+    }
+}

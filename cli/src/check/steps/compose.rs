@@ -36,7 +36,7 @@ fn phone_interaction(w: &mut ConvWorld, who: Requester) -> StepResult {
 
 #[given(expr = "a phone interaction from {string} for {requester}")]
 fn phone_interaction_from(w: &mut ConvWorld, caller: String, who: Requester) -> StepResult {
-    Ok(w.given_phone_interaction(&who, Some(&caller))?)
+    Ok(w.given_phone_interaction_from(&caller, &who)?)
 }
 
 /// What a restarted `convsms serve` journals: an extension set by step lived in memory.

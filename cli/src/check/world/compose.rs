@@ -39,8 +39,18 @@ fn shown(p: Option<&E164>) -> String {
 }
 
 impl ConvWorld {
-    /// Opens a phone-call interaction for a record (VALIDATE-2), the call from `caller` (E.164
-    /// as people write it), else from the record's own phone.
+    /// Opens a phone-call interaction for a record (VALIDATE-2), the call from `caller` (a
+    /// number as people write it).
+    pub fn given_phone_interaction_from(
+        &mut self,
+        caller: &str,
+        who: &Requester,
+    ) -> anyhow::Result<()> {
+        self.given_phone_interaction(who, Some(caller))
+    }
+
+    /// Opens a phone-call interaction for a record (VALIDATE-2), the call from `caller` (a
+    /// number as people write it), else from the record's own phone.
     pub fn given_phone_interaction(
         &mut self,
         who: &Requester,
