@@ -4277,12 +4277,18 @@ fn each_check_fails_when_what_it_checks_does_not_hold() {
             &["the store changed: ", " row(s) were written since the last action"],
         ),
     ];
-    let stdout = check_fails("then-steps", FEATURE);
+    each_fails_at_its_last_step("then-steps", FEATURE, &said);
+}
+
+/// Runs `feature`, whose every scenario must fail, once, at a step whose message holds each of
+/// the texts `said` gives for that scenario (by its name).
+fn each_fails_at_its_last_step(name: &str, feature: &str, said: &[(&str, &[&str])]) {
+    let stdout = check_fails(name, feature);
     assert!(
         stdout.contains(&format!("{n} scenarios ({n} failed)", n = said.len())),
         "{stdout}"
     );
-    for (name, says) in &said {
+    for (name, says) in said {
         // The scenario's own block: from its name to the next scenario.
         let at = stdout
             .find(&format!("Scenario: {name}"))
@@ -4298,4 +4304,106 @@ fn each_check_fails_when_what_it_checks_does_not_hold() {
             "{name}: one failed step, its last:\n{block}"
         );
     }
+}
+
+/// The same for the next most used checks: each fails, at its last step, with its own message.
+#[test]
+fn more_checks_fail_when_what_they_check_does_not_hold() {
+    const FEATURE: &str = r#"Feature: More checks that do not hold
+
+  Background:
+    Given the Conversational SMS provider number "+14155550100"
+    And an agent "alice"
+    And a consumer "Bea Brown" with mobile phone "+14155552671"
+
+  Scenario: Another delivery status
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 1 minute passes
+    Then message #2 of IMS0001001 has status "delivered"
+    And message #2 of IMS0001001 has status "undelivered"
+
+  Scenario: Offered to another agent
+    Given an agent "bob"
+    And the virtual agent is off
+    When agent "alice" becomes available
+    And "+14155552671" texts "Hi" to "+14155550100"
+    Then the work item for IMS0001001 is offered to agent "alice"
+    And the work item for IMS0001001 is offered to agent "bob"
+
+  Scenario: A work item in another state
+    Given the virtual agent is off
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then the work item for IMS0001001 is "pending"
+    And the work item for IMS0001001 is "accepted"
+
+  Scenario: The requester received something else
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then the requester of IMS0001001 receives "Hi, this is the virtual agent. What can I help you with today?"
+    And the requester of IMS0001001 receives "Goodbye"
+
+  Scenario: An inbox that is not empty
+    Given the virtual agent is off
+    When agent "alice" becomes available
+    And "+14155552671" texts "Hi" to "+14155550100"
+    Then agent "alice"'s Workspace Inbox offers IMS0001001
+    And agent "alice"'s Workspace Inbox is empty
+
+  Scenario: Assigned to another agent
+    Given an agent "bob"
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then interaction IMS0001001 is assigned to agent "alice"
+    And interaction IMS0001001 is assigned to agent "bob"
+
+  Scenario: Another live group
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the live group profile of IMS0001001 is "alice"
+    And the live group profile of IMS0001001 is "bob"
+
+  Scenario: Another count of interactions
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then there is 1 interaction
+    And there are 2 interactions
+
+  Scenario: Opened for someone else
+    Given a consumer "Cy Chen" with mobile phone "+14155552672"
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then interaction IMS0001001 is opened for consumer "Bea Brown"
+    And interaction IMS0001001 is opened for consumer "Cy Chen"
+
+  Scenario: Not closed
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then interaction IMS0001001 is closed
+
+  Scenario: A timer due at another time
+    Given no messaging actions are active
+    And a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And "+14155552671" texts "Where is it?" to "+14155550100"
+    Then interaction IMS0001001 has a pending timer "Nudge" due at "09:10:00"
+    And interaction IMS0001001 has a pending timer "Nudge" due at "09:11:00"
+
+  Scenario: An action that fired
+    Given no messaging actions are active
+    And a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And "+14155552671" texts "Where is it?" to "+14155550100"
+    And 10 minutes pass
+    Then messaging action "Nudge" has fired once for IMS0001001
+    And no messaging action has fired
+"#;
+    let said: [(&str, &[&str]); 12] = [
+        ("Another delivery status", &["message #2 of IMS0001001 is delivered with no error; expected undelivered"]),
+        ("Offered to another agent", &["the work item for IMS0001001 is offered in queue \"Conversational SMS\" (agent alice), expected offered to bob"]),
+        ("A work item in another state", &["the work item for IMS0001001 is pending in queue \"Conversational SMS\", expected accepted"]),
+        ("The requester received something else", &["the requester of IMS0001001 was expected to receive \"Goodbye\"; they received:"]),
+        ("An inbox that is not empty", &["alice's Workspace Inbox offers IMS0001001, expected none"]),
+        ("Assigned to another agent", &["IMS0001001 is assigned to alice, expected bob"]),
+        ("Another live group", &["the live group profile of IMS0001001 is alice, expected bob"]),
+        ("Another count of interactions", &["expected 2 interactions, found 1: IMS0001001"]),
+        ("Opened for someone else", &["IMS0001001 is opened for csm_consumer \"Bea Brown\", expected csm_consumer \"Cy Chen\""]),
+        ("Not closed", &["IMS0001001 is work_in_progress (active)"]),
+        ("A timer due at another time", &["IMS0001001 has no pending timer \"Nudge\" due at 09:11:00"]),
+        ("An action that fired", &["messaging actions fired:", "\"Nudge\" for IMS0001001, due at 2026-01-05 09:10:00, fired"]),
+    ];
+    each_fails_at_its_last_step("then-steps-more", FEATURE, &said);
 }
