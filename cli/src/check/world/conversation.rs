@@ -5,7 +5,7 @@ use anyhow::{bail, ensure, Context as _};
 use chrono::{SubsecRound as _, TimeDelta};
 use convsms::domain::delivery::DeliveryStatus;
 use convsms::domain::model::{
-    Handler, InteractionNumber, InteractionState, InteractionType, PartyTable,
+    Handler, InteractionNumber, InteractionState, InteractionType, PartyTable, GUEST_SYS_ID,
 };
 use convsms::engine::config::properties;
 use convsms_sim::InboundMedia;
@@ -159,16 +159,20 @@ impl ConvWorld {
         if got == *want {
             return Ok(());
         }
-        // The usual surprise: consumers and contacts are matched by phone only when a property
-        // says so (seed 002 matches sys_users alone).
-        let by_phone_off = matches!(
-            want.table,
-            PartyTable::CsmConsumer | PartyTable::CustomerContact
-        ) && self
-            .store()
-            .read(|tx| tx.property(properties::MATCH_CUSTOMER_PHONES))
-            .context("reading the engine's properties")?
-            .is_none_or(|v| v.trim() != "true");
+        // The usual surprise: an inbound text opened it for the guest user, as consumers and
+        // contacts are matched by phone only when a property says so (seed 002 matches
+        // sys_users alone). Not the hint for an interaction opened otherwise (Compose SMS).
+        let for_guest = i.opened_for.0 == PartyTable::SysUser && i.opened_for.1 == GUEST_SYS_ID;
+        let by_phone_off = for_guest
+            && matches!(
+                want.table,
+                PartyTable::CsmConsumer | PartyTable::CustomerContact
+            )
+            && self
+                .store()
+                .read(|tx| tx.property(properties::MATCH_CUSTOMER_PHONES))
+                .context("reading the engine's properties")?
+                .is_none_or(|v| v.trim() != "true");
         let hint = if by_phone_off {
             format!(
                 " (an inbound number is matched to consumers' and contacts' mobile phones only \
