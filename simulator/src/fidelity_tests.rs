@@ -125,8 +125,7 @@ mod every_reference_keyword {
 /// a pool of two, where plain round robin also gives A, B, A: a simulator that never remembers
 /// a round-robin pick passes it.
 mod sticky_sender_is_remembered {
-    use crate::test_support::{post_form, start_sim};
-    use crate::ServiceSetup;
+    use crate::test_support::{pool_service, post_form, start_sim};
     use serde_json::Value;
 
     const A: &str = "+14155550100";
@@ -135,14 +134,7 @@ mod sticky_sender_is_remembered {
     #[tokio::test]
     async fn the_same_recipient_keeps_its_sender_across_sends() {
         let sim = start_sim(&[A, B]).await;
-        let mg = sim
-            .create_service(&ServiceSetup {
-                params: vec![("FriendlyName".into(), "Pool".into())],
-                senders: vec![A.into(), B.into()],
-            })
-            .unwrap()
-            .sid
-            .to_string();
+        let mg = pool_service(&sim, &[A, B]);
         let mut picked = Vec::new();
         for to in [
             "+14155552671",
@@ -183,17 +175,9 @@ mod sticky_sender_is_remembered {
 /// every block of the handset passes.
 mod start_lifts_only_its_pair {
     use crate::delivery::testing::{start, HANDSET, SHOP};
-    use crate::test_support::{post_form, start_receiver};
+    use crate::test_support::{send_from, start_receiver};
 
     const OTHER: &str = "+14155550101";
-
-    async fn send_from(sim: &crate::Simulator, from: &str) -> u16 {
-        let form = format!(
-            "To=%2B14155552671&From={}&Body=hi",
-            from.replace('+', "%2B")
-        );
-        post_form(sim, &form).await.status().as_u16()
-    }
 
     #[tokio::test]
     async fn start_to_one_number_keeps_the_stop_sent_to_another() {
@@ -314,8 +298,7 @@ mod own_status_callback_beats_the_services {
 /// is on the "(sender or Messaging Service, recipient) pair"): a send through the service is
 /// refused whichever pool number it would pick, until START to one of its numbers.
 mod stop_to_a_pool_number_blocks_the_service {
-    use crate::test_support::{post_form, start_receiver, start_sim};
-    use crate::ServiceSetup;
+    use crate::test_support::{pool_service, post_form, start_receiver, start_sim};
 
     const A: &str = "+14155550100";
     const B: &str = "+14155550101";
@@ -341,14 +324,7 @@ mod stop_to_a_pool_number_blocks_the_service {
         let app = start_receiver(200, "<Response/>").await;
         let sim = start_sim(&[A, B, OUTSIDE]).await;
         sim.set_sms_url(&format!("{}/sms", app.base));
-        let mg = sim
-            .create_service(&ServiceSetup {
-                params: vec![("FriendlyName".into(), "Pool".into())],
-                senders: vec![A.into(), B.into()],
-            })
-            .unwrap()
-            .sid
-            .to_string();
+        let mg = pool_service(&sim, &[A, B]);
         // The service's first send to the handset goes from A, its sticky sender from then on.
         assert_eq!(send(&sim, Some(&mg), None).await, (201, 0));
         // The handset texts STOP to B: it opted out of the service, whichever sender it picks.
@@ -392,20 +368,12 @@ mod stop_to_a_pool_number_blocks_the_service {
 /// OAI `num_segments`: "For messages sent via a Messaging Service, `num_segments` is initially
 /// `0`, since a sender hasn't yet been assigned" (reference §2.3); counted once it is queued.
 mod messaging_service_create_shows_zero_segments {
-    use crate::test_support::{post_form, start_sim};
-    use crate::ServiceSetup;
+    use crate::test_support::{pool_service, post_form, start_sim};
 
     #[tokio::test]
     async fn the_create_answer_says_num_segments_0() {
         let sim = start_sim(&["+14155550100"]).await;
-        let mg = sim
-            .create_service(&ServiceSetup {
-                params: vec![("FriendlyName".into(), "Pool".into())],
-                senders: vec!["+14155550100".into()],
-            })
-            .unwrap()
-            .sid
-            .to_string();
+        let mg = pool_service(&sim, &["+14155550100"]);
         let form = form_urlencoded::Serializer::new(String::new())
             .extend_pairs([
                 ("To", "+14155552671"),

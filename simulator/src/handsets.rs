@@ -847,14 +847,6 @@ mod tests {
 
         const OTHER: &str = "+14155550101";
 
-        async fn send_from(sim: &crate::Simulator, from: &str) -> u16 {
-            let form = format!(
-                "To=%2B14155552671&From={}&Body=hi",
-                from.replace('+', "%2B")
-            );
-            post_form(sim, &form).await.status().as_u16()
-        }
-
         #[tokio::test]
         async fn stop_blocks_the_pair_with_21610_until_start() {
             let app = start_receiver(200, "<Response/>").await;

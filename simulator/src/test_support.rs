@@ -239,3 +239,23 @@ pub(crate) async fn dead_url() -> String {
     drop(listener);
     format!("http://{addr}/sms")
 }
+
+/// The status of a send to +14155552671 `From` `from`, one of the account's numbers.
+pub(crate) async fn send_from(sim: &Simulator, from: &str) -> u16 {
+    let form = format!(
+        "To=%2B14155552671&From={}&Body=hi",
+        from.replace('+', "%2B")
+    );
+    post_form(sim, &form).await.status().as_u16()
+}
+
+/// A Messaging Service named "Pool" whose sender pool is `senders`, in order; its SID.
+pub(crate) fn pool_service(sim: &Simulator, senders: &[&str]) -> String {
+    sim.create_service(&crate::ServiceSetup {
+        params: vec![("FriendlyName".into(), "Pool".into())],
+        senders: senders.iter().map(|s| (*s).to_owned()).collect(),
+    })
+    .expect("a pool of the account's numbers")
+    .sid
+    .to_string()
+}
