@@ -4407,3 +4407,89 @@ fn more_checks_fail_when_what_they_check_does_not_hold() {
     ];
     each_fails_at_its_last_step("then-steps-more", FEATURE, &said);
 }
+
+/// And for the checks of the Compose SMS form, profiles, webhooks, queues, topics and
+/// notifications: each fails, at its last step, with its own message.
+#[test]
+fn yet_more_checks_fail_when_what_they_check_does_not_hold() {
+    const FEATURE: &str = r#"Feature: Yet more checks that do not hold
+
+  Background:
+    Given the Conversational SMS provider number "+14155550100"
+    And an agent "alice"
+    And a consumer "Bea Brown" with mobile phone "+14155552671"
+
+  Scenario: The requester received it after all
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then the requester of IMS0001001 does not receive "Hi, this is the virtual agent. What can I help you with today?"
+
+  Scenario: Another To
+    Given a phone interaction for consumer "Bea Brown"
+    When agent "alice" opens Compose SMS on interaction IMS0001001
+    Then the Compose SMS form fills To with "+14155552671"
+    And the Compose SMS form fills To with "+14155552672"
+
+  Scenario: Another From
+    When agent "alice" opens Compose SMS for consumer "Bea Brown"
+    Then the Compose SMS form preselects From "+14155550100"
+    And the Compose SMS form preselects From "+14155550101"
+
+  Scenario: No ongoing conversation to show
+    When agent "alice" opens Compose SMS for consumer "Bea Brown"
+    Then the Compose SMS form shows no ongoing interaction
+    And the Compose SMS form shows the ongoing interaction IMS0001001
+
+  Scenario: A profile linked to someone else
+    Given a consumer "Cy Chen" with mobile phone "+14155552672"
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then "+14155552671" has an active messaging profile linked to consumer "Bea Brown"
+    And "+14155552671" has an active messaging profile linked to consumer "Cy Chen"
+
+  Scenario: Another count of profiles
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then "+14155552671" has 1 messaging profile
+    And "+14155552671" has 2 messaging profiles
+
+  Scenario: Another webhook answer
+    When a webhook with no signature posts "Hi" from "+14155552671" to "+14155550100"
+    Then the webhook is answered with status 403
+    And the webhook is answered with status 200
+
+  Scenario: Nothing waiting in the queue
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then queue "Conversational SMS" has waiting IMS0001001
+
+  Scenario: Another node
+    When "+14155552671" texts "Hi" to "+14155550100"
+    Then interaction IMS0001001 waits in topic "greeting" at node "ask_issue"
+    And interaction IMS0001001 waits in topic "greeting" at node "more"
+
+  Scenario: Another notification
+    Given no messaging actions are active
+    And a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And "+14155552671" texts "Where is it?" to "+14155550100"
+    And 10 minutes pass
+    Then agent "alice" has the workspace notification "Bea is waiting" for IMS0001001
+    And agent "alice" has the workspace notification "Bea is gone" for IMS0001001
+
+  Scenario: Into another interaction
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the message went into interaction IMS0001001
+    And the message went into interaction IMS0001002
+"#;
+    let said: [(&str, &[&str]); 11] = [
+        ("The requester received it after all", &["the requester of IMS0001001 was expected not to receive \"Hi, this is the virtual agent. What can I help you with today?\"; they received:"]),
+        ("Another To", &["the form fills To with +14155552671, expected +14155552672"]),
+        ("Another From", &["the form preselects From +14155550100, expected +14155550101"]),
+        ("No ongoing conversation to show", &["the form shows no ongoing interaction, expected IMS0001001"]),
+        ("A profile linked to someone else", &["+14155552671 has no messaging profile active, linked to csm_consumer \"Cy Chen\"; its profiles:"]),
+        ("Another count of profiles", &["+14155552671 has 1 messaging profile, expected 2:"]),
+        ("Another webhook answer", &["the webhook was answered with status 403, expected 200"]),
+        ("Nothing waiting in the queue", &["queue \"Conversational SMS\" has waiting none, expected IMS0001001"]),
+        ("Another node", &["IMS0001001 waits in topic \"greeting\" at node \"ask_issue\", expected topic \"greeting\" at node \"more\""]),
+        ("Another notification", &["alice has no workspace notification \"Bea is gone\" for IMS0001001; they have:"]),
+        ("Into another interaction", &["the message went into IMS0001001, expected IMS0001002"]),
+    ];
+    each_fails_at_its_last_step("then-steps-yet-more", FEATURE, &said);
+}

@@ -268,10 +268,14 @@ impl ConvWorld {
             .filter(|m| m.from == provider.as_str())
             .map(|m| m.body)
             .collect();
-        let verb = if receives { "receive" } else { "not receive" };
+        let expected = if receives {
+            "expected to receive"
+        } else {
+            "expected not to receive"
+        };
         ensure!(
             got.contains(&text) == receives,
-            "the requester of {number} was expected to {verb} {}; they received:{}",
+            "the requester of {number} was {expected} {}; they received:{}",
             quote_expected(&text),
             lines(got.iter().map(|b| quote_expected(b)))
         );

@@ -112,8 +112,9 @@ impl ConvWorld {
         let all = self.profiles(phone)?;
         ensure!(
             all.len() == count,
-            "{phone} has {} messaging profiles, expected {count}:{}",
+            "{phone} has {} messaging profile{}, expected {count}:{}",
             all.len(),
+            if all.len() == 1 { "" } else { "s" },
             lines(&all)
         );
         Ok(())
