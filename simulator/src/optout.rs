@@ -126,6 +126,7 @@ impl OptOutState {
 /// the service, is the simulator's reading).
 pub(crate) fn blocked(state: &SimState, number: &str, handset: &str) -> bool {
     let o = &state.optout;
+    // No block, no parsing: creates stay cheap while nobody has opted out.
     if o.disabled || o.blocked.is_empty() {
         return false;
     }
@@ -172,7 +173,8 @@ pub(crate) fn on_inbound(
     let kind = classify(body)?;
     let reply = match kind {
         OptOutType::Stop => {
-            (state.optout.blocked).insert((number.to_owned(), handset.to_owned()));
+            let pair = (number.to_owned(), handset.to_owned());
+            state.optout.blocked.insert(pair);
             Some(STOP_REPLY)
         }
         OptOutType::Start => {
@@ -196,7 +198,8 @@ pub(crate) fn on_inbound(
 
 /// Twilio's default reply to a text (not a keyword, see [`on_inbound`]) from `handset` to the
 /// account's `number` (both normalised) when no SMS URL applies: [`NO_URL_REPLY`], delivered as
-/// the keywords' auto-replies are (taking the next message SID), unless the pair is blocked.
+/// the keywords' auto-replies are (taking the next message SID), unless the handset opted out
+/// of that number ([`blocked`]).
 pub(crate) fn no_url_reply(state: &mut SimState, number: &str, handset: &str, now: DateTime<Utc>) {
     if !blocked(state, number, handset) {
         auto_reply(state, number, handset, NO_URL_REPLY, now);
