@@ -1070,6 +1070,30 @@ mod tests {
     use crate::store::SqliteStore;
     use crate::twilio::TwilioClient;
 
+    /// The INSERT of SMS interaction `i1` (IMS0000001, opened for the guest at 09:00) in `state`.
+    fn interaction_i1(state: &str, active: bool) -> String {
+        format!(
+            "INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                 opened_for_table, opened_for, opened_at)
+             VALUES ('i1', 'IMS0000001', 'messaging', 'sms', '{state}', {},
+                     'sys_user', '{}', '2026-01-05T09:00:00.000Z')",
+            u8::from(active),
+            crate::domain::model::GUEST_SYS_ID
+        )
+    }
+
+    /// The INSERT of an active work item of `interaction` in the default queue, in `state`,
+    /// created at 09:00.
+    fn work_item(sys_id: &str, interaction: &str, state: &str) -> String {
+        format!(
+            "INSERT INTO awa_work_item (sys_id, interaction, queue, state, active,
+                 declined_by, created_at, timed_out_by)
+             VALUES ('{sys_id}', '{interaction}', '{}', '{state}', 1, '',
+                     '2026-01-05T09:00:00.000Z', '')",
+            crate::store::DEFAULT_QUEUE_SYS_ID
+        )
+    }
+
     /// An engine on an in-memory store at 2026-01-05 09:00 whose provider is never reached:
     /// these tests route nothing that sends.
     fn engine_in_memory() -> (Arc<SqliteStore>, Engine, ManualClock) {
@@ -1134,15 +1158,9 @@ mod tests {
         store
             .write(|tx| {
                 tx.0.execute_batch(&format!(
-                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
-                         opened_for_table, opened_for, opened_at)
-                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1,
-                             'sys_user', '00000000000000000000000000000001',
-                             '2026-01-05T09:00:00.000Z');
-                     INSERT INTO awa_work_item (sys_id, interaction, queue, state, active,
-                         declined_by, created_at, timed_out_by)
-                     VALUES ('w1', 'i1', '{}', 'pending', 1, '', '2026-01-05T09:00:00.000Z', '');",
-                    crate::store::DEFAULT_QUEUE_SYS_ID
+                    "{}; {};",
+                    interaction_i1("new", true),
+                    work_item("w1", "i1", "pending")
                 ))
             })
             .unwrap();
@@ -1168,26 +1186,13 @@ mod tests {
     #[tokio::test]
     async fn what_a_catch_up_cannot_fix_is_looked_at_again_by_every_pass() {
         let (store, engine, clock) = engine_in_memory();
-        let item = |sys_id: &str, interaction: &str, state: &str| {
-            format!(
-                "INSERT INTO awa_work_item (sys_id, interaction, queue, state, active,
-                     declined_by, created_at, timed_out_by)
-                 VALUES ('{sys_id}', '{interaction}', '{}', '{state}', 1, '',
-                         '2026-01-05T09:00:00.000Z', '')",
-                crate::store::DEFAULT_QUEUE_SYS_ID
-            )
-        };
         store
             .write(|tx| {
                 tx.0.execute_batch(&format!(
-                    "INSERT INTO interaction (sys_id, number, type, channel, state, active,
-                         opened_for_table, opened_for, opened_at)
-                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'closed_complete', 0,
-                             'sys_user', '00000000000000000000000000000001',
-                             '2026-01-05T09:00:00.000Z');
-                     {}; {};",
-                    item("stuck", "i1", "cancelled"),
-                    item("fixable", "i1", "pending")
+                    "{}; {}; {};",
+                    interaction_i1("closed_complete", false),
+                    work_item("stuck", "i1", "cancelled"),
+                    work_item("fixable", "i1", "pending")
                 ))
             })
             .unwrap();
