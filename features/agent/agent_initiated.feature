@@ -74,9 +74,53 @@ Feature: Agent-initiated SMS conversations
     And "+14155552672" has an active messaging profile linked to consumer "Bea Brown"
     And "+14155552672" has 2 messaging profiles
     And the message went into interaction IMS0001002
+    And interaction IMS0001002 is an active messaging interaction on the SMS channel
     And interaction IMS0001002 is opened for consumer "Bea Brown"
     And interaction IMS0001002 is assigned to agent "alice"
     And the live group profile of IMS0001002 is "alice"
+
+  # AGENT-4 names "a different contact, consumer or user" (seed 002; seed 004: "a different
+  # user"): the scenario above is a consumer; these two are a customer contact and a sys_user,
+  # each replaced by an agent other than the one who had the conversation.
+  @row:AGENT-4
+  Scenario: With a customer contact on the conversation, writing for a consumer closes it and replaces the profile
+    Given a customer contact "Cy Chen" with mobile phone "+14155552672"
+    When agent "alice" composes "Hello Cy" for customer contact "Cy Chen"
+    And agent "bob" composes "Hello Bea, this is your new number" to "+14155552672" for consumer "Bea Brown"
+    Then interaction IMS0001001 is closed
+    And "+14155552672" has an inactive messaging profile linked to customer contact "Cy Chen"
+    And "+14155552672" has an active messaging profile linked to consumer "Bea Brown"
+    And "+14155552672" has 2 messaging profiles
+    And the message went into interaction IMS0001002
+    And interaction IMS0001002 is an active messaging interaction on the SMS channel
+    And interaction IMS0001002 is opened for consumer "Bea Brown"
+    And interaction IMS0001002 is assigned to agent "bob"
+    And the live group profile of IMS0001002 is "bob"
+    And agent "alice"'s Ongoing tab does not show IMS0001001
+    And "+14155552672" receives "Hello Bea, this is your new number" from "+14155550100"
+    And "+14155552672" does not receive "This conversation is closed." from "+14155550100"
+
+  @row:AGENT-4
+  Scenario: With a sys_user's conversation on the number, writing for a consumer closes it and replaces the profile
+    Given the virtual agent is off
+    And a sys_user "Ada Lovelace" with mobile phone "+14155552672"
+    And an agent "carol" who is available for SMS
+    When "+14155552672" texts "Hi, Ada here" to "+14155550100"
+    And agent "carol" accepts the offered work item
+    Then interaction IMS0001001 is opened for sys_user "Ada Lovelace"
+    And "+14155552672" has an active messaging profile linked to sys_user "Ada Lovelace"
+    When agent "alice" composes "Hello Bea, this is your new number" to "+14155552672" for consumer "Bea Brown"
+    Then interaction IMS0001001 is closed
+    And "+14155552672" has an inactive messaging profile linked to sys_user "Ada Lovelace"
+    And "+14155552672" has an active messaging profile linked to consumer "Bea Brown"
+    And "+14155552672" has 2 messaging profiles
+    And the message went into interaction IMS0001002
+    And interaction IMS0001002 is an active messaging interaction on the SMS channel
+    And interaction IMS0001002 is opened for consumer "Bea Brown"
+    And interaction IMS0001002 is assigned to agent "alice"
+    And the live group profile of IMS0001002 is "alice"
+    And agent "carol"'s Ongoing tab does not show IMS0001001
+    And "+14155552672" receives "Hello Bea, this is your new number" from "+14155550100"
 
   # Pinned reading: composing again from the closed interaction of the earlier consumer is the same
   # row the other way round: the newer interaction closes and the earlier consumer is linked again.

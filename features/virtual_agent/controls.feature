@@ -73,6 +73,31 @@ Feature: Virtual-agent input controls over SMS
       """
     And the transcript matches the snapshot
 
+  @row:VA-3
+  Scenario: Dynamic Choice is built again each time it is asked, from the cases open then
+    Given consumer "Bea Brown" has an open case "CS0001001" about "Router broken"
+    When "+14155552671" texts "my cases" to "+14155550100"
+    Then "+14155552671" receives from "+14155550100":
+      """
+      Which of your open cases?
+      1. CS0001001 Router broken
+      Reply with a number or the option's name.
+      """
+    When "+14155552671" texts "1" to "+14155550100"
+    And "+14155552671" texts "no" to "+14155550100"
+    Then "+14155552671" receives "OK. Text us any time." from "+14155550100"
+    Given consumer "Bea Brown" has an open case "CS0001004" about "Late delivery"
+    When "+14155552671" texts "my cases" to "+14155550100"
+    Then "+14155552671" receives from "+14155550100":
+      """
+      Which of your open cases?
+      1. CS0001001 Router broken
+      2. CS0001004 Late delivery
+      Reply with a number or the option's name.
+      """
+    When "+14155552671" texts "2" to "+14155550100"
+    Then "+14155552671" receives a message containing "Case: CS0001004" from "+14155550100"
+
   @row:VA-4
   Scenario Outline: Boolean understands yes, y, no and n in any case
     When "+14155552671" texts "order" to "+14155550100"

@@ -95,7 +95,8 @@ Feature: Virtual-agent responses, transfer to live agents, and what SMS cannot c
       Subject: Router broken
       State: open
       """
-    And "+14155552671" receives a message with 1 image from "+14155550100"
+    And "+14155552671" receives "And the label to print" with 1 image from "+14155550100"
+    And "+14155552671" has received 6 messages
     And the transcript matches the snapshot
 
   @row:VA-9
