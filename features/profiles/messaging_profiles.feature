@@ -60,6 +60,127 @@ Feature: Messaging profiles match an inbound number to a requester
     And "+14155552671" has an active messaging profile linked to sys_user "Ada Lovelace"
     And "+14155552671" has 1 messaging profile
 
+  @row:PROFILE-4
+  Scenario: When sys_user and the profile disagree the profile wins, and the virtual agent verifies and re-links both
+    Seed 002: "Virtual agent or live agent can verify the user and reassociate the
+    interaction/profile with the correct user". A topic's verify node does it (docs/topics.md);
+    with same_phone the record must have the number texting on file, so naming someone else
+    is not enough.
+    Given a sys_user "Ada Lovelace" with mobile phone "+14155552671"
+    And a sys_user "Grace Hopper"
+    And a messaging profile links "+14155552671" to sys_user "Grace Hopper"
+    And the topic file "verify.toml":
+      """
+      name = "verify"
+      trigger = ["verify me"]
+      start = "ask_name"
+
+      [nodes.ask_name]
+      input = "text"
+      prompt = "Who are you? Reply with your full name."
+      var = "who"
+      next = "check"
+
+      [nodes.check]
+      flow = "verify"
+      table = "sys_user"
+      record = "{who}"
+      same_phone = true
+      next = "done"
+      if_unverified = "ask_again"
+
+      [nodes.ask_again]
+      input = "text"
+      prompt = "This phone is not on record for {who}. Who are you?"
+      var = "who"
+      next = "check"
+
+      [nodes.done]
+      response = "text"
+      text = "Thanks, {who}: this conversation and this phone are now linked to you."
+      """
+    When "+14155552671" texts "I'm not Grace, verify me" to "+14155550100"
+    Then interaction IMS0001001 is opened for sys_user "Grace Hopper"
+    And "+14155552671" receives "Who are you? Reply with your full name." from "+14155550100"
+    When "+14155552671" texts "Grace Hopper" to "+14155550100"
+    Then "+14155552671" receives "This phone is not on record for Grace Hopper. Who are you?" from "+14155550100"
+    And interaction IMS0001001 is opened for sys_user "Grace Hopper"
+    When "+14155552671" texts "Nobody Known" to "+14155550100"
+    Then "+14155552671" receives "This phone is not on record for Nobody Known. Who are you?" from "+14155550100"
+    When "+14155552671" texts "Ada Lovelace" to "+14155550100"
+    Then "+14155552671" receives "Thanks, Ada Lovelace: this conversation and this phone are now linked to you." from "+14155550100"
+    And interaction IMS0001001 is opened for sys_user "Ada Lovelace"
+    And "+14155552671" has an active messaging profile linked to sys_user "Ada Lovelace"
+    And "+14155552671" has 1 messaging profile
+    And interaction IMS0001001 waits in no topic
+
+  Scenario: The virtual agent verifies a guest and, in the same turn, lists her open cases
+    Seed 002: a number no record has opens the interaction for the guest user, and "Virtual
+    agent or live agent can manually verify". Without same_phone, naming a record is the check
+    (the topic's own questions come before); what follows the verify node is the verified
+    requester's: her open cases, not the guest's none.
+    Given a consumer "Bea Brown"
+    And consumer "Bea Brown" has an open case "CS0001001" about "Router broken"
+    And the topic file "verify.toml":
+      """
+      name = "verify"
+      trigger = ["verify me"]
+      start = "ask_name"
+
+      [nodes.ask_name]
+      input = "text"
+      prompt = "Who are you? Reply with your full name."
+      var = "who"
+      next = "check"
+
+      [nodes.check]
+      flow = "verify"
+      table = "csm_consumer"
+      record = "{who}"
+      next = "pick"
+
+      [nodes.pick]
+      input = "dynamic_choice"
+      prompt = "Thanks, {who}. Which of your open cases?"
+      var = "case"
+      source = "open_cases"
+      """
+    When "+14155552671" texts "verify me" to "+14155550100"
+    Then interaction IMS0001001 is opened for the guest user
+    And "+14155552671" has an active messaging profile linked to nobody
+    When "+14155552671" texts "Bea Brown" to "+14155550100"
+    Then "+14155552671" receives a message containing "Thanks, Bea Brown. Which of your open cases?\n1. CS0001001 Router broken" from "+14155550100"
+    And interaction IMS0001001 is opened for consumer "Bea Brown"
+    And "+14155552671" has an active messaging profile linked to consumer "Bea Brown"
+    And "+14155552671" has 1 messaging profile
+
+  Scenario: A verify node that cannot verify says so and ends, leaving the links as they were
+    Given a sys_user "Ada Lovelace"
+    And the topic file "verify.toml":
+      """
+      name = "verify"
+      trigger = ["verify me"]
+      start = "ask_name"
+
+      [nodes.ask_name]
+      input = "text"
+      prompt = "Who are you?"
+      var = "who"
+      next = "check"
+
+      [nodes.check]
+      flow = "verify"
+      table = "sys_user"
+      record = "{who}"
+      same_phone = true
+      """
+    When "+14155552671" texts "verify me" to "+14155550100"
+    And "+14155552671" texts "Ada Lovelace" to "+14155550100"
+    Then "+14155552671" receives "Sorry, I couldn't verify who you are." from "+14155550100"
+    And interaction IMS0001001 is opened for the guest user
+    And "+14155552671" has an active messaging profile linked to nobody
+    And interaction IMS0001001 waits in no topic
+
   # Pinned reading (the documents are silent): a guest profile is linked to the sys_user who now
   # has the number, rather than being treated as a conflict.
   Scenario: A guest profile is linked to the sys_user who registers the number later

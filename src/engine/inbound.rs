@@ -126,10 +126,7 @@ impl Engine {
                         let requester = tx
                             .party(i.opened_for.0, &i.opened_for.1)?
                             .unwrap_or_else(|| opened_for.clone());
-                        let src = va::StoreChoices {
-                            tx,
-                            requester: &requester,
-                        };
+                        let src = va::StoreChoices::new(tx, &i, requester);
                         let turn = match va_state(&i) {
                             Some(state) => topics.resume(&state, &topic_input(&sms), &src)?,
                             None => topics.start(&sms.body, &src)?,
@@ -160,10 +157,7 @@ impl Engine {
                         self.route_to_live_agent(tx, &i, now)?;
                     }
                     if handler == Handler::VirtualAgent && keyword.is_none() {
-                        let src = va::StoreChoices {
-                            tx,
-                            requester: &opened_for,
-                        };
+                        let src = va::StoreChoices::new(tx, &i, opened_for.clone());
                         let turn = topics.start(&sms.body, &src)?;
                         self.apply_turn(tx, &i, turn, &public, now, &mut pending)?;
                     }

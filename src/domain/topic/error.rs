@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// The node kinds SMS supports, as the refusal messages list them.
 pub const SUPPORTED_KINDS: &str = "input = text | static_choice | dynamic_choice | boolean | \
-     file_picker; response = text | image | link | card; flow = branch | transfer | end";
+     file_picker; response = text | image | link | card; flow = branch | verify | transfer | end";
 
 /// Why topic files were refused at load time. Nothing is loaded when any file is refused.
 ///

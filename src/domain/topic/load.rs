@@ -13,9 +13,11 @@
 //!   accepts something other than images ([`TopicError::NonImageFileType`]);
 //! - a node is otherwise malformed ([`TopicError::BadNode`]): among others, a kind misspelt
 //!   (`staticchoice`: a "did you mean"), a Dynamic Choice `source` the engine does not answer
-//!   ([`DYNAMIC_CHOICE_SOURCES`]), a card `table` or field it cannot read ([`CARD_TABLES`]);
+//!   ([`DYNAMIC_CHOICE_SOURCES`]), a card `table` or field it cannot read ([`CARD_TABLES`]), a
+//!   verify `table` that is no requester table ([`REQUESTER_TABLES`]);
 //! - `start` is missing or names no node ([`TopicError::MissingStart`]);
-//! - a `next`, `default`, `if_empty` or case names no node ([`TopicError::DanglingRef`]);
+//! - a `next`, `default`, `if_empty`, `if_unverified` or case names no node
+//!   ([`TopicError::DanglingRef`]);
 //! - a `{placeholder}` or branch names no variable of the topic ([`TopicError::UnknownVariable`]);
 //! - responses and branches loop without an input in between ([`TopicError::Loop`]), or run more
 //!   than [`MAX_RUN`] nodes in a row ([`TopicError::TooLong`]);
@@ -34,7 +36,8 @@ use serde::Deserialize;
 
 use super::error::TopicError;
 use super::model::{
-    BranchCase, CardField, ChoiceOption, Node, Topic, TopicSet, CARD_TABLES, DYNAMIC_CHOICE_SOURCES,
+    BranchCase, CardField, ChoiceOption, Node, Topic, TopicSet, CARD_TABLES,
+    DYNAMIC_CHOICE_SOURCES, REQUESTER_TABLES,
 };
 use super::reply;
 use super::template::{is_var_name, placeholders};
@@ -52,7 +55,7 @@ pub const INPUT_KINDS: &[&str] = &[
 /// The supported `response` kinds (seed 003: Text, Image, Link, Card).
 pub const RESPONSE_KINDS: &[&str] = &["text", "image", "link", "card"];
 /// The supported `flow` kinds.
-pub const FLOW_KINDS: &[&str] = &["branch", "transfer", "end"];
+pub const FLOW_KINDS: &[&str] = &["branch", "verify", "transfer", "end"];
 
 /// Virtual Agent Designer's kinds that SMS cannot carry (VA-9), refused as such, never taken
 /// for a slip of the keyboard near a supported one (`time_picker` is not `file_picker`).
@@ -352,6 +355,17 @@ struct RawBranch {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawVerify {
+    table: String,
+    record: String,
+    #[serde(default)]
+    same_phone: bool,
+    next: Option<String>,
+    if_unverified: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawMessage {
     message: Option<String>,
 }
@@ -373,10 +387,21 @@ impl At<'_> {
         }
     }
 
+    /// The node's settings as `T`; a refusal names the kind and, where it is one key's fault
+    /// (a wrong type), that key: `flow verify: same_phone: invalid type: …`.
     fn de<T: DeserializeOwned>(&self, kind: &str, table: toml::Table) -> Result<T, TopicError> {
-        toml::Value::Table(table)
-            .try_into()
-            .map_err(|e: toml::de::Error| self.bad(format!("{kind}: {}", e.message().trim())))
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(
+            |e: serde_path_to_error::Error<toml::de::Error>| {
+                let path = e.path().to_string();
+                let message = e.inner().message().trim().to_owned();
+                // An unknown or missing key's message names it already.
+                if path == "." || path.is_empty() || message.contains(&format!("`{path}`")) {
+                    self.bad(format!("{kind}: {message}"))
+                } else {
+                    self.bad(format!("{kind}: {path}: {message}"))
+                }
+            },
+        )
     }
 
     fn var(&self, var: String) -> Result<String, TopicError> {
@@ -674,6 +699,24 @@ fn parse_node(at: &At<'_>, mut table: toml::Table) -> Result<Node, TopicError> {
                 default: r.default,
             }
         }
+        ("flow", "verify") => {
+            let r: RawVerify = at.de(&what, table)?;
+            let table = at.not_empty("table", r.table)?;
+            if !REQUESTER_TABLES.contains(&table.as_str()) {
+                return Err(at.bad(format!(
+                    "`table` `{table}` is no requester table{}; the tables: {}",
+                    did_you_mean(&table, REQUESTER_TABLES),
+                    REQUESTER_TABLES.join(", ")
+                )));
+            }
+            Node::Verify {
+                table,
+                record: at.not_empty("record", r.record)?,
+                same_phone: r.same_phone,
+                next: r.next,
+                if_unverified: r.if_unverified,
+            }
+        }
         ("flow", "transfer") => Node::Transfer {
             message: at.de::<RawMessage>(&what, table)?.message,
         },
@@ -750,6 +793,18 @@ fn refs(node: &Node) -> Vec<(String, &str)> {
             out.extend(next.as_deref().map(|n| ("next".to_owned(), n)));
             out.extend(if_empty.as_deref().map(|n| ("if_empty".to_owned(), n)));
         }
+        Node::Verify {
+            next,
+            if_unverified,
+            ..
+        } => {
+            out.extend(next.as_deref().map(|n| ("next".to_owned(), n)));
+            out.extend(
+                if_unverified
+                    .as_deref()
+                    .map(|n| ("if_unverified".to_owned(), n)),
+            );
+        }
         Node::Branch { cases, default, .. } => {
             for (i, c) in cases.iter().enumerate() {
                 out.push((format!("cases[{i}].next"), c.next.as_str()));
@@ -769,6 +824,15 @@ fn flow_edges(node: &Node) -> Vec<&str> {
         | Node::Link { next, .. }
         | Node::Card { next, .. } => next.as_deref().into_iter().collect(),
         Node::DynamicChoice { if_empty, .. } => if_empty.as_deref().into_iter().collect(),
+        Node::Verify {
+            next,
+            if_unverified,
+            ..
+        } => next
+            .iter()
+            .chain(if_unverified)
+            .map(String::as_str)
+            .collect(),
         Node::Branch { cases, default, .. } => cases
             .iter()
             .map(|c| c.next.as_str())
@@ -804,6 +868,7 @@ fn texts(node: &Node) -> Vec<&str> {
             .chain(std::iter::once(record.as_str()))
             .chain(not_found.as_deref())
             .collect(),
+        Node::Verify { record, .. } => vec![record],
         Node::Branch { .. } => vec![],
         Node::Transfer { message } | Node::End { message } => {
             message.as_deref().into_iter().collect()
@@ -1028,10 +1093,62 @@ mod tests {
                     "topics/t.toml: topic `t`, node `x`: {category} `{kind}` is not supported \
                      over SMS; supported: input = text | static_choice | dynamic_choice | \
                      boolean | file_picker; response = text | image | link | card; flow = \
-                     branch | transfer | end"
+                     branch | verify | transfer | end"
                 )
             );
         }
+    }
+
+    /// A verify node names a requester table; its `if_unverified` must name a node, and its
+    /// `record` only variables the topic captures.
+    #[test]
+    fn verify_names_a_requester_table_and_known_nodes() {
+        let at = "topics/t.toml: topic `t`, node `x`: ";
+        let verify = |table: &str, rest: &str| {
+            format!("flow = \"verify\"\ntable = \"{table}\"\nrecord = \"{{what}}\"\n{rest}")
+        };
+        assert_eq!(
+            node_err(&verify("sys_users", "")),
+            format!(
+                "{at}`table` `sys_users` is no requester table; did you mean `sys_user`?; the \
+                 tables: sys_user, csm_consumer, customer_contact"
+            )
+        );
+        assert_eq!(
+            node_err(&verify("sys_user", "if_unverified = \"nowhere\"\n")),
+            format!("{at}`if_unverified` goes to `nowhere`, but there is no node `nowhere`")
+        );
+        assert!(
+            node_err("flow = \"verify\"\ntable = \"sys_user\"\nrecord = \"{who}\"\n")
+                .contains("`who`")
+        );
+        assert_eq!(
+            node_err(&verify("sys_user", "same_phone = \"yes\"\n")),
+            format!(
+                "{at}flow verify: same_phone: invalid type: string \"yes\", expected a boolean"
+            )
+        );
+        let set = TopicSet::from_str(
+            FILE,
+            &topic_with(&format!(
+                "next = \"x\"\n\n[nodes.x]\n{}",
+                verify(
+                    "customer_contact",
+                    "same_phone = true\nif_unverified = \"ask\"\n"
+                )
+            )),
+        )
+        .unwrap();
+        assert_eq!(
+            set.topic("t").unwrap().nodes["x"],
+            Node::Verify {
+                table: "customer_contact".into(),
+                record: "{what}".into(),
+                same_phone: true,
+                next: None,
+                if_unverified: Some("ask".into()),
+            }
+        );
     }
 
     /// A misspelt kind, Dynamic Choice source, card table or field is refused at load, naming
@@ -1512,7 +1629,7 @@ mod tests {
     fn documented_examples_are_valid() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let guide = fs::read_to_string(root.join("docs/topics.md")).unwrap();
-        assert_eq!(check_examples("docs/topics.md", &guide), 13);
+        assert_eq!(check_examples("docs/topics.md", &guide), 14);
         let module = fs::read_to_string(root.join("src/domain/topic/mod.rs")).unwrap();
         assert_eq!(check_examples("src/domain/topic/mod.rs", &module), 1);
     }

@@ -38,7 +38,7 @@
 //! next = "route"
 //!
 //! [nodes.route]
-//! flow = "branch"                          # branch, transfer or end
+//! flow = "branch"                          # branch, verify, transfer or end
 //! var = "need"
 //! cases = [{ equals = "track", next = "bye" }]
 //! default = "agent"
@@ -53,7 +53,7 @@
 //! ```
 //!
 //! Each node has exactly one of `input` (text, static_choice, dynamic_choice, boolean,
-//! file_picker), `response` (text, image, link, card) or `flow` (branch, transfer, end); any other
+//! file_picker), `response` (text, image, link, card) or `flow` (branch, verify, transfer, end); any other
 //! kind is refused at load time, naming the file and the node. An input or response without
 //! `next` ends the topic after it.
 
@@ -68,10 +68,10 @@ pub mod template;
 pub use error::TopicError;
 pub use model::{
     BranchCase, CardField, ChoiceOption, Node, Topic, TopicSet, CARD_TABLES,
-    DYNAMIC_CHOICE_SOURCES, OPEN_CASES,
+    DYNAMIC_CHOICE_SOURCES, OPEN_CASES, REQUESTER_TABLES,
 };
 pub use render::Outbound;
-pub use run::{ChoiceSource, Input, NoChoiceSource, TopicContext, TopicState, Turn};
+pub use run::{ChoiceSource, Input, NoChoiceSource, TopicContext, TopicState, Turn, Verification};
 
 /// Loads every `*.toml` file of `dir` as one [`TopicSet`]; see [`TopicSet::load_dir`].
 ///

@@ -74,6 +74,10 @@ pub const CARD_TABLES: [(&str, &[&str]); 2] = [
     ),
 ];
 
+/// The requester tables a `verify` node re-links to (PROFILE-4), each record named by its `name`
+/// (as agents name them): a topic naming another table is refused at load.
+pub const REQUESTER_TABLES: [&str; 3] = ["sys_user", "csm_consumer", "customer_contact"];
+
 /// One node of a topic, as loaded (every reference checked).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
@@ -185,6 +189,25 @@ pub enum Node {
         cases: Vec<BranchCase>,
         /// Where to go when no case matches.
         default: String,
+    },
+    /// `flow = "verify"`: the virtual agent verifies who is texting and re-links the interaction
+    /// and its messaging profile to that record (seed 002: "Virtual agent or live agent can
+    /// verify the user and reassociate the interaction/profile with the correct user", PROFILE-4),
+    /// through [`ChoiceSource::verify`](super::ChoiceSource::verify). Sends nothing itself.
+    Verify {
+        /// One of [`REQUESTER_TABLES`].
+        table: String,
+        /// The record's `name` (placeholders filled), for example `{who}`.
+        record: String,
+        /// Verified only when the record's mobile phone is the number texting (the record itself
+        /// vouches for the handset); otherwise naming a record is enough, the topic's own
+        /// questions before this node being the check.
+        same_phone: bool,
+        /// Where to go once re-linked; `None` ends the topic.
+        next: Option<String>,
+        /// Where to go when not verified (no such record, or another phone with `same_phone`);
+        /// `None` sends [`run::NOT_VERIFIED`](super::run::NOT_VERIFIED) and ends the topic.
+        if_unverified: Option<String>,
     },
     /// `flow = "transfer"`: hands the conversation to a live agent (VA-7).
     Transfer {

@@ -43,6 +43,9 @@ use super::template::{fill, fill_within, MAX_BODY_UNITS};
 pub const NO_OPTIONS: &str = "Sorry, there is nothing to choose from right now.";
 /// Sent when a Card's record is not found and the node has no `not_found`.
 pub const NOT_FOUND: &str = "Sorry, I couldn't find that record.";
+/// Sent when a verify node could not verify the requester and has no `if_unverified`; the topic
+/// then ends.
+pub const NOT_VERIFIED: &str = "Sorry, I couldn't verify who you are.";
 /// Most nodes one turn runs; only reachable through a hand-made state, since the loader refuses
 /// loops without an input and longer runs ([`super::load::MAX_RUN`]).
 const MAX_STEPS: usize = super::load::MAX_RUN;
@@ -92,6 +95,34 @@ pub trait ChoiceSource {
         fields: &[String],
         ctx: &TopicContext<'_>,
     ) -> Result<Option<Vec<String>>, Self::Error>;
+
+    /// A `verify` node (PROFILE-4): whether the requester is the record whose `name` is
+    /// `record` (placeholders already filled) in `table` (one of
+    /// [`REQUESTER_TABLES`](super::REQUESTER_TABLES)), its mobile phone the number texting when
+    /// `same_phone`; when so, the interaction and its messaging profile are re-linked to it
+    /// before this returns, so the rest of the turn (a Dynamic Choice of open cases) is the
+    /// verified requester's. The only write a topic makes, and only through this port.
+    ///
+    /// # Errors
+    /// The source's error when the data cannot be read or written.
+    fn verify(
+        &self,
+        table: &str,
+        record: &str,
+        same_phone: bool,
+        ctx: &TopicContext<'_>,
+    ) -> Result<Verification, Self::Error>;
+}
+
+/// What [`ChoiceSource::verify`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verification {
+    /// The requester is that record: the interaction and its profile now link to it.
+    Relinked,
+    /// No record of the table has that name.
+    NoSuchRecord,
+    /// The record's mobile phone is not the number texting (only with `same_phone`).
+    OtherPhone,
 }
 
 /// A [`ChoiceSource`] with nothing: no options, no records.
@@ -113,6 +144,16 @@ impl ChoiceSource for NoChoiceSource {
         _: &TopicContext<'_>,
     ) -> Result<Option<Vec<String>>, Self::Error> {
         Ok(None)
+    }
+
+    fn verify(
+        &self,
+        _: &str,
+        _: &str,
+        _: bool,
+        _: &TopicContext<'_>,
+    ) -> Result<Verification, Self::Error> {
+        Ok(Verification::NoSuchRecord)
     }
 }
 
@@ -448,6 +489,27 @@ impl TopicSet {
                     }
                     cur = next.clone();
                 }
+                Node::Verify {
+                    table,
+                    record,
+                    same_phone,
+                    next,
+                    if_unverified,
+                } => {
+                    let record = fill(record, &vars);
+                    match src.verify(table, record.trim(), *same_phone, &ctx)? {
+                        Verification::Relinked => cur = next.clone(),
+                        Verification::NoSuchRecord | Verification::OtherPhone => {
+                            match if_unverified {
+                                Some(n) => cur = Some(n.clone()),
+                                None => {
+                                    out.push(render::text(NOT_VERIFIED));
+                                    return Ok(ended(out));
+                                }
+                            }
+                        }
+                    }
+                }
                 Node::Branch {
                     var,
                     cases,
@@ -584,6 +646,26 @@ mod tests {
                     Some(vec!["Shipped".into(), "UPS".into()]) // expected_delivery missing
                 }
                 _ => None,
+            })
+        }
+
+        /// Ada texts from her own phone; Grace is on record with another.
+        fn verify(
+            &self,
+            table: &str,
+            record: &str,
+            same_phone: bool,
+            ctx: &TopicContext<'_>,
+        ) -> Result<Verification, Self::Error> {
+            self.asked.borrow_mut().push(format!(
+                "verify {table} {record:?} same_phone={same_phone} at {}/{}",
+                ctx.topic, ctx.node
+            ));
+            Ok(match (table, record) {
+                ("sys_user", "Ada Lovelace") => Verification::Relinked,
+                ("sys_user", "Grace Hopper") if same_phone => Verification::OtherPhone,
+                ("sys_user", "Grace Hopper") => Verification::Relinked,
+                _ => Verification::NoSuchRecord,
             })
         }
     }
@@ -877,6 +959,58 @@ mod tests {
             ["Transferring you to a live agent about CS0002 Refund."]
         );
         assert!(t.transfer);
+    }
+
+    /// A verify node re-links through the source with the answer filled in and trimmed, goes
+    /// on from `next` once verified, to `if_unverified` when not (no such record, another
+    /// phone), and without `if_unverified` says [`NOT_VERIFIED`] and ends.
+    #[test]
+    fn verify_relinks_or_goes_to_if_unverified() {
+        let topic = |same_phone: bool, if_unverified: &str| {
+            TopicSet::from_str(
+                "v.toml",
+                &format!(
+                    "name = \"v\"\ntrigger = [\"verify\"]\nstart = \"ask\"\n\
+                     [nodes.ask]\ninput = \"text\"\nprompt = \"Your name?\"\nvar = \"who\"\n\
+                     next = \"check\"\n\
+                     [nodes.check]\nflow = \"verify\"\ntable = \"sys_user\"\n\
+                     record = \"{{who}}\"\nsame_phone = {same_phone}\nnext = \"ok\"\n{if_unverified}\
+                     [nodes.ok]\nresponse = \"text\"\ntext = \"Thanks, {{who}}.\"\n\
+                     [nodes.again]\ninput = \"text\"\nprompt = \"Try again?\"\nvar = \"who\"\n\
+                     next = \"check\"\n"
+                ),
+            )
+            .unwrap()
+        };
+        let src = TestSource::with_cases();
+        let set = topic(false, "if_unverified = \"again\"\n");
+        let t = set.start("verify me", &src).unwrap();
+        let t = say(&set, &t, " Ada Lovelace ", &src);
+        assert_eq!(bodies(&t), ["Thanks, Ada Lovelace."]);
+        assert!(t.ended);
+        let t = set.start("verify me", &src).unwrap();
+        let t = say(&set, &t, "Nobody", &src);
+        assert_eq!(bodies(&t), ["Try again?"]);
+        assert_eq!(t.state.as_ref().unwrap().node, "again");
+        let t = say(&set, &t, "Grace Hopper", &src);
+        assert_eq!(bodies(&t), ["Thanks, Grace Hopper."]);
+        assert_eq!(
+            src.asked.borrow().as_slice(),
+            [
+                "verify sys_user \"Ada Lovelace\" same_phone=false at v/check",
+                "verify sys_user \"Nobody\" same_phone=false at v/check",
+                "verify sys_user \"Grace Hopper\" same_phone=false at v/check",
+            ]
+        );
+        // With same_phone, Grace's record has another phone; no if_unverified: said and ended.
+        let set = topic(true, "");
+        let t = set.start("verify me", &src).unwrap();
+        let t = say(&set, &t, "Grace Hopper", &src);
+        assert_eq!(bodies(&t), [NOT_VERIFIED]);
+        assert!(t.ended && t.state.is_none());
+        let t = set.start("verify me", &NoChoiceSource).unwrap();
+        let t = say(&set, &t, "Ada Lovelace", &NoChoiceSource);
+        assert_eq!(bodies(&t), [NOT_VERIFIED]);
     }
 
     #[test]
