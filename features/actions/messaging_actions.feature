@@ -245,3 +245,14 @@ Feature: Messaging actions: timers on conversations
     When time advances to "09:00:00"
     Then messaging action "Close abandoned conversation" has fired once for IMS0001001
     And interaction IMS0001001 is in state "closed_abandoned"
+
+  Scenario: Closing the conversation cancels its timers: nothing fires on a closed conversation
+    Given a messaging action "Nudge" on "requester message without agent response" after 10 minutes that prompts the agent "Bea is waiting"
+    When "+14155552671" texts "Where is it?" to "+14155550100"
+    Then interaction IMS0001001 has a pending timer "Nudge" due at "09:10:00"
+    When 5 minutes pass
+    And agent "alice" closes IMS0001001
+    Then interaction IMS0001001 has no pending timer
+    When 1 hour passes
+    Then no messaging action has fired
+    And agent "alice" has no workspace notification

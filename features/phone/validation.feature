@@ -46,6 +46,15 @@ Feature: Phone number and profile validation
     Then the request is refused with "not a valid number"
     And nothing was written and nothing was sent
 
+  Scenario: A number that is not valid is refused naming the country it was read in
+    The error is clear about why (PHONE-4): the number was read as a French one (its +33, or
+    the region it was read in) and does not exist in France's numbering plan.
+    When the agent validates the phone number "+33 1234"
+    Then the validation is refused with "'+33 1234' is not a valid number for FR"
+    When the agent validates the phone number "01 23" in region "FR"
+    Then the validation is refused with "'01 23' is not a valid number for FR"
+    And nothing was written and nothing was sent
+
   @row:VALIDATE-1
   Scenario: A number linked to consumer A warns, and sending for consumer B re-links it
     Given a consumer "Ann Archer" with mobile phone "+14155552671"

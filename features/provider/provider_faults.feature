@@ -254,3 +254,48 @@ Feature: The provider refuses, fails and loses things; the engine loses nothing
     Then the transcript of IMS0001001 has 4 messages
     And there is 1 interaction
     And every soak invariant holds
+
+  Scenario: Refused sends back off 30, 60, 120 and 240 seconds; the fifth refusal is the last
+    Choice where the seeds are silent (src/engine/delivery.rs): at most 5 attempts, the wait
+    before each retry doubling from 30 seconds. Attempts at 09:00:00, 09:00:30, 09:01:30,
+    09:03:30 and 09:07:30; the fifth refusal fails the message for good.
+    Given Twilio answers every send with HTTP 429
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the request is refused with "the message is kept and sent again at 2026-01-05 09:00:30 UTC"
+    When 449 seconds pass
+    Then message #2 of IMS0001001 has status "retrying" with error 20429
+    When 1 second passes
+    Then message #2 of IMS0001001 has status "failed" with error 20429
+    And "+14155552671" has received no messages
+    And the transcript matches the snapshot
+
+  Scenario: A lost answer Twilio's list cannot confirm for a day fails, its fate unknown, and is never sent again
+    Choice where the seeds and Twilio's reference are silent: the engine looks in Twilio's list
+    before any retry, at growing intervals (at most an hour apart); after a day without an
+    answer it stops looking and the message fails, saying its delivery is unknown. The first
+    look at or after 09:00 the next day is at 09:04:00.
+    Given Twilio answers the next send with HTTP 500 after creating the message
+    And Twilio answers the next 40 message lists with HTTP 500
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    Then the request is refused with "Twilio answered HTTP 500"
+    And message #2 of IMS0001001 has status "retrying"
+    When 1 day passes
+    Then message #2 of IMS0001001 has status "retrying"
+    When 4 minutes pass
+    Then message #2 of IMS0001001 has status "failed"
+    And agents see the delivery error "Whether this message reached the handset is unknown: the answer to a send was lost, and the provider's list could not say for a day (the SMS provider is unavailable: Twilio answered HTTP 500: Internal Server Error (Twilio error 20500))." on message #2 of IMS0001001
+    And "+14155552671" has received 1 message
+    Given Twilio answers message lists normally again
+    When 12 hours pass
+    Then message #2 of IMS0001001 has status "failed"
+    And "+14155552671" has received 1 message
+
+  Scenario: A message left at "sent" by a lost callback is asked about after 10 minutes
+    When agent "alice" composes "Hello Bea" for consumer "Bea Brown"
+    And 2 seconds pass
+    Then message #2 of IMS0001001 has status "sent"
+    Given Twilio drops every status callback
+    When 9 minutes pass
+    Then message #2 of IMS0001001 has status "sent"
+    When 2 minutes pass
+    Then message #2 of IMS0001001 has status "delivered"

@@ -193,3 +193,16 @@ Feature: Virtual-agent input controls over SMS
     And "+14155552671" texts "perhaps" to "+14155550100"
     Then "+14155552671" receives "Sorry, I didn't get that.\nCancel order 4471? This cannot be undone.\nReply YES or NO." from "+14155550100"
     And there is 1 interaction
+
+  Scenario: A long reply echoed back is cut so the answer still fits one message Twilio takes
+    Twilio refuses a Body over 1,600 characters (21617). The greeting topic echoes the issue:
+    the echoed value is cut, ending with "...", so the whole answer is 1,600 characters and
+    is delivered; the topic's own words are never cut.
+    When "+14155552671" texts "Hello" to "+14155550100"
+    And "+14155552671" texts "My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes. My router blinks red and drops the line every few minutes." to "+14155550100"
+    Then "+14155552671" receives a message containing "Thanks, I have noted: 'My router blinks red" from "+14155550100"
+    And "+14155552671" receives a message containing "...'. Reply AGENT to talk to a live agent." from "+14155550100"
+    When 1 minute passes
+    Then message #4 of IMS0001001 has status "delivered"
+    And "+14155552671" has received 2 messages
+    And the transcript matches the snapshot

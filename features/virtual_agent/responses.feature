@@ -145,3 +145,20 @@ Feature: Virtual-agent responses, transfer to live agents, and what SMS cannot c
     And the request is refused with "node `ask`"
     And the request is refused with "application/pdf"
     And the request is refused with "only images"
+
+  Scenario: A Link response without a label is the URL alone
+    Choice pinned by src/domain/topic/render.rs: an empty label adds no "label: " prefix.
+    Given the topic file "portal.toml":
+      """
+      name = "portal"
+      trigger = ["portal"]
+      start = "link"
+
+      [nodes.link]
+      response = "link"
+      label = ""
+      url = "https://help.example.com/portal"
+      """
+    When "+14155552671" texts "portal" to "+14155550100"
+    Then "+14155552671" receives "https://help.example.com/portal" from "+14155550100"
+    And "+14155552671" does not receive a message containing ": https://help.example.com/portal" from "+14155550100"
