@@ -341,6 +341,7 @@ impl Stack {
             .engine
             .next_tick_due(self.clock.now() - chrono::TimeDelta::days(3650))
             .context("finding when the engine has work next")?;
+        let mut progress = Progress::new(self.clock.now());
         loop {
             let now = self.clock.now();
             let engine_next = due.earliest();
@@ -350,6 +351,7 @@ impl Stack {
                 .min()
                 .filter(|&at| at < target)
                 .map_or(target, |at| at.max(now));
+            progress.stop_at(at)?;
             self.clock.set(at);
             self.sim.run_due().await;
             if at == target {
@@ -365,8 +367,66 @@ impl Stack {
                     .tick_due(due)
                     .await
                     .context("running what became due")?;
+                engine_moved_on(due.earliest(), at)?;
             }
         }
+    }
+}
+
+/// Most stops [`Stack::pass_time`] makes at one instant before it calls time stuck. Each stop
+/// runs everything due then; only work that keeps making work due at the same instant (a
+/// StatusCallback whose answer makes a send whose callback is due at once, over and over) needs
+/// a second, and no real chain comes near this many.
+const STOPS_AT_ONE_INSTANT: u32 = 10_000;
+
+/// Counts [`Stack::pass_time`]'s stops at one instant, so that an engine or simulator that
+/// keeps work due without doing it fails the step instead of hanging the run (counted, not
+/// timed: the same run stops at the same stop).
+struct Progress {
+    at: DateTime<Utc>,
+    stops: u32,
+}
+
+impl Progress {
+    fn new(at: DateTime<Utc>) -> Self {
+        Progress { at, stops: 0 }
+    }
+
+    /// Records a stop at `at`.
+    ///
+    /// # Errors
+    /// The [`STOPS_AT_ONE_INSTANT`]-th stop in a row at one instant.
+    fn stop_at(&mut self, at: DateTime<Utc>) -> anyhow::Result<()> {
+        if at != self.at {
+            *self = Progress::new(at);
+        }
+        self.stops += 1;
+        if self.stops >= STOPS_AT_ONE_INSTANT {
+            anyhow::bail!(
+                "time is stuck at {}: {STOPS_AT_ONE_INSTANT} rounds of the work due then left \
+                 work due then again, so the clock could never move on (a defect of the engine \
+                 or the simulated Twilio, not of the scenario)",
+                at.format("%Y-%m-%d %H:%M:%S UTC")
+            );
+        }
+        Ok(())
+    }
+}
+
+/// [`Engine::tick_due`]'s promise: what it returns falls due strictly after the instant it ran
+/// at. Work it left due at `at` or before would be asked for again at once, forever.
+///
+/// # Errors
+/// `earliest` is at or before `at`.
+fn engine_moved_on(earliest: Option<DateTime<Utc>>, at: DateTime<Utc>) -> anyhow::Result<()> {
+    match earliest {
+        Some(e) if e <= at => anyhow::bail!(
+            "the engine's tick at {} left work due at {}, not after it: it did not run what \
+             was due, so time could never move on (an engine defect, not the scenario's)",
+            at.format("%Y-%m-%d %H:%M:%S UTC"),
+            e.format("%Y-%m-%d %H:%M:%S UTC")
+        ),
+        _ => Ok(()),
     }
 }
 
@@ -1035,7 +1095,43 @@ impl ConvWorld {
 
 #[cfg(test)]
 mod tests {
-    use super::{quote_expected, unescape, Database, Refusal, Stack, Transport};
+    use super::{
+        engine_moved_on, epoch, quote_expected, unescape, Database, Progress, Refusal, Stack,
+        Transport, STOPS_AT_ONE_INSTANT,
+    };
+
+    /// Time stuck at one instant fails on the last stop allowed, and only when the stops are in
+    /// a row: a stop at a later instant starts the count again.
+    #[test]
+    fn time_stuck_at_one_instant_fails_the_step() {
+        let later = epoch() + chrono::TimeDelta::seconds(1);
+        let mut p = Progress::new(epoch());
+        for _ in 1..STOPS_AT_ONE_INSTANT {
+            p.stop_at(epoch()).unwrap();
+        }
+        p.stop_at(later).unwrap();
+        for _ in 2..STOPS_AT_ONE_INSTANT {
+            p.stop_at(later).unwrap();
+        }
+        let e = p.stop_at(later).unwrap_err().to_string();
+        assert!(
+            e.starts_with("time is stuck at 2026-") && e.contains("10000 rounds"),
+            "{e}"
+        );
+    }
+
+    /// The engine leaving work due at the instant its tick ran (or before) fails the step;
+    /// work due after it, or none, is fine.
+    #[test]
+    fn an_engine_tick_that_leaves_its_work_due_fails_the_step() {
+        let at = epoch() + chrono::TimeDelta::minutes(5);
+        for left in [at, at - chrono::TimeDelta::seconds(1)] {
+            let e = engine_moved_on(Some(left), at).unwrap_err().to_string();
+            assert!(e.contains("left work due at"), "{e}");
+        }
+        engine_moved_on(Some(at + chrono::TimeDelta::seconds(1)), at).unwrap();
+        engine_moved_on(None, at).unwrap();
+    }
 
     /// A refusal belongs to the first step that finished at or after it was kept: the step that
     /// was running then (steps of a scenario run one after another).
