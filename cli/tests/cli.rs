@@ -274,14 +274,28 @@ fn time_advances_to_a_moment_but_never_back() {
 
 /// A `receives` step that fails names what was sent but never delivered with what the engine
 /// was told (a forged StatusCallback: the simulator itself delivered it), its error code
-/// included, and a send Twilio refused outright (21610 after STOP) with Twilio's error.
+/// included, a send Twilio refused outright (21610 after STOP) with Twilio's error, and apart
+/// from those a send whose answer was lost and that failed with its fate unknown (Twilio had
+/// created it, and delivered it: it was never refused).
 #[test]
 fn a_message_reported_undelivered_or_refused_is_named_with_the_engine_s_error() {
     let stdout = check_fails(
         "undelivered-note",
         &format!(
-            "Feature: Lost\n{BACKGROUND}\n  Scenario: Reported undelivered\n    When agent \"alice\" composes \"Your parcel is on its way\" for consumer \"Bea Brown\"\n    And Twilio reports message #2 of IMS0001001 as \"undelivered\" with error 30003\n    Then \"+14155552671\" receives \"Your parcel is on its way\" from \"+14155550100\"\n\n  Scenario: Refused after STOP\n    When \"+14155552672\" texts \"STOP\" to \"+14155550100\"\n    And \"+14155552672\" texts \"Notification\" to \"+14155550100\"\n    Then \"+14155552672\" receives a message containing \"Only registered users\" from \"+14155550100\"\n"
+            "Feature: Lost\n{BACKGROUND}\n  Scenario: Reported undelivered\n    When agent \"alice\" composes \"Your parcel is on its way\" for consumer \"Bea Brown\"\n    And Twilio reports message #2 of IMS0001001 as \"undelivered\" with error 30003\n    Then \"+14155552671\" receives \"Your parcel is on its way\" from \"+14155550100\"\n\n  Scenario: Refused after STOP\n    When \"+14155552672\" texts \"STOP\" to \"+14155550100\"\n    And \"+14155552672\" texts \"Notification\" to \"+14155550100\"\n    Then \"+14155552672\" receives a message containing \"Only registered users\" from \"+14155550100\"\n\n  Scenario: Its answer lost for a day\n    Given Twilio answers the next send with HTTP 500 after creating the message\n    And Twilio answers the next 40 message lists with HTTP 500\n    When agent \"alice\" composes \"Hello Bea\" for consumer \"Bea Brown\"\n    And 1 day passes\n    And 4 minutes pass\n    Then \"+14155552671\" receives \"Goodbye Bea\" from \"+14155550100\"\n"
         ),
+    );
+    let unknown = stdout
+        .split("Its answer lost for a day")
+        .nth(1)
+        .expect("the third scenario's failure");
+    assert!(
+        unknown.contains(
+            "the engine's sends to it whose answer was lost, failed with their fate unknown \
+             (Twilio may have delivered them):"
+        ) && unknown.matches("from +14155550100: \"Hello Bea\"").count() == 2
+            && !unknown.contains("Twilio refused (never sent)"),
+        "{unknown}"
     );
     assert!(
         stdout.contains("sent to it but never delivered")
@@ -293,7 +307,7 @@ fn a_message_reported_undelivered_or_refused_is_named_with_the_engine_s_error() 
             && stdout.contains("(error 21610: Attempt to send to unsubscribed recipient)"),
         "{stdout}"
     );
-    assert!(stdout.contains("2 failed"), "{stdout}");
+    assert!(stdout.contains("3 failed"), "{stdout}");
 }
 
 #[test]

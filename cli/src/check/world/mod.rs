@@ -992,23 +992,35 @@ impl ConvWorld {
         } else {
             format!("\nsent to it but never delivered:{}", lines(lost))
         };
-        let refused = self.refused_sends_to(phone);
-        let refused = if refused.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "\nthe engine's sends to it that Twilio refused (never sent):{}",
-                lines(refused)
-            )
+        let (unknown, refused): (Vec<_>, Vec<_>) = self
+            .failed_sends_to(phone)
+            .into_iter()
+            .partition(|(refused, _)| !refused);
+        let heading = |title: &str, sends: Vec<(bool, String)>| {
+            if sends.is_empty() {
+                String::new()
+            } else {
+                format!("\n{title}:{}", lines(sends.into_iter().map(|(_, s)| s)))
+            }
         };
-        format!("{lost}{refused}{scheduled}")
+        let refused = heading(
+            "the engine's sends to it that Twilio refused (never sent)",
+            refused,
+        );
+        let unknown = heading(
+            "the engine's sends to it whose answer was lost, failed with their fate unknown \
+             (Twilio may have delivered them)",
+            unknown,
+        );
+        format!("{lost}{refused}{unknown}{scheduled}")
     }
 
-    /// The engine's outbound messages to `phone` that Twilio refused when asked to send them
-    /// (no MessageSid: an opted-out handset's 21610, an invalid number's 21211, ...), oldest
-    /// first, as "from +14155550100: "Hi" (error 21610: ...)". Empty when the store cannot be
-    /// read: this only adds to a failure message.
-    fn refused_sends_to(&self, phone: &str) -> Vec<String> {
+    /// The engine's outbound messages to `phone` that failed without a MessageSid, oldest
+    /// first, as "from +14155550100: "Hi" (error 21610: ...)", each with whether Twilio refused
+    /// it (an error code: an opted-out handset's 21610, an invalid number's 21211, ...) rather
+    /// than the answer being lost and the engine giving up on it, its fate unknown (no code).
+    /// Empty when the store cannot be read: this only adds to a failure message.
+    fn failed_sends_to(&self, phone: &str) -> Vec<(bool, String)> {
         let read = self.store().read(|tx| {
             let mut out = vec![];
             for i in tx.interactions()? {
@@ -1040,11 +1052,12 @@ impl ConvWorld {
                     (Some(c), _) => format!(" (error {c})"),
                     (None, _) => String::new(),
                 };
-                format!(
+                let line = format!(
                     "from {}: {}{error}",
                     from.unwrap_or_default(),
                     quote(&m.body)
-                )
+                );
+                (m.error_code.is_some(), line)
             })
             .collect()
     }
