@@ -97,8 +97,13 @@ impl Engine {
             for firing in actions::fire_due(&due, &all, now, &records) {
                 let t = &firing.timer;
                 let i = tx.interaction_by_sys_id(&t.interaction)?;
-                // An action that can do nothing is not recorded as fired (see `run_action`).
+                // An action that can do nothing is not recorded as fired (see `run_action`),
+                // nor is one on a conversation that is closed or gone: closing cancels its
+                // timers, and this holds should one be missed (the timer's row says what
+                // happened, not what would have).
                 let state = match (&firing.outcome, &i) {
+                    (Outcome::Run(_), None) => TimerState::Cancelled,
+                    (Outcome::Run(_), Some(i)) if !i.active => TimerState::Cancelled,
                     (Outcome::Run(a), Some(i)) if does_nothing(a, i) => TimerState::Cancelled,
                     _ => t.state,
                 };
@@ -408,6 +413,66 @@ mod tests {
             vec![(Some("IMS0001001".to_owned()), "Bea is waiting".to_owned())]
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A timer still pending on a closed conversation (closing cancels them; say one was
+    /// missed) does nothing when due and is recorded as cancelled, not fired.
+    #[tokio::test]
+    async fn a_timer_left_on_a_closed_conversation_is_cancelled_not_fired() {
+        let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+        let clock = ManualClock::starting_at(t0);
+        let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+        let e = engine(store.clone(), &clock);
+        store
+            .write(|tx| {
+                tx.save_messaging_action(&MessagingAction {
+                    name: "Nudge".into(),
+                    event: Event::RequesterWithoutAgentResponse,
+                    duration_secs: 600,
+                    active: true,
+                    filter: None,
+                    action: Action::PromptAgent {
+                        text: "Bea is waiting".into(),
+                    },
+                })?;
+                let i = alice_with_bea(tx, t0, "Nudge")?;
+                tx.close_interaction(&i.sys_id, InteractionState::ClosedComplete, t0)?;
+                // The timer a close missed.
+                tx.insert_timer(
+                    &Timer {
+                        interaction: i.sys_id.clone(),
+                        action: "Nudge".into(),
+                        event: Event::RequesterWithoutAgentResponse,
+                        due_at: t0 + Duration::seconds(600),
+                        state: TimerState::Pending,
+                    },
+                    t0,
+                )
+            })
+            .unwrap();
+        let pending = store.read(|tx| tx.timers(None)).unwrap();
+        assert!(
+            pending.iter().any(|t| t.state == TimerState::Pending),
+            "{pending:?}"
+        );
+        let due = e
+            .run_due_actions(t0 + Duration::seconds(600))
+            .await
+            .unwrap();
+        assert!(due.fired.is_empty(), "nothing fired: {due:?}");
+        let timers = store.read(|tx| tx.timers(None)).unwrap();
+        assert!(
+            timers.iter().all(|t| t.state == TimerState::Cancelled),
+            "{timers:?}"
+        );
+        let alice = store
+            .read(|tx| tx.party_by_name(PartyTable::SysUser, "alice"))
+            .unwrap()
+            .unwrap();
+        assert!(store
+            .read(|tx| tx.notifications(&alice.sys_id))
+            .unwrap()
+            .is_empty());
     }
 
     #[tokio::test]
