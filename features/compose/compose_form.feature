@@ -209,3 +209,30 @@ Feature: The Compose SMS form
     When agent "mallory" composes "Hello" for consumer "Bea Brown"
     Then the request is refused with "no sys_user named 'mallory'"
     And nothing was written and nothing was sent
+
+  @row:COMPOSE-3
+  Scenario: A provider number the agent types by hand is read as a number, not as text
+    Seeds 000-002: "agents can select a provider number for an outbound service or manually enter
+    a provider number". Typed with spaces and punctuation, it is still the provider number.
+    Given the Conversational SMS provider numbers "+14155550100" and "+14155550101"
+    When agent "alice" composes "Hello" for consumer "Bea Brown"
+    Then the request is refused with "choose a From number"
+    When agent "alice" composes "Hello" from "+1 (415) 555-0199" for consumer "Bea Brown"
+    Then the request is refused with "+1 (415) 555-0199 is not a provider number you can send from"
+    And nothing was written and nothing was sent
+    When agent "alice" composes "Hello" from "+1 (415) 555-0101" for consumer "Bea Brown"
+    Then "+14155552671" receives "Hello" from "+14155550101"
+    And interaction IMS0001001 is between "+14155552671" and "+14155550101"
+
+  @row:PHONE-1
+  Scenario: An E.164 number keeps its own country, whatever the consumer's location
+    Seed 000: only a number "not in the E.164 format" is converted with the consumer's location;
+    one already in E.164 is accepted as it is, so a GB consumer's US number stays a US number,
+    in validate_phone_number and typed under Other.
+    Given the Conversational SMS provider number "+14155550100"
+    And a consumer "Ian Isles" located in "GB"
+    When the agent validates the phone number "+14155552671" for consumer "Ian Isles"
+    Then the validation answers "+14155552671" in region "US"
+    When agent "alice" composes "Hello Ian" to "+14155552671" for consumer "Ian Isles"
+    Then "+14155552671" receives "Hello Ian" from "+14155550100"
+    And interaction IMS0001001 is between "+14155552671" and "+14155550100"

@@ -153,3 +153,14 @@ Feature: SMS update notifications (START, STOP, Notification)
     Then agent "alice"'s Workspace Inbox offers IMS0001004
     And "+14155552671" receives "An agent will be with you shortly." from "+14155550100"
     And the transcript matches the snapshot
+
+  @row:NOTIF-2
+  Scenario: START after STOP turns notifications on again
+    When "+14155552671" texts "STOP" to "+14155550100"
+    Then sys_user "Ada Lovelace" has SMS update notifications off
+    When "+14155552671" texts "START" to "+14155550100"
+    Then sys_user "Ada Lovelace" has SMS update notifications on
+    And 1 SMS update subscription is stored
+    And "+14155552671" receives "You will receive SMS updates about your conversations. Reply STOP to stop them." from "+14155550100"
+    When "+14155552671" texts "Notification" to "+14155550100"
+    Then "+14155552671" receives "SMS update notifications are ON. Reply STOP to turn them off." from "+14155550100"

@@ -221,3 +221,23 @@ Feature: Messaging profiles match an inbound number to a requester
     And "+14155552672" has an active messaging profile linked to customer contact "Cy Chen"
     And interaction IMS0001003 is opened for the guest user
     And "+14155552673" has an active messaging profile linked to nobody
+
+  @row:PROFILE-3
+  Scenario: A live agent verifies a guest by hand and re-links the interaction and its profile
+    Seed 002, the guest row: "Virtual agent or live agent can manually verify". The profile that
+    linked nobody now links the verified record (no second profile), and the conversation goes on.
+    Given the virtual agent is off
+    And an agent "alice" who is available for SMS
+    And a consumer "Bea Brown"
+    When "+14155552671" texts "Hi, it's Bea Brown" to "+14155550100"
+    Then interaction IMS0001001 is opened for the guest user
+    And "+14155552671" has an active messaging profile linked to nobody
+    When agent "alice" accepts the offered work item
+    And the agent re-links interaction IMS0001001 to consumer "Bea Brown"
+    Then interaction IMS0001001 is opened for consumer "Bea Brown"
+    And "+14155552671" has an active messaging profile linked to consumer "Bea Brown"
+    And "+14155552671" has 1 messaging profile
+    When "+14155552671" texts "Thanks" to "+14155550100"
+    Then there is 1 interaction
+    And interaction IMS0001001 is assigned to agent "alice"
+    And agents see the requester's message "Thanks" in IMS0001001
