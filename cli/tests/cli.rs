@@ -2572,6 +2572,30 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         // Setup by route; a refused one is answered 400 and journaled with its check.
         let bea = serde_json::json!({ "table": "consumer", "name": "Bea Brown", "mobile_phone": "+14155552672" });
         post_ok(&http, format!("{base}/api/setup/people"), bea).await;
+        // An agent verified that the guest who texted is Bea: a re-link, and two refused.
+        post_ok(
+            &http,
+            format!("{base}/api/interactions/IMS0001001/relink"),
+            serde_json::json!({ "to": { "table": "consumer", "name": "Bea Brown" } }),
+        )
+        .await;
+        let one: serde_json::Value =
+            get_json(&http, format!("{base}/api/now/table/interaction?sysparm_query=number=IMS0001001&sysparm_fields=opened_for_table")).await;
+        assert_eq!(one["result"][0]["opened_for_table"], "csm_consumer", "{one}");
+        for (body, want) in [
+            (serde_json::json!({ "to": { "table": "case", "name": "Bea Brown" } }), 400),
+            (serde_json::json!({ "to": { "table": "consumer", "name": "Zoe Zed" } }), 400),
+        ] {
+            let (status, answer) = post(
+                &http,
+                format!("{base}/api/interactions/IMS0001001/relink"),
+                body.clone(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(status, want, "{body}: {answer}");
+            assert_eq!(answer["status"], "failure", "{answer}");
+        }
         let (status, answer) = post(
             &http,
             format!("{base}/api/setup/provider-numbers"),
@@ -2783,6 +2807,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "Then interaction IMS0001001 is in state \"closed_abandoned\"",
         "Then interaction IMS0001001 is assigned to the virtual agent",
         "Given a consumer \"Bea Brown\" with mobile phone \"+14155552672\"",
+        "When the agent re-links interaction IMS0001001 to consumer \"Bea Brown\"",
         "When an administrator adds \"12\" as a Conversational SMS provider number",
         "Then the request is refused with \"",
         "answered with the topics of ",

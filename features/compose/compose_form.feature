@@ -213,16 +213,24 @@ Feature: The Compose SMS form
   @row:COMPOSE-3
   Scenario: A provider number the agent types by hand is read as a number, not as text
     Seeds 000-002: "agents can select a provider number for an outbound service or manually enter
-    a provider number". Typed with spaces and punctuation, it is still the provider number.
+    a provider number". Typed with spaces and punctuation, it is still the provider number, and
+    typed as a national number it is read in the instance's default region (as Other's To is
+    without a known location: PHONE-3).
     Given the Conversational SMS provider numbers "+14155550100" and "+14155550101"
     When agent "alice" composes "Hello" for consumer "Bea Brown"
     Then the request is refused with "choose a From number"
     When agent "alice" composes "Hello" from "+1 (415) 555-0199" for consumer "Bea Brown"
     Then the request is refused with "+1 (415) 555-0199 is not a provider number you can send from"
     And nothing was written and nothing was sent
+    When agent "alice" composes "Hello" from "(415) 555-0199" for consumer "Bea Brown"
+    Then the request is refused with "(415) 555-0199 is not a provider number you can send from"
+    And nothing was written and nothing was sent
     When agent "alice" composes "Hello" from "+1 (415) 555-0101" for consumer "Bea Brown"
     Then "+14155552671" receives "Hello" from "+14155550101"
     And interaction IMS0001001 is between "+14155552671" and "+14155550101"
+    When agent "alice" composes "Hello again" from "(415) 555-0100" for consumer "Bea Brown"
+    Then "+14155552671" receives "Hello again" from "+14155550100"
+    And interaction IMS0001002 is between "+14155552671" and "+14155550100"
 
   @row:PHONE-1
   Scenario: An E.164 number keeps its own country, whatever the consumer's location

@@ -51,7 +51,9 @@ pub struct ComposeRequest {
     pub interaction: Option<InteractionNumber>,
     /// The requester record, when composing outside an interaction.
     pub requester: Option<(PartyTable, String)>,
-    /// The From number as typed or chosen; `None` to take the only one (COMPOSE-2).
+    /// The From number as typed or chosen: E.164, or a national number in the instance's
+    /// default region (`glide.phone_number.default_region`); `None` to take the only one
+    /// (COMPOSE-2).
     pub from: Option<String>,
     /// The To field.
     pub to: ToField,
@@ -239,7 +241,9 @@ impl Engine {
                     Some(n) => n,
                     None => return Err(Error::FromRequired { choices }),
                 },
-                Some(text) => match E164::parse(text, None) {
+                // Typed as the agent would (seeds 000-002: "manually enter a provider
+                // number"), national numbers in the instance's default region.
+                Some(text) => match E164::parse(text, Some(default_region(tx)?)) {
                     Ok(n) if choices.contains(&n) => n,
                     _ => {
                         return Err(Error::FromNotAllowed {

@@ -179,6 +179,10 @@ pub fn router(handle: Handle) -> Router {
         .route("/api/interactions", get(interactions))
         .route("/api/interactions/{number}", get(interaction))
         .route("/api/interactions/{number}/transcript", get(transcript))
+        .route(
+            "/api/interactions/{number}/relink",
+            post(interaction_relink),
+        )
         .route("/api/timeline", get(timeline_read))
         .route("/api/events", get(events))
         .route("/api/now/table/{table}", get(table))
@@ -284,6 +288,7 @@ async fn index() -> Json<Value> {
             "POST /api/setup/provider-numbers", "POST /api/setup/properties/{name}",
             "GET /api/time", "POST /api/time/advance", "GET /api/interactions",
             "GET /api/interactions/{IMS}", "GET /api/interactions/{IMS}/transcript",
+            "POST /api/interactions/{IMS}/relink",
             "GET /api/timeline", "GET /api/events", "GET /api/now/table/{table}",
             "GET /api/export/feature", "POST /api/export/mark",
         ],
@@ -801,6 +806,31 @@ impl RequesterRef {
         }
         Ok(format!("{table} {}", quote(text("name", &self.name)?)))
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelinkBody {
+    /// The record the agent verified: `{"table": "sys_user", "name": "Ada Lovelace"}`.
+    to: RequesterRef,
+}
+
+/// An agent verified who is texting and re-links the interaction and its messaging profile to
+/// that record (seed 002, PROFILE-4).
+async fn interaction_relink(
+    State(h): State<Handle>,
+    Path(number): Path<String>,
+    ApiJson(b): ApiJson<RelinkBody>,
+) -> ApiResult {
+    let n = interaction_number(&number)?;
+    step(
+        &h,
+        format!(
+            "When the agent re-links interaction {n} to {}",
+            b.to.words()?
+        ),
+    )
+    .await
 }
 
 async fn agent_compose(
