@@ -164,3 +164,85 @@ Feature: SMS update notifications (START, STOP, Notification)
     And "+14155552671" receives "You will receive SMS updates about your conversations. Reply STOP to stop them." from "+14155550100"
     When "+14155552671" texts "Notification" to "+14155550100"
     Then "+14155552671" receives "SMS update notifications are ON. Reply STOP to turn them off." from "+14155550100"
+
+  # What the setting is for: the SMS update notifications themselves. Choices where the seed is
+  # silent (it leaves a notification's content to the instance): a case of the user's changing
+  # state is the update; its wording is ours; it goes to the phone they text from (their active
+  # messaging profile's, else their mobile phone), from the number they last texted.
+
+  @row:NOTIF-2
+  Scenario: A user who opted in is texted when a case of theirs changes state
+    Given sys_user "Ada Lovelace" has an open case "CS0001001" about "Router broken"
+    When "+14155552671" texts "START" to "+14155550100"
+    Then sys_user "Ada Lovelace" has SMS update notifications on
+    When case "CS0001001" changes to state "resolved"
+    Then "+14155552671" receives "Update on your case CS0001001 (Router broken): it is now resolved." from "+14155550100"
+    And "+14155552671" has received 3 messages
+    # The same state again is no update.
+    When case "CS0001001" changes to state "resolved"
+    Then "+14155552671" has received 3 messages
+
+  @row:NOTIF-1
+  Scenario: A user who never opted in is not texted their case's update
+    Given sys_user "Ada Lovelace" has an open case "CS0001001" about "Router broken"
+    When case "CS0001001" changes to state "resolved"
+    Then sys_user "Ada Lovelace" never set SMS update notifications
+    And sys_user "Ada Lovelace" has SMS update notifications off
+    And "+14155552671" has received no messages
+    And there are no interactions
+
+  @row:NOTIF-3
+  Scenario: A user who texted STOP is not texted their case's update
+    Given sys_user "Ada Lovelace" has an open case "CS0001001" about "Router broken"
+    When "+14155552671" texts "START" to "+14155550100"
+    And "+14155552671" texts "STOP" to "+14155550100"
+    Then sys_user "Ada Lovelace" has SMS update notifications off
+    When case "CS0001001" changes to state "resolved"
+    Then "+14155552671" does not receive a message containing "Update on your case" from "+14155550100"
+
+  @row:NOTIF-5
+  Scenario: A consumer who texts START gets no subscription and no update
+    Given a consumer "Bea Brown" with mobile phone "+14155552672"
+    And a messaging profile links "+14155552672" to consumer "Bea Brown"
+    And consumer "Bea Brown" has an open case "CS0001001" about "Router broken"
+    When "+14155552672" texts "START" to "+14155550100"
+    Then no SMS update subscription is stored
+    When case "CS0001001" changes to state "resolved"
+    Then "+14155552672" does not receive a message containing "Update on your case" from "+14155550100"
+
+  Scenario: With no conversation under way, the update opens an interaction of its own that closes once sent
+    A reply is a first text again (REQ-1): the virtual agent answers it in a new interaction. The
+    update goes to the phone the user's profile links, not to a mobile phone on record.
+    Given the Conversational SMS provider number "+14155550101"
+    And a messaging profile links "+14155559876" to sys_user "Ada Lovelace"
+    And sys_user "Ada Lovelace" has an open case "CS0001001" about "Router broken"
+    When "+14155559876" texts "START" to "+14155550101"
+    And 3 days pass
+    Then interaction IMS0001001 is in state "closed_abandoned"
+    When case "CS0001001" changes to state "on_hold"
+    Then "+14155559876" receives "Update on your case CS0001001 (Router broken): it is now on_hold." from "+14155550101"
+    And "+14155552671" has received no messages
+    And interaction IMS0001002 is in state "closed_complete"
+    And agents see "Closed once sent: an SMS update notification opened it." in IMS0001002
+    When "+14155559876" texts "Thanks, when will it be fixed?" to "+14155550101"
+    Then "+14155559876" receives "Hi, this is the virtual agent. What can I help you with today?" from "+14155550101"
+    And there are 3 interactions
+    And the transcript matches the snapshot
+
+  Scenario: In a conversation under way with an agent, the update is posted into it
+    Given the virtual agent is off
+    And an agent "alice" who is available for SMS
+    And sys_user "Ada Lovelace" has an open case "CS0001001" about "Router broken"
+    When "+14155552671" texts "START" to "+14155550100"
+    And "+14155552671" texts "Is my router fixed?" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And case "CS0001001" changes to state "resolved"
+    Then "+14155552671" receives "Update on your case CS0001001 (Router broken): it is now resolved." from "+14155550100"
+    And there are 2 interactions
+    And interaction IMS0001002 is assigned to agent "alice"
+    And the transcript of IMS0001002 has 6 messages
+
+  Scenario: An update to a case that does not exist is refused
+    When case "CS0009999" changes to state "resolved"
+    Then the request is refused with "no sn_customerservice_case named 'CS0009999'"
+    And nothing was written and nothing was sent

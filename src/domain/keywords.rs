@@ -15,8 +15,34 @@
 //! managed by the application), the engine replies to every keyword itself. Twilio's other
 //! opt-out words (`UNSUBSCRIBE`, `CANCEL`, ...) opt the handset out at Twilio too, so a message
 //! Twilio marks `OptOutType=STOP` counts as `STOP` whatever its word ([`keyword_of`]).
+//!
+//! **What the setting is for**: the SMS update notifications themselves ([`receives_updates`],
+//! [`case_update_text`]): a registered user who opted in is texted when a case of theirs
+//! changes state.
 
 use crate::domain::model::{Party, PartyTable};
+
+/// Whether `party`, whose SMS update setting is `subscription` (`None`: never set), is sent SMS
+/// update notifications (seed 003: "Notifications are disabled by default"; "only users with
+/// ServiceNow accounts can receive these notifications; guest users such as consumer or customer
+/// contacts cannot"): a registered `sys_user` (not the guest) whose setting is on, NOTIF-1..5.
+pub fn receives_updates(party: &Party, subscription: Option<bool>) -> bool {
+    party.table == PartyTable::SysUser && !party.is_guest() && subscription == Some(true)
+}
+
+/// The SMS update notification of a case whose state changed:
+/// `Update on your case CS0001001 (Router broken): it is now resolved.` (without a short
+/// description, `Update on your case CS0001001: it is now resolved.`). The wording is ours: the
+/// seeds leave a notification's content to the instance ("Define Virtual Agent notification
+/// contents").
+pub fn case_update_text(number: &str, short_description: &str, state: &str) -> String {
+    let about = short_description.trim();
+    if about.is_empty() {
+        format!("Update on your case {number}: it is now {state}.")
+    } else {
+        format!("Update on your case {number} ({about}): it is now {state}.")
+    }
+}
 
 /// A notification keyword.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,6 +153,31 @@ mod tests {
 
     fn party(table: PartyTable, id: &str) -> Party {
         Party::fixture(table, id)
+    }
+
+    /// Only a registered sys_user whose setting is on receives updates: never set is off
+    /// (NOTIF-1), and the guest, consumers and contacts never do (NOTIF-5).
+    #[test]
+    fn only_a_registered_user_who_opted_in_receives_updates() {
+        let ada = party(PartyTable::SysUser, "ada");
+        assert!(receives_updates(&ada, Some(true)));
+        assert!(!receives_updates(&ada, Some(false)));
+        assert!(!receives_updates(&ada, None));
+        for p in [
+            party(PartyTable::SysUser, GUEST_SYS_ID),
+            party(PartyTable::CsmConsumer, "bea"),
+            party(PartyTable::CustomerContact, "cy"),
+        ] {
+            assert!(!receives_updates(&p, Some(true)), "{p:?}");
+        }
+        assert_eq!(
+            case_update_text("CS0001001", " Router broken ", "resolved"),
+            "Update on your case CS0001001 (Router broken): it is now resolved."
+        );
+        assert_eq!(
+            case_update_text("CS0001001", "", "closed"),
+            "Update on your case CS0001001: it is now closed."
+        );
     }
 
     #[test]

@@ -172,6 +172,21 @@ pub struct ChannelUserProfile {
     pub active: bool,
 }
 
+/// A customer service case (`sn_customerservice_case`), as an SMS update notification reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRecord {
+    /// Its sys_id.
+    pub sys_id: SysId,
+    /// Its number, for example `CS0001001`.
+    pub number: String,
+    /// Its short description (may be empty).
+    pub short_description: String,
+    /// Its state, for example `open` or `resolved`.
+    pub state: String,
+    /// Its contact: `(contact_table, contact)`.
+    pub contact: (PartyTable, SysId),
+}
+
 /// Interaction types used here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

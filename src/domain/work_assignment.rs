@@ -857,6 +857,8 @@ impl Ongoing {
 /// | `KeywordAnswered` | "Closed once answered: a keyword opened it with the virtual agent off, so no agent was offered it." | nothing |
 /// | `ActionClosed` | "The messaging action '{action}' closed the conversation ({state})." | "This conversation is closed." |
 /// | `KeywordReply` | (the SMS itself) | {text} |
+/// | `UpdateNotification` | (the SMS itself) | {text} |
+/// | `NotificationSent` | "Closed once sent: an SMS update notification opened it." | nothing |
 ///
 /// The SMS subset is what the requester needs to know (someone is coming, who they talk to, the
 /// action's prompt, the end); the rest is workspace bookkeeping. A transfer (to an agent or a
@@ -952,6 +954,16 @@ pub enum SystemMessage {
         /// The reply.
         text: String,
     },
+    /// An SMS update notification to a user who opted in (seed 003): the SMS itself is the
+    /// agents' view of it.
+    UpdateNotification {
+        /// The notification ([`crate::domain::keywords::case_update_text`]).
+        text: String,
+    },
+    /// An SMS update notification opened the interaction, with no conversation under way on the
+    /// pair, and it closed once sent: nobody was offered it, and the requester is not told (a
+    /// reply opens a conversation of its own).
+    NotificationSent,
 }
 
 impl SystemMessage {
@@ -988,9 +1000,12 @@ impl SystemMessage {
             SystemMessage::ActionClosed { action, state } => {
                 format!("The messaging action '{action}' closed the conversation ({state}).")
             }
-            SystemMessage::PromptRequester { .. } | SystemMessage::KeywordReply { .. } => {
-                return None
+            SystemMessage::NotificationSent => {
+                "Closed once sent: an SMS update notification opened it.".to_owned()
             }
+            SystemMessage::PromptRequester { .. }
+            | SystemMessage::KeywordReply { .. }
+            | SystemMessage::UpdateNotification { .. } => return None,
         })
     }
 
@@ -1003,9 +1018,9 @@ impl SystemMessage {
             SystemMessage::AgentJoined { agent } => {
                 Some(format!("You are now chatting with {agent}."))
             }
-            SystemMessage::PromptRequester { text } | SystemMessage::KeywordReply { text } => {
-                Some(text.clone())
-            }
+            SystemMessage::PromptRequester { text }
+            | SystemMessage::KeywordReply { text }
+            | SystemMessage::UpdateNotification { text } => Some(text.clone()),
             SystemMessage::Closed
             | SystemMessage::IdleClosed
             | SystemMessage::ActionClosed { .. } => Some("This conversation is closed.".to_owned()),
@@ -1017,7 +1032,8 @@ impl SystemMessage {
             | SystemMessage::StateChanged { .. }
             | SystemMessage::AgentStarted { .. }
             | SystemMessage::IdleClosedKeywordsOnly
-            | SystemMessage::KeywordAnswered => None,
+            | SystemMessage::KeywordAnswered
+            | SystemMessage::NotificationSent => None,
         }
     }
 }

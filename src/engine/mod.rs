@@ -15,10 +15,12 @@
 //! - [`compose`]: Compose SMS, phone and profile validation (AGENT, COMPOSE, PHONE, VALIDATE).
 //! - [`delivery`]: dispatch, retries, status callbacks and reconciliation (PROVIDER-2, PROVIDER-3).
 //! - [`messaging_actions`]: messaging-action timers and the idle timeout (ACTION).
+//! - [`notifications`]: SMS update notifications to users who opted in (seed 003, NOTIF).
 //! - [`work_assignment`]: AWA queues, offers, the Workspace Inbox and Ongoing tab (ROUTE, INBOX).
 //! - [`interaction`]: re-linking and closing an interaction.
 //! - [`system_messages`]: the system's lines to agents and the requester (SYSMSG).
-//! - [`virtual_agent`]: the topic runtime's adapter to the store (Dynamic Choice, Card).
+//! - [`virtual_agent`]: the topic runtime's adapter to the store (Dynamic Choice, Card, a
+//!   verified requester's re-link).
 //! - [`extension`]: the `AgentInitiatedConversationUtil` extension point (COMPOSE-8).
 //! - [`tick`]: [`Engine::tick`], everything that runs on the clock.
 //! - `records`: look-ups shared by the use cases.
@@ -31,6 +33,7 @@ pub mod extension;
 pub mod inbound;
 pub mod interaction;
 pub mod messaging_actions;
+pub mod notifications;
 mod records;
 pub mod system_messages;
 pub mod tick;
@@ -46,4 +49,5 @@ pub use self::delivery::{
     StatusReport, MAX_SEND_ATTEMPTS, RECONCILE_AFTER_SECS, RETRY_BACKOFF_SECS,
 };
 pub use self::inbound::{InboundOutcome, InboundSms};
+pub use self::notifications::CaseUpdate;
 pub use self::tick::TickReport;

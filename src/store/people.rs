@@ -414,6 +414,71 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// The customer service case numbered `number`: its sys_id, short description, state and
+    /// contact; `None` when there is none.
+    ///
+    /// # Errors
+    /// SQLite fails, or the contact's table is none a requester is kept in.
+    pub fn case_by_number(&self, number: &str) -> Result<Option<CaseRecord>, StoreError> {
+        self.row(
+            "SELECT sys_id, COALESCE(short_description, ''), COALESCE(state, ''), contact_table,
+                    contact
+             FROM sn_customerservice_case WHERE number = ?1",
+            [number],
+            |r| {
+                Ok(CaseRecord {
+                    sys_id: r.get(0)?,
+                    number: number.to_owned(),
+                    short_description: r.get(1)?,
+                    state: r.get(2)?,
+                    contact: (
+                        parsed(r, 3, "a requester table", PartyTable::from_table)?,
+                        r.get(4)?,
+                    ),
+                })
+            },
+        )
+        .optional()
+    }
+
+    /// Sets a case's state.
+    pub fn set_case_state(&self, sys_id: &str, state: &str) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE sn_customerservice_case SET state = ?1 WHERE sys_id = ?2",
+            params![state, sys_id],
+        )?;
+        Ok(())
+    }
+
+    /// The phone an SMS update reaches `user` at: the number of the newest active messaging
+    /// profile linked to them (the phone they text from), else their mobile phone; `None` with
+    /// neither.
+    pub fn update_phone(&self, user: &Party) -> Result<Option<E164>, StoreError> {
+        let profiled = self
+            .row(
+                "SELECT channel_user_id FROM sys_cs_channel_user_profile
+                 WHERE user_table = ?1 AND user_document = ?2 AND active = 1
+                 ORDER BY sys_created_on DESC, sys_id DESC LIMIT 1",
+                params![user.table.as_str(), user.sys_id],
+                |r| parsed(r, 0, "an E.164 number", stored_e164),
+            )
+            .optional()?;
+        Ok(profiled.or_else(|| user.phone.clone()))
+    }
+
+    /// The provider number of the newest SMS interaction with `phone` (the number the user last
+    /// texted or was texted from), if any.
+    pub fn last_provider_of(&self, phone: &E164) -> Result<Option<E164>, StoreError> {
+        self.row(
+            "SELECT provider_phone FROM interaction
+             WHERE requester_phone = ?1 AND provider_phone IS NOT NULL
+             ORDER BY opened_at DESC, number DESC LIMIT 1",
+            [phone.as_str()],
+            |r| parsed(r, 0, "an E.164 number", stored_e164),
+        )
+        .optional()
+    }
+
     /// Creates an order record (for the order_status topic's card).
     pub fn insert_order(
         &self,

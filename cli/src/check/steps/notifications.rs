@@ -1,18 +1,25 @@
-//! SMS update notifications: START, STOP and Notification (seed 003).
+//! SMS update notifications: START, STOP and Notification, and the updates they are for (seed
+//! 003).
 
-use cucumber::then;
+use cucumber::{then, when};
 
 use super::StepResult;
 use crate::check::params::{Count, Switch};
 use crate::check::world::ConvWorld;
 
 pub const EXAMPLES: &[&str] = &[
+    r#"When case "CS0001001" changes to state "resolved""#,
     r#"Then sys_user "Ada Lovelace" has SMS update notifications on"#,
     r#"Then sys_user "Ada Lovelace" has SMS update notifications off"#,
     r#"Then sys_user "Ada Lovelace" never set SMS update notifications"#,
     r#"Then no SMS update subscription is stored"#,
     r#"Then 2 SMS update subscriptions are stored"#,
 ];
+
+#[when(expr = "case {string} changes to state {string}")]
+async fn case_state(w: &mut ConvWorld, number: String, state: String) -> StepResult {
+    Ok(w.set_case_state(&number, &state).await?)
+}
 
 #[then(expr = "sys_user {string} has SMS update notifications {on_off}")]
 fn setting(w: &mut ConvWorld, user: String, on: Switch) -> StepResult {

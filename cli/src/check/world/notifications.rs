@@ -6,6 +6,17 @@ use convsms::domain::model::PartyTable;
 use super::ConvWorld;
 
 impl ConvWorld {
+    /// A case changes state on the instance ([`convsms::engine::Engine::set_case_state`]): its
+    /// contact is texted the update when they opted in. A refusal (no such case) is kept for
+    /// `Then the request is refused with`.
+    pub async fn set_case_state(&mut self, number: &str, state: &str) -> anyhow::Result<()> {
+        self.mark()?;
+        if let Err(e) = self.engine().set_case_state(number, state).await {
+            self.refused(e);
+        }
+        Ok(())
+    }
+
     /// A sys_user's SMS update setting (`None` when never set).
     fn subscription(&self, user: &str) -> anyhow::Result<Option<bool>> {
         let u = self.party(PartyTable::SysUser, user)?;
