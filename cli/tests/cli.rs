@@ -2730,11 +2730,22 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
             &base,
             &[
                 "Given a sys_user \"Ada Lovelace\" with mobile phone \"+14155552673\"",
+                "Given sys_user \"Ada Lovelace\" has an open case \"CS0001001\" about \"Router broken\"",
                 r#"Given an agent "q\"x""#,
             ],
         )
         .await;
         text_from(&http, &base, "+14155552673", "START").await;
+        // Her case resolved: she opted in, so she is texted the update.
+        post_ok(
+            &http,
+            format!("{base}/api/cases/CS0001001/state"),
+            serde_json::json!({ "state": "resolved" }),
+        )
+        .await;
+        assert!(handset_log(&http, &base, "+14155552673")
+            .await
+            .contains("Update on your case CS0001001 (Router broken): it is now resolved."));
         // A picture from a URL with no extension, typed by the handset; a type that is not one,
         // or one for several files, is refused before anything is sent.
         for (text, want) in [
@@ -2815,6 +2826,7 @@ fn serve_reproduces_stop_start_hi_by_api_and_its_export_passes_check() {
         "Then interaction IMS0001001 has no pending timer",
         "Then agent \"alice\" has no workspace notification",
         "Then sys_user \"Ada Lovelace\" has SMS update notifications on",
+        "When case \"CS0001001\" changes to state \"resolved\"",
         "Then 1 SMS update subscription is stored",
         "# (an agent no step can name)",
         "When \"+14155552673\" texts \"\" with the image \"https://cdn.example.com/MEa1\" of type \"image/heic\" to \"+14155550100\"",

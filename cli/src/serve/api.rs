@@ -183,6 +183,7 @@ pub fn router(handle: Handle) -> Router {
             "/api/interactions/{number}/relink",
             post(interaction_relink),
         )
+        .route("/api/cases/{number}/state", post(case_state))
         .route("/api/timeline", get(timeline_read))
         .route("/api/events", get(events))
         .route("/api/now/table/{table}", get(table))
@@ -288,7 +289,7 @@ async fn index() -> Json<Value> {
             "POST /api/setup/provider-numbers", "POST /api/setup/properties/{name}",
             "GET /api/time", "POST /api/time/advance", "GET /api/interactions",
             "GET /api/interactions/{IMS}", "GET /api/interactions/{IMS}/transcript",
-            "POST /api/interactions/{IMS}/relink",
+            "POST /api/interactions/{IMS}/relink", "POST /api/cases/{number}/state",
             "GET /api/timeline", "GET /api/events", "GET /api/now/table/{table}",
             "GET /api/export/feature", "POST /api/export/mark",
         ],
@@ -828,6 +829,38 @@ async fn interaction_relink(
         format!(
             "When the agent re-links interaction {n} to {}",
             b.to.words()?
+        ),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseStateBody {
+    /// The case's new state, for example `resolved`.
+    state: String,
+}
+
+/// A case changes state on the instance: its contact is texted the update when they opted in
+/// to SMS updates (seed 003).
+async fn case_state(
+    State(h): State<Handle>,
+    Path(number): Path<String>,
+    ApiJson(b): ApiJson<CaseStateBody>,
+) -> ApiResult {
+    let number = text("the case number", &number)?;
+    if b.state.trim().is_empty() {
+        return Err(ApiError::bad(
+            "the state is empty",
+            "state: the case's new state, such as resolved",
+        ));
+    }
+    step(
+        &h,
+        format!(
+            "When case {} changes to state {}",
+            quote(number),
+            quote(text("state", &b.state)?)
         ),
     )
     .await
