@@ -346,17 +346,35 @@ mod tests {
             None,
             t0,
         )?;
-        tx.insert_timer(
-            &Timer {
-                interaction: i.sys_id.clone(),
-                action: action.into(),
-                event: Event::RequesterWithoutAgentResponse,
-                due_at: t0 + Duration::seconds(600),
-                state: TimerState::Pending,
-            },
-            t0,
-        )?;
+        tx.insert_timer(&pending_timer(&i, action, t0), t0)?;
         Ok(i)
+    }
+
+    /// `action`'s timer on `i` (requester without agent response), pending, due 600 seconds
+    /// after `t0`.
+    fn pending_timer(i: &Interaction, action: &str, t0: DateTime<Utc>) -> Timer {
+        Timer {
+            interaction: i.sys_id.clone(),
+            action: action.into(),
+            event: Event::RequesterWithoutAgentResponse,
+            due_at: t0 + Duration::seconds(600),
+            state: TimerState::Pending,
+        }
+    }
+
+    /// Prompt agent "Bea is waiting" 600 seconds after a requester message without an agent's
+    /// answer.
+    fn nudge() -> MessagingAction {
+        MessagingAction {
+            name: "Nudge".into(),
+            event: Event::RequesterWithoutAgentResponse,
+            duration_secs: 600,
+            active: true,
+            filter: None,
+            action: Action::PromptAgent {
+                text: "Bea is waiting".into(),
+            },
+        }
     }
 
     #[tokio::test]
@@ -370,17 +388,7 @@ mod tests {
         {
             let store = Arc::new(SqliteStore::open(&path).unwrap());
             let e = engine(store.clone(), &clock);
-            e.save_messaging_action(&MessagingAction {
-                name: "Nudge".into(),
-                event: Event::RequesterWithoutAgentResponse,
-                duration_secs: 600,
-                active: true,
-                filter: None,
-                action: Action::PromptAgent {
-                    text: "Bea is waiting".into(),
-                },
-            })
-            .unwrap();
+            e.save_messaging_action(&nudge()).unwrap();
             store.write(|tx| alice_with_bea(tx, t0, "Nudge")).unwrap();
         } // the engine and its connection are gone
         let store = Arc::new(SqliteStore::open(&path).unwrap());
@@ -425,29 +433,11 @@ mod tests {
         let e = engine(store.clone(), &clock);
         store
             .write(|tx| {
-                tx.save_messaging_action(&MessagingAction {
-                    name: "Nudge".into(),
-                    event: Event::RequesterWithoutAgentResponse,
-                    duration_secs: 600,
-                    active: true,
-                    filter: None,
-                    action: Action::PromptAgent {
-                        text: "Bea is waiting".into(),
-                    },
-                })?;
+                tx.save_messaging_action(&nudge())?;
                 let i = alice_with_bea(tx, t0, "Nudge")?;
                 tx.close_interaction(&i.sys_id, InteractionState::ClosedComplete, t0)?;
                 // The timer a close missed.
-                tx.insert_timer(
-                    &Timer {
-                        interaction: i.sys_id.clone(),
-                        action: "Nudge".into(),
-                        event: Event::RequesterWithoutAgentResponse,
-                        due_at: t0 + Duration::seconds(600),
-                        state: TimerState::Pending,
-                    },
-                    t0,
-                )
+                tx.insert_timer(&pending_timer(&i, "Nudge", t0), t0)
             })
             .unwrap();
         let pending = store.read(|tx| tx.timers(None)).unwrap();
