@@ -221,6 +221,8 @@ pub struct TimerAudit {
     /// Its action's duration when it started, in seconds (`None`: older than migration 18, or
     /// an action the store does not hold).
     pub duration_secs: Option<i64>,
+    /// When its interaction closed (`None`: still open): a close settles its timers then.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 fn timer_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimerAudit> {
@@ -235,6 +237,7 @@ fn timer_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimerAudit> {
         settled_at: ts_opt_col(r, 5)?,
         started_at: ts_opt_col(r, 6)?,
         duration_secs: r.get(7)?,
+        closed_at: ts_opt_col(r, 8)?,
     })
 }
 
@@ -396,7 +399,7 @@ impl Tx<'_> {
     pub fn audit_timers(&self) -> Result<Vec<TimerAudit>, StoreError> {
         let mut st = self.0.prepare_cached(
             "SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at,
-                    t.sys_created_on, t.duration_secs
+                    t.sys_created_on, t.duration_secs, i.closed_at
              FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
              ORDER BY i.number, t.action, t.sys_id",
         )?;
@@ -731,12 +734,12 @@ impl Tx<'_> {
     ) -> Result<Vec<TimerAudit>, StoreError> {
         let mut st = self.0.prepare_cached(
             "SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at,
-                    t.sys_created_on, t.duration_secs
+                    t.sys_created_on, t.duration_secs, i.closed_at
              FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
              WHERE t.settled_at >= ?1
              UNION ALL
              SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at,
-                    t.sys_created_on, t.duration_secs
+                    t.sys_created_on, t.duration_secs, i.closed_at
              FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
              WHERE t.state = 'pending' AND t.due_at <= ?2",
         )?;
@@ -759,6 +762,23 @@ impl Tx<'_> {
                     InteractionNumber::parse(s).ok()
                 })?,
             ))
+        })?;
+        rows.collect()
+    }
+
+    /// The closed interactions whose work item is still active, by number: a routing pass
+    /// catches items up with their interactions, so right after one there are none (a closed
+    /// conversation's item would hold its agent's slot, or wait, for nothing).
+    pub fn audit_closed_with_active_items(&self) -> Result<Vec<InteractionNumber>, StoreError> {
+        let mut st = self.0.prepare_cached(
+            "SELECT DISTINCT i.number FROM awa_work_item w
+             JOIN interaction i ON i.sys_id = w.interaction
+             WHERE w.active = 1 AND i.active = 0 ORDER BY i.number",
+        )?;
+        let rows = st.query_map([], |r| {
+            parsed(r, 0, "an interaction number", |s| {
+                InteractionNumber::parse(s).ok()
+            })
         })?;
         rows.collect()
     }

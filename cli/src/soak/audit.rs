@@ -235,6 +235,7 @@ pub fn routing(stack: &Stack, now: DateTime<Utc>) -> Result<Routing, StoreError>
             queues: tx.awa_queues()?,
             items,
             numbers,
+            closed_with_items: tx.audit_closed_with_active_items()?,
         })
     })
 }

@@ -777,6 +777,9 @@ pub struct Routing {
     pub items: Vec<WorkItem>,
     /// Interaction numbers by interaction sys_id, for messages.
     pub numbers: HashMap<String, InteractionNumber>,
+    /// Closed interactions whose work item is still active (a pass catches items up with their
+    /// interactions: right after one there are none).
+    pub closed_with_items: Vec<InteractionNumber>,
 }
 
 impl Routing {
@@ -866,8 +869,11 @@ pub fn none_passed_over(offers: &convsms::store::OfferLog) -> Result<(), Violati
 }
 
 /// Invariant 6 (liveness): right after a routing pass, nothing waits while a member of its queue
-/// who has not declined it is Available with free SMS capacity.
+/// who has not declined it is Available with free SMS capacity; and no closed conversation's work
+/// item is still active ([`items_in_step`]), holding a slot (so that its agent looks busy to
+/// the rest of this check too) or waiting.
 pub fn liveness(r: &Routing) -> Result<(), Violation> {
+    items_in_step(&r.closed_with_items)?;
     let free: HashMap<&str, u32> = r
         .agents
         .iter()
@@ -908,6 +914,25 @@ pub fn liveness(r: &Routing) -> Result<(), Violation> {
         }
     }
     Ok(())
+}
+
+/// Invariant 6, work items in step with their interactions: right after a routing pass no
+/// closed interaction has an active work item (`closed_with_items`, by number). The pass
+/// completes or cancels the item of a conversation that closed; one it missed keeps its agent's
+/// slot taken by nothing (or waits to be offered a closed conversation), and the liveness
+/// check itself, which counts slots by active items, would not see the agent free.
+pub fn items_in_step(closed_with_items: &[InteractionNumber]) -> Result<(), Violation> {
+    match closed_with_items.first() {
+        None => Ok(()),
+        Some(n) => broken(
+            Invariant::Liveness,
+            Some(n),
+            format!(
+                "{n} is closed but its work item is still active, holding its agent's slot or \
+                 waiting: no routing pass caught it up with the close"
+            ),
+        ),
+    }
 }
 
 /// Invariant 4, the pair itself: every active SMS interaction records both numbers (one
@@ -1115,6 +1140,28 @@ impl TimerTracker {
                             (t.due_at - start).num_seconds(),
                             start.to_rfc3339(),
                             t.due_at.to_rfc3339()
+                        ),
+                    );
+                }
+            }
+            if let Some(closed) = t.closed_at {
+                // A close cancels the interaction's pending timers at once (`close_interaction`):
+                // none outlives it, to fire or be cancelled later, nor starts after it.
+                let late = match (t.state, t.settled_at) {
+                    (TimerState::Pending, _) => Some("is still pending".to_owned()),
+                    (state, Some(at)) if at > closed => {
+                        Some(format!("settled as {} at {}", state.as_str(), at.to_rfc3339()))
+                    }
+                    _ => None,
+                };
+                if let Some(late) = late {
+                    return broken(
+                        Invariant::Timers,
+                        Some(&t.interaction),
+                        format!(
+                            "{what} {late}, but its interaction closed at {}: a close settles \
+                             its timers then",
+                            closed.to_rfc3339()
                         ),
                     );
                 }
@@ -2267,6 +2314,7 @@ mod tests {
                 .map(|(n, i)| (i.interaction.to_string(), ims(n as u32 + 1)))
                 .collect(),
             items,
+            closed_with_items: vec![],
         }
     }
 
@@ -2326,6 +2374,32 @@ mod tests {
         let mut declined = waiting;
         declined.declined_by.push("alice".into());
         assert_eq!(liveness(&routing(vec![declined], 1)), Ok(()));
+    }
+
+    #[test]
+    fn a_closed_conversation_s_item_still_holding_a_slot_is_caught() {
+        // Alice holds i1's item, accepted, and has no free slot; i2 waits. Were i1 closed and
+        // its item not caught up, the slot count alone would say Alice is busy.
+        let mut held = WorkItem::new("w1", "i1", "q", t(0));
+        held.state = WorkItemState::Accepted;
+        held.agent = Some("alice".into());
+        let waiting = WorkItem::new("w2", "i2", "q", t(10));
+        let in_step = routing(vec![held, waiting], 0);
+        assert_eq!(liveness(&in_step), Ok(()));
+        let stale = Routing {
+            closed_with_items: vec![ims(1)],
+            ..in_step
+        };
+        let v = liveness(&stale).unwrap_err();
+        assert_eq!(
+            (v.invariant, v.interaction.clone()),
+            (Invariant::Liveness, Some(ims(1)))
+        );
+        assert!(
+            v.detail
+                .ends_with("is closed but its work item is still active, holding its agent's slot or waiting: no routing pass caught it up with the close"),
+            "{v}"
+        );
     }
 
     #[test]
@@ -2448,6 +2522,55 @@ mod tests {
     }
 
     #[test]
+    fn a_timer_that_outlives_its_interaction_s_close_is_caught() {
+        // Closed at 600 s: its 1800 s reminder settles then, cancelled.
+        let timer = |state, settled: Option<i64>| TimerAudit {
+            sys_id: "t1".to_owned(),
+            interaction: ims(1),
+            action: "Remind agent".to_owned(),
+            due_at: t(1800),
+            state,
+            settled_at: settled.map(t),
+            started_at: Some(t(0)),
+            duration_secs: Some(1800),
+            closed_at: Some(t(600)),
+        };
+        assert_eq!(
+            TimerTracker::default().check(&[timer(TimerState::Cancelled, Some(600))], t(600)),
+            Ok(())
+        );
+        // A timer that fired and closed the interaction at the same instant.
+        assert_eq!(
+            TimerTracker::default().check(
+                &[TimerAudit {
+                    due_at: t(600),
+                    duration_secs: Some(600),
+                    ..timer(TimerState::Fired, Some(600))
+                }],
+                t(600)
+            ),
+            Ok(())
+        );
+        // Left pending by the close, then settled at its due time (cancelled by its filter, or
+        // fired), or still pending.
+        for (state, settled) in [
+            (TimerState::Cancelled, Some(1800)),
+            (TimerState::Fired, Some(1800)),
+            (TimerState::Pending, None),
+        ] {
+            let v = TimerTracker::default()
+                .check(&[timer(state, settled)], t(1800))
+                .unwrap_err();
+            assert_eq!(v.invariant, Invariant::Timers);
+            assert!(
+                v.detail
+                    .ends_with("but its interaction closed at 2026-01-05T09:10:00+00:00: a close settles its timers then"),
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
     fn a_timer_early_missed_or_settled_twice_is_caught() {
         let timer = |state, settled: Option<i64>| TimerAudit {
             sys_id: "t1".to_owned(),
@@ -2458,6 +2581,7 @@ mod tests {
             settled_at: settled.map(t),
             started_at: Some(t(0)),
             duration_secs: Some(1800),
+            closed_at: None,
         };
         let mut tracker = TimerTracker::default();
         // Due sooner than its action's duration after its start (or later).

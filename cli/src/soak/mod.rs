@@ -795,6 +795,7 @@ impl Soak {
             None => Database::Memory,
         };
         let stack = Stack::start_with_defect(topics, args.transport, db, defect).await?;
+        stack.stop_liveness.lock().expect("a fresh lock").on = true;
         let mut traffic = Traffic::new(args.seed, args.conversations, PROVIDERS, args.agents)?;
         if let Some(p) = args.partition {
             traffic.keep_partition(p)?;
@@ -1548,6 +1549,9 @@ impl Soak {
         if let Some(v) = self.routing_violation.take() {
             return Ok(Err(v));
         }
+        if let Some(v) = self.take_stop_liveness() {
+            return Ok(Err(v));
+        }
         let now = self.now();
         let loads = self.snapshot_loads()?;
         audit::trim_kept(&loads, &mut self.kept);
@@ -1557,6 +1561,25 @@ impl Soak {
                 .on_load_sample(&self.stack.store, now, &loads)?;
         }
         self.audit_changes()
+    }
+
+    /// Invariant 6 as [`Stack::pass_time`] judged it at each instant of the waits since the last
+    /// check ([`crate::check::world::StopLiveness`]): its counts go to the report, and its
+    /// first violation, if any, is returned.
+    fn take_stop_liveness(&mut self) -> Option<Violation> {
+        let mut judge = self
+            .stack
+            .stop_liveness
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (checks, examined) = (judge.checks, judge.examined);
+        (judge.checks, judge.examined) = (0, 0);
+        let violation = judge.violation.take();
+        drop(judge);
+        let liveness = invariants::Invariant::Liveness;
+        *self.audit.checks.entry(liveness).or_default() += checks;
+        *self.audit.examined.entry(liveness).or_default() += examined;
+        violation
     }
 
     /// The auditor's check of what changed since its last ([`Auditor::check`]), without the

@@ -68,6 +68,28 @@ pub(crate) struct Stack {
     pub(crate) engine_url: String,
     pub(crate) http: reqwest::Client,
     server: tokio::task::JoinHandle<()>,
+    /// Invariant 6 judged inside [`Stack::pass_time`], at each instant the engine ran what fell
+    /// due ([`StopLiveness`]): off until the soak or a scenario's world turns it on.
+    pub(crate) stop_liveness: std::sync::Mutex<StopLiveness>,
+}
+
+/// Invariant 6 at every instant inside a wait at which the engine ran what can change routing
+/// ([`Engine::tick_due`] with messaging actions, idle closes or offers' expiry due; retries and
+/// reconciliation leave routing as it was): the engine routes after whatever can change it, so
+/// nothing may wait for a free member of its queue there either. A check after a whole wait sees only its end,
+/// whose full tick routes again and would hide a pass the engine skipped at an instant on the
+/// way (after a messaging action closed a conversation and freed its agent's slot, say). The
+/// first violation is kept for the soak's next check (or the scenario's `Then every soak
+/// invariant holds`) to report.
+#[derive(Debug, Default)]
+pub(crate) struct StopLiveness {
+    /// Whether to judge.
+    pub(crate) on: bool,
+    /// Instants judged, and the waiting work items they looked at, since last taken.
+    pub(crate) checks: u64,
+    pub(crate) examined: u64,
+    /// The first violation found.
+    pub(crate) violation: Option<crate::soak::invariants::Violation>,
 }
 
 /// Wraps the engine's `SmsProvider` port, given the stack's store and clock.
@@ -313,6 +335,7 @@ impl Stack {
             engine_url,
             http: reqwest::Client::new(),
             server,
+            stop_liveness: std::sync::Mutex::default(),
         })
     }
 }
@@ -362,14 +385,58 @@ impl Stack {
                 return Ok(());
             }
             if engine_next.is_some_and(|e| e <= at) {
+                // What can change routing: messaging actions and idle closes (closing or
+                // reassigning conversations frees agents' slots), offers' expiry.
+                let due_at = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t <= at);
+                let routing = due_at(due.timer) || due_at(due.idle_close) || due_at(due.offer_expiry);
                 due = self
                     .engine
                     .tick_due(due)
                     .await
                     .context("running what became due")?;
                 engine_moved_on(due.earliest(), at)?;
+                if routing {
+                    self.judge_liveness(at)?;
+                }
             }
         }
+    }
+
+    /// Invariant 6 at `at`, right after the engine ran what fell due then, when
+    /// [`Stack::stop_liveness`] is on and nothing broke it yet.
+    ///
+    /// # Errors
+    /// The store cannot be read.
+    fn judge_liveness(&self, at: DateTime<Utc>) -> anyhow::Result<()> {
+        let mut judge = self
+            .stop_liveness
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !judge.on || judge.violation.is_some() {
+            return Ok(());
+        }
+        judge.checks += 1;
+        // Nothing can wait for a free agent when no agent is free: the agents and the items
+        // holding their slots are a cheaper read than every item waiting (a long queue).
+        let (anyone_free, closed_with_items) = self
+            .store
+            .read(|tx| {
+                let holding = tx.awa_items_holding_slots()?;
+                let free = tx.awa_agents()?.iter().any(|a| {
+                    a.presence == convsms::domain::work_assignment::Presence::Available
+                        && convsms::domain::work_assignment::free_capacity(a, &holding) > 0
+                });
+                Ok::<_, convsms::store::StoreError>((free, tx.audit_closed_with_active_items()?))
+            })
+            .context("reading the agents' load")?;
+        judge.violation = crate::soak::invariants::items_in_step(&closed_with_items).err();
+        if !anyone_free || judge.violation.is_some() {
+            return Ok(());
+        }
+        let r = crate::soak::audit::routing(self, at).context("reading the routing state")?;
+        judge.examined += r.waiting().count() as u64;
+        judge.violation = crate::soak::invariants::liveness(&r).err();
+        Ok(())
     }
 }
 
@@ -754,6 +821,13 @@ impl ConvWorld {
             .write(|tx| tx.audit_follow_moves())
             .context("following the transcript's status changes")?;
         world.follows_status_moves = true;
+        // ... and invariant 6 at each instant time passing stops at (reported by that step).
+        world
+            .stack
+            .stop_liveness
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .on = true;
         Ok(world)
     }
 

@@ -49,6 +49,16 @@ impl ConvWorld {
         {
             anyhow::bail!("{v}");
         }
+        let stopped = self
+            .stack
+            .stop_liveness
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .violation
+            .clone();
+        if let Some(v) = stopped {
+            anyhow::bail!("{v}");
+        }
         let mut auditor = Auditor::default();
         auditor.hand_reported.clone_from(&self.hand_reported);
         // Closes made before a step changed the idle timeout were made under the default.
