@@ -223,7 +223,21 @@ pub struct TimerAudit {
     pub duration_secs: Option<i64>,
     /// When its interaction closed (`None`: still open): a close settles its timers then.
     pub closed_at: Option<DateTime<Utc>>,
+    /// For a timer cancelled before its due time: whether its interaction has a message of the
+    /// side its event waits for, written at that very instant (an agent's message for
+    /// `requester_without_agent_response`, an inbound one for
+    /// `agent_without_requester_response`); `None` for any other timer.
+    pub answered_when_cancelled: Option<bool>,
 }
+
+/// The columns [`timer_audit`] reads, from `sys_cs_action_timer t JOIN interaction i`.
+const TIMER_AUDIT_COLS: &str = "t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at,
+    t.sys_created_on, t.duration_secs, i.closed_at,
+    CASE WHEN t.state = 'cancelled' AND t.settled_at < t.due_at THEN EXISTS (
+        SELECT 1 FROM sys_cs_message m
+        WHERE m.interaction = t.interaction AND m.sys_created_on = t.settled_at
+          AND CASE t.event WHEN 'requester_without_agent_response' THEN m.author_kind = 'agent'
+                           ELSE m.direction = 'inbound' END) END";
 
 fn timer_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimerAudit> {
     Ok(TimerAudit {
@@ -238,6 +252,7 @@ fn timer_audit(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimerAudit> {
         started_at: ts_opt_col(r, 6)?,
         duration_secs: r.get(7)?,
         closed_at: ts_opt_col(r, 8)?,
+        answered_when_cancelled: r.get(9)?,
     })
 }
 
@@ -397,12 +412,12 @@ impl Tx<'_> {
 
     /// Every messaging-action timer, by interaction number, action and sys_id.
     pub fn audit_timers(&self) -> Result<Vec<TimerAudit>, StoreError> {
-        let mut st = self.0.prepare_cached(
-            "SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at,
-                    t.sys_created_on, t.duration_secs, i.closed_at
-             FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
-             ORDER BY i.number, t.action, t.sys_id",
-        )?;
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            TIMER_AUDIT_COLS,
+            " FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
+             ORDER BY i.number, t.action, t.sys_id"
+        ))?;
         let rows = st.query_map([], timer_audit)?;
         rows.collect()
     }
@@ -732,17 +747,17 @@ impl Tx<'_> {
         since: DateTime<Utc>,
         due_by: DateTime<Utc>,
     ) -> Result<Vec<TimerAudit>, StoreError> {
-        let mut st = self.0.prepare_cached(
-            "SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at,
-                    t.sys_created_on, t.duration_secs, i.closed_at
-             FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
+        let mut st = self.0.prepare_cached(concatcp!(
+            "SELECT ",
+            TIMER_AUDIT_COLS,
+            " FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
              WHERE t.settled_at >= ?1
              UNION ALL
-             SELECT t.sys_id, i.number, t.action, t.due_at, t.state, t.settled_at,
-                    t.sys_created_on, t.duration_secs, i.closed_at
-             FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
-             WHERE t.state = 'pending' AND t.due_at <= ?2",
-        )?;
+             SELECT ",
+            TIMER_AUDIT_COLS,
+            " FROM sys_cs_action_timer t JOIN interaction i ON i.sys_id = t.interaction
+             WHERE t.state = 'pending' AND t.due_at <= ?2"
+        ))?;
         let rows = st.query_map([ts(since), ts(due_by)], timer_audit)?;
         rows.collect()
     }

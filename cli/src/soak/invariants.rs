@@ -1166,6 +1166,20 @@ impl TimerTracker {
                     );
                 }
             }
+            if t.answered_when_cancelled == Some(false) && t.settled_at != t.closed_at {
+                // ACTION-3: only the other side's message (or a close) ends a timer before its
+                // time; one of its own side leaves it as it is (it keeps its due time).
+                return broken(
+                    Invariant::Timers,
+                    Some(&t.interaction),
+                    format!(
+                        "{what} was cancelled at {}, before its due time {}, with neither an \
+                         answer from the side it waits for nor a close at that instant",
+                        t.settled_at.map_or("an unknown time".into(), |a| a.to_rfc3339()),
+                        t.due_at.to_rfc3339()
+                    ),
+                );
+            }
             if t.state == TimerState::Fired && t.settled_at.is_none_or(|at| at < t.due_at) {
                 return broken(
                     Invariant::Timers,
@@ -2534,6 +2548,7 @@ mod tests {
             started_at: Some(t(0)),
             duration_secs: Some(1800),
             closed_at: Some(t(600)),
+            answered_when_cancelled: None,
         };
         assert_eq!(
             TimerTracker::default().check(&[timer(TimerState::Cancelled, Some(600))], t(600)),
@@ -2571,6 +2586,45 @@ mod tests {
     }
 
     #[test]
+    fn a_timer_cancelled_before_its_time_without_an_answer_is_caught() {
+        // The requester's reminder, cancelled at 600 s.
+        let cancelled = |answered, closed_at: Option<i64>| TimerAudit {
+            sys_id: "t1".to_owned(),
+            interaction: ims(1),
+            action: "Remind agent".to_owned(),
+            due_at: t(1800),
+            state: TimerState::Cancelled,
+            settled_at: Some(t(600)),
+            started_at: Some(t(0)),
+            duration_secs: Some(1800),
+            closed_at: closed_at.map(t),
+            answered_when_cancelled: Some(answered),
+        };
+        // By the agent's answer then, or by the close.
+        assert_eq!(
+            TimerTracker::default().check(&[cancelled(true, None)], t(600)),
+            Ok(())
+        );
+        assert_eq!(
+            TimerTracker::default().check(&[cancelled(false, Some(600))], t(600)),
+            Ok(())
+        );
+        // By nothing that answers it: a second text of the requester restarting it, say.
+        let v = TimerTracker::default()
+            .check(&[cancelled(false, None)], t(600))
+            .unwrap_err();
+        assert_eq!(v.invariant, Invariant::Timers);
+        assert!(
+            v.detail.ends_with(
+                "was cancelled at 2026-01-05T09:10:00+00:00, before its due time \
+                 2026-01-05T09:30:00+00:00, with neither an answer from the side it waits for \
+                 nor a close at that instant"
+            ),
+            "{v}"
+        );
+    }
+
+    #[test]
     fn a_timer_early_missed_or_settled_twice_is_caught() {
         let timer = |state, settled: Option<i64>| TimerAudit {
             sys_id: "t1".to_owned(),
@@ -2582,6 +2636,7 @@ mod tests {
             started_at: Some(t(0)),
             duration_secs: Some(1800),
             closed_at: None,
+            answered_when_cancelled: None,
         };
         let mut tracker = TimerTracker::default();
         // Due sooner than its action's duration after its start (or later).
