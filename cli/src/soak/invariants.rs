@@ -1149,9 +1149,11 @@ impl TimerTracker {
                 // none outlives it, to fire or be cancelled later, nor starts after it.
                 let late = match (t.state, t.settled_at) {
                     (TimerState::Pending, _) => Some("is still pending".to_owned()),
-                    (state, Some(at)) if at > closed => {
-                        Some(format!("settled as {} at {}", state.as_str(), at.to_rfc3339()))
-                    }
+                    (state, Some(at)) if at > closed => Some(format!(
+                        "settled as {} at {}",
+                        state.as_str(),
+                        at.to_rfc3339()
+                    )),
                     _ => None,
                 };
                 if let Some(late) = late {
@@ -1175,7 +1177,8 @@ impl TimerTracker {
                     format!(
                         "{what} was cancelled at {}, before its due time {}, with neither an \
                          answer from the side it waits for nor a close at that instant",
-                        t.settled_at.map_or("an unknown time".into(), |a| a.to_rfc3339()),
+                        t.settled_at
+                            .map_or("an unknown time".into(), |a| a.to_rfc3339()),
                         t.due_at.to_rfc3339()
                     ),
                 );

@@ -388,7 +388,8 @@ impl Stack {
                 // What can change routing: messaging actions and idle closes (closing or
                 // reassigning conversations frees agents' slots), offers' expiry.
                 let due_at = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t <= at);
-                let routing = due_at(due.timer) || due_at(due.idle_close) || due_at(due.offer_expiry);
+                let routing =
+                    due_at(due.timer) || due_at(due.idle_close) || due_at(due.offer_expiry);
                 due = self
                     .engine
                     .tick_due(due)
