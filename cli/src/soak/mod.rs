@@ -868,7 +868,9 @@ impl Soak {
             self.metrics.on_event(now, self.acked, outbound);
             self.progress.update(&self.figures());
             let sample = self.events.is_multiple_of(LOAD_SAMPLE_EVERY);
-            if self.events.is_multiple_of(every) {
+            // A violation already seen is checked at once: the run stops there (time stuck
+            // would stick again at every later wait).
+            if self.events.is_multiple_of(every) || self.pending_violation.is_some() {
                 let started = Instant::now();
                 let checked = self.check(sample)?;
                 self.spent.entry("checks").or_default().add(started);
@@ -1015,13 +1017,38 @@ impl Soak {
     }
 
     /// Moves the clock and runs what came due: Twilio's side, then the engine's.
+    ///
+    /// Time stuck at one instant ([`crate::check::world::TimeStuck`]) is no error of the run
+    /// but invariant 8's violation, left for the next check ([`Soak::time_stuck`]).
     async fn wait(&mut self, by: TimeDelta) -> anyhow::Result<()> {
-        self.stack.pass_time(by).await?;
+        if let Err(e) = self.stack.pass_time(by).await {
+            return self.time_stuck(e);
+        }
         self.last_tick = self.now();
         if self.routing_check_due && self.routing_violation.is_none() {
             self.routing_check_due = false;
             let now = self.now();
             self.routing_violation = self.audit.check_routing(&self.stack, now)?.err();
+        }
+        Ok(())
+    }
+
+    /// Records `e`, a wait's failure, as invariant 8's pending violation when it is time stuck
+    /// at one instant (work due that running never clears: the engine's timers or the
+    /// simulated Twilio's deliveries never done), which the drive checks at once.
+    ///
+    /// # Errors
+    /// `e` itself, for any other failure (the store could not be read or written).
+    fn time_stuck(&mut self, e: anyhow::Error) -> anyhow::Result<()> {
+        let Some(stuck) = e.downcast_ref::<crate::check::world::TimeStuck>() else {
+            return Err(e);
+        };
+        if self.pending_violation.is_none() {
+            self.pending_violation = Some(Violation {
+                invariant: invariants::Invariant::Timers,
+                interaction: None,
+                detail: stuck.detail.clone(),
+            });
         }
         Ok(())
     }
@@ -2442,6 +2469,28 @@ mod tests {
         let v = s.check(false).unwrap().unwrap_err();
         assert_eq!(v.invariant, Invariant::EngineAnswers, "{v}");
         assert!(v.detail.contains("HTTP 404"), "{v}");
+    }
+
+    /// Time stuck at one instant during a wait is invariant 8's violation, reported by the next
+    /// check with what was seen, not an error ending the run without a seed's feature; any
+    /// other failure of a wait stays an error.
+    #[tokio::test(flavor = "current_thread")]
+    async fn time_stuck_in_a_wait_is_a_violation_the_next_check_reports() {
+        let args = small(3, Faults::None);
+        let mut s = Soak::start(&args).await.unwrap();
+        assert_eq!(s.drive(&args).await.unwrap(), None);
+        let at = s.now();
+        let stuck = crate::check::world::TimeStuck {
+            at,
+            detail: "the engine's tick at … left work due at …, not after it".into(),
+        };
+        s.time_stuck(stuck.into()).unwrap();
+        let other = s.time_stuck(anyhow::anyhow!("disk I/O error")).unwrap_err();
+        assert_eq!(other.to_string(), "disk I/O error");
+        let v = s.check(false).unwrap().unwrap_err();
+        assert_eq!(v.invariant, Invariant::Timers, "{v}");
+        assert!(v.detail.contains("left work due at"), "{v}");
+        assert_eq!(s.check(false).unwrap(), Ok(()), "reported once");
     }
 
     /// Invariant 3 through the live auditor: a send marked undelivered in the transcript while

@@ -417,21 +417,26 @@ impl Stack {
             return Ok(());
         }
         judge.checks += 1;
-        // Nothing can wait for a free agent when no agent is free: the agents and the items
-        // holding their slots are a cheaper read than every item waiting (a long queue).
-        let (anyone_free, closed_with_items) = self
+        // Nothing can wait for a free agent when nothing waits or no agent is free: both are
+        // cheaper reads than the whole routing state (a soak's agents are mostly free, and
+        // most instants have nobody waiting).
+        let (can_wait, closed_with_items) = self
             .store
             .read(|tx| {
+                let closed = tx.audit_closed_with_active_items()?;
+                if tx.awa_waiting_items()?.is_empty() {
+                    return Ok((false, closed));
+                }
                 let holding = tx.awa_items_holding_slots()?;
                 let free = tx.awa_agents()?.iter().any(|a| {
                     a.presence == convsms::domain::work_assignment::Presence::Available
                         && convsms::domain::work_assignment::free_capacity(a, &holding) > 0
                 });
-                Ok::<_, convsms::store::StoreError>((free, tx.audit_closed_with_active_items()?))
+                Ok::<_, convsms::store::StoreError>((free, closed))
             })
             .context("reading the agents' load")?;
         judge.violation = crate::soak::invariants::items_in_step(&closed_with_items).err();
-        if !anyone_free || judge.violation.is_some() {
+        if !can_wait || judge.violation.is_some() {
             return Ok(());
         }
         let r = crate::soak::audit::routing(self, at).context("reading the routing state")?;
@@ -470,12 +475,16 @@ impl Progress {
         }
         self.stops += 1;
         if self.stops >= STOPS_AT_ONE_INSTANT {
-            anyhow::bail!(
-                "time is stuck at {}: {STOPS_AT_ONE_INSTANT} rounds of the work due then left \
-                 work due then again, so the clock could never move on (a defect of the engine \
-                 or the simulated Twilio, not of the scenario)",
-                at.format("%Y-%m-%d %H:%M:%S UTC")
-            );
+            return Err(TimeStuck {
+                at,
+                detail: format!(
+                    "time is stuck at {}: {STOPS_AT_ONE_INSTANT} rounds of the work due then \
+                     left work due then again, so the clock could never move on (a defect of \
+                     the engine or the simulated Twilio, not of the scenario)",
+                    at.format("%Y-%m-%d %H:%M:%S UTC")
+                ),
+            }
+            .into());
         }
         Ok(())
     }
@@ -488,14 +497,32 @@ impl Progress {
 /// `earliest` is at or before `at`.
 fn engine_moved_on(earliest: Option<DateTime<Utc>>, at: DateTime<Utc>) -> anyhow::Result<()> {
     match earliest {
-        Some(e) if e <= at => anyhow::bail!(
-            "the engine's tick at {} left work due at {}, not after it: it did not run what \
-             was due, so time could never move on (an engine defect, not the scenario's)",
-            at.format("%Y-%m-%d %H:%M:%S UTC"),
-            e.format("%Y-%m-%d %H:%M:%S UTC")
-        ),
+        Some(e) if e <= at => Err(TimeStuck {
+            at,
+            detail: format!(
+                "the engine's tick at {} left work due at {}, not after it: it did not run \
+                 what was due, so time could never move on (an engine defect, not the \
+                 scenario's)",
+                at.format("%Y-%m-%d %H:%M:%S UTC"),
+                e.format("%Y-%m-%d %H:%M:%S UTC")
+            ),
+        }
+        .into()),
         _ => Ok(()),
     }
+}
+
+/// [`Stack::pass_time`] could not move the clock on: work due at `at` stayed due however often
+/// it ran ([`Progress::stop_at`], [`engine_moved_on`]). A defect of the engine or the simulated
+/// Twilio, never of a scenario or of the soak's traffic: the soak reports it as invariant 8's
+/// violation (a timer, or other work, never done) and shrinks it like any other.
+#[derive(Debug, thiserror::Error)]
+#[error("{detail}")]
+pub(crate) struct TimeStuck {
+    /// The instant time is stuck at.
+    pub(crate) at: DateTime<Utc>,
+    /// What was seen, in words.
+    pub(crate) detail: String,
 }
 
 impl Drop for Stack {
