@@ -395,14 +395,14 @@ pub struct Origin {
 
 /// The feature file: `events` (each with what it came to in `applied`, the same length or
 /// shorter: the events after the violation are left out) on `p`, ending with the invariant
-/// check; `settle` adds the soak's closing waits (that many 30-minute waits) and the check that
-/// every send settled.
+/// check; `settle` adds the soak's closing waits (`When time passes until every send has
+/// settled`) and the check that every send settled.
 pub fn write(
     origin: &Origin,
     events: &[Event],
     applied: &[Applied],
     p: &Population,
-    settle: Option<usize>,
+    settle: bool,
 ) -> String {
     let steps = scenario(events, applied, p, settle);
     let v = &origin.violation;
@@ -470,7 +470,6 @@ pub fn write_replay(
     events: &[Event],
     applied: &[Applied],
     p: &Population,
-    settle: usize,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Feature: soak seed {seed} replayed");
@@ -494,20 +493,15 @@ pub fn write_replay(
     let _ = writeln!(out);
     let _ = writeln!(out, "  @soak");
     let _ = writeln!(out, "  Scenario: seed {seed} replayed");
-    for step in scenario(events, applied, p, Some(settle)) {
+    for step in scenario(events, applied, p, true) {
         let _ = writeln!(out, "    {step}");
     }
     out
 }
 
 /// The scenario's steps: the setup the events need, one or more `When` per event that did
-/// something, and the invariant check (after `settle` closing waits, when given).
-fn scenario(
-    events: &[Event],
-    applied: &[Applied],
-    p: &Population,
-    settle: Option<usize>,
-) -> Vec<String> {
+/// something, and the invariant check (after the soak's closing waits, with `settle`).
+fn scenario(events: &[Event], applied: &[Applied], p: &Population, settle: bool) -> Vec<String> {
     let mut when = vec![];
     for (e, a) in events.iter().zip(applied) {
         when.extend(steps(e, a, p));
@@ -635,10 +629,9 @@ fn scenario(
         given.push(format!("Given agent {} has SMS capacity {c}", quote(a)));
     }
     let mut then = vec![];
-    if let Some(waits) = settle {
-        for _ in 0..waits {
-            then.push(duration_passes(SETTLE_MINUTES * 60));
-        }
+    if settle {
+        // The soak's settle, as one step: its 30-minute waits until every send is final.
+        then.push("When time passes until every send has settled".to_owned());
         then.push("Then every soak invariant holds and every send has settled".to_owned());
     } else {
         then.push("Then every soak invariant holds".to_owned());
@@ -727,7 +720,6 @@ mod tests {
             &events,
             &r.applied,
             &r.population,
-            r.settle_waits,
         );
         for handoff in [
             " transfers IMS",

@@ -120,7 +120,7 @@ const PROVIDERS: usize = 4;
 pub const MAX_RECORDED: usize = 200_000;
 
 /// The most 30-minute waits the closing settle makes (two virtual days).
-const MAX_SETTLE_WAITS: usize = 96;
+pub const MAX_SETTLE_WAITS: usize = 96;
 
 /// How hard the simulated Twilio misbehaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -720,8 +720,6 @@ pub struct Replayed {
     pub applied: Vec<Applied>,
     /// The population and setup the events ran on.
     pub population: feature::Population,
-    /// How many 30-minute waits the closing settle made (when `at` is `None`).
-    pub settle_waits: usize,
 }
 
 /// Runs a fresh stack (the soak's setup for `args`) on exactly `events`, checking every
@@ -754,11 +752,10 @@ pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replaye
                 at: Some(i),
                 applied,
                 population,
-                settle_waits: 0,
             });
         }
     }
-    let (violation, settle_waits) = s.settle().await?;
+    let violation = s.settle().await?;
     feature::locate_redelivered(&mut applied, &audit::all_rows(&s.stack)?);
     s.stack.close().await;
     Ok(Replayed {
@@ -766,7 +763,6 @@ pub async fn replay(args: &SoakArgs, events: &[Event]) -> anyhow::Result<Replaye
         at: None,
         applied,
         population,
-        settle_waits,
     })
 }
 
@@ -885,17 +881,18 @@ impl Soak {
         }
         self.sample_load()?;
         let started = Instant::now();
-        let settled = self.settle().await?.0;
+        let settled = self.settle().await?;
         self.spent.entry("settle").or_default().add(started);
         Ok(settled)
     }
 
     /// Lets every callback, retry and timer come due (each wait may start new sends: an idle
     /// close notice, a reminder) in 30-minute waits until every send is final (at most
-    /// [`MAX_SETTLE_WAITS`]), then checks every invariant once more; says how many waits it made.
-    /// After each wait the auditor reads what changed (which may already break an invariant)
-    /// and then only the sends it saw in flight.
-    async fn settle(&mut self) -> anyhow::Result<(Option<Violation>, usize)> {
+    /// [`MAX_SETTLE_WAITS`]), then checks every invariant once more. After each wait the
+    /// auditor reads what changed (which may already break an invariant) and then only the
+    /// sends it saw in flight. A written feature's `When time passes until every send has
+    /// settled` makes the same waits.
+    async fn settle(&mut self) -> anyhow::Result<Option<Violation>> {
         let mut settled = Ok(());
         let mut waits = 0;
         while waits < MAX_SETTLE_WAITS {
@@ -904,14 +901,14 @@ impl Soak {
             waits += 1;
             self.sample_load()?;
             if let Err(v) = self.audit_changes()? {
-                return Ok((Some(v), waits));
+                return Ok(Some(v));
             }
             settled = self.audit.check_settled(&self.stack)?;
             if settled.is_ok() {
                 break;
             }
         }
-        Ok((settled.err().or(self.check(false)?.err()), waits))
+        Ok(settled.err().or(self.check(false)?.err()))
     }
 
     /// The transcript of the interaction a violation names, rendered.
@@ -2153,7 +2150,7 @@ mod tests {
         let args = small(3, Faults::None);
         let mut s = Soak::start(&args).await.unwrap();
         assert_eq!(s.drive(&args).await.unwrap(), None);
-        assert_eq!(s.settle().await.unwrap().0, None, "the run itself settles");
+        assert_eq!(s.settle().await.unwrap(), None, "the run itself settles");
         let now = s.now();
         s.stack
             .store

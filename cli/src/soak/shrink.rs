@@ -502,7 +502,7 @@ pub async fn write_failure(args: &SoakArgs, outcome: &Outcome) -> anyhow::Result
         &shrunk.events,
         &r.applied,
         &r.population,
-        r.at.is_none().then_some(r.settle_waits),
+        r.at.is_none(),
     );
     std::fs::create_dir_all(&args.failure_dir)
         .with_context(|| format!("creating {}", args.failure_dir.display()))?;

@@ -11,6 +11,30 @@ use super::ConvWorld;
 use crate::soak::audit::{self, Auditor};
 
 impl ConvWorld {
+    /// Lets time pass as `convsms soak`'s closing settle does: waits of
+    /// [`feature::SETTLE_MINUTES`] (30 minutes) until every outbound transcript row is in a final
+    /// status (delivered, undelivered, failed), at most [`crate::soak::MAX_SETTLE_WAITS`] of
+    /// them (two days), each running what falls due on the way (callbacks, retries, timers,
+    /// idle closes, whose notices are more sends to settle). Sends still unsettled after the
+    /// last wait are no error here: `Then every soak invariant holds and every send has
+    /// settled` names them.
+    ///
+    /// # Errors
+    /// What falls due on the way fails, or the store cannot be read.
+    ///
+    /// [`feature::SETTLE_MINUTES`]: crate::soak::feature::SETTLE_MINUTES
+    pub async fn pass_time_until_settled(&mut self) -> anyhow::Result<()> {
+        let wait = chrono::TimeDelta::minutes(crate::soak::feature::SETTLE_MINUTES);
+        for _ in 0..crate::soak::MAX_SETTLE_WAITS {
+            self.pass_time(wait).await?;
+            let rows = audit::all_rows(&self.stack).context("reading the transcripts")?;
+            if crate::soak::invariants::settled(&rows).is_ok() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Runs the invariants `convsms soak` checks along the way ([`Auditor::check`]: 1-5, 5b
     /// from the store's offer log, 7, 8, 9, 11 from its log of openings, and 12) on everything
     /// the scenario's store and simulator
