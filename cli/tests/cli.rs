@@ -1665,13 +1665,14 @@ fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
         report["wall"]["seconds"].as_f64().unwrap() > 0.0,
         "{report}"
     );
-    // Invariants 1 to 13 and 5b.
-    assert_eq!(report["checks"].as_object().unwrap().len(), 14, "{report}");
+    // Invariants 1 to 14 and 5b.
+    assert_eq!(report["checks"].as_object().unwrap().len(), 15, "{report}");
     for invariant in [
         "10 engine-never-fails",
         "11 opened-for-its-profile",
         "12 assignee-in-live-group",
         "13 own-cases-only",
+        "14 declined-never-offered-again",
     ] {
         assert!(
             report["examined"][invariant].as_u64() > Some(0),

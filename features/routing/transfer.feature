@@ -160,3 +160,22 @@ Feature: Agents transfer SMS conversations and leave them
     Then the work item for IMS0001001 is offered to agent "bob"
     And queue "Sales" has waiting IMS0001002
     And every soak invariant holds
+
+  @row:SYSMSG-1
+  Scenario: Whoever gave a conversation up is never offered it again, however many hands it passed through
+    Given an agent "dave" who is available for SMS
+    When "+14155552671" texts "My order never came" to "+14155550100"
+    And agent "alice" accepts the offered work item
+    And agent "alice" leaves IMS0001001
+    Then the work item for IMS0001001 is offered to agent "bob"
+    When agent "bob" rejects the offered work item
+    Then the work item for IMS0001001 is offered to agent "dave"
+    When agent "dave" accepts the offered work item
+    And agent "dave" leaves IMS0001001
+    Then the work item for IMS0001001 is "pending"
+    And agent "alice"'s Workspace Inbox is empty
+    And agent "bob"'s Workspace Inbox is empty
+    When agent "dave" is away
+    And 10 minutes pass
+    Then the work item for IMS0001001 is "pending"
+    And every soak invariant holds

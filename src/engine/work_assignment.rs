@@ -88,7 +88,9 @@ pub struct WorkItemView {
     pub active: bool,
     /// The user_name of the agent it is offered to or accepted by.
     pub agent: Option<String>,
-    /// The user_names of the agents who rejected it (or had it taken from them by a Reassign).
+    /// The user_names of the agents never offered it again: who rejected it or an earlier work
+    /// item of its conversation, or gave the conversation up (a transfer, leaving it, a
+    /// Reassign).
     pub declined_by: Vec<String>,
 }
 
@@ -722,7 +724,9 @@ impl Engine {
     /// Puts `i` in a new work item: in the first queue whose condition matches it, back in the
     /// queue it came through, in a queue chosen by its agent, or offered straight to an agent (a
     /// transfer). The agent who held it (the handler the caller saw, or the agent who had
-    /// accepted its last work item) is never offered it again and leaves its live group profile;
+    /// accepted its last work item) is never offered it again, nor is anyone the last item
+    /// already names in `declined_by` (it carries the declines of every earlier item), and
+    /// leaves its live group profile;
     /// their accepted item completes and leaves their Ongoing tab in the routing pass that
     /// follows. The requester is told "An agent will be with you shortly.": nobody holds the
     /// conversation until someone accepts it. An interaction already waiting or offered is left
@@ -768,14 +772,20 @@ impl Engine {
         let taken_from = match &i.handler {
             Handler::Agent(a) => Some(a.clone()),
             _ => previous
+                .as_ref()
                 .filter(|p| p.active && p.state == WorkItemState::Accepted)
-                .and_then(|p| p.agent),
+                .and_then(|p| p.agent.clone()),
         };
         if let Some(agent) = &taken_from {
             // Removed, transferred away or gone: no longer in the live group profile.
             tx.leave_live_group(&i.sys_id, agent, now)?;
         }
-        item.declined_by.extend(taken_from);
+        // Never offered again to whoever declined or gave up the conversation before: the
+        // earlier items' agents, not only this requeue's (alice leaves, bob takes it and leaves:
+        // it is not offered back to alice).
+        item.declined_by = previous.map(|p| p.declined_by).unwrap_or_default();
+        item.declined_by
+            .extend(taken_from.filter(|a| !item.declined_by.contains(a)));
         if let Requeue::Agent(agent) = to {
             awa::Offer {
                 item: item.sys_id.clone(),

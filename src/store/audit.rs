@@ -36,21 +36,64 @@ const PASSED_OVER_FN: &str = "convsms_audit_passed_over";
 /// passed over (older, waiting, not declined by the agent offered, who is an available member
 /// of the queue: an offer to anyone else is a transfer by name, which the line does not
 /// govern), at the moment the offer is written, while an auditor's log runs.
+/// An offer written as an update is routing's (an item waiting, then offered); one inserted
+/// as offered is a transfer to an agent by name (the last argument of `convsms_audit_offered`).
 const OFFER_TRIGGERS: &str = concatcp!(
     "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_offers_updated
      AFTER UPDATE OF state ON main.awa_work_item
-     WHEN new.state = 'offered' AND old.state IS NOT 'offered' AND new.agent IS NOT NULL ",
+     WHEN new.state = 'offered' AND old.state IS NOT 'offered' AND new.agent IS NOT NULL
+     BEGIN
+        SELECT convsms_audit_offered(new.sys_id, new.offered_at, ",
+    OFFER_NUMBER_AND_AGENT,
+    ", 1);",
     OFFER_TRIGGER_BODY,
     "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_offers_inserted
      AFTER INSERT ON main.awa_work_item
-     WHEN new.state = 'offered' AND new.agent IS NOT NULL ",
+     WHEN new.state = 'offered' AND new.agent IS NOT NULL
+     BEGIN
+        SELECT convsms_audit_offered(new.sys_id, new.offered_at, ",
+    OFFER_NUMBER_AND_AGENT,
+    ", 0);",
     OFFER_TRIGGER_BODY
 );
 
-/// What both offer triggers do with the offer `new`.
+/// The interaction number and the agent's user_name of the work item `new`, as SQL arguments.
+const OFFER_NUMBER_AND_AGENT: &str =
+    "(SELECT number FROM main.interaction WHERE sys_id = new.interaction),
+     coalesce((SELECT user_name FROM main.sys_user WHERE sys_id = new.agent), new.agent)";
+
+/// The SQL function the audit's decline triggers report each decline to.
+const DECLINED_FN: &str = "convsms_audit_declined";
+
+/// Temporary triggers reporting each agent who declines a conversation, while an auditor's log
+/// runs: a rejected offer (the item's state from offered to rejected: a timeout is no decline),
+/// and an agent it is taken from (its `assigned_to` moving off a live agent: a transfer, leaving
+/// it, a Reassign, a close). Read from the states the engine writes, not from the items'
+/// `declined_by`, which is what invariant 14 judges.
+const DECLINE_TRIGGERS: &str = concatcp!(
+    "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_rejected
+     AFTER UPDATE OF state ON main.awa_work_item
+     WHEN old.state = 'offered' AND new.state = 'rejected' AND old.agent IS NOT NULL
+     BEGIN
+        SELECT convsms_audit_declined(
+            (SELECT number FROM main.interaction WHERE sys_id = new.interaction),
+            coalesce((SELECT user_name FROM main.sys_user WHERE sys_id = old.agent), old.agent));
+     END;
+     CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_given_up
+     AFTER UPDATE OF assigned_to ON main.interaction
+     WHEN old.assigned_to IS NOT NULL AND old.assigned_to IS NOT new.assigned_to
+          AND old.assigned_to <> '",
+    crate::domain::model::VIRTUAL_AGENT_SYS_ID,
+    "'
+     BEGIN
+        SELECT convsms_audit_declined(new.number,
+            coalesce((SELECT user_name FROM main.sys_user WHERE sys_id = old.assigned_to),
+                     old.assigned_to));
+     END;"
+);
+
+/// What both offer triggers do besides reporting the offer `new`: the items it passed over.
 const OFFER_TRIGGER_BODY: &str = "
-    BEGIN
-        SELECT convsms_audit_offered(new.sys_id, new.offered_at);
         SELECT convsms_audit_passed_over(
             (SELECT number FROM main.interaction WHERE sys_id = new.interaction),
             (SELECT number FROM main.interaction WHERE sys_id = w.interaction),
@@ -126,13 +169,51 @@ pub struct PassedOver {
     pub at: String,
 }
 
-/// What the audit's offer triggers saw since the last take.
+/// An offer of a work item, as the audit's trigger saw it written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MadeOffer {
+    /// Its place among the offers and declines of one take ([`OfferLog`]), from 0.
+    pub seq: usize,
+    /// The work item's sys_id.
+    pub item: String,
+    /// Its `offered_at` (as stored).
+    pub at: String,
+    /// The interaction of the item (`IMS` + 7 digits).
+    pub interaction: String,
+    /// The agent offered it (user_name).
+    pub agent: String,
+    /// Routing's offer (an item waiting, then offered), not a transfer to the agent by name.
+    pub routed: bool,
+}
+
+/// An agent declining a conversation, as the audit's triggers saw it written: rejecting its
+/// offer, or the conversation taken from them (a transfer, leaving it, a Reassign, a close).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decline {
+    /// Its place among the offers and declines of one take ([`OfferLog`]), from 0.
+    pub seq: usize,
+    /// The interaction (`IMS` + 7 digits).
+    pub interaction: String,
+    /// The agent (user_name).
+    pub agent: String,
+}
+
+/// What the audit's offer and decline triggers saw since the last take.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OfferLog {
-    /// Each offer: (work item sys_id, offered_at as stored), in the order written.
-    pub made: Vec<(String, String)>,
+    /// Each offer, in the order written.
+    pub made: Vec<MadeOffer>,
+    /// Each decline, in the order written (their `seq` and the offers' say which came first).
+    pub declines: Vec<Decline>,
     /// Each item an offer passed over, in the order written.
     pub passed_over: Vec<PassedOver>,
+}
+
+impl OfferLog {
+    /// The next `seq` of an offer or a decline.
+    fn next_seq(&self) -> usize {
+        self.made.len() + self.declines.len()
+    }
 }
 
 /// A transcript row with its interaction, as audits read it.
@@ -469,9 +550,28 @@ impl Tx<'_> {
                         log.status_moves.push(moved);
                         Ok(())
                     })?;
-                    log_function(self.0, OFFERED_FN, 2, &log, |ctx, log| {
-                        let made = (logged_text(ctx, 0), logged_text(ctx, 1));
+                    log_function(self.0, OFFERED_FN, 5, &log, |ctx, log| {
+                        let made = MadeOffer {
+                            seq: log.offers.next_seq(),
+                            item: logged_text(ctx, 0),
+                            at: logged_text(ctx, 1),
+                            interaction: logged_text(ctx, 2),
+                            agent: logged_text(ctx, 3),
+                            routed: matches!(
+                                ctx.get_raw(4),
+                                rusqlite::types::ValueRef::Integer(n) if n != 0
+                            ),
+                        };
                         log.offers.made.push(made);
+                        Ok(())
+                    })?;
+                    log_function(self.0, DECLINED_FN, 2, &log, |ctx, log| {
+                        let declined = Decline {
+                            seq: log.offers.next_seq(),
+                            interaction: logged_text(ctx, 0),
+                            agent: logged_text(ctx, 1),
+                        };
+                        log.offers.declines.push(declined);
                         Ok(())
                     })?;
                     log_function(self.0, PASSED_OVER_FN, 6, &log, |ctx, log| {
@@ -544,6 +644,7 @@ impl Tx<'_> {
     pub fn audit_follow_moves(&self) -> Result<(), StoreError> {
         self.0.execute_batch(STATUS_MOVES_TRIGGER)?;
         self.0.execute_batch(OFFER_TRIGGERS)?;
+        self.0.execute_batch(DECLINE_TRIGGERS)?;
         self.0.execute_batch(OPENED_TRIGGER)?;
         self.0.execute_batch(CLOSED_TRIGGER)
     }
@@ -984,7 +1085,15 @@ mod tests {
             "UPDATE awa_work_item SET state = 'offered', agent = 'u_alice', offered_at = '{at}'
              WHERE sys_id = 'w2'"
         ));
-        assert_eq!(log.made, [("w2".to_owned(), at.to_owned())]);
+        let made = |seq: usize, item: &str, number: &str, agent: &str, routed| super::MadeOffer {
+            seq,
+            item: item.into(),
+            at: at.into(),
+            interaction: number.into(),
+            agent: agent.into(),
+            routed,
+        };
+        assert_eq!(log.made, [made(0, "w2", "IMS0000002", "alice", true)]);
         assert_eq!(
             log.passed_over,
             [PassedOver {
@@ -1002,7 +1111,7 @@ mod tests {
              INSERT INTO awa_work_item (sys_id, interaction, queue, state, active, agent, offered_at, created_at)
              VALUES ('w3', 'i3', '{q}', 'offered', 1, 'u_alice', '{at}', '2026-01-05T09:02:00.000Z');"
         ));
-        assert_eq!(log.made, [("w3".to_owned(), at.to_owned())]);
+        assert_eq!(log.made, [made(0, "w3", "IMS0000003", "alice", false)]);
         assert_eq!(log.passed_over, []);
         // An agent outside the queue (a transfer by name) passes over nothing.
         let log = offer(&format!(
@@ -1011,13 +1120,65 @@ mod tests {
              UPDATE awa_work_item SET state = 'offered', agent = 'u_bob', offered_at = '{at}'
              WHERE sys_id = 'w3';"
         ));
-        assert_eq!(log.made.len(), 1);
+        assert_eq!(log.made, [made(0, "w3", "IMS0000003", "bob", true)]);
         assert_eq!(log.passed_over, []);
         assert_eq!(
             store.read(|tx| tx.audit_take_offers()).unwrap(),
             OfferLog::default(),
             "taken once"
         );
+    }
+
+    /// The decline log: a rejected offer and a conversation taken from its live agent are seen
+    /// in their order among the offers; a timeout, the virtual agent handing over and an
+    /// assignment to an agent are not declines.
+    #[test]
+    fn the_offer_log_sees_each_decline_in_order_with_the_offers() {
+        use super::Decline;
+        let store = crate::store::SqliteStore::open_in_memory().unwrap();
+        let q = "000000000000000000000000000000a1";
+        let va = crate::domain::model::VIRTUAL_AGENT_SYS_ID;
+        store
+            .write(|tx| {
+                tx.0.execute_batch(&format!(
+                    "INSERT INTO sys_user (sys_id, user_name, name) VALUES
+                         ('u_alice', 'alice', 'Alice'), ('u_bob', 'bob', 'Bob');
+                     INSERT INTO interaction (sys_id, number, type, channel, state, active,
+                         assigned_to, opened_for_table, opened_for, opened_at)
+                     VALUES ('i1', 'IMS0000001', 'messaging', 'sms', 'new', 1, '{va}', 'sys_user', 'u_bob', '2026-01-05T09:00:00.000Z');
+                     INSERT INTO awa_work_item (sys_id, interaction, queue, state, active, created_at)
+                     VALUES ('w1', 'i1', '{q}', 'pending', 1, '2026-01-05T09:00:00.000Z');"
+                ))
+            })
+            .unwrap();
+        store.read(|tx| tx.audit_log_message_changes()).unwrap();
+        store.write(|tx| tx.audit_follow_moves()).unwrap();
+        let at = "2026-01-05T09:05:00.000Z";
+        store
+            .write(|tx| {
+                tx.0.execute_batch(&format!(
+                    "UPDATE interaction SET assigned_to = NULL WHERE sys_id = 'i1';
+                     UPDATE awa_work_item SET state = 'offered', agent = 'u_alice', offered_at = '{at}';
+                     UPDATE awa_work_item SET state = 'timed_out', agent = NULL;
+                     UPDATE awa_work_item SET state = 'offered', agent = 'u_alice', offered_at = '{at}';
+                     UPDATE awa_work_item SET state = 'rejected', agent = NULL;
+                     UPDATE awa_work_item SET state = 'offered', agent = 'u_bob', offered_at = '{at}';
+                     UPDATE awa_work_item SET state = 'accepted';
+                     UPDATE interaction SET assigned_to = 'u_bob' WHERE sys_id = 'i1';
+                     UPDATE interaction SET assigned_to = NULL WHERE sys_id = 'i1';"
+                ))
+            })
+            .unwrap();
+        let log = store.read(|tx| tx.audit_take_offers()).unwrap();
+        let offers: Vec<(usize, &str)> =
+            log.made.iter().map(|o| (o.seq, o.agent.as_str())).collect();
+        assert_eq!(offers, [(0, "alice"), (1, "alice"), (3, "bob")]);
+        let decline = |seq: usize, agent: &str| Decline {
+            seq,
+            interaction: "IMS0000001".into(),
+            agent: agent.into(),
+        };
+        assert_eq!(log.declines, [decline(2, "alice"), decline(4, "bob")]);
     }
 
     /// The log of changed rows: its start reads every row; then each take returns the rows

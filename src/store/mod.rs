@@ -86,8 +86,8 @@ mod vfs;
 
 pub use actions::{InteractionFields, TickDue};
 pub use audit::{
-    ActiveAudit, AuditRow, ClosedAudit, FirstResponse, OfferLog, OpenedAudit, PassedOver,
-    TimerAudit,
+    ActiveAudit, AuditRow, ClosedAudit, Decline, FirstResponse, MadeOffer, OfferLog, OpenedAudit,
+    PassedOver, TimerAudit,
 };
 pub use serve::{AgentRow, EngineEvent, JournalEntry, OfferRow, TableRecord, WireEvent};
 

@@ -65,6 +65,8 @@ pub struct Auditor {
     /// An idle timeout (seconds) shorter than the store's that idle closes may have been made
     /// under: a scenario that changed it judges its closes by the shortest it had.
     pub idle_timeout_at_most: Option<i64>,
+    /// Who declined each open conversation so far (invariant 14), forgotten at its close.
+    declined: invariants::Declined,
     /// Checks per invariant.
     pub checks: BTreeMap<Invariant, u64>,
     /// What each invariant's checks looked at, in all: the subjects of each check (inbound
@@ -88,6 +90,7 @@ impl Default for Auditor {
             cases_judged_to: 0,
             hand_reported: std::collections::HashSet::new(),
             idle_timeout_at_most: None,
+            declined: invariants::Declined::new(),
             checks: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
             examined: Invariant::ALL.iter().map(|i| (*i, 0)).collect(),
         }
@@ -293,7 +296,8 @@ impl Auditor {
         let acked = &acked[..];
         // The closes since the last look, with the last transcript row before each: a row of
         // the same instant written after a close has a higher rowid (invariant 8).
-        for c in stack.store.read(|tx| tx.audit_take_closed())? {
+        let closes = stack.store.read(|tx| tx.audit_take_closed())?;
+        for c in &closes {
             if let (Ok(n), Ok(at)) = (
                 InteractionNumber::parse(&c.interaction),
                 DateTime::parse_from_rfc3339(&c.closed_at),
@@ -480,6 +484,8 @@ impl Auditor {
         self.closes_now.retain(|_, (at, _)| *at >= now);
         self.logging = true;
         self.count(Invariant::OldestFirst, offers.made.len());
+        let routed = offers.made.iter().filter(|o| o.routed).count();
+        self.count(Invariant::NeverOfferedBack, routed);
         self.count(Invariant::OpenedForItsProfile, opened.len());
         self.count(Invariant::OwnCasesOnly, citations.len());
         if let Some(last) = changed.iter().map(|r| r.rowid).max() {
@@ -487,7 +493,13 @@ impl Auditor {
         }
         // Judged with the timers' check (in `judge`): more subjects, not another check.
         *self.examined.entry(Invariant::Timers).or_default() += idle_closes.len() as u64;
+        let never_back = invariants::never_offered_back(&offers, &mut self.declined);
+        // Closed: never offered again, whoever declined it.
+        for c in &closes {
+            self.declined.remove(&c.interaction);
+        }
         Ok(invariants::none_passed_over(&offers)
+            .and(never_back)
             .and_then(|()| invariants::idle_closes_never_early(&idle_closes, idle_timeout))
             .and_then(|()| invariants::opened_for_its_profile(&opened))
             .and_then(|()| invariants::own_cases_only(&citations))

@@ -7,7 +7,7 @@
 //! (liveness) read the routing state right after a tick's routing pass ([`Routing`]), when
 //! every offer made "now" was made by that pass.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -61,11 +61,15 @@ pub enum Invariant {
     ///     cases are open cases of the interaction's requester, a case's card one of theirs
     ///     (VA-3, VA-6).
     OwnCasesOnly,
+    /// 14. Routing never offers a conversation to an agent who declined it: rejected an offer
+    ///     of it, or had it taken from them (a transfer, leaving it, a Reassign). A transfer to
+    ///     them by name may.
+    NeverOfferedBack,
 }
 
 impl Invariant {
     /// Every invariant, in the issue's order.
-    pub const ALL: [Invariant; 14] = [
+    pub const ALL: [Invariant; 15] = [
         Invariant::InboundOnce,
         Invariant::OutboundAtMostOnce,
         Invariant::StatusForward,
@@ -80,6 +84,7 @@ impl Invariant {
         Invariant::OpenedForItsProfile,
         Invariant::AssigneeInLiveGroup,
         Invariant::OwnCasesOnly,
+        Invariant::NeverOfferedBack,
     ];
 
     /// Its short name, as the report and the JSON show it.
@@ -99,6 +104,7 @@ impl Invariant {
             Invariant::OpenedForItsProfile => "11 opened-for-its-profile",
             Invariant::AssigneeInLiveGroup => "12 assignee-in-live-group",
             Invariant::OwnCasesOnly => "13 own-cases-only",
+            Invariant::NeverOfferedBack => "14 declined-never-offered-again",
         }
     }
 }
@@ -839,6 +845,66 @@ pub fn oldest_first(r: &Routing) -> Result<(), Violation> {
     Ok(())
 }
 
+/// The agents who declined each open conversation, as invariant 14 remembers them between
+/// looks: interaction number → user_names.
+pub type Declined = HashMap<String, BTreeSet<String>>;
+
+/// Invariant 14, at every offer: routing's offers (`offers.made` with `routed`) go to no agent
+/// who declined the conversation before, by the store's offer log in the order written
+/// (`offers.declines`: rejecting an offer of it, or having it taken from them by a transfer,
+/// leaving it, a Reassign). `declined` carries what earlier looks saw and takes this look's.
+/// An offer by a transfer to the agent by name is the transferring agent's choice, not
+/// routing's: never judged. The engine keeps the same memory in each work item's
+/// `declined_by`; this judges it from what the engine did, not from what it wrote down.
+pub fn never_offered_back(
+    offers: &convsms::store::OfferLog,
+    declined: &mut Declined,
+) -> Result<(), Violation> {
+    let (mut made, mut declines) = (offers.made.iter().peekable(), offers.declines.iter());
+    let mut next_decline = declines.next();
+    loop {
+        match (made.peek(), next_decline) {
+            (Some(o), Some(d)) if d.seq < o.seq => {
+                declined
+                    .entry(d.interaction.clone())
+                    .or_default()
+                    .insert(d.agent.clone());
+                next_decline = declines.next();
+            }
+            (Some(o), _) => {
+                let before = declined.get(&o.interaction);
+                if o.routed && before.is_some_and(|agents| agents.contains(&o.agent)) {
+                    let number = InteractionNumber::parse(&o.interaction).ok();
+                    return broken(
+                        Invariant::NeverOfferedBack,
+                        number.as_ref(),
+                        format!(
+                            "{} was offered to {} at {}, who had declined it before (rejected \
+                             an offer of it, or had it taken from them by a transfer, leaving \
+                             it or a Reassign); declined by {}",
+                            o.interaction,
+                            o.agent,
+                            o.at,
+                            before.map_or_else(String::new, |a| {
+                                a.iter().cloned().collect::<Vec<_>>().join(", ")
+                            })
+                        ),
+                    );
+                }
+                made.next();
+            }
+            (None, Some(d)) => {
+                declined
+                    .entry(d.interaction.clone())
+                    .or_default()
+                    .insert(d.agent.clone());
+                next_decline = declines.next();
+            }
+            (None, None) => return Ok(()),
+        }
+    }
+}
+
 /// Invariant 5b, at every offer: no offer passed over an older item of its queue that was
 /// waiting when the offer was written, that the agent offered had not declined, and that the
 /// same instant did not offer to someone (`offers`, the store's offer log: its triggers see
@@ -848,7 +914,7 @@ pub fn none_passed_over(offers: &convsms::store::OfferLog) -> Result<(), Violati
     let made: std::collections::HashSet<(&str, &str)> = offers
         .made
         .iter()
-        .map(|(item, at)| (item.as_str(), at.as_str()))
+        .map(|o| (o.item.as_str(), o.at.as_str()))
         .collect();
     for p in &offers.passed_over {
         if made.contains(&(p.waiting_item.as_str(), p.at.as_str())) {
@@ -2452,7 +2518,7 @@ mod tests {
 
     #[test]
     fn an_offer_that_passed_over_an_older_waiting_item_is_caught() {
-        use convsms::store::{OfferLog, PassedOver};
+        use convsms::store::{MadeOffer, OfferLog, PassedOver};
         let at = "2026-01-05T09:10:00.000Z";
         let passed = PassedOver {
             offered: "IMS0000002".into(),
@@ -2462,8 +2528,17 @@ mod tests {
             agent: "a1".into(),
             at: at.into(),
         };
+        let made = |seq, item: &str, agent: &str| MadeOffer {
+            seq,
+            item: item.into(),
+            at: at.into(),
+            interaction: "IMS0000002".into(),
+            agent: agent.into(),
+            routed: true,
+        };
         let mut log = OfferLog {
-            made: vec![("w2".into(), at.into())],
+            made: vec![made(0, "w2", "a1")],
+            declines: vec![],
             passed_over: vec![passed],
         };
         let v = none_passed_over(&log).unwrap_err();
@@ -2476,11 +2551,69 @@ mod tests {
             "{v}"
         );
         // The older item offered at the same instant (later in the same pass) was not passed over.
-        log.made.push(("w1".into(), at.into()));
+        log.made.push(made(1, "w1", "a2"));
         assert_eq!(none_passed_over(&log), Ok(()));
         // Offered at another instant does not excuse it.
-        log.made[1].1 = "2026-01-05T09:11:00.000Z".into();
+        log.made[1].at = "2026-01-05T09:11:00.000Z".into();
         assert!(none_passed_over(&log).is_err());
+    }
+
+    /// Invariant 14: routing's offer to an agent who declined the conversation earlier (in
+    /// this look or one before) is caught; an offer before the decline, to someone else, by a
+    /// transfer by name, or of another conversation is not; a close forgets (the auditor).
+    #[test]
+    fn a_conversation_offered_back_to_an_agent_who_declined_it_is_caught() {
+        use convsms::store::{Decline, MadeOffer, OfferLog};
+        let offer = |seq, number: &str, agent: &str, routed| MadeOffer {
+            seq,
+            item: format!("w{seq}"),
+            at: "2026-01-05T09:10:00.000Z".into(),
+            interaction: number.into(),
+            agent: agent.into(),
+            routed,
+        };
+        let decline = |seq, number: &str, agent: &str| Decline {
+            seq,
+            interaction: number.into(),
+            agent: agent.into(),
+        };
+        let (one, two) = ("IMS0000001", "IMS0000002");
+        // alice is offered it, rejects it; bob is offered it, and alice gets the other one.
+        let log = OfferLog {
+            made: vec![
+                offer(0, one, "alice", true),
+                offer(2, one, "bob", true),
+                offer(3, two, "alice", true),
+            ],
+            declines: vec![decline(1, one, "alice")],
+            passed_over: vec![],
+        };
+        let mut declined = Declined::new();
+        assert_eq!(never_offered_back(&log, &mut declined), Ok(()));
+        // A later look: bob gives it up (a transfer, leaving it), and alice is offered it.
+        let later = OfferLog {
+            made: vec![offer(1, one, "alice", true)],
+            declines: vec![decline(0, one, "bob")],
+            passed_over: vec![],
+        };
+        let v = never_offered_back(&later, &mut declined.clone()).unwrap_err();
+        assert_eq!(
+            (v.invariant, v.interaction.clone()),
+            (Invariant::NeverOfferedBack, Some(ims(1)))
+        );
+        assert!(
+            v.detail.contains("IMS0000001 was offered to alice")
+                && v.detail.ends_with("declined by alice, bob"),
+            "{v}"
+        );
+        // Offered to alice by a transfer by name: bob's choice, not routing's.
+        let by_name = OfferLog {
+            made: vec![offer(1, one, "alice", false)],
+            ..later.clone()
+        };
+        assert_eq!(never_offered_back(&by_name, &mut declined.clone()), Ok(()));
+        // Without the earlier look's memory, the same look passes: the memory is what caught it.
+        assert_eq!(never_offered_back(&later, &mut Declined::new()), Ok(()));
     }
 
     #[test]

@@ -36,7 +36,8 @@ impl ConvWorld {
     }
 
     /// Runs the invariants `convsms soak` checks along the way ([`Auditor::check`]: 1-5, 5b
-    /// from the store's offer log, 7, 8, 9, 11 from its log of openings, and 12) on everything
+    /// and 14 from the store's offer log, 7, 8, 9, 11 from its log of openings, 12 and 13) on
+    /// everything
     /// the scenario's store and simulator
     /// hold, then liveness (6:
     /// [`Auditor::check_liveness`]), and with `settled` the end-of-run one (every send in a final
