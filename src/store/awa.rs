@@ -381,6 +381,17 @@ impl Tx<'_> {
         rows.collect()
     }
 
+    /// Whether any active work item waits (neither offered nor accepted): a cheaper question
+    /// than [`Tx::awa_waiting_items`] when a long queue waits.
+    pub fn awa_any_waiting(&self) -> Result<bool, StoreError> {
+        self.row(
+            "SELECT EXISTS (SELECT 1 FROM awa_work_item
+                            WHERE active = 1 AND state NOT IN ('offered', 'accepted'))",
+            [],
+            |r| r.get(0),
+        )
+    }
+
     /// The active work items that hold an agent's slot (Offered or Accepted), oldest first: the
     /// order of [`Tx::awa_active_items`]. Read from their own index (SQLite's planner, left to
     /// choose, took the index of every active item and read each waiting one to drop it), and

@@ -388,8 +388,8 @@ impl Stack {
                 // What can change routing: messaging actions and idle closes (closing or
                 // reassigning conversations frees agents' slots), offers' expiry.
                 let due_at = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t <= at);
-                let routing =
-                    due_at(due.timer) || due_at(due.idle_close) || due_at(due.offer_expiry);
+                let closing = due_at(due.timer) || due_at(due.idle_close);
+                let routing = closing || due_at(due.offer_expiry);
                 due = self
                     .engine
                     .tick_due(due)
@@ -397,18 +397,20 @@ impl Stack {
                     .context("running what became due")?;
                 engine_moved_on(due.earliest(), at)?;
                 if routing {
-                    self.judge_liveness(at)?;
+                    self.judge_liveness(at, closing)?;
                 }
             }
         }
     }
 
     /// Invariant 6 at `at`, right after the engine ran what fell due then, when
-    /// [`Stack::stop_liveness`] is on and nothing broke it yet.
+    /// [`Stack::stop_liveness`] is on and nothing broke it yet; with `closing` (messaging
+    /// actions or idle closes ran, which can close conversations) its part that no closed
+    /// conversation keeps an active work item too.
     ///
     /// # Errors
     /// The store cannot be read.
-    fn judge_liveness(&self, at: DateTime<Utc>) -> anyhow::Result<()> {
+    fn judge_liveness(&self, at: DateTime<Utc>, closing: bool) -> anyhow::Result<()> {
         let mut judge = self
             .stop_liveness
             .lock()
@@ -417,22 +419,24 @@ impl Stack {
             return Ok(());
         }
         judge.checks += 1;
-        // Nothing can wait for a free agent when nothing waits or no agent is free: both are
-        // cheaper reads than the whole routing state (a soak's agents are mostly free, and
-        // most instants have nobody waiting).
+        // Nothing can wait for a free agent when no agent is free or nothing waits: both are
+        // cheaper reads than the whole routing state (an overloaded desk has nobody free and a
+        // long queue; a quiet one everybody free and nobody waiting). Only a close can leave a
+        // closed conversation's item active.
         let (can_wait, closed_with_items) = self
             .store
             .read(|tx| {
-                let closed = tx.audit_closed_with_active_items()?;
-                if tx.awa_waiting_items()?.is_empty() {
-                    return Ok((false, closed));
-                }
+                let closed = if closing {
+                    tx.audit_closed_with_active_items()?
+                } else {
+                    vec![]
+                };
                 let holding = tx.awa_items_holding_slots()?;
                 let free = tx.awa_agents()?.iter().any(|a| {
                     a.presence == convsms::domain::work_assignment::Presence::Available
                         && convsms::domain::work_assignment::free_capacity(a, &holding) > 0
                 });
-                Ok::<_, convsms::store::StoreError>((free, closed))
+                Ok::<_, convsms::store::StoreError>((free && tx.awa_any_waiting()?, closed))
             })
             .context("reading the agents' load")?;
         judge.violation = crate::soak::invariants::items_in_step(&closed_with_items).err();
