@@ -1672,7 +1672,7 @@ fn a_short_soak_holds_every_invariant_and_prints_the_summary_and_json() {
         "11 opened-for-its-profile",
         "12 assignee-in-live-group",
         "13 own-cases-only",
-        "14 declined-never-offered-again",
+        "14 declined-never-offered-back",
     ] {
         assert!(
             report["examined"][invariant].as_u64() > Some(0),

@@ -13,8 +13,8 @@ Feature: Agents transfer SMS conversations and leave them
   for the queue's other members; a lapsed offer goes to them too, and back to the named agent when
   none of them can take it, if the named agent is a member (a timeout is not a decline). A transfer to a queue waits in that
   queue; an agent leaving puts it back in the queue it came through. Either way it leaves the
-  agent's Ongoing tab and live group profile, frees their slot, and is never offered to them
-  again.
+  agent's Ongoing tab and live group profile, frees their slot, and the work item that puts it back
+  is never offered to them (a later one may be, once someone else took it and passed it on).
 
   Background:
     Given the Conversational SMS provider number "+14155550100"
@@ -161,8 +161,7 @@ Feature: Agents transfer SMS conversations and leave them
     And queue "Sales" has waiting IMS0001002
     And every soak invariant holds
 
-  @row:SYSMSG-1
-  Scenario: Whoever gave a conversation up is never offered it again, however many hands it passed through
+  Scenario: Each requeue passes over the agent it took the conversation from, not those who passed on it before
     Given an agent "dave" who is available for SMS
     When "+14155552671" texts "My order never came" to "+14155550100"
     And agent "alice" accepts the offered work item
@@ -172,10 +171,11 @@ Feature: Agents transfer SMS conversations and leave them
     Then the work item for IMS0001001 is offered to agent "dave"
     When agent "dave" accepts the offered work item
     And agent "dave" leaves IMS0001001
-    Then the work item for IMS0001001 is "pending"
-    And agent "alice"'s Workspace Inbox is empty
-    And agent "bob"'s Workspace Inbox is empty
-    When agent "dave" is away
-    And 10 minutes pass
-    Then the work item for IMS0001001 is "pending"
+    Then the work item for IMS0001001 is offered to agent "alice"
+    And agent "dave"'s Workspace Inbox is empty
+    When agent "alice" rejects the offered work item
+    Then the work item for IMS0001001 is offered to agent "bob"
+    When agent "bob" rejects the offered work item
+    Then the work item for IMS0001001 is "rejected"
+    And agent "dave"'s Workspace Inbox is empty
     And every soak invariant holds

@@ -413,6 +413,7 @@ Feature: soak seed 23 replayed
     When agent "agent01" becomes available
     When agent "agent02" becomes available
     When agent "agent03" becomes available
+    When agent "agent03" accepts the work item for IMS0001048
     When Twilio delivers the webhook of message #9 of IMS0001009 again
     When agent "agent01" composes "est velit fugit aliquid ullam velit in est sint est modi." on interaction IMS0001047 from "+14159280727"
     When agent "agent01" closes IMS0001047
@@ -426,15 +427,13 @@ Feature: soak seed 23 replayed
     When 58 seconds pass
     When "+61464120420" texts "tempore autem sint cumque expedita eos iusto aperiam error laborum." to "+14159048610"
     When 255 seconds pass
-    When agent "agent01" composes "¿Cuándo llega mi pedido? 📦" on interaction IMS0001025 from "+14155261026"
-    Then the request is refused with "Twilio error 21610"
+    When agent "agent03" composes "¿Cuándo llega mi pedido? 📦" on interaction IMS0001048 from "+14159048610"
     When "+61416867400" texts "7" to "+14154965148"
     When 165 seconds pass
     When "+4915163277900" texts "no" to "+14154965148"
     When Twilio delivers the webhook of message #1 of IMS0001008 again
     When 9 seconds pass
-    When agent "agent01" composes "ipsum ut corrupti." on interaction IMS0001025 from "+14155261026"
-    Then the request is refused with "Twilio error 21610"
+    When agent "agent03" composes "ipsum ut corrupti." on interaction IMS0001048 from "+14159048610"
     When 2 seconds pass
     When agent "agent01" goes away
     When agent "agent02" goes away
@@ -444,9 +443,8 @@ Feature: soak seed 23 replayed
     When agent "agent02" becomes available
     When agent "agent03" becomes available
     When "+33617669923" texts "quia exercitationem rerum quo inventore cumque deleniti at hic est nisi quo sequi ipsam distinctio omnis fuga harum consequatur quis quaerat enim harum totam sint officia ut tempora quis non magni enim enim dolor tempora veniam molestiae cum aut sit qui qui" to "+14154965148"
-    When agent "agent01" composes "Merci beaucoup, ça marche 😀" on interaction IMS0001025 from "+14155261026"
-    Then the request is refused with "Twilio error 21610"
-    When agent "agent01" closes IMS0001025
+    When agent "agent03" composes "Merci beaucoup, ça marche 😀" on interaction IMS0001048 from "+14159048610"
+    When agent "agent03" closes IMS0001048
     When agent "agent01" goes away
     When agent "agent02" goes away
     When agent "agent03" goes away
@@ -457,6 +455,9 @@ Feature: soak seed 23 replayed
     When "+33668199382" texts "2" to "+14159280727"
     When 277 seconds pass
     When agent "agent02"'s SMS capacity becomes 2
+    When agent "agent01" composes "aut aliquam sunt cumque sed corporis omnis similique animi a incidunt quos incidunt quia sint voluptas voluptates autem et qui eveniet tenetur necessitatibus cumque fugiat et omnis perferendis ut autem laborum voluptas corrupti autem quam laudantium dicta laboriosam repudiandae nulla dignissimos nemo ut et dolores tempore adipisci facere molestias similique sit ad omnis sit ducimus deleniti enim ipsam sed sed hic aut dolores eum quas et enim omnis occaecati ut temporibus ut ex ut temporibus et voluptas molestiae eos porro qui doloribus qui tempore qui architecto aut iure amet asperiores velit sequi quia quod quasi eum modi minus consequuntur perspiciatis fuga vero qui aut sint non similique velit nihil suscipit minima qui exercitationem dolorem nihil incidunt ratione illum deserunt et quis earum pariatur quas amet sint non eligendi qui enim ullam sapiente ut ullam qui et autem amet occaecati aut animi et id exercitationem natus corporis culpa pariatur ut et harum temporibus et deserunt porro ut eos voluptatibus neque eos repellat dicta et suscipit perferendis sit aliquam cupiditate qui molestiae numquam sunt eligendi quibusdam error animi dolores sit explicabo qui ipsa non quae totam porro magni saepe magni praesentium architecto sed id labore amet similique consequatur rerum est dignissimos et quae perferendis debitis alias dignissimos soluta excepturi necessitatibus modi veritatis aut natus ab officiis qui ea dolorum hic et quaerat quae autem et ipsam hic consectetur et in reiciendis enim animi qui deserunt omnis doloribus iste voluptatem consequatur et quo quas rem optio" on interaction IMS0001025 from "+14155261026"
+    Then the request is refused with "Twilio error 21610"
+    When agent "agent01" closes IMS0001025
     When agent "agent01" goes away
     When agent "agent02" goes away
     When agent "agent03" goes away

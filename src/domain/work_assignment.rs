@@ -198,8 +198,8 @@ pub struct WorkItem {
     pub offered_at: Option<DateTime<Utc>>,
     /// When the current offer times out.
     pub offer_expires_at: Option<DateTime<Utc>>,
-    /// Agents who rejected it, or an earlier item of its conversation, or gave the conversation
-    /// up (a transfer, leaving it, a Reassign), each once: never offered it again. (A store can keep it as comma-separated sys_ids: they contain no commas.)
+    /// Agents who rejected it (or had it taken from them by a Reassign), each once: never
+    /// offered it again. (A store can keep it as comma-separated sys_ids: they contain no commas.)
     pub declined_by: Vec<SysId>,
     /// Agents who let an offer of it time out, each once, the longest ago first: offered it
     /// again only when nobody else can take it (a timeout is not a decline).

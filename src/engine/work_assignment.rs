@@ -39,7 +39,8 @@
 //! - An agent transfers a conversation assigned to them ([`Engine::transfer`]) to another agent,
 //!   who is offered it at once (and must be available with a free slot), or to a queue; or leaves
 //!   it ([`Engine::leave`]), and it goes back to the queue it came through. The agent it leaves
-//!   is never offered it again, as after a Reassign, and leaves its live group profile; the
+//!   is never offered the work item that puts it back, as after a Reassign (a later requeue's
+//!   may be), and leaves its live group profile; the
 //!   requester is told "An agent will be with you shortly." each time. A transfer the named
 //!   agent rejects waits in the queue it came through for its other members: the seed names
 //!   transfers only among system messages (SYSMSG-1). A Reassign, unlike leaving, routes by
@@ -88,9 +89,7 @@ pub struct WorkItemView {
     pub active: bool,
     /// The user_name of the agent it is offered to or accepted by.
     pub agent: Option<String>,
-    /// The user_names of the agents never offered it again: who rejected it or an earlier work
-    /// item of its conversation, or gave the conversation up (a transfer, leaving it, a
-    /// Reassign).
+    /// The user_names of the agents who rejected it (or had it taken from them by a Reassign).
     pub declined_by: Vec<String>,
 }
 
@@ -479,8 +478,8 @@ impl Engine {
     /// chatting with bob." by SMS). A rejection leaves it waiting there for the queue's other
     /// members; a lapsed offer goes to them too, and back to the named agent when none can take
     /// it if the named agent is a member (a timeout is not a decline). To a queue: it waits there. Either way it leaves
-    /// `agent`'s Ongoing tab and live group profile, frees their slot, and is never offered to
-    /// them again.
+    /// `agent`'s Ongoing tab and live group profile, frees their slot, and its new work item is
+    /// never offered to them (a later requeue's may be).
     ///
     /// # Errors
     /// [`Error::WorkAssignment`] when the conversation is closed
@@ -724,9 +723,8 @@ impl Engine {
     /// Puts `i` in a new work item: in the first queue whose condition matches it, back in the
     /// queue it came through, in a queue chosen by its agent, or offered straight to an agent (a
     /// transfer). The agent who held it (the handler the caller saw, or the agent who had
-    /// accepted its last work item) is never offered it again, nor is anyone the last item
-    /// already names in `declined_by` (it carries the declines of every earlier item), and
-    /// leaves its live group profile;
+    /// accepted its last work item) is never offered the new item (`declined_by`; a later
+    /// requeue's item may go to them) and leaves its live group profile;
     /// their accepted item completes and leaves their Ongoing tab in the routing pass that
     /// follows. The requester is told "An agent will be with you shortly.": nobody holds the
     /// conversation until someone accepts it. An interaction already waiting or offered is left
@@ -772,20 +770,14 @@ impl Engine {
         let taken_from = match &i.handler {
             Handler::Agent(a) => Some(a.clone()),
             _ => previous
-                .as_ref()
                 .filter(|p| p.active && p.state == WorkItemState::Accepted)
-                .and_then(|p| p.agent.clone()),
+                .and_then(|p| p.agent),
         };
         if let Some(agent) = &taken_from {
             // Removed, transferred away or gone: no longer in the live group profile.
             tx.leave_live_group(&i.sys_id, agent, now)?;
         }
-        // Never offered again to whoever declined or gave up the conversation before: the
-        // earlier items' agents, not only this requeue's (alice leaves, bob takes it and leaves:
-        // it is not offered back to alice).
-        item.declined_by = previous.map(|p| p.declined_by).unwrap_or_default();
-        item.declined_by
-            .extend(taken_from.filter(|a| !item.declined_by.contains(a)));
+        item.declined_by.extend(taken_from);
         if let Requeue::Agent(agent) = to {
             awa::Offer {
                 item: item.sys_id.clone(),

@@ -36,12 +36,16 @@ const PASSED_OVER_FN: &str = "convsms_audit_passed_over";
 /// passed over (older, waiting, not declined by the agent offered, who is an available member
 /// of the queue: an offer to anyone else is a transfer by name, which the line does not
 /// govern), at the moment the offer is written, while an auditor's log runs.
-/// An offer written as an update is routing's (an item waiting, then offered); one inserted
-/// as offered is a transfer to an agent by name (the last argument of `convsms_audit_offered`).
+/// An offer written as an update is routing's (an item waiting, then offered; or offered
+/// again in the pass that expired its last offer, written once: offered to offered, with
+/// another agent or time); one inserted as offered is a transfer to an agent by name (the last
+/// argument of `convsms_audit_offered`).
 const OFFER_TRIGGERS: &str = concatcp!(
     "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_offers_updated
      AFTER UPDATE OF state ON main.awa_work_item
-     WHEN new.state = 'offered' AND old.state IS NOT 'offered' AND new.agent IS NOT NULL
+     WHEN new.state = 'offered' AND new.agent IS NOT NULL
+          AND (old.state IS NOT 'offered' OR old.agent IS NOT new.agent
+               OR old.offered_at IS NOT new.offered_at)
      BEGIN
         SELECT convsms_audit_offered(new.sys_id, new.offered_at, ",
     OFFER_NUMBER_AND_AGENT,
@@ -66,10 +70,11 @@ const OFFER_NUMBER_AND_AGENT: &str =
 const DECLINED_FN: &str = "convsms_audit_declined";
 
 /// Temporary triggers reporting each agent who declines a conversation, while an auditor's log
-/// runs: a rejected offer (the item's state from offered to rejected: a timeout is no decline),
-/// and an agent it is taken from (its `assigned_to` moving off a live agent: a transfer, leaving
-/// it, a Reassign, a close). Read from the states the engine writes, not from the items'
-/// `declined_by`, which is what invariant 14 judges.
+/// runs: a rejected offer, with its work item (the item's state from offered to rejected: a
+/// timeout is no decline), and an agent it is taken from (its `assigned_to` moving off a live
+/// agent: a transfer, leaving it, a Reassign; a close leaves it as it is). Read from the states
+/// the engine writes,
+/// not from the items' `declined_by`, which is what invariant 14 judges.
 const DECLINE_TRIGGERS: &str = concatcp!(
     "CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_rejected
      AFTER UPDATE OF state ON main.awa_work_item
@@ -77,7 +82,8 @@ const DECLINE_TRIGGERS: &str = concatcp!(
      BEGIN
         SELECT convsms_audit_declined(
             (SELECT number FROM main.interaction WHERE sys_id = new.interaction),
-            coalesce((SELECT user_name FROM main.sys_user WHERE sys_id = old.agent), old.agent));
+            coalesce((SELECT user_name FROM main.sys_user WHERE sys_id = old.agent), old.agent),
+            new.sys_id);
      END;
      CREATE TEMP TRIGGER IF NOT EXISTS convsms_audit_given_up
      AFTER UPDATE OF assigned_to ON main.interaction
@@ -88,7 +94,8 @@ const DECLINE_TRIGGERS: &str = concatcp!(
      BEGIN
         SELECT convsms_audit_declined(new.number,
             coalesce((SELECT user_name FROM main.sys_user WHERE sys_id = old.assigned_to),
-                     old.assigned_to));
+                     old.assigned_to),
+            NULL);
      END;"
 );
 
@@ -186,8 +193,9 @@ pub struct MadeOffer {
     pub routed: bool,
 }
 
-/// An agent declining a conversation, as the audit's triggers saw it written: rejecting its
-/// offer, or the conversation taken from them (a transfer, leaving it, a Reassign, a close).
+/// An agent declining a conversation, as the audit's triggers saw it written: rejecting an
+/// offer of its work item, or the conversation taken from them (a transfer, leaving it, a
+/// Reassign).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decline {
     /// Its place among the offers and declines of one take ([`OfferLog`]), from 0.
@@ -196,6 +204,9 @@ pub struct Decline {
     pub interaction: String,
     /// The agent (user_name).
     pub agent: String,
+    /// The work item whose offer they rejected (its sys_id); `None` when the conversation was
+    /// taken from them.
+    pub rejected: Option<String>,
 }
 
 /// What the audit's offer and decline triggers saw since the last take.
@@ -565,11 +576,13 @@ impl Tx<'_> {
                         log.offers.made.push(made);
                         Ok(())
                     })?;
-                    log_function(self.0, DECLINED_FN, 2, &log, |ctx, log| {
+                    log_function(self.0, DECLINED_FN, 3, &log, |ctx, log| {
+                        let item = logged_text(ctx, 2);
                         let declined = Decline {
                             seq: log.offers.next_seq(),
                             interaction: logged_text(ctx, 0),
                             agent: logged_text(ctx, 1),
+                            rejected: (!item.is_empty()).then_some(item),
                         };
                         log.offers.declines.push(declined);
                         Ok(())
@@ -1122,6 +1135,19 @@ mod tests {
         ));
         assert_eq!(log.made, [made(0, "w3", "IMS0000003", "bob", true)]);
         assert_eq!(log.passed_over, []);
+        // Expired and offered again in one pass, written once (offered to offered): an offer;
+        // the same offer written again (another column changed) is none.
+        let later = "2026-01-05T09:06:00.000Z";
+        let log = offer(&format!(
+            "UPDATE awa_work_item SET state = 'offered', agent = 'u_alice', offered_at = '{later}'
+             WHERE sys_id = 'w3';
+             UPDATE awa_work_item SET state = 'offered', timed_out_by = 'u_bob' WHERE sys_id = 'w3';"
+        ));
+        let again = super::MadeOffer {
+            at: later.into(),
+            ..made(0, "w3", "IMS0000003", "alice", true)
+        };
+        assert_eq!(log.made, [again]);
         assert_eq!(
             store.read(|tx| tx.audit_take_offers()).unwrap(),
             OfferLog::default(),
@@ -1173,12 +1199,16 @@ mod tests {
         let offers: Vec<(usize, &str)> =
             log.made.iter().map(|o| (o.seq, o.agent.as_str())).collect();
         assert_eq!(offers, [(0, "alice"), (1, "alice"), (3, "bob")]);
-        let decline = |seq: usize, agent: &str| Decline {
+        let decline = |seq: usize, agent: &str, rejected: Option<&str>| Decline {
             seq,
             interaction: "IMS0000001".into(),
             agent: agent.into(),
+            rejected: rejected.map(Into::into),
         };
-        assert_eq!(log.declines, [decline(2, "alice"), decline(4, "bob")]);
+        assert_eq!(
+            log.declines,
+            [decline(2, "alice", Some("w1")), decline(4, "bob", None)]
+        );
     }
 
     /// The log of changed rows: its start reads every row; then each take returns the rows

@@ -66,7 +66,7 @@ pub struct Auditor {
     /// under: a scenario that changed it judges its closes by the shortest it had.
     pub idle_timeout_at_most: Option<i64>,
     /// Who declined each open conversation so far (invariant 14), forgotten at its close.
-    declined: invariants::Declined,
+    pub declined: invariants::Declined,
     /// Checks per invariant.
     pub checks: BTreeMap<Invariant, u64>,
     /// What each invariant's checks looked at, in all: the subjects of each check (inbound
@@ -484,8 +484,6 @@ impl Auditor {
         self.closes_now.retain(|_, (at, _)| *at >= now);
         self.logging = true;
         self.count(Invariant::OldestFirst, offers.made.len());
-        let routed = offers.made.iter().filter(|o| o.routed).count();
-        self.count(Invariant::NeverOfferedBack, routed);
         self.count(Invariant::OpenedForItsProfile, opened.len());
         self.count(Invariant::OwnCasesOnly, citations.len());
         if let Some(last) = changed.iter().map(|r| r.rowid).max() {
@@ -493,7 +491,8 @@ impl Auditor {
         }
         // Judged with the timers' check (in `judge`): more subjects, not another check.
         *self.examined.entry(Invariant::Timers).or_default() += idle_closes.len() as u64;
-        let never_back = invariants::never_offered_back(&offers, &mut self.declined);
+        let never_back = invariants::never_offered_back(&offers, &mut self.declined)
+            .map(|judged| self.count(Invariant::NeverOfferedBack, judged));
         // Closed: never offered again, whoever declined it.
         for c in &closes {
             self.declined.remove(&c.interaction);

@@ -61,9 +61,9 @@ pub enum Invariant {
     ///     cases are open cases of the interaction's requester, a case's card one of theirs
     ///     (VA-3, VA-6).
     OwnCasesOnly,
-    /// 14. Routing never offers a conversation to an agent who declined it: rejected an offer
-    ///     of it, or had it taken from them (a transfer, leaving it, a Reassign). A transfer to
-    ///     them by name may.
+    /// 14. Routing never offers a work item to an agent who rejected it, nor the work item a
+    ///     requeue made to the agent the conversation was taken from (a transfer, leaving it, a
+    ///     Reassign). A transfer to them by name may.
     NeverOfferedBack,
 }
 
@@ -104,7 +104,7 @@ impl Invariant {
             Invariant::OpenedForItsProfile => "11 opened-for-its-profile",
             Invariant::AssigneeInLiveGroup => "12 assignee-in-live-group",
             Invariant::OwnCasesOnly => "13 own-cases-only",
-            Invariant::NeverOfferedBack => "14 declined-never-offered-again",
+            Invariant::NeverOfferedBack => "14 declined-never-offered-back",
         }
     }
 }
@@ -845,62 +845,88 @@ pub fn oldest_first(r: &Routing) -> Result<(), Violation> {
     Ok(())
 }
 
-/// The agents who declined each open conversation, as invariant 14 remembers them between
-/// looks: interaction number → user_names.
-pub type Declined = HashMap<String, BTreeSet<String>>;
+/// Who declined each open conversation, as invariant 14 remembers it between looks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Declines {
+    /// The agent it was last taken from (a transfer, leaving it, a Reassign): the work item
+    /// that requeue made is never offered to them.
+    pub given_up_by: Option<String>,
+    /// (work item sys_id, agent) of each offer rejected: that item is never offered to them
+    /// again.
+    pub rejected: BTreeSet<(String, String)>,
+}
+
+/// Invariant 14's memory: interaction number → its [`Declines`].
+pub type Declined = HashMap<String, Declines>;
 
 /// Invariant 14, at every offer: routing's offers (`offers.made` with `routed`) go to no agent
-/// who declined the conversation before, by the store's offer log in the order written
-/// (`offers.declines`: rejecting an offer of it, or having it taken from them by a transfer,
-/// leaving it, a Reassign). `declined` carries what earlier looks saw and takes this look's.
-/// An offer by a transfer to the agent by name is the transferring agent's choice, not
-/// routing's: never judged. The engine keeps the same memory in each work item's
-/// `declined_by`; this judges it from what the engine did, not from what it wrote down.
+/// who declined that work item, by the store's offer log in the order written
+/// (`offers.declines`): who rejected an offer of the item, and the agent the conversation was
+/// taken from by the requeue that made it (a transfer, leaving it, a Reassign: the item waiting
+/// after one is the requeue's, since the one they held completed with it). `declined` carries
+/// what earlier looks saw and takes this look's. An offer by a transfer to the agent by name
+/// is the transferring agent's choice, not routing's: never judged. The engine keeps the same
+/// memory in each work item's `declined_by`; this judges it from what the engine did, not from
+/// what it wrote down. An agent who gave the conversation up or rejected it before its last
+/// requeue may be offered it again: a conversation every agent once passed on would otherwise
+/// wait for ever. Says how many routed offers it judged against a decline remembered for
+/// their conversation (its subjects: an offer of a conversation nobody declined can break
+/// nothing).
 pub fn never_offered_back(
     offers: &convsms::store::OfferLog,
     declined: &mut Declined,
-) -> Result<(), Violation> {
+) -> Result<usize, Violation> {
+    let mut judged = 0;
     let (mut made, mut declines) = (offers.made.iter().peekable(), offers.declines.iter());
     let mut next_decline = declines.next();
+    let remember = |declined: &mut Declined, d: &convsms::store::Decline| {
+        let memory = declined.entry(d.interaction.clone()).or_default();
+        match &d.rejected {
+            Some(item) => {
+                memory.rejected.insert((item.clone(), d.agent.clone()));
+            }
+            None => memory.given_up_by = Some(d.agent.clone()),
+        }
+    };
     loop {
         match (made.peek(), next_decline) {
             (Some(o), Some(d)) if d.seq < o.seq => {
-                declined
-                    .entry(d.interaction.clone())
-                    .or_default()
-                    .insert(d.agent.clone());
+                remember(declined, d);
                 next_decline = declines.next();
             }
             (Some(o), _) => {
-                let before = declined.get(&o.interaction);
-                if o.routed && before.is_some_and(|agents| agents.contains(&o.agent)) {
+                let memory = declined.get(&o.interaction);
+                judged += usize::from(o.routed && memory.is_some());
+                let why = memory.and_then(|m| {
+                    if m.rejected.contains(&(o.item.clone(), o.agent.clone())) {
+                        Some("who had rejected an offer of that work item")
+                    } else if m.given_up_by.as_ref() == Some(&o.agent) {
+                        Some(
+                            "from whom the conversation was taken (a transfer, leaving it or a \
+                             Reassign) by the requeue that made that work item",
+                        )
+                    } else {
+                        None
+                    }
+                });
+                if let (true, Some(why)) = (o.routed, why) {
                     let number = InteractionNumber::parse(&o.interaction).ok();
                     return broken(
                         Invariant::NeverOfferedBack,
                         number.as_ref(),
                         format!(
-                            "{} was offered to {} at {}, who had declined it before (rejected \
-                             an offer of it, or had it taken from them by a transfer, leaving \
-                             it or a Reassign); declined by {}",
-                            o.interaction,
-                            o.agent,
-                            o.at,
-                            before.map_or_else(String::new, |a| {
-                                a.iter().cloned().collect::<Vec<_>>().join(", ")
-                            })
+                            "routing offered {} (work item {}) to {} at {}, {why}",
+                            o.interaction, o.item, o.agent, o.at
                         ),
                     );
                 }
                 made.next();
             }
             (None, Some(d)) => {
-                declined
-                    .entry(d.interaction.clone())
-                    .or_default()
-                    .insert(d.agent.clone());
+                remember(declined, d);
                 next_decline = declines.next();
             }
-            (None, None) => return Ok(()),
+            (None, None) => return Ok(judged),
         }
     }
 }
@@ -2558,62 +2584,90 @@ mod tests {
         assert!(none_passed_over(&log).is_err());
     }
 
-    /// Invariant 14: routing's offer to an agent who declined the conversation earlier (in
-    /// this look or one before) is caught; an offer before the decline, to someone else, by a
-    /// transfer by name, or of another conversation is not; a close forgets (the auditor).
+    /// Invariant 14: routing's offer of a work item to an agent who rejected it, or who the
+    /// conversation was taken from by the requeue that made it, is caught, in this look or a
+    /// later one; an offer before the decline, of another item, to someone else or by a
+    /// transfer by name is not, nor one to an agent who gave it up before a later requeue.
     #[test]
-    fn a_conversation_offered_back_to_an_agent_who_declined_it_is_caught() {
+    fn a_work_item_offered_back_to_an_agent_who_declined_it_is_caught() {
         use convsms::store::{Decline, MadeOffer, OfferLog};
-        let offer = |seq, number: &str, agent: &str, routed| MadeOffer {
+        let offer = |seq, item: &str, agent: &str, routed| MadeOffer {
             seq,
-            item: format!("w{seq}"),
+            item: item.into(),
             at: "2026-01-05T09:10:00.000Z".into(),
-            interaction: number.into(),
+            interaction: "IMS0000001".into(),
             agent: agent.into(),
             routed,
         };
-        let decline = |seq, number: &str, agent: &str| Decline {
+        let decline = |seq, agent: &str, rejected: Option<&str>| Decline {
             seq,
-            interaction: number.into(),
+            interaction: "IMS0000001".into(),
             agent: agent.into(),
+            rejected: rejected.map(Into::into),
         };
-        let (one, two) = ("IMS0000001", "IMS0000002");
-        // alice is offered it, rejects it; bob is offered it, and alice gets the other one.
-        let log = OfferLog {
-            made: vec![
-                offer(0, one, "alice", true),
-                offer(2, one, "bob", true),
-                offer(3, two, "alice", true),
-            ],
-            declines: vec![decline(1, one, "alice")],
+        let look = |made, declines| OfferLog {
+            made,
+            declines,
             passed_over: vec![],
         };
+        // alice is offered w1 and rejects it; bob is offered it.
         let mut declined = Declined::new();
-        assert_eq!(never_offered_back(&log, &mut declined), Ok(()));
-        // A later look: bob gives it up (a transfer, leaving it), and alice is offered it.
-        let later = OfferLog {
-            made: vec![offer(1, one, "alice", true)],
-            declines: vec![decline(0, one, "bob")],
-            passed_over: vec![],
-        };
-        let v = never_offered_back(&later, &mut declined.clone()).unwrap_err();
+        let first = look(
+            vec![offer(0, "w1", "alice", true), offer(2, "w1", "bob", true)],
+            vec![decline(1, "alice", Some("w1"))],
+        );
+        assert_eq!(
+            never_offered_back(&first, &mut declined),
+            Ok(1),
+            "bob's offer"
+        );
+        // A later look offers w1 to alice again.
+        let again = look(vec![offer(0, "w1", "alice", true)], vec![]);
+        let v = never_offered_back(&again, &mut declined.clone()).unwrap_err();
         assert_eq!(
             (v.invariant, v.interaction.clone()),
             (Invariant::NeverOfferedBack, Some(ims(1)))
         );
         assert!(
-            v.detail.contains("IMS0000001 was offered to alice")
-                && v.detail.ends_with("declined by alice, bob"),
+            v.detail.contains("had rejected an offer of that work item"),
             "{v}"
         );
-        // Offered to alice by a transfer by name: bob's choice, not routing's.
-        let by_name = OfferLog {
-            made: vec![offer(1, one, "alice", false)],
-            ..later.clone()
-        };
-        assert_eq!(never_offered_back(&by_name, &mut declined.clone()), Ok(()));
-        // Without the earlier look's memory, the same look passes: the memory is what caught it.
-        assert_eq!(never_offered_back(&later, &mut Declined::new()), Ok(()));
+        // Without the earlier look's memory the same look passes: the memory is what caught it.
+        assert_eq!(never_offered_back(&again, &mut Declined::new()), Ok(0));
+        // bob accepts w1 and leaves: w2 goes to carol, not back to bob; alice may have it.
+        let left = look(
+            vec![offer(1, "w2", "bob", true)],
+            vec![decline(0, "bob", None)],
+        );
+        let v = never_offered_back(&left, &mut declined.clone()).unwrap_err();
+        assert!(
+            v.detail.contains("by the requeue that made that work item"),
+            "{v}"
+        );
+        let fine = look(
+            vec![offer(1, "w2", "alice", true)],
+            vec![decline(0, "bob", None)],
+        );
+        assert_eq!(never_offered_back(&fine, &mut declined.clone()), Ok(1));
+        // Offered to bob by a transfer by name: the transferring agent's choice.
+        let by_name = look(
+            vec![offer(1, "w2", "bob", false)],
+            vec![decline(0, "bob", None)],
+        );
+        assert_eq!(never_offered_back(&by_name, &mut declined.clone()), Ok(0));
+        // alice took w2 and left: w3 may go to bob, not to alice.
+        let mut later = declined.clone();
+        never_offered_back(&fine, &mut later).unwrap();
+        let w3 = look(
+            vec![offer(1, "w3", "bob", true)],
+            vec![decline(0, "alice", None)],
+        );
+        assert_eq!(never_offered_back(&w3, &mut later.clone()), Ok(1));
+        let back = look(
+            vec![offer(1, "w3", "alice", true)],
+            vec![decline(0, "alice", None)],
+        );
+        assert!(never_offered_back(&back, &mut later).is_err());
     }
 
     #[test]

@@ -903,6 +903,10 @@ impl Soak {
             if let Err(v) = self.audit_changes()? {
                 return Ok(Some(v));
             }
+            // Invariant 6 as judged at each stop of that wait.
+            if let Some(v) = self.take_stop_liveness() {
+                return Ok(Some(v));
+            }
             settled = self.audit.check_settled(&self.stack)?;
             if settled.is_ok() {
                 break;

@@ -624,6 +624,9 @@ pub struct ConvWorld {
     /// The work each agent held beyond a capacity lowered since (by agent sys_id): theirs to
     /// keep, as invariant 5 allows.
     kept_over_capacity: std::collections::BTreeMap<String, Vec<InteractionNumber>>,
+    /// Who declined each conversation, as invariant 14 remembers it from one `Then every soak
+    /// invariant holds` to the next (each takes the store's offer log).
+    pub(crate) declined: crate::soak::invariants::Declined,
     /// The first webhook re-delivery that made the engine write or send something (invariant 2,
     /// [`crate::soak::invariants::redelivery_changed_nothing`]): `Then every soak invariant
     /// holds` reports it.
@@ -883,6 +886,7 @@ impl ConvWorld {
             built_in_topics: false,
             only_topic_files: false,
             kept_over_capacity: std::collections::BTreeMap::new(),
+            declined: crate::soak::invariants::Declined::new(),
             redelivery_violation: None,
             hand_reported: std::collections::HashSet::new(),
             shortest_idle_timeout: None,

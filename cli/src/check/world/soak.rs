@@ -97,13 +97,16 @@ impl ConvWorld {
         let r = audit::routing(&self.stack, now).context("reading the agents' work")?;
         let loads = audit::loads(&r.agents, &r.items, &r.numbers, &self.kept_over_capacity);
         audit::trim_kept(&loads, &mut self.kept_over_capacity);
+        auditor.declined = std::mem::take(&mut self.declined);
         let along_the_way = auditor.check(
             &self.stack,
             now,
             &acked,
             &self.kept_over_capacity,
             chrono::DateTime::<chrono::Utc>::MIN_UTC,
-        )?;
+        );
+        self.declined = std::mem::take(&mut auditor.declined);
+        let along_the_way = along_the_way?;
         // 6 holds right after a routing pass: every step that can change routing ends with one,
         // and time passing runs one at each instant something fell due.
         let along_the_way = match along_the_way {
