@@ -3589,6 +3589,40 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
         click(&c, "#advance-to-go").await;
         wait_text(&c, "#now", "2026-01-06 08:00:00").await;
 
+        // The agent verifies who is texting and re-links the conversation to her (PROFILE-4);
+        // a case changes state and its contact, who opted in, is texted the update (seed 003).
+        let http = reqwest::Client::new();
+        for step in [
+            "Given a sys_user \"Grace Hopper\" with mobile phone \"+14155550177\"",
+            "Given a sys_user \"Ada Lovelace\" with mobile phone \"+14155550123\"",
+            "Given sys_user \"Ada Lovelace\" has an open case \"CS0001001\" about \"Router broken\"",
+        ] {
+            post_ok(
+                &http,
+                format!("{base}/api/steps"),
+                serde_json::json!({ "step": step }),
+            )
+            .await;
+        }
+        type_into(&c, "#relink-name", "Grace Hopper").await;
+        click(&c, "#relink").await;
+        wait_text(&c, "#conv-state", "for sys_user Grace Hopper").await;
+        type_into(&c, "#new-phone", "+14155550123").await;
+        click(&c, "#add-phone button").await;
+        wait_text(&c, "#phone-tabs", "+14155550123").await;
+        click(&c, "[data-keyword=\"START\"]").await;
+        wait_text(&c, "#thread li", "You will receive SMS updates").await;
+        click(&c, "#instance summary").await;
+        type_into(&c, "#case-state-number", "CS0001001").await;
+        type_into(&c, "#case-state", "resolved").await;
+        click(&c, "#case-state-set").await;
+        wait_text(
+            &c,
+            "#thread li",
+            "Update on your case CS0001001 (Router broken): it is now resolved.",
+        )
+        .await;
+
         // Leave: the conversation goes back to the queue; agents see the line.
         click(&c, "#leave").await;
         wait_text(&c, "#conv-messages li", "alice left the conversation.").await;

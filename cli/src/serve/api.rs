@@ -1208,11 +1208,21 @@ fn interaction_json(r: &super::runner::Runner, i: &convsms::domain::model::Inter
         Handler::VirtualAgent => Some("virtual.agent".to_owned()),
         Handler::Agent(a) => r.world.store().read(|tx| tx.user_name(a)).ok().flatten(),
     };
+    let (table, id) = (i.opened_for.0, i.opened_for.1.as_str());
+    let requester = r
+        .world
+        .store()
+        .read(|tx| tx.party(table, id))
+        .ok()
+        .flatten();
     json!({
         "number": i.number.to_string(),
         "state": i.state.as_str(),
         "active": i.active,
         "assigned_to": assigned,
+        // Whom it is opened for: `{"table": "sys_user", "name": "Ada Lovelace"}` (the guest
+        // user's name for an unknown number), as a re-link changes it.
+        "opened_for": { "table": table.as_str(), "name": requester.map(|p| p.name) },
         "requester_phone": i.requester_phone.as_ref().map(ToString::to_string),
         "provider_phone": i.provider_phone.as_ref().map(ToString::to_string),
         "opened_at": i.opened_at,

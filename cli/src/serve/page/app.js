@@ -188,7 +188,8 @@ async function renderConversation() {
   } catch (e) { box.hidden = true; return; }
   box.hidden = false;
   $("#conv-title").textContent = `${i.number} · ${i.requester_phone || ""}`;
-  $("#conv-state").textContent = `${i.active ? "open" : "closed"} · ${i.state} · assigned to ${i.assigned_to || "nobody"}`;
+  const who = i.opened_for && i.opened_for.name ? ` · for ${i.opened_for.table} ${i.opened_for.name}` : "";
+  $("#conv-state").textContent = `${i.active ? "open" : "closed"} · ${i.state} · assigned to ${i.assigned_to || "nobody"}${who}`;
   $("#conv-messages").replaceChildren(
     ...i.messages.map((m) => {
       const cls = m.author_kind === "system" ? "system" : m.direction === "outbound" ? "mine" : "";
@@ -332,6 +333,15 @@ $("#leave").addEventListener("click", () => act("#workspace-feedback", () =>
   api("POST", `/api/agents/${encodeURIComponent(state.agent)}/leave`, { interaction: state.conversation })));
 $("#case-card").addEventListener("click", () => act("#workspace-feedback", () =>
   api("POST", `/api/agents/${encodeURIComponent(state.agent)}/case-card`, { case: $("#case-number").value.trim(), interaction: state.conversation })));
+$("#relink").addEventListener("click", () => act("#workspace-feedback", () =>
+  api("POST", `/api/interactions/${encodeURIComponent(state.conversation)}/relink`,
+    { to: { table: $("#relink-table").value, name: $("#relink-name").value.trim() } })));
+$("#case-state-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  act("#workspace-feedback", () =>
+    api("POST", `/api/cases/${encodeURIComponent($("#case-state-number").value.trim())}/state`,
+      { state: $("#case-state").value.trim() }));
+});
 $("#compose-open").addEventListener("click", () => act("#workspace-feedback", openCompose));
 $("#compose-form").addEventListener("submit", (e) => { e.preventDefault(); act("#workspace-feedback", sendCompose); });
 $("#timeline-filter").addEventListener("input", schedule);
