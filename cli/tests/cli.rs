@@ -3499,6 +3499,13 @@ async fn click(c: &fantoccini::Client, css: &str) {
 }
 
 /// Replaces the text of the field `css` matches with `text` ([`on_element`]).
+/// Adds a phone on the serve page as typed (`typed`), and waits for its tab (`e164`).
+async fn add_phone(c: &fantoccini::Client, typed: &str, e164: &str) {
+    type_into(c, "#new-phone", typed).await;
+    click(c, "#add-phone button").await;
+    wait_text(c, "#phone-tabs", e164).await;
+}
+
 async fn type_into(c: &fantoccini::Client, css: &str, text: &str) {
     on_element(c, css, "typing into", |e| async move {
         e.clear().await?;
@@ -3534,9 +3541,7 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
         type_into(&c, "#new-phone", "not a number").await;
         click(&c, "#add-phone button").await;
         wait_text(&c, "#phone-feedback", "not a number").await;
-        type_into(&c, "#new-phone", "(415) 555-2671").await;
-        click(&c, "#add-phone button").await;
-        wait_text(&c, "#phone-tabs", "+14155552671").await;
+        add_phone(&c, "(415) 555-2671", "+14155552671").await;
 
         // Text "Hi": the virtual agent's answer appears.
         let sent = std::time::Instant::now();
@@ -3607,9 +3612,7 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
         type_into(&c, "#relink-name", "Grace Hopper").await;
         click(&c, "#relink").await;
         wait_text(&c, "#conv-state", "for sys_user Grace Hopper").await;
-        type_into(&c, "#new-phone", "+14155550123").await;
-        click(&c, "#add-phone button").await;
-        wait_text(&c, "#phone-tabs", "+14155550123").await;
+        add_phone(&c, "+14155550123", "+14155550123").await;
         click(&c, "[data-keyword=\"START\"]").await;
         wait_text(&c, "#thread li", "You will receive SMS updates").await;
         click(&c, "#instance summary").await;

@@ -2634,39 +2634,32 @@ mod tests {
         );
         // Without the earlier look's memory the same look passes: the memory is what caught it.
         assert_eq!(never_offered_back(&again, &mut Declined::new()), Ok(0));
+        // A look in which `gave_up` had the conversation taken from them, then routing offered
+        // `item` to `agent` (or a transfer did, without `routed`).
+        let after_giving_up = |gave_up: &str, item: &str, agent: &str, routed| {
+            look(
+                vec![offer(1, item, agent, routed)],
+                vec![decline(0, gave_up, None)],
+            )
+        };
         // bob accepts w1 and leaves: w2 goes to carol, not back to bob; alice may have it.
-        let left = look(
-            vec![offer(1, "w2", "bob", true)],
-            vec![decline(0, "bob", None)],
-        );
+        let left = after_giving_up("bob", "w2", "bob", true);
         let v = never_offered_back(&left, &mut declined.clone()).unwrap_err();
         assert!(
             v.detail.contains("by the requeue that made that work item"),
             "{v}"
         );
-        let fine = look(
-            vec![offer(1, "w2", "alice", true)],
-            vec![decline(0, "bob", None)],
-        );
+        let fine = after_giving_up("bob", "w2", "alice", true);
         assert_eq!(never_offered_back(&fine, &mut declined.clone()), Ok(1));
         // Offered to bob by a transfer by name: the transferring agent's choice.
-        let by_name = look(
-            vec![offer(1, "w2", "bob", false)],
-            vec![decline(0, "bob", None)],
-        );
+        let by_name = after_giving_up("bob", "w2", "bob", false);
         assert_eq!(never_offered_back(&by_name, &mut declined.clone()), Ok(0));
         // alice took w2 and left: w3 may go to bob, not to alice.
         let mut later = declined.clone();
         never_offered_back(&fine, &mut later).unwrap();
-        let w3 = look(
-            vec![offer(1, "w3", "bob", true)],
-            vec![decline(0, "alice", None)],
-        );
+        let w3 = after_giving_up("alice", "w3", "bob", true);
         assert_eq!(never_offered_back(&w3, &mut later.clone()), Ok(1));
-        let back = look(
-            vec![offer(1, "w3", "alice", true)],
-            vec![decline(0, "alice", None)],
-        );
+        let back = after_giving_up("alice", "w3", "alice", true);
         assert!(never_offered_back(&back, &mut later).is_err());
     }
 
@@ -2725,10 +2718,10 @@ mod tests {
         assert!(no_reply_to_a_handled_stop(std::slice::from_ref(&reply), &[stop]).is_err());
     }
 
-    #[test]
-    fn a_timer_that_outlives_its_interaction_s_close_is_caught() {
-        // Closed at 600 s: its 1800 s reminder settles then, cancelled.
-        let timer = |state, settled: Option<i64>| TimerAudit {
+    /// IMS0000001's "Remind agent" timer, started at 0 s and due at 1800 s (its action's
+    /// duration), in `state`, settled at `settled` seconds.
+    fn reminder(state: TimerState, settled: Option<i64>) -> TimerAudit {
+        TimerAudit {
             sys_id: "t1".to_owned(),
             interaction: ims(1),
             action: "Remind agent".to_owned(),
@@ -2737,8 +2730,17 @@ mod tests {
             settled_at: settled.map(t),
             started_at: Some(t(0)),
             duration_secs: Some(1800),
-            closed_at: Some(t(600)),
+            closed_at: None,
             answered_when_cancelled: None,
+        }
+    }
+
+    #[test]
+    fn a_timer_that_outlives_its_interaction_s_close_is_caught() {
+        // Closed at 600 s: its 1800 s reminder settles then, cancelled.
+        let timer = |state, settled: Option<i64>| TimerAudit {
+            closed_at: Some(t(600)),
+            ..reminder(state, settled)
         };
         assert_eq!(
             TimerTracker::default().check(&[timer(TimerState::Cancelled, Some(600))], t(600)),
@@ -2779,16 +2781,9 @@ mod tests {
     fn a_timer_cancelled_before_its_time_without_an_answer_is_caught() {
         // The requester's reminder, cancelled at 600 s.
         let cancelled = |answered, closed_at: Option<i64>| TimerAudit {
-            sys_id: "t1".to_owned(),
-            interaction: ims(1),
-            action: "Remind agent".to_owned(),
-            due_at: t(1800),
-            state: TimerState::Cancelled,
-            settled_at: Some(t(600)),
-            started_at: Some(t(0)),
-            duration_secs: Some(1800),
             closed_at: closed_at.map(t),
             answered_when_cancelled: Some(answered),
+            ..reminder(TimerState::Cancelled, Some(600))
         };
         // By the agent's answer then, or by the close.
         assert_eq!(
@@ -2816,18 +2811,7 @@ mod tests {
 
     #[test]
     fn a_timer_early_missed_or_settled_twice_is_caught() {
-        let timer = |state, settled: Option<i64>| TimerAudit {
-            sys_id: "t1".to_owned(),
-            interaction: ims(1),
-            action: "Remind agent".to_owned(),
-            due_at: t(1800),
-            state,
-            settled_at: settled.map(t),
-            started_at: Some(t(0)),
-            duration_secs: Some(1800),
-            closed_at: None,
-            answered_when_cancelled: None,
-        };
+        let timer = reminder;
         let mut tracker = TimerTracker::default();
         // Due sooner than its action's duration after its start (or later).
         for due in [1740, 1860] {
