@@ -76,9 +76,10 @@ pub(crate) struct Stack {
 /// Invariant 6 at every instant inside a wait at which the engine ran what can change routing
 /// ([`Engine::tick_due`] with messaging actions, idle closes or offers' expiry due; retries and
 /// reconciliation leave routing as it was): the engine routes after whatever can change it, so
-/// nothing may wait for a free member of its queue there either. A check after a whole wait sees only its end,
-/// whose full tick routes again and would hide a pass the engine skipped at an instant on the
-/// way (after a messaging action closed a conversation and freed its agent's slot, say). The
+/// nothing may wait for a free member of its queue there either. A check after a whole wait
+/// sees only its end, whose full tick routes again and would hide a pass the engine skipped at
+/// an instant on the way (after a messaging action closed a conversation and freed its agent's
+/// slot, say). The
 /// first violation is kept for the soak's next check (or the scenario's `Then every soak
 /// invariant holds`) to report.
 #[derive(Debug, Default)]
