@@ -3641,6 +3641,8 @@ fn the_serve_page_shows_a_conversation_as_it_happens_in_a_real_browser() {
         .unwrap();
         wait_text(&c, "#timeline pre", "X-Twilio-Signature").await;
 
+        // The page from its top (the clicks above scrolled it), as the README shows it.
+        c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
         let png = c.screenshot().await.unwrap();
         c.close().await.unwrap();
         (load, reply_time, png)

@@ -71,7 +71,7 @@ function tick(status, code, words) {
     const why = code ? ` — ${code}${words ? ": " + words : ""}` : words ? ` — ${words}` : "";
     return el("span", { class: "tick failed", "data-status": s }, `✗ ${s}${why}`);
   }
-  const marks = { delivered: "✓✓", read: "✓✓", sent: "✓", sending: "…", queued: "🕓", accepted: "🕓", pending: "🕓", retrying: "↻", received: "", internal: "" };
+  const marks = { delivered: "✓✓", read: "✓✓", sent: "✓", sending: "…", queued: "◷", accepted: "◷", pending: "◷", retrying: "↻", received: "", internal: "" };
   if (s === "received" || s === "internal") return null;
   return el("span", { class: "tick " + s, "data-status": s }, `${marks[s] ?? ""} ${s}`.trim());
 }
