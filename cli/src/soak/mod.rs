@@ -2480,9 +2480,7 @@ mod tests {
         let args = small(3, Faults::None);
         let mut s = Soak::start(&args).await.unwrap();
         assert_eq!(s.drive(&args).await.unwrap(), None);
-        let at = s.now();
         let stuck = crate::check::world::TimeStuck {
-            at,
             detail: "the engine's tick at … left work due at …, not after it".into(),
         };
         s.time_stuck(stuck.into()).unwrap();

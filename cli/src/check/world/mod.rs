@@ -481,7 +481,6 @@ impl Progress {
         self.stops += 1;
         if self.stops >= STOPS_AT_ONE_INSTANT {
             return Err(TimeStuck {
-                at,
                 detail: format!(
                     "time is stuck at {}: {STOPS_AT_ONE_INSTANT} rounds of the work due then \
                      left work due then again, so the clock could never move on (a defect of \
@@ -503,7 +502,6 @@ impl Progress {
 fn engine_moved_on(earliest: Option<DateTime<Utc>>, at: DateTime<Utc>) -> anyhow::Result<()> {
     match earliest {
         Some(e) if e <= at => Err(TimeStuck {
-            at,
             detail: format!(
                 "the engine's tick at {} left work due at {}, not after it: it did not run \
                  what was due, so time could never move on (an engine defect, not the \
@@ -524,9 +522,7 @@ fn engine_moved_on(earliest: Option<DateTime<Utc>>, at: DateTime<Utc>) -> anyhow
 #[derive(Debug, thiserror::Error)]
 #[error("{detail}")]
 pub(crate) struct TimeStuck {
-    /// The instant time is stuck at.
-    pub(crate) at: DateTime<Utc>,
-    /// What was seen, in words.
+    /// What was seen, in words, with the instant time is stuck at (UTC, to the second).
     pub(crate) detail: String,
 }
 
